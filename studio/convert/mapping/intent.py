@@ -13,6 +13,7 @@ from ..families import registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
+from .. import catalogue
 from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
@@ -77,6 +78,7 @@ class IntentReading:
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
         node, chain = task_node(wf, first, up)
+        self.task_way = chain[:-1] if node is None else chain  # the nodes between the sampler and its latent's maker
         # a node no family reads making the latent from nothing (a pack's reference-to-video node): its size and length
         # settings, by ComfyUI's names, are the generator's (mapping.settings._params)
         self.maker = chain[-1] if node is None and chain and not any(k in chain[-1].links for k in LATENT_NAMES) \
@@ -155,6 +157,18 @@ class IntentReading:
             # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
         return gen
 
+    def _made_through_undeclared(self, found) -> Task | None:
+        """The held task of an encoded latent (no clip loaded: never a restyle) that reaches the sampler through a node
+        no pack in the catalogue declares, named by that node (heldout45 04: an SVI node's latent was said a restyle of
+        an encoded image); None where there is no such node."""
+        if found is not None and LOADER_NODES.get(found[0].cls, ("", ""))[1] == "video":
+            return None
+        odd = undeclared_way(self.task_way)
+        return None if odd is None else Task(
+            f"a video from the latent '{odd.title or odd.shown_cls}' ({odd.shown_cls}, #{odd.id}) makes of what VAEEncode "
+            "encodes", None, family=None, cannot="read what that node makes of the encoded latent (no pack in Studio's "
+                                                  "catalogue declares it)")
+
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
         denoises it part way (its strength the denoise), else text to video (said): the clip, noised
@@ -200,6 +214,8 @@ class IntentReading:
                         f"(#{earlier.id}) makes", None, family=None, cannot=(  # conditioning)
                             "rework an earlier take's frames that reach the encode through nodes no rule of Studio's "
                             "reads as a pass on that take (Video to Video takes a clip)"))
+        if not taken and (odd := self._made_through_undeclared(found)) is not None:
+            return odd
         if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
@@ -314,13 +330,7 @@ class IntentReading:
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
 
-
-
-
-
-
-
-
-
-
-
+def undeclared_way(way: list) -> CNode | None:
+    """The first node on a sampler's latent's way whose type no pack in the catalogue declares (what it makes of the
+    latent is not known); None where every one is declared."""
+    return next((c for c in way if catalogue.node_type(c.origin or c.cls) is None), None)

@@ -185,8 +185,15 @@ class SettingsReading:
                 + (", ".join(read) if read else "its steps and cfg not read")
                 + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
                 + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 else
-                   "" if self.stage is not None else ": this pass is not made (Studio's generator makes the take "
-                   "without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
+                   "" if r.node.id in self._stage_passes() else ": this pass is not made (Studio's generator makes "
+                   "the take without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
+
+    def _stage_passes(self) -> set[str]:
+        """The passes a family's later stages make (LTX-2 Latent Upscale's refine: each stage's own sampler); a pass
+        beside them is not made, and said so (heldout45 10: two low-sigma continuation passes of a take with a stage
+        were listed with their steps, what became of them unsaid)."""
+        stages = [self.stage, *self.stage.get("more", ())] if self.stage is not None else []
+        return {st["pass"] for st in stages if isinstance(st, dict) and st.get("pass") is not None}
 
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]

@@ -326,11 +326,18 @@ def _wired(nodes: list[dict], made: list["_Broadcast"], source_of: Callable[[Any
     return out
 
 
+def _set_gives(n: dict) -> bool:
+    """A Set that still gives its input: live, or bypassed (a bypassed node passes its input on; the frontend saves
+    every node inside a bypassed subgraph bypassed, its Set/Get pairs with them: heldout45 03/04's clips bypassed
+    after the first passed the first's frames on through their 'Prev_Images' pair, read as leading nowhere)."""
+    return _live(n) or n.get("mode") == 4
+
+
 def setters(nodes: list[dict], source_of: Callable[[dict, dict], Source | None]) -> dict[str, Source]:
     """Each SetNode's name -> the source its input is given (``source_of``: (node, input) -> source)."""
     out: dict[str, Source] = {}
     for n in nodes:
-        if not isinstance(n, dict) or n.get("type") not in SETS or not _live(n):
+        if not isinstance(n, dict) or n.get("type") not in SETS or not _set_gives(n):
             continue
         v = n.get("widgets_values")
         name = v[0] if isinstance(v, list) and v else None

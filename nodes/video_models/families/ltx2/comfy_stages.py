@@ -135,7 +135,7 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
     chain = chain if own or bare else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
     return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
-            "bare": bare, "seed_raw": None if seed is not None else second.seed, "seed_given": second.seed}
+            "pass": second.node.id, "bare": bare, "seed_raw": None if seed is not None else second.seed, "seed_given": second.seed}
 
 
 UPSCALE_LOADERS = ("LatentUpscaleModelLoader",)  # ComfyUI's loader of latent_upscale_models/

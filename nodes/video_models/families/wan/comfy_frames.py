@@ -137,8 +137,9 @@ class _Frames(PackTranslation):
         elif "clip_vision_start_image" in n.links or "clip_vision_output" in n.links:
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
         low = self.outputs(n)
+        own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
-            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output"}
+            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]}  # 05: said not)
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
             self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
                              "such input")
