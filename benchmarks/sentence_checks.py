@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 RULES = ("node", "type", "title", "input", "wired", "value", "dropped", "size")
-ID = r"[0-9][0-9A-Za-z_]*(?:[:~][0-9A-Za-z_]+)*"  # (an API file's ids may be any text: '567_559')
+ID = r"[0-9][0-9A-Za-z_]*(?:[:~][0-9A-Za-z_]+(?:\.[0-9A-Za-z_]+)*)*"  # (an API file's ids may be any text: '567_559';
+# a blueprint's open end is named by its input, which may hold dots: '376:reference_images.reference_image_0')
 # "(Type, #id" followed by ')' ',' ':' ';' or ' ' (a type never holds '(' ')' '#' or a quote here)
 TYPE_ID = re.compile(r"\(([^()#'\n]{1,80}?), (?:#|node )(" + ID + r")(?=[),:; ])")
 # a title without quotes in it, opening a phrase (a title holding a quote is not judged)

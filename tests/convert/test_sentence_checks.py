@@ -76,3 +76,13 @@ def test_an_api_files_comment_beside_its_nodes_is_skipped():
     raw, kind = raw_nodes({"_comment": "set the prompt below",
                            "1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}}})
     assert kind == "api" and set(raw) == {"1"} and raw["1"].values == {"image": "a.png"}
+
+
+def test_a_blueprint_ends_id_with_dots_in_its_input_name_is_read_whole():
+    """A blueprint's open end is named '<node>:<input>', and an input name may hold dots (heldout45's Bernini-R:
+    '376:reference_images.reference_image_0'): the id is read whole, not cut at the dot to the blueprint's node."""
+    from benchmarks.sentence_checks import TYPE_ID
+    m = TYPE_ID.search("'R: ref' (LoadImage, #376:reference_images.reference_image_0) names no file.")
+    assert m is not None and m.group(2) == "376:reference_images.reference_image_0"
+    m = TYPE_ID.search("'Wan' (WanVideoSampler, #27), then stops.")
+    assert m.group(2) == "27"
