@@ -220,7 +220,7 @@ class SettingsReading:
             lines.append(line)
         shifts = [s for s in shifts if isinstance(s, (int, float)) and not isinstance(s, bool)]
         if shifts:
-            lines.append(f"- shift {', '.join(g4(s) for s in dict.fromkeys(shifts))} ({shift_nodes(self.shift_at)}): "
+            lines.append(f"- shift {', '.join(dict.fromkeys(g4(s) for s in shifts))} ({shift_nodes(self.shift_at)}): "
                          + ("the generator's shift" if "shift" in own else self._fixed_shift(task, shifts)))
         segments: set[str] = set()  # later passes sampling takes of their own (a Wan 2.2 segment's two experts too)
         for r in rest:
