@@ -150,7 +150,8 @@ def test_a_number_typed_as_text_a_loader_read_for_its_info_and_a_mask_sized_by_v
                          "'VHS_VideoInfoSource' (#4)'s 'video_info' alone, which Studio does not read: the file is not "
                          "loaded")
     assert over["6"].startswith("'SolidMask' (SolidMask, #6) makes 'SetLatentNoiseMask' (#7)'s 'mask' from its settings "
-                                "alone: not made by Studio (its settings: value 1.0, height 64)")
+                                "and what is wired to its 'width': not made by Studio (its settings: value 1.0, height "
+                                "64)")  # (not 'from its settings alone': its width is wired, test_comfy_words10)
 
 
 def test_the_wrappers_settings_said_by_their_types_and_a_bypassed_reader_reads_nothing():

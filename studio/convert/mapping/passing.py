@@ -379,8 +379,10 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
     if kind == "encode":
         way = next((k for k in n.links if _types(n)[0].get(k) in MEDIA), "input")
         return f"{_name(n)} encodes what its '{way}' is given into a latent for {into}: not made by Studio{tail}"
-    if kind == "source":
-        return f"{_name(n)} makes {into} from its settings alone: not made by Studio{tail}"
+    if kind == "source":  # (from settings alone only where nothing is wired in: heldout29's xx.json, a path wired)
+        wired = "', '".join(sorted(n.links))
+        made_of = f"from its settings and what is wired to its '{wired}'" if wired else "from its settings alone"
+        return f"{_name(n)} makes {into} {made_of}: not made by Studio{tail}"
     if kind == "open":
         left = "', '".join(_open(n))
         return (f"{_name(n)} is given nothing at its '{left}' (left unwired: ComfyUI refuses to run it as saved), so "
