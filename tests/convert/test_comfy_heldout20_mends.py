@@ -201,16 +201,8 @@ def test_ltxvideos_gemma_enhancer_is_made_as_studios_enhance_prompt():
     """LTXVideo's LTXVGemmaEnhancePrompt on its LTXVGemmaCLIPModelLoader writing the positive (leonwooster's LTX-2
     distilled image to video, 03): the prompt was left empty ("Studio does not run it"); now Enhance Prompt on the
     loaded Gemma, given the short prompt and the start image, wired into the generator's prompt."""
-    from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
-    wf = _ltx(bypass=False)
-    wf["2"] = {"class_type": "LTXVGemmaCLIPModelLoader", "inputs": {"gemma_path": "gemma-3-12b-it/model.safetensors",
-                                                                   "ltxv_path": "ltx-2.3-22b-distilled.safetensors",
-                                                                   "max_length": 1024}}
-    wf["20"] = {"class_type": "LTXVGemmaEnhancePrompt", "inputs": {"clip": ["2", 0], "image": ["6", 0],
-                                                                  "prompt": "an owl teaches its owlet to fly",
-                                                                  "system_prompt": "You are a creative assistant.",
-                                                                  "max_tokens": 512, "bypass_i2v": False, "seed": 42}}
-    wf["3"]["inputs"]["text"] = ["20", 0]
+    from tests.convert.workflow_shapes import ltx2_gemma_enhanced
+    wf = ltx2_gemma_enhanced(ltxv="ltx-2.3-22b-distilled.safetensors")
     conv = convert(wf, "owl.json")
     enh = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2_enhance_prompt"]
     assert len(enh) == 1 and enh[0].params["prompt"] == "an owl teaches its owlet to fly"

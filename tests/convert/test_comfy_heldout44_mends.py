@@ -10,19 +10,8 @@ from tests.convert.test_comfy_heldout36_mends import _wrapper_nag
 def _ltx_enhanced(shared: bool) -> dict:
     """LTX-2 distilled image to video, its positive written by LTXVideo's Gemma enhancer; ``shared``: one
     CLIPTextEncode gives LTXVConditioning's positive and negative (Lightricks' LTX-2 I2V example, cfg 1)."""
-    from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
-    wf = _ltx(bypass=False)
-    wf["2"] = {"class_type": "LTXVGemmaCLIPModelLoader", "inputs": {"gemma_path": "gemma-3-12b-it/model.safetensors",
-                                                                   "ltxv_path": "ltx-2-19b-distilled.safetensors",
-                                                                   "max_length": 1024}}
-    wf["20"] = {"class_type": "LTXVGemmaEnhancePrompt", "inputs": {"clip": ["2", 0], "image": ["6", 0],
-                                                                  "prompt": "an owl teaches its owlet to fly",
-                                                                  "system_prompt": "You are a creative assistant.",
-                                                                  "max_tokens": 512, "bypass_i2v": False, "seed": 42}}
-    wf["3"]["inputs"]["text"] = ["20", 0]
-    if shared:
-        wf["11"]["inputs"]["negative"] = ["3", 0]
-    return wf
+    from tests.convert.workflow_shapes import ltx2_gemma_enhanced
+    return ltx2_gemma_enhanced(shared)
 
 
 def test_a_negative_sharing_the_enhanced_positives_encoder_is_said_so_not_that_studio_does_not_run_it():

@@ -138,3 +138,21 @@ def wan_a14b_split() -> dict:
                                              "sigmas": ["29", 1], "latent_image": ["36", 0]}),
         "8": node("VAEDecode", {"samples": ["32", 0], "vae": ["39", 0]}),
     }
+
+
+def ltx2_gemma_enhanced(shared: bool = False, ltxv: str = "ltx-2-19b-distilled.safetensors") -> dict:
+    """LTX-2 distilled image to video (API), its positive written by LTXVideo's Gemma enhancer ('20') on its
+    LTXVGemmaCLIPModelLoader ('2'); ``shared``: one CLIPTextEncode gives LTXVConditioning's positive and negative
+    (Lightricks' LTX-2 I2V example, cfg 1)."""
+    from tests.convert.test_comfy_ltx2_condition_only import _doc as _ltx
+    wf = _ltx(bypass=False)
+    wf["2"] = {"class_type": "LTXVGemmaCLIPModelLoader", "inputs": {"gemma_path": "gemma-3-12b-it/model.safetensors",
+                                                                   "ltxv_path": ltxv, "max_length": 1024}}
+    wf["20"] = {"class_type": "LTXVGemmaEnhancePrompt", "inputs": {"clip": ["2", 0], "image": ["6", 0],
+                                                                  "prompt": "an owl teaches its owlet to fly",
+                                                                  "system_prompt": "You are a creative assistant.",
+                                                                  "max_tokens": 512, "bypass_i2v": False, "seed": 42}}
+    wf["3"]["inputs"]["text"] = ["20", 0]
+    if shared:
+        wf["11"]["inputs"]["negative"] = ["3", 0]
+    return wf
