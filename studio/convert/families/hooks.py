@@ -43,6 +43,8 @@ HOOKS: dict[str, HookPoint] = {
                              "outputs 1, 2... (Wan's)"),
     "values": HookPoint("by_type", {}, True, "a value node of its pack -> (value: input name -> its value, the node, "
                         "output slot) -> the value that output gives, or None (LTX's calculators)"),
+    "grains": HookPoint("by_type", {}, True, "a pack's film-grain node -> (its intensity setting, its saturation "
+                        "setting): Studio's Grain made of them (finishing.grain; LTX-2's LTXVFilmGrain)"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),

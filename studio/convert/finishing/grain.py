@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from studio.core.shown import rounded
 
-from .. import catalogue
+from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 
 # type name -> (its intensity widget, its saturation widget): read by name, as nothing declared tells grain (above)
-GRAINS = {"LTXVFilmGrain": ("grain_intensity", "saturation"),
-          "FastFilmGrain": ("grain_intensity", "saturation_mix")}
+GRAINS = {"FastFilmGrain": ("grain_intensity", "saturation_mix")}  # a family's own grains: its hook 'grains' (LTX-2)
 QUIET = ("batch_size",)  # how many frames it computes at once: not what it gives
 
 
@@ -45,7 +44,7 @@ def _values(n: CNode, widgets: tuple, wanted: tuple[str, str]) -> dict | None:
 def grain(wf: Workflow, n: CNode, ins: dict, widgets: tuple) -> tuple[dict, str, list[str]] | None:
     """(Studio's Grain's params, the input carrying the pictures, the settings not taken in words) for the film
     grain ``n``, or None where it is none Studio reads (another type, another layout, a value it cannot read)."""
-    wanted = GRAINS.get(n.shown_cls)
+    wanted = {**GRAINS, **families.lookup("grains")}.get(n.shown_cls)
     if wanted is None or list(ins.values()) != ["IMAGE"] or set(widgets) - {*wanted, *QUIET} or \
             not all(w in widgets for w in wanted):
         return None

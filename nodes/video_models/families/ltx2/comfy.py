@@ -372,6 +372,7 @@ HOOKS = {
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),
+    "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
     "params": latent_length,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (comfy_length)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
