@@ -6,29 +6,16 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.said import api, nodes_of, said
-from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
 from tests.convert.test_comfy_wiring import UI
 
 
 def _reworked(model: str):
     """An LTX-2 take decoded, encoded again by a second checkpoint ``model`` and sampled at denoise 0.4."""
+    from tests.convert.test_comfy_restyle_pass import first_take, pass_on
     w = UI()
-    ck, pos, neg, empty = _ltx2_head(w)
-    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
-               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
-                "latent_image": (empty, 0, "LATENT")})
-    frames = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    frames = first_take(w)
     ck2 = w.add("CheckpointLoaderSimple", [model], ["MODEL", "CLIP", "VAE"])
-    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (ck2, 1, "CLIP")})
-    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (ck2, 1, "CLIP")})
-    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (frames, 0, "IMAGE"), "vae": (ck2, 2, "VAE")})
-    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", 0.4], ["LATENT"],
-                {"model": (ck2, 0, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
-                 "latent_image": (enc, 0, "LATENT")})
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (ck2, 2, "VAE")})
-    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
-    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
-    return w.doc()
+    return pass_on(w, frames, (ck2, 0), (ck2, 1), (ck2, 2), 0.4)
 
 
 def test_a_pass_whose_family_does_no_video_to_video_keeps_the_take_alone_said():

@@ -12,28 +12,39 @@ from tests.convert.said import said as _said
 WAN_LOW = "wan2.2_t2v_low_noise_14B_fp16.safetensors"
 
 
-def _refined(denoise: float = 0.35, resize: bool = False):
-    w = UI()
+def first_take(w) -> int:
+    """An LTX-2 take (KSampler, denoise 1) decoded into frames on UI ``w``: the decode's id."""
     ck, pos, neg, empty = _ltx2_head(w)
     ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
                {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
                 "latent_image": (empty, 0, "LATENT")})
-    frames = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    return w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+
+
+def pass_on(w, frames: int, model: tuple, clip: tuple, vae: tuple, denoise: float) -> dict:
+    """``frames`` encoded again and sampled at ``denoise`` on ``model`` / ``clip`` / ``vae`` (each (node, slot)),
+    decoded and saved as 'refined': the UI workflow."""
+    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (*clip, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (*clip, "CLIP")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (frames, 0, "IMAGE"), "vae": (*vae, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", denoise], ["LATENT"],
+                {"model": (*model, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
+                 "latent_image": (enc, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (*vae, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
+    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def _refined(denoise: float = 0.35, resize: bool = False):
+    w = UI()
+    frames = first_take(w)
     if resize:
         frames = w.add("ImageScale", ["lanczos", 1280, 720, "disabled"], ["IMAGE"], {"image": (frames, 0, "IMAGE")})
     unet = w.add("UNETLoader", [WAN_LOW, "default"], ["MODEL"])
     clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
     vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
-    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
-    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (frames, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
-    ks2 = w.add("KSampler", [9, "fixed", 6, 1.0, "euler", "simple", denoise], ["LATENT"],
-                {"model": (unet, 0, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
-                 "latent_image": (enc, 0, "LATENT")})
-    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (vae, 0, "VAE")})
-    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec, 0, "IMAGE")})
-    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
-    return w.doc()
+    return pass_on(w, frames, (unet, 0), (clip, 0), (vae, 0), denoise)
 
 
 def test_a_refine_by_another_model_is_a_pass_on_the_first_take():
