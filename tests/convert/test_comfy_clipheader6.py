@@ -166,13 +166,8 @@ def test_a_clips_own_rate_read_from_its_file_stays_the_clips_own_on_a_utility_wa
 def test_a_video_info_loaded_nodes_fps_is_the_clips_own_rate():
     """VideoHelperSuite's 'Video Info (Loaded)' gives its 'fps' alone (no 'loaded_' in the name): a Save Video's
     frame_rate wired from it was "a value Studio cannot work out ... not read there" (cfy-shezw's video upscale)."""
-    from tests.convert.test_comfy_heldout35_mends import _vfi_way
-    doc = _vfi_way()
-    doc["17"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["24", 0], "upscale_method": "lanczos",
-                                                          "scale_by": 0.5}}
-    doc["18"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"image": ["17", 0], "upscale_model": ["19", 0]}}
-    doc["19"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_foolhardy.pth"}}
-    doc["26"]["inputs"]["images"] = ["18", 0]
+    from tests.convert.test_comfy_heldout35_mends import _upscale_way
+    doc = _upscale_way()
     doc["27"] = {"class_type": "VHS_VideoInfoLoaded", "inputs": {"video_info": ["24", 3]}}
     conv = convert(doc, "up.json")
     assert "gives 'VHS_VideoCombine' (#26)'s 'frame_rate' the loaded clip's own rate ('fps'): Save Video writes the " \

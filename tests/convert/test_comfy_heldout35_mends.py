@@ -186,14 +186,20 @@ def test_frames_written_at_the_loaded_clips_own_rate_keep_it_on_a_utility_way():
     assert kinds[-2:] == [("motion.interpolate", False, None, None), ("edit.frame_rate", None, 24.0, "frames")], kinds
 
 
-def test_frames_written_at_the_clips_own_rate_with_no_step_changing_it_are_said_written_at_it():
-    """05 itself: the SeedVR2 way changes no rate; the frame rate input reads the clip's own, said so, not passed."""
+def _upscale_way() -> dict:
+    """05's way: the loaded clip halved (ImageScaleBy 0.5) and upscaled x4 by a model, then written; no rate step."""
     doc = _vfi_way()
     doc["17"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["24", 0], "upscale_method": "lanczos",
                                                           "scale_by": 0.5}}
     doc["18"] = {"class_type": "ImageUpscaleWithModel", "inputs": {"image": ["17", 0], "upscale_model": ["19", 0]}}
     doc["19"] = {"class_type": "UpscaleModelLoader", "inputs": {"model_name": "4x_foolhardy.pth"}}
     doc["26"]["inputs"]["images"] = ["18", 0]
+    return doc
+
+
+def test_frames_written_at_the_clips_own_rate_with_no_step_changing_it_are_said_written_at_it():
+    """05 itself: the SeedVR2 way changes no rate; the frame rate input reads the clip's own, said so, not passed."""
+    doc = _upscale_way()
     conv = convert(doc, "up.json")
     said = _said(conv)
     assert "gives 'VHS_VideoCombine' (#26)'s 'frame_rate' the loaded clip's own rate ('source_fps'): Save Video " \
