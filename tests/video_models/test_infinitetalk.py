@@ -690,3 +690,58 @@ def test_the_two_person_dialogue_template_renders_on_tiny_models(models, tmp_pat
     with pytest.raises(StudioError, match="InfiniteTalk: two speakers need a face region each: connect mask_1 and "
                                           r"mask_2 \(one face region given\)"):
         Executor(frame_caching=False).run(g, device="cpu")
+
+
+# -- two speakers with no face regions; a clip to dub (talk_frames.py) ------------------------------------------
+def test_no_face_regions_are_the_references_left_and_right_boxes():
+    from nodes.video_models.families.wan.talk.talk_frames import halves
+    left, right = halves(20, 40)  # generate_infinitetalk, no bbox, face_scale 0.05: rows 1..18, cols 1..18 / 21..38
+    want_l, want_r = np.zeros((20, 40)), np.zeros((20, 40))
+    want_l[1:19, 1:19], want_r[1:19, 21:39] = 1, 1
+    assert np.array_equal(left, want_l) and np.array_equal(right, want_r)
+
+
+def test_a_dialogue_with_no_face_regions_equals_the_pipeline_with_the_references_boxes(models, monkeypatch):
+    from nodes.video_models.base.calls import to_pil
+    from nodes.video_models.families.wan.talk.infinitetalk import token_masks
+    from nodes.video_models.families.wan.talk.talk import fitted
+    from nodes.video_models.families.wan.talk.talk_frames import halves
+    model_dir, patch_path = models
+    VOICES.update(a=_features(0), b=_features(1))
+    g = _dialogue(model_dir, patch_path, masks=(), guidance=3.0)
+    ex, pipe, seeds, orig_call = spied(monkeypatch, g, "i2v")
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    patch = build_patch(read_patch(patch_path), DIM, HEADS, LAYERS)
+    f1, f2 = VOICES["a"][0][:, 8:], VOICES["b"][0][:, 8:]
+    cond = torch.cat([audio_tokens(patch, f1, 0, 9), audio_tokens(patch, f2, 0, 9)], 2)
+    uncond = audio_tokens(patch, torch.zeros_like(f2), 0, 9)
+    boxes = [fitted(m[..., None], 64, 64)[..., 0] > 0.5 for m in halves(32, 32)]  # at the picture's size, fitted
+    with talk_applied(pipe, patch, cond, uncond, masks=token_masks(boxes, 64, 64)):
+        direct = orig_call(pipe, image=to_pil(fitted(_still(), 64, 64)), prompt="a face", negative_prompt=NEGATIVE,
+                           height=64, width=64, num_frames=9, num_inference_steps=2, guidance_scale=3.0,
+                           output_type="pt", generator=torch.Generator().manual_seed(seeds[0])).frames[0]
+    assert np.allclose(made, direct.permute(0, 2, 3, 1).numpy(), atol=1e-5)
+
+
+def _source_clip(params):
+    from studio.engine.clip import ArrayClip
+    frames = np.stack([np.full((32, 32, 3), i / 12, np.float32) for i in range(6)])  # 6 frames, each its own grey
+    return ArrayClip(frames, 25.0)
+
+
+def test_a_clip_to_dub_gives_each_window_its_frame_at_the_windows_start(models, monkeypatch):
+    from nodes.video_models.base.calls import to_pil
+    from nodes.video_models.families.wan.talk import talk
+    monkeypatch.setattr(talk, "TRAINED_FRAMES", 9)  # windows of 9 frames keep the test fast
+    model_dir, patch_path = models
+    VOICES["long"] = _features(5, frames=17)
+    g = _graph(model_dir, patch_path, voice="long", motion_frames=5, guidance=1.0)
+    g.disconnect("gen", "image")  # the clip's frame 0 starts the take
+    g.add_node(source("test.talk_clip", "video", "Video", _source_clip), {}, node_id="clip")
+    g.connect("clip", "video", "gen", "clip")
+    ex, pipe, calls, _ = spied(monkeypatch, g, "i2v", lambda k: np.asarray(k["image"]))
+    made = ex.run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+    assert made.n_frames == 17 and len(calls) == 3  # windows at 0, 4, 8
+    clip = _source_clip(None)
+    for seen, at in zip(calls, (0, 4, 8)):  # frame 8 is past the clip's 6: its last, as the reference reads it
+        assert np.array_equal(seen, np.asarray(to_pil(clip.frame(min(at, 5))))), at

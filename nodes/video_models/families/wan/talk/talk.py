@@ -73,8 +73,10 @@ class InfiniteTalk(GeneratorNode):
     """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
     InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
     (wav2vec2, layers 'all', align 'encoder input', 25 fps) of the voice; for a dialogue a second
-    speaker's on speech_2 and each speaker's face region on mask_1 / mask_2. A take longer than 81
-    frames is made in windows, each continued from the last frames of the one before."""
+    speaker's on speech_2 and each speaker's face region on mask_1 / mask_2 (none: the left and the
+    right of the picture, as the reference). A take longer than 81 frames is made in windows, each
+    continued from the last frames of the one before; with a clip (dubbing), each window sees the
+    clip's frame at its start."""
     streams_output = False  # made whole (its windows continue each other: none is final before the next)
     id = "video_models.infinitetalk"
     title = "InfiniteTalk"
@@ -83,12 +85,15 @@ class InfiniteTalk(GeneratorNode):
     task = "i2v"
     length_ports = ("speech", "speech_2")  # 'frames' 0: the voice's length (Speech Features' foresight)
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
-              In("image", "Image", help="the speaker: the first frame"),
+              In("image", "Image", optional=True, help="the speaker: the first frame (with a clip, its first frame "
+                                                       "when none is given)"),
               In("speech", "Features", help="Speech Features of the voice (wav2vec2, layers 'all', fps 25)"),
               In("prompt", "Text", optional=True),
               In("speech_2", "Features", optional=True, help="a second speaker's voice (then mask_1 and mask_2)"),
               In("mask_1", "Mask", optional=True, help="two speakers: white on the first speaker's face region"),
-              In("mask_2", "Mask", optional=True, help="two speakers: white on the second speaker's face region"))
+              In("mask_2", "Mask", optional=True, help="two speakers: white on the second speaker's face region"),
+              In("clip", "Video", optional=True, help="video to video (dubbing): each window sees the clip's frame "
+                                                      "at its start, as the reference's video input"))
     outputs = (Out("video", "Video"),)
     params = (Path("patch", "", lookup=True, filters="InfiniteTalk patch (*.safetensors)",
                    help=f"InfiniteTalk's patch file, or its name in a models folder's {FOLDER}/ "
@@ -212,14 +217,22 @@ class InfiniteTalk(GeneratorNode):
             if mask_1 is not None or mask_2 is not None:
                 ctx.warn("mask_1 / mask_2 mark two speakers' faces; with one voice they are not used")
             return self._voice(ctx, speech)
-        if mask_1 is None or mask_2 is None:
+        if (mask_1 is None) != (mask_2 is None):
             raise TalkError(f"{self.title}: two speakers need a face region each: connect mask_1 and mask_2 "
-                            f"({'one face region' if (mask_1 is None) != (mask_2 is None) else 'none'} given)")
+                            "(one face region given): with none, speaker 1 is on the picture's left, speaker 2 on "
+                            "its right")
+        if mask_1 is None:  # the reference's regions where no bbox is given (talk_frames.halves)
+            ctx.info("two speakers with no face regions: speaker 1 on the picture's left half, speaker 2 on its "
+                     "right (the reference's boxes where no bbox is given)")
         return min(self._voice(ctx, speech), self._voice(ctx, speech_2))
 
     def _masks(self, s, masks, img, w: int, h: int):
-        """The two face regions (at the start image's size, fitted as it is) as token_masks."""
+        """The two face regions (at the start image's size, fitted as it is) as token_masks; none given:
+        the reference's left and right boxes at that size."""
         from .infinitetalk import token_masks
+        from .talk_frames import halves
+        if masks[0] is None and masks[1] is None:
+            masks = halves(*img.shape[:2])
         got = []
         for i, m in enumerate(masks):
             a = np.asarray(m.frame(0) if hasattr(m, "frame") else m, np.float32)
@@ -233,10 +246,14 @@ class InfiniteTalk(GeneratorNode):
         cfg = s.pipe.transformer.config
         return token_masks(got, h, w, tuple(cfg.patch_size[1:]), int(s.pipe.vae_scale_factor_spatial))
 
-    def run(self, ctx, model, image, speech, prompt=None, speech_2=None, mask_1=None, mask_2=None):
+    def run(self, ctx, model, image=None, speech=None, prompt=None, speech_2=None, mask_1=None, mask_2=None,
+            clip=None):
         import torch
         from ....base.calls import to_pil
         from ....sampling.sampler import Sampler, filter_kwargs
+        from .talk_frames import clip_frame
+        if image is None and clip is None:
+            raise TalkError(f"{self.title}: no picture: connect the speaker's image, or a clip to dub")
         ref = video_model_input(model)
         self._check_model(ref)
         n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
@@ -246,7 +263,9 @@ class InfiniteTalk(GeneratorNode):
                  for v in (speech, speech_2) if v is not None]
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
-        img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        img = clip_frame(clip, 0) if image is None else \
+            np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        self.clip = clip
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         self.masks = self._masks(s, (mask_1, mask_2), img, w, h) if speech_2 is not None else None
         win = min(n, TRAINED_FRAMES)
@@ -258,6 +277,7 @@ class InfiniteTalk(GeneratorNode):
                  + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
                     if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
+                 + ("; each window sees the clip's frame at its start" if clip is not None else "")
                  + (f"; the voice guided at {p.audio_guidance:g} apart from the prompt's {p.guidance:g} (one more call a "
                     "step)" if self._apart(p) else ""))
         from studio.engine.clip import ArrayClip, frames_buffer
@@ -294,6 +314,10 @@ class InfiniteTalk(GeneratorNode):
             apart = self._apart(p)
             uncond = audio_tokens(patch, torch.zeros_like(feats[-1]), at, win) if p.guidance > 1 or apart else cond
         kwargs = dict(base)
+        if k and self.clip is not None:  # dubbing: the window's picture is the clip's frame at its start
+            from ....base.calls import to_pil
+            from .talk_frames import clip_frame
+            kwargs["image"] = to_pil(fitted(clip_frame(self.clip, at), base["width"], base["height"]))
         if k:  # the reference's noise goes on from window to window: each window its own here
             vae = s.pipe.vae
             f = s.pipe.vae_scale_factor_spatial
