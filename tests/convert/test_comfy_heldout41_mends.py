@@ -135,13 +135,12 @@ def test_the_voice_on_an_older_wrappers_infinitetalk_embeds_is_read_by_its_type(
     assert sorted(conv.tasks[0]["inputs"]) == ["image", "speech"]
 
 
-def test_the_wrappers_dialogue_held_says_why():
+def test_the_wrappers_dialogue_is_read_as_two_speakers():
     from tests.convert.test_comfy_wrapper_embeds import _talk
     from tests.convert.test_comfy_wrappers import UI
     w = UI()
     voice = w.add("LoadAudio", ["second.wav", None, None])
-    emb = _talk(w, audio_2=(voice, 0))
+    _talk(w, audio_2=(voice, 0))  # 'para', no masks: Studio's two speakers on the reference's boxes (talk8)
     conv = convert(w.doc(), "dialogue")
-    assert [t["generator"] for t in conv.tasks] == [None]
-    assert (f"'MultiTalkWav2VecEmbeds' (MultiTalkWav2VecEmbeds, #{emb}) gives the sampler 2 voices ('audio_1', "
-            "'audio_2') together: Studio reads the wrapper's InfiniteTalk with one voice, so the take is held") in said(conv)
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    assert sorted(conv.tasks[0]["inputs"]) == ["image", "speech", "speech_2"]

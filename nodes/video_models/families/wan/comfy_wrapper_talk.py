@@ -38,6 +38,14 @@ def voice_input(sampler: CNode) -> str | None:
 _name = CNode.named  # the node in a sentence
 
 
+def halves_of(wf) -> set:
+    """The ids of the WanInfiniteTalkToVideo nodes read from the wrapper's two voices with no masks (comfy_talk
+    wires their second voice alone: Studio's InfiniteTalk then takes the reference's boxes, as the wrapper does)."""
+    if not hasattr(wf, "talk_halves"):
+        wf.talk_halves = set()
+    return wf.talk_halves
+
+
 def patches(t) -> None:
     """The patch file each MultiTalkModelLoader gives a WanVideoModelLoader (its multitalk_model), kept on ``t``
     for the InfiniteTalk node made from it (the link taken off: the loader reads the model file alone)."""
@@ -82,10 +90,15 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
         t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
                       "reads the wrapper's InfiniteTalk only, so the take is held")
         return None
-    if len(voices) > 1:  # a dialogue the wrapper lays its own way: held, why said (heldout41 06, 11, 12)
-        how = {"para": " together", "add": " one after the other"}.get(str(t.named(emb).get("multi_audio_type")), "")
+    kind = str(t.named(emb).get("multi_audio_type") or "para")
+    if len(voices) > 1 and (len(voices) > 2 or kind != "para" or "ref_target_masks" in emb.links):
+        # a dialogue Studio's InfiniteTalk cannot take as laid out: held, why said (heldout41 06, 11, 12)
+        how = {"para": " together", "add": " one after the other"}.get(kind, "")
+        why = ("its face masks come as one batch (ref_target_masks), which Studio does not split into mask_1 and "
+               "mask_2" if len(voices) == 2 and kind == "para" else
+               "Studio's InfiniteTalk takes two voices spoken together (the wrapper's 'para')")
         t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
-                      f"{how}: Studio reads the wrapper's InfiniteTalk with one voice, so the take is held")
+                      f"{how}: {why}, so the take is held")
         return None
     e = t.named(emb)
     _said(t, n, w, emb, e)
@@ -93,19 +106,29 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     t.made.setdefault(PATCH, "ModelPatchLoader")
     pl = t.core(patch, "ModelPatchLoader", {"name": name}, {}, nid=f"{patch.id}:patch")
     audio = emb.links["audio_1"]
-    t.rewire((emb.id, 1), audio)  # the voice it gives on (for the saved video's sound): the file's
-    enc = t.core(emb, "AudioEncoderEncode", {}, {k: v for k, v in (("audio_encoder", _encoder(t, emb)),
+    if len(voices) == 1:
+        t.rewire((emb.id, 1), audio)  # the voice it gives on (for the saved video's sound): the file's
+    encoder = _encoder(t, emb)
+    enc = t.core(emb, "AudioEncoderEncode", {}, {k: v for k, v in (("audio_encoder", encoder),
                                                                    ("audio", audio)) if v})
     links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("vae", t.link(n, "vae")),
                                ("start_image", t.link(n, "start_image")),
                                ("clip_vision_output", t.link(n, "clip_embeds")), ("model_patch", (pl.id, 0)),
                                ("audio_encoder_output_1", (enc.id, 0))) if v}
     scale = e.get("audio_scale")
-    c = t.core(n, "WanInfiniteTalkToVideo", {"mode": "single_speaker", "width": w.get("width"),
+    if len(voices) == 2:  # two voices together, no face masks (the wrapper's and the reference's boxes)
+        two = t.core(emb, "AudioEncoderEncode", {}, {k: v for k, v in (("audio_encoder", encoder),
+                                                                       ("audio", emb.links["audio_2"])) if v},
+                     nid=f"{emb.id}:2")
+        links["mode.audio_encoder_output_2"] = (two.id, 0)
+    c = t.core(n, "WanInfiniteTalkToVideo", {"mode": "two_speakers" if len(voices) == 2 else "single_speaker",
+                                             "width": w.get("width"),
                                              "height": w.get("height"), "length": w.get("frame_window_size"),
                                              "motion_frame_count": w.get("motion_frame"),
                                              "audio_scale": scale if finite(scale) else None}, links)
     c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, port)})
+    if len(voices) == 2:  # no masks wired: Studio's InfiniteTalk takes the reference's left and right boxes
+        halves_of(t.wf).add(c.id)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
     if finite(w.get("motion_frame")):

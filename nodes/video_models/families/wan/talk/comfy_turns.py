@@ -24,8 +24,8 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
     """The two voices given to InfiniteTalk ``gen`` one after the other, as ComfyUI's node lays them; said."""
     task = next((n for n in b.wf.nodes.values() if n.cls == TASK and n.enabled and SECOND in n.links), None)
     first, second = _features_audio(b, gen, "speech"), _features_audio(b, gen, "speech_2")
-    if task is None or first is None or second is None:
-        return
+    if task is None or first is None or second is None or task.id in getattr(b.wf, "talk_halves", ()):
+        return  # (the wrapper's two voices spoken together: no turns, comfy_wrapper_talk)
     if first[0] == second[0]:  # one Speech Features for both: no turns to give it
         b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives both speakers the same voice, "
               "which ComfyUI lays twice, one after the other: Studio's InfiniteTalk hears it once on 'speech' and "

@@ -1,0 +1,64 @@
+"""talk8 (issue 112): the WanVideoWrapper's InfiniteTalk read whole. Two voices spoken together ('para') with no
+face masks are Studio's two-speaker InfiniteTalk (each voice its Speech Features, the masks left to the node, which
+takes the reference's left and right boxes), never laid as turns; voices one after the other ('add') or masks in
+one batch are held, said why. Minimal workflows built here from node types, values and links."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+from .said import nodes_of, said
+from .test_comfy_wrapper_embeds import _talk
+from .test_comfy_wrappers import UI
+
+
+def _dialogue(kind: str = "para", **more):
+    w = UI()
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    emb = _talk(w, audio_2=(voice, 0), **more)
+    node = next(n for n in w.nodes if n["id"] == emb)
+    node["widgets_values"][5] = kind
+    i2v = next(n["id"] for n in w.nodes if n["type"] == "WanVideoImageToVideoMultiTalk")
+    return convert(w.doc(), "dialogue"), emb, i2v
+
+
+def _fed(conv, node_id: str, port: str):
+    return next((l for l in conv.graph.links if l.dst == node_id and l.dst_port == port), None)
+
+
+def test_two_voices_together_with_no_masks_are_two_speakers_on_the_references_boxes():
+    conv, emb, i2v = _dialogue()
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    feats = [_fed(conv, gen.id, p) for p in ("speech", "speech_2")]
+    assert all(f is not None for f in feats) and feats[0].src != feats[1].src
+    heard = {conv.graph.nodes[_fed(conv, f.src, "audio").src].params["path"] for f in feats}
+    assert heard == {"speech.wav", "second.wav"}  # each voice on its own Speech Features, as loaded
+    assert _fed(conv, gen.id, "mask_1") is None and _fed(conv, gen.id, "mask_2") is None
+    assert not nodes_of(conv, "edit.audio_concat")  # spoken together: no turns laid
+    text = said(conv)
+    assert (f"(#{i2v}) is given two voices and no face masks: Studio's InfiniteTalk puts the first voice on the "
+            "picture's left half and the second on its right") in text
+    assert "gives two speakers their turns" not in text
+    save = nodes_of(conv, "io.save_video")[0]
+    mix = conv.graph.nodes[_fed(conv, save.id, "audio").src]
+    assert mix.type_id == "edit.audio_mix"  # the save carries both voices mixed, as the wrapper's audio output
+    assert {conv.graph.nodes[_fed(conv, mix.id, p).src].params["path"] for p in ("a", "b")} == heard
+
+
+def test_two_voices_one_after_the_other_are_held_saying_why():
+    conv, emb, _ = _dialogue("add")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert (f"'MultiTalkWav2VecEmbeds' (MultiTalkWav2VecEmbeds, #{emb}) gives the sampler 2 voices ('audio_1', "
+            "'audio_2') one after the other: Studio's InfiniteTalk takes two voices spoken together (the wrapper's "
+            "'para'), so the take is held") in said(conv)
+
+
+def test_two_voices_with_their_masks_in_one_batch_are_held_saying_why():
+    w = UI()
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    masks = w.add("LoadImageMask", ["faces.png", "alpha", "image"])
+    emb = _talk(w, audio_2=(voice, 0), ref_target_masks=(masks, 0))
+    conv = convert(w.doc(), "dialogue")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert (f"(MultiTalkWav2VecEmbeds, #{emb}) gives the sampler 2 voices ('audio_1', 'audio_2') together: its face "
+            "masks come as one batch (ref_target_masks)") in said(conv)
