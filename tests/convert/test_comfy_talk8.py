@@ -62,3 +62,39 @@ def test_two_voices_with_their_masks_in_one_batch_are_held_saying_why():
     assert [t["generator"] for t in conv.tasks] == [None]
     assert (f"(MultiTalkWav2VecEmbeds, #{emb}) gives the sampler 2 voices ('audio_1', 'audio_2') together: its face "
             "masks come as one batch (ref_target_masks)") in said(conv)
+
+
+def _dub(mode: str = "infinitetalk"):
+    """The wrapper's InfiniteTalk video to video (heldout41 10): the sampler also given a clip's latents on 'samples'
+    (WanVideoEncode of the loaded clip)."""
+    w = UI()
+    emb = _talk(w, mode=mode)
+    clip = w.add("VHS_LoadVideo", {"video": "source.mp4", "force_rate": 0, "frame_load_cap": 0,
+                                   "skip_first_frames": 0, "select_every_nth": 1})
+    vae = next(n["id"] for n in w.nodes if n["type"] == "WanVideoVAELoader")
+    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(clip, 0))
+    s = next(n for n in w.nodes if n["type"] == "WanVideoSampler")
+    w.links.append([len(w.links) + 1, enc, 0, s["id"], len(s["inputs"]), "LATENT"])
+    s["inputs"].append({"name": "samples", "type": "LATENT", "link": len(w.links)})
+    return convert(w.doc(), "dub"), emb, enc, s["id"]
+
+
+def test_a_voice_lip_synced_onto_a_clip_is_infinitetalk_given_the_clip():
+    conv, emb, enc, sampler = _dub()
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    src = _fed(conv, gen.id, "clip")
+    while src is not None and conv.graph.nodes[src.src].type_id != "io.load_video":
+        src = _fed(conv, src.src, "video")
+    assert src is not None and conv.graph.nodes[src.src].params["path"] == "source.mp4"
+    assert _fed(conv, gen.id, "speech") is not None
+    assert (f"(WanVideoSampler, #{sampler}) re-makes the clip's latents ('WanVideoEncode' (WanVideoEncode, #{enc}), "
+            "on 'samples')") in said(conv) and (": Studio's InfiniteTalk dubs the clip as InfiniteTalk's reference does, "
+            "each window made from noise and seeing the clip's frame at its start (its 'clip')") in said(conv)
+    assert "InfiniteTalk video to video" not in said(conv)  # (held before: talk8)
+
+
+def test_a_clip_given_to_multitalk_stays_held():
+    conv, _, _, _ = _dub(mode="multitalk")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert "makes MultiTalk (its mode 'multitalk'" in said(conv)

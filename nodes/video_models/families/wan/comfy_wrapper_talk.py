@@ -68,6 +68,36 @@ def unread_patches(t) -> None:
                           "the workflow is made with it")
 
 
+ENCODES = ("WanVideoEncode", "VAEEncode")  # a clip's latents given to the sampler's 'samples' (read as VAEEncode by then)
+
+
+def dubbing(t, sampler: CNode, src, samples) -> tuple[CNode, tuple] | None:
+    """InfiniteTalk video to video as the wrapper wires it (heldout41 10, 12): the sampler given the voice, its
+    image_embeds a WanVideoImageToVideoMultiTalk and its 'samples' a clip's latents (a VAE encode of the clip):
+    (the encode, the clip's link into it), else None. Told by the types wired, the encode by its IMAGE input."""
+    emb = t.wf.nodes.get(src[0]) if src else None
+    enc = t.wf.nodes.get(samples[0]) if samples else None
+    if emb is None or emb.cls != I2V or enc is None or voice_input(sampler) is None:
+        return None
+    port = next((k for k in enc.links if in_type(enc, k) == "IMAGE"),
+                "image" if "image" in enc.links else "pixels" if "pixels" in enc.links else None)
+    return (enc, enc.links[port]) if port and enc.cls in ENCODES else None
+
+
+def dubbed(t, made, sampler: CNode, enc: CNode, clip) -> None:
+    """The InfiniteTalk node ``made`` (infinitetalk's outputs) given the clip as its 'clip' (Studio's InfiniteTalk
+    video to video, the reference's way); what differs from the wrapper's said."""
+    c = t.wf.nodes[made[0][0]]
+    c.links["clip"] = clip
+    t.wf.taken.add(enc.id)
+    w = t.named(sampler)
+    start = w.get("start_step")
+    at = f" from step {number(start)} of {number(w.get('steps'))}" if finite(start) and start > 0 else ""
+    t.said.append(f"{_name(sampler)} re-makes the clip's latents ({_name(enc)}, on 'samples'){at}: Studio's "
+                  "InfiniteTalk dubs the clip as InfiniteTalk's reference does, each window made from noise and seeing "
+                  "the clip's frame at its start (its 'clip'), so the clip's motion is followed at those frames only")
+
+
 def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     """WanVideoImageToVideoMultiTalk ``n`` with its sampler's voice as WanInfiniteTalkToVideo in its place (its latent:
     output 3; the prompts and the patched model through it); None (kept, the task held) for MultiTalk or more voices."""

@@ -311,7 +311,8 @@ class _Translation(PackTranslation):
         neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else (away[0], 0) if away else pos
         src = self.through(self.link(n, "image_embeds"))
         samples = self.link(n, "samples")
-        emb = self.wf.nodes.get(src[0]) if src and samples is None else None
+        dub = talk.dubbing(self, n, src, samples)  # InfiniteTalk video to video: read with the clip (talk8)
+        emb = self.wf.nodes.get(src[0]) if src and (samples is None or dub) else None
         latent = src
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
             latent, pos, neg = self.latents[emb.id]
@@ -330,12 +331,15 @@ class _Translation(PackTranslation):
                 self.latents[emb.id] = (latent, pos, neg)
             else:
                 latent = src
-        if samples is not None:  # a pass that continues another's latent (a second expert, video to video)
+        dub = dub if emb is not None and emb.id in self.latents else None  # (InfiniteTalk held: as before)
+        if dub:  # the clip given to InfiniteTalk, not re-made
+            talk.dubbed(self, self.latents[emb.id], n, *dub)
+        elif samples is not None:  # a pass that continues another's latent (a second expert, video to video)
             latent = samples
             v2v.noise_shape(self, n)
         elif (line := fresh_start(n, w)) and line not in self.said:  # its denoise on fresh noise: said (heldout32)
             self.said.append(line)
-        if samples is not None and (voice := talk.voice_input(n)):  # InfiniteTalk video to video: a voice lip-syncing
+        if samples is not None and not dub and (voice := talk.voice_input(n)):  # InfiniteTalk video to video held:
             # a source clip; Studio's InfiniteTalk starts from one image, and a restyle without the voice is another
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
             latent = self.held(n, voice, "a voice lip-synced onto a source clip (InfiniteTalk video to "

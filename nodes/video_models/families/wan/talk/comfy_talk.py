@@ -76,6 +76,8 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
                         f"{', '.join(how)}, so InfiniteTalk makes the first voice (audio_encoder_output_1) over "
                         "the whole image; for the dialogue, connect the second voice's Speech Features to its "
                         "speech_2 and each face's mask (Segment, or a drawn mask) to mask_1 and mask_2")
+    if "clip" in node.links:  # the wrapper's video to video (comfy_wrapper_talk.dubbed): the clip to dub
+        ports.append(("clip", "clip"))
     if "previous_frames" in node.links:
         said.append(f"'{node.title or node.cls}' (#{node.id}) starts from earlier frames (previous_frames): Studio's "
                     "InfiniteTalk starts from the start image")
