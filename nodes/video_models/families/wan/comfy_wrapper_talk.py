@@ -81,7 +81,8 @@ def dubbing(t, sampler: CNode, src, samples) -> tuple[CNode, tuple] | None:
         return None
     port = next((k for k in enc.links if in_type(enc, k) == "IMAGE"),
                 "image" if "image" in enc.links else "pixels" if "pixels" in enc.links else None)
-    return (enc, enc.links[port]) if port and enc.cls in ENCODES else None
+    encodes = enc.cls in ENCODES or any(in_type(enc, k) in ("VAE", "WANVAE") for k in enc.links)  # pictures + a VAE
+    return (enc, enc.links[port]) if port and encodes else None
 
 
 def dubbed(t, made, sampler: CNode, enc: CNode, clip) -> None:

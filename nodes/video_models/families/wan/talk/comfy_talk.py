@@ -65,7 +65,9 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
             ports = [("mode.audio_encoder_output_2", "speech_2")]  # the wrapper's two voices, no masks (wf.talk_halves)
             said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices and no face masks: Studio's "
                         "InfiniteTalk puts the first voice on the picture's left half and the second on its right, as "
-                        "the wrapper and the reference do with no masks (connect mask_1 and mask_2 for other places); "
+                        "the wrapper and InfiniteTalk's reference do with no masks (Studio's boxes the reference's, 5 % "
+                        "in from each half's edges; the wrapper's are 10 % in; connect mask_1 and mask_2 for other "
+                        "places); "
                         "Studio's take lasts as long as the shorter voice, the wrapper's as the longer (the "
                         "other's features padded with zeros)")
         elif "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
