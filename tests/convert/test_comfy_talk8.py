@@ -1,7 +1,8 @@
-"""talk8 (issue 112): the WanVideoWrapper's InfiniteTalk read whole. Two voices spoken together ('para') with no
-face masks are Studio's two-speaker InfiniteTalk (each voice its Speech Features, the masks left to the node, which
-takes the reference's left and right boxes), never laid as turns; voices one after the other ('add') or masks in
-one batch are held, said why. Minimal workflows built here from node types, values and links."""
+"""talk8 (issue 112): the WanVideoWrapper's InfiniteTalk read whole. Two voices with no face masks are Studio's
+two-speaker InfiniteTalk (each voice its Speech Features, the masks left to the node, which takes the reference's left
+and right boxes): spoken together ('para') as they are, one after the other ('add') given their turns (each voice
+with silence while the other speaks); masks in one batch held, said why. A voice lip-synced onto a clip (the
+sampler given the clip's latents) is InfiniteTalk given the clip. Minimal workflows built here from node types, values and links."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -45,12 +46,22 @@ def test_two_voices_together_with_no_masks_are_two_speakers_on_the_references_bo
     assert {conv.graph.nodes[_fed(conv, mix.id, p).src].params["path"] for p in ("a", "b")} == heard
 
 
-def test_two_voices_one_after_the_other_are_held_saying_why():
-    conv, emb, _ = _dialogue("add")
-    assert [t["generator"] for t in conv.tasks] == [None]
-    assert (f"'MultiTalkWav2VecEmbeds' (MultiTalkWav2VecEmbeds, #{emb}) gives the sampler 2 voices ('audio_1', "
-            "'audio_2') one after the other: Studio's InfiniteTalk takes two voices spoken together (the wrapper's "
-            "'para'), so the take is held") in said(conv)
+def test_two_voices_one_after_the_other_take_turns_on_the_references_boxes():
+    conv, emb, i2v = _dialogue("add")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    assert _fed(conv, gen.id, "mask_1") is None and _fed(conv, gen.id, "mask_2") is None
+    turns = [conv.graph.nodes[_fed(conv, _fed(conv, gen.id, p).src, "audio").src] for p in ("speech", "speech_2")]
+    assert [t.type_id for t in turns] == ["edit.audio_concat", "edit.audio_concat"]  # each voice with the other's
+    first = conv.graph.nodes[_fed(conv, turns[0].id, "a").src]  # silence: the first voice, then silence
+    second = conv.graph.nodes[_fed(conv, turns[1].id, "b").src]  # silence, then the second voice
+    assert (first.params["path"], second.params["path"]) == ("speech.wav", "second.wav")
+    text = said(conv)
+    assert (f"'MultiTalkWav2VecEmbeds' (MultiTalkWav2VecEmbeds, #{emb}) lays the voices one after the other "
+            "(multi_audio_type 'add': audio_1's first, then audio_2's), where Studio's InfiniteTalk hears 'speech' and "
+            "'speech_2' together; so each voice's Speech Features is given it with silence while the other speaks") \
+        in text and "the wrapper pads the voice features with zeros there" in text
+    assert "audio_encoder_output_1" not in text and "lasts as long as the shorter voice" not in text
 
 
 def test_two_voices_with_their_masks_in_one_batch_are_held_saying_why():

@@ -214,10 +214,9 @@ def test_the_wrappers_infinitetalk_is_studios_infinitetalk_for_the_voices_length
 
 
 def test_multitalk_and_a_dialogue_through_the_wrapper_stay_held():
-    for mode, more in (("multitalk", {}), ("infinitetalk", {"audio_2": (1, 0)})):
-        w = UI()
-        emb = _talk(w, mode=mode, patch="multitalk.safetensors", **more)
-        w.nodes[emb - 1]["widgets_values"][5] = "add"  # (voices together, 'para', are two speakers: test_comfy_talk8)
+    for mode, more in (("multitalk", {}), ("infinitetalk", {"audio_2": (1, 0), "audio_3": (1, 0)})):
+        w = UI()  # (two voices are two speakers: test_comfy_talk8; three are held)
+        _talk(w, mode=mode, patch="multitalk.safetensors", **more)
         conv = convert(w.doc(), "wrapper_multitalk")
         assert [t["generator"] for t in conv.tasks] == [None]
         assert "WanVideoImageToVideoMultiTalk" in conv.log[0]

@@ -38,12 +38,13 @@ def voice_input(sampler: CNode) -> str | None:
 _name = CNode.named  # the node in a sentence
 
 
-def halves_of(wf) -> set:
-    """The ids of the WanInfiniteTalkToVideo nodes read from the wrapper's two voices with no masks (comfy_talk
-    wires their second voice alone: Studio's InfiniteTalk then takes the reference's boxes, as the wrapper does)."""
-    if not hasattr(wf, "talk_halves"):
-        wf.talk_halves = set()
-    return wf.talk_halves
+def layouts(wf) -> dict:
+    """The WanInfiniteTalkToVideo nodes read from the wrapper's two voices with no masks: id -> (how the embeds lay
+    the voices, 'para' or 'add'; the embeds node in a sentence). comfy_talk wires their second voice alone (Studio's
+    InfiniteTalk then takes the reference's boxes, as the wrapper does); comfy_turns gives 'add' voices their turns."""
+    if not hasattr(wf, "talk_layouts"):
+        wf.talk_layouts = {}
+    return wf.talk_layouts
 
 
 def patches(t) -> None:
@@ -122,12 +123,12 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                       "reads the wrapper's InfiniteTalk only, so the take is held")
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
-    if len(voices) > 1 and (len(voices) > 2 or kind != "para" or "ref_target_masks" in emb.links):
+    if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or "ref_target_masks" in emb.links):
         # a dialogue Studio's InfiniteTalk cannot take as laid out: held, why said (heldout41 06, 11, 12)
         how = {"para": " together", "add": " one after the other"}.get(kind, "")
         why = ("its face masks come as one batch (ref_target_masks), which Studio does not split into mask_1 and "
-               "mask_2" if len(voices) == 2 and kind == "para" else
-               "Studio's InfiniteTalk takes two voices spoken together (the wrapper's 'para')")
+               "mask_2" if len(voices) == 2 and kind in ("para", "add") else
+               f"Studio's InfiniteTalk takes two voices, together or in turns (multi_audio_type {kind!r})")
         t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
                       f"{how}: {why}, so the take is held")
         return None
@@ -147,7 +148,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                ("clip_vision_output", t.link(n, "clip_embeds")), ("model_patch", (pl.id, 0)),
                                ("audio_encoder_output_1", (enc.id, 0))) if v}
     scale = e.get("audio_scale")
-    if len(voices) == 2:  # two voices together, no face masks (the wrapper's and the reference's boxes)
+    if len(voices) == 2:  # two voices, no face masks (the wrapper's and the reference's boxes)
         two = t.core(emb, "AudioEncoderEncode", {}, {k: v for k, v in (("audio_encoder", encoder),
                                                                        ("audio", emb.links["audio_2"])) if v},
                      nid=f"{emb.id}:2")
@@ -159,7 +160,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                              "audio_scale": scale if finite(scale) else None}, links)
     c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, port)})
     if len(voices) == 2:  # no masks wired: Studio's InfiniteTalk takes the reference's left and right boxes
-        halves_of(t.wf).add(c.id)
+        layouts(t.wf)[c.id] = (kind, _name(emb))
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
     if finite(w.get("motion_frame")):

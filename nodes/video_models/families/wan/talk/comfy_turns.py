@@ -24,8 +24,9 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
     """The two voices given to InfiniteTalk ``gen`` one after the other, as ComfyUI's node lays them; said."""
     task = next((n for n in b.wf.nodes.values() if n.cls == TASK and n.enabled and SECOND in n.links), None)
     first, second = _features_audio(b, gen, "speech"), _features_audio(b, gen, "speech_2")
-    if task is None or first is None or second is None or task.id in getattr(b.wf, "talk_halves", ()):
-        return  # (the wrapper's two voices spoken together: no turns, comfy_wrapper_talk)
+    laid = getattr(b.wf, "talk_layouts", {}).get(task.id) if task is not None else None  # the wrapper's (its embeds)
+    if task is None or first is None or second is None or (laid and laid[0] != "add"):
+        return  # (the wrapper's two voices spoken together, 'para': no turns)
     if first[0] == second[0]:  # one Speech Features for both: no turns to give it
         b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives both speakers the same voice, "
               "which ComfyUI lays twice, one after the other: Studio's InfiniteTalk hears it once on 'speech' and "
@@ -33,11 +34,14 @@ def take_turns(b, gen: str, load: str, params: dict) -> None:
         return
     if not _given(b, first[1][0]):  # (given already for another output of the same voices)
         _turned(b, task, first, second)
-    b.say(f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives two speakers their turns: ComfyUI "
-          "lays the voices one after the other (audio_encoder_output_1's first, then audio_encoder_output_2's), where "
+    who = f"{laid[1]} lays the voices one after the other (multi_audio_type 'add': audio_1's first, then " \
+          "audio_2's)" if laid else f"'{task.title or task.shown_cls}' ({task.shown_cls}, #{task.id}) gives two " \
+          "speakers their turns: ComfyUI lays the voices one after the other (audio_encoder_output_1's first, then " \
+          "audio_encoder_output_2's)"
+    b.say(f"{who}, where "
           "Studio's InfiniteTalk hears 'speech' and 'speech_2' together; so each voice's Speech Features is given "
           "it with silence while the other speaks (Audio Silence, Audio Concat), as InfiniteTalk's reference lays "
-          "voices that take turns (ComfyUI pads the voice features with zeros there)")
+          f"voices that take turns ({'the wrapper' if laid else 'ComfyUI'} pads the voice features with zeros there)")
 
 
 def _given(b, sound: str) -> bool:
