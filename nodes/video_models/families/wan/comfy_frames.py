@@ -64,8 +64,9 @@ class _Frames(PackTranslation):
         if not said or not said[0].startswith(head):
             return said
         packs: dict[str, list[str]] = {}
-        for part in said[0][len(head):].split(", "):
-            packs.setdefault(pack_of(part.split(" as ")[0], cls.PACK), []).append(part)
+        for part in said[0][len(head):].split(", "):  # (what is no node type, 'passes': with the part before it)
+            pack = pack_of(part.split(" as ")[0], "") or (list(packs)[-1] if packs else cls.PACK)
+            packs.setdefault(pack, []).append(part)
         return ["; ".join(f"{k} nodes read as ComfyUI's own: {', '.join(v)}" for k, v in packs.items())] + said[1:]
 
     def name(self, n: CNode) -> str:
