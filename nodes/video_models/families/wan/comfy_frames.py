@@ -222,6 +222,8 @@ class _Frames(PackTranslation):
             self.wf.taken.add(last.id)
         c = self.core(n, "WanFirstLastFrameToVideo" if last is not None else "WanImageToVideo",
                       {"length": w.get("length")}, links)
+        if last is not None:  # (a sentence names the input the file's node has: its end latent, the picture's way in)
+            c.ports.setdefault("end_image", (n, end))
         self.said.append(f"{self.name(n)} is read as ComfyUI's {c.cls}, the picture its anchor latent encodes "
                          f"(through '{enc.title or enc.shown_cls}', #{enc.id}) its start image"
                          + (f" and the picture its '{end}' latent encodes (through '{last.title or last.shown_cls}', "
