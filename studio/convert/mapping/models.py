@@ -28,6 +28,7 @@ from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_f
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
 from .one_model import other_models
+from .schedule_shift import schedule_shift
 
 
 def _role(n: CNode, up: list[CNode]) -> str:
@@ -216,6 +217,7 @@ class ModelReading:
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]
         loras.reverse()  # nearest the loader first
+        schedule_shift(self.wf, main, shifts, self.shift_at, self.used, said)  # (its scheduler's model's: heldout45 04)
         expert_shift_read(self.wf, main, shifts, self.shift_at, said)  # (a two-expert scheduler's: wins6)
         said += switched_off_loras(self.wf, self.used)  # a turbo LoRA behind a switch shipped off (MiniMax H3's)
         return loras, shifts, loaders

@@ -22,6 +22,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, PackTranslation, finite
 
 from .comfy_pass_prompts import place
+from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
 
 # node type -> (its start image input, the inputs between, its end image input)
@@ -52,7 +53,21 @@ class _Frames(PackTranslation):
 
     @classmethod
     def is_pack(cls, n: CNode) -> bool:
-        return n.cls in cls.PREFIXES
+        return n.cls in cls.PREFIXES or svi_twin(n.cls)
+
+    @classmethod
+    def translate(cls, wf) -> list[str]:
+        """As PackTranslation's, its first sentence naming each read type's own pack (the catalogue's: KJNodes' SVI
+        node, the SVI 2 Pro FLF pack's twin of it), not this reader's name for them all."""
+        said = super().translate(wf)
+        head = f"{cls.PACK} nodes read as ComfyUI's own: "
+        if not said or not said[0].startswith(head):
+            return said
+        packs: dict[str, list[str]] = {}
+        for part in said[0][len(head):].split(", "):  # (what is no node type, 'passes': with the part before it)
+            pack = pack_of(part.split(" as ")[0], "") or (list(packs)[-1] if packs else cls.PACK)
+            packs.setdefault(pack, []).append(part)
+        return ["; ".join(f"{k} nodes read as ComfyUI's own: {', '.join(v)}" for k, v in packs.items())] + said[1:]
 
     def name(self, n: CNode) -> str:
         return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
@@ -62,7 +77,7 @@ class _Frames(PackTranslation):
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
-            made = self.svi_pro(n) if n.cls == SVI_PRO else self.frames(n)
+            made = self.svi_pro(n) if svi_twin(n.cls) else self.frames(n)
             if made is None or prev is None:
                 continue
             src, behind = self.wf.nodes.get(prev[0]), sampler_behind(self.wf, prev)
@@ -186,7 +201,9 @@ class _Frames(PackTranslation):
         return low
 
     def svi_pro(self, n: CNode) -> CNode | None:
-        """KJNodes' WanImageToVideoSVIPro as WanImageToVideo: its anchor latent's picture the start image."""
+        """KJNodes' WanImageToVideoSVIPro (or its twin: comfy_svi_twins) as WanImageToVideo: its anchor latent's
+        picture the start image; a twin's end latent's picture, where one is wired, Wan's end image
+        (WanFirstLastFrameToVideo)."""
         enc = self.wf.nodes.get(n.links["anchor_samples"][0]) if "anchor_samples" in n.links else None
         if enc is None or not enc.cls.startswith("VAEEncode") or "pixels" not in enc.links:
             return None
@@ -194,11 +211,26 @@ class _Frames(PackTranslation):
         links["start_image"] = enc.links["pixels"]
         if "vae" in enc.links:
             links["vae"] = enc.links["vae"]
+        end = end_latent(n)
+        last = self.wf.nodes.get(n.links[end][0]) if end else None
+        if last is not None and (not last.cls.startswith("VAEEncode") or "pixels" not in last.links):
+            last = None
         w = self.named(n) if n.widgets else {}
         self.wf.taken.add(enc.id)
-        c = self.core(n, "WanImageToVideo", {"length": w.get("length")}, links)
-        self.said.append(f"{self.name(n)} is read as ComfyUI's WanImageToVideo, the picture its anchor latent encodes "
-                         f"(through '{enc.title or enc.shown_cls}', #{enc.id}) its start image")
+        if last is not None:
+            links["end_image"] = last.links["pixels"]
+            self.wf.taken.add(last.id)
+        c = self.core(n, "WanFirstLastFrameToVideo" if last is not None else "WanImageToVideo",
+                      {"length": w.get("length")}, links)
+        if last is not None:  # (a sentence names the input the file's node has: its end latent, the picture's way in)
+            c.ports.setdefault("end_image", (n, end))
+        self.said.append(f"{self.name(n)} is read as ComfyUI's {c.cls}, the picture its anchor latent encodes "
+                         f"(through '{enc.title or enc.shown_cls}', #{enc.id}) its start image"
+                         + (f" and the picture its '{end}' latent encodes (through '{last.title or last.shown_cls}', "
+                            f"#{last.id}) its end image" if last is not None else ""))
+        if end and last is None:
+            self.said.append(f"{self.name(n)}'s '{end}' latent (the segment's last frames) is not taken: it encodes no "
+                             "picture Studio reads (no VAEEncode's), so Wan's take has no end image")
         return c
 
     # -- passes continued into one take ------------------------------------------------------------------------
@@ -298,7 +330,7 @@ class _Frames(PackTranslation):
                if scheduled else f"pass's prompt, samplers and settings; the later passes' own prompts "
                f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers ")
             + f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
-        if any(p.origin in ("WanSVIProAdvancedI2V", SVI_PRO) or "SVI" in self.saved(p) for p in chain):
+        if any(p.origin == "WanSVIProAdvancedI2V" or svi_twin(p.origin or "") or "SVI" in self.saved(p) for p in chain):
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
                              "of the pass before (its SVI LoRA trained for that): Studio's windows start from the last "
                              "frame alone, the anchor being the first window's start image only")

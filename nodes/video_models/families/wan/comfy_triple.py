@@ -39,6 +39,10 @@ def _settings(wf, n: CNode, t) -> dict[str, Any]:
     if raw and not out:
         at = next((k for k, v in enumerate(raw) if isinstance(v, str) and v in CONTROLS), None)
         values = raw[:at] + raw[at + 1:] if at is not None and at == names.index("seed") + 1 else raw
+        if len(values) == len(names) + 1 and None in values:  # the button its page adds ('Run Dry Run', dry_run
+            # moved after it): the frontend saves a button's null among the values (heldout45 08); the last null out
+            cut = len(values) - 1 - values[::-1].index(None)
+            values = values[:cut] + values[cut + 1:]
         out = dict(zip(names, values)) if len(values) == len(names) else {}
     for k in n.links:
         if k not in SOCKETS:
