@@ -133,3 +133,13 @@ def test_a_shift_on_the_schedulers_own_model_is_the_takes_shift():
     conv = convert(w.doc(), "shifted-schedule")
     assert _nodes(conv, "video_models.image_to_video")[0].params["shift"] == 5.0
     assert f"shift 5 (ModelSamplingSD3, #{shifted})" in said(conv)
+
+
+def test_a_pack_samplers_two_stages_shift_named_once():
+    """WanMoeKSampler's second stage is read as another sampler '<id>~2' (packs.expert_samplers): the shift note named
+    the node twice ("WanMoeKSampler's own, #127; WanMoeKSampler's own, #127"); the same file node is named once."""
+    from studio.convert.mapping.shift_nodes import shift_nodes
+    from studio.convert.reading.workflow import CNode
+    high = CNode("127:shift", "ModelSamplingSD3", origin="WanMoeKSampler")
+    low = CNode("127~2:shift", "ModelSamplingSD3", origin="WanMoeKSampler")
+    assert shift_nodes([high, low]) == "WanMoeKSampler's own, #127"

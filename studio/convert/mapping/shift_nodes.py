@@ -4,6 +4,7 @@ ModelSamplingSD3 '<id>:shift' for, by the pack node's type and id. Plain stdlib.
 from __future__ import annotations
 
 SUFFIX = ":shift"  # the id a pack's translation gives the core shift it makes for its node (packs.translation.core)
+STAGE = "~"  # a pack sampler's later stage read as another sampler: '<id>~2' (packs.expert_samplers), the same node
 
 
 def shift_nodes(nodes: list) -> str:
@@ -11,7 +12,7 @@ def shift_nodes(nodes: list) -> str:
     out = []
     for n in nodes:
         pack = n.origin and n.origin != n.cls and SUFFIX in n.id
-        words = f"{n.origin}'s own, #{n.id.rsplit(SUFFIX, 1)[0]}" if pack else f"{n.shown_cls}, #{n.id}"
+        words = f"{n.origin}'s own, #{n.id.rsplit(SUFFIX, 1)[0].split(STAGE, 1)[0]}" if pack else f"{n.shown_cls}, #{n.id}"
         if words not in out:
             out.append(words)
     return "; ".join(out) or "ModelSamplingSD3"
