@@ -94,6 +94,15 @@ def test_a_later_segment_own_prompt_and_seed_are_said_not_taken():
     assert "#21)'s own seed 9 is not taken" in text
 
 
+def test_a_later_segment_on_another_model_is_said_not_taken():
+    w = _extended()
+    w["50"] = {"class_type": "WanVideoModelLoader", "inputs": dict(w["1"]["inputs"], model="other_df.safetensors")}
+    w["21"]["inputs"]["model"] = ["50", 0]
+    conv = convert(w, "df_models")
+    assert nodes_of(conv, "video_models.load")[0].params["model"] == MODEL
+    assert "(WanVideoDiffusionForcingSampler, #21)'s own model 'other_df.safetensors' (#50) is not taken" in said(conv)
+
+
 def test_one_segment_without_prefix_is_text_to_video_in_one_block():
     nodes = _common()
     dec = _segment(nodes, 10, 97, None)

@@ -24,9 +24,7 @@ make), an embeds node that is no empty embeds, or a chain whose lengths or prefi
 the sampler not converted, its reason said. Plain data and stdlib: nothing of the wrapper is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, finite, node_type
-from studio.convert.reading import by_types
-from studio.convert.reading.workflow import LOADER_NODES
+from studio.convert.api import CONTROL, LOADER_NODES, CNode, PackTranslation, any_through, finite, node_type
 from studio.core.shown import number
 
 from ..wan.comfy_wrappers import SCHEDULERS, TEXT_TYPES
@@ -159,7 +157,7 @@ class _Forcing(PackTranslation):
                 way.append(n)
                 at = n.links["images"]
                 continue
-            port2 = by_types.through_input(n, at[1]) or (_picture_step(n) if picked is None else None)
+            port2 = any_through(self.wf, n, at[1]) or (_picture_step(n) if picked is None else None)
             if port2 is None:  # (a step changing the frames picked: not the take's own frames)
                 break
             way.append(n)
@@ -243,6 +241,7 @@ class _Forcing(PackTranslation):
             links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", enc.links.get("vae")),
                                        ("start_image", image)) if v is not None}
             c = self.core(emb, "WanImageToVideo", size, links)
+            c.ports["start_image"] = (enc, _encode_input(enc))  # (said as the encode's picture, as the file has it)
             self.wf.taken.add(enc.id)
             pos, neg, latent = (c.id, 0), (c.id, 1), (c.id, 2)
         else:
@@ -250,6 +249,7 @@ class _Forcing(PackTranslation):
             latent = (c.id, 0)
         self.made.setdefault(emb.cls, "the take's size and length (WanImageToVideo with a start picture, else "
                                       "EmptyHunyuanLatentVideo)")
+        self.first_model = [m.id for m in self.model_way(first.links.get("model"))]  # (before its shift is put on)
         self.sampler(first, w, pos, neg, latent)
         words = [f"addnoise_condition {number(w.get('addnoise_condition'))} (#{first.id})"]
         if len(chain) > 1:
@@ -315,6 +315,13 @@ class _Forcing(PackTranslation):
                 self.said.append(f"{s.named()}'s own {', '.join(differ)} {'is' if len(differ) == 1 else 'are'} not "
                                  "taken: Studio's continued take is "
                                  f"sampled in one call with {first.named()}'s settings")
+            mine = [m.id for m in self.model_way(s.links.get("model"))]
+            if mine != self.first_model and mine:
+                loader = self.wf.nodes[mine[-1]]
+                file = self.named(loader).get("model") or loader.widgets.get("unet_name")
+                self.said.append(f"{s.named()}'s own model" + (f" {file!r}" if isinstance(file, str) else "")
+                                 + f" ({', '.join(f'#{i}' for i in mine[:6])}) is not taken: Studio's continued take is "
+                                 f"sampled in one call with {first.named()}'s")
             ppos, pneg, ptext = self.prompts(s)
             if ptext is not None and text is not None and ptext.id != text.id:
                 prompts.append((s, ptext, ppos))
@@ -408,7 +415,7 @@ class _Forcing(PackTranslation):
                 way.append(n)
                 link = n.links["images"]
                 continue
-            port = by_types.through_input(n, link[1]) or (_measures(n) if link[1] == 0 else None)
+            port = any_through(self.wf, n, link[1]) or (_measures(n) if link[1] == 0 else None)
             if port is None:
                 return None
             way.append(n)
