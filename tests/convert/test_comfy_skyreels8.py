@@ -6,6 +6,8 @@ differs said (addnoise_condition, a later segment's own prompt and settings, the
 of a loaded clip is said and not converted. Minimal API workflows built from node types, values and links."""
 from __future__ import annotations
 
+import pytest
+
 from studio.convert.mapping.convert import convert
 from tests.convert.said import api, nodes_of, notes, said
 
@@ -127,3 +129,42 @@ def test_a_prefix_of_a_loaded_clip_is_said_and_not_converted():
     assert not nodes_of(conv, "video_models.image_to_video") and not nodes_of(conv, "video_models.text_to_video")
     assert ("(WanVideoDiffusionForcingSampler, #11) samples by SkyReels-V2's diffusion forcing, but its prefix_samples "
             "are encoded from frames that are neither one picture") in said(conv)
+
+
+@pytest.mark.slow  # a render on a tiny model (seconds, not a conversion's fraction of one)
+def test_the_converted_chain_renders_as_one_diffusion_forcing_call_on_a_tiny_df_model(tmp_path, monkeypatch):
+    """The converted take, made small (its long take, window and overlap as converted, scaled down), runs through
+    Studio's diffusion forcing: ONE call of the DF image-to-video pipeline, base_num_frames the window and
+    overlap_history the overlap, the whole take's frames written."""
+    pytest.importorskip("diffusers")
+    from diffusers import SkyReelsV2DiffusionForcingImageToVideoPipeline as DFI2V
+    from PIL import Image
+
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    from tests.video_models.graphs import spy_call
+    from tests.video_models.tiny_skyreels import build_skyreels
+    df = build_skyreels(str(tmp_path / "tiny-skyreels-df"))
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    Image.new("RGB", (16, 16), (200, 120, 40)).save(tmp_path / "oldman.png")
+    g = convert(_extended(), "df_render").graph
+    by_type = {}
+    for n in g.nodes.values():
+        by_type.setdefault(n.type_id, []).append(n.id)
+    gen = by_type["video_models.image_to_video"][0]
+    assert (g.nodes[gen].params["long_take"], g.nodes[gen].params["overlap"]) == ("continue", 17)
+    g.set_param(by_type["video_models.load"][0], "model", df)
+    g.set_param(by_type["io.load_image"][0], "path", str(tmp_path / "oldman.png"))
+    for sid in by_type.get("transform.scale", []):
+        g.set_param(sid, "width", 16)
+        g.set_param(sid, "height", 16)
+    for k, v in (("width", 16), ("height", 16), ("steps", 2), ("frames", 17), ("window", 9), ("overlap", 5),
+                 ("preview_size", "off"), ("previews", False)):
+        g.set_param(gen, k, v)
+    outs = [str(tmp_path / f"out{i}.mp4") for i in range(len(by_type["io.save_video"]))]
+    for sid, path in zip(by_type["io.save_video"], outs):
+        g.set_param(sid, "path", path)
+    calls, _ = spy_call(monkeypatch, DFI2V, dict)
+    Executor(frame_caching=False).run(g, device="cpu")
+    assert len(calls) == 1 and (calls[0]["base_num_frames"], calls[0]["overlap_history"]) == (9, 5)
+    assert probe(outs[0])["frames"] == 17

@@ -293,47 +293,13 @@ class _Forcing(PackTranslation):
 
     def fold(self, chain, read, lengths, picks, w, text) -> list[str]:
         """The later segments read as the first's take made longer; the addnoise words of the later segments."""
-        first, later = chain[0], chain[1:]
+        first = chain[0]
         self.first_decoders = {m.id for m in self.wf.nodes.values() if _is_decoder(m) and m.links["samples"][0] == first.id}
         total = lengths[0] + sum(v - p for v, p in zip(lengths[1:], picks))
         window, overlap = max(lengths), picks[0]
         carried = {"long_take": "continue", "window": window, "overlap": overlap, "frames": total}
         self.wf.carried.setdefault(first.id, {}).update(carried)
         self.wf.carried_at.setdefault(first.id, {}).update(dict.fromkeys(carried, first))
-        words, prompts = [], []
-        for s, (emb, _), p in zip(later, read[1:], picks):
-            sw = self.named(s)
-            words.append(f"{number(sw.get('addnoise_condition'))} (#{s.id})")
-            earlier, _, way = self.before[s.id]
-            self.wf.taken.update({s.id, emb.id} | {m.id for m in way if not _is_decoder(m)})
-            for m in way:
-                if _encode_input(m) is not None:
-                    self.encoded(m)
-            differ = [f"{k} {number(sw.get(k)) if k != 'scheduler' else repr(sw.get(k))}" for k in COMPARED
-                      if sw.get(k) != w.get(k)]
-            if differ:
-                self.said.append(f"{s.named()}'s own {', '.join(differ)} {'is' if len(differ) == 1 else 'are'} not "
-                                 "taken: Studio's continued take is "
-                                 f"sampled in one call with {first.named()}'s settings")
-            mine = [m.id for m in self.model_way(s.links.get("model"))]
-            if mine != self.first_model and mine:
-                loader = self.wf.nodes[mine[-1]]
-                file = self.named(loader).get("model") or loader.widgets.get("unet_name")
-                self.said.append(f"{s.named()}'s own model" + (f" {file!r}" if isinstance(file, str) else "")
-                                 + f" ({', '.join(f'#{i}' for i in mine[:6])}) is not taken: Studio's continued take is "
-                                 f"sampled in one call with {first.named()}'s")
-            ppos, pneg, ptext = self.prompts(s)
-            if ptext is not None and text is not None and ptext.id != text.id:
-                prompts.append((s, ptext, ppos))
-                self.let_go(ptext, s)
-            self.rewire((s.id, 0), (first.id, 0))
-        for s, ptext, ppos in prompts:
-            src = self.wf.nodes.get(ppos[0]) if ppos else None
-            said = None if src is None else self.named(src).get("positive_prompt") if src.id == ptext.id and \
-                src.cls in TEXT_TYPES else self.wf.value(src, "text")
-            self.said.append(f"{s.named()}'s own prompt" + (f" {said!r}" if isinstance(said, str) else
-                             f" ({ptext.named()})") + " is not taken: Studio's diffusion forcing makes the take in one "
-                             f"call with one prompt, {first.named()}'s")
         blocks = self.blocks(total, window, overlap)
         self.said.append(
             f"the {len(chain)} segments ({', '.join(f'#{s.id}' for s in chain)}) each continue the take of the one "
@@ -344,8 +310,42 @@ class _Forcing(PackTranslation):
         if len(set(picks)) > 1:
             self.said.append(f"the segments start from the last {', '.join(map(str, picks))} frames of the one before: "
                              f"Studio's blocks each start from the last {overlap} ('overlap')")
+        words = [self.later(s, emb, first, w, text) for s, (emb, _) in zip(chain[1:], read[1:])]
         self.joins(first, len(chain))
         return words
+
+    def later(self, s: CNode, emb: CNode, first: CNode, w: dict, text: CNode | None) -> str:
+        """Later segment ``s`` (its embeds ``emb``) taken into the first's take, what of it differs said; its
+        addnoise_condition in words."""
+        sw = self.named(s)
+        _, _, way = self.before[s.id]
+        self.wf.taken.update({s.id, emb.id} | {m.id for m in way if not _is_decoder(m)})
+        for m in way:
+            if _encode_input(m) is not None:
+                self.encoded(m)
+        differ = [f"{k} {number(sw.get(k)) if k != 'scheduler' else repr(sw.get(k))}" for k in COMPARED
+                  if sw.get(k) != w.get(k)]
+        if differ:
+            self.said.append(f"{s.named()}'s own {', '.join(differ)} {'is' if len(differ) == 1 else 'are'} not taken: "
+                             f"Studio's continued take is sampled in one call with {first.named()}'s settings")
+        mine = [m.id for m in self.model_way(s.links.get("model"))]
+        if mine != self.first_model and mine:
+            loader = self.wf.nodes[mine[-1]]
+            file = self.named(loader).get("model") or loader.widgets.get("unet_name")
+            self.said.append(f"{s.named()}'s own model" + (f" {file!r}" if isinstance(file, str) else "")
+                             + f" ({', '.join(f'#{i}' for i in mine[:6])}) is not taken: Studio's continued take is "
+                             f"sampled in one call with {first.named()}'s")
+        ppos, _, ptext = self.prompts(s)
+        if ptext is not None and text is not None and ptext.id != text.id:
+            src = self.wf.nodes.get(ppos[0]) if ppos else None
+            words = None if src is None else self.named(src).get("positive_prompt") if src.id == ptext.id and \
+                src.cls in TEXT_TYPES else self.wf.value(src, "text")
+            self.said.append(f"{s.named()}'s own prompt" + (f" {words!r}" if isinstance(words, str) else
+                             f" ({ptext.named()})") + " is not taken: Studio's diffusion forcing makes the take in one "
+                             f"call with one prompt, {first.named()}'s")
+            self.let_go(ptext, s)
+        self.rewire((s.id, 0), (first.id, 0))
+        return f"{number(sw.get('addnoise_condition'))} (#{s.id})"
 
     def blocks(self, total: int, window: int, overlap: int) -> list[int]:
         """The frames of each block Studio's diffusion forcing makes (takes/forcing.py: the pipeline's own blocks,
