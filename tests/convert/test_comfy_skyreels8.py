@@ -105,6 +105,39 @@ def test_a_later_segment_on_another_model_is_said_not_taken():
     assert "(WanVideoDiffusionForcingSampler, #21)'s own model 'other_df.safetensors' (#50) is not taken" in said(conv)
 
 
+@pytest.fixture
+def planted(monkeypatch):
+    """An invented pack's diffusion-forcing sampler (another name, the same declared inputs and output) in the
+    catalogue, for this test only."""
+    from studio.convert import catalogue
+    from studio.convert.catalogue import types as catalogue_types
+    from studio.convert.families import registry
+    types, packs = catalogue_types._load()
+    ins = [{"name": n, "type": t, "widget": t in ("INT", "FLOAT", "BOOLEAN", "COMBO"), "optional": n == "prefix_samples"}
+           for n, t in (("model", "WANVIDEOMODEL"), ("text_embeds", "WANVIDEOTEXTEMBEDS"),
+                        ("image_embeds", "WANVIDIMAGE_EMBEDS"), ("addnoise_condition", "INT"), ("steps", "INT"),
+                        ("cfg", "FLOAT"), ("shift", "FLOAT"), ("seed", "INT"), ("scheduler", "COMBO"),
+                        ("prefix_samples", "LATENT"))]
+    made = {"InventedForcingSampler": {"pack": "someone/invented-pack", "inputs": ins, "outputs": [{"type": "LATENT"}]}}
+    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **made}, packs))
+    catalogue.node_type.cache_clear()
+    registry._changed()
+    yield
+    monkeypatch.undo()
+    catalogue.node_type.cache_clear()
+    registry._changed()
+
+
+def test_a_sampler_never_seen_declaring_prefix_samples_and_addnoise_is_read_the_same(planted):
+    w = _extended()
+    for sid in ("11", "21"):
+        w[sid]["class_type"] = "InventedForcingSampler"
+    conv = convert(w, "df_invented")
+    p = nodes_of(conv, "video_models.image_to_video")[0].params
+    assert (p["frames"], p["window"], p["overlap"], p["long_take"]) == (133, 97, 17, "continue")
+    assert "addnoise_condition 10 (#11), 24 (#21) not taken" in said(conv)
+
+
 def test_one_segment_without_prefix_is_text_to_video_in_one_block():
     nodes = _common()
     dec = _segment(nodes, 10, 97, None)
