@@ -1,0 +1,33 @@
+"""A loaded clip restyled (Video to Video: its latent encoded from the clip, denoised part way) with a model whose
+family declares no video to video (families.abilities: HunyuanVideo, EasyAnimate, LTX-Video, LTX-2): Studio's Video
+to Video would raise when run (the family's own refusal), so the output is held with one sentence naming the clip,
+the sampler and the family, its loaded clip, prompts and values kept as held nodes (outputs._hold). A family whose
+declaration says nothing (no family told, or a title no mapping names) is not held here: abilities answers None.
+A pass on a take the workflow made first is takes.restyle's (that take kept, the pass said not made); this is the
+clip loaded from a file. Stdlib only."""
+from __future__ import annotations
+
+from typing import Any
+
+from studio.core.shown import number
+
+from ..families import abilities
+from ..reading.workflow import LOADER_NODES
+from ..tracing.tasks import V2V, Task
+
+
+def task(b: Any, o: Any) -> Task | None:
+    """The held task of output ``o`` (outputs.Output) where its generator would be Video to Video of a clip and its
+    family ``o.fam`` declares no video to video; None otherwise."""
+    if o.task != V2V or abilities.video_to_video(o.fam) is not False:
+        return None
+    given = o.inputs.get("video")
+    loader = given[0] if given else None
+    clip = (f"the clip '{b.file_of(loader)}' ({loader.shown_cls}, #{loader.id})"
+            if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" else "a clip")
+    strength = b.extra.get("strength")
+    how = f" at denoise {number(strength)}" if strength is not None else ""
+    by = f"'{o.first.title or o.first.shown_cls}' (#{o.first.id})"
+    return Task(f"video to video ({clip} restyled by {by}{how})", None, family=o.fam,
+                cannot=f"restyle a clip with {o.fam} (it has no Video to Video in Studio): the restyled video is not "
+                       "made")
