@@ -31,3 +31,19 @@ def task(b: Any, o: Any) -> Task | None:
     return Task(f"video to video ({clip} restyled by {by}{how})", None, family=o.fam,
                 cannot=f"restyle a clip with {o.fam} (it has no Video to Video in Studio): the restyled video is not "
                        "made")
+
+
+def held(b: Any, o: Any) -> bool:
+    """True where output ``o`` is such a restyle, held (outputs._hold) with its sentence; another output of the same
+    samplers (a second save of that video) is held by the first's sentence, its nodes not made twice."""
+    spec = task(b, o)
+    if spec is None:
+        return False
+    done = b.__dict__.setdefault("restyles_held", set())
+    if o.key in done:  # the same restyled video, another save of it: "the restyled video is not made" says it
+        b.used.add(o.save.id)
+        b.held_saves.add(o.save.id)
+        return True
+    done.add(o.key)
+    b.hold(o.save, spec, o.fam, None, o.loaders, o.up)
+    return True

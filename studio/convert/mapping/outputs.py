@@ -182,8 +182,8 @@ class OutputStage:
                       "give (none of them samples it)")  # (heldout20 07: a clip's frame)
             self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
             return True
-        if (restyle := held_restyle.task(self, o)) is not None:  # a clip restyled by a family with no video to
-            self._hold(save, restyle, fam, None, loaders, up)  # video in Studio: its Video to Video would raise at run
+        if held_restyle.held(self, o):  # a clip restyled by a family with no video to video in Studio (its Video to
+            return True  # Video would raise at run)
             return True
         keys = [k for k in self.unmade if k.startswith("keyframe_")]
         if keys and not any(k == "image" or k.startswith("keyframe_") for k in o.inputs):  # its only keyframes made by
