@@ -58,3 +58,14 @@ def test_a_wan_restyle_of_a_loaded_clip_is_still_made():
     assert len(gen) == 1 and gen[0].params["strength"] == 0.6
     assert len(nodes_of(conv, "io.save_video")) == 1
     assert "has no Video to Video" not in said(conv)
+
+
+def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
+    """Two saves of the same restyled video (the same samplers): one sentence, one Load Video Model, one clip held
+    (the second had held a second model loader of its own)."""
+    wf = _restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video", "hunyuan_video_vae_bf16.safetensors")
+    wf["12"] = {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["9", 0], "filename_prefix": "fox", "fps": 24,
+                                                            "lossless": False, "quality": 80, "method": "default"}}
+    conv = convert(wf, "two_saves.json")
+    assert len(nodes_of(conv, "video_models.load")) == 1 and len(nodes_of(conv, "io.load_video")) == 1
+    assert said(conv).count("This workflow makes video to video") == 2  # (the Log's line and the first note)

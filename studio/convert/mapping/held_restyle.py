@@ -12,7 +12,9 @@ from typing import Any
 from studio.core.shown import number
 
 from ..families import abilities
+from ..reading.file_ids import file_id
 from ..reading.workflow import LOADER_NODES
+from ..takes.upsampled_clip import upscalers
 from ..tracing.tasks import V2V, Task
 
 
@@ -23,11 +25,11 @@ def task(b: Any, o: Any) -> Task | None:
         return None
     given = o.inputs.get("video")
     loader = given[0] if given else None
-    clip = (f"the clip '{b.file_of(loader)}' ({loader.shown_cls}, #{loader.id})"
+    clip = (f"the clip '{b.file_of(loader)}' ({loader.shown_cls}, #{file_id(loader.id)})"
             if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" else "a clip")
     strength = b.extra.get("strength")
     how = f" at denoise {number(strength)}" if strength is not None else ""
-    by = f"'{o.first.title or o.first.shown_cls}' (#{o.first.id})"
+    by = f"'{o.first.title or o.first.shown_cls}' (#{file_id(o.first.id)})"
     return Task(f"video to video ({clip} restyled by {by}{how})", None, family=o.fam,
                 cannot=f"restyle a clip with {o.fam} (it has no Video to Video in Studio): the restyled video is not "
                        "made")
@@ -46,4 +48,10 @@ def held(b: Any, o: Any) -> bool:
         return True
     done.add(o.key)
     b.hold(o.save, spec, o.fam, None, o.loaders, o.up)
+    ups = upscalers(b.wf, o)  # (read silently on the latent's way: Studio's Scale makes them where the task is made)
+    if ups:
+        names = ", ".join(n.named() for n in reversed(ups))
+        b.log(f"{names} upscale{'s' * (len(ups) == 1)} the encoded clip's latent x{2 ** len(ups)} before "
+              f"'{o.first.title or o.first.shown_cls}' (#{file_id(o.first.id)}) samples it again: not made, as the "
+              "task is held with no generator")
     return True
