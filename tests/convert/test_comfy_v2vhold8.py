@@ -69,3 +69,15 @@ def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
     conv = convert(wf, "two_saves.json")
     assert len(nodes_of(conv, "video_models.load")) == 1 and len(nodes_of(conv, "io.load_video")) == 1
     assert said(conv).count("This workflow makes video to video") == 2  # (the Log's line and the first note)
+
+
+def test_a_held_restyle_names_its_later_pass_too():
+    """The clip restyled by a first sampler, then sampled again by a second (LTXTricks' iv2v: an inversion, then the
+    pass making the video): the sentence names both, in their order, never the first alone as making the video."""
+    wf = _restyle("ltx-video-2b-v0.9.5.safetensors", "ltxv", "ltx_vae.safetensors")
+    wf["13"] = {"class_type": "KSampler", "inputs": {**wf["8"]["inputs"], "latent_image": ["8", 0], "seed": 4,
+                                                     "denoise": 0.3}}
+    wf["9"]["inputs"]["samples"] = ["13", 0]
+    text = said(convert(wf, "two_passes.json"))
+    assert "(the clip 'fox.mp4' (LoadVideo, #6) restyled by 'KSampler' (#8) at denoise 0.6, then 'KSampler' (#13)) " \
+           "with LTX-Video;" in text

@@ -29,8 +29,9 @@ def task(b: Any, o: Any) -> Task | None:
             if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" else "a clip")
     strength = b.extra.get("strength")
     how = f" at denoise {number(strength)}" if strength is not None else ""
-    by = f"'{o.first.title or o.first.shown_cls}' (#{file_id(o.first.id)})"
-    return Task(f"video to video ({clip} restyled by {by}{how})", None, family=o.fam,
+    by = f"'{o.first.title or o.first.shown_cls}' (#{file_id(o.first.id)}){how}" + "".join(  # (its later passes
+        f", then '{r.node.title or r.node.shown_cls}' (#{file_id(r.node.id)})" for r in o.rest)  # in their order)
+    return Task(f"video to video ({clip} restyled by {by})", None, family=o.fam,
                 cannot=f"restyle a clip with {o.fam} (it has no Video to Video in Studio): the restyled video is not "
                        "made")
 
