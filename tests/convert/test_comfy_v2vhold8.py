@@ -57,7 +57,12 @@ def test_a_wan_restyle_of_a_loaded_clip_is_still_made():
     gen = nodes_of(conv, "video_models.video_to_video")
     assert len(gen) == 1 and gen[0].params["strength"] == 0.6
     assert len(nodes_of(conv, "io.save_video")) == 1
-    assert "has no Video to Video" not in said(conv)
+    text = said(conv)
+    assert "has no Video to Video" not in text
+    # its size and length unset on its nodes are the encoded clip's: never said the start image's or the model's
+    assert "the take's width, height, frames are those of the encoded video its sampler is given: Video to Video's " \
+           "own (0) take the size and length of the video it is given" in text
+    assert "the start image's size" not in text
 
 
 def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
