@@ -76,12 +76,17 @@ def test_its_image_to_video_sampler_keeps_the_start_and_end_images():
     assert g.validate() == []
 
 
-def test_its_video_to_video_sampler_restyles_the_clip_at_its_denoise_and_its_control_clip_is_easyanimate_control():
+def test_its_video_to_video_sampler_restyling_the_clip_is_held_and_its_control_clip_is_easyanimate_control():
+    """The pack's V2V sampler given a clip restyles it at its denoise: EasyAnimate in Studio does no video to video
+    (its Family declares none: v2vhold8), so that output is held with its sentence, the clip kept; given a control
+    clip it is EasyAnimate Control, made."""
     conv = convert(_workflow("EasyAnimateV5_V2VSampler", [49, 672, 43, "fixed", 25, 6.0, 0.7, "Flow", 0.1, False],
                              {"validation_video": "dance.mp4"}), "ea_v2v")
-    gen = _gen(conv)
-    assert gen.type_id == "video_models.video_to_video" and gen.params["strength"] == 0.7
-    assert _source(conv.graph, gen, "video").params["path"].endswith("dance.mp4")
+    assert not [n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video"]
+    assert conv.log[0].startswith("This workflow makes video to video (the clip 'dance.mp4' (LoadVideo, #4) restyled by "
+                                  "'EasyAnimateV5_V2VSampler' (#5) at denoise 0.7) with EasyAnimate; Studio cannot "
+                                  "restyle a clip with EasyAnimate")
+    assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.load_video"] == ["dance.mp4"]
     conv = convert(_workflow("EasyAnimateV5_V2VSampler", [49, 672, 43, "fixed", 25, 6.0, 0.7, "Flow", 0.1, False],
                              {"control_video": "pose.mp4", "ref_image": "ref.png"},
                              model="EasyAnimateV5.1-12b-zh-Control"), "ea_control")

@@ -18,7 +18,7 @@ from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import held_models, held_prompts, held_steps, held_values, patch_inputs, prompt_schedules
+from . import held_models, held_prompts, held_restyle, held_steps, held_values, patch_inputs, prompt_schedules
 from .folded_sizes import kept_scale
 from .kinds import LOADERS
 
@@ -166,7 +166,8 @@ class OutputStage:
 
     def _held_back(self, o: "Output") -> bool:
         """True where the output is held with its sentence: its start image made by a pass Studio does not
-        convert, a file it is made from that cannot be carried, or a model no family of Studio's runs."""
+        convert, a clip restyled by a family doing no video to video (held_restyle), a file it is made from that cannot
+        be carried, or a model no family of Studio's runs."""
         save, up, fam, task, loaders = o.save, o.up, o.fam, o.task, o.loaders
         if (task == I2V or "image" in self.unmade) and "image" not in o.inputs and "image" not in self.motion:
             # its start image made by a pass
@@ -180,6 +181,9 @@ class OutputStage:
                       if self._generated(o) else "make the start image, which ComfyUI nodes it does not convert "
                       "give (none of them samples it)")  # (heldout20 07: a clip's frame)
             self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
+            return True
+        if held_restyle.held(self, o):  # a clip restyled by a family with no video to video in Studio (its Video to
+            return True  # Video would raise at run)
             return True
         keys = [k for k in self.unmade if k.startswith("keyframe_")]
         if keys and not any(k == "image" or k.startswith("keyframe_") for k in o.inputs):  # its only keyframes made by

@@ -20,7 +20,7 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.reference_inputs import is_reference_picture
 from ..tracing.walks import NUMBERS, upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
-from ..tracing.tasks import Task, tasks
+from ..tracing.tasks import V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 from .unread_entry import unread_entry
@@ -414,7 +414,10 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
                     "only the pass converted; add a generator for each and join them (Concatenate)")
     text = "\n".join(said)
     missing = [k for k in ("width", "height", "frames") if k in params and params[k] is None]
-    if missing and "size" not in text and "frames" not in text:
+    if missing and "size" not in text and "frames" not in text and getattr(b, "task_now", None) == V2V:  # (v2vhold8)
+        said.append(f"the take's {', '.join(missing)} are those of the encoded video its sampler is given: Video to "
+                    "Video's own (0) take the size and length of the video it is given")
+    elif missing and "size" not in text and "frames" not in text:
         said.append(f"the workflow's {', '.join(missing)} could not be read from its nodes (made when ComfyUI runs, "
                     "or not where Studio reads them): "
                     "the generator's own default stands (0: the start image's size, else the model's); set the "

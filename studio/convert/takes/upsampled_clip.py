@@ -39,13 +39,18 @@ def _file(wf, m: CNode):
         if t is not None else None
 
 
+def upscalers(wf, o) -> list[CNode]:
+    """The families' latent upscalers between the encode of Video to Video output ``o``'s clip and its first sampler,
+    nearest the sampler first ([] where none; mapping.held_restyle names them where that output is held)."""
+    if o.task != V2V or o.latent is None or not o.latent.cls.startswith("VAEEncode"):
+        return []
+    return [n for n in _way(wf, o.first, o.latent) or [] if n.cls in families.lookup("upscalers")]
+
+
 def read(b, o) -> tuple[int, CNode | None]:
     """(the factor the clip of Video to Video output ``o`` is upscaled by on its latent's way, 1 where none; the upscaler
     nearest the encode); said in the output's note."""
-    if o.task != V2V or o.latent is None or not o.latent.cls.startswith("VAEEncode"):
-        return 1, None
-    way = _way(b.wf, o.first, o.latent)
-    ups = [n for n in way or [] if n.cls in families.lookup("upscalers")]
+    ups = upscalers(b.wf, o)
     if not ups:
         return 1, None
     factor = 2 ** len(ups)
