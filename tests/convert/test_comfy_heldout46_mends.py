@@ -74,3 +74,38 @@ def test_a_first_pass_adding_no_noise_is_said():
             "off): ComfyUI samples that latent as it is given; Studio's generator starts its take from its own noise"
             ) in text
     assert "adds no noise" not in said(convert(_wan_custom(True), "owl.json"))
+
+
+def _sketch_without_save() -> dict:
+    """An LTX-2.3 two-pass sketch cut short (heldout46 05): its sigmas made by a node no pack declares, its decode and
+    CreateVideo at the end, no save: nothing is made."""
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltxv-2.3-distilled.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "gemma_3_12B.safetensors", "type": "ltxv"}),
+        "3": ("CLIPTextEncode", {"text": "a phoenix rising", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("EmptyLTXVLatentVideo", {"width": 512, "height": 288, "length": 97, "batch_size": 1}),
+        "6": ("LTXVConditioning", {"positive": ["3", 0], "negative": ["4", 0], "frame_rate": 24}),
+        "7": ("RandomNoise", {"noise_seed": 42}),
+        "8": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "9": ("OwlSigmaSchedule", {"model": ["1", 0], "num_steps": 8, "start_sigma": 0.85}),
+        "10": ("CFGGuider", {"model": ["1", 0], "positive": ["6", 0], "negative": ["6", 1], "cfg": 1.0}),
+        "11": ("SamplerCustomAdvanced", {"noise": ["7", 0], "guider": ["10", 0], "sampler": ["8", 0],
+                                         "sigmas": ["9", 0], "latent_image": ["5", 0]}),
+        "17": ("VAEDecodeTiled", {"samples": ["11", 1], "vae": ["1", 2], "tile_size": 256, "overlap": 64,
+                                  "temporal_size": 64, "temporal_overlap": 8}),
+        "18": ("CreateVideo", {"images": ["17", 0], "fps": 24}),
+    })
+
+
+def test_steps_folded_into_what_reads_them_are_named_where_nothing_is_made():
+    """05 (an LTX-2.3 sketch with no save): LTXVConditioning (its frame_rate 24), VAEDecodeTiled (tile 256) and
+    CreateVideo, each a step Studio folds into the node reading it, were counted read though nothing was made, so they
+    were named nowhere (or in a sentence on other matters). Where nothing is made they are listed or passed over like
+    any node; a switch or reroute (passing on what it is given) is not."""
+    conv = convert(_sketch_without_save(), "owl.json")
+    text = said(conv)
+    assert not conv.graph.nodes
+    assert "- 'VAEDecodeTiled' (VAEDecodeTiled, #17): {\"tile_size\": 256" in text
+    assert "- 'CreateVideo' (CreateVideo, #18): {\"fps\": 24}" in text
+    assert "'LTXVConditioning' (LTXVConditioning, #6)" in text and "frame_rate 24" in text
