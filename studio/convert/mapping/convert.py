@@ -30,6 +30,7 @@ from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowErr
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from . import take_stills
+from ..tracing.roles import PASS_ON
 from ..tracing.tasks import family, tasks
 from ..values import switches
 from ..values.wiring import frontend_made
@@ -172,6 +173,10 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         read -= folded_steps.unread(self.wf, read, {k for k, n in self.wf.nodes.items() if n.cls in FOLDED or n.cls in
                                                     folded}, self.used | self.wf.sized)  # (folded into nothing)
         made = bool(self.out.pipelines or self.out.tasks)
+        if not made and not self.g.nodes:  # nothing made: a step folded into what reads it is folded into nothing
+            read -= {k for k, n in self.wf.nodes.items() if (n.cls in FOLDED or n.cls in folded) and n.cls not in
+                     PASS_ON} - self.used - self.wf.sized  # (heldout46 05: an LTX-2.3 sketch's VAEDecodeTiled and
+            # CreateVideo named nowhere; a switch or reroute passes on what it is given: read where its readers are)
         # steps, settings, constants, displays told by their types (a node a stage passed over with its sentence is
         # no reader 'listed in the note of what Studio does not convert')
         origins = set(self.out.origin.values())

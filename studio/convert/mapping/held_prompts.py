@@ -18,6 +18,7 @@ from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import out_types, role
 from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import upstream
+from . import held_loader_parts
 from .earlier_prompts import earlier_passes, encoders_of, of_pass
 from .kinds import FILE_LOADERS, FOLDED
 
@@ -268,5 +269,7 @@ def pass_encodes(b, region: list[CNode]) -> None:
                 b.over[vae.id] = (f"{_name(vae)} passes on the VAE it is given{f' (its settings: {set_as})' if set_as else ''}"
                                   f" to the held task's {users}: not made, as the task is held with no generator")
                 continue
-            b.over[vae.id] = (f"{_name(vae)} loads the VAE{f' {file!r}' if file else ''} that the held task's {users} "
-                              f"use{'s' * (len(readers) < 2)}: not made, as the task is held with no generator")
+            b.over[vae.id] = held_loader_parts.sentence(
+                wf, vae, [wf.nodes[k] for k in sorted(readers)], lambda m: _named(b, m), file) or (
+                f"{_name(vae)} loads the VAE{f' {file!r}' if file else ''} that the held task's {users} "
+                f"use{'s' * (len(readers) < 2)}: not made, as the task is held with no generator")

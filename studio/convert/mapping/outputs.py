@@ -10,7 +10,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import carried_control, joined, ledger, let_go_files, made_after, passes, sound, upsampled_clip
+from ..takes import carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, sound, upsampled_clip
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -235,6 +235,7 @@ class OutputStage:
         if hooks is not None and hooks.finish is not None:
             hooks.finish(params, o.inputs, said)
         passes.unread(self, o.main, params, o.task, said)  # a step count, cfg or seed made when the workflow runs
+        noiseless.say(self.wf, o.main.node, said)  # a first pass adding no noise to its latent (heldout46 09)
         return params
 
     def _made(self, o: "Output", gen: str, params: dict, made: int) -> None:
