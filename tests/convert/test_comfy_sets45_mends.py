@@ -43,7 +43,7 @@ def test_a_pack_sampler_of_two_models_is_read_as_the_two_experts_by_its_types():
     assert conv.tasks and conv.tasks[0]["generator"], text
     # (its stages, '8~2' as read, are said by the file's id: mapping/file_ids.py)
     assert "the low-noise expert: 'ZetaDuoExpertSampler' (#8), steps 8, cfg 1" in text and "#8~" not in text
-    assert "shift 5 (ZetaDuoExpertSampler's own, #8; ZetaDuoExpertSampler's own, #8): the generator's shift" in text
+    assert "shift 5 (ZetaDuoExpertSampler's own, #8): the generator's shift" in text  # (once: shift_nodes)
 
 
 def test_a_three_stage_sampler_names_its_middle_stage_on_the_high_noise_expert_and_reads_no_unnamed_value():
