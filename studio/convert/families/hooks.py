@@ -46,9 +46,9 @@ HOOKS: dict[str, HookPoint] = {
     "grains": HookPoint("by_type", {}, True, "a pack's film-grain node -> (its intensity setting, its saturation "
                         "setting): Studio's Grain made of them (finishing.grain; LTX-2's LTXVFilmGrain)"),
     # -- ComfyUI's declarations of its family's nodes, read by the server and the converter (declaring nothing read) --
-    "comfy_ranges": HookPoint("by_type", {}, False, "a ComfyUI node type of its family -> {input: the min, max, step "
-                              "(round) ComfyUI declares}, where the catalogue lacks them or has older: what /object_info "
-                              "serves and /prompt checks (serve/api/comfy_ranges.py; Wan's image-to-video nodes)"),
+    "comfy_ranges": HookPoint("by_type", {}, False, "a ComfyUI node type of its family -> {input: the min, max, "
+                              "step (round) ComfyUI declares}, where the catalogue lacks them or has older: what "
+                              "/object_info serves and /prompt checks (serve/api/comfy_ranges.py; Wan's nodes)"),
     "comfy_declared": HookPoint("by_type", {}, False, "a ComfyUI node type of its family -> (inputs, outputs, "
                                 "category, optional inputs) as ComfyUI declares them, listed by /object_info and "
                                 "checked by /prompt by hand (serve/api/core_declared.py; HunyuanVideo's empty latent)"),

@@ -2,8 +2,9 @@
 by hand: their inputs (names, types, ranges, defaults, as ComfyUI's nodes.py and comfy_extras/ declare them:
 facts, no code), outputs and category, so a client is told what ComfyUI would tell it and a value outside is
 refused naming its input. A model family's own nodes are declared in its folder (its hook 'comfy_declared',
-nodes/video_models/families/<family>/) and merged here (CORE, OPTIONAL). Narrowed where Studio takes less (EmptyImage is made a Solid Colour: 16 to 4096
-pixels a side; test_validate checks the two agree). An input typed "*" takes anything."""
+nodes/video_models/families/<family>/) and merged here (CORE, OPTIONAL). Narrowed where Studio takes less
+(EmptyImage is made a Solid Colour: 16 to 4096 pixels a side; test_validate checks the two agree). An input
+typed "*" takes anything."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set as AbstractSet
@@ -49,7 +50,8 @@ def _latent(w: int, h: int, lo: int, step: int, length: tuple | None = None) -> 
 
 
 # ComfyUI's core image and video nodes Studio runs node for node (studio.convert.finishing.core), and the
-# generic empty latents (a family's own: its folder's, merged in CORE below), with ComfyUI's own declarations (nodes.py, comfy_extras/: names, types, ranges, defaults)
+# generic empty latents (a family's own: its folder's, merged in CORE below), with ComfyUI's own declarations
+# (nodes.py, comfy_extras/: names, types, ranges, defaults)
 OWN.update({
     "SaveImage": ({"images": ["IMAGE"], "filename_prefix": ["STRING", {"default": "ComfyUI"}]}, [], "image"),
     "PreviewImage": ({"images": ["IMAGE"]}, [], "image"),

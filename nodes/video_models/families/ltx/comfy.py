@@ -23,7 +23,8 @@ GUIDERS = {"STGGuider": Guider("cfg"), "STGGuiderAdvanced": Guider(None, per_ste
 # ComfyUI's declarations of its core nodes (comfy_extras/nodes_lt.py; MAX_RESOLUTION ComfyUI's 16384): the ranges
 # the October 2025 catalogue lacks (studio/serve/api/comfy_ranges.py), and its empty latent's whole (inputs, outputs,
 # category, optional inputs) (studio/serve/api/core_declared.py), what /object_info serves and /prompt checks
-RANGES = {"LTXVImgToVideo": {"width": {"min": 64, "max": 16384, "step": 32}, "height": {"min": 64, "max": 16384, "step": 32},
+RANGES = {"LTXVImgToVideo": {"width": {"min": 64, "max": 16384, "step": 32},
+                             "height": {"min": 64, "max": 16384, "step": 32},
                              "length": {"min": 9, "max": 16384, "step": 8}, "batch_size": {"min": 1, "max": 4096},
                              "strength": {"min": 0.0, "max": 1.0}}}
 DECLARED = {"EmptyLTXVLatentVideo": ({

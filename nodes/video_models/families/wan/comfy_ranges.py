@@ -9,7 +9,8 @@ MAX_RESOLUTION = 16384
 BATCH = {"min": 1, "max": 4096}
 UNIT = {"min": 0.0, "max": 1.0, "step": 0.01}  # a fraction (of the frame)
 # Wan 2.1's image-to-video family: 16-pixel steps, lengths of 4n+1 frames
-WAN = {"width": {"min": 16, "max": MAX_RESOLUTION, "step": 16}, "height": {"min": 16, "max": MAX_RESOLUTION, "step": 16},
+WAN = {"width": {"min": 16, "max": MAX_RESOLUTION, "step": 16},
+       "height": {"min": 16, "max": MAX_RESOLUTION, "step": 16},
        "length": {"min": 1, "max": MAX_RESOLUTION, "step": 4}, "batch_size": BATCH}
 
 RANGES: dict[str, dict[str, dict]] = {
