@@ -45,6 +45,20 @@ HOOKS: dict[str, HookPoint] = {
                         "output slot) -> the value that output gives, or None (LTX's calculators)"),
     "grains": HookPoint("by_type", {}, True, "a pack's film-grain node -> (its intensity setting, its saturation "
                         "setting): Studio's Grain made of them (finishing.grain; LTX-2's LTXVFilmGrain)"),
+    # -- ComfyUI's declarations of its family's nodes, read by the server and the converter (declaring nothing read) --
+    "comfy_ranges": HookPoint("by_type", {}, False, "a ComfyUI node type of its family -> {input: the min, max, "
+                              "step (round) ComfyUI declares}, where the catalogue lacks them or has older: what "
+                              "/object_info serves and /prompt checks (serve/api/comfy_ranges.py; Wan's nodes)"),
+    "comfy_declared": HookPoint("by_type", {}, False, "a ComfyUI node type of its family -> (inputs, outputs, "
+                                "category, optional inputs) as ComfyUI declares them, listed by /object_info and "
+                                "checked by /prompt by hand (serve/api/core_declared.py; HunyuanVideo's empty latent)"),
+    "context_windows": HookPoint("by_type", {}, False, "a ComfyUI node type setting the model's context windows as "
+                                 "ContextWindowsManual does, with its settings -> the unit its lengths are in ('' "
+                                 "latents): said, not applied, on a refine's model (takes.refine_said; Wan's)"),
+    "load_formats": HookPoint("by_type", {}, False, "a VideoHelperSuite load format named for its family -> (dim, "
+                              "frames or None[, True: the page's default format]) (reading.loader_size; 'Wan')"),
+    "blending_packs": HookPoint("types", (), False, "packs (the catalogue's names) whose prompt schedules blend the "
+                                "prompts between keyframes frame by frame (mapping.prompt_schedules; AnimateDiff's)"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),

@@ -12,6 +12,7 @@ from typing import Any
 from studio.core.shown import cut
 
 from .. import catalogue
+from ..families import registry as families
 from ..reading.prompt_schedules import Schedule, keyframes_text, prompt_at, read
 from ..reading.workflow import CNode
 from ..tracing.prompts import encoders, walk
@@ -19,8 +20,8 @@ from . import relayed_prompts
 
 SCHEDULE = "video_models.prompt_schedule"  # Studio's Prompt Schedule (its 'schedule' output)
 PASSING = ("conditioning", "conditioning_to", "cond", "cond1")  # the inputs conditioning is passed on through
-BLENDING = ("FizzleDorf/ComfyUI_FizzNodes", "Kosinkadink/ComfyUI-AnimateDiff-Evolved")  # packs whose schedules
-# blend the prompts between keyframes frame by frame (FizzNodes: linearly; AnimateDiff-Evolved: lerp by default)
+BLENDING = ("FizzleDorf/ComfyUI_FizzNodes",)  # packs whose schedules blend the prompts between keyframes frame by
+# frame (FizzNodes: linearly); a family's own pack's: its hook 'blending_packs' (AnimateDiff-Evolved: lerp by default)
 SHOWN = 6  # keyframes shown in a sentence
 
 
@@ -84,7 +85,8 @@ def wire(b: Any, task: str, said: list[str]) -> None:
         sid = b.add(SCHEDULE, params, n)
         b.motion["schedule"] = (sid, "schedule")
         t = catalogue.node_type(n.shown_cls)
-        blends = t is not None and t.pack in BLENDING and not any("range" in u for u in sched.unread)
+        blends = t is not None and t.pack in BLENDING + families.lookup("blending_packs") and \
+            not any("range" in u for u in sched.unread)
         said.append(f"{what} are Studio's Prompt Schedule on the generator's 'schedule'"
                     + (f", its length {sched.length} frames" if sched.length else "")
                     + (": ComfyUI's node blends each keyframe's prompt into the next frame by frame; Studio holds "

@@ -128,7 +128,7 @@ def _loaded(wf, node, t) -> Loaded | None:
     count = _count(clip, force, skip, nth, cap, sides[3] if sides else None) if sides is not None else None
     fmt = loader_size.format_of(wf, node)
     changed = _changed(wf, node, t, ("custom_width", "custom_height", *FRAME_SETTINGS)) + (
-        (f"format '{fmt}'",) if loader_size.FORMATS.get(fmt, (1, None)) != (1, None) else ())
+        (f"format '{fmt}'",) if loader_size.formats().get(fmt, (1, None)) != (1, None) else ())
     return Loaded(str(name), clip, size, count, rate, changed)
 
 

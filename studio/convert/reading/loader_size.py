@@ -8,7 +8,7 @@ web/js/VHS.core.js: the format widget's default, the force_size migration):
 - target_size: custom_width and custom_height both 0: the file's own size; one 0: that side worked out from the
   other by the file's aspect (h * (custom_width / w)); both set: that size; each side then int(x / d + 0.5) * d
   (the nearest multiple of d, a half up);
-- d: the 'format' setting's first 'dim' (FORMATS; 'None' none: 1); a format no table here knows, or a 'vae' wired
+- d: the 'format' setting's first 'dim' (formats(); 'None' none: 1); a format no table here knows, or a 'vae' wired
   (the loader then gives latents), is not made;
 - the frame loaders (skip_first_frames beside the cap: resized_cv_frame_gen) always take target_size (so a format's
   d rounds the file's own size too) and scale each frame to it where it differs, cut to its aspect about the middle
@@ -30,14 +30,27 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..families import registry as families
 from .image_resize import RESIZE, resizes
 
 SIDES = ("custom_width", "custom_height")
 FORMAT, FORCE = "format", "force_size"
-FORMATS = {"None": (1, None), "AnimateDiff": (8, None), "Mochi": (16, 6), "LTXV": (32, 8), "Hunyuan": (16, 4),
-           "Cosmos": (16, 8), "Wan": (8, 4)}  # the pack's VHSLoadFormats: name -> (dim[0], frames[0] or None)
-UI_FORMAT, API_FORMAT = "AnimateDiff", "None"
+# the pack's VHSLoadFormats: name -> (dim[0], frames[0] or None); those named for a model family (its VAE's and its
+# frames' steps): that family's hook 'load_formats', one of them the page's default (AnimateDiff's), formats()
+OWN_FORMATS = {"None": (1, None)}
+API_FORMAT = "None"
 MAX_SIDE = 16384
+
+
+def formats() -> dict[str, tuple[int, int | None]]:
+    """VideoHelperSuite's load formats Studio knows: name -> (dim, frames k or None)."""
+    return {**{k: v[:2] for k, v in families.lookup("load_formats").items()}, **OWN_FORMATS}
+
+
+def ui_format() -> str:
+    """The format VideoHelperSuite's page gives a loader missing one (its JS restores it): the family format declared
+    the default, else 'None'."""
+    return next((k for k, v in families.lookup("load_formats").items() if v[2:3] == (True,)), API_FORMAT)
 
 
 def load_kind(t) -> str | None:
@@ -84,7 +97,7 @@ def _migrated(force: Any, w: int | None, h: int | None) -> tuple[int | None, int
 def format_of(wf, loader) -> Any:
     """The format ``loader`` loads with (a missing one: the page's default in a UI file, load_video's in an API one)."""
     fmt = wf.value(loader, FORMAT)
-    return fmt if fmt is not None or FORMAT in loader.links else UI_FORMAT if wf.kind == "ui" else API_FORMAT
+    return fmt if fmt is not None or FORMAT in loader.links else ui_format() if wf.kind == "ui" else API_FORMAT
 
 
 def sizes(wf, loader) -> tuple[int, int, int, int | None] | None:
@@ -104,9 +117,10 @@ def sizes(wf, loader) -> tuple[int, int, int, int | None] | None:
             return 0, 0, 1, None
         w, h = _migrated(force, w, h) or (None, None)
     fmt = format_of(wf, loader)
-    if w is None or h is None or fmt not in FORMATS:
+    known = formats()
+    if w is None or h is None or fmt not in known:
         return None
-    d, k = FORMATS[fmt]
+    d, k = known[fmt]
     return w, h, d, k
 
 

@@ -3,7 +3,7 @@ sentence naming it and the input it feeds: applied as Studio's own node where on
 Time), else said not applied. The facts of each node are its pack's source's (VideoHelperSuite's
 VHS_SelectEveryNthImage keeps ``images[skip_first_images::select_every_nth]``; KJNodes' VRAM_Debug frees memory and
 returns its inputs unchanged; ColorMatchV2 transfers the colour of 'image_ref' onto 'image_target'; ComfyUI's
-ContextWindowsManual / WanContextWindowsManual set the model's context windows, the latter's lengths in frames;
+ContextWindowsManual and a family's like it (its hook 'context_windows') set the model's context windows;
 RES4LYF's ClownOptions_ExtraOptions_Beta gives the sampler extra options as text). Plain data and stdlib."""
 from __future__ import annotations
 
@@ -11,16 +11,17 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
+from ..families import registry as families
 from ..reading.workflow import CNode
 from . import pass_sigmas
 from .passes import is_pass
 from ..tracing.walks import upstream
 
 KSAMPLER = ("seed", "noise_seed", "control_after_generate", "steps", "cfg", "sampler_name", "scheduler", "denoise")
+# ComfyUI's ContextWindowsManual's settings in order, its lengths in latents; a family's node setting the windows as
+# it does, with its settings: its hook 'context_windows' (Wan's WanContextWindowsManual, in frames)
 WINDOWS = {"ContextWindowsManual": ("context_length", "context_overlap", "context_schedule", "context_stride",
-                                    "closed_loop", "fuse_method"),
-           "WanContextWindowsManual": ("context_length", "context_overlap", "context_schedule", "context_stride",
-                                       "closed_loop", "fuse_method")}
+                                    "closed_loop", "fuse_method")}
 COLOURS = ("ColorMatchV2", "ColorMatch", "ImageColorMatch+")
 SIZES = ("ResizeImagesByLongerEdge", "ImageScale", "ImageScaleBy", "ImageResizeKJv2", "ImageResizeKJ")
 MAX_MODEL_STEPS = 32
@@ -136,11 +137,12 @@ def sampler(b: Any, r: Any) -> list[str]:
             said.append(f"{_name(head)}'s settings {', '.join(own)} are its pack's sampling: not applied; Studio's "
                         "generator for the pass samples with its model's own scheduler at the pass's seed and cfg")
     for n in _model_way(wf, head):
-        if n.cls in WINDOWS:
-            order = WINDOWS[n.cls]
+        units = families.lookup("context_windows")
+        if n.cls in WINDOWS or n.cls in units:
+            order = WINDOWS.get(n.cls, WINDOWS["ContextWindowsManual"])
             vals = ", ".join(f"{k} {_shown(v)}" for k in order[:3] + order[5:]
                              if (v := _val(wf, n, k, order)) is not None)
-            unit = " (frames)" if n.cls == "WanContextWindowsManual" else ""
+            unit = f" ({units[n.cls]})" if units.get(n.cls) else ""
             said.append(f"{_name(n)} sets context windows{unit} ({vals}) on the model on its way to {_name(head)}'s "
                         "'model': not applied (Studio's generator for the pass makes the take in windows of its "
                         "own, or in one call)")

@@ -11,8 +11,8 @@
 - ``object_info.py``: ``/object_info`` in ComfyUI's schema; ``comfy_declared.py`` reads what
   ComfyUI's templates declare of its node types (``comfy_nodes.json``, written again by
   ``python -m studio.serve.api.comfy_templates``) and ``comfy_ranges.py`` the min and max ComfyUI
-  declares for the numbers of its video latent nodes; ``models.py``: the models folders as ComfyUI
-  names them.
+  declares for the numbers of its video latent nodes (a family's own: its hook 'comfy_ranges', merged);
+  ``models.py``: the models folders as ComfyUI names them.
 
 Imports the bridge (bridge/) and the checks (checks/), never the page's or the files' routes (the
 output names it gives are the files room's, handed over by the app)."""

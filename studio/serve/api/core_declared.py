@@ -1,13 +1,19 @@
 """ComfyUI's own declarations of the core node types /object_info lists and /prompt checks (checks/validate.py)
 by hand: their inputs (names, types, ranges, defaults, as ComfyUI's nodes.py and comfy_extras/ declare them:
 facts, no code), outputs and category, so a client is told what ComfyUI would tell it and a value outside is
-refused naming its input. Narrowed where Studio takes less (EmptyImage is made a Solid Colour: 16 to 4096
-pixels a side; test_validate checks the two agree). An input typed "*" takes anything."""
+refused naming its input. A model family's own nodes are declared in its folder (its hook 'comfy_declared',
+nodes/video_models/families/<family>/) and merged here (CORE, OPTIONAL). Narrowed where Studio takes less
+(EmptyImage is made a Solid Colour: 16 to 4096 pixels a side; test_validate checks the two agree). An input
+typed "*" takes anything."""
 from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Set as AbstractSet
+
+from studio.convert.families import registry as families
 
 MAX_SEED = 0xFFFFFFFFFFFFFFFF
 # (inputs, outputs, category) of the nodes clients send most: EmptyImage -> CreateVideo -> SaveVideo, a sampler's chain
-CORE = {
+OWN = {
     "EmptyImage": ({"width": ["INT", {"default": 512, "min": 16, "max": 4096}],
                     "height": ["INT", {"default": 512, "min": 16, "max": 4096}],
                     "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}],
@@ -44,8 +50,9 @@ def _latent(w: int, h: int, lo: int, step: int, length: tuple | None = None) -> 
 
 
 # ComfyUI's core image and video nodes Studio runs node for node (studio.convert.finishing.core), and the
-# empty latents, with ComfyUI's own declarations (nodes.py, comfy_extras/: names, types, ranges, defaults)
-CORE.update({
+# generic empty latents (a family's own: its folder's, merged in CORE below), with ComfyUI's own declarations
+# (nodes.py, comfy_extras/: names, types, ranges, defaults)
+OWN.update({
     "SaveImage": ({"images": ["IMAGE"], "filename_prefix": ["STRING", {"default": "ComfyUI"}]}, [], "image"),
     "PreviewImage": ({"images": ["IMAGE"]}, [], "image"),
     "ImageScale": ({"image": ["IMAGE"], "upscale_method": _METHODS, "width": ["INT", {"default": 512, **_SIDE}],
@@ -81,13 +88,49 @@ CORE.update({
                               "image/upscaling"),
     "EmptyLatentImage": (_latent(512, 512, 16, 8), ["LATENT"], "latent"),
     "EmptySD3LatentImage": (_latent(1024, 1024, 16, 16), ["LATENT"], "latent/sd3"),
-    "EmptyHunyuanLatentVideo": (_latent(848, 480, 16, 16, (25, 4)), ["LATENT"], "latent/video"),
-    "EmptyLTXVLatentVideo": (_latent(768, 512, 64, 32, (97, 8)), ["LATENT"], "latent/video/ltxv"),
-    "Wan22ImageToVideoLatent": ({"vae": ["VAE"], **_latent(1280, 704, 32, 32, (49, 4)), "start_image": ["IMAGE"]},
-                                ["LATENT"], "conditioning/inpaint"),
     "PrimitiveNode": ({}, ["*"], "utils"),  # the page's widget node: its value is put into the inputs it feeds
 })
 # the inputs ComfyUI declares optional (a core node's: CORE lists them with the required)
-OPTIONAL = {("ImageCompositeMasked", "mask"), ("CreateVideo", "audio"), ("Wan22ImageToVideoLatent", "start_image")}
+OWN_OPTIONAL = {("ImageCompositeMasked", "mask"), ("CreateVideo", "audio")}
+
+
+class _Core(Mapping):
+    """OWN and the node types the families declare whole (their hook 'comfy_declared': a family's empty latents,
+    HunyuanVideo's, LTX-Video's, Wan 2.2's), merged when asked (the families' mappings may change: a test's)."""
+
+    def _all(self) -> dict[str, tuple]:
+        return {**{cls: d[:3] for cls, d in families.lookup("comfy_declared").items()}, **OWN}
+
+    def __getitem__(self, cls: str) -> tuple:
+        return OWN[cls] if cls in OWN else families.lookup("comfy_declared")[cls][:3]
+
+    def __contains__(self, cls: object) -> bool:
+        return cls in OWN or cls in families.lookup("comfy_declared")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _Optional(AbstractSet):
+    """OWN_OPTIONAL and the optional inputs of the node types the families declare whole: (type, input) pairs."""
+
+    def _all(self) -> set[tuple[str, str]]:
+        return OWN_OPTIONAL | {(cls, k) for cls, d in families.lookup("comfy_declared").items() for k in d[3]}
+
+    def __contains__(self, pair: object) -> bool:
+        return pair in self._all()
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+CORE: Mapping[str, tuple] = _Core()  # every core node type declared by hand: (inputs, outputs, category)
+OPTIONAL: AbstractSet[tuple[str, str]] = _Optional()
 # a model widget of a core node: its options are the files of that models folder here
 CORE_MODELS = {("UpscaleModelLoader", "model_name"): "upscale_models"}

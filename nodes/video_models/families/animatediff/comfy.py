@@ -223,7 +223,12 @@ MAPPING = ComfyMapping(
     key="animatediff", title=TITLE,
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
-    files=(("animatediff", TITLE),), hooks={"load_files": load_files},
+    files=(("animatediff", TITLE),),
+    hooks={"load_files": load_files,
+           # VideoHelperSuite's load format 'AnimateDiff' (dim 8, no frame cut), its page's default format
+           "load_formats": {"AnimateDiff": (8, None, True)},
+           # AnimateDiff-Evolved's prompt schedules blend the prompts between keyframes (a lerp by default)
+           "blending_packs": ("Kosinkadink/ComfyUI-AnimateDiff-Evolved",)},
     # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py); a second pass after a latent
     # upscale as a refine of the take's frames (comfy_refine.py)
     translate=lambda wf: motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),

@@ -26,4 +26,5 @@ MAPPING = ComfyMapping(
     empty=("EmptyCosmosLatentVideo",),
     files=(("cosmos-1", "Cosmos 1.0"), ("cosmos_1", "Cosmos 1.0"), ("cosmos-predict2", "Cosmos Predict2"),
            ("cosmos_predict2", "Cosmos Predict2"), ("cosmos", "Cosmos 1.0")),
-    folder_only=FOLDER_ONLY, widgets=WIDGETS)
+    folder_only=FOLDER_ONLY, widgets=WIDGETS,
+    hooks={"load_formats": {"Cosmos": (16, 8)}})  # VideoHelperSuite's load format 'Cosmos': dim 16, 8n + 1 frames

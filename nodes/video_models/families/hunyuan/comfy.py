@@ -17,12 +17,22 @@ WIDGETS = {
     **WRAPPER_WIDGETS, HELD: ("input", "from", "carries"),
 }
 
+# (inputs, outputs, category, optional inputs) of its empty latent as ComfyUI declares it (comfy_extras/
+# nodes_hunyuan.py; MAX_RESOLUTION ComfyUI's 16384): /object_info and /prompt's (studio/serve/api/core_declared.py)
+DECLARED = {"EmptyHunyuanLatentVideo": ({
+    "width": ["INT", {"default": 848, "min": 16, "max": 16384, "step": 16}],
+    "height": ["INT", {"default": 480, "min": 16, "max": 16384, "step": 16}],
+    "length": ["INT", {"default": 25, "min": 1, "max": 16384, "step": 4}],
+    "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent/video", ())}
+
 MAPPING = ComfyMapping(
     key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
     tasks={"HunyuanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo",
                                        needs="start_image"),
            HELD: Task("a video", None, family="HunyuanVideo", read=held_task("HunyuanVideo"))},
     files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS,
+    # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames
+    hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)}},
     # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
     prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"},

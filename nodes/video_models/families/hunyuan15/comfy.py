@@ -10,6 +10,11 @@ WIDGETS = {
     "EmptyHunyuanVideo15Latent": ("width", "height", "length", "batch_size"),
 }
 
+# the ranges ComfyUI declares for its nodes' numbers (comfy_extras/nodes_hunyuan.py: Wan's 16-pixel steps, 4n + 1
+# frames; MAX_RESOLUTION 16384), which the October 2025 catalogue lacks (studio/serve/api/comfy_ranges.py)
+SIZE = {"width": {"min": 16, "max": 16384, "step": 16}, "height": {"min": 16, "max": 16384, "step": 16},
+        "length": {"min": 1, "max": 16384, "step": 4}, "batch_size": {"min": 1, "max": 4096}}
+
 MAPPING = ComfyMapping(
     key="hunyuan15", title="HunyuanVideo 1.5",
     tasks={"EmptyHunyuanVideo15Latent": Task("text to video", T2V, (), "HunyuanVideo 1.5"),
@@ -18,4 +23,4 @@ MAPPING = ComfyMapping(
     files=(("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
            ("hunyuan_video_1.5", "HunyuanVideo 1.5")),
     dual_types=("hunyuan_video_15",), rank=4,  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
-    widgets=WIDGETS)
+    widgets=WIDGETS, hooks={"comfy_ranges": {"EmptyHunyuanVideo15Latent": SIZE, "HunyuanVideo15ImageToVideo": SIZE}})

@@ -21,10 +21,15 @@ def translate(wf: Workflow) -> list[str]:
     return comfy_text.translate(wf) + comfy_pack.translate(wf) + comfy_kandinsky_ada.translate(wf)
 
 
+# the ranges ComfyUI declares for Kandinsky5ImageToVideo's numbers (comfy_extras/nodes_kandinsky5.py: 16-pixel
+# steps, 4n + 1 frames; MAX_RESOLUTION 16384), which the October 2025 catalogue lacks (studio/serve/api/comfy_ranges.py)
+SIZE = {"width": {"min": 16, "max": 16384, "step": 16}, "height": {"min": 16, "max": 16384, "step": 16},
+        "length": {"min": 1, "max": 16384, "step": 4}, "batch_size": {"min": 1, "max": 4096}}
+
 MAPPING = ComfyMapping(
     key="kandinsky5", title="Kandinsky 5",
     tasks={"Kandinsky5ImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Kandinsky 5",
                                           needs="start_image"),
            comfy_pack.HELD: Task("a video", None, family="Kandinsky 5", read=held_task("Kandinsky 5"))},
     files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), rank=5, widgets=WIDGETS,
-    translate=translate)
+    translate=translate, hooks={"comfy_ranges": {"Kandinsky5ImageToVideo": SIZE}})

@@ -20,6 +20,19 @@ WIDGETS = {
 GUIDERS = {"STGGuider": Guider("cfg"), "STGGuiderAdvanced": Guider(None, per_step=True),
            "APGGuider": Guider(None, per_step=True)}
 
+# ComfyUI's declarations of its core nodes (comfy_extras/nodes_lt.py; MAX_RESOLUTION ComfyUI's 16384): the ranges
+# the October 2025 catalogue lacks (studio/serve/api/comfy_ranges.py), and its empty latent's whole (inputs, outputs,
+# category, optional inputs) (studio/serve/api/core_declared.py), what /object_info serves and /prompt checks
+RANGES = {"LTXVImgToVideo": {"width": {"min": 64, "max": 16384, "step": 32},
+                             "height": {"min": 64, "max": 16384, "step": 32},
+                             "length": {"min": 9, "max": 16384, "step": 8}, "batch_size": {"min": 1, "max": 4096},
+                             "strength": {"min": 0.0, "max": 1.0}}}
+DECLARED = {"EmptyLTXVLatentVideo": ({
+    "width": ["INT", {"default": 768, "min": 64, "max": 16384, "step": 32}],
+    "height": ["INT", {"default": 512, "min": 64, "max": 16384, "step": 32}],
+    "length": ["INT", {"default": 97, "min": 1, "max": 16384, "step": 8}],
+    "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent/video/ltxv", ())}
+
 MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
     tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", read=read_layout, settings=(
@@ -27,7 +40,9 @@ MAPPING = ComfyMapping(
                            "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
-    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0},
+    widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0,
+                                           "comfy_ranges": RANGES, "comfy_declared": DECLARED,
+                                           "load_formats": {"LTXV": (32, 8)}},  # VideoHelperSuite's 'LTXV' format
     # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py); the pack's LTXVBaseSampler given no
     # picture (comfy_base_sampler.py)
     translate=lambda wf: old_nodes(wf) + base_sampler(wf))

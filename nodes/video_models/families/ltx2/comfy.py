@@ -27,6 +27,7 @@ from .comfy_own_sound import own_sound
 from .comfy_sound_noised import noised_away, said as noised_said
 from .comfy_length import latent_length
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
+from .comfy_ranges import RANGES
 
 LTX2 = "video_models.ltx2"
 
@@ -374,6 +375,7 @@ HOOKS = {
     "upscalers": ("LTXVLatentUpsampler",),
     "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
+    "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its core nodes (comfy_ranges.py)
     "params": latent_length,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (comfy_length)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for

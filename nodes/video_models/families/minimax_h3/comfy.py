@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
 
+from .comfy_ranges import RANGES
+
 MINIMAX_REF = "video_models.minimax_h3_reference"
 SHORTEST = (120, 124)  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 # MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
@@ -105,4 +107,5 @@ MAPPING = ComfyMapping(
     generators=(Generator(MINIMAX_REF, keeps_sound=True, describe=lambda inputs, params: "reference to video"),),
     files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
-    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest})
+    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest,
+                            "comfy_ranges": RANGES})  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)

@@ -23,4 +23,5 @@ MAPPING = ComfyMapping(
            HELD: Task("a video", None, family="Mochi 1", read=held_task("Mochi 1"))},
     files=(("mochi", "Mochi 1"),), folder_only=FOLDER_ONLY, widgets=WIDGETS,
     # kijai's ComfyUI-MochiWrapper read as the core nodes (comfy_wrapper.py)
-    packs=tuple((p, PACK, "Mochi 1") for p in PREFIXES), translate=translate, translated=TRANSLATED)
+    packs=tuple((p, PACK, "Mochi 1") for p in PREFIXES), translate=translate, translated=TRANSLATED,
+    hooks={"load_formats": {"Mochi": (16, 6)}})  # VideoHelperSuite's load format 'Mochi': dim 16, 6n + 1 frames

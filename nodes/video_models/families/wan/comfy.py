@@ -29,6 +29,7 @@ from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_tra
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
 from .comfy_moe_scheduler import VALUES as MOE_VALUES
+from .comfy_ranges import DECLARED, RANGES
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
@@ -292,4 +293,8 @@ MAPPING = ComfyMapping(
            "values": MOE_VALUES,  # WanMoEScheduler's steps, switch step and shift worked out (comfy_moe_scheduler)
            # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:
            # PoseAndFaceDetection finds the poses (output 0) and crops the face (output 1), DrawViTPose draws them
-           "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"}})
+           "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"},
+           "comfy_ranges": RANGES, "comfy_declared": DECLARED,  # ComfyUI's declarations of its nodes (comfy_ranges.py)
+           # ComfyUI's WanContextWindowsManual: ContextWindowsManual's settings, its lengths in frames (nodes_wan.py)
+           "context_windows": {"WanContextWindowsManual": "frames"},
+           "load_formats": {"Wan": (8, 4)}})  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, trim_first
 
+from .comfy_ranges import RANGES
+
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
 
 def _int(v) -> int | None:
@@ -104,4 +106,5 @@ MAPPING = ComfyMapping(
     # driving video's tracks (0) and the reference's (1)
     passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},
     widgets={"WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
-                                 "video_frame_offset", "previous_frame_count", "replacement_mode")})
+                                 "video_frame_offset", "previous_frame_count", "replacement_mode")},
+    hooks={"comfy_ranges": RANGES})  # ComfyUI's declared ranges of WanSCAILToVideo (comfy_ranges.py)
