@@ -1,0 +1,50 @@
+"""heldout49's mends (benchmarks/results/heldout49_2026-11-30.md), each on a minimal workflow of our own.
+
+1. A pack node saved by an older version of its pack, with fewer values than the pack's order names (VideoX-Fun's
+   Wan 2.2 samplers before 'shift' and 'boundary' were added), is read by its values' declared types, not by
+   place: its TeaCache threshold is not read as the shift, and the sentence says which settings the file lacks.
+"""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from studio.convert.reading import fewer_values
+from studio.convert import catalogue
+
+from tests.convert.said import said
+from tests.convert.test_comfy_videox_fun import _gen, _workflow
+
+OLD_I2V = [81, 960, 43, "fixed", 50, 6, "Flow", 0.1, True, 5, True, 0]  # 12 values: no 'shift', no 'boundary'
+
+
+def _folder(w):
+    return w.add("LoadWan2_2Model", ["Wan2.2-TI2V-5B", "sequential_cpu_offload", "wan2.2/wan_civitai_5b.yaml", "bf16"],
+                 ["FunModels"])
+
+
+def test_an_older_samplers_fewer_values_are_read_by_their_declared_types():
+    conv = convert(_workflow(_folder, "Wan2_2I2VSampler", OLD_I2V, {"start_img": "a.png"}), "fun_old")
+    gen, text = _gen(conv), said(conv)
+    p = gen.params
+    assert (p["frames"], p["steps"], p["guidance"], p["seed"]) == (81, 50, 6.0, 43)
+    assert p["shift"] != 0.1  # the TeaCache threshold is not the shift
+    assert "shift 0.1" not in text
+    assert "TeaCache (threshold 0.1, from step 5)" in text
+    assert "saves 12 values where its pack's order has 14: read by their declared types, the file has no 'shift', " \
+           "'boundary'" in text
+
+
+def test_the_newer_values_stay_read_by_place():
+    newer = [81, 960, 43, "fixed", 50, 6, "Flow", 8, 0.875, 0.1, True, 5, True, 0]
+    conv = convert(_workflow(_folder, "Wan2_2I2VSampler", newer, {"start_img": "a.png"}), "fun_new")
+    assert _gen(conv).params["shift"] == 8.0
+    assert "read by their declared types" not in said(conv)
+
+
+def test_an_ambiguous_or_unfitting_reading_is_left_to_place():
+    t = catalogue.node_type("Wan2_2I2VSampler")
+    declared = {i.name: i for i in t.widgets}
+    from nodes.video_models.families.wan.comfy_videox_fun_data import WIDGETS
+    order = WIDGETS["Wan2_2I2VSampler"]
+    assert fewer_values.named(order, OLD_I2V, declared)[1] == ["shift", "boundary"]
+    assert fewer_values.named(order, ["x"] * 12, declared) is None  # nothing fits
+    assert fewer_values.named(order, OLD_I2V[:-1] + [0, 0], declared) is None  # (13 values: no one setting left out fits them)
