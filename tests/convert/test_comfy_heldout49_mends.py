@@ -48,3 +48,29 @@ def test_an_ambiguous_or_unfitting_reading_is_left_to_place():
     assert fewer_values.named(order, OLD_I2V, declared)[1] == ["shift", "boundary"]
     assert fewer_values.named(order, ["x"] * 12, declared) is None  # nothing fits
     assert fewer_values.named(order, OLD_I2V[:-1] + [0, 0], declared) is None  # (13 values: no one setting left out fits them)
+
+
+# 2. A sampler's latent given on through a node's one LATENT input of another name (FizzNodes' Batch Prompt Schedule
+#    (Latent Input): 'num_latents' in, 'INPUT_LATENTS' out), followed by its declared types to the empty latent, so
+#    the take's size and length are the workflow's.
+
+def _latent_input_schedule_ui() -> dict:
+    from tests.convert.test_comfy_animatediff_ways import CKPT, FIZZ, _ad_ui
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    ck = w.add("CheckpointLoaderSimple", [CKPT])
+    empty = w.add("ADE_EmptyLatentImageLarge", [512, 768, 30])
+    sched = w.add("BatchPromptScheduleLatentInput", [FIZZ, False, 0, 7], clip=(ck, 1), num_latents=(empty, 0))
+    neg = w.add("CLIPTextEncode", ["blurry"], clip=(ck, 1))
+    s = _ad_ui(w, (ck, 0), (sched, 0), (neg, 0), (sched, 2))
+    dec = w.add("VAEDecode", [], samples=(s, 0), vae=(ck, 2))
+    w.add("VHS_VideoCombine", {"frame_rate": 8, "filename_prefix": "ad", "format": "video/h264-mp4"}, images=(dec, 0))
+    return w.doc()
+
+
+def test_a_latent_through_a_prompt_schedules_latent_input_gives_the_takes_size_and_length():
+    conv = convert(_latent_input_schedule_ui(), "ad_sched")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (512, 768, 30)
+    assert "which Studio does not read" not in said(conv)
+    assert "ADE_EmptyLatentImageLarge" not in str(conv.dropped)
