@@ -74,3 +74,29 @@ def test_a_latent_through_a_prompt_schedules_latent_input_gives_the_takes_size_a
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (512, 768, 30)
     assert "which Studio does not read" not in said(conv)
     assert "ADE_EmptyLatentImageLarge" not in str(conv.dropped)
+
+
+# 3. A prompt node of an API file that holds neither its text nor a link for it (an export that left the prompt out):
+#    the generator's empty prompt said, not made silently.
+
+def test_an_api_prompt_node_holding_no_text_is_said():
+    from tests.convert.said import api
+    wf = api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+        "3": ("CLIPTextEncode", {"clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "6": ("KSampler", {"seed": 1, "steps": 20, "cfg": 5.0, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1.0, "model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0],
+                           "latent_image": ["5", 0]}),
+        "7": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "8": ("VAEDecode", {"samples": ["6", 0], "vae": ["7", 0]}),
+        "9": ("CreateVideo", {"images": ["8", 0], "fps": 16}),
+        "10": ("SaveVideo", {"video": ["9", 0], "filename_prefix": "t2v", "format": "auto", "codec": "auto"}),
+    })
+    conv = convert(wf, "no_text")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["prompt"] == "" and gen.params["negative_prompt"] == "blurry"
+    assert "'CLIPTextEncode' (CLIPTextEncode, #3) holds no 'text' in the file (neither a value nor a link): the " \
+           "generator's prompt is left empty" in said(conv)
