@@ -100,3 +100,52 @@ def test_an_api_prompt_node_holding_no_text_is_said():
     assert gen.params["prompt"] == "" and gen.params["negative_prompt"] == "blurry"
     assert "'CLIPTextEncode' (CLIPTextEncode, #3) holds no 'text' in the file (neither a value nor a link): the " \
            "generator's prompt is left empty" in said(conv)
+
+
+# 4. A FramePack start image stretched to the size FramePackFindNearestBucket picks (the release's 640 buckets, from
+#    the picture when the workflow runs) is the Framepack node's 'bucket' 640, the picture itself its image; with the
+#    end image stretched to the same bucket, that picture its last image.
+
+def _bucket_ui(end: bool, method: str = "stretch") -> dict:
+    from tests.convert.test_comfy_framepack_wrapper import PROMPT, SAMPLER
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
+    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
+    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
+    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
+    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    first = w.add("LoadImage", ["first.png", "image"])
+    bucket = w.add("FramePackFindNearestBucket", [640], image=(first, 0))
+
+    def stretched(pic):
+        resize = w.add("ImageResize+", [512, 512, "lanczos", method, "always", 0], image=(pic, 0), width=(bucket, 0),
+                       height=(bucket, 1))
+        sized = w.add("GetImageSizeAndCount", [], image=(resize, 0))
+        return w.add("VAEEncode", [], pixels=(sized, 0), vae=(vae, 0))
+    more = {"end_latent": (stretched(w.add("LoadImage", ["last.png", "image"])), 0)} if end else {}
+    s = w.add("FramePackSampler", list(SAMPLER), model=(model, 0), positive=(pos, 0), negative=(neg, 0),
+              start_latent=(stretched(first), 0), **more)
+    dec = w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"}, images=(dec, 0))
+    return w.doc()
+
+
+def test_a_start_image_stretched_to_framepacks_bucket_is_the_nodes_bucket():
+    for end in (False, True):
+        conv = convert(_bucket_ui(end), "bucket")
+        assert conv.graph.validate() == []
+        gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.framepack")
+        assert gen.params["bucket"] == "640" and (gen.params["width"], gen.params["height"]) == (0, 0)
+        wired = {k: conv.graph.nodes[conv.graph.input_link(gen.id, k)[0]].params["path"]
+                 for k in ("image", "last_image") if conv.graph.input_link(gen.id, k)}
+        assert wired == ({"image": "first.png", "last_image": "last.png"} if end else {"image": "first.png"})
+        text = said(conv)
+        assert "picks the FramePack bucket at 640 nearest the picture's aspect and 'ImageResize+' (ImageResize+" in text
+        assert "could not be read from its nodes" not in text and "not read there" not in text
+
+
+def test_a_resize_that_keeps_the_aspect_is_not_read_as_the_bucket():
+    conv = convert(_bucket_ui(False, method="keep proportion"), "kept")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.framepack")
+    assert gen.params["bucket"] == "off"
