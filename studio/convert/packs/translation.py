@@ -13,7 +13,7 @@ from . import lora_stacks
 from .value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
-from ..reading import places
+from ..reading import fewer_values, places
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
@@ -76,6 +76,24 @@ def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
             "not in the pack's places, so none is read (the generator's own stand: set them from the workflow)")
 
 
+def fewer(n: CNode, order: tuple[str, ...]) -> tuple[dict[str, Any], str] | None:
+    """Where a UI file saved fewer of ``n``'s values than the pack's order names (a version of the pack without some
+    settings), the values named by their declared types (fewer_values) and the sentence saying which settings the
+    file does not save; None where they are read by place."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not isinstance(n.raw, list) or len(n.raw) >= len(order):
+        return None
+    typed = fewer_values.named(order, n.raw, {i.name: i for i in t.widgets})
+    if typed is None:
+        return None
+    out, left = typed
+    many = len(left) > 1
+    return out, (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {len(n.raw)} values where its pack's order "
+                 f"has {len(order)}: read by their declared types, the file has no {', '.join(repr(k) for k in left)} "
+                 f"(saved by a version of the pack without {'them' if many else 'it'}), so Studio's own "
+                 f"{'stand' if many else 'stands'} for {'them' if many else 'it'}")
+
+
 class PackTranslation:
     """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
     ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
@@ -128,6 +146,10 @@ class PackTranslation:
             return out
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}
+            if line not in self.said:
+                self.said.append(line)
+        elif not n.widgets and (typed := fewer(n, order)) is not None:  # an older version's fewer values: by type
+            out, line = typed
             if line not in self.said:
                 self.said.append(line)
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too

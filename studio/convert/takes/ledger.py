@@ -414,6 +414,8 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
                     "only the pass converted; add a generator for each and join them (Concatenate)")
     text = "\n".join(said)
     missing = [k for k in ("width", "height", "frames") if k in params and params[k] is None]
+    if params.get("bucket") not in (None, "", "off", 0):  # a size the generator picks when it runs (FramePack's
+        missing = [k for k in missing if k == "frames"]  # bucket, from the picture: heldout49 04), said where read
     if missing and "size" not in text and "frames" not in text and getattr(b, "task_now", None) == V2V:  # (v2vhold8)
         said.append(f"the take's {', '.join(missing)} are those of the encoded video its sampler is given: Video to "
                     "Video's own (0) take the size and length of the video it is given")

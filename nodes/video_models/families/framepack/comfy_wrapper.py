@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
+from . import comfy_bucket
 from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
 
 PACK = "ComfyUI-FramePackWrapper"
@@ -93,6 +94,13 @@ class _Translation(PackTranslation):
             size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
+            fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))}
+            fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
+            if (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
+                start, end, line, res, way = bucketed
+                size["bucket"] = str(res)
+                self.wf.taken.update(x.id for x in way)
+                self.said.append(line)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
