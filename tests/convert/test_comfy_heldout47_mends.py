@@ -90,6 +90,16 @@ def test_an_apps_placeholders_in_number_settings_are_said_not_filled_with_defaul
             "#4)'s 'resolution', '{{BATCH}}' as") in text
     assert "Studio takes none of them as a value" in text and "'max_resolution'" not in text
     assert nodes_of(conv, "finishing.seedvr2")
+    one = convert(api({"1": ("VHS_LoadVideo", LOAD),
+                       "2": ("RIFE VFI", {"frames": ["1", 0], "ckpt_name": "rife47.pth", "multiplier": "PARAM_INT_X",
+                                          "clear_cache_after_n_frames": 10, "fast_mode": True, "ensemble": True,
+                                          "scale_factor": 1.0}),
+                       "3": ("VHS_VideoCombine", {"images": ["2", 0], "frame_rate": 24, "loop_count": 0,
+                                                  "filename_prefix": "x2", "format": "video/h264-mp4",
+                                                  "pingpong": False, "save_output": True})}), "x2.json")
+    assert ("1 setting the node types declare as numbers or switches holds text ('PARAM_INT_X' as 'RIFE VFI' "
+            "(RIFE VFI, #2)'s 'multiplier'): an app's placeholder, filled before it posts the workflow (ComfyUI refuses "
+            "the file as saved); Studio does not take it as a value") in said(one)
 
 
 def test_a_later_passs_context_options_are_not_said_to_be_the_takes_windows():

@@ -59,5 +59,5 @@ def said(nodes: dict[str, Any]) -> list[str]:
     many = len(got) > 1
     return [f"{len(got)} setting{'s' * many} the node types declare as numbers or switches hold{'s' * (not many)} "
             f"text ({named}{more}): an app's placeholder{'s' * many}, filled before it posts the workflow (ComfyUI "
-            f"refuses the file as saved); Studio takes {'none of them' if many else 'it'} as a value: where Studio "
-            "makes the node, the setting stays at a default or as said for it (set the value by hand)"]
+            f"refuses the file as saved); Studio {'takes none of them' if many else 'does not take it'} as a value: "
+            "where Studio makes the node, the setting stays at a default or as said for it (set the value by hand)"]
