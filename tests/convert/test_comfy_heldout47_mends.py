@@ -139,3 +139,16 @@ def test_a_pose_step_finding_the_face_alone_is_said_where_studio_finds_the_whole
     assert ("'DWPreprocessor' (DWPreprocessor, #2) finds only the faces of the people (detect_hand, detect_body "
             "disable): Studio's Pose Estimate finds the whole pose") in pose("disable", "disable")
     assert "finds only" not in pose("enable", "enable")
+
+
+def test_an_older_upload_loaders_last_value_is_its_upload_buttons_word_not_its_newer_text_setting():
+    """14 (Open-Sora's demo): KJNodes' LoadAndResizeImage saved before 'background_color' (9 values, the upload
+    button's 'image' last) was read as background_color 'image', said "not applied". A file of today's version (10
+    values) still has its colour read and said."""
+    def load(values: list) -> str:
+        doc = _ui([(1, "LoadAndResizeImage", [], ["IMAGE", "MASK", "INT", "INT"], values),
+                   (2, "SaveImage", [("images", "IMAGE")], [], ["still"])], [(1, 0, 2, "images")])
+        return said(convert(doc, "still.json"))
+    assert "background_color" not in load(["cat.png", True, 480, 480, 1, True, 32, "alpha", "image"])
+    assert "its setting background_color #ff0000 is not applied" in load(
+        ["cat.png", True, 480, 480, 1, True, 32, "alpha", "#ff0000", "image"])
