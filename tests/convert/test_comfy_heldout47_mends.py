@@ -152,3 +152,19 @@ def test_an_older_upload_loaders_last_value_is_its_upload_buttons_word_not_its_n
     assert "background_color" not in load(["cat.png", True, 480, 480, 1, True, 32, "alpha", "image"])
     assert "its setting background_color #ff0000 is not applied" in load(
         ["cat.png", True, 480, 480, 1, True, 32, "alpha", "#ff0000", "image"])
+
+
+def test_a_pack_loader_resizing_its_picture_straight_into_a_save_is_scaled_and_said():
+    """Found building the test above: KJNodes' LoadAndResizeImage (resize on, 480 within, multiple of 32) into a
+    SaveImage was made as Load Image -> Save Image, its size dropped unsaid (a generator's picture had its Scale)."""
+    doc = _ui([(1, "LoadAndResizeImage", [], ["IMAGE", "MASK", "INT", "INT"],
+                ["cat.png", True, 480, 480, 1, True, 32, "alpha", "image"]),
+               (2, "SaveImage", [("images", "IMAGE")], [], ["still"])], [(1, 0, 2, "images")])
+    conv = convert(doc, "still.json")
+    (scale,) = nodes_of(conv, "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["fit"], scale.params["multiple"]) == \
+        (480, 480, "within", 32)
+    assert "scales 'cat.png' to fit within 480x480 keeping its aspect, each side rounded down to a multiple of 32" \
+        in said(conv)
+    (save,) = nodes_of(conv, "io.save_image")
+    assert [link.src for link in conv.graph.links if link.dst == save.id] == [scale.id]
