@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import catalogue
+from ..reading import image_resize
 from ..reading.folders import FOLDER
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
@@ -266,7 +267,19 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
     for name, ref in refs.items():
         if ref is not None:
             b.g.connect(ref[0], ref[1], nid, op.inputs[name])
+    if n.cls == "LoadImage" and (p := image_resize.image_params(wf, n)):  # a pack loader resizing its picture
+        return {0: _scaled(b, n, nid, p)}
     return {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
+
+
+def _scaled(b, n: CNode, load: str, p: dict) -> tuple[str, str]:
+    """Studio's Scale after the Load Image of a loader resizing its picture as KJNodes' LoadAndResizeImage does
+    (reading/image_resize.py), said (heldout47: one straight into a SaveImage was made as Load Image -> Save Image, its
+    480x480 fit and multiple of 32 dropped unsaid; a generator's start picture had it: mapping/load_size)."""
+    scale = b.add("transform.scale", p, n)
+    b.g.connect(load, "image", scale, "video")
+    b.say(image_resize.image_said(n, b.file_of(n), p))
+    return scale, "video"
 
 
 def _params(b, n: CNode) -> dict:

@@ -14,7 +14,7 @@ from studio.core.shown import cut, number, rounded
 
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
-from . import clip_own_rate, clips_join, clips_transition, resize
+from . import clip_own_rate, clips_join, clips_transition, pose_found, resize
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .soundless import writes_none
@@ -70,6 +70,7 @@ VIDEO_FILES = ("LoadVideo", "VHS_LoadVideo", "VHS_LoadVideoPath")
 THROUGH = ("GetVideoComponents", "Reroute")  # on the way, passing the loaded frames on as they are
 RATES = {"VHS_VideoCombine": "frame_rate", "CreateVideo": "fps", "SaveAnimatedWEBP": "fps", "SaveAnimatedPNG": "fps",
          "SaveWEBM": "fps"}  # a rate the frames are written at, where the way sets one (not the clip's own, wired)
+CLIPS = ("video", "depth")  # what a way gives that Save Video writes as a clip (a depth clip: the frames' own rate)
 RIFE_DEFAULT = "rife_v4.26.safetensors"  # set where a workflow's interpolation file is not a .safetensors
 FILM_DEFAULT = "film_net_fp16.safetensors"  # the same, where its name says FILM
 
@@ -80,13 +81,24 @@ def back_along(wf: Workflow, end: CNode, limit: int = 64):
     ending at a node with none, at one seen again (a loop) or with ``limit`` nodes walked (``end`` counted)."""
     node, seen = end, {end.id}
     while len(seen) < limit:
-        name = (next((k for k in FOLLOW if k in node.links), None) or Sockets(node).picture_input(node.links)
+        name = (next((k for k in FOLLOW if k in node.links and not _selects(node, k)), None)
+                or Sockets(node).picture_input(node.links)
                 or ((j := clips_transition.joined(wf, node)) and j.parts[0][0]))  # a transition: its first clip
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen:
             return
         seen.add(node.id)
         yield node
+
+
+def _selects(n: CNode, name: str) -> bool:
+    """``name`` is a mask ``n`` chooses its pictures' places with, not what it gives (heldout47 10: Champ's DensePose
+    pictures composited where a depth-made mask says, ImageCompositeMasked's 'mask' followed, wrote the depth as that
+    preview and its own depth preview 'not made'): a MASK socket of a node declaring a wired picture socket beside it
+    and giving pictures first; its way is its pictures' (one of them), else it has none."""
+    s = Sockets(n)
+    return (s.ins.get(name) == "MASK" and bool(s.outs) and s.outs[0] == "IMAGE"
+            and any(v == "IMAGE" and k in n.links for k, v in s.ins.items()))
 
 
 def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
@@ -110,8 +122,7 @@ def _family_step(n: CNode) -> bool:
 
 
 def make_utility(b, end: CNode, path: list[CNode]) -> None:
-    """Studio's nodes for ``path`` (a Load Video, the utilities in order, the output), made by the
-    builder ``b``, with what differs said in the pipeline's note and the Log."""
+    """Studio's nodes for ``path`` (its Load Video, utilities, output) by ``b``; what differs said in note and Log."""
     wf, said = b.wf, []
     first = len(b.g.nodes)
     loader = path[-1]
@@ -151,6 +162,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = depth_node(b, n, (cur, out)), "depth"
         elif kind == "pose":
             cur, out = pose_nodes(b, n, (cur, out), (clip, "video")), "pose"
+            said += [x for x in [pose_found.said(n)] if x]  # (a face-only DWPose: heldout47 06)
         elif does == "draw":
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif does == "upscale":
@@ -159,7 +171,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
                 said.append(unnamed_line(wf, n, what))
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
-    if rate is None and out == "video" and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
+    if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
         said += clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:]) or _clips_rate(wf, end)
     _output(b, end, cur, out, rate, said)
     b.used |= {end.id, loader.id}
@@ -220,21 +232,24 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
         return
+    clip = out in CLIPS  # (a depth clip is a video too, the loaded clip's rate and sound carried: heldout47 10)
     odd = b.wf.value(end, RATES[end.cls]) if end.cls in RATES and RATES[end.cls] not in end.links else None
-    if out == "video" and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
+    if clip and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
         said.append(f"'{end.title or end.cls}' (#{end.id})'s {RATES[end.cls]} {cut(str(odd), 60)!r} is not a rate "
                     "Studio can take: not applied, the frames written at the rate they reach Save Video with (set a "
                     "Frame Rate before it to the workflow's)")  # (dropped unsaid before heldout22 01)
     rate = _rate(b.wf, end) or rate
-    if rate is not None and out == "video":  # the frames written at the way's rate, as ComfyUI writes them
+    if rate is not None and clip:  # the frames written at the way's rate, as ComfyUI writes them
         cur = wired_node(b, "edit.frame_rate", {"fps": rate[0]}, rate[1], (cur, out, "video"))
+        out = "video"
         said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
                     "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
-    if out == "video" and (why := writes_none(b.wf, end)):  # the loaded clip's sound not written (heldout11 11)
+    if clip and (why := writes_none(b.wf, end)):  # the loaded clip's sound not written (heldout11 11)
         cur = wired_node(b, "edit.replace_audio", {}, end, (cur, out, "video"))
+        out = "video"
         said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
                     "Save Video, so the loaded clip's own sound is not written")
-    said += _written(b.wf, end) if out == "video" else []
+    said += _written(b.wf, end) if clip else []
     b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
 
 

@@ -77,6 +77,7 @@ class IntentReading:
         nodes say (tracing.tasks.tasks(): the families' mappings'), that node, the intent inputs wired into it (the generator's
         input -> (ComfyUI loader, its output slot)) and the task's declaration."""
         wf, used = self.wf, self.used
+        self.take_sampler = first  # (a family's reading tells the take's own nodes from a later pass's: animatediff)
         node, chain = task_node(wf, first, up)
         self.task_way = chain[:-1] if node is None else chain  # the nodes between the sampler and its latent's maker
         # a node no family reads making the latent from nothing (a pack's reference-to-video node): its size and length

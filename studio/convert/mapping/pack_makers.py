@@ -64,8 +64,8 @@ def hold(b) -> None:
                   + (f"; {_names(others)}, which {'it is' if one else 'they are'} made with, "
                      f"{'is' if len(others) == 1 else 'are'} not converted either" if others else ""))
         for m in makers:
-            b.over[m.id] = (f"{_name(m)}: makes {'the sound of ' * (part != 'it')}{what} with {fam}; Studio cannot "
-                            f"convert it (said first){settings_said(b, m, texts)}")
+            b.over[m.id] = (f"{_name(m)}: makes {'the sound of ' * (part != 'it')}{what} with {_packs([m])}; "
+                            f"Studio cannot convert it (said first){settings_said(b, m, texts)}")
         for m in others:
             b.over[m.id] = (f"{_name(m)}: one of what {_names(makers)} {'is' if one else 'are'} made with; not "
                             f"converted, as {'that is' if one else 'those are'} not (said first){settings_said(b, m, texts)}")
@@ -174,16 +174,20 @@ def _made_with(b, makers: list[CNode]) -> list[CNode]:
 
 
 def _packs(makers: list[CNode]) -> str:
-    """The pack(s) of the makers, in words."""
-    names = []
+    """The pack(s) of the makers, in words; a maker of no pack the file or the catalogue names said as such beside
+    the named ones (heldout47 06: MuseTalk's sampler, of no named pack, and KJNodes' BatchUncrop were both said to
+    make the video 'with the node pack kijai/ComfyUI-KJNodes', each maker's own line too)."""
+    names, unnamed = [], False
     for m in makers:
         t = catalogue.node_type(m.shown_cls)
         p = m.pack or (t.pack if t is not None else "")
         if p and p not in names:
             names.append(p)
+        unnamed |= not p
     if not names:
         return "a node pack the file does not name"
-    return f"the node pack{'s' * (len(names) > 1)} " + " and ".join(f"'{p}'" for p in names)
+    return (f"the node pack{'s' * (len(names) > 1)} " + " and ".join(f"'{p}'" for p in names)
+            + (" and one the file does not name" if unnamed else ""))
 
 
 def _what(save: CNode, up: list[CNode]) -> str:

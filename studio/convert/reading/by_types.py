@@ -63,6 +63,8 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
                 names.append(UPLOAD)
             readings.append(names)
     counted = [names for names in readings if len(names) == len(values)]
+    if (older := _upload_last(base, values)) is not None:  # the upload button's word after an older version's widgets
+        return older
     for names in counted:  # the first whose values fit their declared types
         if _types_fit(base, named := dict(zip(names, values))):
             return named
@@ -74,6 +76,19 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
     if forced_widgets.forced(t, marked) and not forced_widgets.last(t, marked):
         return {}  # (one value more than the widgets, a forceInput one's saved among them: not a display's, by place)
     return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
+
+
+def _upload_last(base: list, values: list) -> dict[str, Any] | None:
+    """An upload loader's values saved by a version of its pack before its last widget, a text: as many values as
+    widgets declared today (the frontend saves one more, its upload button's), the last the button's word
+    (heldout47 14: KJNodes' LoadAndResizeImage of June 2024, before 'background_color', was read as background_color
+    'image', said "not applied"). Named without that widget, the button's value last; None where it does not read so."""
+    up = next((i for i in base if i.upload), None)
+    if up is None or len(values) != len(base) or len(base) < 2 or base[-1].type != "STRING" \
+            or values[-1] not in ("image", up.upload):
+        return None
+    named = dict(zip([i.name for i in base[:-1]] + [UPLOAD], values))
+    return named if _types_fit(base, named) else None
 
 
 _FITS = {"BOOLEAN": lambda v: isinstance(v, bool), "INT": lambda v: isinstance(v, int) and not isinstance(v, bool),

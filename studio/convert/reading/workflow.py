@@ -22,6 +22,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
 from . import api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import text_numbers
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -401,6 +402,7 @@ class Workflow:
             if kind == "api":  # an API file keeps rgthree's Any Switch and pack reroutes (server nodes): read away too
                 said += cut_dangling(nodes)  # (first: links to nodes the file does not hold, said and cut)
                 said += bad_choices.said(nodes)  # a number where names go: ComfyUI refuses the file
+                said += text_numbers.said(nodes)  # text where a number goes: an app's placeholders (heldout47)
                 said += undeclared.said(nodes)  # settings under names a node does not declare (heldout24)
                 said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)

@@ -14,7 +14,7 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Generator, Task, model_file
+from studio.convert.api import ComfyMapping, Generator, Task, model_file, upstream
 
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
@@ -185,7 +185,10 @@ def read(b, node, up, spec, inputs, said):
         src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
         said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
                     (f": {_name(node)}'s batch_size is wired from {_name(src)}" if src is not None else ""))
-    for n in sorted(up, key=lambda n: n.id):
+    taken = None  # the context options read as the take's windows: those on the take's own sampler's way first
+    first = getattr(b, "take_sampler", None)
+    own = {m.id for m in upstream(wf, first)} if first is not None else set()
+    for n in sorted(up, key=lambda n: (n.cls in CONTEXT and n.id not in own, n.id)):
         if n.cls in MOTION_LOADERS or n.cls in PASSED:
             b.used.add(n.id)
             sched = wf.value(n, BETA)
@@ -193,7 +196,14 @@ def read(b, node, up, spec, inputs, said):
                 said.append(f"{_name(n)}'s {BETA} '{sched}' is not taken: the folder's scheduler is used")
         if n.cls in CONTEXT:
             b.used.add(n.id)
-            _context(b, n, said)
+            if taken is None:
+                _context(b, n, said)
+                taken = n
+            else:  # another pass's model's options (heldout47 08: Veevee's unsampler and its AnimateDiff smoothing)
+                length, overlap = (_number(wf.value(n, k)) for k in ("context_length", "context_overlap"))
+                sizes = f" (windows of {length:g} frames overlapping by {overlap or 0:g})" if length is not None else ""
+                said.append(f"{_name(n)}'s context options{sizes} are not taken: the take has one set of context "
+                            f"windows, {_name(taken)}'s")
         for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):
