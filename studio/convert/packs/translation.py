@@ -112,6 +112,13 @@ class PackTranslation:
     def steps(self) -> None:
         raise NotImplementedError
 
+    def say(self, n: CNode, line: str) -> None:
+        """A sentence about pack node ``n``, said where ComfyUI runs ``n``: a muted (or never-run, or bypassed) node
+        samples and reads nothing, so nothing of it is applied or not (it is listed with its mode among what is not
+        converted); heldout48 06's muted chained FramePack samplers were said to sample with TeaCache."""
+        if n.enabled and line not in self.said:
+            self.said.append(line)
+
     def named(self, n: CNode, unknown: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The node's settings by name: as the file names them (API JSON), else by their places; a setting wired
         to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said; a
@@ -128,8 +135,7 @@ class PackTranslation:
             return out
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}
-            if line not in self.said:
-                self.said.append(line)
+            self.say(n, line)
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)
@@ -149,11 +155,9 @@ class PackTranslation:
                 tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
                         f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
                         "pictures that node gives)" if stale is not None else "it is left unset")
-            line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
-                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
-                    + ", whose value Studio cannot work out: " + tail)
-            if line not in self.said:
-                self.said.append(line)
+            self.say(n, f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
+                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                     + ", whose value Studio cannot work out: " + tail)
         return out
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
