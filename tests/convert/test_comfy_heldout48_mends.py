@@ -39,3 +39,37 @@ def test_a_muted_pack_sampler_is_said_to_apply_nothing():
         assert f"#{first}) samples with TeaCache" in text
         assert f"#{second}) samples with TeaCache" not in text, text
         assert f"(#{second})'s total_second_length comes from" not in text, text
+
+
+def _one_sampler(widgets):
+    w = UI()
+    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
+    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
+    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
+    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
+    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
+    end = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["last.png", "image"]), 0), vae=(vae, 0))
+    s = w.add("FramePackSampler", widgets, model=(model, 0), positive=(pos, 0), negative=(neg, 0),
+              start_latent=(start, 0), end_latent=(end, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"},
+          images=(w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0)), 0))
+    return w.doc(), s
+
+
+def test_a_forks_widgets_past_a_value_of_another_kind_are_not_read_by_the_releases_names():
+    """Mend 2: a fork saving denoise_strength 1 and keyframe_weight 1.2 after the sampler name, where the release
+    declares embed_interpolation (a choice of words) and start_embed_strength, was said "its image embeddings'
+    interpolation '1' is not taken". The first value not of its declared kind stops the reading by name there
+    (said); the release's own layout is read as before."""
+    fork = list(SAMPLER[:12]) + [1, 1.2]
+    doc, s = _one_sampler(fork)
+    conv = convert(doc, "fork")
+    text = said(conv)
+    assert "interpolation '1'" not in text, text
+    assert f"#{s}) saves 1 at place 13 of its 14 values, where Studio reads its 'embed_interpolation'" in text
+    gen = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.framepack"][0]
+    assert (gen.params["steps"], gen.params["seed"], gen.params["frames"]) == (25, 47, 150)  # the places before kept
+    release = list(SAMPLER[:12]) + ["weighted_average", 0.5, 1.0]
+    text = said(convert(_one_sampler(release)[0], "release"))
+    assert "interpolation 'weighted_average' is not taken" in text and "another version of the pack" not in text

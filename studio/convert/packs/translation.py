@@ -76,6 +76,35 @@ def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
             "not in the pack's places, so none is read (the generator's own stand: set them from the workflow)")
 
 
+def _fits(v: Any, declared) -> bool:
+    """Whether saved value ``v`` is of the kind the declared input takes: a number for an INT or FLOAT, a flag (or 0, 1)
+    for a BOOLEAN, words for a STRING or a COMBO of words (a new choice of a later version fits: words); any where the
+    input is not declared."""
+    kind = getattr(declared, "type", None)
+    if v is None:  # nothing saved there (a setting turned into an input): no sign of another layout
+        return True
+    if kind == "BOOLEAN":  # (an older frontend saved a toggle as 1 or 0: the HunyuanVideoWrapper examples' force_offload)
+        return isinstance(v, bool) or v in (0, 1)
+    if kind in ("INT", "FLOAT"):
+        return _of_type(v, kind)
+    words = kind == "STRING" or kind == "COMBO" and bool(declared.options) and all(
+        isinstance(o, str) for o in declared.options)
+    return isinstance(v, str) if words else True
+
+
+def layout_break(n: CNode, order: tuple[str, ...]) -> int | None:
+    """The first place where a UI file's values of pack node ``n`` stop being of the kinds its pack declares for the
+    settings ``order`` names there (a fork or another version saving other settings from that place on: heldout48 07's
+    FramePack fork saves denoise_strength 1 where the release declares embed_interpolation, a choice of words),
+    else None. Read by the catalogue's declared inputs of ``n``'s type."""
+    t = catalogue.node_type(n.origin or n.cls)
+    declared = {i.name: i for i in (t.inputs or ())} if t is not None else {}
+    for i, (k, v) in enumerate(zip(order, n.raw if isinstance(n.raw, list) else ())):
+        if k != CONTROL and k in declared and not _fits(v, declared[k]):
+            return i
+    return None
+
+
 class PackTranslation:
     """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
     ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
@@ -136,6 +165,14 @@ class PackTranslation:
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}
             self.say(n, line)
+        elif isinstance(n.raw, list) and (cut := layout_break(n, order)) is not None:  # a UI file: another layout
+            left = [k for k in order[cut:len(n.raw)] if k != CONTROL]
+            for k in left:
+                out.pop(k, None)
+            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {n.raw[cut]!r} at place {cut + 1} "
+                        f"of its {len(n.raw)} values, where Studio reads its '{order[cut]}', a setting of another kind: "
+                        f"the file's values from there on are not in the places Studio knows (another version of "
+                        f"the pack), so {', '.join(left)} are not read from them")
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)
