@@ -3,7 +3,7 @@ file): a muted pack sampler says nothing of what it would apply (mend 1)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import said
+from tests.convert.said import api, said
 from tests.convert.test_comfy_framepack_wrapper import PROMPT, SAMPLER
 from tests.convert.test_comfy_wrappers import UI
 
@@ -73,3 +73,31 @@ def test_a_forks_widgets_past_a_value_of_another_kind_are_not_read_by_the_releas
     release = list(SAMPLER[:12]) + ["weighted_average", 0.5, 1.0]
     text = said(convert(_one_sampler(release)[0], "release"))
     assert "interpolation 'weighted_average' is not taken" in text and "another version of the pack" not in text
+
+
+def _svd(min_cfg):
+    return api({"15": ("ImageOnlyCheckpointLoader", {"ckpt_name": "svd_xt.safetensors"}),
+                "23": ("LoadImage", {"image": "plane.png"}),
+                "12": ("SVD_img2vid_Conditioning", {"width": 1024, "height": 576, "video_frames": 25,
+                                                    "motion_bucket_id": 127, "fps": 6, "augmentation_level": 0,
+                                                    "clip_vision": ["15", 1], "init_image": ["23", 0], "vae": ["15", 2]}),
+                "14": ("VideoLinearCFGGuidance", {"min_cfg": min_cfg, "model": ["15", 0]}),
+                "3": ("KSampler", {"seed": 1, "steps": 20, "cfg": 2.5, "sampler_name": "euler", "scheduler": "karras",
+                                   "denoise": 1, "model": ["14", 0], "positive": ["12", 0], "negative": ["12", 1],
+                                   "latent_image": ["12", 2]}),
+                "8": ("VAEDecode", {"samples": ["3", 0], "vae": ["15", 2]}),
+                "26": ("VHS_VideoCombine", {"frame_rate": 6, "loop_count": 0, "filename_prefix": "svd",
+                                            "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                            "images": ["8", 0]})})
+
+
+def test_svds_linear_frame_guidance_is_the_generators_own():
+    """Mend 3: VideoLinearCFGGuidance (min_cfg 1) before an SVD sampler was said "not applied: Studio loads the model
+    without it"; diffusers' SVD guides every take linearly over the frames from 1 to the cfg (the generator's
+    guidance): said so. Another min_cfg is said not taken."""
+    text = said(convert(_svd(1.0), "svd"))
+    assert "'VideoLinearCFGGuidance' (VideoLinearCFGGuidance, #14) guides the frames linearly from cfg 1" in text
+    assert "not applied" not in text.split("VideoLinearCFGGuidance, #14")[1].split("\n")[0], text
+    assert "#14: a model patch" not in text and "a model patch on the model" not in text, text
+    text = said(convert(_svd(2.0), "svd"))
+    assert "#14)'s min_cfg 2.0 is not taken" in text, text

@@ -45,6 +45,9 @@ HOOKS: dict[str, HookPoint] = {
                         "output slot) -> the value that output gives, or None (LTX's calculators)"),
     "grains": HookPoint("by_type", {}, True, "a pack's film-grain node -> (its intensity setting, its saturation "
                         "setting): Studio's Grain made of them (finishing.grain; LTX-2's LTXVFilmGrain)"),
+    "model_patches": HookPoint("by_type", {}, True, "a model patch its generator applies itself -> (workflow, node) "
+                               "-> the sentence saying so, read where the patch is on the sampler's model way "
+                               "(Stable Video Diffusion's VideoLinearCFGGuidance)"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),
