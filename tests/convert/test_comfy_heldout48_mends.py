@@ -101,3 +101,27 @@ def test_svds_linear_frame_guidance_is_the_generators_own():
     assert "#14: a model patch" not in text and "a model patch on the model" not in text, text
     text = said(convert(_svd(2.0), "svd"))
     assert "#14)'s min_cfg 2.0 is not taken" in text, text
+
+
+
+def test_a_motion_lora_is_named_by_its_own_loader():
+    """Mend 4: a motion LoRA read as a model LoRA after ADE_UseEvolvedSampling was made under that node's id
+    ('318:motion_lora0'), so a held task's sentences said "'ADE_AnimateDiffLoRALoader' (ADE_AnimateDiffLoRALoader,
+    #318) loads the LoRA ..." of the evolved-sampling node (heldout48 08, 09; sentence checks: the wrong node). The
+    LoRA read is made under its own loader's id, which a sentence names."""
+    from nodes.video_models.families.animatediff import comfy_loras
+    from studio.convert.reading.file_ids import file_id
+    from studio.convert.reading.workflow import Workflow
+    w = UI()
+    ckpt = w.add("CheckpointLoaderSimple", ["photon_v1.safetensors"])
+    first = w.add("ADE_AnimateDiffLoRALoader", ["WAS26.safetensors", 0.4])
+    second = w.add("ADE_AnimateDiffLoRALoader", ["liquidOilEmulsion_v10.safetensors", 0.3], prev_motion_lora=(first, 0))
+    motion = w.add("ADE_LoadAnimateDiffModel", ["AnimateLCM_sd15_t2v.safetensors"])
+    applied = w.add("ADE_ApplyAnimateDiffModelSimple", [], motion_model=(motion, 0), motion_lora=(second, 0))
+    evolved = w.add("ADE_UseEvolvedSampling", ["sqrt_linear (AnimateDiff)"], model=(ckpt, 0), m_models=(applied, 0))
+    wf = Workflow.read(w.doc())
+    comfy_loras.translate(wf)
+    made = [n for n in wf.nodes.values() if n.cls == "LoraLoaderModelOnly"]
+    assert [(file_id(n.id), n.widgets["lora_name"]) for n in made] == [
+        (str(first), "WAS26.safetensors"), (str(second), "liquidOilEmulsion_v10.safetensors")], [n.id for n in made]
+    assert all(file_id(n.id) != str(evolved) for n in made)
