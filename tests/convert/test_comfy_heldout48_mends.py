@@ -125,3 +125,37 @@ def test_a_motion_lora_is_named_by_its_own_loader():
     assert [(file_id(n.id), n.widgets["lora_name"]) for n in made] == [
         (str(first), "WAS26.safetensors"), (str(second), "liquidOilEmulsion_v10.safetensors")], [n.id for n in made]
     assert all(file_id(n.id) != str(evolved) for n in made)
+
+
+def _schedule_fed_by_a_caption():
+    """A BatchPromptSchedule whose 'text' a node Studio does not run writes (a caption's travel helper), a UI file
+    keeping the text it saved last; the schedule conditions a KSampler."""
+    w = UI()
+    ckpt = w.add("CheckpointLoaderSimple", ["photon_v1.safetensors"])
+    helper = w.add("FlorencePromptTravelHelper", ["", 5, 5, 10])  # (a pack no catalogue declares: its text unknown)
+    sched = w.add("BatchPromptSchedule", ['"0": "a meadow", "24": "a forest"', 48, False, 0, 0],
+                  clip=(ckpt, 1), text=(helper, 0))
+    return w, ckpt, sched
+
+
+def test_a_schedules_text_written_by_another_node_is_said_read_from_the_file():
+    """Mend 5: a prompt schedule whose text another node writes was said "its 'text' is given by another node whose
+    text Studio cannot work out: not read" while the text the UI file saved was made into the Prompt Schedule; and
+    where a held take's prompt ends at it, "which Studio does not read" while Studio reads it as a Prompt Schedule
+    elsewhere. Both now say what is read."""
+    from studio.convert.reading import prompt_schedules
+    from studio.convert.reading.workflow import Workflow
+    from studio.convert.tracing import prompts
+    w, ckpt, sched = _schedule_fed_by_a_caption()
+    neg = w.add("CLIPTextEncode", [""], clip=(ckpt, 1))
+    s = w.add("KSampler", [1, "fixed", 8, 7.0, "euler", "normal", 1.0], model=(ckpt, 0), positive=(sched, 0),
+              negative=(neg, 0))
+    wf = Workflow.read(w.doc())
+    read = prompt_schedules.read(wf.nodes[str(sched)], wf.value)
+    assert [k for k, _ in read.keys] == [0, 24]
+    assert any("the text the file saved for it is read in its place" in u for u in read.unread), read.unread
+    assert not any(u.endswith("not read") for u in read.unread), read.unread
+    said_ = []
+    prompts._unread_end(wf, wf.nodes[str(s)], "positive", set(), said_, 0)
+    assert said_ and "a prompt schedule, which Studio reads only as a Prompt Schedule" in said_[0], said_
+    assert "which Studio does not read" not in said_[0]
