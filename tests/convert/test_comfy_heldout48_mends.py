@@ -159,3 +159,37 @@ def test_a_schedules_text_written_by_another_node_is_said_read_from_the_file():
     prompts._unread_end(wf, wf.nodes[str(s)], "positive", set(), said_, 0)
     assert said_ and "a prompt schedule, which Studio reads only as a Prompt Schedule" in said_[0], said_
     assert "which Studio does not read" not in said_[0]
+
+
+def test_framepacks_bucket_size_is_the_nodes_bucket():
+    """Mend 6: the start picture resized (through a measuring node) to the size FramePackFindNearestBucket gives at
+    base 640 was wired without the resize ("not read there"): the Framepack node made the picture's own size. Now its
+    'bucket' 640 makes FramePack's bucket nearest the picture's aspect (the release's table); the end picture's resize
+    to the same size is the pipeline's own. Another base is read as before."""
+    from nodes.video_models.families.framepack.buckets import nearest
+    assert nearest(1024, 1024) == (640, 608) and nearest(720, 1280) == (480, 832) and nearest(1280, 720) == (832, 480)
+    for base, bucketed in (("640", True), ("512", False)):
+        w = UI()
+        model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
+        clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
+        pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
+        neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
+        vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+        first, last = w.add("LoadImage", ["first.png", "image"]), w.add("LoadImage", ["last.png", "image"])
+        bucket = w.add("FramePackFindNearestBucket", [int(base)], image=(first, 0))
+        sized = [w.add("GetImageSizeAndCount", [], image=(w.add("ImageResize+", [512, 512, "lanczos", "stretch", "always", 0],
+                                                                 image=(pic, 0), width=(bucket, 0), height=(bucket, 1)), 0))
+                 for pic in (first, last)]
+        start, end = (w.add("VAEEncode", [], pixels=(s, 0), vae=(vae, 0)) for s in sized)
+        s = w.add("FramePackSampler", list(SAMPLER), model=(model, 0), positive=(pos, 0), negative=(neg, 0),
+                  start_latent=(start, 0), end_latent=(end, 0))
+        w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"},
+              images=(w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0)), 0))
+        conv = convert(w.doc(), "bucket")
+        gen = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.framepack"][0]
+        text = said(conv)
+        assert gen.params["bucket"] == ("640" if bucketed else "off"), gen.params
+        assert ("'bucket' 640 makes that size" in text) is bucketed
+        assert ("not read there" not in text) is bucketed, text
+        wired = {k: conv.graph.nodes[conv.graph.input_link(gen.id, k)[0]].params["path"] for k in ("image", "last_image")}
+        assert wired == {"image": "first.png", "last_image": "last.png"}

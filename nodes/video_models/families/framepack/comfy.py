@@ -20,10 +20,10 @@ MAPPING = ComfyMapping(
     key="framepack", title=TITLE,
     tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image")),
                       TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
-                                                  ("sampling", "sampling", ""))),
+                                                  ("sampling", "sampling", ""), ("bucket", "bucket", ""))),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
-    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling"), HELD: ("input", "from", "carries")},
+    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling", "bucket"), HELD: ("input", "from", "carries")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)

@@ -12,7 +12,7 @@ The settings' names and order are those of the wrapper's nodes.py (INPUT_TYPES, 
 kijai/ComfyUI-FramePackWrapper at a7c4b70). Plain data and stdlib: nothing of the wrapper is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, any_through, finite, in_type, node_type
 
 from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
 
@@ -33,7 +33,15 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 SETTINGS_ONLY = ("FramePackTorchCompileSettings",)
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
 TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
+BUCKET = "FramePackFindNearestBucket"  # its size bucket node (bucketed)
 PACK_NODES = {"FramePackSingleFrameSampler": ("sampler", "one frame from a reference (kisekaeichi)")}
+
+
+def _pictures(n: CNode) -> list[str]:
+    """``n``'s wired inputs declared IMAGE (by the catalogue, else as the file types them)."""
+    t = node_type(n.origin or n.cls)
+    declared = {i.name: i.type for i in (t.inputs or ())} if t is not None else {}
+    return [k for k in n.links if declared.get(k, in_type(n, k)) == "IMAGE"]
 
 
 class _Translation(PackTranslation):
@@ -74,6 +82,33 @@ class _Translation(PackTranslation):
         enc = self.wf.nodes.get(latent[0]) if latent else None
         return enc.links.get("pixels") if enc is not None and enc.cls == "VAEEncode" else None
 
+    def bucketed(self, link) -> tuple | None:
+        """The picture before a resize whose width and height FramePackFindNearestBucket gives at base 640 (a size
+        the Framepack node's 'bucket' makes from the picture when it runs): (that picture's link, the resize, the
+        bucket node), else None. The bucket node is this pack's: its table of sizes is not in its declaration (an
+        image and a base in, two numbers out), so it is named here."""
+        rs = self.wf.nodes.get(link[0]) if link else None
+        for _ in range(4):  # through nodes passing the picture on: by their types (a switch), or a node of no
+            # settings giving a picture of its one picture input (KJNodes' GetImageSizeAndCount measures it)
+            port = any_through(self.wf, rs, link[1]) if rs is not None and "width" not in rs.links else None
+            t = node_type(rs.origin or rs.cls) if rs is not None else None
+            outs = list(t.output_types) if t is not None and t.outputs else []
+            if port is None and rs is not None and not rs.settings() and link[1] < len(outs) and outs[link[1]] == "IMAGE":
+                pics = _pictures(rs)
+                port = pics[0] if len(pics) == 1 else None
+            if port is None or port not in rs.links:
+                break
+            link = rs.links[port]
+            rs = self.wf.nodes.get(link[0])
+        if rs is None or not rs.enabled:
+            return None
+        srcs = [self.wf.source(rs, k) for k in ("width", "height")]
+        fb = srcs[0] if srcs[0] is not None and srcs[1] is srcs[0] else None
+        if fb is None or fb.cls != BUCKET or not fb.enabled or str(self.wf.value(fb, "base_resolution")) != "640":
+            return None
+        pic = next((rs.links[k] for k in _pictures(rs) if k not in ("width", "height")), None)
+        return (pic, rs, fb) if pic is not None else None
+
     def sampler(self, n: CNode, w: dict) -> None:
         if w.get("use_teacache") is True:  # a speed setting that changes the video: said, never dropped unsaid
             thresh = w.get("teacache_rel_l1_thresh")
@@ -93,6 +128,17 @@ class _Translation(PackTranslation):
             size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
+            if (b := self.bucketed(start)) is not None:  # the start picture resized to FramePack's bucket
+                start, size["bucket"] = b[0], "640"
+                self.wf.taken.update({b[1].id, b[2].id})
+                self.say(n, f"the start picture is resized by '{b[1].title or b[1].shown_cls}' ({b[1].shown_cls}, "
+                            f"#{b[1].id}) to the size '{b[2].title or b[2].shown_cls}' ({b[2].shown_cls}, #{b[2].id}) "
+                            "gives, FramePack's bucket nearest its aspect at base 640: the Framepack node's 'bucket' "
+                            "640 makes that size")
+                e = self.bucketed(end)
+                if e is not None and e[2] is b[2]:  # the end picture to the same size: the pipeline's own
+                    end = e[0]
+                    self.wf.taken.add(e[1].id)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)

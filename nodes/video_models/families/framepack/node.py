@@ -14,6 +14,7 @@ from studio.core.spec import In, Out
 
 from ...sampling.generators import output_size, prompt_of
 from ...sampling.one_call import RUN, Call, OneCallNode, shared
+from .buckets import BASES, nearest
 from .cost import decoded, sections, take_shape
 from .family import NODE, PIPELINE
 
@@ -46,7 +47,10 @@ class FramepackVideo(OneCallNode):
                                                        "more, cut)")) + \
         shared("width", "height", width={"help": "0: the image's, in multiples of 16"},
                height={"help": "0: the image's, in multiples of 16"}) + \
-        (Int("window", 9, min=2, max=33, help="latent frames a section (latent_window_size; the release: 9)"),) + \
+        (Choice("bucket", "off", choices=("off",) + tuple(BASES), help="640: with width and height 0, the size "
+                "is FramePack's bucket nearest the image's aspect (about 640 x 640; ComfyUI's "
+                "FramePackFindNearestBucket); off: the image's own size"),
+         Int("window", 9, min=2, max=33, help="latent frames a section (latent_window_size; the release: 9)"),) + \
         shared("steps", "guidance", steps={"default": 25, "help": "denoising steps a section"},
                guidance={"default": 10.0, "help": "the embedded (distilled) guidance"}) + \
         (Float("true_cfg", 1.0, min=1.0, max=30.0, help="classifier-free guidance with the negative prompt "
@@ -74,7 +78,11 @@ class FramepackVideo(OneCallNode):
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
         first = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
-        w, h = output_size(ctx, s, p.width, p.height, (first.shape[1], first.shape[0]), self.preview)
+        asked = (p.width, p.height)
+        if p.bucket in BASES and not p.width and not p.height:  # FramePack's bucket near the image's aspect
+            bh, bw = nearest(first.shape[0], first.shape[1], p.bucket)
+            asked = (bw, bh)
+        w, h = output_size(ctx, s, *asked, (first.shape[1], first.shape[0]), self.preview)
         words = self._text_kwargs(ctx, s, text, p.negative_prompt)  # the prompt cache's embeddings, else the words
         call = {"image": to_pil(first), **words, "height": h,
                 "width": w, "num_frames": p.frames, "latent_window_size": p.window, "num_inference_steps": self.steps,
