@@ -193,3 +193,20 @@ def test_framepacks_bucket_size_is_the_nodes_bucket():
         assert ("not read there" not in text) is bucketed, text
         wired = {k: conv.graph.nodes[conv.graph.input_link(gen.id, k)[0]].params["path"] for k in ("image", "last_image")}
         assert wired == {"image": "first.png", "last_image": "last.png"}
+
+
+def test_a_previewed_control_step_written_by_studio_is_said_so():
+    """Mend 7: a Video Combine showing the depth clip a generator's control is made of, its save_output off (a
+    preview in ComfyUI's temp folder), became a Save Video into out/ with no sentence (heldout48 03's depth preview;
+    the take's own preview writer had its sentence)."""
+    from tests.convert.test_comfy_control_steps import _fun_control
+    doc = _fun_control("DepthAnythingV2Preprocessor", ["depth_anything_v2_vitl.pth", 512])
+    pre = next(n for n in doc["nodes"] if n["type"] == "DepthAnythingV2Preprocessor")["id"]
+    nid = len(doc["nodes"]) + 1
+    doc["links"].append([len(doc["links"]) + 1, pre, 0, nid, 0, "*"])
+    doc["nodes"].append({"id": nid, "type": "VHS_VideoCombine", "mode": 0, "outputs": [],
+                         "inputs": [{"name": "images", "type": "*", "link": len(doc["links"])}],
+                         "widgets_values": {"frame_rate": 16, "filename_prefix": "depth", "save_output": False}})
+    text = said(convert(doc, "depth_preview"))
+    assert f"(#{nid}, VHS_VideoCombine) shows what" in text, text
+    assert f"'VHS_VideoCombine' (#{nid}) only previews its video in ComfyUI" in text, text
