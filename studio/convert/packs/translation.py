@@ -92,16 +92,17 @@ def _fits(v: Any, declared) -> bool:
     return isinstance(v, str) if words else True
 
 
-def layout_break(n: CNode, order: tuple[str, ...]) -> int | None:
-    """The first place where a UI file's values of pack node ``n`` stop being of the kinds its pack declares for the
-    settings ``order`` names there (a fork or another version saving other settings from that place on: heldout48 07's
-    FramePack fork saves denoise_strength 1 where the release declares embed_interpolation, a choice of words),
+def layout_break(n: CNode, order: tuple[str, ...]) -> str | None:
+    """The first of the settings ``order`` names whose value a UI file saved (as the reading named its values) is not
+    of the kind its pack declares (a fork or another version saving other settings from that place on: heldout48
+    07's FramePack fork saves denoise_strength 1 where the release declares embed_interpolation, a choice of words),
     else None. Read by the catalogue's declared inputs of ``n``'s type."""
     t = catalogue.node_type(n.origin or n.cls)
     declared = {i.name: i for i in (t.inputs or ())} if t is not None else {}
-    for i, (k, v) in enumerate(zip(order, n.raw if isinstance(n.raw, list) else ())):
-        if k != CONTROL and k in declared and not _fits(v, declared[k]):
-            return i
+    named = n.widgets or {}
+    for k in order:
+        if k != CONTROL and k in named and k in declared and not _fits(named[k], declared[k]):
+            return k
     return None
 
 
@@ -166,13 +167,14 @@ class PackTranslation:
             out = {}
             self.say(n, line)
         elif isinstance(n.raw, list) and (cut := layout_break(n, order)) is not None:  # a UI file: another layout
-            left = [k for k in order[cut:len(n.raw)] if k != CONTROL]
+            left = [k for k in order[order.index(cut):] if k != CONTROL and k in out]
+            value, place = out[cut], list(n.widgets).index(cut) + 1
             for k in left:
                 out.pop(k, None)
-            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {n.raw[cut]!r} at place {cut + 1} "
-                        f"of its {len(n.raw)} values, where Studio reads its '{order[cut]}', a setting of another kind: "
-                        f"the file's values from there on are not in the places Studio knows (another version of "
-                        f"the pack), so {', '.join(left)} are not read from them")
+            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {value!r} at place {place} of its "
+                        f"{len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the file's "
+                        "values from there on are not in the places Studio knows (another version of the pack), so "
+                        f"{', '.join(left)} are not read from them")
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)
