@@ -266,6 +266,11 @@ def _written(wf: Workflow, end: CNode) -> list[str]:
     return said
 
 
+def written_lines(wf: Workflow, end: CNode) -> list[str]:
+    """What ``end`` writes that Studio's Save Video does not (a format, a preview only), in words (_written)."""
+    return _written(wf, end)
+
+
 def _clips_rate(wf: Workflow, end: CNode) -> list[str]:
     """The sentence of ``end``'s rate worked out only from a clip read beside the workflow and not the clip's own
     rate as clip_own_rate reads it (a sum of it): not taken (_rate), said; [] else."""

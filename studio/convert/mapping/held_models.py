@@ -135,6 +135,8 @@ def _part_loras(b, up: list) -> list[str]:
     out = []
     for n in sorted(up, key=lambda x: x.id):
         t = catalogue.node_type(n.shown_cls)
+        if file_id(n.id) != str(n.id):  # a node the converter made for a file's node (a motion LoRA read as a model
+            continue  # LoRA: said with the model's LoRAs), that node said here itself
         if not n.enabled or t is None or t.inputs is None or not t.outputs or not all(
                 o.endswith("_LORA") for o in t.output_types):
             continue

@@ -175,8 +175,9 @@ def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     """A prompt sentence of tracing.prompts said of a held task: 'the text it is given is a Text Prompt' only where
     one is made for that prompt of that node (heldout16: an empty prompt, none made, was said to be one)."""
     line = line.replace(NEGATIVE, f"the prompt in {GENERATOR}")  # (a held task has no generator's input to name)
-    m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), which Studio does not read: the text it "
-                 r"is given is ", line)
+    m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), (?:which Studio does not read|a prompt "
+                 r"schedule, which Studio reads only as a Prompt Schedule on a generator's 'schedule', not as this "
+                 r"prompt): the text it is given is ", line)
     if m is None or (m.group(1), m.group(2)) in made:
         return line.replace(GENERATOR, HELD)
     return line.replace(GENERATOR, "empty: no Text Prompt is made for it (the task is held, with no generator)")

@@ -129,6 +129,10 @@ class ModelReading:
         wf = self.wf
         for nid in sorted(passed):
             n = wf.nodes.get(nid)
+            own = families.lookup("model_patches").get(n.cls) if n is not None else None
+            if own is not None:  # a patch the family's generator applies itself: said so, not 'not applied'
+                said.append(own(wf, n))
+                continue
             if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
                 continue

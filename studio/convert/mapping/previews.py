@@ -4,7 +4,7 @@ for the generator's input; the output becomes a Save Video (or a Preview) of the
 output left 'not converted'."""
 from __future__ import annotations
 
-from ..finishing.utility import ENDS, FOLLOW
+from ..finishing.utility import ENDS, FOLLOW, written_lines
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
 from . import mask_steps
 
@@ -34,3 +34,6 @@ def step_previews(b) -> None:
                          f"'{src.title or src.shown_cls}' (#{src.id}, {src.shown_cls}) makes for the generator's input: "
                          f"{'a Preview' if end.cls in PREVIEWS or out in ('mask', 'pose') else 'a Save Video'} of "
                          "Studio's node for it")
+        if end.cls not in PREVIEWS and out not in ("mask", "pose"):  # what its Save Video writes otherwise, said as
+            b.out.log += [f"{b.name}: {line}" for line in written_lines(wf, end)]  # a generator's save says it
+            # (heldout48 03: a depth preview ComfyUI only shows, save_output off, written into out/ unsaid)

