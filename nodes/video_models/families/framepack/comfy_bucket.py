@@ -16,6 +16,7 @@ from .buckets import BUCKETS
 BUCKET = "FramePackFindNearestBucket"
 STRETCH = {"method": ("stretch",), "keep_proportion": ("stretch",), "crop": ("disabled",), "fit": ("stretch",)}
 MAX_STEPS = 8
+MUTED = 2  # a node's mode ComfyUI never runs
 
 
 def _stretches(wf: Workflow, n: CNode) -> bool:
@@ -23,7 +24,9 @@ def _stretches(wf: Workflow, n: CNode) -> bool:
 
 
 def _consumers(wf: Workflow, node_id: str) -> list[CNode]:
-    return [m for m in wf.nodes.values() if any(src and src[0] == node_id for src in m.links.values())]
+    """The nodes taking what ``node_id`` gives that ComfyUI runs: a muted one (mode 2) never does (heldout48 06's
+    muted chained resizes of the same bucket); a bypassed one passes it on, so it counts."""
+    return [m for m in wf.nodes.values() if m.mode != MUTED and any(src and src[0] == node_id for src in m.links.values())]
 
 
 def _passes_picture(n: CNode, slot: int) -> str | None:
