@@ -1,0 +1,72 @@
+"""A loaded clip continued: its last frame picked on its way to a generator's picture input (VideoHelperSuite's
+Select Images '-1', KJNodes' GetImageRangeFromBatch from -1 of 1 frame, ImageFromBatch at its declared highest index:
+ComfyUI takes the batch's last frame there) is Frame Hold of that frame counted from the clip's end (-1: the last),
+not the clip's first frame (heldout45 03: a Wan segment extending 'Example1.mp4' from its last frame was started from
+its first, the pick said not applied). Told by the pick's declared types: one IMAGE socket, IMAGE out, one setting
+naming an index (a whole number, or a text holding one whole number), at most one more saying how many frames (1).
+Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from ..takes.frame_way import COUNTS
+
+
+def _whole(v: Any) -> int | None:
+    """A whole number, or a text holding one ('-1'); None for anything else (a range '-6:-1', a list '0,5')."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v.strip())
+    return None
+
+
+def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int] | None:
+    """(the node on the way ``via`` picking one frame counted from the clip's end, that frame: -1 the last), or
+    None where no node on it does."""
+    for n in via:
+        t = catalogue.node_type(n.origin or n.cls)
+        if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE":
+            continue
+        if [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"]:
+            continue
+        at = [w for w in t.widgets if "index" in w.name]
+        count = [w for w in t.widgets if w.name in COUNTS]
+        if len(at) != 1 or len(count) > 1:
+            continue
+        i = _whole(wf.value(n, at[0].name))
+        many = _whole(wf.value(n, count[0].name)) if count else 1
+        if i is None or many != 1:
+            continue
+        if i < 0:
+            return n, i
+        if isinstance(at[0].max, int) and i >= at[0].max > 0:  # past any clip's end: ComfyUI's pick clamps to the
+            return n, -1  # last frame (ImageFromBatch's batch_index 4095)
+    return None
+
+
+def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
+    """The frame Frame Hold keeps for ``into`` where the clip's way picks one from its end (intent recorded it in
+    ``b.last_picks``), the pick read (its sentence in ``said``, the file no longer said wired without it); None
+    where none does."""
+    found = b.last_picks.get(into)
+    if found is None:
+        return None
+    pick, frame, what, other = found
+    b.used.add(pick.id)
+    named = f"'{pick.title or pick.shown_cls}' ({pick.shown_cls}, #{pick.id})"
+    old = b.wired_without.get(into)
+    if old in said:
+        rest = [x for x in other if x != named]
+        at = said.index(old)
+        if rest:
+            said[at] = b.wired_said(into, what, rest)
+        else:
+            del said[at]
+            del b.wired_without[into]
+    which = "last frame" if frame == -1 else f"frame {-frame} from the end"
+    said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: index {frame}): Frame Hold "
+                f"(frame {frame}) gives it: the take starts where the clip ends")
+    return frame
