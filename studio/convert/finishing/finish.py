@@ -16,6 +16,7 @@ from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
+from .clip_extended import made as extended
 from .picked_frames import trimmed
 from .pingpong import made_here
 from .resize_fit import resize_fit
@@ -78,7 +79,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     on the way said, naming the save."""
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
     src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
-    for n in reversed(_path(b, save)):  # nearest the decoder first
+    path = _path(b, save)
+    for n in reversed(path):  # nearest the decoder first
         if n.cls in RESIZES and (fitted := within(b, n, src, out, said)) is not None:  # inside its box: Scale
             src = fitted
             continue
@@ -105,7 +107,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         found = utility(n, wf)
         does = job(*found) if found is not None else ""
         if not (n.cls in UPSCALES or does in ("upscale", "interpolate") or learned(n)):
-            if n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
+            if n.cls not in PASSING and n.id not in b.used and (ext := extended(b, n, src, save, path, out, said)):
+                src = ext  # a loaded clip extended by the take (ext8)
+            elif n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
                 said.append(join_said.line(wf, out, n, joins))
             elif n.cls not in PASSING and (n.id not in b.used or n.id in b.start_way) and role(wf, n) == "media step":
                 why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else
