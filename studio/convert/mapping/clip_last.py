@@ -23,9 +23,9 @@ def _whole(v: Any) -> int | None:
     return None
 
 
-def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int] | None:
-    """(the node on the way ``via`` picking one frame counted from the clip's end, that frame: -1 the last), or
-    None where no node on it does."""
+def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
+    """(the node on the way ``via`` picking one frame counted from the clip's end, that frame: -1 the last, its
+    setting in words), or None where no node on it does."""
     for n in via:
         t = catalogue.node_type(n.origin or n.cls)
         if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE":
@@ -36,14 +36,17 @@ def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int] | None:
         count = [w for w in t.widgets if w.name in COUNTS]
         if len(at) != 1 or len(count) > 1:
             continue
-        i = _whole(wf.value(n, at[0].name))
+        v = wf.value(n, at[0].name)
+        i = _whole(v)
+        words = f"{at[0].name} {v!r}" if isinstance(v, str) else f"{at[0].name} {i}"
         many = _whole(wf.value(n, count[0].name)) if count else 1
         if i is None or many != 1:
             continue
         if i < 0:
-            return n, i
-        if isinstance(at[0].max, int) and i >= at[0].max > 0:  # past any clip's end: ComfyUI's pick clamps to the
-            return n, -1  # last frame (ImageFromBatch's batch_index 4095)
+            return n, i, words
+        if isinstance(at[0].max, int) and i >= at[0].max > 0:  # its highest (ImageFromBatch's batch_index 4095):
+            top = at[0].max + 1  # ComfyUI's pick clamps to the last frame of any clip up to that long
+            return n, -1, f"{words}, its highest: ComfyUI takes the last frame of a clip of up to {top} frames"
     return None
 
 
@@ -54,7 +57,7 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
     found = b.last_picks.get(into)
     if found is None:
         return None
-    pick, frame, what, other = found
+    pick, frame, words, what, other = found
     b.used.add(pick.id)
     named = f"'{pick.title or pick.shown_cls}' ({pick.shown_cls}, #{pick.id})"
     old = b.wired_without.get(into)
@@ -67,6 +70,6 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
             del said[at]
             del b.wired_without[into]
     which = "last frame" if frame == -1 else f"frame {-frame} from the end"
-    said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: index {frame}): Frame Hold "
+    said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: {words}): Frame Hold "
                 f"(frame {frame}) gives it: the take starts where the clip ends")
     return frame

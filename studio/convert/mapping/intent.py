@@ -315,7 +315,8 @@ class IntentReading:
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
-        if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (last := clip_last.last_pick(self.wf, via)):
+        if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and \
+                (last := clip_last.last_pick(self.wf, [*via, *walked])):
             self.last_picks[into] = (*last, f"{node.of(port)} is {loader.shown_cls}'s file", other)  # (made: making)
         said += mask_steps.said(self, steps, via, into, node.of(port))
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
