@@ -24,14 +24,25 @@ from studio.core.easing import EASINGS
 
 from .. import catalogue
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
-from ..takes.extend import pick_of
-from ..takes.frame_way import passed_through
-from ..takes.silent_save import writes_no_sound
+from .soundless import writes_none
 
 THROUGH = ("GetVideoComponents", "Reroute")
 BATCHES = ("ImageBatch",)  # ComfyUI core's: its second input's frames after its first's (no setting tells it)
 JOINED = ("extend", "join", "batch", "merge")  # which IMAGE output of several is the joined frames: by its name
 BLENDS = {"linear_blend": "linear", "ease_in_out": "ease_in_out"}  # a blend -> Transition's easing, the same curve
+
+
+def _through(n: CNode, slot: int) -> str | None:
+    """The one IMAGE input of an operation on pictures whose output ``slot`` is pictures, told by its declared types,
+    with no setting picking frames (an index, a start); None for another node."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or t.outputs is None or not 0 <= slot < len(t.outputs):
+        return None
+    images = [i.name for i in t.sockets if i.type == "IMAGE" and i.name in n.links]
+    if t.outputs[slot].type != "IMAGE" or len(images) != 1 or \
+            any("index" in w.name or w.name.startswith("start") for w in t.widgets):
+        return None
+    return images[0]
 
 
 def _loaded(wf: Workflow, n: CNode, port: str) -> tuple[CNode, list[CNode]] | None:
@@ -46,9 +57,7 @@ def _loaded(wf: Workflow, n: CNode, port: str) -> tuple[CNode, list[CNode]] | No
             return src, via
         if src.cls in THROUGH:
             k = next(iter(src.links), None)
-        elif pick_of(src) is None and (way := passed_through(src, link[1])) is not None and \
-                not any("index" in w.name for w in catalogue.node_type(src.origin or src.cls).widgets):
-            k = way[0]
+        elif (k := _through(src, link[1])) is not None:
             via.append(src)
         else:
             return None
@@ -102,6 +111,8 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
     if len(clips) != 1:
         return None
     clip = clips[0]
+    if shape and images.index(clip) != 0:  # an overlap blended or cut from the clip's end: the clip comes first
+        return None
     take = next(k for k in images if k != clip)
     loader, via = found[clip]
     file = b.file_of(loader)
@@ -113,7 +124,24 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
         return src
     loaded = b.studio_loader(loader, 0)
     b.used |= {n.id, loader.id} | {v.id for v in wf.nodes.values() if v.cls in THROUGH and v.id in _between(wf, n, clip)}
-    first, second = (loaded, src) if images.index(clip) == 0 else (src, loaded)
+    node, how = _join(b, n, shape, images, (loaded, src) if images.index(clip) == 0 else (src, loaded), loaded, src)
+    steps = f"; the clip is joined without {', '.join(v.named() for v in via)} on its way" if via else ""
+    said.append(f"{out} writes the clip '{file}' extended by the take, as {n.named()} joins them from its '{clip}' "
+                f"and '{take}': {how}{steps}")
+    result = (node, "video")
+    if (silent := writes_none(wf, save)) is not None:  # the clip's own sound is not what ComfyUI writes
+        mute = b.add("edit.replace_audio", {}, save, title="No sound")
+        b.g.connect(*result, mute, "video")
+        result = (mute, "video")
+        said.append(f"the workflow writes the extended clip without sound ({silent}): Replace Audio with no sound goes "
+                    f"before Save Video, so the sound of '{file}' is not written")
+    return result
+
+
+def _join(b: Any, n: CNode, shape: dict, images: list[str], order: tuple, loaded: tuple, src: tuple) -> tuple[str, str]:
+    """Studio's nodes joining the clip ``loaded`` and the take ``src`` as ``n`` does (``order``: its inputs'); (the
+    node giving the joined frames, how, in words)."""
+    first, second = order
     if not shape:  # a plain batch: one after the other
         node = b.add("edit.concatenate", {"conform": "conform to first"}, n)
         b.g.connect(*first, node, "a")
@@ -139,17 +167,7 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
             how = (f"the clip's last {n_over} frames blended into the take's first {n_over} ({name} {n_over}, "
                    f"{shape['mode'][0]} '{mode}'): Studio's Transition 'dissolve', keep 'whole', {n_over} frames, "
                    f"easing '{BLENDS[mode]}', the second fitted into the first's size with its aspect kept")
-    steps = f"; the clip is joined without {', '.join(v.named() for v in via)} on its way" if via else ""
-    said.append(f"{out} writes the clip '{file}' extended by the take, as {n.named()} joins them from its '{clip}' "
-                f"and '{take}': {how}{steps}")
-    result = (node, "video")
-    if (silent := writes_no_sound(wf, save)) is not None:  # the clip's own sound is not what ComfyUI writes
-        mute = b.add("edit.replace_audio", {}, save, title="No sound")
-        b.g.connect(*result, mute, "video")
-        result = (mute, "video")
-        said.append(f"the workflow writes the extended clip without sound ({silent}): Replace Audio with no sound goes "
-                    f"before Save Video, so the sound of '{file}' is not written")
-    return result
+    return node, how
 
 
 def _between(wf: Workflow, n: CNode, port: str) -> set[str]:
@@ -160,8 +178,7 @@ def _between(wf: Workflow, n: CNode, port: str) -> set[str]:
         if src is None or LOADER_NODES.get(src.cls, ("", ""))[1] == "video":
             break
         out.add(src.id)
-        way = passed_through(src, link[1]) if src.cls not in THROUGH else None
-        k = next(iter(src.links), None) if src.cls in THROUGH else (way[0] if way else None)
+        k = next(iter(src.links), None) if src.cls in THROUGH else _through(src, link[1])
         link = src.links.get(k) if k else None
     return out
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from ..reading.workflow import CNode, Workflow
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..takes.frame_way import COUNTS
+from . import clip_frames
 
 
 def _whole(v: Any) -> int | None:
@@ -73,3 +74,21 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
     said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: {words}): Frame Hold "
                 f"(frame {frame}) gives it: the take starts where the clip ends")
     return frame
+
+
+def record(b: Any, into: str, loader: CNode, way: list[CNode], given: str, other: list[str]) -> None:
+    """Where the way ``way`` from a video ``loader`` to ``into`` (the task node's input ``given``, in words) picks
+    the clip's frame from its end: kept for Frame Hold (hold), with the other steps said wired without (``other``)."""
+    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (last := last_pick(b.wf, way)):
+        b.last_picks[into] = (*last, f"{given} is {loader.shown_cls}'s file", other)
+
+
+def hold(b: Any, into: str, loader: CNode, said: list[str]) -> str:
+    """Frame Hold giving ``into`` one frame of ``loader``'s clip: its last one picked (held), else its first, said
+    (clip_frames: never 'a frame' of many)."""
+    file = b.file_of(loader)
+    last = held(b, into, file, said)
+    node = b.add("edit.frame_hold", {"frame": last or 0}, loader)
+    if last is None and (line := clip_frames.held_said(into, file, b.clip_frames.get(into), LOADER_NODES[loader.cls][1])):
+        said.append(line)
+    return node

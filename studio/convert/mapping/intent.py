@@ -315,9 +315,7 @@ class IntentReading:
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
-        if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and \
-                (last := clip_last.last_pick(self.wf, [*via, *walked])):
-            self.last_picks[into] = (*last, f"{node.of(port)} is {loader.shown_cls}'s file", other)  # (made: making)
+        clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
         said += mask_steps.said(self, steps, via, into, node.of(port))
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
