@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from studio.core.easing import EASINGS
-
 from .. import catalogue
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .soundless import writes_none
