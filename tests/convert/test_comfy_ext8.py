@@ -69,7 +69,7 @@ def test_a_clip_continued_from_its_last_frame_and_extended_by_the_take():
     assert _into(conv, save.id, "video") == mute.id and _into(conv, mute.id, "video") == tr.id
     text = said(conv)
     assert "'image' is the last frame of the clip 'clip.mp4'" in text and "Frame Hold (frame -1)" in text
-    assert "extended by the take" in text and "Transition 'dissolve'" in text
+    assert "writes the clip 'clip.mp4' then the take" in text and "Transition 'dissolve'" in text
     assert "a join Studio does not convert" not in text and "gives the clip's first frame" not in text
     assert "indexes -1" not in text and "wired without" not in text  # (the pick read, not said not applied)
 
@@ -102,6 +102,25 @@ def test_a_cut_on_the_takes_side_is_the_clip_then_the_take_from_frame_n():
     (trim,) = [n for n in nodes_of(conv, "edit.time") if n.params.get("mode") == "trim"]
     assert trim.params["start"] == 5 and _into(conv, cat.id, "b") == trim.id
     assert _into(conv, cat.id, "a") == nodes_of(conv, "io.load_video")[0].id
+
+
+def test_a_batch_of_the_take_then_a_run_of_the_clips_frames_is_concatenate_after_a_trim():
+    """heldout44 (LTXVideo's last-sequence conditioning): ImageBatch of the take and the clip from frame 9 on
+    (VHS_SelectImages '9:') was said not applied, the Save Video writing the take alone."""
+    w = UI()
+    frames, dec = _continued(w)
+    run = w.add("VHS_SelectImages", ["9:", True, True], [IMG], {"image": (frames, 0, IMG)})
+    join = w.add("ImageBatch", [], [IMG], {"image1": (dec, 0, IMG), "image2": (run, 0, IMG)})
+    _save(w, join)
+    conv = convert(w.doc(), "batch")
+    (cat,) = nodes_of(conv, "edit.concatenate")
+    (trim,) = [n for n in nodes_of(conv, "edit.time") if n.params.get("mode") == "trim"]
+    assert (trim.params["start"], trim.params["length"]) == (9, 0)
+    assert _into(conv, cat.id, "a") == nodes_of(conv, "video_models.image_to_video")[0].id
+    assert _into(conv, cat.id, "b") == trim.id and _into(conv, trim.id, "video") == nodes_of(conv, "io.load_video")[0].id
+    text = said(conv)
+    assert "writes the take then the clip 'clip.mp4'" in text and "the clip's frames 9 on" in text
+    assert "indexes 9:" not in text
 
 
 def test_the_source_output_of_the_join_is_not_read_as_the_joined_frames():

@@ -43,18 +43,40 @@ def _through(n: CNode, slot: int) -> str | None:
     return images[0]
 
 
-def _loaded(wf: Workflow, n: CNode, port: str) -> tuple[CNode, list[CNode]] | None:
-    """(the Load Video whose frames reach ``n``'s ``port``, the operations between) through GetVideoComponents, a
-    reroute, or operations on the pictures told by their types (no pick of frames); None otherwise."""
-    link, via = n.links.get(port), []
+def _range(wf: Workflow, n: CNode) -> tuple[int, int] | None:
+    """(first, end: 0 for the clip's end) of a pick of a run of frames told by its declared types, one picture input
+    and pictures out, its one setting naming an index a text range 'a:' or 'a:b' of whole numbers from the start
+    (VideoHelperSuite's Select Images: a Python slice); None for another node or value."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE" or \
+            [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"]:
+        return None
+    at = [w for w in t.widgets if "index" in w.name]
+    v = wf.value(n, at[0].name) if len(at) == 1 and at[0].type == "STRING" else None
+    parts = v.strip().split(":") if isinstance(v, str) else []
+    if len(parts) != 2 or not parts[0].isdigit() or parts[1] and not parts[1].isdigit():
+        return None
+    first, end = int(parts[0]), int(parts[1] or 0)
+    return (first, end) if not end or end > first else None
+
+
+def _loaded(wf: Workflow, n: CNode, port: str) -> tuple[CNode, list[CNode], tuple | None, set[str]] | None:
+    """(the Load Video whose frames reach ``n``'s ``port``, the operations between, (a pick of a run of its frames,
+    its first, its end) or None) through GetVideoComponents, a reroute, operations on the pictures told by their types
+    or one such pick, the ids of the nodes passed on the way); None otherwise."""
+    link, via, run, passed = n.links.get(port), [], None, set()
     for _ in range(16):
         src = wf.nodes.get(link[0]) if link else None
         if src is None or not src.enabled:
             return None
         if LOADER_NODES.get(src.cls, ("", ""))[1] == "video":
-            return src, via
+            return src, via, run, passed
+        passed.add(src.id)
         if src.cls in THROUGH:
             k = next(iter(src.links), None)
+        elif run is None and (got := _range(wf, src)) is not None:
+            run, k = (src, *got), next(i.name for i in catalogue.node_type(src.origin or src.cls).sockets
+                                       if i.type == "IMAGE")
         elif (k := _through(src, link[1])) is not None:
             via.append(src)
         else:
@@ -112,7 +134,9 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
     if shape and images.index(clip) != 0:  # an overlap blended or cut from the clip's end: the clip comes first
         return None
     take = next(k for k in images if k != clip)
-    loader, via = found[clip]
+    loader, via, run, passed = found[clip]
+    if run is not None and shape:  # a run of the clip's frames overlapped: its end is not the clip's
+        return None
     file = b.file_of(loader)
     why = _unmade(shape, take)
     if why:
@@ -121,17 +145,26 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
         b.used.add(n.id)
         return src
     loaded = b.studio_loader(loader, 0)
-    b.used |= {n.id, loader.id} | {v.id for v in wf.nodes.values() if v.cls in THROUGH and v.id in _between(wf, n, clip)}
+    if run is not None:  # the clip's frames from ``first`` (to ``end``): Time's trim
+        trim = b.add("edit.time", {"mode": "trim", "start": run[1], "length": run[2] - run[1] if run[2] else 0}, run[0])
+        b.g.connect(*loaded, trim, "video")
+        loaded = (trim, "video")
+        b.used.add(run[0].id)
+    b.used |= {n.id, loader.id} | {k for k in passed if wf.nodes[k].cls in THROUGH}
     node, how = _join(b, n, shape, images, (loaded, src) if images.index(clip) == 0 else (src, loaded), loaded, src)
+    if run is not None:
+        upto = f" to {run[2] - 1}" if run[2] else " on"
+        how += f"; the clip's frames {run[1]}{upto}, as {run[0].named()} picks them: Time (trim)"
     steps = f"; the clip is joined without {', '.join(v.named() for v in via)} on its way" if via else ""
-    said.append(f"{out} writes the clip '{file}' extended by the take, as {n.named()} joins them from its '{clip}' "
-                f"and '{take}': {how}{steps}")
+    who = {clip: f"the clip '{file}'", take: "the take"}
+    said.append(f"{out} writes {who[images[0]]} then {who[images[1]]}, as {n.named()} joins its '{images[0]}' and "
+                f"'{images[1]}': {how}{steps}")
     result = (node, "video")
     if (silent := writes_none(wf, save)) is not None:  # the clip's own sound is not what ComfyUI writes
         mute = b.add("edit.replace_audio", {}, save, title="No sound")
         b.g.connect(*result, mute, "video")
         result = (mute, "video")
-        said.append(f"the workflow writes the extended clip without sound ({silent}): Replace Audio with no sound goes "
+        said.append(f"the workflow writes the joined video without sound ({silent}): Replace Audio with no sound goes "
                     f"before Save Video, so the sound of '{file}' is not written")
     return result
 
@@ -166,19 +199,6 @@ def _join(b: Any, n: CNode, shape: dict, images: list[str], order: tuple, loaded
                    f"{shape['mode'][0]} '{mode}'): Studio's Transition 'dissolve', keep 'whole', {n_over} frames, "
                    f"easing '{BLENDS[mode]}', the second fitted into the first's size with its aspect kept")
     return node, how
-
-
-def _between(wf: Workflow, n: CNode, port: str) -> set[str]:
-    """The ids of the nodes from ``n``'s ``port`` up to the loader (the way _loaded walks)."""
-    out, link = set(), n.links.get(port)
-    for _ in range(16):
-        src = wf.nodes.get(link[0]) if link else None
-        if src is None or LOADER_NODES.get(src.cls, ("", ""))[1] == "video":
-            break
-        out.add(src.id)
-        k = next(iter(src.links), None) if src.cls in THROUGH else _through(src, link[1])
-        link = src.links.get(k) if k else None
-    return out
 
 
 def _unmade(shape: dict, take: str) -> str:

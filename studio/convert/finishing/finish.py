@@ -54,6 +54,14 @@ def _path(b, save: CNode) -> list[CNode]:
     return path
 
 
+def _stopped_at(b, save: CNode, path: list[CNode]) -> CNode | None:
+    """The join ``save``'s way stops at (pictures from two or more ways), not yet read; None where it stops elsewhere."""
+    end = path[-1] if path else save
+    name = next((k for k in FOLLOW if k in end.links), None)
+    n = b.wf.source(end, name) if name else None
+    return n if n is not None and n.id not in b.used and _joins(n) and effects.way(b.wf, n) is None else None
+
+
 def _joins(n: CNode) -> bool:
     """``n`` joins pictures from two or more ways (ImageBatch: where takes meet; Concatenate makes it)."""
     return sum(1 for k in n.links if k.startswith(("image", "video", "frames"))) > 1
@@ -80,6 +88,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
     src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
     path = _path(b, save)
+    if (j := _stopped_at(b, save, path)) is not None and (ext := extended(b, j, src, save, path, out, said)):
+        src = ext  # the take joined after a loaded clip where the way stops (ImageBatch: ext8)
     for n in reversed(path):  # nearest the decoder first
         if n.cls in RESIZES and (fitted := within(b, n, src, out, said)) is not None:  # inside its box: Scale
             src = fitted
