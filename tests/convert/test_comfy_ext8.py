@@ -89,6 +89,7 @@ def test_a_blend_studio_has_no_like_of_is_said_and_not_made():
         assert nodes_of(conv, "edit.frame_hold")[0].params["frame"] == -1
         text = said(conv)
         assert words in text and "its Save Video writes the take alone" in text
+        assert text.count("(ImageBatchExtendWithOverlap, #") == 1  # said once
 
 
 def test_a_cut_on_the_takes_side_is_the_clip_then_the_take_from_frame_n():

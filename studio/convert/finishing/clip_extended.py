@@ -142,7 +142,7 @@ def made(b: Any, n: CNode, src: tuple[str, str], save: CNode, path: list[CNode],
     if why:
         said.append(f"{out} writes what {n.named()} makes from the clip '{file}' (its '{clip}') and the take (its "
                     f"'{take}'): not made, {why}; its Save Video writes the take alone")
-        b.used.add(n.id)
+        b.used.add(n.id)  # (said here, once)
         return src
     loaded = b.studio_loader(loader, 0)
     if run is not None:  # the clip's frames from ``first`` (to ``end``): Time's trim
