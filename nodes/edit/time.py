@@ -148,7 +148,8 @@ class Time(Node):
 
 class FrameHold(Node):
     """One frame of a clip as an Image (Nuke's FrameHold, Resolve's freeze frame): the start image
-    of Image to Video from footage, a reference still, a plate for a mask. Only that frame is read."""
+    of Image to Video from footage (its last frame, -1, to continue it), a reference still, a plate for a mask.
+    Only that frame is read."""
     id = "edit.frame_hold"
     keywords = ("freeze frame", "still", "grab frame", "frame to image", "snapshot")
     title = "Frame Hold"
@@ -156,10 +157,13 @@ class FrameHold(Node):
     timing = CLIP
     inputs = (In("video", "Video"),)
     outputs = (Out("image", "Image"),)
-    params = (Int("frame", 0, min=0, max=10_000_000, help="the frame kept (0 = the first)"),)
+    params = (Int("frame", 0, min=-10_000_000, max=10_000_000,
+                  help="the frame kept (0 = the first; negative counts from the end: -1 = the last)"),)
 
     def run(self, ctx, video):
-        n = len(video)
-        if ctx.params.frame >= n:
-            raise ValueError(f"frame {ctx.params.frame} is past the clip's end ({n} frames: 0 to {n - 1})")
-        return np.asarray(video.frame(ctx.params.frame), np.float32)[..., :3]
+        n, f = len(video), ctx.params.frame
+        at = n + f if f < 0 else f
+        if not 0 <= at < n:
+            raise ValueError(f"frame {f} is past the clip's {'start' if f < 0 else 'end'} ({n} frames: 0 to {n - 1}, "
+                             f"or -1 to -{n} from the end)")
+        return np.asarray(video.frame(at), np.float32)[..., :3]

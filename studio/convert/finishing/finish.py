@@ -16,6 +16,7 @@ from .beside import beside
 from . import effects
 from .core import AS_MP4, combine_unapplied, combined_as
 from .effects_made import effects_made
+from .clip_extended import made as extended
 from .picked_frames import trimmed
 from .pingpong import made_here
 from .resize_fit import resize_fit
@@ -53,6 +54,14 @@ def _path(b, save: CNode) -> list[CNode]:
     return path
 
 
+def _stopped_at(b, save: CNode, path: list[CNode]) -> CNode | None:
+    """The join ``save``'s way stops at (pictures from two or more ways), not yet read; None where it stops elsewhere."""
+    end = path[-1] if path else save
+    name = next((k for k in FOLLOW if k in end.links), None)
+    n = b.wf.source(end, name) if name else None
+    return n if n is not None and n.id not in b.used and _joins(n) and effects.way(b.wf, n) is None else None
+
+
 def _joins(n: CNode) -> bool:
     """``n`` joins pictures from two or more ways (ImageBatch: where takes meet; Concatenate makes it)."""
     return sum(1 for k in n.links if k.startswith(("image", "video", "frames"))) > 1
@@ -78,7 +87,10 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
     on the way said, naming the save."""
     wf, out = b.wf, f"'{save.title or save.shown_cls}' (#{save.id})"
     src = beside(b, save, src, said)  # the take beside the file it was made from (a comparison), first
-    for n in reversed(_path(b, save)):  # nearest the decoder first
+    path = _path(b, save)
+    if (j := _stopped_at(b, save, path)) is not None and (ext := extended(b, j, src, save, path, out, said)):
+        src = ext  # the take joined after a loaded clip where the way stops (ImageBatch: ext8)
+    for n in reversed(path):  # nearest the decoder first
         if n.cls in RESIZES and (fitted := within(b, n, src, out, said)) is not None:  # inside its box: Scale
             src = fitted
             continue
@@ -105,7 +117,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         found = utility(n, wf)
         does = job(*found) if found is not None else ""
         if not (n.cls in UPSCALES or does in ("upscale", "interpolate") or learned(n)):
-            if n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
+            if n.cls not in PASSING and n.id not in b.used and (ext := extended(b, n, src, save, path, out, said)):
+                src = ext  # a loaded clip extended by the take (ext8)
+            elif n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
                 said.append(join_said.line(wf, out, n, joins))
             elif n.cls not in PASSING and (n.id not in b.used or n.id in b.start_way) and role(wf, n) == "media step":
                 why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else

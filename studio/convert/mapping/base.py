@@ -65,6 +65,7 @@ class BuilderBase:
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
         self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
+        self.last_picks: dict[str, tuple] = {}  # a picture input given a clip's frame from its end (clip_last)
         self.scaled_for: dict[str, str] = {}  # a resize Studio's Scale makes on an input's way -> that input (intent)
         self.loaded_for: dict[str, str] = {}  # a loader whose picture Studio gives an input as it is -> that input
         self.wired_without: dict[str, str] = {}  # a generator input -> the sentence: its file wired without steps

@@ -18,7 +18,7 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, control_steps, held_steps, mask_steps
+from . import audio_steps, clip_frames, clip_last, control_steps, held_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
@@ -316,6 +316,7 @@ class IntentReading:
                           if n not in via and n.id not in scaled and resizes.is_resize(n)})
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
+        clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
         said += mask_steps.said(self, steps, via, into, node.of(port))
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):

@@ -14,7 +14,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
 from ..tracing.walks import model_file
-from . import clip_frames
+from . import clip_last
 
 
 class Making:
@@ -75,12 +75,9 @@ class Making:
                 nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
             if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
-                held = self.add("edit.frame_hold", {"frame": 0}, loader)
+                held = clip_last.hold(self, into, loader, said)  # its first frame, or its last one picked (-1)
                 self.g.connect(nid, out, held, "video")  # (after its steps: a picture scaled is one frame still)
                 nid, out = held, "image"
-                if line := clip_frames.held_said(into, self.file_of(loader), self.clip_frames.get(into),
-                                                 LOADER_NODES[loader.cls][1]):  # never 'a frame' of many (clip_frames)
-                    said.append(line)
             try:
                 self.g.connect(nid, out, gen, into)
             except StudioError as e:  # a mask made from a clip by ComfyUI nodes, and the like

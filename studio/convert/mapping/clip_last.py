@@ -1,0 +1,94 @@
+"""A loaded clip continued: its last frame picked on its way to a generator's picture input (VideoHelperSuite's
+Select Images '-1', KJNodes' GetImageRangeFromBatch from -1 of 1 frame, ImageFromBatch at its declared highest index:
+ComfyUI takes the batch's last frame there) is Frame Hold of that frame counted from the clip's end (-1: the last),
+not the clip's first frame (heldout45 03: a Wan segment extending 'Example1.mp4' from its last frame was started from
+its first, the pick said not applied). Told by the pick's declared types: one IMAGE socket, IMAGE out, one setting
+naming an index (a whole number, or a text holding one whole number), at most one more saying how many frames (1).
+Plain data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogue
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
+from ..takes.frame_way import COUNTS
+from . import clip_frames
+
+
+def _whole(v: Any) -> int | None:
+    """A whole number, or a text holding one ('-1'); None for anything else (a range '-6:-1', a list '0,5')."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lstrip("-").isdigit():
+        return int(v.strip())
+    return None
+
+
+def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
+    """(the node on the way ``via`` picking one frame counted from the clip's end, that frame: -1 the last, its
+    setting in words), or None where no node on it does."""
+    for n in via:
+        t = catalogue.node_type(n.origin or n.cls)
+        if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE":
+            continue
+        if [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"]:
+            continue
+        at = [w for w in t.widgets if "index" in w.name]
+        count = [w for w in t.widgets if w.name in COUNTS]
+        if len(at) != 1 or len(count) > 1:
+            continue
+        v = wf.value(n, at[0].name)
+        i = _whole(v)
+        words = f"{at[0].name} {v!r}" if isinstance(v, str) else f"{at[0].name} {i}"
+        many = _whole(wf.value(n, count[0].name)) if count else 1
+        if i is None or many != 1:
+            continue
+        if i < 0:
+            return n, i, words
+        if isinstance(at[0].max, int) and i >= at[0].max > 0:  # its highest (ImageFromBatch's batch_index 4095):
+            top = at[0].max + 1  # ComfyUI's pick clamps to the last frame of any clip up to that long
+            return n, -1, f"{words}, its highest: ComfyUI takes the last frame of a clip of up to {top} frames"
+    return None
+
+
+def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
+    """The frame Frame Hold keeps for ``into`` where the clip's way picks one from its end (intent recorded it in
+    ``b.last_picks``), the pick read (its sentence in ``said``, the file no longer said wired without it); None
+    where none does."""
+    found = b.last_picks.get(into)
+    if found is None:
+        return None
+    pick, frame, words, what, other = found
+    b.used.add(pick.id)
+    named = f"'{pick.title or pick.shown_cls}' ({pick.shown_cls}, #{pick.id})"
+    old = b.wired_without.get(into)
+    if old in said:
+        rest = [x for x in other if x != named]
+        at = said.index(old)
+        if rest:
+            said[at] = b.wired_said(into, what, rest)
+        else:
+            del said[at]
+            del b.wired_without[into]
+    which = "last frame" if frame == -1 else f"frame {-frame} from the end"
+    said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: {words}): Frame Hold "
+                f"(frame {frame}) gives it: the take starts where the clip ends")
+    return frame
+
+
+def record(b: Any, into: str, loader: CNode, way: list[CNode], given: str, other: list[str]) -> None:
+    """Where the way ``way`` from a video ``loader`` to ``into`` (the task node's input ``given``, in words) picks
+    the clip's frame from its end: kept for Frame Hold (hold), with the other steps said wired without (``other``)."""
+    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (last := last_pick(b.wf, way)):
+        b.last_picks[into] = (*last, f"{given} is {loader.shown_cls}'s file", other)
+
+
+def hold(b: Any, into: str, loader: CNode, said: list[str]) -> str:
+    """Frame Hold giving ``into`` one frame of ``loader``'s clip: its last one picked (held), else its first, said
+    (clip_frames: never 'a frame' of many)."""
+    file = b.file_of(loader)
+    last = held(b, into, file, said)
+    node = b.add("edit.frame_hold", {"frame": last or 0}, loader)
+    if last is None and (line := clip_frames.held_said(into, file, b.clip_frames.get(into), LOADER_NODES[loader.cls][1])):
+        said.append(line)
+    return node
