@@ -221,8 +221,7 @@ class IntentReading:
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")
-        if (edit := noiseless_sentence(self.wf, first)) is not None:  # the clip itself sampled: not SDEdit
-            said.append(edit)
+        said.extend(filter(None, [noiseless_sentence(self.wf, first)]))  # the clip itself sampled: not SDEdit
         if d is None:  # wired to nodes Studio cannot work out: not a whole denoise, a strength unknown
             said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
                         "cannot work out: Video to Video runs at its default strength; set 'strength' to the "

@@ -32,15 +32,16 @@ def v2v_call(pipe, call: dict) -> dict:
 
 def encoded_clip(pipe, frames: list, height: int, width: int):
     """The frames (PIL) encoded by the pipeline's VAE at ``height`` x ``width`` and normalised as the pipeline's
-    latents are (its ``_normalize_latents`` with the VAE's statistics and scaling factor: the inverse of the
-    ``_denormalize_latents`` it decodes with), in float32 on the pipeline's device."""
+    latents are ((z - mean) * scaling_factor / std over the channels, with the VAE's statistics: the inverse of the
+    denormalisation it decodes with), in float32 on the VAE's execution device."""
     import torch
+    from diffusers.utils.torch_utils import get_module_execution_device
     vae = pipe.vae
-    device = pipe._execution_device
+    device = get_module_execution_device(vae)  # (a CPU-offloaded VAE: the device its hooks run it on)
     with torch.no_grad():
         pixels = pipe.video_processor.preprocess_video(frames, height, width).to(device, dtype=vae.dtype)
-        dist = vae.encode(pixels).latent_dist
-        latents = dist.mode()
-        latents = pipe._normalize_latents(latents, vae.latents_mean, vae.latents_std,
-                                          float(getattr(vae.config, "scaling_factor", 1.0) or 1.0))
-    return latents.to(device, dtype=torch.float32)
+        z = vae.encode(pixels).latent_dist.mode().float()
+        mean = vae.latents_mean.view(1, -1, 1, 1, 1).to(z.device, z.dtype)
+        std = vae.latents_std.view(1, -1, 1, 1, 1).to(z.device, z.dtype)
+        z = (z - mean) * float(getattr(vae.config, "scaling_factor", 1.0) or 1.0) / std
+    return z
