@@ -79,3 +79,21 @@ def test_a_looping_sampler_on_an_upsampled_encoded_clip_is_a_restyle_in_windows_
     assert "'LTXVLoopingSampler' (LTXVLoopingSampler, #34) re-samples the clip in tiles of 80 frames (the first 81) " \
            "overlapping by 24: Studio's Video to Video makes it as one take in windows of 81 frames blended over 24" in text
     assert "one continued take" not in text
+
+
+def test_a_looping_sampler_noising_the_encoded_clip_away_is_not_said_a_restyle():
+    """The same at denoise 1: the clip is noised away (Text to Video, said by the encode's reading), so the loop's
+    line is the continued take's, never "Studio's Video to Video makes it" (said before the denoise was read)."""
+    from tests.convert.test_comfy_heldout33_mends import _ltxv_loop
+    wf = _ltxv_loop()
+    wf["40"] = {"class_type": "LoadVideo", "inputs": {"file": "harbour.mp4"}}
+    wf["41"] = {"class_type": "GetVideoComponents", "inputs": {"video": ["40", 0]}}
+    wf["42"] = {"class_type": "VAEEncode", "inputs": {"pixels": ["41", 0], "vae": ["1", 2]}}
+    wf["32"]["inputs"]["samples"] = ["42", 0]
+    del wf["33"], wf["30"]
+    conv = convert(wf, "whole.json")
+    assert not nodes_of(conv, "video_models.video_to_video") and len(nodes_of(conv, "video_models.text_to_video")) == 1
+    text = said(conv)
+    assert "Studio's Video to Video makes it" not in text and "LTX-2's VAE" not in text
+    assert "samples the take in tiles of 80 frames (the first 81) overlapping by 24: Studio makes it as one continued " \
+           "take" in text

@@ -14,8 +14,8 @@ their inputs and outputs only) read as ONE continued take (issue 112 item 4):
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import (CNode, PackTranslation, Workflow, finite, frame_mark, node_type, schedule_input,
-                                schedule_on)
+from studio.convert.api import (CNode, PackTranslation, Workflow, finite, frame_mark, node_type, sampler_denoise,
+                                schedule_input, schedule_on)
 
 from .comfy_extend_way import other_readers, take_sampler
 from .comfy_guiding import guiding_control, one_window
@@ -86,7 +86,8 @@ class _Loops(PackTranslation):
             links["latent_image"] = latent
         self.core(n, "SamplerCustomAdvanced", {}, links)
         encoded = _encoded_behind(self.wf, n)
-        restyle = encoded is not None and not guided  # a clip re-sampled
+        whole = (sampler_denoise(self.wf, n) or 0) >= 1  # the encoded clip noised away: a take made anew
+        restyle = encoded is not None and not guided and not whole  # a clip re-sampled
         started = latent is not None and self.wf.nodes.get(latent[0]) is not None and \
             self.wf.nodes[latent[0]].cls == KEYS and len([k for k in self.wf.nodes[latent[0]].links
                                                           if k.startswith("image_")]) == 1 \
@@ -120,7 +121,7 @@ class _Loops(PackTranslation):
                 "take: separate shots'): its Video to Video takes no frames of the window before to continue from")
         else:
             start = "the last frame of the one before (its start image)" if started else \
-                f"the last {lead(o)} frames of the one before (the longest length LTX-2's VAE encodes whole within " \
+                f"the last {lead(o)} frames of the one before (the longest length the model's VAE encodes whole within " \
                 "the overlap)"
             self.said.append(
                 f"{self.name(n)} samples the take in tiles of {t - 1} frames (the first {t}) overlapping by {o}: Studio "
