@@ -180,6 +180,6 @@ def test_a_refine_after_a_familys_latent_upscaler_is_said_at_the_size_made_direc
     p = _gens(conv)[0].params
     assert (p["steps"], p["width"], p["height"]) == (20, 768, 512)
     line = next(x for x in _notes(conv).splitlines() if "#9" in x)
-    # (LTX-Video's Family declares no video to video: none to add, said so - ctxapi6, families/abilities.py)
-    assert "makes the first pass alone at 768x512 directly: the refine is not made, as LTX-Video does no video to " \
-           "video in Studio" in line and "Resize" not in line
+    # (LTX-Video's Family declares video to video since ltxv2v8: the refine to add said, no Resize - the size is made)
+    assert "makes the first pass alone at 768x512 directly: for the refine, add a Video to Video at strength 0.4 after " \
+           "the generator" in line and "Resize" not in line

@@ -1,5 +1,5 @@
 """A loaded clip restyled (its latent encoded from the clip, denoised part way) by a model whose family declares no
-video to video (families.abilities: HunyuanVideo, LTX-Video...) was made as Studio's Video to Video, a graph the
+video to video (families.abilities: HunyuanVideo, LTX-2...) was made as Studio's Video to Video, a graph the
 family's own check refuses when run. It is now held with one sentence naming the clip, the sampler, the family and
 what is not made, the clip and prompts kept as held nodes; a family that declares video to video (Wan) still makes it."""
 from __future__ import annotations
@@ -47,9 +47,12 @@ def test_a_hunyuanvideo_restyle_of_a_loaded_clip_is_held_with_its_sentence():
                            "hunyuan_video_vae_bf16.safetensors"), "hunyuan_v2v.json"), "HunyuanVideo")
 
 
-def test_an_ltx_video_restyle_of_a_loaded_clip_is_held_with_its_sentence():
-    _held(convert(_restyle("ltx-video-2b-v0.9.5.safetensors", "ltxv", "ltx_vae.safetensors"), "ltx_v2v.json"),
-          "LTX-Video")
+def test_an_ltx_video_restyle_of_a_loaded_clip_is_made_since_ltxv2v8():
+    """LTX-Video declares video to video since ltxv2v8 (LTXConditionPipeline's denoise_strength): no longer held."""
+    conv = convert(_restyle("ltx-video-2b-v0.9.5.safetensors", "ltxv", "ltx_vae.safetensors"), "ltx_v2v.json")
+    gen = nodes_of(conv, "video_models.video_to_video")
+    assert len(gen) == 1 and gen[0].params["strength"] == 0.6
+    assert "has no Video to Video" not in said(conv)
 
 
 def test_a_wan_restyle_of_a_loaded_clip_is_still_made():
@@ -79,10 +82,10 @@ def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
 def test_a_held_restyle_names_its_later_pass_too():
     """The clip restyled by a first sampler, then sampled again by a second (LTXTricks' iv2v: an inversion, then the
     pass making the video): the sentence names both, in their order, never the first alone as making the video."""
-    wf = _restyle("ltx-video-2b-v0.9.5.safetensors", "ltxv", "ltx_vae.safetensors")
+    wf = _restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video", "hunyuan_video_vae_bf16.safetensors")
     wf["13"] = {"class_type": "KSampler", "inputs": {**wf["8"]["inputs"], "latent_image": ["8", 0], "seed": 4,
                                                      "denoise": 0.3}}
     wf["9"]["inputs"]["samples"] = ["13", 0]
     text = said(convert(wf, "two_passes.json"))
     assert "(the clip 'fox.mp4' (LoadVideo, #6) restyled by 'KSampler' (#8) at denoise 0.6, then 'KSampler' (#13)) " \
-           "with LTX-Video;" in text
+           "with HunyuanVideo;" in text

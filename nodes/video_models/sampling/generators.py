@@ -509,7 +509,7 @@ class TextToVideo(GeneratorNode):
 
 
 class VideoToVideo(GeneratorNode):
-    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff): the input video is
+    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff, LTX-Video): the input video is
     noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
     id = "video_models.video_to_video"
     keywords = ("restyle", "style transfer")
@@ -539,6 +539,8 @@ class VideoToVideo(GeneratorNode):
                      f"to {win} (the {n} asked are kept)")
         fps = p.fps or video.fps
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
+        from ..takes.continuation import shift_fixed  # a condition pipeline's (LTX-Video's): its shift fixed
+        shift_fixed(ctx, s, win, w, h)
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
                                       "strength": p.strength, **s.fam.rate_args(fps),

@@ -26,6 +26,7 @@ from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
 from . import continue_wired
+from .noiseless_restyle import noiseless_sentence
 from ..takes import continued_take
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
@@ -221,6 +222,7 @@ class IntentReading:
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")
+        said.extend(filter(None, [noiseless_sentence(self.wf, first)]))  # the clip itself sampled: not SDEdit
         if d is None:  # wired to nodes Studio cannot work out: not a whole denoise, a strength unknown
             said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
                         "cannot work out: Video to Video runs at its default strength; set 'strength' to the "

@@ -1,4 +1,5 @@
-"""LTX-Video (2B, 13B): text and image to video, frames at any index (LTXConditionPipeline)."""
+"""LTX-Video (2B, 13B): text and image to video, frames at any index and video to video (LTXConditionPipeline: a
+clip's latents partly noised by its ``denoise_strength``, v2v.py)."""
 from __future__ import annotations
 
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
@@ -29,15 +30,24 @@ def _decode_ready(pipe, latents, call):
     return decode_ready(pipe, latents, call)
 
 
+class LTXVideo(Family):
+    def pipeline_call(self, pipe, call: dict) -> dict:
+        """Video to Video's clip and strength given to the condition pipeline as the clip's latents and its
+        ``denoise_strength`` (v2v.py); every other call as given."""
+        from . import v2v
+        return v2v.v2v_call(pipe, call) if v2v.is_v2v_call(pipe, call) else call
+
+
 def _parts():
     """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
     from . import parts as parts_ltx
     return parts_ltx
 
 
-FAMILY = Family(
+FAMILY = LTXVideo(
     "ltx", "LTX-Video", PIPELINES,
-    i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", latent_layout="packed",
+    i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", v2v="LTXConditionPipeline",
+    latent_layout="packed",
     frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks)"),
     not_built=(("long image to video with a prompt a stretch (LTXI2VLongMultiPromptPipeline)", "not built yet: a long "

@@ -14,7 +14,8 @@ their inputs and outputs only) read as ONE continued take (issue 112 item 4):
 Plain data and stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, PackTranslation, Workflow, finite, frame_mark, schedule_input, schedule_on
+from studio.convert.api import (CNode, PackTranslation, Workflow, finite, frame_mark, node_type, sampler_denoise,
+                                schedule_input, schedule_on)
 
 from .comfy_extend_way import other_readers, take_sampler
 from .comfy_guiding import guiding_control, one_window
@@ -84,8 +85,9 @@ class _Loops(PackTranslation):
         if latent is not None:
             links["latent_image"] = latent
         self.core(n, "SamplerCustomAdvanced", {}, links)
-        encoded = self.wf.nodes.get(n.links["latents"][0]) if "latents" in n.links else None
-        restyle = encoded is not None and encoded.cls.startswith("VAEEncode") and not guided  # a clip re-sampled
+        encoded = _encoded_behind(self.wf, n)
+        whole = (sampler_denoise(self.wf, n) or 0) >= 1  # the encoded clip noised away: a take made anew
+        restyle = encoded is not None and not guided and not whole  # a clip re-sampled
         started = latent is not None and self.wf.nodes.get(latent[0]) is not None and \
             self.wf.nodes[latent[0]].cls == KEYS and len([k for k in self.wf.nodes[latent[0]].links
                                                           if k.startswith("image_")]) == 1 \
@@ -119,7 +121,7 @@ class _Loops(PackTranslation):
                 "take: separate shots'): its Video to Video takes no frames of the window before to continue from")
         else:
             start = "the last frame of the one before (its start image)" if started else \
-                f"the last {lead(o)} frames of the one before (the longest length LTX-2's VAE encodes whole within " \
+                f"the last {lead(o)} frames of the one before (the longest length the model's VAE encodes whole within " \
                 "the overlap)"
             self.said.append(
                 f"{self.name(n)} samples the take in tiles of {t - 1} frames (the first {t}) overlapping by {o}: Studio "
@@ -294,6 +296,22 @@ class _Loops(PackTranslation):
                          f"frames long, continued window by window ('long take: continue', 'window' "
                          f"{carried['window']}, 'overlap' {carried.get('overlap')}), with the first sampler's prompt "
                          "and settings; the extension's own guider, sigmas and strength are not taken")
+
+
+def _encoded_behind(wf: Workflow, n: CNode) -> CNode | None:
+    """The VAEEncode whose latent ``n``'s 'latents' is, directly or through steps on it (each followed by its one input
+    declared LATENT: LTXVLatentUpsampler's x2 of the encoded clip in heldout33's ltxv-13b-upscale, a restyle that had
+    been read as a take made anew); None where the latent comes from no encode."""
+    at, seen = (wf.nodes.get(n.links["latents"][0]) if "latents" in n.links else None), set()
+    while at is not None and at.id not in seen and len(seen) < 8:
+        if at.cls.startswith("VAEEncode"):
+            return at
+        seen.add(at.id)
+        t = node_type(at.origin or at.cls)
+        latents = [k for k in at.links if (at.in_types.get(k) or getattr(t.input(k) if t is not None and t.inputs
+                                                                         is not None else None, "type", "")) == "LATENT"]
+        at = wf.nodes.get(at.links[latents[0]][0]) if len(latents) == 1 else None
+    return None
 
 
 def translate(wf: Workflow) -> list[str]:
