@@ -30,8 +30,11 @@ _name = CNode.named  # the node in a sentence
 
 
 def _settings(n: CNode) -> str:
+    """Its saved settings; one wired from another node said '(wired)', not the value the file keeps beside the link
+    (heldout46's FunPack example: a lorebook node's 'prompt' fed by a Primitive, its stale saved text not given)."""
     s = n.settings()
-    return cut(", ".join(f"{k} {rounded(v)}" for k, v in s.items()), SETTINGS_CHARS) if s else ""
+    return cut(", ".join(f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in s.items()),
+               SETTINGS_CHARS) if s else ""
 
 
 def _declared(n: CNode) -> tuple[catalogue.NodeType | None, dict[str, str], list[str], bool | None]:
