@@ -11,6 +11,7 @@ from typing import Any
 from studio.core.shown import rounded
 
 CRF = "crf"
+BITRATE = "bitrate"  # a save's rate in bits per second (VideoHelperSuite's nvenc formats), 'megabit' its unit
 H264 = (0, 51)  # x264's crf range, which Studio's Save Video takes
 
 
@@ -25,7 +26,10 @@ def apply(b) -> None:
     wf, g = b.wf, b.g
     for nid, node in list(g.nodes.items()):
         n = wf.nodes.get(b.out.origin.get(nid, ""))
-        if node.type_id != "io.save_video" or n is None or (CRF not in n.widgets and CRF not in n.links):
+        if node.type_id != "io.save_video" or n is None:
+            continue
+        if CRF not in n.widgets and CRF not in n.links:
+            _bitrate(b, n, node)
             continue
         value = wf.value(n, CRF)
         fmt = next((wf.value(n, k) for k in ("format", "codec") if k in n.widgets or k in n.links), None)
@@ -43,3 +47,20 @@ def apply(b) -> None:
                 "(lower is better); set its 'crf'")
         b.note(line)
         b.out.log.append(f"{b.name}: {line}")
+
+
+def _bitrate(b, n, node) -> None:
+    """A save given a bit rate and no crf (heldout52 07: VideoHelperSuite's 'video/nvenc_h264-mp4' at 10 Mbit, written
+    at Studio's crf 18 unsaid): one sentence, the rate in its unit where the save declares 'megabit'."""
+    if BITRATE not in n.widgets and BITRATE not in n.links:
+        return
+    value = b.wf.value(n, BITRATE)
+    if not isinstance(value, Real) or isinstance(value, bool) or value != value:
+        return  # (a value not worked out is said where values are)
+    mega = b.wf.value(n, "megabit") if "megabit" in n.widgets or "megabit" in n.links else None
+    unit = " Mbit/s" if mega is True else " kbit/s" if mega is False else ""
+    shown = int(value) if float(value).is_integer() else rounded(float(value))
+    line = (f"{n.named()}'s bitrate {shown}{unit} is not taken: Studio's Save Video writes H.264 at crf "
+            f"{node.params.get(CRF, 18)} (a quality, not a rate; lower is better); set its 'crf'")
+    b.note(line)
+    b.out.log.append(f"{b.name}: {line}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.core.shown import number
 
 from ..reading import loader_size
+from . import chained_tasks
 from ..reading.pads import is_pad, read_straight
 from ..reading.workflow import LOADER_NODES, CNode
 from ..families import registry as families
@@ -115,6 +116,8 @@ class IntentReading:
                     return gen, node, inputs, held
             gen = (held.generator if held is not None else None) or claim.generator or gen  # (its own node's)
         gen = self._latent_steps(chain, gen, inputs, said)
+        said += chained_tasks.said(wf, node, self.g.registry.get(gen).title)  # a task node's conditioning made by
+        # another (heldout52 06)
         hooks = families.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)

@@ -21,7 +21,7 @@ from ..values import strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
-from . import api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import alike_given, api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import text_numbers
 from ..values import switches
 from ..values import wiring as frontend
@@ -429,6 +429,8 @@ class Workflow:
             for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work
                 wiring[k] = wiring.get(k, 0) + v  # out
             for k, v in pass_away.read_away(nodes).items():  # one input of any type passed on as it is
+                wiring[k] = wiring.get(k, 0) + v
+            for k, v in alike_given.read_away(nodes).items():  # inputs of any type all given one output (heldout52)
                 wiring[k] = wiring.get(k, 0) + v
             wf._known.clear()  # (worked out before those switches were read away)
             wf.taken |= chose & set(nodes)  # the nodes a read-away switch's choice was read from: read
