@@ -1,0 +1,69 @@
+"""left8's readers (benchmarks/results/left8_2026-11-30.md), each on a minimal workflow of our own.
+
+1. VideoX-Fun's Wan samplers pick their size when they run: the aspect bucket nearest their picture's (or clip's) at
+   base_resolution (aigc-apps' 512 table x base / 512, each side down to 16; Wan 2.2's own I2V sampler on the 5B: 32).
+   The picture the sampler measures is scaled there by Studio's Scale ('buckets' fit), so the generator, at the size
+   of what it is given, makes the take at the pack's size; where the pack's choice is not followed (a control clip
+   beside a start image) the size is still said not read.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from studio.convert.mapping.convert import convert
+
+from nodes.images import _scaled_size
+from tests.convert.said import nodes_of, said
+from tests.convert.test_comfy_heldout49_mends import OLD_I2V, _folder as _five_b
+from tests.convert.test_comfy_videox_fun import CACHE, _folder, _gen, _workflow
+
+
+def _bucket(w, h, base, m):
+    return _scaled_size(w, h, SimpleNamespace(fit="buckets", width=base, height=base, scale=1.0, multiple=m,
+                                              rounding="down", condition="always"))
+
+
+def test_scales_buckets_fit_is_the_packs_size():
+    assert _bucket(1280, 720, 960, 32) == (1248, 704)  # 0.5625 -> '0.57' (384, 672) x 960 / 512, down to 32
+    assert _bucket(720, 1280, 640, 16) == (480, 832)  # 1.78 -> '1.75' (672, 384) x 1.25
+    assert _bucket(500, 500, 512, 16) == (512, 512)
+    assert _bucket(1000, 250, 512, 16) == (1024, 256)
+
+
+def _scale_into(conv, gen, port):
+    scale = conv.graph.input_link(gen.id, port).src
+    node = conv.graph.nodes[scale]
+    while node.type_id != "transform.scale":  # (a Frame Hold of the scaled picture between)
+        node = conv.graph.nodes[conv.graph.input_link(node.id, "video").src]
+    return node
+
+
+def test_the_5b_i2v_samplers_start_image_is_scaled_to_its_bucket():
+    conv = convert(_workflow(_five_b, "Wan2_2I2VSampler", OLD_I2V, {"start_img": "a.png"}), "left8_i2v")
+    gen, text = _gen(conv), said(conv)
+    scale = _scale_into(conv, gen, "image")
+    assert (scale.params["fit"], scale.params["width"], scale.params["multiple"]) == ("buckets", 960, 32)
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)  # the scaled picture's size
+    assert "picks its size from base resolution" not in text
+    assert "'start_img' of 'Wan2_2I2VSampler' is scaled to the size in VideoX-Fun's aspect table nearest its aspect " \
+           "at base resolution 960" in text
+    assert conv.graph.validate() == []
+
+
+def test_a_control_clip_is_scaled_to_its_bucket_at_16():
+    conv = convert(_workflow(_folder("Wan2.1-Fun-1.3B-Control", "Control"), "WanFunV2VSampler",
+                             [49, 512, 7, "fixed", 20, 5.0, 1.0, "Flow", 3] + CACHE,
+                             {"control_video": ("dance.mp4", ("VideoToCanny", [51, 102, 49]))}), "left8_control")
+    gen = _gen(conv)
+    scale = _scale_into(conv, gen, "control")
+    assert (scale.params["fit"], scale.params["width"], scale.params["multiple"]) == ("buckets", 512, 16)
+    assert conv.graph.nodes[conv.graph.input_link(scale.id, "video").src].type_id == "control.edges"
+    assert len(nodes_of(conv, "io.save_video")) == 2 and conv.graph.validate() == []
+
+
+def test_a_control_clip_beside_a_start_image_keeps_the_size_said():
+    conv = convert(_workflow(_folder("Wan2.1-Fun-1.3B-Control", "Control"), "WanFunV2VSampler",
+                             [49, 512, 7, "fixed", 20, 5.0, 1.0, "Flow", 3] + CACHE,
+                             {"control_video": "dance.mp4", "start_image": "a.png"}), "left8_control_start")
+    assert not [n for n in nodes_of(conv, "transform.scale") if n.params.get("fit") == "buckets"]
+    assert "picks its size from base resolution 512 and its input's aspect ratio when it runs" in said(conv)
