@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from studio.convert.mapping.convert import convert
 
 from nodes.images import _scaled_size
-from tests.convert.said import nodes_of, said
+from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_heldout49_mends import OLD_I2V, _folder as _five_b
 from tests.convert.test_comfy_videox_fun import CACHE, _folder, _gen, _workflow
 
@@ -67,3 +67,27 @@ def test_a_control_clip_beside_a_start_image_keeps_the_size_said():
                              {"control_video": "dance.mp4", "start_image": "a.png"}), "left8_control_start")
     assert not [n for n in nodes_of(conv, "transform.scale") if n.params.get("fit") == "buckets"]
     assert "picks its size from base resolution 512 and its input's aspect ratio when it runs" in said(conv)
+
+
+# 2. An API file with no output node (heldout46 05: it ends at a decode, nothing saves or shows it) says that ComfyUI
+#    runs nothing of it as saved, read by the declared types (OUTPUT_NODE); with a save it is not said.
+
+def _no_save(extra=None):
+    nodes = {"1": ("CheckpointLoaderSimple", {"ckpt_name": "sd15.safetensors"}),
+             "2": ("CLIPTextEncode", {"text": "a fox", "clip": ["1", 1]}),
+             "3": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 1}),
+             "4": ("KSampler", {"model": ["1", 0], "positive": ["2", 0], "negative": ["2", 0], "latent_image": ["3", 0],
+                                "seed": 1, "steps": 20, "cfg": 7.0, "sampler_name": "euler", "scheduler": "normal",
+                                "denoise": 1.0}),
+             "5": ("VAEDecode", {"samples": ["4", 0], "vae": ["1", 2]})}
+    return api({**nodes, **(extra or {})})
+
+
+def test_a_file_with_no_output_node_says_nothing_of_it_runs():
+    text = said(convert(_no_save(), "left8_no_output"))
+    assert "no node it runs (muted and bypassed ones aside) is an output node by its declared type" in text
+    assert "ComfyUI runs nothing of it as saved ('Prompt has no outputs')" in text and "unless" not in text
+    unknown = said(convert(_no_save({"6": ("SomeoneElsesSigmas", {"x": 1})}), "left8_no_output_unknown"))
+    assert "unless 'SomeoneElsesSigmas' is one, ComfyUI runs nothing of it as saved" in unknown
+    saved = said(convert(_no_save({"6": ("SaveImage", {"images": ["5", 0], "filename_prefix": "x"})}), "left8_saved"))
+    assert "is an output node" not in saved
