@@ -28,6 +28,7 @@ from .tracing.walks import adds_noise, find_loader, model_file, sampler_denoise,
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
+from .reading.by_types import widget_names  # a UI node's saved values named by its type's declared widgets
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from studio.convert.mapping.convert import convert
 
 from nodes.images import _scaled_size
@@ -91,3 +93,57 @@ def test_a_file_with_no_output_node_says_nothing_of_it_runs():
     assert "unless 'SomeoneElsesSigmas' is one, ComfyUI runs nothing of it as saved" in unknown
     saved = said(convert(_no_save({"6": ("SaveImage", {"images": ["5", 0], "filename_prefix": "x"})}), "left8_saved"))
     assert "is an output node" not in saved
+
+
+# 3. A pack's one-node SVD maker (kijai's ComfyUI-SVD 'SVDimg2vid': a picture in, frames out, SVD's conditioning
+#    settings among its widgets) read by its declared types as SVD's own nodes: Studio's SVD image to video. The type
+#    is planted in the catalogue under an invented name, for this test only (its inputs as that pack declares them).
+
+SVD_ONE = [("image", "IMAGE"), ("version", "COMBO"), ("num_frames", "INT"), ("num_steps", "INT"), ("fps_id", "INT"),
+           ("motion_bucket_id", "INT"), ("cond_aug", "FLOAT"), ("seed", "INT"), ("decoding_t", "INT"),
+           ("lowvram_mode", "BOOLEAN")]
+
+
+@pytest.fixture
+def planted_svd(monkeypatch):
+    from studio.convert import catalogue
+    from studio.convert.catalogue import types as catalogue_types
+    from studio.convert.families import registry
+    types, packs = catalogue_types._load()
+    ins = [{"name": n, "type": t, "widget": t != "IMAGE", "optional": False} for n, t in SVD_ONE]
+    made = {"InventedSVDMaker": {"pack": "someone/invented-svd", "inputs": ins, "outputs": [{"type": "IMAGE"}]}}
+    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **made}, packs))
+    catalogue.node_type.cache_clear()
+    registry._changed()
+    yield
+    monkeypatch.undo()
+    catalogue.node_type.cache_clear()
+    registry._changed()
+
+
+def _svd_one_ui():
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    pic = w.add("LoadImage", ["rocket.png", "image"], ["IMAGE", "MASK"])
+    maker = w.add("InventedSVDMaker", ["svd_xt", 25, 30, 7, 130, 0.02, 613, "randomize", 1, True], ["IMAGE"],
+                  {"image": (pic, 0, "IMAGE")})
+    w.add("SaveAnimatedWEBP", ["SVD", 20, False, 80, "default"], [], {"images": (maker, 0, "IMAGE")})
+    return w.doc()
+
+
+def test_a_one_node_svd_maker_is_read_by_its_declared_types(planted_svd):
+    conv = convert(_svd_one_ui(), "left8_svd")
+    gen, text = _gen(conv), said(conv)
+    p = gen.params
+    assert gen.type_id == "video_models.image_to_video"
+    assert (p["frames"], p["steps"], p["seed"], p["motion"]) == (25, 30, 613, 130) and abs(p["noise_aug"] - 0.02) < 1e-9
+    assert nodes_of(conv, "video_models.load")[0].params["model"] == "svd_xt.safetensors"
+    assert "'InventedSVDMaker' (InventedSVDMaker, #2)'s version 'svd_xt' names the pack's own model" in text
+    assert "decoding_t 1, lowvram_mode True (how it runs on the machine) not taken" in text
+    assert "prompt comes from" not in text  # (SVD's conditioning is the picture's: there is no prompt to ask for)
+    assert conv.graph.validate() == []
+
+
+def test_without_its_declaration_it_is_not_read():
+    conv = convert(_svd_one_ui(), "left8_svd_unknown")
+    assert not [n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.")]
