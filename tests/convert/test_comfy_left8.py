@@ -147,3 +147,30 @@ def test_a_one_node_svd_maker_is_read_by_its_declared_types(planted_svd):
 def test_without_its_declaration_it_is_not_read():
     conv = convert(_svd_one_ui(), "left8_svd_unknown")
     assert not [n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.")]
+
+
+# 2a. CogVideoX-Fun's older node names (its first repository's: no catalogue declares them) read as VideoX-Fun's nodes
+#     by what the UI file saves of them: the sampler's inputs, outputs and number of values, then what feeds it.
+
+def _older_cog(values=(85, 512, 43, "fixed", 50, 6, "DDIM")):
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    model = w.add("OldFunModelLoader", ["CogVideoX-Fun-V1.5-5b-InP", "Inpaint", False, "bf16"], ["OldFunHandleMODEL"])
+    pos = w.add("OldFunPromptBox", ["fireworks over a city"], ["STRING_PROMPT"])
+    neg = w.add("OldFunPromptBox", ["blurry"], ["STRING_PROMPT"])
+    pic = w.add("LoadImage", ["firework.png", "image"], ["IMAGE", "MASK"])
+    s = w.add("OldFunI2V", list(values), ["IMAGE"],
+              {"cogvideoxfun_model": (model, 0, "OldFunHandleMODEL"), "prompt": (pos, 0, "STRING_PROMPT"),
+               "negative_prompt": (neg, 0, "STRING_PROMPT"), "start_img": (pic, 0, "IMAGE"), "end_img": "IMAGE"})
+    w.add("SaveAnimatedWEBP", ["Cog", 8, False, 80, "default"], [], {"images": (s, 0, "IMAGE")})
+    return w.doc()
+
+
+def test_older_cogvideox_fun_names_are_read_by_what_the_file_saves_of_them():
+    text = said(convert(_older_cog(), "left8_cog_old"))
+    assert "'OldFunI2V' (#5) is read as VideoX-Fun's CogVideoXFunInpaintSampler: no catalogue declares it" in text
+    assert "its model handle's type named 'OldFunHandleMODEL' there" in text
+    assert "'OldFunModelLoader' (#1) is read as VideoX-Fun's LoadCogVideoXFunModel" in text
+    assert "an InP model's transformer also reads an inpaint mask" in text  # (held for its reason, said)
+    other = said(convert(_older_cog((85, 512, 43, "fixed", 50, 6)), "left8_cog_other"))  # one value short: not it
+    assert "is read as VideoX-Fun's" not in other
