@@ -174,3 +174,19 @@ def test_older_cogvideox_fun_names_are_read_by_what_the_file_saves_of_them():
     assert "an InP model's transformer also reads an inpaint mask" in text  # (held for its reason, said)
     other = said(convert(_older_cog((85, 512, 43, "fixed", 50, 6)), "left8_cog_other"))  # one value short: not it
     assert "is read as VideoX-Fun's" not in other
+
+
+def test_a_still_made_first_keeps_its_model_off_the_svd_loader(planted_svd):
+    """heldout47 04's shape: an SD 1.5 still made first, given to the one-node SVD maker: the task is held (Studio
+    cannot make the still), and the still's checkpoint (no family's file, like SVD's) is not called the second model
+    of a later pass."""
+    svd = {"image": ["5", 0], "version": "svd", "num_frames": 14, "num_steps": 24, "fps_id": 7, "motion_bucket_id": 130,
+           "cond_aug": 0.02, "seed": 3, "decoding_t": 1, "lowvram_mode": True}
+    doc = _no_save({"6": ("InventedSVDMaker", svd),
+                    "7": ("SaveAnimatedWEBP", {"images": ["6", 0], "filename_prefix": "x", "fps": 7, "lossless": False,
+                                               "quality": 80, "method": "default"})})
+    conv = convert(doc, "left8_svd_still")
+    text = said(conv)
+    assert "the second model a later pass" not in text
+    assert "loads 'sd15.safetensors', a model a pass of the held task samples with: not held" in text
+    assert nodes_of(conv, "video_models.load")[0].params.get("model_2", "") == ""
