@@ -45,7 +45,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import unknown_types, whole_texts
+from . import no_output, unknown_types, whole_texts
 from .settings import SettingsReading
 
 
@@ -233,7 +233,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         """The conversion, its last lines in the Log."""
         if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made"
-                                + unknown_types.clause(self.wf))  # (types no pack declares: named, heldout28 15)
+                                + unknown_types.clause(self.wf)  # (types no pack declares: named, heldout28 15)
+                                + no_output.clause(self.wf))  # (no output node at all: nothing runs, heldout46 05)
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
                             "does not take)")

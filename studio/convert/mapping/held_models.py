@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..reading.file_ids import file_id
 
 HELD = " (the task is held with no generator)"
+UNRECOGNISED = "an unrecognised model"  # (tracing.tasks.family's word for a file no family names)
 FILE_ENDS = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf")
 
 
@@ -72,8 +73,9 @@ def other_loaders(b, loaders: list, way: list, load: str) -> None:
         b.used.add(n.id)
         if not isinstance(file, str) or not file or file == first or file == held:
             continue
-        if not held and family(file, None, []) == family(first, None, []) and "model_2" in b.spec_params(
-                "video_models.load"):
+        same = family(file, None, []) == family(first, None, []) != UNRECOGNISED  # (two files no family names are
+        # not known to be one model's two parts: heldout47 04's SD 1.5 still before SVD)
+        if not held and same and "model_2" in b.spec_params("video_models.load"):
             b.g.set_param(load, "model_2", file)
             held = file
             line = (f"{_name(n)} loads '{file}', the second model a later pass of the held task samples with: held on "

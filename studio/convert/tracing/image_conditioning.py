@@ -7,7 +7,9 @@ from .. import catalogue
 
 
 def no_text(n) -> bool:
-    """Such a node (see the module); False for a node whose type is not catalogued or takes a text."""
-    t = catalogue.node_type(n.origin or n.shown_cls)
-    return bool(t is not None and t.inputs and "CONDITIONING" in t.output_types
-                and not any(i.type in ("STRING", "CONDITIONING") for i in t.inputs))
+    """Such a node (see the module); False for a node whose type is not catalogued or takes a text. A node a pack's
+    translation made (its type a core one, ``origin`` the pack node it stands for: left8's one-node SVD) is told by
+    the type it was made as too."""
+    return any(t is not None and t.inputs and "CONDITIONING" in t.output_types
+               and not any(i.type in ("STRING", "CONDITIONING") for i in t.inputs)
+               for t in {catalogue.node_type(n.origin or n.shown_cls), catalogue.node_type(n.cls)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_task
 
 from .comfy_videox_fun import INP_TASK, inp_task, translate as fun_translate
+from .comfy_videox_fun_older import read_older
 from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS
 from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import translate as wrapper_translate
@@ -45,7 +46,7 @@ def _read_encode(b, node, up, spec, inputs, said):
 
 def translate(wf):
     """kijai's CogVideoXWrapper's nodes and VideoX-Fun's CogVideoX-Fun nodes, read as ComfyUI's own."""
-    return wrapper_translate(wf) + fun_translate(wf)
+    return wrapper_translate(wf) + read_older(wf) + fun_translate(wf)  # (the older CogVideoX-Fun names first)
 
 
 MAPPING = ComfyMapping(

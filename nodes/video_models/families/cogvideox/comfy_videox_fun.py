@@ -105,7 +105,7 @@ class _Translation(PackTranslation):
             enc = self.core(n, "VAEEncode", {}, {"pixels": n.links["validation_video"]}, nid=f"{n.id}:encode")
             latent, denoise = (enc.id, 0), w.get("denoise_strength")
         else:  # an InP model (every task of it), or a control model given no clip: held in one sentence
-            held = self.core(n, INP_TASK, {"model": name, "task": KINDS[n.cls], "sampler": f"{n.cls} #{n.id}"},
+            held = self.core(n, INP_TASK, {"model": name, "task": KINDS[n.cls], "sampler": f"{n.shown_cls} #{n.id}"},
                              {k: v for k, v in n.links.items() if k in ("start_img", "end_img", "validation_video",
                                                                         "control_video")}, nid=f"{n.id}:held")
             latent = (held.id, 0)

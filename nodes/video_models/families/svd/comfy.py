@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Task
 
+from .comfy_one_node import translate
+
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
@@ -28,4 +30,5 @@ MAPPING = ComfyMapping(
                                             "Stable Video Diffusion", settings=(
         ("motion_bucket_id", "motion", ""), ("augmentation_level", "noise_aug", ""),
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
-    widgets=WIDGETS, flow=False, hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg}})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply
+    widgets=WIDGETS, translate=translate, flow=False,
+    hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg}})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply

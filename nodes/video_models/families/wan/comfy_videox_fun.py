@@ -17,7 +17,7 @@ when it runs) is said. The settings' names and order are the pack's INPUT_TYPES 
 nothing of it is imported or run). Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, PackTranslation, Workflow, finite
+from studio.convert.api import BUCKET_SCALE, CNode, PackTranslation, Workflow, finite
 
 from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
@@ -210,8 +210,9 @@ class _Translation(PackTranslation):
         two experts) and a VAEDecode in its place, which gives its frames to what read them."""
         parts, loras = self.model_links(n)
         pos, neg = n.links.get("prompt"), n.links.get("negative_prompt")
+        bucketed = self.bucket(n, w, parts)
         latent, pos, neg, denoise = self.task(n, w, parts, pos, neg)
-        self.said_settings(n, w, "high" in parts)
+        self.said_settings(n, w, "high" in parts, bucketed)
         self.made[n.cls] = "KSampler and VAEDecode" if "high" not in parts else "two KSamplerAdvanced and VAEDecode"
         sched = str(w.get("scheduler") or "")
         common = {"cfg": w.get("cfg"), "sampler_name": SCHEDULERS.get(sched, sched or None), "scheduler": "simple"}
@@ -236,6 +237,34 @@ class _Translation(PackTranslation):
                       {**conds, **({"model": low} if low else {})}, nid=f"{n.id}:sampler")
         vae = parts.get("vae")
         self.core(n, "VAEDecode", {}, {"samples": (f"{n.id}:sampler", 0), **({"vae": vae} if vae else {})})
+
+    def bucket(self, n: CNode, w: dict, parts: dict) -> bool:
+        """The picture or clip the sampler picks its size from when it runs (the aspect bucket nearest its own at
+        base_resolution: nodes/edit/scale_buckets.py) scaled there by a stand-in resize (BUCKET_SCALE, read as
+        Scale's 'buckets'), so the generator, at the size of what it is given, makes the take at the pack's size:
+        the start image (image to video, InP's first frame), the validation video (video to video) or the control clip
+        where no start or reference image is wired (the pack's order); False where none is or the base is not a
+        number (the size then said not read)."""
+        what, links, base = kind(n.cls), n.links, w.get("base_resolution")
+        if not finite(base) or what == "vace" or "camera_conditions" in links:
+            return False
+        if what in ("i2v", "inpaint"):
+            port = next((k for k in ("start_img", "start_image") if k in links), None)
+        elif what == "v2v" and "validation_video" in links and "control_video" not in links:
+            port = "validation_video"
+        elif what == "v2v" and "control_video" in links and not {"start_image", "ref_image"} & set(links):
+            port = "control_video"
+        else:
+            port = None
+        if port is None:
+            return False
+        # (Wan 2.2's own I2V sampler rounds to its VAE's compression x 2: 32 for the 5B's VAE, else 16)
+        five = what == "i2v" and n.cls.startswith("Wan2_2") and "5b" in str(parts.get("name") or
+                                                                             self.model_file(parts) or "").lower()
+        c = self.core(n, BUCKET_SCALE, {"base_resolution": int(base), "multiple": 32 if five else 16},
+                      {"image": links[port]}, nid=f"{n.id}:size")
+        links[port] = (c.id, 0)
+        return True
 
     def two(self, n: CNode) -> bool:
         """Whether the sampler's model folder is a Wan 2.2 A14B one (two experts in one folder)."""
@@ -363,7 +392,7 @@ class _Translation(PackTranslation):
             if k in n.links:
                 self.said.append(f"{self.src(n, k)}, wired into {self.where(n)}'s {k}, is not taken: {why}")
 
-    def said_settings(self, n: CNode, w: dict, experts: bool) -> None:
+    def said_settings(self, n: CNode, w: dict, experts: bool, bucketed: bool = False) -> None:
         """What the sampler sets that Studio has no counterpart for, each said where set."""
         where = self.where(n)
         if w.get("enable_teacache") is True:
@@ -376,7 +405,7 @@ class _Translation(PackTranslation):
             self.said.append(f"{where}'s riflex_k (RIFLEx, for takes longer than the model's) is not taken")
         if w.get("is_image") is True:
             self.said.append(f"{where} makes one picture (is_image): Studio's generator makes a clip of the length set")
-        if finite(w.get("base_resolution")) and kind(n.cls) != "t2v":
+        if finite(w.get("base_resolution")) and kind(n.cls) != "t2v" and not bucketed:
             self.said.append(f"{where} picks its size from base resolution {w['base_resolution']:g} and its input's "
                              "aspect ratio when it runs: the size is not known before, so the generator's own stands")
         if finite(w.get("boundary")):
