@@ -106,7 +106,7 @@ def _v2v_start(pick: dict | None) -> dict:
 
 def test_a_start_image_given_many_frames_of_a_clip_is_never_said_a_frame():
     """A start image given 121 frames of a clip is said given them, the clip's first frame held and the others not
-    given; one frame picked is still 'a frame of the clip' (heldout11 03)."""
+    given; one frame picked is Frame Hold's, named (heldout11 03; rejudge8)."""
     many = _said(convert(_v2v_start({"batch_index": 0, "length": 121}), "many.json"))
     assert "is a frame of the clip" not in many
     assert ("'image' is given up to 121 frames from frame 0 of the clip 'horse.mp4' ('ImageFromBatch' (ImageFromBatch,"
@@ -115,7 +115,8 @@ def test_a_start_image_given_many_frames_of_a_clip_is_never_said_a_frame():
     whole = _said(convert(_v2v_start(None), "whole.json"))
     assert "'image' is given every frame of the clip 'horse.mp4': Studio's 'image' takes one picture" in whole
     one = _said(convert(_v2v_start({"batch_index": 0, "length": 1}), "one.json"))
-    assert "'image' is a frame of the clip 'horse.mp4': Frame Hold gives its first frame" in one
+    assert ("'image' is the first frame of the clip 'horse.mp4' ('ImageFromBatch' (ImageFromBatch, #22) picks it: "
+            "batch_index 0): Frame Hold (frame 0) gives it") in one  # (rejudge8: the pick of frame 0 named)
 
 
 def _ltx(length: int) -> dict:

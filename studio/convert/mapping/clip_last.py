@@ -4,7 +4,9 @@ ComfyUI takes the batch's last frame there) is Frame Hold of that frame counted 
 not the clip's first frame (heldout45 03: a Wan segment extending 'Example1.mp4' from its last frame was started from
 its first, the pick said not applied). Told by the pick's declared types: one IMAGE socket, IMAGE out, one setting
 naming an index (a whole number, or a text holding one whole number), at most one more saying how many frames (1).
-Plain data and stdlib."""
+A pick of the clip's first frame (index 0, one frame), the only pick on the way, is what Frame Hold's frame 0 gives:
+read so, named, never said wired without nor 'not applied' (heldout49 03: KJNodes' GetImageRangeFromBatch 0 of 1 as
+InfiniteTalk's start image). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from .. import catalogue
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..takes.frame_way import COUNTS
+from ..takes.extend import pick_of
 from . import clip_frames
 
 
@@ -24,35 +27,52 @@ def _whole(v: Any) -> int | None:
     return None
 
 
+def _one(wf: Workflow, n: CNode) -> tuple[int, str, Any] | None:
+    """(the index ``n`` picks one frame at, its setting in words, that setting's declared widget) where ``n`` is a
+    pick of one frame by its declared types; None for another node."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE":
+        return None
+    if [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"]:
+        return None
+    at = [w for w in t.widgets if "index" in w.name]
+    count = [w for w in t.widgets if w.name in COUNTS]
+    if len(at) != 1 or len(count) > 1:
+        return None
+    v = wf.value(n, at[0].name)
+    i = _whole(v)
+    many = _whole(wf.value(n, count[0].name)) if count else 1
+    if i is None or many != 1:
+        return None
+    return i, (f"{at[0].name} {v!r}" if isinstance(v, str) else f"{at[0].name} {i}"), at[0]
+
+
+def first_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
+    """(the node on the way ``via`` picking the clip's first frame, 0, its setting in words) where it is the only
+    node on the way picking frames (another pick before it would move which frame is first); else None."""
+    picks = list({n.id: n for n in via if pick_of(n) is not None or _one(wf, n) is not None}.values())  # (once each)
+    got = _one(wf, picks[0]) if len(picks) == 1 else None
+    return (picks[0], 0, got[1]) if got is not None and got[0] == 0 else None
+
+
 def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
     """(the node on the way ``via`` picking one frame counted from the clip's end, that frame: -1 the last, its
     setting in words), or None where no node on it does."""
     for n in via:
-        t = catalogue.node_type(n.origin or n.cls)
-        if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE":
+        got = _one(wf, n)
+        if got is None:
             continue
-        if [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"]:
-            continue
-        at = [w for w in t.widgets if "index" in w.name]
-        count = [w for w in t.widgets if w.name in COUNTS]
-        if len(at) != 1 or len(count) > 1:
-            continue
-        v = wf.value(n, at[0].name)
-        i = _whole(v)
-        words = f"{at[0].name} {v!r}" if isinstance(v, str) else f"{at[0].name} {i}"
-        many = _whole(wf.value(n, count[0].name)) if count else 1
-        if i is None or many != 1:
-            continue
+        i, words, at = got
         if i < 0:
             return n, i, words
-        if isinstance(at[0].max, int) and i >= at[0].max > 0:  # its highest (ImageFromBatch's batch_index 4095):
-            top = at[0].max + 1  # ComfyUI's pick clamps to the last frame of any clip up to that long
+        if isinstance(at.max, int) and i >= at.max > 0:  # its highest (ImageFromBatch's batch_index 4095):
+            top = at.max + 1  # ComfyUI's pick clamps to the last frame of any clip up to that long
             return n, -1, f"{words}, its highest: ComfyUI takes the last frame of a clip of up to {top} frames"
     return None
 
 
 def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
-    """The frame Frame Hold keeps for ``into`` where the clip's way picks one from its end (intent recorded it in
+    """The frame Frame Hold keeps for ``into`` where the clip's way picks one from its end or its first (intent recorded it in
     ``b.last_picks``), the pick read (its sentence in ``said``, the file no longer said wired without it); None
     where none does."""
     found = b.last_picks.get(into)
@@ -70,6 +90,10 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
         else:
             del said[at]
             del b.wired_without[into]
+    if frame == 0:  # (the clip's first frame: Frame Hold's own)
+        said.append(f"'{into}' is the first frame of the clip '{file}' ({named} picks it: {words}): Frame Hold "
+                    "(frame 0) gives it")
+        return frame
     which = "last frame" if frame == -1 else f"frame {-frame} from the end"
     said.append(f"'{into}' is the {which} of the clip '{file}' ({named} picks it: {words}): Frame Hold "
                 f"(frame {frame}) gives it: the take starts where the clip ends")
@@ -78,8 +102,10 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
 
 def record(b: Any, into: str, loader: CNode, way: list[CNode], given: str, other: list[str]) -> None:
     """Where the way ``way`` from a video ``loader`` to ``into`` (the task node's input ``given``, in words) picks
-    the clip's frame from its end: kept for Frame Hold (hold), with the other steps said wired without (``other``)."""
-    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (last := last_pick(b.wf, way)):
+    the clip's frame from its end, or its first frame: kept for Frame Hold (hold), with the other steps said wired
+    without (``other``)."""
+    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (
+            last := last_pick(b.wf, way) or first_pick(b.wf, way)):
         b.last_picks[into] = (*last, f"{given} is {loader.shown_cls}'s file", other)
 
 
