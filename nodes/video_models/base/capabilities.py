@@ -287,11 +287,14 @@ class Modular(Capability):
     """A modular pipeline folder (modular_model_index.json), run in one call. A family subclasses it in its
     folder and overrides what it does differently; ``components``: what its folder must hold; ``task``: what
     those components are for, in words; ``own_node``: the node that runs it when no generic node does ('' :
-    the generic nodes)."""
+    the generic nodes); ``keeps_sound``: the soundtrack its call makes beside the video (its state's 'audio' at
+    its 'sampling_rate') goes with the clip of every node that runs it, the generic Text to Video and Image to
+    Video included (else it is said and not kept)."""
     what: ClassVar[str] = "a diffusers modular pipeline folder (loading/modular.py)"
     components: tuple[str, ...] = ()
     task: str = "text to video"
     own_node: str = ""
+    keeps_sound: bool = False
 
     def part(self, name: str, folder: str, info):
         """Its own reading of component ``name`` (None: the component's class's from_pretrained)."""

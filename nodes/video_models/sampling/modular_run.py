@@ -146,7 +146,7 @@ def modular_call(ref, kwargs, steps, frames: int, height: int, width: int, calls
 
 def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: dict, n: int, steps: int,
                   preview_side: int, image=None, last_image=None, references=None, configs=None,
-                  keep_sound: bool = False, previews: bool = True):
+                  keep_sound: bool | None = None, previews: bool = True):
     """(the clip of ``text`` made by ``ref``'s modular pipeline in one call, width, height): ``n``
     frames, ``steps`` steps, at most ``preview_side`` pixels on the longest side (0: the size asked);
     from a first (``image``) and / or last frame (``last_image``, float RGB arrays) when given: its
@@ -154,7 +154,7 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     ``references`` (the pipeline's reference objects, in order) when given: its 'ref2va' workflow.
     ``configs(width, height)``: the pipeline's config values for this call (set for the call, put
     back after it: the pipeline is the cached model's). ``keep_sound``: the soundtrack it makes goes
-    with the clip (else said and dropped). ``previews``: a step preview now and then (progress and Stop
+    with the clip (else said and dropped); None: as the family's Modular declares (``keeps_sound``). ``previews``: a step preview now and then (progress and Stop
     after every step whatever it is)."""
     from studio.engine.clip import ArrayClip
 
@@ -200,7 +200,7 @@ def modular_video(ctx, ref, text: str, negative: str, features, schedule, keys: 
     rate = state.get("sampling_rate")
     if rate is None:  # a pipeline that makes no sound (the distilled Cosmos 3)
         return ArrayClip(frames, p.fps or fam.fps), w, h
-    if keep_sound and state.get("audio") is not None:
+    if (modular.keeps_sound if keep_sound is None else keep_sound) and state.get("audio") is not None:
         from studio.core.values import Audio
         sound = Audio(np.asarray(state.get("audio")[0].float().cpu().numpy(), np.float32).T, int(rate))
         ctx.info(f"{fam.title} made a soundtrack with the video ({rate} Hz stereo, {sound.duration:.2f} s): it goes "

@@ -83,6 +83,9 @@ HOOKS: dict[str, HookPoint] = {
                          "of two model loaders' files (the family's own first, else the first family's: Wan)"),
     "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "
                                     "than its nodes (Wan 2.1, 2.2)"),
+    "keeps_sound": HookPoint("own", (), False, "the generic generators (Studio type ids) whose clip carries the sound "
+                             "its model makes beside the video (Studio's family declares it: MiniMax H3's Modular "
+                             "keeps_sound), as a Generator's keeps_sound: Save Video writes it (takes/sound.py)"),
     "told_rate": HookPoint("own", None, False, "the frame rate its generator's pipeline is always told, where the "
                            "generator tells it none (LTX-Video's diffusers pipelines: 25)"),
     "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "

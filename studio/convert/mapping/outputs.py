@@ -104,6 +104,7 @@ class OutputStage:
         upscaled = upsampled_clip.read(self, o)  # a clip's latent upscaled before it is sampled again: Scale (said)
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
+        self.gen_family[gen] = o.fam
         upsampled_clip.make(self, gen, upscaled)
         self._size_claim_kept(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)

@@ -12,7 +12,7 @@ from ..catalogue import node_type
 from ..families import registry as families
 from ..reading.workflow import CNode
 from ..tracing.roles import role
-from .sound import sound_port
+from .sound import keeps_sound, sound_port
 
 MAX_STEPS = 16
 
@@ -25,11 +25,12 @@ def _audio_inputs(n: CNode) -> list[str]:
 
 
 def _carries(b: Any, video: tuple[str, str]) -> bool:
-    """The clip at ``video`` is a generator's that carries the sound it makes (its family's word, or its node's
-    declared ``carries_sound``: LTX-2 Video + Sound)."""
+    """The clip at ``video`` is a generator's that carries the sound it makes (its family's word: sound.keeps_sound,
+    or its node's declared ``carries_sound``: LTX-2 Video + Sound)."""
     node = b.g.nodes.get(video[0])
     hooks = families.generator(node.type_id) if node is not None else None
-    return hooks is not None and (bool(hooks.keeps_sound) or bool(getattr(node.spec.cls, "carries_sound", False)))
+    return node is not None and (keeps_sound(b, video[0]) or (hooks is not None and bool(
+        getattr(node.spec.cls, "carries_sound", False))))
 
 
 def said_joined(b: Any, save: CNode, made: list, said: list[str]) -> bool:

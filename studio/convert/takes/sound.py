@@ -82,9 +82,13 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
         if maker is not None and role(b.wf, maker) == "decoder":  # the generator's own: kept on its clip, or said
             decoded(b, save, sv, maker, said)
         elif maker is not None:
+            gen = _generator(b, sv)  # a take carrying its model's soundtrack: Save Video writes that one
+            kept = gen is not None and keeps_sound(b, gen[0])
             said.append(f"the sound '{save.title or save.shown_cls}' (#{save.id}) writes is made by ComfyUI's "
                         f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id}), which Studio does not "
-                        "convert: its Save Video writes the video without it")
+                        "convert: its Save Video writes " + (
+                            f"the soundtrack Studio's '{b.g.nodes[gen[0]].spec.title}' makes with the video in its "
+                            "place" if kept else "the video without it"))
         return
     loader, slot, via = found
     kind = LOADER_NODES[loader.cls][1]
@@ -107,6 +111,21 @@ def _generator(b: Any, sv: str) -> tuple[str, Any] | None:
     return link.src, families.generator(b.g.nodes[link.src].type_id)
 
 
+def keeps_sound(b: Any, gen: str) -> bool:
+    """Studio's generator ``gen`` gives a clip carrying the sound its model makes (Save Video writes it): its own
+    hooks say so (Generator.keeps_sound: MiniMax H3 Reference to Video), or its model's family declares it of this
+    generic generator (the 'keeps_sound' hook: MiniMax H3's Text / Image to Video). Told by declarations, never by
+    a family's name here."""
+    node = b.g.nodes.get(gen)
+    if node is None:
+        return False
+    hooks = families.generator(node.type_id)
+    if hooks is not None and hooks.keeps_sound:
+        return True
+    fam = b.gen_family.get(gen, b.family_now)  # (being made: the pipeline's now)
+    return node.type_id in (families.family_hook(fam, "keeps_sound") or ())
+
+
 def decoded(b: Any, save: CNode, sv: str, maker: CNode, said: list[str]) -> None:
     """A sound decoded from a sampler's latent (ComfyUI's VAEDecodeAudio on the soundtrack a joint video and sound
     model makes) that ``save`` writes: read where Studio's generator keeps the sound it makes on its clip (Save Video
@@ -117,7 +136,7 @@ def decoded(b: Any, save: CNode, sv: str, maker: CNode, said: list[str]) -> None
         return
     gen = _generator(b, sv)
     what = f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id})"
-    if gen is not None and gen[1] is not None and gen[1].keeps_sound:
+    if gen is not None and keeps_sound(b, gen[0]):
         b.used.add(maker.id)
         said.append(f"the sound {what} decodes from '{made.title or made.shown_cls}' (#{made.id})'s latent for "
                     f"'{save.title or save.shown_cls}' (#{save.id}) is the soundtrack Studio's "
