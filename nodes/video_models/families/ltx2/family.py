@@ -1,7 +1,8 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files); a
 control clip read in context by an IC-LoRA (ic_control.py: LTX2InContextPipeline), an SDR clip lifted to
 linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node) and LTX-2.5's high-fidelity
-render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node)."""
+render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node); video to video by the
+generic Video to Video node (v2v.py: LTX2ConditionPipeline's latents, sigmas and noise_scale)."""
 from __future__ import annotations
 
 from ...base.capabilities import OwnNodes
@@ -20,6 +21,20 @@ from . import drafts, part_configs, recognise
 class LTX2(Family):
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
+
+    def pipeline_call(self, pipe, call: dict) -> dict:
+        """Video to Video's clip and strength given to the condition pipeline as the clip's latents, the schedule's
+        tail and the noise it starts from (v2v.py); every other call as given."""
+        from . import v2v
+        return v2v.v2v_call(pipe, call) if v2v.is_v2v_call(pipe, call) else call
+
+    def adapted_args(self, pipe) -> tuple[str, ...]:
+        from . import v2v
+        return ("strength",) if type(pipe).__name__ == v2v.PIPELINE else ()
+
+    def task_said(self, task: str) -> str:
+        from . import v2v
+        return v2v.SOUND_SAID if task == "v2v" else ""
 
 
 
@@ -62,7 +77,8 @@ def _parts():
 FAMILY = LTX2(
     "ltx2", "LTX-2 (picture and sound)", PIPELINES,
     i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", ic="LTX2InContextPipeline",
-    latent_layout="packed",
+    v2v="LTX2ConditionPipeline",  # the clip's latents partly noised along the schedule's tail (v2v.py)
+    fps_arg="frame_rate", latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
     # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
