@@ -48,6 +48,8 @@ def test_ltx2_declares_video_to_video_through_its_condition_pipeline():
     assert FAMILY.v2v == "LTX2ConditionPipeline"
     assert "video" in [t.key for t in task_kinds(FAMILY)]
     assert [m.node for m in makers(FAMILY, "video")] == ["video_models.video_to_video"]
+    from nodes.video_models.base.capabilities import RestyleCall
+    assert FAMILY.capability(RestyleCall).args == ("strength",)  # given on to its pipeline_call
 
 
 def test_ltx2_video_to_video_gives_the_clips_latents_and_the_schedules_tail(ltx2_dir, monkeypatch):
@@ -73,8 +75,13 @@ def test_ltx2_noise_scale_is_the_first_sigma_the_scheduler_runs(ltx2_dir):
     from diffusers import FlowMatchEulerDiscreteScheduler
 
     from nodes.video_models.families.ltx2 import v2v
-    pipe = Executor().run(_graph(ltx2_dir), targets=["load"], device="cpu").value("load").pipeline("v2v")
-    pipe.scheduler = FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=True, base_shift=0.95, max_shift=2.05)
+    from types import SimpleNamespace
+    loaded = Executor().run(_graph(ltx2_dir), targets=["load"], device="cpu").value("load").pipeline("v2v")
+    # (the loaded pipeline is shared by the module's tests: its patch sizes read, its scheduler left as it is)
+    pipe = SimpleNamespace(scheduler=FlowMatchEulerDiscreteScheduler(use_dynamic_shifting=True, base_shift=0.95,
+                                                                     max_shift=2.05),
+                           transformer_spatial_patch_size=loaded.transformer_spatial_patch_size,
+                           transformer_temporal_patch_size=loaded.transformer_temporal_patch_size)
     sig = v2v.kept_sigmas(None, 10, 0.4)
     assert np.allclose(sig, [0.4, 0.3, 0.2, 0.1])
     first = v2v.first_sigma(pipe, sig, (1, 4, 5, 16, 16))

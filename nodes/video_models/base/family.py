@@ -98,16 +98,6 @@ class Family:
         the generic arguments do not fit it (EasyAnimate's: families/easyanimate); as given by default."""
         return call
 
-    def adapted_args(self, pipe) -> tuple[str, ...]:
-        """Generic arguments ``pipeline_call`` takes from a call to ``pipe`` that the pipeline itself has not (LTX-2's
-        Video to Video: 'strength', made its schedule): given on, not said ignored; none by default."""
-        return ()
-
-    def task_said(self, task: str) -> str:
-        """What a generic node's ``task`` run does with what its pipeline makes beside the frames, in one sentence
-        said on the run (LTX-2's Video to Video: its sound); '' by default."""
-        return ""
-
     def load_kwargs(self, info) -> dict:
         """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
         families/cosmos/guardrail.py); none by default."""

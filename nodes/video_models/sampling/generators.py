@@ -544,10 +544,12 @@ class VideoToVideo(GeneratorNode):
         asked = {"height": h, "width": w, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                  "guidance_scale_2": p.guidance_2 or None, "strength": p.strength, **s.fam.rate_args(fps),
                  **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
-        adapted = {k: asked.pop(k) for k in s.fam.adapted_args(s.pipe) if k in asked}  # the family's pipeline_call's
+        from ..base.capabilities import RestyleCall  # a call its family's pipeline_call adapts (LTX-2's)
+        restyle = s.fam.capability(RestyleCall) or RestyleCall()
+        adapted = {k: asked.pop(k) for k in restyle.args if k in asked}
         base = dict(filter_kwargs(s.pipe, asked, ctx.warn), **adapted)
-        if s.fam.task_said(self.task):
-            ctx.info(s.fam.task_said(self.task))
+        if restyle.said:
+            ctx.info(restyle.said)
 
         def make(start, still):
             idx = np.minimum(np.arange(start, start + win), n - 1)  # the last window is padded with the end

@@ -10,7 +10,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
-from ...base.capabilities import Limits, Outputs
+from ...base.capabilities import Limits, Outputs, RestyleCall
 from ...base.family import Family
 from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
@@ -27,14 +27,6 @@ class LTX2(Family):
         tail and the noise it starts from (v2v.py); every other call as given."""
         from . import v2v
         return v2v.v2v_call(pipe, call) if v2v.is_v2v_call(pipe, call) else call
-
-    def adapted_args(self, pipe) -> tuple[str, ...]:
-        from . import v2v
-        return ("strength",) if type(pipe).__name__ == v2v.PIPELINE else ()
-
-    def task_said(self, task: str) -> str:
-        from . import v2v
-        return v2v.SOUND_SAID if task == "v2v" else ""
 
 
 
@@ -65,6 +57,9 @@ def _keyframe_conditions(ctx, pipe, keys, strength):
     return conditions.keyframe_conditions(ctx, pipe, keys, strength)
 
 
+# what its Video to Video does with the sound its pipeline makes beside the picture (v2v.py)
+V2V_SOUND = ("LTX-2 makes a sound with the picture in the same call: Video to Video keeps the picture only (its sound, "
+             "drawn from noise over the shortened schedule, is not kept, and the clip's own sound is not carried on)")
 PIPELINES = ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", "LTX2InContextPipeline")
 
 
@@ -97,7 +92,9 @@ FAMILY = LTX2(
          SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions),
+         RestyleCall(args=("strength",), said=V2V_SOUND),  # (v2v.py: its strength made the schedule's tail)
+         Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
          OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)),
                           Maker("text", "video_models.ltx2_dfr", ("prompt",)),
                           Maker("image", "video_models.ltx2", ("image", "prompt")),

@@ -14,13 +14,10 @@ them), so the clip is noised to the step the schedule starts at. At strength 1 t
 ``noise_scale`` 1: the latents are ignored (pure noise), as Video to Video's strength 1 says.
 
 Its sound: no ``audio_latents`` are given, so the pipeline draws the sound's latents from noise alone and denoises
-them along the cut schedule; that sound is not kept (Video to Video's output is the picture: SOUND_SAID)."""
+them along the cut schedule; that sound is not kept (Video to Video's output is the picture: family.py's V2V_SOUND, said on the run)."""
 from __future__ import annotations
 
 PIPELINE = "LTX2ConditionPipeline"
-SOUND_SAID = ("LTX-2 makes a sound with the picture in the same call: Video to Video keeps the picture only (its "
-              "sound, drawn from noise over the shortened schedule, is not kept, and the clip's own sound is not "
-              "carried on)")
 
 
 def is_v2v_call(pipe, call: dict) -> bool:
