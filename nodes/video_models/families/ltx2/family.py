@@ -59,7 +59,8 @@ def _keyframe_conditions(ctx, pipe, keys, strength):
 
 # what its Video to Video does with the sound its pipeline makes beside the picture (v2v.py)
 V2V_SOUND = ("LTX-2 makes a sound with the picture in the same call: Video to Video keeps the picture only (its sound, "
-             "drawn from noise over the shortened schedule, is not kept, and the clip's own sound is not carried on)")
+             "drawn from noise over the shortened schedule, is not kept, and the clip's own sound does not ride on "
+             "its output: wire the clip's audio to Save Video's to keep it)")
 PIPELINES = ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", "LTX2InContextPipeline")
 
 
