@@ -180,5 +180,6 @@ def test_the_families_doing_video_to_video_are_those_their_declarations_say():
             assert (m.key in abilities.VIDEO_TO_VIDEO) == declared[m.key], m.key
             assert abilities.video_to_video(m.title) is declared[m.key], m.title
     assert abilities.video_to_video("LTX-Video") is True and abilities.video_to_video("Wan 2.1") is True
-    assert abilities.video_to_video("LTX-2") is False
+    assert abilities.video_to_video("LTX-2") is True  # since ltx2v2v8 (LTX2ConditionPipeline)
+    assert abilities.video_to_video("HunyuanVideo") is False
     assert abilities.video_to_video("no such family") is None

@@ -537,6 +537,18 @@ class Limits(Capability):
     learned_positions: bool = False
 
 
+@dataclass(frozen=True)
+class RestyleCall(Capability):
+    """Its Video to Video call adapted by its ``pipeline_call`` (LTX-2's: families/ltx2/v2v.py): ``args``, the generic
+    node's arguments that the adapted call takes and its pipeline has not ('strength': made a schedule), given on by
+    the generic Video to Video node instead of said ignored; ``said``, what the run does with what its pipeline makes
+    beside the frames (LTX-2's sound), said once on each run."""
+    what: ClassVar[str] = "its Video to Video call adapted to its pipeline (sampling/generators.py VideoToVideo)"
+    without: ClassVar[str] = "the generic Video to Video call, as its pipeline takes it"
+    args: tuple[str, ...] = ()
+    said: str = ""
+
+
 def _vae_ratios(pipe) -> tuple[int, int]:
     s = (getattr(pipe, "vae_spatial_compression_ratio", None) or getattr(pipe, "vae_scale_factor_spatial", None)
          or getattr(pipe, "vae_scale_factor", None) or 8)
@@ -621,7 +633,7 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps, Limits)
+                           KeepsNoSteps, Limits, RestyleCall)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

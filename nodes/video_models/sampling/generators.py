@@ -509,7 +509,7 @@ class TextToVideo(GeneratorNode):
 
 
 class VideoToVideo(GeneratorNode):
-    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff, LTX-Video): the input video is
+    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff, LTX-Video, LTX-2): the input video is
     noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
     id = "video_models.video_to_video"
     keywords = ("restyle", "style transfer")
@@ -541,11 +541,15 @@ class VideoToVideo(GeneratorNode):
         w, h = output_size(ctx, s, p.width, p.height, (video.width, video.height), self.preview)
         from ..takes.continuation import shift_fixed  # a condition pipeline's (LTX-Video's): its shift fixed
         shift_fixed(ctx, s, win, w, h)
-        base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_inference_steps": self.steps,
-                                      "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                                      "strength": p.strength, **s.fam.rate_args(fps),
-                                      **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)},
-                             ctx.warn)
+        asked = {"height": h, "width": w, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
+                 "guidance_scale_2": p.guidance_2 or None, "strength": p.strength, **s.fam.rate_args(fps),
+                 **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
+        from ..base.capabilities import RestyleCall  # a call its family's pipeline_call adapts (LTX-2's)
+        restyle = s.fam.capability(RestyleCall) or RestyleCall()
+        adapted = {k: asked.pop(k) for k in restyle.args if k in asked}
+        base = dict(filter_kwargs(s.pipe, asked, ctx.warn), **adapted)
+        if restyle.said:
+            ctx.info(restyle.said)
 
         def make(start, still):
             idx = np.minimum(np.arange(start, start + win), n - 1)  # the last window is padded with the end

@@ -12,7 +12,7 @@ import functools
 from . import registry
 
 # the mappings (by key) whose families do video to video (task kind 'video')
-VIDEO_TO_VIDEO = frozenset({"animatediff", "cogvideox", "cosmos", "helios", "ltx", "wan"})
+VIDEO_TO_VIDEO = frozenset({"animatediff", "cogvideox", "cosmos", "helios", "ltx", "ltx2", "wan"})
 
 
 @registry.derived

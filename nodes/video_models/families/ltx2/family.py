@@ -1,7 +1,8 @@
 """LTX-2: picture and sound made together (its own node, ComfyUI's all-in-one checkpoint and part files); a
 control clip read in context by an IC-LoRA (ic_control.py: LTX2InContextPipeline), an SDR clip lifted to
 linear HDR by the HDR IC-LoRA (hdr.py: LTX2HDRPipeline, the LTX-2 HDR node) and LTX-2.5's high-fidelity
-render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node)."""
+render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 DFR node); video to video by the
+generic Video to Video node (v2v.py: LTX2ConditionPipeline's latents, sigmas and noise_scale)."""
 from __future__ import annotations
 
 from ...base.capabilities import OwnNodes
@@ -9,7 +10,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
-from ...base.capabilities import Limits, Outputs
+from ...base.capabilities import Limits, Outputs, RestyleCall
 from ...base.family import Family
 from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
@@ -20,6 +21,12 @@ from . import drafts, part_configs, recognise
 class LTX2(Family):
     def checkpoint_words(self, tensors):
         return recognise.checkpoint_words(tensors)
+
+    def pipeline_call(self, pipe, call: dict) -> dict:
+        """Video to Video's clip and strength given to the condition pipeline as the clip's latents, the schedule's
+        tail and the noise it starts from (v2v.py); every other call as given."""
+        from . import v2v
+        return v2v.v2v_call(pipe, call) if v2v.is_v2v_call(pipe, call) else call
 
 
 
@@ -50,6 +57,10 @@ def _keyframe_conditions(ctx, pipe, keys, strength):
     return conditions.keyframe_conditions(ctx, pipe, keys, strength)
 
 
+# what its Video to Video does with the sound its pipeline makes beside the picture (v2v.py)
+V2V_SOUND = ("LTX-2 makes a sound with the picture in the same call: Video to Video keeps the picture only (its sound, "
+             "drawn from noise over the shortened schedule, is not kept, and the clip's own sound does not ride on "
+             "its output: wire the clip's audio to Save Video's to keep it)")
 PIPELINES = ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", "LTX2InContextPipeline")
 
 
@@ -62,7 +73,8 @@ def _parts():
 FAMILY = LTX2(
     "ltx2", "LTX-2 (picture and sound)", PIPELINES,
     i2v="LTX2ImageToVideoPipeline", t2v="LTX2Pipeline", cond="LTX2ConditionPipeline", ic="LTX2InContextPipeline",
-    latent_layout="packed",
+    v2v="LTX2ConditionPipeline",  # the clip's latents partly noised along the schedule's tail (v2v.py)
+    fps_arg="frame_rate", latent_layout="packed",
     frames=121, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=5, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks, all-in-one checkpoint)"),
     # the LTX-2 node's 'sound: drive' (the picture made to a given sound); the LTX-2 HDR node (hdr.py); the
@@ -81,7 +93,9 @@ FAMILY = LTX2(
          SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions), Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
+         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions),
+         RestyleCall(args=("strength",), said=V2V_SOUND),  # (v2v.py: its strength made the schedule's tail)
+         Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
          OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)),
                           Maker("text", "video_models.ltx2_dfr", ("prompt",)),
                           Maker("image", "video_models.ltx2", ("image", "prompt")),
