@@ -232,7 +232,7 @@ class IntentReading:
                         "workflow's")
             self.way_said.setdefault("video", []).append(said[-1])  # (the clip's: taken back with it, making.py)
             return spec
-        self.extra["strength"] = round(float(d), 4)
+        self.extra["strength"], self.denoise_from = round(float(d), 4), first  # (its steps run: denoise_steps)
         return spec
 
     def _scaled(self, node: CNode, port: str, into: str, loader: CNode, walked: list[CNode], via: list[CNode],

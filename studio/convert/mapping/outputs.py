@@ -18,7 +18,8 @@ from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import held_models, held_prompts, held_restyle, held_steps, held_values, patch_inputs, prompt_schedules
+from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, patch_inputs,
+               prompt_schedules)
 from .folded_sizes import kept_scale
 from .kinds import LOADERS
 
@@ -69,6 +70,7 @@ class OutputStage:
             return False
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
+        self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
         self.pad_made = None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
         self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
@@ -227,6 +229,7 @@ class OutputStage:
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
         params.update(self.extra)
+        denoise_steps.apply(self.wf, self.denoise_from, params, said)  # the steps ComfyUI runs at that denoise
         params.update(self.wf.carried.get(o.main.node.id, {}))
         self.param_at.update(self.wf.carried_at.get(o.main.node.id, {}))  # each said as read from its own node
         said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
