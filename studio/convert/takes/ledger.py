@@ -234,8 +234,11 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
         n = todo.pop()
         for m in cons.get(n.id, []):
             ins = [k for k, (src, _) in m.links.items() if src == n.id]
-            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS for k in ins):
-                continue  # a colour match's reference, a number: no part of the take (heldout18)
+            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS or in_type(m, k) in ENCODED
+                           for k in ins):
+                continue  # a colour match's reference, a number: no part of the take (heldout18); a conditioning
+                # (a still a guide is made of: heldout51 05's SD1.5 keyframes reached the save only through
+                # LTXVCropGuides' positive and negative, and were said to be segments to join)
             if m.id == save.id:
                 return True
             if m.id in seen or m.id in key or m.id not in within:

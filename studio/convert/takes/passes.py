@@ -244,6 +244,13 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
                                                              and not isinstance(own, bool) else "")
                         + f": the generator's own {number(defaults[param])} stands; set the workflow's")
             continue
+        if maker is None and not any(k in n.widgets or k in n.links for n in (main.node, main.inputs(wf))
+                                     for k in names):  # none saved at all: no value to set (heldout51 06: an
+            # older Kandinsky5Generate, which declares no seed, was told "set the workflow's")
+            said.append(f"the first pass's {param}: '{main.node.title or main.node.shown_cls}' (#{main.node.id}) is "
+                        f"saved with none (the workflow sets no {param}): the generator's own "
+                        f"{number(defaults[param])} stands")
+            continue
         if maker is None:  # nothing wired: the pass's own value is not where Studio reads it (absent, or out of place)
             said.append(f"the first pass's {param} is not read from '{main.node.title or main.node.shown_cls}' "
                         f"(#{main.node.id}): the generator's own {number(defaults[param])} stands; set the workflow's")
