@@ -77,3 +77,69 @@ def test_a_pass_saved_with_no_seed_at_all_is_not_told_to_set_the_workflows_seed(
     conv = convert(wf, "k5.json")
     (gen,) = nodes_of(conv, "video_models.text_to_video")
     assert gen.params["seed"] == 800 and "the first pass's seed" not in said(conv)
+
+
+def _wan_two_segments(length) -> dict:
+    """Wan 2.2 i2v in two segments: the second as long as the first (WanImageToVideo's length from
+    GetImageSizeAndCount's count of the first's decode) and started from its last frame (ImageFromBatch at that
+    count); ``length``: the first segment's length, a number or a link."""
+    def seg(first: int, image: list, length_of) -> dict:
+        i = str(first)
+        return {
+            i: ("WanImageToVideo", {"width": 832, "height": 480, "length": length_of, "batch_size": 1,
+                                    "positive": ["3", 0], "negative": ["4", 0], "vae": ["5", 0],
+                                    "start_image": image}),
+            str(first + 1): ("KSampler", {"seed": 7, "steps": 6, "cfg": 1, "sampler_name": "euler",
+                                          "scheduler": "simple", "denoise": 1, "model": ["1", 0],
+                                          "positive": [i, 0], "negative": [i, 1], "latent_image": [i, 2]}),
+            str(first + 2): ("VAEDecode", {"samples": [str(first + 1), 0], "vae": ["5", 0]}),
+            str(first + 3): ("GetImageSizeAndCount", {"image": [str(first + 2), 0]}),
+        }
+    nodes = {
+        "1": ("UNETLoader", {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan", "device": "default"}),
+        "3": ("CLIPTextEncode", {"text": "a paper boat on a river", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("LoadImage", {"image": "boat.png"}),
+        **seg(10, ["6", 0], length),
+        "20": ("ImageFromBatch", {"image": ["12", 0], "batch_index": ["13", 3], "length": 1}),
+        **seg(30, ["20", 0], ["13", 3]),
+        "40": ("ImageBatch", {"image1": ["12", 0], "image2": ["32", 0]}),
+        "41": ("CreateVideo", {"fps": 16, "images": ["40", 0]}),
+        "42": ("SaveVideo", {"filename_prefix": "boat", "format": "auto", "codec": "auto", "video": ["41", 0]}),
+    }
+    return api(nodes)
+
+
+def test_a_count_of_a_decoded_takes_frames_is_the_length_it_was_made_at():
+    """01 (Nexevonai's Wan 2.2 long take): the second and third segments' length is GetImageSizeAndCount's count of
+    the segment before's decode, and their start ImageFromBatch at that count; the count was "a value Studio cannot
+    work out": the segments were made at the generator's own length and the third from frame 0. A decoded take of
+    81 frames (1 + 8k) counts 81."""
+    conv = convert(_wan_two_segments(81), "boat.json")
+    gens = nodes_of(conv, "video_models.image_to_video")
+    assert [g.params["frames"] for g in gens] == [81, 81]
+    (hold,) = [h for h in nodes_of(conv, "edit.frame_hold") if h.params["frame"] != 0]
+    assert hold.params["frame"] == 80
+    text = said(conv)
+    assert "length comes from 'GetImageSizeAndCount'" not in text and "cannot work out" not in text
+    assert "take 2 starts from frame 80 of take 1's video (ComfyUI's ImageFromBatch, #20)" in text
+    odd = convert(_wan_two_segments(50), "boat.json")  # 50: a length the family's VAE rounds, not known here
+    assert [g.params["frames"] for g in nodes_of(odd, "video_models.image_to_video")] == [50, 0]
+
+
+def test_a_take_started_from_a_frame_of_a_take_of_unknown_length_does_not_say_the_last_frames_are_taken():
+    """01 (before the count was read): "take 3 starts from frame 0 of take 2's video (ComfyUI's ImageFromBatch,
+    #280): ... take 2's length is not known: set the frame to its last; 'FromBatch' (#280)'s batch_index is given by
+    a node Studio cannot work out when converting: the last frames are taken" (false: Frame Hold takes frame 0, the
+    first). The first take's length here is a count of a still Studio cannot work out."""
+    wf = _wan_two_segments(["7", 3])
+    wf["7"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["6", 0]}}
+    conv = convert(wf, "boat.json")
+    text = said(conv)
+    assert "the last frames are taken" not in text and "starts from frame 0 of take 1" not in text
+    assert ("take 2 starts from a frame of take 1's video (ComfyUI's ImageFromBatch, #20) in ComfyUI; Studio's Frame "
+            "Hold gives frame 0 (the first) as the start image; take 1's length is not known: set the frame to its "
+            "last") in text
+    assert "frame 0 is taken" in text

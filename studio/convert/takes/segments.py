@@ -130,7 +130,9 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     frames = b.g.nodes[gen].params.get("frames")
     frames = frames if isinstance(frames, int) and frames > 0 else None
     count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
-    bad = pick_said(wf, cont.pick)  # a pick of no frame index or count, said (ledger.py)
+    known = frames is not None or cont.frame is not None  # where the frame is found; else frame 0 (heldout51 01)
+    bad = pick_said(wf, cont.pick, "the last frames are taken" if known else  # (ledger.py)
+                    "its first frames are taken" if count > 1 else "frame 0 is taken")
     if frames and count > frames:  # more frames than the take has: all of them, said (not "(-999999967-32)")
         bad.append(f"the {count:,} frames picked are more than {that}'s {frames}: its {frames} are taken")
         count = frames
@@ -161,11 +163,17 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
     b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
     line = f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
+    if first is None:  # the frame not found (the take's length not known): Frame Hold's frame 0, the first, is no
+        # frame ComfyUI's pick takes (heldout51 01: "starts from frame 0 ... (ComfyUI's ImageFromBatch) ... the last
+        # frames are taken" while frame 0 was held)
+        line = (f"{this} starts from a frame of {that}'s video{how} in ComfyUI; Studio's Frame Hold gives frame 0 "
+                "(the first) as the start image")
     if count > 1:
-        line = (f"{this} starts from {count} frames ({first if first is not None else 'the last'}"
-                f"{'-' + str(first + count - 1) if first is not None else ''}) of {that}'s video{how} in ComfyUI; "
-                f"Studio's generator starts from one picture: Frame Hold gives it the last of them (frame {frame}), "
-                f"the motion of the {count - 1} before it is not carried")
+        line = (f"{this} starts from {count} frames"
+                f"{f' ({first}-{first + count - 1})' if first is not None else ''} of {that}'s video{how} in ComfyUI; "
+                f"Studio's generator starts from one picture: Frame Hold gives it "
+                + (f"the last of them (frame {frame})" if first is not None else "frame 0 (the first)")
+                + f", the motion of the {count - 1} before it is not carried")
     b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
     return node, {}
 
