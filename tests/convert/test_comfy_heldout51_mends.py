@@ -143,3 +143,62 @@ def test_a_take_started_from_a_frame_of_a_take_of_unknown_length_does_not_say_th
             "Hold gives frame 0 (the first) as the start image; take 1's length is not known: set the frame to its "
             "last") in text
     assert "frame 0 is taken" in text
+
+
+def _infinitetalk_cropped(crop: dict) -> dict:
+    """Wan 2.1 InfiniteTalk through the wrapper's nodes, its voice cut by AudioCrop (``crop``: its settings) before
+    both the voice's embeds and the save's sound (Nexevonai's serverless template, its vocal separation left out)."""
+    return api({
+        "120": ("MultiTalkModelLoader", {"model": "Wan2_1-InfiniteTalk_Single_Q8.gguf"}),
+        "122": ("WanVideoModelLoader", {"model": "wan2.1-i2v-14b-480p-Q4_0.gguf", "base_precision": "bf16",
+                                        "quantization": "disabled", "load_device": "offload_device",
+                                        "attention_mode": "sdpa", "multitalk_model": ["120", 0]}),
+        "129": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+        "136": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16",
+                                              "load_device": "offload_device", "quantization": "disabled"}),
+        "135": ("WanVideoTextEncode", {"t5": ["136", 0], "positive_prompt": "A woman is talking",
+                                       "negative_prompt": "blurry", "force_offload": True}),
+        "137": ("DownloadAndLoadWav2VecModel", {"model": "TencentGameMate/chinese-wav2vec2-base",
+                                                "base_precision": "fp16", "load_device": "main_device"}),
+        "217": ("LoadAudio", {"audio": "voice.mp3"}),
+        "159": ("AudioCrop", {"audio": ["217", 0], **crop}),
+        "194": ("MultiTalkWav2VecEmbeds", {"wav2vec_model": ["137", 0], "audio_1": ["159", 0], "num_frames": 175,
+                                           "fps": 25, "normalize_loudness": False, "audio_scale": 1.0,
+                                           "audio_cfg_scale": 1.0, "multi_audio_type": "para"}),
+        "173": ("CLIPVisionLoader", {"clip_name": "clip_vision_h.safetensors"}),
+        "207": ("LoadImage", {"image": "face.png"}),
+        "193": ("WanVideoClipVisionEncode", {"clip_vision": ["173", 0], "image_1": ["207", 0], "strength_1": 1.0,
+                                             "strength_2": 1.0, "crop": "center", "combine_embeds": "average",
+                                             "force_offload": True, "tiles": 0, "ratio": 0.5}),
+        "192": ("WanVideoImageToVideoMultiTalk", {"vae": ["129", 0], "start_image": ["207", 0],
+                                                  "clip_embeds": ["193", 0], "width": 832, "height": 480,
+                                                  "frame_window_size": 81, "motion_frame": 9, "force_offload": False,
+                                                  "colormatch": "disabled", "tiled_vae": False}),
+        "213": ("WanVideoSampler", {"model": ["122", 0], "image_embeds": ["192", 0], "text_embeds": ["135", 0],
+                                    "multitalk_embeds": ["194", 0], "steps": 4, "cfg": 1.0, "shift": 11.0,
+                                    "seed": 3, "force_offload": True, "scheduler": "unipc",
+                                    "riflex_freq_index": 0, "denoise_strength": 1.0}),
+        "130": ("WanVideoDecode", {"vae": ["129", 0], "samples": ["213", 0], "enable_vae_tiling": False,
+                                   "tile_x": 272, "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128}),
+        "131": ("VHS_VideoCombine", {"images": ["130", 0], "audio": ["159", 0], "frame_rate": 25, "loop_count": 0,
+                                     "filename_prefix": "talk", "format": "video/h264-mp4", "pingpong": False,
+                                     "save_output": True}),
+    })
+
+
+def test_a_voice_cut_by_audiocrop_is_cut_for_the_take_and_for_the_saves_sound():
+    """03 (Nexevonai's InfiniteTalk template): AudioCrop 0:00-0:07 on the voice was "not applied": the whole voice's
+    length made, and saved with the whole sound. Now Audio Trim 0-7 s before Speech Features and before the Save
+    Video's sound, said; a crop whose times are not read is left to the sentence as before."""
+    conv = convert(_infinitetalk_cropped({"start_time": "0:00", "end_time": "0:07"}), "talk.json")
+    trims = nodes_of(conv, "edit.audio_trim")
+    assert trims and all((t.params["start"], t.params["end"]) == (0.0, 7.0) for t in trims)
+    g = conv.graph
+    (save,) = nodes_of(conv, "io.save_video")
+    (speech,) = nodes_of(conv, "encode.speech")
+    ids = {t.id for t in trims}
+    assert g.input_link(save.id, "audio").src in ids and g.input_link(speech.id, "audio").src in ids
+    text = said(conv)
+    assert "'Crop Audio'" not in text and "(AudioCrop, #159)'s 0-7 s: Studio's Save Video writes the same" in text
+    odd = convert(_infinitetalk_cropped({"start_time": "soon", "end_time": "0:07"}), "talk.json")
+    assert not nodes_of(odd, "edit.audio_trim") and "(AudioCrop, #159), a step between its 'audio'" in said(odd)

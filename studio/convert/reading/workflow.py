@@ -166,6 +166,8 @@ class CNode:
     let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
     unpicked_lazy: bool | None = None  # that switch's input declared lazy (not run), not (run all the same), unknown
     also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
+    unsaved: tuple[str, ...] = ()  # settings of a pack node read as another that its file does not save (an older
+    # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
