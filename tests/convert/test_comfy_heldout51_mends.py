@@ -199,6 +199,8 @@ def test_a_voice_cut_by_audiocrop_is_cut_for_the_take_and_for_the_saves_sound():
     ids = {t.id for t in trims}
     assert g.input_link(save.id, "audio").src in ids and g.input_link(speech.id, "audio").src in ids
     text = said(conv)
-    assert "'Crop Audio'" not in text and "(AudioCrop, #159)'s 0-7 s: Studio's Save Video writes the same" in text
+    assert "'Crop Audio'" not in text and ("'VHS_VideoCombine' (#131)'s 'audio' is the sound 'voice.mp3' ('LoadAudio' "
+                                           "(LoadAudio, #217)) cut by 'AudioCrop' (AudioCrop, #159)'s 0-7 s: Studio's "
+                                           "Save Video writes the same, made with Audio Trim") in text
     odd = convert(_infinitetalk_cropped({"start_time": "soon", "end_time": "0:07"}), "talk.json")
     assert not nodes_of(odd, "edit.audio_trim") and "(AudioCrop, #159), a step between its 'audio'" in said(odd)

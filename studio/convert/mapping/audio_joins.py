@@ -163,5 +163,8 @@ def cut(b: Any, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
         return None
     out = _walk(b, node, port, True, [])
     windows = ", ".join(f"{_shown(s)}'s {audio_steps.window_words(wf, s)}" for s in steps)
-    return out, (f"{node.where(port)} is its file's sound cut by {windows}: Studio's Save Video writes the same, "
-                 "made with Audio Trim")
+    ins = _audio_inputs(steps[0])  # the innermost window (appended first): the file below it
+    found = find_loader(wf, steps[0], ins[0], set()) if ins else None
+    what = f"the sound '{b.file_of(found[0])}' ({_shown(found[0])})" if found is not None else "a file's sound"
+    return out, (f"{node.where(port)} is {what} cut by {windows}: Studio's Save Video writes the same, made with "
+                 "Audio Trim")
