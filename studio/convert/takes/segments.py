@@ -162,20 +162,26 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
     node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
     b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
-    line = f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
-    if first is None:  # the frame not found (the take's length not known): Frame Hold's frame 0, the first, is no
-        # frame ComfyUI's pick takes (heldout51 01: "starts from frame 0 ... (ComfyUI's ImageFromBatch) ... the last
-        # frames are taken" while frame 0 was held)
-        line = (f"{this} starts from a frame of {that}'s video{how} in ComfyUI; Studio's Frame Hold gives frame 0 "
-                "(the first) as the start image")
+    b.continuing = {(cont.node.id, cont.port): (node, "image", _hold_line(this, that, how, first, count, frame)
+                                                 + unknown)}
+    return node, {}
+
+
+def _hold_line(this: str, that: str, how: str, first: int | None, count: int, frame: int) -> str:
+    """What a take started from ``count`` frames of an earlier take is given: Frame Hold's ``frame``. Where the
+    frame was not found (``first`` None: the earlier take's length not known) it is frame 0, the first, no frame
+    ComfyUI's pick takes (heldout51 01: "starts from frame 0 ... (ComfyUI's ImageFromBatch) ... the last frames are
+    taken" while frame 0 was held)."""
     if count > 1:
-        line = (f"{this} starts from {count} frames"
+        return (f"{this} starts from {count} frames"
                 f"{f' ({first}-{first + count - 1})' if first is not None else ''} of {that}'s video{how} in ComfyUI; "
                 f"Studio's generator starts from one picture: Frame Hold gives it "
                 + (f"the last of them (frame {frame})" if first is not None else "frame 0 (the first)")
                 + f", the motion of the {count - 1} before it is not carried")
-    b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
-    return node, {}
+    if first is None:
+        return (f"{this} starts from a frame of {that}'s video{how} in ComfyUI; Studio's Frame Hold gives frame 0 "
+                "(the first) as the start image")
+    return f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
 
 
 def _extend(b: Any, gen: str, ext: dict, at: CNode) -> None:
