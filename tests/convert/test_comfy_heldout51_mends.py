@@ -204,3 +204,26 @@ def test_a_voice_cut_by_audiocrop_is_cut_for_the_take_and_for_the_saves_sound():
                                            "Save Video writes the same, made with Audio Trim") in text
     odd = convert(_infinitetalk_cropped({"start_time": "soon", "end_time": "0:07"}), "talk.json")
     assert not nodes_of(odd, "edit.audio_trim") and "(AudioCrop, #159), a step between its 'audio'" in said(odd)
+
+
+def test_the_joined_takes_last_frame_repeated_after_them_is_made_as_a_hold():
+    """01: the joined segments' last frame repeated 10 times at the end (ImageFromBatch at 4095, VHS_DuplicateImages
+    x10, ImageBatch after the joined frames) was "not applied" (the tail not made). Now Time (hold) of that frame of
+    the joined video, 10 frames, concatenated after it, said."""
+    wf = _wan_two_segments(81)
+    wf["43"] = {"class_type": "ImageFromBatch", "inputs": {"image": ["40", 0], "batch_index": 4095, "length": 1}}
+    wf["44"] = {"class_type": "VHS_DuplicateImages", "inputs": {"images": ["43", 0], "multiply_by": 10}}
+    wf["45"] = {"class_type": "ImageBatch", "inputs": {"image1": ["40", 0], "image2": ["44", 0]}}
+    wf["41"]["inputs"]["images"] = ["45", 0]
+    conv = convert(wf, "boat.json")
+    (hold,) = [t for t in nodes_of(conv, "edit.time") if t.params["mode"] == "hold"]
+    assert (hold.params["hold_frame"], hold.params["length"]) == (161, 10)
+    g = conv.graph
+    (save,) = nodes_of(conv, "io.save_video")
+    cat = g.input_link(save.id, "video").src
+    assert g.nodes[cat].type_id == "edit.concatenate" and g.input_link(cat, "b").src == hold.id
+    text = said(conv)
+    assert "not applied" not in text
+    assert ("'VHS_DuplicateImages' (VHS_DuplicateImages, #44) repeats frame 161 (their last) of the joined takes "
+            "('ImageFromBatch' (ImageFromBatch, #43)) 10 times after them ('ImageBatch' (ImageBatch, #45)): Time "
+            "(hold) of the joined video, concatenated after it") in text

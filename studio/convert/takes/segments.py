@@ -14,7 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from . import continued_take, join_trims, joined_sound
+from . import continued_take, join_trims, joined_sound, tail_hold
 from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
 from .joined_rate import written_at
@@ -343,6 +343,12 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     return video, (audio.src, audio.src_port) if audio else None, band
 
 
+def _frames(b: Any, made: list[tuple]) -> int | None:
+    """The joined takes' length: each take's video straight from its generator, of a length it sets; else None."""
+    counts = [b.g.nodes[m[0][0]].params.get("frames") if m[0][0] in b.g.nodes else None for m in made]
+    return sum(counts) if all(isinstance(c, int) and not isinstance(c, bool) and c > 0 for c in counts) else None
+
+
 def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps: float | None = None) -> list[str]:
     """The takes' videos joined by Concatenate (a chain of them for more than four; by Side by Side where ``side``
     places them so) into the Save Video of ``save``, after the output's finishing, with the sound it muxes; what is
@@ -365,8 +371,11 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps
         rest = rest[3:]
         out = (cat, "video")
         band.append(cat)
-    sv = save_node(b, save)
     heard: list[str] = []
+    if side is None:  # a frame of the joined takes held after them (tail_hold)
+        out, line = tail_hold.append(b, save, out, _frames(b, made), band)
+        heard += [line] if line else []
+    sv = save_node(b, save)
     b.pass_key, made_before = frozenset(), len(b.g.nodes)
     done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
     b.g.connect(*pingponged(b, save, written_at(b, save, done, made[0][0], fps, heard), heard), sv, "video")
