@@ -150,3 +150,21 @@ def built(b: Any, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
     line = (f"{node.where(port)} is {what}: Studio's Save Video writes {'it' if unlike else 'the same'}, made with "
             f"{' and '.join(kinds)}" + "".join(f"; {u}" for u in unlike))
     return out, line
+
+
+def cut(b: Any, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
+    """(Studio's audio, its sentence) for the sound ``node``'s ``port`` takes where its way to the file is windows
+    alone (audio_steps: TrimAudioDuration, AudioCrop), at least one; None otherwise (nothing added). Found by the
+    fifty-first held-out set: an InfiniteTalk template's save wrote the voice cut to 0:00-0:07, Studio's the whole
+    file."""
+    steps: list[CNode] = []
+    wf = b.wf
+    if not _walk(b, node, port, False, steps) or not steps or not all(audio_steps.is_step(wf, s) for s in steps):
+        return None
+    out = _walk(b, node, port, True, [])
+    windows = ", ".join(f"{_shown(s)}'s {audio_steps.window_words(wf, s)}" for s in steps)
+    ins = _audio_inputs(steps[0])  # the innermost window (appended first): the file below it
+    found = find_loader(wf, steps[0], ins[0], set()) if ins else None
+    what = f"the sound '{b.file_of(found[0])}' ({_shown(found[0])})" if found is not None else "a file's sound"
+    return out, (f"{node.where(port)} is {what} cut by {windows}: Studio's Save Video writes the same, made with "
+                 "Audio Trim")

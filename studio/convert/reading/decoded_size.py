@@ -76,3 +76,9 @@ def latent_size(wf, node, depth: int = 0) -> tuple[int, int] | None:
             return None
         node = wf.nodes.get(node.links[into][0])
     return None
+
+
+def sampled_input(node) -> str | None:
+    """The LATENT input a sampler ``node`` denoises, else None (_sampled, for the count of a decoded take:
+    decoded_count.py)."""
+    return _sampled(node)

@@ -36,7 +36,7 @@ from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .constant_wired import wired_input
-from . import decoded_size, size_kept
+from . import decoded_count, decoded_size, size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -166,6 +166,8 @@ class CNode:
     let_go: dict[str, tuple[str, int]] = field(default_factory=dict)  # links let go where read as another (still run)
     unpicked_lazy: bool | None = None  # that switch's input declared lazy (not run), not (run all the same), unknown
     also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
+    unsaved: tuple[str, ...] = ()  # settings of a pack node read as another that its file does not save (an older
+    # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -525,6 +527,8 @@ class Workflow:
             return line
         if (clip := loaded_clip.output(self, node, slot)) is not None:
             return clip  # a count, rate or size of a clip read beside the workflow (loaded_clip.py)
+        if (taken := decoded_count.count(self, node, slot, depth)) is not None:
+            return taken  # the frames counted of a decoded take of a length known (decoded_count.py)
         if (size := self._measured(node, slot, depth)) is not NOT_READ:
             return size  # a picture's size measured, or worked out by DaSiWa's calculator (_measured)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:

@@ -234,8 +234,11 @@ def _beside(s: CNode, save: CNode, key: frozenset, cons: dict[str, list[CNode]],
         n = todo.pop()
         for m in cons.get(n.id, []):
             ins = [k for k, (src, _) in m.links.items() if src == n.id]
-            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS for k in ins):
-                continue  # a colour match's reference, a number: no part of the take (heldout18)
+            if ins and all(is_reference_picture(m, k) or in_type(m, k) in NUMBERS or in_type(m, k) in ENCODED
+                           for k in ins):
+                continue  # a colour match's reference, a number: no part of the take (heldout18); a conditioning
+                # (a still a guide is made of: heldout51 05's SD1.5 keyframes reached the save only through
+                # LTXVCropGuides' positive and negative, and were said to be segments to join)
             if m.id == save.id:
                 return True
             if m.id in seen or m.id in key or m.id not in within:
@@ -478,16 +481,17 @@ def rate_setting(n: CNode, name: str, v: Any, said: list[str], instead: str = ""
     return None
 
 
-def pick_said(wf: Workflow, pick: CNode | None) -> list[str]:
+def pick_said(wf: Workflow, pick: CNode | None, taken: str = "the last frames are taken") -> list[str]:
     """What a node picking frames of a take (takes/extend.FRAME_PICKS) gives that is no frame index or count, said:
-    ImageFromBatch's batch_index "last" or -10^12 had become the last frame without a word."""
+    ImageFromBatch's batch_index "last" or -10^12 had become the last frame without a word. ``taken``: what Studio
+    takes instead (the last frames; frame 0 where the take's length is not known: segments._continue)."""
     from .extend import SPLITS, pick_of
     said: list[str] = []
     if pick_of(pick) is None:
         return said
     at, count = pick_of(pick)
     lo = -1  # -1: the last (the workflows...
-    whole_setting(pick, at, wf.value(pick, at), said, lo, None, "the last frames are taken" if pick.cls not in SPLITS
+    whole_setting(pick, at, wf.value(pick, at), said, lo, None, taken if pick.cls not in SPLITS
                   else "where it splits is not known")
     if count and (count in pick.widgets or count in pick.links):
         whole_setting(pick, count, wf.value(pick, count), said, 1, None, "the frames to the take's end are taken")

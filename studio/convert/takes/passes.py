@@ -244,6 +244,12 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
                                                              and not isinstance(own, bool) else "")
                         + f": the generator's own {number(defaults[param])} stands; set the workflow's")
             continue
+        if maker is None and _unsaved(main, wf, names):  # none saved at all: no value to set (heldout51 06: an
+            # older Kandinsky5Generate, which declares no seed, was told "set the workflow's")
+            said.append(f"the first pass's {param}: '{main.node.title or main.node.shown_cls}' (#{main.node.id}) is "
+                        f"saved with none (the workflow sets no {param}): the generator's own "
+                        f"{number(defaults[param])} stands")
+            continue
         if maker is None:  # nothing wired: the pass's own value is not where Studio reads it (absent, or out of place)
             said.append(f"the first pass's {param} is not read from '{main.node.title or main.node.shown_cls}' "
                         f"(#{main.node.id}): the generator's own {number(defaults[param])} stands; set the workflow's")
@@ -259,6 +265,18 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
             continue
         said.append(f"the first pass's {param} is made by ComfyUI's {_name(maker)} when the workflow runs: the "
                     f"generator's own {number(defaults[param])} stands; set the workflow's")
+
+
+def _unsaved(main: Sampling, wf: Workflow, names: tuple[str, ...]) -> bool:
+    """None of ``names`` is saved on the pass (nor on its guider), and the file is known not to save it: a pack node
+    read as another whose translation named it unsaved (CNode.unsaved), or an API file's node (every setting saved
+    by name, none unnamed: its raw values None) without it. A UI file's values Studio could not name (raw) may hold
+    it: not said so there."""
+    nodes = (main.node, main.inputs(wf))
+    if any(k in n.widgets or k in n.links for n in nodes for k in names):
+        return False
+    n = main.node
+    return any(k in n.unsaved for k in names) if n.origin else n.raw is None
 
 
 def no_seed(n: CNode) -> bool:

@@ -14,7 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from . import continued_take, join_trims, joined_sound
+from . import continued_take, join_trims, joined_sound, tail_hold
 from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
 from .joined_rate import written_at
@@ -130,7 +130,9 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     frames = b.g.nodes[gen].params.get("frames")
     frames = frames if isinstance(frames, int) and frames > 0 else None
     count = cont.count or (frames - cont.frame if frames and cont.frame is not None and frames > cont.frame else 1)
-    bad = pick_said(wf, cont.pick)  # a pick of no frame index or count, said (ledger.py)
+    known = frames is not None or cont.frame is not None  # where the frame is found; else frame 0 (heldout51 01)
+    bad = pick_said(wf, cont.pick, "the last frames are taken" if known else  # (ledger.py)
+                    "its first frames are taken" if count > 1 else "frame 0 is taken")
     if frames and count > frames:  # more frames than the take has: all of them, said (not "(-999999967-32)")
         bad.append(f"the {count:,} frames picked are more than {that}'s {frames}: its {frames} are taken")
         count = frames
@@ -160,14 +162,26 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     frame = (first or 0) + count - 1 if first is not None else 0  # one picture: the last of the frames picked
     node = b.add("edit.frame_hold", {"frame": frame}, cont.pick or cont.node)
     b.g.connect(*b.takes.get(gen, (gen, "video")), node, "video")
-    line = f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
-    if count > 1:
-        line = (f"{this} starts from {count} frames ({first if first is not None else 'the last'}"
-                f"{'-' + str(first + count - 1) if first is not None else ''}) of {that}'s video{how} in ComfyUI; "
-                f"Studio's generator starts from one picture: Frame Hold gives it the last of them (frame {frame}), "
-                f"the motion of the {count - 1} before it is not carried")
-    b.continuing = {(cont.node.id, cont.port): (node, "image", line + unknown)}
+    b.continuing = {(cont.node.id, cont.port): (node, "image", _hold_line(this, that, how, first, count, frame)
+                                                 + unknown)}
     return node, {}
+
+
+def _hold_line(this: str, that: str, how: str, first: int | None, count: int, frame: int) -> str:
+    """What a take started from ``count`` frames of an earlier take is given: Frame Hold's ``frame``. Where the
+    frame was not found (``first`` None: the earlier take's length not known) it is frame 0, the first, no frame
+    ComfyUI's pick takes (heldout51 01: "starts from frame 0 ... (ComfyUI's ImageFromBatch) ... the last frames are
+    taken" while frame 0 was held)."""
+    if count > 1:
+        return (f"{this} starts from {count} frames"
+                f"{f' ({first}-{first + count - 1})' if first is not None else ''} of {that}'s video{how} in ComfyUI; "
+                f"Studio's generator starts from one picture: Frame Hold gives it "
+                + (f"the last of them (frame {frame})" if first is not None else "frame 0 (the first)")
+                + f", the motion of the {count - 1} before it is not carried")
+    if first is None:
+        return (f"{this} starts from a frame of {that}'s video{how} in ComfyUI; Studio's Frame Hold gives frame 0 "
+                "(the first) as the start image")
+    return f"{this} starts from frame {frame} of {that}'s video{how}: Frame Hold gives it as the start image"
 
 
 def _extend(b: Any, gen: str, ext: dict, at: CNode) -> None:
@@ -329,6 +343,12 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     return video, (audio.src, audio.src_port) if audio else None, band
 
 
+def _frames(b: Any, made: list[tuple]) -> int | None:
+    """The joined takes' length: each take's video straight from its generator, of a length it sets; else None."""
+    counts = [b.g.nodes[m[0][0]].params.get("frames") if m[0][0] in b.g.nodes else None for m in made]
+    return sum(counts) if all(isinstance(c, int) and not isinstance(c, bool) and c > 0 for c in counts) else None
+
+
 def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps: float | None = None) -> list[str]:
     """The takes' videos joined by Concatenate (a chain of them for more than four; by Side by Side where ``side``
     places them so) into the Save Video of ``save``, after the output's finishing, with the sound it muxes; what is
@@ -351,8 +371,11 @@ def _join(b: Any, save: CNode, made: list[tuple], side: CNode | None = None, fps
         rest = rest[3:]
         out = (cat, "video")
         band.append(cat)
-    sv = save_node(b, save)
     heard: list[str] = []
+    if side is None:  # a frame of the joined takes held after them (tail_hold)
+        out, line = tail_hold.append(b, save, out, _frames(b, made), band)
+        heard += [line] if line else []
+    sv = save_node(b, save)
     b.pass_key, made_before = frozenset(), len(b.g.nodes)
     done = after_take(b, save, out, heard)  # its finishing after the join (an upscale), at the save's own rate
     b.g.connect(*pingponged(b, save, written_at(b, save, done, made[0][0], fps, heard), heard), sv, "video")
