@@ -72,3 +72,17 @@ def test_the_generators_default_keeps_diffusers_ramp_from_1():
     from nodes.video_models.sampling.generators import ImageToVideo
     (p,) = [q for q in ImageToVideo.params if q.name == "min_guidance"]
     assert p.default == 1.0
+
+
+def test_two_samplers_on_one_guidance_node_each_take_its_min_cfg():
+    """Two samplers on one VideoLinearCFGGuidance: the node is said once (with the first pipeline), its min_cfg is
+    each generator's (02 svd-clip-extension-8x's second take was said 'no VideoLinearCFGGuidance', made constant)."""
+    w = _svd(min_cfg=1.5)
+    w["4"] = {"class_type": "KSampler", "inputs": {**w["3"]["inputs"], "seed": 2}}
+    w["9"] = {"class_type": "VAEDecode", "inputs": {"samples": ["4", 0], "vae": ["15", 2]}}
+    w["28"] = {"class_type": "VHS_VideoCombine", "inputs": {**w["26"]["inputs"], "filename_prefix": "b",
+                                                            "images": ["9", 0]}}
+    conv = convert(w, "svd")
+    gens = nodes_of(conv, I2V)
+    assert len(gens) == 2 and [g.params["min_guidance"] for g in gens] == [1.5, 1.5], said(conv)
+    assert "every frame" not in said(conv)

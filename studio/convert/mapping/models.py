@@ -119,6 +119,10 @@ class ModelReading:
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
                           through=model_input)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
+        for n in (wf.nodes.get(nid) for nid in sorted(passed & used)):  # a family's patch read for an earlier output
+            own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):
+            got = own(wf, n) if own is not None else None  # its settings this output's generator takes too
+            self.patch_params.update(got[1] if isinstance(got, tuple) else {})
         used |= passed
         return chain, loader
 
