@@ -329,6 +329,9 @@ class ImageToVideo(GeneratorNode):
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"),
+              Float("min_guidance", 1.0, min=0.0, max=30.0, help="SVD: the first frame's guidance, rising linearly "
+                                                               "to 'guidance' at the last (as 'guidance': every "
+                                                               "frame alike)"),
               Choice("tracks_as", "wan-move", choices=TRACKS_AS, help=TRACKS_AS_HELP),
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),

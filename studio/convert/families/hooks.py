@@ -60,8 +60,9 @@ HOOKS: dict[str, HookPoint] = {
     "blending_packs": HookPoint("types", (), False, "packs (the catalogue's names) whose prompt schedules blend the "
                                 "prompts between keyframes frame by frame (mapping.prompt_schedules; AnimateDiff's)"),
     "model_patches": HookPoint("by_type", {}, True, "a model patch its generator applies itself -> (workflow, node) "
-                               "-> the sentence saying so, read where the patch is on the sampler's model way "
-                               "(Stable Video Diffusion's VideoLinearCFGGuidance)"),
+                               "-> the sentence saying so, or (that sentence, {generator setting: value} the patch "
+                               "gives: read into the generator's settings), read where the patch is on the sampler's "
+                               "model way (Stable Video Diffusion's VideoLinearCFGGuidance: its 'min_guidance')"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),

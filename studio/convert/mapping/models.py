@@ -119,6 +119,10 @@ class ModelReading:
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
                           through=model_input)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
+        for n in (wf.nodes.get(nid) for nid in sorted(passed & used)):  # a family's patch read for an earlier output
+            own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):
+            got = own(wf, n) if own is not None else None  # its settings this output's generator takes too
+            self.patch_params.update(got[1] if isinstance(got, tuple) else {})
         used |= passed
         return chain, loader
 
@@ -131,7 +135,11 @@ class ModelReading:
             n = wf.nodes.get(nid)
             own = families.lookup("model_patches").get(n.cls) if n is not None else None
             if own is not None:  # a patch the family's generator applies itself: said so, not 'not applied'
-                said.append(own(wf, n))
+                got = own(wf, n)  # its sentence, or (its sentence, the generator's settings it gives)
+                line, values = got if isinstance(got, tuple) else (got, {})
+                said.append(line)
+                self.patch_params.update(values)  # (read into the settings: settings._params)
+                self.patch_at.update(dict.fromkeys(values, n))  # (a value refused names the patch)
                 continue
             if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
@@ -172,6 +180,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
+        self.patch_params, self.patch_at = {}, {}  # the generator's settings its family's model patches give
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)

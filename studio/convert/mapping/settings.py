@@ -105,10 +105,11 @@ class SettingsReading:
                                            ("guidance", main.at.get("cfg")), ("width", latent), ("height", latent),
                                            ("frames", latent), ("guidance_2", low.at.get("cfg") or low.node
                                                                 if guidance_2 is not None else None)) if n is not None}
+        self.param_at.update(getattr(self, "patch_at", {}))
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
-                "shift": shift}
+                "shift": shift, **getattr(self, "patch_params", {})}  # (a family's model patch's: models._patches)
 
     def _unread_sizes(self, latent: CNode, sizes: dict, said: list[str]) -> None:
         """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the

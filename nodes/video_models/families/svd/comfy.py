@@ -10,18 +10,38 @@ WIDGETS = {
     "SVD_img2vid_Conditioning": ("width", "height", "video_frames", "motion_bucket_id", "fps", "augmentation_level"),
 }
 
-def _linear_cfg(wf, n) -> str:
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _linear_cfg(wf, n) -> tuple[str, dict]:
     """VideoLinearCFGGuidance's guidance, linear over the frames from its min_cfg at the first to the sampler's cfg at
-    the last: what diffusers' Stable Video Diffusion pipeline does itself (min_guidance_scale 1, max_guidance_scale
-    the generator's guidance: family.py). Its behaviour is not in its declaration (a model in, a model out, a
-    min_cfg), so the family that does the same names it; heldout48 10's was said 'not applied'."""
+    the last: what diffusers' Stable Video Diffusion pipeline does itself from the generator's 'min_guidance' to its
+    'guidance' (family.py), so its min_cfg is that setting. Its behaviour is not in its declaration (a model in, a
+    model out, a min_cfg), so the family that does the same names it; heldout48 10's was said 'not applied'."""
     low = wf.value(n, "min_cfg")
     who = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
-    if isinstance(low, (int, float)) and not isinstance(low, bool) and abs(low - 1.0) < 1e-6:
-        return (f"{who} guides the frames linearly from cfg 1 at the first to the sampler's cfg at the last: Studio's "
-                "Stable Video Diffusion guides so itself")
-    return (f"{who}'s min_cfg {low!r} is not taken: Studio's Stable Video Diffusion guides the frames linearly from "
-            "cfg 1 at the first to the sampler's cfg at the last")
+    if _number(low):
+        return (f"{who} guides the frames linearly from cfg {float(low):g} at the first to the sampler's cfg at the last: "
+                f"the generator's 'min_guidance' {float(low):g}"), {"min_guidance": float(low)}
+    return (f"{who}'s min_cfg could not be read: Studio's Stable Video Diffusion guides the frames linearly from its "
+            "'min_guidance' (1) at the first to the sampler's cfg at the last"), {"min_guidance": None}
+
+
+def _constant_cfg(title: str, params: dict, said: list) -> None:
+    """No VideoLinearCFGGuidance on the sampler's model way (its 'min_guidance' not read there: _linear_cfg): ComfyUI
+    guides every frame with the sampler's cfg, so the first frame's guidance is the last's (heldout48: Studio rose
+    from 1 unsaid)."""
+    if "min_guidance" in params:
+        return
+    cfg = params.get("guidance")
+    if _number(cfg):
+        params["min_guidance"] = float(cfg)
+        said.append(f"the sampler's cfg {float(cfg):g} guides every frame (no VideoLinearCFGGuidance on its model's way): "
+                    f"the generator's 'min_guidance' {float(cfg):g}, as its 'guidance'")
+    else:
+        said.append("the sampler guides every frame with its cfg (no VideoLinearCFGGuidance on its model's way): set "
+                    "the generator's 'min_guidance' to its 'guidance' (at 1 it rises from 1 at the first frame)")
 
 
 MAPPING = ComfyMapping(
@@ -31,4 +51,5 @@ MAPPING = ComfyMapping(
         ("motion_bucket_id", "motion", ""), ("augmentation_level", "noise_aug", ""),
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
     widgets=WIDGETS, translate=translate, flow=False,
-    hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg}})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply
+    hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
+           "params": _constant_cfg})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply

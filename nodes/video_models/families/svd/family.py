@@ -14,9 +14,10 @@ from . import recognise
 
 class SVD(Family):
     def call_args(self, p, height, width, frames, steps, fps):
-        """Image to video with no prompt: a motion bucket, noise augmentation, guidance rising over the clip."""
+        """Image to video with no prompt: a motion bucket, noise augmentation, guidance rising linearly over the clip
+        from 'min_guidance' at the first frame to 'guidance' at the last (diffusers' ramp; the two alike: constant)."""
         return {"height": height, "width": width, "num_frames": frames, "num_inference_steps": steps,
-                "min_guidance_scale": 1.0, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
+                "min_guidance_scale": p.min_guidance, "max_guidance_scale": p.guidance, "fps": max(1, int(round(fps))),
                 "motion_bucket_id": p.motion, "noise_aug_strength": p.noise_aug, "decode_chunk_size": min(8, frames)}
 
 
