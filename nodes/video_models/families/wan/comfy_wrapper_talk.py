@@ -11,7 +11,7 @@ sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0
 Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite, in_type
+from studio.convert.api import CNode, decline, finite, in_type
 from studio.core.shown import number
 
 from .talk.comfy_talk import WAV2VEC2
@@ -121,6 +121,8 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     if not infinite:  # MultiTalk: held (the mapping's sentence), why said (heldout41 06)
         t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
                       "reads the wrapper's InfiniteTalk only, so the take is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), f"it makes MultiTalk (its mode {mode!r}), and Studio reads the wrapper's "
+                                      "InfiniteTalk only")
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
     if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or "ref_target_masks" in emb.links):
@@ -131,6 +133,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                f"Studio's InfiniteTalk takes two voices, together or in turns (multi_audio_type {kind!r})")
         t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
                       f"{how}: {why}, so the take is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), f"{_name(emb)} gives it {len(voices)} voices{how} and {why}")
         return None
     e = t.named(emb)
     _said(t, n, w, emb, e)
