@@ -44,3 +44,41 @@ def test_a_declined_two_voice_take_says_the_readers_reason_first():
         text = said(conv)
         assert "no reading of Studio's takes it as a ComfyUI core node" not in text
         assert "it has no counterpart" not in text
+
+
+def _boxes(w: UI, xs=(160, 480)):
+    """Two face masks drawn from their settings alone as 344x640 boxes of a 640x640 frame at ``xs``, gathered into
+    one batch by a node putting masks together (its numbered MASK inputs)."""
+    one, two = (w.add("CreateShapeMask", ["square", 1, x, 320, 0, 640, 640, 344, 640]) for x in xs)
+    return w.add("MaskBatchMulti", [2], mask_1=(one, 0), mask_2=(two, 0)), one, two
+
+
+def _fed(conv, node_id: str, port: str):
+    return next((l for l in conv.graph.links if l.dst == node_id and l.dst_port == port), None)
+
+
+def test_two_face_boxes_on_the_pictures_halves_are_studios_two_speakers():
+    w = UI()
+    batch, one, two = _boxes(w)
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    emb = _talk(w, audio_2=(voice, 0), ref_target_masks=(batch, 0))
+    conv = convert(w.doc(), "dialogue")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.infinitetalk")
+    assert _fed(conv, gen.id, "speech") is not None and _fed(conv, gen.id, "speech_2") is not None
+    text = said(conv)
+    assert (f"the face masks 'CreateShapeMask' (CreateShapeMask, #{one}: 344x640 at 160, 320) and 'CreateShapeMask' "
+            f"(CreateShapeMask, #{two}: 344x640 at 480, 320), gathered by 'MaskBatchMulti' (MaskBatchMulti, #{batch}) "
+            "for 'ref_target_masks', mark the 640x640 frame's left and right halves: Studio's InfiniteTalk puts the "
+            "first voice on the picture's left half and the second on its right") in text
+    assert "face masks come as one batch" not in text and "no face masks" not in text
+
+
+def test_two_face_boxes_elsewhere_stay_held():
+    w = UI()
+    batch, _, _ = _boxes(w, xs=(120, 250))  # both in the left half: not Studio's left and right
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    _talk(w, audio_2=(voice, 0), ref_target_masks=(batch, 0))
+    conv = convert(w.doc(), "dialogue")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert "face masks come as one batch (ref_target_masks)" in said(conv)
