@@ -3,7 +3,10 @@ and links (no fetched file).
 
 1. A held take whose reader declined it says the reader's own reason first (09, 11: two voices with a batch of face
    masks were said "no reading of Studio's takes it as a ComfyUI core node" and, given a clip, "it has no
-   counterpart", though Studio's InfiniteTalk reads the wrapper's node and dubs a clip)."""
+   counterpart", though Studio's InfiniteTalk reads the wrapper's node and dubs a clip).
+2. Two face boxes on the picture's halves, gathered into the embeds' mask batch, are Studio's two speakers (09, 11).
+3. A later continued-take pass's decoder whose frames go to the joins alone is said so, not "(what it feeds, a
+   preview or a save of that pass, shows the whole take)" (01: Hearmeman's SVI segments feed their joins only)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -82,3 +85,20 @@ def test_two_face_boxes_elsewhere_stay_held():
     conv = convert(w.doc(), "dialogue")
     assert [t["generator"] for t in conv.tasks] == [None]
     assert "face masks come as one batch (ref_target_masks)" in said(conv)
+
+
+def test_a_later_passs_decoder_feeding_the_joins_alone_is_said_so():
+    from .test_comfy_wan_frames import _svi
+    doc, _, _ = _svi()
+    text = said(convert(doc, "svi"))
+    assert "alone in ComfyUI, for the join of the passes' frames: here the continued take is decoded whole" in text
+    assert "a preview or a save of that pass" not in text
+    doc, _, _ = _svi()  # a later pass's frames also previewed alone: that sentence kept
+    nodes = doc["nodes"]
+    dec = [n for n in nodes if n["type"] == "VAEDecode"][1]
+    link = max(l[0] for l in doc["links"]) + 1
+    doc["links"].append([link, dec["id"], 0, 9999, 0, "IMAGE"])
+    dec["outputs"][0].setdefault("links", []).append(link)
+    nodes.append({"id": 9999, "type": "PreviewImage", "inputs": [{"name": "images", "type": "IMAGE", "link": link}],
+                  "outputs": [], "widgets_values": [], "mode": 0})
+    assert "a preview or a save of that pass" in said(convert(doc, "svi_preview"))
