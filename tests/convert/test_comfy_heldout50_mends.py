@@ -6,7 +6,10 @@ and links (no fetched file).
    counterpart", though Studio's InfiniteTalk reads the wrapper's node and dubs a clip).
 2. Two face boxes on the picture's halves, gathered into the embeds' mask batch, are Studio's two speakers (09, 11).
 3. A later continued-take pass's decoder whose frames go to the joins alone is said so, not "(what it feeds, a
-   preview or a save of that pass, shows the whole take)" (01: Hearmeman's SVI segments feed their joins only)."""
+   preview or a save of that pass, shows the whole take)" (01: Hearmeman's SVI segments feed their joins only).
+4. MiniMax H3's text / image to video keeps the soundtrack its sampler's latent carries: the sound VAEDecodeAudio
+   decodes for the save is read as the generator clip's own (03: it was said "Studio's generator gives the video
+   alone")."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -102,3 +105,41 @@ def test_a_later_passs_decoder_feeding_the_joins_alone_is_said_so():
     nodes.append({"id": 9999, "type": "PreviewImage", "inputs": [{"name": "images", "type": "IMAGE", "link": link}],
                   "outputs": [], "widgets_values": [], "mode": 0})
     assert "a preview or a save of that pass" in said(convert(doc, "svi_preview"))
+
+
+def _minimax(image: bool):
+    from .said import api
+    nodes = {
+        "1": ("CLIPLoader", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
+                             "device": "default"}),
+        "2": ("UNETLoader", {"unet_name": "minimax_h3_fl2va_pruned_int8_convrot.safetensors", "weight_dtype": "default"}),
+        "3": ("VAELoader", {"vae_name": "minimax_h3_video_vae_fp16.safetensors"}),
+        "4": ("VAELoader", {"vae_name": "minimax_h3_audio_vae_fp32.safetensors"}),
+        "6": ("MiniMaxH3ImageToVideo", {"clip": ["1", 0], "vae": ["3", 0], "prompt": "a fox runs", "width": 640,
+                                        "height": 352, "length": 124}),
+        "7": ("BasicGuider", {"model": ["2", 0], "conditioning": ["6", 0]}),
+        "8": ("RandomNoise", {"noise_seed": 4}),
+        "9": ("BasicScheduler", {"model": ["2", 0], "scheduler": "simple", "steps": 12, "denoise": 1}),
+        "10": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "11": ("SamplerCustomAdvanced", {"noise": ["8", 0], "guider": ["7", 0], "sampler": ["10", 0],
+                                         "sigmas": ["9", 0], "latent_image": ["6", 1]}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["3", 0]}),
+        "13": ("VAEDecodeAudio", {"samples": ["11", 0], "vae": ["4", 0]}),
+        "14": ("CreateVideo", {"images": ["12", 0], "fps": 24, "audio": ["13", 0]}),
+        "15": ("SaveVideo", {"video": ["14", 0], "filename_prefix": "fox", "format": "auto", "codec": "auto"})}
+    if image:
+        nodes["5"] = ("LoadImage", {"image": "fox.png"})
+        nodes["6"][1]["first_frame"] = ["5", 0]
+    return convert(api(nodes), "minimax")
+
+
+def test_minimax_h3_text_and_image_to_video_keep_their_soundtrack():
+    for image, title in ((False, "Text to Video"), (True, "Image to Video")):
+        conv = _minimax(image)
+        assert [t["generator"] for t in conv.tasks] == [
+            "video_models.image_to_video" if image else "video_models.text_to_video"]
+        text = said(conv)
+        assert ("the sound 'VAEDecodeAudio' (VAEDecodeAudio, #13) decodes from 'SamplerCustomAdvanced' (#11)'s latent "
+                f"for 'SaveVideo' (#15) is the soundtrack Studio's '{title}' makes with the video: its clip carries it, "
+                "Save Video writes it") in text
+        assert "gives the video alone" not in text

@@ -48,7 +48,8 @@ def test_text_to_video_runs_minimax_h3_as_the_modular_pipeline_called_directly(m
     assert (r.value("load").fam.key, r.value("load").variant) == ("minimax_h3", "MiniMax H3")
     clip = r.value("gen")
     assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32)
-    assert any("also made a soundtrack (160 Hz stereo)" in m for m in msgs)
+    assert any("made a soundtrack with the video (160 Hz stereo" in m for m in msgs)
+    assert clip.audio is not None and clip.audio.rate == 160  # it goes with the clip (heldout50 03)
     from nodes.video_models.families.minimax_h3.processor import torchvision_missing
     if torchvision_missing():  # said where it is missing (this machine: a CPU torch without torchvision)
         assert any("Qwen3-VL's processor is made without its video processor" in m for m in msgs), msgs

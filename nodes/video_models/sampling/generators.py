@@ -250,7 +250,7 @@ class GeneratorNode(Node):
         say_frame_rule(ctx, fam, asked, n)
         clip, w, h = modular_video(ctx, ref, text, neg, features, schedule, keys, n, self.steps,
                                    PREVIEW_SIDE if preview else 0, previews=bool(getattr(ctx.params, "previews", True)),
-                                   **frames)
+                                   **{"keep_sound": True, **frames})  # its soundtrack on its clip (heldout50 03)
         return self._made(ctx, clip, w, h)
 
     def _made(self, ctx, clip, w: int, h: int):

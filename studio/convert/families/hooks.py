@@ -90,6 +90,8 @@ HOOKS: dict[str, HookPoint] = {
                               "after its files are said (MiniMax H3's video VAE and Qwen3-VL file)"),
     "params": HookPoint("own", None, False, "(family title, params, said): its last word on the generator's "
                         "settings read from the sampler, before the task node's (MiniMax H3's shortest clip)"),
+    "sound_on_clip": HookPoint("own", False, False, "True: its text and image to video clips carry the soundtrack its "
+                               "pipeline makes beside the video (MiniMax H3's), which Save Video writes"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
 }

@@ -13,6 +13,7 @@ from ..tracing.walks import find_loader
 from ..reading.workflow import LOADER_NODES, CNode
 from ..families import registry as families
 from ..tracing.roles import role
+from ..tracing.tasks import I2V, T2V
 
 MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a save (ComfyUI's VIDEO)
 CARRIERS = MUXERS + ("SaveVideo",)  # nodes a clip's sound passes through as it is (a save gives its video on)
@@ -117,7 +118,9 @@ def decoded(b: Any, save: CNode, sv: str, maker: CNode, said: list[str]) -> None
         return
     gen = _generator(b, sv)
     what = f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id})"
-    if gen is not None and gen[1] is not None and gen[1].keeps_sound:
+    generic = gen is not None and b.g.nodes[gen[0]].type_id in (T2V, I2V)  # a family's text / image to video
+    if gen is not None and ((gen[1] is not None and gen[1].keeps_sound) or
+                            (generic and families.family_hook(getattr(b, "family_now", None), "sound_on_clip"))):
         b.used.add(maker.id)
         said.append(f"the sound {what} decodes from '{made.title or made.shown_cls}' (#{made.id})'s latent for "
                     f"'{save.title or save.shown_cls}' (#{save.id}) is the soundtrack Studio's "

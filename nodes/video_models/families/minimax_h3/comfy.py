@@ -107,5 +107,5 @@ MAPPING = ComfyMapping(
     generators=(Generator(MINIMAX_REF, keeps_sound=True, describe=lambda inputs, params: "reference to video"),),
     files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
-    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest,
+    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "sound_on_clip": True,
                             "comfy_ranges": RANGES})  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)

@@ -7,8 +7,7 @@ MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative promp
 workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image to Video: the start
 image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
-partitions.py); the soundtrack text and image to video make beside the video is said and not kept
-(reference to video keeps it on its clip). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
+partitions.py); the soundtrack each makes beside the video goes with its clip (Save Video writes it). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
 are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref; with
 ComfyUI's VAE files ('vae': the video VAE, the audio VAE beside it: comfy_vae.py) in place of the folder's
 VAEs, and ComfyUI's Qwen3-VL file ('text_encoder': text_file.py) in place of its text encoder. With no
