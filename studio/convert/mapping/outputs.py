@@ -16,6 +16,7 @@ from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
+from ..tracing.declined import with_reason
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, patch_inputs,
@@ -314,6 +315,7 @@ class OutputStage:
             self.held.add(node.id)
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
             region = up or (upstream_run(self.wf, save) if save is not None else way)
+            spec = with_reason(self.wf, spec, region)  # a reader's own reason for declining a node of it, if any
             self.say_first(sentence(spec, fam, names, bool(loaders), beside) + held_values.said(self.wf, region))
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
 

@@ -415,6 +415,11 @@ class _Frames(PackTranslation):
             got = m.links.get("samples") or m.links.get("latents")
             if m.cls.startswith("VAEDecode") and got is not None and got[0] == s.id:
                 self.shown.add(m.id)
+                if not self.elsewhere(m):  # its frames go to the joins alone (heldout50 01: no preview, no save)
+                    self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of pass "
+                                     f"{self.name(p)} alone in ComfyUI, for the join of the passes' frames: here the "
+                                     "continued take is decoded whole")
+                    continue
                 self.said.append(f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}) decodes the frames of pass "
                                  f"{self.name(p)} alone in ComfyUI: here it decodes the whole continued take (what it "
                                  "feeds, a preview or a save of that pass, shows the whole take)")

@@ -11,9 +11,10 @@ sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0
 Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite, in_type
+from studio.convert.api import CNode, decline, finite, in_type
 from studio.core.shown import number
 
+from .talk.comfy_mask_halves import halves
 from .talk.comfy_talk import WAV2VEC2
 
 I2V = "WanVideoImageToVideoMultiTalk"
@@ -121,9 +122,14 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     if not infinite:  # MultiTalk: held (the mapping's sentence), why said (heldout41 06)
         t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
                       "reads the wrapper's InfiniteTalk only, so the take is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), f"it makes MultiTalk (its mode {mode!r}), and Studio reads the wrapper's "
+                                      "InfiniteTalk only")
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
-    if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or "ref_target_masks" in emb.links):
+    boxes = halves(t, emb) if len(voices) == 2 and kind in ("para", "add") and "ref_target_masks" in emb.links \
+        else None  # two boxes on the picture's halves: Studio's own left and right (talk/comfy_mask_halves)
+    if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or
+                            ("ref_target_masks" in emb.links and boxes is None)):
         # a dialogue Studio's InfiniteTalk cannot take as laid out: held, why said (heldout41 06, 11, 12)
         how = {"para": " together", "add": " one after the other"}.get(kind, "")
         why = ("its face masks come as one batch (ref_target_masks), which Studio does not split into mask_1 and "
@@ -131,6 +137,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                f"Studio's InfiniteTalk takes two voices, together or in turns (multi_audio_type {kind!r})")
         t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
                       f"{how}: {why}, so the take is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), f"{_name(emb)} gives it {len(voices)} voices{how} and {why}")
         return None
     e = t.named(emb)
     _said(t, n, w, emb, e)
@@ -160,7 +167,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                              "audio_scale": scale if finite(scale) else None}, links)
     c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, port)})
     if len(voices) == 2:  # no masks wired: Studio's InfiniteTalk takes the reference's left and right boxes
-        layouts(t.wf)[c.id] = (kind, _name(emb))
+        layouts(t.wf)[c.id] = (kind, _name(emb), boxes)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
     if finite(w.get("motion_frame")):
