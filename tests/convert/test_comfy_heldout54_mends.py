@@ -3,7 +3,7 @@ values and links (no fetched file) and fails without its mend."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import nodes_of, said
+from tests.convert.said import api, nodes_of, said
 
 
 def _old_wrapper_i2v(noise: float, adjust: bool) -> dict:
@@ -53,3 +53,40 @@ def test_the_early_wrapper_encodes_noise_and_size_from_aspect_are_said():
             "whatever the picture's aspect") in text
     quiet = said(convert(_old_wrapper_i2v(0.0, False), "oldman.json"))
     assert "noise_aug_strength" not in quiet and "adjust_resolution" not in quiet
+
+
+def _wanmove(size: int) -> dict:
+    """ComfyUI's Wan-Move image to video (API): a drawn path's pixel coordinates on a ``size`` x ``size`` take (03)."""
+    path = [[{"x": 100 + 5 * i, "y": 300 - 3 * i} for i in range(81)]]
+    import json
+    return api({
+        "1": ("UNETLoader", {"unet_name": "Wan21-WanMove_fp8_scaled_e4m3fn_KJ.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "an old man", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("LoadImage", {"image": "oldman.png"}),
+        "7": ("WanMoveTracksFromCoords", {"track_coords": json.dumps(path)}),
+        "8": ("WanMoveTrackToVideo", {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0], "tracks": ["7", 0],
+                                      "strength": 1.0, "width": size, "height": size, "length": 81, "batch_size": 1,
+                                      "start_image": ["6", 0]}),
+        "9": ("KSampler", {"model": ["1", 0], "positive": ["8", 0], "negative": ["8", 1], "latent_image": ["8", 2],
+                           "seed": 1, "steps": 4, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple",
+                           "denoise": 1.0}),
+        "10": ("VAEDecode", {"samples": ["9", 0], "vae": ["3", 0]}),
+        "11": ("CreateVideo", {"images": ["10", 0], "fps": 16}),
+        "12": ("SaveVideo", {"video": ["11", 0], "filename_prefix": "move", "format": "auto", "codec": "auto"}),
+    })
+
+
+def test_drawn_coordinates_are_pixels_of_the_take_the_generator_makes():
+    """03: ComfyUI's Wan-Move takes the coordinates as pixels of its width x height; Studio's Tracks from Coordinates
+    read them on its default 832x480 frame, so a 640x640 take's path was stretched, unsaid. Now its frame is the
+    generator's size (for any size)."""
+    for size in (640, 512):
+        conv = convert(_wanmove(size), "move.json")
+        gen = nodes_of(conv, "video_models.image_to_video")[0]
+        assert (gen.params["width"], gen.params["height"]) == (size, size)
+        tracks = nodes_of(conv, "motion.tracks_from_coordinates")
+        assert len(tracks) == 1 and (tracks[0].params["width"], tracks[0].params["height"]) == (size, size)
+        assert any(l.src == tracks[0].id and l.dst == gen.id and l.dst_port == "tracks" for l in conv.graph.links)
