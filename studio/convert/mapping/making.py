@@ -15,6 +15,7 @@ from ..takes import sound
 from ..takes.silent_save import silenced
 from ..tracing.walks import model_file
 from . import clip_last
+from . import track_canvas
 
 
 class Making:
@@ -87,6 +88,8 @@ class Making:
                             "connect what the workflow makes from it")
         for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
             self.g.connect(*src, gen, into)
+            if into == "tracks":  # ComfyUI's coordinates are pixels of the take (heldout54 03)
+                track_canvas.fit(self.g, src[0], params)
         sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = families.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None

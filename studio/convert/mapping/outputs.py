@@ -305,6 +305,8 @@ class OutputStage:
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)
                 self.used.add(n.id)
+                if n.id not in self.loaded:  # loaded for the held task alone: no generator takes it (let_go_files)
+                    self.held_loaded = getattr(self, "held_loaded", set()) | {n.id}
                 self.studio_loader(n)
                 names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
         # its prompts as Text Prompt nodes, named in the sentence; its VAE encode of a loaded picture said

@@ -43,7 +43,9 @@ def _gone(b: Any, first: CNode, inputs: dict, said: list[str] = ()) -> dict[str,
     (``inputs``: its input -> (ComfyUI node, ...)), loaded as a model, nor said where that node takes it."""
     wf = b.wf
     way = upstream(wf, first)
-    taken = {n.id for n in way} | set(b.loaded) | {v[0].id for v in inputs.values() if v and isinstance(v[0], CNode)}
+    held_only = getattr(b, "held_loaded", set())  # loaded as a held task's input: no generator takes it (heldout54 04)
+    taken = {n.id for n in way} | (set(b.loaded) - held_only) | \
+        {v[0].id for v in inputs.values() if v and isinstance(v[0], CNode)}
     found: dict[str, tuple[CNode, CNode, str, CNode]] = {}
     for n in way:
         for port, (src, _) in n.let_go.items():

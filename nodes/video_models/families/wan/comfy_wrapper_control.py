@@ -14,6 +14,8 @@ from __future__ import annotations
 from studio.convert.api import CNode, finite
 from studio.core.shown import number
 
+from . import comfy_wrapper_flf as flf
+
 TYPES = ("WanVideoControlEmbeds", "WanVideoAddControlEmbeds")
 WIDGETS = {"WanVideoControlEmbeds": ("start_percent", "end_percent"),
            "WanVideoAddControlEmbeds": ("start_percent", "end_percent")}
@@ -63,6 +65,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
         if emb.cls == I2V:
             links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
             links["vae"] = links["vae"] or t.link(emb, "vae")
+            flf.said(t, emb, links["start_image"], None)  # its noise on the start picture and its strengths (heldout54)
         for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
             if k in emb.links and emb.cls == I2V and emb.links[k][0] != n.id:
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "

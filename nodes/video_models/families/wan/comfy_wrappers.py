@@ -30,6 +30,7 @@ from . import comfy_wrapper_control as control
 from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
+from . import comfy_wrapper_clip_encode as clip_encode
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_humo as humo
@@ -207,6 +208,8 @@ class _Translation(PackTranslation):
                     "length": w.get("num_frames"), "batch_size": 1}
             if not old:
                 flf.said(self, n, image, end)
+            else:
+                clip_encode.said(self, n, w, image)
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
             return (c.id, 2)
         if n.cls == "WanVideoAnimateEmbeds":  # Wan Animate: ComfyUI's WanAnimateToVideo takes the same inputs
