@@ -56,6 +56,23 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
     return f"{key} {v}" if isinstance(v, str) and v.strip() and len(v) < 64 else None
 
 
+def _carried(wf: Workflow, n: CNode, had: list[str]) -> list[str]:
+    """The values another node gives this sampler where a pack's reading carries them onto it (a wrapper's context
+    options: window, overlap; heldout53 01), said once per node they come from: held, they reach no generator."""
+    at = getattr(wf, "carried_at", {}).get(n.id, {})
+    by: dict[str, tuple[CNode, list[str]]] = {}
+    for k, v in (getattr(wf, "carried", {}).get(n.id) or {}).items():
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)) or isinstance(v, str) and len(v) >= 64:
+            continue
+        src = at.get(k)
+        if src is None or src.id == n.id:
+            continue  # (its own values, as its reading carries them: named by its settings above, or not at all)
+        x = f"{k} {number(v) if isinstance(v, (int, float)) else v}"
+        if x not in had:
+            by.setdefault(src.id, (src, []))[1].append(x)
+    return [", ".join(xs) + f" (given by '{src.title or src.shown_cls}', #{src.id})" for src, xs in by.values()]
+
+
 def said(wf: Workflow, region: list[CNode]) -> str:
     """' Its settings, as the workflow sets them: ...' for the held task of ``region`` (the nodes upstream of its
     output); '' where none is read."""
@@ -73,6 +90,7 @@ def said(wf: Workflow, region: list[CNode]) -> str:
         if not n.widgets and isinstance(n.raw, list) and n.raw and role(wf, n) == "sampler":  # (no names saved)
             vals = ["its settings saved by place, unnamed in the file: " + ", ".join(
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
+        vals += _carried(wf, n, vals)
         if vals:
             head, _, tail = n.id.rpartition(":")  # (a core node made beside a pack node: '69:shift'; a subgraph's
             pid = head if head and not tail.isdigit() else n.id  # node 'outer:inner' is its own)

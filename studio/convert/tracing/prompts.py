@@ -11,6 +11,7 @@ from .control_apply import is_control
 from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
+from .prompt_adders import adders, alone_said
 from . import prompt_writers
 from .. import catalogue
 from ..reading.line_pick import line_said
@@ -25,18 +26,22 @@ MAX_SAMPLERS = 32  # feeding one output (a first pass and its refinements: two t
 
 
 def walk(wf: Workflow, node: CNode | None, names: tuple[str, ...], stop, used: set, limit: int = 64,
-         through=None, slot: int = 0, reached: list | None = None, passes_said: bool = True) -> CNode | None:
+         through=None, slot: int = 0, reached: list | None = None, passes_said: bool = True,
+         way: list | None = None) -> CNode | None:
     """Follow the first of ``names`` wired on each node (a switch: its chosen side) until ``stop(node)``; where none
     is wired, ``through(wf, node)`` names the input to follow (a model's way in told by types), if given. ``slot``:
     the output of ``node`` the way starts from; ``reached`` (if given) gets the output of the node stopped at. A node
     passing one input on as it is (reading.pass_any) goes into ``used`` only where ``passes_said`` (its caller says
-    it: the model's way, mapping.models._patches); a prompt's way leaves it to passing to say (catalog6: UnloadModel)."""
+    it: the model's way, mapping.models._patches); a prompt's way leaves it to passing to say (catalog6: UnloadModel).
+    ``way`` (if given) gets each node walked through before the one stopped at."""
     while node is not None and limit > 0:
         limit -= 1
         if stop(node):
             if reached is not None:
                 reached.append(slot)
             return node
+        if way is not None:
+            way.append(node)
         if (node.cls == "ComfySwitchNode" or any(k in node.links for k in names) or through_input(node, slot) is None
                 and (passes_said or any_through(wf, node, slot) is None)) and not is_control(node):
             # (a control apply adds what passing says: heldout19)
@@ -84,15 +89,17 @@ def prompt_encoder(wf: Workflow, start: CNode | None, which: str) -> CNode | Non
                 set(), through=lambda w, x: _passes_conditioning(w, x, []))
 
 
-def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None,
-                slot: int = 0) -> str | None:
-    """The prompt of a conditioning input (through the nodes that pass conditioning on; ``slot``: the output of
-    ``start`` it takes); None when none is found. Where it cannot be read (a text written by another node, a
-    conditioning made by a node Studio does not read), that is said in ``said``."""
-    known = encoders()
+def _walk_prompt(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None,
+                 known: tuple[str, ...]) -> CNode | None:
+    """The encoder a prompt's way reaches (``walk``), the uncatalogued nodes on it said: one passing the conditioning
+    on alone, read so; one taking more (what it adds: heldout53 03) left unread for the rules that read such nodes."""
     unknown: list[tuple[CNode, str]] = []  # uncatalogued nodes walked through, each with the input it passes on
-    n = walk(wf, start, (which, "conditioning", "conditioning_to", "cond", "cond1"), lambda x: x.cls in known, used,
-             through=lambda w, x: _passes_conditioning(w, x, unknown), passes_said=False)
+    names = (which, "conditioning", "conditioning_to", "cond", "cond1")
+    way: list[CNode] = []
+    before = set(used)
+    n = walk(wf, start, names, lambda x: x.cls in known, used,
+             through=lambda w, x: _passes_conditioning(w, x, unknown), passes_said=False, way=way)
+    used.difference_update(x.id for x in adders(way, names) if x.id not in before)  # (heldout53 03)
     if n is not None and said is not None:
         for x, k in unknown:
             line = (f"'{x.title or x.cls}' ({x.cls}, #{x.id}), a type Studio's catalogue does not hold, takes the {which} "
@@ -100,6 +107,19 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                     f"'{n.title or n.cls}' ({n.cls}, #{n.id}))")
             if line not in said:
                 said.append(line)
+        for line in alone_said(way, names, which, n, {x.id for x, _ in unknown}):  # (heldout53's test)
+            if line not in said:
+                said.append(line)
+    return n
+
+
+def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: list[str] | None = None,
+                slot: int = 0) -> str | None:
+    """The prompt of a conditioning input (through the nodes that pass conditioning on; ``slot``: the output of
+    ``start`` it takes); None when none is found. Where it cannot be read (a text written by another node, a
+    conditioning made by a node Studio does not read), that is said in ``said``."""
+    known = encoders()
+    n = _walk_prompt(wf, start, which, used, said, known)
     if n is None:
         return _unread_end(wf, start, which, used, said, slot)
     used.add(n.id)
