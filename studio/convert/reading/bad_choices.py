@@ -7,23 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import catalogue
+from .saved_settings import saved
 
 
 def said(nodes: dict[str, Any]) -> list[str]:
     """One sentence per setting of an enabled node holding a number where only names may go."""
     out = []
-    for n in nodes.values():
-        t = catalogue.node_type(n.origin or n.cls)
-        if t is None or t.inputs is None or not n.enabled or not n.widgets:
+    for n, i, v in saved(nodes):
+        if not isinstance(i.options, tuple) or not i.options or i.files \
+                or not all(isinstance(o, str) for o in i.options) or isinstance(v, bool) \
+                or not isinstance(v, (int, float)):
             continue
-        for i in t.inputs:
-            v = n.widgets.get(i.name)
-            if i.name in n.links or not isinstance(i.options, tuple) or not i.options or i.files \
-                    or not all(isinstance(o, str) for o in i.options) or isinstance(v, bool) \
-                    or not isinstance(v, (int, float)):
-                continue
-            shown = ", ".join(i.options[:6]) + (", ..." if len(i.options) > 6 else "")
-            out.append(f"{n.named()}'s '{i.name}' is {v:g}, a number where its pack declares a choice of names "
-                       f"({shown}): ComfyUI refuses the workflow as saved (a value not in the list)")
+        shown = ", ".join(i.options[:6]) + (", ..." if len(i.options) > 6 else "")
+        out.append(f"{n.named()}'s '{i.name}' is {v:g}, a number where its pack declares a choice of names "
+                   f"({shown}): ComfyUI refuses the workflow as saved (a value not in the list)")
     return out

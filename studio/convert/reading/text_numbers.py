@@ -13,7 +13,7 @@ from typing import Any
 
 from studio.core.shown import cut
 
-from .. import catalogue
+from .saved_settings import saved
 
 NUMBERS = frozenset({"INT", "FLOAT", "BOOLEAN"})
 SHOWN = 6  # settings named in the sentence; the others counted
@@ -36,17 +36,8 @@ def _number(v: str) -> bool:
 def found(nodes: dict[str, Any]) -> list[tuple[Any, str, str]]:
     """(node, input, its text) for each enabled node's setting its type declares a number or a switch, given a
     template's blank."""
-    out = []
-    for n in nodes.values():
-        t = catalogue.node_type(n.origin or n.cls)
-        if t is None or t.inputs is None or not n.enabled or not n.widgets:
-            continue
-        for i in t.inputs:
-            v = n.widgets.get(i.name)
-            if i.type in NUMBERS and i.name not in n.links and isinstance(v, str) and BLANK.fullmatch(v) \
-                    and not _number(v):
-                out.append((n, i.name, v))
-    return out
+    return [(n, i.name, v) for n, i, v in saved(nodes)
+            if i.type in NUMBERS and isinstance(v, str) and BLANK.fullmatch(v) and not _number(v)]
 
 
 def said(nodes: dict[str, Any]) -> list[str]:
