@@ -22,3 +22,19 @@ def nodes_of(conv, type_id: str) -> list:
 
 def api(nodes: dict) -> dict:
     return {k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()}
+
+
+def ui(nodes: list[tuple], links: list[tuple]) -> dict:
+    """A UI workflow: nodes (id, type, [(input, type)], [output types], widgets_values); links (src, slot, dst, input),
+    each link typed as its output."""
+    out = []
+    for nid, cls, ins, outs, values in nodes:
+        inputs = [{"name": k, "type": t, "link": next((i for i, (s, _, d, n) in enumerate(links, 1)
+                                                      if d == nid and n == k), None)} for k, t in ins]
+        outputs = [{"name": t.lower(), "type": t, "links": [i for i, (s, sl, _, _) in enumerate(links, 1)
+                                                             if s == nid and sl == j]} for j, t in enumerate(outs)]
+        out.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outputs, "widgets_values": values})
+    types = {n["id"]: [o["type"] for o in n["outputs"]] for n in out}
+    ls = [[i, src, slot, dst, 0, types[src][slot]] for i, (src, slot, dst, _) in enumerate(links, 1)]
+    return {"nodes": out, "links": ls, "last_node_id": max((n["id"] for n in out), default=0),
+            "last_link_id": len(ls), "version": 0.4}

@@ -11,7 +11,7 @@ from nodes.video_models.families.ltx2.comfy_director import translate
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
 
-from .said import api, nodes_of, said
+from .said import api, nodes_of, said, ui as _ui
 
 TIMELINE = {"segments": [{"start": 0, "length": 48, "prompt": "the bear talks", "type": "image",
                           "imageFile": "bear.png"}]}
@@ -76,23 +76,6 @@ def test_an_interpolated_clips_gif_preview_is_said_written_as_an_mp4():
     assert nodes_of(conv, "io.save_video") and nodes_of(conv, "motion.interpolate")
     assert "'VHS_VideoCombine' (#3) is written as an MP4 video, not as an animated GIF: Studio writes none" in text
     assert "'VHS_VideoCombine' (#3) only previews its video in ComfyUI (its save_output off" in text
-
-
-def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
-    """A UI workflow: nodes (id, type, [(input, type)], [output types], widgets_values); links (src, slot, dst, input)."""
-    out, ls = [], []
-    for i, (src, slot, dst, name) in enumerate(links, 1):
-        ls.append([i, src, slot, dst, 0, ""])
-    for nid, cls, ins, outs, values in nodes:
-        inputs = [{"name": k, "type": t, "link": next((i for i, (s, _, d, n) in enumerate(links, 1)
-                                                      if d == nid and n == k), None)} for k, t in ins]
-        outputs = [{"name": t.lower(), "type": t, "links": [i for i, (s, sl, _, _) in enumerate(links, 1)
-                                                             if s == nid and sl == j]} for j, t in enumerate(outs)]
-        out.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outputs, "widgets_values": values})
-    for l in ls:  # each link's type: the output's
-        src = next(n for n in out if n["id"] == l[1])
-        l[5] = src["outputs"][l[2]]["type"]
-    return {"nodes": out, "links": ls, "last_node_id": 20, "last_link_id": len(ls), "version": 0.4}
 
 
 def _loop(init: str, run: str, pipe: str) -> str:

@@ -6,24 +6,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 
-from .said import api, nodes_of, said
-
-
-def _ui(nodes: list[tuple], links: list[tuple]) -> dict:
-    """A UI workflow: nodes (id, type, [(input, type)], [output types], widgets_values); links (src, slot, dst, input)."""
-    out, ls = [], []
-    for i, (src, slot, dst, name) in enumerate(links, 1):
-        ls.append([i, src, slot, dst, 0, ""])
-    for nid, cls, ins, outs, values in nodes:
-        inputs = [{"name": k, "type": t, "link": next((i for i, (s, _, d, n) in enumerate(links, 1)
-                                                      if d == nid and n == k), None)} for k, t in ins]
-        outputs = [{"name": t.lower(), "type": t, "links": [i for i, (s, sl, _, _) in enumerate(links, 1)
-                                                             if s == nid and sl == j]} for j, t in enumerate(outs)]
-        out.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outputs, "widgets_values": values})
-    for l in ls:  # each link's type: the output's
-        src = next(n for n in out if n["id"] == l[1])
-        l[5] = src["outputs"][l[2]]["type"]
-    return {"nodes": out, "links": ls, "last_node_id": 30, "last_link_id": len(ls), "version": 0.4}
+from .said import api, nodes_of, said, ui as _ui
 
 
 def _switched_prompt(second_from: int) -> dict:
