@@ -11,13 +11,19 @@ PROMPT = "a stag in a misty forest"
 SAMPLER = [25, True, 0.15, 1.5, 10.0, 0.0, 47, "fixed", 9, 5, 6.0, "unipc_bh1", "disabled", 1.0, 1.0]
 
 
-def _workflow(end=False, initial=False, single=False):
-    w = UI()
+def loaders(w):
+    """FramePack's model, its prompt and zeroed negative (HunyuanVideo's two text encoders) and its VAE, added to UI
+    workflow ``w``: (model, positive, negative, vae)."""
     model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
     clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
     pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
-    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
-    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    return model, pos, w.add("ConditioningZeroOut", [], conditioning=(pos, 0)), w.add(
+        "VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+
+
+def _workflow(end=False, initial=False, single=False):
+    w = UI()
+    model, pos, neg, vae = loaders(w)
     start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
     more = {}
     if end:

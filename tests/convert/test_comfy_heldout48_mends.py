@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.said import api, said
-from tests.convert.test_comfy_framepack_wrapper import PROMPT, SAMPLER
+from tests.convert.test_comfy_framepack_wrapper import SAMPLER, loaders
 from tests.convert.test_comfy_wrappers import UI
 
 
@@ -12,11 +12,7 @@ def _chained(muted: int = 2):
     """A FramePack take and a second section continuing from it (its seconds wired from the first sampler, as the
     wrapper's chaining fork saves them), the second muted (mode ``muted``) with its decode and writer."""
     w = UI()
-    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
-    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
-    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
-    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
-    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    model, pos, neg, vae = loaders(w)
     start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
     first = w.add("FramePackSampler", list(SAMPLER), model=(model, 0), positive=(pos, 0), negative=(neg, 0),
                   start_latent=(start, 0))
@@ -43,11 +39,7 @@ def test_a_muted_pack_sampler_is_said_to_apply_nothing():
 
 def _one_sampler(widgets):
     w = UI()
-    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
-    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
-    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
-    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
-    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    model, pos, neg, vae = loaders(w)
     start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
     end = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["last.png", "image"]), 0), vae=(vae, 0))
     s = w.add("FramePackSampler", widgets, model=(model, 0), positive=(pos, 0), negative=(neg, 0),
@@ -171,11 +163,7 @@ def test_framepacks_bucket_size_is_the_nodes_bucket():
     assert nearest(1024, 1024) == (640, 608) and nearest(720, 1280) == (480, 832) and nearest(1280, 720) == (832, 480)
     for base, bucketed, muted in (("640", True, False), ("512", False, False), ("640", True, True)):
         w = UI()
-        model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
-        clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
-        pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
-        neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
-        vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+        model, pos, neg, vae = loaders(w)
         first, last = w.add("LoadImage", ["first.png", "image"]), w.add("LoadImage", ["last.png", "image"])
         bucket = w.add("FramePackFindNearestBucket", [int(base)], image=(first, 0))
         if muted:  # (a muted chain's resize of the same bucket, which ComfyUI never runs: heldout48 06)

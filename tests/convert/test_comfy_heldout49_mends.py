@@ -107,14 +107,10 @@ def test_an_api_prompt_node_holding_no_text_is_said():
 #    end image stretched to the same bucket, that picture its last image.
 
 def _bucket_ui(end: bool, method: str = "stretch") -> dict:
-    from tests.convert.test_comfy_framepack_wrapper import PROMPT, SAMPLER
+    from tests.convert.test_comfy_framepack_wrapper import SAMPLER, loaders
     from tests.convert.test_comfy_wrappers import UI
     w = UI()
-    model = w.add("LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"])
-    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
-    pos = w.add("CLIPTextEncode", [PROMPT], clip=(clip, 0))
-    neg = w.add("ConditioningZeroOut", [], conditioning=(pos, 0))
-    vae = w.add("VAELoader", ["hunyuan_video_vae_bf16.safetensors"])
+    model, pos, neg, vae = loaders(w)
     first = w.add("LoadImage", ["first.png", "image"])
     bucket = w.add("FramePackFindNearestBucket", [640], image=(first, 0))
 
