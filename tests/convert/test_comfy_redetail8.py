@@ -116,3 +116,13 @@ def test_a_flow_edit_guider_gives_the_take_its_target_prompt_and_cfg():
             "one: the take has its 'target_pos' prompt, 'target_neg' negative prompt, 'target_cfg' 6.5 as its "
             "guidance; the source's 'source_pos' prompt (the clip as it is) and 'source_cfg' are not given") in text
     assert "which Studio does not read" not in text
+
+
+def test_a_guided_first_pass_adding_no_noise_is_no_inversion_and_keeps_its_settings():
+    wf = _inversion()
+    wf["12"]["inputs"].update(cfg=3.0, positive=["17", 0])
+    wf["17"] = {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox, oil painting", "clip": ["2", 0]}}
+    conv = convert(wf, "guided.json")
+    p = nodes_of(conv, "video_models.video_to_video")[0].params
+    assert (p["prompt"], p["guidance"], p["seed"]) == ("a fox, oil painting", 3.0, 1)
+    assert "samples its latent again" not in said(conv)

@@ -55,8 +55,9 @@ def apply(b, o, params: dict, said: list[str]) -> None:
     if o.task != V2V or not o.rest or adds_noise(wf, o.main.node):
         return
     later = o.rest[0]
-    if not _after(wf, later.node, o.main.node):
-        return
+    unguided = (o.main.cfg is not None and o.main.cfg <= 1) or params.get("prompt") == ""  # (an inversion samples the
+    if not unguided or not _after(wf, later.node, o.main.node):  # clip unguided: no cfg, or an empty prompt; an
+        return  # edit pass of its own, FlowEdit's, guided toward a prompt, keeps its settings)
     pos, neg = _prompts(wf, later.inputs(wf), b.used)
     took = {k: v for k, v in (("prompt", pos), ("negative_prompt", neg), ("guidance", later.cfg),
                               ("seed", later.seed)) if v is not None and v != params.get(k)}
