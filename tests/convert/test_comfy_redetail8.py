@@ -126,3 +126,17 @@ def test_a_guided_first_pass_adding_no_noise_is_no_inversion_and_keeps_its_setti
     p = nodes_of(conv, "video_models.video_to_video")[0].params
     assert (p["prompt"], p["guidance"], p["seed"]) == ("a fox, oil painting", 3.0, 1)
     assert "samples its latent again" not in said(conv)
+
+
+def test_a_whole_clip_whose_latent_a_family_step_guides_is_not_said_a_restyle():
+    # (LTX-2's IC-LoRA guide on the latent's way makes LTX-2's own take, which has no input for the clip)
+    wf = _redetail()
+    wf["1"]["inputs"]["ckpt_name"] = "ltx-2-19b-dev.safetensors"
+    wf["10"] = {"class_type": "LTXAddVideoICLoRAGuide", "inputs": {
+        "positive": ["6", 0], "negative": ["6", 1], "vae": ["1", 2], "latent": ["6", 2], "image": ["5", 0],
+        "frame_idx": 0, "strength": 0.8, "latent_downscale_factor": 1.0, "crop": "disabled",
+        "use_tiled_encode": False, "tile_size": 256, "tile_overlap": 64}}
+    wf["7"]["inputs"].update(positive=["10", 0], negative=["10", 1], latent_image=["10", 2])
+    conv = convert(wf, "guided.json")
+    assert not nodes_of(conv, "video_models.video_to_video")
+    assert "in place at strength 1" not in said(conv)

@@ -98,7 +98,8 @@ class IntentReading:
                                            f"restyle a clip with {other.shown_cls}'s conditioning: Video to Video takes "
                                            "the clip and the prompt alone, and that task's generator makes its take "
                                            "from its own inputs (made as either, it would be another video)"))
-        if spec is not None and spec.generator == I2V and (clip := self._whole_clip(first, node, spec, said)):
+        whole = spec is not None and spec.generator == I2V and (clip := self._whole_clip(first, node, spec, said, up))
+        if whole:
             spec = clip  # every frame of a clip in place, sampled part way: a restyle of it (whole_clip)
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said, up)
@@ -176,9 +177,14 @@ class IntentReading:
             "encodes", None, family=None, cannot="read what that node makes of the encoded latent (no pack in Studio's "
                                                   "catalogue declares it)")
 
-    def _whole_clip(self, first: CNode, node: CNode, spec: Task, said: list[str]) -> Task | None:
+    def _whole_clip(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
         """The Video to Video task of an image-to-video node given every frame of a clip in place at strength 1
-        over its latent's length (whole_clip) where the sampler denoises it part way, said; None otherwise."""
+        over its latent's length (whole_clip) where the sampler denoises it part way, said; None otherwise, and where
+        a family's own reading could make its own generator of the take (a family claimed by its nodes upstream, a
+        family's step on the latent's way: LTX-2's IC-LoRA guide makes LTX-2's take, where the clip has no input)."""
+        steps = families.lookup("latent_steps")
+        if families.claimed(up) is not None or any(n.cls in steps for n in self.task_way):
+            return None
         given = whole_clip.whole(self.wf, node, spec)
         d = sampler_denoise(self.wf, first)
         if given is None or d is None or not 0 < d < 1:  # (denoised whole, the frames held by the noise mask: not
