@@ -26,7 +26,7 @@ from ..tracing.mask_window import window_words
 from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
-from . import continue_wired
+from . import continue_wired, whole_clip
 from .noiseless_restyle import noiseless_sentence
 from ..takes import continued_take
 
@@ -98,6 +98,9 @@ class IntentReading:
                                            f"restyle a clip with {other.shown_cls}'s conditioning: Video to Video takes "
                                            "the clip and the prompt alone, and that task's generator makes its take "
                                            "from its own inputs (made as either, it would be another video)"))
+        whole = spec is not None and spec.generator == I2V and (clip := self._whole_clip(first, node, spec, said, up))
+        if whole:
+            spec = clip  # every frame of a clip in place, sampled part way: a restyle of it (whole_clip)
         if spec is not None and spec.generator == V2V:
             spec = self._encoded(first, node, spec, said, up)
             if spec is not None and spec.what.startswith((EARLIER, CONTINUED)):  # held as the conditioned one is:
@@ -174,12 +177,28 @@ class IntentReading:
             "encodes", None, family=None, cannot="read what that node makes of the encoded latent (no pack in Studio's "
                                                   "catalogue declares it)")
 
+    def _whole_clip(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
+        """The Video to Video task of an image-to-video node given every frame of a clip in place at strength 1
+        over its latent's length (whole_clip) where the sampler denoises it part way, said; None otherwise, and where
+        a family's own reading could make its own generator of the take (a family claimed by its nodes upstream, a
+        family's step on the latent's way: LTX-2's IC-LoRA guide makes LTX-2's take, where the clip has no input)."""
+        steps = families.lookup("latent_steps")
+        if families.claimed(up) is not None or any(n.cls in steps for n in self.task_way):
+            return None
+        given = whole_clip.whole(self.wf, node, spec)
+        d = sampler_denoise(self.wf, first)
+        if given is None or d is None or not 0 < d < 1:  # (denoised whole, the frames held by the noise mask: not
+            return None  # a restyle at any strength Studio's Video to Video takes)
+        port, loader, count, length = given
+        said.append(whole_clip.sentence(node, self.file_of(loader), count, length, first))
+        return whole_clip.task(port)
+
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
         """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
         denoises it part way (its strength the denoise), else text to video (said): the clip, noised
         whole, is lost in ComfyUI too."""
         d = sampler_denoise(self.wf, first)
-        found = find_loader(self.wf, node, "pixels", set())
+        found = find_loader(self.wf, node, spec.ports[0][0] if spec.ports else "pixels", set())
         if d is not None and d >= 1 and not adds_noise(self.wf, first):  # the clip itself sampled: an inversion, an edit
             clip = f" {LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}'" if found is not None else ""
             return Task(f"a video sampled from the encoded clip{clip} itself (no noise added)", None, family=None,

@@ -19,7 +19,8 @@ from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
 from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, patch_inputs,
+from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
+               flow_target, patch_inputs,
                prompt_schedules)
 from .folded_sizes import kept_scale
 from .kinds import LOADERS
@@ -241,6 +242,8 @@ class OutputStage:
             hooks.finish(params, o.inputs, said)
         passes.unread(self, o.main, params, o.task, said)  # a step count, cfg or seed made when the workflow runs
         noiseless.say(self.wf, o.main.node, said)  # a first pass adding no noise to its latent (heldout46 09)
+        inversion_pass.apply(self, o, params, said)  # an inversion's later pass: its prompt, cfg and seed (redetail8)
+        flow_target.apply(self, o, params, said)  # a FlowEdit guider's target prompt and cfg (redetail8)
         return params
 
     def _made(self, o: "Output", gen: str, params: dict, made: int) -> None:

@@ -1,0 +1,65 @@
+"""A FlowEdit guider's target (redetail8, issue 112): a Video to Video whose sampler's guider Studio does not read
+declares two conditioning pairs and two cfgs, a source's (the clip as it is described) and a target's (the edit
+asked for): LTXTricks' LTXFlowEditCFGGuider, HunyuanLoom's FlowEdit guiders. The take has the target's prompt,
+negative prompt and cfg; the source's prompt is not given (Studio's Video to Video takes one prompt), said in one
+sentence. The pair is told by the guider's declared CONDITIONING and FLOAT inputs; which pair is the target is told by
+their names ('target_...'), as the declaration alone cannot tell a source from a target. Plain data."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+from ..tracing.prompts import prompt_text
+from ..tracing.tasks import V2V
+
+
+def _target(wf: Workflow, guider: CNode) -> tuple[str, str | None, str | None, str | None, str | None] | None:
+    """(the target's positive input, its negative input, its cfg input, the source's positive input, its cfg input) of a guider
+    declaring a source and a target conditioning pair; None for another."""
+    t = catalogue.node_type(guider.cls)
+    if t is None or not t.inputs:
+        return None
+    conds = [i.name for i in t.inputs if i.type == "CONDITIONING"]
+    floats = [i.name for i in t.inputs if i.type == "FLOAT"]
+    target = [k for k in conds if "target" in k.lower()]
+    source = [k for k in conds if "source" in k.lower()]
+    if len(conds) != 4 or len(target) != 2 or len(source) != 2:
+        return None
+    pos = next((k for k in target if "pos" in k.lower()), None)
+    neg = next((k for k in target if "neg" in k.lower()), None)
+    cfg = next((k for k in floats if "target" in k.lower() and "cfg" in k.lower()), None)
+    if pos is None or pos not in guider.links:
+        return None
+    return pos, neg, cfg, next((k for k in source if "pos" in k.lower()), None), \
+        next((k for k in floats if "source" in k.lower() and "cfg" in k.lower()), None)
+
+
+def apply(b, o, params: dict, said: list[str]) -> None:
+    """Take the target's prompt, negative prompt and cfg of ``o``'s first pass's source-and-target guider; said."""
+    wf = b.wf
+    guider = wf.source(o.main.node, "guider")
+    if o.task != V2V or guider is None or (found := _target(wf, guider)) is None:
+        return
+    pos, neg, cfg, source, source_cfg = found
+    took = {}
+    for key, port in (("prompt", pos), ("negative_prompt", neg)):
+        src = wf.source(guider, port) if port else None
+        text = prompt_text(wf, src, "positive" if key == "prompt" else "negative", b.used, None,
+                           guider.links[port][1]) if src is not None else None
+        if text is not None:
+            took[key] = text
+    value = wf.value(guider, cfg) if cfg else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        took["guidance"] = float(value)
+    if "prompt" not in took:
+        return
+    params.update(took)
+    name = f"'{guider.title or guider.shown_cls}' ({guider.shown_cls}, #{guider.id})"
+    if "guidance" in took:  # (its cfg read: the lines saying it is not are no longer true)
+        said[:] = [s for s in said if not (name in s and ("which Studio does not read" in s or "when the workflow runs"
+                                                          in s))]
+    words = {"prompt": f"'{pos}' prompt", "negative_prompt": f"'{neg}' negative prompt",
+             "guidance": f"'{cfg}' {took.get('guidance', 0):g} as its guidance"}
+    said.append(f"{name} guides the edit from a source conditioning to a target one: the take has its "
+                f"{', '.join(words[k] for k in took)}; the source's '{source}' prompt (the clip as it is)"
+                + (f" and '{source_cfg}'" if source_cfg else "") + " are not given "
+                "(Studio's Video to Video takes one prompt, and noises the clip where FlowEdit does not)")
