@@ -117,3 +117,33 @@ def test_vaces_start_image_before_its_subjects_sizes_the_clip():
     like = _src(conv, _src(conv, gen.id, "video").id, "like")
     assert _buckets_of(conv, like) == ("buckets", 640, 16, "first.png")
     assert "picks from its start_image" in said(conv) and conv.graph.validate() == []
+
+
+# heldout50 08: a generator sized by VideoHelperSuite's Video Info (loaded_width / loaded_height) of a clip its loader
+# loads at a custom size on both sides: that size is the loader's own whatever the file (each side to the format's
+# multiple, the frames cut to its aspect), worked out with no file beside the workflow, as GetImageSizeAndCount's.
+
+def _sized_by_info(**loader):
+    from tests.convert.test_comfy_clipheader6 import _measured_clip, _vhs
+    wf = _measured_clip(_vhs(**loader))
+    wf["44"] = {"class_type": "VHS_VideoInfo", "inputs": {"video_info": ["40", 3]}}
+    wf["42"]["inputs"].update(width=["44", 8], height=["44", 9])
+    return wf
+
+
+def test_video_infos_loaded_size_is_the_loaders_own_custom_size():
+    from tests.convert.test_comfy_heldout4_mends import _generator
+    conv = convert(_sized_by_info(custom_width=468, custom_height=832, format="AnimateDiff"), "vx8_info")
+    p, text = _generator(conv).params, said(conv)
+    assert (p["width"], p["height"]) == (472, 832)  # 468 to the nearest multiple of 8
+    assert "width comes from" not in text and "'width'" not in text
+    one = convert(_sized_by_info(custom_width=468, format="AnimateDiff"), "vx8_info_one")  # the other side: the file's
+    assert (_generator(one).params["width"], _generator(one).params["height"]) == (0, 0)
+
+
+def test_a_measure_of_a_clip_loaded_at_its_own_custom_size_is_that_size():
+    from tests.convert.test_comfy_clipheader6 import _measured_clip, _vhs
+    from tests.convert.test_comfy_heldout4_mends import _generator
+    wf = _measured_clip(_vhs(custom_width=640, custom_height=360, format="None"))  # (GetImageSizeAndCount #41)
+    p = _generator(convert(wf, "vx8_measured")).params
+    assert (p["width"], p["height"]) == (640, 360)
