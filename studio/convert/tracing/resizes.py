@@ -36,6 +36,15 @@ def _sized(w: Any, h: Any, method: Any, crop: Any = "disabled") -> dict | None:
     return {"width": w, "height": h, "crop": crop, "interpolation": METHODS[method]}
 
 
+def _bucket(v, n: CNode) -> dict | None:
+    """A VideoX-Fun stand-in's Scale: the bucket nearest the picture's aspect at the base, each side down to the
+    multiple (BUCKET_LIKE: of the picture it measures, 'like', whose size the clip is given)."""
+    base, m = _int(v("base_resolution")), _int(v("multiple"))
+    p = {"width": base, "height": base, "fit": "buckets", "multiple": m, "rounding": "down", "crop": "disabled",
+         "interpolation": "cubic"} if base and m and m <= 512 else None
+    return {**p, "like": str(v("measured"))} if p and n.cls == BUCKET_LIKE else p
+
+
 def scale_params(wf: Workflow, n: CNode) -> dict | None:
     """Studio Scale's settings doing what resize ``n`` does, or None where its size is not fixed by its settings
     (or a setting is wired to a value Studio cannot work out)."""
@@ -87,11 +96,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         return {**p, "fit": "within"} if p else None
     if (c := conditioned.params(v, n.shown_cls)) is not None:  # ImageResize+ and its likes, by types
         return c
-    if n.cls in (BUCKET_SCALE, BUCKET_LIKE):  # the bucket nearest the picture's aspect at the base, each side down
-        base, m = _int(v("base_resolution")), _int(v("multiple"))  # to the multiple (of the 'like' picture: its size)
-        p = {"width": base, "height": base, "fit": "buckets", "multiple": m, "rounding": "down", "crop": "disabled",
-             "interpolation": "cubic"} if base and m and m <= 512 else None
-        return {**p, "like": str(v("measured"))} if p and n.cls == BUCKET_LIKE else p
+    if n.cls in (BUCKET_SCALE, BUCKET_LIKE):
+        return _bucket(v, n)
     if n.cls == "ResizeImagesByLongerEdge":  # the longer side to 'longer_edge', the other rounded down, by Lanczos
         side = _int(v("longer_edge"))
         return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
