@@ -212,11 +212,26 @@ def _clip_loader(wf, node, steps: int = 0):
 
 
 def size(wf, node) -> tuple[int, int] | None:
-    """The size of the frames ``node`` gives where they are a clip loader's, worked out from its file; else None."""
+    """The size of the frames ``node`` gives where they are a clip loader's, worked out from its file, or from its
+    own settings alone where they fix it (fixed_size); else None."""
     if node is None or (_type(node) is None and _components_input(node) is None):
         return None  # (the steps between: Workflow.image_size follows them itself)
-    got = loaded(wf, _clip_loader(wf, node))
-    return got.size if got is not None else None
+    loader = _clip_loader(wf, node)
+    got = loaded(wf, loader)
+    return got.size if got is not None and got.size is not None else fixed_size(wf, loader)
+
+
+def fixed_size(wf, loader) -> tuple[int, int] | None:
+    """The size a video loader gives its frames where its own settings fix it whatever the file (VideoHelperSuite's
+    frame loaders given both custom_width and custom_height: each rounded to the format's multiple, the frames cut to
+    that aspect: loader_size.params, the size Studio's Scale after its Load Video makes), else None. Found by
+    heldout50 08 (videoxfun8): Wan Animate sized by VHS_VideoInfo's loaded_width / loaded_height of a clip loaded at
+    468x832, its file not beside the workflow, was 'a value Studio cannot work out'."""
+    if _type(loader) is None:
+        return None
+    p = loader_size.params(wf, loader)
+    w, h = (p or {}).get("width"), (p or {}).get("height")
+    return (w, h) if isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0 and "scale" not in p else None
 
 
 def _count_input(node, slot: int) -> str | None:
@@ -265,13 +280,15 @@ def output(wf, node, slot: int) -> Any:
         s = node.links.get(t.sockets[0].name)
         src = wf.nodes.get(s[0]) if s is not None else None
         got = loaded(wf, src) if src is not None and _type(src) is not None else None
-        if got is None:
-            return None
         if not name.startswith(("source_", "loaded_")):  # a node giving one side's values alone, by its type's name
             kind = plain_name(f"{t.name} {t.display}")
             side = "loaded" if "loaded" in kind else "source" if "source" in kind else None
             name = f"{side}_{name}" if side else name
-        return _info(got, name)
+        value = _info(got, name) if got is not None else None
+        if value is None and name in ("loaded_width", "loaded_height") and out.type == "INT":
+            fixed = fixed_size(wf, src)  # (the size its settings fix, its file not read)
+            value = fixed[name == "loaded_height"] if fixed is not None else None
+        return value
     return None
 
 

@@ -19,6 +19,8 @@ from . import conditioned_resize as conditioned, worked_sizes
 
 BUCKET_SCALE = "AspectBucketScale"  # a pack translation's stand-in for a sampler that scales its picture to the
 # aspect bucket at its base_resolution when it runs (VideoX-Fun's: nodes/edit/scale_buckets.py), read as Scale's 'buckets'
+BUCKET_LIKE = "AspectBucketScaleLike"  # its stand-in for a control clip the sampler scales to the bucket of another
+# picture it measures (its 'like': a start, reference or subject image), read as Scale's 'like' (mapping/bucket_like.py)
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 MAX_SIDE = 16384  # Scale's (ComfyUI's MAX_RESOLUTION)
 
@@ -32,6 +34,15 @@ def _sized(w: Any, h: Any, method: Any, crop: Any = "disabled") -> dict | None:
     if w is None or h is None or method not in METHODS or crop not in ("disabled", "center"):
         return None
     return {"width": w, "height": h, "crop": crop, "interpolation": METHODS[method]}
+
+
+def _bucket(v, n: CNode) -> dict | None:
+    """A VideoX-Fun stand-in's Scale: the bucket nearest the picture's aspect at the base, each side down to the
+    multiple (BUCKET_LIKE: of the picture it measures, 'like', whose size the clip is given)."""
+    base, m = _int(v("base_resolution")), _int(v("multiple"))
+    p = {"width": base, "height": base, "fit": "buckets", "multiple": m, "rounding": "down", "crop": "disabled",
+         "interpolation": "cubic"} if base and m and m <= 512 else None
+    return {**p, "like": str(v("measured"))} if p and n.cls == BUCKET_LIKE else p
 
 
 def scale_params(wf: Workflow, n: CNode) -> dict | None:
@@ -85,10 +96,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         return {**p, "fit": "within"} if p else None
     if (c := conditioned.params(v, n.shown_cls)) is not None:  # ImageResize+ and its likes, by types
         return c
-    if n.cls == BUCKET_SCALE:  # the bucket nearest the picture's aspect at the base, each side down to the multiple
-        base, m = _int(v("base_resolution")), _int(v("multiple"))
-        return {"width": base, "height": base, "fit": "buckets", "multiple": m, "rounding": "down", "crop": "disabled",
-                "interpolation": "cubic"} if base and m and m <= 512 else None
+    if n.cls in (BUCKET_SCALE, BUCKET_LIKE):
+        return _bucket(v, n)
     if n.cls == "ResizeImagesByLongerEdge":  # the longer side to 'longer_edge', the other rounded down, by Lanczos
         side = _int(v("longer_edge"))
         return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
@@ -197,7 +206,10 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     """The sentence saying the resize is made by Studio's Scale (``sizes``: the task node ``node`` scales its
     picture to the size ``n`` gives, ``n``'s own picture not wired to it)."""
     w, h = params.get("width"), params.get("height")
-    if params.get("fit") == "buckets":
+    if params.get("like"):  # (a control clip at the size the sampler measures of another picture: BUCKET_LIKE)
+        size = (f"to the size VideoX-Fun's sampler picks from its {params['like']} (the size in its aspect table nearest "
+                f"that picture's aspect at base resolution {w}: its 512 sizes x {w} / 512)")
+    elif params.get("fit") == "buckets":
         size = f"to the size in VideoX-Fun's aspect table nearest its aspect at base resolution {w} (its 512 sizes x {w} / 512)"
     elif params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
         size = f"to {worked_sizes.said(params)}"

@@ -162,7 +162,7 @@ def sampler_chain(wf: Workflow, save: CNode) -> list[CNode]:
 
 
 PASSING = ("Reroute", "ComfySwitchNode", "GetVideoComponents", "ImageResizeKJv2", "ImageResizeKJ", "GetImageSizeAndCount",
-           "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels", "AspectBucketScale",
+           "ImageScale", "ImageScaleBy", "ImageScaleToTotalPixels", "AspectBucketScale", "AspectBucketScaleLike",
            "ResizeImageMaskNode", "ImageFromBatch", "Video Slice", "VHS_LoadVideo", "VHS_LoadVideoPath", "CreateVideo")
 # (the families' own: their mappings' 'passing', each with the input it reads for each of its outputs)
 

@@ -17,7 +17,7 @@ when it runs) is said. The settings' names and order are the pack's INPUT_TYPES 
 nothing of it is imported or run). Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import BUCKET_SCALE, CNode, PackTranslation, Workflow, finite
+from studio.convert.api import BUCKET_LIKE, BUCKET_SCALE, CNode, find_loader, PackTranslation, Workflow, finite
 
 from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
@@ -241,19 +241,25 @@ class _Translation(PackTranslation):
     def bucket(self, n: CNode, w: dict, parts: dict) -> bool:
         """The picture or clip the sampler picks its size from when it runs (the aspect bucket nearest its own at
         base_resolution: nodes/edit/scale_buckets.py) scaled there by a stand-in resize (BUCKET_SCALE, read as
-        Scale's 'buckets'), so the generator, at the size of what it is given, makes the take at the pack's size:
-        the start image (image to video, InP's first frame), the validation video (video to video) or the control clip
-        where no start or reference image is wired (the pack's order); False where none is or the base is not a
-        number (the size then said not read)."""
+        Scale's 'buckets'), so the generator, at the size of what it is given, makes the take at the pack's size.
+        The picture measured is the pack's (its samplers' process, 804a425): the start image (image to video, InP's
+        first frame, a camera path's start image); the validation video (video to video); for a control clip (Fun
+        Control, VACE) the start image, else the reference image (VACE: the first subject picture), else the clip.
+        Where the picture measured is not what gives the take its size (a control clip's generator takes the clip's),
+        the clip is scaled to the measured picture's bucket by a second stand-in (BUCKET_LIKE, read as Scale's 'like').
+        False where none is measured, the picture measured is not found or the base is not a number (the size then
+        said not read)."""
         what, links, base = kind(n.cls), n.links, w.get("base_resolution")
-        if not finite(base) or what == "vace" or "camera_conditions" in links:
+        if not finite(base):
             return False
-        if what in ("i2v", "inpaint"):
+        clip = "control_video" if what in ("v2v", "vace") and "control_video" in links else None
+        if what in ("i2v", "inpaint") or what == "v2v" and "camera_conditions" in links:
             port = next((k for k in ("start_img", "start_image") if k in links), None)
-        elif what == "v2v" and "validation_video" in links and "control_video" not in links:
+            clip = None  # (a camera path's take: the start image's size, its control clip not read)
+        elif what == "v2v" and "validation_video" in links and clip is None:
             port = "validation_video"
-        elif what == "v2v" and "control_video" in links and not {"start_image", "ref_image"} & set(links):
-            port = "control_video"
+        elif clip is not None:
+            port = next((k for k in ("start_image", "ref_image", "subject_ref_images", "control_video") if k in links))
         else:
             port = None
         if port is None:
@@ -261,10 +267,33 @@ class _Translation(PackTranslation):
         # (Wan 2.2's own I2V sampler rounds to its VAE's compression x 2: 32 for the 5B's VAE, else 16)
         five = what == "i2v" and n.cls.startswith("Wan2_2") and "5b" in str(parts.get("name") or
                                                                              self.model_file(parts) or "").lower()
-        c = self.core(n, BUCKET_SCALE, {"base_resolution": int(base), "multiple": 32 if five else 16},
-                      {"image": links[port]}, nid=f"{n.id}:size")
-        links[port] = (c.id, 0)
+        size = {"base_resolution": int(base), "multiple": 32 if five else 16}
+        liked = clip is not None and clip != port  # (the clip scaled to the size measured of another picture)
+        measured = self.measured(n, port) if liked else links[port]
+        if measured is None or liked and find_loader(self.wf, n, clip, set()) is None:
+            return False  # (a picture or clip made by nodes Studio does not convert: the size is not worked out)
+        if port in ("ref_image", "subject_ref_images"):  # not the generator's (Fun's ref_image is not wired; a
+            like = measured  # VACE subject is read as it is): only measured, by the clip's Scale
+        else:
+            c = self.core(n, BUCKET_SCALE, size, {"image": links[port]}, nid=f"{n.id}:size")
+            links[port] = like = (c.id, 0)
+        if liked:
+            c = self.core(n, BUCKET_LIKE, {**size, "measured": port}, {"image": links[clip], "like": like},
+                          nid=f"{n.id}:size_like")
+            links[clip] = (c.id, 0)
         return True
+
+    def measured(self, n: CNode, port: str):
+        """The link of the picture the sampler measures on ``port`` (VACE's subject pictures: the first one gathered),
+        None where no file is found behind it."""
+        link = n.links.get(port)
+        src = self.wf.source(n, port)
+        if port == "subject_ref_images" and src is not None and src.cls == "ImageCollectNode":
+            link = next(iter(self.gathered(src)), None)
+        if link is None or link[0] not in self.wf.nodes:
+            return None
+        probe = CNode("~probe", "~probe", links={"image": link})
+        return link if find_loader(self.wf, probe, "image", set()) is not None else None
 
     def two(self, n: CNode) -> bool:
         """Whether the sampler's model folder is a Wan 2.2 A14B one (two experts in one folder)."""
