@@ -20,8 +20,10 @@ def nag_patch(wf, n) -> tuple[str, dict]:
     missing = [theirs for theirs, mine in SETTINGS if mine not in got]
     cond = n.links.get("conditioning")
     src = wf.nodes.get(cond[0]) if cond else None
-    away = (f"; its 'conditioning' (from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})) is not read "
-            "apart: Studio's guidance steers from the generator's negative prompt") if src is not None else \
+    text = wf.value(src, "text") if src is not None else None
+    quoted = f", the text '{text[:80]}{'…' if len(text) > 80 else ''}'" if isinstance(text, str) else ""
+    away = (f"; its 'conditioning' (from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}){quoted}) is not "
+            "read apart: Studio's guidance steers from the generator's negative prompt") if src is not None else \
         "; Studio's guidance steers from the generator's negative prompt"
     told = ", ".join(f"{k} {v:g}" for k, v in got.items())
     line = (f"{who} applies Normalized Attention Guidance: the generator's {told}" if got else
