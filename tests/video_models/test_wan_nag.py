@@ -53,8 +53,8 @@ def test_nag_off_on_and_removed_after_the_call(wan_dir):
     from diffusers.models.transformers.transformer_wan import WanAttnProcessor
     for block in pipe.transformer.blocks:
         assert type(block.attn2.processor) is WanAttnProcessor
-        assert not block.attn2.to_out[0]._forward_pre_hooks
-    assert not pipe.transformer.condition_embedder._forward_hooks
+        assert "forward" not in vars(block.attn2.to_out[0])  # (diffusers' registry: its hooks' forward gone)
+    assert "forward" not in vars(pipe.transformer.condition_embedder)
 
 
 def test_a_family_without_it_says_so():

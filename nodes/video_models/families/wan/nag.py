@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from contextlib import ExitStack, contextmanager
 
+from ...base.hooks import module_hook
+
+NAME = "studio_nag"  # its hooks' name in diffusers' HookRegistry
 EPS = 1e-12  # (our own guard: a zero z+ norm would divide by zero; the reference has none)
 
 
@@ -39,14 +42,14 @@ class NagProcessor:
             return self.inner(attn, hidden_states, encoder_hidden_states, attention_mask, rotary_emb)
         held = []
         out0 = attn.to_out[0]
-        h = out0.register_forward_pre_hook(lambda _m, args: held.append(args[0]))
+        h = module_hook(out0, NAME, before=lambda _m, args: held.append(args[0]))
         try:
             self.inner(attn, hidden_states, neg_ctx, attention_mask, rotary_emb)
         finally:
             h.remove()
         z_neg = held.pop()
         s = self.state
-        h = out0.register_forward_pre_hook(lambda _m, args: (guided(args[0], z_neg, s.scale, s.tau, s.alpha),))
+        h = module_hook(out0, NAME, before=lambda _m, args: (guided(args[0], z_neg, s.scale, s.tau, s.alpha),) + args[1:])
         try:
             return self.inner(attn, hidden_states, encoder_hidden_states, attention_mask, rotary_emb)
         finally:
@@ -60,10 +63,11 @@ class _State:
         self.negative, self.scale, self.tau, self.alpha = negative, scale, tau, alpha
         self.projected = None  # None: the current pass is unguided
 
-    def embedded(self, module, args, kwargs, _out) -> None:
-        """After ``condition_embedder``: the negative projected, unless this pass's text is the negative."""
+    def embedded(self, module, args, _out) -> None:
+        """After ``condition_embedder``: the negative projected, unless this pass's text is the negative (diffusers
+        0.42's WanTransformer3DModel passes it second, by position)."""
         import torch
-        text = args[1] if len(args) > 1 else kwargs.get("encoder_hidden_states")
+        text = args[1]
         neg = self.negative.to(text.device, text.dtype)
         if neg.shape[1:] == text.shape[1:] and all(torch.equal(t, neg[0]) for t in text):
             self.projected = None  # classifier-free guidance's unconditional pass
@@ -98,7 +102,7 @@ def negative_embeds(pipe, call: dict, negative: str):
                          "text encoder is not loaded")
     emb, _ = pipe.encode_prompt(prompt=negative, do_classifier_free_guidance=False, num_videos_per_prompt=1,
                                 max_sequence_length=int(call.get("max_sequence_length") or 512),
-                                device=pipe._execution_device)
+                                device=pipe.text_encoder.device)
     return emb
 
 
@@ -112,8 +116,7 @@ def nag_installed(pipe, call: dict, negative: str, scale: float, tau: float, alp
     with ExitStack() as stack:
         n = 0
         for den in denoisers(pipe):
-            h = den.condition_embedder.register_forward_hook(state.embedded, with_kwargs=True)
-            stack.callback(h.remove)
+            stack.callback(module_hook(den.condition_embedder, NAME, after=state.embedded).remove)
             for block in den.blocks:
                 attn = block.attn2
                 own = attn.processor
