@@ -62,3 +62,31 @@ def test_a_family_without_it_says_so():
     from nodes.video_models.base.registry import FAMILIES
     assert FAMILIES["wan"].capability(AttentionGuidance) is not None
     assert "not read for Normalized Attention Guidance" in FAMILIES["ltx"].why_without(AttentionGuidance)
+
+
+def test_the_guided_pass_changes_and_the_negative_pass_is_left_unguided():
+    """On a tiny Wan 2.2 expert: the prompt's pass moves under NAG (by far more than rounding), classifier-free
+    guidance's unconditional pass (its text the negative itself) is the transformer's own, and the processors are
+    put back."""
+    from diffusers.models.transformers.transformer_wan import WanAttnProcessor
+
+    from nodes.video_models.families.wan.nag import nag_installed
+
+    from .tiny_wan22 import expert
+    den = expert(0)
+    pipe = type("Pipe", (), {"transformer": den})()
+    gen = torch.Generator().manual_seed(0)
+    c = den.config
+    x = torch.randn(1, c.in_channels, 2, 4, 4, generator=gen)
+    pos, neg = torch.randn(1, 512, c.text_dim, generator=gen), torch.randn(1, 512, c.text_dim, generator=gen)
+    t = torch.tensor([500])
+    with torch.no_grad():
+        plain, plain_neg = den(x, t, pos).sample, den(x, t, neg).sample
+        with nag_installed(pipe, {"negative_prompt_embeds": neg}, "", 11.0, 2.5, 0.25) as n:
+            got, got_neg = den(x, t, pos).sample, den(x, t, neg).sample
+        with nag_installed(pipe, {"negative_prompt_embeds": neg}, "", 1.0, 2.5, 0.25) as off:
+            same = den(x, t, pos).sample
+    assert n == len(den.blocks) and off == 0
+    assert (got - plain).abs().max() > 1e-2
+    assert torch.equal(got_neg, plain_neg) and torch.equal(same, plain)
+    assert all(type(b.attn2.processor) is WanAttnProcessor for b in den.blocks)
