@@ -65,3 +65,30 @@ def test_a_ui_files_nag_values_are_read_in_their_declared_order():
              (3, 0, 9, "vae"), (9, 0, 10, "images")]
     p = _gen(convert(ui(nodes, links), "nag_ui")).params
     assert (p["nag_scale"], p["nag_alpha"], p["nag_tau"]) == (11, 0.25, 2.4)
+
+
+def _two_experts(nag_on_low: bool) -> dict:
+    n = _nodes({"nag_scale": 11, "nag_alpha": 0.25, "nag_tau": 2.5, "input_type": "default"})
+    n["1"] = ("UNETLoader", {"unet_name": "wan2.2_t2v_high_noise_14B_fp16.safetensors", "weight_dtype": "default"})
+    n["11"] = ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B_fp16.safetensors", "weight_dtype": "default"})
+    n["12"] = ("WanVideoNAG", {"nag_scale": 11, "nag_alpha": 0.25, "nag_tau": 2.5, "input_type": "default",
+                               "model": ["11", 0], "conditioning": ["5", 0]})
+    common = {"noise_seed": 1, "steps": 4, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple",
+              "positive": ["4", 0], "negative": ["5", 0]}
+    n["8"] = ("KSamplerAdvanced", {**common, "add_noise": "enable", "start_at_step": 0, "end_at_step": 2,
+                                   "return_with_leftover_noise": "enable", "model": ["6", 0], "latent_image": ["7", 0]})
+    n["13"] = ("KSamplerAdvanced", {**common, "add_noise": "disable", "start_at_step": 2, "end_at_step": 10000,
+                                    "return_with_leftover_noise": "disable", "model": ["12" if nag_on_low else "11", 0],
+                                    "latent_image": ["8", 0]})
+    n["9"] = ("VAEDecode", {"samples": ["13", 0], "vae": ["3", 0]})
+    return n
+
+
+def test_a_nag_patch_on_one_expert_alone_is_said_applied_to_the_whole_take():
+    text = said(convert(api(_two_experts(False)), "nag_high"))
+    assert "'WanVideoNAG' (WanVideoNAG, #6) on the model of 'KSamplerAdvanced' (#8) only, not on that of " \
+           "'KSamplerAdvanced' (#13): the generator's nag_alpha, nag_scale, nag_tau apply to every step of the take" \
+           in text
+    both = convert(api(_two_experts(True)), "nag_both")
+    assert "apply to every step of the take" not in said(both)
+    assert _gen(both).params["nag_scale"] == 11
