@@ -276,6 +276,8 @@ class GeneratorNode(Node):
         """Every prompt of this run (the prompt and the node's negative) in the prompt-embedding cache,
         whole: the model's text encoder is then not loaded for it (prompt_cache.py)."""
         from .prompt_cache import all_cached
+        if float(getattr(ctx.params, "nag_scale", 0.0) or 0.0) > 1.0:  # NAG may encode its negative itself (nag.py)
+            return False
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 

@@ -182,8 +182,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
-        self.patch_params, self.patch_at = {}, {}  # the generator's settings its family's model patches give
-        self.patch_passes: dict = {}  # (the passes each was found on: patch_passes)
+        self.patch_params, self.patch_at, self.patch_passes = {}, {}, {}  # family patches' settings, nodes, passes
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
@@ -228,8 +227,7 @@ class ModelReading:
                     "applied (a Studio LoRA goes on every step of its model or expert, never on one pass of them)"
                     for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
-        patch_passes.said_partial(self.patch_passes, [s for s in [main] + rest if s.node.id not in own
-                                                      and s.node.id not in takes], said)
+        patch_passes.said_partial(self.patch_passes, [s for s in [main] + rest if s.node.id not in {*own, *takes}], said)
         loaders, others = other_models(self, loaders, others, said)  # (a family of one model: no second expert)
         if others or self.low_passes:  # two experts: each LoRA on its own expert, whatever its file name says (the
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
