@@ -256,12 +256,14 @@ def test_a_wrapper_take_prompted_through_nag_reads_the_prompt_it_guides():
     """hohosznta's WanVideoWrapper take (15): the sampler's text embeds came through WanVideoApplyNAG, "which Studio
     does not read: write it in the generator's prompt" - the prompt left empty. Of the node's two inputs of its
     output's type, the 'original_...' one holds the take's prompt (by the name the pack declares, as the types are
-    alike); what NAG steers away from is read as the negative prompt, and the guidance is said not applied."""
+    alike); what NAG steers away from is read as the negative prompt, and the guidance's settings are the generator's."""
     conv = convert(_wrapper_nag(), "nag.json")
     (gen,) = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video"]
     assert gen.params["prompt"] == "a mecha robot walking"
     assert gen.params["negative_prompt"] == "blurry, static"
     said = _said(conv)
     assert "'WanVideoApplyNAG' (WanVideoApplyNAG, #124) steers the take away from its 'nag_text_embeds'" in said
-    assert "nag_scale 11, nag_tau 2.5, nag_alpha 0.25): not applied" in said
+    # (nag8: Studio's Wan applies NAG: its settings carried to the generator's, said so)
+    assert "Normalized Attention Guidance, the generator's nag_scale 11, nag_tau 2.5, nag_alpha 0.25" in said
+    assert (gen.params["nag_scale"], gen.params["nag_tau"], gen.params["nag_alpha"]) == (11, 2.5, 0.25)
     assert "which Studio does not read: write it in the generator's prompt" not in said

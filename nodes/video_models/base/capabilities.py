@@ -549,6 +549,17 @@ class RestyleCall(Capability):
     said: str = ""
 
 
+@dataclass(frozen=True)
+class AttentionGuidance(Capability):
+    """Normalized Attention Guidance (NAG) on its denoiser's text cross-attention for one call (Wan's:
+    families/wan/nag.py): ``install(pipe, call, negative, scale, tau, alpha)``, a context manager installing it on
+    the pipeline's cross-attention for the call and removing it after (yielding how many layers it guides); the
+    generators' nag_scale / nag_tau / nag_alpha (sampling/nag_call.py)."""
+    what: ClassVar[str] = "Normalized Attention Guidance on its text cross-attention (sampling/nag_call.py)"
+    without: ClassVar[str] = "its cross-attention was not read for Normalized Attention Guidance"
+    install: Callable
+
+
 def _vae_ratios(pipe) -> tuple[int, int]:
     s = (getattr(pipe, "vae_spatial_compression_ratio", None) or getattr(pipe, "vae_scale_factor_spatial", None)
          or getattr(pipe, "vae_scale_factor", None) or 8)
@@ -633,7 +644,7 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps, Limits, RestyleCall)
+                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

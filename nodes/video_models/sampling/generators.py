@@ -25,6 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
+from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
 
 FRAME_TYPES = ("Image", "Video", "Mask")  # inputs whose frames a generator's VAE encodes (its time before F5: an
@@ -120,6 +121,10 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
           Float("guidance", 5.0, min=0.0, max=30.0, help="classifier-free guidance (SVD: the largest guidance)"),
           Float("guidance_2", 0.0, min=0.0, max=30.0, help="Wan 2.2 A14B: the low-noise expert's guidance "
                                                            "(guidance_scale_2); 0: the same as guidance"),
+          Float("nag_scale", 0.0, min=0.0, max=100.0, help=NAG_HELP),
+          Float("nag_tau", 2.5, min=1.0, max=100.0, help="NAG: the most the guided attention's norm may grow, "
+                                                          "relative to the prompt's (per token)"),
+          Float("nag_alpha", 0.25, min=0.0, max=1.0, help="NAG: the guided attention's share of the output"),
           Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames two windows share (context windows: rounded up to "
@@ -271,6 +276,8 @@ class GeneratorNode(Node):
         """Every prompt of this run (the prompt and the node's negative) in the prompt-embedding cache,
         whole: the model's text encoder is then not loaded for it (prompt_cache.py)."""
         from .prompt_cache import all_cached
+        if float(getattr(ctx.params, "nag_scale", 0.0) or 0.0) > 1.0:  # NAG may encode its negative itself (nag.py)
+            return False
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 

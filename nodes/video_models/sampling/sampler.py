@@ -236,6 +236,7 @@ class Sampler:
         from ..resume.kept_steps import KeptStepsMismatch
         from .call_adapters import adapted_call
         from .global_noise import seeded_noise
+        from .nag_call import nag_guided
         self.audio = None
         returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
         try:
@@ -246,7 +247,8 @@ class Sampler:
                     try:
                         # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
-                                adapted_call(self.pipe, call) as fit, (decoding or nullcontext()), \
+                                adapted_call(self.pipe, call) as fit, nag_guided(self, fit), \
+                                (decoding or nullcontext()), \
                                 timer.sounds(self.pipe):
                             timer.call()
                             out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge

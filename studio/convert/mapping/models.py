@@ -23,7 +23,7 @@ from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain,
 from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
-from . import lora_as_part, no_file, patch_inputs
+from . import lora_as_part, no_file, patch_inputs, patch_passes
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -123,6 +123,7 @@ class ModelReading:
             own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):
             got = own(wf, n) if own is not None else None  # its settings this output's generator takes too
             self.patch_params.update(got[1] if isinstance(got, tuple) else {})
+            patch_passes.record(self.patch_passes, s, n, got[1] if isinstance(got, tuple) else {})
         used |= passed
         return chain, loader
 
@@ -139,6 +140,7 @@ class ModelReading:
                 line, values = got if isinstance(got, tuple) else (got, {})
                 said.append(line)
                 self.patch_params.update(values)  # (read into the settings: settings._params)
+                patch_passes.record(self.patch_passes, s, n, values)  # (on some passes only: said_partial)
                 self.patch_at.update(dict.fromkeys(values, n))  # (a value refused names the patch)
                 continue
             if n is None or n.cls in FOLDED or \
@@ -180,7 +182,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
-        self.patch_params, self.patch_at = {}, {}  # the generator's settings its family's model patches give
+        self.patch_params, self.patch_at, self.patch_passes = {}, {}, {}  # family patches' settings, nodes, passes
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)
@@ -225,6 +227,7 @@ class ModelReading:
                     "applied (a Studio LoRA goes on every step of its model or expert, never on one pass of them)"
                     for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
+        patch_passes.said_partial(self.patch_passes, [s for s in [main] + rest if s.node.id not in {*own, *takes}], said)
         loaders, others = other_models(self, loaders, others, said)  # (a family of one model: no second expert)
         if others or self.low_passes:  # two experts: each LoRA on its own expert, whatever its file name says (the
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)

@@ -272,6 +272,7 @@ WIDGETS = {
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
 WIDGETS.update(FUN_WIDGETS)
+WIDGETS["WanVideoNAG"] = ("nag_scale", "nag_alpha", "nag_tau", "input_type")  # (KJNodes' INPUT_TYPES order)
 WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values passed on (pass_values)
 
 
@@ -279,6 +280,8 @@ def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
     return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf)
+
+from .comfy_nag import nag_patch  # noqa: E402
 
 MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
@@ -297,4 +300,5 @@ MAPPING = ComfyMapping(
            "comfy_ranges": RANGES, "comfy_declared": DECLARED,  # ComfyUI's declarations of its nodes (comfy_ranges.py)
            # ComfyUI's WanContextWindowsManual: ContextWindowsManual's settings, its lengths in frames (nodes_wan.py)
            "context_windows": {"WanContextWindowsManual": "frames"},
-           "load_formats": {"Wan": (8, 4)}})  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
+           "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
+           "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)

@@ -309,7 +309,7 @@ class _Translation(PackTranslation):
             self.made.setdefault(n.cls, "the sampler of its WanVideoSamplerSettings (KSamplerAdvanced)")
 
     def sampler(self, n: CNode, w: dict) -> None:
-        text, away = nag_original(self, self.link(n, "text_embeds"))  # (through a NAG node: what it steers from)
+        text, away = nag_original(self, self.link(n, "text_embeds"), n.id)  # (through a NAG node: what it steers from)
         pos = (text[0], 0) if text else None
         neg = (f"{text[0]}:neg", 0) if text and f"{text[0]}:neg" in self.wf.nodes else (away[0], 0) if away else pos
         src = self.through(self.link(n, "image_embeds"))

@@ -1,7 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import Cost, OwnNodes
+from ...base.capabilities import AttentionGuidance, Cost, OwnNodes
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -128,6 +128,12 @@ def _ati_applied(ctx, pipe, tracks, out_size, n_frames, temperature, topk):
     return ati.ati_applied(pipe, got, temperature, topk)
 
 
+def _nag(pipe, call, negative, scale, tau, alpha):
+    """Normalized Attention Guidance on its cross-attention for one call (nag.py)."""
+    from .nag import nag_installed
+    return nag_installed(pipe, call, negative, scale, tau, alpha)
+
+
 def _parts():
     """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
     from . import parts
@@ -162,7 +168,7 @@ FAMILY = Wan(
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
-         Tracks(tracks_applied), FirstLast(ready_for_last_image), memory_counts.COUNTS,
+         Tracks(tracks_applied), AttentionGuidance(_nag), FirstLast(ready_for_last_image), memory_counts.COUNTS,
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
