@@ -57,3 +57,44 @@ def test_tracks_drawn_over_the_take_before_its_save_are_made_as_draw_tracks():
     assert "which Studio does not convert" not in text
     plain = convert(_wanmove_drawn(None), "move.json")  # no drawing: no Draw Tracks
     assert not nodes_of(plain, "motion.draw_tracks")
+
+
+def _one_node_svd(generated: bool) -> dict:
+    """kijai's one-node SVD maker (SVDimg2vid, as the catalogue declares it) on a picture that is loaded, or that SD 1.5
+    generates first (heldout47 04: then the take is held, with no generator)."""
+    nodes = {
+        "34": ("SVDimg2vid", {"version": "svd", "image": ["9", 0], "num_frames": 14, "num_steps": 24, "fps_id": 7,
+                              "motion_bucket_id": 130, "cond_aug": 0.02, "seed": 613, "decoding_t": 1,
+                              "lowvram_mode": True}),
+        "40": ("VHS_VideoCombine", {"images": ["34", 0], "frame_rate": 7, "loop_count": 0, "filename_prefix": "svd",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    }
+    if generated:
+        nodes.update({
+            "1": ("CheckpointLoaderSimple", {"ckpt_name": "v1-5-pruned-emaonly.safetensors"}),
+            "2": ("CLIPTextEncode", {"text": "a rocket on a launch pad", "clip": ["1", 1]}),
+            "3": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+            "4": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 1}),
+            "5": ("KSampler", {"model": ["1", 0], "positive": ["2", 0], "negative": ["3", 0], "latent_image": ["4", 0],
+                               "seed": 1, "steps": 20, "cfg": 7.0, "sampler_name": "euler", "scheduler": "normal",
+                               "denoise": 1.0}),
+            "9": ("VAEDecode", {"samples": ["5", 0], "vae": ["1", 2]}),
+        })
+    else:
+        nodes["9"] = ("LoadImage", {"image": "rocket.png"})
+    return api(nodes)
+
+
+def test_a_held_one_node_svd_take_is_not_said_to_keep_a_generators_guidance():
+    """heldout47 04: "the generator's own guidance stands" was said of a take held with no generator (the sentence is
+    written before it is known whether one is made). Now the maker's guidance is said not read from it; a take made
+    says its generator's own guidance in its note."""
+    held = convert(_one_node_svd(True), "svd.json")
+    assert not [n for n in held.graph.nodes.values() if n.type_id == "video_models.image_to_video"]
+    text = said(held)
+    assert ("'SVDimg2vid' (SVDimg2vid, #34) makes the take at its picture's own size and guides it by its pack's config, "
+            "not a setting of the node: no guidance is read from it") in text
+    assert "generator's own guidance" not in text and "the generator's own" not in text
+    made = convert(_one_node_svd(False), "svd.json")
+    gen, = nodes_of(made, "video_models.image_to_video")
+    assert f"the generator's own {gen.params['guidance']:.1f} stands" in said(made)
