@@ -21,6 +21,7 @@ from .picked_frames import trimmed
 from .pingpong import made_here
 from .resize_fit import resize_fit
 from .resize_within import within
+from .tracks_drawn import drawn
 from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
@@ -109,6 +110,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             continue
         if (picked := trimmed(b, n, src, out, said)) is not None:  # a run of the take's frames: Trim
             src = picked
+            continue
+        if (over := drawn(b, n, src, out, said)) is not None:  # tracks drawn over the take: Draw Tracks
+            src = over
             continue
         made = effects_made(b, n, src, said, out)  # a colour match, a sharpen, a blur: Studio's node (effects)
         if made is not None:

@@ -6,8 +6,8 @@ read them. Such a node is told by its declaration, not its name: a picture (IMAG
 latent or conditioning wired in, and SVD's conditioning settings among its widgets ('motion_bucket_id' with a frame
 count and an augmentation: 'num_frames' / 'video_frames', 'cond_aug' / 'augmentation_level'). Its model file is
 named by a choice of the pack's own (its 'version', a model folder's name): given to the loader with '.safetensors'
-where it is a bare name, said; its guidance is the pack's config's, not a setting of the node, so the generator's
-own stands (said); what it sets for memory or speed is said not taken. Plain data and stdlib."""
+where it is a bare name, said; its guidance is the pack's config's, not a setting of the node, so none is read
+from it (said; a generator made says its own guidance stands); what it sets for memory or speed is said not taken. Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, node_type, widget_names
@@ -80,8 +80,10 @@ class _Translation(PackTranslation):
         if choice:
             self.said.append(f"{where}'s {choice} '{name}' names the pack's own model: Load Video Model is given "
                              f"'{ckpt}' (point it at that SVD checkpoint)")
+        # (no word of "the generator's" guidance here: said before it is known whether a generator is made, and a take
+        # held has none, heldout47 04; a made one's note says its own guidance stands)
         self.said.append(f"{where} makes the take at its picture's own size and guides it by its pack's config, not a "
-                         "setting of the node: the generator's own guidance stands")
+                         "setting of the node: no guidance is read from it")
         read = {choice, *FRAMES, *AUGMENT, *FPS, *STEPS, *SEEDS, "motion_bucket_id", "control_after_generate"}
         rest = [i.name for i in t.widgets if i.name not in read and i.name in w] if t is not None else []
         if rest:
