@@ -238,7 +238,7 @@ def phrase_said(b, n: CNode, phrase: str, into: str, feeds: str) -> str:
     phrase, the model its loader names and the step's own settings Segment does not take (heldout55 10: SAM3_Detect's
     threshold and refine_iterations, its checkpoint, were unsaid)."""
     wf = b.wf
-    found = loader_files(wf, n, b.used)
+    found = loader_files(wf, n, set())  # (not marked read: the way may not be made, heldout55 SCAIL 2's)
     own = {k: v for k, v in n.settings().items() if k not in n.links and not isinstance(v, (dict, list))}
     settings = ", ".join(f"{k} {number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
                          for k, v in own.items())
