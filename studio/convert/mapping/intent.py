@@ -341,7 +341,7 @@ class IntentReading:
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
-        said += mask_steps.said(self, steps, via, into, node.of(port))
+        said += mask_steps.said(self, steps, via, into, node.of(port), scaled if masking else None)
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))

@@ -13,6 +13,7 @@ import json
 
 from studio.core.shown import number
 
+from ..finishing.utility import phrase_of
 from ..reading import by_types
 from ..reading.workflow import CNode, Workflow
 
@@ -201,10 +202,14 @@ def make(b, n: CNode, src: tuple[str, str]) -> str:
     return nid
 
 
-def said(b, steps: list[CNode], via: list[CNode], into: str, feeds: str) -> list[str]:
+def said(b, steps: list[CNode], via: list[CNode], into: str, feeds: str, scaled: set | None = None) -> list[str]:
     """One sentence for each mask step of ``steps`` Studio makes (from the file on) and each of ``via`` it does not
-    (UNMADE), naming the input ``feeds`` (ComfyUI's, in words) and the generator's ``into``."""
+    (UNMADE), naming the input ``feeds`` (ComfyUI's, in words) and the generator's ``into``; on a mask's way (``scaled``:
+    the ids of its resizes, made as Scale), each other step is Segment by phrase (SAM 3's: phrase_said)."""
     wf, out = b.wf, []
+    if scaled is not None:
+        out += [phrase_said(b, n, phrase_of(wf, n, b.used), into, feeds) for n in reversed(steps)
+                if n.cls not in MAKERS and n.cls not in SHAPERS and n.id not in scaled]
     where = f"{feeds} (the generator's '{into}')"
     for n in reversed(steps):
         if n.cls in MAKERS:
@@ -226,3 +231,19 @@ def said(b, steps: list[CNode], via: list[CNode], into: str, feeds: str) -> list
                        f"box into blocks of about {number(size) if size is not None else 32} pixels and fills each "
                        "the mask touches, so its mask is blockier and larger than Studio's at the edges")
     return out
+
+
+def phrase_said(b, n: CNode, phrase: str, into: str, feeds: str) -> str:
+    """The sentence for a step Studio makes as Segment by ``phrase`` (SAM 3's: intent reads it as a mask's step): the
+    phrase, the model its loader names and the step's own settings Segment does not take (heldout55 10: SAM3_Detect's
+    threshold and refine_iterations, its checkpoint, were unsaid)."""
+    wf = b.wf
+    found = loader_files(wf, n, set())  # (not marked read: the way may not be made, heldout55 SCAIL 2's)
+    own = {k: v for k, v in n.settings().items() if k not in n.links and not isinstance(v, (dict, list))}
+    settings = ", ".join(f"{k} {number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
+                         for k, v in own.items())
+    told = f"with the phrase '{phrase}'" if phrase else "with no phrase written in the workflow (set Segment's 'phrase')"
+    files = f" (the workflow's {_shown(found[0])}: {_quoted(found[1])})" if found is not None and found[1] else ""
+    return (f"{feeds} (the generator's '{into}') is made by Studio's Segment for {_shown(n)} {told}, every instance "
+            f"it finds tracked through the clip; choose its model on Load Preprocessor (kind 'segment'){files}"
+            + (f"; its own settings {settings} are not taken" if settings else ""))

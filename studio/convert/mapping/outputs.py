@@ -17,7 +17,7 @@ from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
-from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence
+from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence, sized_by
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
@@ -28,6 +28,13 @@ from .kinds import LOADERS
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
 # fact of ComfyUI's model configs, not of any node's declaration; heldout34 06: Wan 2.1 14B at 8, Studio's own 3)
 COMFY_SHIFT = {"Wan 2.1": 8.0, "Wan VACE": 8.0}
+
+
+def own_family(wf, o: "Output", spec: Task, up: list[CNode]) -> str:
+    """The family a held pass on encoded frames samples with: claimed by the nodes of its own way (its model, prompts,
+    the encode), not by an earlier take's behind the encode (heldout55 04: Z-Image's detail of LTX-2's decoded frames
+    was said "with LTX-2")."""
+    return family(model_file(wf, o.loaders[0]) if o.loaders else None, spec, own_way(wf, o.first, up))
 
 
 @dataclass
@@ -84,6 +91,7 @@ class OutputStage:
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")
             later = spec.what.startswith(CONTINUED)  # (an earlier take's frames: not its files, prompts)
+            o.fam = own_family(self.wf, o, spec, up) if encoded else o.fam  # (its own pass's: heldout55 04)
             self._hold(save, spec, o.fam, None if encoded else o.latent, o.loaders,
                        own_way(self.wf, o.first, up) if later else up, beside=later and bool(self.out.pipelines))
             held_models.say(self, o)
@@ -219,6 +227,8 @@ class OutputStage:
         its task node's last word; the output's LoRAs as the family keeps them (``o.loras``)."""
         hooks, said = o.hooks, o.said
         self.stage = hooks.stage(self, o.up, o.rest, said) if hooks is not None and hooks.stage is not None else None
+        if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
+            self.stage["sized_by"] = sized_by(o.inputs)
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
         if params.get("shift") is None and not o.shifts and (own := COMFY_SHIFT.get(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's

@@ -20,6 +20,7 @@ COUNTS = ("batch_size", "count", "frame_count", "image_count")  # an output coun
 LENGTHS = ("length", "frames_number", "num_frames", "frames", "video_frames")  # an input setting a take's length
 WIDGETS = {c: ({w: ""}, [t]) for t, (c, w) in LOADERS.items()} | {CLIP[0]: ({CLIP[1]: "", "format": "None"}, ["IMAGE", "INT", "AUDIO"])}
 MEDIA = {"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"}
+MAX_STEPS = 8  # the nodes followed from an input looking for the count of its pictures
 
 
 def loader_type(declared: Any) -> str:
@@ -52,22 +53,37 @@ def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
 
 def counted(sub: dict, slot: int) -> bool:
     """Whether subgraph ``sub``'s input ``slot`` feeds a node whose count of the pictures it is given (an output of
-    COUNTS) sets a take's length (an input of LENGTHS): its pictures are a clip."""
+    COUNTS) sets a take's length (an input of LENGTHS): its pictures are a clip. The pictures may reach that node
+    through steps that give pictures again (an output declared IMAGE: a scale, a crop; heldout55 08, the pose
+    blueprint's 'image' halved by ImageScaleBy before GetImageSize counts it)."""
     links = [x for x in sub.get("links") or [] if isinstance(x, dict)]
     nodes = {n.get("id"): n for n in sub.get("nodes") or [] if isinstance(n, dict)}
-    for x in links:
-        if x.get("origin_id") != -10 or x.get("origin_slot") != slot:
+    todo = [x.get("target_id") for x in links if x.get("origin_id") == -10 and x.get("origin_slot") == slot]
+    seen: set = set()
+    while todo and len(seen) < MAX_STEPS:
+        nid = todo.pop()
+        if nid in seen:
             continue
-        for o in (nodes.get(x.get("target_id")) or {}).get("outputs") or []:
-            if not isinstance(o, dict) or o.get("name") not in COUNTS:
+        seen.add(nid)
+        for o in (nodes.get(nid) or {}).get("outputs") or []:
+            if not isinstance(o, dict):
                 continue
-            for y in links:
-                t = nodes.get(y.get("target_id")) or {}
-                ins = t.get("inputs") or []
-                k = y.get("target_slot")
-                if y.get("id") in (o.get("links") or []) and isinstance(k, int) and 0 <= k < len(ins) \
-                        and isinstance(ins[k], dict) and ins[k].get("name") in LENGTHS:
-                    return True
+            if o.get("name") in COUNTS and _sets_length(links, nodes, o):
+                return True
+            if o.get("type") == "IMAGE":  # pictures again: follow them to what reads them
+                todo += [y.get("target_id") for y in links if y.get("id") in (o.get("links") or [])]
+    return False
+
+
+def _sets_length(links: list, nodes: dict, o: dict) -> bool:
+    """Whether output ``o`` feeds an input of LENGTHS."""
+    for y in links:
+        t = nodes.get(y.get("target_id")) or {}
+        ins = t.get("inputs") or []
+        k = y.get("target_slot")
+        if y.get("id") in (o.get("links") or []) and isinstance(k, int) and 0 <= k < len(ins) \
+                and isinstance(ins[k], dict) and ins[k].get("name") in LENGTHS:
+            return True
     return False
 
 
@@ -99,12 +115,17 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
     left = [f"'{i.get('name')}' ({i.get('type')})" for i in sub.get("inputs") or [] if isinstance(i, dict)
             and not loader_type(i.get("type")) and set(str(i.get("type")).split(",")) & MEDIA]
     what = ", ".join(f"'{k}'" for k in loaded)
-    opened = (f"inputs {what} are" if len(loaded) > 1 else f"input {what} is") if loaded else "inputs are"
-    said.append(f"'{sub.get('name') or 'the blueprint'}' is a blueprint: its one node is a subgraph whose {opened} wired "
-                "to nothing and whose output feeds nothing, so ComfyUI runs nothing as saved; read as a workflow it is "
-                "dropped into gives it: a loader for each of those inputs (no file named: set it) and a save of its "
-                f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that type)"
-                                                        if left else "")
+    name = sub.get('name') or 'the blueprint'
+    if loaded:
+        opened = f"inputs {what} are" if len(loaded) > 1 else f"input {what} is"
+        head = (f"'{name}' is a blueprint: its one node is a subgraph whose {opened} wired to nothing and whose output "
+                "feeds nothing, so ComfyUI runs nothing as saved; read as a workflow it is dropped into gives it: a "
+                "loader for each of those inputs (no file named: set it) and a save of its ")
+    else:  # no picture, clip or sound to load: its inputs are values it holds (heldout55 09, Wan 2.2 text to video)
+        head = (f"'{name}' is a blueprint: its one node is a subgraph whose output feeds nothing, so ComfyUI runs "
+                "nothing as saved; read as a workflow it is dropped into gives it: a save of its ")
+    said.append(head + f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that "
+                                                                "type)" if left else "")
                 + (f"; {', '.join(clips)} loaded as a clip's frames (the count of its pictures sets the take's length)"
                    if clips else ""))
     return made

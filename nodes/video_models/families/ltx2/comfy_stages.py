@@ -245,7 +245,8 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
     for x in more:  # each later stage's own factor, the sizes shown from the first stage's
         total *= factor(x.get("upsampler"))
         x["total"] = total
-    size = f"{w}x{h}" if known else "LTX-2's own size (the workflow's first-stage size is not read: set it to " + \
+    whose = st.get("sized_by") or "LTX-2's own"  # (a start picture's: the generator takes its size; heldout55 05)
+    size = f"{w}x{h}" if known else f"{whose} size (the workflow's first-stage size is not read: set it to " + \
         ("half" if total == 2 else f"1/{total:g} of") + " the final size)"
     stages = "two stages" if not more else f"{len(more) + 2} stages"
     refined = [x for x in (st, *more) if x.get("refine", True)]
