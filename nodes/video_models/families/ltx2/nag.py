@@ -133,9 +133,11 @@ def nag_installed(pipe, call: dict, negative: str, scale: float, tau: float, alp
     state = _State(ctx, mask, scale, tau, alpha)
     den = pipe.transformer
     with ExitStack() as stack:
+        # Hook: torch's own, not diffusers' registry: it reads the call's keyword arguments (module_hook's see positional ones)
         stack.callback(den.register_forward_pre_hook(state.entered, with_kwargs=True).remove)
         n = 0
         for block in den.transformer_blocks:
+            # Hook: torch's own, not diffusers' registry: it reads the block's keyword arguments (temb_prompt)
             stack.callback(block.register_forward_pre_hook(state.block_entered, with_kwargs=True).remove)
             attn = block.attn2
             own = attn.processor
