@@ -142,10 +142,10 @@ class ModelReading:
                 self.patch_params.update(values)  # (read into the settings: settings._params)
                 patch_passes.record(self.patch_passes, s, n, values)  # (on some passes only: said_partial)
                 self.patch_at.update(dict.fromkeys(values, n))  # (a value refused names the patch)
-                self.patch_family.append(  # (said of a held output instead: held_models.lines)
+                self.patch_family.append((n, line, (  # (said of a held output instead: held_models.lines)
                     f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: a model patch) between the model loader and "
                     f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied: Studio loads the model "
-                    "without it")
+                    "without it")))
                 continue
             if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
