@@ -20,6 +20,7 @@ def _name(n) -> str:
 def lines(b, o) -> list[str]:
     """The sentences of output ``o``'s model reading that only its generator's note would have said."""
     out = [unloaded(line, bool(o.loaders)) + HELD for patch, _, line in b.patch_pending if patch.enabled]
+    out += [unloaded(line, bool(o.loaders)) + HELD for _, _, line in getattr(b, "patch_family", [])]  # (read as settings)
     out += [line + HELD for line in getattr(b, "model_sources", [])]  # (heldout15: its model's maker named nowhere)
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]

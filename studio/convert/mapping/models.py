@@ -142,6 +142,10 @@ class ModelReading:
                 self.patch_params.update(values)  # (read into the settings: settings._params)
                 patch_passes.record(self.patch_passes, s, n, values)  # (on some passes only: said_partial)
                 self.patch_at.update(dict.fromkeys(values, n))  # (a value refused names the patch)
+                self.patch_family.append((n, line, (  # (said of a held output instead: held_models.lines)
+                    f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: a model patch) between the model loader and "
+                    f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied: Studio loads the model "
+                    "without it")))
                 continue
             if n is None or n.cls in FOLDED or \
                     n.cls in families.declared() or n.cls in families.lookup("tasks"):  # a family reads it
@@ -182,7 +186,7 @@ class ModelReading:
         model loaders of the samplers (a LoRA on Wan 2.2 A14B's low-noise model: expert low noise)."""
         loras, shifts, loaders, others, self.pass_loras = [], [], [], [], {}
         self.patch_pending = []  # (this pipeline's patches not applied, passed over once it is made)
-        self.patch_params, self.patch_at, self.patch_passes = {}, {}, {}  # family patches' settings, nodes, passes
+        self.patch_params, self.patch_at, self.patch_passes, self.patch_family = {}, {}, {}, []  # (held_models.lines)
         self.model_sources: list[str] = []  # (the model made by a node Studio does not read as a loader, said)
         self.shift_at = []  # (this pipeline's own)
         self.low_passes: set[str] = set()  # the passes sampling on the second expert (settings: named so)

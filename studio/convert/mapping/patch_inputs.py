@@ -131,6 +131,25 @@ def commit(b, said: list[str]) -> None:
         b.over[patch.id] = patch_line(patch, sampler)
         b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched, readers))
     b.patch_pending = []
+    family_inputs(b, said)
+
+
+def family_inputs(b, said: list[str]) -> None:
+    """A family's patch read into its generator's settings (said in its note): the nodes wired to its inputs other
+    than the model's, read by nothing else, passed over as not read apart (LTX2_NAG's conditionings: nagltx8)."""
+    wf = b.wf
+    for patch, line, _ in getattr(b, "patch_family", []):
+        if line not in said:
+            continue
+        way = model_input(wf, patch) or "model"
+        for port, link in patch.links.items():
+            src = wf.nodes.get(link[0]) if port != way and link else None
+            if src is None or src.id in b.used or src.id in b.over:
+                continue
+            b.over[src.id] = (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) gives "
+                              f"'{patch.title or patch.shown_cls}' (#{patch.id})'s '{port}', which Studio does not "
+                              "read apart (said in the generator's note)")
+    b.patch_family = []
 
 
 def pending_made_with(b, said: list[str]) -> set[str]:

@@ -26,6 +26,7 @@ from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
 from .comfy_sound_noised import noised_away, said as noised_said
 from .comfy_length import latent_length
+from .comfy_nag import WIDGETS as NAG_WIDGETS, nag_patch
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 from .comfy_ranges import RANGES
 
@@ -346,6 +347,7 @@ WIDGETS = {
     "LTXVGemmaCLIPModelLoader": ("gemma_path", "ltxv_path", "max_length"),
     **CALCULATORS,  # LTX's dimension and frame calculators (comfy_values)
     **TIMED,  # ComfyUI-LTXVideo's mask by time (comfy_mask_time)
+    **NAG_WIDGETS,  # KJNodes' LTX2_NAG (comfy_nag)
 }
 
 # ComfyUI-LTXVideo's nodes the converter does not read (Lightricks' node pack, read for meaning): their role and
@@ -382,6 +384,7 @@ HOOKS = {
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), audio_vae_words),),
+    "model_patches": {"LTX2_NAG": nag_patch},  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},

@@ -10,7 +10,7 @@ from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRA
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
                                   PartReader, PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks,
                                   TwoExperts, VaeTiles)
-from ...base.capabilities import Limits, Outputs, RestyleCall
+from ...base.capabilities import AttentionGuidance, Limits, Outputs, RestyleCall
 from ...base.family import Family
 from ...base.said import modular_forms
 from ...base.prompt_recipes import MASKED
@@ -64,6 +64,12 @@ V2V_SOUND = ("LTX-2 makes a sound with the picture in the same call: Video to Vi
 PIPELINES = ("LTX2Pipeline", "LTX2ImageToVideoPipeline", "LTX2ConditionPipeline", "LTX2InContextPipeline")
 
 
+def _nag(pipe, call, negative, scale, tau, alpha):
+    """Normalized Attention Guidance on its video text cross-attention for one call (nag.py)."""
+    from .nag import nag_installed
+    return nag_installed(pipe, call, negative, scale, tau, alpha)
+
+
 def _parts():
     """Its part reader module (base/capabilities.py PartReader), imported when first needed."""
     from . import reader
@@ -93,7 +99,7 @@ FAMILY = LTX2(
          SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),
-         PreviewLayout(), Conditions(_frames_condition, _keyframe_conditions),
+         PreviewLayout(), AttentionGuidance(_nag), Conditions(_frames_condition, _keyframe_conditions),
          RestyleCall(args=("strength",), said=V2V_SOUND),  # (v2v.py: its strength made the schedule's tail)
          Outputs(sound="audio", sound_of=_sound_of, channels_last=("LTX2HDRPipeline",)),
          OwnNodes(makers=(Maker("text", "video_models.ltx2", ("prompt",)),
