@@ -106,3 +106,38 @@ def test_two_outputs_of_one_prefix_each_keep_their_file():
     paths = sorted(n.params["path"] for n in nodes_of(conv, "io.save_video"))
     assert paths == ["out/fox.mp4", "out/fox_2.mp4"]
     assert "writes its video as 'out/fox_2.mp4': another output's Save Video writes 'out/fox.mp4'" in said(conv)
+
+
+def test_a_start_to_end_frame_clip_measured_on_its_way_is_not_given_as_the_picture():
+    """06: WanVideoVACEStartToEndFrame's clip reached WanVideoVACEEncode through GetImageSizeAndCount (a measure on
+    the way), so it was not read as that node's: its start picture went to Wan VACE's 'video' and 'mask' unsaid. Read
+    through the measure, its clip (the start picture, then a depth clip's frames) is said not made, neither wired."""
+    doc = ui([T5, TEXT,
+              (16, "WanVideoVACEModelSelect", [], ["VACEPATH"], ["Wan2_1-VACE_module_1_3B_bf16.safetensors"]),
+              (3, "WanVideoModelLoader", [("vace_model", "VACEPATH")], ["WANVIDEOMODEL"],
+               ["wan2.1_t2v_1.3B_fp16.safetensors", "fp16", "disabled", "offload_device", "sdpa"]),
+              VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
+              (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+               {"video": "depth.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
+              (11, "WanVideoVACEStartToEndFrame", [("start_image", "IMAGE"), ("control_images", "IMAGE")],
+               ["IMAGE", "MASK"], [33, 0.5]),
+              (12, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
+              (6, "WanVideoVACEEncode", [("vae", "WANVAE"), ("input_frames", "IMAGE"), ("ref_images", "IMAGE"),
+                                         ("input_masks", "MASK")], ["WANVIDIMAGE_EMBEDS"],
+               [512, 512, 33, 1.0, 0, 1, False]),
+              (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [20, 4, 8, 0, "fixed", True, "unipc", 0, 1, False,
+                                                               "comfy", 0, -1, False]),
+              DECODE, _combine(9, "wolf")],
+             [(1, 0, 2, "t5"), (16, 0, 3, "vace_model"), (5, 0, 11, "start_image"), (10, 0, 11, "control_images"),
+              (11, 0, 12, "image"), (4, 0, 6, "vae"), (12, 0, 6, "input_frames"), (5, 0, 6, "ref_images"),
+              (11, 1, 6, "input_masks"), (3, 0, 7, "model"), (6, 0, 7, "image_embeds"), (2, 0, 7, "text_embeds"),
+              (4, 0, 8, "vae"), (7, 0, 8, "samples"), (8, 0, 9, "images")])
+    conv = convert(doc, "wolf.json")
+    gen = nodes_of(conv, "video_models.wan_vace")
+    assert len(gen) == 1
+    into = {l.dst_port for l in conv.graph.links if l.dst == gen[0].id}
+    assert "video" not in into and "mask" not in into
+    assert ("Wan VACE's control clip and masks are made by 'WanVideoVACEStartToEndFrame' (WanVideoVACEStartToEndFrame, "
+            "#11) (a start picture, its control_images' frames, and masks keeping the pictures) with its control_images "
+            "(wired): Studio does not make that clip") in said(conv)
