@@ -21,6 +21,7 @@ from .picked_frames import trimmed
 from .pingpong import made_here
 from .resize_fit import resize_fit
 from .resize_within import within
+from .save_paths import own_path
 from .tracks_drawn import drawn
 from .unnamed_model import unnamed_line
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
@@ -146,16 +147,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
 
 def _own_path(b, save: CNode) -> str:
     """The path of ``save``'s Save Video: its prefix's, numbered where another output's Save Video writes that name
-    (ComfyUI numbers the files of one prefix: neither overwrites the other), said."""
-    path = first = b.save_path(save)
-    taken = {n.params.get("path") for n in b.g.nodes.values() if n.type_id == "io.save_video"}
-    k = 2
-    while path in taken:
-        path, k = f"{first.removesuffix('.mp4')}_{k}.mp4", k + 1
-    if path != first:
-        b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) writes its video as '{path}': another "
-                         f"output's Save Video writes '{first}' (ComfyUI numbers the files of one name)")
-    return path
+    (ComfyUI numbers the files of one prefix: neither overwrites the other), said (save_paths)."""
+    return own_path(b, save)
 
 
 def save_node(b, save: CNode, path: str | None = None) -> str:

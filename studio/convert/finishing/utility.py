@@ -17,6 +17,7 @@ from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, pose_found, resize
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
+from .save_paths import own_path
 from .soundless import writes_none
 from .unnamed_model import model_loader, unnamed_line
 
@@ -250,7 +251,7 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
         said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
                     "Save Video, so the loaded clip's own sound is not written")
     said += _written(b.wf, end) if clip else []
-    b.g.connect(cur, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+    b.g.connect(cur, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
 
 
 def _written(wf: Workflow, end: CNode) -> list[str]:

@@ -4,6 +4,7 @@ for the generator's input; the output becomes a Save Video (or a Preview) of the
 output left 'not converted'."""
 from __future__ import annotations
 
+from ..finishing.save_paths import own_path
 from ..finishing.utility import ENDS, FOLLOW, written_lines
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
 from . import mask_steps
@@ -28,7 +29,7 @@ def step_previews(b) -> None:
         if end.cls in PREVIEWS or out in ("mask", "pose"):
             b.g.connect(made, out, b.add("io.preview", {}, end), "value")
         else:
-            b.g.connect(made, out, b.add("io.save_video", {"path": b.save_path(end)}, end), "video")
+            b.g.connect(made, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
         b.used.add(end.id)
         b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' (#{end.id}, {end.shown_cls}) shows what "
                          f"'{src.title or src.shown_cls}' (#{src.id}, {src.shown_cls}) makes for the generator's input: "

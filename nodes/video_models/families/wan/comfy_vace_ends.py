@@ -8,11 +8,12 @@ its mask. What else it is given (control frames between, an inpaint mask, other 
 keyframes do not make: said, naming the node and its input. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import find_loader
+from studio.convert.api import find_loader, through
 from studio.core.shown import number
 
 START_TO_END = "WanVideoVACEStartToEndFrame"
 WIDGETS = ("num_frames", "empty_frame_level", "start_index", "end_index")  # its settings as a UI file saves them
+MAX_STEPS = 16  # nodes passing the clip on, followed at most
 GREY = 0.5  # Studio's Wan VACE's grey for the frames to make (vace.GREY)
 
 
@@ -24,11 +25,27 @@ def _settings(wf, n) -> dict:
     return out
 
 
+def _clip_source(wf, node):
+    """The node giving ``node``'s control_video, through nodes that pass the frames on unchanged in kind (one IMAGE
+    socket, an IMAGE out, numbers besides: KJNodes' GetImageSizeAndCount measuring the clip on its way, heldout56 06,
+    where the start picture was given as both the clip and its mask unsaid); read by declared types."""
+    link = node.links.get("control_video")
+    for _ in range(MAX_STEPS):  # (a chain of measures: a few at most)
+        src = wf.nodes.get(link[0]) if link else None
+        if src is None or src.cls == START_TO_END:
+            return src
+        k = through(src, link[1], "IMAGE")
+        if k is None:
+            return wf.source(node, "control_video")
+        link = src.links.get(k)
+    return wf.source(node, "control_video")
+
+
 def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
     """``node`` (a WanVaceToVideo) given its control clip and masks by WanVideoVACEStartToEndFrame: its start and
     end pictures as keyframes at 0 and 'last' (True); False when its control is not that node's."""
     wf = b.wf
-    src, masks = wf.source(node, "control_video"), wf.source(node, "control_masks")
+    src, masks = _clip_source(wf, node), wf.source(node, "control_masks")
     if src is None or src.cls != START_TO_END:
         return False
     name = f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})"
@@ -44,8 +61,11 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
         why = ([f"its {' and '.join(extra)} (wired)"] if extra else []) + moved + (
             [f"its {k} not from a picture file Studio loads" for k, e in ends if e is None or e[2]] if ends else
             ["no start or end picture"])
-        said.append(f"Wan VACE's control clip and masks are made by {name} (a start picture, grey frames, an end "
-                    f"picture, and masks keeping the pictures) with {', '.join(why)}: Studio does not make that clip; "
+        made = [p for p in ("a start picture" if "start_image" in src.links else "",
+                            "its control_images' frames" if "control_images" in src.links else "grey frames",
+                            "an end picture" if "end_image" in src.links else "") if p]
+        said.append(f"Wan VACE's control clip and masks are made by {name} ({', '.join(made)}, and masks keeping the "
+                    f"pictures) with {', '.join(why)}: Studio does not make that clip; "
                     "its Wan VACE is given neither 'video' nor 'mask' from it: load the pictures as its 'keyframe_1' "
                     "and 'keyframe_2' (keyframes '0, last') or wire a control clip and mask of your own")
         return True

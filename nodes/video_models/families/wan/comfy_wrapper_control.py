@@ -65,7 +65,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
         if emb.cls == I2V:
             links.update(start_image=t.link(emb, "start_image"), clip_vision_output=t.link(emb, "clip_embeds"))
             links["vae"] = links["vae"] or t.link(emb, "vae")
-            flf.said(t, emb, links["start_image"], None)  # its noise on the start picture and its strengths (heldout54)
+            flf.said(t, emb, links["start_image"], None, e)  # its noise on the start picture and its strengths (heldout54)
         for k in ("end_image", "control_embeds", "temporal_mask", "extra_latents", "add_cond_latents"):
             if k in emb.links and emb.cls == I2V and emb.links[k][0] != n.id:
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
@@ -85,15 +85,18 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
 def given(t, emb: CNode, pos, neg, sampler: CNode):
     """An image-to-video encode ``emb`` given control embeds on its 'control_embeds': read as Wan Fun Control with
     its start image ((latent, positive, negative); the task held on a model not named as Fun Control, as there); None,
-    said, where they cannot be read (the generator makes image to video without the control clip)."""
-    src = t.link(emb, "control_embeds") if emb.cls == I2V else None
+    said, where they cannot be read (the generator makes image to video without the control clip). Empty embeds given
+    them (text and a control clip: the wrapper's example wires WanVideoControlEmbeds into WanVideoEmptyEmbeds'
+    'control_embeds', heldout56 08) are read the same, the take's size and length theirs, no start image."""
+    src = t.link(emb, "control_embeds") if emb.cls in (I2V, EMPTY) else None
     ctrl = t.wf.nodes.get(src[0]) if src else None
     if ctrl is None:
         return None
     made = fun_control(t, ctrl, pos, neg, sampler, emb) if ctrl.cls == "WanVideoControlEmbeds" else None
     if made is None:  # (a model not named as Fun Control: held by fun_control, as control embeds given alone)
+        task = "image to video" if emb.cls == I2V else "text to video"
         t.said.append(f"{_name(emb)}'s control_embeds (a control clip's latents from {_name(ctrl)}) are not applied: "
-                      "Studio makes the image to video without the control clip (Studio reads them for a Wan Fun Control "
+                      f"Studio makes the {task} without the control clip (Studio reads them for a Wan Fun Control "
                       "model, where they encode the control clip's pictures)")
         return None
     return made

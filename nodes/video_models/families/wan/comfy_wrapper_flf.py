@@ -27,9 +27,13 @@ def later_settings(t, n: CNode) -> dict:
     return out
 
 
-def said(t, n: CNode, start, end) -> None:
-    """What of ``n``'s later settings Studio's image-to-video (first-and-last-frame) video does not take, said."""
+def said(t, n: CNode, start, end, named: dict | None = None) -> None:
+    """What of ``n``'s later settings Studio's image-to-video (first-and-last-frame) video does not take, said.
+    ``named``: its settings by name as the translation read them (a UI file's values by their places: heldout56 07's
+    noise_aug_strength 0.03 went unsaid, read here by name only); else read by name from the file."""
     w = later_settings(t, n)
+    value = (lambda k: named[k] if k in named else t.wf.value(n, k)) if named is not None else \
+        (lambda k: t.wf.value(n, k))
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
     flag = w.get("fun_or_fl2v_model")
     if start is not None and end is not None and flag is False:
@@ -40,12 +44,12 @@ def said(t, n: CNode, start, end) -> None:
     elif start is not None and end is not None and "fun_or_fl2v_model" in n.links and flag is None:
         t.said.append(f"{name}'s fun_or_fl2v_model is wired from a value Studio cannot work out: both pictures are "
                       "conditioned in one clip (its setting on)")
-    noise = t.wf.value(n, "noise_aug_strength")  # (heldout25 14: 0.03, unsaid)
+    noise = value("noise_aug_strength")  # (heldout25 14: 0.03, unsaid)
     if finite(noise) and noise > 0 and start is not None:
         t.said.append(f"{name}'s noise_aug_strength {noise:g} (noise added to the start picture before it is encoded) "
                       "is not taken: Studio's generator encodes the picture as it is")
     for k in ("start_latent_strength", "end_latent_strength"):
-        v = t.wf.value(n, k)
+        v = value(k)
         if finite(v) and v != 1 and (start if k.startswith("start") else end) is not None:
             t.said.append(f"{name}'s {k} {v:g} (the picture's latent scaled) is not taken: Studio's generator holds "
                           "the picture at full strength")

@@ -207,7 +207,7 @@ class _Translation(PackTranslation):
                     "height": w.get("generation_height" if old else "height"),
                     "length": w.get("num_frames"), "batch_size": 1}
             if not old:
-                flf.said(self, n, image, end)
+                flf.said(self, n, image, end, w)
             else:
                 clip_encode.said(self, n, w, image)
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
