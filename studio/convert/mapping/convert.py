@@ -44,7 +44,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
+from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
 from . import no_output, unknown_types, whole_texts
 from .settings import SettingsReading
 
@@ -91,6 +91,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         module_file.left(self)  # a pack loader's module no Load Video Model was given: said
+        blueprint_prompt.said(self)  # a blueprint's empty prompt carried to a generator: said
         dropped, texts = self._not_converted()
         self._notes(dropped, texts)
         return self._summary()
