@@ -71,6 +71,7 @@ class Builder(Protocol):
     painted_band: Any  # an IC-LoRA in/outpaint band's painting, blend and words, made on 'control' (ltx2/comfy_painted_band.py)
     matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
+    way_said: dict  # a generator input -> the sentences said of the resizes on its file's way (Scale)
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made

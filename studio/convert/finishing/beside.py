@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..reading.workflow import CNode
 from ..tracing import resizes
+from ..tracing.resizes import BUCKET_LIKE
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
 from .effects_made import effects_made
@@ -100,8 +101,9 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
         part = b.studio_loader(loader, slot)
         made = set()
         for n in reversed(walked):  # from the file on: its resizes as Scale, a pose / depth / Canny as Studio's
-            if n.id in scaled:
-                part = (wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
+            if n.id in scaled:  # (through the builder's steps: one Scale for a resize the generator's input reads too)
+                part = (b.step(n, part)[0] if n.cls != BUCKET_LIKE else
+                        wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
             elif n in via and b.file_step(n):
                 part = b.step(n, part)
                 stepped.append(f"{n.shown_cls} (#{n.id})")

@@ -4,11 +4,13 @@ the wrapper's nodes.py, read for meaning): it makes VACE's control clip of num_f
 first, the end picture last and frames of one grey level (empty_frame_level) between, and its masks (0 on the two
 pictures: kept; 1 between: made). Fed to WanVaceToVideo's control_video and control_masks, that is Studio's Wan VACE
 with keyframes at frame 0 and at the last frame: read so, never the start still given as both the control clip and
-its mask. What else it is given (control frames between, an inpaint mask, other indices, another grey) Studio's
-keyframes do not make: said, naming the node and its input. Plain data and stdlib."""
+its mask. Given control_images too (the wrapper puts their frames, by index, on the frames no picture takes, masks 1
+there), the same keyframes with that clip as Studio's control 'video' (left56: a start frame and a depth clip). What
+else it is given (an inpaint mask, other indices, another grey) Studio's keyframes do not make: said, naming the node
+and its input. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import find_loader, through
+from studio.convert.api import LOADER_NODES, find_loader, through
 from studio.core.shown import number
 
 START_TO_END = "WanVideoVACEStartToEndFrame"
@@ -41,6 +43,22 @@ def _clip_source(wf, node):
     return wf.source(node, "control_video")
 
 
+def _control_clip(b, src, inputs: dict, said: list[str]):
+    """The clip ``src`` (a WanVideoVACEStartToEndFrame) is given on 'control_images', read as the generator's 'video'
+    the way every intent input is (its file, the resizes and steps on its way made or said: the builder's intent), in
+    place of what was read of the control clip before; (loader, slot, steps), or None where no file is behind it. The
+    wrapper puts those frames, by index, on every frame no picture takes, masks 1 there: what Studio's Wan VACE does
+    with its control 'video' and keyframes (frame i of the video; a keyframe's frame and mask 0 where one is)."""
+    found = find_loader(b.wf, src, "control_images", set())
+    if found is None or LOADER_NODES[found[0].cls][0] == "io.load_image":  # (one picture: the wrapper puts it on
+        return None  # frame 0 alone, grey after it - not a control clip; said not made, as before)
+    for line in [b.wired_without.pop("video", None), *b.way_said.pop("video", ())]:  # the earlier reading's, taken back
+        if line in said:
+            said.remove(line)
+    b.intent(src, "control_images", "video", inputs, said)
+    return inputs.get("video")
+
+
 def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
     """``node`` (a WanVaceToVideo) given its control clip and masks by WanVideoVACEStartToEndFrame: its start and
     end pictures as keyframes at 0 and 'last' (True); False when its control is not that node's."""
@@ -54,6 +72,10 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
     extra = [k for k in ("control_images", "inpaint_mask") if k in src.links]
     moved = [f"{k} {number(w[k])}" for k, d in (("start_index", 0), ("end_index", -1))
              if isinstance(w.get(k), (int, float)) and w[k] != d]
+    plain = ends and not any(e is None or e[2] for _, e in ends) and not moved  # (only then read: its used marks)
+    control = _control_clip(b, src, inputs, said) if plain and extra == ["control_images"] else None
+    if control is not None:  # its control frames between the pictures: Studio's control 'video' (read below)
+        extra = []
     if not ends or any(e is None or e[2] for _, e in ends) or extra or moved:  # not two plain pictures: the clip
         # it makes is not Studio's keyframes; what the generator is given said (never the start still as a mask)
         inputs.pop("video", None)
@@ -72,8 +94,9 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
     b.used.add(src.id)
     if masks is not None and masks.id == src.id:
         b.used.add(masks.id)
-    inputs.pop("video", None)
     inputs.pop("mask", None)
+    if control is None:
+        inputs.pop("video", None)
     for i, (k, e) in enumerate(ends, 1):
         inputs[f"keyframe_{i}"] = (e[0], e[1], ())
         b.keyframes.append("0" if k == "start_image" else "last")
@@ -90,8 +113,11 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
                     f"({node.where('length')}): the end picture is put on the take's last frame")
     said.append(f"{name} makes Wan VACE's control clip and masks from "
                 + " and ".join(f"'{b.file_of(e[0])}' ({k})" for k, e in ends)
-                + (" with grey frames between" if len(ends) == 2 else "")
+                + (" with the frames of its control_images ('" + b.file_of(control[0]) + "'"
+                   + "".join(f" through {n.shown_cls} (#{n.id})" for n in control[2]) + ") between"
+                   if control is not None else " with grey frames between" if len(ends) == 2 else "")
                 + ": read as Studio's Wan VACE keyframes ('keyframes' "
                 + ", ".join("0" if k == "start_image" else "last" for k, _ in ends) + ")"
+                + (" and its control 'video' (made on the frames between, masks 1 there)" if control is not None else "")
                 + ("; " + "; ".join(tail) if tail else ""))
     return True
