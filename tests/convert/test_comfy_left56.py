@@ -88,6 +88,8 @@ def test_a_start_frame_with_control_frames_is_a_vace_keyframe_and_control_clip()
     into = {l.dst_port: conv.graph.nodes[l.src] for l in conv.graph.links if l.dst == gen[0].id}
     assert into["keyframe_1"].params["path"] == "wolf.png" and "mask" not in into
     assert into["video"].type_id == "preprocess.depth"
+    assert ("the node sizes its control frames to the start picture and greys the frames past the control clip's end, "
+            "Studio's take has the control clip's size and length") in said(conv)  # (where they differ: said)
     assert ("makes Wan VACE's control clip and masks from 'wolf.png' (start_image) with the frames of its "
             "control_images ('clip.mp4' through DepthAnything_V2 (#14)) between: read as Studio's Wan VACE keyframes "
             "('keyframes' 0) and its control 'video'") in said(conv)

@@ -118,6 +118,8 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
                    if control is not None else " with grey frames between" if len(ends) == 2 else "")
                 + ": read as Studio's Wan VACE keyframes ('keyframes' "
                 + ", ".join("0" if k == "start_image" else "last" for k, _ in ends) + ")"
-                + (" and its control 'video' (made on the frames between, masks 1 there)" if control is not None else "")
+                + (" and its control 'video' (made on the frames between, masks 1 there; the node sizes its control "
+                   "frames to the start picture and greys the frames past the control clip's end, Studio's take has "
+                   "the control clip's size and length: the same where the two agree)" if control is not None else "")
                 + ("; " + "; ".join(tail) if tail else ""))
     return True
