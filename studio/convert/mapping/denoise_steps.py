@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from studio.core.shown import number
 
+from ..reading.core_nodes import is_core
 from ..reading.workflow import CNode, Workflow
 
 RUN_COUNTED = ("BasicScheduler", "ManualSigmas")  # sigma makers whose steps are the steps run at a denoise below 1
@@ -28,17 +29,12 @@ def schedule(run: int, strength: float) -> int:
 def counts_run(wf: Workflow, sampler: CNode) -> bool:
     """Whether ``sampler``'s steps, as read, are the steps it runs at its denoise (ComfyUI's KSampler, a
     BasicScheduler's or a ManualSigmas' sigmas), not those of its whole schedule."""
-    if not _core(sampler):  # (a pack's sampler read as a core one counts its steps its own way: CogVideoXWrapper's,
+    if not is_core(sampler):  # (a pack's sampler read as a core one counts its steps its own way: CogVideoXWrapper's,
         return False  # as diffusers, runs int(steps x denoise); left as read)
     if sampler.cls == "KSampler":
         return True
     sig = wf.source(sampler, "sigmas")
-    return sig is not None and sig.cls in RUN_COUNTED and _core(sig)
-
-
-def _core(n: CNode) -> bool:
-    """Whether ``n`` is the file's own ComfyUI node, not one a pack's translation made in a pack node's place."""
-    return not n.origin or n.origin == n.cls
+    return sig is not None and sig.cls in RUN_COUNTED and is_core(sig)
 
 
 def apply(wf: Workflow, sampler: CNode | None, params: dict, said: list[str]) -> None:

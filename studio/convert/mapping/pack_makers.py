@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..families import registry as families
+from ..reading.core_nodes import is_core
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.roles import in_type, out_types, pack_node
 from ..tracing.tasks import Task, tasks
@@ -20,7 +21,6 @@ from ..tracing.walks import upstream
 from .kinds import OUTPUTS
 from .pack_makers_said import hold_texts, settings_said
 
-CORE = ("comfy-core", "Comfy-Org/ComfyUI")  # ComfyUI's own nodes: the registry's id, the catalogue's pack
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
 PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER",
                    "*", ""})
@@ -96,14 +96,6 @@ def _saves(n: CNode) -> bool:
     return n.cls in OUTPUTS or any("prefix" in k or "filename" in k for k in n.widgets)
 
 
-def _core(n: CNode) -> bool:
-    """One of ComfyUI's own nodes, as the file or the catalogue says."""
-    if n.pack:
-        return n.pack in CORE
-    t = catalogue.node_type(n.shown_cls)
-    return t is not None and t.pack in CORE
-
-
 def _studio_reads(n: CNode, known: dict) -> bool:
     """A node type Studio reads somewhere (a family's task node or pack node, one read as another's)."""
     return bool(n.origin) or n.cls in known or pack_node(n.cls) is not None or families.claimed([n]) is not None
@@ -119,7 +111,7 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     wf, known = b.wf, tasks()
     far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
     cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
-                    and not _core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
+                    and not is_core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
     by_model = [n for n in cands if _model_inputs(n)]
     if by_model:
         return by_model

@@ -14,6 +14,7 @@ from .value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
 from ..reading import fewer_values, places
+from ..reading.core_nodes import is_core
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
@@ -41,12 +42,6 @@ def file_ports(n: CNode, links: dict) -> dict:
             at = n.ports.get(own[0], own[0])
             ports[k] = at if isinstance(at, tuple) else (n, at)
     return ports
-
-
-def _core(n: CNode) -> bool:
-    """One of ComfyUI's own nodes, as the file or the catalogue says."""
-    t = catalogue.node_type(n.origin or n.cls)
-    return (n.pack or (t.pack if t is not None else "")) in ("comfy-core", "Comfy-Org/ComfyUI")
 
 
 def measured(wf, n: CNode, name: str) -> bool:
@@ -213,7 +208,7 @@ class PackTranslation:
                 kept = set(order[:len(n.raw)]) if by_place else set(n.widgets)
                 self.unsaved[n.id] = tuple(k for k in order if k != CONTROL and k not in kept and k not in n.links)
         if not self.is_pack(n):  # a core node: the converter reads it itself (its values asked only where read);
-            if not _core(n):  # another pack's the translation reads: a setting wired to what a node gives is that
+            if not is_core(n):  # another pack's the translation reads: a setting wired to what a node gives is that
                 for k in n.links:  # value where the workflow's nodes give a constant, never the saved one
                     if (v := self.wf.value(n, k)) is not None:
                         out[k] = v
