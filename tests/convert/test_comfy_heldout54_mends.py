@@ -48,9 +48,8 @@ def test_the_early_wrapper_encodes_noise_and_size_from_aspect_are_said():
     text = said(conv)
     assert ("'WanVideoImageClipEncode' (WanVideoImageClipEncode, #57)'s noise_aug_strength 0.03 (noise added to the "
             "start picture before it is encoded) is not taken") in text
-    assert ("'WanVideoImageClipEncode' (WanVideoImageClipEncode, #57)'s adjust_resolution on (the wrapper sets the "
-            "take's size from the start picture's aspect, at about 832x480's pixels) is not taken: Studio makes 832x480 "
-            "whatever the picture's aspect") in text
+    # (its adjust_resolution on, said "not taken" by this mend, is made since wrapper9: test_comfy_wrapper9)
+    assert "rounded down to a multiple of 16 by Studio's Scale" in text
     quiet = said(convert(_old_wrapper_i2v(0.0, False), "oldman.json"))
     assert "noise_aug_strength" not in quiet and "adjust_resolution" not in quiet
 

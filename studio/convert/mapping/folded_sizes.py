@@ -52,7 +52,8 @@ def _it(wf: Workflow, src: CNode, seen: CNode | None) -> str:
     its rule (worked_sizes) of the picture it is given."""
     if seen is src:
         rule = worked_sizes.rule(wf, src)
-        many = f", each side rounded to the nearest multiple of {rule['multiple']}" if rule["multiple"] > 1 else ""
+        many = (f", each side rounded {'down to a' if rule['rounding'] == 'down' else 'to the nearest'} multiple of "
+                f"{rule['multiple']}" if rule["multiple"] > 1 else "")
         return (f"the size it works out of the picture {_named(wf.source(src, 'image'))} gives "
                 f"({worked_sizes.said(rule)}{many})")
     return "the size of the picture " + ("it makes" if seen is None else f"it measures of what {_named(seen)} makes")

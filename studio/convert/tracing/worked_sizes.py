@@ -6,7 +6,11 @@ source: fofr's comfyui-fofr-toolkit 'Width and height for scaling image to ideal
 ToolkitWidthAndHeightForImageScaling: inputs image, target_size (default 1024), multiple_of (default 8); outputs
 width, height (INT); scale = sqrt(target_size² / (w x h)), each side round(w x scale / multiple_of) x multiple_of,
 Python's round). Found by the twentieth held-out set (12: s1ntecs' Wan I2V worker: 644 px by area, a multiple of
-28, the generator's size said "set it"). Plain data and stdlib."""
+28, the generator's size said "set it"). kijai's ComfyUI-WanVideoWrapper's early WanVideoImageClipEncode with
+adjust_resolution on works the take's size out of its picture the same way (nodes.py@721cd65e, 2025-03-04: the
+picture's aspect at the area generation_width x generation_height, each side rounded down to a multiple of 16 (its VAE
+stride 8 x patch 2), the picture stretched to it by Lanczos): the wrapper's translation makes that size node beside
+the encode as WRAPPER_AREA, a type no workflow names, read by the same rule (heldout54 05). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,9 +18,12 @@ from typing import Any
 from ..reading.workflow import CNode, Workflow
 
 # type -> (Scale's fit, the setting giving the side, the multiple's setting, its default, Scale's rounding)
+WRAPPER_AREA = "WanVideoImageClipEncode:size"  # (comfy_wrapper_clip_encode makes it; its settings the encode's)
 RULES = {"Width and height for scaling image to ideal resolution 🪴": ("area", "target_size", "multiple_of", 8,
-                                                                        "nearest, even")}
-WORDS = {"area": "the picture's aspect at an area of {s}x{s}"}
+                                                                        "nearest, even"),
+         # (the area's two sides its two settings; the multiple fixed, no setting of its own: None)
+         WRAPPER_AREA: ("area", ("generation_width", "generation_height"), None, 16, "down")}
+WORDS = {"area": "the picture's aspect at an area of {w}x{h}"}
 MAX_SIDE = 16384
 
 
@@ -27,16 +34,16 @@ def _int(v: Any, low: int, high: int) -> int | None:
 def rule(wf: Workflow, n: CNode) -> dict | None:
     """Scale's settings giving the size node ``n`` works out of its picture (its 'image'), or None where ``n`` is no
     size node whose rule is known or a setting is not known when converting."""
-    r = RULES.get(n.shown_cls)
+    r = RULES.get(n.cls) or RULES.get(n.shown_cls)
     if r is None or "image" not in n.links:
         return None
     fit, side, multiple, default, rounding = r
-    s = _int(wf.value(n, side), 1, MAX_SIDE)
-    m = wf.value(n, multiple) if multiple in n.links or wf.value(n, multiple) is not None else default
+    sw, sh = (_int(wf.value(n, k), 1, MAX_SIDE) for k in (side if isinstance(side, tuple) else (side, side)))
+    m = wf.value(n, multiple) if multiple and (multiple in n.links or wf.value(n, multiple) is not None) else default
     m = _int(m, 1, 512)
-    if s is None or m is None:
+    if sw is None or sh is None or m is None:
         return None
-    return {"width": s, "height": s, "scale": 1.0, "fit": fit, "multiple": m, "rounding": rounding}  # ('scale': a
+    return {"width": sw, "height": sh, "scale": 1.0, "fit": fit, "multiple": m, "rounding": rounding}  # ('scale': a
     # size of the picture it is given, as a factor's: not made after a resize left unmade, resizes.on_way)
 
 
@@ -62,7 +69,7 @@ def said(p: dict) -> str:
     """The words of the size the rule gives (for resizes.said)."""
     if p.get("scale", 1.0) != 1.0:  # (ImageScaleToTotalPixels: megapixels of 1024x1024 pixels)
         return f"the picture's aspect at {p['scale']:g} megapixels ({p['scale']:g} x 1024x1024 pixels)"
-    return WORDS[p["fit"]].format(s=p["width"])
+    return WORDS[p["fit"]].format(w=p["width"], h=p["height"])
 
 
 def total_pixels(v, methods: dict, older: bool = False) -> dict | None:

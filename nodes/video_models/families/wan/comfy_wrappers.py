@@ -196,21 +196,27 @@ class _Translation(PackTranslation):
             end = None if old else self.link(n, "end_image")
             vision = self.link(n, "clip_embeds")
             clip = self.link(n, "clip") or self.link(n, "clip_vision")  # (its input's name in later versions)
+            fitted = clip_encode.adjusted(self, n, w, image) if old else None  # its size from the picture's aspect
             if old and clip and image:  # the old node encodes the image itself: a CLIPVisionEncode
                 enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": clip,
                                                                              "image": image}, nid=f"{n.id}:vision")
                 vision = (enc.id, 0)
             links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
-                                       ("start_image", image), ("end_image", end),
+                                       ("start_image", fitted[0] if fitted else image), ("end_image", end),
                                        ("clip_vision_output", vision)) if v is not None}
             size = {"width": w.get("generation_width" if old else "width"),
                     "height": w.get("generation_height" if old else "height"),
                     "length": w.get("num_frames"), "batch_size": 1}
+            if fitted:  # the size the wrapper works out of the picture: wired, not its saved numbers
+                links.update(width=fitted[1], height=fitted[2])
+                size.update(width=None, height=None)
             if not old:
                 flf.said(self, n, image, end, w)
             else:
                 clip_encode.said(self, n, w, image)
             c = self.core(n, "WanFirstLastFrameToVideo" if end else "WanImageToVideo", size, links)
+            if fitted:  # (its picture scaled on the way: a sentence names the encode's own input)
+                c.ports["start_image"] = (n, "image")
             return (c.id, 2)
         if n.cls == "WanVideoAnimateEmbeds":  # Wan Animate: ComfyUI's WanAnimateToVideo takes the same inputs
             return self.animate(n, w, pos, neg, sampler)

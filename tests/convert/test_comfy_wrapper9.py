@@ -1,0 +1,56 @@
+"""kijai's ComfyUI-WanVideoWrapper leftovers of the held-out sets 50, 54, 56 (task wrapper9): each test builds a minimal
+workflow from node types, values and links (no fetched file) and fails without its mend."""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from nodes.images import _scaled_size
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+from tests.convert.test_comfy_heldout54_mends import _old_wrapper_i2v
+
+
+def _wrapper_size(w: int, h: int, gw: int, gh: int) -> tuple[int, int]:
+    """The take's size WanVideoImageClipEncode works out with adjust_resolution on, as its source states it
+    (nodes.py@721cd65e: the picture's aspect at the area gw x gh, each side's square root over the VAE stride 8 and
+    patch 2, rounded down, times 16; written here from those facts, not copied)."""
+    area = gw * gh
+    return math.floor(math.sqrt(area * w / h) / 16) * 16, math.floor(math.sqrt(area * h / w) / 16) * 16
+
+
+def _p(**k):
+    base = {"scale": 1.0, "width": 0, "height": 0, "fit": "exact", "multiple": 1, "rounding": "down",
+            "condition": "always"}
+    return SimpleNamespace(**{**base, **k})
+
+
+def test_adjust_resolution_is_made_as_a_scale_by_area_the_generator_taking_its_size():
+    """54/05: WanVideoImageClipEncode's adjust_resolution on (the take at the picture's aspect, about 832x480's
+    pixels) was said not taken, the take made 832x480 whatever the picture. Now Studio's Scale (area 832x480, multiples
+    of 16 rounded down, Lanczos, stretched) is on the picture's way and the generator takes its size when it runs."""
+    conv = convert(_old_wrapper_i2v(0.03, True), "oldman.json")
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)
+    scale = [n for n in nodes_of(conv, "transform.scale") if n.params["fit"] == "area"]
+    assert len(scale) == 1
+    p = scale[0].params
+    assert (p["width"], p["height"], p["multiple"], p["rounding"], p["crop"], p["interpolation"]) == \
+        (832, 480, 16, "down", "disabled", "lanczos")
+    way = {(l.src, l.dst) for l in conv.graph.links}
+    load = nodes_of(conv, "io.load_image")[0]
+    assert (load.id, scale[0].id) in way
+    text = said(conv)
+    assert "adjust_resolution on" not in text  # (no longer "not taken: Studio makes 832x480 whatever the picture")
+    assert ("'image' of 'WanVideoImageClipEncode' is scaled to the picture's aspect at an area of 832x480, each side "
+            "rounded down to a multiple of 16 by Studio's Scale") in text
+    assert "the generator takes that size when it runs" in text
+    assert "noise_aug_strength 0.03 (noise added to the start picture before it is encoded) is not taken" in text
+    for w, h in ((1024, 1024), (1280, 720), (720, 1280), (832, 480), (3000, 2000), (641, 1999), (97, 1203)):
+        for gw, gh in ((832, 480), (1280, 720), (512, 512)):  # the Scale made gives the wrapper's size
+            got = _scaled_size(w, h, _p(**{**p, "width": gw, "height": gh}))
+            assert got == _wrapper_size(w, h, gw, gh), (w, h, gw, gh)
+    off = convert(_old_wrapper_i2v(0.0, False), "oldman.json")  # adjust_resolution off: the saved 832x480
+    gen = nodes_of(off, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"]) == (832, 480)
+    assert not [n for n in nodes_of(off, "transform.scale") if n.params["fit"] == "area"]
