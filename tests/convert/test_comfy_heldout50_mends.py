@@ -4,7 +4,8 @@ and links (no fetched file).
 1. A held take whose reader declined it says the reader's own reason first (09, 11: two voices with a batch of face
    masks were said "no reading of Studio's takes it as a ComfyUI core node" and, given a clip, "it has no
    counterpart", though Studio's InfiniteTalk reads the wrapper's node and dubs a clip).
-2. Two face boxes on the picture's halves, gathered into the embeds' mask batch, are Studio's two speakers (09, 11).
+2. Two face boxes on the picture's halves, gathered into the embeds' mask batch, are Studio's two speakers (09, 11;
+   since wrapper9 boxes anywhere, made as Control Masks).
 3. A later continued-take pass's decoder whose frames go to the joins alone is said so, not "(what it feeds, a
    preview or a save of that pass, shows the whole take)" (01: Hearmeman's SVI segments feed their joins only).
 4. MiniMax H3's text / image to video keeps the soundtrack its sampler's latent carries: the sound VAEDecodeAudio
@@ -52,10 +53,10 @@ def test_a_declined_two_voice_take_says_the_readers_reason_first():
         assert "it has no counterpart" not in text
 
 
-def _boxes(w: UI, xs=(160, 480)):
+def _boxes(w: UI, xs=(160, 480), shapes=("square", "square")):
     """Two face masks drawn from their settings alone as 344x640 boxes of a 640x640 frame at ``xs``, gathered into
     one batch by a node putting masks together (its numbered MASK inputs)."""
-    one, two = (w.add("CreateShapeMask", ["square", 1, x, 320, 0, 640, 640, 344, 640]) for x in xs)
+    one, two = (w.add("CreateShapeMask", [shape, 1, x, 320, 0, 640, 640, 344, 640]) for x, shape in zip(xs, shapes))
     return w.add("MaskBatchMulti", [2], mask_1=(one, 0), mask_2=(two, 0)), one, two
 
 
@@ -73,16 +74,16 @@ def test_two_face_boxes_on_the_pictures_halves_are_studios_two_speakers():
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.infinitetalk")
     assert _fed(conv, gen.id, "speech") is not None and _fed(conv, gen.id, "speech_2") is not None
     text = said(conv)
-    assert (f"the face masks 'CreateShapeMask' (CreateShapeMask, #{one}: 344x640 at 160, 320) and 'CreateShapeMask' "
-            f"(CreateShapeMask, #{two}: 344x640 at 480, 320), gathered by 'MaskBatchMulti' (MaskBatchMulti, #{batch}) "
-            "for 'ref_target_masks', mark the 640x640 frame's left and right halves: Studio's InfiniteTalk puts the "
-            "first voice on the picture's left half and the second on its right") in text
+    # (since wrapper9 the boxes themselves are made, Control Masks on mask_1 / mask_2: test_comfy_wrapper9)
+    assert (f"its face masks 'CreateShapeMask' (CreateShapeMask, #{one}: a box 344x640 at 160, 320 of a 640x640 "
+            f"frame) and 'CreateShapeMask' (CreateShapeMask, #{two}: a box 344x640 at 480, 320 of a 640x640 frame), "
+            f"gathered by 'MaskBatchMulti' (MaskBatchMulti, #{batch}) for 'ref_target_masks'") in text
     assert "face masks come as one batch" not in text and "no face masks" not in text
 
 
-def test_two_face_boxes_elsewhere_stay_held():
+def test_two_face_masks_of_another_shape_stay_held():
     w = UI()
-    batch, _, _ = _boxes(w, xs=(120, 250))  # both in the left half: not Studio's left and right
+    batch, _, _ = _boxes(w, shapes=("square", "triangle"))  # (a triangle: not drawn by Studio's Control Mask)
     voice = w.add("LoadAudio", ["second.wav", None, None])
     _talk(w, audio_2=(voice, 0), ref_target_masks=(batch, 0))
     conv = convert(w.doc(), "dialogue")

@@ -54,3 +54,38 @@ def test_adjust_resolution_is_made_as_a_scale_by_area_the_generator_taking_its_s
     gen = nodes_of(off, "video_models.image_to_video")[0]
     assert (gen.params["width"], gen.params["height"]) == (832, 480)
     assert not [n for n in nodes_of(off, "transform.scale") if n.params["fit"] == "area"]
+
+
+def test_a_batch_of_two_drawn_face_masks_is_split_into_infinitetalks_mask_1_and_mask_2():
+    """50/09, 11: the wrapper's InfiniteTalk given two voices and their face masks as one batch ('ref_target_masks',
+    one mask a speaker, in the batch's order). Where the batch is built of two masks drawn from their settings (a box,
+    an ellipse), each is made as Studio's Control Mask (its box as fractions of its frame) on mask_1 / mask_2, in the
+    batch's order, wherever the boxes are (here both in the frame's left half, which Studio's own left and right
+    boxes would not match: held before)."""
+    from .test_comfy_heldout50_mends import UI, _boxes, _fed
+    from .test_comfy_wrapper_embeds import _talk
+    w = UI()
+    batch, one, two = _boxes(w, xs=(120, 250), shapes=("square", "circle"))
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    _talk(w, audio_2=(voice, 0), ref_target_masks=(batch, 0))
+    conv = convert(w.doc(), "dialogue")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    assert _fed(conv, gen.id, "speech_2") is not None
+    got = []
+    for port in ("mask_1", "mask_2"):
+        link = _fed(conv, gen.id, port)
+        assert link is not None, port
+        m = conv.graph.nodes[link.src]
+        assert m.type_id == "control.mask"
+        got.append((m.params["source"], m.params["shape_keys"], m.params["width"], m.params["height"],
+                    m.params["frames"]))
+    assert got == [("rectangle", "0: 0.1875 0.5 0.5375 1", 640, 640, 1), ("ellipse", "0: 0.390625 0.5 0.5375 1", 640,
+                                                                           640, 1)]
+    text = said(conv)
+    assert (f"its face masks 'CreateShapeMask' (CreateShapeMask, #{one}: a box 344x640 at 120, 320 of a 640x640 "
+            f"frame) and 'CreateShapeMask' (CreateShapeMask, #{two}: an ellipse 344x640 at 250, 320 of a 640x640 "
+            f"frame), gathered by 'MaskBatchMulti' (MaskBatchMulti, #{batch}) for 'ref_target_masks' (one mask a "
+            "speaker, in the batch's order), are made by Studio's Control Mask each and given to InfiniteTalk's mask_1 "
+            "and mask_2") in text
+    assert "face masks come as one batch" not in text and "left half" not in text

@@ -25,6 +25,7 @@ from .comfy_vace_pad import padded, read_pad
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .talk.comfy_turns import take_turns
+from .talk.comfy_mask_boxes import wired as masks_wired
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
@@ -45,6 +46,13 @@ def _talk(b, node, up, spec, inputs, said):
     """InfiniteTalk's settings; a second speaker's voice and faces wired when they come from files."""
     for port, into in talk_settings(b, node, said, find_loader, up):
         b.intent(node, port, into, inputs, said)
+
+
+def _talk_wired(b, gen, load, params):
+    """InfiniteTalk made: two voices given their turns (comfy_turns), the wrapper's drawn face masks made on mask_1 /
+    mask_2 (comfy_mask_boxes)."""
+    take_turns(b, gen, load, params)
+    masks_wired(b, gen)
 
 
 def _camera(b, node, up, spec, inputs, said):
@@ -240,7 +248,7 @@ GENERATORS = (
     Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (Fun Control)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(TALK, describe=lambda inputs, params: "a talking video from speech (InfiniteTalk)",
-              heard=HEARD, wired=take_turns),
+              heard=HEARD, wired=_talk_wired),
     Generator(HUMO, describe=_humo_words, finish=_humo_params, heard=("features",)),
     Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
               + (" from a start image" if "image" in inputs else "")),

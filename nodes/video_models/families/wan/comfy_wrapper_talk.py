@@ -14,7 +14,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, decline, finite, in_type
 from studio.core.shown import number
 
-from .talk.comfy_mask_halves import halves
+from .talk.comfy_mask_boxes import drawn
 from .talk.comfy_talk import WAV2VEC2
 
 I2V = "WanVideoImageToVideoMultiTalk"
@@ -40,9 +40,10 @@ _name = CNode.named  # the node in a sentence
 
 
 def layouts(wf) -> dict:
-    """The WanInfiniteTalkToVideo nodes read from the wrapper's two voices with no masks: id -> (how the embeds lay
-    the voices, 'para' or 'add'; the embeds node in a sentence). comfy_talk wires their second voice alone (Studio's
-    InfiniteTalk then takes the reference's boxes, as the wrapper does); comfy_turns gives 'add' voices their turns."""
+    """The WanInfiniteTalkToVideo nodes read from the wrapper's two voices with no masks or a batch of two drawn ones:
+    id -> (how the embeds lay the voices, 'para' or 'add'; the embeds node in a sentence; the drawn masks, comfy_mask_boxes'
+    drawn, or None). comfy_talk wires their second voice alone (Studio's InfiniteTalk then takes the reference's boxes,
+    as the wrapper does, or the drawn masks as Control Masks); comfy_turns gives 'add' voices their turns."""
     if not hasattr(wf, "talk_layouts"):
         wf.talk_layouts = {}
     return wf.talk_layouts
@@ -126,8 +127,8 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                       "InfiniteTalk only")
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
-    boxes = halves(t, emb) if len(voices) == 2 and kind in ("para", "add") and "ref_target_masks" in emb.links \
-        else None  # two boxes on the picture's halves: Studio's own left and right (talk/comfy_mask_halves)
+    boxes = drawn(t, emb) if len(voices) == 2 and kind in ("para", "add") and "ref_target_masks" in emb.links \
+        else None  # two masks drawn as boxes: Studio's Control Masks on mask_1 / mask_2 (talk/comfy_mask_boxes)
     if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or
                             ("ref_target_masks" in emb.links and boxes is None)):
         # a dialogue Studio's InfiniteTalk cannot take as laid out: held, why said (heldout41 06, 11, 12)
@@ -166,7 +167,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                              "motion_frame_count": w.get("motion_frame"),
                                              "audio_scale": scale if finite(scale) else None}, links)
     c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output_1": (sampler, port)})
-    if len(voices) == 2:  # no masks wired: Studio's InfiniteTalk takes the reference's left and right boxes
+    if len(voices) == 2:  # no masks wired: the reference's left and right boxes, or the batch's drawn boxes
         layouts(t.wf)[c.id] = (kind, _name(emb), boxes)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}

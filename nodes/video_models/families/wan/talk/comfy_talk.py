@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Voice
 
+from .comfy_mask_boxes import said as masks_said
 from .comfy_windows import joined_windows
 from .talk_rate import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
@@ -59,6 +60,7 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
     b.extra["fps"] = SPEECH_FPS
     _other_rate(b, up, said)
     ports: list[tuple[str, str]] = []
+    b.wf.talk_masks = None  # the wrapper's drawn face masks, made on the node once it is (comfy_mask_boxes.wired)
     if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
         masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]
         laid = getattr(wf, "talk_layouts", {}).get(node.id)  # the wrapper's two voices with no masks
@@ -66,8 +68,10 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
             ports = [("mode.audio_encoder_output_2", "speech_2")]
             longer = ("; Studio's take lasts as long as the shorter voice, the wrapper's as the longer (the other's "
                       "features padded with zeros)" if laid[0] == "para" else "")
-            if len(laid) > 2 and laid[2]:  # its two face masks read as the halves (comfy_mask_halves)
-                said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices: {laid[2]}{longer}")
+            if len(laid) > 2 and laid[2]:  # its two face masks drawn as boxes: Control Masks (comfy_mask_boxes)
+                b.wf.talk_masks = laid[2]
+                said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices: {masks_said(laid[2])}"
+                            f"{longer}")
             else:
                 said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices and no face masks: "
                             "Studio's InfiniteTalk puts the first voice on the picture's left half and the second on "
