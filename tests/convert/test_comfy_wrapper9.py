@@ -89,3 +89,49 @@ def test_a_batch_of_two_drawn_face_masks_is_split_into_infinitetalks_mask_1_and_
             "speaker, in the batch's order), are made by Studio's Control Mask each and given to InfiniteTalk's mask_1 "
             "and mask_2") in text
     assert "face masks come as one batch" not in text and "left half" not in text
+
+
+def _fun_control_measured() -> dict:
+    """The wrapper's own Fun Control example's shape (UI): the depth of a clip measured by GetImageSizeAndCount (its
+    IMAGE passed on to the encode, its width, height and count wired into WanVideoEmptyEmbeds), the control embeds
+    given to the empty embeds' 'control_embeds'."""
+    from tests.convert.said import ui
+    from tests.convert.test_comfy_heldout56_mends import DECODE, SAMPLER_INS, T5, TEXT, VAE, _combine
+    return ui([T5, TEXT,
+               (3, "WanVideoModelLoader", [], ["WANVIDEOMODEL"], ["wan2.1_fun_control_1.3B_bf16.safetensors", "bf16",
+                                                                   "disabled", "offload_device", "sdpa"]),
+               VAE, (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+                     {"video": "wolf.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                      "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
+               (11, "DownloadAndLoadDepthAnythingV2Model", [], ["DAMODEL"], ["depth_anything_v2_vitl_fp16.safetensors"]),
+               (12, "DepthAnything_V2", [("da_model", "DAMODEL"), ("images", "IMAGE")], ["IMAGE"], []),
+               (20, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
+               (13, "WanVideoEncode", [("vae", "WANVAE"), ("image", "IMAGE")], ["LATENT"],
+                [False, 272, 272, 144, 128, 0, 1]),
+               (14, "WanVideoControlEmbeds", [("latents", "LATENT")], ["WANVIDIMAGE_EMBEDS"], [0, 1]),
+               (6, "WanVideoEmptyEmbeds", [("control_embeds", "WANVIDIMAGE_EMBEDS"), ("width", "INT"),
+                                           ("height", "INT"), ("num_frames", "INT")], ["WANVIDIMAGE_EMBEDS"],
+                [832, 480, 81]),
+               (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [25, 6, 5, 42, "fixed", True, "unipc", 0, 1, False,
+                                                                "comfy", 0, -1, False]),
+               DECODE, _combine(9, "fox")],
+              [(1, 0, 2, "t5"), (11, 0, 12, "da_model"), (10, 0, 12, "images"), (12, 0, 20, "image"),
+               (4, 0, 13, "vae"), (20, 0, 13, "image"), (20, 1, 6, "width"), (20, 2, 6, "height"),
+               (20, 3, 6, "num_frames"), (13, 0, 14, "latents"), (14, 0, 6, "control_embeds"), (3, 0, 7, "model"),
+               (6, 0, 7, "image_embeds"), (2, 0, 7, "text_embeds"), (4, 0, 8, "vae"), (7, 0, 8, "samples"),
+               (8, 0, 9, "images")])
+
+
+def test_a_fun_control_take_sized_by_a_measure_of_its_control_clip_says_it_takes_the_clips_size():
+    """56/08: WanVideoEmptyEmbeds' width, height and num_frames wired from GetImageSizeAndCount of the depth clip (the
+    control) were said "left unset" only; Studio's Wan Fun Control (width, height, frames 0) takes the control clip's
+    size and length, as the wrapper's embeds do: said so, and the take made so."""
+    conv = convert(_fun_control_measured(), "fox.json")
+    gen = nodes_of(conv, "video_models.wan_fun_control")
+    assert len(gen) == 1
+    assert (gen[0].params["width"], gen[0].params["height"], gen[0].params["frames"]) == (0, 0, 0)
+    depth = {n.id for n in nodes_of(conv, "preprocess.depth")}
+    assert any(l.src in depth and l.dst == gen[0].id and l.dst_port == "control" for l in conv.graph.links)
+    assert ("'WanVideoEmptyEmbeds' (WanVideoEmptyEmbeds, #6)'s width, height and num_frames come from "
+            "'GetImageSizeAndCount' (GetImageSizeAndCount, #20), a measure of the control clip: Studio's Wan Fun "
+            "Control takes the control clip's size and length when it runs (its width, height and frames 0)") in said(conv)

@@ -11,7 +11,7 @@ a WanVideoImageToVideoEncode's 'control_embeds' are read the same, with that enc
 translation (``t``); plain stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite
+from studio.convert.api import CNode, finite, in_type, out_types
 from studio.core.shown import number
 
 from . import comfy_wrapper_flf as flf
@@ -71,6 +71,8 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
                               "the start image")
         t.wf.taken.add(emb.id)
+        if emb.cls == EMPTY:
+            _measured(t, emb, e, clip)
     else:  # the take's shape is the control latents' (the wrapper's): the size and length of the control clip
         size.update(width=None, height=None, length=None)
     t.wf.taken.add(enc.id)
@@ -100,3 +102,23 @@ def given(t, emb: CNode, pos, neg, sampler: CNode):
                       "model, where they encode the control clip's pictures)")
         return None
     return made
+
+
+SIZE = ("width", "height", "num_frames")
+
+
+def _measured(t, emb: CNode, e: dict, clip) -> None:
+    """Empty embeds whose size and length are all wired from one node measuring the control clip (by its declared
+    types: an IMAGE in, numbers out; the clip it measures the one encoded as the control, or it passes that clip on,
+    as KJNodes' GetImageSizeAndCount): Studio's Wan Fun Control takes the control clip's size and length when it runs
+    (its width, height and frames 0), as the wrapper's embeds do; said (heldout56 08: only "left unset" was)."""
+    srcs = {t.link(emb, k)[0] if t.link(emb, k) else None for k in SIZE}
+    m = t.wf.nodes.get(next(iter(srcs))) if len(srcs) == 1 and None not in srcs else None
+    if m is None or any(e.get(k) is not None for k in SIZE) or "INT" not in out_types(t.wf, m):
+        return
+    pic = next((k for k in m.links if in_type(m, k) == "IMAGE"), None)
+    if pic is None or not (clip[0] == m.id or m.links[pic][0] == clip[0]):
+        return
+    t.said.append(f"{_name(emb)}'s width, height and num_frames come from {_name(m)}, a measure of the control clip: "
+                  "Studio's Wan Fun Control takes the control clip's size and length when it runs (its width, height "
+                  "and frames 0), as the wrapper does")
