@@ -175,3 +175,28 @@ def test_the_task_nodes_own_first_frame_is_said_replaced_by_the_pinned_one():
            "ComfyUI samples with" in text, text
     assert "reaches this output through" not in text
     assert not any(n.params.get("path") == "own.png" for n in conv.graph.nodes.values())
+
+
+def _guide(frame_idx: int, audio: bool = False) -> dict:
+    """ComfyUI's MiniMaxH3AddGuide (positive, latent, vae, audio_vae, image, audio, frame_idx) after
+    MiniMaxH3ImageToVideo given a first frame."""
+    wf = _keyframes([1])
+    wf["16"] = {"class_type": "MiniMaxH3AddGuide", "inputs": {
+        "positive": ["6", 0], "latent": ["6", 1], "vae": ["3", 0], "audio_vae": ["4", 0], "image": ["51", 0],
+        "frame_idx": frame_idx, **({"audio": ["52", 0]} if audio else {})}}
+    wf["50"] = {"class_type": "LoadImage", "inputs": {"image": "start.png"}}
+    wf["51"] = {"class_type": "LoadImage", "inputs": {"image": "end.png"}}
+    wf["52"] = {"class_type": "LoadAudio", "inputs": {"audio": "line.wav"}}
+    wf["6"]["inputs"]["first_frame"] = ["50", 0]
+    return wf
+
+
+def test_a_guide_at_the_last_frame_is_the_last_image_and_one_with_a_sound_is_held():
+    conv = convert(_guide(-1), "h3_guide")
+    gens = nodes_of(conv, "video_models.image_to_video")
+    assert len(gens) == 1, said(conv)
+    assert _wired_file(conv, gens[0], "image") == "start.png" and _wired_file(conv, gens[0], "last_image") == "end.png"
+    held = said(convert(_guide(-1, audio=True), "h3_guide_sound"))
+    assert "Studio cannot take the sound on its 'audio' at a frame" in held, held
+    between = said(convert(_guide(40), "h3_guide_between"))
+    assert "Studio cannot place a picture at frame 41 (counted from 1)" in between, between

@@ -96,12 +96,12 @@ def _state_positions(n: CNode) -> tuple[list[int], bool] | None:
     return None
 
 
-def _frame_index(wf, n: CNode) -> int | None:
-    """The frame of a node pinning one picture at a whole-number setting named for a frame (MiniMaxH3AddGuide's
-    frame_idx: from 0, negative from the end); None where it has none."""
+def _frame_index(wf, n: CNode) -> tuple[str, int] | None:
+    """(the setting, the frame) of a node pinning one picture at a whole-number setting named for a frame
+    (MiniMaxH3AddGuide's frame_idx: from 0, negative from the end); None where it has none."""
     for k, v in n.widgets.items():
         if "frame" in k.lower() and isinstance(v, int) and not isinstance(v, bool):
-            return v
+            return k, v
     return None
 
 
@@ -110,9 +110,11 @@ def _number(k: str) -> int | None:
     return int(digits) if digits else None
 
 
-def _pins(wf, n: CNode, frames: int) -> tuple[list[tuple[int, str | None]], str] | None:
+def _pins(wf, n: CNode, frames: int) -> tuple[list[tuple[int, str | None]], str, bool] | None:
     """([(the take's frame from 0, the picture input pinned there or None where none is wired)], the frames as the
-    node counts them, in words); None where Studio cannot read where its pictures go."""
+    node counts them, in words, whether its pictures replace the conditioning's: a 'positions' list's node sets the
+    whole list, MiniMaxH3CustomKeyframes' tooltip says so; a frame index's adds one); None where Studio cannot read
+    where its pictures go."""
     pictures = [k for k, t in _files(wf, n) if t == "IMAGE"]
     state = _state_positions(n)
     if state is not None:
@@ -120,10 +122,12 @@ def _pins(wf, n: CNode, frames: int) -> tuple[list[tuple[int, str | None]], str]
         by_number = {_number(k): k for k in pictures if _number(k) is not None}
         pins = [(p - 1 if one_based else p, by_number.get(i)) for i, p in enumerate(pos, start=1)]
         shown = ", ".join(str(p) for p in pos)
-        return pins, f"{shown} ({'1' if one_based else '0'}-based, its {_state_key(n)})"
-    at = _frame_index(wf, n)
-    if at is not None and len(pictures) <= 1:
-        return [(at if at >= 0 else frames + at, pictures[0] if pictures else None)], f"{at}"
+        return pins, f"{shown} ({'1' if one_based else '0'}-based, its {_state_key(n)})", True
+    index = _frame_index(wf, n)
+    if index is not None and len(pictures) <= 1:
+        key, at = index
+        shown = f"{at} (its {key}, counted from 0{', negative from the end' if at < 0 else ''})"
+        return [(at if at >= 0 else frames + at, pictures[0] if pictures else None)], shown, False
     return None
 
 
@@ -150,8 +154,19 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
         return _held(f"a video through the pictures {who} pins at frames of it",
                      f"tell at which frames {who} pins its pictures ({'its settings hold no frame Studio reads' if pins is None else 'the take has no length Studio reads'}), "
                      f"and diffusers' MiniMax H3 pipeline, which Studio runs, takes {TAKES} alone")
-    pinned, shown = pins
-    what = f"a video through the {len(pinned)} picture{'s' * (len(pinned) > 1)} {who} pins at frames {shown} of its {frames}"
+    pinned, shown, replaces = pins
+    many = len(pinned) > 1
+    what = (f"a video through the {f'{len(pinned)} pictures' if many else 'picture'} {who} pins at "
+            f"frame{'s' * many} {shown} of its {frames}")
+    others = [(k, t) for k, t in _files(wf, adder) if t != "IMAGE"]
+    if others:  # (MiniMaxH3AddGuide's sound at the frame)
+        k, t = others[0]
+        return _held(what, f"take the {WORDS[t]} on its '{k}' at a frame: diffusers' MiniMax H3 pipeline, which Studio "
+                           f"runs, takes {TAKES} alone")
+    clash = [at for at, _ in pinned if ("image" if at == 0 else "last_image") in inputs]
+    if clash and not replaces:
+        return _held(what, f"take two pictures at frame {clash[0] + 1} (the task node's own and the one {who} adds): "
+                           f"diffusers' MiniMax H3 pipeline takes one at the first and one at the last frame")
     unwired = [i for i, (_, k) in enumerate(pinned, start=1) if k is None]
     between = [at for at, _ in pinned if at not in (0, frames - 1)]
     outside = [at for at, _ in pinned if not 0 <= at < frames]
