@@ -64,7 +64,7 @@ def test_pictures_at_frames_between_are_held_in_one_sentence_naming_the_frame():
     text = said(conv)
     assert not nodes_of(conv, "video_models.text_to_video") and not nodes_of(conv, "video_models.image_to_video")
     assert "This workflow makes a video through the 3 pictures 'MiniMaxH3CustomKeyframes' (MiniMaxH3CustomKeyframes, " \
-           "#16) pins at frames 1, 62, 124 (1-based, its keyframe_state) of its 124 with MiniMax H3; Studio cannot place " \
+           "#16) pins at frames 1, 62, 124 (1-based, its keyframe_state) of the take's 124 with MiniMax H3; Studio cannot place " \
            "a picture at frame 62 (counted from 1): diffusers' MiniMax H3 pipeline" in text, text
     assert "none of its pictures is wired" not in text
 
@@ -200,3 +200,13 @@ def test_a_guide_at_the_last_frame_is_the_last_image_and_one_with_a_sound_is_hel
     assert "Studio cannot take the sound on its 'audio' at a frame" in held, held
     between = said(convert(_guide(40), "h3_guide_between"))
     assert "Studio cannot place a picture at frame 41 (counted from 1)" in between, between
+
+
+def test_a_conditioning_node_given_a_vae_but_no_picture_nor_frame_is_left_to_the_other_rules():
+    wf = _keyframes([1])
+    wf["16"] = {"class_type": "SomePackConditioningTweak", "inputs": {"conditioning": ["6", 0], "vae": ["3", 0],
+                                                                       "strength": 0.5}}
+    conv = convert(wf, "h3_tweak")
+    text = said(conv)
+    assert "pins" not in text and len(nodes_of(conv, "video_models.text_to_video")) == 1, text
+    assert "'SomePackConditioningTweak' (SomePackConditioningTweak, #16)" in text  # (said by the other rules)

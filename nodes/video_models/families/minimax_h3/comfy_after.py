@@ -149,6 +149,8 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
     length = wf.value(node, "length")
     frames = length if isinstance(length, int) and length > 0 else None
     pins = _pins(wf, adder, frames or 0)
+    if pins is None and not any(t == "IMAGE" for _, t in _files(wf, adder)):
+        return None  # (no picture and no frame to put one at: not a node pinning pictures; left to the other rules)
     who = adder.named()
     if pins is None or frames is None:
         return _held(f"a video through the pictures {who} pins at frames of it",
@@ -157,7 +159,7 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
     pinned, shown, replaces = pins
     many = len(pinned) > 1
     what = (f"a video through the {f'{len(pinned)} pictures' if many else 'picture'} {who} pins at "
-            f"frame{'s' * many} {shown} of its {frames}")
+            f"frame{'s' * many} {shown} of the take's {frames}")
     others = [(k, t) for k, t in _files(wf, adder) if t != "IMAGE"]
     if others:  # (MiniMaxH3AddGuide's sound at the frame)
         k, t = others[0]
