@@ -210,3 +210,18 @@ def test_a_conditioning_node_given_a_vae_but_no_picture_nor_frame_is_left_to_the
     text = said(conv)
     assert "pins" not in text and len(nodes_of(conv, "video_models.text_to_video")) == 1, text
     assert "'SomePackConditioningTweak' (SomePackConditioningTweak, #16)" in text  # (said by the other rules)
+
+
+def test_a_later_pass_given_a_file_is_not_read_as_the_first_samplers_latent():
+    """The latent way ends at the first sampler: a second pass sampling its latent again under a mask loaded from a
+    file is left to the rules reading passes, never held as a file put into the first take's latent."""
+    wf = _keyframes([1])
+    del wf["16"]
+    wf["7"]["inputs"]["conditioning"] = ["6", 0]
+    wf.update(api({"40": ("LoadImageMask", {"image": "face.png", "channel": "alpha"}),
+                   "31": ("SetLatentNoiseMask", {"samples": ["11", 0], "mask": ["40", 0]}),
+                   "32": ("SamplerCustomAdvanced", {"noise": ["8", 0], "guider": ["7", 0], "sampler": ["10", 0],
+                                                    "sigmas": ["9", 0], "latent_image": ["31", 0]})}))
+    wf["12"]["inputs"]["samples"] = ["32", 0]
+    text = said(convert(wf, "h3_two_passes"))
+    assert "Studio cannot start the take from that latent" not in text, text

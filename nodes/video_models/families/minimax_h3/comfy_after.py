@@ -25,21 +25,33 @@ WORDS = {"IMAGE": "pictures", "AUDIO": "sound", "VIDEO": "clip", "MASK": "mask"}
 TAKES = ("a prompt, a picture at the first and the last frame (Image to Video's 'image' and 'last_image') and "
          "references (Reference to Video's)")
 MAX_KEYS = 64  # pictures one node pins (the pack's own cap is 32)
+STOPS = frozenset({"MODEL", "GUIDER", "NOISE", "SIGMAS"})  # a sampler's inputs: the way to the first sampler ends there
 
 
-def _after(up: list[CNode], node: CNode, slot: int) -> list[CNode]:
-    """The nodes of ``up`` given ``node``'s output ``slot``, and those given what they make, in ``up``'s order."""
+def _after(wf, up: list[CNode], node: CNode, slot: int, kind: str) -> list[CNode]:
+    """The nodes of ``up`` given ``node``'s output ``slot`` (of type ``kind``), and those given what they make of the
+    same type, before a sampler (a node taking a model, guider, noise or sigmas, which makes no more of the way:
+    never a later pass's nodes), in ``up``'s order."""
     reached: set[str] = set()
+    through: set[str] = set()  # (those the way goes on through)
     grew = True
     while grew:
         grew = False
         for n in up:
             if n.id in reached or n.id == node.id:
                 continue
-            if any((s == node.id and o == slot) or s in reached for s, o in n.links.values()):
+            if any((s == node.id and o == slot) or (s in through and _typed(wf, n, k) == kind)
+                   for k, (s, o) in n.links.items()):
                 reached.add(n.id)
                 grew = True
+                if kind in out_types(wf, n) and not {_typed(wf, n, k) for k in n.links} & STOPS:
+                    through.add(n.id)
     return [n for n in up if n.id in reached]
+
+
+def _gives(wf, up: list[CNode], n: CNode, kind: str) -> bool:
+    """A node of ``up`` takes ``n``'s output as a ``kind``."""
+    return any(s == n.id and _typed(wf, m, k) == kind for m in up for k, (s, _) in m.links.items())
 
 
 def _typed(wf, n: CNode, k: str) -> str:
@@ -143,7 +155,8 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
     """A node pinning pictures at frames on ``node``'s conditioning: the first and last frame's read as Image to
     Video's 'image' and 'last_image' (None returned: the task stands), else the take held (its Task)."""
     wf = b.wf
-    adder = next((n for n in _after(up, node, 0) if _adds_pictures(wf, n)), None)
+    adder = next((n for n in _after(wf, up, node, 0, "CONDITIONING") if _adds_pictures(wf, n)
+                  and _gives(wf, up, n, "CONDITIONING")), None)
     if adder is None:
         return None
     length = wf.value(node, "length")
@@ -207,10 +220,10 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
 def latent_given(b, node: CNode, up: list[CNode]) -> Task | None:
     """A node on ``node``'s latent way given a picture, clip or sound (not the task node's own): the take held."""
     wf = b.wf
-    for n in _after(up, node, 1):
+    for n in _after(wf, up, node, 1, "LATENT"):
         given = [(k, t) for k, t in _files(wf, n)]
-        if not given or "LATENT" not in {_typed(wf, n, k) for k in n.links} or "LATENT" not in out_types(wf, n):
-            continue  # (a model patch given the latent, H3FaceRefine: not the latent the sampler starts from)
+        if not given or not _gives(wf, up, n, "LATENT"):
+            continue  # (given the latent, giving none on: a model patch; H3FaceRefine gives both, its latent sampled)
         what = " and ".join(f"the {WORDS[t]} on its '{k}'" for k, t in given[:3])
         return _held(f"a video from the latent {n.named()} gives the sampler, given {what}",
                      f"start the take from that latent: diffusers' MiniMax H3 pipeline, which Studio runs, starts "
