@@ -29,6 +29,11 @@ def _count_input(node, slot: int) -> str | None:
     return t.sockets[0].name
 
 
+def count_input(node, slot: int) -> str | None:
+    """_count_input, for readers of a count of another clip's frames (mapping/folded_sizes)."""
+    return _count_input(node, slot)
+
+
 def _length(wf, maker, depth: int) -> int | None:
     """The frames ``maker`` (a latent maker) makes its latent for, by its own length setting; else None."""
     t = catalogue.node_type(maker.origin or maker.cls)
