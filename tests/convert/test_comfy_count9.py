@@ -132,3 +132,22 @@ def test_an_unseen_packs_window_of_a_clip_is_trimmed_by_its_declared_types(plant
                    "tail.json")
     assert not nodes_of(conv, "transform.trim")
     assert "the generator takes that clip's length when it runs" not in said(conv)
+
+
+def test_a_count_through_a_pick_and_a_resize_of_a_decoded_take_is_the_frames_picked():
+    """A second segment as long as GetImageSizeAndCount counts of ImageFromBatch 16 of 49 of the first's 81 decoded
+    frames, resized: 49 (before, only a count of the decode itself was read: 'not read, the generator's own is
+    used'). A pick running past the take's end (70 frames from frame 16 of 81) is left to its pack's own rule: not
+    counted."""
+    from tests.convert.test_comfy_heldout51_mends import _wan_two_segments
+
+    def counted(first: int, many: int) -> list:
+        wf = _wan_two_segments(81)
+        wf.update(api({"50": ("ImageFromBatch", {"image": ["12", 0], "batch_index": first, "length": many}),
+                       "51": ("ImageScale", {"image": ["50", 0], "upscale_method": "lanczos", "width": 416,
+                                             "height": 240, "crop": "disabled"})}))
+        wf["13"]["inputs"]["image"] = ["51", 0]
+        conv = convert(wf, "boat.json")
+        return [g.params["frames"] for g in nodes_of(conv, "video_models.image_to_video")]
+    assert counted(16, 49) == [81, 49]
+    assert counted(16, 70) == [81, 0]
