@@ -79,3 +79,10 @@ def given(wf: Workflow, loader: CNode, walked: list[CNode], steps: list[CNode]) 
     kept = all(n in steps or n.cls == "Reroute" or components_input(n) is not None or measured.passes_picture(n)
                for n in before)
     return at if kept and not any(pick_of(n) is not None and n not in steps for n in walked) else None
+
+
+def record(b: Any, into: str, loader: CNode, walked: list[CNode], steps: list[CNode]) -> None:
+    """``b.clips_given[into]`` = (the node whose frames ``into`` is given: ``given``, its loader), where known."""
+    node = given(b.wf, loader, walked, steps)
+    if node is not None:
+        b.__dict__.setdefault("clips_given", {})[into] = (node, loader)

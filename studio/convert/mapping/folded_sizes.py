@@ -170,8 +170,12 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
     said += _kept(wf, latent, related, lost, sources, kept_by) + counted
-    if not lost:
-        return "; ".join(said)
+    return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for)] if lost else []))
+
+
+def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scaled_for: dict[str, str] | None,
+               loaded_for: dict[str, str] | None) -> str:
+    """The sentence for the latent's sides ``lost`` (wired from ``sources``), not worked out (unread_sizes)."""
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
@@ -186,9 +190,9 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
                  f"the generator takes its '{into}''s size when it runs (its {' and '.join(repr(n) for n in sized)} 0)"
                  + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
-    return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
-                      f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
-                      f"converting: not read, {own_words} (set its {made} to the workflow's)"])
+    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
+            f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
+            f"converting: not read, {own_words} (set its {made} to the workflow's)")
 
 
 def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode]) -> None:

@@ -331,13 +331,10 @@ class IntentReading:
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
         scaled, walked, via = self._scaled(node, port, into, loader, walked, via, masking, said)
-        takes = self._input_type(into)  # a range of a clip's frames picked: Studio's Trim (clip_range)
-        trimmed = [n for n in walked if clip_range.trims(self.wf, loader, n, takes)]
+        trimmed = self._trimmed(loader, walked, into, said)  # a range of a clip's frames picked: Studio's Trim
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled
                  or n in trimmed]
-        said += [clip_range.said(self.wf, n, into, loader, self.file_of(loader)) for n in trimmed
-                 if n.id not in self.used]
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
@@ -358,6 +355,23 @@ class IntentReading:
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
         said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
                                 scaled if masking else None)
+        self._steps_said(steps, absorbed, into, said)
+        self.used |= {n.id for n in steps}
+        self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
+        clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
+        inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:
+        """The picks on the way ``walked`` from ``loader`` to ``into`` of a range of a clip's frames, which Studio's
+        Trim makes (clip_range), each said once."""
+        takes = self._input_type(into)
+        trimmed = [n for n in walked if clip_range.trims(self.wf, loader, n, takes)]
+        said += [clip_range.said(self.wf, n, into, loader, self.file_of(loader)) for n in trimmed
+                 if n.id not in self.used]
+        return trimmed
+
+    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str]) -> None:
+        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
@@ -367,12 +381,6 @@ class IntentReading:
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
                         + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
-        self.used |= {n.id for n in steps}
-        self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
-        given = clip_range.given(self.wf, loader, walked, steps)  # (the node whose frames the input is: a count of
-        if given is not None:  # them is the input's length, folded_sizes)
-            self.__dict__.setdefault("clips_given", {})[into] = (given, loader)
-        inputs[into] = (loader, slot, tuple(reversed(steps)))
 
 
 def undeclared_way(way: list) -> CNode | None:
