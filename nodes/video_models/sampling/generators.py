@@ -159,6 +159,7 @@ class GeneratorNode(Node):
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
+    rate_ports: tuple[str, ...] = ()  # clip inputs whose frame rate 'fps' 0 makes (run: p.fps or that clip's)
     # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's
     # declared Cost for its task (VACE's 2: the video's inactive and reactive halves), else the frames wired in
     encoded_windows: float = 0.0
@@ -525,7 +526,7 @@ class VideoToVideo(GeneratorNode):
     keywords = ("restyle", "style transfer")
     title = "Video to Video"
     task = "v2v"
-    source_ports = ("video",)
+    source_ports = rate_ports = ("video",)
     inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
