@@ -125,7 +125,9 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
           Float("nag_tau", 2.5, min=1.0, max=100.0, help="NAG: the most the guided attention's norm may grow, "
                                                           "relative to the prompt's (per token)"),
           Float("nag_alpha", 0.25, min=0.0, max=1.0, help="NAG: the guided attention's share of the output"),
-          Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
+          Float("fps", 0.0, min=0.0, max=240.0,
+                help="0: the rate of the clip the node follows (Video to Video's and VACE's video, Animate's pose), "
+                     "else the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames two windows share (context windows: rounded up to "
                                                  "whole latent frames)"),
