@@ -374,7 +374,9 @@ def test_steps_between_a_file_and_an_input_become_studios_nodes():
     assert seg.type_id == "preprocess.segment" and seg.params["phrase"] == "cat" and gen.params["task"] == "inpaint"
     sized = g.nodes[g.input_link(seg.id, "video").src]  # segmented from the clip as resized for the video input
     assert sized.type_id == "transform.scale" and g.input_link(gen.id, "video").src == sized.id
-    assert _file_type(g, gen, "video") == "io.load_video"
+    trim = g.nodes[g.input_link(sized.id, "video").src]  # the template's ImageFromBatch 0 of 81 (mapping/clip_range)
+    assert trim.type_id == "transform.trim" and (trim.params["start"], trim.params["end"]) == (0, 81)
+    assert g.nodes[g.input_link(trim.id, "video").src].type_id == "io.load_video"
     assert len([n for n in g.nodes.values() if n.type_id == "preprocess.segment"]) == 1
     g = convert(_doc("video_wan_vace_outpainting")).graph
     gen = _gen(g)

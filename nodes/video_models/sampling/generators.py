@@ -125,7 +125,9 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
           Float("nag_tau", 2.5, min=1.0, max=100.0, help="NAG: the most the guided attention's norm may grow, "
                                                           "relative to the prompt's (per token)"),
           Float("nag_alpha", 0.25, min=0.0, max=1.0, help="NAG: the guided attention's share of the output"),
-          Float("fps", 0.0, min=0.0, max=240.0, help="0: the family's frame rate"),
+          Float("fps", 0.0, min=0.0, max=240.0,
+                help="0: the rate of the clip the node follows (Video to Video's and VACE's video, Animate's pose), "
+                     "else the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames two windows share (context windows: rounded up to "
                                                  "whole latent frames)"),
@@ -159,6 +161,7 @@ class GeneratorNode(Node):
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
+    rate_ports: tuple[str, ...] = ()  # clip inputs whose frame rate 'fps' 0 makes (run: p.fps or that clip's)
     # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's
     # declared Cost for its task (VACE's 2: the video's inactive and reactive halves), else the frames wired in
     encoded_windows: float = 0.0
@@ -525,7 +528,7 @@ class VideoToVideo(GeneratorNode):
     keywords = ("restyle", "style transfer")
     title = "Video to Video"
     task = "v2v"
-    source_ports = ("video",)
+    source_ports = rate_ports = ("video",)
     inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),

@@ -16,7 +16,7 @@ from ..reading import save_names
 from ..values.shown import as_float, fitted_value, posix_name, shown
 from .kinds import FPS_NODES
 from .told_rates import told_rates
-from . import annotated
+from . import annotated, clip_rate
 
 
 @dataclass
@@ -203,6 +203,9 @@ class BuilderBase:
                 if k not in n.widgets and k not in n.links:
                     continue
                 said: list[str] = []  # a rate that is none ([1, 2, 3], 864, one wired from itself) is said, not 0
+                if self.wf.value(n, k) is None and (line := clip_rate.said(self, n, k)) is not None:
+                    self.say(line)  # the rate of a clip the generator is given, which its 'fps' 0 takes (count9)
+                    continue
                 rate = rate_setting(n, k, self.wf.value(n, k), said, "the video's rate is not taken from it")
                 for line in said:
                     self.say(line)

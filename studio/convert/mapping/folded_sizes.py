@@ -11,6 +11,7 @@ from typing import Any
 
 from ..finishing.core import METHODS
 from ..reading import measured, measured_file
+from ..reading.decoded_count import count_input as _count_input
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
@@ -111,14 +112,32 @@ def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: 
     return [_kept_said(wf, latent, src, into, loader, k) for src, into, loader, k, _, _ in related.values()]
 
 
+def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> tuple[CNode, str] | None:
+    """(the node whose frames are counted, the generator input) where the latent's length is ``src``'s count of the
+    frames of a clip Studio gives a generator input whose length its 'frames' 0 takes (``clips``: that node's id ->
+    the input; clip_range.given); else None."""
+    into = _count_input(src, latent.links["length"][1])
+    seen = wf.source(src, into) if into is not None else None
+    return (seen, clips[seen.id]) if seen is not None and seen.id in clips else None
+
+
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
-                 loaded_for: dict[str, str] | None = None, kept_by: dict | None = None) -> str:
+                 loaded_for: dict[str, str] | None = None, kept_by: dict | None = None,
+                 clips: dict[str, str] | None = None) -> str:
     """One sentence for the latent's width, height and length wired from a folded node and not worked out ('' where
     none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
-    whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says."""
+    whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says; ``clips``: the
+    nodes whose frames a generator input taking its length at 'frames' 0 is given -> that input (_counted)."""
     lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
+    counted = []
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
+        if name == "length" and values.get(param) is None and src is not None and clips and \
+                (got := _counted(wf, latent, src, clips)) is not None:  # (count9: ComfyUI's length the clip's count)
+            counted.append(f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames "
+                           f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}': the generator "
+                           f"takes that clip's length when it runs (its 'frames' 0: its '{got[1]}''s length)")
+            continue
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
             into, seen = (scaled_for or {}).get(src.id), None
             if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
@@ -151,9 +170,13 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the size of the picture {_named(seen)} gives, which Studio gives the generator's '{into}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
-    said += _kept(wf, latent, related, lost, sources, kept_by)
-    if not lost:
-        return "; ".join(said)
+    said += _kept(wf, latent, related, lost, sources, kept_by) + counted
+    return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for)] if lost else []))
+
+
+def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scaled_for: dict[str, str] | None,
+               loaded_for: dict[str, str] | None) -> str:
+    """The sentence for the latent's sides ``lost`` (wired from ``sources``), not worked out (unread_sizes)."""
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
@@ -168,9 +191,9 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
                  f"the generator takes its '{into}''s size when it runs (its {' and '.join(repr(n) for n in sized)} 0)"
                  + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
-    return "; ".join([*said, f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
-                      f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
-                      f"converting: not read, {own_words} (set its {made} to the workflow's)"])
+    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
+            f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
+            f"converting: not read, {own_words} (set its {made} to the workflow's)")
 
 
 def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode]) -> None:

@@ -16,7 +16,7 @@ from .mixed_voices import mixed_voices
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import audio_joins, audio_steps, bucket_like, control_steps, mask_steps, pose_parts
+from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -93,6 +93,10 @@ class InputMaking:
         """Studio's node for one step (Lotus -> Depth, Canny -> Edges, SAM 3 -> Segment, an audio encoder's
         encode -> Speech Features with every hidden state, as HuMo reads Whisper's), wired."""
         wf = self.wf
+        if clip_range.picked(wf, n) is not None:  # a range of a clip's frames picked: Studio's Trim (clip_range)
+            nid = self.add("transform.trim", clip_range.params(wf, n), n)
+            self.g.connect(*src, nid, "video")
+            return nid
         if n.cls == BUCKET_LIKE:  # a clip at the size a VideoX-Fun sampler picks from another picture (bucket_like)
             return bucket_like.make(self, n, src)
         if (scale := scale_params(wf, n)) is not None:  # a resize of fixed size: Studio's Scale (tracing/resizes.py)

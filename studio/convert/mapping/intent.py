@@ -19,7 +19,7 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, clip_last, control_steps, held_steps, mask_steps
+from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
@@ -133,6 +133,7 @@ class IntentReading:
                    said: list[str]) -> Task | None:
         """The task node's intent inputs read into ``inputs``, the family's own reading of it (which may say
         another task), and its settings: the generator's, or said as not taken."""
+        self.generator_now = spec.generator if spec is not None else None  # (its inputs' types: clip_range)
         for port, into in spec.ports if spec is not None else ():
             if port in node.links or (node.id, port) in self.continuing:  # (an earlier take's: takes.restyle)
                 self.intent(node, port, into, inputs, said)
@@ -274,6 +275,15 @@ class IntentReading:
         self.way_said.setdefault(into, []).extend(lines)  # (taken back where the generator has no such input: making)
         return scaled, walked, via
 
+    def _input_type(self, into: str) -> str | None:
+        """The Studio type of the input ``into`` of the generator being read ('Video', 'Image', ...); None unknown."""
+        gen = getattr(self, "generator_now", None)
+        try:
+            spec = self.g.registry.get(gen) if gen else None
+        except Exception:  # (a type the registry lacks)
+            return None
+        return next((i.type for i in spec.inputs if i.name == into), None) if spec is not None else None
+
     def wired_said(self, into: str, what: str, other: list[str]) -> str:
         """What is said of the generator's input ``into`` wired with its file (``what``) without the steps ``other``,
         kept (taken back where the file cannot be wired there at all: making.py)."""
@@ -321,8 +331,10 @@ class IntentReading:
             return
         masking = into.endswith("mask")  # (a mask's resizes: of the clip it is made from, before its mask step)
         scaled, walked, via = self._scaled(node, port, into, loader, walked, via, masking, said)
+        trimmed = self._trimmed(loader, walked, into, said)  # a range of a clip's frames picked: Studio's Trim
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
-                 and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled]
+                 and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled
+                 or n in trimmed]
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
@@ -341,7 +353,25 @@ class IntentReading:
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
-        said += mask_steps.said(self, steps, via, into, node.of(port), scaled if masking else None)
+        said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
+                                scaled if masking else None)
+        self._steps_said(steps, absorbed, into, said)
+        self.used |= {n.id for n in steps}
+        self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
+        clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
+        inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:
+        """The picks on the way ``walked`` from ``loader`` to ``into`` of a range of a clip's frames, which Studio's
+        Trim makes (clip_range), each said once."""
+        takes = self._input_type(into)
+        trimmed = [n for n in walked if clip_range.trims(self.wf, loader, n, takes)]
+        said += [clip_range.said(self.wf, n, into, loader, self.file_of(loader)) for n in trimmed
+                 if n.id not in self.used]
+        return trimmed
+
+    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str]) -> None:
+        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
@@ -351,9 +381,6 @@ class IntentReading:
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
                         + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
-        self.used |= {n.id for n in steps}
-        self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
-        inputs[into] = (loader, slot, tuple(reversed(steps)))
 
 
 def undeclared_way(way: list) -> CNode | None:

@@ -117,12 +117,26 @@ class SettingsReading:
         wf = self.wf
         kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)
         if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None,
-                                kept_by):
+                                kept_by, self._clips_counted()):
             said.append(line)
             self.out.log.append(f"{self.name}: {line}")
             self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
                                {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY},
                                kept_by)
+
+    def _clips_counted(self) -> dict[str, str]:
+        """The nodes whose frames the generator being made is given on an input whose length its 'frames' 0 takes
+        (its class's declared source_ports; not Wan VACE's 'extend', which adds frames) -> that input
+        (clip_range.given, folded_sizes._counted)."""
+        try:
+            spec = self.g.registry.get(self.task_now) if self.task_now else None
+        except Exception:  # (a type the registry lacks)
+            return {}
+        ports = getattr(getattr(spec, "cls", None), "source_ports", ())
+        frames = next((p for p in getattr(spec, "params", ()) if p.name == "frames"), None)
+        if not ports or frames is None or frames.default != 0 or self.extra.get("task") == "extend":
+            return {}
+        return {n.id: into for into, (n, _) in getattr(self, "clips_given", {}).items() if into in ports}
 
     def _input_sized(self) -> bool:
         """The generator being made takes its input's size where its width and height are 0 (their default 0)."""

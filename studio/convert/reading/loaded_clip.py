@@ -197,6 +197,11 @@ def _components_input(node) -> str | None:
     return t.sockets[0].name if "IMAGE" in outs.values() and outs.get("fps") == "FLOAT" else None
 
 
+def components_input(node) -> str | None:
+    """_components_input, for readers of a clip's way (mapping/clip_range: a node keeping its frames as they are)."""
+    return _components_input(node)
+
+
 def _clip_loader(wf, node, steps: int = 0):
     """The video loader whose frames ``node`` gives as they are (itself, a VIDEO's components, a measuring node
     passing its picture on, a step keeping the size and count), else None."""

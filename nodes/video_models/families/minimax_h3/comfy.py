@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
 
+from .comfy_after import keyframes, latent_given
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
@@ -33,6 +34,9 @@ def _minimax_reference(b, node: CNode, up: list[CNode], spec: Task, inputs: dict
     sentence when a Fun ControlNet patches the model (MINIMAX_CONTROL)."""
     if any(n.cls == "MiniMaxH3FunControlNetApply" for n in up):
         return MINIMAX_CONTROL
+    held = latent_given(b, node, up)  # a clip or sound put into the latent it starts from (comfy_after.py)
+    if held is not None:
+        return held
     size = b.wf.value(node, "ref_image_size")
     if size in ("match", "max"):
         b.extra["reference_size"] = size
@@ -51,7 +55,12 @@ def _minimax_reference(b, node: CNode, up: list[CNode], spec: Task, inputs: dict
 
 
 def _first_frame(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task | None:
-    """No first frame: its text to video; a last frame alone: held in words."""
+    """No first frame: its text to video; a last frame alone: held in words. A clip or sound put into the latent it
+    starts from holds it; pictures pinned on its conditioning at its first and last frame are its start and last
+    image, at a frame between they hold it (comfy_after.py)."""
+    held = latent_given(b, node, up) or keyframes(b, node, up, inputs, said)
+    if held is not None:
+        return held
     if "image" in inputs:
         return None
     return Task("text to video", T2V, (), spec.family) if "last_image" not in inputs else Task(

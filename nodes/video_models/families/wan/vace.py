@@ -119,6 +119,7 @@ class WanVACE(GeneratorNode):
     title = "Wan VACE"
     task = "vace"
     source_ports = ("video",)  # the control (or source) clip: 'frames' shorter drops its last frames
+    rate_ports = ("video",)  # (its 'fps' 0: that clip's rate, else the family's)
     inputs = (In("model", "Video Model", help="a Wan VACE model (WanVACEPipeline)"),
               In("video", "Video", optional=True, help="control: the control video; inpaint / outpaint / extend: the "
                                                       "source clip"),
