@@ -5,7 +5,8 @@ and then:
 - a frame interpolation: a category or display name about interpolation / VFI, or a model socket of an interpolation
   loader's type (a catalogued loader of that type filed under interpolation, or a type named so), with a multiplier /
   factor / frames-between setting where it declares one;
-- a learned upscale: an UPSCALE_MODEL socket, or a model socket a loader filed under upscaling feeds;
+- a learned upscale: an UPSCALE_MODEL socket, or a model socket a loader filed under upscaling feeds, or (no model
+  socket) a setting declared as a file of upscale_models/ (the node loads its upscaler itself: own_upscaler.py);
 - depth, pose, segmentation: a category or display name saying so (a depth estimator giving pictures alone; a pose
   estimator giving POSE_KEYPOINT; a segmenter giving a MASK from a phrase it is given as a setting).
 ``utility_by_types(n, wf)``: (what it does, Studio's preprocessor kind or None), or None. Plain data and stdlib."""
@@ -98,6 +99,12 @@ def _model_says(wf: Workflow | None, n: CNode, socket: str, type_: str, words: r
     return bool(said) and all(words.search(w) for w in said)
 
 
+def _loads_upscaler(s: Sockets) -> bool:
+    """It loads a learned upscaler itself: a setting declared as a file of ComfyUI's upscale_models/ (heldout59 02)."""
+    t = s.declared
+    return t is not None and any(getattr(i, "files", None) == "upscale_models" for i in t.widgets)
+
+
 def factor_setting(s: Sockets) -> str | None:
     """The setting saying how many frames of each (FACTORS) or how many between two (BETWEEN)."""
     return next((w for w in s.widgets if w in FACTORS or w in BETWEEN), None)
@@ -110,7 +117,8 @@ def utility_by_types(n: CNode, wf: Workflow | None = None) -> tuple[str, str | N
         return None
     models, name = s.models(), s.shown
     if s.outs == ("IMAGE",) and ("UPSCALE_MODEL" in models.values() or
-                                 any(_model_says(wf, n, k, v, UPSCALES) for k, v in models.items())):
+                                 any(_model_says(wf, n, k, v, UPSCALES) for k, v in models.items()) or
+                                 not models and _loads_upscaler(s)):
         return "upscale (learned upscaler)", None
     if s.pictures and (any(_model_says(wf, n, k, v, INTERPOLATES) for k, v in models.items()) or
                        INTERPOLATES.search(s.words) and (factor_setting(s) or models)):

@@ -23,7 +23,7 @@ from .resize_fit import resize_fit
 from .resize_within import within
 from .save_paths import own_path
 from .tracks_drawn import drawn
-from .unnamed_model import unnamed_line
+from .own_upscaler import upscale_node
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
 FRAME_SAVES = ("SaveImage",)  # a take written as pictures, one a frame (takes.frames tells when it is an output)
@@ -136,9 +136,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         what, _ = found or ("upscale (learned upscaler)", None)
         model = model_of(wf, n, b.used)
         if n.cls == "ImageUpscaleWithModel" or learned(n) or does == "upscale":
-            src = (wired_node(b, "finishing.upscale", {"model": model or ""}, n, (*src, "video")), "video")
-            if not model:  # (a TensorRT engine's name: no file; said, heldout18)
-                said.append(unnamed_line(wf, n, what))
+            src = (upscale_node(b, n, what, model, said, (*src, "video")), "video")  # (own_upscaler)
         else:
             src = (interpolation_node(b, n, what, model, said, (*src, "video")), "video")
         said.append(f"{what} of the take before {out} writes it: Studio's node after the generator")

@@ -19,7 +19,8 @@ from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .save_paths import own_path
 from .soundless import writes_none
-from .unnamed_model import model_loader, unnamed_line
+from .own_upscaler import upscale_node
+from .unnamed_model import model_loader
 
 # ComfyUI node type -> (what it does, Studio's kind of preprocessor or None)
 UTILITIES = {
@@ -167,9 +168,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         elif does == "draw":
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif does == "upscale":
-            cur, out = wired_node(b, "finishing.upscale", {"model": model or ""}, n, (cur, out, "video")), "video"
-            if not model:  # (its loader named, with its settings: a TensorRT engine's name, heldout42 06)
-                said.append(unnamed_line(wf, n, what))
+            cur, out = upscale_node(b, n, what, model, said, (cur, out, "video")), "video"  # (own_upscaler)
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)

@@ -4,6 +4,7 @@ from it; a generator samples the whole, so the value is said as not applied, nam
 denoise is its strength: intent.py). Plain data."""
 from __future__ import annotations
 
+from ..tracing.sigma_steps import sigma_steps, split
 from ..tracing.walks import sampler_denoise
 from ..values.shown import g4
 
@@ -11,8 +12,27 @@ from ..values.shown import g4
 def denoise_line(wf, node, params: dict) -> str | None:
     """The note's line for ``node``'s denoise below 1 where the generator has no strength to take it; None else."""
     d = sampler_denoise(wf, node)
+    if d is None and "strength" not in params and (line := _split_line(wf, node)) is not None:
+        return line
     if d is None or d >= 1 or "strength" in params:
         return None
     return (f"- denoise {g4(d)} of '{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}): ComfyUI samples "
             f"only the last {g4(round(d * 100, 1))} % of its schedule from the latent it is given; not applied, the "
             "generator samples the whole schedule")
+
+
+def _split_line(wf, node) -> str | None:
+    """The line for a first pass given the later part of ComfyUI's SplitSigmas (its steps from the splitter's on;
+    heldout59 07: LTX-Video's video to video sampled the 19 sigmas after SplitSigmas' first of 20, named nowhere)."""
+    given, first, last, splitters = split(wf, node)
+    if not splitters or not first:
+        return None
+    sig, _ = sigma_steps(wf, given)
+    steps = wf.value(sig, "steps") if sig is not None else None
+    if not isinstance(steps, int) or isinstance(steps, bool) or steps <= first:
+        return None
+    cut = splitters[-1]
+    return (f"- '{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}) samples steps {first} to "
+            f"{steps if last is None else last} of {steps} ({cut.shown_cls}, #{cut.id}, at step {first}): ComfyUI "
+            "starts part way down the schedule, from the latent it is given; not applied, the generator samples the "
+            "whole schedule")

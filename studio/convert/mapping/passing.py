@@ -344,6 +344,21 @@ def _shown(v, whole: bool = False) -> str:
     return whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))
 
 
+def _made_from(n: CNode) -> str:
+    """What a value Studio cannot work out is worked out from: its wired inputs; where each is a picture its type
+    declares optional (one it may only show), that the node works it out (heldout59 01: KJNodes' PointsEditor gives
+    the points saved on it, its optional 'bg_image' only shown behind them, said "worked out from its 'bg_image'")."""
+    if not n.links:
+        return ""
+    t = catalogue.node_type(n.shown_cls)
+    shown = [k for k in n.links if t is not None and t.inputs is not None and (i := t.input(k)) is not None
+             and i.optional and i.type in ("IMAGE", "MASK")]
+    if len(shown) == len(n.links):
+        return (f", worked out by the node when the workflow runs (its {', '.join(repr(k) for k in shown)} wired, "
+                "a picture declared optional)")
+    return f", worked out from its {', '.join(repr(k) for k in n.links)} when the workflow runs"
+
+
 def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, int]], into: str,
                   passed_over: bool) -> str:
     """The sentence of node ``n`` of ``kind`` giving ``into`` (``passed_over``: a step whose reader is not read)."""
@@ -361,7 +376,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
                 f"{into} is not in the file: not read there (a node needing a setting of its own is refused by ComfyUI "
                 "as saved)")
     if kind == "unknown":
-        made = f", worked out from its {', '.join(repr(k) for k in n.links)} when the workflow runs" if n.links else ""
+        made = _made_from(n)
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
                 f"{tail}")
     if kind == "step":

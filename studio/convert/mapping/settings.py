@@ -16,6 +16,7 @@ from ..tracing.shared_negative import shared_negative  # (heldout44 14: one enco
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
 # uncatalogued latent's own 'frames' (heldout34 06: EmptyWanVideoLatent's 81, read with its width and height)
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
+from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
 from .folded_sizes import SIZED_BY, unread_sizes
@@ -198,7 +199,7 @@ class SettingsReading:
         read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
         return (f"{what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
                 + (", ".join(read) if read else "its steps and cfg not read")
-                + (f", {pass_range(r.start, r.end)}" if r.start is not None else "")
+                + (f", {pass_range(r.start, r.end)}" if r.start is not None else "") + level_said(self.wf, r.node)
                 + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 else
                    "" if r.node.id in self._stage_passes() else ": this pass is not made (Studio's generator makes "
                    "the take without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)

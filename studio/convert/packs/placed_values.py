@@ -5,6 +5,7 @@ kept, to be said. Plain data and stdlib."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from ..reading.subgraphs import SEED_CONTROLS
@@ -16,6 +17,21 @@ def uncatalogued(n: CNode) -> bool:
     """No pack in the catalogue declares ``n``'s type (nor one a pack makes when loaded)."""
     t = declared(n.shown_cls)
     return t is None or t.inputs is None
+
+
+# the models folders whose lists ComfyUI fills with files (each name with its extension): a value there that names no
+# file ('True', a switch's word saved first by a node of more settings) is not its file (heldout59 12, 13:
+# HunyuanNyanCLIP read as HyVideoModelLoader took its first value 'True' as the model, its file 'not taken')
+MODEL_FILES = frozenset({"checkpoints", "diffusion_models", "unet", "unet_gguf", "gguf", "loras", "vae",
+                         "text_encoders", "clip", "clip_vision", "controlnet", "upscale_models",
+                         "latent_upscale_models", "model_patches", "animatediff_models", "audio_encoders",
+                         "style_models", "embeddings", "vae_approx"})
+FILE_NAME = re.compile(r"[^/\\]\.[A-Za-z0-9_]{1,12}$")
+
+
+def names_file(v: str, i) -> bool:
+    """``v`` may be a file of the models folder input ``i`` lists (a name with an extension), or ``i`` lists none."""
+    return getattr(i, "files", None) not in MODEL_FILES or bool(FILE_NAME.search(v.strip()))
 
 
 def fits(v: Any, i) -> bool:
@@ -37,12 +53,13 @@ def fits(v: Any, i) -> bool:
 def placed(n: CNode, r) -> tuple[dict[str, Any], list[tuple[int, Any]]] | None:
     """({r's setting: n's saved value}, [(place, value) of those not r's]) of a UI file's unnamed values, read by the
     places ``r`` declares its settings in: each in turn the next value that fits it (a seed's control value after
-    it skipped); None where a required setting finds none."""
+    it skipped; a models folder's list the next file name: ``names_file``); None where a required setting finds
+    none."""
     raw = n.raw if isinstance(n.raw, list) else []
     out, extra, at = {}, [], 0
     for i in r.widgets:
         k = at
-        while k < len(raw) and not fits(raw[k], i):
+        while k < len(raw) and not (fits(raw[k], i) and (i.type != "COMBO" or names_file(raw[k], i))):
             k += 1
         if k == len(raw):
             if i.optional:

@@ -17,7 +17,7 @@ kijai/ComfyUI-HunyuanVideoWrapper at 3ce9640; its first text node held the negat
 data and stdlib: nothing of the wrapper is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
+from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite, node_type
 
 from .comfy_hand_wired import hand_wired
 
@@ -84,7 +84,10 @@ class _Translation(PackTranslation):
             elif n.cls == "HyVideoVAELoader":
                 self.core(n, "VAELoader", {"vae_name": w.get("model_name")}, {})
             elif n.cls == "DownloadAndLoadHyVideoTextEncoder":
-                self.core(n, "DualCLIPLoader", {"clip_name1": w.get("clip_model"), "clip_name2": w.get("llm_model"),
+                clip, llm = w.get("clip_model"), w.get("llm_model")  # 'disabled': the wrapper's choice of no CLIP
+                # model; the LLM alone then (heldout59 13 said "text encoder 'disabled': ... takes it from 'base'")
+                files = (llm, None) if clip == "disabled" else (clip, llm)
+                self.core(n, "DualCLIPLoader", {"clip_name1": files[0], "clip_name2": files[1],
                                                 "type": "hunyuan_video"}, {})
 
     def texts(self) -> None:
@@ -92,6 +95,7 @@ class _Translation(PackTranslation):
         setting, else the HyVideoCFG it reads); HyVideoI2VEncode: the image-to-video prompt."""
         for n in list(self.wf.nodes.values()):
             if n.cls not in ("HyVideoTextEncode", "HyVideoI2VEncode"):
+                self.own_negative(n)
                 continue
             w = n.widgets or {}
             raw = n.raw if isinstance(n.raw, list) else []
@@ -115,6 +119,22 @@ class _Translation(PackTranslation):
                 self.core(n, "CLIPTextEncode", {} if wired else {"text": prompt}, {**clip, **({"text": wired} if wired else {})})
             self.core(n, "CLIPTextEncode", {"text": negative if isinstance(negative, str) else ""}, dict(clip),
                       nid=f"{n.id}:neg")
+
+    def own_negative(self, n: CNode) -> None:
+        """The negative of another text node of the wrapper's giving its embeddings (HYVIDEMBEDS) and declaring its
+        negative where the wrapper keeps it, on a HyVideoCFG ('hyvid_cfg': HyVideoTextImageEncode, the LLaVA image
+        prompt): that HyVideoCFG's, else none, as its '<id>:neg' encode (heldout59 12: with none made, the
+        sampler's negative was the positive's node, said "the negative prompt comes from ... write it in a Text
+        Prompt", though the node encodes no negative). Read by the node's declared types."""
+        t = node_type(n.shown_cls)
+        if t is None or not t.outputs or "HYVIDEMBEDS" not in t.output_types or t.input("hyvid_cfg") is None \
+                or t.input("negative_prompt") is not None or f"{n.id}:neg" in self.wf.nodes:
+            return
+        cfg = self.wf.nodes.get(n.links["hyvid_cfg"][0]) if "hyvid_cfg" in n.links else None
+        negative = self.named(cfg).get("negative_prompt") if cfg is not None else ""
+        clip = {"clip": n.links["text_encoders"]} if "text_encoders" in n.links else {}
+        self.core(n, "CLIPTextEncode", {"text": negative if isinstance(negative, str) else ""}, clip,
+                  nid=f"{n.id}:neg")
 
     def samplers(self) -> None:
         for n in list(self.wf.nodes.values()):
