@@ -15,6 +15,7 @@ from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from . import comfy_redetail as redetail  # a clip re-detailed by the second stage alone (the first pass gives it back)
 from .comfy_strengths import keyframe_strength
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
 from .comfy_inpaint import painted_guide
@@ -390,18 +391,23 @@ HOOKS = {
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
 }
 
+CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's audio latent nodes: a pipeline's family
+
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
-    claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
-                                                                                  family="LTX-2", read=painted_guide),
-    generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
-                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, first_pass_first(b, up), inputs,
-                                                                               said),
+    claims=CLAIMS, claimed=Task("video and sound", LTX2, family="LTX-2", read=painted_guide),
+    generators=(Generator(LTX2, sound=True, stage=lambda b, up, rest, said: redetail.stage(
+                              b, second_stage(b, up, rest, said)), finish=_sound,
+                          intent=lambda b, node, up, inputs, said: (
+                              _ltx2_audio(b, first_pass_first(b, up), inputs, said),
+                              redetail.read(b, node, up, inputs, said, CLAIMS)),
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=lambda b, gen, load, params: (enhance_stage(b, gen, load, params),
                                                                painted(b, gen, load, params),
-                                                               painted_made(b, gen, load, params))),
+                                                               painted_made(b, gen, load, params),
+                                                               redetail.wired(b, gen)),
+                          made=redetail.made),
                 Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)")),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)

@@ -1,0 +1,86 @@
+"""LTX-2 guides and re-details from clips (ltx2guide9, issue 112). A clip re-detailed by LTX-2's second stage: every
+frame of a loaded clip put in place at strength 1 over the latent's whole length (its first pass gives the clip back as
+it is), then LTXVLatentUpsampler and a refining pass - made as the clip wired straight into LTX-2 Latent Upscale with
+the pass's sigmas, seed and model, no generator, the first pass said not made (heldout50 06)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+from .said import api, nodes_of, said
+
+
+def _redetail(strength: float = 1.0, cap: int = 97, stage: bool = True) -> dict:
+    """A clip of ``cap`` frames scaled to 768x448 and given whole to LTXVImgToVideo (97 frames, ``strength``) and to an
+    IC-LoRA guide at 0.8; a first pass of 8 steps at denoise 1, then (``stage``) the latent upsampled x2 and refined on
+    ManualSigmas 0.85, 0.725, 0.4219 with seed 42; saved without sound."""
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "gemma_3_12B_it.safetensors", "type": "ltxv", "device": "default"}),
+        "3": ("LoraLoader", {"model": ["1", 0], "clip": ["2", 0], "lora_name": "ltx-2.3-22b-distilled-lora.safetensors",
+                             "strength_model": 1.0, "strength_clip": 1.0}),
+        "4": ("LTXICLoRALoaderModelOnly", {"model": ["3", 0], "lora_name": "ltx-2.3-ic-lora-upscaler.safetensors",
+                                           "strength_model": 0.7}),
+        "5": ("CLIPTextEncode", {"clip": ["3", 1], "text": "sharp focus, detailed textures"}),
+        "6": ("CLIPTextEncode", {"clip": ["3", 1], "text": "blurry"}),
+        "7": ("VHS_LoadVideo", {"video": "street.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": cap, "skip_first_frames": 0, "select_every_nth": 1}),
+        "8": ("ImageScale", {"image": ["7", 0], "width": 768, "height": 448, "upscale_method": "lanczos",
+                             "crop": "disabled"}),
+        "9": ("LTXVImgToVideo", {"positive": ["5", 0], "negative": ["6", 0], "vae": ["1", 2], "image": ["8", 0],
+                                 "width": 768, "height": 448, "length": 97, "batch_size": 1, "strength": strength}),
+        "10": ("LTXAddVideoICLoRAGuide", {"positive": ["9", 0], "negative": ["9", 1], "vae": ["1", 2],
+                                          "latent": ["9", 2], "image": ["8", 0], "frame_idx": 0, "strength": 0.8,
+                                          "latent_downscale_factor": 1.0, "crop": "disabled",
+                                          "use_tiled_encode": False, "tile_size": 256, "tile_overlap": 64}),
+        "12": ("BasicScheduler", {"model": ["4", 0], "scheduler": "linear_quadratic", "steps": 8, "denoise": 1.0}),
+        "13": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "22": ("RandomNoise", {"noise_seed": 42}),
+        "23": ("CFGGuider", {"model": ["4", 0], "positive": ["10", 0], "negative": ["10", 1], "cfg": 1.0}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["22", 0], "guider": ["23", 0], "sampler": ["13", 0],
+                                         "sigmas": ["12", 0], "latent_image": ["10", 2]}),
+        "15": ("LTXVLatentUpsampler", {"samples": ["14", 0], "upscale_model": ["21", 0], "vae": ["1", 2]}),
+        "21": ("LatentUpscaleModelLoader", {"model_name": "ltx-2.3-spatial-upscaler-x2.safetensors"}),
+        "16": ("ManualSigmas", {"sigmas": "0.85, 0.725, 0.4219, 0.0"}),
+        "18": ("SamplerCustomAdvanced", {"noise": ["22", 0], "guider": ["23", 0], "sampler": ["13", 0],
+                                         "sigmas": ["16", 0], "latent_image": ["15", 0]}),
+        "19": ("VAEDecode", {"vae": ["1", 2], "samples": ["18", 0]}),
+        "20": ("VHS_VideoCombine", {"images": ["19", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "redetail",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    }
+    if not stage:
+        for k in ("15", "16", "18", "21"):
+            del nodes[k]
+        nodes["19"][1]["samples"] = ["14", 0]
+    return api(nodes)
+
+
+def test_a_clip_put_in_place_whole_and_refined_by_the_second_stage_is_that_clip_re_detailed():
+    conv = convert(_redetail(), "redetail.json")
+    assert not nodes_of(conv, "video_models.ltx2") and not nodes_of(conv, "edit.frame_hold")
+    (up,) = nodes_of(conv, "video_models.ltx2_latent_upscale")
+    p = up.params
+    assert (p["refine"], p["sigmas"], p["seed"], p["prompt"]) == (True, "0.85, 0.725, 0.4219", 42,
+                                                                   "sharp focus, detailed textures")
+    assert p["upsampler"] == "ltx-2.3-spatial-upscaler-x2.safetensors"
+    src = conv.graph.input_link(up.id, "video").src  # the clip, scaled to the first stage's size
+    assert conv.graph.nodes[src].type_id == "transform.scale"
+    assert (conv.graph.nodes[src].params["width"], conv.graph.nodes[src].params["height"]) == (768, 448)
+    lora = conv.graph.input_link(up.id, "model").src  # the pass's model: through both LoRAs
+    assert conv.graph.nodes[lora].params["lora"] == "ltx-2.3-ic-lora-upscaler.safetensors"
+    text = said(conv)
+    assert "the other frames are not given" not in text and "LTX-2 makes the take" not in text
+    assert ("a re-detail of the clip 'street.mp4': 'LTXVImgToVideo' (LTXVImgToVideo, #9) puts every frame it is given "
+            "of it (97 frames; the latent's length 97) in place at strength 1, so the first pass gives the clip back as "
+            "it is; LTX-2 Latent Upscale upscales the clip (768x448) x2 (1536x896)") in text
+    assert ("the first pass ('SamplerCustomAdvanced' (SamplerCustomAdvanced, #14): its steps, sampler and scheduler) is "
+            "not made") in text
+    assert "the IC-LoRA's guide clip (strength 0.8) is not given to the refine" in text
+    assert "-> video_models.ltx2_latent_upscale (the clip 'street.mp4' re-detailed" in text
+    assert [t["generator"] for t in conv.tasks] == ["video_models.ltx2_latent_upscale"]
+
+
+def test_a_clip_held_below_strength_1_short_of_the_latent_or_with_no_second_stage_stays_as_read():
+    for wf in (_redetail(strength=0.8), _redetail(cap=33), _redetail(stage=False)):
+        conv = convert(wf, "other.json")
+        assert len(nodes_of(conv, "video_models.ltx2")) == 1
+        assert "a re-detail of the clip" not in said(conv)
