@@ -84,3 +84,55 @@ def test_a_clip_held_below_strength_1_short_of_the_latent_or_with_no_second_stag
         conv = convert(wf, "other.json")
         assert len(nodes_of(conv, "video_models.ltx2")) == 1
         assert "a re-detail of the clip" not in said(conv)
+
+
+def _guide_blueprint(frame: int = 0, same: bool = False) -> dict:
+    """A blueprint whose 'start' picture a node puts in place at the start of a latent and whose 'guide' pictures
+    (declared 'IMAGE,MASK', resized first) another node guides that latent's frame ``frame`` with (``same``: the
+    guide's own pictures put in place too): the shape of ComfyUI's Pose to Video (LTX 2.0) blueprints, with invented
+    node names (the rule is by declared types)."""
+    from tests.convert.test_comfy_heldout39_mends import _link
+    sid = "b1a3e39f-0000-4000-8000-0000000000a9"
+    nodes = [
+        {"id": 1, "type": "AcmeEmptyLatent", "inputs": [], "outputs": [{"name": "LATENT", "type": "LATENT", "links": [1]}]},
+        {"id": 2, "type": "AcmeInPlace", "inputs": [{"name": "image", "type": "IMAGE", "link": 5 if same else 2},
+                                                    {"name": "latent", "type": "LATENT", "link": 1}],
+         "outputs": [{"name": "latent", "type": "LATENT", "links": [3]}]},
+        {"id": 3, "type": "AcmeResize", "inputs": [{"name": "input", "type": "IMAGE,MASK", "link": 4}],
+         "outputs": [{"name": "resized", "type": "IMAGE,MASK", "links": [5] + ([6] if same else [])}]},
+        {"id": 4, "type": "AcmeGuide", "widgets_values": [frame, 1.0], "inputs": [
+            {"name": "latent", "type": "LATENT", "link": 3}, {"name": "image", "type": "IMAGE", "link": 6 if same else 5},
+            {"name": "frame_idx", "type": "INT", "widget": {"name": "frame_idx"}, "link": None},
+            {"name": "strength", "type": "FLOAT", "widget": {"name": "strength"}, "link": None}],
+         "outputs": [{"name": "latent", "type": "LATENT", "links": [7]}]},
+        {"id": 5, "type": "AcmeDecodeToVideo", "inputs": [{"name": "samples", "type": "LATENT", "link": 7}],
+         "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": [8]}]}]
+    links = [_link(1, 1, 0, 2, 1, "LATENT"), _link(3, 2, 0, 4, 0, "LATENT"), _link(4, -10, 1, 3, 0, "IMAGE,MASK"),
+             _link(5, 3, 0, 4 if not same else 2, 1 if not same else 0, "IMAGE,MASK"), _link(7, 4, 0, 5, 0, "LATENT"),
+             _link(8, 5, 0, -20, 0, "VIDEO")]
+    links += [_link(6, 3, 0, 4, 1, "IMAGE,MASK")] if same else [_link(2, -10, 0, 2, 0, "IMAGE")]
+    sub = {"id": sid, "name": "Pose Clip", "nodes": nodes,
+           "inputs": [{"name": "start", "type": "IMAGE", "linkIds": [] if same else [2]},
+                      {"name": "guide", "type": "IMAGE,MASK", "linkIds": [4]}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "linkIds": [8]}], "links": links}
+    top = {"id": 9, "type": sid, "inputs": [{"name": "start", "type": "IMAGE", "link": None},
+                                             {"name": "guide", "type": "IMAGE,MASK", "link": None}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": []}], "widgets_values": []}
+    return {"nodes": [top], "links": [], "definitions": {"subgraphs": [sub]}}
+
+
+def test_a_blueprint_picture_input_guiding_frame_0_over_a_picture_in_place_is_loaded_as_a_clip():
+    """heldout13 / 21's Pose to Video (LTX 2.0): the pose frames' input guides frame 0 of a latent whose frame 0 the
+    start picture is put in place on; read as a Load Image, the IC-LoRA's guide was "not taken". Two pictures at frame
+    0 make no keyframe: the guide's input is a clip's frames (a Load Video, which LTX-2 reads as its 'control')."""
+    from studio.convert.reading.blueprints import ends, open_ends
+    assert [(e[4], e[1]) for e in ends(_guide_blueprint())] == [("start", "LoadImage"), ("guide", "VHS_LoadVideo"),
+                                                               ("", "SaveVideo")]
+    said_: list[str] = []
+    open_ends(_guide_blueprint(), {}, {}, {("9", 0): None}, lambda *a, **k: a, said_)
+    assert ("'guide' loaded as a clip's frames (they guide frame 0 of a latent whose frame 0 another picture is put in "
+            "place on: an IC-LoRA's guide frames, as two pictures at frame 0 make no keyframe)") in said_[0]
+    assert "the count of its pictures" not in said_[0]
+    # a guide at a later frame (a keyframe), or the guide's own pictures put in place: a picture, as before
+    for doc in (_guide_blueprint(frame=8), _guide_blueprint(same=True)):
+        assert "VHS_LoadVideo" not in [e[1] for e in ends(doc)]

@@ -407,7 +407,8 @@ MAPPING = ComfyMapping(
                                                                painted(b, gen, load, params),
                                                                painted_made(b, gen, load, params),
                                                                redetail.wired(b, gen)),
-                          made=redetail.made),
+                          made=redetail.made, one_take=lambda b, made, key: False),  # (its 'made' hook rewires a
+                # re-detail, it never makes segments: a take joined with others is said as before)
                 Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)")),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
