@@ -136,3 +136,64 @@ def test_a_blueprint_picture_input_guiding_frame_0_over_a_picture_in_place_is_lo
     # a guide at a later frame (a keyframe), or the guide's own pictures put in place: a picture, as before
     for doc in (_guide_blueprint(frame=8), _guide_blueprint(same=True)):
         assert "VHS_LoadVideo" not in [e[1] for e in ends(doc)]
+
+
+def _v2v_with_sound(held: bool = True) -> dict:
+    """An LTX-2 restyle of a loaded clip: its frames encoded (VAEEncode) and its sound encoded by LTX-2's audio VAE
+    into the sampler's latent beside them (``held``: under a noise mask of 0), sampled from sigma 0.909375, decoded and
+    saved with the sound the sampler gives."""
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
+        "2": ("LTXVAudioVAELoader", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
+        "3": ("CLIPTextEncode", {"text": "a harbour at dusk, sharp detail", "clip": ["1", 1]}),
+        "4": ("CLIPTextEncode", {"text": "", "clip": ["1", 1]}),
+        "5": ("LoadVideo", {"file": "harbour.mp4"}),
+        "6": ("GetVideoComponents", {"video": ["5", 0]}),
+        "7": ("VAEEncode", {"pixels": ["6", 0], "vae": ["1", 2]}),
+        "20": ("LTXVAudioVAEEncode", {"audio": ["6", 1], "audio_vae": ["2", 0]}),
+        "21": ("SolidMask", {"value": 0.0, "width": 8, "height": 8}),
+        "22": ("SetLatentNoiseMask", {"samples": ["20", 0], "mask": ["21", 0]}),
+        "23": ("LTXVConcatAVLatent", {"video_latent": ["7", 0], "audio_latent": ["22" if held else "20", 0]}),
+        "8": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "9": ("ManualSigmas", {"sigmas": "0.909375, 0.725, 0.421875, 0.0"}),
+        "13": ("RandomNoise", {"noise_seed": 42}),
+        "14": ("CFGGuider", {"model": ["1", 0], "positive": ["3", 0], "negative": ["4", 0], "cfg": 1.0}),
+        "15": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["14", 0], "sampler": ["8", 0],
+                                         "sigmas": ["9", 0], "latent_image": ["23", 0]}),
+        "24": ("LTXVSeparateAVLatent", {"av_latent": ["15", 0]}),
+        "16": ("VAEDecode", {"samples": ["24", 0], "vae": ["1", 2]}),
+        "25": ("LTXVAudioVAEDecode", {"samples": ["24", 1], "audio_vae": ["2", 0]}),
+        "17": ("CreateVideo", {"images": ["16", 0], "audio": ["25", 0], "fps": 24}),
+        "18": ("SaveVideo", {"video": ["17", 0], "filename_prefix": "detail", "format": "auto", "codec": "auto"}),
+    }
+    if not held:
+        del nodes["21"], nodes["22"]
+    return api(nodes)
+
+
+def test_an_ltx2_restyle_holding_the_clips_sound_is_video_to_video_writing_that_sound():
+    """Its audio latent made LTX-2 claim the pipeline: LTX-2 Video + Sound drove by the clip's sound, the clip itself
+    "has no such input" (lost). Now Video to Video of the clip, and the sound the sampler holds is the clip's own:
+    Load Video's sound goes to Save Video, said."""
+    conv = convert(_v2v_with_sound(), "v2v.json")
+    (gen,) = nodes_of(conv, "video_models.video_to_video")
+    assert not nodes_of(conv, "video_models.ltx2") and gen.params["strength"] == 0.9094
+    (load,) = nodes_of(conv, "io.load_video")
+    (save,) = nodes_of(conv, "io.save_video")
+    assert conv.graph.input_link(gen.id, "video").src == load.id
+    assert (conv.graph.input_link(save.id, "audio").src, conv.graph.input_link(save.id, "audio").src_port) == (
+        load.id, "audio")
+    text = said(conv)
+    assert ("'LTXVAudioVAEEncode' (LTXVAudioVAEEncode, #20) encodes the sound of the clip 'harbour.mp4' and "
+            "'SetLatentNoiseMask' (SetLatentNoiseMask, #22) holds it with a noise mask of 0: the sampler keeps the clip's "
+            "sound as it is, so Save Video writes the clip's own sound (Load Video's)") in text
+    assert "has no such input" not in text and "ComfyUI nodes not converted" not in text
+
+
+def test_an_ltx2_restyle_sampling_the_clips_sound_says_that_sound_not_made():
+    conv = convert(_v2v_with_sound(held=False), "v2v.json")
+    (save,) = nodes_of(conv, "io.save_video")
+    assert nodes_of(conv, "video_models.video_to_video") and conv.graph.input_link(save.id, "audio") is None
+    assert ("encodes the sound of the clip 'harbour.mp4' into the sampler's latent, which noises and samples it with "
+            "the picture: Studio's Video to Video restyles the picture alone, so that sound is not made; Save Video "
+            "writes the video without it") in said(conv)

@@ -10,7 +10,8 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, sound, upsampled_clip
+from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
+                     upsampled_clip)
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -117,6 +118,7 @@ class OutputStage:
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self.gen_family[gen] = o.fam
+        restyle_sound.wire(self, gen, o.said)  # a clip's sound its restyle holds: Save Video writes it (said)
         upsampled_clip.make(self, gen, upscaled)
         self._size_claim_kept(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
