@@ -187,7 +187,7 @@ def test_an_ltx2_restyle_holding_the_clips_sound_is_video_to_video_writing_that_
     assert ("'LTXVAudioVAEEncode' (LTXVAudioVAEEncode, #20) encodes the sound of the clip 'harbour.mp4' and "
             "'SetLatentNoiseMask' (SetLatentNoiseMask, #22) holds it with a noise mask of 0: the sampler keeps the clip's "
             "sound as it is, so Save Video writes the clip's own sound (Load Video's)") in text
-    assert "has no such input" not in text and "ComfyUI nodes not converted" not in text
+    assert "has no such input" not in text and "not converted (listed in a note" not in text
 
 
 def test_an_ltx2_restyle_sampling_the_clips_sound_says_that_sound_not_made():
