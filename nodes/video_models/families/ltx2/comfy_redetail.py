@@ -66,7 +66,11 @@ def stage(b, st: dict | None) -> dict | None:
         return st
     own = st["line"]
     rd["stage"] = st
-    st["line"] = lambda s, w, h: _line(rd, own(s, w, h), w, h)
+    def line(s: dict, w: Any, h: Any) -> str:
+        rd["plain"] = own(s, w, h)  # (said instead where the clip is not found after all: clip_source)
+        rd["line"] = _line(rd, rd["plain"], w, h)
+        return rd["line"]
+    st["line"] = line
     return st
 
 
@@ -86,8 +90,9 @@ def clip_source(b, gen: str) -> tuple[str, str] | None:
     rd = getattr(b, "redetail", None)
     link = b.g.input_link(gen, "image") if rd is not None and "stage" in rd else None
     if link is None or b.g.nodes[link.src].type_id != HOLD or (src := b.g.input_link(link.src, "video")) is None:
-        if rd is not None:
-            b.redetail = None
+        if rd is not None and rd.get("line") in rd["said"]:  # the stages said of the take after all
+            rd["said"][rd["said"].index(rd["line"])] = rd["plain"]
+        b.redetail = None
         return None
     rd.update(gen=gen, hold=link.src, clip=(src.src, src.src_port))
     return src.src, src.src_port
