@@ -74,6 +74,9 @@ class Builder(Protocol):
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     way_said: dict  # a generator input -> the sentences said of the resizes on its file's way (Scale)
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
+    redetail: Any  # LTX-2's re-detail of a clip by its second stage, read for the output being made (comfy_redetail)
+    take_sampler: CNode  # the output's first sampler (the take's)
+    clip_frames: dict  # a picture input given frames of a clip -> how many, in words (mapping/clip_frames)
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made
     loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node

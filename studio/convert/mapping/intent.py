@@ -111,9 +111,11 @@ class IntentReading:
         if spec is not None and spec.needs and "image" not in inputs and "image" not in self.motion:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image (none an earlier take gives): text to video
         claim, self.restyle_sound = families.claimed(up), None
-        if claim is not None and gen == V2V and claim.generator and abilities.video_to_video(claim.family):
-            claim = None  # an encoded clip restyled by a family doing video to video (LTX-2 with its sound's latent):
-            restyle_sound.read(self, up, inputs)  # Video to Video, never the claimed generator (no input for the clip)
+        if claim is not None and gen == V2V and self.denoise_from is first and claim.generator and \
+                abilities.video_to_video(claim.family):  # an encoded clip restyled at a denoise read (below 1) by a
+            claim = None  # family doing video to video (LTX-2 with its sound's latent): Video to Video, never the
+            restyle_sound.read(self, up, inputs)  # claimed generator (no input for the clip); a denoise not known
+            # (LTXVScheduler's sigmas: from pure noise) keeps the family's reading (heldout17 09)
         if claim is not None:  # a family told by its nodes upstream (LTX-2 by its audio nodes)
             if claim.read is not None:  # its own reading of the pipeline (given the latent's maker): a task held
                 held = claim.read(self, node if node is not None else wf.source(first, "latent_image"), up, claim,
