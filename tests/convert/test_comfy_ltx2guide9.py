@@ -197,3 +197,33 @@ def test_an_ltx2_restyle_sampling_the_clips_sound_says_that_sound_not_made():
     assert ("encodes the sound of the clip 'harbour.mp4' into the sampler's latent, which noises and samples it with "
             "the picture: Studio's Video to Video restyles the picture alone, so that sound is not made; Save Video "
             "writes the video without it") in said(conv)
+
+
+def test_an_ltx2_restyle_refined_by_the_second_stage_makes_latent_upscale_after_video_to_video():
+    """The restyle's latent upsampled x2 and sampled again from ManualSigmas 0.85 (LTX-2's two stages): was the first
+    pass alone with "for the refine, add a Video to Video", the upsampler "not applied". Now Video to Video -> LTX-2
+    Latent Upscale with the pass's sigmas and seed; the clip's sound, held through the first pass but re-noised by the
+    second, said so."""
+    wf = _v2v_with_sound()
+    wf.update(api({
+        "30": ("LatentUpscaleModelLoader", {"model_name": "ltx-2.3-spatial-upscaler-x2.safetensors"}),
+        "31": ("LTXVLatentUpsampler", {"samples": ["24", 0], "upscale_model": ["30", 0], "vae": ["1", 2]}),
+        "32": ("ManualSigmas", {"sigmas": "0.85, 0.725, 0.4219, 0.0"}),
+        "33": ("LTXVConcatAVLatent", {"video_latent": ["31", 0], "audio_latent": ["24", 1]}),
+        "34": ("SamplerCustomAdvanced", {"noise": ["13", 0], "guider": ["14", 0], "sampler": ["8", 0],
+                                         "sigmas": ["32", 0], "latent_image": ["33", 0]}),
+        "35": ("LTXVSeparateAVLatent", {"av_latent": ["34", 0]})}))
+    wf["16"]["inputs"]["samples"], wf["25"]["inputs"]["samples"] = ["35", 0], ["35", 1]
+    conv = convert(wf, "v2v2.json")
+    (gen,) = nodes_of(conv, "video_models.video_to_video")
+    (up,) = nodes_of(conv, "video_models.ltx2_latent_upscale")
+    (save,) = nodes_of(conv, "io.save_video")
+    assert conv.graph.input_link(up.id, "video").src == gen.id and conv.graph.input_link(save.id, "video").src == up.id
+    assert (up.params["refine"], up.params["sigmas"], up.params["seed"]) == (True, "0.85, 0.725, 0.4219", 42)
+    text = said(conv)
+    assert ("two stages: Video to Video restyles the clip at its own size, LTX-2 Latent Upscale upscales that x2 with "
+            "'ltx-2.3-spatial-upscaler-x2.safetensors' and refines it with sigmas 0.85, 0.725, 0.4219 (seed 42)") in text
+    assert "add a Video to Video" not in text and "not applied" not in text
+    assert ("holds it with a noise mask of 0 through the first pass; the later pass 'SamplerCustomAdvanced' "
+            "(SamplerCustomAdvanced, #34) re-noises and samples it again: not done") in text
+    assert "as ComfyUI's output has it" not in text

@@ -110,7 +110,7 @@ class IntentReading:
         gen = spec.generator if spec is not None and spec.generator else T2V
         if spec is not None and spec.needs and "image" not in inputs and "image" not in self.motion:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image (none an earlier take gives): text to video
-        claim, self.restyle_sound = families.claimed(up), None
+        claim, self.restyle_sound, self.redetail = families.claimed(up), None, None  # (read afresh per output)
         if claim is not None and gen == V2V and self.denoise_from is first and claim.generator and \
                 abilities.video_to_video(claim.family):  # an encoded clip restyled at a denoise read (below 1) by a
             claim = None  # family doing video to video (LTX-2 with its sound's latent): Video to Video, never the

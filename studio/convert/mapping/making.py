@@ -13,6 +13,7 @@ from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
+from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
 from . import clip_last
 from . import track_canvas
@@ -93,6 +94,9 @@ class Making:
         sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = families.generator(task)
         video = hooks.video if hooks is not None and hooks.video is not None else None
+        if video is None and task == V2V and self.stage and (later := families.family_hook(self.family_now,
+                                                                                           "restyle_stage")):
+            video = later[1]  # its family's later stage after a restyle (LTX-2 Latent Upscale)
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*pingponged(self, save, after_take(self, save, src, said), said), sv, "video")  # an upscale,

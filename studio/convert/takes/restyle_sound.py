@@ -11,10 +11,12 @@ from typing import Any
 
 from ..reading.workflow import CNode
 from ..tracing.roles import in_type, out_types
+from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import find_loader
 
 MASKS = ("SetLatentNoiseMask",)  # ComfyUI's core node giving a latent its noise mask ('samples', 'mask')
 SOLID = "SolidMask"  # ComfyUI's core mask of one value ('value'): 0 holds the latent as it is
+MAX_WALK = 64  # latent nodes walked from a later sampler to the node joining the picture's and the sound's latents
 
 
 def _name(n: CNode) -> str:
@@ -51,8 +53,27 @@ def read(b: Any, up: list[CNode], inputs: dict) -> None:
         b.used |= {n.id, *(m.id for m in masks), *(x.id for x in found[2])}
         b.used |= {s.id for k, s in ((k, b.wf.source(n, k)) for k in n.links if k != port)
                    if s is not None and not s.links}  # its own loaders (the sound's VAE)
-        b.restyle_sound = {"enc": n, "loader": found[0], "masks": masks}
+        b.restyle_sound = {"enc": n, "loader": found[0], "masks": masks, "later": _renoised(b, up)}
         return
+
+
+def _renoised(b: Any, up: list[CNode]) -> list[CNode]:
+    """The later passes (samplers of ``up`` after the take's own) given a sound latent with no noise mask of 0 on it
+    (LTX-2's second stage: the first pass's sound re-noised and sampled again)."""
+    wf, first, out = b.wf, getattr(b, "take_sampler", None), []
+    for s in up:
+        if s is first or s.cls not in SAMPLERS or "latent_image" not in s.links:
+            continue
+        node = wf.source(s, "latent_image")
+        for _ in range(MAX_WALK):  # to the node putting the picture's and the sound's latents together
+            if node is None or "audio_latent" in node.links:
+                break
+            node = wf.source(node, next((k for k in ("latent", "samples", "latent_image") if k in node.links), ""))
+        given = wf.source(node, "audio_latent") if node is not None else None
+        if given is not None and not (given.cls in MASKS and (m := wf.source(given, "mask")) is not None
+                                      and m.cls == SOLID and wf.value(m, "value") == 0):
+            out.append(s)
+    return out
 
 
 def wire(b: Any, gen: str, said: list[str]) -> None:
@@ -73,10 +94,17 @@ def wire(b: Any, gen: str, said: list[str]) -> None:
     wired = [s for s in saves if b.g.input_link(s, "audio") is None]
     for s in wired:
         b.g.connect(nid, "audio", s, "audio")
-    mask = rs["masks"][0]
-    said.append(f"{_name(enc)} encodes the sound of the clip '{file}' and {_name(mask)} holds it with a noise mask of 0: "
-                "the sampler keeps the clip's sound as it is" + (", so Save Video writes the clip's own sound (Load "
-                                                                  "Video's), as ComfyUI's output has it" if wired else ""))
+    mask, later = rs["masks"][0], rs["later"]
+    if later:  # (a later pass samples it again: ComfyUI's output has that sound, Studio writes the clip's)
+        said.append(f"{_name(enc)} encodes the sound of the clip '{file}' and {_name(mask)} holds it with a noise mask "
+                    "of 0 through the first pass; the later pass " + ", ".join(_name(x) for x in later) + " re-noises "
+                    "and samples it again: not done" + (", Save Video writes the clip's own sound (Load Video's)"
+                                                         if wired else ""))
+    else:
+        said.append(f"{_name(enc)} encodes the sound of the clip '{file}' and {_name(mask)} holds it with a noise mask "
+                    "of 0: the sampler keeps the clip's sound as it is" + (
+                        ", so Save Video writes the clip's own sound (Load Video's), as ComfyUI's output has it"
+                        if wired else ""))
     for k in [k for k, line in b.over.items() if "writes it without that sound" in line]:
         b.used.add(k)  # (its decoded sound is the clip's own, written: no longer passed over)
         del b.over[k]

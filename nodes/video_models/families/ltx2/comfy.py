@@ -385,6 +385,9 @@ HOOKS = {
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), audio_vae_words),),
+    # its two stages after a Video to Video of a clip: LTX-2 Latent Upscale after the restyle (comfy_redetail)
+    "restyle_stage": (lambda b, up, rest, said: redetail.restyle_stage(b, second_stage(b, up, rest, said)),
+                      lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)),
     "model_patches": {"LTX2_NAG": nag_patch},  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),

@@ -144,3 +144,22 @@ def made(b, key: frozenset) -> None:
                      "sound is generated")
     reword(b, band, key, gen, up, UPSCALE, "video to video (the clip re-detailed by LTX-2 Latent Upscale's refine)",
            f"({what})", lines)
+
+
+def restyle_stage(b, st: dict | None) -> dict | None:
+    """LTX-2's later stage after a Video to Video of a clip (comfy_stages.second_stage's reading): its line said of
+    the restyle, which takes the clip's own size (the two stages' line says the take's)."""
+    if st is None:
+        return None
+    own = st["line"]
+
+    def line(s: dict, w: Any, h: Any) -> str:
+        plain = own(s, w, h)
+        cut = ", LTX-2 Latent Upscale upscales it"
+        if cut not in plain:
+            return plain
+        head, tail = plain.split(cut, 1)
+        return f"{head.split(':', 1)[0]}: Video to Video restyles the clip at its own size, LTX-2 Latent Upscale " \
+               f"upscales that{tail}"
+    st["line"] = line
+    return st
