@@ -76,6 +76,7 @@ class Builder(Protocol):
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     redetail: Any  # LTX-2's re-detail of a clip by its second stage, read for the output being made (comfy_redetail)
     take_sampler: CNode  # the output's first sampler (the take's)
+    task_way: list  # the nodes between that sampler and its latent's maker (the task node)
     clip_frames: dict  # a picture input given frames of a clip -> how many, in words (mapping/clip_frames)
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made

@@ -9,7 +9,7 @@ from studio.convert.mapping.convert import convert
 from .said import api, nodes_of, said
 
 
-def _redetail(strength: float = 1.0, cap: int = 97, stage: bool = True) -> dict:
+def _redetail(strength: float = 1.0, cap: int = 97, stage: bool = True, inplace: bool = False) -> dict:
     """A clip of ``cap`` frames scaled to 768x448 and given whole to LTXVImgToVideo (97 frames, ``strength``) and to an
     IC-LoRA guide at 0.8; a first pass of 8 steps at denoise 1, then (``stage``) the latent upsampled x2 and refined on
     ManualSigmas 0.85, 0.725, 0.4219 with seed 42; saved without sound."""
@@ -51,6 +51,11 @@ def _redetail(strength: float = 1.0, cap: int = 97, stage: bool = True) -> dict:
         for k in ("15", "16", "18", "21"):
             del nodes[k]
         nodes["19"][1]["samples"] = ["14", 0]
+    if inplace:  # the clip put in place on an empty latent of that length (LTX-2's own in-place step)
+        nodes["9"] = ("EmptyLTXVLatentVideo", {"width": 768, "height": 448, "length": 97, "batch_size": 1})
+        nodes["11"] = ("LTXVImgToVideoInplace", {"vae": ["1", 2], "image": ["8", 0], "latent": ["9", 0],
+                                                 "strength": strength, "bypass": False})
+        nodes["10"][1].update(positive=["5", 0], negative=["6", 0], latent=["11", 0])
     return api(nodes)
 
 
@@ -77,6 +82,15 @@ def test_a_clip_put_in_place_whole_and_refined_by_the_second_stage_is_that_clip_
     assert "the IC-LoRA's guide clip (strength 0.8) is not given to the refine" in text
     assert "-> video_models.ltx2_latent_upscale (the clip 'street.mp4' re-detailed" in text
     assert [t["generator"] for t in conv.tasks] == ["video_models.ltx2_latent_upscale"]
+
+
+def test_a_clip_put_in_place_whole_on_an_empty_latent_is_re_detailed_too():
+    conv = convert(_redetail(inplace=True), "inplace.json")
+    assert not nodes_of(conv, "video_models.ltx2") and len(nodes_of(conv, "video_models.ltx2_latent_upscale")) == 1
+    assert ("a re-detail of the clip 'street.mp4': 'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, #11) puts every "
+            "frame it is given of it (97 frames; the latent's length 97) in place at strength 1") in said(conv)
+    conv = convert(_redetail(inplace=True, strength=0.6), "inplace.json")
+    assert len(nodes_of(conv, "video_models.ltx2")) == 1 and "a re-detail" not in said(conv)
 
 
 def test_a_clip_held_below_strength_1_short_of_the_latent_or_with_no_second_stage_stays_as_read():

@@ -14,7 +14,7 @@ from __future__ import annotations
 from fnmatch import fnmatch
 from typing import Any
 
-from studio.convert.api import LOADER_NODES, CNode, reword
+from studio.convert.api import LOADER_NODES, CNode, find_loader, reword
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 CAPS = ("frame_load_cap", "frames", "max_frames")  # a video loader's count of frames loaded (0: all, not known)
@@ -40,18 +40,22 @@ def read(b, node: CNode | None, up: list[CNode], inputs: dict, said: list[str], 
     b.redetail = None
     if node is None or "image" not in inputs or any(fnmatch(n.cls, c) for n in up for c in claims):
         return
-    wf = b.wf
-    strength, length = wf.value(node, "strength"), _int(wf.value(node, "length"))
+    wf, loader = b.wf, inputs["image"][0]
+    putter = node if "image" in node.links else next(  # (an empty latent's: the step on its way putting the clip in
+        (n for n in reversed(getattr(b, "task_way", ())) if "image" in n.links and "strength" in n.widgets | n.links
+         and "frame_idx" not in n.widgets | n.links  # place at the start, LTXVImgToVideoInplace; a guide at a frame no)
+         and (f := find_loader(wf, n, "image", set())) is not None and f[0].id == loader.id), None)
+    strength = wf.value(putter, "strength") if putter is not None else None
+    length = _int(wf.value(node, "length"))
     if not isinstance(strength, (int, float)) or isinstance(strength, bool) or float(strength) != 1.0 or not length:
         return
-    loader = inputs["image"][0]
     if LOADER_NODES.get(loader.cls, ("", ""))[1] != "video" or getattr(b, "clip_frames", {}).get("image") != \
             ("every frame", ""):  # (a pick of some frames on the way: not the whole clip)
         return
     count = next((c for k in CAPS if (c := _int(loader.widgets.get(k))) is not None), None)
     if not count or count < 2 or _latent_frames(count) < _latent_frames(length):
         return
-    b.redetail = {"node": node, "loader": loader, "count": count, "length": length, "said": said,
+    b.redetail = {"node": putter, "loader": loader, "count": count, "length": length, "said": said,
                   "first": getattr(b, "take_sampler", None), "control": "control" in inputs,
                   "file": b.file_of(loader)}
 
