@@ -31,6 +31,7 @@ from .catalogue import node_type  # a node type's declared inputs and outputs (a
 from .reading.by_types import widget_names  # a UI node's saved values named by its type's declared widgets
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
+from .takes.reworded import reword  # a pipeline's generator replaced by another of its nodes: its records and words
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node
 from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
@@ -49,7 +50,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
-           "schedule_input", "schedule_on", "gathered", "decline"]
+           "schedule_input", "schedule_on", "gathered", "decline", "reword"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 
@@ -74,6 +75,10 @@ class Builder(Protocol):
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     way_said: dict  # a generator input -> the sentences said of the resizes on its file's way (Scale)
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
+    redetail: Any  # LTX-2's re-detail of a clip by its second stage, read for the output being made (comfy_redetail)
+    take_sampler: CNode  # the output's first sampler (the take's)
+    task_way: list  # the nodes between that sampler and its latent's maker (the task node)
+    clip_frames: dict  # a picture input given frames of a clip -> how many, in words (mapping/clip_frames)
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)
     bands: list[list[str]]  # each pipeline's Studio nodes, in the order made
     loaded: dict[str, str]  # a ComfyUI loader id (or a step's key) -> its Studio node

@@ -10,7 +10,7 @@ from ..reading import loader_size
 from . import chained_tasks
 from ..reading.pads import is_pad, read_straight
 from ..reading.workflow import LOADER_NODES, CNode
-from ..families import registry as families
+from ..families import abilities, registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
 from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
@@ -28,7 +28,7 @@ from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
 from . import continue_wired, whole_clip
 from .noiseless_restyle import noiseless_sentence
-from ..takes import continued_take
+from ..takes import continued_take, restyle_sound
 
 # ComfyUI steps between a file and an intent input that Studio's nodes do (see IntentReading.step)
 # ComfyUI's pose and depth preprocessors (comfyui_controlnet_aux, DepthAnythingV2) on a control clip's way: Studio's
@@ -110,7 +110,12 @@ class IntentReading:
         gen = spec.generator if spec is not None and spec.generator else T2V
         if spec is not None and spec.needs and "image" not in inputs and "image" not in self.motion:
             gen = T2V  # Wan 2.2 TI2V / HunyuanVideo 1.5 with no start image (none an earlier take gives): text to video
-        claim = families.claimed(up)
+        claim, self.restyle_sound, self.redetail = families.claimed(up), None, None  # (read afresh per output)
+        if claim is not None and gen == V2V and self.denoise_from is first and claim.generator and \
+                abilities.video_to_video(claim.family):  # an encoded clip restyled at a denoise read (below 1) by a
+            claim = None  # family doing video to video (LTX-2 with its sound's latent): Video to Video, never the
+            restyle_sound.read(self, up, inputs)  # claimed generator (no input for the clip); a denoise not known
+            # (LTXVScheduler's sigmas: from pure noise) keeps the family's reading (heldout17 09)
         if claim is not None:  # a family told by its nodes upstream (LTX-2 by its audio nodes)
             if claim.read is not None:  # its own reading of the pipeline (given the latent's maker): a task held
                 held = claim.read(self, node if node is not None else wf.source(first, "latent_image"), up, claim,

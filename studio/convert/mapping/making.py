@@ -13,6 +13,7 @@ from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
+from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
 from . import clip_last
 from . import track_canvas
@@ -46,6 +47,14 @@ class Making:
             return f"'{loaders[0].title or loaders[0].shown_cls}' ({loaders[0].shown_cls}, #{loaders[0].id}) names no " \
                 "model file: set Load Video Model's 'model'"
         return "no model loader found: set Load Video Model's 'model'"
+
+    def _take_video(self, task: str, hooks) -> object:
+        """What gives the Save Video its video: the generator's 'video' hook, else its family's later stage after a
+        Video to Video (restyle_stage: LTX-2 Latent Upscale after a restyle); None: the generator's own output."""
+        if hooks is not None and hooks.video is not None:
+            return hooks.video
+        later = families.family_hook(self.family_now, "restyle_stage") if task == V2V and self.stage else None
+        return later[1] if later else None
 
     def _make(self, save: CNode, first: CNode, task: str, params: dict, loaders: list[CNode], loras: list,
               inputs: dict, up: list[CNode], said: list[str]) -> str:
@@ -92,7 +101,7 @@ class Making:
                 track_canvas.fit(self.g, src[0], params)
         sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = families.generator(task)
-        video = hooks.video if hooks is not None and hooks.video is not None else None
+        video = self._take_video(task, hooks)
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*pingponged(self, save, after_take(self, save, src, said), said), sv, "video")  # an upscale,

@@ -10,14 +10,15 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
-from ..takes import carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, sound, upsampled_clip
+from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
+                     upsampled_clip)
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
 from ..tracing import stills
 from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
-from ..tracing.tasks import I2V, T2V, Task, family, made_task, sentence, sized_by
+from ..tracing.tasks import I2V, T2V, V2V, Task, family, made_task, sentence, sized_by
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
@@ -117,6 +118,7 @@ class OutputStage:
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self.gen_family[gen] = o.fam
+        restyle_sound.wire(self, gen, o.said)  # a clip's sound its restyle holds: Save Video writes it (said)
         upsampled_clip.make(self, gen, upscaled)
         self._size_claim_kept(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
@@ -227,6 +229,8 @@ class OutputStage:
         its task node's last word; the output's LoRAs as the family keeps them (``o.loras``)."""
         hooks, said = o.hooks, o.said
         self.stage = hooks.stage(self, o.up, o.rest, said) if hooks is not None and hooks.stage is not None else None
+        if self.stage is None and o.task == V2V and (later := families.family_hook(o.fam, "restyle_stage")):
+            self.stage = later[0](self, o.up, o.rest, said)  # its family's later stage after a restyle (LTX-2's)
         if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
             self.stage["sized_by"] = sized_by(o.inputs)
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)

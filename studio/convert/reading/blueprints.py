@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from .blueprint_guide import guides_frame0
+
 LOADERS = {"VIDEO": ("LoadVideo", "file"), "IMAGE": ("LoadImage", "image"), "AUDIO": ("LoadAudio", "audio")}
 SAVES = {"VIDEO": ("SaveVideo", "video"), "IMAGE": ("SaveImage", "images"), "AUDIO": ("SaveAudio", "audio")}
 NOTES = ("Note", "MarkdownNote", "PrimitiveNode")
@@ -43,7 +45,8 @@ def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
     if any(isinstance(i, dict) and i.get("link") is not None for i in n.get("inputs") or []):
         return []
     inst, name = str(n.get("id")), str(sub.get("name") or n.get("title") or "the blueprint")
-    out = [(f"{inst}:{i.get('name')}", CLIP[0] if t == "IMAGE" and counted(sub, k) else LOADERS[t][0],
+    out = [(f"{inst}:{i.get('name')}", CLIP[0] if t == "IMAGE" and (counted(sub, k) or guides_frame0(sub, k))
+            else LOADERS[t][0],
             f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
            for k, i in enumerate(sub.get("inputs") or []) if isinstance(i, dict) and (t := loader_type(i.get("type")))]
     out += [(f"{inst}:out{slot}", SAVES[t][0], f"{name}: output", "out", "", slot)
@@ -97,14 +100,17 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
     inst = str(next(n for n in doc.get("nodes") or [] if isinstance(n, dict) and n.get("type") not in NOTES).get("id"))
     sub = next(s for s in doc["definitions"]["subgraphs"] if s.get("id") == next(
         n for n in doc["nodes"] if isinstance(n, dict) and str(n.get("id")) == inst)["type"])
-    made, loaded, saved, clips = set(), [], [], []
+    made, loaded, saved, clips, guides = set(), [], [], [], []
     for nid, cls, title, kind, name, slot in found:
         if kind == "in":
             widgets, outs = WIDGETS[cls]  # (the clip's frames as they are: no format rounding their size)
             nodes[nid] = make(nid, cls, title, dict(widgets), outs)
             inst_in[(inst, name)] = (nid, 0)
             loaded.append(name)
-            clips += [f"'{name}'"] if cls == CLIP[0] else []
+            k = next((j for j, i in enumerate(sub.get("inputs") or []) if isinstance(i, dict) and i.get("name") == name), -1)
+            counts = cls == CLIP[0] and counted(sub, k)
+            clips += [f"'{name}'"] if counts else []
+            guides += [f"'{name}'"] if cls == CLIP[0] and not counts else []
         elif (inst, slot) in inst_out:
             port = next(p for c, p in SAVES.values() if c == cls)
             nodes[nid] = make(nid, cls, title, {"filename_prefix": "ComfyUI"}, [], {port: (inst, slot)})
@@ -127,5 +133,8 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
     said.append(head + f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that "
                                                                 "type)" if left else "")
                 + (f"; {', '.join(clips)} loaded as a clip's frames (the count of its pictures sets the take's length)"
-                   if clips else ""))
+                   if clips else "")
+                + (f"; {', '.join(guides)} loaded as a clip's frames (they guide frame 0 of a latent whose frame 0 "
+                   "another picture is put in place on: an IC-LoRA's guide frames, as two pictures at frame 0 make no "
+                   "keyframe)" if guides else ""))
     return made

@@ -15,6 +15,7 @@ from .comfy_enhance import enhance_stage, read_enhancer
 from .comfy_latent_passing import first_pass_first, latent_source
 from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
+from . import comfy_redetail as redetail  # a clip re-detailed by the second stage alone (the first pass gives it back)
 from .comfy_strengths import keyframe_strength
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
 from .comfy_inpaint import painted_guide
@@ -384,24 +385,33 @@ HOOKS = {
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
     "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), audio_vae_words),),
+    # its two stages after a Video to Video of a clip: LTX-2 Latent Upscale after the restyle (comfy_redetail)
+    "restyle_stage": (lambda b, up, rest, said: redetail.restyle_stage(b, second_stage(b, up, rest, said)),
+                      lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)),
     "model_patches": {"LTX2_NAG": nag_patch},  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
 }
 
+CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's audio latent nodes: a pipeline's family
+
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
-    claims=("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent"), claimed=Task("video and sound", LTX2,
-                                                                                  family="LTX-2", read=painted_guide),
-    generators=(Generator(LTX2, sound=True, stage=second_stage, finish=_sound,
-                          intent=lambda b, node, up, inputs, said: _ltx2_audio(b, first_pass_first(b, up), inputs,
-                                                                               said),
+    claims=CLAIMS, claimed=Task("video and sound", LTX2, family="LTX-2", read=painted_guide),
+    generators=(Generator(LTX2, sound=True, stage=lambda b, up, rest, said: redetail.stage(
+                              b, second_stage(b, up, rest, said)), finish=_sound,
+                          intent=lambda b, node, up, inputs, said: (
+                              _ltx2_audio(b, first_pass_first(b, up), inputs, said),
+                              redetail.read(b, node, up, inputs, said, CLAIMS)),
                           video=lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)
                           if b.stage else (gen, "video"),
                           wired=lambda b, gen, load, params: (enhance_stage(b, gen, load, params),
                                                                painted(b, gen, load, params),
-                                                               painted_made(b, gen, load, params))),
+                                                               painted_made(b, gen, load, params),
+                                                               redetail.wired(b, gen)),
+                          made=redetail.made, one_take=lambda b, made, key: False),  # (its 'made' hook rewires a
+                # re-detail, it never makes segments: a take joined with others is said as before)
                 Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)")),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)

@@ -15,6 +15,7 @@ from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_typ
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 from .comfy_refine_sampler import refine_sampler
 from .comfy_upscale_factor import factor, scaled, words
+from .comfy_redetail import clip_source
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
@@ -180,7 +181,7 @@ def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> Non
 def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
-    video, base = (gen, "video"), model_out
+    video, base = clip_source(b, gen) or (gen, "video"), model_out  # (a re-detail: the clip itself, comfy_redetail)
     for st in [b.stage, *b.stage.get("more", ())]:  # each stage on the one before (a TRIPLE's third pass too)
         model_out = (load, "model") if st["loras"] or st.get("bare") else base
         for name, strength, at in st["loras"]:  # the pass's own (LTX-2's distilled LoRA), nearest the loader first
