@@ -1,0 +1,57 @@
+"""Mechanisms a fifty-eighth held-out set (benchmarks/results/heldout58_2026-11-30.md: InfiniteTalk two-speaker
+templates, a Wan 2.2 A14B first-to-last-frame take with no shift node, a 13-segment SVI long take) showed, each on a
+small hand-written workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import api, nodes_of, said
+
+
+def _shared_lora_chain(set_loras_read: bool) -> dict:
+    """A WanVideoWrapper loader whose 'lora' is a LoRA select chain that a WanVideoSetLoRAs is given too (07): the
+    sampler's model comes through the SetLoRAs (``set_loras_read``) or straight from a block-swap patch on the loader,
+    the SetLoRAs then read by nothing."""
+    nodes = {
+        "22": ("WanVideoModelLoader", {"model": "wan2.1_i2v_480p_14B_fp16.safetensors", "base_precision": "fp16",
+                                       "quantization": "disabled", "lora": ["72", 0]}),
+        "69": ("WanVideoLoraSelect", {"lora": "distill.safetensors", "strength": 1.0}),
+        "72": ("WanVideoLoraSelect", {"lora": "shot.safetensors", "strength": 1.0, "prev_lora": ["69", 0]}),
+        "39": ("WanVideoBlockSwap", {"blocks_to_swap": 20}),
+        "70": ("WanVideoSetBlockSwap", {"model": ["22", 0], "block_swap_args": ["39", 0]}),
+        "71": ("WanVideoSetLoRAs", {"model": ["70", 0], "lora": ["72", 0]}),
+        "2": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5.safetensors", "precision": "bf16"}),
+        "3": ("WanVideoTextEncode", {"positive_prompt": "a girl smiling", "negative_prompt": "blur", "t5": ["2", 0]}),
+        "4": ("WanVideoEmptyEmbeds", {"width": 480, "height": 272, "num_frames": 33}),
+        "5": ("WanVideoSampler", {"model": ["71" if set_loras_read else "70", 0], "text_embeds": ["3", 0],
+                                  "image_embeds": ["4", 0], "steps": 8, "cfg": 1.0, "shift": 5.0, "seed": 0,
+                                  "scheduler": "euler"}),
+        "6": ("WanVideoVAELoader", {"model_name": "wan_vae.safetensors"}),
+        "7": ("WanVideoDecode", {"vae": ["6", 0], "samples": ["5", 0]}),
+        "8": ("SaveVideo", {"video": ["7", 0], "filename_prefix": "x"}),
+    }
+    return api(nodes)
+
+
+def test_a_lora_chain_given_to_the_loader_and_a_set_loras_keeps_the_loader():
+    """07: the wrapper translation made the shared chain's LoraLoaderModelOnly nodes twice under one id ('72:lora'),
+    the second overwriting the first: the model's way closed into a circle, the loader was lost and the Log said "no
+    model loader found" (false: #22 is on the way). Each chain now has ids of its own; the model file is read."""
+    conv = convert(_shared_lora_chain(True), "shared_lora_chain")
+    text = said(conv)
+    assert "no model loader found" not in text
+    assert [n.params["model"] for n in nodes_of(conv, "video_models.load")] == ["wan2.1_i2v_480p_14B_fp16.safetensors"]
+    # both nodes are on the model's way: each applies the chain (the wiring read as it is)
+    names = sorted(n.params["lora"] for n in nodes_of(conv, "video_models.lora"))
+    assert names == ["distill.safetensors", "distill.safetensors", "shot.safetensors", "shot.safetensors"]
+
+
+def test_a_set_loras_nothing_reads_is_passed_not_read_on_the_model():
+    """07 as saved: the SetLoRAs' output feeds nothing (the sampler takes the block-swapped loader), so ComfyUI does not
+    run it: said so, and the loader's own LoRAs applied once."""
+    conv = convert(_shared_lora_chain(False), "dead_set_loras")
+    text = said(conv)
+    assert "no model loader found" not in text
+    assert "'WanVideoSetLoRAs' (WanVideoSetLoRAs, #71) reaches no output of the workflow" in text
+    assert sorted(n.params["lora"] for n in nodes_of(conv, "video_models.lora")) == ["distill.safetensors",
+                                                                                      "shot.safetensors"]
+    assert [n.params["model"] for n in nodes_of(conv, "video_models.load")] == ["wan2.1_i2v_480p_14B_fp16.safetensors"]
