@@ -55,3 +55,28 @@ def test_a_set_loras_nothing_reads_is_passed_not_read_on_the_model():
     assert sorted(n.params["lora"] for n in nodes_of(conv, "video_models.lora")) == ["distill.safetensors",
                                                                                       "shot.safetensors"]
     assert [n.params["model"] for n in nodes_of(conv, "video_models.load")] == ["wan2.1_i2v_480p_14B_fp16.safetensors"]
+
+
+def test_a_wan_2_2_take_no_node_shifts_samples_at_comfyuis_model_config_shift():
+    """05: both ModelSamplingSD3 bypassed, ComfyUI samples Wan 2.2 A14B at the shift every Wan model config of its
+    gives (8); Studio's generator was given 0 (its own scheduler's 3), unsaid. The Wan mapping declares ComfyUI's shift
+    (hook 'comfy_shift'), read for a family its model file names ('Wan 2.2') as for the mapping's own titles."""
+    from tests.convert.test_comfy_heldout8_mends import _two_experts
+    conv = convert(_two_experts("enable", "disable"), "wan22_no_shift")
+    (gen,) = nodes_of(conv, "video_models.text_to_video")
+    assert gen.params["shift"] == 8.0
+    assert "shift 8: no node on the model's way sets one, so ComfyUI samples Wan 2.2 at the shift its model " \
+           "config gives: the generator's shift" in said(conv)
+    doc = _two_experts("enable", "disable")  # a shift node on the way: its own value, nothing added
+    doc["13"] = {"class_type": "ModelSamplingSD3", "inputs": {"model": ["1", 0], "shift": 5.0}}
+    doc["7"]["inputs"]["model"] = ["13", 0]
+    conv = convert(doc, "wan22_shift_5")
+    (gen,) = nodes_of(conv, "video_models.text_to_video")
+    assert gen.params["shift"] == 5.0 and "at the shift its model config gives" not in said(conv)
+
+
+def test_the_model_config_shift_is_a_mappings_declaration():
+    from studio.convert.mapping.comfy_shift import comfy_shift
+    assert comfy_shift("Wan 2.2") == comfy_shift("Wan 2.1") == comfy_shift("Wan VACE") == 8.0
+    assert comfy_shift("Wan 2.2 TI2V 5B") == 8.0  # a task node's family of the Wan mapping
+    assert comfy_shift("an unrecognised model") is None

@@ -97,6 +97,8 @@ HOOKS: dict[str, HookPoint] = {
                               "after its files are said (MiniMax H3's video VAE and Qwen3-VL file)"),
     "params": HookPoint("own", None, False, "(family title, params, said): its last word on the generator's "
                         "settings read from the sampler, before the task node's (MiniMax H3's shortest clip)"),
+    "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
+                             "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
 }
