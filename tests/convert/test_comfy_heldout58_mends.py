@@ -80,3 +80,37 @@ def test_the_model_config_shift_is_a_mappings_declaration():
     assert comfy_shift("Wan 2.2") == comfy_shift("Wan 2.1") == comfy_shift("Wan VACE") == 8.0
     assert comfy_shift("Wan 2.2 TI2V 5B") == 8.0  # a task node's family of the Wan mapping
     assert comfy_shift("an unrecognised model") is None
+
+
+def _custom_take(sigmas: tuple) -> dict:
+    """A Wan 2.2 text to video through SamplerCustomAdvanced, no shift node, its sigmas from ``sigmas``."""
+    return api({
+        "1": ("UNETLoader", {"unet_name": "wan2.2_t2v_low_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "3": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan"}),
+        "4": ("CLIPTextEncode", {"text": "a smile", "clip": ["3", 0]}),
+        "5": ("CLIPTextEncode", {"text": "", "clip": ["3", 0]}),
+        "6": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "20": ("CFGGuider", {"model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0], "cfg": 1.0}),
+        "21": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "22": sigmas,
+        "23": ("RandomNoise", {"noise_seed": 7}),
+        "24": ("SamplerCustomAdvanced", {"noise": ["23", 0], "guider": ["20", 0], "sampler": ["21", 0],
+                                         "sigmas": ["22", 0], "latent_image": ["6", 0]}),
+        "9": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "10": ("VAEDecode", {"samples": ["24", 0], "vae": ["9", 0]}),
+        "11": ("CreateVideo", {"images": ["10", 0], "fps": 16}),
+        "12": ("SaveVideo", {"video": ["11", 0], "filename_prefix": "x"}),
+    })
+
+
+def test_a_take_given_its_sigmas_by_hand_is_not_said_at_the_model_config_shift():
+    """A sigma list given by hand (ManualSigmas; a Lightning list into WanVideoSampler in an earlier set's cache) is
+    what ComfyUI samples, whatever the model's shift: nothing said of the model config's. A scheduler made from the
+    model (BasicScheduler) samples the model's shift: 8, said."""
+    conv = convert(_custom_take(("ManualSigmas", {"sigmas": "1.0, 0.9375, 0.8333, 0.625, 0.0"})), "hand_sigmas")
+    (gen,) = nodes_of(conv, "video_models.text_to_video")
+    assert gen.params["shift"] != 8.0 and "at the shift its model config gives" not in said(conv)
+    conv = convert(_custom_take(("BasicScheduler", {"model": ["1", 0], "scheduler": "simple", "steps": 4,
+                                                    "denoise": 1.0})), "model_sigmas")
+    (gen,) = nodes_of(conv, "video_models.text_to_video")
+    assert gen.params["shift"] == 8.0 and "at the shift its model config gives" in said(conv)
