@@ -100,6 +100,8 @@ HOOKS: dict[str, HookPoint] = {
     "restyle_stage": HookPoint("own", None, False, "(stage, video): its later stage after a Video to Video of its "
                                "family, read and made as its own generator's Generator.stage and Generator.video are "
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),
+    "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
+                             "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
 }

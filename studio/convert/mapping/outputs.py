@@ -23,12 +23,12 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
                prompt_schedules)
+from .comfy_shift import comfy_shift, hand_sigmas
 from .folded_sizes import kept_scale
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
 # fact of ComfyUI's model configs, not of any node's declaration; heldout34 06: Wan 2.1 14B at 8, Studio's own 3)
-COMFY_SHIFT = {"Wan 2.1": 8.0, "Wan VACE": 8.0}
 
 
 def own_family(wf, o: "Output", spec: Task, up: list[CNode]) -> str:
@@ -234,7 +234,8 @@ class OutputStage:
         if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
             self.stage["sized_by"] = sized_by(o.inputs)
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
-        if params.get("shift") is None and not o.shifts and (own := COMFY_SHIFT.get(o.fam)) is not None and \
+        if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
+                (own := comfy_shift(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
             params["shift"] = own
             said.append(f"shift {own:g}: no node on the model's way sets one, so ComfyUI samples {o.fam} at the "

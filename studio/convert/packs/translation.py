@@ -346,21 +346,26 @@ class PackTranslation:
     def _lora_loaders(self, bottom: tuple[str, int], loras: list[CNode]) -> None:
         """``loras`` as a LoraLoaderModelOnly chain on the model ``bottom`` gives, what it fed fed by the chain's top;
         the selectors read so (not listed as not converted)."""
-        top = self._chain_of(bottom, loras)
+        top, made = self._chain_of(bottom, loras)
         if top != bottom:
-            self.rewire(bottom, top, {f"{s.id}:lora" for s in loras})
+            self.rewire(bottom, top, made)
 
-    def _chain_of(self, bottom: tuple[str, int], loras: list[CNode]) -> tuple[str, int]:
-        """``loras`` as LoraLoaderModelOnly nodes on the model ``bottom`` gives; the chain's top (nothing rewired)."""
-        top = bottom
+    def _chain_of(self, bottom: tuple[str, int], loras: list[CNode]) -> tuple[tuple[str, int], set[str]]:
+        """``loras`` as LoraLoaderModelOnly nodes on the model ``bottom`` gives; the chain's top (nothing rewired)
+        and the ids made. A chain made already (the selectors wired into a second node's 'lora' too: a loader's and
+        a WanVideoSetLoRAs' in heldout58 07) is made again under ids of its own: one id for both closed the model's
+        way into a circle, and its loader was lost."""
+        top, made = bottom, set()
         for sel in reversed(loras):  # the one nearest the loader first
             sw = self.named(sel)
+            nid = f"{sel.id}:lora" if f"{sel.id}:lora" not in self.wf.nodes else f"{sel.id}:lora~{bottom[0]}"
             lora = self.core(sel, "LoraLoaderModelOnly", {"lora_name": sw.get("lora"), "strength_model": sw.get("strength")},
-                             {"model": top}, nid=f"{sel.id}:lora")
+                             {"model": top}, nid=nid)
             self.made.setdefault(sel.shown_cls, lora.cls)
             self.wf.taken.add(sel.id)
             top = (lora.id, 0)
-        return top
+            made.add(lora.id)
+        return top, made
 
     def set_loras(self, n: CNode, selectors: tuple[str, ...]) -> None:
         """A node setting LoRAs on the model it is given (the wrapper's WanVideoSetLoRAs: 'model' and 'lora' in, the
@@ -368,8 +373,10 @@ class PackTranslation:
         model = n.links.get("model")
         if model is None:
             return
+        if not any(v[0] == n.id for m in self.wf.nodes.values() for v in m.links.values()):
+            return  # nothing reads the model it sets (heldout58 07): not run by ComfyUI, passed as such
         loras = self._selected(n, selectors)
-        self.rewire((n.id, 0), self._chain_of(model, loras))  # (its readers alone: another reader of that model, a
+        self.rewire((n.id, 0), self._chain_of(model, loras)[0])  # (its readers alone: another reader of that model, a
         self.wf.taken.add(n.id)  # second SetLoRAs with the other expert's LoRAs, keeps its own)
         self.made.setdefault(n.cls, "LoraLoaderModelOnly")
 
