@@ -59,3 +59,39 @@ def test_an_end_picture_averaged_in_is_still_said_not_applied():
     text = said(convert(_flf("average"), "bird"))
     assert "image_2 (a second picture, combined by 'average'): not applied" in text
     assert "the take's end picture" not in text
+
+
+def _seedvr2(**up) -> dict:
+    """An API file: a clip upscaled by SeedVR2 and saved with its sound at its rate, the upscaler's settings ``up``."""
+    return api({"10": ("SeedVR2VideoUpscaler", {"image": ["26", 0], "dit": ["14", 0], "vae": ["13", 0], "seed": 42,
+                                                "max_resolution": 0, "batch_size": 33, "uniform_batch_size": False,
+                                                "temporal_overlap": 3, "prepend_frames": 0, "color_correction": "wavelet",
+                                                "input_noise_scale": 0, "latent_noise_scale": 0, **up}),
+                "13": ("SeedVR2LoadVAEModel", {"model": "ema_vae_fp16.safetensors"}),
+                "14": ("SeedVR2LoadDiTModel", {"model": "seedvr2_ema_7b_sharp_fp16.safetensors"}),
+                "23": ("SaveVideo", {"video": ["24", 0], "filename_prefix": "video/up", "format": "auto",
+                                     "codec": "auto"}),
+                "24": ("CreateVideo", {"images": ["10", 0], "audio": ["26", 2], "fps": ["27", 0]}),
+                "26": ("VHS_LoadVideoPath", {"video": "clip.mp4", "force_rate": 0, "custom_width": 0,
+                                             "custom_height": 0, "frame_load_cap": 0, "skip_first_frames": 0,
+                                             "select_every_nth": 1, "format": "None"}),
+                "27": ("VHS_VideoInfo", {"video_info": ["26", 3]})})
+
+
+def test_seedvr2s_earlier_name_of_its_shortest_edge_is_read_and_said():
+    """heldout57 05: the upscaler given 'new_resolution' 720 (the pack's earlier name of 'resolution') was made at the
+    reader's default 1080 unsaid, and the file's missing 'resolution' was said with "Studio reads the settings it is
+    given" (it had not read 'new_resolution')."""
+    conv = convert(_seedvr2(new_resolution=720), "up")
+    up = nodes_of(conv, "finishing.seedvr2")
+    assert len(up) == 1 and up[0].params["short_edge"] == 720
+    text = said(conv)
+    assert "'SeedVR2VideoUpscaler' (#10)'s new_resolution 720 (the pack's earlier name of its 'resolution'" in text
+    assert ("'resolution' (it is given 'new_resolution', which that version does not declare)" in text)
+    assert "Studio reads the settings it is given by their declared names" in text
+
+
+def test_seedvr2s_own_name_of_its_shortest_edge_is_read_as_before():
+    conv = convert(_seedvr2(resolution=540), "up")
+    assert nodes_of(conv, "finishing.seedvr2")[0].params["short_edge"] == 540
+    assert "new_resolution" not in said(conv)
