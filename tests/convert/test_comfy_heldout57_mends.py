@@ -95,3 +95,26 @@ def test_seedvr2s_own_name_of_its_shortest_edge_is_read_as_before():
     conv = convert(_seedvr2(resolution=540), "up")
     assert nodes_of(conv, "finishing.seedvr2")[0].params["short_edge"] == 540
     assert "new_resolution" not in said(conv)
+
+
+def test_a_depth_estimators_own_model_and_settings_are_said_as_they_are():
+    """heldout57 03: a clip's DepthCrafter depth pass had been said "ComfyUI's model file '?' is its own format" (its
+    loader names no file: the pack fetches its model) and its steps, window and overlap were dropped unsaid."""
+    conv = convert(api({
+        "1": ("VHS_LoadVideo", {"video": "viking.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1,
+                                "format": "None"}),
+        "2": ("DownloadAndLoadDepthCrafterModel", {"enable_model_cpu_offload": True,
+                                                   "enable_sequential_cpu_offload": False}),
+        "3": ("DepthCrafter", {"depthcrafter_model": ["2", 0], "images": ["1", 0], "force_size": True,
+                               "num_inference_steps": 5, "guidance_scale": 1.5, "window_size": 81, "overlap": 14}),
+        "4": ("VHS_VideoCombine", {"images": ["3", 0], "frame_rate": 24, "loop_count": 0,
+                                   "filename_prefix": "viking_depth", "format": "video/h264-mp4",
+                                   "pingpong": False, "save_output": True})}), "depth")
+    assert len(nodes_of(conv, "preprocess.depth")) == 1
+    text = said(conv)
+    assert "model file '?'" not in text
+    assert ("ComfyUI's model is the pack's own: 'DownloadAndLoadDepthCrafterModel' (DownloadAndLoadDepthCrafterModel, "
+            "#2) names no file (the pack fetches its model itself)") in text
+    assert ("'DepthCrafter' (#3)'s force_size True, num_inference_steps 5, guidance_scale 1.5, window_size 81, overlap 14:"
+            " not taken, Studio's Depth has no such settings") in text

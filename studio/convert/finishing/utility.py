@@ -155,8 +155,9 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         steps.append(what)
         model = model_of(wf, n, b.used)
         if kind is not None:
-            said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
-                        f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
+            said.append(own_model_line(wf, n, what, model, kind))
+        if kind == "depth" and (line := not_taken(n, what, (), "Depth")) is not None:  # (heldout57 03: DepthCrafter's
+            said.append(line)  # steps, window and overlap had gone unsaid)
         if kind == "segment":
             cur, out = _segment(b, n, (cur, out), said), "mask"
         elif kind == "depth":
@@ -358,6 +359,18 @@ def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | Non
                    (b.add("preprocess.load", {"kind": "people"}, at), "model"))
     return wired_node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
                  (b.add("preprocess.load", {"kind": "pose"}, at), "model"))
+
+
+def own_model_line(wf: Workflow, n: CNode, what: str, model: str | None, kind: str) -> str:
+    """The sentence of a preprocessor's ComfyUI model Studio does not read: its file, or the loader that names none
+    (heldout57 03: "ComfyUI's model file '?'" for DepthCrafter's loader, which fetches its model itself)."""
+    choose = f"choose Studio's model (a Hugging Face folder) on Load Preprocessor (kind '{kind}')"
+    if model:
+        return f"{what}: ComfyUI's model file '{model}' is its own format; {choose}"
+    src = model_loader(wf, n)
+    by = (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) names no file (the pack fetches its model "
+          "itself)" if src is not None else "no model file is named")
+    return f"{what}: ComfyUI's model is the pack's own: {by}; {choose}"
 
 
 def depth_node(b, at: CNode, video: tuple[str, str]) -> str:
