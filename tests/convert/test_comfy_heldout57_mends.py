@@ -117,3 +117,21 @@ def test_a_depth_estimators_own_model_and_settings_are_said_as_they_are():
             "#2) names no file (the pack fetches its model itself)") in text
     assert ("'DepthCrafter' (#3)'s force_size True, num_inference_steps 5, guidance_scale 1.5, window_size 81, overlap 14:"
             " not taken, Studio's Depth has no such settings") in text
+
+
+def test_a_pose_preprocessors_model_files_set_on_it_are_named():
+    """The same sentence for DWPose, whose model files are settings of its own (no loader): they had been said as
+    "ComfyUI's model file '?'"."""
+    conv = convert(api({
+        "1": ("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1,
+                                "format": "None"}),
+        "2": ("DWPreprocessor", {"image": ["1", 0], "detect_hand": "enable", "detect_body": "enable",
+                                 "detect_face": "enable", "resolution": 512, "bbox_detector": "yolox_l.onnx",
+                                 "pose_estimator": "dw-ll_ucoco_384.onnx"}),
+        "3": ("VHS_VideoCombine", {"images": ["2", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "pose",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True})}), "pose")
+    text = said(conv)
+    assert "model file '?'" not in text
+    assert ("ComfyUI's model files 'yolox_l.onnx', 'dw-ll_ucoco_384.onnx' (set on the node) are its own format; "
+            "choose Studio's model (a Hugging Face folder) on Load Preprocessor (kind 'pose')") in text
