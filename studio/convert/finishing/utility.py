@@ -156,10 +156,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             continue
         steps.append(what)
         model = model_of(wf, n, b.used)
-        if kind is not None:
-            said.append(own_model_line(wf, n, what, model, kind))
-        if kind == "depth" and (line := not_taken(n, what, (), "Depth")) is not None:  # (heldout57 03: DepthCrafter's
-            said.append(line)  # steps, window and overlap had gone unsaid)
+        said += model_lines(wf, n, what, model, kind)  # (its model; a depth estimator's own settings: heldout57 03)
         if kind == "segment":
             cur, out = _segment(b, n, (cur, out), said), "mask"
         elif kind == "depth":
@@ -364,6 +361,15 @@ def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | Non
 
 
 OWN_FILE = re.compile(r"\.(onnx|pt|pth|safetensors|bin|ckpt|gguf)$", re.I)  # a model file named on the node
+
+
+def model_lines(wf: Workflow, n: CNode, what: str, model: str | None, kind: str | None) -> list[str]:
+    """The sentences of a preprocessor's ComfyUI model and, for a depth estimator, of its settings Studio's Depth does
+    not take (heldout57 03: DepthCrafter's steps, window and overlap had gone unsaid); none for another kind."""
+    if kind is None:
+        return []
+    line = not_taken(n, what, (), "Depth") if kind == "depth" else None
+    return [own_model_line(wf, n, what, model, kind), *([line] if line else [])]
 
 
 def own_model_line(wf: Workflow, n: CNode, what: str, model: str | None, kind: str) -> str:
