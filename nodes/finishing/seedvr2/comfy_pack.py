@@ -111,6 +111,11 @@ def params_of(wf: Workflow, c: dict, said: list[str]) -> dict:
                 "a pickle Studio never opens; SeedVR2 Upscale reads it from the DiT file where it holds it (ComfyUI's "
                 "converted files do), else set its 'text embeddings'")
     res, cap = _int(wf, up, "resolution", 1080), _int(wf, up, "max_resolution", 0)
+    earlier = wf.value(up, "new_resolution")  # the pack's earlier name of 'resolution' (heldout57 05: 720 made 1080)
+    if wf.value(up, "resolution") is None and isinstance(earlier, int) and not isinstance(earlier, bool):
+        res = earlier
+        said.append(f"{at}'s new_resolution {earlier} (the pack's earlier name of its 'resolution', the shortest "
+                    "edge) is SeedVR2 Upscale's short edge")
     p["short_edge"], p["max_edge"] = res, cap
     batch, overlap = max(1, _int(wf, up, "batch_size", 5)), _int(wf, up, "temporal_overlap", 0)
     window = batch if batch == 1 or (batch - 1) % 4 == 0 else 4 * ((batch - 1) // 4 + 1) + 1

@@ -149,14 +149,14 @@ def _fits(type_: str, v) -> bool:
     return not isinstance(v, (dict, list))
 
 
-def not_taken(n: CNode, what: str, taken: tuple[str, ...]) -> str | None:
-    """The sentence of ``n``'s settings Studio's flow-based interpolation does not take (all but its factor and its
-    file), each as saved; None where it has none named."""
+def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame Interpolation") -> str | None:
+    """The sentence of ``n``'s settings Studio's node ``studio`` (the flow-based interpolation; Depth) does not take
+    (all but ``taken``), each as saved; None where it has none named."""
     t = catalogue.node_type(n.shown_cls)
     kinds = {i.name: i.type for i in t.widgets} if t is not None and t.inputs is not None else {}
     said = [f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in n.settings().items()
             if k not in taken and not k.startswith("#") and _fits(kinds.get(k, ""), v)]
     if not said:
         return None
-    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(said), 200)}: not taken, Studio's Frame "
-            "Interpolation has no such settings")
+    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(said), 200)}: not taken, Studio's {studio} "
+            "has no such settings")

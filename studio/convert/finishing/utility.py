@@ -10,6 +10,8 @@ spandrel): Upscale Video is given its name.
 Plain data: the builder (mapping.convert._Builder) makes the nodes; nothing of ComfyUI is run."""
 from __future__ import annotations
 
+import re
+
 from studio.core.shown import cut, number, rounded
 
 from ..reading import loaded_clip
@@ -155,9 +157,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             continue
         steps.append(what)
         model = model_of(wf, n, b.used)
-        if kind is not None:
-            said.append(f"{what}: ComfyUI's model file '{model or '?'}' is its own format; choose Studio's model (a "
-                        f"Hugging Face folder) on Load Preprocessor (kind '{kind}')")
+        said += model_lines(wf, n, what, model, kind)  # (its model; a depth estimator's own settings: heldout57 03)
         if kind == "segment":
             cur, out = _segment(b, n, (cur, out), said), "mask"
         elif kind == "depth":
@@ -357,6 +357,35 @@ def pose_nodes(b, at: CNode, video: tuple[str, str], clip: tuple[str, str] | Non
                    (b.add("preprocess.load", {"kind": "people"}, at), "model"))
     return wired_node(b, "preprocess.pose_estimate", {}, at, (*(clip or video), "video"), (people, "people", "people"),
                  (b.add("preprocess.load", {"kind": "pose"}, at), "model"))
+
+
+OWN_FILE = re.compile(r"\.(onnx|pt|pth|safetensors|bin|ckpt|gguf)$", re.I)  # a model file named on the node
+
+
+def model_lines(wf: Workflow, n: CNode, what: str, model: str | None, kind: str | None) -> list[str]:
+    """The sentences of a preprocessor's ComfyUI model and, for a depth estimator, of its settings Studio's Depth does
+    not take (heldout57 03: DepthCrafter's steps, window and overlap had gone unsaid); none for another kind."""
+    if kind is None:
+        return []
+    line = not_taken(n, what, (), "Depth") if kind == "depth" else None
+    return [own_model_line(wf, n, what, model, kind), *([line] if line else [])]
+
+
+def own_model_line(wf: Workflow, n: CNode, what: str, model: str | None, kind: str) -> str:
+    """The sentence of a preprocessor's ComfyUI model Studio does not read: its file, or the loader that names none
+    (heldout57 03: "ComfyUI's model file '?'" for DepthCrafter's loader, which fetches its model itself)."""
+    choose = f"choose Studio's model (a Hugging Face folder) on Load Preprocessor (kind '{kind}')"
+    if model:
+        return f"{what}: ComfyUI's model file '{model}' is its own format; {choose}"
+    own = [v for v in n.settings().values() if isinstance(v, str) and OWN_FILE.search(v)]  # (DWPose names its two)
+    if own:
+        files, many = ", ".join(f"'{v}'" for v in own), len(own) > 1
+        return (f"{what}: ComfyUI's model file{'s' if many else ''} {files} (set on the node) {'are' if many else 'is'}"
+                f" its own format; {choose}")
+    src = model_loader(wf, n)
+    by = (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) names no file (the pack fetches its model "
+          "itself)" if src is not None else "no model file is named")
+    return f"{what}: ComfyUI's model is the pack's own: {by}; {choose}"
 
 
 def depth_node(b, at: CNode, video: tuple[str, str]) -> str:

@@ -34,6 +34,17 @@ def said(nodes: dict[str, Any]) -> list[str]:
     packs = sorted({f"{t.pack}@{t.commit[:8]}" for n, _ in lacking if (t := catalogue.node_type(n.origin or n.cls))})
     shown = "; ".join(f"{n.named()}: {', '.join(repr(x) for x in m)}" for n, m in lacking[:SHOWN])
     more = f"; and {len(lacking) - SHOWN} more node(s)" if len(lacking) > SHOWN else ""
+    # (a node given a setting under a name its catalogued version does not declare - another version's name - is
+    # read by that name only where Studio's reading of the node knows it: heldout57 05's SeedVR2 'new_resolution')
+    reads = ("Studio reads the settings it is given by the names its reading of each node knows" if
+             any(_stray(n) for n, _ in lacking) else "Studio reads the settings it is given")
     return [f"this API file does not give {len(lacking)} node(s) settings their packs require as the catalogue read "
             f"them ({', '.join(packs)}): {shown}{more}. ComfyUI with those versions refuses the file as saved (a "
-            f"required input missing), other versions may take it. Studio reads the settings it is given"]
+            f"required input missing), other versions may take it. {reads}"]
+
+
+def _stray(n: Any) -> bool:
+    """``n`` is given a setting under a name its catalogued type does not declare (another version of its pack)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    declared = {i.name for i in t.inputs} if t is not None and t.inputs is not None else set()
+    return any(k not in declared and "." not in k and not k.startswith("#") for k in n.widgets)

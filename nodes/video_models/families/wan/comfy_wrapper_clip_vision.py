@@ -15,13 +15,36 @@ def _one(v) -> bool:
     return abs(float(v) - 1.0) < 1e-9
 
 
-def unapplied(n: CNode, w: dict) -> str | None:
-    """The sentence for ``n``'s settings ``w`` (by name) Studio does not apply, None where all are its own."""
+def end_picture_of(wf, n: CNode) -> CNode | None:
+    """The node that takes ``n``'s (an image encode's) embeds and is given its 'image_2' as its own 'end_image' (the
+    take's last picture, given to Studio's generator as its last image), None where there is none (heldout57 08)."""
+    second = n.links.get("image_2")
+    if not second:
+        return None
+    return next((m for m in wf.nodes.values() if m.enabled and tuple(m.links.get("end_image") or ()) == tuple(second)
+                 and any(tuple(v)[:1] == (n.id,) for v in m.links.values())), None)
+
+
+def end_picture(n: CNode, w: dict, taker: CNode) -> str | None:
+    """The sentence for a second picture that is the take's end picture combined by 'concat': Studio's generator is
+    given it as its last image, and diffusers' pipeline encodes both pictures' CLIP tokens where the model reads two
+    (Wan 2.1 FLF2V), the start picture's alone on the others (families/wan/first_last); None for another combine."""
+    if w.get("combine_embeds") not in ("concat", None):
+        return None
+    return (f"'{n.title or n.cls}' ({n.cls}, #{n.id})'s image_2 (the take's end picture, as '{taker.title or taker.cls}' "
+            f"(#{taker.id})'s end_image, combined by 'concat'): Studio's generator is given it as its last image and "
+            "encodes its CLIP tokens beside the start picture's where the model reads two pictures' (Wan 2.1 FLF2V), "
+            "the start picture's alone on the others")
+
+
+def unapplied(n: CNode, w: dict, end_taker: CNode | None = None) -> str | None:
+    """The sentence for ``n``'s settings ``w`` (by name) Studio does not apply, None where all are its own; a second
+    picture that ``end_taker`` takes as the take's end picture is said by ``end_picture`` instead."""
     lost = []
     s1 = w.get("strength_1")
     if finite(s1) and not _one(s1):  # (the frontend saves 1 as 1.0000000000000002 after a drag: full strength)
         lost.append(f"strength_1 {s1:g}")
-    if "image_2" in n.links:
+    if "image_2" in n.links and not (end_taker is not None and end_picture(n, w, end_taker)):
         s2, how = w.get("strength_2"), w.get("combine_embeds")
         lost.append("image_2 (a second picture" + (f", strength_2 {s2:g}" if finite(s2) and not _one(s2) else "")
                     + (f", combined by '{how}'" if isinstance(how, str) else "") + ")")

@@ -433,7 +433,10 @@ class _Translation(PackTranslation):
                               {k: v for k, v in (("clip_vision", self.link(n, "clip_vision")),
                                                  ("image", self.link(n, "image_1"))) if v})
                 c.ports.update(image="image_1")
-                if line := clip_vision.unapplied(n, self.named(n)):  # a strength, a second picture, tiles: said
+                taker = clip_vision.end_picture_of(self.wf, n)  # a second picture that is the take's end picture
+                if line := clip_vision.unapplied(n, self.named(n), taker):  # a strength, a second picture, tiles: said
+                    self.said.append(line)
+                if taker is not None and (line := clip_vision.end_picture(n, self.named(n), taker)):
                     self.said.append(line)
 
 def translate(wf: Workflow) -> list[str]:
