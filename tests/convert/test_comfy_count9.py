@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert import catalogue
-from studio.convert.catalogue import types as catalogue_types
-from studio.convert.families import registry
 from studio.convert.mapping.convert import convert
+from tests.convert.planted import plant
 from tests.convert.said import api, nodes_of, said
 
 IMG = "IMAGE"
@@ -103,14 +101,7 @@ PLANTED = {  # a pack's window of a clip: pictures in, pictures out, the first f
 @pytest.fixture
 def planted(monkeypatch):
     """The invented type above in the catalogue, for this test only."""
-    types, packs = catalogue_types._load()
-    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **PLANTED}, packs))
-    catalogue.node_type.cache_clear()
-    registry._changed()
-    yield
-    monkeypatch.undo()
-    catalogue.node_type.cache_clear()
-    registry._changed()
+    yield from plant(monkeypatch, PLANTED)
 
 
 def test_an_unseen_packs_window_of_a_clip_is_trimmed_by_its_declared_types(planted):

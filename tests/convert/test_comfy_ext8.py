@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from studio.convert import catalogue
-from studio.convert.catalogue import types as catalogue_types
-from studio.convert.families import registry
 from studio.convert.mapping.convert import convert
+from tests.convert.planted import plant
 from tests.convert.said import nodes_of, said
 from tests.convert.test_comfy_wan_frames import COND, LAT, _head, _prompt
 from tests.convert.test_comfy_wiring import UI
@@ -159,14 +157,7 @@ PLANTED = {
 @pytest.fixture
 def planted(monkeypatch):
     """The invented types above in the catalogue, for this test only."""
-    types, packs = catalogue_types._load()
-    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **PLANTED}, packs))
-    catalogue.node_type.cache_clear()
-    registry._changed()
-    yield
-    monkeypatch.undo()
-    catalogue.node_type.cache_clear()
-    registry._changed()
+    yield from plant(monkeypatch, PLANTED)
 
 
 def test_an_unseen_packs_last_frame_pick_and_join_are_read_by_their_declared_types(planted):

@@ -14,6 +14,7 @@ import pytest
 from studio.convert.mapping.convert import convert
 
 from nodes.images import _scaled_size
+from tests.convert.planted import plant
 from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_heldout49_mends import OLD_I2V, _folder as _five_b
 from tests.convert.test_comfy_videox_fun import CACHE, _folder, _gen, _workflow
@@ -97,19 +98,9 @@ SVD_ONE = [("image", "IMAGE"), ("version", "COMBO"), ("num_frames", "INT"), ("nu
 
 @pytest.fixture
 def planted_svd(monkeypatch):
-    from studio.convert import catalogue
-    from studio.convert.catalogue import types as catalogue_types
-    from studio.convert.families import registry
-    types, packs = catalogue_types._load()
     ins = [{"name": n, "type": t, "widget": t != "IMAGE", "optional": False} for n, t in SVD_ONE]
     made = {"InventedSVDMaker": {"pack": "someone/invented-svd", "inputs": ins, "outputs": [{"type": "IMAGE"}]}}
-    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **made}, packs))
-    catalogue.node_type.cache_clear()
-    registry._changed()
-    yield
-    monkeypatch.undo()
-    catalogue.node_type.cache_clear()
-    registry._changed()
+    yield from plant(monkeypatch, made)
 
 
 def _svd_one_ui():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.planted import plant
 from tests.convert.said import api, nodes_of, notes, said
 
 MODEL = "WanVideo/SkyReels/Wan2_1-SkyReels-V2-DF-1_3B-540P_fp32.safetensors"
@@ -109,23 +110,13 @@ def test_a_later_segment_on_another_model_is_said_not_taken():
 def planted(monkeypatch):
     """An invented pack's diffusion-forcing sampler (another name, the same declared inputs and output) in the
     catalogue, for this test only."""
-    from studio.convert import catalogue
-    from studio.convert.catalogue import types as catalogue_types
-    from studio.convert.families import registry
-    types, packs = catalogue_types._load()
     ins = [{"name": n, "type": t, "widget": t in ("INT", "FLOAT", "BOOLEAN", "COMBO"), "optional": n == "prefix_samples"}
            for n, t in (("model", "WANVIDEOMODEL"), ("text_embeds", "WANVIDEOTEXTEMBEDS"),
                         ("image_embeds", "WANVIDIMAGE_EMBEDS"), ("addnoise_condition", "INT"), ("steps", "INT"),
                         ("cfg", "FLOAT"), ("shift", "FLOAT"), ("seed", "INT"), ("scheduler", "COMBO"),
                         ("prefix_samples", "LATENT"))]
     made = {"InventedForcingSampler": {"pack": "someone/invented-pack", "inputs": ins, "outputs": [{"type": "LATENT"}]}}
-    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **made}, packs))
-    catalogue.node_type.cache_clear()
-    registry._changed()
-    yield
-    monkeypatch.undo()
-    catalogue.node_type.cache_clear()
-    registry._changed()
+    yield from plant(monkeypatch, made)
 
 
 def test_a_sampler_never_seen_declaring_prefix_samples_and_addnoise_is_read_the_same(planted):

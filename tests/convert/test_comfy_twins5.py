@@ -13,10 +13,10 @@ import pytest
 
 from studio.convert import catalogue
 from studio.convert.catalogue import types as catalogue_types
-from studio.convert.families import registry
 from studio.convert.mapping.convert import convert
 from studio.convert.packs import twins
 from studio.convert.packs.exact_twins import exact_twin
+from tests.convert.planted import plant
 from studio.convert.reading.workflow import Workflow
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "wan21_t2v_api.json")
@@ -52,14 +52,7 @@ PLANTED = {
 @pytest.fixture
 def planted(monkeypatch):
     """The invented types above in the catalogue, for this test only."""
-    types, packs = catalogue_types._load()
-    monkeypatch.setattr(catalogue_types, "_load", lambda path=None: ({**types, **PLANTED}, packs))
-    catalogue.node_type.cache_clear()
-    registry._changed()  # (the twins' caches, made from the catalogue)
-    yield
-    monkeypatch.undo()
-    catalogue.node_type.cache_clear()
-    registry._changed()
+    yield from plant(monkeypatch, PLANTED)
 
 
 def _notes(conv) -> str:
