@@ -21,10 +21,11 @@ def test_a_second_conditioning_joined_onto_a_prompt_is_said_not_applied_naming_i
     conv = convert(_joined(), "joined")
     text = said(conv)
     assert ("'ConditioningConcat' (ConditioningConcat, #51) joins a second conditioning (on 'conditioning_from' from "
-            "'CLIPTextEncode' (CLIPTextEncode, #50)) to the negative prompt's: not applied, Studio's generator takes "
+            "'CLIPTextEncode' (CLIPTextEncode, #50), its text 'grainy') to the negative prompt's: not applied, Studio's generator takes "
             "one negative prompt, that of 'Negative' (CLIPTextEncode, #7)") in text
     gen = next(n for n in conv.graph.nodes.values() if "negative_prompt" in n.params)
     assert gen.params["negative_prompt"] == "blurry, static"  # the prompt walked through, as before
+    assert "50" not in conv.dropped  # its text said with the join: read with that sentence, not listed unsaid
 
 
 def test_a_prompt_passed_through_one_conditioning_alone_says_no_join():

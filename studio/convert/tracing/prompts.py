@@ -111,7 +111,7 @@ def _walk_prompt(wf: Workflow, start: CNode | None, which: str, used: set, said:
         for line in alone_said(way, names, which, n, {x.id for x, _ in unknown}):  # (heldout53's test)
             if line not in said:
                 said.append(line)
-        for line in joined_said(wf, way, names, which, n):  # a second conditioning joined on the way (held9)
+        for line in joined_said(wf, way, names, which, n, known, used):  # a second conditioning joined on the way (held9)
             if line not in said:
                 said.append(line)
     return n
