@@ -34,3 +34,4 @@ def test_a_prompt_passed_through_one_conditioning_alone_says_no_join():
                  "32": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "fox", "video": ["31", 0]}}})
     wf["9"]["inputs"]["negative"] = ["51", 0]
     assert "joins a second conditioning" not in said(convert(wf, "zeroed"))
+

@@ -27,8 +27,8 @@ def joined_said(wf: Workflow, way: list[CNode], walked: tuple[str, ...], which: 
             continue
         through = next((k for k in walked if k in x.links), None)
         others = [k for k in x.links if k != through and in_type(x, k) == "CONDITIONING"]
-        if through is None or not others:
-            continue
+        if through is None or through == which or not others:  # (walked through its own 'positive' or 'negative':
+            continue  # a node taking both, giving one, is no join of two of a kind: not said so)
         given = [(k, wf.nodes.get(x.links[k][0])) for k in others]
         parts = []
         for k, src in given:
