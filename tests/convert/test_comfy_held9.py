@@ -35,3 +35,17 @@ def test_a_prompt_passed_through_one_conditioning_alone_says_no_join():
     wf["9"]["inputs"]["negative"] = ["51", 0]
     assert "joins a second conditioning" not in said(convert(wf, "zeroed"))
 
+
+
+def test_the_pictures_a_wrapper_sampler_decoded_itself_are_read_as_the_takes_decode():
+    """WanVideoWrapper's WanVideoPassImagesFromSamples (InfiniteTalk's windows decoded by the sampler itself) between
+    the sampler and the save: read as the take's decode with its sentence, not left in the note of nodes not
+    converted (4 cached InfiniteTalk files were blocked by it alone)."""
+    from tests.convert.test_comfy_heldout10_mends import _wrapper_i2v
+    wf = _wrapper_i2v({"28": ("WanVideoPassImagesFromSamples", {"samples": ["27", 0]})})
+    conv = convert(wf, "talk.json")
+    assert "28" not in conv.dropped
+    assert ("'WanVideoPassImagesFromSamples' (WanVideoPassImagesFromSamples, #28) passes on the pictures the sampler "
+            "it is given decoded itself: read as a VAEDecode of that sampler's latent (where Studio makes the take, its "
+            "generator decodes it)") in said(conv)
+    assert conv.pipelines == 1 or any(t.get("generator") for t in conv.tasks)
