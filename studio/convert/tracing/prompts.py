@@ -12,6 +12,7 @@ from .roles import in_type
 from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
 from .prompt_adders import adders, alone_said
+from .prompt_joins import joined_said
 from . import prompt_writers
 from .. import catalogue
 from ..reading.line_pick import line_said
@@ -108,6 +109,9 @@ def _walk_prompt(wf: Workflow, start: CNode | None, which: str, used: set, said:
             if line not in said:
                 said.append(line)
         for line in alone_said(way, names, which, n, {x.id for x, _ in unknown}):  # (heldout53's test)
+            if line not in said:
+                said.append(line)
+        for line in joined_said(wf, way, names, which, n, known, used):  # a second conditioning joined on the way (held9)
             if line not in said:
                 said.append(line)
     return n

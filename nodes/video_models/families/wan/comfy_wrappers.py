@@ -424,6 +424,13 @@ class _Translation(PackTranslation):
             if n.cls == "WanVideoDecode":
                 self.core(n, "VAEDecode", {}, {k: v for k, v in (("samples", self.link(n, "samples")),
                                                                  ("vae", self.link(n, "vae"))) if v})
+            elif n.cls == "WanVideoPassImagesFromSamples" and self.link(n, "samples"):  # (by its name: LATENT in,
+                # IMAGE out, no VAE declares nothing of what it does; it passes on the pictures a sampler decoded
+                # itself, InfiniteTalk's windows: Studio's generator decodes its take too)
+                self.core(n, "VAEDecode", {}, {"samples": self.link(n, "samples")})
+                self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) passes on the pictures the sampler "
+                            "it is given decoded itself: read as a VAEDecode of that sampler's latent (where Studio makes the "
+                            "take, its generator decodes it)")
             elif n.cls == "WanVideoEncode":
                 self.encoded = {**getattr(self, "encoded", {}), n.id: self.named(n)}  # (its strengths: an S2V pose's)
                 self.core(n, "VAEEncode", {}, {k: v for k, v in (("pixels", self.link(n, "image")),
