@@ -122,7 +122,7 @@ def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], s
             frame, count = within if within is not None else _frame(wf, pick, picked)
             if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
                 return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via), matched,
-                                 tuple(lost), batched, placed, _mask_reader(wf, placed),
+                                 tuple(lost), batched, placed, start_batch.mask_reader(wf, placed),
                                  start_batch.padding(wf, placed) if placed is not None else "")
             break
         through, matches = None, frame_way.matched_through(src)
@@ -152,15 +152,6 @@ def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], s
             break
         src, slot = wf.nodes.get(link[0]), link[1]
     return None
-
-
-def _mask_reader(wf: Workflow, placed: CNode | None) -> CNode | None:
-    """The node reading the mask a node laying frames first gives (its outputs after the frames), where one does and
-    what it gives is read in the file (SVI's InvertMask into the encoder's temporal mask)."""
-    if placed is None:
-        return None
-    return next((n for n in wf.nodes.values() if n.id in wf.fed and any(
-        src == placed.id and slot > 0 for src, slot in n.links.values())), None)
 
 
 def _sampler(wf: Workflow, decoder: CNode) -> tuple[CNode | None, bool]:
@@ -231,13 +222,7 @@ def unapplied(cont: Continued) -> list[str]:
                     "applied" if m.cls in MATCHES else f"ComfyUI's {m.shown_cls} (#{m.id}) matching them to another "
                     f"picture (its '{ref}') on the way is not applied")
     if cont.placed is not None:  # laid first in a batch padded by other pictures (takes.start_batch)
-        p, length = cont.placed, cont.placed.widgets.get("num_frames")
-        size = f" of {length} frames" if _whole(length) and "num_frames" not in p.links else ""
-        mask = f"; its mask of the frames laid, read by {cont.placed_mask.shown_cls} (#{cont.placed_mask.id}), is not " \
-            "given either" if cont.placed_mask is not None else ""
-        said.append(f"ComfyUI's {p.shown_cls} (#{p.id}) lays the frames picked first in a batch{size}, the rest "
-                    f"{cont.placed_rest}, and {cont.node.shown_cls} (#{cont.node.id}) is given that batch: Studio's "
-                    f"generator starts from the picked frame alone, the other frames of the batch are not given{mask}")
+        said.append(start_batch.said(cont.placed, cont.node, cont.placed_rest, cont.placed_mask))
     said += [f"ComfyUI's {n.shown_cls} (#{n.id}) changing them on the way (its settings: "
              f"{', '.join(f'{k} {v}' for k, v in n.widgets.items()) or 'none'}) is not applied" for n in cont.unapplied]
     return said

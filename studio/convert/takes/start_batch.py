@@ -53,3 +53,25 @@ def padding(wf: Workflow, n: CNode) -> str:
         by = f" ('{src.title or src.shown_cls}', #{src.id})" if src is not None else ""
         said.append(f"the pictures its '{name}' is given{by}")
     return " and ".join(said) if said else "its empty frames"
+
+
+def mask_reader(wf: Workflow, placed: CNode | None) -> CNode | None:
+    """The node reading the mask a node laying frames first gives (its outputs after the frames), where one does and
+    what it gives is read in the file (SVI's InvertMask into the encoder's temporal mask)."""
+    if placed is None:
+        return None
+    return next((n for n in wf.nodes.values() if n.id in wf.fed and any(
+        src == placed.id and slot > 0 for src, slot in n.links.values())), None)
+
+
+def said(placed: CNode, into: CNode, rest: str, mask: CNode | None) -> str:
+    """What a take continued through ``placed`` into its task node ``into`` is not given: the batch's other frames
+    (``rest``: what pads them, in words) and the mask read by ``mask``."""
+    length = placed.widgets.get("num_frames")
+    size = f" of {length} frames" if isinstance(length, int) and not isinstance(length, bool) and \
+        "num_frames" not in placed.links else ""
+    tail = f"; its mask of the frames laid, read by {mask.shown_cls} (#{mask.id}), is not given either" \
+        if mask is not None else ""
+    return (f"ComfyUI's {placed.shown_cls} (#{placed.id}) lays the frames picked first in a batch{size}, the rest "
+            f"{rest}, and {into.shown_cls} (#{into.id}) is given that batch: Studio's generator starts from the picked "
+            f"frame alone, the other frames of the batch are not given{tail}")
