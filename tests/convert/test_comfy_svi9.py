@@ -8,8 +8,6 @@ and what SVI's encoder is given beyond the one frame is said. Small hand-written
 wrapper's own are read as these)."""
 from __future__ import annotations
 
-import pytest
-
 from studio.convert.mapping.convert import convert
 from tests.convert.said import nodes_of, said
 
@@ -96,6 +94,8 @@ def test_svi_segments_each_made_once_from_the_one_before_joined_in_order():
            "given that batch: Studio's generator starts from the picked frame alone, the other frames of the batch " \
            "are not given" in text
     assert "its mask of the frames laid" not in text  # (here the inverted mask feeds nothing: ComfyUI runs none of it)
+    # with an end picture too (a first-to-last-frame batch) the frames are not read as a continued take's start
+    assert "lays the frames picked first" not in said(convert(_svi(end=True), "flf"))
 
 
 def test_a_measuring_node_on_the_way_passes_the_frames_as_they_are():
@@ -107,10 +107,3 @@ def test_a_measuring_node_on_the_way_passes_the_frames_as_they_are():
     text = said(conv)
     assert "take 2 starts from frame 32 of take 1's video" in text
     assert "GetImageSizeAndCount (#108) changing them" not in text and "changing them on the way" not in text
-
-
-@pytest.mark.parametrize("end", [True], ids=["start_and_end"])
-def test_a_batch_laid_between_a_start_and_an_end_picture_is_no_continuation(end):
-    """With an end picture too (a first-to-last-frame batch), the frames are not read as a continued take's start."""
-    text = said(convert(_svi(end=end), "flf"))
-    assert "lays the frames picked first" not in text
