@@ -21,12 +21,13 @@ BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_48
         "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}}}
 
 
-def _svi(n: int = 3, measured: bool = True, placed: bool = True, end: bool = False) -> dict:
+def _svi(n: int = 3, measured: bool = True, placed: bool = True, end: bool = False, cut: str = "") -> dict:
     """``n`` segments of 33 frames; segment k (k > 1) starts from the last frame (GetImageRangeFromBatch -1, 1) of
     the frames so far (ImageBatchMulti of the frames before and segment k's, as SVI joins them), measured on the way
     (GetImageSizeAndCount) where ``measured``, laid first in a batch of 33 frames padded by the start picture repeated
     (WanVideoVACEStartToEndFrame, its mask inverted) where ``placed`` (with an end picture too where ``end``). Save
-    #9k writes segments 1..k."""
+    #9k writes segments 1..k. ``cut``: the join takes the frames so far through a pick from frame 0 of as many as
+    SimpleMath+ ``cut`` of their count (GetImageSizeAndCount's) and a constant 1 give ('a - b': all but the last)."""
     d, image, joined = {k: dict(v) for k, v in BASE.items()}, ["5", 0], None
     for k in range(1, n + 1):
         b = 100 * k
@@ -43,6 +44,14 @@ def _svi(n: int = 3, measured: bool = True, placed: bool = True, end: bool = Fal
         if joined is None:
             joined = [f"{b + 4}", 0]
         else:
+            if cut:  # all but the last frame of the frames so far (SVI's joins)
+                d.update({f"{b + 11}": {"class_type": "GetImageSizeAndCount", "inputs": {"image": joined}},
+                          f"{b + 12}": {"class_type": "INTConstant", "inputs": {"value": 1}},
+                          f"{b + 13}": {"class_type": "SimpleMath+", "inputs": {
+                              "value": cut, "a": [f"{b + 11}", 3], "b": [f"{b + 12}", 0]}},
+                          f"{b + 14}": {"class_type": "GetImageRangeFromBatch", "inputs": {
+                              "images": [f"{b + 11}", 0], "start_index": 0, "num_frames": [f"{b + 13}", 0]}}})
+                joined = [f"{b + 14}", 0]
             d[f"{b + 7}"] = {"class_type": "ImageBatchMulti", "inputs": {"inputcount": 2, "image_1": joined,
                                                                        "image_2": [f"{b + 4}", 0]}}
             joined = [f"{b + 7}", 0]
@@ -107,3 +116,28 @@ def test_a_measuring_node_on_the_way_passes_the_frames_as_they_are():
     text = said(conv)
     assert "take 2 starts from frame 32 of take 1's video" in text
     assert "GetImageSizeAndCount (#108) changing them" not in text and "changing them on the way" not in text
+
+
+def test_svi_joins_drop_each_earlier_take_s_last_frame_as_the_workflow_does():
+    """SVI joins the frames so far less their last one (the frame the next segment starts from and makes again): the
+    pick's count worked out as the count less 1, each earlier take trimmed to frames 0-31 in each join (Time), the last
+    take whole; an expression that is not the count less a number is not read (the join said not trimmed)."""
+    conv = convert(_svi(cut="a - b"), "cut")
+    g = conv.graph
+    assert g.validate() == []
+    last = next(sv for sv in nodes_of(conv, "io.save_video") if "svi1-3" in sv.params["path"])
+    cat = g.nodes[g.input_link(last.id, "video").src]
+    ways = [g.nodes[g.input_link(cat.id, p).src] for p in "abc"]
+    assert [(w.type_id, w.params.get("start"), w.params.get("length")) for w in ways[:2]] == \
+        [("edit.time", 0, 32), ("edit.time", 0, 32)]
+    assert ways[2].type_id == "video_models.image_to_video" and ways[2].params["prompt"] == "segment 3"
+    assert [g.nodes[g.input_link(w.id, "video").src].params["prompt"] for w in ways[:2]] == ["segment 1", "segment 2"]
+    text = said(conv)
+    assert "take 1 keeps its frames 0 to 31 in the join, as 'GetImageRangeFromBatch' (GetImageRangeFromBatch, #214) " \
+           "picks them: Time's trim; take 2 keeps its frames 0 to 31 in the join, as 'GetImageRangeFromBatch' " \
+           "(GetImageRangeFromBatch, #314) picks them: Time's trim" in text
+    assert "Frames the workflow trims or overlaps where takes meet are not trimmed" not in text
+    assert "SimpleMath+" not in text  # (its value worked out: read)
+    other = said(convert(_svi(cut="a / 2"), "half"))
+    assert "keeps its frames" not in other and "Frames the workflow trims or overlaps where takes meet are not " \
+        "trimmed" in other
