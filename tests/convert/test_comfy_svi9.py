@@ -141,3 +141,19 @@ def test_svi_joins_drop_each_earlier_take_s_last_frame_as_the_workflow_does():
     other = said(convert(_svi(cut="a / 2"), "half"))
     assert "keeps its frames" not in other and "Frames the workflow trims or overlaps where takes meet are not " \
         "trimmed" in other
+
+
+def test_the_mask_of_the_frames_laid_given_to_the_encoder_is_said_and_passed_over():
+    """SVI gives its encoder the inverted mask of the frames laid (the wrapper's temporal_mask): said with the take's
+    start, and its InvertMask passed over with that sentence, not listed as not converted."""
+    d = _svi()
+    d["202"]["inputs"]["temporal_mask"] = ["110", 0]
+    d["302"]["inputs"]["temporal_mask"] = ["210", 0]
+    conv = convert(d, "mask")
+    text = said(conv)
+    assert "the other frames of the batch are not given; its mask of the frames laid, read by InvertMask (#210), is " \
+           "not given either" in text
+    assert "'InvertMask' (InvertMask, #110) reads the mask of the frames WanVideoVACEStartToEndFrame (#109) lays " \
+           "first (the batch WanImageToVideo (#202) is given): not applied, Studio's generator starts from the picked " \
+           "frame alone" in text
+    assert not any("InvertMask" in x and "not converted" in x for x in map(str, conv.log))

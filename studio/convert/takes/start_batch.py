@@ -75,3 +75,13 @@ def said(placed: CNode, into: CNode, rest: str, mask: CNode | None) -> str:
     return (f"ComfyUI's {placed.shown_cls} (#{placed.id}) lays the frames picked first in a batch{size}, the rest "
             f"{rest}, and {into.shown_cls} (#{into.id}) is given that batch: Studio's generator starts from the picked "
             f"frame alone, the other frames of the batch are not given{tail}")
+
+
+def pass_mask(b: Any, placed: CNode | None, into: CNode, mask: CNode | None) -> None:
+    """The node reading the mask of the frames ``placed`` lays (``mask``) passed over with its sentence on builder
+    ``b`` (the take starts from the picked frame alone): named once, not listed as not converted."""
+    if placed is None or mask is None or mask.id in b.over:
+        return
+    b.over[mask.id] = (f"'{mask.title or mask.shown_cls}' ({mask.shown_cls}, #{mask.id}) reads the mask of the frames "
+                       f"{placed.shown_cls} (#{placed.id}) lays first (the batch {into.shown_cls} (#{into.id}) is given):"
+                       " not applied, Studio's generator starts from the picked frame alone")
