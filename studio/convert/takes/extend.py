@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import task_node, task_of
-from . import frame_way
+from . import frame_way, start_batch
 
 # frames of a take picked, or changed, on their way to the next take's start image or clip to extend: read by the
 # types their packs declare (takes.frame_way: a pick, ImageFromBatch's or KJNodes' GetImageRangeFromBatch's; a
@@ -50,6 +50,9 @@ class Continued:
     matched: CNode | None = None  # a colour match on the way, not applied
     unapplied: tuple[CNode, ...] = ()  # other operations on the pictures on the way (told by types), not applied
     batched: CNode | None = None  # the batch of several takes' frames the pick takes them from (its last take's)
+    placed: CNode | None = None  # a node laying them first in a batch of its own length (takes.start_batch), said
+    placed_mask: CNode | None = None  # the node reading that node's mask of the frames laid, where one does
+    placed_rest: str = ""  # what pads the rest of that node's frames, in words
 
 
 def pick_of(n: CNode | None) -> tuple[str, str] | None:
@@ -107,7 +110,7 @@ def continued(wf: Workflow, first: CNode, samplers: set[str], single: bool = Tru
 def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], single: bool) -> Continued | None:
     """The walk of ``continued`` from one input of task node ``node`` back to a take's decoder."""
     src, slot = wf.nodes.get(node.links[port][0]), node.links[port][1]
-    pick = padded = matched = batched = None
+    pick = padded = matched = batched = placed = None
     lost, via, within = [], set(), None  # within: (first, count) in the take a batch's pick lies in
     picked = 0  # the pick's output the frames come from (a split's: before its index, or from it on)
     for _ in range(MAX_STEPS):
@@ -119,7 +122,8 @@ def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], s
             frame, count = within if within is not None else _frame(wf, pick, picked)
             if made is not None and made.id in samplers and pick is not None and (count == 1 or not single):
                 return Continued(node, port, made.id, frame, pick, into, count, padded, frozenset(via), matched,
-                                 tuple(lost), batched)
+                                 tuple(lost), batched, placed, start_batch.mask_reader(wf, placed),
+                                 start_batch.padding(wf, placed) if placed is not None else "")
             break
         through, matches = None, frame_way.matched_through(src)
         if pick is None and pick_of(src) is not None:
@@ -131,6 +135,8 @@ def _walk(wf: Workflow, node: CNode, port: str, into: str, samplers: set[str], s
             if part is None:
                 break
             (through, within), batched = part
+        elif into == "image" and pick is None and placed is None and (start := start_batch.start_socket(src)):
+            placed, through = src, start  # laid first in a batch padded by other pictures (SVI's segments)
         elif src.cls in BATCHES and into == "video" and pick is None and padded is None:
             padded, through = src, "image1"  # the frames first, the padding after
         elif matches is not None and matched is None:
@@ -215,6 +221,8 @@ def unapplied(cont: Continued) -> list[str]:
         said.append(f"ComfyUI's {m.shown_cls} (#{m.id}) matching their colour to another picture on the way is not "
                     "applied" if m.cls in MATCHES else f"ComfyUI's {m.shown_cls} (#{m.id}) matching them to another "
                     f"picture (its '{ref}') on the way is not applied")
+    if cont.placed is not None:  # laid first in a batch padded by other pictures (takes.start_batch)
+        said.append(start_batch.said(cont.placed, cont.node, cont.placed_rest, cont.placed_mask))
     said += [f"ComfyUI's {n.shown_cls} (#{n.id}) changing them on the way (its settings: "
              f"{', '.join(f'{k} {v}' for k, v in n.widgets.items()) or 'none'}) is not applied" for n in cont.unapplied]
     return said

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..reading import measured
 from ..reading.workflow import CNode, Workflow
 from ..tracing.resizes import is_resize
 from ..tracing.tasks import task_node
@@ -76,6 +77,8 @@ def passed_through(n: CNode, slot: int) -> tuple[str, bool] | None:
     name = image_socket(n, slot)
     if name is None:
         return None
+    if measured.passes_picture(n):  # a node measuring its picture and giving it on as it is (KJNodes'
+        return name, False  # GetImageSizeAndCount: svi9, SVI's segments measure each take's frames on the way)
     t = _type(n)
     widgets = {w.name for w in t.widgets}
     learned = any(i.type.upper().endswith("MODEL") for i in t.sockets)  # an upscale by a model (heldout37 06: a 4x

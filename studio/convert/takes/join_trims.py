@@ -9,7 +9,9 @@ from typing import Any
 
 from ..reading.workflow import CNode, Workflow
 from ..tracing.latent_ways import MAX_STEPS, sampler_behind
+from ..tracing.sampling import SAMPLERS
 from ..tracing.walks import upstream
+from . import frame_way, tail_cut
 from .extend import SPLITS, pick_of
 
 JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")  # (segments.JOINS: the joins Concatenate does)
@@ -49,11 +51,19 @@ def trims(wf: Workflow, save: CNode, lasts: list[CNode]) -> tuple[dict[str, tupl
     done where the takes meet)."""
     ends, out, exact = {s.id for s in lasts}, {}, True
     within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes (a control
-    joins = [n for n in upstream(wf, save) if n.cls in JOINS and n.id not in within]  # clip padded): not the joins
+    joins = [n for n in upstream(wf, save) if n.cls in JOINS and (n.id not in within or n.id in _joined(wf, save))]
+    # (clip padded): not the joins; a join of the frames so far that a later take starts from is one (SVI's: svi9)
     for j in joins:
         for k, link in j.links.items():
             src = wf.nodes.get(link[0])
             if src is None or src.cls in JOINS:
+                continue
+            if (cut := _tail(wf, src)) is not None:  # all but the last frames of the frames so far (SVI's joins)
+                made, n = cut
+                if made is None or made.id not in ends or n is None:
+                    exact = False
+                elif made.id not in out:
+                    out[made.id] = (src, 0, n)
                 continue
             made, pick, plain = _way(wf, link)
             if made is None or made.id not in ends or not plain:
@@ -68,6 +78,35 @@ def trims(wf: Workflow, save: CNode, lasts: list[CNode]) -> tuple[dict[str, tupl
             else:
                 exact = False
     return out, exact and bool(joins)
+
+
+def _joined(wf: Workflow, save: CNode) -> set[str]:
+    """The joins on the output's own way: reached from ``save`` without passing a take's decoder or sampler."""
+    seen, todo, found = set(), [save], set()
+    while todo and len(seen) < 10_000:
+        n = todo.pop()
+        if n.id in seen:
+            continue
+        seen.add(n.id)
+        found |= {n.id} if n.cls in JOINS else set()
+        if n.cls.startswith("VAEDecode") or n.cls in SAMPLERS:
+            continue
+        todo += [m for src, _ in n.links.values() if (m := wf.nodes.get(src)) is not None]
+    return found
+
+
+def _tail(wf: Workflow, pick: CNode) -> tuple[CNode | None, int | None] | None:
+    """(the sampler of the take whose last frames a pick of all but the last frames of the frames so far leaves out,
+    the frames it keeps: None where its length is not known) for such a pick (tail_cut.py); None for another node."""
+    cut = tail_cut.dropped(wf, pick) if pick_of(pick) is not None else None
+    if cut is None:
+        return None
+    dec = tail_cut.last_take(wf, pick.links[next(k for k in ("images", "image") if k in pick.links)])
+    got = (dec.links.get("samples") or dec.links.get("latents")) if dec is not None else None
+    behind = sampler_behind(wf, got) if got else None
+    made = behind[0] if behind else None
+    frames = frame_way.take_frames(wf, dec, made, False) if made is not None else None
+    return made, frames - cut[0] if frames is not None and frames > cut[0] else None
 
 
 def apply(b: Any, lasts: list[tuple[int, CNode]], made: list, kept: dict) -> tuple[list[str], bool]:
@@ -87,6 +126,8 @@ def apply(b: Any, lasts: list[tuple[int, CNode]], made: list, kept: dict) -> tup
         m[2].append(node)
         made[i] = ((node, "video"), m[1], m[2])
         b.used.add(pick.id)
+        cut = tail_cut.dropped(b.wf, pick)  # (the count it is given worked out here: read)
+        b.used |= {cut[1].id, cut[2].id} if cut is not None else set()  # (the count measured, the expression)
         said.append(f"take {k} keeps its frames {first} to {first + n - 1} in the join, as "
                     f"'{pick.title or pick.shown_cls}' ({pick.shown_cls}, #{pick.id}) picks them: Time's trim")
     return said, whole

@@ -14,7 +14,7 @@ from ..families import registry as families
 from ..tracing.walks import sampler_chain, upstream
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from . import continued_take, join_trims, joined_sound, tail_hold
+from . import continued_take, join_trims, joined_sound, start_batch, tail_hold
 from .each_take import interpolate_each, joined_rate
 from .extend import clip_extenders, continued, unapplied
 from .joined_rate import written_at
@@ -149,6 +149,7 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     unknown = "" if first is not None else f"; {that}'s length is not known: set the frame to its last"
     unknown += "".join(f"; {x}" for x in bad)
     unknown += "".join(f"; {x}" for x in unapplied(cont))
+    start_batch.pass_mask(b, cont.placed, cont.node, cont.placed_mask)  # (SVI's mask of the frames laid: said)
     if cont.into == "video":  # a clip to extend (Wan VACE's): the last frames kept, the rest of the take after them
         at, spec = max(first or 0, 0), task_of(cont.node)
         node = b.add("edit.time", {"mode": "trim", "start": at, "length": count}, cont.pick or cont.node)
