@@ -1,0 +1,87 @@
+"""faces9 (issue 112): the wrapper's Fun camera embeds read as Studio's Camera Path + Wan Fun Camera (heldout57 09), and
+InfiniteTalk's face masks found at run time by a face detector (heldout58 03, 04). Each test builds a minimal workflow
+from node types, values and links (no fetched file) and fails without its mend."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import api, nodes_of, said
+
+
+def _camera_i2v(move: str = "Zoom Out", speed: float = 0.1, strength: float = 1.0, length: int = 81) -> dict:
+    """kijai's Fun 1.1 Control-Camera example's shape (API): ADE_CameraPoseBasic's poses, its frame_length from an
+    INTConstant, into WanVideoFunCameraEmbeds, given to a WanVideoImageToVideoEncode's control_embeds."""
+    return api({
+        "11": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16"}),
+        "16": ("WanVideoTextEncode", {"positive_prompt": "an old man", "negative_prompt": "blurry", "t5": ["11", 0]}),
+        "22": ("WanVideoModelLoader", {"model": "Wan2.1-Fun-V1.1-1.3B-Control-Camera.safetensors",
+                                       "base_precision": "bf16", "quantization": "disabled",
+                                       "load_device": "offload_device", "attention_mode": "sdpa"}),
+        "38": ("WanVideoVAELoader", {"model_name": "Wan2_1_VAE_bf16.safetensors", "precision": "bf16"}),
+        "58": ("LoadImage", {"image": "oldman.png"}),
+        "105": ("INTConstant", {"value": length}),
+        "99": ("ADE_CameraPoseBasic", {"motion_type": move, "speed": speed, "frame_length": ["105", 0]}),
+        "104": ("WanVideoFunCameraEmbeds", {"poses": ["99", 0], "width": 624, "height": 624, "strength": strength,
+                                            "start_percent": 0.0, "end_percent": 1.0}),
+        "63": ("WanVideoImageToVideoEncode", {"width": 624, "height": 624, "num_frames": 81, "noise_aug_strength": 0.0,
+                                              "start_latent_strength": 1, "end_latent_strength": 1,
+                                              "force_offload": True, "vae": ["38", 0], "start_image": ["58", 0],
+                                              "control_embeds": ["104", 0]}),
+        "27": ("WanVideoSampler", {"steps": 30, "cfg": 6.0, "shift": 5.0, "seed": 43, "force_offload": True,
+                                   "scheduler": "unipc", "riflex_freq_index": 0, "model": ["22", 0],
+                                   "image_embeds": ["63", 0], "text_embeds": ["16", 0]}),
+        "28": ("WanVideoDecode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144,
+                                  "tile_stride_y": 128, "vae": ["38", 0], "samples": ["27", 0]}),
+        "30": ("VHS_VideoCombine", {"images": ["28", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "cam",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+
+
+def _fed(conv, dst: str, port: str):
+    return next((l for l in conv.graph.links if l.dst == dst and l.dst_port == port), None)
+
+
+def test_the_wrappers_fun_camera_embeds_are_made_as_a_camera_path_into_wan_fun_camera():
+    """57/09: the camera embeds were "not applied: Studio makes the image to video without the control clip". Now
+    ADE_CameraPoseBasic's 'Zoom Out' (a sixteenth of its speed a frame) is Studio's Camera Path 'Zoom Out' at the
+    speed that moves as far over the path (0.1 x 81 / 16), 81 frames, ADE's lens, wired into Wan Fun Camera with the
+    encode's picture, size and length."""
+    conv = convert(_camera_i2v(), "camera.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_fun_camera"]
+    assert not nodes_of(conv, "video_models.image_to_video")
+    gen = nodes_of(conv, "video_models.wan_fun_camera")[0]
+    path = nodes_of(conv, "motion.camera_path")
+    assert len(path) == 1
+    p = path[0].params
+    assert (p["preset"], p["frames"]) == ("Zoom Out", 81)
+    assert abs(p["speed"] - 0.1 * 81 / 16) < 1e-9
+    assert (p["fx"], p["fy"], p["cx"], p["cy"]) == (0.474812461, 0.844111024, 0.5, 0.5)
+    assert (gen.params["frames"], gen.params["width"], gen.params["height"]) == (81, 624, 624)
+    assert _fed(conv, gen.id, "camera").src == path[0].id
+    assert conv.graph.nodes[_fed(conv, gen.id, "image").src].type_id == "io.load_image"
+    text = said(conv)
+    assert "not applied" not in text
+    assert ("control_embeds are the Fun camera embeds of 'WanVideoFunCameraEmbeds' (WanVideoFunCameraEmbeds, #104): "
+            "read as Studio's Wan Fun Camera") in text
+    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s 'Zoom Out' at speed 0.1 over 81 frames" in text
+    assert "ADE_CameraPoseBasic, CLIP" not in text and "not converted (listed in a note on the canvas): ADE" not in text
+
+
+def test_a_roll_is_an_orbit_and_a_weaker_camera_is_said():
+    """ADE's 'Roll Clockwise' is ComfyUI's 'ClockWise (CW)' move (Camera Path's 'Orbit CW'); the embeds' strength
+    below 1 is said, not dropped."""
+    conv = convert(_camera_i2v("Roll Clockwise", 0.5, strength=0.6), "roll.json")
+    p = nodes_of(conv, "motion.camera_path")[0].params
+    assert p["preset"] == "Orbit CW"
+    assert abs(p["speed"] - 0.5 * 81 / 16) < 1e-9
+    assert "its strength 0.6 (the camera's latents scaled) is not taken" in said(conv)
+
+
+def test_a_move_camera_path_has_no_preset_for_stays_said_not_applied():
+    """ADE's tilts have no Camera Path preset: nothing made of the camera, and both why and the control's loss said."""
+    conv = convert(_camera_i2v("Tilt Up"), "tilt.json")
+    assert not nodes_of(conv, "motion.camera_path")
+    text = said(conv)
+    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s move 'Tilt Up' is not one of Studio's Camera Path" in text
+    assert "are not applied: Studio makes the image to video without the control clip" in text
+    fast = said(convert(_camera_i2v(speed=3.0), "fast.json"))  # 3 x 81 / 16 = 15.2: past Camera Path's 10
+    assert "is outside Camera Path's 0 to 10" in fast
