@@ -85,3 +85,32 @@ def test_a_move_camera_path_has_no_preset_for_stays_said_not_applied():
     assert "are not applied: Studio makes the image to video without the control clip" in text
     fast = said(convert(_camera_i2v(speed=3.0), "fast.json"))  # 3 x 81 / 16 = 15.2: past Camera Path's 10
     assert "is outside Camera Path's 0 to 10" in fast
+
+
+def _detected_masks(maker: str = "FaceDetectMask", widgets=(1.5,)):
+    """The wrapper's InfiniteTalk given two voices (heldout58 03's shape): the masks' batch made at run time by ``maker``
+    from the picture."""
+    from .test_comfy_wrapper_embeds import _talk
+    from .test_comfy_wrappers import UI
+    w = UI()
+    pic = w.add("LoadImage", ["two.png", "image"])
+    masks = w.add(maker, list(widgets), image=(pic, 0))
+    voice = w.add("LoadAudio", ["second.wav", None, None])
+    _talk(w, audio_2=(voice, 0), ref_target_masks=(masks, 0))
+    return convert(w.doc(), "dialogue")
+
+
+def test_face_masks_a_detector_finds_at_run_time_hold_the_take_naming_the_detector():
+    """58/03, 04: the held take's sentence said only that the batch is not split. Now it names the node making it and,
+    where that node finds faces (its declared 'face' category turning a picture into masks; FaceDetectMask catalogued
+    from its pack's source), what it does and why Studio does not make the masks."""
+    conv = _detected_masks()
+    assert not conv.tasks or all(t["generator"] != "video_models.infinitetalk" for t in conv.tasks)
+    text = said(conv)
+    assert ("its face masks come as one batch (ref_target_masks) made by 'FaceDetectMask' (FaceDetectMask, #2), a face "
+            "detector run on its 'image' when the workflow runs (InsightFace's faces on the first picture, sorted left "
+            "to right, each box's width and height times 1.5 about its centre") in text
+    assert "they are not split into mask_1 and mask_2, so the take is held" in text
+    other = said(_detected_masks("LoadImageMask", ("masks.png", "alpha", "image")))  # not a face finder: named only
+    assert "made by 'LoadImageMask' (LoadImageMask, #2), which Studio does not split into mask_1 and mask_2" in other
+    assert "face detector" not in other
