@@ -87,30 +87,69 @@ def test_a_move_camera_path_has_no_preset_for_stays_said_not_applied():
     assert "is outside Camera Path's 0 to 10" in fast
 
 
-def _detected_masks(maker: str = "FaceDetectMask", widgets=(1.5,)):
+def _detected_masks(maker: str = "FaceDetectMask", widgets=(1.5,), other_picture: bool = False):
     """The wrapper's InfiniteTalk given two voices (heldout58 03's shape): the masks' batch made at run time by ``maker``
-    from the picture."""
+    from the take's picture (or from another picture)."""
     from .test_comfy_wrapper_embeds import _talk
     from .test_comfy_wrappers import UI
     w = UI()
-    pic = w.add("LoadImage", ["two.png", "image"])
+    pic = w.add("LoadImage", ["other.png" if other_picture else "face.png", "image"])
     masks = w.add(maker, list(widgets), image=(pic, 0))
     voice = w.add("LoadAudio", ["second.wav", None, None])
     _talk(w, audio_2=(voice, 0), ref_target_masks=(masks, 0))
+    if not other_picture:  # the take's start image is the detector's picture (one Load Image, as the file wires it)
+        doc = w.doc()
+        start = next(n for n in doc["nodes"] if n["type"] == "WanVideoImageToVideoMultiTalk")
+        link = next(l for l in doc["links"] if l[3] == start["id"] and l[0] == next(
+            i["link"] for i in start["inputs"] if i["name"] == "start_image"))
+        link[1] = pic
+        doc["nodes"] = [n for n in doc["nodes"] if not (n["type"] == "LoadImage" and n["id"] != pic)]
+        return convert(doc, "dialogue")
     return convert(w.doc(), "dialogue")
 
 
-def test_face_masks_a_detector_finds_at_run_time_hold_the_take_naming_the_detector():
-    """58/03, 04: the held take's sentence said only that the batch is not split. Now it names the node making it and,
-    where that node finds faces (its declared 'face' category turning a picture into masks; FaceDetectMask catalogued
-    from its pack's source), what it does and why Studio does not make the masks."""
-    conv = _detected_masks()
-    assert not conv.tasks or all(t["generator"] != "video_models.infinitetalk" for t in conv.tasks)
+def _fed_node(conv, dst: str, port: str):
+    link = _fed(conv, dst, port)
+    return conv.graph.nodes[link.src] if link is not None else None
+
+
+def test_face_masks_a_detector_finds_at_run_time_are_made_by_studios_face_step():
+    """58/03, 04: the take was held ("its face masks come as one batch, which Studio does not split"). The batch is
+    FaceDetectMask's (catalogued from its pack's source: a 'face' category turning a picture into masks; its faces
+    left to right, each box grown expand_ratio times): now Studio's face step on the take's picture makes it, Detect
+    People and Pose Estimate finding the faces and Face Mask 1 / 2 (the leftmost face, the next) on mask_1 / mask_2."""
+    conv = _detected_masks(widgets=(1.8,))
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    assert conv.graph.validate() == []
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    picture = _fed(conv, gen.id, "image").src
+    masks = [_fed_node(conv, gen.id, f"mask_{i}") for i in (1, 2)]
+    assert [m.type_id for m in masks] == ["preprocess.face_mask"] * 2
+    assert [(m.params["face"], m.params["grow"]) for m in masks] == [(1, 1.8), (2, 1.8)]
+    pose = {_fed_node(conv, m.id, "pose").id for m in masks}
+    assert len(pose) == 1
+    pose = conv.graph.nodes[pose.pop()]
+    assert pose.type_id == "preprocess.pose_estimate"
+    assert _fed_node(conv, pose.id, "people").type_id == "preprocess.detect_people"
+    assert {_fed(conv, x, "video").src for x in (masks[0].id, masks[1].id, pose.id)} == {picture}
     text = said(conv)
-    assert ("its face masks come as one batch (ref_target_masks) made by 'FaceDetectMask' (FaceDetectMask, #2), a face "
-            "detector run on its 'image' when the workflow runs (InsightFace's faces on the first picture, sorted left "
-            "to right, each box's width and height times 1.5 about its centre") in text
-    assert "they are not split into mask_1 and mask_2, so the take is held" in text
-    other = said(_detected_masks("LoadImageMask", ("masks.png", "alpha", "image")))  # not a face finder: named only
+    assert ("its face masks come as one batch (ref_target_masks) made by 'FaceDetectMask' (FaceDetectMask, #2) "
+            "(InsightFace's faces on the first picture, sorted left to right, each box's width and height times 1.8 "
+            "about its centre") in text
+    assert ("are made by Studio's own face step on the take's picture: Detect People and Pose Estimate (whole body) "
+            "find the faces, Face Mask 1 and Face Mask 2 give the leftmost face's box and the next one's") in text
+    assert "so the take is held" not in text and "FaceDetectMask x" not in text
+
+
+def test_face_masks_found_on_another_picture_or_by_another_maker_hold_the_take_naming_it():
+    """Where the detector looks at another picture than the take's, Studio's face step is not put in its place: held,
+    the detector and why named; a batch made by a node that finds no faces is named too."""
+    text = said(_detected_masks(other_picture=True))
+    assert ("made by 'FaceDetectMask' (FaceDetectMask, #2), a face detector run on its 'image' when the workflow runs "
+            "(InsightFace's faces on the first picture") in text
+    assert ("its picture is not the take's start image as Studio gives it (another picture, or other steps on its way), "
+            "so Studio's face step (Face Mask) is not made in its place: they are not split into mask_1 and mask_2, so "
+            "the take is held") in text
+    other = said(_detected_masks("LoadImageMask", ("masks.png", "alpha", "image"), other_picture=True))
     assert "made by 'LoadImageMask' (LoadImageMask, #2), which Studio does not split into mask_1 and mask_2" in other
     assert "face detector" not in other
