@@ -62,7 +62,7 @@ def test_the_wrappers_fun_camera_embeds_are_made_as_a_camera_path_into_wan_fun_c
     assert "not applied" not in text
     assert ("control_embeds are the Fun camera embeds of 'WanVideoFunCameraEmbeds' (WanVideoFunCameraEmbeds, #104): "
             "read as Studio's Wan Fun Camera") in text
-    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s 'Zoom Out' at speed 0.1 over 81 frames" in text
+    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s motion_type 'Zoom Out' at speed 0.1 over 81 frames" in text
     assert "ADE_CameraPoseBasic, CLIP" not in text and "not converted (listed in a note on the canvas): ADE" not in text
 
 
@@ -81,7 +81,7 @@ def test_a_move_camera_path_has_no_preset_for_stays_said_not_applied():
     conv = convert(_camera_i2v("Tilt Up"), "tilt.json")
     assert not nodes_of(conv, "motion.camera_path")
     text = said(conv)
-    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s move 'Tilt Up' is not one of Studio's Camera Path" in text
+    assert "'ADE_CameraPoseBasic' (ADE_CameraPoseBasic, #99)'s motion_type 'Tilt Up' is not one of Studio's Camera Path" in text
     assert "are not applied: Studio makes the image to video without the control clip" in text
     fast = said(convert(_camera_i2v(speed=3.0), "fast.json"))  # 3 x 81 / 16 = 15.2: past Camera Path's 10
     assert "is outside Camera Path's 0 to 10" in fast

@@ -50,8 +50,8 @@ def _read(t, ctrl: CNode, src: CNode | None) -> tuple[dict, str] | str:
     end)."""
     if src is None or src.cls not in MAKERS:
         what = _name(src) if src is not None else "a node"
-        return (f"its camera poses come from {what}, whose moves Studio does not read (Studio reads ADE_CameraPoseBasic's "
-                "presets into a Camera Path)")
+        return (f"its camera poses come from {what}, whose moves Studio does not read (Studio reads "
+                "ADE_CameraPoseBasic's presets into a Camera Path)")
     (move_k, speed_k, length_k), lens = MAKERS[src.cls]
     if any(in_type(src, k) == POSES for k in src.links):
         return (f"its camera poses from {_name(src)} continue earlier poses (its prev_poses): Studio's Camera Path "
@@ -59,7 +59,7 @@ def _read(t, ctrl: CNode, src: CNode | None) -> tuple[dict, str] | str:
     move, speed, length = (_value(t, src, k) for k in (move_k, speed_k, length_k))
     preset = MOVES.get(move) if isinstance(move, str) else None
     if preset is None:
-        return (f"{_name(src)}'s move {move!r} is not one of Studio's Camera Path presets (Static, pans, zooms, "
+        return (f"{_name(src)}'s {move_k} {move!r} is not one of Studio's Camera Path presets (Static, pans, zooms, "
                 "rolls)")
     if not finite(speed) or not isinstance(length, int) or isinstance(length, bool) or length < 1:
         return f"{_name(src)}'s speed or frame_length is not a number Studio can work out"
@@ -68,8 +68,9 @@ def _read(t, ctrl: CNode, src: CNode | None) -> tuple[dict, str] | str:
         return (f"{_name(src)}'s speed {number(speed)} over {length} frames (Camera Path's speed "
                 f"{number(studio_speed)}) is outside Camera Path's 0 to {number(MAX_SPEED)}")
     widgets = {"camera_pose": preset, "length": length, "speed": round(studio_speed, 9), **lens}
-    how = (f"{_name(src)}'s '{move}' at speed {number(speed)} over {length} frames (a sixteenth of its speed a frame) is "
-           f"made as Studio's Camera Path '{MOVES_SHOWN.get(preset, preset)}' at speed {number(round(studio_speed, 9))} "
+    how = (f"{_name(src)}'s {move_k} '{move}' at speed {number(speed)} over {length} frames (a sixteenth of its speed "
+           f"a frame) is made as Studio's Camera Path '{MOVES_SHOWN.get(preset, preset)}' at speed "
+           f"{number(round(studio_speed, 9))} "
            f"({number(speed)} x {length} / 16: Camera Path moves its speed over the whole path), {length} frames, the "
            f"poses' lens (fx {number(lens['fx'])}, fy {number(lens['fy'])} of a 1280x720 frame)")
     return widgets, how
@@ -103,7 +104,8 @@ def camera(t, emb: CNode, ctrl: CNode, pos, neg):
         differs.append(f"its strength {number(strength)} (the camera's latents scaled) is not taken: Studio's Wan Fun "
                        "Camera reads the camera at full strength")
     if (finite(first) and first > 0) or (finite(last) and last < 1):
-        differs.append(f"it steers only from {number(first or 0)} to {number(last if finite(last) else 1)} of the steps "
+        end = number(last if finite(last) else 1)
+        differs.append(f"it steers only from {number(first or 0)} to {end} of the steps "
                        "(start_percent, end_percent): not taken, Studio's Wan Fun Camera steers every step")
     frames = e.get("num_frames")
     if isinstance(frames, int) and frames != widgets["length"]:

@@ -31,8 +31,9 @@ def finds_faces(n: CNode) -> bool:
 
 def _facts(grow: str) -> str:
     """What FaceDetectMask does (its pack's source), as words after its name."""
-    return (f" (InsightFace's faces on the first picture, sorted left to right, each box's width and height times {grow} "
-            "about its centre, then a background mask; fewer than two faces: the picture's left and right halves)")
+    return (" (InsightFace's faces on the first picture, sorted left to right, each box's width and height times "
+            f"{grow} about its centre, then a background mask; fewer than two faces: the picture's left and right "
+            "halves)")
 
 
 def _grown(wf, n: CNode) -> str:
@@ -81,8 +82,8 @@ class Found:
                 f"(each its face points' box, not InsightFace's, its width and height times {g} about its centre) to "
                 "InfiniteTalk's mask_1 and mask_2: the first voice speaks in the left face's region, the second in the "
                 "right's (the detector's third mask, the background, Studio's InfiniteTalk makes itself: where neither "
-                "face is); with fewer than two faces found Face Mask stops with an error (the detector's halves are not "
-                "made)")
+                "face is); with fewer than two faces found Face Mask stops with an error (the detector's halves are "
+                "not made)")
 
     def wire(self, b, gen: str) -> None:
         pic = b.g.input_link(gen, "image")
