@@ -136,8 +136,10 @@ def test_face_masks_a_detector_finds_at_run_time_are_made_by_studios_face_step()
     assert ("its face masks come as one batch (ref_target_masks) made by 'FaceDetectMask' (FaceDetectMask, #2) "
             "(InsightFace's faces on the first picture, sorted left to right, each box's width and height times 1.8 "
             "about its centre") in text
-    assert ("are made by Studio's own face step on the take's picture: Detect People and Pose Estimate (whole body) "
-            "find the faces, Face Mask 1 and Face Mask 2 give the leftmost face's box and the next one's") in text
+    assert ("are made by Studio's own face step on the take's picture: Detect People and Pose Estimate find the faces "
+            "(their models chosen on each Load Preprocessor: an RT-DETR folder, kind 'people', and a whole-body ViTPose "
+            "of 133 points, kind 'pose'), Face Mask 1 and Face Mask 2 give the leftmost face's box and the next "
+            "one's") in text
     assert "so the take is held" not in text and "FaceDetectMask x" not in text
 
 

@@ -77,9 +77,10 @@ class Found:
     def words(self) -> str:
         g = number(self.grow)
         return (f"its face masks come as one batch (ref_target_masks) made by {_name(self.det)}{_facts(g)}, "
-                f"and are made by Studio's own face step on the take's picture: Detect People and Pose Estimate (whole "
-                f"body) find the faces, Face Mask 1 and Face Mask 2 give the leftmost face's box and the next one's "
-                f"(each its face points' box, not InsightFace's, its width and height times {g} about its centre) to "
+                "and are made by Studio's own face step on the take's picture: Detect People and Pose Estimate find "
+                "the faces (their models chosen on each Load Preprocessor: an RT-DETR folder, kind 'people', and a "
+                "whole-body ViTPose of 133 points, kind 'pose'), Face Mask 1 and Face Mask 2 give the leftmost face's "
+                f"box and the next one's (each its face points' box, not InsightFace's, its width and height times {g} about its centre) to "
                 "InfiniteTalk's mask_1 and mask_2: the first voice speaks in the left face's region, the second in the "
                 "right's (the detector's third mask, the background, Studio's InfiniteTalk makes itself: where neither "
                 "face is); with fewer than two faces found Face Mask stops with an error (the detector's halves are "
