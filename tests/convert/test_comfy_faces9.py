@@ -155,3 +155,38 @@ def test_face_masks_found_on_another_picture_or_by_another_maker_hold_the_take_n
     other = said(_detected_masks("LoadImageMask", ("masks.png", "alpha", "image"), other_picture=True))
     assert "made by 'LoadImageMask' (LoadImageMask, #2), which Studio does not split into mask_1 and mask_2" in other
     assert "face detector" not in other
+
+
+def _ade_c2w(rotate, translate, speed: float, n: int):
+    """ADE_CameraPoseBasic's poses as camera-to-world matrices, written from its facts (nodes_cameractrl.py: frame i's
+    world-to-camera rotation Rz Ry Rx of (i / 16) x speed x pi/3 x the move's rotation, translation (i / 16) x speed x
+    1.5 x the move's translation)."""
+    import numpy as np
+    out = []
+    for i in range(n):
+        ax, ay, az = np.asarray(rotate, float) * (i / 16) * speed * np.pi / 3
+        rx = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
+        ry = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
+        rz = np.array([[np.cos(az), -np.sin(az), 0], [np.sin(az), np.cos(az), 0], [0, 0, 1]])
+        w2c = np.eye(4)
+        w2c[:3, :3] = rz @ ry @ rx
+        w2c[:3, 3] = np.asarray(translate, float) * (i / 16) * speed * 1.5
+        out.append(np.linalg.inv(w2c))
+    return np.stack(out)
+
+
+def test_each_ade_move_read_is_the_same_camera_path():
+    """The Camera Path each ADE move is read as (its preset, speed x frames / 16) has ADE's poses, frame for frame."""
+    import numpy as np
+    from nodes.motion.camera import CameraPathNode
+    from nodes.video_models.families.wan.comfy_motion import CAMERA_PRESETS
+    from nodes.video_models.families.wan.comfy_wrapper_camera import MOVES
+    ade = {"Pan Up": ((0, 0, 0), (0, 1, 0)), "Pan Down": ((0, 0, 0), (0, -1, 0)), "Pan Left": ((0, 0, 0), (1, 0, 0)),
+           "Pan Right": ((0, 0, 0), (-1, 0, 0)), "Zoom In": ((0, 0, 0), (0, 0, -2)), "Zoom Out": ((0, 0, 0), (0, 0, 2)),
+           "Roll Clockwise": ((0, 0, -1), (0, 0, 0)), "Roll Anticlockwise": ((0, 0, 1), (0, 0, 0))}
+    for move, (rot, move_t) in ade.items():
+        for speed, n in ((0.1, 81), (1.0, 49)):
+            p = {"preset": CAMERA_PRESETS[MOVES[move]], "speed": speed * n / 16, "frames": n, "fx": 0.5, "fy": 0.5,
+                 "cx": 0.5, "cy": 0.5, "poses": "[]", "interpolation": "smooth"}
+            got = CameraPathNode.path_of(p).c2w
+            assert np.allclose(got, _ade_c2w(rot, move_t, speed, n), atol=1e-6), (move, speed, n)
