@@ -14,6 +14,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, finite, in_type, out_types
 from studio.core.shown import number
 
+from . import comfy_wrapper_camera as camera
 from . import comfy_wrapper_flf as flf
 
 TYPES = ("WanVideoControlEmbeds", "WanVideoAddControlEmbeds")
@@ -94,6 +95,8 @@ def given(t, emb: CNode, pos, neg, sampler: CNode):
     ctrl = t.wf.nodes.get(src[0]) if src else None
     if ctrl is None:
         return None
+    if camera.poses_input(ctrl) is not None and (made := camera.camera(t, emb, ctrl, pos, neg)):
+        return made  # Fun camera embeds (given camera poses: their declared type) as Wan Fun Camera (faces9)
     made = fun_control(t, ctrl, pos, neg, sampler, emb) if ctrl.cls == "WanVideoControlEmbeds" else None
     if made is None:  # (a model not named as Fun Control: held by fun_control, as control embeds given alone)
         task = "image to video" if emb.cls == I2V else "text to video"

@@ -15,6 +15,7 @@ from studio.convert.api import CNode, decline, finite, in_type
 from studio.core.shown import number
 
 from .talk.comfy_mask_boxes import drawn
+from .talk.comfy_mask_found import found as found_masks, why as found_why
 from .talk.comfy_talk import WAV2VEC2
 
 I2V = "WanVideoImageToVideoMultiTalk"
@@ -127,14 +128,14 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
                                       "InfiniteTalk only")
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
-    boxes = drawn(t, emb) if len(voices) == 2 and kind in ("para", "add") and "ref_target_masks" in emb.links \
-        else None  # two masks drawn as boxes: Studio's Control Masks on mask_1 / mask_2 (talk/comfy_mask_boxes)
+    boxes = (drawn(t, emb) or found_masks(t, emb, n)) if len(voices) == 2 and kind in ("para", "add") and \
+        "ref_target_masks" in emb.links else None  # two masks drawn as boxes: Studio's Control Masks on mask_1 /
+    # mask_2 (talk/comfy_mask_boxes); a face detector's: Studio's face step on the picture (talk/comfy_mask_found)
     if len(voices) > 1 and (len(voices) > 2 or kind not in ("para", "add") or
                             ("ref_target_masks" in emb.links and boxes is None)):
         # a dialogue Studio's InfiniteTalk cannot take as laid out: held, why said (heldout41 06, 11, 12)
         how = {"para": " together", "add": " one after the other"}.get(kind, "")
-        why = ("its face masks come as one batch (ref_target_masks), which Studio does not split into mask_1 and "
-               "mask_2" if len(voices) == 2 and kind in ("para", "add") else
+        why = (found_why(t.wf, emb, n) if len(voices) == 2 and kind in ("para", "add") else  # (the batch's maker named)
                f"Studio's InfiniteTalk takes two voices, together or in turns (multi_audio_type {kind!r})")
         t.said.append(f"{_name(emb)} gives the sampler {len(voices)} voices ({', '.join(repr(k) for k in voices)})"
                       f"{how}: {why}, so the take is held")

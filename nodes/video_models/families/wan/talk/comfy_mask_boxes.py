@@ -53,6 +53,8 @@ def drawn(t, emb: CNode) -> tuple | None:
 
 def said(laid: tuple) -> str:
     """The words of the two masks made for mask_1 and mask_2 (``laid``: drawn's)."""
+    if hasattr(laid, "words"):  # a face detector's batch made by Studio's face step (comfy_mask_found.Found)
+        return laid.words()
     batch, pairs = laid
     shown = [f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}: {'a box' if b[0] == 'rectangle' else 'an ellipse'} "
              f"{b[3]:g}x{b[4]:g} at {b[1]:g}, {b[2]:g} of a {b[5]:g}x{b[6]:g} frame)" for m, b in pairs]
@@ -67,6 +69,9 @@ def wired(b, gen: str) -> None:
     as it reads that node) made as Control Masks on ``gen``'s mask_1 and mask_2."""
     laid, b.wf.talk_masks = getattr(b.wf, "talk_masks", None), None
     if not laid or any(b.g.input_link(gen, k) is not None for k in MASKS):
+        return
+    if hasattr(laid, "wire"):  # a face detector's batch: Studio's face step on the generator's picture
+        laid.wire(b, gen)
         return
     batch, pairs = laid
     for into, (m, (source, cx, cy, w, h, fw, fh)) in zip(MASKS, pairs):
