@@ -114,3 +114,14 @@ def test_a_take_given_its_sigmas_by_hand_is_not_said_at_the_model_config_shift()
                                                     "denoise": 1.0})), "model_sigmas")
     (gen,) = nodes_of(conv, "video_models.text_to_video")
     assert gen.params["shift"] == 8.0 and "at the shift its model config gives" in said(conv)
+
+
+def test_a_packs_sampler_on_its_own_model_type_is_not_given_comfyuis_model_config_shift():
+    """VideoX-Fun's Wan2_2I2VSampler runs its own pipeline on its FunModels (no ComfyUI MODEL): an older file saving
+    no 'shift' gets no ComfyUI model-config shift (8) and no sentence claiming ComfyUI samples it at that shift
+    (heldout49's zhaofuq files, where the first version of the hook said so)."""
+    from tests.convert.test_comfy_heldout49_mends import OLD_I2V, _folder
+    from tests.convert.test_comfy_videox_fun import _gen, _workflow
+    conv = convert(_workflow(_folder, "Wan2_2I2VSampler", OLD_I2V, {"start_img": "a.png"}), "fun_no_shift")
+    assert _gen(conv).params.get("shift") != 8.0
+    assert "at the shift its model config gives" not in said(conv)

@@ -23,7 +23,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
                prompt_schedules)
-from .comfy_shift import comfy_shift, hand_sigmas
+from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import kept_scale
 from .kinds import LOADERS
 
@@ -235,7 +235,7 @@ class OutputStage:
             self.stage["sized_by"] = sized_by(o.inputs)
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
-                (own := comfy_shift(o.fam)) is not None and \
+                comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
             params["shift"] = own
             said.append(f"shift {own:g}: no node on the model's way sets one, so ComfyUI samples {o.fam} at the "
