@@ -35,3 +35,37 @@ def test_a_load_images_mask_is_one_minus_its_alpha():
     assert inv.type_id == "edit.mask_tools" and inv.params["invert"] is True and src.src_port == "mask"
     up = conv.graph.input_link(inv.id, "mask")
     assert conv.graph.nodes[up.src].type_id == "io.load_image" and up.src_port == "alpha"
+
+
+def _mask_blueprint() -> dict:
+    """A blueprint as ComfyUI's frontend saves one: one subgraph node whose 'mask' input (type MASK) is wired to nothing,
+    its video output feeding nothing (the mask made a picture, then a clip, inside)."""
+    sub = {"id": "bp-m", "name": "Mask to Video",
+           "inputs": [{"name": "mask", "type": "MASK", "linkIds": [1]}],
+           "outputs": [{"name": "VIDEO", "type": "VIDEO", "linkIds": [3]}],
+           "nodes": [{"id": 2, "type": "MaskToImage", "mode": 0, "inputs": [{"name": "mask", "type": "MASK", "link": 1}],
+                      "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [2]}], "widgets_values": []},
+                     {"id": 3, "type": "CreateVideo", "mode": 0,
+                      "inputs": [{"name": "images", "type": "IMAGE", "link": 2}],
+                      "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": [3]}], "widgets_values": [16]}],
+           "links": [{"id": 1, "origin_id": -10, "origin_slot": 0, "target_id": 2, "target_slot": 0, "type": "MASK"},
+                     {"id": 2, "origin_id": 2, "origin_slot": 0, "target_id": 3, "target_slot": 0, "type": "IMAGE"},
+                     {"id": 3, "origin_id": 3, "origin_slot": 0, "target_id": -20, "target_slot": 0,
+                      "type": "VIDEO"}]}
+    node = {"id": 9, "type": "bp-m", "mode": 0, "inputs": [{"name": "mask", "type": "MASK", "link": None}],
+            "outputs": [{"name": "VIDEO", "type": "VIDEO", "links": []}], "widgets_values": []}
+    return {"last_node_id": 9, "last_link_id": 0, "nodes": [node], "links": [], "version": 0.4,
+            "definitions": {"subgraphs": [sub]}}
+
+
+def test_a_blueprints_mask_input_is_given_a_load_images_mask():
+    """07: Video Inpaint (Wan2.1 VACE)'s 'mask' input (type MASK) was "left open (no loader gives that type)", so the
+    inpainting mask was lost; a Load Image gives a mask (its output 1, MASK), which the blueprint's input now reads."""
+    from studio.convert.reading import blueprints
+    from tests.convert.said import said
+    ends = blueprints.ends(_mask_blueprint())
+    assert ("9:mask", "LoadImage", "Mask to Video: mask", "in", "mask", 1) in ends
+    text = said(convert(_mask_blueprint(), "bp.json"))
+    assert "left open" not in text
+    assert ("'mask' loaded as a Load Image's mask (ComfyUI's MASK of a picture: 1 - its alpha, white where the "
+            "picture is transparent)") in text
