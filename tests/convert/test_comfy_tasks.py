@@ -267,8 +267,10 @@ def test_infinitetalk_with_face_masks_from_files_is_a_dialogue():
     assert g.validate() == []
     gen = next(n for n in g.nodes.values() if n.type_id == "video_models.infinitetalk")
     assert _src_type(g, gen, "speech_2") == "encode.speech"
-    assert _src_type(g, gen, "mask_1") == _src_type(g, gen, "mask_2") == "io.load_image"
-    paths = {g.nodes[g.input_link(gen.id, m).src].params["path"] for m in ("mask_1", "mask_2")}
+    assert _src_type(g, gen, "mask_1") == _src_type(g, gen, "mask_2") == "edit.mask_tools"  # 1 - alpha (heldout61)
+    invs = [g.nodes[g.input_link(gen.id, m).src] for m in ("mask_1", "mask_2")]
+    assert all(i.params["invert"] is True and _src_type(g, i, "mask") == "io.load_image" for i in invs)
+    paths = {g.nodes[g.input_link(i.id, "mask").src].params["path"] for i in invs}
     assert paths == {"face174.png", "face175.png"}
     second = g.nodes[g.input_link(gen.id, "speech_2").src]
     turn = g.nodes[g.input_link(second.id, "audio").src]  # silence while the first speaks, then the second voice

@@ -50,7 +50,9 @@ def test_background_and_mask_wired_make_wan_animate_replace_with_both_wired():
     g, gen = conv.graph, _gen(conv)
     assert gen.params["mode"] == "replace"
     assert g.nodes[g.input_link(gen.id, "background").src].params["path"].endswith("street.mp4")
-    assert g.nodes[g.input_link(gen.id, "mask").src].params["path"].endswith("person_mask.png")
+    inv = g.nodes[g.input_link(gen.id, "mask").src]  # ComfyUI's Load Image MASK: 1 - its alpha (heldout61)
+    assert inv.type_id == "edit.mask_tools" and inv.params["invert"] is True
+    assert g.nodes[g.input_link(inv.id, "mask").src].params["path"].endswith("person_mask.png")
     assert conv.tasks[0]["task"] == "character replacement"
     assert g.validate() == []
 

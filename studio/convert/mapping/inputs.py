@@ -13,6 +13,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from . import load_size, load_trim
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
+from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
@@ -59,6 +60,8 @@ class InputMaking:
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]
+        if port == "alpha" and loader.cls == "LoadImage":  # its MASK: 1 - the picture's alpha (mask_of_alpha)
+            return mask_of_alpha(self, loader, (self.loaded[loader.id], port))
         declared = declared_outputs(loader)  # a video loader's sound where its type declares it (VHS's output 2)
         if kind == "io.load_video" and 0 <= slot < len(declared) and declared[slot] in ("AUDIO", "IMAGE"):
             port = "audio" if declared[slot] == "AUDIO" else "video"

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from .blueprint_guide import guides_frame0
 
 LOADERS = {"VIDEO": ("LoadVideo", "file"), "IMAGE": ("LoadImage", "image"), "AUDIO": ("LoadAudio", "audio")}
+MASK_LOADER = ("LoadImage", 1)  # a MASK input: a Load Image's MASK (ComfyUI's 1 - its picture's alpha), its output 1
 SAVES = {"VIDEO": ("SaveVideo", "video"), "IMAGE": ("SaveImage", "images"), "AUDIO": ("SaveAudio", "audio")}
 NOTES = ("Note", "MarkdownNote", "PrimitiveNode")
 # an IMAGE input whose pictures are counted into a take's length is a clip: VideoHelperSuite's Load Video gives its
@@ -32,6 +33,12 @@ def loader_type(declared: Any) -> str:
     return next((t for t in str(declared or "").split(",") if t.strip() in LOADERS), "").strip()
 
 
+def is_mask(declared: Any) -> bool:
+    """Whether a blueprint input of ``declared`` type takes a mask alone (no loader of LOADERS gives it): a Load Image
+    gives one, its MASK (heldout61 07: Video Inpaint (Wan2.1 VACE)'s 'mask' was left open, the inpainting lost)."""
+    return str(declared or "").strip() == "MASK"
+
+
 def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
     """The open ends of a blueprint file ``doc``: (id, type, title, kind 'in' / 'out', input name or '', output slot),
     [] where it is no blueprint (one subgraph node, notes aside, and no link at all)."""
@@ -49,6 +56,8 @@ def ends(doc: Any) -> list[tuple[str, str, str, str, str, int]]:
             else LOADERS[t][0],
             f"{name}: {i.get('name')}", "in", str(i.get("name")), 0)
            for k, i in enumerate(sub.get("inputs") or []) if isinstance(i, dict) and (t := loader_type(i.get("type")))]
+    out += [(f"{inst}:{i.get('name')}", MASK_LOADER[0], f"{name}: {i.get('name')}", "in", str(i.get("name")),
+             MASK_LOADER[1]) for i in sub.get("inputs") or [] if isinstance(i, dict) and is_mask(i.get("type"))]
     out += [(f"{inst}:out{slot}", SAVES[t][0], f"{name}: output", "out", "", slot)
             for slot, o in enumerate(sub.get("outputs") or []) if isinstance(o, dict) and (t := str(o.get("type"))) in SAVES]
     return out
@@ -100,13 +109,14 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
     inst = str(next(n for n in doc.get("nodes") or [] if isinstance(n, dict) and n.get("type") not in NOTES).get("id"))
     sub = next(s for s in doc["definitions"]["subgraphs"] if s.get("id") == next(
         n for n in doc["nodes"] if isinstance(n, dict) and str(n.get("id")) == inst)["type"])
-    made, loaded, saved, clips, guides = set(), [], [], [], []
+    made, loaded, saved, clips, guides, masks = set(), [], [], [], [], []
     for nid, cls, title, kind, name, slot in found:
         if kind == "in":
             widgets, outs = WIDGETS[cls]  # (the clip's frames as they are: no format rounding their size)
-            nodes[nid] = make(nid, cls, title, dict(widgets), outs)
-            inst_in[(inst, name)] = (nid, 0)
+            nodes[nid] = make(nid, cls, title, dict(widgets), outs + ["MASK"] * (slot == MASK_LOADER[1]))
+            inst_in[(inst, name)] = (nid, slot)
             loaded.append(name)
+            masks += [f"'{name}'"] if slot == MASK_LOADER[1] else []
             k = next((j for j, i in enumerate(sub.get("inputs") or []) if isinstance(i, dict) and i.get("name") == name), -1)
             counts = cls == CLIP[0] and counted(sub, k)
             clips += [f"'{name}'"] if counts else []
@@ -119,7 +129,8 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
             continue
         made.add(nid)
     left = [f"'{i.get('name')}' ({i.get('type')})" for i in sub.get("inputs") or [] if isinstance(i, dict)
-            and not loader_type(i.get("type")) and set(str(i.get("type")).split(",")) & MEDIA]
+            and not loader_type(i.get("type")) and not is_mask(i.get("type")) and set(str(i.get("type")).split(","))
+            & MEDIA]
     what = ", ".join(f"'{k}'" for k in loaded)
     name = sub.get('name') or 'the blueprint'
     if loaded:
@@ -132,6 +143,8 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
                 "nothing as saved; read as a workflow it is dropped into gives it: a save of its ")
     said.append(head + f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that "
                                                                 "type)" if left else "")
+                + (f"; {', '.join(masks)} loaded as a Load Image's mask (ComfyUI's MASK of a picture: 1 - its alpha, "
+                   "white where the picture is transparent)" if masks else "")
                 + (f"; {', '.join(clips)} loaded as a clip's frames (the count of its pictures sets the take's length)"
                    if clips else "")
                 + (f"; {', '.join(guides)} loaded as a clip's frames (they guide frame 0 of a latent whose frame 0 "

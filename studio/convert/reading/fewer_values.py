@@ -50,14 +50,17 @@ def _fit(names: list[str], values: list, declared: dict) -> bool:
     return True
 
 
-def _together(order: list[str], left: tuple[int, ...]) -> bool:
-    return left == tuple(range(left[0], left[0] + len(left)))
+def _together(order: list[str], left: tuple[int, ...], runs: int = 1) -> bool:
+    """The settings left out lie side by side in at most ``runs`` places of the order."""
+    return 1 + sum(1 for a, b in zip(left, left[1:]) if b != a + 1) <= runs
 
 
-def named(order: tuple[str, ...] | list[str], values: Any, declared: dict) -> tuple[dict[str, Any], list[str]] | None:
+def named(order: tuple[str, ...] | list[str], values: Any, declared: dict,
+          runs: int = 1) -> tuple[dict[str, Any], list[str]] | None:
     """``values`` (fewer than ``order``'s names) named by their declared types (``declared``: name -> catalogue
     Input), and the settings the file does not save; None when they fit the order by place, or no single way of
-    leaving settings out fits them (see the module's note)."""
+    leaving settings out fits them (see the module's note). ``runs``: in how many places of the order the settings
+    left out may lie (1: side by side, a version adding its settings together)."""
     order = list(order)
     if not isinstance(values, list) or not declared:
         return None
@@ -71,7 +74,7 @@ def named(order: tuple[str, ...] | list[str], values: Any, declared: dict) -> tu
         names = [k for j, k in enumerate(order) if j not in left]
         if CONTROL in order and CONTROL not in names:
             continue
-        if _together(order, left) and _fit(names, values, declared):
+        if _together(order, left, runs) and _fit(names, values, declared):
             defaults = sum(1 for k, v in zip(names, values) if k in declared and declared[k] is not None
                            and declared[k].default is not None and declared[k].default == v
                            and type(declared[k].default) is type(v))

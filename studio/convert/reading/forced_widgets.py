@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import fewer_values
 from .subgraphs import CONTROL, SEED_CONTROLS
 
 VALUE_KINDS = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
@@ -59,7 +60,20 @@ def named(t, values: list, marked) -> dict[str, Any]:
             continue
         if all(v in SEED_CONTROLS if w is None else fits(w, v) for (w, _), v in zip(pairs, values)):
             return {name: v for (w, name), v in zip(pairs, values) if w not in extra}  # (a forceInput one's saved value
-    return {}  # is never what runs: the page let nobody set it, and ComfyUI takes its link or nothing)
+    return _older(base, extra, values)  # is never what runs: the page let nobody set it, and ComfyUI takes its link)
+
+
+def _older(base: list, extra: list, values: list) -> dict[str, Any]:
+    """``values`` fewer than the widgets (a seed's control after it) and the marked inputs: saved by an older version
+    of the pack without some of today's settings, named by their declared types where one way of leaving settings out
+    (in up to two places) fits (fewer_values); the marked inputs' own values let go. {} where none does (heldout61 09:
+    VideoX-Fun's early WanFunV2VSampler, without 'shift' and 'cfg_skip_ratio', its 'camera_conditions' marked)."""
+    names = [n for i in base for n in ((i.name, CONTROL) if i.type == "INT" and (i.name in SEEDS or i.control)
+                                       else (i.name,))]
+    typed = fewer_values.named(names, values, {i.name: i for i in base}, runs=2)
+    if typed is None:
+        return {}
+    return {k: v for k, v in typed[0].items() if k not in {i.name for i in extra}}
 
 
 def last(t, marked) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from studio.convert.api import BUCKET_LIKE, BUCKET_SCALE, CNode, find_loader, PackTranslation, Workflow, finite
 
+from .comfy_videox_fun_shift import unsaved_shift
 from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
 
@@ -80,7 +81,7 @@ class _Translation(PackTranslation):
         if source.id in self.made_parts:
             return self.made_parts[source.id]
         w = self.saved(source)
-        out: dict = {"model_type": w.get("model_type")}
+        out: dict = {"model_type": w.get("model_type"), "config": w.get("config")}
         if source.cls in FOLDER_LOADERS:
             name = w.get("model")
             self.core(source, "CheckpointLoaderSimple", {"ckpt_name": name}, {})
@@ -301,10 +302,12 @@ class _Translation(PackTranslation):
         return "a14b" in str(parts.get("name") or "").lower()
 
     def shifted(self, n: CNode, model, w: dict, tag: str) -> tuple[str, int]:
-        """The sampler's shift as a ModelSamplingSD3 on the model's way."""
-        if not finite(w.get("shift")):
+        """The sampler's shift as a ModelSamplingSD3 on the model's way; where the file's version of the sampler saves
+        no shift (unsaved_shift), the one it samples at."""
+        shift = w.get("shift") if finite(w.get("shift")) else unsaved_shift(self, n)
+        if not finite(shift):
             return model
-        c = self.core(n, "ModelSamplingSD3", {"shift": w["shift"]}, {"model": model}, nid=f"{n.id}:shift{tag}")
+        c = self.core(n, "ModelSamplingSD3", {"shift": shift}, {"model": model}, nid=f"{n.id}:shift{tag}")
         return (c.id, 0)
 
     def task(self, n: CNode, w: dict, parts: dict, pos, neg):
