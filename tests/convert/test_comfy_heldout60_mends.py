@@ -102,3 +102,35 @@ def test_a_long_saved_value_out_of_its_place_is_quoted_cut():
              (6, 0, 7, "vae"), (5, 0, 7, "samples"), (7, 0, 8, "images")])
     line = next(x for x in said(convert(wf, "t.json")).splitlines() if "(WanVideoSampler, #5) saves" in x)
     assert "at place 10 of its 14 values" in line and "more characters" in line and len(line) < 800
+
+
+def test_a_frame_range_pick_keeps_the_size_its_measure_reads():
+    """heldout60 06: the size a MultiTalk node read from GetImageSizeAndCount of KJNodes' GetImageRangeFromBatch (frame
+    0 of a clip resized to 640x640) was 'a value Studio cannot work out', left unset: the pick gives IMAGE and MASK and
+    takes a 'start_index', which the frame pickers' reading (one IMAGE out, frame-count settings) did not take."""
+    wf = api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}),
+        "3": ("CLIPTextEncode", {"text": "a woman sings", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("LoadImage", {"image": "woman.png"}),
+        "7": ("ImageResizeKJv2", {"width": 640, "height": 640, "upscale_method": "lanczos", "keep_proportion": "crop",
+                                  "pad_color": "0, 0, 0", "crop_position": "center", "divisible_by": 16,
+                                  "device": "cpu", "image": ["6", 0]}),
+        "8": ("GetImageRangeFromBatch", {"start_index": 0, "num_frames": 1, "images": ["7", 0]}),
+        "9": ("GetImageSizeAndCount", {"image": ["8", 0]}),
+        "10": ("WanImageToVideo", {"width": ["9", 1], "height": ["9", 2], "length": 33, "batch_size": 1,
+                                   "positive": ["3", 0], "negative": ["4", 0], "vae": ["5", 0],
+                                   "start_image": ["9", 0]}),
+        "11": ("KSampler", {"seed": 1, "steps": 20, "cfg": 5.0, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1.0, "model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
+                            "latent_image": ["10", 2]}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["5", 0]}),
+        "13": ("CreateVideo", {"images": ["12", 0], "fps": 16}),
+        "14": ("SaveVideo", {"video": ["13", 0], "filename_prefix": "v", "format": "auto", "codec": "auto"}),
+    })
+    conv = convert(wf, "i2v.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (640, 640)
+    assert "cannot work out" not in said(conv)
