@@ -16,9 +16,27 @@ def denoise_line(wf, node, params: dict) -> str | None:
         return line
     if d is None or d >= 1 or "strength" in params:
         return None
-    return (f"- denoise {g4(d)} of '{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}): ComfyUI samples "
-            f"only the last {g4(round(d * 100, 1))} % of its schedule from the latent it is given; not applied, the "
-            "generator samples the whole schedule")
+    share = f"only the last {g4(round(d * 100, 1))} % of its schedule from the latent it is given; not applied, the " \
+            "generator samples the whole schedule"
+    name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
+    if (start := _start_step(wf, node)) is not None:  # its start step, not a denoise it has (heldout60 06)
+        return f"- {name} starts at step {start[0]} of its {start[1]} steps: ComfyUI samples {share}"
+    return f"- denoise {g4(d)} of {name}: ComfyUI samples {share}"
+
+
+def _start_step(wf, node) -> tuple[int, int] | None:
+    """(start, steps) where a sampler read as KSamplerAdvanced starts part way down its steps and has no denoise below
+    1 of its own (a pack's sampler kept as it was may: walks.sampler_denoise): its share of the schedule is its start
+    step's, which a 'denoise' it does not have would misname (heldout60 06: WanVideoSampler's start_step 2 of 4)."""
+    if node.cls != "KSamplerAdvanced":
+        return None
+    own = node.widgets.get("denoise")
+    if isinstance(own, (int, float)) and not isinstance(own, bool) and own < 1:
+        return None
+    steps, start = wf.value(node, "steps"), wf.value(node, "start_at_step")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (steps, start)) or not 0 < start < steps:
+        return None
+    return start, steps
 
 
 def _split_line(wf, node) -> str | None:

@@ -16,6 +16,7 @@ from ..reading import by_types
 from ..reading import fewer_values, places
 from ..reading.core_nodes import is_core
 from ..reading.subgraphs import CONTROL
+from ..values.shown import shown
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 
@@ -223,13 +224,13 @@ class PackTranslation:
             self.say(n, line)
         elif isinstance(n.raw, list) and (cut := layout_break(n, order)) is not None:  # a UI file: another layout
             left = [k for k in order[order.index(cut):] if k != CONTROL and k in out]
-            value, place = out[cut], _raw_place(n, cut)
+            value, place = out[cut], _raw_place(n, cut)  # (the value cut as the Log cuts any: heldout60 09)
             for k in left:
                 out.pop(k, None)
-            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {value!r} at place {place} of its "
-                        f"{len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the file's "
-                        "values from there on are not in the places Studio knows (another version of the pack), so "
-                        f"{', '.join(left)} are not read from them")
+            self.say(n, f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {shown(value)} at place {place} of "
+                        f"its {len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the "
+                        "file's values from there on are not in the places Studio knows (another version of the "
+                        f"pack), so {', '.join(left)} {'is' if len(left) == 1 else 'are'} not read from them")
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)

@@ -12,7 +12,7 @@ import re
 
 from .. import catalogue
 
-PICKS = re.compile(r"(?i)^(start|length|batch_index|index|num_frames|count|frames?|skip_first_frames|"
+PICKS = re.compile(r"(?i)^(start|start_index|length|batch_index|index|num_frames|count|frames?|skip_first_frames|"
                    r"select_every_nth)$")  # a frame picker's settings: which frames, never a size
 MAX_WAY = 16  # samplers followed up from a decode
 
@@ -34,14 +34,18 @@ def latent_input(node) -> str | None:
 
 
 def picked_input(node) -> str | None:
-    """The picture input of a frame picker ``node``: one IMAGE socket, one IMAGE output, its settings numbers of
-    frames only; None for any other node."""
+    """The picture input of a frame picker ``node``: one IMAGE socket (beside it MASK ones only), an IMAGE output
+    first (after it MASK ones only: KJNodes' GetImageRangeFromBatch picks a mask's frames too; heldout60 06's size of
+    its frame 0 was 'a value Studio cannot work out'), its settings numbers of frames only; None for any other."""
     t = _types(node)
-    if t is None or list(t.output_types) != ["IMAGE"]:
+    outs = list(t.output_types) if t is not None else []
+    if not outs or outs[0] != "IMAGE" or any(o != "MASK" for o in outs[1:]):
         return None
-    sockets = list(t.sockets)
-    if len(sockets) != 1 or sockets[0].type != "IMAGE":
+    sockets = [i for i in t.sockets if i.type == "IMAGE"]
+    if len(sockets) != 1 or any(i.type not in ("IMAGE", "MASK") for i in t.sockets):
         return None
+    if (len(outs) > 1 or len(t.sockets) > 1) and not t.widgets:  # with masks, picking by settings only (a crop
+        return None  # by its mask, a matte joined in: no picker)
     if any(not PICKS.match(w.name) or w.type not in ("INT", "BOOLEAN") for w in t.widgets):
         return None
     return sockets[0].name

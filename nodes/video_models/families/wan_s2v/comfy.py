@@ -24,12 +24,35 @@ def _s2v_take(b, node, up: list, inputs: dict, said: list[str]) -> None:
     first = b.wf.value(node, "length")
     lengths = [first] + [b.wf.value(n, "length") for n in extends]
     b.used |= {n.id for n in up if n.cls in CHUNK_PLUMBING}  # the chunks' joins: one take here
+    said.extend(_doubled_start(b, up))
     if extends and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in lengths):
         b.used |= {n.id for n in extends}
         b.extra["frames"] = sum(lengths)
         said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
                     f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
                     "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+
+
+def _doubled_start(b, up: list) -> list[str]:
+    """The sentences for a LatentCut whose piece of the take a LatentConcat sets in front of the take again before it
+    is decoded (ComfyUI's S2V template doubles the first latent frame so it does not come out overbaked, then drops
+    what it decodes to with ImageFromBatch): taken into the one take above like the chunks' joins, so said, not made
+    (heldout60 02: the template's #94 and #95 went unsaid, and its ImageFromBatch's Trim then cuts the take's own
+    first frames)."""
+    out = []
+    for cut in (n for n in up if n.cls == "LatentCut"):
+        joins = [n for n in up if n.cls == "LatentConcat" and getattr(b.wf.source(n, "samples1"), "id", None) == cut.id]
+        if not joins:
+            continue
+        cat = joins[0]
+        drop = any(n.cls == "ImageFromBatch" for n in up)
+        out.append(f"'{cut.title or cut.shown_cls}' ({cut.shown_cls}, #{cut.id}) cuts {b.wf.value(cut, 'amount')} "
+                   f"latent frame(s) from {b.wf.value(cut, 'index')} of the take and '{cat.title or cat.shown_cls}' "
+                   f"({cat.shown_cls}, #{cat.id}) sets them in front of it again before it is decoded"
+                   + (" (the template's doubled first frame)" if b.wf.value(cut, "index") == 0 else "")
+                   + ": not made, Studio's S2V decodes the take as it makes it"
+                   + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else ""))
+    return out
 
 
 MAPPING = ComfyMapping(
