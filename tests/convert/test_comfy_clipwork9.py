@@ -122,11 +122,7 @@ def test_link_rows_from_no_nodes_output_are_said_to_wire_nothing_and_run_nothing
             "target node, target slot, type) name no output of a node it holds as where they come from") in text
     assert ("none of the 2 inputs that name them is given an output when ComfyUI runs it, so 'VHS_VideoCombine' "
             "(VHS_VideoCombine, #3) lacks an input it requires and ComfyUI runs nothing of the workflow") in text
-
-
-def test_link_rows_from_a_nodes_output_say_nothing_of_rows():
-    """The same file with its rows as ComfyUI writes them: nothing said of rows."""
-    wf = _rows_without_origin()
+    wf = _rows_without_origin()  # the same rows as ComfyUI writes them: nothing said of rows
     wf["links"] = [[1, 1, 0, 2, 0, "IMAGE"], [2, 2, 0, 3, 0, "IMAGE"]]
     assert "link row" not in said(convert(wf, "rows.json"))
 
@@ -159,9 +155,44 @@ def test_a_step_between_a_batch_to_list_and_a_list_to_batch_is_made_on_the_clip(
             "'ImageListToImageBatch' (ImageListToImageBatch, #4) joins them back into one clip in the same order; "
             "ComfyUI runs 'Canny' (Canny, #3) once per frame between them") in text
     assert "not applied" not in text
+    # a node of one IMAGE in and out, no settings, whose declared name says no list (ImageInvert): not read away
+    assert "as a list of its frames" not in said(convert(_canny_through_a_list("ImageInvert"), "invert.json"))
 
 
-def test_a_picture_filter_without_settings_is_no_list_converter():
-    """A node of one IMAGE in and out, no settings, whose declared name says no list (ImageInvert) is not read away."""
-    text = said(convert(_canny_through_a_list("ImageInvert"), "invert.json"))
-    assert "as a list of its frames" not in text
+def _wan_i2v_resized(resize_values: list) -> dict:
+    """Wan 2.1 I2V whose start picture goes through KJNodes' ImageResizeKJv2, its width and height outputs sizing
+    WanImageToVideo (Han-TaeHun's Fun camera example, core nodes)."""
+    return ui([
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.1_i2v_480p_14B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["an old man smiles"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [NEG]),
+        (6, "LoadImage", [], ["IMAGE", "MASK"], ["oldman.png", "image"]),
+        (7, "ImageResizeKJv2", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "MASK"], resize_values),
+        (8, "WanImageToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                ("start_image", "IMAGE"), ("width", "INT"), ("height", "INT")],
+         ["CONDITIONING", "CONDITIONING", "LATENT"], [832, 480, 81, 1]),
+        (9, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [43, "fixed", 20, 6, "uni_pc", "simple", 1]),
+        (10, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (11, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"],
+         {"frame_rate": 16, "loop_count": 0, "filename_prefix": "i2v", "format": "video/h264-mp4", "pingpong": False,
+          "save_output": True}),
+    ], [(1, 0, 9, "model"), (2, 0, 4, "clip"), (2, 0, 5, "clip"), (6, 0, 7, "image"), (4, 0, 8, "positive"),
+        (5, 0, 8, "negative"), (3, 0, 8, "vae"), (7, 0, 8, "start_image"), (7, 1, 8, "width"), (7, 2, 8, "height"),
+        (8, 0, 9, "positive"), (8, 1, 9, "negative"), (8, 2, 9, "latent_image"), (9, 0, 10, "samples"),
+        (3, 0, 10, "vae"), (10, 0, 11, "images")])
+
+
+def test_a_resize_saved_before_its_optional_settings_is_read_by_its_declared_types():
+    """heldout57 09: ImageResizeKJv2 saved its earlier seven values (no 'device', an optional setting added later):
+    read 'by place', its 624x624 crop was not made and the take's size left unset. Its values fit the required
+    widgets in order: Studio's Scale 624x624 (centre crop) and a 624x624 take."""
+    conv = convert(_wan_i2v_resized([624, 624, "lanczos", "crop", "0, 0, 0", "center", 16]), "camera.json")
+    (gen,) = nodes_of(conv, "video_models.image_to_video")
+    assert (gen.params["width"], gen.params["height"]) == (624, 624)
+    (scale,) = nodes_of(conv, "transform.scale")
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (624, 624, "center")
+    text = said(conv)
+    assert "#0 624" not in text and "left unset" not in text
