@@ -196,3 +196,40 @@ def test_a_resize_saved_before_its_optional_settings_is_read_by_its_declared_typ
     assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (624, 624, "center")
     text = said(conv)
     assert "#0 624" not in text and "left unset" not in text
+
+
+
+def test_a_resize_on_a_held_tasks_start_picture_is_said_not_applied():
+    """A held FantasyTalking task (its audio embeds have no Studio generator) whose start picture is cropped 512x512 by
+    ImageResizeKJv2, the encode sized by its outputs: the resize, read on the picture's way but made by nothing, was
+    named only by its size in the held note (its crop unsaid: heldout57's try lost this in a FantasyTalking file)."""
+    conv = convert(api({
+    "2": ("LoadImage", {"image": "face.png"}),
+    "5": ("ImageResizeKJv2", {"width": 512, "height": 512, "upscale_method": "lanczos", "keep_proportion": "crop",
+                              "pad_color": "0, 0, 0", "crop_position": "center", "divisible_by": 2, "device": "cpu",
+                              "image": ["2", 0]}),
+    "70": ("LoadAudio", {"audio": "speech.wav"}),
+    "71": ("DownloadAndLoadWav2VecModel", {"model": "facebook/wav2vec2-base-960h", "base_precision": "fp16", "load_device": "main_device"}),
+    "72": ("FantasyTalkingModelLoader", {"model": "fantasytalking_fp16.safetensors", "base_precision": "fp16"}),
+    "73": ("FantasyTalkingWav2VecEmbeds", {"num_frames": 81, "fps": 23.0, "audio_scale": 1.0, "audio_cfg_scale": 1.0,
+                                           "wav2vec_model": ["71", 0], "fantasytalking_model": ["72", 0], "audio": ["70", 0]}),
+    "10": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5_xxl_fp8.safetensors", "precision": "bf16", "load_device": "offload_device", "quantization": "disabled"}),
+    "11": ("WanVideoModelLoader", {"model": "Wan2_1-I2V-14B-480P_fp8.safetensors", "base_precision": "bf16", "quantization": "disabled",
+                                   "load_device": "offload_device", "attention_mode": "sdpa", "fantasytalking_model": ["72", 0]}),
+    "13": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+    "20": ("WanVideoTextEncode", {"positive_prompt": "a person speaks", "negative_prompt": "blurry", "force_offload": True, "t5": ["10", 0]}),
+    "31": ("WanVideoImageToVideoEncode", {"width": ["5", 1], "height": ["5", 2], "num_frames": 81, "noise_aug_strength": 0.0,
+                                          "start_latent_strength": 1.0, "end_latent_strength": 1.0, "force_offload": True,
+                                          "vae": ["13", 0], "start_image": ["5", 0]}),
+    "50": ("WanVideoSampler", {"steps": 20, "cfg": 5.0, "shift": 8.0, "seed": 42, "force_offload": True, "scheduler": "unipc",
+                               "riflex_freq_index": 0, "model": ["11", 0], "image_embeds": ["31", 0], "text_embeds": ["20", 0],
+                               "fantasytalking_embeds": ["73", 0]}),
+    "60": ("WanVideoDecode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128,
+                              "vae": ["13", 0], "samples": ["50", 0]}),
+    "61": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "talk", "format": "video/h264-mp4",
+                                "pingpong": False, "save_output": True, "images": ["60", 0]}),
+}), "talking.json")
+    assert [t["generator"] for t in conv.tasks] == [None] and not nodes_of(conv, "transform.scale")
+    assert ("'ImageResizeKJv2' (ImageResizeKJv2, #5), a step between its 'image' and 'WanVideoImageToVideoEncode' "
+            "(#31)'s 'start_image': not applied (its settings: width 512, height 512, upscale_method lanczos, "
+            "keep_proportion crop") in said(conv)
