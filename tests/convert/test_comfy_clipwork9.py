@@ -196,6 +196,11 @@ def test_a_resize_saved_before_its_optional_settings_is_read_by_its_declared_typ
     assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (624, 624, "center")
     text = said(conv)
     assert "#0 624" not in text and "left unset" not in text
+    # every widget optional (SeC segmentation saved before its optional 'bbox'): its words are not placed so
+    from studio.convert import catalogue
+    from studio.convert.reading import unsaved_optional
+    base = sorted(catalogue.node_type("SeCVideoSegmentation").widgets, key=lambda i: i.optional)
+    assert unsaved_optional.named(base, ["", "", "bidirectional", 0, 1, -1, 12, True, True]) is None
 
 
 
