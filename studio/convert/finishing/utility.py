@@ -39,6 +39,7 @@ UTILITIES = {
     "FILM VFI": ("frame interpolation (FILM)", None),
     "RIFE VFI": ("frame interpolation (RIFE)", None),
     "ImageUpscaleWithModel": ("upscale (learned upscaler)", None),
+    "Canny": ("edges (Canny)", None),  # ComfyUI's core Canny: Studio's Edges (OpenCV's Canny) at its thresholds
 }
 
 
@@ -59,7 +60,8 @@ def job(what: str, kind: str | None) -> str:
     """What Studio makes for a utility of ``utility``'s words: its preprocessor kind, 'draw', 'upscale' or
     'interpolate'."""
     return kind or ("draw" if what == UTILITIES["SDPoseDrawKeypoints"][0] else "upscale" if what.startswith("upscale")
-                    else "interpolate" if what.startswith("frame interpolation") else "")
+                    else "edges" if what.startswith("edges") else "interpolate" if what.startswith("frame interpolation")
+                    else "")
 
 
 def is_vfi(cls: str) -> bool:
@@ -169,6 +171,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif does == "upscale":
             cur, out = upscale_node(b, n, what, model, said, (cur, out, "video")), "video"  # (own_upscaler)
+        elif does == "edges":  # (a clip's edges: heldout57 03's canny pass, its list round trip read away)
+            cur, out = wired_node(b, "control.edges", edge_levels(wf, n), n, (cur, out, "video")), "video"
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
@@ -386,6 +390,18 @@ def own_model_line(wf: Workflow, n: CNode, what: str, model: str | None, kind: s
     by = (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) names no file (the pack fetches its model "
           "itself)" if src is not None else "no model file is named")
     return f"{what}: ComfyUI's model is the pack's own: {by}; {choose}"
+
+
+def edge_levels(wf: Workflow, n: CNode) -> dict:
+    """Edges' thresholds (0..255 grey levels) of a Canny's low_threshold / high_threshold: scaled by 255 where the
+    catalogue declares them at most 1 (ComfyUI's core Canny: 0.01..0.99), as given else; one not a number: Edges' own."""
+    from .. import catalogue
+    t, got = catalogue.node_type(n.origin or n.cls), {}
+    for k, into in (("low_threshold", "low"), ("high_threshold", "high")):
+        v, i = wf.value(n, k), t.input(k) if t is not None else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0:
+            got[into] = int(round(v * 255)) if i is not None and isinstance(i.max, (int, float)) and i.max <= 1 else int(v)
+    return got
 
 
 def depth_node(b, at: CNode, video: tuple[str, str]) -> str:

@@ -31,7 +31,13 @@ def record(b, n, before: set, inputs: dict) -> None:
 
 
 def say(b, o) -> None:
-    """Each file a latent step of held output ``o`` gave its sampler, said once in the Log as not made."""
+    """Each file a latent step of held output ``o`` gave its sampler, said once in the Log as not made; the steps read
+    on its inputs' ways (a resize read as Studio's Scale) given back to the passing rules where no node of Studio's
+    is made for them, so that each is said (clipwork9: heldout57's FantasyTalking resize, named nowhere once read)."""
+    made = set(b.out.origin.values())
+    for given in (getattr(o, "inputs", None) or {}).values():
+        if isinstance(given, tuple) and len(given) > 2 and isinstance(given[2], tuple):
+            b.used -= {n.id for n in given[2] if getattr(n, "id", None) not in made}
     for n, keys in getattr(b, "steps_read", []):
         for key in keys:
             given = o.inputs.get(key)

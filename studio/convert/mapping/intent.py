@@ -26,7 +26,7 @@ from ..tracing.mask_window import window_words
 from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
-from . import continue_wired, whole_clip
+from . import continue_wired, split_strength, whole_clip
 from .noiseless_restyle import noiseless_sentence
 from ..takes import continued_take, restyle_sound
 
@@ -192,7 +192,7 @@ class IntentReading:
         if families.claimed(up) is not None or any(n.cls in steps for n in self.task_way):
             return None
         given = whole_clip.whole(self.wf, node, spec)
-        d = sampler_denoise(self.wf, first)
+        d = split_strength.denoise(self.wf, first)  # (its own denoise, or its part of a split schedule's)
         if given is None or d is None or not 0 < d < 1:  # (denoised whole, the frames held by the noise mask: not
             return None  # a restyle at any strength Studio's Video to Video takes)
         port, loader, count, length = given
@@ -200,10 +200,9 @@ class IntentReading:
         return whole_clip.task(port)
 
     def _encoded(self, first: CNode, node: CNode, spec: Task, said: list[str], up: list[CNode]) -> Task | None:
-        """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler
-        denoises it part way (its strength the denoise), else text to video (said): the clip, noised
-        whole, is lost in ComfyUI too."""
-        d = sampler_denoise(self.wf, first)
+        """A sampler's latent encoded from a clip (VAEEncode): video to video when the sampler denoises it part way (its
+        strength the denoise, or split_strength's), else text to video (said): the clip, noised whole, lost as in ComfyUI."""
+        d = split_strength.denoise(self.wf, first)
         found = find_loader(self.wf, node, spec.ports[0][0] if spec.ports else "pixels", set())
         if d is not None and d >= 1 and not adds_noise(self.wf, first):  # the clip itself sampled: an inversion, an edit
             clip = f" {LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}'" if found is not None else ""
@@ -258,6 +257,7 @@ class IntentReading:
             self.way_said.setdefault("video", []).append(said[-1])  # (the clip's: taken back with it, making.py)
             return spec
         self.extra["strength"], self.denoise_from = round(float(d), 4), first  # (its steps run: denoise_steps)
+        said += split_strength.said(self.wf, first)  # (a strength its part of a split schedule gives: said)
         return spec
 
     def _scaled(self, node: CNode, port: str, into: str, loader: CNode, walked: list[CNode], via: list[CNode],

@@ -38,10 +38,17 @@ def _latent_frames(frames: int, temporal: int = 8) -> int:
     return (frames - 1) // temporal + 1
 
 
-def whole(wf: Workflow, node: CNode, spec: Task) -> tuple[str, CNode, int, int] | None:
-    """(the picture port, the clip's loader, the frames given, the latent's length) where ``node`` (the task node of
-    ``spec``, image to video) is given every frame of a loaded clip at strength 1 filling its latent's whole length;
-    None otherwise."""
+def _every_frame(loader: CNode, via: list[CNode]) -> bool:
+    """Whether ``loader`` gives every frame of its clip (no cap set) through ``via`` (no pick on the way)."""
+    caps = [c for k in CAPS if (c := _int(loader.widgets.get(k))) is not None]
+    return all(c <= 0 for c in caps) and not any(pick_of(n) is not None for n in via)
+
+
+def whole(wf: Workflow, node: CNode, spec: Task) -> tuple[str, CNode, int | None, int] | None:
+    """(the picture port, the clip's loader, the frames given (None: every frame of the clip), the latent's length)
+    where ``node`` (the task node of ``spec``, image to video) is given every frame of a loaded clip at strength 1
+    filling its latent's whole length, or on the port it encodes whole as its latent, cut or padded to its length
+    (``CNode.fills``: LTX-Video 0.9's configurator); None otherwise."""
     strength, length = wf.value(node, "strength"), _int(wf.value(node, "length"))
     if not isinstance(strength, (int, float)) or isinstance(strength, bool) or float(strength) != 1.0 or not length:
         return None
@@ -52,8 +59,10 @@ def whole(wf: Workflow, node: CNode, spec: Task) -> tuple[str, CNode, int, int] 
         if found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video":
             continue
         count = _count(wf, found[0], found[2])
-        if count is not None and count > 1 and _latent_frames(count) >= _latent_frames(length):
+        if count is not None and count > 1 and (port == node.fills or _latent_frames(count) >= _latent_frames(length)):
             return port, found[0], count, length
+        if port == node.fills and count is None and _every_frame(found[0], found[2]):
+            return port, found[0], None, length
     return None
 
 
@@ -62,7 +71,14 @@ def task(port: str) -> Task:
     return Task("video to video", V2V, ((port, "video"),))
 
 
-def sentence(node: CNode, file: str, count: int, length: int, sampler: CNode) -> str:
+def sentence(node: CNode, file: str, count: int | None, length: int, sampler: CNode) -> str:
+    if node.fills:  # (its own encode: the clip cut or padded to the length, its first latent frame held)
+        given = "every frame" if count is None else f"the {count} frames"
+        return (f"{node.named()} encodes {given} of the clip '{file}' it is given on its '{node.ports.get('image', 'image')}' "
+                f"as its latent, cut (or padded with the last) to {length} frames: the clip is the latent "
+                f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) denoises part way, a restyle of it; its first "
+                "latent frame, which ComfyUI holds as the clip's, is not held: Studio's Video to Video noises every "
+                "frame to its strength")
     return (f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id}) puts every frame it is given of the clip "
             f"'{file}' ({count} frames; the latent's length {length}) in place at strength 1: the clip is the latent "
             f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) denoises part way, a restyle of it")

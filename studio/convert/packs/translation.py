@@ -236,8 +236,9 @@ class PackTranslation:
             src = self.wf.source(n, k)
             if v is not None:
                 out[k] = v
-                if src is not None and not self.is_pack(src):  # its value read (the node made in n's place keeps
-                    self.wf.taken.add(src.id)  # no link to it): a constant read, not one left unconverted
+                if src is not None and not self.is_pack(src) and not _pictures_read(self.wf, src):  # its value read
+                    self.wf.taken.add(src.id)  # (the node made in n's place keeps no link to it): a constant read, not
+                    # one left unconverted; a resize whose pictures are read too is its pictures' way's (clipwork9)
                 continue
             if unknown and k in unknown:  # a saved value that is not what runs, where it decides something
                 tail = unknown[k]
@@ -471,3 +472,16 @@ def held_task(family: str):
         return Task(f"a video with {carries} ({src})", None, family=family,
                     cannot=f"give {family} {carries} (made by {src} for the sampler's '{port}'): it has no counterpart")
     return read
+
+
+PICTURES = ("IMAGE", "MASK", "LATENT", "VIDEO")
+
+
+def _pictures_read(wf, src: CNode) -> bool:
+    """Some node reads an output of ``src`` its file types as pictures, a mask, a latent or a video (a resize whose
+    measured size is read beside the pictures it gives: the passing rules say what becomes of those)."""
+    for m in wf.nodes.values():
+        for s, slot in m.links.values():
+            if s == src.id and 0 <= slot < len(src.out_types) and src.out_types[slot] in PICTURES:
+                return True
+    return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from . import forced_widgets, loader_picks, loader_size, trailing_display
+from . import forced_widgets, loader_picks, loader_size, trailing_display, unsaved_optional
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -75,6 +75,8 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
         return dict(zip(counted[0], values))
     if forced_widgets.forced(t, marked) and not forced_widgets.last(t, marked):
         return {}  # (one value more than the widgets, a forceInput one's saved among them: not a display's, by place)
+    if (earlier := unsaved_optional.named(base, values)) is not None:  # saved before its optional settings
+        return earlier
     return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
 
 

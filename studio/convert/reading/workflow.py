@@ -22,7 +22,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
 from . import alike_given, api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
-from . import text_numbers
+from . import link_rows, list_trips, text_numbers
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -168,6 +168,8 @@ class CNode:
     also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
     unsaved: tuple[str, ...] = ()  # settings of a pack node read as another that its file does not save (an older
     # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
+    fills: str = ""  # the picture input a node read as another encodes whole as its latent, every frame, cut or padded
+    # to its length (LTX-Video 0.9's configurator: its translation sets it; mapping/whole_clip.py reads it)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -411,6 +413,8 @@ class Workflow:
                 wiring.update(switches.read_away(nodes, chose))
                 for k, v in api_bundles.read_away(nodes).items():  # bundles by the types around them (api_bundles.py)
                     wiring[k] = wiring.get(k, 0) + v
+            if kind == "ui":  # link rows from no node's output: no input wired, said (link_rows.py)
+                said += link_rows.said(doc)
             if kind == "ui":  # bundles (rgthree's contexts) read as the links they carry (reading/bundles.py)
                 for k, v in bundles.read_away(nodes).items():
                     wiring[k] = wiring.get(k, 0) + v
@@ -432,6 +436,7 @@ class Workflow:
                 wiring[k] = wiring.get(k, 0) + v  # out
             for k, v in pass_away.read_away(nodes).items():  # one input of any type passed on as it is
                 wiring[k] = wiring.get(k, 0) + v
+            said += list_trips.read_away(nodes)  # a clip split into a list of frames and joined back: its steps on it
             for k, v in alike_given.read_away(nodes).items():  # inputs of any type all given one output (heldout52)
                 wiring[k] = wiring.get(k, 0) + v
             wf._known.clear()  # (worked out before those switches were read away)

@@ -9,7 +9,9 @@ img_compression; gives the model, the latent to sample, the sigma shift its size
 caption of the picture). A preset other than 'Custom' ('768x512 | 97') sets the size and the frames. ``translate``
 reads the loader as CheckpointLoaderSimple of its checkpoint, and the configurator as this family's task node:
 LTXVImgToVideo of its picture (the start image: the configurator conditions the first frame on it) between the
-prompts and the guider, else EmptyLTXVLatentVideo; its sigma shift is worked out from the size as the configurator
+prompts and the guider, else EmptyLTXVLatentVideo; the configurator encodes every frame it is given there as its
+latent, cut or padded to its length (``CNode.fills``: a clip there, sampled part way down its schedule, is a restyle of
+it, mapping/whole_clip.py); its sigma shift is worked out from the size as the configurator
 does (linear in the latent's patches, 0.95 at 1,024 to 2.05 at 4,096) and given to what reads it. What Studio does
 not take (the dtype, mixed precision, the frame rate the model is told, the image's compression) is said. Stdlib."""
 from __future__ import annotations
@@ -106,7 +108,11 @@ class _OldNodes(PackTranslation):
             size = {k: v for k, v in size.items() if not isinstance(v, tuple)}
         at = ("the size of the picture " + _named(sizer) + " makes") if wired else f"{width}x{height}"
         if "image" in links:
-            self.core(n, "LTXVImgToVideo", {**size, "strength": 1.0}, links).ports["image"] = "conditioning"
+            made = self.core(n, "LTXVImgToVideo", {**size, "strength": 1.0}, links)
+            made.ports["image"] = "conditioning"
+            # every frame it is given encoded as the latent, cut (or padded with its last) to the length, its first
+            # held: the pack's encode of its 'conditioning', which its declaration ('an image or video') cannot tell
+            made.fills = "image"
             self.rewire((n.id, 1), (n.id, 2))  # its latent: LTXVImgToVideo's third output
             guider.links["positive"], guider.links["negative"] = (n.id, 0), (n.id, 1)
             what = f"LTXVImgToVideo of the picture on its 'conditioning' (the start image) at {at}"

@@ -1,0 +1,37 @@
+"""A UI node's values saved by a version of its pack before its optional settings were added (clipwork9, issue 112;
+heldout57 09: KJNodes' ImageResizeKJv2 saved its earlier seven values, width to divisible_by, before the optional
+'device', and was read 'by place', its 624x624 crop not made and the take's size left unset). The frontend lists a
+type's required widgets first, then its optional ones: a list of values as many as its required widgets, every
+optional one left out, is read by place over the required ones, where each value fits its widget's declared type (a
+number a number of its kind, a word one of a choice's words, a text a text, a switch True or False). The settings left
+out stay unset (each node's reader says its defaults). Plain stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+
+def _fits(i: Any, v: Any) -> bool:
+    kind = i.type
+    if kind == "BOOLEAN":
+        return isinstance(v, bool)
+    if kind == "INT":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if kind == "FLOAT":
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if kind == "STRING":
+        return isinstance(v, str)
+    if kind == "COMBO":
+        return isinstance(i.options, tuple) and bool(i.options) and v in i.options
+    return False  # (a type a saved value cannot be told to fit)
+
+
+def named(base: list, values: Any) -> dict[str, Any] | None:
+    """``values`` named over ``base`` (the declared widgets, required first) where they are as many as its required
+    widgets (every optional one left out), each value fitting; None else. (heldout59's SeC segmentation saved its
+    values before an optional 'bbox' was added among its optional settings: not read so.)"""
+    if not isinstance(values, list) or not 0 < len(values) < len(base):
+        return None
+    if any(i.optional for i in base[:len(values)]) or not all(i.optional for i in base[len(values):]) \
+            or not all(_fits(i, v) for i, v in zip(base, values)):
+        return None  # (its required widgets alone saved: a setting added among the optional ones cannot be placed)
+    return {i.name: v for i, v in zip(base, values)}
