@@ -206,9 +206,14 @@ def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
         most = f"{number(cap)} frames" if finite(cap) else f"the frames '{src.title or src.shown_cls}' (#{src.id}) works out"
         t.said.append(f"{_name(emb)} makes at most {most} (num_frames), as long as the voice lasts: "
                       "Studio's InfiniteTalk makes the voice's length (frames 0); set frames to cut it")
+    rate = t.wf.source(emb, "fps") if not finite(e.get("fps")) else None  # wired to a rate not worked out (a clip's)
     if finite(e.get("fps")) and e["fps"] != FPS:
         t.said.append(f"{_name(emb)}'s fps {number(e['fps'])} is not taken: InfiniteTalk's voice features are made "
                       f"at {FPS} frames a second")
+    elif rate is not None:
+        t.said.append(f"{_name(emb)}'s fps comes from {_name(rate)}, whose value Studio cannot work out when "
+                      f"converting: not taken, InfiniteTalk's voice features and its take are made at {FPS} frames "
+                      "a second")
     if finite(e.get("audio_cfg_scale")) and e["audio_cfg_scale"] != 1:
         t.said.append(f"{_name(emb)}'s audio_cfg_scale {number(e['audio_cfg_scale'])} (a pass without the voice) is "
                       "not taken: set InfiniteTalk's audio_guidance")
