@@ -29,8 +29,9 @@ from .errors import StudioError
 from .params import Bool, CameraKeys, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 7  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
-# 6: and the records of the models each node reads; 7: and whether it estimates its time (Node.estimate)
+FORMAT = 8  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
+# 6: and the records of the models each node reads; 7: and whether it estimates its time (Node.estimate);
+# 8: and a generator's clip ports (NodeSpec.clip_ports: the converter reads them without importing a node module)
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames, CameraKeys)}
 
 
@@ -129,6 +130,7 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "shows_first_frame": spec.shows_first_frame, "lists_models": spec.lists_models,
             "estimates": spec.estimates,
             "keywords": list(spec.keywords),
+            "clip_ports": [[k, list(p)] for k, p in spec.clip_ports],
             # the kinds of model it reads (Node.model_families), so main.py families and Help >
             # Model families import no node module (the text encoder's imports torch)
             "models": spec.model_records()}
@@ -147,6 +149,7 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         lists_models=bool(d.get("lists_models", False)),
                         estimates=bool(d.get("estimates", False)),
                         keywords=tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str)),
+                        clip_ports=tuple((str(k), tuple(str(x) for x in p)) for k, p in d.get("clip_ports") or ()),
                         models=_records(d.get("models", [])))
 
 

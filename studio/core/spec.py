@@ -66,6 +66,9 @@ class Out:
         get_type(self.type)
 
 
+PORT_KINDS = ("source", "length", "rate")  # a generator's declared clip ports (NodeSpec.clip_ports)
+
+
 @dataclass(frozen=True)
 class NodeSpec:
     """Everything the rest of Studio knows about a node type."""
@@ -88,7 +91,14 @@ class NodeSpec:
     lists_models: bool = False  # the class declares the kinds of model it reads (Node.model_families)
     estimates: bool = False  # the class foresees its time before a run (Node.estimate), known without importing it
     keywords: tuple[str, ...] = ()  # other words the palette and the search find it by (Nuke's, Resolve's)
+    # (kind, inputs): a generator's clip inputs whose frames it makes ('source'), whose length ('length') or rate
+    # ('rate') its 'frames' / 'fps' 0 take (GeneratorNode's source_ports, ...), known without importing the class
+    clip_ports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cls: type | None = field(default=None, compare=False, repr=False)
+
+    def ports(self, kind: str) -> tuple[str, ...]:
+        """The inputs of ``kind`` ('source', 'length', 'rate') its class declares; () for none."""
+        return next((p for k, p in self.clip_ports if k == kind), ())
 
     def input(self, name: str) -> In | None:
         return next((p for p in self.inputs if p.name == name), None)
@@ -204,7 +214,9 @@ class Node:
                          shows_first_frame=cls.first_frame.__func__ is not Node.first_frame.__func__,
                          lists_models=cls.model_families.__func__ is not Node.model_families.__func__,
                          estimates=cls.estimate.__func__ is not Node.estimate.__func__,
-                         keywords=tuple(str(k).lower() for k in cls.keywords), cls=cls)
+                         keywords=tuple(str(k).lower() for k in cls.keywords),
+                         clip_ports=tuple((k, tuple(getattr(cls, f"{k}_ports", ()))) for k in PORT_KINDS
+                                          if getattr(cls, f"{k}_ports", ())), cls=cls)
             cls._spec = s
         return s
 

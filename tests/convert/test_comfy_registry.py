@@ -166,3 +166,33 @@ def test_loading_every_mapping_imports_neither_numpy_nor_torch():
     assert done.returncode == 0, done.stderr
     found, heavy = done.stdout.split()
     assert int(found) >= 12 and heavy == "-", done.stdout
+
+
+def test_converting_a_clip_generator_with_a_warm_manifest_imports_no_node_module(tmp_path, monkeypatch):
+    """A generator's declared clip ports (its 'frames' 0 and 'fps' 0 follow its 'video') are read from the node
+    manifest (NodeSpec.clip_ports), not from its class: converting a Wan VACE workflow whose clip is picked, counted
+    and its rate given (count9's readings) imports no node module and no numpy once the manifest is written (a first
+    version read spec.cls, importing the generators' modules and numpy in every conversion: +0.3 s a file)."""
+    import json
+    import textwrap
+    from studio.core import builtin_nodes
+    from studio.core.registry import Registry
+    from tests.convert.test_comfy_count9 import _vace
+    wf = tmp_path / "vace.json"
+    wf.write_text(json.dumps(_vace(("ImageFromBatch", {"batch_index": 0, "length": 81}), ("GetImageSizeAndCount", 3))))
+    env = {**os.environ, "STUDIO_CACHE_DIR": str(tmp_path / "cache")}
+    monkeypatch.setenv("STUDIO_CACHE_DIR", env["STUDIO_CACHE_DIR"])
+    cold = Registry()
+    cold.register_module(builtin_nodes)
+    cold.discover("nodes", use_manifest=True)  # the manifest, as a first start writes it
+    assert not cold.load_errors
+    code = textwrap.dedent(f'''
+        import sys
+        from studio.convert.mapping.file import convert_file
+        conv = convert_file({str(wf)!r})
+        gen = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.wan_vace"]
+        print(len(gen), sorted(m for m in sys.modules if m.startswith("nodes.") and ".sampling" in m or m == "numpy"))
+    ''')
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.split("\n")[0] == "1 []", p.stdout

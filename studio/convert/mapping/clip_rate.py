@@ -40,7 +40,7 @@ def said(b: Any, n: CNode, k: str) -> str | None:
         spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
     except Exception:  # (a type the registry lacks)
         return None
-    ports = getattr(getattr(spec, "cls", None), "rate_ports", ())
+    ports = spec.ports("rate") if spec is not None else ()  # (declared: no node module imported)
     into = next((i for i, (_, ld) in getattr(b, "clips_given", {}).items() if i in ports and ld.id == loader.id), None)
     if into is None:
         return None

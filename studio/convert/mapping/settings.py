@@ -133,7 +133,7 @@ class SettingsReading:
             spec = self.g.registry.get(self.task_now) if self.task_now else None
         except Exception:  # (a type the registry lacks)
             return {}
-        ports = getattr(getattr(spec, "cls", None), "source_ports", ())
+        ports = spec.ports("source") if spec is not None else ()  # (declared: no node module imported)
         frames = next((p for p in getattr(spec, "params", ()) if p.name == "frames"), None)
         if not ports or frames is None or frames.default != 0 or self.extra.get("task") == "extend":
             return {}
