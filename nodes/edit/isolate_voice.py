@@ -1,7 +1,8 @@
 """Isolate Voice: the voice of a song or a noisy clip separated from the rest by a Mel-Band RoFormer vocal model
 (KimberleyJensen's, as kijai's ComfyUI-MelBandRoFormer loads it from ``diffusion_models/``), the step lip-sync
-workflows take before their audio encoder. The model file is a ``.safetensors`` from the user's models folders,
-checked before it is read, never downloaded and never unpickled (voice_model.py builds the network).
+workflows take before their audio encoder. The model file is a ``.safetensors`` (or a torch ``.ckpt`` / ``.pth``,
+read by studio.engine.torch_zip without unpickling it) from the user's models folders, checked before it is read,
+never downloaded (voice_model.py builds the network).
 
 As the pack does: the sound is taken to 44.1 kHz stereo (a mono one doubled), cut into overlapping chunks of 8 s
 (352,800 samples) stepping half a chunk, each chunk's voice faded in and out over a tenth of a chunk and the
@@ -24,6 +25,8 @@ from . import voice_model
 FOLDER = "diffusion_models"  # where kijai's loader lists the file (its 'model_name')
 CHUNK = 352_800  # samples at 44.1 kHz per model call (the pack's), stepped by half
 FADE_SHARE = 10  # fades over a tenth of a chunk (the pack's)
+SAFETENSORS = (".safetensors", ".sft")
+TORCH_FILES = (".ckpt", ".pth", ".pt")
 
 
 class IsolateVoiceError(StudioError):
@@ -32,19 +35,37 @@ class IsolateVoiceError(StudioError):
 
 def find_voice_model(name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     path = model_paths.model_file(name, base_dir, dirs, FOLDER, IsolateVoiceError, "vocal separation model",
-                                  ".safetensors file", "MelBandRoformer_fp16.safetensors", prefix="Isolate Voice: ")
-    if not path.lower().endswith((".safetensors", ".sft")):
-        raise IsolateVoiceError(f"Isolate Voice: '{path}' is not a .safetensors file (the only kind it reads: "
-                                "nothing is unpickled)")
+                                  ".safetensors (or .ckpt) file",
+                                  "MelBandRoformer_fp16.safetensors", prefix="Isolate Voice: ")
+    if not path.lower().endswith(SAFETENSORS + TORCH_FILES):
+        raise IsolateVoiceError(f"Isolate Voice: '{path}' is neither a .safetensors file nor a torch .ckpt / .pth "
+                                "(the kinds it reads)")
     return path
 
 
+def _torch_file(path: str) -> dict:
+    """A torch zip file's tensors read without unpickling it (a Lightning checkpoint's 'state_dict' table)."""
+    from studio.engine.torch_zip import TorchFileError, read_torch_file
+    try:
+        sd = read_torch_file(path, "Isolate Voice: vocal separation model")
+    except TorchFileError as e:
+        raise IsolateVoiceError(str(e)) from None
+    if isinstance(sd, dict) and isinstance(sd.get("state_dict"), dict):
+        sd = sd["state_dict"]
+    if not isinstance(sd, dict):
+        raise IsolateVoiceError(f"Isolate Voice: '{path}' holds a {type(sd).__name__}, not a table of tensors")
+    return sd
+
+
 def read_model(path: str):
-    """The network in ``path``: its header checked against the file (a truncated or garbled file is named before
-    any tensor is read), its layout read from its tensors' names and shapes, loaded strictly."""
+    """The network in ``path``: a safetensors header checked against the file (a truncated or garbled file is named
+    before any tensor is read), a torch file read as data only; its layout read from its tensors' names and shapes,
+    loaded strictly."""
     from studio.core.checked_open import ReadRefused, library_path
     from studio.core.errors import ModelError
     from studio.core.safetensors_header import read_safetensors_header
+    if path.lower().endswith(TORCH_FILES):
+        return _checked(_torch_file(path), path)
     try:
         read_safetensors_header(path)
     except ModelError as e:
@@ -57,8 +78,12 @@ def read_model(path: str):
         raise IsolateVoiceError(f"Isolate Voice: {e}") from None
     except Exception as e:  # noqa: BLE001 - safetensors' own errors, said with the file
         raise IsolateVoiceError(f"Isolate Voice: '{path}': safetensors cannot read it ({e})") from None
+    return _checked(sd, path)
+
+
+def _checked(sd: dict, path: str):
     try:
-        return voice_model.load({k: v.float() for k, v in sd.items()})
+        return voice_model.load({k: v.float() for k, v in sd.items() if hasattr(v, "float")})
     except (KeyError, ValueError) as e:
         raise IsolateVoiceError(f"Isolate Voice: '{os.path.basename(path)}' is not a Mel-Band RoFormer vocal "
                                 f"model ({e})") from None
@@ -127,8 +152,8 @@ class IsolateVoice(Node):
     inputs = (In("audio", "Audio"),)
     outputs = (Out("voice", "Audio", help="the voice alone"), Out("rest", "Audio", help="the input less the voice"))
     params = (Path("model", "MelBandRoformer_fp16.safetensors", lookup=True,
-                   filters="Mel-Band RoFormer (*.safetensors *.sft)",
-                   help=f"a Mel-Band RoFormer vocal model (.safetensors), or its name in a models folder's {FOLDER}/"),
+                   filters="Mel-Band RoFormer (*.safetensors *.sft *.ckpt *.pth)",
+                   help=f"a Mel-Band RoFormer vocal model (.safetensors, .ckpt), or its name in a models folder's {FOLDER}/"),
               Float("chunk_seconds", 8.0, min=1.0, max=60.0,
                     help="seconds through the model at once (the pack's 8); half a chunk overlaps the next"),
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))

@@ -104,6 +104,21 @@ def test_missing_or_wrong_file_is_named_before_anything_runs(tmp_path):
     with pytest.raises(IV.IsolateVoiceError, match="^Isolate Voice: "):
         run_node(IV.IsolateVoice, {"model": str(cut)}, audio=src)
     pickle = tmp_path / "m.ckpt"
-    pickle.write_bytes(b"\x80\x04")
-    with pytest.raises(IV.IsolateVoiceError, match="not a .safetensors file"):
+    pickle.write_bytes(b"\x80\x04" + b"\x00" * 100)  # a legacy pickle: refused, never unpickled
+    with pytest.raises(IV.IsolateVoiceError, match="^Isolate Voice: vocal separation model '.*m.ckpt'"):
         run_node(IV.IsolateVoice, {"model": str(pickle)}, audio=src)
+    other_kind = tmp_path / "m.bin"
+    other_kind.write_bytes(b"\x00" * 100)
+    with pytest.raises(IV.IsolateVoiceError, match="neither a .safetensors file nor a torch .ckpt"):
+        run_node(IV.IsolateVoice, {"model": str(other_kind)}, audio=src)
+
+
+def test_a_torch_checkpoint_is_read_without_unpickling(tmp_path):
+    torch.manual_seed(0)
+    m = VM.build(TINY)
+    path = tmp_path / "MelBandRoformer.ckpt"
+    torch.save({k: v.detach().clone() for k, v in m.state_dict().items()}, str(path))
+    src = _sound(0.5, 44100, ch=2)
+    from_ckpt = run_node(IV.IsolateVoice, {"model": str(path), "chunk_seconds": 1.0}, audio=src)["voice"]
+    from_st = run_node(IV.IsolateVoice, {"model": _tiny(tmp_path), "chunk_seconds": 1.0}, audio=src)["voice"]
+    np.testing.assert_allclose(from_ckpt.samples, from_st.samples, atol=1e-6)
