@@ -77,3 +77,27 @@ def test_a_separator_whose_file_is_no_mel_band_roformer_stays_said():
     assert "Isolate Voice" not in s
     assert any("MelBandRoFormerSampler, #21" in x and ("not applied" in x or "without that step" in x)
                for x in s.splitlines())
+
+
+def _acme(model: str, outs=(("instrumental", "AUDIO"), ("vocals", "AUDIO"))):
+    """A UI file of a pack the catalogue does not hold: its separator's types and names as the file saves them, its
+    model loader's one setting a file; the separator's second output (vocals) played."""
+    from studio.convert.reading.workflow import Workflow
+    from tests.convert.ui_files import ui
+    return Workflow.read(ui([(1, "LoadAudio", [], ["AUDIO"], ["song.mp3"]),
+                             (2, "AcmeSeparatorLoader", [], [("model", "ACME_SEP")], [model]),
+                             (3, "AcmeVoiceSplit", [("sep_model", "ACME_SEP"), ("audio", "AUDIO")], list(outs), []),
+                             (4, "PreviewAudio", [("audio", "AUDIO")], [], [])],
+                            [(1, 0, 3, "audio"), (2, 0, 3, "sep_model"), (3, 1, 4, "audio")]))
+
+
+def test_a_pack_not_in_the_catalogue_is_read_by_the_types_its_file_saves():
+    from studio.convert.mapping import voice_steps
+    wf = _acme("MelBand_RoFormer_vocals.safetensors")
+    n = wf.nodes["3"]
+    assert voice_steps.is_step(wf, n) and voice_steps.out(wf, n) == "voice"  # slot 1 is its 'vocals'
+    assert voice_steps.model_of(wf, n) == ("MelBand_RoFormer_vocals.safetensors", wf.nodes["2"])
+    assert not voice_steps.is_step(*(lambda w: (w, w.nodes["3"]))(_acme("htdemucs.safetensors")))
+    four = _acme("MelBand_RoFormer_vocals.safetensors",
+                 (("vocals", "AUDIO"), ("drums", "AUDIO"), ("bass", "AUDIO"), ("other", "AUDIO")))
+    assert not voice_steps.is_step(four, four.nodes["3"])  # Demucs' four stems: not a voice and its rest

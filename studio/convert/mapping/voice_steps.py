@@ -3,7 +3,8 @@
 and any pack's separator read by its declared types alike: one AUDIO input, two AUDIO outputs, one named for the
 voice ('vocals', 'voice', 'vocal') and one for the rest ('instruments', 'instrumental', 'accompaniment', 'music',
 'background', 'other'), its model a file of a models folder chosen on the node or on the loader wired to it (a
-widget its pack declares as a file of a folder). What the file holds cannot be known from any declaration: a
+widget its pack declares as a file of a folder; a pack not in the catalogue: the types its UI file saves, a file
+told by its extension). What the file holds cannot be known from any declaration: a
 Mel-Band RoFormer is told by its file's name ('melband' and 'roformer' in it; a .safetensors, .ckpt or .pth file,
 the kinds Isolate Voice reads). Another separator (Demucs, UVR's other models) is not made: the sentences saying it
 is not applied stay. A separator whose two outputs are both read on the workflow's ways is not made either (one
@@ -23,23 +24,25 @@ MAX_HOPS = 4  # a model loader through reroutes at most
 FILES = (".safetensors", ".sft", ".ckpt", ".pth", ".pt")  # what Isolate Voice reads (a torch file never unpickled)
 
 
-def _outputs(n: CNode) -> list[tuple[str, str]]:
-    """(type, lower-case name) of ``n``'s declared outputs; [] where its pack is not catalogued."""
+def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """``n``'s inputs as (name, type, a file of a models folder) and outputs as (type, lower-case name): as its pack
+    declares them (the catalogue), else as its UI file saves them (a pack not in the catalogue; its widgets' files
+    then told by their values' extensions)."""
     t = catalogue.node_type(n.origin or n.cls)
-    if t is None or not t.outputs:
-        return []
-    return [(o.type, (o.name or "").lower()) for o in t.outputs]
+    if t is not None and t.outputs:
+        ins = [(i.name, i.type or "", bool(i.files)) for i in (t.inputs or ())]
+        return ins, [(o.type, (o.name or "").lower()) for o in t.outputs]
+    return [(k, v, False) for k, v in n.in_types.items()], \
+        [(kind, (name or "").lower()) for kind, name in zip(n.out_types, n.out_names)]
 
 
 def _roles(n: CNode) -> dict[int, str] | None:
     """Output slot -> 'voice' / 'rest' where ``n`` declares one AUDIO input and two AUDIO outputs named for the
     voice and for the rest; None otherwise."""
-    t = catalogue.node_type(n.origin or n.cls)
-    if t is None or not t.inputs:
+    ins, outs = _declared(n)
+    if sum(1 for _, kind, _ in ins if kind == "AUDIO") != 1:
         return None
-    if sum(1 for i in t.inputs if i.type == "AUDIO") != 1:
-        return None
-    audio = [(slot, name) for slot, (kind, name) in enumerate(_outputs(n)) if kind == "AUDIO"]
+    audio = [(slot, name) for slot, (kind, name) in enumerate(outs) if kind == "AUDIO"]
     if len(audio) != 2:
         return None
     roles = {slot: ("voice" if name in VOICE_NAMES else "rest" if name in REST_NAMES else "") for slot, name in audio}
@@ -47,11 +50,14 @@ def _roles(n: CNode) -> dict[int, str] | None:
 
 
 def _file_widget(n: CNode) -> str | None:
-    """The value of ``n``'s widget its pack declares as a file of a models folder (a string), if any."""
-    t = catalogue.node_type(n.origin or n.cls)
-    for i in (t.inputs or ()) if t is not None else ():
-        if i.files and isinstance(n.widgets.get(i.name), str) and n.widgets[i.name].strip():
-            return n.widgets[i.name]
+    """The value of ``n``'s widget declared as a file of a models folder (a string), if any; of a pack not in the
+    catalogue (its settings unnamed), its first setting naming a file of a kind Isolate Voice reads."""
+    if catalogue.node_type(n.origin or n.cls) is None:
+        values = [*n.widgets.values(), *(n.raw if isinstance(n.raw, list) else [])]
+        return next((v for v in values if isinstance(v, str) and v.lower().endswith(FILES)), None)
+    for name, _, files in _declared(n)[0]:
+        if files and isinstance(n.widgets.get(name), str) and n.widgets[name].strip():
+            return n.widgets[name]
     return None
 
 
@@ -61,15 +67,14 @@ def model_of(wf, n: CNode) -> tuple[str, CNode | None] | None:
     own = _file_widget(n)
     if own:
         return own, None
-    t = catalogue.node_type(n.origin or n.cls)
-    for i in (t.inputs or ()) if t is not None else ():
-        if i.type in ("AUDIO", "COMBO") or i.widget or i.name not in n.links:
+    for name, kind, files in _declared(n)[0]:
+        if kind in ("AUDIO", "COMBO") or files or name not in n.links:
             continue
-        src, hops = wf.source(n, i.name), 0
+        src, hops = wf.source(n, name), 0
         while src is not None and hops < MAX_HOPS:
-            name = _file_widget(src)
-            if name:
-                return name, src
+            found = _file_widget(src)
+            if found:
+                return found, src
             nxt = next(iter(src.links), None) if src.cls == "Reroute" else None
             src, hops = (wf.source(src, nxt) if nxt else None), hops + 1
     return None
