@@ -362,7 +362,7 @@ class IntentReading:
         said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
                                 scaled if masking else None)
         self._steps_said(steps, absorbed, into, said)
-        self.used |= {n.id for n in steps}
+        self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
         inputs[into] = (loader, slot, tuple(reversed(steps)))

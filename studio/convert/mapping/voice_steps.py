@@ -122,8 +122,7 @@ def make(b, n: CNode, src: tuple[str, str]) -> str:
     name, loader = model_of(b.wf, n)
     nid = b.add("edit.isolate_voice", {"model": studio_file(name)}, n)
     b.g.connect(*src, nid, "audio")
-    if loader is not None:
-        b.used.add(loader.id)
+    b.used |= {n.id} | ({loader.id} if loader is not None else set())  # read once made (a held graph makes none)
     return nid
 
 
