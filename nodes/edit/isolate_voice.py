@@ -2,7 +2,7 @@
 (KimberleyJensen's, as kijai's ComfyUI-MelBandRoFormer loads it from ``diffusion_models/``), the step lip-sync
 workflows take before their audio encoder. The model file is a ``.safetensors`` (or a torch ``.ckpt`` / ``.pth``,
 read by studio.engine.torch_zip without unpickling it) from the user's models folders, checked before it is read,
-never downloaded (voice_model.py builds the network).
+never downloaded (voice_model.py reads its layout, voice_net.py is the network).
 
 As the pack does: the sound is taken to 44.1 kHz stereo (a mono one doubled), cut into overlapping chunks of 8 s
 (352,800 samples) stepping half a chunk, each chunk's voice faded in and out over a tenth of a chunk and the

@@ -12,7 +12,8 @@ where bands overlap) that multiplies the STFT before the inverse STFT.
 
 The shape of the network (dim, depth, heads, bands, stems, the mask estimator's depth) is read from the file's
 tensors (:func:`config_from_state_dict`); the STFT settings are the pack's (facts of kijai's loader: dim 384,
-depth 6, 60 bands, 8 heads of 64, mask estimator depth 2, n_fft 2048, hop 441, 44100 Hz)."""
+depth 6, 60 bands, 8 heads of 64, mask estimator depth 2, n_fft 2048, hop 441, 44100 Hz). The network's modules
+are in voice_net.py (torch imported there, when a model is built); this module is plain numpy."""
 from __future__ import annotations
 
 import math
@@ -25,7 +26,6 @@ RATE = 44100
 N_FFT = 2048
 HOP = 441
 WIN = 2048
-ROTARY_THETA = 10000.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class VoiceConfig:
     time_depth: int = 1
     freq_depth: int = 1
     mask_depth: int = 2
+    n_fft: int = N_FFT  # the STFT (the pack's settings; no checkpoint holds them)
+    hop: int = HOP
+    win: int = WIN
 
 
 def _hz_to_mel(f):
@@ -82,147 +85,9 @@ def mel_bands(num_bands: int, rate: int = RATE, n_fft: int = N_FFT) -> np.ndarra
 
 
 def build(cfg: VoiceConfig):
-    """The network for ``cfg`` (torch imported here)."""
-    import torch
-    from torch import nn
-    import torch.nn.functional as F
-
-    class RMSNorm(nn.Module):
-        def __init__(self, d):
-            super().__init__()
-            self.scale = d ** 0.5
-            self.gamma = nn.Parameter(torch.ones(d))
-
-        def forward(self, x):
-            return F.normalize(x, dim=-1) * self.scale * self.gamma
-
-    class Rotary(nn.Module):
-        """Rotary positions over the sequence axis, on interleaved pairs of a head's features."""
-        def __init__(self, d):
-            super().__init__()
-            inv = 1.0 / (ROTARY_THETA ** (torch.arange(0, d, 2)[: d // 2].float() / d))
-            self.freqs = nn.Parameter(inv, requires_grad=False)
-
-        def forward(self, t):  # t: [..., n, d]
-            n = t.shape[-2]
-            ang = torch.arange(n, device=t.device, dtype=self.freqs.dtype)[:, None] * self.freqs[None, :]
-            ang = ang.repeat_interleave(2, dim=-1).to(t.dtype)
-            pairs = t.unflatten(-1, (-1, 2))
-            turned = torch.stack((-pairs[..., 1], pairs[..., 0]), dim=-1).flatten(-2)
-            return t * ang.cos() + turned * ang.sin()
-
-    class Attention(nn.Module):
-        def __init__(self, rotary):
-            super().__init__()
-            inner = cfg.heads * cfg.dim_head
-            self.rotary_embed = rotary
-            self.norm = RMSNorm(cfg.dim)
-            self.to_qkv = nn.Linear(cfg.dim, inner * 3, bias=False)
-            self.to_gates = nn.Linear(cfg.dim, cfg.heads)
-            self.to_out = nn.Sequential(nn.Linear(inner, cfg.dim, bias=False))
-
-        def forward(self, x):
-            x = self.norm(x)
-            b, n, _ = x.shape
-            q, k, v = self.to_qkv(x).view(b, n, 3, cfg.heads, cfg.dim_head).permute(2, 0, 3, 1, 4)
-            q, k = self.rotary_embed(q), self.rotary_embed(k)
-            out = F.scaled_dot_product_attention(q, k, v)
-            out = out * self.to_gates(x).sigmoid().transpose(1, 2)[..., None]
-            return self.to_out(out.transpose(1, 2).reshape(b, n, -1))
-
-    class FeedForward(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.net = nn.Sequential(RMSNorm(cfg.dim), nn.Linear(cfg.dim, cfg.dim * 4), nn.GELU(), nn.Dropout(0.0),
-                                     nn.Linear(cfg.dim * 4, cfg.dim), nn.Dropout(0.0))
-
-        def forward(self, x):
-            return self.net(x)
-
-    class Transformer(nn.Module):
-        def __init__(self, depth, rotary):
-            super().__init__()
-            self.layers = nn.ModuleList([nn.ModuleList([Attention(rotary), FeedForward()]) for _ in range(depth)])
-            self.norm = RMSNorm(cfg.dim)
-
-        def forward(self, x):
-            for attn, ff in self.layers:
-                x = attn(x) + x
-                x = ff(x) + x
-            return self.norm(x)
-
-    def mlp(d_in, d_out, hidden, depth):
-        dims = (d_in, *([hidden] * depth), d_out)
-        layers = []
-        for i in range(len(dims) - 1):
-            layers.append(nn.Linear(dims[i], dims[i + 1]))
-            if i < len(dims) - 2:
-                layers.append(nn.Tanh())
-        return nn.Sequential(*layers)
-
-    class BandSplit(nn.Module):
-        def __init__(self, sizes):
-            super().__init__()
-            self.sizes = sizes
-            self.to_features = nn.ModuleList([nn.Sequential(RMSNorm(s), nn.Linear(s, cfg.dim)) for s in sizes])
-
-        def forward(self, x):
-            return torch.stack([f(p) for p, f in zip(x.split(self.sizes, dim=-1), self.to_features)], dim=-2)
-
-    class MaskEstimator(nn.Module):
-        def __init__(self, sizes):
-            super().__init__()
-            self.to_freqs = nn.ModuleList([
-                nn.Sequential(mlp(cfg.dim, s * 2, cfg.dim * 4, cfg.mask_depth), nn.GLU(dim=-1)) for s in sizes])
-
-        def forward(self, x):
-            return torch.cat([f(band) for band, f in zip(x.unbind(dim=-2), self.to_freqs)], dim=-1)
-
-    class MelBandRoformer(nn.Module):
-        def __init__(self):
-            super().__init__()
-            ch = 2 if cfg.stereo else 1
-            self.channels = ch
-            t_rot, f_rot = Rotary(cfg.dim_head), Rotary(cfg.dim_head)
-            self.layers = nn.ModuleList([nn.ModuleList([Transformer(cfg.time_depth, t_rot),
-                                                        Transformer(cfg.freq_depth, f_rot)])
-                                         for _ in range(cfg.depth)])
-            bands = torch.from_numpy(mel_bands(cfg.num_bands))
-            idx = torch.arange(bands.shape[1])[None, :].expand_as(bands)[bands]
-            idx = (idx[:, None] * ch + torch.arange(ch)[None, :]).reshape(-1)  # (bin, channel) interleaved
-            self.register_buffer("freq_indices", idx, persistent=False)
-            self.register_buffer("bands_per_bin", bands.sum(0), persistent=False)
-            sizes = [2 * int(n) * ch for n in bands.sum(1).tolist()]
-            self.band_split = BandSplit(sizes)
-            self.mask_estimators = nn.ModuleList([MaskEstimator(sizes) for _ in range(cfg.num_stems)])
-
-        def forward(self, audio):  # [b, channels, n] -> [b, stems, channels, n'] (n' whole hops)
-            b, ch, n = audio.shape
-            win = torch.hann_window(WIN, device=audio.device)
-            spec = torch.stft(audio.reshape(b * ch, n), n_fft=N_FFT, hop_length=HOP, win_length=WIN, window=win,
-                              return_complex=True)
-            frames = spec.shape[-1]
-            spec = spec.view(b, ch, -1, frames).permute(0, 2, 1, 3).reshape(b, -1, frames)  # [b, (bin ch), t]
-            x = torch.view_as_real(spec[:, self.freq_indices])  # [b, f, t, 2]
-            x = self.band_split(x.permute(0, 2, 1, 3).reshape(b, frames, -1))  # [b, t, bands, d]
-            for time_tf, freq_tf in self.layers:
-                nb = x.shape[2]
-                x = x.permute(0, 2, 1, 3).reshape(b * nb, frames, -1)
-                x = time_tf(x).view(b, nb, frames, -1).permute(0, 2, 1, 3).reshape(b * frames, nb, -1)
-                x = freq_tf(x).view(b, frames, nb, -1)
-            outs = []
-            denom = self.bands_per_bin.repeat_interleave(ch).clamp(min=1).to(torch.float32)[:, None]
-            for est in self.mask_estimators:
-                m = est(x).view(b, frames, -1, 2).permute(0, 2, 1, 3).contiguous()  # [b, f, t, 2]
-                m = torch.view_as_complex(m.float())
-                summed = torch.zeros_like(spec).index_add_(1, self.freq_indices, m)
-                masked = (spec * (summed / denom)).view(b, -1, ch, frames).permute(0, 2, 1, 3)
-                wav = torch.istft(masked.reshape(b * ch, -1, frames), n_fft=N_FFT, hop_length=HOP, win_length=WIN,
-                                  window=win)
-                outs.append(wav.view(b, ch, -1))
-            return torch.stack(outs, dim=1)
-
-    return MelBandRoformer()
+    """The network for ``cfg`` (voice_net.py: torch is imported there, when a model is built)."""
+    from .voice_net import MelBandRoformer
+    return MelBandRoformer(cfg, mel_bands(cfg.num_bands, RATE, cfg.n_fft))
 
 
 _LAYER = re.compile(r"^layers\.(\d+)\.(\d)\.layers\.(\d+)\.")

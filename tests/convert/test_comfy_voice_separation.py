@@ -1,4 +1,4 @@
-"""A voice separated from its music before a lip-sync encoder (mapping/voice_steps.py): kijai's ComfyUI-MelBandRoFormer
+"""A voice separated from its music before a lip-sync encoder (tracing/voice_steps.py): kijai's ComfyUI-MelBandRoFormer
 (MelBandRoFormerModelLoader -> MelBandRoFormerSampler, read by its declared types: one AUDIO in, 'vocals' and
 'instruments' out, a model file of a models folder) made as Studio's Isolate Voice with the loader's file, its output
 for what the workflow reads wired on; a separator whose file is no Mel-Band RoFormer stays said not applied. 62
@@ -92,7 +92,7 @@ def _acme(model: str, outs=(("instrumental", "AUDIO"), ("vocals", "AUDIO"))):
 
 
 def test_a_pack_not_in_the_catalogue_is_read_by_the_types_its_file_saves():
-    from studio.convert.mapping import voice_steps
+    from studio.convert.tracing import voice_steps
     wf = _acme("MelBand_RoFormer_vocals.safetensors")
     n = wf.nodes["3"]
     assert voice_steps.is_step(wf, n) and voice_steps.out(wf, n) == "voice"  # slot 1 is its 'vocals'

@@ -17,7 +17,8 @@ from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, voice_steps
+from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts
+from ..tracing import voice_steps
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect

@@ -19,7 +19,8 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps, voice_steps
+from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps
+from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words

@@ -16,7 +16,7 @@ from ..catalogue import node_type
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task, tasks
-from ..mapping import voice_steps
+from ..tracing import voice_steps
 
 MAX_STEPS = 16
 PICKS = {"ImageFromBatch": "image", "VHS_SelectEveryNthImage": "images"}
