@@ -149,6 +149,7 @@ class IsolateVoice(Node):
     id = "edit.isolate_voice"
     title = "Isolate Voice"
     category = "Audio"
+    keywords = ("vocals", "vocal separation", "stem", "stems", "karaoke", "instrumental", "dialogue", "roformer")
     inputs = (In("audio", "Audio"),)
     outputs = (Out("voice", "Audio", help="the voice alone"), Out("rest", "Audio", help="the input less the voice"))
     params = (Path("model", "MelBandRoformer_fp16.safetensors", lookup=True,

@@ -65,7 +65,7 @@ def test_the_instruments_read_are_isolate_voices_rest():
     conv = convert(_s2v(slot=1), "s2v.json")
     (iso,) = nodes_of(conv, "edit.isolate_voice")
     assert [l.src_port for l in conv.graph.links if l.src == iso.id] == ["rest"]
-    assert "its 'rest' output (the rest of the sound) is what" in said(conv)
+    assert "is made from its 'rest' output (the rest of the sound)" in said(conv)
 
 
 def test_a_separator_whose_file_is_no_mel_band_roformer_stays_said():

@@ -134,5 +134,5 @@ def said(wf, n: CNode, into: str) -> str:
     return (f"{n.named()} separates the voice from the rest of the sound on its way to the generator's '{into}': "
             f"Studio's Isolate Voice does it with the Mel-Band RoFormer file '{studio_file(name)}'"
             + (f" (the one {loader.named()} loads)" if loader else "")
-            + f", and its '{part}' output ({what}) is what '{into}' is given; set its 'model' where the file is "
+            + f", and '{into}' is made from its '{part}' output ({what}); set its 'model' where the file is "
             "elsewhere")
