@@ -160,6 +160,13 @@ class IsolateVoice(Node):
               Choice("device", "auto", choices=("auto", "cuda", "mps", "cpu"), help="auto: the graph's device"))
 
     @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """Its sounds last as long as the one given (where foreseen: Load Audio's seconds), as Speech Features and
+        the take's length read them."""
+        seconds = (inputs.get("audio") or {}).get("seconds")
+        return {k: {"seconds": float(seconds)} for k in ("voice", "rest")} if seconds else {}
+
+    @classmethod
     def preflight(cls, params, base_dir):
         try:
             find_voice_model(params.get("model") or "", base_dir)

@@ -80,6 +80,12 @@ def test_voice_and_rest_add_up_to_the_input(tmp_path):
     np.testing.assert_array_equal(again["voice"].samples, voice.samples)  # deterministic
 
 
+def test_its_sounds_are_foreseen_as_long_as_the_one_given():
+    assert IV.IsolateVoice.foresee({}, None, {"audio": {"seconds": 7.5}}) == {"voice": {"seconds": 7.5},
+                                                                           "rest": {"seconds": 7.5}}
+    assert IV.IsolateVoice.foresee({}, None, {}) == {}
+
+
 def test_chunks_give_what_one_pass_gives(tmp_path):
     path = _pass_through(tmp_path)
     src = _sound(3.3, 44100, ch=2)
