@@ -82,10 +82,11 @@ def test_a_refine_by_a_packs_sampler_through_picked_frames_is_a_pass():
     assert conv.dropped == []  # every node read or said
 
 
-def test_a_humo_pass_takes_its_reference_from_the_take_and_says_the_vocals_not_separated():
+def test_a_humo_pass_takes_its_reference_from_the_take_and_separates_its_voice():
     """Wan HuMo's pass (ckinpdx's LTX-2.3 -> HuMo): its reference a frame ImageFromBatch picks of every 2nd frame of
     the take (from frame 1: frame 1 + 3 x 2 = 7 of the take, given by Frame Hold), its voice separated from the music
-    by MelBandRoFormer (said not applied), its size and length wired from the take's frames (left the take's)."""
+    by MelBandRoFormer (made as Studio's Isolate Voice), its size and length wired from the take's frames (left the
+    take's)."""
     w = UI()
     ck, pos, neg, empty = _ltx2_head(w)
     ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
@@ -131,8 +132,13 @@ def test_a_humo_pass_takes_its_reference_from_the_take_and_says_the_vocals_not_s
     assert g.nodes[g.input_link(times.id, "video").src].params["mode"] == "trim"
     assert humo_gen.params["strength"] == 0.5 and humo_gen.params["frames"] == 0 and humo_gen.params["width"] == 0
     said = "\n".join(conv.log + [n["text"] for n in g.ui.get("notes", [])])
-    assert f"'MelBandRoFormerSampler' (MelBandRoFormerSampler, #{vocals}) separates the vocals from the music of the " \
-           f"sound (with the model of 'MelBandRoFormerModelLoader' (MelBandRoFormerModelLoader, #{mbr})) for " \
-           f"'AudioEncoderEncode' (AudioEncoderEncode, #{aenc})'s 'audio': not applied" in said
+    (iso,) = [n for n in g.nodes.values() if n.type_id == "edit.isolate_voice"]
+    assert iso.params["model"] == "MelBandRoformer_fp16.safetensors"
+    assert g.nodes[g.input_link(iso.id, "audio").src].params["path"] == "song.wav"
+    assert [l.src_port for l in g.links if l.src == iso.id] == ["voice"]
+    assert f"'MelBandRoFormerSampler' (MelBandRoFormerSampler, #{vocals}) separates the voice from the rest of the " \
+           f"sound on its way to the generator's" in said
+    assert f"(the one 'MelBandRoFormerModelLoader' (MelBandRoFormerModelLoader, #{mbr}) loads)" in said
+    assert not [x for x in said.splitlines() if f"#{vocals}" in x and "not applied" in x]
     assert "'ref_image' is frame 7 of the take the pass reworks" in said
     assert conv.dropped == []

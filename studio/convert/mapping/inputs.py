@@ -18,6 +18,7 @@ from .mask_of_alpha import mask_of_alpha
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
 from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts
+from ..tracing import voice_steps
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -80,6 +81,8 @@ class InputMaking:
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
         key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or mask_steps.out(n) or \
             FAMILY_STEP_OUT.get(node_kind(self.wf, n), "video")
+        if voice_steps.is_step(self.wf, n):  # a voice separated from its music: Isolate Voice's 'voice' or 'rest'
+            out = voice_steps.out(self.wf, n)
         if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
             self.loaded[key] = self._step(n, src)
         return self.loaded[key], out
@@ -112,6 +115,8 @@ class InputMaking:
             return nid
         if audio_steps.is_step(wf, n):  # a sound's window (TrimAudioDuration -> Audio Trim)
             return audio_steps.make(self, n, src)
+        if voice_steps.is_step(wf, n):  # a voice separated from its music (MelBandRoFormer -> Isolate Voice)
+            return voice_steps.make(self, n, src)
         if mask_steps.is_step(n):  # a mask made (SAM 2 -> Segment) or shaped (GrowMaskWithBlur -> Mask Tools)
             return mask_steps.make(self, n, src)
         if n.cls == "AudioEncoderEncode":  # a wav2vec2 or another encoder (Whisper), told by the encoder's file

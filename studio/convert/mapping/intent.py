@@ -20,6 +20,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps
+from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
 from ..tracing.mask_window import window_words
@@ -45,7 +46,8 @@ FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "
 
 def _step_like(wf, n: CNode) -> bool:
     """A step Studio makes between a file and an input: a preprocessor, a mask's, a sound's window."""
-    return bool(n.cls in STEPS or node_kind(wf, n) or mask_steps.is_step(n) or audio_steps.is_step(wf, n))
+    return bool(n.cls in STEPS or node_kind(wf, n) or mask_steps.is_step(n) or audio_steps.is_step(wf, n)
+                or voice_steps.is_step(wf, n))
 
 
 def node_kind(wf, n: CNode) -> str | None:
@@ -361,7 +363,7 @@ class IntentReading:
         said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
                                 scaled if masking else None)
         self._steps_said(steps, absorbed, into, said)
-        self.used |= {n.id for n in steps}
+        self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
@@ -378,6 +380,7 @@ class IntentReading:
     def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str]) -> None:
         """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
+        said += [voice_steps.said(self.wf, n, into) for n in steps if voice_steps.is_step(self.wf, n)]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
             self.used |= {m.id, kps.id}

@@ -16,6 +16,7 @@ from ..catalogue import node_type
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task, tasks
+from ..tracing import voice_steps
 
 MAX_STEPS = 16
 PICKS = {"ImageFromBatch": "image", "VHS_SelectEveryNthImage": "images"}
@@ -117,9 +118,11 @@ def given(b: Any, r: Any, w: Rework, take: tuple[str, str], heard: tuple[str, st
                 continue
             src, sound = _back(wf, enc, "audio", SOUND_STEPS)
             if src is None or "Decode" not in src.cls:  # the workflow's own voice: the builder reads it
-                said += _sound_steps(wf, enc, sound, b.used)
-                continue
-            feats = b.speech_features(enc, heard, voice)
+                said += _sound_steps(wf, enc, [x for x in sound if not voice_steps.is_step(wf, x)], b.used)
+                continue  # (a separator Isolate Voice makes there is said on that way: mapping.intent)
+            sep = next((x for x in sound if voice_steps.is_step(wf, x)), None)  # its voice separated: Isolate Voice
+            voiced = (voice_steps.make(b, sep, heard), voice_steps.out(wf, sep)) if sep is not None else heard
+            feats = b.speech_features(enc, voiced, voice)
             b.used |= {enc.id, src.id} | {x.id for x in steps + sound}
             lines = [f"{_name(w.node)}'s '{port}' is the take's own sound encoded by {_name(enc)}: Speech Features "
                      f"hears the sound of the take the pass reworks as the generator's '{into}'"]
@@ -135,7 +138,11 @@ def _sound_steps(wf: Workflow, enc: CNode, sound: list[CNode], used: set) -> lis
         model = wf.source(x, "model")
         if model is not None:
             used.add(model.id)
-        if x.cls == "MelBandRoFormerSampler":
+        if voice_steps.is_step(wf, x):  # made by Isolate Voice (here, or on the workflow's own voice's way)
+            lines.append(f"{_name(x)} separates the voice from the music of the sound for {_name(enc)}'s 'audio': "
+                         f"Studio's Isolate Voice does it with the Mel-Band RoFormer file "
+                         f"'{voice_steps.studio_file(voice_steps.model_of(wf, x)[0])}'")
+        elif x.cls == "MelBandRoFormerSampler":
             lines.append(f"{_name(x)} separates the vocals from the music of the sound (with the model of "
                          f"{_name(model) if model is not None else 'its loader'}) for {_name(enc)}'s 'audio': "
                          "not applied (Speech Features hears the whole sound, music too)")
