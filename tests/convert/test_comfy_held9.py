@@ -49,3 +49,19 @@ def test_the_pictures_a_wrapper_sampler_decoded_itself_are_read_as_the_takes_dec
             "it is given decoded itself: read as a VAEDecode of that sampler's latent (where Studio makes the take, its "
             "generator decodes it)") in said(conv)
     assert conv.pipelines == 1 or any(t.get("generator") for t in conv.tasks)
+
+
+def test_a_measuring_node_passed_over_gives_its_pictures_on_as_they_are_not_a_step_not_applied():
+    """KJNodes' GetImageSizeAndCount (one IMAGE in; the IMAGE, width, height and count out) passed over where its
+    pictures and its size are read by a node Studio does not make (a wrapper's InfiniteTalk encode in heldout60 06 on
+    fcf520cc) is said to give them on as they are: 'a step between ... not applied' implied something lost."""
+    from studio.convert.mapping.passing import _step
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read({"1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+                        "2": {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["1", 0]}},
+                        "3": {"class_type": "ImageInvert", "inputs": {"image": ["2", 0]}}})
+    n, reader = wf.nodes["2"], wf.nodes["3"]
+    line = _step(wf, n, [(reader, "image", 0)], "'ImageInvert' (#3)'s 'image'", False, "")
+    assert "as they are (it measures them): nothing of it is lost" in line and "not applied" not in line
+    counted = _step(wf, n, [(reader, "image", 0), (reader, "count", 3)], "'ImageInvert' (#3)'s 'image'", False, "")
+    assert "not applied" in counted  # (its count read too: the old sentence)

