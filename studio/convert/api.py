@@ -36,7 +36,7 @@ from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's 
 from .reading.pads import is_pad, mask_way, other_settings, pads, plain  # a pad for an outpaint read by its types (Wan VACE's)
 from .tracing.roles import in_type, out_types  # a node's declared input and output types (a family's by-types walks)
 from .tracing.resizes import BUCKET_LIKE, BUCKET_SCALE, is_resize, scale_params  # a node resizing pictures (by its type's name); Scale's settings
-from .tracing.worked_sizes import WRAPPER_AREA  # the wrapper's size-from-aspect node, read by its rule (worked_sizes)
+from .tracing.worked_sizes import AREA_SIZE  # a size-from-aspect node a translation makes, read by its rule (worked_sizes)
 from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)

@@ -10,7 +10,8 @@ Python's round). Found by the twentieth held-out set (12: s1ntecs' Wan I2V worke
 adjust_resolution on works the take's size out of its picture the same way (nodes.py@721cd65e, 2025-03-04: the
 picture's aspect at the area generation_width x generation_height, each side rounded down to a multiple of 16 (its VAE
 stride 8 x patch 2), the picture stretched to it by Lanczos): the wrapper's translation makes that size node beside
-the encode as WRAPPER_AREA, a type no workflow names, read by the same rule (heldout54 05). Plain data and stdlib."""
+the encode as AREA_SIZE, a type no workflow names (no family's name: a size by area its two settings give, a multiple
+of 16, rounded down), read by the same rule (heldout54 05). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,11 +19,12 @@ from typing import Any
 from ..reading.workflow import CNode, Workflow
 
 # type -> (Scale's fit, the setting giving the side, the multiple's setting, its default, Scale's rounding)
-WRAPPER_AREA = "WanVideoImageClipEncode:size"  # (comfy_wrapper_clip_encode makes it; its settings the encode's)
+AREA_SIZE = "~size by area: generation_width x generation_height, a multiple of 16, down"  # (a type no workflow
+# names: a family's translation makes it, its settings the node's it stands beside: Wan's comfy_wrapper_clip_encode)
 RULES = {"Width and height for scaling image to ideal resolution 🪴": ("area", "target_size", "multiple_of", 8,
                                                                         "nearest, even"),
          # (the area's two sides its two settings; the multiple fixed, no setting of its own: None)
-         WRAPPER_AREA: ("area", ("generation_width", "generation_height"), None, 16, "down")}
+         AREA_SIZE: ("area", ("generation_width", "generation_height"), None, 16, "down")}
 WORDS = {"area": "the picture's aspect at an area of {w}x{h}"}
 MAX_SIDE = 16384
 

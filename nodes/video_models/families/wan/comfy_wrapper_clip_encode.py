@@ -7,13 +7,13 @@ adjust_resolution went unsaid; the later WanVideoImageToVideoEncode's are said i
 
 adjust_resolution on is made (wrapper9): the wrapper's rule (nodes.py@721cd65e, read for the fact: h = the picture's
 height over width x the area, its square root rounded down to a multiple of 16, w the same of width over height; the
-picture stretched to w x h by Lanczos) is a size node of its own (studio.convert.tracing.worked_sizes' WRAPPER_AREA)
+picture stretched to w x h by Lanczos) is a size node of its own (studio.convert.tracing.worked_sizes' AREA_SIZE)
 giving a resize of the picture (ComfyUI's ImageScale, Lanczos, no crop) and the encode's width and height: the
 converter makes Studio's Scale ('area' fit, multiple 16, rounded down) on the picture's way and the generator takes the
 scaled picture's size when it runs, each said by the converter's own sentences. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import WRAPPER_AREA, CNode, finite
+from studio.convert.api import AREA_SIZE, CNode, finite
 from studio.core.shown import number
 
 
@@ -50,7 +50,7 @@ def adjusted(t, n: CNode, w: dict, image) -> tuple | None:
     and height links) made beside ``n``, for the encode's start picture, width and height; else None."""
     if image is None or w.get("adjust_resolution") is not True or not _sized(w):
         return None
-    size = t.core(n, WRAPPER_AREA, {"generation_width": w["generation_width"],
+    size = t.core(n, AREA_SIZE, {"generation_width": w["generation_width"],
                                     "generation_height": w["generation_height"]}, {"image": image}, nid=f"{n.id}:size")
     t.wf.taken.add(size.id)
     scaled = t.core(n, "ImageScale", {"upscale_method": "lanczos", "crop": "disabled"},
