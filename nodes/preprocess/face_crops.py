@@ -27,6 +27,14 @@ SIZE = 512  # Wan Animate's face crops (its motion encoder's input)
 MIN_POINTS = 3  # face points above the threshold for a frame to have a face
 
 
+def need_wholebody(pose, whose: str) -> None:
+    """Refused in words unless ``pose`` is whole-body poses (133 points): ``whose`` names the node's input."""
+    if not isinstance(pose, Keypoints) or pose.layout != "wholebody133":
+        got = (pose.layout or "point tracks") if isinstance(pose, Keypoints) else type(pose).__name__
+        raise StudioError(f"{whose} pose input wants whole-body poses (133 points: Pose Estimate with a whole-body "
+                          f"ViTPose), got {got}")
+
+
 def face_boxes(points: np.ndarray, ok: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Per frame, the face box (cx, cy, w, h) Wan Animate's preprocessing draws around the face
     points [T, 68, 2] where ``ok`` [T, 68], before it is clipped to the frame; and whether the frame
@@ -123,10 +131,7 @@ class FaceCrops(Node):
     def run(self, ctx, video, pose):
         p = ctx.params
         clip = as_clip(video)
-        if not isinstance(pose, Keypoints) or pose.layout != "wholebody133":
-            got = (pose.layout or "point tracks") if isinstance(pose, Keypoints) else type(pose).__name__
-            raise StudioError(f"Face Crops' pose input wants whole-body poses (133 points: Pose Estimate with a "
-                              f"whole-body ViTPose), got {got}")
+        need_wholebody(pose, "Face Crops'")
         if pose.n_frames != len(clip):
             raise StudioError(f"the poses ({pose.n_frames} frames) and the video ({len(clip)} frames) differ in "
                               "length: estimate the poses on the same clip")

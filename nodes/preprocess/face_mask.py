@@ -16,7 +16,7 @@ from studio.core.spec import CLIP, In, Node, Out
 from studio.core.values import Keypoints
 from studio.engine.clip import ArrayClip, as_clip
 
-from .face_crops import FACE, MIN_POINTS
+from .face_crops import FACE, MIN_POINTS, need_wholebody
 from .hf import CATEGORY
 
 
@@ -71,10 +71,7 @@ class FaceMask(Node):
     def run(self, ctx, video, pose):
         p = ctx.params
         clip = as_clip(video)
-        if not isinstance(pose, Keypoints) or pose.layout != "wholebody133":
-            got = (pose.layout or "point tracks") if isinstance(pose, Keypoints) else type(pose).__name__
-            raise StudioError(f"Face Mask's pose input wants whole-body poses (133 points: Pose Estimate with a "
-                              f"whole-body ViTPose), got {got}")
+        need_wholebody(pose, "Face Mask's")
         if p.frame >= pose.n_frames:
             raise StudioError(f"frame {p.frame} asked but the poses have {pose.n_frames} frame(s)")
         boxes = face_boxes_at(pose, p.frame, p.threshold, clip.width, clip.height)

@@ -56,3 +56,12 @@ def test_a_grown_box_is_clipped_to_the_frame_and_too_few_faces_are_refused():
     assert m[:, :73].sum() == 0 and m[:42].sum() == 0 and m[79, 119] == 1  # (73..145 x 42..96, clipped)
     with pytest.raises(StudioError, match="face 2 asked but 1 face"):
         _run(pose, face=2)
+
+
+def test_poses_not_whole_body_are_refused_naming_face_mask():
+    """Body-only poses (COCO 17 points: no face points) are refused in words naming Face Mask's input, as Face Crops
+    refuses them (one check serves both: face_crops.need_wholebody)."""
+    body = Keypoints(np.zeros((1, 17, 2), np.float32), np.ones((1, 17), bool), W, H, 24.0, None, np.arange(1),
+                     "coco17")
+    with pytest.raises(StudioError, match="Face Mask's pose input wants whole-body poses .*got coco17"):
+        _run(body)
