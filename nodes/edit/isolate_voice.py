@@ -20,6 +20,7 @@ from studio.core.params import Choice, Float, Path
 from studio.core.spec import In, Node, Out
 from studio.core.values import Audio
 
+from ..model_file_checks import model_file_checks
 from . import voice_model
 
 FOLDER = "diffusion_models"  # where kijai's loader lists the file (its 'model_name')
@@ -166,20 +167,8 @@ class IsolateVoice(Node):
         seconds = (inputs.get("audio") or {}).get("seconds")
         return {k: {"seconds": float(seconds)} for k in ("voice", "rest")} if seconds else {}
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        try:
-            find_voice_model(params.get("model") or "", base_dir)
-        except IsolateVoiceError as e:
-            return [str(e)]
-        return []
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        try:
-            return [find_voice_model(params.get("model") or "", base_dir)]
-        except IsolateVoiceError:
-            return []
+    preflight, signature_files = model_file_checks(
+        lambda cls, params, base_dir: find_voice_model(params.get("model") or "", base_dir), IsolateVoiceError)
 
     def run(self, ctx, audio):
         import torch

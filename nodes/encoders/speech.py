@@ -33,6 +33,7 @@ from studio.core.values import Audio, Features
 from studio.engine.voice_budget import VOICE_SPAN, heard_after
 
 from ..edit.audio import resample
+from ..model_file_checks import model_file_checks
 from ..preprocess.hf import model_input
 from .speech_file import FOLDER, SpeechFileError, find_encoder, read_encoder
 
@@ -141,22 +142,10 @@ class SpeechFeatures(Node):
         frames = int(params.get("frames") or 0) or max(1, int(math.ceil(min(seconds, MAX_SECONDS + 1) * fps - 1e-9)))
         return {"features": {"frames": frames, "voice_frames": min(frames, int(round(seconds * fps))), "fps": fps}}
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        if not (params.get("encoder") or "").strip():
-            return []
-        try:
-            find_encoder(params["encoder"], base_dir, cls.title)
-        except SpeechFileError as e:
-            return [str(e)]
-        return []
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        try:
-            return [find_encoder(params["encoder"], base_dir, cls.title)] if (params.get("encoder") or "").strip() else []
-        except SpeechFileError:
-            return []
+    # no 'encoder' named: nothing to find (the model input, or the run's own words on neither)
+    preflight, signature_files = model_file_checks(
+        lambda cls, params, base_dir: find_encoder(params["encoder"], base_dir, cls.title)
+        if (params.get("encoder") or "").strip() else None, SpeechFileError)
 
     def _encoder(self, ctx, model):
         """The speech encoder: the model input (Load Preprocessor), or the 'encoder' file read here."""

@@ -18,6 +18,7 @@ from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import Clip, as_clip
 
+from ..model_file_checks import model_file_checks
 from . import tiles
 from .upscaler_files import FOLDER, UpscalerFileError, architecture_names, find_upscaler, load_descriptor
 
@@ -157,13 +158,8 @@ class UpscaleVideo(Node):
                  "variants": architecture_names(), "tasks": ["upscale"], "inputs": {"upscale": ["video"]},
                  "formats": [".safetensors", ".pth / .pt / .ckpt (weights-only)"]}]
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        try:
-            find_upscaler(params.get("model") or "", base_dir)
-        except UpscalerFileError as e:
-            return [str(e)]
-        return []
+    preflight, signature_files = model_file_checks(
+        lambda cls, params, base_dir: find_upscaler(params.get("model") or "", base_dir), UpscalerFileError)
 
     @classmethod
     def foresee(cls, params, base_dir, inputs):
@@ -180,13 +176,6 @@ class UpscaleVideo(Node):
         ow, oh = est["out_size"]
         out = {"width": ow, "height": oh, "bytes": est["host"]}
         return {"video": {**({"frames": src["frames"]} if src.get("frames") else {}), **out}}
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        try:
-            return [find_upscaler(params.get("model") or "", base_dir)]
-        except UpscalerFileError:
-            return []
 
     def run(self, ctx, video):
         import torch

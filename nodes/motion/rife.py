@@ -28,6 +28,7 @@ from studio.core.params import Choice, Float, Int, Path
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import Clip, as_clip
 
+from ..model_file_checks import model_file_checks
 from .film_net import is_film, load_film
 from .rife_net import FOLDER, NODE, VARIANTS, RifeFileError, load_safetensors, read_rife
 
@@ -251,20 +252,8 @@ class InterpolateFramesRife(Node):
                 {"kind": "frame interpolation", "family": "film", "name": "FILM (film_net)", "variants": ["Style"],
                  "tasks": ["interpolate"], "inputs": {"interpolate": ["video"]}, "formats": [".safetensors"]}]
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        try:
-            find_rife(params.get("model") or "", base_dir)
-        except RifeFileError as e:
-            return [str(e)]
-        return []
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        try:
-            return [find_rife(params.get("model") or "", base_dir)]
-        except RifeFileError:
-            return []
+    preflight, signature_files = model_file_checks(
+        lambda cls, params, base_dir: find_rife(params.get("model") or "", base_dir), RifeFileError)
 
     def run(self, ctx, video):
         import torch

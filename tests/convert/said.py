@@ -4,6 +4,7 @@
 `notes(conv)`: the canvas notes' texts alone.
 `nodes_of(conv, type_id)`: the Studio nodes of one type in the converted graph.
 `api(nodes)`: an API workflow from {id: (class_type, inputs)}.
+(The workflow parts several tests build alike, Wan chains, VACE, S2V and the wrapper's rows: tests/convert/builders.py.)
 """
 from __future__ import annotations
 

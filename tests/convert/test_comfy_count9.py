@@ -7,6 +7,7 @@ import pytest
 
 from studio.convert.mapping.convert import convert
 from tests.convert.planted import plant
+from tests.convert.builders import sam3_mask, wan_vace
 from tests.convert.said import api, nodes_of, said
 
 IMG = "IMAGE"
@@ -19,36 +20,14 @@ def _vace(pick: tuple[str, dict], count: tuple[str, int], masked: bool = True) -
     written at the clip's own rate (GetVideoComponents' fps)."""
     cls, settings = pick
     counter, slot = count
-    nodes = {
-        "1": ("UNETLoader", {"unet_name": "wan2.1_vace_1.3B_fp16.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
-        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "4": ("CLIPTextEncode", {"clip": ["2", 0], "text": "a blue car"}),
-        "5": ("CLIPTextEncode", {"clip": ["2", 0], "text": ""}),
-        "6": ("LoadVideo", {"file": "street.mp4"}),
-        "7": ("GetVideoComponents", {"video": ["6", 0]}),
-        "20": (cls, {"image": ["7", 0], **settings}),
-        "21": ("ImageScale", {"image": ["20", 0], "upscale_method": "area", "width": 832, "height": 480,
-                              "crop": "center"}),
-        "22": (counter, {"image": ["21", 0]}),
-        "12": ("WanVaceToVideo", {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0], "control_video": ["21", 0],
-                                  "width": ["22", slot - 2], "height": ["22", slot - 1], "length": ["22", slot],
-                                  "batch_size": 1, "strength": 1.0}),
-        "13": ("KSampler", {"model": ["1", 0], "positive": ["12", 0], "negative": ["12", 1], "latent_image": ["12", 2],
-                            "seed": 1, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple",
-                            "denoise": 1.0}),
-        "14": ("TrimVideoLatent", {"samples": ["13", 0], "trim_amount": ["12", 3]}),
-        "15": ("VAEDecode", {"samples": ["14", 0], "vae": ["3", 0]}),
-        "16": ("CreateVideo", {"images": ["15", 0], "fps": ["7", 2]}),  # (the clip's own rate)
-        "17": ("SaveVideo", {"video": ["16", 0], "filename_prefix": "video/x", "format": "auto", "codec": "auto"})}
+    nodes = wan_vace(["21", 0], size=(["22", slot - 2], ["22", slot - 1], ["22", slot]),
+                     fps=["7", 2], masks=["11", 0] if masked else None, more={  # (fps: the clip's own rate)
+                         "20": (cls, {"image": ["7", 0], **settings}),
+                         "21": ("ImageScale", {"image": ["20", 0], "upscale_method": "area", "width": 832,
+                                               "height": 480, "crop": "center"}),
+                         "22": (counter, {"image": ["21", 0]})})
     if masked:
-        nodes.update({
-            "8": ("CheckpointLoaderSimple", {"ckpt_name": "sam3.1_multiplex_fp16.safetensors"}),
-            "9": ("CLIPTextEncode", {"clip": ["8", 1], "text": "the red car"}),
-            "10": ("SAM3_Detect", {"model": ["8", 0], "image": ["21", 0], "conditioning": ["9", 0], "threshold": 0.5,
-                                   "refine_iterations": 2, "individual_masks": False}),
-            "11": ("GrowMask", {"mask": ["10", 0], "expand": 10, "tapered_corners": True})})
-        nodes["12"][1]["control_masks"] = ["11", 0]
+        nodes.update(sam3_mask(["21", 0], 0.5))
     return api(nodes)
 
 

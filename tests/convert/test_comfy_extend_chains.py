@@ -11,15 +11,8 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan21_i2v_base, wan21_i2v_segment
 from tests.convert.said import said as _said
-
-BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
-                                                     "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
-                                                     "type": "wan", "device": "default"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "5": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
-        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}}}
 
 
 def _chain(n: int = 4, saves: tuple[str, ...] = ("91", "92", "93", "94"), way=None) -> dict:
@@ -27,19 +20,10 @@ def _chain(n: int = 4, saves: tuple[str, ...] = ("91", "92", "93", "94"), way=No
     frames of segments 1..k-1 joined by ImageBatch (#k07), through ``way`` (a function adding nodes between the pick
     and the start image: returns the link the start image takes); save ``saves[k-1]`` writes segments 1..k. The
     negative prompt (#7) is one encoder for all."""
-    d, image, joined = {k: dict(v) for k, v in BASE.items()}, ["5", 0], None
+    d, image, joined = wan21_i2v_base(), ["5", 0], None
     for k in range(1, n + 1):
         b = 100 * k
-        d.update({
-            f"{b}": {"class_type": "CLIPTextEncode", "inputs": {"text": f"segment {k}", "clip": ["2", 0]}},
-            f"{b + 2}": {"class_type": "WanImageToVideo", "inputs": {
-                "width": 832, "height": 480, "length": 33, "batch_size": 1, "positive": [f"{b}", 0],
-                "negative": ["7", 0], "vae": ["3", 0], "start_image": image}},
-            f"{b + 3}": {"class_type": "KSampler", "inputs": {
-                "seed": k, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1.0,
-                "model": ["1", 0], "positive": [f"{b + 2}", 0], "negative": [f"{b + 2}", 1],
-                "latent_image": [f"{b + 2}", 2]}},
-            f"{b + 4}": {"class_type": "VAEDecode", "inputs": {"samples": [f"{b + 3}", 0], "vae": ["3", 0]}}})
+        d.update(wan21_i2v_segment(k, image))
         if joined is None:
             joined = [f"{b + 4}", 0]
         else:

@@ -4,6 +4,7 @@ showed, each on a small hand-written workflow, with invented pack node names whe
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import sam3_mask, wan_vace
 from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_heldout39_mends import _link, _picture_blueprint
 from tests.convert.test_comfy_ltx2_three_stages import _three_stages
@@ -134,29 +135,7 @@ def test_a_held_pass_on_an_earlier_takes_encoded_frames_is_said_with_its_own_mod
 def _vace_by_phrase() -> dict:
     """Wan VACE given a clip and, on 'control_masks', SAM 3's mask of the phrase 'the red car' (SAM3_Detect from a
     checkpoint, its threshold and refine passes set), grown by GrowMask."""
-    return api({
-        "1": ("UNETLoader", {"unet_name": "wan2.1_vace_1.3B_fp16.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5.safetensors", "type": "wan", "device": "default"}),
-        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "4": ("CLIPTextEncode", {"clip": ["2", 0], "text": "a blue car"}),
-        "5": ("CLIPTextEncode", {"clip": ["2", 0], "text": ""}),
-        "6": ("LoadVideo", {"file": "street.mp4"}),
-        "7": ("GetVideoComponents", {"video": ["6", 0]}),
-        "8": ("CheckpointLoaderSimple", {"ckpt_name": "sam3.1_multiplex_fp16.safetensors"}),
-        "9": ("CLIPTextEncode", {"clip": ["8", 1], "text": "the red car"}),
-        "10": ("SAM3_Detect", {"model": ["8", 0], "image": ["7", 0], "conditioning": ["9", 0], "threshold": 0.45,
-                               "refine_iterations": 2, "individual_masks": False}),
-        "11": ("GrowMask", {"mask": ["10", 0], "expand": 10, "tapered_corners": True}),
-        "12": ("WanVaceToVideo", {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0], "control_video": ["7", 0],
-                                  "control_masks": ["11", 0], "width": 832, "height": 480, "length": 81,
-                                  "batch_size": 1, "strength": 1.0}),
-        "13": ("KSampler", {"model": ["1", 0], "positive": ["12", 0], "negative": ["12", 1], "latent_image": ["12", 2],
-                            "seed": 1, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple",
-                            "denoise": 1.0}),
-        "14": ("TrimVideoLatent", {"samples": ["13", 0], "trim_amount": ["12", 3]}),
-        "15": ("VAEDecode", {"samples": ["14", 0], "vae": ["3", 0]}),
-        "16": ("CreateVideo", {"images": ["15", 0], "fps": 16}),
-        "17": ("SaveVideo", {"video": ["16", 0], "filename_prefix": "video/x", "format": "auto", "codec": "auto"})})
+    return api(wan_vace(["7", 0], masks=["11", 0], more=sam3_mask(["7", 0], 0.45)))
 
 
 def test_a_sam3_mask_step_says_its_phrase_model_and_the_settings_segment_does_not_take():

@@ -3,21 +3,9 @@ types, values and links (no fetched file) and fails without its mend."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import (CONTROL_EMBEDS, DECODE, ENCODE, FUN_CONTROL_MODEL, FUN_SAMPLING, T5, TEXT, VACE_ENCODE,
+                                    VACE_MODEL, VACE_MODULE, VACE_SAMPLING, VAE, combine, depth, load_video, sampler)
 from tests.convert.said import nodes_of, said, ui
-
-T5 = (1, "LoadWanVideoT5TextEncoder", [], ["WANTEXTENCODER"], ["umt5-xxl-enc-bf16.safetensors", "bf16",
-                                                                 "offload_device", "disabled"])
-TEXT = (2, "WanVideoTextEncode", [("t5", "WANTEXTENCODER")], ["WANVIDEOTEXTEMBEDS"], ["a fox in a forest", "blurry",
-                                                                                     True])
-VAE = (4, "WanVideoVAELoader", [], ["WANVAE"], ["Wan2_1_VAE_bf16.safetensors", "bf16"])
-SAMPLER_INS = [("model", "WANVIDEOMODEL"), ("image_embeds", "WANVIDIMAGE_EMBEDS"), ("text_embeds", "WANVIDEOTEXTEMBEDS")]
-DECODE = (8, "WanVideoDecode", [("vae", "WANVAE"), ("samples", "LATENT")], ["IMAGE"], [False, 272, 272, 144, 128])
-
-
-def _combine(nid: int, prefix: str) -> tuple:
-    return (nid, "VHS_VideoCombine", [("images", "IMAGE")], [],
-            {"frame_rate": 16, "loop_count": 0, "filename_prefix": prefix, "format": "video/h264-mp4",
-             "pix_fmt": "yuv420p", "crf": 19, "save_metadata": True, "pingpong": False, "save_output": False})
 
 
 def _i2v(noise: float, sampler_values: list, widget_inputs: bool = False) -> dict:
@@ -28,12 +16,12 @@ def _i2v(noise: float, sampler_values: list, widget_inputs: bool = False) -> dic
               VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["oldman.png", "image"]),
               (6, "WanVideoImageToVideoEncode", [("vae", "WANVAE"), ("start_image", "IMAGE")], ["WANVIDIMAGE_EMBEDS"],
                [832, 480, 81, noise, 1, 1, True, False, False]),
-              (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], sampler_values), DECODE, _combine(9, "oldman")],
+              sampler(sampler_values), DECODE, combine(9, "oldman")],
              [(1, 0, 2, "t5"), (4, 0, 6, "vae"), (5, 0, 6, "start_image"), (3, 0, 7, "model"), (6, 0, 7, "image_embeds"),
               (2, 0, 7, "text_embeds"), (4, 0, 8, "vae"), (7, 0, 8, "samples"), (8, 0, 9, "images")])
     if widget_inputs:  # (the newer frontend lists each widget as an input too: the reading names them from there)
-        sampler = next(n for n in doc["nodes"] if n["id"] == 7)
-        sampler["inputs"] += [{"name": k, "type": t, "widget": {"name": k}, "link": None} for k, t in (
+        node = next(n for n in doc["nodes"] if n["id"] == 7)
+        node["inputs"] += [{"name": k, "type": t, "widget": {"name": k}, "link": None} for k, t in (
             ("steps", "INT"), ("cfg", "FLOAT"), ("shift", "FLOAT"), ("seed", "INT"), ("force_offload", "BOOLEAN"),
             ("scheduler", "COMBO"), ("riflex_freq_index", "INT"), ("denoise_strength", "FLOAT"),
             ("batched_cfg", "BOOLEAN"), ("rope_function", "COMBO"), ("start_step", "INT"), ("end_step", "INT"),
@@ -67,22 +55,10 @@ def test_a_layout_break_names_the_place_among_the_values_the_file_saves():
 def _fun_control_t2v(preview_prefix: str) -> dict:
     """The wrapper's Fun Control text to video (UI): the depth of a clip encoded, its control embeds given to
     WanVideoEmptyEmbeds' 'control_embeds' (the wrapper's own example), the depth previewed under ``preview_prefix``."""
-    return ui([T5, TEXT,
-               (3, "WanVideoModelLoader", [], ["WANVIDEOMODEL"], ["wan2.1_fun_control_1.3B_bf16.safetensors", "bf16",
-                                                                   "disabled", "offload_device", "sdpa"]),
-               VAE, (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-                     {"video": "wolf.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
-                      "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
-               (11, "DownloadAndLoadDepthAnythingV2Model", [], ["DAMODEL"], ["depth_anything_v2_vitl_fp16.safetensors"]),
-               (12, "DepthAnything_V2", [("da_model", "DAMODEL"), ("images", "IMAGE")], ["IMAGE"], []),
-               (13, "WanVideoEncode", [("vae", "WANVAE"), ("image", "IMAGE")], ["LATENT"],
-                [False, 272, 272, 144, 128, 0, 1]),
-               (14, "WanVideoControlEmbeds", [("latents", "LATENT")], ["WANVIDIMAGE_EMBEDS"], [0, 1]),
+    return ui([T5, TEXT, FUN_CONTROL_MODEL, VAE, load_video(10, "wolf.mp4"), *depth(11, 12), ENCODE, CONTROL_EMBEDS,
                (6, "WanVideoEmptyEmbeds", [("control_embeds", "WANVIDIMAGE_EMBEDS")], ["WANVIDIMAGE_EMBEDS"],
                 [832, 480, 81]),
-               (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [25, 6, 5, 42, "fixed", True, "unipc", 0, 1, False,
-                                                                "comfy", 0, -1, False]),
-               DECODE, _combine(9, "fox"), _combine(15, preview_prefix)],
+               sampler(FUN_SAMPLING), DECODE, combine(9, "fox"), combine(15, preview_prefix)],
               [(1, 0, 2, "t5"), (11, 0, 12, "da_model"), (10, 0, 12, "images"), (4, 0, 13, "vae"), (12, 0, 13, "image"),
                (13, 0, 14, "latents"), (14, 0, 6, "control_embeds"), (3, 0, 7, "model"), (6, 0, 7, "image_embeds"),
                (2, 0, 7, "text_embeds"), (4, 0, 8, "vae"), (7, 0, 8, "samples"), (8, 0, 9, "images"),
@@ -112,23 +88,12 @@ def test_a_start_to_end_frame_clip_measured_on_its_way_is_not_given_as_the_pictu
     """06: WanVideoVACEStartToEndFrame's clip reached WanVideoVACEEncode through GetImageSizeAndCount (a measure on
     the way), so it was not read as that node's: its start picture went to Wan VACE's 'video' and 'mask' unsaid. Read
     through the measure, its clip (the start picture, then a depth clip's frames) is said not made, neither wired."""
-    doc = ui([T5, TEXT,
-              (16, "WanVideoVACEModelSelect", [], ["VACEPATH"], ["Wan2_1-VACE_module_1_3B_bf16.safetensors"]),
-              (3, "WanVideoModelLoader", [("vace_model", "VACEPATH")], ["WANVIDEOMODEL"],
-               ["wan2.1_t2v_1.3B_fp16.safetensors", "fp16", "disabled", "offload_device", "sdpa"]),
-              VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
-              (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-               {"video": "depth.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
-                "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
+    doc = ui([T5, TEXT, VACE_MODULE, VACE_MODEL, VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
+              load_video(10, "depth.mp4"),
               (11, "WanVideoVACEStartToEndFrame", [("start_image", "IMAGE"), ("control_images", "IMAGE")],
                ["IMAGE", "MASK"], [33, 0.5]),
               (12, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
-              (6, "WanVideoVACEEncode", [("vae", "WANVAE"), ("input_frames", "IMAGE"), ("ref_images", "IMAGE"),
-                                         ("input_masks", "MASK")], ["WANVIDIMAGE_EMBEDS"],
-               [512, 512, 33, 1.0, 0, 1, False]),
-              (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [20, 4, 8, 0, "fixed", True, "unipc", 0, 1, False,
-                                                               "comfy", 0, -1, False]),
-              DECODE, _combine(9, "wolf")],
+              VACE_ENCODE, sampler(VACE_SAMPLING), DECODE, combine(9, "wolf")],
              [(1, 0, 2, "t5"), (16, 0, 3, "vace_model"), (5, 0, 11, "start_image"), (10, 0, 11, "control_images"),
               (11, 0, 12, "image"), (4, 0, 6, "vae"), (12, 0, 6, "input_frames"), (5, 0, 6, "ref_images"),
               (11, 1, 6, "input_masks"), (3, 0, 7, "model"), (6, 0, 7, "image_embeds"), (2, 0, 7, "text_embeds"),

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.shift_nodes import shift_nodes
-from studio.convert.packs.value_types import of_type as _of_type
+from studio.convert.values.value_types import of_type as _of_type
 from studio.convert.reading.lora_names import lora_of
 from studio.convert.reading.workflow import CNode, Workflow
 from studio.convert.takes.filters import filter_input

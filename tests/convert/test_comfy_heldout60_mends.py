@@ -5,6 +5,7 @@ latent frame dropped without a word; a pack's saved value quoted whole (tens of 
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan22_s2v
 from tests.convert.said import api, said
 from tests.convert.ui_files import ui
 
@@ -43,21 +44,7 @@ def _s2v_doubled_start(drop: bool) -> dict:
     """Wan 2.2 S2V, its take's first latent frame cut (LatentCut t 0 1) and set in front of it again (LatentConcat)
     before VAEDecode, as ComfyUI's template does; ``drop``: an ImageFromBatch from 3 after the decode."""
     nodes = {
-        "1": ("UNETLoader", {"unet_name": "wan2.2_s2v_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
-        "3": ("CLIPTextEncode", {"text": "a man sings", "clip": ["2", 0]}),
-        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
-        "5": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "6": ("AudioEncoderLoader", {"audio_encoder_name": "wav2vec2_large_english_fp16.safetensors"}),
-        "7": ("LoadAudio", {"audio": "song.mp3"}),
-        "8": ("AudioEncoderEncode", {"audio_encoder": ["6", 0], "audio": ["7", 0]}),
-        "9": ("LoadImage", {"image": "singer.png"}),
-        "10": ("WanSoundImageToVideo", {"width": 640, "height": 640, "length": 77, "batch_size": 1,
-                                        "positive": ["3", 0], "negative": ["4", 0], "vae": ["5", 0],
-                                        "audio_encoder_output": ["8", 0], "ref_image": ["9", 0]}),
-        "11": ("KSampler", {"seed": 5, "steps": 4, "cfg": 1.0, "sampler_name": "uni_pc", "scheduler": "simple",
-                            "denoise": 1.0, "model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
-                            "latent_image": ["10", 2]}),
+        **wan22_s2v(["7", 0]),
         "12": ("LatentCut", {"dim": "t", "index": 0, "amount": 1, "samples": ["11", 0]}),
         "13": ("LatentConcat", {"dim": "t", "samples1": ["12", 0], "samples2": ["11", 0]}),
         "14": ("VAEDecode", {"samples": ["13", 0], "vae": ["5", 0]}),

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from tests.convert.said import nodes_of, said, ui
-from tests.convert.test_comfy_heldout56_mends import DECODE, SAMPLER_INS, T5, TEXT, VAE, _combine
+from tests.convert.builders import (CONTROL_EMBEDS, DECODE, ENCODE, FUN_CONTROL_MODEL, FUN_SAMPLING, T5, TEXT, VACE_ENCODE,
+                                    VACE_MODEL, VACE_MODULE, VACE_SAMPLING, VAE, combine, depth, load_video, sampler)
 
 
 def _fun_control_side_by_side() -> dict:
     """The wrapper's Fun Control text to video (UI): a clip resized to 640x640, its depth the control (encoded, control
     embeds on WanVideoEmptyEmbeds) and also placed left of the take by ImageConcatMulti before the save."""
-    return ui([T5, TEXT,
-               (3, "WanVideoModelLoader", [], ["WANVIDEOMODEL"], ["wan2.1_fun_control_1.3B_bf16.safetensors", "bf16",
-                                                                   "disabled", "offload_device", "sdpa"]),
-               VAE, (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-                     {"video": "wolf.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
-                      "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
+    return ui([T5, TEXT, FUN_CONTROL_MODEL, VAE, load_video(10, "wolf.mp4"),
                (16, "ImageResizeKJ", [("image", "IMAGE")], ["IMAGE", "INT", "INT"],
                 [640, 640, "lanczos", False, 16, 0, 0, "disabled"]),
-               (11, "DownloadAndLoadDepthAnythingV2Model", [], ["DAMODEL"], ["depth_anything_v2_vitl_fp16.safetensors"]),
-               (12, "DepthAnything_V2", [("da_model", "DAMODEL"), ("images", "IMAGE")], ["IMAGE"], []),
-               (13, "WanVideoEncode", [("vae", "WANVAE"), ("image", "IMAGE")], ["LATENT"],
-                [False, 272, 272, 144, 128, 0, 1]),
-               (14, "WanVideoControlEmbeds", [("latents", "LATENT")], ["WANVIDIMAGE_EMBEDS"], [0, 1]),
+               *depth(11, 12), ENCODE, CONTROL_EMBEDS,
                (6, "WanVideoEmptyEmbeds", [("control_embeds", "WANVIDIMAGE_EMBEDS")], ["WANVIDIMAGE_EMBEDS"],
                 [640, 640, 81]),
-               (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [25, 6, 5, 42, "fixed", True, "unipc", 0, 1, False,
-                                                                "comfy", 0, -1, False]),
-               DECODE, (17, "ImageConcatMulti", [("image_1", "IMAGE"), ("image_2", "IMAGE")], ["IMAGE"],
-                        [2, "right", False, None]),
-               _combine(9, "fox")],
+               sampler(FUN_SAMPLING), DECODE, (17, "ImageConcatMulti", [("image_1", "IMAGE"), ("image_2", "IMAGE")],
+                                               ["IMAGE"], [2, "right", False, None]),
+               combine(9, "fox")],
               [(1, 0, 2, "t5"), (10, 0, 16, "image"), (11, 0, 12, "da_model"), (16, 0, 12, "images"),
                (4, 0, 13, "vae"), (12, 0, 13, "image"), (13, 0, 14, "latents"), (14, 0, 6, "control_embeds"),
                (3, 0, 7, "model"), (6, 0, 7, "image_embeds"), (2, 0, 7, "text_embeds"), (4, 0, 8, "vae"),
@@ -52,25 +42,12 @@ def test_a_depth_clip_read_by_the_control_and_the_side_by_side_is_made_once():
 def _vace_start_and_depth(extra_links: tuple = ()) -> dict:
     """The wrapper's VACE 1.3B (UI): WanVideoVACEStartToEndFrame given a start picture and a clip's depth as its
     control_images, its clip (measured on its way) and masks into WanVideoVACEEncode."""
-    return ui([T5, TEXT,
-               (16, "WanVideoVACEModelSelect", [], ["VACEPATH"], ["Wan2_1-VACE_module_1_3B_bf16.safetensors"]),
-               (3, "WanVideoModelLoader", [("vace_model", "VACEPATH")], ["WANVIDEOMODEL"],
-                ["wan2.1_t2v_1.3B_fp16.safetensors", "fp16", "disabled", "offload_device", "sdpa"]),
-               VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
-               (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-                {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
-                 "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
-               (13, "DownloadAndLoadDepthAnythingV2Model", [], ["DAMODEL"], ["depth_anything_v2_vitl_fp16.safetensors"]),
-               (14, "DepthAnything_V2", [("da_model", "DAMODEL"), ("images", "IMAGE")], ["IMAGE"], []),
+    return ui([T5, TEXT, VACE_MODULE, VACE_MODEL, VAE, (5, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
+               load_video(10, "clip.mp4"), *depth(13, 14),
                (11, "WanVideoVACEStartToEndFrame", [("start_image", "IMAGE"), ("control_images", "IMAGE"),
                                                     ("inpaint_mask", "MASK")], ["IMAGE", "MASK"], [33, 0.5]),
                (12, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
-               (6, "WanVideoVACEEncode", [("vae", "WANVAE"), ("input_frames", "IMAGE"), ("ref_images", "IMAGE"),
-                                          ("input_masks", "MASK")], ["WANVIDIMAGE_EMBEDS"],
-                [512, 512, 33, 1.0, 0, 1, False]),
-               (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [20, 4, 8, 0, "fixed", True, "unipc", 0, 1, False,
-                                                                "comfy", 0, -1, False]),
-               DECODE, _combine(9, "wolf")],
+               VACE_ENCODE, sampler(VACE_SAMPLING), DECODE, combine(9, "wolf")],
               [(1, 0, 2, "t5"), (16, 0, 3, "vace_model"), (5, 0, 11, "start_image"), (13, 0, 14, "da_model"),
                (10, 0, 14, "images"), (14, 0, 11, "control_images"), (11, 0, 12, "image"), (4, 0, 6, "vae"),
                (12, 0, 6, "input_frames"), (5, 0, 6, "ref_images"), (11, 1, 6, "input_masks"), (3, 0, 7, "model"),

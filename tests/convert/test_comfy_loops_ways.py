@@ -9,16 +9,10 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan21_i2v_base
 from tests.convert.said import said as _said
 
-BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
-                                                     "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
-                                                     "type": "wan", "device": "default"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "5": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
-        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer turns", "clip": ["2", 0]}},
-        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}}}
+BASE = wan21_i2v_base({"6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer turns", "clip": ["2", 0]}}})
 
 
 def _loop(total=3, continued: bool = True) -> dict:

@@ -9,16 +9,8 @@ wrapper's own are read as these)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan21_i2v_base, wan21_i2v_segment
 from tests.convert.said import nodes_of, said
-
-BASE = {"1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors",
-                                                     "weight_dtype": "default"}},
-        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
-                                                     "type": "wan", "device": "default"}},
-        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
-        "5": {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
-        "6": {"class_type": "RepeatImageBatch", "inputs": {"image": ["5", 0], "amount": 33}},
-        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}}}
 
 
 def _svi(n: int = 3, measured: bool = True, placed: bool = True, end: bool = False, cut: str = "") -> dict:
@@ -28,19 +20,11 @@ def _svi(n: int = 3, measured: bool = True, placed: bool = True, end: bool = Fal
     (WanVideoVACEStartToEndFrame, its mask inverted) where ``placed`` (with an end picture too where ``end``). Save
     #9k writes segments 1..k. ``cut``: the join takes the frames so far through a pick from frame 0 of as many as
     SimpleMath+ ``cut`` of their count (GetImageSizeAndCount's) and a constant 1 give ('a - b': all but the last)."""
-    d, image, joined = {k: dict(v) for k, v in BASE.items()}, ["5", 0], None
+    repeated = {"class_type": "RepeatImageBatch", "inputs": {"image": ["5", 0], "amount": 33}}  # (SVI's padding)
+    d, image, joined = wan21_i2v_base({"6": repeated}), ["5", 0], None
     for k in range(1, n + 1):
         b = 100 * k
-        d.update({
-            f"{b}": {"class_type": "CLIPTextEncode", "inputs": {"text": f"segment {k}", "clip": ["2", 0]}},
-            f"{b + 2}": {"class_type": "WanImageToVideo", "inputs": {
-                "width": 832, "height": 480, "length": 33, "batch_size": 1, "positive": [f"{b}", 0],
-                "negative": ["7", 0], "vae": ["3", 0], "start_image": image}},
-            f"{b + 3}": {"class_type": "KSampler", "inputs": {
-                "seed": k, "steps": 8, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0,
-                "model": ["1", 0], "positive": [f"{b + 2}", 0], "negative": [f"{b + 2}", 1],
-                "latent_image": [f"{b + 2}", 2]}},
-            f"{b + 4}": {"class_type": "VAEDecode", "inputs": {"samples": [f"{b + 3}", 0], "vae": ["3", 0]}}})
+        d.update(wan21_i2v_segment(k, image, steps=8, cfg=1.0, sampler="euler"))
         if joined is None:
             joined = [f"{b + 4}", 0]
         else:

@@ -6,6 +6,7 @@ cached workflows (InfiniteTalk, S2V, HuMo) said "not applied" before (heldout49 
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan22_s2v
 from tests.convert.said import api, nodes_of, said
 
 
@@ -13,23 +14,8 @@ def _s2v(model: str = "MelBandRoformer_fp16.safetensors", slot: int = 0) -> dict
     """Wan 2.2 S2V whose song is separated (Mel-Band RoFormer) before its audio encoder, the separator's output
     ``slot`` encoded; the saved video carries the whole song."""
     return api({
-        "1": ("UNETLoader", {"unet_name": "wan2.2_s2v_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
-        "3": ("CLIPTextEncode", {"text": "a man sings", "clip": ["2", 0]}),
-        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
-        "5": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
-        "6": ("AudioEncoderLoader", {"audio_encoder_name": "wav2vec2_large_english_fp16.safetensors"}),
-        "7": ("LoadAudio", {"audio": "song.mp3"}),
-        "20": ("MelBandRoFormerModelLoader", {"model_name": model}),
-        "21": ("MelBandRoFormerSampler", {"model": ["20", 0], "audio": ["7", 0]}),
-        "8": ("AudioEncoderEncode", {"audio_encoder": ["6", 0], "audio": ["21", slot]}),
-        "9": ("LoadImage", {"image": "singer.png"}),
-        "10": ("WanSoundImageToVideo", {"width": 640, "height": 640, "length": 77, "batch_size": 1,
-                                        "positive": ["3", 0], "negative": ["4", 0], "vae": ["5", 0],
-                                        "audio_encoder_output": ["8", 0], "ref_image": ["9", 0]}),
-        "11": ("KSampler", {"seed": 5, "steps": 4, "cfg": 1.0, "sampler_name": "uni_pc", "scheduler": "simple",
-                            "denoise": 1.0, "model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
-                            "latent_image": ["10", 2]}),
+        **wan22_s2v(["21", slot], more={"20": ("MelBandRoFormerModelLoader", {"model_name": model}),
+                                        "21": ("MelBandRoFormerSampler", {"model": ["20", 0], "audio": ["7", 0]})}),
         "14": ("VAEDecode", {"samples": ["11", 0], "vae": ["5", 0]}),
         "16": ("CreateVideo", {"images": ["14", 0], "fps": 16, "audio": ["7", 0]}),
         "17": ("SaveVideo", {"video": ["16", 0], "filename_prefix": "v", "format": "auto", "codec": "auto"}),

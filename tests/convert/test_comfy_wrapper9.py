@@ -95,26 +95,16 @@ def _fun_control_measured() -> dict:
     """The wrapper's own Fun Control example's shape (UI): the depth of a clip measured by GetImageSizeAndCount (its
     IMAGE passed on to the encode, its width, height and count wired into WanVideoEmptyEmbeds), the control embeds
     given to the empty embeds' 'control_embeds'."""
+    from tests.convert.builders import (CONTROL_EMBEDS, DECODE, ENCODE, FUN_CONTROL_MODEL, FUN_SAMPLING, T5, TEXT, VAE,
+                                        combine, depth, load_video, sampler)
     from tests.convert.said import ui
-    from tests.convert.test_comfy_heldout56_mends import DECODE, SAMPLER_INS, T5, TEXT, VAE, _combine
-    return ui([T5, TEXT,
-               (3, "WanVideoModelLoader", [], ["WANVIDEOMODEL"], ["wan2.1_fun_control_1.3B_bf16.safetensors", "bf16",
-                                                                   "disabled", "offload_device", "sdpa"]),
-               VAE, (10, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
-                     {"video": "wolf.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
-                      "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}),
-               (11, "DownloadAndLoadDepthAnythingV2Model", [], ["DAMODEL"], ["depth_anything_v2_vitl_fp16.safetensors"]),
-               (12, "DepthAnything_V2", [("da_model", "DAMODEL"), ("images", "IMAGE")], ["IMAGE"], []),
+    return ui([T5, TEXT, FUN_CONTROL_MODEL, VAE, load_video(10, "wolf.mp4"), *depth(11, 12),
                (20, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
-               (13, "WanVideoEncode", [("vae", "WANVAE"), ("image", "IMAGE")], ["LATENT"],
-                [False, 272, 272, 144, 128, 0, 1]),
-               (14, "WanVideoControlEmbeds", [("latents", "LATENT")], ["WANVIDIMAGE_EMBEDS"], [0, 1]),
+               ENCODE, CONTROL_EMBEDS,
                (6, "WanVideoEmptyEmbeds", [("control_embeds", "WANVIDIMAGE_EMBEDS"), ("width", "INT"),
                                            ("height", "INT"), ("num_frames", "INT")], ["WANVIDIMAGE_EMBEDS"],
                 [832, 480, 81]),
-               (7, "WanVideoSampler", SAMPLER_INS, ["LATENT"], [25, 6, 5, 42, "fixed", True, "unipc", 0, 1, False,
-                                                                "comfy", 0, -1, False]),
-               DECODE, _combine(9, "fox")],
+               sampler(FUN_SAMPLING), DECODE, combine(9, "fox")],
               [(1, 0, 2, "t5"), (11, 0, 12, "da_model"), (10, 0, 12, "images"), (12, 0, 20, "image"),
                (4, 0, 13, "vae"), (20, 0, 13, "image"), (20, 1, 6, "width"), (20, 2, 6, "height"),
                (20, 3, 6, "num_frames"), (13, 0, 14, "latents"), (14, 0, 6, "control_embeds"), (3, 0, 7, "model"),

@@ -18,6 +18,7 @@ import re
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
+from ..values.value_types import of_type
 from ..reading.workflow import CNode, Workflow
 
 INTERPOLATES = re.compile(r"interpolat|\binterp\b|\bvfi\b|vfi[\s_-]|[\s_-]vfi|frame.?tween|in-?betweens?", re.I)
@@ -141,12 +142,9 @@ def phrase_setting(n: CNode) -> str:
 
 
 def _fits(type_: str, v) -> bool:
-    """``v`` is a value of the declared ``type_`` (a seed's control word read into the next setting is not)."""
-    if type_ == "BOOLEAN":
-        return isinstance(v, bool)
-    if type_ in ("INT", "FLOAT"):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    return not isinstance(v, (dict, list))
+    """``v`` is a value of the declared ``type_`` (a seed's control word read into the next setting is not), and a
+    setting's value, not a list or a dict."""
+    return of_type(v, type_) and not isinstance(v, (dict, list))
 
 
 def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame Interpolation") -> str | None:

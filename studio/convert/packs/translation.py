@@ -10,7 +10,7 @@ import math
 from typing import Any, Mapping
 
 from . import lora_stacks
-from .value_types import of_type as _of_type
+from ..values.value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
 from ..reading import fewer_values, places

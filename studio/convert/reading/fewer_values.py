@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from ..values.value_types import of_type
 from .subgraphs import CONTROL, SEED_CONTROLS
 
 MAX_LEFT_OUT = 4  # settings a version may lack (beyond that, the values are not read by type)
@@ -24,11 +25,9 @@ def _fits(i: Any, v: Any) -> bool:
     if isinstance(v, str) and v in SEED_CONTROLS:
         return False  # a control word belongs at the control's place
     kind = i.type
-    if kind == "BOOLEAN":
-        return isinstance(v, bool)
+    if not of_type(v, kind):  # (a number for an INT or a FLOAT, a flag for a BOOLEAN)
+        return False
     if kind in ("INT", "FLOAT"):
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            return False
         if kind == "INT" and not float(v).is_integer():
             return False
         lo, hi = (x if isinstance(x, (int, float)) and not isinstance(x, bool) else None for x in (i.min, i.max))

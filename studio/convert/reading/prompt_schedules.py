@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .. import catalogue
+from ..values.value_types import of_type
 from .workflow import CNode
 
 VALUE_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
@@ -55,13 +56,8 @@ def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[str]]:
 
 
 def _fits(v: Any, kind: str) -> bool:
-    if kind == "STRING":
-        return isinstance(v, str)
-    if kind == "BOOLEAN":
-        return isinstance(v, bool)
-    if kind in ("INT", "FLOAT"):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    return True
+    """A saved value of the declared type (of_type), words for a STRING (a value goes to the next input of its type)."""
+    return of_type(v, kind) and (kind != "STRING" or isinstance(v, str))
 
 
 def settings(n: CNode, ins: list[tuple[str, str, bool]]) -> dict[str, Any]:

@@ -27,7 +27,10 @@ from studio.core.params import Bool, Float, Int, Path, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip, as_clip
 
+from nodes.model_file_checks import model_file_checks
+
 from ...base.errors import ModelError
+from ...loading.checks import model_files
 from ...loading.inputs import video_model_input
 from ...loading.node import CATEGORY
 from .refine import TEMPLATE_SEED, TEMPLATE_SIGMAS
@@ -139,23 +142,11 @@ class LTX2LatentUpscale(Node):
                  "inputs": {"upscale": ["video", "model (LTX-2: its VAE)"]},
                  "formats": ["diffusers folder (latent_upsampler/)", ".safetensors with its config in the metadata"]}]
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        try:
-            find_upsampler(params.get("upsampler") or "", base_dir)
-        except StudioError as e:
-            return [str(e)]
-        return []
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        """The upsampler's weights and config (a name found in a models folder, or a folder): replacing
-        them re-runs the node; the 'upsampler' parameter's own fingerprint sees neither."""
-        from ...loading.checks import model_files
-        try:
-            return model_files(find_upsampler(params.get("upsampler") or "", base_dir))
-        except StudioError:
-            return []
+    # signature files: the upsampler's weights and config (a name found in a models folder, or a folder):
+    # replacing them re-runs the node; the 'upsampler' parameter's own fingerprint sees neither
+    preflight, signature_files = model_file_checks(
+        lambda cls, params, base_dir: find_upsampler(params.get("upsampler") or "", base_dir), StudioError,
+        files=model_files)
 
     def run(self, ctx, model, video, prompt=None):
         from diffusers import LTX2LatentUpsamplePipeline
