@@ -152,6 +152,10 @@ class InfiniteTalk(GeneratorNode):
         voices = [int((inputs.get(k) or {}).get("voice_frames") or 0) for k in ("speech", "speech_2") if inputs.get(k)]
         if not int(params.get("frames") or 0) and voices and max(voices) > 0:  # two voices: the longer's length
             params = dict(params, frames=max(voices))
+        strength, steps = float(params.get("strength") or 1.0), int(params.get("steps") or 0)
+        if strength < 1 and steps and inputs.get("clip"):  # a dubbed clip's windows run their last steps only
+            from .talk_dub import start_step
+            params = dict(params, steps=max(1, steps - start_step(steps, strength)))
         return super().estimate(params, base_dir, inputs)
 
     @classmethod
