@@ -89,18 +89,57 @@ def dubbing(t, sampler: CNode, src, samples) -> tuple[CNode, tuple] | None:
     return (enc, enc.links[port]) if port and encodes else None
 
 
+def dub_start(w: dict) -> int | None:
+    """The step a dubbing sampler (its settings ``w``, read by its declared inputs) starts the clip's latents at, as
+    the wrapper's sampler works it out: its start_step; with a denoise_strength d below 1 (and start_step 0) step
+    steps - int(steps x d) - 1; 0: from noise. None where its steps or start are not numbers Studio can read."""
+    steps, start, d = w.get("steps"), w.get("start_step"), w.get("denoise_strength")
+    if not (isinstance(steps, int) and not isinstance(steps, bool)) or steps < 1:
+        return None
+    if finite(d) and 0 < d < 1 and not start:
+        return max(0, steps - int(steps * float(d)) - 1)
+    if start is None or start == 0:
+        return 0
+    return start if isinstance(start, int) and not isinstance(start, bool) else None  # (a float: a sigma, not a step)
+
+
 def dubbed(t, made, sampler: CNode, enc: CNode, clip) -> None:
     """The InfiniteTalk node ``made`` (infinitetalk's outputs) given the clip as its 'clip' (Studio's InfiniteTalk
-    video to video, the reference's way); what differs from the wrapper's said."""
+    video to video, the reference's way) and the sampler's start step as its 'strength' (talk/talk_dub.py: each
+    window from its frames of the clip noised to that step, as the wrapper's); what differs from the wrapper's said."""
     c = t.wf.nodes[made[0][0]]
     c.links["clip"] = clip
     t.wf.taken.add(enc.id)
     w = t.named(sampler)
-    start = w.get("start_step")
-    at = f" from step {number(start)} of {number(w.get('steps'))}" if finite(start) and start > 0 else ""
-    t.said.append(f"{_name(sampler)} re-makes the clip's latents ({_name(enc)}, on 'samples'){at}: Studio's "
-                  "InfiniteTalk dubs the clip as InfiniteTalk's reference does, each window made from noise and seeing "
-                  "the clip's frame at its start (its 'clip'), so the clip's motion is followed at those frames only")
+    steps, k = w.get("steps"), dub_start(w)
+    e = getattr(t, "encoded", {}).get(enc.id) or t.named(enc)  # (a WanVideoEncode's, kept when read as VAEEncode)
+    for key, plain in (("latent_strength", 1), ("noise_aug_strength", 0)):  # the encode's own changes: said
+        if finite(e.get(key)) and e[key] != plain:
+            t.said.append(f"{_name(enc)}'s {key} {number(e[key])} is not applied: Studio's InfiniteTalk encodes the "
+                          "clip's frames as they are")
+    if not k or k >= steps:
+        start = w.get("start_step")
+        why = ("" if k == 0 or (k is None and start is None) else  # (a start not worked out: said by named)
+               f" from step {k}, which leaves none of its {number(steps)} steps (the wrapper refuses it)" if k is not None
+               else f" from noise level {number(start)} (a start_step below 1 is a sigma): not taken" if finite(start)
+               and 0 < start < 1 else f" from step {number(start)} of steps Studio cannot work out: not taken (set "
+               "InfiniteTalk's 'strength')")
+        t.said.append(f"{_name(sampler)} re-makes the clip's latents ({_name(enc)}, on 'samples'){why}"
+                      f"{'; ' if why else ': '}Studio's InfiniteTalk dubs the clip as InfiniteTalk's reference does, each "
+                      "window made from noise and seeing the clip's frame at its start (its 'clip'), so the clip's motion "
+                      "is followed at those frames only")
+        return
+    strength = (steps - k) / steps  # Studio's share: the last int(steps x strength) steps run (talk_dub.start_step)
+    t.wf.carried.setdefault(sampler.id, {})["strength"] = strength
+    d = w.get("denoise_strength")
+    how = f" (its denoise_strength {number(d)})" if finite(d) and d < 1 and not w.get("start_step") else ""
+    raw = " not noised (its add_noise_to_samples off; Studio's noises them)" if w.get("add_noise_to_samples") is False \
+        and not how else ""  # (a denoise_strength below 1 noises them in the wrapper whatever that says)
+    t.said.append(f"{_name(sampler)} re-makes the clip's latents ({_name(enc)}, on 'samples') from step {k} of "
+                  f"{number(steps)}{how}{raw}: Studio's InfiniteTalk does the same at strength {number(round(strength, 4))} "
+                  f"(its 'clip': each window starts from its frames of the clip noised to step {k} and runs the last "
+                  f"{steps - k}), each window seeing the clip's frame at its start (the reference's picture); the clip's latents are encoded "
+                  "window by window, where the wrapper slices one encode of the whole clip")
 
 
 def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):

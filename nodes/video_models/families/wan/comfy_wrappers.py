@@ -299,7 +299,8 @@ class _Translation(PackTranslation):
         prev = self.wf.nodes.get(src[0]) if src else None
         if prev is not None and prev.shown_cls in SAMPLER_TYPES:
             return f"the step where it takes over the take of '{prev.title or prev.shown_cls}' (#{prev.id}) is not known"
-        return "how far the sampler denoises its clip is not known (set Video to Video's strength)"
+        who = "InfiniteTalk's" if talk.voice_input(n) else "Video to Video's"  # (a voice dubbed onto the clip: talk10)
+        return f"how far the sampler denoises its clip is not known (set {who} strength)"
 
     def split_samplers(self) -> None:
         """The wrapper's sampler in two nodes: WanVideoSamplerSettings takes WanVideoSampler's inputs and settings

@@ -66,18 +66,15 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
         laid = getattr(wf, "talk_layouts", {}).get(node.id)  # the wrapper's two voices with no masks
         if laid and not any(f"mode.mask_{i}" in node.links for i in (1, 2)):
             ports = [("mode.audio_encoder_output_2", "speech_2")]
-            longer = ("; Studio's take lasts as long as the shorter voice, the wrapper's as the longer (the other's "
-                      "features padded with zeros)" if laid[0] == "para" else "")
             if len(laid) > 2 and laid[2]:  # its two face masks drawn as boxes: Control Masks (comfy_mask_boxes)
                 b.wf.talk_masks = laid[2]
-                said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices: {masks_said(laid[2])}"
-                            f"{longer}")
+                said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices: {masks_said(laid[2])}")
             else:
                 said.append(f"'{node.title or node.shown_cls}' (#{node.id}) is given two voices and no face masks: "
                             "Studio's InfiniteTalk puts the first voice on the picture's left half and the second on "
                             "its right, as the wrapper and InfiniteTalk's reference do with no masks (Studio's boxes "
                             "the reference's, 5 % in from each half's edges; the wrapper's are 10 % in; connect mask_1 "
-                            "and mask_2 for other places)" + longer)
+                            "and mask_2 for other places)")
         elif "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
             ports = [("mode.audio_encoder_output_2", "speech_2"), ("mode.mask_1", "mask_1"), ("mode.mask_2", "mask_2")]
         else:

@@ -11,7 +11,10 @@ negative prompt and silence (the features zeroed), ``uncond + g (cond - uncond)`
 'audio_guidance' set apart, the reference's three calls (``uncond + t (cond - drop_text) + a
 (drop_text - uncond)``, or at guidance 1 ``drop_audio + a (cond - drop_audio)``), given through the
 pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
-the reference's global generator runs on."""
+the reference's global generator runs on. Two voices are spoken together (the wrapper's 'para'): the take lasts
+as long as the longer, the shorter's features padded with silence (zeros) to its length, as the wrapper pads them.
+Dubbing a clip below 'strength' 1: each window starts from the clip's own frames noised part way down the
+schedule and runs the steps from there (talk_dub.py, the wrapper's start_step on the clip's latents)."""
 from __future__ import annotations
 
 import numpy as np
@@ -50,6 +53,13 @@ def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
     return np.ascontiguousarray(big[top:top + h, left:left + w])
 
 
+def window_frames(clip, at: int, win: int, w: int, h: int) -> np.ndarray:
+    """The clip's frames ``at`` .. ``at + win - 1`` ([win, h, w, 3] in [0, 1]) fitted to the take's size as its
+    pictures are, the clip's last frame past its end: a dubbed window's own frames (talk_dub)."""
+    from .talk_frames import clip_frame
+    return np.stack([fitted(clip_frame(clip, i), w, h) for i in range(at, at + win)])
+
+
 def speech_of(features, per_frame: int, title: str):
     """The features as [T, per_frame] float32 (wav2vec2's layers after its embeddings); refused in words."""
     import torch
@@ -76,7 +86,8 @@ class InfiniteTalk(GeneratorNode):
     speaker's on speech_2 and each speaker's face region on mask_1 / mask_2 (none: the left and the
     right of the picture, as the reference). A take longer than 81 frames is made in windows, each
     continued from the last frames of the one before; with a clip (dubbing), each window sees the
-    clip's frame at its start."""
+    clip's frame at its start, and below 'strength' 1 starts from the clip's own frames noised part way. Two
+    voices speak together: the take lasts as long as the longer, the shorter padded with silence."""
     streams_output = False  # made whole (its windows continue each other: none is final before the next)
     id = "video_models.infinitetalk"
     title = "InfiniteTalk"
@@ -111,7 +122,12 @@ class InfiniteTalk(GeneratorNode):
               Float("audio_guidance", 0.0, min=0.0, max=30.0,
                     help="the voice's guidance apart from the prompt's (the reference's audio_guide_scale: 4 with "
                          "guidance 5; with a distill LoRA at guidance 1, about 2): one more model call a step; "
-                         "0: the same as guidance")) + \
+                         "0: the same as guidance"),
+              Float("strength", 1.0, min=0.01, max=1.0,
+                    help="dubbing a clip (on 'clip'): how far each window is made anew. 1: from noise, the clip seen "
+                         "at each window's start only; below 1, each window starts from the clip's own frames noised "
+                         "part way and runs the last strength x steps steps (the wrapper's start_step on the clip's "
+                         "latents: step 2 of 4 is 0.5)")) + \
         tuple(q for q in COMMON if q.name not in LEFT_OUT)
 
     @classmethod
@@ -134,8 +150,12 @@ class InfiniteTalk(GeneratorNode):
     def estimate(cls, params, base_dir, inputs):
         """Timed for the frames the voice gives (Speech Features' foresight) where 'frames' is 0, as run() makes them."""
         voices = [int((inputs.get(k) or {}).get("voice_frames") or 0) for k in ("speech", "speech_2") if inputs.get(k)]
-        if not int(params.get("frames") or 0) and voices and min(voices) > 0:
-            params = dict(params, frames=min(voices))
+        if not int(params.get("frames") or 0) and voices and max(voices) > 0:  # two voices: the longer's length
+            params = dict(params, frames=max(voices))
+        strength, steps = float(params.get("strength") or 1.0), int(params.get("steps") or 0)
+        if strength < 1 and steps and inputs.get("clip"):  # a dubbed clip's windows run their last steps only
+            from .talk_dub import start_step
+            params = dict(params, steps=max(1, steps - start_step(steps, strength)))
         return super().estimate(params, base_dir, inputs)
 
     @classmethod
@@ -212,7 +232,8 @@ class InfiniteTalk(GeneratorNode):
         return check_voice(speech, self.title, 0, error=TalkError)  # silent refused; the voice's frames only
 
     def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
-        """Frames of voice every speaker has; a second speaker without a face region each refused."""
+        """Frames of voice the take lasts: the voice's, two voices' the longer's (spoken together, the shorter
+        padded with silence: _padded); a second speaker without a face region each refused."""
         if speech_2 is None:
             if mask_1 is not None or mask_2 is not None:
                 ctx.warn("mask_1 / mask_2 mark two speakers' faces; with one voice they are not used")
@@ -224,7 +245,21 @@ class InfiniteTalk(GeneratorNode):
         if mask_1 is None:  # the reference's regions where no bbox is given (talk_frames.halves)
             ctx.info("two speakers with no face regions: speaker 1 on the picture's left half, speaker 2 on its "
                      "right (the reference's boxes where no bbox is given)")
-        return min(self._voice(ctx, speech), self._voice(ctx, speech_2))
+        first, second = self._voice(ctx, speech), self._voice(ctx, speech_2)
+        if first != second:
+            short, long_ = ("speech", "speech_2") if first < second else ("speech_2", "speech")
+            ctx.info(f"the two voices speak together: the take lasts as long as the longer ('{long_}', "
+                     f"{max(first, second)} frames); '{short}' ({min(first, second)} frames) is padded with silence "
+                     "(its features zeroed) to that length, as the wrapper's 'para' pads it")
+        return max(first, second)
+
+    @staticmethod
+    def _padded(feats: list) -> list:
+        """Two voices' features of one length, the longer's: the shorter's end padded with zeros (silence, as the
+        wrapper's MultiTalkWav2VecEmbeds 'para' pads it), not its last frame repeated."""
+        import torch
+        n = max(f.shape[0] for f in feats)
+        return [f if f.shape[0] == n else torch.cat([f, f.new_zeros(n - f.shape[0], *f.shape[1:])]) for f in feats]
 
     def _masks(self, s, masks, img, w: int, h: int):
         """The two face regions (at the start image's size, fitted as it is) as token_masks; none given:
@@ -259,10 +294,11 @@ class InfiniteTalk(GeneratorNode):
         n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
         s = Sampler(ctx, ref, "i2v")
         patch = self._patch(ctx, ref, s.pipe.transformer)
-        feats = [speech_of(v, patch.audio_proj.proj1.in_features // 5, self.title)
-                 for v in (speech, speech_2) if v is not None]
+        feats = self._padded([speech_of(v, patch.audio_proj.proj1.in_features // 5, self.title)
+                              for v in (speech, speech_2) if v is not None])
         p = ctx.params
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
+        self.start, self.sigma = self._dub_start(ctx, s, clip)
         img = clip_frame(clip, 0) if image is None else \
             np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         self.clip = clip
@@ -278,6 +314,8 @@ class InfiniteTalk(GeneratorNode):
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
                     if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
                  + ("; each window sees the clip's frame at its start" if clip is not None else "")
+                 + (f", starts from the clip's own frames noised to step {self.start} of {self.steps} (strength "
+                    f"{p.strength:g}) and runs the last {self.steps - self.start}" if self.start else "")
                  + (f"; the voice guided at {p.audio_guidance:g} apart from the prompt's {p.guidance:g} (one more call a "
                     "step)" if self._apart(p) else ""))
         from studio.engine.clip import ArrayClip, frames_buffer
@@ -295,6 +333,23 @@ class InfiniteTalk(GeneratorNode):
                 with torch.inference_mode():
                     held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
         return self._made(ctx, ArrayClip(out, p.fps), w, h)
+
+    def _dub_start(self, ctx, s, clip) -> tuple[int, float | None]:
+        """(the step each window starts at, the noise level there): (0, None) from noise; below 'strength' 1 with a
+        clip, the step of its schedule (talk_dub); refused where no step would run."""
+        from .talk_dub import start_sigma, start_step
+        p = ctx.params
+        if p.strength >= 1:
+            return 0, None
+        if clip is None:
+            ctx.warn(f"'strength' {p.strength:g} applies to a clip to dub (on 'clip'): with none, each window is made "
+                     "from noise")
+            return 0, None
+        start = start_step(self.steps, p.strength)
+        if start >= self.steps:
+            raise TalkError(f"{self.title}: strength {p.strength:g} of {self.steps} steps runs none: set strength to at "
+                            f"least {1 / self.steps:.3g} (one step)")
+        return start, start_sigma(s.pipe, p, self.steps, start, self.title)
 
     @staticmethod
     def _apart(p) -> tuple[float, float] | None:
@@ -318,13 +373,23 @@ class InfiniteTalk(GeneratorNode):
             from ....base.calls import to_pil
             from .talk_frames import clip_frame
             kwargs["image"] = to_pil(fitted(clip_frame(self.clip, at), base["width"], base["height"]))
+        vae = s.pipe.vae
+        f = s.pipe.vae_scale_factor_spatial
+        shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
         if k:  # the reference's noise goes on from window to window: each window its own here
-            vae = s.pipe.vae
-            f = s.pipe.vae_scale_factor_spatial
-            shape = (1, int(vae.config.z_dim), (win - 1) // VAE_SCALE + 1, base["height"] // f, base["width"] // f)
             kwargs["latents"] = torch.randn(shape, generator=ctx.torch_generator(device="cpu", salt=k))
             ctx.info(f"window {k + 1}: frames {at}-{at + win - 1}, its first {p.motion_frames} held from the last")
-        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart):
+        from contextlib import nullcontext
+
+        from .talk_dub import noised, sampled_from
+        if self.start:  # dubbing from a start step: the window's own frames of the clip, noised to it (talk_dub)
+            from ..fun.fun import encode_frames
+            with torch.inference_mode():  # (the first window's noise: the one its call would draw, salt 0)
+                clean = encode_frames(s.pipe, window_frames(self.clip, at, win, base["width"], base["height"]))
+                noise = kwargs["latents"] if k else torch.randn(shape, generator=ctx.torch_generator(device="cpu"))
+                kwargs["latents"] = noised(clean, noise, self.sigma)
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart), \
+                (sampled_from(s.pipe, self.start, self.sigma, self.title) if self.start else nullcontext()):
             clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
-                              steps=self.steps, size=(base["width"], base["height"]))
+                              steps=self.steps - self.start, size=(base["width"], base["height"]))
         return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)
