@@ -1,7 +1,8 @@
 """A node's two checks of the model file it reads, made from its finder: the preflight (the finder's error, in
 its words, before a run) and the signature files (the file found, whose fingerprint joins the node's cache keys).
 One copy for every node that finds one model file in the user's models folders (Isolate Voice, Interpolate
-Frames, Upscale Video, Speech Features, LTX-2's latent upsampler); plain Python, no node of its own."""
+Frames, Upscale Video, Speech Features, LTX-2's latent upsampler, InfiniteTalk's patch); plain Python, no node of
+its own."""
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -26,6 +26,7 @@ from ....base.errors import ModelError
 from ....base.voice import check_voice, too_short
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
+from .....model_file_checks import model_file_checks
 from .infinitetalk import FOLDER, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, read_patch, \
     talk_applied, window_starts
 from .talk_rate import FPS
@@ -168,20 +169,8 @@ class InfiniteTalk(GeneratorNode):
         win = min(n, TRAINED_FRAMES)
         return win, len(window_starts(n, win, int(params.get("motion_frames") or 9))), 1
 
-    @classmethod
-    def preflight(cls, params, base_dir):
-        try:
-            find_patch(params.get("patch") or "", base_dir, cls.title)
-        except TalkError as e:
-            return [str(e)]
-        return []
-
-    @classmethod
-    def signature_files(cls, params, base_dir=None) -> list[str]:
-        try:
-            return [find_patch(params.get("patch") or "", base_dir, cls.title)]
-        except TalkError:
-            return []
+    preflight, signature_files = model_file_checks(  # the patch file: its error before a run, its fingerprint
+        lambda cls, params, base_dir: find_patch(params.get("patch") or "", base_dir, cls.title), TalkError)
 
     def _patch(self, ctx, ref, tr):
         """The patch module, read once per file and kept with the loaded model."""
