@@ -88,3 +88,12 @@ def test_ltx2_declares_its_control_a_source_port():
     from nodes.video_models.sampling.take_length import frames_made
     assert LTX2Video.source_ports == ("control",)
     assert frames_made(None, {"frames": 0}, {"control": {"frames": 57}}, LTX2Video.source_ports) == 57
+
+
+def test_a_loader_naming_no_file_carries_the_workflows_title():
+    """04: the LTX-2.3 first/last-frame blueprint's two open picture inputs became two Load Image nodes with no file and
+    no title, told apart only by the Log's '#228:input' / '#228:input_1'. A loader naming no file (a file to set by
+    hand) now carries the workflow's own title for it."""
+    from tests.convert.test_comfy_heldout39_mends import _picture_blueprint
+    conv = convert(_picture_blueprint("IMAGE"), "Picture Clip.json")
+    assert [n.title for n in nodes_of(conv, "io.load_image")] == ["Picture Clip: input"]
