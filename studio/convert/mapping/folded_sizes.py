@@ -11,10 +11,11 @@ from typing import Any
 
 from ..finishing.core import METHODS
 from ..reading import measured, measured_file
-from ..reading.decoded_count import count_input as _count_input
+from ..reading.decoded_count import count_input as _count_input, kept_input as _kept_count
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
+from . import sized_like
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
 SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
@@ -70,23 +71,34 @@ def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | 
 _named = CNode.named  # the node in a sentence
 
 
-def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None) -> tuple | None:
-    """(input, loader, factor, the scaling nodes) where the latent's ``name`` side is ``src``'s measure of a picture
-    whose size is a known factor of the size of a loader's picture that Studio gives the generator's ``input`` as it
-    is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); else None."""
+def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None,
+              scaled_for: dict[str, str] | None = None) -> tuple | None:
+    """(input, loader, factor, the scaling nodes, None) where the latent's ``name`` side is ``src``'s measure of a
+    picture whose size is a known factor of the size of a loader's picture that Studio gives the generator's ``input``
+    as it is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); the
+    last the picture input the generator's size is taken from where ``input`` is not one (sized_like: a control
+    clip's frames, heldout64 06); else None."""
     if name == "length" or not loaded_for:
         return None
     slot = latent.links[name][1]
     at = (slot if slot < 2 else None) if src.cls == "GetImageSize" else measured.axis(src, slot)
     if at != ("width", "height").index(name):
         return None
-    got = measured_file.scaled_of(wf, wf.source(src, "image" if src.cls == "GetImageSize" else measured.image_input(src)))
-    if got is None or got[1] is None or loaded_for.get(got[0].id) not in SIZED_BY:
+    got = measured_file.scaled_of(wf, wf.source(src, "image" if src.cls == "GetImageSize" else measured.image_input(src)),
+                                  bases=sized_like.CLIP_LOADERS)
+    given = {**(scaled_for or {}), **loaded_for}  # (a loader whose own resize Studio makes: its frames as made)
+    if got is None or got[1] is None or (into := given.get(got[0].id)) is None:
         return None
-    return loaded_for[got[0].id], got[0], got[1], got[2]
+    if into in SIZED_BY:
+        return (into, got[0], got[1], got[2], None) if got[0].id in loaded_for else None
+    sized = sized_like.sized_input(given, SIZED_BY)  # (a control clip's size: the picture input sized to it)
+    return (into, got[0], got[1], got[2], sized) if sized is not None else None
 
 
-def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode, k: float) -> str:
+def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode, k: float,
+               sized: str | None = None) -> str:
+    if sized is not None:
+        return sized_like.said(latent, src, into, loader, k, sized, measured_file.words(wf, loader))
     of = "the size" if k == 1 else f"{k:g} times the size"
     head = (f"{_named(latent)}'s width and height come from {_named(src)}, {of} of the picture {_named(loader)} loads"
             f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
@@ -100,16 +112,17 @@ def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: 
     """The sentences of the relations ``unread_sizes`` found kept, where both sides come from one measure (the Scale
     each needs put in ``kept_by``: loader id -> (input, factor, the scaling nodes)); the others back among the sides
     lost (clipheader6)."""
-    for src, into, loader, k, steps, names in list(related.values()):
+    for src, into, loader, k, steps, sized, names in list(related.values()):
         if sorted(names) != ["height", "width"]:
             del related[src.id]
             lost += names
             sources.setdefault(src.id, src)
     lost.sort(key=[n for n, _ in PARAMS].index)
-    for src, into, loader, k, steps, names in related.values():
-        if k != 1:
-            kept_by[loader.id] = (into, k, steps)
-    return [_kept_said(wf, latent, src, into, loader, k) for src, into, loader, k, _, _ in related.values()]
+    for src, into, loader, k, steps, sized, names in related.values():
+        if k != 1 or sized is not None:
+            kept_by[loader.id] = (into, k, steps, sized)
+    return [_kept_said(wf, latent, src, into, loader, k, sized) for src, into, loader, k, _, sized, _ in
+            related.values()]
 
 
 def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> tuple[CNode, str] | None:
@@ -118,6 +131,10 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> 
     the input; clip_range.given); else None."""
     into = _count_input(src, latent.links["length"][1])
     seen = wf.source(src, into) if into is not None else None
+    for _ in range(measured_file.MAX_STEPS):  # through steps giving as many frames as given (a resize: heldout64 06)
+        if seen is None or seen.id in clips or (kept := _kept_count(seen)) is None:
+            break
+        seen = wf.source(seen, kept)
     return (seen, clips[seen.id]) if seen is not None and seen.id in clips else None
 
 
@@ -153,7 +170,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in SIZED_BY:
                 given.setdefault(src.id, (src, loaded_for[seen.id], [], seen))[2].append(name)  # (heldout35 04: the
                 continue  # latent sized by the very picture LTX-2's in-place node takes, read "not read")
-            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for)) is not None:
+            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for, scaled_for)) is not None:
                 related.setdefault(src.id, (src, *rel, []))[-1].append(name)
                 continue
             lost.append(name)
@@ -196,9 +213,23 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
             f"converting: not read, {own_words} (set its {made} to the workflow's)")
 
 
-def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode]) -> None:
+def kept_words(kept_by: dict) -> str:
+    """The size a generator given no width and height makes its take at, in words, where a relation is kept
+    (``kept_by`` of unread_sizes): "the size of its 'image', scaled to 0.5 times the size of what its 'control' is
+    given, as ComfyUI's first stage is sized" (the family's stage line: LTX-2's comfy_stages)."""
+    into, k, _, sized = next(iter(kept_by.values()))
+    if sized is None:
+        return f"the size of its '{into}' scaled x{k:g}, as ComfyUI's first stage is sized"
+    to = "the size" if k == 1 else f"{k:g} times the size"
+    return f"the size of its '{sized}', scaled to {to} of what its '{into}' is given, as ComfyUI's first stage is sized"
+
+
+def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized: str | None = None) -> None:
     """Studio's Scale x``k`` put on the wire into the generator's ``into`` (the relation ``unread_sizes`` said kept:
-    ``steps``, the workflow's scaling nodes, give its filter, the last one's)."""
+    ``steps``, the workflow's scaling nodes, give its filter, the last one's); through the picture input ``sized``
+    where ``into`` does not size the take (sized_like)."""
+    if sized is not None:
+        return sized_like.kept(b, gen, into, k, steps, sized)
     link = b.g.input_link(gen, into)
     if link is None:
         return

@@ -13,6 +13,8 @@ from ..reading.workflow import LOADER_NODES, CNode
 from . import load_size, load_trim
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
+from studio.core.errors import StudioError
+from studio.core.graph import check_title
 from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
@@ -32,7 +34,9 @@ class InputMaking:
         often it is read), and the output for ``slot`` (a LoadImage's mask: its alpha)."""
         kind, _ = LOADER_NODES[loader.cls]
         if loader.id not in self.loaded:
-            self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader)
+            blank = not self.file_of(loader).strip()  # (a file to set by hand: its node titled as the workflow's is,
+            self.loaded[loader.id] = self.add(kind, {"path": self.file_of(loader)}, loader,  # so two loaders naming
+                                              title=_title(loader) if blank else None)  # none are told apart: heldout64 04)
             if not self.file_of(loader).strip() and names_none(self.wf, loader):  # a template's, its app fills in
                 self.say(f"{loader.named()} names no file: set {self.g.registry.get(kind).title}'s 'path'")
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
@@ -233,3 +237,15 @@ class InputMaking:
                     f"Preprocessor's '{voice.folder}', a Hugging Face folder ({voice.what})")
         self.say(line)
         return nid
+
+
+def _title(loader: CNode) -> str | None:
+    """The workflow's own title of a loader (a blueprint's input: "First-Last-Frame to Video (LTX-2.3): input_1"),
+    where it has one a Studio node can carry; else None."""
+    if not loader.title or loader.title == loader.shown_cls:
+        return None
+    try:
+        check_title(loader.title, loader.id)
+    except StudioError:
+        return None
+    return loader.title

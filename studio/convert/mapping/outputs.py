@@ -133,8 +133,8 @@ class OutputStage:
         if line is None or line == plain:
             return
         if into <= {e.dst_port for e in self.g.links if e.dst == gen}:
-            for into_, k, steps in kept_by.values():  # a size a factor of the picture given: Studio's Scale on the
-                kept_scale(self, gen, into_, k, steps)  # way keeps it (folded_sizes, clipheader6)
+            for into_, k, steps, sized in kept_by.values():  # a size a factor of the picture given: Studio's Scale on
+                kept_scale(self, gen, into_, k, steps, sized)  # the way keeps it (folded_sizes, clipheader6; sized_like)
             return
         for where, old in ((said, line), (self.out.log, f"{self.name}: {line}")):
             if old in where:

@@ -19,7 +19,7 @@ from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
-from .folded_sizes import SIZED_BY, unread_sizes
+from .folded_sizes import SIZED_BY, kept_words, unread_sizes
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
@@ -124,6 +124,8 @@ class SettingsReading:
             self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
                                {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY},
                                kept_by)
+            if kept_by and self.stage is not None:  # the first stage's size kept by a Scale (folded_sizes): said so
+                self.stage.update(size_kept=True, sized_by=kept_words(kept_by))
 
     def _clips_counted(self) -> dict[str, str]:
         """The nodes whose frames the generator being made is given on an input whose length its 'frames' 0 takes

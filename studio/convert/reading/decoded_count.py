@@ -41,6 +41,11 @@ def count_input(node, slot: int) -> str | None:
     return _count_input(node, slot)
 
 
+def kept_input(node) -> str | None:
+    """_kept_input, for readers of a count measured after a resize of a clip (mapping/folded_sizes)."""
+    return _kept_input(node)
+
+
 def _length(wf, maker, depth: int) -> int | None:
     """The frames ``maker`` (a latent maker) makes its latent for, by its own length setting; else None."""
     t = catalogue.node_type(maker.origin or maker.cls)

@@ -247,8 +247,9 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
         total *= factor(x.get("upsampler"))
         x["total"] = total
     whose = st.get("sized_by") or "LTX-2's own"  # (a start picture's: the generator takes its size; heldout55 05)
-    size = f"{w}x{h}" if known else f"{whose} size (the workflow's first-stage size is not read: set it to " + \
-        ("half" if total == 2 else f"1/{total:g} of") + " the final size)"
+    size = f"{w}x{h}" if known else whose if st.get("size_kept") else \
+        f"{whose} size (the workflow's first-stage size is not read: set it to " + \
+        ("half" if total == 2 else f"1/{total:g} of") + " the final size)"  # (kept: a Scale sizes it, folded_sizes)
     stages = "two stages" if not more else f"{len(more) + 2} stages"
     refined = [x for x in (st, *more) if x.get("refine", True)]
     if not st.get("refine", True):  # an upscale alone (no pass after it)

@@ -61,6 +61,8 @@ class LTX2Video(GeneratorNode):
     id = "video_models.ltx2"
     title = "LTX-2 Video + Sound"
     task = "t2v"
+    source_ports = ("control",)  # frames 0 with a control clip: its length (ic_control.take_frames), declared for the
+    # converter's count of that clip's frames (folded_sizes._counted) and the length foreseen (take_length)
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
