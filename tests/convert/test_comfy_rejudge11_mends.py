@@ -64,3 +64,31 @@ def test_a_control_steps_preview_given_sound_and_no_rate_is_written_as_it_comes(
     assert _way_to(conv, save) == ["preprocess.depth"]
     assert not nodes_of(conv, "edit.replace_audio")
     assert f"'VHS_VideoCombine' (#{nid})'s frame_rate 'PARAM_INT_FPS' is not a rate Studio can take" in said(conv)
+
+
+def test_a_measuring_nodes_numbers_read_on_are_said_as_studio_takes_them_not_a_step_not_applied():
+    """heldout56 02 on dac01405 (clipwork9): KJNodes' GetImageSizeAndCount, its pictures given on and its width and
+    height sizing a resize Studio makes (the start picture's Scale to the measured clip's 720x1280), its count left
+    unset where read, was said "a step between its 'image' and ...'s 'width' (and 6 more inputs): not applied". By its
+    declared types (one IMAGE in; its IMAGE, width, height, count out), each number it gives is now said as
+    Studio works it out when converting, or as not known then (how each reader takes it is that reader's sentence)."""
+    from studio.convert.mapping.passing import _step
+    from studio.convert.reading.workflow import Workflow
+    wf = Workflow.read({
+        "1": {"class_type": "LoadImage", "inputs": {"image": "a.png"}},
+        "2": {"class_type": "ImageScale", "inputs": {"image": ["1", 0], "upscale_method": "lanczos", "width": 720,
+                                                     "height": 1280, "crop": "center"}},
+        "3": {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["2", 0]}},
+        "4": {"class_type": "EmptyImage", "inputs": {"width": ["3", 1], "height": ["3", 2], "batch_size": ["3", 3],
+                                                     "color": 0}},
+        "5": {"class_type": "ImageInvert", "inputs": {"image": ["3", 0]}}})
+    n, empty, invert = wf.nodes["3"], wf.nodes["4"], wf.nodes["5"]
+    rs = [(empty, "width", 1), (empty, "height", 2), (empty, "batch_size", 3), (invert, "image", 0)]
+    line = _step(wf, n, rs, "'EmptyImage' (#4)'s 'width' (and 3 more inputs)", False, "")
+    assert "not applied" not in line, line
+    assert ("gives 'EmptyImage' (#4)'s 'width' (and 3 more inputs) the pictures it is given on its 'image' as they are "
+            "and what it measures of them: its width 720 and its height 1280, as Studio works them out when converting; "
+            "its count, not known when converting") in line, line
+    sizes = _step(wf, n, rs[:2], "'EmptyImage' (#4)'s 'width' (and 1 more input)", False, "")
+    assert sizes.endswith("what it measures of the pictures it is given on its 'image': its width 720 and its height "
+                          "1280, as Studio works them out when converting"), sizes
