@@ -64,4 +64,5 @@ def test_a_measuring_node_passed_over_gives_its_pictures_on_as_they_are_not_a_st
     line = _step(wf, n, [(reader, "image", 0)], "'ImageInvert' (#3)'s 'image'", False, "")
     assert "as they are (it measures them): nothing of it is lost" in line and "not applied" not in line
     counted = _step(wf, n, [(reader, "image", 0), (reader, "count", 3)], "'ImageInvert' (#3)'s 'image'", False, "")
-    assert "not applied" in counted  # (its count read too: the old sentence)
+    assert "not applied" not in counted  # (its count read too: rejudge11, each number said as Studio takes it)
+    assert "as they are and what it measures of them: its count, not known when converting" in counted, counted

