@@ -130,6 +130,20 @@ def test_hunyuan_no_frames_is_one_clear_error(hunyuan_dir):
         v2v.v2v_call(pipe, {"video": [], "strength": 0.5, "height": SIDE, "width": SIDE})
 
 
+def test_hunyuan_image_to_video_folder_is_refused_for_video_to_video_in_words():
+    from types import SimpleNamespace
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.hunyuan.family import FAMILY
+    parts = {"transformer": SimpleNamespace(config=SimpleNamespace(in_channels=33)),
+             "vae": SimpleNamespace(config=SimpleNamespace(latent_channels=16))}
+    with pytest.raises(ModelError, match="its video to video needs the text-to-video model"):
+        FAMILY.refuse_pipeline("v2v", parts, {}, "hy-i2v")
+    FAMILY.refuse_pipeline("i2v", parts, {}, "hy-i2v")  # (its own task: taken)
+    FAMILY.refuse_pipeline("v2v", dict(parts, transformer=SimpleNamespace(config=SimpleNamespace(in_channels=16))),
+                           {}, "hy-t2v")
+
+
 def test_easyanimate_gives_its_inp_pipeline_the_clip_and_strength(easyanimate_dir, monkeypatch):
     from diffusers import EasyAnimateInpaintPipeline
     calls, _ = spy_call(monkeypatch, EasyAnimateInpaintPipeline, _note)

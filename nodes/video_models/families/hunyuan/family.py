@@ -18,6 +18,19 @@ def _prepare(cls_name: str, state: dict) -> dict:
 
 
 class HunyuanVideo(Family):
+    def refuse_pipeline(self, task: str, components: dict, config: dict, path: str) -> None:
+        """Video to Video from an image-to-video folder refused in words: its transformer reads the still's latents
+        beside the noise (more channels in than the VAE's latents), which the text-to-video pipeline v2v.py runs
+        does not give."""
+        den, vae = components.get("transformer"), components.get("vae")
+        ins = getattr(getattr(den, "config", None), "in_channels", None)
+        lat = getattr(getattr(vae, "config", None), "latent_channels", None)
+        if task == "v2v" and ins is not None and lat is not None and ins != lat:
+            from ...base.errors import ModelError
+            raise ModelError(f"'{path}' is HunyuanVideo's image-to-video model (its transformer reads {ins} channels, "
+                             f"the still's latents beside the noise): its video to video needs the text-to-video "
+                             "model")
+
     def pipeline_call(self, pipe, call: dict) -> dict:
         """Video to Video's clip and strength given to the text-to-video pipeline as the clip's noised latents and
         the schedule's tail (v2v.py); every other call as given."""
