@@ -105,3 +105,34 @@ def test_a_pass_on_a_hunyuanvideo_take_is_made_and_a_step_the_takes_own_save_rea
     text = said(conv)
     assert f"'ImageSharpen' (ImageSharpen, #{sharp}) on the frames' way is not applied" in text
     assert f"'ImageSharpen' (ImageSharpen, #{sharp})'s sharpen of the take" in text
+
+
+def test_a_flowedit_guider_of_one_source_and_one_target_conditioning_gives_the_take_the_targets_prompt():
+    """HunyuanLoom's HYFlowEditGuider declares one CONDITIONING named source and one named target (no negative, no
+    cfg): the HunyuanVideo restyle has the target's prompt, the source's said not given; before, it had the
+    generator's default prompt and no sentence said the target was lost."""
+    conv = convert(api({
+        "1": ("UNETLoader", {"unet_name": HUNYUAN[0], "weight_dtype": "default"}),
+        "2": ("DualCLIPLoader", {"clip_name1": "clip_l.safetensors", "clip_name2": "llava_llama3_fp8_scaled.safetensors",
+                                 "type": "hunyuan_video"}),
+        "3": ("VAELoader", {"vae_name": HUNYUAN[2]}),
+        "4": ("CLIPTextEncode", {"text": "a hippo walking at the zoo", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "a rhino walking at the zoo", "clip": ["2", 0]}),
+        "6": ("HYFlowEditGuider", {"model": ["1", 0], "source_cond": ["4", 0], "target_cond": ["5", 0]}),
+        "7": ("VHS_LoadVideo", {"video": "hippo.mp4", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0,
+                                "select_every_nth": 1}),
+        "8": ("VAEEncode", {"pixels": ["7", 0], "vae": ["3", 0]}),
+        "9": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "10": ("BasicScheduler", {"model": ["1", 0], "scheduler": "simple", "steps": 20, "denoise": 0.6}),
+        "11": ("RandomNoise", {"noise_seed": 21}),
+        "12": ("SamplerCustomAdvanced", {"noise": ["11", 0], "guider": ["6", 0], "sampler": ["9", 0],
+                                         "sigmas": ["10", 0], "latent_image": ["8", 0]}),
+        "13": ("VAEDecode", {"samples": ["12", 0], "vae": ["3", 0]}),
+        "14": ("VHS_VideoCombine", {"images": ["13", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "rhino",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    }), "flowedit.json")
+    (gen,) = nodes_of(conv, "video_models.video_to_video")
+    assert gen.params["prompt"] == "a rhino walking at the zoo" and gen.params["strength"] == 0.6
+    assert ("'HYFlowEditGuider' (HYFlowEditGuider, #6) guides the edit from a source conditioning to a target one: the "
+            "take has its 'target_cond' prompt; the source's 'source_cond' prompt (the clip as it is) is not given")\
+        in said(conv)
