@@ -171,3 +171,19 @@ def test_easyanimate_text_to_video_folder_is_refused_in_words(tiny):
     graph = _graph(tiny("easyanimate", kind="t2v"), steps=1)
     with pytest.raises(StudioError, match="its video to video needs the InP model"):
         Executor().run(graph, targets=["gen"], device="cpu", use_cache=False)
+
+
+@pytest.mark.parametrize("sampler", ["euler", "unipc"])
+def test_hunyuan_video_to_video_runs_with_the_samplers_taking_sigmas(hunyuan_dir, sampler):
+    """The schedule's tail is given as sigmas (an array: UniPC's flow sigmas fail on a list), which the pipeline hands
+    its scheduler; DPM++ takes none in diffusers 0.42.1 (the pipeline's Text to Video fails on it as well): refused in
+    words before the call."""
+    clip, _ = render(Executor(), _graph(hunyuan_dir, sampler=sampler, strength=0.5, steps=6))
+    assert clip.n_frames == 5 and np.isfinite(clip.frames).all()
+
+
+def test_hunyuan_video_to_video_refuses_a_scheduler_taking_no_sigmas_in_words(hunyuan_dir):
+    from studio.core.errors import StudioError
+    with pytest.raises(StudioError, match="does not take: set the sampler to 'euler' or 'unipc'"):
+        render(Executor(), _graph(hunyuan_dir, sampler="dpm++", strength=0.5, steps=6))
+

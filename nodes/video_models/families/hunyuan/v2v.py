@@ -39,20 +39,30 @@ def v2v_call(pipe, call: dict) -> dict:
     return call
 
 
-def kept_sigmas(sigmas, steps: int, strength: float) -> list[float]:
+def kept_sigmas(sigmas, steps: int, strength: float):
     """The last ``int(n * strength)`` (at least one) of the schedule: ``sigmas`` given, else the pipeline's default
-    for ``steps`` (HunyuanVideoPipeline: ``np.linspace(1.0, 0.0, steps + 1)[:-1]``)."""
+    for ``steps`` (HunyuanVideoPipeline: ``np.linspace(1.0, 0.0, steps + 1)[:-1]``); an array, as the pipeline's
+    default is (UniPC's flow sigmas are scaled by array arithmetic: a list fails there)."""
     import numpy as np
-    full = [float(s) for s in (sigmas if sigmas is not None else np.linspace(1.0, 0.0, steps + 1)[:-1])]
+    full = np.asarray(sigmas if sigmas is not None else np.linspace(1.0, 0.0, steps + 1)[:-1], dtype=np.float64)
     keep = max(1, min(len(full), int(len(full) * strength)))
-    return full[-keep:]
+    return full[-keep:].copy()
 
 
-def first_sigma(pipe, sigmas: list[float]) -> float:
-    """The first sigma the pipeline's scheduler runs of ``sigmas`` (its shift applied, on a copy of it)."""
+def first_sigma(pipe, sigmas) -> float:
+    """The first sigma the pipeline's scheduler runs of ``sigmas`` (its shift applied, on a copy of it). A scheduler
+    that takes no sigmas (DPMSolverMultistepScheduler in diffusers 0.42.1: the pipeline's own call refuses it too)
+    is refused in words."""
     import copy
+    import inspect
+
+    import numpy as np
     sched = copy.deepcopy(pipe.scheduler)
-    sched.set_timesteps(sigmas=sigmas, device="cpu")
+    if "sigmas" not in inspect.signature(sched.set_timesteps).parameters:
+        from ...base.errors import ModelError
+        raise ModelError(f"HunyuanVideo's pipeline gives its scheduler a schedule of sigmas, which "
+                         f"{type(sched).__name__} does not take: set the sampler to 'euler' or 'unipc'")
+    sched.set_timesteps(sigmas=np.asarray(sigmas), device="cpu")
     return float(sched.sigmas[0])
 
 
