@@ -187,3 +187,9 @@ def test_hunyuan_video_to_video_refuses_a_scheduler_taking_no_sigmas_in_words(hu
     with pytest.raises(StudioError, match="does not take: set the sampler to 'euler' or 'unipc'"):
         render(Executor(), _graph(hunyuan_dir, sampler="dpm++", strength=0.5, steps=6))
 
+
+
+@pytest.mark.parametrize("sampler", ["euler", "unipc", "dpm++"])
+def test_easyanimate_video_to_video_runs_with_each_sampler_of_the_node(easyanimate_dir, sampler):
+    clip, _ = render(Executor(), _graph(easyanimate_dir, sampler=sampler, strength=0.5, steps=6))
+    assert clip.n_frames == 5 and np.isfinite(clip.frames).all()
