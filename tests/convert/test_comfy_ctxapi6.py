@@ -138,18 +138,22 @@ def _hires(ckpt: str, denoise: float, clip_type: str = "ltxv", empty: tuple | No
 
 def test_a_refine_after_a_latent_upscale_is_not_made_where_the_family_does_no_video_to_video():
     """hires5 made the refine after a latent upscale as Video to Video for any family: for a family whose Family
-    declares no video to video (HunyuanVideo; LTX-Video's until ltxv2v8) that graph cannot run. Now the family's
-    declared abilities decide: the first take alone, no Scale and no Video to Video, and the refine's line says it is
-    not made, why, and its settings; a family that does video to video (Wan, LTX-Video) keeps the refine."""
-    conv = convert(_hires("hunyuan_video_t2v_720p_bf16.safetensors", 0.45, "hunyuan_video", (
-        "EmptyHunyuanLatentVideo", {"width": 768, "height": 512, "length": 97, "batch_size": 1})), "hy.json")
+    declares no video to video (Mochi 1; LTX-Video's until ltxv2v8, HunyuanVideo's until restyle10) that graph cannot
+    run. Now the family's declared abilities decide: the first take alone, no Scale and no Video to Video, and the
+    refine's line says it is not made, why, and its settings; a family that does video to video (Wan, LTX-Video,
+    HunyuanVideo) keeps the refine."""
+    conv = convert(_hires("mochi_preview_bf16.safetensors", 0.45, "mochi", (
+        "EmptyMochiLatentVideo", {"width": 848, "height": 480, "length": 25, "batch_size": 1})), "mochi.json")
     assert not nodes_of(conv, "video_models.video_to_video") and not nodes_of(conv, "transform.scale")
     assert len(nodes_of(conv, "video_models.text_to_video")) == 1
     text = said(conv)
     assert ("a later pass: 'KSampler' (KSampler, #12) refines the take (denoise 0.45, 10 steps, cfg 3.0, seed 8) after "
             "ComfyUI's 'LatentUpscaleBy' (LatentUpscaleBy, #10): scale_by 1.5; Studio's graph makes the first pass alone "
-            "at 768x512: the refine is not made, as HunyuanVideo does no video to video in Studio") in text
+            "at 848x480: the refine is not made, as Mochi 1 does no video to video in Studio") in text
     assert "add a Video to Video" not in text
+    hy = convert(_hires("hunyuan_video_t2v_720p_bf16.safetensors", 0.45, "hunyuan_video", (
+        "EmptyHunyuanLatentVideo", {"width": 768, "height": 512, "length": 97, "batch_size": 1})), "hy.json")
+    assert len(nodes_of(hy, "video_models.video_to_video")) == 1 and len(nodes_of(hy, "transform.scale")) == 1
     wan = convert(_hires("wan2.1_t2v_1.3B_fp16.safetensors", 0.45, "wan", (
         "EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1})), "wan.json")
     assert len(nodes_of(wan, "video_models.video_to_video")) == 1 and len(nodes_of(wan, "transform.scale")) == 1
@@ -181,5 +185,6 @@ def test_the_families_doing_video_to_video_are_those_their_declarations_say():
             assert abilities.video_to_video(m.title) is declared[m.key], m.title
     assert abilities.video_to_video("LTX-Video") is True and abilities.video_to_video("Wan 2.1") is True
     assert abilities.video_to_video("LTX-2") is True  # since ltx2v2v8 (LTX2ConditionPipeline)
-    assert abilities.video_to_video("HunyuanVideo") is False
+    assert abilities.video_to_video("HunyuanVideo") is True and abilities.video_to_video("EasyAnimate") is True
+    assert abilities.video_to_video("Mochi 1") is False and abilities.video_to_video("HunyuanVideo 1.5") is False
     assert abilities.video_to_video("no such family") is None

@@ -2,8 +2,8 @@
 workflows of our own in the shape of the release's comfyui/ examples (UI JSON, the values by place in the pack's
 INPUT_TYPES order: LoadEasyAnimateModel, EasyAnimate_TextBox, the V5 samplers) become Studio's EasyAnimate: text
 to video with the sampler's size, length, steps, cfg and seed; image to video with its start and end images; video
-to video at the sampler's denoise; EasyAnimate Control on the control clip and reference image; a camera path of
-the pack's camera nodes held in one sentence. Before, each gave no generator."""
+to video at the sampler's denoise (held from v2vhold8 to restyle10); EasyAnimate Control on the control clip and
+reference image; a camera path of the pack's camera nodes held in one sentence. Before, each gave no generator."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -76,17 +76,22 @@ def test_its_image_to_video_sampler_keeps_the_start_and_end_images():
     assert g.validate() == []
 
 
-def test_its_video_to_video_sampler_restyling_the_clip_is_held_and_its_control_clip_is_easyanimate_control():
-    """The pack's V2V sampler given a clip restyles it at its denoise: EasyAnimate in Studio does no video to video
-    (its Family declares none: v2vhold8), so that output is held with its sentence, the clip kept; given a control
-    clip it is EasyAnimate Control, made."""
+def test_its_video_to_video_sampler_restyling_the_clip_is_video_to_video_and_its_control_clip_easyanimate_control():
+    """The pack's V2V sampler given a clip restyles it at its denoise: Studio's Video to Video with the clip at that
+    strength since restyle10 (held from v2vhold8 while EasyAnimate's Family declared no video to video), the first
+    video_length frames it takes said; given a control clip it is EasyAnimate Control, made."""
     conv = convert(_workflow("EasyAnimateV5_V2VSampler", [49, 672, 43, "fixed", 25, 6.0, 0.7, "Flow", 0.1, False],
                              {"validation_video": "dance.mp4"}), "ea_v2v")
-    assert not [n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video"]
-    assert conv.log[0].startswith("This workflow makes video to video (the clip 'dance.mp4' (LoadVideo, #4) restyled by "
-                                  "'EasyAnimateV5_V2VSampler' (#5) at denoise 0.7) with EasyAnimate; Studio cannot "
-                                  "restyle a clip with EasyAnimate")
-    assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.load_video"] == ["dance.mp4"]
+    g, gen = conv.graph, _gen(conv)
+    assert gen.type_id == "video_models.video_to_video" and g.validate() == []
+    p = gen.params
+    assert (p["strength"], p["steps"], p["guidance"], p["seed"]) == (0.7, 25, 6.0, 43)
+    assert (p["prompt"], p["negative_prompt"]) == ("fireworks over a gothic city", "blurry, distorted")
+    assert _source(g, gen, "video").params["path"] == "dance.mp4"
+    assert ("'EasyAnimateV5_V2VSampler' (#5) restyles the first 49 frames of the clip it is given (video_length 49): "
+            "Studio's Video to Video restyles as many as its 'frames' asks (0: every frame it is given): set its frames "
+            "to 49 for the same") in _said(conv)
+    assert "cannot restyle" not in _said(conv)
     conv = convert(_workflow("EasyAnimateV5_V2VSampler", [49, 672, 43, "fixed", 25, 6.0, 0.7, "Flow", 0.1, False],
                              {"control_video": "pose.mp4", "ref_image": "ref.png"},
                              model="EasyAnimateV5.1-12b-zh-Control"), "ea_control")

@@ -104,7 +104,8 @@ def test_a_wrapper_samplers_size_wired_from_a_measure_of_the_clip_it_restyles_is
     """HunyuanVideoWrapper video to video (ttio2tech's): the sampler's width, height and num_frames are wired from an
     invented measuring node of the clip it is given on 'samples': they are said not read (the take is the clip's),
     never 'the value saved in the file (512) is used'. (The wrapper's own reading, hunyuan/comfy_wrapper.py's ENCODED:
-    kept on HunyuanVideo, whose video to video is held since v2vhold8, its sentence said first.)"""
+    kept on HunyuanVideo, whose video to video was held from v2vhold8 to restyle10 and is made since: the take's size
+    and length are the clip's, Video to Video's own 0.)"""
     from tests.convert.test_comfy_hunyuan_mochi_wrappers import PROMPT, _common, _finish
     from tests.convert.test_comfy_wrappers import UI as WUI
     w = WUI()
@@ -116,9 +117,9 @@ def test_a_wrapper_samplers_size_wired_from_a_measure_of_the_clip_it_restyles_is
     _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0),
             width=(measure, 1), height=(measure, 2), num_frames=(measure, 3))
     conv = convert(w.doc(), "hy_v2v_measured")
-    assert not _params(conv, "video_models.video_to_video")
+    (p,) = _params(conv, "video_models.video_to_video")
+    assert (p["width"], p["height"], p["frames"], p["strength"]) == (0, 0, 0, 0.85)
     said = _said(conv)
-    assert "with HunyuanVideo; Studio cannot restyle a clip with HunyuanVideo" in said.splitlines()[0]
     assert "is used" not in said
     assert all(f"'s {k} comes from 'InventedMeasure'" in said and "not read: the take's size and length" in said
                for k in ("width", "height", "num_frames"))

@@ -71,11 +71,14 @@ def test_image_to_video_and_video_to_video():
     text = w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0))  # today's layout
     enc = w.add("HyVideoEncode", [True, 16], vae=(vae, 0), image=(w.add("VHS_LoadVideo", {"video": "bear.mp4"}), 0))
     _finish(w, loader, text, vae, sampler=[512, 512, 49, 30, 6, 9, 13, "fixed", True, 0.85], samples=(enc, 0))
-    conv = convert(w.doc(), "hy_v2v")  # (HunyuanVideo does no video to video in Studio: held, v2vhold8)
-    assert _tasks(conv) == [None] and not _nodes(conv, "video_models.video_to_video")
-    assert conv.log[0].startswith("This workflow makes video to video (the clip 'bear.mp4' (VHS_LoadVideo, #5) restyled "
-                                  "by 'HyVideoSampler' (#7) at denoise 0.85) with HunyuanVideo; Studio cannot restyle a "
-                                  "clip with HunyuanVideo")
+    conv = convert(w.doc(), "hy_v2v")  # (HunyuanVideo does video to video since restyle10; held before, v2vhold8)
+    assert _tasks(conv) == ["video_models.video_to_video"] and conv.graph.validate() == []
+    gen = _nodes(conv, "video_models.video_to_video")[0]
+    p = gen.params
+    assert (p["prompt"], p["strength"], p["seed"], p["steps"]) == (PROMPT, 0.85, 13, 30)
+    assert [n.params["path"] for n in _nodes(conv, "io.load_video")] == ["bear.mp4"]
+    assert conv.graph.input_link(gen.id, "video") is not None
+    assert "no Video to Video in Studio" not in " ".join(conv.log)
 
 
 def test_skyreels_from_a_file_leapfusion_and_keyframes_are_held_in_words_never_another_task():

@@ -1,6 +1,6 @@
 """LTX-2 does Video to Video since ltx2v2v8 (its Family's v2v: LTX2ConditionPipeline's latents, sigmas and
 noise_scale): a loaded clip encoded by LTX-2's VAE and sampled from a sigma below 1 (the V2V Detailer's way) is made
-as Video to Video with its values, no longer held (v2vhold8); HunyuanVideo's stays held."""
+as Video to Video with its values, no longer held (v2vhold8); Mochi 1's stays held."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -44,8 +44,9 @@ def test_an_ltx2_detailer_of_a_loaded_clip_is_made_as_video_to_video_with_its_va
     assert "cannot restyle a clip with LTX-2" not in text and "no Video to Video in Studio" not in text
 
 
-def test_a_hunyuan_video_restyle_stays_held():
-    """The table's other families are untouched: HunyuanVideo declares no video to video."""
-    conv = convert(_detailer("hunyuan_video_t2v_720p_bf16.safetensors"), "hy.json")
+def test_a_mochi_restyle_stays_held():
+    """The table's other families are untouched: Mochi 1 declares no video to video (HunyuanVideo did until
+    restyle10)."""
+    conv = convert(_detailer("mochi_preview_bf16.safetensors"), "mochi.json")
     assert not nodes_of(conv, "video_models.video_to_video")
-    assert "Studio cannot restyle a clip with HunyuanVideo" in said(conv)
+    assert "Studio cannot restyle a clip with Mochi 1" in said(conv)

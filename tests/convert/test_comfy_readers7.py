@@ -19,18 +19,20 @@ def _reworked(model: str):
 
 
 def test_a_pass_whose_family_does_no_video_to_video_keeps_the_take_alone_said():
-    conv = convert(_reworked("hunyuan_video_t2v_720p_bf16.safetensors"), "reworked")
-    assert not nodes_of(conv, "video_models.video_to_video")  # HunyuanVideo declares no video to video
+    conv = convert(_reworked("mochi_preview_bf16.safetensors"), "reworked")
+    assert not nodes_of(conv, "video_models.video_to_video")  # Mochi 1 declares no video to video
     assert len(nodes_of(conv, "video_models.ltx2")) == 1 and len(nodes_of(conv, "io.save_video")) == 1
     text = said(conv)
     assert ("'KSampler' (KSampler, #12) reworks every frame of the take of 'KSampler' (KSampler, #6) (encoded by "
-            "'VAEEncode' (VAEEncode, #11), denoise 0.4) with HunyuanVideo's model, and HunyuanVideo does no video to video "
+            "'VAEEncode' (VAEEncode, #11), denoise 0.4) with Mochi 1's model, and Mochi 1 does no video to video "
             "in Studio: the pass is not made; Studio writes the take of 'KSampler' (KSampler, #6) unreworked "
             "('out/refined_take.mp4') in place of 'SaveVideo' (SaveVideo, #15)'s video") in text
     assert "Video to Video restyles" not in text
     conv = convert(_reworked("wan2.1_t2v_1.3B_fp16.safetensors"), "reworked")  # Wan declares it: still made
     assert len(nodes_of(conv, "video_models.video_to_video")) == 1 and "does no video to video" not in said(conv)
     conv = convert(_reworked("ltx-video-2b-v0.9.5.safetensors"), "reworked")  # LTX-Video declares it since ltxv2v8
+    assert len(nodes_of(conv, "video_models.video_to_video")) == 1 and "does no video to video" not in said(conv)
+    conv = convert(_reworked("hunyuan_video_t2v_720p_bf16.safetensors"), "reworked")  # HunyuanVideo since restyle10
     assert len(nodes_of(conv, "video_models.video_to_video")) == 1 and "does no video to video" not in said(conv)
 
 

@@ -1,7 +1,8 @@
 """A loaded clip restyled (its latent encoded from the clip, denoised part way) by a model whose family declares no
-video to video (families.abilities: HunyuanVideo, LTX-2...) was made as Studio's Video to Video, a graph the
-family's own check refuses when run. It is now held with one sentence naming the clip, the sampler, the family and
-what is not made, the clip and prompts kept as held nodes; a family that declares video to video (Wan) still makes it."""
+video to video (families.abilities: Mochi 1, HunyuanVideo 1.5...; HunyuanVideo and EasyAnimate until restyle10) was
+made as Studio's Video to Video, a graph the family's own check refuses when run. It is now held with one sentence
+naming the clip, the sampler, the family and what is not made, the clip and prompts kept as held nodes; a family that
+declares video to video (Wan, and HunyuanVideo since restyle10) still makes it."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -42,9 +43,22 @@ def _held(conv, fam: str) -> None:
     assert len(nodes_of(conv, "io.text")) == 2 and len(nodes_of(conv, "video_models.load")) == 1
 
 
-def test_a_hunyuanvideo_restyle_of_a_loaded_clip_is_held_with_its_sentence():
-    _held(convert(_restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video",
-                           "hunyuan_video_vae_bf16.safetensors"), "hunyuan_v2v.json"), "HunyuanVideo")
+MOCHI = ("mochi_preview_bf16.safetensors", "mochi", "mochi_vae.safetensors")  # (Mochi 1 declares no video to video)
+
+
+def test_a_mochi_restyle_of_a_loaded_clip_is_held_with_its_sentence():
+    _held(convert(_restyle(*MOCHI), "mochi_v2v.json"), "Mochi 1")
+
+
+def test_a_hunyuanvideo_restyle_of_a_loaded_clip_is_made_since_restyle10():
+    """HunyuanVideo declares video to video since restyle10 (its text-to-video pipeline given the clip's noised latents
+    and the schedule's tail): no longer held."""
+    conv = convert(_restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video",
+                            "hunyuan_video_vae_bf16.safetensors"), "hunyuan_v2v.json")
+    gen = nodes_of(conv, "video_models.video_to_video")
+    assert len(gen) == 1 and gen[0].params["strength"] == 0.6 and gen[0].params["seed"] == 3
+    assert gen[0].params["prompt"] == "a watercolour fox" and gen[0].params["negative_prompt"] == "blurry"
+    assert "has no Video to Video" not in said(conv)
 
 
 def test_an_ltx_video_restyle_of_a_loaded_clip_is_made_since_ltxv2v8():
@@ -71,7 +85,7 @@ def test_a_wan_restyle_of_a_loaded_clip_is_still_made():
 def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
     """Two saves of the same restyled video (the same samplers): one sentence, one Load Video Model, one clip held
     (the second had held a second model loader of its own)."""
-    wf = _restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video", "hunyuan_video_vae_bf16.safetensors")
+    wf = _restyle(*MOCHI)
     wf["12"] = {"class_type": "SaveAnimatedWEBP", "inputs": {"images": ["9", 0], "filename_prefix": "fox", "fps": 24,
                                                             "lossless": False, "quality": 80, "method": "default"}}
     conv = convert(wf, "two_saves.json")
@@ -82,10 +96,10 @@ def test_a_second_save_of_a_held_restyle_holds_nothing_twice():
 def test_a_held_restyle_names_its_later_pass_too():
     """The clip restyled by a first sampler, then sampled again by a second (LTXTricks' iv2v: an inversion, then the
     pass making the video): the sentence names both, in their order, never the first alone as making the video."""
-    wf = _restyle("hunyuan_video_t2v_720p_bf16.safetensors", "hunyuan_video", "hunyuan_video_vae_bf16.safetensors")
+    wf = _restyle(*MOCHI)
     wf["13"] = {"class_type": "KSampler", "inputs": {**wf["8"]["inputs"], "latent_image": ["8", 0], "seed": 4,
                                                      "denoise": 0.3}}
     wf["9"]["inputs"]["samples"] = ["13", 0]
     text = said(convert(wf, "two_passes.json"))
     assert "(the clip 'fox.mp4' (LoadVideo, #6) restyled by 'KSampler' (#8) at denoise 0.6, then 'KSampler' (#13)) " \
-           "with HunyuanVideo;" in text
+           "with Mochi 1;" in text

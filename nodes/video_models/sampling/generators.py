@@ -522,8 +522,9 @@ class TextToVideo(GeneratorNode):
 
 
 class VideoToVideo(GeneratorNode):
-    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff, LTX-Video, LTX-2): the input video is
-    noised by 'strength' and denoised toward the prompt. Long clips go in overlapping windows."""
+    """Restyle a clip with a pretrained model (Wan, CogVideoX, AnimateDiff, LTX-Video, LTX-2, HunyuanVideo,
+    EasyAnimate InP): the input video is noised by 'strength' and denoised toward the prompt. Long clips go in
+    overlapping windows."""
     id = "video_models.video_to_video"
     keywords = ("restyle", "style transfer")
     title = "Video to Video"

@@ -12,7 +12,8 @@ import functools
 from . import registry
 
 # the mappings (by key) whose families do video to video (task kind 'video')
-VIDEO_TO_VIDEO = frozenset({"animatediff", "cogvideox", "cosmos", "helios", "ltx", "ltx2", "wan"})
+VIDEO_TO_VIDEO = frozenset({"animatediff", "cogvideox", "cosmos", "easyanimate", "helios", "hunyuan", "ltx", "ltx2",
+                            "wan"})
 
 
 @registry.derived

@@ -1,6 +1,7 @@
 """A FlowEdit guider's target (redetail8, issue 112): a Video to Video whose sampler's guider Studio does not read
 declares two conditioning pairs and two cfgs, a source's (the clip as it is described) and a target's (the edit
-asked for): LTXTricks' LTXFlowEditCFGGuider, HunyuanLoom's FlowEdit guiders. The take has the target's prompt,
+asked for): LTXTricks' LTXFlowEditCFGGuider, HunyuanLoom's FlowEdit guiders; or one conditioning each, no negative
+and no cfg (HunyuanLoom's HYFlowEditGuider: source_cond, target_cond). The take has the target's prompt,
 negative prompt and cfg; the source's prompt is not given (Studio's Video to Video takes one prompt), said in one
 sentence. The pair is told by the guider's declared CONDITIONING and FLOAT inputs; which pair is the target is told by
 their names ('target_...'), as the declaration alone cannot tell a source from a target. Plain data."""
@@ -22,6 +23,8 @@ def _target(wf: Workflow, guider: CNode) -> tuple[str, str | None, str | None, s
     floats = [i.name for i in t.inputs if i.type == "FLOAT"]
     target = [k for k in conds if "target" in k.lower()]
     source = [k for k in conds if "source" in k.lower()]
+    if (len(conds), len(target), len(source)) == (2, 1, 1):  # one conditioning each, no negative (HunyuanLoom's
+        return target[0], None, None, source[0], None  # HYFlowEditGuider: its cfg an embedded guidance on the way)
     if len(conds) != 4 or len(target) != 2 or len(source) != 2:
         return None
     pos = next((k for k in target if "pos" in k.lower()), None)
@@ -61,5 +64,5 @@ def apply(b, o, params: dict, said: list[str]) -> None:
              "guidance": f"'{cfg}' {took.get('guidance', 0):g} as its guidance"}
     said.append(f"{name} guides the edit from a source conditioning to a target one: the take has its "
                 f"{', '.join(words[k] for k in took)}; the source's '{source}' prompt (the clip as it is)"
-                + (f" and '{source_cfg}'" if source_cfg else "") + " are not given "
+                + (f" and '{source_cfg}' are" if source_cfg else " is") + " not given "
                 "(Studio's Video to Video takes one prompt, and noises the clip where FlowEdit does not)")

@@ -1,5 +1,5 @@
 """A loaded clip restyled (Video to Video: its latent encoded from the clip, denoised part way) with a model whose
-family declares no video to video (families.abilities: HunyuanVideo, EasyAnimate, LTX-Video, LTX-2): Studio's Video
+family declares no video to video (families.abilities: Mochi 1, HunyuanVideo 1.5...): Studio's Video
 to Video would raise when run (the family's own refusal), so the output is held with one sentence naming the clip,
 the sampler and the family, its loaded clip, prompts and values kept as held nodes (outputs._hold). A family whose
 declaration says nothing (no family told, or a title no mapping names) is not held here: abilities answers None.

@@ -6,8 +6,9 @@ timeline. It is made as two pipelines: the earlier take as any output is (its Sa
 as Studio's Video to Video at the pass's denoise on that take's video, with the pass's own model, prompt and
 settings. Frames picked on the way (ImageFromBatch...) make a segment or an extension instead (takes.extend), and
 a latent noised whole (denoise 1) keeps nothing of the frames: neither is read here. Where the pass's own model's
-family declares no video to video (families.abilities: LTX-Video, LTX-2), the earlier take alone is made and written,
-the pass said not made.
+family declares no video to video (families.abilities: Mochi 1, HunyuanVideo 1.5...), the earlier take alone is made
+and written, the pass said not made. A step on the frames' way that another output reads too (a sharpen before the
+earlier take's own save) is left to that output to make on its way (restyle10), said not applied to the pass.
 
 Plain data and stdlib: the builder (mapping.convert._Builder) makes the nodes."""
 from __future__ import annotations
@@ -20,7 +21,7 @@ from studio.core.shown import number
 from ..reading.workflow import CNode, Workflow
 from ..tracing.prompts import MAX_SAMPLERS
 from ..tracing.sampling import SAMPLERS
-from ..tracing.roles import role
+from ..tracing.roles import consumers, role
 from ..tracing.tasks import family, task_node
 from ..tracing.walks import model_file, sampler_chain, sampler_denoise, upstream
 from .earlier import earlier_take
@@ -97,7 +98,9 @@ def make(b: Any, save: CNode, p: Pass) -> int | None:
     before, sv, out, _ = taken
     fresh = len(b.bands) > bands  # (else the take another output made already, written by that output's save)
     band = b.bands[before]
-    b.used |= {n.id for n in p.steps}
+    way = {n.id for n in p.steps} | {p.encode.id}  # a step another output reads too (a sharpen before the take's own
+    readers = consumers(b.wf)  # save) is left to that output to make on its way: not applied to the pass only, said
+    b.used |= {n.id for n in p.steps if not any(m.enabled and m.id not in way for m, _ in readers.get(n.id, ()))}
     # the resizes whose size their settings fix, made as Studio's Scale (not one given a size by an override input
     # Scale's reading does not take: KJNodes' ImageResizeKJ's 'width_input' / 'height_input')
     scaled = [(n, params) for n in p.steps if n.cls in RESIZES and not any(k.endswith("_input") for k in n.links)

@@ -130,6 +130,12 @@ class _Translation(PackTranslation):
         if n.cls not in T2V_SAMPLERS and finite(base):
             self.said.append(f"{where} picks its size from base resolution {base:g} and its input's aspect ratio "
                              "when it runs: the size is not known before, so the generator's own stands")
+        frames = w.get("video_length")
+        if n.cls in V2V_SAMPLERS and "validation_video" in n.links and "control_video" not in n.links and \
+                finite(frames) and frames > 0:  # (the pack's sampler cuts the clip it is given to its video_length)
+            self.said.append(f"{where} restyles the first {int(frames)} frames of the clip it is given (video_length "
+                             f"{int(frames)}): Studio's Video to Video restyles as many as its 'frames' asks (0: every "
+                             f"frame it is given): set its frames to {int(frames)} for the same")
         if n.cls in V2V_SAMPLERS and "control_video" in n.links and "validation_video" in n.links:
             self.said.append(f"{where}'s validation_video beside its control clip is not taken (the control clip "
                              "drives the take)")

@@ -60,6 +60,10 @@ class EasyAnimate(Family):
         if task == "i2v" and kind != "inpaint":
             raise ModelError(f"'{path}' is EasyAnimate's text to video: its image to video needs the InP model (a "
                              "transformer reading the mask and the masked clip beside the noise)")
+        if task == "v2v" and kind != "inpaint":  # (diffusers 0.42.1's InP pipeline given a text-to-video
+            # transformer keeps the clip's latents at every step, or fails noising them: its video to video is the InP's)
+            raise ModelError(f"'{path}' is EasyAnimate's text to video: its video to video needs the InP model (the "
+                             "clip noised by the strength and denoised by EasyAnimateInpaintPipeline)")
 
     def pipeline_call(self, pipe, call: dict) -> dict:
         """The call as EasyAnimate's pipelines need it (see the module's docstring)."""
@@ -67,7 +71,15 @@ class EasyAnimate(Family):
         if call.get("negative_prompt") is None and call.get("negative_prompt_embeds") is None:
             call["negative_prompt"] = ""  # its encode_prompt iterates None and fails
         image, last = call.pop("image", None), call.pop("last_image", None)
-        if image is not None and type(pipe).__name__ == INP:
+        if image is None and isinstance(call.get("video"), (list, tuple)) and type(pipe).__name__ == INP:
+            from . import v2v  # Video to Video's frames as the InP pipeline's clip (its own strength noises it)
+            call["video"] = v2v.clip_tensor(call["video"], int(call["height"]), int(call["width"]))
+            call.setdefault("num_frames", int(call["video"].shape[2]))
+            steps = int(call.get("num_inference_steps") or 50)  # at least one step kept, as the node counts them
+            call["strength"] = max(float(call.get("strength", 1.0)), 1.0 / steps)  # (0 kept: an empty schedule fails)
+            if "cache_mag_vae" not in pipe.vae.config:
+                pipe.vae.register_to_config(cache_mag_vae=True)
+        elif image is not None and type(pipe).__name__ == INP:
             from diffusers.pipelines.easyanimate.pipeline_easyanimate_inpaint import get_image_to_video_latent
             call["video"], call["mask_video"] = get_image_to_video_latent(  # the end image, if any, as the last frame
                 image, last, call["num_frames"], (call["height"], call["width"]))  # kept (mask 0), as diffusers does
@@ -96,6 +108,7 @@ def _on_the_pipelines_device(pipe, gen):
 
 FAMILY = EasyAnimate(
     "easyanimate", "EasyAnimate", (T2V, INP, CONTROL), t2v=T2V, i2v=INP,
+    v2v=INP,  # an InP folder: the clip and the strength are its pipeline's own (v2v.py)
     frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=200,
     task_kinds_by_inputs=("first_last", "control", "camera"),  # Image to Video's last image (InP); the EasyAnimate
     # Control node's control clip or camera path (control.py)
