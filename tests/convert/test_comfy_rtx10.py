@@ -128,3 +128,41 @@ def test_another_packs_upscaler_of_the_kind_is_read_by_its_declared_types_not_it
     assert not nodes_of(conv, "transform.scale") and SCALED not in said(conv)
     core = {"20": ("ImageScaleBy", {"image": ["8", 0], "upscale_method": "bicubic", "scale_by": 1.5})}
     assert SCALED not in said(convert(_wan_take(core, "20"), "by.json"))  # (a core resize choosing its filter)
+
+
+def test_a_minimax_take_taken_apart_and_scaled_keeps_its_soundtrack_said_as_written():
+    """heldout2 (BeriBeli's Minimax H3 1080p): the saved take taken apart again (GetVideoComponents), its frames through
+    RTX VSR to 1920x1080, its sound back into a second CreateVideo. Studio's Scale carries the clip's sound, so the
+    second save still writes the soundtrack Text to Video makes (said so), not "the video without it"."""
+    conv = convert(api({
+        "6": ("UNETLoader", {"unet_name": "minimax_h3_fl2va_pruned_int8_convrot.safetensors", "weight_dtype": "default"}),
+        "13": ("CLIPLoader", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
+                              "device": "default"}),
+        "11": ("VAELoader", {"vae_name": "minimax_h3_video_vae_fp16.safetensors"}),
+        "24": ("VAELoader", {"vae_name": "minimax_h3_audio_vae_fp32.safetensors"}),
+        "104": ("MiniMaxH3ImageToVideo", {"clip": ["13", 0], "vae": ["11", 0], "prompt": "a fox sings in the snow",
+                                          "width": 864, "height": 480, "length": 124}),
+        "15": ("RandomNoise", {"noise_seed": 42}),
+        "17": ("KSamplerSelect", {"sampler_name": "res_multistep"}),
+        "9": ("BasicScheduler", {"model": ["6", 0], "scheduler": "simple", "steps": 20, "denoise": 1.0}),
+        "16": ("BasicGuider", {"model": ["6", 0], "conditioning": ["104", 0]}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["15", 0], "guider": ["16", 0], "sampler": ["17", 0],
+                                         "sigmas": ["9", 0], "latent_image": ["104", 1]}),
+        "10": ("VAEDecode", {"samples": ["14", 0], "vae": ["11", 0]}),
+        "23": ("VAEDecodeAudio", {"samples": ["14", 0], "vae": ["24", 0]}),
+        "91": ("CreateVideo", {"images": ["10", 0], "audio": ["23", 0], "fps": 24.0}),
+        "92": ("SaveVideo", {"video": ["91", 0], "filename_prefix": "video/h3", "format": "auto", "codec": "auto"}),
+        "122": ("GetVideoComponents", {"video": ["91", 0]}),
+        "123": ("RTXVideoSuperResolution", {"images": ["122", 0], "resize_type": "target dimensions",
+                                            "resize_type.width": 1920, "resize_type.height": 1080, "quality": "ULTRA"}),
+        "124": ("CreateVideo", {"images": ["123", 0], "audio": ["122", 1], "fps": 24.0}),
+        "125": ("SaveVideo", {"video": ["124", 0], "filename_prefix": "video/h3_1080p", "format": "auto",
+                              "codec": "auto"}),
+    }), "h3_rtx.json")
+    (scale,) = nodes_of(conv, "transform.scale")
+    assert (scale.params["width"], scale.params["height"]) == (1920, 1080)
+    text = said(conv)
+    assert "'RTXVideoSuperResolution' (RTXVideoSuperResolution, #123) is made as Studio's Scale to 1920x1080" in text
+    assert ("its Save Video writes the soundtrack Studio's 'Text to Video' makes with the video in its place"
+            in text), text
+    assert "writes the video without it" not in text
