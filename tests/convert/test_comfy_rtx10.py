@@ -166,3 +166,43 @@ def test_a_minimax_take_taken_apart_and_scaled_keeps_its_soundtrack_said_as_writ
     assert ("its Save Video writes the soundtrack Studio's 'Text to Video' makes with the video in its place"
             in text), text
     assert "writes the video without it" not in text
+
+
+def test_a_resize_on_the_frames_way_to_a_refine_pass_is_made_as_scale_before_the_pass():
+    """ckinpdx's LTX-2.3 -> Wan 2.2 / HuMo refines scale the take to a longer edge of 1920 (ResizeImagesByLongerEdge)
+    before VAEEncode: said "not applied (the pass is made at the take's own size)". Now Studio's Scale on the frames
+    before the pass (the longer side to 1920, the other in proportion, rounded down, Lanczos), the pass reading it."""
+    from tests.convert.test_comfy_ltx2_inplace_kj import _ltx2_head
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    ck, pos, neg, empty = _ltx2_head(w)
+    ks = w.add("KSampler", [5, "fixed", 8, 1.0, "euler", "simple", 1.0], ["LATENT"],
+               {"model": (ck, 0, "MODEL"), "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+                "latent_image": (empty, 0, "LATENT")})
+    dec = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks, 0, "LATENT"), "vae": (ck, 2, "VAE")})
+    edge = w.add("ResizeImagesByLongerEdge", [1920], ["IMAGE"], {"images": (dec, 0, "IMAGE")})
+    unet = w.add("UNETLoader", ["wan2.2_t2v_low_noise_14B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    p2 = w.add("CLIPTextEncode", ["a lighthouse at dusk, fine detail"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    n2 = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    enc = w.add("VAEEncode", [], ["LATENT"], {"pixels": (edge, 0, "IMAGE"), "vae": (vae, 0, "VAE")})
+    ks2 = w.add("KSampler", [9, "fixed", 4, 1.0, "euler", "simple", 0.3], ["LATENT"],
+                {"model": (unet, 0, "MODEL"), "positive": (p2, 0, "CONDITIONING"), "negative": (n2, 0, "CONDITIONING"),
+                 "latent_image": (enc, 0, "LATENT")})
+    dec2 = w.add("VAEDecode", [], ["IMAGE"], {"samples": (ks2, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [24], ["VIDEO"], {"images": (dec2, 0, "IMAGE")})
+    w.add("SaveVideo", ["refined", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    conv = convert(w.doc(), "refined")
+    g = conv.graph
+    v2v = next(n for n in g.nodes.values() if n.type_id == "video_models.video_to_video")
+    scale = g.nodes[g.input_link(v2v.id, "video").src]
+    assert scale.type_id == "transform.scale"
+    assert (scale.params["width"], scale.params["height"], scale.params["fit"]) == (1920, 1920, "within, down")
+    assert g.nodes[g.input_link(scale.id, "video").src].type_id == "video_models.ltx2"
+    text = said(conv)
+    assert (f"'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #{edge}) scales the frames to a longer edge of 1920 "
+            "pixels on the frames' way to") in text
+    assert "made as Studio's Scale on them before the pass (the longer side to 1920, the other in proportion, " \
+           "rounded down, lanczos), the pass made at that size" in text
+    assert "the pass is made at the take's own size" not in text
