@@ -3,6 +3,7 @@ own sources, read without running them (the extractor in studio/convert/catalogu
 
     python -m scripts.comfy_catalogue [--out FILE] SOURCE [SOURCE ...]
     python -m scripts.comfy_catalogue --add [--out FILE] CORE SOURCE [SOURCE ...]
+    python -m scripts.comfy_catalogue --refresh [--core CORE] SOURCE [SOURCE ...]
 
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
@@ -123,26 +124,34 @@ def build(specs: list[str]) -> dict:
     return {"packs": packs, "types": types}
 
 
-def refresh(old: dict, specs: list[str]) -> dict:
-    """``old`` (the committed data) with what this reader now records of an input beyond the rest (its 'lazy') read
-    again from the packs ``specs`` names, each at the commit the data records (else refused), and set on the same
-    inputs of their types (a type another pack declared first left as it is); nothing else changed (the packs are
-    read without ComfyUI's constants here, so their other fields are kept as the full build read them)."""
+def refresh(old: dict, specs: list[str], core: str | None = None) -> dict:
+    """``old`` (the committed data) with what this reader now records of an input beyond the rest (its 'lazy'; a
+    dynamic combo's choices and the inputs each shows, 'dynamic', where ``core``, ComfyUI's folder, gives the V3 io
+    kinds to read them by) read again from the packs ``specs`` names, each at the commit the data records (else
+    refused), and set on the same inputs of their types (a type another pack declared first left as it is); nothing
+    else changed (the packs are read without ComfyUI's constants here, so their other fields are kept as the full
+    build read them)."""
     packs, types = dict(old["packs"]), dict(old["types"])
+    consts, io_types = {}, {}
+    if core:
+        core_sources, _ = read_sources(_repo_name(core, {})[1], True)
+        consts, io_types = constants_of(core_sources), io_types_of(core_sources)
     for spec in specs:
         repo, path = _repo_name(spec, {})
         sources, info = read_sources(path, False)
         if repo not in packs or packs[repo]["commit"] != info["commit"]:
             raise SystemExit(f"{repo}@{info['commit'][:12]}: not the commit the catalogue records: build it all")
-        found, n = extract_pack(sources), 0
+        found, n = extract_pack(sources, consts or None, io_types or None), 0
         for name, rec in found.items():
-            lazy = {i["name"] for i in rec.get("inputs") or [] if isinstance(i, dict) and i.get("lazy")}
-            if lazy and name in types and types[name].get("pack") == repo and isinstance(types[name].get("inputs"), list):
-                types[name] = {**types[name], "inputs": [{**i, "lazy": True} if isinstance(i, dict) and i.get("name")
-                                                         in lazy else i for i in types[name]["inputs"]]}
+            extra = {i["name"]: {k: i[k] for k in ("lazy", "dynamic") if k in i} for i in rec.get("inputs") or []
+                     if isinstance(i, dict) and (i.get("lazy") or i.get("dynamic"))}
+            if extra and name in types and types[name].get("pack") == repo and isinstance(types[name].get("inputs"),
+                                                                                          list):
+                types[name] = {**types[name], "inputs": [{**i, **extra[i["name"]]} if isinstance(i, dict) and
+                                                         i.get("name") in extra else i for i in types[name]["inputs"]]}
                 n += 1
         packs[repo] = {**packs[repo], "lazy": True}
-        print(f"{repo}@{info['commit'][:12]}: {n} node types with lazy inputs", file=sys.stderr)
+        print(f"{repo}@{info['commit'][:12]}: {n} node types with lazy or dynamic inputs", file=sys.stderr)
     return {"packs": packs, "types": types}
 
 
@@ -187,10 +196,11 @@ def main(argv=None) -> int:
     ap.add_argument("--refresh", action="store_true", help="read only these packs again into the data at --out")
     ap.add_argument("--add", action="store_true", help="keep the catalogue in --out and add the sources' new types")
     ap.add_argument("--skip", help="with --add: a file of names not to add (one a line, '#' comments)")
+    ap.add_argument("--core", help="with --refresh: ComfyUI's folder, its V3 io kinds read (a dynamic combo's choices)")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
     if a.refresh:
-        data = refresh(load(a.out), a.sources)
+        data = refresh(load(a.out), a.sources, a.core)
     elif a.add:
         data = load(a.out)
         skip = frozenset()

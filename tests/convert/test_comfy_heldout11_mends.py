@@ -171,8 +171,7 @@ def test_a_save_behind_a_step_not_applied_is_not_made_never_not_converted():
     wf = _api({
         "2": ("VHS_LoadVideo", {"video": "clip.mp4", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0,
                                 "select_every_nth": 1}),
-        "1": ("RTXVideoSuperResolution", {"resize_type": "target dimensions", "resize_type.width": 3840,
-                                          "resize_type.height": 2160, "quality": "ULTRA", "images": ["2", 0]}),
+        "1": ("RTXDenoise", {"strength": "HIGH", "images": ["2", 0]}),  # (rtx10: RTX VSR itself is now made as Scale)
         "3": ("VHS_VideoCombine", {"frame_rate": 50, "loop_count": 0, "filename_prefix": "sr",
                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True,
                                    "images": ["1", 0], "audio": ["2", 2]}),

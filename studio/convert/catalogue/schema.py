@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from .extract import Pack, clean, locals_of, returned, input_record
-from .values import UNKNOWN, FileList, IOCall, Scope, evaluate
+from .values import UNKNOWN, DynOption, FileList, IOCall, Scope, evaluate
 
 def _schema_call(fn, scope: Scope):
     """The ``Schema(...)`` call ``define_schema`` returns (directly or through one local name), or None."""
@@ -38,7 +38,24 @@ def _v3_input(call) -> dict | None:
         rec["type"] = UNKNOWN
     if isinstance(kw.get("display_name"), str):
         rec["label"] = kw["display_name"]
+    if (dynamic := _dynamic(kw.get("options"))) is not None:
+        rec["dynamic"] = dynamic
     return rec
+
+
+def _dynamic(options) -> list | None:
+    """A dynamic combo's choices (``io.DynamicCombo.Input(name, options=[io.DynamicCombo.Option(key, [inputs])])``)
+    in the record's form: [{"key": the choice, "inputs": [the inputs it shows]}], in order; None where an option is
+    not a literal choice (the frontend saves the choice, then the values of the inputs it shows, 'name.input' in an
+    API file)."""
+    if not isinstance(options, list) or not options or not all(isinstance(o, DynOption) for o in options):
+        return None
+    out = []
+    for o in options:
+        if not isinstance(o.key, str) or o.key == UNKNOWN:
+            return None
+        out.append({"key": o.key, "inputs": _list(o.inputs, _v3_input)})
+    return out
 
 
 def _v3_output(call) -> dict | None:

@@ -35,6 +35,7 @@ class Input:
     multiline: bool = False
     control: bool = False  # the frontend saves a control value (fixed / randomize) after it
     lazy: bool = False  # declared lazy: ComfyUI computes what is wired there only when the node asks for it
+    dynamic: tuple | None = None  # a V3 dynamic combo's choices: ((choice, (the inputs it shows...)), ...); else None
 
     @property
     def is_socket(self) -> bool:
@@ -90,7 +91,15 @@ def _input(d: dict) -> Input:
                  widget=bool(d.get("widget")), options=tuple(opts) if isinstance(opts, list) else opts,
                  min=d.get("min"), max=d.get("max"), step=d.get("step"), default=d.get("default"),
                  upload=d.get("upload"), files=d.get("files"), multiline=bool(d.get("multiline")),
-                 control=bool(d.get("control")), lazy=bool(d.get("lazy")))
+                 control=bool(d.get("control")), lazy=bool(d.get("lazy")), dynamic=_dynamic(d.get("dynamic")))
+
+
+def _dynamic(choices) -> tuple | None:
+    """A dynamic combo's recorded choices ([{key, inputs}]) as ((choice, (Input...)), ...); None for none."""
+    if not isinstance(choices, list):
+        return None
+    return tuple((str(c.get("key")), tuple(_input(i) for i in c.get("inputs") or [] if isinstance(i, dict)))
+                 for c in choices if isinstance(c, dict))
 
 
 def _node(name: str, d: dict, packs: dict) -> NodeType:

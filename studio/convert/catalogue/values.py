@@ -33,6 +33,13 @@ class IOCall:
 
 
 @dataclass
+class DynOption:
+    """One choice of a V3 dynamic combo, ``io.DynamicCombo.Option(key, [inputs])``: its key and the inputs it shows."""
+    key: object
+    inputs: list = field(default_factory=list)
+
+
+@dataclass
 class ClassRef:
     """A class named in an expression (``cls``, ``s``, a class of the pack): its attributes looked up."""
     name: str
@@ -179,6 +186,12 @@ def _call(node, scope, depth):
         if isinstance(text, str) and all(isinstance(a, (str, int, float)) for a in args) and not node.keywords:
             return text.format(*args)
         return UNKNOWN
+    if name == "Option" and isinstance(f, ast.Attribute) and len(args) >= 1:  # io.DynamicCombo.Option(key, [...])
+        kind = evaluate(f.value, scope, depth)
+        if isinstance(kind, tuple) and kind and kind[0] == "io":
+            inner = args[1] if len(args) > 1 else evaluate(next((k.value for k in node.keywords if k.arg == "inputs"),
+                                                                None), scope, depth)
+            return DynOption(args[0], inner if isinstance(inner, list) else [])
     if name == "Custom" and args and isinstance(args[0], str):
         return ("io", args[0])
     return scope.pack.call(name, args, node, scope, depth)

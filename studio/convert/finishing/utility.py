@@ -16,7 +16,7 @@ from studio.core.shown import cut, number, rounded
 
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
-from . import clip_own_rate, clips_join, clips_transition, pose_found, resize
+from . import clip_own_rate, clips_join, clips_transition, pose_found, resize, scaled_only
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .save_paths import own_path
@@ -53,6 +53,8 @@ def utility(n: CNode | str, wf: Workflow | None = None) -> tuple[str, str | None
         return UTILITIES[cls]
     if (found := utility_by_types(CNode("", cls) if isinstance(n, str) else n, wf)) is not None:
         return found
+    if not isinstance(n, str) and scaled_only.reads(n, wf):  # an upscale by a method Studio lacks: Scale (scaled_only)
+        return f"scale ({n.shown_cls})", None
     return (f"frame interpolation ({cls[:-4].strip() or cls})", None) if is_vfi(cls) else None
 
 
@@ -60,6 +62,7 @@ def job(what: str, kind: str | None) -> str:
     """What Studio makes for a utility of ``utility``'s words: its preprocessor kind, 'draw', 'upscale' or
     'interpolate'."""
     return kind or ("draw" if what == UTILITIES["SDPoseDrawKeypoints"][0] else "upscale" if what.startswith("upscale")
+                    else "scale" if what.startswith("scale (")
                     else "edges" if what.startswith("edges") else "interpolate" if what.startswith("frame interpolation")
                     else "")
 
@@ -171,6 +174,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = wired_node(b, "preprocess.draw_pose", {}, n, (cur, out, "pose"), (clip, "video", "like")), "video"
         elif does == "upscale":
             cur, out = upscale_node(b, n, what, model, said, (cur, out, "video")), "video"  # (own_upscaler)
+        elif does == "scale":  # an upscale by a method Studio lacks, made as Scale (scaled_only)
+            cur, out = scaled_only.node(b, n, (cur, out), said) or cur, "video"
         elif does == "edges":  # (a clip's edges: heldout57 03's canny pass, its list round trip read away)
             cur, out = wired_node(b, "control.edges", edge_levels(wf, n), n, (cur, out, "video")), "video"
         else:  # frame interpolation

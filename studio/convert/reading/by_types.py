@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
-from . import forced_widgets, loader_picks, loader_size, trailing_display, unsaved_optional
+from . import dynamic_widgets, forced_widgets, loader_picks, loader_size, trailing_display, unsaved_optional
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -47,6 +47,8 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
     """widget_names for a declared type ``t`` (a catalogued one, or one a pack makes when loaded)."""
     if t is None or t.inputs is None or not isinstance(values, list):
         return {}
+    if (dynamic := dynamic_widgets.named(t, values)) is not None:  # a V3 dynamic combo's choice and its inputs' values
+        return dynamic
     forced = forced_widgets.named(t, values, marked)  # a forceInput input's value saved at its place (heldout26 01)
     if forced:
         return forced

@@ -13,7 +13,7 @@ from studio.core.shown import cut, number
 
 from ..families import registry as families
 from ..reading.workflow import CNode
-from . import pass_sigmas
+from . import pass_sigmas, sized_frames
 from .passes import is_pass
 from ..tracing.walks import upstream
 
@@ -82,6 +82,11 @@ def frames(b: Any, r: Any, out: tuple[str, str]) -> tuple[tuple[str, str], list[
         elif n.cls in SIZES:
             edge = wf.value(n, "longer_edge")
             what = f"to a longer edge of {_shown(edge)} pixels" if edge is not None else "to another size"
+            if (scaled := sized_frames.made(b, n, out)) is not None:  # Studio's Scale before the pass (rtx10)
+                out, how = scaled
+                said.append(f"{_name(n)} scales the frames {what} {way}: made as Studio's Scale on them before the pass "
+                            f"({how}), the pass made at that size")
+                continue
             said.append(f"{_name(n)} scales the frames {what} {way}: not applied (the pass is made at the take's own "
                         "size)")
         elif n.cls == "GetImageSizeAndCount":

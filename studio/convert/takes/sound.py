@@ -18,6 +18,8 @@ MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a s
 CARRIERS = MUXERS + ("SaveVideo",)  # nodes a clip's sound passes through as it is (a save gives its video on)
 
 
+CARRY_SOUND = ("transform.scale",)  # Studio's nodes whose clip carries the sound of the clip they are given
+
 def sound_port(wf, save: CNode) -> tuple[CNode, str] | None:
     """(the node, its input) that gives ``save`` its sound: its own 'audio' (Video Combine), else the 'audio' of the
     CreateVideo feeding it (SaveVideo); None when the save writes no sound of the workflow's."""
@@ -104,8 +106,11 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
 
 def _generator(b: Any, sv: str) -> tuple[str, Any] | None:
     """(the Studio generator whose take Save Video ``sv`` writes, its family's hooks) where the take reaches the save
-    as it is made (no node between them); None otherwise."""
+    as it is made (no node between them but Studio's Scale, whose clip carries its source's sound: rtx10's Scale for
+    an upscale Studio lacks, finishing.scaled_only); None otherwise."""
     link = b.g.input_link(sv, "video")
+    while link is not None and link.src in b.g.nodes and b.g.nodes[link.src].type_id in CARRY_SOUND:
+        link = b.g.input_link(link.src, "video")
     if link is None or link.src not in b.g.nodes:
         return None
     return link.src, families.generator(b.g.nodes[link.src].type_id)
