@@ -87,6 +87,10 @@ HOOKS: dict[str, HookPoint] = {
     "keeps_sound": HookPoint("own", (), False, "the generic generators (Studio type ids) whose clip carries the sound "
                              "its model makes beside the video (Studio's family declares it: MiniMax H3's Modular "
                              "keeps_sound), as a Generator's keeps_sound: Save Video writes it (takes/sound.py)"),
+    "zero_frames": HookPoint("own", None, False, "(the generator's params, the inputs wired to it) -> the words for "
+                             "what its 'frames' 0 makes where that is not its own default length (LTX-2 with 'sound: "
+                             "drive': the sound's length), None else: said where the workflow's length is not read "
+                             "(mapping/folded_sizes.zero_frames_said)"),
     "told_rate": HookPoint("own", None, False, "the frame rate its generator's pipeline is always told, where the "
                            "generator tells it none (LTX-Video's diffusers pipelines: 25)"),
     "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "

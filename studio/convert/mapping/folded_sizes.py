@@ -7,6 +7,7 @@ the size measured is that of the very picture the task node takes (SVD's init_im
 heldout19: it was "the generator's own are used (set its 'width', 'height' to the workflow's)")."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..finishing.core import METHODS
@@ -18,7 +19,17 @@ from ..tracing.roles import in_type, out_types
 from . import sized_like
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
-SIZED_BY = ("image", "video")  # the generator inputs whose size its width and height 0 take (generators.output_size)
+class _SizedBy:
+    """The generator inputs whose size its width and height 0 take (generators.output_size): 'image', 'video'; and a
+    keyframe input, as a take made from keyframes takes its earliest keyframe's size (keyframes_at.first_size:
+    heldout62 05, LTX-2's latent sized by its first guide's resize), checked once wired to be the earliest
+    (first_keyframe, outputs._size_claim_kept)."""
+
+    def __contains__(self, port: object) -> bool:
+        return port in ("image", "video") or isinstance(port, str) and re.fullmatch(r"keyframe_\d+", port) is not None
+
+
+SIZED_BY = _SizedBy()
 PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change
 
 
@@ -245,3 +256,44 @@ def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized:
         b.g.connect(nid, out, held, "video")
         nid, out = held, "image"
     b.g.connect(nid, out, gen, into)
+
+
+def first_keyframe(node: Any, line: str) -> bool:
+    """Whether a size claimed in ``line`` taken from a keyframe input of generator ``node`` (a Studio node) holds: its
+    width and height 0 take the earliest keyframe's size, so each 'keyframe_N' the line names must be at the earliest
+    of the frames its 'keyframes' lists (the N-th listed); True for a line naming none."""
+    ports = {int(k) for k in re.findall(r"'keyframe_(\d+)'", line or "")}
+    if not ports:
+        return True
+    times = [t.strip() for t in str((node.params or {}).get("keyframes") or "").split(",") if t.strip()]
+    try:
+        at = [float(t) for t in times]
+    except ValueError:
+        return False
+    return all(0 < k <= len(at) and at[k - 1] <= min(at) for k in ports)
+
+
+OWN_LENGTH = ("not read, the generator's own is used (set its 'frames' to the workflow's)", ", its own 'frames' used")
+
+
+def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
+    """Where the latent's length was said not read and 'the generator's own' used (_lost_said), but the generator
+    made, its 'frames' 0, makes another length its family tells (the 'zero_frames' hook: LTX-2's 'sound: drive', the
+    sound's length; heldout62 04 said "the generator's own is used (set its 'frames' ...)"), those words instead."""
+    from ..families import registry as families
+    node = b.g.node(gen)
+    params = node.params or {}
+    hook = families.family_hook(b.family_now, "zero_frames")
+    if hook is None or params.get("frames") not in (0, None):
+        return
+    words = hook(params, {e.dst_port for e in b.g.links if e.dst == gen})
+    if not words:
+        return
+    for i, line in enumerate(said):  # this generator's own note's lines (its latent's), and the same in the Log
+        if "'s length comes from" not in line and " and length come from" not in line:
+            continue
+        new = line.replace(OWN_LENGTH[0], f"not read; {words} (set its 'frames' where the workflow's count "
+                                           "differs)").replace(OWN_LENGTH[1], f"; {words}")
+        if new != line:
+            said[i] = new
+            b.out.log[:] = [f"{b.name}: {new}" if x == f"{b.name}: {line}" else x for x in b.out.log]

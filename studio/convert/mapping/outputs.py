@@ -24,7 +24,7 @@ from . import (denoise_steps, held_models, held_prompts, held_restyle, held_step
                flow_target, patch_inputs,
                prompt_schedules)
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
-from .folded_sizes import kept_scale
+from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -120,11 +120,17 @@ class OutputStage:
         self.gen_family[gen] = o.fam
         restyle_sound.wire(self, gen, o.said)  # a clip's sound its restyle holds: Save Video writes it (said)
         upsampled_clip.make(self, gen, upscaled)
-        self._size_claim_kept(gen, o.said)
+        self._sizes_said(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
+
+    def _sizes_said(self, gen: str, said: list[str]) -> None:
+        """The latent's sizes said as the generator wired takes them: its input's size claimed, kept or taken back;
+        its 'frames' 0 that its family says makes another length (heldout62 04: 'sound: drive')."""
+        self._size_claim_kept(gen, said)
+        zero_frames_said(self, gen, said)
 
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
@@ -132,7 +138,7 @@ class OutputStage:
         line, plain, into, kept_by = self.__dict__.pop("size_claim", (None, None, set(), {}))
         if line is None or line == plain:
             return
-        if into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+        if into <= {e.dst_port for e in self.g.links if e.dst == gen} and first_keyframe(self.g.node(gen), line):
             for into_, k, steps, sized in kept_by.values():  # a size a factor of the picture given: Studio's Scale on
                 kept_scale(self, gen, into_, k, steps, sized)  # the way keeps it (folded_sizes, clipheader6; sized_like)
             return

@@ -121,7 +121,8 @@ class SettingsReading:
                                 kept_by, self._clips_counted()):
             said.append(line)
             self.out.log.append(f"{self.name}: {line}")
-            self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
+            plain_scaled = {k: v for k, v in self.scaled_for.items() if not v.startswith("keyframe_")}  # (a keyframe's
+            self.size_claim = (line, unread_sizes(wf, latent, sizes, plain_scaled, None),  # size: checked once wired)
                                {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY},
                                kept_by)
             if kept_by and self.stage is not None:  # the first stage's size kept by a Scale (folded_sizes): said so

@@ -1,7 +1,10 @@
 """A family's node telling the model a frame rate other than the video's (LTX-Video's LTXVConditioning frame_rate 25
 beside CreateVideo's 24): Studio's generator takes one rate for both, so the one told is said, once, naming the
 node (found by the seventh held-out set: the rate the model was told was dropped without a word); a family whose
-pipeline is always told one rate (LTX-Video's: 25) says the node's other rate is not taken (the ninth). Plain data."""
+pipeline is always told one rate (LTX-Video's: 25) says the node's other rate is not taken (the ninth). A rate told
+that the frame interpolations after it multiply up to the video's (24 told, RIFE x2, written at 48) is the take's own
+rate, which the generator is given (finishing.own_rate): not a second rate, nothing said here (heldout62 05: "takes
+one rate, 48.0, for both" where the generator took 24). Plain data."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,6 +13,7 @@ from studio.core.shown import number
 
 from ..families import registry as families
 from ..reading.workflow import CNode
+from ..tracing.walks import upstream
 
 
 def told_rates(b: Any, up: list[CNode], rate: float, at: CNode) -> None:
@@ -31,10 +35,16 @@ def told_rates(b: Any, up: list[CNode], rate: float, at: CNode) -> None:
                 break
             if not isinstance(v, (int, float)) or isinstance(v, bool) or abs(float(v) - told) < 1e-6:
                 continue
+            f = _interpolated(b, up, n) if own is None else 1.0
+            if own is None and abs(float(v) * f - rate) < 1e-6:
+                break  # the take's own rate, the frames interpolated to the video's after it (heldout62 05)
             head = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {k} {number(v)} (the rate the model is told "
                     f"the clip has)")
-            line = (f"{head} is not the video's {number(rate)} ('{at.title or at.shown_cls}', #{at.id}): Studio's "
-                    f"generator takes one rate, {number(rate)}, for both") if own is None else (
+            video = (f"the video's {number(rate)} ('{at.title or at.shown_cls}', #{at.id})" if f == 1.0 else
+                     f"the take's {number(rate / f)} (the video's {number(rate)}, '{at.title or at.shown_cls}', "
+                     f"#{at.id}, over the frame interpolation x{f:g} after the take)")
+            line = (f"{head} is not {video}: Studio's generator takes one rate, {number(rate / f)}, for "
+                    "both") if own is None else (
                     f"{head} is not taken: Studio's {b.family_now} pipeline is always told {number(told)} (the video "
                     f"is written at {number(rate)})")
             if not any(line in said for said in b.out.log):
@@ -58,3 +68,17 @@ def _unread(b: Any, n: CNode, k: str, src: CNode, told: float, rate: float, at: 
                f"#{at.id})" if own is None else f"Studio's {b.family_now} pipeline is always told {told:g}"))
     if not any(line in said for said in b.out.log):
         b.say(line)
+
+
+def _interpolated(b: Any, up: list[CNode], n: CNode) -> float:
+    """The product of the multipliers of the frame interpolations on the output's way (``up``) that take what ``n``
+    conditions (``n`` upstream of them): the video's rate over the take's; 1 where none."""
+    from ..finishing.own_rate import interpolates
+    from ..finishing.utility import multiplier
+    factor = 1.0
+    for x in up:
+        if x.enabled and interpolates(x) and any(m.id == n.id for m in upstream(b.wf, x)):
+            k = multiplier(b.wf, x)
+            if isinstance(k, (int, float)) and not isinstance(k, bool) and k > 1:
+                factor *= float(k)
+    return factor

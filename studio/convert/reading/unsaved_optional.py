@@ -25,6 +25,11 @@ def _fits(i: Any, v: Any) -> bool:
     return False  # (a type a saved value cannot be told to fit)
 
 
+def fits(i: Any, v: Any) -> bool:
+    """A saved value ``v`` fits declared widget ``i`` (its type's kind: _fits), for readers of older files."""
+    return _fits(i, v)
+
+
 def named(base: list, values: Any) -> dict[str, Any] | None:
     """``values`` named over ``base`` (the declared widgets, required first) where they are as many as its required
     widgets (every optional one left out), each value fitting; None else. (heldout59's SeC segmentation saved its

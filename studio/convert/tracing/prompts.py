@@ -14,6 +14,7 @@ from .prompt_shapes import encoded_text
 from .prompt_adders import adders, alone_said
 from .prompt_joins import joined_said
 from . import prompt_writers
+from .prompt_unnamed import older_prompt, unnamed_values_line
 from .. import catalogue
 from ..reading.line_pick import line_said
 from ..reading.by_types import through_input
@@ -136,6 +137,8 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         said.append(line)
     key = families.lookup("prompt_nodes").get(n.cls, "text")  # the input its prompt is on
     text = wf.value(n, key)
+    if text is None and key not in n.links and key not in n.widgets:
+        text = older_prompt(n, key)  # an older file's values, fewer than its type's widgets: by place (heldout62 08)
     if isinstance(text, str) and (given := wf.source(n, key)) is not None and not given.links:
         used.add(given.id)  # the node giving the text, given nothing, read (heldout34 03: a pack's String Literal)
     if text is not None and said is not None and (src := wf.source(n, key)) is not None and \
@@ -162,6 +165,10 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     if text is None and said is not None and key not in n.links and key not in n.widgets and not n.raw:
         line = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) holds no '{key}' in the file (neither a value "
                 f"nor a link): the generator's {'negative prompt' if which == 'negative' else 'prompt'} is left empty")  # (heldout49 02: an API export's)
+        if line not in said:
+            said.append(line)
+    elif text is None and said is not None and key not in n.links and key not in n.widgets and n.raw:
+        line = unnamed_values_line(n, key, which)  # values saved that Studio cannot name (heldout62 08)
         if line not in said:
             said.append(line)
     return str(text or "")

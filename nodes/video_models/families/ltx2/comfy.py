@@ -320,6 +320,14 @@ def _guided_multi(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     return gen
 
 
+def _zero_frames(params: dict, wired: set) -> str | None:
+    """What LTX-2 Video + Sound's 'frames' 0 makes where it is not the family's own length: with 'sound: drive' and
+    a sound on 'audio', the take lasts as long as that sound (node.py: take_to_sound); None else (heldout62 04)."""
+    if params.get("sound") == "drive" and "audio" in wired:
+        return "the generator, its 'frames' 0 with 'sound: drive', makes the take as long as the sound it is given on 'audio'"
+    return None
+
+
 def _sound(params: dict, inputs: dict, said: list[str]) -> None:
     if "audio" in inputs:
         params.setdefault("sound", "input")  # 'drive' when the workflow holds its sound clean (_ltx2_audio)
@@ -376,6 +384,7 @@ HOOKS = {
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),
+    "zero_frames": _zero_frames,  # 'frames' 0 with 'sound: drive': the sound's length (heldout62 04)
     "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
     "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its core nodes (comfy_ranges.py)

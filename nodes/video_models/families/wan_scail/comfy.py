@@ -37,8 +37,8 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
             params[k] = v
     if sized:
         said.append(f"WanSCAILToVideo's {' and '.join(sized)} follow the driving video there (worked out as it runs): "
-                    f"Studio's SCAIL-2 node makes {params.get('width', 512)}x{params.get('height', 896)}; set width and "
-                    "height (multiples of 32) for your clip")
+                    f"Studio's SCAIL-2 node makes {params.get('width') or 512}x{params.get('height') or 896}; set "
+                    "width and height (multiples of 32) for your clip")  # (its defaults where unset: heldout62 06)
     continued = continued or "previous_frames" in node.links
     if continued:  # the Extend passes sample windows of this one take (mapping.settings: never "another take")
         b.continued.update(n.id for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
@@ -48,6 +48,11 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
                     f"makes the whole driving video as one take, in segments of {params.get('window', 81)} frames each "
                     f"carrying the last {params.get('overlap', 5)} of the one before")
+    elif length is None and "length" in node.links:  # a length worked out as it runs (heldout62 06: VHS_VideoInfo's
+        src = wf.source(node, "length")  # frame count, one take in context windows): no segment of ComfyUI's
+        said.append(f"WanSCAILToVideo's length comes from {src.named() if src is not None else 'another node'} when "
+                    f"the workflow runs: not read; Studio's SCAIL-2 node makes the first {params['frames']} frames of "
+                    "the driving video (set its 'frames' to the workflow's; 0: the whole driving video)")
     else:
         said.append(f"ComfyUI's first segment: its first {params['frames']} frames of the driving video")
     for k, default in (("pose_strength", 1.0), ("pose_start", 0.0), ("pose_end", 1.0)):
