@@ -83,3 +83,62 @@ def test_text_to_speech_node_named_by_what_it_makes_not_as_a_loader(tmp_path):
     line = next(x for x in text.splitlines() if "'voice.wav'" in x and "reaches this output" in x)
     assert "#11: media loader" not in line
     assert "(UnifiedTTSTextNode, #11: makes a sound from its own text)" in line
+
+
+def _infinitetalk_two_isolated_voices() -> dict:
+    """kijai's wrapper: InfiniteTalk (multi) from one picture and two voices, each voice isolated by a Mel-Band
+    RoFormer before MultiTalkWav2VecEmbeds ('para'), whose own sound output the Video Combine writes."""
+    return api({
+        "120": ("MultiTalkModelLoader", {"model": "Wan2_1-InfiniteTalk_Multi_Q8.gguf"}),
+        "122": ("WanVideoModelLoader", {"model": "wan2.1-i2v-14b-480p-Q8_0.gguf", "base_precision": "bf16",
+                                        "quantization": "disabled", "load_device": "offload_device",
+                                        "attention_mode": "sdpa", "multitalk_model": ["120", 0]}),
+        "129": ("WanVideoVAELoader", {"model_name": "Wan2_1_VAE_bf16.safetensors", "precision": "bf16"}),
+        "137": ("DownloadAndLoadWav2VecModel", {"model": "TencentGameMate/chinese-wav2vec2-base",
+                                                "base_precision": "fp16", "load_device": "main_device"}),
+        "125": ("LoadAudio", {"audio": "man.wav"}),
+        "307": ("LoadAudio", {"audio": "woman.wav"}),
+        "301": ("MelBandRoFormerModelLoader", {"model_name": "MelBandRoformer_fp16.safetensors"}),
+        "302": ("MelBandRoFormerSampler", {"model": ["301", 0], "audio": ["125", 0]}),
+        "306": ("MelBandRoFormerSampler", {"model": ["301", 0], "audio": ["307", 0]}),
+        "194": ("MultiTalkWav2VecEmbeds", {"normalize_loudness": True, "num_frames": 1000, "fps": 25,
+                                           "audio_scale": 1, "audio_cfg_scale": 1, "multi_audio_type": "para",
+                                           "wav2vec_model": ["137", 0], "audio_1": ["302", 0], "audio_2": ["306", 0]}),
+        "284": ("LoadImage", {"image": "two_people.png"}),
+        "238": ("CLIPVisionLoader", {"clip_name": "clip_vision_h.safetensors"}),
+        "237": ("WanVideoClipVisionEncode", {"strength_1": 1, "strength_2": 1, "crop": "center",
+                                             "combine_embeds": "average", "force_offload": True, "tiles": 0,
+                                             "ratio": 0.5, "clip_vision": ["238", 0], "image_1": ["284", 0]}),
+        "192": ("WanVideoImageToVideoMultiTalk", {"width": 640, "height": 640, "frame_window_size": 81,
+                                                  "motion_frame": 9, "force_offload": False,
+                                                  "colormatch": "disabled", "tiled_vae": False,
+                                                  "mode": "infinitetalk", "vae": ["129", 0],
+                                                  "start_image": ["284", 0], "clip_embeds": ["237", 0]}),
+        "241": ("WanVideoTextEncodeCached", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16",
+                                             "positive_prompt": "two people are talking",
+                                             "negative_prompt": "blurry", "quantization": "disabled",
+                                             "use_disk_cache": False, "device": "gpu"}),
+        "128": ("WanVideoSampler", {"steps": 6, "cfg": 1, "shift": 11, "seed": 2, "force_offload": True,
+                                    "scheduler": "dpm++_sde", "riflex_freq_index": 0, "model": ["122", 0],
+                                    "image_embeds": ["192", 0], "text_embeds": ["241", 0],
+                                    "multitalk_embeds": ["194", 0]}),
+        "130": ("WanVideoDecode", {"enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144,
+                                   "tile_stride_y": 128, "vae": ["129", 0], "samples": ["128", 0]}),
+        "131": ("VHS_VideoCombine", {"frame_rate": 25, "loop_count": 0, "filename_prefix": "talk",
+                                     "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                     "images": ["130", 0], "audio": ["194", 1]}),
+    })
+
+
+def test_save_writes_the_isolated_voices_the_embeds_node_gives_back(tmp_path):
+    """heldout63 12: the Video Combine's sound is MultiTalkWav2VecEmbeds' own sound output, the mix of the voices it is
+    given (each isolated by its Mel-Band RoFormer); Studio's Save Video wrote an Audio Mix of the two whole files
+    loaded, with no sentence. Now the mix of what the generator hears (Isolate Voice's voices), said."""
+    conv = _convert(tmp_path, _infinitetalk_two_isolated_voices())
+    g = conv.graph
+    save = nodes_of(conv, "io.save_video")[0]
+    mix = g.input_link(save.id, "audio")
+    assert g.nodes[mix.src].type_id == "edit.audio_mix"
+    fed = {g.nodes[g.input_link(mix.src, k).src].type_id for k in ("a", "b")}
+    assert fed == {"edit.isolate_voice"}
+    assert "gives back of the voices it is given" in said(conv)
