@@ -142,3 +142,41 @@ def test_save_writes_the_isolated_voices_the_embeds_node_gives_back(tmp_path):
     fed = {g.nodes[g.input_link(mix.src, k).src].type_id for k in ("a", "b")}
     assert fed == {"edit.isolate_voice"}
     assert "gives back of the voices it is given" in said(conv)
+
+
+def _framepack_with_lora_patch(patch: str) -> dict:
+    """kijai's FramePack wrapper (image to video) whose model goes through a LoRA node of a fork the catalogue does
+    not hold (``patch``): its file declares one FramePackMODEL in and out, its values saved by place (a weights file,
+    its strength, a switch)."""
+    return ui([
+        (52, "LoadFramePackModel", [], ["FramePackMODEL"], ["FramePackI2V_HY_fp8_e4m3fn.safetensors", "bf16",
+                                                           "fp8_e4m3fn", "offload_device", "sdpa"]),
+        (56, patch, [("model", "FramePackMODEL")], ["FramePackMODEL"], ["orbit_cam.safetensors", 0.8, False]),
+        (13, "DualCLIPLoader", [], ["CLIP"], ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video",
+                                              "default"]),
+        (12, "VAELoader", [], ["VAE"], ["hunyuan_video_vae_bf16.safetensors"]),
+        (19, "LoadImage", [], ["IMAGE", "MASK"], ["room.png", "image"]),
+        (47, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["the camera orbits the room"]),
+        (15, "ConditioningZeroOut", [("conditioning", "CONDITIONING")], ["CONDITIONING"], []),
+        (20, "VAEEncode", [("pixels", "IMAGE"), ("vae", "VAE")], ["LATENT"], []),
+        (39, "FramePackSampler", [("model", "FramePackMODEL"), ("positive", "CONDITIONING"),
+                                  ("negative", "CONDITIONING"), ("start_latent", "LATENT")], ["LATENT"],
+         [30, False, 0.15, 1, 10, 0, 31343, "fixed", 9, 5, 6, "unipc_bh1", "disabled", 1, 1]),
+        (33, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (23, "SaveAnimatedWEBP", [("images", "IMAGE")], [], ["FramePack", 30, False, 90, "default"]),
+    ], [(52, 0, 56, "model"), (56, 0, 39, "model"), (13, 0, 47, "clip"), (47, 0, 15, "conditioning"),
+        (47, 0, 39, "positive"), (15, 0, 39, "negative"), (19, 0, 20, "pixels"), (12, 0, 20, "vae"),
+        (20, 0, 39, "start_latent"), (39, 0, 33, "samples"), (12, 0, 33, "vae"), (33, 0, 23, "images")])
+
+
+def test_uncatalogued_lora_node_on_a_pack_model_is_applied(tmp_path):
+    """heldout63 10: a fork's LoRA loader on FramePack's own model type (one FramePackMODEL in and out, a weights file
+    and its strength saved by place, the catalogue not holding it) was said "a model patch ... not applied"; told by
+    its declared shape as ComfyUI's MODEL LoRA loaders are, it is now a Video LoRA of that file and strength. The name
+    is invented: nothing keys on it."""
+    conv = _convert(tmp_path, _framepack_with_lora_patch("AcmeFramePackLoraPatch"))
+    loras = nodes_of(conv, "video_models.lora")
+    assert [(n.params["lora"], n.params["strength"]) for n in loras] == [("orbit_cam.safetensors", 0.8)]
+    gen = nodes_of(conv, "video_models.framepack")[0]
+    assert conv.graph.input_link(gen.id, "model").src == loras[0].id
+    assert "not applied" not in " ".join(x for x in said(conv).splitlines() if "AcmeFramePackLoraPatch" in x)
