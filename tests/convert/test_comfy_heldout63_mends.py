@@ -180,3 +180,52 @@ def test_uncatalogued_lora_node_on_a_pack_model_is_applied(tmp_path):
     gen = nodes_of(conv, "video_models.framepack")[0]
     assert conv.graph.input_link(gen.id, "model").src == loras[0].id
     assert "not applied" not in " ".join(x for x in said(conv).splitlines() if "AcmeFramePackLoraPatch" in x)
+
+
+def _ltx2_first_last_ttp(first_strength: float = 1.0) -> dict:
+    """LTX-2 with TTPlanetPig's LTXVFirstLastFrameControl_TTP on the empty latent: a first and a last picture."""
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2-19b-dev.safetensors"}),
+        "2": ("LTXAVTextEncoderLoader", {"text_encoder": "gemma_3_12B_it.safetensors",
+                                         "ckpt_name": "ltx-2-19b-dev.safetensors", "device": "default"}),
+        "3": ("CLIPTextEncode", {"text": "a woman walks from the table to the door", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "5": ("LTXVConditioning", {"frame_rate": 24, "positive": ["3", 0], "negative": ["4", 0]}),
+        "6": ("EmptyLTXVLatentVideo", {"width": 768, "height": 512, "length": 97, "batch_size": 1}),
+        "7": ("LoadImage", {"image": "first.png"}),
+        "8": ("LoadImage", {"image": "last.png"}),
+        "9": ("LTXVFirstLastFrameControl_TTP", {"vae": ["1", 2], "latent": ["6", 0], "first_image": ["7", 0],
+                                                "last_image": ["8", 0], "first_strength": first_strength,
+                                                "last_strength": 0.8}),
+        "10": ("KSampler", {"seed": 5, "steps": 20, "cfg": 4, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1, "model": ["1", 0], "positive": ["5", 0], "negative": ["5", 1],
+                            "latent_image": ["9", 0]}),
+        "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["1", 2]}),
+        "12": ("CreateVideo", {"fps": 24, "images": ["11", 0]}),
+        "13": ("SaveVideo", {"filename_prefix": "video/ltx", "format": "auto", "codec": "auto", "video": ["12", 0]}),
+    })
+
+
+def test_ltx2_first_and_last_frame_control_ttp_is_two_keyframes(tmp_path):
+    """heldout63 02: LTXVFirstLastFrameControl_TTP (its first image into the latent's first frames, its last into
+    its last ones, each noise-masked by its strength) held the task with no generator; now LTX-2's keyframes at frame
+    0 and at the last frame, the two strengths said where they differ."""
+    conv = _convert(tmp_path, _ltx2_first_last_ttp())
+    gen = nodes_of(conv, "video_models.ltx2")
+    assert len(gen) == 1
+    g, p = conv.graph, gen[0].params
+    assert (p["keyframes"], p["keyframe_strength"], p["frames"]) == ("0, last", 0.8, 97)
+    paths = [g.nodes[g.input_link(gen[0].id, f"keyframe_{i}").src].params["path"] for i in (1, 2)]
+    assert paths == ["first.png", "last.png"]
+    assert "LTX-2 holds every keyframe at one strength" in said(conv)
+
+
+def test_ltx2_first_last_ttp_image_of_strength_zero_not_placed(tmp_path):
+    """The node places no image of strength 0 (its code skips it): the first picture is not a keyframe, said."""
+    conv = _convert(tmp_path, _ltx2_first_last_ttp(first_strength=0.0))
+    p = nodes_of(conv, "video_models.ltx2")[0].params
+    assert p["keyframes"] == "last"
+    text = said(conv)
+    assert "the image 'first.png' on 'first_image' of 'LTXVFirstLastFrameControl_TTP' (LTXVFirstLastFrameControl_TTP, " \
+           "#9) is not placed: its first_strength is 0" in text
+    assert "'first.png' (LoadImage, #7) reaches this output" not in text
