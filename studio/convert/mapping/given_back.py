@@ -49,8 +49,9 @@ def given_back(b: Any, save: CNode, gen: str | None, heard: tuple[str, ...],
            "the other speaks)" if turns else ", mixed, both from the start (Audio Mix)")
     shown = ", ".join(f"{k} {v}" for k, v in src.widgets.items() if isinstance(v, (str, int, float, bool)))
     voices = "the voice" if len(sounds) == 1 else "the voices"
-    unset = (f"; what that node itself does to the sound it gives back{f' ({shown})' if shown else ''} (such as a loudness "
-             "evened, a length cut, another rate) is not done to it")
+    own = f" ({shown})" if shown else ""
+    unset = (f"; what that node itself does to the sound it gives back{own} (such as a loudness evened, a length "
+             "cut, another rate) is not done to it")
     return sounds, (f"{_name(save)} writes the sound {_name(src)} gives back of {voices} it is given"
                     f"{f' (through {via})' if via else ''}: Studio's Save Video writes {voices} as its generator hears "
                     f"{'it' if len(sounds) == 1 else 'them'}{how}, not the whole file{'s' if len(sounds) > 1 else ''}"
