@@ -229,3 +229,15 @@ def test_ltx2_first_last_ttp_image_of_strength_zero_not_placed(tmp_path):
     assert "the image 'first.png' on 'first_image' of 'LTXVFirstLastFrameControl_TTP' (LTXVFirstLastFrameControl_TTP, " \
            "#9) is not placed: its first_strength is 0" in text
     assert "'first.png' (LoadImage, #7) reaches this output" not in text
+
+
+def test_save_of_one_isolated_voice_writes_it_not_the_whole_file(tmp_path):
+    """One voice: the save's sound is the Mel-Band RoFormer's voice the take is made to (the embeds node's sound output
+    gives back its one voice); Studio's Save Video wrote the whole file loaded, no sentence. Now the Isolate Voice's."""
+    wf = _infinitetalk_two_isolated_voices()
+    del wf["194"]["inputs"]["audio_2"], wf["306"], wf["307"]
+    conv = _convert(tmp_path, wf)
+    g = conv.graph
+    save = nodes_of(conv, "io.save_video")[0]
+    link = g.input_link(save.id, "audio")
+    assert (g.nodes[link.src].type_id, link.src_port) == ("edit.isolate_voice", "voice")

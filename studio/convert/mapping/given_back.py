@@ -15,11 +15,12 @@ _name = CNode.named  # the node in a sentence
 
 
 def given_back(b: Any, save: CNode, gen: str | None, heard: tuple[str, ...],
-               loaders: tuple[tuple[str, str], ...]) -> tuple[list[tuple[str, str]], str] | None:
+               loaders: tuple[tuple[str, str], ...]) -> tuple[list[tuple[str, str]], str | None] | None:
     """([Studio's sound of each voice ``heard`` by generator ``gen``], the sentence) where ``save``'s sound comes from
     the node the voices' features were read from (a voice's read from it, another's from a node made beside it of a
     sound it is given) and a voice reaches those features through a step of its own (its sound not the Load Audio's
-    ``loaders``); else None (the save's sound read as before)."""
+    ``loaders``); where the save takes the one voice's very sound its features are made of (a Mel-Band RoFormer's
+    voice), that sound and no sentence; else None (the save's sound read as before)."""
     if gen is None or not heard:
         return None
     port = sound_port(b.wf, save)
@@ -27,18 +28,21 @@ def given_back(b: Any, save: CNode, gen: str | None, heard: tuple[str, ...],
     if src is None:
         return None
     given = {tuple(v) for v in {**getattr(src, "let_go", {}), **src.links}.values()}  # the sounds it is given
-    sounds, own = [], False
+    sounds, own, same = [], False, True
     for k in heard:
         feats = b.g.input_link(gen, k)
         read = b.wf.nodes.get(b.out.origin.get(feats.src, "")) if feats is not None else None
-        heard_of = read.links.get("audio") if read is not None else None  # the sound its features are read of
-        if read is None or (read.id != src.id and (heard_of is None or tuple(heard_of) not in given)):
-            return None  # a voice's features made of a sound the node giving the save its sound is not given
-        own = own or read.id == src.id
-        sound = b.g.input_link(feats.src, "audio")
-        if sound is None:
+        sound = b.g.input_link(feats.src, "audio") if feats is not None else None
+        if read is None or sound is None:
             return None
+        heard_of = read.links.get("audio")  # the sound its features are read of
+        itself = b.out.origin.get(sound.src) == src.id  # the save takes the very sound the features are made of
+        if not itself and read.id != src.id and (heard_of is None or tuple(heard_of) not in given):
+            return None  # a voice's features made of a sound the node giving the save its sound is not given
+        own, same = own or read.id == src.id, same and itself
         sounds.append((sound.src, sound.src_port))
+    if same and len(sounds) == 1:  # (the one voice's sound as its features hear it: an isolated voice the save takes,
+        return sounds, None  # as ComfyUI writes it: nothing to say)
     if not own or all(s == loaded for s, loaded in zip(sounds, loaders)):  # (a node of the workflow's own joining
         # the voices' files, not their encoder: its sentence is the two-voice reading's, mixed_voices)
         return None  # the voices' own files: the two-voice reading says it (mixed_voices)

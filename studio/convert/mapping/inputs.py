@@ -164,7 +164,7 @@ class InputMaking:
             return
         ks = tuple(k for k in heard[:2] if k in inputs)
         back = given_back(self, save, gen, ks, tuple(self.studio_loader(*inputs[k][:2]) for k in ks))
-        if back is not None:  # the save's sound is what the voices' encoder gives back of them (given_back)
+        if back is not None and back[1] is not None:  # what the voices' encoder gives back of them (given_back)
             self.g.connect(*self._mixed(save, back[0]), sv, "audio")
             self.say(back[1])
             return
@@ -172,6 +172,8 @@ class InputMaking:
         if port is not None and sum(k in inputs for k in heard) == 1 and (window := audio_joins.cut(self, *port)):
             voice = window[0]  # the save's sound cut on its way (a window of the voice): that cut (audio_joins.cut)
             self.say(window[1])
+        elif back is not None:  # the one voice's very sound as the generator hears it (an isolated voice)
+            voice = back[0][0]
         if len(heard) > 1 and heard[1] in inputs:
             mix = self.add("edit.audio_mix", {}, save)
             # each voice as the generator hears it: with silence while the other speaks, where they take turns
