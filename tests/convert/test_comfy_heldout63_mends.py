@@ -241,3 +241,19 @@ def test_save_of_one_isolated_voice_writes_it_not_the_whole_file(tmp_path):
     save = nodes_of(conv, "io.save_video")[0]
     link = g.input_link(save.id, "audio")
     assert (g.nodes[link.src].type_id, link.src_port) == ("edit.isolate_voice", "voice")
+
+
+def test_a_prompted_node_given_a_picture_is_named_as_making_from_both():
+    """kind_words: a prompted node taking a picture (an invented picture editor, its instruction saved by place)
+    makes pictures from its text *and* what it is given; a text-to-speech node with no picture or sound socket of
+    its own declared type, from its text."""
+    from studio.convert.reading.workflow import Workflow
+    from studio.convert.tracing.roles import kind_words
+    doc = ui([(6, "LoadImage", [], ["IMAGE", "MASK"], ["portrait.png", "image"]),
+              (7, "AcmePromptedPictureEdit", [("image", "IMAGE")], ["IMAGE"], ["make her hair red and the sky orange"]),
+              (8, "PreviewImage", [("images", "IMAGE")], [], [])],
+             [(6, 0, 7, "image"), (7, 0, 8, "images")])
+    wf = Workflow.read(doc)
+    assert kind_words(wf, wf.nodes["7"]) == "makes pictures from its own text and what it is given"
+    wf = Workflow.read(_t2v_with_spoken_line())
+    assert kind_words(wf, wf.nodes["11"]) == "makes a sound from its own text"

@@ -144,7 +144,7 @@ def kind_words(wf: Workflow, n: CNode) -> str:
         outs = out_types(wf, n)
         made = next((w for t, w in (("VIDEO", "a clip"), ("AUDIO", "a sound"), ("IMAGE", "pictures")) if t in outs),
                     "what it gives")
-        return f"makes {made} from its own text"
+        return f"makes {made} from its own text" + (" and what it is given" if what == "media step" else "")
     return what
 
 
