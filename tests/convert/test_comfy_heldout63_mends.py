@@ -257,3 +257,42 @@ def test_a_prompted_node_given_a_picture_is_named_as_making_from_both():
     assert kind_words(wf, wf.nodes["7"]) == "makes pictures from its own text and what it is given"
     wf = Workflow.read(_t2v_with_spoken_line())
     assert kind_words(wf, wf.nodes["11"]) == "makes a sound from its own text"
+
+
+def test_tooling_nodes_base64_loaders_are_load_images(tmp_path):
+    """heldout63 07: a serverless template's first and last pictures come from Acly's ETN_LoadImageBase64 (its one
+    text widget 'image' filled by the client: 'start' / 'end' in the file); the pack was not catalogued, the task
+    held. Now read by its declared types and display name ('Load Image (Base64)') as Load Images with no file, said."""
+    wf = api({
+        "37": ("UNETLoader", {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "56": ("UNETLoader", {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "38": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan", "device": "default"}),
+        "39": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "6": ("CLIPTextEncode", {"text": "a walk through the room", "clip": ["38", 0]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["38", 0]}),
+        "98": ("ETN_LoadImageBase64", {"image": "start"}),
+        "99": ("ETN_LoadImageBase64", {"image": "end"}),
+        "67": ("WanFirstLastFrameToVideo", {"width": 720, "height": 1280, "length": 81, "batch_size": 1,
+                                            "positive": ["6", 0], "negative": ["7", 0], "vae": ["39", 0],
+                                            "start_image": ["98", 0], "end_image": ["99", 0]}),
+        "57": ("KSamplerAdvanced", {"add_noise": "enable", "noise_seed": 1, "steps": 4, "cfg": 1, "sampler_name": "euler",
+                                    "scheduler": "simple", "start_at_step": 0, "end_at_step": 2,
+                                    "return_with_leftover_noise": "enable", "model": ["37", 0], "positive": ["67", 0],
+                                    "negative": ["67", 1], "latent_image": ["67", 2]}),
+        "58": ("KSamplerAdvanced", {"add_noise": "disable", "noise_seed": 0, "steps": 4, "cfg": 1, "sampler_name": "euler",
+                                    "scheduler": "simple", "start_at_step": 2, "end_at_step": 10000,
+                                    "return_with_leftover_noise": "disable", "model": ["56", 0], "positive": ["67", 0],
+                                    "negative": ["67", 1], "latent_image": ["57", 0]}),
+        "8": ("VAEDecode", {"samples": ["58", 0], "vae": ["39", 0]}),
+        "9": ("CreateVideo", {"fps": 16, "images": ["8", 0]}),
+        "10": ("SaveVideo", {"filename_prefix": "video/wan", "format": "auto", "codec": "auto", "video": ["9", 0]}),
+    })
+    conv = _convert(tmp_path, wf)
+    gen = nodes_of(conv, "video_models.image_to_video")
+    assert len(gen) == 1
+    g = conv.graph
+    for port in ("image", "last_image"):
+        src = g.nodes[g.input_link(gen[0].id, port).src]
+        assert (src.type_id, src.params["path"]) == ("io.load_image", "")
+    assert ("'ETN_LoadImageBase64' (ETN_LoadImageBase64, #98) gives the picture its 'image' setting holds as base64 "
+            "text, which holds no picture Studio can decode") in said(conv)
