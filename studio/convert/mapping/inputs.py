@@ -15,6 +15,8 @@ from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 from studio.core.errors import StudioError
 from studio.core.graph import check_title
+
+from .given_back import given_back
 from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
@@ -165,10 +167,18 @@ class InputMaking:
             return
         if not heard or heard[0] not in inputs:
             return
+        ks = tuple(k for k in heard[:2] if k in inputs)
+        back = given_back(self, save, gen, ks, tuple(self.studio_loader(*inputs[k][:2]) for k in ks))
+        if back is not None and back[1] is not None:  # what the voices' encoder gives back of them (given_back)
+            self.g.connect(*self._mixed(save, back[0]), sv, "audio")
+            self.say(back[1])
+            return
         voice = self.studio_loader(*inputs[heard[0]][:2])
         if port is not None and sum(k in inputs for k in heard) == 1 and (window := audio_joins.cut(self, *port)):
             voice = window[0]  # the save's sound cut on its way (a window of the voice): that cut (audio_joins.cut)
             self.say(window[1])
+        elif back is not None:  # the one voice's very sound as the generator hears it (an isolated voice)
+            voice = back[0][0]
         if len(heard) > 1 and heard[1] in inputs:
             mix = self.add("edit.audio_mix", {}, save)
             # each voice as the generator hears it: with silence while the other speaks, where they take turns
@@ -183,6 +193,15 @@ class InputMaking:
             elif said is not None:
                 self.say(said[0])
         self.g.connect(*voice, sv, "audio")
+
+    def _mixed(self, save: CNode, sounds: list[tuple[str, str]]) -> tuple[str, str]:
+        """One sound of ``sounds`` (Studio's outputs): itself, else the first two mixed (Audio Mix)."""
+        if len(sounds) == 1:
+            return sounds[0]
+        mix = self.add("edit.audio_mix", {}, save)
+        self.g.connect(*sounds[0], mix, "a")
+        self.g.connect(*sounds[1], mix, "b")
+        return mix, "audio"
 
     def joined_sound(self, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
         """(Studio's audio, its sentence) for the sound ``node``'s ``port`` takes where sounds are joined on its way

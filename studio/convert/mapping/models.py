@@ -10,7 +10,7 @@ from studio.core.shown import cut, rounded
 from ..families import registry as families
 from ..packs import lora_stacks
 from ..reading import by_types, prompt_relay
-from ..reading.lora_names import lora_of, unread_strength
+from ..reading.lora_names import is_model_type, lora_of, unread_strength
 from ..reading.model_way import model_input
 from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.pass_any import any_through
@@ -98,9 +98,9 @@ class ModelReading:
                     if clip is not None and clip != strength:
                         said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
                                     "it on the denoiser)")
-            elif loader.out_types and "MODEL" not in loader.out_types:  # a text encoder's or another loader: by its
+            elif loader.out_types and not any(map(is_model_type, loader.out_types)):  # a text encoder's or another
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
-                            f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # declared type
+                            f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # loader's: by type
             elif (named := lora_of(wf, loader)) is None and (given := unknown_source(wf, loader, ("lora_name",))):
                 said.append(given_when_run(loader, *given) + ": not applied (Studio loads the model without it; "
                             "add a Video LoRA of that file)")  # (a downloader's name: never the stale saved one)

@@ -22,12 +22,19 @@ def _weights(v: Any) -> bool:
     return isinstance(v, str) and v.strip().lower().endswith(WEIGHTS)
 
 
+def is_model_type(t) -> bool:
+    """A declared type a denoiser is given as: ComfyUI's MODEL, or a pack's own (FramePackMODEL, WANVIDEOMODEL)."""
+    return isinstance(t, str) and t.upper().endswith("MODEL")
+
+
 def _model_only(n) -> bool:
-    """A node whose file declares one MODEL socket in (its other inputs settings) and one MODEL out: a LoRA's shape,
-    not a guide's (an IC-LoRA director taking pictures and giving conditioning too)."""
-    ins = list(n.in_types.values())
-    return list(n.out_types) == ["MODEL"] and ins.count("MODEL") == 1 and all(
-        t in ("MODEL", "FLOAT", "INT", "STRING", "COMBO", "BOOLEAN") for t in ins)
+    """A node whose file declares one model socket in (its other inputs settings) and one model out, of one type:
+    ComfyUI's MODEL or a pack's own (a wrapper's FramePackMODEL: hndrr's LoadFramePackLora, heldout63 10): a LoRA's
+    shape, not a guide's (an IC-LoRA director taking pictures and giving conditioning too)."""
+    ins, outs = list(n.in_types.values()), list(n.out_types)
+    model = outs[0] if len(outs) == 1 and is_model_type(outs[0]) else None
+    return model is not None and ins.count(model) == 1 and all(
+        t in (model, "FLOAT", "INT", "STRING", "COMBO", "BOOLEAN") for t in ins)
 
 
 def lora_of(wf, n) -> tuple[str, float] | None:

@@ -1,6 +1,7 @@
 """A pack's loader of a picture given as text (Easy-Use's 'Load Image (Base64)': an API client sends the picture in a
 text setting), told by its declared types: it gives a picture (IMAGE), takes no picture, clip or sound, and a text
-widget of it is named base64. Read as ComfyUI's LoadImage: the picture saved in the file decoded (a PNG, JPEG, WebP,
+widget of it is named base64 (or its one text widget, where its display name says base64: Acly's tooling nodes' 'Load
+Image (Base64)'). Read as ComfyUI's LoadImage: the picture saved in the file decoded (a PNG, JPEG, WebP,
 GIF or BMP, told by its first bytes) and kept to be written beside the converted graph under a name of its own, as a
 converted workflow's other pictures are read from there; a text holding none (left empty for the client to fill)
 gives a Load Image with no file, said. Plain data and stdlib."""
@@ -27,7 +28,13 @@ def text_widget(t) -> str | None:
         return None
     if any(t.takes(x) for x in MEDIA):
         return None
-    return next((w.name for w in t.widgets if w.type == "STRING" and "base64" in w.name.lower()), None)
+    named = next((w.name for w in t.widgets if w.type == "STRING" and "base64" in w.name.lower()), None)
+    if named is not None:
+        return named
+    # a type whose display name says it loads a picture from base64 text, its one text widget that text (Acly's
+    # comfyui-tooling-nodes' 'Load Image (Base64)', ETN_LoadImageBase64: its widget named 'image')
+    texts = [w.name for w in t.widgets if w.type == "STRING"]
+    return texts[0] if len(texts) == 1 and "base64" in (t.display or "").lower() else None
 
 
 def decoded(text: str) -> tuple[bytes, str] | None:

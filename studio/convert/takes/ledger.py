@@ -19,7 +19,7 @@ from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.reference_inputs import is_reference_picture
 from ..tracing.walks import NUMBERS, upstream
-from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, out_types, prompted, role
+from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, kind_words, out_types, prompted, role
 from ..tracing.tasks import V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
@@ -375,7 +375,7 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
         if not vias and v is not None:
             vias.append(_conditioning(wf, n, within, cons) or v)
     vias = list({v.id: v for v in vias}.values())
-    names = ", ".join(f"{v.shown_cls} ({carries(v) or role(wf, v)})" for v in vias[:4]) or "nodes it does not read"
+    names = ", ".join(f"{v.shown_cls} ({kind_words(wf, v)})" for v in vias[:4]) or "nodes it does not read"
     what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in lost}))  # the same words in any process
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
         return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
@@ -402,7 +402,7 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
             continue
         v = _via(wf, n, within, b.used, cons, known)
         through = (f" through ComfyUI's '{v.title or v.shown_cls}' ({v.shown_cls}, #{v.id}: "
-                   f"{carries(v) or role(wf, v)})") if v is not None else ""
+                   f"{kind_words(wf, v)})") if v is not None else ""
         said.append(f"the {words(b, n)} reaches this output{through}, which Studio does not convert: the video is "
                     "made without it")
         told.add(said[-1])

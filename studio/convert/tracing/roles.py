@@ -132,6 +132,22 @@ def carries(n: CNode) -> str:
     return (pack_node(n.cls) or ("", ""))[1]
 
 
+def kind_words(wf: Workflow, n: CNode) -> str:
+    """What ``n`` is, in the words a sentence names it by: what a pack's node carries (carries), a node giving a
+    picture, clip or sound from a prompt of its own (prompted: a text-to-speech node's line, spoken in the voice of
+    the sound it is given, is no loader of that sound) as such, else its role."""
+    known = carries(n)
+    if known:
+        return known
+    what = role(wf, n)
+    if what in ("media loader", "media step") and prompted(n):
+        outs = out_types(wf, n)
+        made = next((w for t, w in (("VIDEO", "a clip"), ("AUDIO", "a sound"), ("IMAGE", "pictures")) if t in outs),
+                    "what it gives")
+        return f"makes {made} from its own text" + (" and what it is given" if what == "media step" else "")
+    return what
+
+
 def generates(wf: Workflow, n: CNode) -> bool:
     """``n`` makes a new picture or sound from what it is given (a sampler or decoder of another pass, a node
     prompted to draw: an API image model), rather than passing the file on changed (a resize, a crop)."""

