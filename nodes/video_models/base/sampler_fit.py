@@ -26,13 +26,8 @@ _FOLDERS = ("pipelines", "schedulers")  # (diffusers' folders holding the pipeli
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, str]:
     """Class name -> the diffusers source file that defines it (its pipelines and schedulers); {} without diffusers."""
-    try:
-        spec = importlib.util.find_spec("diffusers")
-    except (ImportError, ValueError):
-        return {}
-    roots = list(spec.submodule_search_locations or ()) if spec is not None else []
     out: dict[str, str] = {}
-    for root in roots[:1]:
+    for root in filter(None, (_root(),)):
         for sub in _FOLDERS:
             for d, _, files in os.walk(os.path.join(root, sub)):
                 for f in sorted(files):
@@ -57,8 +52,37 @@ def _tree(path: str) -> ast.Module | None:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def _root() -> str | None:
+    try:
+        spec = importlib.util.find_spec("diffusers")
+    except (ImportError, ValueError):
+        return None
+    return next(iter(spec.submodule_search_locations or ()), None) if spec is not None else None
+
+
+def _found(name: str, folder: str, depth: int = 0) -> str | None:
+    """The file defining ``name``, followed from ``folder``'s ``__init__`` through its relative imports of it (``from
+    .hunyuan_video import HunyuanVideoPipeline``, then ``from .pipeline_hunyuan_video import ...``); None: not so."""
+    tree = _tree(os.path.join(folder, "__init__.py"))
+    sub = next((n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module
+                and any(a.name == name for a in n.names)), None) if tree is not None and depth < 4 else None
+    if sub is None:
+        return None
+    path = os.path.join(folder, *sub.split("."))
+    return path + ".py" if os.path.isfile(path + ".py") else _found(name, path, depth + 1) if os.path.isdir(path) else None
+
+
+@functools.lru_cache(maxsize=None)
+def _file(name: str) -> str | None:
+    """The diffusers file defining the class ``name``: by its packages' imports, else by a look through them all."""
+    root = _root()
+    found = next((f for sub in _FOLDERS if (f := _found(name, os.path.join(root, sub)))), None) if root else None
+    return found or _index().get(name)
+
+
 def _class(name: str) -> ast.ClassDef | None:
-    path = _index().get(name)
+    path = _file(name)
     tree = _tree(path) if path else None
     return next((n for n in (tree.body if tree else ()) if isinstance(n, ast.ClassDef) and n.name == name), None)
 
@@ -115,14 +139,20 @@ def own_schedule(pipeline: str) -> bool | None:
     return False
 
 
-def refusal(pipeline: str, sampler: str, classes: dict[str, str]) -> str | None:
+def cause(pipeline: str, sampler: str, classes: dict[str, str]) -> str | None:
     """Why ``pipeline`` (a diffusers pipeline class's name) cannot run the generators' sampler ``sampler`` (``classes``:
     each sampler's scheduler class, schedulers.CLASSES), in words; None where it can or its declarations do not tell
     ('auto': the model's own scheduler, always)."""
     sched = classes.get(sampler or "auto")
     if sched is None or not pipeline or not own_schedule(pipeline) or takes_sigmas(sched) is not False:
         return None
+    return f"{pipeline} gives its scheduler a schedule of sigmas, and {sched}'s set_timesteps takes none"
+
+
+def refusal(pipeline: str, sampler: str, classes: dict[str, str]) -> str | None:
+    """The run's refusal of ``sampler`` on ``pipeline`` (:func:`cause`), with the samplers it can run; None: taken."""
+    why = cause(pipeline, sampler, classes)
+    if why is None:
+        return None
     can = ["'auto'", *(f"'{s}'" for s, c in classes.items() if s != sampler and takes_sigmas(c))]
-    return (f"'sampler' {sampler} cannot run on {pipeline}: the pipeline gives its scheduler a schedule of sigmas, "
-            f"which {sched} does not take (its set_timesteps has no 'sigmas'): set the sampler to "
-            f"{', '.join(can[:-1])} or {can[-1]}")
+    return f"'sampler' {sampler} cannot run: {why}: set the sampler to {', '.join(can[:-1])} or {can[-1]}"
