@@ -62,8 +62,6 @@ def dump(out: str, dirs: list[str], every: bool) -> int:
 def judge(paths: list[str]) -> int:
     from nodes.video_models.base.comfy_samplers import refused
     from studio.convert.mapping.sampler_taken import family_mapping
-    from studio.core.registry import default_registry
-    reg = default_registry()
     for p in paths:
         d = json.load(open(p, encoding="utf-8"))
         bad = []
@@ -71,8 +69,7 @@ def judge(paths: list[str]) -> int:
             if "sampler" not in r:
                 continue
             m = family_mapping(r["family"])
-            task = getattr(reg.get(r["type"]).cls, "task", "") if r["type"] in reg else ""
-            why = refused(m.key, task, r["sampler"]) if m is not None else None
+            why = refused(m.key, r["type"], r["sampler"]) if m is not None else None
             if why:
                 bad.append(f"{os.path.relpath(r['file'], os.path.expanduser('~/.cache/studio'))} #{r['node']} "
                            f"{r['family']} {r['type']} '{r['sampler']}': {why}")

@@ -88,7 +88,14 @@ def test_another_family_whose_pipeline_hands_sigmas_is_read_the_same_way():
 def test_the_families_hook_answers_from_the_task_pipeline():
     from studio.convert.families import registry as families
     hooks = families.lookup("sampler_refused")
-    assert hooks and any(h("hunyuan", "t2v", "dpm++") for h in hooks)
-    assert not any(h("hunyuan", "t2v", "euler") for h in hooks)
-    assert not any(h("wan", "t2v", "dpm++") for h in hooks)
-    assert not any(h("no_such_family", "t2v", "dpm++") for h in hooks)
+    t2v, v2v = "video_models.text_to_video", "video_models.video_to_video"
+    assert hooks and any(h("hunyuan", t2v, "dpm++") for h in hooks) and any(h("hunyuan", v2v, "dpm++") for h in hooks)
+    assert not any(h("hunyuan", t2v, "euler") for h in hooks)
+    assert not any(h("wan", t2v, "dpm++") for h in hooks)
+    assert not any(h("no_such_family", t2v, "dpm++") for h in hooks)
+    # the pipeline a generator runs, from the declared makers: LTX-Video's Video to Video is its condition pipeline
+    from nodes.video_models.base.comfy_samplers import pipeline_for
+    from nodes.video_models.base.registry import FAMILIES
+    assert pipeline_for(FAMILIES["ltx"], v2v) == "LTXConditionPipeline"
+    assert pipeline_for(FAMILIES["ltx"], t2v) == "LTXPipeline"
+    assert pipeline_for(FAMILIES["hunyuan"], "video_models.image_to_video") == "HunyuanVideoImageToVideoPipeline"

@@ -80,8 +80,8 @@ HOOKS: dict[str, HookPoint] = {
                         "prompt, after the generic reading: one made by a node of its (LTX-2's enhancer)"),
     "tracks": HookPoint("each", None, False, "(the generator's settings) -> its tracks in words, in the task "
                         "said ('ATI'...: Wan's; the first family's is taken)"),
-    "sampler_refused": HookPoint("each", None, False, "(the family's key, its generator's task ('t2v'...), the "
-                                 "generator's 'sampler') -> why the family's pipeline for that task cannot run that "
+    "sampler_refused": HookPoint("each", None, False, "(the family's key, its generator's Studio node type, the "
+                                 "generator's 'sampler') -> why the pipeline that generator runs cannot run that "
                                  "sampler, in words, or None: the generator given its default instead, said "
                                  "(mapping/sampler_taken.py; nodes/video_models/base/comfy_samplers.py, every family)"),
     "experts": HookPoint("each", "", False, "its model of two experts, named where Load Video Model takes one "

@@ -24,13 +24,7 @@ def refused(b, sampler: str | None, task: str | None = None) -> str | None:
     node = task or getattr(b, "task_now", None)
     if own is None or not node:
         return None
-    try:
-        spec = b.g.registry.get(node)
-    except Exception:  # (a type the registry lacks)
-        return None
-    kind = getattr(getattr(spec, "cls", None), "task", "") if spec is not None else ""
-    return next((why for hook in families.lookup("sampler_refused") if (why := hook(own.key, kind, sampler))), None)
-
+    return next((why for hook in families.lookup("sampler_refused") if (why := hook(own.key, node, sampler))), None)
 
 def taken(b, sampler: str) -> str:
     """``sampler``, or 'auto' where the generator being made cannot take it (:func:`refused`)."""
