@@ -5,6 +5,7 @@ workflow's dpmpp_2m became 'dpm++', which HunyuanVideoPipeline refuses at the ru
 from __future__ import annotations
 
 from ..families import registry as families
+from ..tracing.sampling import studio_sampler
 
 
 def family_mapping(title: str | None):
@@ -26,6 +27,9 @@ def refused(b, sampler: str | None, task: str | None = None) -> str | None:
         return None
     return next((why for hook in families.lookup("sampler_refused") if (why := hook(own.key, node, sampler))), None)
 
-def taken(b, sampler: str) -> str:
-    """``sampler``, or 'auto' where the generator being made cannot take it (:func:`refused`)."""
+def param(b, main, flow: bool) -> str:
+    """The generator's 'sampler' for the workflow's sampling ``main`` (tracing.sampling.Sampling): 'auto' for a family
+    sampling with its own scheduler (``flow`` False), else the nearest of the generators' samplers, or 'auto' where
+    the generator being made cannot take it (:func:`refused`)."""
+    sampler = studio_sampler(main.sampler) if flow else "auto"
     return "auto" if refused(b, sampler) else sampler

@@ -110,8 +110,7 @@ class SettingsReading:
         self.param_at.update(getattr(self, "patch_at", {}))
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": own_rate(self, up, main.node, self.rate_said),
-                "sampler": sampler_taken.taken(self, studio_sampler(main.sampler)) if self._flow() else "auto",
+                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": sampler_taken.param(self, main, self._flow()),
                 "shift": shift, **getattr(self, "patch_params", {})}  # (a family's model patch's: models._patches)
 
     def _unread_sizes(self, latent: CNode, sizes: dict, said: list[str]) -> None:
