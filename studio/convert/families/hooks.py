@@ -80,6 +80,10 @@ HOOKS: dict[str, HookPoint] = {
                         "prompt, after the generic reading: one made by a node of its (LTX-2's enhancer)"),
     "tracks": HookPoint("each", None, False, "(the generator's settings) -> its tracks in words, in the task "
                         "said ('ATI'...: Wan's; the first family's is taken)"),
+    "sampler_refused": HookPoint("each", None, False, "(the family's key, its generator's Studio node type, the "
+                                 "generator's 'sampler') -> why the pipeline that generator runs cannot run that "
+                                 "sampler, in words, or None: the generator given its default instead, said "
+                                 "(mapping/sampler_taken.py; nodes/video_models/base/comfy_samplers.py, every family)"),
     "experts": HookPoint("each", "", False, "its model of two experts, named where Load Video Model takes one "
                          "of two model loaders' files (the family's own first, else the first family's: Wan)"),
     "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "
