@@ -24,6 +24,7 @@ from ...files.weight_formats import WeightFile
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
 T5_FILES = "t5xxl_fp16 or t5xxl_fp8_e4m3fn (ComfyUI's text_encoders)"
 VAE_PREFIX = "vae."  # an all-in-one checkpoint's VAE, and the names diffusers' LTX VAE converter reads
+CHECKPOINT_PARTS = ("text_encoder",)  # a checkpoint's T5 read where not given (files/checkpoint_parts.py; its VAE: below)
 
 
 def _shapes(wf: WeightFile) -> dict:
