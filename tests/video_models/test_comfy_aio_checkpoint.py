@@ -64,6 +64,7 @@ def test_one_all_in_one_file_as_model_makes_the_three_files_frames(wan):
     assert ("text encoder and VAE: read from 'wan2.2-rapid-aio-tiny.safetensors' itself, an all-in-one checkpoint "
             "(its 'text_encoders.umt5xxl.transformer.' and 'vae.' tensors), as ComfyUI's Load Checkpoint reads them: "
             "the text_encoder and vae inputs are empty") in said, said
+    assert "VAE: wan2.2-rapid-aio-tiny.safetensors: Wan 2.1 VAE (in the checkpoint), fp32" in said, said
 
 
 def test_the_same_file_as_text_encoder_and_vae_loads_its_parts_and_the_denoiser_reads_none_of_them(wan, monkeypatch):
@@ -77,7 +78,7 @@ def test_the_same_file_as_text_encoder_and_vae_loads_its_parts_and_the_denoiser_
         got, held = getattr(ref.module, name).state_dict(), getattr(three.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
     assert not any("read from" in s for s in said)  # given, not filled in
-    assert "VAE: wan-aio-sd-tiny.safetensors: Wan 2.1 VAE, fp32" in said
+    assert "VAE: wan-aio-sd-tiny.safetensors: Wan 2.1 VAE (in the checkpoint), fp32" in said
     assert any(s.startswith("text encoder: wan-aio-sd-tiny.safetensors: UMT5") and "tokenizer from the file" in s
                for s in said), said
     # the waiting text encoder is counted by its own tensors, not the whole file

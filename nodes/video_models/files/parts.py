@@ -11,7 +11,7 @@ diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..base.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
@@ -94,6 +94,8 @@ def read_part(component: str, path: str) -> tuple[WeightFile, object]:
         if inside is not None:
             wf = inside
             r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=os.path.basename(path))
+            if r.kind == PART_KINDS[component]:
+                r = replace(r, variant=f"{r.variant} (in the checkpoint)")
     if r.kind != PART_KINDS[component]:
         kind = KIND_TITLES[r.kind]
         what = (f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} ({r.variant})" if r.kind != "unknown" else
