@@ -292,6 +292,7 @@ class ModelReading:
         # text encoders) or by a text-encoder loader of its own (text_loaders); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in families.lookup("text_types") or
                        n.cls in families.lookup("text_loaders") for n in up)
+        separate = separate or checkpoint_parts.separate(self, up, loaders)  # an all-in-one checkpoint's CLIP
         model = model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader"
                      and wf.value(n, "type") in families.lookup("dual_types")), None)
