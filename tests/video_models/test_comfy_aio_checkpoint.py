@@ -123,3 +123,28 @@ def test_an_ltx_video_checkpoint_holding_its_t5_needs_no_text_encoder_file(tmp_p
     for name in ("transformer", "text_encoder", "vae"):
         got, held = getattr(one.module, name).state_dict(), getattr(two.module, name).state_dict()
         assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+
+
+def test_a_scaled_fp8_text_encoder_inside_keeps_its_scales_and_leaves_its_marker(tmp_path):
+    """ComfyUI's scaled fp8 under the checkpoint's prefix: each weight's '.scale_weight' stays its scale, the
+    'scaled_fp8' marker (no weight) is not one of the part's tensors, nor left to the denoiser; the tokenizer under
+    'text_encoders.'."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.files.checkpoint_parts import part_of, without
+    from nodes.video_models.files.weight_formats import read_weight_file
+    pre = "text_encoders.umt5xxl.transformer."
+    path = str(tmp_path / "aio-fp8.safetensors")
+    save_file({"model.diffusion_model.head.head.weight": torch.zeros(4, 8),
+               pre + "encoder.block.0.layer.0.SelfAttention.q.weight": torch.zeros(8, 8).to(torch.float8_e4m3fn),
+               pre + "encoder.block.0.layer.0.SelfAttention.q.scale_weight": torch.ones(()),
+               pre + "scaled_fp8": torch.empty(0, dtype=torch.float8_e4m3fn),
+               "text_encoders.spiece_model": torch.zeros(3, dtype=torch.uint8),
+               "vae.decoder.conv_in.weight": torch.zeros(2, 2)}, path)
+    wf = read_weight_file(path)
+    te = part_of(wf, "text_encoder")
+    assert set(te.tensors) == {"encoder.block.0.layer.0.SelfAttention.q.weight", "spiece_model"}
+    assert te.scales == {"encoder.block.0.layer.0.SelfAttention.q.weight":
+                         pre + "encoder.block.0.layer.0.SelfAttention.q.scale_weight"}
+    assert set(part_of(wf, "vae").tensors) == {"decoder.conv_in.weight"}
+    assert set(without(wf, ("text_encoder", "vae")).tensors) == {"model.diffusion_model.head.head.weight"}

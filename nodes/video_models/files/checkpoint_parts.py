@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .spiece_tokenizers import SPIECE
-from .weight_formats import WeightFile
+from .weight_formats import SCALED_MARK, WeightFile  # (a scaled-fp8 part's marker: no weight, not read)
 
 TEXT_PREFIX = "text_encoders."  # ComfyUI's models saved with their text encoders (Wan, LTX-Video, Flux, SD3...)
 VAE_PREFIXES = ("vae.", "first_stage_model.")  # ComfyUI's newer models' and the SD models' VAE
@@ -54,7 +54,7 @@ def part_of(wf: WeightFile, component: str) -> WeightFile | None:
     """The ``component``'s ('text_encoder', 'vae') tensors of the all-in-one file ``wf`` as a file of their own
     (the same path, names without the checkpoint's prefix; the text encoder's tokenizer as 'spiece_model'); None
     where the file holds none (or, for the text encoder, several)."""
-    renames = _renames(wf, component)
+    renames = {k: n for k, n in _renames(wf, component).items() if n != SCALED_MARK}  # (the marker: no weight)
     return _sub(wf, renames) if renames else None
 
 
