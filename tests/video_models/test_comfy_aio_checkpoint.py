@@ -120,9 +120,14 @@ def test_an_ltx_video_checkpoint_holding_its_t5_needs_no_text_encoder_file(tmp_p
                        "'text_encoders.t5xxl.transformer.' tensors), as ComfyUI's Load Checkpoint reads it: the "
                        "text_encoder input is empty")
     assert "VAE: ltxv-aio-tiny.safetensors: LTX-Video VAE (in the checkpoint), fp32" in said
+    said = []
+    three = load_video_model(aio, base=None, device=CPU, dtype_name="fp32", info=said.append, parts={"vae": aio})
+    assert "VAE: ltxv-aio-tiny.safetensors: LTX-Video VAE (in the checkpoint), fp32" in said  # its own: no 'instead'
     for name in ("transformer", "text_encoder", "vae"):
-        got, held = getattr(one.module, name).state_dict(), getattr(two.module, name).state_dict()
-        assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
+        held = getattr(two.module, name).state_dict()
+        for m in (one, three):
+            got = getattr(m.module, name).state_dict()
+            assert set(got) == set(held) and all(torch.equal(got[k], held[k]) for k in held), name
 
 
 def test_a_scaled_fp8_text_encoder_inside_keeps_its_scales_and_leaves_its_marker(tmp_path):

@@ -62,14 +62,15 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
 def checkpoint_parts(fam, wf, files: dict[str, str], info):
     """(``files`` with the text encoder and VAE an all-in-one checkpoint ``wf`` holds, for each of them empty there
     that the family's part reader reads from one (its ``CHECKPOINT_PARTS``: files/checkpoint_parts.py), as
-    ComfyUI's Load Checkpoint gives them, said through ``info``; ``wf`` without the tensors of every part read
-    from it, given or not). Headers only."""
+    ComfyUI's Load Checkpoint gives them, said through ``info``; ``wf`` without the tensors of each of those parts
+    read from it, filled in or given as the same file). Headers only."""
     from ..files.checkpoint_parts import held, prefixes, without
     from ..files.parts import PART_TITLES
     reader = _reader(fam)
     if reader is None or wf is None or wf.kind != "safetensors":
         return files, wf
-    inside = held(wf, tuple(c for c in getattr(reader, "CHECKPOINT_PARTS", ()) if not files.get(c)))
+    reads = tuple(getattr(reader, "CHECKPOINT_PARTS", ()))
+    inside = held(wf, tuple(c for c in reads if not files.get(c)))
     if inside:
         titles = " and ".join(PART_TITLES[c] for c in inside)
         info(f"{titles}: read from '{os.path.basename(wf.path)}' itself, an all-in-one checkpoint (its "
@@ -77,7 +78,7 @@ def checkpoint_parts(fam, wf, files: dict[str, str], info):
              f"{'them' if len(inside) > 1 else 'it'}: the {' and '.join(inside)} input"
              f"{'s are' if len(inside) > 1 else ' is'} empty")
         files = {**files, **{c: wf.path for c in inside}}
-    same = [c for c, p in files.items() if p and os.path.abspath(p) == os.path.abspath(wf.path)]
+    same = [c for c in reads if files.get(c) and os.path.abspath(files[c]) == os.path.abspath(wf.path)]
     return files, without(wf, same)
 
 
