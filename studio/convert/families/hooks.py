@@ -110,6 +110,10 @@ HOOKS: dict[str, HookPoint] = {
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),
     "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
                              "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
+    "checkpoint_parts": HookPoint("own", (), False, "the parts ('text_encoder', 'vae') Load Video Model reads from "
+                                  "its 'model' file where its own inputs are empty, that file an all-in-one checkpoint "
+                                  "(its part reader's CHECKPOINT_PARTS: Wan's text encoder and VAE): said where a "
+                                  "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
 }
