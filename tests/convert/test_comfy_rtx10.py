@@ -134,31 +134,14 @@ def test_a_minimax_take_taken_apart_and_scaled_keeps_its_soundtrack_said_as_writ
     """heldout2 (BeriBeli's Minimax H3 1080p): the saved take taken apart again (GetVideoComponents), its frames through
     RTX VSR to 1920x1080, its sound back into a second CreateVideo. Studio's Scale carries the clip's sound, so the
     second save still writes the soundtrack Text to Video makes (said so), not "the video without it"."""
-    conv = convert(api({
-        "6": ("UNETLoader", {"unet_name": "minimax_h3_fl2va_pruned_int8_convrot.safetensors", "weight_dtype": "default"}),
-        "13": ("CLIPLoader", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
-                              "device": "default"}),
-        "11": ("VAELoader", {"vae_name": "minimax_h3_video_vae_fp16.safetensors"}),
-        "24": ("VAELoader", {"vae_name": "minimax_h3_audio_vae_fp32.safetensors"}),
-        "104": ("MiniMaxH3ImageToVideo", {"clip": ["13", 0], "vae": ["11", 0], "prompt": "a fox sings in the snow",
-                                          "width": 864, "height": 480, "length": 124}),
-        "15": ("RandomNoise", {"noise_seed": 42}),
-        "17": ("KSamplerSelect", {"sampler_name": "res_multistep"}),
-        "9": ("BasicScheduler", {"model": ["6", 0], "scheduler": "simple", "steps": 20, "denoise": 1.0}),
-        "16": ("BasicGuider", {"model": ["6", 0], "conditioning": ["104", 0]}),
-        "14": ("SamplerCustomAdvanced", {"noise": ["15", 0], "guider": ["16", 0], "sampler": ["17", 0],
-                                         "sigmas": ["9", 0], "latent_image": ["104", 1]}),
-        "10": ("VAEDecode", {"samples": ["14", 0], "vae": ["11", 0]}),
-        "23": ("VAEDecodeAudio", {"samples": ["14", 0], "vae": ["24", 0]}),
-        "91": ("CreateVideo", {"images": ["10", 0], "audio": ["23", 0], "fps": 24.0}),
-        "92": ("SaveVideo", {"video": ["91", 0], "filename_prefix": "video/h3", "format": "auto", "codec": "auto"}),
-        "122": ("GetVideoComponents", {"video": ["91", 0]}),
-        "123": ("RTXVideoSuperResolution", {"images": ["122", 0], "resize_type": "target dimensions",
-                                            "resize_type.width": 1920, "resize_type.height": 1080, "quality": "ULTRA"}),
-        "124": ("CreateVideo", {"images": ["123", 0], "audio": ["122", 1], "fps": 24.0}),
-        "125": ("SaveVideo", {"video": ["124", 0], "filename_prefix": "video/h3_1080p", "format": "auto",
-                              "codec": "auto"}),
-    }), "h3_rtx.json")
+    from tests.convert.test_comfy_minimax_sound import _workflow as minimax_take
+    wf = minimax_take(second=True)  # ... CreateVideo #91 -> GetVideoComponents #122 -> CreateVideo #124 -> SaveVideo
+    wf["123"] = api({"123": ("RTXVideoSuperResolution", {"images": ["122", 0], "resize_type": "target dimensions",
+                                                         "resize_type.width": 1920, "resize_type.height": 1080,
+                                                         "quality": "ULTRA"})})["123"]
+    wf["124"]["inputs"]["images"] = ["123", 0]
+    wf["125"]["inputs"]["filename_prefix"] = "video/h3_1080p"
+    conv = convert(wf, "h3_rtx.json")
     (scale,) = nodes_of(conv, "transform.scale")
     assert (scale.params["width"], scale.params["height"]) == (1920, 1080)
     text = said(conv)

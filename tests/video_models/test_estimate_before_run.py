@@ -132,27 +132,33 @@ def _voice(path, seconds: float):
     return str(path)
 
 
-def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, run_records):
-    """Seen under Xvfb: InfiniteTalk to a 3 s voice said 'about 7 s' before F5 and took 54 s, and after that run
-    said 32 s for the same graph: it was timed at the model's default length (33 frames), not the 73 the voice
-    gives (Speech Features foresaw nothing). The voice's length, from its file's header, now makes its frames."""
+def talk_graph(tmp_path, monkeypatch, tiny):
+    """An InfiniteTalk node (8 steps, 64x64) given a 3 s voice through Speech Features and a black start picture, its
+    patch file found (never read), and its run's record as it was kept: 73 frames (3 s at 25 fps, 4k+1), 8 steps of
+    3 s, decode 10 s. (g, the node's id)."""
+    import cv2
     import numpy as np
-    from studio.engine.edit_checks import node_estimate
-    voice = _voice(tmp_path / "voice.wav", 3.0)
     (tmp_path / "patch.safetensors").write_bytes(b"")  # found is all the estimate needs: it is never read
     g, gen = _graph(tmp_path, monkeypatch, tiny, "wan-i2v", "video_models.infinitetalk", width=64, height=64,
                     steps=8, guidance=5.0, patch=str(tmp_path / "patch.safetensors"))
-    audio = g.add_node("io.load_audio", {"path": voice})
+    audio = g.add_node("io.load_audio", {"path": _voice(tmp_path / "voice.wav", 3.0)})
     feats = g.add_node("encode.speech", {"layers": "all", "align": "encoder input"})
     g.connect(audio.id, "audio", feats.id, "audio")
     g.connect(feats.id, "features", gen, "speech")
-    import cv2
     cv2.imwrite(str(tmp_path / "face.png"), np.zeros((64, 64, 3), np.uint8))
     still = g.add_node("io.load_image", {"path": str(tmp_path / "face.png")})
     g.connect(still.id, "image", gen, "image")
     facts = _facts(g, gen)
-    # the run's record as it was kept: 73 frames (3 s at 25 fps, 4k+1), 8 steps of 3 s, decode 10 s
     _record(facts, 64, 64, 73, 8, step=3.0, decode=10.0, weights=facts["weights"], title="InfiniteTalk")
+    return g, gen
+
+
+def test_infinitetalk_is_timed_for_the_frames_its_voice_gives(tmp_path, monkeypatch, tiny, run_records):
+    """Seen under Xvfb: InfiniteTalk to a 3 s voice said 'about 7 s' before F5 and took 54 s, and after that run
+    said 32 s for the same graph: it was timed at the model's default length (33 frames), not the 73 the voice
+    gives (Speech Features foresaw nothing). The voice's length, from its file's header, now makes its frames."""
+    from studio.engine.edit_checks import node_estimate
+    g, gen = talk_graph(tmp_path, monkeypatch, tiny)
     words = node_estimate(g, gen)
     assert "8 steps 24 s · decode 10 s;" in words, words  # exact for a repeat (was 8 steps 11 s, decode 4 s)
     g.set_param(gen, "frames", 37)  # frames asked: they, not the voice's, make the take

@@ -172,19 +172,8 @@ def test_a_dubbed_clip_below_strength_1_is_timed_for_the_steps_its_windows_run(t
 
     from studio.engine.edit_checks import node_estimate
 
-    from .test_estimate_before_run import _facts, _graph as _timed, _record, _voice
-    (tmp_path / "patch.safetensors").write_bytes(b"")  # found is all the estimate needs: it is never read
-    g, gen = _timed(tmp_path, monkeypatch, tiny, "wan-i2v", "video_models.infinitetalk", width=64, height=64,
-                    steps=8, guidance=5.0, patch=str(tmp_path / "patch.safetensors"))
-    audio = g.add_node("io.load_audio", {"path": _voice(tmp_path / "voice.wav", 3.0)})
-    feats = g.add_node("encode.speech", {"layers": "all", "align": "encoder input"})
-    g.connect(audio.id, "audio", feats.id, "audio")
-    g.connect(feats.id, "features", gen, "speech")
-    cv2.imwrite(str(tmp_path / "face.png"), np.zeros((64, 64, 3), np.uint8))
-    still = g.add_node("io.load_image", {"path": str(tmp_path / "face.png")})
-    g.connect(still.id, "image", gen, "image")
-    _record(_facts(g, gen), 64, 64, 73, 8, step=3.0, decode=10.0, weights=_facts(g, gen)["weights"],
-            title="InfiniteTalk")
+    from .test_estimate_before_run import talk_graph
+    g, gen = talk_graph(tmp_path, monkeypatch, tiny)  # its record: 8 steps of 3 s, decode 10 s
     g.set_param(gen, "strength", 0.5)
     assert "8 steps 24 s" in node_estimate(g, gen)  # no clip: every window from noise, all 8 steps
     out = cv2.VideoWriter(str(tmp_path / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 64))

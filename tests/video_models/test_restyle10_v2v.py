@@ -184,7 +184,7 @@ def test_hunyuan_video_to_video_runs_with_the_samplers_taking_sigmas(hunyuan_dir
 
 def test_hunyuan_video_to_video_refuses_a_scheduler_taking_no_sigmas_in_words(hunyuan_dir):
     from studio.core.errors import StudioError
-    with pytest.raises(StudioError, match="does not take: set the sampler to 'euler' or 'unipc'"):
+    with pytest.raises(StudioError, match="takes none: set the sampler to 'auto', 'euler' or 'unipc'"):
         render(Executor(), _graph(hunyuan_dir, sampler="dpm++", strength=0.5, steps=6))
 
 

@@ -60,6 +60,9 @@ def scheduler_applied(ctx, pipe, params):
         raise StudioError(f"'sampler' and 'shift' apply to flow-matching models (Wan, LTX-Video, LTX-2, "
                           f"HunyuanVideo); this model samples with {type(old).__name__}: set sampler to auto "
                           "and shift to 0")
+    from .sampler_fit import refusal  # (a pipeline that hands its scheduler sigmas: diffusers' own words otherwise)
+    if why := refusal(type(pipe).__name__, sampler, CLASSES):
+        raise StudioError(why)
     new = scheduler_for(old, sampler, shift)
     ctx.info(f"sampling with {type(new).__name__}, shift {own_shift(new):g}")
     with swapped(pipe, new):

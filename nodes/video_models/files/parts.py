@@ -11,7 +11,7 @@ diffusers and transformers are imported inside functions."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..base.recognise import KIND_TITLES, recognise
 from . import part_configs as pc
@@ -77,7 +77,8 @@ def looks(wf: WeightFile, n: int = 4) -> str:
 
 def read_part(component: str, path: str) -> tuple[WeightFile, object]:
     """(header, recognised) of a part's file: a regular .safetensors file (no pickle), the kind
-    its slot takes, else one message naming what it is (its first keys and shapes when unknown)."""
+    its slot takes, else one message naming what it is (its first keys and shapes when unknown); an
+    all-in-one checkpoint given as the part: the part's tensors inside it (checkpoint_parts.py)."""
     title = PART_TITLES[component]
     refuse_pickle(path)
     if not is_weight_file(path):
@@ -87,6 +88,14 @@ def read_part(component: str, path: str) -> tuple[WeightFile, object]:
         raise ModelError(f"the {title} '{path}' is GGUF: Studio reads GGUF denoisers; give this {title} as "
                          ".safetensors (bf16, fp16, fp32 or fp8)")
     r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=os.path.basename(path))
+    if r.kind in ("checkpoint", "denoiser"):  # an all-in-one checkpoint holding the part (checkpoint_parts.py)
+        from .checkpoint_parts import part_of
+        inside = part_of(wf, component)
+        if inside is not None:
+            wf = inside
+            r = recognise({k: v.shape for k, v in wf.tensors.items()}, filename=os.path.basename(path))
+            if r.kind == PART_KINDS[component]:
+                r = replace(r, variant=f"{r.variant} (in the checkpoint)")
     if r.kind != PART_KINDS[component]:
         kind = KIND_TITLES[r.kind]
         what = (f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} ({r.variant})" if r.kind != "unknown" else

@@ -65,7 +65,8 @@ def defer_part(index: dict, part, torch_dtype, kwargs: dict) -> Waiting | None:
     if part is None or not can_wait(index):
         return None
     kwargs["text_encoder"] = None
-    return Waiting({"text_encoder": _part_loader(part, torch_dtype)}, os.path.getsize(part.wf.path),
+    from ..files.checkpoint_parts import part_bytes  # (an all-in-one checkpoint's text encoder: its tensors only)
+    return Waiting({"text_encoder": _part_loader(part, torch_dtype)}, part_bytes(part.wf),
                    {"text_encoder": _part_config(part)})
 
 

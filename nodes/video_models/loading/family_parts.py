@@ -4,6 +4,8 @@ families`` lists them, and a refusal here names them from the registry). Another
 part files is refused here, saying what to give instead (a diffusers folder as 'base')."""
 from __future__ import annotations
 
+import os
+
 from ..base.capabilities import PartReader, single_file
 from ..base.errors import ModelError
 from ..base.registry import all_families
@@ -55,6 +57,29 @@ def build_pipeline(diffusers, fam, wf, files: dict[str, str], torch_dtype, info,
         fam.one_denoiser(wf.path, second)  # refused unless the family has two experts
         return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, second, **more)
     return _reader(fam).build_pipeline(diffusers, fam, wf, files, torch_dtype, info, **more)
+
+
+def checkpoint_parts(fam, wf, files: dict[str, str], info):
+    """(``files`` with the text encoder and VAE an all-in-one checkpoint ``wf`` holds, for each of them empty there
+    that the family's part reader reads from one (its ``CHECKPOINT_PARTS``: files/checkpoint_parts.py), as
+    ComfyUI's Load Checkpoint gives them, said through ``info``; ``wf`` without the tensors of each of those parts
+    read from it, filled in or given as the same file). Headers only."""
+    from ..files.checkpoint_parts import held, prefixes, without
+    from ..files.parts import PART_TITLES
+    reader = _reader(fam)
+    if reader is None or wf is None or wf.kind != "safetensors":
+        return files, wf
+    reads = tuple(getattr(reader, "CHECKPOINT_PARTS", ()))
+    inside = held(wf, tuple(c for c in reads if not files.get(c)))
+    if inside:
+        titles = " and ".join(PART_TITLES[c] for c in inside)
+        info(f"{titles}: read from '{os.path.basename(wf.path)}' itself, an all-in-one checkpoint (its "
+             f"{' and '.join(repr(p) for p in prefixes(wf, inside))} tensors), as ComfyUI's Load Checkpoint reads "
+             f"{'them' if len(inside) > 1 else 'it'}: the {' and '.join(inside)} input"
+             f"{'s are' if len(inside) > 1 else ' is'} empty")
+        files = {**files, **{c: wf.path for c in inside}}
+    same = [c for c in reads if files.get(c) and os.path.abspath(files[c]) == os.path.abspath(wf.path)]
+    return files, without(wf, same)
 
 
 def denoiser_tensors(fam, wf):

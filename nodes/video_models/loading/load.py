@@ -415,7 +415,8 @@ def load_video_model(path: str, *, base: str | None, device, dtype_name: str = "
     later = None  # the text encoder's loader while it waits for a prompt not in the cache (deferred_text.py)
     if index is None:  # no folder: the denoiser file and its parts' files (ComfyUI's loaders)
         from .deferred_text import defer_part, part_waits
-        from .family_parts import build_pipeline
+        from .family_parts import build_pipeline, checkpoint_parts
+        parts, single = checkpoint_parts(fam, single, parts, info)  # an all-in-one checkpoint's text encoder, VAE
         waits = part_waits(fam, parts)
         pipe, weights, index, checked = build_pipeline(diffusers, fam, single, parts, torch_dtype, info,
                                                        second, waiting=waits)

@@ -110,6 +110,19 @@ def setting_problems(fam, title: str, params: dict, inputs: dict) -> list[tuple[
     return out
 
 
+def sampler_problem(fam, task: str, params: dict, inputs: dict) -> str | None:
+    """The generator's 'sampler' that the pipeline of its task cannot run (base/sampler_fit.py: a pipeline handing its
+    scheduler a schedule of sigmas, a scheduler taking none): the run's refusal, said before it."""
+    sampler = params.get("sampler") or "auto"
+    if sampler == "auto":
+        return None
+    from ..base.sampler_fit import refusal
+    from ..base.schedulers import CLASSES
+    own = getattr(fam, task, None) if task else None
+    pipeline = own if isinstance(own, str) and own else str((inputs.get("model") or {}).get("pipeline") or "")
+    return refusal(pipeline, sampler, CLASSES)
+
+
 def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     """Everything a generator node can say before its run from what is wired into it."""
     said = source_frames(params, inputs, node_cls.source_ports, node_cls.task)
@@ -121,6 +134,8 @@ def advise(node_cls, params: dict, inputs: dict) -> list[tuple[str, str]]:
     if why:
         return said + [("error", why)]
     said = said + setting_problems(fam, title, params, inputs)
+    why = sampler_problem(fam, node_cls.task, params, inputs)
+    said = said + ([("error", why)] if why else [])  # (diffusers' refusal after the model's load, said before F5)
     from .reach_before import size_problem
     why = size_problem(fam, params, inputs) if node_cls.task in ("t2v", "i2v", "vace") else None
     said = said + ([("error", why)] if why else [])  # the run's refusal, said before it (a size past the positions)

@@ -80,6 +80,10 @@ HOOKS: dict[str, HookPoint] = {
                         "prompt, after the generic reading: one made by a node of its (LTX-2's enhancer)"),
     "tracks": HookPoint("each", None, False, "(the generator's settings) -> its tracks in words, in the task "
                         "said ('ATI'...: Wan's; the first family's is taken)"),
+    "sampler_refused": HookPoint("each", None, False, "(the family's key, its generator's Studio node type, the "
+                                 "generator's 'sampler') -> why the pipeline that generator runs cannot run that "
+                                 "sampler, in words, or None: the generator given its default instead, said "
+                                 "(mapping/sampler_taken.py; nodes/video_models/base/comfy_samplers.py, every family)"),
     "experts": HookPoint("each", "", False, "its model of two experts, named where Load Video Model takes one "
                          "of two model loaders' files (the family's own first, else the first family's: Wan)"),
     "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "
@@ -106,6 +110,10 @@ HOOKS: dict[str, HookPoint] = {
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),
     "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
                              "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
+    "checkpoint_parts": HookPoint("own", (), False, "the parts ('text_encoder', 'vae') Load Video Model reads from "
+                                  "its 'model' file where its own inputs are empty, that file an all-in-one checkpoint "
+                                  "(its part reader's CHECKPOINT_PARTS: Wan's text encoder and VAE): said where a "
+                                  "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
 }

@@ -21,7 +21,8 @@ from .hooks import hook
 PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing")
 MODULE = "comfy"  # the module of a family's folder that holds its MAPPING
 # single modules whose MAPPING is registered too, after the packages' (the models Studio does not run)
-MODULES: tuple[str, ...] = ("nodes.video_models.catalog.comfy_not_read",)
+MODULES: tuple[str, ...] = ("nodes.video_models.catalog.comfy_not_read",
+                            "nodes.video_models.base.comfy_samplers")  # (every family's samplers: no node type)
 
 _registered: dict[str, Any] = {}
 _discovered = False

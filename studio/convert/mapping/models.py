@@ -23,7 +23,7 @@ from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain,
 from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
-from . import lora_as_part, no_file, patch_inputs, patch_passes
+from . import checkpoint_parts, lora_as_part, no_file, patch_inputs, patch_passes
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -263,6 +263,7 @@ class ModelReading:
         if len(loaders) > 1:
             self._second_expert(loaders[1], load, lp, said)
         self._part_files(up, loaders, load, lp, file_loaders, said)
+        said += checkpoint_parts.said(self, up, loaders, load, lp)  # an all-in-one checkpoint's CLIP and VAE
 
     def _second_expert(self, loader: CNode, load: str, lp: set[str], said: list[str]) -> None:
         """The low-noise expert's file: Load Video Model's 'model_2' where it has one, else said."""
@@ -291,6 +292,7 @@ class ModelReading:
         # text encoders) or by a text-encoder loader of its own (text_loaders); another family's come from 'base'
         separate = any(n.cls == "CLIPLoader" and wf.value(n, "type") in families.lookup("text_types") or
                        n.cls in families.lookup("text_loaders") for n in up)
+        separate = separate or checkpoint_parts.separate(self, up, loaders)  # an all-in-one checkpoint's CLIP
         model = model_file(wf, loaders[0]) if loaders else None
         dual = next((n for n in up if n.cls == "DualCLIPLoader"
                      and wf.value(n, "type") in families.lookup("dual_types")), None)

@@ -23,6 +23,7 @@ from .folded_sizes import SIZED_BY, kept_words, unread_sizes
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
+from . import sampler_taken
 from . import prompt_schedules
 
 
@@ -109,7 +110,7 @@ class SettingsReading:
         self.param_at.update(getattr(self, "patch_at", {}))
         return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
                 "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": studio_sampler(main.sampler) if self._flow() else "auto",
+                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": sampler_taken.param(self, main, self._flow()),
                 "shift": shift, **getattr(self, "patch_params", {})}  # (a family's model patch's: models._patches)
 
     def _unread_sizes(self, latent: CNode, sizes: dict, said: list[str]) -> None:
@@ -219,6 +220,8 @@ class SettingsReading:
         own = {"sampler", "shift"} & self.spec_params(task)
         # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
         choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
+        # the nearest its family's pipeline cannot run: 'auto' instead, said (sampler_taken)
+        why = sampler_taken.refused(self, choice, task) if choice is not None and "sampler" in own else None
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
                  f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
@@ -226,6 +229,8 @@ class SettingsReading:
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None
                     else "the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
+                    else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
+                    f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
                     else f"the generator's sampler is '{choice}'" if choice != "auto" else
                     "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
                  + ("" if main.scheduler in (None, "simple", "normal") else

@@ -42,7 +42,9 @@ MAPPING = ComfyMapping(
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0,
                                            "comfy_ranges": RANGES, "comfy_declared": DECLARED,
-                                           "load_formats": {"LTXV": (32, 8)}},  # VideoHelperSuite's 'LTXV' format
+                                           "load_formats": {"LTXV": (32, 8)},  # VideoHelperSuite's 'LTXV' format
+                                           # a checkpoint's T5 (parts.CHECKPOINT_PARTS) and VAE (parts.checkpoint_vae)
+                                           "checkpoint_parts": ("text_encoder", "vae")},
     # Lightricks' 2024 loader and model configurator (comfy_old_nodes.py); the pack's LTXVBaseSampler given no
     # picture (comfy_base_sampler.py)
     translate=lambda wf: old_nodes(wf) + base_sampler(wf))

@@ -24,6 +24,7 @@ from ...files.weight_formats import WeightFile
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
 T5_FILES = "t5xxl_fp16 or t5xxl_fp8_e4m3fn (ComfyUI's text_encoders)"
 VAE_PREFIX = "vae."  # an all-in-one checkpoint's VAE, and the names diffusers' LTX VAE converter reads
+CHECKPOINT_PARTS = ("text_encoder",)  # a checkpoint's T5 read where not given (files/checkpoint_parts.py; its VAE: below)
 
 
 def _shapes(wf: WeightFile) -> dict:
@@ -170,7 +171,8 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     beside = os.path.join(os.path.dirname(parts["text_encoder"].wf.path), "tokenizer")
     said = {"text_encoder": ", tokenizer from the file" if SPIECE in parts["text_encoder"].wf.tensors else
             f", tokenizer from '{beside}'",
-            "vae": " (instead of the checkpoint's own)" if "vae" in files and checkpoint_vae(wf) else ""}
+            "vae": " (instead of the checkpoint's own)" if "vae" in files and checkpoint_vae(wf) and
+            os.path.abspath(files["vae"]) != os.path.abspath(wf.path) else ""}  # (its own, given as the VAE: no)
     for c, part in parts.items():
         comps[c] = None if c in waiting else load_part(part, torch_dtype)
         info(f"{PART_TITLES[c]}: {part.words}{said[c]}{WAITS if c in waiting else ''}")

@@ -298,6 +298,7 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+           "checkpoint_parts": ("text_encoder", "vae"),  # an all-in-one checkpoint's, read by parts.CHECKPOINT_PARTS
            "comfy_shift": 8.0,  # ComfyUI's WAN21_T2V sampling_settings, every Wan model config made from it
            "latent_steps": {PASS_PROMPTS: pass_prompts},  # a chain of passes' own prompts (comfy_pass_prompts)
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",

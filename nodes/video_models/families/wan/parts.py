@@ -15,6 +15,8 @@ from ...files.parts import PART_TITLES, WAITS, Part, check_shapes, load_part, lo
 from ...files.weight_formats import WeightFile
 from . import wan22
 
+CHECKPOINT_PARTS = ("text_encoder", "vae")  # read from an all-in-one checkpoint where not given (files/checkpoint_parts.py)
+
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers,
                 reads: tuple[str, ...] = (), hints: dict | None = None) -> dict[str, Part]:
@@ -97,6 +99,11 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     cls_name, cfg, named = denoiser_config(diffusers, fam, wf)
     experts = wan22.check_experts(diffusers, fam, wf, second, cfg)
     wf = experts.high if experts else wf
+    inside = [PART_TITLES[c] for c in ("text_encoder", "vae") if files.get(c) == wf.path]
+    if missing and inside:  # an all-in-one checkpoint holding one of them (loading/family_parts.checkpoint_parts)
+        raise ModelError(f"'{wf.path}' holds a {fam.title} denoiser and its {' and '.join(inside)} but no "
+                         f"{' and no '.join(missing)}: set the {' and the '.join(missing)} file (as ComfyUI's loaders "
+                         f"take it), or 'base' to a diffusers {fam.title} folder")
     if missing:
         raise ModelError(f"'{wf.path}' is a single {fam.title} denoiser: set the {' and the '.join(missing)} file"
                          f"{'s' if len(missing) > 1 else ''} (as ComfyUI's loaders take them), or 'base' to a diffusers "
