@@ -159,3 +159,19 @@ def test_a_file_that_does_not_fill_the_model_is_refused_before_it_is_built(tmp_p
                                          "'condition_embedding_align.proj_p.weight' of another shape"):
         _load(files)
     assert built == []  # refused before the model was made and read
+
+
+def test_an_fp8_file_keeps_its_blocks_8_bit_and_runs_the_pose_branch_in_float32(tmp_path):
+    state = {k: (v.to(torch.float8_e4m3fn) if v.ndim >= 2 and k.endswith("weight") and "norm" not in k else v)
+             for k, v in original_names(tiny_steady().state_dict()).items()}  # as Kijai's fp8 files store them
+    files = build_wan_steady(str(tmp_path), state)
+    m = load_video_model(files["denoiser"], base=None, device=CPU, dtype_name="bf16",
+                         parts={"text_encoder": files["text_encoder"], "vae": files["vae"],
+                                "image_encoder": files["clip_vision"]})
+    tr = m.module.transformer
+    assert tr.blocks[0].attn1.to_q.weight.dtype == torch.float8_e4m3fn
+    assert tr.patch_embedding_fuse.weight.dtype == torch.float8_e4m3fn
+    assert {p.dtype for n, p in tr.named_parameters() if n.startswith("condition_embedding_")} == {torch.float32}
+    out = m.module(torch.zeros(1, 3, 32, 32), torch.rand(1, 3, 5, 32, 32) * 2 - 1, prompt="a fox",
+                   num_inference_steps=1, guidance_scale=1.0, generator=torch.Generator().manual_seed(1))
+    assert out.shape == (1, 3, 5, 32, 32) and torch.isfinite(out).all()
