@@ -1,7 +1,7 @@
 """Issue 112 (steady10): kijai's WanVideoWrapper SteadyDancer workflows (WanVideoAddSteadyDancerEmbeds on a
 WanVideoImageToVideoEncode, the pose clip encoded by WanVideoEncode) read as Studio's SteadyDancer node: the start
 image its reference, the encoded clips its pose and negative pose, the encode's size and frames; what the node does
-not take (the wrapper's pose strengths and step span, its context windows) said, never dropped. Wired another way,
+not take (the wrapper's step span, its context windows) said, never dropped; its pose strengths are the node's. Wired another way,
 the task is held with its sentence. The workflows are built here from node types, values and links (API layout)."""
 from __future__ import annotations
 
@@ -82,21 +82,24 @@ def test_the_wrappers_steadydancer_is_read_as_the_steadydancer_node():
     assert load["model"].endswith("Wan21_SteadyDancer_fp16.safetensors") and load["clip_vision"] == "clip_vision_h.safetensors"
     text = said(conv)
     assert "is read as Studio's SteadyDancer node" in text and "'pose_latents_negative' as its negative pose" in text
+    assert "the wrapper puts it in its negative-prompt pass instead" in text
     unread = [line for line in conv.log if "not converted" in line]
     assert not any("WanVideoAddSteadyDancerEmbeds" in line or "WanVideoClipVisionEncode" in line for line in unread)
     assert "pose_strength_spatial" not in text  # the wrapper's defaults: nothing lost, nothing said
 
 
-def test_the_wrappers_pose_strengths_and_context_windows_are_said_not_taken():
+def test_the_wrappers_pose_strengths_are_taken_its_step_span_and_context_windows_said():
     conv = convert(_workflow(strengths=(1.5, 0.5, 0.1, 0.8), context=True), "steady_said")
     assert [t["generator"] for t in conv.tasks] == [DANCER]
     text = said(conv)
-    for name, v in (("pose_strength_spatial", "1.5"), ("pose_strength_temporal", "0.5"), ("start_percent", "0.1"),
-                    ("end_percent", "0.8")):
-        assert f"WanVideoAddSteadyDancerEmbeds's {name} {v} (the release applies its pose modules whole" in text
+    for name, v in (("start_percent", "0.1"), ("end_percent", "0.8")):
+        assert f"WanVideoAddSteadyDancerEmbeds's {name} {v} (the " in text and "outside it the wrapper samples " \
+            "without the pose" in text
+    p = nodes_of(conv, DANCER)[0].params
+    assert (p["pose_strength_spatial"], p["pose_strength_temporal"]) == (1.5, 0.5)  # the node's own settings
+    assert not any("pose_strength" in line and "not taken" in line for line in text.split("\n"))
     assert "'WanVideoContextOptions' (WanVideoContextOptions, #16)'s context windows of 81 frames are not taken" in text
     assert "WanVideoContextOptions as the generator's context windows" not in text  # (not carried to this one)
-    p = nodes_of(conv, DANCER)[0].params
     assert "window" not in p and "long_take" not in p
 
 

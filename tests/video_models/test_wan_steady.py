@@ -175,3 +175,17 @@ def test_an_fp8_file_keeps_its_blocks_8_bit_and_runs_the_pose_branch_in_float32(
     out = m.module(torch.zeros(1, 3, 32, 32), torch.rand(1, 3, 5, 32, 32) * 2 - 1, prompt="a fox",
                    num_inference_steps=1, guidance_scale=1.0, generator=torch.Generator().manual_seed(1))
     assert out.shape == (1, 3, 5, 32, 32) and torch.isfinite(out).all()
+
+
+def test_the_pose_strengths_scale_the_two_refinements_and_one_is_the_release():
+    torch.manual_seed(0)
+    den = tiny_steady()
+    c, lat = torch.randn(1, 16, 3, 4, 4), torch.randn(1, 16, 3, 4, 4)
+    with torch.no_grad():
+        fused, _ = den.pose_features(c, lat)
+        temporal = den.condition_embedding_temporal(c)
+        spatial = den.condition_embedding_spatial(c.transpose(1, 2).reshape(3, 16, 4, 4)).view(1, 3, 16, 4, 4)
+        spatial = spatial.transpose(1, 2)
+        assert torch.allclose(fused, c + temporal + spatial, atol=1e-6)  # the release's sum
+        scaled, _ = den.pose_features(c, lat, 2.0, 0.5)  # the wrapper's strengths
+        assert torch.allclose(scaled, c + 0.5 * temporal + 2.0 * spatial, atol=1e-6)

@@ -59,8 +59,10 @@ def steady(t, n: CNode, pos, neg, sampler: CNode):
         t.wf.taken.add(vis.id)
     t.say(n, f"{CNode.named(n)} with its image-to-video encode '{i2v.title or i2v.shown_cls}' (#{i2v.id}) is read as "
              "Studio's SteadyDancer node: the start image as its reference, the clip encoded on "
-             "'pose_latents_positive' as its pose clip" + (", the one on 'pose_latents_negative' as its negative pose"
-                                                          if neg_pose is not None else "")
+             "'pose_latents_positive' as its pose clip" + (
+                 ", the one on 'pose_latents_negative' as its negative pose (which the node uses the release's way, in "
+                 "a pass of its own at scale 1.5 on the steps between 0.1 and 0.4 of the schedule; the wrapper puts "
+                 "it in its negative-prompt pass instead)" if neg_pose is not None else "")
              + "; the node encodes them and makes the CLIP embeds of the reference and of the pose clip's first frame "
              "itself" + (f" (as '{vis.title or vis.shown_cls}' (#{vis.id}) makes them on 'clip_vision_embeds')"
                          if vis is not None else ""))

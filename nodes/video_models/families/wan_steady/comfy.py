@@ -2,8 +2,8 @@
 WanVideoImageToVideoEncode, read by the wrapper's reading (families/wan/comfy_wrapper_steady.py) as one node
 (``STEADY``) made into the SteadyDancer node: its start image the reference, the pose clip encoded on
 'pose_latents_positive' the pose, the one on 'pose_latents_negative' the negative pose; width, height and frames the
-image-to-video encode's. The wrapper's pose strengths and the span of steps the pose steers have no counterpart in
-the release (its pose modules are applied whole, at every step): said where they are not the wrapper's defaults.
+image-to-video encode's, its pose strengths the node's (they scale the pose's two refinements, as the wrapper's
+model does); the span of steps the wrapper's pose steers is said where it is not the whole take.
 Plain data and stdlib."""
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def _words(inputs, params) -> str:
     return "pose animation (SteadyDancer)"
 
 
-NOT_IN_RELEASE = "the release applies its pose modules whole at every step; Studio's SteadyDancer does"
+SPAN = ("outside it the wrapper samples without the pose, as plain image to video; Studio's SteadyDancer reads the "
+        "pose at every step")
 
 MAPPING = ComfyMapping(
     key="wan_steady", title="SteadyDancer",
@@ -55,8 +56,10 @@ MAPPING = ComfyMapping(
     tasks={STEADY: Task("pose animation (SteadyDancer)", DANCER,
                         (("start_image", "reference"), ("pose_video", "pose"), ("negative_pose_video", "negative_pose")),
                         "SteadyDancer",
-                        settings=(("pose_strength_spatial", None, NOT_IN_RELEASE, 1.0),
-                                  ("pose_strength_temporal", None, NOT_IN_RELEASE, 1.0),
-                                  ("start_percent", None, NOT_IN_RELEASE, 0.0),
-                                  ("end_percent", None, NOT_IN_RELEASE, 1.0)))},
+                        # the wrapper's strengths scale the pose's two refinements (the node's settings of those
+                        # names); its span of steps is said (kijai's WanVideoWrapper, wanvideo/modules/model.py)
+                        settings=(("pose_strength_spatial", "pose_strength_spatial", "", 1.0),
+                                  ("pose_strength_temporal", "pose_strength_temporal", "", 1.0),
+                                  ("start_percent", None, "the first of the steps it steers; " + SPAN, 0.0),
+                                  ("end_percent", None, "the last of the steps it steers; " + SPAN, 1.0)))},
     generators=(Generator(DANCER, settings=steady_settings, describe=_words),))

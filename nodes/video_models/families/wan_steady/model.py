@@ -180,19 +180,20 @@ class SteadyDancerDenoiser:
     _keep_in_fp32_modules = ["rope", "time_embedder", "scale_shift_table", "norm1", "norm2", "norm3",
                              "condition_embedding_spatial", "condition_embedding_temporal", "condition_embedding_align"]
 
-    def pose_features(self, condition, latents):
+    def pose_features(self, condition, latents, spatial_strength: float = 1.0, temporal_strength: float = 1.0):
         """(fused, aligned) [B, 16, F, H, W] of the pose latents ``condition`` and the noisy ``latents``
-        (model_dancer.py forward: condition + temporal(condition) + spatial(condition), then the alignment)."""
+        (model_dancer.py forward: condition + temporal(condition) + spatial(condition), then the alignment; the
+        strengths scale the two refinements as kijai's WanVideoWrapper does, 1 and 1 being the release)."""
         c = condition.float()
         b, ch, f, h, w = c.shape
         temporal = self.condition_embedding_temporal(c)
         spatial = self.condition_embedding_spatial(c.transpose(1, 2).reshape(b * f, ch, h, w))
-        fused = c + temporal + spatial.view(b, f, ch, h, w).transpose(1, 2)
+        fused = c + temporal * temporal_strength + spatial.view(b, f, ch, h, w).transpose(1, 2) * spatial_strength
         return fused, self.condition_embedding_align(fused, latents.float())
 
-    def _tokens(self, hidden_states, image_latents, condition, ref_x, ref_c):
+    def _tokens(self, hidden_states, image_latents, condition, ref_x, ref_c, strengths=(1.0, 1.0)):
         """(tokens [B, L, D], (frames, hp, wp) of the video grid)."""
-        fused, aligned = self.pose_features(condition, hidden_states)
+        fused, aligned = self.pose_features(condition, hidden_states, *strengths)
         weight = self.patch_embedding_fuse.weight
         dtype = weight.dtype if weight.dtype.is_floating_point and weight.element_size() > 1 else hidden_states.dtype
         x = torch.cat([hidden_states, image_latents.to(hidden_states), fused.to(hidden_states),
@@ -206,13 +207,16 @@ class SteadyDancerDenoiser:
 
     def forward(self, hidden_states, timestep, encoder_hidden_states, encoder_hidden_states_image=None,
                 image_latents=None, condition=None, ref_x=None, ref_c=None, pose_image_embeds=None,
-                return_dict: bool = True, attention_kwargs=None, **_):
+                pose_strength_spatial: float = 1.0, pose_strength_temporal: float = 1.0, return_dict: bool = True,
+                attention_kwargs=None, **_):
         """One step (model_dancer.py WanModel.forward): ``hidden_states`` [B, 16, F, H, W] noisy latents;
         ``image_latents`` [B, 20, F, H, W] the image-to-video conditioning (4 mask channels, then the latents of
         the reference followed by black frames); ``condition`` [B, 16, F, H, W] the pose video's latents;
         ``ref_x`` [B, 36, 1, H, W] (the reference's latents, 4 mask channels of ones, its latents again); ``ref_c``
         [B, 16 or more, 1, H, W] the first pose frame's latents; ``encoder_hidden_states_image`` and
-        ``pose_image_embeds`` CLIP's penultimate states of the reference and of the first pose frame."""
+        ``pose_image_embeds`` CLIP's penultimate states of the reference and of the first pose frame;
+        ``pose_strength_spatial`` / ``_temporal`` (kijai's WanVideoWrapper's; 1: the release) scale the pose's two
+        refinements."""
         b, _, frames, height, width = hidden_states.shape
         p_t, p_h, p_w = self.config.patch_size
         for name, t, want in (("image_latents", image_latents, (frames, height, width)),
@@ -223,7 +227,8 @@ class SteadyDancerDenoiser:
             if tuple(t.shape[2:]) != want:
                 raise ValueError(f"'{name}' is {tuple(t.shape[2:])} (frames, height, width): SteadyDancer reads it at "
                                  f"{want}")
-        tokens, (f, hp, wp) = self._tokens(hidden_states, image_latents, condition, ref_x, ref_c)
+        tokens, (f, hp, wp) = self._tokens(hidden_states, image_latents, condition, ref_x, ref_c,
+                                           (float(pose_strength_spatial), float(pose_strength_temporal)))
         rotary = self.rope(hidden_states.new_empty(1, 1, (f + 2) * p_t, height, width, device="meta"))
         rotary = tuple(r.to(tokens.device) for r in rotary)
         t = timestep.reshape(-1)

@@ -73,6 +73,10 @@ class SteadyDancer(OneCallNode):
                     help="the pose guidance acts on the steps after this fraction (the release's 0.1)"),
               Float("pose_guidance_end", 0.4, min=0.0, max=1.0,
                     help="and before this fraction (the release's 0.4)"),
+              Float("pose_strength_spatial", 1.0, min=0.0, max=100.0,
+                    help="the pose's per-frame refinement scaled (kijai's WanVideoWrapper's; 1: the release)"),
+              Float("pose_strength_temporal", 1.0, min=0.0, max=100.0,
+                    help="the pose's refinement across frames scaled (kijai's WanVideoWrapper's; 1: the release)"),
               Int("width", 480, min=16, max=4096, help="a multiple of 16"),
               Int("height", 832, min=16, max=4096, help="a multiple of 16")) + shared(*RUN)
 
@@ -111,6 +115,8 @@ class SteadyDancer(OneCallNode):
                       prompt=text, negative_prompt=p.negative_prompt or None, num_inference_steps=self.steps,
                       guidance_scale=float(p.guidance), condition_guidance_scale=float(p.pose_guidance),
                       condition_start=float(p.pose_guidance_start), condition_end=float(p.pose_guidance_end),
+                      pose_strength_spatial=float(p.pose_strength_spatial),
+                      pose_strength_temporal=float(p.pose_strength_temporal),
                       num_frames=n, height=h, width=w)
         kwargs["take"] = OwnTake(ctx, s, (n, h, w), 1, "written when made", kwargs)
         return Call(kwargs, n, clip.fps if clip.fps > 0 else 16.0, (w, h), self.steps)

@@ -131,7 +131,8 @@ class SteadyDancerSampling:
     def __call__(self, reference: torch.Tensor, pose: torch.Tensor, negative_pose: torch.Tensor | None = None,
                  prompt: str | None = None, negative_prompt: str | None = None, num_inference_steps: int = 50,
                  guidance_scale: float = 5.0, condition_guidance_scale: float = 1.5, condition_start: float = 0.1,
-                 condition_end: float = 0.4, generator: torch.Generator | None = None, prompt_embeds=None,
+                 condition_end: float = 0.4, pose_strength_spatial: float = 1.0, pose_strength_temporal: float = 1.0,
+                 generator: torch.Generator | None = None, prompt_embeds=None,
                  negative_prompt_embeds=None, max_sequence_length: int = 512, callback_on_step_end=None,
                  callback_on_step_end_tensor_inputs=("latents",), num_frames: int | None = None,
                  height: int | None = None, width: int | None = None, output_type: str = "pt", take=None):
@@ -139,7 +140,8 @@ class SteadyDancerSampling:
         multiples of 16; ``height`` and ``width``, where given, are said of them); ``negative_pose`` the same as
         ``pose`` (N frames) or None. Returns the frames [1, 3, N, H, W] in [-1, 1]; with ``take``
         (families/wan/own_take.py: the Sampler's call) they go into the take's buffer and its output is returned.
-        ``callback_on_step_end(pipe, step, t, {"latents": ...})`` after each step."""
+        ``pose_strength_spatial`` / ``_temporal`` scale the pose's two refinements (kijai's WanVideoWrapper's; 1: the
+        release). ``callback_on_step_end(pipe, step, t, {"latents": ...})`` after each step."""
         from ..wan.own_take import emitted, returned
         if take is not None:
             take.begin()
@@ -168,6 +170,7 @@ class SteadyDancerSampling:
         if made is None:
             c = self.conditioning(reference, pose, negative_pose, n, device, dtype)
             args, negative = c["args"], c["negative"]
+            args.update(pose_strength_spatial=pose_strength_spatial, pose_strength_temporal=pose_strength_temporal)
             f, h, w = args["condition"].shape[2:]
             latents = torch.randn((1, tr.config.out_channels, f, h, w), generator=generator,
                                   device=torch.device("cpu"), dtype=torch.float32).to(device, dtype)
