@@ -109,3 +109,41 @@ def test_pose_latents_not_traced_to_a_clip_hold_the_task_in_words():
     text = said(conv)
     assert "is read as SteadyDancer where it is given a WanVideoImageToVideoEncode with a start image" in text
     assert "Studio cannot read ComfyUI-WanVideoWrapper's WanVideoAddSteadyDancerEmbeds" in conv.log[0]
+
+
+def test_the_converted_workflow_renders_on_a_tiny_steadydancer(tmp_path, monkeypatch):
+    """The wrapper's workflow as converted, the tiny SteadyDancer's files on Load Video Model, a still and two short
+    pose clips on its loaders: the take renders (5 frames at 32x32)."""
+    import numpy as np
+    from PIL import Image
+
+    from studio.engine.clip import ArrayClip
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe, write_video
+    from tests.video_models.tiny_wan_steady import build_wan_steady
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    files = build_wan_steady(str(tmp_path / "tiny"))
+    g = convert(_workflow(negative=True), "steady_run").graph
+    load, gen = (next(n for n in g.nodes.values() if n.type_id == t) for t in ("video_models.load", DANCER))
+    for k, v in (("model", files["denoiser"]), ("text_encoder", files["text_encoder"]), ("vae", files["vae"]),
+                 ("clip_vision", files["clip_vision"])):
+        g.set_param(load.id, k, v)
+    still = tmp_path / "dancer.png"
+    Image.fromarray((np.random.default_rng(0).random((40, 48, 3)) * 255).astype(np.uint8)).save(still)
+    for n in g.nodes.values():
+        if n.type_id == "io.load_image":
+            g.set_param(n.id, "path", str(still))
+        elif n.type_id == "io.load_video":
+            clip = tmp_path / f"{n.params['path']}"
+            write_video(str(clip), ArrayClip(np.random.default_rng(len(str(clip))).random((5, 32, 32, 3),
+                                                                                       dtype=np.float32), 16.0))
+            g.set_param(n.id, "path", str(clip))
+    for k, v in (("width", 32), ("height", 32), ("frames", 5), ("steps", 2), ("preview_size", "off"),
+                 ("previews", False)):
+        g.set_param(gen.id, k, v)
+    out = tmp_path / "out.mp4"
+    g.set_param(next(n for n in g.nodes.values() if n.type_id == "io.save_video").id, "path", str(out))
+    assert g.validate() == []
+    Executor(frame_caching=False).run(g, device="cpu")
+    info = probe(str(out))
+    assert (info["frames"], info["width"], info["height"]) == (5, 32, 32)
