@@ -18,7 +18,7 @@ from nodes.video_models.loading.load import load_video_model
 from studio.engine.clip import ArrayClip
 from tests.node_run import Recorder, run_node
 
-from .tiny_wan_steady import build_wan_steady, original_names, tiny_steady
+from .tiny_wan_steady import STEADY, build_wan_steady, original_names, tiny_steady
 
 CPU = torch.device("cpu")
 
@@ -189,3 +189,36 @@ def test_the_pose_strengths_scale_the_two_refinements_and_one_is_the_release():
         assert torch.allclose(fused, c + temporal + spatial, atol=1e-6)  # the release's sum
         scaled, _ = den.pose_features(c, lat, 2.0, 0.5)  # the wrapper's strengths
         assert torch.allclose(scaled, c + 0.5 * temporal + 2.0 * spatial, atol=1e-6)
+
+
+def test_comfyui_wan_loras_go_on_its_blocks_for_the_run_only(model, tmp_path):
+    """ComfyUI's Wan LoRAs (the wrapper's examples' lightx2v: 'diffusion_model.' names, lora_down / lora_up / alpha)
+    are loaded by diffusers' Wan LoRA loader onto SteadyDancer's blocks for the run, and taken off after it."""
+    import dataclasses
+
+    from safetensors.torch import save_file
+
+    from nodes.video_models.loading.load import LoRAUse
+    g = torch.Generator().manual_seed(0)
+    sd = {}
+    for i in range(STEADY["num_layers"]):
+        for a in ("self_attn.q", "cross_attn.o", "ffn.0"):
+            out_f, in_f = (STEADY["ffn_dim"], 256) if a == "ffn.0" else (256, 256)
+            k = f"diffusion_model.blocks.{i}.{a}"
+            sd[f"{k}.lora_down.weight"] = torch.randn(4, in_f, generator=g) * 0.5
+            sd[f"{k}.lora_up.weight"] = torch.randn(out_f, 4, generator=g) * 0.5
+            sd[f"{k}.alpha"] = torch.tensor(4.0)
+    path = str(tmp_path / "lightx2v_tiny_lora.safetensors")
+    save_file(sd, path)
+    ref_img = np.random.default_rng(5).random((32, 32, 3), dtype=np.float32)
+    params = {"steps": 1, "guidance": 1.0, "width": 32, "height": 32, "seed": 1}
+    before = {k: v.clone() for k, v in model.module.transformer.state_dict().items()}
+
+    def run(ref):
+        return np.asarray(run_node(SteadyDancer, params, model=ref, reference=ref_img, pose=_clip())["video"].frames)
+    plain = run(model)
+    with_lora = run(dataclasses.replace(model, loras=(LoRAUse(path, 1.0),)))
+    assert not np.allclose(plain, with_lora, atol=1e-4)
+    after = model.module.transformer.state_dict()
+    assert set(after) == set(before) and all(torch.equal(after[k], before[k]) for k in before)  # taken off
+    assert np.array_equal(run(model), plain)
