@@ -1,8 +1,8 @@
 """Issue 112 (steady10): kijai's WanVideoWrapper SteadyDancer workflows (WanVideoAddSteadyDancerEmbeds on a
 WanVideoImageToVideoEncode, the pose clip encoded by WanVideoEncode) read as Studio's SteadyDancer node: the start
 image its reference, the encoded clips its pose and negative pose, the encode's size and frames; what the node does
-not take (the wrapper's step span, its context windows) said, never dropped; its pose strengths are the node's. Wired another way,
-the task is held with its sentence. The workflows are built here from node types, values and links (API layout)."""
+not take (the wrapper's step span, its context windows) said, never dropped; its pose strengths are the node's.
+Wired another way, the task is held with its sentence. The workflows are built here from node types, values and links (API layout)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -79,7 +79,8 @@ def test_the_wrappers_steadydancer_is_read_as_the_steadydancer_node():
     assert _source_file(conv, gen.id, "pose") == "pose.mp4"
     assert _source_file(conv, gen.id, "negative_pose") == "pose_aug.mp4"
     load = nodes_of(conv, "video_models.load")[0].params
-    assert load["model"].endswith("Wan21_SteadyDancer_fp16.safetensors") and load["clip_vision"] == "clip_vision_h.safetensors"
+    assert load["model"].endswith("Wan21_SteadyDancer_fp16.safetensors")
+    assert load["clip_vision"] == "clip_vision_h.safetensors"
     text = said(conv)
     assert "is read as Studio's SteadyDancer node" in text and "'pose_latents_negative' as its negative pose" in text
     assert "the wrapper puts it in its negative-prompt pass instead" in text

@@ -1,4 +1,4 @@
-"""SteadyDancer: the person of a reference image animated by a pose video (drawn skeletons, e.g. from Pose),
+"""SteadyDancer: the person of a reference image animated by a pose video (drawn skeletons, e.g. from Draw Pose),
 the reference kept as the first frame, by SteadyDancer (pipeline.py, after MCG-NJU/SteadyDancer's
 generate_dancer.py) on Wan 2.1 I2V 14B.
 
@@ -39,7 +39,7 @@ def cover(img: np.ndarray, w: int, h: int) -> np.ndarray:
 
 
 class SteadyDancer(OneCallNode):
-    """Animate the person of a reference image with SteadyDancer: the pose video (drawn skeletons, as Pose draws
+    """Animate the person of a reference image with SteadyDancer: the pose video (drawn skeletons, as Draw Pose draws
     them) gives the motion, the reference stays the first frame. Connect Load Video Model (the SteadyDancer file
     with umt5_xxl, wan_2.1_vae and clip_vision_h), the reference image and the pose video; a negative pose video
     (the pose drawn with augmentation, as the release's preprocessing makes it) adds the release's pose guidance.
