@@ -22,6 +22,9 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     sc = video.pop("wan_scail")  # issue 57: ComfyUI's SCAIL-2 file with Wan's parts, its own node (SCAIL-2 Character)
     assert (sc["name"], sc["tasks"], sc["variants"]) == ("SCAIL-2", ["drive"], ["Wan 2.1 SCAIL-2 14B"])
     assert sc["formats"][0].startswith("single denoiser file") and "diffusers folder" not in sc["formats"]
+    sd = video.pop("wan_steady")  # issue 112: SteadyDancer's file with Wan's parts, its own node (SteadyDancer)
+    assert (sd["name"], sd["tasks"], sd["variants"]) == ("SteadyDancer", ["drive"], ["Wan 2.1 SteadyDancer 14B"])
+    assert sd["formats"][0].startswith("single denoiser file") and "diffusers folder" not in sd["formats"]
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])
