@@ -27,6 +27,7 @@ from .tracing.tasks import I2V, LATENT_NAMES, T2V, Task, task_node
 from .tracing.walks import adds_noise, find_loader, model_file, sampler_denoise, upstream
 from .takes.ledger import flag_setting, rate_setting, whole_setting  # a hook's values read (and said) as the ledger's
 from .reading.pass_any import any_through  # a node passing anything on: the input it gives on
+from .reading.loader_picks import rate as forced_rate  # the rate a video loader forces on its file (0: its own)
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .reading.by_types import widget_names  # a UI node's saved values named by its type's declared widgets
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
@@ -47,7 +48,7 @@ from .tracing.declined import decline  # a reader's reason for declining a node,
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
            "CONTROL", "encoders", "finite", "frame_mark", "held_task", "I2V", "LATENT_NAMES", "SAMPLERS", "Sampling", "T2V", "find_loader",
            "model_file", "prompt_text", "read_sampling", "task_node", "upstream", "walk", "flag_setting", "rate_setting",
-           "whole_setting", "any_through", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
+           "whole_setting", "any_through", "forced_rate", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
            "schedule_input", "schedule_on", "gathered", "decline", "reword"]
@@ -77,6 +78,7 @@ class Builder(Protocol):
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks
     redetail: Any  # LTX-2's re-detail of a clip by its second stage, read for the output being made (comfy_redetail)
     take_sampler: CNode  # the output's first sampler (the take's)
+    rate_node: CNode | None  # the node the output's written rate is read from (base.fps_of), None where none
     task_way: list  # the nodes between that sampler and its latent's maker (the task node)
     clip_frames: dict  # a picture input given frames of a clip -> how many, in words (mapping/clip_frames)
     made: dict  # a pipeline's samplers -> (generator id, its type id, its band, its Save node)

@@ -196,6 +196,7 @@ class BuilderBase:
     def fps_of(self, up: list[CNode]) -> float | None:
         """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""
         from ..takes.ledger import rate_setting
+        self.rate_node = None  # the node the rate is read from (a family without a rate setting names it)
         for n in up:
             if not (n.cls in FPS_NODES or n.cls in families.lookup("fps_nodes")):
                 continue
@@ -211,6 +212,7 @@ class BuilderBase:
                     self.say(line)
                 if rate is not None:
                     told_rates(self, up, rate, n)  # a family's node telling the model another rate: said
+                    self.rate_node = n
                     return rate
         return None
 

@@ -196,6 +196,17 @@ class SettingsReading:
         return (f"{'the same as' if same else 'not applied: the generator has no shift setting;'} the shift {g4(fixed)} "
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
+    @staticmethod
+    def _no_sampler(task: str) -> str:
+        """What samples for a generator with no sampler setting: the scheduler Studio gives its model's ComfyUI files
+        where its family declares one (its generator's ``shift``: SteadyDancer's, Wan Animate 2's), else the model
+        folder's (rejudge12: "the model folder's own scheduler" said of SteadyDancer read from ComfyUI's files)."""
+        hooks = families.generator(task)
+        if hooks is not None and hooks.shift is not None:
+            return ("the generator has no sampler setting: the scheduler Studio gives this model's ComfyUI files (a "
+                    "model folder: the folder's own)")
+        return "the generator has no sampler setting: the model folder's own scheduler"
+
     def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
         """A later pass no other rule reads, in one line: an expert's pass (two model loaders), else one not made."""
         what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
@@ -228,7 +239,7 @@ class SettingsReading:
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
                     "scheduler (the generators' samplers are flow-matching ones)" if choice is None
-                    else "the generator has no sampler setting: the model folder's own scheduler" if "sampler" not in own
+                    else self._no_sampler(task) if "sampler" not in own
                     else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
                     f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
                     else f"the generator's sampler is '{choice}'" if choice != "auto" else

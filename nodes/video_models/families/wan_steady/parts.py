@@ -14,8 +14,8 @@ from ...files.parts import PART_TITLES, shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
 from ..wan.own_pipeline import assembled
 from .model import EXTRA
+from .schedule import SHIFT
 
-SHIFT = 5.0  # generate_dancer.py: --sample_shift 5.0 (with 50 UniPC steps)
 PREFIXES = ("model.diffusion_model.", "diffusion_model.")
 
 
