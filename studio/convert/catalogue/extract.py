@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from . import loops
 from .helpers import helper_of, run_helper
 from .values import UNKNOWN, ClassRef, FileList, IOCall, Scope, evaluate
 
@@ -157,7 +158,7 @@ def is_node(cls: ast.ClassDef) -> bool:
 def locals_of(fn, scope: Scope) -> Scope:
     """A function's simple locals, in order (``x = {...}``; ``x["optional"] = {...}``; ``x.extend([...])`` in the
     function's own body), as values."""
-    inner, top = scope.child({}), getattr(fn, "body", [])  # a list grown in a loop is run-time data: not followed
+    inner, top = scope.child({}), getattr(fn, "body", [])  # a loop is followed only where loops.py can run it
     for st in ast.walk(fn):
         if isinstance(st, ast.Assign) and len(st.targets) == 1:
             t = st.targets[0]
@@ -167,6 +168,8 @@ def locals_of(fn, scope: Scope) -> Scope:
                 holder, key = inner.local.get(t.value.id), evaluate(t.slice, inner)
                 if isinstance(holder, dict) and isinstance(key, str):
                     holder[key] = evaluate(st.value, inner)
+        elif st in top and isinstance(st, ast.For):  # a loop building the declaration, run in its place (loops.py:
+            loops.run(st, inner)  # KJNodes' dynamic combo choices, 1 to 20 guides)
         elif st in top and isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and len(st.value.args) == 1 and \
                 getattr(st.value.func, "attr", None) in ("append", "extend") and \
                 isinstance(getattr(st.value.func, "value", None), ast.Name):  # inputs.extend(cls.extra_inputs)
