@@ -23,6 +23,10 @@ def _shown(n):
     for i in range(1, n + 1):
         out.append(io.String.Input(f"text_{i}"))
     return out
+def _unread(n):
+    out = [io.String.Input("a")]
+    out.insert(0, io.String.Input("b"))
+    return out
 class Guides(io.ComfyNode):
     @classmethod
     def define_schema(cls):
@@ -41,7 +45,9 @@ class Helped(io.ComfyNode):
     def define_schema(cls):
         return io.Schema(node_id="HelpedN", category="text", inputs=[
             io.DynamicCombo.Input("boards", options=[io.DynamicCombo.Option("off", []),
-                                                     io.DynamicCombo.Option("two", _shown(2))])],
+                                                     io.DynamicCombo.Option("two", _shown(2))]),
+            io.DynamicCombo.Input("other", options=[io.DynamicCombo.Option("off", []),
+                                                    io.DynamicCombo.Option("on", _unread(1))])],
             outputs=[io.String.Output()])
 class Unfollowed(io.ComfyNode):
     @classmethod
@@ -60,15 +66,18 @@ class Unfollowed(io.ComfyNode):
 
 def test_choices_a_loop_builds_are_recorded_and_a_helpers_are_not_recorded_empty():
     """KJNodes' LTXVAddGuideMulti builds its 1..20 choices in a loop (Option(key=str(n), inputs=...)): recorded, each
-    with its inputs; a choice whose inputs a helper function or a loop the reader cannot follow builds makes the combo
-    unrecorded (before: recorded as showing nothing, so a UI file's values were misnamed)."""
+    with its inputs; so are a module function's (Kling's _generate_storyboard_inputs(n)); a choice whose inputs a
+    function or a loop the reader cannot follow builds makes the combo unrecorded (before: recorded as showing
+    nothing, so a UI file's values were misnamed)."""
     found = extract_pack({"nodes.py": LOOPED}, io_types={**IO, "Latent": "LATENT", "String": "STRING"})
     count = next(i for i in found["GuidesN"]["inputs"] if i["name"] == "count")
     assert [c["key"] for c in count["dynamic"]] == ["1", "2", "3"]
     assert [i["name"] for i in count["dynamic"][1]["inputs"]] == ["image_1", "frame_1", "strength_1", "image_2",
                                                                   "frame_2", "strength_2"]
     assert count["dynamic"][0]["inputs"][1]["optional"] is True
-    for name, combo in (("HelpedN", "boards"), ("UnfollowedN", "mode")):
+    boards = next(i for i in found["HelpedN"]["inputs"] if i["name"] == "boards")
+    assert [[i["name"] for i in c["inputs"]] for c in boards["dynamic"]] == [[], ["text_1", "text_2"]]
+    for name, combo in (("HelpedN", "other"), ("UnfollowedN", "mode")):
         rec = next(i for i in found[name]["inputs"] if i["name"] == combo)
         assert "dynamic" not in rec
 
@@ -119,8 +128,9 @@ def test_ui_values_of_core_and_kjnodes_dynamic_combos_are_named_widgets_only_req
 
 def test_the_catalogue_records_the_core_and_pack_types_refreshed():
     """The committed data: ComfyUI core's ResizeImageMaskNode (1de83f91) and ColorTransfer (783545f6, its own commit)
-    and KJNodes' loop-built LTXVAddGuideMulti carry their choices; Kling's storyboards (a helper builds each choice's
-    inputs) are left unrecorded rather than recorded empty."""
+    and KJNodes' loop-built LTXVAddGuideMulti carry their choices, and Kling's storyboards (a module function builds
+    each choice's inputs); MiniMax H3 Reference's (its function inserts a choice: not followed) is left unrecorded
+    rather than recorded empty."""
     from studio.convert.catalogue.types import DATA
     with gzip.open(DATA, "rt", encoding="utf-8") as fh:
         types = json.load(fh)["types"]
@@ -131,7 +141,9 @@ def test_the_catalogue_records_the_core_and_pack_types_refreshed():
                                                                                  "scale by multiplier"]
     assert [c["key"] for c in dyn("ColorTransfer", "source_stats")] == ["per_frame", "uniform", "target_frame"]
     assert len(dyn("LTXVAddGuideMulti", "num_guides")) == 20
-    assert dyn("KlingOmniProTextToVideoNode", "storyboards") is None
+    assert [i["name"] for i in dyn("KlingOmniProTextToVideoNode", "storyboards")[2]["inputs"]] == [
+        "storyboard_1_prompt", "storyboard_1_duration", "storyboard_2_prompt", "storyboard_2_duration"]
+    assert dyn("MinimaxHailuo03ReferenceNode", "model") is None
 
 
 def test_comfyuis_transfer_color_per_frame_after_a_take_is_studios_colour_match():
