@@ -12,6 +12,7 @@ from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
                      upsampled_clip)
+from ..takes.keyframes import capped
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -82,7 +83,7 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
         self.pad_made = None
-        self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
+        self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
         self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
@@ -258,6 +259,7 @@ class OutputStage:
         said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
         self.rate_said = []
         if self.keyframes:
+            capped(self.keyframes, self.keyframes_capped, params.get("frames"), said)  # (KJNodes' in-place images)
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if hooks is not None and hooks.finish is not None:
             hooks.finish(params, o.inputs, said)
