@@ -128,11 +128,13 @@ class OutputStage:
 
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
-        back: a family reading no file there): the plain words instead ("the generator's own are used")."""
-        line, plain, into, kept_by = self.__dict__.pop("size_claim", (None, None, set(), {}))
+        back: a family reading no file there), or said taken from its control clip where another picture input is
+        wired (which sizes the take first): the plain words instead ("the generator's own are used")."""
+        line, plain, into, kept_by, others = self.__dict__.pop("size_claim", (None, None, set(), {}, set()))
         if line is None or line == plain:
             return
-        if into <= {e.dst_port for e in self.g.links if e.dst == gen}:
+        wired = {e.dst_port for e in self.g.links if e.dst == gen}
+        if into <= wired and not others & wired:  # (a size port's claim: no other picture sizes the take, sized_by_clip)
             for into_, k, steps, sized in kept_by.values():  # a size a factor of the picture given: Studio's Scale on
                 kept_scale(self, gen, into_, k, steps, sized)  # the way keeps it (folded_sizes, clipheader6; sized_like)
             return

@@ -19,7 +19,8 @@ from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
-from .folded_sizes import SIZED_BY, kept_words, unread_sizes
+from .folded_sizes import kept_words, unread_sizes
+from .sized_by_clip import length_port, sized_ports
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
@@ -117,13 +118,15 @@ class SettingsReading:
         generator is wired (outputs._size_claim_kept)."""
         wf = self.wf
         kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)
+        by, others = sized_ports(self)  # (LTX-2's 'control' where no picture input is given: ltxic10)
+        clips = self._clips_counted()
         if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None,
-                                kept_by, self._clips_counted()):
+                                kept_by, clips, by, length_port(self, clips)):
             said.append(line)
             self.out.log.append(f"{self.name}: {line}")
             self.size_claim = (line, unread_sizes(wf, latent, sizes, self.scaled_for, None),
-                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in SIZED_BY},
-                               kept_by)
+                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in by},
+                               kept_by, others)
             if kept_by and self.stage is not None:  # the first stage's size kept by a Scale (folded_sizes): said so
                 self.stage.update(size_kept=True, sized_by=kept_words(kept_by))
 
