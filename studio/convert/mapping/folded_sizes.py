@@ -141,14 +141,15 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> 
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
                  loaded_for: dict[str, str] | None = None, kept_by: dict | None = None,
                  clips: dict[str, str] | None = None, sized_by: tuple[str, ...] = SIZED_BY,
-                 length_from: str | None = None) -> str:
+                 length_from: str | None = None, claimed: set | None = None) -> str:
     """One sentence for the latent's width, height and length wired from a folded node and not worked out ('' where
     none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
     whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says; ``clips``: the
     nodes whose frames a generator input taking its length at 'frames' 0 is given -> that input (_counted);
     ``sized_by``: the generator's inputs whose size its 'width' and 'height' 0 take (SIZED_BY, and a clip input it
     declares taking its size where none of those is given: LTX-2's IC-LoRA 'control', ltxic10); ``length_from``: the
-    input whose clip's length its 'frames' 0 takes, where it is given one (else the first of ``clips``')."""
+    input whose clip's length its 'frames' 0 takes, where it is given one (else the first of ``clips``'); ``claimed``:
+    filled with the inputs whose size the width and height are said taken from when it runs."""
     lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
     counted = []
     for name, param in PARAMS:
@@ -193,6 +194,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
     said += _kept(wf, latent, related, lost, sources, kept_by) + counted
+    if claimed is not None:
+        claimed.update(into for _, into, names, _ in (*taken.values(), *given.values()) if "length" not in names)
     return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for, sized_by,
                                                     length_from or next(iter((clips or {}).values()), None))]
                             if lost else []))

@@ -25,6 +25,7 @@ from . import (denoise_steps, held_models, held_prompts, held_restyle, held_step
                prompt_schedules)
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import kept_scale
+from .sized_by_clip import size_ports
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -234,7 +235,7 @@ class OutputStage:
         if self.stage is None and o.task == V2V and (later := families.family_hook(o.fam, "restyle_stage")):
             self.stage = later[0](self, o.up, o.rest, said)  # its family's later stage after a restyle (LTX-2's)
         if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
-            self.stage["sized_by"] = sized_by(o.inputs)
+            self.stage["sized_by"] = sized_by(o.inputs, size_ports(self))
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \

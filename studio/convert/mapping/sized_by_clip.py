@@ -14,18 +14,25 @@ from .folded_sizes import SIZED_BY
 PICTURES = ("Image", "Video")  # the input types that size a take
 
 
+def size_ports(b: Any) -> tuple[str, ...]:
+    """The clip inputs the generator being made declares taking its size from at 'width' and 'height' 0 where no
+    other picture is wired (its size ports); () for none."""
+    try:
+        spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
+    except Exception:  # (a type the registry lacks)
+        return ()
+    return spec.ports("size") if spec is not None else ()
+
+
 def sized_ports(b: Any) -> tuple[tuple[str, ...], set[str]]:
     """(the inputs whose size the generator being made takes at 'width' and 'height' 0, the picture inputs that must
     be left unwired for a size said taken through one of its declared size ports): its size ports count only where
     none of SIZED_BY is given a picture Studio makes (``b.scaled_for`` / ``b.loaded_for``)."""
-    try:
-        spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
-    except Exception:  # (a type the registry lacks)
-        return SIZED_BY, set()
-    ports = spec.ports("size") if spec is not None else ()
+    ports = size_ports(b)
     given = {*getattr(b, "scaled_for", {}).values(), *getattr(b, "loaded_for", {}).values()}
     if not ports or given & set(SIZED_BY):
         return SIZED_BY, set()
+    spec = b.g.registry.get(b.task_now)
     return SIZED_BY + tuple(ports), {i.name for i in spec.inputs if i.type in PICTURES and i.name not in ports}
 
 
