@@ -146,12 +146,10 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
     whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says; ``clips``: the
     nodes whose frames a generator input taking its length at 'frames' 0 is given -> that input (_counted);
-    ``sized_by``: the generator's inputs whose size its 'width' and 'height' 0 take (SIZED_BY, and a clip input it
-    declares taking its size where none of those is given: LTX-2's IC-LoRA 'control', ltxic10); ``length_from``: the
-    input whose clip's length its 'frames' 0 takes, where it is given one (else the first of ``clips``'); ``claimed``:
+    ``sized_by``: the inputs whose size its 'width' and 'height' 0 take (sized_by_clip: LTX-2's 'control', ltxic10);
+    ``length_from``: the input whose clip's length its 'frames' 0 takes (else the first of ``clips``'); ``claimed``:
     filled with the inputs whose size the width and height are said taken from when it runs."""
-    lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
-    counted = []
+    lost, sources, taken, own, given, related, counted = [], {}, {}, {}, {}, {}, []
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if name == "length" and values.get(param) is None and src is not None and clips and \

@@ -32,12 +32,13 @@ def take_frames(fam, asked: int, control_frames: int | None) -> int:
     return max(b, (control_frames - b) // a * a + b) if n > control_frames else n
 
 
-def control_rate(control) -> float:
-    """The frame rate of the control clip that 'fps' 0 takes: its own where it is a clip of more than one frame (a
-    still has none); 0 where none is wired (then the family's)."""
-    if control is None or len(control) < 2:
-        return 0.0
-    return float(getattr(control, "fps", 0) or 0)
+def control_rate(ctx, control) -> float:
+    """The frame rate of the control clip that 'fps' 0 takes (said): its own where it is a clip of more than one
+    frame (a still has none); 0 where none is wired (then the family's)."""
+    rate = float(getattr(control, "fps", 0) or 0) if control is not None and len(control) > 1 else 0.0
+    if rate:
+        ctx.info(f"fps 0: the control clip's rate, {rate:g}")
+    return rate
 
 
 def control_size(ctx, m: int, control, like: tuple[int, int] | None, width: int, height: int) -> tuple[int, int] | None:

@@ -159,9 +159,7 @@ class LTX2Video(GeneratorNode):
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
-        asked, fps = p.frames, p.fps or control_rate(control) or ref.fam.fps  # (fps 0: the control clip's rate)
-        if not p.fps and control_rate(control):
-            ctx.info(f"fps 0: the control clip's rate, {fps:g}")
+        asked, fps = p.frames, p.fps or control_rate(ctx, control) or ref.fam.fps  # (fps 0: the control clip's rate)
         if p.sound == "drive":  # frames 0: the take follows the sound; a shorter track refused before the model loads
             from .sound_drive import check_length, take_to_sound
             if not asked:
