@@ -3,7 +3,7 @@ own sources, read without running them (the extractor in studio/convert/catalogu
 
     python -m scripts.comfy_catalogue [--out FILE] SOURCE [SOURCE ...]
     python -m scripts.comfy_catalogue --add [--out FILE] CORE SOURCE [SOURCE ...]
-    python -m scripts.comfy_catalogue --refresh [--core CORE] SOURCE [SOURCE ...]
+    python -m scripts.comfy_catalogue --refresh [--core CORE] [--only lazy|dynamic] SOURCE [SOURCE ...]
 
 Each SOURCE is a clone of a pack, its working folder or a bare git directory (read at HEAD), optionally
 ``owner/name=PATH`` to name its repository; ComfyUI itself (the folder holding nodes.py) goes first, as its
@@ -124,13 +124,16 @@ def build(specs: list[str]) -> dict:
     return {"packs": packs, "types": types}
 
 
-def refresh(old: dict, specs: list[str], core: str | None = None) -> dict:
+def refresh(old: dict, specs: list[str], core: str | None = None, fields: tuple = ("lazy", "dynamic")) -> dict:
     """``old`` (the committed data) with what this reader now records of an input beyond the rest (its 'lazy'; a
     dynamic combo's choices and the inputs each shows, 'dynamic', where ``core``, ComfyUI's folder, gives the V3 io
-    kinds to read them by) read again from the packs ``specs`` names, each at the commit the data records (else
-    refused), and set on the same inputs of their types (a type another pack declared first left as it is); nothing
-    else changed (the packs are read without ComfyUI's constants here, so their other fields are kept as the full
-    build read them)."""
+    kinds to read them by; ``fields``: which of the two) read again from the packs ``specs`` names, each at the commit
+    the data records for its types (a pack's, or a type's own where an --add read it from a newer commit: only the
+    types recorded at the source's commit are set; a source at no recorded commit is refused), and set on the same
+    inputs of their types (a type another pack declared first left as it is); nothing else changed (the packs are
+    read without ComfyUI's constants here, so their other fields are kept as the full build read them). ComfyUI
+    itself (``Comfy-Org/ComfyUI``) is read as the full build reads it (nodes.py, comfy_extras/, comfy_api_nodes/). The
+    pack is marked lazy-read only where 'lazy' is among ``fields``."""
     packs, types = dict(old["packs"]), dict(old["types"])
     consts, io_types = {}, {}
     if core:
@@ -138,20 +141,22 @@ def refresh(old: dict, specs: list[str], core: str | None = None) -> dict:
         consts, io_types = constants_of(core_sources), io_types_of(core_sources)
     for spec in specs:
         repo, path = _repo_name(spec, {})
-        sources, info = read_sources(path, False)
-        if repo not in packs or packs[repo]["commit"] != info["commit"]:
+        sources, info = read_sources(path, repo == "Comfy-Org/ComfyUI")
+        at = {name for name, t in types.items() if t.get("pack") == repo and repo in packs
+              and (t.get("commit") or packs[repo]["commit"]) == info["commit"]}
+        if not at:
             raise SystemExit(f"{repo}@{info['commit'][:12]}: not the commit the catalogue records: build it all")
         found, n = extract_pack(sources, consts or None, io_types or None), 0
         for name, rec in found.items():
-            extra = {i["name"]: {k: i[k] for k in ("lazy", "dynamic") if k in i} for i in rec.get("inputs") or []
-                     if isinstance(i, dict) and (i.get("lazy") or i.get("dynamic"))}
-            if extra and name in types and types[name].get("pack") == repo and isinstance(types[name].get("inputs"),
-                                                                                          list):
+            extra = {i["name"]: {k: i[k] for k in fields if k in i} for i in rec.get("inputs") or []
+                     if isinstance(i, dict) and any(i.get(k) for k in fields)}
+            if extra and name in at and isinstance(types[name].get("inputs"), list):
                 types[name] = {**types[name], "inputs": [{**i, **extra[i["name"]]} if isinstance(i, dict) and
                                                          i.get("name") in extra else i for i in types[name]["inputs"]]}
                 n += 1
-        packs[repo] = {**packs[repo], "lazy": True}
-        print(f"{repo}@{info['commit'][:12]}: {n} node types with lazy or dynamic inputs", file=sys.stderr)
+        if "lazy" in fields:
+            packs[repo] = {**packs[repo], "lazy": True}
+        print(f"{repo}@{info['commit'][:12]}: {n} node types with {' or '.join(fields)} inputs", file=sys.stderr)
     return {"packs": packs, "types": types}
 
 
@@ -197,10 +202,12 @@ def main(argv=None) -> int:
     ap.add_argument("--add", action="store_true", help="keep the catalogue in --out and add the sources' new types")
     ap.add_argument("--skip", help="with --add: a file of names not to add (one a line, '#' comments)")
     ap.add_argument("--core", help="with --refresh: ComfyUI's folder, its V3 io kinds read (a dynamic combo's choices)")
+    ap.add_argument("--only", choices=("lazy", "dynamic"), help="with --refresh: set only this field (the pack's lazy "
+                    "mark left as it is unless 'lazy')")
     ap.add_argument("sources", nargs="+")
     a = ap.parse_args(argv)
     if a.refresh:
-        data = refresh(load(a.out), a.sources, a.core)
+        data = refresh(load(a.out), a.sources, a.core, (a.only,) if a.only else ("lazy", "dynamic"))
     elif a.add:
         data = load(a.out)
         skip = frozenset()

@@ -66,6 +66,7 @@ class Builder(Protocol):
     motion: dict  # generator input -> (Studio node id, output): tracks, a camera path
     continued_sound: set  # sound encoders a continued take's noise-mask window keeps (mapping/continue_wired)
     keyframes: list[str]  # the keyframes' frames ('0', 'last', a number) of the output
+    keyframes_capped: dict  # keyframe place -> its node in words, where the node puts a frame past the end on the last
     keyframe_strength: float | None
     guide_strengths: list  # each keyframe guide's (strength, its words), where a family reads them (LTX-2's)
     pad: CNode | None  # an outpaint's pad (ImagePadForOutpaint, a pack's by its types) found on an intent input

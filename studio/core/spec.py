@@ -66,7 +66,7 @@ class Out:
         get_type(self.type)
 
 
-PORT_KINDS = ("source", "length", "rate")  # a generator's declared clip ports (NodeSpec.clip_ports)
+PORT_KINDS = ("source", "length", "rate", "size")  # a generator's declared clip ports (NodeSpec.clip_ports)
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,14 @@ class NodeSpec:
     lists_models: bool = False  # the class declares the kinds of model it reads (Node.model_families)
     estimates: bool = False  # the class foresees its time before a run (Node.estimate), known without importing it
     keywords: tuple[str, ...] = ()  # other words the palette and the search find it by (Nuke's, Resolve's)
-    # (kind, inputs): a generator's clip inputs whose frames it makes ('source'), whose length ('length') or rate
-    # ('rate') its 'frames' / 'fps' 0 take (GeneratorNode's source_ports, ...), known without importing the class
+    # (kind, inputs): a generator's clip inputs whose frames it makes ('source'), whose length ('length'), rate
+    # ('rate') or size ('size': where no other picture input sizes the take) its 'frames' / 'fps' / 'width' and
+    # 'height' 0 take (GeneratorNode's source_ports, ...), known without importing the class
     clip_ports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def ports(self, kind: str) -> tuple[str, ...]:
-        """The inputs of ``kind`` ('source', 'length', 'rate') its class declares; () for none."""
+        """The inputs of ``kind`` ('source', 'length', 'rate', 'size') its class declares; () for none."""
         return next((p for k, p in self.clip_ports if k == kind), ())
 
     def input(self, name: str) -> In | None:

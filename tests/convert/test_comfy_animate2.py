@@ -40,13 +40,17 @@ def test_the_distilled_template_keeps_its_steps_guidance_and_motion_prompt():
     assert p["prompt_ref"].startswith("A man doing energetic street dance")
     assert p["prompt"].startswith("Character appearance description: A realistic premium collectible action figure")
     note = _note(conv)
-    # the template's resize of the reference is sized by a GetImageSize wired in (its saved 481x854 stale): not made,
-    # named in the sentence saying the file is wired without it
-    assert g.nodes[g.input_link(gen.id, "reference")[0]].type_id == "io.load_image"
-    assert not [n for n in g.nodes.values() if n.type_id == "transform.scale"]
-    assert "through ComfyUI's 'ResizeImageMaskNode' (ResizeImageMaskNode, #261:244): the file is wired without that " \
-        "step" in note
-    assert g.nodes[g.input_link(gen.id, "driving")[0]].type_id == "io.load_video"
+    # the template's resize of the reference is sized by a GetImageSize of the pose video's resize (482x854; its own
+    # saved 481x854 stale): read since ResizeImageMaskNode's values are named by its dynamic combo (dyncombo10; before:
+    # not worked out, the reference wired without it), both resizes made as Studio's Scale, the generator at that size
+    assert g.nodes[g.input_link(gen.id, "reference")[0]].type_id == "edit.frame_hold"  # (the scaled still)
+    assert sorted((n.params["width"], n.params["height"], n.params["crop"]) for n in g.nodes.values()
+                  if n.type_id == "transform.scale") == [(482, 854, "center")] * 2
+    assert (p["width"], p["height"]) == (482, 854)
+    assert "'reference_image' of 'WanAnimate2ToVideo' is scaled to 482x854 (cut to that aspect, its middle kept) by " \
+        "Studio's Scale, as 'ResizeImageMaskNode' (ResizeImageMaskNode, #261:244) scales it" in note
+    drive = g.nodes[g.input_link(gen.id, "driving")[0]]  # (the pose video through its Scale)
+    assert (drive.type_id, g.nodes[g.input_link(drive.id, "video")[0]].type_id) == ("transform.scale", "io.load_video")
     assert "Wan Animate 2's ComfyUI files" not in note and "'base'" not in note  # no folder asked for
     load = g.nodes[g.input_link(gen.id, "model")[0]].params
     assert (load["model"], load["text_encoder"], load["vae"], load["clip_vision"], load.get("base", "")) == (

@@ -91,3 +91,20 @@ def test_each_released_variants_scheduler_shift_comes_from_the_files_name():
               "hunyuanvideo1.5_480p_i2v_step_distilled_fp16": 7.0}
     assert {n: shift_of(n + ".safetensors") for n in shifts} == shifts
     assert variant_of("hunyuanvideo1.5_480p_i2v_step_distilled-Q8_0.gguf") == ("480p", "i2v", True)
+
+
+def test_the_1080p_super_resolution_denoiser_is_refused_from_its_header_naming_what_it_is():
+    """hvsr10: the SR file ('hunyuanvideo1.5_1080p_sr_distilled_fp16', 98 input channels: the 720p take's latents and
+    a mask besides the 65) was read as 480p text to video by its name and would fail at its first step; now refused
+    from its shapes, before anything is allocated, naming it; the released 65-channel layout is read as before."""
+    import diffusers
+
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.hunyuan15.parts import transformer_config
+    sr = _shapes(_meta_state(lambda: diffusers.HunyuanVideo15Transformer3DModel(
+        **{**T2V_480P, "in_channels": 98, "num_layers": 1, "use_meanflow": True})))
+    with pytest.raises(ModelError, match=r"'hunyuanvideo1.5_1080p_sr_distilled_fp16.safetensors' takes 98 input "
+                                         r"channels where .* take 65 .*: HunyuanVideo 1.5's 1080p super-resolution"):
+        transformer_config(sr, "/m/hunyuanvideo1.5_1080p_sr_distilled_fp16.safetensors")
+    main = _shapes(_meta_state(lambda: diffusers.HunyuanVideo15Transformer3DModel(**{**T2V_480P, "num_layers": 1})))
+    assert transformer_config(main, "hunyuanvideo1.5_480p_t2v_fp16.safetensors")["in_channels"] == 65

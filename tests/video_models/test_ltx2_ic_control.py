@@ -108,3 +108,35 @@ def test_ltx2_frames_0_with_a_control_clip_makes_the_clips_length():
     assert take_frames(FAMILY, 0, 200) == 193
     assert take_frames(FAMILY, 0, None) == 121  # no control clip: the family's
     assert take_frames(FAMILY, 49, 200) == 49  # asked: as asked (by the rule)
+
+
+SIZED = source("test.ic_control_sized", "video", "Video",
+               lambda p: ArrayClip(np.repeat(np.repeat(_control(9), 2, 1), 3, 2)[:, :40, :70], 30.0))
+
+
+def test_width_height_and_fps_0_take_the_control_clips_size_and_rate(ltx2_dir):
+    """ltxic10 (Lightricks' LTX-2.3 V2V IC-LoRA example: its latent GetImageSize of the control frames, its rate
+    GetVideoComponents' fps of the clip): with no start picture, width and height 0 made LTX-2's default size and fps
+    0 the family's 24. Now the control clip's size, rounded down to LTX-2's multiple of 32 (said), and its rate. (The
+    call is stopped once its arguments are seen: the default size took minutes on the CPU.)"""
+    from diffusers import LTX2InContextPipeline
+    seen, ev = {}, []
+    orig = LTX2InContextPipeline.__call__
+
+    def spy(self, *a, **kw):
+        seen.update(width=kw["width"], height=kw["height"], rate=kw["frame_rate"])
+        raise RuntimeError("seen")
+    LTX2InContextPipeline.__call__ = spy
+    try:
+        g, load, gen = ltx2_graph(ltx2_dir, width=0, height=0, fps=0.0)
+        c = g.add_node(SIZED, {}, node_id="control")
+        g.connect(c.id, "video", gen.id, "control")
+        with pytest.raises(NodeExecutionError, match="seen"):
+            Executor().run(g, targets=[gen.id], device="cpu", on_event=ev.append)
+    finally:
+        LTX2InContextPipeline.__call__ = orig
+    said = [e.text for e in ev if isinstance(e, NodeMessage) and e.node_id == gen.id]
+    assert (seen["width"], seen["height"], seen["rate"]) == (64, 32, 30.0)
+    assert any("width and height 0: the control clip's width and height, 70x40, rounded down to multiples of 32: "
+               "64x32" in t for t in said)
+    assert any("fps 0: the control clip's rate, 30" in t for t in said)

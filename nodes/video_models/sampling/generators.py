@@ -126,7 +126,8 @@ COMMON = (Int("frames", 0, min=0, max=100000, special="default",
                                                           "relative to the prompt's (per token)"),
           Float("nag_alpha", 0.25, min=0.0, max=1.0, help="NAG: the guided attention's share of the output"),
           Float("fps", 0.0, min=0.0, max=240.0,
-                help="0: the rate of the clip the node follows (Video to Video's and VACE's video, Animate's pose), "
+                help="0: the rate of the clip the node follows (Video to Video's and VACE's video, Animate's pose, "
+                     "LTX-2's control), "
                      "else the family's frame rate"),
           Int("window", 0, min=0, max=1000, help="frames per model call; 0: the model's own length"),
           Int("overlap", 4, min=0, max=100, help="frames two windows share (context windows: rounded up to "
@@ -162,6 +163,8 @@ class GeneratorNode(Node):
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
     rate_ports: tuple[str, ...] = ()  # clip inputs whose frame rate 'fps' 0 makes (run: p.fps or that clip's)
+    size_ports: tuple[str, ...] = ()  # clip inputs whose size 'width' and 'height' 0 make where no other picture input
+    # is wired ('image' and the like size the take first: output_size's 'like'; LTX-2's IC-LoRA 'control')
     # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's
     # declared Cost for its task (VACE's 2: the video's inactive and reactive halves), else the frames wired in
     encoded_windows: float = 0.0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from . import loops
 from .helpers import helper_of, run_helper
 from .values import UNKNOWN, ClassRef, FileList, IOCall, Scope, evaluate
 
@@ -21,7 +22,7 @@ class Pack:
     io kinds known (``io.Image`` -> IMAGE) and the core's constants it may import (MAX_RESOLUTION)."""
 
     def __init__(self, sources: dict[str, str], core_constants: dict | None = None, io_types: dict | None = None):
-        self.trees, self.constants, self.functions, self.classes = {}, {}, {}, {}
+        self.trees, self.constants, self.functions, self.classes, self.builders = {}, {}, {}, {}, {}
         self.aliases: dict[str, str] = {}  # ``from .m import Cls as Other``: Other -> Cls (pack-wide, first kept)
         self.core = dict(core_constants or {})
         self.io_types = dict(io_types or {})
@@ -55,6 +56,8 @@ class Pack:
                 body = [b for b in st.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
                 if len(body) == 1 and isinstance(body[0], ast.Return):
                     self.functions.setdefault(st.name, (path, st))
+                elif body and isinstance(body[-1], ast.Return):  # run by helpers.run_helper (a list built in a loop)
+                    self.builders.setdefault(st.name, (path, st))
             elif isinstance(st, ast.ClassDef):
                 old = self.classes.get(st.name)
                 if old is None or (not is_node(old[1]) and is_node(st)):
@@ -130,6 +133,12 @@ class Pack:
             params = [a.arg for a in fn.args.args]
             if len(params) == len(args):
                 return evaluate(fn.body[-1].value, Scope(self, path, local=dict(zip(params, args))), depth)
+        if name in self.builders and isinstance(node.func, ast.Name) and depth < 10 and \
+                not any(isinstance(a, ast.Starred) for a in node.args):  # a module function building a list of inputs
+            path, fn = self.builders[name]
+            kwargs = {k.arg: evaluate(k.value, scope, depth) for k in node.keywords if k.arg}
+            if len(kwargs) == len(node.keywords):
+                return run_helper(fn, path, self, args, kwargs, depth)
         helper = helper_of(self, node.func, scope, depth) if depth < 10 else None
         if helper:  # a lambda or a static/class method building a declaration (Derfuu's _n(...), Field.float())
             kwargs = {k.arg: evaluate(k.value, scope, depth) for k in node.keywords if k.arg}
@@ -157,7 +166,7 @@ def is_node(cls: ast.ClassDef) -> bool:
 def locals_of(fn, scope: Scope) -> Scope:
     """A function's simple locals, in order (``x = {...}``; ``x["optional"] = {...}``; ``x.extend([...])`` in the
     function's own body), as values."""
-    inner, top = scope.child({}), getattr(fn, "body", [])  # a list grown in a loop is run-time data: not followed
+    inner, top = scope.child({}), getattr(fn, "body", [])  # a loop is followed only where loops.py can run it
     for st in ast.walk(fn):
         if isinstance(st, ast.Assign) and len(st.targets) == 1:
             t = st.targets[0]
@@ -167,6 +176,8 @@ def locals_of(fn, scope: Scope) -> Scope:
                 holder, key = inner.local.get(t.value.id), evaluate(t.slice, inner)
                 if isinstance(holder, dict) and isinstance(key, str):
                     holder[key] = evaluate(st.value, inner)
+        elif st in top and isinstance(st, ast.For):  # a loop building the declaration, run in its place (loops.py:
+            loops.run(st, inner)  # KJNodes' dynamic combo choices, 1 to 20 guides)
         elif st in top and isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and len(st.value.args) == 1 and \
                 getattr(st.value.func, "attr", None) in ("append", "extend") and \
                 isinstance(getattr(st.value.func, "value", None), ast.Name):  # inputs.extend(cls.extra_inputs)

@@ -1,12 +1,14 @@
 """A pack's helper that builds a declaration from its arguments, read without running it: a module-level lambda
 (Derfuu's ``_n = lambda name: f"DF_{name}"`` naming its registrations) or a static/class method of a pack's class
 (Derfuu's ``Field.float(step=1)`` giving ``("FLOAT", {"default": 1, ..., "step": 1})``) whose body is only simple
-locals (``x = ...``), ``if`` tests on known values and ``return``. Positional and keyword arguments are bound to
+locals (``x = ...``), ``if`` tests on known values, lists grown by loops loops.py follows (``out.append(...)``) and
+``return``; a module-level function of such a body (ComfyUI's ``_generate_storyboard_inputs(n)``) likewise. Positional and keyword arguments are bound to
 the parameters, a parameter not given takes its default; anything else the body does is ``UNKNOWN``."""
 from __future__ import annotations
 
 import ast
 
+from . import loops
 from .values import UNKNOWN, ClassRef, Scope, evaluate
 
 _FALL = object()  # a block that ends without returning
@@ -48,6 +50,11 @@ def _block(body, scope: Scope, depth: int):
                 return found
         elif isinstance(st, ast.Return):
             return evaluate(st.value, scope, depth) if st.value is not None else None
+        elif isinstance(st, ast.For):  # a list of inputs built in a loop (Kling's storyboards: loops.py)
+            if not loops.run(st, scope, depth):
+                return UNKNOWN
+        elif isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and loops.grow(st.value, scope, depth):
+            continue
         else:
             return UNKNOWN  # a statement not followed: the value is not known
     return _FALL

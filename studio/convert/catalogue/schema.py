@@ -52,8 +52,8 @@ def _dynamic(options) -> list | None:
         return None
     out = []
     for o in options:
-        if not isinstance(o.key, str) or o.key == UNKNOWN:
-            return None
+        if not isinstance(o.key, str) or o.key == UNKNOWN or not isinstance(o.inputs, list):
+            return None  # a choice or the inputs it shows not literal: no choices recorded (never a wrong [])
         out.append({"key": o.key, "inputs": _list(o.inputs, _v3_input)})
     return out
 

@@ -36,7 +36,7 @@ class IOCall:
 class DynOption:
     """One choice of a V3 dynamic combo, ``io.DynamicCombo.Option(key, [inputs])``: its key and the inputs it shows."""
     key: object
-    inputs: list = field(default_factory=list)
+    inputs: list | str = field(default_factory=list)  # UNKNOWN where they are not literal
 
 
 @dataclass
@@ -186,12 +186,16 @@ def _call(node, scope, depth):
         if isinstance(text, str) and all(isinstance(a, (str, int, float)) for a in args) and not node.keywords:
             return text.format(*args)
         return UNKNOWN
-    if name == "Option" and isinstance(f, ast.Attribute) and len(args) >= 1:  # io.DynamicCombo.Option(key, [...])
+    if name == "Option" and isinstance(f, ast.Attribute):  # io.DynamicCombo.Option(key, [...]), or key= / inputs=
         kind = evaluate(f.value, scope, depth)
         if isinstance(kind, tuple) and kind and kind[0] == "io":
-            inner = args[1] if len(args) > 1 else evaluate(next((k.value for k in node.keywords if k.arg == "inputs"),
-                                                                None), scope, depth)
-            return DynOption(args[0], inner if isinstance(inner, list) else [])
+            named = {k.arg: k.value for k in node.keywords if k.arg in ("key", "inputs")}
+            key = args[0] if args else evaluate(named.get("key"), scope, depth)
+            inner = args[1] if len(args) > 1 else evaluate(named.get("inputs"), scope, depth)
+            return DynOption(key, inner if isinstance(inner, list) else UNKNOWN)  # inputs a helper makes: not known
+    if name == "str" and isinstance(f, ast.Name) and len(args) == 1 and isinstance(args[0], (int, str)) \
+            and not isinstance(args[0], bool) and args[0] != UNKNOWN:  # str(n): a choice named by its count
+        return str(args[0])
     if name == "Custom" and args and isinstance(args[0], str):
         return ("io", args[0])
     return scope.pack.call(name, args, node, scope, depth)

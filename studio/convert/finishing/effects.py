@@ -21,7 +21,14 @@ from .grain import grain
 
 REFERENCE = re.compile(r"(^|_)ref(erence)?(_|$)|^reference", re.I)
 MATCHES = re.compile(r"colou?r.?(match|transfer)", re.I)
-METHODS = {"mkl": "mkl", "reinhard": "reinhard", "reinhard_lab_gpu": "reinhard", "LAB": "reinhard"}
+METHODS = {"mkl": "mkl", "reinhard": "reinhard", "reinhard_lab_gpu": "reinhard", "LAB": "reinhard",
+           "reinhard_lab": "reinhard"}  # (ComfyUI's Transfer Color: each channel's Lab mean and spread, as Studio's)
+DYNAMIC = "COMFY_DYNAMICCOMBO_V3"  # a V3 dynamic combo: a setting whose choice shows its own inputs (catalogued)
+# a dynamic combo's choice that is Studio's way of matching (each frame by its own statistics, to the reference's frame
+# of its index): ComfyUI's Transfer Color 'source_stats' (its tooltip: "per_frame: each frame matched to image_ref
+# individually"); its other choices pool or pick the frames' statistics, which Studio's Colour Match does not. Keyed on
+# the choice's word, as a declaration does not tell what a choice does
+PER_FRAME = ("per_frame",)
 STRENGTHS = ("strength", "factor")
 KERNEL = {"sharpen_radius": "sharpen", "blur_radius": "blur"}  # ComfyUI's kernel radius widget -> what it does
 QUIET = ("multithread", "device", "batch_size")  # settings of how a pack computes, not of what it gives
@@ -51,6 +58,8 @@ def _declared(n: CNode) -> tuple[dict[str, str], tuple[str, ...], str] | None:
 
 
 def _colour_match(wf: Workflow, n: CNode, ins: dict, widgets: tuple, words: str) -> Effect | None:
+    dynamic = [k for k, v in ins.items() if v == DYNAMIC]  # (dyncombo10: named since the catalogue records them)
+    ins = {k: v for k, v in ins.items() if v != DYNAMIC}
     pictures = [k for k, v in ins.items() if v == "IMAGE"]
     refs = [k for k in pictures if REFERENCE.search(k)]
     chooser = next((w for w in ("method", "color_space") if w in widgets), None)
@@ -64,11 +73,17 @@ def _colour_match(wf: Workflow, n: CNode, ins: dict, widgets: tuple, words: str)
         return None  # settings of a method of its own (Essentials' Adobe match: luminance, fade...): not Studio's
     method = wf.value(n, chooser)
     strength = wf.value(n, strength_w) if strength_w else 1.0
-    if not isinstance(method, str) or not isinstance(strength, (int, float)) or isinstance(strength, bool):
+    choices = {k: wf.value(n, k) for k in dynamic}
+    if not isinstance(method, str) or not isinstance(strength, (int, float)) or isinstance(strength, bool) or \
+            not all(isinstance(v, str) for v in choices.values()):
         return None  # a value Studio cannot read: left to the passing stage, which says it
     fx = Effect("edit.colour_match", {"strength": float(strength)}, way, refs[0], does="colour match")
     if method not in METHODS:
         fx.missing = f"its {chooser} '{method}'"
+        return fx
+    other = next((k for k, v in choices.items() if v not in PER_FRAME), None)
+    if other is not None:
+        fx.missing = f"its {other} '{choices[other]}' (Studio matches each frame by its own colours)"
         return fx
     fx.params["method"] = METHODS[method]
     read = {chooser, strength_w}

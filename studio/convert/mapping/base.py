@@ -57,6 +57,7 @@ class BuilderBase:
         self.loaded: dict[str, str] = {}  # a ComfyUI loader -> its Studio loader
         self.first_notes: list[str] = []  # the sentences said first
         self.keyframes: list[str] = []
+        self.keyframes_capped: dict[int, str] = {}  # keyframes a node puts on the last frame past the end (keyframes.py)
         self.keyframe_strength: float | None = None
         self.guide_strengths: list[tuple[float, str]] = []  # the keyframe guides' strengths, in words
         self.pad: CNode | None = None  # an outpaint's pad (ImagePadForOutpaint, any pack's by its types)

@@ -25,8 +25,18 @@ class _SizedBy:
     heldout62 05, LTX-2's latent sized by its first guide's resize), checked once wired to be the earliest
     (first_keyframe, outputs._size_claim_kept)."""
 
+    def __init__(self, extra: tuple[str, ...] = ()):
+        self.extra = tuple(extra)  # a generator's declared size ports (sized_by_clip: LTX-2's 'control', ltxic10)
+
     def __contains__(self, port: object) -> bool:
-        return port in ("image", "video") or isinstance(port, str) and re.fullmatch(r"keyframe_\d+", port) is not None
+        return port in ("image", "video") or port in self.extra or isinstance(port, str) and \
+            re.fullmatch(r"keyframe_\d+", port) is not None
+
+    def __iter__(self):  # the ports it names (a keyframe_N is told by its name alone)
+        return iter(("image", "video") + self.extra)
+
+    def __add__(self, more: tuple[str, ...]) -> "_SizedBy":
+        return _SizedBy(self.extra + tuple(more))
 
 
 SIZED_BY = _SizedBy()
@@ -83,7 +93,7 @@ _named = CNode.named  # the node in a sentence
 
 
 def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None,
-              scaled_for: dict[str, str] | None = None) -> tuple | None:
+              scaled_for: dict[str, str] | None = None, sized_by: tuple[str, ...] = SIZED_BY) -> tuple | None:
     """(input, loader, factor, the scaling nodes, None) where the latent's ``name`` side is ``src``'s measure of a
     picture whose size is a known factor of the size of a loader's picture that Studio gives the generator's ``input``
     as it is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); the
@@ -100,7 +110,7 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     given = {**(scaled_for or {}), **loaded_for}  # (a loader whose own resize Studio makes: its frames as made)
     if got is None or got[1] is None or (into := given.get(got[0].id)) is None:
         return None
-    if into in SIZED_BY:
+    if into in sized_by:
         return (into, got[0], got[1], got[2], None) if got[0].id in loaded_for else None
     sized = sized_like.sized_input(given, SIZED_BY)  # (a control clip's size: the picture input sized to it)
     return (into, got[0], got[1], got[2], sized) if sized is not None else None
@@ -151,13 +161,16 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> 
 
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
                  loaded_for: dict[str, str] | None = None, kept_by: dict | None = None,
-                 clips: dict[str, str] | None = None) -> str:
+                 clips: dict[str, str] | None = None, sized_by: tuple[str, ...] = SIZED_BY,
+                 length_from: str | None = None, claimed: set | None = None) -> str:
     """One sentence for the latent's width, height and length wired from a folded node and not worked out ('' where
     none is); ``scaled_for``: the resizes Studio makes on an input's way -> that input; ``loaded_for``: the loaders
     whose picture Studio gives an input as it is -> that input; ``kept_by``: filled as _kept says; ``clips``: the
-    nodes whose frames a generator input taking its length at 'frames' 0 is given -> that input (_counted)."""
-    lost, sources, taken, own, given, related = [], {}, {}, {}, {}, {}
-    counted = []
+    nodes whose frames a generator input taking its length at 'frames' 0 is given -> that input (_counted);
+    ``sized_by``: the inputs whose size its 'width' and 'height' 0 take (sized_by_clip: LTX-2's 'control', ltxic10);
+    ``length_from``: the input whose clip's length its 'frames' 0 takes (else the first of ``clips``'); ``claimed``:
+    filled with the inputs whose size the width and height are said taken from when it runs."""
+    lost, sources, taken, own, given, related, counted = [], {}, {}, {}, {}, {}, []
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if name == "length" and values.get(param) is None and src is not None and clips and \
@@ -172,16 +185,17 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
                 into = (scaled_for or {}).get(seen.id)
             if into is None and (rid := _worked_into(wf, src, scaled_for or {})) is not None:
                 into, seen = scaled_for[rid], src  # a size worked out by a rule, a resize Studio makes stretching to it
-            if name != "length" and into in SIZED_BY:
+            if name != "length" and into in sized_by:
                 taken.setdefault(src.id, (src, into, [], seen))[2].append(name)
                 continue
             if name != "length" and seen is not None and _loaded(seen) and (port := _takes(latent, seen)) is not None:
                 own.setdefault(src.id, (src, port, [], seen))[2].append(name)  # its own picture measured (heldout19)
                 continue
-            if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in SIZED_BY:
+            if name != "length" and seen is not None and (loaded_for or {}).get(seen.id) in sized_by:
                 given.setdefault(src.id, (src, loaded_for[seen.id], [], seen))[2].append(name)  # (heldout35 04: the
                 continue  # latent sized by the very picture LTX-2's in-place node takes, read "not read")
-            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for, scaled_for)) is not None:
+            if kept_by is not None and (rel := _relation(wf, latent, name, src, loaded_for, scaled_for,
+                                                                      sized_by)) is not None:
                 related.setdefault(src.id, (src, *rel, []))[-1].append(name)
                 continue
             lost.append(name)
@@ -199,12 +213,17 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
     said += _kept(wf, latent, related, lost, sources, kept_by) + counted
-    return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for)] if lost else []))
+    if claimed is not None:
+        claimed.update(into for _, into, names, _ in (*taken.values(), *given.values()) if "length" not in names)
+    return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for, sized_by,
+                                                    length_from or next(iter((clips or {}).values()), None))]
+                            if lost else []))
 
 
 def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scaled_for: dict[str, str] | None,
-               loaded_for: dict[str, str] | None) -> str:
-    """The sentence for the latent's sides ``lost`` (wired from ``sources``), not worked out (unread_sizes)."""
+               loaded_for: dict[str, str] | None, sized_by: tuple[str, ...] = SIZED_BY, clip_in: str | None = None) -> str:
+    """The sentence for the latent's sides ``lost`` (wired from ``sources``), not worked out (unread_sizes);
+    ``clip_in``: the generator input whose clip's length its 'frames' 0 takes, where one is given (_counted's)."""
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
@@ -214,11 +233,19 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
     sized = [n for n in lost if n != "length"]  # with its picture input fed, its 0 width and height take that size
-    into = next((v for v in (*(scaled_for or {}).values(), *loaded_for.values()) if v in SIZED_BY), None) \
+    into = next((v for v in (*(scaled_for or {}).values(), *loaded_for.values()) if v in sized_by), None) \
         if loaded_for is not None else None  # (None: a generator not sized by its input at 0)
-    own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
-                 f"the generator takes its '{into}''s size when it runs (its {' and '.join(repr(n) for n in sized)} 0)"
-                 + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
+    zero = ' and '.join(repr(n) for n in sized)
+    if clip_in and "length" in lost:  # (ltxic10: a control clip's length, "its own 'frames' used" before)
+        length = f"its '{clip_in}''s length (its 'frames' 0)"
+        own_words = (f"the generator takes its '{into}''s size when it runs (its {zero} 0), and {length}" if sized
+                     and into is not None else (f"the generator's own {'size is' if len(sized) > 1 else sized[0] + ' is'}"
+                                                f" used, and it takes {length} when it runs" if sized else
+                                                f"the generator takes {length} when it runs"))
+    else:
+        own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
+                     f"the generator takes its '{into}''s size when it runs (its {zero} 0)"
+                     + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
     return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
             f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
             f"converting: not read, {own_words} (set its {made} to the workflow's)")

@@ -17,6 +17,7 @@ from ..tracing.prompt_shapes import shaped
 from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import out_types, role
 from ..tracing.sampling import SAMPLERS
+from ..tracing.picture_way import picture_upstream
 from ..tracing.walks import upstream
 from . import held_loader_parts
 from .earlier_prompts import earlier_passes, encoders_of, of_pass
@@ -89,8 +90,14 @@ def keep_prompts(b, region: list[CNode], names: list[str]) -> None:
         starts = [("positive", wf.source(s, next((k for k in COND_INPUTS if k in s.links), ""))),
                   ("negative", wf.source(s, "negative"))]
         guider = wf.source(s, "guider")  # SamplerCustomAdvanced: its guider's prompts (heldout12: else left unheld)
-        if starts[0][1] is None and starts[1][1] is None and guider is not None:
-            starts = [(k, wf.source(guider, k)) for k in ("positive", "negative")]
+        if starts[0][1] is None and starts[1][1] is None and guider is not None:  # (a BasicGuider's one prompt is
+            # on its 'conditioning', as a sampler's: heldout65 02's held bridge dropped it unsaid; a prompt only where a
+            # text encoder is on its way, not a depth pass's fixed LotusConditioning)
+            starts = [("positive", wf.source(guider, next((k for k in COND_INPUTS if k in guider.links), ""))),
+                      ("negative", wf.source(guider, "negative"))]
+            if "positive" not in guider.links and starts[0][1] is not None and not any(
+                    "CLIP" in out_types(wf, x) for x in upstream(wf, starts[0][1])):
+                starts[0] = ("positive", None)
         if starts[0][1] is None and starts[1][1] is None:  # a pack sampler's own prompt inputs (a source and a target)
             starts = [("positive", src) for k in sorted(s.links) if (src := wf.source(s, k)) is not None
                       and src.cls in known]
@@ -244,7 +251,7 @@ def pass_encodes(b, region: list[CNode]) -> None:
             continue  # (said to encode one picture, heldout33 04)
         pics = [k for k, v in ins.items() if v == "IMAGE" and k in n.links]
         src = wf.nodes.get(n.links[pics[0]][0]) if pics else None
-        way = upstream(wf, src) if src is not None else []
+        way = picture_upstream(wf, src) if src is not None else []  # (its pictures' way: not a size's, heldout65 05)
         files = [x for x in way if x.cls in LOADER_NODES and x.id in b.used]
         if not files or any(x.cls in SAMPLERS for x in way):  # a picture a sampler makes is not the file's
             continue  # (heldout12: an image editor's output, its pose taken from a video, said to be the video)

@@ -232,7 +232,7 @@ class ModelReading:
                     for n, v, _ in chain])
                 said += [x for x in self.pass_loras[s.node.id][1] if x not in said]  # (once; a family's later stage may take them: LTX-2's)
         patch_passes.said_partial(self.patch_passes, [s for s in [main] + rest if s.node.id not in {*own, *takes}], said)
-        loaders, others = other_models(self, loaders, others, said)  # (a family of one model: no second expert)
+        loaders, others = other_models(self, loaders, others, said, main.node)  # (one model's family: no experts)
         if others or self.low_passes:  # two experts: each LoRA on its own expert, whatever its file name says (the
             # first expert's even where the second's model has none: heldout33 08's lightx2v on the high model alone)
             loras = others + [(n, v, at, "high noise") for n, v, at, _ in loras]

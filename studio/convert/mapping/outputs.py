@@ -12,6 +12,7 @@ from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
                      upsampled_clip)
+from ..takes.keyframes import capped
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -25,6 +26,7 @@ from . import (denoise_steps, held_models, held_prompts, held_restyle, held_step
                prompt_schedules)
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
+from .sized_by_clip import size_ports
 from .kinds import LOADERS
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -82,7 +84,7 @@ class OutputStage:
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
         self.pad_made = None
-        self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for = set(), {}, [], {}
+        self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
         self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
@@ -134,11 +136,14 @@ class OutputStage:
 
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
-        back: a family reading no file there): the plain words instead ("the generator's own are used")."""
-        line, plain, into, kept_by = self.__dict__.pop("size_claim", (None, None, set(), {}))
+        back: a family reading no file there), or said taken from its control clip where another picture input is
+        wired (which sizes the take first): the plain words instead ("the generator's own are used")."""
+        line, plain, into, kept_by, others = self.__dict__.pop("size_claim", (None, None, set(), {}, set()))
         if line is None or line == plain:
             return
-        if into <= {e.dst_port for e in self.g.links if e.dst == gen} and first_keyframe(self.g.node(gen), line):
+        wired = {e.dst_port for e in self.g.links if e.dst == gen}
+        if into <= wired and not others & wired and first_keyframe(self.g.node(gen), line):  # (a size port's claim: no
+            # other picture sizes the take, sized_by_clip; a keyframe's: the earliest, folded_sizes)
             for into_, k, steps, sized in kept_by.values():  # a size a factor of the picture given: Studio's Scale on
                 kept_scale(self, gen, into_, k, steps, sized)  # the way keeps it (folded_sizes, clipheader6; sized_like)
             return
@@ -238,7 +243,7 @@ class OutputStage:
         if self.stage is None and o.task == V2V and (later := families.family_hook(o.fam, "restyle_stage")):
             self.stage = later[0](self, o.up, o.rest, said)  # its family's later stage after a restyle (LTX-2's)
         if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
-            self.stage["sized_by"] = sized_by(o.inputs)
+            self.stage["sized_by"] = sized_by(o.inputs, size_ports(self))
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \
@@ -258,6 +263,7 @@ class OutputStage:
         said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
         self.rate_said = []
         if self.keyframes:
+            capped(self.keyframes, self.keyframes_capped, params.get("frames"), said)  # (KJNodes' in-place images)
             params.update(keyframes=", ".join(self.keyframes), keyframe_strength=self.keyframe_strength)
         if hooks is not None and hooks.finish is not None:
             hooks.finish(params, o.inputs, said)

@@ -50,3 +50,19 @@ def frame_mark(wf: Workflow, n: CNode, key: str, value: Any = None, default: int
     else:
         why = f"({number(v) if isinstance(v, (int, float)) else repr(str(v)[:40])}) is not a frame number"
     return "0", f"the frame of {who} ('{key}') {why}: its image is placed at frame 0; set the generator's 'keyframes'"
+
+
+def capped(marks: list[str], which: dict[int, str], frames: Any, said: list[str]) -> None:
+    """Marks ``which`` names (their place in ``marks`` -> the node, in words) come from a node that puts an image given
+    a frame at or past its latent's end on the last frame (KJNodes' LTXVImgToVideoInplaceKJ clamps its latent index:
+    ltxv_nodes.py, read for meaning); Studio refuses a keyframe outside the take, so such a mark is made 'last' where
+    the take's ``frames`` are known, and said (dyncombo10: ckinpdx's FLF files wire the end frame's index to the frame
+    count, 249 of 249 frames)."""
+    if not isinstance(frames, int) or isinstance(frames, bool) or frames <= 0:
+        return
+    for i, who in sorted(which.items()):
+        at = whole(marks[i]) if 0 <= i < len(marks) else None
+        if at is not None and at >= frames:
+            marks[i] = "last"
+            said.append(f"{who} places its image at frame {at}, past the take's last frame ({frames - 1}): ComfyUI's "
+                        "node puts it on the last frame, and so does Studio ('last')")

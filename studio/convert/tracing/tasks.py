@@ -155,16 +155,19 @@ def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
     return what + (" with the workflow's sound" if "audio" in inputs else "")
 
 
-def sized_by(inputs: Any) -> str | None:
+def sized_by(inputs: Any, size_ports: tuple[str, ...] = ()) -> str | None:
     """Whose size a generator given no width and height makes its take at, in words ("its start picture's"), from
     the inputs wired into it (the generators' output_size: the start picture's, else the continued clip's, else the
-    first keyframe's); None where none is wired (the model's own size)."""
+    first keyframe's, else the clip on an input it declares taking the size where none of those is wired,
+    ``size_ports``: LTX-2's 'control', ltxic10); None where none is wired (the model's own size)."""
     names = set(inputs or ())
     if "image" in names:
         return "its start picture's"
     if "continue_from" in names:
         return "the continued clip's"
-    return "its first keyframe's" if "keyframe_1" in names else None
+    if "keyframe_1" in names:
+        return "its first keyframe's"
+    return next((f"its '{p}''s" for p in size_ports if p in names), None)
 
 
 def sentence(task: Task, fam: str, held: list[str], loader: bool = True, beside: bool = False) -> str:

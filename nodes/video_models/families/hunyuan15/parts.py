@@ -130,6 +130,20 @@ def shift_of(path: str) -> float:
     return HY15_STEP_DISTILLED_SHIFT if step else HY15_SHIFT[(res, task)]
 
 
+def refuse_other_inputs(inputs: int, latent: int, path: str) -> None:
+    """The text- and image-to-video denoisers take their latents, the start image's and a mask (2 x latent + 1
+    channels: 65 released); the 1080p super-resolution denoiser also the 720p take's latents and a mask (3 x latent +
+    2: 98), fed by a pass Studio does not make (benchmarks/results/hvsr10_2026-11-30.md): refused, from the header,
+    before anything is allocated (its name reads '1080p_sr', which variant_of would take for 480p text to video)."""
+    if inputs == 2 * latent + 1:
+        return
+    what = ("HunyuanVideo 1.5's 1080p super-resolution denoiser, which refines a 720p take's latents in a pass of "
+            "its own that Studio does not make yet" if inputs == 3 * latent + 2 else "not one of the released layouts")
+    raise ModelError(f"'{os.path.basename(path)}' takes {inputs} input channels where HunyuanVideo 1.5's text and "
+                     f"image to video denoisers take {2 * latent + 1} (its latents, the start image's and a mask): "
+                     f"{what}; give a 480p or 720p t2v / i2v file as the model")
+
+
 def transformer_config(shapes: dict, path: str) -> dict:
     """A HunyuanVideo15Transformer3DModel's config from its shapes (diffusers' names); the heads,
     the rotary split and the target size are Studio's data for the released models (HY15_ASSUMED)."""
@@ -143,6 +157,8 @@ def transformer_config(shapes: dict, path: str) -> dict:
         raise ModelError(f"'{path}' is a HunyuanVideo 1.5 denoiser {width} wide, not a whole number of "
                          f"{HY15_HEAD_DIM}-value heads as in the released models: give its diffusers folder as 'base'")
     pt, ph = dim("x_embedder.proj.weight", 2, "patch"), dim("x_embedder.proj.weight", 3, "patch")
+    refuse_other_inputs(dim("x_embedder.proj.weight", 1, "input channels"),
+                        dim("proj_out.weight", 0, "output channels") // (pt * ph * ph), path)
     res, task, _ = variant_of(path)
     count = (lambda pre: 1 + max((int(k[len(pre):].split(".")[0]) for k in shapes if k.startswith(pre)), default=-1))
     return {"in_channels": dim("x_embedder.proj.weight", 1, "input channels"),

@@ -266,6 +266,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         b.intent(n, port, f"keyframe_{k}", inputs, said)
         where, line = frame_mark(wf, n, port.replace(".image_", ".index_"), at[port])  # negative: from the end
         b.keyframes.append(where)
+        b.keyframes_capped[len(b.keyframes) - 1] = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"  # (past the end: last)
         if line:
             said.append(line)
         keyframe_strength(b, n, at[port], strength[port], said)

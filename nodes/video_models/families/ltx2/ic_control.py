@@ -6,7 +6,9 @@ like any LoRA, teaches the transformer to follow them. A LoRA trained on downsca
 says so in its safetensors metadata (``reference_downscale_factor``, as Lightricks' IC-LoRAs and the
 pipeline's docstring name it): read from the LoRA files on the model, never guessed. The pipeline
 trims a longer clip to the take and crops a clip of another shape: both are said on the node, and a
-shorter clip is refused, never stretched."""
+shorter clip is refused, never stretched. At 'frames', 'width', 'height' and 'fps' 0 the take has the clip's length,
+size (where no start picture, keyframe or clip continued sizes it; rounded down to the family's multiple, said) and
+rate, as ComfyUI's IC-LoRA workflows measure their control frames (GetImageSize, GetVideoComponents' fps)."""
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +30,31 @@ def take_frames(fam, asked: int, control_frames: int | None) -> int:
     a, b = fam.frame_multiple
     n = valid_frames(fam, control_frames)
     return max(b, (control_frames - b) // a * a + b) if n > control_frames else n
+
+
+def control_rate(ctx, control) -> float:
+    """The frame rate of the control clip that 'fps' 0 takes (said): its own where it is a clip of more than one
+    frame (a still has none); 0 where none is wired (then the family's)."""
+    rate = float(getattr(control, "fps", 0) or 0) if control is not None and len(control) > 1 else 0.0
+    if rate:
+        ctx.info(f"fps 0: the control clip's rate, {rate:g}")
+    return rate
+
+
+def control_size(ctx, m: int, control, like: tuple[int, int] | None, width: int, height: int) -> tuple[int, int] | None:
+    """The size a 'width' or 'height' 0 takes: ``like`` (a start picture's, a keyframe's, a clip continued), else the
+    control clip's, said with the family's rounding down to a multiple of ``m`` (Lightricks' V2V IC-LoRA example
+    sizes its latent by GetImageSize of the control frames: the take was made at LTX-2's default size)."""
+    if like is not None or control is None or (width and height):
+        return like
+    cw, ch = int(control.width), int(control.height)
+    sides = [(k, v) for k, v, asked in (("width", cw, width), ("height", ch, height)) if not asked]
+    got = [max(m, v // m * m) for _, v in sides]
+    ctx.info(f"{' and '.join(k for k, _ in sides)} 0: the control clip's {' and '.join(k for k, _ in sides)}, "
+             f"{'x'.join(str(v) for _, v in sides)}"
+             + (f", rounded down to multiples of {m}: {'x'.join(map(str, got))}"
+                if got != [v for _, v in sides] else ""))
+    return cw, ch
 
 
 def downscale_factor(ref) -> int:

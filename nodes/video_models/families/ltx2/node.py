@@ -29,7 +29,7 @@ from ...sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_si
 from ...takes.continue_from import CONTINUE_FROM, CONTINUE_PARAMS, cut_lead, one_call_lead, \
     with_lead
 from ...takes.keyframes_at import KEY_INPUTS, KEY_PARAMS, first_size
-from .ic_control import take_frames  # (frames 0 with a control clip: the clip's length)
+from .ic_control import control_rate, control_size, take_frames  # (0 with a control clip: its length, size, rate)
 from .sound_continue import held_for
 
 SOUNDS = ("generated", "input", "drive", "voice")
@@ -63,6 +63,8 @@ class LTX2Video(GeneratorNode):
     task = "t2v"
     source_ports = ("control",)  # frames 0 with a control clip: its length (ic_control.take_frames), declared for the
     # converter's count of that clip's frames (folded_sizes._counted) and the length foreseen (take_length)
+    rate_ports = ("control",)  # fps 0: its rate (ic_control.control_rate; the converter's clip_rate)
+    size_ports = ("control",)  # width and height 0 with no other picture wired: its size (ic_control.control_size)
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
               In("image", "Image", optional=True, help="the first frame: image to video"),
               In("prompt", "Text", optional=True),
@@ -72,7 +74,10 @@ class LTX2Video(GeneratorNode):
                       "or a few seconds of a voice whose timbre the take's new speech is made in ('voice': LTX-2.3 "
                       "with an ID-LoRA wired through Video LoRA; about 5 s of clean speech)"),
               In("control", "Video", optional=True, help="a control clip (Edges, Depth, Pose...) the take follows, "
-                                                         "read by an IC-LoRA wired through Video LoRA"),
+                                                         "read by an IC-LoRA wired through Video LoRA; 'frames', "
+                                                         "'width', 'height' and 'fps' 0 take its length, size "
+                                                         "(where no image, keyframe or clip continued sizes the take; "
+                                                         "rounded down as LTX-2 needs) and rate"),
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound (continued from a clip: its last frames "
                                           "first)"), Out("audio", "Audio"))
@@ -154,12 +159,12 @@ class LTX2Video(GeneratorNode):
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
-        asked = p.frames
+        asked, fps = p.frames, p.fps or control_rate(ctx, control) or ref.fam.fps  # (fps 0: the control clip's rate)
         if p.sound == "drive":  # frames 0: the take follows the sound; a shorter track refused before the model loads
             from .sound_drive import check_length, take_to_sound
             if not asked:
-                asked, audio = take_to_sound(ctx, ref.fam, audio, p.fps or ref.fam.fps)
-            check_length(audio, valid_frames(ref.fam, asked), p.fps or ref.fam.fps)
+                asked, audio = take_to_sound(ctx, ref.fam, audio, fps)
+            check_length(audio, valid_frames(ref.fam, asked), fps)
         from ...sampling.prompt_cache import all_cached, text_kwargs
         task = "i2v" if image is not None else "t2v"
         tokens = min(MAX_TOKENS, int(getattr(ref.module.tokenizer, "model_max_length", MAX_TOKENS) or MAX_TOKENS))
@@ -171,11 +176,11 @@ class LTX2Video(GeneratorNode):
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
-        fps = p.fps or s.fam.fps
         img, like = None, (continue_from.width, continue_from.height) if lead else first_size(keyed)  # (or keys')
         if image is not None:
             img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
             like = (img.shape[1], img.shape[0])
+        like = control_size(ctx, s.fam.size_multiple, control, like, p.width, p.height)  # (nothing else sizes it)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
         words = text_kwargs(ctx, s, text, p.negative_prompt, tokens) or {"prompt": text,
                                                                           "negative_prompt": p.negative_prompt or None}
