@@ -165,6 +165,8 @@ ELSEWHERE = {
     "kandinsky5": "benchmarks/bench_kandinsky5.py", "minimax_h3": "benchmarks/bench_minimax_h3_reference.py",
     "wan_animate2": "benchmarks/bench_wan_animate2.py",
     "animatediff": _NONE, "hunyuan15": _NONE, "hunyuan": _NONE, "skyreels": _NONE, "lucy": _NONE,
+    "wan_steady": "SteadyDancer (2026-11-30): no node/direct benchmark yet; tests/video_models/test_wan_steady.py "
+                  "holds the node's take equal to its pipeline fed the same inputs",
     "sdxl": "a still family (one picture, 2026-11-29): no node/direct benchmark yet; tests/video_models/"
             "test_sdxl_still.py holds the node's picture equal to StableDiffusionXLPipeline called directly",
 }

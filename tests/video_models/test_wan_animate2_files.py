@@ -167,6 +167,10 @@ def test_the_converted_templates_set_the_part_files_and_render_from_them(made):
     by["io.load_video"].params["path"] = os.path.abspath(os.path.join(media, "driving.mp4"))
     gen = by["video_models.wan_animate_2"]
     gen.params.update(width=32, height=32, frames=5, window=5, steps=2)
+    for n in g.nodes.values():  # the template's resizes of the picture and the clip, made at the node's size
+        if n.type_id == "transform.scale":
+            assert (n.params["width"], n.params["height"]) == (482, 854)  # (dyncombo10: the templates' own)
+            n.params.update(width=32, height=32)
     clip = Executor().run(g, targets=[gen.id], device="cpu").value(gen.id)
     assert (clip.n_frames, clip.width, clip.height) == (5, 32, 32) and clip.frames.std() > 0.01
 

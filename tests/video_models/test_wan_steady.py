@@ -135,7 +135,7 @@ def test_bad_input_is_said_naming_the_node(model):
              ({}, {"negative_pose": _clip(n=3)}, "the negative pose video has 3 frames, the take 5"),
              ({"pose_guidance_start": 0.5, "pose_guidance_end": 0.2}, {}, "must not be after")]
     for extra, inputs, words in cases:
-        with pytest.raises(SteadyDancerError, match=f"SteadyDancer: .*{words}"):
+        with pytest.raises(SteadyDancerError, match=f"Steady Dancer: .*{words}"):
             run_node(SteadyDancer, {**base, **extra}, model=model, reference=ref_img, pose=_clip(), **inputs)
     assert SteadyDancer.preflight({"width": 480, "height": 832}, ".") == []
     assert "multiples of 16" in SteadyDancer.preflight({"width": 470, "height": 832}, ".")[0]

@@ -20,7 +20,7 @@ from studio.core.spec import In, Out
 from ...sampling.one_call import RUN, Call, OneCallNode, shared
 from .family import PIPELINE
 
-TITLE = "SteadyDancer"
+TITLE = "Steady Dancer"  # (the palette wraps a name at its spaces: one 12-letter word was cut at 1024x700)
 
 
 class SteadyDancerError(StudioError):
