@@ -40,15 +40,20 @@ def test_timed_prompts_and_keyframes_are_the_framepack_nodes():
         p = gen.params
         assert p["prompt"] == "she claps a girl stands"  # the spans, then the text outside brackets
         assert p["prompts"] == "3.6: she spins a girl stands"  # section 3 at 1.2 s a section
-        assert p["key_1_at"] == at
+        assert p["key_1_at"] == at and p["timed_fps"] == 30.0  # the forks' seconds: FramePack's 30 fps
         link = conv.graph.input_link(gen.id, "key_1")
         assert link and conv.graph.nodes[link[0]].params["path"] == "key.png"
         text = said(conv)
         assert "TimestampPromptParser (#" not in text.split("not converted")[-1]
         assert "read as the Framepack node's prompt 'she claps a girl stands', and its timed prompts: from 3.6 s" in text
         assert f"key_1 at {at:g} s (its latent_a)" in text
-        assert "CreateKeyframes" not in [ln for ln in conv.log if "nodes not converted" in ln][0] if any(
-            "nodes not converted" in ln for ln in conv.log) else True
+        assert not [ln for ln in conv.log if "not converted" in ln and ("CreateKeyframes" in ln or "Parser" in ln)]
+
+
+def test_without_them_nothing_is_timed():
+    from tests.convert.test_comfy_framepack_wrapper import _workflow as plain
+    p = nodes_of(convert(plain(), "framepack"), "video_models.framepack")[0].params
+    assert (p["prompts"], p["key_1_at"], p["timed_fps"]) == ("", 0.0, 0.0)
 
 
 def test_text_outside_the_parsers_form_is_one_prompt_said():

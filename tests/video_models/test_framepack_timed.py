@@ -59,6 +59,15 @@ def test_a_timed_prompt_changes_only_the_sections_from_its_second(tiny, plain):
     assert all(same[:2 * SECTION - 4]) and not all(same[2 * SECTION:])
 
 
+def test_the_seconds_are_counted_at_timed_fps_where_given(tiny):
+    """Played at 15 fps, 0.5 s is the second section's start (0.53 s): with timed_fps 30 it is counted at 30
+    fps (ComfyUI's forks' seconds), the take the one at 30 fps."""
+    at30, _ = _take(tiny, prompts="0.5: a blue cat sleeping")
+    at15, _ = _take(tiny, prompts="0.5: a blue cat sleeping", fps=15.0)
+    counted, _ = _take(tiny, prompts="0.5: a blue cat sleeping", fps=15.0, timed_fps=30.0)
+    assert np.array_equal(counted, at30) and not np.array_equal(at15, at30)
+
+
 def test_a_timed_prompt_that_is_the_prompt_is_todays_take(tiny, plain):
     again, _ = _take(tiny, prompts="0: a red fox running")
     assert np.array_equal(again, plain)

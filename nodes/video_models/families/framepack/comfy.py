@@ -14,7 +14,7 @@ from .comfy_wrapper import TRANSLATED
 TITLE = "HunyuanVideo Framepack"
 # a fork's keyframes (comfy_timed): the task's key_i pictures and their seconds, the node's key_i / key_i_at
 KEY_PORTS = tuple((f"key_{i}", f"key_{i}") for i in range(1, MOST + 1))
-KEY_SETTINGS = tuple((f"key_{i}_at", f"key_{i}_at", "") for i in range(1, MOST + 1))
+KEY_SETTINGS = tuple((f"key_{i}_at", f"key_{i}_at", "") for i in range(1, MOST + 1)) + (("timed_fps", "timed_fps", ""),)
 NODE = "video_models.framepack"  # node.py
 FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file over a diffusers Framepack folder "
                "given as Load Video Model's 'base' (its text encoders, SigLIP image encoder and VAE come from that "

@@ -113,4 +113,6 @@ def read(t, n: CNode, window) -> tuple[dict, dict, set]:
               + (f"; not taken: {', '.join(lost)}" if lost else ""))
         for k in ("keyframes", "keyframe_indices", "keyframe_seconds", "keyframes_embeds", "keyframes_embed_strengths"):
             n.links.pop(k, None)
+    if size or links:  # its seconds are FramePack's, at 30 fps, whatever rate the take is played at
+        size["timed_fps"] = 30.0
     return size, links, fine

@@ -69,7 +69,10 @@ class FramepackVideo(OneCallNode):
                                                                   "order; vanilla: forward (FramePack-F1)"),
          Float("fps", 30.0, min=1.0, max=240.0)) + \
         tuple(Float(f"key_{i}_at", 0.0, min=0.0, max=3600.0, help=f"the second of keyframe 'key_{i}'")
-              for i in range(1, KEYS + 1)) + shared(*RUN)
+              for i in range(1, KEYS + 1)) + \
+        (Float("timed_fps", 0.0, min=0.0, max=240.0, help="the frame rate the seconds of 'prompts' "
+               "and the keyframes are counted at, a section being window x 4 frames (0: 'fps'; ComfyUI's FramePack "
+               "forks count at FramePack's 30)"),) + shared(*RUN)
 
     def run(self, ctx, model, **inputs):
         """As every one-call node, its text encoder left on disk where every prompt of the run is in the prompt
@@ -126,7 +129,8 @@ class FramepackVideo(OneCallNode):
         from ...sampling.sampler import to_pil
         p = ctx.params
         timed = parse_timed(p.prompts)
-        per = prompt_per_section(text, timed, n, p.window, p.fps)
+        rate = p.timed_fps or p.fps
+        per = prompt_per_section(text, timed, n, p.window, rate)
         prompts = [None] * n
         encoded = {}
         with torch.no_grad():
@@ -142,7 +146,7 @@ class FramepackVideo(OneCallNode):
                         e, pooled, mask = s.pipe.encode_prompt(prompt=q, device=s.ref.execution_device(s.pipe))
                         encoded[q] = (e, mask, pooled)
                 prompts[j] = encoded[q]
-            late = [f"'{q[:30]}' at {at:g} s" for at, q in timed if section_of(at, n, p.window, p.fps) >= n]
+            late = [f"'{q[:30]}' at {at:g} s" for at, q in timed if section_of(at, n, p.window, rate) >= n]
             if late:
                 ctx.warn(f"timed prompt{'s' if len(late) > 1 else ''} {', '.join(late)} start after the take's "
                          f"{n} sections: not used")
@@ -152,7 +156,7 @@ class FramepackVideo(OneCallNode):
                 if img is None:
                     continue
                 at = float(getattr(p, f"key_{i}_at"))
-                j = section_of(at, n, p.window, p.fps)
+                j = section_of(at, n, p.window, rate)
                 if j >= n:
                     ctx.warn(f"keyframe 'key_{i}' at {at:g} s is after the take's {n} sections: not used")
                     continue
