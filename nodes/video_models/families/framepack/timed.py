@@ -2,8 +2,8 @@
 HunyuanVideoFramepackPipeline as it is (pipelines/hunyuan_video/pipeline_hunyuan_video_framepack.py, diffusers
 0.42.1), whose ``__call__`` loops the sections itself and hands nothing of a section to a caller. Two of its own
 seams are used, nothing of its loop copied: its ``prepare_latents``, called once at the start of each section (the
-section's noise), counts the sections; a forward pre-hook on its transformer then gives the section's calls their
-conditioning:
+section's noise), counts the sections; a hook on its transformer (diffusers' HookRegistry, base/hooks.py) then gives
+the section's calls their conditioning:
 
 * a timed prompt: the positive call of each step is given the embeddings (Llama tokens, their mask, CLIP-L pooled)
   of the prompt whose span holds the section's start (each prompt encoded once, before the call). A step's
@@ -90,8 +90,19 @@ class SectionHook:
             return image(*a, **kw)
         pipe.prepare_latents, pipe.prepare_image_latents = counted, restarted
         self._handles.append(lambda: [pipe.__dict__.pop(k, None) for k in ("prepare_latents", "prepare_image_latents")])
-        h = pipe.transformer.register_forward_pre_hook(self._pre, with_kwargs=True)
-        self._handles.append(h.remove)
+        from ...base.hooks import denoiser_hooks
+        hooks = denoiser_hooks(pipe, "framepack_sections", self._model_hook, attrs=("transformer",)).__enter__()
+        self._handles.append(lambda: hooks.__exit__(None, None, None))
+
+    def _model_hook(self, module):
+        """diffusers' ModelHook (through its HookRegistry, base/hooks.py) giving each call its section's inputs."""
+        from diffusers.hooks import ModelHook
+        pre = self._pre
+
+        class _Sections(ModelHook):
+            def pre_forward(self, module, *args, **kwargs):
+                return pre(module, args, kwargs)
+        return _Sections()
 
     def remove(self) -> None:
         while self._handles:
