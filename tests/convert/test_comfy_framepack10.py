@@ -60,3 +60,21 @@ def test_text_outside_the_parsers_form_is_one_prompt_said():
     from nodes.video_models.families.framepack.comfy_timed import section_prompts
     assert set(section_prompts("[0s\u20135s: a]", 6)) == {"[0s\u20135s: a]"}  # an en dash: no span, as the fork reads it
     assert section_prompts("[-2sec: a] b", 3) == ["a b", "b", "b"]  # seconds: to 2 s, the first section (of 1.2 s)
+
+
+def test_positive_keyframes_are_timed_prompts_at_their_sections():
+    w = UI()
+    model, pos, neg, vae = loaders(w)
+    start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
+    clip = w.add("DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"])
+    a, b = (w.add("CLIPTextEncode", [q], clip=(clip, 0)) for q in ("she walks", "she runs"))
+    pk = w.add("CreatePositiveKeyframes", [0, 2, 0], positive_a=(a, 0), positive_b=(b, 0))
+    s = w.add("FramePackSampler", list(SAMPLER), model=(model, 0), positive=(pos, 0), negative=(neg, 0),
+              start_latent=(start, 0), positive_keyframes=(pk, 0), positive_keyframe_indices=(pk, 1))
+    dec = w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"}, images=(dec, 0))
+    conv = convert(w.doc(), "framepack")
+    p = nodes_of(conv, "video_models.framepack")[0].params
+    assert (p["prompt"], p["prompts"], p["timed_fps"]) == ("she walks", "2.4: she runs", 30.0)
+    assert "its timed prompts: from 2.4 s 'she runs'" in said(conv)
+    assert not [ln for ln in conv.log if "not converted" in ln and "CreatePositiveKeyframes" in ln]

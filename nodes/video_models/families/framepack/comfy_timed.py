@@ -1,8 +1,8 @@
 """FramePack forks' timed prompts and keyframes read as the Framepack node's (part of comfy_wrapper's translation;
 the node's 'prompts' and key_1..3 at seconds: timed.py). Forks of kijai's ComfyUI-FramePackWrapper (nirvash's,
 gamtruliar's: read for behaviour, github nirvash/ComfyUI-FramePackWrapper at fd2fcc2, gamtruliar/... at 88d37ca)
-give their FramePackSampler a 'positive_keyframes' list from a TimestampPromptParser and a 'keyframes' latent from a
-CreateKeyframes. Both are named here: what they make (the text's bracketed spans in seconds ('sec') or sections
+give their FramePackSampler a 'positive_keyframes' list from a TimestampPromptParser (or a CreatePositiveKeyframes: a
+prompt at each section index) and a 'keyframes' latent from a CreateKeyframes. Both are named here: what they make (the text's bracketed spans in seconds ('sec') or sections
 ('s', of 1.2 s), text outside brackets in every section; each latent at its section index or at its seconds) is in
 their code, not their declared types (a STRING in, LISTs out). The sampler's own inputs that take them are read
 by name. Plain data and stdlib."""
@@ -12,12 +12,15 @@ import re
 
 from studio.convert.api import CNode
 
-PARSER, KEYS_NODE, MOST = "TimestampPromptParser", "CreateKeyframes", 3
+PARSER, KEYS_NODE, POSITIVES, MOST = "TimestampPromptParser", "CreateKeyframes", "CreatePositiveKeyframes", 3
 SECTION_S = 1.2  # the parser's section: 1.2 s (its code)
 _SPAN = re.compile(r"\[(?:(-)?(\d+\.?\d*)(sec|s))?(?:-(?:(\d+\.?\d*)(sec|s))?)?:\s*([^\]]+)\]")
 
 
-def _value(n: CNode, name: str, place: int):
+def _value(n: CNode, name: str, place: int, wf=None):
+    """Setting ``name`` of ``n``: a value node's constant where wired (else None), by name (API) or place (UI)."""
+    if wf is not None and name in n.links:
+        return wf.value(n, name)
     if n.widgets:
         return n.widgets.get(name)
     return n.raw[place] if isinstance(n.raw, list) and place < len(n.raw) else None
@@ -76,6 +79,8 @@ def read(t, n: CNode, window) -> tuple[dict, dict, set]:
                 "is given these)")
         for k in ("positive_keyframes", "positive_keyframe_indices"):
             n.links.pop(k, None)
+    elif parser is not None and parser.cls == POSITIVES:
+        _positives(t, n, parser, per_section, size)
     src = n.links.get("keyframes")
     ck = t.wf.nodes.get(src[0]) if src else None
     if ck is not None and ck.cls == KEYS_NODE:
@@ -85,7 +90,7 @@ def read(t, n: CNode, window) -> tuple[dict, dict, set]:
             lat = ck.links.get(f"latent_{letter}")
             if lat is None:
                 continue
-            at = _value(ck, f"seconds_{letter}", 2 * i + 1) if seconds else _value(ck, f"index_{letter}", i)
+            at = _value(ck, f"seconds_{letter}", 2 * i + 1, t.wf) if seconds else _value(ck, f"index_{letter}", i, t.wf)
             pix = t.pixels(lat)
             if pix is None or not isinstance(at, (int, float)):
                 lost.append(f"latent_{letter}")
@@ -116,3 +121,36 @@ def read(t, n: CNode, window) -> tuple[dict, dict, set]:
     if size or links:  # its seconds are FramePack's, at 30 fps, whatever rate the take is played at
         size["timed_fps"] = 30.0
     return size, links, fine
+
+
+def _positives(t, n: CNode, pk: CNode, per_section: float, size: dict) -> None:
+    """A CreatePositiveKeyframes' prompts (CLIPTextEncodes) at their section indices: the first index's the node's
+    prompt, each later one from its section on (as gamtruliar's sampler picks a section's: the last at or before
+    it)."""
+    found, lost = [], []
+    for i, letter in enumerate("abc"):
+        src = pk.links.get(f"positive_{letter}")
+        enc = t.wf.nodes.get(src[0]) if src else None
+        if enc is None:
+            continue
+        text, at = t.wf.value(enc, "text"), _value(pk, f"index_{letter}", i, t.wf)
+        if enc.cls != "CLIPTextEncode" or not isinstance(text, str) or not isinstance(at, (int, float)):
+            lost.append(f"positive_{letter}")
+            continue
+        found.append((float(at), text.strip(), src, enc))
+    if not found:
+        return
+    found.sort(key=lambda x: x[0])
+    lost += ["prev_keyframes"] if "prev_keyframes" in pk.links else []
+    n.links["positive"] = found[0][2]
+    lines = [(at * per_section, q) for at, q, _, _ in found[1:]]
+    if lines:
+        size["prompts"] = "\n".join(f"{s:g}: {q}" for s, q in lines)
+    t.wf.taken.update({pk.id} | {e.id for _, _, _, e in found[1:]})
+    t.say(n, f"'{pk.title or POSITIVES}' ({POSITIVES}, #{pk.id}) is read as the Framepack node's prompt "
+          f"'{found[0][1][:60]}' (its 'positive_' at the first section index, '{found[0][3].title or 'CLIPTextEncode'}' "
+          f"#{found[0][3].id})" + (", and its timed prompts: " + "; ".join(f"from {s:g} s '{q[:40]}'" for s, q in lines)
+                                   if lines else "") + f", in the place of {n.cls} (#{n.id})'s 'positive'"
+          + (f"; not taken: {', '.join(lost)}" if lost else ""))
+    for k in ("positive_keyframes", "positive_keyframe_indices"):
+        n.links.pop(k, None)
