@@ -78,3 +78,10 @@ def test_positive_keyframes_are_timed_prompts_at_their_sections():
     assert (p["prompt"], p["prompts"], p["timed_fps"]) == ("she walks", "2.4: she runs", 30.0)
     assert "its timed prompts: from 2.4 s 'she runs'" in said(conv)
     assert not [ln for ln in conv.log if "not converted" in ln and "CreatePositiveKeyframes" in ln]
+
+
+def test_f1_timed_prompts_are_aligned_to_sections_as_the_fork_aligns_them():
+    from nodes.video_models.families.framepack.comfy_wrapper_f1 import timed
+    assert timed("a girl [2s: she claps]", 4.8, 9) == ["a girl", "a girl", "she claps", "she claps"]
+    assert timed("[0s-1s: a] [3s: b]", 6.0, 9) == ["a", "a", "b", "b", "b"]  # a gap keeps the prompt before
+    assert timed("no spans", 2.4, 9) == ["no spans", "no spans"]

@@ -95,7 +95,8 @@ class _Translation(PackTranslation):
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
-            size.update(timed)  # keyframes (pos: the timed prompt's first, where given)
+            size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
+            size.update({k: w[k] for k in ("prompts", "timed_fps") if k in w})  # (comfy_wrapper_f1)
             pos = n.links.get("positive")
             fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
