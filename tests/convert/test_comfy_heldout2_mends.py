@@ -40,12 +40,14 @@ def test_framepack_f1_is_the_framepack_node_read_forward_with_its_timed_prompt()
                for line in conv.log)
 
 
-def test_framepack_f1_with_several_timed_prompts_says_which_one_it_takes():
+def test_framepack_f1_with_several_timed_prompts_is_the_nodes_timed_prompts():
+    """(framepack10) PlusOne's spans aligned to whole sections of 1.2 s (window 9): 2 s is the third section's
+    start, 2.4 s; the node's seconds counted at FramePack's 30 fps."""
     conv = convert(_framepack_f1("[0s: a stag walks] [2s-4s: the stag runs]"), "f1")
     p = _nodes(conv, "video_models.framepack")[0].params
-    assert p["prompt"] == "a stag walks"
+    assert (p["prompt"], p["prompts"], p["timed_fps"]) == ("a stag walks", "2.4: the stag runs", 30.0)
     said = " ".join(conv.log) + " ".join(n["text"] for n in conv.graph.ui.get("notes", []))
-    assert "times 2 prompts" in said and "'a stag walks', is used for the whole take" in said
+    assert "times 2 prompts" in said and "prompt 'a stag walks' and its timed prompts: from 2.4 s 'the stag runs'" in said
 
 
 def test_a_pack_sampler_on_its_own_model_type_is_not_called_a_step():

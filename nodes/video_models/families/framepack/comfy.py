@@ -8,9 +8,13 @@ from __future__ import annotations
 from studio.convert.api import ComfyMapping, Generator, Task, held_task
 
 from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, TASK, WIDGETS, translate
+from .comfy_timed import MOST
 from .comfy_wrapper import TRANSLATED
 
 TITLE = "HunyuanVideo Framepack"
+# a fork's keyframes (comfy_timed): the task's key_i pictures and their seconds, the node's key_i / key_i_at
+KEY_PORTS = tuple((f"key_{i}", f"key_{i}") for i in range(1, MOST + 1))
+KEY_SETTINGS = tuple((f"key_{i}_at", f"key_{i}_at", "") for i in range(1, MOST + 1)) + (("timed_fps", "timed_fps", ""),)
 NODE = "video_models.framepack"  # node.py
 FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file over a diffusers Framepack folder "
                "given as Load Video Model's 'base' (its text encoders, SigLIP image encoder and VAE come from that "
@@ -18,12 +22,14 @@ FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file
 
 MAPPING = ComfyMapping(
     key="framepack", title=TITLE,
-    tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image")),
-                      TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
-                                                  ("sampling", "sampling", ""), ("bucket", "bucket", ""))),
+    tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image"))
+                      + KEY_PORTS, TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
+                                                    ("sampling", "sampling", ""), ("bucket", "bucket", ""),
+                                                    ("prompts", "prompts", "")) + KEY_SETTINGS),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
-    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling", "bucket"), HELD: ("input", "from", "carries")},
+    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling", "bucket", "prompts")
+             + tuple(k for k, _, _ in KEY_SETTINGS), HELD: ("input", "from", "carries")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 
-from . import comfy_bucket
+from . import comfy_bucket, comfy_timed
 from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
 
 PACK = "ComfyUI-FramePackWrapper"
@@ -94,7 +94,11 @@ class _Translation(PackTranslation):
             size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
-            fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))}
+            timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
+            size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
+            size.update({k: w[k] for k in ("prompts", "timed_fps") if k in w})  # (comfy_wrapper_f1)
+            pos = n.links.get("positive")
+            fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
             if (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
                 start, end, line, res, way = bucketed
@@ -102,6 +106,7 @@ class _Translation(PackTranslation):
                 self.wf.taken.update(x.id for x in way)
                 self.said.append(line)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
+            links.update(keyed)
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
             self.made[n.cls] = "KSampler on FramePack's image to video"

@@ -4,12 +4,15 @@ translation): FramePackSampler_F1 takes its prompt, length and section size from
 FramePackSampler takes them itself. The encoder is read as a core CLIPTextEncode of the prompt (its negative as a
 second one) and the sampler's settings are handed to the wrapper's own sampler reading with the encoder's seconds
 and window size and F1's forward order (the FramePack node's 'vanilla' sampling); a prompt in several timed
-sections is said (FramePack's node takes one prompt).
+sections is the node's first prompt and timed prompts ('prompts', at FramePack's 30 fps: ``timed``, as the fork's
+parse_timestamped_prompt_f1 and sampler pick a section's: the span holding the section's start, spans aligned to
+whole sections, a gap the prompt before), said.
 
 The settings' names and order are those of the fork's nodes_F1.py (INPUT_TYPES, read for meaning; github
 tukisuwa/ComfyUI-FramePackWrapper_PlusOne at 291517e). Plain data and stdlib: nothing of the pack is imported."""
 from __future__ import annotations
 
+import math
 import re
 
 from studio.convert.api import CONTROL, CNode
@@ -24,14 +27,37 @@ WIDGETS_F1: dict[str, tuple[str, ...]] = {
 _SECTION = re.compile(r"\[\s*(\d+(?:\.\d+)?)s(?:\s*-\s*(\d+(?:\.\d+)?)s)?\s*:\s*([^\]]*)\]")
 
 
-def sections(text: str) -> list[str]:
-    """The prompts of a timed prompt, in order ('[0s: a] [2s-4s: b]' -> [a, b]; text before the first
-    timestamp is the section at 0 s; text with no timestamp is one prompt)."""
+def timed(text: str, total: float, window: int) -> list[str]:
+    """Each section's prompt (a section: window x 4 frames at 30 fps), as the fork times them: '[Xs: a]' from X s to
+    the next span, '[Xs-Ys: a]' from X to Y, each aligned to the nearest section boundary (at least one section),
+    text outside brackets before the first span (from 0) or after the last (to the end); a section no span holds
+    keeps the prompt before it. Text with no span: one prompt."""
+    sd = window * 4 / 30
     found = list(_SECTION.finditer(text))
+    n = max(1, math.ceil((total if total and total > 0 else sd) / sd - 1e-6))
     if not found:
-        return [text.strip()] if text.strip() else []
+        return [text.strip()] * n
+    spans = []
     head = text[:found[0].start()].strip()
-    return ([head] if head else []) + [m.group(3).strip() for m in found if m.group(3).strip()]
+    for m in found:
+        a = round(float(m.group(1)) / sd) * sd
+        b = None if m.group(2) is None else max(round(float(m.group(2)) / sd) * sd, a + sd)
+        spans.append([a, b, m.group(3).strip()])
+    if head and spans[0][0] > 1e-5:
+        spans.insert(0, [0.0, spans[0][0], head])
+    tail = text[found[-1].end():].strip()
+    if tail:
+        spans.append([spans[-1][1] if spans[-1][1] is not None else spans[-1][0], None, tail])
+    spans.sort(key=lambda x: x[0])
+    for i, sp in enumerate(spans):
+        if sp[1] is None:
+            sp[1] = spans[i + 1][0] if i + 1 < len(spans) else float("inf")
+    out = []
+    for j in range(n):
+        at = j * sd
+        hit = next((q for a, b, q in spans if a <= at + 1e-4 and at < b - 1e-4), None)
+        out.append(hit if hit is not None else (out[-1] if out else spans[0][2]))
+    return out
 
 
 def read_f1(t, n: CNode) -> None:
@@ -43,10 +69,16 @@ def read_f1(t, n: CNode) -> None:
     if enc is not None and enc.cls == TIMED:
         e = t.named(enc)
         text = e.get("text") if isinstance(e.get("text"), str) else ""
-        prompts = sections(text)
-        if len(set(prompts)) > 1:
-            t.said.append(f"'{enc.title or enc.cls}' ({enc.cls}, #{enc.id}) times {len(prompts)} prompts over the "
-                          f"take; Studio's FramePack takes one: the first, '{prompts[0]}', is used for the whole take")
+        window = e.get("latent_window_size") if isinstance(e.get("latent_window_size"), int) else 9
+        secs = e.get("total_second_length")
+        prompts = timed(text, float(secs) if isinstance(secs, (int, float)) else 0.0, window)
+        lines = [(j * window * 4 / 30, q) for j, q in enumerate(prompts) if j and q != prompts[j - 1]]
+        if lines:
+            w.update(prompts="\n".join(f"{s:g}: {q}" for s, q in lines), timed_fps=30.0)
+            t.said.append(f"'{enc.title or enc.cls}' ({enc.cls}, #{enc.id}) times {len(set(prompts))} prompts over "
+                          f"the take: read as the Framepack node's prompt '{prompts[0][:60]}' and its timed prompts: "
+                          + "; ".join(f"from {s:g} s '{q[:40]}'" for s, q in lines)
+                          + f" (each span aligned to whole sections of {window * 4} frames at 30 fps, as the fork aligns them)")
         clip = enc.links.get("clip")
         links = {"clip": clip} if clip else {}
         t.core(enc, "CLIPTextEncode", {"text": prompts[0] if prompts else ""}, dict(links))
@@ -56,7 +88,7 @@ def read_f1(t, n: CNode) -> None:
             n.links["negative"] = (neg.id, 0)
         w.update({k: e[k] for k in ("total_second_length", "latent_window_size") if k in e})
         blend = e.get("prompt_blend_sections")
-        if isinstance(blend, int) and blend > 0 and len(set(prompts)) > 1:
+        if isinstance(blend, int) and blend > 0 and lines:
             t.said.append(f"its blend of {blend} sections between the timed prompts is not taken")
     n.links.pop("positive_timed_data", None)
     w["sampling"] = "vanilla"  # F1 samples its sections forward: the FramePack node's 'vanilla' order

@@ -3,7 +3,8 @@ HunyuanVideoFramepackPipeline in one call, made by the one Sampler (sampling/one
 under way, Stop inside a step, progress over every section's steps, estimates). The pipeline makes the take in
 sections of ``latent_window_size`` latent frames, each conditioned on the still and on the sections made before
 (its anti-drifting order: the last section first, so the end stays on the still's look); it makes whole
-sections, so a few more frames than asked: the first frames asked are kept (said)."""
+sections, so a few more frames than asked: the first frames asked are kept (said). Timed prompts ('prompts':
+'seconds: prompt' lines) and up to three keyframe images at seconds condition the sections they fall in (timed.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,10 @@ from ...sampling.one_call import RUN, Call, OneCallNode, shared
 from .buckets import BUCKETS, nearest
 from .cost import decoded, sections, take_shape
 from .family import NODE, PIPELINE
+from .timed import SectionHook, parse_timed, prompt_per_section, section_of
 
 SAMPLINGS = ("inverted_anti_drifting", "vanilla")
+KEYS = 3  # keyframe images at seconds (timed.py)
 BUCKET_CHOICES = ("off",) + tuple(str(k) for k in BUCKETS)  # the resolutions FramePack's release declares buckets at
 
 
@@ -40,9 +43,15 @@ class FramepackVideo(OneCallNode):
     inputs = (In("model", "Video Model", help="a HunyuanVideo Framepack model (HunyuanVideoFramepackPipeline)"),
               In("image", "Image", help="the first frame"),
               In("last_image", "Image", optional=True, help="the last frame (a move between two stills)"),
-              In("prompt", "Text", optional=True))
+              In("prompt", "Text", optional=True)) + \
+        tuple(In(f"key_{i}", "Image", optional=True, help=f"a keyframe: conditions the section holding second "
+                 f"'key_{i}_at' (as that section's start image: its latent and image embedding)")
+              for i in range(1, KEYS + 1))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "the girl dances gracefully, with clear movements, full of charm"),
+              Text("prompts", "", help="timed prompts, 'seconds: prompt' lines: a section whose start falls at or "
+                   "after a line's second (and before the next's) takes that line's prompt, earlier sections "
+                   "'prompt' (empty: 'prompt' throughout)"),
               Text("negative_prompt", "", help="used with true_cfg above 1 only"),
               Int("frames", 129, min=1, max=10000, help="frames kept (the pipeline makes whole sections: a few "
                                                        "more, cut)")) + \
@@ -58,21 +67,34 @@ class FramepackVideo(OneCallNode):
                                                         "(1: off, one pass a step)"),
          Choice("sampling", SAMPLINGS[0], choices=SAMPLINGS, help="inverted_anti_drifting: FramePack's "
                                                                   "order; vanilla: forward (FramePack-F1)"),
-         Float("fps", 30.0, min=1.0, max=240.0)) + shared(*RUN)
+         Float("fps", 30.0, min=1.0, max=240.0)) + \
+        tuple(Float(f"key_{i}_at", 0.0, min=0.0, max=3600.0, help=f"the second of keyframe 'key_{i}'")
+              for i in range(1, KEYS + 1)) + \
+        (Float("timed_fps", 0.0, min=0.0, max=240.0, help="the frame rate the seconds of 'prompts' "
+               "and the keyframes are counted at, a section being window x 4 frames (0: 'fps'; ComfyUI's FramePack "
+               "forks count at FramePack's 30)"),) + shared(*RUN)
 
     def run(self, ctx, model, **inputs):
         """As every one-call node, its text encoder left on disk where every prompt of the run is in the prompt
         cache (its family's PromptRecipe: the call is given the kept embeddings)."""
         from ...sampling.prompt_cache import all_cached
         text = prompt_of(ctx, inputs.get("prompt"))
-        self.text_needed = not (text.strip() and all_cached(ctx, self.model_ref(model), self.task, text,
-                                                            ctx.params.negative_prompt, pipeline=PIPELINE))
-        return super().run(ctx, model, **inputs)
+        texts = [text] + [q for _, q in parse_timed(ctx.params.prompts)]
+        self.text_needed = not (text.strip() and all(all_cached(ctx, self.model_ref(model), self.task, t,
+                                                                ctx.params.negative_prompt, pipeline=PIPELINE)
+                                                     for t in texts))
+        self._hook = None
+        try:
+            return super().run(ctx, model, **inputs)
+        finally:
+            if self._hook is not None:  # the pipeline as loaded again (it is kept between runs)
+                self._hook.remove()
+                self._hook = None
 
     def pipeline_of(self, ref):
         return ref.own_pipeline(text=getattr(self, "text_needed", True))
 
-    def call(self, ctx, s, image, last_image=None, prompt=None) -> Call:
+    def call(self, ctx, s, image, last_image=None, prompt=None, **keys) -> Call:
         from ...sampling.sampler import to_pil
         p = ctx.params
         text = prompt_of(ctx, prompt)
@@ -93,7 +115,67 @@ class FramepackVideo(OneCallNode):
             call["last_image"] = to_pil(np.asarray(last, np.float32))
         temporal = s.pipe.vae_scale_factor_temporal
         n = sections(p.frames, p.window, temporal)
+        self._sections(ctx, s, text, n, (w, h), keys)
         made = n * ((p.window - 1) * temporal + 1)
         return Call(call, p.frames, p.fps, (w, h), self.steps, made=made, loops=n, decoded=decoded(n, p.window, temporal),
                     cut="Framepack made {made} frames in whole sections of " + f"{p.window} latent frames: the first "
                         f"{p.frames} kept")
+
+    def _sections(self, ctx, s, text, n, size, keys) -> None:
+        """The timed prompts' and keyframes' conditioning of the ``n`` sections, hooked on the pipeline for this call
+        (timed.py); nothing where neither is given."""
+        import torch
+
+        from ...sampling.sampler import to_pil
+        p = ctx.params
+        timed = parse_timed(p.prompts)
+        rate = p.timed_fps or p.fps
+        per = prompt_per_section(text, timed, n, p.window, rate)
+        prompts = [None] * n
+        encoded = {}
+        with torch.no_grad():
+            for j, q in enumerate(per):
+                if q == text:
+                    continue
+                if q not in encoded:  # each prompt encoded once
+                    words = self._text_kwargs(ctx, s, q, None)
+                    if "prompt_embeds" in words:
+                        encoded[q] = (words["prompt_embeds"], words["prompt_attention_mask"],
+                                      words["pooled_prompt_embeds"])
+                    else:
+                        e, pooled, mask = s.pipe.encode_prompt(prompt=q, device=s.ref.execution_device(s.pipe))
+                        encoded[q] = (e, mask, pooled)
+                prompts[j] = encoded[q]
+            late = [f"'{q[:30]}' at {at:g} s" for at, q in timed if section_of(at, n, p.window, rate) >= n]
+            if late:
+                ctx.warn(f"timed prompt{'s' if len(late) > 1 else ''} {', '.join(late)} start after the take's "
+                         f"{n} sections: not used")
+            held = [None] * n
+            for i in range(1, KEYS + 1):
+                img = keys.get(f"key_{i}")
+                if img is None:
+                    continue
+                at = float(getattr(p, f"key_{i}_at"))
+                j = section_of(at, n, p.window, rate)
+                if j >= n:
+                    ctx.warn(f"keyframe 'key_{i}' at {at:g} s is after the take's {n} sections: not used")
+                    continue
+                if held[j] is not None:
+                    ctx.warn(f"keyframes 'key_{held[j][0]}' and 'key_{i}' fall in the same section ({j + 1} of {n}): "
+                             f"'key_{i}' is used")
+                first = np.asarray(img.frame(0) if hasattr(img, "frame") else img, np.float32)
+                held[j] = (i, self._key(s, to_pil(first), size))
+        keys_of = [k[1] if k is not None else None for k in held]
+        if any(q is not None for q in prompts) or any(k is not None for k in keys_of):
+            self._hook = SectionHook(n, forward=p.sampling == "vanilla", prompts=prompts, keys=keys_of)
+            self._hook.install(s.pipe)
+
+    @staticmethod
+    def _key(s, pil, size):
+        """A keyframe's (latent, SigLIP embedding) as the pipeline makes its start image's, the latent its VAE's
+        mean (deterministic: the call's generator untouched)."""
+        pipe = s.pipe
+        device = s.ref.execution_device(pipe)
+        x = pipe.video_processor.preprocess(pil, size[1], size[0])
+        latent = pipe.vae.encode(x.unsqueeze(2).to(device, pipe.vae.dtype)).latent_dist.mode()
+        return latent * pipe.vae.config.scaling_factor, pipe.encode_image(x, device=device)
