@@ -225,7 +225,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
     with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
     Studio does not make, an inpainting's masks, is not passed over step by step). Looked at from the ends back (a
     node once all its readers are settled); a picture or mask made from settings alone, or a VAE's encoding, feeding
-    what is not converted is said so too; linear."""
+    what is not converted is said so too, and the one step feeding an encoding said so whose latent only goes to
+    nodes passed over (a later pass Studio does not make: the refine's input scaled x2); linear."""
     left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
     pending = {k: 0 for k in left}
     for k in left:
@@ -236,6 +237,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
     toward: set[str] = set()  # the nodes said that lead to what is not converted (a chain towards it)
     valued: set[str] = set()  # said giving a value not read (a caption, keypoints made into tracks)
     behind: set[str] = set()  # said as feeding only those: what feeds them is said as a step, not applied
+    encoded: set[str] = set()  # said as an encoding for nodes passed over (a later pass's latent, not made): the one
+    # step feeding it is said too (left10: the take scaled x2 for the refine, LTX-2.3 in/outpaint), not a chain
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
@@ -244,7 +247,10 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         kind = _kind(wf, n, rs) if rs else None
         # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
         # a drawn mask shown aside too)
-        chain = any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
+        into = kind == "step" and any(r.id in encoded for r, _, _ in rs) and all(  # (a step into such an encoding,
+            r.id in encoded or r.id in out for r, _, _ in rs)  # nothing it gives read: said, left10)
+        chain = not into and any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind)
+                                 for r, _, _ in rs)
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
@@ -262,6 +268,10 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 said[n.id] = line
                 if lost or any(r.id in toward for r, _, _ in rs):
                     toward.add(n.id)
+                elif kind == "encode":
+                    encoded.add(n.id)
+                elif into:
+                    behind.add(n.id)  # (what feeds it is said as before: a step into it, not applied)
                 if kind in VALUES:
                     valued.add(n.id)
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose

@@ -1,0 +1,54 @@
+"""Issue 112, left10: what a rule by declared types can still make of what the thirteenth stop's sets left.
+
+1. A step whose pictures only a VAE's encoding takes, that encoding said not made because its latent goes only to
+   nodes passed over (a later pass Studio does not make: LTX-2.3 in/outpaint's x2 ResizeImageMaskNode between the
+   first pass's blend and the refine's VAEEncodeTiled), is said not applied, naming the encoder, instead of being
+   listed as not converted; what feeds it is said as before (mapping/passing.py). Minimal workflows of our own."""
+from __future__ import annotations
+
+from studio.convert.mapping import passing
+from studio.convert.reading.workflow import Workflow
+
+
+def _api(nodes: dict) -> Workflow:
+    return Workflow.read({k: {"class_type": c, "inputs": i} for k, (c, i) in nodes.items()})
+
+
+def _refine_input(resize: tuple[str, dict]) -> dict:
+    """A decoded take (#1) -> ``resize`` (#2) -> VAEEncode (#3) -> a latent step (#5) -> a refine KSampler (#6)."""
+    return {"1": ("VAEDecode", {"samples": ["9", 0], "vae": ["4", 0]}),
+            "9": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 1}),
+            "2": (resize[0], {**resize[1], "input": ["1", 0]}),
+            "4": ("VAELoader", {"vae_name": "v.safetensors"}),
+            "3": ("VAEEncode", {"pixels": ["2", 0], "vae": ["4", 0]}),
+            "5": ("LatentMultiply", {"samples": ["3", 0], "multiplier": 1.0}),
+            "6": ("KSampler", {"seed": 7, "steps": 6, "cfg": 3.0, "sampler_name": "euler", "scheduler": "simple",
+                               "denoise": 0.4, "latent_image": ["5", 0]})}
+
+
+def test_a_resize_into_an_encoding_not_made_is_said_not_applied_naming_the_encoder():
+    nodes = _refine_input(("ResizeImageMaskNode", {"resize_type": "scale by multiplier",
+                                                   "resize_type.multiplier": 2, "scale_method": "lanczos"}))
+    over = passing.passed_over(_api(nodes), {"6", "1", "9", "4"})
+    assert over["3"].startswith("'VAEEncode' (VAEEncode, #3) encodes what its 'pixels' is given into a latent for "
+                                "'LatentMultiply' (#5)'s 'samples': not made by Studio")
+    assert over["2"] == ("'ResizeImageMaskNode' (ResizeImageMaskNode, #2), a step between its 'input' and 'VAEEncode' "
+                         "(#3)'s 'pixels': not applied (its settings: resize_type scale by multiplier, "
+                         "resize_type.multiplier 2, scale_method lanczos)")
+
+
+def test_only_one_step_into_such_an_encoding_a_chain_before_it_stays_as_it_was():
+    """A step before that step is said as it was before (one step from a node said, feeding it): not a chain
+    passed over step by step; a step whose other reader Studio reads is not said so (its size may be read there)."""
+    nodes = _refine_input(("ImageScaleBy", {"upscale_method": "lanczos", "scale_by": 2.0}))
+    nodes["2"] = ("ImageScaleBy", {"upscale_method": "lanczos", "scale_by": 2.0, "image": ["7", 0]})
+    nodes["7"] = ("ImageInvert", {"image": ["1", 0]})
+    nodes["8"] = ("ImageInvert", {"image": ["1", 0]})
+    over = passing.passed_over(_api(nodes), {"6", "1", "9", "4"})
+    assert over["2"].startswith("'ImageScaleBy' (ImageScaleBy, #2), a step between its 'image' and 'VAEEncode' (#3)'s "
+                                "'pixels': not applied")
+    assert over["7"].startswith("'ImageInvert' (ImageInvert, #7), a step between its 'image' and 'ImageScaleBy' (#2)'s "
+                                "'image': not applied")
+    nodes["10"] = ("GetImageSize", {"image": ["2", 0]})  # read by Studio (its size taken where it goes)
+    over = passing.passed_over(_api(nodes), {"6", "1", "9", "4", "10"})
+    assert "2" not in over
