@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from studio.convert.mapping import passing
 from studio.convert.reading.workflow import Workflow
+from tests.convert.said import ui
 
 
 def _api(nodes: dict) -> Workflow:
@@ -52,3 +53,18 @@ def test_only_one_step_into_such_an_encoding_a_chain_before_it_stays_as_it_was()
     nodes["10"] = ("GetImageSize", {"image": ["2", 0]})  # read by Studio (its size taken where it goes)
     over = passing.passed_over(_api(nodes), {"6", "1", "9", "4", "10"})
     assert "2" not in over
+
+
+def test_a_template_output_saved_unresolved_is_typed_by_its_input_and_the_resize_said_a_step():
+    """2. A UI file (ComfyUI's LTX-2.3 text to video blueprint's subgraph) saves ResizeImageMaskNode's match-type
+    output as '*': typed by its template input's type (mapping/templates.py), the resize before a step not applied is
+    said a step not applied, not listed as not converted (it was: '*' read as a value of any type)."""
+    wf = Workflow.read(ui([(1, "LoadImage", [], ["IMAGE", "MASK"], ["a.png", "image"]),
+                           (2, "ResizeImageMaskNode", [("input", "IMAGE,MASK")], ["*"],
+                            ["scale dimensions", 1920, 1088, "center", "lanczos"]),
+                           (3, "ImageInvert", [("image", "IMAGE")], ["IMAGE"], []),
+                           (4, "SaveImage", [("images", "IMAGE")], [], ["a"])],
+                          [(1, 0, 2, "input"), (2, 0, 3, "image"), (3, 0, 4, "images")]))
+    over = passing.passed_over(wf, {"1", "4"})
+    assert over["2"].startswith("'ResizeImageMaskNode' (ResizeImageMaskNode, #2), a step between its 'input' and "
+                                "'ImageInvert' (#3)'s 'image': not applied (its settings: resize_type scale dimensions")
