@@ -68,3 +68,21 @@ def test_a_template_output_saved_unresolved_is_typed_by_its_input_and_the_resize
     over = passing.passed_over(wf, {"1", "4"})
     assert over["2"].startswith("'ResizeImageMaskNode' (ResizeImageMaskNode, #2), a step between its 'input' and "
                                 "'ImageInvert' (#3)'s 'image': not applied (its settings: resize_type scale dimensions")
+
+
+def test_a_length_rounded_from_a_count_by_a_math_node_is_read_by_its_expression():
+    """4. EmptyLTXVLatentVideo's length from ComfyMathExpression '(int((a - 1) / 8)) * 8 + 1' of a clip's count
+    (ComfyUI-LTXVideo's LTX-2.3 IC-LoRA lipdub): the node is read by its settings (one expression, one wired number:
+    mapping/counted_math.py) as that count rounded down to a frame rule, so folded_sizes names the clip the generator's
+    'frames' 0 takes (it said "the generator's own is used"); an expression making another length is not so read."""
+    from studio.convert.mapping import counted_math
+    nodes = {"1": ("LoadImage", {"image": "a.png"}),
+             "2": ("GetImageSizeAndCount", {"image": ["1", 0]}),
+             "3": ("ComfyMathExpression", {"values.a": ["2", 3], "expression": "(int((a - 1) / 8)) * 8 + 1"})}
+    wf = _api(nodes)
+    got = counted_math.through(wf, wf.nodes["3"])
+    assert got is not None and (got[0].id, got[1], got[2]) == ("2", 3, "(int((a - 1) / 8)) * 8 + 1")
+    for other in ("a * 2", "a - 20", "a / 8"):  # (a length of its own, far below, not whole)
+        nodes["3"][1]["expression"] = other
+        wf = _api(nodes)
+        assert counted_math.through(wf, wf.nodes["3"]) is None
