@@ -86,3 +86,20 @@ def test_a_length_rounded_from_a_count_by_a_math_node_is_read_by_its_expression(
         nodes["3"][1]["expression"] = other
         wf = _api(nodes)
         assert counted_math.through(wf, wf.nodes["3"]) is None
+
+
+def test_scails_length_the_count_of_the_very_clip_it_is_given_is_made_with_frames_0():
+    """2. heldout62 06 (dseditor's SCAIL-2): WanSCAILToVideo's length is VHS_VideoInfo's loaded_frame_count of the
+    very load its pose_video is (ComfyUI's one take of the whole clip): the generator's 'frames' 0 ("as long as the
+    driving video"), said, where it made the first 81 frames; the size line says the length so (zero_frames hook)."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.said import nodes_of, said
+    from tests.convert.test_comfy_heldout62_mends import _scail
+    conv = convert(_scail(), "sc.json")
+    (gen,) = nodes_of(conv, "video_models.scail2")
+    assert gen.params["frames"] == 0
+    text = said(conv)
+    assert ("WanSCAILToVideo's length comes from 'VHS_VideoInfo' (VHS_VideoInfo, #126)'s loaded_frame_count, the count "
+            "of the frames 'VHS_LoadVideo' (VHS_LoadVideo, #113) loads, the very clip given as its pose_video: Studio's "
+            "SCAIL-2 node, its 'frames' 0, makes the whole driving video it is given") in text
+    assert "the first 81 frames" not in text and "'frames' to the workflow's" not in text

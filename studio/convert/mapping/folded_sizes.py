@@ -283,6 +283,7 @@ def first_keyframe(node: Any, line: str) -> bool:
 
 
 OWN_LENGTH = ("not read, the generator's own is used (set its 'frames' to the workflow's)", ", its own 'frames' used")
+OWN_SIZES = "not read, the generator's own are used (set its 'width', 'height', 'frames' to the workflow's)"
 
 
 def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
@@ -302,7 +303,9 @@ def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
         if "'s length comes from" not in line and " and length come from" not in line:
             continue
         new = line.replace(OWN_LENGTH[0], f"not read; {words} (set its 'frames' where the workflow's count "
-                                           "differs)").replace(OWN_LENGTH[1], f"; {words}")
+                                           "differs)").replace(OWN_LENGTH[1], f"; {words}").replace(
+            OWN_SIZES, f"not read, the generator's own width and height are used (set its 'width', 'height' to the "
+            f"workflow's); for the length, {words} (set its 'frames' where the workflow's count differs)")
         if new != line:
             said[i] = new
             b.out.log[:] = [f"{b.name}: {new}" if x == f"{b.name}: {line}" else x for x in b.out.log]
