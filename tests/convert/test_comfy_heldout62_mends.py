@@ -226,7 +226,10 @@ def test_scail_sizes_and_a_length_worked_out_as_it_runs_are_said_as_the_node_mak
     """06 (dseditor's SCAIL-2): "Studio's SCAIL-2 node makes NonexNone" (it makes 512x896) and "ComfyUI's first
     segment: its first 81 frames of the driving video" (ComfyUI makes one take of the whole clip, its length the
     clip's frame count): the node's size and what its 81 frames are now said."""
-    conv = convert(_scail(), "sc.json")
+    d = _scail()  # (the count of another load's frames: the length of the very clip given is made, test_comfy_left10)
+    d["114"] = {"class_type": "VHS_LoadVideo", "inputs": {**d["113"]["inputs"], "video": "other.mp4"}}
+    d["126"]["inputs"]["video_info"] = ["114", 3]
+    conv = convert(d, "sc.json")
     (gen,) = nodes_of(conv, "video_models.scail2")
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (512, 896, 81)
     text = said(conv)

@@ -16,7 +16,7 @@ from ..reading.decoded_count import count_input as _count_input, kept_input as _
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
-from . import sized_like
+from . import counted_math, sized_like
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
 class _SizedBy:
@@ -146,11 +146,12 @@ def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: 
             related.values()]
 
 
-def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> tuple[CNode, str] | None:
-    """(the node whose frames are counted, the generator input) where the latent's length is ``src``'s count of the
-    frames of a clip Studio gives a generator input whose length its 'frames' 0 takes (``clips``: that node's id ->
-    the input; clip_range.given); else None."""
-    into = _count_input(src, latent.links["length"][1])
+def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str],
+             slot: int | None = None) -> tuple[CNode, str] | None:
+    """(the node whose frames are counted, the generator input) where the latent's length is ``src``'s count (at
+    ``slot``, else the one the latent reads) of the frames of a clip Studio gives a generator input whose length its
+    'frames' 0 takes (``clips``: that node's id -> the input; clip_range.given); else None."""
+    into = _count_input(src, latent.links["length"][1] if slot is None else slot)
     seen = wf.source(src, into) if into is not None else None
     for _ in range(measured_file.MAX_STEPS):  # through steps giving as many frames as given (a resize: heldout64 06)
         if seen is None or seen.id in clips or (kept := _kept_count(seen)) is None:
@@ -178,6 +179,14 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             counted.append(f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames "
                            f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}': the generator "
                            f"takes that clip's length when it runs (its 'frames' 0: its '{got[1]}''s length)")
+            continue
+        if name == "length" and values.get(param) is None and src is not None and clips and (m := counted_math.through(
+                wf, src)) is not None and (got := _counted(wf, latent, m[0], clips, m[1])) is not None:  # (left10)
+            counted.append(f"{_named(latent)}'s length comes from {_named(src)}, '{m[2]}' of the count of the frames "
+                           f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}' (a count "
+                           f"rounded down to a frame rule): the generator takes that clip's length when it runs (its "
+                           f"'frames' 0: its '{got[1]}''s length, down to its family's frame rule; set its 'frames' "
+                           "where the two differ)")
             continue
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
             into, seen = (scaled_for or {}).get(src.id), None
@@ -301,6 +310,7 @@ def first_keyframe(node: Any, line: str) -> bool:
 
 
 OWN_LENGTH = ("not read, the generator's own is used (set its 'frames' to the workflow's)", ", its own 'frames' used")
+OWN_SIZES = "not read, the generator's own are used (set its 'width', 'height', 'frames' to the workflow's)"
 
 
 def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
@@ -320,7 +330,9 @@ def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
         if "'s length comes from" not in line and " and length come from" not in line:
             continue
         new = line.replace(OWN_LENGTH[0], f"not read; {words} (set its 'frames' where the workflow's count "
-                                           "differs)").replace(OWN_LENGTH[1], f"; {words}")
+                                           "differs)").replace(OWN_LENGTH[1], f"; {words}").replace(
+            OWN_SIZES, f"not read, the generator's own width and height are used (set its 'width', 'height' to the "
+            f"workflow's); for the length, {words} (set its 'frames' where the workflow's count differs)")
         if new != line:
             said[i] = new
             b.out.log[:] = [f"{b.name}: {new}" if x == f"{b.name}: {line}" else x for x in b.out.log]

@@ -225,17 +225,13 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
     with them). Only a node feeding what is not converted itself: a chain of steps before it stays listed (a branch
     Studio does not make, an inpainting's masks, is not passed over step by step). Looked at from the ends back (a
     node once all its readers are settled); a picture or mask made from settings alone, or a VAE's encoding, feeding
-    what is not converted is said so too; linear."""
-    left = {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out}
-    pending = {k: 0 for k in left}
-    for k in left:
-        for src, _ in wf.nodes[k].links.values():
-            if src in pending:
-                pending[src] += 1
+    what is not converted is said so too, and a step into an encoding of a pass not made (_into_encoding); linear."""
+    pending = _pending(wf, {k for k, n in wf.nodes.items() if n.enabled and k not in read and k not in out})
     todo, said = [k for k, c in pending.items() if c == 0], {}
     toward: set[str] = set()  # the nodes said that lead to what is not converted (a chain towards it)
     valued: set[str] = set()  # said giving a value not read (a caption, keypoints made into tracks)
     behind: set[str] = set()  # said as feeding only those: what feeds them is said as a step, not applied
+    encoded: set[str] = set()  # said as an encoding for nodes passed over (a later pass's latent, not made)
     while todo:
         n = wf.nodes[todo.pop()]
         rs = [r for r in readers.get(n.id, []) if r[0].enabled]
@@ -244,7 +240,9 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         kind = _kind(wf, n, rs) if rs else None
         # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
         # a drawn mask shown aside too)
-        chain = any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
+        into = kind == "step" and _into_encoding(rs, encoded, out)
+        chain = not into and any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind)
+                                 for r, _, _ in rs)
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
@@ -262,6 +260,10 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 said[n.id] = line
                 if lost or any(r.id in toward for r, _, _ in rs):
                     toward.add(n.id)
+                elif kind == "encode":
+                    encoded.add(n.id)
+                elif into:
+                    behind.add(n.id)  # (what feeds it is said as before: a step into it, not applied)
                 if kind in VALUES:
                     valued.add(n.id)
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
@@ -276,6 +278,24 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _pending(wf: Workflow, left: set[str]) -> dict[str, int]:
+    """Each node of ``left`` with the number of nodes of ``left`` reading it (looked at once that is 0)."""
+    pending = {k: 0 for k in left}
+    for k in left:
+        for src, _ in wf.nodes[k].links.values():
+            if src in pending:
+                pending[src] += 1
+    return pending
+
+
+def _into_encoding(rs: list[tuple[CNode, str, int]], encoded: set[str], out: dict[str, str]) -> bool:
+    """A step's readers are a VAE's encoding said not made (its latent going only to nodes passed over: a later
+    pass Studio does not make), and else only nodes passed over: the one step is said not applied, naming the encoder
+    (left10: the take scaled x2 for the refine, LTX-2.3 in/outpaint); not a chain before it, not a step whose pictures
+    or size a node Studio reads takes."""
+    return any(r.id in encoded for r, _, _ in rs) and all(r.id in encoded or r.id in out for r, _, _ in rs)
 
 
 def _lost_said(lost: list[CNode]) -> str:

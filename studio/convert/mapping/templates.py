@@ -1,7 +1,8 @@
 """A V3 node's template sockets (COMFY_MATCHTYPE_V3: ResizeImageMaskNode's 'input' and its output) typed by what is
-wired into them where the file saves no type (an API file): the wired source's declared output type, and each template
-output the type of its template input. The seventh held-out set's resizes, catalogued by catalog2 with their template
-type, were said to give "settings Studio's nodes do not take" instead of pictures. Plain data and stdlib."""
+wired into them where the file saves no type (an API file) or saves it unresolved, '*' (a UI blueprint's subgraph,
+left10): the wired source's declared output type, and each template output the type of its template input. The
+seventh held-out set's resizes, catalogued by catalog2 with their template type, were said to give "settings
+Studio's nodes do not take" instead of pictures. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -38,13 +39,13 @@ def type_templates(wf: Any) -> None:
         changed = False
         for n, t in todo:
             for i in t.sockets:
-                if _template(i.type) and i.name in n.links and not n.in_types.get(i.name):
+                if _template(i.type) and i.name in n.links and n.in_types.get(i.name) in (None, "", "*"):
                     got = _out_type(wf.nodes.get(n.links[i.name][0]), n.links[i.name][1])
                     if got:
                         n.in_types[i.name], changed = got, True
             for k, o in enumerate(t.output_types):
-                if not _template(o) or k < len(n.out_types) and n.out_types[k]:
-                    continue
+                if not _template(o) or k < len(n.out_types) and n.out_types[k] not in ("", "*"):
+                    continue  # (a UI file may save a template's output as '*', unresolved: a blueprint's resize, left10)
                 match = next((n.in_types[i.name] for i in t.sockets if i.type == o and n.in_types.get(i.name)), None)
                 if match:
                     n.out_types.extend([""] * (k + 1 - len(n.out_types)))

@@ -10,7 +10,7 @@ DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, trim_first
+from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, trim_first
 
 from .comfy_ranges import RANGES
 
@@ -18,6 +18,31 @@ SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
 
 def _int(v) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _zero_frames(params: dict, wired: set) -> str | None:
+    """What SCAIL-2's 'frames' 0 makes (node.py: 'as long as the driving video') where a driving video is wired."""
+    return "the generator, its 'frames' 0, makes the whole driving video it is given on 'driving'" if "driving" in wired \
+        else None
+
+
+def _whole_clip_count(wf, node: CNode) -> tuple[CNode, str, CNode] | None:
+    """(the info node, its output's name, the loader) where WanSCAILToVideo ``node``'s length is the count of the
+    frames the loader gives (a video information node's 'loaded' frame count: its one socket the loader's information,
+    by declared types) and its pose_video is that very loader's pictures; else None (heldout62 06, left10)."""
+    link, pose = node.links.get("length"), wf.source(node, "pose_video")
+    info = wf.nodes.get(link[0]) if link is not None else None
+    t = node_type(info.origin or info.cls) if info is not None else None
+    if t is None or not t.outputs or not 0 <= link[1] < len(t.outputs) or len(t.sockets) != 1 or pose is None:
+        return None
+    out = t.outputs[link[1]]
+    name = "".join(c for c in out.name if c.isascii()).strip().lower()  # ('loaded_frame_count🟦')
+    src = info.links.get(t.sockets[0].name)
+    if out.type != "INT" or name != "loaded_frame_count" or src is None or src[0] != pose.id:
+        return None
+    via, lt = node.links.get("pose_video"), node_type(pose.origin or pose.cls)
+    outs = lt.outputs if lt is not None and lt.outputs else ()
+    return (info, name, pose) if via is not None and 0 <= via[1] < len(outs) and outs[via[1]].type == "IMAGE" else None
 
 
 def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
@@ -48,6 +73,11 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
                     f"makes the whole driving video as one take, in segments of {params.get('window', 81)} frames each "
                     f"carrying the last {params.get('overlap', 5)} of the one before")
+    elif length is None and (counted := _whole_clip_count(wf, node)) is not None:  # (left10: heldout62 06)
+        params["frames"] = 0
+        said.append(f"WanSCAILToVideo's length comes from {counted[0].named()}'s {counted[1]}, the count of the frames "
+                    f"{counted[2].named()} loads, the very clip given as its pose_video: Studio's SCAIL-2 node, its "
+                    "'frames' 0, makes the whole driving video it is given, as the workflow's one take of the clip")
     elif length is None and "length" in node.links:  # a length worked out as it runs (heldout62 06: VHS_VideoInfo's
         src = wf.source(node, "length")  # frame count, one take in context windows): no segment of ComfyUI's
         said.append(f"WanSCAILToVideo's length comes from {src.named() if src is not None else 'another node'} when "
@@ -112,4 +142,5 @@ MAPPING = ComfyMapping(
     passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},
     widgets={"WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
                                  "video_frame_offset", "previous_frame_count", "replacement_mode")},
-    hooks={"comfy_ranges": RANGES})  # ComfyUI's declared ranges of WanSCAILToVideo (comfy_ranges.py)
+    hooks={"comfy_ranges": RANGES,  # ComfyUI's declared ranges of WanSCAILToVideo (comfy_ranges.py)
+           "zero_frames": _zero_frames})  # 'frames' 0: the whole driving video (left10, heldout62 06)
