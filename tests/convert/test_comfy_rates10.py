@@ -1,6 +1,6 @@
 """Issue 112 (rates10): a save's frame rate where the generator has no rate setting. ComfyUI's save (Video Combine's
 frame_rate, CreateVideo's fps) writes the take's frames at its rate; Studio's generator declaring no 'fps' makes its
-take at a rate of its own (the clip on its declared rate port's, else its family's), which Save Video wrote with no
+take at a rate of its own (the clip on its declared rate port's, else the one its mapping declares), which Save Video wrote with no
 word (rejudge12: heldout64 07's 24 fps written at the pose clip's 16). Now Frame Rate (keep frames) after the take
 plays the same frames at the workflow's rate, said, where that rate is not the take's or the take's is not known
 (takes/unset_rate.py, by the declared spec). The workflows are built here from node types, values and links (API)."""
@@ -52,14 +52,16 @@ def test_a_rate_the_take_is_not_made_at_is_written_by_frame_rate_keeping_frames(
     assert not _kept_frames(same) and "has no rate setting" not in said(same)
 
 
-def test_a_take_of_a_family_rate_not_known_when_converting_is_written_at_the_save_rate():
+def test_a_take_at_its_generators_declared_rate_is_written_at_the_save_rate():
     conv = convert(_sings(24), "sings24")
     assert [t["generator"] for t in conv.tasks] == [S2V]
     fr = _kept_frames(conv)
     assert len(fr) == 1 and fr[0].params["fps"] == 24.0
-    assert "Studio's Speech to Video (S2V) has no rate setting, the rate its take is made at is not known when " \
-        "converting: Frame Rate (keep frames) after it plays its frames at 24 fps, the rate 'CreateVideo' " \
-        "(CreateVideo, #13) writes them at" in said(conv)
+    assert "Studio's Speech to Video (S2V) has no rate setting, its take is made at 16 fps: Frame Rate (keep " \
+        "frames) after it plays its frames at 24 fps, the rate 'CreateVideo' (CreateVideo, #13) writes them at" \
+        in said(conv)
+    same = convert(_sings(16), "sings16")  # its declared rate (the mapping's Generator.rate): nothing made or said
+    assert not _kept_frames(same) and "has no rate setting" not in said(same)
 
 
 def test_an_interpolated_rateless_take_is_played_at_the_rate_before_the_interpolation():

@@ -68,7 +68,7 @@ def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> flo
     return float(made) * factor
 
 
-def _line_rate(b, nid: str) -> float | None:
+def line_rate(b, nid: str) -> float | None:
     """The rate a Frame Rate sets on the clip at ``nid``, walked back along the one video each node is given (a
     Scale, a Trim keep it); None where none is found on one line back, or an interpolation is on the way."""
     seen = set()
@@ -97,7 +97,7 @@ def _joined(b, take: tuple[str, str], nid: str, made: float) -> list[str]:
     links = [link for link in b.g.links if link.dst == nid and link.dst_port in video]
     from_take = [link.src for link in links if link.src == take[0] or take[0] in b.g.upstream(link.src)]
     others = [link.src for link in links if link.src not in from_take]
-    if len(from_take) != 1 or any(_line_rate(b, o) != made for o in others):
+    if len(from_take) != 1 or any(line_rate(b, o) != made for o in others):
         return []
     return from_take
 

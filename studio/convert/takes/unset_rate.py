@@ -12,7 +12,8 @@ from typing import Any
 
 from ..reading.loader_picks import rate as forced_rate
 from ..reading.workflow import LOADER_NODES
-from ..finishing.second_rate import RATE_MAKERS
+from ..families import registry as families
+from ..finishing.second_rate import RATE_MAKERS, line_rate
 
 KEEP = "frames"  # Frame Rate's mode playing every frame at another rate (none dropped or made)
 
@@ -21,22 +22,31 @@ def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 else None
 
 
-def _take_rate(b: Any, spec: Any) -> tuple[float | None, str]:
-    """(the rate the take has where known, the words for it): its declared rate port's clip's, where a video loader
-    gives that clip and forces a rate on its file; its file's own (not known when converting) otherwise."""
+def _take_rate(b: Any, spec: Any, gen: str) -> tuple[float | None, str]:
+    """(the rate the take has where known, the words for it): its declared rate port's clip's (the rate its video
+    loader forces on its file, else the one a Frame Rate on that clip's way in Studio's graph sets; the file's own,
+    not known when converting, otherwise); with no rate port, the fixed rate its mapping declares (Generator.rate)."""
     for port in spec.ports("rate"):
         given = getattr(b, "clips_given", {}).get(port)
         loader = given[1] if given is not None else None
-        if loader is None or LOADER_NODES.get(loader.cls, ("", ""))[1] != "video":
+        if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video":
+            forced = _number(forced_rate(b.wf, loader))
+            if forced is not None:
+                return forced, (f"its take has the rate of its '{port}' clip, {forced:g} fps ({loader.named()} reads "
+                                "its file at that rate)")
+        src = next((link.src for link in b.g.links if link.dst == gen and link.dst_port == port), None)
+        line = line_rate(b, src) if src is not None else None
+        if line is not None:
+            return line, (f"its take has the rate of its '{port}' clip, {line:g} fps (the rate Studio's Frame Rate on "
+                          "its way sets)")
+        if src is None:
             continue
-        forced = _number(forced_rate(b.wf, loader))
-        if forced is not None:
-            return forced, (f"its take has the rate of its '{port}' clip, {forced:g} fps ({loader.named()} reads its "
-                            "file at that rate)")
-        return None, (f"its take has the rate of its '{port}' clip, the rate of the file {loader.named()} loads, "
-                      "not known when converting")
-    if spec.ports("rate"):
-        return None, f"its take has the rate of its '{spec.ports('rate')[0]}' clip, not known when converting"
+        return None, (f"its take has the rate of its '{port}' clip, the rate of the file "
+                      f"{loader.named()} loads, not known when converting" if loader is not None else
+                      f"its take has the rate of its '{port}' clip, not known when converting")
+    own = _number(getattr(families.generator(spec.id), "rate", None))
+    if own is not None:
+        return own, f"its take is made at {own:g} fps"
     return None, "the rate its take is made at is not known when converting"
 
 
@@ -63,7 +73,7 @@ def kept(b: Any, gen: str, task: str, params: dict, src: tuple[str, str], said: 
     rate, at = _number(params.get("fps")), getattr(b, "rate_node", None)
     if spec is None or spec.param("fps") is not None or rate is None or at is None or _retimed_already(b, gen, src):
         return src
-    has, words = _take_rate(b, spec)
+    has, words = _take_rate(b, spec, gen)
     b.__dict__.setdefault("take_rates", {})[gen] = rate  # the rate the take has from here (a second output's)
     if has is not None and abs(has - rate) < 1e-6:
         return src
