@@ -19,7 +19,8 @@ KEEP = "frames"  # Frame Rate's mode playing every frame at another rate (none d
 
 
 def _number(v: Any) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 else None
+    """A rate within Frame Rate's range (0 to 240 fps), else None (a number past it is said where it is read)."""
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 240 else None
 
 
 def _take_rate(b: Any, spec: Any, gen: str) -> tuple[float | None, str]:
