@@ -194,6 +194,9 @@ class Generator:
     heard: tuple[str, ...] = ()  # inputs whose sound the Save Video carries (two: mixed)
     keeps_sound: bool = False  # the clip it gives carries the sound it makes (Save Video writes it)
     shift: float | None = None  # the shift of the scheduler Studio gives its model read from ComfyUI's files
+    # the frame rate its take is made at where it has no rate setting and no declared rate port gives one (its
+    # family's fixed rate: Wan S2V's 16); a save writing another is met by takes.unset_rate's Frame Rate
+    rate: float | None = None
 
 
 @dataclass(frozen=True)

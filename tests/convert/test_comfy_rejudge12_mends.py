@@ -45,14 +45,15 @@ def test_a_rate_the_steadydancer_take_is_not_written_at_is_said():
     conv = convert(_dance(24), "dance24")
     assert [t["generator"] for t in conv.tasks] == [DANCER]
     assert "fps" not in nodes_of(conv, DANCER)[0].params  # (the node has no rate: its take has the pose clip's)
-    assert ("'VHS_VideoCombine' (VHS_VideoCombine, #17) writes the video at 24 fps: Studio's SteadyDancer has no rate "
-            "setting, its take has its pose clip's rate, 16 fps ('VHS_LoadVideo' (VHS_LoadVideo, #6) reads its file "
-            "at that rate)") in said(conv)
+    assert ("Studio's SteadyDancer has no rate setting, its take has the rate of its 'pose' clip, 16 fps "
+            "('VHS_LoadVideo' (VHS_LoadVideo, #6) reads its file at that rate): Frame Rate (keep frames) after it "
+            "plays its frames at 24 fps, the rate 'VHS_VideoCombine' (VHS_VideoCombine, #17) writes them at") \
+        in said(conv)  # (the general rule: takes/unset_rate.py, tests/convert/test_comfy_rates10.py)
     same = said(convert(_dance(16), "dance16"))
-    assert "writes the video at" not in same  # the pose clip's own rate: nothing to say
+    assert "has no rate setting" not in same  # the pose clip's own rate: nothing to say
     own = said(convert(_dance(24, force_rate=0), "dance_own"))  # the file's own rate: not known when converting
-    assert "its take has its pose clip's rate, the rate of the file 'VHS_LoadVideo' (VHS_LoadVideo, #6) loads, not " \
-        "known when converting" in own
+    assert "its take has the rate of its 'pose' clip, the rate of the file 'VHS_LoadVideo' (VHS_LoadVideo, #6) " \
+        "loads, not known when converting" in own
 
 
 def test_the_steadydancer_scheduler_is_the_one_studio_gives_its_comfyui_files():

@@ -162,7 +162,8 @@ class GeneratorNode(Node):
     task = ""
     source_ports: tuple[str, ...] = ()  # clip inputs whose frames the node makes (said when 'frames' drops some)
     length_ports: tuple[str, ...] = ()  # other inputs whose length 'frames' 0 makes (a voice's features)
-    rate_ports: tuple[str, ...] = ()  # clip inputs whose frame rate 'fps' 0 makes (run: p.fps or that clip's)
+    rate_ports: tuple[str, ...] = ()  # clip inputs whose frame rate 'fps' 0 makes (run: p.fps or that clip's); of a
+    # node with no 'fps' setting, the clip whose rate its take has (SteadyDancer's 'pose': the converter's unset_rate)
     size_ports: tuple[str, ...] = ()  # clip inputs whose size 'width' and 'height' 0 make where no other picture input
     # is wired ('image' and the like size the take first: output_size's 'like'; LTX-2's IC-LoRA 'control')
     # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's

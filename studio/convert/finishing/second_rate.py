@@ -68,7 +68,7 @@ def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> flo
     return float(made) * factor
 
 
-def _line_rate(b, nid: str) -> float | None:
+def line_rate(b, nid: str) -> float | None:
     """The rate a Frame Rate sets on the clip at ``nid``, walked back along the one video each node is given (a
     Scale, a Trim keep it); None where none is found on one line back, or an interpolation is on the way."""
     seen = set()
@@ -97,7 +97,7 @@ def _joined(b, take: tuple[str, str], nid: str, made: float) -> list[str]:
     links = [link for link in b.g.links if link.dst == nid and link.dst_port in video]
     from_take = [link.src for link in links if link.src == take[0] or take[0] in b.g.upstream(link.src)]
     others = [link.src for link in links if link.src not in from_take]
-    if len(from_take) != 1 or any(_line_rate(b, o) != made for o in others):
+    if len(from_take) != 1 or any(line_rate(b, o) != made for o in others):
         return []
     return from_take
 
@@ -112,6 +112,8 @@ def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said
     if mine is None and (maker := _video_maker(b.wf, save)) is not None:
         mine = _rate(b, maker)  # a Save Video's rate is its CreateVideo's (heldout26 02: 25 fps written at 24, unsaid)
     made = b.g.nodes[gen].params.get("fps") if gen in b.g.nodes else None
+    if made is None:  # a generator with no rate setting: the rate its first output's take was given (takes.unset_rate)
+        made = getattr(b, "take_rates", {}).get(gen)
     if mine is None or not isinstance(made, (int, float)):
         return src
     if src != take and not _keeps_rate(b, take, src):  # interpolated on the way: the rate that gives, if one line back
@@ -129,6 +131,8 @@ def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said
         return src
     fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
     b.g.connect(*src, fr, "video")
+    maker = "the generator makes it at" if gen in b.g.nodes and "fps" in b.g.nodes[gen].params else \
+        "Studio's take has there"  # (a generator with no rate setting: takes.unset_rate)
     said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the take at {float(mine):g} fps, not the "
-                f"{float(made):g} fps the generator makes it at: Studio's Frame Rate before its Save Video does the same")
+                f"{float(made):g} fps {maker}: Studio's Frame Rate before its Save Video does the same")
     return fr, "video"

@@ -40,7 +40,8 @@ def said(b: Any, n: CNode, k: str) -> str | None:
         spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
     except Exception:  # (a type the registry lacks)
         return None
-    ports = spec.ports("rate") if spec is not None else ()  # (declared: no node module imported)
+    ports = spec.ports("rate") if spec is not None and spec.param("fps") is not None else ()  # (declared: no node
+    # module imported; a generator with no 'fps' setting takes no rate: takes.unset_rate)
     into = next((i for i, (_, ld) in getattr(b, "clips_given", {}).items() if i in ports and ld.id == loader.id), None)
     if into is None:
         return None

@@ -13,6 +13,7 @@ from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
 from ..takes.silent_save import silenced
+from ..takes.unset_rate import kept as rate_kept
 from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
 from . import clip_last
@@ -103,6 +104,7 @@ class Making:
         hooks = families.generator(task)
         video = self._take_video(task, hooks)
         src = video(self, gen, load, model_out, params) if video else (gen, "video")
+        src = rate_kept(self, gen, task, params, src, said)  # a generator with no rate setting: the save's rate
         self.takes[gen] = src  # the take before this output's own finishing (another output's starts there too)
         self.g.connect(*pingponged(self, save, after_take(self, save, src, said), said), sv, "video")  # an upscale,
         # a resize, an interpolation; then a ping-pong

@@ -260,7 +260,8 @@ class OutputStage:
         denoise_steps.apply(self.wf, self.denoise_from, params, said)  # the steps ComfyUI runs at that denoise
         params.update(self.wf.carried.get(o.main.node.id, {}))
         self.param_at.update(self.wf.carried_at.get(o.main.node.id, {}))  # each said as read from its own node
-        said += [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family set its own)
+        self.rate_lines = [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family
+        said += self.rate_lines  # set its own; takes.unset_rate rewords them for a generator with no rate setting)
         self.rate_said = []
         if self.keyframes:
             capped(self.keyframes, self.keyframes_capped, params.get("frames"), said)  # (KJNodes' in-place images)

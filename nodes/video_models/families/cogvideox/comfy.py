@@ -56,7 +56,8 @@ MAPPING = ComfyMapping(
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE)),
            INP_TASK: Task("a video", None, family=TITLE, read=inp_task)},
-    generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)"),),
+    generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)",
+                          rate=8.0),),  # (fun_control.py's FPS: the node has no rate setting)
     files=(("cogvideo", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),

@@ -23,6 +23,7 @@ MAPPING = ComfyMapping(
            CONTROL_TASK: Task("control video (EasyAnimate Control)", CONTROL,
                               (("control_video", "control"), ("ref_image", "image")), TITLE),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
-    generators=(Generator(CONTROL, describe=lambda inputs, params: "control video (EasyAnimate Control)"),),
+    generators=(Generator(CONTROL, describe=lambda inputs, params: "control video (EasyAnimate Control)",
+                          rate=8.0),),  # (control.py's FPS: the node has no rate setting)
     files=(("easyanimate", TITLE),), folder_only=FOLDER_ONLY, widgets=WIDGETS,
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, pack_nodes=PACK_NODES)

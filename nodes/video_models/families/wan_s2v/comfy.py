@@ -61,7 +61,8 @@ MAPPING = ComfyMapping(
                                         (("ref_image", "image"), ("audio_encoder_output", "speech"),
                                          ("control_video", "pose")), "Wan 2.2 S2V")},
     generators=(Generator(S2V, intent=_s2v_take, describe=lambda inputs, params: "speech-driven video (S2V)"
-                          + (" moved by a pose clip" if "pose" in inputs else "")),),
+                          + (" moved by a pose clip" if "pose" in inputs else ""),
+                          rate=16.0),),  # (pipeline.py's S2V_FPS: the node has no rate setting)
     voices=(Voice(True, "WanSoundImageToVideo", {"layers": "all", "fps": S2V_FEATURE_FPS}, S2V_WAV2VEC2,
                   "wav2vec2 (Wan S2V's), every hidden state at 30 fps"),),
     widgets={"WanSoundImageToVideo": ("width", "height", "length", "batch_size"),

@@ -65,6 +65,7 @@ class SCAIL2Character(OneCallNode):
     code_version = 1
     keywords = ("scail", "scail-2", "character replacement", "replace person", "animate character", "motion transfer",
                 "wan")
+    rate_ports = ("driving",)  # (no 'fps' setting: its take has that clip's rate, 16 where it has none)
     family_key, pipelines, error = "wan_scail", (PIPELINE,), SCAILError
     wanted, how = "SCAIL-2", "load wan2.1_14B_SCAIL_2_fp16.safetensors with umt5_xxl, wan_2.1_vae and clip_vision_h " \
         "in Load Video Model"

@@ -7,7 +7,7 @@ model does); the span of steps the wrapper's pose steers is said where it is not
 Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import LOADER_NODES, CNode, ComfyMapping, Generator, Task, forced_rate, upstream
+from studio.convert.api import CNode, ComfyMapping, Generator, Task
 
 from ..wan.comfy_wrapper_steady import STEADY
 from .schedule import SHIFT
@@ -40,30 +40,7 @@ def steady_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
     if length is None:
         said.append("the take's length is not known when converting: Studio's SteadyDancer makes it as long as its "
                     "pose clip (frames 0)")
-    if (line := _rate_said(b, node, params.get("fps"))) is not None:
-        said.append(line)
     return loras
-
-
-def _rate_said(b, node: CNode, fps) -> str | None:
-    """The video's rate where Studio's SteadyDancer does not make it: the node has no rate setting, its take has its
-    pose clip's rate (node.py), which Save Video writes (rejudge12: heldout64 07's 24 fps written at the pose clip's
-    16, unsaid). The pose clip's rate: the one its video loader forces (Frame Rate made for it), else the file's own."""
-    if not isinstance(fps, (int, float)) or isinstance(fps, bool) or getattr(b, "rate_node", None) is None:
-        return None
-    src = b.wf.source(node, "pose_video")
-    loaders = [n for n in (upstream(b.wf, src) if src is not None else ())
-               if LOADER_NODES.get(n.cls, ("", ""))[1] == "video"]
-    forced = forced_rate(b.wf, loaders[0]) if len(loaders) == 1 else None
-    if forced and abs(float(forced) - float(fps)) < 1e-6:
-        return None
-    at = b.rate_node
-    pose = (f"{float(forced):g} fps ({loaders[0].named()} reads its file at that rate)" if forced else
-            f"the rate of the file {loaders[0].named()} loads, not known when converting" if loaders else
-            "not known when converting")
-    return (f"{at.named()} writes the video at {float(fps):g} fps: Studio's "
-            f"SteadyDancer has no rate setting, its take has its pose clip's rate, {pose}, and Save Video writes it "
-            "at that rate (add a Frame Rate, keep 'frames', before Save Video for the workflow's)")
 
 
 def _words(inputs, params) -> str:

@@ -48,6 +48,7 @@ class SteadyDancer(OneCallNode):
     title = TITLE
     code_version = 1
     keywords = ("steadydancer", "steady dancer", "dance", "pose animation", "animate image", "motion transfer", "wan")
+    rate_ports = ("pose",)  # (no 'fps' setting: its take has that clip's rate, 16 where it has none)
     family_key, pipelines, error = "wan_steady", (PIPELINE,), SteadyDancerError
     wanted, how = "SteadyDancer", "load Wan21_SteadyDancer_fp16.safetensors (or the release's file) with umt5_xxl, " \
         "wan_2.1_vae and clip_vision_h in Load Video Model"
