@@ -45,7 +45,7 @@ def test_a_rate_the_steadydancer_take_is_not_written_at_is_said():
     conv = convert(_dance(24), "dance24")
     assert [t["generator"] for t in conv.tasks] == [DANCER]
     assert "fps" not in nodes_of(conv, DANCER)[0].params  # (the node has no rate: its take has the pose clip's)
-    assert ("Studio's SteadyDancer has no rate setting, its take has the rate of its 'pose' clip, 16 fps "
+    assert ("Studio's Steady Dancer has no rate setting, its take has the rate of its 'pose' clip, 16 fps "
             "('VHS_LoadVideo' (VHS_LoadVideo, #6) reads its file at that rate): Frame Rate (keep frames) after it "
             "plays its frames at 24 fps, the rate 'VHS_VideoCombine' (VHS_VideoCombine, #17) writes them at") \
         in said(conv)  # (the general rule: takes/unset_rate.py, tests/convert/test_comfy_rates10.py)

@@ -160,6 +160,22 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str],
     return (seen, clips[seen.id]) if seen is not None and seen.id in clips else None
 
 
+def _length_counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str]) -> str:
+    """The sentence for a latent's length wired from ``src``, the count of the frames a generator input taking its
+    length at 'frames' 0 is given (count9), or a math node's rounding of that count to a frame rule (counted_math,
+    left10); '' where it is neither."""
+    if (got := _counted(wf, latent, src, clips)) is not None:  # (count9: ComfyUI's length the clip's count)
+        return (f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames {_named(got[0])} gives, "
+                f"as Studio makes them for the generator's '{got[1]}': the generator takes that clip's length when it "
+                f"runs (its 'frames' 0: its '{got[1]}''s length)")
+    if (m := counted_math.through(wf, src)) is not None and (got := _counted(wf, latent, m[0], clips, m[1])) is not None:
+        return (f"{_named(latent)}'s length comes from {_named(src)}, '{m[2]}' of the count of the frames "
+                f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}' (a count rounded down to "
+                f"a frame rule): the generator takes that clip's length when it runs (its 'frames' 0: its "
+                f"'{got[1]}''s length, down to its family's frame rule; set its 'frames' where the two differ)")
+    return ""
+
+
 def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for: dict[str, str] | None = None,
                  loaded_for: dict[str, str] | None = None, kept_by: dict | None = None,
                  clips: dict[str, str] | None = None, sized_by: tuple[str, ...] = SIZED_BY,
@@ -175,18 +191,8 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     for name, param in PARAMS:
         src = wf.source(latent, name) if name in latent.links else None
         if name == "length" and values.get(param) is None and src is not None and clips and \
-                (got := _counted(wf, latent, src, clips)) is not None:  # (count9: ComfyUI's length the clip's count)
-            counted.append(f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames "
-                           f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}': the generator "
-                           f"takes that clip's length when it runs (its 'frames' 0: its '{got[1]}''s length)")
-            continue
-        if name == "length" and values.get(param) is None and src is not None and clips and (m := counted_math.through(
-                wf, src)) is not None and (got := _counted(wf, latent, m[0], clips, m[1])) is not None:  # (left10)
-            counted.append(f"{_named(latent)}'s length comes from {_named(src)}, '{m[2]}' of the count of the frames "
-                           f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}' (a count "
-                           f"rounded down to a frame rule): the generator takes that clip's length when it runs (its "
-                           f"'frames' 0: its '{got[1]}''s length, down to its family's frame rule; set its 'frames' "
-                           "where the two differ)")
+                (line := _length_counted(wf, latent, src, clips)):
+            counted.append(line)
             continue
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
             into, seen = (scaled_for or {}).get(src.id), None
