@@ -222,3 +222,16 @@ def test_comfyui_wan_loras_go_on_its_blocks_for_the_run_only(model, tmp_path):
     after = model.module.transformer.state_dict()
     assert set(after) == set(before) and all(torch.equal(after[k], before[k]) for k in before)  # taken off
     assert np.array_equal(run(model), plain)
+
+
+def test_a_wan_i2v_variants_files_are_refused_in_words_before_anything_is_read():
+    """SteadyDancer and SCAIL-2 (one denoiser each, Wan's parts beside it) share the refusals of own_pipeline."""
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.families.wan.own_pipeline import one_i2v_denoiser
+    full = {"text_encoder": "t.safetensors", "vae": "v.safetensors", "image_encoder": "c.safetensors"}
+    one_i2v_denoiser("SteadyDancer", "d.safetensors", full, None)  # all given: nothing said
+    with pytest.raises(ModelError, match="'low.safetensors' was given as a second expert, but SCAIL-2 has one"):
+        one_i2v_denoiser("SCAIL-2", "d.safetensors", full, "low.safetensors")
+    with pytest.raises(ModelError, match=r"'d.safetensors' is a single SteadyDancer denoiser: set the VAE file "
+                                         r"\(umt5_xxl, wan_2.1_vae and clip_vision_h"):
+        one_i2v_denoiser("SteadyDancer", "d.safetensors", {k: v for k, v in full.items() if k != "vae"}, None)

@@ -46,6 +46,21 @@ def lazy_denoiser(module: str, name: str, mixin, init):
     return get
 
 
+def one_i2v_denoiser(title: str, path: str, files: dict[str, str], second: str | None) -> None:
+    """The files a family whose denoiser is Wan 2.1 I2V's with modules of its own (SCAIL-2, SteadyDancer) is built
+    from, refused in words before anything is read: one denoiser (no second expert), and Wan's text encoder, VAE and
+    CLIP vision given as ComfyUI's loaders take them."""
+    from ...base.errors import ModelError
+    from ...files.parts import PART_TITLES
+    if second:
+        raise ModelError(f"'{second}' was given as a second expert, but {title} has one denoiser")
+    missing = [PART_TITLES[c] for c in ("text_encoder", "vae", "image_encoder") if c not in files]
+    if missing:
+        raise ModelError(f"'{path}' is a single {title} denoiser: set the {', the '.join(missing)} file"
+                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl, wan_2.1_vae and clip_vision_h, as ComfyUI's "
+                         "loaders take them)")
+
+
 def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
     """Its pipeline ``cls`` made of ``comps`` and the part files ``parts`` (each loaded, said), with the
     model_index-like record naming its ``denoiser`` class: (pipeline, index)."""

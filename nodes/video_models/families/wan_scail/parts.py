@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, shapes_of, tokenizer_for
-from ..wan.own_pipeline import assembled
+from ...files.parts import shapes_of, tokenizer_for
+from ..wan.own_pipeline import assembled, one_i2v_denoiser
 
 SHIFT = 5.0  # ComfyUI's SCAIL-2 templates: ModelSamplingSD3 shift 5, euler, 6 steps (with the lightx2v LoRA)
 MARK = "patch_embedding_mask.weight"
@@ -86,13 +86,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
                    waiting: tuple = ()):
     """(SCAIL2Pipeline, weights in words, model_index-like dict, parts) from the SCAIL-2 file and Wan's
     text-encoder, VAE and CLIP-vision files."""
-    if second:
-        raise ModelError(f"'{second}' was given as a second expert, but SCAIL-2 has one denoiser")
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae", "image_encoder") if c not in files]
-    if missing:
-        raise ModelError(f"'{wf.path}' is a single SCAIL-2 denoiser: set the {', the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl, wan_2.1_vae and clip_vision_h, as ComfyUI's "
-                         "loaders take them)")
+    one_i2v_denoiser("SCAIL-2", wf.path, files, second)
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     from transformers import CLIPImageProcessor

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, shapes_of, strip_prefix, tokenizer_for
+from ...files.parts import shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
-from ..wan.own_pipeline import assembled
+from ..wan.own_pipeline import assembled, one_i2v_denoiser
 from .model import EXTRA
 from .schedule import SHIFT
 
@@ -104,13 +104,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
                    waiting: tuple = ()):
     """(SteadyDancerPipeline, weights in words, model_index-like dict, parts) from the SteadyDancer file and Wan's
     text-encoder, VAE and CLIP-vision files."""
-    if second:
-        raise ModelError(f"'{second}' was given as a second expert, but SteadyDancer has one denoiser")
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae", "image_encoder") if c not in files]
-    if missing:
-        raise ModelError(f"'{wf.path}' is a single SteadyDancer denoiser: set the {', the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl, wan_2.1_vae and clip_vision_h, as ComfyUI's "
-                         "loaders take them)")
+    one_i2v_denoiser("SteadyDancer", wf.path, files, second)
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     from transformers import CLIPImageProcessor
