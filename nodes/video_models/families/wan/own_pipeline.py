@@ -61,6 +61,29 @@ def one_i2v_denoiser(title: str, path: str, files: dict[str, str], second: str |
                          "loaders take them)")
 
 
+def _i2v_init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_encoder=None, image_processor=None):
+    from diffusers import DiffusionPipeline
+    DiffusionPipeline.__init__(self)
+    self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
+                          transformer=transformer, image_encoder=image_encoder, image_processor=image_processor)
+
+
+def i2v_pipeline_class(name: str, sampling: type, module: str) -> type:
+    """A pipeline class ``name`` for a family whose denoiser is Wan 2.1 I2V's with modules of its own (SCAIL-2,
+    SteadyDancer): its ``sampling`` mixin's methods on diffusers' DiffusionPipeline, its prompts encoded by
+    WanPipeline's encode_prompt and its images by WanImageToVideoPipeline's encode_image; Wan's LoRAs loaded by
+    diffusers' WanLoraLoaderMixin onto its Wan blocks (UMT5, AutoencoderKLWan, CLIP vision: Wan's components)."""
+    from diffusers import DiffusionPipeline, WanImageToVideoPipeline, WanPipeline
+    from diffusers.loaders import WanLoraLoaderMixin
+    return type(name, (sampling, DiffusionPipeline, WanLoraLoaderMixin),
+                {"__init__": _i2v_init, "__module__": module, "__doc__": sampling.__doc__,
+                 "model_cpu_offload_seq": "text_encoder->image_encoder->transformer->vae",
+                 "_callback_tensor_inputs": ["latents"], "_optional_components": ["image_encoder", "image_processor"],
+                 "encode_prompt": WanPipeline.encode_prompt,
+                 "_get_t5_prompt_embeds": vars(WanPipeline)["_get_t5_prompt_embeds"],
+                 "encode_image": WanImageToVideoPipeline.encode_image})
+
+
 def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
     """Its pipeline ``cls`` made of ``comps`` and the part files ``parts`` (each loaded, said), with the
     model_index-like record naming its ``denoiser`` class: (pipeline, index)."""

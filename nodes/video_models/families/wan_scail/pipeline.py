@@ -27,27 +27,13 @@ from .conditioning import (HISTORY_LATENTS, OVERLAP, WINDOW, composite_reference
                            padded_length, reference_mask_latent, segments)
 
 
-def _init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_encoder=None, image_processor=None):
-    from diffusers import DiffusionPipeline
-    DiffusionPipeline.__init__(self)
-    self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
-                          transformer=transformer, image_encoder=image_encoder, image_processor=image_processor)
-
-
 @functools.cache
 def pipeline_class():
     """SCAIL2Pipeline: ``SCAIL2Sampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded by
     WanPipeline's encode_prompt and its reference by WanImageToVideoPipeline's encode_image; Wan's LoRAs
     (ComfyUI's lightx2v and DPO files) loaded by diffusers' WanLoraLoaderMixin onto its Wan blocks."""
-    from diffusers import DiffusionPipeline, WanImageToVideoPipeline, WanPipeline
-    from diffusers.loaders import WanLoraLoaderMixin
-    return type("SCAIL2Pipeline", (SCAIL2Sampling, DiffusionPipeline, WanLoraLoaderMixin),
-                {"__init__": _init, "__module__": __name__, "__doc__": SCAIL2Sampling.__doc__,
-                 "model_cpu_offload_seq": "text_encoder->image_encoder->transformer->vae",
-                 "_callback_tensor_inputs": ["latents"], "_optional_components": ["image_encoder", "image_processor"],
-                 "encode_prompt": WanPipeline.encode_prompt,
-                 "_get_t5_prompt_embeds": vars(WanPipeline)["_get_t5_prompt_embeds"],
-                 "encode_image": WanImageToVideoPipeline.encode_image})
+    from ..wan.own_pipeline import i2v_pipeline_class
+    return i2v_pipeline_class("SCAIL2Pipeline", SCAIL2Sampling, __name__)
 
 
 def __getattr__(name: str):

@@ -24,27 +24,13 @@ import functools
 import torch
 
 
-def _init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_encoder=None, image_processor=None):
-    from diffusers import DiffusionPipeline
-    DiffusionPipeline.__init__(self)
-    self.register_modules(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
-                          transformer=transformer, image_encoder=image_encoder, image_processor=image_processor)
-
-
 @functools.cache
 def pipeline_class():
     """SteadyDancerPipeline: ``SteadyDancerSampling``'s methods on diffusers' DiffusionPipeline, its prompts encoded
     by WanPipeline's encode_prompt and its images by WanImageToVideoPipeline's encode_image; Wan's LoRAs loaded by
     diffusers' WanLoraLoaderMixin onto its Wan blocks."""
-    from diffusers import DiffusionPipeline, WanImageToVideoPipeline, WanPipeline
-    from diffusers.loaders import WanLoraLoaderMixin
-    return type("SteadyDancerPipeline", (SteadyDancerSampling, DiffusionPipeline, WanLoraLoaderMixin),
-                {"__init__": _init, "__module__": __name__, "__doc__": SteadyDancerSampling.__doc__,
-                 "model_cpu_offload_seq": "text_encoder->image_encoder->transformer->vae",
-                 "_callback_tensor_inputs": ["latents"], "_optional_components": ["image_encoder", "image_processor"],
-                 "encode_prompt": WanPipeline.encode_prompt,
-                 "_get_t5_prompt_embeds": vars(WanPipeline)["_get_t5_prompt_embeds"],
-                 "encode_image": WanImageToVideoPipeline.encode_image})
+    from ..wan.own_pipeline import i2v_pipeline_class
+    return i2v_pipeline_class("SteadyDancerPipeline", SteadyDancerSampling, __name__)
 
 
 def __getattr__(name: str):
