@@ -27,7 +27,8 @@ BUCKET_CHOICES = ("off",) + tuple(str(k) for k in BUCKETS)  # the resolutions Fr
 
 class FramepackVideo(OneCallNode):
     """Make a long take from a still (and an optional last image) with HunyuanVideo Framepack, section by
-    section in one call; the first 'frames' frames it makes are kept."""
+    section in one call; timed prompts and keyframe images (key_1..3 at their seconds) steer the sections that
+    hold them; the first 'frames' frames it makes are kept."""
 
     @classmethod
     def take_shape(cls, params, fam):
