@@ -31,6 +31,23 @@ def on_wan_denoiser(name: str, mixin: type, init):
                  "_no_split_modules": ["WanTransformerBlock"]})
 
 
+def video_out(model, x, temb, grid: tuple[int, int, int], return_dict: bool):
+    """Wan's output head on a denoiser's video tokens ``x`` [B, f x hp x wp, D] (``grid``: f, hp, wp, in patches):
+    the final norm shifted and scaled by the timestep's table, proj_out, the patches unfolded back to latents
+    [B, C, F, H, W]; a Transformer2DModelOutput unless ``return_dict`` is False (diffusers' WanTransformer3DModel
+    forward's tail, shared by the variants whose forward is their own: SCAIL-2, SteadyDancer)."""
+    f, hp, wp = grid
+    p_t, p_h, p_w = model.config.patch_size
+    shift, scale = (model.scale_shift_table.to(temb.device) + temb.unsqueeze(1)).chunk(2, dim=1)
+    x = (model.norm_out(x.float()) * (1 + scale.to(x.device)) + shift.to(x.device)).type_as(x)
+    x = model.proj_out(x).reshape(x.shape[0], f, hp, wp, p_t, p_h, p_w, -1)
+    out = x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
+    if not return_dict:
+        return (out,)
+    from diffusers.models.modeling_outputs import Transformer2DModelOutput
+    return Transformer2DModelOutput(sample=out)
+
+
 def lazy_denoiser(module: str, name: str, mixin, init):
     """A module's ``__getattr__`` giving its denoiser class ``name`` (:func:`on_wan_denoiser` of ``mixin()`` and
     ``init``), made when first asked for and once: diffusers is imported when the model is read, not when Studio

@@ -38,7 +38,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..wan.own_pipeline import lazy_denoiser
+from ..wan.own_pipeline import lazy_denoiser, video_out
 
 POSE_W_SHIFT = 120  # model_scail2.py: rope_W_shift['pose']
 REF_H_SHIFT = 120  # rope_H_shift['ref'] in replace mode
@@ -147,7 +147,6 @@ class SCAIL2Denoiser:
         mask, then zeros); ``driving_masks`` [B, 28, F, H/2, W/2]; ``replace``: replace mode's rotary
         positions (else animate mode's); ``encoder_hidden_states_image`` CLIP's penultimate states."""
         b, _, frames, height, width = hidden_states.shape
-        p_t, p_h, p_w = self.config.patch_size
         if ref_latents is None or pose_latents is None:
             raise ValueError("SCAIL-2's denoiser needs the reference latents and the pose latents")
         if tuple(pose_latents.shape[2:]) != (frames, height // 2, width // 2):
@@ -166,12 +165,4 @@ class SCAIL2Denoiser:
         for block in self.blocks:
             tokens = block(tokens, text, proj, rotary)
         x = tokens[:, n_ref:n_ref + n_vid]
-        shift, scale = (self.scale_shift_table.to(temb.device) + temb.unsqueeze(1)).chunk(2, dim=1)
-        x = (self.norm_out(x.float()) * (1 + scale.to(x.device)) + shift.to(x.device)).type_as(x)
-        x = self.proj_out(x)
-        x = x.reshape(b, f, hp, wp, p_t, p_h, p_w, -1)
-        out = x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
-        if not return_dict:
-            return (out,)
-        from diffusers.models.modeling_outputs import Transformer2DModelOutput
-        return Transformer2DModelOutput(sample=out)
+        return video_out(self, x, temb, (f, hp, wp), return_dict)

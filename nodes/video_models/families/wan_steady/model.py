@@ -33,7 +33,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..wan.own_pipeline import lazy_denoiser
+from ..wan.own_pipeline import lazy_denoiser, video_out
 
 POSE_CHANNELS = 16  # in_dim_c: the VAE's latent channels of the pose video
 ALIGN_WIDTH, ALIGN_HEADS = 128, 8  # PoseRefNetNoBNV3(hidden_dim=128, num_heads=8)
@@ -218,7 +218,7 @@ class SteadyDancerDenoiser:
         ``pose_strength_spatial`` / ``_temporal`` (kijai's WanVideoWrapper's; 1: the release) scale the pose's two
         refinements."""
         b, _, frames, height, width = hidden_states.shape
-        p_t, p_h, p_w = self.config.patch_size
+        p_t = self.config.patch_size[0]
         for name, t, want in (("image_latents", image_latents, (frames, height, width)),
                               ("condition", condition, (frames, height, width)),
                               ("ref_x", ref_x, (1, height, width)), ("ref_c", ref_c, (1, height, width))):
@@ -242,12 +242,4 @@ class SteadyDancerDenoiser:
         for block in self.blocks:
             tokens = block(tokens, text, proj, rotary)
         x = tokens[:, :f * hp * wp]
-        shift, scale = (self.scale_shift_table.to(temb.device) + temb.unsqueeze(1)).chunk(2, dim=1)
-        x = (self.norm_out(x.float()) * (1 + scale.to(x.device)) + shift.to(x.device)).type_as(x)
-        x = self.proj_out(x)
-        x = x.reshape(b, f, hp, wp, p_t, p_h, p_w, -1)
-        out = x.permute(0, 7, 1, 4, 2, 5, 3, 6).flatten(6, 7).flatten(4, 5).flatten(2, 3)
-        if not return_dict:
-            return (out,)
-        from diffusers.models.modeling_outputs import Transformer2DModelOutput
-        return Transformer2DModelOutput(sample=out)
+        return video_out(self, x, temb, (f, hp, wp), return_dict)
