@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QToolTip
+from PySide6.QtWidgets import QDoubleSpinBox, QSizePolicy, QSpinBox, QToolTip
 
 REFUSED_STYLE = "border: 1px solid #ff6e6e;"
 _PARTIAL = {"", "-", "+", ".", "-.", "+."}
-_OPEN_END = 1e11  # a limit beyond this is "no limit" (the editors use ±1e12 and ±2**31-1)
+_OPEN_END = 1e11
+SPECIAL_SHOWN = 8  # characters of the minimum's word a narrow field still has room for  # a limit beyond this is "no limit" (the editors use ±1e12 and ±2**31-1)
 
 
 def _number(spin, text: str) -> float | None:
@@ -81,6 +82,38 @@ class _Refusing:
             self.setProperty("refused", on)
             self.setStyleSheet(REFUSED_STYLE if on else "")
             self.refusedChanged.emit(on)
+
+    def setSpecialValueText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """The minimum's word ('auto', "the pose video's length"): a long one may be cut when the panel is narrow
+        (the whole word stays in the tooltip's range), so the field can shrink below it (Preferred, not Qt's
+        Minimum) and never widens the properties form past its dock."""
+        super().setSpecialValueText(text)
+        if text:
+            policy = self.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Preferred)
+            self.setSizePolicy(policy)
+
+    def show_start(self) -> None:
+        """The text from its start where it is cut ("the pose video's…", not "…o's length"), unless typed in."""
+        if not self.hasFocus():
+            self.lineEdit().setCursorPosition(0)
+
+    def resizeEvent(self, ev):  # noqa: N802 - Qt's name
+        super().resizeEvent(ev)
+        self.show_start()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        """Qt's hint, but as wide as the range's numbers need where the minimum's word is wider than they are."""
+        hint = super().minimumSizeHint()
+        special = self.specialValueText()
+        if special:
+            fm = self.fontMetrics()
+            affix = self.prefix() + self.suffix()
+            numbers = max(fm.horizontalAdvance(self.textFromValue(v) + affix) for v in (self.minimum(), self.maximum()))
+            extra = fm.horizontalAdvance(special) - max(numbers, fm.horizontalAdvance(special[:SPECIAL_SHOWN]))
+            if extra > 0:
+                hint.setWidth(hint.width() - extra)
+        return hint
 
     def show_range_in_tooltip(self, help_text: str) -> None:
         r = range_text(self)

@@ -101,6 +101,7 @@ class IntEditor(_NumberEditor):
     def set_value(self, value):
         with QSignalBlocker(self.spin):
             self.spin.setValue(int(value))
+        self.spin.show_start()
         if self.slider is not None:
             with QSignalBlocker(self.slider):
                 self.slider.setValue(int(value))
@@ -150,6 +151,7 @@ class FloatEditor(_NumberEditor):
     def set_value(self, value):
         with QSignalBlocker(self.spin):
             self.spin.setValue(float(value))
+        self.spin.show_start()
         if self.slider is not None:
             p = self.param
             with QSignalBlocker(self.slider):

@@ -40,6 +40,9 @@ class _WheelToScroll(QObject):
         return False
 
 
+WRAPPED_TITLE = 18  # characters: a parameter's title this long wraps (shorter ones keep one line, their rows low)
+
+
 def _side_by_side(parent: QWidget, wide: QWidget, narrow: QWidget) -> QWidget:
     row = QWidget(parent)
     lay = QHBoxLayout(row)
@@ -250,6 +253,8 @@ class PropertiesPanel(QWidget):
                     ed.find_families = self.doc.graph.registry.model_families  # Help's list: one list
             ed.refused.connect(lambda t, title=p.title: self.message.emit(f"{inst.label}: {title} {t}"))
             lbl = QLabel(p.title, self.body)
+            if len(p.title) >= WRAPPED_TITLE:  # 'Pose strength temporal' on two lines: the fields keep their room
+                lbl.setWordWrap(True)
             lbl.setToolTip(p.help)
             self.form.addRow(lbl, ed)
             self._editors[p.name] = ed
