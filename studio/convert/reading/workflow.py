@@ -21,7 +21,7 @@ from ..values import strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
-from . import alike_given, api_bundles, bad_choices, blueprints, bundles, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import alike_given, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import link_rows, list_trips, text_numbers
 from ..values import switches
 from ..values import wiring as frontend
@@ -792,6 +792,7 @@ class _UiReader:
         self.budget = MAX_ITEMS  # nodes and links read, subgraphs' once per instance
         self.wiring: dict[str, int] = {}  # the frontend-only nodes read away as links, by type
         self.wiring_said: list[str] = []
+        self.instances: dict[str, tuple[str, dict]] = {}  # a subgraph instance's id -> (its title, its definition)
 
     def spend(self, items) -> None:
         self.budget -= len(items) if isinstance(items, list) else 0
@@ -819,6 +820,7 @@ class _UiReader:
                 s = self.subs[n["type"]]
                 for name, src in links.items():
                     self.inst_in[(nid, name)] = src
+                self.instances[nid] = (str(n.get("title") or s.get("name") or n["type"]), s)
                 self.add(s.get("nodes"), s.get("links"), nid + ":", nid, s, depth + 1, _mode(n) or outer_mode, scope,
                          s.get("groups"))
                 subgraphs.proxy_values(self.nodes, nid, n, s, self.wiring_said)
@@ -844,6 +846,7 @@ class _UiReader:
         blueprints.open_ends(doc, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}
+        self.wiring_said += open_outputs.cut(self.nodes, self.instances)  # a subgraph's output given nothing inside
         _run_modes(self.nodes)
         chose: set[str] = set()
         for k, v in {**_first_given(self.nodes), **switches.read_away(self.nodes, chose)}.items():
