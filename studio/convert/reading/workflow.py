@@ -130,6 +130,10 @@ WIDGETS.update({"CLIPLoaderGGUF": ("clip_name", "type"), "DualCLIPLoaderGGUF": (
 # Video Combine saves its values by name, or in a list whose first four are these (the rest depend on the format)
 MADE_AS = ("VHS_VideoCombine",)
 WIDGETS["VHS_VideoCombine"] = ("frame_rate", "loop_count", "filename_prefix", "format")
+# fofr's comfyui-fofr-toolkit size node, which no catalogued pack declares (tracing/worked_sizes reads its rule): its
+# declared settings after its 'image' input, in order (heldout66 06: a UI file's [644, 28] had no names, so the size
+# by area a Replicate cog's Wan I2V stretches its picture to was not read; its API files name them)
+WIDGETS["Width and height for scaling image to ideal resolution 🪴"] = ("target_size", "multiple_of")
 PRIMITIVES = ("PrimitiveInt", "PrimitiveFloat", "PrimitiveBoolean", "PrimitiveString", "PrimitiveStringMultiline",
               "PrimitiveNode")
 MODES = {0: "normal", 1: "on event", 2: "muted", 3: "never", 4: "bypassed"}

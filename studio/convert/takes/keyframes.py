@@ -49,7 +49,8 @@ def frame_mark(wf: Workflow, n: CNode, key: str, value: Any = None, default: int
         return mark(default), None
     else:
         why = f"({number(v) if isinstance(v, (int, float)) else repr(str(v)[:40])}) is not a frame number"
-    return "0", f"the frame of {who} ('{key}') {why}: its image is placed at frame 0; set the generator's 'keyframes'"
+    shown = n.ports.get(key, key) if isinstance(n.ports.get(key, key), str) else key  # (the file's own input name)
+    return "0", f"the frame of {who} ('{shown}') {why}: its image is placed at frame 0; set the generator's 'keyframes'"
 
 
 def capped(marks: list[str], which: dict[int, str], frames: Any, said: list[str]) -> None:

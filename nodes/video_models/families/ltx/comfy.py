@@ -37,7 +37,12 @@ MAPPING = ComfyMapping(
     key="ltx", title="LTX-Video",
     tasks={"LTXVImgToVideo": Task("image to video", I2V, (("image", "image"),), "LTX-Video", read=read_layout, settings=(
         ("strength", None, "how firmly the start image holds the first frame; Studio's Image to Video holds it "
-                           "whole", 1),))},  # (strength 1: held whole, as Studio does: nothing to say)
+                           "whole", 1),  # (strength 1: held whole, as Studio does: nothing to say)
+        # the Dec 2024 to Mar 2025 layout's setting (comfy_layouts), read where an API file names it (a UI file saves
+        # it by place, as its fifth value: comfy_layouts says it); heldout66 08, 10: 0.15 dropped unsaid
+        ("image_noise_scale", None, "noise put on the start image's latent, a setting of LTX-Video 0.9 / 0.9.1's "
+                                    "LTXVImgToVideo; Studio's Image to Video holds the start image whole, with no "
+                                    "noise put on it", 0),))},
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0,

@@ -65,7 +65,8 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
     if line:
         said.append(line)
     b.keyframes.append(where)
-    keyframe_strength(b, n, at, strength, said)
+    keyframe_strength(b, n, at if line is None else f"{where} (where Studio places it)", strength, said)  # (a frame
+    # not read: where it is placed, as the line before says; heldout66 01 said "0.5 at frame None")
 
 
 INPLACE = ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly")
@@ -316,8 +317,12 @@ def _guided_multi(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         strength = b.wf.value(n, f"num_guides.strength_{i}")  # by name (an API file's), else by its place
         if strength is None and len(raw) > 2 * i:
             strength = raw[2 * i]
-        one = CNode(n.id, n.cls, n.title, n.mode, {"frame_idx": at, "strength": strength}, {"image": n.links[port]},
-                    n.pos, origin=n.origin)
+        links, ports = {"image": n.links[port]}, {}
+        if f"num_guides.frame_idx_{i}" in n.links:  # a frame wired in: kept, so a value not worked out is said
+            links["frame_idx"] = n.links[f"num_guides.frame_idx_{i}"]  # (heldout66 01: the middle guide's
+            ports["frame_idx"] = f"num_guides.frame_idx_{i}"  # ceil(length / 2) was put at frame 0 unsaid)
+        one = CNode(n.id, n.cls, n.title, n.mode, {"frame_idx": at, "strength": strength}, links, n.pos,
+                    origin=n.origin, ports=ports)
         _guide(b, one, gen, inputs, said)
     return gen
 

@@ -18,7 +18,8 @@ def keyframe_strength(b, n: CNode, at: Any, v: Any, said: list[str]) -> None:
         return
     guides = b.guide_strengths
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
-    guides.append((float(v), f"{number(v)} at frame {number(at)} of {name}"))
+    shown = number(at) if isinstance(at, (int, float)) and not isinstance(at, bool) else str(at)  # (a mark: 'last')
+    guides.append((float(v), f"{number(v)} at frame {shown} of {name}"))
     b.keyframe_strength = float(v)
     if len({g[0] for g in guides}) < 2:
         return

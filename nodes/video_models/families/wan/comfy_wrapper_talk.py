@@ -78,7 +78,8 @@ ENCODES = ("WanVideoEncode", "VAEEncode")  # a clip's latents given to the sampl
 def dubbing(t, sampler: CNode, src, samples) -> tuple[CNode, tuple] | None:
     """InfiniteTalk video to video as the wrapper wires it (heldout41 10, 12): the sampler given the voice, its
     image_embeds a WanVideoImageToVideoMultiTalk and its 'samples' a clip's latents (a VAE encode of the clip):
-    (the encode, the clip's link into it), else None. Told by the types wired, the encode by its IMAGE input."""
+    (the encode, the clip's link into it, that input's name), else None. Told by the types wired, the encode by its
+    IMAGE input."""
     emb = t.wf.nodes.get(src[0]) if src else None
     enc = t.wf.nodes.get(samples[0]) if samples else None
     if emb is None or emb.cls != I2V or enc is None or voice_input(sampler) is None:
@@ -86,7 +87,7 @@ def dubbing(t, sampler: CNode, src, samples) -> tuple[CNode, tuple] | None:
     port = next((k for k in enc.links if in_type(enc, k) == "IMAGE"),
                 "image" if "image" in enc.links else "pixels" if "pixels" in enc.links else None)
     encodes = enc.cls in ENCODES or any(in_type(enc, k) in ("VAE", "WANVAE") for k in enc.links)  # pictures + a VAE
-    return (enc, enc.links[port]) if port and encodes else None
+    return (enc, enc.links[port], port) if port and encodes else None
 
 
 def dub_start(w: dict) -> int | None:
@@ -103,12 +104,17 @@ def dub_start(w: dict) -> int | None:
     return start if isinstance(start, int) and not isinstance(start, bool) else None  # (a float: a sigma, not a step)
 
 
-def dubbed(t, made, sampler: CNode, enc: CNode, clip) -> None:
+def dubbed(t, made, sampler: CNode, enc: CNode, clip, port: str = "image") -> None:
     """The InfiniteTalk node ``made`` (infinitetalk's outputs) given the clip as its 'clip' (Studio's InfiniteTalk
     video to video, the reference's way) and the sampler's start step as its 'strength' (talk/talk_dub.py: each
-    window from its frames of the clip noised to that step, as the wrapper's); what differs from the wrapper's said."""
+    window from its frames of the clip noised to that step, as the wrapper's); what differs from the wrapper's said.
+    Its 'clip' is no input of the file's node: a sentence naming where the clip goes names the encode's own input
+    (``port``) the file wires it to (heldout66 02: "a step between its 'image' and ... (#192)'s 'clip'", an input
+    WanVideoImageToVideoMultiTalk does not have)."""
     c = t.wf.nodes[made[0][0]]
     c.links["clip"] = clip
+    own = enc.ports.get(port, port)
+    c.ports["clip"] = own if isinstance(own, tuple) else (enc, own)
     t.wf.taken.add(enc.id)
     w = t.named(sampler)
     steps, k = w.get("steps"), dub_start(w)
