@@ -1,0 +1,140 @@
+"""Pusa V1 (issue 112): Wan T2V with a timestep per latent frame (families/wan/pusa/): the release's schedule
+(Yaofang-Liu/Pusa-VidGen 8a8c4f5 flow_match_pusa_v2v.py) checked by hand; on the session's tiny Wan, a kept
+frame with noise 0 stays the encoded picture at every step while the others change, a multiplier above 0 lets it
+change, the same inputs give the same take, the picture changes the take; the Wan Pusa node refuses what it cannot
+run in words naming itself."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from nodes.video_models.families.wan.pusa import schedule as S
+from nodes.video_models.families.wan.pusa.node import PusaError, WanPusa, pixels
+from nodes.video_models.families.wan.pusa.pipeline import pipeline_class
+from nodes.video_models.loading.load import load_video_model
+from studio.engine.clip import ArrayClip
+from tests.node_run import Recorder, run_node
+
+CPU = torch.device("cpu")
+
+
+@pytest.fixture(scope="module")
+def wan(tiny):
+    return load_video_model(tiny("wan-parts"), base=None, device=CPU, dtype_name="fp32")
+
+
+@pytest.fixture(scope="module")
+def pipe(wan):
+    return wan.derived_pipeline("pusa", pipeline_class())
+
+
+def _img(seed, h=32, w=32):
+    return np.random.default_rng(seed).random((h, w, 3), dtype=np.float32)
+
+
+def test_the_schedule_is_the_releases():
+    sig = S.sigmas(4, 5.0)
+    assert sig.shape == (5,) and sig[0] == 1.0 and sig[-1] == 0.0
+    raw = torch.linspace(1.0, S.SIGMA_MIN, 4, dtype=torch.float64)
+    assert torch.allclose(sig[:-1], 5 * raw / (1 + 4 * raw))
+    m = S.multipliers(3, {0: 0.0, 2: 0.5})
+    assert m.tolist() == [0.0, 1.0, 0.5]
+    assert S.frame_timesteps(0.9371, m).tolist() == [0.0, 937.0, 468.0]  # whole numbers, as the release's long
+    x, v = torch.ones(1, 2, 3, 1, 1), torch.full((1, 2, 3, 1, 1), 2.0)
+    out = S.step(x, v, 0.8, 0.6, m)
+    assert out[0, 0, :, 0, 0].tolist() == pytest.approx([1.0, 1.0 - 0.4, 1.0 - 0.2])
+    assert [S.latent_index(i, 21) for i in (0, 1, 4, 5, 20, -1, 100)] == [0, 1, 1, 2, 5, 5, 5]
+    assert S.noise_list("[0.0, 0.07, 0.2]") == [0.0, 0.07, 0.2]
+    with pytest.raises(ValueError):
+        S.noise_list("0.2, x")
+
+
+def _run(pipe, conditions, seed=7, **kw):
+    seen = []
+
+    def grab(p, i, t, d):
+        seen.append(d["latents"].clone())
+        return d
+    out = pipe(prompt="a fox", conditions=conditions, num_frames=9, height=32, width=32, num_inference_steps=3,
+               guidance_scale=2.0, generator=torch.Generator().manual_seed(seed), callback_on_step_end=grab, **kw)
+    return out, seen
+
+
+def test_a_clean_kept_frame_stays_the_picture_and_the_others_change(pipe):
+    img = pixels([_img(1)], 32, 32)
+    z = pipe.encode(img).float()
+    out, seen = _run(pipe, [(0, img, [0.0])])
+    assert out.shape == (1, 3, 9, 32, 32)
+    for lat in seen:
+        assert torch.equal(lat[:, :, 0], z[:, :, 0])  # noise 0: the encoded picture at every step
+    assert (seen[0][:, :, 1:] - seen[-1][:, :, 1:]).abs().max() > 1e-3
+    # a multiplier above 0: the frame is noised and denoised, not kept as it is
+    _, noisy = _run(pipe, [(0, img, [0.5])])
+    assert (noisy[-1][:, :, 0] - z[:, :, 0]).abs().max() > 1e-4
+    # the same inputs give the same take; another picture another one (its other frames too)
+    again, _ = _run(pipe, [(0, img, [0.0])])
+    assert torch.equal(out, again)
+    other, seen2 = _run(pipe, [(0, pixels([_img(2)], 32, 32), [0.0])])
+    assert (seen[-1][:, :, 1:] - seen2[-1][:, :, 1:]).abs().max() > 1e-4
+
+
+def test_an_end_frame_is_kept_at_the_last_latent_frame(pipe):
+    a, b = pixels([_img(3)], 32, 32), pixels([_img(4)], 32, 32)
+    zb = pipe.encode(b).float()
+    _, seen = _run(pipe, [(0, a, [0.0]), (2, b, [0.0])])
+    assert all(torch.equal(lat[:, :, 2], zb[:, :, 0]) for lat in seen)
+    plain, _ = _run(pipe, [(0, a, [0.0])])
+    ended, _ = _run(pipe, [(0, a, [0.0]), (2, b, [0.0])])
+    assert (plain - ended).abs().max() > 1e-4
+
+
+def test_the_node_keeps_the_start_image_and_says_what_it_kept(wan):
+    rec = Recorder()
+    params = {"prompt": "a fox", "steps": 2, "width": 32, "height": 32, "frames": 9, "noise": "0", "seed": 3}
+    out = run_node(WanPusa, params, runtime=rec, model=wan, image=_img(5, 40, 48))["video"]
+    assert (out.n_frames, out.width, out.height) == (9, 32, 32)
+    said = rec.messages()
+    assert any("Wan Pusa: 9 frames at 32x32; the image kept as frame 0 (noise 0)" in t for t in said)
+    assert any("no LoRA on the model" in t for t in said)
+    clip = ArrayClip(np.random.default_rng(6).random((7, 32, 32, 3), dtype=np.float32), 16.0)
+    rec = Recorder()
+    out = run_node(WanPusa, {**params, "clip_frames": 5, "noise": "0, 0.3"}, runtime=rec, model=wan, video=clip)
+    assert out["video"].n_frames == 9
+    assert any("the clip's last 5 frames kept from frame 0 (2 latent frames, noise 0, 0.3)" in t
+               for t in rec.messages())
+
+
+def test_bad_input_is_refused_naming_the_node(wan, tiny):
+    base = {"steps": 1, "width": 32, "height": 32, "frames": 9}
+    clip = ArrayClip(np.zeros((9, 32, 32, 3), np.float32), 16.0)
+    cases = [({"width": 40}, {"image": _img(1)}, "multiples of 16"),
+             ({"noise": "0.2, x"}, {"image": _img(1)}, "'noise' .* is not a list of multipliers"),
+             ({}, {"image": _img(1), "video": clip}, "both 'image' and 'video' are wired"),
+             ({"clip_frames": 9}, {"video": clip}, "keeps 9 frames of the clip, the take is 9"),
+             ({"frames": 1}, {"last_image": _img(1)}, "a last image needs 5 frames")]
+    for extra, inputs, words in cases:
+        with pytest.raises(PusaError, match=f"Wan Pusa: .*{words}"):
+            run_node(WanPusa, {**base, **extra}, model=wan, **inputs)
+    assert WanPusa.preflight({"width": 832, "height": 480, "noise": "0.2"}, ".") == []
+    assert "multiples of 16" in WanPusa.preflight({"width": 830, "height": 480}, ".")[0]
+
+
+def test_an_image_to_video_wan_is_refused_before_sampling(tmp_path):
+    from tests.video_models import tiny_parts as tp
+    i2v = load_video_model(tp.build(str(tmp_path / "i2v"), i2v=True), base=None, device=CPU, dtype_name="fp32")
+    with pytest.raises(PusaError, match="Wan Pusa: model .* is not a Wan text-to-video model"):
+        run_node(WanPusa, {"steps": 1, "width": 32, "height": 32, "frames": 9}, model=i2v, image=_img(1))
+
+
+def test_the_model_is_given_a_timestep_per_frame(pipe):
+    got = []
+    h = pipe.transformer.register_forward_pre_hook(lambda mod, args: got.append(args[1].clone()))
+    try:
+        _run(pipe, [(0, pixels([_img(1)], 32, 32), [0.0])])
+    finally:
+        h.remove()
+    tokens = (32 // 8 // 2) ** 2  # a latent frame's 2x2 patches
+    first = got[0]
+    assert first.shape == (1, 3 * tokens)  # 9 frames: 3 latent frames
+    assert first[0, :tokens].eq(0).all() and first[0, tokens:].eq(1000).all()  # the kept frame clean, the rest at sigma 1
