@@ -92,14 +92,14 @@ def test_an_end_frame_is_kept_at_the_last_latent_frame(pipe):
 def test_the_node_keeps_the_start_image_and_says_what_it_kept(wan):
     rec = Recorder()
     params = {"prompt": "a fox", "steps": 2, "width": 32, "height": 32, "frames": 9, "noise": "0", "seed": 3}
-    out = run_node(WanPusa, params, runtime=rec, model=wan, image=_img(5, 40, 48))["video"]
+    out = run_node(WanPusa, params, runtime=rec, model=wan, start=_img(5, 40, 48))["video"]
     assert (out.n_frames, out.width, out.height) == (9, 32, 32)
     said = rec.messages()
-    assert any("Wan Pusa: 9 frames at 32x32; the image kept as frame 0 (noise 0)" in t for t in said)
+    assert any("Wan Pusa: 9 frames at 32x32; the picture kept as frame 0 (noise 0)" in t for t in said)
     assert any("no LoRA on the model" in t for t in said)
     clip = ArrayClip(np.random.default_rng(6).random((7, 32, 32, 3), dtype=np.float32), 16.0)
     rec = Recorder()
-    out = run_node(WanPusa, {**params, "clip_frames": 5, "noise": "0, 0.3"}, runtime=rec, model=wan, video=clip)
+    out = run_node(WanPusa, {**params, "clip_frames": 5, "noise": "0, 0.3"}, runtime=rec, model=wan, start=clip)
     assert out["video"].n_frames == 9
     assert any("the clip's last 5 frames kept from frame 0 (2 latent frames, noise 0, 0.3)" in t
                for t in rec.messages())
@@ -108,10 +108,10 @@ def test_the_node_keeps_the_start_image_and_says_what_it_kept(wan):
 def test_bad_input_is_refused_naming_the_node(wan, tiny):
     base = {"steps": 1, "width": 32, "height": 32, "frames": 9}
     clip = ArrayClip(np.zeros((9, 32, 32, 3), np.float32), 16.0)
-    cases = [({"width": 40}, {"image": _img(1)}, "multiples of 16"),
-             ({"noise": "0.2, x"}, {"image": _img(1)}, "'noise' .* is not a list of multipliers"),
-             ({}, {"image": _img(1), "video": clip}, "both 'image' and 'video' are wired"),
-             ({"clip_frames": 9}, {"video": clip}, "keeps 9 frames of the clip, the take is 9"),
+    cases = [({"width": 40}, {"start": _img(1)}, "multiples of 16"),
+             ({"noise": "0.2, x"}, {"start": _img(1)}, "'noise' .* is not a list of multipliers"),
+             ({"clip_frames": 9}, {"start": clip}, "keeps 9 frames of the clip, the take is 9"),
+             ({"clip_frames": 0}, {"start": clip}, "keeps 9 frames of the clip, the take is 9"),
              ({"frames": 1}, {"last_image": _img(1)}, "a last image needs 5 frames")]
     for extra, inputs, words in cases:
         with pytest.raises(PusaError, match=f"Wan Pusa: .*{words}"):
@@ -124,7 +124,7 @@ def test_an_image_to_video_wan_is_refused_before_sampling(tmp_path):
     from tests.video_models import tiny_parts as tp
     i2v = load_video_model(tp.build(str(tmp_path / "i2v"), i2v=True), base=None, device=CPU, dtype_name="fp32")
     with pytest.raises(PusaError, match="Wan Pusa: model .* is not a Wan text-to-video model"):
-        run_node(WanPusa, {"steps": 1, "width": 32, "height": 32, "frames": 9}, model=i2v, image=_img(1))
+        run_node(WanPusa, {"steps": 1, "width": 32, "height": 32, "frames": 9}, model=i2v, start=_img(1))
 
 
 def test_the_model_is_given_a_timestep_per_frame(pipe):
@@ -137,4 +137,5 @@ def test_the_model_is_given_a_timestep_per_frame(pipe):
     tokens = (32 // 8 // 2) ** 2  # a latent frame's 2x2 patches
     first = got[0]
     assert first.shape == (1, 3 * tokens)  # 9 frames: 3 latent frames
-    assert first[0, :tokens].eq(0).all() and first[0, tokens:].eq(1000).all()  # the kept frame clean, the rest at sigma 1
+    assert first[0, :tokens].eq(0).all()  # the kept frame: clean
+    assert first[0, tokens:].eq(1000).all()  # the others at sigma 1

@@ -1,8 +1,8 @@
 """Wan Pusa: a video from a prompt with pictures kept at its frames, by Pusa V1 (Yaofang-Liu/Pusa-VidGen: a LoRA
 on Wan 2.1 T2V 14B, or one for each of Wan 2.2 T2V A14B's experts, trained with a timestep per frame): a start
-frame (image to video), an end frame (with a start frame: start and end frames), or a clip's last frames (the clip
-extended: the take begins with them). pipeline.py samples it, the conditioning frames at their own timesteps (their
-noise multipliers: 0 keeps a frame clean).
+frame (image to video: a picture on 'start'), an end frame (with a start frame: start and end frames), or a clip's
+last frames on 'start' (the clip extended: the take begins with them). pipeline.py samples it, the conditioning
+frames at their own timesteps (their noise multipliers: 0 keeps a frame clean).
 
 Wire Load Video Model (the Wan T2V model) through Video LoRA (the Pusa LoRA: Wan21_PusaV1_LoRA_14B_rank512_bf16,
 or Wan22_PusaV1_lora_HIGH / _LOW on each expert); the release's strength is 1.3 to 1.5. Everything given is
@@ -56,10 +56,10 @@ def still_of(image) -> np.ndarray:
 
 class WanPusa(OneCallNode):
     """Make a video with Pusa V1 (the Pusa LoRA on a Wan text-to-video model, through Video LoRA) from a prompt and
-    pictures kept at its frames: 'image' its first frame, 'last_image' its last, or 'video' extended (the take
-    begins with its last 'clip_frames' frames). Each kept picture has a noise multiplier: 0 keeps it clean, more
-    lets the model change it (the release suggests 0.2 for a start frame, 0.5 for an end frame). The call is made
-    by the one Sampler (sampling/one_call.py): previews, kept steps, resume after a Stop."""
+    pictures kept at its frames: 'start' a picture kept as its first frame or a clip extended (the take begins
+    with its last 'clip_frames' frames), 'last_image' its last frame. Each kept picture has a noise multiplier: 0
+    keeps it clean, more lets the model change it (the release suggests 0.2 for a start frame, 0.5 for an end
+    frame). The call is made by the one Sampler (sampling/one_call.py): previews, kept steps, resume after a Stop."""
     id = "video_models.wan_pusa"
     title = TITLE
     code_version = 1
@@ -68,9 +68,10 @@ class WanPusa(OneCallNode):
     family_key, error = "wan", PusaError
     needs = "a Wan text-to-video model (Wan 2.1 T2V 14B, Wan 2.2 T2V A14B) with the Pusa LoRA through Video LoRA"
     inputs = (In("model", "Video Model", help="Wan T2V (2.1 14B or 2.2 A14B) with the Pusa LoRA (Video LoRA)"),
-              In("image", "Image", optional=True, help="kept as the first frame"),
+              In("start", "Video", optional=True,
+                 help="a picture kept as the first frame, or a clip to extend: its last 'clip_frames' frames begin "
+                      "the take"),
               In("last_image", "Image", optional=True, help="kept as the last frame"),
-              In("video", "Video", optional=True, help="a clip to extend: its last 'clip_frames' frames begin the take"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red panda on a bamboo stem"),
@@ -87,7 +88,7 @@ class WanPusa(OneCallNode):
                                         "latent frame, 4 frames each after the first; a shorter list's last value "
                                         "repeated): 0 keeps them clean"),
               Float("last_noise", 0.5, min=0.0, max=1.0, help="the last frame's noise multiplier (0: clean)"),
-              Int("clip_frames", 13, min=1, max=10_000,
+              Int("clip_frames", 13, min=0, max=10_000, special="all the frames given",
                   help="the clip's last frames kept at the take's start (13: 4 latent frames, the release's example)"),
               Int("noisy_steps", 1, min=-1, max=1000,
                   help="steps before which a kept frame with noise above 0 is noised to its level (the release's "
@@ -125,25 +126,25 @@ class WanPusa(OneCallNode):
                      "through Video LoRA between the loader and this node)")
         return ref
 
-    def call(self, ctx, s, image=None, last_image=None, video=None, prompt=None) -> Call:
+    def call(self, ctx, s, start=None, last_image=None, prompt=None) -> Call:
         from studio.engine.clip import as_clip
 
         from ...wan.own_take import OwnTake
         from ....sampling.generators import output_size
         p = ctx.params
-        n, w, h, noise = self._checked(p, image, last_image, video)
+        n, w, h, noise = self._checked(p, start, last_image)
         w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
         conditions, said = [], []
-        if video is not None:
-            clip = as_clip(video)
-            k = min(int(p.clip_frames), len(clip))
+        clip = as_clip(start) if start is not None else None
+        if clip is not None and len(clip) > 1:
+            k = kept_frames(p, clip)
             frames = [clip.frame(i) for i in range(len(clip) - k, len(clip))]
             conditions.append((0, pixels(frames, w, h), noise))
             said.append(f"the clip's last {k} frames kept from frame 0 ({(k - 1) // 4 + 1} latent frames, noise "
                         f"{', '.join(f'{v:g}' for v in noise)})")
-        elif image is not None:
-            conditions.append((0, pixels([still_of(image)], w, h), noise[:1]))
-            said.append(f"the image kept as frame 0 (noise {noise[0]:g})")
+        elif clip is not None:
+            conditions.append((0, pixels([clip.frame(0)], w, h), noise[:1]))
+            said.append(f"the picture kept as frame 0 (noise {noise[0]:g})")
         if last_image is not None:
             last = schedule.latent_index(-1, schedule_frames(n))
             conditions.append((last, pixels([still_of(last_image)], w, h), [float(p.last_noise)]))
@@ -154,14 +155,14 @@ class WanPusa(OneCallNode):
                       height=h, width=w, num_inference_steps=self.steps, guidance_scale=float(p.guidance),
                       shift=float(p.shift), noisy_steps=int(p.noisy_steps))
         kwargs["take"] = OwnTake(ctx, s, (n, h, w), 1, "written when made", kwargs)
-        fps = as_clip(video).fps if video is not None and as_clip(video).fps > 0 else 16.0
+        fps = clip.fps if clip is not None and len(clip) > 1 and clip.fps > 0 else 16.0
         return Call(kwargs, n, fps, (w, h), self.steps)
 
     def finish(self, ctx, s, clip, c: Call, **inputs):
         c.kwargs["take"].finish()
         return {"video": clip}
 
-    def _checked(self, p, image, last_image, video) -> tuple[int, int, int, list[float]]:
+    def _checked(self, p, start, last_image) -> tuple[int, int, int, list[float]]:
         """(frames, width, height, the noise multipliers), refused in words before anything large is made."""
         w, h = int(p.width), int(p.height)
         if w % 16 or h % 16:
@@ -172,22 +173,25 @@ class WanPusa(OneCallNode):
             raise PusaError(f"{TITLE}: 'noise' ({p.noise!r}) is not a list of multipliers: {e}") from None
         if not noise:
             noise = [0.0]
-        if image is not None and video is not None:
-            raise PusaError(f"{TITLE}: both 'image' and 'video' are wired: the take begins with one of them (the "
-                            "image as its first frame, or the clip's last frames)")
         n = int(p.frames)
-        if video is not None:
+        if start is not None:
             from studio.engine.clip import as_clip
-            clip = as_clip(video)
+            clip = as_clip(start)
             if len(clip) == 0:
-                raise PusaError(f"{TITLE}: the clip to extend has no frames")
-            k = min(int(p.clip_frames), len(clip))
-            if k >= n:
+                raise PusaError(f"{TITLE}: the clip on 'start' has no frames")
+            k = kept_frames(p, clip)
+            if len(clip) > 1 and k >= n:
                 raise PusaError(f"{TITLE}: 'clip_frames' keeps {k} frames of the clip, the take is {n}: make the take "
                                 "longer than the frames kept")
         if last_image is not None and schedule_frames(n) < 5:
             raise PusaError(f"{TITLE}: a take of {n} frames has one latent frame: a last image needs 5 frames or more")
         return n, w, h, noise
+
+
+def kept_frames(p, clip) -> int:
+    """The frames of the clip on 'start' kept at the take's start: its last 'clip_frames' (0: all of them)."""
+    k = int(p.clip_frames)
+    return len(clip) if k <= 0 else min(k, len(clip))
 
 
 def schedule_frames(n: int) -> int:
