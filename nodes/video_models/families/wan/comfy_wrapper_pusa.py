@@ -15,7 +15,7 @@ and the embeds is followed by declared types (a node with one LATENT input givin
 GetLatentSizeAndCount)."""
 from __future__ import annotations
 
-from studio.convert.api import CNode
+from studio.convert.api import CNode, image_socket, lowest, node_type, pick_widgets
 
 EMPTY, EXTRA, NOISE = "WanVideoEmptyEmbeds", "WanVideoAddExtraLatent", "WanVideoAddPusaNoise"
 PUSA = "WanVideoWrapperPusa"  # the node the reading makes: no ComfyUI node; the Wan mapping reads it
@@ -30,14 +30,13 @@ def is_pusa(t, sampler: CNode) -> bool:
 
 def _latent_source(t, link):
     """The node a latent comes from, through nodes that pass one LATENT on (by their declared types)."""
-    from studio.convert import catalogue
     seen = set()
     while link is not None and link[0] in t.wf.nodes and link[0] not in seen:
         n = t.wf.nodes[link[0]]
         seen.add(n.id)
         if n.cls == "VAEEncode":
             return n
-        nt = catalogue.node_type(n.origin or n.cls)
+        nt = node_type(n.origin or n.cls)
         lat = [s.name for s in nt.sockets if s.type == "LATENT"] if nt is not None and nt.sockets else \
             [k for k, v in n.in_types.items() if v == "LATENT"]
         outs = nt.output_types if nt is not None and nt.output_types else tuple(n.out_types)
@@ -76,7 +75,6 @@ def _chain(t, emb: CNode):
 def _last_frames(t, link):
     """(the clip's link, N) where ``link`` is a pick of a clip's last N frames by its declared types (a first frame
     at its declared lowest, -1: KJNodes' GetImageRangeFromBatch's 'its last frames'), N known; else (link, 0)."""
-    from studio.convert.takes.frame_way import image_socket, lowest, pick_widgets
     n = t.wf.nodes.get(link[0]) if link else None
     widgets = pick_widgets(n) if n is not None else None
     if widgets is None or not widgets[1]:
