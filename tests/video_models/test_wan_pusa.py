@@ -139,3 +139,21 @@ def test_the_model_is_given_a_timestep_per_frame(pipe):
     assert first.shape == (1, 3 * tokens)  # 9 frames: 3 latent frames
     assert first[0, :tokens].eq(0).all()  # the kept frame: clean
     assert first[0, tokens:].eq(1000).all()  # the others at sigma 1
+
+
+def test_wan22_a14b_samples_its_high_noise_steps_with_the_first_expert(tiny):
+    a14b = load_video_model(tiny("wan22-a14b"), base=None, device=CPU, dtype_name="fp32")
+    pipe = a14b.derived_pipeline("pusa", pipeline_class())
+    assert pipe.transformer_2 is not None and pipe.config.boundary_ratio == 0.875
+    calls = []
+    hooks = [m.register_forward_pre_hook(lambda mod, args, k=k: calls.append(k))
+             for k, m in (("high", pipe.transformer), ("low", pipe.transformer_2))]
+    try:
+        pipe(prompt="a fox", conditions=[(0, pixels([_img(1)], 32, 32), [0.0])], num_frames=5, height=32, width=32,
+             num_inference_steps=4, guidance_scale=1.0, shift=5.0, generator=torch.Generator().manual_seed(1))
+    finally:
+        for h in hooks:
+            h.remove()
+    sig = S.sigmas(4, 5.0)[:-1]
+    assert calls == ["high" if s >= 0.875 else "low" for s in sig.tolist()]
+    assert calls.count("high") and calls.count("low")

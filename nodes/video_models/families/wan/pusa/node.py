@@ -95,6 +95,18 @@ class WanPusa(OneCallNode):
                        "1: the first; -1: every step, as kijai's WanVideoWrapper's default)")) + shared(*RUN)
 
     @classmethod
+    def model_families(cls) -> list[dict]:
+        return [{"kind": "video", "family": "wan-pusa",
+                 "name": "Pusa V1 (a LoRA on Wan 2.1 T2V 14B, or on each of Wan 2.2 T2V A14B's experts)",
+                 "variants": ["Wan 2.1 T2V 14B + Wan21_PusaV1_LoRA_14B_rank512",
+                              "Wan 2.2 T2V A14B + Wan22_PusaV1_lora_HIGH / _LOW"],
+                 "tasks": ["image to video", "start and end frames", "video extension"],
+                 "inputs": {"image to video": ["start (a picture)", "prompt"],
+                            "start and end frames": ["start (a picture)", "last_image", "prompt"],
+                            "video extension": ["start (a clip: its last frames)", "prompt"]},
+                 "formats": ["the Wan T2V model Load Video Model reads, the Pusa LoRA through Video LoRA"]}]
+
+    @classmethod
     def preflight(cls, params, base_dir):
         """The size and the noise multipliers, refused at validation (before a run)."""
         out = []
