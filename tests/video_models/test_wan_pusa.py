@@ -157,3 +157,39 @@ def test_wan22_a14b_samples_its_high_noise_steps_with_the_first_expert(tiny):
     sig = S.sigmas(4, 5.0)[:-1]
     assert calls == ["high" if s >= 0.875 else "low" for s in sig.tolist()]
     assert calls.count("high") and calls.count("low")
+
+
+def test_a_comfyui_lora_changes_the_take_for_the_run_only(wan, tmp_path):
+    """The Pusa LoRA comes through Video LoRA: a ComfyUI Wan LoRA ('diffusion_model.' names, lora_down / lora_up /
+    alpha) is put on the derived pipeline's blocks for the run and taken off after it."""
+    import dataclasses
+
+    from safetensors.torch import save_file
+
+    from nodes.video_models.loading.load import LoRAUse
+
+    from .tiny_formats import WIDE
+    g = torch.Generator().manual_seed(0)
+    sd = {}
+    width = WIDE["num_attention_heads"] * WIDE["attention_head_dim"]
+    for i in range(WIDE["num_layers"]):
+        for a in ("self_attn.q", "cross_attn.o"):
+            k = f"diffusion_model.blocks.{i}.{a}"
+            sd[f"{k}.lora_down.weight"] = torch.randn(4, width, generator=g) * 0.5
+            sd[f"{k}.lora_up.weight"] = torch.randn(width, 4, generator=g) * 0.5
+            sd[f"{k}.alpha"] = torch.tensor(4.0)
+    path = str(tmp_path / "pusa_tiny_lora.safetensors")
+    save_file(sd, path)
+    params = {"steps": 1, "guidance": 1.0, "width": 32, "height": 32, "frames": 5, "seed": 1, "noise": "0"}
+    before = {k: v.clone() for k, v in wan.module.transformer.state_dict().items()}
+
+    def run(ref, rec=None):
+        return np.asarray(run_node(WanPusa, params, runtime=rec, model=ref, start=_img(7))["video"].frames)
+    plain = run(wan)
+    rec = Recorder()
+    with_lora = run(dataclasses.replace(wan, loras=(LoRAUse(path, 1.4),)), rec)
+    assert not np.allclose(plain, with_lora, atol=1e-4)
+    assert not any("no LoRA on the model" in t for t in rec.messages())
+    after = wan.module.transformer.state_dict()
+    assert set(after) == set(before) and all(torch.equal(after[k], before[k]) for k in before)  # taken off
+    assert np.array_equal(run(wan), plain)
