@@ -95,6 +95,11 @@ def test_an_end_picture_at_the_last_latent_frame_is_the_nodes_last_image():
         gen = nodes_of(conv, PUSA)[0]
         assert _file(conv, gen.id, "start") == "start.png" and _file(conv, gen.id, "last_image") == "end.png"
         assert gen.params["noisy_steps"] == -1 and gen.params["noise"] == "0.2"
+    doc = _workflow(end_at=-1)  # an end picture alone (the empty embeds given none): the node's last_image only
+    del doc["7"]["inputs"]["extra_latents"]
+    gen = nodes_of(convert(doc, "pusa_end"), PUSA)[0]
+    assert _file(convert(doc, "pusa_end"), gen.id, "last_image") == "end.png"
+    assert _file(convert(doc, "pusa_end"), gen.id, "start") is None
 
 
 def test_pictures_at_another_latent_frame_hold_the_task_in_a_sentence():

@@ -111,7 +111,7 @@ def pusa(t, emb: CNode, pos, neg, sampler: CNode):
     length = w.get("num_frames") if w.get("num_frames") is not None else t.wf.value(empty, "num_frames")
     last = (length - 1) // 4 if isinstance(length, int) and not isinstance(length, bool) else None
     start = end = None
-    encodes, frames = [], 0
+    encodes, frames, role = [], 0, {}
     for index, link, giver in entries:
         enc = _latent_source(t, link)
         pictures = t.link(enc, "pixels") if enc is not None else None
@@ -122,17 +122,15 @@ def pusa(t, emb: CNode, pos, neg, sampler: CNode):
             return None
         if at == 0 and start is None:
             start, frames = _last_frames(t, pictures)
+            role["start"] = enc
         elif last is not None and at == last and end is None:
             end = pictures
+            role["last_image"] = enc
         else:
             t.say(giver, f"{CNode.named(giver)} keeps pictures at latent frame {index} of the take: Studio's Wan Pusa "
                          "keeps them at its start and at its last frame only, so the task is held")
             return None
         encodes.append(enc)
-    if start is None:
-        t.say(empty, f"{CNode.named(empty)}'s take keeps a picture at its last frame but none at its start: Studio's "
-                     "Wan Pusa keeps an end frame after a start one only, so the task is held")
-        return None
     widgets = {"width": w.get("width"), "height": w.get("height"), "length": length, "clip_frames": frames}
     if noise is None:
         widgets["noise"] = "0"
@@ -154,13 +152,12 @@ def pusa(t, emb: CNode, pos, neg, sampler: CNode):
     links = {k: v for k, v in (("start", start), ("last_image", end), ("vae", t.link(encodes[0], "vae")))
              if v is not None}
     c = t.core(empty, PUSA, widgets, links, nid=f"{empty.id}:pusa")
-    c.ports.update(start=(encodes[0], "image"))  # (as the file wires them: the encodes' pictures)
-    if end is not None:
-        c.ports.update(last_image=(encodes[-1], "image"))
+    c.ports.update({k: (e, "image") for k, e in role.items()})  # (as the file wires them: the encodes' pictures)
     for n in [noise, empty, *(g for _, _, g in entries), *encodes]:
         if n is not None:
             t.wf.taken.add(n.id)
-    kept = "a picture or clip at its start" + (" and a picture at its last frame" if end is not None else "")
+    kept = " and ".join(x for x, on in (("a picture or clip at its start", start), ("a picture at its last frame", end))
+                        if on is not None)
     t.say(empty, f"{CNode.named(empty)} given its extra latents (pictures encoded into the take, {kept}) and sampled "
                  f"with '{SCHEDULER}' is read as Studio's Wan Pusa node: it encodes the pictures itself and keeps each "
                  "at its own timestep (Pusa V1)")
