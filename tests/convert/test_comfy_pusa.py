@@ -94,7 +94,7 @@ def test_an_end_picture_at_the_last_latent_frame_is_the_nodes_last_image():
         conv = convert(_workflow(end_at=at, noise=(0.2, -1)), "pusa_se")
         gen = nodes_of(conv, PUSA)[0]
         assert _file(conv, gen.id, "start") == "start.png" and _file(conv, gen.id, "last_image") == "end.png"
-        assert gen.params["noisy_steps"] == -1 and gen.params["noise"] == "0.2"
+        assert gen.params["noisy_steps"] == -1 and gen.params["noise"] == "0.2" and gen.params["last_noise"] == 0.2
     doc = _workflow(end_at=-1)  # an end picture alone (the empty embeds given none): the node's last_image only
     del doc["7"]["inputs"]["extra_latents"]
     gen = nodes_of(convert(doc, "pusa_end"), PUSA)[0]
@@ -102,9 +102,17 @@ def test_an_end_picture_at_the_last_latent_frame_is_the_nodes_last_image():
     assert _file(convert(doc, "pusa_end"), gen.id, "start") is None
 
 
-def test_pictures_at_another_latent_frame_hold_the_task_in_a_sentence():
-    conv = convert(_workflow(end_at=5), "pusa_mid")
+def test_a_picture_between_is_the_key_image_and_a_second_one_holds_the_task():
+    conv = convert(_workflow(end_at=5, noise=(0.3, 1)), "pusa_mid")
+    gen = nodes_of(conv, PUSA)[0]
+    assert _file(conv, gen.id, "key_image") == "end.png" and _file(conv, gen.id, "start") == "start.png"
+    assert (gen.params["key_frame"], gen.params["key_noise"], gen.params["noise"]) == (20, 0.3, "0.3")
+    doc = _workflow(end_at=5)
+    doc["13"] = {"class_type": "WanVideoAddExtraLatent", "inputs": {"embeds": ["11", 0], "extra_latents": ["10", 0],
+                                                                     "latent_index": 7}}
+    doc["14"]["inputs"]["image_embeds"] = ["13", 0]
+    conv = convert(doc, "pusa_two_mid")
     assert not nodes_of(conv, PUSA)
-    assert "keeps pictures at latent frame 5 of the take: Studio's Wan Pusa keeps them at its start and at its last " \
-           "frame only, so the task is held" in said(conv)
+    assert "keeps pictures at latent frame 5 of the take, where Studio's Wan Pusa keeps none" in said(conv) or \
+           "keeps pictures at latent frame 7 of the take, where Studio's Wan Pusa keeps none" in said(conv)
 

@@ -103,6 +103,12 @@ def test_the_node_keeps_the_start_image_and_says_what_it_kept(wan):
     assert out["video"].n_frames == 9
     assert any("the clip's last 5 frames kept from frame 0 (2 latent frames, noise 0, 0.3)" in t
                for t in rec.messages())
+    rec = Recorder()
+    out = run_node(WanPusa, {**params, "frames": 13, "key_frame": 4, "key_noise": 0.0}, runtime=rec, model=wan,
+                   start=_img(5), key_image=_img(8), last_image=_img(9))
+    assert out["video"].n_frames == 13
+    assert any("the key image kept at frame 4 (latent frame 1, noise 0)" in t and "the last image kept as the last "
+               "frame" in t for t in rec.messages())
 
 
 def test_bad_input_is_refused_naming_the_node(wan, tiny):
@@ -112,7 +118,9 @@ def test_bad_input_is_refused_naming_the_node(wan, tiny):
              ({"noise": "0.2, x"}, {"start": _img(1)}, "'noise' .* is not a list of multipliers"),
              ({"clip_frames": 9}, {"start": clip}, "keeps 9 frames of the clip, the take is 9"),
              ({"clip_frames": 0}, {"start": clip}, "keeps 9 frames of the clip, the take is 9"),
-             ({"frames": 1}, {"last_image": _img(1)}, "a last image needs 5 frames")]
+             ({"frames": 1}, {"last_image": _img(1)}, "a last image needs 5 frames"),
+             ({"key_frame": 0}, {"start": _img(1), "key_image": _img(2)}, "'key_frame' 0 falls on the frames 'start'"),
+             ({"key_frame": -1}, {"last_image": _img(1), "key_image": _img(2)}, "falls on the last frame")]
     for extra, inputs, words in cases:
         with pytest.raises(PusaError, match=f"Wan Pusa: .*{words}"):
             run_node(WanPusa, {**base, **extra}, model=wan, **inputs)

@@ -35,13 +35,18 @@ def settings(b, node: CNode, params: dict, loras: list, said: list[str], continu
     if length is not None and length > 0:
         params["frames"] = length
     else:
-        said.append(f"the take's length is not known when converting: Studio's Wan Pusa makes {params.get('frames', 81)} "
-                    "frames (set its frames)")
+        said.append("the take's length is not known when converting: Studio's Wan Pusa makes "
+                    f"{params.get('frames', 81)} frames (set its frames)")
     w = node.widgets
     if isinstance(w.get("noise"), str):
         params["noise"] = w["noise"]
     if _int(w.get("noisy_steps")) is not None:
         params["noisy_steps"] = w["noisy_steps"]
+    for k in ("last_noise", "key_noise"):
+        if isinstance(w.get(k), (int, float)) and not isinstance(w.get(k), bool):
+            params[k] = float(w[k])
+    if _int(w.get("key_frame")) is not None:
+        params["key_frame"] = w["key_frame"]
     params["clip_frames"] = _int(w.get("clip_frames")) or 0  # 0: all the pictures given
     return loras
 
@@ -66,12 +71,15 @@ def made(b, key) -> None:
 
 
 def _words(inputs, params) -> str:
+    if "key_image" in inputs:
+        return "frames kept at the start and between (Pusa)" if "last_image" not in inputs else \
+            "frames kept at the start, between and at the end (Pusa)"
     if "last_image" in inputs:
         return "start and end frames (Pusa)"
     return "video with its first frames kept (Pusa)" if "start" in inputs else "text to video (Pusa)"
 
 
 TASKS = {PUSA: Task("video with pictures kept at its frames (Pusa)", NODE,
-                    (("start", "start"), ("last_image", "last_image")), "Wan Pusa")}
+                    (("start", "start"), ("last_image", "last_image"), ("key_image", "key_image")), "Wan Pusa")}
 WIDGETS = {PUSA: PUSA_WIDGETS}
 GENERATOR = Generator(NODE, settings=settings, describe=_words, made=made)

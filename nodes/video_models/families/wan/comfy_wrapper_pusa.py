@@ -20,7 +20,9 @@ from studio.convert.api import CNode, image_socket, lowest, node_type, pick_widg
 EMPTY, EXTRA, NOISE = "WanVideoEmptyEmbeds", "WanVideoAddExtraLatent", "WanVideoAddPusaNoise"
 PUSA = "WanVideoWrapperPusa"  # the node the reading makes: no ComfyUI node; the Wan mapping reads it
 WIDGETS = {EXTRA: ("latent_index",), NOISE: ("noise_multipliers", "noisy_steps")}
-PUSA_WIDGETS = ("width", "height", "length", "noise", "noisy_steps", "clip_frames")
+PUSA_WIDGETS = ("width", "height", "length", "noise", "noisy_steps", "clip_frames", "last_noise", "key_noise",
+                "key_frame")
+DEFAULTS = {"noise": 0.2, "last_noise": 0.5, "key_noise": 0.3}  # Wan Pusa's (pusa/node.py)
 SCHEDULER = "flowmatch_pusa"  # the wrapper's scheduler giving each latent frame its timestep (FlowMatchSchedulerPusa)
 
 
@@ -97,10 +99,41 @@ def _numbers(v) -> str | None:
     return ", ".join(f"{float(x):g}" for x in vals)
 
 
+def _noise(t, noise, empty: CNode, sampler: CNode, others: list[str], widgets: dict) -> None:
+    """The multipliers and noisy steps into ``widgets`` from WanVideoAddPusaNoise (``noise``; None: clean, said);
+    ``others``: the node's settings for the pictures beside the start ('last_noise', 'key_noise')."""
+    if noise is None:
+        widgets.update({"noise": "0", **dict.fromkeys(others, 0.0)})
+        t.say(empty, f"{CNode.named(empty)}'s pictures are given no noise multipliers (no {NOISE} on the way to "
+                     f"'{sampler.title or sampler.shown_cls}' (#{sampler.id})): Studio's Wan Pusa keeps them clean "
+                     "(noise 0)")
+    else:
+        defaults = ", ".join(f"{k} {DEFAULTS[k]:g}" for k in ("noise", *others))
+        kept = (f"Studio's Wan Pusa keeps its default{'s' if others else ''} ({defaults}: set "
+                f"{'them' if others else 'it'})")
+        nw = t.named(noise, {"noise_multipliers": kept})
+        value = nw.get("noise_multipliers")
+        text = _numbers(value)
+        if text is not None and "," not in text:  # one multiplier: every kept picture's
+            widgets.update({"noise": text, **dict.fromkeys(others, float(text))})
+        elif text is not None:
+            widgets["noise"] = text
+            if others:
+                t.say(noise, f"{CNode.named(noise)}'s noise_multipliers are a list, given in the order of the kept "
+                             "latent frames: Studio's Wan Pusa reads it for the frames at the take's start and gives "
+                             f"its {' and '.join(others)} their defaults (set them)")
+        elif "noise_multipliers" in nw:
+            t.say(noise, f"{CNode.named(noise)}'s noise_multipliers {value!r} are not numbers: {kept}")
+        steps = nw.get("noisy_steps")
+        widgets["noisy_steps"] = steps if isinstance(steps, int) and not isinstance(steps, bool) else None
+        t.wf.taken.add(noise.id)
+
+
 def pusa(t, emb: CNode, pos, neg, sampler: CNode):
     """``emb`` (the node on a 'flowmatch_pusa' sampler's image_embeds: WanVideoAddPusaNoise, WanVideoAddExtraLatent
     or WanVideoEmptyEmbeds) as ``PUSA``: (latent, positive, negative); None (held with its sentence) where its
-    pictures are not at index 0 and the last latent frame, or not traced to pictures."""
+    pictures are where the node keeps none (more than one between the start and the last frame), or not traced to
+    pictures."""
     if not is_pusa(t, sampler):
         return None
     got = _chain(t, emb)
@@ -110,8 +143,8 @@ def pusa(t, emb: CNode, pos, neg, sampler: CNode):
     w = t.named(empty)
     length = w.get("num_frames") if w.get("num_frames") is not None else t.wf.value(empty, "num_frames")
     last = (length - 1) // 4 if isinstance(length, int) and not isinstance(length, bool) else None
-    start = end = None
-    encodes, frames, role = [], 0, {}
+    start = end = key = None
+    encodes, frames, role, key_at = [], 0, {}, 0
     for index, link, giver in entries:
         enc = _latent_source(t, link)
         pictures = t.link(enc, "pixels") if enc is not None else None
@@ -126,38 +159,30 @@ def pusa(t, emb: CNode, pos, neg, sampler: CNode):
         elif last is not None and at == last and end is None:
             end = pictures
             role["last_image"] = enc
+        elif isinstance(at, int) and last is not None and 0 < at < last and key is None:
+            key, key_at = pictures, at
+            role["key_image"] = enc
         else:
-            t.say(giver, f"{CNode.named(giver)} keeps pictures at latent frame {index} of the take: Studio's Wan Pusa "
-                         "keeps them at its start and at its last frame only, so the task is held")
+            t.say(giver, f"{CNode.named(giver)} keeps pictures at latent frame {index} of the take, where Studio's Wan "
+                         "Pusa keeps none (it keeps one picture or clip at the start, one picture at a frame between "
+                         "and one at the last frame), so the task is held")
             return None
         encodes.append(enc)
     widgets = {"width": w.get("width"), "height": w.get("height"), "length": length, "clip_frames": frames}
-    if noise is None:
-        widgets["noise"] = "0"
-        t.say(empty, f"{CNode.named(empty)}'s pictures are given no noise multipliers (no {NOISE} on the way to "
-                     f"'{sampler.title or sampler.shown_cls}' (#{sampler.id})): Studio's Wan Pusa keeps them clean "
-                     "(noise 0)")
-    else:
-        nw = t.named(noise, {"noise_multipliers": "Studio's Wan Pusa keeps its default 0.2 for each kept latent frame "
-                                                  "(set its 'noise')"})
-        text = _numbers(nw.get("noise_multipliers"))
-        if text is not None:
-            widgets["noise"] = text
-        elif "noise_multipliers" in nw:
-            t.say(noise, f"{CNode.named(noise)}'s noise_multipliers {nw['noise_multipliers']!r} are not numbers: "
-                         "Studio's Wan Pusa keeps its default 0.2 for each kept latent frame (set its 'noise')")
-        steps = nw.get("noisy_steps")
-        widgets["noisy_steps"] = steps if isinstance(steps, int) and not isinstance(steps, bool) else None
-        t.wf.taken.add(noise.id)
-    links = {k: v for k, v in (("start", start), ("last_image", end), ("vae", t.link(encodes[0], "vae")))
-             if v is not None}
+    if key is not None:
+        widgets["key_frame"] = 4 * key_at  # a pixel frame of that latent frame (Wan's VAE: 4 a frame after the first)
+    others = [k for k, on in (("last_noise", end), ("key_noise", key)) if on is not None]
+    _noise(t, noise, empty, sampler, others, widgets)
+    links = {k: v for k, v in (("start", start), ("last_image", end), ("key_image", key),
+                               ("vae", t.link(encodes[0], "vae"))) if v is not None}
     c = t.core(empty, PUSA, widgets, links, nid=f"{empty.id}:pusa")
     c.ports.update({k: (e, "image") for k, e in role.items()})  # (as the file wires them: the encodes' pictures)
     for n in [noise, empty, *(g for _, _, g in entries), *encodes]:
         if n is not None:
             t.wf.taken.add(n.id)
-    kept = " and ".join(x for x, on in (("a picture or clip at its start", start), ("a picture at its last frame", end))
-                        if on is not None)
+    kept = " and ".join(x for x, on in (("a picture or clip at its start", start),
+                                        (f"a picture at its latent frame {key_at}", key),
+                                        ("a picture at its last frame", end)) if on is not None)
     t.say(empty, f"{CNode.named(empty)} given its extra latents (pictures encoded into the take, {kept}) and sampled "
                  f"with '{SCHEDULER}' is read as Studio's Wan Pusa node: it encodes the pictures itself and keeps each "
                  "at its own timestep (Pusa V1)")

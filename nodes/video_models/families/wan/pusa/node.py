@@ -57,7 +57,8 @@ def still_of(image) -> np.ndarray:
 class WanPusa(OneCallNode):
     """Make a video with Pusa V1 (the Pusa LoRA on a Wan text-to-video model, through Video LoRA) from a prompt and
     pictures kept at its frames: 'start' a picture kept as its first frame or a clip extended (the take begins
-    with its last 'clip_frames' frames), 'last_image' its last frame. Each kept picture has a noise multiplier: 0
+    with its last 'clip_frames' frames), 'last_image' its last frame, 'key_image' the frame 'key_frame' (its
+    latent frame: 4 frames each after the first). Each kept picture has a noise multiplier: 0
     keeps it clean, more lets the model change it (the release suggests 0.2 for a start frame, 0.5 for an end
     frame). The call is made by the one Sampler (sampling/one_call.py): previews, kept steps, resume after a Stop."""
     id = "video_models.wan_pusa"
@@ -72,6 +73,7 @@ class WanPusa(OneCallNode):
                  help="a picture kept as the first frame, or a clip to extend: its last 'clip_frames' frames begin "
                       "the take"),
               In("last_image", "Image", optional=True, help="kept as the last frame"),
+              In("key_image", "Image", optional=True, help="kept at the frame 'key_frame'"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red panda on a bamboo stem"),
@@ -88,6 +90,9 @@ class WanPusa(OneCallNode):
                                         "latent frame, 4 frames each after the first; a shorter list's last value "
                                         "repeated): 0 keeps them clean"),
               Float("last_noise", 0.5, min=0.0, max=1.0, help="the last frame's noise multiplier (0: clean)"),
+              Int("key_frame", 40, min=-10_000, max=10_000,
+                  help="the frame 'key_image' is kept at (its latent frame; negative: from the end, -1 the last)"),
+              Float("key_noise", 0.3, min=0.0, max=1.0, help="the key image's noise multiplier (0: clean)"),
               Int("clip_frames", 13, min=0, max=10_000, special="all the frames given",
                   help="the clip's last frames kept at the take's start (13: 4 latent frames, the release's example)"),
               Int("noisy_steps", 1, min=-1, max=1000,
@@ -100,9 +105,10 @@ class WanPusa(OneCallNode):
                  "name": "Pusa V1 (a LoRA on Wan 2.1 T2V 14B, or on each of Wan 2.2 T2V A14B's experts)",
                  "variants": ["Wan 2.1 T2V 14B + Wan21_PusaV1_LoRA_14B_rank512",
                               "Wan 2.2 T2V A14B + Wan22_PusaV1_lora_HIGH / _LOW"],
-                 "tasks": ["image to video", "start and end frames", "video extension"],
+                 "tasks": ["image to video", "start and end frames", "frames kept at any frame", "video extension"],
                  "inputs": {"image to video": ["start (a picture)", "prompt"],
                             "start and end frames": ["start (a picture)", "last_image", "prompt"],
+                            "frames kept at any frame": ["start (a picture)", "key_image", "last_image", "prompt"],
                             "video extension": ["start (a clip: its last frames)", "prompt"]},
                  "formats": ["the Wan T2V model Load Video Model reads, the Pusa LoRA through Video LoRA"]}]
 
@@ -138,13 +144,13 @@ class WanPusa(OneCallNode):
                      "through Video LoRA between the loader and this node)")
         return ref
 
-    def call(self, ctx, s, start=None, last_image=None, prompt=None) -> Call:
+    def call(self, ctx, s, start=None, last_image=None, key_image=None, prompt=None) -> Call:
         from studio.engine.clip import as_clip
 
         from ...wan.own_take import OwnTake
         from ....sampling.generators import output_size
         p = ctx.params
-        n, w, h, noise = self._checked(p, start, last_image)
+        n, w, h, noise = self._checked(p, start, last_image, key_image)
         w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
         conditions, said = [], []
         clip = as_clip(start) if start is not None else None
@@ -161,6 +167,11 @@ class WanPusa(OneCallNode):
             last = schedule.latent_index(-1, schedule_frames(n))
             conditions.append((last, pixels([still_of(last_image)], w, h), [float(p.last_noise)]))
             said.append(f"the last image kept as the last frame (noise {float(p.last_noise):g})")
+        if key_image is not None:
+            at = schedule.latent_index(int(p.key_frame), schedule_frames(n))
+            conditions.append((at, pixels([still_of(key_image)], w, h), [float(p.key_noise)]))
+            said.append(f"the key image kept at frame {int(p.key_frame)} (latent frame {at}, noise "
+                        f"{float(p.key_noise):g})")
         ctx.info(f"{TITLE}: {n} frames at {w}x{h}; " + ("; ".join(said) or "no picture kept: text to video"))
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         kwargs = dict(prompt=text, negative_prompt=p.negative_prompt or None, conditions=conditions, num_frames=n,
@@ -174,8 +185,9 @@ class WanPusa(OneCallNode):
         c.kwargs["take"].finish()
         return {"video": clip}
 
-    def _checked(self, p, start, last_image) -> tuple[int, int, int, list[float]]:
+    def _checked(self, p, start, last_image, key_image=None) -> tuple[int, int, int, list[float]]:
         """(frames, width, height, the noise multipliers), refused in words before anything large is made."""
+        from studio.engine.clip import as_clip
         w, h = int(p.width), int(p.height)
         if w % 16 or h % 16:
             raise PusaError(f"{TITLE}: the size {w}x{h} must be multiples of 16 (the VAE's 8 and the 2x2 patches)")
@@ -187,7 +199,6 @@ class WanPusa(OneCallNode):
             noise = [0.0]
         n = int(p.frames)
         if start is not None:
-            from studio.engine.clip import as_clip
             clip = as_clip(start)
             if len(clip) == 0:
                 raise PusaError(f"{TITLE}: the clip on 'start' has no frames")
@@ -195,6 +206,15 @@ class WanPusa(OneCallNode):
             if len(clip) > 1 and k >= n:
                 raise PusaError(f"{TITLE}: 'clip_frames' keeps {k} frames of the clip, the take is {n}: make the take "
                                 "longer than the frames kept")
+        if key_image is not None:
+            taken = {schedule.latent_index(int(p.key_frame), schedule_frames(n))}
+            first = kept_frames(p, as_clip(start)) if start is not None else 0
+            if first and min(taken) < (first - 1) // 4 + 1:
+                raise PusaError(f"{TITLE}: 'key_frame' {int(p.key_frame)} falls on the frames 'start' keeps: set it "
+                                "after them")
+            if last_image is not None and schedule.latent_index(-1, schedule_frames(n)) in taken:
+                raise PusaError(f"{TITLE}: 'key_frame' {int(p.key_frame)} falls on the last frame 'last_image' keeps: "
+                                "set it before it")
         if last_image is not None and schedule_frames(n) < 5:
             raise PusaError(f"{TITLE}: a take of {n} frames has one latent frame: a last image needs 5 frames or more")
         return n, w, h, noise
