@@ -165,6 +165,19 @@ def test_wan22_a14b_samples_its_high_noise_steps_with_the_first_expert(tiny):
     sig = S.sigmas(4, 5.0)[:-1]
     assert calls == ["high" if s >= 0.875 else "low" for s in sig.tolist()]
     assert calls.count("high") and calls.count("low")
+    # the low-noise expert's own guidance (guidance_scale_2, as WanPipeline's): its steps guided, the others not
+    calls.clear()
+    hooks = [m.register_forward_pre_hook(lambda mod, args, k=k: calls.append(k))
+             for k, m in (("high", pipe.transformer), ("low", pipe.transformer_2))]
+    try:
+        pipe(prompt="a fox", conditions=[(0, pixels([_img(1)], 32, 32), [0.0])], num_frames=5, height=32, width=32,
+             num_inference_steps=4, guidance_scale=1.0, guidance_scale_2=3.0, shift=5.0,
+             generator=torch.Generator().manual_seed(1))
+    finally:
+        for h in hooks:
+            h.remove()
+    highs = sum(s >= 0.875 for s in sig.tolist())
+    assert calls.count("high") == highs and calls.count("low") == 2 * (4 - highs)  # with and without the prompt
 
 
 def test_a_comfyui_lora_changes_the_take_for_the_run_only(wan, tmp_path):

@@ -81,7 +81,7 @@ class WanPusa(OneCallNode):
               Int("frames", 81, min=1, max=10_000, help="frames to make (4k + 1; others are made up to it and cut)"),
               Int("width", 832, min=16, max=4096, help="a multiple of 16"),
               Int("height", 480, min=16, max=4096, help="a multiple of 16"),
-              *shared("steps", "guidance",
+              *shared("steps", "guidance", "guidance_2",
                       steps={"default": 10, "help": "denoising steps (the release's 10; 4 with a LightX2V LoRA)"},
                       guidance={"default": 3.0, "help": "classifier-free guidance (the release's 3; 1 with a "
                                                         "LightX2V LoRA)"}),
@@ -176,6 +176,7 @@ class WanPusa(OneCallNode):
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         kwargs = dict(prompt=text, negative_prompt=p.negative_prompt or None, conditions=conditions, num_frames=n,
                       height=h, width=w, num_inference_steps=self.steps, guidance_scale=float(p.guidance),
+                      guidance_scale_2=float(p.guidance_2) or None,
                       shift=float(p.shift), noisy_steps=int(p.noisy_steps))
         kwargs["take"] = OwnTake(ctx, s, (n, h, w), 1, "written when made", kwargs)
         fps = clip.fps if clip is not None and len(clip) > 1 and clip.fps > 0 else 16.0

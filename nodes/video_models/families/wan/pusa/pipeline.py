@@ -74,13 +74,15 @@ class PusaSampling:
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, negative_prompt: str | None = None,
                  conditions: list | None = None, num_frames: int = 81, height: int = 480, width: int = 832,
-                 num_inference_steps: int = 10, guidance_scale: float = 1.0, shift: float = 5.0,
+                 num_inference_steps: int = 10, guidance_scale: float = 1.0, guidance_scale_2: float | None = None,
+                 shift: float = 5.0,
                  noisy_steps: int = 1, generator: torch.Generator | None = None, prompt_embeds=None,
                  negative_prompt_embeds=None, max_sequence_length: int = 512, callback_on_step_end=None,
                  callback_on_step_end_tensor_inputs=("latents",), output_type: str = "pt", take=None):
         """``conditions``: ``(latent_index, pixels, noise)`` each, ``pixels`` [1, 3, T, H, W] in [-1, 1] (a picture:
         T 1; a clip: its latent frames from ``latent_index`` on), ``noise`` its multiplier or a list, one a latent
-        frame (a shorter list's last value repeated). ``noisy_steps``: the steps before which a conditioning frame
+        frame (a shorter list's last value repeated). ``guidance_scale_2``: the low-noise expert's (Wan 2.2 A14B; None:
+        ``guidance_scale``), as WanPipeline's. ``noisy_steps``: the steps before which a conditioning frame
         with a multiplier above 0 is noised to its sigma (the release's 1; kijai's WanVideoWrapper's -1: every
         step). Returns the frames [1, 3, num_frames, H, W] in [-1, 1]; with ``take`` (families/wan/own_take.py)
         they go into the take's buffer and its output is returned."""
@@ -92,7 +94,8 @@ class PusaSampling:
         tr = self.transformer if self.transformer is not None else self.transformer_2
         device = self._execution_device
         n = padded_length(int(num_frames))
-        do_cfg = guidance_scale > 1.0
+        scale_2 = guidance_scale if guidance_scale_2 is None else guidance_scale_2
+        do_cfg = guidance_scale > 1.0 or (self.transformer_2 is not None and scale_2 > 1.0)
         cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
                                           prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
                                           max_sequence_length=max_sequence_length, device=device)
@@ -128,10 +131,11 @@ class PusaSampling:
                 ts = schedule.frame_timesteps(s, m).to(device, torch.float32)
                 ts = ts.repeat_interleave(tokens)[None]  # [1, frames x tokens a frame]: diffusers' per-token form
                 model = self.expert(s)
+                scale = guidance_scale if model is self.transformer else scale_2
                 pred = model(latents, ts, cond, return_dict=False)[0]
-                if do_cfg and uncond is not None:
+                if scale > 1.0 and uncond is not None:
                     pred_u = model(latents, ts, uncond, return_dict=False)[0]
-                    pred = pred_u + guidance_scale * (pred - pred_u)
+                    pred = pred_u + scale * (pred - pred_u)
                 latents = schedule.step(latents, pred, s, s_next, m)
                 if callback_on_step_end is not None:
                     outputs = callback_on_step_end(self, i, torch.tensor(s * 1000.0), {"latents": latents})
