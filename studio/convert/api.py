@@ -43,6 +43,7 @@ from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence
+from .takes.frame_way import image_socket, lowest, pick_widgets  # a frame pick by its declared types (first, count)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -51,7 +52,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "whole_setting", "any_through", "forced_rate", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
-           "schedule_input", "schedule_on", "gathered", "decline", "reword"]
+           "schedule_input", "schedule_on", "gathered", "decline", "reword", "image_socket", "lowest", "pick_widgets"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 
@@ -92,6 +93,8 @@ class Builder(Protocol):
     over: dict[str, str]  # ComfyUI node ids passed over (not applied), each with its sentence
     unmade: set[str]  # the generator's inputs the workflow gives but Studio cannot make (its reading of intent inputs)
     unmade_from: dict  # such an input -> the node it starts from, in words
+    notes: list[dict]  # the canvas notes made so far (each a dict with its 'text')
+    note_bands: list  # the band (pipeline) of each of those notes
 
     def add(self, type_id: str, params: dict, at: CNode | None, title: str | None = None,
             mode: str = "normal") -> str:

@@ -121,8 +121,8 @@ def test_the_wrappers_sampler_in_two_nodes_is_read_as_its_one_sampler():
                                               ("LongCat\\LongCat_TI2V_comfy_fp8_e4m3fn.safetensors", "longcat_distill_euler")])
 def test_empty_embeds_given_a_start_image_as_extra_latents(model, scheduler):
     """WanVideoEmptyEmbeds given extra_latents (WanVideoEncode of a picture): the wrapper's Wan 2.2 TI2V 5B image to
-    video, read as ComfyUI's Wan22ImageToVideoLatent; on another model (Pusa's per-frame timesteps on Wan 2.1) the
-    task is held with its sentence. Both had become a text to video, the picture dropped without a word."""
+    video, read as ComfyUI's Wan22ImageToVideoLatent; Pusa's per-frame timesteps on Wan 2.1 T2V: Studio's Wan Pusa
+    node; on another model the task is held with its sentence. Both had become a text to video, the picture dropped without a word."""
     w = UI()
     _, text, vae = _common(w)
     model_id = w.add("WanVideoModelLoader", [model, "fp16", "disabled", "offload_device", "sdpa"])
@@ -137,9 +137,12 @@ def test_empty_embeds_given_a_start_image_as_extra_latents(model, scheduler):
         assert {n.params["path"] for n in _nodes(conv, "io.load_image")} == {"violin.png"}
         gen = _nodes(conv, "video_models.image_to_video")[0].params
         assert (gen["width"], gen["height"], gen["frames"], gen["steps"], gen["seed"]) == (832, 480, 121, 30, 47)
+    elif scheduler == "flowmatch_pusa":  # Pusa's per-frame timesteps on Wan 2.1 T2V: Studio's Wan Pusa (pusa11)
+        assert [t["generator"] for t in conv.tasks] == ["video_models.wan_pusa"]
+        assert any("is read as Studio's Wan Pusa node" in line for line in conv.log)
     else:
         assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
-        why = "Pusa's image to video" if scheduler == "flowmatch_pusa" else "a start image for Wan 2.2 TI2V 5B only"
+        why = "a start image for Wan 2.2 TI2V 5B only"
         assert any("is given extra_latents" in line and why in line for line in conv.log)
 
 

@@ -33,6 +33,9 @@ from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
+from .comfy_pusa import GENERATOR as PUSA_GENERATOR
+from .comfy_pusa import TASKS as PUSA_TASKS
+from .comfy_pusa import WIDGETS as PUSA_WIDGETS
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -253,6 +256,7 @@ GENERATORS = (
     Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
+    PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
 )
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
@@ -279,6 +283,8 @@ WIDGETS = {
 }
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
+TASKS.update(PUSA_TASKS)  # the wrapper's Pusa embeds read as one node (comfy_wrapper_pusa, comfy_pusa)
+WIDGETS.update(PUSA_WIDGETS)
 WIDGETS.update(FUN_WIDGETS)
 WIDGETS["WanVideoNAG"] = ("nag_scale", "nag_alpha", "nag_tau", "input_type")  # (KJNodes' INPUT_TYPES order)
 WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values passed on (pass_values)

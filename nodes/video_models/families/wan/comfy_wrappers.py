@@ -35,6 +35,7 @@ from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
+from . import comfy_wrapper_pusa as pusa
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
@@ -71,7 +72,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
-                **sampler_v2.WIDGETS, **steady.WIDGETS})
+                **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -114,6 +115,7 @@ MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
            talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady,
+           pusa.NOISE: pusa.pusa, pusa.EXTRA: pusa.pusa,  # Pusa's pictures and multipliers (comfy_wrapper_pusa)
            **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
@@ -134,6 +136,7 @@ class _Translation(PackTranslation):
         self.decoders()
         first = sampler_v2.as_v1(self)  # the v2 sampler and scheduler as one WanVideoSampler (comfy_wrapper_sampler_v2.py)
         schedulers = scheduler.read_by_samplers(self)
+        pusa.other_passes(self)  # (before the samplers are read as KSamplerAdvanced: their image_embeds named)
         self.samplers()
         sampler_v2.named_made(self, first)
         scheduler.taken(self, schedulers)
@@ -254,20 +257,21 @@ class _Translation(PackTranslation):
     def start_latents(self, n: CNode, w: dict, sampler: CNode) -> tuple[str, int] | None:
         """WanVideoEmptyEmbeds given extra_latents: a start image encoded into the take's first latent frames (the
         wrapper's Wan 2.2 TI2V 5B image to video), as ComfyUI's Wan22ImageToVideoLatent. Sampled with Pusa's
-        per-frame timesteps (the 'flowmatch_pusa' scheduler) it is Pusa's image to video, which Studio does not
-        have; an encoding it cannot trace to an image: kept as it is (None), the task held with its sentence."""
+        per-frame timesteps (the 'flowmatch_pusa' scheduler) on another Wan it is Pusa's image to video: Studio's Wan
+        Pusa node (comfy_wrapper_pusa); an encoding it cannot trace to an image: kept as it is (None), the task held
+        with its sentence."""
         src = self.link(n, "extra_latents")
         enc = self.wf.nodes.get(src[0]) if src else None
-        sched = str(self.named(sampler).get("scheduler") or "")
         image = None if enc is None else self.link(enc, {"WanVideoEncode": "image", "VAEEncode": "pixels"}.get(
             enc.cls, ""))  # (decoders() has read the wrapper's encode as VAEEncode by now)
         name = (self.model_name(self.link(sampler, "model")) or "").lower()  # (loaders() read it as a UNETLoader)
         ti2v = "ti2v" in name and "wan" in name  # Wan 2.2 TI2V 5B (its first frame kept clean per frame), not
         # another model's TI2V the wrapper runs (LongCat's)
+        if not ti2v and pusa.is_pusa(self, sampler):  # Pusa V1's pictures kept at their own timesteps
+            made = pusa.pusa(self, n, None, None, sampler)
+            return made[0] if made else None  # (held: its sentence said)
         if not ti2v or image is None:
             why = ("Studio cannot trace them to a start image" if image is None else
-                   "it is Pusa's image to video, sampled with per-frame timesteps ('flowmatch_pusa') Studio has for "
-                   "Wan 2.2 TI2V 5B only" if sched.startswith("flowmatch_pusa") else
                    "Studio reads them as a start image for Wan 2.2 TI2V 5B only")
             self.said.append(f"'{n.title or n.shown_cls}' (#{n.id}) is given extra_latents (a start image encoded "
                              f"into the take): {why}")
