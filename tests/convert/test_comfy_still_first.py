@@ -78,9 +78,10 @@ def _flux_unet(wf: dict) -> dict:
 
 
 def test_a_still_of_a_model_no_still_family_reads_stays_held():
-    """A diffusion model alone whose name says no family (a Flux UNet: not a whole checkpoint), a batch of two
-    pictures, a resize on the way: no still is made; the output is held with the sentence that says why."""
-    for wf in (_flux_unet(_still_to_svd()), _still_to_svd(batch=2)):
+    """A diffusion model alone whose name says no family (a Flux UNet: not a whole checkpoint), Flux's all-in-one fp8
+    checkpoint (a whole checkpoint whose name names another image model), a batch of two pictures, a resize on the
+    way: no still is made; the output is held with the sentence that says why."""
+    for wf in (_flux_unet(_still_to_svd()), _still_to_svd("flux1-dev-fp8.safetensors"), _still_to_svd(batch=2)):
         conv = convert(wf, "held.json")
         assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
         assert HELD in _said(conv)
@@ -209,3 +210,22 @@ def test_a_guiders_still_is_made_first_as_a_ksamplers_is():
     p = still.params
     assert (p["prompt"], p["frames"], p["steps"], p["guidance"], p["seed"]) == ("alps at dawn, a river", 1, 12, 6.0, 42)
     assert "made first by Stable Diffusion XL" in _said(conv) and HELD not in _said(conv)
+
+
+def test_a_still_loras_text_encoder_strength_is_said_as_its_pipeline_takes_it():
+    """A LoraLoader on the SD 1.5 still's model and CLIP: diffusers' StableDiffusionPipeline puts a LoRA's text-encoder
+    keys on its text encoder at the LoRA's one strength, so a text-encoder strength equal to the model's is not said
+    'not applied' (it is applied); another is said not taken, with the strength used."""
+    for clip, line in ((1.0, None), (0.5, "LoRA 'detail.safetensors': its text-encoder strength 0.5 is not taken "
+                                          "(Video LoRA gives it one strength, 1, on Stable Diffusion 1.5's denoiser")):
+        wf = _still_to_svd("dreamshaper_8.safetensors")
+        wf["60"] = {"class_type": "LoraLoader", "inputs": {"lora_name": "detail.safetensors", "strength_model": 1.0,
+                                                           "strength_clip": clip, "model": ["16", 0], "clip": ["16", 1]}}
+        wf["17"]["inputs"]["model"] = ["60", 0]
+        for k in ("18", "19"):
+            wf[k]["inputs"]["clip"] = ["60", 1]
+        conv = convert(wf, "lora.json")
+        said = _said(conv)
+        assert [n.params["lora"] for n in _nodes(conv, "video_models.lora")] == ["detail.safetensors"]
+        assert "is not applied (Video LoRA puts it on the denoiser)" not in said
+        assert line is None and "text-encoder strength" not in said or line in said

@@ -116,9 +116,13 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
-    "still_checkpoint": HookPoint("own", False, False, "True: the still family a whole checkpoint's still is read as "
-                                  "where its file's name names no family (a loader declaring MODEL, CLIP and VAE: "
-                                  "Stable Diffusion 1.5's; takes/still_first.py says so)"),
+    "lora_text": HookPoint("own", False, False, "True: its pipeline puts a LoRA's text-encoder keys on its text "
+                           "encoder at the LoRA's one strength (diffusers' Stable Diffusion pipelines): a LoraLoader's "
+                           "text-encoder strength equal to its model's is applied (mapping/lora_text.py)"),
+    "still_checkpoint": HookPoint("own", (), False, "the name parts (lower case) of other image models' checkpoints: "
+                                  "given, this family is the one a whole checkpoint's still is read as where its file's "
+                                  "name names no family and none of those parts (a loader declaring MODEL, CLIP and "
+                                  "VAE: Stable Diffusion 1.5's; takes/still_first.py says so)"),
 }
 
 

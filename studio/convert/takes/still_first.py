@@ -5,8 +5,8 @@ task node's start-image input (its Task's port into 'image') fed by a decoder of
 picture latent of one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still'
 hook reads (Stable Diffusion XL's, SD 1.5's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider
 before SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
-family is read as the still family declaring the 'still_checkpoint' hook (SD 1.5's: fine-tunes' names name no
-version), said in the line, Load Video Model telling the model from the file's tensors when it loads. Anything else (a
+family, nor another image model's name part its 'still_checkpoint' hook lists (Flux's all-in-one fp8 file, an
+SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line, Load Video Model telling the model from the file's tensors when it loads. Anything else (a
 resize or another step on the way, a model no still family reads) is left to the rules that hold it with their
 sentence."""
 from __future__ import annotations
@@ -49,8 +49,12 @@ def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | No
     t = catalogue.node_type(loader.origin or loader.cls)
     if title != UNKNOWN_MODEL or t is None or not WHOLE <= set(t.output_types or ()):
         return None, False
-    guess = next((m.title for m in families.mappings() if hook(m, "still_checkpoint")), None)
-    return guess, guess is not None
+    file = model_file(wf, loader)
+    name = file.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(file, str) else ""
+    guess = next((m for m in families.mappings() if hook(m, "still_checkpoint")), None)
+    if guess is None or not name or any(mark in name for mark in hook(guess, "still_checkpoint")):
+        return None, False  # (another image model's name: Flux's all-in-one fp8 file, an SDXL fine-tune's)
+    return guess.title, True
 
 
 def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
