@@ -94,3 +94,24 @@ def test_what_is_missing_or_wrong_is_refused_in_words(comfy):
         xl = dict(state, **{"model.diffusion_model.label_emb.0.0.weight": torch.zeros(4, 4)})
         save_file(xl, cut)
         pipeline.denoiser_config(diffusers, family("sd15"), read_weight_file(cut))
+
+
+def test_a_converted_still_first_workflow_makes_the_start_picture(comfy):
+    """ComfyUI's text-to-image-to-video shape (tests/convert/test_comfy_still_first.py's file) with a fine-tune's
+    checkpoint whose name names no model, converted: its still read as SD 1.5's, pointed at the tiny checkpoint, makes
+    one frame and Frame Hold gives it as a picture of the still's size, the one the image-to-video generator is wired
+    to."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.test_comfy_still_first import _still_to_svd
+    g = convert(_still_to_svd("dreamshaper_8.safetensors"), "still.json").graph
+    g.base_dir = os.path.dirname(os.path.dirname(comfy["checkpoint"]))
+    (hold,) = [n.id for n in g.nodes.values() if n.type_id == "edit.frame_hold"]
+    (i2v,) = [n.id for n in g.nodes.values() if n.type_id == "video_models.image_to_video"]
+    for n in g.nodes.values():
+        if n.type_id == "video_models.load" and n.params["model"] == "dreamshaper_8.safetensors":
+            n.params["model"] = comfy["checkpoint"]
+        if n.type_id == "video_models.text_to_video":
+            n.params.update(width=24, height=16, steps=1, previews=False, preview_size="off")
+    assert g.input_link(i2v, "image").src == hold
+    picture = np.asarray(Executor().run(g, targets=[hold], device="cpu", use_cache=False).value(hold))
+    assert picture.shape[:2] == (16, 24) and picture.std() > 0

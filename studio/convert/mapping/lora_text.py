@@ -12,13 +12,17 @@ from ..families import registry as families
 from ..reading.workflow import CNode
 from ..tracing.stills import read_as
 from ..tracing.tasks import family
-from ..tracing.walks import model_file
+from ..tracing.walks import model_file, upstream
 
 
-def say(b: Any, loader: CNode | None, pending: list[tuple], said: list[str]) -> None:
-    """The sentences of ``pending`` (LoRA name, text-encoder strength, model strength, whether a stack's), the model
-    ``loader``'s family read."""
-    fam = read_as(family(model_file(b.wf, loader), None, []), b.still_as) if loader is not None else None
+def say(b: Any, sampler: CNode, loader: CNode | None, pending: list[tuple], said: list[str]) -> None:
+    """The sentences of ``pending`` (LoRA name, text-encoder strength, model strength, whether a stack's), the family
+    ``sampler`` samples with read (claimed by the nodes upstream of it, AnimateDiff's, else the model ``loader``'s
+    file's)."""
+    if not pending:
+        return
+    fam = read_as(family(model_file(b.wf, loader), None, upstream(b.wf, sampler)), b.still_as) \
+        if loader is not None else None
     on_text = fam is not None and families.family_hook(fam, "lora_text")
     for name, clip, strength, stacked in pending:
         shown = f"{clip:g}" if stacked else f"{clip}"

@@ -116,7 +116,7 @@ class ModelReading:
                     text.append((wf.value(loader, 'lora_name'), clip, named[1], False))
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
                           through=model_input)
-        lora_text.say(self, loader, text, said)
+        lora_text.say(self, s.node, loader, text, said)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
         for n in (wf.nodes.get(nid) for nid in sorted(passed & used)):  # a family's patch read for an earlier output
             own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):
