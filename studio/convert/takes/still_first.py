@@ -6,9 +6,9 @@ picture latent of one picture (tracing.stills.one_picture) with a model loader w
 hook reads (Stable Diffusion XL's, SD 1.5's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider
 before SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
 family, nor another image model's name part its 'still_checkpoint' hook lists (Flux's all-in-one fp8 file, an
-SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line, Load Video Model telling the model from the file's tensors when it loads. Anything else (a
-resize or another step on the way, a model no still family reads) is left to the rules that hold it with their
-sentence."""
+SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line,
+Load Video Model telling the model from the file's tensors when it loads. Anything else (a resize or another step on
+the way, a model no still family reads) is left to the rules that hold it with their sentence."""
 from __future__ import annotations
 
 from typing import Any
