@@ -189,7 +189,7 @@ def test_a_whole_checkpoint_whose_name_names_no_model_is_made_as_the_whole_check
     assert g.input_link(i2v.id, "image").src == hold.id and g.input_link(hold.id, "video").src == still.id
     assert ("made first by Stable Diffusion 1.5 (Text to Video, one frame), its checkpoint 'dreamshaper_8.safetensors' "
             "('CheckpointLoaderSimple', #16) read as Stable Diffusion 1.5's: the file's name names no model") in said
-    assert HELD not in said and "model folder" not in said  # (SD 1.5 is read from its checkpoint alone)
+    assert HELD not in said and "1.5 samples with its model folder" not in said  # (read from its checkpoint alone)
     assert "Stable Diffusion 1.5 samples with the scheduler Studio gives its checkpoint (Euler on SD 1.5's betas)" in said
 
 
