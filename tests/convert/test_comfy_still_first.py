@@ -64,10 +64,24 @@ def test_an_sdxl_still_is_made_first_and_given_as_the_start_image():
     assert not conv.dropped
 
 
+def _flux_unet(wf: dict) -> dict:
+    """``wf`` with its still's model a diffusion model alone (UNETLoader: MODEL, no CLIP nor VAE) that no family
+    names, its text encoders and VAE loaded apart."""
+    wf["16"] = {"class_type": "UNETLoader", "inputs": {"unet_name": "flux1-dev.safetensors", "weight_dtype": "default"}}
+    wf["40"] = {"class_type": "DualCLIPLoader", "inputs": {"clip_name1": "clip_l.safetensors", "type": "flux",
+                                                           "clip_name2": "t5xxl_fp16.safetensors"}}
+    wf["41"] = {"class_type": "VAELoader", "inputs": {"vae_name": "ae.safetensors"}}
+    for k in ("18", "19"):
+        wf[k]["inputs"]["clip"] = ["40", 0]
+    wf["20"]["inputs"]["vae"] = ["41", 0]
+    return wf
+
+
 def test_a_still_of_a_model_no_still_family_reads_stays_held():
-    """A checkpoint whose name says no family (an SD 1.5 file), a batch of two pictures, a resize on the way: no still
-    is made; the output is held with the sentence that says why."""
-    for wf in (_still_to_svd("v1-5-pruned-emaonly.safetensors"), _still_to_svd(batch=2)):
+    """A diffusion model alone whose name says no family (a Flux UNet: not a whole checkpoint), Flux's all-in-one fp8
+    checkpoint (a whole checkpoint whose name names another image model), a batch of two pictures, a resize on the
+    way: no still is made; the output is held with the sentence that says why."""
+    for wf in (_flux_unet(_still_to_svd()), _still_to_svd("flux1-dev-fp8.safetensors"), _still_to_svd(batch=2)):
         conv = convert(wf, "held.json")
         assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
         assert HELD in _said(conv)
@@ -156,3 +170,63 @@ def test_a_video_held_for_another_reason_leaves_the_still_saved_and_no_frame_hol
     assert not _nodes(conv, "video_models.image_to_video") and [t["generator"] for t in conv.tasks] == [
         "video_models.text_to_video", None]
     assert "InventedGuide" in _said(conv).splitlines()[0]
+
+
+def test_a_whole_checkpoint_whose_name_names_no_model_is_made_as_the_whole_checkpoints_still_family():
+    """A fine-tune's checkpoint (dreamshaper_8: its name names no version) loaded whole (CheckpointLoaderSimple
+    declares MODEL, CLIP and VAE): its still made first as Stable Diffusion 1.5's Text to Video (the family declaring
+    'still_checkpoint'), one frame, the workflow's prompt, size, steps, cfg and seed; the line says the file was read
+    as SD 1.5's because its name names none, naming the loader."""
+    conv = convert(_still_to_svd("dreamshaper_8.safetensors"), "sd15.json")
+    said, g = _said(conv), conv.graph
+    (still,), (i2v,), (hold,) = (_nodes(conv, t) for t in ("video_models.text_to_video", "video_models.image_to_video",
+                                                            "edit.frame_hold"))
+    p = still.params
+    assert (p["prompt"], p["negative_prompt"], p["frames"], p["width"], p["height"], p["steps"], p["guidance"],
+            p["seed"]) == ("alps at dawn, a river", "text, watermark", 1, 1024, 576, 15, 8.0, 42)
+    loads = {n.id: n.params["model"] for n in _nodes(conv, "video_models.load")}
+    assert loads[g.input_link(still.id, "model").src] == "dreamshaper_8.safetensors"
+    assert g.input_link(i2v.id, "image").src == hold.id and g.input_link(hold.id, "video").src == still.id
+    assert ("made first by Stable Diffusion 1.5 (Text to Video, one frame), its checkpoint 'dreamshaper_8.safetensors' "
+            "('CheckpointLoaderSimple', #16) read as Stable Diffusion 1.5's: the file's name names no model") in said
+    assert HELD not in said and "1.5 samples with its model folder" not in said  # (read from its checkpoint alone)
+    assert "Stable Diffusion 1.5 samples with the scheduler Studio gives its checkpoint (Euler on SD 1.5's betas)" in said
+
+
+def test_a_guiders_still_is_made_first_as_a_ksamplers_is():
+    """The still sampled by SamplerCustomAdvanced through a CFGGuider (its model, prompts and cfg), RandomNoise's seed,
+    BasicScheduler's steps: read as a KSampler's still."""
+    wf = _still_to_svd("sd_xl_base_1.0.safetensors")
+    wf["17"] = {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["50", 0], "guider": ["51", 0],
+                                                                  "sampler": ["52", 0], "sigmas": ["53", 0],
+                                                                  "latent_image": ["22", 0]}}
+    wf["50"] = {"class_type": "RandomNoise", "inputs": {"noise_seed": 42}}
+    wf["51"] = {"class_type": "CFGGuider", "inputs": {"model": ["16", 0], "positive": ["18", 0], "negative": ["19", 0],
+                                                      "cfg": 6.0}}
+    wf["52"] = {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}}
+    wf["53"] = {"class_type": "BasicScheduler", "inputs": {"model": ["16", 0], "scheduler": "normal", "steps": 12,
+                                                           "denoise": 1.0}}
+    conv = convert(wf, "guided.json")
+    (still,), (i2v,) = _nodes(conv, "video_models.text_to_video"), _nodes(conv, "video_models.image_to_video")
+    p = still.params
+    assert (p["prompt"], p["frames"], p["steps"], p["guidance"], p["seed"]) == ("alps at dawn, a river", 1, 12, 6.0, 42)
+    assert "made first by Stable Diffusion XL" in _said(conv) and HELD not in _said(conv)
+
+
+def test_a_still_loras_text_encoder_strength_is_said_as_its_pipeline_takes_it():
+    """A LoraLoader on the SD 1.5 still's model and CLIP: diffusers' StableDiffusionPipeline puts a LoRA's text-encoder
+    keys on its text encoder at the LoRA's one strength, so a text-encoder strength equal to the model's is not said
+    'not applied' (it is applied); another is said not taken, with the strength used."""
+    for clip, line in ((1.0, None), (0.5, "LoRA 'detail.safetensors': its text-encoder strength 0.5 is not taken "
+                                          "(Video LoRA gives it one strength, 1, on Stable Diffusion 1.5's denoiser")):
+        wf = _still_to_svd("dreamshaper_8.safetensors")
+        wf["60"] = {"class_type": "LoraLoader", "inputs": {"lora_name": "detail.safetensors", "strength_model": 1.0,
+                                                           "strength_clip": clip, "model": ["16", 0], "clip": ["16", 1]}}
+        wf["17"]["inputs"]["model"] = ["60", 0]
+        for k in ("18", "19"):
+            wf[k]["inputs"]["clip"] = ["60", 1]
+        conv = convert(wf, "lora.json")
+        said = _said(conv)
+        assert [n.params["lora"] for n in _nodes(conv, "video_models.lora")] == ["detail.safetensors"]
+        assert "is not applied (Video LoRA puts it on the denoiser)" not in said
+        assert line is None and "text-encoder strength" not in said or line in said

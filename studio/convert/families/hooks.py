@@ -116,6 +116,16 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
+    "own_scheduler": HookPoint("own", None, False, "the scheduler its generator samples with, in words, where the "
+                               "family has no model folder whose scheduler it uses (SD 1.5's, read from ComfyUI's "
+                               "checkpoint alone): said where the generator's sampler is 'auto' (mapping/settings)"),
+    "lora_text": HookPoint("own", False, False, "True: its pipeline puts a LoRA's text-encoder keys on its text "
+                           "encoder at the LoRA's one strength (diffusers' Stable Diffusion pipelines): a LoraLoader's "
+                           "text-encoder strength equal to its model's is applied (mapping/lora_text.py)"),
+    "still_checkpoint": HookPoint("own", (), False, "the name parts (lower case) of other image models' checkpoints: "
+                                  "given, this family is the one a whole checkpoint's still is read as where its file's "
+                                  "name names no family and none of those parts (a loader declaring MODEL, CLIP and "
+                                  "VAE: Stable Diffusion 1.5's; takes/still_first.py says so)"),
 }
 
 

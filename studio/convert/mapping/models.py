@@ -23,7 +23,7 @@ from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain,
 from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
-from . import checkpoint_parts, lora_as_part, no_file, patch_inputs, patch_passes
+from . import checkpoint_parts, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
 from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -81,7 +81,7 @@ class ModelReading:
             return x.cls in LOADERS or x.cls in SHIFTS or x.cls.startswith("LoraLoader") or x.cls in loras or \
                 lora_stacks.is_stack(wf, x) or "model" in x.links and lora_of(wf, x) is not None and \
                 not patch_inputs.more_than_lora(wf, x)  # (a pack's, by names; a guide loading one: a patch)
-        chain, walked, passed = [], set(), set()
+        chain, walked, passed, text = [], set(), set(), []  # (text: the text-encoder strengths, lora_text)
         loader = walk(wf, s.inputs(wf), ("model",), stop, passed, through=model_input)
         while loader is not None and loader.cls not in LOADERS and loader.id not in walked:
             walked.add(loader.id)
@@ -96,8 +96,7 @@ class ModelReading:
                 for name, strength, clip in reversed(lora_stacks.stacked(wf, loader, said)):
                     chain.append((name, strength, loader))
                     if clip is not None and clip != strength:
-                        said.append(f"LoRA '{name}': its text-encoder strength {clip:g} is not applied (Video LoRA puts "
-                                    "it on the denoiser)")
+                        text.append((name, clip, strength, True))  # (said once the loader is known: lora_text)
             elif loader.out_types and not any(map(is_model_type, loader.out_types)):  # a text encoder's or another
                 said.append(f"'{loader.title or loader.shown_cls}' ({loader.shown_cls}, #{loader.id}) on the model's way "
                             f"gives {', '.join(loader.out_types)}, not a model: not read as a LoRA")  # loader's: by type
@@ -114,10 +113,10 @@ class ModelReading:
                     said.append(line)  # (heldout14 11, heldout15 12: a per-step list '0, 0, 3, 3')
                 clip = wf.value(loader, "strength_clip")
                 if isinstance(clip, (int, float)) and clip:
-                    said.append(f"LoRA '{wf.value(loader, 'lora_name')}': its text-encoder strength {clip} is "
-                                "not applied (Video LoRA puts it on the denoiser)")
+                    text.append((wf.value(loader, 'lora_name'), clip, named[1], False))
             loader = walk(wf, wf.source(loader, model_input(wf, loader) or "model"), ("model",), stop, passed,
                           through=model_input)
+        lora_text.say(self, s.node, loader, text, said)
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
         for n in (wf.nodes.get(nid) for nid in sorted(passed & used)):  # a family's patch read for an earlier output
             own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):

@@ -89,7 +89,7 @@ class OutputStage:
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
-        o.fam = family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up)
+        o.fam = stills.read_as(family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up), self.still_as)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
             # the clip and what conditions its sampler beside it, a voice)
             encoded = o.latent is not None and o.latent.cls.startswith("VAEEncode")

@@ -243,8 +243,8 @@ class SettingsReading:
                  f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
                  f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
-                 + (f"the generator's sampler is 'auto': {self.family_now} samples with its model folder's own "
-                    "scheduler (the generators' samplers are flow-matching ones)" if choice is None
+                 + (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
+                    "(the generators' samplers are flow-matching ones)" if choice is None
                     else self._no_sampler(task) if "sampler" not in own
                     else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
                     f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
@@ -289,3 +289,9 @@ class SettingsReading:
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)
+
+
+def _own_scheduler(title: str | None) -> str:
+    """The scheduler a family sampling with its own (not a flow-matching one) uses, in words: its 'own_scheduler'
+    hook's (SD 1.5's, read from ComfyUI's checkpoint alone, has no model folder), else its model folder's."""
+    return families.family_hook(title, "own_scheduler") or "its model folder's own scheduler"

@@ -3,26 +3,36 @@ checkpoint's KSampler on an EmptyLatentImage, decoded, given to SVD's image to v
 family's generator (one frame), Frame Hold giving its picture as the video's start image. Read by declared types: the
 task node's start-image input (its Task's port into 'image') fed by a decoder of a sampler that samples an empty
 picture latent of one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still'
-hook reads (Stable Diffusion XL's). Anything else (a resize or another step on the way, a model no still family reads)
-is left to the rules that hold it with their sentence."""
+hook reads (Stable Diffusion XL's, SD 1.5's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider
+before SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
+family, nor another image model's name part its 'still_checkpoint' hook lists (Flux's all-in-one fp8 file, an
+SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line,
+Load Video Model telling the model from the file's tensors when it loads. Anything else (a resize or another step on
+the way, a model no still family reads) is left to the rules that hold it with their sentence."""
 from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
 from ..families import registry as families
+from ..families.hooks import hook
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
-from ..tracing.sampling import SAMPLERS
-from ..tracing.stills import one_picture
+from ..tracing.sampling import SAMPLERS, read_sampling
+from ..tracing.stills import UNKNOWN_MODEL, one_picture
 from ..tracing.tasks import family, task_node, tasks
 from ..tracing.walks import model_file, sampler_chain, upstream
 
 MAX_PATCHES = 16  # model patches (LoRAs) walked through from a sampler to its loader
 
 
+WHOLE = {"MODEL", "CLIP", "VAE"}  # a whole checkpoint's loader's declared outputs
+
+
 def _loader(wf: Workflow, sampler: CNode) -> CNode | None:
-    """The model loader behind ``sampler``'s model, through its patches (LoRAs)."""
-    node = wf.source(sampler, "model")
+    """The model loader behind ``sampler``'s model (its guider's, for SamplerCustomAdvanced), through its patches
+    (LoRAs)."""
+    node = wf.source(read_sampling(wf, sampler).inputs(wf), "model")
     for _ in range(MAX_PATCHES):
         if node is None or role(wf, node) == "loader":
             return node
@@ -30,9 +40,27 @@ def _loader(wf: Workflow, sampler: CNode) -> CNode | None:
     return None
 
 
-def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str] | None:
-    """(the task node, its start-image port, the decoder, the still's sampler, its family's title) where ``save``'s
-    video starts from a still its workflow makes with a model a still family reads; None otherwise."""
+def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | None, bool]:
+    """(the title of the still family reading ``loader``'s model, whether it is read as the whole checkpoints'
+    still family because the file's name names none); (None, False): no still family reads it."""
+    title = family(model_file(wf, loader), None, upstream(wf, sampler))
+    if families.family_hook(title, "still"):
+        return title, False
+    t = catalogue.node_type(loader.origin or loader.cls)
+    if title != UNKNOWN_MODEL or t is None or not WHOLE <= set(t.output_types or ()):
+        return None, False
+    file = model_file(wf, loader)
+    name = file.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(file, str) else ""
+    guess = next((m for m in families.mappings() if hook(m, "still_checkpoint")), None)
+    if guess is None or not name or any(mark in name for mark in hook(guess, "still_checkpoint")):
+        return None, False  # (another image model's name: Flux's all-in-one fp8 file, an SDXL fine-tune's)
+    return guess.title, True
+
+
+def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
+    """(the task node, its start-image port, the decoder, the still's sampler, its family's title, whether that family
+    is the whole checkpoints' still family read for a file whose name names none) where ``save``'s video starts from
+    a still its workflow makes with a model a still family reads; None otherwise."""
     chain = sampler_chain(wf, save)
     if not chain:
         return None
@@ -47,9 +75,9 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str] 
         if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler):
             continue
         loader = _loader(wf, sampler)
-        title = family(model_file(wf, loader), None, upstream(wf, sampler)) if loader is not None else None
-        if title is not None and families.family_hook(title, "still"):
-            return node, port, decoder, sampler, title
+        title, guessed = _still_family(wf, sampler, loader) if loader is not None else (None, False)
+        if title is not None:
+            return node, port, decoder, sampler, title, guessed
     return None
 
 
@@ -61,7 +89,7 @@ def make(b: Any, save: CNode) -> int:
     found = still_of(wf, save) if save.enabled and save.id not in b.used else None
     if found is None:
         return 0
-    node, port, decoder, sampler, title = found
+    node, port, decoder, sampler, title, guessed = found
     fake = CNode(f"{save.id}~still", "SaveVideo", f"{decoder.title or decoder.shown_cls}, the start picture",
                  save.mode, {"filename_prefix": "still"}, {"video": (decoder.id, 0)}, decoder.pos)
     wf.nodes[fake.id] = fake
@@ -69,9 +97,11 @@ def make(b: Any, save: CNode) -> int:
     try:
         key = frozenset(s.id for s in sampler_chain(wf, fake))  # the still's samplers
         again = b.made.get(key)  # made already, for another output starting from it: its generator, once
+        b.still_as = title if guessed else None  # (outputs: the family of a file whose name names none)
         made = again is not None or b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
+        b.still_as = None
     if not made:
         return 0
     band = b.bands[again[2] if again is not None else before]
@@ -80,8 +110,8 @@ def make(b: Any, save: CNode) -> int:
     b.g.connect(gen, "video", hold, "video")
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
-            f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame); Frame Hold gives its picture as the "
-            "start image")
+            f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame){_guessed(wf, sampler, title, guessed)}; "
+            "Frame Hold gives its picture as the start image")
     b.continuing = {(node.id, port): (hold, "image", line)}
     try:
         ok = b.pipeline(save)
@@ -96,3 +126,14 @@ def make(b: Any, save: CNode) -> int:
         b.g.remove_node(sv)
         band.remove(sv)
     return (0 if again is not None else 1) + 1
+
+
+def _guessed(wf: Workflow, sampler: CNode, title: str, guessed: bool) -> str:
+    """Why a whole checkpoint whose file's name names no family is made as ``title``'s still, in words ('' where its
+    name names it)."""
+    loader = _loader(wf, sampler) if guessed else None
+    if loader is None:
+        return ""
+    return (f", its checkpoint '{model_file(wf, loader)}' ('{loader.title or loader.shown_cls}', #{loader.id}) read as "
+            f"{title}'s: the file's name names no model and {title} is the still family of a whole checkpoint (Load "
+            "Video Model tells the model from the file's tensors when it loads)")

@@ -42,6 +42,12 @@ def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | Non
                        "to video, it would be another result)")
 
 
+def read_as(fam: str, still_as: str | None) -> str:
+    """``fam``, or ``still_as`` where a still made first is read as that family (takes/still_first.py: a whole
+    checkpoint whose file's name names none) and ``fam`` is no family's."""
+    return still_as if still_as and fam == UNKNOWN_MODEL else fam
+
+
 def one_picture(wf: Workflow, sampler: CNode) -> bool:
     """``sampler`` samples a latent of one picture: made by a node declaring no length from a picture a Load Image
     gives (an inpainting's conditioning of a still), or an empty picture latent of a batch of one: a still, never a
