@@ -33,6 +33,7 @@ from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
 from .comfy_videox_fun import translate as fun_translate
 from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
+from . import comfy_phantom as phantom
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -253,7 +254,7 @@ GENERATORS = (
     Generator(FUN_CAMERA, describe=lambda inputs, params: "camera-controlled video (Fun Camera)"
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
-)
+) + phantom.GENERATORS
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
     Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
@@ -279,6 +280,8 @@ WIDGETS = {
 }
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
+TASKS.update(phantom.TASKS)  # Phantom-Wan's subject to video, core and the wrapper's (comfy_phantom)
+WIDGETS.update(phantom.WIDGETS)
 WIDGETS.update(FUN_WIDGETS)
 WIDGETS["WanVideoNAG"] = ("nag_scale", "nag_alpha", "nag_tau", "input_type")  # (KJNodes' INPUT_TYPES order)
 WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values passed on (pass_values)
