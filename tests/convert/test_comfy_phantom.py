@@ -124,3 +124,42 @@ def test_comfyuis_own_phantom_node_is_read_as_the_phantom_node():
     p = gen.params
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["seed"]) == (640, 352, 49, 20, 6.0, 3)
     assert _source_file(conv, gen.id, "reference") == "subject.png"
+
+
+def test_the_image_guidance_is_read_from_the_conditioning_the_sampler_is_given():
+    # between positive and negative_img_text at cfg c: neg + c (pos - neg), Phantom's sum with both guidances c
+    conv = convert(_core(2), "phantom core")
+    assert nodes_of(conv, NODE)[0].params["image_guidance"] == 6.0
+    assert "between WanPhantomSubjectToVideo's positive and negative_img_text" in said(conv)
+    # between positive and negative_text (the references in both): image guidance 1
+    conv = convert(_core(1), "phantom core")
+    assert nodes_of(conv, NODE)[0].params["image_guidance"] == 1.0
+    assert "Studio's Phantom's image guidance is 1 (the same sum)" in said(conv)
+
+
+def _dual(cond2_slot: int = 1) -> dict:
+    wf = _core(2)
+    del wf["8"]
+    wf.update(api({
+        "20": ("DualCFGGuider", {"model": ["1", 0], "cond1": ["7", 0], "cond2": ["7", cond2_slot],
+                                 "negative": ["7", 2], "cfg_conds": 7.5, "cfg_cond2_negative": 4.0,
+                                 "style": "regular"}),
+        "21": ("KSamplerSelect", {"sampler_name": "uni_pc"}),
+        "22": ("BasicScheduler", {"model": ["1", 0], "scheduler": "simple", "steps": 20, "denoise": 1.0}),
+        "23": ("RandomNoise", {"noise_seed": 3}),
+        "8": ("SamplerCustomAdvanced", {"noise": ["23", 0], "guider": ["20", 0], "sampler": ["21", 0],
+                                        "sigmas": ["22", 0], "latent_image": ["7", 3]}),
+    }))
+    return wf
+
+
+def test_a_dual_cfg_guider_is_the_releases_three_way_guidance():
+    conv = convert(_dual(), "phantom dual")
+    p = nodes_of(conv, NODE)[0].params
+    assert (p["guidance"], p["image_guidance"]) == (7.5, 4.0)
+    assert "its cfg_cond2_negative 4 (between WanPhantomSubjectToVideo's negative_text and negative_img_text) is " \
+           "Studio's Phantom's image guidance" in said(conv)
+    assert "cfg_cond2_negative 4.0, style regular not taken" not in said(conv)  # (the generic word, not true here)
+    other = convert(_dual(cond2_slot=0), "phantom dual")
+    assert nodes_of(other, NODE)[0].params["image_guidance"] == 5.0
+    assert "Studio's Phantom keeps its own image guidance (set it to the workflow's)" in said(other)

@@ -49,6 +49,80 @@ def phantom_settings(b, node: CNode | None, params: dict, loras: list, said: lis
     return loras
 
 
+POSITIVE, NEGATIVE_TEXT, NEGATIVE_IMG_TEXT = 0, 1, 2  # WanPhantomSubjectToVideo's conditionings (outputs)
+
+
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _from(n: CNode, port: str, task: CNode) -> int | None:
+    """The output of ``task`` wired into ``n``'s ``port`` (None: another node's, or none)."""
+    link = n.links.get(port)
+    return link[1] if link and link[0] == task.id else None
+
+
+def core_guidance(b, node: CNode | None, up: list, inputs: dict, said: list[str]) -> None:
+    """The image guidance ComfyUI's WanPhantomSubjectToVideo is sampled with, read from which of its conditionings
+    the sampler is given (its outputs: positive, negative_text, negative_img_text) and put in ``b.extra``:
+    a sampler's cfg c between positive and negative_img_text (the negative prompt, no references) is
+    ``neg + c (pos - neg)``: the node's guidance and image guidance both c; between positive and negative_text (the
+    negative prompt with the references), ``refs + c (pos - refs)``: image guidance 1; a DualCFGGuider given
+    positive, negative_text and negative_img_text (cond1, cond2, negative) is the release's three-way guidance, its
+    cfg_conds the guidance and its cfg_cond2_negative the image guidance (ComfyUI's nodes_custom_sampler.py
+    Guider_DualCFG, read for meaning). Any other wiring: said, the node's image guidance kept."""
+    if node is None or node.cls != CORE:
+        return
+    wf = b.wf
+    for n in up:
+        guider = wf.source(n, "guider")
+        if guider is not None and guider.cls == "DualCFGGuider":
+            slots = tuple(_from(guider, k, node) for k in ("cond1", "cond2", "negative"))
+            gi = _number(wf.value(guider, "cfg_cond2_negative"))
+            style = wf.value(guider, "style")
+            if style not in (None, "regular"):  # its 'nested' sum is not the release's
+                said.append(f"'{guider.title or guider.shown_cls}' (DualCFGGuider, #{guider.id}) sums its passes "
+                            f"'{style}', not as the release does: Studio's Phantom keeps its own image guidance and "
+                            "the release's sum")
+            elif slots == (POSITIVE, NEGATIVE_TEXT, NEGATIVE_IMG_TEXT) and gi is not None:
+                b.extra["image_guidance"] = gi
+                said.append(f"'{guider.title or guider.shown_cls}' (DualCFGGuider, #{guider.id}) guides the take "
+                            f"three ways, as the release does: its cfg_cond2_negative {gi:g} (between "
+                            f"{node.shown_cls}'s negative_text and negative_img_text) is Studio's Phantom's image "
+                            "guidance")
+            else:
+                said.append(f"'{guider.title or guider.shown_cls}' (DualCFGGuider, #{guider.id}) is not given "
+                            f"{node.shown_cls}'s positive, negative_text and negative_img_text as cond1, cond2 and "
+                            "negative: Studio's Phantom keeps its own image guidance (set it to the workflow's)")
+            return
+        slot = _from(n, "negative", node) if _from(n, "positive", node) == POSITIVE else None
+        if slot is None:
+            continue
+        cfg = _number(wf.value(n, "cfg"))
+        if slot == NEGATIVE_IMG_TEXT and cfg is not None:
+            b.extra["image_guidance"] = cfg
+            said.append(f"'{n.title or n.shown_cls}' (#{n.id}) guides between {node.shown_cls}'s positive and "
+                        f"negative_img_text (the negative prompt without the references) at cfg {cfg:g}: Studio's "
+                        f"Phantom's image guidance is {cfg:g} too (the same sum)")
+        elif slot == NEGATIVE_TEXT:
+            b.extra["image_guidance"] = 1.0
+            said.append(f"'{n.title or n.shown_cls}' (#{n.id}) guides between {node.shown_cls}'s positive and "
+                        "negative_text (the negative prompt with the references): Studio's Phantom's image guidance "
+                        "is 1 (the same sum)")
+        return
+
+
+THREE_WAYS = "guides the take three ways, as the release does"
+ONE_SCALE = "not taken (the generators take one guidance scale: its cfg_conds)"  # tracing/guiders.py's words
+
+
+def guider_read(params: dict, inputs: dict, said: list[str]) -> None:
+    """The converter's word that a DualCFGGuider's cfg_cond2_negative and 'regular' style are not taken, dropped
+    where :func:`core_guidance` took them as Phantom's image guidance and its sum (said in their place)."""
+    if any(THREE_WAYS in line for line in said):
+        said[:] = [line for line in said if not ("(DualCFGGuider, #" in line and ONE_SCALE in line)]
+
+
 TASKS = {
     # kijai's WanVideoWrapper's Phantom embeds, read as one node (comfy_wrapper_phantom.py)
     PHANTOM: Task("subject to video (Phantom)", NODE, REFS, "Phantom-Wan",
@@ -63,5 +137,5 @@ TASKS = {
 WIDGETS = {CORE: ("width", "height", "length", "batch_size"),
            PHANTOM: ("num_frames", "phantom_cfg_scale", "phantom_start_percent", "phantom_end_percent", "width",
                      "height", "length")}
-GENERATORS = (Generator(NODE, settings=phantom_settings,
+GENERATORS = (Generator(NODE, settings=phantom_settings, intent=core_guidance, finish=guider_read,
                         describe=lambda inputs, params: "subject to video (Phantom)"),)
