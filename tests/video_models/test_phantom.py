@@ -140,7 +140,7 @@ def test_node_frames_equal_the_pipeline_fed_the_same_pictures(model, pipe):
     assert want.shape == (6, 32, 32, 3)  # made as 9 (4k + 1), cut back
     assert np.array_equal(np.asarray(out.frames), want.astype(np.float32))
     said = rec.messages()
-    assert any("Phantom: 6 frames at 32x32 from 2 reference pictures" in t for t in said)
+    assert any("Phantom: 6 frames at 32x32 from 2 reference pictures (guidance 2, image guidance 3" in t for t in said)
     assert any("file name does not say Phantom" in t for t in said)  # the tiny model's folder is not named so
 
 
@@ -153,3 +153,30 @@ def test_bad_input_is_said_naming_the_node(model, tiny):
     i2v = load_video_model(tiny("wan-i2v"), base=None, device=CPU, dtype_name="fp32")
     with pytest.raises(PhantomError, match="Phantom: the model .* not Phantom-Wan: its denoiser reads an image's"):
         run_node(Phantom, {"steps": 1, "width": 32, "height": 32}, model=i2v, reference=pic)
+
+
+def test_a_comfyui_files_scheduler_is_given_the_releases_shift():
+    from diffusers import UniPCMultistepScheduler
+
+    from nodes.video_models.families.wan import part_configs as pc
+    from nodes.video_models.families.wan.phantom.node import SHIFT, release_scheduler
+    studio = UniPCMultistepScheduler(**pc.WAN_SCHEDULER)  # Studio's for Wan's ComfyUI files: shift 3
+    made = release_scheduler(studio)
+    assert studio.config.flow_shift == 3.0 and made.config.flow_shift == SHIFT == 5.0
+    assert release_scheduler(made) is made
+    from nodes.video_models.families.wan.comfy_phantom import SHIFT as SAID
+    assert SAID == SHIFT  # the converter says the shift the node samples at
+
+
+def test_each_frame_of_a_clip_is_a_reference_up_to_four(model):
+    from studio.engine.clip import ArrayClip
+
+    from nodes.video_models.families.wan.phantom.node import stills
+    clip = ArrayClip(np.random.default_rng(1).random((3, 16, 16, 3), dtype=np.float32), 16.0)
+    assert len(stills(clip)) == 3 and len(stills(np.zeros((16, 16, 3), np.float32))) == 1
+    rec = Recorder()
+    params = {"prompt": "a fox", "steps": 1, "width": 32, "height": 32, "frames": 1}
+    many = ArrayClip(np.random.default_rng(2).random((5, 16, 16, 3), dtype=np.float32), 16.0)
+    run_node(Phantom, params, runtime=rec, model=model, reference=many)
+    assert any("5 reference pictures given" in t and "the first 4 are taken" in t for t in rec.messages())
+    assert any("from 4 reference pictures" in t for t in rec.messages())

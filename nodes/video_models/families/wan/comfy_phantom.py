@@ -10,6 +10,8 @@ from studio.convert.api import CNode, Generator, Task
 
 from .comfy_wrapper_phantom import PHANTOM
 
+SHIFT = 5.0  # the flow shift Studio's Phantom samples a model read from ComfyUI's files at (phantom/node.py SHIFT)
+
 NODE = "video_models.phantom"  # the Phantom node: phantom/node.py
 CORE = "WanPhantomSubjectToVideo"
 MULTIPLE = 16
@@ -137,5 +139,5 @@ TASKS = {
 WIDGETS = {CORE: ("width", "height", "length", "batch_size"),
            PHANTOM: ("num_frames", "phantom_cfg_scale", "phantom_start_percent", "phantom_end_percent", "width",
                      "height", "length")}
-GENERATORS = (Generator(NODE, settings=phantom_settings, intent=core_guidance, finish=guider_read,
+GENERATORS = (Generator(NODE, settings=phantom_settings, intent=core_guidance, finish=guider_read, shift=SHIFT,
                         describe=lambda inputs, params: "subject to video (Phantom)"),)

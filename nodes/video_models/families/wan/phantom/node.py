@@ -27,10 +27,23 @@ TITLE = "Phantom"
 TASK = "phantom"  # its pipeline among the model's task pipelines (the loaded components shared)
 REFERENCES = ("reference", "reference_2", "reference_3", "reference_4")
 MULTIPLE = 16
+SHIFT = 5.0  # the release's sample_shift for subject to video (generate.py: 5 at every size)
+
+
+MOST = 4  # reference pictures Phantom-Wan reads (its releases' examples and the wrapper's inputs: up to 4)
 
 
 class PhantomError(StudioError):
     pass
+
+
+def stills(pic) -> list[np.ndarray]:
+    """The pictures an input gives: a still, or each frame of a clip (ComfyUI's batch of pictures: several
+    references)."""
+    if hasattr(pic, "frame"):
+        return [np.asarray(pic.frame(i)) for i in range(max(1, len(pic)))]
+    a = np.asarray(pic)
+    return list(a) if a.ndim == 4 else [a]
 
 
 def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -54,11 +67,25 @@ def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
     return out
 
 
+def release_scheduler(scheduler):
+    """``scheduler`` at the release's flow shift (:data:`SHIFT`) where it is a flow scheduler of another (Studio's
+    scheduler for Wan's ComfyUI files shifts by 3), else itself."""
+    if "flow_shift" in scheduler.config and float(scheduler.config.flow_shift) != SHIFT:
+        return type(scheduler).from_config(scheduler.config, flow_shift=SHIFT)
+    return scheduler
+
+
 def phantom_pipeline(ref):
     """The model's PhantomPipeline, made from its loaded text-to-video components once (diffusers' from_pipe) and
-    kept with its task pipelines."""
+    kept with its task pipelines; a model read from ComfyUI's files (one file) sampled at the release's flow shift,
+    a model folder with the folder's scheduler."""
+    import os
+
     from .pipeline import pipeline_class
-    return ref.derived_pipeline(TASK, pipeline_class())
+    pipe = ref.derived_pipeline(TASK, pipeline_class())
+    if os.path.isfile(str(ref.path)):
+        pipe.scheduler = release_scheduler(pipe.scheduler)
+    return pipe
 
 
 def refused_model(ref) -> str:
@@ -145,17 +172,20 @@ class Phantom(OneCallNode):
             raise PhantomError(f"{TITLE}: the size {w}x{h} must be multiples of {MULTIPLE} (the VAE's 8 and the 2x2 "
                                "patches)")
         w, h = output_size(ctx, s, w, h, None, self.preview)  # 'preview size': smaller, said
-        pictures = [r for r in (reference, reference_2, reference_3, reference_4) if r is not None]
-        refs = []
-        for pic in pictures:
-            still = pic.frame(0) if hasattr(pic, "frame") else np.asarray(pic)
-            refs.append(torch.from_numpy(fitted(still, w, h)).permute(2, 0, 1)[None] * 2 - 1)
+        pictures = [x for r in (reference, reference_2, reference_3, reference_4) if r is not None for x in stills(r)]
+        if len(pictures) > MOST:
+            ctx.warn(f"{TITLE}: {len(pictures)} reference pictures given (a clip's frames each one): the first "
+                     f"{MOST} are taken, as Phantom-Wan reads up to {MOST}")
+            pictures = pictures[:MOST]
+        refs = [torch.from_numpy(fitted(still, w, h)).permute(2, 0, 1)[None] * 2 - 1 for still in pictures]
         n = int(p.frames)
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise PhantomError(f"{TITLE}: no prompt: type one, or connect a Text input")
+        shift = s.pipe.scheduler.config.get("flow_shift", s.pipe.scheduler.config.get("shift"))
         ctx.info(f"{TITLE}: {n} frames at {w}x{h} from {len(refs)} reference picture{'s' if len(refs) > 1 else ''} "
-                 f"(guidance {float(p.guidance):g}, image guidance {float(p.image_guidance):g})")
+                 f"(guidance {float(p.guidance):g}, image guidance {float(p.image_guidance):g}"
+                 + (f", flow shift {float(shift):g}" if isinstance(shift, (int, float)) else "") + ")")
         kwargs = dict(references=refs, prompt=text, negative_prompt=p.negative_prompt or None,
                       num_inference_steps=self.steps, guidance_scale=float(p.guidance),
                       image_guidance_scale=float(p.image_guidance), num_frames=n, height=h, width=w)
