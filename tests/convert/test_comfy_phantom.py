@@ -71,7 +71,7 @@ def test_the_wrappers_phantom_is_read_as_the_phantom_node():
     assert conv.graph.input_link(gen.id, "reference_3") is None
     text = said(conv)
     assert "'WanVideoPhantomEmbeds' (WanVideoPhantomEmbeds, #20) is read as Studio's Phantom node" in text
-    assert "the take's size 832x480 is the size 'ImagePadKJ' (#50) makes them" in text
+    assert "the take's size 832x480 is the size 'ImagePadKJ' (#50) makes them" in text  # (two pictures)
     assert "cannot read ComfyUI-WanVideoWrapper's WanVideoPhantomEmbeds" not in text
 
 
@@ -163,3 +163,19 @@ def test_a_dual_cfg_guider_is_the_releases_three_way_guidance():
     other = convert(_dual(cond2_slot=0), "phantom dual")
     assert nodes_of(other, NODE)[0].params["image_guidance"] == 5.0
     assert "Studio's Phantom keeps its own image guidance (set it to the workflow's)" in said(other)
+
+
+def test_the_wrappers_one_and_two_pass_sums_are_the_nodes():
+    # phantom_cfg_scale 1: the wrapper skips the references' pass, neg(zeros) + cfg (cond - neg): image guidance cfg
+    wf = _wrapper(pictures=1, cfg=1.0)
+    conv = convert(wf, "phantom")
+    p = nodes_of(conv, NODE)[0].params
+    assert (p["guidance"], p["image_guidance"]) == (7.5, 7.5)
+    assert "with phantom_cfg_scale 1 the wrapper skips the references' pass" in said(conv)
+    # cfg 1 (a distilled LoRA's): the prompt-with-references pass alone: both guidances 1
+    wf = _wrapper(pictures=1, cfg=5.0)
+    wf["14"]["inputs"]["cfg"] = 1.0
+    conv = convert(wf, "phantom")
+    p = nodes_of(conv, NODE)[0].params
+    assert (p["guidance"], p["image_guidance"]) == (1.0, 1.0)
+    assert "its phantom_cfg_scale 5 guides nothing" in said(conv)

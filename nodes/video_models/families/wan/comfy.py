@@ -313,5 +313,8 @@ MAPPING = ComfyMapping(
            "comfy_ranges": RANGES, "comfy_declared": DECLARED,  # ComfyUI's declarations of its nodes (comfy_ranges.py)
            # ComfyUI's WanContextWindowsManual: ContextWindowsManual's settings, its lengths in frames (nodes_wan.py)
            "context_windows": {"WanContextWindowsManual": "frames"},
+           # ComfyUI's WanPhantomSubjectToVideo: what it does is Phantom-Wan's (its pictures read as references
+           # appended after the video's latent frames), not told by its inputs; a pack's node with them is not it
+           "model_tasks": (phantom.CORE,),
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)

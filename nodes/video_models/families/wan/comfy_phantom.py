@@ -73,6 +73,8 @@ def core_guidance(b, node: CNode | None, up: list, inputs: dict, said: list[str]
     positive, negative_text and negative_img_text (cond1, cond2, negative) is the release's three-way guidance, its
     cfg_conds the guidance and its cfg_cond2_negative the image guidance (ComfyUI's nodes_custom_sampler.py
     Guider_DualCFG, read for meaning). Any other wiring: said, the node's image guidance kept."""
+    if node is not None and node.cls == PHANTOM:
+        return wrapper_guidance(b, node, up, said)
     if node is None or node.cls != CORE:
         return
     wf = b.wf
@@ -111,6 +113,34 @@ def core_guidance(b, node: CNode | None, up: list, inputs: dict, said: list[str]
             said.append(f"'{n.title or n.shown_cls}' (#{n.id}) guides between {node.shown_cls}'s positive and "
                         "negative_text (the negative prompt with the references): Studio's Phantom's image guidance "
                         "is 1 (the same sum)")
+        return
+
+
+def wrapper_guidance(b, node: CNode, up: list, said: list[str]) -> None:
+    """The image guidance of the wrapper's Phantom where its sampler does not make the three passes (kijai's
+    WanVideoWrapper's sampler, read for meaning): at cfg 1 it makes the prompt-with-references pass alone (Studio's
+    Phantom at guidance 1 and image guidance 1: the same); with phantom_cfg_scale 1 it skips the references' pass
+    and guides between the prompt with the references and the negative prompt with zeros in their place at its cfg
+    c (Studio's Phantom at image guidance c: the same sum)."""
+    wf = b.wf
+    gi = _number(wf.value(node, "phantom_cfg_scale"))
+    for n in up:
+        if n.links.get("latent_image", (None,))[0] != node.id:
+            continue
+        cfg = _number(wf.value(n, "cfg"))
+        if cfg is None:
+            return
+        where = f"'{n.title or n.shown_cls}' (#{n.id})"
+        if abs(cfg - 1.0) < 1e-6 and gi is not None and abs(gi - 1.0) > 1e-6:
+            b.extra["image_guidance"] = 1.0
+            said.append(f"{where} samples at cfg 1: the wrapper makes the prompt-with-references pass alone, so "
+                        f"its phantom_cfg_scale {gi:g} guides nothing; Studio's Phantom's image guidance is 1 (the "
+                        "same)")
+        elif gi is not None and abs(gi - 1.0) < 1e-6 and abs(cfg - 1.0) > 1e-6:
+            b.extra["image_guidance"] = cfg
+            said.append(f"{where}: with phantom_cfg_scale 1 the wrapper skips the references' pass and guides at cfg "
+                        f"{cfg:g} between the prompt with the references and the negative prompt without them: "
+                        f"Studio's Phantom's image guidance is {cfg:g} (the same sum)")
         return
 
 

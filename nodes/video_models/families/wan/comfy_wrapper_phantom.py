@@ -78,8 +78,8 @@ def phantom(t, n: CNode, pos, neg, sampler: CNode):
     c.ports.update({f"images_{i + 1}": port for i, (port, _, _) in enumerate(pictures)})
     t.made.pop(n.cls, None)  # not a ComfyUI node: said here instead
     encs = ", ".join(f"'{enc.title or enc.shown_cls}' (#{enc.id})" for _, enc, _ in pictures)
-    where = (f"; the take's size {w}x{h} is the size '{sizer.title or sizer.shown_cls}' (#{sizer.id}) makes them"
-             if sizer is not None else "")
+    where = (f"; the take's size {w}x{h} is the size '{sizer.title or sizer.shown_cls}' (#{sizer.id}) makes "
+             + ("them" if len(pictures) > 1 else "it") if sizer is not None else "")
     t.say(n, f"{CNode.named(n)} is read as Studio's Phantom node: the picture{'s' if len(pictures) > 1 else ''} "
              f"{encs} encode{'' if len(pictures) > 1 else 's'} as its reference{'s' if len(pictures) > 1 else ''} "
              f"(the node encodes {'them' if len(pictures) > 1 else 'it'} itself, fitted inside the take's size and "
