@@ -180,3 +180,10 @@ def test_each_frame_of_a_clip_is_a_reference_up_to_four(model):
     run_node(Phantom, params, runtime=rec, model=model, reference=many)
     assert any("5 reference pictures given" in t and "the first 4 are taken" in t for t in rec.messages())
     assert any("from 4 reference pictures" in t for t in rec.messages())
+
+
+def test_a_vace_model_is_refused_before_anything_is_made(tiny):
+    vace = load_video_model(tiny("wan-vace"), base=None, device=CPU, dtype_name="fp32")
+    with pytest.raises(PhantomError, match="Phantom: the model .* not Phantom-Wan: it is a Wan VACE model"):
+        run_node(Phantom, {"steps": 1, "width": 32, "height": 32}, model=vace, reference=np.zeros((32, 32, 3),
+                                                                                                   np.float32))

@@ -100,6 +100,8 @@ def refused_model(ref) -> str:
         return "it has two experts (Wan 2.2 A14B); Phantom-Wan is one Wan 2.1 T2V denoiser"
     if cfg.get("image_dim") or cfg.get("in_channels") != cfg.get("out_channels"):
         return "its denoiser reads an image's channels or tokens (image to video); Phantom-Wan's is text to video"
+    if cfg.get("vace_layers"):
+        return "it is a Wan VACE model (its control blocks); Phantom-Wan is Wan 2.1 T2V (the Wan VACE node runs it)"
     if getattr(getattr(pipe, "config", None), "get", lambda k, d=None: d)("expand_timesteps", False):
         return "it is Wan 2.2 TI2V-5B; Phantom-Wan is Wan 2.1 T2V"
     return ""
