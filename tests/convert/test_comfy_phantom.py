@@ -179,3 +179,31 @@ def test_the_wrappers_one_and_two_pass_sums_are_the_nodes():
     p = nodes_of(conv, NODE)[0].params
     assert (p["guidance"], p["image_guidance"]) == (1.0, 1.0)
     assert "its phantom_cfg_scale 5 guides nothing" in said(conv)
+
+
+def test_a_batch_of_pictures_gives_one_reference_each():
+    wf = _core(2)
+    wf.update(api({"30": ("LoadImage", {"image": "b.png"}),
+                   "31": ("ImageBatch", {"image1": ["6", 0], "image2": ["30", 0]})}))
+    wf["7"]["inputs"]["images"] = ["31", 0]
+    conv = convert(wf, "phantom batch")
+    gen = nodes_of(conv, NODE)[0]
+    assert _source_file(conv, gen.id, "reference") == "subject.png"
+    assert _source_file(conv, gen.id, "reference_2") == "b.png"
+    text = said(conv)
+    assert "'ImageBatch' (ImageBatch, #31) batches 2 pictures into WanPhantomSubjectToVideo's 'images': each is one " \
+           "of Studio's Phantom's references (reference, reference_2)" in text
+    assert "the video is made without it" not in text and "a step between its 'image1'" not in text
+    # five through KJNodes' ImageBatchMulti: the first four taken, the fifth said
+    wf = _core(2)
+    more = {str(40 + i): ("LoadImage", {"image": f"p{i}.png"}) for i in range(5)}
+    more["45"] = ("ImageBatchMulti", {"inputcount": 5, **{f"image_{i + 1}": [str(40 + i), 0] for i in range(5)}})
+    wf.update(api(more))
+    wf["7"]["inputs"]["images"] = ["45", 0]
+    conv = convert(wf, "phantom batch")
+    gen = nodes_of(conv, NODE)[0]
+    assert [_source_file(conv, gen.id, p) for p in ("reference", "reference_2", "reference_3", "reference_4")] == \
+        ["p0.png", "p1.png", "p2.png", "p3.png"]
+    assert "the first 4 are Studio's Phantom's references (reference, reference_2" in said(conv)
+    assert "; its 'image_5' (from 'LoadImage', #44) is not taken (Phantom-Wan reads up to 4)" in said(conv)
+    assert "TrimVideoLatent" not in said(conv)

@@ -6,7 +6,7 @@ and frames theirs; the wrapper's phantom_cfg_scale the node's image guidance, it
 the whole take. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Generator, Task
+from studio.convert.api import CNode, Generator, Task, gathered
 
 from .comfy_wrapper_phantom import PHANTOM
 
@@ -155,6 +155,45 @@ def guider_read(params: dict, inputs: dict, said: list[str]) -> None:
         said[:] = [line for line in said if not ("(DualCFGGuider, #" in line and ONE_SCALE in line)]
 
 
+def _past(b, src: CNode, names: list[str]) -> str:
+    """The pictures past the fourth, each with the node giving it (those nodes read here: said by this alone)."""
+    words = []
+    for k in names:
+        giver = b.wf.nodes.get(src.links[k][0])
+        readers = {m.id for m in b.wf.nodes.values() if any(v[0] == giver.id for v in m.links.values())} \
+            if giver is not None else set()
+        if readers == {src.id}:
+            b.used.add(giver.id)  # (it gives this batch alone: nothing else of it to say)
+        words.append(f"'{k}'" + (f" (from '{giver.title or giver.shown_cls}', #{giver.id})" if giver is not None
+                                 else ""))
+    return f"its {', '.join(words)} {'is' if len(names) == 1 else 'are'}"
+
+
+def batched(b, node: CNode, up: list, spec: Task, inputs: dict, said: list[str]):
+    """ComfyUI's node's 'images' given by a node putting several pictures together one after another (a batch, as
+    its name says: reading/gathers.py): each of them is one of the Phantom node's references, in order (up to 4;
+    those past it said). The task is this one (None)."""
+    src = b.wf.source(node, "images")
+    names = gathered(src) if src is not None else []
+    if not names or "batch" not in f"{src.cls} {src.shown_cls}".lower():
+        return None
+    taken = names[:len(REFS)]
+    inputs.pop("reference", None)
+    said[:] = [line for line in said if not (line.startswith(f"'images' of '{node.title or node.shown_cls}'")
+                                             and f"#{src.id})" in line)]  # (the first picture's word: said below)
+    for k, (_, into) in zip(taken, REFS):
+        b.intent(src, k, into, inputs, said)
+    b.used.add(src.id)  # (read here: not a step passed over)
+    ports = ", ".join(into for _, into in REFS[:len(taken)])
+    said.append(f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) batches {len(names)} pictures into "
+                f"{node.shown_cls}'s 'images': " + ("each is one of" if len(taken) == len(names) else
+                                                   f"the first {len(taken)} are")
+                + f" Studio's Phantom's references ({ports})"
+                + (f"; {_past(b, src, names[len(taken):])} not taken (Phantom-Wan reads up to 4)"
+                   if len(names) > len(taken) else ""))
+    return None
+
+
 TASKS = {
     # kijai's WanVideoWrapper's Phantom embeds, read as one node (comfy_wrapper_phantom.py)
     PHANTOM: Task("subject to video (Phantom)", NODE, REFS, "Phantom-Wan",
@@ -164,7 +203,7 @@ TASKS = {
                             ("phantom_end_percent", None, "the last of the steps the references guide; " + SPAN,
                              1.0))),
     # ComfyUI's own: its 'images' (one picture, or a batch: each of its pictures a reference, phantom/node.py)
-    CORE: Task("subject to video (Phantom)", NODE, (("images", "reference"),), "Phantom-Wan"),
+    CORE: Task("subject to video (Phantom)", NODE, (("images", "reference"),), "Phantom-Wan", read=batched),
 }
 WIDGETS = {CORE: ("width", "height", "length", "batch_size"),
            PHANTOM: ("num_frames", "phantom_cfg_scale", "phantom_start_percent", "phantom_end_percent", "width",
