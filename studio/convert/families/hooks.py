@@ -65,6 +65,9 @@ HOOKS: dict[str, HookPoint] = {
                                "model way (Stable Video Diffusion's VideoLinearCFGGuidance: its 'min_guidance')"),
     "lora_loaders": HookPoint("types", (), True, "a pack's LoRA loaders read as ComfyUI's LoraLoaderModelOnly "
                               "(their lora_name and strength_model) (LTX-2's IC-LoRA loader)"),
+    "model_tasks": HookPoint("types", (), False, "its task node types whose meaning is its model's own, not told by "
+                             "their inputs (Phantom-Wan's references appended as latent frames): never the node a "
+                             "pack's variant is read as (reading/variants.py)"),
     "fps_nodes": HookPoint("types", (), True, "nodes whose 'frame_rate' (or 'fps') is the video's (LTX's)"),
     "upscalers": HookPoint("types", (), True, "its latent upscalers (x2 each), where no later stage of its "
                            "reads them (LTX-2's)"),

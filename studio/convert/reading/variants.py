@@ -34,7 +34,8 @@ PICTURES = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "CLIP_VISION_OUTPUT"})
 
 def _bases() -> dict[str, Any]:
     """The node types a variant may be read as, with their catalogue entries (those catalogued, with inputs)."""
-    names = set(families.lookup("tasks")) | set(families.lookup("latent_steps")) | set(CORE_BASES)
+    names = (set(families.lookup("tasks")) | set(families.lookup("latent_steps")) | set(CORE_BASES)) \
+        - set(families.lookup("model_tasks"))  # (a model's own meaning: not told by a variant's inputs)
     out = {}
     for name in sorted(names):
         t = catalogue.node_type(name)

@@ -36,6 +36,7 @@ from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .comfy_pusa import GENERATOR as PUSA_GENERATOR
 from .comfy_pusa import TASKS as PUSA_TASKS
 from .comfy_pusa import WIDGETS as PUSA_WIDGETS
+from . import comfy_phantom as phantom
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
 VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
@@ -257,7 +258,7 @@ GENERATORS = (
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
     PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
-)
+) + phantom.GENERATORS
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
     Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
@@ -285,6 +286,8 @@ TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
 TASKS.update(PUSA_TASKS)  # the wrapper's Pusa embeds read as one node (comfy_wrapper_pusa, comfy_pusa)
 WIDGETS.update(PUSA_WIDGETS)
+TASKS.update(phantom.TASKS)  # Phantom-Wan's subject to video, core and the wrapper's (comfy_phantom)
+WIDGETS.update(phantom.WIDGETS)
 WIDGETS.update(FUN_WIDGETS)
 WIDGETS["WanVideoNAG"] = ("nag_scale", "nag_alpha", "nag_tau", "input_type")  # (KJNodes' INPUT_TYPES order)
 WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values passed on (pass_values)
@@ -316,5 +319,8 @@ MAPPING = ComfyMapping(
            "comfy_ranges": RANGES, "comfy_declared": DECLARED,  # ComfyUI's declarations of its nodes (comfy_ranges.py)
            # ComfyUI's WanContextWindowsManual: ContextWindowsManual's settings, its lengths in frames (nodes_wan.py)
            "context_windows": {"WanContextWindowsManual": "frames"},
+           # ComfyUI's WanPhantomSubjectToVideo: what it does is Phantom-Wan's (its pictures read as references
+           # appended after the video's latent frames), not told by its inputs; a pack's node with them is not it
+           "model_tasks": (phantom.CORE,),
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)

@@ -7,7 +7,7 @@ from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextW
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family, config_width
 from ...base.said import modular_forms
-from ...base.tasks import Maker
+from ...base.tasks import GENERIC, Maker
 from ...base.prompt_recipes import PLAIN
 from . import drafts, lora_names, memory_counts, recognise
 
@@ -172,7 +172,12 @@ FAMILY = Wan(
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
-                          Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")))),
+                          Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")),
+                          # subjects from pictures: Wan VACE's references (the generic maker, kept) and Phantom-Wan's
+                          # own node (phantom/node.py: a Wan 2.1 T2V fine-tune, weights as T2V's)
+                          GENERIC["reference"],
+                          Maker("reference", "video_models.phantom",
+                                ("reference", "reference_2", "reference_3", "reference_4", "prompt")))),
          # image to video encodes a whole window from the still (the still and blank frames after it, as long to
          # encode as 0.6 of the window's decode); VACE its video twice a window, x (1 - mask) and x mask (a blank
          # video, a full mask where none is wired: pipeline_wan_vace.prepare_video_latents)
