@@ -1,7 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import AttentionGuidance, Cost, OwnNodes
+from ...base.capabilities import AttentionGuidance, Cost, MotionReference, OwnNodes
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -10,6 +10,7 @@ from ...base.said import modular_forms
 from ...base.tasks import Maker
 from ...base.prompt_recipes import PLAIN
 from . import drafts, lora_names, memory_counts, recognise
+from .ttm import ttm_applied
 
 ANIMATE_DENOISER = "WanAnimateTransformer3DModel"  # a Wan Animate folder's transformer class
 
@@ -169,6 +170,7 @@ FAMILY = Wan(
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), AttentionGuidance(_nag), FirstLast(ready_for_last_image), memory_counts.COUNTS,
+         MotionReference(ttm_applied),  # Time-to-Move (ttm.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
