@@ -82,3 +82,22 @@ def test_a_ttm_node_given_no_mask_is_held_said():
     assert not nodes_of(conv, "video_models.image_to_video")
     assert f"(WanVideoAddTTMLatents, #{ttm}) is read as Studio's Image to Video with Time-to-Move where it is given" \
            in said(conv)
+
+
+def test_a_first_pass_decoded_beside_the_pass_that_finishes_it_is_said_made_whole():
+    """The wrapper's second expert given the first's latent on 'samples' from a later step samples on adding no noise
+    (add_noise_to_samples off): the first pass's own decode is its take unfinished in ComfyUI, said (heldout29's
+    TTM example and a Lightning example decoded it unsaid)."""
+    w = UI()
+    model, text, vae = _common(w)
+    image = w.add("LoadImage", ["monkey.png", "image"])
+    enc = w.add("WanVideoImageToVideoEncode", [832, 480, 81, 0.0, 1.0, 1.0, True], vae=(vae, 0),
+                start_image=(image, 0))
+    high = _sampler(w, model, text, enc, (6, 1.0, 8.0, 43, "fixed", True, "euler", 0, 1.0, False, "comfy", 0, 3, False))
+    low = _sampler(w, model, text, enc, (6, 1.0, 8.0, 43, "fixed", True, "euler", 0, 1.0, False, "comfy", 3, -1, False),
+                   samples=(high, 0))
+    _save(w, high, vae)
+    _save(w, low, vae)
+    conv = convert(w.doc(), "wrapper_two_passes")
+    assert f"'WanVideoSampler' (WanVideoSampler, #{low}) samples on from this pass's latent adding no noise" \
+           in said(conv)

@@ -39,7 +39,7 @@ from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_ttm as ttm
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
-from .comfy_wrapper_denoise import fresh_start
+from .comfy_wrapper_denoise import continues, fresh_start
 from .comfy_wrapper_loras import expand as expand_loras
 from .comfy_wrapper_nag import original as nag_original
 
@@ -391,7 +391,7 @@ class _Translation(PackTranslation):
         sched = str(w.get("scheduler") or "")
         name = next((c for k, c in SCHEDULERS if sched.startswith(k)), sched or None)
         k = self.core(n, "KSamplerAdvanced", {
-            "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
+            "add_noise": "disable" if continues(self, n, samples, start, denoise, w) else "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
             "start_at_step": start if finite(start) and start > 0 else None,  # absent: the whole schedule
             "end_at_step": end if finite(end) and end >= 0 else None,
