@@ -56,7 +56,11 @@ def reference_latents(pipe, frames: np.ndarray, height: int, width: int):
     x = torch.from_numpy(np.array(frames, np.float32)[..., :3]).permute(0, 3, 1, 2)  # [T, 3, H, W]
     x = F.interpolate(x, size=(height, width), mode="bicubic", align_corners=True)
     x = (x * 2.0 - 1.0).permute(1, 0, 2, 3)[None]  # [1, 3, T, H, W] in [-1, 1]
-    dev = next(vae.parameters()).device
+    try:  # where the pipeline's own encode puts its input (a VAE offloaded between calls: where it runs)
+        from diffusers.utils.torch_utils import get_module_execution_device
+        dev = get_module_execution_device(vae)
+    except ImportError:
+        dev = next(vae.parameters()).device
     lat = vae.encode(x.to(dev, vae.dtype)).latent_dist.mode()
     mean = torch.tensor(vae.config.latents_mean).view(1, -1, 1, 1, 1).to(lat.device, lat.dtype)
     std = torch.tensor(vae.config.latents_std).view(1, -1, 1, 1, 1).to(lat.device, lat.dtype)
