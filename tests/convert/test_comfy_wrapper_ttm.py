@@ -15,6 +15,15 @@ def _typed(w: UI, nid: int, **types) -> None:
         i["type"] = types.get(i["name"], i["type"])
 
 
+def _origin(conv, gen, port: str) -> str:
+    """The file loaded whose pictures reach ``gen``'s ``port`` (up through the Studio nodes between: a Scale)."""
+    loads = {n.id: n.params.get("path") for n in conv.graph.nodes.values() if n.type_id.startswith("io.load")}
+    nid = next(link.src for link in conv.graph.links if link.dst == gen.id and link.dst_port == port)
+    while nid not in loads:
+        nid = next(link.src for link in conv.graph.links if link.dst == nid)
+    return loads[nid]
+
+
 def _ttm(w: UI, reference, mask, steps=(1, 3)):
     model, text, vae = _common(w)
     image = w.add("LoadImage", ["monkey.png", "image"])
@@ -41,19 +50,9 @@ def test_a_reference_clip_and_a_mask_from_files_are_image_to_videos_motion_refer
     assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
     gen = nodes_of(conv, "video_models.image_to_video")[0]
     assert (gen.params["motion_start_step"], gen.params["motion_end_step"]) == (1, 3)
-    feeds = {}
-    for link in conv.graph.links:
-        if link.dst == gen.id:
-            feeds[link.dst_port] = link.src
-    loads = {n.id: n.params.get("path") for n in conv.graph.nodes.values() if n.type_id.startswith("io.load")}
-
-    def origin(nid):  # up through the Studio nodes in between (a Scale) to the file loaded
-        while nid not in loads:
-            nid = next(link.src for link in conv.graph.links if link.dst == nid)
-        return loads[nid]
-    assert origin(feeds["motion_reference"]) == "motion_signal.mp4"
-    assert origin(feeds["motion_mask"]) == "mask.mp4"
-    assert origin(feeds["image"]) == "monkey.png"
+    assert _origin(conv, gen, "motion_reference") == "motion_signal.mp4"
+    assert _origin(conv, gen, "motion_mask") == "mask.mp4"
+    assert _origin(conv, gen, "image") == "monkey.png"
     text = said(conv)
     assert f"'WanVideoAddTTMLatents' (WanVideoAddTTMLatents, #{ttm}) with its image-to-video encode " \
            "'WanVideoImageToVideoEncode' (#" in text
@@ -101,3 +100,56 @@ def test_a_first_pass_decoded_beside_the_pass_that_finishes_it_is_said_made_whol
     conv = convert(w.doc(), "wrapper_two_passes")
     assert f"'WanVideoSampler' (WanVideoSampler, #{low}) samples on from this pass's latent adding no noise" \
            in said(conv)
+
+
+def _core_ttm(start_sampler_step=0):
+    """ComfyUI's own Wan image to video with GiusTex's TTMLatentAdd and TimeToMoveGuider (a SamplerCustomAdvanced)."""
+    from tests.convert.said import ui
+    nodes = [
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.2_i2v_high_noise_14B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a monkey jumps on a bed"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+        (5, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (6, "LoadImage", [], ["IMAGE", "MASK"], ["first_frame.png", "image"]),
+        (7, "WanImageToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                ("start_image", "IMAGE")], ["CONDITIONING", "CONDITIONING", "LATENT"], [832, 480, 81, 1]),
+        (8, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"], {"video": "motion_signal.mp4"}),
+        (9, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"], {"video": "mask.mp4"}),
+        (10, "EncodeWanVideo", [("vae", "VAE"), ("image", "IMAGE")], ["LATENT"], [False, 272, 272, 144, 128, 0, 1]),
+        (11, "ImageToMask", [("image", "IMAGE")], ["MASK"], ["red"]),
+        (12, "TTMLatentAdd", [("latent", "LATENT"), ("reference_latents", "LATENT"), ("ref_masks", "MASK")],
+         ["LATENT"], [1, 3]),
+        (13, "TimeToMoveGuider", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                  ("latent", "LATENT")], ["GUIDER"], [1.0, start_sampler_step]),
+        (14, "KSamplerSelect", [], ["SAMPLER"], ["euler"]),
+        (15, "BasicScheduler", [("model", "MODEL")], ["SIGMAS"], ["simple", 6, 1.0]),
+        (16, "RandomNoise", [], ["NOISE"], [7, "fixed"]),
+        (17, "SamplerCustomAdvanced", [("noise", "NOISE"), ("guider", "GUIDER"), ("sampler", "SAMPLER"),
+                                       ("sigmas", "SIGMAS"), ("latent_image", "LATENT")], ["LATENT", "LATENT"], []),
+        (18, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (19, "VHS_VideoCombine", [("images", "IMAGE")], [], {"frame_rate": 16, "filename_prefix": "ttm",
+                                                            "format": "video/h264-mp4"}),
+    ]
+    links = [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (3, 0, 7, "positive"), (4, 0, 7, "negative"), (5, 0, 7, "vae"),
+             (6, 0, 7, "start_image"), (5, 0, 10, "vae"), (8, 0, 10, "image"), (9, 0, 11, "image"),
+             (7, 2, 12, "latent"), (10, 0, 12, "reference_latents"), (11, 0, 12, "ref_masks"),
+             (1, 0, 13, "model"), (7, 0, 13, "positive"), (7, 1, 13, "negative"), (12, 0, 13, "latent"),
+             (1, 0, 15, "model"), (16, 0, 17, "noise"), (13, 0, 17, "guider"), (14, 0, 17, "sampler"),
+             (15, 0, 17, "sigmas"), (12, 0, 17, "latent_image"), (17, 0, 18, "samples"), (5, 0, 18, "vae"),
+             (18, 0, 19, "images")]
+    return ui(nodes, links)
+
+
+def test_ttm_on_comfys_own_wan_nodes_is_image_to_video_with_time_to_move():
+    conv = convert(_core_ttm(start_sampler_step=2), "core_ttm")
+    assert conv.graph.validate() == []
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    assert (gen.params["motion_start_step"], gen.params["motion_end_step"], gen.params["steps"]) == (1, 3, 6)
+    assert _origin(conv, gen, "motion_reference") == "motion_signal.mp4"
+    assert _origin(conv, gen, "motion_mask") == "mask.mp4"
+    text = said(conv)
+    assert "'TTMLatentAdd' (TTMLatentAdd, #12) with its task node 'WanImageToVideo' (WanImageToVideo, #7) is read as " \
+           "Studio's Image to Video with Time-to-Move" in text
+    assert "'TimeToMoveGuider' (TimeToMoveGuider, #13)'s start_sampler_step 2" in text

@@ -29,6 +29,7 @@ from .talk.comfy_mask_boxes import wired as masks_wired
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_ttm import TTM
+from .comfy_ttm_latent import WIDGETS as TTM_WIDGETS, translate as ttm_translate
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
 from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
@@ -293,7 +294,7 @@ WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values
 def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf)
+    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
 
 from .comfy_nag import nag_patch  # noqa: E402
 

@@ -44,7 +44,7 @@ def _way(t, link: tuple[str, int]) -> list[tuple[str, int]]:
     return way
 
 
-def _drawn_together(t, reference, mask) -> CNode | None:
+def drawn_together(t, reference, mask) -> CNode | None:
     """The node two of whose outputs the reference clip and the mask come through (its IMAGE and its MASK: it makes
     both), or None where they come apart (two files, as the release's motion_signal and mask videos)."""
     mine = dict(_way(t, mask))
@@ -69,7 +69,7 @@ def ttm(t, n: CNode, pos, neg, sampler: CNode):
     if image is None or reference is None or mask is None:
         _held(t, n, "not so here")
         return None
-    drawer = _drawn_together(t, reference, mask)
+    drawer = drawn_together(t, reference, mask)
     if drawer is not None:
         _held(t, n, f"here the clip and the mask are two outputs of one node, '{drawer.title or drawer.shown_cls}' "
                     f"({drawer.shown_cls}, #{drawer.id}), which makes both together")
