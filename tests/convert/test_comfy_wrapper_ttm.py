@@ -153,3 +153,18 @@ def test_ttm_on_comfys_own_wan_nodes_is_image_to_video_with_time_to_move():
     assert "'TTMLatentAdd' (TTMLatentAdd, #12) with its task node 'WanImageToVideo' (WanImageToVideo, #7) is read as " \
            "Studio's Image to Video with Time-to-Move" in text
     assert "'TimeToMoveGuider' (TimeToMoveGuider, #13)'s start_sampler_step 2" in text
+
+
+def test_a_forks_copy_of_the_ttm_node_is_read_as_it_by_its_declared_sockets():
+    w = UI()
+    signal = w.add("VHS_LoadVideo", {"video": "motion_signal.mp4"})
+    masks = w.add("VHS_LoadVideo", {"video": "mask.mp4"})
+    ttm = _ttm(w, (signal, 0), (masks, 0))
+    node = w.nodes[ttm - 1]
+    node["type"] = "SomeFork_AddTTMLatents"  # a name Studio has never seen; the wrapper's declaration
+    node["outputs"] = [{"name": "image_embeds", "type": "WANVIDIMAGE_EMBEDS", "links": []}]
+    conv = convert(w.doc(), "fork_ttm")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.image_to_video"]
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    assert _origin(conv, gen, "motion_reference") == "motion_signal.mp4"
+    assert f"(SomeFork_AddTTMLatents, #{ttm}) with its image-to-video encode" in said(conv)

@@ -5,7 +5,8 @@ encoded (WanVideoEncode, read as VAEEncode by then) on 'reference_latents' and t
 (the step sampling starts at, from the reference noised to it) and end_step (until which the masked region follows
 the reference), is read as one node, ``TTM``, which Wan's mapping (comfy.py) reads as Studio's Image to Video with
 its motion_reference, motion_mask, motion_start_step and motion_end_step. The node is told by its type: its inputs
-(embeds, a latent, a mask, two steps) do not say that it is Time-to-Move. Wired otherwise it is kept as it is (the
+(embeds, a latent, a mask, two steps) do not say that it is Time-to-Move; a fork's copy of it is read
+as it by its sockets (studio/convert/packs/twins.py). Wired otherwise it is kept as it is (the
 task held, said). Plain stdlib."""
 from __future__ import annotations
 
@@ -97,13 +98,12 @@ def ttm(t, n: CNode, pos, neg, sampler: CNode):
     c.ports.update(start_image=(i2v, "start_image"), motion_reference="reference_latents", motion_mask="mask",
                    clip_vision_output=(i2v, "clip_embeds"))
     t.made.pop(n.cls, None)  # not a ComfyUI node: said here instead
+    known = all(finite(v) for v in steps.values())
     t.say(n, f"{CNode.named(n)} with its image-to-video encode '{i2v.title or i2v.shown_cls}' (#{i2v.id}) is read as "
              "Studio's Image to Video with Time-to-Move: the start image as its image, the clip encoded on "
-             "'reference_latents' as its motion_reference, the mask on 'mask' as its motion_mask, start_step "
-             f"{_step(steps['start_step'])} and end_step {_step(steps['end_step'])} as its motion_start_step and "
-             "motion_end_step; the node encodes the reference itself")
+             "'reference_latents' as its motion_reference, the mask on 'mask' as its motion_mask, " + (
+                 f"start_step {number(steps['start_step'])} and end_step {number(steps['end_step'])} as its "
+                 "motion_start_step and motion_end_step" if known else
+                 "its start_step and end_step not known when converting (the generator's own motion_start_step and "
+                 "motion_end_step stand: set the workflow's)") + "; the node encodes the reference itself")
     return (c.id, 2), (c.id, 0), (c.id, 1)
-
-
-def _step(v) -> str:
-    return number(v) if finite(v) else "(not known when converting)"
