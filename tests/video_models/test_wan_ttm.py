@@ -174,3 +174,27 @@ def test_what_cannot_be_done_is_refused_in_words(i2v22, tiny):
         ex.run(_graph(i2v22, frames=13), targets=["gen"], device="cpu", use_cache=False)
     with pytest.raises(StudioError, match="takes no motion reference"):
         ex.run(_graph(tiny("ltx")), targets=["gen"], device="cpu", use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def ti2v(tmp_path_factory):
+    from . import tiny_wan22 as tw
+    return tw.build_ti2v(str(tmp_path_factory.mktemp("ttm-ti2v") / "wan22-ti2v"))
+
+
+def test_wan22_ti2v_5b_takes_it_too_on_its_16_pixel_latent_grid(ti2v, monkeypatch):
+    """The 5B's pipeline gives its latents with a first-frame mask (expand_timesteps) and a 16x VAE: the mask comes to
+    its grid and the masked latents follow the reference until the strong step."""
+    ex = Executor()
+    g = _graph(ti2v)
+    pipe = pipeline_of(ex, g, "i2v")
+    assert pipe.config.expand_timesteps and pipe.vae_scale_factor_spatial == 16
+    seen = _spied_steps(monkeypatch, pipe)
+    made, said = render(ex, g)
+    block = [s[1] for s in seen if s[0] == "block"][0]
+    steps = [s[2] for s in seen if s[0] == "step"]
+    assert block.mask.shape[-2:] == (2, 2) and block.replaced == 2 and len(steps) == STEPS - 1
+    inside = block.mask.bool().expand_as(steps[0])
+    ref = ttm.noised(block.reference, block.noise, block.sigmas[2])
+    assert torch.allclose(steps[0][inside], ref[inside], atol=1e-6)
+    assert made.n_frames == N and any(t.startswith("Time-to-Move: sampling starts at step 1") for t in said)
