@@ -273,6 +273,17 @@ class Tracks(Capability):
     applied: Callable
 
 
+# -- a motion reference and its mask (sampling/motion_reference.py) ---------------------------------------------
+@dataclass(frozen=True)
+class MotionReference(Capability):
+    """Time-to-Move: ``applied(ctx, pipe, reference, mask, out_size, n_frames, start, end, generator)``, a context
+    manager inside which its image-to-video call starts from the reference noised to step ``start`` and keeps the
+    masked region on the reference until step ``end`` (families/wan/ttm.py)."""
+    what: ClassVar[str] = "a crude motion reference and its mask steering image to video (Time-to-Move)"
+    without: ClassVar[str] = "Time-to-Move was read for Wan image to video only (its release's Wan 2.2 I2V A14B)"
+    applied: Callable
+
+
 # -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
 @dataclass(frozen=True)
 class FirstLast(Capability):
@@ -644,7 +655,7 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance)
+                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

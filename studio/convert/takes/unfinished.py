@@ -40,7 +40,8 @@ def range_lines(wf: Workflow, main: Any, rest: list) -> list[str]:
     """The note's lines of an output's first pass ``main`` (a tracing.sampling.Sampling): the steps of its schedule
     it runs, where it runs part of them; and, where it is the output's only pass and a later one finishes it, that
     its take is made whole (``line``)."""
-    out = [f"- first sampler runs {pass_range(main.start, main.end)} of {shown(main.steps)}"] \
+    of = f"of {shown(main.steps)}" if main.steps is not None else "of the schedule its sigmas give"  # (never 'None')
+    out = [f"- first sampler runs {pass_range(main.start, main.end)} {of}"] \
         if main.start is not None and main.end is not None else []
     if not rest and (later := later_pass(wf, main.node)) is not None:
         out.append(f"- {line(main.node, later)}")

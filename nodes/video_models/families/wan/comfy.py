@@ -28,6 +28,8 @@ from .talk.comfy_turns import take_turns
 from .talk.comfy_mask_boxes import wired as masks_wired
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
+from .comfy_wrapper_ttm import TTM
+from .comfy_ttm_latent import WIDGETS as TTM_WIDGETS, translate as ttm_translate
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
 from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
@@ -113,6 +115,11 @@ TASKS = {
     "WanTrackToVideo": Task("video along drawn tracks (ATI)", I2V, (("start_image", "image"),), "Wan ATI", read=_ati),
     "WanMoveTrackToVideo": Task("video along tracks (Wan-Move)", I2V, (("start_image", "image"),), "Wan-Move",
                                 read=_move),
+    # the wrapper's WanVideoAddTTMLatents on its image-to-video encode (comfy_wrapper_ttm): Time-to-Move's reference
+    # clip and mask, its two steps the node's own settings
+    TTM: Task("motion-guided image to video (Time-to-Move)", I2V,
+              (("start_image", "image"), ("motion_reference", "motion_reference"), ("motion_mask", "motion_mask")),
+              "Wan", settings=(("start_step", "motion_start_step", ""), ("end_step", "motion_end_step", ""))),
     "WanFunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
                                  (("control_video", "control"), ("start_image", "image")), "Wan Fun Control"),
     "Wan22FunControlToVideo": Task("control video (Fun Control)", FUN_CONTROL,
@@ -296,7 +303,7 @@ WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values
 def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf)
+    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
 
 from .comfy_nag import nag_patch  # noqa: E402
 

@@ -23,3 +23,17 @@ def fresh_start(n: CNode, w: dict) -> str | None:
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s denoise_strength {float(d):g} on no latent "
             f"(nothing on its 'samples'): the wrapper starts its fresh noise at step {k} of its {int(steps)}, "
             f"skipping the first {'step' if k == 1 else f'{k} steps'}; not applied, the generator samples its whole schedule from pure noise")
+
+
+SAMPLERS = ("WanVideoSampler", "WanVideoSamplerSettings", "KSamplerAdvanced")  # (a pass as translated, or not yet)
+
+
+def continues(t, n: CNode, samples, start, denoise, w: dict) -> bool:
+    """Whether sampler ``n`` samples on from another pass's latent adding no noise: given another sampler's latent on
+    'samples', from a later step of the schedule (start_step above 0), its whole denoise, add_noise_to_samples off
+    (the wrapper then takes the latent as it is: its sampler's rule, read for meaning). ComfyUI's KSamplerAdvanced
+    says so with add_noise 'disable'; a clip encoded on 'samples' (video to video) is noised as before."""
+    src = t.wf.nodes.get(samples[0]) if samples is not None else None
+    if src is None or (src.origin or src.cls) not in SAMPLERS or not (finite(start) and start > 0):
+        return False
+    return not (finite(denoise) and denoise < 1) and w.get("add_noise_to_samples") is not True

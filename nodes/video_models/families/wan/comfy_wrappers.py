@@ -38,9 +38,10 @@ from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_phantom as phantom
+from . import comfy_wrapper_ttm as ttm
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
-from .comfy_wrapper_denoise import fresh_start
+from .comfy_wrapper_denoise import continues, fresh_start
 from .comfy_wrapper_loras import expand as expand_loras
 from .comfy_wrapper_nag import original as nag_original
 
@@ -73,7 +74,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
-                **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS})
+                **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -115,7 +116,7 @@ HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
-           talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady,
+           talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady, ttm.EMBEDS: ttm.ttm,
            pusa.NOISE: pusa.pusa, pusa.EXTRA: pusa.pusa,  # Pusa's pictures and multipliers (comfy_wrapper_pusa)
            phantom.EMBEDS: phantom.phantom,
            **dict.fromkeys(control.TYPES, control.fun_control)}
@@ -396,7 +397,7 @@ class _Translation(PackTranslation):
         sched = str(w.get("scheduler") or "")
         name = next((c for k, c in SCHEDULERS if sched.startswith(k)), sched or None)
         k = self.core(n, "KSamplerAdvanced", {
-            "add_noise": "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
+            "add_noise": "disable" if continues(self, n, samples, start, denoise, w) else "enable", "noise_seed": w.get("seed"), "steps": steps, "cfg": w.get("cfg"),
             "sampler_name": name, "scheduler": "beta" if sched.endswith("/beta") else "simple",
             "start_at_step": start if finite(start) and start > 0 else None,  # absent: the whole schedule
             "end_at_step": end if finite(end) and end >= 0 else None,

@@ -1,7 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import AttentionGuidance, Cost, OwnNodes
+from ...base.capabilities import AttentionGuidance, Cost, MotionReference, OwnNodes
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -74,6 +74,12 @@ def tracks_applied(ctx, pipe, tracks, out_size, n_frames, how="wan-move", temper
     if got.outside:
         ctx.info(f"{got.outside} track position(s) outside the frame, hidden or not numbers were left out")
     return move.wan_move_applied(pipe, got.cells)
+
+
+def _time_to_move(*args, **kwargs):
+    """Time-to-Move's block (ttm.py, imported when a take uses it: torch and numpy stay out of the mappings)."""
+    from .ttm import ttm_applied
+    return ttm_applied(*args, **kwargs)
 
 
 def check_experts(diffusers, fam, first, second, cfg=None):
@@ -169,6 +175,7 @@ FAMILY = Wan(
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), AttentionGuidance(_nag), FirstLast(ready_for_last_image), memory_counts.COUNTS,
+         MotionReference(_time_to_move),  # Time-to-Move (ttm.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
