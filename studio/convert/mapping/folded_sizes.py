@@ -16,7 +16,7 @@ from ..reading.decoded_count import count_input as _count_input, kept_input as _
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
-from . import counted_math, sized_like
+from . import counted_math, loaded_count, sized_like
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
 class _SizedBy:
@@ -92,6 +92,13 @@ def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | 
 _named = CNode.named  # the node in a sentence
 
 
+def _side(latent: CNode, name: str) -> str:
+    """The latent's input ``name`` as its workflow's node names it: a pack node's own input where a translation made
+    the latent in its place from it (its 'num_frames' for the core 'length': packs/measures_carried), else ``name``."""
+    at = latent.ports.get(name)
+    return at[1] if isinstance(at, tuple) and getattr(at[0], "id", None) == latent.id else name
+
+
 def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: dict[str, str] | None,
               scaled_for: dict[str, str] | None = None, sized_by: tuple[str, ...] = SIZED_BY) -> tuple | None:
     """(input, loader, factor, the scaling nodes, None) where the latent's ``name`` side is ``src``'s measure of a
@@ -151,8 +158,10 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str],
     """(the node whose frames are counted, the generator input) where the latent's length is ``src``'s count (at
     ``slot``, else the one the latent reads) of the frames of a clip Studio gives a generator input whose length its
     'frames' 0 takes (``clips``: that node's id -> the input; clip_range.given); else None."""
-    into = _count_input(src, latent.links["length"][1] if slot is None else slot)
-    seen = wf.source(src, into) if into is not None else None
+    at = latent.links["length"][1] if slot is None else slot
+    into = _count_input(src, at)
+    seen = wf.source(src, into) if into is not None else src if loaded_count.is_count(src, at) else None  # (a video
+    # loader's own count of the frames it loads: VHS_LoadVideo's frame_count, measures11)
     for _ in range(measured_file.MAX_STEPS):  # through steps giving as many frames as given (a resize: heldout64 06)
         if seen is None or seen.id in clips or (kept := _kept_count(seen)) is None:
             break
@@ -164,12 +173,15 @@ def _length_counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, st
     """The sentence for a latent's length wired from ``src``, the count of the frames a generator input taking its
     length at 'frames' 0 is given (count9), or a math node's rounding of that count to a frame rule (counted_math,
     left10); '' where it is neither."""
+    side = _side(latent, "length")
     if (got := _counted(wf, latent, src, clips)) is not None:  # (count9: ComfyUI's length the clip's count)
-        return (f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames {_named(got[0])} gives, "
-                f"as Studio makes them for the generator's '{got[1]}': the generator takes that clip's length when it "
-                f"runs (its 'frames' 0: its '{got[1]}''s length)")
+        whose = ("its count of the frames it loads" if got[0] is src else  # (a loader's own count: measures11)
+                 f"the count of the frames {_named(got[0])} gives")
+        return (f"{_named(latent)}'s {side} comes from {_named(src)}, {whose}, as Studio makes them for the generator's "
+                f"'{got[1]}': the generator takes that clip's length when it runs (its 'frames' 0: its '{got[1]}''s "
+                "length)")
     if (m := counted_math.through(wf, src)) is not None and (got := _counted(wf, latent, m[0], clips, m[1])) is not None:
-        return (f"{_named(latent)}'s length comes from {_named(src)}, '{m[2]}' of the count of the frames "
+        return (f"{_named(latent)}'s {side} comes from {_named(src)}, '{m[2]}' of the count of the frames "
                 f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}' (a count rounded down to "
                 f"a frame rule): the generator takes that clip's length when it runs (its 'frames' 0: its "
                 f"'{got[1]}''s length, down to its family's frame rule; set its 'frames' where the two differ)")
@@ -260,8 +272,9 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
     else:
         own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
                      f"the generator takes its '{into}''s size when it runs (its {zero} 0)"
-                     + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
-    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
+                     + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's
+    # own are used")
+    return (f"{_named(latent)}'s {' and '.join(_side(latent, n) for n in lost)} come{'s' if one else ''} from "
             f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
             f"converting: not read, {own_words} (set its {made} to the workflow's)")
 
@@ -333,7 +346,7 @@ def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
     if not words:
         return
     for i, line in enumerate(said):  # this generator's own note's lines (its latent's), and the same in the Log
-        if "'s length comes from" not in line and " and length come from" not in line:
+        if not re.search(r"'s (length|num_frames) comes from| and (length|num_frames) come from", line):
             continue
         new = line.replace(OWN_LENGTH[0], f"not read; {words} (set its 'frames' where the workflow's count "
                                            "differs)").replace(OWN_LENGTH[1], f"; {words}").replace(
