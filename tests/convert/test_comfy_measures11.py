@@ -1,0 +1,140 @@
+"""A clip's or picture's measures (a count of frames, a width, a height) feeding a generator, read (task measures11,
+issue 112): each test builds a minimal workflow from node types, values and links (no fetched file) and fails without
+its mend."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+from tests.convert.test_comfy_heldout4_mends import _animate
+from tests.convert.test_comfy_steady_dancer import _workflow as _steady
+
+LOADED = {"video": "dance.mp4", "force_rate": 16, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+          "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}
+
+
+def _animate_counted(pick: bool = False) -> dict:
+    """The wrapper's Wan Animate example's shape (API): WanVideoAnimateEmbeds' num_frames wired from VHS_LoadVideo's
+    frame_count, the pose drawn (PoseAndFaceDetection, DrawViTPose) of that loader's frames, or of a range of them
+    (``pick``: ImageFromBatch 0 of 33, which gives another count)."""
+    wf = _animate({"class_type": "VHS_LoadVideo", "inputs": dict(LOADED)})
+    wf["24"]["inputs"]["num_frames"] = ["20", 1]
+    if pick:
+        wf["25"] = {"class_type": "ImageFromBatch", "inputs": {"image": ["20", 0], "batch_index": 0, "length": 33}}
+        wf["22"]["inputs"]["images"] = ["25", 0]
+    return wf
+
+
+def test_wan_animates_length_from_its_driving_videos_frame_count_is_the_pose_clips_length():
+    """The wrapper's wanvideo_WanAnimate_example_01: num_frames from VHS_LoadVideo's frame_count was said "left unset
+    (the 501 saved in the file is not what runs)" only. The count is that of the frames the pose is drawn of, one
+    pose a frame, so Studio's Wan Animate, 'frames' 0, takes the pose clip's length: said so, naming the node and its
+    own input."""
+    conv = convert(_animate_counted(), "animate.json")
+    gen = nodes_of(conv, "video_models.wan_animate")
+    assert len(gen) == 1 and gen[0].params["frames"] == 0
+    text = said(conv)
+    assert ("'WanVideoAnimateEmbeds' (WanVideoAnimateEmbeds, #24)'s num_frames comes from 'VHS_LoadVideo' "
+            "(VHS_LoadVideo, #20), its count of the frames it loads, as Studio makes them for the generator's 'pose': "
+            "the generator takes that clip's length when it runs (its 'frames' 0: its 'pose''s length)") in text
+    assert "left unset" not in text and "the generator's own is used" not in text
+
+
+def test_a_count_of_frames_picked_before_the_pose_is_drawn_is_not_said_to_be_the_pose_clips_length():
+    """The same with a range of the frames picked (ImageFromBatch, Studio's Trim) before the pose is drawn: the
+    loader's count is not the pose clip's, so no claim of it is made; the length is said not read."""
+    text = said(convert(_animate_counted(pick=True), "animate.json"))
+    assert "its count of the frames it loads" not in text
+    assert "(WanVideoAnimateEmbeds, #24)'s num_frames comes from 'VHS_LoadVideo' (VHS_LoadVideo, #20)" in text
+    assert "Studio cannot work out when converting: not read" in text
+
+
+def _steady_measured(drawn: bool) -> dict:
+    """SteadyDancer (the wrapper's, API) whose image-to-video encode's num_frames is GetImageSizeAndCount's count of
+    the loaded pose video, encoded as it is, or (``drawn``) of the video the pose is drawn from (DWPreprocessor)."""
+    wf = _steady()
+    wf["30"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["6", 0]}}
+    wf["7"]["inputs"]["num_frames"] = ["30", 3]
+    if drawn:
+        wf["31"] = {"class_type": "DWPreprocessor", "inputs": {
+            "image": ["6", 0], "detect_hand": "enable", "detect_body": "enable", "detect_face": "enable",
+            "resolution": 512, "bbox_detector": "yolox_l.onnx", "pose_estimator": "dw-ll_ucoco_384.onnx"}}
+        wf["8"]["inputs"]["image"] = ["31", 0]
+    return wf
+
+
+def test_steadydancers_length_measured_of_its_pose_clip_is_said_taken_by_its_frames_0():
+    """wanvideo_SteadyDancer_example_01: WanVideoImageToVideoEncode's num_frames from GetImageSizeAndCount of the
+    pose video was said "left unset" only; Studio's SteadyDancer ('frames' 0: the pose video's length) takes it."""
+    for drawn, of in ((False, "a measure of the pose clip"),
+                      (True, "a count of the frames the pose clip is made from, one for each")):
+        conv = convert(_steady_measured(drawn), "dance.json")
+        gen = nodes_of(conv, "video_models.wan_steady_dancer") or [n for n in conv.graph.nodes.values()
+                                                                   if "steady" in n.type_id]
+        assert gen and gen[0].params["frames"] == 0
+        text = said(conv)
+        assert (f"'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #7)'s num_frames comes from "
+                f"'GetImageSizeAndCount' (GetImageSizeAndCount, #30), {of}: Studio's SteadyDancer takes the pose "
+                "clip's length when it runs (its frames 0), as the wrapper does") in text, drawn
+        assert "left unset" not in text
+
+
+def _fun_control_i2v(size_measured: bool) -> dict:
+    """The wrapper's wanvideo_Fun_2_2_control_example_01 shape (UI): control embeds given to a
+    WanVideoImageToVideoEncode's 'control_embeds', its num_frames (and width, height where ``size_measured``) from
+    GetImageSizeAndCount of the depth clip encoded as the control."""
+    from tests.convert.builders import (CONTROL_EMBEDS, DECODE, ENCODE, FUN_CONTROL_MODEL, FUN_SAMPLING, T5, TEXT, VAE,
+                                        combine, depth, load_video, sampler)
+    from tests.convert.said import ui
+    sized = [(20, 1, 6, "width"), (20, 2, 6, "height")] if size_measured else []
+    return ui([T5, TEXT, FUN_CONTROL_MODEL, VAE, load_video(10, "wolf.mp4"), *depth(11, 12),
+               (20, "GetImageSizeAndCount", [("image", "IMAGE")], ["IMAGE", "INT", "INT", "INT"], []),
+               (30, "LoadImage", [], ["IMAGE", "MASK"], ["wolf.png", "image"]),
+               ENCODE, CONTROL_EMBEDS,
+               (6, "WanVideoImageToVideoEncode", [("vae", "WANVAE"), ("start_image", "IMAGE"),
+                                                  ("control_embeds", "WANVIDIMAGE_EMBEDS"), ("width", "INT"),
+                                                  ("height", "INT"), ("num_frames", "INT")], ["WANVIDIMAGE_EMBEDS"],
+                [832, 480, 81, 0.0, 1.0, 1.0, True]),
+               sampler(FUN_SAMPLING), DECODE, combine(9, "wolf")],
+              [(1, 0, 2, "t5"), (11, 0, 12, "da_model"), (10, 0, 12, "images"), (12, 0, 20, "image"),
+               (4, 0, 13, "vae"), (20, 0, 13, "image"), *sized, (20, 3, 6, "num_frames"), (4, 0, 6, "vae"),
+               (30, 0, 6, "start_image"), (13, 0, 14, "latents"), (14, 0, 6, "control_embeds"), (3, 0, 7, "model"),
+               (6, 0, 7, "image_embeds"), (2, 0, 7, "text_embeds"), (4, 0, 8, "vae"), (7, 0, 8, "samples"),
+               (8, 0, 9, "images")])
+
+
+def test_a_fun_control_image_to_video_encodes_measured_length_is_said_taken_from_the_control_clip():
+    """wanvideo_Fun_2_2_control_example_01, wan22_control_base: the image-to-video encode's num_frames (and size) from
+    GetImageSizeAndCount of the control clip was said "left unset" only; Studio's Wan Fun Control takes the control
+    clip's length (and size: its width and height 0, the start image fitted to it)."""
+    conv = convert(_fun_control_i2v(False), "wolf.json")
+    gen = nodes_of(conv, "video_models.wan_fun_control")
+    assert len(gen) == 1 and (gen[0].params["width"], gen[0].params["height"], gen[0].params["frames"]) == (832, 480, 0)
+    text = said(conv)
+    assert ("'WanVideoImageToVideoEncode' (WanVideoImageToVideoEncode, #6)'s num_frames comes from "
+            "'GetImageSizeAndCount' (GetImageSizeAndCount, #20), a measure of the control clip: Studio's Wan Fun "
+            "Control takes the control clip's length when it runs (its frames 0), as the wrapper does") in text
+    assert "left unset" not in text
+    conv = convert(_fun_control_i2v(True), "wolf.json")
+    gen = nodes_of(conv, "video_models.wan_fun_control")
+    assert (gen[0].params["width"], gen[0].params["height"], gen[0].params["frames"]) == (0, 0, 0)
+    assert ("#6)'s width, height and num_frames come from 'GetImageSizeAndCount' (GetImageSizeAndCount, #20), a "
+            "measure of the control clip: Studio's Wan Fun Control takes the control clip's size and length when it "
+            "runs (its width, height and frames 0)") in said(conv)
+
+
+def test_a_core_wan_animates_length_from_the_loaders_frame_count_is_the_pose_clips():
+    """The core WanAnimateToVideo (kijai's WanAnimate_native_example_01 shape), its length from VHS_LoadVideo's
+    frame_count, the pose drawn of that loader's frames: it was "not read, the generator's own is used"; the
+    generator's 'frames' 0 takes the pose clip's length, said."""
+    import copy
+    from tests.convert.test_comfy_mask_and_aux_steps import ANIMATE
+    wf = copy.deepcopy(ANIMATE)
+    wf["7"]["inputs"]["length"] = ["5", 1]
+    conv = convert(wf, "animate.json")
+    gen = nodes_of(conv, "video_models.wan_animate")
+    assert len(gen) == 1 and gen[0].params["frames"] == 0
+    text = said(conv)
+    assert ("'WanAnimateToVideo' (WanAnimateToVideo, #7)'s length comes from 'VHS_LoadVideo' (VHS_LoadVideo, #5), its "
+            "count of the frames it loads, as Studio makes them for the generator's 'pose': the generator takes that "
+            "clip's length when it runs (its 'frames' 0: its 'pose''s length)") in text
+    assert "the generator's own is used" not in text
