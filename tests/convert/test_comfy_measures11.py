@@ -138,3 +138,31 @@ def test_a_core_wan_animates_length_from_the_loaders_frame_count_is_the_pose_cli
             "count of the frames it loads, as Studio makes them for the generator's 'pose': the generator takes that "
             "clip's length when it runs (its 'frames' 0: its 'pose''s length)") in text
     assert "the generator's own is used" not in text
+
+
+def test_a_hunyuan_samplers_size_measured_of_its_start_picture_is_said_of_the_sampler_and_taken_by_its_0():
+    """The HunyuanVideoWrapper's hyvideo_i2v_example_01: HyVideoSampler's width and height from GetImageSizeAndCount
+    of the start picture were said "left unset" only. The task node is made beside its encode with the sampler's
+    size: the measure is carried there and said as the sampler's own width and height (never the encode's), the
+    generator taking the picture's size at its 'width' and 'height' 0."""
+    from tests.convert.test_comfy_hunyuan_mochi_wrappers import SAMPLER, _common
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    loader, te, vae = _common(w, model="hyvideo\\hunyuan_video_I2V_720_fixed_fp8_e4m3fn.safetensors")
+    img = w.add("LoadImage", ["anya.jpg", "image"])
+    size = w.add("GetImageSizeAndCount", [], image=(img, 0))
+    text = w.add("HyVideoI2VEncode", ["a red panda"], text_encoders=(te, 0), image=(img, 0))
+    enc = w.add("HyVideoEncode", [False, 64, 256, True, 0.02, 1, "mode"], vae=(vae, 0), image=(img, 0))
+    s = w.add("HyVideoSampler", list(SAMPLER), model=(loader, 0), hyvid_embeds=(text, 0), image_cond_latents=(enc, 0),
+              width=(size, 1), height=(size, 2))
+    dec = w.add("HyVideoDecode", [True, 64, 256, True, 0, False], vae=(vae, 0), samples=(s, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "hy"}, images=(dec, 0))
+    conv = convert(w.doc(), "hy_i2v")
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (0, 0, 85)
+    text = said(conv)
+    assert (f"'HyVideoSampler' (HyVideoSampler, #{s})'s width and height come from 'GetImageSizeAndCount' "
+            f"(GetImageSizeAndCount, #{size}), the size of the picture 'LoadImage' (LoadImage, #{img}) loads, which "
+            "Studio gives the generator's 'image' as it is: the generator takes that size when it runs (its 'width' "
+            "and 'height' 0)") in text
+    assert "left unset" not in text and f"(HyVideoEncode, #{enc})'s width" not in text

@@ -277,6 +277,11 @@ class PackTranslation:
         measures_carried.carry(self, n, c, widgets)  # a size or length measured of pictures: read as the core's
         return c
 
+    def carry_measures(self, n: CNode, c: CNode, widgets: dict) -> None:
+        """Pack node ``n``'s settings wired from a measure of pictures carried onto core node ``c`` made beside it with
+        ``widgets`` (a task node made for its encode with the sampler's size: measures_carried)."""
+        measures_carried.carry(self, n, c, widgets)
+
     def ksampler(self, n: CNode, w: dict, schedulers: Mapping[str, str], inputs: dict, denoise: Any = None,
                  nid: str | None = None) -> CNode:
         """ComfyUI's KSampler made for pack sampler ``n`` from its settings ``w`` (seed, steps, cfg; its scheduler's
