@@ -198,7 +198,6 @@ class _Translation(PackTranslation):
         elif enc is not None and enc.cls == IMAGE_TASK and latent == cond:
             control = self.fun_control(model)
             latent = self.image_task(enc, pos, neg, frames, FUN_CONTROL_TASK if control else IMAGE_TASK)
-            self.carry_measures(n, self.wf.nodes[latent[0]], {"length": frames})  # (its count measured: measures11)
             pos, neg = (enc.id, 0), (enc.id, 1)  # through the task node, as a core image-to-video workflow wires it
         elif enc is not None and enc.cls == IMAGE_TASK:  # a clip encoded, then denoised part way: video to video
             self.core(enc, "VAEEncode", {}, {k: v for k, v in (("pixels", enc.links.get("start_image")),
