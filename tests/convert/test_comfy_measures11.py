@@ -50,15 +50,20 @@ def test_a_count_of_frames_picked_before_the_pose_is_drawn_is_not_said_to_be_the
 
 def _steady_measured(drawn: bool) -> dict:
     """SteadyDancer (the wrapper's, API) whose image-to-video encode's num_frames is GetImageSizeAndCount's count of
-    the loaded pose video, encoded as it is, or (``drawn``) of the video the pose is drawn from (DWPreprocessor)."""
+    the loaded pose video, encoded as it is, or (``drawn``) of the video the pose is drawn from (kijai's
+    WanAnimatePreprocess: PoseAndFaceDetection, DrawViTPose, as the wrapper's SteadyDancer examples draw it)."""
     wf = _steady()
     wf["30"] = {"class_type": "GetImageSizeAndCount", "inputs": {"image": ["6", 0]}}
     wf["7"]["inputs"]["num_frames"] = ["30", 3]
     if drawn:
-        wf["31"] = {"class_type": "DWPreprocessor", "inputs": {
-            "image": ["6", 0], "detect_hand": "enable", "detect_body": "enable", "detect_face": "enable",
-            "resolution": 512, "bbox_detector": "yolox_l.onnx", "pose_estimator": "dw-ll_ucoco_384.onnx"}}
-        wf["8"]["inputs"]["image"] = ["31", 0]
+        wf["31"] = {"class_type": "OnnxDetectionModelLoader", "inputs": {"vitpose_model": "vitpose.onnx",
+                                                                        "yolo_model": "yolo.onnx"}}
+        wf["32"] = {"class_type": "PoseAndFaceDetection", "inputs": {"model": ["31", 0], "images": ["6", 0],
+                                                                    "width": 480, "height": 832}}
+        wf["33"] = {"class_type": "DrawViTPose", "inputs": {"pose_data": ["32", 0], "width": 480, "height": 832,
+                                                           "retarget_padding": 16, "body_stick_width": -1,
+                                                           "hand_stick_width": -1, "draw_head": True}}
+        wf["8"]["inputs"]["image"] = ["33", 0]
     return wf
 
 

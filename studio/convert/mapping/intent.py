@@ -366,7 +366,7 @@ class IntentReading:
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
-        loaded_count.record(self, into, loader, [*via, *walked])  # (a count of its loader's frames: the same)
+        loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
     def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:

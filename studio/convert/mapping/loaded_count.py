@@ -29,8 +29,10 @@ def is_count(src: CNode, slot: int) -> bool:
     return 0 <= slot < len(outs) and outs[slot].type == "INT" and (outs[slot].name or "").lower() in COUNTS
 
 
-def record(b: Any, into: str, loader: CNode, walked: list[CNode]) -> None:
+def record(b: Any, into: str, loader: CNode, walked: list[CNode], steps: list[CNode]) -> None:
     """``b.loaders_counted[into]`` = the video ``loader`` whose count of frames is the length of the clip the generator
-    input ``into`` is given (``walked``: every node on the way from it), where each step on the way keeps the count."""
-    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and all(keeps_count(b.wf, n) for n in walked):
+    input ``into`` is given (``walked``: every node on the way from it; ``steps``: those Studio makes), where each step
+    on the way keeps the count."""
+    made = {n.id for n in steps}
+    if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and all(keeps_count(b.wf, n, made) for n in walked):
         b.__dict__.setdefault("loaders_counted", {})[into] = loader
