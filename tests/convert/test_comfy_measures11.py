@@ -171,3 +171,15 @@ def test_a_hunyuan_samplers_size_measured_of_its_start_picture_is_said_of_the_sa
             "Studio gives the generator's 'image' as it is: the generator takes that size when it runs (its 'width' "
             "and 'height' 0)") in text
     assert "left unset" not in text and f"(HyVideoEncode, #{enc})'s width" not in text
+
+
+def test_a_window_size_wired_to_the_loaders_count_is_never_read_as_the_takes_length():
+    """WanAnimateKeepBackground's shape: the embeds' frame_window_size (not its num_frames) wired to the loader's
+    frame_count, num_frames to a value Studio cannot work out: the count is not carried as the take's length (it was
+    free to be, the core node's length left without a value); the window's words stay as they were."""
+    wf = _animate_counted()
+    wf["26"] = {"class_type": "InventedFrameBudget", "inputs": {"budget": 81}}
+    wf["24"]["inputs"].update(num_frames=["26", 0], frame_window_size=["20", 1])
+    text = said(convert(wf, "animate.json"))
+    assert "its count of the frames it loads" not in text
+    assert "(#24)'s frame_window_size comes from 'VHS_LoadVideo' (VHS_LoadVideo, #20)" in text

@@ -12,7 +12,9 @@ What a measure gives is told by its declared outputs (the catalogue's, else the 
 'width' / 'height' (or 'width_int'...) is that side; one named a count (decoded_count.COUNTS: 'count',
 'frame_count', 'batch_size', 'image_count') is a length. The core input taking it is the one of that name (width,
 height) or of a length ('length', 'num_frames') the core type declares as an INT, and only where the translation
-made it without a value (its key given, None). Plain data and stdlib."""
+made it without a value (its key given, None); carried from the pack's setting of that name (a length from its
+'num_frames', 'length', 'frames' or 'video_length'), never from another (a window's size wired to a count). Plain
+data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,6 +24,7 @@ from ..reading.aspect_size import out_names
 from ..reading.decoded_count import COUNTS, LENGTHS
 
 SIDES = ("width", "height")
+SETTING_LENGTHS = ("length", "num_frames", "frames", "video_length")  # a pack's setting of the take's length, named so
 
 
 def kind(wf, link) -> str | None:
@@ -53,7 +56,9 @@ def carry(t: Any, n, c, widgets: dict) -> None:
     (the core reading says what becomes of it)."""
     for k, (link, line) in dict(getattr(t, "measures", {}).get(n.id, {})).items():
         what = kind(t.wf, link)
-        into = _core_input(c.cls, what, widgets) if what is not None else None
+        if what is None or k != what and not (what == "length" and k in SETTING_LENGTHS):
+            continue  # (a count given to another setting, a window's size: not the take's length)
+        into = _core_input(c.cls, what, widgets)
         if into is None or into in c.links:
             continue
         c.links[into] = tuple(link)
