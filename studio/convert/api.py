@@ -42,6 +42,8 @@ from .reading.module_select import what as module_named  # how a sentence names 
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
+from .packs.measures_carried import kind as measure_kind, withdrawn  # what a measure gives; its 'left unset' words
+from .takes.count_kept import keeps_count  # a step giving one picture for each frame it is given (by its types)
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence
 from .takes.frame_way import image_socket, lowest, pick_widgets  # a frame pick by its declared types (first, count)
 

@@ -16,7 +16,8 @@ from ..reading.decoded_count import count_input as _count_input, kept_input as _
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
-from . import counted_math, sized_like
+from . import counted_math, loaded_count, sized_like
+from .latent_named import whose as _whose
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
 class _SizedBy:
@@ -121,7 +122,7 @@ def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode
     if sized is not None:
         return sized_like.said(latent, src, into, loader, k, sized, measured_file.words(wf, loader))
     of = "the size" if k == 1 else f"{k:g} times the size"
-    head = (f"{_named(latent)}'s width and height come from {_named(src)}, {of} of the picture {_named(loader)} loads"
+    head = (f"{_whose(latent, ['width', 'height'])} come from {_named(src)}, {of} of the picture {_named(loader)} loads"
             f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
     if k == 1:
         return f"{head} as it is: the generator takes that size when it runs (its 'width' and 'height' 0)"
@@ -151,8 +152,10 @@ def _counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, str],
     """(the node whose frames are counted, the generator input) where the latent's length is ``src``'s count (at
     ``slot``, else the one the latent reads) of the frames of a clip Studio gives a generator input whose length its
     'frames' 0 takes (``clips``: that node's id -> the input; clip_range.given); else None."""
-    into = _count_input(src, latent.links["length"][1] if slot is None else slot)
-    seen = wf.source(src, into) if into is not None else None
+    at = latent.links["length"][1] if slot is None else slot
+    into = _count_input(src, at)
+    seen = wf.source(src, into) if into is not None else src if loaded_count.is_count(src, at) else None  # (a video
+    # loader's own count of the frames it loads: VHS_LoadVideo's frame_count, measures11)
     for _ in range(measured_file.MAX_STEPS):  # through steps giving as many frames as given (a resize: heldout64 06)
         if seen is None or seen.id in clips or (kept := _kept_count(seen)) is None:
             break
@@ -164,12 +167,15 @@ def _length_counted(wf: Workflow, latent: CNode, src: CNode, clips: dict[str, st
     """The sentence for a latent's length wired from ``src``, the count of the frames a generator input taking its
     length at 'frames' 0 is given (count9), or a math node's rounding of that count to a frame rule (counted_math,
     left10); '' where it is neither."""
+    side = _whose(latent, ["length"])
     if (got := _counted(wf, latent, src, clips)) is not None:  # (count9: ComfyUI's length the clip's count)
-        return (f"{_named(latent)}'s length comes from {_named(src)}, the count of the frames {_named(got[0])} gives, "
-                f"as Studio makes them for the generator's '{got[1]}': the generator takes that clip's length when it "
-                f"runs (its 'frames' 0: its '{got[1]}''s length)")
+        whose = ("its count of the frames it loads" if got[0] is src else  # (a loader's own count: measures11)
+                 f"the count of the frames {_named(got[0])} gives")
+        return (f"{side} comes from {_named(src)}, {whose}, as Studio makes them for the generator's "
+                f"'{got[1]}': the generator takes that clip's length when it runs (its 'frames' 0: its '{got[1]}''s "
+                "length)")
     if (m := counted_math.through(wf, src)) is not None and (got := _counted(wf, latent, m[0], clips, m[1])) is not None:
-        return (f"{_named(latent)}'s length comes from {_named(src)}, '{m[2]}' of the count of the frames "
+        return (f"{side} comes from {_named(src)}, '{m[2]}' of the count of the frames "
                 f"{_named(got[0])} gives, as Studio makes them for the generator's '{got[1]}' (a count rounded down to "
                 f"a frame rule): the generator takes that clip's length when it runs (its 'frames' 0: its "
                 f"'{got[1]}''s length, down to its family's frame rule; set its 'frames' where the two differ)")
@@ -215,15 +221,15 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
                 continue
             lost.append(name)
             sources.setdefault(src.id, src)
-    said = [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+    said = [f"{_whose(latent, names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
             f"{_it(wf, src, seen)}, which Studio's Scale makes on the way to the generator's '{into}': "
             f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: its "
             f"'{into}''s size)" for src, into, names, seen in taken.values()]
-    said += [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+    said += [f"{_whose(latent, names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
              f"the size of the picture {_named(seen)} gives, the picture {_named(latent)} takes on '{port}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, port, names, seen in own.values()]
-    said += [f"{_named(latent)}'s {' and '.join(names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
+    said += [f"{_whose(latent, names)} {'come' if len(names) > 1 else 'comes'} from {_named(src)}, "
              f"the size of the picture {_named(seen)} gives, which Studio gives the generator's '{into}' as it is: "
              f"the generator takes that size when it runs (its {' and '.join(repr(n) for n in names)} 0: the size of "
              "the picture it is given)" for src, into, names, seen in given.values()]
@@ -260,8 +266,9 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
     else:
         own_words = (f"the generator's own {'is' if one else 'are'} used" if not sized or into is None else
                      f"the generator takes its '{into}''s size when it runs (its {zero} 0)"
-                     + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's own
-    return (f"{_named(latent)}'s {' and '.join(lost)} come{'s' if one else ''} from "  # are used")
+                     + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's
+    # own are used")
+    return (f"{_whose(latent, lost)} come{'s' if one else ''} from "
             f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
             f"converting: not read, {own_words} (set its {made} to the workflow's)")
 
@@ -333,7 +340,7 @@ def zero_frames_said(b: Any, gen: str, said: list[str]) -> None:
     if not words:
         return
     for i, line in enumerate(said):  # this generator's own note's lines (its latent's), and the same in the Log
-        if "'s length comes from" not in line and " and length come from" not in line:
+        if not re.search(r"'s (length|num_frames) comes from| and (length|num_frames) come from", line):
             continue
         new = line.replace(OWN_LENGTH[0], f"not read; {words} (set its 'frames' where the workflow's count "
                                            "differs)").replace(OWN_LENGTH[1], f"; {words}").replace(

@@ -19,7 +19,7 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps
+from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -366,6 +366,7 @@ class IntentReading:
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
+        loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
     def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:

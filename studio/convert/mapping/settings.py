@@ -143,11 +143,13 @@ class SettingsReading:
             spec = self.g.registry.get(self.task_now) if self.task_now else None
         except Exception:  # (a type the registry lacks)
             return {}
-        ports = spec.ports("source") if spec is not None else ()  # (declared: no node module imported)
+        ports = (spec.ports("source") + spec.ports("length")) if spec is not None else ()  # (declared: no node module
+        # imported; a length port's clip too: Wan Animate's 'pose', its 'frames' 0 that clip's length, measures11)
         frames = next((p for p in getattr(spec, "params", ()) if p.name == "frames"), None)
         if not ports or frames is None or frames.default != 0 or self.extra.get("task") == "extend":
             return {}
-        return {n.id: into for into, (n, _) in getattr(self, "clips_given", {}).items() if into in ports}
+        counted = {ld.id: into for into, ld in getattr(self, "loaders_counted", {}).items() if into in ports}
+        return {**counted, **{n.id: into for into, (n, _) in getattr(self, "clips_given", {}).items() if into in ports}}
 
     def _input_sized(self) -> bool:
         """The generator being made takes its input's size where its width and height are 0 (their default 0)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..finishing.core import METHODS
 from ..reading.workflow import LOADER_NODES, CNode
+from .latent_named import whose
 
 CLIP_LOADERS = tuple(k for k, (_, kind) in LOADER_NODES.items() if kind == "video")  # (a clip's frames measured)
 
@@ -27,7 +28,7 @@ def said(latent: CNode, src: CNode, into: str, loader: CNode, k: float, sized: s
     """The sentence of the relation kept through the picture input ``sized``."""
     of = "the size" if k == 1 else f"{k:g} times the size"
     measure = "their size" if k == 1 else f"Studio's Scale x{k:g} of them"
-    return (f"{latent.named()}'s width and height come from {src.named()}, {of} of the frames {loader.named()} "
+    return (f"{whose(latent, ['width', 'height'])} come from {src.named()}, {of} of the frames {loader.named()} "
             f"loads{words}, which Studio gives the generator's '{into}': "
             f"{measure} sizes the picture given its '{sized}' "
             f"(a Scale to that size on its way, cropped about the middle, as ComfyUI puts its picture in at the "

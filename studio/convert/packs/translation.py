@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from . import lora_stacks
+from . import lora_stacks, measures_carried
 from ..values.value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
@@ -166,6 +166,7 @@ class PackTranslation:
         self.said: list[str] = []
         self.made: dict[str, str] = {}  # pack node type -> what it was read as
         self.unsaved: dict[str, tuple[str, ...]] = {}  # a pack node's settings its file does not save (named)
+        self.measures: dict[str, dict] = {}  # a pack node's settings wired from a measure of pictures (named)
 
     @classmethod
     def is_pack(cls, n: CNode) -> bool:
@@ -251,10 +252,18 @@ class PackTranslation:
                 tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
                         f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
                         "pictures that node gives)" if stale is not None else "it is left unset")
-            self.say(n, f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
-                     + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
-                     + ", whose value Studio cannot work out: " + tail)
+            self._unknown_said(n, k, src, tail, k not in out)
         return out
+
+    def _unknown_said(self, n: CNode, k: str, src: CNode | None, tail: str, unset: bool) -> None:
+        """The sentence of pack node ``n``'s setting ``k`` wired from ``src``, whose value Studio cannot work out; one
+        left ``unset`` and wired from a measure of pictures kept in ``measures`` (carried onto the core node made)."""
+        line = (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} comes from "
+                + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                + ", whose value Studio cannot work out: " + tail)
+        self.say(n, line)
+        if unset and src is not None and measures_carried.kind(self.wf, n.links[k]) is not None:
+            self.measures.setdefault(n.id, {})[k] = (n.links[k], line)
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
@@ -265,7 +274,13 @@ class PackTranslation:
         self.wf.nodes[c.id] = c
         if nid is None:
             self.made.setdefault(n.cls, cls)
+        measures_carried.carry(self, n, c, widgets)  # a size or length measured of pictures: read as the core's
         return c
+
+    def carry_measures(self, n: CNode, c: CNode, widgets: dict) -> None:
+        """Pack node ``n``'s settings wired from a measure of pictures carried onto core node ``c`` made beside it with
+        ``widgets`` (a task node made for its encode with the sampler's size: measures_carried)."""
+        measures_carried.carry(self, n, c, widgets)
 
     def ksampler(self, n: CNode, w: dict, schedulers: Mapping[str, str], inputs: dict, denoise: Any = None,
                  nid: str | None = None) -> CNode:

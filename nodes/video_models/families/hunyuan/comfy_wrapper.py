@@ -173,6 +173,7 @@ class _Translation(PackTranslation):
                                  {k: v for k, v in (("positive", pos), ("vae", enc_c.links.get("vae")),
                                                     ("start_image", enc_c.links.get("image"))) if v}, nid=f"{enc_c.id}:i2v")
                 self.made[enc_c.cls] = "HunyuanImageToVideo's start image"
+                self.carry_measures(n, task, size)  # the sampler's size measured of pictures: read there (measures11)
                 self.wf.taken.add(enc_c.id)
                 latent, pos = (task.id, 1), (task.id, 0)
         elif enc_s is not None and enc_s.cls == "HyVideoEncode":

@@ -11,11 +11,12 @@ a WanVideoImageToVideoEncode's 'control_embeds' are read the same, with that enc
 translation (``t``); plain stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite, in_type, out_types
+from studio.convert.api import CNode, finite
 from studio.core.shown import number
 
 from . import comfy_wrapper_camera as camera
 from . import comfy_wrapper_flf as flf
+from . import comfy_measures as measures
 
 TYPES = ("WanVideoControlEmbeds", "WanVideoAddControlEmbeds")
 WIDGETS = {"WanVideoControlEmbeds": ("start_percent", "end_percent"),
@@ -72,8 +73,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
                 t.said.append(f"{_name(emb)}'s {k} is not taken: Studio's Wan Fun Control reads the control clip and "
                               "the start image")
         t.wf.taken.add(emb.id)
-        if emb.cls == EMPTY:
-            _measured(t, emb, e, clip)
+        _measured(t, emb, clip)
     else:  # the take's shape is the control latents' (the wrapper's): the size and length of the control clip
         size.update(width=None, height=None, length=None)
     t.wf.taken.add(enc.id)
@@ -107,21 +107,10 @@ def given(t, emb: CNode, pos, neg, sampler: CNode):
     return made
 
 
-SIZE = ("width", "height", "num_frames")
-
-
-def _measured(t, emb: CNode, e: dict, clip) -> None:
-    """Empty embeds whose size and length are all wired from one node measuring the control clip (by its declared
-    types: an IMAGE in, numbers out; the clip it measures the one encoded as the control, or it passes that clip on,
-    as KJNodes' GetImageSizeAndCount): Studio's Wan Fun Control takes the control clip's size and length when it runs
-    (its width, height and frames 0), as the wrapper's embeds do; said (heldout56 08: only "left unset" was)."""
-    srcs = {t.link(emb, k)[0] if t.link(emb, k) else None for k in SIZE}
-    m = t.wf.nodes.get(next(iter(srcs))) if len(srcs) == 1 and None not in srcs else None
-    if m is None or any(e.get(k) is not None for k in SIZE) or "INT" not in out_types(t.wf, m):
-        return
-    pic = next((k for k in m.links if in_type(m, k) == "IMAGE"), None)
-    if pic is None or not (clip[0] == m.id or m.links[pic][0] == clip[0]):
-        return
-    t.said.append(f"{_name(emb)}'s width, height and num_frames come from {_name(m)}, a measure of the control clip: "
-                  "Studio's Wan Fun Control takes the control clip's size and length when it runs (its width, height "
-                  "and frames 0), as the wrapper does")
+def _measured(t, emb: CNode, clip) -> None:
+    """Embeds (empty, or an image-to-video encode's) whose size and length are wired from a node measuring the control
+    clip (by its declared types: an IMAGE in, numbers out; the clip it measures the one encoded as the control, or it
+    passes that clip on, as KJNodes' GetImageSizeAndCount): Studio's Wan Fun Control takes the control clip's size
+    and length when it runs (its width, height and frames 0: the control clip's, the start image fitted to it), as
+    the wrapper's embeds do; said (heldout56 08, and measures11's image-to-video encodes: only "left unset" was)."""
+    measures.said(t, emb, measures.of_clip(t, emb, clip), "the control clip", "Studio's Wan Fun Control")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from studio.convert.api import CNode
 
+from . import comfy_measures as measures
+
 EMBEDS = "WanVideoAddSteadyDancerEmbeds"
 I2V = "WanVideoImageToVideoEncode"
 # the node the reading makes in the embeds node's place: no ComfyUI node; SteadyDancer's mapping reads it
@@ -41,7 +43,8 @@ def steady(t, n: CNode, pos, neg, sampler: CNode):
     if "pose_latents_negative" in n.links and neg_pose is None:
         t.say(n, f"{CNode.named(n)}'s negative pose latents (pose_latents_negative) are not traced to a clip: Studio's "
                  "SteadyDancer runs without the pose guidance they give")
-    w = t.named(i2v)
+    w = t.named(i2v)  # (its length measured of the pose clip: SteadyDancer's frames 0 takes that clip's, measures11)
+    measures.said(t, i2v, measures.of_clip(t, i2v, pose, ("num_frames",)), "the pose clip", "Studio's SteadyDancer")
     t.wf.taken.update(x.id for x in (i2v, enc, neg_enc) if x is not None)  # the node encodes them itself
     links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", t.link(i2v, "vae")),
                                ("start_image", image), ("clip_vision_output", t.link(i2v, "clip_embeds")),
