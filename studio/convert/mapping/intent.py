@@ -19,7 +19,7 @@ from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
-from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps
+from . import audio_steps, clip_frames, clip_last, clip_range, control_steps, held_steps, mask_steps, pose_steps
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -51,8 +51,11 @@ def _step_like(wf, n: CNode) -> bool:
 
 
 def node_kind(wf, n: CNode) -> str | None:
-    """step_kind of ``n``, or 'face' for a crop to the face a pose estimator found (control_steps.face_crop)."""
-    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None)
+    """step_kind of ``n``, 'face' for a crop to the face a pose estimator found (control_steps.face_crop), or 'pose'
+    for a pack's pose-drawing step told by its declared types (pose_steps)."""
+    typed = pose_steps.kind(n, wf) if step_kind(n.cls) is None else None
+    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None) or \
+        (("face" if typed == "face" else "pose") if typed else None)
 
 
 def step_kind(cls: str) -> str | None:
@@ -71,7 +74,8 @@ class IntentReading:
     @staticmethod
     def file_step(n: CNode) -> bool:
         """``n`` is a step on a file's way Studio's nodes make (Canny -> Edges, a pose, a depth: ``step``)."""
-        return (n.cls in STEPS or step_kind(n.cls) is not None) and not n.cls.startswith("SAM3")
+        return (n.cls in STEPS or step_kind(n.cls) is not None or pose_steps.kind(n) is not None) \
+            and not n.cls.startswith("SAM3")
 
 
 
@@ -348,6 +352,13 @@ class IntentReading:
             steps = [n for n in steps if n not in absorbed]
             via = [n for n in via if n not in absorbed]
             self.used |= {n.id for n in absorbed}
+        typed = [n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)]
+        if typed:  # a pose drawing told by its types: the detections it draws from are part of it (pose_steps)
+            found = pose_steps.absorbed(self.wf, typed)
+            absorbed += [n for n in found if n not in absorbed]
+            steps = [n for n in steps if n not in found]
+            via = [n for n in via if n not in found]
+            self.used |= {n.id for n in found}
         if any(is_pad(n) for n in via) and self.pad is None:  # by its types (reading/pads)
             self.pad = next(n for n in via if is_pad(n))
         if self.pad is not None and into == "mask" and read_straight(self.wf, node, port, self.pad) or \
@@ -384,6 +395,9 @@ class IntentReading:
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
             self.used |= {m.id, kps.id}
+        for n in (n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)):
+            found = [n, *pose_steps.detections(self.wf, n)]
+            said.append(pose_steps.said(self.wf, n, into, mask_steps.models_of(self.wf, found, self.used)))
         for n in (n for n in steps if step_kind(n.cls) in ("pose", "face", "depth")):
             what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
