@@ -352,13 +352,7 @@ class IntentReading:
             steps = [n for n in steps if n not in absorbed]
             via = [n for n in via if n not in absorbed]
             self.used |= {n.id for n in absorbed}
-        typed = [n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)]
-        if typed:  # a pose drawing told by its types: the detections it draws from are part of it (pose_steps)
-            found = pose_steps.absorbed(self.wf, typed)
-            absorbed += [n for n in found if n not in absorbed]
-            steps = [n for n in steps if n not in found]
-            via = [n for n in via if n not in found]
-            self.used |= {n.id for n in found}
+        steps, via, absorbed = self._drawn_from(steps, via, absorbed)
         if any(is_pad(n) for n in via) and self.pad is None:  # by its types (reading/pads)
             self.pad = next(n for n in via if is_pad(n))
         if self.pad is not None and into == "mask" and read_straight(self.wf, node, port, self.pad) or \
@@ -378,6 +372,15 @@ class IntentReading:
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _drawn_from(self, steps: list[CNode], via: list[CNode], absorbed: list[CNode]) -> tuple[list, list, list]:
+        """(steps, via, absorbed) with the detections a pose drawing told by its types draws from taken in as part of
+        it (pose_steps.absorbed: made by Studio's pose nodes, said with the drawing)."""
+        typed = [n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)]
+        found = pose_steps.absorbed(self.wf, typed) if typed else []
+        self.used |= {n.id for n in found}
+        return ([n for n in steps if n not in found], [n for n in via if n not in found],
+                absorbed + [n for n in found if n not in absorbed])
 
     def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:
         """The picks on the way ``walked`` from ``loader`` to ``into`` of a range of a clip's frames, which Studio's
