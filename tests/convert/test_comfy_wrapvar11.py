@@ -209,3 +209,58 @@ def test_the_wrappers_scail_pose_embeds_are_held_saying_studio_runs_scail2_not_s
             "wired here: it gives the model pose images and a reference with no identity masks, SCAIL's "
             "(SCAIL-Preview's) conditioning, and Studio does not run SCAIL") in text
     assert "no reading of Studio's takes it" not in text
+
+
+def _animate_ui() -> dict:
+    """Core Wan Animate (UI) whose face and pose clips come from a pack Studio's catalogue does not know: 'AcmeFaces'
+    (pictures in; pose data and the face crops out) drawn by 'AcmeSketch' (pose data in, pictures out), as
+    Code2Collapse's PoseAndFaceDetectionV2 and DrawViTPoseV2 are wired."""
+    nodes = [
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.2_animate_14B_bf16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a man dancing"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [""]),
+        (6, "LoadImage", [], ["IMAGE", "MASK"], ["ref.png", "image"]),
+        (7, "LoadImage", [], ["IMAGE", "MASK"], ["moves.png", "image"]),
+        (8, "AcmeFaces", [("images", "IMAGE")], ["ACME_POSEDATA", "IMAGE"], []),
+        (9, "AcmeSketch", [("pose_data", "ACME_POSEDATA")], ["IMAGE"], []),
+        (12, "WanAnimateToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                   ("reference_image", "IMAGE"), ("face_video", "IMAGE"), ("pose_video", "IMAGE")],
+         ["CONDITIONING", "CONDITIONING", "LATENT", "INT", "INT", "INT"], [832, 480, 77, 1, 5, 0]),
+        (13, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                          ("latent_image", "LATENT")], ["LATENT"], [1, "fixed", 6, 1.0, "euler", "simple", 1.0]),
+        (14, "TrimVideoLatent", [("samples", "LATENT"), ("trim_amount", "INT")], ["LATENT"], [0]),
+        (15, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (16, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16]),
+        (17, "SaveVideo", [("video", "VIDEO")], [], ["video/x", "auto", "auto"]),
+    ]
+    links = [(2, 0, 4, "clip"), (2, 0, 5, "clip"), (7, 0, 8, "images"), (8, 0, 9, "pose_data"),
+             (4, 0, 12, "positive"), (5, 0, 12, "negative"), (3, 0, 12, "vae"), (6, 0, 12, "reference_image"),
+             (8, 1, 12, "face_video"), (9, 0, 12, "pose_video"),
+             (1, 0, 13, "model"), (12, 0, 13, "positive"), (12, 1, 13, "negative"), (12, 2, 13, "latent_image"),
+             (13, 0, 14, "samples"), (12, 3, 14, "trim_amount"), (14, 0, 15, "samples"), (3, 0, 15, "vae"),
+             (15, 0, 16, "images"), (16, 0, 17, "video")]
+    wf = ui(nodes, links)
+    faces = next(n for n in wf["nodes"] if n["id"] == 8)
+    faces["outputs"][0]["name"], faces["outputs"][1]["name"] = "pose_data", "face_images"
+    return wf
+
+
+def test_an_unknown_packs_face_and_pose_clips_for_wan_animate_are_studios_face_crops_and_drawn_poses():
+    """Corpus Code2Collapse WanAnimate_Updated_example_01: PoseAndFaceDetectionV2 (its face_images on face_video)
+    and DrawViTPoseV2 (its poses on pose_video), a fork the catalogue does not declare, were passed over and Wan
+    Animate given the plain clip on both. Read by the file's slots: one Pose Estimate of the clip, drawn by Draw Pose
+    for 'pose' and cropped by Face Crops (512) for 'face', each said."""
+    conv = convert(_animate_ui(), "anim.json")
+    (gen,) = nodes_of(conv, "video_models.wan_animate")
+    g = conv.graph
+    draw, crops = (g.nodes[g.input_link(gen.id, k).src] for k in ("pose", "face"))
+    assert (draw.type_id, crops.type_id) == ("preprocess.draw_pose", "preprocess.face_crops")
+    assert crops.params["size"] == 512
+    assert g.input_link(draw.id, "pose").src == g.input_link(crops.id, "pose").src  # one Pose Estimate
+    assert len(nodes_of(conv, "preprocess.pose_estimate")) == 1
+    text = said(conv)
+    assert ("'face' is made by Studio's Detect People, Pose Estimate and Face Crops (512 pixels) for 'AcmeFaces' "
+            "(AcmeFaces, #8)") in text
+    assert "which draws the poses 'AcmeFaces' (AcmeFaces, #8) finds in the clip" in text
