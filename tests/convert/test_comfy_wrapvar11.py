@@ -264,3 +264,43 @@ def test_an_unknown_packs_face_and_pose_clips_for_wan_animate_are_studios_face_c
     assert ("'face' is made by Studio's Detect People, Pose Estimate and Face Crops (512 pixels) for 'AcmeFaces' "
             "(AcmeFaces, #8)") in text
     assert "which draws the poses 'AcmeFaces' (AcmeFaces, #8) finds in the clip" in text
+
+
+def test_the_wrappers_multitalk_is_infinitetalk_with_its_method_multitalk():
+    """heldout29 / heldout67 wanvideo_multitalk_test_02 (mode 'auto', a MultiTalk patch): held before ("Studio reads
+    the wrapper's InfiniteTalk only"). MultiTalk's audio modules are InfiniteTalk's; its windows are conditioned on
+    the frames carried (talk/talk_motion.py): Studio's InfiniteTalk with method 'multitalk', the wrapper's
+    motion_frame its motion_frames, said."""
+    from tests.convert.test_comfy_wrapper_embeds import _talk
+    from tests.convert.test_comfy_wrappers import UI
+    for mode, patch in (("multitalk", "Wan2_1-InfiniTetalk-Single_fp16.safetensors"),
+                        ("auto", "WanVideo_2_1_Multitalk_14B_fp8_e4m3fn.safetensors")):
+        w = UI()
+        _talk(w, mode=mode, patch=patch)
+        conv = convert(w.doc(), "multitalk")
+        (gen,) = nodes_of(conv, "video_models.infinitetalk")
+        assert (gen.params["method"], gen.params["motion_frames"], gen.params["patch"]) == ("multitalk", 9, patch)
+        i2v = next(n["id"] for n in w.nodes if n["type"] == "WanVideoImageToVideoMultiTalk")
+        assert (f"(WanVideoImageToVideoMultiTalk, #{i2v}) makes MultiTalk (its mode {mode!r}, the patch {patch!r}): "
+                "Studio's InfiniteTalk makes it with its method 'multitalk'") in said(conv)
+
+
+def test_the_wrappers_infinitetalk_keeps_its_method():
+    from tests.convert.test_comfy_wrapper_embeds import _talk
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    _talk(w)
+    (gen,) = nodes_of(convert(w.doc(), "infinitetalk"), "video_models.infinitetalk")
+    assert gen.params["method"] == "infinitetalk"
+
+
+def test_an_auto_mode_whose_patch_is_not_named_stays_held_saying_so():
+    """heldout (api-workflow.json): mode 'auto' and a MultiTalkModelLoader naming no file: which model it is cannot be
+    told, so the take is held, said so (before: "makes MultiTalk", which the file does not say)."""
+    from tests.convert.test_comfy_wrapper_embeds import _talk
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    _talk(w, mode="auto", patch=None)
+    conv = convert(w.doc(), "unnamed")
+    assert not nodes_of(conv, "video_models.infinitetalk")
+    assert "mode 'auto' tells MultiTalk from InfiniteTalk by the patch, which the file does not name" in said(conv)
