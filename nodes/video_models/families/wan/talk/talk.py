@@ -309,7 +309,8 @@ class InfiniteTalk(GeneratorNode):
         ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
                  + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
-                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
+                    + (" (MultiTalk's: each conditioned on them, noised to each step)" if p.method == "multitalk"
+                       else "") if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
                  + ("; each window sees the clip's frame at its start" if clip is not None else "")
                  + (f", starts from the clip's own frames noised to step {self.start} of {self.steps} (strength "
                     f"{p.strength:g}) and runs the last {self.steps - self.start}" if self.start else "")
