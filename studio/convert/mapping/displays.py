@@ -85,10 +85,11 @@ def _is_save(n: CNode) -> bool:
 
 def _unmade(given: list[tuple[str, CNode, str]], read: set[str], n: CNode | None = None) -> str:
     """The words for its sources Studio does not make (not read: listed as not converted, or passed over), and for
-    an output of a pose step Studio makes other than its poses (pose_steps: its first output alone), '' none."""
+    an output of a detect-and-draw step Studio makes other than its poses (pose_steps: its first output alone), ''
+    none."""
     left = list({m.id: m for _, m, _ in given if m.id not in read}.values())
     other = [(m, _out_name(m, n.links[k][1])) for k, m, _ in given if n is not None and m.id in read
-             and pose_steps.kind(m) and n.links[k][1] != 0]
+             and pose_steps.kind(m) == "detect" and n.links[k][1] != 0]
     words = (f"; Studio does not make {' and '.join(f'node {m.id}' for m in left)}, so what it gives is not shown "
              "either") if left else ""
     return words + "".join(f"; Studio makes only the poses of node {m.id} (Draw Pose), not its '{k}', so that is "
