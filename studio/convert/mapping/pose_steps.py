@@ -1,15 +1,17 @@
 """Pose-drawing steps told by their declared types, not their names (issue 112): a pack's node on a pose-driven
-generator's way that gives pictures of skeletons. Two shapes, read from the catalogue's declaration of the node (else
-the UI file's own slots, for a pack the catalogue has not read):
+generator's way that gives pictures of skeletons, read from the catalogue's declaration of the node (else
+the UI file's own slots, for a pack the catalogue has not read). Three shapes:
 
 - a detect-and-draw step: it reads pictures (an IMAGE input not itself named a pose) and its first output is IMAGE
   named a pose ('pose_images': One-to-All's PoseDetectionOneToAllAnimation);
 - a drawing step: it reads pose data (an input whose type or name says pose, not a model, not pictures: POSEDATA,
   DWPOSES, NLFPRED 'nlf_poses') and gives IMAGE (DrawViTPose, RenderNLFPoses); the detections it draws from, nodes
   reading pictures and giving pose data (PoseAndFaceDetection, NLFPredict, PoseDetectionVitPoseToDWPose), are part of
-  it (absorbed: said with it).
+  it (absorbed: said with it);
+- a face step: a detector that also gives the faces it found as pictures (an IMAGE output named a face:
+  PoseAndFaceDetectionV2's face_images, Wan Animate's face clip), made as Face Crops.
 
-Both are made as Studio's Detect People + Pose Estimate + Draw Pose of the clip (inputs.py), the step's drawing size
+The first two are made as Studio's Detect People + Pose Estimate + Draw Pose of the clip (inputs.py), the drawing size
 taken where it is a number; what Studio's nodes do not match (the step's own model files, its other settings, the
 other pose data it is given) is said. Plain data; the catalogue's door only."""
 from __future__ import annotations
