@@ -213,9 +213,12 @@ def test_the_wrappers_infinitetalk_is_studios_infinitetalk_for_the_voices_length
     assert "normalize_loudness" in said
 
 
-def test_multitalk_and_a_dialogue_through_the_wrapper_stay_held():
-    for mode, more in (("multitalk", {}), ("infinitetalk", {"audio_2": (1, 0), "audio_3": (1, 0)})):
-        w = UI()  # (two voices are two speakers: test_comfy_talk8; three are held)
+def test_three_voices_through_the_wrapper_stay_held():
+    # (two voices are two speakers: test_comfy_talk8; three are held; MultiTalk is InfiniteTalk's method 'multitalk'
+    # since wrapvar11: test_comfy_wrapvar11)
+    for mode, more in (("infinitetalk", {"audio_2": (1, 0), "audio_3": (1, 0)}),
+                       ("multitalk", {"audio_2": (1, 0), "audio_3": (1, 0)})):
+        w = UI()
         _talk(w, mode=mode, patch="multitalk.safetensors", **more)
         conv = convert(w.doc(), "wrapper_multitalk")
         assert [t["generator"] for t in conv.tasks] == [None]

@@ -20,8 +20,8 @@ from .given_back import given_back
 from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
-from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind
-from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts
+from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
+from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
@@ -130,7 +130,8 @@ class InputMaking:
         kind = node_kind(wf, n)
         if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
-            params, line = pose_parts.draw_params(n)  # the parts it draws, by its own switches (pose_parts)
+            params, line = pose_parts.draw_params(n) if step_kind(n.cls) else \
+                (pose_steps.draw_params(wf, n), None)  # the parts it draws (pose_parts); a typed step's size
             nid = self.add("preprocess.draw_pose", params, n)
             if line:
                 self.say(line)

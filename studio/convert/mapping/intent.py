@@ -13,13 +13,14 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..families import abilities, registry as families
 from ..tracing.roles import generates, in_type
 from ..tracing.tasks import I2V, LATENT_NAMES, T2V, V2V, Task, conditioning_task, task_node, task_of, tasks
-from ..tracing.walks import FILE_TYPES, adds_noise, find_loader, sampler_denoise
+from ..tracing.walks import FILE_TYPES, adds_noise, find_loader
 from .. import catalogue
 from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
+from . import pose_steps
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -51,8 +52,11 @@ def _step_like(wf, n: CNode) -> bool:
 
 
 def node_kind(wf, n: CNode) -> str | None:
-    """step_kind of ``n``, or 'face' for a crop to the face a pose estimator found (control_steps.face_crop)."""
-    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None)
+    """step_kind of ``n``, 'face' for a crop to the face a pose estimator found (control_steps.face_crop), or 'pose'
+    for a pack's pose-drawing step told by its declared types (pose_steps)."""
+    typed = pose_steps.kind(n, wf) if step_kind(n.cls) is None else None
+    return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None) or \
+        (("face" if typed == "face" else "pose") if typed else None)
 
 
 def step_kind(cls: str) -> str | None:
@@ -71,7 +75,8 @@ class IntentReading:
     @staticmethod
     def file_step(n: CNode) -> bool:
         """``n`` is a step on a file's way Studio's nodes make (Canny -> Edges, a pose, a depth: ``step``)."""
-        return (n.cls in STEPS or step_kind(n.cls) is not None) and not n.cls.startswith("SAM3")
+        return (n.cls in STEPS or step_kind(n.cls) is not None or pose_steps.kind(n) is not None) \
+            and not n.cls.startswith("SAM3")
 
 
 
@@ -348,6 +353,7 @@ class IntentReading:
             steps = [n for n in steps if n not in absorbed]
             via = [n for n in via if n not in absorbed]
             self.used |= {n.id for n in absorbed}
+        steps, via, absorbed = self._drawn_from(steps, via, absorbed)
         if any(is_pad(n) for n in via) and self.pad is None:  # by its types (reading/pads)
             self.pad = next(n for n in via if is_pad(n))
         if self.pad is not None and into == "mask" and read_straight(self.wf, node, port, self.pad) or \
@@ -369,6 +375,15 @@ class IntentReading:
         loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
+    def _drawn_from(self, steps: list[CNode], via: list[CNode], absorbed: list[CNode]) -> tuple[list, list, list]:
+        """(steps, via, absorbed) with the detections a pose drawing told by its types draws from taken in as part of
+        it (pose_steps.absorbed: made by Studio's pose nodes, said with the drawing)."""
+        typed = [n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)]
+        found = pose_steps.absorbed(self.wf, typed) if typed else []
+        self.used |= {n.id for n in found}
+        return ([n for n in steps if n not in found], [n for n in via if n not in found],
+                absorbed + [n for n in found if n not in absorbed])
+
     def _trimmed(self, loader: CNode, walked: list[CNode], into: str, said: list[str]) -> list[CNode]:
         """The picks on the way ``walked`` from ``loader`` to ``into`` of a range of a clip's frames, which Studio's
         Trim makes (clip_range), each said once."""
@@ -385,6 +400,9 @@ class IntentReading:
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
             self.used |= {m.id, kps.id}
+        for n in (n for n in steps if step_kind(n.cls) is None and pose_steps.kind(n, self.wf)):
+            found = [n, *pose_steps.detections(self.wf, n)]
+            said.append(pose_steps.said(self.wf, n, into, mask_steps.models_of(self.wf, found, self.used)))
         for n in (n for n in steps if step_kind(n.cls) in ("pose", "face", "depth")):
             what, kinds = ("depth", "'depth'") if step_kind(n.cls) == "depth" else ("pose", "'people' and 'pose'")
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "

@@ -166,11 +166,7 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     patch, name = found
     infinite = mode == "infinitetalk" or (mode == "auto" and "infinite" in str(name).lower())
     voices = [k for k in ("audio_1", "audio_2", "audio_3", "audio_4") if k in emb.links]
-    if not infinite:  # MultiTalk: held (the mapping's sentence), why said (heldout41 06)
-        t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}), not InfiniteTalk: Studio "
-                      "reads the wrapper's InfiniteTalk only, so the take is held")
-        decline(t.wf, [n.id, sampler.id], _name(n), f"it makes MultiTalk (its mode {mode!r}), and Studio reads the wrapper's "
-                                      "InfiniteTalk only")
+    if not infinite and _multitalk_held(t, n, sampler, mode, name):
         return None
     kind = str(t.named(emb).get("multi_audio_type") or "para")
     boxes = (drawn(t, emb) or found_masks(t, emb, n)) if len(voices) == 2 and kind in ("para", "add") and \
@@ -219,8 +215,34 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     carried = {"frames": 0}
     if finite(w.get("motion_frame")):
         carried["motion_frames"] = int(w["motion_frame"])
+    if not infinite:  # MultiTalk's windows (talk/talk_motion.py): the node's method
+        carried["method"] = "multitalk"
+        t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}): Studio's InfiniteTalk "
+                      "makes it with its method 'multitalk', as MultiTalk's release makes long takes (each later "
+                      f"window conditioned on the last {carried.get('motion_frames', 25)} frames of the one before, "
+                      "not on the picture)")
     t.wf.carried.setdefault(sampler.id, {}).update(carried)
     return (c.id, 3), (c.id, 1), (c.id, 2)
+
+
+def _multitalk_held(t, n: CNode, sampler: CNode, mode: str, name) -> bool:
+    """True (said, declined: the task held) where MultiTalk ``n`` is not made: its mode 'auto' with no patch named
+    (MultiTalk or InfiniteTalk, not known), or a clip on its sampler's 'samples' (Studio makes MultiTalk from a picture
+    only: talk/talk_motion.py; heldout41 06)."""
+    if mode == "auto" and not (isinstance(name, str) and name.strip()):
+        t.said.append(f"{_name(n)}'s mode 'auto' tells MultiTalk from InfiniteTalk by the patch, which the file does "
+                      "not name: which it makes is not known, so the take is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), "its mode 'auto' tells MultiTalk from InfiniteTalk by the patch, "
+                                                    "which the file does not name")
+        return True
+    if "samples" in sampler.links:
+        t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}) from the clip its sampler "
+                      "is given on 'samples': Studio's InfiniteTalk makes MultiTalk from a picture only, so the take "
+                      "is held")
+        decline(t.wf, [n.id, sampler.id], _name(n), f"it makes MultiTalk (its mode {mode!r}) from a clip, and Studio's "
+                                                    "InfiniteTalk makes MultiTalk from a picture only")
+        return True
+    return False
 
 
 def _encoder(t, emb: CNode):

@@ -39,6 +39,7 @@ from . import comfy_wrapper_pusa as pusa
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_phantom as phantom
 from . import comfy_wrapper_ttm as ttm
+from . import comfy_wrapper_scail as scail
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_denoise import continues, fresh_start
@@ -118,7 +119,7 @@ LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextE
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
            talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady, ttm.EMBEDS: ttm.ttm,
            pusa.NOISE: pusa.pusa, pusa.EXTRA: pusa.pusa,  # Pusa's pictures and multipliers (comfy_wrapper_pusa)
-           phantom.EMBEDS: phantom.phantom,
+           phantom.EMBEDS: phantom.phantom, scail.POSE: scail.scail,
            **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 

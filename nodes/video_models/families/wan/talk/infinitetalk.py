@@ -41,6 +41,7 @@ from studio.core.limits import regular_file_problem
 from ....base.errors import ModelError
 from ....base.hooks import module_hook
 from ..cross_hooks import after_text_attention
+from .talk_motion import current_sigma, noised
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
 AUDIO_WINDOW, VAE_SCALE, CONTEXT_TOKENS = 5, 4, 32  # the reference's audio_window, vae_scale, context_tokens
@@ -352,8 +353,11 @@ class talk_applied:
     tokens; all removed however it ends. ``cond`` / ``uncond``: audio_tokens."""
 
     def __init__(self, pipe, patch, cond, uncond, scale: float = 1.0, held=None, masks=None,
-                 guidance: tuple[float, float] | None = None):
+                 guidance: tuple[float, float] | None = None, motion=None, generator=None):
         self.pipe, self.patch, self.scale, self.held = pipe, patch, float(scale), held
+        # MultiTalk's window (talk_motion): its condition channels (a later window), False (its first); the
+        # generator of the noise its motion latents are given at each step
+        self.motion, self.generator = motion, generator
         self.guidance = guidance  # (text, audio) scales apart: _guided; None: the pipeline's own CFG
         self.masks = masks  # two speakers: token_masks (their tokens are cond's 64, the first 32 speaker 1's)
         self.tokens = {"cond": cond, "uncond": uncond}
@@ -382,6 +386,8 @@ class talk_applied:
             raise ModelError("InfiniteTalk: two speakers are made one video a call")
         self.state.update(frames=frames, audio=tok[0].repeat(hs.shape[0], 1, 1),  # [(B N_t), M, D]
                           two=two, frame_tokens=(hs.shape[3] // ph) * (hs.shape[4] // pw))
+        if self.motion is not None:
+            return self._motion_pinned(hs, c, args, kwargs)
         clean = hs[:, c + 4:2 * c + 4, :1] if self.held is None else \
             self.held.to(hs.device, hs.dtype).expand(hs.shape[0], -1, -1, -1, -1)
         self.state["clean"] = clean
@@ -392,8 +398,36 @@ class talk_applied:
             return args, {**kwargs, "hidden_states": pinned}
         return (pinned,) + tuple(args[1:]), kwargs
 
+    def _motion_pinned(self, hs, c: int, args, kwargs):
+        """MultiTalk (talk_motion): its first window pins nothing; a later one its condition channels (the mask and
+        the motion frames' encode) and its first latent frames the motion latents noised to this step's level."""
+        self.state["clean"] = self.held
+        self._hold_steps()
+        if self.held is None:
+            return args, kwargs
+        pinned = hs.clone()
+        pinned[:, c:] = self.motion.to(hs.device, hs.dtype).expand(hs.shape[0], -1, -1, -1, -1)
+        pinned[:, :c, :self.held.shape[2]] = self._motion_latents(current_sigma(self.pipe.scheduler)).to(hs)
+        if "hidden_states" in kwargs:
+            return args, {**kwargs, "hidden_states": pinned}
+        return (pinned,) + tuple(args[1:]), kwargs
+
+    def _motion_latents(self, sigma: float | None):
+        """The motion latents at noise level ``sigma`` (clean where None or 0), one draw a level: the calls of a step
+        (its guidance's) and the scheduler's write after the step before see the same."""
+        import torch
+        if not sigma:
+            return self.held
+        got = self.state.get("noised")
+        if got is None or got[0] != sigma:
+            held = self.held.float()
+            got = (sigma, noised(held, torch.randn(held.shape, generator=self.generator).to(held.device), sigma))
+            self.state["noised"] = got
+        return got[1]
+
     def _hold_steps(self):
-        """The scheduler of this call (swapped in by the run, maybe) puts the clean latent back after each step."""
+        """The scheduler of this call (swapped in by the run, maybe) puts the clean latent back after each step
+        (MultiTalk's: the motion latents noised to the next step's level, clean after the last)."""
         sch = self.pipe.scheduler
         if any(s is sch for s, _ in self._stepped):
             return
@@ -403,6 +437,8 @@ class talk_applied:
             out = own(*a, **k)
             prev = out[0] if isinstance(out, tuple) else out.prev_sample
             clean = self.state.get("clean")
+            if clean is not None and self.motion is not None:
+                clean = self._motion_latents(current_sigma(sch))
             if clean is not None:
                 prev[:, :, :clean.shape[2]] = clean.to(prev.dtype)
             return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from studio.core.params import Float, Int, Path, Text
+from studio.core.params import Choice, Float, Int, Path, Text
 from studio.core.spec import In, Out
 
 from ....base.errors import ModelError
@@ -32,6 +32,7 @@ from .infinitetalk import FOLDER, VAE_SCALE, TalkError, audio_tokens, build_patc
 from .talk_rate import FPS
 
 TRAINED_FRAMES = 81  # the reference's frame_num: one window
+METHODS = ("infinitetalk", "multitalk")  # how a window is conditioned (talk_motion: MultiTalk's)
 # the release's negative prompt (wan/configs/wan_multitalk_14B.py sample_neg_prompt, used when none is given)
 NEGATIVE = ("bright tones, overexposed, static, blurred details, subtitles, style, works, paintings, images, static, "
             "overall gray, worst quality, low quality, JPEG compression residue, ugly, incomplete, extra fingers, "
@@ -116,7 +117,11 @@ class InfiniteTalk(GeneratorNode):
                   help=f"frames made; 0: the voice's length. Up to {TRAINED_FRAMES} (4k+1) in one window; longer "
                        f"takes in windows of {TRAINED_FRAMES}, each continued from the last frames of the one before"),
               Int("motion_frames", 9, min=1, max=TRAINED_FRAMES - 8,
-                  help="frames of a window carried into the next (the reference's motion_frame)"),
+                  help="frames of a window carried into the next (the reference's motion_frame; MultiTalk's 25)"),
+              Choice("method", "infinitetalk", choices=METHODS,
+                     help="infinitetalk: each window sees the picture, the frames carried held clean; multitalk (a "
+                          "MultiTalk patch): a later window is conditioned on the frames carried, noised to each "
+                          "step's level, as MultiTalk's release makes long takes"),
               Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
                                                        "same (InfiniteTalk was trained at 25)"),
               Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)"),
@@ -278,6 +283,9 @@ class InfiniteTalk(GeneratorNode):
         from .talk_frames import clip_frame
         if image is None and clip is None:
             raise TalkError(f"{self.title}: no picture: connect the speaker's image, or a clip to dub")
+        if ctx.params.method == "multitalk" and clip is not None:
+            raise TalkError(f"{self.title}: method 'multitalk' makes a take from a picture, as MultiTalk's release: "
+                            "disconnect 'clip', or set method 'infinitetalk' to dub it")
         ref = video_model_input(model)
         self._check_model(ref)
         n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
@@ -301,7 +309,8 @@ class InfiniteTalk(GeneratorNode):
         ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
                  + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
-                    if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
+                    + (" (MultiTalk's: each conditioned on them, noised to each step)" if p.method == "multitalk"
+                       else "") if len(starts) > 1 else "") + ("; the unconditional call hears silence" if p.guidance > 1 else "")
                  + ("; each window sees the clip's frame at its start" if clip is not None else "")
                  + (f", starts from the clip's own frames noised to step {self.start} of {self.steps} (strength "
                     f"{p.strength:g}) and runs the last {self.steps - self.start}" if self.start else "")
@@ -311,17 +320,34 @@ class InfiniteTalk(GeneratorNode):
         out, where = frames_buffer((n, h, w, 3))
         if where:
             ctx.info(where)
-        held = None
+        held, carried = None, None
         for k, at in enumerate(starts):
             ctx.check_cancelled()
-            frames = self._window(ctx, s, patch, feats, base, at, win, k, held, last=k == len(starts) - 1 and k > 0)
+            frames = self._window(ctx, s, patch, feats, base, at, win, k, held, last=k == len(starts) - 1 and k > 0,
+                                  carried=carried)
             keep = 0 if k == 0 else p.motion_frames
             out[at + keep:min(n, at + win)] = frames[keep:min(win, n - at)]
             if k + 1 < len(starts):
                 from ..fun.fun import encode_frames
+                carried = np.array(frames[-p.motion_frames:])  # a writable copy
                 with torch.inference_mode():
-                    held = encode_frames(s.pipe, np.array(frames[-p.motion_frames:]))  # a writable copy
+                    held = encode_frames(s.pipe, carried)
         return self._made(ctx, ArrayClip(out, p.fps), w, h)
+
+    @staticmethod
+    def _motion(ctx, s, kwargs: dict, carried, win: int, k: int) -> dict:
+        """talk_applied's MultiTalk arguments for window ``k``: False for the first (nothing held); for a later one,
+        the condition of the frames ``carried`` (talk_motion) and its noise's generator, its picture (CLIP's) the
+        last of them."""
+        import torch
+        from ....base.calls import to_pil
+        from .talk_motion import motion_condition
+        if not k:
+            return {"motion": False}
+        kwargs["image"] = to_pil(carried[-1])
+        with torch.inference_mode():
+            cond = motion_condition(s.pipe, carried, win)
+        return {"motion": cond, "generator": ctx.torch_generator(device="cpu", salt=1000 + k)}
 
     def _dub_start(self, ctx, s, clip) -> tuple[int, float | None]:
         """(the step each window starts at, the noise level there): (0, None) from noise; below 'strength' 1 with a
@@ -346,9 +372,10 @@ class InfiniteTalk(GeneratorNode):
         a = float(p.audio_guidance)
         return (max(1.0, float(p.guidance)), a) if a and a != max(1.0, float(p.guidance)) else None
 
-    def _window(self, ctx, s, patch, feats, base: dict, at: int, win: int, k: int, held, last: bool) -> np.ndarray:
+    def _window(self, ctx, s, patch, feats, base: dict, at: int, win: int, k: int, held, last: bool,
+                carried=None) -> np.ndarray:
         """One window's frames [win, h, w, 3]: its audio from frame ``at``, its first latent frames
-        ``held`` (the previous window's last frames; None: the start image's), its own noise."""
+        ``held`` (the previous window's last frames, ``carried``; None: the start image's), its own noise."""
         import torch
         p = ctx.params
         if last:  # the reference's reversed tail where the last window runs past the voice's features
@@ -377,7 +404,10 @@ class InfiniteTalk(GeneratorNode):
                 clean = encode_frames(s.pipe, window_frames(self.clip, at, win, base["width"], base["height"]))
                 noise = kwargs["latents"] if k else torch.randn(shape, generator=ctx.torch_generator(device="cpu"))
                 kwargs["latents"] = noised(clean, noise, self.sigma)
-        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart), \
+        motion = {}
+        if p.method == "multitalk":  # MultiTalk's conditioning (talk_motion): the frames carried, not the picture
+            motion = self._motion(ctx, s, kwargs, carried, win, k)
+        with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart, **motion), \
                 (sampled_from(s.pipe, self.start, self.sigma, self.title) if self.start else nullcontext()):
             clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
                               steps=self.steps - self.start, size=(base["width"], base["height"]))
