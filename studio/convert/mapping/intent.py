@@ -389,6 +389,9 @@ class IntentReading:
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
                         + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
+            if n.cls not in DEPTH_STEPS and control_steps.by_declared(n.cls) and (own := control_steps.own_settings(n)):
+                said.append(f"'{into}': '{n.title or n.shown_cls}' (#{n.id})'s {own}: not taken, Studio's Depth has "
+                            "no such settings")  # (another pack's estimator, told by its types: its own settings)
 
 
 def undeclared_way(way: list) -> CNode | None:
