@@ -326,6 +326,7 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             self.unmade.add(into)
             self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))
+            self.unmade_at.setdefault(into, (node, port))
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
