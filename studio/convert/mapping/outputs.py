@@ -84,9 +84,8 @@ class OutputStage:
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
-        self.pad_made = None
+        self.pad_made, self.unmade_at = None, {}
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
-        self.unmade_at = {}
         self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
@@ -190,7 +189,7 @@ class OutputStage:
         is given by nodes none of which samples (a pack's planner loading a clip's frames, heldout20 07); True where
         none is (heldout67 09: a Flux pass's picture on Wan22FunControlToVideo's 'ref_image')."""
         wf = self.wf
-        at = self.unmade_at.get("image")  # the start picture's own input, where the reading met it (intent)
+        at = getattr(self, "unmade_at", {}).get("image")  # the start picture's own input, where met (intent)
         given = [wf.source(*at)] if at is not None and wf.source(*at) is not None else \
             [wf.source(n, k) for n in upstream(wf, o.first) for k in picture_inputs(n)]
         return not given or any(n.cls in SAMPLERS or "sampler" in n.cls.lower() for src in given if src is not None
