@@ -146,3 +146,36 @@ def test_another_packs_depth_estimator_on_a_control_clips_way_is_made_by_studios
     assert "'DepthCrafter' (#9)'s force_size True, num_inference_steps 5, guidance_scale 1.0, window_size 110, " \
            "overlap 25: not taken, Studio's Depth has no such settings" in text
     assert "wired without" not in text
+
+
+def _vace_filled(invert: bool = True, source_of_mask: bool = True) -> dict:
+    """Core Wan VACE on 'street.mp4' whose control clip is ImageCompositeMasked (#11) of the clip under the mask of
+    'hole.png' (#8's MASK), its 'source' MaskToImage (#10) of that mask (inverted by #9 where ``invert``), or a loaded
+    picture; the same mask as WanVaceToVideo's control_masks."""
+    more = {"8": ("LoadImage", {"image": "hole.png"}),
+            "9": ("InvertMask", {"mask": ["8", 1]}),
+            "10": ("MaskToImage", {"mask": ["9", 0] if invert else ["8", 1]}) if source_of_mask else
+            ("LoadImage", {"image": "grey.png"}),
+            "11": ("ImageCompositeMasked", {"destination": ["7", 0], "source": ["10", 0], "mask": ["8", 1], "x": 0,
+                                            "y": 0, "resize_source": True})}
+    return api(wan_vace(["11", 0], masks=["8", 1], more=more))
+
+
+def test_a_control_clip_filled_under_the_vace_mask_is_the_inpaint_task_with_its_fill():
+    """10 (ComfyUI's 'Video Inpaint (Wan2.1 VACE)' blueprint): the clip's masked area blacked (ImageCompositeMasked of
+    the inverted mask's picture) before WanVaceToVideo was said "wired without those steps": Wan VACE saw the masked
+    area's own pixels. Read by declared types, the fill is Wan VACE's own: task 'inpaint', 'fill' black (white for the
+    mask's own picture); a composite of another picture is left as before."""
+    conv = convert(_vace_filled(), "inpaint.json")
+    (gen,) = nodes_of(conv, "video_models.wan_vace")
+    assert (gen.params["task"], gen.params["fill"]) == ("inpaint", "black")
+    text = said(conv)
+    assert "'control_video' of 'WanVaceToVideo' is the clip with its mask's area filled black by 'ImageCompositeMasked' " \
+           "(ImageCompositeMasked, #11) (its 'source' a picture of the mask): Wan VACE's task 'inpaint' with 'fill' " \
+           "black fills it so" in text
+    assert "wired without" not in text.split("'control_masks'")[0] and "InvertMask" not in text
+    white = convert(_vace_filled(invert=False), "inpaint.json")
+    assert nodes_of(white, "video_models.wan_vace")[0].params["fill"] == "white"
+    other = convert(_vace_filled(source_of_mask=False), "inpaint.json")
+    assert nodes_of(other, "video_models.wan_vace")[0].params["fill"] == "none"
+    assert "the file is wired without" in said(other)
