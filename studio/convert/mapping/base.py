@@ -65,6 +65,7 @@ class BuilderBase:
         self.matte = None  # a mask drawn on Wan Animate's background, to make once it is wired (families' hooks)
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
+        self.unmade_at: dict[str, tuple[CNode, str]] = {}  # such an input -> the node and port it is read at (intent)
         self.clip_frames: dict[str, tuple[str, str] | None] = {}  # a picture input given frames of a clip (clip_frames)
         self.last_picks: dict[str, tuple] = {}  # a picture input given a clip's frame from its end (clip_last)
         self.scaled_for: dict[str, str] = {}  # a resize Studio's Scale makes on an input's way -> that input (intent)

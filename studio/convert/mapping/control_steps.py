@@ -7,6 +7,7 @@ data; the catalogue's door only."""
 from __future__ import annotations
 
 from .. import catalogue
+from ..finishing.declared import utility_by_types
 from ..reading.workflow import CNode, Workflow
 
 PACK_CATEGORY = "ControlNet Preprocessors/"
@@ -14,10 +15,29 @@ NOT_DEPTH = ("normal", "meshgraphormer")  # filed with the depth estimators, not
 NOT_PEOPLE = ("animal", "densepose", "facemesh", "face mesh")  # filed with the pose estimators, not people's poses
 
 
+def by_declared(cls: str) -> bool:
+    """A depth estimator of a pack other than comfyui_controlnet_aux, told by its declared types (its own settings
+    are not Studio's Depth's: said by the step's sentence, intent._steps_said)."""
+    found = utility_by_types(CNode("", cls))
+    return found is not None and found[1] == "depth"
+
+
+def own_settings(n: CNode) -> str:
+    """A step's settings as saved, each by the name Studio reads it under ('' where none): every one, a value of
+    another version's place included (DepthCrafter's first value 512 read as its 'force_size')."""
+    return ", ".join(f"{k} {'(wired)' if k in n.links else v}" for k, v in n.settings().items()
+                     if not str(k).startswith("#"))
+
+
 def kind(cls: str) -> str | None:
-    """'edges', 'depth' or 'pose' for a preprocessor of that kind, by its pack's category; None otherwise."""
+    """'edges', 'depth' or 'pose' for a preprocessor of that kind, by its pack's category; 'depth' for another
+    pack's depth estimator told by its declared types (one picture in, pictures out, a model, its pack's words
+    saying depth: finishing.declared.utility_by_types, as the utilities read it; DepthCrafter, heldout67 01); None
+    otherwise."""
     t = catalogue.node_type(cls)
-    if t is None or not t.category.startswith(PACK_CATEGORY) or not t.outputs or t.outputs[0].type != "IMAGE":
+    if t is not None and not t.category.startswith(PACK_CATEGORY):
+        return "depth" if by_declared(cls) else None
+    if t is None or not t.outputs or t.outputs[0].type != "IMAGE":
         return None
     sub, name = t.category[len(PACK_CATEGORY):], f"{cls} {t.display}".lower()
     if sub == "Line Extractors":

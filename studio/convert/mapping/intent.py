@@ -331,6 +331,7 @@ class IntentReading:
                         f"their note): connect one to the generator's '{into}'")
             self.unmade.add(into)
             self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))
+            self.unmade_at.setdefault(into, (node, port))
             return
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
@@ -408,6 +409,9 @@ class IntentReading:
             said.append(f"'{into}' is made by Studio's {what} nodes for {n.shown_cls} (#{n.id}): choose their "
                         f"models on Load Preprocessor ({kinds}); ComfyUI's preprocessor files are their own format"
                         + mask_steps.models_of(self.wf, [n, *absorbed], self.used))
+            if n.cls not in DEPTH_STEPS and control_steps.by_declared(n.cls) and (own := control_steps.own_settings(n)):
+                said.append(f"'{into}': '{n.title or n.shown_cls}' (#{n.id})'s {own}: not taken, Studio's Depth has "
+                            "no such settings")  # (another pack's estimator, told by its types: its own settings)
 
 
 def undeclared_way(way: list) -> CNode | None:

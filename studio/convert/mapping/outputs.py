@@ -28,6 +28,7 @@ from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
 from .kinds import LOADERS
+from .picture_inputs import picture_inputs
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
 # fact of ComfyUI's model configs, not of any node's declaration; heldout34 06: Wan 2.1 14B at 8, Studio's own 3)
@@ -83,7 +84,7 @@ class OutputStage:
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
-        self.pad_made = None
+        self.pad_made, self.unmade_at = None, {}
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
         self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
@@ -184,11 +185,15 @@ class OutputStage:
         return True
 
     def _generated(self, o: "Output") -> bool:
-        """True unless every picture on the sampler's way (an 'image' its task and guide nodes take) is given by
-        nodes none of which samples (a pack's planner loading a clip's frames, heldout20 07); True where none is."""
-        wf, takes = self.wf, [n for n in upstream(self.wf, o.first) if "image" in n.links]
-        return not takes or any(n.cls in SAMPLERS or "sampler" in n.cls.lower() for t in takes
-                                for n in upstream(wf, wf.source(t, "image")) if wf.source(t, "image") is not None)
+        """True unless the start picture's own input (else every picture input on the sampler's way: picture_inputs)
+        is given by nodes none of which samples (a pack's planner loading a clip's frames, heldout20 07); True where
+        none is (heldout67 09: a Flux pass's picture on Wan22FunControlToVideo's 'ref_image')."""
+        wf = self.wf
+        at = getattr(self, "unmade_at", {}).get("image")  # the start picture's own input, where met (intent)
+        given = [wf.source(*at)] if at is not None and wf.source(*at) is not None else \
+            [wf.source(n, k) for n in upstream(wf, o.first) for k in picture_inputs(n)]
+        return not given or any(n.cls in SAMPLERS or "sampler" in n.cls.lower() for src in given if src is not None
+                                for n in upstream(wf, src))
 
     def _held_back(self, o: "Output") -> bool:
         """True where the output is held with its sentence: its start image made by a pass Studio does not

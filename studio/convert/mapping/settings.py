@@ -10,7 +10,7 @@ from ..finishing.own_rate import own_rate
 from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: said where read)
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
-from ..tracing.guiders import distilled_guidance, guider_of
+from ..tracing.guiders import distilled_guidance, guider_of, modality_scales
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -176,6 +176,10 @@ class SettingsReading:
         if known is not None and known.sound is not None:  # the sound's own scale (LTX-2's audio_guidance)
             a = self.wf.value(guider, known.sound)
             if isinstance(a, (int, float)) and a != self.wf.value(guider, known.scale):
+                self.extra["audio_guidance"] = float(a)
+        if known is not None and known.modalities is not None:  # per modality (guiders.modality_scales)
+            a, v = (modality_scales(self.wf, guider).get(k) for k in ("AUDIO", "VIDEO"))
+            if isinstance(a, (int, float)) and not isinstance(a, bool) and a != v:
                 self.extra["audio_guidance"] = float(a)
         found = distilled_guidance(self.wf, positive)
         if found is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..families import registry as families
 from ..reading.workflow import WIDGETS, CNode, Workflow
+from .guider_modalities import by_modality, chain, scales
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,13 @@ class Guider:
     """A guider node as the converter reads it (its settings' names: the mapping's ``widgets``): ``scale``, the
     setting that is the generator's guidance (None: no single scale); ``per_step``: with no scale, it guides
     step by step (said, not taken) rather than running without classifier-free guidance (scale 1);
-    ``sound``: the setting that is the sound's own scale (the generator's 'audio_guidance')."""
+    ``sound``: the setting that is the sound's own scale (the generator's 'audio_guidance'); ``modalities``: the
+    input wired to a chain of per-modality parameter nodes (modality_chain: each a 'modality' and its 'cfg'), whose
+    VIDEO cfg is the generator's guidance and AUDIO cfg its 'audio_guidance'."""
     scale: str | None
     per_step: bool = False
     sound: str | None = None
+    modalities: str | None = None
 
 
 # ComfyUI's own guider node types (a family's, its node pack's included: its mapping's ``guiders``); their
@@ -50,6 +54,8 @@ def guider_cfg(wf: Workflow, guider: CNode) -> tuple[Any, list[str]]:
     if known is None:
         return None, [f"the sampler is guided by {name}, which Studio does not read: the generator's guidance is "
                       "its default; set it to the workflow's"]
+    if known.modalities is not None:
+        return by_modality(wf, guider, known.modalities, name)
     if known.scale is None:
         if known.per_step:
             return None, [f"{name} sets its guidance per step, which Studio's generators do not take: the generator's "
@@ -82,3 +88,16 @@ def distilled_guidance(wf: Workflow, start: CNode | None, limit: int = 64) -> tu
                     None)
         start = wf.source(start, name) if name else None
     return None
+
+
+
+def modality_chain(wf: Workflow, guider: CNode) -> list[CNode]:
+    """The per-modality parameter nodes a guider of ``modalities`` is wired to (guider_modalities.chain); [] else."""
+    known = guider_of(guider.cls)
+    return chain(wf, guider, known.modalities) if known is not None and known.modalities is not None else []
+
+
+def modality_scales(wf: Workflow, guider: CNode) -> dict[str, Any]:
+    """{modality: its cfg} of a guider of ``modalities`` (guider_modalities.scales); {} else."""
+    known = guider_of(guider.cls)
+    return scales(wf, guider, known.modalities) if known is not None and known.modalities is not None else {}

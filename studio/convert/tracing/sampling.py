@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..families import registry as families
-from .guiders import guider_cfg
+from .guiders import guider_cfg, modality_chain
 from .sampler_nodes import sampler_of_type
 from .expert_sigmas import expert_part
 from .sigma_steps import sigma_steps, split
@@ -114,6 +114,7 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             cfg, out.said = guider_cfg(wf, guider)
             out.cfg = _num(cfg, float)
             out.used.add(guider.id)
+            out.used.update(x.id for x in modality_chain(wf, guider))  # its parameters, read (and their rest said)
             out.at["cfg"] = guider
     sel = wf.source(s, "sampler")
     if sel is not None:

@@ -435,10 +435,11 @@ MAPPING = ComfyMapping(
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
             "LTXVCropGuides"),
     rank=3,
-    # its picture's and its sound's own scales; ComfyUI-LTXVideo's multimodal guider sets them per modality
-    # and step (said, not taken)
+    # its picture's and its sound's own scales; ComfyUI-LTXVideo's multimodal guider takes them per modality
+    # from its GuiderParameters chain (tracing/guiders.modality_chain: VIDEO cfg -> guidance, AUDIO cfg ->
+    # audio_guidance; their STG, rescale and skip settings said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
-             "MultimodalGuider": Guider(None, per_step=True)},
+             "MultimodalGuider": Guider(None, modalities="parameters")},
     widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: held (comfy_sound_alone)
     # its low-memory loaders as ComfyUI's (comfy_low_vram), LTX Director's timeline as guides (comfy_director)
     translate=lambda wf: low_vram(wf) + director(wf) + translate(wf))

@@ -22,6 +22,7 @@ from .comfy_triple import translate as triple_translate
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
+from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .talk.comfy_turns import take_turns
@@ -153,6 +154,8 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
                     "Wan VACE's pad_* are fractions of the clip's width and height: set them for your clip")
     elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
         b.extra["task"] = "inpaint"
+    else:  # the clip's masked area filled by a picture of that mask before WanVaceToVideo (comfy_vace_fill)
+        vace_fill(b, node, inputs, said)
     src = wf.source(node, "control_video")
     if read_ends(b, node, inputs, said):  # WanVideoVACEStartToEndFrame's first/last-frame clip: keyframes
         pass

