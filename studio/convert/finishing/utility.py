@@ -16,7 +16,7 @@ from studio.core.shown import cut, number, rounded
 
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
-from . import clip_own_rate, clips_join, clips_transition, pose_found, resize, scaled_only
+from . import clip_own_rate, clips_join, clips_transition, pose_found, resize, scaled_only, stills_clip
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .save_paths import own_path
@@ -116,7 +116,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     path = [end]
     for node in back_along(wf, end):
         path.append(node)
-        if node.cls in VIDEO_FILES:
+        if node.cls in VIDEO_FILES or stills_clip.parts(wf, node):  # (loaded pictures joined: heldout68 07)
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
                                or _family_step(n) for n in path) else None
     return None
@@ -132,10 +132,9 @@ def _family_step(n: CNode) -> bool:
 
 def make_utility(b, end: CNode, path: list[CNode]) -> None:
     """Studio's nodes for ``path`` (its Load Video, utilities, output) by ``b``; what differs said in note and Log."""
-    wf, said = b.wf, []
-    first = len(b.g.nodes)
+    wf, said, first = b.wf, [], len(b.g.nodes)
     loader = path[-1]
-    cur, out = _loaded(b, loader, said), "video"
+    (stills, cur), out = stills_clip.start(b, loader, said, _loaded), "video"  # loaded pictures, else a Load Video
     clip, steps, rate = cur, [], None
     for n in reversed(path[:-1]):
         if out == "video" and (joined := _clips_joined(b, n, cur, loader, said, steps)) is not None:
@@ -181,15 +180,24 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
         else:  # frame interpolation
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
-        said += clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:]) or _clips_rate(wf, end)
-    _output(b, end, cur, out, rate, said)
+        said += _own_rate(b, end, loader, stills, first)
+    _output(b, end, cur, out, rate, said, sound=not stills)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.shown_cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
-                        "inputs": ["video"]})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> Load Video -> {' -> '.join(steps)}")
+                        "inputs": ["images" if stills else "video"]})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> {stills_clip.started(stills)} -> "
+                     + " -> ".join(steps))
+
+
+def _own_rate(b, end: CNode, loader: CNode, stills: list | None, first: int) -> list[str]:
+    """The sentences of the rate a way's frames keep where nothing on it sets one: pictures' (stills_clip), else the
+    loaded clip's own (clip_own_rate)."""
+    if stills:
+        return stills_clip.rate_lines()
+    return clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:]) or _clips_rate(b.wf, end)
 
 
 def _clips_joined(b, n: CNode, cur: str, loader: CNode, said: list[str], steps: list[str]) -> str | None:
@@ -235,7 +243,7 @@ def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str,
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 
 
-def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str]) -> None:
+def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True) -> None:
     """The way's output: a Preview of a mask or a pose (or of a picture saved), else a Save Video, the frames written
     at the rate the way sets (Studio's Frame Rate before it, said)."""
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
@@ -253,7 +261,7 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
         out = "video"
         said.append(f"'{rate[1].title or rate[1].cls}' (#{rate[1].id}) writes the frames at {rate[0]:g} fps "
                     "(its own rate, whatever the clip's): Studio's Frame Rate before Save Video does the same")
-    if clip and (why := writes_none(b.wf, end)):  # the loaded clip's sound not written (heldout11 11)
+    if clip and sound and (why := writes_none(b.wf, end)):  # the loaded clip's sound not written (heldout11 11)
         cur = wired_node(b, "edit.replace_audio", {}, end, (cur, out, "video"))
         out = "video"
         said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
