@@ -1,0 +1,251 @@
+"""Stand-In's changes to diffusers' Wan 2.1 T2V denoiser: a face picture's latent tokens beside the video's.
+
+After the released code, WeChatCV/Stand-In (Apache-2.0) at commit cceec58ec1c65a86995176afa6056da59de32918:
+``models/wan_video_dit.py`` (``LoRALinearLayer``; ``SelfAttention.forward``; ``DiTBlock.forward``;
+``WanModel.forward``: the reference's patches and rotary positions), ``models/set_condition_branch.py`` (the
+weights: ``blocks.N.self_attn.{q,k,v}_loras.{down,up}.weight``, rank 128) and ``pipelines/wan_video.py``
+(``encode_ip_image``: the picture in [-1, 1] VAE-encoded as one frame; the reference given to the first model
+call only, its keys and values kept by every block for the later calls, the unconditional ones included).
+kijai's WanVideoWrapper (Apache-2.0) at 8e2b509a of ken2190's fork reads the same file as a LoRA
+(``nodes_model_loading.py`` ``patch_stand_in_lora``: the names under ``diffusion_model.``, scaled by the LoRA's
+strength) and the reference latent from ``WanVideoAddStandInLatent`` (``freq_offset``, default 1).
+
+What the release does, in diffusers' names:
+
+- the reference latent [B, 16, 1, h, w] goes through the patch embedding (its own tokens, after the video's);
+- its tokens are at timestep 0 (their own modulation from the time embedding of 0);
+- in every block's self-attention its queries, keys and values gain a low-rank term
+  (``to_q(x) + up(down(x))``, before the q/k norms); the video's projections are the model's own;
+- its rotary positions: frame -1 (the video's frames are 0 .. F-1), rows H .. H + h - 1 and columns
+  W .. W + w - 1 (past the video's H x W grid);
+- the video's tokens attend to their own keys and the reference's; the reference's attend to their own alone;
+- the reference's tokens have no cross-attention (no text) and then the block's feed-forward (its norm,
+  its shift, scale and gate of timestep 0);
+- the output is the video's tokens alone.
+
+The reference's tokens never read the video's or the text: their keys and values in each block are the same at
+every step and in both guidance calls. Studio computes them once (``reference_kv``: the release's first call,
+its ``kv_cache``) and adds them to each block's self-attention by an attention processor (``standin_applied``),
+removed after; the rest is diffusers' own forward. The wrapper's ``freq_offset`` moves the reference's frame
+position to -offset (1: the release's -1)."""
+from __future__ import annotations
+
+import contextlib
+import os
+
+from studio.core import models as model_paths
+from studio.core.errors import StudioError
+from studio.core.limits import regular_file_problem
+
+FOLDER = "loras"  # the wrapper loads the file as a LoRA (WanVideoLoraSelect)
+PREFIXES = ("model.diffusion_model.", "diffusion_model.")
+MARK = "blocks.0.self_attn.q_loras.down.weight"
+PROJECTIONS = ("q", "k", "v")
+
+
+class StandInError(StudioError):
+    pass
+
+
+def find_file(name: str, base_dir: str | None, node: str = "Stand-In") -> str:
+    """The Stand-In file ``name`` resolves to: an absolute path, beside the graph, or a name in a models folder or
+    its ``loras/``; a pickled checkpoint refused (never unpickled)."""
+    if not (name or "").strip():
+        raise StandInError(f"{node}: no Stand-In file chosen: set 'standin' to its .safetensors file "
+                           "(Kijai's Stand-In_wan2.1_T2V_14B_ver1.0.safetensors)")
+    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
+    if path is None:
+        raise StandInError(f"{node}: Stand-In file '{name}' not found beside the graph or in the models folders "
+                           f"(and their {FOLDER}/). Studio never downloads.")
+    why = regular_file_problem(path) if not os.path.isdir(path) else "a folder"
+    if why or not path.lower().endswith((".safetensors", ".sft")):
+        raise StandInError(f"{node}: Stand-In file '{path}': {why or 'not a .safetensors file'} (the release's "
+                           ".ckpt is a pickle, which Studio never loads: give Kijai's .safetensors of it)")
+    return path
+
+
+def _key(k: str) -> str:
+    for p in PREFIXES:
+        if k.startswith(p):
+            return k[len(p):]
+    return k
+
+
+def read_file(path: str, dim: int, layers: int, node: str = "Stand-In") -> dict:
+    """The file's low-rank weights under the release's names (``blocks.N.self_attn.q_loras.down.weight`` ...),
+    checked against a denoiser ``dim`` wide with ``layers`` blocks from its header before any tensor is read;
+    a file that is not Stand-In's, or of another size, refused in words."""
+    from safetensors import SafetensorError, safe_open
+    name = os.path.basename(path)
+    try:
+        with safe_open(path, "pt") as f:
+            keys = {_key(k): k for k in f.keys()}
+            if MARK not in keys:
+                raise StandInError(f"{node}: '{name}' is not a Stand-In file: it has no "
+                                   "blocks.N.self_attn.q_loras / k_loras / v_loras tensors (give Kijai's "
+                                   "Stand-In_wan2.1_T2V_14B_ver1.0.safetensors)")
+            want = [f"blocks.{i}.self_attn.{p}_loras.{s}.weight" for i in range(layers) for p in PROJECTIONS
+                    for s in ("down", "up")]
+            missing = [k for k in want if k not in keys]
+            if missing:
+                raise StandInError(f"{node}: '{name}' lacks {len(missing)} of the {len(want)} tensors a {layers}-block "
+                                   f"denoiser needs (first '{missing[0]}'): it is not for this model")
+            extra = sorted(k for k in keys if ".self_attn." in k and "_loras." in k and k not in set(want))
+            if extra:
+                raise StandInError(f"{node}: '{name}' has weights for more blocks than the model's {layers} "
+                                   f"(first '{extra[0]}'): it is for a larger model")
+            rank = None
+            for k in want:
+                shape = tuple(f.get_slice(keys[k]).get_shape())
+                rank = rank or (shape[0] if k.endswith("down.weight") else shape[1])
+                good = (rank, dim) if k.endswith("down.weight") else (dim, rank)
+                if shape != good:
+                    raise StandInError(f"{node}: '{name}': '{k}' is {list(shape)}, a {dim}-wide model's is "
+                                       f"{list(good)}: the file is for another model (Stand-In is for Wan 2.1 "
+                                       "T2V 14B, 5120 wide)")
+            return {k: f.get_tensor(keys[k]) for k in want}
+    except (OSError, ValueError, RuntimeError, SafetensorError) as e:  # a broken header
+        if isinstance(e, StudioError):
+            raise
+        raise StandInError(f"{node}: '{path}' cannot be read as safetensors: {str(e).splitlines()[0]}") from None
+
+
+def build_module(state: dict, layers: int, strength: float = 1.0):
+    """A module of the low-rank pairs (``blocks[i].{q,k,v}_loras.{down,up}``, float32 as the release keeps them)
+    holding ``state``; ``strength`` scales their output (the wrapper's LoRA strength; 1: the release)."""
+    import torch.nn as nn
+
+    class Pair(nn.Module):
+        def __init__(self, down, up):
+            super().__init__()
+            self.down = nn.Linear(down.shape[1], down.shape[0], bias=False)
+            self.up = nn.Linear(up.shape[1], up.shape[0], bias=False)
+
+        def forward(self, x):
+            return self.up(self.down(x.float())).to(x.dtype)
+
+    blocks = nn.ModuleList()
+    for i in range(layers):
+        b = nn.Module()
+        for p in PROJECTIONS:
+            key = f"blocks.{i}.self_attn.{p}_loras."
+            setattr(b, f"{p}_loras", Pair(state[key + "down.weight"], state[key + "up.weight"]))
+        blocks.append(b)
+    mod = nn.Module()
+    mod.blocks = blocks
+    mod.load_state_dict({k.replace(".self_attn.", "."): v.float() for k, v in state.items()}, strict=True)
+    mod.strength = float(strength)
+    return mod.float().eval()
+
+
+def reference_rotary(rope, grid: tuple[int, int], ref: tuple[int, int, int], offset: int = 1):
+    """(cos, sin) [1, f x h x w, 1, head_dim] of the reference's tokens (``ref``: f, h, w patches) beside a video
+    of ``grid`` (H, W patches): frame -``offset``, rows H .., columns W .. (the release's positions, read from
+    diffusers' own tables: a negative position's cosine is its positive's, its sine negated)."""
+    import torch
+    (gh, gw), (f, h, w) = grid, ref
+    sizes = [rope.t_dim, rope.h_dim, rope.w_dim]
+    cos_t, cos_h, cos_w = rope.freqs_cos.split(sizes, dim=1)
+    sin_t, sin_h, sin_w = rope.freqs_sin.split(sizes, dim=1)
+    if gh + h > cos_h.shape[0] or gw + w > cos_w.shape[0] or offset >= cos_t.shape[0]:
+        raise StandInError(f"Stand-In: the video ({gh}x{gw} patches) and the reference ({h}x{w}) exceed the model's "
+                           f"rotary table ({cos_h.shape[0]} positions)")
+
+    def grid_of(t, hh, ww):
+        return torch.cat([t.view(1, 1, 1, -1).expand(f, h, w, -1), hh.view(1, h, 1, -1).expand(f, h, w, -1),
+                          ww.view(1, 1, w, -1).expand(f, h, w, -1)], dim=-1).reshape(1, f * h * w, 1, -1)
+    cos = grid_of(cos_t[offset], cos_h[gh:gh + h], cos_w[gw:gw + w])
+    sin = grid_of(-sin_t[offset], sin_h[gh:gh + h], sin_w[gw:gw + w])
+    return cos, sin
+
+
+def rotated(x, cos, sin):
+    """``x`` [B, S, heads, d] turned by (cos, sin) as diffusers' WanAttnProcessor turns it (pairs interleaved)."""
+    import torch
+    x1, x2 = x.unflatten(-1, (-1, 2)).unbind(-1)
+    c, s = cos[..., 0::2], sin[..., 1::2]
+    out = torch.empty_like(x)
+    out[..., 0::2] = x1 * c - x2 * s
+    out[..., 1::2] = x1 * s + x2 * c
+    return out.type_as(x)
+
+
+def _attend(q, k, v):
+    import torch.nn.functional as F
+    return F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)).transpose(1, 2)
+
+
+def reference_kv(transformer, module, latent, grid: tuple[int, int], offset: int = 1) -> list:
+    """Each block's (keys, values) [1, N, heads, d] of the reference latent [1, C, 1, h, w] (normalised, as the
+    video's): its tokens through the blocks at timestep 0, the low-rank terms on their self-attention, no text
+    (the release's ``DiTBlock.forward`` on ``x_ip``); ``grid`` the video's (H, W) patches."""
+    import torch
+    tr, dtype = transformer, transformer.dtype
+    dev = tr.patch_embedding.weight.device
+    x = tr.patch_embedding(latent.to(dev, tr.patch_embedding.weight.dtype if tr.patch_embedding.weight.dtype
+                                     .is_floating_point else dtype))
+    f, h, w = x.shape[2:]
+    x = x.flatten(2).transpose(1, 2).contiguous()
+    cos, sin = (r.to(dev) for r in reference_rotary(tr.rope, grid, (f, h, w), offset))
+    ce = tr.condition_embedder
+    t = ce.timesteps_proj(torch.zeros(1, device=dev))
+    t = t.to(next(iter(ce.time_embedder.parameters())).dtype)
+    temb = ce.time_embedder(t).to(x.dtype)
+    proj = ce.time_proj(ce.act_fn(temb)).unflatten(1, (6, -1))
+    kept, s = [], module.strength
+    for block, lora in zip(tr.blocks, module.blocks):
+        shift, scale, gate, c_shift, c_scale, c_gate = (block.scale_shift_table + proj.float()).chunk(6, dim=1)
+        a = block.attn1
+        n = (block.norm1(x.float()) * (1 + scale) + shift).type_as(x)
+        q = a.norm_q(a.to_q(n) + s * lora.q_loras(n)).unflatten(2, (a.heads, -1))
+        k = a.norm_k(a.to_k(n) + s * lora.k_loras(n)).unflatten(2, (a.heads, -1))
+        v = (a.to_v(n) + s * lora.v_loras(n)).unflatten(2, (a.heads, -1))
+        q, k = rotated(q, cos, sin), rotated(k, cos, sin)
+        kept.append((k, v))
+        out = a.to_out[1](a.to_out[0](_attend(q, k, v).flatten(2, 3).type_as(q)))
+        x = (x.float() + out * gate).type_as(x)
+        n = (block.norm3(x.float()) * (1 + c_scale) + c_shift).type_as(x)
+        x = (x.float() + block.ffn(n).float() * c_gate).type_as(x)
+    return kept
+
+
+class StandInProcessor:
+    """A block's self-attention with the reference's keys and values after the video's (the release's
+    ``SelfAttention.forward`` on the video's tokens: ``main_out = attn(q_main, [k_main, k_ip], [v_main, v_ip])``);
+    otherwise diffusers' WanAttnProcessor's self-attention."""
+
+    def __init__(self, kv):
+        self.kv = kv
+
+    def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, rotary_emb=None):
+        import torch
+        q = attn.norm_q(attn.to_q(hidden_states)).unflatten(2, (attn.heads, -1))
+        k = attn.norm_k(attn.to_k(hidden_states)).unflatten(2, (attn.heads, -1))
+        v = attn.to_v(hidden_states).unflatten(2, (attn.heads, -1))
+        if rotary_emb is not None:
+            q, k = rotated(q, *rotary_emb), rotated(k, *rotary_emb)
+        rk, rv = self.kv
+        b = q.shape[0]
+        k = torch.cat([k, rk.to(k).expand(b, -1, -1, -1)], dim=1)
+        v = torch.cat([v, rv.to(v).expand(b, -1, -1, -1)], dim=1)
+        out = _attend(q, k, v).flatten(2, 3).type_as(q)
+        return attn.to_out[1](attn.to_out[0](out))
+
+
+@contextlib.contextmanager
+def standin_applied(transformer, kv: list):
+    """Every block's self-attention given the reference's keys and values ``kv`` (:func:`reference_kv`) for the
+    calls inside; diffusers' processors back after."""
+    blocks = list(transformer.blocks)
+    if len(kv) != len(blocks):
+        raise StandInError(f"Stand-In: {len(kv)} blocks of reference keys for a model of {len(blocks)}")
+    if any(getattr(b.attn1, "fused_projections", False) for b in blocks):
+        raise StandInError("Stand-In: the model's self-attention projections are fused; Stand-In reads them apart")
+    before = [b.attn1.processor for b in blocks]
+    try:
+        for b, pair in zip(blocks, kv):
+            b.attn1.set_processor(StandInProcessor(pair))
+        yield
+    finally:
+        for b, p in zip(blocks, before):
+            b.attn1.set_processor(p)
