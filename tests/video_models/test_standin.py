@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
 from nodes.video_models.families.wan.standin.standin import (StandInError, build_module, read_file,  # noqa: E402
-                                                            reference_kv, reference_rotary, standin_applied)
+                                                            reference_rotary, standin_applied)
 
 HEADS, HEAD_DIM, LAYERS, RANK = 2, 12, 2, 4
 DIM = HEADS * HEAD_DIM
@@ -56,10 +56,12 @@ def _inputs(seed=2, frames=2, h=4, w=6, face=4):
 
 def _with_standin(tr, module, latents, text, face, t=500.0, offset=1):
     grid = (latents.shape[3] // 2, latents.shape[4] // 2)
-    with torch.no_grad():
-        kv = reference_kv(tr, module, face, grid, offset)
-        with standin_applied(tr, kv):
-            return tr(latents, torch.tensor([t]), text, return_dict=False)[0]
+    with torch.no_grad(), standin_applied(tr, module, face, grid, offset) as ref:
+        first = tr(latents, torch.tensor([t]), text, return_dict=False)[0]
+        assert ref.made == LAYERS
+        again = tr(latents, torch.tensor([t]), text, return_dict=False)[0]  # the kept keys: the same output
+        assert ref.made == LAYERS and torch.equal(first, again)
+    return first
 
 
 def _release_forward(tr, lora, latents, text, face, t=500.0):

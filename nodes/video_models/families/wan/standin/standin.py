@@ -24,9 +24,9 @@ What the release does, in diffusers' names:
 - the output is the video's tokens alone.
 
 The reference's tokens never read the video's or the text: their keys and values in each block are the same at
-every step and in both guidance calls. Studio computes them once (``reference_kv``: the release's first call,
-its ``kv_cache``) and adds them to each block's self-attention by an attention processor (``standin_applied``),
-removed after; the rest is diffusers' own forward. The wrapper's ``freq_offset`` moves the reference's frame
+every step and in both guidance calls. Studio computes them in the first model call, block by block as its blocks
+run (``Reference``: the release's first call, its ``kv_cache``), and adds them to each block's self-attention by an
+attention processor (``standin_applied``), removed after; the rest is diffusers' own forward. The wrapper's ``freq_offset`` moves the reference's frame
 position to -offset (1: the release's -1)."""
 from __future__ import annotations
 
@@ -175,38 +175,69 @@ def _attend(q, k, v):
     return F.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)).transpose(1, 2)
 
 
-def reference_kv(transformer, module, latent, grid: tuple[int, int], offset: int = 1) -> list:
-    """Each block's (keys, values) [1, N, heads, d] of the reference latent [1, C, 1, h, w] (normalised, as the
-    video's): its tokens through the blocks at timestep 0, the low-rank terms on their self-attention, no text
-    (the release's ``DiTBlock.forward`` on ``x_ip``); ``grid`` the video's (H, W) patches."""
+def reference_start(transformer, latent, device):
+    """(tokens [1, N, D], (f, h, w) patches, the modulation of timestep 0 [1, 6, D]) of the reference latent
+    [1, C, 1, h, w] (normalised, as the video's): the patch embedding and the time embedding of 0."""
     import torch
-    tr, dtype = transformer, transformer.dtype
-    dev = tr.patch_embedding.weight.device
-    x = tr.patch_embedding(latent.to(dev, tr.patch_embedding.weight.dtype if tr.patch_embedding.weight.dtype
-                                     .is_floating_point else dtype))
-    f, h, w = x.shape[2:]
+    tr = transformer
+    pe = tr.patch_embedding.weight
+    x = tr.patch_embedding(latent.to(device, pe.dtype if pe.dtype.is_floating_point and pe.element_size() > 1
+                                     else tr.dtype))
+    grid = tuple(x.shape[2:])
     x = x.flatten(2).transpose(1, 2).contiguous()
-    cos, sin = (r.to(dev) for r in reference_rotary(tr.rope, grid, (f, h, w), offset))
     ce = tr.condition_embedder
-    t = ce.timesteps_proj(torch.zeros(1, device=dev))
+    t = ce.timesteps_proj(torch.zeros(1, device=device))
     t = t.to(next(iter(ce.time_embedder.parameters())).dtype)
     temb = ce.time_embedder(t).to(x.dtype)
-    proj = ce.time_proj(ce.act_fn(temb)).unflatten(1, (6, -1))
-    kept, s = [], module.strength
-    for block, lora in zip(tr.blocks, module.blocks):
-        shift, scale, gate, c_shift, c_scale, c_gate = (block.scale_shift_table + proj.float()).chunk(6, dim=1)
-        a = block.attn1
-        n = (block.norm1(x.float()) * (1 + scale) + shift).type_as(x)
-        q = a.norm_q(a.to_q(n) + s * lora.q_loras(n)).unflatten(2, (a.heads, -1))
-        k = a.norm_k(a.to_k(n) + s * lora.k_loras(n)).unflatten(2, (a.heads, -1))
-        v = (a.to_v(n) + s * lora.v_loras(n)).unflatten(2, (a.heads, -1))
-        q, k = rotated(q, cos, sin), rotated(k, cos, sin)
-        kept.append((k, v))
-        out = a.to_out[1](a.to_out[0](_attend(q, k, v).flatten(2, 3).type_as(q)))
-        x = (x.float() + out * gate).type_as(x)
-        n = (block.norm3(x.float()) * (1 + c_scale) + c_shift).type_as(x)
-        x = (x.float() + block.ffn(n).float() * c_gate).type_as(x)
-    return kept
+    return x, grid, ce.time_proj(ce.act_fn(temb)).unflatten(1, (6, -1))
+
+
+def reference_block(block, lora, x, proj, cos, sin, strength: float):
+    """(the reference's tokens after ``block``, its keys, its values [1, N, heads, d]): its own self-attention with
+    the low-rank terms, no cross-attention, the feed-forward, at the modulation ``proj`` of timestep 0 (the
+    release's DiTBlock.forward on ``x_ip``)."""
+    shift, scale, gate, c_shift, c_scale, c_gate = (block.scale_shift_table + proj.float()).chunk(6, dim=1)
+    a = block.attn1
+    n = (block.norm1(x.float()) * (1 + scale) + shift).type_as(x)
+    q = a.norm_q(a.to_q(n) + strength * lora.q_loras(n)).unflatten(2, (a.heads, -1))
+    k = a.norm_k(a.to_k(n) + strength * lora.k_loras(n)).unflatten(2, (a.heads, -1))
+    v = (a.to_v(n) + strength * lora.v_loras(n)).unflatten(2, (a.heads, -1))
+    q, k = rotated(q, cos, sin), rotated(k, cos, sin)
+    out = a.to_out[1](a.to_out[0](_attend(q, k, v).flatten(2, 3).type_as(q)))
+    x = (x.float() + out * gate).type_as(x)
+    n = (block.norm3(x.float()) * (1 + c_scale) + c_shift).type_as(x)
+    return (x.float() + block.ffn(n).float() * c_gate).type_as(x), k, v
+
+
+class Reference:
+    """The reference's keys and values, block by block, made in the first model call as its blocks run (where
+    their weights are: the release's first call) and kept for the later ones (its ``kv_cache``)."""
+
+    def __init__(self, transformer, module, latent, grid: tuple[int, int], offset: int = 1):
+        self.tr, self.module, self.latent, self.grid, self.offset = transformer, module, latent, grid, offset
+        self.kv: list = [None] * len(transformer.blocks)
+        self.x = self.proj = self.rotary = None
+        self.made = 0  # blocks whose keys were computed (each once)
+
+    def of(self, i: int, device):
+        if self.kv[i] is None:
+            if i and self.kv[i - 1] is None:
+                raise StandInError(f"Stand-In: block {i} ran before block {i - 1}: the reference is made in order")
+            if i == 0:
+                self.x, (f, h, w), self.proj = reference_start(self.tr, self.latent, device)
+                self.rotary = tuple(r.to(device) for r in reference_rotary(self.tr.rope, self.grid, (f, h, w),
+                                                                            self.offset))
+            lora = self.module.blocks[i]
+            home = next(lora.parameters()).device
+            lora.to(device)
+            self.x, k, v = reference_block(self.tr.blocks[i], lora, self.x.to(device), self.proj.to(device),
+                                           *self.rotary, self.module.strength)
+            lora.to(home)
+            self.kv[i] = (k.detach(), v.detach())
+            self.made += 1
+            if i == len(self.kv) - 1:
+                self.x = None  # the last block's tokens are not read (the output is the video's)
+        return self.kv[i]
 
 
 class StandInProcessor:
@@ -214,8 +245,8 @@ class StandInProcessor:
     ``SelfAttention.forward`` on the video's tokens: ``main_out = attn(q_main, [k_main, k_ip], [v_main, v_ip])``);
     otherwise diffusers' WanAttnProcessor's self-attention."""
 
-    def __init__(self, kv):
-        self.kv = kv
+    def __init__(self, reference: Reference, index: int):
+        self.reference, self.index = reference, index
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, rotary_emb=None):
         import torch
@@ -224,7 +255,7 @@ class StandInProcessor:
         v = attn.to_v(hidden_states).unflatten(2, (attn.heads, -1))
         if rotary_emb is not None:
             q, k = rotated(q, *rotary_emb), rotated(k, *rotary_emb)
-        rk, rv = self.kv
+        rk, rv = self.reference.of(self.index, hidden_states.device)
         b = q.shape[0]
         k = torch.cat([k, rk.to(k).expand(b, -1, -1, -1)], dim=1)
         v = torch.cat([v, rv.to(v).expand(b, -1, -1, -1)], dim=1)
@@ -233,19 +264,21 @@ class StandInProcessor:
 
 
 @contextlib.contextmanager
-def standin_applied(transformer, kv: list):
-    """Every block's self-attention given the reference's keys and values ``kv`` (:func:`reference_kv`) for the
-    calls inside; diffusers' processors back after."""
+def standin_applied(transformer, module, latent, grid: tuple[int, int], offset: int = 1):
+    """Every block's self-attention given the reference latent's keys and values (:class:`Reference`, made in the
+    first call) for the calls inside; ``grid`` the video's (rows, columns) of patches. Yields the Reference;
+    diffusers' processors back after."""
     blocks = list(transformer.blocks)
-    if len(kv) != len(blocks):
-        raise StandInError(f"Stand-In: {len(kv)} blocks of reference keys for a model of {len(blocks)}")
+    if len(module.blocks) != len(blocks):
+        raise StandInError(f"Stand-In: the file has {len(module.blocks)} blocks, the model {len(blocks)}")
     if any(getattr(b.attn1, "fused_projections", False) for b in blocks):
         raise StandInError("Stand-In: the model's self-attention projections are fused; Stand-In reads them apart")
+    ref = Reference(transformer, module, latent, grid, offset)
     before = [b.attn1.processor for b in blocks]
     try:
-        for b, pair in zip(blocks, kv):
-            b.attn1.set_processor(StandInProcessor(pair))
-        yield
+        for i, b in enumerate(blocks):
+            b.attn1.set_processor(StandInProcessor(ref, i))
+        yield ref
     finally:
         for b, p in zip(blocks, before):
             b.attn1.set_processor(p)
