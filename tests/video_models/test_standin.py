@@ -197,3 +197,64 @@ def test_the_release_names_without_a_prefix_read_too(tmp_path):
     a = read_file(_file(tmp_path, "a.safetensors", prefix=""), DIM, LAYERS)
     b = read_file(_file(tmp_path, "b.safetensors"), DIM, LAYERS)
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+# -- the node -----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def node_models(tmp_path_factory, tiny):
+    from safetensors.torch import save_file
+    d = tmp_path_factory.mktemp("standin")
+    save_file(_state(3), str(d / "standin.safetensors"))
+    return tiny("wan-t2v"), str(d / "standin.safetensors")
+
+
+FACES: dict = {}
+
+
+def _face(params):
+    return FACES[params.name]
+
+
+def _node_graph(model_dir, path, face="a", **p):
+    from studio.core.params import String
+
+    from tests.sources import source
+
+    from .graphs import model_graph
+    return model_graph(model_dir, "video_models.standin", {"standin": path, "width": 32, "height": 32, "frames": 5,
+                       "steps": 2, "guidance": 2.0, "prompt": "a face", "face_size": 32, "previews": False,
+                       "preview_size": "off", **p},
+                       face=(source("test.standin_face", "image", "Image", _face, (String("name", "a"),)), "image",
+                             {"name": face}))
+
+
+def _run(g):
+    from studio.engine.executor import Executor
+    return Executor().run(g, targets=["gen"], device="cpu", use_cache=False).value("gen")
+
+
+def test_the_node_keeps_the_face_it_is_given_and_is_deterministic(node_models):
+    import numpy as np
+    model_dir, path = node_models
+    g = np.random.default_rng(0)
+    FACES.update(a=g.random((40, 24, 3), dtype=np.float32) * 0.2, b=1 - g.random((40, 24, 3), dtype=np.float32) * 0.2)
+    one = _run(_node_graph(model_dir, path, strength=10.0))
+    assert one.n_frames == 5 and (one.width, one.height) == (32, 32)
+    again = _run(_node_graph(model_dir, path, strength=10.0))
+    other = _run(_node_graph(model_dir, path, face="b", strength=10.0))
+    assert np.array_equal(one.frames, again.frames)
+    assert not np.allclose(one.frames, other.frames, atol=1e-4)
+
+
+def test_the_node_refuses_a_wrong_file_and_an_image_model_in_words(node_models, tmp_path, tiny):
+    from safetensors.torch import save_file
+
+    from studio.core.errors import StudioError
+    model_dir, path = node_models
+    FACES.setdefault("a", __import__("numpy").ones((8, 8, 3), "float32"))
+    wrong = str(tmp_path / "other.safetensors")
+    save_file({"diffusion_model.blocks.0.self_attn.q.lora_A.weight": torch.zeros(4, DIM)}, wrong)
+    with pytest.raises(StudioError, match="Stand-In: 'other.safetensors' is not a Stand-In file"):
+        _run(_node_graph(model_dir, wrong))
+    with pytest.raises(StudioError, match="Stand-In: model .* is not Wan 2.1 T2V"):
+        _run(_node_graph(tiny("wan-i2v"), path))

@@ -245,8 +245,11 @@ class StandInProcessor:
     ``SelfAttention.forward`` on the video's tokens: ``main_out = attn(q_main, [k_main, k_ip], [v_main, v_ip])``);
     otherwise diffusers' WanAttnProcessor's self-attention."""
 
-    def __init__(self, reference: Reference, index: int):
+    _parallel_config = None
+
+    def __init__(self, reference: Reference, index: int, backend=None):
         self.reference, self.index = reference, index
+        self._attention_backend = backend  # the kernel set on diffusers' processor (Studio's 'attention')
 
     def __call__(self, attn, hidden_states, encoder_hidden_states=None, attention_mask=None, rotary_emb=None):
         import torch
@@ -259,7 +262,9 @@ class StandInProcessor:
         b = q.shape[0]
         k = torch.cat([k, rk.to(k).expand(b, -1, -1, -1)], dim=1)
         v = torch.cat([v, rv.to(v).expand(b, -1, -1, -1)], dim=1)
-        out = _attend(q, k, v).flatten(2, 3).type_as(q)
+        from diffusers.models.attention_dispatch import dispatch_attention_fn
+        out = dispatch_attention_fn(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False,
+                                    backend=self._attention_backend).flatten(2, 3).type_as(q)
         return attn.to_out[1](attn.to_out[0](out))
 
 
@@ -277,7 +282,7 @@ def standin_applied(transformer, module, latent, grid: tuple[int, int], offset: 
     before = [b.attn1.processor for b in blocks]
     try:
         for i, b in enumerate(blocks):
-            b.attn1.set_processor(StandInProcessor(ref, i))
+            b.attn1.set_processor(StandInProcessor(ref, i, getattr(before[i], "_attention_backend", None)))
         yield ref
     finally:
         for b, p in zip(blocks, before):
