@@ -36,6 +36,7 @@ from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_steady as steady
+from . import comfy_wrapper_standin as standin
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_denoise import fresh_start
@@ -71,7 +72,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
-                **sampler_v2.WIDGETS, **steady.WIDGETS})
+                **sampler_v2.WIDGETS, **steady.WIDGETS, **standin.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -113,7 +114,7 @@ HELD = "WanVideoWrapperHeldInput"
 MODEL_CONTROLS = {"WanVideoControlnet": "a control clip (ControlNet)"}
 LOADER_TYPES = ("WanVideoModelLoader", "WanVideoVAELoader", "LoadWanVideoT5TextEncoder", "LoadWanVideoClipTextEncoder")
 THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wanmove,  # the prompts through them
-           talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady,
+           talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady, standin.EMBEDS: standin.standin,
            **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 

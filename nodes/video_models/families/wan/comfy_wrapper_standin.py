@@ -1,0 +1,109 @@
+"""The WanVideoWrapper's Stand-In (its nodes.py WanVideoAddStandInLatent and nodes_model_loading.py's Stand-In
+LoRA, and WeChatCV's Stand-In_Preprocessor_ComfyUI example, read for meaning; Apache-2.0): WanVideoAddStandInLatent on
+a WanVideoEmptyEmbeds (the take's width, height and frames), given a picture encoded (WanVideoEncode, read as
+VAEEncode by then) on 'ip_image_latent', is read as one node, ``STANDIN``, which the Wan mapping (comfy.py) makes
+into Studio's Stand-In node: the encoded picture its 'face', 'freq_offset' its 'reference_offset'. Its declared
+inputs (WANVIDIMAGE_EMBEDS, LATENT, INT) do not say that the latent is a face the model keeps: the node's type is
+read by name for that, as its behaviour cannot be known from its declaration. Wired otherwise it is kept as it is
+(the task held with the wrapper's sentence, comfy_wrappers.PACK_NODES).
+
+The Stand-In file reaches the wrapper as a LoRA on its model loader (the wrapper tells it by its tensors,
+``blocks.0.self_attn.q_loras.down.weight``, which a workflow does not hold): ``standin_file`` picks the LoRA the
+Stand-In node reads from the names of the LoRAs on the model (a file name naming Stand-In), said either way.
+Plain stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import LOADER_NODES, CNode, upstream
+
+EMBEDS = "WanVideoAddStandInLatent"
+EMPTY = "WanVideoEmptyEmbeds"
+# the node the reading makes in the embeds node's place: no ComfyUI node; the Wan mapping reads it
+STANDIN = "WanVideoWrapperStandIn"
+WIDGETS = {EMBEDS: ("freq_offset",), STANDIN: ("width", "height", "length", "freq_offset")}
+
+
+def standin(t, n: CNode, pos, neg, sampler: CNode):
+    """``n`` (WanVideoAddStandInLatent) as ``STANDIN``: (latent, positive, negative); None (kept, the task held with
+    its sentence) where its size or its picture is not given as the wrapper's example gives them."""
+    src = t.link(n, "embeds")
+    empty = t.wf.nodes.get(src[0]) if src else None
+    ref = t.link(n, "ip_image_latent")
+    enc = t.wf.nodes.get(ref[0]) if ref else None
+    image = t.link(enc, "pixels") if enc is not None and enc.cls == "VAEEncode" else None
+    if empty is None or empty.cls != EMPTY or t.link(empty, "extra_latents") or image is None:
+        t.said.append(f"{CNode.named(n)} is read as Stand-In where it is given a {EMPTY} (no start latents) on "
+                      "'embeds' and a picture encoded on 'ip_image_latent', as the wrapper's example wires them: not "
+                      "so here, so held")
+        return None
+    e, w = t.named(empty), t.named(n)
+    t.wf.taken.update({empty.id, enc.id})  # the size the Stand-In node takes; the picture it encodes itself
+    image = _loaded(t, enc, image)
+    links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", t.link(enc, "vae")), ("face", image))
+             if v is not None}
+    size = {k: e.get(port) if e.get(port) is not None else t.wf.value(empty, port)  # (a wired size worked out)
+            for k, port in (("width", "width"), ("height", "height"), ("length", "num_frames"))}
+    c = t.core(n, STANDIN, {**size, "freq_offset": w.get("freq_offset")}, links)
+    c.ports.update(face="ip_image_latent")  # (said as the wrapper names it)
+    t.made.pop(n.cls, None)  # not a ComfyUI node: said here instead
+    t.say(n, f"{CNode.named(n)} on '{empty.title or empty.shown_cls}' (#{empty.id}) is read as Studio's Stand-In "
+             f"node: the picture '{enc.title or enc.shown_cls}' (#{enc.id}) encodes on 'ip_image_latent' as its face "
+             "(the node pads it square on white and encodes it itself), the take's size and frames the empty embeds'")
+    return (c.id, 2), (c.id, 0), (c.id, 1)
+
+
+def _loaded(t, enc: CNode, image):
+    """The picture the Stand-In node reads: the one picture loader upstream of the encode's pixels where steps Studio
+    does not make lie between (a face crop onto white, as the wrapper's example makes it: said, never dropped
+    silently); else the pixels as wired."""
+    src = t.wf.nodes.get(image[0])
+    if src is None or src.cls in LOADER_NODES:
+        return image
+    up = [x for x in upstream(t.wf, src) if x.enabled]
+    loaders = [x for x in up if x.cls in LOADER_NODES and LOADER_NODES[x.cls][1] == "image"]
+    if len(loaders) != 1:
+        return image
+    load = loaders[0]
+    steps = [x for x in up if x is not load]
+    names = ", ".join(f"'{x.title or x.shown_cls}' (#{x.id})" for x in steps[:4]) + \
+        (f" and {len(steps) - 4} more" if len(steps) > 4 else "")
+    file = load.settings().get("image")
+    t.said.append(f"the picture '{enc.title or enc.shown_cls}' (#{enc.id}) encodes for Stand-In is made from "
+                  f"{load.shown_cls} (#{load.id})" + (f" '{file}'" if isinstance(file, str) and file else "")
+                  + f" through {len(steps)} node{'s' if len(steps) > 1 else ''} ({names}): not made; Studio's Stand-In "
+                  "reads the loaded picture itself, padded square on white and scaled to its face_size (512). The "
+                  "release reads a face cropped onto a white background (its FaceProcessor): crop it so before the "
+                  "node for the face it was trained on")
+    return (load.id, 0)
+
+
+def _named_standin(name: str) -> bool:
+    """A LoRA file name naming Stand-In (the workflow holds no tensors to tell it by)."""
+    flat = name.lower().replace("-", "").replace("_", "").replace(" ", "")
+    return "standin" in flat
+
+
+def standin_file(loras: list, params: dict, said: list[str]) -> list:
+    """The LoRAs on the model with the Stand-In file taken out into the node's 'standin' (its strength its
+    'strength'); the rest kept. Where no LoRA's name names Stand-In, or several do, it is said and 'standin' is
+    left to set."""
+    named = [x for x in loras if isinstance(x[0], str) and _named_standin(x[0])]
+    if len(named) != 1:
+        which = ("none of the LoRAs on the model is named for Stand-In" if not named else
+                 f"{len(named)} LoRAs on the model are named for Stand-In ("
+                 + ", ".join(repr(x[0]) for x in named) + "); they are kept as LoRAs")
+        said.append(f"Stand-In's file reaches the wrapper as a LoRA on its model loader (told by its tensors): {which}: "
+                    "set the Stand-In node's 'standin' to the file by hand")
+        return loras
+    name, strength, at = named[0][0], named[0][1], named[0][2]
+    params["standin"] = name
+    if not name.lower().endswith((".safetensors", ".sft")):
+        said.append(f"'{name}' is not a .safetensors file (the release's .ckpt is a pickle, which Studio never "
+                    "loads): the Stand-In node refuses it when run; give Kijai's "
+                    "Stand-In_wan2.1_T2V_14B_ver1.0.safetensors as its 'standin'")
+    if isinstance(strength, (int, float)) and not isinstance(strength, bool):
+        params["strength"] = strength
+    said.append(f"LoRA '{name}' on '{at.title or at.shown_cls}' (#{at.id}) is Stand-In's file (the wrapper tells it "
+                f"by its tensors; here by its name): the Stand-In node's 'standin'"
+                + (f", its strength {strength:g} the node's 'strength'"
+                   if isinstance(strength, (int, float)) and not isinstance(strength, bool) else ""))
+    return [x for x in loras if x is not named[0]]
