@@ -258,3 +258,7 @@ def test_the_node_refuses_a_wrong_file_and_an_image_model_in_words(node_models, 
         _run(_node_graph(model_dir, wrong))
     with pytest.raises(StudioError, match="Stand-In: model .* is not Wan 2.1 T2V"):
         _run(_node_graph(tiny("wan-i2v"), path))
+    with pytest.raises(StudioError, match="Stand-In: model .* has two experts"):
+        _run(_node_graph(tiny("wan22-a14b"), path))
+    with pytest.raises(StudioError, match="Stand-In: 'face_size' 40 must be a multiple of 16"):
+        _run(_node_graph(model_dir, path, face_size=40))

@@ -114,19 +114,18 @@ class StandIn(GeneratorNode):
                 ref.module.config.get("expand_timesteps"):
             raise ModelError(f"{self.title}: model '{ref.path}' is not Wan 2.1 T2V (it reads {cfg.in_channels} "
                              "channels): Stand-In is trained on Wan 2.1 T2V 14B")
+        if getattr(ref.module, "transformer_2", None) is not None:
+            raise ModelError(f"{self.title}: model '{ref.path}' has two experts (Wan 2.2 A14B): the Stand-In file is "
+                             "Wan 2.1 T2V 14B's, one denoiser (the release has a file per Wan 2.2 expert, not read "
+                             "here)")
 
-    def _face_latent(self, s, face):
+    def _face_latent(self, s, img: np.ndarray, size: int):
         """The face picture as Stand-In reads it: padded square on white, 'face_size', [-1, 1], VAE-encoded as one
         frame (its mean) and normalised as the video's latents."""
         import torch
         from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
 
         from ..latents import normalised
-        size = int(self.params_of.face_size)
-        if size % 16:
-            raise StandInError(f"{self.title}: 'face_size' {size} must be a multiple of 16 (the VAE's 8 and the 2x2 "
-                               "patches)")
-        img = np.asarray(face.frame(0) if hasattr(face, "frame") else face, np.float32)
         px = torch.from_numpy(face_square(img, size)).permute(2, 0, 1)[None, :, None] * 2 - 1
         vae = s.pipe.vae
         with torch.inference_mode():
@@ -138,7 +137,10 @@ class StandIn(GeneratorNode):
         from .standin import standin_applied
         ref = video_model_input(model)
         self._check_model(ref)
-        self.params_of = p = ctx.params
+        p = ctx.params
+        if int(p.face_size) % 16:
+            raise StandInError(f"{self.title}: 'face_size' {int(p.face_size)} must be a multiple of 16 (the VAE's 8 "
+                               "and the 2x2 patches)")
         s = Sampler(ctx, ref, self.task)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         asked = int(p.frames) or TRAINED
@@ -150,7 +152,7 @@ class StandIn(GeneratorNode):
         img = np.asarray(face.frame(0) if hasattr(face, "frame") else face, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, None, self.preview)
         s.fam.refuse_call(self.task, n, h, w)
-        latent = self._face_latent(s, face)
+        latent = self._face_latent(s, img, int(p.face_size))
         tr = s.pipe.transformer
         scale = int(s.pipe.vae_scale_factor_spatial)
         _, ph, pw = tr.config.patch_size
