@@ -68,7 +68,9 @@ def test_the_wrappers_standin_is_read_as_the_standin_node():
     text = said(conv)
     assert f"LoRA '{FILE}' on 'WanVideoLoraSelect' (#20) is Stand-In's file" in text
     assert "'WanVideoAddStandInLatent' (WanVideoAddStandInLatent, #11) on 'WanVideoEmptyEmbeds' (#7) is read as " \
-           "Studio's Stand-In node" in text
+           "Studio's Stand-In node, the take's size and frames the empty embeds': its face the picture " \
+           "'WanVideoEncode' (#6) encodes on 'ip_image_latent' (the node pads it square on white and encodes it " \
+           "itself)" in text
 
 
 def test_steps_between_the_loaded_face_and_the_encode_are_said_not_made():
@@ -76,9 +78,10 @@ def test_steps_between_the_loaded_face_and_the_encode_are_said_not_made():
     gen = nodes_of(conv, STANDIN)[0]
     assert _source(conv, gen.id, "face").params["path"] == "face.png"
     text = said(conv)
-    assert "the picture 'WanVideoEncode' (#6) encodes for Stand-In is made from LoadImage (#5) 'face.png' through 2 " \
-           "nodes ('ImageCompositeMasked' (#9), 'EmptyImage' (#8)): not made; Studio's Stand-In reads the loaded " \
-           "picture itself, padded square on white" in text
+    assert "is read as Studio's Stand-In node, the take's size and frames the empty embeds': its face the picture " \
+           "LoadImage (#5) 'face.png' loads, padded square on white and scaled to its face_size (512): the picture " \
+           "'WanVideoEncode' (#6) encodes on 'ip_image_latent' is made from it through 2 nodes ('ImageCompositeMasked' " \
+           "(#9), 'EmptyImage' (#8)), not made" in text
 
 
 def test_a_stand_in_file_not_named_so_is_left_to_set_and_said():
@@ -101,3 +104,12 @@ def test_the_releases_pickled_file_is_carried_and_said_refused_when_run():
     assert nodes_of(conv, STANDIN)[0].params["standin"] == "Stand-In_wan2.1_T2V_14B_ver1.0.ckpt"
     assert "'Stand-In_wan2.1_T2V_14B_ver1.0.ckpt' is not a .safetensors file (the release's .ckpt is a pickle, which " \
            "Studio never loads): the Stand-In node refuses it when run" in said(conv)
+
+
+def test_the_encodes_own_strengths_are_said_not_applied():
+    wf = _workflow()
+    wf["6"]["inputs"].update(latent_strength=0.8, noise_aug_strength=0.05)
+    text = said(convert(wf, "standin"))
+    assert "'WanVideoEncode' (#6)'s latent_strength 0.8 is not applied: Studio's Stand-In encodes the face as it is" in text
+    assert "'WanVideoEncode' (#6)'s noise_aug_strength 0.05 is not applied" in text
+    assert "latent_strength" not in said(convert(_workflow(), "standin"))

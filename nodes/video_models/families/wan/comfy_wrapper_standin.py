@@ -37,7 +37,7 @@ def standin(t, n: CNode, pos, neg, sampler: CNode):
         return None
     e, w = t.named(empty), t.named(n)
     t.wf.taken.update({empty.id, enc.id})  # the size the Stand-In node takes; the picture it encodes itself
-    image = _loaded(t, enc, image)
+    image, how = _loaded(t, enc, image)
     links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", t.link(enc, "vae")), ("face", image))
              if v is not None}
     size = {k: e.get(port) if e.get(port) is not None else t.wf.value(empty, port)  # (a wired size worked out)
@@ -46,34 +46,40 @@ def standin(t, n: CNode, pos, neg, sampler: CNode):
     c.ports.update(face="ip_image_latent")  # (said as the wrapper names it)
     t.made.pop(n.cls, None)  # not a ComfyUI node: said here instead
     t.say(n, f"{CNode.named(n)} on '{empty.title or empty.shown_cls}' (#{empty.id}) is read as Studio's Stand-In "
-             f"node: the picture '{enc.title or enc.shown_cls}' (#{enc.id}) encodes on 'ip_image_latent' as its face "
-             "(the node pads it square on white and encodes it itself), the take's size and frames the empty embeds'")
+             f"node, the take's size and frames the empty embeds': its face {how}")
+    own = getattr(t, "encoded", {}).get(enc.id, {})  # the wrapper's encode's own settings (read as VAEEncode)
+    for k, whole in (("latent_strength", 1), ("noise_aug_strength", 0)):
+        v = own.get(k)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v != whole:
+            t.say(n, f"'{enc.title or enc.shown_cls}' (#{enc.id})'s {k} {v:g} is not applied: Studio's Stand-In "
+                     "encodes the face as it is")
     return (c.id, 2), (c.id, 0), (c.id, 1)
 
 
-def _loaded(t, enc: CNode, image):
-    """The picture the Stand-In node reads: the one picture loader upstream of the encode's pixels where steps Studio
-    does not make lie between (a face crop onto white, as the wrapper's example makes it: said, never dropped
-    silently); else the pixels as wired."""
+def _loaded(t, enc: CNode, image) -> tuple:
+    """(the picture the Stand-In node reads, the words saying which): the one picture loader upstream of the encode's
+    pixels where nodes Studio does not make lie between (a face crop onto white, as the wrapper's example makes it:
+    said, never dropped silently); else the pixels as wired."""
+    said = (f"the picture '{enc.title or enc.shown_cls}' (#{enc.id}) encodes on 'ip_image_latent' (the node pads it "
+            "square on white and encodes it itself)")
     src = t.wf.nodes.get(image[0])
     if src is None or src.cls in LOADER_NODES:
-        return image
+        return image, said
     up = [x for x in upstream(t.wf, src) if x.enabled]
     loaders = [x for x in up if x.cls in LOADER_NODES and LOADER_NODES[x.cls][1] == "image"]
     if len(loaders) != 1:
-        return image
+        return image, said
     load = loaders[0]
     steps = [x for x in up if x is not load]
     names = ", ".join(f"'{x.title or x.shown_cls}' (#{x.id})" for x in steps[:4]) + \
         (f" and {len(steps) - 4} more" if len(steps) > 4 else "")
     file = load.settings().get("image")
-    t.said.append(f"the picture '{enc.title or enc.shown_cls}' (#{enc.id}) encodes for Stand-In is made from "
-                  f"{load.shown_cls} (#{load.id})" + (f" '{file}'" if isinstance(file, str) and file else "")
-                  + f" through {len(steps)} node{'s' if len(steps) > 1 else ''} ({names}): not made; Studio's Stand-In "
-                  "reads the loaded picture itself, padded square on white and scaled to its face_size (512). The "
-                  "release reads a face cropped onto a white background (its FaceProcessor): crop it so before the "
-                  "node for the face it was trained on")
-    return (load.id, 0)
+    return (load.id, 0), (
+        f"the picture {load.shown_cls} (#{load.id})" + (f" '{file}'" if isinstance(file, str) and file else "")
+        + f" loads, padded square on white and scaled to its face_size (512): the picture '{enc.title or enc.shown_cls}'"
+        f" (#{enc.id}) encodes on 'ip_image_latent' is made from it through {len(steps)} node"
+        f"{'s' if len(steps) > 1 else ''} ({names}), not made. The release reads a face cropped onto a white "
+        "background (its FaceProcessor): crop it so before the node for the face it was trained on")
 
 
 def _named_standin(name: str) -> bool:
