@@ -244,6 +244,8 @@ def test_the_node_keeps_the_face_it_is_given_and_is_deterministic(node_models):
     other = _run(_node_graph(model_dir, path, face="b", strength=10.0))
     assert np.array_equal(one.frames, again.frames)
     assert not np.allclose(one.frames, other.frames, atol=1e-4)
+    weaker = _run(_node_graph(model_dir, path, strength=0.0))  # the kept weights given this run's strength
+    assert not np.allclose(one.frames, weaker.frames, atol=1e-4)
 
 
 def test_the_node_refuses_a_wrong_file_and_an_image_model_in_words(node_models, tmp_path, tiny):

@@ -93,16 +93,18 @@ class StandIn(GeneratorNode):
         lambda cls, params, base_dir: find_file(params.get("standin") or "", base_dir, cls.title), StandInError)
 
     def _module(self, ctx, ref, tr):
-        """The Stand-In weights, read once per file (from its header first) and kept with the loaded model."""
+        """The Stand-In weights, read once per file (from its header first) and kept with the loaded model; this
+        run's 'strength' set on them."""
         p = ctx.params
         path = find_file(p.standin, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
-        key = ("standin", path, os.stat(path).st_mtime_ns, float(p.strength))
+        key = ("standin", path, os.stat(path).st_mtime_ns)
         kept = ref.shared.own_modules
         if key not in kept:
             cfg = tr.config
             state = read_file(path, int(cfg.num_attention_heads * cfg.attention_head_dim), int(cfg.num_layers),
                               self.title)
-            kept[key] = build_module(state, int(cfg.num_layers), float(p.strength))
+            kept[key] = build_module(state, int(cfg.num_layers))
+        kept[key].strength = float(p.strength)
         return kept[key]
 
     def _check_model(self, ref):
@@ -141,6 +143,7 @@ class StandIn(GeneratorNode):
         if int(p.face_size) % 16:
             raise StandInError(f"{self.title}: 'face_size' {int(p.face_size)} must be a multiple of 16 (the VAE's 8 "
                                "and the 2x2 patches)")
+        module = self._module(ctx, ref, ref.module.transformer)  # the file checked before the sampler is made
         s = Sampler(ctx, ref, self.task)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         asked = int(p.frames) or TRAINED
@@ -148,7 +151,6 @@ class StandIn(GeneratorNode):
         if n != asked:
             ctx.info(f"Wan makes 4k+1 frames: {asked} asked, making {n}")
         fps = p.fps or s.fam.fps
-        module = self._module(ctx, ref, s.pipe.transformer)
         img = np.asarray(face.frame(0) if hasattr(face, "frame") else face, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, None, self.preview)
         s.fam.refuse_call(self.task, n, h, w)
