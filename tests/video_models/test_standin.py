@@ -264,3 +264,14 @@ def test_the_node_refuses_a_wrong_file_and_an_image_model_in_words(node_models, 
         _run(_node_graph(tiny("wan22-a14b"), path))
     with pytest.raises(StudioError, match="Stand-In: 'face_size' 40 must be a multiple of 16"):
         _run(_node_graph(model_dir, path, face_size=40))
+
+
+def test_a_bfloat16_model_runs_with_the_float32_weights_close_to_float32(tmp_path):
+    tr = _transformer()
+    module = build_module(read_file(_file(tmp_path), DIM, LAYERS), LAYERS)
+    latents, text, face = _inputs()
+    want = _with_standin(tr, module, latents, text, face)
+    half = tr.to(torch.bfloat16)
+    got = _with_standin(half, module, latents.bfloat16(), text.bfloat16(), face)  # the face latent left in float32
+    assert got.dtype == torch.bfloat16
+    assert (got.float() - want).abs().max() < 0.1 * want.abs().max()
