@@ -19,7 +19,7 @@ EMBEDS = "WanVideoAddStandInLatent"
 EMPTY = "WanVideoEmptyEmbeds"
 # the node the reading makes in the embeds node's place: no ComfyUI node; the Wan mapping reads it
 STANDIN = "WanVideoWrapperStandIn"
-WIDGETS = {EMBEDS: ("freq_offset",), STANDIN: ("width", "height", "length", "freq_offset")}
+WIDGETS = {EMBEDS: ("freq_offset",)}
 
 
 def standin(t, n: CNode, pos, neg, sampler: CNode):
