@@ -113,3 +113,16 @@ def test_the_encodes_own_strengths_are_said_not_applied():
     assert "'WanVideoEncode' (#6)'s latent_strength 0.8 is not applied: Studio's Stand-In encodes the face as it is" in text
     assert "'WanVideoEncode' (#6)'s noise_aug_strength 0.05 is not applied" in text
     assert "latent_strength" not in said(convert(_workflow(), "standin"))
+
+
+def test_a_stand_in_file_given_through_set_loras_is_said_loaded_as_a_plain_lora_there():
+    wf = _workflow()
+    del wf["1"]["inputs"]["lora"]
+    wf["22"] = {"class_type": "WanVideoSetLoRAs", "inputs": {"model": ["1", 0], "lora": ["20", 0]}}
+    wf["14"]["inputs"]["model"] = ["22", 0]
+    conv = convert(wf, "standin")
+    assert nodes_of(conv, STANDIN)[0].params["standin"] == FILE
+    assert "'WanVideoLoraSelect' (#20) gives '" + FILE + "' to 'WanVideoSetLoRAs' (#22), which loads it as a plain " \
+           "LoRA: the wrapper applies Stand-In's weights only where the file is given to its model loader's 'lora'" \
+           in said(conv)
+    assert "which loads it as a plain LoRA" not in said(convert(_workflow(), "standin"))

@@ -259,7 +259,7 @@ GENERATORS = (
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
     Generator(STANDIN_NODE, describe=lambda inputs, params: "text to video keeping a face (Stand-In)",
-              settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said)),
+              settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said, b.wf)),
 )
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper

@@ -88,7 +88,20 @@ def _named_standin(name: str) -> bool:
     return "standin" in flat
 
 
-def standin_file(loras: list, params: dict, said: list[str]) -> list:
+def _ends_in(wf, at: CNode) -> CNode | None:
+    """The node a wrapper LoRA select's chain (each select given on the next one's 'prev_lora') ends in."""
+    n, seen = at, {at.id}
+    while True:
+        users = [m for m in wf.nodes.values() if m.enabled and any(v and v[0] == n.id for v in m.links.values())]
+        if len(users) != 1 or users[0].id in seen:
+            return users[0] if len(users) == 1 else None
+        n = users[0]
+        seen.add(n.id)
+        if not n.shown_cls.startswith("WanVideoLoraSelect"):
+            return n
+
+
+def standin_file(loras: list, params: dict, said: list[str], wf=None) -> list:
     """The LoRAs on the model with the Stand-In file taken out into the node's 'standin' (its strength its
     'strength'); the rest kept. Where no LoRA's name names Stand-In, or several do, it is said and 'standin' is
     left to set."""
@@ -108,6 +121,13 @@ def standin_file(loras: list, params: dict, said: list[str]) -> list:
                     "Stand-In_wan2.1_T2V_14B_ver1.0.safetensors as its 'standin'")
     if isinstance(strength, (int, float)) and not isinstance(strength, bool):
         params["strength"] = strength
+    # (the select as the workflow has it: the translation makes its LoRA loader '<its id>:lora')
+    sel = wf.nodes.get(str(at.id).split(":")[0], at) if wf is not None and isinstance(at, CNode) else None
+    end = _ends_in(wf, sel) if sel is not None else None
+    if end is not None and end.shown_cls == "WanVideoSetLoRAs":
+        said.append(f"'{at.title or at.shown_cls}' (#{at.id}) gives '{name}' to '{end.title or end.shown_cls}' "
+                    f"(#{end.id}), which loads it as a plain LoRA: the wrapper applies Stand-In's weights only where "
+                    "the file is given to its model loader's 'lora'; Studio's Stand-In node applies them")
     said.append(f"LoRA '{name}' on '{at.title or at.shown_cls}' (#{at.id}) is Stand-In's file (the wrapper tells it "
                 f"by its tensors; here by its name): the Stand-In node's 'standin'"
                 + (f", its strength {strength:g} the node's 'strength'"
