@@ -275,3 +275,9 @@ def test_a_bfloat16_model_runs_with_the_float32_weights_close_to_float32(tmp_pat
     got = _with_standin(half, module, latents.bfloat16(), text.bfloat16(), face)  # the face latent left in float32
     assert got.dtype == torch.bfloat16
     assert (got.float() - want).abs().max() < 0.1 * want.abs().max()
+
+
+def test_the_node_is_listed_among_the_models_studio_reads():
+    from studio.core.registry import default_registry
+    rows = [r for r in default_registry().model_families() if r["name"].startswith("Stand-In")]
+    assert len(rows) == 1 and rows[0]["tasks"] == ["text and face to video"]

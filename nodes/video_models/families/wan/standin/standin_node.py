@@ -84,7 +84,7 @@ class StandIn(GeneratorNode):
 
     @classmethod
     def model_families(cls) -> list[dict]:
-        return [{"kind": "video", "family": "wan", "name": "Stand-In (Wan 2.1 T2V 14B + Stand-In file)",
+        return [{"kind": "video", "family": "wan-standin", "name": "Stand-In (Wan 2.1 T2V 14B + Stand-In file)",
                  "variants": ["one face picture"], "tasks": ["text and face to video"],
                  "inputs": {"text and face to video": ["face (a crop on white)", "prompt"]},
                  "formats": ["Kijai's Stand-In_wan2.1_T2V_14B_ver1.0.safetensors (loras/)"]}]
