@@ -24,13 +24,14 @@ from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
 from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
+from .comfy_wrapper_standin import STANDIN, standin_file
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .talk.comfy_turns import take_turns
 from .talk.comfy_mask_boxes import wired as masks_wired
 from .comfy_wrappers import HELD, PACK_NODES, PREFIXES, translate as wrapper_translate
 from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_ttm import TTM
-from .comfy_ttm_latent import WIDGETS as TTM_WIDGETS, translate as ttm_translate
+from .comfy_ttm_latent import translate as ttm_translate
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
 from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
@@ -46,6 +47,7 @@ VACE, ANIMATE = "video_models.wan_vace", "video_models.wan_animate"
 FUN_CONTROL, FUN_CAMERA = "video_models.wan_fun_control", "video_models.wan_fun_camera"
 TALK, HUMO = "video_models.infinitetalk", "video_models.wan_humo"
 DANCER = "video_models.wan_dancer"  # Wan Dancer: dancer_node.py
+STANDIN_NODE = "video_models.standin"  # Stand-In: standin/standin_node.py
 WHISPER = "openai/whisper-large-v3"  # HuMo's speech encoder as a Hugging Face folder (when no file is named)
 
 
@@ -134,6 +136,9 @@ TASKS = {
     # the global pass's start_image, the music behind WanDancerEncodeAudio
     "WanDancerVideo": Task("a dance video from music", DANCER,
                            (("start_image", "image"), ("audio_encoder_output", "audio")), "Wan Dancer"),
+    # the wrapper's WanVideoAddStandInLatent on a WanVideoEmptyEmbeds, read as one node (comfy_wrapper_standin)
+    STANDIN: Task("text to video keeping a face (Stand-In)", STANDIN_NODE, (("face", "face"),), "Wan 2.1 Stand-In",
+                  settings=(("freq_offset", "reference_offset", ""),)),
 }
 
 
@@ -268,6 +273,8 @@ GENERATORS = (
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
     PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
+    Generator(STANDIN_NODE, describe=lambda inputs, params: "text to video keeping a face (Stand-In)",
+              settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said, b.wf)),
 ) + phantom.GENERATORS
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
