@@ -5,7 +5,8 @@ MultiTalkModelLoader adds to the model loader, as WanInfiniteTalkToVideo, AudioE
 
 The wrapper makes the take in windows of frame_window_size, each continued from the last motion_frame frames of the
 one before, for as long as the voice lasts (at most MultiTalkWav2VecEmbeds' num_frames): Studio's InfiniteTalk makes
-the voice's length (frames 0) in windows, motion_frames carried. MultiTalk (not InfiniteTalk: the wrapper tells them
+the voice's length (frames 0) in windows, motion_frames carried, at most its most_frames (num_frames; heldout69: the
+cap had been said and not made). MultiTalk (not InfiniteTalk: the wrapper tells them
 by its mode, or 'auto' by the patch file's name) and two or more voices are kept as they are, the task held with its
 sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0, read for meaning, nothing copied).
 Plain data and stdlib."""
@@ -213,6 +214,9 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
         layouts(t.wf)[c.id] = (kind, _name(emb), boxes)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
+    cap = e.get("num_frames")
+    if finite(cap) and cap >= 1:  # the wrapper's take: as long as the voice, at most num_frames (heldout69)
+        carried["most_frames"] = int(cap)
     if finite(w.get("motion_frame")):
         carried["motion_frames"] = int(w["motion_frame"])
     if not infinite:  # MultiTalk's windows (talk/talk_motion.py): the node's method
@@ -269,10 +273,10 @@ def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
     """What the wrapper does that Studio's InfiniteTalk does not, naming the node and setting."""
     cap = e.get("num_frames")
     src = t.wf.source(emb, "num_frames") if not finite(cap) else None  # wired to a value not worked out
-    if finite(cap) or src is not None:
-        most = f"{number(cap)} frames" if finite(cap) else f"the frames '{src.title or src.shown_cls}' (#{src.id}) works out"
-        t.said.append(f"{_name(emb)} makes at most {most} (num_frames), as long as the voice lasts: "
-                      "Studio's InfiniteTalk makes the voice's length (frames 0); set frames to cut it")
+    if src is not None:  # a number: InfiniteTalk's most_frames (the caller), nothing to say
+        t.said.append(f"{_name(emb)} makes at most the frames '{src.title or src.shown_cls}' (#{src.id}) works out "
+                      "(num_frames), as long as the voice lasts: Studio's InfiniteTalk makes the voice's length "
+                      "(frames 0); set most_frames to cut it")
     rate = t.wf.source(emb, "fps") if not finite(e.get("fps")) else None  # wired to a rate not worked out (a clip's)
     if finite(e.get("fps")) and e["fps"] != FPS:
         t.said.append(f"{_name(emb)}'s fps {number(e['fps'])} is not taken: InfiniteTalk's voice features are made "

@@ -55,6 +55,12 @@ def fitted(img: np.ndarray, w: int, h: int) -> np.ndarray:
     return np.ascontiguousarray(big[top:top + h, left:left + w])
 
 
+def _capped(voice_frames: int, most) -> int:
+    """The frames a take of 'frames' 0 lasts: the voice's, at most ``most`` where it is set (above 0)."""
+    most = int(most or 0)
+    return min(int(voice_frames), most) if most > 0 else int(voice_frames)
+
+
 def window_frames(clip, at: int, win: int, w: int, h: int) -> np.ndarray:
     """The clip's frames ``at`` .. ``at + win - 1`` ([win, h, w, 3] in [0, 1]) fitted to the take's size as its
     pictures are, the clip's last frame past its end: a dubbed window's own frames (talk_dub)."""
@@ -116,6 +122,9 @@ class InfiniteTalk(GeneratorNode):
               Int("frames", 0, min=0, max=MAX_FRAMES, special="the voice's length",
                   help=f"frames made; 0: the voice's length. Up to {TRAINED_FRAMES} (4k+1) in one window; longer "
                        f"takes in windows of {TRAINED_FRAMES}, each continued from the last frames of the one before"),
+              Int("most_frames", 0, min=0, max=MAX_FRAMES, special="no limit",
+                  help="with frames 0: the take lasts as long as the voice, at most this many frames (the "
+                       "wrapper's MultiTalkWav2VecEmbeds num_frames); 0: no limit"),
               Int("motion_frames", 9, min=1, max=TRAINED_FRAMES - 8,
                   help="frames of a window carried into the next (the reference's motion_frame; MultiTalk's 25)"),
               Choice("method", "infinitetalk", choices=METHODS,
@@ -150,14 +159,14 @@ class InfiniteTalk(GeneratorNode):
         """The seconds of its voices a take reads ('frames' at 'fps'; None: 'frames' 0, the voice's length): what
         Speech Features encodes for it (studio.engine.voice_budget)."""
         from studio.engine.voice_budget import take_seconds
-        return take_seconds(params, FPS)
+        return take_seconds(params, FPS) or take_seconds(params, FPS, "most_frames")  # a capped voice: its span
 
     @classmethod
     def estimate(cls, params, base_dir, inputs):
         """Timed for the frames the voice gives (Speech Features' foresight) where 'frames' is 0, as run() makes them."""
         voices = [int((inputs.get(k) or {}).get("voice_frames") or 0) for k in ("speech", "speech_2") if inputs.get(k)]
         if not int(params.get("frames") or 0) and voices and max(voices) > 0:  # two voices: the longer's length
-            params = dict(params, frames=max(voices))
+            params = dict(params, frames=_capped(max(voices), params.get("most_frames")))
         strength, steps = float(params.get("strength") or 1.0), int(params.get("steps") or 0)
         if strength < 1 and steps and inputs.get("clip"):  # a dubbed clip's windows run their last steps only
             from .talk_dub import start_step
@@ -202,7 +211,7 @@ class InfiniteTalk(GeneratorNode):
 
     def _frames(self, ctx, speech, voice_frames: int) -> int:
         p = ctx.params
-        want = p.frames or voice_frames
+        want = p.frames or _capped(voice_frames, p.most_frames)
         n = want if want > TRAINED_FRAMES else (want - 1) // VAE_SCALE * VAE_SCALE + 1  # longer: windows, cut
         if n < 1 + VAE_SCALE:
             raise TalkError(f"{self.title}: {want} frames: InfiniteTalk makes 4k+1 frames, at least 5 (the voice "
