@@ -4,6 +4,7 @@
 `notes(conv)`: the canvas notes' texts alone.
 `nodes_of(conv, type_id)`: the Studio nodes of one type in the converted graph.
 `api(nodes)`: an API workflow from {id: (class_type, inputs)}.
+`source_file(conv, gen_id, port)`: the file of the loader a node's input comes from (through any nodes between).
 (The workflow parts several tests build alike, Wan chains, VACE, S2V and the wrapper's rows: tests/convert/builders.py.)
 """
 from __future__ import annotations
@@ -19,6 +20,19 @@ def said(conv) -> str:
 
 def nodes_of(conv, type_id: str) -> list:
     return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def source_file(conv, gen_id: str, port: str) -> str | None:
+    """The file of the Load Image / Load Video the node ``gen_id``'s ``port`` comes from (through any nodes between:
+    each one's first wired input followed)."""
+    g = conv.graph
+    link = g.input_link(gen_id, port)
+    while link is not None:
+        node = g.nodes[link.src]
+        if "path" in node.params:
+            return node.params["path"]
+        link = next((g.input_link(node.id, i.name) for i in node.spec.inputs if g.input_link(node.id, i.name)), None)
+    return None
 
 
 def api(nodes: dict) -> dict:

@@ -6,7 +6,7 @@ way, the task is held with its sentence. The workflows are built here from node 
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_file
 
 PROMPT = "an old man plays with a figurine"
 NODE = "video_models.phantom"
@@ -46,18 +46,6 @@ def _wrapper(pictures=2, cfg=5.0, span=(0.0, 1.0), vace=False, pad=True) -> dict
     return api(nodes)
 
 
-def _source_file(conv, gen_id: str, port: str) -> str | None:
-    """The file of the Load Image the generator's ``port`` comes from (through any nodes between)."""
-    g = conv.graph
-    link = g.input_link(gen_id, port)
-    while link is not None:
-        node = g.nodes[link.src]
-        if "path" in node.params:
-            return node.params["path"]
-        link = next((g.input_link(node.id, i.name) for i in node.spec.inputs if g.input_link(node.id, i.name)), None)
-    return None
-
-
 def test_the_wrappers_phantom_is_read_as_the_phantom_node():
     conv = convert(_wrapper(), "phantom")
     assert [t["generator"] for t in conv.tasks] == [NODE]
@@ -66,8 +54,8 @@ def test_the_wrappers_phantom_is_read_as_the_phantom_node():
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["image_guidance"], p["seed"]) == \
         (832, 480, 81, 30, 7.5, 5.0, 7)
     assert p["prompt"] == PROMPT and p["negative_prompt"] == "blurry"
-    assert _source_file(conv, gen.id, "reference") == "subject1.png"
-    assert _source_file(conv, gen.id, "reference_2") == "subject2.png"
+    assert source_file(conv, gen.id, "reference") == "subject1.png"
+    assert source_file(conv, gen.id, "reference_2") == "subject2.png"
     assert conv.graph.input_link(gen.id, "reference_3") is None
     text = said(conv)
     assert "'WanVideoPhantomEmbeds' (WanVideoPhantomEmbeds, #20) is read as Studio's Phantom node" in text
@@ -123,7 +111,7 @@ def test_comfyuis_own_phantom_node_is_read_as_the_phantom_node():
     gen = nodes_of(conv, NODE)[0]
     p = gen.params
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["seed"]) == (640, 352, 49, 20, 6.0, 3)
-    assert _source_file(conv, gen.id, "reference") == "subject.png"
+    assert source_file(conv, gen.id, "reference") == "subject.png"
 
 
 def test_the_image_guidance_is_read_from_the_conditioning_the_sampler_is_given():
@@ -188,8 +176,8 @@ def test_a_batch_of_pictures_gives_one_reference_each():
     wf["7"]["inputs"]["images"] = ["31", 0]
     conv = convert(wf, "phantom batch")
     gen = nodes_of(conv, NODE)[0]
-    assert _source_file(conv, gen.id, "reference") == "subject.png"
-    assert _source_file(conv, gen.id, "reference_2") == "b.png"
+    assert source_file(conv, gen.id, "reference") == "subject.png"
+    assert source_file(conv, gen.id, "reference_2") == "b.png"
     text = said(conv)
     assert "'ImageBatch' (ImageBatch, #31) batches 2 pictures into WanPhantomSubjectToVideo's 'images': each is one " \
            "of Studio's Phantom's references (reference, reference_2)" in text
@@ -202,7 +190,7 @@ def test_a_batch_of_pictures_gives_one_reference_each():
     wf["7"]["inputs"]["images"] = ["45", 0]
     conv = convert(wf, "phantom batch")
     gen = nodes_of(conv, NODE)[0]
-    assert [_source_file(conv, gen.id, p) for p in ("reference", "reference_2", "reference_3", "reference_4")] == \
+    assert [source_file(conv, gen.id, p) for p in ("reference", "reference_2", "reference_3", "reference_4")] == \
         ["p0.png", "p1.png", "p2.png", "p3.png"]
     assert "the first 4 are Studio's Phantom's references (reference, reference_2" in said(conv)
     assert "; its 'image_5' (from 'LoadImage', #44) is not taken (Phantom-Wan reads up to 4)" in said(conv)

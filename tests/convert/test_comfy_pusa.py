@@ -7,7 +7,7 @@ from node types, values and links (API layout)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_file
 
 PUSA = "video_models.wan_pusa"
 
@@ -50,17 +50,6 @@ def _workflow(start=("LoadImage", "start.png"), end_at=None, noise=None, schedul
     return api(nodes)
 
 
-def _file(conv, gen_id: str, port: str) -> str | None:
-    g = conv.graph
-    link = g.input_link(gen_id, port)
-    while link is not None:
-        node = g.nodes[link.src]
-        if "path" in node.params:
-            return node.params["path"]
-        link = next((g.input_link(node.id, i.name) for i in node.spec.inputs if g.input_link(node.id, i.name)), None)
-    return None
-
-
 def test_the_wrappers_pusa_image_to_video_is_read_as_the_wan_pusa_node():
     conv = convert(_workflow(), "pusa_i2v")
     assert [t["generator"] for t in conv.tasks] == [PUSA]
@@ -68,7 +57,7 @@ def test_the_wrappers_pusa_image_to_video_is_read_as_the_wan_pusa_node():
     p = gen.params
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["seed"]) == (832, 480, 81, 6, 1.0, 46)
     assert (p["noise"], p["clip_frames"]) == ("0", 0)
-    assert _file(conv, gen.id, "start") == "start.png"
+    assert source_file(conv, gen.id, "start") == "start.png"
     text = said(conv)
     assert "given no noise multipliers (no WanVideoAddPusaNoise" in text and "keeps them clean (noise 0)" in text
     assert "is read as Studio's Wan Pusa node" in text
@@ -84,7 +73,7 @@ def test_an_extension_keeps_the_clips_last_frames_with_the_wrappers_multipliers(
     gen = nodes_of(conv, PUSA)[0]
     p = gen.params
     assert (p["clip_frames"], p["noise"], p["noisy_steps"]) == (13, "0.3", 2)
-    assert _file(conv, gen.id, "start") == "jeep.mp4"
+    assert source_file(conv, gen.id, "start") == "jeep.mp4"
     assert "picks the last 13 frames of the clip" in said(conv)
     assert "WanVideoAddPusaNoise" not in "\n".join(l for l in said(conv).splitlines() if "not converted" in l)
 
@@ -93,19 +82,19 @@ def test_an_end_picture_at_the_last_latent_frame_is_the_nodes_last_image():
     for at in (20, -1):
         conv = convert(_workflow(end_at=at, noise=(0.2, -1)), "pusa_se")
         gen = nodes_of(conv, PUSA)[0]
-        assert _file(conv, gen.id, "start") == "start.png" and _file(conv, gen.id, "last_image") == "end.png"
+        assert source_file(conv, gen.id, "start") == "start.png" and source_file(conv, gen.id, "last_image") == "end.png"
         assert gen.params["noisy_steps"] == -1 and gen.params["noise"] == "0.2" and gen.params["last_noise"] == 0.2
     doc = _workflow(end_at=-1)  # an end picture alone (the empty embeds given none): the node's last_image only
     del doc["7"]["inputs"]["extra_latents"]
     gen = nodes_of(convert(doc, "pusa_end"), PUSA)[0]
-    assert _file(convert(doc, "pusa_end"), gen.id, "last_image") == "end.png"
-    assert _file(convert(doc, "pusa_end"), gen.id, "start") is None
+    assert source_file(convert(doc, "pusa_end"), gen.id, "last_image") == "end.png"
+    assert source_file(convert(doc, "pusa_end"), gen.id, "start") is None
 
 
 def test_a_picture_between_is_the_key_image_and_a_second_one_holds_the_task():
     conv = convert(_workflow(end_at=5, noise=(0.3, 1)), "pusa_mid")
     gen = nodes_of(conv, PUSA)[0]
-    assert _file(conv, gen.id, "key_image") == "end.png" and _file(conv, gen.id, "start") == "start.png"
+    assert source_file(conv, gen.id, "key_image") == "end.png" and source_file(conv, gen.id, "start") == "start.png"
     assert (gen.params["key_frame"], gen.params["key_noise"], gen.params["noise"]) == (20, 0.3, "0.3")
     doc = _workflow(end_at=5)
     doc["13"] = {"class_type": "WanVideoAddExtraLatent", "inputs": {"embeds": ["11", 0], "extra_latents": ["10", 0],

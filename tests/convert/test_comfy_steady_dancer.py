@@ -6,7 +6,7 @@ Wired another way, the task is held with its sentence. The workflows are built h
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_file
 
 PROMPT = "a woman dancing on a beach"
 DANCER = "video_models.steady_dancer"
@@ -56,18 +56,6 @@ def _workflow(pose_from=("WanVideoEncode",), negative=False, strengths=(1.0, 1.0
     return api(nodes)
 
 
-def _source_file(conv, gen_id: str, port: str) -> str | None:
-    """The file of the Load Image / Load Video the generator's ``port`` comes from (through any nodes between)."""
-    g = conv.graph
-    link = g.input_link(gen_id, port)
-    while link is not None:
-        node = g.nodes[link.src]
-        if "path" in node.params:
-            return node.params["path"]
-        link = next((g.input_link(node.id, i.name) for i in node.spec.inputs if g.input_link(node.id, i.name)), None)
-    return None
-
-
 def test_the_wrappers_steadydancer_is_read_as_the_steadydancer_node():
     conv = convert(_workflow(negative=True), "steady")
     assert [t["generator"] for t in conv.tasks] == [DANCER]
@@ -75,9 +63,9 @@ def test_the_wrappers_steadydancer_is_read_as_the_steadydancer_node():
     p = gen.params
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["seed"]) == (480, 832, 81, 4, 1.0, 7)
     assert p["prompt"] == PROMPT
-    assert _source_file(conv, gen.id, "reference") == "dancer.png"
-    assert _source_file(conv, gen.id, "pose") == "pose.mp4"
-    assert _source_file(conv, gen.id, "negative_pose") == "pose_aug.mp4"
+    assert source_file(conv, gen.id, "reference") == "dancer.png"
+    assert source_file(conv, gen.id, "pose") == "pose.mp4"
+    assert source_file(conv, gen.id, "negative_pose") == "pose_aug.mp4"
     load = nodes_of(conv, "video_models.load")[0].params
     assert load["model"].endswith("Wan21_SteadyDancer_fp16.safetensors")
     assert load["clip_vision"] == "clip_vision_h.safetensors"

@@ -10,47 +10,24 @@ from studio.convert.mapping.convert import convert
 from studio.convert.mapping import pose_steps
 from studio.convert.reading.workflow import CNode
 from tests.convert.said import api, nodes_of, said, ui
+from tests.convert.test_comfy_steady_dancer import _workflow as steady_workflow
 
 DANCER = "video_models.steady_dancer"
 
 
 def _steady(step: dict | None = None, preview: bool = False) -> dict:
-    """The wrapper's SteadyDancer (as tests/convert/test_comfy_steady_dancer.py builds it), its pose clip the file
-    'dance.mp4' through ``step`` (node '20', reading the clip on 'images') where given."""
-    nodes = {
-        "1": ("WanVideoModelLoader", {"model": "WanVideo/SteadyDancer/Wan21_SteadyDancer_fp16.safetensors",
-                                      "base_precision": "bf16", "quantization": "disabled",
-                                      "load_device": "offload_device"}),
-        "2": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16"}),
-        "3": ("WanVideoTextEncode", {"positive_prompt": "a woman dancing", "negative_prompt": "", "t5": ["2", 0]}),
-        "4": ("WanVideoVAELoader", {"model_name": "Wan2_1_VAE_bf16.safetensors", "precision": "bf16"}),
-        "5": ("LoadImage", {"image": "dancer.png"}),
-        "6": ("VHS_LoadVideo", {"video": "dance.mp4"}),
-        "10": ("CLIPVisionLoader", {"clip_name": "clip_vision_h.safetensors"}),
-        "9": ("WanVideoClipVisionEncode", {"clip_vision": ["10", 0], "image_1": ["5", 0], "strength_1": 1.0,
-                                           "strength_2": 1.0, "crop": "center", "combine_embeds": "average",
-                                           "force_offload": True}),
-        "7": ("WanVideoImageToVideoEncode", {"width": 480, "height": 832, "num_frames": 81, "noise_aug_strength": 0.0,
-                                             "start_latent_strength": 1.0, "end_latent_strength": 1.0,
-                                             "force_offload": True, "vae": ["4", 0], "start_image": ["5", 0],
-                                             "clip_embeds": ["9", 0]}),
-        "8": ("WanVideoEncode", {"vae": ["4", 0], "image": ["20", 0] if step else ["6", 0],
-                                 "enable_vae_tiling": False}),
-        "11": ("WanVideoAddSteadyDancerEmbeds", {"embeds": ["7", 0], "pose_latents_positive": ["8", 0],
-                                                 "pose_strength_spatial": 1.0, "pose_strength_temporal": 1.0,
-                                                 "start_percent": 0.0, "end_percent": 1.0}),
-        "14": ("WanVideoSampler", {"model": ["1", 0], "text_embeds": ["3", 0], "image_embeds": ["11", 0], "steps": 4,
-                                   "cfg": 1.0, "shift": 5.0, "seed": 7, "force_offload": True,
-                                   "scheduler": "dpm++_sde", "riflex_freq_index": 0}),
-        "15": ("WanVideoDecode", {"vae": ["4", 0], "samples": ["14", 0], "enable_vae_tiling": False}),
-        "17": ("VHS_VideoCombine", {"images": ["15", 0], "frame_rate": 16, "filename_prefix": "dance",
-                                    "format": "video/h264-mp4"}),
-    }
+    """The wrapper's SteadyDancer as tests/convert/test_comfy_steady_dancer.py builds it (its prompt 'a woman
+    dancing', no negative prompt), its pose clip the file 'dance.mp4' through ``step`` (node '20', reading the clip
+    on 'images') where given."""
+    wf = steady_workflow()
+    wf["3"]["inputs"].update(positive_prompt="a woman dancing", negative_prompt="")
+    wf["6"]["inputs"]["video"] = "dance.mp4"
     if step:
-        nodes.update(step)
+        wf["8"]["inputs"]["image"] = ["20", 0]
+        wf.update(api(step))
     if preview:  # the reference's drawn pose (the step's second output) shown
-        nodes["22"] = ("PreviewImage", {"images": ["20", 1]})
-    return api(nodes)
+        wf.update(api({"22": ("PreviewImage", {"images": ["20", 1]})}))
+    return wf
 
 
 ONE_TO_ALL = {

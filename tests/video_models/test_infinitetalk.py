@@ -121,15 +121,21 @@ def _reference_block(block, audio_block, audio, frames):
     return forward
 
 
-@pytest.mark.fresh_models
-def test_the_audio_blocks_equal_the_reference_block_and_the_first_frame_is_held(monkeypatch):
+def _one_voice_case():
+    """A tiny Wan I2V denoiser (torch seeded 0), patch 1, its audio tokens of 9 random frames, and the denoiser's
+    inputs: latents [1, 36, 3, 8, 8], text states [1, 5, 32], CLIP image states [1, 4, 4] (drawn in that order)."""
     from .tiny import tiny_wan_transformer
     torch.manual_seed(0)
     tr = tiny_wan_transformer(36, image_dim=4).eval()
     patch = _patch(1)
     cond = audio_tokens(patch, torch.randn(9, PER_FRAME), 0, 9)
-    hs, ehs = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32)
-    img = torch.randn(1, 4, 4)
+    hs, ehs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32), torch.randn(1, 4, 4)
+    return tr, patch, cond, hs, ehs, img
+
+
+@pytest.mark.fresh_models
+def test_the_audio_blocks_equal_the_reference_block_and_the_first_frame_is_held(monkeypatch):
+    tr, patch, cond, hs, ehs, img = _one_voice_case()
     pipe = _Pipe(tr)
     with torch.no_grad(), talk_applied(pipe, patch, cond, cond):
         got = tr(hidden_states=hs, timestep=torch.tensor([500.0]), encoder_hidden_states=ehs,

@@ -17,7 +17,7 @@ pytest.importorskip("diffusers")
 from nodes.video_models.families.wan.talk import talk_motion  # noqa: E402
 from nodes.video_models.families.wan.talk.infinitetalk import audio_tokens, talk_applied  # noqa: E402
 
-from .test_infinitetalk import (DIM, HEADS, LAYERS, PER_FRAME, VOICES, _features, _graph, _patch, _Pipe,  # noqa: E402
+from .test_infinitetalk import (DIM, HEADS, LAYERS, VOICES, _features, _graph, _one_voice_case, _Pipe,  # noqa: E402
                                 _reference_block, _still, models)  # noqa: F401 - the module's fixture
 from .graphs import seed_of, spied  # noqa: E402
 
@@ -41,12 +41,7 @@ def test_the_motion_mask_covers_the_carried_frames_in_latent_frames(monkeypatch)
 
 @pytest.mark.fresh_models
 def test_a_later_multitalk_window_pins_its_condition_and_the_noised_motion_latents(monkeypatch):
-    from .tiny import tiny_wan_transformer
-    torch.manual_seed(0)
-    tr = tiny_wan_transformer(36, image_dim=4).eval()
-    patch = _patch(1)
-    cond = audio_tokens(patch, torch.randn(9, PER_FRAME), 0, 9)
-    hs, ehs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32), torch.randn(1, 4, 4)
+    tr, patch, cond, hs, ehs, img = _one_voice_case()
     held, motion = torch.randn(1, 16, 2, 8, 8), torch.randn(1, 20, 3, 8, 8)
     pipe = _Pipe(tr)
     pipe.scheduler.set_timesteps(4)
@@ -71,12 +66,7 @@ def test_a_later_multitalk_window_pins_its_condition_and_the_noised_motion_laten
 @pytest.mark.fresh_models
 def test_the_first_multitalk_window_holds_nothing(monkeypatch):
     """InfiniteTalk writes the picture's latent over the first latent frame; MultiTalk's first window does not."""
-    from .tiny import tiny_wan_transformer
-    torch.manual_seed(0)
-    tr = tiny_wan_transformer(36, image_dim=4).eval()
-    patch = _patch(1)
-    cond = audio_tokens(patch, torch.randn(9, PER_FRAME), 0, 9)
-    hs, ehs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32), torch.randn(1, 4, 4)
+    tr, patch, cond, hs, ehs, img = _one_voice_case()
     pipe = _Pipe(tr)
     call = dict(hidden_states=hs, timestep=torch.tensor([500.0]), encoder_hidden_states=ehs,
                 encoder_hidden_states_image=img, return_dict=False)
@@ -154,12 +144,7 @@ def test_multitalk_with_a_clip_to_dub_is_refused_naming_the_node(models):
 
 @pytest.mark.fresh_models
 def test_after_each_step_the_motion_latents_are_noised_to_the_next_level_and_clean_after_the_last():
-    from .tiny import tiny_wan_transformer
-    torch.manual_seed(0)
-    tr = tiny_wan_transformer(36, image_dim=4).eval()
-    patch = _patch(1)
-    cond = audio_tokens(patch, torch.randn(9, PER_FRAME), 0, 9)
-    hs, ehs, img = torch.randn(1, 36, 3, 8, 8), torch.randn(1, 5, 32), torch.randn(1, 4, 4)
+    tr, patch, cond, hs, ehs, img = _one_voice_case()
     held, motion = torch.randn(1, 16, 2, 8, 8), torch.randn(1, 20, 3, 8, 8)
     pipe = _Pipe(tr)
     sch = pipe.scheduler

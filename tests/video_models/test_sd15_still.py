@@ -13,11 +13,9 @@ from nodes.video_models.base.errors import ModelError
 from studio.engine.executor import Executor
 
 from . import tiny_animatediff_files as files
-from .graphs import model_graph, spy_call
+from .still_takes import assert_the_pipelines_picture, one_frame_takes
 
 pytest.importorskip("diffusers")
-PARAMS = {"width": 24, "height": 16, "frames": 1, "steps": 2, "guidance": 5.0, "prompt": "the cat",
-          "negative_prompt": "", "previews": False, "preview_size": "off", "seed": 7}
 
 
 @pytest.fixture(scope="module")
@@ -39,31 +37,16 @@ def test_the_checkpoint_is_told_as_stable_diffusion_15():
 @pytest.mark.fresh_models  # (its load's message is checked: never served from the module's models)
 def test_the_checkpoint_makes_the_pipelines_picture_as_a_one_frame_take(comfy, monkeypatch):
     import diffusers
-    import torch
 
     from nodes.video_models.families.sd15.pipeline import SCHEDULER
-    calls, orig = spy_call(monkeypatch, diffusers.StableDiffusionPipeline, dict)
-    said = []
-    g = model_graph(comfy["checkpoint"], "video_models.text_to_video", PARAMS)
-    clips = [Executor().run(g, targets=["gen"], device="cpu", use_cache=False,
-                            on_event=lambda e: said.append(str(getattr(e, "message", None) or getattr(e, "text", ""))))
-             .value("gen") for _ in range(2)]
-    clip = clips[0]
-    assert (clip.n_frames, clip.width, clip.height) == (1, 24, 16) and len(calls) == 2
-    assert np.array_equal(clips[0].frames, clips[1].frames)  # one seed, one picture
-    assert any("Stable Diffusion 1.5 checkpoint tiny_sd15.safetensors" in s for s in said), said
-    assert not [s for s in said if "ignored" in s], [s for s in said if "ignored" in s]
-    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
-    assert kw["prompt"] == "the cat" and kw["num_inference_steps"] == 2 and "num_frames" not in kw
-    seed = kw.pop("generator").initial_seed()
+    clip, orig, kw, seed = one_frame_takes(monkeypatch, comfy["checkpoint"], diffusers.StableDiffusionPipeline,
+                                           "Stable Diffusion 1.5 checkpoint tiny_sd15.safetensors")
     p = comfy["parts"]
     pipe = diffusers.StableDiffusionPipeline(
         vae=p["vae"], text_encoder=p["text_encoder"], tokenizer=comfy["tokenizer"], unet=p["unet"],
         scheduler=diffusers.EulerDiscreteScheduler(**SCHEDULER), safety_checker=None, feature_extractor=None,
         requires_safety_checker=False)
-    want = orig(pipe, **dict(kw, output_type="np"), generator=torch.Generator().manual_seed(seed)).images
-    want = np.clip(np.asarray(want, np.float32), 0, 1)
-    assert want.shape == (1, 16, 24, 3) and want.std() > 0 and np.allclose(clip.frames, want, atol=1e-6)
+    assert_the_pipelines_picture(clip, orig, pipe, kw, seed)
 
 
 def test_what_is_missing_or_wrong_is_refused_in_words(comfy):

@@ -67,6 +67,15 @@ class Part:
         return f"{os.path.basename(self.wf.path)}: {self.what}, {describe(self.wf)}"
 
 
+def no_part_files(files: dict[str, str], title: str, held: str) -> None:
+    """Part files given to a family whose one checkpoint holds its parts (``held``, in words: 'VAE and text encoder')
+    refused in words, naming the first."""
+    if files:
+        c, path = next(iter(files.items()))
+        raise ModelError(f"a {PART_TITLES.get(c, c)} file '{path}' was given, but {title} takes its {held} from its "
+                         "checkpoint: leave the part files empty")
+
+
 def looks(wf: WeightFile, n: int = 4) -> str:
     items = sorted(wf.tensors.items())[:n]
     if not items:

@@ -11,6 +11,7 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
+from ...files.parts import no_part_files
 from ...files.weight_formats import WeightFile, describe
 from ..animatediff import parts
 from .recognise import CLIP, UNET, VAE
@@ -24,11 +25,7 @@ WORDS = {"unet": "UNet", "vae": "VAE", "text_encoder": "CLIP ViT-L text encoder"
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict:
     """SD 1.5 reads no separate part files: its VAE and text encoder are in its checkpoint."""
-    if files:
-        from ...files.parts import PART_TITLES
-        c, path = next(iter(files.items()))
-        raise ModelError(f"a {PART_TITLES.get(c, c)} file '{path}' was given, but Stable Diffusion 1.5 takes its VAE and "
-                         "text encoder from its checkpoint: leave the part files empty")
+    no_part_files(files, "Stable Diffusion 1.5", "VAE and text encoder")
     return {}
 
 

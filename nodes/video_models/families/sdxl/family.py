@@ -3,22 +3,11 @@ make before an image-to-video model animates it), diffusers' StableDiffusionXLPi
 (pipeline.py) or a diffusers SDXL folder. Its call returns pictures (``images``), one a call: a take of one frame."""
 from __future__ import annotations
 
-from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
-                                  NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Cost, Drafts,
-                                  FirstLast, LoraNames, LoraTraining, Modular, Outputs, PartReader, PreviewLayout,
-                                  PromptRecipe, ResumeKeeps, SINGLE_FILE_AS_IS, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
-from ...base.family import Family
+from ...base.capabilities import Cost, Outputs, PartReader, PreviewLayout
+from ...base.still_family import StillFamily, still_lacks
 from . import recognise
 
 PIPELINE = "StableDiffusionXLPipeline"
-
-
-class SDXL(Family):
-    def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
-        from ...base.errors import ModelError
-        if frames != 1:
-            raise ModelError(f"Stable Diffusion XL makes a still picture (one frame a take): {frames} frames asked; "
-                             "set frames to 1 and animate the picture with an image-to-video model")
 
 
 def _parts():
@@ -27,7 +16,7 @@ def _parts():
     return pipeline
 
 
-FAMILY = SDXL(
+FAMILY = StillFamily(
     "sdxl", "Stable Diffusion XL", (PIPELINE,), t2v=PIPELINE, denoiser="unet", latent_layout="BCTHW", frames=1,
     fixed_frames=1, size_multiple=8, fps=8.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "Stability's sgm checkpoint (ComfyUI's)"),
@@ -37,9 +26,4 @@ FAMILY = SDXL(
          # a batch of pictures in ``images`` ([1, C, H, W] for output_type 'pt'): one picture, a one-frame take
          Outputs(frames="images", batched=False),
          Cost(frame_vaes=("AutoencoderKL",), layer_keys=("layers_per_block",))),
-    lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
-           PromptRecipe: "its two text encoders' prompts are encoded in its own call (not cached yet)",
-           ResumeKeeps: "a still of a few seconds: a re-run makes it again",
-           VaeTiles: "a still picture: its image VAE decodes it whole", TimeTiles: "one frame: nothing to tile in time",
-           LoraTraining: NOT_TRAINED, Conditions: NO_CONDITIONS, Tracks: NO_TRACKS, FirstLast: NO_LAST_FRAME,
-           Modular: NOT_MODULAR, SingleFile: SINGLE_FILE_AS_IS})
+    lacks=still_lacks("its two text encoders' prompts are encoded in its own call (not cached yet)"))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Generator, Task, gathered
 
+from .comfy_take_size import take_frames, take_size
 from .comfy_wrapper_phantom import PHANTOM
 
 SHIFT = 5.0  # the flow shift Studio's Phantom samples a model read from ComfyUI's files at (phantom/node.py SHIFT)
 
 NODE = "video_models.phantom"  # the Phantom node: phantom/node.py
 CORE = "WanPhantomSubjectToVideo"
-MULTIPLE = 16
 DEFAULTS = {"width": 832, "height": 480}
 REFS = (("images_1", "reference"), ("images_2", "reference_2"), ("images_3", "reference_3"),
         ("images_4", "reference_4"))
@@ -22,32 +22,13 @@ SPAN = ("outside it the wrapper samples without the references; Studio's Phantom
         "release does")
 
 
-def _int(v) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
-
-
 def phantom_settings(b, node: CNode | None, params: dict, loras: list, said: list[str], continued: bool = False):
     """Fill ``params`` from the task node (``b``: the converter, for its workflow): its size where a multiple of 16
     (else said), its frames (else said)."""
     if node is None:
         return loras
-    wf = b.wf
-    for k in ("width", "height"):
-        v = _int(wf.value(node, k))
-        if v is not None and v % MULTIPLE == 0:
-            params[k] = v
-        elif v is not None:
-            said.append(f"the take's {k} {v} is not a multiple of {MULTIPLE}: Studio's Phantom makes {DEFAULTS[k]} "
-                        f"(set its {k})")
-        else:
-            said.append(f"the take's {k} is not known when converting: Studio's Phantom makes {DEFAULTS[k]} (set its "
-                        f"{k}, a multiple of {MULTIPLE})")
-    length = _int(wf.value(node, "length"))
-    if length is not None and length > 0:
-        params["frames"] = length
-    else:
-        said.append("the take's length is not known when converting: Studio's Phantom makes 81 frames (set its "
-                    "frames)")
+    take_size(b.wf, node, params, said, "Phantom", DEFAULTS)
+    take_frames(b.wf, node, params, said, "Phantom", 81)
     return loras
 
 

@@ -6,48 +6,30 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Generator, Task
 
+from .comfy_take_size import take_frames, take_size, whole
 from .comfy_wrapper_pusa import PUSA, PUSA_WIDGETS
 
 NODE = "video_models.wan_pusa"  # pusa/node.py
-MULTIPLE = 16
-
-
-def _int(v) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
 def settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """``params`` from the ``PUSA`` node: width and height where multiples of 16 (else said), the frames, the noise
     multipliers and noisy steps where known (else the node's defaults, said where the reading said so)."""
     wf = b.wf
-    for k in ("width", "height"):
-        v = _int(wf.value(node, k))
-        default = params.get(k, 832 if k == "width" else 480)
-        if v is not None and v % MULTIPLE == 0:
-            params[k] = v
-        elif v is not None:
-            said.append(f"the take's {k} {v} is not a multiple of {MULTIPLE}: Studio's Wan Pusa makes {default} (set "
-                        f"its {k})")
-        else:
-            said.append(f"the take's {k} is not known when converting: Studio's Wan Pusa makes {default} (set its {k}, "
-                        f"a multiple of {MULTIPLE})")
-    length = _int(wf.value(node, "length"))
-    if length is not None and length > 0:
-        params["frames"] = length
-    else:
-        said.append("the take's length is not known when converting: Studio's Wan Pusa makes "
-                    f"{params.get('frames', 81)} frames (set its frames)")
+    take_size(wf, node, params, said, "Wan Pusa", {"width": params.get("width", 832),
+                                                   "height": params.get("height", 480)})
+    take_frames(wf, node, params, said, "Wan Pusa", params.get("frames", 81))
     w = node.widgets
     if isinstance(w.get("noise"), str):
         params["noise"] = w["noise"]
-    if _int(w.get("noisy_steps")) is not None:
+    if whole(w.get("noisy_steps")) is not None:
         params["noisy_steps"] = w["noisy_steps"]
     for k in ("last_noise", "key_noise"):
         if isinstance(w.get(k), (int, float)) and not isinstance(w.get(k), bool):
             params[k] = float(w[k])
-    if _int(w.get("key_frame")) is not None:
+    if whole(w.get("key_frame")) is not None:
         params["key_frame"] = w["key_frame"]
-    params["clip_frames"] = _int(w.get("clip_frames")) or 0  # 0: all the pictures given
+    params["clip_frames"] = whole(w.get("clip_frames")) or 0  # 0: all the pictures given
     return loras
 
 

@@ -1,6 +1,7 @@
 """Wan's latent normalisation, as WanPipeline does it: the VAE's ``latents_mean`` / ``latents_std``
 ([1, C, 1, 1, 1]) subtracted and divided after an encode, multiplied and added before a decode. One
-place for the families that encode and decode Wan latents themselves (S2V, SCAIL-2, HuMo, Wan Dancer)."""
+place for the families that encode and decode Wan latents themselves (S2V, SCAIL-2, HuMo, Wan Dancer, Pusa, Phantom,
+SteadyDancer), with the 4k + 1 frames a take of them is made as."""
 from __future__ import annotations
 
 import torch
@@ -25,3 +26,21 @@ def denormalised(vae, latents: torch.Tensor) -> torch.Tensor:
     z = latents.to(vae.dtype)
     mean, std = latent_stats(vae, z)
     return z * std + mean
+
+
+def encoded(vae, pixels: torch.Tensor) -> torch.Tensor:
+    """Pixels [B, 3, T, H, W] in [-1, 1] -> the denoiser's latents (the VAE's mean, normalised), in the VAE's
+    dtype."""
+    from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
+    z = retrieve_latents(vae.encode(pixels.to(vae.device, vae.dtype)), sample_mode="argmax")
+    return normalised(vae, z)
+
+
+def decoded(vae, latents: torch.Tensor) -> torch.Tensor:
+    """The denoiser's ``latents`` -> pixels [B, 3, T, H, W] in [-1, 1] (the VAE's decode)."""
+    return vae.decode(denormalised(vae, latents), return_dict=False)[0]
+
+
+def padded_length(frames: int) -> int:
+    """``frames`` up to the next 4k + 1 (a latent frame holds 4 pixel frames, the first alone)."""
+    return frames + (-(frames - 1)) % 4

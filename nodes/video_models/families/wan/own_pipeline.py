@@ -101,6 +101,24 @@ def i2v_pipeline_class(name: str, sampling: type, module: str) -> type:
                  "encode_image": WanImageToVideoPipeline.encode_image})
 
 
+def t2v_pipeline_class(name: str, sampling: type, module: str) -> type:
+    """A pipeline class ``name`` for a variant sampling a Wan text-to-video model's own components with a call of its
+    own (Pusa, Phantom): its ``sampling`` mixin's methods on diffusers' WanPipeline (its components, its
+    encode_prompt, its LoRA loading), diffusers imported here, when first made."""
+    from diffusers import WanPipeline
+    return type(name, (sampling, WanPipeline), {"__module__": module, "__doc__": sampling.__doc__})
+
+
+def prompt_states(pipe, prompt, negative_prompt, do_cfg: bool, prompt_embeds, negative_prompt_embeds,
+                  max_sequence_length: int, device, dtype):
+    """(the prompt's states, the negative prompt's or None) by the pipeline's WanPipeline encode_prompt, in the
+    denoiser's ``dtype``; the negative encoded only with ``do_cfg``."""
+    cond, uncond = pipe.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
+                                      prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
+                                      max_sequence_length=max_sequence_length, device=device)
+    return cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+
+
 def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
     """Its pipeline ``cls`` made of ``comps`` and the part files ``parts`` (each loaded, said), with the
     model_index-like record naming its ``denoiser`` class: (pipeline, index)."""

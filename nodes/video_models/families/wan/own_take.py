@@ -96,6 +96,15 @@ def returned(take, out: list, frames: int | None = None):
     return torch.cat(out, dim=2)[:, :, :frames] if out else None
 
 
+def one_take_returned(pipe, made, take):
+    """What a call made as one take returns: its frames ``made`` ([1, 3, T, H, W] in [-1, 1], on the host) sent
+    as a window's (:func:`emitted`), the pipeline's offload hooks freed, then :func:`returned`."""
+    out: list = []
+    emitted(0, made, take, None, out)
+    pipe.maybe_free_model_hooks()
+    return returned(take, out)
+
+
 class FramesReader:
     """Frames [start, start + count) of a clip as the pipeline reads them (``read(clip, start, count)``), hashed
     by the clip's frames and the reading's words (``how``) for the run's keys, not by where it lies in memory."""

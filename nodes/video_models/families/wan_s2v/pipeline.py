@@ -25,7 +25,7 @@ import math
 import numpy as np
 import torch
 
-from ..wan.latents import denormalised, normalised
+from ..wan.latents import decoded, encoded
 
 S2V_FPS = 16  # wan/configs/shared_config.py sample_fps
 FIRST_CUT = 3  # the first window's frames cut after decoding (speech2video.py: image[:, :, 3:])
@@ -91,12 +91,10 @@ class S2VSampling:
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the release's VAE gives the mean, normalised)."""
-        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
-        x = pixels.to(self.vae.device, self.vae.dtype)
-        return normalised(self.vae, retrieve_latents(self.vae.encode(x), sample_mode="argmax"))
+        return encoded(self.vae, pixels)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
+        return decoded(self.vae, latents)
 
     def pose_latents(self, pose: torch.Tensor | None, window: int, shape, device, dtype):
         """A window's pose latents: [1, 3, window, H, W] in [-1, 1] behind its first frame, encoded, the

@@ -22,7 +22,7 @@ import functools
 import torch
 import torch.nn.functional as F
 
-from ..wan.latents import denormalised, normalised
+from ..wan.latents import decoded, encoded
 from .conditioning import (HISTORY_LATENTS, OVERLAP, WINDOW, composite_reference, history_mask, mask_latent,
                            padded_length, reference_mask_latent, segments)
 
@@ -68,12 +68,10 @@ class SCAIL2Sampling:
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the VAE's mean)."""
-        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
-        z = retrieve_latents(self.vae.encode(pixels.to(self.vae.device, self.vae.dtype)), sample_mode="argmax")
-        return normalised(self.vae, z)
+        return encoded(self.vae, pixels)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
+        return decoded(self.vae, latents)
 
     def conditioning(self, reference, reference_mask, replace: bool, device, dtype):
         """(reference latents [1, 16, 1, h, w], CLIP image states or None) of the reference [1, 3, H, W] in
@@ -135,6 +133,7 @@ class SCAIL2Sampling:
         with ``take`` (families/wan/own_take.py: the Sampler's call) they go into the take's buffer, its finished
         segments are kept and an earlier run's loaded, and its output is returned.
         ``callback_on_step_end(pipe, segment * num_inference_steps + step, t, {"latents": ...})`` after each step."""
+        from ..wan.own_pipeline import prompt_states
         from ..wan.own_take import emitted, returned
         if take is not None:
             take.begin()
@@ -146,11 +145,9 @@ class SCAIL2Sampling:
         tr = self.transformer
         device = self._execution_device
         do_cfg = guidance_scale > 1.0
-        cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
-                                          prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
-                                          max_sequence_length=max_sequence_length, device=device)
         dtype = tr.dtype
-        cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+        cond, uncond = prompt_states(self, prompt, negative_prompt, do_cfg, prompt_embeds, negative_prompt_embeds,
+                                     max_sequence_length, device, dtype)
         ref, clip = self.conditioning(reference, reference_mask, replace, device, dtype)
         h, w = ref.shape[-2:]
         plan = segments(num_frames if callable(driving) else driving.shape[2], window, overlap)

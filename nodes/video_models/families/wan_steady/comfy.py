@@ -9,33 +9,20 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Generator, Task
 
+from ..wan.comfy_take_size import take_size, whole
 from ..wan.comfy_wrapper_steady import STEADY
 from .schedule import SHIFT
 
 DANCER = "video_models.steady_dancer"  # the SteadyDancer node: node.py
-MULTIPLE = 16
-
-
-def _int(v) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
 def steady_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from the ``STEADY`` node (``b``: the converter, for its workflow): its size where a multiple
     of 16 (else said), its frames; the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
-    for k in ("width", "height"):
-        v = _int(wf.value(node, k))
-        default = params.get(k, 480 if k == "width" else 832)
-        if v is not None and v % MULTIPLE == 0:
-            params[k] = v
-        elif v is not None:
-            said.append(f"the take's {k} {v} is not a multiple of {MULTIPLE}: Studio's SteadyDancer makes {default} "
-                        f"(set its {k})")
-        else:
-            said.append(f"the take's {k} is not known when converting: Studio's SteadyDancer makes {default} (set its "
-                        f"{k}, a multiple of {MULTIPLE})")
-    length = _int(wf.value(node, "length"))
+    take_size(wf, node, params, said, "SteadyDancer", {"width": params.get("width", 480),
+                                                       "height": params.get("height", 832)})
+    length = whole(wf.value(node, "length"))
     params["frames"] = length if length is not None and length > 0 else 0
     if length is None:
         said.append("the take's length is not known when converting: Studio's SteadyDancer makes it as long as its "

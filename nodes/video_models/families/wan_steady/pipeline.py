@@ -23,6 +23,8 @@ import functools
 
 import torch
 
+from ..wan.latents import decoded, encoded, padded_length
+
 
 @functools.cache
 def pipeline_class():
@@ -37,11 +39,6 @@ def __getattr__(name: str):
     if name == "SteadyDancerPipeline":
         return pipeline_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def padded_length(frames: int) -> int:
-    """``frames`` up to the next 4k + 1."""
-    return frames + (-(frames - 1)) % 4
 
 
 def padded(video: torch.Tensor, n: int) -> torch.Tensor:
@@ -70,15 +67,10 @@ class SteadyDancerSampling:
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[B, 3, T, H, W] in [-1, 1] -> normalised latents (the VAE's mean)."""
-        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
-
-        from ..wan.latents import normalised
-        z = retrieve_latents(self.vae.encode(pixels.to(self.vae.device, self.vae.dtype)), sample_mode="argmax")
-        return normalised(self.vae, z)
+        return encoded(self.vae, pixels)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        from ..wan.latents import denormalised
-        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
+        return decoded(self.vae, latents)
 
     def clip_states(self, image: torch.Tensor, device, dtype):
         """CLIP vision's penultimate states of ``image`` [3, H, W] in [-1, 1], or None without an image encoder."""
@@ -128,7 +120,8 @@ class SteadyDancerSampling:
         (families/wan/own_take.py: the Sampler's call) they go into the take's buffer and its output is returned.
         ``pose_strength_spatial`` / ``_temporal`` scale the pose's two refinements (kijai's WanVideoWrapper's; 1: the
         release). ``callback_on_step_end(pipe, step, t, {"latents": ...})`` after each step."""
-        from ..wan.own_take import emitted, returned
+        from ..wan.own_pipeline import prompt_states
+        from ..wan.own_take import one_take_returned
         if take is not None:
             take.begin()
         if output_type == "latent":
@@ -147,11 +140,9 @@ class SteadyDancerSampling:
         pose = padded(pose, n)
         negative_pose = padded(negative_pose, n) if negative_pose is not None else None
         do_cfg = guidance_scale > 1.0
-        cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
-                                          prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
-                                          max_sequence_length=max_sequence_length, device=device)
         dtype = tr.dtype
-        cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+        cond, uncond = prompt_states(self, prompt, negative_prompt, do_cfg, prompt_embeds, negative_prompt_embeds,
+                                     max_sequence_length, device, dtype)
         made = take.load(0) if take is not None else None  # an earlier run's, kept: not sampled again
         if made is None:
             c = self.conditioning(reference, pose, negative_pose, n, device, dtype)
@@ -179,7 +170,4 @@ class SteadyDancerSampling:
             made = self.decode(latents)[:, :, :count].float().cpu()
             if take is not None:
                 take.keep(0, made)
-        out: list = []
-        emitted(0, made, take, None, out)
-        self.maybe_free_model_hooks()
-        return returned(take, out)
+        return one_take_returned(self, made, take)

@@ -29,6 +29,8 @@ import functools
 
 import torch
 
+from ..latents import decoded, encoded, padded_length
+
 TEMPORAL = 4  # pixel frames a latent frame holds (Wan's VAE), the first alone
 
 
@@ -36,20 +38,14 @@ TEMPORAL = 4  # pixel frames a latent frame holds (Wan's VAE), the first alone
 def pipeline_class():
     """PhantomPipeline: :class:`PhantomSampling`'s methods on diffusers' WanPipeline (its components, its
     encode_prompt, its LoRA loading), made when first asked for (diffusers imported then)."""
-    from diffusers import WanPipeline
-    return type("PhantomPipeline", (PhantomSampling, WanPipeline),
-                {"__module__": __name__, "__doc__": PhantomSampling.__doc__})
+    from ..own_pipeline import t2v_pipeline_class
+    return t2v_pipeline_class("PhantomPipeline", PhantomSampling, __name__)
 
 
 def __getattr__(name: str):
     if name == "PhantomPipeline":
         return pipeline_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def padded_length(frames: int) -> int:
-    """``frames`` up to the next 4k + 1."""
-    return frames + (-(frames - 1)) % TEMPORAL
 
 
 def weights(guidance: float, image_guidance: float) -> tuple[float, float, float]:
@@ -64,19 +60,10 @@ class PhantomSampling:
 
     def encode_references(self, references: list[torch.Tensor]) -> torch.Tensor:
         """Each [1, 3, H, W] picture in [-1, 1] encoded alone (the VAE's mean, normalised): [1, C, R, h, w]."""
-        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
-
-        from ..latents import normalised
-        out = []
-        for ref in references:
-            z = retrieve_latents(self.vae.encode(ref[:, :, None].to(self.vae.device, self.vae.dtype)),
-                                 sample_mode="argmax")
-            out.append(normalised(self.vae, z))
-        return torch.cat(out, dim=2)
+        return torch.cat([encoded(self.vae, ref[:, :, None]) for ref in references], dim=2)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        from ..latents import denormalised
-        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
+        return decoded(self.vae, latents)
 
     def steps_in_call(self, kwargs: dict) -> int:
         return int(kwargs.get("num_inference_steps") or 50)
@@ -96,7 +83,8 @@ class PhantomSampling:
         [-1, 1]: made as 4k + 1 and cut back; with ``take`` (../own_take.py: the Sampler's call) they go into the
         take's buffer and its output is returned. ``callback_on_step_end(pipe, step, t, {"latents": ...})`` after
         each step, the latents the video's frames only."""
-        from ..own_take import emitted, returned
+        from ..own_pipeline import prompt_states
+        from ..own_take import one_take_returned
         if take is not None:
             take.begin()
         if output_type == "latent":
@@ -113,11 +101,9 @@ class PhantomSampling:
         n = padded_length(count)
         w_pr, w_r, w_0 = weights(float(guidance_scale), float(image_guidance_scale))
         need_neg = w_r != 0.0 or w_0 != 0.0
-        cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=need_neg,
-                                          prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
-                                          max_sequence_length=max_sequence_length, device=device)
         dtype = tr.dtype
-        cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+        cond, uncond = prompt_states(self, prompt, negative_prompt, need_neg, prompt_embeds, negative_prompt_embeds,
+                                     max_sequence_length, device, dtype)
         made = take.load(0) if take is not None else None  # an earlier run's, kept: not sampled again
         if made is None:
             refs = self.encode_references(references).to(device, torch.float32)
@@ -147,7 +133,4 @@ class PhantomSampling:
             made = self.decode(latents[:, :, :f])[:, :, :count].float().cpu()
             if take is not None:
                 take.keep(0, made)
-        out: list = []
-        emitted(0, made, take, None, out)
-        self.maybe_free_model_hooks()
-        return returned(take, out)
+        return one_take_returned(self, made, take)

@@ -18,6 +18,7 @@ import functools
 
 import torch
 
+from ..latents import decoded, encoded, padded_length
 from . import schedule
 
 
@@ -25,9 +26,8 @@ from . import schedule
 def pipeline_class():
     """WanPusaPipeline: :class:`PusaSampling`'s ``__call__`` on diffusers' WanPipeline (its components, its
     encode_prompt, its LoRA loading), made when first asked for."""
-    from diffusers import WanPipeline
-    return type("WanPusaPipeline", (PusaSampling, WanPipeline),
-                {"__module__": __name__, "__doc__": PusaSampling.__doc__})
+    from ..own_pipeline import t2v_pipeline_class
+    return t2v_pipeline_class("WanPusaPipeline", PusaSampling, __name__)
 
 
 def __getattr__(name: str):
@@ -36,26 +36,16 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def padded_length(frames: int) -> int:
-    """``frames`` up to the next 4k + 1."""
-    return frames + (-(frames - 1)) % 4
-
-
 class PusaSampling:
     """Pusa V1: a video from a prompt with pictures kept at latent frames (a start frame, an end frame, a clip's
     last frames to extend), each with its noise multiplier (the methods of WanPusaPipeline, pipeline_class)."""
 
     def encode(self, pixels: torch.Tensor) -> torch.Tensor:
         """[1, 3, T, H, W] in [-1, 1] -> normalised latents (the VAE's mean)."""
-        from diffusers.pipelines.wan.pipeline_wan_i2v import retrieve_latents
-
-        from ..latents import normalised
-        z = retrieve_latents(self.vae.encode(pixels.to(self.vae.device, self.vae.dtype)), sample_mode="argmax")
-        return normalised(self.vae, z)
+        return encoded(self.vae, pixels)
 
     def decode(self, latents: torch.Tensor) -> torch.Tensor:
-        from ..latents import denormalised
-        return self.vae.decode(denormalised(self.vae, latents), return_dict=False)[0]
+        return decoded(self.vae, latents)
 
     def steps_in_call(self, kwargs: dict) -> int:
         return int(kwargs.get("num_inference_steps") or 10)
@@ -86,7 +76,8 @@ class PusaSampling:
         with a multiplier above 0 is noised to its sigma (the release's 1; kijai's WanVideoWrapper's -1: every
         step). Returns the frames [1, 3, num_frames, H, W] in [-1, 1]; with ``take`` (families/wan/own_take.py)
         they go into the take's buffer and its output is returned."""
-        from ..own_take import emitted, returned
+        from ..own_pipeline import prompt_states
+        from ..own_take import one_take_returned
         if take is not None:
             take.begin()
         if output_type == "latent":
@@ -96,11 +87,9 @@ class PusaSampling:
         n = padded_length(int(num_frames))
         scale_2 = guidance_scale if guidance_scale_2 is None else guidance_scale_2
         do_cfg = guidance_scale > 1.0 or (self.transformer_2 is not None and scale_2 > 1.0)
-        cond, uncond = self.encode_prompt(prompt, negative_prompt, do_classifier_free_guidance=do_cfg,
-                                          prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
-                                          max_sequence_length=max_sequence_length, device=device)
         dtype = tr.dtype
-        cond, uncond = cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
+        cond, uncond = prompt_states(self, prompt, negative_prompt, do_cfg, prompt_embeds, negative_prompt_embeds,
+                                     max_sequence_length, device, dtype)
         made = take.load(0) if take is not None else None  # an earlier run's, kept: not sampled again
         if made is None:
             sf = self.vae_scale_factor_spatial
@@ -143,7 +132,4 @@ class PusaSampling:
             made = self.decode(latents)[:, :, :int(num_frames)].float().cpu()
             if take is not None:
                 take.keep(0, made)
-        out: list = []
-        emitted(0, made, take, None, out)
-        self.maybe_free_model_hooks()
-        return returned(take, out)
+        return one_take_returned(self, made, take)

@@ -33,9 +33,10 @@ from __future__ import annotations
 import contextlib
 import os
 
-from studio.core import models as model_paths
 from studio.core.errors import StudioError
-from studio.core.limits import regular_file_problem
+
+from ..module_file import found_file
+from ..rotary import rotated
 
 FOLDER = "loras"  # the wrapper loads the file as a LoRA (WanVideoLoraSelect)
 PREFIXES = ("model.diffusion_model.", "diffusion_model.")
@@ -50,18 +51,9 @@ class StandInError(StudioError):
 def find_file(name: str, base_dir: str | None, node: str = "Stand-In") -> str:
     """The Stand-In file ``name`` resolves to: an absolute path, beside the graph, or a name in a models folder or
     its ``loras/``; a pickled checkpoint refused (never unpickled)."""
-    if not (name or "").strip():
-        raise StandInError(f"{node}: no Stand-In file chosen: set 'standin' to its .safetensors file "
-                           "(Kijai's Stand-In_wan2.1_T2V_14B_ver1.0.safetensors)")
-    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
-    if path is None:
-        raise StandInError(f"{node}: Stand-In file '{name}' not found beside the graph or in the models folders "
-                           f"(and their {FOLDER}/). Studio never downloads.")
-    why = regular_file_problem(path) if not os.path.isdir(path) else "a folder"
-    if why or not path.lower().endswith((".safetensors", ".sft")):
-        raise StandInError(f"{node}: Stand-In file '{path}': {why or 'not a .safetensors file'} (the release's "
-                           ".ckpt is a pickle, which Studio never loads: give Kijai's .safetensors of it)")
-    return path
+    return found_file(name, base_dir, FOLDER, StandInError, node, "Stand-In file", "standin",
+                      "Kijai's Stand-In_wan2.1_T2V_14B_ver1.0.safetensors",
+                      " (the release's .ckpt is a pickle, which Studio never loads: give Kijai's .safetensors of it)")
 
 
 def _key(k: str) -> str:
@@ -157,17 +149,6 @@ def reference_rotary(rope, grid: tuple[int, int], ref: tuple[int, int, int], off
     cos = grid_of(cos_t[offset], cos_h[gh:gh + h], cos_w[gw:gw + w])
     sin = grid_of(-sin_t[offset], sin_h[gh:gh + h], sin_w[gw:gw + w])
     return cos, sin
-
-
-def rotated(x, cos, sin):
-    """``x`` [B, S, heads, d] turned by (cos, sin) as diffusers' WanAttnProcessor turns it (pairs interleaved)."""
-    import torch
-    x1, x2 = x.unflatten(-1, (-1, 2)).unbind(-1)
-    c, s = cos[..., 0::2], sin[..., 1::2]
-    out = torch.empty_like(x)
-    out[..., 0::2] = x1 * c - x2 * s
-    out[..., 1::2] = x1 * s + x2 * c
-    return out.type_as(x)
 
 
 def _attend(q, k, v):

@@ -13,8 +13,6 @@ One take of 4k + 1 frames in one call (the release's 81); the file and the model
 allocation, the file from its header."""
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from studio.core.params import Float, Int, Path, Text
@@ -24,6 +22,7 @@ from ....base.errors import ModelError
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, GeneratorNode, output_size, preview_and_steps, prompt_of
 from .....model_file_checks import model_file_checks
+from ..module_file import kept_for_file
 from .standin import FOLDER, StandInError, build_module, find_file, read_file
 
 TITLE = "Stand-In"
@@ -97,15 +96,12 @@ class StandIn(GeneratorNode):
         run's 'strength' set on them."""
         p = ctx.params
         path = find_file(p.standin, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
-        key = ("standin", path, os.stat(path).st_mtime_ns)
-        kept = ref.shared.own_modules
-        if key not in kept:
-            cfg = tr.config
-            state = read_file(path, int(cfg.num_attention_heads * cfg.attention_head_dim), int(cfg.num_layers),
-                              self.title)
-            kept[key] = build_module(state, int(cfg.num_layers))
-        kept[key].strength = float(p.strength)
-        return kept[key]
+        cfg = tr.config
+        module = kept_for_file(ref, "standin", path, lambda: build_module(
+            read_file(path, int(cfg.num_attention_heads * cfg.attention_head_dim), int(cfg.num_layers), self.title),
+            int(cfg.num_layers)))
+        module.strength = float(p.strength)
+        return module
 
     def _check_model(self, ref):
         if ref.fam.key != "wan":

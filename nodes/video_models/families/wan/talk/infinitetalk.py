@@ -34,13 +34,13 @@ import os
 
 import numpy as np
 
-from studio.core import models as model_paths
 from studio.core.errors import StudioError
-from studio.core.limits import regular_file_problem
 
 from ....base.errors import ModelError
 from ....base.hooks import module_hook
 from ..cross_hooks import after_text_attention
+from ..module_file import found_file
+from ..rotary import rotated
 from .talk_motion import current_sigma, noised
 
 FOLDER = "model_patches"  # ComfyUI's folder of model patches
@@ -57,17 +57,8 @@ class TalkError(StudioError):
 def find_patch(name: str, base_dir: str | None, node: str = "InfiniteTalk") -> str:
     """The patch file ``name`` resolves to: an absolute path, beside the graph, or a name in a models
     folder or its ``model_patches/``."""
-    if not (name or "").strip():
-        raise TalkError(f"{node}: no InfiniteTalk patch chosen: set 'patch' to its .safetensors file "
-                        f"(ComfyUI's {FOLDER}/wan2.1_infiniteTalk_single_fp16.safetensors)")
-    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
-    if path is None:
-        raise TalkError(f"{node}: InfiniteTalk patch '{name}' not found beside the graph or in the models folders "
-                        f"(and their {FOLDER}/). Studio never downloads.")
-    why = regular_file_problem(path) if not os.path.isdir(path) else "a folder"
-    if why or not path.lower().endswith((".safetensors", ".sft")):
-        raise TalkError(f"{node}: InfiniteTalk patch '{path}': {why or 'not a .safetensors file'}")
-    return path
+    return found_file(name, base_dir, FOLDER, TalkError, node, "InfiniteTalk patch", "patch",
+                      f"ComfyUI's {FOLDER}/wan2.1_infiniteTalk_single_fp16.safetensors")
 
 
 def _key(k: str) -> str:
@@ -335,17 +326,6 @@ def padded_for(feats, end: int):
     return torch.cat([feats, torch.flip(feats[-miss:], dims=[0])], 0)
 
 
-def _rotary(x, cos, sin):
-    """diffusers' WanAttnProcessor rotary (apply_rotary_emb), on [B, S, H, D]."""
-    import torch
-    x1, x2 = x.unflatten(-1, (-1, 2)).unbind(-1)
-    c, s = cos[..., 0::2], sin[..., 1::2]
-    out = torch.empty_like(x)
-    out[..., 0::2] = x1 * c - x2 * s
-    out[..., 1::2] = x1 * s + x2 * c
-    return out.type_as(x)
-
-
 class talk_applied:
     """The audio attention in every block of ``pipe.transformer`` for a call, the first latent frames
     held clean (model input and every step): the start image's latent, or ``held`` (a continued
@@ -484,7 +464,7 @@ class talk_applied:
             q = attn.norm_q(attn.to_q(x)).unflatten(2, (attn.heads, -1))
             k = attn.norm_k(attn.to_k(x)).unflatten(2, (attn.heads, -1))
             if rotary is not None:
-                q, k = _rotary(q, *rotary), _rotary(k, *rotary)
+                q, k = rotated(q, *rotary), rotated(k, *rotary)
             self.state[("map", i)] = ref_attention_map(q, k, self.masks.to(x.device), self.state["frame_tokens"])
         return keep
 

@@ -27,6 +27,7 @@ from ....base.voice import check_voice, too_short
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 from .....model_file_checks import model_file_checks
+from ..module_file import kept_for_file
 from .infinitetalk import FOLDER, VAE_SCALE, TalkError, audio_tokens, build_patch, find_patch, padded_for, read_patch, \
     talk_applied, window_starts
 from .talk_rate import FPS
@@ -188,16 +189,14 @@ class InfiniteTalk(GeneratorNode):
 
     def _patch(self, ctx, ref, tr):
         """The patch module, read once per file and kept with the loaded model."""
-        import os
         path = find_patch(ctx.params.patch, getattr(ctx.options.get("graph"), "base_dir", None), self.title)
-        key = ("infinitetalk", path, os.stat(path).st_mtime_ns)
-        kept = ref.shared.own_modules
-        if key not in kept:
-            cfg = tr.config
+        cfg = tr.config
+
+        def made():
             mod = build_patch(read_patch(path, self.title), int(cfg.num_attention_heads * cfg.attention_head_dim),
                               int(cfg.num_attention_heads), int(cfg.num_layers), float(cfg.eps), self.title, path)
-            kept[key] = mod.to(ref.dtype) if ref.dtype is not None else mod
-        return kept[key]
+            return mod.to(ref.dtype) if ref.dtype is not None else mod
+        return kept_for_file(ref, "infinitetalk", path, made)
 
     def _check_model(self, ref):
         if ref.fam.key != "wan":
