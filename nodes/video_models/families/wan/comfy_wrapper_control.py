@@ -15,6 +15,7 @@ from studio.convert.api import CNode, finite
 from studio.core.shown import number
 
 from . import comfy_wrapper_camera as camera
+from . import comfy_wrapper_ctrl_lora as ctrl_lora
 from . import comfy_wrapper_flf as flf
 from . import comfy_measures as measures
 
@@ -36,6 +37,8 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
     model = (t.model_name(t.link(sampler, "model")) or "") if sampler is not None else ""  # (a second expert
     name = model.lower()  # continuing the take reads its samples, not these embeds)
     if sampler is not None and model and ("fun" not in name or "control" not in name):
+        if emb is None and (made := ctrl_lora.control_lora(t, n, pos, neg, sampler, model)):
+            return made  # a LoRA on a plain model: a control LoRA (comfy_wrapper_ctrl_lora)
         words = (f"a control clip's latents on '{model}', a file not named as Wan Fun Control (Studio reads them "
                  "for a Fun Control model only; the wrapper also gives them to a control LoRA)")
         return t.held(sampler, "image_embeds", words), pos, neg  # held in one sentence naming the node and model

@@ -56,6 +56,8 @@ def find_file(name: str, base_dir: str | None, node: str = "Wan Control LoRA") -
         raise ControlLoraError(f"{node}: no control LoRA chosen: set 'control_lora' to its .safetensors file (spacepxl's "
                                "wan2.1-1.3b-control-lora-tile-v0.1_comfy.safetensors, or the depth one)")
     path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
+    if path is None and not os.path.splitext(name)[1].lower() in (".safetensors", ".sft"):  # a name without its
+        path = model_paths.resolve(name + ".safetensors", base_dir, folders=(FOLDER,))  # extension (LoraManager's)
     if path is None:
         raise ControlLoraError(f"{node}: control LoRA '{name}' not found beside the graph or in the models folders (and "
                                f"their {FOLDER}/). Studio never downloads.")
