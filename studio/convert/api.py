@@ -42,6 +42,7 @@ from .reading.module_select import what as module_named  # how a sentence names 
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
+from .finishing.effects import effect as picture_effect  # a frame filter Studio makes, read by its declared types
 from .packs.measures_carried import kind as measure_kind, withdrawn  # what a measure gives; its 'left unset' words
 from .takes.count_kept import keeps_count  # a step giving one picture for each frame it is given (by its types)
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence

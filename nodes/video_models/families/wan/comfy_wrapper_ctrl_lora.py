@@ -12,7 +12,7 @@ length the clip's (WanVideoControlEmbeds gives the sampler nothing else); start_
 'start' / 'end'. Called by comfy_wrapper_control.fun_control; plain stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode
+from studio.convert.api import CNode, picture_effect
 
 # the node the reading makes in the control embeds' place: no ComfyUI node; the Wan mapping (comfy.py) reads it
 CTRL_LORA = "WanVideoWrapperControlLora"
@@ -95,12 +95,11 @@ def plan(b, node, up, inputs: dict, said: list[str]) -> None:
     """After the task node's inputs are read: the control clip's one unmade step an effect Studio makes (by its
     declared types: finishing.effects; the wrapper's example blurs the clip for a tile LoRA with ImageBlur) -> planned
     (b.control_step), made by ``wired`` and said so there instead."""
-    from studio.convert.finishing.effects import effect
     line = b.wired_without.get("control")
     if node is None or "control" not in inputs or line is None or line not in said:
         return
     n = b.wf.source(node, "control")
-    fx = effect(b.wf, n) if n is not None else None
+    fx = picture_effect(b.wf, n) if n is not None else None
     if fx is None or fx.missing or fx.reference:
         return
     step = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"

@@ -89,7 +89,7 @@ class WanControlLora(GeneratorNode):
 
         from ....base.family import valid_frames
         from ....sampling.sampler import Sampler, filter_kwargs
-        from ..fun.fun import _fitted, encode_frames
+        from ..fun.fun import encode_frames, fitted
         from .ctrl_lora import control_lora_applied
         ref = video_model_input(model)
         self._check_model(ref)
@@ -107,7 +107,7 @@ class WanControlLora(GeneratorNode):
         say_frame_rule(ctx, s.fam, want, n)
         w, h = output_size(ctx, s, p.width, p.height, (control.width, control.height), self.preview)
         s.fam.refuse_call(self.task, n, h, w)
-        frames = _fitted(control, n, w, h, ctx)
+        frames = fitted(control, n, w, h, ctx)
         with torch.inference_mode():
             cond = encode_frames(s.pipe, frames)
         fps = p.fps or s.fam.fps
