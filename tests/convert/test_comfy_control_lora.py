@@ -83,3 +83,16 @@ def test_with_no_lora_on_the_model_the_task_is_held_as_before():
     conv = convert(_workflow(loras=()), "ctrl3")
     assert not nodes_of(conv, NODE)
     assert "a file not named as Wan Fun Control" in said(conv)
+
+
+def test_control_embeds_given_to_empty_embeds_take_their_size():
+    wf = _workflow(blur=False)
+    wf["7"] = {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 832, "height": 480, "num_frames": 33,
+                                                               "control_embeds": ["96", 0]}}
+    wf["27"]["inputs"]["image_embeds"] = ["7", 0]
+    conv = convert(wf, "ctrl4")
+    gen = nodes_of(conv, NODE)[0]
+    assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (832, 480, 33)
+    text = said(conv)
+    assert "the take's size and frames those of 'WanVideoEmptyEmbeds' (#7)" in text
+    assert "the take's size and frames are the control clip's" not in text

@@ -18,6 +18,7 @@ from studio.convert.api import CNode, picture_effect
 CTRL_LORA = "WanVideoWrapperControlLora"
 NODE = "video_models.wan_control_lora"  # ctrl_lora/ctrl_lora_node.py
 ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}
+EMPTY = "WanVideoEmptyEmbeds"
 
 _name = CNode.named
 
@@ -27,12 +28,20 @@ def loras_on(t, sampler: CNode) -> list[CNode]:
     return [m for m in t.model_way(t.link(sampler, "model")) if isinstance(m.widgets.get("lora_name"), str)]
 
 
-def control_lora(t, n: CNode, pos, neg, sampler: CNode, model: str):
-    """WanVideoControlEmbeds ``n`` (alone on the sampler's 'image_embeds') on a model not named as Fun Control, read as
-    ``CTRL_LORA``: (latent, positive, negative); None where no LoRA is on the model or the clip cannot be traced (the
-    caller holds the task in its sentence)."""
+def control_lora(t, n: CNode, pos, neg, sampler: CNode, model: str, emb: CNode | None = None):
+    """WanVideoControlEmbeds ``n`` (alone on the sampler's 'image_embeds', or given to a WanVideoEmptyEmbeds'
+    'control_embeds': ``emb``, its size and frames the take's) on a model not named as Fun Control, read as
+    ``CTRL_LORA``: (latent, positive, negative); None where no LoRA is on the model, the clip cannot be traced or the
+    empty embeds' size is not given as numbers (the caller holds the task in its sentence)."""
     if n.cls != "WanVideoControlEmbeds" or not loras_on(t, sampler):
         return None
+    size = {}
+    if emb is not None:
+        e = t.named(emb)
+        size = {k: e.get(port) for k, port in (("width", "width"), ("height", "height"), ("length", "num_frames"))}
+        if emb.cls != EMPTY or t.link(emb, "extra_latents") or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in size.values()):
+            return None
     src = t.link(n, "latents")
     enc = t.wf.nodes.get(src[0]) if src else None
     clip = t.link(enc, ENCODES[enc.cls]) if enc is not None and enc.cls in ENCODES else None
@@ -40,7 +49,9 @@ def control_lora(t, n: CNode, pos, neg, sampler: CNode, model: str):
         return None
     w = t.named(n)
     t.wf.taken.add(enc.id)
-    c = t.core(n, CTRL_LORA, {"start_percent": w.get("start_percent"), "end_percent": w.get("end_percent")},
+    if emb is not None:
+        t.wf.taken.add(emb.id)
+    c = t.core(n, CTRL_LORA, {**size, "start_percent": w.get("start_percent"), "end_percent": w.get("end_percent")},
                {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", t.link(enc, "vae")), ("control", clip))
                 if v is not None})
     c.ports.update(control="latents")  # (said as the wrapper names it)
@@ -48,7 +59,8 @@ def control_lora(t, n: CNode, pos, neg, sampler: CNode, model: str):
     t.say(n, f"{_name(n)} on '{model}' (a model not named as Wan Fun Control, given a LoRA) is read as Studio's Wan "
              "Control LoRA node: the wrapper reads control latents on such a model only through a control LoRA on its "
              "loader; the node encodes the control clip (the pixels "
-             f"'{enc.title or enc.shown_cls}' (#{enc.id}) encodes) itself, the take's size and frames the clip's")
+             f"'{enc.title or enc.shown_cls}' (#{enc.id}) encodes) itself, the take's size and frames "
+             + (f"those of '{emb.title or emb.shown_cls}' (#{emb.id})" if emb is not None else "the clip's"))
     own = getattr(t, "encoded", {}).get(enc.id, {})  # the wrapper's encode's own settings (read as VAEEncode)
     for k, whole in (("latent_strength", 1), ("noise_aug_strength", 0)):
         v = own.get(k)
@@ -86,8 +98,9 @@ def control_file(loras: list, params: dict, said: list[str]) -> list:
                 + (f", its strength {strength:g} the node's 'strength'"
                    if isinstance(strength, (int, float)) and not isinstance(strength, bool) else "")
                 + "; a file without that pair is refused when the node runs")
-    said.append("the take's size and frames are the control clip's (the node's width, height and frames 0), as "
-                "WanVideoControlEmbeds gives the wrapper's sampler the clip's latents alone")
+    if not any(params.get(k) for k in ("width", "height", "frames")):
+        said.append("the take's size and frames are the control clip's (the node's width, height and frames 0), as "
+                    "WanVideoControlEmbeds gives the wrapper's sampler the clip's latents alone")
     return [x for x in loras if x is not pick[0]]
 
 
