@@ -165,7 +165,7 @@ def test_a_lora_without_patch_embedding_weights_or_for_another_width_is_refused_
     with pytest.raises(ControlLoraError, match=r"'wide.safetensors': its patch-embedding pair is \[4, 32, 1, 2, 2\] "
                                                r"/ \[48, 4, 1, 1, 1\]; this model's widened embedding needs"):
         read_file(_file(tmp_path, "wide.safetensors", dim=48), tr)
-    with pytest.raises(ControlLoraError, match=r"'deep.safetensors': 'blocks.2.self_attn.o' names a module this Wan "
+    with pytest.raises(ControlLoraError, match=r"'deep.safetensors': 'blocks.2.cross_attn.k' names a module this Wan "
                                                r"model has not"):
         read_file(_file(tmp_path, "deep.safetensors", layers=3), tr)
 

@@ -123,7 +123,7 @@ def plan(b, node, up, inputs: dict, said: list[str]) -> None:
 
 def wired(b, gen: str, load: str, params: dict) -> None:
     """The planned effect between the control clip's file and the Wan Control LoRA node's 'control'."""
-    planned = getattr(b, "control_step", None)
+    planned = b.control_step
     b.control_step = None
     if planned is None:
         return

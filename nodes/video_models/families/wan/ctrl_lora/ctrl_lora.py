@@ -117,7 +117,7 @@ def read_file(path: str, transformer, node: str = "Wan Control LoRA") -> dict:
                                        "/ lora_B): it is not a control LoRA (an ordinary LoRA goes on the model "
                                        "through a LoRA node)")
             out = {}
-            for mod, ab in sorted(pairs.items()):
+            for mod, ab in sorted(pairs.items(), key=lambda kv: (kv[0] != EMBED, kv[0])):  # the embedding first
                 if set(ab) != {"A", "B"}:
                     raise ControlLoraError(f"{node}: '{name}': '{mod}' has lora_{'A' if 'A' in ab else 'B'} without "
                                            f"its lora_{'B' if 'A' in ab else 'A'}")
