@@ -224,3 +224,17 @@ def test_the_node_follows_the_control_clip_deterministically_and_refuses_a_plain
     bad = _tiny_lora(tmp_path, tr, "plain_lora.safetensors", embed=False)
     with pytest.raises(NodeExecutionError, match="'plain_lora.safetensors' has no patch-embedding LoRA weights"):
         Executor().run(_graph(wan_dir, bad), targets=["gen"], device="cpu")
+
+
+def test_layers_wrapped_by_peft_for_an_ordinary_lora_take_the_control_lora_too(tmp_path):
+    pytest.importorskip("peft")
+    from peft import LoraConfig
+    tr = _transformer()
+    tr.add_adapter(LoraConfig(r=2, lora_alpha=2, target_modules=["to_q", "to_k"], init_lora_weights="gaussian"))
+    assert hasattr(tr.blocks[0].attn1.to_q, "base_layer")  # peft's wrapper, its Linear the base_layer
+    pairs = read_file(_file(tmp_path), tr)  # not refused: the wrapped layers fit
+    x, text, c = _inputs()
+    base = _call(tr, x, text, 999.0)
+    with control_lora_applied(_pipe(tr), pairs, c):
+        on = _call(tr, x, text, 999.0)
+    assert not torch.allclose(on, base, atol=1e-3) and torch.equal(_call(tr, x, text, 999.0), base)

@@ -137,8 +137,9 @@ def read_file(path: str, transformer, node: str = "Wan Control LoRA") -> dict:
                             f"widened embedding needs {list(good_a)} / {list(good_b)} ({wide} channels: the noise's "
                             f"{cfg.in_channels} and the control's, {dim} wide): the file is for another model "
                             "(spacepxl's control LoRAs are Wan 2.1 T2V 1.3B's, 1536 wide)")
-                elif not isinstance(layer, torch.nn.Linear) or len(a) != 2 or len(b) != 2 \
-                        or a[1] != layer.in_features or b[0] != layer.out_features or a[0] != b[1]:
+                elif not isinstance(getattr(layer, "base_layer", layer), torch.nn.Linear) or len(a) != 2 \
+                        or len(b) != 2 or a[1] != layer.in_features or b[0] != layer.out_features or a[0] != b[1]:
+                    # (a layer wrapped by peft for the user's ordinary LoRAs keeps its Linear as base_layer)
                     raise ControlLoraError(f"{node}: '{name}': '{mod}' is {list(a)} / {list(b)}, which does not fit "
                                            f"this model's {target}: the file is for another model")
                 rank = a[0]
