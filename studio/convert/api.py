@@ -42,6 +42,7 @@ from .reading.module_select import what as module_named  # how a sentence names 
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
+from .finishing.effects import effect as picture_effect  # a frame filter Studio makes, read by its declared types
 from .packs.measures_carried import kind as measure_kind, withdrawn  # what a measure gives; its 'left unset' words
 from .takes.count_kept import keeps_count  # a step giving one picture for each frame it is given (by its types)
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence
@@ -77,6 +78,7 @@ class Builder(Protocol):
     painted_pad: Any  # an IC-LoRA outpaint band's pad, made as Studio's Pad on 'control' (ltx2/comfy_outpaint_pad.py)
     painted_band: Any  # an IC-LoRA in/outpaint band's painting, blend and words, made on 'control' (ltx2/comfy_painted_band.py)
     matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
+    control_step: Any  # a filter on a control LoRA's clip, made once its inputs are wired (wan/comfy_wrapper_ctrl_lora.py)
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way
     way_said: dict  # a generator input -> the sentences said of the resizes on its file's way (Scale)
     stage: dict | None  # a family's later stage read before the settings (Generator.stage), for its hooks

@@ -69,7 +69,8 @@ def test_control_embeds_on_a_plain_model_with_a_control_lora_hold_the_task():
     conv = convert(w.doc(), "wrapper_control_lora")
     assert [t["generator"] for t in conv.tasks] == [None]  # held with its sentence, never a plain text to video
     assert "control clip's latents on 'Wan2_1-T2V-1_3B_bf16.safetensors', a file not named as Wan Fun Control " \
-           "(Studio reads them for a Fun Control model only" in _said(conv)
+           "(Studio reads them for a Fun Control model, or through a control LoRA on the model's loader: none is on " \
+           "it)" in _said(conv)
     assert "made by WanVideoControlEmbeds for the sampler's 'image_embeds'" in _said(conv)
 
 

@@ -63,6 +63,7 @@ class BuilderBase:
         self.pad: CNode | None = None  # an outpaint's pad (ImagePadForOutpaint, any pack's by its types)
         self.pad_made: dict | None = None  # its pixels, where Studio's Pad makes it (wan/comfy_vace_pad.py)
         self.matte = None  # a mask drawn on Wan Animate's background, to make once it is wired (families' hooks)
+        self.control_step = None  # a filter on a control LoRA's clip, to make once it is wired (families' hooks)
         self.unmade: set[str] = set()  # the generator's inputs the workflow gives but Studio cannot make (intent)
         self.unmade_from: dict[str, str | None] = {}  # such an input -> the node it starts from, in words (origins)
         self.unmade_at: dict[str, tuple[CNode, str]] = {}  # such an input -> the node and port it is read at (intent)

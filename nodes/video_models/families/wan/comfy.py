@@ -25,6 +25,8 @@ from .comfy_vace_pad import padded, read_pad
 from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_wrapper_standin import STANDIN, standin_file
+from .comfy_wrapper_ctrl_lora import CTRL_LORA, NODE as CTRL_LORA_NODE, control_file
+from . import comfy_wrapper_ctrl_lora as ctrl_lora
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .talk.comfy_turns import take_turns
 from .talk.comfy_mask_boxes import wired as masks_wired
@@ -139,6 +141,9 @@ TASKS = {
     # the wrapper's WanVideoAddStandInLatent on a WanVideoEmptyEmbeds, read as one node (comfy_wrapper_standin)
     STANDIN: Task("text to video keeping a face (Stand-In)", STANDIN_NODE, (("face", "face"),), "Wan 2.1 Stand-In",
                   settings=(("freq_offset", "reference_offset", ""),)),
+    # the wrapper's WanVideoControlEmbeds on a plain Wan model given a LoRA: a control LoRA (comfy_wrapper_ctrl_lora)
+    CTRL_LORA: Task("control video (a control LoRA)", CTRL_LORA_NODE, (("control", "control"),), "Wan 2.1 control LoRA",
+                    settings=(("start_percent", "start", ""), ("end_percent", "end", ""))),
 }
 
 
@@ -275,6 +280,9 @@ GENERATORS = (
     PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
     Generator(STANDIN_NODE, describe=lambda inputs, params: "text to video keeping a face (Stand-In)",
               settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said, b.wf)),
+    Generator(CTRL_LORA_NODE, describe=lambda inputs, params: "control video (a control LoRA)",
+              intent=ctrl_lora.plan, wired=ctrl_lora.wired,
+              settings=lambda b, node, params, loras, said, continued: control_file(loras, params, said)),
 ) + phantom.GENERATORS
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper

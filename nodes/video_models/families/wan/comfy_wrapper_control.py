@@ -15,6 +15,7 @@ from studio.convert.api import CNode, finite
 from studio.core.shown import number
 
 from . import comfy_wrapper_camera as camera
+from . import comfy_wrapper_ctrl_lora as ctrl_lora
 from . import comfy_wrapper_flf as flf
 from . import comfy_measures as measures
 
@@ -36,8 +37,12 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
     model = (t.model_name(t.link(sampler, "model")) or "") if sampler is not None else ""  # (a second expert
     name = model.lower()  # continuing the take reads its samples, not these embeds)
     if sampler is not None and model and ("fun" not in name or "control" not in name):
+        if (made := ctrl_lora.control_lora(t, n, pos, neg, sampler, model, emb)):
+            return made  # a LoRA on a plain model: a control LoRA (comfy_wrapper_ctrl_lora)
         words = (f"a control clip's latents on '{model}', a file not named as Wan Fun Control (Studio reads them "
-                 "for a Fun Control model only; the wrapper also gives them to a control LoRA)")
+                 "for a Fun Control model, or through a control LoRA on the model's loader"
+                 + (" where the control embeds are given alone to the sampler)" if ctrl_lora.loras_on(t, sampler)
+                    else ": none is on it)"))
         return t.held(sampler, "image_embeds", words), pos, neg  # held in one sentence naming the node and model
     if "fun" not in name or "control" not in name:
         return None

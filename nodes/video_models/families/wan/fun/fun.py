@@ -115,7 +115,7 @@ class fun_applied(denoiser_hooks):
         return False
 
 
-def _fitted(clip, n: int, w: int, h: int, ctx) -> np.ndarray:
+def fitted(clip, n: int, w: int, h: int, ctx) -> np.ndarray:
     """The control clip's first ``n`` frames at the take's size ([n, h, w, 3]); shorter refused."""
     import cv2
     have = len(clip)
@@ -179,7 +179,7 @@ class WanFunControl(GeneratorNode):
         say_frame_rule(ctx, s.fam, want, n)
         img = None if image is None else np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (control.width, control.height), self.preview)
-        frames = _fitted(control, n, w, h, ctx)
+        frames = fitted(control, n, w, h, ctx)
         start = None
         if img is not None:
             import cv2
