@@ -55,10 +55,10 @@ def still_of(image) -> np.ndarray:
 
 
 class WanPusa(OneCallNode):
-    """Make a video with Pusa V1 (the Pusa LoRA on a Wan text-to-video model, through Video LoRA) from a prompt and
-    pictures kept at its frames: 'start' a picture kept as its first frame or a clip extended (the take begins
-    with its last 'clip_frames' frames), 'last_image' its last frame, 'key_image' the frame 'key_frame' (its
-    latent frame: 4 frames each after the first). Each kept picture has a noise multiplier: 0
+    """Make a video with Pusa V1 (a Wan text-to-video model with the Pusa LoRA) from a prompt and pictures kept at
+    its frames. 'start' is a picture kept as its first frame or a clip extended (the take begins with its last
+    'clip_frames' frames), 'last_image' its last frame, 'key_image' the frame 'key_frame' (its latent frame: 4
+    frames each after the first); the LoRA goes on the model through Video LoRA. Each kept picture has a noise multiplier: 0
     keeps it clean, more lets the model change it (the release suggests 0.2 for a start frame, 0.5 for an end
     frame). The call is made by the one Sampler (sampling/one_call.py): previews, kept steps, resume after a Stop."""
     id = "video_models.wan_pusa"

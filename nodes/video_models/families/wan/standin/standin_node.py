@@ -68,7 +68,7 @@ class StandIn(GeneratorNode):
               In("face", "Image", help="the person's face, best cropped on a white background"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Path("standin", "", lookup=True, filters="Stand-In file (*.safetensors)",
+    params = (Path("standin", "", label="Stand-In file", lookup=True, filters="Stand-In file (*.safetensors)",
                    help=f"Stand-In's file, or its name in a models folder's {FOLDER}/ "
                         "(Stand-In_wan2.1_T2V_14B_ver1.0.safetensors)"),
               Text("prompt", "a person smiling at the camera"),
