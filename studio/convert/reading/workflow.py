@@ -397,6 +397,9 @@ class Workflow:
         self.folder: str | None = None  # the workflow file's folder, where it is known (files named are looked for there)
         self.files_sized: dict[str, tuple] = {}  # loader id -> (file, size, held as text): picture_header.said
         self.clips_read: dict[str, Any] = {}  # video loader id -> what it gives, its clip read (loaded_clip.py)
+        # nodes read into a setting of another Studio node, what they give made only inside it (a composite Wan VACE's
+        # 'fill' makes: comfy_vace_fill.py): id -> that node in words (a display of them says it is not shown)
+        self.made_within: dict[str, str] = {}
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod

