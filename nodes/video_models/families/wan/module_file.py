@@ -10,13 +10,16 @@ from studio.core.limits import regular_file_problem
 
 
 def found_file(name: str, base_dir: str | None, folder: str, error: type, node: str, what: str, setting: str,
-               example: str, unreadable: str = "") -> str:
-    """The path ``name`` resolves to (``folder``: the models sub-folder searched too); ``error`` raised naming the
-    ``node`` and its ``what`` ('Stand-In file') where none is chosen (``setting``, ``example``: where and what to
-    set), none is found, or it is not a .safetensors file (``unreadable``: words said after that)."""
+               example: str, unreadable: str = "", bare: bool = False) -> str:
+    """The path ``name`` resolves to (``folder``: the models sub-folder searched too; ``bare``: a name without its
+    extension, as LoraManager saves LoRAs, tried as its .safetensors too); ``error`` raised naming the ``node`` and
+    its ``what`` ('Stand-In file') where none is chosen (``setting``, ``example``: where and what to set), none is
+    found, or it is not a .safetensors file (``unreadable``: words said after that)."""
     if not (name or "").strip():
         raise error(f"{node}: no {what} chosen: set '{setting}' to its .safetensors file ({example})")
     path = model_paths.resolve(name, base_dir, folders=(folder,))
+    if path is None and bare and os.path.splitext(name)[1].lower() not in (".safetensors", ".sft"):
+        path = model_paths.resolve(name + ".safetensors", base_dir, folders=(folder,))
     if path is None:
         raise error(f"{node}: {what} '{name}' not found beside the graph or in the models folders "
                     f"(and their {folder}/). Studio never downloads.")

@@ -27,9 +27,9 @@ import contextlib
 import os
 import re
 
-from studio.core import models as model_paths
 from studio.core.errors import StudioError
-from studio.core.limits import regular_file_problem
+
+from ..module_file import found_file
 
 FOLDER = "loras"  # the wrapper loads the file as a LoRA (WanVideoLoraSelect)
 PREFIXES = ("model.diffusion_model.", "diffusion_model.", "transformer.")
@@ -51,20 +51,10 @@ class ControlLoraError(StudioError):
 
 def find_file(name: str, base_dir: str | None, node: str = "Wan Control LoRA") -> str:
     """The control LoRA file ``name`` resolves to: an absolute path, beside the graph, or a name in a models folder or
-    its ``loras/``; not a .safetensors file refused (never unpickled)."""
-    if not (name or "").strip():
-        raise ControlLoraError(f"{node}: no control LoRA chosen: set 'control_lora' to its .safetensors file (spacepxl's "
-                               "wan2.1-1.3b-control-lora-tile-v0.1_comfy.safetensors, or the depth one)")
-    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
-    if path is None and not os.path.splitext(name)[1].lower() in (".safetensors", ".sft"):  # a name without its
-        path = model_paths.resolve(name + ".safetensors", base_dir, folders=(FOLDER,))  # extension (LoraManager's)
-    if path is None:
-        raise ControlLoraError(f"{node}: control LoRA '{name}' not found beside the graph or in the models folders (and "
-                               f"their {FOLDER}/). Studio never downloads.")
-    why = regular_file_problem(path) if not os.path.isdir(path) else "a folder"
-    if why or not path.lower().endswith((".safetensors", ".sft")):
-        raise ControlLoraError(f"{node}: control LoRA '{path}': {why or 'not a .safetensors file'}")
-    return path
+    its ``loras/`` (a name without its extension, as LoraManager saves it, too); not a .safetensors file refused
+    (never unpickled)."""
+    return found_file(name, base_dir, FOLDER, ControlLoraError, node, "control LoRA", "control_lora",
+                      "spacepxl's wan2.1-1.3b-control-lora-tile-v0.1_comfy.safetensors, or the depth one", bare=True)
 
 
 def _stripped(k: str) -> str:
