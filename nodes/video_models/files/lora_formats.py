@@ -55,30 +55,49 @@ def lora_for(pipe, fam, sd: dict, path: str) -> tuple[dict, list[str]]:
     name = os.path.basename(path)
     sd = _prefixed(fam, fam.denoiser, from_original(sd))  # (a motion LoRA in AnimateDiff's names: diffusers')
     convert = getattr(type(pipe), "lora_state_dict", None)
+    given, alphas = sd, None
     if convert is not None:
+        # a UNet's loaders (Stable Diffusion's, SDXL's, AnimateDiff's) map kohya's SDXL block numbers by its config, as
+        # their load_lora_weights does
+        den = getattr(pipe, fam.denoiser, None)
+        extra = {"unet_config": den.config} if fam.denoiser == "unet" and hasattr(den, "config") else {}
         try:
-            out = convert(dict(sd))
+            out = convert(dict(sd), **extra)
         except (ValueError, KeyError, IndexError, RuntimeError) as e:
             first = listed(sorted(sd)[:SHOWN])
             raise ModelError(f"the LoRA '{name}' is in a layout diffusers cannot convert for {fam.title} "
                              f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); its first keys: "
                              f"{first}") from None
         sd = out[0] if isinstance(out, tuple) else out
+        alphas = out[1] if isinstance(out, tuple) and len(out) > 1 and isinstance(out[1], dict) else None
     den = getattr(pipe, fam.denoiser, None)
     if den is None:
         return sd, []
+    names = _module_names(sd, fam.denoiser) if alphas is not None else {k: k for k in sd}
     modules = {n for n, _ in den.named_modules()}
     others = [k for k in sd if not k.startswith(fam.denoiser + ".")]
-    missing = sorted(k for k in sd if k.startswith(fam.denoiser + ".") and module_of(k, fam.denoiser) not in modules)
+    missing = sorted(k for k in sd if k.startswith(fam.denoiser + ".")
+                     and module_of(names[k], fam.denoiser) not in modules)
     applies = [k for k in sd if k.startswith(fam.denoiser + ".") and k not in missing]
     said = []
     if not applies:
-        raise ModelError(f"no key of the LoRA '{name}' applies to this {fam.title} model's {fam.denoiser} (after "
-                         f"conversion): {listed(sorted(sd))}. Is it a LoRA of another family or size?")
+        keys = (f"(its kohya names, read by diffusers' converter as {listed(sorted(sd), 2)}): {listed(sorted(given))}"
+                if alphas is not None else f"(after conversion): {listed(sorted(sd))}")
+        raise ModelError(f"no key of the LoRA '{name}' applies to this {fam.title} model's {fam.denoiser} {keys}. "
+                         "Is it a LoRA of another family or size?")
     if missing:
         said.append(f"LoRA '{name}': {len(missing)} of {len(missing) + len(applies)} keys name no module of this "
                     f"{fam.title} model and are not applied: {listed(missing)}")
     if others:
         said.append(f"LoRA '{name}': {len(others)} keys for other parts ({listed(sorted(others))}): "
                     "applied by diffusers where the pipeline has that part")
+    if alphas is not None:  # kohya's layout with its alphas: the pipeline's load_lora_weights converts the file itself
+        return dict(given), said  # (the converted names carry no alpha: loading them would lose each layer's scale)
     return sd, said
+
+
+def _module_names(sd: dict, denoiser: str) -> dict:
+    """Each key converted by a Stable Diffusion loader (diffusers' legacy ``...processor.to_q_lora.down.weight``)
+    -> the same key in PEFT's names (``...to_q.lora_A.weight``), by diffusers' own mapping."""
+    from diffusers.utils.state_dict_utils import convert_unet_state_dict_to_peft
+    return {k: next(iter(convert_unet_state_dict_to_peft({k: None}))) for k in sd}

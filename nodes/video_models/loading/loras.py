@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from ..base.errors import ModelError
 from .load import LoRAUse, VideoModelRef, lora_check
 from ..files.lora_formats import lora_for
+from .clip_text_compat import text_model_hidden
 from ..base.experts import role
 from ..memory.modes import adapters_in_compute_dtype, denoisers
 
@@ -77,7 +78,8 @@ def loras_applied(ref: VideoModelRef, pipe, say=None, info=None):
                 for line in said:
                     say(line)
                 try:
-                    with adapters_in_compute_dtype(*denoisers(pipe, ref.fam.denoiser)):  # fp8 storage
+                    with adapters_in_compute_dtype(*denoisers(pipe, ref.fam.denoiser)), text_model_hidden(pipe):
+                        # (fp8 storage; CLIP text encoders as transformers 5 made them)
                         for t in targets:  # diffusers' Wan loader: the second expert by load_into_transformer_2
                             pipe.load_lora_weights(sd, adapter_name=name,
                                                    **({"load_into_transformer_2": True} if t == "transformer_2" else {}))
