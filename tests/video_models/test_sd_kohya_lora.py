@@ -25,20 +25,28 @@ ATTN = ("attn1.to_q", "attn1.to_k", "attn1.to_v", "attn1.to_out.0", "attn2.to_q"
 TEXT = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.out_proj", "mlp.fc1", "mlp.fc2")
 
 
+BLOCK = ("proj_in", "proj_out", "ff.net.0.proj", "ff.net.2", "resnets.0.conv1")  # (a LoCon file's conv layers too)
+
+
 def _pair(out: dict, name: str, m, g) -> None:
-    out[f"{name}.lora_down.weight"] = torch.randn(RANK, m.in_features, generator=g) * 0.3
-    out[f"{name}.lora_up.weight"] = torch.randn(m.out_features, RANK, generator=g) * 0.3
+    if isinstance(m, torch.nn.Conv2d):
+        down, up = (RANK, m.in_channels, *m.kernel_size), (m.out_channels, RANK, 1, 1)
+    else:
+        down, up = (RANK, m.in_features), (m.out_features, RANK)
+    out[f"{name}.lora_down.weight"] = torch.randn(*down, generator=g) * 0.3
+    out[f"{name}.lora_up.weight"] = torch.randn(*up, generator=g) * 0.3
     out[f"{name}.alpha"] = torch.tensor(ALPHA)
 
 
 def kohya_file(path: str, unet, encoders: dict, sgm: bool = False) -> str:
-    """A kohya LoRA on every attention projection of ``unet`` (SD 1.5's files name them as diffusers does; SDXL's
-    by the sgm blocks: input_blocks.4.1...) and on each text encoder's layers (``encoders``: kohya prefix -> model)."""
+    """A kohya LoRA on every attention projection of ``unet``, its down blocks' projections, feed-forwards and first
+    resnets' conv1 (SD 1.5's files name them as diffusers does; SDXL's by the sgm blocks: input_blocks.4.1...) and
+    on each text encoder's layers (``encoders``: kohya prefix -> model)."""
     from safetensors.torch import save_file
     g = torch.Generator().manual_seed(5)
     sd = {}
     for n, m in unet.named_modules():
-        if ".transformer_blocks." in n and n.endswith(ATTN):
+        if (".transformer_blocks." in n and n.endswith(ATTN)) or (n.endswith(BLOCK) and n.startswith("down_blocks.")):
             if sgm:  # the ldm name of the layer (the writer of the tiny checkpoints, the inverse of diffusers')
                 n = next(iter(sd15_files.unet_ldm({n + ".weight": None}))).removeprefix(
                     "model.diffusion_model.").removesuffix(".weight")
@@ -124,7 +132,9 @@ def test_a_kohya_lora_on_sdxl_in_sgm_block_names_makes_diffusers_picture(sdxl, t
                       {"lora_te1_": p["text_encoder"], "lora_te2_": p["text_encoder_2"]}, sgm=True)
     from safetensors import safe_open
     with safe_open(lora, "pt") as f:
-        assert any(k.startswith("lora_unet_input_blocks_4_1_") for k in f.keys())  # kohya's SDXL names
+        keys = list(f.keys())  # kohya's SDXL names, a LoCon's resnet conv among them
+    assert any(k.startswith("lora_unet_input_blocks_4_1_") for k in keys)
+    assert any(k.startswith("lora_unet_input_blocks_1_0_in_layers_2.") for k in keys)
     pipe = diffusers.StableDiffusionXLPipeline(
         vae=p["vae"], text_encoder=p["text_encoder"], text_encoder_2=p["text_encoder_2"], tokenizer=sdxl["tokenizer"],
         tokenizer_2=sdxl["tokenizer_2"], unet=p["unet"], scheduler=diffusers.EulerDiscreteScheduler(**SCHEDULER))
@@ -156,9 +166,17 @@ def test_a_kohya_lora_of_another_model_is_refused_in_words(sd15, tmp_path):
         _take(_lora_graph(sd15["checkpoint"], path))
 
 
-def test_a_kohya_lora_on_animatediff_goes_on_its_image_unet_and_text_encoder(sd15, tmp_path):
+def test_a_kohya_lora_on_animatediff_goes_on_its_image_unet_and_text_encoder(sd15, tmp_path, monkeypatch):
     """AnimateDiff (SD 1.5's UNet with motion modules; diffusers' Stable Diffusion LoRA loader): the same file
-    applies wholly (nothing said as not applied) and the frames change."""
+    applies wholly (nothing said as not applied), its adapter is on the UNet and the text encoder when set, and the
+    frames change."""
+    import diffusers
+    on, set_adapters = [], diffusers.AnimateDiffPipeline.set_adapters
+
+    def spied(self, *a, **k):
+        on.append({part: list(names) for part, names in self.get_list_adapters().items()})
+        return set_adapters(self, *a, **k)
+    monkeypatch.setattr(diffusers.AnimateDiffPipeline, "set_adapters", spied)
     p = sd15["parts"]
     lora = kohya_file(str(tmp_path / "kohya_ad.safetensors"), p["unet"], {"lora_te_": p["text_encoder"]})
     params = dict(PARAMS, width=16, height=16, frames=4)
@@ -170,4 +188,5 @@ def test_a_kohya_lora_on_animatediff_goes_on_its_image_unet_and_text_encoder(sd1
     g.nodes["gen"].params.update(params)
     clip, said = _take(g)
     assert clip.n_frames == 4 and not [s for s in said if "not applied" in s], said
+    assert len(on) == 1 and set(on[0]) == {"unet", "text_encoder"} and on[0]["unet"] == on[0]["text_encoder"], on
     assert not np.allclose(clip.frames, plain.frames, atol=1e-3)
