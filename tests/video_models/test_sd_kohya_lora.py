@@ -190,3 +190,27 @@ def test_a_kohya_lora_on_animatediff_goes_on_its_image_unet_and_text_encoder(sd1
     assert clip.n_frames == 4 and not [s for s in said if "not applied" in s], said
     assert len(on) == 1 and set(on[0]) == {"unet", "text_encoder"} and on[0]["unet"] == on[0]["text_encoder"], on
     assert not np.allclose(clip.frames, plain.frames, atol=1e-3)
+
+
+def test_a_kohya_layer_the_unet_lacks_is_said_not_applied(sd15, tmp_path):
+    """One layer of a bigger UNet (a fifth down block) among layers the tiny one has: its two keys said as naming
+    no module (in the names diffusers reads them as), the rest go on."""
+    from safetensors import safe_open
+
+    from nodes.video_models.base.registry import FAMILIES
+    from nodes.video_models.files.lora_formats import lora_for
+    from nodes.video_models.loading.load import load_video_model
+    path = kohya_file(str(tmp_path / "bigger.safetensors"), sd15["parts"]["unet"], {})
+    with safe_open(path, "pt") as f:
+        sd = {k: f.get_tensor(k) for k in f.keys()}
+    k = "lora_unet_down_blocks_5_attentions_0_transformer_blocks_0_attn1_to_q"
+    sd.update({f"{k}.lora_down.weight": torch.zeros(RANK, 32), f"{k}.lora_up.weight": torch.zeros(32, RANK),
+               f"{k}.alpha": torch.tensor(ALPHA)})
+    pipe = load_video_model(sd15["checkpoint"], base=None, device="cpu").pipeline("t2v")
+    out, said = lora_for(pipe, FAMILIES["sd15"], sd, path)
+    layers = len({k.split(".")[0] for k in sd})
+    assert said == [f"LoRA 'bigger.safetensors': 2 of {2 * layers} keys name no module of this Stable Diffusion 1.5 "
+                    "model and are not applied: unet.down_blocks.5.attentions.0.transformer_blocks.0.attn1.processor."
+                    "to_q_lora.down.weight, unet.down_blocks.5.attentions.0.transformer_blocks.0.attn1.processor."
+                    "to_q_lora.up.weight"]
+    assert out.keys() == sd.keys() and all(out[k] is sd[k] for k in sd)  # the file itself, for load_lora_weights
