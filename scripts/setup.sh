@@ -8,8 +8,8 @@ APT_PKGS=(python3 python3-venv python3-pip libportaudio2 xvfb xauth
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
           libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
           libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libpulse0
-          chromium chromium-driver  # the browser tests of ComfyUI's web page on `main.py serve` (tests/serve)
-          fonts-noto-cjk)  # Chinese / Japanese / Korean text: Wan's default negative prompts, artists' prompts and titles
+          fonts-noto-cjk  # Chinese, Japanese, Korean text: Wan's default negative prompts, artists' prompts and titles
+          chromium chromium-driver)  # the browser tests of ComfyUI's web page on `main.py serve` (tests/serve)
 # tcmalloc, which the test workers allocate through (conftest.py: the suite 652 s -> 597 s here); optional, and
 # its package was renamed in Debian 13 (the 64-bit time_t transition): the first name apt knows is installed
 TCMALLOC_PKGS=(libtcmalloc-minimal4 libtcmalloc-minimal4t64)
