@@ -24,7 +24,6 @@ WIDGETS = {"WanVideoControlEmbeds": ("start_percent", "end_percent"),
            "WanVideoAddControlEmbeds": ("start_percent", "end_percent")}
 I2V = "WanVideoImageToVideoEncode"
 EMPTY = "WanVideoEmptyEmbeds"  # text and a control clip: the take's size and length its
-ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}  # (decoders() reads the wrapper's encode as VAEEncode)
 
 
 _name = CNode.named  # the node in a sentence
@@ -46,9 +45,7 @@ def fun_control(t, n: CNode, pos, neg, sampler: CNode | None = None, emb: CNode 
         return t.held(sampler, "image_embeds", words), pos, neg  # held in one sentence naming the node and model
     if "fun" not in name or "control" not in name:
         return None
-    src = t.link(n, "latents")
-    enc = t.wf.nodes.get(src[0]) if src else None
-    clip = t.link(enc, ENCODES[enc.cls]) if enc is not None and enc.cls in ENCODES else None
+    enc, clip = ctrl_lora.encoded_clip(t, n)
     if clip is None:
         return None
     emb_src = t.link(n, "embeds")

@@ -17,10 +17,18 @@ from studio.convert.api import CNode, picture_effect
 # the node the reading makes in the control embeds' place: no ComfyUI node; the Wan mapping (comfy.py) reads it
 CTRL_LORA = "WanVideoWrapperControlLora"
 NODE = "video_models.wan_control_lora"  # ctrl_lora/ctrl_lora_node.py
-ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}
+ENCODES = {"WanVideoEncode": "image", "VAEEncode": "pixels"}  # (decoders() reads the wrapper's encode as VAEEncode)
 EMPTY = "WanVideoEmptyEmbeds"
 
 _name = CNode.named
+
+
+def encoded_clip(t, n: CNode) -> tuple[CNode | None, tuple | None]:
+    """(the encode on control embeds ``n``'s 'latents', the pictures it encodes) where that encode is the wrapper's
+    WanVideoEncode or ComfyUI's VAEEncode; None for each not found (Fun Control and the control LoRA read it so)."""
+    src = t.link(n, "latents")
+    enc = t.wf.nodes.get(src[0]) if src else None
+    return enc, t.link(enc, ENCODES[enc.cls]) if enc is not None and enc.cls in ENCODES else None
 
 
 def loras_on(t, sampler: CNode) -> list[CNode]:
@@ -42,9 +50,7 @@ def control_lora(t, n: CNode, pos, neg, sampler: CNode, model: str, emb: CNode |
         if emb.cls != EMPTY or t.link(emb, "extra_latents") or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in size.values()):
             return None
-    src = t.link(n, "latents")
-    enc = t.wf.nodes.get(src[0]) if src else None
-    clip = t.link(enc, ENCODES[enc.cls]) if enc is not None and enc.cls in ENCODES else None
+    enc, clip = encoded_clip(t, n)
     if clip is None:
         return None
     w = t.named(n)

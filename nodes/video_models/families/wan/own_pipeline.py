@@ -119,6 +119,14 @@ def prompt_states(pipe, prompt, negative_prompt, do_cfg: bool, prompt_embeds, ne
     return cond.to(dtype), (uncond.to(dtype) if uncond is not None else None)
 
 
+def check_wan_parts(fam, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict:
+    """Wan's own check of the text-encoder, VAE and CLIP-vision files against a Wan variant's denoiser (SteadyDancer's,
+    SCAIL-2's, S2V's: the reader protocol's check_parts, ``fam`` the variant's), read with Wan's family."""
+    from . import parts as wan_parts
+    from .family import FAMILY as WAN
+    return wan_parts.check_parts(WAN, den_cfg, den_path, files, diffusers)
+
+
 def assembled(cls, comps: dict, parts: dict, torch_dtype, info, denoiser: str):
     """Its pipeline ``cls`` made of ``comps`` and the part files ``parts`` (each loaded, said), with the
     model_index-like record naming its ``denoiser`` class: (pipeline, index)."""

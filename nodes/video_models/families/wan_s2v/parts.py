@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import PART_TITLES, tokenizer_for
-from ..wan.own_pipeline import assembled
+from ..wan.own_pipeline import assembled, check_wan_parts
 
 S2V_SHIFT = 3.0  # wan/configs/wan_s2v_14B.py sample_shift
 
@@ -27,12 +27,10 @@ def denoiser_config(diffusers, fam: Family, wf):
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
     """Wan's check of the text-encoder and VAE files against the S2V denoiser (it reads no CLIP vision)."""
-    from ..wan import parts as wan_parts
-    from ..wan.family import FAMILY as WAN
     if files.get("image_encoder"):
         raise ModelError(f"a CLIP-vision file '{files['image_encoder']}' was given, but the Wan S2V denoiser reads no "
                          "image tokens (its reference image is encoded by the VAE): leave it empty")
-    return wan_parts.check_parts(WAN, den_cfg, den_path, files, diffusers)
+    return check_wan_parts(fam, den_cfg, den_path, files, diffusers)
 
 
 def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtype, info, second=None,

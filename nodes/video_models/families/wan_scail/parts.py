@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import shapes_of, tokenizer_for
-from ..wan.own_pipeline import assembled, one_i2v_denoiser
+from ..wan.own_pipeline import assembled, check_wan_parts, one_i2v_denoiser
 
 SHIFT = 5.0  # ComfyUI's SCAIL-2 templates: ModelSamplingSD3 shift 5, euler, 6 steps (with the lightx2v LoRA)
 MARK = "patch_embedding_mask.weight"
@@ -75,11 +75,7 @@ def load_scail(diffusers, wf, torch_dtype):
     return lean_load(WanSCAIL2Transformer3DModel, cfg, named, torch_dtype), cfg
 
 
-def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
-    """Wan's check of the text-encoder, VAE and CLIP-vision files against the SCAIL-2 denoiser."""
-    from ..wan import parts as wan_parts
-    from ..wan.family import FAMILY as WAN
-    return wan_parts.check_parts(WAN, den_cfg, den_path, files, diffusers)
+check_parts = check_wan_parts  # the reader protocol's: Wan's check of the parts against SCAIL-2
 
 
 def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtype, info, second=None,

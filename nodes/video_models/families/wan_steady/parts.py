@@ -12,7 +12,7 @@ from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import shapes_of, strip_prefix, tokenizer_for
 from ...files.weight_formats import WeightFile
-from ..wan.own_pipeline import assembled, one_i2v_denoiser
+from ..wan.own_pipeline import assembled, check_wan_parts, one_i2v_denoiser
 from .model import EXTRA
 from .schedule import SHIFT
 
@@ -93,11 +93,7 @@ def load_steady(diffusers, wf, torch_dtype):
     return lean_load(WanSteadyDancerTransformer3DModel, cfg, named, torch_dtype), cfg
 
 
-def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers):
-    """Wan's check of the text-encoder, VAE and CLIP-vision files against the SteadyDancer denoiser."""
-    from ..wan import parts as wan_parts
-    from ..wan.family import FAMILY as WAN
-    return wan_parts.check_parts(WAN, den_cfg, den_path, files, diffusers)
+check_parts = check_wan_parts  # the reader protocol's: Wan's check of the parts against SteadyDancer
 
 
 def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtype, info, second=None,
