@@ -43,6 +43,7 @@ from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
 from .finishing.effects import effect as picture_effect  # a frame filter Studio makes, read by its declared types
+from .finishing.effects_made import file_effect  # that filter's one Studio node on a file's way (shared by its readers)
 from .packs.measures_carried import kind as measure_kind, withdrawn  # what a measure gives; its 'left unset' words
 from .takes.count_kept import keeps_count  # a step giving one picture for each frame it is given (by its types)
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence

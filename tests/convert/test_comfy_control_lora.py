@@ -96,3 +96,22 @@ def test_control_embeds_given_to_empty_embeds_take_their_size():
     text = said(conv)
     assert "the take's size and frames those of 'WanVideoEmptyEmbeds' (#7)" in text
     assert "the take's size and frames are the control clip's" not in text
+
+
+def test_a_comparison_beside_the_take_shows_the_blurred_clip_the_control_reads_one_blur_node():
+    """heldout67 08: ImageConcatMulti places the blurred clip beside the take; Studio's Side by Side reads the same
+    Blur node the control LoRA's 'control' reads (the Side by Side is made before the family's blur: one node)."""
+    wf = _workflow()
+    wf["103"] = {"class_type": "ImageConcatMulti", "inputs": {"image_1": ["104", 0], "image_2": ["28", 0],
+                                                              "inputcount": 2, "direction": "right",
+                                                              "match_image_size": False}}
+    wf["30"]["inputs"]["images"] = ["103", 0]
+    conv = convert(wf, "ctrl_beside")
+    gen = nodes_of(conv, NODE)[0]
+    blurs = nodes_of(conv, "edit.blur")
+    assert len(blurs) == 1
+    beside = nodes_of(conv, "edit.side_by_side")[0]
+    assert _source(conv, beside.id, "a").id == blurs[0].id and _source(conv, gen.id, "control").id == blurs[0].id
+    assert _source(conv, beside.id, "b").id == gen.id
+    text = said(conv)
+    assert "without ComfyUI's 'ImageBlur'" not in text and "through Studio's nodes for ImageBlur (#104)" in text

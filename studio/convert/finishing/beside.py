@@ -11,7 +11,7 @@ from ..tracing import resizes
 from ..tracing.resizes import BUCKET_LIKE
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
-from .effects_made import effects_made
+from .effects_made import effects_made, file_effect
 from .picked_frames import trimmed
 from .utility import back_along, wired_node
 
@@ -106,6 +106,9 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
                         wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
             elif n in via and b.file_step(n):
                 part = b.step(n, part)
+                stepped.append(f"{n.shown_cls} (#{n.id})")
+            elif n in via and (fx := file_effect(b, n, part)) is not None:  # (67/08: the tile LoRA's blurred clip)
+                part = fx
                 stepped.append(f"{n.shown_cls} (#{n.id})")
             else:
                 continue

@@ -70,3 +70,18 @@ def effects_made(b, n: CNode, src: tuple[str, str], said: list[str], out: str) -
         line += f"; {', '.join(fx.unapplied)} not applied"
     said.append(line)
     return nid, "video"
+
+
+def file_effect(b, n: CNode, src: tuple[str, str]) -> tuple[str, str] | None:
+    """Studio's node for the effect ``n`` (finishing.effects: a blur, a sharpen; no colour match, which reads a
+    reference) on a file's way, wired from ``src``: one node for the same effect on the same pictures wherever it is
+    read (the cache effects_made keeps; a Wan control LoRA's blurred control clip reads it too), or None."""
+    fx = effect(b.wf, n)
+    if fx is None or fx.missing or fx.reference:
+        return None
+    made = b.__dict__.setdefault("effects_made", {})
+    if (n.id, src) not in made:
+        nid = b.add(fx.studio, fx.params, n, title=n.title or None)
+        b.g.connect(*src, nid, "video")
+        made[(n.id, src)] = (nid, "video")
+    return made[(n.id, src)]

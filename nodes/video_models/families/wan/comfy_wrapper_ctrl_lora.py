@@ -12,7 +12,7 @@ length the clip's (WanVideoControlEmbeds gives the sampler nothing else); start_
 'start' / 'end'. Called by comfy_wrapper_control.fun_control; plain stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, picture_effect
+from studio.convert.api import CNode, file_effect, picture_effect
 
 # the node the reading makes in the control embeds' place: no ComfyUI node; the Wan mapping (comfy.py) reads it
 CTRL_LORA = "WanVideoWrapperControlLora"
@@ -137,8 +137,7 @@ def wired(b, gen: str, load: str, params: dict) -> None:
     ctl = b.g.input_link(gen, "control")
     if ctl is None or line not in said:
         return
-    nid = b.add(fx.studio, fx.params, n, title=n.title or None)
-    b.g.connect(ctl.src, ctl.src_port, nid, "video")
+    nid = file_effect(b, n, (ctl.src, ctl.src_port))[0]  # (one Blur with a Side by Side showing the same clip)
     b.g.connect(nid, "video", gen, "control")
     b.used.add(n.id)
     b.wired_without.pop("control", None)
