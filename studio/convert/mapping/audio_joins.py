@@ -162,9 +162,13 @@ def cut(b: Any, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
     if not _walk(b, node, port, False, steps) or not steps or not all(audio_steps.is_step(wf, s) for s in steps):
         return None
     out = _walk(b, node, port, True, [])
-    windows = ", ".join(f"{_shown(s)}'s {audio_steps.window_words(wf, s)}" for s in steps)
+    louds = [s for s in steps if audio_steps.lufs(wf, s) is not None]
+    windows = ", ".join(f"{_shown(s)}'s {audio_steps.window_words(wf, s)}" for s in steps if s not in louds)
     ins = _audio_inputs(steps[0])  # the innermost window (appended first): the file below it
     found = find_loader(wf, steps[0], ins[0], set()) if ins else None
     what = f"the sound '{b.file_of(found[0])}' ({_shown(found[0])})" if found is not None else "a file's sound"
-    return out, (f"{node.where(port)} is {what} cut by {windows}: Studio's Save Video writes the same, made with "
-                 "Audio Trim")
+    evened = " and ".join(f"brought to {audio_steps.lufs(wf, s):g} LUFS by {_shown(s)}" for s in louds)
+    made = " and ".join(k for k, has in (("Audio Trim", windows), ("Audio Loudness", louds)) if has)
+    return out, (f"{node.where(port)} is {what}" + (f" cut by {windows}" if windows else "")
+                 + (f"{' and' if windows else ''} {evened}" if louds else "")
+                 + f": Studio's Save Video writes the same, made with {made}")

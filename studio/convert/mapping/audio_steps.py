@@ -2,10 +2,13 @@
 (comfy_extras/nodes_audio.py, read for its inputs: 'start_index' in seconds, negative from the end, and 'duration' in
 seconds) as Studio's Audio Trim from 'start_index' to 'start_index' + 'duration' (the window of a song an LTX-2 drive
 or a voice is made to). A start counted from the end, or a value made when the workflow runs, is not read here: the
-step is left to the sentence saying the file is wired without it. Plain data and stdlib."""
+step is left to the sentence saying the file is wired without it. A sound brought to a loudness target, by its
+declared types (one AUDIO input and output, one FLOAT setting named for LUFS or loudness, within ITU-R BS.1770's
+range: kijai's WanVideoWrapper NormalizeAudioLoudness, pyloudnorm's integrated loudness), as Studio's Audio
+Loudness at that target, peaks past full scale kept as that node keeps them. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite
+from studio.convert.api import CNode, finite, in_type, node_type, out_types
 
 TRIMS = {"TrimAudioDuration": ("start_index", "duration")}
 # a window given by its start and end as times written 'M:SS', 'H:MM:SS' or seconds: audio-separation-nodes'
@@ -50,12 +53,34 @@ def _window(wf, n: CNode) -> tuple[float, float] | None:
     return float(start), float(start) + float(length)
 
 
+LOUDNESS_WORDS = ("lufs", "loudness")
+LUFS_RANGE = (-100.0, 0.0)  # the targets Studio's Audio Loudness takes (the wrapper's own range)
+
+
+def lufs(wf, n: CNode) -> float | None:
+    """The loudness target in LUFS of a step bringing a sound to one (by its declared types), else None."""
+    t = node_type(n.origin or n.cls)
+    if not n.enabled or t is None or not t.inputs or out_types(wf, n) != {"AUDIO"} or len(t.outputs) != 1:
+        return None
+    sounds = [i for i in t.inputs if not i.widget and in_type(n, i.name) == "AUDIO"]
+    targets = [i for i in t.inputs if i.widget and i.type == "FLOAT"
+               and any(w in i.name.lower() for w in LOUDNESS_WORDS)]
+    if len(sounds) != 1 or len(targets) != 1 or sounds[0].name not in n.links:
+        return None
+    v = wf.value(n, targets[0].name)
+    return float(v) if finite(v) and not isinstance(v, bool) and LUFS_RANGE[0] <= v <= LUFS_RANGE[1] else None
+
+
 def is_step(wf, n: CNode) -> bool:
-    return _window(wf, n) is not None
+    return _window(wf, n) is not None or lufs(wf, n) is not None
 
 
 def make(b, n: CNode, src: tuple[str, str]) -> str:
-    """Studio's Audio Trim for the trim ``n``, wired from ``src``."""
+    """Studio's Audio Trim for the trim ``n`` (Audio Loudness for a loudness step), wired from ``src``."""
+    if (target := lufs(b.wf, n)) is not None:
+        nid = b.add("edit.audio_loudness", {"lufs": round(target, 2), "limit": False}, n)
+        b.g.connect(*src, nid, "audio")
+        return nid
     start, end = _window(b.wf, n)
     nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(end, 4)}, n)
     b.g.connect(*src, nid, "audio")
@@ -83,6 +108,8 @@ def loader_window(b, loader: CNode, out: tuple[str, str]) -> tuple[str, str]:
 
 
 def window_words(wf, n: CNode) -> str:
-    """A window in words: '0-7 s'."""
+    """A window in words: '0-7 s' (a loudness step's: 'loudness -23 LUFS')."""
+    if (target := lufs(wf, n)) is not None:
+        return f"loudness {target:g} LUFS"
     start, end = _window(wf, n)
     return f"{start:g}-{end:g} s"

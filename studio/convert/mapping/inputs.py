@@ -86,6 +86,7 @@ class InputMaking:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
         key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or mask_steps.out(n) or \
+            (audio_steps.OUT if audio_steps.is_step(self.wf, n) else None) or \
             FAMILY_STEP_OUT.get(node_kind(self.wf, n), "video")
         if voice_steps.is_step(self.wf, n):  # a voice separated from its music: Isolate Voice's 'voice' or 'rest'
             out = voice_steps.out(self.wf, n)
