@@ -8,7 +8,9 @@ range: kijai's WanVideoWrapper NormalizeAudioLoudness, pyloudnorm's integrated l
 Loudness at that target, peaks past full scale kept as that node keeps them. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, finite, in_type, node_type, out_types
+from studio.convert.api import CNode, finite
+
+from ..tracing.loudness import lufs
 
 TRIMS = {"TrimAudioDuration": ("start_index", "duration")}
 # a window given by its start and end as times written 'M:SS', 'H:MM:SS' or seconds: audio-separation-nodes'
@@ -51,24 +53,6 @@ def _window(wf, n: CNode) -> tuple[float, float] | None:
     if not (finite(start) and finite(length)) or start < 0 or length <= 0:
         return None
     return float(start), float(start) + float(length)
-
-
-LOUDNESS_WORDS = ("lufs", "loudness")
-LUFS_RANGE = (-100.0, 0.0)  # the targets Studio's Audio Loudness takes (the wrapper's own range)
-
-
-def lufs(wf, n: CNode) -> float | None:
-    """The loudness target in LUFS of a step bringing a sound to one (by its declared types), else None."""
-    t = node_type(n.origin or n.cls)
-    if not n.enabled or t is None or not t.inputs or out_types(wf, n) != {"AUDIO"} or len(t.outputs) != 1:
-        return None
-    sounds = [i for i in t.inputs if not i.widget and in_type(n, i.name) == "AUDIO"]
-    targets = [i for i in t.inputs if i.widget and i.type == "FLOAT"
-               and any(w in i.name.lower() for w in LOUDNESS_WORDS)]
-    if len(sounds) != 1 or len(targets) != 1 or sounds[0].name not in n.links:
-        return None
-    v = wf.value(n, targets[0].name)
-    return float(v) if finite(v) and not isinstance(v, bool) and LUFS_RANGE[0] <= v <= LUFS_RANGE[1] else None
 
 
 def is_step(wf, n: CNode) -> bool:

@@ -9,6 +9,7 @@ from ..families import registry as families
 from ..finishing.finish import after_take, save_node
 from ..finishing.pingpong import pingponged
 from ..finishing.second_rate import retimed
+from ..finishing.take_loudness import evened
 from ..reading.wired_names import given_when_run, unknown_source
 from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import sound
@@ -116,7 +117,7 @@ class Making:
         if sound.hears(self, sv):
             self.hear(save, sv, hooks.heard if hooks is not None else (), inputs, gen)
             sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
-        return gen
+        return evened(self, save, sv, said) or gen  # (the take's sound through a loudness step on the save's way)
 
     def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode, said: list[str]) -> str:
         """A second output of the same sampler: a Save Video on the same generator (a path of its own,
@@ -139,6 +140,7 @@ class Making:
                 sound.remux(self, save, sv, said)  # that file's sound, wired in place of the generator's
             else:
                 self.g.connect(gen, "audio", sv, "audio")
+            evened(self, save, sv, said)
         self.used.add(save.id)
         self.bands[band] += [n for n in list(self.g.nodes)[made:]]
         self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> another Save Video ({path}) on the "

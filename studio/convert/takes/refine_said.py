@@ -11,6 +11,7 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
+from ..finishing.take_loudness import even, words
 from ..families import registry as families
 from ..reading.workflow import CNode
 from . import pass_sigmas, sized_frames
@@ -223,11 +224,13 @@ def sound(b: Any, found: list, heard: tuple[str, str], made: bool) -> None:
             b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: not given to Studio's Save Video "
                   "(that take makes none)")
             continue
-        b.g.connect(heard[0], heard[1], sv, "audio")
+        evened, louder = even(b, steps[::-1], heard)  # (a loudness step on its way: Audio Loudness)
+        b.g.connect(*evened, sv, "audio")
         b.used |= {x.id for x in steps}
         b.log(f"{_name(n)}'s '{k}' is the sound of the take the pass refines: Studio's Save Video takes it from that "
               "take's own output, as its Save Video would"
-              + "".join(f"; {_name(x)} on its way is not applied" for x in steps))
+              + (f", brought to a loudness by {words(b, louder)} (Studio's Audio Loudness)" if louder else "")
+              + "".join(f"; {_name(x)} on its way is not applied" for x in steps if x not in louder))
 
 
 def take_saved(b: Any, sv: str | None, band: Any, earlier: CNode, head: CNode, made: bool, after: str = "") -> None:
