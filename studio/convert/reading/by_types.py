@@ -236,7 +236,10 @@ def expression(n) -> tuple[str, list[str]] | None:
     letters = [i.name for i in t.sockets]
     if len(t.sockets) == 1 and t.sockets[0].type.startswith("COMFY_AUTOGROW"):  # V3's growing sockets (KJNodes'
         grown = [k for k in n.links if k.rpartition(".")[2].isalpha() and len(k.rpartition(".")[2]) == 1]  # Simple-
-        return (t.widgets[0].name, grown) if grown else None  # CalculatorKJ: 'variables.a', a UI file's 'a')
+        given = [k for k in n.widgets if k.startswith(t.sockets[0].name + ".") and k not in grown  # CalculatorKJ:
+                 and k.rpartition(".")[2].isalpha() and len(k.rpartition(".")[2]) == 1]  # 'variables.a', a UI
+        grown += given  # file's 'a'; an API file's unwired one keeps its number: 'variables.b': 2)
+        return (t.widgets[0].name, grown) if grown else None
     return (t.widgets[0].name, letters) if all(len(x) == 1 and x.isalpha() for x in letters) else None
 
 

@@ -504,6 +504,17 @@ class Workflow:
             self._asking.discard(key)
         return v
 
+    def _math_expression(self, node: CNode, slot: int, depth: int) -> Any:
+        """ComfyMathExpression's FLOAT (slot 0) or INT (slot 1): its expression over its growing 'values.*' inputs,
+        each wired or given in the file (an API file keeps an unwired one's number: 'values.a': 81)."""
+        names = {k.split(".", 1)[1]: self.value(node, k, depth)
+                 for k in dict.fromkeys([*node.widgets, *node.links]) if k.startswith("values.")}
+        r = evaluate(str(node.widgets.get("expression", "")), names)
+        try:
+            return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
+        except (OverflowError, ValueError, TypeError):
+            return None
+
     def _output(self, node: CNode, slot: int, depth: int) -> Any:
         c = node.cls
         if c in PRIMITIVES:
@@ -512,12 +523,7 @@ class Workflow:
             on = self.value(node, "switch", depth)
             return None if on is None else self.value(node, "on_true" if on else "on_false", depth)
         if c == "ComfyMathExpression":
-            names = {k.split(".", 1)[1]: self.value(node, k, depth) for k in node.links if k.startswith("values.")}
-            r = evaluate(str(node.widgets.get("expression", "")), names)
-            try:
-                return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
-            except (OverflowError, ValueError, TypeError):
-                return None
+            return self._math_expression(node, slot, depth)
         given = families.lookup("pass_values").get(c)  # a family's node passing values on as given
         if given and 1 <= slot <= len(given):
             return self.value(node, given[slot - 1], depth)
