@@ -30,7 +30,7 @@ class AudioLoudness(Node):
     category = "Audio"
     inputs = (In("audio", "Audio"),)
     outputs = (Out("audio", "Audio"),)
-    params = (Float("lufs", -23.0, min=-100.0, max=0.0, step=0.1,
+    params = (Float("lufs", -23.0, min=-100.0, max=0.0, step=0.1, decimals=1, label="Target LUFS",
                     help="target integrated loudness: -23 broadcast (EBU R 128), -14 streaming; nearer 0 is louder"),
               Bool("limit", True, help="clip the result to [-1, 1] where the gain takes peaks past it"))
 
