@@ -175,17 +175,14 @@ def _wrapper_scail() -> dict:
     })
 
 
-def test_the_wrappers_scail_pose_embeds_are_held_saying_studio_runs_scail2_not_scail():
+def test_the_wrappers_scail_pose_embeds_are_read_as_scail_preview_not_scail2():
     """heldout60 13 (the wrapper's SCAIL pose-control example): its SCAIL embeds carry no identity masks (the
-    SCAIL-Preview model's conditioning); Studio runs SCAIL-2 only (wan/recognise.py refuses SCAIL files), so the take
-    is held, and the held sentence now says why instead of "no reading of Studio's takes it as a ComfyUI core node"."""
+    SCAIL-Preview model's conditioning), so they are not read as SCAIL-2; since scailprev15 Studio runs SCAIL-Preview
+    (its own node: tests/convert/test_comfy_scail_preview.py)."""
     conv = convert(_wrapper_scail(), "scail.json")
-    assert not conv.tasks or all(t.get("generator") is None for t in conv.tasks)
-    text = said(conv)
-    assert ("Studio cannot make the take of 'WanVideoAddSCAILPoseEmbeds' (WanVideoAddSCAILPoseEmbeds, #9) as it is "
-            "wired here: it gives the model pose images and a reference with no identity masks, SCAIL's "
-            "(SCAIL-Preview's) conditioning, and Studio does not run SCAIL") in text
-    assert "no reading of Studio's takes it" not in text
+    assert nodes_of(conv, "video_models.scail2") == []
+    assert len(nodes_of(conv, "video_models.scail_preview")) == 1
+    assert "no reading of Studio's takes it" not in said(conv)
 
 
 def _animate_ui() -> dict:

@@ -20,7 +20,8 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     assert s2v["tasks"] == ["audio"] and s2v["variants"] == ["Wan 2.2 S2V 14B"]
     assert s2v["formats"][0].startswith("single denoiser file") and "diffusers folder" not in s2v["formats"]
     sc = video.pop("wan_scail")  # issue 57: ComfyUI's SCAIL-2 file with Wan's parts, its own node (SCAIL-2 Character)
-    assert (sc["name"], sc["tasks"], sc["variants"]) == ("SCAIL-2", ["drive"], ["Wan 2.1 SCAIL-2 14B"])
+    assert (sc["name"], sc["tasks"]) == ("SCAIL-2", ["drive"])  # issue 112: SCAIL-Preview too (its own node)
+    assert sc["variants"] == ["Wan 2.1 SCAIL-Preview 14B", "Wan 2.1 SCAIL-Preview", "Wan 2.1 SCAIL-2 14B"]
     assert sc["formats"][0].startswith("single denoiser file") and "diffusers folder" not in sc["formats"]
     sd = video.pop("wan_steady")  # issue 112: SteadyDancer's file with Wan's parts, its own node (SteadyDancer)
     assert (sd["name"], sd["tasks"], sd["variants"]) == ("SteadyDancer", ["drive"], ["Wan 2.1 SteadyDancer 14B"])
@@ -114,7 +115,8 @@ def test_families_name_the_template_families_studio_does_not_read_with_why(capsy
     assert main(["families", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
     named = {r["family"]: r for r in records if r["kind"] == "not read"}
-    assert {"void", "bernini-r", "causal-forcing", "scail"} <= set(named)
+    assert {"void", "bernini-r", "causal-forcing"} <= set(named)
+    assert "scail" not in named  # read since issue 112: SCAIL-Preview is the wan_scail family's (its own node)
     assert "seedvr2" not in named  # read since issue 59: an upscaler record (SeedVR2 Upscale)
     seedvr2 = next(r for r in records if r["family"] == "seedvr2")
     assert seedvr2["kind"] == "upscaler" and seedvr2["tasks"] == ["upscale"]
@@ -123,7 +125,6 @@ def test_families_name_the_template_families_studio_does_not_read_with_why(capsy
     assert len(dancer) == 1 and dancer[0]["kind"] == "video" and dancer[0]["tasks"] == ["music to dance video"]
     for r in named.values():
         assert r["does"] and r["why"] and r["tasks"] == [] and r["formats"] == []
-    assert "zai-org/SCAIL" in named["scail"]["why"]  # public code: work left, said so
     assert main(["families"]) == 0
     out = capsys.readouterr().out
     assert out.count("not read: ") == len(named) and "not read: its inpainting pipeline" in out

@@ -1,8 +1,9 @@
 """Zhipu's SCAIL and SCAIL-2 denoisers (issue 57): Wan 2.1 14B I2V's blocks plus patch embeddings of
 their own (pose; SCAIL-2 also a 28-channel mask). SCAIL-2 is read by its own family (families/wan_scail,
-test_wan_scail2.py); SCAIL (SCAIL-Preview, no mask embedding) is told by name, listed with the reason,
-and refused by both loader entries with it, never loaded as a Wan 2.1 14B I2V model (which its names
-and shapes otherwise pass for); the ComfyUI templates that run SCAIL-2 convert to the SCAIL-2 node."""
+test_wan_scail2.py); SCAIL (SCAIL-Preview, no mask embedding) is the same family's second model
+(test_wan_scail_preview.py), never taken for a Wan 2.1 14B I2V model (which its names and shapes otherwise pass
+for); in diffusers' names both are told and refused with the reason; the ComfyUI templates that run SCAIL-2
+convert to the SCAIL-2 node."""
 from __future__ import annotations
 
 import json
@@ -27,15 +28,26 @@ def _scail(mask: bool, prefix: str = "model.diffusion_model.") -> dict:
     return {prefix + k: v for k, v in s.items()}
 
 
-def test_scail_preview_files_are_told_and_refused_with_the_reason(tmp_path):
+def test_scail_preview_files_are_the_families_second_model(tmp_path):
     path = L.write(str(tmp_path / "wan2.1_14B_SCAIL_preview_fp16.safetensors"), _scail(False))
     e = describe_file(path)
-    assert (e.kind, e.family, e.variant) == ("denoiser", "", "Wan 2.1 SCAIL 14B")
-    assert "SCAIL (SCAIL-Preview)" in e.note and "Studio runs SCAIL-2" in e.note
+    assert (e.kind, e.family, e.variant) == ("denoiser", "wan_scail", "Wan 2.1 SCAIL-Preview (width 5120, 2 blocks)")
+    assert "not the released SCAIL-Preview 14B" in e.note
+
+
+def test_scail_in_diffusers_names_is_told_and_refused_with_the_reason(tmp_path):
+    shapes = {"scale_shift_table": (1, 2, 5120), "condition_embedder.time_proj.weight": (30720, 5120),
+              "condition_embedder.image_embedder.ff.net.0.proj.weight": (1280, 1280),
+              "patch_embedding.weight": (5120, 20, 1, 2, 2), "patch_embedding_pose.weight": (5120, 20, 1, 2, 2),
+              "blocks.0.attn1.to_q.weight": (5120, 5120)}  # the names the Wan recogniser reads, diffusers' layout
+    path = L.write(str(tmp_path / "scail_preview_diffusers.safetensors"), shapes)
+    e = describe_file(path)
+    assert (e.kind, e.family, e.variant) == ("denoiser", "", "Wan 2.1 SCAIL-Preview 14B")
+    assert "in the original layout" in e.note
     for entry in (check_single_file, check_file):
         with pytest.raises(ModelError) as err:
             entry(path)
-        assert "is the denoiser of Wan 2.1 SCAIL 14B; Studio cannot run it" in str(err.value)
+        assert "is the denoiser of Wan 2.1 SCAIL-Preview 14B; Studio cannot run it" in str(err.value)
 
 
 def test_scail2_files_are_its_own_family():
@@ -44,9 +56,10 @@ def test_scail2_files_are_its_own_family():
 
 
 def test_scail_is_not_taken_for_wan_i2v_nor_wan_animate():
-    assert family_from_keys(_scail(False, "")) is None
-    bundled = {**_scail(False, ""), "vae.decoder.conv1.weight": (4, 16, 3, 3, 3)}  # with a VAE: still told, no family
-    assert (recognise(bundled).kind, recognise(bundled).variant) == ("denoiser", "Wan 2.1 SCAIL 14B")
+    assert family_from_keys(_scail(False, "")).key == "wan_scail"
+    bundled = {**_scail(False, ""), "vae.decoder.conv1.weight": (4, 16, 3, 3, 3)}  # with a VAE: a checkpoint of it
+    assert (recognise(bundled).family, recognise(bundled).variant) == ("wan_scail",
+                                                                       "Wan 2.1 SCAIL-Preview (width 5120, 2 blocks)")
     plain = {"model.diffusion_model." + k: v for k, v in L.wan(5120, 36, 2, i2v=True).items()}
     r = recognise(plain, filename="wan2.1_i2v_480p_14B_fp16.safetensors")
     assert (r.family, r.variant) == ("wan", "Wan 2.1 14B I2V")  # the plain I2V file still is one

@@ -7,10 +7,6 @@ from __future__ import annotations
 # (key, name, what it does, why Studio does not read it). Where the released code is public, it is
 # said: that family is work left, not a block.
 NOT_READ = (
-    ("scail", "SCAIL (SCAIL-Preview)", "character animation driven by a pose drawing (Wan 2.1 14B)",
-     "its denoiser (zai-org/SCAIL, the pose embedding without SCAIL-2's identity masks) is not built: Studio runs "
-     "SCAIL-2 (families/wan_scail, the SCAIL-2 Character node), whose release gives its rotary positions; SCAIL's "
-     "files are told and refused by name"),
     ("causal-forcing", "Causal Forcing", "image to video sampled frame by frame (an autoregressive Wan 2.1 1.3B)",
      "its autoregressive sampling with a key-value cache (thu-ml/Causal-Forcing) is in no library Studio uses; its "
      "file has Wan's tensor names, so it cannot be told from a Wan 2.1 text-to-video file by its header: do not load "

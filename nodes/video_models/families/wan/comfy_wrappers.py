@@ -77,7 +77,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                **standin.WIDGETS})
+                **standin.WIDGETS, **scail.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from ...base.recognise import Recognised, dim
 
-# Zhipu's SCAIL (zai-org/SCAIL, SCAIL-Preview): Wan 2.1 14B I2V's blocks and a pose embedding, no identity
-# masks. SCAIL-2 (its mask embedding too) is told first by families/wan_scail and run by its own node.
-SCAIL_REASON = ("Studio cannot run it: SCAIL (SCAIL-Preview) embeds a half-size pose drawing through a patch embedding "
-                "of its own and attends over reference, video and pose tokens as one sequence; Studio runs SCAIL-2 "
-                "(its identity-mask embedding too: the SCAIL-2 Character node), not SCAIL")
+# Zhipu's SCAIL (zai-org/SCAIL, SCAIL-Preview) and SCAIL-2: Wan 2.1 14B I2V's blocks and a pose embedding (SCAIL-2
+# an identity-mask embedding too). In the original layout both are told by families/wan_scail first and run by
+# its nodes; what reaches here (diffusers' names) is told and refused.
+SCAIL_REASON = ("Studio cannot run it: Studio reads SCAIL's files (SCAIL-Preview's and SCAIL-2's) in the original "
+                "layout (Wan-Video's names, as ComfyUI's and the WanVideoWrapper's files have them), not in "
+                "diffusers' names")
 
 
 def _scail(t, width: int) -> Recognised:
-    """SCAIL (pose): told, never loaded as a Wan I2V model (family ''); SCAIL-2 (pose and masks) is
-    told by families/wan_scail first (a bundle whose extra parts it does not recognise ends here)."""
-    name = "SCAIL-2" if t.has("patch_embedding_mask.weight") else "SCAIL"
+    """SCAIL-Preview (pose) or SCAIL-2 (pose and masks) in diffusers' names: told, never loaded as a Wan I2V
+    model (family ''); in the original layout families/wan_scail tells them first."""
+    name = "SCAIL-2" if t.has("patch_embedding_mask.weight") else "SCAIL-Preview"
     size = "14B" if width == 5120 else f"(width {width}, {t.blocks('blocks')} blocks)"
     return Recognised("denoiser", "", f"Wan 2.1 {name} {size}", SCAIL_REASON)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, trim_first
 
+from . import comfy_preview as preview
 from .comfy_ranges import RANGES
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
@@ -131,12 +132,13 @@ MAPPING = ComfyMapping(
     key="wan_scail", title="SCAIL-2",
     # Zhipu's SCAIL-2 (zai-org/SCAIL-2): the reference, the driving video ('pose_video') and the identity masks
     # (SCAIL2ColoredMask of SAM 3's tracks: Studio's Segment, painted by the node); replace/animate, window and
-    # overlap read above. SCAIL (SCAIL-Preview, no masks) is refused by its file (families/wan/recognise.py)
+    # overlap read above. SCAIL-Preview (no masks: the WanVideoWrapper's SCAIL embeds) is comfy_preview.py's
     tasks={"WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
                                    (("reference_image", "reference"), ("pose_video", "driving"),
                                     ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
-                                   "SCAIL-2")},
-    generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),),
+                                   "SCAIL-2"), **preview.TASKS},
+    generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),
+                *preview.GENERATORS),
     # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself; its outputs read the
     # driving video's tracks (0) and the reference's (1)
     passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},

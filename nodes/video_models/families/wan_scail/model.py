@@ -128,6 +128,9 @@ class SCAIL2Denoiser:
         pose = torch.cat([pose_latents, torch.ones_like(pose_latents[:, :HISTORY_CHANNELS])], dim=1).to(x)
         x = self.patch_embedding(torch.cat([ref, x], dim=2))
         p = self.patch_embedding_pose(pose)
+        if not hasattr(self, "patch_embedding_mask") and (ref_masks is not None or driving_masks is not None):
+            raise ValueError("identity masks given to a denoiser with no mask embedding (SCAIL-Preview's): it has "
+                             "nothing to read them with")
         if hasattr(self, "patch_embedding_mask"):
             if ref_masks is not None:
                 x = x + self.patch_embedding_mask(ref_masks.to(x))
