@@ -1,6 +1,7 @@
 """A ComfyUI workflow file on disk: told apart from a Studio graph, read within the graph files'
 limits (a FIFO or device refused, at most MAX_GRAPH_FILE_BYTES read; JSON only, nothing run), and
-converted (mapping.convert)."""
+converted (mapping.convert); or the workflow a ComfyUI output carries in its metadata (a PNG, a WebP, a video, a
+sound: reading/embedded.py)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ from studio.core.checked_open import read_bounded
 from studio.core.limits import MAX_GRAPH_FILE_BYTES
 
 from .convert import Conversion, convert
+from ..reading import embedded
 from ..reading.workflow import WorkflowError, enveloped, is_workflow
 
 
@@ -37,22 +39,34 @@ def read_json(path: str) -> Any:
         raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
 
 
+def read_document(path: str) -> Any:
+    """The workflow of ``path``: a .json file's JSON, or what a ComfyUI output carries in its metadata (a PNG, a
+    WebP, a video, a sound); WorkflowError, one line, when there is none."""
+    if path.lower().endswith(".json") or not embedded.carries(path):
+        return read_json(path)
+    try:
+        return embedded.read(path)[0]
+    except (embedded.NoWorkflow, OSError, ValueError) as e:
+        raise WorkflowError(f"'{os.path.basename(path)}' is not a workflow: {getattr(e, 'why', None) or e}") from None
+
+
 def is_comfy_file(path: str) -> bool:
     """True for a .json file holding a ComfyUI workflow (UI or API JSON, or one inside another object: an API
-    client's body, a /history entry), not a Studio graph."""
-    if not path.lower().endswith(".json"):
+    client's body, a /history entry), not a Studio graph; or a ComfyUI output (a PNG, a WebP, a video, a sound)
+    carrying one in its metadata."""
+    if not path.lower().endswith(".json") and (not embedded.carries(path) or embedded.studio_graph(path)):
         return False
     try:
-        doc = read_json(path)
+        doc = read_document(path)
     except WorkflowError:
         return False
     return not (isinstance(doc, dict) and "format" in doc) and is_workflow(enveloped(doc)[0]) is not None
 
 
 def convert_file(path: str, registry=None) -> Conversion:
-    """The Studio graph of a ComfyUI workflow file (WorkflowError, one line, when it is not one);
-    its ``base_dir`` is the workflow's folder (images named in it are looked for there)."""
-    doc = read_json(path)
+    """The Studio graph of a ComfyUI workflow file, or of the workflow a ComfyUI output carries (WorkflowError,
+    one line, when it is not one); its ``base_dir`` is the file's folder (images named in it are looked for there)."""
+    doc = read_document(path)
     if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":
         doc = doc["prompt"]  # the API JSON as ComfyUI's /prompt takes it
     conv = convert(doc, os.path.basename(path), registry, os.path.dirname(os.path.abspath(path)))

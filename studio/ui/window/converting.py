@@ -15,12 +15,20 @@ if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
 
 
+def workflow_words(path: str) -> str:
+    """The workflow in words: "the ComfyUI workflow x.json", or "the ComfyUI workflow inside x.png" for one a
+    ComfyUI output carries in its metadata."""
+    name = os.path.basename(path)
+    return f"the ComfyUI workflow {name}" if name.lower().endswith(".json") else f"the ComfyUI workflow inside {name}"
+
+
 def failure_words(path: str, error: BaseException) -> str:
     """One sentence for a conversion that failed: the converter's own words, or what went wrong by its kind."""
     if isinstance(error, StudioError):
         return str(error)
     what = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return f"cannot convert the ComfyUI workflow '{os.path.basename(path)}': {what} ({type(error).__name__})"
+    inside = "" if path.lower().endswith(".json") else " inside"
+    return f"cannot convert the ComfyUI workflow{inside} '{os.path.basename(path)}': {what} ({type(error).__name__})"
 
 
 class Conversions:
@@ -44,7 +52,7 @@ class Conversions:
         self.latest = job
         job.finished.connect(lambda conv, err, j=job: self._done(j, path, conv, err))
         job.start_job(lambda _on_event, _cancel: convert_file(path, registry))
-        self.win.statusBar().showMessage(f"converting the ComfyUI workflow {os.path.basename(path)}…")
+        self.win.statusBar().showMessage(f"converting {workflow_words(path)}…")
         return True
 
     def forget(self) -> None:

@@ -19,14 +19,16 @@ from studio.core.fileformat import graph_to_dict, load_graph, parse_graph_text, 
 from studio.core.graph import Graph
 from studio.core.paths import pid_alive
 from studio.ui.dialogs.templates import TemplateBrowser
-from studio.ui.window.converting import Conversions
+from studio.ui.window.converting import Conversions, workflow_words
 from studio.ui.project_paths import absolutise_inputs, graph_folder, in_templates, rewrite_inputs
 
 if TYPE_CHECKING:
     from studio.ui.window.api import WindowApi
 
 MAX_RECENT = 10
-GRAPH_FILTER = "Studio graph or ComfyUI workflow (*.json);;Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)"
+GRAPH_FILTER = ("Studio graph or ComfyUI workflow (*.json);;"
+                "ComfyUI output carrying its workflow (*.png *.webp *.mp4 *.webm *.mov *.mkv *.flac *.mp3);;"
+                "Studio-rendered video (*.mp4 *.mov *.mkv);;All files (*)")
 
 
 def read_graph_file(path: str, registry=None) -> Graph:
@@ -42,8 +44,10 @@ def read_graph_file(path: str, registry=None) -> Graph:
     from studio.engine.media import read_graph_json
     text = read_graph_json(path)
     if text is None:
+        from studio.convert.reading.embedded import carries
+        comfy = " and no ComfyUI workflow (no 'workflow' or 'prompt' in its metadata)" if carries(path) else ""
         raise StudioError(f"'{os.path.basename(path)}' carries no Studio graph (only clips rendered by "
-                          "Studio with 'embed graph' on do)")
+                          f"Studio with 'embed graph' on do){comfy}")
     return parse_graph_text(text, registry, source=path)
 
 
@@ -243,12 +247,12 @@ class FileActions:
         wrote = self._held_pictures(conv)  # pictures the workflow holds as text: into the project folder
         absolutise_inputs(conv.graph)  # images beside the workflow found; outputs go to the project folder
         self._set_graph(conv.graph, None, in_turns=True)  # drawn a few nodes a turn (canvas/build_turns.py)
-        self.not_on_disk = f"converted from the ComfyUI workflow {os.path.basename(path)}"
+        self.not_on_disk = f"converted from {workflow_words(path)}"
         self.update_title()
         first = [line for line in conv.log if line.startswith("This workflow makes")]  # what Studio cannot keep
         for line in first:
             self.win.log(line, "warn")
-        self.win.log(f"converted the ComfyUI workflow {path} into a new untitled graph (Save As to keep it)", "ok")
+        self.win.log(f"converted {workflow_words(path)} ({path}) into a new untitled graph (Save As to keep it)", "ok")
         for line in conv.log + wrote:
             if line not in first:
                 self.win.log(line)
