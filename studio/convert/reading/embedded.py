@@ -17,7 +17,6 @@ from typing import Any
 
 from studio.core.checked_open import checked_file
 from studio.core.limits import MAX_GRAPH_FILE_BYTES
-from studio.engine.media import GRAPH_META_KEY  # a Studio graph a clip carries
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PICTURES = (".png", ".webp")
@@ -155,6 +154,7 @@ def _tags(path: str) -> dict[str, Any]:
 def studio_graph(path: str) -> bool:
     """True where the file carries a Studio graph too (a take Studio rendered for a ComfyUI client keeps both):
     opened as that graph, not converted."""
+    from studio.engine.media import GRAPH_META_KEY  # (here: converting a .json imports no numpy)
     try:
         return GRAPH_META_KEY in _tags(path)
     except (NoWorkflow, OSError, ValueError):
