@@ -4,7 +4,7 @@ hand-written workflow."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, ui
 
 NEG = "blurry"
 
@@ -65,3 +65,48 @@ def test_a_part_pass_whose_later_pass_is_not_run_is_said_so():
     assert ("'KSamplerAdvanced' (KSamplerAdvanced, #13), which would sample on from this pass's latent, reaches no "
             "output, so ComfyUI writes the take of 'KSamplerAdvanced' (#10) as it leaves it after steps 0-10 of 20; "
             "Studio's generator makes its takes whole: this one is made whole on this pass's model alone") in text
+
+
+def _concat_of_four() -> dict:
+    """08's comparison column: KJNodes' ImageConcatMulti (a V3 node: its output and 'image_1' declared
+    COMFY_MATCHTYPE_V3, its page growing 'image_3', 'image_4' to its inputcount) stacking four clips, then beside the
+    take by a second concat into the save: the generated clip and three loaded ones."""
+    wan = [
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.1_t2v_1.3B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a fox"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [NEG]),
+        (6, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 33, 1]),
+        (7, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [1, "fixed", 20, 5, "uni_pc", "simple", 1]),
+        (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+    ]
+    loads = [(20 + k, "LoadImage", [], ["IMAGE", "MASK"], [f"p{k}.png", "image"]) for k in range(4)]
+    concat = [
+        (30, "ImageConcatMulti", [("image_1", "IMAGE"), ("image_2", "IMAGE"), ("inputcount", "INT"),
+                                  ("direction", "COMBO"), ("match_image_size", "BOOLEAN"), ("image_3", "IMAGE"),
+                                  ("image_4", "IMAGE")], ["IMAGE"], [4, "down", True, None]),
+        (31, "ImageConcatMulti", [("image_1", "IMAGE"), ("image_2", "IMAGE"), ("inputcount", "INT"),
+                                  ("direction", "COMBO"), ("match_image_size", "BOOLEAN")], ["IMAGE"],
+         [2, "left", True, None]),
+        (40, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16]),
+        (41, "SaveVideo", [("video", "VIDEO")], [], ["video/cmp", "auto", "auto"]),
+    ]
+    links = [(1, 0, 7, "model"), (2, 0, 4, "clip"), (2, 0, 5, "clip"), (4, 0, 7, "positive"), (5, 0, 7, "negative"),
+             (6, 0, 7, "latent_image"), (7, 0, 8, "samples"), (3, 0, 8, "vae"),
+             (20, 0, 30, "image_1"), (21, 0, 30, "image_2"), (22, 0, 30, "image_3"), (23, 0, 30, "image_4"),
+             (8, 0, 31, "image_1"), (30, 0, 31, "image_2"), (31, 0, 40, "images"), (40, 0, 41, "video")]
+    return ui(wan + loads + concat, links)
+
+
+def test_a_v3_template_concat_of_four_is_said_as_putting_four_together():
+    """08: a four-input ImageConcatMulti passed over was said "a step between its 'image_1', 'image_2' and ...": its
+    V3 template output (COMFY_MATCHTYPE_V3) was no kind of picture to the gathering rule, so two of its four wired
+    inputs went unnamed. Read by the file's saved types of its template sockets, it is said as putting the four
+    pictures together (two of them inputs its page adds)."""
+    conv = convert(_concat_of_four(), "concat4.json")
+    text = said(conv)
+    assert "(ImageConcatMulti, #30), a step between its" not in text
+    assert ("'ImageConcatMulti' (ImageConcatMulti, #30) puts together the 4 pictures wired into its 'image_1', "
+            "'image_2', 'image_3', 'image_4', 2 of them inputs its page adds beyond the 2 its type declares") in text
