@@ -289,7 +289,8 @@ class SettingsReading:
                              f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
             lines.append(f"- {self._pass_line(r, len(loaders), len(rest))}")
-        lines += unfinished.range_lines(self.wf, main, rest)  # the steps it runs; a progress preview's save
+        idle = getattr(self, "idle", None) or frozenset()  # (what ComfyUI does not run: a builder made without it)
+        lines += unfinished.range_lines(self.wf, main, rest, idle)  # the steps it runs; a progress preview's save
         if renoise := renoised.line(self.wf, main.node, [r.node for r in rest]):
             lines.append(f"- {renoise}")
         lines += [f"- {s}" for s in said + self.refused]

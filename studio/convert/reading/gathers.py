@@ -22,17 +22,39 @@ HOW = (("batch", "as one batch, one after another"), ("list", "as one list, one 
        ("concat", "joined"))
 
 
-def gathered(n: Any) -> list[str]:
-    """The wired numbered inputs ``n`` puts together, in number order (two or more); [] for another node."""
+def _template(kind: Any) -> bool:
+    """A V3 template type (COMFY_MATCHTYPE_V3, COMFY_MULTITYPED_V3): the type is what is wired, not declared."""
+    return isinstance(kind, str) and kind.startswith("COMFY_")
+
+
+def _outputs(n: Any, t: Any) -> list[str]:
+    """``n``'s declared output types, a V3 template one as the file (or mapping/templates) types it on ``n``
+    (KJNodes' ImageConcatMulti declares its output and its 'image_1' COMFY_MATCHTYPE_V3: pictures where pictures are
+    wired; heldout70 08's four-input concat was said "a step between its 'image_1', 'image_2'")."""
+    saved = list(getattr(n, "out_types", None) or ())
+    return [saved[k] if _template(o) and k < len(saved) and saved[k] else o for k, o in enumerate(t.output_types)]
+
+
+def _socket_type(n: Any, i: Any) -> str:
+    """Input ``i``'s declared type, a V3 template one as the file types it on ``n``."""
+    return (getattr(n, "in_types", None) or {}).get(i.name, i.type) if _template(i.type) else i.type
+
+
+def gathered(n: Any, templates: bool = True) -> list[str]:
+    """The wired numbered inputs ``n`` puts together, in number order (two or more); [] for another node.
+    ``templates``: V3 template types read as the file types them (else a template output is none of KINDS: the
+    reading takes/made_after keeps, which names a held video's maker - heldout70's check: read there, a VACE file's
+    held headline named its comparison concat instead of the VACE encode Studio cannot wire)."""
     t = catalogue.node_type(n.origin or n.cls)
     if t is None or t.inputs is None or not t.outputs or any(
             w.name.lower() in CHOOSING for w in t.widgets):
         return []
-    kinds = {o for o in t.output_types if o in KINDS}
+    kinds = {o for o in (_outputs(n, t) if templates else t.output_types) if o in KINDS}
     if len(kinds) != 1:
         return []
     kind = next(iter(kinds))
-    declared = [(m.group(1), i.name) for i in t.sockets if i.type == kind and (m := NUMBERED.match(i.name))]
+    declared = [(m.group(1), i.name) for i in t.sockets if _socket_type(n, i) == kind and (
+        m := NUMBERED.match(i.name))]
     stems = {s for s, _ in declared}
     if len(declared) < 2 or len(stems) != 1:
         return []
@@ -53,7 +75,7 @@ def added(n: Any, names: list[str]) -> int:
 def sentence(n: Any, names: list[str], into: str, tail: str) -> str:
     """The sentence of gathering node ``n`` passed over on its way into ``into``."""
     t = catalogue.node_type(n.origin or n.cls)
-    kind = next(KINDS[o] for o in t.output_types if o in KINDS)
+    kind = next(KINDS[o] for o in _outputs(n, t) if o in KINDS)
     words = f"{t.name} {t.display}".lower()
     how = next((h for w, h in HOW if w in words), "")
     shown = ", ".join(f"'{k}'" for k in names) if len(names) <= SHOWN else f"'{names[0]}' ... '{names[-1]}'"

@@ -60,7 +60,7 @@ def frames_out(n: CNode) -> bool:
 def _unread(wf: Workflow, n: CNode, after: set[str]) -> bool:
     """No catalogued pack declares it, or it runs a model of its own: an input of a pack's own type (no picture,
     value or conditioning) given by a node before the sampler's take (a loader's pipeline)."""
-    if catalogue.node_type(n.origin or n.cls) is None or gathers.gathered(n):  # (a batch of several pictures:
+    if catalogue.node_type(n.origin or n.cls) is None or gathers.gathered(n, templates=False):  # (a batch of pictures:
         return True  # what it makes is not the sampler's alone, heldout26 03)
     return any(src not in after and _in_type(n, k) not in PLAIN for k, (src, _) in n.links.items())
 

@@ -3,7 +3,12 @@ latent adding no noise (ComfyUI's Wan 2.2 pair: the high-noise expert's leftover
 low-noise expert's to finish), so what this output writes is that pass's take unfinished - a progress preview.
 Studio's generator makes every take whole: this output's is made whole on that pass's model alone, said (heldout39
 09: a 'Progress - HIGH' save was made a second whole take of the high-noise expert, unsaid). Told by the samplers'
-declared shapes and links (takes.passes, tracing.walks), never by a pack's name. Plain stdlib."""
+declared shapes and links (takes.passes, tracing.walks), never by a pack's name. Nothing is said where the first pass
+runs its whole schedule (its steps window reaching its step count, or ComfyUI's 'to the end': its sigmas end at 0, so
+its take is finished whatever its 'return_with_leftover_noise'); a later pass ComfyUI does not run (reaching no
+output: mapping/unrun.idle) is named as such, the take written as the first pass leaves it (heldout70 01: a 0-20 of 20
+high-noise take was said "unfinished in ComfyUI" because a low-noise pass nothing read "samples on" from it). Plain
+stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,13 +41,38 @@ def line(first: CNode, later: CNode) -> str:
             "model alone")
 
 
-def range_lines(wf: Workflow, main: Any, rest: list) -> list[str]:
+def idle_line(first: CNode, later: CNode, steps: str) -> str:
+    """The sentence of an output whose one pass ``first`` runs ``steps`` (its window, in words) and whose later pass
+    ``later`` ComfyUI does not run (it reaches no output)."""
+    name = first.title or first.shown_cls
+    return (f"'{later.title or later.shown_cls}' ({later.shown_cls}, #{later.id}), which would sample on from this "
+            f"pass's latent, reaches no output, so ComfyUI writes the take of '{name}' (#{first.id}) as it leaves it "
+            f"after {steps}; Studio's generator makes its takes whole: this one is made whole on this pass's model "
+            "alone")
+
+
+def runs_whole(main: Any) -> bool:
+    """Whether the pass ``main`` (a tracing.sampling.Sampling) runs to the end of its schedule: its window's end a
+    number at or past its step count, or one ComfyUI reads as 'to the end' (10000 and more, -1): its last sigma is
+    0, so its take is finished in ComfyUI (False where either is not a number: not known)."""
+    end, steps = main.end, main.steps
+    if not isinstance(end, (int, float)) or isinstance(end, bool):
+        return False
+    return end < 0 or end >= 10000 or (isinstance(steps, int) and not isinstance(steps, bool) and end >= steps)
+
+
+def range_lines(wf: Workflow, main: Any, rest: list, idle: frozenset[str] = frozenset()) -> list[str]:
     """The note's lines of an output's first pass ``main`` (a tracing.sampling.Sampling): the steps of its schedule
-    it runs, where it runs part of them; and, where it is the output's only pass and a later one finishes it, that
-    its take is made whole (``line``)."""
+    it runs, where it runs part of them; and, where it is the output's only pass, does not run its whole schedule
+    and a later one samples on from it, that its take is made whole (``line``; ``idle_line`` where that later pass
+    is in ``idle``, what ComfyUI does not run)."""
     of = f"of {shown(main.steps)}" if main.steps is not None else "of the schedule its sigmas give"  # (never 'None')
     out = [f"- first sampler runs {pass_range(main.start, main.end)} {of}"] \
         if main.start is not None and main.end is not None else []
-    if not rest and (later := later_pass(wf, main.node)) is not None:
+    if rest or runs_whole(main) or (later := later_pass(wf, main.node)) is None:
+        return out
+    if later.id in idle:
+        out.append(f"- {idle_line(main.node, later, f'{pass_range(main.start, main.end)} {of}')}")
+    else:
         out.append(f"- {line(main.node, later)}")
     return out
