@@ -1,7 +1,7 @@
 """Live Portrait: a still face animated by a driving clip, with KwaiVGI's LivePortrait (its five networks
 in liveportrait/, read from the user's safetensors as ComfyUI users keep them). The source picture and the
-driving frames are each taken whole as the face crop (Studio has no face detector or landmark model that
-the release's cropper needs): give a picture cropped about the face, as the release's 'do crop' off does;
+driving frames are each taken whole as the face crop (the release's cropper needs InsightFace's detector and
+its own landmark model, which Studio does not run): give a picture cropped about the face, as the release's 'do crop' off does;
 the animated frames are the generator's (512 x 512 for the released model), or resized to the source
 picture's size ('size': source). The release's paste-back needs that crop, so it is not offered."""
 from __future__ import annotations
@@ -77,15 +77,15 @@ class LivePortrait(Node):
     """Animate a portrait with LivePortrait (KwaiVGI): the driving clip's head pose and expression moved onto
     the source face, relative to the driving clip's first frame (the release's default) or absolute, with
     the release's stitching. Give a picture cropped about the face and a driving clip of a face: each is
-    used whole as the face crop (Studio has no face detector), so there is no paste-back into a larger
-    picture. The five files from a models folder's liveportrait/ (Kijai/LivePortrait_safetensors)."""
+    used whole as the face crop (Studio does not run the release's face detector and landmark model), so
+    there is no paste-back into a larger picture. The five files from a models folder's liveportrait/ (Kijai/LivePortrait_safetensors)."""
     id = "portrait.live_portrait"
     title = "Live Portrait"
     category = "Generate"
     keywords = ("liveportrait", "live portrait", "portrait", "face", "reenactment", "talking head", "kwai",
                 "expression", "driving video")
     timing = CLIP
-    inputs = (In("source", "Image", help="the face to animate (a picture cropped about the face; a clip's first "
+    inputs = (In("source", "Video", help="the face to animate: a picture cropped about the face (a clip: its first "
                                          "frame)"),
               In("driving", "Video", help="the driving clip: a face's motion (each frame used whole as the crop)"))
     outputs = (Out("video", "Video", help="the animated face, one frame per driving frame"),)
