@@ -18,7 +18,7 @@ from . import hooks
 from .hooks import hook
 
 # where the mappings are found (a setting: tests point it elsewhere, then call reset())
-PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing")
+PACKAGES: tuple[str, ...] = ("nodes.video_models.families", "nodes.finishing", "nodes.portrait")
 MODULE = "comfy"  # the module of a family's folder that holds its MAPPING
 # single modules whose MAPPING is registered too, after the packages' (the models Studio does not run)
 MODULES: tuple[str, ...] = ("nodes.video_models.catalog.comfy_not_read",

@@ -1,0 +1,1 @@
+"""Portrait animation: a still face moved by a driving clip (LivePortrait)."""
