@@ -6,7 +6,8 @@ values and links (API) and fails without its mend.
    constants were said "which Studio does not read there" (false: the take's width and height are theirs).
 2. Another output of a held task, with its own pass: a long take made of segments (each its own sampler and save,
    the task held) said the first segment's settings alone; each further segment's sampler (its seed...) was held
-   with no sentence. Each output whose settings are not said yet is now named with them.
+   with no sentence. Each output whose settings are not said yet is now named with them; one take of several that an
+   output joins (read as a save of its own, '<id>~k') is named by the file's node and the take's place.
 3. A held start image's maker past a measuring node: SkyReels-A2's start frames (an ImageBatch of its references)
    reach the encode through GetImageSizeAndCount, which gives its picture on as it is; the held sentence named the
    measuring node as what gives the start image, not the batch that makes it."""
@@ -97,3 +98,18 @@ def test_a_held_start_image_is_named_by_the_node_making_it_not_a_measure_passing
     first = next(line for line in conv.log if line.startswith("This workflow makes"))
     assert "cannot read the start image ComfyUI's 'ImageBatch' (ImageBatch, #8) gives" in first
     assert "GetImageSizeAndCount" not in first
+
+
+def test_a_take_of_a_joined_output_is_named_by_the_files_node_and_its_place():
+    from types import SimpleNamespace
+
+    from studio.convert.mapping import held_again
+    from studio.convert.reading.workflow import CNode, Workflow
+    nodes = {"60": CNode("60", "VHS_VideoCombine"), "62": CNode("62", "KSampler", widgets={"seed": 5, "steps": 40}),
+             "60~2": CNode("60~2", "SaveVideo", title="VHS_VideoCombine, take 2", links={"images": ("62", 0)})}
+    lines: list[str] = []
+    b = SimpleNamespace(wf=Workflow(nodes, "api"), out=SimpleNamespace(log=lines), say=lines.append)
+    held_again.said(b, nodes["60~2"], "a video", "Wan", [nodes["60~2"], nodes["62"]])
+    assert lines and lines[0].startswith("The take 2 'VHS_VideoCombine' (VHS_VideoCombine, #60) joins is another "
+                                         "output of that task (a video with Wan)")
+    assert "#60~2" not in lines[0] and "seed 5" in lines[0]

@@ -17,5 +17,8 @@ def said(b, save: CNode | None, what: str, fam: str, up: list[CNode]) -> None:
     values = held_values.said(b.wf, up or upstream_run(b.wf, save))
     if not values or any(values.strip() in line for line in b.out.log):
         return
-    b.say(f"{CNode.named(save)} is another output of that task ({what} with {fam}), held the same way, with no "
-          f"generator of its own.{values}")
+    base, _, k = save.id.partition("~")  # (one take of several an output joins, read as its own save: takes.joined)
+    joined = b.wf.nodes.get(base) if k else None
+    who = f"The take {k} {CNode.named(joined)} joins" if joined is not None else CNode.named(save)
+    b.say(f"{who} is another output of that task ({what} with {fam}), held the same way, with no generator of its "
+          f"own.{values}")
