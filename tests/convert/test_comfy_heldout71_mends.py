@@ -10,7 +10,10 @@ values and links (API) and fails without its mend.
    output joins (read as a save of its own, '<id>~k') is named by the file's node and the take's place.
 3. A held start image's maker past a measuring node: SkyReels-A2's start frames (an ImageBatch of its references)
    reach the encode through GetImageSizeAndCount, which gives its picture on as it is; the held sentence named the
-   measuring node as what gives the start image, not the batch that makes it."""
+   measuring node as what gives the start image, not the batch that makes it.
+4. A context schedule Studio has no like of, in a held task: WanVideoContextOptions' 'static_standard' was said
+   "is made as Studio's 'uniform'" at the wrapper's translation, before any generator is known; in a held task
+   nothing is made of it. Now "is not taken: Studio lays its context windows out 'uniform'", true either way."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -113,3 +116,18 @@ def test_a_take_of_a_joined_output_is_named_by_the_files_node_and_its_place():
     assert lines and lines[0].startswith("The take 2 'VHS_VideoCombine' (VHS_VideoCombine, #60) joins is another "
                                          "output of that task (a video with Wan)")
     assert "#60~2" not in lines[0] and "seed 5" in lines[0]
+
+
+def test_a_context_schedule_studio_has_no_like_of_is_said_not_taken_in_a_held_task():
+    wf = _segments((0,))
+    wf["7"] = {"class_type": "WanVideoContextOptions", "inputs": {
+        "context_schedule": "static_standard", "context_frames": 81, "context_stride": 4, "context_overlap": 32,
+        "freenoise": True, "verbose": False, "fuse_method": "linear"}}
+    wf["104"]["inputs"]["context_options"] = ["7", 0]
+    conv = convert(wf, "held")
+    assert [t["generator"] for t in conv.tasks] == [None]  # (held: nothing is made of the schedule)
+    text = said(conv)
+    assert "is made as Studio's 'uniform'" not in text
+    assert "'WanVideoContextOptions' (WanVideoContextOptions, #7)'s context schedule 'static_standard' is not taken: " \
+           "Studio lays its context windows out 'uniform'" in text
+    assert "window 81, overlap 32 (given by 'WanVideoContextOptions', #7)" in text  # (listed to set by hand)
