@@ -21,7 +21,7 @@ from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
 from ..tracing.tasks import I2V, T2V, V2V, Task, family, made_task, sentence, sized_by
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import (denoise_steps, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
+from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
                prompt_schedules)
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
@@ -323,6 +323,7 @@ class OutputStage:
         if node is not None and node.id in self.held:
             if (was := getattr(self, "held_loads", {}).get(node.id)) is not None and up:  # another output of it:
                 held_models.other_loaders(self, was[1], up, was[0])  # the models its own passes add (heldout29 13)
+            held_again.said(self, save, spec.what, fam, up)  # (its own passes' settings, where not said: heldout71)
             return
         made, seen, names = len(self.g.nodes), set(), []
         way = upstream(self.wf, node) if node is not None else up
@@ -357,6 +358,8 @@ class OutputStage:
             region = up or (upstream_run(self.wf, save) if save is not None else way)
             spec = with_reason(self.wf, spec, region)  # a reader's own reason for declining a node of it, if any
             self.say_first(sentence(spec, fam, names, bool(loaders), beside) + held_values.said(self.wf, region))
+        else:  # another output of the task said: its own settings (another segment's pass), heldout71 03
+            held_again.said(self, save, spec.what, fam, up)
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
 
     hold = _hold  # (mapping.pack_makers holds an output a pack's nodes make with it)

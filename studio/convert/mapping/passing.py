@@ -340,7 +340,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
         return None  # (a file's loader, a text: listed with the node not converted)
-    if kind == "value" and unread and all(r.id in unread for r, _, _ in rs):  # (read where one reader reads it)
+    left = [r for r in rs if (r[0].id, r[1]) not in wf.settings_read]  # (a setting a reading took of a node it does
+    if kind == "value" and unread and left and all(r.id in unread for r, _, _ in left):  # not make is read there:
+        rs = left  # heldout71 02, a Phantom take's size; read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     reader, name, _ = rs[0]
     into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (

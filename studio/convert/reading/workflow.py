@@ -379,6 +379,9 @@ class Workflow:
         self._known: dict[tuple[str, int], Any] = {}
         self._asking: set[tuple[str, int]] = set()
         self.sized: set[str] = set()  # resizes whose settings gave a size worked out (read: not passed over)
+        # a node's settings a reading took though it does not make the node (a Phantom take's size, the settings of
+        # the resize its first picture comes through): (node id, input); a value wired there is read (heldout71 02)
+        self.settings_read: set[tuple[str, str]] = set()
         self.modules: dict[str, tuple] = {}  # a model loader's module file, by its id (mapping/module_file.py)
         # generator settings a sampler carries that ComfyUI's core keeps nowhere (a WanVideoSampler's
         # context windows, wan/comfy_wrappers.py): sampler id -> Studio parameter -> value

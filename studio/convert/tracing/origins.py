@@ -3,6 +3,7 @@ another pass (a sampler or a decoder upstream: the workflow generates it first),
 from (a picture held in the workflow as text, a pack's loader Studio does not read), named in words."""
 from __future__ import annotations
 
+from ..reading import measured
 from ..reading.workflow import CNode, Workflow
 from .roles import generates, role
 from .walks import upstream
@@ -20,5 +21,20 @@ def unread_origin(wf: Workflow, node: CNode, port: str) -> str | None:
     if any(generates(wf, n) for n in ups):
         return None
     roots = [n for n in ups if not n.links and role(wf, n) == "media loader"]
-    at = roots[0] if len(roots) == 1 else start
+    at = roots[0] if len(roots) == 1 else _maker(wf, start)
     return f"ComfyUI's '{at.title or at.shown_cls}' ({at.shown_cls}, #{at.id})"
+
+
+def _maker(wf: Workflow, start: CNode) -> CNode:
+    """The node making the picture ``start`` gives: ``start``, or, where it is a measuring node passing its picture on
+    as it is (KJNodes' GetImageSizeAndCount, told by its types: reading.measured), the node before it (heldout71 01:
+    SkyReels-A2's start frames, an ImageBatch of the references, were said to be given by the measuring node)."""
+    seen = {start.id}
+    while measured.passes_picture(start) and (port := measured.image_input(start)) is not None:
+        src = start.links.get(port)
+        before = wf.nodes.get(src[0]) if src is not None else None
+        if before is None or before.id in seen:
+            break
+        seen.add(before.id)
+        start = before
+    return start

@@ -48,6 +48,7 @@ def size_of(t, link) -> tuple[int | None, int | None, CNode | None]:
         for wk, hk in SIZE_INPUTS:
             w, h = _int(t.wf.value(node, wk)), _int(t.wf.value(node, hk))
             if w is not None and h is not None:
+                t.wf.settings_read |= {(node.id, wk), (node.id, hk)}  # (read: a value wired there is not 'not read')
                 return w, h, node
         ups = [v for k, v in node.links.items() if isinstance(v, tuple) and k in ("image", "images", "pixels")]
         link = ups[0] if ups else None

