@@ -121,3 +121,17 @@ def test_a_file_carrying_no_workflow_or_a_studio_graph_is_not_converted(tmp_path
     rendered = _video(tmp_path / "studio.mp4", {"studio_graph": json.dumps({"format": "studio"}),
                                                 "workflow": json.dumps(UI)}, {"movflags": "use_metadata_tags"})
     assert not is_comfy_file(rendered)  # opened as the Studio graph it carries (files.open_path)
+
+
+def test_only_the_workflow_s_text_chunks_are_inflated_and_a_huge_one_is_refused(tmp_path):
+    import struct
+    import zlib
+    p = tmp_path / "bomb.png"
+    Image.new("RGB", (4, 4)).save(p)
+    raw = p.read_bytes()
+    bomb = zlib.compress(b"\0" * (80 * 1024 * 1024), 9)  # inflates past the graph files' limit
+    chunk = b"prompt\0\0" + bomb
+    blob = struct.pack(">I", len(chunk)) + b"zTXt" + chunk + struct.pack(">I", zlib.crc32(b"zTXt" + chunk))
+    p.write_bytes(raw[:-12] + blob + raw[-12:])  # before IEND
+    with pytest.raises(WorkflowError, match="not a workflow"):
+        convert_file(str(p))

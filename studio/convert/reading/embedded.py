@@ -67,9 +67,11 @@ def _png_text(path: str) -> dict[str, str]:
             budget -= size
             data = f.read(size)
             f.seek(4, io.SEEK_CUR)
+            if data.partition(b"\0")[0].decode("latin-1").lower() not in KEYS or len(found) == len(KEYS):
+                continue  # (another text, or both found: nothing inflated)
             key, text = _text_chunk(kind, data)
-            if key:
-                found.setdefault(key, text)
+            if key and key.lower() not in found:
+                found[key.lower()] = text
     return found
 
 
