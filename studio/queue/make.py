@@ -40,11 +40,11 @@ def job_from_workflow(doc: Any, name: str = "workflow", base_dir: str | None = N
 
 
 def job_from_file(path: str, overrides: Iterable[str] = (), seed: int | None = None) -> Job:
-    """A job of a graph file, or of a ComfyUI workflow file (converted)."""
-    from studio.convert.mapping.file import is_comfy_file, read_json
+    """A job of a graph file, or of a ComfyUI workflow file or output carrying one (converted)."""
+    from studio.convert.mapping.file import is_comfy_file, read_document
     name = os.path.basename(path)
     if is_comfy_file(path):
-        doc = read_json(path)
+        doc = read_document(path)
         if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict):
             doc = doc["prompt"]
         job, _ = job_from_workflow(doc, name, os.path.dirname(os.path.abspath(path)))

@@ -135,3 +135,11 @@ def test_only_the_workflow_s_text_chunks_are_inflated_and_a_huge_one_is_refused(
     p.write_bytes(raw[:-12] + blob + raw[-12:])  # before IEND
     with pytest.raises(WorkflowError, match="not a workflow"):
         convert_file(str(p))
+
+
+def test_a_queued_or_rendered_comfyui_output_is_a_job_of_the_workflow_it_carries(tmp_path):
+    from studio.queue.make import job_from_file
+    p = _png(tmp_path / "ComfyUI_00003_.png", prompt=(json.dumps(PROMPT), "text"))
+    job = job_from_file(p)
+    assert job.title == "ComfyUI_00003_.png" and job.source == "comfy-api"
+    assert [n["type"] for n in job.graph["nodes"]] == ["io.load_image", "transform.invert", "io.save_image"]
