@@ -59,8 +59,6 @@ def settings(wf, n: CNode, model: CNode | None, said: list[str]) -> dict:
     def val(name, node=n):
         return wf.value(node, name) if node is not None else None
     at = _at(n)
-    p: dict = {}
-    mode = None
     for m in (n, model):
         if m is not None and not _named(m):
             gives = ", ".join(([] if m is not n else ["scale 4, sparse ratio 2, kv ratio 3, local range 11, colour fix "
@@ -69,6 +67,45 @@ def settings(wf, n: CNode, model: CNode | None, said: list[str]) -> dict:
             said.append(f"{_at(m)}'s {len(m.raw)} saved values are in a layout its pack's declaration does not name "
                         f"({_short(m.raw)}): none is read; FlashVSR Upscale's own settings stand for what it sets "
                         f"({gives}): set them")
+    p, mode = _numbers(wf, n, at, said)
+    p.update(_colour(wf, n, at, said))
+    source = model if model is not None else n
+    version = val("version", source) or val("model", source)
+    if isinstance(version, str):
+        p["version"] = "1.0" if version in ("1.0", "FlashVSR") else "1.1"
+    elif n.cls.startswith("AILab_"):
+        p["version"] = "1.1"
+        said.append(f"{at}: the pack's weights are v1.1's (FlashVSR1_1.safetensors) but it runs them through v1.0's "
+                    "LQ projection; FlashVSR Upscale runs v1.1's")
+    mode = MODES.get(val("model_version"), mode) or val("mode", source)
+    if model is not None and model.cls == "FlashVSR_SM_Model" and _named(model):
+        tcd, long = val("tcd_encoder", model), val("tiny_long", model)
+        mode = "full" if tcd in (None, "none") else ("tiny-long" if long else "tiny")
+    p.update(_files(wf, n, model, said))
+    if mode == "full":
+        vae = val("vae_model", source) or val("vae", source)
+        named = f" ('{vae}')" if isinstance(vae, str) and vae else ""
+        which = f"its 'decoder' '{p['decoder']}'" if p.get("decoder") else "set its 'decoder' to the TCDecoder"
+        said.append(f"{_at(source)}'s mode 'full' decodes with a Wan VAE{named}: FlashVSR Upscale decodes with the "
+                    f"TCDecoder (the release's Tiny-Long order; Full is not built in Studio): {which}")
+    machine = [f"#{m.id}'s {', '.join(ks)}" for m in (model, n) if m is not None
+               for ks in [[k for k in MACHINE if wf.value(m, k) is not None and k in _declared(m)]] if ks]
+    if machine:
+        said.append(f"the pack's settings of tiles and the machine ({'; '.join(machine)}) are not applied: FlashVSR "
+                    "Upscale works whole frames and Studio plans devices and memory itself")
+    for k in ("steps", "cfg"):
+        v = val(k)
+        if v is not None and v != 1:
+            said.append(f"{at}'s {k} {v} is not applied: FlashVSR runs one step at cfg 1")
+    return p
+
+
+def _numbers(wf, n: CNode, at: str, said: list[str]) -> tuple[dict, str | None]:
+    """The preset, ratios, local range, scale (with a resize folded in) and seed read from ``n``; the preset's mode."""
+    def val(name):
+        return wf.value(n, name)
+    p: dict = {}
+    mode = None
     preset = val("preset")
     if isinstance(preset, str) and preset in PRESETS:
         mode, p["sparse_ratio"], p["kv_ratio"], p["local_range"] = PRESETS[preset]
@@ -101,8 +138,13 @@ def settings(wf, n: CNode, model: CNode | None, said: list[str]) -> dict:
         if seed >= 2 ** 31:
             said.append(f"{at}'s seed {seed} is past Studio's range: {p['seed']} used (the pack's noise differs from "
                         "Studio's anyway)")
-    fix = val("color_fix")
-    method = val("fix_method")
+    return p, mode
+
+
+def _colour(wf, n: CNode, at: str, said: list[str]) -> dict:
+    """FlashVSR Upscale's colour fix from ``n``'s color_fix and fix_method."""
+    p: dict = {}
+    fix, method = wf.value(n, "color_fix"), wf.value(n, "fix_method")
     if fix is False:
         p["color_fix"] = "none"
     elif isinstance(method, str) and method in ("wavelet", "adain"):
@@ -110,34 +152,6 @@ def settings(wf, n: CNode, model: CNode | None, said: list[str]) -> dict:
     elif fix is True and "fix_method" in _declared(n):  # (1038lab's nodes declare none: they fix by AdaIN, as used)
         said.append(f"{at} saves no colour-fix method (its pack's newer declaration has one, wavelet by default): "
                     "FlashVSR Upscale's adain used (lihaoyun6's pipelines fix by AdaIN)")
-    source = model if model is not None else n
-    version = val("version", source) or val("model", source)
-    if isinstance(version, str):
-        p["version"] = "1.0" if version in ("1.0", "FlashVSR") else "1.1"
-    elif n.cls.startswith("AILab_"):
-        p["version"] = "1.1"
-        said.append(f"{at}: the pack's weights are v1.1's (FlashVSR1_1.safetensors) but it runs them through v1.0's "
-                    "LQ projection; FlashVSR Upscale runs v1.1's")
-    mode = MODES.get(val("model_version"), mode) or val("mode", source)
-    if model is not None and model.cls == "FlashVSR_SM_Model" and _named(model):
-        tcd, long = val("tcd_encoder", model), val("tiny_long", model)
-        mode = "full" if tcd in (None, "none") else ("tiny-long" if long else "tiny")
-    p.update(_files(wf, n, model, said))
-    if mode == "full":
-        vae = val("vae_model", source) or val("vae", source)
-        named = f" ('{vae}')" if isinstance(vae, str) and vae else ""
-        which = f"its 'decoder' '{p['decoder']}'" if p.get("decoder") else "set its 'decoder' to the TCDecoder"
-        said.append(f"{_at(source)}'s mode 'full' decodes with a Wan VAE{named}: FlashVSR Upscale decodes with the "
-                    f"TCDecoder (the release's Tiny-Long order; Full is not built in Studio): {which}")
-    machine = [f"#{m.id}'s {', '.join(ks)}" for m in (model, n) if m is not None
-               for ks in [[k for k in MACHINE if wf.value(m, k) is not None and k in _declared(m)]] if ks]
-    if machine:
-        said.append(f"the pack's settings of tiles and the machine ({'; '.join(machine)}) are not applied: FlashVSR "
-                    "Upscale works whole frames and Studio plans devices and memory itself")
-    for k in ("steps", "cfg"):
-        v = val(k)
-        if v is not None and v != 1:
-            said.append(f"{at}'s {k} {v} is not applied: FlashVSR runs one step at cfg 1")
     return p
 
 
