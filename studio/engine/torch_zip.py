@@ -54,9 +54,11 @@ class _Dict(dict):
     """An OrderedDict's stand-in (BUILD's state, torch's ``_metadata``, is dropped)."""
 
 
-def read_torch_file(path: str, what: str = "file") -> dict:
+def read_torch_file(path: str, what: str = "file", one_tensor: bool = False) -> dict:
     """The state dict in the torch zip file ``path``, its tensors on the CPU, read without unpickling
-    (the module's docstring); ``what`` names the file in refusals ("upscaler", "RAFT checkpoint")."""
+    (the module's docstring); ``what`` names the file in refusals ("upscaler", "RAFT checkpoint").
+    ``one_tensor``: a file holding one bare tensor (``torch.save(tensor)``: FlashVSR's prompt embedding)
+    is read too, that tensor returned."""
     def refuse(why: str):
         return TorchFileError(f"{what} '{path}': {why}")
     try:
@@ -84,7 +86,7 @@ def read_torch_file(path: str, what: str = "file") -> dict:
         except (zipfile.BadZipFile, OSError, ValueError):
             raise refuse("is a damaged zip archive (truncated?)") from None
         with z:
-            return _state_dict(z, refuse)
+            return _state_dict(z, refuse, one_tensor)
 
 
 def _check_directory(f, size: int, refuse) -> None:
@@ -102,7 +104,7 @@ def _check_directory(f, size: int, refuse) -> None:
         raise refuse(f"its archive claims {entries:,} records, over Studio's limit of {MAX_ENTRIES:,}")
 
 
-def _state_dict(z: zipfile.ZipFile, refuse) -> dict:
+def _state_dict(z: zipfile.ZipFile, refuse, one_tensor: bool = False) -> dict:
     infos = z.infolist()
     if len(infos) > MAX_ENTRIES:
         raise refuse(f"its archive holds {len(infos):,} records, over Studio's limit of {MAX_ENTRIES:,}")
@@ -144,7 +146,7 @@ def _state_dict(z: zipfile.ZipFile, refuse) -> dict:
         s = torch.frombuffer(raw, dtype=dt) if raw else torch.empty(0, dtype=dt)
         storages[key] = s
         return s
-    return _Unpickler(data, storage, refuse).run()
+    return _Unpickler(data, storage, refuse).run(one_tensor)
 
 
 def _tensor(args, refuse):
@@ -203,7 +205,7 @@ class _Unpickler:
             raise self.refuse("its data.pkl is damaged (an empty stack)")
         return self.stack.pop()
 
-    def run(self):
+    def run(self, one_tensor: bool = False):
         ops = 0
         while True:
             ops += 1
@@ -218,7 +220,7 @@ class _Unpickler:
         if len(self.stack) != 1 or self.marks:
             raise self.refuse("its data.pkl is damaged (it does not end in one value)")
         out = self.stack[0]
-        _check_tree(out, self.refuse)
+        _check_tree(out, self.refuse, one_tensor)
         return out
 
     def call(self, g, args):
@@ -356,7 +358,7 @@ _OPS = {
 }
 
 
-def _check_tree(root, refuse) -> None:
+def _check_tree(root, refuse, one_tensor: bool = False) -> None:
     """The result nests at most MAX_DEPTH levels and holds no circle (a memo can make one), walked
     without recursion."""
     seen: set[int] = set()
@@ -370,5 +372,5 @@ def _check_tree(root, refuse) -> None:
                 raise refuse("its contents hold themselves (a circle)")
             seen.add(id(v))
             todo.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
-    if not isinstance(root, dict):
+    if not isinstance(root, dict) and not (one_tensor and type(root).__name__ == "Tensor"):
         raise refuse(f"holds a {type(root).__name__}, not a table of tensors")

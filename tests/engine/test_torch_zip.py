@@ -103,3 +103,16 @@ def test_a_fifo_and_a_device_are_refused_before_opening(tmp_path):
     for p in (fifo, link):
         with pytest.raises(TorchFileError, match="not a regular file"):
             read_torch_file(str(p))
+
+
+def test_one_bare_tensor_read_only_when_asked(tmp_path):
+    # FlashVSR's posi_prompt.pth is torch.save(tensor): refused as a state dict, read with one_tensor
+    t = torch.arange(12, dtype=torch.float32).reshape(1, 3, 4)
+    p = tmp_path / "prompt.pth"
+    torch.save(t, p)
+    with pytest.raises(TorchFileError, match="holds a Tensor, not a table of tensors"):
+        read_torch_file(str(p))
+    assert torch.equal(read_torch_file(str(p), one_tensor=True), t)
+    torch.save([t], tmp_path / "list.pth")
+    with pytest.raises(TorchFileError, match="holds a list"):
+        read_torch_file(str(tmp_path / "list.pth"), one_tensor=True)
