@@ -27,6 +27,7 @@ from . import comfy_vace_module as vace_module
 from . import comfy_wrapper_clip_vision as clip_vision
 from .comfy_wrapper_context import unblended
 from . import comfy_wrapper_control as control
+from . import comfy_wrapper_controlnet as controlnet
 from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
@@ -77,7 +78,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                **standin.WIDGETS, **scail.WIDGETS})
+                **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -367,7 +368,10 @@ class _Translation(PackTranslation):
             latent = self.held(n, voice, "a voice lip-synced onto a source clip (InfiniteTalk video to "
                                                       "video)")
         control = self.model_control(n)
-        if control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
+        if control is not None and control.cls == controlnet.APPLY and \
+                (made := controlnet.read(self, n, control, latent, pos, neg)):  # TheDenk's ControlNet: Studio's node
+            latent, pos, neg = made
+        elif control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
             held = self.core(n, HELD, {"input": "model", "from": control.shown_cls,
                                        "carries": MODEL_CONTROLS[control.cls]}, {}, nid=f"{n.id}:held")
             latent = (held.id, 0)
