@@ -2,7 +2,8 @@
 a depth clip on the sampler's model, TheDenk's Wan ControlNets) read as Studio's Wan ControlNet node: the control
 pictures its 'control' (a MiDaS depth step made as Studio's Depth, its settings and model said not taken), the file,
 strength, stride, start / end its settings, the take's size and frames the embeds', a start image encoded into the
-embeds (Wan 2.2 TI2V-5B's image to video) its 'image'; no sentence left saying the patch is not applied. The workflows are built here from node types, values and links (API layout)."""
+embeds (Wan 2.2 TI2V-5B's image to video) its 'image'; no sentence left saying the patch is not applied. The workflows are built here from node
+types, values and links (API layout)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert

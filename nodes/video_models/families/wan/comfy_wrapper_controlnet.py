@@ -24,12 +24,27 @@ LATENTS = ("EmptyHunyuanLatentVideo", "Wan22ImageToVideoLatent")  # what the sam
 PICTURES = "control_images"
 
 _name = CNode.named
+FILES = (".safetensors", ".sft", ".pth", ".pt", ".ckpt", ".bin")
+
+
+def _file_of(t, loader: CNode | None) -> str | None:
+    """The file the node on the patch's 'controlnet' loads: its 'model' setting (the wrapper's loader), else its first
+    setting naming a model file (another loader giving the same type)."""
+    if loader is None:
+        return None
+    w = t.named(loader)
+    if isinstance(w.get("model"), str):
+        return w["model"]
+    return next((v for v in w.values() if isinstance(v, str) and v.lower().endswith(FILES)), None)
 
 
 def read(t, sampler: CNode, control: CNode, latent, pos, neg):
+    # (found by its declared inputs, a model and a picture in, by comfy_wrappers.model_control; which model it brings
+    # in, TheDenk's ControlNet, cannot be known from the declaration: the caller reads it so for its type's name)
     """``control`` (a WanVideoControlnet on ``sampler``'s model way) read with the sampler's ``latent`` as
-    ``CONTROLNET``: (latent, positive, negative), every reader of the patched model given the model under it; None where the latent is not a plain or a
-    start-image one, or the control pictures are not wired (the caller holds the task in its sentence)."""
+    ``CONTROLNET``: (latent, positive, negative), every reader of the patched model given the model under it; None
+    where the latent is not a plain or a start-image one, or the control pictures are not wired (the caller holds the
+    task in its sentence)."""
     lat = t.wf.nodes.get(latent[0]) if latent else None
     images = t.link(control, PICTURES)
     if lat is None or lat.cls not in LATENTS or images is None or t.link(control, "model") is None:
@@ -42,7 +57,7 @@ def read(t, sampler: CNode, control: CNode, latent, pos, neg):
                                ("vae", lat.links.get("vae")), ("start_image", lat.links.get("start_image")))
              if v is not None}
     links.update({k: v for k, v in lat.links.items() if k in ("width", "height", "length")})  # (wired sizes)
-    file = t.named(loader).get("model") if loader is not None and loader.cls == LOADER else None
+    file = _file_of(t, loader)
     under = t.link(control, "model")
     t.rewire((control.id, 0), under)  # what read the patched model reads the model under it (the node applies it)
     c = t.core(control, CONTROLNET, {**size, "controlnet": file if isinstance(file, str) else None,
@@ -57,19 +72,22 @@ def read(t, sampler: CNode, control: CNode, latent, pos, neg):
             c.ports["start_image"] = at if isinstance(at, tuple) else (enc, at)
     t.made.pop(control.cls, None)  # not a ComfyUI node: said here instead
     t.wf.taken.add(lat.id)
-    if loader is not None and loader.cls == LOADER:
+    if loader is not None and isinstance(file, str):
         t.wf.taken.add(loader.id)
     start = "start_image" in links
     t.say(control, f"{_name(control)} on the sampler's model, with the ControlNet "
-                   + (f"'{file}' of {_name(loader)}" if isinstance(file, str) else "its loader gives")
+                   + (f"'{file}' of {_name(loader)}" if isinstance(file, str) else
+                      "its 'controlnet' input gives (no file named there: set the node's 'controlnet' to it)")
                    + ", is read as Studio's Wan ControlNet node: its control pictures the node's 'control', "
                    "its strength, control_stride, control_start_percent and control_end_percent the node's "
                    "'strength', 'stride', 'start' and 'end'"
                    + (", the start image encoded into the take its 'image'" if start else "")
                    + f"; the take's size and frames those of '{lat.title or lat.shown_cls}' (#{lat.id})")
-    if loader is not None and loader.cls == LOADER:
+    if loader is not None:
         lw = t.named(loader)
-        if lw.get("quantization") not in (None, "disabled"):
-            t.say(loader, f"{_name(loader)}'s quantization {lw['quantization']!r} is not applied: Studio loads "
-                          "the ControlNet in the model's precision")
+        how = ", ".join(f"{k} {lw[k]!r}" for k in ("base_precision", "quantization", "load_device")
+                        if isinstance(lw.get(k), str) and lw[k] != "disabled")
+        if how:
+            t.say(loader, f"{_name(loader)}'s {how}: not applied, Studio loads the ControlNet in the model's precision "
+                          "on its device")
     return (c.id, 2), (c.id, 0), (c.id, 1)

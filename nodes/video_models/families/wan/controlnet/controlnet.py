@@ -222,6 +222,9 @@ class State:
         import torch
         if self._step != step or self._outs is None:
             p = next(self.net.parameters())
+            if (p.device, p.dtype) != (hidden_states.device, hidden_states.dtype):  # (kept on the CPU until used; in
+                self.net.to(hidden_states.device, hidden_states.dtype)  # the denoiser's compute dtype, as the release)
+                p = next(self.net.parameters())
             with torch.no_grad():
                 outs = self.net(hidden_states.to(p.device, p.dtype), timestep.to(p.device),
                                 text.to(p.device, p.dtype),

@@ -51,7 +51,8 @@ class WanControlNet(GeneratorNode):
               Text("negative_prompt", ""),
               Float("strength", 1.0, min=0.0, max=10.0, help="the ControlNet's outputs' weight (1: as trained)"),
               Int("stride", 3, min=1, max=8, help="the ControlNet's output i is added after the denoiser's block "
-                                                  "i x stride (the wrapper's control_stride; 3 as released)"),
+                                                  "i x stride (the wrapper's control_stride; TheDenk's: 3 for 1.3B "
+                                                  "and 5B, 4 for 14B)"),
               Float("start", 0.0, min=0.0, max=1.0, help="the fraction of the steps the ControlNet starts at"),
               Float("end", 1.0, min=0.0, max=1.0,
                     help="the fraction of the steps the ControlNet ends at (not included); after it the model runs "
@@ -92,8 +93,7 @@ class WanControlNet(GeneratorNode):
         def make():
             from .controlnet import build
             cfg, state = read_file(path, tr, self.title)
-            p = next(tr.parameters())
-            return cfg, build(cfg, state).to(p.device, p.dtype)
+            return cfg, build(cfg, state)  # (moved to the latents' device and dtype at its first step: controlnet.py)
         return kept_for_file(ref, "wan_controlnet", path, make)
 
     def run(self, ctx, model, control, image=None, prompt=None):
