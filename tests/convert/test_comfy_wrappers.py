@@ -146,9 +146,9 @@ def test_empty_embeds_given_a_start_image_as_extra_latents(model, scheduler):
         assert any("is given extra_latents" in line and why in line for line in conv.log)
 
 
-def test_a_controlnet_on_the_models_way_holds_the_task():
-    """The wrapper's WanVideoControlnet patches the model with a control clip (a depth video): Studio's generators have
-    no counterpart, so the task is held in one sentence; it had been made as a plain image to video."""
+def test_a_controlnet_on_the_models_way_is_read_as_the_wan_controlnet_node():
+    """The wrapper's WanVideoControlnet patches the model with a control clip (a depth video): read as Studio's Wan
+    ControlNet (wanctl15; it had been made as a plain image to video, then held), the start image its 'image'."""
     w = UI()
     _, text, vae = _common(w)
     model = w.add("WanVideoModelLoader", ["WanVideo\\2_2\\wan2.2_ti2v_5B_fp16.safetensors", "fp16", "disabled",
@@ -165,7 +165,14 @@ def test_a_controlnet_on_the_models_way_holds_the_task():
     conv = convert(w.doc(), "controlnet")
     assert conv.graph.validate() == []
     assert not _nodes(conv, "video_models.image_to_video") and not _nodes(conv, "video_models.text_to_video")
-    assert conv.log[0].startswith("This workflow makes a video with a control clip (ControlNet) (WanVideoControlnet)")
+    gen = _nodes(conv, "video_models.wan_controlnet")[0]
+    assert gen.params["stride"] == 3 and gen.params["controlnet"].startswith("wan2.2-ti2v-5b-controlnet-depth")
+    for port, loaded in (("control", "io.load_video"), ("image", "io.load_image")):
+        link = conv.graph.input_link(gen.id, port)
+        while link is not None and conv.graph.nodes[link.src].type_id == "transform.scale":  # (the loader's rounding)
+            link = conv.graph.input_link(link.src, "video")
+        assert link is not None and conv.graph.nodes[link.src].type_id == loaded
+    assert not any("Studio cannot give Wan a control clip" in line for line in conv.log)
 
 
 def test_wrapper_image_to_video_wires_the_start_and_end_images():

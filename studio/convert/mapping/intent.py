@@ -412,6 +412,12 @@ class IntentReading:
             if n.cls not in DEPTH_STEPS and control_steps.by_declared(n.cls) and (own := control_steps.own_settings(n)):
                 said.append(f"'{into}': '{n.title or n.shown_cls}' (#{n.id})'s {own}: not taken, Studio's Depth has "
                             "no such settings")  # (another pack's estimator, told by its types: its own settings)
+            elif n.cls not in DEPTH_STEPS and step_kind(n.cls) == "depth" and control_steps.kind(n.cls) == "depth" \
+                    and (own := control_steps.own_settings(n)):  # a preprocessor pack's other estimator (MiDaS,
+                # Zoe, LeReS: told by its pack's category): its settings and its model not Studio's Depth's (wanctl15)
+                said.append(f"'{into}': '{n.title or n.shown_cls}' (#{n.id})'s {own}: not taken, Studio's Depth has "
+                            "no such settings; it estimates depth with a Depth Anything model (Load Preprocessor's "
+                            f"'depth'), not {n.shown_cls}'s own estimator")
 
 
 def undeclared_way(way: list) -> CNode | None:

@@ -27,6 +27,7 @@ from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_wrapper_standin import STANDIN, standin_file
 from .comfy_wrapper_ctrl_lora import CTRL_LORA, NODE as CTRL_LORA_NODE, control_file
 from . import comfy_wrapper_ctrl_lora as ctrl_lora
+from .comfy_wrapper_controlnet import CONTROLNET, NODE as CONTROLNET_NODE
 from .talk.comfy_talk import HEARD, VOICE as TALK_VOICE, talk_settings
 from .talk.comfy_turns import take_turns
 from .talk.comfy_mask_boxes import wired as masks_wired
@@ -144,6 +145,12 @@ TASKS = {
     # the wrapper's WanVideoControlEmbeds on a plain Wan model given a LoRA: a control LoRA (comfy_wrapper_ctrl_lora)
     CTRL_LORA: Task("control video (a control LoRA)", CTRL_LORA_NODE, (("control", "control"),), "Wan 2.1 control LoRA",
                     settings=(("start_percent", "start", ""), ("end_percent", "end", ""))),
+    # the wrapper's WanVideoControlnet on the sampler's model: TheDenk's ControlNet (comfy_wrapper_controlnet)
+    CONTROLNET: Task("control video (a ControlNet)", CONTROLNET_NODE, (("control", "control"), ("start_image", "image")),
+                     "Wan ControlNet", settings=(("controlnet", "controlnet", ""), ("strength", "strength", ""),
+                                                 ("control_stride", "stride", ""),
+                                                 ("control_start_percent", "start", ""),
+                                                 ("control_end_percent", "end", ""))),
 }
 
 
@@ -280,6 +287,8 @@ GENERATORS = (
     PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
     Generator(STANDIN_NODE, describe=lambda inputs, params: "text to video keeping a face (Stand-In)",
               settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said, b.wf)),
+    Generator(CONTROLNET_NODE, describe=lambda inputs, params: "control video (a ControlNet)"
+              + (" from a start image" if "image" in inputs else "")),
     Generator(CTRL_LORA_NODE, describe=lambda inputs, params: "control video (a control LoRA)",
               intent=ctrl_lora.plan, wired=ctrl_lora.wired,
               settings=lambda b, node, params, loras, said, continued: control_file(loras, params, said)),

@@ -27,6 +27,7 @@ from . import comfy_vace_module as vace_module
 from . import comfy_wrapper_clip_vision as clip_vision
 from .comfy_wrapper_context import unblended
 from . import comfy_wrapper_control as control
+from . import comfy_wrapper_controlnet as controlnet
 from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
@@ -77,7 +78,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                **standin.WIDGETS, **scail.WIDGETS})
+                **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -294,6 +295,20 @@ class _Translation(PackTranslation):
             not m.in_types  # (an API file's: no types, the node says it)
             or any(t == "IMAGE" for k, t in m.in_types.items() if k in m.links))), None)
 
+    def model_controlled(self, n: CNode, latent, pos, neg) -> tuple:
+        """(latent, positive, negative) of sampler ``n`` with a model patch bringing pictures in (model_control):
+        TheDenk's ControlNet read as Studio's Wan ControlNet (comfy_wrapper_controlnet; its type's name tells which
+        model it brings in, which its declaration cannot), else the task held (the mapping's sentence); as given
+        without one."""
+        control = self.model_control(n)
+        if control is None:
+            return latent, pos, neg
+        if control.cls == controlnet.APPLY and (made := controlnet.read(self, n, control, latent, pos, neg)):
+            return made
+        held = self.core(n, HELD, {"input": "model", "from": control.shown_cls,
+                                   "carries": MODEL_CONTROLS[control.cls]}, {}, nid=f"{n.id}:held")
+        return (held.id, 0), pos, neg
+
     def samplers(self) -> None:
         self.split_samplers()
         for n in list(self.wf.nodes.values()):
@@ -366,11 +381,7 @@ class _Translation(PackTranslation):
             # video: the task held in one sentence naming the voice, never a plain restyle (issue 112)
             latent = self.held(n, voice, "a voice lip-synced onto a source clip (InfiniteTalk video to "
                                                       "video)")
-        control = self.model_control(n)
-        if control is not None:  # pictures brought in through the model: the task held (the mapping's sentence)
-            held = self.core(n, HELD, {"input": "model", "from": control.shown_cls,
-                                       "carries": MODEL_CONTROLS[control.cls]}, {}, nid=f"{n.id}:held")
-            latent = (held.id, 0)
+        latent, pos, neg = self.model_controlled(n, latent, pos, neg)
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
         model = self.link(n, "model")
         shift = w.get("shift")
