@@ -115,11 +115,29 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
     way; None otherwise."""
     path = [end]
     for node in back_along(wf, end):
+        if samples(wf, node):  # (a generator on the way: the output is its take, not a utility's of the clip)
+            return None
         path.append(node)
         if node.cls in VIDEO_FILES or stills_clip.parts(wf, node):  # (loaded pictures joined: heldout68 07)
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
                                or _family_step(n) for n in path) else None
     return None
+
+
+SAMPLING = ({"MODEL", "CONDITIONING"}, {"SAMPLER", "SIGMAS"}, {"GUIDER"})  # what a sampler is wired (one of them)
+
+
+def samples(wf: Workflow, n: CNode) -> bool:
+    """``n`` makes its pictures by sampling a diffusion model, told by its declared sockets: it is wired a MODEL and a
+    CONDITIONING, a SAMPLER and SIGMAS, or a GUIDER (a utility Studio makes, SAM 3's segmenting, aside; a plot of
+    sigmas, wired SIGMAS alone, is none). Such a node on a clip's way to an output is a generator, not a step of that
+    clip (heldout72 04: a pack's one-node SCAIL-2 sampler between a loaded clip and GIMM-VFI was said 'a step ... not
+    applied' and the clip itself interpolated as the output, the take lost)."""
+    if not n.enabled or utility(n, wf):
+        return False
+    s = Sockets(n)
+    wired = {t for k, t in s.ins.items() if k in n.links}
+    return any(kinds <= wired for kinds in SAMPLING)
 
 
 def _family_step(n: CNode) -> bool:

@@ -15,6 +15,7 @@ from .subgraphs import CONTROL
 CORE_LOADERS = {"image": ("LoadImage", "image"), "video": ("VHS_LoadVideoPath", "video"),
                 "clip": ("LoadVideo", "file"), "audio": ("LoadAudio", "audio")}
 MEDIA_TYPES = ("IMAGE", "VIDEO", "AUDIO", "MASK")  # what a file gives, followed through a pack's node
+VALUE_TYPES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER", "*", "LATENT", "CONDITIONING")
 EXTENSIONS = {"image": (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"),
               "video": (".mp4", ".mov", ".webm", ".mkv", ".avi", ".gif", ".m4v"),
               "audio": (".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac", ".opus")}
@@ -221,6 +222,23 @@ def passed_input(n, slot: int, preferred: tuple[str, ...] = ()) -> str | None:
         return None
     same = [i.name for i in t.sockets if i.type == kind and i.name in n.links]
     return next((k for k in preferred if k in same), same[0] if same else None)
+
+
+def paired_input(n, slot: int) -> str | None:
+    """The input a catalogued node reads for its output ``slot`` where it makes a picture or a mask of each of several
+    inputs of one pack's own type, in order: two or more sockets of that one type (no picture, mask, value or model)
+    and as many outputs, each IMAGE or MASK (SCAIL-Pose2's colour masks: the driving video's SAM 3 tracks painted on
+    'pose_video_mask', the reference's on 'reference_image_mask'); None otherwise or where that input is not wired."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.outputs is None or t.inputs is None or not 0 <= slot < len(t.outputs):
+        return None
+    if any(o not in ("IMAGE", "MASK") for o in t.output_types):
+        return None
+    own = [i for i in t.sockets if i.type not in MEDIA_TYPES and "MODEL" not in i.type.upper()
+           and i.type.upper() not in VALUE_TYPES]
+    if len(own) < 2 or len(own) != len(t.outputs) or len({i.type for i in own}) != 1:
+        return None
+    return own[slot].name if own[slot].name in n.links else None
 
 
 def expression(n) -> tuple[str, list[str]] | None:

@@ -189,6 +189,10 @@ def find_loader(wf: Workflow, node: CNode, port: str, used: set,
         if anything is not None:  # as it is (not a step on the way)
             src = n.links[anything]
             continue
+        paired = by_types.paired_input(n, src[1])  # (a picture of each of its tracks: the one of this output)
+        if paired is not None and n.cls not in theirs:
+            src = n.links[paired]
+            continue
         if n.cls not in PASSING and n.cls not in theirs:
             via.append(n)
         if n.cls == "ComfySwitchNode":
