@@ -289,7 +289,8 @@ class fantasy_applied:
         # Hook: torch's own, not diffusers' registry: once per denoiser call, outside every registry hook
         self._handles.append(tr.register_forward_pre_hook(self._before, with_kwargs=True))
         if self.a is not None:
-            # Hook: torch's own, not diffusers' registry: it calls the whole denoiser once more, so it sits outside every registry hook
+            # Hook: torch's own, not diffusers' registry: it calls the whole denoiser once more, so it sits
+            # outside every registry hook
             self._handles.append(tr.register_forward_hook(self._guided, with_kwargs=True))
         for i, block in enumerate(tr.blocks):
             self._handles.append(module_hook(block.attn2, HOOK, after=self._audio(i)))
