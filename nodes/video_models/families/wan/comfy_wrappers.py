@@ -41,6 +41,7 @@ from . import comfy_wrapper_phantom as phantom
 from . import comfy_wrapper_ttm as ttm
 from . import comfy_wrapper_scail as scail
 from . import comfy_wrapper_standin as standin
+from . import comfy_wrapper_fantasy as fantasy
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_denoise import continues, fresh_start
@@ -77,7 +78,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                **standin.WIDGETS, **scail.WIDGETS})
+                **standin.WIDGETS, **scail.WIDGETS, **fantasy.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -137,6 +138,7 @@ class _Translation(PackTranslation):
         vace_module.read(self)  # by declared types (comfy_vace_module.py)
         expand_loras(self)
         talk.patches(self)
+        fantasy.loaders(self)  # FantasyTalking's file on the model loader (comfy_wrapper_fantasy)
         self.loaders()
         self.texts()
         self.decoders()
@@ -148,6 +150,7 @@ class _Translation(PackTranslation):
         scheduler.taken(self, schedulers)
         v2v.unread_embeds(self)
         talk.unread_patches(self)
+        fantasy.unread(self)
         draw.said(self)
         scheduler.said(self)
 
@@ -344,6 +347,8 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
+        elif emb is not None and fantasy.voice_input(n) and (made := fantasy.fantasy(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # FantasyTalking's voice, by its declared type
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg, n)
