@@ -202,3 +202,10 @@ def test_bad_input_is_said_naming_the_node(models, voice, params, words, monkeyp
     monkeypatch.setattr(sampler, "Sampler", no_sampler)  # refused before the pipeline is built for the take
     with pytest.raises(StudioError, match=words):
         _run(_graph(model_dir, weights, voice=voice, **params))
+
+
+def test_frames_0_are_foreseen_at_the_takes_rate_not_the_features():
+    from nodes.video_models.families.wan.talk.fantasy_node import FantasyTalking
+    got = FantasyTalking.foresee({"frames": 0, "fps": 23.0}, None, {"speech": {"frames": 200, "voice_frames": 200,
+                                                                              "fps": 50.0}})
+    assert got == {"video": {"frames": 89}}  # 4 s of voice at 23 fps: 92 frames, 4k+1: 89 (not 200)

@@ -343,12 +343,11 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
-        elif emb is not None and humo.is_humo(emb) and (made := humo.humo(self, emb, pos, neg, n)):
-            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
+        elif emb is not None and (made := humo.humo(self, emb, pos, neg, n) if humo.is_humo(emb) else  # HuMo's voice
+                                  fantasy.fantasy(self, emb, pos, neg, n)):  # and person (wins6); FantasyTalking's
+            latent, pos, neg = self.latents[emb.id] = made  # (each by the types wired)
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
-        elif emb is not None and fantasy.voice_input(n) and (made := fantasy.fantasy(self, emb, pos, neg, n)):
-            latent, pos, neg = self.latents[emb.id] = made  # FantasyTalking's voice, by its declared type
         elif emb is not None and self.is_pack(emb):
             i2v = emb.cls in ("WanVideoImageClipEncode", "WanVideoImageToVideoEncode", "WanVideoAnimateEmbeds")
             latent = self.embeds(emb, pos, neg, n)

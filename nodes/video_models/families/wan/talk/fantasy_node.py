@@ -61,7 +61,6 @@ class FantasyTalking(GeneratorNode):
     title = "FantasyTalking"
     keywords = ("fantasytalking", "talking head", "talking portrait", "lip sync", "speech", "voice", "audio driven")
     task = "i2v"
-    length_ports = ("speech",)
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B: FantasyTalking's base model"),
               In("image", "Image", help="the speaker: the first frame"),
               In("speech", "Features", help="Speech Features of the voice (wav2vec2-base-960h, layers 'last', fps 50)"),
@@ -93,6 +92,18 @@ class FantasyTalking(GeneratorNode):
 
     preflight, signature_files = model_file_checks(
         lambda cls, params, base_dir: find_weights(params.get("weights") or "", base_dir, cls.title), FantasyError)
+
+    @classmethod
+    def foresee(cls, params, base_dir, inputs):
+        """'frames' 0: the frames the voice covers at the take's rate (Speech Features' foresight counts its own, 50 a
+        second for the release's features), 4k+1 as run() makes them."""
+        voice = inputs.get("speech") or {}
+        have, rate = int(voice.get("voice_frames") or voice.get("frames") or 0), float(voice.get("fps") or 0)
+        if not int(params.get("frames") or 0) and have and rate:
+            n = int(have / rate * float(params.get("fps") or FPS) + 1e-6)
+            if n >= 1 + VAE_SCALE:
+                params = dict(params, frames=(n - 1) // VAE_SCALE * VAE_SCALE + 1)
+        return super().foresee(params, base_dir, inputs)
 
     @classmethod
     def take_shape(cls, params, fam):
