@@ -94,6 +94,13 @@ class FantasyTalking(GeneratorNode):
         lambda cls, params, base_dir: find_weights(params.get("weights") or "", base_dir, cls.title), FantasyError)
 
     @classmethod
+    def voice_seconds(cls, params) -> float | None:
+        """The seconds of its voice a take reads ('frames' at 'fps'; None: 'frames' 0, the voice's length): what Speech
+        Features encodes for it (studio.engine.voice_budget)."""
+        from studio.engine.voice_budget import take_seconds
+        return take_seconds(params, FPS)
+
+    @classmethod
     def foresee(cls, params, base_dir, inputs):
         """'frames' 0: the frames the voice covers at the take's rate (Speech Features' foresight counts its own, 50 a
         second for the release's features), 4k+1 as run() makes them."""
