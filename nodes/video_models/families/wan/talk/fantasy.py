@@ -24,8 +24,8 @@ for the names only). Both read here.
 diffusers' ``WanTransformer3DModel`` has no audio in its cross-attention and its attention processor
 does not hand out the query: Studio adds the audio term by a hook after each block's ``attn2`` (the
 query recomputed from the same input through ``to_q`` and ``norm_q``, the audio attention's output
-through ``to_out``'s weight without its bias, which the linear output projection makes the same sum
-as the reference's), all removed after the call."""
+through ``to_out`` less its bias, which the linear output projection makes the same sum as the
+reference's), all removed after the call."""
 from __future__ import annotations
 
 import os
@@ -242,7 +242,9 @@ class fantasy_applied:
             o = audio_attention(attn, kv, x, self.tokens[0], self.lens, self.state["frames"])
             if away:
                 kv.to("cpu")
-            return out + self.scale * (o.to(out.dtype) @ attn.to_out[0].weight.t().to(out.dtype))
+            proj = attn.to_out[0]  # the module called (its LoRA and casting hooks kept), its bias taken back off
+            y = proj(o.to(out.dtype))
+            return out + self.scale * (y - proj.bias.to(y.dtype) if proj.bias is not None else y)
         return after
 
     def _again(self, module, args, kwargs, silent: bool):
