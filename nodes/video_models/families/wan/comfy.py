@@ -25,6 +25,7 @@ from .comfy_vace_pad import padded, read_pad
 from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_wrapper_standin import STANDIN, standin_file
+from . import comfy_fantasy as fantasy
 from .comfy_wrapper_ctrl_lora import CTRL_LORA, NODE as CTRL_LORA_NODE, control_file
 from . import comfy_wrapper_ctrl_lora as ctrl_lora
 from .comfy_wrapper_controlnet import CONTROLNET, NODE as CONTROLNET_NODE
@@ -143,6 +144,7 @@ TASKS = {
     STANDIN: Task("text to video keeping a face (Stand-In)", STANDIN_NODE, (("face", "face"),), "Wan 2.1 Stand-In",
                   settings=(("freq_offset", "reference_offset", ""),)),
     # the wrapper's WanVideoControlEmbeds on a plain Wan model given a LoRA: a control LoRA (comfy_wrapper_ctrl_lora)
+    fantasy.TASK: fantasy.TASK_SPEC,  # the wrapper's FantasyTalking read as one node (comfy_wrapper_fantasy)
     CTRL_LORA: Task("control video (a control LoRA)", CTRL_LORA_NODE, (("control", "control"),), "Wan 2.1 control LoRA",
                     settings=(("start_percent", "start", ""), ("end_percent", "end", ""))),
     # the wrapper's WanVideoControlnet on the sampler's model: TheDenk's ControlNet (comfy_wrapper_controlnet)
@@ -292,10 +294,11 @@ GENERATORS = (
     Generator(CTRL_LORA_NODE, describe=lambda inputs, params: "control video (a control LoRA)",
               intent=ctrl_lora.plan, wired=ctrl_lora.wired,
               settings=lambda b, node, params, loras, said, continued: control_file(loras, params, said)),
-) + phantom.GENERATORS
+) + phantom.GENERATORS + (fantasy.GENERATOR,)
 VOICES = (  # InfiniteTalk's wav2vec2 (comfy_talk; also for its node where no file tells the encoder: the wrapper's
     TALK_VOICE, replace(TALK_VOICE, feeds="WanInfiniteTalkToVideo"),  # folder download); HuMo's Whisper
     Voice(False, None, {"layers": "all", "fps": HUMO_FPS}, WHISPER, "Whisper encoder (HuMo's), every hidden state"),
+    fantasy.VOICE,
 )
 WIDGETS = {
     "Wan22ImageToVideoLatent": ("width", "height", "length", "batch_size"),
@@ -315,6 +318,7 @@ WIDGETS = {
     "WanAnimateToVideo": ("width", "height", "length", "batch_size", "continue_motion_max_frames",
                           "video_frame_offset"),
     HELD: ("input", "from", "carries"),  # comfy_wrappers: a sampler input Studio cannot carry
+    fantasy.TASK: fantasy.WIDGETS,
 }
 TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)

@@ -42,6 +42,7 @@ from . import comfy_wrapper_phantom as phantom
 from . import comfy_wrapper_ttm as ttm
 from . import comfy_wrapper_scail as scail
 from . import comfy_wrapper_standin as standin
+from . import comfy_wrapper_fantasy as fantasy
 from . import comfy_wrapper_sampler_v2 as sampler_v2
 from . import comfy_wrapper_v2v as v2v
 from .comfy_wrapper_denoise import continues, fresh_start
@@ -78,7 +79,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS})
+                 **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS, **fantasy.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -138,6 +139,7 @@ class _Translation(PackTranslation):
         vace_module.read(self)  # by declared types (comfy_vace_module.py)
         expand_loras(self)
         talk.patches(self)
+        fantasy.loaders(self)  # FantasyTalking's file on the model loader (comfy_wrapper_fantasy)
         self.loaders()
         self.texts()
         self.decoders()
@@ -149,6 +151,7 @@ class _Translation(PackTranslation):
         scheduler.taken(self, schedulers)
         v2v.unread_embeds(self)
         talk.unread_patches(self)
+        fantasy.unread(self)
         draw.said(self)
         scheduler.said(self)
 
@@ -355,8 +358,9 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
-        elif emb is not None and humo.is_humo(emb) and (made := humo.humo(self, emb, pos, neg, n)):
-            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
+        elif emb is not None and (made := humo.humo(self, emb, pos, neg, n) if humo.is_humo(emb) else  # HuMo's voice
+                                  fantasy.fantasy(self, emb, pos, neg, n)):  # and person (wins6); FantasyTalking's
+            latent, pos, neg = self.latents[emb.id] = made  # (each by the types wired)
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):
