@@ -25,11 +25,16 @@ def lines(b, o) -> list[str]:
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]
     made = set(b.out.origin.values())  # (a LoRA another output's generator loads too: said so, heldout17 04)
-    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied to it, "
+    out += [f"LoRA '{name}' (strength {_num(v)}) loaded by {_name(at)} on the model of the held task: not applied to it, "
             "as it has no generator " + ("(the take Studio makes from the same model loads it)" if at.id in made else
                                          "(its Load Video Model holds the model file alone)")
             for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
     return out
+
+
+def _num(v) -> str:
+    """A strength as the other sentences write it (0.285, not the file's 0.28500000000000003: heldout48)."""
+    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
 
 
 def unloaded(line: str, loaded: bool) -> str:
