@@ -4,7 +4,7 @@ said it not applied); the held LoRA's strength written as the other sentences wr
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import said
+from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_animatediff_ways import _motion_lora
 
 
@@ -32,3 +32,81 @@ def test_a_held_loras_strength_is_written_as_a_number_not_a_float_repr():
     text = said(convert(_held(0.1 + 0.2), "held"))
     assert "LoRA 'v2_lora_ZoomIn.safetensors' (strength 0.3) loaded by" in text
     assert "0.30000000000000004" not in text
+
+
+def _restyle(denoise=0.6, second=None) -> dict:
+    """AnimateDiff restyling a loaded clip (VAEEncode, KSampler at ``denoise``) with a ControlNet on its prompts
+    (ControlNetApplyAdvanced on an openpose picture of the clip); ``second``: a second apply's loader class, nearer
+    the prompts."""
+    wf = api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "dreamshaper_8.safetensors"}),
+        "3": ("ADE_AnimateDiffLoaderWithContext", {"model": ["1", 0], "model_name": "mm_sd_v15_v2.safetensors",
+                                                   "beta_schedule": "autoselect"}),
+        "4": ("CLIPTextEncode", {"text": "a knight", "clip": ["1", 1]}),
+        "40": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "10": ("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 0, "force_size": "Disabled", "custom_width": 0,
+                                 "custom_height": 0, "frame_load_cap": 16, "skip_first_frames": 0,
+                                 "select_every_nth": 1}),
+        "11": ("ControlNetLoader", {"control_net_name": "control_v11p_sd15_openpose.safetensors"}),
+        "12": ("DWPreprocessor", {"image": ["10", 0], "detect_hand": "enable", "detect_body": "enable",
+                                  "detect_face": "enable", "resolution": 512}),
+        "13": ("ControlNetApplyAdvanced", {"positive": ["4", 0], "negative": ["40", 0], "control_net": ["11", 0],
+                                           "image": ["12", 0], "strength": 0.9, "start_percent": 0.0,
+                                           "end_percent": 0.8}),
+        "5": ("VAEEncode", {"pixels": ["10", 0], "vae": ["1", 2]}),
+        "6": ("KSampler", {"seed": 1, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": denoise, "model": ["3", 0], "positive": ["13", 0], "negative": ["13", 1],
+                           "latent_image": ["5", 0]}),
+        "7": ("VAEDecode", {"samples": ["6", 0], "vae": ["1", 2]}),
+        "8": ("VHS_VideoCombine", {"images": ["7", 0], "frame_rate": 8, "loop_count": 0, "filename_prefix": "out",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+    if second:
+        wf["20"] = {"class_type": second, "inputs": {"control_net_name": "control_v11f1p_sd15_depth.safetensors"}}
+        wf["21"] = {"class_type": "ControlNetApplyAdvanced", "inputs": {
+            "positive": ["4", 0], "negative": ["40", 0], "control_net": ["20", 0], "image": ["10", 0],
+            "strength": 0.5, "start_percent": 0.0, "end_percent": 1.0}}
+        wf["13"]["inputs"].update(positive=["21", 0], negative=["21", 1])
+    return wf
+
+
+def test_a_controlnet_on_a_clips_restyle_is_animatediff_controlnet_given_the_clip():
+    conv = convert(_restyle(), "restyle")
+    assert conv.graph.validate() == [] and conv.pipelines == 1
+    assert not nodes_of(conv, "video_models.video_to_video")
+    assert conv.tasks[0]["task"] == "video to video steered by a ControlNet"
+    gen = nodes_of(conv, "video_models.animatediff_controlnet")[0]
+    p = gen.params
+    assert (p["controlnet"], p["strength"], p["start"], p["end"], p["denoise"]) == \
+        ("control_v11p_sd15_openpose.safetensors", 0.9, 0.0, 0.8, 0.6)
+    assert p["steps"] == 34  # (20 run at denoise 0.6: the pipeline runs int(steps x denoise))
+    g = conv.graph
+    assert g.nodes[g.input_link(gen.id, "video").src].type_id == "transform.trim"  # the clip, its frames picked
+    assert g.nodes[g.input_link(gen.id, "control").src].type_id == "preprocess.draw_pose"
+    text = said(conv)
+    assert "the encoded clip is its 'video', restyled at denoise 0.6 ('denoise')" in text
+    assert "Studio's AnimateDiff ControlNet runs 'denoise' x 'steps' of its own schedule, so its steps are 34" in text
+    assert "AnimateDiff ControlNet's own (0) take the size and length of the video it is given" in text
+    assert "the start image's size" not in text and {"11", "13"}.isdisjoint(conv.dropped)
+
+
+def test_a_restyle_at_a_denoise_not_worked_out_stays_video_to_video_its_controlnet_said():
+    wf = _restyle()
+    wf["30"] = {"class_type": "PrimitiveFloat", "inputs": {"value": 0.5}}
+    wf["31"] = {"class_type": "MysteryFloatMath", "inputs": {"a": ["30", 0]}}
+    wf["6"]["inputs"]["denoise"] = ["31", 0]
+    conv = convert(wf, "unknown")
+    assert nodes_of(conv, "video_models.video_to_video") and not nodes_of(conv, "video_models.animatediff_controlnet")
+    assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #13), a step between its 'positive', 'negative'" \
+           in said(conv)
+
+
+def test_another_controlnets_loader_is_named_with_it_not_listed_not_converted():
+    conv = convert(_restyle(second="ControlNetLoaderAdvanced"), "two")
+    text = said(conv)
+    assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #21), another ControlNet on the conditioning " \
+           "('control_v11f1p_sd15_depth.safetensors', from 'ControlNetLoaderAdvanced' (ControlNetLoaderAdvanced, " \
+           "#20)), is not taken" in text
+    assert "20" not in conv.dropped or "20" in (conv.passed or ())
+    assert "ControlNetLoaderAdvanced" not in next(line for line in map(str, conv.log)
+                                                  if "ComfyUI nodes not converted" in line or "pipeline(s)" in line)

@@ -34,7 +34,7 @@ def lines(b, o) -> list[str]:
 
 def _num(v) -> str:
     """A strength as the other sentences write it (0.285, not the file's 0.28500000000000003: heldout48)."""
-    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+    return str(round(v, 6)) if isinstance(v, float) else str(v)
 
 
 def unloaded(line: str, loaded: bool) -> str:

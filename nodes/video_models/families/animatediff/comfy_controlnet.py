@@ -2,7 +2,9 @@
 apply nodes, by their declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and out) read as
 Studio's AnimateDiff ControlNet node (controlnet_node.py): the loader's file as its 'controlnet', the strength and
 the start / end percents as its 'strength', 'start', 'end', and the control clip behind 'image' (its preprocessor
-made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'. What it
+made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'; on a
+clip's restyle (a VAEEncode'd clip denoised part way: the generic reading's Video to Video), that clip as its 'video'
+and the sampler's denoise as its 'denoise'. What it
 does not take (a second ControlNet, a mask, Advanced-ControlNet's timestep or latent keyframes and weights) is said,
 one sentence each. Plain data and the catalogue's door."""
 from __future__ import annotations
@@ -104,6 +106,9 @@ def steer(b, up, inputs: dict, said: list[str]):
     if not _wired(b, cn, inputs, said):
         return None
     b.used.add(cn.id)
+    restyle = "video" in inputs  # a clip's restyle: the sampler's denoise (read as 'strength') is the node's 'denoise'
+    if restyle and "strength" in b.extra:
+        b.extra["denoise"] = b.extra.pop("strength")
     file = _file(wf, loader) if loader is not None else None
     if loader is not None:
         b.used.add(loader.id)
@@ -118,7 +123,10 @@ def steer(b, up, inputs: dict, said: list[str]):
     said.append(f"{_name(cn)}'s ControlNet {src} steers the take as AnimateDiff ControlNet's 'controlnet', "
                 f"strength {strength if strength is not None else 1:g} ('strength')"
                 + (f", from {start:g} to {end:g} of the steps ('start', 'end')" if start is not None and end is not None
-                   else "") + f"; {cn.of('image')} is its 'control'")
+                   else "") + f"; {cn.of('image')} is its 'control'"
+                + (f"; the encoded clip is its 'video', restyled at denoise {b.extra['denoise']:g} ('denoise')"
+                   if restyle and isinstance(b.extra.get("denoise"), (int, float)) else
+                   "; the encoded clip is its 'video'" if restyle else ""))
     if file and file.lower().endswith(PICKLED):
         said.append(f"'{file}' is a pickled file, which Studio never opens (loading one can run code): give the same "
                     "ControlNet as .safetensors to AnimateDiff ControlNet's 'controlnet'")
@@ -127,6 +135,13 @@ def steer(b, up, inputs: dict, said: list[str]):
             _aside(b, n, said)
     for other in (n for n in applies if n is not cn):
         b.used.add(other.id)
-        said.append(f"{_name(other)}, another ControlNet on the conditioning, is not taken: AnimateDiff ControlNet "
-                    "takes one ControlNet (that of " + _name(cn) + ")")
+        its = wf.source(other, "control_net")  # (its loader named with it: left unnamed it was listed not converted)
+        its_file = _file(wf, its) if its is not None and its.id not in b.used else None
+        if its_file:
+            b.used.add(its.id)
+        said.append(f"{_name(other)}, another ControlNet on the conditioning"
+                    + (f" ('{its_file}', from {_name(its)}" + (", a SparseCtrl model, which Studio's AnimateDiff does "
+                                                                 "not run" if _sparse(its) else "") + ")"
+                       if its_file else "") + ", is not taken: AnimateDiff "
+                    "ControlNet takes one ControlNet (that of " + _name(cn) + ")")
     return NODE
