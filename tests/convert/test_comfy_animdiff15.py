@@ -110,3 +110,48 @@ def test_another_controlnets_loader_is_named_with_it_not_listed_not_converted():
     assert "20" not in conv.dropped or "20" in (conv.passed or ())
     assert "ControlNetLoaderAdvanced" not in next(line for line in map(str, conv.log)
                                                   if "ComfyUI nodes not converted" in line or "pipeline(s)" in line)
+
+
+def _still_for_ipadapter() -> dict:
+    """AnimateDiff text to video on a model an IP-Adapter patches, its picture a still the workflow makes (its own
+    checkpoint, prompt, KSampler, decode), previewed (cubiq's IPAdapter + AnimateDiff, tost's workflow's shape)."""
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "dreamshaper_8.safetensors"}),
+        "2": ("IPAdapterUnifiedLoader", {"model": ["1", 0], "preset": "PLUS (high strength)"}),
+        "20": ("CheckpointLoaderSimple", {"ckpt_name": "still_xl.safetensors"}),
+        "21": ("CLIPTextEncode", {"text": "a castle", "clip": ["20", 1]}),
+        "22": ("EmptyLatentImage", {"width": 1024, "height": 1024, "batch_size": 1}),
+        "23": ("KSampler", {"seed": 1, "steps": 8, "cfg": 1, "sampler_name": "euler", "scheduler": "normal",
+                            "denoise": 1.0, "model": ["20", 0], "positive": ["21", 0], "negative": ["21", 0],
+                            "latent_image": ["22", 0]}),
+        "24": ("VAEDecode", {"samples": ["23", 0], "vae": ["20", 2]}),
+        "25": ("PreviewImage", {"images": ["24", 0]}),
+        "3": ("IPAdapterAdvanced", {"model": ["2", 0], "ipadapter": ["2", 1], "image": ["24", 0], "weight": 1.0,
+                                    "weight_type": "linear", "combine_embeds": "concat", "start_at": 0.0,
+                                    "end_at": 1.0, "embeds_scaling": "V only"}),
+        "4": ("ADE_AnimateDiffLoaderWithContext", {"model": ["3", 0], "model_name": "mm_sd_v15_v2.safetensors",
+                                                   "beta_schedule": "autoselect"}),
+        "5": ("CLIPTextEncode", {"text": "a knight", "clip": ["1", 1]}),
+        "6": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 16}),
+        "7": ("KSampler", {"seed": 1, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1.0, "model": ["4", 0], "positive": ["5", 0], "negative": ["5", 0],
+                           "latent_image": ["6", 0]}),
+        "8": ("VAEDecode", {"samples": ["7", 0], "vae": ["1", 2]}),
+        "9": ("VHS_VideoCombine", {"images": ["8", 0], "frame_rate": 8, "loop_count": 0, "filename_prefix": "out",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+
+
+def test_a_still_made_only_for_a_patch_not_applied_is_passed_with_it_though_previewed():
+    conv = convert(_still_for_ipadapter(), "still")
+    assert conv.pipelines == 1
+    text = said(conv)
+    for nid, cls in (("23", "KSampler"), ("22", "EmptyLatentImage"), ("20", "CheckpointLoaderSimple"),
+                     ("21", "CLIPTextEncode")):
+        assert f"'{cls}' ({cls}, #{nid}) gives" in text and nid in conv.passed, nid
+    assert "one of what 'IPAdapterAdvanced' (IPAdapterAdvanced, #3) is made with, a model patch" in text
+    assert "'PreviewImage' (PreviewImage, #25) shows the pictures 'VAEDecode' (VAEDecode, node 24) gives it on " \
+           "'images': Studio's viewer shows any node's output, so this display is not made as a node; Studio does " \
+           "not make node 24, so what it gives is not shown either" in text
+    listed = next((line for line in map(str, conv.log) if "ComfyUI nodes not converted" in line), "")
+    assert "KSampler" not in listed and "CheckpointLoaderSimple" not in listed
