@@ -75,7 +75,7 @@ def _saver(t: catalogue.NodeType) -> bool:
     return any(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
 
 
-def _is_save(n: CNode) -> bool:
+def is_save(n: CNode) -> bool:
     """An output writing files (a pack's video save, ComfyUI's SaveImage): its output node naming where it writes."""
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS:
         return True
@@ -113,7 +113,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise.
     ``saved``: the workflow has a save of its own besides (an enabled output naming its files); ``unmade``: nodes
     in ``read`` a stage passed over in words (not made: what they give is not shown either)."""
-    if not n.links and _is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
+    if not n.links and is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
         settings = _settings(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
         return _unfed(n, own, f" (its settings: {settings})" if settings else "")
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
@@ -178,7 +178,7 @@ def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, st
     ``read`` a stage passed over in words, not made (animdiff15: a still an IP-Adapter not applied is made with, its
     preview said "Studio's viewer shows any node's output" of a node not made)."""
     out = {}
-    saves = [m.id for m in wf.nodes.values() if m.enabled and _is_save(m)][:2]
+    saves = [m.id for m in wf.nodes.values() if m.enabled and is_save(m)][:2]
     for n in wf.nodes.values():
         if n.id in read or not n.enabled or any(r.enabled for r, _, _ in readers.get(n.id, ())):
             continue

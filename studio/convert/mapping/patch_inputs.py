@@ -13,7 +13,7 @@ from .. import catalogue
 from ..reading.model_way import model_input
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
-from .displays import _is_save as is_save
+from .displays import is_save
 
 
 _name = CNode.named  # the node in a sentence
