@@ -155,3 +155,39 @@ def test_a_still_made_only_for_a_patch_not_applied_is_passed_with_it_though_prev
            "not make node 24, so what it gives is not shown either" in text
     listed = next((line for line in map(str, conv.log) if "ComfyUI nodes not converted" in line), "")
     assert "KSampler" not in listed and "CheckpointLoaderSimple" not in listed
+
+
+def test_a_sparsectrl_beside_a_take_is_said_not_applied_with_its_loader_and_method():
+    """Advanced-ControlNet's SparseCtrl (its loader's category names it) on a text to video's prompts: the take is
+    made without it, its loader and its sparse method passed over in one sentence each (they were listed as not
+    converted); the pack's own apply left to the step rule (not applied)."""
+    wf = api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "dreamshaper_8.safetensors"}),
+        "3": ("ADE_AnimateDiffLoaderWithContext", {"model": ["1", 0], "model_name": "mm_sd_v15_v2.safetensors",
+                                                   "beta_schedule": "autoselect"}),
+        "4": ("CLIPTextEncode", {"text": "a knight", "clip": ["1", 1]}),
+        "10": ("LoadImage", {"image": "sketch.png"}),
+        "11": ("ACN_SparseCtrlIndexMethodNode", {"indexes": "0,8"}),
+        "12": ("ACN_SparseCtrlLoaderAdvanced", {"sparsectrl_name": "v3_sd15_sparsectrl_scribble.ckpt",
+                                                "use_motion": True, "motion_strength": 1.0, "motion_scale": 1.0,
+                                                "sparse_method": ["11", 0]}),
+        "13": ("ACN_AdvancedControlNetApply", {"positive": ["4", 0], "negative": ["4", 0], "control_net": ["12", 0],
+                                               "image": ["10", 0], "strength": 1.0, "start_percent": 0.0,
+                                               "end_percent": 1.0}),
+        "5": ("EmptyLatentImage", {"width": 512, "height": 512, "batch_size": 16}),
+        "6": ("KSampler", {"seed": 1, "steps": 20, "cfg": 7, "sampler_name": "euler", "scheduler": "normal",
+                           "denoise": 1.0, "model": ["3", 0], "positive": ["13", 0], "negative": ["13", 1],
+                           "latent_image": ["5", 0]}),
+        "7": ("VAEDecode", {"samples": ["6", 0], "vae": ["1", 2]}),
+        "8": ("VHS_VideoCombine", {"images": ["7", 0], "frame_rate": 8, "loop_count": 0, "filename_prefix": "out",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+    conv = convert(wf, "sparse")
+    text = said(conv)
+    assert "'ACN_SparseCtrlLoaderAdvanced' (ACN_SparseCtrlLoaderAdvanced, #12) loads the SparseCtrl model " \
+           "'v3_sd15_sparsectrl_scribble.ckpt' that 'ACN_AdvancedControlNetApply' (ACN_AdvancedControlNetApply, #13) " \
+           "applies: not applied, Studio's AnimateDiff runs no SparseCtrl" in text
+    assert "'ACN_SparseCtrlIndexMethodNode' (ACN_SparseCtrlIndexMethodNode, #11) gives " \
+           "'ACN_SparseCtrlLoaderAdvanced' (#12)'s 'sparse_method'" in text
+    assert {"11", "12"} <= set(conv.passed)
+    assert not nodes_of(conv, "video_models.animatediff_controlnet")

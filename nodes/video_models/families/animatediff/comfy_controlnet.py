@@ -76,6 +76,29 @@ def _sparse(loader) -> bool:
     return "sparsectrl" in f"{loader.cls} {t.category if t is not None else ''}".lower()
 
 
+def _sparse_said(b, applies: list, said: list[str]) -> None:
+    """Each SparseCtrl apply's model loader, and the nodes that feed only that loader (its sparse method, its motion
+    settings), passed over in one sentence naming the apply: Studio's AnimateDiff runs no SparseCtrl (they were
+    listed as not converted beside a take made without them: animdiff15)."""
+    wf = b.wf
+    for cn in applies:
+        loader = wf.source(cn, "control_net")
+        if loader is None or loader.id in b.used or loader.id in b.over:
+            continue
+        file = _file(wf, loader) or next((v for v in loader.settings().values() if isinstance(v, str)  # (a UI
+                                          and v.lower().endswith((".safetensors", *PICKLED))), None)  # file's by place)
+        feeders = [wf.nodes[src] for src, _ in loader.links.values() if src in wf.nodes
+                   and {m.id for m in wf.nodes.values() if m.enabled and any(v[0] == src for v in m.links.values())}
+                   == {loader.id} and not wf.nodes[src].links]  # (a settings node of the loader's alone)
+        b.over[loader.id] = (f"{_name(loader)} loads the SparseCtrl model" + (f" '{file}'" if file else "")
+                             + f" that {_name(cn)} applies: not applied, Studio's AnimateDiff runs no SparseCtrl "
+                             "(diffusers' AnimateDiffSparseControlNetPipeline is not built)")
+        for f in feeders:
+            b.over[f.id] = (f"{_name(f)} gives {loader.where(next(k for k, v in loader.links.items() if v[0] == f.id))}: "
+                            "one of what that SparseCtrl model is loaded with, not applied either")
+        said.append(b.over[loader.id])
+
+
 def _wired(b, cn, inputs: dict, said: list[str]) -> bool:
     """The control clip behind ``cn``'s 'image' wired into 'control' (the reading of intent inputs, its steps made);
     False, with nothing kept of the attempt, where no loader Studio reads gives it (the other rules then hold it)."""
@@ -98,11 +121,14 @@ def steer(b, up, inputs: dict, said: list[str]):
     if not applies:
         return None
     fed = {src for m in applies for src, _ in m.links.values()}  # an apply node feeding another
-    last = [n for n in applies if n.id not in fed] or applies
+    sparse = [n for n in applies if (m := wf.source(n, "control_net")) is not None and _sparse(m)]
+    plain = [n for n in applies if n not in sparse]  # (the nearest ControlNet steers; a SparseCtrl beside it said)
+    last = [n for n in plain if n.id not in fed] or plain
+    if not last:  # SparseCtrl alone (the family's not built: families/animatediff/family.py): said, its apply left
+        _sparse_said(b, sparse, said)  # to the other rules (a step not applied, or the task held)
+        return None
     cn = last[0]
     loader = wf.source(cn, "control_net")
-    if loader is not None and _sparse(loader):
-        return None  # SparseCtrl (the family's not built: families/animatediff/family.py), left to the other rules
     if not _wired(b, cn, inputs, said):
         return None
     b.used.add(cn.id)
