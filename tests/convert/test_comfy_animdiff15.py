@@ -191,3 +191,25 @@ def test_a_sparsectrl_beside_a_take_is_said_not_applied_with_its_loader_and_meth
            "'ACN_SparseCtrlLoaderAdvanced' (#12)'s 'sparse_method'" in text
     assert {"11", "12"} <= set(conv.passed)
     assert not nodes_of(conv, "video_models.animatediff_controlnet")
+
+
+def test_what_a_held_tasks_patch_alone_is_made_with_is_passed_with_it_its_files_named():
+    """The IP-Adapter of a held AnimateDiff take (its latent an inpainting encode): its model loader and CLIP vision
+    passed over with the patch, their files named (they were listed as not converted, where a made take's are
+    passed with its patch)."""
+    wf = _still_for_ipadapter()
+    wf["30"] = {"class_type": "LoadImage", "inputs": {"image": "room.png"}}
+    wf["6"] = {"class_type": "VAEEncodeForInpaint", "inputs": {"pixels": ["30", 0], "vae": ["1", 2],
+                                                               "mask": ["30", 1], "grow_mask_by": 6}}
+    wf["31"] = {"class_type": "IPAdapterModelLoader", "inputs": {"ipadapter_file": "ip-adapter-plus_sd15.safetensors"}}
+    wf["32"] = {"class_type": "CLIPVisionLoader", "inputs": {"clip_name": "clip_vision_h.safetensors"}}
+    wf["3"]["inputs"].update(model=["1", 0], ipadapter=["31", 0], clip_vision=["32", 0])
+    del wf["2"]
+    conv = convert(wf, "held")
+    assert conv.pipelines == 0 and {"31", "32"} <= set(conv.passed)
+    text = said(conv)
+    assert "'IPAdapterModelLoader' (IPAdapterModelLoader, #31) gives 'IPAdapterAdvanced' (#3)'s 'ipadapter': one of " \
+           "what 'IPAdapterAdvanced' (IPAdapterAdvanced, #3) is made with, a model patch (on the model 'KSampler', " \
+           "#7, samples with) Studio does not apply: not applied either (its settings: ipadapter_file " \
+           "ip-adapter-plus_sd15.safetensors) (the task is held with no generator)" in text
+    assert "(CLIPVisionLoader, #32) gives 'IPAdapterAdvanced' (#3)'s 'clip_vision'" in text

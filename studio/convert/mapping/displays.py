@@ -30,7 +30,7 @@ MODES_SAVED = ("a mode (on, muted, bypassed) or value ComfyUI's page sets on a n
 _name = CNode.named  # the node in a sentence
 
 
-def _settings(n: CNode) -> str:
+def settings_words(n: CNode) -> str:
     """Its saved settings; one wired from another node said '(wired)', not the value the file keeps beside the link
     (heldout46's FunPack example: a lorebook node's 'prompt' fed by a Primitive, its stale saved text not given)."""
     s = n.settings()
@@ -114,13 +114,13 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     ``saved``: the workflow has a save of its own besides (an enabled output naming its files); ``unmade``: nodes
     in ``read`` a stage passed over in words (not made: what they give is not shown either)."""
     if not n.links and is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
-        settings = _settings(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
+        settings = settings_words(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
         return _unfed(n, own, f" (its settings: {settings})" if settings else "")
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
     t, ins, outs, output_node = _declared(n)
     given = _given(wf, n, ins)
-    settings = _settings(n)
+    settings = settings_words(n)
     tail = f" (its settings: {settings})" if settings else ""
     if t is not None and outs and output_node is not True and (output_node is False or not n.links):
         return None  # a node with outputs that is no output (a value, a step): read where it is read, not here

@@ -52,7 +52,25 @@ def say(b, o) -> None:
         entry = f"{b.name}: {line}"
         if entry not in b.out.log:
             b.out.log.append(entry)
+    _made_with(b)
     b.patch_pending = []
+
+
+def _made_with(b) -> None:
+    """What each patch said not applied alone is made with (patch_inputs.made_with: an IP-Adapter's model loader and
+    CLIP vision, its picture's loader), passed over with it (animdiff15: a held AnimateDiff take's were listed as
+    not converted, where a made one's are passed with its patch)."""
+    from .displays import settings_words
+    from .patch_inputs import made_with, readers_of
+    pending = [(p, s) for p, s, _ in b.patch_pending if p.enabled]
+    if not pending:
+        return
+    readers, within = readers_of(b.wf), {p.id for p, _ in pending}
+    skip = (b.used | set(b.over)) - within
+    for patch, sampler in pending:
+        for nid, line in made_with(b.wf, patch, sampler, skip, within, readers).items():
+            settings = settings_words(b.wf.nodes[nid])  # (its file named, as the rule it replaces named it)
+            b.over.setdefault(nid, line + (f" (its settings: {settings})" if settings else "") + HELD)
 
 
 def second_expert(b, loaders: list, load: str) -> None:
