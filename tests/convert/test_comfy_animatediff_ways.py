@@ -232,7 +232,7 @@ def test_a_safetensors_motion_lora_is_a_video_lora_on_the_model():
         {("v2_lora_ZoomIn.safetensors", 0.8), ("pan.safetensors", 0.5)}
     said = _said(conv)
     assert "'ADE_AnimateDiffLoRALoader' (ADE_AnimateDiffLoRALoader, #2)'s motion LoRA 'v2_lora_ZoomIn.safetensors' " \
-           "(strength 0.8) is a Video LoRA on the model" in said
+           "(strength 0.8) is read as a LoRA on the model: where a generator is made from that model, a Video LoRA on it" in said
     assert "is not taken" not in said.split("motion LoRA")[0] and "a motion LoRA 'pan" not in said
     assert not {"2", "9"} & set(conv.dropped)
 

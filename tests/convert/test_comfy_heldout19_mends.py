@@ -45,16 +45,20 @@ def _animatediff_restyle(control: bool) -> dict:
 def test_a_controlnet_on_the_clip_a_restyle_encodes_keeps_the_restyle_and_says_the_controlnet():
     """The clip the restyle encodes also steers a ControlNet (heldout19 08): the task is still video to video (it was
     held as "a video from video given to the sampler by ControlNetApplyAdvanced ... made from the prompt alone",
-    false), its prompt read through the ControlNet apply, which is said not applied, never folded unsaid."""
+    false), its prompt read through the ControlNet apply, never folded unsaid; since animdiff15 the ControlNet is
+    applied: AnimateDiff ControlNet restyles the clip ('video') at the sampler's denoise ('denoise')."""
     plain = convert(_animatediff_restyle(False), "v2v.json")
     conv = convert(_animatediff_restyle(True), "v2v.json")
-    assert [t["task"] for t in conv.tasks] == [t["task"] for t in plain.tasks] == ["video to video"]
-    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.video_to_video")
-    assert gen.params.get("prompt") == "a watercolour street" and abs(float(gen.params["strength"]) - 0.7) < 1e-6
+    assert [t["task"] for t in plain.tasks] == ["video to video"]
+    assert [t["task"] for t in conv.tasks] == ["video to video steered by a ControlNet"]
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.animatediff_controlnet")
+    assert gen.params.get("prompt") == "a watercolour street" and abs(float(gen.params["denoise"]) - 0.7) < 1e-6
+    assert gen.params["strength"] == 0.85 and gen.params["controlnet"] == "control_sd15_softedge.pth"
     said = _said(conv)
     assert "given to the sampler by ControlNetApplyAdvanced" not in said
-    apply = [x for x in said.splitlines() if "(ControlNetApplyAdvanced, #13)" in x and "not applied" in x]
-    assert apply and "13" in conv.passed
+    assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #13)'s ControlNet 'control_sd15_softedge.pth'" in said
+    assert "'control_sd15_softedge.pth' is a pickled file, which Studio never opens" in said
+    assert "13" not in conv.dropped
 
 
 def _fantasy_talking() -> dict:

@@ -385,8 +385,8 @@ def test_an_animatediff_controlnet_task_names_its_motion_lora():
     conv = convert({k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}, "motion_lora")
     assert conv.tasks and conv.tasks[0]["generator"] == "video_models.animatediff_controlnet"
     assert conv.tasks[0]["task"] == "text to video steered by a ControlNet"
-    assert any("(ADE_AnimateDiffLoRALoader, #3)'s motion LoRA 'zoom_in.safetensors' (strength 0.75) is a Video LoRA on "
-               "the model" in line for line in conv.log)
+    assert any("(ADE_AnimateDiffLoRALoader, #3)'s motion LoRA 'zoom_in.safetensors' (strength 0.75) is read as a LoRA on "
+               "the model: where a generator is made from that model, a Video LoRA on it" in line for line in conv.log)
     assert "video_models.lora" in {x.type_id for x in conv.graph.nodes.values()}
 
 

@@ -78,11 +78,16 @@ def test_a_placeholder_whose_field_a_converted_node_takes_is_not_said_lost_nothi
 
 def test_a_patch_of_an_output_held_is_not_said_passed_with_a_note_there_is_not():
     """The output held (a picture brought in by a conditioning node Studio does not read): no generator's note says
-    the patch, so neither it nor its own negative is passed over as said there."""
+    the patch, so neither it nor its own negative is passed over as said there; the patch is said held in the Log,
+    and since animdiff15 its own negative is passed over with it in a sentence saying the task held (it was listed as
+    not converted)."""
     doc = _wan_through_basic_pipe()
     doc["50"] = {"class_type": "LoadImage", "inputs": {"image": "a.png"}}
     doc["51"] = {"class_type": "AcmeImageGuide", "inputs": {"positive": ["4", 0], "image": ["50", 0], "strength": 1.0}}
     doc["20"]["inputs"]["positive"] = ["51", 0]
     conv = convert(doc, "held")
     assert [t["generator"] for t in conv.tasks] == [None]
-    assert not {"30", "31"} & set(conv.passed) and "said in that generator's note" not in _said(conv)
+    assert "30" not in conv.passed and "said in that generator's note" not in _said(conv)
+    assert "31" in conv.passed and "'CLIPTextEncode' (CLIPTextEncode, #31) gives 'AcmeNegGuide' (#30)'s 'neg_cond': one " \
+        "of what 'AcmeNegGuide' (AcmeNegGuide, #30) is made with" in _said(conv) and \
+        "(the task is held with no generator)" in _said(conv).split("#31) gives", 1)[1].split("\n", 1)[0]

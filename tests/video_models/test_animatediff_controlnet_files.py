@@ -198,3 +198,74 @@ def test_a_controlnet_named_alone_is_found_in_a_models_folders_controlnet(comfy,
     assert os.path.samefile(AnimateDiffControlNet._file("control_v11p_sd15_tiny.safetensors", str(tmp_path), ""), want)
     assert AnimateDiffControlNet.preflight({"controlnet": "control_v11p_sd15_tiny.safetensors"}, str(tmp_path)) == []
     assert "not found" in AnimateDiffControlNet.preflight({"controlnet": "other.safetensors"}, str(tmp_path))[0]
+
+
+def _source(n: int = 8) -> np.ndarray:
+    g = np.linspace(0.1, 0.9, 16, dtype=np.float32)
+    f = np.zeros((n, 16, 16, 3), np.float32)
+    for i in range(n):
+        f[i, ..., 0], f[i, ..., 1], f[i, ..., 2] = g[None, :], g[:, None], 0.1 * i / n
+    return f
+
+
+SOURCE = source("test.animatediff_source", "video", "Video",
+                lambda p: __import__("studio.engine.clip", fromlist=["x"]).ArrayClip(_source(int(p["n"])), 8.0),
+                params=(__import__("studio.core.params", fromlist=["Int"]).Int("n", 8),))
+
+
+def _restyle(made: dict, n: int = 8, **p):
+    g = _graph(made, **p)
+    g.add_node(SOURCE, {"n": n}, node_id="video")
+    g.connect("video", "video", "gen", "video")
+    return g
+
+
+@pytest.mark.fresh_models
+def test_a_source_clip_is_restyled_as_the_video_to_video_controlnet_pipeline_called_directly(comfy, monkeypatch):
+    """A source clip on 'video' (animdiff15: ComfyUI's AnimateDiff restyles of a VAEEncode'd clip with a ControlNet on
+    the prompts): the frames equal diffusers' AnimateDiffVideoToVideoControlNetPipeline called directly with the
+    node's arguments, the source at 'denoise' as its strength; the denoise and the ControlNet both matter."""
+    import diffusers
+    import torch
+
+    from nodes.video_models.families.animatediff.parts import SCHEDULER
+    calls, orig = spy_call(monkeypatch, diffusers.AnimateDiffVideoToVideoControlNetPipeline, dict)
+    clip = Executor().run(_restyle(comfy, denoise=0.75, steps=4), targets=["gen"], device="cpu",
+                          use_cache=False).value("gen")
+    assert (clip.n_frames, clip.width, clip.height) == (8, 16, 16) and len(calls) == 1
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
+    assert kw["strength"] == 0.75 and "num_frames" not in kw and len(kw["video"]) == 8
+    assert np.abs(np.stack([np.asarray(f, np.float32) / 255.0 for f in kw["video"]]) - _source()).max() < 1 / 255
+    seed = kw.pop("generator").initial_seed()
+    p = comfy["parts"]
+    pipe = diffusers.AnimateDiffVideoToVideoControlNetPipeline(
+        vae=p["vae"], text_encoder=p["text_encoder"], tokenizer=comfy["tokenizer"], unet=p["unet"],
+        motion_adapter=p["motion_adapter"], controlnet=comfy["cn"], scheduler=diffusers.DDIMScheduler(**SCHEDULER))
+
+    def direct(**changed):
+        out = orig(pipe, **dict(kw, output_type="np", **changed), generator=torch.Generator().manual_seed(seed))
+        return np.clip(np.asarray(out.frames[0], np.float32), 0, 1)
+    want = direct()
+    assert want.std() > 0 and np.array_equal(clip.frames, want)
+    assert not np.array_equal(direct(strength=0.5), want)  # the denoise matters
+    assert not np.array_equal(direct(controlnet_conditioning_scale=0.0), want)  # the ControlNet matters
+
+
+def test_a_control_clip_shorter_than_the_restyled_frames_is_refused_naming_the_node(comfy, monkeypatch):
+    import diffusers
+    calls, _ = spy_call(monkeypatch, diffusers.AnimateDiffVideoToVideoControlNetPipeline, dict)
+    with pytest.raises(StudioError, match="AnimateDiff ControlNet: the control clip has 8 frames but the take "
+                                          "restyles 12 of the source clip"):
+        Executor().run(_restyle(comfy, n=12, frames=0), targets=["gen"], device="cpu", use_cache=False)
+    assert not calls
+
+
+def test_a_restyle_longer_than_its_window_is_denoised_in_context_windows(comfy):
+    """'window' 4 of the 8 restyled frames (overlap 1): one take, finite, other than the one-call restyle."""
+    whole = Executor().run(_restyle(comfy), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    said = []
+    clip = Executor().run(_restyle(comfy, window=4, overlap=1), targets=["gen"], device="cpu", use_cache=False,
+                          on_event=lambda e: said.append(str(getattr(e, "text", "") or ""))).value("gen")
+    assert clip.n_frames == 8 and np.isfinite(clip.frames).all() and not np.array_equal(clip.frames, whole)
+    assert any("context windows of 4 frames overlapping by 1" in s for s in said), said
+    assert any("restyling the source clip at denoise 0.6" in s for s in said), said

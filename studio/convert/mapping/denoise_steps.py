@@ -40,7 +40,9 @@ def counts_run(wf: Workflow, sampler: CNode) -> bool:
 def apply(wf: Workflow, sampler: CNode | None, params: dict, said: list[str]) -> None:
     """``params``' steps made those of which its strength runs the workflow's count, said; nothing where the sampler's
     steps count its whole schedule or nothing is to change."""
-    steps, strength = params.get("steps"), params.get("strength")
+    # (AnimateDiff ControlNet's restyle: its 'strength' is its ControlNet's weight, the restyle's strength 'denoise')
+    key = "denoise" if "denoise" in params else "strength"
+    steps, strength = params.get("steps"), params.get(key)
     if sampler is None or not isinstance(steps, int) or isinstance(steps, bool) or steps < 1 \
             or not isinstance(strength, float) or not 0 < strength < 1 or not counts_run(wf, sampler):
         return
@@ -54,5 +56,6 @@ def apply(wf: Workflow, sampler: CNode | None, params: dict, said: list[str]) ->
            if sig is not None and sig.cls == "ManualSigmas" else
            f"runs its {steps} step{plural} over the last {round(100 * strength, 2):g} % of its schedule "
            f"(denoise {number(strength)})")
-    said.append(f"{sampler.named()} {how}: Studio's Video to Video runs 'strength' x 'steps' of its own schedule, so "
-                f"its steps are {n} ({steps} run at strength {number(strength)})")
+    what = "Video to Video runs 'strength'" if key == "strength" else "AnimateDiff ControlNet runs 'denoise'"
+    said.append(f"{sampler.named()} {how}: Studio's {what} x 'steps' of its own schedule, so "
+                f"its steps are {n} ({steps} run at {key} {number(strength)})")

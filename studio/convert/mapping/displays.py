@@ -30,7 +30,7 @@ MODES_SAVED = ("a mode (on, muted, bypassed) or value ComfyUI's page sets on a n
 _name = CNode.named  # the node in a sentence
 
 
-def _settings(n: CNode) -> str:
+def settings_words(n: CNode) -> str:
     """Its saved settings; one wired from another node said '(wired)', not the value the file keeps beside the link
     (heldout46's FunPack example: a lorebook node's 'prompt' fed by a Primitive, its stale saved text not given)."""
     s = n.settings()
@@ -75,7 +75,7 @@ def _saver(t: catalogue.NodeType) -> bool:
     return any(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
 
 
-def _is_save(n: CNode) -> bool:
+def is_save(n: CNode) -> bool:
     """An output writing files (a pack's video save, ComfyUI's SaveImage): its output node naming where it writes."""
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS:
         return True
@@ -84,12 +84,12 @@ def _is_save(n: CNode) -> bool:
 
 
 def _unmade(given: list[tuple[str, CNode, str]], read: set[str], n: CNode | None = None,
-            within: dict[str, str] | None = None) -> str:
+            within: dict[str, str] | None = None, unmade: frozenset[str] | set[str] = frozenset()) -> str:
     """The words for its sources Studio does not make (not read: listed as not converted, or passed over), for one
     read into a setting of another Studio node (``within``: what it gives made only inside that node), and for an
     output of a detect-and-draw step Studio makes other than its poses (pose_steps: its first output alone), ''
     none."""
-    left = list({m.id: m for _, m, _ in given if m.id not in read}.values())
+    left = list({m.id: m for _, m, _ in given if m.id not in read or m.id in unmade}.values())
     inside = list({m.id: m for _, m, _ in given if m.id in read and m.id in (within or {})}.values())
     other = [(m, _out_name(m, n.links[k][1])) for k, m, _ in given if n is not None and m.id in read
              and pose_steps.kind(m) == "detect" and n.links[k][1] != 0]
@@ -108,17 +108,19 @@ def _out_name(m: CNode, slot: int) -> str:
     return names[slot] if 0 <= slot < len(names) and names[slot] else f"#{slot}"
 
 
-def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = False) -> str | None:
+def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = False,
+              unmade: frozenset[str] | set[str] = frozenset()) -> str | None:
     """Its sentence where ``n`` (enabled, read by no enabled node) does not make the video; None otherwise.
-    ``saved``: the workflow has a save of its own besides (an enabled output naming its files)."""
-    if not n.links and _is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
-        settings = _settings(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
+    ``saved``: the workflow has a save of its own besides (an enabled output naming its files); ``unmade``: nodes
+    in ``read`` a stage passed over in words (not made: what they give is not shown either)."""
+    if not n.links and is_save(n) and (own := catalogue.node_type(n.shown_cls)) is not None and own.inputs:
+        settings = settings_words(n)  # a save given nothing (a video's too: heldout2's Video Combine in a subgraph)
         return _unfed(n, own, f" (its settings: {settings})" if settings else "")
     if n.cls in OUTPUTS or n.shown_cls in OUTPUTS or n.cls in TEXT_NOTES:  # (the workflow's notes: kept as notes)
         return None
     t, ins, outs, output_node = _declared(n)
     given = _given(wf, n, ins)
-    settings = _settings(n)
+    settings = settings_words(n)
     tail = f" (its settings: {settings})" if settings else ""
     if t is not None and outs and output_node is not True and (output_node is False or not n.links):
         return None  # a node with outputs that is no output (a value, a step): read where it is read, not here
@@ -146,7 +148,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     if _saver(t):
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
         return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
-                f"(Studio's viewer shows any node's pictures){_unmade(given, read, n, wf.made_within)}") if stills and made else None
+                f"(Studio's viewer shows any node's pictures){_unmade(given, read, n, wf.made_within, unmade)}") if stills and made else None
     if t.widgets or outs and output_node is None or any(ins.get(k, "") not in ANY | set(SHOWN) for k in n.links):
         # settings of its own, outputs of a kind unknown, or an input declared of a pack's own object (heldout41 14:
         # a loop's end declaring a FOREACH beside its pictures: no display)
@@ -155,7 +157,7 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     verb = "plays" if kinds == {"AUDIO"} else "shows"
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
     return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
-            f"not made as a node{_unmade(given, read if made else set(), n, wf.made_within)}")
+            f"not made as a node{_unmade(given, read if made else set(), n, wf.made_within, unmade)}")
 
 
 def _unfed(n: CNode, t: catalogue.NodeType, tail: str) -> str | None:
@@ -170,15 +172,17 @@ def _unfed(n: CNode, t: catalogue.NodeType, tail: str) -> str | None:
 
 
 def passed(wf: Workflow, read: set[str], readers: dict[str, list[tuple[CNode, str, int]]],
-           made: bool = False) -> dict[str, str]:
+           made: bool = False, unmade: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:
     """The enabled nodes not in ``read`` that no enabled node reads and that do not make the video, by id, each with
-    its sentence; ``made``: Studio made an output of the workflow (a pipeline or a task)."""
+    its sentence; ``made``: Studio made an output of the workflow (a pipeline or a task); ``unmade``: the nodes in
+    ``read`` a stage passed over in words, not made (animdiff15: a still an IP-Adapter not applied is made with, its
+    preview said "Studio's viewer shows any node's output" of a node not made)."""
     out = {}
-    saves = [m.id for m in wf.nodes.values() if m.enabled and _is_save(m)][:2]
+    saves = [m.id for m in wf.nodes.values() if m.enabled and is_save(m)][:2]
     for n in wf.nodes.values():
         if n.id in read or not n.enabled or any(r.enabled for r, _, _ in readers.get(n.id, ())):
             continue
-        said = _sentence(wf, n, made, read, bool(saves and saves != [n.id]))
+        said = _sentence(wf, n, made, read, bool(saves and saves != [n.id]), unmade)
         if said is not None:
             out[n.id] = said
     return out

@@ -25,11 +25,16 @@ def lines(b, o) -> list[str]:
     for _, said in b.pass_loras.values():
         out += [line + HELD for line in said]
     made = set(b.out.origin.values())  # (a LoRA another output's generator loads too: said so, heldout17 04)
-    out += [f"LoRA '{name}' (strength {v}) loaded by {_name(at)} on the model of the held task: not applied to it, "
+    out += [f"LoRA '{name}' (strength {_num(v)}) loaded by {_name(at)} on the model of the held task: not applied to it, "
             "as it has no generator " + ("(the take Studio makes from the same model loads it)" if at.id in made else
                                          "(its Load Video Model holds the model file alone)")
             for name, v, at, _ in o.loras if getattr(at, "enabled", True)]
     return out
+
+
+def _num(v) -> str:
+    """A strength as the other sentences write it (0.285, not the file's 0.28500000000000003: heldout48)."""
+    return str(round(v, 6)) if isinstance(v, float) else str(v)
 
 
 def unloaded(line: str, loaded: bool) -> str:
@@ -47,7 +52,25 @@ def say(b, o) -> None:
         entry = f"{b.name}: {line}"
         if entry not in b.out.log:
             b.out.log.append(entry)
+    _made_with(b)
     b.patch_pending = []
+
+
+def _made_with(b) -> None:
+    """What each patch said not applied alone is made with (patch_inputs.made_with: an IP-Adapter's model loader and
+    CLIP vision, its picture's loader), passed over with it (animdiff15: a held AnimateDiff take's were listed as
+    not converted, where a made one's are passed with its patch)."""
+    from .displays import settings_words
+    from .patch_inputs import made_with, readers_of
+    pending = [(p, s) for p, s, _ in b.patch_pending if p.enabled]
+    if not pending:
+        return
+    readers, within = readers_of(b.wf), {p.id for p, _ in pending}
+    skip = (b.used | set(b.over)) - within
+    for patch, sampler in pending:
+        for nid, line in made_with(b.wf, patch, sampler, skip, within, readers).items():
+            settings = settings_words(b.wf.nodes[nid])  # (its file named, as the rule it replaces named it)
+            b.over.setdefault(nid, line + (f" (its settings: {settings})" if settings else "") + HELD)
 
 
 def second_expert(b, loaders: list, load: str) -> None:

@@ -182,7 +182,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             readers.setdefault(src, []).append((m, name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     type_templates(wf)  # a V3 node's template sockets an API file saves no type of: typed by what is wired in
-    out: dict[str, str] = displays.passed(wf, read, readers, made)
+    out: dict[str, str] = displays.passed(wf, read, readers, made, over)
     shown = {k for k, v in out.items() if v}  # displays passed over: what they show is not shown either
     dead = dead_ends(wf, readers, read)  # readers whose result goes nowhere: listed themselves, they settle nothing
     off: set[str] = set()  # the nodes passed over whose work is not done (all but a value read, a node passing on)

@@ -13,6 +13,7 @@ from .. import catalogue
 from ..reading.model_way import model_input
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
+from .displays import is_save
 
 
 _name = CNode.named  # the node in a sentence
@@ -73,6 +74,14 @@ def more_than_lora(wf: Workflow, n: CNode) -> bool:
         in_type(n, k) != "CLIP" for k, _ in own_inputs(wf, n))
 
 
+def _preview(wf: Workflow, n: CNode, readers: dict[str, list[str]]) -> bool:
+    """``n`` a preview: an output node (its pack declares it one) that gives nothing any node reads and writes no file
+    (displays.py's save); what it shows of a patch's input is not made with it (animdiff15: a still made for an
+    IP-Adapter and previewed held the still's whole chain as not converted)."""
+    t = catalogue.node_type(n.origin or n.shown_cls)
+    return n.enabled and not readers.get(n.id) and t is not None and t.output_node is True and not is_save(n)
+
+
 def readers_of(wf: Workflow) -> dict[str, list[str]]:
     """Each node -> the ids of the enabled nodes reading it, once a link."""
     readers: dict[str, list[str]] = {}
@@ -97,7 +106,8 @@ def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within
     todo = [n for _, n in ins]
     while todo:
         n = todo.pop()
-        if n.id in group or n.id in skip or not n.enabled or not set(readers.get(n.id, ())) <= group:
+        if n.id in group or n.id in skip or not n.enabled or not {
+                r for r in readers.get(n.id, ()) if not _preview(wf, wf.nodes[r], readers)} <= group:
             continue  # (a node with another reader outside: looked at again if that reader joins the group)
         group.add(n.id)
         reader, k = via[n.id]

@@ -419,9 +419,14 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     missing = [k for k in ("width", "height", "frames") if k in params and params[k] is None]
     if params.get("bucket") not in (None, "", "off", 0):  # a size the generator picks when it runs (FramePack's
         missing = [k for k in missing if k == "frames"]  # bucket, from the picture: heldout49 04), said where read
-    if missing and "size" not in text and "frames" not in text and getattr(b, "task_now", None) == V2V:  # (v2vhold8)
-        said.append(f"the take's {', '.join(missing)} are those of the encoded video its sampler is given: Video to "
-                    "Video's own (0) take the size and length of the video it is given")
+    spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) in b.g.registry else None
+    restyled = getattr(b, "task_now", None) == V2V or (  # (a family's node restyling the encoded clip at the
+        getattr(b, "denoise_from", None) is not None and spec is not None  # sampler's denoise on its 'video':
+        and any(i.name == "video" for i in spec.inputs))  # AnimateDiff ControlNet's, animdiff15)
+    if missing and "size" not in text and "frames" not in text and restyled:  # (v2vhold8)
+        said.append(f"the take's {', '.join(missing)} are those of the encoded video its sampler is given: "
+                    f"{spec.title if spec is not None else 'Video to Video'}'s own (0) take the size and length of "
+                    "the video it is given")
     elif missing and "size" not in text and "frames" not in text:
         said.append(f"the workflow's {', '.join(missing)} could not be read from its nodes (made when ComfyUI runs, "
                     "or not where Studio reads them): "

@@ -177,10 +177,13 @@ def read(b, node, up, spec, inputs, said):
                     cannot=f"make {what}: its AnimateDiff runs diffusers' AnimateDiff text and video to video, "
                            f"without {own} ({held.shown_cls}, {PACK})")
     wf = b.wf
-    # a ControlNet on the conditioning of a take from an empty latent: AnimateDiff ControlNet (comfy_controlnet)
-    steered = steer(b, up, inputs, said) if node is not None and node.cls in EMPTY else None
+    # a ControlNet on the conditioning of a take from an empty latent, or of a clip's restyle at a denoise read (its
+    # frames on the generator's 'video', read by the generic reading of an encoded clip; a denoise not worked out, an
+    # inversion's later pass, stays Video to Video's, the ControlNet said not applied): AnimateDiff ControlNet
+    restyle = "video" in inputs and getattr(b, "denoise_from", None) is not None and "strength" in b.extra
+    steered = steer(b, up, inputs, said) if node is not None and (node.cls in EMPTY or restyle) else None
     _size(b, node, said)
-    if steered and "frames" not in b.extra:  # (a batch wired from the control clip's loader: its count)
+    if steered and "frames" not in b.extra and "video" not in inputs:  # (a batch wired from the control clip's loader)
         b.extra["frames"] = 0
         src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
         said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
@@ -245,5 +248,6 @@ MAPPING = ComfyMapping(
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
-    generators=(Generator(CONTROLNET_NODE, describe=lambda inputs, params: "text to video steered by a ControlNet"),),
+    generators=(Generator(CONTROLNET_NODE, describe=lambda inputs, params: (
+        "video to video steered by a ControlNet" if "video" in inputs else "text to video steered by a ControlNet")),),
     flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply

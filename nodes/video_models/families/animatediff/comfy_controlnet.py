@@ -2,7 +2,9 @@
 apply nodes, by their declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and out) read as
 Studio's AnimateDiff ControlNet node (controlnet_node.py): the loader's file as its 'controlnet', the strength and
 the start / end percents as its 'strength', 'start', 'end', and the control clip behind 'image' (its preprocessor
-made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'. What it
+made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'; on a
+clip's restyle (a VAEEncode'd clip denoised part way: the generic reading's Video to Video), that clip as its 'video'
+and the sampler's denoise as its 'denoise'. What it
 does not take (a second ControlNet, a mask, Advanced-ControlNet's timestep or latent keyframes and weights) is said,
 one sentence each. Plain data and the catalogue's door."""
 from __future__ import annotations
@@ -74,6 +76,29 @@ def _sparse(loader) -> bool:
     return "sparsectrl" in f"{loader.cls} {t.category if t is not None else ''}".lower()
 
 
+def _sparse_said(b, applies: list, said: list[str]) -> None:
+    """Each SparseCtrl apply's model loader, and the nodes that feed only that loader (its sparse method, its motion
+    settings), passed over in one sentence naming the apply: Studio's AnimateDiff runs no SparseCtrl (they were
+    listed as not converted beside a take made without them: animdiff15)."""
+    wf = b.wf
+    for cn in applies:
+        loader = wf.source(cn, "control_net")
+        if loader is None or loader.id in b.used or loader.id in b.over:
+            continue
+        file = _file(wf, loader) or next((v for v in loader.settings().values() if isinstance(v, str)  # (a UI
+                                          and v.lower().endswith((".safetensors", *PICKLED))), None)  # file's by place)
+        feeders = [wf.nodes[src] for src, _ in loader.links.values() if src in wf.nodes
+                   and {m.id for m in wf.nodes.values() if m.enabled and any(v[0] == src for v in m.links.values())}
+                   == {loader.id} and not wf.nodes[src].links]  # (a settings node of the loader's alone)
+        b.over[loader.id] = (f"{_name(loader)} loads the SparseCtrl model" + (f" '{file}'" if file else "")
+                             + f" that {_name(cn)} applies: not applied, Studio's AnimateDiff runs no SparseCtrl "
+                             "(diffusers' AnimateDiffSparseControlNetPipeline is not built)")
+        for f in feeders:
+            b.over[f.id] = (f"{_name(f)} gives {loader.where(next(k for k, v in loader.links.items() if v[0] == f.id))}: "
+                            "one of what that SparseCtrl model is loaded with, not applied either")
+        said.append(b.over[loader.id])
+
+
 def _wired(b, cn, inputs: dict, said: list[str]) -> bool:
     """The control clip behind ``cn``'s 'image' wired into 'control' (the reading of intent inputs, its steps made);
     False, with nothing kept of the attempt, where no loader Studio reads gives it (the other rules then hold it)."""
@@ -96,14 +121,20 @@ def steer(b, up, inputs: dict, said: list[str]):
     if not applies:
         return None
     fed = {src for m in applies for src, _ in m.links.values()}  # an apply node feeding another
-    last = [n for n in applies if n.id not in fed] or applies
+    sparse = [n for n in applies if (m := wf.source(n, "control_net")) is not None and _sparse(m)]
+    plain = [n for n in applies if n not in sparse]  # (the nearest ControlNet steers; a SparseCtrl beside it said)
+    last = [n for n in plain if n.id not in fed] or plain
+    if not last:  # SparseCtrl alone (the family's not built: families/animatediff/family.py): said, its apply left
+        _sparse_said(b, sparse, said)  # to the other rules (a step not applied, or the task held)
+        return None
     cn = last[0]
     loader = wf.source(cn, "control_net")
-    if loader is not None and _sparse(loader):
-        return None  # SparseCtrl (the family's not built: families/animatediff/family.py), left to the other rules
     if not _wired(b, cn, inputs, said):
         return None
     b.used.add(cn.id)
+    restyle = "video" in inputs  # a clip's restyle: the sampler's denoise (read as 'strength') is the node's 'denoise'
+    if restyle and "strength" in b.extra:
+        b.extra["denoise"] = b.extra.pop("strength")
     file = _file(wf, loader) if loader is not None else None
     if loader is not None:
         b.used.add(loader.id)
@@ -118,7 +149,10 @@ def steer(b, up, inputs: dict, said: list[str]):
     said.append(f"{_name(cn)}'s ControlNet {src} steers the take as AnimateDiff ControlNet's 'controlnet', "
                 f"strength {strength if strength is not None else 1:g} ('strength')"
                 + (f", from {start:g} to {end:g} of the steps ('start', 'end')" if start is not None and end is not None
-                   else "") + f"; {cn.of('image')} is its 'control'")
+                   else "") + f"; {cn.of('image')} is its 'control'"
+                + (f"; the encoded clip is its 'video', restyled at denoise {b.extra['denoise']:g} ('denoise')"
+                   if restyle and isinstance(b.extra.get("denoise"), (int, float)) else
+                   "; the encoded clip is its 'video'" if restyle else ""))
     if file and file.lower().endswith(PICKLED):
         said.append(f"'{file}' is a pickled file, which Studio never opens (loading one can run code): give the same "
                     "ControlNet as .safetensors to AnimateDiff ControlNet's 'controlnet'")
@@ -127,6 +161,13 @@ def steer(b, up, inputs: dict, said: list[str]):
             _aside(b, n, said)
     for other in (n for n in applies if n is not cn):
         b.used.add(other.id)
-        said.append(f"{_name(other)}, another ControlNet on the conditioning, is not taken: AnimateDiff ControlNet "
-                    "takes one ControlNet (that of " + _name(cn) + ")")
+        its = wf.source(other, "control_net")  # (its loader named with it: left unnamed it was listed not converted)
+        its_file = _file(wf, its) if its is not None and its.id not in b.used else None
+        if its_file:
+            b.used.add(its.id)
+        said.append(f"{_name(other)}, another ControlNet on the conditioning"
+                    + (f" ('{its_file}', from {_name(its)}" + (", a SparseCtrl model, which Studio's AnimateDiff does "
+                                                                 "not run" if _sparse(its) else "") + ")"
+                       if its_file else "") + ", is not taken: AnimateDiff "
+                    "ControlNet takes one ControlNet (that of " + _name(cn) + ")")
     return NODE

@@ -67,9 +67,11 @@ def translate(wf: Workflow) -> list[str]:
             made.append(c.id)
             top = (c.id, 0)
             wf.taken.add(n.id)
-            said.append(f"{_name(n)}'s motion LoRA '{f}' (strength {float(s) if finite(s) else 1.0:g}) is a Video LoRA "
-                        "on the model: Studio's AnimateDiff puts it on the motion modules (its AnimateDiff names read "
-                        "as diffusers')")
+            # (said before the task is read, true whether a generator is made or the task held: heldout48's held
+            # AnimatedWeights said its motion LoRAs were put on the motion modules, then not applied; animdiff15)
+            said.append(f"{_name(n)}'s motion LoRA '{f}' (strength {float(s) if finite(s) else 1.0:g}) is read as a "
+                        "LoRA on the model: where a generator is made from that model, a Video LoRA on it, which "
+                        "Studio's AnimateDiff puts on the motion modules (its AnimateDiff names read as diffusers')")
         for m in wf.nodes.values():
             if m.id in made:
                 continue

@@ -3,7 +3,8 @@ models/controlnet/: lllyasviel's original layout ('control_model.input_blocks.*'
 diffusers' ('controlnet_cond_embedding.*', 'down_blocks.*'). Its config is the image model's UNet's (diffusers'
 ControlNetModel.from_unet on the loaded UNet's config, built on the meta device), its hint encoder's widths read from
 the file's shapes; its tensors renamed by diffusers' own single-file converter (convert_controlnet_checkpoint) and
-every one checked against the model before any is read. The pipeline is diffusers' AnimateDiffControlNetPipeline on
+every one checked against the model before any is read. The pipeline is diffusers' AnimateDiffControlNetPipeline
+(AnimateDiffVideoToVideoControlNetPipeline where a source clip is restyled) on
 the loaded AnimateDiff's own components (nothing loaded twice); both kept with the model, by file."""
 from __future__ import annotations
 
@@ -87,21 +88,27 @@ def read_controlnet(path: str, unet, torch_dtype, title: str):
     return model.eval(), describe(wf)
 
 
-def controlnet_pipeline(ref, path: str, title: str, info):
-    """diffusers' AnimateDiffControlNetPipeline on the loaded AnimateDiff's components and the ControlNet of
-    ``path`` (made once per file and kept with the model)."""
+def controlnet_pipeline(ref, path: str, title: str, info, restyle: bool = False):
+    """diffusers' AnimateDiffControlNetPipeline (``restyle``: AnimateDiffVideoToVideoControlNetPipeline, a source
+    clip restyled) on the loaded AnimateDiff's components and the ControlNet of ``path`` (made once per file and
+    kind, kept with the model)."""
     import diffusers
     base = ref.pipeline("t2v")
-    key = f"animatediff-controlnet:{os.path.abspath(path)}" if path else ""
+    kind = "AnimateDiffVideoToVideoControlNetPipeline" if restyle else "AnimateDiffControlNetPipeline"
+    key = f"animatediff-controlnet{'-v2v' if restyle else ''}:{os.path.abspath(path)}" if path else ""
     pipes = ref.shared.pipes
     if key and key in pipes:
         if ref.offload:
             ref.move_offload_hooks(key)
         return pipes[key]
-    cn, words = read_controlnet(path, base.unet, base.unet.dtype, title)
-    cn = cn.to(base.unet.device)
+    other = pipes.get(key.replace("-v2v:", ":") if restyle else key.replace(":", "-v2v:", 1))
+    if other is not None:  # (the same file's ControlNet, read for the other kind: not read twice)
+        cn, words = other.controlnet, "the ControlNet already read for the other AnimateDiff ControlNet pipeline"
+    else:
+        cn, words = read_controlnet(path, base.unet, base.unet.dtype, title)
+        cn = cn.to(base.unet.device)
     comps = {k: v for k, v in base.components.items() if k not in ("controlnet",)}
-    pipe = diffusers.AnimateDiffControlNetPipeline(**comps, controlnet=cn)
+    pipe = getattr(diffusers, kind)(**comps, controlnet=cn)
     pipe.set_progress_bar_config(disable=True)
     info(f"ControlNet {os.path.basename(path)} ({words}), renamed by diffusers' converter, on the image model's UNet "
          "config (diffusers' ControlNetModel.from_unet)")

@@ -1,7 +1,9 @@
 """AnimateDiff ControlNet: text to video steered by a control clip (a line drawing, a pose, depth, edges: Studio's
 Pose, Depth and Edges nodes make them) through a Stable Diffusion 1.5 ControlNet file (controlnet.py), with
 diffusers' AnimateDiffControlNetPipeline on the loaded AnimateDiff (a motion module on its SD 1.5 checkpoint, or a
-diffusers AnimateDiff folder). Its strength is the pipeline's controlnet_conditioning_scale, its start and end the
+diffusers AnimateDiff folder); given a source clip on 'video', that clip restyled (noised by 'denoise' and denoised
+toward the prompt) steered by the control clip, with diffusers' AnimateDiffVideoToVideoControlNetPipeline on the
+same components, as ComfyUI's AnimateDiff workflows restyle a VAEEncode'd clip with a ControlNet on the prompts. Its strength is the pipeline's controlnet_conditioning_scale, its start and end the
 fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them.
 The take is made in one call by the one Sampler (sampling/one_call.py)."""
 from __future__ import annotations
@@ -30,7 +32,9 @@ class AnimateDiffControlNet(OneCallNode):
     wanted, how = "AnimateDiff", "load an AnimateDiff motion module with its SD 1.5 checkpoint in Load Video Model"
     inputs = (In("model", "Video Model", help="an AnimateDiff model (motion module on its SD 1.5 checkpoint)"),
               In("control", "Video", help="the control clip (lineart, pose, depth, edges) the take follows"),
-              In("prompt", "Text", optional=True))
+              In("prompt", "Text", optional=True),
+              In("video", "Video", optional=True, help="a source clip to restyle (video to video, its frames noised "
+                                                       "by 'denoise'); none: text to video"))
     outputs = (Out("video", "Video"),)
     params = (Path("controlnet", "", mode="open", lookup=True, filters="ControlNet (*.safetensors)",
                    help="an SD 1.5 ControlNet file, or its name in a models folder's controlnet/ (ComfyUI's "
@@ -38,6 +42,9 @@ class AnimateDiffControlNet(OneCallNode):
               Float("strength", 1.0, min=0.0, max=10.0, help="the ControlNet's weight (controlnet_conditioning_scale)"),
               Float("start", 0.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet starts"),
               Float("end", 1.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet stops"),
+              Float("denoise", 0.6, min=0.01, max=1.0, help="with a source clip on 'video': how far from it the "
+                                                               "take goes (1: ignore it), the pipeline's strength; "
+                                                               "without one it does nothing"),
               Text("prompt", "a dancer in a red dress on a stage"),
               Text("negative_prompt", ""),
               *clip_take_settings("the control clip", "frames to make from the control clip's first; 0: the clip's "
@@ -73,23 +80,30 @@ class AnimateDiffControlNet(OneCallNode):
         from .controlnet import controlnet_pipeline
         ctx = self._ctx
         path = self._file(ctx.params.controlnet, getattr(ctx.options.get("graph"), "base_dir", None), f"{self.title}: ")
-        return controlnet_pipeline(ref, path, self.title, ctx.info)
+        return controlnet_pipeline(ref, path, self.title, ctx.info, restyle=self._restyle)
 
     def run(self, ctx, model, **inputs):
         p = ctx.params
         if not p.start < p.end:
             raise ModelError(f"{self.title}: start {p.start} is not before end {p.end}: the ControlNet would act in "
                              "no step")
-        self._ctx = ctx
+        self._ctx, self._restyle = ctx, inputs.get("video") is not None
         return super().run(ctx, model, **inputs)
 
-    def call(self, ctx, s, control, prompt=None) -> Call:
+    def call(self, ctx, s, control, prompt=None, video=None) -> Call:
         from studio.engine.clip import as_clip
 
         from ...base.calls import clip_take, to_pil
         p = ctx.params
         clip = as_clip(control)
-        n, w, h = clip_take(self.title, clip, p.frames, p.width, p.height, 8, ModelError)
+        source = as_clip(video) if video is not None else None
+        # a restyle's take is the source clip's (its length and size); the control clip covers its frames
+        n, w, h = clip_take(self.title, source if source is not None else clip, p.frames, p.width, p.height, 8,
+                            ModelError, "the source clip" if source is not None else "the control clip")
+        if source is not None and len(clip) < n:
+            raise ModelError(f"{self.title}: the control clip has {len(clip)} frames but the take restyles {n} of the "
+                             f"source clip: give a control clip of at least {n} frames, or set frames to "
+                             f"{len(clip)} or fewer")
         most = getattr(s.pipe.unet.config, "motion_max_seq_length", None)
         span = p.window if 0 < p.window < n else n
         if most and span > most:
@@ -101,10 +115,15 @@ class AnimateDiffControlNet(OneCallNode):
             ctx.info(f"context windows of {span} frames overlapping by {min(p.overlap, span - 1)}, at every step")
         frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
         ctx.info(f"{n} frames at {w}x{h}, following the control clip (strength {p.strength:g}, from {p.start:g} "
-                 f"to {p.end:g} of the steps)")
-        return Call({"conditioning_frames": frames, "prompt": prompt_of(ctx, prompt),
-                     "negative_prompt": p.negative_prompt or None, "num_frames": n, "height": h, "width": w,
-                     "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
-                     "controlnet_conditioning_scale": float(p.strength), "control_guidance_start": float(p.start),
-                     "control_guidance_end": float(p.end)},
-                    n, float(p.fps) or FPS, (w, h), self.steps)
+                 f"to {p.end:g} of the steps)" + (f", restyling the source clip at denoise {p.denoise:g}"
+                                                  if source is not None else ""))
+        kw = {"conditioning_frames": frames, "prompt": prompt_of(ctx, prompt),
+              "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
+              "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
+              "controlnet_conditioning_scale": float(p.strength), "control_guidance_start": float(p.start),
+              "control_guidance_end": float(p.end)}
+        if source is None:
+            return Call(dict(kw, num_frames=n), n, float(p.fps) or FPS, (w, h), self.steps)
+        kw.update(video=[to_pil(np.asarray(source.frame(i), np.float32)) for i in range(n)], strength=float(p.denoise))
+        # the steps the pipeline runs at that strength (its get_timesteps: int(steps x strength))
+        return Call(kw, n, float(p.fps) or source.fps or FPS, (w, h), max(1, int(self.steps * p.denoise)))

@@ -1,5 +1,5 @@
 """AnimateDiff: an image model's UNet with motion modules, 16 frames a call (steered by an SD 1.5 ControlNet in its own
-node, controlnet_node.py); from a diffusers folder, or from
+node, controlnet_node.py, from text or restyling a source clip); from a diffusers folder, or from
 ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
@@ -42,9 +42,6 @@ def _parts():
 
 
 NOT_BUILT = (
-    ("ControlNet on a source video (AnimateDiffVideoToVideoControlNetPipeline)", "the AnimateDiff ControlNet node "
-     "(controlnet_node.py) makes text to video steered by a control clip; a ControlNet beside Video to Video's "
-     "source clip is not built yet"),
     ("SparseCtrl (AnimateDiffSparseControlNetPipeline)", "sparse sketches or pictures at chosen frames through a "
      "SparseControlNetModel are not built yet: pictures at chosen frames are LTX-Video's and LTX-2's keyframes"),
     ("AnimateDiff-SDXL (AnimateDiffSDXLPipeline)", "Studio reads the SD 1.5 motion modules with an SD 1.5 "
@@ -65,7 +62,7 @@ FAMILY = Family(
          ContextWindows("BCTHW"),  # its UNetMotionModel reads (batch, channels, frames, height, width)
          Cost(frame_vaes=("AutoencoderKL",)),  # SD 1.5's image VAE: a latent frame a frame
          OwnNodes(makers=(Maker("control", "video_models.animatediff_controlnet", ("control", "prompt")),),
-                  pipelines=("AnimateDiffControlNetPipeline",))),
+                  pipelines=("AnimateDiffControlNetPipeline", "AnimateDiffVideoToVideoControlNetPipeline"))),
     lacks={TwoExperts: ONE_DENOISER,
            Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PromptRecipe: "its pipelines encode the prompt with the image model's CLIP text encoder: recipe not read",
