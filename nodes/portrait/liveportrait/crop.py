@@ -8,12 +8,13 @@ The source crop: the two anchor points (the eyes' centre, the mouth corners' cen
 the points' box in that rotated frame, squared, times 'scale', shifted by vx / vy times its size along the axes,
 is mapped by a similarity onto a dsize x dsize square (rotated upright, or not), the picture warped into it
 bilinearly (black outside) and resized to the networks' 256 (INTER_AREA). The driving crop (the release's
-flag_crop_driving_video): each frame's box (scale 2.2, vy -0.1, not rotated), the boxes averaged over the clip, every
-frame cropped to that one box. The paste-back: the animated face warped back by the crop's inverse, blended with the
-release's mask (mask_template.png: 1 inside, falling linearly to 0 over the square's outer 1/32, its corners rounded;
-made here, not read from a file) over the original picture, which is left exactly as it was where the mask is 0.
-The release finds its points with InsightFace (106 points) and the crop's box is theirs; Studio's 68 points are those
-kijai's FaceAlignment cropper gives the same functions: the box differs a little with the points' set."""
+flag_crop_driving_video; it crops a driving video that is not square too): each frame's box (scale 2.2, vy -0.1,
+not rotated), the boxes averaged over the clip, every frame cropped to that one box (resized bilinearly). The
+paste-back: the animated face warped back by the crop's inverse, blended with the release's mask
+(mask_template.png: 1 inside, falling linearly to 0 over the square's outer 1/32, its corners rounded; made here,
+not read from a file) over the original picture, which is left exactly as it was where the mask is 0. The release
+finds its points with InsightFace (106 points) and the crop's box is theirs; Studio's 68 points are the set kijai's
+FaceAlignment cropper gives the same functions: the box differs a little with the points' set."""
 from __future__ import annotations
 
 import math
@@ -88,11 +89,12 @@ def warp(img: np.ndarray, M: np.ndarray, width: int, height: int) -> np.ndarray:
     return out.reshape(height, width, -1)
 
 
-def to_networks(img: np.ndarray, M: np.ndarray, dsize: int, size: int) -> np.ndarray:
-    """The crop, resized to the networks' size as the release does (INTER_AREA)."""
+def to_networks(img: np.ndarray, M: np.ndarray, dsize: int, size: int, area: bool = True) -> np.ndarray:
+    """The crop, resized to the networks' size as the release does: INTER_AREA for a source crop, cv2's default
+    (bilinear) for the driving crops (live_portrait_pipeline.py)."""
     import cv2
     crop = warp(img, M, dsize, dsize)
-    small = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA if area else cv2.INTER_LINEAR)
     return small.reshape(size, size, -1)
 
 

@@ -45,8 +45,8 @@ class Frames:
     def driving_input(self, frames: np.ndarray) -> torch.Tensor:
         if self.drv_map is None:
             return self.to_input(frames, self.device, torch.float32)
-        return self.to_input(np.stack([crop.to_networks(f[..., :3], self.drv_map, self.p.crop_size, self.size)
-                                       for f in frames]), self.device, torch.float32)
+        crops = [crop.to_networks(f[..., :3], self.drv_map, self.p.crop_size, self.size, False) for f in frames]
+        return self.to_input(np.stack(crops), self.device, torch.float32)
 
     def sources(self, idx: list[int]):
         """Source frames ``idx``' motion, appearance volume and keypoints (each distinct frame run once)."""
