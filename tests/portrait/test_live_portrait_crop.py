@@ -139,6 +139,11 @@ def test_no_face_on_the_source_is_refused_naming_the_node(tmp_path):
     driving = ArrayClip(rng.random((2, 30, 30, 3), dtype=np.float32), 25.0)
     with pytest.raises(LivePortraitError, match=r"^Live Portrait: no face of person 0 found on the source picture"):
         run_node(LivePortrait, paths, source=picture, driving=driving, source_pose=_pose([None], 50, 60))
+    nobody = Keypoints(points=np.zeros((1, 0, 2), np.float32), visible=np.zeros((1, 0), bool), width=50,
+                       height=60, person_ids=np.zeros(0, int), layout="wholebody133")
+    with pytest.raises(LivePortraitError, match=r"no face of person 0 found on the source picture \(source_pose: "
+                                                r"0 people found"):
+        run_node(LivePortrait, paths, source=picture, driving=driving, source_pose=nobody)
     body = Keypoints(points=np.zeros((1, 17, 2), np.float32), visible=np.ones((1, 17), bool), width=50, height=60,
                      person_ids=np.array([0]), layout="coco17")
     with pytest.raises(LivePortraitError, match="source_pose wants whole-body poses"):

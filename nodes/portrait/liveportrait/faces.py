@@ -29,9 +29,6 @@ def points(pose: Keypoints, person: int, threshold: float, width: int, height: i
     (in id order): a frame has the face when MIN_POINTS points pass the threshold, the eyes' and mouth's corners
     among them."""
     T, K = pose.n_frames, pose.per_person
-    if person >= pose.n_persons:
-        raise NoFace(f"person {person} asked but the poses have {pose.n_persons} "
-                     f"{'person' if pose.n_persons == 1 else 'people'}")
     pts = pose.points.reshape(T, -1, K, 2)[:, person, FACE].astype(np.float64) * [width / pose.width,
                                                                                   height / pose.height]
     sc = (pose.scores if pose.scores is not None else pose.visible.astype(np.float32)).reshape(T, -1, K)
@@ -39,6 +36,11 @@ def points(pose: Keypoints, person: int, threshold: float, width: int, height: i
         & np.isfinite(pts).all(-1)
     found = (used.sum(1) >= crop.MIN_POINTS) & used[:, list(crop.ANCHORS)].all(1)
     return pts, used, found
+
+
+def _people(pose: Keypoints) -> str:
+    n = pose.n_persons
+    return f"{n} {'person' if n == 1 else 'people'} found"
 
 
 def held(found: np.ndarray) -> np.ndarray:
@@ -74,10 +76,11 @@ def crops(p, pictures: np.ndarray, clip, source_pose, driving_pose, info) -> tup
         if why or source_pose.n_frames < n_src:
             raise NoFace(why or f"the source_pose has {source_pose.n_frames} frame(s), the source {n_src}: "
                                 "estimate the poses on the source")
-        pts, used, found = (a[:n_src] for a in points(source_pose, p.person, p.face_threshold, w, h))
+        pts, used, found = (a[:n_src] for a in points(source_pose, p.person, p.face_threshold, w, h)) \
+            if p.person < source_pose.n_persons else (None, None, np.zeros(1, bool))
         if not found.any():
             raise NoFace(f"no face of person {p.person} found on the source {'picture' if n_src == 1 else 'clip'} "
-                         f"(source_pose: at least {crop.MIN_POINTS} face points above the threshold "
+                         f"(source_pose: {_people(source_pose)}; at least {crop.MIN_POINTS} face points above the threshold "
                          f"{p.face_threshold:g}, the eyes' and mouth's corners among them): give a picture with a "
                          "face, or lower 'face_threshold'")
         if not found.all():
@@ -90,9 +93,10 @@ def crops(p, pictures: np.ndarray, clip, source_pose, driving_pose, info) -> tup
         if why or driving_pose.n_frames != len(clip):
             raise NoFace(why or f"the driving_pose has {driving_pose.n_frames} frame(s), the driving clip "
                                 f"{len(clip)}: estimate the poses on it")
-        pts, used, found = points(driving_pose, p.person, p.face_threshold, clip.width, clip.height)
+        pts, used, found = points(driving_pose, p.person, p.face_threshold, clip.width, clip.height) \
+            if p.person < driving_pose.n_persons else (None, None, np.zeros(1, bool))
         if not found.any():
-            raise NoFace(f"no face of person {p.person} found on the driving clip (driving_pose, threshold "
-                         f"{p.face_threshold:g})")
+            raise NoFace(f"no face of person {p.person} found on the driving clip (driving_pose: "
+                         f"{_people(driving_pose)}; threshold {p.face_threshold:g})")
         drv_map = driving_map(pts, used, found, p.crop_size)
     return src_maps, drv_map
