@@ -169,17 +169,14 @@ class LivePortrait(Node):
 
         from .liveportrait import files
         from .liveportrait.faces import NoFace, crops
-        from .liveportrait.frames import Frames
+        from .liveportrait.frames import Frames, Pictures
         p = ctx.params
         clip = as_clip(driving)
         src_clip = as_clip(source) if hasattr(source, "frame") else None
-        pictures = (src_clip.chunk(0, len(src_clip) if p.source_clip == "each frame" else 1) if src_clip is not None
-                    else np.asarray(source, dtype=np.float32)[None])[..., :3]
-        if pictures.shape[-1] == 1:  # a grey picture: its three channels alike
-            pictures = np.repeat(pictures, 3, axis=-1)
-        n_src = len(pictures)
+        n_src = 1 if src_clip is None else len(src_clip) if p.source_clip == "each frame" else min(1, len(src_clip))
         if len(clip) < 1 or n_src < 1:
             raise LivePortraitError(f"Live Portrait: the {'driving clip' if len(clip) < 1 else 'source'} has no frames")
+        pictures = Pictures(src_clip if src_clip is not None else source, n_src)
         if p.driving_option == "expression-friendly" and not p.relative_motion:
             raise LivePortraitError("Live Portrait: 'expression-friendly' scales the relative motion: turn "
                                     "'relative_motion' on, or choose pose-friendly")

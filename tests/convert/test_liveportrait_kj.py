@@ -97,8 +97,8 @@ def test_the_packs_settings_carried_over_or_said():
     assert "#8)'s expression_friendly is not applied with relative_motion_mode 'off'" in text
     assert "liveportrait/animal/ (Studio never downloads)" in text
     assert "#6)'s face crop (with 'LivePortraitLoadCropper' (LivePortraitLoadCropper, #2)" in text
-    assert "is not made (its settings: face_index 0, face_index_order large-small, rotate True, dsize 512, scale 2.3, " \
-           "vx_ratio 0.0, vy_ratio -0.125) in animal mode" in text  # (faces found through people)
+    assert "is not made (its settings: face_index 0, face_index_order large-small, rotate True, dsize 512, " \
+           "scale 2.3, vx_ratio 0.0, vy_ratio -0.125) in animal mode" in text  # (faces found through people)
     assert "pastes the animated face back into 'LoadImage' (LoadImage, #3)'s picture inside a mask: not made" in text
     assert g_input(conv, "source_pose") is None
     other = convert(_doc(crop={"dsize": 256, "scale": 2.0, "vx_ratio": 0.1, "vy_ratio": 0.0, "rotate": False,

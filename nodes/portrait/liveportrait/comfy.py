@@ -169,8 +169,8 @@ def _crop(wf: Workflow, c: dict, p: dict, read: set[str], said: list[str], anima
     elif crop is not None:
         why = (" in animal mode (Studio finds faces through people's whole-body poses)" if animal else
                " (its pictures are not the process's source as Studio reads it)")
-        said.append(f"{_who(crop)}'s face crop{by} is not made{_settings(wf, crop)}{why}: Live Portrait takes the whole "
-                    "picture as the face crop, so give it a picture cropped about the face")
+        said.append(f"{_who(crop)}'s face crop{by} is not made{_settings(wf, crop)}{why}: Live Portrait takes the "
+                    "whole picture as the face crop, so give it a picture cropped about the face")
 
 
 def params_of(wf: Workflow, c: dict, said: list[str]) -> tuple[dict, set[str]]:

@@ -65,7 +65,7 @@ def driving_map(pts, used, found, dsize: int) -> np.ndarray:
     return crop.box_crop(np.mean(boxes, axis=0), dsize)
 
 
-def crops(p, pictures: np.ndarray, clip, source_pose, driving_pose, info) -> tuple[list | None, np.ndarray | None]:
+def crops(p, pictures, clip, source_pose, driving_pose, info) -> tuple[list | None, np.ndarray | None]:
     """(each source frame's crop or None, the driving clip's crop or None) from the poses given to Live Portrait
     (its settings ``p``); a wrong pose input or no face raises NoFace with the words; frames without the face said
     through ``info``."""
@@ -80,9 +80,9 @@ def crops(p, pictures: np.ndarray, clip, source_pose, driving_pose, info) -> tup
             if p.person < source_pose.n_persons else (None, None, np.zeros(1, bool))
         if not found.any():
             raise NoFace(f"no face of person {p.person} found on the source {'picture' if n_src == 1 else 'clip'} "
-                         f"(source_pose: {_people(source_pose)}; at least {crop.MIN_POINTS} face points above the threshold "
-                         f"{p.face_threshold:g}, the eyes' and mouth's corners among them): give a picture with a "
-                         "face, or lower 'face_threshold'")
+                         f"(source_pose: {_people(source_pose)}; at least {crop.MIN_POINTS} face points above the "
+                         f"threshold {p.face_threshold:g}, the eyes' and mouth's corners among them): give a picture "
+                         "with a face, or lower 'face_threshold'")
         if not found.all():
             info(f"Live Portrait: no face of person {p.person} on source frames "
                  f"{', '.join(str(int(i)) for i in np.flatnonzero(~found)[:20])}: the crop of the frame before (the "

@@ -13,10 +13,39 @@ import torch
 from . import animate, crop
 
 
+class Pictures:
+    """The source's first ``n`` frames (a picture: one), RGB float32, read as they are needed (a few kept)."""
+
+    KEPT = 16
+
+    def __init__(self, source, n: int):
+        self.source, self.n = source, n
+        first = self[0]
+        self.shape = (n, *first.shape)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def _one(self, j: int) -> np.ndarray:
+        if not hasattr(self, "kept"):
+            self.kept: dict[int, np.ndarray] = {}
+        if j not in self.kept:
+            f = self.source.frame(j) if hasattr(self.source, "frame") else self.source
+            f = np.asarray(f, dtype=np.float32)
+            f = f.reshape(*f.shape[:2], -1)
+            if len(self.kept) >= self.KEPT:
+                self.kept.pop(next(iter(self.kept)))
+            self.kept[j] = np.repeat(f, 3, axis=-1) if f.shape[-1] == 1 else f[..., :3]  # grey: three alike
+        return self.kept[j]
+
+    def __getitem__(self, j):
+        return np.stack([self._one(int(i)) for i in j]) if isinstance(j, (list, tuple)) else self._one(int(j))
+
+
 class Frames:
     """``make(a, b)``: the frames for driving frames a..b-1 of ``clip``, [n, H, W, 3] float32 in [0, 1]."""
 
-    def __init__(self, nets: dict, p, pictures: np.ndarray, clip, src_maps, drv_map, device, fp16: bool,
+    def __init__(self, nets: dict, p, pictures: Pictures, clip, src_maps, drv_map, device, fp16: bool,
                  to_input, size: int, check=lambda: None):
         self.nets, self.p, self.pictures, self.clip = nets, p, pictures, clip
         self.src_maps, self.drv_map, self.device, self.fp16 = src_maps, drv_map, device, fp16
