@@ -143,4 +143,6 @@ def test_a_cropped_driving_clip_and_a_sound_file_of_its_own():
            "(LivePortraitProcess, #8)'s 'driving_images' is made as the release's driving crop: one square" in text
     pose = g.nodes[g_input(conv, "driving_pose").src]  # found on the driving clip itself
     assert g.nodes[g.input_link(pose.id, "video").src].params["path"] == "drive.mp4"
+    assert len(nodes_of(conv, "preprocess.load")) == 2  # one model of each kind for both clips' poses
+    assert g.input_link(pose.id, "model").src == g.input_link(g_input(conv, "source_pose").src, "model").src
     assert "saves no sound" not in text and "Studio cannot convert" not in text

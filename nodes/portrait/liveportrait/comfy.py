@@ -298,10 +298,12 @@ def make(b, c: dict) -> None:
     node = b.add("portrait.live_portrait", params, proc)
     b.g.connect(*ways["source"], node, "source")
     b.g.connect(*ways["driving"], node, "driving")
+    models: dict = {}  # (one Load Preprocessor of each kind for both)
     if c["crop"]:  # the faces Live Portrait crops about, found on the same pictures
-        b.g.connect(comfy_crop.wire_faces(b, ways["source"], wf.nodes[c["said_crop"]]), "pose", node, "source_pose")
+        b.g.connect(comfy_crop.wire_faces(b, ways["source"], wf.nodes[c["said_crop"]], models), "pose", node,
+                    "source_pose")
     if "driving" in cropped:
-        b.g.connect(comfy_crop.wire_faces(b, cropped["driving"][1], cropped["driving"][0]), "pose", node,
+        b.g.connect(comfy_crop.wire_faces(b, cropped["driving"][1], cropped["driving"][0], models), "pose", node,
                     "driving_pose")
     last = _rate(b, c, (node, "video"), said)
     save = b.add("io.save_video", {"path": b.save_path(end)}, end)

@@ -63,13 +63,17 @@ def driving_sentence(wf: Workflow, crop: CNode, proc: CNode, settings_of) -> str
             f"{settings_of(wf, crop)}; {finds()}")
 
 
-def wire_faces(b, src: tuple[str, str], at: CNode) -> str:
-    """Detect People + Pose Estimate (each with its Load Preprocessor) on ``src``: the Pose Estimate's id."""
+def wire_faces(b, src: tuple[str, str], at: CNode, models: dict) -> str:
+    """Detect People + Pose Estimate on ``src``: the Pose Estimate's id. Their Load Preprocessors (kinds 'people',
+    'pose') made once, kept in ``models`` for the next pictures."""
+    for kind in ("people", "pose"):
+        if kind not in models:
+            models[kind] = b.add("preprocess.load", {"kind": kind}, at)
     people = b.add("preprocess.detect_people", {}, at)
-    b.g.connect(b.add("preprocess.load", {"kind": "people"}, at), "model", people, "model")
+    b.g.connect(models["people"], "model", people, "model")
     b.g.connect(*src, people, "video")
     pose = b.add("preprocess.pose_estimate", {}, at)
-    b.g.connect(b.add("preprocess.load", {"kind": "pose"}, at), "model", pose, "model")
+    b.g.connect(models["pose"], "model", pose, "model")
     b.g.connect(*src, pose, "video")
     b.g.connect(people, "people", pose, "people")
     return pose
