@@ -1,9 +1,10 @@
-"""Live Portrait: a still face animated by a driving clip, with KwaiVGI's LivePortrait (its five networks
-in liveportrait/, read from the user's safetensors as ComfyUI users keep them). The source picture and the
-driving frames are each taken whole as the face crop (the release's cropper needs InsightFace's detector and
-its own landmark model, which Studio does not run): give a picture cropped about the face, as the release's 'do crop' off does;
-the animated frames are the generator's (512 x 512 for the released model), or resized to the source
-picture's size ('size': source). The release's paste-back needs that crop, so it is not offered."""
+"""Live Portrait: a face animated by a driving clip, with KwaiVGI's LivePortrait (its five networks in
+liveportrait/, read from the user's safetensors as ComfyUI users keep them). Given the source's whole-body poses
+(Pose Estimate), the face is cropped as the release crops it (liveportrait/crop.py: a square about the face, turned
+upright, from its 68 face points), animated, and pasted back into the source picture with the release's feathered
+mask; given the driving clip's poses, its frames are cropped to one box about the face (the release's driving crop).
+Without poses each picture is taken whole as the face crop (the release's 'do crop' off). A source clip gives each
+driving frame its own source frame (video to video, its last frame held), or its first frame alone."""
 from __future__ import annotations
 
 import os
@@ -62,7 +63,7 @@ class LivePortraitClip(Clip):
     def _block(self, k: int) -> np.ndarray:
         if self.kept is None or self.kept[0] != k:
             a, b = k * self.batch, min(len(self.driving), (k + 1) * self.batch)
-            self.kept = (k, self.make(self.driving.chunk(a, b)))
+            self.kept = (k, self.make(a, b))
             self.ctx.progress(b, len(self.driving), frame=b - 1, force=True)
         return self.kept[1]
 
@@ -76,19 +77,27 @@ class LivePortraitClip(Clip):
 class LivePortrait(Node):
     """Animate a portrait with LivePortrait (KwaiVGI): the driving clip's head pose and expression moved onto
     the source face, relative to the driving clip's first frame (the release's default) or absolute, with
-    the release's stitching. Give a picture cropped about the face and a driving clip of a face: each is
-    used whole as the face crop (Studio does not run the release's face detector and landmark model), so
-    there is no paste-back into a larger picture. The five files from a models folder's liveportrait/ (Kijai/LivePortrait_safetensors)."""
+    the release's stitching. Wire Pose Estimate's whole-body poses of the source to 'source_pose' to crop the
+    face as the release does and paste the animated face back into the picture; of the driving clip to
+    'driving_pose' to crop its frames about the face. Without them each picture is used whole as the face
+    crop. A source clip: each driving frame animates its own source frame (video to video), or the first
+    frame alone. The five files from a models folder's liveportrait/ (Kijai/LivePortrait_safetensors)."""
     id = "portrait.live_portrait"
     title = "Live Portrait"
     category = "Generate"
     keywords = ("liveportrait", "live portrait", "portrait", "face", "reenactment", "talking head", "kwai",
-                "expression", "driving video")
+                "expression", "driving video", "paste back", "face crop")
     timing = CLIP
-    inputs = (In("source", "Video", help="the face to animate: a picture cropped about the face (a clip: its first "
-                                         "frame)"),
-              In("driving", "Video", help="the driving clip: a face's motion (each frame used whole as the crop)"))
-    outputs = (Out("video", "Video", help="the animated face, one frame per driving frame"),)
+    inputs = (In("source", "Video", help="the face to animate: a picture, or a clip (see 'source_clip')"),
+              In("driving", "Video", help="the driving clip: a face's motion"),
+              In("source_pose", "Keypoints", optional=True,
+                 help="Pose Estimate's whole-body poses of the source: the face cropped as the release does, "
+                      "and pasted back"),
+              In("driving_pose", "Keypoints", optional=True,
+                 help="Pose Estimate's whole-body poses of the driving clip: its frames cropped to one box about "
+                      "the face (the release's driving crop); without them each frame is used whole"))
+    outputs = (Out("video", "Video", help="the animated face (pasted back: the source pictures), one frame per "
+                                          "driving frame"),)
     params = (_file_param("appearance", "appearance_feature_extractor.safetensors", "appearance feature extractor"),
               _file_param("motion", "motion_extractor.safetensors", "motion extractor"),
               _file_param("warping", "warping_module.safetensors", "warping module"),
@@ -102,12 +111,27 @@ class LivePortrait(Node):
                      help="what the driving clip moves: all, expression, pose, lips or eyes (the release's regions)"),
               Choice("driving_option", "pose-friendly", choices=("pose-friendly", "expression-friendly"),
                      help="expression-friendly: the relative motion scaled by the faces' keypoint-hull ratio "
-                          "(the release's option, relative motion only)"),
+                          "(the release's option, relative motion only, one source picture)"),
               Float("driving_multiplier", 1.0, min=-10.0, max=10.0, help="how far the driven keypoints move from "
                                                                          "the source's (1: as driven)"),
+              Choice("source_clip", "first frame", choices=("first frame", "each frame"),
+                     help="a source clip: its first frame animated, or each driving frame animating the source "
+                          "frame at its place (video to video; a shorter source's last frame held)"),
+              Int("person", 0, min=0, max=1000, help="whose face on the poses (in id order)"),
+              Float("face_threshold", 0.3, min=0.0, max=1.0, help="face points of lower confidence are not used"),
+              Int("crop_size", 512, min=64, max=2048, help="the face crop's side before the networks' 256 (the "
+                                                           "release's dsize)"),
+              Float("crop_scale", 2.3, min=1.0, max=4.0, help="the source crop's side over the face points' extent "
+                                                              "(the release's scale)"),
+              Float("vx_ratio", 0.0, min=-1.0, max=1.0, help="the source crop moved across the face, times its side"),
+              Float("vy_ratio", -0.125, min=-1.0, max=1.0, help="the source crop moved along the face, times its side "
+                                                                "(negative: up, more forehead)"),
+              Bool("rotate", True, help="the source crop turned so the face is upright (the release's)"),
+              Bool("paste_back", True, help="with source poses: the animated face pasted back into the source picture "
+                                            "(the release's feathered mask); off: the animated crop"),
               Choice("size", "generator", choices=("generator", "source"),
-                     help="generator: the frames as made (512 x 512 for the released model); source: resized to "
-                          "the source picture's size"),
+                     help="frames not pasted back: as made (512 x 512 for the released model), or resized to the "
+                          "source picture's size"),
               Int("batch", 8, min=1, max=256, help="driving frames rendered together"),
               Choice("precision", "auto", choices=("auto", "fp16", "fp32"),
                      help="auto: fp16 on a GPU (the release's half precision), fp32 on the CPU"))
@@ -140,20 +164,29 @@ class LivePortrait(Node):
         except LivePortraitError:
             return []
 
-    def run(self, ctx, source, driving):
-        import torch
-
+    def run(self, ctx, source, driving, source_pose=None, driving_pose=None):
         from studio.core.errors import ModelError
 
-        from .liveportrait import animate, files
+        from .liveportrait import files
+        from .liveportrait.faces import NoFace, crops
+        from .liveportrait.frames import Frames, Pictures
         p = ctx.params
         clip = as_clip(driving)
-        picture = source.frame(0) if hasattr(source, "frame") else np.asarray(source, dtype=np.float32)
-        if len(clip) < 1:
-            raise LivePortraitError("Live Portrait: the driving clip has no frames")
+        src_clip = as_clip(source) if hasattr(source, "frame") else None
+        n_src = 1 if src_clip is None else len(src_clip) if p.source_clip == "each frame" else min(1, len(src_clip))
+        if len(clip) < 1 or n_src < 1:
+            raise LivePortraitError(f"Live Portrait: the {'driving clip' if len(clip) < 1 else 'source'} has no frames")
+        pictures = Pictures(src_clip if src_clip is not None else source, n_src)
         if p.driving_option == "expression-friendly" and not p.relative_motion:
             raise LivePortraitError("Live Portrait: 'expression-friendly' scales the relative motion: turn "
                                     "'relative_motion' on, or choose pose-friendly")
+        if p.driving_option == "expression-friendly" and n_src > 1:
+            raise LivePortraitError("Live Portrait: 'expression-friendly' takes one source picture: set "
+                                    "'source_clip' to first frame, or choose pose-friendly")
+        try:
+            src_maps, drv_map = crops(p, pictures, clip, source_pose, driving_pose, ctx.info)
+        except NoFace as e:
+            raise LivePortraitError(f"Live Portrait: {e}") from None
         device = ctx.device
         gpu = str(device).split(":")[0] != "cpu"
         prec = p.precision if p.precision != "auto" else ("fp16" if gpu else "fp32")
@@ -165,46 +198,19 @@ class LivePortrait(Node):
             nets = files.load(paths, planned, device)
         except ModelError as e:
             raise LivePortraitError(f"Live Portrait: {e}") from None
-        import contextlib
-
-        def auto():  # the release's half precision: autocast on the GPU
-            return (torch.autocast(device_type=str(device).split(":")[0], dtype=torch.float16) if prec == "fp16"
-                    else contextlib.nullcontext())
-        with torch.no_grad(), auto():
-            x_src = to_input(picture[None], device, torch.float32)
-            src = animate.motion_of(nets["motion"], x_src)
-            f_s = nets["appearance"](x_src).float()
-            x_s = animate.keypoints(src)
-            d0 = animate.motion_of(nets["motion"], to_input(clip.chunk(0, 1), device, torch.float32))
-            mult = None
-            if p.driving_option == "expression-friendly":
-                mult = animate.motion_multiplier(x_s, animate.drive(src, d0, d0, True, p.animation_region))
-        x_d0 = animate.drive(src, d0, d0, p.relative_motion, p.animation_region)
-        h, w = picture.shape[:2]
-
-        def make(frames: np.ndarray) -> np.ndarray:
-            import cv2
-            ctx.check_cancelled()
-            with torch.no_grad(), auto():
-                d = animate.motion_of(nets["motion"], to_input(frames, device, torch.float32))
-                x_d = animate.drive(src, d, d0, p.relative_motion, p.animation_region)
-                if mult is not None:
-                    x_d = (x_d - x_d0) * mult + x_s
-                if p.stitching:
-                    x_d = animate.stitch(nets["stitching"]["stitching"], x_s, x_d)
-                x_d = x_s + (x_d - x_s) * p.driving_multiplier
-                y = animate.render(nets["warping"], nets["generator"], f_s, x_s, x_d)
-            y = y.clamp(0, 1).permute(0, 2, 3, 1).cpu().numpy().astype(np.float32)
-            if p.size == "source" and y.shape[1:3] != (h, w):
-                y = np.stack([cv2.resize(f, (w, h), interpolation=cv2.INTER_CUBIC) for f in y]).clip(0, 1)
-            return y
-
-        first = make(clip.chunk(0, min(len(clip), p.batch)))
+        frames = Frames(nets, p, pictures, clip, src_maps, drv_map, device, prec == "fp16", to_input, INPUT,
+                        ctx.check_cancelled)
+        make = frames.make
+        first = make(0, min(len(clip), p.batch))
+        how = ("the source's face cropped from its poses" + (" and pasted back" if p.paste_back else "")
+               if src_maps is not None else "the source used whole as the face crop")
+        how += ", the driving frames cropped to one box about the face" if drv_map is not None \
+            else ", the driving frames used whole"
         ctx.info(f"Live Portrait on {device} in {prec}: {len(clip)} driving frames, "
                  f"{'relative' if p.relative_motion else 'absolute'} motion ({p.animation_region}, "
-                 f"{p.driving_option}), stitching {'on' if p.stitching else 'off'}, frames "
-                 f"{first.shape[2]}x{first.shape[1]}; the source and the driving frames each used whole as the "
-                 f"face crop ('{os.path.basename(paths['appearance'])}' and its four companions)")
+                 f"{p.driving_option}), stitching {'on' if p.stitching else 'off'}, "
+                 f"{n_src} source frame{'s' if n_src > 1 else ''}, frames {first.shape[2]}x{first.shape[1]}; {how} "
+                 f"('{os.path.basename(paths['appearance'])}' and its four companions)")
         out = LivePortraitClip(clip, make, first.shape[2], first.shape[1], p.batch, ctx)
         out.kept = (0, first)
         return out

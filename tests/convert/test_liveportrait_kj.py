@@ -1,7 +1,8 @@
 """kijai's LivePortraitKJ chain (DownloadAndLoadLivePortraitModels, a cropper, LivePortraitProcess,
 LivePortraitComposite, VHS_VideoCombine) read as Load Image + Load Video -> Live Portrait -> Save Video, its
-settings carried over and what Studio does otherwise said naming the node; a source clip (the pack's
-video-to-video) left to the other stages."""
+settings carried over and what Studio does otherwise said naming the node; the cropper's face crop made by Live
+Portrait from Studio's whole-body poses of the same pictures, the composite's paste-back Live Portrait's; a source
+clip (the pack's video-to-video) animated frame by frame."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -15,7 +16,7 @@ PROCESS = {"lip_zero": False, "lip_zero_threshold": 0.03, "stitching": True, "de
            "expression_friendly_multiplier": 1.0}
 
 
-def _doc(source=("LoadImage", {"image": "face.jpg"}), process=None, models=None, combine=None, mask=True):
+def _doc(source=("LoadImage", {"image": "face.jpg"}), process=None, models=None, combine=None, mask=True, crop=None):
     nodes = {
         "1": ("DownloadAndLoadLivePortraitModels", dict({"precision": "auto", "mode": "human"}, **(models or {}))),
         "2": ("LivePortraitLoadCropper", {"onnx_device": "CPU", "keep_model_loaded": True,
@@ -25,8 +26,9 @@ def _doc(source=("LoadImage", {"image": "face.jpg"}), process=None, models=None,
                                 "divisible_by": 2, "crop": "disabled", "image": ["3", 0]}),
         "5": ("GetImageSizeAndCount", {"image": ["4", 0]}),
         "6": ("LivePortraitCropper", {"pipeline": ["1", 0], "cropper": ["2", 0], "source_image": ["5", 0],
-                                      "dsize": 512, "scale": 2.3, "vx_ratio": 0.0, "vy_ratio": -0.125,
-                                      "face_index": 0, "face_index_order": "large-small", "rotate": True}),
+                                      **dict({"face_index": 0, "face_index_order": "large-small", "rotate": True,
+                                              "dsize": 512, "scale": 2.3, "vx_ratio": 0.0, "vy_ratio": -0.125},
+                                             **(crop or {}))}),
         "7": ("VHS_LoadVideo", LOAD),
         "8": ("LivePortraitProcess", dict(PROCESS, **(process or {}), pipeline=["1", 0], crop_info=["6", 1],
                                           source_image=["5", 0], driving_images=["7", 0])),
@@ -58,11 +60,23 @@ def test_the_pack_chain_is_load_image_and_load_video_into_live_portrait():
     rate = [n for n in nodes_of(conv, "edit.frame_rate")]
     assert len(rate) == 1 and rate[0].params["fps"] == 25.0 and rate[0].params["keep"] == "frames"
     assert nodes_of(conv, "io.save_video")[0].params["path"] == "out/LivePortrait.mp4"
+    # the cropper's face crop: Live Portrait's, about the face Pose Estimate finds on the same (scaled) picture
+    pose = g.nodes[g.input_link(lp[0].id, "source_pose").src]
+    assert pose.type_id == "preprocess.pose_estimate" and g.input_link(pose.id, "video").src == src.id
+    people = g.nodes[g.input_link(pose.id, "people").src]
+    assert people.type_id == "preprocess.detect_people" and g.input_link(people.id, "video").src == src.id
+    assert (p["crop_size"], p["crop_scale"], p["vx_ratio"], p["vy_ratio"], p["rotate"], p["person"],
+            p["paste_back"]) == (512, 2.3, 0.0, -0.125, True, 0, True)
+    assert g.input_link(lp[0].id, "driving_pose") is None  # the pack takes the driving frames whole
     text = said(conv)
-    assert "'LivePortraitCropper' (LivePortraitCropper, #6)'s face crop (with 'LivePortraitLoadCropper' " \
-           "(LivePortraitLoadCropper, #2)" in text
-    assert "'LivePortraitComposite' (LivePortraitComposite, #9) pastes the animated face back into 'LoadImage' " \
-           "(LoadImage, #3)'s picture inside a mask: not made" in text
+    assert "'LivePortraitCropper' (LivePortraitCropper, #6)'s face crop is made by Live Portrait (its settings: " \
+           "face_index 0, face_index_order large-small, rotate True, dsize 512, scale 2.3" in text
+    assert "(not by 'LivePortraitLoadCropper' (LivePortraitLoadCropper, #2)" in text
+    assert "#6)'s face_index 0 counts faces in 'large-small' order" in text
+    assert "'LivePortraitComposite' (LivePortraitComposite, #9)'s paste-back into 'LoadImage' (LoadImage, #3)'s " \
+           "picture is Live Portrait's (the release's paste-back); its 'mask' from 'CreateShapeMask' " \
+           "(CreateShapeMask, #11)" in text
+    assert "not made" not in text and "crop not" not in text
     assert "'LivePortraitProcess' (LivePortraitProcess, #8) runs the stitching network twice" in text
     assert "'VHS_VideoCombine' (VHS_VideoCombine, #10) saves no sound" in text
     assert "Studio cannot convert" not in text
@@ -82,15 +96,34 @@ def test_the_packs_settings_carried_over_or_said():
     assert "runs the stitching network twice" not in text
     assert "#8)'s expression_friendly is not applied with relative_motion_mode 'off'" in text
     assert "liveportrait/animal/ (Studio never downloads)" in text
+    assert "#6)'s face crop (with 'LivePortraitLoadCropper' (LivePortraitLoadCropper, #2)" in text
+    assert "is not made (its settings: face_index 0, face_index_order large-small, rotate True, dsize 512, " \
+           "scale 2.3, vx_ratio 0.0, vy_ratio -0.125) in animal mode" in text  # (faces found through people)
+    assert "pastes the animated face back into 'LoadImage' (LoadImage, #3)'s picture inside a mask: not made" in text
+    assert g_input(conv, "source_pose") is None
+    other = convert(_doc(crop={"dsize": 256, "scale": 2.0, "vx_ratio": 0.1, "vy_ratio": 0.0, "rotate": False,
+                               "face_index": 1}))
+    p = nodes_of(other, "portrait.live_portrait")[0].params
+    assert (p["crop_size"], p["crop_scale"], p["vx_ratio"], p["vy_ratio"], p["rotate"], p["person"]) == \
+        (256, 2.0, 0.1, 0.0, False, 1)
     mode = convert(_doc(process={"relative_motion_mode": "single_frame", "expression_friendly": True}))
     assert "#8)'s relative_motion_mode 'single_frame' is the pack's own" in said(mode)
     assert nodes_of(mode, "portrait.live_portrait")[0].params["driving_option"] == "expression-friendly"
 
 
-def test_a_source_clip_is_left_to_the_other_stages():
+def g_input(conv, port: str):
+    return conv.graph.input_link(nodes_of(conv, "portrait.live_portrait")[0].id, port)
+
+
+def test_a_source_clip_is_animated_frame_by_frame():
     conv = convert(_doc(source=("VHS_LoadVideo", dict(LOAD, video="source.mp4"))))
-    assert not nodes_of(conv, "portrait.live_portrait")
-    assert "Studio cannot convert" in said(conv)
+    lp = nodes_of(conv, "portrait.live_portrait")[0]
+    assert lp.params["source_clip"] == "each frame"
+    g = conv.graph
+    src = g.nodes[g.input_link(lp.id, "source").src]
+    assert g.nodes[g.input_link(src.id, "video").src].params["path"] == "source.mp4"
+    assert g.nodes[g_input(conv, "source_pose").src].type_id == "preprocess.pose_estimate"
+    assert "Studio cannot convert" not in said(conv)
 
 
 def test_a_cropped_driving_clip_and_a_sound_file_of_its_own():
@@ -107,5 +140,9 @@ def test_a_cropped_driving_clip_and_a_sound_file_of_its_own():
     assert g.nodes[g.input_link(save.id, "audio").src].params["path"] == "voice.mp3"
     text = said(conv)
     assert "'LivePortraitCropper' (LivePortraitCropper, #12)'s face crop of 'LivePortraitProcess' " \
-           "(LivePortraitProcess, #8)'s 'driving_images' is not made" in text
+           "(LivePortraitProcess, #8)'s 'driving_images' is made as the release's driving crop: one square" in text
+    pose = g.nodes[g_input(conv, "driving_pose").src]  # found on the driving clip itself
+    assert g.nodes[g.input_link(pose.id, "video").src].params["path"] == "drive.mp4"
+    assert len(nodes_of(conv, "preprocess.load")) == 2  # one model of each kind for both clips' poses
+    assert g.input_link(pose.id, "model").src == g.input_link(g_input(conv, "source_pose").src, "model").src
     assert "saves no sound" not in text and "Studio cannot convert" not in text

@@ -16,6 +16,8 @@ from __future__ import annotations
 from studio.convert.api import (LOADER_NODES, CNode, ComfyMapping, Workflow, any_through, in_type, node_type,
                                 passes_picture, scale_params)
 
+from . import comfy_crop
+
 PROCESS, COMPOSITE, CROPPER, RETARGET, MODELS = ("LivePortraitProcess", "LivePortraitComposite", "LivePortraitCropper",
                                                  "LivePortraitRetargeting", "DownloadAndLoadLivePortraitModels")
 ENDS = ("VHS_VideoCombine",)  # a video of the composite's frames
@@ -99,12 +101,27 @@ def chain(wf: Workflow, end: CNode) -> dict | None:
     proc, slot = _from(wf, comp, "liveportrait_out")
     if proc is None or proc.cls != PROCESS or slot != 1:
         return None
-    source = _loader(wf, proc, "source_image", "io.load_image")
+    kind = "io.load_image"
+    source = _loader(wf, proc, "source_image", kind)
+    if source is None:  # a source clip: the pack's video to video
+        kind = "io.load_video"
+        source = _loader(wf, proc, "source_image", kind)
     driving = _loader(wf, proc, "driving_images", "io.load_video")
-    back = _loader(wf, comp, "source_image", "io.load_image")  # the picture pasted into: the same file's
+    back = _loader(wf, comp, "source_image", kind)  # the pictures pasted into: the same file's
     if source is None or driving is None or back is None or back[0] is not source[0]:
         return None
-    return {"end": end, "passed": passed, "composite": comp, "process": proc, "source": source, "driving": driving}
+    return {"end": end, "passed": passed, "composite": comp, "process": proc, "source": source, "driving": driving,
+            "clip": kind == "io.load_video"}
+
+
+def _crops_source(wf: Workflow, c: dict, crop: CNode | None, animal: bool) -> bool:
+    """Whether the process's cropper crops the process's own source (the same loader, the same steps), so Live
+    Portrait makes its crop: a human face (Studio finds faces through people's whole-body poses)."""
+    if crop is None or crop.cls != CROPPER or animal:
+        return False
+    mine = _loader(wf, crop, "source_image", "io.load_video" if c["clip"] else "io.load_image")
+    theirs = [m.id for m in c["source"][2] if m is not crop]  # (the process given the cropper's own crop: the same)
+    return mine is not None and mine[0] is c["source"][0] and [m.id for m in mine[2]] == theirs
 
 
 def _upstream(wf: Workflow, n: CNode | None, name: str) -> list[CNode]:
@@ -133,11 +150,36 @@ def _settings(wf: Workflow, n: CNode, skip: tuple[str, ...] = ()) -> str:
     return f" (its settings: {', '.join(vals)})" if vals else ""
 
 
+def _crop(wf: Workflow, c: dict, p: dict, read: set[str], said: list[str], animal: bool) -> None:
+    """The process's cropper: made as Live Portrait's crop (its settings into ``p``) where it crops the process's own
+    source, else said not made; its face finder read."""
+    proc = c["process"]
+    crop, _ = _from(wf, proc, "crop_info")
+    c["crop"] = _crops_source(wf, c, crop, animal)
+    if crop is not None:
+        detectors = [m for m in _upstream(wf, crop, "cropper") if m.cls not in LOADER_NODES]  # its face finder
+        read |= {m.id for m in detectors} | ({crop.id} if not _read_elsewhere(wf, crop, {proc.id}) else set())
+        c["said_crop"] = crop.id  # (said once: the same cropper on the picture's way is not said again)
+        by = f" (with {', '.join(_who(m) + _settings(wf, m) for m in detectors)})" if detectors else ""
+    if c["crop"]:
+        more, lines = comfy_crop.settings(wf, crop)
+        p.update(more, paste_back=True)
+        said.append(comfy_crop.crop_sentence(wf, crop, detectors, _settings))
+        said.extend(lines)
+    elif crop is not None:
+        why = (" in animal mode (Studio finds faces through people's whole-body poses)" if animal else
+               " (its pictures are not the process's source as Studio reads it)")
+        said.append(f"{_who(crop)}'s face crop{by} is not made{_settings(wf, crop)}{why}: Live Portrait takes the "
+                    "whole picture as the face crop, so give it a picture cropped about the face")
+
+
 def params_of(wf: Workflow, c: dict, said: list[str]) -> tuple[dict, set[str]]:
     """Live Portrait's settings read from the pack's nodes, what differs said; the ids of the nodes read."""
     proc, comp = c["process"], c["composite"]
     at = _who(proc)
     p: dict = {"size": "source"}  # the composite's frames are the source picture's size
+    if c["clip"]:  # each source frame animated by the driving frame at its place (the pack's 'constant')
+        p["source_clip"] = "each frame"
     read: set[str] = set()
     mode = str(wf.value(proc, "relative_motion_mode") or "relative")
     if mode == "off":  # the pack's 'off': the driving pose (rotation, translation), the source's expression and scale
@@ -170,6 +212,7 @@ def params_of(wf: Workflow, c: dict, said: list[str]) -> tuple[dict, set[str]]:
         said.append(f"{at}'s mismatch_method 'cut' (as many frames as source pictures) is not applied: Live "
                     "Portrait makes a frame for each driving frame")
     models, _ = _from(wf, proc, "pipeline")
+    animal = False
     if models is not None and models.cls == MODELS:
         read.add(models.id)
         prec = wf.value(models, "precision")
@@ -183,17 +226,7 @@ def params_of(wf: Workflow, c: dict, said: list[str]) -> tuple[dict, set[str]]:
                 p[f"{part}_model"] = f"animal/{name}.safetensors"
         said.append(f"{_who(models)} downloads Kijai/LivePortrait_safetensors; Live Portrait reads its five files "
                     f"from a models folder's liveportrait/{'animal/' if animal else ''} (Studio never downloads)")
-    crop, _ = _from(wf, proc, "crop_info")
-    if crop is not None:
-        steps = {x.id for x in c["source"][2]}
-        made = [m for m in _upstream(wf, proc, "crop_info") if m.cls not in LOADER_NODES and m.id not in steps]
-        detectors = [m for m in made if m.id not in (crop.id, models.id if models is not None else None)]
-        read |= {m.id for m in detectors} | ({crop.id} if not _read_elsewhere(wf, crop, {proc.id}) else set())
-        c["said_crop"] = crop.id  # (said once: the same cropper on the picture's way is not said again)
-        by = f" (with {', '.join(_who(m) + _settings(wf, m) for m in detectors)})" if detectors else ""
-        said.append(f"{_who(crop)}'s face crop{by} is not made{_settings(wf, crop)}: Live Portrait runs no face detector or "
-                    "landmark model; it takes the whole picture as the face crop, so give it a picture cropped about "
-                    "the face")
+    _crop(wf, c, p, read, said, animal)
     retarget, _ = _from(wf, proc, "opt_retargeting_info")
     if retarget is not None:
         read |= {retarget.id} | {m.id for m in _upstream(wf, retarget, "driving_crop_info")
@@ -204,9 +237,12 @@ def params_of(wf: Workflow, c: dict, said: list[str]) -> tuple[dict, set[str]]:
     ids = {comp.id} | {m.id for m in mask}
     if not any(_read_elsewhere(wf, m, ids) for m in mask):  # (a mask another output shows: left to the others)
         read |= {m.id for m in mask}
-    said.append(f"{_who(comp)} pastes the animated face back into {_who(c['source'][0])}'s picture"
-                + (" inside a mask" if mask else "") + ": not made, as Live Portrait makes no face crop; its "
-                "frames are the whole picture animated, at its size")
+    if c["crop"]:
+        said.append(comfy_crop.composite_sentence(wf, comp, c["source"][0], c["clip"], mask, _settings))
+    else:
+        said.append(f"{_who(comp)} pastes the animated face back into {_who(c['source'][0])}'s picture"
+                    + (" inside a mask" if mask else "") + ": not made, as Live Portrait makes no face crop here; "
+                    "its frames are the whole picture animated, at its size")
     return p, read
 
 
@@ -235,11 +271,16 @@ def make(b, c: dict) -> None:
     said: list[str] = []
     made = len(b.g.nodes)
     params, read = params_of(wf, c, said)
-    ways = {}
+    ways, cropped = {}, {}
     for key, (loader, slot, steps) in (("source", c["source"]), ("driving", c["driving"])):
         wire = b.studio_loader(loader, slot)
         for s in steps:
             if _passed_on(wf, s, 0) is not None:  # passed on as it is
+                continue
+            if s.cls == CROPPER and key == "driving" and c["crop"] and s is steps[-1]:  # the release's driving crop
+                cropped[key] = (s, wire)
+                read.add(s.id)
+                said.append(comfy_crop.driving_sentence(wf, s, proc, _settings))
                 continue
             if s.cls == CROPPER:  # the pack's face crop of these pictures
                 if s.id != c.get("said_crop") and s.id not in read:
@@ -257,6 +298,13 @@ def make(b, c: dict) -> None:
     node = b.add("portrait.live_portrait", params, proc)
     b.g.connect(*ways["source"], node, "source")
     b.g.connect(*ways["driving"], node, "driving")
+    models: dict = {}  # (one Load Preprocessor of each kind for both)
+    if c["crop"]:  # the faces Live Portrait crops about, found on the same pictures
+        b.g.connect(comfy_crop.wire_faces(b, ways["source"], wf.nodes[c["said_crop"]], models), "pose", node,
+                    "source_pose")
+    if "driving" in cropped:
+        b.g.connect(comfy_crop.wire_faces(b, cropped["driving"][1], cropped["driving"][0], models), "pose", node,
+                    "driving_pose")
     last = _rate(b, c, (node, "video"), said)
     save = b.add("io.save_video", {"path": b.save_path(end)}, end)
     b.g.connect(*last, save, "video")
@@ -282,7 +330,8 @@ def make(b, c: dict) -> None:
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output {_who(end)}: {_who(proc)} as Live Portrait"]
                      + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.task_made("portrait animation (LivePortrait)", "LivePortrait", "portrait.live_portrait", ["image", "video"])
-    b.log(f"ComfyUI {_who(end)} -> Load Image + Load Video -> Live Portrait -> Save Video")
+    b.log(f"ComfyUI {_who(end)} -> Load {'Video' if c['clip'] else 'Image'} + Load Video -> Live Portrait"
+          f"{' (with Detect People + Pose Estimate)' if c['crop'] else ''} -> Save Video")
     for s in said:
         b.log(s)
 
