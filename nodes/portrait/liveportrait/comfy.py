@@ -307,6 +307,11 @@ def make(b, c: dict) -> None:
                     "driving_pose")
     last = _rate(b, c, (node, "video"), said)
     save = b.add("io.save_video", {"path": b.save_path(end)}, end)
+    sound, slot = _from(wf, end, "audio")
+    if sound is None:  # the save writes no sound (rejudge15: 48/12's driving clip's sound was written)
+        mute = b.add("edit.replace_audio", {}, end, title="No sound")
+        b.g.connect(*last, mute, "video")
+        last = (mute, "video")
     b.g.connect(*last, save, "video")
     if wf.value(end, "pingpong") is True:
         said.append(f"{_who(end)}'s pingpong (the frames played forward then back) is not made: Save Video writes "
@@ -314,7 +319,6 @@ def make(b, c: dict) -> None:
     fmt = wf.value(end, "format")
     if isinstance(fmt, str) and fmt != "video/h264-mp4":
         said.append(f"{_who(end)} saves '{fmt}': Save Video writes an H.264 MP4")
-    sound, slot = _from(wf, end, "audio")
     if sound is not None and sound.cls in LOADER_NODES and LOADER_NODES[sound.cls][0] == "io.load_audio":
         b.g.connect(*b.studio_loader(sound, slot), save, "audio")  # a sound file of its own: muxed as there
         b.used.add(sound.id)
@@ -322,8 +326,8 @@ def make(b, c: dict) -> None:
         said.append(f"{_who(end)}'s 'audio' from {_who(sound)} is not carried: Studio's Save Video carries the "
                     "driving clip's own sound, if it has any")
     elif sound is None:
-        said.append(f"{_who(end)} saves no sound: Studio's Save Video carries the driving clip's own sound, if it "
-                    "has any")
+        said.append(f"the workflow writes the video without sound ({_who(end)} is given no 'audio'): Replace Audio "
+                    "with no sound goes before Save Video, so the driving clip's own sound is not written")
     b.used |= {end.id, proc.id, c["composite"].id, c["source"][0].id, c["driving"][0].id} | read \
         | {n.id for n in c["passed"] + c["source"][2] + c["driving"][2]}
     b.bands.append(list(b.g.nodes)[made:])
