@@ -158,9 +158,11 @@ def test_a_wired_camera_path_takes_the_presets_place(model):
 
 def test_bad_input_is_said_naming_the_node(model):
     base = {"steps": 1, "width": 32, "height": 32}
-    for extra, words in (({"width": 40}, "multiples of 16"), ({"frames": 9}, "'frames' is 9, but the source clip has 5")):
+    for extra, words in (({"width": 40}, "the size 40x32 must be multiples of 16"),
+                         ({"width": 0, "height": 0}, "the source clip's size 40x32 must be multiples of 16"),
+                         ({"frames": 9}, "'frames' is 9, but the source clip has 5")):
         with pytest.raises(ReCamMasterError, match=f"ReCamMaster: .*{words}"):
-            run_node(ReCamMaster, {**base, **extra}, model=model, source=_clip())
+            run_node(ReCamMaster, {**base, **extra}, model=model, source=_clip(w=40 if "height" in extra else 32))
     assert ReCamMaster.preflight({"width": 832, "height": 480}, ".") == []
     assert "multiples of 16" in ReCamMaster.preflight({"width": 830, "height": 480}, ".")[0]
 

@@ -36,6 +36,7 @@ from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
+from . import comfy_wrapper_recam as recam
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_phantom as phantom
 from . import comfy_wrapper_ttm as ttm
@@ -342,6 +343,8 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
         elif emb is not None and humo.is_humo(emb) and (made := humo.humo(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
+        elif emb is not None and recam.is_recam(emb) and (made := recam.recam(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # ReCamMaster's source clip and poses, by their types
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):

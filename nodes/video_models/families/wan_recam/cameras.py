@@ -25,8 +25,8 @@ import math
 
 import numpy as np
 
-PRESETS = ("pan_right", "pan_left", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "translate_up", "translate_down",
-           "arc_left", "arc_right")  # cam01..cam10 (the wrapper's names, the release's order)
+from .schedule import PRESETS
+
 SHOWN = {"pan_right": "Pan Right", "pan_left": "Pan Left", "tilt_up": "Tilt Up", "tilt_down": "Tilt Down",
          "zoom_in": "Zoom In", "zoom_out": "Zoom Out", "translate_up": "Translate Up (with rotation)",
          "translate_down": "Translate Down (with rotation)", "arc_left": "Arc Left (with rotation)",

@@ -68,14 +68,16 @@ class ReCamMaster(OneCallNode):
               *shared("steps", "guidance",
                       steps={"default": STEPS, "help": "denoising steps (the release's 50)"},
                       guidance={"default": GUIDANCE, "help": "classifier-free guidance (the release's 5; 1: none)"}),
-              Int("width", WIDTH, min=16, max=4096, help="a multiple of 16 (the release's 832)"),
-              Int("height", HEIGHT, min=16, max=4096, help="a multiple of 16 (the release's 480)")) + shared(*RUN)
+              Int("width", WIDTH, min=0, max=4096, special="the source clip's width",
+                  help="a multiple of 16 (the release's 832; 0: the source clip's)"),
+              Int("height", HEIGHT, min=0, max=4096, special="the source clip's height",
+                  help="a multiple of 16 (the release's 480; 0: the source clip's)")) + shared(*RUN)
 
     @classmethod
     def preflight(cls, params, base_dir):
         """The size, refused at validation (before a run)."""
         w, h = int(params.get("width", WIDTH)), int(params.get("height", HEIGHT))
-        if w % 16 or h % 16:
+        if w % 16 or h % 16:  # (0: the source clip's, checked when it is known)
             return [f"the size {w}x{h} must be multiples of 16 (the VAE's 8 and the 2x2 patches)"]
         return []
 
@@ -127,12 +129,13 @@ class ReCamMaster(OneCallNode):
 
     def _checked(self, p, clip) -> tuple[int, int, int]:
         """(frames, width, height), refused in words before anything large is made."""
-        w, h = int(p.width), int(p.height)
-        if w % 16 or h % 16:
-            raise ReCamMasterError(f"{TITLE}: the size {w}x{h} must be multiples of 16 (the VAE's 8 and the 2x2 "
-                                   "patches)")
         if len(clip) == 0:
             raise ReCamMasterError(f"{TITLE}: the source clip has no frames")
+        w, h = int(p.width) or clip.width, int(p.height) or clip.height
+        if w % 16 or h % 16:
+            whose = "the source clip's size" if not (int(p.width) and int(p.height)) else "the size"
+            raise ReCamMasterError(f"{TITLE}: {whose} {w}x{h} must be multiples of 16 (the VAE's 8 and the 2x2 "
+                                   "patches): set width and height")
         n = int(p.frames) or min(len(clip), FRAMES)
         if n > len(clip):
             raise ReCamMasterError(f"{TITLE}: 'frames' is {n}, but the source clip has {len(clip)}: set it to "

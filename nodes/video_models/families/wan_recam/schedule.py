@@ -5,3 +5,5 @@ from __future__ import annotations
 
 SHIFT = 5.0  # FlowMatchScheduler(shift=5) / sigma_shift=5.0
 STEPS, GUIDANCE, FRAMES, WIDTH, HEIGHT = 50, 5.0, 81, 832, 480
+PRESETS = ("pan_right", "pan_left", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "translate_up", "translate_down",
+           "arc_left", "arc_right")  # the release's cam01..cam10, by the names kijai's WanVideoWrapper gives them
