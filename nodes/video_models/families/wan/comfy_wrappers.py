@@ -127,6 +127,14 @@ THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wan
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 
 
+def _by_types(t, emb: CNode, pos, neg, sampler: CNode):
+    """What an embeds node told by its declared inputs is read as: HuMo's voice and person (comfy_wrapper_humo),
+    ReCamMaster's source clip and camera poses (comfy_wrapper_recam): (latent, positive, negative), or None."""
+    if humo.is_humo(emb):
+        return humo.humo(t, emb, pos, neg, sampler)
+    return recam.recam(t, emb, pos, neg, sampler) if recam.is_recam(emb) else None
+
+
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
@@ -341,10 +349,8 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
-        elif emb is not None and humo.is_humo(emb) and (made := humo.humo(self, emb, pos, neg, n)):
-            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person, by their types (wins6)
-        elif emb is not None and recam.is_recam(emb) and (made := recam.recam(self, emb, pos, neg, n)):
-            latent, pos, neg = self.latents[emb.id] = made  # ReCamMaster's source clip and poses, by their types
+        elif emb is not None and (made := _by_types(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person (wins6), ReCamMaster's clip
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):
