@@ -184,3 +184,11 @@ def test_a_file_that_does_not_fill_the_model_is_refused_before_it_is_built(tmp_p
                                          "'blocks.1.cam_encoder.weight' of another shape"):
         _load(files)
     assert built == []  # refused before the model was made and read
+
+
+def test_a_clip_longer_than_the_paths_is_cut_to_81_frames_and_said(model):
+    rec = Recorder()
+    out = run_node(ReCamMaster, {"steps": 1, "guidance": 1.0, "width": 16, "height": 16}, runtime=rec, model=model,
+                   source=_clip(n=85, h=16, w=16))["video"]
+    assert out.n_frames == 81
+    assert any("the source clip's first 81 of its 85 frames are re-shot" in t for t in rec.messages())
