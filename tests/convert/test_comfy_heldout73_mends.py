@@ -160,3 +160,14 @@ def test_framepacks_embedding_weight_is_named_with_its_interpolation():
     text = said(convert(doc, "framepack"))
     assert "its image embeddings' interpolation 'weighted_average' is not taken, nor its start_embed_strength 0.5: " \
            "the pipeline reads" in text
+
+
+# 7. FramePack's length: the wrapper makes whole sections of its latent window, round(5 x 30 / 36) = 4 of 9 latent
+# frames after the start's, 145 frames, read as the seconds at 30 fps (150), unsaid.
+
+def test_framepacks_seconds_are_made_in_whole_sections_said():
+    from tests.convert.test_comfy_framepack_wrapper import _workflow
+    conv = convert(_workflow(), "framepack")
+    assert nodes_of(conv, "video_models.framepack")[0].params["frames"] == 145
+    assert "its 5 s at latent_window_size 9 make 4 sections of 9 latent frames after the start's, 145 frames (not " \
+           "150, the seconds at 30 fps): the Framepack node's frames 145" in said(conv)
