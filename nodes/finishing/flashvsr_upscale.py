@@ -73,15 +73,17 @@ class FlashVSRUpscale(Node):
     timing = CLIP
     inputs = (In("video", "Video"),)
     outputs = (Out("video", "Video", help="the upscaled clip"),)
-    params = (Path("dit", "", lookup=True, filters="FlashVSR DiT (*.safetensors)",
+    params = (Path("dit", "", label="DiT file", lookup=True, filters="FlashVSR DiT (*.safetensors)",
                    help="the DiT (diffusion_pytorch_model_streaming_dmd.safetensors, or kijai's "
                         "Wan2_1-T2V-1_3B_FlashVSR), or its name in diffusion_models/ or FlashVSR/"),
-              Path("lq_projection", "", lookup=True, filters="LQ projection (*.ckpt *.safetensors)",
+              Path("lq_projection", "", label="LQ projection file", lookup=True,
+                   filters="LQ projection (*.ckpt *.safetensors)",
                    help="LQ_proj_in.ckpt (or a .safetensors of it); empty: the DiT file's own"),
-              Path("decoder", "", lookup=True, filters="TCDecoder (*.ckpt *.safetensors)",
+              Path("decoder", "", label="Decoder file", lookup=True, filters="TCDecoder (*.ckpt *.safetensors)",
                    help="the tiny conditional decoder (TCDecoder.ckpt, or kijai's Wan2_1_FlashVSR_TCDecoder), "
                         "or its name in vae/ or FlashVSR/"),
-              Path("prompt", "", lookup=True, filters="Prompt embedding (*.pth *.safetensors)",
+              Path("prompt", "", label="Prompt embedding file", lookup=True,
+                   filters="Prompt embedding (*.pth *.safetensors)",
                    help="the fixed prompt's embedding (the release's posi_prompt.pth)"),
               Choice("version", "1.1", choices=("1.1", "1.0"),
                      help="the weights' release: its LQ projection's cache differs (the files cannot say which)"),

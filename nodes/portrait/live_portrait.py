@@ -140,7 +140,7 @@ class LivePortrait(Node):
     def model_families(cls) -> list[dict]:
         return [{"kind": "portrait", "family": "liveportrait", "name": "LivePortrait (portrait animation)",
                  "variants": ["LivePortrait (human)"], "tasks": ["portrait animation"],
-                 "inputs": {"portrait animation": ["image", "video"]},
+                 "inputs": {"portrait animation": ["source (a picture or a clip)", "driving (a clip)"]},
                  "formats": [".safetensors (Kijai/LivePortrait_safetensors: five files)"]}]
 
     @classmethod

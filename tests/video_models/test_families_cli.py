@@ -26,6 +26,9 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     sd = video.pop("wan_steady")  # issue 112: SteadyDancer's file with Wan's parts, its own node (SteadyDancer)
     assert (sd["name"], sd["tasks"], sd["variants"]) == ("SteadyDancer", ["drive"], ["Wan 2.1 SteadyDancer 14B"])
     assert sd["formats"][0].startswith("single denoiser file") and "diffusers folder" not in sd["formats"]
+    rc = video.pop("wan_recam")  # issue 112: ReCamMaster's file with Wan's parts, its own node (ReCamMaster)
+    assert (rc["name"], rc["tasks"], rc["variants"]) == ("ReCamMaster", ["camera"], ["Wan 2.1 ReCamMaster 1.3B"])
+    assert rc["formats"][0].startswith("single denoiser file") and "diffusers folder" not in rc["formats"]
     for r in video.values():
         assert r["name"] and r["variants"] and r["tasks"] and r["formats"][0] == "diffusers folder"
         assert set(r["inputs"]) == set(r["tasks"])

@@ -182,7 +182,8 @@ def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
     from studio.engine.context import Context
     gen = Context("n1", "t", {}, 1234, CPU, Recorder()).torch_generator(device="cpu")
     # SCAIL-2's loop in animate mode with no masks, the pose as its driving clip (preview.py)
-    want = model.module(ref, driving, prompt="a dancer", window=9, overlap=5, num_inference_steps=1,
+    want = model.module(ref, driving, None, None, replace=False, prompt="a dancer", window=9, overlap=5,
+                        num_inference_steps=1,
                         guidance_scale=2.0, generator=gen)
     want = ((want[0].permute(1, 2, 3, 0).numpy() + 1) / 2).clip(0, 1)
     assert np.array_equal(np.asarray(out.frames), want.astype(np.float32))

@@ -114,6 +114,10 @@ HOOKS: dict[str, HookPoint] = {
     "restyle_stage": HookPoint("own", None, False, "(stage, video): its later stage after a Video to Video of its "
                                "family, read and made as its own generator's Generator.stage and Generator.video are "
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),
+    "latent_stride": HookPoint("own", None, False, "the pixel frames a latent frame of ComfyUI's latents of the "
+                               "family holds after the first (its VAE's time stride: Wan's 4, LTX-2's 8): a length "
+                               "not stride * k + 1 is made as that latent holds it, rounded down, said "
+                               "(mapping/latent_frames)"),
     "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
                              "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
     "checkpoint_parts": HookPoint("own", (), False, "the parts ('text_encoder', 'vae') Load Video Model reads from "
@@ -122,6 +126,9 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
+    "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
+                             "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
+                             "asking it is said to get it (mapping/settings)"),
     "own_scheduler": HookPoint("own", None, False, "the scheduler its generator samples with, in words, where the "
                                "family has no model folder whose scheduler it uses (SD 1.5's, read from ComfyUI's "
                                "checkpoint alone): said where the generator's sampler is 'auto' (mapping/settings)"),

@@ -5,6 +5,7 @@ format or codec), else said not taken with the crf Studio writes at (H.265's, VP
 number is another quality). Told by the save's declared 'crf' alone, after the build."""
 from __future__ import annotations
 
+import re
 from numbers import Real
 from typing import Any
 
@@ -13,6 +14,8 @@ from studio.core.shown import rounded
 CRF = "crf"
 BITRATE = "bitrate"  # a save's rate in bits per second (VideoHelperSuite's nvenc formats), 'megabit' its unit
 H264 = (0, 51)  # x264's crf range, which Studio's Save Video takes
+PIX_FMT = "pix_fmt"  # a save's pixel format (VideoHelperSuite's formats)
+STUDIO_PIXELS = "yuv420p"  # the pixels Studio's Save Video writes (H.264, 8-bit 4:2:0: engine/video_formats.py)
 
 
 def _x264(fmt: Any) -> bool:
@@ -28,6 +31,7 @@ def apply(b) -> None:
         n = wf.nodes.get(b.out.origin.get(nid, ""))
         if node.type_id != "io.save_video" or n is None:
             continue
+        _pixels(b, n)
         if CRF not in n.widgets and CRF not in n.links:
             _bitrate(b, n, node)
             continue
@@ -47,6 +51,22 @@ def apply(b) -> None:
                 "(lower is better); set its 'crf'")
         b.note(line)
         b.out.log.append(f"{b.name}: {line}")
+
+
+def _pixels(b, n) -> None:
+    """A save's pixel format other than Studio's (heldout73 01: VideoHelperSuite's 'video/h265-mp4' at 'yuv420p10le',
+    a 10-bit file, written 8-bit unsaid): one sentence, told by the save's declared 'pix_fmt' alone."""
+    if PIX_FMT not in n.widgets and PIX_FMT not in n.links:
+        return
+    value = b.wf.value(n, PIX_FMT)
+    if not isinstance(value, str) or not value.strip() or value.strip() == STUDIO_PIXELS:
+        return  # (a value not worked out is said where values are)
+    deep = re.search(r"p(9|10|12|14|16)(le|be)?$", value.strip())
+    what = f" ({deep.group(1)}-bit)" if deep else ""
+    line = (f"{n.named()}'s pix_fmt '{value.strip()}'{what} is not taken: Studio's Save Video writes 8-bit "
+            f"{STUDIO_PIXELS}")
+    b.note(line)
+    b.out.log.append(f"{b.name}: {line}")
 
 
 def _bitrate(b, n, node) -> None:

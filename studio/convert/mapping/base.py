@@ -76,6 +76,7 @@ class BuilderBase:
         self.param_at: dict[str, CNode] = {}  # a generator setting -> the node it was read from (settings._params)
         self.motion: dict[str, tuple[str, str]] = {}  # generator input -> a family's tracks, a camera path
         self.extra: dict = {}  # the generator's settings read from how its inputs are made
+        self.same_as: list[tuple[str, str, Any]] = []  # (sentence, Studio's setting, value): outputs._settings
         self.denoise_from = None  # the sampler whose denoise is a Video to Video's strength (denoise_steps)
         self.stage: dict | None = None  # a family's later stage (LTX-2's upsampler and refine): Generator.stage
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said

@@ -13,7 +13,7 @@ from studio.core.checked_open import read_bounded
 from studio.core.limits import MAX_GRAPH_FILE_BYTES
 
 from .convert import Conversion, convert
-from ..reading import embedded
+from ..reading import embedded, json_comments
 from ..reading.workflow import WorkflowError, enveloped, is_workflow
 
 
@@ -21,14 +21,32 @@ def _reject_constant(name: str):
     raise ValueError(f"'{name}' is not valid JSON")
 
 
-def read_json(path: str) -> Any:
+def _loads(text: str, name: str, said: list[str] | None) -> Any:
+    """The JSON of ``text``; a hand-edited file's comments blanked where the text then reads (json_comments), said
+    into ``said``; the first error otherwise."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError:
+        clean, found = json_comments.blanked(text)
+        if not found:
+            raise
+        try:
+            doc = json.loads(clean, parse_constant=_reject_constant)
+        except json.JSONDecodeError:
+            raise
+        if said is not None:
+            said.append(json_comments.sentence(name, found))
+        return doc
+
+
+def read_json(path: str, said: list[str] | None = None) -> Any:
     try:
         raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, "workflow file")
         # UTF-8 (with or without its BOM), or UTF-16 / UTF-32 as Windows tools save text (PowerShell's '>'
         # writes UTF-16 with a BOM): told from the first bytes, as json.loads tells them
         text = raw.decode(json.detect_encoding(raw))
         json_limits.check_shape(text)  # nesting refused in words before json's parser recurses
-        return json.loads(text, parse_constant=_reject_constant)
+        return _loads(text, os.path.basename(path), said)
     except RecursionError:
         raise WorkflowError(f"'{os.path.basename(path)}': its JSON nests too deeply to be a workflow") from None
     except UnicodeDecodeError as e:  # said in words, not the codec's ("illegal UTF-16 surrogate")
@@ -39,11 +57,12 @@ def read_json(path: str) -> Any:
         raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
 
 
-def read_document(path: str) -> Any:
+def read_document(path: str, said: list[str] | None = None) -> Any:
     """The workflow of ``path``: a .json file's JSON, or what a ComfyUI output carries in its metadata (a PNG, a
-    WebP, a video, a sound); WorkflowError, one line, when there is none."""
+    WebP, a video, a sound); WorkflowError, one line, when there is none. What its reading alone knows (a
+    hand-edited file's comments) is said into ``said``."""
     if path.lower().endswith(".json") or not embedded.carries(path):
-        return read_json(path)
+        return read_json(path, said)
     try:
         return embedded.read(path)[0]
     except (embedded.NoWorkflow, OSError, ValueError) as e:
@@ -66,10 +85,12 @@ def is_comfy_file(path: str) -> bool:
 def convert_file(path: str, registry=None) -> Conversion:
     """The Studio graph of a ComfyUI workflow file, or of the workflow a ComfyUI output carries (WorkflowError,
     one line, when it is not one); its ``base_dir`` is the file's folder (images named in it are looked for there)."""
-    doc = read_document(path)
+    read_said: list[str] = []
+    doc = read_document(path, read_said)
     if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":
         doc = doc["prompt"]  # the API JSON as ComfyUI's /prompt takes it
     conv = convert(doc, os.path.basename(path), registry, os.path.dirname(os.path.abspath(path)))
+    conv.log[:0] = [f"{os.path.basename(path)}: {line}" for line in read_said]  # (its reading's, first)
     conv.graph.base_dir = os.path.dirname(os.path.abspath(path))
     return conv
 

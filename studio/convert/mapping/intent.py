@@ -160,6 +160,8 @@ class IntentReading:
             else:
                 said.append(f"{node.shown_cls}'s {name} {number(v) if isinstance(v, (int, float)) else v} ({words}) is "
                             "not taken")
+                if own and isinstance(own[0], str) and own[0].startswith("="):  # Studio sets it from its own setting
+                    self.same_as.append((said[-1], own[0][1:], v))  # (unsaid where that is the same: outputs)
         return spec
 
     def _latent_steps(self, chain: list[CNode], gen: str, inputs: dict, said: list[str]) -> str:

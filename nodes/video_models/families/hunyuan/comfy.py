@@ -32,7 +32,8 @@ MAPPING = ComfyMapping(
            HELD: Task("a video", None, family="HunyuanVideo", read=held_task("HunyuanVideo"))},
     files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS,
     # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames
-    hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)}},
+    hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)},
+           "latent_stride": 4},  # ComfyUI's latents hold (length - 1) // 4 + 1 (mapping/latent_frames)
     # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
     prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"},

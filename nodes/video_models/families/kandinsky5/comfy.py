@@ -32,4 +32,5 @@ MAPPING = ComfyMapping(
                                           needs="start_image"),
            comfy_pack.HELD: Task("a video", None, family="Kandinsky 5", read=held_task("Kandinsky 5"))},
     files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), rank=5, widgets=WIDGETS,
-    translate=translate, hooks={"comfy_ranges": {"Kandinsky5ImageToVideo": SIZE}})
+    translate=translate, hooks={"comfy_ranges": {"Kandinsky5ImageToVideo": SIZE},
+                                         "latent_stride": 4})  # ComfyUI's latents hold (length - 1) // 4 + 1

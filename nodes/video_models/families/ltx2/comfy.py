@@ -27,7 +27,6 @@ from .comfy_sound_alone import TASKS as SOUND_ALONE
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
 from .comfy_sound_noised import noised_away, said as noised_said
-from .comfy_length import latent_length
 from .comfy_nag import WIDGETS as NAG_WIDGETS, nag_patch
 from .comfy_values import VALUES, WIDGETS as CALCULATORS
 from .comfy_ranges import RANGES
@@ -396,7 +395,7 @@ HOOKS = {
     "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
     "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its core nodes (comfy_ranges.py)
-    "params": latent_length,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (comfy_length)
+    "latent_stride": 8,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (latent_frames)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and

@@ -55,7 +55,8 @@ MAPPING = ComfyMapping(
     tasks={"SVD_img2vid_Conditioning": Task("image to video", I2V, (("init_image", "image"),),
                                             "Stable Video Diffusion", settings=(
         ("motion_bucket_id", "motion", ""), ("augmentation_level", "noise_aug", ""),
-        ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate")))},
+        ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate", "=fps")))},
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
+           "own_spacing": "karras",  # configs.SCHEDULER's use_karras_sigmas (SVD's scheduler_config.json)
            "sampler_params": _constant_cfg})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply

@@ -347,6 +347,7 @@ MAPPING = ComfyMapping(
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
            "checkpoint_parts": ("text_encoder", "vae"),  # an all-in-one checkpoint's, read by parts.CHECKPOINT_PARTS
            "comfy_shift": 8.0,  # ComfyUI's WAN21_T2V sampling_settings, every Wan model config made from it
+           "latent_stride": 4,  # its VAE's time stride: ComfyUI's latents hold (length - 1) // 4 + 1 (latent_frames)
            "latent_steps": {PASS_PROMPTS: pass_prompts},  # a chain of passes' own prompts (comfy_pass_prompts)
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
            "pass_values": {"WanCameraEmbedding": ("width", "height", "length"), **SCHEDULER_VALUES},  # as given

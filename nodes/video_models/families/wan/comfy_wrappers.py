@@ -37,6 +37,7 @@ from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
+from . import comfy_wrapper_recam as recam
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_phantom as phantom
 from . import comfy_wrapper_ttm as ttm
@@ -126,6 +127,17 @@ THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wan
            phantom.EMBEDS: phantom.phantom, scail.POSE: scail.scail, standin.EMBEDS: standin.standin,
            **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
+
+
+def _by_types(t, emb: CNode, pos, neg, sampler: CNode):
+    """What an embeds node told by its declared inputs is read as: HuMo's voice and person (comfy_wrapper_humo),
+    ReCamMaster's source clip and camera poses (comfy_wrapper_recam), FantasyTalking's voice (comfy_wrapper_fantasy):
+    (latent, positive, negative), or None."""
+    if humo.is_humo(emb):
+        return humo.humo(t, emb, pos, neg, sampler)
+    if recam.is_recam(emb):
+        return recam.recam(t, emb, pos, neg, sampler)
+    return fantasy.fantasy(t, emb, pos, neg, sampler)
 
 
 class _Translation(PackTranslation):
@@ -358,9 +370,9 @@ class _Translation(PackTranslation):
             latent, pos, neg = self.latents[emb.id]
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
-        elif emb is not None and (made := humo.humo(self, emb, pos, neg, n) if humo.is_humo(emb) else  # HuMo's voice
-                                  fantasy.fantasy(self, emb, pos, neg, n)):  # and person (wins6); FantasyTalking's
-            latent, pos, neg = self.latents[emb.id] = made  # (each by the types wired)
+        elif emb is not None and (made := _by_types(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person (wins6), ReCamMaster's clip,
+            # FantasyTalking's voice (each by the types wired)
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):

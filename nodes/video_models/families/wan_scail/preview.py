@@ -26,35 +26,16 @@ from __future__ import annotations
 
 import functools
 
-from .conditioning import OVERLAP, WINDOW
 from .pipeline import SCAIL2Sampling
 
 PREVIEW_PIPELINE = "SCAILPreviewPipeline"  # as family.py declares it (pipeline.py and SCAIL2Pipeline likewise)
 
 
 class SCAILPreviewSampling(SCAIL2Sampling):
-    """A reference character moved as a pose drawing moves by SCAIL-Preview (the methods of SCAILPreviewPipeline)."""
-
-    def __call__(self, reference, pose, prompt: str | None = None, negative_prompt: str | None = None,
-                 window: int = WINDOW, overlap: int = OVERLAP, num_inference_steps: int = 50,
-                 guidance_scale: float = 4.0, generator=None, prompt_embeds=None, negative_prompt_embeds=None,
-                 max_sequence_length: int = 512, callback_on_step_end=None,
-                 callback_on_step_end_tensor_inputs=("latents",), on_segment=None, num_frames: int | None = None,
-                 height: int | None = None, width: int | None = None, output_type: str = "pt", take=None):
-        """``reference`` [1, 3, H, W] and ``pose`` [1, 3, N, H, W] (the pose drawing at the take's size; halved here,
-        as the release) in [-1, 1], or ``pose`` a reader ``f(start, count)`` with ``num_frames`` N; the rest as
-        SCAIL2Pipeline's call (animate mode, no identity masks)."""
-        return SCAIL2Sampling.__call__(
-            self, reference, pose, None, None, replace=False, prompt=prompt, negative_prompt=negative_prompt,
-            window=window, overlap=overlap, num_inference_steps=num_inference_steps, guidance_scale=guidance_scale,
-            generator=generator, prompt_embeds=prompt_embeds, negative_prompt_embeds=negative_prompt_embeds,
-            max_sequence_length=max_sequence_length, callback_on_step_end=callback_on_step_end,
-            callback_on_step_end_tensor_inputs=callback_on_step_end_tensor_inputs, on_segment=on_segment,
-            num_frames=num_frames, height=height, width=width, output_type=output_type, take=take)
-
-    def steps_in_call(self, kwargs: dict) -> int:
-        """As SCAIL-2's, its clip on 'pose'."""
-        return SCAIL2Sampling.steps_in_call(self, {**kwargs, "driving": kwargs.get("pose")})
+    """A reference character moved as a pose drawing moves by SCAIL-Preview (the methods of SCAILPreviewPipeline).
+    Its call is SCAIL2Pipeline's in animate mode with no identity masks: the node gives the pose drawing as
+    'driving' (at the take's size; halved by the pipeline's pose encode, as the release halves it), 'driving_mask' and
+    'reference_mask' None and 'replace' False (preview_node.py)."""
 
 
 @functools.cache

@@ -91,7 +91,8 @@ class SCAILPreviewCharacter(OneCallNode):
                  (f", each after the first continuing from the last {p.overlap} frames made (SCAIL-2's way: "
                   "SCAIL-Preview's release makes one pass)" if len(plan) > 1 else ""))
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
-        kwargs = dict(reference=ref, pose=FramesReader(clip, frames_of, f"{w}x{h}"), prompt=text,
+        kwargs = dict(reference=ref, driving=FramesReader(clip, frames_of, f"{w}x{h}"), driving_mask=None,
+                      reference_mask=None, replace=False, prompt=text,  # (SCAIL-2's animate mode, no masks)
                       negative_prompt=p.negative_prompt or None, window=int(p.window), overlap=int(p.overlap),
                       num_inference_steps=self.steps, guidance_scale=float(p.guidance), num_frames=n, height=h,
                       width=w)

@@ -44,7 +44,7 @@ class WanControlNet(GeneratorNode):
               In("image", "Image", optional=True, help="the first frame (Wan 2.2 TI2V-5B's image to video)"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Path("controlnet", "", lookup=True, filters="Wan ControlNet (*.safetensors)",
+    params = (Path("controlnet", "", label="ControlNet file", lookup=True, filters="Wan ControlNet (*.safetensors)",
                    help=f"the ControlNet's file, or its name in a models folder's {FOLDER}/ "
                         "(TheDenk's wan2.2-ti2v-5b-controlnet-depth-v1 as one .safetensors)"),
               Text("prompt", "a wolf in the snow"),

@@ -66,7 +66,7 @@ class FantasyTalking(GeneratorNode):
               In("speech", "Features", help="Speech Features of the voice (wav2vec2-base-960h, layers 'last', fps 50)"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Path("weights", "", lookup=True, filters="FantasyTalking (*.safetensors)",
+    params = (Path("weights", "", label="FantasyTalking file", lookup=True, filters="FantasyTalking (*.safetensors)",
                    help=f"FantasyTalking's file, or its name in a models folder's diffusion_models/ ({EXAMPLE})"),
               Text("prompt", "a person is talking"),
               Text("negative_prompt", NEGATIVE_FT, help="the release's by default (translated)"),
