@@ -31,6 +31,17 @@ def on_wan_denoiser(name: str, mixin: type, init):
                  "_no_split_modules": ["WanTransformerBlock"]})
 
 
+def wan_init(model, given: dict) -> None:
+    """diffusers' WanTransformer3DModel.__init__ run on ``model`` with the values of ``given`` (a variant's
+    ``__init__`` locals, read before it makes any of its own) that it takes by name: the variant's own ones (its
+    modules' sizes) left out. One call for the variants' ``__init__`` (S2V, SCAIL, SteadyDancer, ReCamMaster)."""
+    import inspect
+
+    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+    takes = inspect.signature(WanTransformer3DModel.__init__).parameters
+    WanTransformer3DModel.__init__(model, **{k: v for k, v in given.items() if k in takes and k != "self"})
+
+
 def video_out(model, x, temb, grid: tuple[int, int, int], return_dict: bool):
     """Wan's output head on a denoiser's video tokens ``x`` [B, f x hp x wp, D] (``grid``: f, hp, wp, in patches):
     the final norm shifted and scaled by the timestep's table, proj_out, the patches unfolded back to latents
