@@ -4,6 +4,7 @@
 `notes(conv)`: the canvas notes' texts alone.
 `nodes_of(conv, type_id)`: the Studio nodes of one type in the converted graph.
 `api(nodes)`: an API workflow from {id: (class_type, inputs)}.
+`source_of(conv, node_id, port)`: the node a node's input comes from (None where it is not wired).
 `source_file(conv, gen_id, port)`: the file of the loader a node's input comes from (through any nodes between).
 (The workflow parts several tests build alike, Wan chains, VACE, S2V and the wrapper's rows: tests/convert/builders.py.)
 """
@@ -20,6 +21,11 @@ def said(conv) -> str:
 
 def nodes_of(conv, type_id: str) -> list:
     return [n for n in conv.graph.nodes.values() if n.type_id == type_id]
+
+
+def source_of(conv, node_id: str, port: str):
+    link = conv.graph.input_link(node_id, port)
+    return conv.graph.nodes[link.src] if link is not None else None
 
 
 def source_file(conv, gen_id: str, port: str) -> str | None:

@@ -6,7 +6,7 @@ held with its sentence, as before. The workflows are built here from node types,
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_of
 
 NODE = "video_models.wan_control_lora"
 LORA = "WanVid/wan2.1-1.3b-control-lora-tile-v1.0_comfy.safetensors"
@@ -44,11 +44,6 @@ def _workflow(loras=(LORA,), blur=True, start=0.0, end=0.7) -> dict:
     return api(nodes)
 
 
-def _source(conv, gen_id: str, port: str):
-    link = conv.graph.input_link(gen_id, port)
-    return conv.graph.nodes[link.src] if link is not None else None
-
-
 def test_the_wrappers_control_lora_is_read_as_the_control_lora_node_with_the_blur_made():
     conv = convert(_workflow(), "ctrl")
     assert [t["generator"] for t in conv.tasks] == [NODE]
@@ -57,9 +52,9 @@ def test_the_wrappers_control_lora_is_read_as_the_control_lora_node_with_the_blu
     assert p["control_lora"] == LORA and p["strength"] == 0.9
     assert p["start"] == 0.0 and p["end"] == 0.7 and p["steps"] == 30 and p["guidance"] == 6.0
     assert p["width"] == 0 and p["height"] == 0 and p["frames"] == 0  # the control clip's
-    blur = _source(conv, gen.id, "control")
+    blur = source_of(conv, gen.id, "control")
     assert blur.type_id == "edit.blur" and blur.params["reach"] == 4
-    assert _source(conv, blur.id, "video").type_id in ("transform.scale", "io.load_video")
+    assert source_of(conv, blur.id, "video").type_id in ("transform.scale", "io.load_video")
     assert not nodes_of(conv, "video_models.lora")  # the control LoRA is the node's, not an ordinary LoRA
     text = said(conv)
     assert "is read as Studio's Wan Control LoRA node" in text
@@ -76,7 +71,7 @@ def test_of_several_loras_the_one_named_control_is_taken_the_others_kept():
     assert gen.params["control_lora"] == LORA and gen.params["strength"] == 1.0
     kept = [n.params.get("lora") or n.params.get("path") for n in conv.graph.nodes.values() if "lora" in n.type_id]
     assert any("detail_boost" in str(k) for k in kept)
-    assert _source(conv, gen.id, "control").type_id != "edit.blur"
+    assert source_of(conv, gen.id, "control").type_id != "edit.blur"
 
 
 def test_with_no_lora_on_the_model_the_task_is_held_as_before():
@@ -111,7 +106,7 @@ def test_a_comparison_beside_the_take_shows_the_blurred_clip_the_control_reads_o
     blurs = nodes_of(conv, "edit.blur")
     assert len(blurs) == 1
     beside = nodes_of(conv, "edit.side_by_side")[0]
-    assert _source(conv, beside.id, "a").id == blurs[0].id and _source(conv, gen.id, "control").id == blurs[0].id
-    assert _source(conv, beside.id, "b").id == gen.id
+    assert source_of(conv, beside.id, "a").id == blurs[0].id and source_of(conv, gen.id, "control").id == blurs[0].id
+    assert source_of(conv, beside.id, "b").id == gen.id
     text = said(conv)
     assert "without ComfyUI's 'ImageBlur'" not in text and "through Studio's nodes for ImageBlur (#104)" in text

@@ -7,7 +7,7 @@ types, values and links (API layout)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_of
 
 NODE = "video_models.wan_controlnet"
 CN = "wan2.2-ti2v-5b-controlnet-depth-v1/diffusion_pytorch_model.safetensors"
@@ -45,11 +45,6 @@ def _workflow(i2v=False, depth=True, pictures=True) -> dict:
     return api(nodes)
 
 
-def _source(conv, gen_id: str, port: str):
-    link = conv.graph.input_link(gen_id, port)
-    return conv.graph.nodes[link.src] if link is not None else None
-
-
 def test_the_wrappers_controlnet_is_read_as_the_wan_controlnet_node_with_depth_made():
     conv = convert(_workflow(), "cn")
     assert [t["generator"] for t in conv.tasks] == [NODE]
@@ -58,9 +53,9 @@ def test_the_wrappers_controlnet_is_read_as_the_wan_controlnet_node_with_depth_m
     assert p["controlnet"] == CN and p["strength"] == 0.8 and p["stride"] == 2
     assert p["start"] == 0.1 and p["end"] == 0.7 and p["steps"] == 30 and p["guidance"] == 5.0
     assert (p["width"], p["height"], p["frames"]) == (832, 480, 49)
-    depth = _source(conv, gen.id, "control")
+    depth = source_of(conv, gen.id, "control")
     assert depth.type_id == "preprocess.depth"
-    assert _source(conv, gen.id, "image") is None
+    assert source_of(conv, gen.id, "image") is None
     text = said(conv)
     assert "'WanVideoControlnet' (WanVideoControlnet, #105) on the sampler's model, with the ControlNet " \
            f"'{CN}' of 'WanVideoControlnetLoader' (WanVideoControlnetLoader, #103), is read as Studio's Wan " \
@@ -75,8 +70,8 @@ def test_the_wrappers_controlnet_is_read_as_the_wan_controlnet_node_with_depth_m
 def test_a_start_image_encoded_into_the_embeds_is_the_nodes_image():
     conv = convert(_workflow(i2v=True, depth=False), "cn_i2v")
     gen = nodes_of(conv, NODE)[0]
-    assert _source(conv, gen.id, "image") is not None
-    assert _source(conv, gen.id, "control").type_id != "preprocess.depth"
+    assert source_of(conv, gen.id, "image") is not None
+    assert source_of(conv, gen.id, "control").type_id != "preprocess.depth"
     text = said(conv)
     assert "the start image encoded into the take its 'image'" in text
     assert "'start_image' of 'WanVideoControlnet'" not in text  # (named by the encode's own input)

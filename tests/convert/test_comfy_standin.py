@@ -7,7 +7,7 @@ from node types, values and links (API layout)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_of
 
 PROMPT = "a woman touching a rippling wall"
 STANDIN = "video_models.standin"
@@ -49,11 +49,6 @@ def _workflow(face_steps=False, embeds="WanVideoEmptyEmbeds", standin_lora=FILE,
     return api(nodes)
 
 
-def _source(conv, gen_id: str, port: str):
-    link = conv.graph.input_link(gen_id, port)
-    return conv.graph.nodes[link.src] if link is not None else None
-
-
 def test_the_wrappers_standin_is_read_as_the_standin_node():
     conv = convert(_workflow(offset=3), "standin")
     assert [t["generator"] for t in conv.tasks] == [STANDIN]
@@ -62,7 +57,7 @@ def test_the_wrappers_standin_is_read_as_the_standin_node():
     assert (p["width"], p["height"], p["frames"], p["steps"], p["guidance"], p["seed"]) == (832, 480, 81, 4, 1.0, 50)
     assert p["prompt"] == PROMPT and p["reference_offset"] == 3
     assert (p["standin"], p["strength"]) == (FILE, 0.8)
-    assert _source(conv, gen.id, "face").params["path"] == "face.png"
+    assert source_of(conv, gen.id, "face").params["path"] == "face.png"
     loras = [n.params["lora"] for n in nodes_of(conv, "video_models.lora")]
     assert loras == ["WanVideo/lightx2v_T2V_14B_cfg_step_distill_v2_lora_rank64.safetensors"]  # Stand-In's taken out
     text = said(conv)
@@ -76,7 +71,7 @@ def test_the_wrappers_standin_is_read_as_the_standin_node():
 def test_steps_between_the_loaded_face_and_the_encode_are_said_not_made():
     conv = convert(_workflow(face_steps=True), "standin")
     gen = nodes_of(conv, STANDIN)[0]
-    assert _source(conv, gen.id, "face").params["path"] == "face.png"
+    assert source_of(conv, gen.id, "face").params["path"] == "face.png"
     text = said(conv)
     assert "is read as Studio's Stand-In node, the take's size and frames the empty embeds': its face the picture " \
            "LoadImage (#5) 'face.png' loads, padded square on white and scaled to its face_size (512): the picture " \

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from studio.core.graph import Graph
+from studio.engine.clip import ArrayClip
 from studio.engine.events import NodeMessage
 
 
@@ -75,6 +76,11 @@ def ramp(h: int, w: int, blue: float) -> np.ndarray:
     """A still whose red runs across and green down, at one blue: [h, w, 3] float32."""
     y, x = np.mgrid[0:h, 0:w].astype(np.float32)
     return np.stack([x / w, y / h, 0 * x + blue], -1)
+
+
+def noise_clip(n=5, h=32, w=32, seed=0) -> ArrayClip:
+    """``n`` frames of uniform noise [n, h, w, 3] at 16 fps: a clip for a node's video input."""
+    return ArrayClip(np.random.default_rng(seed).random((n, h, w, 3), dtype=np.float32), 16.0)
 
 
 def seed_of(kwargs: dict) -> int:

@@ -6,18 +6,15 @@ in words from the header; the node end to end on the session's tiny Wan. Tiny ra
 from __future__ import annotations
 
 import copy
+import functools
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.params import Int
-from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from tests.sources import source
 
-from .graphs import model_graph, render
+from .wan_control import control_graph, follows_the_control, tiny_wan
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -28,19 +25,6 @@ from nodes.video_models.families.wan.ctrl_lora.ctrl_lora import (ControlLoraErro
 HEADS, HEAD_DIM, LAYERS, RANK = 2, 12, 2, 4
 DIM = HEADS * HEAD_DIM
 STEPS = torch.tensor([999.0, 750.0, 500.0, 250.0])  # the scheduler's timesteps: step i of 4
-
-
-def _transformer(seed=0, heads=HEADS, head_dim=HEAD_DIM, layers=LAYERS):
-    from diffusers import WanTransformer3DModel
-    torch.manual_seed(seed)
-    tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=heads, attention_head_dim=head_dim,
-                               in_channels=16, out_channels=16, text_dim=32, freq_dim=256, ffn_dim=32,
-                               num_layers=layers, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
-                               rope_max_seq_len=32)
-    with torch.no_grad():
-        for p in tr.parameters():
-            p.add_(torch.randn_like(p) * 0.1)
-    return tr.eval()
 
 
 def _state(seed=1, dim=DIM, layers=LAYERS, rank=RANK, embed=True, prefix="diffusion_model.", alpha=None):
@@ -125,7 +109,7 @@ def _call(tr, x, text, t):
 
 
 def test_inside_start_end_it_is_the_widened_patched_model_and_outside_the_models_own(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(layers=LAYERS)
     st = _state(alpha=2.0)
     pairs = read_file(_file(tmp_path, alpha=2.0), tr)
     assert "patch_embedding" in pairs and "blocks.1.ffn.net.2" in pairs and "blocks.0.attn2.to_out.0" in pairs
@@ -146,7 +130,7 @@ def test_inside_start_end_it_is_the_widened_patched_model_and_outside_the_models
 
 
 def test_the_control_latents_change_the_output_and_the_same_ones_give_the_same(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(layers=LAYERS)
     pairs = read_file(_file(tmp_path), tr)
     x, text, c = _inputs()
     other = torch.randn_like(c)
@@ -158,7 +142,7 @@ def test_the_control_latents_change_the_output_and_the_same_ones_give_the_same(t
 
 
 def test_a_lora_without_patch_embedding_weights_or_for_another_width_is_refused_in_words(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(layers=LAYERS)
     with pytest.raises(ControlLoraError, match=r"Wan Control LoRA: 'plain.safetensors' has no patch-embedding LoRA "
                                                r"weights .*it is not a control LoRA"):
         read_file(_file(tmp_path, "plain.safetensors", embed=False), tr)
@@ -171,19 +155,8 @@ def test_a_lora_without_patch_embedding_weights_or_for_another_width_is_refused_
 
 
 # -- the node, end to end on the session's tiny Wan T2V ----------------------------------------------------------
-def _control(n, flip=0):
-    t, y, x = np.mgrid[0:n, 0:32, 0:32].astype(np.float32)
-    line = (np.abs(x - 6 - 2 * t) < 3) * 0.9
-    return np.repeat((0.9 - line if flip else line)[..., None], 3, -1).astype(np.float32)
-
-
 def _graph(model_dir, lora, flip=0, **p):
-    feeds = {"control": (source("test.ctrl_lora_clip", "video", "Video",
-                                lambda q: ArrayClip(_control(q.frames, q.flip), 16.0),
-                                (Int("frames", 9), Int("flip", 0))), "video", {"frames": 9, "flip": flip})}
-    return model_graph(model_dir, "video_models.wan_control_lora",
-                       {"steps": 2, "guidance": 1.0, "prompt": "a line", "previews": False, "preview_size": "off",
-                        "control_lora": lora, "seed": 3, **p}, **feeds)
+    return control_graph(model_dir, "video_models.wan_control_lora", {"control_lora": lora, **p}, flip)
 
 
 def _tiny_lora(tmp_path, tr, name="tiny_control.safetensors", embed=True):
@@ -210,17 +183,9 @@ def test_the_node_follows_the_control_clip_deterministically_and_refuses_a_plain
     ex = Executor()
     tr = ex.run(_graph(wan_dir, "x"), targets=["load"], device="cpu").value("load").pipeline("t2v").transformer
     lora = _tiny_lora(tmp_path, tr)
-    a, said = render(ex, _graph(wan_dir, lora))
+    said = follows_the_control(ex, functools.partial(_graph, wan_dir, lora), {"start": 0.9})
     assert any("Wan Control LoRA: 9 frames at 32x32 following the control clip, LoRA strength 1, the control from 0 "
                "to 1 of the steps" in s for s in said)
-    again, _ = render(ex, _graph(wan_dir, lora))
-    moved, _ = render(ex, _graph(wan_dir, lora, flip=1))
-    late, _ = render(ex, _graph(wan_dir, lora, start=0.9))  # no step inside: the model as it is
-    plain, _ = render(ex, _graph(wan_dir, lora, flip=1, start=0.9))
-    assert a.frames.shape == (9, 32, 32, 3)
-    assert np.array_equal(a.frames, again.frames)
-    assert not np.allclose(a.frames, moved.frames, atol=1e-4)
-    assert np.array_equal(late.frames, plain.frames) and not np.allclose(a.frames, late.frames, atol=1e-4)
     bad = _tiny_lora(tmp_path, tr, "plain_lora.safetensors", embed=False)
     with pytest.raises(NodeExecutionError, match="'plain_lora.safetensors' has no patch-embedding LoRA weights"):
         Executor().run(_graph(wan_dir, bad), targets=["gen"], device="cpu")
@@ -229,7 +194,7 @@ def test_the_node_follows_the_control_clip_deterministically_and_refuses_a_plain
 def test_layers_wrapped_by_peft_for_an_ordinary_lora_take_the_control_lora_too(tmp_path):
     pytest.importorskip("peft")
     from peft import LoraConfig
-    tr = _transformer()
+    tr = tiny_wan(layers=LAYERS)
     tr.add_adapter(LoraConfig(r=2, lora_alpha=2, target_modules=["to_q", "to_k"], init_lora_weights="gaussian"))
     assert hasattr(tr.blocks[0].attn1.to_q, "base_layer")  # peft's wrapper, its Linear the base_layer
     pairs = read_file(_file(tmp_path), tr)  # not refused: the wrapped layers fit

@@ -6,18 +6,15 @@ per-token timestep (TI2V); files that are not a Wan ControlNet, or for another w
 node from the header; the node end to end on the session's tiny Wan. Tiny random models and files built here."""
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
 
 from studio.core.errors import NodeExecutionError
-from studio.core.params import Int
-from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
-from tests.sources import source
 
-from .graphs import model_graph, render
+from .wan_control import control_graph, follows_the_control, tiny_wan
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("diffusers")
@@ -27,19 +24,6 @@ from nodes.video_models.families.wan.controlnet.controlnet import (ControlNetErr
 
 HEAD = 12  # the tiny ControlNet's head width (the released files' is 128)
 STEPS = torch.tensor([999.0, 750.0, 500.0, 250.0])  # the scheduler's timesteps: step i of 4
-
-
-def _transformer(seed=0, layers=4, channels=16, dim_heads=2):
-    from diffusers import WanTransformer3DModel
-    torch.manual_seed(seed)
-    tr = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=dim_heads, attention_head_dim=HEAD,
-                               in_channels=channels, out_channels=channels, text_dim=32, freq_dim=256, ffn_dim=32,
-                               num_layers=layers, cross_attn_norm=True, qk_norm="rms_norm_across_heads",
-                               rope_max_seq_len=32)
-    with torch.no_grad():
-        for p in tr.parameters():
-            p.add_(torch.randn_like(p) * 0.1)
-    return tr.eval()
 
 
 def _config(out_dim=24, layers=2, downscale=8, vae=16, text=32):
@@ -98,7 +82,7 @@ def _release(tr, net, x, text, t, control, strength, stride):
 
 
 def test_inside_start_end_it_is_the_releases_forward_and_outside_the_models_own(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(head_dim=HEAD)
     cfg, state = read_file(_file(tmp_path), tr, head_dim=HEAD)
     assert cfg["layers"] == 2 and cfg["downscale"] == 8 and cfg["vae_channels"] == 16 and cfg["out_dim"] == 24
     net = build(cfg, state)
@@ -116,7 +100,7 @@ def test_inside_start_end_it_is_the_releases_forward_and_outside_the_models_own(
 
 
 def test_stride_one_adds_after_the_first_blocks_and_strength_zero_is_the_plain_model(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(head_dim=HEAD)
     net = build(*read_file(_file(tmp_path), tr, head_dim=HEAD))
     x, text, c = _inputs()
     with controlnet_applied(_pipe(tr), net, c, strength=1.0, stride=1):
@@ -128,7 +112,7 @@ def test_stride_one_adds_after_the_first_blocks_and_strength_zero_is_the_plain_m
 
 
 def test_the_control_changes_the_output_the_same_gives_the_same_and_it_runs_once_a_step(tmp_path):
-    tr = _transformer()
+    tr = tiny_wan(head_dim=HEAD)
     net = build(*read_file(_file(tmp_path), tr, head_dim=HEAD))
     x, text, c = _inputs()
     outs = []
@@ -142,7 +126,7 @@ def test_the_control_changes_the_output_the_same_gives_the_same_and_it_runs_once
 
 
 def test_a_per_token_timestep_as_ti2v_gives_and_reads_its_step(tmp_path):
-    tr = _transformer(channels=48)
+    tr = tiny_wan(head_dim=HEAD, channels=48)
     net = build(*read_file(_file(tmp_path, vae=48, downscale=16), tr, head_dim=HEAD))
     x, text, c = _inputs(channels=48, downscale=16)
     seq = 2 * 2 * 3
@@ -155,7 +139,7 @@ def test_a_per_token_timestep_as_ti2v_gives_and_reads_its_step(tmp_path):
 
 def test_files_not_a_wan_controlnet_or_for_another_model_are_refused_in_words(tmp_path):
     from safetensors.torch import save_file
-    tr = _transformer()
+    tr = tiny_wan(head_dim=HEAD)
     plain = str(tmp_path / "lora.safetensors")
     save_file({"diffusion_model.blocks.0.self_attn.q.lora_A.weight": torch.zeros(2, 24)}, plain)
     with pytest.raises(ControlNetError, match=r"^Wan ControlNet: 'lora.safetensors' is not a Wan ControlNet file"):
@@ -174,19 +158,8 @@ def test_files_not_a_wan_controlnet_or_for_another_model_are_refused_in_words(tm
 
 
 # -- the node, end to end on the session's tiny Wan T2V ----------------------------------------------------------
-def _control(n, flip=0):
-    t, y, x = np.mgrid[0:n, 0:32, 0:32].astype(np.float32)
-    line = (np.abs(x - 6 - 2 * t) < 3) * 0.9
-    return np.repeat((0.9 - line if flip else line)[..., None], 3, -1).astype(np.float32)
-
-
 def _graph(model_dir, cn, flip=0, **p):
-    feeds = {"control": (source("test.controlnet_clip", "video", "Video",
-                                lambda q: ArrayClip(_control(q.frames, q.flip), 16.0),
-                                (Int("frames", 9), Int("flip", 0))), "video", {"frames": 9, "flip": flip})}
-    return model_graph(model_dir, "video_models.wan_controlnet",
-                       {"steps": 2, "guidance": 1.0, "prompt": "a line", "previews": False, "preview_size": "off",
-                        "controlnet": cn, "seed": 3, "stride": 1, **p}, **feeds)
+    return control_graph(model_dir, "video_models.wan_controlnet", {"controlnet": cn, "stride": 1, **p}, flip)
 
 
 def _node_file(tmp_path, tr, name="tiny_cn.safetensors"):
@@ -209,17 +182,9 @@ def test_the_node_follows_the_control_clip_deterministically_and_refuses_another
     ex = Executor()
     tr = ex.run(_graph(wan_dir, "x"), targets=["load"], device="cpu").value("load").pipeline("t2v").transformer
     cn = _node_file(tmp_path, tr)
-    a, said = render(ex, _graph(wan_dir, cn))
+    said = follows_the_control(ex, functools.partial(_graph, wan_dir, cn), {"strength": 0.0})
     assert any("Wan ControlNet: 9 frames at 32x32 following the control clip, ControlNet strength 1, stride 1, "
                "from 0 to 1 of the steps" in s for s in said)
-    again, _ = render(ex, _graph(wan_dir, cn))
-    moved, _ = render(ex, _graph(wan_dir, cn, flip=1))
-    late, _ = render(ex, _graph(wan_dir, cn, start=0.9))  # no step inside: the model as it is
-    plain, _ = render(ex, _graph(wan_dir, cn, flip=1, strength=0.0))
-    assert a.frames.shape == (9, 32, 32, 3)
-    assert np.array_equal(a.frames, again.frames)
-    assert not np.allclose(a.frames, moved.frames, atol=1e-4)
-    assert np.array_equal(late.frames, plain.frames) and not np.allclose(a.frames, late.frames, atol=1e-4)
     bad = _file(tmp_path, "other.safetensors", out_dim=48)
     with pytest.raises(NodeExecutionError, match="Wan ControlNet: 'other.safetensors' gives outputs 48 wide"):
         Executor().run(_graph(wan_dir, bad), targets=["gen"], device="cpu")

@@ -16,9 +16,9 @@ from nodes.video_models.families.wan_recam.model import WanReCamMasterTransforme
 from nodes.video_models.families.wan_recam.node import ReCamMaster, ReCamMasterError
 from nodes.video_models.loading.load import load_video_model
 from studio.core.values import CameraPath
-from studio.engine.clip import ArrayClip
 from tests.node_run import Recorder, run_node
 
+from .graphs import noise_clip
 from .tiny_wan_recam import RECAM, build_wan_recam, original_names, tiny_recam
 
 CPU = torch.device("cpu")
@@ -37,10 +37,6 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model(files):
     return _load(files)
-
-
-def _clip(n=5, h=32, w=32, seed=0):
-    return ArrayClip(np.random.default_rng(seed).random((n, h, w, 3), dtype=np.float32), 16.0)
 
 
 # the release's facts, by hand
@@ -124,7 +120,7 @@ def test_the_camera_and_the_source_change_the_output_and_the_same_inputs_give_th
 
 
 def test_node_frames_equal_the_pipeline_fed_the_same(model):
-    clip = _clip(n=6)
+    clip = noise_clip(n=6)
     params = {"prompt": "a red fox", "steps": 1, "guidance": 2.0, "width": 32, "height": 32, "seed": 3,
               "camera_path": "arc_left"}
     rec = Recorder()
@@ -148,12 +144,12 @@ def test_a_wired_camera_path_takes_the_presets_place(model):
     path = CameraPath(preset_path("Zoom In", 1.0, 9), label="Zoom In, speed 1")
     base = {"steps": 1, "guidance": 1.0, "width": 32, "height": 32, "seed": 3}
     rec = Recorder()
-    a = run_node(ReCamMaster, base, runtime=rec, model=model, source=_clip(), camera=path)["video"]
-    b = run_node(ReCamMaster, base, model=model, source=_clip())["video"]
+    a = run_node(ReCamMaster, base, runtime=rec, model=model, source=noise_clip(), camera=path)["video"]
+    b = run_node(ReCamMaster, base, model=model, source=noise_clip())["video"]
     assert not np.array_equal(np.asarray(a.frames), np.asarray(b.frames))
     assert any("the wired path (Zoom In, speed 1), its units read as metres" in t for t in rec.messages())
     with pytest.raises(ReCamMasterError, match="ReCamMaster: the camera path has 4 poses, the take 5 frames"):
-        run_node(ReCamMaster, base, model=model, source=_clip(), camera=CameraPath(preset_path("Zoom In", 1.0, 4)))
+        run_node(ReCamMaster, base, model=model, source=noise_clip(), camera=CameraPath(preset_path("Zoom In", 1.0, 4)))
 
 
 def test_bad_input_is_said_naming_the_node(model):
@@ -162,7 +158,7 @@ def test_bad_input_is_said_naming_the_node(model):
                          ({"width": 0, "height": 0}, "the source clip's size 40x32 must be multiples of 16"),
                          ({"frames": 9}, "'frames' is 9, but the source clip has 5")):
         with pytest.raises(ReCamMasterError, match=f"ReCamMaster: .*{words}"):
-            run_node(ReCamMaster, {**base, **extra}, model=model, source=_clip(w=40 if "height" in extra else 32))
+            run_node(ReCamMaster, {**base, **extra}, model=model, source=noise_clip(w=40 if "height" in extra else 32))
     assert ReCamMaster.preflight({"width": 832, "height": 480}, ".") == []
     assert "multiples of 16" in ReCamMaster.preflight({"width": 830, "height": 480}, ".")[0]
 
@@ -170,7 +166,7 @@ def test_bad_input_is_said_naming_the_node(model):
 def test_a_wan_model_is_refused_by_name(tiny):
     wan = load_video_model(tiny("wan-parts"), base=None, device=CPU, dtype_name="fp32")  # the session's tiny Wan
     with pytest.raises(ReCamMasterError, match="not ReCamMaster: load Wan2_1_kwai_recammaster"):
-        run_node(ReCamMaster, {"width": 32, "height": 32}, model=wan, source=_clip())
+        run_node(ReCamMaster, {"width": 32, "height": 32}, model=wan, source=noise_clip())
 
 
 def test_a_file_that_does_not_fill_the_model_is_refused_before_it_is_built(tmp_path, monkeypatch):
@@ -189,6 +185,6 @@ def test_a_file_that_does_not_fill_the_model_is_refused_before_it_is_built(tmp_p
 def test_a_clip_longer_than_the_paths_is_cut_to_81_frames_and_said(model):
     rec = Recorder()
     out = run_node(ReCamMaster, {"steps": 1, "guidance": 1.0, "width": 16, "height": 16}, runtime=rec, model=model,
-                   source=_clip(n=85, h=16, w=16))["video"]
+                   source=noise_clip(n=85, h=16, w=16))["video"]
     assert out.n_frames == 81
     assert any("the source clip's first 81 of its 85 frames are re-shot" in t for t in rec.messages())

@@ -16,10 +16,10 @@ from nodes.video_models.base.recognise import recognise
 from nodes.video_models.families.wan_scail.node import SCAIL2Character, SCAILError, cover
 from nodes.video_models.families.wan_scail.preview_node import SCAILPreviewCharacter
 from nodes.video_models.loading.load import load_video_model
-from studio.engine.clip import ArrayClip
 from tests.node_run import Recorder, run_node
 
 from . import layouts as L
+from .graphs import noise_clip
 from .test_wan_scail2 import _official_grid
 from .tiny_wan_scail import SCAIL, build_wan_scail
 
@@ -153,10 +153,6 @@ def test_the_pose_changes_the_output_and_masks_are_refused():
 # the node
 
 
-def _clip(n=5, h=32, w=32, seed=0):
-    return ArrayClip(np.random.default_rng(seed).random((n, h, w, 3), dtype=np.float32), 16.0)
-
-
 PARAMS = {"prompt": "a dancer", "frames": 5, "window": 9, "overlap": 5, "steps": 1, "guidance": 2.0, "width": 32,
           "height": 32, "seed": 3}
 
@@ -172,7 +168,7 @@ def test_the_tiny_file_loads_as_scail_preview(model):
 
 
 def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
-    pose = _clip()
+    pose = noise_clip()
     ref_img = np.random.default_rng(5).random((48, 40, 3), dtype=np.float32)
     rec = Recorder()
     out = run_node(SCAILPreviewCharacter, PARAMS, runtime=rec, model=model, reference=ref_img, pose=pose)["video"]
@@ -190,7 +186,7 @@ def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
     assert any("5 frames at 32x32 in 1 segment of 9" in t for t in rec.messages())
     again = run_node(SCAILPreviewCharacter, PARAMS, model=model, reference=ref_img, pose=pose)["video"]
     assert np.array_equal(np.asarray(again.frames), np.asarray(out.frames))  # deterministic
-    other = run_node(SCAILPreviewCharacter, PARAMS, model=model, reference=ref_img, pose=_clip(seed=9))["video"]
+    other = run_node(SCAILPreviewCharacter, PARAMS, model=model, reference=ref_img, pose=noise_clip(seed=9))["video"]
     assert not np.allclose(np.asarray(other.frames), np.asarray(out.frames), atol=1e-4)  # the pose clip matters
 
 
@@ -199,9 +195,9 @@ def test_each_node_refuses_the_others_model_naming_itself(model, tmp_path_factor
     ref_img = np.zeros((32, 32, 3), np.float32)
     with pytest.raises(SCAILError, match="SCAIL-Preview Character: the model .* is SCAIL-2, not SCAIL-Preview: load "
                                          "Wan21-14B-SCAIL-preview"):
-        run_node(SCAILPreviewCharacter, PARAMS, model=scail2, reference=ref_img, pose=_clip())
+        run_node(SCAILPreviewCharacter, PARAMS, model=scail2, reference=ref_img, pose=noise_clip())
     with pytest.raises(SCAILError, match="SCAIL-2 Character: the model .* is Wan 2.1 SCAIL-Preview, not SCAIL-2: load"):
-        run_node(SCAIL2Character, {**PARAMS, "mode": "animate"}, model=model, reference=ref_img, driving=_clip())
+        run_node(SCAIL2Character, {**PARAMS, "mode": "animate"}, model=model, reference=ref_img, driving=noise_clip())
 
 
 def test_a_file_that_does_not_fill_the_model_is_refused_before_loading(files, tmp_path):
@@ -220,6 +216,6 @@ def test_bad_input_is_said_naming_the_node(model):
     for extra, words in (({"width": 40}, "multiples of 32"), ({"frames": 9}, "'frames' is 9, but the pose clip has 5"),
                          ({"window": 8}, "must be 4k \\+ 1")):
         with pytest.raises(SCAILError, match=f"SCAIL-Preview Character: .*{words}"):
-            run_node(SCAILPreviewCharacter, {**PARAMS, **extra}, model=model, reference=ref_img, pose=_clip())
+            run_node(SCAILPreviewCharacter, {**PARAMS, **extra}, model=model, reference=ref_img, pose=noise_clip())
     said = SCAILPreviewCharacter.preflight({"width": 500, "height": 896, "window": 80, "overlap": 5}, ".")
     assert len(said) == 2 and "multiples of 32" in said[0] and "4k + 1" in said[1]

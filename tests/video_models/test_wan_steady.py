@@ -15,9 +15,9 @@ from nodes.video_models.families.wan_steady import model as M
 from nodes.video_models.families.wan_steady.node import SteadyDancer, SteadyDancerError, cover
 from nodes.video_models.families.wan_steady.pipeline import condition_steps, first_frame_mask, padded_length
 from nodes.video_models.loading.load import load_video_model
-from studio.engine.clip import ArrayClip
 from tests.node_run import Recorder, run_node
 
+from .graphs import noise_clip
 from .tiny_wan_steady import STEADY, build_wan_steady, original_names, tiny_steady
 
 CPU = torch.device("cpu")
@@ -37,10 +37,6 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model(files):
     return _load(files)
-
-
-def _clip(n=5, h=32, w=32, seed=0):
-    return ArrayClip(np.random.default_rng(seed).random((n, h, w, 3), dtype=np.float32), 16.0)
 
 
 # the release's formulas, by hand
@@ -108,7 +104,7 @@ def test_the_pose_changes_the_output_and_the_same_inputs_give_the_same(model):
 
 
 def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
-    clip = _clip(n=6)
+    clip = noise_clip(n=6)
     ref_img = np.random.default_rng(5).random((40, 48, 3), dtype=np.float32)
     params = {"prompt": "a red fox", "steps": 1, "guidance": 2.0, "width": 32, "height": 32, "seed": 3}
     rec = Recorder()
@@ -132,11 +128,11 @@ def test_bad_input_is_said_naming_the_node(model):
     base = {"steps": 1, "width": 32, "height": 32}
     cases = [({"width": 40}, {}, "multiples of 16"),
              ({"frames": 9}, {}, "'frames' is 9, but the pose video has 5"),
-             ({}, {"negative_pose": _clip(n=3)}, "the negative pose video has 3 frames, the take 5"),
+             ({}, {"negative_pose": noise_clip(n=3)}, "the negative pose video has 3 frames, the take 5"),
              ({"pose_guidance_start": 0.5, "pose_guidance_end": 0.2}, {}, "must not be after")]
     for extra, inputs, words in cases:
         with pytest.raises(SteadyDancerError, match=f"Steady Dancer: .*{words}"):
-            run_node(SteadyDancer, {**base, **extra}, model=model, reference=ref_img, pose=_clip(), **inputs)
+            run_node(SteadyDancer, {**base, **extra}, model=model, reference=ref_img, pose=noise_clip(), **inputs)
     assert SteadyDancer.preflight({"width": 480, "height": 832}, ".") == []
     assert "multiples of 16" in SteadyDancer.preflight({"width": 470, "height": 832}, ".")[0]
 
@@ -145,7 +141,7 @@ def test_a_wan_model_is_refused_by_name(tiny):
     wan = load_video_model(tiny("wan-parts"), base=None, device=CPU, dtype_name="fp32")  # the session's tiny Wan
     with pytest.raises(SteadyDancerError, match="not SteadyDancer: load Wan21_SteadyDancer"):
         run_node(SteadyDancer, {"width": 32, "height": 32}, model=wan, reference=np.zeros((32, 32, 3), np.float32),
-                 pose=_clip())
+                 pose=noise_clip())
 
 
 def test_a_file_that_does_not_fill_the_model_is_refused_before_it_is_built(tmp_path, monkeypatch):
@@ -215,7 +211,7 @@ def test_comfyui_wan_loras_go_on_its_blocks_for_the_run_only(model, tmp_path):
     before = {k: v.clone() for k, v in model.module.transformer.state_dict().items()}
 
     def run(ref):
-        return np.asarray(run_node(SteadyDancer, params, model=ref, reference=ref_img, pose=_clip())["video"].frames)
+        return np.asarray(run_node(SteadyDancer, params, model=ref, reference=ref_img, pose=noise_clip())["video"].frames)
     plain = run(model)
     with_lora = run(dataclasses.replace(model, loras=(LoRAUse(path, 1.0),)))
     assert not np.allclose(plain, with_lora, atol=1e-4)

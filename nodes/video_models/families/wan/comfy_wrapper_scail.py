@@ -12,6 +12,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, decline, in_type, node_type, withdrawn
 
 from . import comfy_measures as measures
+from .comfy_wrapper_context import windows_not_taken
 
 POSE = "WanVideoAddSCAILPoseEmbeds"
 REFERENCE = "WanVideoAddSCAILReferenceEmbeds"
@@ -129,14 +130,5 @@ def _windows(t, sampler: CNode) -> None:
     the last frames of the one before."""
     extra = _extra(t, sampler)
     holder = sampler if "context_options" in sampler.links or extra is None else extra
-    link = t.link(holder, "context_options")
-    opt = t.wf.nodes.get(link[0]) if link else None
-    if opt is None:
-        return
-    w = opt.widgets or dict(zip(("context_schedule", "context_frames"), opt.raw if isinstance(opt.raw, list) else []))
-    size = f" of {w['context_frames']:g} frames" if isinstance(w.get("context_frames"), (int, float)) else ""
-    t.say(sampler, f"{CNode.named(opt)}'s context windows{size} are not taken: Studio's SCAIL-Preview Character makes "
-                   "a take longer than its 'window' (81 frames) in segments, each continuing from the last 'overlap' "
-                   "(5) frames of the one before")
-    t.wf.taken.add(opt.id)
-    del holder.links["context_options"]  # (the wrapper's reading does not carry them to this generator)
+    windows_not_taken(t, holder, sampler, "Studio's SCAIL-Preview Character makes a take longer than its 'window' (81 "
+                      "frames) in segments, each continuing from the last 'overlap' (5) frames of the one before")

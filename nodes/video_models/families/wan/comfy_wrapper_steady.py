@@ -11,6 +11,7 @@ from __future__ import annotations
 from studio.convert.api import CNode
 
 from . import comfy_measures as measures
+from .comfy_wrapper_context import windows_not_taken
 
 EMBEDS = "WanVideoAddSteadyDancerEmbeds"
 I2V = "WanVideoImageToVideoEncode"
@@ -76,13 +77,5 @@ def steady(t, n: CNode, pos, neg, sampler: CNode):
 def _one_pass(t, sampler: CNode) -> None:
     """The sampler's context options (the wrapper's overlapping windows), said as not taken and let go: Studio's
     SteadyDancer makes the take in one pass, as the release does (image2video_dancer.py: every frame at once)."""
-    link = t.link(sampler, "context_options")
-    opt = t.wf.nodes.get(link[0]) if link else None
-    if opt is None:
-        return
-    w = opt.widgets or dict(zip(("context_schedule", "context_frames"), opt.raw if isinstance(opt.raw, list) else []))
-    size = f" of {w['context_frames']:g} frames" if isinstance(w.get("context_frames"), (int, float)) else ""
-    t.say(sampler, f"'{opt.title or opt.shown_cls}' ({opt.shown_cls}, #{opt.id})'s context windows{size} are not taken: "
-                   "Studio's SteadyDancer makes the whole take in one pass, as the release does")
-    t.wf.taken.add(opt.id)
-    del sampler.links["context_options"]  # (the wrapper's reading does not carry them to this generator)
+    windows_not_taken(t, sampler, sampler, "Studio's SteadyDancer makes the whole take in one pass, as the release "
+                      "does")

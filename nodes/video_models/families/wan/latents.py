@@ -44,3 +44,9 @@ def decoded(vae, latents: torch.Tensor) -> torch.Tensor:
 def padded_length(frames: int) -> int:
     """``frames`` up to the next 4k + 1 (a latent frame holds 4 pixel frames, the first alone)."""
     return frames + (-(frames - 1)) % 4
+
+
+def padded(video: torch.Tensor, n: int) -> torch.Tensor:
+    """[B, C, T, H, W] with its last frame repeated up to ``n`` frames."""
+    short = n - video.shape[2]
+    return video if short <= 0 else torch.cat([video, video[:, :, -1:].expand(-1, -1, short, -1, -1)], dim=2)

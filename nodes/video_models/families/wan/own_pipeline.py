@@ -31,6 +31,17 @@ def on_wan_denoiser(name: str, mixin: type, init):
                  "_no_split_modules": ["WanTransformerBlock"]})
 
 
+def wan_init(model, given: dict) -> None:
+    """diffusers' WanTransformer3DModel.__init__ run on ``model`` with the values of ``given`` (a variant's
+    ``__init__`` locals, read before it makes any of its own) that it takes by name: the variant's own ones (its
+    modules' sizes) left out. One call for the variants' ``__init__`` (S2V, SCAIL, SteadyDancer, ReCamMaster)."""
+    import inspect
+
+    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
+    takes = inspect.signature(WanTransformer3DModel.__init__).parameters
+    WanTransformer3DModel.__init__(model, **{k: v for k, v in given.items() if k in takes and k != "self"})
+
+
 def video_out(model, x, temb, grid: tuple[int, int, int], return_dict: bool):
     """Wan's output head on a denoiser's video tokens ``x`` [B, f x hp x wp, D] (``grid``: f, hp, wp, in patches):
     the final norm shifted and scaled by the timestep's table, proj_out, the patches unfolded back to latents
@@ -63,19 +74,30 @@ def lazy_denoiser(module: str, name: str, mixin, init):
     return get
 
 
-def one_i2v_denoiser(title: str, path: str, files: dict[str, str], second: str | None) -> None:
-    """The files a family whose denoiser is Wan 2.1 I2V's with modules of its own (SCAIL-2, SteadyDancer) is built
-    from, refused in words before anything is read: one denoiser (no second expert), and Wan's text encoder, VAE and
-    CLIP vision given as ComfyUI's loaders take them."""
+def _one_denoiser(title: str, path: str, files: dict[str, str], second: str | None, parts: tuple, sep: str,
+                  named: str) -> None:
     from ...base.errors import ModelError
     from ...files.parts import PART_TITLES
     if second:
         raise ModelError(f"'{second}' was given as a second expert, but {title} has one denoiser")
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae", "image_encoder") if c not in files]
+    missing = [PART_TITLES[c] for c in parts if c not in files]
     if missing:
-        raise ModelError(f"'{path}' is a single {title} denoiser: set the {', the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl, wan_2.1_vae and clip_vision_h, as ComfyUI's "
-                         "loaders take them)")
+        raise ModelError(f"'{path}' is a single {title} denoiser: set the {sep.join(missing)} file"
+                         f"{'s' if len(missing) > 1 else ''} ({named}, as ComfyUI's loaders take them)")
+
+
+def one_i2v_denoiser(title: str, path: str, files: dict[str, str], second: str | None) -> None:
+    """The files a family whose denoiser is Wan 2.1 I2V's with modules of its own (SCAIL-2, SteadyDancer) is built
+    from, refused in words before anything is read: one denoiser (no second expert), and Wan's text encoder, VAE and
+    CLIP vision given as ComfyUI's loaders take them."""
+    _one_denoiser(title, path, files, second, ("text_encoder", "vae", "image_encoder"), ", the ",
+                  "umt5_xxl, wan_2.1_vae and clip_vision_h")
+
+
+def one_t2v_denoiser(title: str, path: str, files: dict[str, str], second: str | None) -> None:
+    """The same for a family whose denoiser reads no CLIP vision (Wan S2V, ReCamMaster): one denoiser, and Wan's text
+    encoder and VAE."""
+    _one_denoiser(title, path, files, second, ("text_encoder", "vae"), " and the ", "umt5_xxl and wan_2.1_vae")
 
 
 def _i2v_init(self, tokenizer, text_encoder, vae, scheduler, transformer, image_encoder=None, image_processor=None):

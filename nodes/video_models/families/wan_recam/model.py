@@ -31,7 +31,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from ..wan.own_pipeline import lazy_denoiser, video_out
+from ..wan.own_pipeline import lazy_denoiser, video_out, wan_init
 from .cameras import CAMERA_DIM
 
 EXTRA = ("cam_encoder.", "projector.")  # what ReCamMaster adds to each block of Wan 2.1 T2V
@@ -51,12 +51,7 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 12, attention_h
     """WanReCamMasterTransformer3DModel.__init__ (the defaults are Wan 2.1 T2V 1.3B's): diffusers' Wan 2.1 T2V with
     ReCamMaster's two modules in every block, initialised as the release does before its checkpoint is read
     (cam_encoder zeros, projector the identity: inference_recammaster.py)."""
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    WanTransformer3DModel.__init__(
-        self, patch_size=patch_size, num_attention_heads=num_attention_heads, attention_head_dim=attention_head_dim,
-        in_channels=in_channels, out_channels=out_channels, text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim,
-        num_layers=num_layers, cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps,
-        rope_max_seq_len=rope_max_seq_len)
+    wan_init(self, locals())
     dim = num_attention_heads * attention_head_dim
     for block in self.blocks:
         block.cam_encoder = nn.Linear(camera_dim, dim)

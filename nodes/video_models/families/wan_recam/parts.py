@@ -11,8 +11,8 @@ from __future__ import annotations
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import shapes_of, strip_prefix, tokenizer_for
-from ...files.weight_formats import WeightFile
-from ..wan.own_pipeline import assembled, check_wan_parts
+from ..wan.own_denoiser import check_fills as check_own_fills, renamed_keeping_own
+from ..wan.own_pipeline import assembled, check_wan_parts, one_t2v_denoiser
 from .model import is_extra
 from .schedule import SHIFT
 
@@ -22,7 +22,6 @@ PREFIXES = ("model.diffusion_model.", "diffusion_model.")
 def _named(diffusers, wf):
     """``wf`` under diffusers' Wan names, ReCamMaster's own tensors under the release's; refused when it is not
     ReCamMaster's."""
-    from ...files.single_file import renamed
     if wf.kind != "safetensors":
         raise ModelError(f"'{wf.path}' is {wf.fmt}: Studio reads ReCamMaster's .safetensors files (Kijai's "
                          "Wan2_1_kwai_recammaster_1_3B_step20000_bf16), not GGUF or a pickled checkpoint")
@@ -31,14 +30,7 @@ def _named(diffusers, wf):
     if "blocks.0.cam_encoder.weight" not in own or "blocks.0.projector.weight" not in own:
         raise ModelError(f"'{wf.path}' is not a ReCamMaster denoiser (its blocks have no camera encoder and "
                          "projector: blocks.N.cam_encoder, blocks.N.projector)")
-    core = WeightFile(wf.path, wf.kind, {k: v for k, v in wf.tensors.items() if not is_extra(k)},
-                      {w: s for w, s in wf.scales.items() if not is_extra(w)}, wf.data_start, wf.aside)
-    named = renamed(diffusers.WanTransformer3DModel, {}, core)
-    if named is None:
-        raise ModelError(f"'{wf.path}': its Wan tensors do not read as Wan 2.1's original layout")
-    named.tensors.update(own)
-    named.scales.update({w: s for w, s in wf.scales.items() if is_extra(w)})
-    return named
+    return renamed_keeping_own(diffusers, wf, is_extra)
 
 
 def config_from_shapes(shapes: dict, path: str) -> dict:
@@ -59,19 +51,9 @@ def denoiser_config(diffusers, fam: Family, wf):
 
 def check_fills(cfg: dict, named, path: str) -> None:
     """Refused unless the file's tensors (under diffusers' names) fill the model ``cfg`` describes, each of its
-    shape: the model built on the meta device (nothing allocated)."""
-    from accelerate import init_empty_weights
-
+    shape: the model built on the meta device (nothing allocated; Wan's own-denoiser check)."""
     from .model import WanReCamMasterTransformer3DModel
-    with init_empty_weights():
-        want = {k: tuple(v.shape) for k, v in WanReCamMasterTransformer3DModel(**cfg).state_dict().items()}
-    have = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    missing, extra = sorted(set(want) - set(have)), sorted(set(have) - set(want))
-    bad = [k for k in want if k in have and want[k] != have[k]]
-    if missing or extra or bad:
-        what = (f"{len(missing)} missing (first '{missing[0]}')" if missing else
-                f"{len(extra)} not in the model (first '{extra[0]}')" if extra else f"'{bad[0]}' of another shape")
-        raise ModelError(f"'{path}' does not fill a ReCamMaster denoiser of its own shapes: {what}")
+    check_own_fills(WanReCamMasterTransformer3DModel, cfg, named, path, "ReCamMaster")
 
 
 def load_recam(diffusers, wf, torch_dtype):
@@ -91,13 +73,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
                    waiting: tuple = ()):
     """(ReCamMasterPipeline, weights in words, model_index-like dict, parts) from the ReCamMaster file and Wan's
     text-encoder and VAE files."""
-    from ...files.parts import PART_TITLES
-    if second:
-        raise ModelError(f"'{second}' was given as a second expert, but ReCamMaster has one denoiser")
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
-    if missing:
-        raise ModelError(f"'{wf.path}' is a single ReCamMaster denoiser: set the {' and the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl and wan_2.1_vae, as ComfyUI's loaders take them)")
+    one_t2v_denoiser("ReCamMaster", wf.path, files, second)
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     from .pipeline import ReCamMasterPipeline

@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..wan.own_pipeline import lazy_denoiser
+from ..wan.own_pipeline import lazy_denoiser, wan_init
 
 REF_FRAME = 30  # the reference latent's rotary frame (model_s2v.py: ref_grid_sizes [30, 0, 0] .. [31, h, w])
 RELEASED_INJECT = (0, 4, 8, 12, 16, 20, 24, 27, 30, 33, 36, 39)  # wan_s2v_14B.py audio_inject_layers
@@ -180,12 +180,7 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
           zero_timestep: bool = True, framepack_buckets=(1, 2, 16), motion_frames: int = 73):
     """WanS2VTransformer3DModel.__init__ (the defaults are the release's wan_s2v_14B.py): diffusers' Wan
     with S2V's modules beside its blocks."""
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    WanTransformer3DModel.__init__(
-        self, patch_size=patch_size, num_attention_heads=num_attention_heads, attention_head_dim=attention_head_dim,
-        in_channels=in_channels, out_channels=out_channels, text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim,
-        num_layers=num_layers, cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps,
-        rope_max_seq_len=rope_max_seq_len)
+    wan_init(self, locals())
     dim = num_attention_heads * attention_head_dim
     if cond_dim:
         self.cond_encoder = nn.Conv3d(cond_dim, dim, kernel_size=patch_size, stride=patch_size)

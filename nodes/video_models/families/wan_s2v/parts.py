@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, tokenizer_for
-from ..wan.own_pipeline import assembled, check_wan_parts
+from ...files.parts import tokenizer_for
+from ..wan.own_pipeline import assembled, check_wan_parts, one_t2v_denoiser
 
 S2V_SHIFT = 3.0  # wan/configs/wan_s2v_14B.py sample_shift
 
@@ -37,12 +37,7 @@ def build_pipeline(diffusers, fam: Family, wf, files: dict[str, str], torch_dtyp
                    waiting: tuple = ()):
     """(WanS2VPipeline, weights in words, model_index-like dict, parts) from the S2V file and Wan's
     text-encoder and VAE files."""
-    if second:
-        raise ModelError(f"'{second}' was given as a second expert, but Wan S2V has one denoiser")
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
-    if missing:
-        raise ModelError(f"'{wf.path}' is a single Wan S2V denoiser: set the {' and the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} (umt5_xxl and wan_2.1_vae, as ComfyUI's loaders take them)")
+    one_t2v_denoiser("Wan S2V", wf.path, files, second)
     cfg = _s2v_config(wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     from ..wan import part_configs as pc

@@ -38,7 +38,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..wan.own_pipeline import lazy_denoiser, video_out
+from ..wan.own_pipeline import lazy_denoiser, video_out, wan_init
 
 POSE_W_SHIFT = 120  # model_scail2.py: rope_W_shift['pose']
 REF_H_SHIFT = 120  # rope_H_shift['ref'] in replace mode
@@ -60,12 +60,7 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
           added_kv_proj_dim: int | None = 5120, rope_max_seq_len: int = 1024, mask_channels: int = MASK_CHANNELS):
     """WanSCAIL2Transformer3DModel.__init__ (the defaults are the released 14B's): diffusers' Wan 2.1 I2V
     with SCAIL-2's pose and mask embeddings beside its patch embedding."""
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    WanTransformer3DModel.__init__(
-        self, patch_size=patch_size, num_attention_heads=num_attention_heads, attention_head_dim=attention_head_dim,
-        in_channels=in_channels, out_channels=out_channels, text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim,
-        num_layers=num_layers, cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps, image_dim=image_dim,
-        added_kv_proj_dim=added_kv_proj_dim, rope_max_seq_len=rope_max_seq_len)
+    wan_init(self, locals())
     dim = num_attention_heads * attention_head_dim
     self.patch_embedding_pose = nn.Conv3d(in_channels, dim, kernel_size=patch_size, stride=patch_size)
     if mask_channels:

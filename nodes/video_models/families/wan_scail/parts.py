@@ -8,10 +8,10 @@ The denoiser's names are Wan 2.1 I2V's plus ``patch_embedding_pose`` (and SCAIL-
 diffusers' Wan converter renames them (on shapes: nothing read), its config is read from the shapes."""
 from __future__ import annotations
 
-
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import shapes_of, tokenizer_for
+from ..wan.own_denoiser import check_fills as check_own_fills
 from ..wan.own_pipeline import assembled, check_wan_parts, one_i2v_denoiser
 
 SHIFT = 5.0  # ComfyUI's SCAIL-2 templates: ModelSamplingSD3 shift 5, euler, 6 steps (with the lightx2v LoRA); SCAIL-
@@ -56,19 +56,9 @@ def denoiser_config(diffusers, fam: Family, wf):
 
 def check_fills(cfg: dict, named, path: str) -> None:
     """Refused unless the file's tensors (under diffusers' names) fill the model ``cfg`` describes, each of
-    its shape: the model built on the meta device (nothing allocated)."""
-    from accelerate import init_empty_weights
-
+    its shape: the model built on the meta device (nothing allocated; Wan's own-denoiser check)."""
     from .model import WanSCAIL2Transformer3DModel
-    with init_empty_weights():
-        want = {k: tuple(v.shape) for k, v in WanSCAIL2Transformer3DModel(**cfg).state_dict().items()}
-    have = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    missing, extra = sorted(set(want) - set(have)), sorted(set(have) - set(want))
-    bad = [k for k in want if k in have and want[k] != have[k]]
-    if missing or extra or bad:
-        what = (f"{len(missing)} missing (first '{missing[0]}')" if missing else
-                f"{len(extra)} not in the model (first '{extra[0]}')" if extra else f"'{bad[0]}' of another shape")
-        raise ModelError(f"'{path}' does not fill a {title(cfg)} denoiser of its own shapes: {what}")
+    check_own_fills(WanSCAIL2Transformer3DModel, cfg, named, path, title(cfg))
 
 
 def load_scail(diffusers, wf, torch_dtype):

@@ -33,7 +33,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..wan.own_pipeline import lazy_denoiser, video_out
+from ..wan.own_pipeline import lazy_denoiser, video_out, wan_init
 
 POSE_CHANNELS = 16  # in_dim_c: the VAE's latent channels of the pose video
 ALIGN_WIDTH, ALIGN_HEADS = 128, 8  # PoseRefNetNoBNV3(hidden_dim=128, num_heads=8)
@@ -151,12 +151,7 @@ def _init(self, patch_size=(1, 2, 2), num_attention_heads: int = 40, attention_h
           added_kv_proj_dim: int | None = 5120, rope_max_seq_len: int = 1024, pose_channels: int = POSE_CHANNELS):
     """WanSteadyDancerTransformer3DModel.__init__ (the defaults are the released 14B's): diffusers' Wan 2.1 I2V
     with SteadyDancer's pose modules and embeddings (model_dancer.py WanModel.__init__)."""
-    from diffusers.models.transformers.transformer_wan import WanTransformer3DModel
-    WanTransformer3DModel.__init__(
-        self, patch_size=patch_size, num_attention_heads=num_attention_heads, attention_head_dim=attention_head_dim,
-        in_channels=in_channels, out_channels=out_channels, text_dim=text_dim, freq_dim=freq_dim, ffn_dim=ffn_dim,
-        num_layers=num_layers, cross_attn_norm=cross_attn_norm, qk_norm=qk_norm, eps=eps, image_dim=image_dim,
-        added_kv_proj_dim=added_kv_proj_dim, rope_max_seq_len=rope_max_seq_len)
+    wan_init(self, locals())
     dim, c = num_attention_heads * attention_head_dim, pose_channels
     self.patch_embedding_fuse = nn.Conv3d(in_channels + 2 * c, dim, kernel_size=patch_size, stride=patch_size)
     self.patch_embedding_ref_c = nn.Conv3d(c, dim, kernel_size=patch_size, stride=patch_size)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import shapes_of, strip_prefix, tokenizer_for
-from ...files.weight_formats import WeightFile
+from ..wan.own_denoiser import check_fills as check_own_fills, renamed_keeping_own
 from ..wan.own_pipeline import assembled, check_wan_parts, one_i2v_denoiser
 from .model import EXTRA
 from .schedule import SHIFT
@@ -26,7 +26,6 @@ def _extra(name: str) -> bool:
 def _named(diffusers, wf):
     """``wf`` under diffusers' Wan names, SteadyDancer's own tensors under the release's; refused when it is not
     SteadyDancer's."""
-    from ...files.single_file import renamed
     if wf.kind != "safetensors":
         raise ModelError(f"'{wf.path}' is {wf.fmt}: Studio reads SteadyDancer's .safetensors files (Kijai's "
                          "Wan21_SteadyDancer_fp16 / fp8, the release's), not GGUF, so far")
@@ -35,14 +34,7 @@ def _named(diffusers, wf):
     if "patch_embedding_fuse.weight" not in own or "condition_embedding_align.cross_attn.in_proj_weight" not in own:
         raise ModelError(f"'{wf.path}' is not a SteadyDancer denoiser (it has no pose fusion embedding and alignment "
                          "unit: patch_embedding_fuse, condition_embedding_align)")
-    core = WeightFile(wf.path, wf.kind, {k: v for k, v in wf.tensors.items() if not _extra(k)},
-                      {w: s for w, s in wf.scales.items() if not _extra(w)}, wf.data_start, wf.aside)
-    named = renamed(diffusers.WanTransformer3DModel, {}, core)
-    if named is None:
-        raise ModelError(f"'{wf.path}': its Wan tensors do not read as Wan 2.1's original layout")
-    named.tensors.update(own)
-    named.scales.update({w: s for w, s in wf.scales.items() if _extra(w)})
-    return named
+    return renamed_keeping_own(diffusers, wf, _extra)
 
 
 def config_from_shapes(shapes: dict, path: str) -> dict:
@@ -67,19 +59,9 @@ def denoiser_config(diffusers, fam: Family, wf):
 
 def check_fills(cfg: dict, named, path: str) -> None:
     """Refused unless the file's tensors (under diffusers' names) fill the model ``cfg`` describes, each of its
-    shape: the model built on the meta device (nothing allocated)."""
-    from accelerate import init_empty_weights
-
+    shape: the model built on the meta device (nothing allocated; Wan's own-denoiser check)."""
     from .model import WanSteadyDancerTransformer3DModel
-    with init_empty_weights():
-        want = {k: tuple(v.shape) for k, v in WanSteadyDancerTransformer3DModel(**cfg).state_dict().items()}
-    have = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    missing, extra = sorted(set(want) - set(have)), sorted(set(have) - set(want))
-    bad = [k for k in want if k in have and want[k] != have[k]]
-    if missing or extra or bad:
-        what = (f"{len(missing)} missing (first '{missing[0]}')" if missing else
-                f"{len(extra)} not in the model (first '{extra[0]}')" if extra else f"'{bad[0]}' of another shape")
-        raise ModelError(f"'{path}' does not fill a SteadyDancer denoiser of its own shapes: {what}")
+    check_own_fills(WanSteadyDancerTransformer3DModel, cfg, named, path, "SteadyDancer")
 
 
 def load_steady(diffusers, wf, torch_dtype):

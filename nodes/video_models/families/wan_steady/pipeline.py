@@ -23,7 +23,7 @@ import functools
 
 import torch
 
-from ..wan.latents import decoded, encoded, padded_length
+from ..wan.latents import decoded, encoded, padded, padded_length
 
 
 @functools.cache
@@ -39,12 +39,6 @@ def __getattr__(name: str):
     if name == "SteadyDancerPipeline":
         return pipeline_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def padded(video: torch.Tensor, n: int) -> torch.Tensor:
-    """[B, C, T, H, W] with its last frame repeated up to ``n`` frames."""
-    short = n - video.shape[2]
-    return video if short <= 0 else torch.cat([video, video[:, :, -1:].expand(-1, -1, short, -1, -1)], dim=2)
 
 
 def first_frame_mask(latent_frames: int, h: int, w: int) -> torch.Tensor:

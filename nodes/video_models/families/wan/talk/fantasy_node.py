@@ -15,7 +15,6 @@ import numpy as np
 from studio.core.params import Float, Int, Path, Text
 from studio.core.spec import In, Out
 
-from ....base.errors import ModelError
 from ....base.voice import check_voice
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
@@ -23,7 +22,7 @@ from .....model_file_checks import model_file_checks
 from ..module_file import kept_for_file
 from .fantasy import EXAMPLE, VAE_SCALE, FantasyError, audio_tokens, build_weights, fantasy_applied, find_weights, \
     read_weights
-from .talk import NEGATIVE, fitted
+from .talk import NEGATIVE, check_wan_i2v, fitted
 
 FPS = 23.0  # the release's --fps
 TRAINED_FRAMES = 81  # the release's --max_num_frames
@@ -128,14 +127,7 @@ class FantasyTalking(GeneratorNode):
         return kept_for_file(ref, "fantasytalking", path, made)
 
     def _check_model(self, ref):
-        if ref.fam.key != "wan":
-            raise ModelError(f"{self.title}: model '{ref.path}' is a {ref.fam.title} model: FantasyTalking is for "
-                             "Wan 2.1 I2V 14B")
-        cfg = ref.module.transformer.config
-        if int(cfg.in_channels) != 2 * int(cfg.out_channels) + 4 or cfg.get("image_dim") is None or \
-                ref.module.config.get("expand_timesteps"):
-            raise ModelError(f"{self.title}: model '{ref.path}' is not Wan 2.1 I2V (it reads {cfg.in_channels} channels"
-                             f"{'' if cfg.get('image_dim') else ', no CLIP image'}): FantasyTalking is for Wan 2.1 I2V 14B")
+        check_wan_i2v(ref, self.title, "FantasyTalking is for Wan 2.1 I2V 14B")
 
     def _frames(self, ctx, speech) -> int:
         p = ctx.params

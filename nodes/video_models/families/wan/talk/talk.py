@@ -88,6 +88,19 @@ def speech_of(features, per_frame: int, title: str):
     return x
 
 
+def check_wan_i2v(ref, title: str, needs: str) -> None:
+    """Refused in words (``title``: the node's, ``needs``: what it is for) unless the loaded model ``ref`` is Wan 2.1
+    I2V: Wan's family, the noise, its mask and the image latents read, CLIP image tokens, no per-token timesteps (the
+    voice add-ons' check: InfiniteTalk, FantasyTalking)."""
+    if ref.fam.key != "wan":
+        raise ModelError(f"{title}: model '{ref.path}' is a {ref.fam.title} model: {needs}")
+    cfg = ref.module.transformer.config
+    if int(cfg.in_channels) != 2 * int(cfg.out_channels) + 4 or cfg.get("image_dim") is None or \
+            ref.module.config.get("expand_timesteps"):
+        raise ModelError(f"{title}: model '{ref.path}' is not Wan 2.1 I2V (it reads {cfg.in_channels} channels"
+                         f"{'' if cfg.get('image_dim') else ', no CLIP image'}): {needs}")
+
+
 class InfiniteTalk(GeneratorNode):
     """Make a talking clip from a start image and a voice with InfiniteTalk (Wan 2.1 I2V 14B and its
     InfiniteTalk patch file): the lips and face move with the speech. Connect Speech Features
@@ -199,14 +212,7 @@ class InfiniteTalk(GeneratorNode):
         return kept_for_file(ref, "infinitetalk", path, made)
 
     def _check_model(self, ref):
-        if ref.fam.key != "wan":
-            raise ModelError(f"{self.title}: model '{ref.path}' is a {ref.fam.title} model: InfiniteTalk patches Wan 2.1 "
-                             "I2V 14B")
-        cfg = ref.module.transformer.config
-        if int(cfg.in_channels) != 2 * int(cfg.out_channels) + 4 or cfg.get("image_dim") is None or \
-                ref.module.config.get("expand_timesteps"):
-            raise ModelError(f"{self.title}: model '{ref.path}' is not Wan 2.1 I2V (it reads {cfg.in_channels} channels"
-                             f"{'' if cfg.get('image_dim') else ', no CLIP image'}): InfiniteTalk patches Wan 2.1 I2V 14B")
+        check_wan_i2v(ref, self.title, "InfiniteTalk patches Wan 2.1 I2V 14B")
 
     def _frames(self, ctx, speech, voice_frames: int) -> int:
         p = ctx.params
