@@ -167,6 +167,8 @@ ELSEWHERE = {
     "animatediff": _NONE, "hunyuan15": _NONE, "hunyuan": _NONE, "skyreels": _NONE, "lucy": _NONE,
     "wan_steady": "SteadyDancer (2026-11-30): no node/direct benchmark yet; tests/video_models/test_wan_steady.py "
                   "holds the node's take equal to its pipeline fed the same inputs",
+    "wan_recam": "ReCamMaster (2026-11-30): no node/direct benchmark yet; tests/video_models/test_wan_recam.py "
+                 "holds the node's frames equal to its pipeline fed the same",
     "sd15": "a still family (one picture, 2026-11-30): no node/direct benchmark yet; tests/video_models/"
             "test_sd15_still.py holds the node's picture equal to StableDiffusionPipeline called directly",
     "sdxl": "a still family (one picture, 2026-11-29): no node/direct benchmark yet; tests/video_models/"

@@ -65,7 +65,7 @@ def test_the_wrappers_fantasytalking_is_studios_fantasytalking():
     assert (speech["layers"], speech["fps"]) == ("last", 50.0)  # the release's wav2vec2 states, not per video frame
     assert nodes_of(conv, "preprocess.load")[0].params["model"] == "facebook/wav2vec2-base-960h"
     text = said(conv)
-    assert "is read as Studio's FantasyTalking node" in text and "'fantasytalking_model' input is not read" not in text
+    assert "is read as Studio's Fantasy Talking node" in text and "'fantasytalking_model' input is not read" not in text
     assert "FantasyTalkingModelLoader" not in next(str(x) for x in conv.log if "not converted" in str(x)) \
         if any("not converted" in str(x) for x in conv.log) else True
 

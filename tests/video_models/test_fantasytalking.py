@@ -185,10 +185,10 @@ def test_the_node_hears_the_voice_and_makes_the_same_clip_twice(models):
 
 
 @pytest.mark.parametrize("voice, params, words", [
-    ("a", {"weights": "lora.safetensors"}, "FantasyTalking: 'lora.safetensors' is not a FantasyTalking file"),
-    ("a", {"weights": "nowhere.safetensors"}, "FantasyTalking: FantasyTalking file 'nowhere.safetensors' not found"),
-    ("silent", {}, "FantasyTalking: the voice is silent"),
-    ("short", {"frames": 13}, r"FantasyTalking: the voice covers 9 frames .* but the take is 13: set 'frames' to 9"),
+    ("a", {"weights": "lora.safetensors"}, "Fantasy Talking: 'lora.safetensors' is not a FantasyTalking file"),
+    ("a", {"weights": "nowhere.safetensors"}, "Fantasy Talking: FantasyTalking file 'nowhere.safetensors' not found"),
+    ("silent", {}, "Fantasy Talking: the voice is silent"),
+    ("short", {"frames": 13}, r"Fantasy Talking: the voice covers 9 frames .* but the take is 13: set 'frames' to 9"),
 ])
 def test_bad_input_is_said_naming_the_node(models, voice, params, words, monkeypatch):
     from nodes.video_models.sampling import sampler

@@ -92,7 +92,7 @@ def fantasy(t, n: CNode, pos, neg, sampler: CNode):
     c.ports.update({"clip_vision_output": "clip_embeds", "audio_encoder_output": (sampler, port)})
     t.made.pop(n.cls, None)  # not read as a ComfyUI node: said here instead
     t.say(n, f"{_name(n)}, with the FantasyTalking voice {_name(emb)} gives its sampler {_name(sampler)} on {port!r}, "
-             "is read as Studio's FantasyTalking node (its start image, size and frames the encode's; its voice, "
+             "is read as Studio's Fantasy Talking node (its start image, size and frames the encode's; its voice, "
              "audio_scale, audio_cfg_scale and fps the embeds')")
     _said(t, n, w, emb, e, name)
     return (c.id, 2), (c.id, 0), (c.id, 1)
@@ -120,11 +120,11 @@ def _said(t, n: CNode, w: dict, emb: CNode, e: dict, name) -> None:
         t.said.append(f"the FantasyTalking file is not named by the workflow: set FantasyTalking's 'weights' "
                       "(diffusion_models/fantasytalking_fp16.safetensors)")
     if finite(e.get("num_frames")) and finite(w.get("num_frames")) and e["num_frames"] != w["num_frames"]:
-        t.said.append(f"{_name(emb)}'s num_frames {number(e['num_frames'])} is not taken: Studio's FantasyTalking "
+        t.said.append(f"{_name(emb)}'s num_frames {number(e['num_frames'])} is not taken: Studio's Fantasy Talking "
                       f"slices the voice for the {number(w['num_frames'])} frames {_name(n)} makes")
     for key, plain in (("noise_aug_strength", 0), ("start_latent_strength", 1)):
         if finite(w.get(key)) and w[key] != plain:
-            t.said.append(f"{_name(n)}'s {key} {number(w[key])} is not applied: Studio's FantasyTalking encodes the "
+            t.said.append(f"{_name(n)}'s {key} {number(w[key])} is not applied: Studio's Fantasy Talking encodes the "
                           "start image as it is")
     for key in ("audio_cfg_scale", "fps", "audio_scale"):
         src = t.wf.source(emb, key) if not finite(e.get(key)) and key in emb.links else None

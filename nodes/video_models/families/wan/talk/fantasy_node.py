@@ -57,7 +57,7 @@ class FantasyTalking(GeneratorNode):
     4k+1 frames (81 by default, as the release)."""
     streams_output = False
     id = "video_models.fantasytalking"
-    title = "FantasyTalking"
+    title = "Fantasy Talking"  # (two words: the palette wraps a name between words, never inside one)
     keywords = ("fantasytalking", "talking head", "talking portrait", "lip sync", "speech", "voice", "audio driven")
     task = "i2v"
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B: FantasyTalking's base model"),
