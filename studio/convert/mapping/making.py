@@ -114,10 +114,16 @@ class Making:
             self.g.connect(gen, "audio", sv, "audio")
         if hooks is not None and hooks.wired is not None:
             hooks.wired(self, gen, load, params)
+        self._heard(save, sv, gen, hooks.heard if hooks is not None else (), inputs, said)
+        return gen
+
+    def _heard(self, save: CNode, sv: str, gen: str, heard, inputs: dict, said: list[str]) -> None:
+        """The sound ``save``'s Save Video ``sv`` writes: the inputs it hears, a file's sound it muxes (Video Combine's,
+        CreateVideo's), then the take's sound through a loudness step on the save's way (finishing.take_loudness)."""
         if sound.hears(self, sv):
-            self.hear(save, sv, hooks.heard if hooks is not None else (), inputs, gen)
-            sound.remux(self, save, sv, said)  # a file's sound the save muxes (Video Combine's, CreateVideo's)
-        return evened(self, save, sv, said) or gen  # (the take's sound through a loudness step on the save's way)
+            self.hear(save, sv, heard, inputs, gen)
+            sound.remux(self, save, sv, said)
+        evened(self, save, sv, said)
 
     def _another_output(self, save: CNode, gen: str, task: str, band: int, made_for: CNode, said: list[str]) -> str:
         """A second output of the same sampler: a Save Video on the same generator (a path of its own,
