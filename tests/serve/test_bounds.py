@@ -75,8 +75,9 @@ def test_a_video_models_generator_at_a_hostile_size_is_refused_naming_its_empty_
     assert admit(wan_workflow(admit.wan)) is None  # the ordinary job is taken
     wf = wan_workflow(admit.wan)
     wf["6"]["inputs"].update(width=4096, height=4096, length=10000)  # 1,875 GB of frames
-    # the empty latent that set the size, not the KSampler that makes it; Wan makes 4k+1 frames: 10001
-    too_large(admit(wf), "6", "EmptyHunyuanLatentVideo", "4096x4096 x 10001 frame(s)", "length")
+    # the empty latent that set the size, not the KSampler that makes it; its latent holds (10000 - 1) // 4 + 1
+    # latent frames, 9997 frames, as ComfyUI makes them (mapping/latent_frames.py)
+    too_large(admit(wf), "6", "EmptyHunyuanLatentVideo", "4096x4096 x 9997 frame(s)", "length")
     monkeypatch.setattr("studio.engine.model_cache.host_available", lambda: 100 * 2**20)
     wf["6"]["inputs"].update(length=1)  # one frame of 4096x4096 is 192 MB, over the 100 MB free: the width to lower
     too_large(admit(wf), "6", "EmptyHunyuanLatentVideo", "4096x4096 x 1 frame(s)", "width")
@@ -94,7 +95,7 @@ def test_a_resize_after_the_generator_past_memory_is_refused_naming_the_resize(a
     wf = _after_decode(wan_workflow(admit.wan), ("11", scale))
     assert admit(wf) is None  # 256x256 x 5 frames
     wf["6"]["inputs"].update(width=1024, height=1024, length=400)  # 4.7 GB made, 300 GB once resized
-    too_large(admit(wf), "11", "ImageScaleBy", "8192x8192 x 401 frame(s)")  # Wan's call makes 4k+1
+    too_large(admit(wf), "11", "ImageScaleBy", "8192x8192 x 397 frame(s)")  # 400 asked: ComfyUI's latent makes 397
 
 
 def test_a_learned_upscale_past_memory_is_refused_at_its_models_own_scale(admit):
@@ -103,7 +104,8 @@ def test_a_learned_upscale_past_memory_is_refused_at_its_models_own_scale(admit)
     wf = _after_decode(wan_workflow(admit.wan), ("11", loader), ("12", up))
     assert admit(wf) is None
     wf["6"]["inputs"].update(width=1024, height=1024, length=500)  # 5.9 GB made; x2 (read from the file): 23 GB
-    details = too_large(admit(wf), "12", "ImageUpscaleWithModel", "2048x2048 x 501 frame(s)")
+    # 500 asked: 497 made, as ComfyUI's latent makes them (mapping/latent_frames.py)
+    details = too_large(admit(wf), "12", "ImageUpscaleWithModel", "2048x2048 x 497 frame(s)")
     assert "of its own work" in details  # the upscale's tiles (tiles.estimate) counted besides its clip
 
 
