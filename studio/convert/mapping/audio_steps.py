@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, finite
 
+from ..finishing.take_loudness import even
 from ..tracing.loudness import lufs
 
 TRIMS = {"TrimAudioDuration": ("start_index", "duration")}
@@ -61,10 +62,8 @@ def is_step(wf, n: CNode) -> bool:
 
 def make(b, n: CNode, src: tuple[str, str]) -> str:
     """Studio's Audio Trim for the trim ``n`` (Audio Loudness for a loudness step), wired from ``src``."""
-    if (target := lufs(b.wf, n)) is not None:
-        nid = b.add("edit.audio_loudness", {"lufs": round(target, 2), "limit": False}, n)
-        b.g.connect(*src, nid, "audio")
-        return nid
+    if lufs(b.wf, n) is not None:  # (the one Audio Loudness of a step and sound: finishing.take_loudness)
+        return even(b, [n], src)[0][0]
     start, end = _window(b.wf, n)
     nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(end, 4)}, n)
     b.g.connect(*src, nid, "audio")

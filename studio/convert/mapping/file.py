@@ -57,14 +57,15 @@ def read_json(path: str, said: list[str] | None = None) -> Any:
         raise WorkflowError(f"'{os.path.basename(path)}': {getattr(e, 'strerror', None) or e}") from None
 
 
-def read_document(path: str, said: list[str] | None = None) -> Any:
+def read_document(path: str, said: list[str] | None = None, studio_first: bool = False) -> Any:
     """The workflow of ``path``: a .json file's JSON, or what a ComfyUI output carries in its metadata (a PNG, a
     WebP, a video, a sound); WorkflowError, one line, when there is none. What its reading alone knows (a
-    hand-edited file's comments) is said into ``said``."""
+    hand-edited file's comments) is said into ``said``; ``studio_first``: a media file carrying a Studio graph too is
+    none (embedded.read)."""
     if path.lower().endswith(".json") or not embedded.carries(path):
         return read_json(path, said)
     try:
-        return embedded.read(path)[0]
+        return embedded.read(path, studio_first)[0]
     except (embedded.NoWorkflow, OSError, ValueError) as e:
         raise WorkflowError(f"'{os.path.basename(path)}' is not a workflow: {getattr(e, 'why', None) or e}") from None
 
@@ -73,10 +74,10 @@ def is_comfy_file(path: str) -> bool:
     """True for a .json file holding a ComfyUI workflow (UI or API JSON, or one inside another object: an API
     client's body, a /history entry), not a Studio graph; or a ComfyUI output (a PNG, a WebP, a video, a sound)
     carrying one in its metadata."""
-    if not path.lower().endswith(".json") and (not embedded.carries(path) or embedded.studio_graph(path)):
+    if not path.lower().endswith(".json") and not embedded.carries(path):
         return False
     try:
-        doc = read_document(path)
+        doc = read_document(path, studio_first=True)
     except WorkflowError:
         return False
     return not (isinstance(doc, dict) and "format" in doc) and is_workflow(enveloped(doc)[0]) is not None

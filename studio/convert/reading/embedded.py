@@ -153,20 +153,16 @@ def _tags(path: str) -> dict[str, Any]:
         _media_tags(path) if low.endswith(MEDIA) else {}
 
 
-def studio_graph(path: str) -> bool:
-    """True where the file carries a Studio graph too (a take Studio rendered for a ComfyUI client keeps both):
-    opened as that graph, not converted."""
-    from studio.engine.media import GRAPH_META_KEY  # (here: converting a .json imports no numpy)
-    try:
-        return GRAPH_META_KEY in _tags(path)
-    except (NoWorkflow, OSError, ValueError):
-        return False
-
-
-def read(path: str) -> tuple[Any, str]:
-    """(the workflow, the metadata it came from) carried by ``path``; NoWorkflow saying why where there is none."""
+def read(path: str, studio_first: bool = False) -> tuple[Any, str]:
+    """(the workflow, the metadata it came from) carried by ``path``; NoWorkflow saying why where there is none, or,
+    with ``studio_first``, where the file carries a Studio graph too (a take Studio rendered for a ComfyUI client
+    keeps both: opened as that graph, not converted)."""
     low = path.lower()
     tags = _tags(path)
+    if studio_first:
+        from studio.engine.media import GRAPH_META_KEY  # (here: converting a .json imports no numpy)
+        if GRAPH_META_KEY in tags:
+            raise NoWorkflow("it carries a Studio graph, opened as that graph")
     for key in KEYS:
         if key in tags:
             doc = _json(tags[key])
