@@ -13,6 +13,7 @@ from .derived import derived_v3
 from .extract import Pack, input_record, is_node, output_records, v1_node
 from .factory import made_node
 from .functional import functional_nodes
+from .introspected import introspected
 from .listed import listed
 from .schema import v3_node
 from .values import UNKNOWN, Scope, evaluate
@@ -134,6 +135,7 @@ def _registered(pack: Pack) -> tuple[dict, dict, dict]:
                 else:
                     _entries(pack, path, value, classes, display, made)
     attributed(pack, is_node, classes, display)
+    introspected(pack, classes, display)
     return classes, display, made
 
 
