@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, trim_first
 
-from . import comfy_preview as preview
+from . import comfy_masks, comfy_preview as preview
 from .comfy_ranges import RANGES
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
+# SCAIL-2's painting of SAM 3's tracks (its outputs read the driving video's tracks (0) and the reference's (1)): by
+# name, as what it paints (a colour per person) is not in its declaration (comfy_masks.py says it)
+PAINTING = {"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")}
 
 def _int(v) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
@@ -51,6 +54,9 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
     passes continue the output, ComfyUI's Extend); the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
     params["mode"] = "replace" if wf.value(node, "replacement_mode") is True else "animate"
+    for painter in comfy_masks.painters(b, node, tuple(PAINTING)):
+        if painter.id not in b.used:
+            said += comfy_masks.said(b, node, painter, params["mode"] == "replace")
     length, overlap = _int(wf.value(node, "length")), _int(wf.value(node, "previous_frame_count"))
     if length is not None and length >= 5 and (length - 1) % 4 == 0:
         params["window"] = length
@@ -139,9 +145,8 @@ MAPPING = ComfyMapping(
                                    "SCAIL-2"), **preview.TASKS},
     generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),
                 *preview.GENERATORS),
-    # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself; its outputs read the
-    # driving video's tracks (0) and the reference's (1)
-    passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},
+    # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself (comfy_masks.py)
+    passing=PAINTING,
     widgets={"WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
                                  "video_frame_offset", "previous_frame_count", "replacement_mode")},
     hooks={"comfy_ranges": RANGES,  # ComfyUI's declared ranges of WanSCAILToVideo (comfy_ranges.py)
