@@ -10,9 +10,9 @@ DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, trim_first
+from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, task_node, trim_first
 
-from . import comfy_masks, comfy_preview as preview
+from . import comfy_masks, comfy_previous, comfy_preview as preview, comfy_segments
 from .comfy_ranges import RANGES
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
@@ -71,11 +71,14 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append(f"WanSCAILToVideo's {' and '.join(sized)} follow the driving video there (worked out as it runs): "
                     f"Studio's SCAIL-2 node makes {params.get('width') or 512}x{params.get('height') or 896}; set "
                     "width and height (multiples of 32) for your clip")  # (its defaults where unset: heldout62 06)
-    continued = continued or "previous_frames" in node.links
+    given = comfy_previous.given(b, node)  # frames made before, given by a file (the Extend blueprint's 'image')
+    continued = continued or "previous_frames" in node.links and given is None
     if continued:  # the Extend passes sample windows of this one take (mapping.settings: never "another take")
         b.continued.update(n.id for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
                            and "previous_frames" in n.links)
     params["frames"] = 0 if continued else (length if length is not None else params.get("window", 81))
+    if given is not None:
+        said.append(comfy_previous.said(node, given, params.get("overlap", 5)))
     if continued:
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
                     f"makes the whole driving video as one take, in segments of {params.get('window', 81)} frames each "
@@ -111,6 +114,9 @@ def first_segment_shared(b, key: frozenset) -> None:
             continue
         first, whole = (other, key) if other < key else (key, other)
         _trim_from_whole(b, first, whole)
+        segs = [t for sid in sorted(whole) if sid in b.wf.nodes
+                and (t := task_node(b.wf, b.wf.nodes[sid], [])[0]) is not None and t.cls == "WanSCAILToVideo"]
+        comfy_segments.widen(b, sorted({n.id: n for n in segs}.values(), key=lambda n: n.id))  # (each segment's pick: one take's frames)
         return
 
 
@@ -141,7 +147,8 @@ MAPPING = ComfyMapping(
     # overlap read above. SCAIL-Preview (no masks: the WanVideoWrapper's SCAIL embeds) is comfy_preview.py's
     tasks={"WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
                                    (("reference_image", "reference"), ("pose_video", "driving"),
-                                    ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
+                                    ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask"),
+                                    ("previous_frames", "previous")),
                                    "SCAIL-2"), **preview.TASKS},
     generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),
                 *preview.GENERATORS),

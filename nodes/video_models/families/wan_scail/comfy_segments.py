@@ -1,0 +1,72 @@
+"""The frames of the driving video one SCAIL-2 take covers where ComfyUI's segments each pick their own (the SCAIL-2
+template's Base and Extend blueprints: ImageFromBatch of 81 frames from (segment - 1) x (81 - 5), read through the
+subgraph's inputs): Studio's SCAIL-2 node makes the segments of one take itself (comfy.py), so the Trim made of the
+first segment's pick is widened to every segment's frames, from the first picked to the last, and its sentence said
+again for the take. The picks are told by their declared types (api.pick_widgets); the segments are the
+WanSCAILToVideo nodes the take's samplers read. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, in_type, pick_widgets
+
+MAX_STEPS = 12  # nodes walked back from a pose_video to its pick
+NUMBERS = ("INT", "FLOAT", "BOOLEAN", "STRING")  # a resize's size, not the pictures it is given
+
+
+def _whole(v) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def pick(wf, node: CNode) -> tuple[CNode, int, int] | None:
+    """(the node picking the frames, the first, how many) on the way to WanSCAILToVideo ``node``'s pose_video: the
+    nearest node picking a range of frames by its declared types, both numbers known; else None."""
+    at = wf.source(node, "pose_video")
+    for _ in range(MAX_STEPS):
+        if at is None:
+            return None
+        widgets = pick_widgets(at)
+        if widgets is not None and widgets[1]:
+            start, count = _whole(wf.value(at, widgets[0])), _whole(wf.value(at, widgets[1]))
+            return (at, start, count) if start is not None and count is not None and start >= 0 and count > 1 \
+                else None
+        ins = [k for k in at.links if wf.source(at, k) is not None and in_type(at, k) not in NUMBERS]
+        at = wf.source(at, ins[0]) if len(ins) == 1 else wf.source(at, "image") if "image" in ins else None
+    return None
+
+
+def widen(b, segments: list[CNode]) -> None:
+    """The Trim Studio made of the first segment's pick (its origin that pick) set to the frames of all
+    ``segments`` (WanSCAILToVideo nodes of one take), its sentence in the Log and the note replaced."""
+    picks = [p for n in segments if (p := pick(b.wf, n)) is not None]
+    if len(picks) < 2:
+        return
+    first, last = min(s for _, s, _ in picks), max(s + c for _, s, c in picks)
+    ids = {p.id for p, _, _ in picks}
+    for nid, node in b.g.nodes.items():
+        if node.type_id != "transform.trim" or b.out.origin.get(nid) not in ids:
+            continue
+        old = dict(node.params or {})
+        if (old.get("start"), old.get("end")) == (first, last):
+            return
+        node.params["start"], node.params["end"] = first, last
+        b.used |= ids  # (every segment's pick: applied by this Trim)
+        shown = ", ".join(f"{p.named()} {s} to {s + c - 1}" for p, s, c in picks)
+        words = (f"the generator's 'driving' is given frames {first} to {last - 1} of the clip, those ComfyUI's segments "
+                 f"pick ({shown}), made as one take: Studio's Trim after Load Video (start {first}, end {last}) keeps "
+                 "them; a shorter clip gives the frames it has")
+        _reword(b, f"the generator's 'driving' is given frames {old.get('start')} to {int(old.get('end', 1)) - 1} of "
+                   "the clip", words)
+        return
+
+
+def _reword(b, begins: str, words: str) -> None:
+    """The sentence beginning with ``begins`` (up to its line's end) replaced by ``words`` in the Log and the notes."""
+    def fix(text: str) -> str:
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            at = line.find(begins)
+            if at >= 0:
+                lines[i] = line[:at] + words
+        return "\n".join(lines)
+    b.out.log[:] = [fix(x) for x in b.out.log]
+    for n in b.notes:
+        n["text"] = fix(n["text"])
