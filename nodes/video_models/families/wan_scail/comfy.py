@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, task_node, trim_first
 
-from . import comfy_masks, comfy_previous, comfy_preview as preview, comfy_segments
+from . import comfy_extend, comfy_masks, comfy_previous, comfy_preview as preview, comfy_segments
 from .comfy_ranges import RANGES
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
@@ -73,6 +73,8 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
                     "width and height (multiples of 32) for your clip")  # (its defaults where unset: heldout62 06)
     given = comfy_previous.given(b, node)  # frames made before, given by a file (the Extend blueprint's 'image')
     continued = continued or "previous_frames" in node.links and given is None
+    restarts = comfy_segments.restarting(wf, node) if continued else []
+    continued = continued and not restarts
     if continued:  # the Extend passes sample windows of this one take (mapping.settings: never "another take")
         b.continued.update(n.id for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
                            and "previous_frames" in n.links)
@@ -93,7 +95,7 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append(f"WanSCAILToVideo's length comes from {src.named() if src is not None else 'another node'} when "
                     f"the workflow runs: not read; Studio's SCAIL-2 node makes the first {params['frames']} frames of "
                     "the driving video (set its 'frames' to the workflow's; 0: the whole driving video)")
-    else:
+    elif not restarts:  # (an Extend driven from the clip's start again: said by comfy_extend once it is made)
         said.append(f"ComfyUI's first segment: its first {params['frames']} frames of the driving video")
     for k, default in (("pose_strength", 1.0), ("pose_start", 0.0), ("pose_end", 1.0)):
         v = wf.value(node, k)
@@ -113,11 +115,20 @@ def first_segment_shared(b, key: frozenset) -> None:
         if other == key or task != SCAIL2 or not (other < key or key < other):
             continue
         first, whole = (other, key) if other < key else (key, other)
+        heads = _segments(b, first)
+        conts = comfy_segments.restarting(b.wf, heads[0]) if len(heads) == 1 else []
+        if len(conts) == 1 and comfy_extend.made(b, first, whole, conts[0]):
+            return  # (an Extend driven from the clip's start again: its own take, continuing the first's)
         _trim_from_whole(b, first, whole)
-        segs = [t for sid in sorted(whole) if sid in b.wf.nodes
-                and (t := task_node(b.wf, b.wf.nodes[sid], [])[0]) is not None and t.cls == "WanSCAILToVideo"]
-        comfy_segments.widen(b, sorted({n.id: n for n in segs}.values(), key=lambda n: n.id))  # (each segment's pick: one take's frames)
+        comfy_segments.widen(b, _segments(b, whole))  # (each segment's pick: one take's frames)
         return
+
+
+def _segments(b, samplers: frozenset) -> list[CNode]:
+    """The WanSCAILToVideo nodes the ``samplers`` read, in id order."""
+    found = {t.id: t for sid in sorted(samplers) if sid in b.wf.nodes
+             and (t := task_node(b.wf, b.wf.nodes[sid], [])[0]) is not None and t.cls == "WanSCAILToVideo"}
+    return [found[k] for k in sorted(found)]
 
 
 def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:

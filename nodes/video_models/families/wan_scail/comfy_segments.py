@@ -70,3 +70,22 @@ def _reword(b, begins: str, words: str) -> None:
     b.out.log[:] = [fix(x) for x in b.out.log]
     for n in b.notes:
         n["text"] = fix(n["text"])
+
+
+def restarting(wf, node: CNode) -> list[CNode]:
+    """The WanSCAILToVideo nodes continuing ``node``'s take (their previous_frames, the same pose clip's source) whose
+    pose frames do not follow on from it: no pick on their way, their video_frame_offset a number (not wired from the
+    segment before), so that they drive their frames from max(0, offset - previous_frame_count) of the clip, where the
+    segment after ``node``'s would start at its length less that count (SCAIL_2_HearmemanAI: both from frame 0)."""
+    length = _whole(wf.value(node, "length"))
+    if length is None or pick(wf, node) is not None:
+        return []
+    out = []
+    for n in wf.nodes.values():
+        if n.cls != node.cls or n.id == node.id or not n.enabled or "previous_frames" not in n.links or \
+                n.links.get("pose_video") != node.links.get("pose_video") or "video_frame_offset" in n.links:
+            continue
+        offset, count = _whole(wf.value(n, "video_frame_offset")), _whole(wf.value(n, "previous_frame_count"))
+        if offset is not None and count is not None and max(0, offset - count) != length - count:
+            out.append(n)
+    return out
