@@ -120,7 +120,7 @@ def first_segment_shared(b, key: frozenset) -> None:
         if len(conts) == 1 and comfy_extend.made(b, first, whole, conts[0]):
             return  # (an Extend driven from the clip's start again: its own take, continuing the first's)
         _trim_from_whole(b, first, whole)
-        comfy_segments.widen(b, _segments(b, whole))  # (each segment's pick: one take's frames)
+        comfy_segments.widen(b, b.made[whole][0], _segments(b, whole))  # (each segment's pick: one take's frames)
         return
 
 
