@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, in_type, pick_widgets, withdraw
 
-from .comfy_segments import NUMBERS, whole
+from .comfy_segments import NUMBERS, whole as number
 
 MAX_STEPS = 8
 
@@ -38,7 +38,7 @@ def _way(wf, save: CNode) -> tuple[CNode, CNode, int, int] | None:
     widgets = pick_widgets(src) if src is not None else None
     if widgets is None or not widgets[1]:
         return None
-    start, count = whole(wf.value(src, widgets[0])), whole(wf.value(src, widgets[1]))
+    start, count = number(wf.value(src, widgets[0])), number(wf.value(src, widgets[1]))
     return (at, src, start, count) if start is not None and count is not None and start >= 0 and count > 0 else None
 
 
@@ -49,13 +49,13 @@ def made(b, first: frozenset, whole: frozenset, cont: CNode) -> bool:
     gen0, _t0, _band0, _save0 = b.made[first]
     gen, _t, band, save = b.made[whole]
     way = _way(wf, save)
-    length = whole(wf.value(cont, "length"))
+    length = number(wf.value(cont, "length"))
     readers = [(ln.dst, ln.dst_port) for ln in g.links if ln.src == gen and ln.src_port == "video"]  # (its save's way)
     if way is None or length is None or not readers:
         return False
     join, picked, start, count = way
     later = [s for s in whole - first if s in wf.nodes]
-    steps = whole(wf.value(wf.nodes[later[0]], "steps")) if len(later) == 1 else None
+    steps = number(wf.value(wf.nodes[later[0]], "steps")) if len(later) == 1 else None
     node = g.nodes[gen]
     node.params["frames"] = length
     if steps is not None:
@@ -72,7 +72,7 @@ def made(b, first: frozenset, whole: frozenset, cont: CNode) -> bool:
     b.bands[band] += [trim, cat]
     withdraw(b, band, later)  # (its 'another take ... add a generator for it': made now)
     b.used |= {cont.id, picked.id, join.id}
-    offset, held = whole(wf.value(cont, "video_frame_offset")) or 0, whole(wf.value(cont, "previous_frame_count"))
+    offset, held = number(wf.value(cont, "video_frame_offset")) or 0, number(wf.value(cont, "previous_frame_count"))
     words = (f"{cont.named()} continues the take of '{_save0.title or _save0.shown_cls}' (its previous_frames) with its "
              f"video_frame_offset {offset}, not wired from the segment before: ComfyUI drives it by the pose clip from "
              f"frame {max(0, offset - (held or 0))} again, not on from the first take's end; Studio makes it so: a "
