@@ -49,6 +49,23 @@ def _whole_clip_count(wf, node: CNode) -> tuple[CNode, str, CNode] | None:
     return (info, name, pose) if via is not None and 0 <= via[1] < len(outs) and outs[via[1]].type == "IMAGE" else None
 
 
+def _given_count(wf, node: CNode) -> CNode | None:
+    """The measuring node where WanSCAILToVideo ``node``'s length is the count of the very pictures its pose_video is
+    given (its INT output 'batch_size' or 'count', its one picture input wired from pose_video's source: ComfyUI's
+    GetImageSize in the SCAIL-2 blueprints), by declared types; else None."""
+    link, via = node.links.get("length"), node.links.get("pose_video")
+    info = wf.nodes.get(link[0]) if link is not None and via is not None else None
+    t = node_type(info.origin or info.cls) if info is not None else None
+    if t is None or not t.outputs or not 0 <= link[1] < len(t.outputs) or t.inputs is None:
+        return None
+    out = t.outputs[link[1]]
+    pictures = [i for i in t.inputs if i.type == "IMAGE"]
+    if out.type != "INT" or out.name.lower() not in ("batch_size", "count") or len(pictures) != 1 or \
+            info.links.get(pictures[0].name) != via:
+        return None
+    return info
+
+
 def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from WanSCAILToVideo ``node`` (``b``: the converter, for its workflow; ``continued``: later
     passes continue the output, ComfyUI's Extend); the LoRAs the Studio graph keeps (all of them)."""
@@ -85,6 +102,10 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
                     f"makes the whole driving video as one take, in segments of {params.get('window', 81)} frames each "
                     f"carrying the last {params.get('overlap', 5)} of the one before")
+    elif length is None and (counter := _given_count(wf, node)) is not None:  # (the blueprints: GetImageSize's)
+        params["frames"] = 0
+        said.append(f"WanSCAILToVideo's length is {counter.named()}'s count of the pictures given as its pose_video: "
+                    "Studio's SCAIL-2 node, its 'frames' 0, makes every frame it is given on 'driving'")
     elif length is None and (counted := _whole_clip_count(wf, node)) is not None:  # (left10: heldout62 06)
         params["frames"] = 0
         said.append(f"WanSCAILToVideo's length comes from {counted[0].named()}'s {counted[1]}, the count of the frames "
@@ -135,6 +156,9 @@ def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     g = b.g
     gen0, _task, _band0, save0 = b.made[first]
     frames = int(g.nodes[gen0].params.get("frames") or 0)
+    heads = _segments(b, first)
+    if not frames and len(heads) == 1 and (picked := comfy_segments.pick(b.wf, heads[0])) is not None:
+        frames = picked[2]  # (its 'frames' 0: every frame its pick gives it, at most)
     saves = first_saves(b, first)
     if not frames or not saves:
         return
