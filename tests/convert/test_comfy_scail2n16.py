@@ -73,7 +73,10 @@ def test_the_colour_painting_is_read_and_says_what_one_mask_per_side_keeps():
     assert ("'SCAIL2ColoredMask' (SCAIL2ColoredMask, #14) paints each person SAM 3 tracks in its own colour of "
             "SCAIL-2's palette (left to right)") in text
     assert "where there are more, its per-person colours are not applied (they are one identity)" in text
-    assert "SCAIL2ColoredMask" not in "\n".join(x for x in map(str, conv.log) if "not converted" in x)
+    dropped = "\n".join(x for x in map(str, conv.log) if "not converted" in x)
+    assert "SCAIL2ColoredMask" not in dropped and "CheckpointLoaderSimple" not in dropped
+    assert ("'CheckpointLoaderSimple' (CheckpointLoaderSimple, #10) loads 'sam3.1_multiplex_fp16.safetensors', the SAM 3 "
+            "model 'SAM3_VideoTrack' (SAM3_VideoTrack, #12) tracks with: not loaded") in text
     assert "object_indices" not in text and "background" not in text  # (all kept; the modes agree)
     d = _base()
     d["14"]["inputs"].update(object_indices="0,2", replacement_mode=False)

@@ -39,6 +39,8 @@ def said(b, node: CNode, painter: CNode, replace: bool) -> list[str]:
            "SCAIL-2 node paints the one mask Segment gives (every instance it finds) in the palette's first colour, the "
            "same masks where one person is found on each side; where there are more, its per-person colours are not "
            "applied (they are one identity)"]
+    for k in ("driving_track_data", "ref_track_data"):
+        _checkpoint_said(b, wf.source(painter, k))
     if isinstance(picked, str) and picked.strip():
         out.append(f"{painter.named()}'s object_indices '{picked.strip()}' (the people it keeps) are not applied: "
                    "Segment's mask holds every instance it finds (or one, by its 'instance')")
@@ -49,3 +51,16 @@ def said(b, node: CNode, painter: CNode, replace: bool) -> list[str]:
                    f"'{'replace' if replace else 'animate'}' does, not {'white' if own else 'black'} as the workflow "
                    "gives it to the model")
     return out
+
+
+def _checkpoint_said(b, tracker: CNode | None) -> None:
+    """The loader of the SAM 3 model ``tracker`` tracks with (its 'model'), passed over with its sentence: Studio's
+    Segment takes a SAM 3 video folder on Load Preprocessor, not ComfyUI's file (said once)."""
+    wf = b.wf
+    loader = wf.source(tracker, "model") if tracker is not None else None
+    if loader is None or loader.id in b.used or loader.id in b.over:
+        return
+    files = [v for v in loader.settings().values() if isinstance(v, str) and v.endswith(".safetensors")]
+    b.over[loader.id] = (f"{loader.named()} loads {repr(files[0]) if files else 'the model'}, the SAM 3 model "
+                         f"{tracker.named()} tracks with: not loaded, Studio's Segment takes its SAM 3 model on Load "
+                         "Preprocessor (kind 'segment': a Hugging Face SAM 3 video folder), not ComfyUI's file")
