@@ -38,6 +38,7 @@ def proxy_values(nodes: dict[str, Any], inst: str, n: dict, sub: dict | None, sa
     proxies = _proxies(n)
     values = n.get("widgets_values")
     if not isinstance(values, list) or not values:
+        _tied(nodes, inst, proxies, n)
         return
     # the values follow the list; a seed's control shown beside it keeps no value of its own there
     named = proxies if len(values) == len(proxies) else [p for p in proxies if p[1] not in CONTROLS]
@@ -49,6 +50,7 @@ def proxy_values(nodes: dict[str, Any], inst: str, n: dict, sub: dict | None, sa
                 _feed(nodes, inst, name, v)
             elif (node := nodes.get(f"{inst}:{inner}")) is not None:
                 node.widgets[name] = v
+        _tied(nodes, inst, proxies, n)
         return
     # older files: the values of the node's inputs that are settings, in order, each written into
     # the inner settings that input feeds
@@ -89,3 +91,18 @@ def _feed(nodes: dict[str, Any], inst: str, name: str, v: Any) -> None:
             for k, src in node.links.items():
                 if len(src) == 3 and src[1] == inst and src[2] == name:
                     node.widgets[k] = v
+
+
+def _tied(nodes: dict[str, Any], inst: str, proxies: list[tuple[str, str]], n: dict) -> None:
+    """The value of each inner setting the subgraph node ``inst`` shows (``proxies``) whose input is the subgraph's
+    own input also written into the other inner settings that input feeds: ComfyUI gives them all the one value the
+    node shows (SCAIL-2's blueprints: the input 'length' shown as ImageFromBatch's length, 81, is also the 'b' of
+    the ComfyMathExpression picking the segment's first frame, which saves no value of its own); not where the
+    subgraph node ``n`` is given that input by a wire."""
+    wired = {i.get("name") for i in n.get("inputs") or [] if isinstance(i, dict) and i.get("link") is not None}
+    for inner, name in proxies:
+        node = nodes.get(f"{inst}:{inner}") if inner != "-1" else None
+        src = node.links.get(name) if node is not None else None
+        if src is None or len(src) != 3 or src[1] != inst or src[2] in wired or node.widgets.get(name) is None:
+            continue  # (an input the subgraph node is given by a wire: its value is the wire's)
+        _feed(nodes, inst, src[2], node.widgets[name])

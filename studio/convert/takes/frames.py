@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .extend import pick_of
 from ..finishing.finish import FRAME_SAVES
-from ..tracing.take_length import take_length
+from ..tracing.take_length import counted_when_run, take_length
 from ..tracing.walks import sampler_chain
 from ..reading.workflow import CNode, Workflow
 
@@ -23,7 +23,7 @@ def frame_saves(wf: Workflow, written: set[str]) -> list[CNode]:
         samplers = sampler_chain(wf, n) if n.cls in FRAME_SAVES and n.enabled else []
         if not samplers or any(s.id in written for s in samplers) or _picked(wf, n):
             continue
-        if take_length(wf, n) is not None:
+        if take_length(wf, n) is not None or counted_when_run(wf, n):  # (a count known when it runs: a take)
             out.append(n)
     return sorted(out, key=lambda n: n.id)
 

@@ -10,12 +10,15 @@ DPO) stay on the model (Video LoRA nodes: the SCAIL-2 pipeline loads Wan's LoRAs
 6 steps and no guidance. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, trim_first
+from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves, node_type, task_node, trim_first
 
-from . import comfy_preview as preview
+from . import comfy_extend, comfy_masks, comfy_previous, comfy_preview as preview, comfy_segments
 from .comfy_ranges import RANGES
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
+# SCAIL-2's painting of SAM 3's tracks (its outputs read the driving video's tracks (0) and the reference's (1)): by
+# name, as what it paints (a colour per person) is not in its declaration (comfy_masks.py says it)
+PAINTING = {"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")}
 
 def _int(v) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
@@ -46,11 +49,31 @@ def _whole_clip_count(wf, node: CNode) -> tuple[CNode, str, CNode] | None:
     return (info, name, pose) if via is not None and 0 <= via[1] < len(outs) and outs[via[1]].type == "IMAGE" else None
 
 
+def _given_count(wf, node: CNode) -> CNode | None:
+    """The measuring node where WanSCAILToVideo ``node``'s length is the count of the very pictures its pose_video is
+    given (its INT output 'batch_size' or 'count', its one picture input wired from pose_video's source: ComfyUI's
+    GetImageSize in the SCAIL-2 blueprints), by declared types; else None."""
+    link, via = node.links.get("length"), node.links.get("pose_video")
+    info = wf.nodes.get(link[0]) if link is not None and via is not None else None
+    t = node_type(info.origin or info.cls) if info is not None else None
+    if t is None or not t.outputs or not 0 <= link[1] < len(t.outputs) or t.inputs is None:
+        return None
+    out = t.outputs[link[1]]
+    pictures = [i for i in t.inputs if i.type == "IMAGE"]
+    if out.type != "INT" or out.name.lower() not in ("batch_size", "count") or len(pictures) != 1 or \
+            info.links.get(pictures[0].name) != via:
+        return None
+    return info
+
+
 def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from WanSCAILToVideo ``node`` (``b``: the converter, for its workflow; ``continued``: later
     passes continue the output, ComfyUI's Extend); the LoRAs the Studio graph keeps (all of them)."""
     wf = b.wf
     params["mode"] = "replace" if wf.value(node, "replacement_mode") is True else "animate"
+    for painter in comfy_masks.painters(b, node, tuple(PAINTING)):
+        if painter.id not in b.used:
+            said += comfy_masks.said(b, node, painter, params["mode"] == "replace")
     length, overlap = _int(wf.value(node, "length")), _int(wf.value(node, "previous_frame_count"))
     if length is not None and length >= 5 and (length - 1) % 4 == 0:
         params["window"] = length
@@ -65,15 +88,24 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append(f"WanSCAILToVideo's {' and '.join(sized)} follow the driving video there (worked out as it runs): "
                     f"Studio's SCAIL-2 node makes {params.get('width') or 512}x{params.get('height') or 896}; set "
                     "width and height (multiples of 32) for your clip")  # (its defaults where unset: heldout62 06)
-    continued = continued or "previous_frames" in node.links
+    given = comfy_previous.given(b, node)  # frames made before, given by a file (the Extend blueprint's 'image')
+    continued = continued or "previous_frames" in node.links and given is None
+    restarts = comfy_segments.restarting(wf, node) if continued else []
+    continued = continued and not restarts
     if continued:  # the Extend passes sample windows of this one take (mapping.settings: never "another take")
         b.continued.update(n.id for n in wf.nodes.values() if n.cls == node.cls and n.id != node.id and n.enabled
                            and "previous_frames" in n.links)
     params["frames"] = 0 if continued else (length if length is not None else params.get("window", 81))
+    if given is not None:
+        said.append(comfy_previous.said(node, given, params.get("overlap", 5)))
     if continued:
         said.append("ComfyUI continues the first segment with the frames it made (Extend); Studio's SCAIL-2 node "
                     f"makes the whole driving video as one take, in segments of {params.get('window', 81)} frames each "
                     f"carrying the last {params.get('overlap', 5)} of the one before")
+    elif length is None and (counter := _given_count(wf, node)) is not None:  # (the blueprints: GetImageSize's)
+        params["frames"] = 0
+        said.append(f"WanSCAILToVideo's length is {counter.named()}'s count of the pictures given as its pose_video: "
+                    "Studio's SCAIL-2 node, its 'frames' 0, makes every frame it is given on 'driving'")
     elif length is None and (counted := _whole_clip_count(wf, node)) is not None:  # (left10: heldout62 06)
         params["frames"] = 0
         said.append(f"WanSCAILToVideo's length comes from {counted[0].named()}'s {counted[1]}, the count of the frames "
@@ -84,7 +116,7 @@ def scail2_settings(b, node: CNode, params: dict, loras: list, said: list[str], 
         said.append(f"WanSCAILToVideo's length comes from {src.named() if src is not None else 'another node'} when "
                     f"the workflow runs: not read; Studio's SCAIL-2 node makes the first {params['frames']} frames of "
                     "the driving video (set its 'frames' to the workflow's; 0: the whole driving video)")
-    else:
+    elif not restarts:  # (an Extend driven from the clip's start again: said by comfy_extend once it is made)
         said.append(f"ComfyUI's first segment: its first {params['frames']} frames of the driving video")
     for k, default in (("pose_strength", 1.0), ("pose_start", 0.0), ("pose_end", 1.0)):
         v = wf.value(node, k)
@@ -104,14 +136,29 @@ def first_segment_shared(b, key: frozenset) -> None:
         if other == key or task != SCAIL2 or not (other < key or key < other):
             continue
         first, whole = (other, key) if other < key else (key, other)
+        heads = _segments(b, first)
+        conts = comfy_segments.restarting(b.wf, heads[0]) if len(heads) == 1 else []
+        if len(conts) == 1 and comfy_extend.made(b, first, whole, conts[0]):
+            return  # (an Extend driven from the clip's start again: its own take, continuing the first's)
         _trim_from_whole(b, first, whole)
+        comfy_segments.widen(b, b.made[whole][0], _segments(b, whole))  # (each segment's pick: one take's frames)
         return
+
+
+def _segments(b, samplers: frozenset) -> list[CNode]:
+    """The WanSCAILToVideo nodes the ``samplers`` read, in id order."""
+    found = {t.id: t for sid in sorted(samplers) if sid in b.wf.nodes
+             and (t := task_node(b.wf, b.wf.nodes[sid], [])[0]) is not None and t.cls == "WanSCAILToVideo"}
+    return [found[k] for k in sorted(found)]
 
 
 def _trim_from_whole(b, first: frozenset, whole: frozenset) -> None:
     g = b.g
     gen0, _task, _band0, save0 = b.made[first]
     frames = int(g.nodes[gen0].params.get("frames") or 0)
+    heads = _segments(b, first)
+    if not frames and len(heads) == 1 and (picked := comfy_segments.pick(b.wf, heads[0])) is not None:
+        frames = picked[2]  # (its 'frames' 0: every frame its pick gives it, at most)
     saves = first_saves(b, first)
     if not frames or not saves:
         return
@@ -135,13 +182,13 @@ MAPPING = ComfyMapping(
     # overlap read above. SCAIL-Preview (no masks: the WanVideoWrapper's SCAIL embeds) is comfy_preview.py's
     tasks={"WanSCAILToVideo": Task("character replacement (SCAIL-2)", SCAIL2,
                                    (("reference_image", "reference"), ("pose_video", "driving"),
-                                    ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask")),
+                                    ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask"),
+                                    ("previous_frames", "previous")),
                                    "SCAIL-2"), **preview.TASKS},
     generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),
                 *preview.GENERATORS),
-    # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself; its outputs read the
-    # driving video's tracks (0) and the reference's (1)
-    passing={"SCAIL2ColoredMask": ("driving_track_data", "ref_track_data")},
+    # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself (comfy_masks.py)
+    passing=PAINTING,
     widgets={"WanSCAILToVideo": ("width", "height", "length", "batch_size", "pose_strength", "pose_start", "pose_end",
                                  "video_frame_offset", "previous_frame_count", "replacement_mode")},
     hooks={"comfy_ranges": RANGES,  # ComfyUI's declared ranges of WanSCAILToVideo (comfy_ranges.py)

@@ -9,7 +9,8 @@ ComfyUI's WanSCAILToVideo + SCAIL2ColoredMask (comfy_extras/nodes_scail.py) take
 'reference_image_mask' (here 'driving_mask' and 'reference_mask': a one-channel mask is painted the
 palette's first colour, on white in replace mode, on black in animate mode; the reference's always on
 black), 'replacement_mode' ('mode'), width, height, length (a segment: 'window'), previous_frame_count
-('overlap').
+('overlap'), previous_frames ('previous': the frames an earlier take made, whose last 'overlap' the first
+segment holds, as each later segment holds the one before's).
 
 Everything the node is given is checked before the model allocates anything: the model (a SCAIL-2
 file), the size (multiples of 32), the clips' lengths, replace mode's mask."""
@@ -76,7 +77,10 @@ class SCAIL2Character(OneCallNode):
               In("driving_mask", "Mask", optional=True,
                  help="the person in the driving video (Segment), or a colour mask video of up to 6 identities"),
               In("reference_mask", "Mask", optional=True, help="the character in the reference image (its first frame)"),
-              In("prompt", "Text", optional=True))
+              In("prompt", "Text", optional=True),
+              In("previous", "Video", optional=True,
+                 help="frames made before (an earlier take): the take continues them, its first 'overlap' frames "
+                      "held as their last ones (ComfyUI's previous_frames: a take extended)"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a person moving naturally"),
               Text("negative_prompt", "", help="used with guidance above 1"),
@@ -110,7 +114,8 @@ class SCAIL2Character(OneCallNode):
                        "and longer than the overlap (its 5)")
         return out
 
-    def call(self, ctx, s, reference, driving, driving_mask=None, reference_mask=None, prompt=None) -> Call:
+    def call(self, ctx, s, reference, driving, driving_mask=None, reference_mask=None, prompt=None,
+             previous=None) -> Call:
         import torch
 
         from studio.engine.clip import as_clip
@@ -144,6 +149,14 @@ class SCAIL2Character(OneCallNode):
         def masks_of(c, start: int, count: int):
             f = np.stack([cover(_channels(c.frame(i)), w, h) for i in range(start, start + count)])
             return torch.from_numpy(colour_mask(f, bg)).permute(0, 3, 1, 2)
+        before = None
+        if previous is not None:  # the earlier take's last frames, held as this take's first (its history)
+            prior = as_clip(previous)
+            if len(prior) == 0:
+                raise SCAILError(f"{TITLE}: 'previous' has no frames: connect the earlier take, or nothing")
+            k = min(int(p.overlap), len(prior))
+            before = frames_of(prior, len(prior) - k, k)
+            ctx.info(f"continuing 'previous': its last {k} frames held as the take's first")
         plan = segments(n, int(p.window), int(p.overlap))
         ctx.info(f"{n} frames at {w}x{h}, {p.mode} mode, in {len(plan)} segment{'s' if len(plan) > 1 else ''} of "
                  f"{p.window}" + (f", each after the first continuing from the last {p.overlap} frames made"
@@ -153,7 +166,7 @@ class SCAIL2Character(OneCallNode):
                       driving_mask=FramesReader(dmask, masks_of, f"{w}x{h} on {bg}") if dmask is not None else None,
                       reference_mask=rmask, replace=replace, prompt=text, negative_prompt=p.negative_prompt or None,
                       window=int(p.window), overlap=int(p.overlap), num_inference_steps=self.steps,
-                      guidance_scale=float(p.guidance), num_frames=n, height=h, width=w)
+                      guidance_scale=float(p.guidance), num_frames=n, height=h, width=w, previous=before)
         kwargs["take"] = OwnTake(ctx, s, (n, h, w), len(plan), "written segment by segment", kwargs)
         return Call(kwargs, n, clip.fps if clip.fps > 0 else 16.0, (w, h), self.steps, loops=len(plan))
 

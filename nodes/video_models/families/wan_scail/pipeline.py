@@ -124,14 +124,17 @@ class SCAIL2Sampling:
                  prompt_embeds=None, negative_prompt_embeds=None, max_sequence_length: int = 512,
                  callback_on_step_end=None, callback_on_step_end_tensor_inputs=("latents",), on_segment=None,
                  num_frames: int | None = None, height: int | None = None, width: int | None = None,
-                 output_type: str = "pt", take=None):
+                 output_type: str = "pt", take=None, previous: torch.Tensor | None = None):
         """``reference`` [1, 3, H, W] and ``driving`` [1, 3, N, H, W] in [-1, 1] (H, W multiples of 32: ``height``
         and ``width``, where given, are said of them); ``driving_mask`` [N, 3, H, W] and ``reference_mask`` [1, 3, H,
         W] colour masks in [0, 1] (conditioning.py ``paint``); ``driving`` and ``driving_mask`` may be readers
         ``f(start, count)`` of those frames, with ``num_frames`` N. Returns the frames [1, 3, N, H, W] in [-1, 1];
         with ``on_segment(r, frames)`` each segment's new frames go to it as they are made and None is returned;
         with ``take`` (families/wan/own_take.py: the Sampler's call) they go into the take's buffer, its finished
-        segments are kept and an earlier run's loaded, and its output is returned.
+        segments are kept and an earlier run's loaded, and its output is returned. ``previous`` [1, 3, P, H, W] in
+        [-1, 1]: frames made before (an earlier take), whose last ``overlap`` the first segment holds as its history,
+        as each later segment holds the one before's (ComfyUI's WanSCAILToVideo 'previous_frames'); the first
+        segment's output keeps those held frames, as ComfyUI's does.
         ``callback_on_step_end(pipe, segment * num_inference_steps + step, t, {"latents": ...})`` after each step."""
         from ..wan.own_pipeline import prompt_states
         from ..wan.own_take import emitted, returned
@@ -157,6 +160,11 @@ class SCAIL2Sampling:
                 callback_outputs = callback_on_step_end(self, r * num_inference_steps + i, t, {"latents": latents})
                 return callback_outputs.pop("latents", latents)
         prev, out = None, []
+        if previous is not None:
+            if previous.dim() != 5 or previous.shape[-2:] != reference.shape[-2:] or previous.shape[2] < 1:
+                raise ValueError(f"the previous frames are {tuple(previous.shape)}: [1, 3, P >= 1, "
+                                 f"{reference.shape[-2]}, {reference.shape[-1]}]")
+            prev = previous[:, :, -overlap:].to(self.vae.device, self.vae.dtype)
         for r, (start, count) in enumerate(plan):
             latents = torch.randn((1, tr.config.out_channels, padded_length(count) // 4 + 1, h, w),
                                   generator=generator, device=torch.device("cpu"),
