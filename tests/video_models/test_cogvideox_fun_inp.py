@@ -118,3 +118,49 @@ def test_a_plain_cogvideox_folder_and_the_generic_generators_are_refused_in_word
     with pytest.raises(StudioError, match="8 frames: CogVideoX makes 4k \\+ 1 frames; set frames to 5 or 9"):
         Executor().run(model_graph(inp_dir, NODE, dict(PARAMS, frames=8)), targets=["gen"], device="cpu",
                        use_cache=False)
+
+
+def test_a_videox_fun_lora_goes_on_the_inp_transformer(inp_dir, tmp_path):
+    """A LoRA in VideoX-Fun's own layout (kohya's ``lora_unet__`` names, as LoadCogVideoXFunLora's files are) through
+    Video LoRA changes the take made by the InP node's pipeline."""
+    import torch
+    from diffusers import CogVideoXTransformer3DModel
+    from safetensors.torch import save_file
+
+    from studio.core.graph import Graph
+    t, g, sd = CogVideoXTransformer3DModel.from_pretrained(inp_dir, subfolder="transformer"), \
+        torch.Generator().manual_seed(0), {}
+    for c in ("to_q", "to_k", "to_v"):
+        m = t.get_submodule(f"transformer_blocks.0.attn1.{c}")
+        k = f"lora_unet__transformer_blocks_0_attn1_{c}"
+        sd[k + ".lora_down.weight"] = torch.randn(2, m.in_features, generator=g)
+        sd[k + ".lora_up.weight"] = torch.randn(m.out_features, 2, generator=g)
+        sd[k + ".alpha"] = torch.tensor(2.0)
+    save_file(sd, str(tmp_path / "fun_lora.safetensors"))
+    plain, _ = _make(inp_dir)
+    gr = Graph()
+    gr.add_node("video_models.load", {"model": inp_dir}, node_id="load")
+    gr.add_node("video_models.lora", {"lora": str(tmp_path / "fun_lora.safetensors"), "strength": 1.0}, node_id="lora")
+    gr.add_node(NODE, PARAMS, node_id="gen")
+    gr.connect("load", "model", "lora", "model")
+    gr.connect("lora", "model", "gen", "model")
+    lit, _ = render(Executor(), gr)
+    assert lit.frames.shape == plain.frames.shape and not np.allclose(lit.frames, plain.frames, atol=1e-4)
+
+
+def test_videox_fun_lora_names_and_scale():
+    """Each ``lora_unet__`` layer is the diffusers layer it names, its update ``alpha / rank * up @ down`` as
+    VideoX-Fun's merge_lora adds; a key naming no layer is kept for the check to say."""
+    import torch
+
+    from nodes.video_models.families.cogvideox.fun_lora import from_videox_fun
+    down, up = torch.randn(4, 8), torch.randn(6, 4)
+    out = from_videox_fun({"lora_unet__transformer_blocks_3_attn1_to_out_0.lora_down.weight": down,
+                           "lora_unet__transformer_blocks_3_attn1_to_out_0.lora_up.weight": up,
+                           "lora_unet__transformer_blocks_3_attn1_to_out_0.alpha": torch.tensor(2.0),
+                           "lora_unet__ff_net_0_proj.lora_down.weight": down,
+                           "lora_unet__ff_net_0_proj.lora_up.weight": up})
+    a = out["transformer.transformer_blocks.3.attn1.to_out.0.lora_A.weight"]
+    b = out["transformer.transformer_blocks.3.attn1.to_out.0.lora_B.weight"]
+    assert torch.allclose(b @ a, 0.5 * up @ down)
+    assert "lora_unet__ff_net_0_proj.lora_down.weight" in out  # (no top-level ff: named no layer, kept)

@@ -67,7 +67,15 @@ def resize_mask(mask: torch.Tensor, size: tuple[int, int, int]) -> torch.Tensor:
 
 class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
     """CogVideoXPipeline with the InP transformer's inpaint mask and masked-video latents beside the noise, a start
-    clip for video to video (module docstring)."""
+    clip for video to video (module docstring); a LoRA in VideoX-Fun's own layout read too (fun_lora.py)."""
+
+    @classmethod
+    def lora_state_dict(cls, pretrained_model_name_or_path_or_dict, **kwargs):
+        from .fun_lora import from_videox_fun, is_videox_fun
+        sd = pretrained_model_name_or_path_or_dict
+        if isinstance(sd, dict) and is_videox_fun(sd):
+            sd = from_videox_fun(sd)
+        return super().lora_state_dict(sd, **kwargs)
 
     def _encode(self, video: torch.Tensor, generator, sample: bool) -> torch.Tensor:
         """``video`` [1, C, F, H, W] in [-1, 1] as scaled VAE latents [1, C, f, h, w] (the mode, or a sample)."""
