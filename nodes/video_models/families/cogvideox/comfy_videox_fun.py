@@ -135,6 +135,8 @@ class _Translation(PackTranslation):
         widgets = {"length": w.get("video_length")}
         if n.cls == "CogVideoXFunT2VSampler":
             widgets.update(width=w.get("width"), height=w.get("height"))
+        elif any(k in n.links for k in ("start_img", "validation_video")):  # a size picked from the input when it
+            widgets.update(width=0, height=0)  # runs: the node's 0, the input's own (said with its base resolution)
         if "validation_video" in n.links:
             widgets["strength"] = w.get("denoise_strength")
         if "control_video" in n.links:  # (VideoX-Fun's sampler reads an Inpaint model's validation_video alone)
