@@ -1,8 +1,8 @@
 """CogVideoX-Fun InP models from VideoX-Fun's own ComfyUI nodes (issue 112): small workflows of our own in the shape
 of the release's comfyui/cogvideox_fun examples (UI JSON, values by place in the pack's INPUT_TYPES order) become
 the CogVideoX Fun InP node: the text sampler's length and size, the inpaint sampler's start and end images, the
-video sampler's clip and denoise strength, a LoadCogVideoXFunLora as Video LoRA on its model; the base resolution
-said with the size the node makes. Before, every one was held with no generator."""
+video sampler's clip and denoise strength, a LoadCogVideoXFunLora as Video LoRA on its model; the picture the
+sampler sizes its take by scaled to its base resolution's bucket. Before, every one was held with no generator."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -35,8 +35,11 @@ def test_the_inpaint_sampler_gives_its_start_and_end_images_and_says_its_base_re
     (gen,) = nodes_of(conv, INP)
     assert (source_file(conv, gen.id, "image"), source_file(conv, gen.id, "last_image")) == ("a.png", "b.png")
     assert gen.params["frames"] == 49 and source_file(conv, gen.id, "video") is None
-    assert "picks its size from base resolution 512 and its input's aspect ratio when it runs: the size is not " \
-           "known before, so CogVideoX Fun InP makes the take at its input's own size" in said(conv)
+    (size,) = nodes_of(conv, "transform.scale")  # the start image at the bucket the sampler picks when it runs
+    assert (size.params["fit"], size.params["width"], size.params["multiple"]) == ("buckets", 512, 16)
+    assert conv.graph.input_link(gen.id, "image") is not None and (gen.params["width"], gen.params["height"]) == (0, 0)
+    assert "'start_img' of 'CogVideoXFunInpaintSampler' is scaled to the size in VideoX-Fun's aspect table nearest " \
+           "its aspect at base resolution 512" in said(conv) and "base resolution 512 and its input" not in said(conv)
 
 
 def test_the_video_sampler_gives_its_clip_and_denoise_strength_and_a_lora_goes_on_its_model():

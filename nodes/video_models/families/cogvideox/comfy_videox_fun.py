@@ -12,7 +12,7 @@ order are the pack's INPUT_TYPES (read for meaning at 804a425; nothing of it is 
 stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CONTROL, CNode, PackTranslation, Task, Workflow, finite
+from studio.convert.api import BUCKET_SCALE, CONTROL, CNode, PackTranslation, Task, Workflow, finite, find_loader
 
 from .comfy_wrapper import FUN_CONTROL_TASK, HELD
 
@@ -135,8 +135,8 @@ class _Translation(PackTranslation):
         widgets = {"length": w.get("video_length")}
         if n.cls == "CogVideoXFunT2VSampler":
             widgets.update(width=w.get("width"), height=w.get("height"))
-        elif any(k in n.links for k in ("start_img", "validation_video")):  # a size picked from the input when it
-            widgets.update(width=0, height=0)  # runs: the node's 0, the input's own (said with its base resolution)
+        elif self.bucket(n, w, links):  # the size it picks from its input when it runs: that input scaled to its
+            widgets.update(width=0, height=0)  # bucket, the node's 0 taking the input's (now the bucket's) size
         if "validation_video" in n.links:
             widgets["strength"] = w.get("denoise_strength")
         if "control_video" in n.links:  # (VideoX-Fun's sampler reads an Inpaint model's validation_video alone)
@@ -145,18 +145,30 @@ class _Translation(PackTranslation):
         task = self.core(n, INP_MADE, widgets, links, nid=f"{n.id}:task")
         return (task.id, 2), (task.id, 0), (task.id, 1)
 
+    def bucket(self, n: CNode, w: dict, links: dict) -> bool:
+        """The picture the sampler picks its size from when it runs (its start image, else its validation video:
+        the aspect bucket nearest its own at base_resolution, each side down to 16: the pack's process at 804a425,
+        nodes/edit/scale_buckets.py) scaled there by the stand-in resize BUCKET_SCALE (read as Scale's 'buckets') on
+        the task's input, so the node, at the size of what it is given, makes the take at the pack's size; the end
+        image the node scales to the start's. False where the base is not a number or no file is found behind
+        the picture (the size then said not known)."""
+        base = w.get("base_resolution")
+        port = next((k for k in ("start_img", "validation_video") if k in links), None)
+        if not finite(base) or port is None or find_loader(self.wf, n, port, set()) is None:
+            return False
+        c = self.core(n, BUCKET_SCALE, {"base_resolution": int(base), "multiple": 16}, {"image": links[port]},
+                      nid=f"{n.id}:size")
+        links[port] = (c.id, 0)
+        return True
+
     def _said(self, n: CNode, w: dict) -> None:
         if w.get("is_image") is True:
             self.said.append(f"{self.where(n)} makes one picture (is_image): Studio's generator makes a clip of the "
                              "length set")
         b = w.get("base_resolution")
-        if finite(b) and f"{n.id}:task" in self.wf.nodes and self.wf.nodes[f"{n.id}:task"].cls == INP_MADE \
-                and any(k in n.links for k in ("start_img", "validation_video")):
-            self.said.append(f"{self.where(n)} picks its size from base resolution {b:g} and its input's aspect ratio "
-                             "when it runs: the size is not known before, so CogVideoX Fun InP makes the take at its "
-                             f"input's own size (its width and height 0); VideoX-Fun's is about {b:g} x {b:g} pixels in "
-                             "area at that aspect ratio, in multiples of 16: set them by hand for it")
-        elif finite(b):
+        if f"{n.id}:size" in self.wf.nodes:  # (its input scaled to the bucket: bucket)
+            return
+        if finite(b):
             self.said.append(f"{self.where(n)} picks its size from base resolution {b:g} and its "
                              "input's aspect ratio when it runs: the size is not known before, so the generator's own "
                              "stands")

@@ -100,6 +100,40 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
         cond = torch.cat([keep, lat], dim=1).permute(0, 2, 1, 3, 4)  # [1, f, 1 + C, h, w]
         return cond.repeat(b, 1, 1, 1, 1).to(device=device, dtype=dtype)
 
+    def _schedule(self, steps: int, strength: float, device):
+        """The schedule, cut to ``strength`` of it for a clip denoised part way (the reference's get_timesteps)."""
+        self.scheduler.set_timesteps(steps, device=device)
+        start = max(steps - min(int(steps * strength), steps), 0)
+        timesteps = self.scheduler.timesteps[start * self.scheduler.order:]
+        if not len(timesteps):
+            raise ValueError(f"strength {strength} leaves no step of {steps}")
+        return timesteps
+
+    def _start(self, shape, timesteps, dtype, device, generator, latents, video, strength: float) -> torch.Tensor:
+        """The latents the loop starts from: noise, or (video to video, ``strength`` below 1) the clip's latents
+        noised to the schedule's first step (the reference's prepare_latents)."""
+        if latents is not None:
+            return latents.to(device) * self.scheduler.init_noise_sigma
+        noise = randn_tensor(shape, generator=generator, device=device, dtype=dtype)
+        if strength >= 1.0:
+            return noise * self.scheduler.init_noise_sigma
+        if video is None:
+            raise ValueError("strength below 1 needs the clip to start from (video)")
+        clip = self._encode(pixels(video, device, torch.float32), generator, sample=True)
+        clip = clip.permute(0, 2, 1, 3, 4).to(device=device, dtype=dtype).repeat(shape[0], 1, 1, 1, 1)
+        return self.scheduler.add_noise(clip, noise, timesteps[:1].repeat(shape[0]))
+
+    def _shape(self, batch: int, num_frames: int, height: int, width: int) -> tuple:
+        """The noise's [B, f, C, h, w]; CogVideoX 1.5's ``patch_size_t`` refused where the latent frames are not a
+        multiple of it (the node asks for a count that is)."""
+        frames = (num_frames - 1) // self.vae_scale_factor_temporal + 1
+        pt = self.transformer.config.patch_size_t
+        if pt is not None and frames % pt:
+            raise ValueError(f"{num_frames} frames make {frames} latent frames: this transformer takes a multiple of "
+                             f"{pt}")
+        s = self.vae_scale_factor_spatial
+        return (batch, frames, self.vae.config.latent_channels, height // s, width // s)
+
     @torch.no_grad()
     def __call__(self, prompt=None, negative_prompt=None, height: int | None = None, width: int | None = None,
                  num_frames: int | None = None, num_inference_steps: int = 50, guidance_scale: float = 6,
@@ -131,43 +165,29 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
             prompt, negative_prompt, cfg, num_videos_per_prompt=1, prompt_embeds=prompt_embeds,
             negative_prompt_embeds=negative_prompt_embeds, max_sequence_length=max_sequence_length, device=device)
         embeds = torch.cat([negative_prompt_embeds, prompt_embeds]) if cfg else prompt_embeds
-
-        # the schedule, cut to ``strength`` of it for a clip denoised part way (the reference's get_timesteps)
-        self.scheduler.set_timesteps(num_inference_steps, device=device)
-        kept = min(int(num_inference_steps * strength), num_inference_steps)
-        start = max(num_inference_steps - kept, 0)
-        timesteps = self.scheduler.timesteps[start * self.scheduler.order:]
-        if not len(timesteps):
-            raise ValueError(f"strength {strength} leaves no step of {num_inference_steps}")
+        timesteps = self._schedule(num_inference_steps, strength, device)
         self._num_timesteps = len(timesteps)
-
-        frames = (num_frames - 1) // self.vae_scale_factor_temporal + 1
-        pt = self.transformer.config.patch_size_t
-        if pt is not None and frames % pt:
-            raise ValueError(f"{num_frames} frames make {frames} latent frames: this transformer takes a multiple of "
-                             f"{pt}")
-        c = self.vae.config.latent_channels
-        shape = (batch, frames, c, height // self.vae_scale_factor_spatial, width // self.vae_scale_factor_spatial)
-        dtype = embeds.dtype
-        if latents is None:
-            noise = randn_tensor(shape, generator=generator, device=device, dtype=dtype)
-            if strength < 1.0:  # video to video: the clip's latents noised to the schedule's first step
-                if video is None:
-                    raise ValueError("strength below 1 needs the clip to start from (video)")
-                clip = self._encode(pixels(video, device, torch.float32), generator, sample=True)
-                clip = clip.permute(0, 2, 1, 3, 4).to(device=device, dtype=dtype).repeat(batch, 1, 1, 1, 1)
-                latents = self.scheduler.add_noise(clip, noise, timesteps[:1].repeat(batch))
-            else:
-                latents = noise * self.scheduler.init_noise_sigma
-        else:
-            latents = latents.to(device) * self.scheduler.init_noise_sigma
-        cond = self.inpaint_latents(video, mask, tuple(latents.shape), dtype, device, generator, noise_aug_strength)
+        latents = self._start(self._shape(batch, num_frames, height, width), timesteps, embeds.dtype, device,
+                              generator, latents, video, strength)
+        cond = self.inpaint_latents(video, mask, tuple(latents.shape), embeds.dtype, device, generator,
+                                    noise_aug_strength)
         cond = torch.cat([cond] * 2) if cfg else cond
-
-        extra = self.prepare_extra_step_kwargs(generator, eta)
         rotary = (self._prepare_rotary_positional_embeddings(height, width, latents.size(1), device)
                   if self.transformer.config.use_rotary_positional_embeddings else None)
-        old_pred = None  # CogVideoXDPMScheduler's
+        latents = self._denoise(latents, cond, embeds, timesteps, rotary, cfg, guidance_scale, use_dynamic_cfg,
+                                num_inference_steps, self.prepare_extra_step_kwargs(generator, eta), attention_kwargs,
+                                callback_on_step_end, callback_on_step_end_tensor_inputs)
+        if output_type == "latent":
+            out = latents
+        else:
+            out = self.video_processor.postprocess_video(video=self.decode_latents(latents), output_type=output_type)
+        self.maybe_free_model_hooks()
+        return CogVideoXPipelineOutput(frames=out) if return_dict else (out,)
+
+    def _denoise(self, latents, cond, embeds, timesteps, rotary, cfg: bool, guidance_scale: float, dynamic: bool,
+                 steps: int, extra: dict, attention_kwargs, callback, callback_inputs) -> torch.Tensor:
+        """The loop (CogVideoXPipeline's, the inpaint condition concatenated after the noise on the channels)."""
+        dtype, old_pred = latents.dtype, None  # (old_pred: CogVideoXDPMScheduler's)
         with self.progress_bar(total=len(timesteps)) as bar:
             for i, t in enumerate(timesteps):
                 if self.interrupt:
@@ -180,9 +200,9 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
                     pred = self.transformer(hidden_states=x, encoder_hidden_states=embeds,
                                             timestep=t.expand(x.shape[0]), image_rotary_emb=rotary,
                                             attention_kwargs=attention_kwargs, return_dict=False)[0].float()
-                if use_dynamic_cfg:
+                if dynamic:
                     self._guidance_scale = 1 + guidance_scale * (
-                        (1 - math.cos(math.pi * ((num_inference_steps - t.item()) / num_inference_steps) ** 5.0)) / 2)
+                        (1 - math.cos(math.pi * ((steps - t.item()) / steps) ** 5.0)) / 2)
                 if cfg:
                     uncond, text = pred.chunk(2)
                     pred = uncond + self.guidance_scale * (text - uncond)
@@ -192,17 +212,9 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
                 else:
                     latents = self.scheduler.step(pred, t, latents, **extra, return_dict=False)[0]
                 latents = latents.to(dtype)
-                if callback_on_step_end is not None:
-                    callback_kwargs = {k: {"latents": latents, "prompt_embeds": prompt_embeds,
-                                           "negative_prompt_embeds": negative_prompt_embeds}[k]
-                                       for k in callback_on_step_end_tensor_inputs}
-                    callback_outputs = callback_on_step_end(self, i, t, callback_kwargs)
+                if callback is not None:
+                    callback_outputs = callback(self, i, t, {k: latents for k in callback_inputs if k == "latents"})
                     latents = callback_outputs.pop("latents", latents)
                 bar.update()
         self._current_timestep = None
-        if output_type == "latent":
-            out = latents
-        else:
-            out = self.video_processor.postprocess_video(video=self.decode_latents(latents), output_type=output_type)
-        self.maybe_free_model_hooks()
-        return CogVideoXPipelineOutput(frames=out) if return_dict else (out,)
+        return latents
