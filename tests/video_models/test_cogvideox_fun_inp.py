@@ -68,6 +68,8 @@ def test_an_inp_folder_is_recognised_and_makes_each_task(inp_dir):
     v2v, said = _make(inp_dir, {"strength": 0.5}, video=(CLIP, "video"))
     assert v2v.n_frames == 9 and not np.array_equal(v2v.frames, t2v.frames)
     assert any("made again from the clip at strength 0.5" in s for s in said)
+    cut, said = _make(inp_dir, {"strength": 0.5, "frames": 8}, video=(CLIP, "video"))
+    assert cut.n_frames == 5 and "5 of the clip's 8 frames made again: CogVideoX makes 4k + 1 frames" in said
     full, _ = _make(inp_dir, {"strength": 1.0}, video=(CLIP, "video"))
     assert np.allclose(full.frames, t2v.frames, atol=1e-6)  # strength 1: the clip read only through the mask (all made)
 

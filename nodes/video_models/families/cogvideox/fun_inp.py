@@ -129,6 +129,10 @@ class CogVideoXFunInP(OneCallNode):
             from studio.engine.clip import as_clip
             clip = as_clip(video)
             asked = min(asked, len(clip)) if p.frames else len(clip)
+            if (asked - 1) % 4 and asked > 4:  # a clip's length: its first 4k + 1 frames (VideoX-Fun's sampler
+                ctx.info(f"{(asked - 1) // 4 * 4 + 1} of the clip's {asked} frames made again: CogVideoX makes 4k + 1 "
+                         "frames")  # rounds its length down so too)
+                asked = (asked - 1) // 4 * 4 + 1
         n = self._frames(s, asked)
         if n != asked:
             ctx.info(f"{n} of the {asked} frames asked: CogVideoX-Fun 1.5 makes an even count of latent frames "
