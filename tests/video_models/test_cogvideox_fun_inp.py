@@ -166,3 +166,15 @@ def test_videox_fun_lora_names_and_scale():
     b = out["transformer.transformer_blocks.3.attn1.to_out.0.lora_B.weight"]
     assert torch.allclose(b @ a, 0.5 * up @ down)
     assert "lora_unet__ff_net_0_proj.lora_down.weight" in out  # (no top-level ff: named no layer, kept)
+
+
+def test_a_v1_5_transformer_makes_an_even_count_of_latent_frames(tiny):
+    """CogVideoX 1.5's transformer (``patch_size_t`` 2) takes latent frames in pairs: 9 frames asked (3 latent
+    frames) make 5, said, as VideoX-Fun's pipeline cuts them; fewer than 5 are refused in words."""
+    folder = tiny("cogvideox-fun-inp", patch_size_t=2)
+    clip, said = _make(folder, image=(START, "image"))
+    assert clip.n_frames == 5 and "5 of the 9 frames asked: CogVideoX-Fun 1.5 makes an even count of latent " \
+                                  "frames" in " ".join(said)
+    with pytest.raises(StudioError, match="1 frames: this model \\(CogVideoX 1.5\\) makes at least 5"):
+        Executor().run(model_graph(folder, NODE, dict(PARAMS, frames=1)), targets=["gen"], device="cpu",
+                       use_cache=False)

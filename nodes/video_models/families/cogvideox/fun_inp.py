@@ -119,7 +119,9 @@ class CogVideoXFunInP(OneCallNode):
             raise FunInPError(f"{self.title}: {n} frames: CogVideoX makes 4k + 1 frames; set frames to {k} or {k + 4}")
         pt = getattr(s.pipe.transformer.config, "patch_size_t", None) or 1
         latent = (n - 1) // 4 + 1
-        return n - (latent % pt) * 4 if latent > pt else n
+        if latent < pt:
+            raise FunInPError(f"{self.title}: {n} frames: this model (CogVideoX 1.5) makes at least {4 * pt - 3}")
+        return n - (latent % pt) * 4
 
     def call(self, ctx, s, image=None, last_image=None, video=None, prompt=None) -> Call:
         p = ctx.params
@@ -164,5 +166,5 @@ class CogVideoXFunInP(OneCallNode):
                                                                         else ""))
         else:
             ctx.info(f"{n} frames at {w}x{h} from the prompt")
-        return Call(kw, n, FPS, (w, h), self.steps,
-                    no_resume="CogVideoX-Fun InP's own pipeline keeps no steps yet")
+        steps = max(1, min(int(self.steps * p.strength), self.steps)) if clip is not None else self.steps  # (run)
+        return Call(kw, n, FPS, (w, h), steps, no_resume="CogVideoX-Fun InP's own pipeline keeps no steps yet")
