@@ -82,6 +82,7 @@ BUILDERS = {
     "motif-video": ("tests.video_models.tiny_motif_video", "build_motif_video", {}),
     "cosmos3": ("tests.video_models.tiny_cosmos3", "build_cosmos3", {}),
     "cogvideox-fun-control": ("tests.video_models.tiny_cogvideox_fun", "build_cogvideox_fun_control", {}),
+    "cogvideox-fun-inp": ("tests.video_models.tiny_cogvideox_fun", "build_cogvideox_fun_inp", {}),
 }
 
 

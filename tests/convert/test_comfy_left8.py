@@ -149,11 +149,12 @@ def _older_cog(values=(85, 512, 43, "fixed", 50, 6, "DDIM")):
 
 
 def test_older_cogvideox_fun_names_are_read_by_what_the_file_saves_of_them():
-    text = said(convert(_older_cog(), "left8_cog_old"))
+    conv = convert(_older_cog(), "left8_cog_old")
+    text = said(conv)
     assert "'OldFunI2V' (#5) is read as VideoX-Fun's CogVideoXFunInpaintSampler: no catalogue declares it" in text
     assert "its model handle's type named 'OldFunHandleMODEL' there" in text
     assert "'OldFunModelLoader' (#1) is read as VideoX-Fun's LoadCogVideoXFunModel" in text
-    assert "an InP model's transformer also reads an inpaint mask" in text  # (held for its reason, said)
+    assert nodes_of(conv, "video_models.cogvideox_fun_inp")  # (an InP model: read to its node, cogfun16)
     other = said(convert(_older_cog((85, 512, 43, "fixed", 50, 6)), "left8_cog_other"))  # one value short: not it
     assert "is read as VideoX-Fun's" not in other
 

@@ -4,7 +4,8 @@ A CogVideoX-Fun sampler on an InP model is held (diffusers' CogVideoX pipelines 
 since left8 read heldout46 13-14's older-named samplers as VideoX-Fun's, their held note listed the translated
 KSampler's seed, steps, cfg, sampler and scheduler but no longer the sampler's video_length nor a video to video's
 denoise_strength (before, every saved value was listed by place): the held take's length and strength were lost
-without a word. They are listed again with the held task's settings.
+without a word. They are listed again with the held task's settings. (cogfun16: an InP model's sampler is read to the
+CogVideoX Fun InP node, its length and strength its settings; a Control model given no control clip is still held.)
 """
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from studio.convert.mapping.convert import convert
 from tests.convert.said import said
 
 
-def _held_fun(kind: str):
+def _held_fun(kind: str, model_name: str = "CogVideoX-Fun-V1.5-5b-InP", kind_name: str = "Inpaint"):
     """An InP model's sampler under CogVideoX-Fun's older names (no catalogue declares them: read by what the file
     saves of them), given a picture (I2V) or a clip (V2V)."""
     from tests.convert.test_comfy_wiring import UI
     w = UI()
-    model = w.add("OldFunModelLoader", ["CogVideoX-Fun-V1.5-5b-InP", "Inpaint", False, "bf16"], ["OldFunHandleMODEL"])
+    model = w.add("OldFunModelLoader", [model_name, kind_name, False, "bf16"], ["OldFunHandleMODEL"])
     pos = w.add("OldFunPromptBox", ["a cat playing the guitar"], ["STRING_PROMPT"])
     neg = w.add("OldFunPromptBox", ["blurry"], ["STRING_PROMPT"])
     links = {"cogvideoxfun_model": (model, 0, "OldFunHandleMODEL"), "prompt": (pos, 0, "STRING_PROMPT"),
@@ -37,10 +38,12 @@ def _held_fun(kind: str):
     return w.doc()
 
 
-def test_a_held_cogvideox_fun_take_lists_its_length_and_strength():
-    i2v = said(convert(_held_fun("i2v"), "rejudge9_cog_i2v"))
-    assert "an InP model's transformer also reads an inpaint mask" in i2v  # (held, for its reason)
-    assert "'OldFunI2V' (#5) seed 43, steps 50, cfg 6, sampler_name ddim, scheduler simple, length 85." in i2v
-    v2v = said(convert(_held_fun("v2v"), "rejudge9_cog_v2v"))
-    assert "an InP model's transformer also reads an inpaint mask" in v2v
-    assert "'OldFunV2V' (#5) seed 43, steps 50, cfg 6, sampler_name ddim, scheduler simple, denoise 0.7, length 45." in v2v
+def test_a_cogvideox_fun_take_keeps_its_length_and_strength():
+    from tests.convert.said import nodes_of
+    (i2v,) = nodes_of(convert(_held_fun("i2v"), "rejudge9_cog_i2v"), "video_models.cogvideox_fun_inp")
+    assert i2v.params["frames"] == 85
+    (v2v,) = nodes_of(convert(_held_fun("v2v"), "rejudge9_cog_v2v"), "video_models.cogvideox_fun_inp")
+    assert (v2v.params["frames"], v2v.params["strength"]) == (45, 0.7)
+    held = said(convert(_held_fun("i2v", "CogVideoX-Fun-V1.1-5b-Pose", "Control"), "rejudge9_cog_pose"))
+    assert "without a control clip" in held  # (held, for its reason)
+    assert "'OldFunI2V' (#5) seed 43, steps 50, cfg 6, sampler_name ddim, scheduler simple, length 85." in held

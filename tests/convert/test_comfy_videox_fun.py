@@ -3,8 +3,8 @@ release's comfyui/ examples (UI JSON, values by place in the pack's INPUT_TYPES 
 CogVideoX generators: the model folder or the chunked part files, the task from what is wired into the sampler
 (start / end images, a control clip through the pack's Canny, a camera move, a validation video and its denoise,
 VACE's subjects and start frame, two Wan 2.2 experts), the prompts of FunTextBox and the sampler's settings; what
-Studio has no counterpart for said naming the node, a CogVideoX-Fun InP model held in one sentence. Before, each
-gave no generator."""
+Studio has no counterpart for said naming the node, a CogVideoX-Fun Control model given no clip held in one
+sentence. Before, each gave no generator."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -170,7 +170,7 @@ def test_the_vace_sampler_keeps_its_subjects_and_start_frame():
     assert "'LoadImage' (#" in _said(conv) and "subject picture 3 of" in _said(conv)
 
 
-def test_a_cogvideox_fun_pose_model_is_fun_control_and_an_inp_model_is_held_in_words():
+def test_a_cogvideox_fun_pose_model_is_fun_control_and_held_in_words_without_a_clip():
     def pose(w):
         return w.add("LoadCogVideoXFunModel", ["CogVideoX-Fun-V1.1-2b-Pose", "Control", "model_cpu_offload", "bf16"],
                      ["FunModels"])
@@ -178,10 +178,8 @@ def test_a_cogvideox_fun_pose_model_is_fun_control_and_an_inp_model_is_held_in_w
                              {"control_video": "pose.mp4"}), "cog_pose")
     assert _gen(conv).type_id == "video_models.cogvideox_fun_control" and _gen(conv).params["frames"] == 49
 
-    def inp(w):
-        return w.add("LoadCogVideoXFunModel", ["CogVideoX-Fun-V1.1-2b-InP", "Inpaint", "model_cpu_offload", "bf16"],
-                     ["FunModels"])
-    conv = convert(_workflow(inp, "CogVideoXFunT2VSampler", [49, 672, 384, False, 43, "fixed", 50, 6, "DDIM"]),
-                   "cog_inp")
+    conv = convert(_workflow(pose, "CogVideoXFunT2VSampler", [49, 672, 384, False, 43, "fixed", 50, 6, "DDIM"]),
+                   "cog_pose_t2v")  # (an InP model's samplers: test_comfy_cogvideox_fun_inp.py)
     assert conv.tasks[0]["generator"] is None
-    assert "cannot run CogVideoX-Fun 'CogVideoX-Fun-V1.1-2b-InP' for CogVideoXFunT2VSampler #" in _said(conv)
+    assert "run CogVideoXFunT2VSampler #" in _said(conv) and "with CogVideoX-Fun 'CogVideoX-Fun-V1.1-2b-Pose' " \
+        "without a control clip" in _said(conv)

@@ -36,6 +36,8 @@ CASES = {  # tiny model (key, settings), node, its settings, what is wired in, t
     "chronoedit": (("chronoedit", {}), "video_models.chronoedit", RUN, {"image": (STILL, "image")}, 2),
     "cogvideox_fun": (("cogvideox-fun-control", {}), "video_models.cogvideox_fun_control", RUN,
                       {"control": (CONTROL, "video")}, 2),
+    "cogvideox_fun_inp": (("cogvideox-fun-inp", {}), "video_models.cogvideox_fun_inp",
+                          dict(RUN, width=32, height=32, frames=5), {"image": (STILL, "image")}, 2),
     "easyanimate_control": (("easyanimate", {"kind": "control"}), "video_models.easyanimate_control", RUN,
                             {"control": (CONTROL, "video")}, 2),
     "cosmos_transfer": (("cosmos25-transfer", {}), "video_models.cosmos_transfer", dict(RUN, chunk=5),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, T2V, ComfyMapping, Generator, Task, held_task
 
-from .comfy_videox_fun import INP_TASK, inp_task, translate as fun_translate
+from .comfy_videox_fun import INP_MADE, INP_TASK, INP_WIDGETS, inp_task, translate as fun_translate
 from .comfy_videox_fun_older import read_older
 from .comfy_wrapper import EMPTY, FUN_CONTROL_TASK, HELD, IMAGE_TASK, PACK, PACK_NODES, PREFIXES, WIDGETS
 from .comfy_wrapper import TRANSLATED
@@ -17,6 +17,7 @@ from .comfy_wrapper import translate as wrapper_translate
 
 TITLE = "CogVideoX"
 FUN_CONTROL = "video_models.cogvideox_fun_control"  # fun_control.py's node
+FUN_INP = "video_models.cogvideox_fun_inp"  # fun_inp.py's node
 FOLDER_ONLY = ("of CogVideoX's ComfyUI files ({files}) Studio reads the diffusers folder the loader names, "
                "whole ('org/name' in a models folder or the Hugging Face cache): its T5 text encoder and VAE come "
                "from that folder; kijai's wrapper's own download (models/CogVideo/<name>) leaves the text encoder out, "
@@ -44,6 +45,15 @@ def _read_encode(b, node, up, spec, inputs, said):
 
 
 
+def _inp_words(inputs) -> str:
+    """The CogVideoX Fun InP node's task in words, from the inputs wired into it."""
+    if "video" in inputs:
+        return "video to video (CogVideoX-Fun InP)"
+    if "image" in inputs:
+        return ("first-and-last-frame video" if "last_image" in inputs else "image to video") + " (CogVideoX-Fun InP)"
+    return "text to video (CogVideoX-Fun InP)"
+
+
 def translate(wf):
     """kijai's CogVideoXWrapper's nodes and VideoX-Fun's CogVideoX-Fun nodes, read as ComfyUI's own."""
     return wrapper_translate(wf) + read_older(wf) + fun_translate(wf)  # (the older CogVideoX-Fun names first)
@@ -55,13 +65,17 @@ MAPPING = ComfyMapping(
            EMPTY: Task("text to video", T2V, (), TITLE),
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE)),
-           INP_TASK: Task("a video", None, family=TITLE, read=inp_task)},
+           INP_TASK: Task("a video", None, family=TITLE, read=inp_task),
+           INP_MADE: Task("video (CogVideoX-Fun InP)", FUN_INP, (("start_img", "image"), ("end_img", "last_image"),
+                                                               ("validation_video", "video")), TITLE,
+                          settings=(("strength", "strength", ""),))},
     generators=(Generator(FUN_CONTROL, describe=lambda inputs, params: "control video (CogVideoX Fun Control)",
-                          rate=8.0),),  # (fun_control.py's FPS: the node has no rate setting)
+                          rate=8.0),  # (fun_control.py's FPS: the node has no rate setting)
+                Generator(FUN_INP, describe=lambda inputs, params: _inp_words(inputs), rate=8.0)),
     files=(("cogvideo", TITLE),), folder_only=FOLDER_ONLY,
     widgets={**{k: v for k, v in WIDGETS.items() if k != IMAGE_TASK},
              IMAGE_TASK: WIDGETS[IMAGE_TASK], EMPTY: ("width", "height", "length", "batch_size"),
              FUN_CONTROL_TASK: WIDGETS[IMAGE_TASK], HELD: ("input", "from", "carries"),
-             INP_TASK: ("model", "task", "sampler")},
+             INP_TASK: ("model", "task", "sampler"), INP_MADE: INP_WIDGETS},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES,
     flow=False)  # CogVideoX's DDIM / DPM schedulers: the generators' flow-matching samplers do not apply
