@@ -1,0 +1,99 @@
+"""MMAudio on the CPU: tiny random files written as kijai's pack keeps them (tiny_mmaudio.py), read by the node from
+the files (headers first), run on short synthetic clips: the sound's length and rate from the clip, words alone,
+the picture changing the sound, the seed, a wrong file refused before anything large is read."""
+import numpy as np
+import pytest
+import torch
+
+from nodes.edit.mmaudio import clip_file, files, make, net
+from nodes.edit.mmaudio.node import MMAudio
+from studio.engine.clip import ArrayClip
+from tests.edit import tiny_mmaudio as T
+from tests.node_run import run_node
+
+
+@pytest.fixture(scope="module")
+def paths(tmp_path_factory):
+    return T.build(str(tmp_path_factory.mktemp("models") / "mmaudio"))
+
+
+def _clip(n=30, fps=24.0, seed=0, w=64, h=48):
+    return ArrayClip(np.random.default_rng(seed).random((n, h, w, 3), dtype=np.float32), fps)
+
+
+def _run(paths, video=None, **settings):
+    params = {**paths, "steps": 2, "seed": 1, **settings}
+    return run_node(MMAudio, params, video=video)
+
+
+def test_sequence_lengths_are_the_releases():
+    got = net.seq_lengths(8.0, 44_100, 512)  # sequence_config.py's CONFIG_44K
+    assert (got["latent"], got["clip"], got["sync"], got["samples"]) == (345, 64, 192, 353_280)
+
+
+def test_sound_lasts_the_clip_at_its_rate(paths):
+    clip = _clip(30, 24.0)
+    out = _run(paths, clip)
+    audio = out["audio"]
+    assert audio.rate == 44_100 and audio.channels == 1
+    assert audio.n_samples == round(30 / 24 * 44_100)
+    assert np.isfinite(audio.samples).all() and np.abs(audio.samples).max() > 0
+    assert out["video"].n_frames == 30 and out["video"].audio is audio
+
+
+def test_duration_shorter_than_the_clip_and_words_alone(paths):
+    assert _run(paths, _clip(40, 25.0), duration=1.0)["audio"].n_samples == 44_100
+    alone = _run(paths, None, duration=0.7, prompt="rain on a roof")
+    assert alone["audio"].n_samples == round(0.7 * 44_100) and alone["video"] is None
+
+
+def test_the_picture_and_the_seed_change_the_sound_and_it_repeats(paths):
+    a = _run(paths, _clip(seed=0))["audio"].samples
+    again = _run(paths, _clip(seed=0))["audio"].samples
+    other_picture = _run(paths, _clip(seed=7))["audio"].samples
+    other_seed = _run(paths, _clip(seed=0), seed=2)["audio"].samples
+    assert np.array_equal(a, again)
+    assert not np.allclose(a, other_picture, atol=1e-5)
+    assert not np.allclose(a, other_seed, atol=1e-5)
+
+
+def test_frames_taken_at_their_times():
+    frames = np.arange(48).reshape(48, 1, 1, 1).astype(np.float32)
+    assert make.frames_at(frames, 24.0, 8, 16)[:, 0, 0, 0].tolist() == list(range(0, 48, 3))
+    assert make.frames_at(frames, 24.0, 25, 3)[:, 0, 0, 0].tolist() == [0, 0, 1]
+
+
+def test_wrong_file_refused_before_any_tensor_is_read(paths, monkeypatch):
+    monkeypatch.setattr(files, "load", lambda *a, **k: pytest.fail("loaded a wrong set of files"))
+    with pytest.raises(files.MMAudioError, match=r"^MMAudio: .*vae_tiny.safetensors' is not MMAudio's network"):
+        _run(paths, _clip(), model=paths["vae"])
+    with pytest.raises(files.MMAudioError, match=r"^MMAudio: .*not the Synchformer"):
+        bad = dict(paths)
+        bad_sync = T._save(T.sync_net.Synchformer(**{**T.SYNC, "dim": 128}).state_dict(),
+                           paths["synchformer"].replace("sync_tiny", "sync_wide"))
+        bad["synchformer"] = bad_sync
+        _run(bad, _clip())
+    with pytest.raises(files.MMAudioError, match=r"^MMAudio: MMAudio network 'nowhere.safetensors' not found"):
+        _run(paths, _clip(), model="nowhere.safetensors")
+
+
+def test_clip_read_from_open_clip_layout_is_the_same_network(paths):
+    from transformers import CLIPModel
+    found = files.check(paths)
+    sd = clip_file.renamed(files._safetensors(paths["clip"]), found["clip"])
+    m = CLIPModel(found["clip"]).eval()
+    m.load_state_dict(sd, strict=False)
+    x = torch.rand(2, 3, 384, 384)
+    with torch.no_grad():
+        ref = torch.nn.functional.normalize(m.get_image_features(pixel_values=(x - torch.tensor(clip_file.MEAN).view(
+            1, 3, 1, 1)) / torch.tensor(clip_file.STD).view(1, 3, 1, 1)).pooler_output, dim=-1)
+        loaded = files.load(paths, found, torch.float32)["clip"]
+        assert torch.allclose(clip_file.image_features(loaded, x), ref, atol=1e-5)
+
+
+def test_vae_weight_normalisation_applied_once():
+    w = torch.randn(6, 4, 3)
+    trained = w / w.flatten(1).norm(dim=1).view(6, 1, 1) * 12 ** 0.5  # as training leaves them: norm sqrt(fan in)
+    once = files.normalised(trained)
+    assert torch.allclose(once.flatten(1).norm(dim=1), torch.ones(6), atol=1e-3)
+    assert torch.equal(files.normalised(once), once)  # a file saved after remove_weight_norm: kept
