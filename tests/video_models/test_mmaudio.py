@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from nodes.edit.mmaudio import clip_file, files, make, net
-from nodes.edit.mmaudio.node import MMAudio
+from nodes.video_models.mmaudio import clip_file, files, make, net
+from nodes.video_models.mmaudio.node import MMAudio
 from studio.engine.clip import ArrayClip
-from tests.edit import tiny_mmaudio as T
+from tests.video_models import tiny_mmaudio as T
 from tests.node_run import run_node
 
 

@@ -11,7 +11,7 @@ import os
 import torch
 from safetensors.torch import save_file
 
-from nodes.edit.mmaudio import net, sync_net
+from nodes.video_models.mmaudio import net, sync_net
 from tests.video_models.tiny_animatediff_files import tokenizer_files
 
 NET = dict(latent_dim=8, clip_dim=16, sync_dim=64, text_dim=64, hidden_dim=32, depth=2, fused_depth=1, num_heads=2,

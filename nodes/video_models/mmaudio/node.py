@@ -20,8 +20,8 @@ def _paths(params, base_dir) -> dict:
 
 
 def _tokenizer(clip_path: str):
-    from nodes.video_models.base.errors import ModelError
-    from nodes.video_models.families.animatediff.parts import tokenizer_for
+    from ..base.errors import ModelError
+    from ..families.animatediff.parts import tokenizer_for
     try:
         return tokenizer_for(clip_path)
     except ModelError as e:
@@ -31,7 +31,7 @@ def _tokenizer(clip_path: str):
 class MMAudio(Node):
     """Make the sound of a clip (or of a prompt alone) with MMAudio: what is seen heard, in time with the picture,
     44.1 kHz; the clip comes out with it."""
-    id = "edit.mmaudio"
+    id = "video_models.mmaudio"
     title = "MMAudio"
     category = "Audio"
     keywords = ("sound", "foley", "sound effects", "video to audio", "text to audio", "mmaudio", "sfx")

@@ -137,8 +137,8 @@ def check(paths: dict) -> dict:
     """Every file's header read and checked, and the files against each other; the settings read
     ({'net', 'sync', 'clip', 'vae', 'vocoder', 'vocoder_file', 'mode'}). Nothing large read (the vocoder's torch file
     aside: it has no header)."""
-    from nodes.video_models.base.errors import ModelError
-    from nodes.video_models.families.kandinsky6 import audio_file
+    from ..base.errors import ModelError
+    from ..families.kandinsky6 import audio_file
 
     from . import clip_file, net, sync_net
 
@@ -207,6 +207,18 @@ def _own(cls_build, sd: dict, dtype, path: str):
     return model.eval()
 
 
+class DecoderOnly:
+    """diffusers' MMAudioVAE without its encoder (MMAudio only decodes): lean_load's ``cls``."""
+    _keep_in_fp32_modules = None
+
+    @staticmethod
+    def from_config(cfg):
+        from diffusers import MMAudioVAE
+        model = MMAudioVAE.from_config(cfg)
+        model.vae.encoder = None
+        return model
+
+
 def normalised(w):
     """MMAudio's remove_weight_norm on one magnitude-preserving weight (edm2_utils.py's normalize, then / sqrt fan in:
     each output channel of norm 1). A weight whose channels are of norm 1 already (a file saved after it) is kept:
@@ -226,9 +238,8 @@ def load(paths: dict, found: dict, dtype) -> dict:
     """The five models, on the CPU in ``dtype`` (fp32: the sound VAE and vocoder), from ``check``'s answer."""
     import torch
 
-    from nodes.video_models.families.kandinsky6.audio_file import _DecoderOnly
-    from nodes.video_models.files.single_file import lean_load
-    from nodes.video_models.files.weight_formats import WeightFile
+    from ..files.single_file import lean_load
+    from ..files.weight_formats import WeightFile
     from transformers import CLIPModel
 
     from . import clip_file, net, sync_net
@@ -249,7 +260,7 @@ def load(paths: dict, found: dict, dtype) -> dict:
         if k in ("vae.data_mean", "vae.data_std"):
             v = v.float().reshape(1, -1, 1)
         vae_sd[k] = v
-    out["vae"] = lean_load(_DecoderOnly, found["vae"], blank(paths["vae"]), torch.float32, state=vae_sd)
+    out["vae"] = lean_load(DecoderOnly, found["vae"], blank(paths["vae"]), torch.float32, state=vae_sd)
     voc = _fold(_vocoder_tensors(found["vocoder_file"]))
     if any(k.startswith("vocoder.") for k in voc):
         voc = {k[len("vocoder."):]: v for k, v in voc.items() if k.startswith("vocoder.")}
