@@ -97,3 +97,29 @@ def test_vae_weight_normalisation_applied_once():
     once = files.normalised(trained)
     assert torch.allclose(once.flatten(1).norm(dim=1), torch.ones(6), atol=1e-3)
     assert torch.equal(files.normalised(once), once)  # a file saved after remove_weight_norm: kept
+
+
+def test_divided_attention_groups_by_place_and_by_frame():
+    """Each patch attends to the class token and the patches of its own place (time) or frame (space); the class
+    token to all: checked against attention written group by group."""
+    from nodes.video_models.mmaudio.sync_net import DividedAttention
+    torch.manual_seed(0)
+    att = DividedAttention(8, 2).eval()
+    frames, places = 3, 4
+    x = torch.randn(2, 1 + frames * places, 8)
+
+    def ref(over_time):
+        q, k, v = (t.view(2, -1, 2, 4).transpose(1, 2) for t in att.qkv(x).chunk(3, -1))
+        out = torch.zeros_like(q)
+        out[:, :, :1] = torch.softmax(q[:, :, :1] @ k.transpose(-1, -2) / 2, -1) @ v
+        for tok in range(frames * places):
+            f, p = divmod(tok, places)
+            mates = [1 + ff * places + p for ff in range(frames)] if over_time else \
+                [1 + f * places + pp for pp in range(places)]
+            idx = [0] + mates
+            w = torch.softmax(q[:, :, 1 + tok:2 + tok] @ k[:, :, idx].transpose(-1, -2) / 2, -1)
+            out[:, :, 1 + tok:2 + tok] = w @ v[:, :, idx]
+        return att.proj(out.transpose(1, 2).reshape(2, -1, 8))
+    with torch.no_grad():
+        for over_time in (True, False):
+            assert torch.allclose(att(x, over_time, frames), ref(over_time), atol=1e-5)
