@@ -53,7 +53,8 @@ def sync_features(sync, frames, dtype):
 
 
 def generate(models: dict, tokenizer, *, frames: np.ndarray | None, fps: float, duration: float, prompt: str,
-             negative: str, steps: int, cfg: float, seed: int, device, dtype, step_done=None) -> np.ndarray:
+             negative: str, steps: int, cfg: float, seed: int, device, dtype, step_done=None,
+             mask_away_clip: bool = False) -> np.ndarray:
     """The sound (samples,) float32 at 44.1 kHz for ``duration`` seconds of ``frames`` at ``fps`` (None: words only)."""
     import torch
     lens = net.seq_lengths(duration, RATE, HOP)
@@ -63,8 +64,11 @@ def generate(models: dict, tokenizer, *, frames: np.ndarray | None, fps: float, 
         neg = clip_file.text_features(clip, clip_file.tokens(tokenizer, [negative]).to(device))  # "" too, as kijai's
         if frames is not None:
             size = clip.config.vision_config.image_size
-            cf = clip_input(frames_at(frames, fps, CLIP_FPS, lens["clip_frames"]), size).to(device, dtype)
-            clip_f = torch.cat([clip_file.image_features(clip, cf[i:i + 16]) for i in range(0, len(cf), 16)])[None]
+            if mask_away_clip:  # the pack's mask_away_clip: CLIP's frames left out, the empty clip features
+                clip_f = dit.empty(1, lens["clip"], lens["sync"])[0]
+            else:
+                cf = clip_input(frames_at(frames, fps, CLIP_FPS, lens["clip_frames"]), size).to(device, dtype)
+                clip_f = torch.cat([clip_file.image_features(clip, cf[i:i + 16]) for i in range(0, len(cf), 16)])[None]
             sf = sync_input(frames_at(frames, fps, SYNC_FPS, lens["sync_frames"])).to(device)
             sync_f = sync_features(sync, sf, dtype)
         else:

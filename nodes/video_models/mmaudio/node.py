@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from studio.core.params import Choice, Float, Int, Path, Seed, Text
+from studio.core.params import Bool, Choice, Float, Int, Path, Seed, Text
 from studio.core.spec import In, Node, Out
 from studio.core.values import Audio
 
@@ -45,6 +45,7 @@ class MMAudio(Node):
               Int("steps", 25, min=1, max=200, help="Euler steps of the flow"),
               Float("cfg", 4.5, min=0.0, max=20.0, help="guidance strength (below 1: none)"),
               Seed("seed", 0, help="the noise the sound starts from"),
+              Bool("mask_away_clip", False, help="the clip's CLIP features left out (its Synchformer timing kept)"),
               *(Path(k, EXAMPLES[k], lookup=True, help=f"the {files.NAMES[k]}: a file of a models folder's {FOLDER}/")
                 for k in ("model", "vae", "synchformer", "clip")),
               Path("vocoder", EXAMPLES["vocoder"], lookup=True,
@@ -92,7 +93,8 @@ class MMAudio(Node):
                  + (f" for {clip.n_frames} frames at {fps:g} fps" if clip is not None else " from the prompt alone")
                  + f", {int(p.steps)} steps, cfg {float(p.cfg):g}")
         wave = make.generate(models, tokenizer, frames=frames, fps=fps or 0.0, duration=seconds, prompt=p.prompt,
-                             negative=p.negative_prompt, steps=int(p.steps), cfg=float(p.cfg), seed=int(p.seed),
+                             negative=p.negative_prompt, steps=int(p.steps), cfg=float(p.cfg), seed=ctx.generator_seed(),
+                             mask_away_clip=bool(p.mask_away_clip),
                              device=device, dtype=dtype,
                              step_done=lambda i, n: ctx.progress(i, n, unit="step"))
         audio = Audio(wave, make.RATE)
