@@ -43,6 +43,7 @@ def test_the_sampler_becomes_mmaudio_its_sound_written_with_the_clip():
     assert "'MMAudio Sampler' (MMAudioSampler, #3)" not in text or "makes the clip's sound with MMAudio" in text
     assert "its duration the loaded clip's length, as 'VHS_VideoInfo' (VHS_VideoInfo, #5) gives it" in text
     assert "Studio cannot convert" not in text
+    assert [t["generator"] for t in conv.tasks] == ["video_models.mmaudio"]  # a generator of the sound
 
 
 def test_a_set_duration_and_mask_away_clip_are_taken():

@@ -199,18 +199,28 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
         said += _own_rate(b, end, loader, stills, first)
-    save = _output(b, end, cur, out, rate, said, sound=not stills)
-    if save is not None and not stills and (maker := made_sound.maker(wf, end, path)) is not None:
-        said += made_sound.make(b, maker, loader, (clip, "video"), save)  # the clip's sound made for it (MMAudio)
-        steps.append("sound (MMAudio)")
+    generator = _saved(b, end, path, (cur, out, clip), rate, said, stills, steps)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.shown_cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
-    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
+    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": generator,
                         "inputs": ["images" if stills else "video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> {stills_clip.started(stills)} -> "
                      + " -> ".join(steps))
+
+
+def _saved(b, end: CNode, path: list[CNode], made: tuple[str, str, str], rate: tuple | None, said: list[str],
+           stills: list | None, steps: list[str]) -> str | None:
+    """The way's output (_output) of ``made`` (the node, its output, the loaded clip's node), with the clip's sound made
+    for it where a sound maker's is written there (made_sound: MMAudio); that generator's Studio type, or None."""
+    cur, out, clip = made
+    save = _output(b, end, cur, out, rate, said, sound=not stills)
+    if save is None or stills or (maker := made_sound.maker(b.wf, end, path)) is None:
+        return None
+    said += made_sound.make(b, maker, path[-1], (clip, "video"), save)  # the clip's sound made for it (MMAudio)
+    steps.append("sound (MMAudio)")
+    return made_sound.NODE
 
 
 def _own_rate(b, end: CNode, loader: CNode, stills: list | None, first: int) -> list[str]:
