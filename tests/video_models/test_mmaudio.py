@@ -88,6 +88,9 @@ def test_wrong_file_refused_before_any_tensor_is_read(paths, monkeypatch):
         _run(bad, _clip())
     with pytest.raises(files.MMAudioError, match=r"^MMAudio: MMAudio network 'nowhere.safetensors' not found"):
         _run(paths, _clip(), model="nowhere.safetensors")
+    assert MMAudio.preflight({**paths, "vae": "nowhere.safetensors"}, None)[0].startswith(
+        "MMAudio: MMAudio sound VAE 'nowhere.safetensors' not found")
+    assert MMAudio.preflight(paths, None) == [] and len(MMAudio.signature_files(paths)) == 5
 
 
 def test_clip_read_from_open_clip_layout_is_the_same_network(paths):

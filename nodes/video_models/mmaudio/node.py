@@ -54,6 +54,23 @@ class MMAudio(Node):
               Choice("precision", "auto", choices=("auto", "bf16", "fp16", "fp32"),
                      help="auto: bf16 on a GPU, fp32 on the CPU"))
 
+    @classmethod
+    def preflight(cls, params, base_dir) -> list[str]:
+        """The five files found (each named in the error where one is not), before a run."""
+        try:
+            _paths(params, base_dir)
+        except MMAudioError as e:
+            return [str(e)]
+        return []
+
+    @classmethod
+    def signature_files(cls, params, base_dir=None) -> list[str]:
+        """The files the sound depends on (their fingerprints join the node's cache keys)."""
+        try:
+            return list(_paths(params, base_dir).values())
+        except MMAudioError:
+            return []
+
     def run(self, ctx, video=None):
         import torch
 
