@@ -91,6 +91,9 @@ def test_wrong_file_refused_before_any_tensor_is_read(paths, monkeypatch):
     assert MMAudio.preflight({**paths, "vae": "nowhere.safetensors"}, None)[0].startswith(
         "MMAudio: MMAudio sound VAE 'nowhere.safetensors' not found")
     assert MMAudio.preflight(paths, None) == [] and len(MMAudio.signature_files(paths)) == 5
+    assert MMAudio.preflight({**paths, "synchformer": ""}, None) == [
+        "MMAudio: no Synchformer chosen: set 'synchformer' to its file in a models folder's mmaudio/, e.g. "
+        "mmaudio_synchformer_fp16.safetensors"]
 
 
 def test_clip_read_from_open_clip_layout_is_the_same_network(paths):

@@ -39,7 +39,10 @@ def refuse(why: str) -> MMAudioError:
 
 def find(param: str, name: str, base_dir: str | None = None, dirs: list[str] | None = None) -> str:
     """The file (the vocoder: a file or its folder) a setting names, in the models folders' mmaudio/."""
-    if param == "vocoder" and name.strip():
+    if not name.strip():
+        raise refuse(f"no {NAMES[param]} chosen: set '{param}' to its file in a models folder's {FOLDER}/, e.g. "
+                     f"{EXAMPLES[param]}")
+    if param == "vocoder":
         path = model_paths.resolve(name, base_dir, dirs, folders=(FOLDER,))
         if path and os.path.isdir(path):
             return path
@@ -115,10 +118,11 @@ def _vocoder_tensors(path: str) -> dict:
     return load_file(path, device="cpu")
 
 
-def _vocoder_shapes(path: str) -> dict:
-    """The vocoder's shapes with weight norm folded (names only: a torch file is read whole, it has no header)."""
+def _vocoder_shapes(path: str, keep: dict) -> dict:
+    """The vocoder's shapes with weight norm folded (a torch file has no header: read whole, its tensors kept in
+    ``keep['state']`` for the load)."""
     if path.lower().endswith(TORCH_FILES):
-        sd = _fold(_vocoder_tensors(path))
+        sd = keep["state"] = _fold(_vocoder_tensors(path))
         return {k: tuple(v.shape) for k, v in sd.items() if hasattr(v, "shape")}
     shapes = _header(path, NAMES["vocoder"])
     for k in list(shapes):
@@ -166,8 +170,9 @@ def check(paths: dict) -> dict:
                      "mmaudio_large_44k_v2)")
     vcfg.update(sample_rate=44_100, n_fft=2048, hop_length=512)  # MMAudio's 44k mel (ext/mel_converter.py)
     voc_file, voc_conf = _vocoder_source(paths["vocoder"])
+    kept: dict = {}
     try:
-        ocfg = audio_file.vocoder_config(_vocoder_shapes(voc_file), voc_conf, voc_file)
+        ocfg = audio_file.vocoder_config(_vocoder_shapes(voc_file, kept), voc_conf, voc_file)
     except (ModelError, KeyError, IndexError) as e:
         raise refuse(f"'{voc_file}' is not a BigVGAN-v2 vocoder ({e})") from None
     pairs = (("network's latent channels", cfg["latent_dim"], "VAE's", vcfg["latent_channels"], "vae"),
@@ -179,7 +184,8 @@ def check(paths: dict) -> dict:
         if x != y:
             raise refuse(f"the {a} ({x}) and the {b} ({y}) differ: '{paths[key]}' is not the {NAMES[key]} of "
                          f"'{os.path.basename(paths['model'])}'")
-    return {"net": cfg, "sync": scfg, "clip": ccfg, "vae": vcfg, "vocoder": ocfg, "vocoder_file": voc_file}
+    return {"net": cfg, "sync": scfg, "clip": ccfg, "vae": vcfg, "vocoder": ocfg, "vocoder_file": voc_file,
+            "vocoder_state": kept.get("state")}
 
 
 def _safetensors(path: str) -> dict:
@@ -261,7 +267,7 @@ def load(paths: dict, found: dict, dtype) -> dict:
             v = v.float().reshape(1, -1, 1)
         vae_sd[k] = v
     out["vae"] = lean_load(DecoderOnly, found["vae"], blank(paths["vae"]), torch.float32, state=vae_sd)
-    voc = _fold(_vocoder_tensors(found["vocoder_file"]))
+    voc = found.get("vocoder_state") or _fold(_vocoder_tensors(found["vocoder_file"]))
     if any(k.startswith("vocoder.") for k in voc):
         voc = {k[len("vocoder."):]: v for k, v in voc.items() if k.startswith("vocoder.")}
     from diffusers import MMAudioVocoder
