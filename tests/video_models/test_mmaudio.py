@@ -45,6 +45,8 @@ def test_duration_shorter_than_the_clip_and_words_alone(paths):
     assert _run(paths, _clip(40, 25.0), duration=1.0)["audio"].n_samples == 44_100
     alone = _run(paths, None, duration=0.7, prompt="rain on a roof")
     assert alone["audio"].n_samples == round(0.7 * 44_100) and alone["video"] is None
+    with pytest.raises(files.MMAudioError, match=r"^MMAudio: 0.30 s of sound asked; MMAudio makes 0.64 s at least"):
+        _run(paths, None, duration=0.3)
 
 
 def test_the_picture_and_mask_away_clip_change_the_sound_and_it_repeats(paths):

@@ -94,9 +94,9 @@ class MMAudio(Node):
             frames = clip.chunk(0, clip.n_frames)
         elif seconds <= 0:
             seconds = DEFAULT_SECONDS
-        if seconds < 16 / make.SYNC_FPS and clip is not None:
-            raise MMAudioError(f"{NODE}: the clip lasts {seconds:.2f} s; the Synchformer reads 16 frames at 25 a "
-                               "second (0.64 s) at least")
+        if seconds < 16 / make.SYNC_FPS:  # (words alone too: the network's sequences are sized by the same rule)
+            raise MMAudioError(f"{NODE}: {seconds:.2f} s of sound asked" + (" (the clip's length)" if clip else "")
+                               + "; MMAudio makes 0.64 s at least (the Synchformer reads 16 frames at 25 a second)")
         device = ctx.device
         dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}.get(
             p.precision, torch.bfloat16 if getattr(device, "type", str(device)) == "cuda" else torch.float32)
