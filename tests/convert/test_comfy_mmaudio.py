@@ -53,6 +53,13 @@ def test_a_set_duration_and_mask_away_clip_are_taken():
     assert "its duration 3.5 s (the clip's length where it is shorter)" in said(conv)
 
 
+def test_loaders_asking_two_precisions_are_said():
+    text = said(convert(_workflow(), "sound"))  # the network's loader bf16, the features' fp16
+    assert ("the loaders ask bf16 ('MMAudioModelLoader' (MMAudioModelLoader, #1)) and fp16 ('MMAudioFeatureUtilsLoader' "
+            "(MMAudioFeatureUtilsLoader, #6)): Studio's MMAudio runs its networks in bf16, its VAE and vocoder in fp32"
+            in text)
+
+
 def test_a_16k_set_is_not_made():
     conv = convert(_workflow(mode="16k"), "sound")
     assert not nodes_of(conv, "video_models.mmaudio")

@@ -129,10 +129,15 @@ def make(b, n: CNode, loader: CNode, clip: tuple[str, str], save: str) -> list[s
              "prompt": _setting(t, "STRING", "prompt", "text", avoid="neg")}
     params = {k: wf.value(n, v) for k, v in names.items() if v is not None}
     params.update({"duration": duration, **{k: v for k, v in found.items()}})
-    precision = next((v for ld in loaders for k, v in ld.widgets.items() if "precision" in k.lower()
-                      and v in ("fp16", "bf16", "fp32")), None)
-    if precision:
-        params["precision"] = precision
+    asked = [(ld, v) for ld in loaders for k, v in ld.widgets.items() if "precision" in k.lower()
+             and v in ("fp16", "bf16", "fp32")]
+    if asked:
+        params["precision"] = asked[0][1]
+    if len({v for _, v in asked}) > 1:  # one precision for Studio's networks (its VAE and vocoder in fp32)
+        extra = [f"the loaders ask {' and '.join(f'{v} ({ld.named()})' for ld, v in asked)}: Studio's MMAudio runs its "
+                 f"networks in {asked[0][1]}, its VAE and vocoder in fp32"]
+    else:
+        extra = []
     mask = _setting(t, "BOOLEAN", "mask")
     if mask and wf.value(n, mask) is True:
         params["mask_away_clip"] = True
@@ -150,4 +155,4 @@ def make(b, n: CNode, loader: CNode, clip: tuple[str, str], save: str) -> list[s
             "Studio's MMAudio takes the clip's frames at their times, 8 a second for CLIP and 25 for the Synchformer, "
             f"as MMAudio's own code reads a video; {n.named()} takes the clip's first 8 x duration frames and its first "
             "25 x duration as they come, whatever the clip's rate, and shortens its sound to the frames there are at "
-            "25 a second: the two sounds differ"]
+            "25 a second: the two sounds differ", *extra]
