@@ -65,3 +65,20 @@ def test_a_16k_set_is_not_made():
     assert not nodes_of(conv, "video_models.mmaudio")
     assert "Studio cannot convert 'MMAudio Sampler' (MMAudioSampler, #3)" in said(conv) or \
         "Studio cannot convert 'MMAudioSampler' (MMAudioSampler, #3)" in said(conv)
+
+
+def test_core_nodes_the_clip_taken_apart_and_the_sound_put_beside_it():
+    """LoadVideo -> GetVideoComponents -> the sampler; CreateVideo(its frames, the sampler's sound) -> SaveVideo."""
+    wf = _workflow()
+    wf = {k: v for k, v in wf.items() if k in ("1", "3", "6")}
+    wf["3"]["inputs"].update(duration=2.0, images=["8", 0])
+    wf.update(api({"7": ("LoadVideo", {"file": "street.mp4"}), "8": ("GetVideoComponents", {"video": ["7", 0]}),
+                   "9": ("CreateVideo", {"images": ["8", 0], "audio": ["3", 0], "fps": ["8", 2]}),
+                   "10": ("SaveVideo", {"video": ["9", 0], "filename_prefix": "video/foley", "format": "auto",
+                                        "codec": "auto"})}))
+    conv = convert(wf, "core")
+    (mm,) = nodes_of(conv, "video_models.mmaudio")
+    (save,) = nodes_of(conv, "io.save_video")
+    assert mm.params["duration"] == 2.0
+    assert source_of(conv, save.id, "audio").id == mm.id and source_of(conv, mm.id, "video").type_id == "io.load_video"
+    assert "its duration 2.0 s (the clip's length where it is shorter)" in said(conv)
