@@ -19,7 +19,6 @@ NODE = "video_models.mmaudio"
 ROLES = (("vocoder", ("vocoder", "bigvgan")), ("synchformer", ("synchformer", "synch")), ("vae", ("vae",)),
          ("clip", ("clip",)))
 MAX_HOPS = 4
-THROUGH = ("Reroute", "GetVideoComponents")
 
 
 def _type(n: CNode):
