@@ -15,7 +15,7 @@ from __future__ import annotations
 MEAN = (0.48145466, 0.4578275, 0.40821073)  # features_utils.py's Normalize
 STD = (0.26862954, 0.26130258, 0.27577711)
 SIZE = 384  # the frames are squashed to 384 x 384 (MMAudio's _CLIP_SIZE)
-START, END, CONTEXT = 49406, 49407, 77
+CONTEXT = 77  # open_clip rows (start 49406 and end 49407 in CLIP's vocabulary, read from the tokenizer)
 
 
 def config(shapes: dict):

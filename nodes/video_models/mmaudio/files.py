@@ -12,7 +12,6 @@ folded (g * v / |v|). The 16 kHz models (80 mel bins) take BigVGAN's first vocod
 (BigVGAN-v2) is not: refused in words."""
 from __future__ import annotations
 
-import json
 import os
 
 from studio.core import models as model_paths
