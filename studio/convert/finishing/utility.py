@@ -16,7 +16,7 @@ from studio.core.shown import cut, number, rounded
 
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
-from . import clip_own_rate, clips_join, clips_transition, pose_found, resize, scaled_only, stills_clip
+from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .save_paths import own_path
@@ -120,7 +120,7 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         path.append(node)
         if node.cls in VIDEO_FILES or stills_clip.parts(wf, node):  # (loaded pictures joined: heldout68 07)
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
-                               or _family_step(n) for n in path) else None
+                               or _family_step(n) for n in path) or made_sound.maker(wf, end, path) else None
     return None
 
 
@@ -199,15 +199,28 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             cur, out = interpolation_node(b, n, what, model, said, (cur, out, "video")), "video"
     if rate is None and out in CLIPS and _rate(wf, end) is None:  # the loaded clip's own rate (heldout35 05)
         said += _own_rate(b, end, loader, stills, first)
-    _output(b, end, cur, out, rate, said, sound=not stills)
+    generator = _saved(b, end, path, (cur, out, clip), rate, said, stills, steps)
     b.used |= {end.id, loader.id}
     b.bands.append(list(b.g.nodes)[first:])
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.shown_cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
-    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": None,
+    b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": generator,
                         "inputs": ["images" if stills else "video"]})
     b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> {stills_clip.started(stills)} -> "
                      + " -> ".join(steps))
+
+
+def _saved(b, end: CNode, path: list[CNode], made: tuple[str, str, str], rate: tuple | None, said: list[str],
+           stills: list | None, steps: list[str]) -> str | None:
+    """The way's output (_output) of ``made`` (the node, its output, the loaded clip's node), with the clip's sound made
+    for it where a sound maker's is written there (made_sound: MMAudio); that generator's Studio type, or None."""
+    cur, out, clip = made
+    save = _output(b, end, cur, out, rate, said, sound=not stills)
+    if save is None or stills or (maker := made_sound.maker(b.wf, end, path)) is None:
+        return None
+    said += made_sound.make(b, maker, path[-1], (clip, "video"), save)  # the clip's sound made for it (MMAudio)
+    steps.append("sound (MMAudio)")
+    return made_sound.NODE
 
 
 def _own_rate(b, end: CNode, loader: CNode, stills: list | None, first: int) -> list[str]:
@@ -261,12 +274,12 @@ def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str,
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 
 
-def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True) -> None:
+def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True) -> str | None:
     """The way's output: a Preview of a mask or a pose (or of a picture saved), else a Save Video, the frames written
-    at the rate the way sets (Studio's Frame Rate before it, said)."""
+    at the rate the way sets (Studio's Frame Rate before it, said); the Save Video made, or None."""
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
-        return
+        return None
     clip = out in CLIPS  # (a depth clip is a video too, the loaded clip's rate and sound carried: heldout47 10)
     odd = b.wf.value(end, RATES[end.cls]) if end.cls in RATES and RATES[end.cls] not in end.links else None
     if clip and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
@@ -285,7 +298,9 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
         said.append(f"the workflow writes the video without sound ({why}): Replace Audio with no sound goes before "
                     "Save Video, so the loaded clip's own sound is not written")
     said += _written(b.wf, end) if clip else []
-    b.g.connect(cur, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
+    save = b.add("io.save_video", {"path": own_path(b, end)}, end)
+    b.g.connect(cur, out, save, "video")
+    return save
 
 
 def clip_save(b, end: CNode, cur: str, out: str) -> list[str]:
