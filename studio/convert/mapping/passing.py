@@ -241,8 +241,9 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
         # a drawn mask shown aside too)
         into = kind == "step" and _into_encoding(rs, encoded, out)
-        chain = not into and any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind)
-                                 for r, _, _ in rs)
+        chain = not into and not measured.passes_picture(n) and any(  # (a measure loses nothing of a chain: said,
+            r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
+        # its pictures passed on as they are: heldout34's GetImageSizeAndCount before a VHS_SplitImages not applied)
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
