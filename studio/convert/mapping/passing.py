@@ -241,9 +241,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
         # a drawn mask shown aside too)
         into = kind == "step" and _into_encoding(rs, encoded, out)
-        chain = not into and not measured.passes_picture(n) and any(  # (a measure loses nothing of a chain: said,
+        chain = not into and not _measures_read(wf, n, read) and any(
             r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
-        # its pictures passed on as they are: heldout34's GetImageSizeAndCount before a VHS_SplitImages not applied)
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
@@ -279,6 +278,14 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _measures_read(wf: Workflow, n: CNode, read: set[str]) -> bool:
+    """``n`` measures pictures Studio makes (its picture's source read) and passes them on as they are: said where a
+    step it feeds is not applied, not left in a chain of steps listed (heldout34 generate_hunyuan: GetImageSizeAndCount
+    between a loaded clip and a VHS_SplitImages was 'not converted'); nothing of it is lost."""
+    src = wf.source(n, measured.image_input(n) or "") if measured.passes_picture(n) else None
+    return src is not None and src.id in read
 
 
 def _pending(wf: Workflow, left: set[str]) -> dict[str, int]:
