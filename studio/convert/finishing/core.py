@@ -278,10 +278,11 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
             return {slot: b.studio_loader(n) for slot in op.outputs}
         video = b.studio_loader(n)  # through its Frame Rate / Trim (load_trim); its sound the seconds they pick
         slots = _outputs(n)  # (by its declared outputs: VHS's sound at 2, a pack's read as it elsewhere)
-        sound = next((k for k, v in slots.items() if v == "audio"), 2)
-        heard = any(tuple(src) == (n.id, sound) for m in wf.nodes.values() for src in m.links.values())
-        return {**{k: video for k, v in slots.items() if v == "video"},
-                sound: b.studio_loader(n, sound) if heard else (b.loaded[n.id], "audio")}
+        outs = {k: video for k, v in slots.items() if v == "video"}
+        for sound in (k for k, v in slots.items() if v == "audio"):  # (a loader declaring none: WANLoadVideo)
+            heard = any(tuple(src) == (n.id, sound) for m in wf.nodes.values() for src in m.links.values())
+            outs[sound] = b.studio_loader(n, sound) if heard else (b.loaded[n.id], "audio")
+        return outs
     refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
             and src in made}
     if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
