@@ -160,18 +160,47 @@ def loader_kind(t: NodeType | None) -> str | None:
         return None
     if f.upload:
         return f.upload if f.upload in ("image", "video", "audio") else None
-    words = f.name.lower()
-    return next((m for m in ("video", "audio", "image") if m in words and (m in given or m == "video")), given[0])
+    for words in (f.name.lower(), t.name.lower()):  # its file's setting, else its type's name ('TS_VideoLoader')
+        m = next((m for m in ("video", "audio", "image") if m in words and (m in given or m == "video")), None)
+        if m is not None:
+            return m
+    return given[0]
+
+
+# a text setting naming one file by its path, by its last word ('source_path', 'input_path', 'image_filename'), and
+# the words of a name or a category saying a type loads (its category 'CRT/Load', 'LevelPixel/IO')
+PATH_ENDS = frozenset({"path", "file", "filename", "filepath"})
+NOT_ONE_FILE = frozenset({"folder", "dir", "directory", "output", "save", "result", "working", "temp", "pattern"})
+LOADER_WORDS = frozenset({"load", "loader", "loaders", "io", "input", "inputs"})
 
 
 def file_input(t: NodeType) -> Input | None:
     """The widget naming a loader's file: its upload widget, else (a type named a loader) its file or path
-    widget (a combo of the input folder's files, or a text)."""
+    widget (a combo of the input folder's files, or a text), else a media loader's one path text (path_text)."""
     ins = t.inputs or ()
     up = next((i for i in ins if i.upload), None)
-    if up is not None or "load" not in t.name.lower():
+    if up is not None:
         return up
-    return next((i for i in ins if i.widget and i.type in ("COMBO", "STRING") and i.name.lower() in FILE_WIDGETS), None)
+    named = next((i for i in ins if i.widget and i.type in ("COMBO", "STRING") and i.name.lower() in FILE_WIDGETS),
+                 None) if "load" in t.name.lower() else None
+    return named or path_text(t)
+
+
+def path_text(t: NodeType) -> Input | None:
+    """The one text setting naming a file by its path ('source_path', 'input_path': PATH_ENDS, no word of a folder or
+    an output) of a type that loads, by its name ('Load' in it) or its category's words (LOADER_WORDS), giving a
+    picture, a clip or a sound and taking none as a socket (TS_VideoLoader's 'source_path', LevelPixel's
+    ImageLoaderFromPath 'input_path'; a value naming no file of its kind is not read as one: reading.by_types); None
+    where it has none or several (a folder and a file name: its file is both) or it takes a socket."""
+    words = set(t.category.lower().replace("/", " ").replace("|", " ").split())
+    if "load" not in t.name.lower() and not words & LOADER_WORDS:
+        return None
+    if not any(x in MEDIA for x in t.output_types) or any(not i.widget for i in t.inputs or ()):
+        return None  # (a node also taking a model or a picture, TS_SAM_MediaLoader's SAM: not a loader)
+    texts = [i for i in t.inputs or () if i.widget and i.type == "STRING" and (
+        i.name.lower() in FILE_WIDGETS or i.name.lower().split("_")[-1] in PATH_ENDS
+        and not NOT_ONE_FILE & set(i.name.lower().split("_")))]
+    return texts[0] if len(texts) == 1 else None
 
 
 def is_primitive(t: NodeType | None) -> bool:

@@ -23,6 +23,7 @@ from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from .effects import effect
+from .save_paths import own_path
 from .soundless import writes_none
 
 METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
@@ -219,10 +220,34 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
                 continue
             if name not in op.inputs and wf.value(n, name) is not None:  # a setting a constant gives (a Primitive)
                 continue
-            if name not in op.inputs or src.cls not in OPS or slot not in OPS[src.cls].outputs:
+            if n.cls in PACK_LOADERS and name == _file_setting(n):  # its file named by a node when the workflow
+                continue  # runs: its loader made naming none, said (mapping.inputs.studio_loader; the node passed)
+            if name not in op.inputs or src.cls not in OPS or slot not in _outputs(src):
                 return None
             stack.append((src, False))
     return order
+
+
+def _outputs(n: CNode) -> dict[int, str]:
+    """The Studio outputs of ComfyUI node ``n``'s output slots: its op's; a pack's video loader read as
+    VideoHelperSuite's (reading.by_types.as_loader: TS_VideoLoader, its pictures at 0 and its sound at 1) by the types
+    its pack declares (IMAGE: the frames, AUDIO: the sound)."""
+    op = OPS[n.cls]
+    if n.origin is None or n.cls not in PACK_LOADERS or op.studio != "io.load_video":
+        return op.outputs
+    t = catalogue.node_type(n.origin)
+    if t is None or not t.outputs:
+        return op.outputs
+    kinds = {"IMAGE": "video", "AUDIO": "audio"}
+    return {k: kinds[x] for k, x in enumerate(t.output_types) if x in kinds}
+
+
+def _file_setting(n: CNode) -> str | None:
+    """The setting a pack's file loader names its file by, as its type declares it (catalogue.file_input: VHS_LoadVideoPath's
+    'video', VHS_LoadAudio's 'audio_file'); None where the type is not catalogued."""
+    t = catalogue.node_type(n.origin or n.cls)
+    f = catalogue.file_input(t) if t is not None and t.inputs is not None else None
+    return f.name if f is not None else None
 
 
 def make_chain(b, end: CNode, chain: list[CNode]) -> None:
@@ -252,8 +277,12 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
         if op.studio != "io.load_video":
             return {slot: b.studio_loader(n) for slot in op.outputs}
         video = b.studio_loader(n)  # through its Frame Rate / Trim (load_trim); its sound the seconds they pick
-        heard = any(tuple(src) == (n.id, 2) for m in wf.nodes.values() for src in m.links.values())
-        return {0: video, 2: b.studio_loader(n, 3) if heard else (b.loaded[n.id], "audio")}
+        slots = _outputs(n)  # (by its declared outputs: VHS's sound at 2, a pack's read as it elsewhere)
+        outs = {k: video for k, v in slots.items() if v == "video"}
+        for sound in (k for k, v in slots.items() if v == "audio"):  # (a loader declaring none: WANLoadVideo)
+            heard = any(tuple(src) == (n.id, sound) for m in wf.nodes.values() for src in m.links.values())
+            outs[sound] = b.studio_loader(n, sound) if heard else (b.loaded[n.id], "audio")
+        return outs
     refs = {name: _output(b, made, src, slot) for name, (src, slot) in n.links.items() if name in op.inputs
             and src in made}
     if op.studio is None:  # GetVideoComponents: its images are the video, its audio the loader's
@@ -295,7 +324,7 @@ def _params(b, n: CNode) -> dict:
             b.used.add(loader.id)
     elif n.cls in SAVES:
         params["path"] = _save_path(wf, n, b.prefix_of(n, "video/ComfyUI" if n.cls == "SaveVideo" else "ComfyUI")) \
-            if n.cls != "VHS_VideoCombine" else b.save_path(n)
+            if n.cls != "VHS_VideoCombine" else own_path(b, n)  # (two combines of one prefix: numbered, said)
     return params
 
 

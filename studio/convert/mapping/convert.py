@@ -160,7 +160,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 make_utility(self, n, path)
         for n in ends:  # ComfyUI's core image and video nodes alone (LoadImage -> SaveImage...): node for node
             preview_aside = (n.cls == "PreviewImage" or n.cls == "VHS_VideoCombine" and wf.value(n, "save_output") is
-                             False) and (self.out.pipelines or self.out.tasks)  # a look at an input
+                             False) and (self.out.pipelines or any(t.get("family") != "core" for t in self.out.tasks))
+            # (a look at an input where a generator or a utility is made: another core chain's made before it is not
+            # one; audio.json's second combine, of its loader and a VHS_LoadAudio, was left 'not converted')
             chain = core_chain(wf, n) if n.id not in self.used and not preview_aside else None
             if chain is not None:
                 make_chain(self, n, chain)

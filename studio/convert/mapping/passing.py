@@ -241,8 +241,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         # (a step one step from what is not converted, or from an estimator said below; a value given to a chain;
         # a drawn mask shown aside too)
         into = kind == "step" and _into_encoding(rs, encoded, out)
-        chain = not into and any(r.id in toward if kind == "source" else (r.id in said and r.id not in behind)
-                                 for r, _, _ in rs)
+        chain = not into and not _measures_made(wf, n, read, readers) and any(
+            r.id in toward if kind == "source" else (r.id in said and r.id not in behind) for r, _, _ in rs)
         if rs and (not chain or kind in VALUES):
             ids = frozenset(r.id for r in lost)
             rs = sorted(rs, key=lambda r: r[0].id in ids)  # a reader Studio read named first
@@ -278,6 +278,29 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _measures_made(wf: Workflow, n: CNode, read: set[str], readers: dict) -> bool:
+    """``n`` measures pictures Studio makes and passes them on as they are, on to what Studio makes: its picture's
+    source read, and its pictures reaching a node read through pictures alone (steps passed over between): said where
+    a step it feeds is not applied, not left in a chain of steps listed (heldout34 generate_hunyuan: GetImageSizeAndCount
+    between a loaded clip and a VHS_SplitImages before the sampler's encode was 'not converted'); nothing of it is
+    lost. Where its pictures go only to what Studio does not make, the chain stays listed (a branch not made)."""
+    src = wf.source(n, measured.image_input(n) or "") if measured.passes_picture(n) else None
+    if src is None or src.id not in read:
+        return False
+    todo, seen = [n], {n.id}
+    while todo and len(seen) < 256:
+        m = todo.pop()
+        outs = by_types.declared_outputs(m)
+        for r, _, slot in readers.get(m.id, []):
+            if not (0 <= slot < len(outs) and outs[slot] == "IMAGE") or r.id in seen or not r.enabled:
+                continue
+            if r.id in read:
+                return True
+            seen.add(r.id)
+            todo.append(r)
+    return False
 
 
 def _pending(wf: Workflow, left: set[str]) -> dict[str, int]:

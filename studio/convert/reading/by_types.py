@@ -139,9 +139,12 @@ def as_loader(n, loaders: dict, said: list[str]) -> bool:
     if f is None or f.name in n.links:
         return False
     name = n.widgets.get(f.name)
-    if not isinstance(name, str) or not name.strip() or len(name) > 4096:
+    if not isinstance(name, str) or len(name) > 4096 or not name.strip() and (f.upload is not None or f.name not in
+                                                                                n.widgets):
         return False
-    if f.upload is None and not name.lower().rsplit("?", 1)[0].endswith(EXTENSIONS[kind]):
+    if not name.strip():  # a path text left empty (a template's, filled in when it runs): its loader naming none,
+        name = ""  # said (mapping.inputs.studio_loader, reading.unnamed_file)
+    elif f.upload is None and not name.lower().rsplit("?", 1)[0].endswith(EXTENSIONS[kind]):
         return False  # a path setting naming no file of its kind (a folder, a pattern): not read as one file
     if kind == "video" and t.gives("VIDEO") and not t.gives("IMAGE"):
         kind = "clip"

@@ -4,6 +4,7 @@ naming a folder, a web address or a setting Studio reads under another name. Pla
 from __future__ import annotations
 
 from .. import catalogue
+from . import by_types
 from .workflow import CNode, Workflow
 
 
@@ -14,6 +15,8 @@ def names_none(wf: Workflow, n: CNode) -> bool:
     if fi is None:
         return False
     v = wf.value(n, fi.name)
+    if v is None and n.origin is not None:  # a pack's loader read as a core one: its file under the core's setting
+        v = next((n.widgets[k] for core, k in by_types.CORE_LOADERS.values() if core == n.cls and k in n.widgets), None)
     if v is None and isinstance(n.raw, list):  # a UI file's values by place
         names = [i.name for i in t.widgets]
         at = names.index(fi.name) if fi.name in names else len(n.raw)

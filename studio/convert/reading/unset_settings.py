@@ -26,9 +26,12 @@ def unset(n: Any) -> list[str]:
             and not any(k.startswith(i.name + ".") for k in given)]  # ('unknown': names a loop makes, unread)
 
 
-def said(nodes: dict[str, Any]) -> list[str]:
-    """One sentence for the file, or none when every node is given what its catalogued type requires."""
-    lacking = [(n, m) for n in nodes.values() if (m := unset(n))]
+def said(nodes: dict[str, Any], first: dict[str, list[str]] | None = None) -> list[str]:
+    """One sentence for the file, or none when every node is given what its catalogued type requires (``first``: what
+    each node lacked as saved, before a pack's loader was read as a core one and its settings renamed: a
+    TS_VideoLoader given its 'source_path' was said not given it)."""
+    first = first or {}
+    lacking = [(n, m) for k, n in nodes.items() if (m := first[k] if k in first else unset(n))]
     if not lacking:
         return []
     packs = sorted({f"{t.pack}@{t.commit[:8]}" for n, _ in lacking if (t := catalogue.node_type(n.origin or n.cls))})

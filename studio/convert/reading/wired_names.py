@@ -25,3 +25,13 @@ def given_when_run(n: Any, key: str, src: Any) -> str:
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {key} is given by "
             f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs, a file name Studio "
             "cannot work out when converting")
+
+
+def media_file_wired(wf: Any, n: Any) -> tuple[str, Any] | None:
+    """(the setting, the node wired into it) where media loader ``n`` (Load Image / Video / Audio, a pack's by path:
+    VHS_LoadVideoPath's 'video', VHS_LoadAudio's 'audio_file') names its file by what a node gives when the workflow
+    runs, told by the setting its type declares as its file (catalogue.file_input); None otherwise."""
+    from .. import catalogue
+    t = catalogue.node_type(n.origin or n.cls)
+    f = catalogue.file_input(t) if t is not None and t.inputs is not None else None
+    return unknown_source(wf, n, (f.name,)) if f is not None else None

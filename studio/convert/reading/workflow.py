@@ -431,6 +431,8 @@ class Workflow:
             url_told: list = []  # (id, its sentence, the one where nothing is made of it)
             url_loaders.read(nodes, said, url_told)  # a file loaded from a web address: its file name (heldout17 14)
             pictures: dict[str, bytes] = {}  # pictures saved in the file as text, decoded (text_pictures.py)
+            unset_first = {k: unset_settings.unset(n) for k, n in nodes.items()} if kind == "api" else {}  # (by the
+            # settings as saved: a pack's loader read as a core one below has its settings renamed)
             for n in nodes.values():
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
@@ -455,7 +457,7 @@ class Workflow:
             wf.wiring, wf.wiring_said, wf.inside, wf.lacks = wiring, said, inside, lacks
             wf.url_told = url_told
             if kind == "api":  # settings a node's pack requires, not given (heldout24 08)
-                wf.unset_said = unset_settings.said(nodes)
+                wf.unset_said = unset_settings.said(nodes, unset_first)
             return wf
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
