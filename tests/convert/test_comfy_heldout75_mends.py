@@ -1,0 +1,96 @@
+"""Issue 112, heldout75's mends (fresh set judged on main aaf6ebf1): each test builds its workflow from node types,
+values and links and fails without its mend.
+
+1. A picture wired only into an input its node's type does not declare (an app's template giving
+   Wan22FunControlToVideo a 'start_image'; its picture input is 'ref_image') was said to reach the output "through
+   ComfyUI's 'VAE Decode' ..., which Studio does not convert" (Studio converts the decoder). Now the node and the
+   undeclared input are named, and what ComfyUI does with a link under a name its node does not take
+   (takes/dropped_entry.py, by the catalogue's declared inputs).
+2. A step above AnimateDiff-Evolved's motion LoRA (read as a LoRA on the model, a node the reading makes) was said
+   "a step between its 'model' and 'ADE_AnimateDiffLoRALoader' (node N)'s 'model'", an input that loader has not;
+   the made node now keeps the file's node and input its model goes on to (its ports), which the sentence names.
+3. A loader's path pasted in quotes ('"G:\\clips\\a b.mp4"', as Windows' Copy as path writes it) was kept with its
+   quotes as Load Video's path; VideoHelperSuite drops them before opening the file, and now so does Studio."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.builders import wan21_i2v_base
+from tests.convert.said import api, nodes_of, said
+
+
+def _fun_control(picture_input: str) -> dict:
+    return wan21_i2v_base({
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer", "clip": ["2", 0]}},
+        "9": {"class_type": "VHS_LoadVideo", "inputs": {"video": "dance.mp4", "force_rate": 0, "custom_width": 0,
+                                                        "custom_height": 0, "frame_load_cap": 0,
+                                                        "skip_first_frames": 0, "select_every_nth": 1}},
+        "10": {"class_type": "Wan22FunControlToVideo", "inputs": {
+            "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "width": 640, "height": 640, "length": 49,
+            "batch_size": 1, picture_input: ["5", 0], "control_video": ["9", 0]}},
+        "11": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
+                                                    "latent_image": ["10", 2], "seed": 1, "steps": 20, "cfg": 6.0,
+                                                    "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+        "12": {"class_type": "VAEDecode", "inputs": {"samples": ["11", 0], "vae": ["3", 0]}},
+        "13": {"class_type": "CreateVideo", "inputs": {"images": ["12", 0], "fps": 16}},
+        "14": {"class_type": "SaveVideo", "inputs": {"video": ["13", 0], "filename_prefix": "dance", "format": "auto",
+                                                     "codec": "auto"}}})
+
+
+def test_a_picture_wired_only_into_an_undeclared_input_is_said_at_that_input_not_at_the_decoder():
+    text = said(convert(_fun_control("start_image"), "dance"))
+    assert ("the image 'start.png' (LoadImage, #5) is wired to 'Wan22FunControlToVideo' (Wan22FunControlToVideo, "
+            "#10)'s 'start_image', an input Wan22FunControlToVideo does not declare") in text
+    assert "a node whose code does not take it stops the run (an unexpected keyword argument)" in text
+    assert "VAEDecode, #12" not in text and "which Studio does not convert: the video is made without it" not in text
+
+
+def test_a_picture_on_a_declared_input_is_not_said_undeclared():
+    text = said(convert(_fun_control("ref_image"), "dance"))
+    assert "does not declare" not in text
+
+
+def _animatediff_upscale() -> dict:
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "sd15.safetensors"}),
+        "2": ("ADE_AnimateDiffLoRALoader", {"name": "pan.safetensors", "strength": 0.6}),
+        "3": ("ADE_AnimateDiffLoaderWithContext", {"model_name": "mm.ckpt", "beta_schedule": "lcm[100_ots]",
+                                                   "motion_scale": 1, "apply_v2_models_properly": False,
+                                                   "model": ["1", 0], "motion_lora": ["2", 0]}),
+        "4": ("VHS_LoadVideoPath", {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                    "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "5": ("UpscaleModelLoader", {"model_name": "4x.pth"}),
+        "6": ("CLIPTextEncode", {"text": "detailed", "clip": ["1", 1]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["1", 1]}),
+        "8": ("UltimateSDUpscale", {"upscale_by": 2, "seed": 1, "steps": 20, "cfg": 6, "sampler_name": "euler",
+                                    "scheduler": "normal", "denoise": 0.4, "mode_type": "Linear", "tile_width": 512,
+                                    "tile_height": 512, "mask_blur": 8, "tile_padding": 32, "seam_fix_mode": "None",
+                                    "seam_fix_denoise": 1, "seam_fix_width": 64, "seam_fix_mask_blur": 8,
+                                    "seam_fix_padding": 16, "force_uniform_tiles": True, "tiled_decode": False,
+                                    "image": ["4", 0], "model": ["3", 0], "positive": ["6", 0],
+                                    "negative": ["7", 0], "vae": ["1", 2], "upscale_model": ["5", 0]}),
+        "9": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "up",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                   "images": ["10", 0]}),
+        "10": ("RIFE VFI", {"ckpt_name": "rife47.pth", "clear_cache_after_n_frames": 10, "multiplier": 2,
+                            "fast_mode": True, "ensemble": True, "scale_factor": 1, "frames": ["8", 0]}),
+    })
+
+
+def test_a_step_above_a_motion_lora_read_as_a_lora_names_the_input_its_model_goes_on_to():
+    text = said(convert(_animatediff_upscale(), "up"))
+    assert "'ADE_AnimateDiffLoRALoader' (ADE_AnimateDiffLoRALoader, node 2)'s 'model'" not in text
+    assert ("'ADE_AnimateDiffLoaderWithContext' (ADE_AnimateDiffLoaderWithContext, #3), a step between its 'model' "
+            "and 'UltimateSDUpscale' (UltimateSDUpscale, node 8)'s 'model'") in text
+
+
+def test_a_quoted_path_is_loaded_without_its_quotes():
+    wf = api({
+        "1": ("VHS_LoadVideoPath", {"video": '"G:\\clips\\a b.mp4"', "force_rate": 0, "custom_width": 0,
+                                    "custom_height": 0, "frame_load_cap": 0, "skip_first_frames": 0,
+                                    "select_every_nth": 1}),
+        "2": ("VHS_VideoCombine", {"frame_rate": 24, "loop_count": 0, "filename_prefix": "copy",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True,
+                                   "images": ["1", 0]}),
+    })
+    conv = convert(wf, "copy")
+    assert [n.params["path"] for n in nodes_of(conv, "io.load_video")] == ["G:/clips/a b.mp4"]
