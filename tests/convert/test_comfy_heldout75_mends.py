@@ -10,7 +10,9 @@ values and links and fails without its mend.
    "a step between its 'model' and 'ADE_AnimateDiffLoRALoader' (node N)'s 'model'", an input that loader has not;
    the made node now keeps the file's node and input its model goes on to (its ports), which the sentence names.
 3. A loader's path pasted in quotes ('"G:\\clips\\a b.mp4"', as Windows' Copy as path writes it) was kept with its
-   quotes as Load Video's path; VideoHelperSuite drops them before opening the file, and now so does Studio."""
+   quotes as Load Video's path; VideoHelperSuite drops them before opening the file, and now so does Studio.
+4. A later pass's own seed (a Wan 2.2 low-noise expert's, used by its stochastic steps) was dropped unsaid where it
+   differs from the take's: now said not used, as Studio's generator makes the whole take with one seed."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -94,3 +96,34 @@ def test_a_quoted_path_is_loaded_without_its_quotes():
     })
     conv = convert(wf, "copy")
     assert [n.params["path"] for n in nodes_of(conv, "io.load_video")] == ["G:/clips/a b.mp4"]
+
+
+def _two_experts(low_seed: int) -> dict:
+    def adv(model, latent, noise, seed, start, end, leftover):
+        return ("KSamplerAdvanced", {"model": model, "positive": ["8", 0], "negative": ["8", 1], "latent_image": latent,
+                                     "add_noise": noise, "noise_seed": seed, "steps": 8, "cfg": 1.0,
+                                     "sampler_name": "euler", "scheduler": "simple", "start_at_step": start,
+                                     "end_at_step": end, "return_with_leftover_noise": leftover})
+    return api({
+        "1": ("UNETLoader", {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "2": ("UNETLoader", {"unet_name": "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "3": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan", "device": "default"}),
+        "4": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "5": ("LoadImage", {"image": "start.png"}),
+        "6": ("CLIPTextEncode", {"text": "a man runs", "clip": ["3", 0]}),
+        "7": ("CLIPTextEncode", {"text": "blurry", "clip": ["3", 0]}),
+        "8": ("WanImageToVideo", {"positive": ["6", 0], "negative": ["7", 0], "vae": ["4", 0], "start_image": ["5", 0],
+                                  "width": 832, "height": 480, "length": 81, "batch_size": 1}),
+        "9": adv(["1", 0], ["8", 2], "enable", 11, 0, 4, "enable"),
+        "10": adv(["2", 0], ["9", 0], "disable", low_seed, 4, 10000, "disable"),
+        "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["4", 0]}),
+        "12": ("CreateVideo", {"images": ["11", 0], "fps": 16}),
+        "13": ("SaveVideo", {"video": ["12", 0], "filename_prefix": "run", "format": "auto", "codec": "auto"}),
+    })
+
+
+def test_a_later_passs_own_seed_is_said_not_used_where_it_differs():
+    text = said(convert(_two_experts(22), "run"))
+    assert "the low-noise expert: 'KSamplerAdvanced' (#10)" in text
+    assert "its own seed 22 is not used: Studio's generator makes the whole take with one seed" in text
+    assert "its own seed" not in said(convert(_two_experts(11), "run"))
