@@ -12,7 +12,11 @@ values and links and fails without its mend.
 3. A loader's path pasted in quotes ('"G:\\clips\\a b.mp4"', as Windows' Copy as path writes it) was kept with its
    quotes as Load Video's path; VideoHelperSuite drops them before opening the file, and now so does Studio.
 4. A later pass's own seed (a Wan 2.2 low-noise expert's, used by its stochastic steps) was dropped unsaid where it
-   differs from the take's: now said not used, as Studio's generator makes the whole take with one seed."""
+   differs from the take's: now said not used, as Studio's generator makes the whole take with one seed.
+5. A written rate given by VideoHelperSuite's Video Info node (its source or loaded fps) of the clip a generator
+   follows at 'fps' 0 (its declared rate port: Wan VACE's 'video') was "not taken"; where the loader reads its file's
+   every frame at the file's rate, it is that clip's rate, which the generator takes when it runs, and said so
+   (mapping/clip_rate.info_rate; heldout75 04's VHS_VideoInfo: InfiniteTalk declares no rate port yet)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -127,3 +131,20 @@ def test_a_later_passs_own_seed_is_said_not_used_where_it_differs():
     assert "the low-noise expert: 'KSamplerAdvanced' (#10)" in text
     assert "its own seed 22 is not used: Studio's generator makes the whole take with one seed" in text
     assert "its own seed" not in said(convert(_two_experts(11), "run"))
+
+
+def _vace_rate_from_info(force_rate: int) -> dict:
+    from tests.convert.builders import wan_vace
+    return api(wan_vace(["8", 0], fps=["9", 0], more={
+        "8": ("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": force_rate, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}),
+        "9": ("VHS_VideoInfo", {"video_info": ["8", 3]})}))
+
+
+def test_a_rate_a_video_info_node_gives_of_the_clip_the_generator_follows_is_its_clips_rate():
+    text = said(convert(_vace_rate_from_info(0), "vace"))
+    assert ("'CreateVideo' (#16)'s fps is the rate of the clip 'VHS_LoadVideo' (VHS_LoadVideo, #8) loads "
+            "('VHS_VideoInfo' (VHS_VideoInfo, #9) gives it), not known when converting: Wan VACE's 'fps' 0 takes the "
+            "rate of its 'video', that clip, when it runs") in text
+    forced = said(convert(_vace_rate_from_info(16), "vace"))  # loaded at another rate than the file's: not that
+    assert "VHS_VideoInfo, #9) gives it" not in forced and "the video's rate is not taken from it" in forced

@@ -3,24 +3,27 @@ LoadVideo: one VIDEO socket, IMAGE and a FLOAT 'fps' out, by declared types) who
 on an input whose rate its 'fps' 0 takes (the Studio node's declared rate_ports: Wan VACE's and Video to Video's
 'video'): not known when converting, but the take is made at it when it runs, said so (heldout55 10: "given by a node
 Studio cannot work out when converting: the video's rate is not taken from it", while Wan VACE at 'fps' 0 made the
-clip's rate). The steps Studio makes on that input's way (Trim, Scale, Crop, a mask's) keep the clip's rate. Plain
-data and stdlib."""
+clip's rate). The steps Studio makes on that input's way (Trim, Scale, Crop, a mask's) keep the clip's rate. Also a
+VideoHelperSuite Video Info node's fps of a loader reading its file's every frame at the file's rate (info_rate:
+heldout75 04). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..reading.aspect_size import plain_name
-from ..reading.loaded_clip import components_input
+from ..reading.loaded_clip import INFO, components_input
 from ..reading.workflow import LOADER_NODES, CNode
 from .. import catalogue
 
 
 def _rate_of(b: Any, n: CNode, k: str) -> CNode | None:
-    """The video loader whose clip's rate ``n``'s ``k`` is given (a node taking that VIDEO alone and giving its 'fps'),
-    else None."""
+    """The video loader whose clip's rate ``n``'s ``k`` is given (a node taking that VIDEO alone and giving its 'fps';
+    a Video Info node of a loader reading its file's frames at their own rate, info_rate), else None."""
     src = b.wf.source(n, k)
-    if src is None or (into := components_input(src)) is None:
+    if src is None:
         return None
+    if (into := components_input(src)) is None:
+        return info_rate(b.wf, src, n.links[k][1])
     t = catalogue.node_type(src.origin or src.cls)
     slot = n.links[k][1]
     outs = t.outputs or () if t is not None else ()
@@ -28,6 +31,25 @@ def _rate_of(b: Any, n: CNode, k: str) -> CNode | None:
         return None
     loader = b.wf.source(src, into)
     return loader if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" else None
+
+
+def info_rate(wf: Any, src: CNode, slot: int) -> CNode | None:
+    """The video loader whose clip's rate output ``slot`` of ``src`` gives, where ``src`` is a Video Info node (one
+    socket of the type a loader gives its information as, VHS_VIDEOINFO: reading.loaded_clip) and that output its
+    source or loaded fps, of a loader reading every frame of its file at the file's rate (no forced rate, no frame
+    skipped: both fps are then the file's, the rate of the clip Studio's Load Video gives; heldout75 04's
+    VHS_VideoInfo); else None."""
+    t = catalogue.node_type(src.origin or src.cls)
+    if t is None or t.inputs is None or len(t.sockets) != 1 or t.sockets[0].type != INFO:
+        return None
+    outs = t.outputs or ()
+    if not 0 <= slot < len(outs) or outs[slot].type != "FLOAT" or not plain_name(outs[slot].name).endswith("fps"):
+        return None
+    loader = wf.source(src, t.sockets[0].name)
+    if loader is None or LOADER_NODES.get(loader.cls, ("", ""))[1] != "video":
+        return None
+    forced, nth = wf.value(loader, "force_rate"), wf.value(loader, "select_every_nth")
+    return loader if forced in (None, 0) and nth in (None, 1) else None
 
 
 def said(b: Any, n: CNode, k: str) -> str | None:
