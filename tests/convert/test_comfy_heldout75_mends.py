@@ -16,7 +16,11 @@ values and links and fails without its mend.
 5. A written rate given by VideoHelperSuite's Video Info node (its source or loaded fps) of the clip a generator
    follows at 'fps' 0 (its declared rate port: Wan VACE's 'video') was "not taken"; where the loader reads its file's
    every frame at the file's rate, it is that clip's rate, which the generator takes when it runs, and said so
-   (mapping/clip_rate.info_rate; heldout75 04's VHS_VideoInfo: InfiniteTalk declares no rate port yet)."""
+   (mapping/clip_rate.info_rate).
+6. The wrapper's InfiniteTalk dubbing a clip at the rate VHS_VideoInfo gives of it (MultiTalkWav2VecEmbeds' fps) was
+   made at 25 frames a second; now InfiniteTalk's 'fps' 0 (its declared rate port 'clip') takes that clip's rate and
+   its Speech Features are given the clip on their 'video', so the voice's features are made at it
+   (mapping/talk_rate.py; the engine's side: tests/video_models/test_infinitetalk_clip_rate.py)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -148,3 +152,44 @@ def test_a_rate_a_video_info_node_gives_of_the_clip_the_generator_follows_is_its
             "rate of its 'video', that clip, when it runs") in text
     forced = said(convert(_vace_rate_from_info(16), "vace"))  # loaded at another rate than the file's: not that
     assert "VHS_VideoInfo, #9) gives it" not in forced and "the video's rate is not taken from it" in forced
+
+
+def _dub_at_clip_rate(info_slot: int = 0, force_rate: int = 0):
+    from .test_comfy_wrapper_embeds import _talk
+    from .test_comfy_wrappers import UI
+    w = UI()
+    clip = w.add("VHS_LoadVideo", {"video": "source.mp4", "force_rate": force_rate, "frame_load_cap": 0,
+                                   "skip_first_frames": 0, "select_every_nth": 1})
+    info = w.add("VHS_VideoInfo", [], video_info=(clip, 3))
+    _talk(w, fps=(info, info_slot))
+    resize = w.add("ImageResizeKJv2", [512, 512, "lanczos", "crop", "0, 0, 0", "center", 16, "cpu"],
+                   image=(clip, 0))
+    vae = next(n["id"] for n in w.nodes if n["type"] == "WanVideoVAELoader")
+    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0.0, 1.0], vae=(vae, 0), image=(resize, 0))
+    s = next(n for n in w.nodes if n["type"] == "WanVideoSampler")
+    s["widgets_values"] = [4, 1.0, 11.0, 7, "fixed", True, "unipc", 2, 1.0]
+    w.links.append([len(w.links) + 1, enc, 0, s["id"], len(s["inputs"]), "LATENT"])
+    s["inputs"].append({"name": "samples", "type": "LATENT", "link": len(w.links)})
+    return convert(w.doc(), "dub"), info
+
+
+def test_a_dubbed_clips_own_rate_is_infinitetalks_and_its_speech_features_are_given_the_clip():
+    conv, info = _dub_at_clip_rate()
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    assert gen.params["fps"] == 0.0
+    clip = conv.graph.input_link(gen.id, "clip")
+    feats = conv.graph.input_link(gen.id, "speech")
+    got = conv.graph.input_link(feats.src, "video")
+    assert got is not None and (got.src, got.src_port) == (clip.src, clip.src_port)
+    text = said(conv)
+    assert f"(VHS_VideoInfo, #{info}) gives it), not known when converting: InfiniteTalk's 'fps' 0 takes the rate of " \
+           "its 'clip', that clip, when it runs, and its Speech Features are given the clip on their 'video'" in text
+    assert "are made at 25 frames a second" not in text
+
+
+def test_a_rate_a_forced_loader_gives_is_not_the_clips_own_and_is_said_not_taken():
+    conv, info = _dub_at_clip_rate(force_rate=16)
+    gen = nodes_of(conv, "video_models.infinitetalk")[0]
+    assert gen.params["fps"] == 25.0
+    assert conv.graph.input_link(conv.graph.input_link(gen.id, "speech").src, "video") is None
+    assert f"(VHS_VideoInfo, #{info}), whose value Studio cannot work out when converting: not taken" in said(conv)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..reading.aspect_size import plain_name
-from ..reading.loaded_clip import INFO, components_input
+from ..reading.clip_info_rate import info_rate
+from ..reading.loaded_clip import components_input
 from ..reading.workflow import LOADER_NODES, CNode
 from .. import catalogue
 
@@ -31,25 +32,6 @@ def _rate_of(b: Any, n: CNode, k: str) -> CNode | None:
         return None
     loader = b.wf.source(src, into)
     return loader if loader is not None and LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" else None
-
-
-def info_rate(wf: Any, src: CNode, slot: int) -> CNode | None:
-    """The video loader whose clip's rate output ``slot`` of ``src`` gives, where ``src`` is a Video Info node (one
-    socket of the type a loader gives its information as, VHS_VIDEOINFO: reading.loaded_clip) and that output its
-    source or loaded fps, of a loader reading every frame of its file at the file's rate (no forced rate, no frame
-    skipped: both fps are then the file's, the rate of the clip Studio's Load Video gives; heldout75 04's
-    VHS_VideoInfo); else None."""
-    t = catalogue.node_type(src.origin or src.cls)
-    if t is None or t.inputs is None or len(t.sockets) != 1 or t.sockets[0].type != INFO:
-        return None
-    outs = t.outputs or ()
-    if not 0 <= slot < len(outs) or outs[slot].type != "FLOAT" or not plain_name(outs[slot].name).endswith("fps"):
-        return None
-    loader = wf.source(src, t.sockets[0].name)
-    if loader is None or LOADER_NODES.get(loader.cls, ("", ""))[1] != "video":
-        return None
-    forced, nth = wf.value(loader, "force_rate"), wf.value(loader, "select_every_nth")
-    return loader if forced in (None, 0) and nth in (None, 1) else None
 
 
 def said(b: Any, n: CNode, k: str) -> str | None:
