@@ -51,9 +51,12 @@ def wire(b: Any) -> None:
     for emb, (info, _) in rates.items():  # a rate read as a clip's that no generator here follows: as before
         if emb in done:
             continue
-        for nid, node in b.g.nodes.items():
-            if node.spec is not None and node.spec.ports("rate") and node.params.get("fps") in (0, 0.0) \
-                    and node.spec.param("fps") is not None and node.spec.param("fps").default:
-                node.params["fps"] = node.spec.param("fps").default
+        gens = [node for node in b.g.nodes.values() if node.spec is not None and node.spec.ports("rate")
+                and node.params.get("fps") in (0, 0.0) and node.spec.param("fps") is not None
+                and node.spec.param("fps").default]
+        for node in gens:  # (its family set 'fps' 0 for this rate: its own rate back)
+            node.params["fps"] = node.spec.param("fps").default
+        own = f"{gens[0].spec.title}'s voice features and its take are made at {gens[0].params['fps']:g} frames a " \
+              "second" if gens else "the voice's features and the take are made at the generator's own rate"
         b.say(f"{b.wf.nodes[emb].named()}'s fps comes from {info.named()}, whose value Studio cannot work out when "
-              "converting: not taken, the voice's features and the take are made at the generator's own rate")
+              f"converting: not taken, {own}")
