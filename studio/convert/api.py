@@ -49,6 +49,7 @@ from .packs.measures_carried import kind as measure_kind, withdrawn  # what a me
 from .takes.count_kept import keeps_count  # a step giving one picture for each frame it is given (by its types)
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence
 from .takes.frame_way import image_socket, lowest, pick_widgets  # a frame pick by its declared types (first, count)
+from .reading.clip_info_rate import info_rate  # a Video Info node's fps of a loader reading its file at its own rate
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",

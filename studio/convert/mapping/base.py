@@ -13,7 +13,7 @@ from studio.core.graph import Graph
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..reading import save_names
-from ..values.shown import as_float, fitted_value, posix_name, shown
+from ..values.shown import as_float, fitted_value, posix_name, shown, unquoted
 from .kinds import FPS_NODES
 from .told_rates import told_rates
 from . import annotated, clip_rate
@@ -196,7 +196,7 @@ class BuilderBase:
         v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
             self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
             or self.wf.value(node, "audio_file") or self.wf.value(node, "directory"))
-        return posix_name(annotated.plain(self, node, str(v or "")))
+        return posix_name(unquoted(annotated.plain(self, node, str(v or ""))))  # (a pasted path's quotes: heldout75 08)
 
     def fps_of(self, up: list[CNode]) -> float | None:
         """The video's frame rate: the first of ``up`` that sets one (CreateVideo, a Save node, a family's)."""

@@ -3,24 +3,28 @@ LoadVideo: one VIDEO socket, IMAGE and a FLOAT 'fps' out, by declared types) who
 on an input whose rate its 'fps' 0 takes (the Studio node's declared rate_ports: Wan VACE's and Video to Video's
 'video'): not known when converting, but the take is made at it when it runs, said so (heldout55 10: "given by a node
 Studio cannot work out when converting: the video's rate is not taken from it", while Wan VACE at 'fps' 0 made the
-clip's rate). The steps Studio makes on that input's way (Trim, Scale, Crop, a mask's) keep the clip's rate. Plain
-data and stdlib."""
+clip's rate). The steps Studio makes on that input's way (Trim, Scale, Crop, a mask's) keep the clip's rate. Also a
+VideoHelperSuite Video Info node's fps of a loader reading its file's every frame at the file's rate (info_rate:
+heldout75 04). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from ..reading.aspect_size import plain_name
+from ..reading.clip_info_rate import info_rate
 from ..reading.loaded_clip import components_input
 from ..reading.workflow import LOADER_NODES, CNode
 from .. import catalogue
 
 
 def _rate_of(b: Any, n: CNode, k: str) -> CNode | None:
-    """The video loader whose clip's rate ``n``'s ``k`` is given (a node taking that VIDEO alone and giving its 'fps'),
-    else None."""
+    """The video loader whose clip's rate ``n``'s ``k`` is given (a node taking that VIDEO alone and giving its 'fps';
+    a Video Info node of a loader reading its file's frames at their own rate, info_rate), else None."""
     src = b.wf.source(n, k)
-    if src is None or (into := components_input(src)) is None:
+    if src is None:
         return None
+    if (into := components_input(src)) is None:
+        return info_rate(b.wf, src, n.links[k][1])
     t = catalogue.node_type(src.origin or src.cls)
     slot = n.links[k][1]
     outs = t.outputs or () if t is not None else ()

@@ -16,6 +16,7 @@ from typing import Any
 
 from studio.core.shown import cut, rounded
 
+from . import talk_rate
 from ..families import registry as families
 from ..finishing import save_quality
 from ..finishing.core import core_chain, make_chain
@@ -167,6 +168,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             if chain is not None:
                 make_chain(self, n, chain)
         said_unmade(self)  # a transition between loaded clips Studio has no like of, said naming it (fx3)
+        talk_rate.wire(self)  # a dubbed clip's own rate for the voice's features and the take (heldout75 04)
 
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""

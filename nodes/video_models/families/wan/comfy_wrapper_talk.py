@@ -12,7 +12,7 @@ sentence. The inputs' meanings are the wrapper's (multitalk/nodes.py, Apache-2.0
 Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, decline, finite, in_type
+from studio.convert.api import CNode, decline, finite, in_type, info_rate
 from studio.core.shown import number
 
 from .talk.comfy_mask_boxes import drawn
@@ -214,6 +214,8 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
         layouts(t.wf)[c.id] = (kind, _name(emb), boxes)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
     carried = {"frames": 0}
+    if emb.id in getattr(t.wf, "talk_rates", {}):  # the dubbed clip's rate, when it runs (talk_rate.py)
+        carried["fps"] = 0.0
     cap = e.get("num_frames")
     if finite(cap) and cap >= 1:  # the wrapper's take: as long as the voice, at most num_frames (heldout69)
         carried["most_frames"] = int(cap)
@@ -281,6 +283,10 @@ def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
     if finite(e.get("fps")) and e["fps"] != FPS:
         t.said.append(f"{_name(emb)}'s fps {number(e['fps'])} is not taken: InfiniteTalk's voice features are made "
                       f"at {FPS} frames a second")
+    elif rate is not None and (loader := info_rate(t.wf, rate, emb.links["fps"][1])) is not None:
+        # a clip's own rate (VideoHelperSuite's Video Info of a loader reading its file at its rate): InfiniteTalk's
+        # 'fps' 0 takes the dubbed clip's, its Speech Features given that clip (mapping/talk_rate.py wires and says it)
+        t.wf.__dict__.setdefault("talk_rates", {})[emb.id] = (rate, loader)
     elif rate is not None:
         t.said.append(f"{_name(emb)}'s fps comes from {_name(rate)}, whose value Studio cannot work out when "
                       f"converting: not taken, InfiniteTalk's voice features and its take are made at {FPS} frames "

@@ -117,6 +117,7 @@ class InfiniteTalk(GeneratorNode):
                 "audio driven", "dubbing")
     task = "i2v"
     length_ports = ("speech", "speech_2")  # 'frames' 0: the voice's length (Speech Features' foresight)
+    rate_ports = ("clip",)  # 'fps' 0: the dubbed clip's rate (its Speech Features given it too), else the voice's
     inputs = (In("model", "Video Model", help="Wan 2.1 I2V 14B (480p): InfiniteTalk's base model"),
               In("image", "Image", optional=True, help="the speaker: the first frame (with a clip, its first frame "
                                                        "when none is given)"),
@@ -145,8 +146,10 @@ class InfiniteTalk(GeneratorNode):
                      help="infinitetalk: each window sees the picture, the frames carried held clean; multitalk (a "
                           "MultiTalk patch): a later window is conditioned on the frames carried, noised to each "
                           "step's level, as MultiTalk's release makes long takes"),
-              Float("fps", FPS, min=1.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
-                                                       "same (InfiniteTalk was trained at 25)"),
+              Float("fps", FPS, min=0.0, max=120.0, help="the clip's frame rate; the speech features' must be the "
+                                                       "same (InfiniteTalk was trained at 25). 0: the rate of the "
+                                                       "clip dubbed on 'clip' (Speech Features given that clip on "
+                                                       "their 'video' are made at it), else the speech features'"),
               Float("audio_scale", 1.0, min=0.0, max=10.0, help="the audio attention's strength (1: as trained)"),
               Float("audio_guidance", 0.0, min=0.0, max=30.0,
                     help="the voice's guidance apart from the prompt's (the reference's audio_guide_scale: 4 with "
@@ -173,6 +176,8 @@ class InfiniteTalk(GeneratorNode):
         """The seconds of its voices a take reads ('frames' at 'fps'; None: 'frames' 0, the voice's length): what
         Speech Features encodes for it (studio.engine.voice_budget)."""
         from studio.engine.voice_budget import take_seconds
+        if not float(params.get("fps") or 0):  # 'fps' 0: the dubbed clip's rate, known when it runs: the whole voice
+            return None
         return take_seconds(params, FPS) or take_seconds(params, FPS, "most_frames")  # a capped voice: its span
 
     @classmethod
@@ -223,17 +228,26 @@ class InfiniteTalk(GeneratorNode):
                             f"covers {voice_frames})")
         if n != want:
             ctx.info(f"InfiniteTalk makes 4k+1 frames in one window: {want} asked, making {n}")
-        too_short(self.title, voice_frames, n, p.fps, TalkError,
+        too_short(self.title, voice_frames, n, self.fps, TalkError,
                   lambda h: h if h > TRAINED_FRAMES else (h - 1) // VAE_SCALE * VAE_SCALE + 1)
         return n
+
+    @staticmethod
+    def _rate(p, speech, clip) -> float:
+        """The take's frame rate: 'fps', else (0) the dubbed clip's, else the speech features', else 25."""
+        if p.fps:
+            return float(p.fps)
+        rate = getattr(clip, "fps", None) if clip is not None else getattr(speech, "fps", None)
+        return float(rate) if rate else float(FPS)
 
     def _voice(self, ctx, speech) -> int:
         """Frames of voice the features hold (before any silence Speech Features padded them with);
         silence and another frame rate refused."""
         p, ex = ctx.params, speech.extras or {}
-        if speech.fps and abs(float(speech.fps) - p.fps) > 1e-6:
-            raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {p.fps:g}: set "
-                            f"Speech Features' fps to {p.fps:g} (InfiniteTalk was trained at 25)")
+        if speech.fps and abs(float(speech.fps) - self.fps) > 1e-6:
+            raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {self.fps:g}: "
+                            f"set Speech Features' fps to {self.fps:g}, or give them the clip on their 'video' "
+                            "(InfiniteTalk was trained at 25)")
         if ex.get("align", "encoder input") != "encoder input":
             ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
                      "features interpolated before them (Speech Features' align 'encoder input')")
@@ -302,6 +316,7 @@ class InfiniteTalk(GeneratorNode):
                             "disconnect 'clip', or set method 'infinitetalk' to dub it")
         ref = video_model_input(model)
         self._check_model(ref)
+        self.fps = self._rate(ctx.params, speech, clip)
         n = self._frames(ctx, speech, self._speakers(ctx, speech, speech_2, mask_1, mask_2))
         s = Sampler(ctx, ref, "i2v")
         patch = self._patch(ctx, ref, s.pipe.transformer)
@@ -320,7 +335,7 @@ class InfiniteTalk(GeneratorNode):
                                       "image": to_pil(fitted(img, w, h)), "height": h, "width": w, "num_frames": win,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance}, ctx.warn)
         starts = window_starts(n, win, p.motion_frames)
-        ctx.info(f"InfiniteTalk: {n} frames ({n / p.fps:.2f} s) lip-synced to "
+        ctx.info(f"InfiniteTalk: {n} frames ({n / self.fps:.2f} s at {self.fps:g} fps) lip-synced to "
                  + ("the two voices, each on its face region" if len(feats) > 1 else "the voice")
                  + (f", in {len(starts)} windows of {win} continued from their last {p.motion_frames} frames"
                     + (" (MultiTalk's: each conditioned on them, noised to each step)" if p.method == "multitalk"
@@ -346,7 +361,7 @@ class InfiniteTalk(GeneratorNode):
                 carried = np.array(frames[-p.motion_frames:])  # a writable copy
                 with torch.inference_mode():
                     held = encode_frames(s.pipe, carried)
-        return self._made(ctx, ArrayClip(out, p.fps), w, h)
+        return self._made(ctx, ArrayClip(out, self.fps), w, h)
 
     @staticmethod
     def _motion(ctx, s, kwargs: dict, carried, win: int, k: int) -> dict:
@@ -423,6 +438,6 @@ class InfiniteTalk(GeneratorNode):
             motion = self._motion(ctx, s, kwargs, carried, win, k)
         with talk_applied(s.pipe, patch, cond, uncond, p.audio_scale, held, self.masks, apart, **motion), \
                 (sampled_from(s.pipe, self.start, self.sigma, self.title) if self.start else nullcontext()):
-            clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), p.fps, previews=p.previews,
+            clip = s.generate(win, win, 0, lambda start_at, still: dict(kwargs), self.fps, previews=p.previews,
                               steps=self.steps - self.start, size=(base["width"], base["height"]))
         return np.asarray(clip.frames if hasattr(clip, "frames") else clip.chunk(0, win), np.float32)

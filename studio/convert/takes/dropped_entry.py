@@ -1,0 +1,55 @@
+"""Where a workflow's picture, clip or sound is wired only into inputs their nodes' own types do not declare
+(heldout75 07: an app's template wiring its picture to Wan22FunControlToVideo's 'start_image', where that type's
+picture input is 'ref_image'). ComfyUI hands a node what is linked to it under any name (execution's input data: a
+linked input is passed whether its type declares it or not; a widget value it does not declare is left out), so a
+node whose code takes no such setting stops the run with an unexpected keyword argument (kijai/ComfyUI-KJNodes#579:
+LTXVImgToVideoInplaceKJ given 'image_1'), and one taking any setting ignores it: either way no output carries the
+picture. The ledger then names that node and input, not a node further on (the decoder after the sampler, which
+Studio does convert). Told by the catalogue's declared inputs: a type it does not know, an input a UI file lists on
+the node (its pack's version having it), or a node read as another type, is never taken as undeclared; and only where
+no way of the picture into the output passes declared inputs alone. Plain data and stdlib."""
+from __future__ import annotations
+
+from .. import catalogue
+from ..reading.workflow import CNode, Workflow
+
+
+def _undeclared(m: CNode, keys: list[str]) -> bool:
+    """Every one of ``keys`` (inputs of ``m``) is an input ``m``'s own type does not declare (a node read as its own
+    type: one read as another has its inputs renamed, unread_entry's case)."""
+    if m.origin and m.origin != m.cls:
+        return False
+    t = catalogue.node_type(m.cls)
+    return t is not None and t.inputs is not None and all(t.input(k) is None and k not in m.in_types for k in keys)
+
+
+def dropped_entry(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]],
+                  end: CNode) -> tuple[CNode, str] | None:
+    """(the node, its input) where what ``src`` gives is wired, on its way to ``end``, only into inputs their types do
+    not declare (the first such met); None where some way of it into ``end`` passes declared inputs alone, or none is
+    undeclared."""
+    reached: set[str] = set()
+    first: tuple[CNode, str] | None = None
+    stack = [src]
+    while stack:
+        x = stack.pop()
+        for m in cons.get(x.id, []):
+            if m.id not in within:
+                continue
+            keys = sorted(k for k, (s, _) in m.links.items() if s == x.id)
+            if keys and _undeclared(m, keys):
+                first = first or (m, keys[0])
+                continue
+            if m.id not in reached:
+                reached.add(m.id)
+                stack.append(m)
+    return first if first is not None and end.id not in reached else None
+
+
+def said(words: str, m: CNode, k: str) -> str:
+    """The sentence for ``words`` (the picture, clip or sound, named) dropped at ``m``'s ``k``."""
+    t = catalogue.node_type(m.cls)
+    by = f" ({t.pack}@{t.commit[:8]}, as the catalogue read it)" if t is not None and t.pack and t.commit else ""
+    return (f"the {words} is wired to {m.named()}'s '{k}', an input {m.cls} does not declare{by}: ComfyUI hands the "
+            "node what is linked to it all the same, and a node whose code does not take it stops the run (an "
+            "unexpected keyword argument), one taking any setting ignores it; Studio makes the video without it")
