@@ -22,6 +22,7 @@ from ..reading.folders import FOLDER
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
+from .core_masks import MASK_OPS
 from .effects import effect
 from .soundless import writes_none
 
@@ -157,6 +158,7 @@ OPS: dict[str, Op] = {
     "SaveImage": Op("io.save_image", {"images": "video"}),
     "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
 }
+OPS.update({cls: Op(*made) for cls, made in MASK_OPS.items()})  # the core mask nodes and ImageStitch (core_masks)
 # ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
 AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
 OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
@@ -269,7 +271,8 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
             b.g.connect(ref[0], ref[1], nid, op.inputs[name])
     if n.cls == "LoadImage" and (p := image_resize.image_params(wf, n)):  # a pack loader resizing its picture
         return {0: _scaled(b, n, nid, p)}
-    return {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
+    spec = b.g.nodes[nid].spec  # (LoadImage's MASK: its alpha inverted, made when read: _output)
+    return {slot: (nid, port) for slot, port in op.outputs.items() if spec.output(port) is not None}
 
 
 def _scaled(b, n: CNode, load: str, p: dict) -> tuple[str, str]:
