@@ -181,7 +181,7 @@ def _unwired(n: CNode, op: Op) -> bool:
     CreateVideo's images, is not looked at here: counted for another branch.)"""
     t = catalogue.node_type(n.shown_cls)
     needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
-              i.type == "IMAGE"]
+              i.type in ("IMAGE", "MASK")]  # (two masks: MaskComposite's)
     return len(needed) >= 2 and any(i.name not in n.links for i in needed)
 
 

@@ -160,7 +160,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
                 make_utility(self, n, path)
         for n in ends:  # ComfyUI's core image and video nodes alone (LoadImage -> SaveImage...): node for node
             preview_aside = (n.cls == "PreviewImage" or n.cls == "VHS_VideoCombine" and wf.value(n, "save_output") is
-                             False) and (self.out.pipelines or self.out.tasks)  # a look at an input
+                             False) and (self.out.pipelines or any(t.get("family") != "core" for t in self.out.tasks))  # a
+            # look at an input (beside a generator's take; not beside another preview made node for node)
             chain = core_chain(wf, n) if n.id not in self.used and not preview_aside else None
             if chain is not None:
                 make_chain(self, n, chain)

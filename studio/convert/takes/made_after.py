@@ -16,6 +16,7 @@ from ..reading import gathers
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 from ..tracing.walks import upstream
+from ..finishing.core import OPS as core_ops
 
 MEDIA_IN = frozenset({"IMAGE", "VIDEO"})
 FRAMES_OUT = MEDIA_IN | {"MASK", "AUDIO", "INT", "FLOAT"}  # what a node on the frames' way gives
@@ -91,8 +92,11 @@ def task(b: Any, found: tuple[CNode, CNode], fam: str, words) -> Task:
     n, file = found
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
     t = catalogue.node_type(n.origin or n.cls)
-    whose = "a node no catalogued pack declares," if t is None else f"a node of {t.pack} that Studio does not convert,"
+    own = n.cls in core_ops  # a core node Studio makes node for node (ImageStitch: its Stitch) where it is given
+    # what it joins: not here, the take it is given held (not 'a node Studio does not convert')
+    whose = "a node no catalogued pack declares," if t is None else (
+        f"a node of {t.pack}," if own else f"a node of {t.pack} that Studio does not convert,")
     return Task(f"a video from {words(b, file)} and what its sampler makes, put together by {name}, {whose}", None,
                 family=fam,
-                cannot=f"convert {name}, which makes the video from them (what the sampler makes alone would be "
-                       "another video)")
+                cannot=f"convert {name}{' here' if own else ''}, which makes the video from them (what the sampler "
+                       "makes alone would be another video)")
