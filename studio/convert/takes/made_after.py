@@ -16,6 +16,7 @@ from ..reading import gathers
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 from ..tracing.walks import upstream
+from ..finishing.beside import direction, side_by_side
 from ..finishing.core import OPS as core_ops
 
 MEDIA_IN = frozenset({"IMAGE", "VIDEO"})
@@ -61,6 +62,8 @@ def frames_out(n: CNode) -> bool:
 def _unread(wf: Workflow, n: CNode, after: set[str]) -> bool:
     """No catalogued pack declares it, or it runs a model of its own: an input of a pack's own type (no picture,
     value or conditioning) given by a node before the sampler's take (a loader's pipeline)."""
+    if n.cls in core_ops and side_by_side(n) >= 2 and direction(wf, n) is not None:  # a core node placing pictures
+        return False  # side by side (ImageStitch): Studio's Stitch, made after the take as finishing.beside reads it
     if catalogue.node_type(n.origin or n.cls) is None or gathers.gathered(n, templates=False):  # (a batch of pictures:
         return True  # what it makes is not the sampler's alone, heldout26 03)
     return any(src not in after and _in_type(n, k) not in PLAIN for k, (src, _) in n.links.items())
