@@ -90,3 +90,23 @@ def test_a_mask_composite_missing_its_source_is_left_to_the_other_stages():
               "4": ("SaveImage", {"images": ["3", 0], "filename_prefix": "m"})})
     c = convert(wf, "half")
     assert not nodes_of(c, "edit.combine_masks") and "MaskComposite" in said(c)
+
+
+def test_image_composite_masked_scales_a_mask_of_another_size_to_the_source_as_comfyui_does(tmp_path):
+    picture(tmp_path / "in.png")
+    wf = api({"1": ("LoadImage", {"image": "in.png"}),
+              "2": ("ImageInvert", {"image": ["1", 0]}),
+              "3": ("ImageToMask", {"image": ["1", 0], "channel": "red"}),
+              "4": ("CropMask", {"mask": ["3", 0], "x": 2, "y": 0, "width": 4, "height": 4}),  # 1, 1, 0, 0
+              "5": ("ImageCompositeMasked", {"destination": ["2", 0], "source": ["1", 0], "x": 0, "y": 0,
+                                             "resize_source": False, "mask": ["4", 0]}),
+              "6": ("SaveImage", {"images": ["5", 0], "filename_prefix": "c"})})
+    c = convert(wf, "comp")
+    c.graph.base_dir = str(tmp_path)
+    (comp,) = nodes_of(c, "edit.composite")
+    f = frame(c, comp.id)
+    # the 4-column mask scaled to the source's 8 (bilinear, half-pixel centres): 1 1 1 .75 .25 0 0 0
+    m = np.array([1, 1, 1, 0.75, 0.25, 0, 0, 0], np.float32)
+    src, inv = np.repeat([1.0, 0.0], 4), np.repeat([0.0, 1.0], 4)
+    assert np.allclose(f[:, :, 0], m * src + (1 - m) * inv, atol=1e-6)
+    assert np.allclose(f[:, :, 1], 1 - m, atol=1e-6)

@@ -116,7 +116,8 @@ def _effect(wf, n):
 
 
 def _composite(wf, n):
-    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0)}
+    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0), "fit_mask": True}  # (ComfyUI scales
+    # a mask of another size to the source's)
 
 
 def _sized(wf: Workflow, n: CNode) -> tuple[str, str, str, str] | None:
