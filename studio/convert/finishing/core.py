@@ -183,7 +183,12 @@ def _unwired(n: CNode, op: Op) -> bool:
     t = catalogue.node_type(n.shown_cls)
     needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
               i.type in ("IMAGE", "MASK")]  # (two masks: MaskComposite's)
-    return len(needed) >= 2 and any(i.name not in n.links for i in needed)
+    if len(needed) >= 2 and any(i.name not in n.links for i in needed):
+        return True
+    # a node given nothing at all it requires (GetVideoComponents' video left open, read by ImageStitch's optional
+    # image2: the stitch was made of image1 alone, unsaid)
+    required = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional]
+    return bool(required) and not any(i.name in n.links for i in required)
 
 
 def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
