@@ -110,3 +110,18 @@ def test_image_composite_masked_scales_a_mask_of_another_size_to_the_source_as_c
     src, inv = np.repeat([1.0, 0.0], 4), np.repeat([0.0, 1.0], 4)
     assert np.allclose(f[:, :, 0], m * src + (1 - m) * inv, atol=1e-6)
     assert np.allclose(f[:, :, 1], 1 - m, atol=1e-6)
+
+
+def test_a_take_stitched_beside_the_picture_it_was_made_from_keeps_imagestitchs_settings():
+    from tests.convert.test_comfy_beside import _doc
+    doc = _doc(False)
+    cat = next(n for n in doc["nodes"] if n["type"] == "ImageConcanate")
+    cat["type"], cat["widgets_values"] = "ImageStitch", ["left", False, 4, "red"]  # (its declared widget order)
+    conv = convert(doc, "stitched")
+    g = conv.graph
+    sv = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
+    st = g.nodes[g.input_link(sv.id, "video").src]
+    assert st.type_id == "edit.stitch" and st.params == {"direction": "left", "match_image_size": False,
+                                                         "spacing_width": 4, "spacing_color": "red"}
+    assert g.nodes[g.input_link(st.id, "image2").src].type_id == "video_models.image_to_video"
+    assert "places them: Studio's Stitch" in said(conv) and "Studio does not convert" not in said(conv)
