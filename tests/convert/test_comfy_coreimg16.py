@@ -125,3 +125,20 @@ def test_a_take_stitched_beside_the_picture_it_was_made_from_keeps_imagestitchs_
                                                          "spacing_width": 4, "spacing_color": "red"}
     assert g.nodes[g.input_link(st.id, "image2").src].type_id == "video_models.image_to_video"
     assert "places them: Studio's Stitch" in said(conv) and "Studio does not convert" not in said(conv)
+
+
+def test_a_take_composited_by_a_mask_is_said_as_a_join_not_as_the_masks_steps():
+    """Cinemagraph (coreimg16): the take on ImageCompositeMasked's 'destination', its mask made by InvertMask; the
+    save's way followed 'mask' and said the take was written 'after ComfyUI's InvertMask', which it never passes."""
+    from tests.convert.test_comfy_heldout25_mends import _wan_t2v
+    doc = _wan_t2v()
+    doc["40"] = {"class_type": "LoadImage", "inputs": {"image": "still.png"}}
+    doc["41"] = {"class_type": "InvertMask", "inputs": {"mask": ["40", 1]}}
+    doc["42"] = {"class_type": "ImageCompositeMasked", "inputs": {"destination": ["8", 0], "source": ["40", 0], "x": 0,
+                                                                   "y": 0, "resize_source": False, "mask": ["41", 0]}}
+    doc["9"]["inputs"]["images"] = ["42", 0]
+    text = said(convert(doc, "cinemagraph.json"))
+    assert "writes the take after ComfyUI's 'InvertMask'" not in text
+    assert "(ImageCompositeMasked, #42) joins from its 'destination' (from 'VAEDecode' (VAEDecode, #8)), 'source' (from " \
+           "'LoadImage' (LoadImage, #40)), a join Studio does not make after a take" in text
+    assert "'InvertMask' (InvertMask, #41)" in text  # (said as a step not applied)
