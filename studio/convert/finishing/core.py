@@ -177,9 +177,9 @@ MAX_CHAIN = 10_000
 
 
 def _unwired(n: CNode, op: Op) -> bool:
-    """One of the pictures a node joins (a blend, a composite, a batch: two picture inputs its type requires) left
-    unwired: ComfyUI refuses it as saved; left to the others (passing says it). (A one-input node's unwired input,
-    CreateVideo's images, is not looked at here: counted for another branch.)"""
+    """One of the pictures or masks a node joins (a blend, a composite, a batch: two picture inputs its type
+    requires) left unwired, or a node given none of the inputs it requires (GetVideoComponents' video left open):
+    ComfyUI refuses it as saved; left to the others (passing says it)."""
     t = catalogue.node_type(n.shown_cls)
     needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
               i.type in ("IMAGE", "MASK")]  # (two masks: MaskComposite's)

@@ -95,8 +95,8 @@ def task(b: Any, found: tuple[CNode, CNode], fam: str, words) -> Task:
     n, file = found
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
     t = catalogue.node_type(n.origin or n.cls)
-    own = n.cls in core_ops  # a core node Studio makes node for node (ImageStitch: its Stitch) where it is given
-    # what it joins: not here, the take it is given held (not 'a node Studio does not convert')
+    own = n.cls in core_ops  # a core node Studio makes node for node (ImageBatch: Concatenate) where all it is given
+    # is made: not here, the take it is given held (not 'a node Studio does not convert')
     whose = "a node no catalogued pack declares," if t is None else (
         f"a node of {t.pack}," if own else f"a node of {t.pack} that Studio does not convert,")
     return Task(f"a video from {words(b, file)} and what its sampler makes, put together by {name}, {whose}", None,
