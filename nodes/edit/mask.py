@@ -26,6 +26,8 @@ def grow_and_feather(m: np.ndarray, grow: int, blur: float, shape: str = "disk")
     across and down (a (2 grow + 1)-pixel square, as a max-pool of that size with stride 1 gives); 'diamond':
     within ``grow`` steps across plus down (a 3x3 cross applied ``grow`` times: ComfyUI's GrowMask with
     tapered corners)."""
+    if grow:  # past the frame's width plus height every shape reaches every pixel: the same mask, at a bounded cost
+        grow = max(-(m.shape[0] + m.shape[1]), min(grow, m.shape[0] + m.shape[1]))
     if grow and shape == "diamond":
         m = _grow_diamond(m, grow)
     elif grow and shape == "square":

@@ -106,3 +106,12 @@ def test_stitch_without_image2_gives_image1():
     a = _colour(2, 3, (0.3, 0.2, 0.1))
     out = run_node(S.Stitch, {}, image1=a)
     assert (out.width, out.height) == (3, 2) and np.allclose(out.frame(0), (0.3, 0.2, 0.1))
+
+
+def test_a_grow_past_the_frame_is_the_same_mask_at_once():
+    m = np.zeros((6, 5), np.float32)
+    m[2, 1] = 0.5  # a soft mask: no distance transform; a grow of 16384 is bounded by the frame (6 + 5)
+    for shape in ("diamond", "square", "disk"):
+        got = run_node(M.MaskTools, {"grow": 16384, "grow_shape": shape}, mask=_mask(m)).frame(0)[..., 0]
+        assert np.allclose(got, 0.5), shape
+        assert run_node(M.MaskTools, {"grow": -16384, "grow_shape": shape}, mask=_mask(m)).frame(0).max() == 0
