@@ -1,6 +1,7 @@
 """Composite a foreground over a background, with a mask or alpha and blend modes."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from studio.core.params import Bool, Choice, Float, Int
@@ -28,10 +29,13 @@ class Composite(Node):
               Int("x", 0, min=-65536, max=65536, help="foreground's left edge on the background"),
               Int("y", 0, min=-65536, max=65536, help="foreground's top edge on the background"),
               Bool("clip", False, help="the result clipped to 0..1 (as ComfyUI's Image Blend clips it; off: add or "
-                                       "subtract may leave values over 1 or under 0)"))
+                                       "subtract may leave values over 1 or under 0)"),
+              Bool("fit_mask", False, help="a mask of another size than the foreground's scaled to it (bilinear, as "
+                                           "ComfyUI's Image Composite Masked scales it); off: refused"))
 
     def output_shape(self, ctx, background, foreground, mask=None, **_):
-        if mask is not None and (mask.width, mask.height) != (foreground.width, foreground.height):
+        if mask is not None and (mask.width, mask.height) != (foreground.width, foreground.height) and \
+                not getattr(ctx.params, "fit_mask", False):
             raise ValueError(f"the mask is {mask.width}x{mask.height}, the foreground "
                              f"{foreground.width}x{foreground.height}: they must match")
         fw, fh, bw, bh = foreground.width, foreground.height, background.width, background.height
@@ -64,6 +68,8 @@ class Composite(Node):
         col = _blend(p.mode, fg, bg)
         k = np.float32(p.opacity)
         if mask is not None:
+            if mask.shape[:2] != (h, w):  # (fit_mask: output_shape refuses another size otherwise)
+                mask = cv2.resize(np.ascontiguousarray(mask[..., 0]), (w, h), interpolation=cv2.INTER_LINEAR)[..., None]
             k = mask[y0 - p.y:y1 - p.y, x0 - p.x:x1 - p.x, :1] * k
         out[y0:y1, x0:x1] = bg + (col - bg) * k
         return np.clip(out, 0.0, 1.0, out=out) if getattr(p, "clip", False) else out

@@ -15,7 +15,7 @@ EXACT_BLUR = 12.0  # larger blurs are made at a reduced size (at most about 1/15
 
 
 CHANNELS = ("luma", "red", "green", "blue", "alpha")
-SHAPES = ("disk", "square")
+SHAPES = ("disk", "square", "diamond")
 
 
 def grow_and_feather(m: np.ndarray, grow: int, blur: float, shape: str = "disk") -> np.ndarray:
@@ -23,8 +23,14 @@ def grow_and_feather(m: np.ndarray, grow: int, blur: float, shape: str = "disk")
     (Gaussian sigma ``blur``). Large values cost about what small ones do (an 8192x8192 mask grown
     by 256 and feathered by 100: seconds, not half an hour): see :func:`_grow` and :func:`feather`.
     ``shape`` 'square': each pixel takes the largest (shrunk: smallest) value within ``grow`` pixels
-    across and down (a (2 grow + 1)-pixel square, as a max-pool of that size with stride 1 gives)."""
-    if grow and shape == "square":
+    across and down (a (2 grow + 1)-pixel square, as a max-pool of that size with stride 1 gives); 'diamond':
+    within ``grow`` steps across plus down (a 3x3 cross applied ``grow`` times: ComfyUI's GrowMask with
+    tapered corners)."""
+    if grow:  # past the frame's width plus height every shape reaches every pixel: the same mask, at a bounded cost
+        grow = max(-(m.shape[0] + m.shape[1]), min(grow, m.shape[0] + m.shape[1]))
+    if grow and shape == "diamond":
+        m = _grow_diamond(m, grow)
+    elif grow and shape == "square":
         k = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * abs(grow) + 1, 2 * abs(grow) + 1))
         m = (cv2.dilate if grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
     elif grow:
@@ -50,6 +56,23 @@ def _grow(m: np.ndarray, grow: int) -> np.ndarray:
             return (d > r).astype(np.float32)
     k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     return (cv2.dilate if grow > 0 else cv2.erode)(m, k, borderType=cv2.BORDER_REPLICATE)
+
+
+def _grow_diamond(m: np.ndarray, grow: int) -> np.ndarray:
+    """Dilate (erode) by a diamond of radius ``grow`` (pixels within ``grow`` steps across plus down): a 3x3
+    cross applied ``grow`` times (edges replicated); past EXACT_GROW a two-level mask goes by its city-block
+    distance transform, in one pass whatever the radius."""
+    r = abs(grow)
+    if r > EXACT_GROW:
+        inside = m >= 0.5
+        if np.array_equal(m, inside):
+            if grow > 0:
+                d = cv2.distanceTransform((~inside).view(np.uint8), cv2.DIST_L1, 3)
+                return (d <= r).astype(np.float32)
+            d = cv2.distanceTransform(inside.view(np.uint8), cv2.DIST_L1, 3)
+            return (d > r).astype(np.float32)
+    k = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    return (cv2.dilate if grow > 0 else cv2.erode)(m, k, iterations=r, borderType=cv2.BORDER_REPLICATE)
 
 
 def feather(m: np.ndarray, sigma: float) -> np.ndarray:
@@ -96,10 +119,12 @@ class MaskTools(Node):
     params = (Choice("channel", "luma", choices=CHANNELS,
                      help="what of a video makes the mask: its luma, or one channel (ComfyUI's ImageToMask)"),
               Float("threshold", -1.0, min=-1.0, max=1.0, help="1 above it, 0 below; -1 = off"),
-              Int("grow", 0, min=-512, max=512, help="pixels to grow (negative: shrink)"),
+              Int("grow", 0, min=-16384, max=16384, help="pixels to grow (negative: shrink)"),
               Choice("grow_shape", "disk", choices=SHAPES,
                      help="disk: within 'grow' pixels in any direction; square: within 'grow' pixels across and "
-                          "down (a max-pool of 2 x grow + 1 pixels: LTX's Dilate Video Mask)"),
+                          "down (a max-pool of 2 x grow + 1 pixels: LTX's Dilate Video Mask, ComfyUI's GrowMask "
+                          "without tapered corners); diamond: within 'grow' steps across plus down (ComfyUI's "
+                          "GrowMask with tapered corners)"),
               Float("blur", 0.0, min=0.0, max=256.0, help="edge feather: Gaussian sigma in pixels"),
               Bool("invert", False))
 

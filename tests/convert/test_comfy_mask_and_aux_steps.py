@@ -87,6 +87,8 @@ def test_wan_animate_mask_chain_is_segment_then_mask_tools_with_the_blocks_said(
     assert "Studio's Segment for Sam2Segmentation (#23) with the phrase 'person'" in said
     assert "PoseAndFaceDetection (#20)" in said and "'sam2.1_hiera_base_plus.safetensors' is another format" in said
     assert "GrowMaskWithBlur (#25) is Studio's Mask Tools (grow 10, blur 2.5" in said
+    # its tapered corners: a 3x3 cross applied 10 times, Mask Tools' diamond (coreimg16: was a disk, said to differ)
+    assert tools.params["grow_shape"] == "diamond" and "grown by a diamond, as ComfyUI steps its 3x3 kernel" in said
     assert "BlockifyMask (#24) is not applied" in said and "'character_mask' of 'WanAnimateToVideo'" in said
     # the pose detector's loader is read, its two files named; nothing of the chain is left unsaid
     assert "'vitpose_h_wholebody.onnx', 'yolov10m.onnx'" in said

@@ -7,6 +7,7 @@ mapping.convert; plain data and stdlib."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode
+from .core_masks import MASK_OPS
 from ..tracing import resizes
 from ..tracing.resizes import BUCKET_LIKE
 from ..tracing.roles import role
@@ -117,12 +118,17 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
         unmade += [f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked
                    if n.id not in made and (n in via or resizes.is_resize(n))]
         parts.append(part)
-    acc = parts[0]
-    for part in parts[1:]:
+    acc, kind = parts[0], "Side by Side"
+    own = MASK_OPS.get(j.cls)  # a core node Studio has its own of (ImageStitch: Stitch, its spacing and sizing kept)
+    settings = own[2](wf, j) if own is not None and len(parts) == 2 else None
+    if settings is not None:
+        acc, kind = (wired_node(b, own[0], settings, j, (*parts[0], "image1"), (*parts[1], "image2")), "video"), \
+            "Stitch"
+    for part in parts[1:] if settings is None else ():
         acc = (wired_node(b, "edit.side_by_side", {"direction": way}, j, (*acc, "a"), (*part, "b")), "video")
     b.used.add(j.id)
     files = ", ".join(f"'{b.file_of(f[0])}'" for p, (f, _) in found.items() if p != take[0])
-    said.append(f"{out} writes the take beside {files} ({way}), as {name} places them: Studio's Side by Side"
+    said.append(f"{out} writes the take beside {files} ({way}), as {name} places them: Studio's {kind}"
                 + (f"; the file through Studio's nodes for {', '.join(stepped)}" if stepped else "")
                 + (f"; the file{'s' if len(found) > 2 else ''} without ComfyUI's {', '.join(sorted(set(unmade)))}"
                    if unmade else ""))

@@ -22,6 +22,7 @@ from ..reading.folders import FOLDER
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
+from .core_masks import MASK_OPS
 from .effects import effect
 from .save_paths import own_path
 from .soundless import writes_none
@@ -116,7 +117,8 @@ def _effect(wf, n):
 
 
 def _composite(wf, n):
-    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0)}
+    return {"mode": "over", "x": _v(wf, n, "x", 0), "y": _v(wf, n, "y", 0), "fit_mask": True}  # (ComfyUI scales
+    # a mask of another size to the source's)
 
 
 def _sized(wf: Workflow, n: CNode) -> tuple[str, str, str, str] | None:
@@ -158,6 +160,7 @@ OPS: dict[str, Op] = {
     "SaveImage": Op("io.save_image", {"images": "video"}),
     "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
 }
+OPS.update({cls: Op(*made) for cls, made in MASK_OPS.items()})  # the core mask nodes and ImageStitch (core_masks)
 # ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
 AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
 OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
@@ -175,13 +178,18 @@ MAX_CHAIN = 10_000
 
 
 def _unwired(n: CNode, op: Op) -> bool:
-    """One of the pictures a node joins (a blend, a composite, a batch: two picture inputs its type requires) left
-    unwired: ComfyUI refuses it as saved; left to the others (passing says it). (A one-input node's unwired input,
-    CreateVideo's images, is not looked at here: counted for another branch.)"""
+    """One of the pictures or masks a node joins (a blend, a composite, a batch: two picture inputs its type
+    requires) left unwired, or a node given none of the inputs it requires (GetVideoComponents' video left open):
+    ComfyUI refuses it as saved; left to the others (passing says it)."""
     t = catalogue.node_type(n.shown_cls)
     needed = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional and
-              i.type == "IMAGE"]
-    return len(needed) >= 2 and any(i.name not in n.links for i in needed)
+              i.type in ("IMAGE", "MASK")]  # (two masks: MaskComposite's)
+    if len(needed) >= 2 and any(i.name not in n.links for i in needed):
+        return True
+    # a node given nothing at all it requires (GetVideoComponents' video left open, read by ImageStitch's optional
+    # image2: the stitch was made of image1 alone, unsaid)
+    required = [i for k in op.inputs if t is not None and (i := t.input(k)) is not None and not i.optional]
+    return bool(required) and not any(i.name in n.links for i in required)
 
 
 def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
@@ -298,7 +306,8 @@ def _make(b, made: dict, n: CNode) -> dict[int, tuple[str, str] | None]:
             b.g.connect(ref[0], ref[1], nid, op.inputs[name])
     if n.cls == "LoadImage" and (p := image_resize.image_params(wf, n)):  # a pack loader resizing its picture
         return {0: _scaled(b, n, nid, p)}
-    return {slot: (nid, port) for slot, port in op.outputs.items() if port != "mask"}
+    spec = b.g.nodes[nid].spec  # (LoadImage's MASK: its alpha inverted, made when read: _output)
+    return {slot: (nid, port) for slot, port in op.outputs.items() if spec.output(port) is not None}
 
 
 def _scaled(b, n: CNode, load: str, p: dict) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from ..tracing.take_length import take_length
 from . import join_said, resize, scaled_only
 from .beside import beside
 from . import effects
-from .core import AS_MP4, combine_unapplied, combined_as
+from .core import AS_MP4, OPS, combine_unapplied, combined_as
 from .effects_made import effects_made
 from .clip_extended import made as extended
 from .picked_frames import trimmed
@@ -46,6 +46,8 @@ def _path(b, save: CNode) -> list[CNode]:
     while len(path) < 64:
         name = effects.way(wf, node) if node is not save else None  # (a colour match: its target's way)
         name = name or next((k for k in FOLLOW if k in node.links), None)
+        if name == "mask" and _pictures_beside(node):  # a composite's mask: not the take's way (its pictures are;
+            name = None  # ImageCompositeMasked's destination/source: the way stops there, said as a join)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key or \
                 role(wf, node) == "decoder" or (_joins(node) and effects.way(wf, node) is None):
@@ -54,6 +56,15 @@ def _path(b, save: CNode) -> list[CNode]:
         if node.enabled:
             path.append(node)
     return path
+
+
+def _pictures_beside(n: CNode) -> bool:
+    """``n`` is given pictures on inputs other than its 'mask' (by their declared types): a mask there is what it
+    composites by, not the pictures it passes on."""
+    t = catalogue.node_type(n.shown_cls)
+    kinds = {k: n.in_types.get(k) or (i.type if t is not None and (i := t.input(k)) is not None else "")
+             for k in n.links if k != "mask"}
+    return any("IMAGE" in str(v).split(",") for v in kinds.values())
 
 
 def _stopped_at(b, save: CNode, path: list[CNode]) -> CNode | None:
@@ -126,7 +137,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             if n.cls not in PASSING and n.id not in b.used and (ext := extended(b, n, src, save, path, out, said)):
                 src = ext  # a loaded clip extended by the take (ext8)
             elif n.cls not in PASSING and n.id not in b.used and (joins := join_said.inputs(n)):  # (heldout25 10)
-                said.append(join_said.line(wf, out, n, joins))
+                said.append(join_said.line(wf, out, n, joins, own=n.cls in OPS))
             elif n.cls not in PASSING and (n.id not in b.used or n.id in b.start_way) and role(wf, n) == "media step":
                 why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else
                        "which Studio does not convert")  # (a resize Studio has: its size not known, heldout28 13)

@@ -22,12 +22,13 @@ def inputs(n: Any) -> list[str]:
     return wired if len(wired) >= 2 else []
 
 
-def line(wf: Any, out: str, n: Any, names: list[str]) -> str:
-    """The sentence for save ``out`` writing what join ``n`` makes from its ``names``."""
+def line(wf: Any, out: str, n: Any, names: list[str], own: bool = False) -> str:
+    """The sentence for save ``out`` writing what join ``n`` makes from its ``names``; ``own``: a core node Studio makes
+    node for node where what it is given is loaded (ImageCompositeMasked: Composite), not after a take."""
     given = []
     for k in names[:MAX_SHOWN]:
         src = wf.source(n, k)
         given.append(f"'{k}'" + (f" (from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))" if src else ""))
     return (f"{out} writes the pictures '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) joins from its "
-            f"{', '.join(given)}, a join Studio does not convert: its Save Video writes the generator's take alone, not "
-            "what the join makes")
+            f"{', '.join(given)}, a join Studio does not {'make after a take' if own else 'convert'}: its Save Video "
+            "writes the generator's take alone, not what the join makes")

@@ -23,7 +23,7 @@ MAKERS = (SEGMENT, CLIPSEG)  # make a mask from a clip
 SHAPERS = (GROW, "GrowMask")  # shape a mask (Studio's Mask Tools): KJNodes' and ComfyUI's own grow
 UNMADE = (BLOCKS,)  # on a mask's way, not made: said (mask_said)
 GROUNDING = ("caption_to_phrase_grounding", "referring_expression_segmentation", "open_vocabulary_detection")
-GROW_MOST = 512  # Mask Tools' 'grow' range
+GROW_MOST = 16384  # Mask Tools' 'grow' range
 MODEL_ENDS = (".onnx", ".pt", ".pth", ".safetensors", ".bin", ".ckpt")
 
 
@@ -175,7 +175,8 @@ def grow_params(wf: Workflow, n: CNode, slot: int) -> tuple[dict, list[str]]:
     expand = int(expand) if isinstance(expand, (int, float)) else 0
     # growing the flipped mask is shrinking the mask, then flipping it (the blur commutes with the flip)
     params = {"grow": -expand if flip else expand, "blur": float(blur) if isinstance(blur, (int, float)) else 0.0,
-              "invert": flip != (slot == 1)}
+              "invert": flip != (slot == 1),  # a 3x3 cross applied 'expand' times (tapered corners), else a square
+              "grow_shape": "square" if v("tapered_corners") is False else "diamond"}
     lost = [f"'{k}' {number(x)}" for k, x, off in (("incremental_expandrate", v("incremental_expandrate"), 0),
                                                    ("lerp_alpha", v("lerp_alpha"), 1), ("decay_factor",
                                                                                         v("decay_factor"), 1))
@@ -223,8 +224,8 @@ def said(b, steps: list[CNode], via: list[CNode], into: str, feeds: str, scaled:
             grow = min(GROW_MOST, max(-GROW_MOST, p["grow"]))
             out.append(f"{where}: {_shown(n)} is Studio's Mask Tools (grow {grow}, blur {p['blur']:g}"
                        f"{', inverted' if p['invert'] else ''}"
-                       + ("; grown by a round brush where ComfyUI steps a 3x3 one, so a grown edge's corners differ "
-                          "by a few pixels)" if grow else ")")
+                       + (f"; grown by a {p['grow_shape']}, as ComfyUI steps its 3x3 kernel 'expand' times)" if grow
+                          else ")")
                        + (f"; its {', '.join(lost)} not applied" if lost else ""))
     for n in via:
         if n.cls == BLOCKS:

@@ -23,6 +23,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import link_rows, list_trips, text_numbers
+from . import core_widgets
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -343,7 +344,8 @@ def _saved_as(n: dict) -> tuple[str, str]:
 def _named(cls: str, values: Any) -> dict[str, Any]:
     if isinstance(values, dict):  # VHS_VideoCombine and other nodes that save their values by name
         return dict(values)
-    names = WIDGETS.get(cls) or families.lookup("widgets").get(cls)  # a family's: its mapping's
+    names = WIDGETS.get(cls) or families.lookup("widgets").get(cls) or core_widgets.widget_names(cls)  # a
+    # family's: its mapping's; a core mask or picture node's: its declaration's (reading.core_widgets)
     if not names or not isinstance(values, list) or places.misplaced_control(names, values) is not None:
         return {}  # (values in other places than the order's: not named by place, its reader says so)
     return dict(zip(names, values))

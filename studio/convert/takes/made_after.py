@@ -16,6 +16,8 @@ from ..reading import gathers
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
 from ..tracing.walks import upstream
+from ..finishing.beside import direction, side_by_side
+from ..finishing.core import OPS as core_ops
 
 MEDIA_IN = frozenset({"IMAGE", "VIDEO"})
 FRAMES_OUT = MEDIA_IN | {"MASK", "AUDIO", "INT", "FLOAT"}  # what a node on the frames' way gives
@@ -60,6 +62,8 @@ def frames_out(n: CNode) -> bool:
 def _unread(wf: Workflow, n: CNode, after: set[str]) -> bool:
     """No catalogued pack declares it, or it runs a model of its own: an input of a pack's own type (no picture,
     value or conditioning) given by a node before the sampler's take (a loader's pipeline)."""
+    if n.cls in core_ops and side_by_side(n) >= 2 and direction(wf, n) is not None:  # a core node placing pictures
+        return False  # side by side (ImageStitch): Studio's Stitch, made after the take as finishing.beside reads it
     if catalogue.node_type(n.origin or n.cls) is None or gathers.gathered(n, templates=False):  # (a batch of pictures:
         return True  # what it makes is not the sampler's alone, heldout26 03)
     return any(src not in after and _in_type(n, k) not in PLAIN for k, (src, _) in n.links.items())
@@ -91,8 +95,11 @@ def task(b: Any, found: tuple[CNode, CNode], fam: str, words) -> Task:
     n, file = found
     name = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
     t = catalogue.node_type(n.origin or n.cls)
-    whose = "a node no catalogued pack declares," if t is None else f"a node of {t.pack} that Studio does not convert,"
+    own = n.cls in core_ops  # a core node Studio makes node for node (ImageBatch: Concatenate) where all it is given
+    # is made: not here, the take it is given held (not 'a node Studio does not convert')
+    whose = "a node no catalogued pack declares," if t is None else (
+        f"a node of {t.pack}," if own else f"a node of {t.pack} that Studio does not convert,")
     return Task(f"a video from {words(b, file)} and what its sampler makes, put together by {name}, {whose}", None,
                 family=fam,
-                cannot=f"convert {name}, which makes the video from them (what the sampler makes alone would be "
-                       "another video)")
+                cannot=f"convert {name}{' here' if own else ''}, which makes the video from them (what the sampler "
+                       "makes alone would be another video)")

@@ -94,6 +94,37 @@ OWN.update({
 OWN_OPTIONAL = {("ImageCompositeMasked", "mask"), ("CreateVideo", "audio")}
 
 
+def _catalogued(cls: str) -> tuple[dict, list, str, set[str]] | None:
+    """ComfyUI's declaration of ``cls`` as the catalogue read it from its source (inputs with their types, choices,
+    defaults and ranges; outputs; category; the optional inputs); None where it is not catalogued."""
+    from studio.convert import catalogue
+    t = catalogue.node_type(cls)
+    if t is None:
+        return None
+    inputs: dict[str, list] = {}
+    for i in t.inputs:
+        if not i.widget:
+            inputs[i.name] = [i.type]
+            continue
+        conf = {k: v for k in ("default", "min", "max", "step") if isinstance(v := getattr(i, k), (int, float, str))}
+        inputs[i.name] = [list(i.options), conf] if isinstance(i.options, tuple) else [i.type, conf]
+    return inputs, [o.type for o in t.outputs], t.category, {i.name for i in t.inputs if i.optional}
+
+
+def _core_masks() -> None:
+    """The core mask nodes and ImageStitch Studio runs node for node (finishing.core_masks), declared once: as the
+    catalogue holds ComfyUI's declarations of them."""
+    from studio.convert.finishing.core_masks import MASK_OPS
+    for cls in MASK_OPS:
+        made = _catalogued(cls)
+        if made is not None and cls not in OWN:
+            OWN[cls] = made[:3]
+            OWN_OPTIONAL.update((cls, k) for k in made[3])
+
+
+_core_masks()
+
+
 class _Core(Mapping):
     """OWN and the node types the families declare whole (their hook 'comfy_declared': a family's empty latents,
     HunyuanVideo's, LTX-Video's, Wan 2.2's), merged when asked (the families' mappings may change: a test's)."""
