@@ -7,8 +7,8 @@ declared facts, on small workflows of our own:
 2. AnimateDiff read from ComfyUI's motion module and checkpoint has no model folder: its sampling note names the
    scheduler Studio gives those files (DDIM on AnimateDiff's linear betas), and a beta schedule asked is said against
    those betas (02: "its model folder's own scheduler", "the folder's scheduler is used"); the same for its ControlNet
-   generator, which has no sampler setting, and for Stable Video Diffusion read from ComfyUI's checkpoint (earlier
-   sets' files, found in the regression dumps)."""
+   generator, which has no sampler setting, and for Stable Video Diffusion and Stable Diffusion XL read from ComfyUI's
+   checkpoints (earlier sets' files, found in the regression dumps)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -16,6 +16,7 @@ from tests.convert.said import api, said
 from tests.convert.test_comfy_animatediff import _api as animatediff_api
 from tests.convert.test_comfy_animatediff_controlnet import _steered
 from tests.convert.test_comfy_heldout73_mends import _svd
+from tests.convert.test_comfy_still_first import _still_to_svd
 
 
 def _unknown_pack() -> dict:
@@ -71,3 +72,9 @@ def test_svd_from_comfyuis_checkpoint_names_the_scheduler_studio_gives_it():
     text = said(convert(_svd("karras", 24, 24), "svd"))
     assert "Stable Video Diffusion samples with the scheduler Studio gives ComfyUI's SVD checkpoint (the released " \
            "models' EulerDiscreteScheduler, v-prediction, Karras sigmas)" in text and "model folder" not in text
+
+
+def test_an_sdxl_still_from_its_checkpoint_names_the_scheduler_studio_gives_it():
+    text = said(convert(_still_to_svd(), "still"))
+    assert "Stable Diffusion XL samples with the scheduler Studio gives its checkpoint (SDXL's released Euler on " \
+           "scaled linear betas 0.00085-0.012)" in text and "model folder" not in text
