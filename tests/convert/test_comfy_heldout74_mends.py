@@ -78,3 +78,32 @@ def test_an_sdxl_still_from_its_checkpoint_names_the_scheduler_studio_gives_it()
     text = said(convert(_still_to_svd(), "still"))
     assert "Stable Diffusion XL samples with the scheduler Studio gives its checkpoint (SDXL's released Euler on " \
            "scaled linear betas 0.00085-0.012)" in text and "model folder" not in text
+
+
+# 3. LTX-2's two stages on a long take (09: 217 frames): ComfyUI's LTXVLatentUpsampler and second sampler pass take
+# all the take's latents at once; LTX-2 Latent Upscale upsampled and refined them in windows of its default 121
+# frames meeting unblended, with no sentence. Its 'window' is now the take's frames (up to its largest, 1025; past
+# that, said).
+
+def _ltx2_long(frames: int) -> dict:
+    from tests.convert.test_comfy_heldout23_mends import _ltx23_two_stages
+    wf = _ltx23_two_stages(7)
+    wf["7"]["inputs"]["length"] = frames
+    wf["8"]["inputs"]["frames_number"] = frames
+    return wf
+
+
+def _window(conv) -> int:
+    return next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2_latent_upscale").params["window"]
+
+
+def test_a_long_takes_upscale_and_refine_take_the_whole_take_at_once():
+    conv = convert(_ltx2_long(217), "long.json")
+    assert next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.ltx2").params["frames"] == 217
+    assert _window(conv) == 217 and "meet unblended" not in said(conv)
+    assert _window(convert(_ltx2_long(97), "short.json")) == 121  # (it fits the default window: left as it is)
+    longest = convert(_ltx2_long(1105), "longest.json")
+    assert _window(longest) == 1025
+    assert "LTX-2 Latent Upscale upsamples and refines the take's 1105 frames in windows of 1025 (its largest), which " \
+           "meet unblended, where ComfyUI's LTXVLatentUpsampler and second sampler pass take all of them at once" \
+           in said(longest)
