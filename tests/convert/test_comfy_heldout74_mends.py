@@ -107,3 +107,26 @@ def test_a_long_takes_upscale_and_refine_take_the_whole_take_at_once():
     assert "LTX-2 Latent Upscale upsamples and refines the take's 1105 frames in windows of 1025 (its largest), which " \
            "meet unblended, where ComfyUI's LTXVLatentUpsampler and second sampler pass take all of them at once" \
            in said(longest)
+
+
+def test_a_take_as_long_as_its_control_clip_says_the_upscales_window():
+    """04 (a blueprint: its canny clip not known): the take's length is the control clip's, not known when converting;
+    LTX-2 Latent Upscale's default window is said, with what a longer take gets and how to make it whole."""
+    from tests.convert.test_comfy_heldout23_mends import _ltx23_two_stages
+    wf = _ltx23_two_stages(7)
+    wf["30"] = {"class_type": "VHS_LoadVideo", "inputs": {"video": "edges.mp4", "force_rate": 0, "frame_load_cap": 0}}
+    wf["31"] = {"class_type": "GetImageSize", "inputs": {"image": ["30", 0]}}
+    wf["7"]["inputs"].update(width=["31", 0], height=["31", 1], length=["31", 2])
+    wf["8"]["inputs"]["frames_number"] = ["31", 2]
+    wf["33"] = {"class_type": "LoraLoaderModelOnly", "inputs": {
+        "model": ["1", 0], "lora_name": "ltx-2-19b-ic-lora-canny-control.safetensors", "strength_model": 1.0}}
+    wf["32"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["6", 0], "negative": ["6", 1], "vae": ["1", 2],
+                                                         "latent": ["7", 0], "image": ["30", 0], "frame_idx": 0,
+                                                         "strength": 1.0}}
+    wf["13"]["inputs"].update(model=["33", 0], positive=["32", 0], negative=["32", 1])
+    wf["9"]["inputs"]["video_latent"] = ["32", 2]
+    conv = convert(wf, "ctl.json")
+    assert _window(conv) == 121
+    assert "LTX-2 Latent Upscale's 'window' is its default 121 frames: the take is as long as the clip given to the " \
+           "generator's 'control' (not known when converting), and a take longer than 121 frames is upsampled and " \
+           "refined in windows that meet unblended" in said(conv)

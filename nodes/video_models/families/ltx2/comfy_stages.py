@@ -198,6 +198,11 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
             b.say(f"LTX-2 Latent Upscale upsamples and refines the take's {n} frames in windows of {MAX_WINDOW} (its "
                   "largest), which meet unblended, where ComfyUI's LTXVLatentUpsampler and second sampler pass take "
                   "all of them at once")
+        elif not n and (clip := next((k for k in ("control", "video") if b.g.input_link(gen, k)), None)):
+            b.say(f"LTX-2 Latent Upscale's 'window' is its default {WINDOW} frames: the take is as long as the clip "
+                  f"given to the generator's '{clip}' (not known when converting), and a take longer than {WINDOW} "
+                  "frames is upsampled and refined in windows that meet unblended, where ComfyUI's LTXVLatentUpsampler "
+                  "and second sampler pass take the whole take at once: set 'window' to the clip's length")
         b.g.connect(*model_out, nid, "model")
         b.g.connect(*video, nid, "video")
         video = (nid, "video")
