@@ -95,7 +95,8 @@ def test_the_batch_is_the_frames_and_a_gen1_loaders_schedule_is_said():
     said = _said(conv)
     assert "beta_schedule 'sqrt_linear (AnimateDiff)' is not taken" in said
     assert MOTION in said and not [line for line in conv.log if "nodes not converted (listed" in line]
-    assert "the generator's sampler is 'auto': AnimateDiff samples with its model folder's own scheduler" in said
+    assert "the generator's sampler is 'auto': AnimateDiff samples with the scheduler Studio gives ComfyUI's motion " \
+           "module and checkpoint (AnimateDiff's DDIM on linear betas 0.00085-0.012, its release's)" in said  # (heldout74)
     assert _nodes(conv, "video_models.text_to_video")[0].params["sampler"] == "auto"
 
 

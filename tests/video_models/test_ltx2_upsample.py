@@ -308,3 +308,26 @@ def test_stop_inside_a_refine_step_ends_the_run_at_the_next_step(ltx2_real, upsa
     stop_inside_a_step(ex, g, "up", blocks)
     assert not any(m._forward_pre_hooks for m in ref.module.transformer.modules())
     assert ex.run(g, targets=["up"], device="cpu").value("up").n_frames == N_FRAMES
+
+
+def test_a_window_too_large_to_decode_at_once_is_decoded_tiled_for_the_run(ltx2_real, upsampler, monkeypatch):
+    """heldout74: a converted long take is upsampled and refined in one window (as ComfyUI does, whose templates decode
+    it tiled); where decoding that window at once is predicted not to fit the GPU the VAE tiles for the run, said
+    (measured here by a GPU said to have no room: the tiny frames are under diffusers' tile sizes, so the frames are
+    the same); with room, nothing is said."""
+    from nodes.video_models.memory import modes
+    folder, _single = upsampler
+    plain = Executor().run(_graph(ltx2_real, folder, window=12), targets=["up"], device="cpu").value("up")
+    monkeypatch.setattr(modes, "free_memory", lambda device: 1)
+    said = []
+    ex = Executor()
+    clip = ex.run(_graph(ltx2_real, folder, window=12), targets=["up"], device="cpu",
+                  on_event=lambda e: said.append(getattr(e, "text", ""))).value("up")
+    assert any("VAE tiling on for this run: decoding 17 frames of 128x128 at once would not fit the GPU" in s
+               for s in said)
+    assert np.array_equal(clip.frames, plain.frames)
+    monkeypatch.setattr(modes, "free_memory", lambda device: None)  # (no GPU measure: never tiled)
+    quiet = []
+    Executor().run(_graph(ltx2_real, folder, window=12, seed=1), targets=["up"], device="cpu",
+                   on_event=lambda e: quiet.append(getattr(e, "text", "")))
+    assert not any("VAE tiling on" in s for s in quiet)

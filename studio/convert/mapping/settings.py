@@ -209,14 +209,17 @@ class SettingsReading:
                 "of the scheduler Studio gives this model's ComfyUI files (a model folder: the folder's scheduler)")
 
     @staticmethod
-    def _no_sampler(task: str) -> str:
+    def _no_sampler(task: str, family: str | None = None) -> str:
         """What samples for a generator with no sampler setting: the scheduler Studio gives its model's ComfyUI files
-        where its family declares one (its generator's ``shift``: SteadyDancer's, Wan Animate 2's), else the model
-        folder's (rejudge12: "the model folder's own scheduler" said of SteadyDancer read from ComfyUI's files)."""
+        where its family declares one (its generator's ``shift``: SteadyDancer's, Wan Animate 2's; its family's
+        'own_scheduler' words: AnimateDiff's, heldout74), else the model folder's (rejudge12: "the model folder's own
+        scheduler" said of SteadyDancer read from ComfyUI's files)."""
         hooks = families.generator(task)
         if hooks is not None and hooks.shift is not None:
             return ("the generator has no sampler setting: the scheduler Studio gives this model's ComfyUI files (a "
                     "model folder: the folder's own)")
+        if (words := families.family_hook(family, "own_scheduler")) is not None:
+            return f"the generator has no sampler setting: {words}"
         return "the generator has no sampler setting: the model folder's own scheduler"
 
     def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
@@ -251,7 +254,7 @@ class SettingsReading:
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; "
                  + (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
                     "(the generators' samplers are flow-matching ones)" if choice is None
-                    else self._no_sampler(task) if "sampler" not in own
+                    else self._no_sampler(task, self.family_now) if "sampler" not in own
                     else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
                     f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
                     else f"the generator's sampler is '{choice}'" if choice != "auto" else

@@ -1,7 +1,10 @@
 """The node types of a workflow no pack in Studio's catalogue declares, named where nothing was made (heldout28 15: a
 CogVideoX file whose 'CogVideoX_Sampler', 'CogVideoXLoader' and 'EmptyLatentVideo' are no pack's types was said "no
 video output with a sampler found" alone, though a node named as a sampler feeds its video): what they are is not
-known, a sampler among them or not. Plain stdlib."""
+known, a sampler among them or not. A node Studio reads as another type (a pack's sampler of KSampler's shape, read by
+its declared types; a pack's copy of a core node) is known as that type: it is neither named here nor looked at as an
+output node by its file's type alone (heldout74 06, 07: a pack's sampler panel read as KSampler was named, as
+'KSampler', among the types "no pack in Studio's catalogue declares"). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +16,20 @@ from ..values.wiring import frontend_made
 MAX_NAMED = 6
 
 
+def declared(n: Any):
+    """The declared type a node is known by: its file's type's declaration, else, for a node read as another type
+    (its file's type kept as its origin), the declaration of the type it is read as; None where neither is declared."""
+    return catalogue.node_type(n.origin or n.cls) or (catalogue.node_type(n.cls) if n.origin else None)
+
+
+def file_type(n: Any) -> str:
+    """A node's type as its file names it."""
+    return n.origin or n.cls
+
+
 def clause(wf: Any) -> str:
     """' (no pack in Studio's catalogue declares 'A', 'B': ...)' for the enabled nodes of such types; '' for none."""
-    unknown = sorted({n.cls for n in wf.nodes.values() if n.enabled and catalogue.node_type(n.origin or n.cls) is None
+    unknown = sorted({file_type(n) for n in wf.nodes.values() if n.enabled and declared(n) is None
                       and n.cls not in NOTES and not frontend_made(n.cls)})  # (the frontend's own: known, rejudge3)
     if not unknown:
         return ""

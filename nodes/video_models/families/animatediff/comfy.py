@@ -20,6 +20,7 @@ from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 from .comfy_sdxl import sdxl_module, sdxl_said
+from .schedule import BETAS, SAME_BETAS, WORDS as SCHEDULER_WORDS
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -196,7 +197,9 @@ def read(b, node, up, spec, inputs, said):
             b.used.add(n.id)
             sched = wf.value(n, BETA)
             if isinstance(sched, str) and sched not in ("autoselect", ""):
-                said.append(f"{_name(n)}'s {BETA} '{sched}' is not taken: the folder's scheduler is used")
+                said.append(f"{_name(n)}'s {BETA} '{sched}' " + (
+                    "is the betas Studio samples ComfyUI's motion module and checkpoint with" if sched in SAME_BETAS
+                    else "is not taken: Studio samples ComfyUI's motion module and checkpoint with") + f" {BETAS}")
         if n.cls in CONTEXT:
             b.used.add(n.id)
             if taken is None:
@@ -238,6 +241,8 @@ MAPPING = ComfyMapping(
     empty=("ADE_EmptyLatentImageLarge",),
     files=(("animatediff", TITLE),),
     hooks={"load_files": load_files,
+           # (no model folder: the scheduler Studio gives ComfyUI's files, in words, for the sampling note)
+           "own_scheduler": SCHEDULER_WORDS,
            # VideoHelperSuite's load format 'AnimateDiff' (dim 8, no frame cut), its page's default format
            "load_formats": {"AnimateDiff": (8, None, True)},
            # AnimateDiff-Evolved's prompt schedules blend the prompts between keyframes (a lerp by default)
@@ -250,4 +255,4 @@ MAPPING = ComfyMapping(
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
     generators=(Generator(CONTROLNET_NODE, describe=lambda inputs, params: (
         "video to video steered by a ControlNet" if "video" in inputs else "text to video steered by a ControlNet")),),
-    flow=False)  # its folder's own scheduler (DDIM, Euler): the generators' flow-matching samplers do not apply
+    flow=False)  # its own scheduler (DDIM, schedule.py): the generators' flow-matching samplers do not apply

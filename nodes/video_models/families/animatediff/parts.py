@@ -17,11 +17,10 @@ import os
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.weight_formats import WeightFile, describe
+from .schedule import SCHEDULER
 
 UNET, VAE, CLIP = "model.diffusion_model.", "first_stage_model.", "cond_stage_model.transformer."
 SD15 = {"heads": 8, "groups": 32, "scaling_factor": 0.18215, "sample_size": 64}
-SCHEDULER = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="linear", clip_sample=False, steps_offset=1,
-                 timestep_spacing="linspace", set_alpha_to_one=False)
 CLIP_L = "openai/clip-vit-large-patch14"  # the Hugging Face repository whose tokenizer SD 1.5's CLIP uses
 GIVE = ("set 'image_model' to the Stable Diffusion 1.5 checkpoint the motion module animates (ComfyUI's checkpoints/, "
         "a .safetensors), or give a diffusers AnimateDiff folder as 'model'")

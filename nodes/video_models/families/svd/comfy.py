@@ -59,4 +59,7 @@ MAPPING = ComfyMapping(
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
            "own_spacing": "karras",  # configs.SCHEDULER's use_karras_sigmas (SVD's scheduler_config.json)
+           # (ComfyUI's checkpoint has no model folder: the released scheduler configs.SCHEDULER holds, heldout74)
+           "own_scheduler": ("the scheduler Studio gives ComfyUI's SVD checkpoint (the released models' "
+                             "EulerDiscreteScheduler, v-prediction, Karras sigmas)"),
            "sampler_params": _constant_cfg})  # SVD's Euler (EDM) scheduler: the generators' flow-matching samplers do not apply
