@@ -63,3 +63,9 @@ def test_the_catalogue_holds_the_walked_packs_types():
     rec = catalogue.node_type("WanFrames")
     assert rec is not None and rec.pack == "siraxe/ComfyUI-WanVideoWrapper_QQ"
     assert catalogue.node_type("PrepareRefs") is not None
+
+
+def test_the_catalogue_holds_a_pack_heldout74_drew():
+    rec = catalogue.node_type("GJJ_CannyEdge")  # guojijun's pack: its Wan templates' nodes, declared types read
+    assert rec is not None and rec.pack == "guojijun/ComfyUI_GJJ_Nodes"
+    assert [i.name for i in rec.inputs][:3] == ["image", "low_threshold", "high_threshold"]
