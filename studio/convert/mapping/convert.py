@@ -45,7 +45,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import no_output, unknown_types, whole_texts
+from . import no_output, sound_saves, unknown_types, whole_texts
 from .settings import SettingsReading
 
 
@@ -135,6 +135,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             elif not takes and (made := still_first.make(self, s)):  # its start image a still made first
                 self.out.pipelines += made
             elif not takes and self.pipeline(s):
+                self.out.pipelines += 1
+        for s in sound_saves.saves(self):  # a sound made alone (LTX-2 Sound): its Save Audio (sound_saves.py)
+            if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
             if s.id not in self.used and self.pipeline(s):

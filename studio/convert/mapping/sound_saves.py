@@ -1,0 +1,77 @@
+"""Outputs of a sound made alone: a ComfyUI output node declaring only AUDIO inputs (SaveAudio, PreviewAudio, a pack's
+like) whose way back reaches the task node of a generator that declares no picture output, only a sound (LTX-2
+Sound's text to audio). Told by declared types: the output node's declared inputs and output flag, the task the
+families declare, the Studio generator's declared outputs. One output per sound: a save writing a file (it declares
+a 'filename_prefix') before a preview of the same sound (the others are displays, said as such by displays.py).
+The builder makes the pipeline as a video's (its models, LoRAs, settings) and its Save Audio here."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode
+from ..catalogue import node_type
+from ..tracing.tasks import tasks
+from ..tracing.walks import upstream
+
+SAVE_AUDIO = "io.save_audio"
+
+
+def sound_only(registry, gen: str) -> bool:
+    """Whether the Studio generator ``gen`` declares a sound output and no picture output."""
+    spec = registry.get(gen) if gen else None
+    kinds = {o.type for o in (spec.outputs if spec is not None else ())}
+    return "Audio" in kinds and not kinds & {"Video", "Image"}
+
+
+def _audio_only_output(n: CNode) -> bool:
+    t = node_type(n.cls)
+    if t is None or not getattr(t, "output_node", False):
+        return False
+    linked = [i.type for i in (t.inputs or ()) if i.type.isupper() and i.type not in ("STRING", "INT", "FLOAT",
+                                                                                     "BOOLEAN", "COMBO")]
+    return bool(linked) and set(linked) == {"AUDIO"}
+
+
+def _writes_file(n: CNode) -> bool:
+    t = node_type(n.cls)
+    return any(i.name == "filename_prefix" for i in ((t.inputs if t is not None else None) or ()))
+
+
+def saves(b) -> list[CNode]:
+    """The outputs of sounds made alone, not yet read: one per sound (the node feeding it), a file's save first."""
+    wf, known = b.wf, tasks()
+    found: dict[str, CNode] = {}
+    outs = [n for n in wf.nodes.values() if n.enabled and n.id not in b.used and n.links and _audio_only_output(n)]
+    for n in sorted(outs, key=lambda x: (not _writes_file(x), x.id)):
+        src = next(iter(n.links.values()))[0]
+        if src in found:
+            continue
+        up = upstream(wf, n)
+        if any(x.enabled and (t := known.get(x.cls)) is not None and t.generator and sound_only(b.g.registry, t.generator)
+               for x in up):
+            found[src] = n
+    return list(found.values())
+
+
+def make_save(b, save: CNode, gen: str, said: list[str]) -> str:
+    """Save Audio for ``save``, fed the generator's sound: a file's prefix as its path (.wav); a preview (no file of
+    ComfyUI's output folder) said written."""
+    what = f"'{save.title or save.shown_cls}' ({save.shown_cls}, #{save.id})"
+    if _writes_file(save):
+        prefix = b.prefix_of(save).strip("/") or "ComfyUI"
+        sv = b.add(SAVE_AUDIO, {"path": f"out/{prefix}.wav"}, save)
+        if save.cls != "SaveAudio" or str(b.wf.value(save, "format") or "wav").lower() not in ("wav",):
+            said.append(f"{what} is written as a 16-bit WAV file (out/{prefix}.wav): Studio's Save Audio writes WAV "
+                        "only")
+    else:
+        sv = b.add(SAVE_AUDIO, {"path": "out/ComfyUI_preview.wav"}, save)
+        said.append(f"{what} plays the sound in ComfyUI (a temporary file): Studio's Save Audio writes it into "
+                    "out/ComfyUI_preview.wav")
+    b.g.connect(gen, "audio", sv, "audio")
+    return sv
+
+
+def made(b, save: CNode, gen: str, task: str, said: list[str]) -> bool:
+    """Whether ``task`` gives a sound alone, its Save Audio then made for ``save``."""
+    if not sound_only(b.g.registry, task):
+        return False
+    make_save(b, save, gen, said)
+    return True
