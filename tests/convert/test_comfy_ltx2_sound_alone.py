@@ -87,3 +87,16 @@ def test_a_take_with_a_picture_keeps_its_generator_and_the_patch_is_said_not_app
     assert nodes_of(conv, SOUND) == [] and len(nodes_of(conv, "video_models.ltx2")) == 1
     assert "'LTXVAudioOnlyModel' (LTXVAudioOnlyModel, #7) runs LTX-2's audio stream alone (the video stream and both " \
            "audio-video cross-attentions off) on a model whose sampler makes no sound alone: not applied" in said(conv)
+
+
+def test_a_takes_sound_saved_alone_is_said_where_nothing_is_made():
+    """ckinpdx's latent-looping TTS: an LTX-2 take with a picture whose sound alone is saved (no video output): not
+    read as a sound made alone, the last line says what the output writes and why nothing is made."""
+    doc = _joint(False)
+    for k in ("17", "19", "20"):
+        del doc[k]
+    conv = convert(doc, "t")
+    assert conv.graph.nodes == {} or not nodes_of(conv, "io.save_audio")
+    last = next(line for line in conv.log if "no video output with a sampler found" in line)
+    assert "its sound output 'SaveAudio' (SaveAudio, #21) writes a sound sampled by 'KSampler' (#15), not a sound " \
+           "made alone" in last

@@ -238,7 +238,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made"
                                 + unknown_types.clause(self.wf)  # (types no pack declares: named, heldout28 15)
-                                + no_output.clause(self.wf))  # (no output node at all: nothing runs, heldout46 05)
+                                + no_output.clause(self.wf)  # (no output node at all: nothing runs, heldout46 05)
+                                + sound_saves.clause(self))  # (a take's sound saved alone: not read, said)
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
                             "does not take)")

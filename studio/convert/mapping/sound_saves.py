@@ -75,3 +75,27 @@ def made(b, save: CNode, gen: str, task: str, said: list[str]) -> bool:
         return False
     make_save(b, save, gen, said)
     return True
+
+
+MAX_NAMED = 3
+
+
+def clause(b) -> str:
+    """Where nothing was made: '; its sound output ... writes the sound of sampler ...' for each enabled output
+    declaring only AUDIO inputs that reaches a sampler but was not read (a take with a picture whose sound alone is
+    saved, ckinpdx's latent-looping TTS: only a sound made alone is read as such an output); '' otherwise."""
+    from ..tracing.roles import role
+    wf, parts = b.wf, []
+    for n in sorted(wf.nodes.values(), key=lambda x: x.id):
+        if not n.enabled or n.id in b.used or not n.links or not _audio_only_output(n):
+            continue
+        samplers = [x for x in upstream(wf, n) if x.enabled and role(wf, x) == "sampler"]
+        if not samplers:
+            continue
+        named = ", ".join(f"'{s.title or s.shown_cls}' (#{s.id})" for s in samplers[:MAX_NAMED]) + (
+            f" and {len(samplers) - MAX_NAMED} more" if len(samplers) > MAX_NAMED else "")
+        parts.append(f"its sound output '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes a sound sampled by "
+                     f"{named}, not a sound made alone (no placeholder video of LTX-2 Sound's text to audio on their "
+                     "latent's way): Studio reads a sound output only of a sound made alone, and a take with a picture "
+                     "only through a video output")
+    return "".join(f"; {p}" for p in parts)
