@@ -27,7 +27,22 @@ def test_the_placeholder_and_the_audio_latent_make_ltx2_sound_its_length_and_sav
            "cross-attentions off, the placeholder video never attended to): LTX-2 Sound does so itself" in text
     assert "'LTXVEmptyLatentAudio' (LTXVEmptyLatentAudio, #10) makes the sound's latent for 97 frames at 24 fps: " \
            "LTX-2 Sound's 'seconds' 4.0417" in text
+    assert "'SaveAudio' (SaveAudio, #20) is written as a 16-bit WAV file, out/a.wav (Studio's Save Audio writes WAV " \
+           "only), not in the format and numbered name ComfyUI gives it" in text
     assert "not applied" not in text and "without a picture" not in text and "width, height" not in text
+
+
+def test_a_length_worked_out_when_the_workflow_runs_is_said():
+    doc = _sound_alone("LTXAudioOnlyLatent")
+    doc["30"] = {"class_type": "PrimitiveFloat", "inputs": {}}  # (no value: worked out when it runs)
+    doc["14"]["inputs"]["seconds"] = ["31", 0]
+    doc["31"] = {"class_type": "SimpleMath+", "inputs": {"a": ["30", 0], "value": "a*2"}}
+    conv = convert(doc, "t")
+    [gen] = nodes_of(conv, SOUND)
+    assert gen.params["seconds"] == 5.0
+    assert "'LTXAudioOnlyLatent' (LTXAudioOnlyLatent, #14)'s seconds is worked out when the workflow runs: LTX-2 " \
+           "Sound's 'seconds' keeps its 5 s" in said(conv)
+
 
 
 def test_one_node_making_both_latents_gives_its_seconds():

@@ -58,9 +58,8 @@ def make_save(b, save: CNode, gen: str, said: list[str]) -> str:
     if _writes_file(save):
         prefix = b.prefix_of(save).strip("/") or "ComfyUI"
         sv = b.add(SAVE_AUDIO, {"path": f"out/{prefix}.wav"}, save)
-        if save.cls != "SaveAudio" or str(b.wf.value(save, "format") or "wav").lower() not in ("wav",):
-            said.append(f"{what} is written as a 16-bit WAV file (out/{prefix}.wav): Studio's Save Audio writes WAV "
-                        "only")
+        said.append(f"{what} is written as a 16-bit WAV file, out/{prefix}.wav (Studio's Save Audio writes WAV only), "
+                    "not in the format and numbered name ComfyUI gives it")
     else:
         sv = b.add(SAVE_AUDIO, {"path": "out/ComfyUI_preview.wav"}, save)
         said.append(f"{what} plays the sound in ComfyUI (a temporary file): Studio's Save Audio writes it into "

@@ -61,11 +61,23 @@ def read(b, node: CNode | None, up: list[CNode], inputs: dict, said: list[str]) 
     if node is None or node.cls not in TASKS:
         return None
     wf = b.wf
-    if "seconds" in {i.name for i in _inputs(node.cls)}:
-        return SOUND_ALONE  # (its 'seconds' and 'batch_size' read by the Task's settings)
+    if "seconds" in {i.name for i in _inputs(node.cls)}:  # (its 'seconds' and 'batch_size' read by the Task's
+        if _number(wf.value(node, "seconds")) is None:  # settings; one not known when converting said here)
+            said.append(f"{_what(node)}'s seconds is worked out when the workflow runs: LTX-2 Sound's 'seconds' "
+                        "keeps its 5 s")
+        return SOUND_ALONE
     audio = _joined_latent(wf, node)
     if audio is None:
         said.append(f"the sound's length is not read (no audio latent is joined with the placeholder {_what(node)}): "
+                    "LTX-2 Sound's 'seconds' keeps its 5 s")
+        return SOUND_ALONE
+    declared = {i.name: i.type for i in _inputs(audio.cls)}
+    if "AUDIO" in declared.values():  # a sound encoded into the latent (a sound given, not drawn from noise)
+        said.append(f"{_what(audio)} encodes a sound into the latent sampled: LTX-2 Sound draws its sound from noise, "
+                    "the encoded sound is not given to it, and its 'seconds' keeps its 5 s")
+        return SOUND_ALONE
+    if not {"frames_number", "frame_rate"} <= set(declared):
+        said.append(f"the sound's length is not read from {_what(audio)} (it declares no frames and frame rate): "
                     "LTX-2 Sound's 'seconds' keeps its 5 s")
         return SOUND_ALONE
     frames, rate = _number(wf.value(audio, "frames_number")), _number(wf.value(audio, "frame_rate"))
