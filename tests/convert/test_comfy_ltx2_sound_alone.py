@@ -115,3 +115,17 @@ def test_a_takes_sound_saved_alone_is_said_where_nothing_is_made():
     last = next(line for line in conv.log if "no video output with a sampler found" in line)
     assert "its sound output 'SaveAudio' (SaveAudio, #21) writes a sound sampled by 'KSampler' (#15), not a sound " \
            "made alone" in last
+
+
+def test_a_workflow_loading_no_video_vae_is_told_to_give_one():
+    """ckinpdx's AudioOnly: a transformer-only file and the audio VAE alone; Load Video Model reads such a file with
+    the video VAE (LTX-2 Sound decodes its placeholder with it): said. An all-in-one checkpoint gives its own."""
+    assert "loads no video VAE" not in said(convert(_sound_alone("LTXAudioOnlyLatent"), "t"))
+    doc = _sound_alone("LTXAudioOnlyLatent")
+    doc["1"] = {"class_type": "UNETLoader", "inputs": {"unet_name": "ltx-2.3-22b-dev_transformer_only_fp8_scaled"
+                                                                    ".safetensors", "weight_dtype": "default"}}
+    doc["8"] = {"class_type": "VAELoader", "inputs": {"vae_name": "LTX23_audio_vae_bf16.safetensors"}}
+    conv = convert(doc, "t")
+    assert len(nodes_of(conv, SOUND)) == 1
+    assert "the workflow loads no video VAE (its VAE loaders give only the sound's): Load Video Model reads LTX-2's " \
+           "and LTX-2.3's transformer-only files with the video VAE file on its 'vae'" in said(conv)
