@@ -1,6 +1,6 @@
 """LTX-2 workflows where the sound is the point (issue 112): a sound made alone (ComfyUI-LTXVideo's
-LTXVAudioOnlyEmptyVideoLatent with LTXVAudioOnlyModel, ckinpdx's LTXAudioOnlyLatent) held with one sentence, Studio's
-LTX-2 node making its sound with a picture; a music drive whose encoded latent passes KJNodes' GetLatentSizeAndCount
+LTXVAudioOnlyEmptyVideoLatent with LTXVAudioOnlyModel, ckinpdx's LTXAudioOnlyLatent) made by LTX-2 Sound (it was
+held with one sentence); a music drive whose encoded latent passes KJNodes' GetLatentSizeAndCount
 before its noise mask of 0 read as 'sound: drive' (it had been held, the size node named as what carries the audio);
 an extension's next segment (a few decoded frames picked and encoded) held as what it is, not as a restyle; and the
 in/outpainting IC-LoRA's painted guide (LTXVInpaintPreprocess) held, never made from the unpainted clip."""
@@ -53,13 +53,14 @@ def _sound_alone(maker: str) -> dict:
     return doc
 
 
-def test_a_sound_made_alone_is_held_with_one_sentence():
+def test_a_sound_made_alone_is_made_by_ltx2_sound():
+    """(It was held with one sentence before LTX-2 Sound: test_comfy_ltx2_sound_alone.py reads it further.)"""
     for maker in ("LTXVAudioOnlyEmptyVideoLatent", "LTXAudioOnlyLatent"):
         conv = convert(_sound_alone(maker), "t")
-        assert [(t["task"], t["generator"]) for t in conv.tasks] == [("a sound alone (text to audio)", None)]
-        first = [line for line in conv.log if line.startswith("This workflow makes")]
-        assert len(first) == 1 and "without a picture" in first[0] and "LTX-2" in first[0]
-        assert _nodes(conv, "video_models.ltx2") == []
+        assert [(t["task"], t["generator"]) for t in conv.tasks] == [("a sound alone (text to audio)",
+                                                                      "video_models.ltx2_sound")], _said(conv)
+        assert not [line for line in conv.log if line.startswith("This workflow makes")]
+        assert _nodes(conv, "video_models.ltx2") == [] and len(_nodes(conv, "video_models.ltx2_sound")) == 1
 
 
 def _drive(passer: bool) -> dict:

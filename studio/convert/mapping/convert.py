@@ -46,7 +46,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import no_output, unknown_types, whole_texts
+from . import no_output, sound_saves, unknown_types, whole_texts
 from .settings import SettingsReading
 
 
@@ -136,6 +136,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             elif not takes and (made := still_first.make(self, s)):  # its start image a still made first
                 self.out.pipelines += made
             elif not takes and self.pipeline(s):
+                self.out.pipelines += 1
+        for s in sound_saves.saves(self):  # a sound made alone (LTX-2 Sound): its Save Audio (sound_saves.py)
+            if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
         for s in frame_saves(wf, set().union(*self.made) if self.made else set()):  # a take saved as pictures
             if s.id not in self.used and self.pipeline(s):
@@ -239,7 +242,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         if not self.out.pipelines and not self.out.tasks:
             self.out.log.append(f"{self.name}: no video output with a sampler found: only notes made"
                                 + unknown_types.clause(self.wf)  # (types no pack declares: named, heldout28 15)
-                                + no_output.clause(self.wf))  # (no output node at all: nothing runs, heldout46 05)
+                                + no_output.clause(self.wf)  # (no output node at all: nothing runs, heldout46 05)
+                                + sound_saves.clause(self))  # (a take's sound saved alone: not read, said)
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "
                             f"{self.out.notes} notes (ComfyUI nodes not converted, and what each generator "
                             "does not take)")

@@ -17,7 +17,7 @@ from ..takes.silent_save import silenced
 from ..takes.unset_rate import kept as rate_kept
 from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
-from . import clip_last
+from . import clip_last, sound_saves
 from . import track_canvas
 
 
@@ -101,6 +101,8 @@ class Making:
             self.g.connect(*src, gen, into)
             if into == "tracks":  # ComfyUI's coordinates are pixels of the take (heldout54 03)
                 track_canvas.fit(self.g, src[0], params)
+        if sound_saves.made(self, save, gen, task, said):  # a sound made alone: its Save Audio (LTX-2 Sound)
+            return gen
         sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures
         hooks = families.generator(task)
         video = self._take_video(task, hooks)

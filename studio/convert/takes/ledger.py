@@ -426,6 +426,8 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     if params.get("bucket") not in (None, "", "off", 0):  # a size the generator picks when it runs (FramePack's
         missing = [k for k in missing if k == "frames"]  # bucket, from the picture: heldout49 04), said where read
     spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) in b.g.registry else None
+    if spec is not None:  # a generator with no such setting (LTX-2 Sound: a sound alone) has nothing to miss
+        missing = [k for k in missing if any(q.name == k for q in spec.params)]
     restyled = getattr(b, "task_now", None) == V2V or (  # (a family's node restyling the encoded clip at the
         getattr(b, "denoise_from", None) is not None and spec is not None  # sampler's denoise on its 'video':
         and any(i.name == "video" for i in spec.inputs))  # AnimateDiff ControlNet's, animdiff15)

@@ -23,7 +23,7 @@ from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
 from .comfy_low_vram import low_vram
-from .comfy_sound_alone import TASKS as SOUND_ALONE
+from .comfy_sound_alone import AUDIO_READERS, SOUND, TASKS as SOUND_ALONE, audio_only_patch, claimed as sound_alone
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
 from .comfy_sound_noised import noised_away, said as noised_said
@@ -400,11 +400,12 @@ HOOKS = {
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for
     # TextGenerateLTX2Prompt (the optional prompt enhancer: Enhance Prompt's 'enhancer', comfy_enhance.py) and
     # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
-    "roles": ((("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode"), audio_vae_words),),
+    "roles": ((AUDIO_READERS, audio_vae_words),),  # (LTX-2's audio nodes: comfy_sound_alone)
     # its two stages after a Video to Video of a clip: LTX-2 Latent Upscale after the restyle (comfy_redetail)
     "restyle_stage": (lambda b, up, rest, said: redetail.restyle_stage(b, second_stage(b, up, rest, said)),
                       lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)),
-    "model_patches": {"LTX2_NAG": nag_patch},  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
+    "model_patches": {"LTX2_NAG": nag_patch,  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
+                      "LTXVAudioOnlyModel": audio_only_patch},  # the audio stream alone (comfy_sound_alone.py)
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
@@ -414,7 +415,8 @@ CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's aud
 
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
-    claims=CLAIMS, claimed=Task("video and sound", LTX2, family="LTX-2", read=painted_guide),
+    claims=CLAIMS, claimed=Task("video and sound", LTX2, family="LTX-2", read=lambda b, node, up, claim, inputs, said: (
+        sound_alone(node) or painted_guide(b, node, up, claim, inputs, said))),  # (a sound alone: LTX-2 Sound)
     generators=(Generator(LTX2, sound=True, stage=lambda b, up, rest, said: redetail.stage(
                               b, second_stage(b, up, rest, said)), finish=_sound,
                           intent=lambda b, node, up, inputs, said: (
@@ -428,7 +430,8 @@ MAPPING = ComfyMapping(
                                                                redetail.wired(b, gen)),
                           made=redetail.made, one_take=lambda b, made, key: False),  # (its 'made' hook rewires a
                 # re-detail, it never makes segments: a take joined with others is said as before)
-                Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)")),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
+                Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)"),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
+                Generator(SOUND, describe=lambda inputs, params: "a sound alone (text to audio)")),  # (comfy_sound_alone)
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
@@ -439,6 +442,6 @@ MAPPING = ComfyMapping(
     # audio_guidance; their STG, rescale and skip settings said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, modalities="parameters")},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: held (comfy_sound_alone)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: LTX-2 Sound (comfy_sound_alone)
     # its low-memory loaders as ComfyUI's (comfy_low_vram), LTX Director's timeline as guides (comfy_director)
     translate=lambda wf: low_vram(wf) + director(wf) + translate(wf))
