@@ -33,8 +33,8 @@ def test_a_blur_on_the_control_clips_way_is_made_as_studios_blur_between_its_res
     blur = source_of(conv, up.id, "video")
     assert blur.type_id == "edit.blur" and blur.params == {"radius": 10.0, "reach": 5}
     assert source_of(conv, blur.id, "video").params["width"] == 208
-    assert "'ImageBlur' (ImageBlur, #10)'s blur of the pictures on its way (its 'image'): Studio's Blur there " \
-           "(radius 10, reach 5)" in said(conv)
+    assert "'control_video' of 'WanVaceToVideo' is LoadVideo's file through 'ImageBlur' (ImageBlur, #10)'s blur " \
+           "(its 'image'): Studio's Blur (radius 10, reach 5) before the Wan VACE node's 'video'" in said(conv)
     assert "without that step" not in said(conv)
 
 

@@ -371,7 +371,7 @@ class IntentReading:
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
         said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
                                 scaled if masking else None)
-        self._steps_said(steps, absorbed, into, said)
+        self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
@@ -396,11 +396,13 @@ class IntentReading:
                  if n.id not in self.used]
         return trimmed
 
-    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str]) -> None:
-        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way."""
+    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str],
+                    what: str = "") -> None:
+        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way (``what``:
+        the input and its file in words)."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         said += [voice_steps.said(self.wf, n, into) for n in steps if voice_steps.is_step(self.wf, n)]
-        said += [way_effects.said(self, n, into) for n in steps if way_effects.is_step(self.wf, n)]
+        said += [way_effects.said(self, n, into, what) for n in steps if way_effects.is_step(self.wf, n)]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
             self.used |= {m.id, kps.id}

@@ -6,8 +6,6 @@ blurred and scaled back up; the blur had been passed over, the clip given the Co
 (it reads a reference) or an effect Studio has no like of is no such step. Plain data."""
 from __future__ import annotations
 
-from studio.core.shown import rounded
-
 from ..finishing.effects import effect
 from ..reading.workflow import CNode
 
@@ -18,11 +16,13 @@ def is_step(wf, n: CNode) -> bool:
     return fx is not None and not fx.missing and not fx.reference
 
 
-def said(b, n: CNode, into: str) -> str:
-    """The sentence of the filter ``n`` made on the way to the generator's ``into``."""
+def said(b, n: CNode, into: str, what: str) -> str:
+    """The sentence of the filter ``n`` made on the way to the generator's ``into`` (``what``: the input and its file
+    in words), as the Wan control LoRA's reading says its clip's blur."""
     fx = effect(b.wf, n)
     title = b.g.registry.get(fx.studio).title
-    settings = ", ".join(f"{k} {rounded(v):g}" if isinstance(v, float) else f"{k} {v}" for k, v in fx.params.items())
-    line = (f"'{into}': {n.named()}'s {fx.does} of the pictures on its way (its '{fx.way}'): Studio's {title} there "
-            f"({settings})")
-    return line + (f"; {', '.join(fx.unapplied)} not applied" if fx.unapplied else "")
+    gen = getattr(b, "generator_now", None)
+    node = f"the {b.g.registry.get(gen).title} node's" if gen else "the generator's"
+    settings = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in fx.params.items())
+    return (f"{what or repr(into)} through {n.named()}'s {fx.does} (its '{fx.way}'): Studio's {title} ({settings}) "
+            f"before {node} '{into}'" + (f"; {', '.join(fx.unapplied)} not applied" if fx.unapplied else ""))
