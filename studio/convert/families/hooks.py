@@ -111,6 +111,10 @@ HOOKS: dict[str, HookPoint] = {
     "sampler_params": HookPoint("own", None, False, "(b, sampler node, params, said): its word on the generator's "
                                 "settings read from that sampler, after 'params' (Stable Video Diffusion's guidance "
                                 "over the frames, told apart for a pack's one-node maker's sampler)"),
+    "task_loras": HookPoint("own", None, False, "(b, generator type id, LoRAs on the model, said) -> the LoRAs "
+                            "its generator loads as LoRAs: its word on a file a LoRA loader gives that is not a LoRA "
+                            "for that generator, after the task node's own settings (Wan: Stand-In's file where "
+                            "Stand-In is not made, comfy_wrapper_standin.loose_standin)"),
     "restyle_stage": HookPoint("own", None, False, "(stage, video): its later stage after a Video to Video of its "
                                "family, read and made as its own generator's Generator.stage and Generator.video are "
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),

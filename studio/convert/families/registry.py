@@ -156,6 +156,13 @@ def family_hook(title: str | None, name: str) -> Any:
     return hook(m, name) if m is not None else hooks.HOOKS[name].default
 
 
+def titled(title: str | None) -> Any:
+    """The mapping of family ``title``: by its title or a task's family, else a title a mapping gives by its model
+    file's name ('Wan 2.1'); None where none."""
+    m = _lookups()["by_title"].get(title)
+    return m if m is not None else next((m for m in mappings() if any(t == title for _, t in m.files)), None)
+
+
 def declared() -> frozenset:
     """Every node type a mapping declares (a family reads it)."""
     return _lookups()["declared"]

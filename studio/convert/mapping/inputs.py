@@ -24,6 +24,8 @@ SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence n
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
 from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
+from ..finishing.effects_made import file_effect
+from . import way_effects
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -123,6 +125,8 @@ class InputMaking:
             nid = self.add("edit.crop", cut, n)
             self.g.connect(*src, nid, "video")
             return nid
+        if way_effects.is_step(wf, n):  # a blur or a sharpen on the file's way: Studio's (one for its every reader)
+            return file_effect(self, n, src)[0]
         if audio_steps.is_step(wf, n):  # a sound's window (TrimAudioDuration -> Audio Trim)
             return audio_steps.make(self, n, src)
         if voice_steps.is_step(wf, n):  # a voice separated from its music (MelBandRoFormer -> Isolate Voice)

@@ -20,7 +20,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import pose_steps
+from . import pose_steps, way_effects
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -48,7 +48,7 @@ FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "
 def _step_like(wf, n: CNode) -> bool:
     """A step Studio makes between a file and an input: a preprocessor, a mask's, a sound's window."""
     return bool(n.cls in STEPS or node_kind(wf, n) or mask_steps.is_step(n) or audio_steps.is_step(wf, n)
-                or voice_steps.is_step(wf, n))
+                or voice_steps.is_step(wf, n) or way_effects.is_step(wf, n))  # (a blur, a sharpen: way_effects)
 
 
 def node_kind(wf, n: CNode) -> str | None:
@@ -242,7 +242,7 @@ class IntentReading:
                                    self.wf, mask, found[0] if found else None, self.file_of(found[0]) if found else ""))
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
-            said.append(f"'{first.title or first.cls}' denoises its encoded latent whole (denoise 1): the clip encoded"
+            said.append(f"{first.named()} denoises its encoded latent whole (denoise 1): the clip encoded"
                         f"{clip} is noised away, as in ComfyUI, and the video is made without it")
             return None
         earlier = earlier_sampler(self.wf, node) if not taken and (
@@ -259,8 +259,8 @@ class IntentReading:
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")
         said.extend(filter(None, [noiseless_sentence(self.wf, first)]))  # the clip itself sampled: not SDEdit
-        if d is None:  # wired to nodes Studio cannot work out: not a whole denoise, a strength unknown
-            said.append(f"how far '{first.title or first.cls}' denoises its encoded latent is given by nodes Studio "
+        if d is None:  # wired to nodes Studio cannot work out (the sampler named as the file has it: 77/07)
+            said.append(f"how far {first.named()} denoises its encoded latent is given by nodes Studio "
                         "cannot work out: Video to Video runs at its default strength; set 'strength' to the "
                         "workflow's")
             self.way_said.setdefault("video", []).append(said[-1])  # (the clip's: taken back with it, making.py)
@@ -371,7 +371,7 @@ class IntentReading:
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
         said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
                                 scaled if masking else None)
-        self._steps_said(steps, absorbed, into, said)
+        self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
@@ -396,10 +396,13 @@ class IntentReading:
                  if n.id not in self.used]
         return trimmed
 
-    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str]) -> None:
-        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way."""
+    def _steps_said(self, steps: list[CNode], absorbed: list[CNode], into: str, said: list[str],
+                    what: str = "") -> None:
+        """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way (``what``:
+        the input and its file in words)."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
         said += [voice_steps.said(self.wf, n, into) for n in steps if voice_steps.is_step(self.wf, n)]
+        said += [way_effects.said(self, n, into, what) for n in steps if way_effects.is_step(self.wf, n)]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):
             said.append(control_steps.face_said(self.wf, n, into, mask_steps.models_of(self.wf, [kps], self.used)))
             self.used |= {m.id, kps.id}

@@ -21,6 +21,18 @@ from . import clip_last, sound_saves
 from . import track_canvas
 
 
+
+PICKLES = (".ckpt", ".pt", ".pth", ".bin")  # a torch file's endings: a LoRA Studio's Video LoRA never opens
+
+
+def pickled(loras: list) -> list[str]:
+    """The sentences of the LoRAs whose file ends like a pickle: Studio's Video LoRA refuses it when run
+    (loading/load.lora_check: .safetensors only, a pickle never opened)."""
+    return [f"LoRA '{name}'" + (f" on {at.named()}" if isinstance(at, CNode) else "") + " is a pickle, not a "
+            ".safetensors file: Studio's Video LoRA loads .safetensors LoRAs only (it never opens a pickle), so it "
+            "refuses it when run: give it that LoRA as a .safetensors file"
+            for name, _, at, _ in loras if isinstance(name, str) and name.lower().endswith(PICKLES)]
+
 class Making:
     """One output's Studio nodes, wired."""
 
@@ -70,6 +82,7 @@ class Making:
         self.task_made = task  # (a VACE module is set for a VACE task only: module_file.py)
         self.loader_files(up, loaders, load, lp, said)
         model_out = (load, "model")
+        said += pickled(loras)
         for name, strength, at, expert in loras:
             lid = self.add("video_models.lora", {"lora": name, "strength": strength,
                                                  **({"expert": expert} if expert != "auto" else {})}, at)

@@ -266,6 +266,9 @@ class OutputStage:
             by_sampler(self, o.main.node, params, said)
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))
+        m = families.titled(o.fam)  # a file on a LoRA loader that is no LoRA for this generator (heldout77 07's
+        if m is not None and (keep := families.hook(m, "task_loras")) is not None:  # Stand-In file): the family's word
+            o.loras = keep(self, o.task, o.loras, said)
         params.update(self.extra)
         denoise_steps.apply(self.wf, self.denoise_from, params, said)  # the steps ComfyUI runs at that denoise
         params.update(self.wf.carried.get(o.main.node.id, {}))

@@ -60,6 +60,18 @@ def measured(wf, n: CNode, name: str) -> bool:
     # GetMaskSizeAndCount giving ToraEncodeTrajectory its width)
 
 
+def stale_words(src: CNode | None, stale: Any) -> str:
+    """The words for a setting left unset whose saved value ``stale`` is wired from ``src``'s number beside its
+    pictures (``measured``): a measure of them where ``src``'s pack declares its type; where no pack in the catalogue
+    declares it, what that number is cannot be told from its declaration (face_swap's VideoInputPreprocessor gives
+    out its own 'denoise_strength' setting beside its pictures: heldout77 07), so only that the saved value may not
+    be what runs."""
+    if src is not None and catalogue.node_type(src.origin or src.cls) is None:
+        return (f"it is left unset (the {stale!r} saved in the file may not be what runs: the number that node "
+                "gives there, a node whose type no pack in Studio's catalogue declares)")
+    return f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the pictures that node gives)"
+
+
 def misplaced(n: CNode, order: tuple[str, ...]) -> str | None:
     """Where a UI file saved ``n``'s values in other places than the pack's order declares (a seed's control word,
     'fixed', not at the seed control's place: a hand-written or other-version file), the sentence saying none is
@@ -250,8 +262,7 @@ class PackTranslation:
                 # a size or count a picture-giving node measures when it runs: not the UI file's stale widget
                 stale = out.pop(k) if k in out and measured(self.wf, n, k) else None
                 tail = (f"the value saved in the file ({out[k]!r}) is used" if k in out else
-                        f"it is left unset (the {stale!r} saved in the file is not what runs: a measure of the "
-                        "pictures that node gives)" if stale is not None else "it is left unset")
+                        stale_words(src, stale) if stale is not None else "it is left unset")
             self._unknown_said(n, k, src, tail, k not in out)
         return out
 

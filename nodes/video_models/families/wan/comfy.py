@@ -24,7 +24,7 @@ from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
 from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
-from .comfy_wrapper_standin import STANDIN, standin_file
+from .comfy_wrapper_standin import STANDIN, loose_standin, standin_file
 from . import comfy_fantasy as fantasy
 from .comfy_wrapper_ctrl_lora import CTRL_LORA, NODE as CTRL_LORA_NODE, control_file
 from . import comfy_wrapper_ctrl_lora as ctrl_lora
@@ -345,6 +345,7 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+           "task_loras": loose_standin,  # Stand-In's file on the model of another generator: said, not loaded
            "checkpoint_parts": ("text_encoder", "vae"),  # an all-in-one checkpoint's, read by parts.CHECKPOINT_PARTS
            "comfy_shift": 8.0,  # ComfyUI's WAN21_T2V sampling_settings, every Wan model config made from it
            "latent_stride": 4,  # its VAE's time stride: ComfyUI's latents hold (length - 1) // 4 + 1 (latent_frames)

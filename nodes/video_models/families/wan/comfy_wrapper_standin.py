@@ -19,6 +19,7 @@ EMBEDS = "WanVideoAddStandInLatent"
 EMPTY = "WanVideoEmptyEmbeds"
 # the node the reading makes in the embeds node's place: no ComfyUI node; the Wan mapping reads it
 STANDIN = "WanVideoWrapperStandIn"
+STANDIN_TASK = "video_models.standin"  # Studio's Stand-In node (comfy.py's STANDIN_NODE)
 WIDGETS = {EMBEDS: ("freq_offset",)}
 
 
@@ -99,6 +100,22 @@ def _ends_in(wf, at: CNode) -> CNode | None:
         seen.add(n.id)
         if not n.shown_cls.startswith("WanVideoLoraSelect"):
             return n
+
+
+def loose_standin(b, task: str, loras: list, said: list[str]) -> list:
+    """The LoRAs on the model of a generator other than Stand-In's with a file named for Stand-In taken out, said:
+    the wrapper applies that file (no LoRA: its own attention weights, told by its tensors) beside
+    WanVideoAddStandInLatent's face, and only Studio's Stand-In node applies it, so a LoRA node would be given what it
+    cannot load (heldout77 07: the release's face swap, Video to Video with the Stand-In file on its model)."""
+    if task == STANDIN_TASK:
+        return loras
+    named = [x for x in loras if isinstance(x[0], str) and _named_standin(x[0])]
+    for x in named:
+        at = x[2].named() if isinstance(x[2], CNode) else "the model's way"
+        said.append(f"'{x[0]}' on {at} is, by its name, Stand-In's file, not a LoRA (the wrapper tells it by its "
+                    "tensors and applies it with WanVideoAddStandInLatent's face): not loaded, as only Studio's "
+                    "Stand-In node applies it and this take is not made by that node")
+    return [x for x in loras if x not in named]
 
 
 def standin_file(loras: list, params: dict, said: list[str], wf=None) -> list:
