@@ -93,7 +93,7 @@ def test_the_batch_is_the_frames_and_a_gen1_loaders_schedule_is_said():
     assert (p["frames"], p["width"], p["height"], p["steps"], p["seed"], p["fps"], p["window"]) == \
         (24, 512, 512, 18, 7, 8.0, 0)
     said = _said(conv)
-    assert "beta_schedule 'sqrt_linear (AnimateDiff)' is not taken" in said
+    assert "beta_schedule 'sqrt_linear (AnimateDiff)' is the betas Studio samples" in said  # (rejudge16)
     assert MOTION in said and not [line for line in conv.log if "nodes not converted (listed" in line]
     assert "the generator's sampler is 'auto': AnimateDiff samples with the scheduler Studio gives ComfyUI's motion " \
            "module and checkpoint (AnimateDiff's DDIM on linear betas 0.00085-0.012, its release's)" in said  # (heldout74)

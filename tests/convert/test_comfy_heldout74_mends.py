@@ -50,15 +50,15 @@ def test_animatediff_from_comfyui_files_names_the_scheduler_studio_gives_them():
     assert "model folder" not in text and "the folder's scheduler" not in text
     assert "AnimateDiff samples with the scheduler Studio gives ComfyUI's motion module and checkpoint (AnimateDiff's " \
            "DDIM on linear betas 0.00085-0.012, its release's)" in text
-    assert "beta_schedule 'linear (AnimateDiff-SDXL)' is not taken: Studio samples ComfyUI's motion module and " \
-           "checkpoint with AnimateDiff's DDIM on linear betas 0.00085-0.012" in text
+    assert "beta_schedule 'linear (AnimateDiff-SDXL)' is not taken (ComfyUI's 'linear' spaces the betas' square " \
+           "roots evenly): Studio samples ComfyUI's motion module and checkpoint with AnimateDiff's DDIM on linear betas 0.00085-0.012" in text
 
 
 def test_a_beta_schedule_that_is_studios_own_betas_is_said_so():
     wf = animatediff_api(context=False)
-    wf["4"]["inputs"]["beta_schedule"] = "linear (HotshotXL/default)"
+    wf["4"]["inputs"]["beta_schedule"] = "sqrt_linear (AnimateDiff)"  # (ComfyUI's 'sqrt_linear': rejudge16)
     text = said(convert(wf, "ad"))
-    assert "beta_schedule 'linear (HotshotXL/default)' is the betas Studio samples ComfyUI's motion module and " \
+    assert "beta_schedule 'sqrt_linear (AnimateDiff)' is the betas Studio samples ComfyUI's motion module and " \
            "checkpoint with" in text and "is not taken" not in text.split("beta_schedule")[1][:80]
 
 

