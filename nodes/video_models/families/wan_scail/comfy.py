@@ -14,6 +14,7 @@ from studio.convert.api import CNode, ComfyMapping, Generator, Task, first_saves
 
 from . import comfy_extend, comfy_masks, comfy_previous, comfy_preview as preview, comfy_segments
 from .comfy_ranges import RANGES
+from .schedule import SHIFT
 
 SCAIL2 = "video_models.scail2"  # SCAIL-2 Character: node.py
 # SCAIL-2's painting of SAM 3's tracks (its outputs read the driving video's tracks (0) and the reference's (1)): by
@@ -185,7 +186,8 @@ MAPPING = ComfyMapping(
                                     ("pose_video_mask", "driving_mask"), ("reference_image_mask", "reference_mask"),
                                     ("previous_frames", "previous")),
                                    "SCAIL-2"), **preview.TASKS},
-    generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words),
+    generators=(Generator(SCAIL2, settings=scail2_settings, made=first_segment_shared, describe=_words,
+                          shift=SHIFT),  # (the scheduler parts.py gives ComfyUI's files)
                 *preview.GENERATORS),
     # SCAIL-2's painting of SAM 3's tracks: Studio's SCAIL-2 node paints a mask itself (comfy_masks.py)
     passing=PAINTING,

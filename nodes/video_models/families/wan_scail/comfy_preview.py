@@ -10,6 +10,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, Generator, Task
 
 from ..wan.comfy_wrapper_scail import SCAIL_PREVIEW
+from .schedule import SHIFT
 
 PREVIEW = "video_models.scail_preview"  # SCAIL-Preview Character: preview_node.py
 DEFAULTS = {"width": 512, "height": 896}
@@ -57,4 +58,4 @@ TASKS = {SCAIL_PREVIEW: Task("pose animation (SCAIL-Preview)", PREVIEW,
                                        _span("pose_end_percent", "pose", 1.0), _span("ref_strength", "reference", 1.0),
                                        _span("ref_start_percent", "reference", 0.0),
                                        _span("ref_end_percent", "reference", 1.0)))}
-GENERATORS = (Generator(PREVIEW, settings=preview_settings, describe=_words),)
+GENERATORS = (Generator(PREVIEW, settings=preview_settings, describe=_words, shift=SHIFT),)

@@ -13,11 +13,8 @@ from ...base.family import Family
 from ...files.parts import shapes_of, tokenizer_for
 from ..wan.own_denoiser import check_fills as check_own_fills
 from ..wan.own_pipeline import assembled, check_wan_parts, one_i2v_denoiser
+from .schedule import SHIFT, SHIFT_FROM
 
-SHIFT = 5.0  # ComfyUI's SCAIL-2 templates: ModelSamplingSD3 shift 5, euler, 6 steps (with the lightx2v LoRA); SCAIL-
-# Preview's release the same: zai-org/SCAIL@33122ea configs/video_model/Wan2.1-i2v-14Bsc-pose-xc-latent.yaml, RFSampler
-# hunyuan_schedule shift_scale 5 (sampling.py make_flow_timesteps: sigma = 5s / (1 + 4s)), 50 steps, CFG 4
-SHIFT_FROM = {True: "ComfyUI's templates", False: "the release's"}
 MARK = "patch_embedding_mask.weight"
 
 
