@@ -88,3 +88,48 @@ def test_a_save_of_another_output_of_the_face_detector_stays_said_not_converted(
     assert len(nodes_of(conv, "io.save_video")) == 1
     assert f"(VHS_VideoCombine, #{face})" in said(conv)
     assert f"(#{face}, VHS_VideoCombine) shows what" not in said(conv)
+
+
+def _drawn_pose_video(audio: bool):
+    """The wrapper's Wan Animate (_wan_animate) with its drawn poses made a video by CreateVideo at 12 fps (given the
+    sound of a LoadAudio where ``audio``) and saved by SaveVideo; (doc, the save's id, CreateVideo's id)."""
+    doc, _ = _wan_animate(1)
+    w = UI()
+    w.nodes, w.links = doc["nodes"][:-1], doc["links"][:-1]  # the face save left out
+    drawn = next(n["id"] for n in w.nodes if n["type"] == "DrawViTPose")
+    more = {"audio": (w.add("LoadAudio", ["voice.wav"]), 0)} if audio else {}
+    video = w.add("CreateVideo", [12.0], images=(drawn, 0), **more)
+    save = w.add("SaveVideo", ["poses", "auto", "auto"], video=(video, 0))
+    return w.doc(), save, video
+
+
+def test_a_save_of_a_video_made_of_a_pose_step_a_generator_reads_is_a_save_of_studios_node():
+    """SaveVideo of CreateVideo (an IMAGE in, a VIDEO out, no sound given) of the drawn poses a generator's input
+    reads: a Save Video of Studio's Draw Pose at CreateVideo's rate, silent, said naming both; not left 'nothing
+    converted gives them what they write' (near16: ComfyUI's Wan Animate template's pose and face previews)."""
+    doc, save, video = _drawn_pose_video(audio=False)
+    conv = convert(doc, "poses")
+    assert conv.graph.validate() == []
+    g = conv.graph
+    saves = nodes_of(conv, "io.save_video")
+    assert len(saves) == 2
+    pose_save = next(s for s in saves if "poses" in s.params["path"])
+    chain, link = [], g.input_link(pose_save.id, "video")
+    while link is not None:
+        chain.append(g.nodes[link.src])
+        link = g.input_link(link.src, "video") if chain[-1].type_id.startswith("edit.") else None
+    assert chain[-1].type_id == "preprocess.draw_pose"
+    assert [n.params["fps"] for n in chain if n.type_id == "edit.frame_rate"] == [12.0]
+    assert any(n.type_id == "edit.replace_audio" for n in chain)
+    text = said(conv)
+    assert f"(#{save}, SaveVideo) shows what" in text and f"(#{video}, CreateVideo) makes a video of" in text
+    assert f"(SaveVideo, #{save})" not in text.split("ComfyUI nodes not converted")[-1]
+
+
+def test_a_video_made_with_a_sound_of_its_own_is_not_followed_and_stays_said():
+    """The same CreateVideo given a sound (a LoadAudio Studio's Draw Pose does not carry): not made a save of the
+    drawn poses (the sound would be lost unsaid); the save stays listed as not converted."""
+    doc, save, _ = _drawn_pose_video(audio=True)
+    conv = convert(doc, "poses_sound")
+    assert len(nodes_of(conv, "io.save_video")) == 1
+    assert f"(SaveVideo, #{save})" in said(conv)

@@ -305,14 +305,19 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     return save
 
 
-def clip_save(b, end: CNode, cur: str, out: str, clip: bool = False) -> list[str]:
+def clip_save(b, end: CNode, cur: str, out: str, clip: bool = False, rate: tuple | None = None) -> list[str]:
     """A Save Video for ``end`` of the clip ``cur`` gives on ``out`` (a depth or picture clip), written as a way's
     output is (_output): at the rate ``end`` sets (Studio's Frame Rate before it) and without a sound it does not write
     (Replace Audio); the sentences saying so. (rejudge11: a preview of the depth step a generator's control is made of,
     made a Save Video of that step, wrote the loaded clip's rate and sound where ComfyUI writes 16 fps and none.)"""
     said: list[str] = []
-    _output(b, end, cur, out, None, said, clip=clip)
+    _output(b, end, cur, out, rate, said, clip=clip)
     return said
+
+
+def rate_of(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
+    """(the rate ``n`` writes frames at, ``n``) where it sets a number (_rate), else None."""
+    return _rate(wf, n)
 
 
 def _written(wf: Workflow, end: CNode) -> list[str]:
