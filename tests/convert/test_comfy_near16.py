@@ -133,3 +133,27 @@ def test_a_video_made_with_a_sound_of_its_own_is_not_followed_and_stays_said():
     conv = convert(doc, "poses_sound")
     assert len(nodes_of(conv, "io.save_video")) == 1
     assert f"(SaveVideo, #{save})" in said(conv)
+
+
+def test_an_extensions_own_noise_is_named_where_its_settings_are_said_not_taken():
+    """An LTXVExtendSampler given a RandomNoise of its own (a seed feeding nothing else, by its declared NOISE input):
+    named with its seed in the sentence saying the extension's own settings are not taken, not left listed as 'not
+    converted' (near16: the LTX-Video pack's ltxv-13b i2v extend examples); a noise the first sampler shares is not."""
+    from tests.convert.test_comfy_ltx2_loops import _head, _save
+    from tests.convert.test_comfy_wiring import UI as Wired
+    w = Wired()
+    ck, inputs = _head(w, 121)
+    first = w.add("SamplerCustomAdvanced", [], ["LATENT", "LATENT"],
+                  {k: inputs[k] for k in ("noise", "guider", "sampler", "sigmas")} | {"latent_image": inputs["latents"]})
+    own = w.add("RandomNoise", [2840, "fixed"], ["NOISE"])
+    ext = w.add("LTXVExtendSampler", [80, 16, 0.5, 1.0, ""], ["LATENT", "CONDITIONING", "CONDITIONING"],
+                {k: inputs[k] for k in ("model", "vae", "sampler", "sigmas", "guider")}
+                | {"noise": (own, 0, "NOISE"), "latents": (first, 0, "LATENT")})
+    _save(w, ck, ext)
+    conv = convert(w.doc(), "extend_noise")
+    text = said(conv)
+    assert f"the extension's own noise ('RandomNoise' (RandomNoise, #{own}): noise_seed 2840), guider" in text
+    assert str(own) not in conv.dropped
+    assert "RandomNoise" not in next((x for x in conv.log if "not converted (listed" in x), "")
+    shared = inputs["noise"][0]
+    assert f"#{shared})" not in text.split("the extension's own")[-1].split("are not taken")[0]
