@@ -157,3 +157,55 @@ def test_an_extensions_own_noise_is_named_where_its_settings_are_said_not_taken(
     assert "RandomNoise" not in next((x for x in conv.log if "not converted (listed" in x), "")
     shared = inputs["noise"][0]
     assert f"#{shared})" not in text.split("the extension's own")[-1].split("are not taken")[0]
+
+
+def _wrapper_i2v(second: dict) -> dict:
+    """A WanVideoWrapper image to video (API) whose CLIP-vision encode is given a second picture, ``second``: the
+    nodes giving it ({id: (type, inputs)}, '6' the one on 'image_2')."""
+    from tests.convert.said import api
+    return api({
+        "1": ("WanVideoModelLoader", {"model": "wan2.1_i2v_480p_14B_fp8.safetensors", "base_precision": "bf16",
+                                      "quantization": "disabled", "load_device": "offload_device",
+                                      "attention_mode": "sdpa"}),
+        "2": ("LoadWanVideoT5TextEncoder", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16"}),
+        "3": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+        "4": ("CLIPVisionLoader", {"clip_name": "clip_vision_h.safetensors"}),
+        "5": ("LoadImage", {"image": "dancer.png"}),
+        **second,
+        "7": ("WanVideoClipVisionEncode", {"clip_vision": ["4", 0], "image_1": ["5", 0], "image_2": ["6", 0],
+                                           "strength_1": 1.0, "strength_2": 1.0, "force_offload": True,
+                                           "crop": "center", "combine_embeds": "concat"}),
+        "10": ("WanVideoTextEncode", {"positive_prompt": "a dancer turns", "negative_prompt": "blurry",
+                                      "t5": ["2", 0]}),
+        "24": ("WanVideoImageToVideoEncode", {"vae": ["3", 0], "clip_embeds": ["7", 0], "start_image": ["5", 0],
+                                              "width": 832, "height": 480, "num_frames": 33,
+                                              "noise_aug_strength": 0.0, "start_latent_strength": 1.0,
+                                              "end_latent_strength": 1.0, "force_offload": True}),
+        "30": ("WanVideoSampler", {"model": ["1", 0], "text_embeds": ["10", 0], "image_embeds": ["24", 0], "steps": 20,
+                                   "cfg": 5.0, "shift": 5.0, "seed": 7, "force_offload": True, "scheduler": "unipc",
+                                   "riflex_freq_index": 0}),
+        "40": ("WanVideoDecode", {"vae": ["3", 0], "samples": ["30", 0], "enable_vae_tiling": False, "tile_x": 272,
+                                  "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128}),
+        "50": ("VHS_VideoCombine", {"images": ["40", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "dance",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    })
+
+
+def test_a_second_picture_for_the_clip_vision_encode_is_named_with_its_loader():
+    """The wrapper's CLIP-vision encode given a second picture (not applied: Studio's generator encodes its one
+    picture): the sentence names the LoadImage giving it and its file, and that loader (read by nothing else) is not
+    left listed as not converted (near16: an InfiniteTalk API workflow's second face picture)."""
+    conv = convert(_wrapper_i2v({"6": ("LoadImage", {"image": "face.png"})}), "second.json")
+    text = said(conv)
+    assert "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #7)'s image_2 (a second picture from 'LoadImage' " \
+           "(LoadImage, #6), 'face.png', combined by 'concat')" in text
+    assert "6" not in conv.dropped
+
+
+def test_a_second_picture_a_loader_also_gives_elsewhere_is_named_but_the_loader_not_taken_for_it():
+    """The same, the second picture's node given a picture by another node (a resize of the loader): named in the
+    sentence, but only a loader read by the encode alone is taken with it; the resize stays the passing rules'."""
+    conv = convert(_wrapper_i2v({"8": ("LoadImage", {"image": "face.png"}),
+                                 "6": ("ImageScale", {"image": ["8", 0], "upscale_method": "lanczos", "width": 512,
+                                                      "height": 512, "crop": "disabled"})}), "second2.json")
+    assert "a second picture from 'ImageScale' (ImageScale, #6)" in said(conv)
