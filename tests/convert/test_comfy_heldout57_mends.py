@@ -57,7 +57,8 @@ def test_an_end_picture_encoded_beside_the_start_is_not_said_to_be_dropped():
 def test_an_end_picture_averaged_in_is_still_said_not_applied():
     """The wrapper's 'average' of the two pictures' embeds is not what diffusers does with a last image: said."""
     text = said(convert(_flf("average"), "bird"))
-    assert "image_2 (a second picture, combined by 'average'): not applied" in text
+    assert "image_2 (a second picture from 'LoadImage' (LoadImage, #6), 'end.png', combined by 'average'): " \
+           "not applied" in text
     assert "the take's end picture" not in text
 
 

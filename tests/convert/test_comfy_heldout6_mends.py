@@ -122,8 +122,8 @@ def _talk(encode: dict) -> dict:
      "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #9)'s strength_1 0.8: not applied"),
     ({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "concat", "tiles": 4, "ratio": 0.5,
       "image_2": ["17", 0]},
-     "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #9)'s image_2 (a second picture, combined by 'concat'), "
-     "tiles 4 (ratio 0.5): not applied"),
+     "'WanVideoClipVisionEncode' (WanVideoClipVisionEncode, #9)'s image_2 (a second picture from 'LoadImage' "
+     "(LoadImage, #17), 'face_crop.png', combined by 'concat'), tiles 4 (ratio 0.5): not applied"),
     ({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5}, None),
 ])
 def test_the_wrappers_image_encode_settings_beyond_its_picture_are_said(encode, said):

@@ -180,24 +180,31 @@ def build_ltx(path: str, dynamic_shift: bool = True) -> str:
     return path
 
 
+def tiny_cogvideox_vae():
+    """diffusers' CogVideoX VAE at its test size (4 latent channels, 8 wide), seeded: shared by the tiny CogVideoX
+    folders (tiny_cogvideox_fun.py's too)."""
+    import torch
+    from diffusers import AutoencoderKLCogVideoX
+    torch.manual_seed(0)
+    return AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
+                                  up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
+                                  latent_channels=4, layers_per_block=1, norm_num_groups=2,
+                                  temporal_compression_ratio=4)
+
+
 def build_cogvideox(path: str) -> str:
     """A tiny CogVideoX text-to-video pipeline (diffusers' test config, a local T5 and tokenizer)."""
     import shutil
 
     import torch
-    from diffusers import (AutoencoderKLCogVideoX, CogVideoXDDIMScheduler, CogVideoXPipeline,
-                           CogVideoXTransformer3DModel)
+    from diffusers import CogVideoXDDIMScheduler, CogVideoXPipeline, CogVideoXTransformer3DModel
     torch.manual_seed(0)
     transformer = CogVideoXTransformer3DModel(num_attention_heads=2, attention_head_dim=16, in_channels=4,
                                               out_channels=4, time_embed_dim=2, text_embed_dim=32, num_layers=1,
                                               sample_width=2, sample_height=2, sample_frames=9, patch_size=2,
                                               temporal_compression_ratio=4, max_text_seq_length=16,
                                               use_rotary_positional_embeddings=True)
-    torch.manual_seed(0)
-    vae = AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
-                                 up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
-                                 latent_channels=4, layers_per_block=1, norm_num_groups=2,
-                                 temporal_compression_ratio=4)
+    vae = tiny_cogvideox_vae()
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)

@@ -10,21 +10,17 @@ def build_cogvideox_fun_control(path: str, heads: int = 2, layers: int = 1) -> s
     import shutil
 
     import torch
-    from diffusers import (AutoencoderKLCogVideoX, CogVideoXDDIMScheduler, CogVideoXFunControlPipeline,
+    from diffusers import (CogVideoXDDIMScheduler, CogVideoXFunControlPipeline,
                            CogVideoXTransformer3DModel)
 
-    from .tiny import build_tokenizer, tiny_t5
+    from .tiny import build_tokenizer, tiny_cogvideox_vae, tiny_t5
     torch.manual_seed(0)
     transformer = CogVideoXTransformer3DModel(num_attention_heads=heads, attention_head_dim=16, in_channels=8,
                                               out_channels=4, time_embed_dim=2, text_embed_dim=32, num_layers=layers,
                                               sample_width=2, sample_height=2, sample_frames=9, patch_size=2,
                                               temporal_compression_ratio=4, max_text_seq_length=16,
                                               use_rotary_positional_embeddings=True)
-    torch.manual_seed(0)
-    vae = AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
-                                 up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
-                                 latent_channels=4, layers_per_block=1, norm_num_groups=2,
-                                 temporal_compression_ratio=4)
+    vae = tiny_cogvideox_vae()
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)
@@ -44,10 +40,10 @@ def build_cogvideox_fun_inp(path: str, add_noise: bool = True, patch_size_t: int
     import shutil
 
     import torch
-    from diffusers import (AutoencoderKLCogVideoX, CogVideoXDDIMScheduler, CogVideoXPipeline,
+    from diffusers import (CogVideoXDDIMScheduler, CogVideoXPipeline,
                            CogVideoXTransformer3DModel)
 
-    from .tiny import build_tokenizer, tiny_t5
+    from .tiny import build_tokenizer, tiny_cogvideox_vae, tiny_t5
     side = 4 if patch_size_t else 2  # (1.5's rotary grid is sliced from the sample size: at least the 32 px latents')
     torch.manual_seed(0)
     transformer = CogVideoXTransformer3DModel(num_attention_heads=2, attention_head_dim=16, in_channels=9,
@@ -55,11 +51,7 @@ def build_cogvideox_fun_inp(path: str, add_noise: bool = True, patch_size_t: int
                                               sample_width=side, sample_height=side, sample_frames=9, patch_size=2,
                                               temporal_compression_ratio=4, max_text_seq_length=16,
                                               use_rotary_positional_embeddings=True, patch_size_t=patch_size_t)
-    torch.manual_seed(0)
-    vae = AutoencoderKLCogVideoX(in_channels=3, out_channels=3, down_block_types=("CogVideoXDownBlock3D",) * 4,
-                                 up_block_types=("CogVideoXUpBlock3D",) * 4, block_out_channels=(8, 8, 8, 8),
-                                 latent_channels=4, layers_per_block=1, norm_num_groups=2,
-                                 temporal_compression_ratio=4)
+    vae = tiny_cogvideox_vae()
     tmp_tok = os.path.join(path, "_tok")
     tokenizer = build_tokenizer(tmp_tok)
     torch.manual_seed(0)

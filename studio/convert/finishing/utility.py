@@ -274,13 +274,15 @@ def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str,
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 
 
-def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True) -> str | None:
+def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True,
+            clip: bool = False) -> str | None:
     """The way's output: a Preview of a mask or a pose (or of a picture saved), else a Save Video, the frames written
-    at the rate the way sets (Studio's Frame Rate before it, said); the Save Video made, or None."""
+    at the rate the way sets (Studio's Frame Rate before it, said); the Save Video made, or None. ``clip``: ``out`` is
+    a clip whatever its name (a Video output of a node made for a generator's input: Face Crops' 'face')."""
     if end.cls in ("MaskPreview", "PreviewImage", "SaveImage") or out in ("mask", "pose"):
         b.g.connect(cur, out, b.add("io.preview", {}, end), "value")
         return None
-    clip = out in CLIPS  # (a depth clip is a video too, the loaded clip's rate and sound carried: heldout47 10)
+    clip = clip or out in CLIPS  # (a depth clip is a video too, the loaded clip's rate and sound carried: heldout47 10)
     odd = b.wf.value(end, RATES[end.cls]) if end.cls in RATES and RATES[end.cls] not in end.links else None
     if clip and odd is not None and _rate(b.wf, end) is None:  # a template's placeholder ('PARAM_INT_FPS'):
         said.append(f"'{end.title or end.cls}' (#{end.id})'s {RATES[end.cls]} {cut(str(odd), 60)!r} is not a rate "
@@ -303,14 +305,19 @@ def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[st
     return save
 
 
-def clip_save(b, end: CNode, cur: str, out: str) -> list[str]:
+def clip_save(b, end: CNode, cur: str, out: str, clip: bool = False, rate: tuple | None = None) -> list[str]:
     """A Save Video for ``end`` of the clip ``cur`` gives on ``out`` (a depth or picture clip), written as a way's
     output is (_output): at the rate ``end`` sets (Studio's Frame Rate before it) and without a sound it does not write
     (Replace Audio); the sentences saying so. (rejudge11: a preview of the depth step a generator's control is made of,
     made a Save Video of that step, wrote the loaded clip's rate and sound where ComfyUI writes 16 fps and none.)"""
     said: list[str] = []
-    _output(b, end, cur, out, None, said)
+    _output(b, end, cur, out, rate, said, clip=clip)
     return said
+
+
+def rate_of(wf: Workflow, n: CNode) -> tuple[float, CNode] | None:
+    """(the rate ``n`` writes frames at, ``n``) where it sets a number (_rate), else None."""
+    return _rate(wf, n)
 
 
 def _written(wf: Workflow, end: CNode) -> list[str]:

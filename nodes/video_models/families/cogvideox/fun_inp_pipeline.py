@@ -29,14 +29,12 @@ noise) come from the call's generator, not torch's global one; the output is dif
 ``output_type``), not VideoX-Fun's ``videos``."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from diffusers import CogVideoXDPMScheduler, CogVideoXPipeline
-from diffusers.pipelines.cogvideo.pipeline_output import CogVideoXPipelineOutput
-from diffusers.utils.torch_utils import randn_tensor
 
 NOISE_AUG = 0.0563  # the reference's noise_aug_strength default
 
@@ -65,9 +63,29 @@ def resize_mask(mask: torch.Tensor, size: tuple[int, int, int]) -> torch.Tensor:
     return torch.cat([first, rest], dim=2)
 
 
-class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
+@functools.cache
+def pipeline_class():
+    """CogVideoXFunInpaintPipeline: ``CogVideoXFunInpaintSampling``'s methods on diffusers' CogVideoXPipeline, made
+    on first use (listing Studio's nodes imports this module and must not import diffusers)."""
+    from diffusers import CogVideoXPipeline
+    return type("CogVideoXFunInpaintPipeline", (CogVideoXFunInpaintSampling, CogVideoXPipeline), {"__module__": __name__})
+
+
+def __getattr__(name: str):
+    if name == "CogVideoXFunInpaintPipeline":
+        return pipeline_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def randn_tensor(*args, **kwargs):
+    from diffusers.utils.torch_utils import randn_tensor as randn
+    return randn(*args, **kwargs)
+
+
+class CogVideoXFunInpaintSampling:
     """CogVideoXPipeline with the InP transformer's inpaint mask and masked-video latents beside the noise, a start
-    clip for video to video (module docstring); a LoRA in VideoX-Fun's own layout read too (fun_lora.py)."""
+    clip for video to video (module docstring); a LoRA in VideoX-Fun's own layout read too (fun_lora.py). The methods
+    of CogVideoXFunInpaintPipeline (pipeline_class)."""
 
     @classmethod
     def lora_state_dict(cls, pretrained_model_name_or_path_or_dict, **kwargs):
@@ -182,12 +200,15 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
         else:
             out = self.video_processor.postprocess_video(video=self.decode_latents(latents), output_type=output_type)
         self.maybe_free_model_hooks()
+        from diffusers.pipelines.cogvideo.pipeline_output import CogVideoXPipelineOutput
         return CogVideoXPipelineOutput(frames=out) if return_dict else (out,)
 
     def _denoise(self, latents, cond, embeds, timesteps, rotary, cfg: bool, guidance_scale: float, dynamic: bool,
                  steps: int, extra: dict, attention_kwargs, callback, callback_inputs) -> torch.Tensor:
         """The loop (CogVideoXPipeline's, the inpaint condition concatenated after the noise on the channels)."""
+        from diffusers import CogVideoXDPMScheduler
         dtype, old_pred = latents.dtype, None  # (old_pred: CogVideoXDPMScheduler's)
+        dpm = isinstance(self.scheduler, CogVideoXDPMScheduler)
         with self.progress_bar(total=len(timesteps)) as bar:
             for i, t in enumerate(timesteps):
                 if self.interrupt:
@@ -206,7 +227,7 @@ class CogVideoXFunInpaintPipeline(CogVideoXPipeline):
                 if cfg:
                     uncond, text = pred.chunk(2)
                     pred = uncond + self.guidance_scale * (text - uncond)
-                if isinstance(self.scheduler, CogVideoXDPMScheduler):
+                if dpm:
                     latents, old_pred = self.scheduler.step(pred, old_pred, t, timesteps[i - 1] if i > 0 else None,
                                                             latents, **extra, return_dict=False)
                 else:

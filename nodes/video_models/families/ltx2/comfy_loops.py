@@ -260,6 +260,7 @@ class _Loops(PackTranslation):
                     m.links[k] = src
         given = {k: self.wf.nodes.get(n.links[k][0]) for k in ("optional_cond_images", "optional_guiding_latents")
                  if k in n.links}  # (said below: not taken)
+        own = _own_settings(self.wf, n)  # its own noise (a seed), named in its sentence below: not taken
         n.links.clear()  # folded: nothing of the graph above reaches it any more (its settings are carried)
         self.wf.taken.add(n.id)
         self.made[EXTEND] = "the take it extends made longer ('long take: continue')"
@@ -295,7 +296,37 @@ class _Loops(PackTranslation):
                          f"{int(new)} frames over an overlap of {overlap}: Studio makes the take {base + int(new)} "
                          f"frames long, continued window by window ('long take: continue', 'window' "
                          f"{carried['window']}, 'overlap' {carried.get('overlap')}), with the first sampler's prompt "
-                         "and settings; the extension's own guider, sigmas and strength are not taken")
+                         "and settings; the extension's own " + "".join(f"{k} ('{m.title or m.shown_cls}' "
+                                                                       f"({m.shown_cls}, #{m.id}){_shown(m)}), "
+                                                                       for k, m in own)
+                         + "guider, sigmas and strength are not taken")
+        self.wf.taken |= {m.id for _, m in own}
+
+
+OWN = ("NOISE",)  # an extension's own input a node of settings alone gives it (a seed): named where not taken
+
+
+def _own_settings(wf: Workflow, n: CNode) -> list[tuple[str, CNode]]:
+    """(input, node) of each input of ``n`` declared a type of OWN whose node is given nothing from another node and
+    gives only ``n`` (RandomNoise's seed, the extension's own): folded away with ``n``, named where said not taken
+    (near16: ltxv-13b-i2v-extend's second RandomNoise listed as not converted though nothing Studio makes reads it)."""
+    t = node_type(n.origin or n.cls)
+    found = []
+    for k, (src, _) in n.links.items():
+        i = t.input(k) if t is not None else None
+        m = wf.nodes.get(src)
+        if i is None or i.type not in OWN or m is None or m.links:
+            continue
+        if any(r.id != n.id and any(v[0] == m.id for v in r.links.values()) for r in wf.nodes.values()):
+            continue
+        found.append((k, m))
+    return found
+
+
+def _shown(m: CNode) -> str:
+    """A settings node's values in words (': noise_seed 2840'), or ''."""
+    said = ", ".join(f"{k} {v}" for k, v in m.settings().items() if isinstance(v, (int, float, str)))
+    return f": {said}" if said else ""
 
 
 def _encoded_behind(wf: Workflow, n: CNode) -> CNode | None:

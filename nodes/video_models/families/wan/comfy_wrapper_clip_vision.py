@@ -37,16 +37,31 @@ def end_picture(n: CNode, w: dict, taker: CNode) -> str | None:
             "the start picture's alone on the others")
 
 
-def unapplied(n: CNode, w: dict, end_taker: CNode | None = None) -> str | None:
+def _second(wf, n: CNode) -> str:
+    """The node giving ``n``'s 'image_2', named (' from ...'); a loader given nothing from another node and read by
+    ``n`` alone is taken with it (near16: InfiniteTalk's second face picture, its LoadImage listed as not converted
+    beside the sentence that said the picture is not applied); '' without ``wf`` or a node."""
+    src = wf.nodes.get(n.links["image_2"][0]) if wf is not None else None
+    if src is None:
+        return ""
+    if not src.links and all(r.id == n.id for r in wf.nodes.values() if any(v[0] == src.id for v in r.links.values())):
+        wf.taken.add(src.id)
+    file = src.widgets.get("image") if isinstance(src.widgets.get("image"), str) else None
+    return f" from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" + (f", {file!r}" if file else "")
+
+
+def unapplied(n: CNode, w: dict, end_taker: CNode | None = None, wf=None) -> str | None:
     """The sentence for ``n``'s settings ``w`` (by name) Studio does not apply, None where all are its own; a second
-    picture that ``end_taker`` takes as the take's end picture is said by ``end_picture`` instead."""
+    picture that ``end_taker`` takes as the take's end picture is said by ``end_picture`` instead; with ``wf``, the
+    node giving the second picture named (_second)."""
     lost = []
     s1 = w.get("strength_1")
     if finite(s1) and not _one(s1):  # (the frontend saves 1 as 1.0000000000000002 after a drag: full strength)
         lost.append(f"strength_1 {s1:g}")
     if "image_2" in n.links and not (end_taker is not None and end_picture(n, w, end_taker)):
         s2, how = w.get("strength_2"), w.get("combine_embeds")
-        lost.append("image_2 (a second picture" + (f", strength_2 {s2:g}" if finite(s2) and not _one(s2) else "")
+        lost.append("image_2 (a second picture" + _second(wf, n)
+                    + (f", strength_2 {s2:g}" if finite(s2) and not _one(s2) else "")
                     + (f", combined by '{how}'" if isinstance(how, str) else "") + ")")
     tiles = w.get("tiles")
     if isinstance(tiles, int) and not isinstance(tiles, bool) and tiles > 0:

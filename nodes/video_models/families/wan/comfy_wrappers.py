@@ -482,7 +482,7 @@ class _Translation(PackTranslation):
                                                  ("image", self.link(n, "image_1"))) if v})
                 c.ports.update(image="image_1")
                 taker = clip_vision.end_picture_of(self.wf, n)  # a second picture that is the take's end picture
-                if line := clip_vision.unapplied(n, self.named(n), taker):  # a strength, a second picture, tiles: said
+                if line := clip_vision.unapplied(n, self.named(n), taker, self.wf):  # a strength, a second picture, tiles: said
                     self.said.append(line)
                 if taker is not None and (line := clip_vision.end_picture(n, self.named(n), taker)):
                     self.said.append(line)
