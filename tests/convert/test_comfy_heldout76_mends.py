@@ -129,3 +129,6 @@ def test_a_text_given_a_bundle_loader_and_its_made_encoder_is_counted_once():
     assert _more(rs[:2]) == 0
     both = [(CNode("50", "WanImageToVideo"), "width", 1), (CNode("50", "WanImageToVideo"), "height", 2)]
     assert _more(both) == 1  # (two inputs of one node: one more)
+    made = [(CNode("22:size", "~size"), "image", 0), (CNode("22:vision", "CLIPVisionEncode"), "image", 0),
+            (CNode("22:scale", "ImageScale"), "image", 0)]
+    assert _more(made) == 0  # (one file node read as three: its one input)

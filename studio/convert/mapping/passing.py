@@ -525,6 +525,10 @@ def _more(rs: list) -> int:
     """How many inputs of the file besides the first the readers ``rs`` are: a node the converter made in a file
     node's place and given that node's wire (packs/bundle_loaders: the prompt encoder of an Efficient Loader) is
     that node's input, not one more, where that node reads it too (heldout76 08: "(and 2 more inputs)" of a text the
-    file gives two); two inputs of one node are two."""
+    file gives two); nodes made in one file node's place, none of them that node, count as its one input (heldout76
+    09: WanVideoWrapper's image-clip encoder read as a size, a CLIP vision encode and a scale, "(and 2 more
+    inputs)" of its one 'image'); two inputs of one node of the file are two."""
     ids = {r.id for r, _, _ in rs}
-    return len([r for r, _, _ in rs if file_id(r.id) == r.id or file_id(r.id) not in ids]) - 1
+    own = [r for r, _, _ in rs if file_id(r.id) == r.id]
+    made = {file_id(r.id) for r, _, _ in rs if file_id(r.id) != r.id and file_id(r.id) not in ids}
+    return len(own) + len(made) - 1
