@@ -106,11 +106,11 @@ def test_a_quoted_path_is_loaded_without_its_quotes():
     assert [n.params["path"] for n in nodes_of(conv, "io.load_video")] == ["G:/clips/a b.mp4"]
 
 
-def _two_experts(low_seed: int) -> dict:
-    def adv(model, latent, noise, seed, start, end, leftover):
+def _two_experts(low_seed: int, low_sampler: str = "dpmpp_sde") -> dict:
+    def adv(model, latent, noise, seed, start, end, leftover, sampler="euler"):
         return ("KSamplerAdvanced", {"model": model, "positive": ["8", 0], "negative": ["8", 1], "latent_image": latent,
                                      "add_noise": noise, "noise_seed": seed, "steps": 8, "cfg": 1.0,
-                                     "sampler_name": "euler", "scheduler": "simple", "start_at_step": start,
+                                     "sampler_name": sampler, "scheduler": "simple", "start_at_step": start,
                                      "end_at_step": end, "return_with_leftover_noise": leftover})
     return api({
         "1": ("UNETLoader", {"unet_name": "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
@@ -123,7 +123,7 @@ def _two_experts(low_seed: int) -> dict:
         "8": ("WanImageToVideo", {"positive": ["6", 0], "negative": ["7", 0], "vae": ["4", 0], "start_image": ["5", 0],
                                   "width": 832, "height": 480, "length": 81, "batch_size": 1}),
         "9": adv(["1", 0], ["8", 2], "enable", 11, 0, 4, "enable"),
-        "10": adv(["2", 0], ["9", 0], "disable", low_seed, 4, 10000, "disable"),
+        "10": adv(["2", 0], ["9", 0], "disable", low_seed, 4, 10000, "disable", low_sampler),
         "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["4", 0]}),
         "12": ("CreateVideo", {"images": ["11", 0], "fps": 16}),
         "13": ("SaveVideo", {"video": ["12", 0], "filename_prefix": "run", "format": "auto", "codec": "auto"}),
@@ -135,6 +135,11 @@ def test_a_later_passs_own_seed_is_said_not_used_where_it_differs():
     assert "the low-noise expert: 'KSamplerAdvanced' (#10)" in text
     assert "its own seed 22 is not used: Studio's generator makes the whole take with one seed" in text
     assert "its own seed" not in said(convert(_two_experts(11), "run"))
+
+
+def test_a_later_pass_adding_no_noise_with_a_sampler_drawing_none_uses_no_seed_in_comfyui_either():
+    """heldout77's low-noise experts (add_noise 'disable', euler): ComfyUI does not use their seed either: unsaid."""
+    assert "its own seed" not in said(convert(_two_experts(22, "euler"), "run"))
 
 
 def _vace_rate_from_info(force_rate: int) -> dict:

@@ -82,3 +82,41 @@ def test_core_nodes_the_clip_taken_apart_and_the_sound_put_beside_it():
     assert mm.params["duration"] == 2.0
     assert source_of(conv, save.id, "audio").id == mm.id and source_of(conv, mm.id, "video").type_id == "io.load_video"
     assert "its duration 2.0 s (the clip's length where it is shorter)" in said(conv)
+
+
+def _saved_alone(preview=False):
+    wf = {
+        "1": ("MMAudioModelLoader", {"mmaudio_model": FILES["model"], "base_precision": "fp16"}),
+        "2": ("LoadVideo", {"file": "take.mp4"}),
+        "7": ("GetVideoComponents", {"video": ["2", 0]}),
+        "3": ("MMAudioSampler", {"duration": 2.5, "steps": 20, "cfg": 4.5, "seed": 5, "prompt": "soft fabric rustle",
+                                 "negative_prompt": "music", "mask_away_clip": False, "force_offload": True,
+                                 "mmaudio_model": ["1", 0], "feature_utils": ["6", 0], "images": ["7", 0]}),
+        "6": ("MMAudioFeatureUtilsLoader", {"vae_model": FILES["vae"], "synchformer_model": FILES["synchformer"],
+                                            "clip_model": FILES["clip"], "mode": "44k", "precision": "fp16"}),
+    }
+    wf["4"] = ("PreviewAudio", {"audio": ["3", 0]}) if preview else ("SaveAudio", {"filename_prefix": "foley/take",
+                                                                                   "audio": ["3", 0]})
+    return api(wf)
+
+
+def test_a_clip_s_sound_saved_alone_is_made_and_written_by_save_audio():
+    """heldout74 01: LoadVideo -> GetVideoComponents -> MMAudioSampler -> SaveAudio (the foley track alone) was held,
+    "Studio cannot convert 'MMAudioSampler'": now Load Video -> MMAudio -> Save Audio, the WAV said."""
+    conv = convert(_saved_alone(), "foley")
+    (mm,) = nodes_of(conv, "video_models.mmaudio")
+    (save,) = nodes_of(conv, "io.save_audio")
+    assert source_of(conv, mm.id, "video").type_id == "io.load_video" and source_of(conv, save.id, "audio").id == mm.id
+    assert save.params["path"] == "out/foley/take.wav" and mm.params["duration"] == 2.5 and mm.params["seed"] == 5
+    text = said(conv)
+    assert "Save Audio writes it alone (out/foley/take.wav)" in text and "Studio cannot convert" not in text
+    assert "is written as a 16-bit WAV file, out/foley/take.wav" in text
+    assert "GetVideoComponents" not in text.split("passed over")[-1]  # passing the frames on: read, not passed over
+    assert [t["generator"] for t in conv.tasks] == ["video_models.mmaudio"]
+
+
+def test_a_preview_of_the_sound_alone_is_written_too_and_said():
+    conv = convert(_saved_alone(preview=True), "foley")
+    (save,) = nodes_of(conv, "io.save_audio")
+    assert save.params["path"] == "out/ComfyUI_preview.wav"
+    assert "where ComfyUI plays it from a temporary file" in said(conv)

@@ -25,7 +25,8 @@ def _type(n: CNode):
     return catalogue.node_type(n.origin or n.cls)
 
 
-def _through(wf: Workflow, n: CNode | None) -> CNode | None:
+def through(wf: Workflow, n: CNode | None) -> CNode | None:
+    """``n``, past any Reroutes before it (up to MAX_HOPS)."""
     hops = 0
     while n is not None and n.cls == "Reroute" and hops < MAX_HOPS:
         first = next(iter(n.links), None)
@@ -62,7 +63,7 @@ def parts(wf: Workflow, n: CNode) -> tuple[dict, list[CNode]] | None:
     for name, i in ins.items():
         if i.widget or i.type in ("IMAGE", "AUDIO") or name not in n.links:
             continue
-        src = _through(wf, wf.source(n, name))
+        src = through(wf, wf.source(n, name))
         if src is None or not (files := _loader_files(src)):
             return None
         if any(isinstance(v, str) and v.strip().lower() == "16k" for v in src.widgets.values()):
@@ -81,12 +82,12 @@ def maker(wf: Workflow, end: CNode, path: list[CNode]) -> CNode | None:
     on_way = {m.id for m in path}
     for node in path[:3]:
         for name, (sid, _) in node.links.items():
-            src = _through(wf, wf.nodes.get(sid))
+            src = through(wf, wf.nodes.get(sid))
             if src is None or parts(wf, src) is None:
                 continue
             t = _type(src)
             image = next(i.name for i in t.inputs if i.type == "IMAGE")
-            clip = _through(wf, wf.source(src, image))
+            clip = through(wf, wf.source(src, image))
             if clip is not None and clip.id in on_way:
                 return src
     return None
@@ -107,7 +108,7 @@ def _duration(wf: Workflow, n: CNode, name: str | None, loader: CNode) -> tuple[
         t = _type(src) if src is not None else None
         outs = [(o.name or "").lower() for o in (t.outputs if t is not None else ())]
         own = slot < len(outs) and (outs[slot].startswith("loaded_duration") or outs[slot] == "duration")
-        info = _through(wf, wf.source(src, next(iter(src.links), ""))) if src is not None and src.links else None
+        info = through(wf, wf.source(src, next(iter(src.links), ""))) if src is not None and src.links else None
         if own and info is not None and info.id == loader.id:
             return 0.0, f"the loaded clip's length, as {src.named()} gives it", src
         return 0.0, (f"wired from {src.named() if src else 'another node'}, a value made when the workflow runs: "
@@ -118,8 +119,10 @@ def _duration(wf: Workflow, n: CNode, name: str | None, loader: CNode) -> tuple[
         (0.0, f"{cut(repr(v), 40)}, not a length: not read, the clip's length taken", None)
 
 
-def make(b, n: CNode, loader: CNode, clip: tuple[str, str], save: str) -> list[str]:
-    """Studio's MMAudio for ``n`` on ``clip``, its sound into Save Video ``save``; the sentences."""
+def make(b, n: CNode, loader: CNode, clip: tuple[str, str], save: str,
+         writes: str = "Save Video writes it with the clip") -> list[str]:
+    """Studio's MMAudio for ``n`` on ``clip``, its sound into ``save``'s 'audio' (Save Video's, Save Audio's:
+    ``writes`` says which); the sentences."""
     wf, t = b.wf, _type(n)
     found, loaders = parts(wf, n)
     duration, said_duration, info = _duration(wf, n, _setting(t, "FLOAT", "duration", "second"), loader)
@@ -149,8 +152,7 @@ def make(b, n: CNode, loader: CNode, clip: tuple[str, str], save: str) -> list[s
                "NVIDIA's BigVGAN-v2 44 kHz vocoder from mmaudio/nvidia/bigvgan_v2_44khz_128band_512x/ (where the "
                "pack downloads it)")
     return [f"{n.named()} makes the clip's sound with MMAudio: Studio's MMAudio makes it with {files} and {vocoder} "
-            f"({', '.join(ld.named() for ld in loaders)} load them), its duration {said_duration}; Save Video writes it "
-            "with the clip",
+            f"({', '.join(ld.named() for ld in loaders)} load them), its duration {said_duration}; {writes}",
             "Studio's MMAudio takes the clip's frames at their times, 8 a second for CLIP and 25 for the Synchformer, "
             f"as MMAudio's own code reads a video; {n.named()} takes the clip's first 8 x duration frames and its first "
             "25 x duration as they come, whatever the clip's rate, and shortens its sound to the frames there are at "

@@ -22,6 +22,7 @@ from ..finishing import save_quality
 from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
+from ..finishing import sound_for_clip
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
@@ -170,6 +171,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             chain = core_chain(wf, n) if n.id not in self.used and not preview_aside else None
             if chain is not None:
                 make_chain(self, n, chain)
+        for end, maker, clip_way in sound_for_clip.found(self):  # a loaded clip's sound made and saved alone (MMAudio)
+            sound_for_clip.make(self, end, maker, clip_way)
         said_unmade(self)  # a transition between loaded clips Studio has no like of, said naming it (fx3)
         talk_rate.wire(self)  # a dubbed clip's own rate for the voice's features and the take (heldout75 04)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
+from ..reading.file_ids import file_id
 from ..reading.workflow import CNode, Workflow
 from .kinds import OUTPUTS, TEXT_NOTES
 from . import pose_steps
@@ -65,10 +66,19 @@ def _given(wf: Workflow, n: CNode, ins: dict[str, str]) -> list[tuple[str, CNode
     return out
 
 
-def _from(given: list[tuple[str, CNode, str]]) -> str:
-    """Its sources in words, each by its title, type and id ('node 12': the sentence is about the display alone)."""
-    return " and ".join(f"'{m.title or m.shown_cls}' ({m.shown_cls}, node {m.id}) gives it on '{name}'"
-                        for name, m, _ in given)
+def _from(wf: Workflow, given: list[tuple[str, CNode, str]]) -> str:
+    """Its sources in words, each by its title, type and id ('node 12': the sentence is about the display alone); a
+    node the converter made in a file node's place (its id that node's and more: a pack sampler's IMAGE read as a
+    VAEDecode, packs/pass_samplers) said as made of that node, named by the file's type (heldout76 08)."""
+    return " and ".join(f"{_source(wf, m)} gives it on '{name}'" for name, m, _ in given)
+
+
+def _source(wf: Workflow, m: CNode) -> str:
+    own = file_id(m.id)
+    o = wf.nodes.get(own) if own != m.id else None
+    if o is None:
+        return f"'{m.title or m.shown_cls}' ({m.shown_cls}, node {m.id})"
+    return f"the {m.cls} Studio reads of '{o.title or o.shown_cls}' ({o.shown_cls}, node {o.id})"
 
 
 def _saver(t: catalogue.NodeType) -> bool:
@@ -143,20 +153,20 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     if t is None:  # a type no pack in the catalogue declares: given values of any type only
         if not ins or any(ins.get(k, "") not in ANY for k in n.links):
             return None
-        return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads: nothing Studio makes "
+        return (f"{_name(n)} is given what {_from(wf, given)} and gives nothing any node reads: nothing Studio makes "
                 f"depends on it, and it is not made{tail}; {MODES_SAVED}")
     if _saver(t):
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
-        return (f"{_name(n)} saves the pictures {_from(given)} as still files{tail}: this save of stills is not made "
+        return (f"{_name(n)} saves the pictures {_from(wf, given)} as still files{tail}: this save of stills is not made "
                 f"(Studio's viewer shows any node's pictures){_unmade(given, read, n, wf.made_within, unmade)}") if stills and made else None
     if t.widgets or outs and output_node is None or any(ins.get(k, "") not in ANY | set(SHOWN) for k in n.links):
         # settings of its own, outputs of a kind unknown, or an input declared of a pack's own object (heldout41 14:
         # a loop's end declaring a FOREACH beside its pictures: no display)
-        return (f"{_name(n)} is given what {_from(given)} and gives nothing any node reads{tail}: nothing Studio "
+        return (f"{_name(n)} is given what {_from(wf, given)} and gives nothing any node reads{tail}: nothing Studio "
                 "makes depends on it, and it is not made")
     verb = "plays" if kinds == {"AUDIO"} else "shows"
     what = SHOWN.get(next(iter(kinds)), "what") if len(kinds) == 1 else "what"
-    return (f"{_name(n)} {verb} {what} {_from(given)}: Studio's viewer shows any node's output, so this display is "
+    return (f"{_name(n)} {verb} {what} {_from(wf, given)}: Studio's viewer shows any node's output, so this display is "
             f"not made as a node{_unmade(given, read if made else set(), n, wf.made_within, unmade)}")
 
 

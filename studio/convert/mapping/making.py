@@ -81,13 +81,7 @@ class Making:
             said.append(self._no_model(loaders))
         self.task_made = task  # (a VACE module is set for a VACE task only: module_file.py)
         self.loader_files(up, loaders, load, lp, said)
-        model_out = (load, "model")
-        said += pickled(loras)
-        for name, strength, at, expert in loras:
-            lid = self.add("video_models.lora", {"lora": name, "strength": strength,
-                                                 **({"expert": expert} if expert != "auto" else {})}, at)
-            self.g.connect(*model_out, lid, "model")
-            model_out = (lid, "model")
+        model_out = self._lora_chain(load, loras, said)
         gen = self.add(task, params, first, at_of=self.param_at)
         self.g.connect(*model_out, gen, "model")
         ports = {i.name for i in self.g.registry.get(task).inputs}
@@ -131,6 +125,17 @@ class Making:
             hooks.wired(self, gen, load, params)
         self._heard(save, sv, gen, hooks.heard if hooks is not None else (), inputs, said)
         return gen
+
+    def _lora_chain(self, load: str, loras: list, said: list[str]) -> tuple[str, str]:
+        """The model after the workflow's LoRAs, a Video LoRA each on the last (a pickled file said: pickled)."""
+        model_out = (load, "model")
+        said += pickled(loras)
+        for name, strength, at, expert in loras:
+            lid = self.add("video_models.lora", {"lora": name, "strength": strength,
+                                                 **({"expert": expert} if expert != "auto" else {})}, at)
+            self.g.connect(*model_out, lid, "model")
+            model_out = (lid, "model")
+        return model_out
 
     def _heard(self, save: CNode, sv: str, gen: str, heard, inputs: dict, said: list[str]) -> None:
         """The sound ``save``'s Save Video ``sv`` writes: the inputs it hears, a file's sound it muxes (Video Combine's,

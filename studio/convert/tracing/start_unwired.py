@@ -25,7 +25,7 @@ def unwired_start(wf: Workflow, first: CNode) -> str | None:
 
 def how_run(wf: Workflow, first: CNode) -> str:
     """What ComfyUI does with the task node of sampler ``first`` whose start image is unwired: runs it on the prompt
-    alone, or - a required socket its catalogued type declares left unwired - refuses the graph as saved; an input the
+    alone (or on the prompt and the other inputs wired: a CLIP vision output), or - a required socket its catalogued type declares left unwired - refuses the graph as saved; an input the
     file wires that the type does not declare is named (heldout22 02: 'image' given, 'negative' missing)."""
     node, _ = task_node(wf, first, [])
     t = catalogue.node_type(node.shown_cls) if node is not None else None
@@ -39,6 +39,12 @@ def how_run(wf: Workflow, first: CNode) -> str:
     if missing:
         return (f"and its required {_quoted(missing)} {'is' if len(missing) == 1 else 'are'} not given either: "
                 f"ComfyUI refuses the graph as saved{named}")
+    # what else it is given besides its prompts and VAE (a CLIP vision output of a picture: heldout76 08), by the
+    # types its sockets declare: ComfyUI runs it on those too, not "on the prompt alone"
+    besides = [i.name for i in t.inputs if i.is_socket and i.name in node.links
+               and i.type not in ("CONDITIONING", "VAE")]
+    if besides:
+        return f"ComfyUI runs it on the prompt and its {_quoted(besides)}, with no start image{named}"
     return f"ComfyUI runs it on the prompt alone{named}"
 
 
