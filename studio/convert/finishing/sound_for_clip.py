@@ -15,17 +15,19 @@ SAVE_AUDIO = "io.save_audio"
 MAX_HOPS = 4
 
 
-def _sound_output(n: CNode) -> bool:
-    """An output node declaring wired inputs of sound alone."""
-    t = node_type(n.origin or n.cls)
+def sound_output(n: CNode) -> bool:
+    """An output node declaring sockets of sound alone (SaveAudio, PreviewAudio, a pack's like)."""
+    t = node_type(n.cls)
     if t is None or not getattr(t, "output_node", False):
         return False
-    wired = {i.type for i in (t.inputs or ()) if not i.widget}
-    return wired == {"AUDIO"}
+    linked = [i.type for i in (t.inputs or ()) if i.type.isupper() and i.type not in ("STRING", "INT", "FLOAT",
+                                                                                     "BOOLEAN", "COMBO")]
+    return bool(linked) and set(linked) == {"AUDIO"}
 
 
-def _writes_file(n: CNode) -> bool:
-    t = node_type(n.origin or n.cls)
+def writes_file(n: CNode) -> bool:
+    """An output writing a file of ComfyUI's output folder (it declares a 'filename_prefix'), not a display."""
+    t = node_type(n.cls)
     return any(i.name == "filename_prefix" for i in ((t.inputs if t is not None else None) or ()))
 
 
@@ -46,8 +48,8 @@ def found(b) -> list[tuple[CNode, CNode, tuple[CNode, list[CNode]]]]:
     """(sound output, sound maker, (clip loader, the nodes passing its pictures on)) of each sound saved alone, made
     for a loaded clip; a file's save before a preview of the same sound."""
     wf, out, seen = b.wf, [], set()
-    for n in sorted(wf.nodes.values(), key=lambda x: (not _writes_file(x), x.id)):
-        if not n.enabled or n.id in b.used or len(n.links) != 1 or not _sound_output(n):
+    for n in sorted(wf.nodes.values(), key=lambda x: (not writes_file(x), x.id)):
+        if not n.enabled or n.id in b.used or len(n.links) != 1 or not sound_output(n):
             continue
         maker = made_sound.through(wf, wf.nodes.get(next(iter(n.links.values()))[0]))
         if maker is None or maker.id in b.used or maker.id in seen or made_sound.parts(wf, maker) is None:
@@ -66,7 +68,7 @@ def make(b, end: CNode, maker: CNode, clip_way: tuple[CNode, list[CNode]]) -> No
     said.extend(b.refused[before:])
     del b.refused[before:]
     what = f"'{end.title or end.shown_cls}' ({end.shown_cls}, #{end.id})"
-    if _writes_file(end):
+    if writes_file(end):
         path = f"out/{b.prefix_of(end).strip('/') or 'ComfyUI'}.wav"
         tail = "not in the format and numbered name ComfyUI gives it"
     else:

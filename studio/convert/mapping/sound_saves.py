@@ -6,8 +6,8 @@ a 'filename_prefix') before a preview of the same sound (the others are displays
 The builder makes the pipeline as a video's (its models, LoRAs, settings) and its Save Audio here."""
 from __future__ import annotations
 
+from ..finishing.sound_for_clip import sound_output, writes_file
 from ..reading.workflow import CNode
-from ..catalogue import node_type
 from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
 
@@ -21,26 +21,12 @@ def sound_only(registry, gen: str) -> bool:
     return "Audio" in kinds and not kinds & {"Video", "Image"}
 
 
-def _audio_only_output(n: CNode) -> bool:
-    t = node_type(n.cls)
-    if t is None or not getattr(t, "output_node", False):
-        return False
-    linked = [i.type for i in (t.inputs or ()) if i.type.isupper() and i.type not in ("STRING", "INT", "FLOAT",
-                                                                                     "BOOLEAN", "COMBO")]
-    return bool(linked) and set(linked) == {"AUDIO"}
-
-
-def _writes_file(n: CNode) -> bool:
-    t = node_type(n.cls)
-    return any(i.name == "filename_prefix" for i in ((t.inputs if t is not None else None) or ()))
-
-
 def saves(b) -> list[CNode]:
     """The outputs of sounds made alone, not yet read: one per sound (the node feeding it), a file's save first."""
     wf, known = b.wf, tasks()
     found: dict[str, CNode] = {}
-    outs = [n for n in wf.nodes.values() if n.enabled and n.id not in b.used and n.links and _audio_only_output(n)]
-    for n in sorted(outs, key=lambda x: (not _writes_file(x), x.id)):
+    outs = [n for n in wf.nodes.values() if n.enabled and n.id not in b.used and n.links and sound_output(n)]
+    for n in sorted(outs, key=lambda x: (not writes_file(x), x.id)):
         src = next(iter(n.links.values()))[0]
         if src in found:
             continue
@@ -55,7 +41,7 @@ def make_save(b, save: CNode, gen: str, said: list[str]) -> str:
     """Save Audio for ``save``, fed the generator's sound: a file's prefix as its path (.wav); a preview (no file of
     ComfyUI's output folder) said written."""
     what = f"'{save.title or save.shown_cls}' ({save.shown_cls}, #{save.id})"
-    if _writes_file(save):
+    if writes_file(save):
         prefix = b.prefix_of(save).strip("/") or "ComfyUI"
         sv = b.add(SAVE_AUDIO, {"path": f"out/{prefix}.wav"}, save)
         said.append(f"{what} is written as a 16-bit WAV file, out/{prefix}.wav (Studio's Save Audio writes WAV only), "
@@ -86,7 +72,7 @@ def clause(b) -> str:
     from ..tracing.roles import role
     wf, parts = b.wf, []
     for n in sorted(wf.nodes.values(), key=lambda x: x.id):
-        if not n.enabled or n.id in b.used or not n.links or not _audio_only_output(n):
+        if not n.enabled or n.id in b.used or not n.links or not sound_output(n):
             continue
         samplers = [x for x in upstream(wf, n) if x.enabled and role(wf, x) == "sampler"]
         if not samplers:
