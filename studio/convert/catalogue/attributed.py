@@ -42,7 +42,8 @@ def _reads(pack) -> tuple[set, set]:
     return {(a, suffix) for a, suffix in ids if suffix or a not in joined}, read
 
 
-def _literal(cls: ast.ClassDef, attr: str) -> str | None:
+def literal(cls: ast.ClassDef, attr: str) -> str | None:
+    """The literal string class attribute ``attr`` of ``cls`` sets, else None."""
     for st in cls.body:
         if isinstance(st, ast.Assign) and any(getattr(t, "id", None) == attr for t in st.targets) and \
                 isinstance(st.value, ast.Constant) and isinstance(st.value.value, str):
@@ -59,10 +60,10 @@ def attributed(pack, is_node, classes: dict, display: dict) -> None:
         if not is_node(node):
             continue
         for attr, suffix in sorted(ids):
-            value = _literal(node, attr)
+            value = literal(node, attr)
             if value:
                 key = value + suffix
                 classes.setdefault(key, cls)
-                shown = _literal(node, "DISPLAY_NAME") if "DISPLAY_NAME" in read else None
+                shown = literal(node, "DISPLAY_NAME") if "DISPLAY_NAME" in read else None
                 if shown:
                     display.setdefault(key, shown)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 
+from .attributed import literal
+
 
 def _walks_members(tree) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "getmembers"
@@ -47,14 +49,6 @@ def _declares(cls: ast.ClassDef) -> bool:
     return "define_schema" in names or {"INPUT_TYPES", "FUNCTION"} <= names
 
 
-def _display(cls: ast.ClassDef) -> str | None:
-    for st in cls.body:
-        if isinstance(st, ast.Assign) and any(getattr(t, "id", None) == "DISPLAY_NAME" for t in st.targets) and \
-                isinstance(st.value, ast.Constant) and isinstance(st.value.value, str):
-            return st.value.value
-    return None
-
-
 def introspected(pack, classes: dict, display: dict) -> None:
     """Each node class a member-walking module of ``pack`` holds (see the module's docstring): registered."""
     for path, tree in pack.trees.items():
@@ -64,6 +58,6 @@ def introspected(pack, classes: dict, display: dict) -> None:
             for st in pack.trees[f].body:
                 if isinstance(st, ast.ClassDef) and _declares(st) and st.name not in classes:
                     classes[st.name] = st.name
-                    shown = _display(st)
+                    shown = literal(st, "DISPLAY_NAME")
                     if shown:
                         display.setdefault(st.name, shown)
