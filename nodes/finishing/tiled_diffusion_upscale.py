@@ -116,17 +116,22 @@ class TiledDiffusionUpscale(Node):
 
     @classmethod
     def _upscaler(cls, params, base_dir) -> str | None:
+        """The upscaler's path (None: Lanczos alone); a file whose header is another model's refused (header_check)."""
         name = (params.get("upscaler") if isinstance(params, dict) else getattr(params, "upscaler", "")) or ""
-        return find_upscaler(name, base_dir) if name.strip() else None
+        if not name.strip():
+            return None
+        path = find_upscaler(name, base_dir)
+        header_check(path)
+        return path
 
     @classmethod
     def preflight(cls, params, base_dir):
-        """The upscaler found and recognised (its header; nothing moved to a device)."""
+        """The upscaler found (its file is read when the node runs, before the image model's pipeline is made)."""
         try:
-            path = cls._upscaler(params, base_dir)
+            cls._upscaler(params, base_dir)
         except UpscalerFileError as e:
             return [f"{TITLE}: {e}"]
-        return [] if path is None else _upscaler_problems(path)
+        return []
 
     @classmethod
     def signature_files(cls, params, base_dir=None) -> list[str]:
@@ -159,6 +164,7 @@ class TiledDiffusionUpscale(Node):
         except UpscalerFileError as e:
             raise TiledUpscaleError(f"{TITLE}: {e}") from None
         kind = type(ref.module).__name__
+        words = f"the {ref.variant or ref.fam.title} model's img2img ({img2img.img2img_class(kind)})"
         if img2img.img2img_class(kind) is None:
             raise not_this_model(TITLE, ref, "an image model whose pipeline has an img2img form (an SD 1.5 or SDXL "
                                  "checkpoint)", "load an SD 1.5 or SDXL checkpoint in Load Video Model",
@@ -173,11 +179,11 @@ class TiledDiffusionUpscale(Node):
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         device = ref.device
         grow = _grower(desc, device, out_w, out_h, ctx)
-        ctx.info(f"{len(clip)} frames {clip.width}x{clip.height} -> {out_w}x{out_h} by "
+        ctx.info(f"{len(clip)} frame(s) {clip.width}x{clip.height} -> {out_w}x{out_h} by "
                  + (f"'{os.path.basename(up_path)}' ({desc.architecture.name} x{desc.scale}) then Lanczos"
                     if desc is not None else "Lanczos")
-                 + f"; {tiles} tile(s) of {s.tile_width}x{s.tile_height} redrawn a frame ({s.mode}) by {kind} at "
-                 f"denoise {s.denoise:g}, {p.steps} steps, guidance {p.guidance:g}, padding {s.padding}, mask blur "
+                 + f"; {tiles} tile(s) of {s.tile_width}x{s.tile_height} redrawn a frame ({s.mode}) by {words} "
+                 f"at denoise {s.denoise:g}, {p.steps} step(s), guidance {p.guidance:g}, padding {s.padding}, mask blur "
                  f"{s.mask_blur}; seam fix {s.seam_fix}" + (f" ({seams} pass(es) at denoise {s.seam_fix_denoise:g})"
                                                               if seams else "")
                  + f"; seed {p.frame_seed}")
@@ -191,12 +197,26 @@ class TiledDiffusionUpscale(Node):
         return TiledUpscaleClip(clip, out_w, out_h, grow, refine_frame, ctx)
 
 
-def _upscaler_problems(path: str) -> list[str]:
+def header_check(path: str) -> None:
+    """A .safetensors / .gguf 'upscaler' whose header Studio recognises as another kind of model (an image model's
+    checkpoint, a VAE, a LoRA...) refused from its header alone, before its weights are read (a 6 GB checkpoint set as
+    the upscaler would otherwise be read whole before spandrel says it does not know it)."""
+    if not path.lower().endswith((".safetensors", ".sft", ".gguf")):
+        return
+    from nodes.video_models.base.errors import ModelError
+    from nodes.video_models.base.recognise import KIND_TITLES, recognise
+    from nodes.video_models.files.weight_formats import read_weight_file
     try:
-        _descriptor(path)
-    except UpscalerFileError as e:
-        return [f"{TITLE}: {e}"]
-    return []
+        wf = read_weight_file(path)
+    except (ModelError, OSError, ValueError):
+        return  # not read here: the upscaler's own load says what is wrong
+    r = recognise({k: tuple(v.shape) for k, v in wf.tensors.items()})
+    if r.kind == "unknown" or (r.kind == "other" and "upscaler" in r.variant):
+        return
+    what = " ".join(x for x in (r.variant, KIND_TITLES.get(r.kind, r.kind)) if x)
+    raise UpscalerFileError(f"upscaler '{path}' is {what} by its tensors' names (its header; nothing was loaded), "
+                            f"not an upscaler: give one from {FOLDER}/ (ESRGAN, SPAN, DAT...), or leave 'upscaler' "
+                            "empty to resize by Lanczos alone")
 
 
 def _descriptor(path: str):

@@ -106,18 +106,50 @@ def test_the_frame_seed_is_the_seeds_draw_per_frame_or_the_same(sd15):
     clip = _clip(n=2, w=32, h=24, same=True)  # two identical frames, one tile each
     per_frame, _, rec = _run(ref, clip)
     assert not np.array_equal(per_frame[0], per_frame[1])  # per frame: each frame its own noise
-    assert any("2 frames 32x24 -> 64x48 by Lanczos; 1 tile(s) of 64x64" in m and "seed per frame" in m
+    assert any("2 frame(s) 32x24 -> 64x48 by Lanczos; 1 tile(s) of 64x64 redrawn a frame (Linear) by the Stable Diffusion 1.5 "
+               "model's img2img (StableDiffusionImg2ImgPipeline)" in m and "seed per frame" in m
                for m in rec.messages("info")), rec.messages()
     same, _, _ = _run(ref, clip, frame_seed="same")
     assert np.array_equal(same[0], same[1]) and np.array_equal(same[0], per_frame[0])
 
 
-def test_a_file_that_is_no_upscaler_is_refused_before_the_img2img_pipeline_is_made(sd15):
+def test_a_file_that_is_no_upscaler_is_refused_before_the_img2img_pipeline_is_made(sd15, monkeypatch):
+    """The tiny SD 1.5 checkpoint set as the upscaler: refused from its header (its weights never read: the
+    upscaler's reader not called) and before the img2img pipeline is made."""
+    from nodes.finishing import upscaler_files
     from nodes.finishing.tiled_diffusion_upscale import TiledUpscaleError
     ckpt, ref = sd15
+    reads = []
+    real = upscaler_files.read_state_dict
+    monkeypatch.setattr(upscaler_files, "read_state_dict", lambda *a, **k: reads.append(a) or real(*a, **k))
     ref.shared.pipes.pop("img2img", None)
-    with pytest.raises(TiledUpscaleError, match=r"^Tiled Diffusion Upscale: .*tiny_sd15"):
+    with pytest.raises(TiledUpscaleError, match=r"^Tiled Diffusion Upscale: upscaler '.*tiny_sd15.safetensors' is "
+                                                r"Stable Diffusion 1.5 all-in-one checkpoint .* not an upscaler"):
         _run(ref, _clip(), upscaler=ckpt)
-    assert "img2img" not in ref.shared.pipes
-    assert _node().preflight({"upscaler": ckpt}, None)[0].startswith("Tiled Diffusion Upscale: ")
+    assert "img2img" not in ref.shared.pipes and reads == []
+    assert "not an upscaler" in _node().preflight({"upscaler": ckpt}, None)[0]
+    assert _node().preflight({"upscaler": ckpt + ".missing"}, None)[0].startswith("Tiled Diffusion Upscale: ")
     assert _node().preflight({"upscaler": ""}, None) == []
+
+
+def test_an_upscaler_runs_once_then_lanczos_to_the_factor(sd15, tmp_path):
+    """A tiny x2 ESRGAN (spandrel's class, random weights) at factor 3: the frame through it once, then Lanczos to
+    three times the size (denoise 0: nothing redrawn, so exactly that)."""
+    import torch
+    from safetensors.torch import save_file
+
+    from nodes.finishing.upscaler_files import import_spandrel
+    import_spandrel()
+    from spandrel.architectures.ESRGAN import ESRGAN
+    torch.manual_seed(0)
+    net = ESRGAN(in_nc=3, out_nc=3, num_filters=8, num_blocks=1, scale=2).eval()
+    path = str(tmp_path / "tiny_x2.safetensors")
+    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, path)
+    _, ref = sd15
+    clip = _clip(n=1, w=32, h=24)
+    made, out, rec = _run(ref, clip, upscaler=path, factor=3.0, denoise=0.0)
+    with torch.inference_mode():
+        x2 = net(torch.from_numpy(np.array(clip.frames[:1])).permute(0, 3, 1, 2)).clamp(0, 1)[0].permute(1, 2, 0).numpy()
+    assert (out.width, out.height) == (96, 72)
+    assert np.allclose(made[0], resized(x2, (96, 72)), atol=1e-4)
+    assert any("by 'tiny_x2.safetensors' (ESRGAN x2) then Lanczos" in m for m in rec.messages("info"))
