@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
-from . import join_said, resize, scaled_only
+from . import join_said, resize, scaled_only, tiled_upscale
 from .beside import beside
 from . import effects
 from .core import AS_MP4, OPS, combine_unapplied, combined_as
@@ -126,8 +126,10 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if (over := drawn(b, n, src, out, said)) is not None:  # tracks drawn over the take: Draw Tracks
             src = over
             continue
-        # an upscale by a method Studio lacks: Scale (scaled_only); a colour match, a sharpen, a blur (effects)
-        made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out)
+        # an upscale by a method Studio lacks: Scale (scaled_only); a colour match, a sharpen, a blur (effects); a
+        # tiled diffusion upscale (by its types: Tiled Diffusion Upscale)
+        made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or \
+            tiled_upscale.make(b, n, src, said)
         if made is not None:
             src = made
             continue

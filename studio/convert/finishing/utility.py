@@ -17,6 +17,7 @@ from studio.core.shown import cut, number, rounded
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
+from . import tiled_upscale
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
 from .save_paths import own_path
@@ -120,7 +121,8 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         path.append(node)
         if node.cls in VIDEO_FILES or stills_clip.parts(wf, node):  # (loaded pictures joined: heldout68 07)
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
-                               or _family_step(n) for n in path) or made_sound.maker(wf, end, path) else None
+                               or _family_step(n) or tiled_upscale.reads(wf, n) for n in path) \
+                or made_sound.maker(wf, end, path) else None
     return None
 
 
@@ -133,8 +135,8 @@ def samples(wf: Workflow, n: CNode) -> bool:
     sigmas, wired SIGMAS alone, is none). Such a node on a clip's way to an output is a generator, not a step of that
     clip (heldout72 04: a pack's one-node SCAIL-2 sampler between a loaded clip and GIMM-VFI was said 'a step ... not
     applied' and the clip itself interpolated as the output, the take lost)."""
-    if not n.enabled or utility(n, wf):
-        return False
+    if not n.enabled or utility(n, wf) or tiled_upscale.reads(wf, n):  # (a tiled diffusion upscale: a step of the
+        return False  # clip, its model and prompts redrawing it: Tiled Diffusion Upscale)
     s = Sockets(n)
     wired = {t for k, t in s.ins.items() if k in n.links}
     return any(kinds <= wired for kinds in SAMPLING)
@@ -270,6 +272,8 @@ def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
     """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or its Scale for a resize, or None."""
     from ..families import registry as families
+    if (tiled := tiled_upscale.make(b, n, wire, said)) is not None:  # a tiled diffusion upscale (by its types)
+        return tiled
     step = families.lookup("way_steps").get(n.cls) if n.enabled else None  # else ComfyUI's resize of the frames:
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 

@@ -40,10 +40,11 @@ def _loader(wf: Workflow, sampler: CNode) -> CNode | None:
     return None
 
 
-def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | None, bool]:
+def _still_family(wf: Workflow, sampler: CNode, loader: CNode, up: list[CNode] | None = None) -> tuple[str | None, bool]:
     """(the title of the still family reading ``loader``'s model, whether it is read as the whole checkpoints'
-    still family because the file's name names none); (None, False): no still family reads it."""
-    title = family(model_file(wf, loader), None, upstream(wf, sampler))
+    still family because the file's name names none); (None, False): no still family reads it. ``up``: the nodes
+    whose claims count (``sampler``'s upstream where not given)."""
+    title = family(model_file(wf, loader), None, upstream(wf, sampler) if up is None else up)
     if families.family_hook(title, "still"):
         return title, False
     t = catalogue.node_type(loader.origin or loader.cls)
@@ -55,6 +56,13 @@ def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | No
     if guess is None or not name or any(mark in name for mark in hook(guess, "still_checkpoint")):
         return None, False  # (another image model's name: Flux's all-in-one fp8 file, an SDXL fine-tune's)
     return guess.title, True
+
+
+def still_family(wf: Workflow, node: CNode, loader: CNode) -> tuple[str | None, bool]:
+    """The still family reading the model ``node`` redraws with, from its ``loader``'s file alone (as _still_family;
+    a family claiming nodes between them, AnimateDiff's motion module on that image model, not counted: a tiled
+    diffusion upscale's image model, finishing/tiled_upscale.py, says the patches it does not apply)."""
+    return _still_family(wf, node, loader, [loader])
 
 
 def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
