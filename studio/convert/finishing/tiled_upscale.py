@@ -120,9 +120,12 @@ def _unapplied(wf: Workflow, n: CNode, loader: CNode, patches: list[CNode], said
     vae = wf.source(n, next((k for k, t in _types(n).items() if t == "VAE" and k in n.links), ""))
     if vae is not None and vae.id != loader.id:
         file = next((v for v in vae.settings().values() if isinstance(v, str) and "." in v), None)
-        said.append(f"the VAE {_name(vae)} gives {n.where('vae')}" + (f" ('{file}')" if file else "")
-                    + " is not applied: Tiled Diffusion Upscale encodes and decodes the tiles with the checkpoint's "
-                      "own VAE")
+        said.append(line := f"{n.where('vae')} is given the VAE of {_name(vae)}" + (f" ('{file}')" if file else "")
+                    + ": not applied, Tiled Diffusion Upscale encodes and decodes the tiles with the checkpoint's own "
+                      "VAE")
+        if all(m.id == n.id or not m.enabled for m in wf.nodes.values() for src, _ in m.links.values()
+               if src == vae.id):  # read by this node alone: passed over with that sentence
+            over[vae.id] = line[0].upper() + line[1:]
     if wf.value(n, "tiled_decode") is True:
         said.append(f"{at}'s tiled_decode is not applied: each tile is decoded whole")
     if isinstance(b := wf.value(n, "batch_size"), int) and not isinstance(b, bool) and b > 1:
@@ -137,6 +140,39 @@ def _unapplied(wf: Workflow, n: CNode, loader: CNode, patches: list[CNode], said
     for m in patches:
         over[m.id] = (f"{_name(m)} patches the model {at} redraws the tiles with: not applied, Tiled Diffusion Upscale "
                       f"redraws with the checkpoint '{model_file(wf, loader)}' alone")
+    _patches_made_with(wf, patches, at, over)
+
+
+def _patches_made_with(wf: Workflow, patches: list[CNode], at: str, over: dict) -> None:
+    """The nodes the patches alone are made with beside the model (every enabled reader one of the patches or of
+    these: an IP-Adapter's model loader, its CLIP vision loader, its reference picture), passed over in ``over`` with
+    the patch they feed (as mapping/patch_inputs.made_with does for a generator's patches; this folder may not import
+    that one)."""
+    readers: dict[str, set[str]] = {}
+    for m in wf.nodes.values():
+        if m.enabled:
+            for src, _ in m.links.values():
+                readers.setdefault(src, set()).add(m.id)
+    group = {m.id for m in patches}
+    via: dict[str, tuple[CNode, str, CNode]] = {}  # a node -> (the reader in the group, its input, the patch)
+    todo = []
+    for m in patches:
+        for k, (src, _) in m.links.items():
+            if src in wf.nodes and k != "model" and in_type(m, k) != "MODEL" and src not in group:
+                via.setdefault(src, (m, k, m))
+                todo.append(wf.nodes[src])
+    while todo:
+        x = todo.pop()
+        if x.id in group or x.id in over or not x.enabled or not readers.get(x.id, set()) <= group:
+            continue
+        group.add(x.id)
+        reader, k, patch = via[x.id]
+        over[x.id] = (f"{_name(x)} gives {reader.where(k)}: one of what {_name(patch)}, a patch on the model {at} "
+                      "redraws with, is made with: not applied either")
+        for k2, (src, _) in x.links.items():
+            if src in wf.nodes:
+                via.setdefault(src, (x, k2, patch))
+                todo.append(wf.nodes[src])
 
 
 def _ours(line: str, key: str) -> str:
@@ -186,5 +222,4 @@ def make(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str]
                 f"Tiled Diffusion Upscale, {words}"
                 + (f", its upscaler '{p['upscaler']}'" if p.get("upscaler") else ", resized by Lanczos")
                 + (f", prompt {cut(p['prompt'], 60)!r}" if p["prompt"] else ""))
-    b.task_made("upscale (tiled diffusion)", "Tiled Diffusion Upscale", NODE, ["video"])
     return node, "video"

@@ -1,0 +1,89 @@
+"""A tiled diffusion upscale (ssitu's UltimateSDUpscale and its NoUpscale form) on a loaded clip's way read as Load
+Video -> Tiled Diffusion Upscale (its checkpoint on a Load Video Model) -> Save Video (studio/convert/finishing/
+tiled_upscale.py): told by declared types, its saved values named in the pack's order, its settings, prompts and
+upscaler read, what Studio does otherwise said naming the node (the sampler, a VAE of its own, a LoRA on the model
+and what it alone is made with); a node declared otherwise (no VAE in) is not read so. Minimal UI workflows of our
+own, built from the pack's declared sockets and values (facts)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, notes, said, source_of
+from tests.convert.test_comfy_flashvsr import VHS_LOAD, VHS_SAVE
+from tests.convert.test_comfy_wiring import UI
+
+NODE = "finishing.tiled_diffusion_upscale"
+# UltimateSDUpscale's widgets in its declared order (upscale_by, seed and its control, steps, cfg, sampler, scheduler,
+# denoise, mode_type, tile_width, tile_height, mask_blur, tile_padding, the seam fix's five, force_uniform_tiles,
+# tiled_decode, batch_size)
+VALUES = [2.5, 7, "fixed", 12, 6.5, "dpmpp_2m", "karras", 0.35, "Chess", 640, 576, 16, 48, "Half Tile", 0.5, 32, 4, 24,
+          True, False, 1]
+
+
+def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_in=True) -> dict:
+    w = UI()
+    load = w.add("VHS_LoadVideo", list(VHS_LOAD.values()), ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"])
+    ckpt = w.add("CheckpointLoaderSimple", ["dreamshaper_8.safetensors"], ["MODEL", "CLIP", "VAE"])
+    model = (ckpt, 0, "MODEL")
+    if lora:
+        vision = w.add("CLIPVisionLoader", ["clip_vision_h.safetensors"], ["CLIP_VISION"])
+        lo = w.add("LoraLoader", [lora, 0.8, 1.0], ["MODEL", "CLIP"], {"model": model, "clip": (ckpt, 1, "CLIP")})
+        patch = w.add("IPAdapterPatchOfOurs", [0.7], ["MODEL"], {"model": (lo, 0, "MODEL"),
+                                                                  "clip_vision": (vision, 0, "CLIP_VISION")})
+        model = (patch, 0, "MODEL")
+    pos = w.add("CLIPTextEncode", ["crisp detailed skin"], ["CONDITIONING"], {"clip": (ckpt, 1, "CLIP")})
+    neg = w.add("CLIPTextEncode", ["blurry"], ["CONDITIONING"], {"clip": (ckpt, 1, "CLIP")})
+    vae = (w.add("VAELoader", [vae_file], ["VAE"]), 0, "VAE") if vae_file else (ckpt, 2, "VAE")
+    up = w.add("UpscaleModelLoader", ["4x-UltraSharp.pth"], ["UPSCALE_MODEL"])
+    ins = {("upscaled_image" if cls.endswith("NoUpscale") else "image"): (load, 0, "IMAGE"), "model": model,
+           "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
+           **({"vae": vae} if vae_in else {}),
+           **({} if cls.endswith("NoUpscale") else {"upscale_model": (up, 0, "UPSCALE_MODEL")})}
+    usdu = w.add(cls, values, ["IMAGE"], ins)
+    w.add("VHS_VideoCombine", list(VHS_SAVE.values()), ["VHS_FILENAMES"], {"images": (usdu, 0, "IMAGE")})
+    return w.doc()
+
+
+def test_a_clips_ultimate_sd_upscale_becomes_tiled_diffusion_upscale():
+    conv = convert(_way(), "usdu")
+    assert conv.graph.validate() == []
+    (node,) = nodes_of(conv, NODE)
+    p = node.params
+    assert (p["factor"], p["seed"], p["steps"], p["guidance"], p["denoise"], p["mode"]) == (2.5, 7, 12, 6.5, 0.35,
+                                                                                             "Chess")
+    assert (p["tile_width"], p["tile_height"], p["mask_blur"], p["padding"]) == (640, 576, 16, 48)
+    assert (p["seam_fix"], p["seam_fix_denoise"], p["seam_fix_width"], p["seam_fix_mask_blur"],
+            p["seam_fix_padding"], p["uniform_tiles"]) == ("Half Tile", 0.5, 32, 4, 24, True)
+    assert (p["prompt"], p["negative_prompt"], p["upscaler"]) == ("crisp detailed skin", "blurry", "4x-UltraSharp.pth")
+    load = source_of(conv, node.id, "model")
+    assert load.type_id == "video_models.load" and load.params["model"] == "dreamshaper_8.safetensors"
+    assert source_of(conv, node.id, "video").type_id in ("io.load_video", "transform.trim")
+    (save,) = nodes_of(conv, "io.save_video")
+    text = said(conv)
+    assert "'UltimateSDUpscale' (UltimateSDUpscale, #6) upscales x2.5 and redraws the frames in tiles of 640x576 at " \
+           "denoise 0.35: Studio's Tiled Diffusion Upscale, its checkpoint 'dreamshaper_8.safetensors'" in text
+    assert "read as Stable Diffusion 1.5's" in text
+    assert "sampler_name dpmpp_2m, scheduler karras are not applied" in text
+    assert "Studio cannot convert" not in text and "not converted (" not in notes(conv)
+
+
+def test_a_vae_of_its_own_and_the_models_patches_are_said_not_applied():
+    conv = convert(_way(vae_file="vae-ft-mse-840000.safetensors", lora="detail.safetensors"), "usdu")
+    (node,) = nodes_of(conv, NODE)
+    text = said(conv)
+    assert "'UltimateSDUpscale' (#10)'s 'vae' is given the VAE of 'VAELoader' (VAELoader, #8) " \
+           "('vae-ft-mse-840000.safetensors'): not applied" in text
+    assert "'LoraLoader' (LoraLoader, #4) patches the model 'UltimateSDUpscale' (UltimateSDUpscale, #10) redraws the " \
+           "tiles with: not applied" in text
+    assert "'CLIPVisionLoader' (CLIPVisionLoader, #3) gives 'IPAdapterPatchOfOurs' (#5)'s 'clip_vision': one of what " \
+           "'IPAdapterPatchOfOurs' (IPAdapterPatchOfOurs, #5), a patch on the model" in text
+    assert "not converted (" not in notes(conv)  # nothing of the way left unsaid
+
+
+def test_the_no_upscale_form_redraws_at_factor_one_and_a_node_without_a_vae_is_not_read_so():
+    values = VALUES[1:]  # NoUpscale: no upscale_by, no upscale model
+    conv = convert(_way("UltimateSDUpscaleNoUpscale", values), "usdu")
+    (node,) = nodes_of(conv, NODE)
+    assert node.params["factor"] == 1.0 and "upscaler" not in node.params or not node.params["upscaler"]
+    assert "upscales nothing (it has no 'upscale_by'): Tiled Diffusion Upscale's factor is 1" in said(conv)
+    other = convert(_way(vae_in=False), "usdu")
+    assert nodes_of(other, NODE) == []
