@@ -183,7 +183,8 @@ class TiledDiffusionUpscale(Node):
                  + (f"'{os.path.basename(up_path)}' ({desc.architecture.name} x{desc.scale}) then Lanczos"
                     if desc is not None else "Lanczos")
                  + f"; {tiles} tile(s) of {s.tile_width}x{s.tile_height} redrawn a frame ({s.mode}) by {words} "
-                 f"at denoise {s.denoise:g}, {p.steps} step(s), guidance {p.guidance:g}, padding {s.padding}, mask blur "
+                 f"at denoise {s.denoise:g}, {p.steps} step(s), guidance {p.guidance:g}, padding {s.padding}, "
+                 "mask blur "
                  f"{s.mask_blur}; seam fix {s.seam_fix}" + (f" ({seams} pass(es) at denoise {s.seam_fix_denoise:g})"
                                                               if seams else "")
                  + f"; seed {p.frame_seed}")

@@ -89,8 +89,9 @@ def _animatediff_upscale() -> dict:
 def test_a_step_above_a_motion_lora_read_as_a_lora_names_the_input_its_model_goes_on_to():
     text = said(convert(_animatediff_upscale(), "up"))
     assert "'ADE_AnimateDiffLoRALoader' (ADE_AnimateDiffLoRALoader, node 2)'s 'model'" not in text
-    assert ("'ADE_AnimateDiffLoaderWithContext' (ADE_AnimateDiffLoaderWithContext, #3), a step between its 'model' "
-            "and 'UltimateSDUpscale' (UltimateSDUpscale, node 8)'s 'model'") in text
+    # (usdu17: the upscale is made, Tiled Diffusion Upscale; the AnimateDiff loader is said a patch on its model)
+    assert ("'ADE_AnimateDiffLoaderWithContext' (ADE_AnimateDiffLoaderWithContext, #3) patches the model "
+            "'UltimateSDUpscale' (UltimateSDUpscale, #8) redraws the tiles with: not applied") in text
 
 
 def test_a_quoted_path_is_loaded_without_its_quotes():

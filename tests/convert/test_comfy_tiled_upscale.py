@@ -87,3 +87,37 @@ def test_the_no_upscale_form_redraws_at_factor_one_and_a_node_without_a_vae_is_n
     assert "upscales nothing (it has no 'upscale_by'): Tiled Diffusion Upscale's factor is 1" in said(conv)
     other = convert(_way(vae_in=False), "usdu")
     assert nodes_of(other, NODE) == []
+
+
+def test_after_a_generated_take_it_upscales_the_take_before_its_save():
+    """Wan 2.1's take decoded, then UltimateSDUpscale with an SD 1.5 checkpoint of its own, then the Video Combine:
+    the generator's video -> Tiled Diffusion Upscale -> Save Video (finish.after_take), its model the checkpoint's
+    Load Video Model, not the take's."""
+    from tests.convert.workflow_shapes import wan_t2v_combined
+    wf = wan_t2v_combined()
+    wf.update({
+        "20": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "photon_v1.safetensors"}},
+        "21": {"class_type": "CLIPTextEncode", "inputs": {"text": "sharp feathers", "clip": ["20", 1]}},
+        "22": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["20", 1]}},
+        "23": {"class_type": "UltimateSDUpscale", "inputs": {
+            "image": ["8", 0], "model": ["20", 0], "positive": ["21", 0], "negative": ["22", 0], "vae": ["20", 2],
+            "upscale_by": 2, "seed": 3, "steps": 10, "cfg": 5, "sampler_name": "euler", "scheduler": "normal",
+            "denoise": 0.25, "mode_type": "Linear", "tile_width": 512, "tile_height": 512, "mask_blur": 8,
+            "tile_padding": 32, "seam_fix_mode": "None", "seam_fix_denoise": 1, "seam_fix_width": 64,
+            "seam_fix_mask_blur": 8, "seam_fix_padding": 16, "force_uniform_tiles": True, "tiled_decode": False}}})
+    wf["9"]["inputs"]["images"] = ["23", 0]
+    conv = convert(wf, "take")
+    assert conv.graph.validate() == []
+    (node,) = nodes_of(conv, NODE)
+    (gen,) = nodes_of(conv, "video_models.text_to_video")
+    assert source_of(conv, node.id, "video").id == gen.id
+    assert source_of(conv, node.id, "model").params["model"] == "photon_v1.safetensors"
+    assert source_of(conv, gen.id, "model").params["model"] == "wan2.1_t2v_1.3B_fp16.safetensors"
+    (save,) = nodes_of(conv, "io.save_video")
+    way, n = [], save.id
+    while (src := source_of(conv, n, "video")) is not None:
+        way.append(src.type_id)
+        n = src.id
+    assert NODE in way and way.index(NODE) < way.index("video_models.text_to_video")
+    assert (node.params["factor"], node.params["denoise"], node.params["prompt"]) == (2, 0.25, "sharp feathers")
+    assert "Studio cannot convert" not in said(conv)

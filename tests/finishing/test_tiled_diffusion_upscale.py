@@ -106,7 +106,8 @@ def test_the_frame_seed_is_the_seeds_draw_per_frame_or_the_same(sd15):
     clip = _clip(n=2, w=32, h=24, same=True)  # two identical frames, one tile each
     per_frame, _, rec = _run(ref, clip)
     assert not np.array_equal(per_frame[0], per_frame[1])  # per frame: each frame its own noise
-    assert any("2 frame(s) 32x24 -> 64x48 by Lanczos; 1 tile(s) of 64x64 redrawn a frame (Linear) by the Stable Diffusion 1.5 "
+    assert any("2 frame(s) 32x24 -> 64x48 by Lanczos; 1 tile(s) of 64x64 redrawn a frame (Linear) by the Stable "
+               "Diffusion 1.5 "
                "model's img2img (StableDiffusionImg2ImgPipeline)" in m and "seed per frame" in m
                for m in rec.messages("info")), rec.messages()
     same, _, _ = _run(ref, clip, frame_seed="same")
@@ -149,7 +150,8 @@ def test_an_upscaler_runs_once_then_lanczos_to_the_factor(sd15, tmp_path):
     clip = _clip(n=1, w=32, h=24)
     made, out, rec = _run(ref, clip, upscaler=path, factor=3.0, denoise=0.0)
     with torch.inference_mode():
-        x2 = net(torch.from_numpy(np.array(clip.frames[:1])).permute(0, 3, 1, 2)).clamp(0, 1)[0].permute(1, 2, 0).numpy()
+        x = torch.from_numpy(np.array(clip.frames[:1])).permute(0, 3, 1, 2)
+        x2 = net(x).clamp(0, 1)[0].permute(1, 2, 0).numpy()
     assert (out.width, out.height) == (96, 72)
     assert np.allclose(made[0], resized(x2, (96, 72)), atol=1e-4)
     assert any("by 'tiny_x2.safetensors' (ESRGAN x2) then Lanczos" in m for m in rec.messages("info"))

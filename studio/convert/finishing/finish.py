@@ -126,10 +126,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if (over := drawn(b, n, src, out, said)) is not None:  # tracks drawn over the take: Draw Tracks
             src = over
             continue
-        # an upscale by a method Studio lacks: Scale (scaled_only); a colour match, a sharpen, a blur (effects); a
-        # tiled diffusion upscale (by its types: Tiled Diffusion Upscale)
+        # an upscale by a method Studio lacks (Scale), a colour match, a sharpen, a blur (effects), a tiled diffusion
         made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or \
-            tiled_upscale.make(b, n, src, said)
+            tiled_upscale.make(b, n, src, said)  # upscale (Tiled Diffusion Upscale, by its declared types)
         if made is not None:
             src = made
             continue

@@ -9,7 +9,7 @@ blur of their masks (mask_blur) and the denoise. Its settings are read by their 
 steps, cfg, denoise, mode_type, tile_width, tile_height, mask_blur, tile_padding, seam_fix_mode, seam_fix_denoise,
 seam_fix_width, seam_fix_mask_blur, seam_fix_padding, force_uniform_tiles; a UI file's values named by the catalogue,
 else by the mapping's widgets: nodes/finishing/tiled_diffusion/comfy.py). Its model is read through the model
-patches to the loader, the loader's checkpoint read as a still family's (SD 1.5, SDXL: takes/still_first.still_family)
+patches to the loader, the loader's checkpoint read as a still family's (SD 1.5, SDXL: tracing/still_checkpoint.py)
 and made Studio's Load Video Model; its prompts are the texts of its conditioning (tracing.prompts.prompt_text); its
 upscale model the file its UPSCALE_MODEL loader names. What Studio does otherwise is said naming the node and input:
 the sampler (Euler on the checkpoint's own betas), a VAE of another file, the model's patches (LoRAs, IPAdapter,
@@ -23,6 +23,7 @@ from ..catalogue import node_type
 from ..reading.workflow import CNode, Workflow
 from ..tracing.prompts import prompt_text
 from ..tracing.roles import in_type, out_types, role
+from ..tracing.still_checkpoint import still_family_of
 from ..tracing.walks import model_file
 
 NODE = "finishing.tiled_diffusion_upscale"
@@ -114,7 +115,10 @@ def _unapplied(wf: Workflow, n: CNode, loader: CNode, patches: list[CNode], said
     said in ``over`` (the passed-over note)."""
     at = _name(n)
     sampler = [f"{k} {v}" for k in ("sampler_name", "scheduler") if isinstance(v := wf.value(n, k), str)]
-    if sampler:
+    if sampler and wf.value(n, "sampler_name") == "euler":
+        said.append(f"{at}'s {', '.join(sampler)}: Tiled Diffusion Upscale samples each tile with diffusers' Euler on "
+                    "the checkpoint's own betas and spacing (its still family's scheduler), not ComfyUI's schedule")
+    elif sampler:
         said.append(f"{at}'s {', '.join(sampler)} are not applied: Tiled Diffusion Upscale samples each tile with "
                     "Euler on the checkpoint's own betas (its still family's scheduler)")
     vae = wf.source(n, next((k for k, t in _types(n).items() if t == "VAE" and k in n.links), ""))
@@ -186,14 +190,13 @@ def _ours(line: str, key: str) -> str:
 def make(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
     """Tiled Diffusion Upscale of ``wire`` for ``n`` (a Load Video Model of its checkpoint wired to it); None where
     ``n`` is no tiled diffusion upscale or its model is one no still family reads."""
-    from ..takes.still_first import still_family
     wf = b.wf
     if not reads(wf, n):
         return None
     loader, patches = _loader(wf, n)
     if loader is None or not isinstance(file := model_file(wf, loader), str) or not file:
         return None
-    title, guessed = still_family(wf, n, loader)
+    title, guessed = still_family_of(wf, loader, [loader])  # (its file alone: its patches' families not counted)
     if title is None:
         return None
     p = settings(wf, n, said)
@@ -218,7 +221,8 @@ def make(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str]
              + (" (the file's name names no model: Load Video Model tells the model from its tensors when it loads)"
                 if guessed else ""))
     said.append(f"{_name(n)} upscales x{p.get('factor', DEFAULTS['factor']):g} and redraws the frames in tiles of "
-                f"{p.get('tile_width', 512)}x{p.get('tile_height', 512)} at denoise {p.get('denoise', 0.2):g}: Studio's "
+                f"{p.get('tile_width', 512)}x{p.get('tile_height', 512)} at denoise {p.get('denoise', 0.2):g}: "
+                "Studio's "
                 f"Tiled Diffusion Upscale, {words}"
                 + (f", its upscaler '{p['upscaler']}'" if p.get("upscaler") else ", resized by Lanczos")
                 + (f", prompt {cut(p['prompt'], 60)!r}" if p["prompt"] else ""))

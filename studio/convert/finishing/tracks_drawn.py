@@ -19,7 +19,7 @@ DRAW = "motion.draw_tracks"
 def _ports(n: CNode) -> tuple[str, str] | None:
     """(its pictures' input, its tracks' input) where ``n`` is declared pictures and tracks in, pictures out."""
     t = catalogue.node_type(n.shown_cls)
-    if t is None or t.output_types != ("IMAGE",):
+    if t is None or t.inputs is None or t.output_types != ("IMAGE",):  # (inputs not read from its pack: none known)
         return None
     wired = [i for i in t.inputs if not i.widget]
     images = [i.name for i in wired if i.type == "IMAGE"]

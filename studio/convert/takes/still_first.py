@@ -13,20 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import catalogue
-from ..families import registry as families
-from ..families.hooks import hook
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
-from ..tracing.stills import UNKNOWN_MODEL, one_picture
-from ..tracing.tasks import family, task_node, tasks
+from ..tracing.stills import one_picture
+from ..tracing.tasks import task_node, tasks
+from ..tracing.still_checkpoint import still_family_of
 from ..tracing.walks import model_file, sampler_chain, upstream
 
 MAX_PATCHES = 16  # model patches (LoRAs) walked through from a sampler to its loader
-
-
-WHOLE = {"MODEL", "CLIP", "VAE"}  # a whole checkpoint's loader's declared outputs
 
 
 def _loader(wf: Workflow, sampler: CNode) -> CNode | None:
@@ -40,29 +35,11 @@ def _loader(wf: Workflow, sampler: CNode) -> CNode | None:
     return None
 
 
-def _still_family(wf: Workflow, sampler: CNode, loader: CNode, up: list[CNode] | None = None) -> tuple[str | None, bool]:
+def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | None, bool]:
     """(the title of the still family reading ``loader``'s model, whether it is read as the whole checkpoints'
-    still family because the file's name names none); (None, False): no still family reads it. ``up``: the nodes
-    whose claims count (``sampler``'s upstream where not given)."""
-    title = family(model_file(wf, loader), None, upstream(wf, sampler) if up is None else up)
-    if families.family_hook(title, "still"):
-        return title, False
-    t = catalogue.node_type(loader.origin or loader.cls)
-    if title != UNKNOWN_MODEL or t is None or not WHOLE <= set(t.output_types or ()):
-        return None, False
-    file = model_file(wf, loader)
-    name = file.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(file, str) else ""
-    guess = next((m for m in families.mappings() if hook(m, "still_checkpoint")), None)
-    if guess is None or not name or any(mark in name for mark in hook(guess, "still_checkpoint")):
-        return None, False  # (another image model's name: Flux's all-in-one fp8 file, an SDXL fine-tune's)
-    return guess.title, True
-
-
-def still_family(wf: Workflow, node: CNode, loader: CNode) -> tuple[str | None, bool]:
-    """The still family reading the model ``node`` redraws with, from its ``loader``'s file alone (as _still_family;
-    a family claiming nodes between them, AnimateDiff's motion module on that image model, not counted: a tiled
-    diffusion upscale's image model, finishing/tiled_upscale.py, says the patches it does not apply)."""
-    return _still_family(wf, node, loader, [loader])
+    still family because the file's name names none); (None, False): no still family reads it
+    (tracing/still_checkpoint.py: the rule, shared with a tiled diffusion upscale's image model)."""
+    return still_family_of(wf, loader, upstream(wf, sampler))
 
 
 def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
