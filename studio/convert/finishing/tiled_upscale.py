@@ -187,9 +187,10 @@ def _ours(line: str, key: str) -> str:
     return line
 
 
-def make(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
+def make(b, n: CNode, wire: tuple[str, str], said: list[str], way: bool = False) -> tuple[str, str] | None:
     """Tiled Diffusion Upscale of ``wire`` for ``n`` (a Load Video Model of its checkpoint wired to it); None where
-    ``n`` is no tiled diffusion upscale or its model is one no still family reads."""
+    ``n`` is no tiled diffusion upscale or its model is one no still family reads. ``way``: on a loaded clip's way
+    (its generator recorded as the way's, as a family's way step records its own: SeedVR2's, FlashVSR's)."""
     wf = b.wf
     if not reads(wf, n):
         return None
@@ -226,4 +227,6 @@ def make(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str]
                 f"Tiled Diffusion Upscale, {words}"
                 + (f", its upscaler '{p['upscaler']}'" if p.get("upscaler") else ", resized by Lanczos")
                 + (f", prompt {cut(p['prompt'], 60)!r}" if p["prompt"] else ""))
+    if way:
+        b.task_made("upscale (tiled diffusion)", "Tiled Diffusion Upscale", NODE, ["video"])
     return node, "video"

@@ -272,7 +272,7 @@ def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
     """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or its Scale for a resize, or None."""
     from ..families import registry as families
-    if (tiled := tiled_upscale.make(b, n, wire, said)) is not None:  # a tiled diffusion upscale (by its types)
+    if (tiled := tiled_upscale.make(b, n, wire, said, way=True)) is not None:  # a tiled diffusion upscale (by types)
         return tiled
     step = families.lookup("way_steps").get(n.cls) if n.enabled else None  # else ComfyUI's resize of the frames:
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
