@@ -19,9 +19,11 @@ VALUES = [2.5, 7, "fixed", 12, 6.5, "dpmpp_2m", "karras", 0.35, "Chess", 640, 57
           True, False, 1]
 
 
-def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_in=True) -> dict:
+def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_in=True, listed=False) -> dict:
     w = UI()
     load = w.add("VHS_LoadVideo", list(VHS_LOAD.values()), ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"])
+    if listed:  # the clip given as a list of its frames (Impact Pack's converter): the node runs once a frame
+        load = w.add("ImpactImageBatchToImageList", [], ["IMAGE"], {"image": (load, 0, "IMAGE")})
     ckpt = w.add("CheckpointLoaderSimple", ["dreamshaper_8.safetensors"], ["MODEL", "CLIP", "VAE"])
     model = (ckpt, 0, "MODEL")
     if lora:
@@ -121,3 +123,12 @@ def test_after_a_generated_take_it_upscales_the_take_before_its_save():
     assert NODE in way and way.index(NODE) < way.index("video_models.text_to_video")
     assert (node.params["factor"], node.params["denoise"], node.params["prompt"]) == (2, 0.25, "sharp feathers")
     assert "Studio cannot convert" not in said(conv)
+
+
+def test_frames_given_as_a_list_are_each_redrawn_from_the_one_seed():
+    conv = convert(_way(listed=True), "usdu")
+    (node,) = nodes_of(conv, NODE)
+    assert node.params["frame_seed"] == "same"
+    assert "'ImpactImageBatchToImageList' (ImpactImageBatchToImageList, #2) gives 'UltimateSDUpscale' " \
+           "(UltimateSDUpscale, #7) the clip as a list of its frames: ComfyUI runs it once a frame" in said(conv)
+    assert nodes_of(convert(_way(), "usdu"), NODE)[0].params["frame_seed"] == "per frame"

@@ -20,6 +20,7 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from ..catalogue import node_type
+from ..reading.list_trips import to_list
 from ..reading.workflow import CNode, Workflow
 from ..tracing.prompts import prompt_text
 from ..tracing.roles import in_type, out_types, role
@@ -139,12 +140,24 @@ def _unapplied(wf: Workflow, n: CNode, loader: CNode, patches: list[CNode], said
     if custom:
         said.append(f"{at}'s {', '.join(repr(k) for k in custom)} (a custom sampler) not applied: Tiled Diffusion "
                     "Upscale samples with the checkpoint's own scheduler")
-    said.append(f"{at} samples the frames as one batch from its seed; Tiled Diffusion Upscale gives frame i the "
-                "seed's draw i (frame_seed 'per frame'): other noise than ComfyUI's, the same on every run")
+    if (listed := _listed(wf, n)) is not None:  # its pictures a list: ComfyUI runs it once a frame, one seed each
+        said.append(f"{_name(listed)} gives {at} the clip as a list of its frames: ComfyUI runs it once a frame, each "
+                    "from its one seed; Tiled Diffusion Upscale gives every frame the seed's draw 0 (frame_seed "
+                    "'same'): other noise than ComfyUI's, the same on every run")
+    else:
+        said.append(f"{at} samples the frames as one batch from its seed; Tiled Diffusion Upscale gives frame i the "
+                    "seed's draw i (frame_seed 'per frame'): other noise than ComfyUI's, the same on every run")
     for m in patches:
         over[m.id] = (f"{_name(m)} patches the model {at} redraws the tiles with: not applied, Tiled Diffusion Upscale "
                       f"redraws with the checkpoint '{model_file(wf, loader)}' alone")
     _patches_made_with(wf, patches, at, over)
+
+
+def _listed(wf: Workflow, n: CNode) -> CNode | None:
+    """The node giving ``n`` its pictures as a list (a batch-to-list converter, reading/list_trips.to_list), or None."""
+    port = picture_input(n)
+    src = wf.source(n, port) if port else None
+    return src if src is not None and to_list(src) else None
 
 
 def _patches_made_with(wf: Workflow, patches: list[CNode], at: str, over: dict) -> None:
@@ -201,6 +214,8 @@ def make(b, n: CNode, wire: tuple[str, str], said: list[str], way: bool = False)
     if title is None:
         return None
     p = settings(wf, n, said)
+    if _listed(wf, n) is not None:
+        p["frame_seed"] = "same"
     for which, key in (("positive", "prompt"), ("negative", "negative_prompt")):
         lines: list[str] = []
         p[key] = prompt_text(wf, wf.source(n, which), which, b.used, lines) or ""

@@ -30,6 +30,11 @@ def _converter(n: Any, to: str) -> str | None:
     return socks[0].name if socks[0].name in n.links else None
 
 
+def to_list(n: Any) -> bool:
+    """``n`` converts a batch of pictures to a list (its items each run through what it feeds), by its declaration."""
+    return _converter(n, "list") is not None
+
+
 def _readers(nodes: dict[str, Any]) -> dict[str, list[tuple[Any, str, int]]]:
     out: dict[str, list[tuple[Any, str, int]]] = {}
     for m in nodes.values():
