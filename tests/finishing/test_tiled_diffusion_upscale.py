@@ -49,11 +49,15 @@ def test_the_upscaled_size_is_the_factor_rounded_to_eights():
 
 
 @pytest.fixture(scope="module")
-def sd15(tmp_path_factory):
+def tiny(tmp_path_factory):
     from tests.video_models import tiny_animatediff_files as files
-    made = files.write(str(tmp_path_factory.mktemp("usdu-sd15")))
+    return files.write(str(tmp_path_factory.mktemp("usdu-sd15")))
+
+
+@pytest.fixture(scope="module")
+def sd15(tiny):
     from nodes.video_models.loading.load import load_video_model
-    return made["checkpoint"], load_video_model(made["checkpoint"], base=None, device="cpu")
+    return tiny["checkpoint"], load_video_model(tiny["checkpoint"], base=None, device="cpu")
 
 
 def _clip(n=2, w=48, h=24, same=False):
@@ -155,3 +159,15 @@ def test_an_upscaler_runs_once_then_lanczos_to_the_factor(sd15, tmp_path):
     assert (out.width, out.height) == (96, 72)
     assert np.allclose(made[0], resized(x2, (96, 72)), atol=1e-4)
     assert any("by 'tiny_x2.safetensors' (ESRGAN x2) then Lanczos" in m for m in rec.messages("info"))
+
+
+def test_a_model_that_is_no_image_model_is_refused_in_words(tiny):
+    """The tiny AnimateDiff (its motion module on the SD 1.5 checkpoint): a video model, refused naming the node and
+    what to load, before any img2img pipeline is made of it."""
+    from nodes.finishing.tiled_diffusion_upscale import TiledUpscaleError
+    from nodes.video_models.loading.load import load_video_model
+    ref = load_video_model(tiny["motion"], base=None, device="cpu", parts={"image_model": tiny["checkpoint"]})
+    with pytest.raises(TiledUpscaleError, match=r"^Tiled Diffusion Upscale: the model '.*tiny_mm_v2.safetensors' is "
+                                                r".*, not an image model .* load an SD 1.5 or SDXL checkpoint"):
+        _run(ref, _clip())
+    assert "img2img" not in ref.shared.pipes
