@@ -19,9 +19,12 @@ VALUES = [2.5, 7, "fixed", 12, 6.5, "dpmpp_2m", "karras", 0.35, "Chess", 640, 57
           True, False, 1]
 
 
-def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_in=True, listed=False) -> dict:
+def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_in=True, listed=False,
+         worked=False) -> dict:
     w = UI()
     load = w.add("VHS_LoadVideo", list(VHS_LOAD.values()), ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"])
+    tile = {"tile_width": (w.add("SimpleMath+", ["a*8"], ["INT", "FLOAT"], {"a": (load, 1, "INT")}), 0, "INT")} \
+        if worked else {}  # a tile width worked out from the clip's frame count when the workflow runs
     if listed:  # the clip given as a list of its frames (Impact Pack's converter): the node runs once a frame
         load = w.add("ImpactImageBatchToImageList", [], ["IMAGE"], {"image": (load, 0, "IMAGE")})
     ckpt = w.add("CheckpointLoaderSimple", ["dreamshaper_8.safetensors"], ["MODEL", "CLIP", "VAE"])
@@ -39,7 +42,7 @@ def _way(cls="UltimateSDUpscale", values=VALUES, vae_file=None, lora=None, vae_i
     ins = {("upscaled_image" if cls.endswith("NoUpscale") else "image"): (load, 0, "IMAGE"), "model": model,
            "positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"),
            **({"vae": vae} if vae_in else {}),
-           **({} if cls.endswith("NoUpscale") else {"upscale_model": (up, 0, "UPSCALE_MODEL")})}
+           **({} if cls.endswith("NoUpscale") else {"upscale_model": (up, 0, "UPSCALE_MODEL")}), **tile}
     usdu = w.add(cls, values, ["IMAGE"], ins)
     w.add("VHS_VideoCombine", list(VHS_SAVE.values()), ["VHS_FILENAMES"], {"images": (usdu, 0, "IMAGE")})
     return w.doc()
@@ -132,3 +135,12 @@ def test_frames_given_as_a_list_are_each_redrawn_from_the_one_seed():
     assert "'ImpactImageBatchToImageList' (ImpactImageBatchToImageList, #2) gives 'UltimateSDUpscale' " \
            "(UltimateSDUpscale, #7) the clip as a list of its frames: ComfyUI runs it once a frame" in said(conv)
     assert nodes_of(convert(_way(), "usdu"), NODE)[0].params["frame_seed"] == "per frame"
+
+
+def test_a_tile_size_worked_out_when_the_workflow_runs_keeps_the_default_said():
+    conv = convert(_way(worked=True), "usdu")
+    (node,) = nodes_of(conv, NODE)
+    assert node.params["tile_width"] == 512 and node.params["tile_height"] == 576
+    assert "'UltimateSDUpscale' (#7)'s 'tile_width' is worked out by 'SimpleMath+' (SimpleMath+, #2) when the " \
+           "workflow runs; Studio cannot work it out when converting: Tiled Diffusion Upscale's 'tile_width' stays " \
+           "512 (set it)" in said(conv)
