@@ -143,12 +143,17 @@ class TiledDiffusionUpscale(Node):
 
     @classmethod
     def foresee(cls, params, base_dir, inputs):
+        """Its clip's size (the input's by the factor, each side a multiple of 8) and the host memory a frame takes
+        while it is made, for the job's memory foreseen before it runs (studio.engine.held)."""
         src = inputs.get("video") or {}
         w, h = src.get("width"), src.get("height")
         if not (isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0):
             return {}
         ow, oh = plan.upscaled_size(w, h, float(params.get("factor") or 2.0))
-        return {"video": {**({"frames": src["frames"]} if src.get("frames") else {}), "width": ow, "height": oh}}
+        # host memory besides the model, per frame made: the frame in and out (float32 RGB), a job's mask and its blur
+        work = ow * oh * (3 * 4 * 2 + 4 * 2)
+        return {"video": {**({"frames": src["frames"]} if src.get("frames") else {}), "width": ow, "height": oh,
+                          "bytes": work}}
 
     def run(self, ctx, video, model, prompt=None):
         from nodes.video_models.loading.inputs import not_this_model, video_model_input

@@ -44,8 +44,11 @@ def test_the_tiles_cover_the_frame_once_in_the_order_asked(mode, seam_fix):
 
 
 def test_the_upscaled_size_is_the_factor_rounded_to_eights():
+    from nodes.finishing.tiled_diffusion_upscale import TiledDiffusionUpscale
     assert plan.upscaled_size(40, 32, 2.0) == (80, 64)
     assert plan.upscaled_size(41, 30, 1.5) == (64, 48)
+    seen = TiledDiffusionUpscale.foresee({"factor": 1.5}, None, {"video": {"width": 41, "height": 30, "frames": 9}})
+    assert seen == {"video": {"frames": 9, "width": 64, "height": 48, "bytes": 64 * 48 * 32}}
 
 
 @pytest.fixture(scope="module")
