@@ -8,12 +8,22 @@ values and links and fails without its mend.
 2. A number cast with one number out beside a text (Comfyroll's 'CR Float To Integer': INT and its 'show_help'
    STRING), its name saying 'To Integer', was not read: a portrait size wired through INT -> FLOAT -> INT casts into
    an EmptyImage, scaled 0.5 and measured by GetImageSize, was "a value Studio cannot work out", and LTX-2 made the
-   family's own size (reading/casts.py; 80/10)."""
+   family's own size (reading/casts.py; 80/10).
+3. The wrapper's MultiTalk long take in context windows (kijai's 'long context' examples: the sampler given the voice
+   and, as its image_embeds, a plain WanVideoImageToVideoEncode of the picture, WanVideoContextOptions' windows, a
+   Uni3C camera render) was held ("Studio cannot wire what that node gives into a generator of that task"): read as
+   Studio's InfiniteTalk, method 'multitalk', its windows the context's size continued by the overlap, the length at
+   most the encode's; the windows' difference and the camera render not taken said (wan/comfy_wrapper_context_talk.py;
+   80/02, 80/03).
+4. An output sampled by a pack's sampler Studio cannot read, held with its sentence, held again for each other save
+   of the same take (a RIFE save beside the take's own): its model loader and prompts were made twice, unsaid; now
+   once, where that save reads no file of its own (mapping/outputs.py; 80/08)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from tests.convert.said import api, said
+from tests.convert.said import api, nodes_of, said, ui
+from tests.convert.test_comfy_heldout6_mends import _talk
 
 
 def _cogvideox(latent: dict) -> dict:
@@ -87,3 +97,73 @@ def test_a_cast_with_one_number_out_beside_a_help_text_is_read():
     half = Workflow.read(api({"1": ("PrimitiveFloat", {"value": 7.5}),
                               "2": ("CR Float To Integer", {"_float": ["1", 0]})}))
     assert half.output(half.nodes["2"], 0) is None  # (a fraction: packs round it differently, unknown)
+
+
+def _in_windows(camera: bool = True) -> dict:
+    doc = _talk({"strength_1": 1.0, "strength_2": 1.0, "combine_embeds": "average", "tiles": 0, "ratio": 0.5})
+    doc["5"]["inputs"]["model"] = "WanVideo_2_1_Multitalk_14B_fp32.safetensors"  # MultiTalk, not InfiniteTalk
+    doc["8"]["inputs"]["num_frames"] = 725
+    doc["10"] = {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+        "vae": ["1", 0], "start_image": ["7", 0], "clip_embeds": ["9", 0], "width": 720, "height": 1280,
+        "num_frames": 725, "noise_aug_strength": 0.0, "start_latent_strength": 1.0, "end_latent_strength": 1.0,
+        "force_offload": True, "fun_or_fl2v_model": False, "tiled_vae": True}}
+    doc["20"] = {"class_type": "WanVideoContextOptions", "inputs": {
+        "context_schedule": "static_standard", "context_frames": 81, "context_stride": 4, "context_overlap": 32,
+        "freenoise": True, "verbose": False, "fuse_method": "linear"}}
+    doc["14"]["inputs"]["context_options"] = ["20", 0]
+    if camera:
+        doc["21"] = {"class_type": "WanVideoUni3C_ControlnetLoader", "inputs": {
+            "model": "Wan21_Uni3C_controlnet_fp16.safetensors", "base_precision": "fp16",
+            "quantization": "disabled", "load_device": "main_device", "attention_mode": "sdpa"}}
+        doc["22"] = {"class_type": "WanVideoEncode", "inputs": {"vae": ["1", 0], "image": ["7", 0]}}
+        doc["23"] = {"class_type": "WanVideoUni3C_embeds", "inputs": {
+            "controlnet": ["21", 0], "render_latent": ["22", 0], "strength": 1.0, "start_percent": 0.0,
+            "end_percent": 0.1}}
+        doc["14"]["inputs"]["uni3c_embeds"] = ["23", 0]
+    return doc
+
+
+def test_the_wrappers_multitalk_in_context_windows_is_made_as_infinitetalks_multitalk():
+    conv = convert(_in_windows(), "talk")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    gen = nodes_of(conv, "video_models.infinitetalk")[0].params
+    assert (gen["method"], gen["motion_frames"], gen["most_frames"], gen["frames"]) == ("multitalk", 32, 725, 0)
+    assert (gen["width"], gen["height"]) == (720, 1280)
+    assert gen["patch"] == "WanVideo_2_1_Multitalk_14B_fp32.safetensors"
+    text = said(conv)
+    assert ("'WanVideoSampler' (WanVideoSampler, #14) makes MultiTalk (the patch "
+            "'WanVideo_2_1_Multitalk_14B_fp32.safetensors' on its model) of 'WanVideoImageToVideoEncode' "
+            "(WanVideoImageToVideoEncode, #10)'s start image and the voice in 'WanVideoContextOptions' "
+            "(WanVideoContextOptions, #20)'s context windows of 81 frames overlapping by 32, all denoised together at "
+            "each step: Studio's InfiniteTalk makes it with its method 'multitalk', in windows of 81 frames, each later "
+            "one conditioned on the last 32 frames of the one before, not on the picture") in text
+    assert ("'WanVideoSampler' (WanVideoSampler, #14)'s 'uni3c_embeds' ('WanVideoUni3C_embeds' (WanVideoUni3C_embeds, "
+            "#23): a Uni3C camera render) is not taken") in text
+    assert "context schedule 'static_standard' is not taken" not in text  # (its windows said with the take, once)
+    assert "Studio cannot wire" not in text
+
+
+
+def test_two_saves_of_one_held_pack_sampler_hold_its_loader_and_prompts_once():
+    doc = ui([(2, "UNETLoader", [], ["MODEL"], ["wan2.2_fun_5b.safetensors", "fp8_e4m3fn"]),
+              (3, "CLIPLoader", [], ["CLIP"], ["umt5xxl_fp8_e4m3fn_scaled.safetensors", "wan"]),
+              (4, "VAELoader", [], ["VAE"], ["wan_2.2_vae.safetensors"]),
+              (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a lighthouse at dusk"]),
+              (6, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+              (7, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 81, 1]),
+              (8, "AcmeVideoSampler", [("model", "MODEL"), ("positive", "CONDITIONING"),
+                                       ("negative", "CONDITIONING"), ("latent", "LATENT")], ["LATENT"],
+               [123, "fixed", 25, 5.0]),
+              (9, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+              (10, "VHS_VideoCombine", [("images", "IMAGE")], [], {"frame_rate": 24, "filename_prefix": "a",
+                                                                   "format": "video/h264-mp4"}),
+              (11, "ImageScaleBy", [("image", "IMAGE")], ["IMAGE"], ["lanczos", 2.0]),
+              (12, "VHS_VideoCombine", [("images", "IMAGE")], [], {"frame_rate": 24, "filename_prefix": "b",
+                                                                   "format": "video/h264-mp4"})],
+             [(3, 0, 5, "clip"), (3, 0, 6, "clip"), (2, 0, 8, "model"), (5, 0, 8, "positive"), (6, 0, 8, "negative"),
+              (7, 0, 8, "latent"), (8, 0, 9, "samples"), (4, 0, 9, "vae"), (9, 0, 10, "images"), (9, 0, 11, "image"),
+              (11, 0, 12, "images")])
+    conv = convert(doc, "two_saves")
+    assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (AcmeVideoSampler)")
+    assert len(nodes_of(conv, "video_models.load")) == 1
+    assert sorted(n.params["text"] for n in nodes_of(conv, "io.text")) == ["a lighthouse at dusk", "blurry"]
