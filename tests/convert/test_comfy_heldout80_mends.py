@@ -17,12 +17,16 @@ values and links and fails without its mend.
    80/02, 80/03).
 4. An output sampled by a pack's sampler Studio cannot read, held with its sentence, held again for each other save
    of the same take (a RIFE save beside the take's own): its model loader and prompts were made twice, unsaid; now
-   once, where that save reads no file of its own (mapping/outputs.py; 80/08)."""
+   once, where that save reads no file of its own (mapping/outputs.py; 80/08).
+5. VideoHelperSuite's Load Images' picks of its folder (skip_first_images, select_every_nth, image_load_cap) were said
+   not applied ("Studio's Load Image Sequence reads every picture of the folder"): made as Studio's Trim after Load
+   Image Sequence, told by the loader type's declared widgets (reading/sequence_picks.py; 80/06's 10 poses)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from tests.convert.said import api, nodes_of, said, ui
+from tests.convert.builders import wan_vace
+from tests.convert.said import api, nodes_of, said, source_of, ui
 from tests.convert.test_comfy_heldout6_mends import _talk
 
 
@@ -167,3 +171,16 @@ def test_two_saves_of_one_held_pack_sampler_hold_its_loader_and_prompts_once():
     assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (AcmeVideoSampler)")
     assert len(nodes_of(conv, "video_models.load")) == 1
     assert sorted(n.params["text"] for n in nodes_of(conv, "io.text")) == ["a lighthouse at dusk", "blurry"]
+
+
+def test_a_folder_loaders_picks_are_made_as_studios_trim():
+    conv = convert(api(wan_vace(["9", 0], more={"9": ("VHS_LoadImages", {
+        "directory": "poses", "image_load_cap": 10, "skip_first_images": 2, "select_every_nth": 3})})), "poses")
+    gen = nodes_of(conv, "video_models.wan_vace")[0]
+    trim = source_of(conv, gen.id, "video")
+    assert trim.type_id == "transform.trim" and trim.params == {"start": 2, "end": 30, "step": 3}
+    assert source_of(conv, trim.id, "video").type_id == "footage.load_sequence"
+    text = said(conv)
+    assert ("loads pictures 2 to 29, one in every 3 of the folder 'poses' (skip_first_images, select_every_nth, "
+            "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places") in text
+    assert "reads every picture of the folder" not in text
