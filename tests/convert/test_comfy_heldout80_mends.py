@@ -14,7 +14,8 @@ values and links and fails without its mend.
    Uni3C camera render) was held ("Studio cannot wire what that node gives into a generator of that task"): read as
    Studio's InfiniteTalk, method 'multitalk', its windows the context's size continued by the overlap, the length at
    most the encode's; the windows' difference and the camera render not taken said (wan/comfy_wrapper_context_talk.py;
-   80/02, 80/03).
+   80/02, 80/03); the voice beside an end picture or a control on the encode is held with its sentence (it had been
+   made as a first/last-frame take without the voice, unsaid).
 4. An output sampled by a pack's sampler Studio cannot read, held with its sentence, held again for each other save
    of the same take (a RIFE save beside the take's own): its model loader and prompts were made twice, unsaid; now
    once, where that save reads no file of its own (mapping/outputs.py; 80/08).
@@ -184,3 +185,14 @@ def test_a_folder_loaders_picks_are_made_as_studios_trim():
     assert ("loads pictures 2 to 29, one in every 3 of the folder 'poses' (skip_first_images, select_every_nth, "
             "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places") in text
     assert "reads every picture of the folder" not in text
+
+
+def test_multitalk_beside_an_end_picture_is_held_never_made_without_the_voice():
+    doc = _in_windows(camera=False)
+    doc["10"]["inputs"]["end_image"] = ["17", 0]  # (found making mend 3: a first/last-frame take, the voice dropped)
+    conv = convert(doc, "talk")
+    assert [t["generator"] for t in conv.tasks] == [None]
+    assert conv.log[0].startswith(
+        "This workflow makes a video with a voice (MultiTalk) beside 'WanVideoImageToVideoEncode' "
+        "(WanVideoImageToVideoEncode, #10)'s 'end_image' (MultiTalkWav2VecEmbeds) with Wan; Studio cannot give Wan a "
+        "voice (MultiTalk)")

@@ -37,7 +37,7 @@ def in_windows(t, enc: CNode, pos, neg, sampler: CNode):
     as its windows; (latent, positive, negative) as talk.infinitetalk gives them, else None (read as before)."""
     port = talk.voice_input(sampler)
     if enc.cls != ENCODE or port is None or in_type(sampler, port) not in (talk.VOICE, None) or \
-            "samples" in sampler.links or "start_image" not in enc.links or any(k in enc.links for k in NOT_HERE):
+            "samples" in sampler.links or "start_image" not in enc.links:
         return None
     link = t.link(sampler, port)
     emb = t.wf.nodes.get(link[0]) if link else None
@@ -46,6 +46,10 @@ def in_windows(t, enc: CNode, pos, neg, sampler: CNode):
     if emb is None or emb.cls != talk.EMBEDS or "audio_1" not in emb.links or patch is None or \
             not (isinstance(patch[1], str) and patch[1].strip()):
         return None  # (the voice, the patch and its name as the wrapper's MultiTalk has them: else held as before)
+    other = [k for k in NOT_HERE if k in enc.links]
+    if other:  # an end picture or a control beside the voice: Studio's InfiniteTalk takes neither; made without the
+        # voice it would be another video (found making mend 3: a first/last-frame take, the voice dropped unsaid)
+        return t.held(sampler, port, f"a voice (MultiTalk) beside {_name(enc)}'s {other[0]!r}"), pos, neg
     ctx = _context(t, sampler)
     e, w = t.named(emb), t.named(enc)
     frames = int(ctx[1]["context_frames"]) if ctx and finite(ctx[1].get("context_frames")) else 81
