@@ -156,17 +156,20 @@ def test_a_pose_drawn_from_a_detectors_data_is_not_made_from_settings_alone():
 
 def test_a_folder_of_pictures_is_studios_image_sequence():
     """VideoHelperSuite's Load Images (a folder, told by its declared types) had been listed as not converted: no
-    pose, no face. It is Studio's Load Image Sequence of that folder, its frame cap said not applied."""
+    pose, no face. It is Studio's Load Image Sequence of that folder, its frame cap a Trim after it (heldout80: said
+    not applied before)."""
     conv = convert(_animate({"class_type": "VHS_LoadImages", "inputs": {"directory": "/renders", "image_load_cap": 81}}),
                    "folder")
     assert conv.graph.validate() == []
     seq = next(n for n in conv.graph.nodes.values() if n.type_id == "footage.load_sequence")
     assert seq.params["path"] == "/renders"
     g = conv.graph
-    into = {(g.nodes[l.dst].type_id, l.dst_port) for l in g.links if l.src == seq.id}
+    trim = next(g.nodes[l.dst] for l in g.links if l.src == seq.id)
+    assert trim.type_id == "transform.trim" and trim.params == {"start": 0, "end": 81, "step": 1}
+    into = {(g.nodes[l.dst].type_id, l.dst_port) for l in g.links if l.src == trim.id}
     assert ("preprocess.detect_people", "video") in into and ("preprocess.face_crops", "video") in into
-    assert ("'VHS_LoadImages' (VHS_LoadImages, #20) loads '/renders' with image_load_cap 81: not applied, Studio's "
-            "Load Image Sequence reads every picture of the folder") in _said(conv)
+    assert ("'VHS_LoadImages' (VHS_LoadImages, #20) loads pictures 0 to 80 of the folder '/renders' "
+            "(skip_first_images, select_every_nth, image_load_cap): Studio's Trim after Load Image Sequence") in _said(conv)
 
 
 def test_a_folder_loader_capped_at_one_picture_is_a_picture_not_a_sequence():

@@ -8,7 +8,7 @@ from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.unnamed_file import names_none
 from ..reading.wired_names import given_when_run, media_file_wired
-from ..reading import loader_picks
+from ..reading import loader_picks, sequence_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
 from . import load_size, load_trim
@@ -51,6 +51,8 @@ class InputMaking:
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
                 picks = loader_picks if kind == "io.load_video" else None
                 fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
+                if kind == "footage.load_sequence":  # a folder loader's picks of its pictures (sequence_picks)
+                    trim = sequence_picks.params(self.wf, loader)
                 last = self.loaded[loader.id]
                 keep = loader_picks.rule(loader)
                 for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": keep}),
@@ -58,13 +60,16 @@ class InputMaking:
                     if on:
                         self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
                         self.loaded[f"{loader.id}#"] = last = nid
-                if fps or trim:
+                seq = kind == "footage.load_sequence"
+                if seq and trim:
+                    self.say(sequence_picks.said(loader, self.file_of(loader), trim))
+                elif fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
-                seq = kind == "footage.load_sequence"
                 size = load_size.made(self, loader, last) if not seq else None  # its size: a Scale (load_size)
                 line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 loader_picks.taken(loader, trim, fps) + load_size.taken(size))
+                                 (sequence_picks.taken(trim) if seq else loader_picks.taken(loader, trim, fps))
+                                 + load_size.taken(size))
                 if line:
                     self.say(line)
         if kind == "io.load_audio":

@@ -322,7 +322,17 @@ class OutputStage:
                 return
         loaders = [n for n in up if n.cls in LOADERS][:1]
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
-        self._hold(save, passes.held(other, refine, fam), fam, None, loaders, up)
+        spec, key = passes.held(other, refine, fam), (other.id, refine.id if refine is not None else None)
+        pack_held = self.__dict__.setdefault("pack_held", set())
+        if key in pack_held and all(n.id in self.used for n in up if n.cls in LOADER_NODES and n.enabled):
+            # another output of that held pass, with no file of its own (heldout80 08: a RIFE save beside the take's
+            # own): one more output of it, its loader and prompts held once (a file only it reads: held as before)
+            self.used.add(save.id)
+            self.held_saves.add(save.id)
+            held_again.said(self, save, spec.what, fam, up)
+            return
+        pack_held.add(key)
+        self._hold(save, spec, fam, None, loaders, up)
 
     def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode],
               beside: bool = False) -> None:

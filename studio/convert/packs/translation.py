@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from . import lora_stacks, measures_carried
+from . import lora_stacks, measures_carried, read_as
 from ..values.value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
@@ -191,12 +191,12 @@ class PackTranslation:
         if not any(cls.is_pack(n) for n in wf.nodes.values()):
             return []
         t = cls(wf)
+        before = list(wf.nodes.values())  # the nodes as the file has them (the read_as sentence tells whose they are)
         t.steps()
         t.settings_only(wf.fed or None)  # (what the file wires, before any translation rewires it)
         if not t.made:
             return t.said
-        made = ", ".join(f"{k} as {v}" for k, v in sorted(t.made.items()))
-        return [f"{cls.PACK} nodes read as ComfyUI's own: {made}"] + t.said
+        return [read_as.sentence(cls.PACK, t.made, before, cls.is_pack)] + t.said
 
     def steps(self) -> None:
         raise NotImplementedError

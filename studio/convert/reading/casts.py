@@ -19,7 +19,7 @@ NUMBERS = ("INT", "FLOAT")
 VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN"})
 MULTI = "COMFY_MULTITYPED_V3"  # (a V3 input taking several types; a UI file saves them as 'INT,FLOAT,STRING,BOOLEAN')
 # 'conversion' (a category), 'IntToFloat' / 'int_to_float' / 'To Int' (a name): not 'PhotoInterpolation'
-SAYS_CAST = re.compile(r"(?i:conver)|To(Int|Float|Number)|(?i:(?:^|[^a-z])to[ _]?(int|float|number)\b)")
+SAYS_CAST = re.compile(r"(?i:conver)|To(Int|Float|Number)|(?i:(?:^|[^a-z])to[ _]?(int|integer|float|number)\b)")
 
 
 def _types(n) -> tuple[list[tuple[str, str]], list[str], str]:
@@ -37,10 +37,15 @@ def _takes(type_: str) -> bool:
 def cast_input(n) -> str | None:
     """The input a number cast reads (its pack's declared types, else those its UI file saved); None for another."""
     ins, outs, says = _types(n)
-    if len(ins) != 1 or not outs or not all(o in NUMBERS for o in outs) or not SAYS_CAST.search(says):
+    if len(ins) != 1 or not outs or not SAYS_CAST.search(says):
         return None
-    if len(outs) == 1:  # (one output: of the other kind of number, as before)
-        return ins[0][0] if ins[0][1] in NUMBERS and ins[0][1] != outs[0] else None
+    nums = [o for o in outs if o in NUMBERS]
+    if len(nums) == 1 and all(o == "STRING" for o in outs if o not in NUMBERS):
+        # one number out (beside it only texts: Comfyroll's 'show_help', a number written; heldout80 10's 'CR Float To
+        # Integer'): a number of the other kind in, as a one-output cast
+        return ins[0][0] if ins[0][1] in NUMBERS and ins[0][1] != nums[0] else None
+    if not all(o in NUMBERS for o in outs):
+        return None
     return ins[0][0] if _takes(ins[0][1]) else None
 
 
@@ -66,10 +71,10 @@ def cast_value(n, v: Any, slot: int = 0) -> Any:
     """What the cast gives on output ``slot`` for ``v`` (None where unknown: no number, a fraction cast to a whole
     number)."""
     outs = _types(n)[1]
-    if not 0 <= slot < len(outs):
-        return None
-    if len(outs) == 1 and (isinstance(v, bool) or not isinstance(v, (int, float))):
-        return None  # (a one-output cast of a number: only a number)
+    if not 0 <= slot < len(outs) or outs[slot] not in NUMBERS:
+        return None  # (a text beside the number: not read)
+    if sum(o in NUMBERS for o in outs) == 1 and (isinstance(v, bool) or not isinstance(v, (int, float))):
+        return None  # (a one-number cast of a number: only a number)
     v = _number(v)
     if v is None:
         return None

@@ -206,6 +206,7 @@ class _Translation(PackTranslation):
             ew = self.named(enc) or dict(zip(("width", "height", "batch_size"), enc.raw if isinstance(enc.raw, list) else []))
             self.core(enc, EMPTY, {"width": ew.get("width"), "height": ew.get("height"), "length": frames,
                                    "batch_size": 1}, {})
+            self.made[enc.cls] = "the take's empty latent (its size, the sampler's length)"  # not a ComfyUI type
         denoise = w.get("denoise_strength")
         self.ksampler(n, w, SCHEDULERS, {"model": model, "positive": pos, "negative": neg, "latent_image": latent},
                       denoise if samples is not None else None)

@@ -149,15 +149,18 @@ def dubbed(t, made, sampler: CNode, enc: CNode, clip, port: str = "image") -> No
                   "window by window, where the wrapper slices one encode of the whole clip")
 
 
-def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
+def infinitetalk(t, n: CNode, pos, neg, sampler: CNode, given: dict | None = None, multitalk_said=None):
     """WanVideoImageToVideoMultiTalk ``n`` with its sampler's voice as WanInfiniteTalkToVideo in its place (its latent:
-    output 3; the prompts and the patched model through it); None (kept, the task held) for MultiTalk or more voices."""
+    output 3; the prompts and the patched model through it); None (kept, the task held) for MultiTalk or more voices.
+    ``given``: the window settings where ``n`` is another node holding the start image (comfy_wrapper_context_talk: a
+    plain image-to-video encode in context windows), ``multitalk_said`` then says how its MultiTalk is made (its
+    motion frames given)."""
     port = voice_input(sampler) or "multitalk_embeds"
     link = t.link(sampler, port)
     emb = t.wf.nodes.get(link[0]) if link else None
     model = t.link(sampler, "model")
     found = next((t.talk_patches[m.id] for m in t.model_way(model) if m.id in getattr(t, "talk_patches", {})), None)
-    w = t.named(n)
+    w = given if given is not None else t.named(n)
     mode = str(w.get("mode") or "auto")
     if emb is None or emb.cls != EMBEDS or found is None or "audio_1" not in emb.links:
         t.said.append(f"{_name(n)} is read as InfiniteTalk where its sampler '{sampler.title or sampler.cls}' "
@@ -213,6 +216,14 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
     if len(voices) == 2:  # no masks wired: the reference's left and right boxes, or the batch's drawn boxes
         layouts(t.wf)[c.id] = (kind, _name(emb), boxes)
     sampler.links["model"] = (c.id, 0)  # the model patched by the InfiniteTalk node, as ComfyUI's core wires it
+    _carried(t, n, sampler, emb, e, w, (infinite, mode, name), multitalk_said)
+    return (c.id, 3), (c.id, 1), (c.id, 2)
+
+
+def _carried(t, n: CNode, sampler: CNode, emb: CNode, e: dict, w: dict, kind: tuple, multitalk_said) -> None:
+    """What the InfiniteTalk take carries onto the generator: the voice's length (frames 0) at most the embeds' cap, the
+    motion frames, MultiTalk's method (said); ``kind``: (InfiniteTalk or not, the wrapper's mode, the patch's name)."""
+    infinite, mode, name = kind
     carried = {"frames": 0}
     if emb.id in getattr(t.wf, "talk_rates", {}):  # the dubbed clip's rate, when it runs (talk_rate.py)
         carried["fps"] = 0.0
@@ -221,14 +232,16 @@ def infinitetalk(t, n: CNode, pos, neg, sampler: CNode):
         carried["most_frames"] = int(cap)
     if finite(w.get("motion_frame")):
         carried["motion_frames"] = int(w["motion_frame"])
-    if not infinite:  # MultiTalk's windows (talk/talk_motion.py): the node's method
+    if not infinite and multitalk_said is not None:  # (the encode's windows: said by the caller)
+        carried["method"] = "multitalk"
+        t.said.append(multitalk_said(carried.get("motion_frames", 25)))
+    elif not infinite:  # MultiTalk's windows (talk/talk_motion.py): the node's method
         carried["method"] = "multitalk"
         t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}): Studio's InfiniteTalk "
                       "makes it with its method 'multitalk', as MultiTalk's release makes long takes (each later "
                       f"window conditioned on the last {carried.get('motion_frames', 25)} frames of the one before, "
                       "not on the picture)")
     t.wf.carried.setdefault(sampler.id, {}).update(carried)
-    return (c.id, 3), (c.id, 1), (c.id, 2)
 
 
 def _multitalk_held(t, n: CNode, sampler: CNode, mode: str, name) -> bool:

@@ -34,6 +34,7 @@ from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_clip_encode as clip_encode
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
+from . import comfy_wrapper_context_talk as context_talk
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
@@ -373,6 +374,8 @@ class _Translation(PackTranslation):
         elif emb is not None and (made := _by_types(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # HuMo's voice and person (wins6), ReCamMaster's clip,
             # FantasyTalking's voice (each by the types wired)
+        elif emb is not None and (made := context_talk.in_windows(self, emb, pos, neg, n)):
+            latent, pos, neg = self.latents[emb.id] = made  # MultiTalk of a plain I2V encode in context windows
         elif emb is not None and "control_embeds" in emb.links and (made := given_control(self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # Fun Control given to an I2V encode (its start image)
         elif emb is not None and self.is_pack(emb):

@@ -1,0 +1,51 @@
+"""What a folder loader's declared widgets pick of its pictures, as the numbers Studio's Trim after its Load Image
+Sequence takes: VideoHelperSuite's Load Images (load_images: the folder's pictures skipped by skip_first_images,
+then every select_every_nth, then at most image_load_cap of them; videohelpersuite/load_images_nodes.py at
+Kosinkadink/ComfyUI-VideoHelperSuite@4ee72c06, read for meaning) - the image-folder counterpart of a video loader's
+picks (loader_picks.py). Told by the loader type's declared widgets of those names; a value wired to a node Studio
+cannot work out is not guessed (the loader's sentence says it). Studio's sequence is in frame-number order, the
+pack's files in name order: said. Plain data."""
+from __future__ import annotations
+
+from .. import catalogue
+
+PICKS = ("skip_first_images", "select_every_nth", "image_load_cap")
+
+
+def _declares(loader) -> bool:
+    t = catalogue.node_type(loader.origin or loader.cls)
+    return t is not None and t.inputs is not None and set(PICKS) <= {w.name for w in t.widgets}
+
+
+def _int(wf, loader, name: str, default: int) -> int | None:
+    v = wf.value(loader, name)
+    if v is None and name not in loader.links:
+        return default
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 and v == int(v) else None
+
+
+def params(wf, loader) -> dict | None:
+    """Studio's Trim (start, end exclusive, step) for what ``loader`` picks of its folder; None where it picks every
+    picture, does not declare the picks, or one of them is not known."""
+    if not _declares(loader):
+        return None
+    skip, nth, cap = (_int(wf, loader, "skip_first_images", 0), _int(wf, loader, "select_every_nth", 1),
+                      _int(wf, loader, "image_load_cap", 0))
+    if skip is None or nth is None or cap is None or nth < 1 or (skip == 0 and nth == 1 and cap == 0):
+        return None
+    return {"start": skip, "end": skip + (cap - 1) * nth + 1 if cap else 0, "step": nth}
+
+
+def taken(trim: dict | None) -> tuple[str, ...]:
+    """The loader's settings the Trim keeps (not said again as not applied)."""
+    return PICKS if trim else ()
+
+
+def said(loader, folder: str, trim: dict) -> str:
+    """The sentence of the Trim made for ``loader``'s picks."""
+    start, end, step = trim["start"], trim["end"], trim["step"]
+    what = (f"pictures {start} to {end - 1}" if end else f"pictures from {start} on") + \
+        (f", one in every {step}" if step > 1 else "")
+    return (f"{loader.named()} loads {what} of the folder '{folder}' (skip_first_images, select_every_nth, "
+            "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places of the sequence, which "
+            "Studio orders by frame number where VideoHelperSuite takes the files in name order")
