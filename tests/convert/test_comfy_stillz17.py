@@ -76,3 +76,87 @@ def test_a_still_of_a_checkpoint_naming_another_image_model_stays_held():
     conv = convert(_wrapper_from_still({**EFFICIENT, "ckpt_name": "pixart-xl-2-1024.safetensors"}), "pixart.json")
     assert not conv.tasks or all(t["generator"] != "video_models.text_to_video" for t in conv.tasks)
     assert "a part of Stable Diffusion XL fine-tunes' names" not in said(conv)
+
+
+def _zimage_still(video: dict, at: str) -> dict:
+    """Z-Image Turbo's still as ComfyUI's template makes it (UNETLoader, CLIPLoader of type 'lumina2', VAELoader,
+    ModelSamplingAuraFlow, an empty SD3 latent of one picture, KSampler at cfg 1, decode) given to ``video`` at
+    ``at`` (its node id and input), heldout19's shape."""
+    wf = {
+        "201": {"class_type": "UNETLoader", "inputs": {"unet_name": "z_image_turbo_bf16.safetensors",
+                                                      "weight_dtype": "default"}},
+        "202": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_3_4b.safetensors", "type": "lumina2",
+                                                      "device": "default"}},
+        "203": {"class_type": "VAELoader", "inputs": {"vae_name": "ae.safetensors"}},
+        "204": {"class_type": "ModelSamplingAuraFlow", "inputs": {"model": ["201", 0], "shift": 3.5}},
+        "205": {"class_type": "CLIPTextEncode", "inputs": {"text": "a stick figure waving", "clip": ["202", 0]}},
+        "206": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["202", 0]}},
+        "207": {"class_type": "EmptySD3LatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": 1}},
+        "208": {"class_type": "KSampler", "inputs": {"seed": 8, "steps": 9, "cfg": 1.0, "sampler_name": "euler",
+                                                   "scheduler": "simple", "denoise": 1.0, "model": ["204", 0],
+                                                   "positive": ["205", 0], "negative": ["206", 0],
+                                                   "latent_image": ["207", 0]}},
+        "209": {"class_type": "VAEDecode", "inputs": {"samples": ["208", 0], "vae": ["203", 0]}}}
+    video[at[0]]["inputs"][at[1]] = ["209", 0]
+    return {**wf, **video}
+
+
+def _ltx2_video() -> dict:
+    """LTX-2.3 from one checkpoint, the picture encoded on its latent's way by ComfyUI-LTXVideo's
+    LTXVImgToVideoConditionOnly (between EmptyLTXVLatentVideo and the sampler), saved."""
+    return {
+        "26": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"}},
+        "27": {"class_type": "LTXAVTextEncoderLoader", "inputs": {
+            "text_encoder": "gemma_3_12B_it_fp4_mixed.safetensors", "ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors",
+            "device": "default"}},
+        "22": {"class_type": "CLIPTextEncode", "inputs": {"text": "he waves", "clip": ["27", 0]}},
+        "23": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["27", 0]}},
+        "13": {"class_type": "LTXVConditioning", "inputs": {"positive": ["22", 0], "negative": ["23", 0],
+                                                           "frame_rate": 24.0}},
+        "14": {"class_type": "EmptyLTXVLatentVideo", "inputs": {"width": 768, "height": 512, "length": 49,
+                                                               "batch_size": 1}},
+        "15": {"class_type": "LTXVImgToVideoConditionOnly", "inputs": {"vae": ["26", 2], "latent": ["14", 0],
+                                                                      "strength": 1.0, "bypass": False}},
+        "16": {"class_type": "KSampler", "inputs": {"seed": 3, "steps": 12, "cfg": 1.5, "sampler_name": "euler",
+                                                    "scheduler": "simple", "denoise": 1.0, "model": ["26", 0],
+                                                    "positive": ["13", 0], "negative": ["13", 1],
+                                                    "latent_image": ["15", 0]}},
+        "17": {"class_type": "VAEDecode", "inputs": {"samples": ["16", 0], "vae": ["26", 2]}},
+        "18": {"class_type": "SaveWEBM", "inputs": {"images": ["17", 0], "filename_prefix": "ltx", "codec": "vp9",
+                                                    "fps": 24.0, "crf": 32.0}}}
+
+
+def test_a_z_image_still_encoded_on_the_latents_way_is_made_first():
+    """heldout19: a Z-Image Turbo still (its DiT, Qwen3 and Flux VAE files, ModelSamplingAuraFlow's shift) given to
+    LTX-2.3 through LTXVImgToVideoConditionOnly on the latent's way (no task node's port): held, 'the start image
+    the workflow generates first'. Now the still is made first by Z-Image (one frame, its three files on its Load
+    Video Model, the shift read), Frame Hold giving the picture the latent step encodes."""
+    conv = convert(_zimage_still(_ltx2_video(), ("15", "image")), "zimage_ltx2.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video", "video_models.ltx2"]
+    still, video = nodes_of(conv, "video_models.text_to_video")[0], nodes_of(conv, "video_models.ltx2")[0]
+    p = still.params
+    assert (p["frames"], p["width"], p["height"], p["steps"], p["guidance"], p["shift"], p["prompt"]) == \
+        (1, 1024, 576, 9, 1.0, 3.5, "a stick figure waving")
+    load = source_of(conv, still.id, "model")
+    assert (load.params["model"], load.params["text_encoder"], load.params["vae"]) == \
+        ("z_image_turbo_bf16.safetensors", "qwen_3_4b.safetensors", "ae.safetensors")
+    hold = source_of(conv, video.id, "image")
+    assert hold.type_id == "edit.frame_hold" and source_of(conv, hold.id, "video").id == still.id
+    text = said(conv)
+    assert ("'image' of 'LTXVImgToVideoConditionOnly' is the still 'KSampler' (#8) samples and 'VAEDecode' (#9) "
+            "decodes: made first by Z-Image (Text to Video, one frame); Frame Hold gives its picture in its place"
+            ).replace("#8", "#208").replace("#9", "#209") in text
+    assert "generates first" not in text and "separate files are read for" not in text
+
+
+def test_a_z_image_still_given_to_wans_start_image_is_made_first():
+    """The same still given to the core road's WanImageToVideo start image: made first as Z-Image's, as the start
+    image (the task node's own port)."""
+    from tests.convert.builders import wan21_i2v_base, wan21_i2v_segment
+    video = wan21_i2v_base({**wan21_i2v_segment(1, ["5", 0]), "105": {"class_type": "SaveWEBM", "inputs": {
+        "images": ["104", 0], "filename_prefix": "wan", "codec": "vp9", "fps": 16.0, "crf": 32.0}}})
+    del video["5"]
+    conv = convert(_zimage_still(video, ("102", "start_image")), "zimage_wan.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video", "video_models.image_to_video"]
+    assert "made first by Z-Image (Text to Video, one frame); Frame Hold gives its picture as the start image" in \
+        said(conv)

@@ -70,8 +70,9 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     up = upstream(wf, save)
     node, _ = task_node(wf, chain[-1], up)
     spec = tasks().get(node.cls) if node is not None else None
-    for port, into in spec.ports if spec is not None else ():
-        found = still_way.way(wf, node, port) if into == "image" and port in node.links else None  # (resizes between)
+    starts = [(node, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
+    for at, port in starts + still_way.latent_way(wf, chain[-1], node):  # (a picture encoded on the latent's way)
+        found = still_way.way(wf, at, port) if port in at.links else None  # (resizes between)
         decoder = found[0] if found is not None else None
         if decoder is None or "samples" not in decoder.links:
             continue
@@ -81,7 +82,7 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
         loader = _loader(wf, sampler)
         title, guessed = _still_family(wf, sampler, loader) if loader is not None else (None, False)
         if title is not None:
-            return node, port, decoder, sampler, title, guessed
+            return at, port, decoder, sampler, title, guessed
     return None
 
 
@@ -116,7 +117,8 @@ def make(b: Any, save: CNode) -> int:
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
             f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame){_guessed(wf, sampler, title, guessed)}; "
-            "Frame Hold gives its picture as the start image") + "".join(f"; {x}" for x in scaled)
+            "Frame Hold gives its picture " + ("as the start image" if node.cls in tasks() else
+                                               "in its place")) + "".join(f"; {x}" for x in scaled)
     b.continuing = {(node.id, port): (hold, "image", line)}
     b.continuing_scaled = still_way.resizes(wf, node, port)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
 from ..families import registry as families
 from ..families.hooks import hook
 from ..reading.workflow import CNode, Workflow
@@ -15,8 +16,26 @@ from ..tracing import worked_sizes
 from ..tracing.crops_on_way import way_said
 from ..tracing.resizes import on_way
 from ..tracing.roles import role
+from ..tracing.tasks import LATENT_NAMES
 
 MAX_STEPS = 8  # resizes walked through from a start image to the still's decoder
+MAX_LATENT_WAY = 16  # nodes walked up a sampler's latent to its task node
+
+
+def latent_way(wf: Workflow, sampler: CNode, task: CNode | None) -> list[tuple[CNode, str]]:
+    """The linked pictures (each node's input its declaration types IMAGE) of the nodes on ``sampler``'s latent's
+    way up to ``task`` (its task node, which names its own ports): a step encoding a picture into the latent
+    (heldout19: ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly between EmptyLTXVLatentVideo and the sampler, its
+    image a Z-Image still), which its family reads as the generator's input (its latent_steps hook)."""
+    out, src = [], next((sampler.links[k] for k in LATENT_NAMES if k in sampler.links), None)
+    for _ in range(MAX_LATENT_WAY):
+        n = wf.nodes.get(src[0]) if src is not None else None
+        if n is None or n is task:
+            break
+        t = catalogue.node_type(n.origin or n.cls)
+        out += [(n, i.name) for i in (t.inputs or ()) if i.type == "IMAGE" and i.name in n.links] if t else []
+        src = next((n.links[k] for k in LATENT_NAMES if k in n.links), None)
+    return out
 
 
 def way(wf: Workflow, node: CNode, port: str) -> tuple[CNode, list[CNode], dict] | None:
