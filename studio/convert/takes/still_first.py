@@ -19,7 +19,7 @@ from ..families.hooks import hook
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
-from ..tracing.stills import UNKNOWN_MODEL, one_picture
+from ..tracing.stills import UNKNOWN_MODEL, empty_picture, one_picture
 from ..tracing.tasks import family, task_node, tasks
 from ..tracing.walks import model_file, sampler_chain, upstream
 from . import still_way
@@ -71,13 +71,15 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     node, _ = task_node(wf, chain[-1], up)
     spec = tasks().get(node.cls) if node is not None else None
     starts = [(node, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
-    for at, port in starts + still_way.latent_way(wf, chain[-1], node):  # (a picture encoded on the latent's way)
+    way = still_way.latent_way(wf, chain[-1], node)  # (a picture encoded on the latent's way: a still made from
+    for at, port in starts + way:  # an empty latent alone, never an edit of a picture)
         found = still_way.way(wf, at, port) if port in at.links else None  # (resizes between)
         decoder = found[0] if found is not None else None
         if decoder is None or "samples" not in decoder.links:
             continue
         sampler = wf.source(decoder, "samples")
-        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler):
+        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler) or \
+                (at, port) in way and not empty_picture(wf, sampler):
             continue
         loader = _loader(wf, sampler)
         title, guessed = _still_family(wf, sampler, loader) if loader is not None else (None, False)

@@ -24,16 +24,20 @@ MAX_LATENT_WAY = 16  # nodes walked up a sampler's latent to its task node
 
 def latent_way(wf: Workflow, sampler: CNode, task: CNode | None) -> list[tuple[CNode, str]]:
     """The linked pictures (each node's input its declaration types IMAGE) of the nodes on ``sampler``'s latent's
-    way up to ``task`` (its task node, which names its own ports): a step encoding a picture into the latent
-    (heldout19: ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly between EmptyLTXVLatentVideo and the sampler, its
-    image a Z-Image still), which its family reads as the generator's input (its latent_steps hook)."""
+    way up to ``task`` (its task node, which names its own ports) that encode their picture at no frame they are told
+    (their declaration has no INT input naming a frame or an index: the start; a guide at a frame, LTXVAddGuide's, is
+    left to its own reading): a step encoding the start picture into the latent (heldout19: ComfyUI-LTXVideo's
+    LTXVImgToVideoConditionOnly between EmptyLTXVLatentVideo and the sampler, its image a Z-Image still), which its
+    family reads as the generator's start image (its latent_steps hook)."""
     out, src = [], next((sampler.links[k] for k in LATENT_NAMES if k in sampler.links), None)
     for _ in range(MAX_LATENT_WAY):
         n = wf.nodes.get(src[0]) if src is not None else None
         if n is None or n is task:
             break
         t = catalogue.node_type(n.origin or n.cls)
-        out += [(n, i.name) for i in (t.inputs or ()) if i.type == "IMAGE" and i.name in n.links] if t else []
+        at = t is not None and any(i.type == "INT" and ("frame" in i.name or "idx" in i.name or "index" in i.name)
+                                   for i in t.inputs or ())
+        out += [(n, i.name) for i in (t.inputs or ()) if i.type == "IMAGE" and i.name in n.links] if t and not at else []
         src = next((n.links[k] for k in LATENT_NAMES if k in n.links), None)
     return out
 
