@@ -160,3 +160,32 @@ def test_a_z_image_still_given_to_wans_start_image_is_made_first():
     assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video", "video_models.image_to_video"]
     assert "made first by Z-Image (Text to Video, one frame); Frame Hold gives its picture as the start image" in \
         said(conv)
+
+
+def test_a_qwen_image_still_is_made_first_with_its_three_files():
+    """ComfyUI's Qwen-Image template as a still (UNETLoader qwen_image_fp8_e4m3fn, CLIPLoader of type 'qwen_image',
+    its VAE, ModelSamplingAuraFlow 3.1, cfg 2.5) given to Wan 2.1's start image: made first by Qwen-Image (one frame,
+    the shift and cfg read, its three files on its Load Video Model); a Qwen-Image-Edit file is no still family's."""
+    from tests.convert.builders import wan21_i2v_base, wan21_i2v_segment
+
+    def workflow(dit: str) -> dict:
+        video = wan21_i2v_base({**wan21_i2v_segment(1, ["5", 0]), "105": {"class_type": "SaveWEBM", "inputs": {
+            "images": ["104", 0], "filename_prefix": "wan", "codec": "vp9", "fps": 16.0, "crf": 32.0}}})
+        del video["5"]
+        wf = _zimage_still(video, ("102", "start_image"))
+        wf["201"]["inputs"]["unet_name"] = dit
+        wf["202"]["inputs"].update(clip_name="qwen_2.5_vl_7b_fp8_scaled.safetensors", type="qwen_image")
+        wf["203"]["inputs"]["vae_name"] = "qwen_image_vae.safetensors"
+        wf["204"]["inputs"]["shift"] = 3.1
+        wf["208"]["inputs"]["cfg"] = 2.5
+        return wf
+    conv = convert(workflow("qwen_image_fp8_e4m3fn.safetensors"), "qwen_wan.json")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video", "video_models.image_to_video"]
+    still = nodes_of(conv, "video_models.text_to_video")[0]
+    assert (still.params["frames"], still.params["shift"], still.params["guidance"]) == (1, 3.1, 2.5)
+    load = source_of(conv, still.id, "model")
+    assert (load.params["text_encoder"], load.params["vae"]) == ("qwen_2.5_vl_7b_fp8_scaled.safetensors",
+                                                                "qwen_image_vae.safetensors")
+    assert "made first by Qwen-Image (Text to Video, one frame)" in said(conv)
+    edit = convert(workflow("qwen_image_edit_2509_fp8_e4m3fn.safetensors"), "edit.json")
+    assert not nodes_of(edit, "video_models.text_to_video")

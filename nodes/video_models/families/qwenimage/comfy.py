@@ -9,7 +9,7 @@ from studio.convert.api import ComfyMapping
 
 TITLE = "Qwen-Image"
 # parts of its released DiT files' names (lower case): ComfyUI's qwen_image_fp8_e4m3fn, qwen_image_bf16
-FILES = ("qwen_image_fp8", "qwen_image_bf16", "qwen_image_2512", "qwen-image")
+FILES = ("qwen_image_fp8", "qwen_image_bf16", "qwen_image_2512")  # (not the Edit models: qwen_image_edit_*)
 
 
 def params(title: str, params: dict, said: list) -> None:
