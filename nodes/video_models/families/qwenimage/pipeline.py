@@ -47,14 +47,18 @@ def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[Weigh
 
     from studio.engine.meta_device import skip_init_on_meta
 
+    from ...files.parts import looks
+    from ...files.single_file import renamed
     from ..animatediff.parts import fitted
     from ..wan.part_configs import wan_vae
-    from ..wan.parts import _renamed
     wf, r = read_part("vae", path)
     if r.family != "wan":
         raise ModelError(f"the VAE '{path}' is {r.variant}, but Qwen-Image decodes with its Wan 2.1-shaped VAE: "
                          f"{configs.GIVE_VAE}")
-    named = _renamed(diffusers, "AutoencoderKLWan", strip_prefix(wf, ("vae.", "first_stage_model.")), path)
+    named = renamed(diffusers.AutoencoderKLWan, {}, strip_prefix(wf, ("vae.", "first_stage_model.")))
+    if named is None:  # (diffusers' Wan VAE converter renames it, on shapes alone)
+        raise ModelError(f"'{path}' is not in the Wan repository's VAE layout diffusers renames; it holds {looks(wf)}: "
+                         f"{configs.GIVE_VAE}")
     shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
     cfg = configs.vae(wan_vae(shapes, path)[1], path)
     if cfg["z_dim"] != den_cfg["out_channels"]:
