@@ -80,17 +80,27 @@ def _flux_unet(wf: dict) -> dict:
 def test_a_still_of_a_model_no_still_family_reads_stays_held():
     """A diffusion model alone whose name says no family (a Flux UNet: not a whole checkpoint), Flux's all-in-one fp8
     checkpoint (a whole checkpoint whose name names another image model), a batch of two pictures, a resize on the
-    way: no still is made; the output is held with the sentence that says why."""
+    way whose size Studio cannot work out: no still is made; the output is held with the sentence that says why. A
+    resize of a size its settings fix is made as Studio's Scale on the still's way (stillz17: heldout76 09)."""
     for wf in (_flux_unet(_still_to_svd()), _still_to_svd("flux1-dev-fp8.safetensors"), _still_to_svd(batch=2)):
         conv = convert(wf, "held.json")
         assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
         assert HELD in _said(conv)
     wf = _still_to_svd()
     wf["30"] = {"class_type": "ImageScale", "inputs": {"image": ["20", 0], "upscale_method": "lanczos",
-                                                       "width": 512, "height": 288, "crop": "disabled"}}
+                                                       "width": ["31", 0], "height": 288, "crop": "disabled"}}
+    wf["31"] = {"class_type": "SomeonesWidthPicker", "inputs": {"seed": 1}}  # (a value no rule works out)
     wf["12"]["inputs"]["init_image"] = ["30", 0]
     conv = convert(wf, "resized.json")
     assert not _nodes(conv, "video_models.text_to_video") and HELD in _said(conv)
+    wf["30"]["inputs"]["width"] = 512
+    conv = convert(wf, "resized.json")
+    (still,), (i2v,) = _nodes(conv, "video_models.text_to_video"), _nodes(conv, "video_models.image_to_video")
+    g = conv.graph
+    hold = g.nodes[g.input_link(i2v.id, "image").src]
+    scale = g.nodes[g.input_link(hold.id, "video").src]
+    assert scale.type_id == "transform.scale" and (scale.params["width"], scale.params["height"]) == (512, 288)
+    assert g.input_link(scale.id, "video").src == still.id and HELD not in _said(conv)
 
 
 def test_the_still_family_reads_its_checkpoints_by_the_names_they_are_released_under():

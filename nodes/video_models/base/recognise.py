@@ -165,6 +165,11 @@ def _decoder_lm(s: dict) -> tuple[str, str] | None:
             # Qwen2.5-VL is an encoder several families share (HunyuanVideo 1.5, Kandinsky 5): its titles
             # are the architecture's, each family claims it by its part_titles
             return "text_encoder", {256: "Qwen2.5-VL 3B", 512: "Qwen2.5-VL 7B"}.get(kv, "Qwen2.5")
+        if f"{pre}layers.0.self_attn.q_norm.weight" in s and f"{pre}layers.0.post_attention_layernorm.weight" in s:
+            # Qwen3: Qwen2.5's layers with a norm of each head's queries and keys and no q/k/v biases (Z-Image's
+            # qwen_3_4b): its architecture's title, the family claims it by its part_titles
+            width = dim(s, f"{pre}embed_tokens.weight", -1) or dim(s, f"{pre}norm.weight", -1)
+            return "text_encoder", "Qwen3" + {2560: " 4B", 4096: " 8B", 2048: " 1.7B", 1024: " 0.6B"}.get(width, "")
         if f"{pre}layers.0.post_attention_layernorm.weight" in s:
             return "text_encoder", "Llama 3 8B"
     return None

@@ -45,6 +45,10 @@ def adapted_call(pipe, call: dict[str, Any]):
             stack.enter_context(after_each_scheduler_step(pipe, on_step))
         if "guidance_scale" in call and guided_by_guider(pipe):
             stack.enter_context(_guider_scale(pipe, float(call.pop("guidance_scale"))))
+        if "guidance_scale" in call and getattr(pipe, "guidance_as_true_cfg", False) and "true_cfg_scale" in params:
+            call["true_cfg_scale"] = call.pop("guidance_scale")  # (Qwen-Image's: true CFG with the negative prompt,
+            if call["true_cfg_scale"] > 1 and call.get("negative_prompt") is None:  # an empty one as ComfyUI's)
+                call["negative_prompt"] = ""
         if "height" in call and "image" in call and sized_by_buckets(pipe):
             stack.enter_context(_bucket_of(pipe, call, int(call.pop("height")), int(call.pop("width"))))
         yield call

@@ -130,6 +130,11 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
+    "still_names": HookPoint("own", (), False, "the name parts (lower case) of its fine-tunes' whole checkpoints "
+                             "whose names name no family ('xl' of an SDXL fine-tune's 'novaAnimeXL'): a whole "
+                             "checkpoint's still whose file's name has one, and no other image model's part the "
+                             "'still_checkpoint' family lists beside it, is read as this family's, said "
+                             "(takes/still_way.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
                              "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
                              "asking it is said to get it (mapping/settings)"),

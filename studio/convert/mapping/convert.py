@@ -256,9 +256,14 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
 def _dropped_line(n: CNode, wf: Workflow) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
     kept, whole = whole_texts.said_whole(wf, n) if n.enabled else ({}, "")  # (a text reaching an encoder: whole)
-    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items() if k not in kept}  # (a wired one's
-    # saved value: unused)
-    settings = cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS) + whole
+    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items() if k not in kept and k not in
+            n.unsaved}  # (a wired one's saved value: unused; one its file does not save: Studio's, said apart)
+    own = {k: v for k, v in n.settings().items() if k in n.unsaved and k not in n.links}  # (heldout76 09: a
+    # wrapper encode's picture resize 'lanczos/disabled' listed as saved)
+    settings = (cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS) if said or not own
+                else "no settings saved in the file") + whole + (
+        f" ({', '.join(f'{k} {v}' for k, v in own.items())}: not saved in the file, set by Studio's reading of the "
+        f"node as {n.cls})" if own else "")
     read_as = f", read as {n.cls}" if n.origin else ""
     return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 

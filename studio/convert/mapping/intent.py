@@ -325,6 +325,7 @@ class IntentReading:
         if cont is not None:  # frames of an earlier take of the output (takes.segments): its Frame Hold, or Time
             self.motion.update({into: cont[:2]} if cont[0] is not None else {})  # (a mask the preset makes: none)
             said += [cont[2]] if cont[2] else []
+            self.scaled_for.update(dict.fromkeys(self.continuing_scaled, into))  # (its resizes: takes.still_way)
             return
         walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
         found = find_loader(self.wf, node, port, self.used, walked)

@@ -16,10 +16,11 @@ from typing import Any
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
-from ..tracing.stills import one_picture
+from ..tracing.still_checkpoint import named, still_family_of
+from ..tracing.stills import empty_picture, one_picture
 from ..tracing.tasks import task_node, tasks
-from ..tracing.still_checkpoint import still_family_of
 from ..tracing.walks import model_file, sampler_chain, upstream
+from . import still_way
 
 MAX_PATCHES = 16  # model patches (LoRAs) walked through from a sampler to its loader
 
@@ -52,17 +53,21 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     up = upstream(wf, save)
     node, _ = task_node(wf, chain[-1], up)
     spec = tasks().get(node.cls) if node is not None else None
-    for port, into in spec.ports if spec is not None else ():
-        decoder = wf.source(node, port) if into == "image" and port in node.links else None
-        if decoder is None or role(wf, decoder) != "decoder" or "samples" not in decoder.links:
+    starts = [(node, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
+    way = still_way.latent_way(wf, chain[-1], node)  # (a picture encoded on the latent's way: a still made from
+    for at, port in starts + way:  # an empty latent alone, never an edit of a picture)
+        found = still_way.way(wf, at, port) if port in at.links else None  # (resizes between)
+        decoder = found[0] if found is not None else None
+        if decoder is None or "samples" not in decoder.links:
             continue
         sampler = wf.source(decoder, "samples")
-        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler):
+        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler) or \
+                (at, port) in way and not empty_picture(wf, sampler):
             continue
         loader = _loader(wf, sampler)
         title, guessed = _still_family(wf, sampler, loader) if loader is not None else (None, False)
         if title is not None:
-            return node, port, decoder, sampler, title, guessed
+            return at, port, decoder, sampler, title, guessed
     return None
 
 
@@ -92,20 +97,24 @@ def make(b: Any, save: CNode) -> int:
     band = b.bands[again[2] if again is not None else before]
     gen = again[0] if again is not None else next(m[0] for m in b.made.values() if m[2] == before)
     hold = b.add("edit.frame_hold", {"frame": 0}, decoder)
-    b.g.connect(gen, "video", hold, "video")
+    picture, scaled, scales = still_way.made(b, node, port, (gen, "video"))  # the resizes on the way: Studio's Scale
+    b.g.connect(*picture, hold, "video")
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
             f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame){_guessed(wf, sampler, title, guessed)}; "
-            "Frame Hold gives its picture as the start image")
+            "Frame Hold gives its picture " + ("as the start image" if node.cls in tasks() else
+                                               "in its place")) + "".join(f"; {x}" for x in scaled)
     b.continuing = {(node.id, port): (hold, "image", line)}
+    b.continuing_scaled = still_way.resizes(wf, node, port)
     try:
         ok = b.pipeline(save)
     finally:
-        b.continuing = {}
+        b.continuing, b.continuing_scaled = {}, {}
     if not ok:  # the video held for another reason (said): the still stays, saved as the picture the workflow makes
         b.g.remove_node(hold)
+        still_way.unmade(b, scales, node, port)
         return 0 if again is not None else 1
-    band.append(hold)
+    band += [*scales, hold]
     for sv in [n for n in band if b.g.nodes[n].type_id == "io.save_video" and b.g.input_link(n, "video") is not None
                and b.g.input_link(n, "video").src == gen]:  # the still's own Save Video: its picture goes on instead
         b.g.remove_node(sv)
@@ -119,6 +128,12 @@ def _guessed(wf: Workflow, sampler: CNode, title: str, guessed: bool) -> str:
     loader = _loader(wf, sampler) if guessed else None
     if loader is None:
         return ""
+    file = model_file(wf, loader)
+    fine_tune = named(file.replace("\\", "/").rsplit("/", 1)[-1].lower()) if isinstance(file, str) else None
+    if fine_tune is not None:
+        return (f", its checkpoint '{file}' ('{loader.title or loader.shown_cls}', #{loader.id}) read as {title}'s: "
+                f"the file's name names no model but has '{fine_tune[1]}', a part of {title} fine-tunes' names (Load "
+                "Video Model tells the model from the file's tensors when it loads)")
     return (f", its checkpoint '{model_file(wf, loader)}' ('{loader.title or loader.shown_cls}', #{loader.id}) read as "
             f"{title}'s: the file's name names no model and {title} is the still family of a whole checkpoint (Load "
             "Video Model tells the model from the file's tensors when it loads)")

@@ -29,7 +29,22 @@ def still_family_of(wf: Workflow, loader: CNode, up: list[CNode]) -> tuple[str |
         return None, False
     file = model_file(wf, loader)
     name = file.replace("\\", "/").rsplit("/", 1)[-1].lower() if isinstance(file, str) else ""
+    if (fine_tune := named(name)) is not None:  # an SDXL fine-tune's ('novaAnimeXL'): heldout76 09
+        return fine_tune[0], True
     guess = next((m for m in families.mappings() if hook(m, "still_checkpoint")), None)
     if guess is None or not name or any(mark in name for mark in hook(guess, "still_checkpoint")):
         return None, False  # (another image model's name: Flux's all-in-one fp8 file, an SDXL fine-tune's)
     return guess.title, True
+
+
+def named(name: str) -> tuple[str, str] | None:
+    """(the still family, the part of its fine-tunes' names) a whole checkpoint's file ``name`` (lower case) is read
+    as by its 'still_names' hook: a part of them in the name and none of the other image models' parts the
+    'still_checkpoint' family lists (those beside the family's own parts); None otherwise."""
+    others = {p for m in families.mappings() for p in hook(m, "still_checkpoint")}
+    for m in families.mappings():
+        parts = hook(m, "still_names")
+        part = next((p for p in parts if p in name), None)
+        if part is not None and not any(o in name for o in others - set(parts)):
+            return m.title, part
+    return None

@@ -7,6 +7,7 @@ rules that read it. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
+from ..reading.file_ids import file_id
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .tasks import LATENT_NAMES, Task
 
@@ -14,9 +15,16 @@ FRAMES = ("length", "frames", "num_frames", "video_frames", "frame_count", "batc
 UNKNOWN_MODEL = "an unrecognised model"  # tracing.tasks.family's words for a model file no family reads
 
 
+def _declared(n: CNode):
+    """The declaration ``n`` is read by: its file's type's, or for a part the converter made beside a pack node (its
+    id not the file's: a loader bundle's latent '28:latent' read as ComfyUI's EmptyLatentImage, heldout76 09) the type
+    it is read as."""
+    return catalogue.node_type(n.cls if n.origin and file_id(n.id) != str(n.id) else n.origin or n.cls)
+
+
 def _picture_latent(n: CNode) -> bool:
     """``n`` declares an empty picture latent: no socket, LATENT out, width, height and batch_size, no length."""
-    t = catalogue.node_type(n.origin or n.cls)
+    t = _declared(n)
     if t is None or t.inputs is None or t.sockets or t.output_types != ("LATENT",):
         return False
     names = {i.name for i in t.inputs}
@@ -48,13 +56,20 @@ def read_as(fam: str, still_as: str | None) -> str:
     return still_as if still_as and fam == UNKNOWN_MODEL else fam
 
 
+def empty_picture(wf: Workflow, sampler: CNode) -> bool:
+    """``sampler`` samples an empty picture latent of a batch of one (no picture encoded into it)."""
+    port = next((k for k in LATENT_NAMES if k in sampler.links), None)
+    latent = wf.source(sampler, port) if port else None
+    return latent is not None and _picture_latent(latent) and wf.value(latent, "batch_size") == 1
+
+
 def one_picture(wf: Workflow, sampler: CNode) -> bool:
     """``sampler`` samples a latent of one picture: made by a node declaring no length from a picture a Load Image
     gives (an inpainting's conditioning of a still), or an empty picture latent of a batch of one: a still, never a
     segment of a video."""
     port = next((k for k in LATENT_NAMES if k in sampler.links), None)
     latent = wf.source(sampler, port) if port else None
-    t = catalogue.node_type(latent.origin or latent.cls) if latent is not None else None
+    t = _declared(latent) if latent is not None else None
     if latent is None or t is None or t.inputs is None or {i.name for i in t.inputs} & set(FRAMES):
         return False
     if _picture_latent(latent):

@@ -11,6 +11,9 @@ from .comfy_prompt import NODE, read_sdxl_prompt
 TITLE = "Stable Diffusion XL"
 # parts of the released SDXL checkpoints' file names (lower case): Stability's base, and the fine-tunes named for it
 FILES = ("sd_xl", "sdxl", "sd-xl", "realvisxl", "juggernautxl", "dreamshaperxl")
+# parts of SDXL fine-tunes' whole checkpoints' names (lower case: 'novaAnimeXL_ilV140', Pony's, Illustrious',
+# NoobAI's, Animagine's), read as SDXL's where no other image model's part is in the name (the 'still_names' hook)
+FINE_TUNES = ("xl", "pony", "illustrious", "noob", "animagine")
 
 
 def params(title: str, params: dict, said: list) -> None:
@@ -20,7 +23,7 @@ def params(title: str, params: dict, said: list) -> None:
 
 MAPPING = ComfyMapping(key="sdxl", title=TITLE, files=tuple((f, TITLE) for f in FILES),
                        prompt_nodes={NODE: "text_g"},  # its bigG prompt; what is not taken said (comfy_prompt.py)
-                       hooks={"still": True, "lora_text": True, "params": params, "prompt": read_sdxl_prompt,
+                       hooks={"still": True, "lora_text": True, "still_names": FINE_TUNES, "params": params, "prompt": read_sdxl_prompt,
                               # (read from ComfyUI's checkpoint alone, no model folder: configs.SCHEDULER, heldout74)
                               "own_scheduler": "the scheduler Studio gives its checkpoint (SDXL's released Euler on "
                                                "scaled linear betas 0.00085-0.012)"},

@@ -55,4 +55,5 @@ def adjusted(t, n: CNode, w: dict, image) -> tuple | None:
     t.wf.taken.add(size.id)
     scaled = t.core(n, "ImageScale", {"upscale_method": "lanczos", "crop": "disabled"},
                     {"image": image, "width": (size.id, 0), "height": (size.id, 1)}, nid=f"{n.id}:scale")
+    scaled.unsaved = ("upscale_method", "crop")  # the wrapper's own resize, no setting of the file's (heldout76 09)
     return (scaled.id, 0), (size.id, 0), (size.id, 1)
