@@ -13,17 +13,17 @@ ENCODES = ("VAEEncode",)  # ComfyUI's encoders of pictures into a latent (and an
 
 
 def guide_words(wf: Workflow, n: CNode, way: set[str]) -> str | None:
-    """The sentence of ``n``'s own latent (not the take's, whose nodes are ``way``) where an encode gives it; None
-    where ``n`` adds none."""
+    """The sentence of ``n``'s own latent where an encode gives it and the take's latent comes through another of its
+    inputs (from a node of ``way``, the take's latent way); None where ``n`` adds none."""
     latents = [k for k in n.links if in_type(n, k) == "LATENT"]
-    if len(latents) < 2:
-        return None
+    if len(latents) < 2 or not any(n.links[k][0] in way for k in latents):
+        return None  # (no latent of the take's way through it: an encode it is given is the take's own start)
     for k in latents:
         src = wf.nodes.get(n.links[k][0])
         if src is None or src.id in way or not src.cls.startswith(ENCODES):
             continue
         sets = {name: v for name, v in n.settings().items() if not isinstance(v, (dict, list))}
         shown = ", ".join(f"{name} {v}" for name, v in sets.items())
-        return (f"{n.named()} adds to the take's latent the latent {src.named()} encodes, given on its '{k}'"
+        return (f"{n.named()} combines the take's latent with the latent {src.named()} encodes, given on its '{k}'"
                 + (f" ({shown})" if shown else "") + ": not applied, Studio's generator is not given it")
     return None

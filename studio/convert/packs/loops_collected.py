@@ -73,8 +73,10 @@ def shape(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict | s
     k, src = got[0]
     value = values[0]
     made = wf.nodes.get(src[0])
-    kind = (made.out_types[src[1]] if made is not None and src[1] < len(made.out_types) and made.out_types[src[1]]
-            else out_of(wf, made, src[1]) if made is not None else "")
+    kind = ""
+    if made is not None:  # (as the file or the catalogue says, else as its readers take it)
+        outs_made = _outs(made)
+        kind = outs_made[src[1]][1] if src[1] < len(outs_made) and outs_made[src[1]][1] else out_of(wf, made, src[1])
     if kind != "IMAGE":
         return None  # (a latent given back: loops_latent words it)
     read = {slot for m in body for s, slot in m.links.values() if s == start.id}
@@ -112,7 +114,7 @@ def shape(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict | s
                      out_types=["IMAGE"], out_names=["IMAGE"], ports={"image1": (end, k), "image2": (end, k)})
         end_links["initial_value2"] = (join.id, 0)
     end2 = replace(end, links=end_links, out_names=["value2" if joined else "value1"],
-                   in_types={**end.in_types, **{n: "*" for n in end_links if n.startswith("initial_value")}})
+                   in_types={**end.in_types, **{n: kind for n in end_links if n.startswith("initial_value")}})
     words = (f"{_name(start)} gives each pass what {_name(end)} collected on its '{k}' the pass before (the first pass: "
              f"what {_name(start)} is given on '{initial}'), and {_name(end)} gives "
              + ("every pass's frames joined in order" if joined else "the last pass's frames")
