@@ -20,6 +20,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, role
 from . import loops_collected
 from .loops_latent import collected, latent_words
+from .loops_words import pass_words
 
 FLOW = "FLOW_CONTROL"
 MAX_PASSES = 16  # segments a loop is unrolled into at most (takes.segments joins up to 16 takes)
@@ -315,20 +316,20 @@ def translate(wf: Workflow) -> list[str]:
             said.append(f"{loop} repeats " + ("until its condition says so when the workflow runs" if any(
                 "condition" in k for k in [*start.links, *start.widgets, *end.links, *end.widgets]) else
                 "as many times as the workflow decides when it runs") + ": Studio cannot count its passes when "
-                "converting, so it is not unrolled into segments")
+                "converting, so it is not unrolled into segments" + pass_words(wf, end, body, side))
             continue
         if not isinstance(total, int) or isinstance(total, bool) or not 1 <= total <= MAX_PASSES:
             why = (f"its '{count}' is a value Studio cannot work out when converting" if not isinstance(total, int) or
                    isinstance(total, bool) else f"its {total} passes are more than Studio joins ({MAX_PASSES})"
                    if total > MAX_PASSES else f"its '{count}' is {total}")
-            said.append(f"{loop} is not unrolled into segments: {why}")
+            said.append(f"{loop} is not unrolled into segments: {why}" + pass_words(wf, end, body, side))
             continue
         if any(n.id in marks for n in body):
-            said.append(f"{loop} holds another loop: not unrolled into segments")
+            said.append(f"{loop} holds another loop: not unrolled into segments" + pass_words(wf, end, body, side))
             continue
         got = loops_collected.shape(wf, start, end, body + side)  # an end collecting each pass's frames
         if isinstance(got, str):
-            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {got}")
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {got}" + pass_words(wf, end, body, side))
             continue
         kept = loops_collected.apply(wf, got) if got is not None else None
         if kept is not None:
@@ -341,7 +342,7 @@ def translate(wf: Workflow) -> list[str]:
             body, side = _reach(wf, start, end)
             why = _why_not(wf, start, end, body, _carried(wf, start, end, body))
         if why:
-            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}")
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}" + pass_words(wf, end, body, side))
             continue
         join = kept[2] if kept is not None else None
         alone, unread = _unroll(wf, start, end, body, side, total)
