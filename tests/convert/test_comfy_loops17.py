@@ -131,3 +131,22 @@ def test_a_latent_guide_on_a_takes_way_is_said():
         "'LTXVAddLatentGuide' (LTXVAddLatentGuide, #6) combines the take's latent with the latent 'VAEEncode' "
         "(VAEEncode, #5) encodes, given on its 'guiding_latent'") and "latent_idx -1" in words
     assert guide_words(wf, wf.nodes["3"], {"3", "6"}) is None  # the take's own encode, at the way's start
+
+
+def test_a_loop_over_a_clips_chunks_is_read_as_the_whole_clip_once():
+    conv = convert(api({
+        "1": ("easy forLoopStart", {"total": 3}),
+        "2": ("easy mathInt", {"a": ["1", 1], "b": 50, "operation": "multiply"}),
+        "3": ("VHS_LoadVideo", {"video": "long.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 50, "skip_first_frames": ["2", 0], "select_every_nth": 1}),
+        "4": ("ImageScaleBy", {"image": ["3", 0], "upscale_method": "lanczos", "scale_by": 2.0}),
+        "5": ("VHS_VideoCombine", {"images": ["4", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "up",
+                                   "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+        "6": ("easy forLoopEnd", {"flow": ["1", 0], "initial_value1": ["5", 0]})}), "chunks")
+    text = said(conv)
+    assert ("the loop from 'easy forLoopStart' (easy forLoopStart, node 1) to 'easy forLoopEnd' (easy forLoopEnd, node "
+            "6) runs 3 passes, each over the frames 'VHS_LoadVideo' (VHS_LoadVideo, node 3) loads from frame 50 × the "
+            "pass's index on (its 'skip_first_frames' 0, 50, 100)") in text
+    assert "Studio runs no loops: what it makes of those nodes is made once, over the clip as its Load Video reads it" \
+        in text
+    assert "not unrolled into segments" not in text  # (read as what it makes, not as a take's segments)

@@ -20,6 +20,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, role
 from . import loops_collected
 from .loops_latent import collected, latent_words
+from .loops_chunks import chunk_words
 from .loops_words import pass_words
 
 FLOW = "FLOW_CONTROL"
@@ -341,6 +342,11 @@ def translate(wf: Workflow) -> list[str]:
             start, end = kept[0], kept[1]
             body, side = _reach(wf, start, end)
             why = _why_not(wf, start, end, body, _carried(wf, start, end, body))
+        chunks = chunk_words(wf, start, end, body, side, total) if why and not any(
+            role(wf, n) == "sampler" for n in body) else ""
+        if chunks:  # the passes work a clip's frames in chunks: the whole clip once (packs/loops_chunks.py)
+            said.append(f"{loop} runs {_passes(total)}, {chunks}")  # (its start and end: their own sentences)
+            continue
         if why:
             said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}" + pass_words(wf, end, body, side))
             continue
