@@ -98,6 +98,14 @@ def shape(wf: Workflow, start: CNode, end: CNode, body: list[CNode]) -> dict | s
     if joined is None:
         return (f"what {_name(end)} gives of the passes' '{k}' (each pass's, joined, or the last one's) is not known "
                 "when converting")
+    return _rewritten(start, end, outs, names, value, initial, (k, src, kind), (joined, flag))
+
+
+def _rewritten(start: CNode, end: CNode, outs: list, names: dict, value: int, initial: str | None, given: tuple,
+               how: tuple) -> dict:
+    """The start and end rewritten as a loop of carried values (``given``: the end's collecting input, what feeds it,
+    its type; ``how``: whether the end joins every pass, and the setting saying so), the join, the words."""
+    (k, src, kind), (joined, flag) = given, how
     extra = max(len(outs), 1)
     out_names = [("flow" if kind == FLOW else names.get(s, "value1" if s == value else f"{name or s}~"))
                  for s, (name, kind) in enumerate(outs)] + ["value2"]
