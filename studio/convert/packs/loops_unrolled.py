@@ -348,8 +348,9 @@ def translate(wf: Workflow) -> list[str]:
             said.append(f"{loop} runs {_passes(total)}, {chunks}")  # (its start and end: their own sentences)
             continue
         if why:
-            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}" + pass_words(wf, end, body, side))
-            continue
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}" + (
+                "" if "samples on from it" in why else pass_words(wf, end, body, side)))  # (a latent carried: its
+            continue  # way to the sampler already said, loops_latent.py)
         join = kept[2] if kept is not None else None
         alone, unread = _unroll(wf, start, end, body, side, total)
         alone = [a for a in alone if join is None or a != _name(join)]  # (the join added: its words below)
