@@ -150,3 +150,17 @@ def test_a_loop_over_a_clips_chunks_is_read_as_the_whole_clip_once():
     assert "Studio runs no loops: what it makes of those nodes is made once, over the clip as its Load Video reads it" \
         in text
     assert "not unrolled into segments" not in text  # (read as what it makes, not as a take's segments)
+
+
+def test_a_continuation_through_kjnodes_last_frames_pick_with_a_longer_sound_window():
+    from tests.convert.test_comfy_continue_wired import _n, _shots
+    wf = _shots(cut=False)
+    wf["20"] = _n("GetImageRangeFromBatch", images=["8", 0], start_index=-1, num_frames=73)  # its last 73 frames
+    wf["40"] = _n("LoadAudio", audio="song.mp3")
+    wf["41"] = _n("LTXVAudioVAEEncode", audio=["40", 0], audio_vae=["1", 2])
+    wf["23"]["inputs"].update(audio_latent=["41", 0], audio_start_time=13.04)  # the whole window's sound kept
+    conv = convert(wf, "kj.json")
+    gens = sorted(nodes_of(conv, "video_models.ltx2"), key=lambda n: n.params["frames"])
+    assert len(gens) == 2 and gens[1].params["continue_frames"] == 73  # continued, not held
+    assert conv.graph.input_link(gens[1].id, "continue_from").src == gens[0].id
+    assert "makes the take's whole sound (its first 13.04 s not that sound)" in said(conv)
