@@ -22,7 +22,8 @@ def guide_words(wf: Workflow, n: CNode, way: set[str]) -> str | None:
         src = wf.nodes.get(n.links[k][0])
         if src is None or src.id in way or not src.cls.startswith(ENCODES):
             continue
-        sets = {name: v for name, v in n.settings().items() if not isinstance(v, (dict, list))}
+        sets = {name: v for name, v in n.settings().items() if not isinstance(v, (dict, list))
+                and not name.startswith("#")}  # (settings by their names: one saved by place is not named here)
         shown = ", ".join(f"{name} {v}" for name, v in sets.items())
         return (f"{n.named()} combines the take's latent with the latent {src.named()} encodes, given on its '{k}'"
                 + (f" ({shown})" if shown else "") + ": not applied, Studio's generator is not given it")
