@@ -42,6 +42,8 @@ RULES = ("node", "type", "title", "input", "wired", "value", "dropped", "size")
 ID = r"[0-9][0-9A-Za-z_]*(?:[:~][0-9A-Za-z_]+(?:\.[0-9A-Za-z_]+)*)*"  # (an API file's ids may be any text: '567_559';
 # a blueprint's open end is named by its input, which may hold dots: '376:reference_images.reference_image_0')
 # "(Type, #id" followed by ')' ',' ':' ';' or ' ' (a type never holds '(' ')' '#' or a quote here)
+# a node copied for a pass of a loop unrolled (packs/loops_unrolled.py: 'ID@2' onwards, the loop's sentence says so)
+COPY = re.compile(r"((?:#|node )" + ID + r")@[0-9]+(?=[),:; '])")
 TYPE_ID = re.compile(r"\(([^()#'\n]{1,80}?), (?:#|node )(" + ID + r")(?=[),:; ])")
 # a title without quotes in it, opening a phrase (a title holding a quote is not judged)
 TITLED = re.compile(r"(?:^|(?<=[\s(\[,]))'([^'\n]*)' \((?:([^()#'\n]{1,80}?), )?#(" + ID + r")(?=[),:; ])")
@@ -225,6 +227,7 @@ class Checker:
         return self.violations
 
     def sentence(self, s: str, sampler: str | None) -> None:
+        s = COPY.sub(r"\1", s)  # (a pass's copy of a node, 'ID@k', checked as that node)
         for m in TYPE_ID.finditer(s):
             said, nid = m.group(1).strip().split(", read as ")[0], m.group(2)
             if re.match(r"(?:a|an|the|its) ", said):

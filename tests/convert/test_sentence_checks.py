@@ -86,3 +86,14 @@ def test_a_blueprint_ends_id_with_dots_in_its_input_name_is_read_whole():
     assert m is not None and m.group(2) == "376:reference_images.reference_image_0"
     m = TYPE_ID.search("'Wan' (WanVideoSampler, #27), then stops.")
     assert m.group(2) == "27"
+
+
+def test_a_loops_pass_copy_is_checked_as_its_node():
+    """A node copied for a pass of a loop unrolled ('ID@2', packs/loops_unrolled.py) is that node of the file: its
+    type and title are checked as the node's (a subgraph's 'outer:inner@2' never read as its outer node)."""
+    c = Checker(os.path.join(DATA, "wan21_t2v_api.json"))
+    c.violations = []
+    c.sentence("x.json: 'KSampler' (KSampler, #9@2) samples", None)
+    assert c.violations == []
+    c.sentence("x.json: 'KSampler' (KSamplerAdvanced, #9@3) samples", None)
+    assert [v[0] for v in c.violations] == ["type"]

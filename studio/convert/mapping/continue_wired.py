@@ -64,7 +64,8 @@ def _sound(b: Any, mask: CNode, start: float, said: list[str], source: str = "",
         return
     said.append(f"the sound {_name(enc)} encodes for {mask.of('audio_latent')}, which the window keeps{kept}, is not "
                 f"continued: 'continue_from' continues the picture, and the generator makes the take's whole sound "
-                f"(its first {_g(start)} s not that sound)")
+                f"(its first {_g(s if s and s > start else start)} s not that sound)")  # (the window may keep the
+    # sound longer than the frames it continues: a loop's pass driven by its slice of a song, heldout40)
 
 
 def _cut(b: Any, first: CNode, kept: int, up: list[CNode], said: list[str]) -> None:

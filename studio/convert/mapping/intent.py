@@ -21,6 +21,7 @@ from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
 from . import pose_steps, way_effects
+from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -176,6 +177,8 @@ class IntentReading:
                 held_steps.record(self, n, before, inputs)
             elif n.cls in declared or not any(in_type(n, k) in FILE_TYPES for k in n.links):
                 self.used.add(n.id)  # read, or a node passing the latent on (a pack's check of it) with no file of its own
+                if n.cls not in declared and (guide := guide_words(self.wf, n, {c.id for c in chain})) is not None:
+                    said.append(guide)  # (a latent of its own added: said, mapping/latent_guides.py)
             # else a node no family reads given a file (a pack's guide): left unconverted, so that the file given to
             # the sampler through it holds the output (ledger.blocked) instead of being dropped with it
         return gen

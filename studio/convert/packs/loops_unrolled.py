@@ -18,13 +18,17 @@ from dataclasses import replace
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, role
+from . import loops_collected
 from .loops_latent import collected, latent_words
+from .loops_chunks import chunk_words
+from .loops_words import pass_words
 
 FLOW = "FLOW_CONTROL"
 MAX_PASSES = 16  # segments a loop is unrolled into at most (takes.segments joins up to 16 takes)
 VALUE, INITIAL = "value", "initial_value"
 NUMBERS = ("INT", "FLOAT", "STRING", "BOOLEAN")
 COUNTS = ("total", "iterations", "count", "loops", "times")  # the setting a loop's start counts its passes by
+ITERATION = "iteration"  # a start's pass number counted from 1 (loops_collected.py names it so)
 
 
 def _declared_in(n: CNode, name: str) -> str:
@@ -161,6 +165,8 @@ def _copy_pass(wf: Workflow, start: CNode, end_links: dict, body: list[CNode], g
                   start.mode, {"value": p}, {}, start.pos, origin=start.shown_cls)
     wf.nodes[index.id] = index
     wf.taken.add(index.id)
+    counted = replace(index, id=f"{start.id}@iteration{p + 1}", title=f"{start.title or start.shown_cls} iteration",
+                      widgets={"value": p + 1})  # (an index from 1: loops_collected.py's reading of a start)
     alone = []
     for n in body:
         links: dict[str, tuple[str, int]] = {}
@@ -173,6 +179,10 @@ def _copy_pass(wf: Workflow, start: CNode, end_links: dict, body: list[CNode], g
                 links[k] = (src, slot)
             elif what == "index":
                 links[k] = (index.id, 0)
+            elif what == ITERATION:
+                wf.nodes[counted.id] = counted
+                wf.taken.add(counted.id)
+                links[k] = (counted.id, 0)
             elif what.startswith(VALUE) and (given := _given(start, end_links, what, p, ids, prev)) is not None:
                 links[k] = given
             elif what.startswith(VALUE):
@@ -251,7 +261,8 @@ def _unroll(wf: Workflow, start: CNode, end: CNode, body: list[CNode], side: lis
     joins = _read_away(wf, alone)
     del wf.nodes[start.id], wf.nodes[end.id]
     unread = _cut_tail(wf, {c for o, c in last.items() if o in core})  # (what a pass shows or writes: an output)
-    copied = {c for names in made for c in names.values()} | {f"{start.id}@index{p + 1}" for p in range(passes)}
+    copied = {c for names in made for c in names.values()} | {f"{start.id}@{what}{p + 1}" for p in range(passes)
+                                                               for what in ("index", ITERATION)}
     wf.fed |= {src for m in wf.nodes.values() for src, _ in m.links.values()} & copied  # (read, as the file wires them)
     wf.__dict__.pop("_consumers", None)
     return joins, unread
@@ -306,22 +317,43 @@ def translate(wf: Workflow) -> list[str]:
             said.append(f"{loop} repeats " + ("until its condition says so when the workflow runs" if any(
                 "condition" in k for k in [*start.links, *start.widgets, *end.links, *end.widgets]) else
                 "as many times as the workflow decides when it runs") + ": Studio cannot count its passes when "
-                "converting, so it is not unrolled into segments")
+                "converting, so it is not unrolled into segments" + pass_words(wf, end, body, side))
             continue
         if not isinstance(total, int) or isinstance(total, bool) or not 1 <= total <= MAX_PASSES:
             why = (f"its '{count}' is a value Studio cannot work out when converting" if not isinstance(total, int) or
                    isinstance(total, bool) else f"its {total} passes are more than Studio joins ({MAX_PASSES})"
                    if total > MAX_PASSES else f"its '{count}' is {total}")
-            said.append(f"{loop} is not unrolled into segments: {why}")
+            said.append(f"{loop} is not unrolled into segments: {why}" + pass_words(wf, end, body, side))
             continue
         if any(n.id in marks for n in body):
-            said.append(f"{loop} holds another loop: not unrolled into segments")
+            said.append(f"{loop} holds another loop: not unrolled into segments" + pass_words(wf, end, body, side))
             continue
+        got = loops_collected.shape(wf, start, end, body + side)  # an end collecting each pass's frames
+        if isinstance(got, str):
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {got}" + pass_words(wf, end, body, side))
+            continue
+        kept = loops_collected.apply(wf, got) if got is not None else None
+        if kept is not None:
+            start, end = got["start"], got["end"]
+            body, side = _reach(wf, start, end)
         why = _why_not(wf, start, end, body, _carried(wf, start, end, body))
-        if why:
-            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}")
+        if why and kept is not None:  # (said of the loop as the file has it)
+            loops_collected.undo(wf, *kept)
+            start, end = kept[0], kept[1]
+            body, side = _reach(wf, start, end)
+            why = _why_not(wf, start, end, body, _carried(wf, start, end, body))
+        chunks = chunk_words(wf, start, end, body, side, total) if why and not any(
+            role(wf, n) == "sampler" for n in body) else ""
+        if chunks:  # the passes work a clip's frames in chunks: the whole clip once (packs/loops_chunks.py)
+            said.append(f"{loop} runs {_passes(total)}, {chunks}")  # (its start and end: their own sentences)
             continue
+        if why:
+            said.append(f"{loop} runs {_passes(total)}, not unrolled into segments: {why}" + (
+                "" if "samples on from it" in why else pass_words(wf, end, body, side)))  # (a latent carried: its
+            continue  # way to the sampler already said, loops_latent.py)
+        join = kept[2] if kept is not None else None
         alone, unread = _unroll(wf, start, end, body, side, total)
+        alone = [a for a in alone if join is None or a != _name(join)]  # (the join added: its words below)
         line = _unrolled(start, end, total, side, alone, unread)
-        said.append(line)
+        said.append(line + (f"; {got['words']}" if kept is not None else ""))
     return said

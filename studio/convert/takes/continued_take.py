@@ -25,6 +25,7 @@ from ..tracing.tasks import task_node
 from ..tracing.walks import sampler_chain
 from .earlier import earlier_take
 from .extend import pick_of
+from .frame_way import highest, lowest
 from .restyle import first_sampler
 
 IMAGE_INPUTS = ("pixels", "image", "images", "source_images")
@@ -100,6 +101,8 @@ def fits(wf: Workflow, pick: CNode, kept: int | None) -> tuple[int | None, int |
     at_k, count_k = pick_of(pick)
     at, count = wf.value(pick, at_k), wf.value(pick, count_k) if count_k else None
     at, count = (int(v) if _number(v) is not None else None for v in (at, count))
+    if at == -1 and count is not None and count > 1 and lowest(pick, at_k) == -1:
+        at = -count  # (a start whose type's lowest is -1, KJNodes': its last 'count' frames, as takes.extend reads it)
     if at is not None and (at >= 0 or count is not None and count != -at or kept is not None and -at != kept):
         return None
     return at, count
@@ -123,6 +126,23 @@ def own_sound(wf: Workflow, mask: CNode, origin: CNode) -> bool:
     return False
 
 
+def _past_tails(wf: Workflow, link: tuple, way: list[CNode]) -> tuple:
+    """``link`` behind the picks of a take's frames from an index on to its end (a count of the most its type
+    declares: KJNodes' num_frames 4096), each added to ``way``: the last frames of what such a pick gives are the
+    take's own last frames (a pass of a loop cutting the frames it continued, then continued in turn: heldout40)."""
+    for _ in range(MAX_STEPS):
+        src = wf.nodes.get(link[0])
+        at_k, count_k = pick_of(src) or ("", "")
+        at, count = (wf.value(src, at_k), wf.value(src, count_k)) if at_k and count_k else (None, None)
+        top = highest(src, count_k) if count_k else None
+        inner = next((src.links[k] for k in IMAGE_INPUTS if k in src.links), None) if src is not None else None
+        if inner is None or _number(at) is None or at < 0 or top is None or count != top:
+            return link
+        way.append(src)
+        link = inner
+    return link
+
+
 def take_of(wf: Workflow, save: CNode) -> Continued | None:
     """The continuation ``save``'s take is (above); None where it is not one."""
     samplers = sampler_chain(wf, save)
@@ -139,7 +159,7 @@ def take_of(wf: Workflow, save: CNode) -> Continued | None:
         return None  # (an earlier take's continuation is made where its counts are read when converting)
     link = next((pick.links[k] for k in IMAGE_INPUTS if k in pick.links), None) if pick is not None else None
     way: list[CNode] = []
-    latent = frames_of(wf, link, way) if link is not None else None
+    latent = frames_of(wf, _past_tails(wf, link, way), way) if link is not None else None
     found = sampler_of(wf, latent) if latent is not None else None
     if found is None or found.id in {s.id for s in samplers} or not way:
         return None
