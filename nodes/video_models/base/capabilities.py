@@ -284,6 +284,18 @@ class MotionReference(Capability):
     applied: Callable
 
 
+# -- a start picture's motion amplitude (sampling/condition_amplitude.py) ------------------------------------------
+@dataclass(frozen=True)
+class ConditionAmplitude(Capability):
+    """A start picture's condition latents after its first frame moved away from it (ComfyUI's PainterI2V against
+    the slow motion of few-step LoRAs): ``applied(ctx, pipe, amplitude)``, a context manager inside which its
+    image-to-video call makes its condition so (families/wan/amplitude.py)."""
+    what: ClassVar[str] = "a start picture's motion amplitude on image to video (PainterI2V's)"
+    without: ClassVar[str] = ("the motion amplitude was read for Wan image to video only (a condition of the start "
+                              "picture's latent beside the noise)")
+    applied: Callable
+
+
 # -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
 @dataclass(frozen=True)
 class FirstLast(Capability):
@@ -655,7 +667,8 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference)
+                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
+                           ConditionAmplitude)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

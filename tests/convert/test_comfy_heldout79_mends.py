@@ -1,0 +1,83 @@
+"""heldout79's mends (issue 112), on minimal workflows built here from node types, values and links (no fetched file).
+
+1. A pack's image-to-video node read as WanImageToVideo by its inputs (reading/variants.py) with a 'motion_amplitude'
+   (ComfyUI's PainterI2V and its copies: the start picture's condition latents after its first frame moved away from
+   it, against the slow motion of few-step LoRAs): its amplitude was said not applied; now carried to Image to Video's
+   own 'motion_amplitude' (families/wan/amplitude.py makes it), said so. The node types are invented here, so nothing
+   is keyed on a pack's name; a variant read as the first-and-last-frame node keeps its amplitude said not applied
+   (that node's other packs move the frames otherwise)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+from tests.convert.workflow_shapes import wan_i2v_api
+
+I2V = "video_models.image_to_video"
+
+
+def _painted(cls: str, amplitude: float, **more) -> dict:
+    """Wan image to video whose task node is ``cls`` (an API file's node: matched by its inputs' names), holding
+    WanImageToVideo's inputs, a 'motion_amplitude' of ``amplitude`` and ``more``."""
+    return wan_i2v_api(["21", 0], **{
+        "21": {"class_type": "LoadImage", "inputs": {"image": "heron.png"}},
+        "6": {"class_type": cls, "inputs": {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                             "start_image": ["21", 0], "width": 832, "height": 480, "length": 33,
+                                             "batch_size": 1, "motion_amplitude": amplitude, **more}}})
+
+
+def test_a_variants_motion_amplitude_is_carried_to_image_to_video():
+    conv = convert(_painted("PackPaintedI2V", 1.15))
+    text = said(conv)
+    gen = nodes_of(conv, I2V)
+    assert len(gen) == 1 and gen[0].params["motion_amplitude"] == 1.15, text
+    assert "(PackPaintedI2V, #6), a node no pack in Studio's catalogue declares, is read as ComfyUI's " \
+           "'WanImageToVideo'" in text and "its 'motion_amplitude' 1.15 is read as the generator's " \
+           "'motion_amplitude'" in text, text
+    assert "not taken" not in text.split("(PackPaintedI2V, #6)")[1].split("\n")[0], text
+    # its other own settings are still said, each as not taken
+    conv = convert(_painted("PackPaintedI2V", 1.3, color_protect=True))
+    text = said(conv)
+    assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.3, text
+    assert "its 'color_protect' True is not taken (WanImageToVideo has no such setting); its 'motion_amplitude' 1.3 " \
+           "is read as the generator's 'motion_amplitude'" in text, text
+
+
+def test_a_ui_variant_read_by_its_declared_types_keeps_its_amplitude_said_read():
+    """The variants' reading (reading/variants.py) of a UI node declaring WanImageToVideo's inputs and outputs and a
+    motion_amplitude: the setting kept on the node for the task's reading, said read as the generator's."""
+    from studio.convert.reading.workflow import Workflow
+    from tests.convert.test_comfy_f2rank7 import _frame_node
+    doc = _frame_node("PackMotionToVideo", {"start_image": True, "clip_vision_output": True},
+                      {"width": 832, "height": 480, "length": 33, "batch_size": 1, "motion_amplitude": 1.15})
+    wf = Workflow.read(doc)
+    n, told = wf.nodes["1"], "\n".join(map(str, wf.wiring_said))
+    assert n.cls == "WanImageToVideo" and n.widgets["motion_amplitude"] == 1.15, told
+    assert "whose inputs and outputs it has: its own input motion_amplitude 1.15 is read as the generator's " \
+           "'motion_amplitude'" in told and "not applied" not in told, told
+
+
+def test_the_core_node_and_an_amplitude_of_one_leave_the_generator_at_one():
+    conv = convert(wan_i2v_api(["21", 0], **{"21": {"class_type": "LoadImage", "inputs": {"image": "heron.png"}}}))
+    assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.0
+    assert "motion_amplitude" not in said(conv)
+    conv = convert(_painted("PackPaintedI2V", 1.0))
+    assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.0
+
+
+def test_a_wired_amplitude_is_carried_where_its_value_is_known_and_said_not_applied_where_not():
+    """A catalogued variant (read by its declared types, reading/variants.py) whose motion_amplitude is wired: from a
+    constant, its value is carried and said where the task is read (it was said 'not applied' while carried: the
+    heldout37 PainterLongVideo file's PainterI2V); from a node giving no value when converting, said not applied."""
+    wf = _painted("PainterI2V", ["30", 0])
+    wf["30"] = {"class_type": "PrimitiveFloat", "inputs": {"value": 1.2}}
+    conv = convert(wf)
+    text = said(conv)
+    assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.2, text
+    assert "'PainterI2V' (PainterI2V, #6)'s own input motion_amplitude is wired, 1.2: read as the generator's " \
+           "'motion_amplitude'" in text and "motion_amplitude (wired) is not applied" not in text, text
+    wf["30"] = {"class_type": "PackRandomFloat", "inputs": {"seed": 3}}
+    conv = convert(wf)
+    text = said(conv)
+    assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.0, text
+    assert "'PainterI2V' (PainterI2V, #6)'s own input motion_amplitude is wired from a node whose value is not known " \
+           "when converting: not applied" in text, text
