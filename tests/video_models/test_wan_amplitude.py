@@ -92,3 +92,19 @@ def test_with_a_last_frame_or_a_family_without_it_the_amplitude_is_said_not_appl
     with applied(ctx, s, SimpleNamespace(motion_amplitude=1.0), last_image=None):
         pass
     assert len(warned) == 2 and ConditionAmplitude.without  # (1: nothing said, nothing done)
+
+
+def test_a_wan_model_whose_condition_replaces_the_first_frame_is_said_not_given_the_amplitude():
+    from types import SimpleNamespace
+
+    from nodes.video_models.families.wan.amplitude import amplitude_on
+    warned = []
+    ctx = SimpleNamespace(warn=warned.append, info=warned.append)
+    ti2v = SimpleNamespace(transformer=SimpleNamespace(config=SimpleNamespace(in_channels=48, out_channels=48)),
+                           config=SimpleNamespace(expand_timesteps=True), vae=object(), prepare_latents=print)
+    with amplitude_on(ctx, ti2v, 1.15):
+        pass
+    assert warned == ["motion_amplitude 1.15 not applied: it moves a Wan image-to-video condition (Wan 2.1 I2V, Wan "
+                      "2.2 A14B I2V: the start picture's latent beside the noise), which this Wan model reads none "
+                      "of"], warned
+    assert ti2v.prepare_latents is print  # left as it was

@@ -85,11 +85,11 @@ class amplitude_applied:
 
 def amplitude_on(ctx, pipe, amplitude: float):
     """Wan's motion amplitude on one image-to-video call (the ConditionAmplitude capability), said on the node."""
-    from ...base.errors import ModelError
+    from contextlib import nullcontext
     if not takes_amplitude(pipe):
-        raise ModelError("motion_amplitude moves a Wan image-to-video condition (Wan 2.1 I2V, Wan 2.2 A14B I2V: the "
-                         "start picture's latent beside the noise); this Wan model reads none such: set "
-                         "motion_amplitude to 1")
+        ctx.warn(f"motion_amplitude {amplitude:g} not applied: it moves a Wan image-to-video condition (Wan 2.1 I2V, "
+                 "Wan 2.2 A14B I2V: the start picture's latent beside the noise), which this Wan model reads none of")
+        return nullcontext()
     ctx.info(f"motion amplitude {amplitude:g}: the start picture's condition latents after its first frame moved "
              f"away from it by {amplitude:g} (their mean per frame kept, held within +-{HELD:g}), as ComfyUI's "
              "PainterI2V does")
