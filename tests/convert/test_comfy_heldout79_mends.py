@@ -81,3 +81,43 @@ def test_a_wired_amplitude_is_carried_where_its_value_is_known_and_said_not_appl
     assert nodes_of(conv, I2V)[0].params["motion_amplitude"] == 1.0, text
     assert "'PainterI2V' (PainterI2V, #6)'s own input motion_amplitude is wired from a node whose value is not known " \
            "when converting: not applied" in text, text
+
+
+# -- 2. a guider's window of steps ---------------------------------------------------------------------------------
+def _windowed(start: float, end: float, steps: int = 6) -> dict:
+    """Wan 2.1 image to video sampled by SamplerCustomAdvanced whose guider is KJNodes' ScheduledCFGGuidance (cfg 4 on
+    the steps of [start, end], a step's index over the pass's steps; read as CFGGuider by its declared types)."""
+    return wan_i2v_api(["21", 0], **{
+        "21": {"class_type": "LoadImage", "inputs": {"image": "heron.png"}},
+        "11": {"class_type": "ScheduledCFGGuidance", "inputs": {"model": ["1", 0], "positive": ["6", 0],
+                                                                 "negative": ["6", 1], "cfg": 4.0,
+                                                                 "start_percent": start, "end_percent": end}},
+        "12": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "13": {"class_type": "BasicScheduler", "inputs": {"model": ["1", 0], "scheduler": "simple", "steps": steps,
+                                                          "denoise": 1.0}},
+        "14": {"class_type": "RandomNoise", "inputs": {"noise_seed": 5}},
+        "7": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["14", 0], "guider": ["11", 0],
+                                                                "sampler": ["12", 0], "sigmas": ["13", 0],
+                                                                "latent_image": ["6", 2]}}})
+
+
+def test_a_guiders_window_of_the_first_steps_is_the_generators_guidance_steps():
+    conv = convert(_windowed(0.0, 0.33))
+    text = said(conv)
+    gen = nodes_of(conv, I2V)[0]
+    assert gen.params["guidance"] == 4.0 and gen.params["guidance_steps"] == 2, text  # steps 0, 1 (2/6 > 0.33)
+    assert "'ScheduledCFGGuidance' (ScheduledCFGGuidance, #11)'s start_percent 0, end_percent 0.33 guide steps 0-1 of " \
+           "its 6 (a step's index over its pass's steps within them; the others sampled with the prompt alone, cfg " \
+           "1): the generator's guidance_steps 2" in text, text
+    assert "start_percent 0, end_percent 0.33 are not applied" not in text, text
+
+
+def test_a_window_not_at_the_start_is_said_not_applied_and_a_whole_one_says_nothing():
+    conv = convert(_windowed(0.5, 1.0))
+    text = said(conv)
+    assert nodes_of(conv, I2V)[0].params["guidance_steps"] == 0, text
+    assert "start_percent 0.5, end_percent 1 guide steps 3-5 of its 6" in text and "not applied (Studio guides a " \
+           "take's first steps only): every step of its pass is guided" in text, text
+    conv = convert(_windowed(0.0, 1.0))
+    text = said(conv)
+    assert nodes_of(conv, I2V)[0].params["guidance_steps"] == 0 and "start_percent" not in text, text

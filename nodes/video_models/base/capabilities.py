@@ -296,6 +296,18 @@ class ConditionAmplitude(Capability):
     applied: Callable
 
 
+# -- guidance on a take's first steps only (sampling/guidance_steps.py) -----------------------------------------------
+@dataclass(frozen=True)
+class GuidanceSteps(Capability):
+    """Classifier-free guidance on the first steps of a call only: ``applied(ctx, pipe, steps, of)``, a context
+    manager inside which its pipeline's unconditional calls after step ``steps`` are given the conditional output
+    (families/wan/guidance_steps.py)."""
+    what: ClassVar[str] = "classifier-free guidance on a take's first steps only (the generators' guidance_steps)"
+    without: ClassVar[str] = ("guidance on the first steps only was read for Wan's pipelines (a conditional and an "
+                              "unconditional call a step, named by their cache contexts)")
+    applied: Callable
+
+
 # -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
 @dataclass(frozen=True)
 class FirstLast(Capability):
@@ -668,7 +680,7 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
-                           ConditionAmplitude)
+                           ConditionAmplitude, GuidanceSteps)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:
