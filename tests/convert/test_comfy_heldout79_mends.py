@@ -121,3 +121,36 @@ def test_a_window_not_at_the_start_is_said_not_applied_and_a_whole_one_says_noth
     conv = convert(_windowed(0.0, 1.0))
     text = said(conv)
     assert nodes_of(conv, I2V)[0].params["guidance_steps"] == 0 and "start_percent" not in text, text
+
+
+# -- 3. the wrapper's cfg list of one value on the first steps ------------------------------------------------------
+def _listed(start=0.0, end=0.01, steps=6, context=False) -> dict:
+    """heldout10's WanVideoWrapper i2v whose sampler's cfg is a CreateCFGScheduleFloatList (2 on the steps of
+    [start, end]); with ``context``, its WanVideoContextOptions wired."""
+    from tests.convert.test_comfy_heldout10_mends import _wrapper_i2v
+    extra = {"95": ("CreateCFGScheduleFloatList", {"steps": steps, "cfg_scale_start": 2, "cfg_scale_end": 2,
+                                                   "interpolation": "linear", "start_percent": start,
+                                                   "end_percent": end})}
+    if context:
+        extra["96"] = ("WanVideoContextOptions", {"context_schedule": "uniform_standard", "context_frames": 81,
+                                                  "context_stride": 4, "context_overlap": 16, "freenoise": True,
+                                                  "verbose": False, "fuse_method": "linear"})
+    wf = _wrapper_i2v(extra, cfg=["95", 0])
+    if context:
+        wf["27"]["inputs"]["context_options"] = ["96", 0]
+    return wf
+
+
+def test_a_cfg_list_of_one_value_on_the_first_steps_is_the_generators_guidance_on_those_steps():
+    conv = convert(_listed())
+    text = said(conv)
+    gen = nodes_of(conv, I2V)[0]
+    assert gen.params["guidance"] == 2.0 and gen.params["guidance_steps"] == 1, text
+    assert "(CreateCFGScheduleFloatList, #95): 2 on its first 1 step, 1 after: the generator's guidance 2 with " \
+           "guidance_steps 1" in text, text
+    # a list guiding later steps, or a take in context windows (guided step by step): the pass's most common value
+    for wf in (_listed(start=0.5, end=1.0), _listed(context=True)):
+        conv = convert(wf)
+        text = said(conv)
+        gen = nodes_of(conv, I2V)[0]
+        assert gen.params["guidance_steps"] == 0 and "Studio's generator takes one guidance for the pass" in text, text

@@ -13,7 +13,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
                      upsampled_clip)
 from ..takes.keyframes import capped
-from ..tracing.guider_window import window_params
+from ..tracing.guider_window import carried_steps, window_params
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -277,6 +277,7 @@ class OutputStage:
         params.update(self.extra)
         denoise_steps.apply(self.wf, self.denoise_from, params, said)  # the steps ComfyUI runs at that denoise
         params.update(self.wf.carried.get(o.main.node.id, {}))
+        carried_steps(params, lambda name: name in self.spec_params(o.task), said)  # (a translation's guidance_steps)
         self.param_at.update(self.wf.carried_at.get(o.main.node.id, {}))  # each said as read from its own node
         self.rate_lines = [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family
         said += self.rate_lines  # set its own; takes.unset_rate rewords them for a generator with no rate setting)

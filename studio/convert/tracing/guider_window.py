@@ -17,6 +17,11 @@ def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
+def _above_one(v: Any) -> bool:
+    """A guidance that guides (above 1, past a float's rounding: the wrapper's 1.0000000000000002 is 1)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 1 + 1e-6
+
+
 def guided(lo: float, hi: float, n: int) -> list[int]:
     """The steps of an ``n``-step pass a window [lo, hi] guides (its index over the pass's steps within it)."""
     return [i for i in range(n) if lo <= i / n <= hi]
@@ -43,7 +48,8 @@ def window_params(wf, main, guidance_2, rest, takes=lambda name: True) -> tuple[
 def _partial(wf, g, p) -> bool:
     """Whether guider ``g``'s window leaves some step of its guided pass ``p`` unguided (not [0, 1], its cfg above 1)."""
     lo, hi, cfg = _num(wf.value(g, WINDOW[0])), _num(wf.value(g, WINDOW[1])), _num(p.cfg)
-    return not (lo is not None and hi is not None and lo <= 0 and hi >= 1) and not (cfg is not None and cfg <= 1)
+    return not (lo is not None and hi is not None and lo <= 0 and hi >= 1) and not (cfg is not None and
+                                                                                not _above_one(cfg))
 
 
 def _first(wf, main, guidance_2, takes) -> tuple[dict, str]:
@@ -63,13 +69,30 @@ def _first(wf, main, guidance_2, takes) -> tuple[dict, str]:
     head = (f"{name}'s start_percent {lo:g}, end_percent {hi:g} guide {which} of its {n} (a step's index over its "
             "pass's steps within them; the others sampled with the prompt alone, cfg 1)")
     cfg = _num(main.cfg)
-    if len(on) == n or (cfg is not None and cfg <= 1):
+    if len(on) == n or (cfg is not None and not _above_one(cfg)):
         return {}, ""  # every step of its pass guided, or its cfg 1 (no guidance to window): as Studio makes it
     k = len(on)
-    later = isinstance(guidance_2, (int, float)) and not isinstance(guidance_2, bool) and guidance_2 > 1
+    later = _above_one(guidance_2)
     if on == list(range(k)) and k > 0 and first == 0 and not later and takes("guidance_steps"):
         return {"guidance_steps": k}, (f"{head}: the generator's guidance_steps {k} (its guidance on the take's first "
                                        f"{k} steps, the rest sampled with the prompt alone)")
     why = ("the later expert is guided too" if later else "Studio guides a take's first steps only"
            if not (on == list(range(k)) and k > 0 and first == 0) else "the generator has no guidance_steps")
     return {}, f"{head}: not applied ({why}): every step of its pass is guided"
+
+
+def carried_steps(params: dict, takes, said: list) -> None:
+    """A guidance_steps a pack's translation carried to the generator (the wrapper's cfg list of one value on its first
+    steps, then 1): dropped, said, where the generator has no such setting or its later expert is guided too."""
+    k = params.get("guidance_steps")
+    if not k:
+        return
+    g2 = params.get("guidance_2")
+    why = ("the generator has no guidance_steps" if not takes("guidance_steps") else
+           "the later expert is guided too" if _above_one(g2) else
+           "a take in context windows is guided step by step" if params.get("long_take") == "context windows" else "")
+    if why:
+        params.pop("guidance_steps")
+        said[:] = [x for x in said if f"guidance_steps {k}" not in x]  # (the reading's claim taken back)
+        said.append(f"guidance on the take's first {k} steps only (a window or list of cfg that guides them alone): "
+                    f"not applied ({why}): every step is guided")
