@@ -262,8 +262,10 @@ def test_a_cfg_list_per_step_gives_the_pass_the_value_most_of_its_steps_have():
     conv = convert(wf, "cfg.json")
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
     said = _said(conv)
-    assert gen.params["guidance"] == 1.0
-    assert "1 for most of its steps 0-2 (2 at step 0); Studio's generator takes one guidance for the pass, 1" in said
+    # (since heldout79's mend 3 a list of one cfg on the take's first steps, then 1, is the generator's guidance on
+    # those steps only: guidance 2, guidance_steps 1; other lists as before: test_comfy_heldout79_mends)
+    assert gen.params["guidance"] == 2.0 and gen.params["guidance_steps"] == 1
+    assert "2 on its first 1 step, 1 after: the generator's guidance 2 with guidance_steps 1" in said
     assert "cannot work out" not in said and "95" not in conv.dropped
 
 

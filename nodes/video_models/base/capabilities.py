@@ -284,6 +284,30 @@ class MotionReference(Capability):
     applied: Callable
 
 
+# -- a start picture's motion amplitude (sampling/condition_amplitude.py) ------------------------------------------
+@dataclass(frozen=True)
+class ConditionAmplitude(Capability):
+    """A start picture's condition latents after its first frame moved away from it (ComfyUI's PainterI2V against
+    the slow motion of few-step LoRAs): ``applied(ctx, pipe, amplitude)``, a context manager inside which its
+    image-to-video call makes its condition so (families/wan/amplitude.py)."""
+    what: ClassVar[str] = "a start picture's motion amplitude on image to video (PainterI2V's)"
+    without: ClassVar[str] = ("the motion amplitude was read for Wan image to video only (a condition of the start "
+                              "picture's latent beside the noise)")
+    applied: Callable
+
+
+# -- guidance on a take's first steps only (sampling/guidance_steps.py) -----------------------------------------------
+@dataclass(frozen=True)
+class GuidanceSteps(Capability):
+    """Classifier-free guidance on the first steps of a call only: ``applied(ctx, pipe, steps, of)``, a context
+    manager inside which its pipeline's unconditional calls after step ``steps`` are given the conditional output
+    (families/wan/guidance_steps.py)."""
+    what: ClassVar[str] = "classifier-free guidance on a take's first steps only (the generators' guidance_steps)"
+    without: ClassVar[str] = ("guidance on the first steps only was read for Wan's pipelines (a conditional and an "
+                              "unconditional call a step, named by their cache contexts)")
+    applied: Callable
+
+
 # -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
 @dataclass(frozen=True)
 class FirstLast(Capability):
@@ -655,7 +679,8 @@ SAID_APART: tuple[type, ...] = (DirectCalls, Cost, OwnNodes, Requires, KeepsNoSt
 KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, TimeTiles, PreviewLayout, LoraTraining,
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
-                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference)
+                           KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
+                           ConditionAmplitude, GuidanceSteps)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

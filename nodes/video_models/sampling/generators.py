@@ -25,6 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
+from . import condition_amplitude, guidance_steps
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
@@ -351,7 +352,7 @@ class ImageToVideo(GeneratorNode):
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
               Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
-        + time_to_move.PARAMS + KEY_PARAMS
+        + time_to_move.PARAMS + condition_amplitude.PARAMS + guidance_steps.PARAMS + KEY_PARAMS
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, schedule=None, motion_reference=None,
             motion_mask=None, **keys):
@@ -412,7 +413,8 @@ class ImageToVideo(GeneratorNode):
                 return dict(kw, image=to_pil(still), last_image=to_pil(last))
             return dict(kw, image=to_pil(still))
         with self._tracks(ctx, s, tracks, (w, h), n, window, p), \
-                time_to_move.applied(ctx, s, motion_reference, motion_mask, (w, h), n, window, self.steps, p):
+                time_to_move.applied(ctx, s, motion_reference, motion_mask, (w, h), n, window, self.steps, p), \
+                condition_amplitude.applied(ctx, s, p, last):
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                               steps=self.steps, blend=self.blend, hold=self.hold)
         return self._made(ctx, clip, w, h)
@@ -467,6 +469,7 @@ class TextToVideo(GeneratorNode):
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
+        guidance_steps.PARAMS + \
         KEY_PARAMS + CONTINUE_PARAMS
 
     def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, continue_from=None, **keys):
@@ -543,7 +546,8 @@ class VideoToVideo(GeneratorNode):
     inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
-              Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON
+              Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON + \
+        guidance_steps.PARAMS
 
     def run(self, ctx, model, video, prompt=None):
         from .sampler import filter_kwargs, to_pil

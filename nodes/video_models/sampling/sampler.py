@@ -236,6 +236,7 @@ class Sampler:
         from ..resume.kept_steps import KeptStepsMismatch
         from .call_adapters import adapted_call
         from .global_noise import seeded_noise
+        from .guidance_steps import guided_steps
         from .nag_call import nag_guided
         self.audio = None
         returned = False  # the pipeline's call ran to its end, where it frees its own offload hooks
@@ -247,7 +248,7 @@ class Sampler:
                     try:
                         # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
-                                adapted_call(self.pipe, call) as fit, nag_guided(self, fit), \
+                                adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
                                 (decoding or nullcontext()), \
                                 timer.sounds(self.pipe):
                             timer.call()

@@ -9,6 +9,7 @@ from studio.core.shown import number
 from ..reading import loader_size
 from . import chained_tasks
 from ..reading.pads import is_pad, read_straight
+from ..reading.variants import variant_wired
 from ..reading.workflow import LOADER_NODES, CNode
 from ..families import abilities, registry as families
 from ..tracing.roles import generates, in_type
@@ -154,6 +155,8 @@ class IntentReading:
             spec = spec.read(self, node, up, spec, inputs, said) or spec
         for name, param, words, *own in spec.settings if spec is not None and node is not None else ():
             v = self.wf.value(node, name)
+            if name in node.carried and param is not None:  # (a variant's own input, wired: its value said here,
+                said.append(variant_wired(node, name, v, param))  # where it is worked out: reading/variants.py)
             if v is None or (own and v == own[0]):  # (a value Studio's generator keeps as it is: nothing lost)
                 continue
             if param is not None:

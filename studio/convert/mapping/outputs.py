@@ -13,6 +13,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
                      upsampled_clip)
 from ..takes.keyframes import capped
+from ..tracing.guider_window import carried_steps, window_params
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
 from ..tracing.sampling import SAMPLERS, Sampling
@@ -251,6 +252,10 @@ class OutputStage:
         if self.stage is not None:  # the picture whose size a generator given no size takes (heldout55 05, 08)
             self.stage["sized_by"] = sized_by(o.inputs, size_ports(self))
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
+        window, lines = window_params(self.wf, o.main, params.get("guidance_2"), o.rest,  # (a guider's window of
+                                      lambda name: name in self.spec_params(o.task))  # steps: tracing/guider_window)
+        params.update(window)
+        said.extend(x for x in lines.split("\n") if x)
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
@@ -272,6 +277,7 @@ class OutputStage:
         params.update(self.extra)
         denoise_steps.apply(self.wf, self.denoise_from, params, said)  # the steps ComfyUI runs at that denoise
         params.update(self.wf.carried.get(o.main.node.id, {}))
+        carried_steps(params, lambda name: name in self.spec_params(o.task), said)  # (a translation's guidance_steps)
         self.param_at.update(self.wf.carried_at.get(o.main.node.id, {}))  # each said as read from its own node
         self.rate_lines = [line for rate, line in self.rate_said if params.get("fps") == rate]  # (not where a family
         said += self.rate_lines  # set its own; takes.unset_rate rewords them for a generator with no rate setting)

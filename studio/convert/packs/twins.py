@@ -23,6 +23,8 @@ from ..reading import by_types
 from ..reading import prompt_schedules as schedules
 from ..reading.subgraphs import CONTROL
 from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
+from ..tracing.guider_window import WINDOW
+from ..tracing.guiders import GUIDERS
 from ..tracing.tasks import tasks
 from .exact_twins import exact_twin
 from .made_types import copied, made_type
@@ -205,6 +207,9 @@ def _plan(n: CNode) -> _Plan | None:
             # file saves, forceInput's: FizzNodes' pre_text, heldout9, was left out of the sentence)
             if _extra_file(w) and v not in NO_FILE:
                 return None  # a second file it loads: not read as a loader of one
+            if k in WINDOW and r.name in GUIDERS and isinstance(v, (int, float)) and not isinstance(v, bool):
+                widgets[k] = v  # (a guider's window of steps, KJNodes' ScheduledCFGGuidance's by its names, which no
+                continue  # declaration tells: read, and said, with its sampler's steps: tracing/guider_window.py)
             if not _extra_file(w):
                 (machine if _machine(k) else other).append(f"{k} {_shown(v)}")
     links, kept = {}, set()

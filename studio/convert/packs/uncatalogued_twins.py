@@ -169,6 +169,13 @@ def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict)
     return None
 
 
+def _carried(name: str) -> dict[str, str]:
+    """The settings task node ``name``'s reading carries to its generator (ComfyUI input -> the generator's setting:
+    tracing.tasks.Task settings), which a node read as it keeps."""
+    task = tasks().get(name)
+    return {k: param for k, param, *_ in getattr(task, "settings", ()) if param is not None}
+
+
 def _pack_word(r) -> str:
     return "ComfyUI's" if r.pack == CORE else f"{r.pack.split('/')[-1]}'s"
 
@@ -194,11 +201,15 @@ def translate(wf: Workflow) -> list[str]:
         was, links = n.shown_cls, dict(n.links)
         n.origin, n.cls = was, r.name
         n.links = {k: v for k, v in n.links.items() if r.input(k) is not None}
-        n.widgets = {k: v for k, v in values.items() if k not in n.links}
+        kept = _carried(r.name)  # (its own settings the reader's task carries to its generator: mapping.intent)
+        carried = [(k, v) for k, v in extra if isinstance(k, str) and k in kept and k not in links]
+        extra = [x for x in extra if x not in carried]
+        n.widgets = {**{k: v for k, v in values.items() if k not in n.links}, **dict(carried)}
         n.raw = [x for i in r.widgets if i.name in values for x in ((values[i.name], "fixed") if i.control
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
-        said.append(_sentence(n, was, r, extra, by_place))
+        said.append(_sentence(n, was, r, extra, by_place)
+                    + "".join(f"; its '{k}' {shown(v)} is read as the generator's '{kept[k]}'" for k, v in carried))
         if shot is not None:  # its start image the frames picked from the earlier shot (packs/shot_chains.py)
             port = shot_chains.start_port(r)
             n.ports[port] = shot.frames

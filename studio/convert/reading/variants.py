@@ -152,15 +152,23 @@ def _by_place(n) -> list:
     return list(n.raw) if not n.widgets and isinstance(n.raw, list) and catalogue.node_type(n.cls) is None else []
 
 
-def _extras(n, base) -> list[str]:
-    """``n``'s inputs that ``base`` does not have and that hold something (wired, or a value), in words."""
+def _carried(base) -> dict[str, str]:
+    """``base``'s task settings its generator takes (ComfyUI input -> the generator's setting, tracing.tasks.Task
+    settings): a variant's own input of that name is carried there by the task's reading (mapping.intent)."""
+    task = families.lookup("tasks").get(base.name)
+    return {name: param for name, param, *_ in getattr(task, "settings", ()) if param is not None}
+
+
+def _extras(n, base, skip=()) -> list[str]:
+    """``n``'s inputs that ``base`` does not have and that hold something (wired, or a value), in words (those
+    named in ``skip`` left out)."""
     own = catalogue.node_type(n.cls)
     names = [i.name for i in own.inputs] if own is not None and own.inputs else list(n.in_types) or [
         *n.widgets, *(k for k in n.links if k not in n.widgets)]  # (an API file's node: its inputs by name)
     names += [k for k in (*n.widgets, *n.links) if k not in names]  # saved, not declared (a newer pack's input)
     out = []
     for name in names:
-        if base.input(name) is not None:
+        if base.input(name) is not None or name in skip:
             continue
         if name in n.links:
             out.append(f"{name} (wired)")
@@ -181,12 +189,15 @@ def read_variants(nodes: dict, said: list[str]) -> None:
         base = base_of(n, bases)
         if base is None:
             continue
-        lost = _extras(n, base)
+        own_base = _carried(base)  # (one wired: its value is worked out, and said, where the task is read: intent)
+        carried = {k: v for k, v in own_base.items() if n.widgets.get(k) is not None and k not in n.links}
+        lost = _extras(n, base, own_base)
+        n.carried = tuple(k for k in own_base if k in n.links)
         lacks, defaults = _lacks(n, base)
         n.origin, n.cls = n.cls, base.name
         for i in defaults:
             n.widgets[i.name] = i.default
-        if lost or lacks or defaults:
+        if lost or lacks or defaults or carried:
             many = len(lost) > 1
             has = "inputs and outputs" if n.in_types or catalogue.node_type(n.origin) is not None else "inputs (by name)"
             but = []
@@ -198,12 +209,25 @@ def read_variants(nodes: dict, said: list[str]) -> None:
                            f"as {'their defaults' if len(defaults) > 1 else 'its default'} "
                            f"{', '.join(shown(i.default) for i in defaults)} ('{n.title or n.origin}' has no such "
                            f"{'settings' if len(defaults) > 1 else 'setting'})")
+            if carried:
+                but.append("; ".join(f"its own input {k} {shown(n.widgets[k])} is read as the generator's '{v}'"
+                                     for k, v in carried.items()))
             if lost:
                 but.append(f"its own {'inputs' if many else 'input'} {', '.join(lost)} "
                            f"{'are' if many else 'is'} not applied")
             whose = f"whose {has} it has" if not (lacks or defaults) else f"whose {has} it has, but for those it lacks"
             said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), "
                         f"{whose}: {'; '.join(but)}")
+
+
+def variant_wired(n, name: str, value, param: str) -> str:
+    """The sentence for variant ``n``'s own input ``name``, wired, that its task carries to the generator's ``param``
+    (``value``: what the wire gives, worked out; None: not known when converting)."""
+    who = f"'{n.title or n.origin}' ({n.origin}, #{n.id})'s own input {name}"
+    if value is None:
+        return (f"{who} is wired from a node whose value is not known when converting: not applied (the generator's "
+                f"'{param}' left as it is)")
+    return f"{who} is wired, {shown(value)}: read as the generator's '{param}'"
 
 
 def _words(inputs) -> str:

@@ -175,6 +175,8 @@ class CNode:
     # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
     fills: str = ""  # the picture input a node read as another encodes whole as its latent, every frame, cut or padded
     # to its length (LTX-Video 0.9's configurator: its translation sets it; mapping/whole_clip.py reads it)
+    carried: tuple[str, ...] = ()  # a variant's own wired inputs its task carries to the generator, said where the
+    # task is read (reading/variants.py sets them; mapping/intent.py says them)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""

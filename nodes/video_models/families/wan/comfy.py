@@ -99,7 +99,10 @@ def _fun_control_22(b, node, up, spec, inputs, said):
 
 
 TASKS = {
-    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Wan"),
+    # (a pack's variant read as it by its types, reading/variants.py, may hold a 'motion_amplitude': PainterI2V's
+    # and its copies', whose meaning no declaration tells: carried to Image to Video's own, amplitude.py)
+    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Wan",
+                            settings=(("motion_amplitude", "motion_amplitude", "", 1.0),)),
     "WanFirstLastFrameToVideo": Task("first-and-last-frame video", I2V,
                                      (("start_image", "image"), ("end_image", "last_image")), "Wan"),
     "Wan22ImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),), "Wan 2.2 TI2V 5B",

@@ -34,6 +34,23 @@ def cfg_list(value: Callable[[str], Any]) -> list[float] | None:
     return out
 
 
+# what a sampler is given beside a plain image or text to video's embeds that makes another generator's take (a
+# voice's, a camera's, a pose's, a control's: multitalk_embeds, uni3c_embeds, unianimate_poses, add_cond_latents...);
+# its other inputs (caches, FETA, devices) are said by their own readings
+OTHER_TAKE = ("embeds", "poses", "latents", "control")
+PLAIN_EMBEDS = ("WanVideoImageToVideoEncode", "WanVideoEmptyEmbeds")  # (and their packs' copies, by name's start)
+
+
+def _plain(t, n) -> bool:
+    """Whether sampler ``n`` makes a plain image or text to video (Image / Text to Video, whose guidance_steps takes a
+    list's first steps): no other take's input wired, its embeds made by a plain encode."""
+    src = t.link(n, "image_embeds")
+    maker = t.wf.nodes.get(src[0]) if src else None
+    others = [k for k in n.links if k not in ("image_embeds", "text_embeds") and any(w in k for w in OTHER_TAKE)]
+    return not others and maker is not None and any((maker.origin or maker.cls).startswith(x) or maker.cls == x
+                                                    for x in PLAIN_EMBEDS)
+
+
 def read(t, n, w: dict) -> None:
     """Sampler ``n``'s cfg from a cfg list (``t``: the wrapper's translation; ``w``: its settings as read): set in ``w``
     to the value most of the pass's steps have, the list said in place of 'cannot work out'."""
@@ -49,9 +66,20 @@ def read(t, n, w: dict) -> None:
     end = end if isinstance(end, int) and not isinstance(end, bool) and 0 <= end <= len(values) else len(values)
     mine = values[start:end] or values
     cfg = Counter(mine).most_common(1)[0][0]
-    w["cfg"] = cfg
     head = f"'{n.title or n.shown_cls}' (#{n.id})'s cfg comes from"
     t.said[:] = [x for x in t.said if not x.startswith(head)]
+    k = next((i for i, v in enumerate(mine) if v == 1.0), len(mine))  # (its first steps guided, then 1: the take's
+    if start == 0 and 0 < k < len(mine) and mine[0] > 1 and len(set(mine[:k])) == 1 and set(mine[k:]) == {1.0} \
+            and not t.link(n, "context_options") and _plain(t, n):  # (context windows: guided step by step)
+        w["cfg"] = mine[0]  # first steps, carried to the generators' guidance_steps: checked there, mapping/outputs)
+        t.wf.carried.setdefault(n.id, {})["guidance_steps"] = k
+        t.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s cfg is a value per step from "
+                      f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}): {mine[0]:g} on its first {k} "
+                      f"step{'s' if k > 1 else ''}, 1 after: the generator's guidance {mine[0]:g} with guidance_steps "
+                      f"{k} (the rest sampled with the prompt alone)")
+        t.wf.taken.add(src.id)
+        return
+    w["cfg"] = cfg
     steps = ", ".join(f"{v:g} at step {start + i}" for i, v in enumerate(mine) if v != cfg) or "none other"
     t.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s cfg is a value per step from '{src.title or src.shown_cls}' "
                   f"({src.shown_cls}, #{src.id}): {cfg:g} for most of its steps {start}-{start + len(mine) - 1} "

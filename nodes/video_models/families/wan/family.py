@@ -1,7 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import AttentionGuidance, Cost, MotionReference, OwnNodes
+from ...base.capabilities import AttentionGuidance, ConditionAmplitude, Cost, GuidanceSteps, MotionReference, OwnNodes
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -80,6 +80,18 @@ def _time_to_move(*args, **kwargs):
     """Time-to-Move's block (ttm.py, imported when a take uses it: torch and numpy stay out of the mappings)."""
     from .ttm import ttm_applied
     return ttm_applied(*args, **kwargs)
+
+
+def _amplitude(ctx, pipe, amplitude):
+    """PainterI2V's motion amplitude on one image-to-video call (amplitude.py, imported when a take uses it)."""
+    from .amplitude import amplitude_on
+    return amplitude_on(ctx, pipe, amplitude)
+
+
+def _guidance_steps(ctx, pipe, steps, of):
+    """Guidance on the take's first steps only (guidance_steps.py, imported when a take uses it)."""
+    from .guidance_steps import guidance_steps_on
+    return guidance_steps_on(ctx, pipe, steps, of)
 
 
 def check_experts(diffusers, fam, first, second, cfg=None):
@@ -176,6 +188,8 @@ FAMILY = Wan(
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "flow_matching", comfyui=lora_names.wan_native_keys),
          Tracks(tracks_applied), AttentionGuidance(_nag), FirstLast(ready_for_last_image), memory_counts.COUNTS,
          MotionReference(_time_to_move),  # Time-to-Move (ttm.py)
+         ConditionAmplitude(_amplitude),  # PainterI2V's motion amplitude (amplitude.py)
+         GuidanceSteps(_guidance_steps),  # guidance on the first steps only (guidance_steps.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
