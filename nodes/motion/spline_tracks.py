@@ -1,48 +1,18 @@
 """Spline Tracks: tracks drawn as splines through control points, sampled into one point a frame the way a spline
-editor samples them (nodes.motion.spline_path: KJNodes' SplineEditor's interpolations and sampling methods). What
+editor samples them (studio.core.spline_path: KJNodes' SplineEditor's interpolations and sampling methods). What
 ComfyUI's SplineEditor's saved points mean; its 'coordinates' are these samples. Keypoints out, so Wan-Move,
 ATI, Draw Tracks and Track Shapes take it."""
 from __future__ import annotations
 
 import numpy as np
 
-from studio.core import json_limits
 from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Int, Text
 from studio.core.spec import SOURCE, Node, Out
+from studio.core.spline_path import INTERPOLATIONS, SAMPLINGS, read_splines, sampled
 from studio.core.values import Keypoints
 
-from .paths import MAX_POINTS, MAX_TRACKS
-from .spline_path import INTERPOLATIONS, SAMPLINGS, sampled
-
-MAX_CONTROL_POINTS = 10_000
-
-
-def read_splines(text: str) -> list[tuple[list[dict], bool]]:
-    """The splines of the 'splines' text: each its control points ({'x', 'y'}, handles kept) and whether it is one
-    point held; a list of splines ('[{"points": [...]}, ...]', as the editor saves them) or one spline's points
-    ('[{"x": .., "y": ..}, ...]'). Refused in words."""
-    try:
-        data = json_limits.loads(text or "[]")
-    except ValueError as e:
-        raise StudioError(f"'splines' is not JSON: {e}") from None
-    if isinstance(data, list) and data and all(isinstance(q, dict) and "points" not in q for q in data):
-        data = [{"points": data}]
-    if not isinstance(data, list) or not data:
-        raise StudioError("'splines' has no splines: a list of splines, each {\"points\": [{\"x\": .., \"y\": ..}, ...]}")
-    if len(data) > MAX_TRACKS:
-        raise StudioError(f"'splines': {len(data)} splines, at most {MAX_TRACKS}")
-    out = []
-    for j, s in enumerate(data, 1):
-        pts = s.get("points") if isinstance(s, dict) else None
-        if not isinstance(pts, list) or not pts or len(pts) > MAX_CONTROL_POINTS:
-            raise StudioError(f"'splines': spline {j} has no list of points (1 to {MAX_CONTROL_POINTS:,})")
-        for i, q in enumerate(pts, 1):
-            if not (isinstance(q, dict) and all(isinstance(q.get(k), (int, float)) and not isinstance(q.get(k), bool)
-                                                and np.isfinite(q.get(k)) for k in ("x", "y"))):
-                raise StudioError(f"'splines': spline {j}, point {i} is not a point {{\"x\": .., \"y\": ..}}")
-        out.append((pts, bool(s.get("isSinglePoint"))))
-    return out
+from .paths import MAX_POINTS
 
 
 def spline_array(splines, count: int, sampling: str, interpolation: str, tension: float, width: float,

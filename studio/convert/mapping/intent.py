@@ -20,7 +20,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import pose_steps, way_effects
+from . import drawn_tracks, pose_steps, way_effects
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
 from ..tracing.earlier_takes import EARLIER, earlier_sampler
@@ -328,6 +328,9 @@ class IntentReading:
             return
         walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
         found = find_loader(self.wf, node, port, self.used, walked)
+        if found is None and (drawn := drawn_tracks.control(self, node, port, into, said)) is not None:
+            self.motion[into] = drawn  # a control clip drawn from an editor's tracks: Track Shapes (drawn_tracks)
+            return
         if found is None:
             said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                         f"their note): connect one to the generator's '{into}'")

@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from studio.core import json_limits
+from studio.core.errors import StudioError
+
 INTERPOLATIONS = ("linear", "cardinal", "monotone", "basis", "step-before", "step-after", "bezier")
 SAMPLINGS = ("path", "time", "controlpoints", "speed")
 FINE = 256  # pieces each curved segment is measured in
+MAX_SPLINES = 1000
+MAX_CONTROL_POINTS = 10_000
 
 
 def _cardinal_tangents(p: np.ndarray, tension: float) -> np.ndarray:
@@ -214,4 +219,31 @@ def sampled(points: list[dict], count: int, method: str, interpolation: str, ten
     else:
         out = at_length(line, length, length[-1] / (count - 1) * np.arange(count))
     out[-1, 1] = points[-1]["y"]
+    return out
+
+
+def read_splines(text: str) -> list[tuple[list[dict], bool]]:
+    """The splines of the 'splines' text: each its control points ({'x', 'y'}, handles kept) and whether it is one
+    point held; a list of splines ('[{"points": [...]}, ...]', as the editor saves them) or one spline's points
+    ('[{"x": .., "y": ..}, ...]'). Refused in words."""
+    try:
+        data = json_limits.loads(text or "[]")
+    except ValueError as e:
+        raise StudioError(f"'splines' is not JSON: {e}") from None
+    if isinstance(data, list) and data and all(isinstance(q, dict) and "points" not in q for q in data):
+        data = [{"points": data}]
+    if not isinstance(data, list) or not data:
+        raise StudioError("'splines' has no splines: a list of splines, each {\"points\": [{\"x\": .., \"y\": ..}, ...]}")
+    if len(data) > MAX_SPLINES:
+        raise StudioError(f"'splines': {len(data)} splines, at most {MAX_SPLINES}")
+    out = []
+    for j, s in enumerate(data, 1):
+        pts = s.get("points") if isinstance(s, dict) else None
+        if not isinstance(pts, list) or not pts or len(pts) > MAX_CONTROL_POINTS:
+            raise StudioError(f"'splines': spline {j} has no list of points (1 to {MAX_CONTROL_POINTS:,})")
+        for i, q in enumerate(pts, 1):
+            if not (isinstance(q, dict) and all(isinstance(q.get(k), (int, float)) and not isinstance(q.get(k), bool)
+                                                and np.isfinite(q.get(k)) for k in ("x", "y"))):
+                raise StudioError(f"'splines': spline {j}, point {i} is not a point {{\"x\": .., \"y\": ..}}")
+        out.append((pts, bool(s.get("isSinglePoint"))))
     return out
