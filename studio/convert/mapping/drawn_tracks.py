@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 
-from studio.core.shown import number
 from studio.core.spline_path import read_splines, sampled
 
 from .. import catalogue
@@ -178,7 +177,7 @@ def _spline(b, ed: CNode, said: list[str]) -> tuple[str, str]:
         whole = [[{"x": round(x), "y": round(y)} for x, y in t] for t in saved]
         p = {"coordinates": json.dumps(whole, separators=(",", ":")), "width": width, "height": height}
         nid = b.add(COORDS, p, ed)
-        why = (f"its points sampled again are up to {number(round(off, 1))} px from those it saved (the editor keeps "
+        why = (f"its points sampled again are up to {round(off, 1):g} px from those it saved (the editor keeps "
                "an older sampling of a spline it was not editing)" if off is not None else
                "how it samples its curve is not one Studio's Spline Tracks makes")
         said.append(f"{ed.named()}: {why}: the points it saved are read, as Tracks from Coordinates (whole pixels, as "
