@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 
-from studio.core.spline_path import read_splines, sampled
 
 from .. import catalogue
 from ..finishing.finish import save_node
@@ -190,6 +189,8 @@ def _spline(b, ed: CNode, said: list[str]) -> tuple[str, str]:
 def _resampled_off(params: dict, saved) -> float | None:
     """How far (pixels, at most) the editor's control points sampled as Spline Tracks samples them are from the points
     it saved; None where its settings are not Spline Tracks' or the two differ in shape."""
+    from studio.core.spline_path import read_splines, sampled  # (numpy: loaded only where an editor's drawn tracks
+    # are read, never by loading the converter)
     if params["sampling"] not in SAMPLINGS or params["interpolation"] not in INTERPOLATIONS or not saved or \
             not isinstance(params["tension"], (int, float)) or not params["points"] or not params["width"]:
         return None
