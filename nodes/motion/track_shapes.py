@@ -18,7 +18,8 @@ from studio.engine.clip import Clip
 
 from .paths import MAX_FRAMES
 
-SHAPES = ("gaussian", "circle", "square", "triangle")
+SHAPES = ("gaussian", "circle", "square", "triangle", "age trail")
+TRAIL = (50, 2.0, 8.0, 1080)  # 'age trail': frames kept, the oldest and newest dot's radius on a frame of this short side
 BLOB_SIGMA = 0.2  # the Gaussian's sigma, a fraction of the blob's box (40 px of VideoX-Fun's 200-px heatmap)
 BLOB_CUT = 0.495  # its circle's radius, a fraction of the box (99 px of 200): nothing outside it
 BLOB_AREA = (1280 * 720, 50)  # the blob's half-size: 50 px at 1280x720, by the square root of the frame's area
@@ -44,6 +45,42 @@ def _gaussian(img: np.ndarray, x: int, y: int, half: int) -> None:
     y1, y2, x1, x2 = max(y - half, 0), min(y + half, h - 1), max(x - half, 0), min(x + half, w - 1)
     if x2 - x1 > 3 and y2 - y1 > 3:
         np.maximum(img[y1:y2, x1:x2], _blob(x2 - x1, y2 - y1)[..., None], out=img[y1:y2, x1:x2])
+
+
+def _age_colours(ratio: np.ndarray) -> np.ndarray:
+    """[n, 3] RGB by age (ratio 1 the newest): blue, green, yellow, red from the oldest to the newest."""
+    r = ratio[:, None]
+    return np.where(r <= 1 / 3, np.concatenate([0 * r, 3 * r, 1 - 3 * r], 1),
+                    np.where(r <= 2 / 3, np.concatenate([3 * r - 1, 1 + 0 * r, 0 * r], 1),
+                             np.concatenate([1 + 0 * r, 1 - (3 * r - 2), 0 * r], 1))).astype(np.float32)
+
+
+def age_trail(points: np.ndarray, visible: np.ndarray, i: int, width: int, height: int) -> np.ndarray:
+    """Frame ``i`` of the 'age trail' (LTX-2's motion-track IC-LoRA's drawing, read for meaning from
+    ComfyUI-LTXVideo's LTXVDrawTracks): each track's last 50 points as filled dots drawn on a frame of 1080 px on its
+    short side, older ones smaller (2 px) and bluer, the newest 8 px and red, newer over older, then brought down to
+    ``width`` x ``height`` (bilinear) with its red and blue swapped, as the LoRA was trained."""
+    keep, small, big, short = TRAIL
+    rw, rh = (int(width * short / height), short) if height <= width else (short, int(height * short / width))
+    canvas = np.zeros((rh, rw, 3), np.float32)
+    t0 = max(0, i - keep)
+    ages = np.arange(i - t0, -1, -1, dtype=np.float64)  # the window's points from the oldest
+    ratio = 1.0 - ages / keep
+    radii, colours = small + (big - small) * ratio, _age_colours(ratio)
+    pts = points[t0:i + 1] * np.float64([rw / width, rh / height])  # [L, N, 2] on the large frame
+    ok = visible[t0:i + 1] & np.isfinite(pts).all(-1)
+    half = int(2 * big + 3) // 2
+    off = np.arange(-half, half + 1)
+    d2 = off[:, None] ** 2 + off[None, :] ** 2
+    for a in range(len(ages)):  # oldest first: the newest dot drawn last, on top
+        for x, y in np.round(pts[a][ok[a]]).astype(np.int64):
+            y0, x0 = y - half, x - half
+            ys, xs = slice(max(y0, 0), min(y0 + len(off), rh)), slice(max(x0, 0), min(x0 + len(off), rw))
+            if ys.start >= ys.stop or xs.start >= xs.stop:
+                continue
+            m = d2[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0] <= radii[a] ** 2
+            canvas[ys, xs][m] = colours[a]
+    return cv2.resize(canvas, (width, height), interpolation=cv2.INTER_LINEAR)[..., ::-1].copy()
 
 
 def _solid(img: np.ndarray, shape: str, x: float, y: float, sw: int, sh: int, fill, border: int, edge) -> None:
@@ -96,6 +133,9 @@ class ShapesClip(Clip):
         p = self.p
         pts, vis = self.kp.points[i].astype(np.float64) * self.factor, self.kp.visible[i]
         ok = vis & np.isfinite(pts).all(-1)
+        if p.shape == "age trail":
+            return age_trail(self.kp.points.astype(np.float64) * self.factor, self.kp.visible, i, self.width,
+                             self.height)
         if p.shape == "gaussian":
             img = np.zeros((self.height, self.width, 3), np.float32)
             half = p.shape_width // 2 if p.shape_width else blob_half(self.width, self.height)
@@ -132,7 +172,8 @@ class TrackShapes(Node):
     EasyAnimate's trajectory control clip: 'shape_width' 0 sizes it by the frame, 50 px across the half at 1280x720), or a
     circle, square or triangle of 'shape_width' x 'shape_height', blurred, with a trail of the earlier frames fading by
     'trailing' (each frame's picture plus 'trailing' times the last, brought back to 1 at its brightest; 1: no
-    trail), times 'intensity'. The control clip of a trajectory-steered generator (Wan Fun Control's 'control')."""
+    trail), times 'intensity'; or an 'age trail' (LTX-2's motion-track IC-LoRA: each track's last 50 points as dots
+    growing and turning from blue to red with their age, its own colours and sizes). The control clip of a trajectory-steered generator (Wan Fun Control's 'control')."""
     id = "motion.track_shapes"
     keywords = ("trajectory", "control trajectory", "shape on path", "spline", "track heatmap", "motion path")
     title = "Track Shapes"

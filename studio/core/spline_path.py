@@ -10,8 +10,8 @@ import numpy as np
 from studio.core import json_limits
 from studio.core.errors import StudioError
 
-INTERPOLATIONS = ("linear", "cardinal", "monotone", "basis", "step-before", "step-after", "bezier")
-SAMPLINGS = ("path", "time", "controlpoints", "speed")
+INTERPOLATIONS = ("linear", "cardinal", "monotone", "basis", "step-before", "step-after", "bezier", "catmull-rom")
+SAMPLINGS = ("path", "time", "controlpoints", "speed", "uniform")
 FINE = 256  # pieces each curved segment is measured in
 MAX_SPLINES = 1000
 MAX_CONTROL_POINTS = 10_000
@@ -125,6 +125,10 @@ def segments(points: list[dict], interpolation: str, tension: float) -> list[np.
         return _basis(p)
     if interpolation == "bezier":
         return _bezier(points)
+    if interpolation == "catmull-rom" and len(p) > 2:  # uniform Catmull-Rom, the ends doubled (LTX's track editor)
+        q = np.concatenate([p[:1], p, p[-1:]])
+        return [np.stack([q[i + 1], q[i + 1] + (q[i + 2] - q[i]) / 6, q[i + 2] - (q[i + 3] - q[i + 1]) / 6, q[i + 2]])
+                for i in range(len(q) - 3)]
     if interpolation in ("step-before", "step-after"):
         segs = []
         for a, b in zip(p[:-1], p[1:]):
@@ -149,6 +153,25 @@ def flattened(segs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     line = np.concatenate(pieces) if pieces else np.zeros((1, 2))
     length = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(line, axis=0), axis=1))])
     return line, length
+
+
+def _at_parameter(segs: list[np.ndarray], n: int) -> np.ndarray:
+    """'uniform': ``n`` points even in the curve's parameter (each segment as many), not in its length (LTX's track
+    editor samples its Catmull-Rom spline so: faster where its control points are further apart)."""
+    g = np.arange(n) / (n - 1) * len(segs)
+    k = np.minimum(g.astype(np.int64), len(segs) - 1)
+    out = np.zeros((n, 2))
+    for j in range(len(segs)):
+        on = k == j
+        s = (g[on] - j)[:, None]
+        c = segs[j]
+        if len(c) == 2:
+            out[on] = (1 - s) * c[0] + s * c[1]
+        elif len(c) == 3:
+            out[on] = (1 - s) ** 2 * c[0] + 2 * (1 - s) * s * c[1] + s * s * c[2]
+        else:
+            out[on] = (1 - s) ** 3 * c[0] + 3 * (1 - s) ** 2 * s * c[1] + 3 * (1 - s) * s * s * c[2] + s ** 3 * c[3]
+    return out
 
 
 def at_length(line: np.ndarray, length: np.ndarray, d) -> np.ndarray:
@@ -201,7 +224,7 @@ def sampled(points: list[dict], count: int, method: str, interpolation: str, ten
             width: float, single: bool = False) -> np.ndarray:
     """[count, 2] points the editor samples along one spline (``count`` points; 'controlpoints': the control
     points themselves): 'path' evenly along its length, 'time' evenly in x across ``width`` (the editor's frame),
-    'speed' as many between each pair of control points; on 'path' and 'time' the last point's y is the last
+    'speed' as many between each pair of control points, 'uniform' even in the curve's parameter; on 'path' and 'time' the last point's y is the last
     control point's. One point (or ``single``) is held for every sample."""
     if not points:
         return np.zeros((0, 2))
@@ -211,7 +234,10 @@ def sampled(points: list[dict], count: int, method: str, interpolation: str, ten
         return np.repeat(np.array([[points[0]["x"], points[0]["y"]]], np.float64), count, 0)
     if count < 2:
         return np.array([[points[0]["x"], points[0]["y"]]], np.float64)
-    line, length = flattened(segments(points, interpolation, tension))
+    segs = segments(points, interpolation, tension)
+    if method == "uniform":
+        return _at_parameter(segs, count)
+    line, length = flattened(segs)
     if method == "speed":
         return _by_speed(points, line, length, count)
     if method == "time":

@@ -91,3 +91,13 @@ def test_bad_splines_are_refused_in_words(text, words):
 
 def test_the_editors_flat_list_of_points_is_one_spline():
     assert read_splines('[{"x": 1, "y": 2}, {"x": 3, "y": 4}]') == [(P((1, 2), (3, 4)), False)]
+
+
+def test_uniform_catmull_rom_is_even_in_its_parameter_through_the_points():
+    pts = P((0, 0), (100, 0), (100, 300))  # two stretches: as many samples on each, however long
+    out = sampled(pts, 5, "uniform", "catmull-rom", 0.5, 0)
+    assert out[0] == pytest.approx([0, 0]) and out[2] == pytest.approx([100, 0]) and out[4] == pytest.approx([100, 300])
+    # the first stretch's middle: Catmull-Rom at 1/2 with the first point doubled, (-p0 + 9 p0 + 9 p1 - p2) / 16
+    assert out[1] == pytest.approx((np.array([0, 0]) * 8 + np.array([100, 0]) * 9 - np.array([100, 300])) / 16)
+    two = sampled(P((0, 0), (40, 20)), 5, "uniform", "catmull-rom", 0.5, 0)  # two points: a line, evenly
+    assert two.tolist() == [[0, 0], [10, 5], [20, 10], [30, 15], [40, 20]]

@@ -76,3 +76,15 @@ def test_a_trail_carries_the_last_frame_on_and_hidden_points_are_not_drawn():
     assert f2[10, 10, 0] == pytest.approx(0.25) and v.frame(0)[10, 10, 0] == 1
     hidden = _clip(pts, {"shape": "square", "shape_width": 2, "shape_height": 2}, visible=[[True], [False], [True]])
     assert hidden.frame(1).max() == 0 and hidden.frame(2)[10, 50, 0] == 1
+
+
+def test_an_age_trail_draws_the_newest_dot_large_and_red_over_older_ones_with_red_and_blue_swapped():
+    from nodes.motion.track_shapes import age_trail
+    pts = np.array([[[100.0, 180.0]], [[200.0, 180.0]]], np.float32)
+    f = age_trail(pts, np.ones((2, 1), bool), 1, 480, 360)  # drawn on 1440x1080, brought down 3 times
+    assert f.shape == (360, 480, 3)
+    assert f[180, 200].tolist() == pytest.approx([0, 0, 1], abs=1e-6)  # the newest: red, stored BGR (its last)
+    old = f[180, 100]  # one frame older (age ratio 0.98): red with 6 % green, swapped too
+    assert old.tolist() == pytest.approx([0, 0.06, 1], abs=1e-4)
+    assert f[180, 203].max() == 0 and f[180, 150].max() == 0 and f[:170].max() == 0  # 8 px at 1080: 2.7 px here
+    assert age_trail(pts, np.array([[True], [False]]), 1, 480, 360)[180, 200].max() == 0  # a hidden point: no dot
