@@ -8,9 +8,10 @@ import numpy as np
 
 from studio.core.errors import StudioError
 from studio.core.params import Bool, Choice, Float, Int, Text
-from studio.core.spec import SOURCE, Node, Out
+from studio.core.spec import CLIP, In, Node, Out
 from studio.core.spline_path import INTERPOLATIONS, SAMPLINGS, read_splines, sampled
 from studio.core.values import Keypoints
+from studio.engine.clip import as_clip
 
 from .paths import MAX_POINTS
 
@@ -36,12 +37,15 @@ class SplineTracks(Node):
     """Tracks along splines drawn through control points: each spline one track, sampled into 'points' points
     (one a frame) along the curve chosen ('interpolation', 'tension'), evenly along its length ('path'), evenly
     across the frame's width ('time'), as many between each pair of control points ('speed'), or the control
-    points themselves. Positions are pixels of the 'width' x 'height' frame. What ComfyUI's SplineEditor draws."""
+    points themselves, or evenly in the curve's parameter ('uniform'). Positions are pixels of the 'width' x 'height'
+    frame, or of the picture wired into 'plate'. What ComfyUI's SplineEditor (and LTX's track editor) draws."""
     id = "motion.spline_tracks"
     keywords = ("spline editor", "spline", "trajectory", "motion path", "curve", "draw path")
     title = "Spline Tracks"
     category = "Motion"
-    timing = SOURCE
+    timing = CLIP
+    inputs = (In("plate", "Video", optional=True, help="the picture (or clip) the splines are drawn on: its size is "
+                                                       "the tracks' frame, over 'width' and 'height'"),)
     outputs = (Out("keypoints", "Keypoints"),)
     params = (Text("splines", "[{\"points\": [{\"x\": 208, \"y\": 240}, {\"x\": 416, \"y\": 160}, "
                               "{\"x\": 624, \"y\": 240}]}]",
@@ -67,8 +71,12 @@ class SplineTracks(Node):
             return [str(e)]
         return []
 
-    def run(self, ctx):
+    def run(self, ctx, plate=None):
         p = ctx.params
-        pts, vis = spline_array(read_splines(p.splines), p.points, p.sampling, p.interpolation, p.tension, p.width,
+        w, h = p.width, p.height
+        if plate is not None:
+            clip = as_clip(plate)
+            w, h = clip.width, clip.height
+        pts, vis = spline_array(read_splines(p.splines), p.points, p.sampling, p.interpolation, p.tension, w,
                                 p.whole_pixels)
-        return Keypoints(pts.astype(np.float32), vis, p.width, p.height, p.fps)
+        return Keypoints(pts.astype(np.float32), vis, w, h, p.fps)

@@ -251,13 +251,15 @@ def sampled(points: list[dict], count: int, method: str, interpolation: str, ten
 def read_splines(text: str) -> list[tuple[list[dict], bool]]:
     """The splines of the 'splines' text: each its control points ({'x', 'y'}, handles kept) and whether it is one
     point held; a list of splines ('[{"points": [...]}, ...]', as the editor saves them) or one spline's points
-    ('[{"x": .., "y": ..}, ...]'). Refused in words."""
+    ('[{"x": .., "y": ..}, ...]'), or a list of such lists (LTX's track editor). Refused in words."""
     try:
         data = json_limits.loads(text or "[]")
     except ValueError as e:
         raise StudioError(f"'splines' is not JSON: {e}") from None
     if isinstance(data, list) and data and all(isinstance(q, dict) and "points" not in q for q in data):
         data = [{"points": data}]
+    elif isinstance(data, list) and data and all(isinstance(q, list) for q in data):  # a list of splines' points
+        data = [{"points": q} for q in data]
     if not isinstance(data, list) or not data:
         raise StudioError("'splines' has no splines: a list of splines, each {\"points\": [{\"x\": .., \"y\": ..}, ...]}")
     if len(data) > MAX_SPLINES:
