@@ -11,7 +11,7 @@ import json
 
 from studio.convert.mapping.convert import convert
 
-from tests.convert.said import nodes_of, said, source_of
+from tests.convert.said import api, nodes_of, said, source_of
 from tests.convert.test_comfy_videox_fun import CACHE, _folder, _gen, _workflow
 
 FUN_V2V = [5, 640, 43, "fixed", 20, 6, 1, "Flow", 5] + CACHE
@@ -118,3 +118,76 @@ def test_a_drawer_fed_by_anything_but_editors_is_left_to_its_sentence():
     assert source_of(conv, _gen(conv).id, "control") is None
     assert not nodes_of(conv, "motion.track_shapes")
     assert "made by ComfyUI nodes Studio does not convert" in said(conv)
+
+
+def _ltx_tracks(editor_file: str = "still.png", width=768, height=448) -> dict:
+    """LTX-2 image to video from a still scaled to 768x448, its IC-LoRA guide the tracks LTXVSparseTrackEditor draws
+    on a picture of ``editor_file`` (two splines, 97 points), drawn by LTXVDrawTracks at ``width`` x ``height``."""
+    splines = [[{"x": 100.0, "y": 100.0}, {"x": 300.0, "y": 200.0}, {"x": 500.0, "y": 100.0}],
+               [{"x": 50.0, "y": 400.0}, {"x": 90.0, "y": 400.0}]]
+    nodes = {
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
+        "2": ("CLIPLoader", {"clip_name": "gemma_3_12B_it.safetensors", "type": "ltxv", "device": "default"}),
+        "4": ("LTXICLoRALoaderModelOnly", {"model": ["1", 0], "strength_model": 1.0,
+                                           "lora_name": "ltx-2.3-22b-ic-lora-motion-track-control.safetensors"}),
+        "5": ("CLIPTextEncode", {"clip": ["2", 0], "text": "a kite in the wind"}),
+        "6": ("CLIPTextEncode", {"clip": ["2", 0], "text": "blurry"}),
+        "7": ("LoadImage", {"image": "still.png"}),
+        "8": ("ImageScale", {"image": ["7", 0], "width": 768, "height": 448, "upscale_method": "lanczos",
+                             "crop": "disabled"}),
+        "30": ("LoadImage", {"image": editor_file}),
+        "31": ("LTXVSparseTrackEditor", {"image": ["8", 0] if editor_file == "still.png" else ["30", 0],
+                                         "points_store": json.dumps(splines), "coordinates": "[]",
+                                         "points_to_sample": 97}),
+        "32": ("LTXVDrawTracks", {"tracks": ["31", 0], "width": width, "height": height}),
+        "9": ("EmptyLTXVLatentVideo", {"width": 768, "height": 448, "length": 97, "batch_size": 1}),
+        "11": ("LTXVImgToVideoInplace", {"vae": ["1", 2], "image": ["8", 0], "latent": ["9", 0], "strength": 1.0,
+                                         "bypass": False}),
+        "10": ("LTXAddVideoICLoRAGuide", {"positive": ["5", 0], "negative": ["6", 0], "vae": ["1", 2],
+                                          "latent": ["11", 0], "image": ["32", 0], "frame_idx": 0, "strength": 1.0,
+                                          "latent_downscale_factor": 1.0, "crop": "disabled",
+                                          "use_tiled_encode": False, "tile_size": 256, "tile_overlap": 64}),
+        "12": ("BasicScheduler", {"model": ["4", 0], "scheduler": "linear_quadratic", "steps": 8, "denoise": 1.0}),
+        "13": ("KSamplerSelect", {"sampler_name": "euler"}),
+        "22": ("RandomNoise", {"noise_seed": 42}),
+        "23": ("CFGGuider", {"model": ["4", 0], "positive": ["10", 0], "negative": ["10", 1], "cfg": 1.0}),
+        "14": ("SamplerCustomAdvanced", {"noise": ["22", 0], "guider": ["23", 0], "sampler": ["13", 0],
+                                         "sigmas": ["12", 0], "latent_image": ["10", 2]}),
+        "19": ("VAEDecode", {"vae": ["1", 2], "samples": ["14", 0]}),
+        "20": ("VHS_VideoCombine", {"images": ["19", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "kite",
+                                    "format": "video/h264-mp4", "pingpong": False, "save_output": True}),
+    }
+    if editor_file == "still.png":
+        del nodes["30"]
+    return api(nodes)
+
+
+def test_ltx_tracks_drawn_as_an_age_trail_on_the_generators_picture_are_its_control():
+    conv = convert(_ltx_tracks(), "ltx_tracks")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    text = said(conv)
+    shapes = source_of(conv, gen.id, "control")
+    assert shapes.type_id == "motion.track_shapes"
+    assert (shapes.params["shape"], shapes.params["width"], shapes.params["height"], shapes.params["scale"]) == \
+        ("age trail", 768, 448, False)
+    tracks = source_of(conv, shapes.id, "keypoints")
+    assert tracks.type_id == "motion.spline_tracks"
+    assert (tracks.params["sampling"], tracks.params["interpolation"], tracks.params["points"]) == \
+        ("uniform", "catmull-rom", 97)
+    plate = source_of(conv, tracks.id, "plate")
+    assert plate is not None and plate.type_id == "transform.scale"  # the still the take starts from, scaled
+    assert "'LTXVDrawTracks' (LTXVDrawTracks, #32) draws the tracks of 'LTXVSparseTrackEditor' (LTXVSparseTrackEditor, " \
+           "#31) as an age trail" in text
+    assert "Spline Tracks reads them on the picture the generator's 'image' is given (from the same file, " \
+           "'still.png'), wired into its 'plate'" in text
+    assert "is not known here" not in text and "connect one to the generator's 'control'" not in text
+    assert conv.graph.validate() == []
+
+
+def test_ltx_tracks_drawn_on_another_picture_are_read_on_a_frame_said_not_known():
+    conv = convert(_ltx_tracks("other.png", 0, 0), "ltx_tracks_other")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    tracks = source_of(conv, source_of(conv, gen.id, "control").id, "keypoints")
+    assert tracks.type_id == "motion.spline_tracks" and source_of(conv, tracks.id, "plate") is None
+    assert "'LTXVSparseTrackEditor' (LTXVSparseTrackEditor, #31)'s tracks are pixels of the picture it is drawn on " \
+           "(its 'image'), which is not known here: Spline Tracks reads them on its own 832x480 frame" in said(conv)

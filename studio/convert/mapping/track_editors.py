@@ -80,7 +80,9 @@ def editor_tracks(n: CNode, slot: int):
     texts = [i for i, o in enumerate(t.outputs) if o.type == "STRING"]
     if not texts or slot != texts[0] or not any(i.widget and i.name == "coordinates" for i in t.inputs):
         return None
-    return _tracks(settings(n).get("coordinates"))
+    w, again = settings(n), (SAMPLED_BY_NAME.get(n.shown_cls) or SAMPLED_BY_NAME.get(n.cls))
+    return _tracks(w.get("coordinates")) or (_tracks(w.get("points_store")) if again else None)  # (one sampling
+    # again when it runs: its control points, whatever 'coordinates' it saved)
 
 
 def joiner(n: CNode) -> bool:
@@ -188,9 +190,10 @@ def plates(b, gen: str, inputs: dict, said: list[str]) -> None:
 def _resampled_off(params: dict, saved, again: bool = False) -> float | None:
     """How far (pixels, at most) the editor's control points sampled as Spline Tracks samples them are from the points
     it saved; None where its settings are not Spline Tracks' or the two differ in shape."""
-    from studio.core.spline_path import read_splines, sampled  # (numpy: loaded only where an editor's drawn tracks
+    from studio.core.spline_path import read_splines  # (numpy: loaded only where an editor's drawn tracks
     # are read, never by loading the converter)
-    if params["sampling"] not in SAMPLINGS or params["interpolation"] not in INTERPOLATIONS or not saved or \
+    if params["sampling"] not in SAMPLINGS or params["interpolation"] not in INTERPOLATIONS or \
+            not (saved or again) or \
             not isinstance(params["tension"], (int, float)) or not params["points"] or \
             not (params["width"] or params["sampling"] == "uniform"):
         return None
@@ -198,8 +201,17 @@ def _resampled_off(params: dict, saved, again: bool = False) -> float | None:
         splines = read_splines(params["splines"])
     except Exception:  # noqa: BLE001 - (not points Spline Tracks reads: the saved ones are)
         return None
+    if again:  # (an editor sampling again when it runs: its points then, whatever it saved)
+        return 0.0 if len(splines) != len(saved) else _worst(splines, saved, params, again)
     if len(splines) != len(saved):
-        return 0.0 if again else None  # (an editor sampling again when it runs: its points then, whatever it saved)
+        return None
+    return _worst(splines, saved, params, again)
+
+
+def _worst(splines, saved, params: dict, again: bool) -> float | None:
+    """The largest distance (pixels) of the splines sampled again from the points saved; None (0 for an editor
+    sampling again when it runs) where their counts differ."""
+    from studio.core.spline_path import sampled
     worst = 0.0
     for (pts, single), track in zip(splines, saved):
         mine = sampled(pts, params["points"], params["sampling"], params["interpolation"], float(params["tension"]),
