@@ -12,6 +12,7 @@ plain data and stdlib."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode
+from ..tracing.resizes import is_resize, scale_params
 from . import drawn_saves
 from .track_editors import COORDS, MAX_JOINED, SPLINE, editors, integer, joiner, node_type, settings, tracks_node
 
@@ -64,6 +65,10 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
     wf = b.wf
     s = node.links.get(port)
     drawer = wf.nodes.get(s[0]) if s else None
+    resize = _resize(drawer)  # (one resize of the drawn pictures on the way: LTX's to a multiple of 32)
+    if resize is not None:
+        s, drawer = resize[1], wf.nodes.get(resize[1][0])
+        resize = resize[0]
     if drawer is None or not drawer.enabled or s[1] != 0 or (kind := _drawer(drawer)) is None:
         return None
     found = editors(wf, drawer, kind[0])
@@ -81,6 +86,7 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
         out = (m, "keypoints")
     nid = b.add(SHAPES, params, drawer)
     b.g.connect(*out, nid, "keypoints")
+    made = _resized(b, resize, nid, node.of(port), said)
     joined = [x for x in _between(wf, drawer, kind[0]) if x.id not in {e.id for e in found}]
     b.used |= {drawer.id, *(x.id for x in joined), *(e.id for e in found)}
     names = ", ".join(e.named() for e in found)
@@ -97,7 +103,29 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
                 + f" and Track Shapes, wired to the generator's '{into}'")
     said += lines
     said += drawn_saves.saved(b, drawer, nid, [e[0] for e in ends if b.g.nodes[e[0]].type_id in (SPLINE, COORDS)])
-    return nid, "video"
+    return made
+
+
+def _resize(n: CNode | None) -> tuple[CNode, tuple[str, int]] | None:
+    """(``n``, the link of its one picture input) where ``n`` is an enabled resize of one picture input."""
+    if n is None or not n.enabled or not is_resize(n) or (t := node_type(n)) is None:
+        return None
+    pics = [i.name for i in t.inputs if (i.type == "IMAGE" or "MATCHTYPE" in i.type) and i.name in n.links]  # (a
+    # V3 node's input of the type it is given: ResizeImageMaskNode's)
+    return (n, n.links[pics[0]]) if len(pics) == 1 else None
+
+
+def _resized(b, resize: CNode | None, nid: str, where: str, said: list[str]) -> tuple[str, str]:
+    """Track Shapes' video through Studio's Scale where ``resize`` (between the drawer and ``where``) has a fixed
+    size; else as drawn (the resize left to its own sentence, not applied)."""
+    params = scale_params(b.wf, resize) if resize is not None else None
+    if not params:
+        return nid, "video"
+    sid = b.add("transform.scale", params, resize)
+    b.g.connect(nid, "video", sid, "video")
+    b.used.add(resize.id)
+    said.append(f"{resize.named()} resizes the drawn clip on its way to {where}: Studio's Scale")
+    return sid, "video"
 
 
 def _between(wf, n: CNode, port: str, depth: int = 0) -> list[CNode]:
