@@ -191,3 +191,17 @@ def test_ltx_tracks_drawn_on_another_picture_are_read_on_a_frame_said_not_known(
     assert tracks.type_id == "motion.spline_tracks" and source_of(conv, tracks.id, "plate") is None
     assert "'LTXVSparseTrackEditor' (LTXVSparseTrackEditor, #31)'s tracks are pixels of the picture it is drawn on " \
            "(its 'image'), which is not known here: Spline Tracks reads them on its own 832x480 frame" in said(conv)
+
+
+def test_ltx_tracks_resized_on_their_way_to_the_guide_are_scaled_by_studio():
+    wf = _ltx_tracks()
+    wf["33"] = {"class_type": "ImageScale", "inputs": {"image": ["32", 0], "width": 384, "height": 224,
+                                                       "upscale_method": "bilinear", "crop": "disabled"}}
+    wf["10"]["inputs"]["image"] = ["33", 0]
+    conv = convert(wf, "ltx_tracks_resized")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    scale = source_of(conv, gen.id, "control")
+    assert scale.type_id == "transform.scale" and (scale.params["width"], scale.params["height"]) == (384, 224)
+    assert source_of(conv, scale.id, "video").type_id == "motion.track_shapes"
+    assert "'ImageScale' (ImageScale, #33) resizes the drawn clip on its way to 'image' of 'LTXAddVideoICLoRAGuide': " \
+           "Studio's Scale" in said(conv)
