@@ -205,3 +205,31 @@ def test_ltx_tracks_resized_on_their_way_to_the_guide_are_scaled_by_studio():
     assert source_of(conv, scale.id, "video").type_id == "motion.track_shapes"
     assert "'ImageScale' (ImageScale, #33) resizes the drawn clip on its way to 'image' of 'LTXAddVideoICLoRAGuide': " \
            "Studio's Scale" in said(conv)
+
+
+def test_the_take_merged_with_the_drawn_clip_is_composited_brighter_of_the_two():
+    doc = _trajectory()
+    ids = {n["type"]: n["id"] for n in doc["nodes"]}
+    sampler, drawer = ids["WanFunV2VSampler"], ids["CreateTrajectoryBasedOnKJNodes"]
+    top = max(n["id"] for n in doc["nodes"])
+    lid = max(link[0] for link in doc["links"])
+    doc["links"] += [[lid + 1, sampler, 0, top + 1, 0, "IMAGE"], [lid + 2, drawer, 0, top + 1, 1, "IMAGE"],
+                     [lid + 3, top + 1, 0, top + 2, 0, "IMAGE"]]
+    doc["nodes"] += [
+        {"id": top + 1, "type": "ImageMaximumNode", "mode": 0, "outputs": [{"name": "image", "type": "IMAGE"}],
+         "inputs": [{"name": "video_1", "type": "IMAGE", "link": lid + 1},
+                    {"name": "video_2", "type": "IMAGE", "link": lid + 2}], "widgets_values": []},
+        {"id": top + 2, "type": "VHS_VideoCombine", "mode": 0, "outputs": [], "properties": {},
+         "inputs": [{"name": "images", "type": "IMAGE", "link": lid + 3}],
+         "widgets_values": {"frame_rate": 16, "loop_count": 0, "filename_prefix": "Merge", "format": "video/h264-mp4"}}]
+    conv = convert(doc, "fun_trajectory_merge")
+    gen = _gen(conv)
+    (comp,) = nodes_of(conv, "edit.composite")
+    assert comp.params["mode"] == "lighten" and source_of(conv, comp.id, "background").id == gen.id
+    scale = source_of(conv, comp.id, "foreground")
+    assert scale.type_id == "transform.scale" and source_of(conv, scale.id, "like").id == gen.id
+    assert source_of(conv, scale.id, "video").type_id == "motion.track_shapes"
+    ways = [source_of(conv, n.id, "video") for n in nodes_of(conv, "io.save_video")]  # (through its own rate)
+    assert any(w.id == comp.id or (source_of(conv, w.id, "video") or w).id == comp.id for w in ways)
+    assert "Studio's Composite 'lighten' of the take and Track Shapes, scaled to the take's size" in said(conv)
+    assert conv.graph.validate() == []

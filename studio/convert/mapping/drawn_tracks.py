@@ -86,6 +86,7 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
         out = (m, "keypoints")
     nid = b.add(SHAPES, params, drawer)
     b.g.connect(*out, nid, "keypoints")
+    b.loaded[f"{drawer.id}>shapes"] = nid  # (a save's merge of the take with it: finishing.tracks_merged)
     made = _resized(b, resize, nid, node.of(port), said)
     joined = [x for x in _between(wf, drawer, kind[0]) if x.id not in {e.id for e in found}]
     b.used |= {drawer.id, *(x.id for x in joined), *(e.id for e in found)}
