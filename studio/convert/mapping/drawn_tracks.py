@@ -31,7 +31,8 @@ COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#
 
 
 def _drawer(n: CNode) -> tuple[str, str] | None:
-    """(its coordinates input, 'shapes' or 'gaussian') where ``n`` draws pictures from a wired text of coordinates."""
+    """(its coordinates input, 'shapes', 'gaussian' or 'age trail') where ``n`` draws pictures from a wired text of
+    coordinates."""
     t = node_type(n)
     if t is None or not t.outputs or t.outputs[0].type != "IMAGE":
         return None
@@ -47,6 +48,7 @@ def _drawer(n: CNode) -> tuple[str, str] | None:
 
 
 def _colour(v) -> str | None:
+    """'#rrggbb' for a colour as KJNodes' shape nodes take it (a name, '#rrggbb', 'r, g, b'), else None."""
     if isinstance(v, str):
         s = v.strip().lower()
         if s in COLOURS:
@@ -65,10 +67,9 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
     wf = b.wf
     s = node.links.get(port)
     drawer = wf.nodes.get(s[0]) if s else None
-    resize = _resize(drawer)  # (one resize of the drawn pictures on the way: LTX's to a multiple of 32)
-    if resize is not None:
-        s, drawer = resize[1], wf.nodes.get(resize[1][0])
-        resize = resize[0]
+    resize, behind = _resize(drawer) or (None, None)  # (one resize of the drawn pictures on the way: LTX's to a
+    if resize is not None:  # multiple of 32)
+        s, drawer = behind, wf.nodes.get(behind[0])
     if drawer is None or not drawer.enabled or s[1] != 0 or (kind := _drawer(drawer)) is None:
         return None
     found = editors(wf, drawer, kind[0])

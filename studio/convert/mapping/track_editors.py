@@ -14,6 +14,7 @@ import math
 
 from .. import catalogue
 from ..reading.workflow import CNode
+from ..tracing.walks import find_loader
 
 SPLINE, COORDS = "motion.spline_tracks", "motion.tracks_from_coordinates"
 # how an editor declaring no sampling settings samples its curve (ComfyUI-LTXVideo's LTXVSparseTrackEditor samples
@@ -113,6 +114,7 @@ def editors(wf, n: CNode, port: str, depth: int = 0) -> list[CNode] | None:
 
 
 def integer(v) -> int | None:
+    """``v`` as a whole number where it is a finite number, else None."""
     return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
 
 
@@ -126,8 +128,8 @@ def tracks_node(b, ed: CNode, said: list[str]) -> tuple[str, str]:
     saved = _tracks(w.get("coordinates")) or []
     width, height = integer(w.get("mask_width")), integer(w.get("mask_height"))
     named = SAMPLED_BY_NAME.get(ed.shown_cls) or SAMPLED_BY_NAME.get(ed.cls)
-    params = {"splines": w.get("points_store"), "points": integer(b.wf.value(ed, "points_to_sample") if "points_to_sample" in ed.links
-                                                        else w.get("points_to_sample")),
+    count = b.wf.value(ed, "points_to_sample") if "points_to_sample" in ed.links else w.get("points_to_sample")
+    params = {"splines": w.get("points_store"), "points": integer(count),
               "sampling": w.get("sampling_method"), "interpolation": w.get("interpolation"),
               "tension": w.get("tension", 0.5), "width": width, "height": height}
     if named:
@@ -169,12 +171,12 @@ def _plate_pending(b, nid: str | None, ed: CNode, said: list[str]) -> None:
 def plates(b, gen: str, inputs: dict, said: list[str]) -> None:
     """Each Spline Tracks waiting for its plate given the picture the generator's 'image' is given, where the editor
     is drawn on a picture of the same file (its sentence said again, so)."""
-    from ..tracing.walks import find_loader
     pending, b.__dict__["track_plates"] = b.__dict__.get("track_plates", []), []
     image = b.g.input_link(gen, "image") if "image" in inputs else None
     for nid, ed, port, line in pending:
         found = find_loader(b.wf, ed, port, set(), [])
-        if image is None or found is None or nid not in b.g.nodes or found[0].id != inputs["image"][0].id:
+        if image is None or found is None or b.g.nodes.get(nid) is None or b.g.nodes[nid].type_id != SPLINE or \
+                found[0].id != inputs["image"][0].id:
             continue
         src = image
         if b.g.nodes[src.src].type_id == "edit.frame_hold" and b.g.input_link(src.src, "video") is not None:
