@@ -23,6 +23,7 @@ from .resize_fit import resize_fit
 from .resize_within import within
 from .save_paths import own_path
 from .tracks_drawn import drawn
+from .tracks_merged import merged, take_side
 from .own_upscaler import upscale_node
 from .utility import FOLLOW, interpolation_node, job, model_of, utility, wired_node
 
@@ -45,12 +46,13 @@ def _path(b, save: CNode) -> list[CNode]:
     wf, path, node, seen = b.wf, [], save, {save.id}
     while len(path) < 64:
         name = effects.way(wf, node) if node is not save else None  # (a colour match: its target's way)
-        name = name or next((k for k in FOLLOW if k in node.links), None)
+        name = name or next((k for k in FOLLOW if k in node.links), None) or take_side(b, node)
         if name == "mask" and _pictures_beside(node):  # a composite's mask: not the take's way (its pictures are;
             name = None  # ImageCompositeMasked's destination/source: the way stops there, said as a join)
         node = wf.source(node, name) if name else None
         if node is None or node.id in seen or node.cls.startswith("VAEDecode") or node.id in b.pass_key or \
-                role(wf, node) == "decoder" or (_joins(node) and effects.way(wf, node) is None):
+                role(wf, node) == "decoder" or (_joins(node) and effects.way(wf, node) is None
+                                                and take_side(b, node) is None):
             break
         seen.add(node.id)
         if node.enabled:
@@ -123,8 +125,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if (picked := trimmed(b, n, src, out, said)) is not None:  # a run of the take's frames: Trim
             src = picked
             continue
-        if (over := drawn(b, n, src, out, said)) is not None:  # tracks drawn over the take: Draw Tracks
-            src = over
+        if (over := drawn(b, n, src, out, said) or merged(b, n, src, out, said)) is not None:  # tracks drawn over
+            src = over  # the take: Draw Tracks; merged with the control clip drawn from them: Composite
             continue
         # an upscale by a method Studio lacks (Scale), a colour match, a sharpen, a blur (effects), a tiled diffusion
         made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or \

@@ -21,7 +21,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import pose_steps, way_effects
+from . import drawn_tracks, pose_steps, way_effects
 from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
@@ -336,12 +336,7 @@ class IntentReading:
         walked: list[CNode] = []  # (the resizes the walk passes through too: tracing/resizes.py)
         found = find_loader(self.wf, node, port, self.used, walked)
         if found is None:
-            said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
-                        f"their note): connect one to the generator's '{into}'")
-            self.unmade.add(into)
-            self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))
-            self.unmade_at.setdefault(into, (node, port))
-            return
+            return self._unfound(node, port, into, said)
         loader, slot, via = found
         made = next((n for n in via if generates(self.wf, n)), None)
         if made is not None:  # a picture another node makes from the file (an API image model): not the file
@@ -384,6 +379,18 @@ class IntentReading:
         clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
         loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
+
+    def _unfound(self, node: CNode, port: str, into: str, said: list[str]) -> None:
+        """``node``'s ``port`` made by no file: a control clip drawn from an editor's tracks (drawn_tracks: Track Shapes
+        wired to ``into``), else said and left unmade."""
+        if (drawn := drawn_tracks.control(self, node, port, into, said)) is not None:
+            self.motion[into] = drawn
+            return
+        said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
+                    f"their note): connect one to the generator's '{into}'")
+        self.unmade.add(into)
+        self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))
+        self.unmade_at.setdefault(into, (node, port))
 
     def _drawn_from(self, steps: list[CNode], via: list[CNode], absorbed: list[CNode]) -> tuple[list, list, list]:
         """(steps, via, absorbed) with the detections a pose drawing told by its types draws from taken in as part of

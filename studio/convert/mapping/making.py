@@ -18,7 +18,7 @@ from ..takes.unset_rate import kept as rate_kept
 from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
 from . import clip_last, sound_saves
-from . import track_canvas
+from . import track_canvas, track_editors
 
 
 
@@ -108,6 +108,7 @@ class Making:
             self.g.connect(*src, gen, into)
             if into == "tracks":  # ComfyUI's coordinates are pixels of the take (heldout54 03)
                 track_canvas.fit(self.g, src[0], params)
+        track_editors.plates(self, gen, inputs, said)  # an editor's tracks drawn on the generator's picture
         if sound_saves.made(self, save, gen, task, said):  # a sound made alone: its Save Audio (LTX-2 Sound)
             return gen
         sv = save_node(self, save)  # a Save Video, or a Save Image Sequence for a take saved as pictures

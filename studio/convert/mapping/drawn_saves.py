@@ -1,0 +1,53 @@
+"""The saves of a control clip drawn from tracks (VideoX-Fun's 'Trajectory Outputs', LTX's tracks saved through
+CreateVideo): Studio's Save Video of Track Shapes, at the save's frame rate (the tracks' own), said. Told by declared
+types: a save reading the drawer's pictures, directly or through a node making them a video (pictures in, a video
+out) that only saves read. Functions on the builder ``b``; plain data and stdlib."""
+from __future__ import annotations
+
+from ..finishing.finish import save_node
+from ..reading.workflow import CNode
+from .kinds import OUTPUTS
+from .track_editors import node_type
+
+
+def _saves_of(wf, drawer: CNode) -> list[tuple[CNode, CNode | None]]:
+    """The saves reading the drawer's pictures: directly, or through a node making them a video (declared pictures in,
+    a video out: CreateVideo) that only saves read; (the save, that node or None)."""
+    def readers(n: CNode) -> list[CNode]:
+        return sorted((r for r in wf.nodes.values() if r.enabled and any(v and v[0] == n.id and v[1] == 0
+                                                                           for v in r.links.values())),
+                      key=lambda x: x.id)
+    out = []
+    for r in readers(drawer):
+        if r.cls in OUTPUTS:
+            out.append((r, None))
+            continue
+        t = node_type(r)
+        ins = [i for i in (t.inputs if t else ()) if i.name in r.links]
+        if t is None or t.output_types != ("VIDEO",) or [i.type for i in ins if i.type == "IMAGE"] != ["IMAGE"] or \
+                any(i.type not in ("IMAGE", "FLOAT", "INT") for i in ins):
+            continue
+        saves = readers(r)
+        if saves and all(x.cls in OUTPUTS for x in saves):
+            out += [(x, r) for x in saves]
+    return out
+
+
+def saved(b, drawer: CNode, nid: str, tracks: list[str]) -> list[str]:
+    """Studio's saves for the saves reading the drawer's pictures themselves (VideoX-Fun's 'Trajectory Outputs'), at
+    the save's frame rate (the tracks' own), said."""
+    lines = []
+    for r, via in _saves_of(b.wf, drawer):
+        if r.id in b.used:
+            continue
+        rate = b.wf.value(via or r, "fps" if via else "frame_rate")
+        if isinstance(rate, (int, float)) and not isinstance(rate, bool) and 1 <= rate <= 240:
+            for t in tracks:  # (the clip drawn is as fast as its tracks)
+                b.g.nodes[t].params["fps"] = float(rate)
+        sv = save_node(b, r)
+        b.g.connect(nid, "video", sv, "video")
+        b.used |= {r.id, *([via.id] if via else [])}
+        lines.append(f"{r.named()} writes the control clip {drawer.named()} draws"
+                     + (f" (made a video by {via.named()})" if via else "")
+                     + f": Studio's {b.g.registry.get(b.g.nodes[sv].type_id).title} of Track Shapes")
+    return lines
