@@ -144,7 +144,9 @@ class ShapesClip(Clip):
             return img * self.fill + (1 - img) * self.bg
         img = np.empty((self.height, self.width, 3), np.float32)
         img[:] = self.bg
-        sw, sh = max(p.shape_width, 2), max(p.shape_height, 2)
+        by_frame = 2 * blob_half(self.width, self.height)  # 0: sized by the frame, as the blob (100 px at 1280x720)
+        sw = p.shape_width or by_frame
+        sh = p.shape_height or sw
         for x, y in pts[ok]:
             _solid(img, p.shape, float(x), float(y), sw, sh, self.fill, p.border, self.edge)
         if p.blur > 0:
@@ -170,7 +172,7 @@ class ShapesClip(Clip):
 class TrackShapes(Node):
     """A shape at each track's point on every frame, on a plain background: a Gaussian blob (VideoX-Fun's and
     EasyAnimate's trajectory control clip: 'shape_width' 0 sizes it by the frame, 50 px across the half at 1280x720), or a
-    circle, square or triangle of 'shape_width' x 'shape_height', blurred, with a trail of the earlier frames fading by
+    circle, square or triangle of 'shape_width' x 'shape_height' (0: twice the blob's half-size; the height 0: the width), blurred, with a trail of the earlier frames fading by
     'trailing' (each frame's picture plus 'trailing' times the last, brought back to 1 at its brightest; 1: no
     trail), times 'intensity'; or an 'age trail' (LTX-2's motion-track IC-LoRA: each track's last 50 points as dots
     growing and turning from blue to red with their age, its own colours and sizes). The control clip of a trajectory-steered generator (Wan Fun Control's 'control')."""
@@ -186,8 +188,8 @@ class TrackShapes(Node):
               Int("height", 0, min=0, max=16384),
               Bool("scale", True, help="the tracks' frame stretched to this one; off: their pixels placed as they are "
                                        "(ComfyUI's shape nodes)"),
-              Int("shape_width", 0, min=0, max=4096, help="the shape's width (gaussian: its box; 0 by the frame's size)"),
-              Int("shape_height", 0, min=0, max=4096, help="the shape's height (circle, square, triangle)"),
+              Int("shape_width", 0, min=0, max=4096, help="the shape's width (gaussian: its box); 0: by the frame's size"),
+              Int("shape_height", 0, min=0, max=4096, help="the shape's height (circle, square, triangle); 0: its width"),
               Color("color", "#ffffff"),
               Color("background", "#000000"),
               Float("blur", 0.0, min=0.0, max=100.0, help="Gaussian blur (sigma, pixels) of each frame's shapes"),
