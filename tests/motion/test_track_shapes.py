@@ -88,3 +88,11 @@ def test_an_age_trail_draws_the_newest_dot_large_and_red_over_older_ones_with_re
     assert old.tolist() == pytest.approx([0, 0.06, 1], abs=1e-4)
     assert f[180, 203].max() == 0 and f[180, 150].max() == 0 and f[:170].max() == 0  # 8 px at 1080: 2.7 px here
     assert age_trail(pts, np.array([[True], [False]]), 1, 480, 360)[180, 200].max() == 0  # a hidden point: no dot
+
+
+def test_a_shape_of_size_zero_is_sized_by_the_frame_as_the_blob_is():
+    """A fresh node's circle (sizes 0) is as wide as the blob's box, not a 2-px dot (seen under Xvfb)."""
+    f = _clip([[[320, 180]]], {"shape": "circle"}, size=(640, 360)).frame(0)[..., 0]
+    on = np.argwhere(f > 0.5)
+    width = on[:, 1].max() - on[:, 1].min() + 1
+    assert abs(width - 2 * blob_half(640, 360)) <= 1 and width >= 49 and on[:, 0].max() - on[:, 0].min() + 1 == width
