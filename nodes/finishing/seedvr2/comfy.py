@@ -11,6 +11,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, ComfyMapping, Task, Workflow, scale_params
 
 from . import comfy_pack
+from . import comfy_pack_v1
 
 MARK = "SeedVR2Conditioning"
 SOURCES = {"LoadVideo": "io.load_video", "VHS_LoadVideo": "io.load_video", "VHS_LoadVideoPath": "io.load_video",
@@ -154,6 +155,7 @@ def _whole(b, n: CNode) -> bool:
 
 
 MAPPING = ComfyMapping(
-    key="seedvr2", title="SeedVR2", hooks={"whole": _whole, "way_steps": {comfy_pack.UPSCALER: comfy_pack.way_step}},
+    key="seedvr2", title="SeedVR2", hooks={"whole": _whole, "way_steps": {comfy_pack.UPSCALER: comfy_pack.way_step,
+                                                                 comfy_pack_v1.V1: comfy_pack_v1.way_step}},
     # its conditioning where the upscale is not the template's chain: a task Studio cannot keep, in words
     tasks={MARK: Task("a video upscale", None, family="SeedVR2", cannot="run SeedVR2")})

@@ -27,10 +27,22 @@ def file_type(n: Any) -> str:
     return n.origin or n.cls
 
 
+def decoration(wf: Any, n: Any, fed: set[str]) -> bool:
+    """A UI file's node with nothing to run: no input or output socket, no settings list saved at all (the frontend
+    writes 'widgets_values' for a node that has widgets, even an empty one), nothing wired to or from it: a canvas
+    title such as rgthree's Label. Whatever its type, it cannot be what makes a video (heldout78 04: three
+    'Label (rgthree)' were named as maybe the sampler nothing was found for, after being said to take and give
+    nothing)."""
+    return (wf.kind == "ui" and not n.links and n.id not in fed and not n.in_types and not n.out_types
+            and not n.widgets and n.raw is None)
+
+
 def clause(wf: Any) -> str:
     """' (no pack in Studio's catalogue declares 'A', 'B': ...)' for the enabled nodes of such types; '' for none."""
+    fed = {src for m in wf.nodes.values() for src, _ in m.links.values()}
     unknown = sorted({file_type(n) for n in wf.nodes.values() if n.enabled and declared(n) is None
-                      and n.cls not in NOTES and not frontend_made(n.cls)})  # (the frontend's own: known, rejudge3)
+                      and n.cls not in NOTES and not frontend_made(n.cls)  # (the frontend's own: known, rejudge3)
+                      and not decoration(wf, n, fed)})
     if not unknown:
         return ""
     named = ", ".join(f"'{c}'" for c in unknown[:MAX_NAMED]) + (f" and {len(unknown) - MAX_NAMED} more"

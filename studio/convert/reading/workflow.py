@@ -466,6 +466,15 @@ class Workflow:
         raise WorkflowError("not a ComfyUI workflow: neither its UI JSON (nodes and links) nor its API JSON "
                             "({id: {class_type, inputs}})")
 
+    def carry(self, sampler_id: str, values: dict[str, Any], at: CNode | None = None) -> None:
+        """Generator settings ``values`` carried on a sampler (``carried``), each recorded as read from ``at`` (the
+        workflow's node whose setting it is, where that is not the sampler: ``carried_at``), so a value the
+        generator cannot take is said naming the node it came from (heldout78 07: a window node's motion_frame
+        clamped was said to come from the sampler)."""
+        self.carried.setdefault(sampler_id, {}).update(values)
+        if at is not None:
+            self.carried_at.setdefault(sampler_id, {}).update(dict.fromkeys(values, at))
+
     # -- values -------------------------------------------------------------------------------
     def source(self, node: CNode, name: str) -> CNode | None:
         s = node.links.get(name)

@@ -39,6 +39,8 @@ class Task:
     # said of it where the generator has none, and optionally the value the generator keeps anyway, not said) -
     # each carried or said, never dropped (mapping.intent._task)
     settings: tuple[tuple, ...] = ()
+    pack: str = ""  # a node pack's node read as no task of Studio's (pack_task): the pack, where the family is its title
+
 
 
 # a sampler's latent encoded from a clip (VAEEncode), denoised part way: video to video, its strength
@@ -61,14 +63,30 @@ def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
     claim = families.claimed(up)
     if claim is not None:
         return claim.family
-    if task is not None and task.family and task.generator is None:
-        return task.family
     name = model_file.lower().replace(" ", "") if isinstance(model_file, str) else ""
     hit = next((f for k, f in families.lookup("files") if k in name), None)
+    if task is not None and task.pack and name and not _named_family(name):
+        # a pack's node with its model file named by no family (its folder may be the pack's: 'WanVideo\LongCat_...'):
+        # the pack runs more than its title's family, so the file is named, not the title (heldout78 02: LongCat-Video
+        # through WanVideoWrapper was said to be made "with Wan")
+        return f"the model '{_base(model_file)}' ({task.pack})"
+    if task is not None and task.family and task.generator is None:
+        return task.family
     plain = _plain_titles()
     if task is not None and task.family and task.family not in plain:  # the node names it more closely
         return task.family
     return hit or (task.family if task is not None and task.family else "an unrecognised model")
+
+
+def _base(path: str) -> str:
+    """A model file's name without its folders (ComfyUI's files name them with either slash)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _named_family(name: str) -> bool:
+    """Whether a family's file key is in the model file's own name (its folders left out)."""
+    base = _base(name)
+    return any(k in base for k, _f in families.lookup("files"))
 
 
 def _plain_titles() -> set[str]:
@@ -83,7 +101,7 @@ def pack_task(cls: str) -> Task | None:
             if cls.startswith(prefix):
                 return Task(f"a video (its sampler given what {cls} makes)", None, family=f"{title} ({pack})",
                             cannot=f"read {pack}'s {cls} as it is wired here: no reading of Studio's takes it as a "
-                                   "ComfyUI core node")
+                                   "ComfyUI core node", pack=pack)
     return None
 
 

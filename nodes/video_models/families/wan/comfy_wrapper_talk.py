@@ -28,6 +28,7 @@ WIDGETS = {I2V: ("width", "height", "frame_window_size", "motion_frame", "force_
            PATCH: ("model",), "DownloadAndLoadWav2VecModel": ("model", "base_precision", "load_device"),
            "Wav2VecModelLoader": ("model", "base_precision", "load_device")}
 FPS = 25  # InfiniteTalk's frame rate (its features are made at it)
+WINDOW = 81  # the frames of one window of Studio's InfiniteTalk (talk/talk.py TRAINED_FRAMES: kept equal by a test)
 VOICE = "MULTITALK_EMBEDS"  # the type of the sampler's input given the voice ('multitalk_embeds'; an older wrapper's
 # 'infinitetalk_embeds': heldout41 06)
 
@@ -229,18 +230,18 @@ def _carried(t, n: CNode, sampler: CNode, emb: CNode, e: dict, w: dict, kind: tu
         carried["fps"] = 0.0
     cap = e.get("num_frames")
     if finite(cap) and cap >= 1:  # the wrapper's take: as long as the voice, at most num_frames (heldout69)
-        carried["most_frames"] = int(cap)
+        t.wf.carry(sampler.id, {"most_frames": int(cap)}, emb)  # (each said, where not taken, naming its own node)
     if finite(w.get("motion_frame")):
-        carried["motion_frames"] = int(w["motion_frame"])
+        t.wf.carry(sampler.id, {"motion_frames": int(w["motion_frame"])}, n)
+    motion = t.wf.carried.get(sampler.id, {}).get("motion_frames", 25)
     if not infinite and multitalk_said is not None:  # (the encode's windows: said by the caller)
         carried["method"] = "multitalk"
-        t.said.append(multitalk_said(carried.get("motion_frames", 25)))
+        t.said.append(multitalk_said(motion))
     elif not infinite:  # MultiTalk's windows (talk/talk_motion.py): the node's method
         carried["method"] = "multitalk"
         t.said.append(f"{_name(n)} makes MultiTalk (its mode {mode!r}, the patch {name!r}): Studio's InfiniteTalk "
                       "makes it with its method 'multitalk', as MultiTalk's release makes long takes (each later "
-                      f"window conditioned on the last {carried.get('motion_frames', 25)} frames of the one before, "
-                      "not on the picture)")
+                      f"window conditioned on the last {motion} frames of the one before, not on the picture)")
     t.wf.carried.setdefault(sampler.id, {}).update(carried)
 
 
@@ -310,5 +311,10 @@ def _said(t, n: CNode, w: dict, emb: CNode, e: dict) -> None:
     if e.get("normalize_loudness") is True:
         t.said.append(f"{_name(emb)} evens the voice's loudness (normalize_loudness, to -23 LUFS): not applied, "
                       "Speech Features reads the voice as it is")
+    window = w.get("frame_window_size")
+    if finite(window) and int(window) != WINDOW:  # the wrapper's windows: Studio's InfiniteTalk makes the trained length
+        t.said.append(f"{_name(n)} makes the take in windows of {number(window)} frames (frame_window_size): not "
+                      f"taken, Studio's InfiniteTalk makes windows of {WINDOW} frames, the length InfiniteTalk was "
+                      "trained on, each continued from the last motion_frames frames of the one before")
     if w.get("colormatch") not in (None, "disabled"):
         t.said.append(f"{_name(n)}'s colour match {w['colormatch']!r} between windows is not taken")

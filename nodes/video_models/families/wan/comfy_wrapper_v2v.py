@@ -15,6 +15,7 @@ EMPTY = "WanVideoEmptyEmbeds"
 def noise_shape(t, sampler: CNode) -> None:
     """``sampler``'s image_embeds, where it is given samples and they come from a plain WanVideoEmptyEmbeds (one given
     extra_latents is a start image, read elsewhere): taken as the pass's noise shape, said."""
+    flow_edit(t, sampler)
     src = t.link(sampler, "image_embeds")
     emb = t.wf.nodes.get(src[0]) if src else None
     if emb is not None and emb.cls != EMPTY and t.link(sampler, "samples") is not None:
@@ -42,3 +43,19 @@ def unread_embeds(t) -> None:
         t.said.append(f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) continues the latent it is given "
                       f"(samples) and is also given image_embeds from '{emb.title or emb.shown_cls}' ({emb.shown_cls}, "
                       f"#{emb.id}): those embeds (their pictures, size and conditioning) are not read")
+
+
+def flow_edit(t, sampler: CNode) -> None:
+    """A sampler given a clip (samples) and FlowEdit's settings on its declared 'flowedit_args' (WanVideoFlowEdit: the
+    clip edited from a source prompt toward the sampler's own): not made, said (heldout78 03: the edit was made as a
+    plain re-make, the FlowEdit node only listed as not converted)."""
+    link = t.link(sampler, "flowedit_args")
+    fe = t.wf.nodes.get(link[0]) if link else None
+    if fe is None or t.link(sampler, "samples") is None:
+        return
+    line = (f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) edits the clip it is given (samples) by FlowEdit "
+            f"('{fe.title or fe.shown_cls}' ({fe.shown_cls}, #{fe.id}): from the source prompt on its 'source_embeds' "
+            "toward the sampler's own): not made, Studio's Video to Video re-makes the clip's latents at the sampler's "
+            "denoise from the sampler's prompt alone")
+    if line not in t.said:
+        t.said.append(line)

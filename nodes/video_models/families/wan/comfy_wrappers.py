@@ -35,6 +35,7 @@ from . import comfy_wrapper_clip_encode as clip_encode
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_context_talk as context_talk
+from . import comfy_wrapper_prompt_split as prompt_split
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
@@ -147,6 +148,7 @@ class _Translation(PackTranslation):
     def __init__(self, wf: Workflow):
         super().__init__(wf)
         self.latents: dict[str, tuple] = {}  # an embeds node -> (its latent, positive, negative) as made
+        self.latent_own: dict[str, tuple] = {}  # an embeds node -> the prompts its first sampler was given itself
 
     def steps(self) -> None:
         vace_module.read(self)  # by declared types (comfy_vace_module.py)
@@ -195,6 +197,8 @@ class _Translation(PackTranslation):
             if n.cls not in TEXT_TYPES:
                 continue
             w = self.named(n)
+            if (line := prompt_split.said(n, w.get("positive_prompt", w.get("prompt")))) and line not in self.said:
+                self.said.append(line)  # several prompts in one text: the wrapper's split, said (heldout78 01)
             t5 = self.link(n, "t5")
             links = {"clip": t5} if t5 else {}
             if n.cls == "WanVideoTextEncode":
@@ -257,7 +261,7 @@ class _Translation(PackTranslation):
         where they differ from the core node's."""
         window = w.get("frame_window_size")
         if finite(window) and window > 0:
-            self.wf.carried.setdefault(sampler.id, {})["window"] = int(window)
+            self.wf.carry(sampler.id, {"window": int(window)}, n)  # (said, where not taken, naming the embeds)
             self.wf.taken.add(n.id)
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("vae", self.link(n, "vae")),
                                    ("clip_vision_output", self.link(n, "clip_embeds")),
@@ -358,6 +362,16 @@ class _Translation(PackTranslation):
             del self.wf.nodes[n.id]
             self.made.setdefault(n.cls, "the sampler of its WanVideoSamplerSettings (KSamplerAdvanced)")
 
+    def shared(self, emb: CNode, pos, neg) -> tuple:
+        """The latent and prompts of an embeds node a sampler shares with one read before: the first's prompts where
+        they go through the embeds' node (an image-to-video encode's), else this sampler's own (an empty latent's size
+        and length carry no prompt: two takes of one size with two prompts; heldout78 01: the second was given the
+        first's prompt)."""
+        latent, shared_pos, shared_neg = self.latents[emb.id]
+        if (shared_pos, shared_neg) != self.latent_own.get(emb.id):
+            return latent, shared_pos, shared_neg
+        return latent, pos, neg
+
     def sampler(self, n: CNode, w: dict) -> None:
         text, away = nag_original(self, self.link(n, "text_embeds"), n.id)  # (through a NAG node: what it steers from)
         pos = (text[0], 0) if text else None
@@ -367,8 +381,9 @@ class _Translation(PackTranslation):
         dub = talk.dubbing(self, n, src, samples)  # InfiniteTalk video to video: read with the clip (talk8)
         emb = self.wf.nodes.get(src[0]) if src and (samples is None or dub) else None
         latent = src
+        own = (pos, neg)  # the prompts this sampler is given itself (its text_embeds)
         if emb is not None and emb.id in self.latents:  # an embeds node two samplers share (two experts)
-            latent, pos, neg = self.latents[emb.id]
+            latent, pos, neg = self.shared(emb, pos, neg)
         elif emb is not None and emb.cls in THROUGH and (made := THROUGH[emb.cls](self, emb, pos, neg, n)):
             latent, pos, neg = self.latents[emb.id] = made  # VACE, Wan-Move: the prompts through them
         elif emb is not None and (made := _by_types(self, emb, pos, neg, n)):
@@ -387,6 +402,8 @@ class _Translation(PackTranslation):
                 self.latents[emb.id] = (latent, pos, neg)
             else:
                 latent = src
+        if emb is not None and emb.id in self.latents:
+            self.latent_own.setdefault(emb.id, own)
         dub = dub if emb is not None and emb.id in self.latents else None  # (InfiniteTalk held: as before)
         if dub:  # the clip given to InfiniteTalk, not re-made
             talk.dubbed(self, self.latents[emb.id], n, *dub)
