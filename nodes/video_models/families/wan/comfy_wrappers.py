@@ -420,18 +420,7 @@ class _Translation(PackTranslation):
         latent, pos, neg = self.model_controlled(n, latent, pos, neg)
         links = {k: v for k, v in (("positive", pos), ("negative", neg), ("latent_image", latent)) if v is not None}
         model = self.link(n, "model")
-        shift = w.get("shift")
-        sigmas = self.link(n, "sigmas")
-        if sigmas is not None:  # "the sigmas input will override the steps, shift and scheduler" (the wrapper's own
-            links["sigmas"] = sigmas  # word): its steps are the sigmas' (tracing.sampling reads or says them), its
-            src = self.wf.nodes.get(sigmas[0])  # shift and scheduler not taken from its settings (heldout39 15)
-            line = (f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples the sigmas "
-                    + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
-                    + f" gives its 'sigmas', which set its steps and shift: its own steps {number(w.get('steps'))} and "
-                    f"shift {number(w.get('shift'))} are not read")
-            if line not in self.said:
-                self.said.append(line)
-            shift = None
+        shift = self.sigmas_given(n, w, links)
         if model is not None and finite(shift):
             s = self.core(n, "ModelSamplingSD3", {"shift": shift}, {"model": model}, nid=f"{n.id}:shift")
             model = (s.id, 0)
@@ -453,6 +442,23 @@ class _Translation(PackTranslation):
             "end_at_step": end if finite(end) and end >= 0 else None,
             "denoise": denoise if samples is not None and finite(denoise) else None}, links)
         k.ports.update(latent_image="samples" if samples is not None else "image_embeds")  # (said as the wrapper's)
+
+    def sigmas_given(self, n: CNode, w: dict, links: dict):
+        """The sampler's shift, None where its 'sigmas' input is wired: "the sigmas input will override the steps, shift
+        and scheduler" (the wrapper's own word): its steps are the sigmas' (tracing.sampling reads or says them), its
+        shift and scheduler not taken from its settings (heldout39 15), said."""
+        sigmas = self.link(n, "sigmas")
+        if sigmas is None:
+            return w.get("shift")
+        links["sigmas"] = sigmas
+        src = self.wf.nodes.get(sigmas[0])
+        line = (f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples the sigmas "
+                + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
+                + f" gives its 'sigmas', which set its steps and shift: its own steps {number(w.get('steps'))} and "
+                f"shift {number(w.get('shift'))} are not read")
+        if line not in self.said:
+            self.said.append(line)
+        return None
 
     def context(self, n: CNode) -> None:
         """A sampler's WanVideoContextOptions as the generator's context-windows settings (carried)."""
