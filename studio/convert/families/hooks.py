@@ -130,6 +130,8 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
+    "still_first_only": HookPoint("own", False, False, "True: its still is made only first, for a video Studio reads "
+                                  "(FLUX.1's): an output saving it otherwise is held, said (tracing/stills.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
                              "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
                              "asking it is said to get it (mapping/settings)"),

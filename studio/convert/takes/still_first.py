@@ -16,6 +16,8 @@ from typing import Any
 from .. import catalogue
 from ..families import registry as families
 from ..families.hooks import hook
+from ..reading.by_types import passed_input
+from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
@@ -24,6 +26,7 @@ from ..tracing.tasks import family, task_node, tasks
 from ..tracing.walks import model_file, sampler_chain, upstream
 
 MAX_PATCHES = 16  # model patches (LoRAs) walked through from a sampler to its loader
+MAX_STEPS = 16  # nodes walked through from the start-image port back to the still's decoder
 
 
 WHOLE = {"MODEL", "CLIP", "VAE"}  # a whole checkpoint's loader's declared outputs
@@ -57,6 +60,39 @@ def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | No
     return guess.title, True
 
 
+def _decoder(wf: Workflow, node: CNode, port: str) -> CNode | None:
+    """The node giving ``node``'s ``port`` its picture, through the nodes a family's mapping declares its input passes
+    through (its 'passing': LTX's LTXVPreprocess, said by the passing rules where the video is made) and nodes passing
+    anything on as it is (a reroute): the decoder of a still, where one is there."""
+    src = node.links.get(port)
+    theirs = families.lookup("passing")
+    for _ in range(MAX_STEPS):
+        n = wf.nodes.get(src[0]) if src is not None else None
+        if n is None:
+            return None
+        anything = any_through(wf, n, src[1])
+        if anything is not None:
+            src = n.links.get(anything)
+        elif n.cls in theirs:  # the input it declares for this output, else its one of that output's type
+            ins = theirs[n.cls]
+            name = (ins[src[1]] if 0 <= src[1] < len(ins) else ins[0]) if ins else passed_input(n, src[1], ("image",))
+            src = n.links.get(name) if name else None
+        else:
+            return n
+    return None
+
+
+def _step_images(way: list[CNode]) -> list[tuple[CNode, str]]:
+    """(node, port) of the picture inputs (declared IMAGE) of a family's steps on the video sampler's latent's way,
+    which give the generator its start image (their 'latent_steps' hook: LTX-2's LTXVImgToVideoInplace and
+    ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly read their 'image' as it)."""
+    steps, out = families.lookup("latent_steps"), []
+    for n in way:
+        t = catalogue.node_type(n.origin or n.cls) if n.cls in steps else None
+        out += [(n, i.name) for i in (t.inputs or ()) if i.type == "IMAGE"] if t is not None else []
+    return out
+
+
 def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
     """(the task node, its start-image port, the decoder, the still's sampler, its family's title, whether that family
     is the whole checkpoints' still family read for a file whose name names none) where ``save``'s video starts from
@@ -65,10 +101,11 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     if not chain:
         return None
     up = upstream(wf, save)
-    node, _ = task_node(wf, chain[-1], up)
-    spec = tasks().get(node.cls) if node is not None else None
-    for port, into in spec.ports if spec is not None else ():
-        decoder = wf.source(node, port) if into == "image" and port in node.links else None
+    task, way = task_node(wf, chain[-1], up)
+    spec = tasks().get(task.cls) if task is not None else None
+    ports = [(task, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
+    for node, port in ports + _step_images(way):
+        decoder = _decoder(wf, node, port) if port in node.links else None
         if decoder is None or role(wf, decoder) != "decoder" or "samples" not in decoder.links:
             continue
         sampler = wf.source(decoder, "samples")
@@ -98,10 +135,11 @@ def make(b: Any, save: CNode) -> int:
         key = frozenset(s.id for s in sampler_chain(wf, fake))  # the still's samplers
         again = b.made.get(key)  # made already, for another output starting from it: its generator, once
         b.still_as = title if guessed else None  # (outputs: the family of a file whose name names none)
+        b.still_making = True  # (a still family made only first: made here, tracing/stills.still)
         made = again is not None or b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
-        b.still_as = None
+        b.still_as, b.still_making = None, False
     if not made:
         return 0
     band = b.bands[again[2] if again is not None else before]
