@@ -173,6 +173,8 @@ ELSEWHERE = {
             "test_sd15_still.py holds the node's picture equal to StableDiffusionPipeline called directly",
     "sdxl": "a still family (one picture, 2026-11-29): no node/direct benchmark yet; tests/video_models/"
             "test_sdxl_still.py holds the node's picture equal to StableDiffusionXLPipeline called directly",
+    "flux1": "a still family (one picture, 2026-11-30): no node/direct benchmark yet; tests/video_models/"
+             "test_flux1_still.py holds the node's picture equal to FluxPipeline called directly",
 }
 
 
