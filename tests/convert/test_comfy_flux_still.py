@@ -53,8 +53,8 @@ def test_a_flux_still_is_made_first_with_its_files_and_embedded_guidance():
     assert video["model"] == "svd_xt.safetensors" and not video["text_encoder"] and not video["text_encoder_2"]
     assert g.input_link(i2v.id, "image").src == hold.id and g.input_link(hold.id, "video").src == still.id
     assert [t["family"] for t in conv.tasks] == ["FLUX.1", "Stable Video Diffusion"]
-    assert ("'FluxGuidance' (FluxGuidance, #42) 3.5: the generator's guidance (the model's embedded guidance; the "
-            "sampler runs without classifier-free guidance)") in text
+    assert "'FluxGuidance' (FluxGuidance, #42) 3.5: the generator's guidance (the model's embedded guidance)" in text
+    assert "not taken: Studio's FLUX.1 runs" not in text
     assert "made first by FLUX.1 (Text to Video, one frame)" in text and HELD not in text
 
 
@@ -108,3 +108,19 @@ def test_the_still_reaches_ltx2s_in_place_image_through_the_step_its_family_pass
     assert "'LTXVPreprocess' (LTXVPreprocess, #56), a step between its 'image'" in text
     loads = _loads(conv)
     assert loads[g.input_link(video.id, "model").src]["text_encoder_2"] != "t5xxl_fp16.safetensors"
+
+
+def test_a_samplers_cfg_is_never_flux_guidance_and_is_said_not_taken():
+    """No FluxGuidance and the KSampler at cfg 8 (ComfyUI runs classifier-free guidance with the negative prompt, the
+    embedded guidance at its default 3.5): the generator's guidance is 3.5, the cfg said not taken."""
+    wf = _flux(_still_to_svd())
+    wf["17"]["inputs"].update(positive=["18", 0], cfg=8.0)
+    del wf["42"]
+    conv = convert(wf, "flux_cfg.json")
+    text = said(conv)
+    (still,) = nodes_of(conv, "video_models.text_to_video")
+    assert still.params["guidance"] == 3.5
+    assert ("no FluxGuidance sets the embedded guidance: the generator's guidance is 3.5, the one ComfyUI runs FLUX.1 "
+            "at") in text
+    assert ("the sampler's cfg 8 (classifier-free guidance with the negative prompt) is not taken: Studio's FLUX.1 runs "
+            "with its embedded guidance alone") in text

@@ -127,3 +127,21 @@ def test_wrong_files_are_refused_in_words_before_any_weight_is_read(comfy, tmp_p
     from nodes.video_models.base.registry import family
     with pytest.raises(ModelError, match="makes a still picture .* 5 frames asked; set frames to 1"):
         family("flux1").refuse_call("t2v", 5, 16, 16)
+
+
+def test_an_all_in_one_checkpoint_loads_its_own_text_encoders_and_vae(comfy, tmp_path):
+    """ComfyUI's all-in-one FLUX.1 checkpoint given alone as 'model': its transformer, CLIP-L, T5 and VAE read from
+    it (said), the same weights as the separate files."""
+    import torch
+
+    from nodes.video_models.loading.load import load_video_model
+    ckpt = files.write_checkpoint(comfy, str(tmp_path))
+    said = []
+    ref = load_video_model(ckpt, base=None, device=torch.device("cpu"), dtype_name="fp32", info=said.append)
+    assert ref.family == "flux1" and ref.variant.startswith("FLUX.1")
+    assert "text encoder: flux1-dev-tiny-fp8.safetensors: CLIP-L (in the checkpoint), fp32" in said
+    assert "second text encoder: flux1-dev-tiny-fp8.safetensors: T5-XXL (in the checkpoint), fp32" in said
+    assert any(s.startswith("VAE: read from 'flux1-dev-tiny-fp8.safetensors' itself") for s in said), said
+    for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
+        got, held = getattr(ref.module, name).state_dict(), comfy["parts"][name].state_dict()
+        assert all(torch.equal(got[k], held[k]) for k in held if "position_ids" not in k), name

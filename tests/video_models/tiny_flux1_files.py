@@ -122,3 +122,24 @@ def write(root: str, prefix: str = "") -> dict:
     save_file({k.removeprefix("first_stage_model."): v.contiguous()
                for k, v in vae_ldm(parts["vae"].state_dict(), len(VAE_CFG["block_out_channels"])).items()}, out["vae"])
     return {**out, "tokenizer": tok, "tokenizer_2": tok_2, "parts": parts}
+
+
+def write_checkpoint(written: dict, root: str) -> str:
+    """The same tiny FLUX.1 as ComfyUI's all-in-one checkpoint (checkpoints/flux1-dev-tiny-fp8.safetensors, as
+    Comfy-Org's flux1-dev-fp8 holds it): the transformer under 'model.diffusion_model.', CLIP-L and T5 under
+    'text_encoders.clip_l.transformer.' and 'text_encoders.t5xxl.transformer.' (T5's sentencepiece model beside),
+    the VAE under 'vae.'; CLIP's tokenizer/ folder beside it."""
+    from safetensors.torch import load_file, save_file
+
+    from .tiny_animatediff_files import tokenizer_files
+    folder = os.path.join(root, "checkpoints")
+    tokenizer_files(os.path.join(folder, "tokenizer"))
+    t5 = load_file(written["t5"])
+    state = {**{"model.diffusion_model." + k: v for k, v in load_file(written["transformer"]).items()},
+             **{"text_encoders.clip_l.transformer." + k: v for k, v in load_file(written["clip"]).items()},
+             **{("text_encoders.t5xxl." if k == "spiece_model" else "text_encoders.t5xxl.transformer.") + k: v
+                for k, v in t5.items()},
+             **{"vae." + k: v for k, v in load_file(written["vae"]).items()}}
+    path = os.path.join(folder, "flux1-dev-tiny-fp8.safetensors")
+    save_file(state, path)
+    return path

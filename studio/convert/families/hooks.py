@@ -130,6 +130,10 @@ HOOKS: dict[str, HookPoint] = {
                                   "checkpoint loader's CLIP feeds the pipeline (mapping/checkpoint_parts.py)"),
     "still": HookPoint("own", False, False, "True: its generator makes a still picture (a one-frame take: Stable "
                        "Diffusion XL's), made first where a video's start image is that still (takes/still_first.py)"),
+    "embedded_guidance": HookPoint("own", None, False, "the embedded guidance its guidance-distilled model runs at "
+                                   "where no FluxGuidance sets one (FLUX.1 dev's 3.5, ComfyUI's): its generator's "
+                                   "guidance is that embedded one, never a sampler's cfg, which is said not taken "
+                                   "(mapping/settings)"),
     "still_first_only": HookPoint("own", False, False, "True: its still is made only first, for a video Studio reads "
                                   "(FLUX.1's): an output saving it otherwise is held, said (tracing/stills.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "

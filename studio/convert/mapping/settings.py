@@ -182,6 +182,9 @@ class SettingsReading:
             if isinstance(a, (int, float)) and not isinstance(a, bool) and a != v:
                 self.extra["audio_guidance"] = float(a)
         found = distilled_guidance(self.wf, positive)
+        embedded = families.family_hook(self.family_now, "embedded_guidance")
+        if embedded is not None:  # the generator's guidance is the embedded one (FLUX.1's): a cfg said not taken
+            return self._embedded(main, found, embedded, said)
         if found is None:
             return main.cfg
         node, value = found
@@ -197,6 +200,25 @@ class SettingsReading:
         said.append(f"{name} {g4(value)} (embedded guidance) is not taken: the generator's guidance is the sampler's "
                     f"cfg {g4(main.cfg)}")
         return main.cfg
+
+    def _embedded(self, main: Sampling, found, default: float, said: list[str]) -> Any:
+        """The embedded guidance of a family whose generator's guidance is that (its 'embedded_guidance' hook):
+        FluxGuidance's (or the like) where one is on the prompt's way, else the family's default; a sampler's cfg
+        above 1 said not taken (its classifier-free guidance with the negative prompt is not run)."""
+        value, name = default, None
+        if found is not None:
+            node, v = found
+            self.used.add(node.id)
+            name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                value = float(v)
+        said.append(f"{name} {g4(value)}: the generator's guidance (the model's embedded guidance)" if name else
+                    f"no FluxGuidance sets the embedded guidance: the generator's guidance is {g4(value)}, the one "
+                    f"ComfyUI runs {self.family_now} at")
+        if isinstance(main.cfg, (int, float)) and main.cfg > 1:
+            said.append(f"the sampler's cfg {g4(main.cfg)} (classifier-free guidance with the negative prompt) is not "
+                        f"taken: Studio's {self.family_now} runs with its embedded guidance alone")
+        return value
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""
