@@ -122,5 +122,15 @@ def test_a_samplers_cfg_is_never_flux_guidance_and_is_said_not_taken():
     assert still.params["guidance"] == 3.5
     assert ("no FluxGuidance sets the embedded guidance: the generator's guidance is 3.5, the one ComfyUI runs FLUX.1 "
             "at") in text
-    assert ("the sampler's cfg 8 (classifier-free guidance with the negative prompt) is not taken: Studio's FLUX.1 runs "
-            "with its embedded guidance alone") in text
+    assert ("the sampler's cfg 8 (classifier-free guidance with the negative prompt) is not taken: Studio's FLUX.1 "
+            "runs with its embedded guidance alone") in text
+
+
+def test_a_flux_still_saved_as_a_video_is_held_not_made_a_one_frame_take():
+    """A FLUX.1 still whose picture nothing Studio reads animates (CreateVideo of the decoded still, saved): held with
+    the sentence that says why; no Text to Video is made of it."""
+    from tests.convert.test_comfy_wan_start_to_end import _still
+    conv = convert(_still("flux1-dev.safetensors", 1), "flux_alone.json")
+    assert [t["generator"] for t in conv.tasks] == [None] and not nodes_of(conv, "video_models.text_to_video")
+    assert ("Studio cannot make the video the workflow makes from that still: FLUX.1 makes the still picture with "
+            "'flux1-dev.safetensors', but no video generator Studio reads takes it as its start image") in conv.log[0]

@@ -116,7 +116,8 @@ def write(root: str, prefix: str = "") -> dict:
               out["transformer"])
     save_file({"text_model." + k.removeprefix("text_model."): v.contiguous()
                for k, v in parts["text_encoder"].state_dict().items() if "position_ids" not in k}, out["clip"])
-    t5 = {k: v.contiguous() for k, v in parts["text_encoder_2"].state_dict().items() if k != "encoder.embed_tokens.weight"}
+    t5 = {k: v.contiguous() for k, v in parts["text_encoder_2"].state_dict().items()
+          if k != "encoder.embed_tokens.weight"}  # (ComfyUI's T5 files hold the 'shared' table alone)
     t5["spiece_model"] = torch.from_numpy(np.frombuffer(spiece, dtype=np.uint8).copy())
     save_file(t5, out["t5"])
     save_file({k.removeprefix("first_stage_model."): v.contiguous()

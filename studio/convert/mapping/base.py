@@ -93,8 +93,7 @@ class BuilderBase:
         self.maker_way: list[CNode] = []  # the nodes between that node and the sampler, nearest the sampler first
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
-        self.still_as: str | None = None  # the still family a still made first is read as (takes.still_first)
-        self.still_making = False  # a still made first for a video is being made (takes.still_first)
+        self.still_as, self.still_making = None, False  # a still made first: read as that family; made (still_first)
         self.continued_sound: set[str] = set()  # sound encoders a continued take's window keeps (continue_wired)
         self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)
 

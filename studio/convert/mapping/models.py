@@ -294,9 +294,10 @@ class ModelReading:
                        n.cls in families.lookup("text_loaders") for n in up)
         separate = separate or checkpoint_parts.separate(self, up, loaders)  # an all-in-one checkpoint's CLIP
         model = model_file(wf, loaders[0]) if loaders else None
-        stills = {t for m in families.mappings() if hook(m, "still") and m.title != self.family_now for t in m.dual_types}
+        stills = {t for m in families.mappings() if hook(m, "still") and m.title != self.family_now
+                  for t in m.dual_types}  # (a still family's two files: its own generator's only)
         dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in families.lookup("dual_types")
-                     and wf.value(n, "type") not in stills  # (a still family's two files: its own generator's only)
+                     and wf.value(n, "type") not in stills
                      and self._other_pass(n, up) is None), None)  # (a still's made first: its own, takes.still_first)
         if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
             separate = True

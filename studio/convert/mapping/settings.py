@@ -11,6 +11,7 @@ from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: sa
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_of, modality_scales
+from .embedded_guidance import embedded_guidance
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -184,7 +185,7 @@ class SettingsReading:
         found = distilled_guidance(self.wf, positive)
         embedded = families.family_hook(self.family_now, "embedded_guidance")
         if embedded is not None:  # the generator's guidance is the embedded one (FLUX.1's): a cfg said not taken
-            return self._embedded(main, found, embedded, said)
+            return embedded_guidance(self, main, found, embedded, said)
         if found is None:
             return main.cfg
         node, value = found
@@ -200,25 +201,6 @@ class SettingsReading:
         said.append(f"{name} {g4(value)} (embedded guidance) is not taken: the generator's guidance is the sampler's "
                     f"cfg {g4(main.cfg)}")
         return main.cfg
-
-    def _embedded(self, main: Sampling, found, default: float, said: list[str]) -> Any:
-        """The embedded guidance of a family whose generator's guidance is that (its 'embedded_guidance' hook):
-        FluxGuidance's (or the like) where one is on the prompt's way, else the family's default; a sampler's cfg
-        above 1 said not taken (its classifier-free guidance with the negative prompt is not run)."""
-        value, name = default, None
-        if found is not None:
-            node, v = found
-            self.used.add(node.id)
-            name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                value = float(v)
-        said.append(f"{name} {g4(value)}: the generator's guidance (the model's embedded guidance)" if name else
-                    f"no FluxGuidance sets the embedded guidance: the generator's guidance is {g4(value)}, the one "
-                    f"ComfyUI runs {self.family_now} at")
-        if isinstance(main.cfg, (int, float)) and main.cfg > 1:
-            said.append(f"the sampler's cfg {g4(main.cfg)} (classifier-free guidance with the negative prompt) is not "
-                        f"taken: Studio's {self.family_now} runs with its embedded guidance alone")
-        return value
 
     def _fixed_shift(self, task: str, shifts: list) -> str:
         """What becomes of the workflow's shift for a generator with no shift setting."""

@@ -21,7 +21,7 @@ from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
-from ..tracing.stills import UNKNOWN_MODEL, one_picture
+from ..tracing.stills import UNKNOWN_MODEL, empty_picture, one_picture
 from ..tracing.tasks import family, task_node, tasks
 from ..tracing.walks import model_file, sampler_chain, upstream
 
@@ -83,13 +83,16 @@ def _decoder(wf: Workflow, node: CNode, port: str) -> CNode | None:
 
 
 def _step_images(way: list[CNode]) -> list[tuple[CNode, str]]:
-    """(node, port) of the picture inputs (declared IMAGE) of a family's steps on the video sampler's latent's way,
-    which give the generator its start image (their 'latent_steps' hook: LTX-2's LTXVImgToVideoInplace and
-    ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly read their 'image' as it)."""
+    """(node, port) of the picture input of each family's step on the video sampler's latent's way that encodes one
+    picture into the latent it gives (its declaration: one IMAGE in, a LATENT alone out; a family's 'latent_steps'
+    hook reads it: LTX-2's LTXVImgToVideoInplace, ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly): the generator's
+    start image. A guide giving conditioning too (LTXVAddGuide: a picture at a frame) is not read so."""
     steps, out = families.lookup("latent_steps"), []
     for n in way:
         t = catalogue.node_type(n.origin or n.cls) if n.cls in steps else None
-        out += [(n, i.name) for i in (t.inputs or ()) if i.type == "IMAGE"] if t is not None else []
+        images = [i.name for i in (t.inputs or ())] if t is not None and t.output_types == ("LATENT",) else []
+        images = [k for k in images if next(i for i in t.inputs if i.name == k).type == "IMAGE"]
+        out += [(n, images[0])] if len(images) == 1 else []
     return out
 
 
@@ -103,13 +106,14 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     up = upstream(wf, save)
     task, way = task_node(wf, chain[-1], up)
     spec = tasks().get(task.cls) if task is not None else None
-    ports = [(task, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
-    for node, port in ports + _step_images(way):
+    ports = [(task, port, False) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
+    for node, port, step in ports + [(n, p, True) for n, p in _step_images(way)]:
         decoder = _decoder(wf, node, port) if port in node.links else None
         if decoder is None or role(wf, decoder) != "decoder" or "samples" not in decoder.links:
             continue
         sampler = wf.source(decoder, "samples")
-        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler):
+        if sampler is None or sampler.cls not in SAMPLERS or not one_picture(wf, sampler) or \
+                (step and not empty_picture(wf, sampler)):  # (a step's: a still from nothing, never an edit's)
             continue
         loader = _loader(wf, sampler)
         title, guessed = _still_family(wf, sampler, loader) if loader is not None else (None, False)

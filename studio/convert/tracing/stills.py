@@ -58,6 +58,13 @@ def read_as(fam: str, still_as: str | None) -> str:
     return still_as if still_as and fam == UNKNOWN_MODEL else fam
 
 
+def empty_picture(wf: Workflow, sampler: CNode) -> bool:
+    """``sampler`` samples an empty picture latent (declaring a size and a batch, no length) of a batch of one."""
+    port = next((k for k in LATENT_NAMES if k in sampler.links), None)
+    latent = wf.source(sampler, port) if port else None
+    return latent is not None and _picture_latent(latent) and wf.value(latent, "batch_size") == 1
+
+
 def one_picture(wf: Workflow, sampler: CNode) -> bool:
     """``sampler`` samples a latent of one picture: made by a node declaring no length from a picture a Load Image
     gives (an inpainting's conditioning of a still), or an empty picture latent of a batch of one: a still, never a

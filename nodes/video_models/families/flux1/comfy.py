@@ -27,6 +27,6 @@ def params(title: str, params: dict, said: list) -> None:
 MAPPING = ComfyMapping(key="flux1", title=TITLE, files=tuple((f, TITLE) for f in FILES), dual_types=("flux",),
                        rank=90, prompt_nodes={NODE: PROMPT},  # its T5 prompt; its CLIP-L one said (comfy_prompt.py)
                        hooks={"still": True, "still_first_only": True, "params": params,
-                              # ComfyUI's guidance where no FluxGuidance sets one (comfy/model_base.py, Flux's extra_conds)
+                              # ComfyUI's where no FluxGuidance sets one (comfy/model_base.py, Flux's extra_conds)
                               "embedded_guidance": EMBEDDED,
                               "prompt": read_flux_prompt})
