@@ -21,7 +21,7 @@ FAMILY = StillFamily(
     "flux1", "FLUX.1", (PIPELINE,), t2v=PIPELINE, denoiser="transformer", latent_layout="packed", frames=1,
     fixed_frames=1, size_multiple=16, fps=8.0, recogniser=recognise.recognise,
     key_rank=2,  # told before HunyuanVideo (3), whose block names it shares (its img_in and txt_in are linear)
-    layouts=("Black Forest Labs' (ComfyUI's)",),
+    layouts=("diffusers", "Black Forest Labs' (ComfyUI's)"),
     has=(PartReader(_parts, files="diffusion model, CLIP-L and T5-XXL text encoders, VAE (ae.safetensors)"),
          PreviewLayout(video_vae=False),
          # a batch of pictures in ``images`` ([1, C, H, W] for output_type 'pt'): one picture, a one-frame take
