@@ -72,13 +72,14 @@ def test_flux_own_prompt_node_gives_its_t5_prompt_and_guidance_and_says_its_clip
 def test_the_still_reaches_ltx2s_in_place_image_through_the_step_its_family_passes():
     """LTX-2's LTXVImgToVideoInplace (a step on the video sampler's latent's way whose declared IMAGE input is its
     start image) given the FLUX.1 still through LTXVPreprocess (a step LTX's mapping declares passing): the still is
-    made first and Frame Hold is wired into LTX-2's generator's 'image'; the preprocess is said not applied."""
+    made first and Frame Hold is wired into LTX-2's generator's 'image'; the preprocess is said not applied, and the
+    text encoder loader's text projection file (heldout13's, unsaid) is said not read."""
     wf = {k: v for k, v in _flux(_still_to_svd()).items() if k not in ("15", "12", "3", "8", "10")}
     wf.update({
         "50": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2-19b-dev.safetensors"}},
-        "51": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "gemma_3_12B_it.safetensors",
-                                                                 "ckpt_name": "ltx-2-19b-dev.safetensors",
-                                                                 "device": "default"}},
+        "51": {"class_type": "LTXAVTextEncoderLoader", "inputs": {
+            "text_encoder": "gemma_3_12B_it.safetensors", "ckpt_name": "ltx-2.3_text_projection_bf16.safetensors",
+            "device": "default"}},
         "52": {"class_type": "CLIPTextEncode", "inputs": {"text": "the river flows", "clip": ["51", 0]}},
         "53": {"class_type": "CLIPTextEncode", "inputs": {"text": "static", "clip": ["51", 0]}},
         "54": {"class_type": "LTXVConditioning", "inputs": {"positive": ["52", 0], "negative": ["53", 0],
@@ -108,6 +109,10 @@ def test_the_still_reaches_ltx2s_in_place_image_through_the_step_its_family_pass
     assert "'LTXVPreprocess' (LTXVPreprocess, #56), a step between its 'image'" in text
     loads = _loads(conv)
     assert loads[g.input_link(video.id, "model").src]["text_encoder_2"] != "t5xxl_fp16.safetensors"
+    # the text encoder loader's second file, a projection beside a model file: said, never dropped unsaid
+    assert ("'LTXAVTextEncoderLoader' (LTXAVTextEncoderLoader, #51)'s 'ckpt_name' "
+            "'ltx-2.3_text_projection_bf16.safetensors' is not read: Load Video Model takes its 'text_encoder' file as "
+            "the part and the rest from the model file ('ltx-2-19b-dev.safetensors')") in text
 
 
 def test_a_samplers_cfg_is_never_flux_guidance_and_is_said_not_taken():

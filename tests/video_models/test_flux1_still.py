@@ -145,3 +145,45 @@ def test_an_all_in_one_checkpoint_loads_its_own_text_encoders_and_vae(comfy, tmp
     for name in ("transformer", "vae", "text_encoder", "text_encoder_2"):
         got, held = getattr(ref.module, name).state_dict(), comfy["parts"][name].state_dict()
         assert all(torch.equal(got[k], held[k]) for k in held if "position_ids" not in k), name
+
+
+def test_a_scaled_fp8_transformer_makes_the_picture_of_its_dequantised_weights(comfy, tmp_path):
+    """The transformer as ComfyUI's scaled fp8 (its blocks' linear weights in e4m3fn beside a per-tensor scale): the
+    joined q, k, v and linear1 split by the family's converter each keep their whole's scale; the picture is the one
+    the dequantised weights make."""
+    import copy
+
+    import diffusers
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.families.flux1 import layouts
+    from nodes.video_models.families.flux1.configs import DEV_SCHEDULER
+    from nodes.video_models.loading.load import load_video_model
+
+    from .file_formats import scaled_fp8
+    state = scaled_fp8(load_file(comfy["transformer"]), lambda k, v: "blocks." in k and k.endswith(".weight")
+                       and v.ndim == 2)
+    path = str(tmp_path / "flux1-dev-tiny-fp8_scaled.safetensors")
+    save_file(state, path)
+    said = []
+    ref = load_video_model(path, base=None, device=torch.device("cpu"), dtype_name="fp32", info=said.append,
+                           parts={"text_encoder": comfy["clip"], "text_encoder_2": comfy["t5"], "vae": comfy["vae"]})
+    assert "scaled" in said[0], said[0]
+    plain = {k: (v.float() * state[k[: -len(".weight")] + ".scale_weight"] if v.dtype == torch.float8_e4m3fn else v)
+             for k, v in state.items() if not k.endswith(".scale_weight") and k != "scaled_fp8"}
+    back, _, _ = layouts.to_diffusers(plain)
+    p = comfy["parts"]
+    den = copy.deepcopy(p["transformer"])
+    den.load_state_dict(back)
+    pipe = diffusers.FluxPipeline(transformer=den, vae=p["vae"], text_encoder=p["text_encoder"],
+                                  text_encoder_2=p["text_encoder_2"], tokenizer=comfy["tokenizer"],
+                                  tokenizer_2=comfy["tokenizer_2"],
+                                  scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**DEV_SCHEDULER))
+    kw = dict(prompt="the cat", height=32, width=48, num_inference_steps=2, guidance_scale=3.5, output_type="np",
+              max_sequence_length=32)
+    want = pipe(**kw, generator=torch.Generator().manual_seed(3)).images
+    got = ref.module(**kw, generator=torch.Generator().manual_seed(3)).images
+    # (x @ (W s) against (x @ W) s, step after step: the order of the products alone differs)
+    assert want.std() > 0 and np.allclose(got, want, atol=1e-3)

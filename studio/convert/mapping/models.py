@@ -25,7 +25,7 @@ from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
-from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
+from .dual_text import dual_text, other_files, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
 from .one_model import other_models
@@ -320,6 +320,8 @@ class ModelReading:
                 self._part_file(n, up, model, separate, load, lp, kind, said)
                 if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
                     said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
+                elif n.cls in families.lookup("file_loaders") and self._other_pass(n, up) is None:
+                    said += other_files(wf, n, kind[0], model)  # (LTXAVTextEncoderLoader's text projection file)
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:
