@@ -56,9 +56,9 @@ def other_files(wf: Workflow, n: CNode, key: str, model: object) -> list[str]:
         if i.name == key or i.type not in ("COMBO", "STRING") or not isinstance(v, str) or \
                 not v.lower().endswith(MODEL_ENDS) or v == model:
             continue
+        whose = f" ('{model}')" if isinstance(model, str) else " (its 'model', which the workflow gives no file)"
         out.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{i.name}' '{v}' is not read: Load Video "
-                   f"Model takes its '{key}' file as the part and the rest from the model file"
-                   + (f" ('{model}')" if isinstance(model, str) else ""))
+                   f"Model takes its '{key}' file as the part and the rest from the model file{whose}")
     return out
 
 
