@@ -187,3 +187,26 @@ def test_a_scaled_fp8_transformer_makes_the_picture_of_its_dequantised_weights(c
     got = ref.module(**kw, generator=torch.Generator().manual_seed(3)).images
     # (x @ (W s) against (x @ W) s, step after step: the order of the products alone differs)
     assert want.std() > 0 and np.allclose(got, want, atol=1e-3)
+
+
+def test_t5s_tokenizer_is_comfyuis_own_where_the_file_holds_none(comfy, tmp_path, monkeypatch):
+    """A T5 file with no 'spiece_model' (as ComfyUI's t5xxl_fp16 is): its tokenizer from the ComfyUI folder's
+    comfy/text_encoders/t5_tokenizer/; with no ComfyUI folder set, refused saying where Studio looked."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from nodes.video_models.families.flux1 import pipeline
+    bare = str(tmp_path / "t5xxl_bare.safetensors")
+    save_file({k: v for k, v in load_file(comfy["t5"]).items() if k != "spiece_model"}, bare)
+    monkeypatch.setattr(pipeline, "comfyui_folder", lambda: "")
+    refused(comfy["transformer"], r"\(T5-XXL\) carries no tokenizer .* ComfyUI's folder \(not set in Preferences\)",
+            text_encoder=comfy["clip"], text_encoder_2=bare, vae=comfy["vae"])
+    home = tmp_path / "ComfyUI"
+    comfy["tokenizer_2"].save_pretrained(str(home / "comfy" / "text_encoders" / "t5_tokenizer"))
+    monkeypatch.setattr(pipeline, "comfyui_folder", lambda: str(home))
+    got = {}
+    monkeypatch.setattr(pipeline, "_t5_tokenizer", lambda part, f=pipeline._t5_tokenizer: got.setdefault("tok", f(part)))
+    from nodes.video_models.loading.load import load_video_model
+    load_video_model(comfy["transformer"], base=None, device=torch.device("cpu"), dtype_name="fp32",
+                     parts={"text_encoder": comfy["clip"], "text_encoder_2": bare, "vae": comfy["vae"]})
+    assert got["tok"]("the cat").input_ids == comfy["tokenizer_2"]("the cat").input_ids

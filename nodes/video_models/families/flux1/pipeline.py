@@ -196,11 +196,32 @@ def _transformer(diffusers, cfg: dict, wf: WeightFile, torch_dtype):
     return lean_load(diffusers.FluxTransformer2DModel, cfg, wf, torch_dtype, state=state, scales=scales)
 
 
+def comfyui_folder() -> str:
+    """The ComfyUI folder set in Preferences ('' : none), whose comfy/text_encoders/ holds T5's tokenizer."""
+    from studio.core.settings import load_settings
+    return load_settings().get("comfyui_dir") or ""
+
+
 def _t5_tokenizer(part: Part):
-    return fitting_tokenizer(part, None, lambda beside: (
+    """T5's tokenizer: the file's 'spiece_model', a tokenizer_2/ folder beside it, ComfyUI's own
+    (comfy/text_encoders/t5_tokenizer/ of the ComfyUI folder set in Preferences); else refused, saying where."""
+    from ...files.spiece_tokenizers import SPIECE
+    beside = os.path.join(os.path.dirname(part.wf.path), "tokenizer_2")
+    home = comfyui_folder()
+    comfy = os.path.join(home, "comfy", "text_encoders", "t5_tokenizer") if home else ""
+    if SPIECE not in part.wf.tensors and not os.path.isdir(beside) and comfy and \
+            os.path.isfile(os.path.join(comfy, "tokenizer.json")):
+        from transformers import AutoTokenizer
+        tok = AutoTokenizer.from_pretrained(comfy, local_files_only=True)
+        if len(tok) > part.cfg["vocab_size"]:
+            raise ModelError(f"ComfyUI's T5 tokenizer '{comfy}' holds {len(tok)} tokens, but the text encoder "
+                             f"'{part.wf.path}' has {part.cfg['vocab_size']} embedding rows: they are not one model's")
+        return tok
+    return fitting_tokenizer(part, None, lambda _: (
         f"the text encoder '{part.wf.path}' (T5-XXL) carries no tokenizer (ComfyUI keeps it in its code, "
-        f"comfy/text_encoders/t5_tokenizer/) and none was found: Studio looked in the file (no 'spiece_model' tensor) "
-        f"and in '{beside}'. Put T5 v1.1 XXL's tokenizer files there (a diffusers FLUX.1 folder's tokenizer_2/)"),
+        f"comfy/text_encoders/t5_tokenizer/) and none was found: Studio looked in the file (no 'spiece_model' tensor), "
+        f"in '{beside}' and in ComfyUI's folder ({comfy or 'not set in Preferences'}). Set Preferences > ComfyUI "
+        "folder, or put T5 v1.1 XXL's tokenizer files in that folder (a diffusers FLUX.1 folder's tokenizer_2/)"),
         "tokenizer_2")
 
 
