@@ -1,11 +1,13 @@
 """A video whose start image the workflow generates first as a still (issue 112; heldout7, heldout16: an SDXL
 checkpoint's KSampler on an EmptyLatentImage, decoded, given to SVD's image to video): the still made first as its
 family's generator (one frame), Frame Hold giving its picture as the video's start image. Read by declared types: the
-task node's start-image input (its Task's port into 'image') fed by a decoder of a sampler that samples an empty
-picture latent of one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still'
-hook reads (Stable Diffusion XL's, SD 1.5's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider
-before SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
-family, nor another image model's name part its 'still_checkpoint' hook lists (Flux's all-in-one fp8 file, an
+task node's start-image input (its Task's port into 'image'), or the one picture input of a family's latent step that
+encodes it into the latent alone (LTX-2's in-place image: heldout13 flux_ltx_i2v_v2), fed (through nodes a family
+declares its input passes through: LTXVPreprocess) by a decoder of a sampler that samples an empty picture latent of
+one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still' hook reads (Stable
+Diffusion XL's, SD 1.5's, FLUX.1's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider before
+SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
+family, nor another image model's name part its 'still_checkpoint' hook lists (SD 3's all-in-one fp8 file, an
 SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line,
 Load Video Model telling the model from the file's tensors when it loads. Anything else (a resize or another step on
 the way, a model no still family reads) is left to the rules that hold it with their sentence."""
