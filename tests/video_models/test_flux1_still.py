@@ -210,3 +210,20 @@ def test_t5s_tokenizer_is_comfyuis_own_where_the_file_holds_none(comfy, tmp_path
     load_video_model(comfy["transformer"], base=None, device=torch.device("cpu"), dtype_name="fp32",
                      parts={"text_encoder": comfy["clip"], "text_encoder_2": bare, "vae": comfy["vae"]})
     assert got["tok"]("the cat").input_ids == comfy["tokenizer_2"]("the cat").input_ids
+
+
+def test_a_wrong_file_in_a_graph_is_one_error_naming_load_video_model(comfy, no_loads):
+    """Through the graph: two CLIP files given as FLUX.1's text encoders stop the run with one error naming the node
+    (Load Video Model) and both files, before any weight is read."""
+    import os
+
+    from studio.engine.executor import Executor
+
+    from .graphs import model_graph
+    g = model_graph(comfy["transformer"], "video_models.text_to_video",
+                    {"frames": 1, "width": 32, "height": 32, "steps": 1, "previews": False, "preview_size": "off"})
+    g.base_dir = os.path.dirname(os.path.dirname(comfy["transformer"]))
+    for k, v in (("text_encoder", comfy["clip"]), ("text_encoder_2", comfy["clip"]), ("vae", comfy["vae"])):
+        g.set_param("load", k, v)
+    with pytest.raises(Exception, match=r"node 'Load Video Model' \(load\) failed: the text encoders .* are both CLIP"):
+        Executor().run(g, targets=["gen"], device="cpu", use_cache=False)
