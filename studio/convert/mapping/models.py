@@ -318,9 +318,11 @@ class ModelReading:
                 if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
                     said.append(extra)
                 self._part_file(n, up, model, separate, load, lp, kind, said)
+                if self._other_pass(n, up) is not None:
+                    continue  # another pass's loader (a still made first: its own Load Video Model's files)
                 if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
                     said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
-                elif n.cls in families.lookup("file_loaders") and self._other_pass(n, up) is None:
+                elif n.cls in families.lookup("file_loaders"):
                     said += other_files(wf, n, kind[0], model)  # (LTXAVTextEncoderLoader's text projection file)
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
