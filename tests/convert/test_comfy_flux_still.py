@@ -56,8 +56,10 @@ def test_a_flux_still_is_made_first_with_its_files_and_embedded_guidance():
     assert "'FluxGuidance' (FluxGuidance, #42) 3.5: the generator's guidance (the model's embedded guidance)" in text
     assert "not taken: Studio's FLUX.1 runs" not in text
     assert "made first by FLUX.1 (Text to Video, one frame)" in text and HELD not in text
-    # the still's own DualCLIPLoader: never said of the video's Load Video Model (its T5 "taken from 'base'": false)
-    assert "t5xxl_fp16.safetensors' ('DualCLIPLoader' (DualCLIPLoader, #40)'s second file)" not in text
+    # the still's own DualCLIPLoader, in the video's note: its T5 was said "taken from 'base'" (false: the still's)
+    assert "second file): Load Video Model takes it from 'base'" not in text
+    assert ("text encoder 't5xxl_fp16.safetensors' ('DualCLIPLoader' (DualCLIPLoader, #40)'s second file) is read by "
+            "that pass alone as well: not set on Load Video Model") in text
 
 
 def test_flux_own_prompt_node_gives_its_t5_prompt_and_guidance_and_says_its_clip_prompt():

@@ -62,6 +62,18 @@ def other_files(wf: Workflow, n: CNode, key: str, model: object) -> list[str]:
     return out
 
 
+def other_second(wf: Workflow, n: CNode, said: list[str]) -> list[str]:
+    """A DualCLIPLoader of another pass: its second file (clip_name2) said read by that pass as well, where its first
+    file was said so (models._part_file's "is read by the pass of ... alone"); [] otherwise (a still made first: its
+    own Load Video Model holds both)."""
+    second = wf.value(n, "clip_name2") if n.cls == "DualCLIPLoader" else None
+    mark = f"(its loader '{n.title or n.shown_cls}', #{n.id})"
+    if not isinstance(second, str) or not second.strip() or not any(x.endswith(mark) for x in said):
+        return []
+    return [f"text encoder '{second}' ('{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s second file) is read by "
+            "that pass alone as well: not set on Load Video Model"]
+
+
 def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> list[CNode]:
     """The model patches (a MODEL in and a MODEL out) that are the only readers of loader ``n`` among the output's
     nodes (one patch a stage: a preview's tiny VAE given to each pass's patch), [] where anything else reads it (a

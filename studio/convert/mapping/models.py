@@ -25,7 +25,7 @@ from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
-from .dual_text import dual_text, other_files, own_loaders, patch_only, second_clip, second_file
+from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
 from .one_model import other_models
@@ -318,8 +318,9 @@ class ModelReading:
                 if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
                     said.append(extra)
                 self._part_file(n, up, model, separate, load, lp, kind, said)
-                if self._other_pass(n, up) is not None:
-                    continue  # another pass's loader (a still made first: its own Load Video Model's files)
+                if self._other_pass(n, up) is not None:  # another pass's loader (a still made first: its own files)
+                    said += other_second(wf, n, said)  # its second file beside the first said read by that pass
+                    continue
                 if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
                     said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
                 elif n.cls in families.lookup("file_loaders"):
