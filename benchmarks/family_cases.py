@@ -177,6 +177,8 @@ ELSEWHERE = {
               "test_zimage_still.py holds the node's picture equal to ZImagePipeline called directly",
     "qwenimage": "a still family (one picture, 2026-11-30): no node/direct benchmark yet; tests/video_models/"
                  "test_qwenimage_still.py holds the node's picture equal to QwenImagePipeline called directly",
+    "flux1": "a still family (one picture, 2026-11-30): no node/direct benchmark yet; tests/video_models/"
+             "test_flux1_still.py holds the node's picture equal to FluxPipeline called directly",
 }
 
 

@@ -64,11 +64,11 @@ def test_an_sdxl_still_is_made_first_and_given_as_the_start_image():
     assert not conv.dropped
 
 
-def _flux_unet(wf: dict) -> dict:
+def _flux_unet(wf: dict, unet: str = "hidream_i1_full_fp16.safetensors") -> dict:
     """``wf`` with its still's model a diffusion model alone (UNETLoader: MODEL, no CLIP nor VAE) that no family
-    names, its text encoders and VAE loaded apart."""
-    wf["16"] = {"class_type": "UNETLoader", "inputs": {"unet_name": "flux1-dev.safetensors", "weight_dtype": "default"}}
-    wf["40"] = {"class_type": "DualCLIPLoader", "inputs": {"clip_name1": "clip_l.safetensors", "type": "flux",
+    names (a HiDream one), its text encoders and VAE loaded apart."""
+    wf["16"] = {"class_type": "UNETLoader", "inputs": {"unet_name": unet, "weight_dtype": "default"}}
+    wf["40"] = {"class_type": "DualCLIPLoader", "inputs": {"clip_name1": "clip_l.safetensors", "type": "hidream",
                                                            "clip_name2": "t5xxl_fp16.safetensors"}}
     wf["41"] = {"class_type": "VAELoader", "inputs": {"vae_name": "ae.safetensors"}}
     for k in ("18", "19"):
@@ -78,11 +78,13 @@ def _flux_unet(wf: dict) -> dict:
 
 
 def test_a_still_of_a_model_no_still_family_reads_stays_held():
-    """A diffusion model alone whose name says no family (a Flux UNet: not a whole checkpoint), Flux's all-in-one fp8
+    """A diffusion model alone whose name says no family (a HiDream UNet: not a whole checkpoint), SD 3.5's all-in-one
     checkpoint (a whole checkpoint whose name names another image model), a batch of two pictures, a resize on the
-    way whose size Studio cannot work out: no still is made; the output is held with the sentence that says why. A
-    resize of a size its settings fix is made as Studio's Scale on the still's way (stillz17: heldout76 09)."""
-    for wf in (_flux_unet(_still_to_svd()), _still_to_svd("flux1-dev-fp8.safetensors"), _still_to_svd(batch=2)):
+    way whose size Studio cannot work out: no still is made; the output is held with the sentence that says why
+    (FLUX.1's are made: its still family, tests/convert/test_comfy_flux_still.py). A resize of a size its settings fix
+    is made as Studio's Scale on the still's way (stillz17: heldout76 09)."""
+    for wf in (_flux_unet(_still_to_svd()), _still_to_svd("sd3.5_large_fp8_scaled.safetensors"),
+               _still_to_svd(batch=2)):
         conv = convert(wf, "held.json")
         assert not _nodes(conv, "video_models.text_to_video") and not _nodes(conv, "video_models.image_to_video")
         assert HELD in _said(conv)

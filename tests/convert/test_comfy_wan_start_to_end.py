@@ -110,12 +110,12 @@ def _still(model: str, batch: int) -> dict:
 
 
 def test_a_still_of_a_model_no_video_family_reads_is_held_not_text_to_video():
-    conv = convert(_still("flux1-dev.safetensors", 1), "still")
+    conv = convert(_still("hidream_i1_full_fp16.safetensors", 1), "still")  # (FLUX.1's: test_comfy_flux_still.py)
     assert [t["generator"] for t in conv.tasks] == [None]
     assert not [n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video"]
     assert ("a video from a still picture ('KSampler' #5 samples 'EmptyLatentImage' (EmptyLatentImage, #4)'s 512x768 "
             "latent of one picture, no frames)") in conv.log[0]
-    assert "'flux1-dev.safetensors', no video family's file" in conv.log[0]
+    assert "'hidream_i1_full_fp16.safetensors', no video family's file" in conv.log[0]
 
 
 def test_a_batch_or_a_video_family_on_an_empty_image_latent_is_left_as_it_was():

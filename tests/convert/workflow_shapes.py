@@ -3,9 +3,10 @@ from __future__ import annotations
 
 
 def still_then_svd(positive: str = "alpine river", negative: str = "text") -> dict:
-    """A FLUX still (no Studio family makes it) drawn first, then SVD from it: held (heldout19 12's shape)."""
+    """A HiDream still (no Studio family makes it) drawn first, then SVD from it: held (heldout19 12's shape, its
+    FLUX.1 checkpoint now made first: tests/convert/test_comfy_flux_still.py)."""
     return {
-        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "flux1-dev-fp8.safetensors"}},
+        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "hidream_i1_full_fp8.safetensors"}},
         "6": {"class_type": "CLIPTextEncode", "inputs": {"text": positive, "clip": ["4", 1]}},
         "7": {"class_type": "CLIPTextEncode", "inputs": {"text": negative, "clip": ["4", 1]}},
         "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 576, "batch_size": 1}},

@@ -160,10 +160,11 @@ def test_missing_weights_and_pickle_only_weights(tmp_path):
 
 
 def test_wrong_family_and_truncated_and_pickle_files(tmp_path):
-    # (an image pipeline no still family reads: Stable Diffusion 1.5 and XL folders are read as stills, stills11)
-    d = fake_folder(str(tmp_path / "flux"), cls="FluxPipeline")
-    with pytest.raises(ModelError, match="'FluxPipeline', not a video model"):
+    # (an image pipeline no still family reads: Stable Diffusion 1.5, XL and FLUX.1 folders are read as stills)
+    d = fake_folder(str(tmp_path / "sd3"), cls="StableDiffusion3Pipeline")
+    with pytest.raises(ModelError, match="'StableDiffusion3Pipeline', not a video model"):
         check_folder(d)
+    assert check_folder(fake_folder(str(tmp_path / "flux"), cls="FluxPipeline"))[0].key == "flux1"
     good = write_safetensors(str(tmp_path / "x.safetensors"), ("blocks.0.attn1.to_q.weight",))
     assert safetensors_keys(good) == ["blocks.0.attn1.to_q.weight"]
     bad = write_safetensors(str(tmp_path / "t.safetensors"), ("a", "b"), truncate=5)

@@ -135,6 +135,12 @@ HOOKS: dict[str, HookPoint] = {
                              "checkpoint's still whose file's name has one, and no other image model's part the "
                              "'still_checkpoint' family lists beside it, is read as this family's, said "
                              "(takes/still_way.py)"),
+    "embedded_guidance": HookPoint("own", None, False, "the embedded guidance its guidance-distilled model runs at "
+                                   "where no FluxGuidance sets one (FLUX.1 dev's 3.5, ComfyUI's): its generator's "
+                                   "guidance is that embedded one, never a sampler's cfg, which is said not taken "
+                                   "(mapping/settings)"),
+    "still_first_only": HookPoint("own", False, False, "True: its still is made only first, for a video Studio reads "
+                                  "(FLUX.1's): an output saving it otherwise is held, said (tracing/stills.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
                              "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
                              "asking it is said to get it (mapping/settings)"),

@@ -93,7 +93,7 @@ class BuilderBase:
         self.maker_way: list[CNode] = []  # the nodes between that node and the sampler, nearest the sampler first
         self.takes: dict[str, tuple[str, str]] = {}  # a generator -> its take's video before an output's finishing
         self.continuing: dict = {}  # (task node, port) -> a take's Frame Hold and its line (takes.segments)
-        self.still_as, self.continuing_scaled = None, {}  # a still's family, its resizes (still_first, still_way)
+        self.still_as, self.continuing_scaled, self.still_making = None, {}, False  # a still's family, its resizes (still_first, still_way); a still made first (still_first)
         self.continued_sound: set[str] = set()  # sound encoders a continued take's window keeps (continue_wired)
         self.shift_at: list[CNode] = []  # the nodes the shifts were read from (a pack's sampler's own: its core twin)
 

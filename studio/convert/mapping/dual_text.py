@@ -3,6 +3,7 @@
 family's text encoder, and a VAE loader read by a model patch alone (a preview's tiny VAE), which is not the take's."""
 from __future__ import annotations
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, in_type, out_types
@@ -38,6 +39,39 @@ def second_clip(wf: Workflow, n: CNode, set_first: object) -> list[str]:
                 f"('text_encoder': '{set_first}')"]
     return [f"text encoder '{second}' ({name}'s second file): Load Video Model takes it from 'base' (a diffusers "
             "folder of the same family) as well"]
+
+
+MODEL_ENDS = (".safetensors", ".gguf", ".sft", ".ckpt", ".pt", ".pth", ".bin")  # a setting's value naming a model file
+
+
+def other_files(wf: Workflow, n: CNode, key: str, model: object) -> list[str]:
+    """The other model files a family's part loader names beside its ``key`` file (its declared COMBO / STRING
+    settings whose value is a model file's name: LTXAVTextEncoderLoader's 'ckpt_name', a text projection where the
+    model is a transformer alone), said not read where that file is not the model's: Load Video Model takes the
+    loader's part as one file and the rest from the model file (heldout13 flux_ltx_i2v_v2's projection, unsaid)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    out = []
+    for i in (t.inputs or ()) if t is not None else ():
+        v = wf.value(n, i.name)
+        if i.name == key or i.type not in ("COMBO", "STRING") or not isinstance(v, str) or \
+                not v.lower().endswith(MODEL_ENDS) or v == model:
+            continue
+        whose = f" ('{model}')" if isinstance(model, str) else " (its 'model', which the workflow gives no file)"
+        out.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{i.name}' '{v}' is not read: Load Video "
+                   f"Model takes its '{key}' file as the part and the rest from the model file{whose}")
+    return out
+
+
+def other_second(wf: Workflow, n: CNode, said: list[str]) -> list[str]:
+    """A DualCLIPLoader of another pass: its second file (clip_name2) said read by that pass as well, where its first
+    file was said so (models._part_file's "is read by the pass of ... alone"); [] otherwise (a still made first: its
+    own Load Video Model holds both)."""
+    second = wf.value(n, "clip_name2") if n.cls == "DualCLIPLoader" else None
+    mark = f"(its loader '{n.title or n.shown_cls}', #{n.id})"
+    if not isinstance(second, str) or not second.strip() or not any(x.endswith(mark) for x in said):
+        return []
+    return [f"text encoder '{second}' ('{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s second file) is read by "
+            "that pass alone as well: not set on Load Video Model"]
 
 
 def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> list[CNode]:

@@ -8,6 +8,7 @@ import json
 from studio.core.shown import cut, rounded
 
 from ..families import registry as families
+from ..families.hooks import hook
 from ..packs import lora_stacks
 from ..reading import by_types, prompt_relay
 from ..reading.lora_names import is_model_type, lora_of, unread_strength
@@ -24,7 +25,7 @@ from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
-from .dual_text import dual_text, own_loaders, patch_only, second_clip, second_file
+from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
 from .one_model import other_models
@@ -293,8 +294,11 @@ class ModelReading:
                        n.cls in families.lookup("text_loaders") for n in up)
         separate = separate or checkpoint_parts.separate(self, up, loaders)  # an all-in-one checkpoint's CLIP
         model = model_file(wf, loaders[0]) if loaders else None
-        dual = next((n for n in up if n.cls == "DualCLIPLoader"
-                     and wf.value(n, "type") in families.lookup("dual_types")), None)
+        stills = {t for m in families.mappings() if hook(m, "still") and m.title != self.family_now
+                  for t in m.dual_types}  # (a still family's two files: its own generator's only)
+        dual = next((n for n in up if n.cls == "DualCLIPLoader" and wf.value(n, "type") in families.lookup("dual_types")
+                     and wf.value(n, "type") not in stills
+                     and self._other_pass(n, up) is None), None)  # (a still's made first: its own, takes.still_first)
         if dual is not None and "text_encoder_2" in lp:  # Qwen2.5-VL, then byT5 / CLIP-L (ComfyUI's order)
             separate = True
             self.used.add(dual.id)
@@ -314,8 +318,13 @@ class ModelReading:
                 if n.cls not in file_loaders and (extra := by_types.part_settings(n, kind[0])):
                     said.append(extra)
                 self._part_file(n, up, model, separate, load, lp, kind, said)
+                if self._other_pass(n, up) is not None:  # another pass's loader (a still made first: its own files)
+                    said += other_second(wf, n, said)  # its second file beside the first said read by that pass
+                    continue
                 if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
                     said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
+                elif n.cls in families.lookup("file_loaders"):
+                    said += other_files(wf, n, kind[0], model)  # (LTXAVTextEncoderLoader's text projection file)
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:

@@ -110,8 +110,8 @@ class OutputStage:
             held_models.say(self, o)
             held_steps.say(self, o)
             return False
-        still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None) \
-            if spec is None and o.task == T2V else None
+        still = stills.still(self.wf, o.first, o.fam, model_file(self.wf, o.loaders[0]) if o.loaders else None,
+                             made_first=self.still_making) if spec is None and o.task == T2V else None
         if still is not None:  # one still picture of a model file no video family reads: never made a video
             self._hold(save, still, o.fam, o.latent, o.loaders, up)
             held_models.say(self, o)

@@ -11,6 +11,7 @@ from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: sa
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_of, modality_scales
+from .embedded_guidance import embedded_guidance
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -182,6 +183,9 @@ class SettingsReading:
             if isinstance(a, (int, float)) and not isinstance(a, bool) and a != v:
                 self.extra["audio_guidance"] = float(a)
         found = distilled_guidance(self.wf, positive)
+        embedded = families.family_hook(self.family_now, "embedded_guidance")
+        if embedded is not None:  # the generator's guidance is the embedded one (FLUX.1's): a cfg said not taken
+            return embedded_guidance(self, main, found, embedded, said)
         if found is None:
             return main.cfg
         node, value = found

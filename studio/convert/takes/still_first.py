@@ -1,11 +1,13 @@
 """A video whose start image the workflow generates first as a still (issue 112; heldout7, heldout16: an SDXL
 checkpoint's KSampler on an EmptyLatentImage, decoded, given to SVD's image to video): the still made first as its
 family's generator (one frame), Frame Hold giving its picture as the video's start image. Read by declared types: the
-task node's start-image input (its Task's port into 'image') fed by a decoder of a sampler that samples an empty
-picture latent of one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still'
-hook reads (Stable Diffusion XL's, SD 1.5's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider
-before SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
-family, nor another image model's name part its 'still_checkpoint' hook lists (Flux's all-in-one fp8 file, an
+task node's start-image input (its Task's port into 'image'), or the one picture input of a family's latent step that
+encodes it into the latent alone (LTX-2's in-place image: heldout13 flux_ltx_i2v_v2), fed (through nodes a family
+declares its input passes through: LTXVPreprocess) by a decoder of a sampler that samples an empty picture latent of
+one picture (tracing.stills.one_picture) with a model loader whose file a family with the 'still' hook reads (Stable
+Diffusion XL's, SD 1.5's, FLUX.1's), the model read from a KSampler's or a guider's (CFGGuider, BasicGuider before
+SamplerCustomAdvanced). A whole checkpoint (its loader declaring MODEL, CLIP and VAE) whose file's name names no
+family, nor another image model's name part its 'still_checkpoint' hook lists (SD 3's all-in-one fp8 file, an
 SDXL fine-tune's), is read as that still family (SD 1.5's: fine-tunes' names name no version), said in the line,
 Load Video Model telling the model from the file's tensors when it loads. Anything else (a resize or another step on
 the way, a model no still family reads) is left to the rules that hold it with their sentence."""
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
+from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import role
 from ..tracing.sampling import SAMPLERS, read_sampling
@@ -43,6 +47,20 @@ def _still_family(wf: Workflow, sampler: CNode, loader: CNode) -> tuple[str | No
     return still_family_of(wf, loader, upstream(wf, sampler))
 
 
+def _step_images(way: list[CNode]) -> list[tuple[CNode, str]]:
+    """(node, port) of the picture input of each family's step on the video sampler's latent's way that encodes one
+    picture into the latent it gives (its declaration: one IMAGE in, a LATENT alone out; a family's 'latent_steps'
+    hook reads it: LTX-2's LTXVImgToVideoInplace, ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly): the generator's
+    start image. A guide giving conditioning too (LTXVAddGuide: a picture at a frame) is not read so."""
+    steps, out = families.lookup("latent_steps"), []
+    for n in way:
+        t = catalogue.node_type(n.origin or n.cls) if n.cls in steps else None
+        images = [i.name for i in (t.inputs or ())] if t is not None and t.output_types == ("LATENT",) else []
+        images = [k for k in images if next(i for i in t.inputs if i.name == k).type == "IMAGE"]
+        out += [(n, images[0])] if len(images) == 1 else []
+    return out
+
+
 def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, bool] | None:
     """(the task node, its start-image port, the decoder, the still's sampler, its family's title, whether that family
     is the whole checkpoints' still family read for a file whose name names none) where ``save``'s video starts from
@@ -51,12 +69,13 @@ def still_of(wf: Workflow, save: CNode) -> tuple[CNode, str, CNode, CNode, str, 
     if not chain:
         return None
     up = upstream(wf, save)
-    node, _ = task_node(wf, chain[-1], up)
-    spec = tasks().get(node.cls) if node is not None else None
-    starts = [(node, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
-    way = still_way.latent_way(wf, chain[-1], node)  # (a picture encoded on the latent's way: a still made from
-    for at, port in starts + way:  # an empty latent alone, never an edit of a picture)
-        found = still_way.way(wf, at, port) if port in at.links else None  # (resizes between)
+    task, latent_way = task_node(wf, chain[-1], up)
+    spec = tasks().get(task.cls) if task is not None else None
+    starts = [(task, port) for port, into in (spec.ports if spec is not None else ()) if into == "image"]
+    way = still_way.latent_way(wf, chain[-1], task)  # (a picture encoded on the latent's way: a still made from
+    way += [s for s in _step_images(latent_way) if s not in way]  # an empty latent alone, never an edit of one)
+    for at, port in starts + way:
+        found = still_way.way(wf, at, port) if port in at.links else None  # (resizes, passing steps between)
         decoder = found[0] if found is not None else None
         if decoder is None or "samples" not in decoder.links:
             continue
@@ -88,10 +107,11 @@ def make(b: Any, save: CNode) -> int:
         key = frozenset(s.id for s in sampler_chain(wf, fake))  # the still's samplers
         again = b.made.get(key)  # made already, for another output starting from it: its generator, once
         b.still_as = title if guessed else None  # (outputs: the family of a file whose name names none)
+        b.still_making = True  # (a still family made only first: made here, tracing/stills.still)
         made = again is not None or b.pipeline(fake)
     finally:
         del wf.nodes[fake.id]
-        b.still_as = None
+        b.still_as, b.still_making = None, False
     if not made:
         return 0
     band = b.bands[again[2] if again is not None else before]

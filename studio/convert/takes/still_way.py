@@ -2,13 +2,17 @@
 task node's start-image input directly, or through resizes Studio's Scale makes (tracing/resizes.py: each whose size
 its settings fix or a rule works out; heldout76 09: the WanVideoWrapper's early encode with adjust_resolution on,
 read as ComfyUI's WanImageToVideo given the picture stretched to a size worked out of its aspect, after an
-ImageScaleToMaxDimension). Those resizes made as Studio's Scale between the still and its Frame Hold, each said as
+ImageScaleToMaxDimension), through reroutes and the steps a family declares its input passes through (LTX's
+LTXVPreprocess). Those resizes made as Studio's Scale between the still and its Frame Hold, each said as
 on a file's way. Any other step on the way: no such still (left to the rules that hold it). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from .. import catalogue
+from ..families import registry as families
+from ..reading.by_types import passed_input
+from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.crops_on_way import way_said
@@ -44,18 +48,25 @@ def way(wf: Workflow, node: CNode, port: str) -> tuple[CNode, list[CNode], dict]
     """(the decoder behind ``node``'s ``port``, the resizes on the way (nearest the port first), Studio Scale's
     settings of each by id) where every node between is a resize Studio's Scale makes; None otherwise."""
     walked: list[CNode] = []
-    src = node.links.get(port)
-    while src is not None and len(walked) <= MAX_STEPS:
-        n = wf.nodes.get(src[0])
+    src, theirs = node.links.get(port), families.lookup("passing")
+    for _ in range(2 * MAX_STEPS):
+        n = wf.nodes.get(src[0]) if src is not None and len(walked) <= MAX_STEPS else None
         if n is None:
             return None
         if role(wf, n) == "decoder":
             scaled = on_way(wf, walked)
             return (n, walked, scaled) if all(m.id in scaled for m in walked) else None
-        if "image" not in n.links:  # (a resize takes its picture on 'image')
+        if (anything := any_through(wf, n, src[1])) is not None:  # a reroute: what it is given
+            src = n.links.get(anything)
+        elif n.cls in theirs:  # a step a family declares its input passes through (LTX's LTXVPreprocess: said by the
+            ins = theirs[n.cls]  # passing rules where the video is made), by the input it declares for this output
+            name = (ins[src[1]] if 0 <= src[1] < len(ins) else ins[0]) if ins else passed_input(n, src[1], ("image",))
+            src = n.links.get(name) if name else None
+        elif "image" in n.links:  # (a resize takes its picture on 'image')
+            walked.append(n)
+            src = n.links["image"]
+        else:
             return None
-        walked.append(n)
-        src = n.links["image"]
     return None
 
 

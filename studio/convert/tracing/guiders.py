@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import WIDGETS, CNode, Workflow
 from .guider_modalities import by_modality, chain, scales
@@ -37,8 +38,21 @@ GUIDERS: dict[str, Guider] = {
     "PerpNegGuider": Guider("cfg"),
 }
 # conditioning nodes that set a guidance-distilled model's embedded guidance (FluxGuidance: Flux,
-# HunyuanVideo): node type -> its setting
+# HunyuanVideo): node type -> its setting; any other node is told by its declaration (distilled_input)
 DISTILLED = {"FluxGuidance": "guidance"}
+EMBEDDED = "guidance"  # the FLOAT input a conditioning node declares to set the embedded guidance (FluxGuidance's,
+# CLIPTextEncodeFlux's and its packs' twins: every catalogued node giving CONDITIONING with one is such a setter)
+
+
+def distilled_input(n: CNode) -> str | None:
+    """The input of ``n`` that sets a guidance-distilled model's embedded guidance: DISTILLED's, else a FLOAT
+    'guidance' its declaration gives beside a CONDITIONING output (CLIPTextEncodeFlux, a pack's FluxGuidance)."""
+    if n.cls in DISTILLED:
+        return DISTILLED[n.cls]
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or "CONDITIONING" not in (t.output_types or ()):
+        return None
+    return EMBEDDED if any(i.name == EMBEDDED and i.type == "FLOAT" for i in t.inputs) else None
 
 
 def guider_of(cls: str) -> Guider | None:
@@ -82,8 +96,9 @@ def distilled_guidance(wf: Workflow, start: CNode | None, limit: int = 64) -> tu
     while start is not None and start.id not in seen and limit > 0:
         seen.add(start.id)
         limit -= 1
-        if start.cls in DISTILLED:
-            return start, wf.value(start, DISTILLED[start.cls])
+        own = distilled_input(start)
+        if own is not None:
+            return start, wf.value(start, own)
         name = next((k for k in ("conditioning", "positive", "conditioning_to", "cond", "cond1") if k in start.links),
                     None)
         start = wf.source(start, name) if name else None

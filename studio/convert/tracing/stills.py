@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.file_ids import file_id
+from ..families import registry as families
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from .tasks import LATENT_NAMES, Task
 
@@ -31,10 +32,13 @@ def _picture_latent(n: CNode) -> bool:
     return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
 
 
-def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | None:
-    """The held task of sampler ``first`` where it makes one still picture with a model no video family reads (None
-    otherwise)."""
-    if fam != UNKNOWN_MODEL or not model:  # (a model no loader of it read: not known to be no video family's)
+def still(wf: Workflow, first: CNode, fam: str, model: str | None, made_first: bool = False) -> Task | None:
+    """The held task of sampler ``first`` where it makes one still picture with a model no video family reads, or with
+    a still family's model made only first (its 'still_first_only' hook: FLUX.1's) where the output is not that still
+    made first for a video Studio reads (``made_first``: takes/still_first.py's; an output another pack's nodes make
+    from the still stays held, said); None otherwise."""
+    own = not made_first and fam != UNKNOWN_MODEL and families.family_hook(fam, "still_first_only")
+    if (fam != UNKNOWN_MODEL and not own) or not model:  # (a model no loader read: not known to be no video family's)
         return None
     port = next((k for k in LATENT_NAMES if k in first.links), None)
     latent = wf.source(first, port) if port else None
@@ -43,9 +47,15 @@ def still(wf: Workflow, first: CNode, fam: str, model: str | None) -> Task | Non
     w, h = wf.value(latent, "width"), wf.value(latent, "height")
     size = f"{w}x{h} " if isinstance(w, int) and isinstance(h, int) else ""
     file = f"'{model}'" if model else "its model"
-    return Task(f"a video from a still picture ('{first.title or first.shown_cls}' #{first.id} samples "
-                f"'{latent.title or latent.shown_cls}' ({latent.shown_cls}, #{latent.id})'s {size}latent of one picture, "
-                "no frames)", None, family=fam,
+    what = (f"a video from a still picture ('{first.title or first.shown_cls}' #{first.id} samples "
+            f"'{latent.title or latent.shown_cls}' ({latent.shown_cls}, #{latent.id})'s {size}latent of one picture, "
+            "no frames)")
+    if own:
+        return Task(what, None, family=fam,
+                    cannot=f"make the video the workflow makes from that still: {fam} makes the still picture with "
+                           f"{file}, but no video generator Studio reads takes it as its start image (saved as the "
+                           "video, the still alone would be another result)")
+    return Task(what, None, family=fam,
                 cannot=f"make that still with {file}, no video family's file (its generators make video: made as text "
                        "to video, it would be another result)")
 
@@ -57,7 +67,7 @@ def read_as(fam: str, still_as: str | None) -> str:
 
 
 def empty_picture(wf: Workflow, sampler: CNode) -> bool:
-    """``sampler`` samples an empty picture latent of a batch of one (no picture encoded into it)."""
+    """``sampler`` samples an empty picture latent (declaring a size and a batch, no length) of a batch of one."""
     port = next((k for k in LATENT_NAMES if k in sampler.links), None)
     latent = wf.source(sampler, port) if port else None
     return latent is not None and _picture_latent(latent) and wf.value(latent, "batch_size") == 1
