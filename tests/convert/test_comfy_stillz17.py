@@ -144,7 +144,7 @@ def test_a_z_image_still_encoded_on_the_latents_way_is_made_first():
     assert hold.type_id == "edit.frame_hold" and source_of(conv, hold.id, "video").id == still.id
     text = said(conv)
     assert ("'image' of 'LTXVImgToVideoConditionOnly' is the still 'KSampler' (#8) samples and 'VAEDecode' (#9) "
-            "decodes: made first by Z-Image (Text to Video, one frame); Frame Hold gives its picture in its place"
+            "decodes: made first by Z-Image (Text to Video, one frame); Frame Hold gives its picture as the start image"
             ).replace("#8", "#208").replace("#9", "#209") in text
     assert "generates first" not in text and "separate files are read for" not in text
 

@@ -122,7 +122,8 @@ def make(b: Any, save: CNode) -> int:
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "
             f"({b.g.registry.get(b.g.nodes[gen].type_id).title}, one frame){_guessed(wf, sampler, title, guessed)}; "
-            "Frame Hold gives its picture " + ("as the start image" if node.cls in tasks() else
+            "Frame Hold gives its picture " + ("as the start image" if node.cls in tasks() or
+                                               node.cls in families.lookup("latent_steps") else
                                                "in its place")) + "".join(f"; {x}" for x in scaled)
     b.continuing = {(node.id, port): (hold, "image", line)}
     b.continuing_scaled = still_way.resizes(wf, node, port)
