@@ -43,6 +43,8 @@ def picture(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
     """Studio's Solid Colour (through its Scales, a Frame Hold where ``into`` takes a picture) for the EmptyImage
     behind ``node``'s ``port``, said; None where that picture is not an EmptyImage's (see _way)."""
     wf = b.wf
+    if into.endswith("mask") or _declared(b, getattr(b, "generator_now", None), into) not in (None, "Image", "Video"):
+        return None  # (a picture's input alone: a mask or another kind is left as before)
     way = _way(wf, node, port)
     if way is None:
         return None
@@ -61,9 +63,25 @@ def picture(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
     steps = "".join(f", then {r.named()} as Studio's Scale" for r in resizes)
     said.append(f"{node.named()}'s '{port}' is the picture {empty.named()} makes of one colour ({rgb}, {w}x{h}"
                 + (f", {frames} frames" if frames != 1 else "") + f"): made as Studio's Solid Colour{steps}"
-                + (f"; {', '.join(k.named() for k in kept)} on its way, keeping its size, not applied" if kept else ""))
+                + "".join(f"; {k.named()} on its way, keeping its size, is not applied{_settings(k)}" for k in kept))
     b.solid_made = {**getattr(b, "solid_made", {}), into: out}
     return out
+
+
+def _declared(b, type_id: str | None, into: str) -> str | None:
+    """The Studio type of generator ``type_id``'s input ``into`` ('Image', 'Video', ...); None where not known."""
+    try:
+        spec = b.g.registry.get(type_id) if type_id else None
+    except Exception:  # (a type the registry lacks)
+        return None
+    return next((i.type for i in spec.inputs if i.name == into), None) if spec is not None else None
+
+
+def _settings(n: CNode) -> str:
+    """" (its settings: name value, ...)" of a step's saved settings, else ''."""
+    w = n.widgets if isinstance(n.widgets, dict) else {}
+    shown = [f"{k} {v}" for k, v in w.items() if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
+    return f" (its settings: {', '.join(shown)})" if shown else ""
 
 
 def held(b, gen: str, into: str, src: tuple[str, str]) -> tuple[str, str]:
@@ -71,8 +89,7 @@ def held(b, gen: str, into: str, src: tuple[str, str]) -> tuple[str, str]:
     ``into`` and that input takes a picture (one frame of one colour: the same picture)."""
     if getattr(b, "solid_made", {}).get(into) != src:
         return src
-    want = next((i.type for i in b.g.registry.get(b.g.nodes[gen].type_id).inputs if i.name == into), None)
-    if want != "Image":
+    if _declared(b, b.g.nodes[gen].type_id, into) != "Image":
         return src
     nid = b.add("edit.frame_hold", {"frame": 0}, None)
     b.g.connect(*src, nid, "video")

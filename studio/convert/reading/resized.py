@@ -114,9 +114,9 @@ def within(value: Callable[[str], Any], node: Any, size: Callable[[str], tuple[i
     input, where known), else None. Found by the eightieth held-out set: LTX-2.3 sizes its latent by GetImageSize of
     an EmptyImage 1080x1920 fitted to 1536 by its longer edge (864x1536)."""
     rule = WITHIN.get(node.cls)
-    side = _side(value(rule[1])) if rule else None
-    got = size(rule[0]) if side else None
-    if not got or min(got) <= 0:
+    got = size(rule[0]) if rule else None  # (its picture's size first: its side is asked only where that is known)
+    side = _side(value(rule[1])) if got and min(got) > 0 else None
+    if not side:
         return None
     w, h = got
     if w >= h:  # the longer side to the side, the other in proportion (multiplied first: no float's 863.99)
