@@ -21,7 +21,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import drawn_tracks, pose_steps, way_effects
+from . import drawn_tracks, pose_steps, solid_start, way_effects
 from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
@@ -385,6 +385,9 @@ class IntentReading:
         wired to ``into``), else said and left unmade."""
         if (drawn := drawn_tracks.control(self, node, port, into, said)) is not None:
             self.motion[into] = drawn
+            return
+        if (solid := solid_start.picture(self, node, port, into, said)) is not None:  # an EmptyImage's colour
+            self.motion[into] = solid
             return
         said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                     f"their note): connect one to the generator's '{into}'")

@@ -17,7 +17,7 @@ from ..takes.silent_save import silenced
 from ..takes.unset_rate import kept as rate_kept
 from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
-from . import clip_last, sound_saves
+from . import clip_last, solid_start, sound_saves
 from . import track_canvas, track_editors
 
 
@@ -105,7 +105,7 @@ class Making:
                 said.append(f"{LOADER_NODES[loader.cls][1]} '{self.file_of(loader)}' is not wired to '{into}' ({e}): "
                             "connect what the workflow makes from it")
         for into, src in self.motion.items():  # a family's tracks, a camera path (Task.read)
-            self.g.connect(*src, gen, into)
+            self.g.connect(*solid_start.held(self, gen, into, src), gen, into)  # (an EmptyImage's: a picture)
             if into == "tracks":  # ComfyUI's coordinates are pixels of the take (heldout54 03)
                 track_canvas.fit(self.g, src[0], params)
         track_editors.plates(self, gen, inputs, said)  # an editor's tracks drawn on the generator's picture

@@ -653,6 +653,9 @@ class Workflow:
             return (int(w), int(h)) if isinstance(w, (int, float)) and isinstance(h, (int, float)) else None
         if (fixed := resized.fixed_size(lambda k: self.value(node, k, depth), node)) is not None:
             return fixed  # a resize to a size its settings fix
+        if (fit := resized.within(lambda k: self.value(node, k, depth), node,  # fitted within a square
+                                  lambda k: self.image_size(self.source(node, k), depth + 1))) is not None:
+            return fit
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
         if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:  # a step keeping
