@@ -204,6 +204,10 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             into, seen = (scaled_for or {}).get(src.id), None
             if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
                 into = (scaled_for or {}).get(seen.id)
+            if into is None and seen is None and (m := measured.image_input(src)) is not None \
+                    and (got := wf.source(src, m)) is not None and got.id in (scaled_for or {}):
+                into, seen = scaled_for[got.id], got  # (a measure passing its picture on, of a resize Studio makes:
+                # heldout78 13, GetImageSizeAndCount of the 720 bucket's ImageScale, said "not read")
             if into is None and (rid := _worked_into(wf, src, scaled_for or {})) is not None:
                 into, seen = scaled_for[rid], src  # a size worked out by a rule, a resize Studio makes stretching to it
             if name != "length" and into in sized_by:
