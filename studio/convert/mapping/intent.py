@@ -447,6 +447,8 @@ def undeclared_way(way: list) -> CNode | None:
 
 
 def _sizer_said(wf, n: CNode) -> str:
-    """Words naming the node whose size (worked out of the very picture) resize ``n`` stretches it to: '' for none."""
+    """Words naming the node whose size (worked out of the very picture) resize ``n`` stretches it to: '' for none, or
+    for a translation's stand-in beside the node it stands for ('#17:size' beside '#17:scale': that node itself)."""
     s = worked_sizes.sizer(wf, n)
-    return f" to the size {CNode.named(s)} works out of that picture" if s is not None else ""
+    return f" to the size {CNode.named(s)} works out of that picture" if s is not None and \
+        str(s.id).split(":")[0] != str(n.id).split(":")[0] else ""
