@@ -29,7 +29,7 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     from the other and the aspect; both 0: by the scale), or with 'within' the largest size inside them keeping the
     aspect, or with 'area' the size of the frame's aspect whose area is theirs; kept the frame's own where 'condition'
     is not met; then each side rounded to the multiple asked (down; or, 'nearest', from the exact size: scale_round)."""
-    if getattr(p, "rounding", "down") != "down" or p.fit in ("area", "buckets"):
+    if getattr(p, "rounding", "down") != "down" or p.fit in ("area", "buckets", "patch buckets"):
         return scale_round.rounded(w, h, p)
     if p.width == 0 and p.height == 0:
         tw, th = max(1, round(w * p.scale)), max(1, round(h * p.scale))
@@ -80,6 +80,7 @@ class Scale(Node):
     """Scale every frame by a factor, or to a width and height: 0 for one of them keeps the aspect
     (both 0: by the scale), 'within' fits the frame inside them keeping its aspect (ComfyUI's 'keep
     proportion'), 'cover' over them (the shorter side at a square's: ComfyUI's 'scale shorter dimension'), 'area' keeps its aspect at the area of width x height (an 'ideal resolution' by pixels), 'buckets' takes the size of VideoX-Fun's aspect table nearest the frame's at a base of 'width',
+    'patch buckets' the size of whole patches of 'multiple' pixels nearest its aspect (HunyuanVideo I2V's buckets),
     'multiple' rounds each side down (its 'divisible by') or, by 'rounding', to the nearest multiple
     (VideoHelperSuite's Load Video); or to the size of the clip on 'like' (its frames are not counted:
     every frame of 'video' is kept). 'center' crops the frame to the new aspect first, keeping its
@@ -96,13 +97,16 @@ class Scale(Node):
     params = (Float("scale", 1.0, min=0.01, max=8.0, help="the factor, used when width and height are both 0"),
               Int("width", 0, min=0, max=MAX_SIDE, help="output width; 0: from the height and the aspect"),
               Int("height", 0, min=0, max=MAX_SIDE, help="output height; 0: from the width and the aspect"),
-              Choice("fit", "exact", choices=("exact", "within", "within, down", "area", "cover", "buckets"),
+              Choice("fit", "exact", choices=("exact", "within", "within, down", "area", "cover", "buckets",
+                                                      "patch buckets"),
                      help="exact: the width and height asked; within: the largest size inside them keeping the "
                           "frame's aspect, to the nearest pixel ('within, down': rounded down); area: the frame's "
                           "aspect at the area of width x height (x scale); cover: the smallest size over them "
                           "keeping the aspect (width = height: the shorter side at it); buckets: the size of "
                           "VideoX-Fun's aspect table nearest the frame's, at a base of 'width' (its 512 sizes x "
-                          "width / 512: a picture's size as VideoX-Fun's samplers pick it from base_resolution)"),
+                          "width / 512: a picture's size as VideoX-Fun's samplers pick it from base_resolution); patch buckets: "
+                          "the size of whole patches of 'multiple' pixels, at most (width / multiple)² of them, "
+                          "sides within 4:1, nearest the frame's aspect (HunyuanVideo I2V's buckets)"),
               Int("multiple", 1, min=1, max=512, help="each side rounded to a multiple of this (1: as it is)"),
               Choice("rounding", "down", choices=scale_round.ROUNDINGS,
                      help="how each side is rounded to the multiple: down; nearest (a half up) or nearest, even (a "

@@ -1,7 +1,7 @@
 """Scale's (nodes/images.py) sizes rounded to the nearest multiple from the exact size its fit gives, and its 'area'
 fit: what VideoHelperSuite's Load Video (its target_size: each side int(x / d + 0.5) * d, the side a 0 leaves
 worked out as h * (w' / w) first) and a size node working an 'ideal resolution' out by area (each side
-round(x / m) * m, Python's round: a half to the even) give; its 'buckets' fit (scale_buckets). Plain Python."""
+round(x / m) * m, Python's round: a half to the even) give; its 'buckets' and 'patch buckets' fits (scale_buckets). Plain Python."""
 from __future__ import annotations
 
 from . import scale_buckets
@@ -12,6 +12,8 @@ ROUNDINGS = ("down", "nearest", "nearest, even")
 
 def _exact(w: int, h: int, p) -> tuple[float, float]:
     """The size the fit gives a ``w`` x ``h`` frame, unrounded."""
+    if p.fit == "patch buckets" and p.width:  # whole patches of 'multiple' pixels (scale_buckets.patch_bucket)
+        return scale_buckets.patch_bucket(w, h, p.width, p.multiple)
     if p.fit == "buckets" and p.width:  # the aspect-bucket table's size nearest the frame's (scale_buckets)
         return scale_buckets.bucket(w, h, p.width)
     if p.fit == "area" and p.width and p.height:

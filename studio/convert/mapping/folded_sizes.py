@@ -83,6 +83,19 @@ def _it(wf: Workflow, src: CNode, seen: CNode | None) -> str:
     return "the size of the picture " + ("it makes" if seen is None else f"it measures of what {_named(seen)} makes")
 
 
+def _measured_resize(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> tuple[str | None, CNode | None]:
+    """(the input, the picture measured) where ``src`` is a resize Studio makes on an input's way, or measures the
+    picture one makes (GetImageSize; or a measure passing its picture on, by its declared types: heldout78 13,
+    GetImageSizeAndCount of the 720 bucket's ImageScale, said "not read"); (None, the picture measured or None) else."""
+    into, seen = scaled_for.get(src.id), None
+    if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
+        into = scaled_for.get(seen.id)
+    if into is None and seen is None and (m := measured.image_input(src)) is not None \
+            and (got := wf.source(src, m)) is not None and got.id in scaled_for:
+        into, seen = scaled_for[got.id], got
+    return into, seen
+
+
 def _worked_into(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> str | None:
     """The resize Studio's Scale makes on an input's way stretching its picture to the size ``src`` works out of it
     by a known rule (tracing/worked_sizes), by id; None."""
@@ -201,9 +214,7 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
             counted.append(line)
             continue
         if values.get(param) is None and src is not None:  # (folded, or a node whose value is not known)
-            into, seen = (scaled_for or {}).get(src.id), None
-            if into is None and (seen := _measured(wf, src)) is not None:  # a size measured of a resize Studio makes
-                into = (scaled_for or {}).get(seen.id)
+            into, seen = _measured_resize(wf, src, scaled_for or {})
             if into is None and (rid := _worked_into(wf, src, scaled_for or {})) is not None:
                 into, seen = scaled_for[rid], src  # a size worked out by a rule, a resize Studio makes stretching to it
             if name != "length" and into in sized_by:

@@ -289,7 +289,8 @@ class IntentReading:
         elif not scaled:  # its picture given the input as it is, whatever steps Studio passes over (folded_sizes)
             self.loaded_for.setdefault(loader.id, into)
         self.used |= {s.id for n in walked if n.id in scaled and (s := worked_sizes.sizer(self.wf, n)) is not None}
-        lines = [resizes.said(n, scaled[n.id], port, node, True) if n is sizing else way_said(n, scaled[n.id], port, node)
+        lines = [(resizes.said(n, scaled[n.id], port, node, True) if n is sizing else
+                  way_said(n, scaled[n.id], port, node)) + _sizer_said(self.wf, n)
                  for n in reversed(walked) if n.id in scaled]
         said += lines
         self.way_said.setdefault(into, []).extend(lines)  # (taken back where the generator has no such input: making)
@@ -446,3 +447,11 @@ def undeclared_way(way: list) -> CNode | None:
     """The first node on a sampler's latent's way whose type no pack in the catalogue declares (what it makes of the
     latent is not known); None where every one is declared."""
     return next((c for c in way if catalogue.node_type(c.origin or c.cls) is None), None)
+
+
+def _sizer_said(wf, n: CNode) -> str:
+    """Words naming the node whose size (worked out of the very picture) resize ``n`` stretches it to: '' for none, or
+    for a translation's stand-in beside the node it stands for ('#17:size' beside '#17:scale': that node itself)."""
+    s = worked_sizes.sizer(wf, n)
+    return f" to the size {CNode.named(s)} works out of that picture" if s is not None and \
+        str(s.id).split(":")[0] != str(n.id).split(":")[0] else ""

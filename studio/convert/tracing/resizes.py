@@ -211,6 +211,8 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
                 f"that picture's aspect at base resolution {w}: its 512 sizes x {w} / 512)")
     elif params.get("fit") == "buckets":
         size = f"to the size in VideoX-Fun's aspect table nearest its aspect at base resolution {w} (its 512 sizes x {w} / 512)"
+    elif params.get("fit") == "patch buckets":  # (worked_sizes.BUCKETS: sizes of whole patches, said by its words)
+        size, params = f"to {worked_sizes.said(params)}", {**params, "multiple": 1}  # (its sides patches: no rounding)
     elif params.get("fit") == "area":  # (its 'scale' a number of megapixels, not a factor; its rounding said below)
         size = f"to {worked_sizes.said(params)}"
     elif params.get("fit") == "cover":  # ('scale shorter dimension': a square)

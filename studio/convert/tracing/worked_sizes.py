@@ -11,7 +11,10 @@ adjust_resolution on works the take's size out of its picture the same way (node
 picture's aspect at the area generation_width x generation_height, each side rounded down to a multiple of 16 (its VAE
 stride 8 x patch 2), the picture stretched to it by Lanczos): the wrapper's translation makes that size node beside
 the encode as AREA_SIZE, a type no workflow names (no family's name: a size by area its two settings give, a multiple
-of 16, rounded down), read by the same rule (heldout54 05). Plain data and stdlib."""
+of 16, rounded down), read by the same rule (heldout54 05). A bucket picker whose table is a stated fact (BUCKETS:
+kijai's ComfyUI-HunyuanVideoWrapper HyVideoGetClosestBucketSize, its base_size 360 / 540 / 720 the HunyuanVideo I2V
+buckets of whole 32-pixel patches at a side of 480 / 720 / 960) is read as Scale's 'patch buckets' fit (heldout78 13:
+the 720 bucket's ImageScale was said not applied, the take made at the picture's own size). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +28,13 @@ RULES = {"Width and height for scaling image to ideal resolution 🪴": ("area",
                                                                         "nearest, even"),
          # (the area's two sides its two settings; the multiple fixed, no setting of its own: None)
          AREA_SIZE: ("area", ("generation_width", "generation_height"), None, 16, "down")}
-WORDS = {"area": "the picture's aspect at an area of {w}x{h}"}
+# type -> (its setting, that setting's value -> the side its buckets are worked at, the patch): Scale's 'patch buckets'
+# (nodes/edit/scale_buckets.patch_bucket). By the type's name: its declaration (an IMAGE, a base_size choice, a width
+# and a height out) does not tell which table it picks from (nodes.py@3ce96404, read for the facts)
+BUCKETS = {"HyVideoGetClosestBucketSize": ("base_size", {"360": 480, "540": 720, "720": 960}, 32)}
+WORDS = {"area": "the picture's aspect at an area of {w}x{h}",
+         "patch buckets": "the size of HunyuanVideo's buckets (whole {m}-pixel patches at a side of {w}) nearest the "
+                          "picture's aspect"}
 MAX_SIDE = 16384
 
 
@@ -36,6 +45,10 @@ def _int(v: Any, low: int, high: int) -> int | None:
 def rule(wf: Workflow, n: CNode) -> dict | None:
     """Scale's settings giving the size node ``n`` works out of its picture (its 'image'), or None where ``n`` is no
     size node whose rule is known or a setting is not known when converting."""
+    if (b := BUCKETS.get(n.cls) or BUCKETS.get(n.shown_cls)) is not None and "image" in n.links:
+        side = b[1].get(str(wf.value(n, b[0])))
+        return {"width": side, "height": side, "scale": 1.0, "fit": "patch buckets", "multiple": b[2],
+                "rounding": "down"} if side else None
     r = RULES.get(n.cls) or RULES.get(n.shown_cls)
     if r is None or "image" not in n.links:
         return None
@@ -71,7 +84,7 @@ def said(p: dict) -> str:
     """The words of the size the rule gives (for resizes.said)."""
     if p.get("scale", 1.0) != 1.0:  # (ImageScaleToTotalPixels: megapixels of 1024x1024 pixels)
         return f"the picture's aspect at {p['scale']:g} megapixels ({p['scale']:g} x 1024x1024 pixels)"
-    return WORDS[p["fit"]].format(w=p["width"], h=p["height"])
+    return WORDS[p["fit"]].format(w=p["width"], h=p["height"], m=p.get("multiple"))
 
 
 def total_pixels(v, methods: dict, older: bool = False) -> dict | None:
