@@ -32,6 +32,12 @@ HOOKS: dict[str, HookPoint] = {
                            "pack's step on a utility's way Studio makes (SeedVR2's upscale before an interpolation)"),
     "latent_steps": HookPoint("by_type", {}, True, "node type -> (b, node, generator, inputs, said) -> the "
                               "generator: a node on the latent's way up from the sampler (LTX-2's guides)"),
+    "track_drawers": HookPoint("by_type", {}, False, "a pack's node drawing tracks from wired coordinates, whose "
+                               "drawing its declaration does not say -> Track Shapes' shape ('age trail': LTX's "
+                               "LTXVDrawTracks; mapping/drawn_tracks.py)"),
+    "track_editors": HookPoint("by_type", {}, False, "a pack's track editor declaring no sampling settings, which "
+                               "samples its points again when it runs -> (Spline Tracks' sampling, interpolation) "
+                               "(LTX's sparse track editor; mapping/track_editors.py)"),
     "file_loaders": HookPoint("by_type", {}, True, "loader type -> (its file input, the part in words): a "
                               "loader of a part file of its own, as ComfyUI's (LTX-2's audio VAE loader)"),
     "schedulers": HookPoint("by_type", {}, True, "sampler scheduler type -> its own settings (said, not taken), "

@@ -11,6 +11,7 @@ mask it is given) and LTX's (LTXVDrawTracks: an age trail) are read by their nam
 plain data and stdlib."""
 from __future__ import annotations
 
+from ..families import registry as families
 from ..reading.workflow import CNode
 from ..tracing.resizes import is_resize, scale_params
 from . import drawn_saves
@@ -20,10 +21,7 @@ MERGE, SHAPES = "motion.merge_tracks", "motion.track_shapes"
 # what the drawer draws is not in its declaration (two inputs, no setting): VideoX-Fun's comfyui_nodes.py, read for
 # meaning: a 200-px Gaussian (sigma 40) cut at its circle, resized into a box of 50 px * sqrt(area / 1280x720) about
 # each point, on black, the frame the size of the mask it is given
-DRAWN_BY_NAME = {"CreateTrajectoryBasedOnKJNodes": "gaussian",
-                 # ComfyUI-LTXVideo's tracks.py, read for meaning: each track's last 50 points as dots growing from 2 to
-                 # 8 px and turning blue to red with their age, at 1080 px, brought down, red and blue swapped
-                 "LTXVDrawTracks": "age trail"}
+DRAWN_BY_NAME = {"CreateTrajectoryBasedOnKJNodes": "gaussian"}  # (and the families' 'track_drawers': LTX's)
 SHAPE_NAMES = frozenset({"circle", "square", "triangle"})
 COLOURS = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "lime": "#00ff00",
            "blue": "#0000ff", "yellow": "#ffff00", "cyan": "#00ffff", "magenta": "#ff00ff", "gray": "#808080",
@@ -43,7 +41,8 @@ def _drawer(n: CNode) -> tuple[str, str] | None:
     shape = next((i for i in t.inputs if i.widget and i.name == "shape" and i.options), None)
     if shape is not None and set(shape.options) <= SHAPE_NAMES:
         return texts[0], "shapes"
-    style = DRAWN_BY_NAME.get(n.shown_cls) or DRAWN_BY_NAME.get(n.cls)
+    named = {**DRAWN_BY_NAME, **families.lookup("track_drawers")}
+    style = named.get(n.shown_cls) or named.get(n.cls)
     return (texts[0], style) if style else None
 
 

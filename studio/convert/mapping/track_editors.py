@@ -13,18 +13,23 @@ import json
 import math
 
 from .. import catalogue
+from ..families import registry as families
 from ..reading.workflow import CNode
 from ..tracing.walks import find_loader
 
 SPLINE, COORDS = "motion.spline_tracks", "motion.tracks_from_coordinates"
-# how an editor declaring no sampling settings samples its curve (ComfyUI-LTXVideo's LTXVSparseTrackEditor samples
-# its points_store again when it runs: a uniform Catmull-Rom, its ends doubled, even in its parameter, whole pixels)
-SAMPLED_BY_NAME = {"LTXVSparseTrackEditor": ("uniform", "catmull-rom")}
 SAMPLINGS = frozenset({"path", "time", "controlpoints", "speed", "uniform"})
 INTERPOLATIONS = frozenset({"linear", "cardinal", "monotone", "basis", "step-before", "step-after", "bezier",
                             "catmull-rom"})
 MAX_JOINED = 64
 TOLERANCE = 1.0  # pixels: the editor's samples read as the Studio node's where none is further off
+
+
+def _sampled_by_name(n: CNode) -> tuple[str, str] | None:
+    """(sampling, interpolation) of an editor declaring no sampling settings, which samples its points again when it
+    runs, as its family's 'track_editors' hook says (LTX's sparse track editor)."""
+    named = families.lookup("track_editors")
+    return named.get(n.shown_cls) or named.get(n.cls)
 
 
 def node_type(n: CNode):
@@ -81,7 +86,7 @@ def editor_tracks(n: CNode, slot: int):
     texts = [i for i, o in enumerate(t.outputs) if o.type == "STRING"]
     if not texts or slot != texts[0] or not any(i.widget and i.name == "coordinates" for i in t.inputs):
         return None
-    w, again = settings(n), (SAMPLED_BY_NAME.get(n.shown_cls) or SAMPLED_BY_NAME.get(n.cls))
+    w, again = settings(n), _sampled_by_name(n)
     return _tracks(w.get("coordinates")) or (_tracks(w.get("points_store")) if again else None)  # (one sampling
     # again when it runs: its control points, whatever 'coordinates' it saved)
 
@@ -127,7 +132,7 @@ def tracks_node(b, ed: CNode, said: list[str]) -> tuple[str, str]:
     w = settings(ed)
     saved = _tracks(w.get("coordinates")) or []
     width, height = integer(w.get("mask_width")), integer(w.get("mask_height"))
-    named = SAMPLED_BY_NAME.get(ed.shown_cls) or SAMPLED_BY_NAME.get(ed.cls)
+    named = _sampled_by_name(ed)
     count = b.wf.value(ed, "points_to_sample") if "points_to_sample" in ed.links else w.get("points_to_sample")
     params = {"splines": w.get("points_store"), "points": integer(count),
               "sampling": w.get("sampling_method"), "interpolation": w.get("interpolation"),

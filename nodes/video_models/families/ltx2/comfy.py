@@ -391,6 +391,12 @@ HOOKS = {
     "lora_loaders": ("LTXICLoRALoaderModelOnly",),  # ComfyUI-LTXVideo's IC-LoRA loader: a Video LoRA
     "prompt": read_enhancer, "text_loaders": ("LTXAVTextEncoderLoader", "LTXVGemmaCLIPModelLoader"),
     "upscalers": ("LTXVLatentUpsampler",),
+    # ComfyUI-LTXVideo's tracks.py, read for meaning: each track's last 50 points as dots growing from 2 to 8 px and
+    # turning blue to red with their age, at 1080 px, brought down, red and blue swapped (mapping/drawn_tracks.py)
+    "track_drawers": {"LTXVDrawTracks": "age trail"},
+    # its sparse track editor samples its points_store again when it runs: a uniform Catmull-Rom, its ends doubled,
+    # even in its parameter, whole pixels (mapping/track_editors.py)
+    "track_editors": {"LTXVSparseTrackEditor": ("uniform", "catmull-rom")},
     "zero_frames": _zero_frames,  # 'frames' 0 with 'sound: drive': the sound's length (heldout62 04)
     "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
