@@ -233,3 +233,12 @@ def test_the_take_merged_with_the_drawn_clip_is_composited_brighter_of_the_two()
     assert any(w.id == comp.id or (source_of(conv, w.id, "video") or w).id == comp.id for w in ways)
     assert "Studio's Composite 'lighten' of the take and Track Shapes, scaled to the take's size" in said(conv)
     assert conv.graph.validate() == []
+
+
+def test_a_picture_maker_whose_inputs_the_catalogue_does_not_know_is_no_drawer():
+    """A catalogued type whose inputs are built when its pack runs (UltimateSDUpscale: inputs unknown, a picture out)
+    on a control input is not a track drawer, and asking does not fail (heldout20's router crashed the converter)."""
+    from studio.convert.mapping.drawn_tracks import _drawer, _resize
+    from studio.convert.reading.workflow import CNode
+    n = CNode("5", "UltimateSDUpscale", links={"image": ("4", 0)})
+    assert _drawer(n) is None and _resize(n) is None

@@ -23,7 +23,7 @@ def _saves_of(wf, drawer: CNode) -> list[tuple[CNode, CNode | None]]:
             out.append((r, None))
             continue
         t = node_type(r)
-        ins = [i for i in (t.inputs if t else ()) if i.name in r.links]
+        ins = [i for i in ((t.inputs or ()) if t else ()) if i.name in r.links]
         if t is None or t.output_types != ("VIDEO",) or [i.type for i in ins if i.type == "IMAGE"] != ["IMAGE"] or \
                 any(i.type not in ("IMAGE", "FLOAT", "INT") for i in ins):
             continue

@@ -34,11 +34,11 @@ def _drawer(n: CNode) -> tuple[str, str] | None:
     t = node_type(n)
     if t is None or not t.outputs or t.outputs[0].type != "IMAGE":
         return None
-    wired = [i for i in t.inputs if not i.widget or i.name in n.links]  # (a setting turned into an input: wired)
+    wired = [i for i in t.inputs or () if not i.widget or i.name in n.links]  # (a setting turned into an input: wired)
     texts = [i.name for i in wired if i.type == "STRING"]
     if len(texts) != 1 or any(i.type not in ("STRING", "MASK", "FLOAT", "INT") for i in wired):
         return None
-    shape = next((i for i in t.inputs if i.widget and i.name == "shape" and i.options), None)
+    shape = next((i for i in t.inputs or () if i.widget and i.name == "shape" and i.options), None)
     if shape is not None and set(shape.options) <= SHAPE_NAMES:
         return texts[0], "shapes"
     named = {**DRAWN_BY_NAME, **families.lookup("track_drawers")}
@@ -111,7 +111,7 @@ def _resize(n: CNode | None) -> tuple[CNode, tuple[str, int]] | None:
     """(``n``, the link of its one picture input) where ``n`` is an enabled resize of one picture input."""
     if n is None or not n.enabled or not is_resize(n) or (t := node_type(n)) is None:
         return None
-    pics = [i.name for i in t.inputs if (i.type == "IMAGE" or "MATCHTYPE" in i.type) and i.name in n.links]  # (a
+    pics = [i.name for i in t.inputs or () if (i.type == "IMAGE" or "MATCHTYPE" in i.type) and i.name in n.links]  # (a
     # V3 node's input of the type it is given: ResizeImageMaskNode's)
     return (n, n.links[pics[0]]) if len(pics) == 1 else None
 

@@ -42,7 +42,7 @@ def settings(n: CNode) -> dict:
     if n.widgets:
         return n.widgets
     t, raw = node_type(n), n.raw if isinstance(n.raw, list) else None
-    declared = [i for i in t.inputs if i.widget] if t is not None else []
+    declared = [i for i in t.inputs or () if i.widget] if t is not None else []
     if not raw or len(raw) < len(declared):
         return {}
     out = {}
@@ -83,8 +83,8 @@ def editor_tracks(n: CNode, slot: int):
     t = node_type(n)
     if t is None or not n.enabled:
         return None
-    texts = [i for i, o in enumerate(t.outputs) if o.type == "STRING"]
-    if not texts or slot != texts[0] or not any(i.widget and i.name == "coordinates" for i in t.inputs):
+    texts = [i for i, o in enumerate(t.outputs or ()) if o.type == "STRING"]
+    if not texts or slot != texts[0] or not any(i.widget and i.name == "coordinates" for i in t.inputs or ()):
         return None
     w, again = settings(n), _sampled_by_name(n)
     return _tracks(w.get("coordinates")) or (_tracks(w.get("points_store")) if again else None)  # (one sampling
@@ -95,7 +95,7 @@ def joiner(n: CNode) -> bool:
     """A node taking only wired texts, with no setting of its own, giving one text (a list of the texts)."""
     t = node_type(n)
     return (t is not None and n.enabled and t.output_types == ("STRING",) and bool(t.inputs)
-            and all(i.type == "STRING" and not i.widget for i in t.inputs) and bool(n.links))
+            and all(i.type == "STRING" and not i.widget for i in t.inputs or ()) and bool(n.links))
 
 
 def editors(wf, n: CNode, port: str, depth: int = 0) -> list[CNode] | None:
@@ -162,7 +162,7 @@ def _plate_pending(b, nid: str | None, ed: CNode, said: list[str]) -> None:
     """An editor whose settings give no frame: its tracks are pixels of the picture it is drawn on (its one picture
     input), given to Spline Tracks' 'plate' once the generator's inputs are made (``plates``); said until then."""
     t = node_type(ed)
-    port = next((i.name for i in (t.inputs if t else ()) if i.type == "IMAGE" and i.name in ed.links), None)
+    port = next((i.name for i in ((t.inputs or ()) if t else ()) if i.type == "IMAGE" and i.name in ed.links), None)
     title = "Spline Tracks" if nid else "Tracks from Coordinates"
     line = (f"{ed.named()}'s tracks are pixels of the picture it is drawn on"
             + (f" (its '{port}')" if port else "") + f", which is not known here: {title} reads them on its own "
