@@ -121,8 +121,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             refined = refine.pass_for(self, s, reworked) if s.enabled and not takes else None
             hires = latent_refine.pass_of(self, s) if s.enabled and not takes and not reworked and not refined \
                 else None  # a refine pass after a latent upscale: the take once, Scale, the pass (Video to Video)
-            if takes and segments.make(self, s, takes):  # several takes joined: a pipeline each, concatenated
-                self.out.pipelines += 1
+            if takes and (new := segments.make(self, s, takes)) is not None:  # several takes joined, concatenated:
+                self.out.pipelines += new  # a pipeline each (one another output made counted there)
             elif (cont := continued_take.take_of(wf, s) if s.enabled else None) is not None and \
                     (made := continued_take.make(self, s, cont)) is not None:
                 self.out.pipelines += made  # a take continuing an earlier one's last frames: that take, then this one

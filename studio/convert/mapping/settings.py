@@ -283,7 +283,8 @@ class SettingsReading:
                 continue
             if (src := self.wf.source(r.node, "latent_image")) is not None and src.id in self.continued:
                 lines.append(f"- a later window: '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples what "
-                             f"'{src.title or src.shown_cls}' (#{src.id}) continues, part of the one take")
+                             f"'{src.title or src.shown_cls}' (#{src.id}) continues, part of the one take"
+                             + _own_seed(r, main))  # (heldout82 08: an S2V extend chunk's seed 250)
                 continue
             if (line := passes.segment_line(self, r)) is not None:  # a take of its own
                 segments.add(r.node.id)

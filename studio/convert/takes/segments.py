@@ -244,10 +244,11 @@ def waits(b: Any, save: CNode) -> bool:
     return cont is not None and not any(cont.sampler in key for key in b.made)
 
 
-def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
+def make(b: Any, save: CNode, lasts: list[CNode]) -> int | None:
     """Each take a pipeline of its own, their videos joined by Concatenate into the Save Video of ``save``;
-    said in the Log and a note. False when no take could be made."""
-    wf, made, names, keys, numbered = b.wf, [], [], [], []
+    said in the Log and a note. How many takes it generated (a take another output made already is counted there:
+    heldout82 05 said "11 pipeline(s)" of 16 takes made); None when no take could be made."""
+    wf, made, names, keys, numbered, reused = b.wf, [], [], [], [], 0
     fps = written = b.fps_of(upstream(wf, save))  # the joined video's rate (each take's own is read before it is joined)
     fps, rate_line = joined_rate(wf, save, lasts, fps)  # over an interpolation of the joined takes
     for k, last in enumerate(lasts, 1):
@@ -256,6 +257,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
             made.append(again[0])
             names.append(again[1])
             numbered.append((k, last))
+            reused += 1
             continue
         take = _take(b, save, k, last, keys, fps, lasts)
         if take is None:
@@ -267,7 +269,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     within = set().union(*({u.id for u in upstream(wf, last)} for last in lasts))  # the takes' own nodes
     b.used |= {n.id for n in upstream(wf, save) if n.cls in JOINS and n.id not in within}  # Concatenate's joins
     if not made:
-        return False
+        return None
     side = placed(wf, save)  # takes placed side by side (a comparison), not in turn
     side = side if side is not None and len(made) == len(lasts) == side_by_side(side) else None
     kept, exact = join_trims.trims(wf, save, lasts) if side is None else ({}, False)
@@ -286,7 +288,7 @@ def make(b: Any, save: CNode, lasts: list[CNode]) -> bool:
     line += "".join(f"; {x}" for x in [rate_line, *heard] if x)
     b.log(line)
     b.note(line)
-    return True
+    return len(made) - reused
 
 
 def _made_before(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset]) -> tuple | None:

@@ -27,6 +27,8 @@ def _s2v_take(b, node, up: list, inputs: dict, said: list[str]) -> None:
     said.extend(_doubled_start(b, up))
     if extends and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in lengths):
         b.used |= {n.id for n in extends}
+        b.continued.update(n.id for n in extends)  # their samplers sample windows of this take (mapping.settings:
+        # heldout82 08's two extend chunks were said "this pass is not made" beside the line saying they are made)
         b.extra["frames"] = sum(lengths)
         said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
                     f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
