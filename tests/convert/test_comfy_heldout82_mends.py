@@ -4,7 +4,13 @@ values and links and fails without its mend.
 1. ComfyUI's S2V extend chunks (WanSoundImageToVideoExtend, each sampled by its own KSampler), read as windows of
    Studio's one S2V take, were each said "this pass is not made (Studio's generator makes the take without it)" beside
    the line saying the chunks are made: now each is said a later window of the one take, its own seed not used
-   (82/08)."""
+   (82/08).
+2. A join of takes counted one pipeline however many takes it generated ("16 made, each a pipeline of its own"
+   beside "11 pipeline(s)"): each take it generates counts, one another output made counted there (82/05).
+3. A pack's text box whose mode setting picks its STRING output (VRGDG_TextBox, output_mode 'string') was "written
+   ... when the workflow runs", the generator given no prompt: its text is read as the prompt (82/02-04).
+4. A save muxing another file than the one a sound-driven take is made from wrote the take's sound (the isolated
+   vocals instead of the full mix), unsaid: it writes the file ComfyUI writes, said (82/06)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -62,3 +68,55 @@ def test_a_join_counts_each_take_it_generates_as_a_pipeline():
     assert "take 1 is the take of" in text  # (made once, for its own save and the join)
     assert conv.pipelines == 3 == len(gens)
     assert "three_takes.json: 3 pipeline(s)" in text
+
+
+def _typed_prompt(mode: str) -> dict:
+    """Core Wan 2.1 I2V whose prompt is typed into a pack's text box (VRGDG_TextBox: a multiline 'text' and an
+    'output_mode' choosing its STRING or its JSON output), wired to the encode's 'text'."""
+    from tests.convert.builders import wan21_i2v_base, wan21_i2v_segment
+    more = wan21_i2v_segment(1, ["5", 0])
+    more["100"]["inputs"]["text"] = ["90", 0]
+    more["90"] = {"class_type": "VRGDG_TextBox", "inputs": {"text": "a lighthouse in a storm, waves breaking",
+                                                            "output_mode": mode}}
+    more["105"] = {"class_type": "SaveAnimatedWEBP", "inputs": {
+        "images": ["104", 0], "filename_prefix": "take", "fps": 16, "lossless": False, "quality": 90,
+        "method": "default"}}
+    return wan21_i2v_base(more)
+
+
+def test_a_text_box_whose_mode_names_its_string_output_gives_its_text_as_the_prompt():
+    """heldout82 02-04: the prompt typed into the pack's 'VRGDG_TextBox' (its output_mode 'string', its outputs STRING
+    and JSON) was "written by ComfyUI's 'prompt' (VRGDG_TextBox, #933) when the workflow runs; Studio does not run
+    it": the generator had no prompt. A setting that picks, by its first output's type, which output carries the
+    text changes no value: the box's text is the prompt."""
+    conv = convert(_typed_prompt("string"), "text_box.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "prompt" in n.params)
+    assert gen.params["prompt"] == "a lighthouse in a storm, waves breaking"
+    assert "Studio does not run it" not in said(conv)
+
+
+def test_a_text_box_set_to_another_output_is_still_not_read_as_the_text():
+    conv = convert(_typed_prompt("json"), "text_box_json.json")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id.startswith("video_models.") and "prompt" in n.params)
+    assert gen.params["prompt"] != "a lighthouse in a storm, waves breaking"
+    assert "(VRGDG_TextBox, #90)" in said(conv)
+
+
+def test_a_save_muxing_another_file_than_the_one_driving_the_take_writes_that_file():
+    """heldout82 06: LTX-2 driven by a song's isolated vocals (one file) while the save muxes the full mix (another
+    file): Studio's Save Video wrote the generator's sound (the vocals), unsaid. Now it writes the file ComfyUI writes,
+    said; the same file driving and written keeps the generator's sound (02-04)."""
+    from tests.convert.test_comfy_heldout62_mends import _sound_driven
+    doc = _sound_driven()
+    doc["50"] = {"class_type": "LoadAudio", "inputs": {"audio": "full_mix.mp3"}}
+    doc["9"]["inputs"]["audio"] = ["50", 0]
+    conv = convert(doc, "mix.json")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    (sv,) = nodes_of(conv, "io.save_video")
+    src = conv.graph.nodes[conv.graph.input_link(sv.id, "audio").src]
+    assert gen.params["sound"] == "drive" and src.type_id == "io.load_audio" and src.params["path"] == "full_mix.mp3"
+    assert ("'SaveVideo' (#10) writes the sound 'full_mix.mp3' (LoadAudio, #50) beside the frames, not the file the "
+            "generator's 'audio' is made from ('song.mp3'): Save Video writes that file's sound") in said(conv)
+    same = convert(_sound_driven(), "same.json")
+    (sv,) = nodes_of(same, "io.save_video")
+    assert same.graph.nodes[same.graph.input_link(sv.id, "audio").src].type_id == "video_models.ltx2"

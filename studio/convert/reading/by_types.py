@@ -5,6 +5,8 @@ Audio...) read as ComfyUI's own loader of its file, what it does beyond reading 
 passes on for an output (the one of the output's type). Plain data and stdlib."""
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from .. import catalogue
@@ -173,9 +175,19 @@ def names_a_value(t) -> bool:
 
 
 def _names_a_text(t) -> bool:
-    """A type whose name's words say it holds a text or a prompt ('CR Prompt Text', 'Text Multiline')."""
+    """A type whose name's words say it holds a text or a prompt ('CR Prompt Text', 'Text Multiline'; its words
+    also as written together: 'VRGDG_TextBox', heldout82 02)."""
     words = set(t.name.lower().replace("(", " ").replace(")", " ").split()) - PACK_TAGS
+    words |= {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", t.name)}
     return bool(words & {"text", "prompt", "string"})
+
+
+def _mode_of_first(n, t, w) -> bool:
+    """A setting choosing which of its outputs carries what it holds, set to its first output's type (VRGDG_TextBox's
+    output_mode 'string' of outputs STRING and JSON: heldout82 02-04): it chooses, it changes no value."""
+    outs = t.outputs or ()
+    return (w.type == "COMBO" and len(outs) > 1 and outs[0].type != "*" and
+            str(n.widgets.get(w.name, w.default)).lower() == outs[0].type.lower())
 
 
 def primitive(n, slot: int) -> Any:
@@ -183,19 +195,21 @@ def primitive(n, slot: int) -> Any:
     type and nothing else, a name saying it is a value; or a first output named as that widget, of its type or any
     type, beside outputs of help text: Comfyroll's CR Text): that widget's value; else None."""
     t = catalogue.node_type(n.origin or n.cls)
-    if n.links or slot != 0 or t is None or len(t.widgets) != 1:
+    held = [w for w in t.widgets if not _mode_of_first(n, t, w)] if t is not None else []
+    if n.links or slot != 0 or t is None or len(held) != 1:
         return None
+    w = held[0]
     echoed = t.inputs is not None and all(i.widget for i in t.inputs) and bool(t.outputs) and \
-        t.outputs[0].name == t.widgets[0].name and t.outputs[0].type in ("*", t.widgets[0].type)
+        t.outputs[0].name in (w.name, f"{w.name}_output") and t.outputs[0].type in ("*", w.type)
     if not (names_a_value(t) or echoed and _names_a_text(t)):  # (Comfyroll's 'CR Prompt Text': its 'prompt' out
         return None  # is its one 'prompt' widget, heldout18 04)
     if not echoed and (not catalogue.is_primitive(t) or len(t.outputs) != 1):
         return None
-    kind = t.widgets[0].type if echoed else t.outputs[0].type
-    v = n.widgets.get(t.widgets[0].name)
-    if t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
+    kind = w.type if echoed else t.outputs[0].type
+    v = n.widgets.get(w.name)
+    if w.type == "STRING" and kind in ("INT", "FLOAT") and isinstance(v, str):  # a number typed as text
         v = _number_text(v, kind)  # (ComfyLiterals' Int and Float: a text widget giving a number)
-    elif t.widgets[0].type != kind and not (t.widgets[0].type == "STRING" and kind in ("INT", "FLOAT")):
+    elif w.type != kind and not (w.type == "STRING" and kind in ("INT", "FLOAT")):
         return None  # (that text widget saved as the number itself, as an API file has it: taken as it is)
     if kind == "INT" and "seed" in t.name.lower() and isinstance(v, int) and v < 0:
         return None  # a seed node's -1: a new seed each run

@@ -51,15 +51,33 @@ def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
     latent alone, its clip's sound muxed by CreateVideo, writes that clip's sound, not one the model makes; the
     file's sound is wired into the Save Video (remux) in place of the generator's (found by the thirty-eighth
     held-out set: the generator's own sound went into the save, unsaid)."""
-    if str(b.g.nodes[gen].params.get("sound", "generated")) != "generated":
-        return False  # a track the generator keeps or is made to ('input', 'drive', 'voice'): its 'audio' is it
     loader = file_sound(b.wf, save)
     if loader is None:
         return False
+    if str(b.g.nodes[gen].params.get("sound", "generated")) != "generated":  # a track the generator keeps or is
+        return _another_file(b, save, gen, loader, said)  # made to ('input', 'drive', 'voice'): its 'audio' is it
     kind = "sound of the video" if LOADER_NODES[loader.cls][1] == "video" else "sound"
     said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the {kind} '{b.file_of(loader)}' "
                 f"({loader.shown_cls}, #{loader.id}) beside the frames, not a sound the model makes: Save Video "
                 f"writes that file's sound, and the sound {b.g.nodes[gen].label} makes is not written")
+    return True
+
+
+def _another_file(b: Any, save: CNode, gen: str, loader: CNode, said: list[str]) -> bool:
+    """True (said) where the file whose sound ``save`` muxes is not the one Studio's generator ``gen`` keeps or is
+    driven by (its 'audio' traced back to a Load Audio / Load Video): that file's sound is written, as ComfyUI does
+    (heldout82 06: the save writes the full mix, the take is driven by the isolated vocals of another file; Save Video
+    wrote the vocals, unsaid). The same file, or one not traced: the generator's 'audio', as before."""
+    link, seen = b.g.input_link(gen, "audio"), set()
+    while link is not None and link.src not in seen and b.g.nodes[link.src].type_id not in ("io.load_audio",
+                                                                                            "io.load_video"):
+        seen.add(link.src)
+        link = next((x for x in b.g.links if x.dst == link.src and x.dst_port in ("audio", "video")), None)
+    if link is None or str(b.g.nodes[link.src].params.get("path", "")) in ("", b.file_of(loader)):
+        return False
+    said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes the sound '{b.file_of(loader)}' "
+                f"({loader.shown_cls}, #{loader.id}) beside the frames, not the file the generator's 'audio' is made "
+                f"from ('{b.g.nodes[link.src].params.get('path')}'): Save Video writes that file's sound")
     return True
 
 
