@@ -10,7 +10,9 @@ values and links and fails without its mend.
 3. A pack's text box whose mode setting picks its STRING output (VRGDG_TextBox, output_mode 'string') was "written
    ... when the workflow runs", the generator given no prompt: its text is read as the prompt (82/02-04).
 4. A save muxing another file than the one a sound-driven take is made from wrote the take's sound (the isolated
-   vocals instead of the full mix), unsaid: it writes the file ComfyUI writes, said (82/06)."""
+   vocals instead of the full mix), unsaid: it writes the file ComfyUI writes, said (82/06).
+5. A save's sound walked back through a sampler to a picture's Load Image (a crash on main, found by this set's
+   regression run over the cached corpus): a picture's loader gives no sound."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -120,3 +122,30 @@ def test_a_save_muxing_another_file_than_the_one_driving_the_take_writes_that_fi
     same = convert(_sound_driven(), "same.json")
     (sv,) = nodes_of(same, "io.save_video")
     assert same.graph.nodes[same.graph.input_link(sv.id, "audio").src].type_id == "video_models.ltx2"
+
+
+def test_a_picture_loader_behind_the_sampler_is_not_read_as_the_sound_a_save_writes():
+    """Found by heldout82's regression run over the cached corpus (a crash on main d4499d26): LTX-2's decoded sound
+    through a volume step to the save; the walk back from the save's 'audio' crossed the sampler to the start picture's
+    Load Image, which was wired to Save Video's 'audio' (TypeMismatchError). A picture's loader gives no sound: the
+    take's own sound is written, the step said."""
+    from tests.convert.test_comfy_heldout62_mends import _sound_driven
+    doc = _sound_driven()
+    for k in ("22", "24", "25", "26"):
+        del doc[k]
+    doc["6"]["inputs"]["length"] = 97
+    doc["42"] = {"class_type": "LTXVEmptyLatentAudio", "inputs": {"frames_number": 97, "frame_rate": 25,
+                                                                  "batch_size": 1, "audio_vae": ["41", 0]}}
+    doc["27"]["inputs"]["audio_latent"] = ["42", 0]
+    rest = doc["32"]["inputs"]
+    doc["32"]["inputs"] = {"latent_image": rest.pop("latent_image"), **rest}  # (the walk's first way: to the picture)
+    doc["34"] = {"class_type": "LTXVAudioVAEDecode", "inputs": {"samples": ["33", 1], "audio_vae": ["41", 0]}}
+    doc["35"] = {"class_type": "AudioAdjustVolume", "inputs": {"audio": ["34", 0], "volume": 0}}
+    doc["9"]["inputs"]["audio"] = ["35", 0]
+    conv = convert(doc, "vol.json")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    (sv,) = nodes_of(conv, "io.save_video")
+    assert conv.graph.input_link(sv.id, "audio").src == gen.id
+    assert "'AudioAdjustVolume' (AudioAdjustVolume, #35), a step between its 'audio' and 'CreateVideo' (#9)'s " \
+           "'audio': not applied (its settings: volume 0)" in said(conv)
+    assert "writes the sound 'singer.png'" not in said(conv)

@@ -42,7 +42,14 @@ def file_sound(wf: Any, save: CNode) -> CNode | None:
     family's audio decoder) or none."""
     port = sound_port(wf, save)
     found = find_loader(wf, port[0], port[1], set()) if port is not None else None
-    return found[0] if found is not None else None
+    return found[0] if found is not None and _sounding(found[0]) else None
+
+
+def _sounding(loader: CNode) -> bool:
+    """A loader that can give a sound (a Load Audio, a Load Video): a picture's loader the walk back from a save's
+    'audio' reaches through a sampler (the reference picture of an LTX-2 take whose decoded sound a volume step
+    changes) gives none (a crash on main d4499d26, found by heldout82's regression run: Load Image wired to 'audio')."""
+    return LOADER_NODES[loader.cls][1] in ("audio", "video")
 
 
 def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
@@ -96,7 +103,9 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
         b.used.add(node.id)
         said.append(joined[1])
         return
-    found = find_loader(b.wf, node, name, b.used)
+    found = find_loader(b.wf, node, name, walked := set())
+    found = found if found is not None and _sounding(found[0]) else None
+    b.used |= walked if found is not None else set()
     if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
         maker = b.wf.source(node, name)
         if maker is not None and role(b.wf, maker) == "decoder":  # the generator's own: kept on its clip, or said
