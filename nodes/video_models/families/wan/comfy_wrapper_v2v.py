@@ -51,8 +51,8 @@ def flow_edit(t, sampler: CNode) -> None:
     plain re-make, the FlowEdit node only listed as not converted)."""
     link = t.link(sampler, "flowedit_args")
     fe = t.wf.nodes.get(link[0]) if link else None
-    if fe is None or t.link(sampler, "samples") is None:
-        return
+    if fe is None or fe.id in t.wf.taken or t.link(sampler, "samples") is None:
+        return  # (taken: read as Studio's Wan FlowEdit, comfy_wrapper_flowedit)
     line = (f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) edits the clip it is given (samples) by FlowEdit "
             f"('{fe.title or fe.shown_cls}' ({fe.shown_cls}, #{fe.id}): from the source prompt on its 'source_embeds' "
             "toward the sampler's own): not made, Studio's Video to Video re-makes the clip's latents at the sampler's "
