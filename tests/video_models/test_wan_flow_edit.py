@@ -123,5 +123,36 @@ def test_bad_input_is_refused_naming_the_node(wan, tmp_path):
     assert "multiples of 16" in WanFlowEdit.preflight({"width": 830, "height": 480}, ".")[0]
     from tests.video_models import tiny_parts as tp
     i2v = load_video_model(tp.build(str(tmp_path / "i2v"), i2v=True), base=None, device=CPU, dtype_name="fp32")
-    with pytest.raises(FlowEditError, match="Wan FlowEdit.*image to video"):
+    with pytest.raises(FlowEditError, match="Wan FlowEdit.*image-to-video model: connect its start picture"):
         run_node(WanFlowEdit, base, model=i2v, video=clip)
+
+
+def test_an_image_to_video_wan_edits_with_its_start_picture(tmp_path):
+    """Wan 2.1 I2V: both predictions read the start picture's condition and CLIP states (the wrapper's FlowEdit
+    gives its image embeds to both); the same prompts still give the source back, another picture another edit."""
+    from nodes.video_models.families.wan.flowedit.pipeline import i2v_pipeline_class
+    from tests.video_models import tiny_parts as tp
+    from PIL import Image
+    ref = load_video_model(tp.build(str(tmp_path / "i2v"), i2v=True), base=None, device=CPU, dtype_name="fp32")
+    pipe = ref.derived_pipeline("flowedit-i2v", i2v_pipeline_class(), base_task="i2v")
+    video = pixels(list(_clip(4)), 32, 32)
+    x_src = pipe.encode(video).float()
+    pic = [Image.fromarray((_clip(s, n=1)[0] * 255).astype(np.uint8)) for s in (5, 6)]
+    seen, got = [], []
+    h = pipe.transformer.register_forward_pre_hook(lambda mod, args, kw: got.append(
+        (args[0].shape[1], kw.get("encoder_hidden_states_image") is not None)), with_kwargs=True)
+    try:
+        _edit(pipe, video, "a fox", "a fox", image=pic[0], callback_on_step_end=lambda p, i, t, d: seen.append(
+            d["latents"].clone()) or d)
+    finally:
+        h.remove()
+    assert got and all(c == 36 and has for c, has in got)  # 16 latent + 20 condition channels, CLIP states given
+    assert all((lat - x_src).abs().max() < 1e-5 for lat in seen)
+    a = _edit(pipe, video, "a red car", "a fox", image=pic[0])
+    b = _edit(pipe, video, "a red car", "a fox", image=pic[1])
+    assert (a - b).abs().max() > 1e-5
+    rec = Recorder()
+    out = run_node(WanFlowEdit, {"prompt": "a car", "source_prompt": "a fox", "steps": 2, "skip_steps": 0,
+                                 "width": 32, "height": 32}, runtime=rec, model=ref,
+                   video=ArrayClip(_clip(7), 16.0), image=_clip(8, n=1)[0])["video"]
+    assert (out.n_frames, out.width, out.height) == (9, 32, 32)

@@ -22,21 +22,31 @@ class FlowEditError(StudioError):
     pass
 
 
-def refused_model(ref) -> str:
-    """Why the Wan model ``ref`` cannot be edited here, in words ('' : it can): a text-to-video denoiser (16 latent
-    channels in and out, no image tokens, no VACE blocks, not TI2V-5B)."""
+def is_i2v(ref) -> bool:
+    """Whether ``ref``'s Wan denoiser reads a start picture's channels (image to video: 16 latent channels and the
+    picture's 20 beside them)."""
+    tr = getattr(ref.module, "transformer", None) or getattr(ref.module, "transformer_2", None)
+    cfg = getattr(tr, "config", None)
+    return cfg is not None and cfg.get("in_channels") != cfg.get("out_channels")
+
+
+def refused_model(ref, image: bool) -> str:
+    """Why the Wan model ``ref`` cannot be edited here, in words ('' : it can): a text-to-video denoiser, or an
+    image-to-video one (Wan 2.1 I2V, Wan 2.2 I2V A14B) given its start picture; no VACE blocks, not TI2V-5B."""
     pipe = ref.module
     tr = getattr(pipe, "transformer", None) or getattr(pipe, "transformer_2", None)
     cfg = getattr(tr, "config", None)
     if cfg is None:
         return "it has no Wan denoiser"
-    if cfg.get("image_dim") or cfg.get("in_channels") != cfg.get("out_channels"):
-        return ("its denoiser reads a start picture's channels or tokens (image to video); Wan FlowEdit edits with a "
-                "text-to-video denoiser")
     if cfg.get("vace_layers"):
-        return "it is a Wan VACE model (its control blocks); Wan FlowEdit edits with a text-to-video denoiser"
+        return "it is a Wan VACE model (its control blocks); Wan FlowEdit edits with a text- or image-to-video one"
     if getattr(getattr(pipe, "config", None), "get", lambda k, d=None: d)("expand_timesteps", False):
-        return "it is Wan 2.2 TI2V-5B (a timestep a token); Wan FlowEdit edits with Wan 2.1 / 2.2 text to video"
+        return "it is Wan 2.2 TI2V-5B (a timestep a token); Wan FlowEdit edits with Wan 2.1 / 2.2 text or image to video"
+    if cfg.get("in_channels") not in (cfg.get("out_channels"), cfg.get("out_channels", 0) + 20):
+        return f"its denoiser reads {cfg.get('in_channels')} channels (a control clip's too), which FlowEdit is not given"
+    if is_i2v(ref) and not image:
+        return ("it is an image-to-video model: connect its start picture to 'image' (it reads the picture's "
+                "condition and CLIP states)")
     return ""
 
 
@@ -51,12 +61,15 @@ class WanFlowEdit(OneCallNode):
     keywords = ("flowedit", "flow edit", "edit", "text edit", "video edit", "inversion-free", "wan",
                 "video to video", "restyle")
     family_key, error = "wan", FlowEditError
-    wanted, how = "a Wan text-to-video model", "load a Wan text-to-video model (Wan 2.1 T2V, Wan 2.2 T2V A14B)"
-    needs = "a Wan text-to-video model (Wan 2.1 T2V 1.3B / 14B, Wan 2.2 T2V A14B)"
+    wanted, how = "a Wan text- or image-to-video model", "load a Wan text-to-video model (Wan 2.1 T2V, Wan 2.2 T2V " \
+        "A14B), or an image-to-video one with its start picture on 'image'"
+    needs = "a Wan text-to-video model (Wan 2.1 T2V 1.3B / 14B, Wan 2.2 T2V A14B) or an image-to-video one"
     inputs = (In("model", "Video Model", help="a Wan text-to-video model"),
               In("video", "Video", help="the clip to edit"),
               In("prompt", "Text", optional=True, help="what the clip should show (the target)"),
-              In("source_prompt", "Text", optional=True, help="what the clip shows (the source)"))
+              In("source_prompt", "Text", optional=True, help="what the clip shows (the source)"),
+              In("image", "Image", optional=True, help="an image-to-video model's start picture (its first frame's "
+                                                       "condition and CLIP picture, given both predictions)"))
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a cybernetic wolf turns its head"),
               Text("negative_prompt", "", help="the target's negative prompt (used with guidance other than 1)"),
@@ -95,19 +108,25 @@ class WanFlowEdit(OneCallNode):
         return out
 
     def pipeline_of(self, ref):
-        """The model's WanFlowEditPipeline, made from its loaded components once (diffusers' from_pipe)."""
-        from .pipeline import pipeline_class
+        """The model's WanFlowEditPipeline (an image-to-video model's WanFlowEditI2VPipeline), made from its loaded
+        components once (diffusers' from_pipe)."""
+        from .pipeline import i2v_pipeline_class, pipeline_class
+        if is_i2v(ref):
+            return ref.derived_pipeline(f"{KEY}-i2v", i2v_pipeline_class(), base_task="i2v")
         return ref.derived_pipeline(KEY, pipeline_class())
 
     def prepared(self, ctx, ref, inputs: dict):
-        """A model FlowEdit cannot run here refused in words before its pipeline is made."""
-        why = refused_model(ref)
+        """A model FlowEdit cannot run here refused in words before its pipeline is made; a start picture a
+        text-to-video model does not read said."""
+        why = refused_model(ref, inputs.get("image") is not None)
         if why:
             from ....loading.inputs import not_this_model
             raise not_this_model(self.title, ref, self.wanted, f"{why}: {self.how}", self.error)
+        if inputs.get("image") is not None and not is_i2v(ref):
+            ctx.warn(f"{TITLE}: the model is text to video, which reads no start picture: 'image' is not used")
         return ref
 
-    def call(self, ctx, s, video, prompt=None, source_prompt=None) -> Call:
+    def call(self, ctx, s, video, prompt=None, source_prompt=None, image=None) -> Call:
         import numpy as np
         from studio.engine.clip import as_clip
 
@@ -143,6 +162,10 @@ class WanFlowEdit(OneCallNode):
                       num_inference_steps=steps, guidance_scale=float(p.guidance),
                       source_guidance_scale=float(p.source_guidance), skip_steps=skip, drift_steps=drift,
                       shift=float(p.shift), drift_shift=float(p.drift_shift), n_avg=int(p.average))
+        if image is not None and is_i2v(s.ref):
+            from PIL import Image
+            still = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)[..., :3]
+            kwargs["image"] = Image.fromarray((still.clip(0.0, 1.0) * 255.0).round().astype(np.uint8))
         kwargs["take"] = OwnTake(ctx, s, (n, h, w), 1, "written when made", kwargs)
         fps = float(p.fps) or (clip.fps if clip.fps > 0 else 16.0)
         return Call(kwargs, n, fps, (w, h), steps - skip,
