@@ -31,9 +31,11 @@ SAMPLER = "nearest diffusers scheduler"  # how the note's first-sampler line rea
 
 
 def made(b, key) -> None:
-    """The note's first-sampler line says what samples: FlowEdit's own Euler steps on Wan's flow schedule (the
-    node's pipeline), not a diffusers scheduler."""
-    band = b.made[key][2]
+    """The note's sampler lines say what samples: FlowEdit's own Euler steps on Wan's flow schedule (the node's
+    pipeline), not a diffusers scheduler; the sampler's denoise read into the skipped steps and its shift into the
+    generator's (comfy_wrapper_flowedit), not 'not applied' nor the shift as given."""
+    gen, _, band, _ = b.made[key]
+    params = b.g.nodes[gen].params
     for i, note in enumerate(b.notes):
         if b.note_bands[i] != band or not note["text"].startswith("Converted from ComfyUI"):
             continue
@@ -41,11 +43,26 @@ def made(b, key) -> None:
         if rest and SAMPLER in rest[0]:
             rest[0] = (rest[0].split(f": {SAMPLER}", 1)[0] + ": Studio's Wan FlowEdit steps FlowEdit's own Euler steps "
                        "on Wan's flow schedule (fallenshock/FlowEdit's); it has no sampler setting")
-            note["text"] = "\n- ".join([head, *rest])
+        rest = [_reworded(line, params) for line in rest]
+        note["text"] = "\n- ".join([head, *rest])
         break
 
 
-TASKS = {FLOWEDIT: Task("video edited by text (FlowEdit)", NODE, (("pixels", "video"),), "Wan FlowEdit")}
+WHOLE = ": ComfyUI samples only the last"  # partial_denoise's words for a denoise a generator does not take
+
+
+def _reworded(line: str, params: dict) -> str:
+    if WHOLE in line and line.endswith("the generator samples the whole schedule"):
+        return (line.split(WHOLE, 1)[0] + ": the wrapper's FlowEdit starts its schedule there, read into Studio's Wan "
+                f"FlowEdit's skipped steps (skip_steps {params.get('skip_steps')})")
+    if line.startswith("shift ") and line.endswith(": the generator's shift"):
+        return (line[:-len("the generator's shift")] + f"read into Studio's Wan FlowEdit's shift "
+                f"{float(params.get('shift')):g} (the wrapper's FlowEdit schedule: comfy_wrapper_flowedit)")
+    return line
+
+
+TASKS = {FLOWEDIT: Task("video edited by text (FlowEdit)", NODE, (("pixels", "video"), ("start_image", "image")),
+                       "Wan FlowEdit")}
 WIDGETS = {FLOWEDIT: FLOWEDIT_WIDGETS}
 GENERATOR = Generator(NODE, describe=lambda inputs, params: "video edited by text (FlowEdit)", settings=settings,
                       finish=finish, made=made)

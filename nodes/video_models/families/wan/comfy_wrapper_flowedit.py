@@ -28,6 +28,11 @@ WIDGETS = {EDIT: ("skip_steps", "drift_steps", "drift_flow_shift", "source_cfg",
 FLOWEDIT_WIDGETS = ("source_prompt", "source_negative_prompt", "skip_steps", "drift_steps", "shift", "drift_shift",
                     "source_guidance", "guidance")
 EULER = "euler"  # the scheduler whose FlowEdit sigmas the wrapper shifts twice
+# the image-to-video encodes on the sampler's image_embeds whose start picture both predictions read: their picture
+# input, and their settings that change the picture's condition from a plain encode (with the value that does not)
+STARTS = {"WanVideoImageClipEncode": ("image", {"noise_aug_strength": 0, "latent_strength": 1,
+                                                "clip_embed_strength": 1}),
+          "WanVideoImageToVideoEncode": ("start_image", {"noise_aug_strength": 0, "start_latent_strength": 1})}
 
 
 def _number(v):
@@ -44,7 +49,10 @@ def _source_texts(t, fe: CNode):
     text = t.wf.value(src, "text")
     neg = t.wf.nodes.get(f"{src.id}:neg")
     negative = t.wf.value(neg, "text") if neg is not None else None
-    return (text, negative if isinstance(negative, str) else None) if isinstance(text, str) else None
+    if not isinstance(text, str):
+        return None
+    t.wf.taken.update(n.id for n in (src, neg) if n is not None)  # read: the node's source prompt
+    return text, negative if isinstance(negative, str) else None
 
 
 def _start_step(w: dict) -> int | None:
@@ -55,6 +63,39 @@ def _start_step(w: dict) -> int | None:
     if denoise is not None and denoise < 1.0:
         return steps - int(steps * denoise) - 1
     return start if isinstance(start, int) and not isinstance(start, bool) and start >= 0 else 0
+
+
+def _saved(t, n: CNode) -> dict:
+    """``n``'s settings as the file saves them, those wired left out (the encode's size and length, wired from a
+    measure of the clip, are the clip's: Studio's Wan FlowEdit takes the clip's own)."""
+    order = t.WIDGETS.get(n.cls, ())
+    got = dict(n.widgets) if n.widgets else dict(zip(order, n.raw)) if isinstance(n.raw, list) else {}
+    return {k: v for k, v in got.items() if k not in n.links}
+
+
+def _start(t, sampler: CNode, links: dict) -> list[str]:
+    """The start picture of the image-to-video encode on ``sampler``'s image_embeds (and its CLIP vision) into
+    ``links``, the encode taken: the sentences of its settings not applied; [] where there is none (or it gives an
+    end picture too: left as it is, said by comfy_wrapper_v2v.unread_embeds)."""
+    src = t.through(t.link(sampler, "image_embeds"))
+    emb = t.wf.nodes.get(src[0]) if src else None
+    if emb is None or emb.cls not in STARTS or t.link(emb, STARTS[emb.cls][0]) is None or t.link(emb, "end_image"):
+        return []
+    port, plain = STARTS[emb.cls]
+    links["start_image"] = t.link(emb, port)
+    vision = t.link(emb, "clip_vision") or t.link(emb, "clip_embeds")
+    if vision is not None:
+        links["clip_vision"] = vision
+    t.wf.taken.add(emb.id)
+    named = _saved(t, emb)
+    off = [f"{k} {named[k]:g}" for k, v in plain.items() if _number(named.get(k)) not in (None, v)]
+    lines = [f"{CNode.named(emb)} gives {sampler.title or sampler.shown_cls} (#{sampler.id}) its start picture (on "
+             f"'{port}'): Studio's Wan FlowEdit gives it both predictions, as the wrapper's FlowEdit does"]
+    if off:
+        lines.append(f"{CNode.named(emb)}'s {', '.join(off)} {'is' if len(off) == 1 else 'are'} not applied: Studio's "
+                     "Wan FlowEdit encodes the start picture as Wan image to video does (no noise added, its "
+                     "condition and CLIP states at full strength)")
+    return lines
 
 
 def read(t, sampler: CNode, w: dict):
@@ -75,14 +116,15 @@ def read(t, sampler: CNode, w: dict):
     twice = str(w.get("scheduler") or "") == EULER
     widgets = {"source_prompt": texts[0], "source_negative_prompt": texts[1] or "",
                "skip_steps": int(start) + int(nums["skip_steps"]), "drift_steps": int(nums["drift_steps"]),
-               "shift": shift * shift if twice else shift,
-               "drift_shift": nums["drift_flow_shift"] ** 2 if twice else nums["drift_flow_shift"],
+               "shift": round(shift * shift, 9) if twice else shift,
+               "drift_shift": round(nums["drift_flow_shift"] ** 2, 9) if twice else nums["drift_flow_shift"],
                "source_guidance": nums["drift_cfg"], "guidance": nums["drift_cfg"]}
-    c = t.core(fe, FLOWEDIT, widgets, {"pixels": t.link(enc, "pixels"), "vae": t.link(enc, "vae")},
-               nid=f"{fe.id}:flowedit")
+    links = {"pixels": t.link(enc, "pixels"), "vae": t.link(enc, "vae")}
+    started = _start(t, sampler, links)
+    c = t.core(fe, FLOWEDIT, widgets, links, nid=f"{fe.id}:flowedit")
     c.ports.update({"pixels": (enc.id, "pixels")})
     t.wf.taken.update((fe.id, enc.id))
-    for line in said(fe, sampler, w, nums, start, shift, twice):
+    for line in said(fe, sampler, w, nums, start, shift, twice) + started:
         t.say(fe, line)
     return (c.id, 0)
 
@@ -92,7 +134,7 @@ def said(fe: CNode, sampler: CNode, w: dict, nums: dict, start: int, shift: floa
     or uses otherwise."""
     who, fen = f"'{sampler.title or sampler.shown_cls}' (#{sampler.id})", CNode.named(fe)
     skip, d_shift, cfg = int(start) + int(nums["skip_steps"]), nums["drift_flow_shift"], nums["drift_cfg"]
-    began = (f"its denoise_strength {w.get('denoise_strength')!r} starts the schedule at step {start}, then "
+    began = (f"its denoise_strength {w.get('denoise_strength'):g} starts the schedule at step {start}, then "
              if start else "")
     lines = [f"{who} edits the clip it is given (samples) by FlowEdit ({fen}: from the source prompt on its "
              f"'source_embeds' toward the sampler's own): Studio's Wan FlowEdit, {w.get('steps')} steps, the first "
@@ -107,7 +149,7 @@ def said(fe: CNode, sampler: CNode, w: dict, nums: dict, start: int, shift: floa
         lines.append(f"{who}'s scheduler '{w.get('scheduler')}' is not followed by its FlowEdit here: Studio's Wan "
                      f"FlowEdit steps Wan's flow schedule at shift {shift:g} (drift_shift {d_shift:g})")
     unused = [x for x in (f"its source_cfg {nums['source_cfg']:g}" if nums["source_cfg"] != cfg else "",
-                          f"the sampler's cfg {w.get('cfg')!r}" if _number(w.get("cfg")) != cfg else "") if x]
+                          f"the sampler's cfg {w.get('cfg'):g}" if _number(w.get("cfg")) != cfg else "") if x]
     if unused:
         lines.append(f"{fen} guides both the source's and the target's predictions at drift_cfg {cfg:g} in the "
                      f"wrapper, so {' and '.join(unused)} {'is' if len(unused) == 1 else 'are'} not used: Studio's "
@@ -118,6 +160,6 @@ def said(fe: CNode, sampler: CNode, w: dict, nums: dict, start: int, shift: floa
         lines.append(f"{fen}'s drift sigmas are taken by the wrapper from a schedule of the {w.get('steps')} - {start} "
                      f"steps left after its denoise; Studio's Wan FlowEdit takes them from all {w.get('steps')}")
     if "source_image_embeds" in fe.links:
-        lines.append(f"{fen}'s source_image_embeds are not read: Studio's Wan FlowEdit edits with a text-to-video "
-                     "model, which reads no picture")
+        lines.append(f"{fen}'s source_image_embeds are not read: Studio's Wan FlowEdit gives the source's prediction "
+                     "the sampler's own start picture, as the wrapper does without them")
     return lines

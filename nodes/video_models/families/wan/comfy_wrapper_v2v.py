@@ -25,12 +25,19 @@ def noise_shape(t, sampler: CNode) -> None:
     line = (f"'{emb.title or emb.shown_cls}' ({emb.shown_cls}, #{emb.id}) gives the video-to-video sampler "
             f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) only its noise's shape (its width, height and "
             "num_frames), which the "
-            "wrapper matches to the clip it is given (samples): Studio's video to video takes its size and length "
-            "from that clip (a num_frames longer than the clip, which later wrapper versions fill by repeating the "
+            f"wrapper matches to the clip it is given (samples): Studio's {_studio_pass(t, sampler)} takes its size "
+            "and length from that clip (a num_frames longer than the clip, which later wrapper versions fill by repeating the "
             "clip's first frame at its start, is not made)")
     if line not in t.said:
         t.said.append(line)
     t.wf.taken.add(emb.id)
+
+
+def _studio_pass(t, sampler: CNode) -> str:
+    """The Studio node the sampler's pass is made as, in words: Wan FlowEdit where its FlowEdit was read
+    (comfy_wrapper_flowedit: the node taken), else video to video."""
+    link = t.link(sampler, "flowedit_args")
+    return "Wan FlowEdit" if link and link[0] in t.wf.taken else "video to video"
 
 
 def unread_embeds(t) -> None:
