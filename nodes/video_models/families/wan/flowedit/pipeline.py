@@ -139,7 +139,8 @@ class FlowEditSampling:
                                                      int(video.shape[-1]), x_src, device, dtype)
             sig = edit.with_drift(edit.sigmas(int(num_inference_steps), float(shift)), int(drift_steps),
                                   float(drift_shift))
-            seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator)) if generator is not None else 0
+            seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator, device=generator.device)) \
+                if generator is not None else 0  # (once: the call's seed, read on the host)
             g = torch.Generator(device=device).manual_seed(seed)  # drawn on the latents' device: no host round trip
             steps = [float(s) for s in sig]
             stamps = (sig[:-1] * 1000.0).to(device, torch.float32)  # each step's timestep, on the device once
