@@ -60,6 +60,7 @@ def test_a_flowedit_of_a_clip_is_studios_wan_flowedit_with_the_wrappers_settings
             "step 1, then skip_steps 2), the last 8 sampling the target alone (drift_steps)") in text
     assert "is given shift 25 and drift_shift 49, the same sigmas" in text
     assert "so the sampler's cfg 4 is not used: Studio's Wan FlowEdit guides both at 6" in text
+    assert "drift sigmas are taken by the wrapper from a schedule of the 24 steps left after its denoise" in text
     assert "toward the sampler's own): not made" not in text and "nodes not converted (listed" not in text
     assert "Studio's Wan FlowEdit takes its size and length from that clip" in text  # (its empty embeds)
     assert "- denoise 0.95 of 'WanVideoSampler' (WanVideoSampler, #%s): the wrapper's FlowEdit starts its schedule " \

@@ -109,6 +109,11 @@ def test_the_node_edits_a_clip_and_says_how(wan):
     assert (out.n_frames, out.width, out.height) == (7, 32, 32)
     assert any("Wan FlowEdit: 7 frames at 32x32 edited from the source prompt toward the prompt: steps 1 to 3 of 3 "
                "(shift 5), the last 1 from the prompt alone (shift 3)" in t for t in rec.messages())
+    rec = Recorder()  # the clip's own size, off the multiples of 16: said
+    out = run_node(WanFlowEdit, {**params, "width": 0, "height": 0, "steps": 1, "skip_steps": 0, "drift_steps": 0},
+                   runtime=rec, model=wan, video=clip)["video"]
+    assert (out.width, out.height, out.fps) == (48, 32, 12.0)
+    assert any("the clip's 48x40 is made 48x32 (multiples of 16" in t for t in rec.messages())
 
 
 def test_bad_input_is_refused_naming_the_node(wan, tmp_path):

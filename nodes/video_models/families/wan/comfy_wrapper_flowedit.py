@@ -157,7 +157,7 @@ def said(fe: CNode, sampler: CNode, w: dict, nums: dict, start: int, shift: floa
     lines.append(f"{who}'s last FlowEdit step moves nothing in the wrapper (its next sigma is its own): Studio's Wan "
                  "FlowEdit takes it, to sigma 0")
     if start and nums["drift_steps"]:
-        lines.append(f"{fen}'s drift sigmas are taken by the wrapper from a schedule of the {w.get('steps')} - {start} "
+        lines.append(f"{fen}'s drift sigmas are taken by the wrapper from a schedule of the {w.get('steps') - start} "
                      f"steps left after its denoise; Studio's Wan FlowEdit takes them from all {w.get('steps')}")
     if "source_image_embeds" in fe.links:
         lines.append(f"{fen}'s source_image_embeds are not read: Studio's Wan FlowEdit gives the source's prediction "

@@ -153,6 +153,10 @@ class WanFlowEdit(OneCallNode):
             raise FlowEditError(f"{TITLE}: FlowEdit needs both prompts: 'source_prompt' (what the clip shows) and "
                                 "'prompt' (what it should show)")
         frames = pixels([np.asarray(clip.frame(i)) for i in range(n)], w, h)
+        rounded = (clip.width // MULTIPLE * MULTIPLE, clip.height // MULTIPLE * MULTIPLE)  # (a preview's size: said)
+        if (w, h) == rounded != (clip.width, clip.height) and not (int(p.width) or int(p.height)):
+            ctx.info(f"{TITLE}: the clip's {clip.width}x{clip.height} is made {w}x{h} (multiples of {MULTIPLE}: cut to "
+                     "that aspect about its middle, then scaled)")
         ctx.info(f"{TITLE}: {n} frames at {w}x{h} edited from the source prompt toward the prompt: steps {skip} to "
                  f"{steps} of {steps} (shift {float(p.shift):g})"
                  + (f", the last {drift} from the prompt alone (shift {float(p.drift_shift):g})" if drift else "")
