@@ -161,3 +161,24 @@ def test_an_image_to_video_wan_edits_with_its_start_picture(tmp_path):
                                  "width": 32, "height": 32}, runtime=rec, model=ref,
                    video=ArrayClip(_clip(7), 16.0), image=_clip(8, n=1)[0])["video"]
     assert (out.n_frames, out.width, out.height) == (9, 32, 32)
+
+
+def test_wan22_a14b_edits_its_high_noise_steps_with_the_first_expert(tiny):
+    """Wan 2.2 T2V A14B: each prediction by the expert of its step's sigma (WanPipeline's boundary rule), source and
+    target alike."""
+    a14b = load_video_model(tiny("wan22-a14b"), base=None, device=CPU, dtype_name="fp32")
+    pipe = a14b.derived_pipeline("flowedit", pipeline_class())
+    assert pipe.transformer_2 is not None and pipe.config.boundary_ratio == 0.875
+    calls = []
+    hooks = [m.register_forward_pre_hook(lambda mod, args, k=k: calls.append(k))
+             for k, m in (("high", pipe.transformer), ("low", pipe.transformer_2))]
+    try:
+        pipe(video=pixels(list(_clip(9, n=5)), 32, 32), prompt="a car", source_prompt="a fox", num_inference_steps=4,
+             skip_steps=0, guidance_scale=1.0, source_guidance_scale=1.0, shift=5.0,
+             generator=torch.Generator().manual_seed(1))
+    finally:
+        for h in hooks:
+            h.remove()
+    sig = E.sigmas(4, 5.0)[:-1].tolist()
+    assert calls == [k for s in sig for k in ["high" if s >= 0.875 else "low"] * 2]  # target, then source
+    assert calls.count("high") and calls.count("low")
