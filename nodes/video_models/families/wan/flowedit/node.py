@@ -1,5 +1,6 @@
-"""Wan FlowEdit: a clip edited by text without inversion (FlowEdit, edit.py), on a Wan text-to-video model: the
-source prompt says what the clip shows, the prompt what it should show; what both prompts share stays.
+"""Wan FlowEdit: a clip edited by text without inversion (FlowEdit, edit.py), on a Wan text-to-video model or an
+image-to-video one given its start picture: the source prompt says what the clip shows, the prompt what it should
+show; what both prompts share stays.
 
 kijai's ComfyUI-WanVideoWrapper gives the same things (WanVideoFlowEdit, Apache-2.0, read for its names):
 'source_embeds' (the source prompt), 'skip_steps', 'drift_steps', 'drift_flow_shift', 'source_cfg', 'drift_cfg'
@@ -51,8 +52,8 @@ def refused_model(ref, image: bool) -> str:
 
 
 class WanFlowEdit(OneCallNode):
-    """Edit a clip by text with FlowEdit on a Wan text-to-video model: 'source_prompt' says what the clip shows,
-    'prompt' what it should show. The clip is not inverted: each step moves it by the difference of the model's
+    """Edit a clip by text with FlowEdit on a Wan text-to-video model (or an image-to-video one, its start picture on
+    'image'): 'source_prompt' says what the clip shows, 'prompt' what it should show. The clip is not inverted: each step moves it by the difference of the model's
     predictions for the two prompts, so what they share stays. 'skip_steps' leaves the first steps out (more: closer
     to the clip), 'drift_steps' samples the last steps from the prompt alone (more: freer details)."""
     id = "video_models.wan_flow_edit"
@@ -64,7 +65,7 @@ class WanFlowEdit(OneCallNode):
     wanted, how = "a Wan text- or image-to-video model", "load a Wan text-to-video model (Wan 2.1 T2V, Wan 2.2 T2V " \
         "A14B), or an image-to-video one with its start picture on 'image'"
     needs = "a Wan text-to-video model (Wan 2.1 T2V 1.3B / 14B, Wan 2.2 T2V A14B) or an image-to-video one"
-    inputs = (In("model", "Video Model", help="a Wan text-to-video model"),
+    inputs = (In("model", "Video Model", help="a Wan text-to-video model, or an image-to-video one with 'image'"),
               In("video", "Video", help="the clip to edit"),
               In("prompt", "Text", optional=True, help="what the clip should show (the target)"),
               In("source_prompt", "Text", optional=True, help="what the clip shows (the source)"),
