@@ -131,8 +131,10 @@ class Making:
     def _gives_clip(self, nid: str, out: str) -> bool:
         """Whether Studio's node ``nid`` gives a clip on its output ``out``: told by the output's declared type
         (a step's clip has another name than 'video': Face Crops' 'face', heldout81 06's reference picture)."""
-        spec = self.g.registry.get(self.g.node(nid).type_id)
-        return any(o.name == out and o.type == "Video" for o in spec.outputs) if spec is not None else out == "video"
+        node = self.g.nodes.get(nid)  # (an id not made yet, a stand-in another stage fills: by its port's name)
+        if node is None or node.type_id not in self.g.registry:
+            return out == "video"
+        return any(o.name == out and o.type == "Video" for o in self.g.registry.get(node.type_id).outputs)
 
     def _lora_chain(self, load: str, loras: list, said: list[str]) -> tuple[str, str]:
         """The model after the workflow's LoRAs, a Video LoRA each on the last (a pickled file said: pickled)."""
