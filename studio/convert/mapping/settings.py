@@ -228,13 +228,15 @@ class SettingsReading:
 
     def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
         """A later pass no other rule reads, in one line: an expert's pass (two model loaders), else one not made."""
+        again = loaders > 1 and passes.reencoded(self.wf, r.node, set(self.pass_key))  # (a refine of its frames)
         what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
                 "on the high-noise expert") if loaders > 1 else "a second pass" if rest == 1 else "a later pass"
+        what = f"{what} sampling the take's decoded frames again, encoded anew" if again else what
         read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
         return (f"{what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
                 + (", ".join(read) if read else "its steps and cfg not read")
                 + (f", {pass_range(r.start, r.end)}" if r.start is not None else "") + level_said(self.wf, r.node)
-                + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 else
+                + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 and not again else
                    "" if r.node.id in self._stage_passes() else ": this pass is not made (Studio's generator makes "
                    "the take without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
 

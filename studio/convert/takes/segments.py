@@ -312,9 +312,10 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     """Take ``k`` (ending at ``last``) made as a pipeline of its own, its Save Video taken away: (its video, its
     sound or None, its band); None where it could not be made (said)."""
     wf = b.wf
+    dec = _decoder(wf, save, last)  # (its decoder read: a text-to-video take's VAE is wired to it alone, heldout81 08)
     fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
                  {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
-                 {"video": (last.id, 0)}, last.pos)
+                 {"video": ((dec or last).id, 0)}, last.pos)
     wf.nodes[fake.id] = fake
     try:
         before = len(b.bands)
@@ -342,6 +343,17 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     band.remove(sv)
     video = interpolate_each(b, save, k, last, lasts, gen, (src.src, src.src_port), band, fps)  # RIFE on each take
     return video, (audio.src, audio.src_port) if audio else None, band
+
+
+def _decoder(wf: Workflow, save: CNode, last: CNode) -> CNode | None:
+    """The node on ``save``'s way that decodes take ``last``'s latent into pictures (a VAE decode: 'samples' from
+    it, pictures out), where one does; None otherwise. Read with the take, as a single output reads its decoder: the
+    VAE a text-to-video take's decoder alone is given (a broadcast's) is its VAE."""
+    for n in upstream(wf, save):
+        src = n.links.get("samples")
+        if src is not None and src[0] == last.id and n.cls.startswith("VAEDecode") and "vae" in n.links:
+            return n
+    return None
 
 
 def _frames(b: Any, made: list[tuple]) -> int | None:
