@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
+from .comfy_motion_start import motion_start
 from .comfy_pass_prompts import place
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
@@ -33,6 +34,7 @@ FRAMES = {
     "WanSVIProAdvancedI2V": ("start_image", ("middle_image",), "end_image"),
     "WanFourFrameReferenceUltimate": ("frame_1_image", ("frame_2_image", "frame_3_image"), "frame_4_image"),
 }
+MOTION = "WanAdvancedI2V"  # its motion frames may take its start image's place (comfy_motion_start)
 REFS = "WanMultiFrameRefToVideo"  # its 'ref_images' a batch: the first the start, the last the end
 SVI_PRO = "WanImageToVideoSVIPro"  # KJNodes': its anchor latent encoded from the start image
 PREV = ("prev_latent", "prev_samples")  # the latent of the pass before (a continued take)
@@ -136,6 +138,11 @@ class _Frames(PackTranslation):
         """A multi-frame node as WanFirstLastFrameToVideo (WanImageToVideo without an end image); None where it has
         no image at all (left as it is: held, its sentence said)."""
         start, between, end = self.images(n)
+        motion = motion_start(self, n) if n.cls == MOTION else None  # its motion frames' last in place of its start
+        if motion is not None:
+            self.said += [f"{self.name(n)}'s start_image {self.picture(start)} is not used: its motion_frames take its "
+                          "place, as the pack lays them"] if start is not None else []
+            start = motion
         if start is None and end is None:
             return None
         w = self.named(n)
@@ -154,7 +161,8 @@ class _Frames(PackTranslation):
         low = self.outputs(n)
         own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
-            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]}  # 05: said not)
+            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
+                {"motion_frames"} if motion is not None else set())
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
             self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
                              "such input")
