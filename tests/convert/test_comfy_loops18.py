@@ -20,11 +20,12 @@ def _folder(directory: str, index, cap: int = 1) -> dict:
         "sort_method": "Numerical (ASC)"}}
 
 
-def _loop(passes: int = 3, mode: str = "AUTO_CONTINUE", count: int = 1) -> dict:
+def _loop(passes: int = 3, mode: str = "AUTO_CONTINUE", count: int = 1, cut: int = 0) -> dict:
     """easy forLoopStart (#50) of ``passes``; each pass WanAdvancedI2V (#52) 832x480, 33 frames, from 'start.png'
     (#5), its middle and end pictures picture 'index' of the folders 'middles' (#56) and 'ends' (#55), its
     motion_frames the frames of the passes before (easy batchAnything #57 joins them with the pass's own, ImageFromBatch
-    #58 of all its frames)."""
+    #58 of all its frames; ``cut``: from its trim_image on, the joined frames then cut to ``cut`` by KJNodes'
+    GetImageRangeFromBatch #65, as the pack's example does)."""
     d = copy.deepcopy(BASE)
     d.update({
         "50": {"class_type": "easy forLoopStart", "inputs": {"total": passes}},
@@ -45,6 +46,11 @@ def _loop(passes: int = 3, mode: str = "AUTO_CONTINUE", count: int = 1) -> dict:
         "70": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["60", 0]}},
         "71": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "long", "format": "auto", "codec": "auto",
                                                      "video": ["70", 0]}}})
+    if cut:
+        d["58"]["inputs"]["batch_index"] = ["52", 5]
+        d["65"] = {"class_type": "GetImageRangeFromBatch", "inputs": {"images": ["60", 0], "start_index": 0,
+                                                                      "num_frames": cut}}
+        d["70"]["inputs"]["images"] = ["65", 0]
     return d
 
 
@@ -52,7 +58,8 @@ def _gens(conv) -> list:
     """The generators in the order the joined take plays them."""
     g = conv.graph
     cat = next(n for n in g.nodes.values() if n.type_id == "edit.concatenate")
-    return [g.nodes[g.input_link(cat.id, p).src] for p in "abc" if g.input_link(cat.id, p) is not None]
+    got = [g.nodes[g.input_link(cat.id, p).src] for p in "abc" if g.input_link(cat.id, p) is not None]
+    return [g.nodes[g.input_link(n.id, "video").src] if n.type_id == "edit.time" else n for n in got]  # (trimmed)
 
 
 def _up(g, nid: str, port: str):
@@ -142,3 +149,52 @@ def test_a_folders_picture_by_a_fixed_index_is_picked_from_the_folder_when_it_ru
     assert (trim.params["start"], trim.params["end"]) == (3, 4)
     assert _up(g, trim.id, "video").params["path"] == "stills"
     assert "picture 3 of the folder 'stills'" in said(conv)
+
+
+def test_the_passes_join_without_the_frame_each_repeats_and_the_take_is_cut_as_the_workflow_cuts_it():
+    conv = convert(_loop(3, cut=95), "cut")  # 33 + 32 + 32 = 97 frames, cut to 95
+    g = conv.graph
+    assert g.validate() == []
+    gens = _gens(conv)
+    cat = next(n for n in g.nodes.values() if n.type_id == "edit.concatenate")
+    assert _up(g, cat.id, "a").id == gens[0].id  # the first pass whole: its trim_image 0
+    for port, gen in (("b", gens[1]), ("c", gens[2])):  # the later passes from their frame 1: trim_image 1
+        time = _up(g, cat.id, port)
+        assert time.type_id == "edit.time" and (time.params["start"], time.params["length"]) == (1, 32)
+        assert _up(g, time.id, "video").id == gen.id
+    save = nodes_of(conv, "io.save_video")[0]
+    trim = _up(g, save.id, "video")
+    assert trim.type_id == "transform.trim" and (trim.params["start"], trim.params["end"]) == (0, 95)
+    assert _up(g, trim.id, "video").id == cat.id
+    text = said(conv)
+    assert ("take 2 keeps its frames 1 to 32 in the join, as 'ImageFromBatch' (ImageFromBatch, #58@2) picks them: "
+            "Time's trim") in text
+    assert ("writes the take's frames 0 to 94 (at most; ComfyUI stops at the take's end) as 'GetImageRangeFromBatch' "
+            "(GetImageRangeFromBatch, #65) picks them: Studio's Trim after the generator") in text
+    assert ("'WanAdvancedI2V' (WanAdvancedI2V, #52@2)'s trim_image 1 (the frames of its take that "
+            "repeat the motion frames it is given) are read as those numbers where they are wired") in text
+    assert "not trimmed" not in text  # (every join's frames read)
+    assert not any("'AUTO_CONTINUE'" in line and "lays at" not in line for line in text.split("\n"))  # (made: never
+    # also among the settings not applied)
+
+
+def test_a_cfg_list_on_the_first_steps_of_a_take_in_context_windows_is_its_guidance_steps():
+    """The wrapper's cfg list of 2 on its first step then 1, on a take its context options sample in windows: Studio's
+    windows are guided on the first steps only too (loops18: the guidance hook wraps the windows' hook), so the
+    generator's guidance_steps 1 is kept, never taken back as 'not applied'."""
+    from tests.convert.test_comfy_heldout10_mends import _wrapper_i2v
+    wf = _wrapper_i2v({"95": ("CreateCFGScheduleFloatList", {"steps": 6, "cfg_scale_start": 2, "cfg_scale_end": 2,
+                                                             "interpolation": "linear", "start_percent": 0,
+                                                             "end_percent": 0.01}),
+                       "96": ("WanVideoContextOptions", {"context_schedule": "uniform_standard", "context_frames": 81,
+                                                         "context_stride": 4, "context_overlap": 16,
+                                                         "freenoise": True, "verbose": False,
+                                                         "fuse_method": "linear"})}, cfg=["95", 0])
+    wf["89"]["inputs"]["num_frames"] = 161
+    wf["27"]["inputs"].update({"context_options": ["96", 0], "start_step": 0, "end_step": 3})  # (as heldout10's)
+    conv = convert(wf, "windows.json")
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    text = said(conv)
+    assert gen.params["long_take"] == "context windows", text
+    assert gen.params["guidance"] == 2.0 and gen.params["guidance_steps"] == 1, text
+    assert "guidance_steps 1" in text and "not applied (a take in context windows" not in text

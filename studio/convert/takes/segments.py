@@ -29,7 +29,7 @@ from ..tracing.stills import one_picture
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 # the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
-JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages", "easy batchAnything")
 
 
 def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
-from .comfy_motion_start import motion_start
+from .comfy_motion_start import TRIMS, applied, constant, motion_start, trims
 from .comfy_pass_prompts import place
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
@@ -158,7 +158,7 @@ class _Frames(PackTranslation):
                     links[k] = n.links[k]
         elif "clip_vision_start_image" in n.links or "clip_vision_output" in n.links:
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
-        low = self.outputs(n)
+        low = self.outputs(n, trims(n, motion) if n.cls == MOTION else None)
         own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
             {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
@@ -178,8 +178,10 @@ class _Frames(PackTranslation):
         for port, link in between:
             self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: Wan's first-and-last-frame "
                              "video takes its first and last frames only")
+        names, places = applied(n, motion) if n.cls == MOTION else (set(), set())  # (its continuing: made)
         rest = [f"{k} {v!r}" for k, v in (n.widgets or {}).items() if k not in SIZE and v is not None
-                and k not in n.links] or ([repr(v) for v in n.raw[len(SIZE):]] if isinstance(n.raw, list) else [])
+                and k not in n.links and k not in names] or ([repr(v) for i, v in enumerate(n.raw) if i >= len(SIZE)
+                                                              and i not in places] if isinstance(n.raw, list) else [])
         self.said.append(f"{self.name(n)} is read as ComfyUI's {cls} ({what})"
                          + (f"; its other settings ({', '.join(rest)[:300]}) are not applied (Studio's Wan holds its "
                             "images whole)" if rest else ""))
@@ -189,11 +191,12 @@ class _Frames(PackTranslation):
                              "same for both of Wan 2.2's experts")
         return c
 
-    def outputs(self, n: CNode) -> list[str]:
+    def outputs(self, n: CNode, known: dict[int, int] | None = None) -> list[str]:
         """The pack node's outputs read as the core node's (positive_high and positive_low -> positive, negative,
-        latent); its whole-number outputs (trims, the next offset) said where wired. The nodes positive_low feeds."""
-        low, ints = [], []
-        for m in self.wf.nodes.values():
+        latent); its whole-number outputs (trims, the next offset) said where wired, but those ``known`` (output ->
+        its value when converting: comfy_motion_start.trims), read as that number. The nodes positive_low feeds."""
+        low, ints, read = [], [], set()
+        for m in list(self.wf.nodes.values()):  # (a number made for a known output: beside)
             for k, (src, slot) in list(m.links.items()):
                 if src != n.id:
                     continue
@@ -201,8 +204,15 @@ class _Frames(PackTranslation):
                     low.append(f"'{m.title or m.shown_cls}' (#{m.id})")
                 if slot in (0, 1, 2, 3):
                     m.links[k] = (src, (0, 0, 1, 2)[slot])
+                elif known and slot in known:
+                    m.links[k] = (constant(self.wf, n, slot, known[slot]), 0)
+                    read.add(slot)
                 else:
                     ints.append(f"'{m.title or m.shown_cls}' (#{m.id})'s {k}")
+        if read:
+            self.said.append(f"{self.name(n)}'s " + " and ".join(f"{TRIMS[k]} {known[k]}" for k in sorted(read))
+                             + " (the frames of its take that repeat the motion frames it is given) are read as "
+                             "those numbers where they are wired")
         if ints:
             self.said.append(f"{self.name(n)}'s trim and offset outputs (for joining its passes by hand) feeding "
                              f"{', '.join(ints)} are not read")

@@ -26,6 +26,7 @@ PICK = "GetImageRangeFromBatch"  # KJNodes': its start_index -1 the last frames 
 JOIN_WORDS = ("batch", "concat")
 NUMBERED = re.compile(r"^(.*?)_?(\d+)$")
 MAX_STEPS = 16
+TRIMS = {4: "trim_latent", 5: "trim_image"}  # its outputs counting what of its take repeats the motion frames
 
 
 def settings(n: CNode) -> tuple[str | None, int | None]:
@@ -41,6 +42,17 @@ def settings(n: CNode) -> tuple[str | None, int | None]:
         return None, None
     after = raw[at[0] + 1] if at[0] + 1 < len(raw) else None
     return raw[at[0]], after if isinstance(after, int) and not isinstance(after, bool) else None
+
+
+def applied(n: CNode, motion: tuple | None) -> tuple[set[str], set[int]]:
+    """(the names, the UI places) of ``n``'s long_video_mode and continue_frames_count where Studio makes what they do:
+    the motion frames taken as the start (``motion``), or none given (its mode then lays nothing); else none."""
+    mode, _ = settings(n)
+    if mode != CONTINUES or (motion is None and "motion_frames" in n.links):
+        return set(), set()
+    raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
+    at = next((k for k, v in enumerate(raw) if v == CONTINUES), None)
+    return {"long_video_mode", COUNT}, ({at, at + 1} if at is not None else set())
 
 
 def _join_last(n: CNode) -> str | None:
@@ -102,3 +114,24 @@ def motion_start(t, n: CNode) -> tuple | None:
     t.wf.nodes[pick.id] = pick
     t.wf.taken.add(pick.id)
     return pick.id, 0
+
+
+def trims(n: CNode, motion: tuple | None) -> dict[int, int]:
+    """WanAdvancedI2V's trim outputs known when converting (the pack's, every version read: trim_latent always 0,
+    trim_image the motion frames it lays at the take's start - its count where they are taken here, 0 where it is
+    given none or its mode lays none)."""
+    mode, count = settings(n)
+    if motion is not None:
+        return {4: 0, 5: count}
+    if mode is not None and ("motion_frames" not in n.links or mode == "DISABLED" or count == 0):
+        return {4: 0, 5: 0}
+    return {4: 0}
+
+
+def constant(wf, n: CNode, slot: int, value: int) -> str:
+    """A whole-number node giving ``value`` for output ``slot`` of ``n`` (made once, beside it)."""
+    nid = f"{n.id}:{TRIMS[slot]}"
+    if nid not in wf.nodes:
+        wf.nodes[nid] = CNode(nid, "PrimitiveInt", widgets={"value": value}, origin=n.shown_cls)
+        wf.taken.add(nid)
+    return nid
