@@ -35,7 +35,7 @@ def _loop(passes: int = 3, mode: str = "AUTO_CONTINUE", count: int = 1, cut: int
             "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "start_image": ["5", 0],
             "middle_image": ["56", 0], "end_image": ["55", 0], "motion_frames": ["50", 2], "width": 832,
             "height": 480, "length": 33, "batch_size": 1, "mode": "NORMAL", "middle_frame_ratio": 0.5,
-            "video_frame_offset": 0, "long_video_mode": mode, "continue_frames_count": count}},
+            "video_frame_offset": ["50", 1], "long_video_mode": mode, "continue_frames_count": count}},
         "53": {"class_type": "KSampler", "inputs": {
             "seed": 7, "steps": 20, "cfg": 5.0, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1.0,
             "model": ["1", 0], "positive": ["52", 0], "negative": ["52", 2], "latent_image": ["52", 3]}},
@@ -110,6 +110,9 @@ def test_auto_continue_starts_each_later_pass_from_the_last_frame_of_the_one_bef
     assert ("'WanAdvancedI2V' (WanAdvancedI2V, #52@3)'s start_image 'LoadImage' (LoadImage, #5: 'start.png') is not "
             "used: its motion_frames take its place, as the pack lays them") in text
     assert "'motion_frames'" not in text  # (taken: never also said not taken)
+    assert ("(WanAdvancedI2V, #52@2)'s 'video_frame_offset' 'easy forLoopStart index' (easy forLoopStart, #50@index2) "
+            "changes nothing Studio makes: the pack skips that many frames of its start, middle and end images only "
+            "where one is several frames, and each here is one picture") in text
     assert "52~motion" not in text  # the pick made beside the node is named by what it picks
 
 

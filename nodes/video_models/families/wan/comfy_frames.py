@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
-from .comfy_motion_start import TRIMS, applied, constant, motion_start, trims
+from .comfy_motion_start import OFFSET, OFFSET_IDLE, TRIMS, applied, constant, motion_start, single_pictures, trims
 from .comfy_pass_prompts import place
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
@@ -164,8 +164,9 @@ class _Frames(PackTranslation):
             {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
                 {"motion_frames"} if motion is not None else set())
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
-            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
-                             "such input")
+            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} " + (
+                OFFSET_IDLE if n.cls == MOTION and k == OFFSET and single_pictures(self.wf, n) else
+                "is not taken: Wan's task node has no such input"))
         c = self.core(n, cls, {k: w.get(k) for k in SIZE}, links)
         what = "its first and last images as Wan's start and end images" if end is not None else \
             "its image as Wan's start image"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from studio.convert.api import CNode, node_type, pick_widgets
+from studio.convert.api import LOADER_NODES, CNode, node_type, pick_widgets
 
 MODES = ("DISABLED", "AUTO_CONTINUE", "SVI_SHOT")  # the pack's long_video_mode choices
 CONTINUES = "AUTO_CONTINUE"  # the one whose motion frames replace the start image (SVI_SHOT's differ per expert)
@@ -26,6 +26,11 @@ PICK = "GetImageRangeFromBatch"  # KJNodes': its start_index -1 the last frames 
 JOIN_WORDS = ("batch", "concat")
 NUMBERED = re.compile(r"^(.*?)_?(\d+)$")
 MAX_STEPS = 16
+OFFSET = "video_frame_offset"  # the frames of its images it skips (where they are several) and its next_offset's base
+OFFSET_IDLE = ("changes nothing Studio makes: the pack skips that many frames of its start, middle and end images only "
+               "where one is several frames, and each here is one picture (it also counts the next_offset it gives)")
+IMAGES = ("start_image", "middle_image", "end_image")
+MANY = (".gif", ".webp", ".apng")  # a picture file ComfyUI's LoadImage may read as several frames (animated)
 TRIMS = {4: "trim_latent", 5: "trim_image"}  # its outputs counting what of its take repeats the motion frames
 
 
@@ -135,3 +140,16 @@ def constant(wf, n: CNode, slot: int, value: int) -> str:
         wf.nodes[nid] = CNode(nid, "PrimitiveInt", widgets={"value": value}, origin=n.shown_cls)
         wf.taken.add(nid)
     return nid
+
+
+def single_pictures(wf, n: CNode) -> bool:
+    """Whether each of ``n``'s wired start, middle and end images is one picture: a picture loader's (not of a file that
+    may be animated), or a folder's picture picked by its place (its load cap 1: reading.folders.picked)."""
+    for k in [k for k in IMAGES if k in n.links]:
+        src = wf.nodes.get(n.links[k][0])
+        kind = LOADER_NODES.get(src.cls, ("", ""))[1] if src is not None else ""
+        name = str(src.widgets.get("image") or "").lower() if src is not None else ""
+        if not (kind == "image" and not name.endswith(MANY) or
+                kind == "folder of pictures" and wf.value(src, "image_load_cap") == 1):
+            return False
+    return any(k in n.links for k in IMAGES)
