@@ -175,7 +175,7 @@ def test_the_passes_join_without_the_frame_each_repeats_and_the_take_is_cut_as_t
     assert ("writes the take's frames 0 to 94 (at most; ComfyUI stops at the take's end) as 'GetImageRangeFromBatch' "
             "(GetImageRangeFromBatch, #65) picks them: Studio's Trim after the generator") in text
     assert ("'WanAdvancedI2V' (WanAdvancedI2V, #52@2)'s trim_image 1 (the frames of its take that "
-            "repeat the motion frames it is given) are read as those numbers where they are wired") in text
+            "repeat the motion frames it is given) is read as that number where it is wired") in text
     assert "not trimmed" not in text  # (every join's frames read)
     assert not any("'AUTO_CONTINUE'" in line and "lays at" not in line for line in text.split("\n"))  # (made: never
     # also among the settings not applied)

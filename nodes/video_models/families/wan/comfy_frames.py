@@ -212,8 +212,9 @@ class _Frames(PackTranslation):
                     ints.append(f"'{m.title or m.shown_cls}' (#{m.id})'s {k}")
         if read:
             self.said.append(f"{self.name(n)}'s " + " and ".join(f"{TRIMS[k]} {known[k]}" for k in sorted(read))
-                             + " (the frames of its take that repeat the motion frames it is given) are read as "
-                             "those numbers where they are wired")
+                             + " (the frames of its take that repeat the motion frames it is given) "
+                             + ("are read as those numbers where they are" if len(read) > 1 else
+                                "is read as that number where it is") + " wired")
         if ints:
             self.said.append(f"{self.name(n)}'s trim and offset outputs (for joining its passes by hand) feeding "
                              f"{', '.join(ints)} are not read")
