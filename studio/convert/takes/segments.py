@@ -29,7 +29,7 @@ from ..tracing.stills import one_picture
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 # the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
-JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages", "easy batchAnything")
 
 
 def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
@@ -140,7 +140,8 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
         first = min(first, frames - 1)
         count = frames - first
-    how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
+    how = f" ({cont.pick.said_as})" if cont.pick is not None and cont.pick.said_as else \
+        f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""  # (one made beside)
     if cont.batched is not None:  # picked from the frames of several takes joined: the take they lie in
         how = how[:-1] + (f", of the frames of {that} and the takes before it that {cont.batched.shown_cls} "
                           f"(#{cont.batched.id}) joins)")

@@ -19,6 +19,7 @@ from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
 from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
 from .comfy_triple import translate as triple_translate
+from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
@@ -341,7 +342,7 @@ WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values
 def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
+    return resize_closest(wf) + wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
 
 from .comfy_nag import nag_patch  # noqa: E402
 
