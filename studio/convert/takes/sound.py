@@ -43,8 +43,20 @@ def file_sound(wf: Any, save: CNode) -> CNode | None:
     a Load Audio's file; through the steps on its way), None where the save writes a sound a node makes (a
     family's audio decoder) or none."""
     port = sound_port(wf, save)
-    found = find_loader(wf, port[0], port[1], set()) if port is not None else None
+    found = sound_loader(wf, port[0], port[1], set()) if port is not None else None
     return found[0] if found is not None else None
+
+
+def sound_loader(wf: Any, node: CNode, name: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
+    """The Load Audio / Load Video whose sound reaches ``node``'s ``name`` (find_loader); None where the way ends at
+    a picture's loader: a sound a model makes from it (LTX-2's audio decoded from a sampler whose reference picture
+    is a Load Image: yameprogrammer's ltx23I2VWorkflow_v20 wired that picture into Save Video's sound)."""
+    got: set = set()
+    found = find_loader(wf, node, name, got)
+    if found is None or LOADER_NODES[found[0].cls][1] not in ("audio", "video"):
+        return None
+    used |= got
+    return found
 
 
 def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
@@ -80,7 +92,7 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
         b.used.add(node.id)
         said.append(joined[1])
         return
-    found = find_loader(b.wf, node, name, b.used)
+    found = sound_loader(b.wf, node, name, b.used)
     if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
         maker = b.wf.source(node, name)
         if maker is not None and role(b.wf, maker) == "decoder":  # the generator's own: kept on its clip, or said
