@@ -1,0 +1,43 @@
+"""AnimateLCM's sampler (samplers18, heldout80 06: Wingie's 'animatediff-small-video.json', AnimateLCM with KSampler's
+'lcm'): a workflow sampling AnimateDiff with ComfyUI's 'lcm' sampler gives the generator the sampler 'lcm'
+(LCMScheduler on AnimateDiff's betas with AnimateLCM's original schedule, the family's 'own_samplers' hook), said in
+one sentence; its 'sgm_uniform' spacing said to be LCMScheduler's own, another ('karras') said not taken. A sampler the
+family declares nothing for keeps 'auto' with its sentence, and 'lcm' on a flow-matching family is no sampler of its
+own ('auto', said). It was made with AnimateDiff's DDIM ("the generator has no sampler setting")."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import said as _said
+from tests.convert.test_comfy_animatediff import _api
+from tests.convert.test_comfy_wrappers import _nodes
+
+
+def _lcm(sampler="lcm", scheduler="sgm_uniform"):
+    wf = _api(context=False)
+    wf["2"]["inputs"]["model_name"] = "AnimateLCM_sd15_t2v.safetensors"
+    wf["9"]["inputs"].update(sampler_name=sampler, scheduler=scheduler, steps=8, cfg=1.5)
+    return wf
+
+
+def test_comfyuis_lcm_sampler_on_animatediff_is_the_generators_lcm_said():
+    conv = convert(_lcm(), "lcm")
+    assert [t["family"] for t in conv.tasks] == ["AnimateDiff"]
+    p = _nodes(conv, "video_models.text_to_video")[0].params
+    assert (p["sampler"], p["steps"], p["guidance"]) == ("lcm", 8, 1.5)
+    said = _said(conv)
+    assert ("the generator's sampler is 'lcm' (LCMScheduler on linear betas 0.00085-0.012 with AnimateLCM's 100-step "
+            "original schedule, as AnimateLCM's released code samples); the 'sgm_uniform' spacing: LCMScheduler's own "
+            "timesteps are so spaced (evenly down from 999, to within its original schedule's 10-step grid)") in said
+    assert "the generator has no sampler setting" not in said and "AnimateDiff's DDIM" not in said
+    karras = _said(convert(_lcm(scheduler="karras"), "lcm"))
+    assert "AnimateLCM's released code samples); the 'karras' sigma spacing is not taken (the scheduler's own)" in karras
+
+
+def test_another_sampler_on_animatediff_keeps_its_ddim_and_lcm_on_a_flow_family_is_not_taken():
+    conv = convert(_lcm(sampler="euler_ancestral", scheduler="normal"), "ea")
+    assert _nodes(conv, "video_models.text_to_video")[0].params["sampler"] == "auto"
+    assert ("the generator's sampler is 'auto': AnimateDiff samples with the scheduler Studio gives ComfyUI's motion "
+            "module and checkpoint (AnimateDiff's DDIM") in _said(conv)
+    from studio.convert.mapping.sampler_taken import own_sampler
+    assert own_sampler("AnimateDiff", "lcm")[0] == "lcm" and own_sampler("AnimateDiff", "euler") is None
+    assert own_sampler("Wan 2.1", "lcm") is None  # (a flow family declares none: 'lcm' is none of its samplers)
