@@ -41,3 +41,42 @@ def test_another_sampler_on_animatediff_keeps_its_ddim_and_lcm_on_a_flow_family_
     from studio.convert.mapping.sampler_taken import own_sampler
     assert own_sampler("AnimateDiff", "lcm")[0] == "lcm" and own_sampler("AnimateDiff", "euler") is None
     assert own_sampler("Wan 2.1", "lcm") is None  # (a flow family declares none: 'lcm' is none of its samplers)
+
+
+def test_ltx2s_start_image_at_a_strength_below_1_is_its_image_strength():
+    """heldout80 11: LTXVImgToVideoConditionOnly's strength 0.7 (the frame's noise mask 0.3) was said not taken; it is
+    LTX-2 Video + Sound's 'image_strength' (LTX2ConditionPipeline's condition at that strength, the same rule); 1 sets
+    nothing; 0 (the image noised away in ComfyUI) is said not taken."""
+    from tests.convert.test_comfy_ltx2_condition_only import _doc
+    for strength, want in ((0.7, 0.7), (1.0, 1.0)):
+        conv = convert(_doc(bypass=False, strength=strength), "lh")
+        assert _nodes(conv, "video_models.ltx2")[0].params["image_strength"] == want
+        assert "partly noised) is not taken" not in _said(conv)
+    none = convert(_doc(bypass=False, strength=0.0), "lh")
+    assert _nodes(none, "video_models.ltx2")[0].params["image_strength"] == 1.0
+    assert ("'LTXVImgToVideoConditionOnly' (LTXVImgToVideoConditionOnly, #7)'s strength 0.0 (the start image's latents "
+            "noised as the rest, the image not held) is not taken: LTX-2 Video + Sound holds the start image clean") \
+        in _said(none)
+
+
+def test_a_start_strength_on_a_generator_without_one_is_said_not_taken():
+    from nodes.video_models.families.ltx2.comfy import start_strength
+    from studio.core.registry import default_registry
+
+    class B:  # (the builder's parts start_strength reads)
+        extra: dict = {}
+        g = type("G", (), {"registry": default_registry()})()
+
+        def spec_params(self, t):
+            return {p.name for p in self.g.registry.get(t).params}
+
+    class N:
+        title, shown_cls, id = "", "LTXVImgToVideoInplace", "4"
+    said: list = []
+    b = B()
+    start_strength(b, N(), 0.6, "video_models.image_to_video", said)
+    assert b.extra == {} and said == ["'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, #4)'s strength 0.6 (the start "
+                                      "image's latents partly noised) is not taken: Image to Video holds the start "
+                                      "image clean"]
+    start_strength(b, N(), 0.6, "video_models.ltx2", said)
+    assert b.extra == {"image_strength": 0.6} and len(said) == 1

@@ -225,11 +225,23 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
                     "the workflow (its 'bypass' on): the video is made from the prompt, as ComfyUI makes it")
         return gen
     b.intent(n, "image", "image", inputs, said)
-    strength = b.wf.value(n, "strength")
-    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
-        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(strength)} (the start "
-                    "image's latents partly noised) is not taken: LTX-2 holds the start image clean")
+    start_strength(b, n, b.wf.value(n, "strength"), I2V if gen == T2V else gen, said)
     return I2V if gen == T2V else gen
+
+
+def start_strength(b, n: CNode, v, gen: str, said: list[str]) -> None:
+    """The start image's strength ``v`` of ``n`` (its frame's latents given a noise mask of 1 - strength): one in
+    (0, 1) is the generator's 'image_strength' where ``gen`` has it (LTX-2 Video + Sound: LTX2ConditionPipeline's
+    condition strength, the same rule); else, and any other value but 1, said not taken."""
+    if not finite(v) or v == 1:
+        return
+    if 0 < v < 1 and "image_strength" in b.spec_params(gen):
+        b.extra["image_strength"] = float(v)
+        return
+    title = b.g.registry.get(gen).title if gen in b.g.registry else "the generator"
+    how = "partly noised" if 0 < v < 1 else "noised as the rest, the image not held" if v <= 0 else "held past clean"
+    said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(v)} (the start image's "
+                f"latents {how}) is not taken: {title} holds the start image clean")
 
 
 def _numbered(n: CNode, prefix: str) -> list[tuple[int, str]]:
@@ -252,10 +264,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     index = ports[0].replace(".image_", ".index_") if ports else ""
     if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
         b.intent(n, ports[0], "image", inputs, said)
-        v = strength[ports[0]]
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1:
-            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(v)} (the start image's "
-                        "latents partly noised) is not taken: LTX-2 holds the start image clean")
+        start_strength(b, n, strength[ports[0]], I2V if gen == T2V else gen, said)
         return I2V if gen == T2V else gen
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
