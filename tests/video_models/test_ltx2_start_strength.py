@@ -16,7 +16,6 @@ from tests.sources import source
 from nodes.video_models.base.calls import to_pil
 
 from .graphs import model_graph, spy_call
-from .test_ltx2_sound_drive import spies  # noqa: F401 - (its fixture: what the transformer is given)
 
 pytest.importorskip("diffusers")
 
@@ -117,14 +116,20 @@ def test_with_keyframes_the_start_image_is_the_first_condition_at_its_strength(l
     assert [round(c.strength, 6) for c in cond[0]["conditions"]] == [0.6, 0.9] and cond[0]["conditions"][0].index == 0
 
 
-def test_a_driven_take_holds_its_sound_and_its_start_image_at_the_strength(ltx2_a2v_dir, spies):
+def test_a_driven_take_holds_its_sound_and_its_start_image_at_the_strength(ltx2_a2v_dir, monkeypatch):
     """'sound: drive' with a start image at 0.7: every call reads the sound clean (audio timestep 0) and the start
     frame's tokens at 0.3 of the others' timestep (the rule's t x (1 - strength))."""
     import torch
+    from diffusers import LTX2VideoTransformer3DModel
 
     from .test_ltx2_sound_drive import run
+    calls, fwd = [], LTX2VideoTransformer3DModel.forward
+
+    def forward(self, *a, **kw):
+        calls.append({k: kw[k].detach().clone() for k in ("audio_timestep", "timestep")})
+        return fwd(self, *a, **kw)
+    monkeypatch.setattr(LTX2VideoTransformer3DModel, "forward", forward)
     run(ltx2_a2v_dir, "tone", image=True, image_strength=0.7)
-    calls = spies["calls"]
     assert calls
     for c in calls:
         assert torch.equal(c["audio_timestep"], torch.zeros_like(c["audio_timestep"]))

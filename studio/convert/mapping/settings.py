@@ -237,7 +237,8 @@ class SettingsReading:
         # the nearest its family's pipeline cannot run: 'auto' instead, said (sampler_taken)
         why = sampler_taken.refused(self, choice, task) if choice is not None and "sampler" in own else None
         words = (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
-                 "(the generators' samplers are flow-matching ones)" if choice is None
+                 "(the generators' samplers are flow-matching ones, and 'lcm' stands for ComfyUI's 'lcm' alone)"
+                 if choice is None
                  else self._no_sampler(task, self.family_now) if "sampler" not in own
                  else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
                  f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
