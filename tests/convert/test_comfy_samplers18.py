@@ -80,3 +80,19 @@ def test_a_start_strength_on_a_generator_without_one_is_said_not_taken():
                                       "image clean"]
     start_strength(b, N(), 0.6, "video_models.ltx2", said)
     assert b.extra == {"image_strength": 0.6} and len(said) == 1
+
+
+def test_ltxvpreprocess_is_ltx2s_image_crf_and_a_picture_without_it_is_not_compressed():
+    """LTXVPreprocess compresses the start image at CRF img_compression before LTXVImgToVideoConditionOnly encodes it
+    (which compresses nothing itself): LTX-2's 'image_crf' (diffusers' pipelines compress every picture at it, by
+    default the model's own 33); with no such step the picture is not compressed: 'image_crf' 0. It was said "not
+    applied" while the pipeline compressed at its own 33, and a picture given without it was compressed unsaid."""
+    from tests.convert.test_comfy_ltx2_condition_only import _doc
+    plain = convert(_doc(bypass=False), "lh")
+    assert _nodes(plain, "video_models.ltx2")[0].params["image_crf"] == 0
+    wf = _doc(bypass=False)
+    wf["20"] = {"class_type": "LTXVPreprocess", "inputs": {"image": ["6", 0], "img_compression": 33}}
+    wf["7"]["inputs"]["image"] = ["20", 0]
+    conv = convert(wf, "lh")
+    assert _nodes(conv, "video_models.ltx2")[0].params["image_crf"] == 33
+    assert "(LTXVPreprocess, #20)" not in _said(conv)

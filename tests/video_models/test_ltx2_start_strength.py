@@ -137,3 +137,16 @@ def test_a_driven_take_holds_its_sound_and_its_start_image_at_the_strength(ltx2_
         first = t[0] != t[0].max()  # the start frame's tokens
         assert first.any() and not first.all()
         torch.testing.assert_close(t[0][first], t[0].max() * 0.3 * torch.ones_like(t[0][first]), atol=1e-4, rtol=1e-4)
+
+
+def test_image_crf_compresses_the_pictures_at_that_crf_or_the_models_own(ltx2_dir, monkeypatch):
+    """'image_crf' (ComfyUI's LTXVPreprocess img_compression): the image to video call's image_crf, every condition's
+    crf; -1 leaves the pipeline its own (33 for a Gemma 3 model), 0 compresses nothing."""
+    from diffusers import LTX2ConditionPipeline, LTX2ImageToVideoPipeline
+    i2v = spy_call(monkeypatch, LTX2ImageToVideoPipeline, lambda k: k)[0]
+    cond = spy_call(monkeypatch, LTX2ConditionPipeline, lambda k: k)[0]
+    _run(_graph(ltx2_dir, image_crf=0))
+    _run(_graph(ltx2_dir))
+    _run(_graph(ltx2_dir, image_strength=0.7, image_crf=18))
+    assert i2v[0]["image_crf"] == 0 and "image_crf" not in i2v[1]
+    assert [c.crf for c in cond[0]["conditions"]] == [18]

@@ -65,24 +65,26 @@ def keyframe_conditions(ctx, pipe, keys: list, strength: float) -> list:
     return out
 
 
-def with_crf(ref, pipe, call: dict) -> dict:
-    """The image CRF LTX-2's call would read from its text encoder's model type (diffusers'
-    ``resolve_default_image_crf``: Gemma 4, LTX-2.5's, 18; else 33), given in the call's arguments
-    (``image_crf``, and every condition's unset ``crf``) when the text encoder waits on disk because
-    every prompt of the run is in the prompt-embedding cache (loading/deferred_text.py): read from
-    its config, the call never touches the encoder. With the encoder loaded the call as it is."""
-    if getattr(pipe, "text_encoder", None) is not None:
+def with_crf(ref, pipe, call: dict, crf: int = -1) -> dict:
+    """The call's image CRF (``image_crf``, and every single-picture condition's ``crf``): ``crf`` where 0 or more
+    (ComfyUI's LTXVPreprocess img_compression, the node's 'image_crf'); else the one LTX-2's call would read from its
+    text encoder's model type (diffusers' ``resolve_default_image_crf``: Gemma 4, LTX-2.5's, 18; else 33), given in the
+    call's arguments only when the text encoder waits on disk because every prompt of the run is in the
+    prompt-embedding cache (loading/deferred_text.py): read from its config, the call never touches the encoder. With
+    the encoder loaded and no CRF asked, the call as it is."""
+    if crf < 0 and getattr(pipe, "text_encoder", None) is not None:
         return call
-    from types import SimpleNamespace
+    if crf < 0:
+        from types import SimpleNamespace
 
-    from diffusers.pipelines.ltx2.utils import resolve_default_image_crf
-    waiting = getattr(ref.shared.text_loader, "configs", None) or {}
-    crf = resolve_default_image_crf(SimpleNamespace(config=waiting.get("text_encoder")))
+        from diffusers.pipelines.ltx2.utils import resolve_default_image_crf
+        waiting = getattr(ref.shared.text_loader, "configs", None) or {}
+        crf = resolve_default_image_crf(SimpleNamespace(config=waiting.get("text_encoder")))
     out = dict(call)
     if "image" in out:
-        out["image_crf"] = crf
+        out["image_crf"] = int(crf)
     for name in ("conditions", "reference_conditions"):
         for c in out.get(name) or ():
             if getattr(c, "crf", 0) is None:
-                c.crf = crf
+                c.crf = int(crf)
     return out

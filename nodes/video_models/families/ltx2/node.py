@@ -17,7 +17,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Bool, Choice, Float, Text
+from studio.core.params import Bool, Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -96,6 +96,9 @@ class LTX2Video(GeneratorNode):
                     "on 'image' (1: held clean, as given; below 1: its latents start noised to 1 - this of the "
                     "noise and each step keeps this share of them, the model's the rest: ComfyUI's "
                     "LTXVImgToVideoInplace strength, LTX2ConditionPipeline's condition strength)"),
+              Int("image_crf", -1, min=-1, max=100, help="the pictures given (the image, keyframes) compressed as a "
+                  "frame of an H.264 video at this CRF before they are encoded, as LTX-2 was trained (ComfyUI's "
+                  "LTXVPreprocess img_compression); 0: not compressed; -1: the model's own (33; LTX-2.5's 18)"),
               Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
                                                                    "(1: as given; 0: as noisy as the take)"),
               Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
@@ -200,7 +203,7 @@ class LTX2Video(GeneratorNode):
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
         from .conditions import with_crf
-        base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
+        base = with_crf(ref, s.pipe, base, p.image_crf)  # its CRF, or the model's (Gemma waiting: from its config)
         held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or nullcontext()  # (continue_sound)
         if p.sound == "drive":  # the picture made to the given sound, held clean (sound_drive.py)
             from .sound_drive import encoded_sound, sound_held, take_of
