@@ -60,7 +60,7 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         said.append(f"a guide at frame {number(at)} ({n.shown_cls}, #{n.id}){image} is not taken: "
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
-    crf_read(b, n, "image", said)
+    crf_read(b, n, "image", gen, said)
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
     where, line = frame_mark(wf, n, "frame_idx", at)  # negative: from the end (-1 the last frame), as ComfyUI counts
     if line:
@@ -226,7 +226,7 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         said.append(f"the start image{image} of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is bypassed in "
                     "the workflow (its 'bypass' on): the video is made from the prompt, as ComfyUI makes it")
         return gen
-    crf_read(b, n, "image", said)
+    crf_read(b, n, "image", I2V if gen == T2V else gen, said)
     b.intent(n, "image", "image", inputs, said)
     start_strength(b, n, b.wf.value(n, "strength"), I2V if gen == T2V else gen, said)
     return I2V if gen == T2V else gen
@@ -266,7 +266,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
                 for k in ports}
     index = ports[0].replace(".image_", ".index_") if ports else ""
     if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
-        crf_read(b, n, ports[0], said)
+        crf_read(b, n, ports[0], I2V if gen == T2V else gen, said)
         b.intent(n, ports[0], "image", inputs, said)
         start_strength(b, n, strength[ports[0]], I2V if gen == T2V else gen, said)
         return I2V if gen == T2V else gen
@@ -276,7 +276,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
             said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(at[port])} is "
                         "not taken: four keyframes at most")
             continue
-        crf_read(b, n, port, said)
+        crf_read(b, n, port, LTX2, said)
         b.intent(n, port, f"keyframe_{k}", inputs, said)
         where, line = frame_mark(wf, n, port.replace(".image_", ".index_"), at[port])  # negative: from the end
         b.keyframes.append(where)

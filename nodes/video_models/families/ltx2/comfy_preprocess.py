@@ -32,10 +32,12 @@ def _found(b, n: CNode, port: str) -> CNode | None:
     return None
 
 
-def crf_read(b, n: CNode, port: str, said: list[str]) -> None:
+def crf_read(b, n: CNode, port: str, gen: str, said: list[str]) -> None:
     """The CRF ComfyUI gives the picture on ``n``'s ``port`` (its LTXVPreprocess's img_compression, else 0) as the
-    generator's 'image_crf' (the step read: not said again); one differing from the take's first picture's said not
-    taken."""
+    generator's 'image_crf' where ``gen`` has one (the step read: not said again; else left to be said as before);
+    one differing from the take's first picture's said not taken."""
+    if "image_crf" not in b.spec_params(gen):
+        return
     m = _found(b, n, port)
     v = b.wf.value(m, "img_compression") if m is not None else 0
     if not finite(v) or v < 0 or int(v) != v:
