@@ -237,7 +237,7 @@ class SettingsReading:
         # the nearest its family's pipeline cannot run: 'auto' instead, said (sampler_taken)
         why = sampler_taken.refused(self, choice, task) if choice is not None and "sampler" in own else None
         words = (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
-                 "(the generators' samplers are flow-matching ones, and 'lcm' stands for ComfyUI's 'lcm' alone)"
+                 "(the generators' samplers are flow-matching ones, and 'lcm' is given only where a family declares it)"
                  if choice is None
                  else self._no_sampler(task, self.family_now) if "sampler" not in own
                  else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
