@@ -110,7 +110,7 @@ def test_the_still_reaches_ltx2s_in_place_image_through_the_step_its_family_pass
     assert g.input_link(hold.id, "video").src == still.id and video.type_id.startswith("video_models.")
     assert [t["family"] for t in conv.tasks][0] == "FLUX.1" and HELD not in text
     assert "'image' of 'LTXVImgToVideoInplace' is the still 'KSampler' (#17) samples" in text
-    assert "'LTXVPreprocess' (LTXVPreprocess, #56), a step between its 'image'" in text
+    assert video.params["image_crf"] == 35 and "(LTXVPreprocess, #56)" not in text  # (samplers18: its CRF read)
     loads = _loads(conv)
     assert loads[g.input_link(video.id, "model").src]["text_encoder_2"] != "t5xxl_fp16.safetensors"
     # the text encoder loader's second file, a projection beside a model file: said, never dropped unsaid

@@ -174,13 +174,17 @@ def test_a_folder_of_pictures_is_studios_image_sequence():
 
 def test_a_folder_loader_capped_at_one_picture_is_a_picture_not_a_sequence():
     """A folder loader capped at one picture (Inspire's list loader, load cap 1, a start index) gives one picture a
-    run: the folder-sequence reading had taken it as the whole folder; it stays one Load Image, its place said."""
+    run: the folder-sequence reading had taken it as the whole folder; it is that one picture of the folder, picked
+    when it runs (loops18: Load Image Sequence, its Trim keeping the place; before, a Load Image with no file)."""
     conv = convert(_animate({"class_type": "LoadImageListFromDir //Inspire",
                              "inputs": {"directory": "./output/keys", "image_load_cap": 1, "start_index": 3,
                                         "load_always": False}}), "capped")
-    assert not any(n.type_id == "footage.load_sequence" for n in conv.graph.nodes.values())
+    g = conv.graph
+    seq = next(n for n in g.nodes.values() if n.type_id == "footage.load_sequence")
+    trims = [g.nodes[l.dst] for l in g.links if l.src == seq.id]
+    assert [t.type_id for t in trims] == ["transform.trim"] and trims[0].params == {"start": 3, "end": 4, "step": 1}
     said = _said(conv)
-    assert "gives the picture at start_index 3 of the folder './output/keys'" in said
+    assert "loads picture 3 of the folder './output/keys' (counted from 0: start_index, image_load_cap)" in said
     assert "reads every picture of the folder" not in said
 
 

@@ -63,9 +63,9 @@ def test_a_beta_schedule_that_is_studios_own_betas_is_said_so():
 
 
 def test_animatediff_controlnet_with_no_sampler_setting_names_that_scheduler():
-    text = said(convert(_steered(), "adcn"))
-    assert "the generator has no sampler setting: the scheduler Studio gives ComfyUI's motion module and " \
-           "checkpoint (AnimateDiff's DDIM" in text and "model folder" not in text
+    text = said(convert(_steered(), "adcn"))  # (samplers18: its sampler setting, 'auto' or 'lcm')
+    assert "the generator's sampler is 'auto': AnimateDiff samples with the scheduler Studio gives ComfyUI's motion " \
+           "module and checkpoint (AnimateDiff's DDIM" in text and "model folder" not in text
 
 
 def test_svd_from_comfyuis_checkpoint_names_the_scheduler_studio_gives_it():

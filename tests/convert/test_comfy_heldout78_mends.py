@@ -140,26 +140,3 @@ def test_the_seedvr2_packs_first_upscaler_is_seedvr2_upscale_on_the_clips_way():
     text = said(conv)
     assert f"'SeedVR2' (#{up}) is the pack's first upscaler" in text and "batch_size 8 as windows of 9" in text
     assert f"#{swap} blocks_to_swap 16" in text and "Studio cannot convert 'SeedVR2'" not in text
-
-
-def test_a_flowedit_of_a_clip_is_said_made_as_a_plain_re_make():
-    w = UI()
-    model = w.add("WanVideoModelLoader", ["WanVideo\\Wan2_1-I2V-14B-480P_fp8_e4m3fn.safetensors", "fp16_fast",
-                                          "fp8_e4m3fn", "offload_device", "sdpa"])
-    t5 = w.add("LoadWanVideoT5TextEncoder", ["umt5-xxl-enc-bf16.safetensors", "bf16", "offload_device", "disabled"])
-    target = w.add("WanVideoTextEncode", ["a cybernetic wolf", "blurry", True], t5=(t5, 0))
-    source = w.add("WanVideoTextEncode", ["a wolf", "cartoon", True], t5=(t5, 0))
-    vae = w.add("WanVideoVAELoader", ["wanvideo\\Wan2_1_VAE_bf16.safetensors", "bf16"])
-    clip = w.add("VHS_LoadVideo", {"video": "wolf.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
-                                   "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1})
-    enc = w.add("WanVideoEncode", [False, 272, 272, 144, 128, 0, 1], vae=(vae, 0), image=(clip, 0))
-    edit = w.add("WanVideoFlowEdit", [2, 8, 7.0, 6, 6], source_embeds=(source, 0))
-    empty = w.add("WanVideoEmptyEmbeds", [832, 480, 33])
-    s = w.add("WanVideoSampler", [25, 4.0, 5.0, 123, "fixed", True, "euler", 0, 0.95], model=(model, 0),
-              text_embeds=(target, 0), image_embeds=(empty, 0), samples=(enc, 0), flowedit_args=(edit, 0))
-    _save(w, s, vae)
-    conv = convert(w.doc(), "flowedit")
-    assert [t["generator"] for t in conv.tasks] == ["video_models.video_to_video"]
-    assert (f"'WanVideoSampler' (#{s}) edits the clip it is given (samples) by FlowEdit ('WanVideoFlowEdit' "
-            f"(WanVideoFlowEdit, #{edit}): from the source prompt on its 'source_embeds' toward the sampler's own): "
-            "not made") in said(conv)

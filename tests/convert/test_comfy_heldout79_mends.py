@@ -148,9 +148,12 @@ def test_a_cfg_list_of_one_value_on_the_first_steps_is_the_generators_guidance_o
     assert gen.params["guidance"] == 2.0 and gen.params["guidance_steps"] == 1, text
     assert "(CreateCFGScheduleFloatList, #95): 2 on its first 1 step, 1 after: the generator's guidance 2 with " \
            "guidance_steps 1" in text, text
-    # a list guiding later steps, or a take in context windows (guided step by step): the pass's most common value
-    for wf in (_listed(start=0.5, end=1.0), _listed(context=True)):
-        conv = convert(wf)
-        text = said(conv)
-        gen = nodes_of(conv, I2V)[0]
-        assert gen.params["guidance_steps"] == 0 and "Studio's generator takes one guidance for the pass" in text, text
+    # a list guiding later steps: the pass's most common value
+    conv = convert(_listed(start=0.5, end=1.0))
+    text = said(conv)
+    gen = nodes_of(conv, I2V)[0]
+    assert gen.params["guidance_steps"] == 0 and "Studio's generator takes one guidance for the pass" in text, text
+    # a take in context windows is guided on its first steps too (loops18: the guidance hook wraps the windows')
+    conv = convert(_listed(context=True))
+    gen = nodes_of(conv, I2V)[0]
+    assert gen.params["long_take"] == "context windows" and gen.params["guidance_steps"] == 1, said(conv)

@@ -11,8 +11,9 @@ values and links and fails without its mend.
    ... when the workflow runs", the generator given no prompt: its text is read as the prompt (82/02-04).
 4. A save muxing another file than the one a sound-driven take is made from wrote the take's sound (the isolated
    vocals instead of the full mix), unsaid: it writes the file ComfyUI writes, said (82/06).
-5. A save's sound walked back through a sampler to a picture's Load Image (a crash on main, found by this set's
-   regression run over the cached corpus): a picture's loader gives no sound."""
+5. A save's sound walked back through a sampler to a picture's Load Image (a crash on main d4499d26, found by this
+   set's regression run over the cached corpus; heldout81 mended the same crash (sound.sound_loader), taken in the
+   merge of main): this test keeps a hand-made shape of it."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -125,7 +126,8 @@ def test_a_save_muxing_another_file_than_the_one_driving_the_take_writes_that_fi
 
 
 def test_a_picture_loader_behind_the_sampler_is_not_read_as_the_sound_a_save_writes():
-    """Found by heldout82's regression run over the cached corpus (a crash on main d4499d26): LTX-2's decoded sound
+    """Found by heldout82's regression run over the cached corpus (a crash on main d4499d26; mended by heldout81's
+    sound_loader, merged): LTX-2's decoded sound
     through a volume step to the save; the walk back from the save's 'audio' crossed the sampler to the start picture's
     Load Image, which was wired to Save Video's 'audio' (TypeMismatchError). A picture's loader gives no sound: the
     take's own sound is written, the step said."""

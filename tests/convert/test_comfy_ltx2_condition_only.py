@@ -1,7 +1,7 @@
 """ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly (its image encoded into the first latent frames under a noise mask
 of 1 - strength, as the core LTXVImgToVideoInplace does) is LTX-2's start image, where it had held the official
 LTX-2.3 T2V/I2V workflows with no generator; with its bypass on (those workflows' image-to-video switch, saved off)
-the video is text to video and the unused image is said by name; a strength below 1 is said as not taken."""
+the video is text to video and the unused image is said by name; a strength below 1 is LTX-2's image_strength (samplers18; it was said not taken)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -54,5 +54,6 @@ def test_bypassed_it_is_text_to_video_with_the_image_named_and_a_partial_strengt
     assert [(t["task"], t["generator"]) for t in conv.tasks] == [("text to video", "video_models.ltx2")]
     assert "the start image 'lighthouse.png' of 'LTXVImgToVideoConditionOnly' (LTXVImgToVideoConditionOnly, #7) is " \
            "bypassed in the workflow" in _said(conv)
-    said = _said(convert(_doc(bypass=False, strength=0.7), "lh"))
-    assert "#7)'s strength 0.7 (the start image's latents partly noised) is not taken" in said
+    partly = convert(_doc(bypass=False, strength=0.7), "lh")  # (samplers18: LTX-2's 'image_strength', no longer
+    said = _said(partly)  # said not taken)
+    assert _nodes(partly, "video_models.ltx2")[0].params["image_strength"] == 0.7 and "strength 0.7 (" not in said

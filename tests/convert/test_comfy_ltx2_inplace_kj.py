@@ -58,14 +58,14 @@ def _wired(conv, gen, port):
     return conv.graph.nodes[link.src].params["path"] if link is not None else None
 
 
-def test_one_image_at_frame_0_is_the_start_image_its_partial_strength_said():
+def test_one_image_at_frame_0_is_the_start_image_at_its_strength():
     conv = convert(_doc([("lighthouse.png", 0, 0.75)]), "kj")
     assert conv.graph.validate() == []
     gen = _nodes(conv, "video_models.ltx2")[0]
     assert [(t["task"], t["inputs"]) for t in conv.tasks] == [("image to video", ["image"])]
     assert _wired(conv, gen, "image") == "lighthouse.png"
     said = "\n".join(conv.log + [n["text"] for n in conv.graph.ui["notes"]])
-    assert "strength 0.75 (the start image's latents partly noised) is not taken" in said
+    assert gen.params["image_strength"] == 0.75 and "0.75 (the start image" not in said  # (samplers18: said not taken before)
 
 
 def test_images_at_other_frames_are_keyframes_the_last_at_minus_1():

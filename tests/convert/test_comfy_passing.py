@@ -80,9 +80,10 @@ def test_a_converted_workflow_lists_the_passed_over_not_as_not_converted():
     guide = next(n for n in nodes if n["type"] == "LTXVAddGuide")
     into = next(x for x in links if x[3] == guide["id"] and x[1] == 7)
     op, lid = len(nodes) + 1, len(links) + 1
-    nodes.append({"id": op, "type": "LTXVPreprocess", "mode": 0, "inputs": [{"name": "image", "type": "IMAGE",
-                                                                           "link": into[0]}],
-                  "outputs": [{"name": "output_image", "type": "IMAGE"}], "widgets_values": [35], "pos": [0, 0],
+    # (a step Studio does not make; samplers18: LTX-2 now reads LTXVPreprocess as its 'image_crf')
+    nodes.append({"id": op, "type": "ImageQuantize", "mode": 0, "inputs": [{"name": "image", "type": "IMAGE",
+                                                                      "link": into[0]}],
+                  "outputs": [{"name": "IMAGE", "type": "IMAGE"}], "widgets_values": [256, "none"], "pos": [0, 0],
                   "properties": {}})
     into[3], into[4] = op, 0
     links.append([lid, op, 0, guide["id"], 4, "IMAGE"])
@@ -90,8 +91,8 @@ def test_a_converted_workflow_lists_the_passed_over_not_as_not_converted():
     conv = convert(doc, "op")
     assert str(op) in conv.passed and str(op) not in conv.dropped
     notes = [n["text"] for n in conv.graph.ui["notes"]]
-    assert any(t.startswith("ComfyUI nodes passed over (2), told by their types:\n") and "\n- 'LTXVPreprocess' "
-               f"(LTXVPreprocess, #{op}), a step between its 'image' and 'LTXVAddGuide'" in t and "img_compression 35" in t
+    assert any(t.startswith("ComfyUI nodes passed over (2), told by their types:\n") and "\n- 'ImageQuantize' "
+               f"(ImageQuantize, #{op}), a step between its 'image' and 'LTXVAddGuide'" in t and "colors 256" in t
                for t in notes)  # (and the fixture's INTConstant nothing reads: ComfyUI does not run it)
     assert not any(t.startswith("ComfyUI nodes not converted") and f"#{op})" in t for t in notes)
 

@@ -71,3 +71,32 @@ def test_unguided_or_every_step_the_setting_does_nothing_and_the_hooks_are_gone(
     ex.run(_graph(i2v_dir, guidance_steps=1), targets=["gen"], device="cpu", use_cache=False)
     tr = pipeline_of(ex, g, "i2v").transformer
     assert HookRegistry.check_if_exists_or_initialize(tr).get_hook("studio_wan_guidance_steps") is None
+
+
+def test_a_take_in_context_windows_is_guided_on_its_first_steps_only_too(i2v_dir, monkeypatch):
+    """Loops18: the windows' hook is registered before the guidance one, so that one wraps it and sees a step's whole
+    conditional and unconditional calls (each made window by window inside): the steps after the window are the
+    conditional prediction, as a torch hook giving the whole unconditional call the conditional output makes them."""
+    windows = {"frames": 17, "window": 9, "overlap": 4, "long_take": "context windows"}  # 5 latent frames, windows of 3
+    g = _graph(i2v_dir, guidance_steps=1, **windows)
+    ex, pipe, _, _ = spied(monkeypatch, g, "i2v")
+    made, said = render(ex, g)
+    assert any(t.startswith("long take: context windows") for t in said), said  # (windows, not one call)
+    assert not any("guidance_steps 1 not applied" in t for t in said), said
+    assert any(t.startswith("classifier-free guidance on the first 1 of the 3 steps only") for t in said), said
+    guided = ex.run(_graph(i2v_dir, **windows), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    assert not np.array_equal(made.frames, guided)
+    seen = {"n": 0, "last": None}
+
+    def after(module, args, out):  # (fires once a whole call: the windows are made inside the module's forward)
+        seen["n"] += 1
+        if seen["n"] > 2 and seen["n"] % 2 == 0:
+            return seen["last"]
+        seen["last"] = out
+        return None
+    h = pipe.transformer.register_forward_hook(after)
+    try:
+        direct = ex.run(_graph(i2v_dir, **windows), targets=["gen"], device="cpu", use_cache=False).value("gen").frames
+    finally:
+        h.remove()
+    assert seen["n"] == 6 and np.allclose(made.frames, direct, atol=1e-6)

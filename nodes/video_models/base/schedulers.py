@@ -1,17 +1,22 @@
 """The generators' 'sampler' and 'shift': a flow-matching model's scheduler swapped for the length of
 one run (FlowMatchEuler, UniPC or DPM++ with flow sigmas, its shift set) and put back after it,
-however the run ends, so the cached pipeline is never left changed. 'auto' with shift 0 leaves the
-model's own scheduler as it is."""
+however the run ends, so the cached pipeline is never left changed; a model sampling on discrete betas (AnimateDiff's
+DDIM) swapped for LCMScheduler on the same betas by 'lcm' (AnimateLCM's sampler: lcm.py). 'auto' with shift 0 leaves
+the model's own scheduler as it is."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 from studio.core.errors import StudioError
 
-SAMPLER_CHOICES = ("auto", "euler", "unipc", "dpm++")
-SAMPLER_HELP = ("flow-matching models (Wan, LTX-Video, LTX-2, HunyuanVideo): auto: the model's own scheduler; "
+from . import lcm
+
+SAMPLER_CHOICES = ("auto", "euler", "unipc", "dpm++", "lcm")
+SAMPLER_HELP = ("auto: the model's own scheduler. Flow-matching models (Wan, LTX-Video, LTX-2, HunyuanVideo): "
                 "euler: FlowMatchEulerDiscreteScheduler; unipc: UniPCMultistepScheduler; dpm++: "
-                "DPMSolverMultistepScheduler (the last two with flow sigmas)")
+                "DPMSolverMultistepScheduler (the last two with flow sigmas). Models on discrete betas (AnimateDiff): "
+                "lcm: LCMScheduler on the model's betas, the sampler of latent-consistency models (AnimateLCM's "
+                "motion module, LCM LoRAs), few steps at low guidance")
 SHIFT_HELP = "flow shift of the schedule (Wan 2.1 480p: 3, 720p: 5; ComfyUI's ModelSamplingSD3); 0: the model's own"
 CLASSES = {"euler": "FlowMatchEulerDiscreteScheduler", "unipc": "UniPCMultistepScheduler",
            "dpm++": "DPMSolverMultistepScheduler"}
@@ -56,10 +61,14 @@ def scheduler_applied(ctx, pipe, params):
     if (sampler == "auto" and not shift) or old is None:
         yield
         return
+    if sampler in lcm.DISCRETE:  # (a model on discrete betas: AnimateLCM's sampler, lcm.py)
+        with swapped(pipe, lcm.scheduler_for(ctx, old, sampler, shift)):
+            yield
+        return
     if not is_flow(old):
         raise StudioError(f"'sampler' and 'shift' apply to flow-matching models (Wan, LTX-Video, LTX-2, "
                           f"HunyuanVideo); this model samples with {type(old).__name__}: set sampler to auto "
-                          "and shift to 0")
+                          + ("(or lcm: LCMScheduler on its betas) " if lcm.discrete(old) else "") + "and shift to 0")
     from .sampler_fit import refusal  # (a pipeline that hands its scheduler sigmas: diffusers' own words otherwise)
     if why := refusal(type(pipe).__name__, sampler, CLASSES):
         raise StudioError(why)

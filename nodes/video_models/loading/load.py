@@ -253,15 +253,15 @@ class VideoModelRef(ModelRef):
                 vae.enable_slicing()
         return pipe
 
-    def derived_pipeline(self, key: str, cls):
-        """A pipeline of ``cls`` made once from the model's text-to-video pipeline (diffusers' from_pipe, Studio's own
-        components kept: :func:`own_parts`) and kept with the task pipelines under ``key``; its text encoder loaded,
-        and the CPU-offload hooks moved onto it when the model is offloaded (a family node's own pipeline: LTX-2's
-        HDR and DFR)."""
+    def derived_pipeline(self, key: str, cls, base_task: str = "t2v"):
+        """A pipeline of ``cls`` made once from the model's text-to-video pipeline (``base_task``'s: Wan FlowEdit's
+        image-to-video one) (diffusers' from_pipe, Studio's own components kept: :func:`own_parts`) and kept with the
+        task pipelines under ``key``; its text encoder loaded, and the CPU-offload hooks moved onto it when the model
+        is offloaded (a family node's own pipeline: LTX-2's HDR and DFR)."""
         pipes = self.shared.pipes
         pipe = pipes.get(key)
         if pipe is None:
-            base = self.pipeline("t2v")
+            base = self.pipeline(base_task)
             pipe = cls.from_pipe(base, **own_parts(base, cls))
             pipe.set_progress_bar_config(disable=True)
             pipes[key] = pipe

@@ -1,6 +1,9 @@
 """The generators' guidance on a take's first steps only (guidance_steps: ComfyUI's ScheduledCFGGuidance window from
 step 0): the setting declared once here, and the family's GuidanceSteps capability applied around the take's calls
-(families/wan/guidance_steps.py for Wan); said where it is not applied, never dropped silently."""
+(families/wan/guidance_steps.py for Wan); said where it is not applied, never dropped silently. A take in context
+windows is guided so too: the sampler enters the windows' hook on the denoiser before this one (sampler._sample), and
+diffusers' HookRegistry wraps the forward of the hooks registered before a new one, so the family's hook is the
+outermost and sees each step's whole conditional and unconditional calls, each made window by window within it."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -31,8 +34,6 @@ def guided_steps(sampler, call: dict):
         return
     cap = fam.capability(GuidanceSteps)
     why = "" if cap is not None else f"{fam.title}: {fam.why_without(GuidanceSteps)}"
-    if not why and getattr(sampler, "context", None) is not None:
-        why = "a take in context windows calls its denoiser window by window inside a step"
     if why:
         if say:
             ctx.warn(f"guidance_steps {k} not applied: {why}; every step is guided")

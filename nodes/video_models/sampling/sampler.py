@@ -246,7 +246,8 @@ class Sampler:
                     return rescue.decode_kept()
                 for again in (False, True):
                     try:
-                        # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed
+                        # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed; the
+                        # windows' hook before guided_steps' (that one outermost: it sees a step's whole calls)
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
                                 adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
                                 (decoding or nullcontext()), \

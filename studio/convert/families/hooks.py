@@ -150,6 +150,10 @@ HOOKS: dict[str, HookPoint] = {
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
                              "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
                              "asking it is said to get it (mapping/settings)"),
+    "own_samplers": HookPoint("own", {}, False, "ComfyUI sampler name (its start) -> (the generator's 'sampler' "
+                              "choice making it on a family sampling with its own, non-flow scheduler, that sampler in "
+                              "words, {ComfyUI scheduler: words where its spacing is that sampler's own}) (AnimateDiff's "
+                              "'lcm': LCMScheduler on its betas; mapping/settings, mapping/sampler_taken)"),
     "own_scheduler": HookPoint("own", None, False, "the scheduler its generator samples with, in words, where the "
                                "family has no model folder whose scheduler it uses (SD 1.5's, read from ComfyUI's "
                                "checkpoint alone): said where the generator's sampler is 'auto' (mapping/settings)"),

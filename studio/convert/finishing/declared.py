@@ -106,6 +106,19 @@ def _loads_upscaler(s: Sockets) -> bool:
     return t is not None and any(getattr(i, "files", None) == "upscale_models" for i in t.widgets)
 
 
+SOURCE_RATE = re.compile(r"^(source|src|input|in|original|orig)_?(fps|frame_?rate|rate)$", re.I)
+TARGET_RATE = re.compile(r"^(target|output|out|new|dest)_?(fps|frame_?rate|rate)$", re.I)
+
+
+def rate_pair(s: Sockets) -> tuple[str, str] | None:
+    """(its source rate setting, its target rate setting) where an interpolation declares how many frames it makes by
+    the rate it is given and the rate it makes (GACLove's RIFEInterpolation: source_fps 24, target_fps 60 - x2.5,
+    heldout81 05); None otherwise."""
+    src = next((w for w in s.widgets if SOURCE_RATE.match(w)), None)
+    dst = next((w for w in s.widgets if TARGET_RATE.match(w)), None)
+    return (src, dst) if src and dst else None
+
+
 def factor_setting(s: Sockets) -> str | None:
     """The setting saying how many frames of each (FACTORS) or how many between two (BETWEEN)."""
     return next((w for w in s.widgets if w in FACTORS or w in BETWEEN), None)
@@ -122,7 +135,7 @@ def utility_by_types(n: CNode, wf: Workflow | None = None) -> tuple[str, str | N
                                  not models and _loads_upscaler(s)):
         return "upscale (learned upscaler)", None
     if s.pictures and (any(_model_says(wf, n, k, v, INTERPOLATES) for k, v in models.items()) or
-                       INTERPOLATES.search(s.words) and (factor_setting(s) or models)):
+                       INTERPOLATES.search(s.words) and (factor_setting(s) or rate_pair(s) or models)):
         return f"frame interpolation ({name})", None
     if not s.words:
         return None  # depth, pose, segmentation: told by the pack's own words only

@@ -1,4 +1,5 @@
 """Frames of the take picked on its way to a save (ComfyUI core's ImageFromBatch: from 'batch_index', 'length' of
+them; a pack's pick of a run by its declared types, KJNodes' GetImageRangeFromBatch from 'start_index', 'num_frames' of
 them): Studio's Trim after the generator, said. Found by the fortieth held-out set: a Wan 2.2 take written from its
 second frame on (ImageFromBatch 1, 999, between the grain and both Video Combines) was "not applied", the first frame
 written too. Only fixed settings, a run of more than one frame (one frame is a still: takes.frames); ComfyUI clamps a
@@ -7,9 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import catalogue
 from .utility import wired_node
 
 PICKS = {"ImageFromBatch": ("batch_index", "length")}  # ComfyUI core's pick of a run of frames (its two settings)
+COUNTS = ("length", "num_frames", "count", "frame_count", "num")  # (takes/frame_way.COUNTS: a pick's count's names)
+
+
+def _names(n: Any) -> tuple[str, str] | None:
+    """(the setting naming the first frame, the one naming how many) of a pick of a run of frames: by name (PICKS),
+    else by its pack's declared types (one IMAGE socket and out, two whole-number settings: an index or a start, and
+    a count: KJNodes' GetImageRangeFromBatch, as takes/frame_way reads a pick); None for another node."""
+    if n.cls in PICKS:
+        return PICKS[n.cls]
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None or t.inputs is None or not t.outputs or t.output_types[0] != "IMAGE" or \
+            [i.type for i in t.sockets if i.type == "IMAGE"] != ["IMAGE"] or any(w.type != "INT" for w in t.widgets):
+        return None
+    at = [w.name for w in t.widgets if "index" in w.name or w.name.startswith("start")]
+    count = [w.name for w in t.widgets if w.name in COUNTS]
+    return (at[0], count[0]) if len(at) == 1 and len(count) == 1 and len(t.widgets) == 2 else None
 
 
 def _fixed(wf: Any, n: Any, name: str) -> int | None:
@@ -20,7 +38,7 @@ def _fixed(wf: Any, n: Any, name: str) -> int | None:
 def trimmed(b: Any, n: Any, src: tuple[str, str], out: str, said: list[str]) -> tuple[str, str] | None:
     """Studio's Trim for ComfyUI's pick ``n`` on the take ``src`` before the save ``out`` (in words), said; None
     where ``n`` is no such pick or its settings are not fixed numbers."""
-    names = PICKS.get(n.cls)
+    names = _names(n)
     if names is None:
         return None
     start, length = (_fixed(b.wf, n, k) for k in names)

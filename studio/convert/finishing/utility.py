@@ -19,7 +19,7 @@ from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
 from . import tiled_upscale
 from .core import AS_MP4, combined_as
-from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, utility_by_types
+from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, rate_pair, utility_by_types
 from .save_paths import own_path
 from .soundless import writes_none
 from .own_upscaler import upscale_node
@@ -379,6 +379,8 @@ def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
 def multiplier(wf: Workflow, n: CNode):
     """How many frames a frame interpolation makes of each: its declared factor setting ('multiplier',
     'interpolation_factor'...; one of frames between two: that plus one), 2 where none is saved."""
+    if (rates := rate_pair(Sockets(n))) is not None and not factor_setting(Sockets(n)):
+        return rated(wf, n, rates)
     setting = factor_setting(Sockets(n)) or "multiplier"
     v = wf.value(n, setting)
     v = n.widgets.get(setting) if v is None else v
@@ -391,6 +393,14 @@ def multiplier(wf: Workflow, n: CNode):
     return v or placed or 2
 
 
+def rated(wf: Workflow, n: CNode, rates: tuple[str, str]) -> float:
+    """The frames an interpolation told by its rates (declared.rate_pair) makes of each: its target rate over its
+    source rate, as saved (a wired rate worked out where constant); 2 where either is not a positive number."""
+    src, dst = (wf.value(n, k) for k in rates)
+    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (src, dst))
+    return float(dst) / float(src) if ok else 2
+
+
 def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str], wire) -> str:
     """ComfyUI's FrameInterpolate (its file from FrameInterpolationModelLoader) -> Interpolate Frames
     with that file and multiplier: a RIFE 4.25 / 4.26 or FILM .safetensors is the same file in both
@@ -400,7 +410,8 @@ def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str
     wf = b.wf
     raw = n.raw if isinstance(n.raw, list) else []
     factor = multiplier(wf, n)
-    name = model or str(n.widgets.get("ckpt_name") or (raw[0] if raw and isinstance(raw[0], str) else ""))
+    name = model or str(n.widgets.get("ckpt_name") or n.widgets.get("model_name")  # (GACLove's RIFE: model_name)
+                        or (raw[0] if raw and isinstance(raw[0], str) else ""))
     low = name.lower()
     if n.cls != "FrameInterpolate" and not (low.endswith(".safetensors") and ("rife" in low or "film" in low)):
         src = model_loader(wf, n) if model else None
@@ -408,7 +419,8 @@ def interpolation_node(b, n: CNode, what: str, model: str | None, said: list[str
               f"{n.where(next(k for k in n.links if wf.source(n, k) is src))}, is not loaded (Studio's node needs no "
               "model)") if src else ""
         said.append(f"{what}: Studio interpolates by optical flow, not with ComfyUI's network ('{name or '?'}'){by}")
-        if (line := not_taken(n, what, ("ckpt_name", factor_setting(Sockets(n)) or "multiplier"))) is not None:
+        if (line := not_taken(n, what, ("ckpt_name", "model_name", *(rate_pair(Sockets(n)) or ()),
+                                        factor_setting(Sockets(n)) or "multiplier"))) is not None:
             said.append(line)
         return wired_node(b, "motion.interpolate", {"factor": factor}, n, wire)
     mult = max(2, min(16, int(round(float(factor)))))

@@ -36,3 +36,14 @@ def held_said(into: str, file: str, given: tuple[str, str] | None, kind: str) ->
         return (f"'{into}' is given {given[0]} of the clip '{file}'{given[1]}: Studio's '{into}' takes one picture, "
                 "Frame Hold gives the clip's first frame; the other frames are not given")
     return f"'{into}' is a frame of the clip '{file}': Frame Hold gives its first frame" if kind != "image" else None
+
+
+def folder_said(into: str, folder: str, trim: dict) -> str:
+    """The sentence for Frame Hold on ``into`` given the pictures a folder loader picks (``trim``: sequence_picks'):
+    the one it picks, else the first of those it picks (the others not given)."""
+    start, end = trim["start"], trim["end"]
+    if end == start + 1:
+        return (f"'{into}' is picture {start} of the folder '{folder}' (the Trim after Load Image Sequence keeps it): "
+                "Frame Hold gives it")
+    return (f"'{into}' is given pictures from {start} on of the folder '{folder}': Studio's '{into}' takes one "
+            f"picture, Frame Hold gives the first the Trim keeps (picture {start}); the others are not given")

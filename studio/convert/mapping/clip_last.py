@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..reading import sequence_picks
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..takes.frame_way import COUNTS
 from ..takes.extend import pick_of
@@ -115,6 +116,10 @@ def hold(b: Any, into: str, loader: CNode, said: list[str]) -> str:
     file = b.file_of(loader)
     last = held(b, into, file, said)
     node = b.add("edit.frame_hold", {"frame": last or 0}, loader)
-    if last is None and (line := clip_frames.held_said(into, file, b.clip_frames.get(into), LOADER_NODES[loader.cls][1])):
+    picks = sequence_picks.params(b.wf, loader) if LOADER_NODES[loader.cls][0] == "footage.load_sequence" else None
+    if last is None and picks:  # a folder's picture picked by its place (reading.folders.picked)
+        said.append(clip_frames.folder_said(into, file, picks))
+    elif last is None and (line := clip_frames.held_said(into, file, b.clip_frames.get(into),
+                                                         LOADER_NODES[loader.cls][1])):
         said.append(line)
     return node

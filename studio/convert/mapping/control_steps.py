@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..finishing.declared import utility_by_types
-from ..reading.workflow import CNode, Workflow
+from ..reading.workflow import LOADER_NODES, CNode, Workflow
 
 PACK_CATEGORY = "ControlNet Preprocessors/"
 NOT_DEPTH = ("normal", "meshgraphormer")  # filed with the depth estimators, not depth maps
@@ -96,12 +96,29 @@ def face_crop(wf: Workflow, n: CNode) -> tuple[CNode, CNode] | None:
     return (m, kps) if kps is not None and kind(kps.cls) == "pose" else None
 
 
+def _cropped(wf: Workflow, n: CNode) -> str:
+    """'picture' where the face crop ``n`` is given a still (its 'image' traced up through one-picture steps to
+    ComfyUI's image loader: Wan Animate's reference, heldout81 06), else 'clip'."""
+    src = wf.source(n, "image")
+    for _ in range(32):
+        if src is None:
+            break
+        kind = LOADER_NODES.get(src.cls)
+        if kind is not None:
+            return "picture" if kind[1] == "image" else "clip"
+        ins = [k for k, v in src.in_types.items() if v == "IMAGE" and k in src.links] or \
+            [k for k in ("image", "images") if k in src.links][:1]  # (an API file's node: its picture input by name)
+        src = wf.source(src, ins[0]) if len(ins) == 1 else None
+    return "clip"
+
+
 def face_said(wf: Workflow, n: CNode, into: str, models: str) -> str:
     """The sentence for a face crop made as Studio's Face Crops (its size the crop's base resolution)."""
     m, kps = face_crop(wf, n)
     size = _value(wf, n, "base_resolution", 0)
     return (f"'{into}' is made by Studio's Face Crops ({size if isinstance(size, int) and size > 0 else 512} pixels) "
-            f"of Studio's poses for {n.shown_cls} (#{n.id}), which crops the clip to {m.shown_cls} (#{m.id})'s face "
+            f"of Studio's poses for {n.shown_cls} (#{n.id}), which crops the {_cropped(wf, n)} to {m.shown_cls} "
+            f"(#{m.id})'s face "
             f"of {kps.shown_cls} (#{kps.id})'s keypoints (its padding and crop-size limits are not taken: Face Crops "
             "frames the face by its own 'scale'): "
             f"choose their models on Load Preprocessor ('people' and 'pose'){models}")

@@ -27,7 +27,7 @@ from ..finishing.utility import ENDS, make_utility, utility, utility_path
 from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
-from ..reading import loaded_clip, picture_header
+from ..reading import folders, loaded_clip, picture_header
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
@@ -288,6 +288,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
         said = deployed + front_end_inputs.translate(wf)  # a front-end's parameter nodes as their values (packs/front_end_inputs.py)
         said += loops_unrolled.translate(wf)  # a loop continuing one take: its segments (packs/loops_unrolled.py)
+        folders.picked(wf)  # a folder's picture picked by its place (a loop's pass number): Load Image Sequence's
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + float_sigmas.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)

@@ -51,18 +51,19 @@ class InputMaking:
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
                 picks = loader_picks if kind == "io.load_video" else None
                 fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
-                if kind == "footage.load_sequence":  # a folder loader's picks of its pictures (sequence_picks)
-                    trim = sequence_picks.params(self.wf, loader)
+                if kind == "footage.load_sequence" and (trim := sequence_picks.params(self.wf, loader)):
+                    self.g.set_param(self.loaded[loader.id], "gaps", "close")  # a folder's picks: by its files, in
+                    # order (the packs count files, not frame numbers)
                 last = self.loaded[loader.id]
                 keep = loader_picks.rule(loader)
                 for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": keep}),
-                                    (trim, "transform.trim", trim)):
+                                    (trim, "transform.trim", trim and sequence_picks.trim_params(trim))):
                     if on:
                         self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
                         self.loaded[f"{loader.id}#"] = last = nid
                 seq = kind == "footage.load_sequence"
                 if seq and trim:
-                    self.say(sequence_picks.said(loader, self.file_of(loader), trim))
+                    self.say(sequence_picks.said(loader, self.file_of(loader), trim, self.wf.value(loader, sequence_picks.SORT)))
                 elif fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))

@@ -93,7 +93,8 @@ class Making:
             for step in steps:  # Canny -> Edges, SAM 3 -> Segment
                 nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
-            if out == "video" and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents / ImageFromBatch)
+            if self._gives_clip(nid, out) and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents /
+                # ImageFromBatch; a step giving a clip by another name: Face Crops' 'face' of a picture)
                 held = clip_last.hold(self, into, loader, said)  # its first frame, or its last one picked (-1)
                 self.g.connect(nid, out, held, "video")  # (after its steps: a picture scaled is one frame still)
                 nid, out = held, "image"
@@ -126,6 +127,14 @@ class Making:
             hooks.wired(self, gen, load, params)
         self._heard(save, sv, gen, hooks.heard if hooks is not None else (), inputs, said)
         return gen
+
+    def _gives_clip(self, nid: str, out: str) -> bool:
+        """Whether Studio's node ``nid`` gives a clip on its output ``out``: told by the output's declared type
+        (a step's clip has another name than 'video': Face Crops' 'face', heldout81 06's reference picture)."""
+        node = self.g.nodes.get(nid)  # (an id not made yet, a stand-in another stage fills: by its port's name)
+        if node is None or node.type_id not in self.g.registry:
+            return out == "video"
+        return any(o.name == out and o.type == "Video" for o in self.g.registry.get(node.type_id).outputs)
 
     def _lora_chain(self, load: str, loras: list, said: list[str]) -> tuple[str, str]:
         """The model after the workflow's LoRAs, a Video LoRA each on the last (a pickled file said: pickled)."""

@@ -27,9 +27,19 @@ def refused(b, sampler: str | None, task: str | None = None) -> str | None:
         return None
     return next((why for hook in families.lookup("sampler_refused") if (why := hook(own.key, node, sampler))), None)
 
+def own_sampler(title: str | None, sampler: str | None) -> tuple | None:
+    """(the generator's 'sampler', its words, {ComfyUI scheduler: its words where its spacing is the sampler's own})
+    a family sampling with its own scheduler declares for the workflow's ``sampler`` (hook 'own_samplers', by the
+    name's start: AnimateDiff's 'lcm'); None where it declares none."""
+    own = families.family_hook(title, "own_samplers") or {}
+    return next((v for k, v in own.items() if (sampler or "").startswith(k)), None) if isinstance(sampler, str) else None
+
+
 def param(b, main, flow: bool) -> str:
-    """The generator's 'sampler' for the workflow's sampling ``main`` (tracing.sampling.Sampling): 'auto' for a family
-    sampling with its own scheduler (``flow`` False), else the nearest of the generators' samplers, or 'auto' where
-    the generator being made cannot take it (:func:`refused`)."""
-    sampler = studio_sampler(main.sampler) if flow else "auto"
+    """The generator's 'sampler' for the workflow's sampling ``main`` (tracing.sampling.Sampling): for a family
+    sampling with its own scheduler (``flow`` False) the sampler it declares for it (:func:`own_sampler`), else 'auto';
+    else the nearest of the generators' samplers, or 'auto' where the generator being made cannot take it
+    (:func:`refused`)."""
+    declared = own_sampler(getattr(b, "family_now", None), main.sampler) if not flow else None
+    sampler = studio_sampler(main.sampler) if flow else declared[0] if declared else "auto"
     return "auto" if refused(b, sampler) else sampler

@@ -226,15 +226,42 @@ class SettingsReading:
             return f"the generator has no sampler setting: {words}"
         return "the generator has no sampler setting: the model folder's own scheduler"
 
+    def _sampler_taken(self, main: Sampling, task: str, own: set) -> str:
+        """What becomes of the workflow's sampler and its spacing: the generator's 'sampler' (the nearest of the
+        flow-matching ones, or a sampler a family sampling with its own scheduler declares for it: AnimateDiff's
+        'lcm', hook 'own_samplers'), 'auto' where none is close or the family's pipeline cannot run it (said)."""
+        declared = sampler_taken.own_sampler(self.family_now, main.sampler) if not self._flow() else None
+        # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
+        choice = declared[0] if declared and "sampler" in own else None if "sampler" in own and not self._flow() \
+            else studio_sampler(main.sampler)
+        # the nearest its family's pipeline cannot run: 'auto' instead, said (sampler_taken)
+        why = sampler_taken.refused(self, choice, task) if choice is not None and "sampler" in own else None
+        words = (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
+                 "(the generators' samplers are flow-matching ones, and 'lcm' is given only where a family declares it)"
+                 if choice is None
+                 else self._no_sampler(task, self.family_now) if "sampler" not in own
+                 else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
+                 f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
+                 else f"the generator's sampler is '{choice}' ({declared[1]})" if declared and "sampler" in own
+                 else f"the generator's sampler is '{choice}'" if choice != "auto" else
+                 "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
+        if main.scheduler in (None, "simple", "normal"):
+            return words
+        if declared and "sampler" in own and main.scheduler in declared[2]:  # (its own timesteps so spaced)
+            return f"{words}; the '{main.scheduler}' spacing: {declared[2][main.scheduler]}"
+        return words + _spacing(self.family_now, main.scheduler)
+
     def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
         """A later pass no other rule reads, in one line: an expert's pass (two model loaders), else one not made."""
+        again = loaders > 1 and passes.reencoded(self.wf, r.node, set(self.pass_key))  # (a refine of its frames)
         what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
                 "on the high-noise expert") if loaders > 1 else "a second pass" if rest == 1 else "a later pass"
+        what = f"{what} sampling the take's decoded frames again, encoded anew" if again else what
         read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
         return (f"{what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
                 + (", ".join(read) if read else "its steps and cfg not read")
                 + (f", {pass_range(r.start, r.end)}" if r.start is not None else "") + level_said(self.wf, r.node)
-                + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 else
+                + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 and not again else
                    "" if r.node.id in self._stage_passes() else ": this pass is not made (Studio's generator makes "
                    "the take without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
 
@@ -248,22 +275,10 @@ class SettingsReading:
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
-        # None: a family sampling with its own (non-flow) scheduler keeps the generator's sampler 'auto'
-        choice = None if "sampler" in own and not self._flow() else studio_sampler(main.sampler)
-        # the nearest its family's pipeline cannot run: 'auto' instead, said (sampler_taken)
-        why = sampler_taken.refused(self, choice, task) if choice is not None and "sampler" in own else None
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
                  f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
-                 f"{nearest_scheduler(main.sampler, main.scheduler)}; "
-                 + (f"the generator's sampler is 'auto': {self.family_now} samples with {_own_scheduler(self.family_now)} "
-                    "(the generators' samplers are flow-matching ones)" if choice is None
-                    else self._no_sampler(task, self.family_now) if "sampler" not in own
-                    else f"the generator's sampler is 'auto', its default (the model's own scheduler): the nearest of "
-                    f"its samplers, '{choice}', cannot run on {self.family_now} ({why})" if why is not None
-                    else f"the generator's sampler is '{choice}'" if choice != "auto" else
-                    "none of the generator's samplers is close: 'auto' (the model's own scheduler)")
-                 + ("" if main.scheduler in (None, "simple", "normal") else _spacing(self.family_now, main.scheduler))]
+                 f"{nearest_scheduler(main.sampler, main.scheduler)}; " + self._sampler_taken(main, task, own)]
         if read_sigmas := [f"{k} {v}" for k, v in main.extra.items() if v not in (None, "")]:  # (none: no line)
             lines.append(f"- sigmas: {', '.join(read_sigmas)} (the model's own used)")
         if (sig := main.at.get("steps")) is not None and sig.cls == "ManualSigmas" and main.steps is None and not lacks(sig):

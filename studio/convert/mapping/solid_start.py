@@ -59,6 +59,7 @@ def picture(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
         nid = b.add("transform.scale", scale_params(wf, r), r)
         b.g.connect(*out, nid, "video")
         out = (nid, "video")
+    kept = [k for k in kept if k.id not in b.used]  # (a step a family read already: said there, if at all)
     b.used |= {empty.id, *(r.id for r in resizes), *(k.id for k in kept)}
     steps = "".join(f", then {r.named()} as Studio's Scale" for r in resizes)
     said.append(f"{node.named()}'s '{port}' is the picture {empty.named()} makes of one colour ({rgb}, {w}x{h}"

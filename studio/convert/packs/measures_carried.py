@@ -22,6 +22,7 @@ from typing import Any
 from .. import catalogue
 from ..reading.aspect_size import out_names
 from ..reading.decoded_count import COUNTS, LENGTHS
+from ..tracing.worked_sizes import RULES
 
 SIDES = ("width", "height")
 SETTING_LENGTHS = ("length", "num_frames", "frames", "video_length")  # a pack's setting of the take's length, named so
@@ -32,6 +33,8 @@ def kind(wf, link) -> str | None:
     src = wf.nodes.get(link[0]) if link else None
     if src is None:
         return None
+    if src.cls in RULES:  # a size a translation worked out of a picture by a rule (its width, its height: slots 0, 1)
+        return SIDES[link[1]] if link[1] in (0, 1) else None
     t = catalogue.node_type(src.origin or src.cls)
     names = [o.name or "" for o in t.outputs] if t is not None and t.outputs else out_names(src)  # (declared first)
     name = (names[link[1]] if 0 <= link[1] < len(names) else "").lower()

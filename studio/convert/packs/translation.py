@@ -19,6 +19,7 @@ from ..reading.subgraphs import CONTROL
 from ..values.shown import shown
 from ..reading.workflow import CNode, Workflow
 from ..tracing.tasks import Task
+from ..tracing.worked_sizes import RULES
 
 
 def finite(v: Any) -> bool:
@@ -54,6 +55,8 @@ def measured(wf, n: CNode, name: str) -> bool:
     src = wf.nodes.get(link[0]) if link else None
     if src is None:
         return False
+    if src.cls in RULES:  # a size a translation worked out of a picture by a rule (its width and height: 0, 1)
+        return link[1] in (0, 1)
     outs = by_types.declared_outputs(src)
     return 0 <= link[1] < len(outs) and outs[link[1]] in ("INT", "FLOAT") and any(o in ("IMAGE", "VIDEO", "MASK")
                                                                                   for o in outs)  # (a mask's: KJNodes'

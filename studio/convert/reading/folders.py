@@ -43,3 +43,34 @@ def as_folder(n) -> bool:
     n.origin, n.cls = n.cls, FOLDER
     n.widgets = {**n.widgets, "directory": n.widgets[name].strip()}
     return True
+
+
+def _declared(t, words: tuple[str, ...]) -> str | None:
+    return next((w.name for w in t.widgets if w.name.lower() in words), None)
+
+
+def picked(wf) -> None:
+    """Each enabled catalogued folder loader giving one picture a run by its place (a declared load cap of 1 and a
+    start index, each its own value or one worked out when converting: a loop's pass number, packs.loops_unrolled)
+    read as FOLDER picking that picture: Studio's Load Image Sequence, its Trim keeping that one place
+    (reading.sequence_picks; said there), Frame Hold giving it to a picture input (mapping.making). Inspire's
+    LoadImagesFromDir lists the folder's pictures, sorts them by its sort_method and keeps image_load_cap of them from
+    start_index on (inspire/image_util.py at ltdrdata/ComfyUI-Inspire-Pack@1aef2c57, read for meaning); ComfyUI runs
+    the folder's listing, so Studio's loader reads it when it runs too (78/06: a loop's end pictures, one a pass).
+    Its wired settings are read as their values (the links dropped). Run after the loops are unrolled."""
+    for n in list(wf.nodes.values()):
+        t = catalogue.node_type(n.cls)
+        if not n.enabled or n.origin or t is None or t.inputs is None or not t.outputs or t.outputs[0].type != "IMAGE":
+            continue
+        name, cap, at = (next((k for k in SETTINGS if isinstance(wf.value(n, k), str)), None),
+                         _declared(t, CAP_WORDS), _declared(t, INDEX_WORDS))
+        if name is None or cap is None or at is None or wf.value(n, cap) != 1:
+            continue
+        folder, index = wf.value(n, name).strip(), wf.value(n, at)
+        if not folder or folder.lower() in NO_FOLDER or not isinstance(index, int) or isinstance(index, bool) or \
+                index < 0 or any(wf.value(n, k) is None for k in n.links) or any(
+                    i.type == "BOOLEAN" and i.name.lower() in OFF_WORDS and wf.value(n, i.name) is False for i in t.inputs):
+            continue  # (a value not known when converting, a picture wired in, the loader off: left as it is)
+        n.origin, n.cls = n.cls, FOLDER
+        n.widgets = {**n.widgets, **{k: wf.value(n, k) for k in n.links}, "directory": folder}
+        n.links = {}

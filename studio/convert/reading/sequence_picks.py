@@ -4,17 +4,22 @@ then every select_every_nth, then at most image_load_cap of them; videohelpersui
 Kosinkadink/ComfyUI-VideoHelperSuite@4ee72c06, read for meaning) - the image-folder counterpart of a video loader's
 picks (loader_picks.py). Told by the loader type's declared widgets of those names; a value wired to a node Studio
 cannot work out is not guessed (the loader's sentence says it). Studio's sequence is in frame-number order, the
-pack's files in name order: said. Plain data."""
+pack's files in name order: said. A loader picking by a start index and a load cap (Inspire's LoadImagesFromDir:
+its files sorted by its sort_method, then image_load_cap of them from start_index on; reading.folders.picked) the
+same, its sort said. Studio's loader closes the folder's gaps where it picks (the packs count files, not numbers).
+Plain data."""
 from __future__ import annotations
 
 from .. import catalogue
 
 PICKS = ("skip_first_images", "select_every_nth", "image_load_cap")
+INDEXED = ("start_index", "image_load_cap")  # a pick by a start index (Inspire's LoadImagesFromDir)
+SORT = "sort_method"
 
 
-def _declares(loader) -> bool:
+def _declares(loader, names: tuple[str, ...] = PICKS) -> bool:
     t = catalogue.node_type(loader.origin or loader.cls)
-    return t is not None and t.inputs is not None and set(PICKS) <= {w.name for w in t.widgets}
+    return t is not None and t.inputs is not None and set(names) <= {w.name for w in t.widgets}
 
 
 def _int(wf, loader, name: str, default: int) -> int | None:
@@ -28,7 +33,7 @@ def params(wf, loader) -> dict | None:
     """Studio's Trim (start, end exclusive, step) for what ``loader`` picks of its folder; None where it picks every
     picture, does not declare the picks, or one of them is not known."""
     if not _declares(loader):
-        return None
+        return _indexed(wf, loader)
     skip, nth, cap = (_int(wf, loader, "skip_first_images", 0), _int(wf, loader, "select_every_nth", 1),
                       _int(wf, loader, "image_load_cap", 0))
     if skip is None or nth is None or cap is None or nth < 1 or (skip == 0 and nth == 1 and cap == 0):
@@ -36,14 +41,39 @@ def params(wf, loader) -> dict | None:
     return {"start": skip, "end": skip + (cap - 1) * nth + 1 if cap else 0, "step": nth}
 
 
+def _indexed(wf, loader) -> dict | None:
+    """The Trim of a pick by a start index and a load cap (INDEXED); None where it picks every picture or another
+    way (a start index of -1, the last picture, is not guessed: said as not applied)."""
+    if not _declares(loader, INDEXED):
+        return None
+    start, cap = _int(wf, loader, "start_index", 0), _int(wf, loader, "image_load_cap", 0)
+    if start is None or cap is None or start == cap == 0:
+        return None
+    return {"start": start, "end": start + cap if cap else 0, "step": 1, "indexed": True}
+
+
 def taken(trim: dict | None) -> tuple[str, ...]:
     """The loader's settings the Trim keeps (not said again as not applied)."""
-    return PICKS if trim else ()
+    return (INDEXED if trim.get("indexed") else PICKS) if trim else ()
 
 
-def said(loader, folder: str, trim: dict) -> str:
-    """The sentence of the Trim made for ``loader``'s picks."""
+def trim_params(trim: dict) -> dict:
+    """The Trim's own settings of ``trim`` (the reading's mark left out)."""
+    return {k: v for k, v in trim.items() if k != "indexed"}
+
+
+def said(loader, folder: str, trim: dict, sort: object = None) -> str:
+    """The sentence of the Trim made for ``loader``'s picks (``sort``: its sort_method, where it picks by index)."""
     start, end, step = trim["start"], trim["end"], trim["step"]
+    if trim.get("indexed"):
+        what = f"picture {start}" if end == start + 1 else f"pictures {start} to {end - 1}" if end else \
+            f"pictures from {start} on"
+        order = ("sorts them by the first number in their names (its sort_method 'Numerical (ASC)')"
+                 if sort == "Numerical (ASC)" else f"sorts them by its sort_method {sort!r}" if isinstance(sort, str)
+                 else "sorts them as its version does (no sort_method saved: by name, in the versions without one)")
+        return (f"{loader.named()} loads {what} of the folder '{folder}' (counted from 0: start_index, "
+                "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places of its pictures, "
+                f"which Studio orders by the number in their names where the pack {order}")
     what = (f"pictures {start} to {end - 1}" if end else f"pictures from {start} on") + \
         (f", one in every {step}" if step > 1 else "")
     return (f"{loader.named()} loads {what} of the folder '{folder}' (skip_first_images, select_every_nth, "

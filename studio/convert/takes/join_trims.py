@@ -14,7 +14,7 @@ from ..tracing.walks import upstream
 from . import frame_way, tail_cut
 from .extend import SPLITS, pick_of
 
-JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")  # (segments.JOINS: the joins Concatenate does)
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages", "easy batchAnything")  # (segments.JOINS: the joins Concatenate does)
 
 
 def _whole(v: Any) -> bool:
@@ -121,6 +121,12 @@ def apply(b: Any, lasts: list[tuple[int, CNode]], made: list, kept: dict) -> tup
             whole = False
             continue
         pick, first, n = kept[last.id]
+        frames = b.g.nodes[m[0][0]].params.get("frames") if m[0][0] in b.g.nodes else None
+        if isinstance(frames, int) and not isinstance(frames, bool) and frames > first:  # (a pick to the take's end:
+            n = min(n, frames - first)  # its frames, not the pick's count; one of them all: nothing to trim)
+            if first == 0 and n == frames:
+                b.used.add(pick.id)
+                continue
         node = b.add("edit.time", {"mode": "trim", "start": first, "length": n}, pick)
         b.g.connect(*m[0], node, "video")
         m[2].append(node)

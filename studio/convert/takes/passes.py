@@ -58,6 +58,24 @@ def latent_back(wf: Workflow, start: CNode, also: tuple[str, ...] = (),
     return None, passed
 
 
+def reencoded(wf: Workflow, node: CNode, key: set[str]) -> bool:
+    """Pass ``node`` samples the output's own take again from its decoded pictures encoded anew (a refine of the
+    frames an earlier pass of ``key`` made, through nodes between the decode and the encode: heldout81 10's tiles of
+    the 1080p take, refined by a second pair of experts), itself or the pass its latent comes from. Told by the way:
+    an encode on its latent's way back whose pictures come from a decode of one of ``key``'s passes."""
+    seen = set()
+    while node is not None and node.id not in seen and len(seen) < 64:
+        seen.add(node.id)
+        back, passed = latent_back(wf, node)
+        for enc in (n for n in passed if n.cls.startswith("VAEEncode")):
+            for dec in (u for u in upstream(wf, enc) if u.cls.startswith("VAEDecode")):
+                made = latent_back(wf, dec)[0]
+                if made is not None and made.id in key and made.id != node.id:
+                    return True
+        node = back
+    return False
+
+
 def earlier_pass(wf: Workflow, first: CNode) -> CNode | None:
     """A node pack's sampler (told by its role) that makes the latent the output's first core pass starts from:
     the core pass only refines that take."""

@@ -29,7 +29,7 @@ from ..tracing.stills import one_picture
 
 MAX_SEGMENTS = 16  # takes joined into one output (ComfyUI's templates join up to 5)
 # the nodes that join the takes' frames, in order, where Studio's Concatenate does (read: not listed as dropped)
-JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages", "easy batchAnything")
 
 
 def _chains(wf: Workflow, samplers: list[CNode]) -> list[list[CNode]]:
@@ -140,7 +140,8 @@ def _continue(b: Any, fake: CNode, k: int, keys: list[frozenset], named: bool = 
     if frames and first is not None and first + count > frames:  # past the take's end: cut to it, as ComfyUI does
         first = min(first, frames - 1)
         count = frames - first
-    how = f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""
+    how = f" ({cont.pick.said_as})" if cont.pick is not None and cont.pick.said_as else \
+        f" (ComfyUI's {cont.pick.shown_cls}, #{cont.pick.id})" if cont.pick is not None else ""  # (one made beside)
     if cont.batched is not None:  # picked from the frames of several takes joined: the take they lie in
         how = how[:-1] + (f", of the frames of {that} and the takes before it that {cont.batched.shown_cls} "
                           f"(#{cont.batched.id}) joins)")
@@ -314,9 +315,10 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     """Take ``k`` (ending at ``last``) made as a pipeline of its own, its Save Video taken away: (its video, its
     sound or None, its band); None where it could not be made (said)."""
     wf = b.wf
+    dec = _decoder(wf, save, last)  # (its decoder read: a text-to-video take's VAE is wired to it alone, heldout81 08)
     fake = CNode(f"{save.id}~{k}", "SaveVideo", f"{save.title or save.shown_cls}, take {k}", save.mode,
                  {"filename_prefix": f"{wf.value(save, 'filename_prefix') or 'ComfyUI'}_take{k}"},
-                 {"video": (last.id, 0)}, last.pos)
+                 {"video": ((dec or last).id, 0)}, last.pos)
     wf.nodes[fake.id] = fake
     try:
         before = len(b.bands)
@@ -344,6 +346,17 @@ def _take(b: Any, save: CNode, k: int, last: CNode, keys: list[frozenset], fps: 
     band.remove(sv)
     video = interpolate_each(b, save, k, last, lasts, gen, (src.src, src.src_port), band, fps)  # RIFE on each take
     return video, (audio.src, audio.src_port) if audio else None, band
+
+
+def _decoder(wf: Workflow, save: CNode, last: CNode) -> CNode | None:
+    """The node on ``save``'s way that decodes take ``last``'s latent into pictures (a VAE decode: 'samples' from
+    it, pictures out), where one does; None otherwise. Read with the take, as a single output reads its decoder: the
+    VAE a text-to-video take's decoder alone is given (a broadcast's) is its VAE."""
+    for n in upstream(wf, save):
+        src = n.links.get("samples")
+        if src is not None and src[0] == last.id and n.cls.startswith("VAEDecode") and "vae" in n.links:
+            return n
+    return None
 
 
 def _frames(b: Any, made: list[tuple]) -> int | None:

@@ -18,7 +18,9 @@ MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a s
 CARRIERS = MUXERS + ("SaveVideo",)  # nodes a clip's sound passes through as it is (a save gives its video on)
 
 
-CARRY_SOUND = ("transform.scale",)  # Studio's nodes whose clip carries the sound of the clip they are given
+# Studio's nodes whose clip carries the sound of the clip they are given: a Scale, a frame interpolation raising the
+# rate (the clip's length kept: its sound kept, nodes/motion/interpolate.py, rife.py), not one made a slow motion
+CARRY_SOUND = ("transform.scale", "motion.interpolate", "motion.interpolate_rife")
 
 def sound_port(wf, save: CNode) -> tuple[CNode, str] | None:
     """(the node, its input) that gives ``save`` its sound: its own 'audio' (Video Combine), else the 'audio' of the
@@ -41,15 +43,20 @@ def file_sound(wf: Any, save: CNode) -> CNode | None:
     a Load Audio's file; through the steps on its way), None where the save writes a sound a node makes (a
     family's audio decoder) or none."""
     port = sound_port(wf, save)
-    found = find_loader(wf, port[0], port[1], set()) if port is not None else None
-    return found[0] if found is not None and _sounding(found[0]) else None
+    found = sound_loader(wf, port[0], port[1], set()) if port is not None else None
+    return found[0] if found is not None else None
 
 
-def _sounding(loader: CNode) -> bool:
-    """A loader that can give a sound (a Load Audio, a Load Video): a picture's loader the walk back from a save's
-    'audio' reaches through a sampler (the reference picture of an LTX-2 take whose decoded sound a volume step
-    changes) gives none (a crash on main d4499d26, found by heldout82's regression run: Load Image wired to 'audio')."""
-    return LOADER_NODES[loader.cls][1] in ("audio", "video")
+def sound_loader(wf: Any, node: CNode, name: str, used: set) -> tuple[CNode, int, list[CNode]] | None:
+    """The Load Audio / Load Video whose sound reaches ``node``'s ``name`` (find_loader); None where the way ends at
+    a picture's loader: a sound a model makes from it (LTX-2's audio decoded from a sampler whose reference picture
+    is a Load Image: yameprogrammer's ltx23I2VWorkflow_v20 wired that picture into Save Video's sound)."""
+    got: set = set()
+    found = find_loader(wf, node, name, got)
+    if found is None or LOADER_NODES[found[0].cls][1] not in ("audio", "video"):
+        return None
+    used |= got
+    return found
 
 
 def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
@@ -103,9 +110,7 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
         b.used.add(node.id)
         said.append(joined[1])
         return
-    found = find_loader(b.wf, node, name, walked := set())
-    found = found if found is not None and _sounding(found[0]) else None
-    b.used |= walked if found is not None else set()
+    found = sound_loader(b.wf, node, name, b.used)
     if found is None:  # a sound the workflow makes with nodes Studio does not convert (a family's is wired above)
         maker = b.wf.source(node, name)
         if maker is not None and role(b.wf, maker) == "decoder":  # the generator's own: kept on its clip, or said
@@ -134,9 +139,11 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
 def _generator(b: Any, sv: str) -> tuple[str, Any] | None:
     """(the Studio generator whose take Save Video ``sv`` writes, its family's hooks) where the take reaches the save
     as it is made (no node between them but Studio's Scale, whose clip carries its source's sound: rtx10's Scale for
-    an upscale Studio lacks, finishing.scaled_only); None otherwise."""
+    an upscale Studio lacks, finishing.scaled_only; or a frame interpolation raising its rate, heldout81 05); None
+    otherwise."""
     link = b.g.input_link(sv, "video")
-    while link is not None and link.src in b.g.nodes and b.g.nodes[link.src].type_id in CARRY_SOUND:
+    while link is not None and link.src in b.g.nodes and b.g.nodes[link.src].type_id in CARRY_SOUND and \
+            not (b.g.nodes[link.src].params or {}).get("slow_motion"):
         link = b.g.input_link(link.src, "video")
     if link is None or link.src not in b.g.nodes:
         return None

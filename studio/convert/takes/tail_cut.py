@@ -22,7 +22,7 @@ from .extend import pick_of
 
 COUNTS = ("count", "batch_size", "frame_count", "image_count")  # an INT output counting the pictures a node is given
 PROBES = (10_000, 123_457)  # counts of frames given when it runs (not known when converting)
-JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages")  # (join_trims.JOINS)
+JOINS = ("ImageBatch", "ImageBatchMulti", "VHS_MergeImages", "easy batchAnything")  # (join_trims.JOINS)
 
 
 def _counts(n: CNode, slot: int) -> bool:

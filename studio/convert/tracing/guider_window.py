@@ -89,8 +89,7 @@ def carried_steps(params: dict, takes, said: list) -> None:
         return
     g2 = params.get("guidance_2")
     why = ("the generator has no guidance_steps" if not takes("guidance_steps") else
-           "the later expert is guided too" if _above_one(g2) else
-           "a take in context windows is guided step by step" if params.get("long_take") == "context windows" else "")
+           "the later expert is guided too" if _above_one(g2) else "")  # (a take in context windows: guided so too)
     if why:
         params.pop("guidance_steps")
         said[:] = [x for x in said if f"guidance_steps {k}" not in x]  # (the reading's claim taken back)

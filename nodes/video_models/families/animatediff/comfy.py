@@ -20,7 +20,7 @@ from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 from .comfy_sdxl import sdxl_module, sdxl_said
-from .schedule import BETAS, SAME_BETAS, SQUARE_ROOTS, WORDS as SCHEDULER_WORDS
+from .schedule import BETAS, LCM, SAME_BETAS, SQUARE_ROOTS, WORDS as SCHEDULER_WORDS
 
 TITLE = "AnimateDiff"
 PACK = "ComfyUI-AnimateDiff-Evolved"
@@ -245,6 +245,8 @@ MAPPING = ComfyMapping(
     hooks={"load_files": load_files,
            # (no model folder: the scheduler Studio gives ComfyUI's files, in words, for the sampling note)
            "own_scheduler": SCHEDULER_WORDS,
+           # ComfyUI's 'lcm' sampler (AnimateLCM's) as the generators' 'lcm': LCMScheduler on the same betas
+           "own_samplers": {"lcm": LCM},
            # VideoHelperSuite's load format 'AnimateDiff' (dim 8, no frame cut), its page's default format
            "load_formats": {"AnimateDiff": (8, None, True)},
            # AnimateDiff-Evolved's prompt schedules blend the prompts between keyframes (a lerp by default)

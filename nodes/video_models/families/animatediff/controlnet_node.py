@@ -54,7 +54,10 @@ class AnimateDiffControlNet(OneCallNode):
                     "every step, the ControlNet on every frame); 0: the whole take in one call"}) + \
         shared("steps", "guidance", "fps", steps={"default": 25, "help": "denoising steps"},
                guidance={"default": 7.5, "help": "classifier-free guidance (the pipeline's 7.5)"},
-               fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + shared(*RUN)
+               fps={"help": "the take's frame rate; 0: AnimateDiff's 8"}) + \
+        shared("sampler", sampler={"choices": ("auto", "lcm"), "help": "auto: the model's own scheduler (AnimateDiff's DDIM); lcm: LCMScheduler on "
+                                           "the same betas, the sampler AnimateLCM's motion module is made for (few "
+                                           "steps, guidance about 1-2)"}) + shared(*RUN)
 
     @staticmethod
     def _file(name: str, base_dir: str | None, prefix: str) -> str:

@@ -17,6 +17,7 @@ from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from . import comfy_redetail as redetail  # a clip re-detailed by the second stage alone (the first pass gives it back)
 from .comfy_strengths import keyframe_strength
+from .comfy_preprocess import crf_read  # (LTXVPreprocess's CRF: 'image_crf')
 from .comfy_first_last import NAME as FIRST_LAST, first_last
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
 from .comfy_inpaint import painted_guide
@@ -59,6 +60,7 @@ def _guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> None:
         said.append(f"a guide at frame {number(at)} ({n.shown_cls}, #{n.id}){image} is not taken: "
                     + ("its image is made by nodes Studio does not convert" if found is None else "four keyframes at most"))
         return
+    crf_read(b, n, "image", gen, said)
     b.intent(n, "image", f"keyframe_{k}", inputs, said)
     where, line = frame_mark(wf, n, "frame_idx", at)  # negative: from the end (-1 the last frame), as ComfyUI counts
     if line:
@@ -224,12 +226,25 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         said.append(f"the start image{image} of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is bypassed in "
                     "the workflow (its 'bypass' on): the video is made from the prompt, as ComfyUI makes it")
         return gen
+    crf_read(b, n, "image", I2V if gen == T2V else gen, said)
     b.intent(n, "image", "image", inputs, said)
-    strength = b.wf.value(n, "strength")
-    if isinstance(strength, (int, float)) and not isinstance(strength, bool) and strength != 1:
-        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(strength)} (the start "
-                    "image's latents partly noised) is not taken: LTX-2 holds the start image clean")
+    start_strength(b, n, b.wf.value(n, "strength"), I2V if gen == T2V else gen, said)
     return I2V if gen == T2V else gen
+
+
+def start_strength(b, n: CNode, v, gen: str, said: list[str]) -> None:
+    """The start image's strength ``v`` of ``n`` (its frame's latents given a noise mask of 1 - strength): one in
+    (0, 1) is the generator's 'image_strength' where ``gen`` has it (LTX-2 Video + Sound: LTX2ConditionPipeline's
+    condition strength, the same rule); else, and any other value but 1, said not taken."""
+    if not finite(v) or v == 1:
+        return
+    if 0 < v < 1 and "image_strength" in b.spec_params(gen):
+        b.extra["image_strength"] = float(v)
+        return
+    title = b.g.registry.get(gen).title if gen in b.g.registry else "the generator"
+    how = "partly noised" if 0 < v < 1 else "noised as the rest, the image not held" if v <= 0 else "held past clean"
+    said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(v)} (the start image's "
+                f"latents {how}) is not taken: {title} holds the start image clean")
 
 
 def _numbered(n: CNode, prefix: str) -> list[tuple[int, str]]:
@@ -251,11 +266,9 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
                 for k in ports}
     index = ports[0].replace(".image_", ".index_") if ports else ""
     if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
+        crf_read(b, n, ports[0], I2V if gen == T2V else gen, said)
         b.intent(n, ports[0], "image", inputs, said)
-        v = strength[ports[0]]
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and v != 1:
-            said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s strength {number(v)} (the start image's "
-                        "latents partly noised) is not taken: LTX-2 holds the start image clean")
+        start_strength(b, n, strength[ports[0]], I2V if gen == T2V else gen, said)
         return I2V if gen == T2V else gen
     for port in ports:
         k = next((i for i in range(1, 5) if f"keyframe_{i}" not in inputs), None)
@@ -263,6 +276,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
             said.append(f"the image on '{port}' of '{n.title or n.shown_cls}' (#{n.id}) at frame {number(at[port])} is "
                         "not taken: four keyframes at most")
             continue
+        crf_read(b, n, port, LTX2, said)
         b.intent(n, port, f"keyframe_{k}", inputs, said)
         where, line = frame_mark(wf, n, port.replace(".image_", ".index_"), at[port])  # negative: from the end
         b.keyframes.append(where)

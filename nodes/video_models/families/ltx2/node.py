@@ -17,7 +17,7 @@ from contextlib import nullcontext
 import numpy as np
 
 from studio.core.errors import StudioError
-from studio.core.params import Bool, Choice, Float, Text
+from studio.core.params import Bool, Choice, Float, Int, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -92,6 +92,13 @@ class LTX2Video(GeneratorNode):
                                                                 "take; a shorter track is refused); voice: the "
                                                                 "take's own speech made in the timbre of the "
                                                                 "voice on the audio input (an ID-LoRA)"),
+              Float("image_strength", 1.0, min=0.01, max=1.0, help="how firmly the first frame holds the image "
+                    "on 'image' (1: held clean, as given; below 1: its latents start noised to 1 - this of the "
+                    "noise and each step keeps this share of them, the model's the rest: ComfyUI's "
+                    "LTXVImgToVideoInplace strength, LTX2ConditionPipeline's condition strength)"),
+              Int("image_crf", -1, min=-1, max=100, help="the pictures given (the image, keyframes) compressed as a "
+                  "frame of an H.264 video at this CRF before they are encoded, as LTX-2 was trained (ComfyUI's "
+                  "LTXVPreprocess img_compression); 0: not compressed; -1: the model's own (33; LTX-2.5's 18)"),
               Float("control_strength", 1.0, min=0.0, max=1.0, help="how clean the control clip looks to the model "
                                                                    "(1: as given; 0: as noisy as the take)"),
               Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
@@ -141,7 +148,7 @@ class LTX2Video(GeneratorNode):
                 + ("; the track on 'audio', which 'sound: generated' did not use, is disconnected" if dropped else ""))
 
     def run(self, ctx, model, image=None, prompt=None, audio=None, control=None, continue_from=None, **keys):
-        from ...sampling.sampler import Sampler, filter_kwargs, to_pil
+        from ...sampling.sampler import Sampler, filter_kwargs
         ref = video_model_input(model)
         p = ctx.params
         if ref.fam.key != "ltx2":
@@ -175,6 +182,8 @@ class LTX2Video(GeneratorNode):
         n = take_frames(s.fam, asked, len(control) if control is not None else None)  # (0 with a control: its length)
         say_frame_rule(ctx, s.fam, want, n)
         keyed = self._keyframes(ctx, s, n, n, keys)  # LTX2ConditionPipeline (keyframes_at.py)
+        from .conditions import start_held, with_start  # (a start image below strength 1: a condition at it)
+        strength = start_held(ctx, s, image, p.image_strength, bool(keyed) or control is not None)
         lead = one_call_lead(ctx, s, continue_from, image, control, n, self.title)  # the clip it continues
         img, like = None, (continue_from.width, continue_from.height) if lead else first_size(keyed)  # (or keys')
         if image is not None:
@@ -188,17 +197,13 @@ class LTX2Video(GeneratorNode):
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "audio_guidance_scale": p.audio_guidance or p.guidance,
                                       "max_sequence_length": tokens}, ctx.warn)
-        if keyed:
-            from ...takes.keyframes_at import ltx_conditions
-            base["conditions"] = ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=img)
-        elif img is not None:
-            base["image"] = to_pil(img)
+        base = with_start(ctx, s, base, img, keyed, p.keyframe_strength, strength)
         base = with_lead(s, base, lead)  # its last frames at frame 0 (continue_from.py)
         if control is not None:  # LTX2InContextPipeline: the clip read by an IC-LoRA (ic_control.py)
             from .ic_control import with_control
             base = with_control(ctx, s, base, control, n, (w, h), p.control_strength, None if keyed else img)
         from .conditions import with_crf
-        base = with_crf(ref, s.pipe, base)  # Gemma waiting on disk: the call's CRF from its config
+        base = with_crf(ref, s.pipe, base, p.image_crf)  # its CRF, or the model's (Gemma waiting: from its config)
         held = held_for(ctx, s.pipe, p.sound, continue_from, lead, fps) or nullcontext()  # (continue_sound)
         if p.sound == "drive":  # the picture made to the given sound, held clean (sound_drive.py)
             from .sound_drive import encoded_sound, sound_held, take_of

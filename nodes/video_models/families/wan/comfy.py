@@ -19,6 +19,7 @@ from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
 from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
 from .comfy_triple import translate as triple_translate
+from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
@@ -44,6 +45,7 @@ from .comfy_videox_fun_tasks import FUN_TASKS, FUN_WIDGETS
 from .comfy_pusa import GENERATOR as PUSA_GENERATOR
 from .comfy_pusa import TASKS as PUSA_TASKS
 from .comfy_pusa import WIDGETS as PUSA_WIDGETS
+from . import comfy_flowedit as flowedit
 from . import comfy_phantom as phantom
 from .humo.humo_rate import FPS as HUMO_FPS  # HuMo's frame rate: its Whisper features are made at it
 
@@ -290,6 +292,7 @@ GENERATORS = (
               + (" from a start image" if "image" in inputs else "")),
     Generator(DANCER, output=dancer_output),  # its two passes, one Studio node
     PUSA_GENERATOR,  # Pusa V1's pictures kept at their own timesteps (comfy_pusa)
+    flowedit.GENERATOR,  # the wrapper's FlowEdit of a clip (comfy_wrapper_flowedit, comfy_flowedit)
     Generator(STANDIN_NODE, describe=lambda inputs, params: "text to video keeping a face (Stand-In)",
               settings=lambda b, node, params, loras, said, continued: standin_file(loras, params, said, b.wf)),
     Generator(CONTROLNET_NODE, describe=lambda inputs, params: "control video (a ControlNet)"
@@ -327,6 +330,8 @@ TASKS[HELD] = Task("a video", None, family="Wan", read=held_task("Wan"))
 TASKS.update(FUN_TASKS)  # VideoX-Fun's VACE sampler read as its task node (comfy_videox_fun)
 TASKS.update(PUSA_TASKS)  # the wrapper's Pusa embeds read as one node (comfy_wrapper_pusa, comfy_pusa)
 WIDGETS.update(PUSA_WIDGETS)
+TASKS.update(flowedit.TASKS)  # the wrapper's FlowEdit and its clip read as one node (comfy_wrapper_flowedit)
+WIDGETS.update(flowedit.WIDGETS)
 TASKS.update(phantom.TASKS)  # Phantom-Wan's subject to video, core and the wrapper's (comfy_phantom)
 WIDGETS.update(phantom.WIDGETS)
 WIDGETS.update(FUN_WIDGETS)
@@ -337,7 +342,7 @@ WIDGETS.update(SCHEDULER_WIDGETS)  # the wrapper's WanVideoScheduler: its values
 def translate(wf):
     """kijai's ComfyUI-WanVideoWrapper's nodes, VideoX-Fun's and the packs' multi-frame nodes, read as ComfyUI's own
     (each says nothing where the workflow has none of its nodes)."""
-    return wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
+    return resize_closest(wf) + wrapper_translate(wf) + fun_translate(wf) + frames_translate(wf) + triple_translate(wf) + ttm_translate(wf)
 
 from .comfy_nag import nag_patch  # noqa: E402
 

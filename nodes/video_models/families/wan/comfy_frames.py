@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
+from .comfy_motion_start import OFFSET, OFFSET_IDLE, TRIMS, applied, constant, motion_start, single_pictures, trims
 from .comfy_pass_prompts import place
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
@@ -33,6 +34,7 @@ FRAMES = {
     "WanSVIProAdvancedI2V": ("start_image", ("middle_image",), "end_image"),
     "WanFourFrameReferenceUltimate": ("frame_1_image", ("frame_2_image", "frame_3_image"), "frame_4_image"),
 }
+MOTION = "WanAdvancedI2V"  # its motion frames may take its start image's place (comfy_motion_start)
 REFS = "WanMultiFrameRefToVideo"  # its 'ref_images' a batch: the first the start, the last the end
 SVI_PRO = "WanImageToVideoSVIPro"  # KJNodes': its anchor latent encoded from the start image
 PREV = ("prev_latent", "prev_samples")  # the latent of the pass before (a continued take)
@@ -136,6 +138,11 @@ class _Frames(PackTranslation):
         """A multi-frame node as WanFirstLastFrameToVideo (WanImageToVideo without an end image); None where it has
         no image at all (left as it is: held, its sentence said)."""
         start, between, end = self.images(n)
+        motion = motion_start(self, n) if n.cls == MOTION else None  # its motion frames' last in place of its start
+        if motion is not None:
+            self.said += [f"{self.name(n)}'s start_image {self.picture(start)} is not used: its motion_frames take its "
+                          "place, as the pack lays them"] if start is not None else []
+            start = motion
         if start is None and end is None:
             return None
         w = self.named(n)
@@ -151,13 +158,15 @@ class _Frames(PackTranslation):
                     links[k] = n.links[k]
         elif "clip_vision_start_image" in n.links or "clip_vision_output" in n.links:
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
-        low = self.outputs(n)
+        low = self.outputs(n, trims(n, motion) if n.cls == MOTION else None)
         own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
-            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]}  # 05: said not)
+            {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
+                {"motion_frames"} if motion is not None else set())
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
-            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} is not taken: Wan's task node has no "
-                             "such input")
+            self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} " + (
+                OFFSET_IDLE if n.cls == MOTION and k == OFFSET and single_pictures(self.wf, n) else
+                "is not taken: Wan's task node has no such input"))
         c = self.core(n, cls, {k: w.get(k) for k in SIZE}, links)
         what = "its first and last images as Wan's start and end images" if end is not None else \
             "its image as Wan's start image"
@@ -170,8 +179,10 @@ class _Frames(PackTranslation):
         for port, link in between:
             self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: Wan's first-and-last-frame "
                              "video takes its first and last frames only")
+        names, places = applied(n, motion) if n.cls == MOTION else (set(), set())  # (its continuing: made)
         rest = [f"{k} {v!r}" for k, v in (n.widgets or {}).items() if k not in SIZE and v is not None
-                and k not in n.links] or ([repr(v) for v in n.raw[len(SIZE):]] if isinstance(n.raw, list) else [])
+                and k not in n.links and k not in names] or ([repr(v) for i, v in enumerate(n.raw) if i >= len(SIZE)
+                                                              and i not in places] if isinstance(n.raw, list) else [])
         self.said.append(f"{self.name(n)} is read as ComfyUI's {cls} ({what})"
                          + (f"; its other settings ({', '.join(rest)[:300]}) are not applied (Studio's Wan holds its "
                             "images whole)" if rest else ""))
@@ -181,11 +192,12 @@ class _Frames(PackTranslation):
                              "same for both of Wan 2.2's experts")
         return c
 
-    def outputs(self, n: CNode) -> list[str]:
+    def outputs(self, n: CNode, known: dict[int, int] | None = None) -> list[str]:
         """The pack node's outputs read as the core node's (positive_high and positive_low -> positive, negative,
-        latent); its whole-number outputs (trims, the next offset) said where wired. The nodes positive_low feeds."""
-        low, ints = [], []
-        for m in self.wf.nodes.values():
+        latent); its whole-number outputs (trims, the next offset) said where wired, but those ``known`` (output ->
+        its value when converting: comfy_motion_start.trims), read as that number. The nodes positive_low feeds."""
+        low, ints, read = [], [], set()
+        for m in list(self.wf.nodes.values()):  # (a number made for a known output: beside)
             for k, (src, slot) in list(m.links.items()):
                 if src != n.id:
                     continue
@@ -193,8 +205,16 @@ class _Frames(PackTranslation):
                     low.append(f"'{m.title or m.shown_cls}' (#{m.id})")
                 if slot in (0, 1, 2, 3):
                     m.links[k] = (src, (0, 0, 1, 2)[slot])
+                elif known and slot in known:
+                    m.links[k] = (constant(self.wf, n, slot, known[slot]), 0)
+                    read.add(slot)
                 else:
                     ints.append(f"'{m.title or m.shown_cls}' (#{m.id})'s {k}")
+        if read:
+            self.said.append(f"{self.name(n)}'s " + " and ".join(f"{TRIMS[k]} {known[k]}" for k in sorted(read))
+                             + " (the frames of its take that repeat the motion frames it is given) "
+                             + ("are read as those numbers where they are" if len(read) > 1 else
+                                "is read as that number where it is") + " wired")
         if ints:
             self.said.append(f"{self.name(n)}'s trim and offset outputs (for joining its passes by hand) feeding "
                              f"{', '.join(ints)} are not read")

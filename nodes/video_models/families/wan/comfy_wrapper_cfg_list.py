@@ -70,7 +70,7 @@ def read(t, n, w: dict) -> None:
     t.said[:] = [x for x in t.said if not x.startswith(head)]
     k = next((i for i, v in enumerate(mine) if v == 1.0), len(mine))  # (its first steps guided, then 1: the take's
     if start == 0 and 0 < k < len(mine) and mine[0] > 1 and len(set(mine[:k])) == 1 and set(mine[k:]) == {1.0} \
-            and not t.link(n, "context_options") and _plain(t, n):  # (context windows: guided step by step)
+            and _plain(t, n):  # (in context windows too: the guidance hook wraps the windows', loops18)
         w["cfg"] = mine[0]  # first steps, carried to the generators' guidance_steps: checked there, mapping/outputs)
         t.wf.carried.setdefault(n.id, {})["guidance_steps"] = k
         t.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s cfg is a value per step from "

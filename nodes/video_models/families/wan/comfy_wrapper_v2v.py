@@ -25,12 +25,19 @@ def noise_shape(t, sampler: CNode) -> None:
     line = (f"'{emb.title or emb.shown_cls}' ({emb.shown_cls}, #{emb.id}) gives the video-to-video sampler "
             f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) only its noise's shape (its width, height and "
             "num_frames), which the "
-            "wrapper matches to the clip it is given (samples): Studio's video to video takes its size and length "
-            "from that clip (a num_frames longer than the clip, which later wrapper versions fill by repeating the "
+            f"wrapper matches to the clip it is given (samples): Studio's {_studio_pass(t, sampler)} takes its size "
+            "and length from that clip (a num_frames longer than the clip, which later wrapper versions fill by repeating the "
             "clip's first frame at its start, is not made)")
     if line not in t.said:
         t.said.append(line)
     t.wf.taken.add(emb.id)
+
+
+def _studio_pass(t, sampler: CNode) -> str:
+    """The Studio node the sampler's pass is made as, in words: Wan FlowEdit where its FlowEdit was read
+    (comfy_wrapper_flowedit: the node taken), else video to video."""
+    link = t.link(sampler, "flowedit_args")
+    return "Wan FlowEdit" if link and link[0] in t.wf.taken else "video to video"
 
 
 def unread_embeds(t) -> None:
@@ -51,8 +58,8 @@ def flow_edit(t, sampler: CNode) -> None:
     plain re-make, the FlowEdit node only listed as not converted)."""
     link = t.link(sampler, "flowedit_args")
     fe = t.wf.nodes.get(link[0]) if link else None
-    if fe is None or t.link(sampler, "samples") is None:
-        return
+    if fe is None or fe.id in t.wf.taken or t.link(sampler, "samples") is None:
+        return  # (taken: read as Studio's Wan FlowEdit, comfy_wrapper_flowedit)
     line = (f"'{sampler.title or sampler.shown_cls}' (#{sampler.id}) edits the clip it is given (samples) by FlowEdit "
             f"('{fe.title or fe.shown_cls}' ({fe.shown_cls}, #{fe.id}): from the source prompt on its 'source_embeds' "
             "toward the sampler's own): not made, Studio's Video to Video re-makes the clip's latents at the sampler's "

@@ -39,6 +39,7 @@ from . import comfy_wrapper_prompt_split as prompt_split
 from . import comfy_wrapper_humo as humo
 from . import comfy_wrapper_s2v as s2v
 from . import comfy_wrapper_pusa as pusa
+from . import comfy_wrapper_flowedit as flowedit
 from . import comfy_wrapper_recam as recam
 from . import comfy_wrapper_steady as steady
 from . import comfy_wrapper_phantom as phantom
@@ -81,7 +82,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 }
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
-                **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
+                **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **flowedit.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
                  **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS, **fantasy.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
@@ -408,7 +409,7 @@ class _Translation(PackTranslation):
         if dub:  # the clip given to InfiniteTalk, not re-made
             talk.dubbed(self, self.latents[emb.id], n, *dub)
         elif samples is not None:  # a pass that continues another's latent (a second expert, video to video)
-            latent = samples
+            latent = flowedit.read(self, n, w) or samples  # a FlowEdit of the clip (comfy_wrapper_flowedit)
             v2v.noise_shape(self, n)
         elif (line := fresh_start(n, w)) and line not in self.said:  # its denoise on fresh noise: said (heldout32)
             self.said.append(line)
