@@ -374,8 +374,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     cls = getattr(diffusers, cls_name)
     wf = without_own(wf, sf.own_in(wf.tensors))
     cfg_path = os.path.join(base, fam.denoiser, "config.json")
-    cfg = read_json(cfg_path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}
+    cfg = sf.config_for(read_json(cfg_path), shapes)  # (a base of another family's: its config made the file's)
     value_bytes = max((SAFETENSORS_DTYPES.get(v.dtype, ("", 2))[1] for v in wf.tensors.values()), default=2)
     fmt = wf.fmt
     if wf.kind == "gguf":

@@ -333,7 +333,7 @@ def _checked_source(path: str, base: str | None, given: dict):
         fam, wf = check_single_file(path)
         _refused_file(fam, path)
         bfam, index, files = check_folder(base)
-        if bfam.key != fam.key:
+        if bfam.key != fam.key and bfam.key not in single_file(fam).bases:  # (SkyReels V1's over HunyuanVideo's)
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
