@@ -98,3 +98,28 @@ def test_a_skyreels_file_over_another_family_s_base_is_refused(tiny, tmp_path):
     path = _skyreels_file(tiny("hunyuan-skyreels"), str(tmp_path / "skyreels_hunyuan_i2v.safetensors"))
     with pytest.raises(ModelError, match="is a SkyReels V1 \\(HunyuanVideo\\) file but the base .* is a Mochi"):
         load_video_model(path, base=tiny("mochi"), device="cpu")
+
+
+def test_an_fp8_file_over_hunyuan_videos_folder_runs_its_weights_as_stored(tiny, tmp_path, monkeypatch):
+    """kijai's skyreels_hunyuan_i2v_fp8_e4m3fn: the weights kept in 8 bits and cast up as each layer runs, the same
+    take as the pipeline called directly with the transformer's weights rounded to fp8 (and back)."""
+    import torch
+    from diffusers import HunyuanSkyreelsImageToVideoPipeline as SR
+    from PIL import Image
+    folder = tiny("hunyuan-skyreels")
+    path = _skyreels_file(folder, str(tmp_path / "skyreels_hunyuan_i2v_fp8_e4m3fn.safetensors"), torch.float8_e4m3fn)
+    calls, orig = spy_call(monkeypatch, SR, dict)
+    params = {"width": 16, "height": 16, "frames": 5, "steps": 2, "guidance": 1.0, "prompt": "a hat tipped",
+              "negative_prompt": "", "previews": False, "preview_size": "off", "seed": 3}
+    clip = Executor().run(_graph(path, tiny("hunyuan"), params), targets=["gen"], device="cpu",
+                          use_cache=False).value("gen")
+    pipe = SR.from_pretrained(folder)
+    with torch.no_grad():
+        for p in pipe.transformer.parameters():
+            p.copy_(p.to(torch.float8_e4m3fn).to(p.dtype))
+    image = Image.fromarray(np.round(_still() * 255).astype(np.uint8))
+    out = orig(pipe, image=image, prompt="a hat tipped", height=16, width=16, num_inference_steps=2, num_frames=5,
+               guidance_scale=1.0, output_type="np",
+               generator=torch.Generator().manual_seed(calls[0]["generator"].initial_seed())).frames[0]
+    assert calls[0]["negative_prompt"] is None  # (no negative: no true CFG)
+    assert np.isfinite(out).all() and np.array_equal(clip.frames, out)
