@@ -111,3 +111,44 @@ def test_comfyuis_hunyuan_image_to_video_with_the_skyreels_file_is_skyreels_huny
     conv = convert(CORE_I2V, "core_hunyuan")
     assert [t["family"] for t in conv.tasks] == ["HunyuanVideo"]
     assert "SkyReels" not in notes(conv)
+
+
+def test_the_converted_take_renders_on_a_tiny_skyreels_file_over_hunyuan_videos_folder(tiny, tmp_path, monkeypatch):
+    """heldout78 09's converted graph, made small (16x16, 5 frames, 2 steps), its model the tiny SkyReels V1 file in
+    Tencent's names and 'base' HunyuanVideo's tiny folder: ONE call of HunyuanSkyreelsImageToVideoPipeline with the
+    workflow's prompts (the negative: true CFG), embedded guidance 1, and the take written."""
+    import pytest
+    pytest.importorskip("diffusers")
+    from diffusers import HunyuanSkyreelsImageToVideoPipeline as SR
+    from PIL import Image
+
+    from studio.engine.executor import Executor
+    from studio.engine.media import probe
+    from tests.video_models.graphs import spy_call
+    from tests.video_models.test_hunyuan_skyreels_file import _skyreels_file
+    monkeypatch.setenv("STUDIO_CONFIG_DIR", str(tmp_path / "config"))
+    model = _skyreels_file(tiny("hunyuan-skyreels"), str(tmp_path / "skyreels_hunyuan_i2v_bf16.safetensors"))
+    Image.new("RGB", (24, 24), (200, 120, 40)).save(tmp_path / "oldman_upscaled.png")
+    g = convert(_skyreels(), "render").graph
+    by_type: dict = {}
+    for n in g.nodes.values():
+        by_type.setdefault(n.type_id, []).append(n.id)
+    load, = by_type["video_models.load"]
+    g.set_param(load, "model", model)
+    g.set_param(load, "base", tiny("hunyuan"))
+    g.set_param(by_type["io.load_image"][0], "path", str(tmp_path / "oldman_upscaled.png"))
+    for sid in by_type["transform.scale"]:
+        g.set_param(sid, "width", 16)
+        g.set_param(sid, "height", 16)
+    gen, = by_type["video_models.image_to_video"]
+    for k, v in (("frames", 5), ("steps", 2), ("preview_size", "off"), ("previews", False)):
+        g.set_param(gen, k, v)
+    out = str(tmp_path / "take.mp4")
+    g.set_param(by_type["io.save_video"][0], "path", out)
+    calls, _ = spy_call(monkeypatch, SR, dict)
+    Executor(frame_caching=False).run(g, device="cpu")
+    assert len(calls) == 1
+    kw = calls[0]
+    assert (kw["prompt"], kw["negative_prompt"], kw["guidance_scale"]) == (PROMPT, NEGATIVE, 1.0)
+    assert (kw["height"], kw["width"], kw["num_frames"], kw["num_inference_steps"]) == (16, 16, 5, 2)
+    assert probe(out)["frames"] == 5

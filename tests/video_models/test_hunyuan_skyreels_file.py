@@ -60,6 +60,10 @@ def test_a_skyreels_file_is_told_from_hunyuan_video_by_its_channels(tiny, tmp_pa
                           torch.bfloat16)
     e = describe_file(path)
     assert (e.family, e.variant) == ("hunyuan_skyreels", "SkyReels V1 I2V")
+    import shutil  # the transformer in diffusers' names (Skywork's own release's) as one file: told the same way
+    flat = shutil.copy(os.path.join(tiny("hunyuan-skyreels"), "transformer", "diffusion_pytorch_model.safetensors"),
+                       str(tmp_path / "skyreels_v1_i2v_diffusers.safetensors"))
+    assert (describe_file(flat).family, describe_file(flat).variant) == ("hunyuan_skyreels", "SkyReels V1 I2V")
     t2v = _skyreels_file(tiny("hunyuan"), str(tmp_path / "hunyuan_video_t2v.safetensors"), torch.bfloat16)
     e = describe_file(t2v)
     assert (e.family, e.variant) == ("hunyuan", "HunyuanVideo")
