@@ -20,12 +20,12 @@ NEGATIVE = "Aerial view, aerial view, overexposed, low quality, deformation, a p
 TITLE = "SkyReels V1 (HunyuanVideo)"
 
 
-def _skyreels(cfg=(6, 0, 0.1), encode=(False, 64, 256, True, 0, 1), sampler=None) -> dict:
+def _skyreels(cfg=(6, 0, 0.1), encode=(False, 64, 256, True, 0, 1), sampler=None, model=MODEL) -> dict:
     """heldout78 09's layout: LoadImage -> ImageResizeKJ 640x640 -> HyVideoEncode and the sampler's width / height;
     HyVideoTextEncode (its first layout) with a HyVideoCFG (None: none); 97 frames, 10 steps, embedded guidance 1,
     shift 7, seed 14."""
     w = UI()
-    loader = w.add("HyVideoModelLoader", [MODEL, "bf16", "fp8_e4m3fn_fast", "offload_device", "sageattn_varlen", False,
+    loader = w.add("HyVideoModelLoader", [model, "bf16", "fp8_e4m3fn_fast", "offload_device", "sageattn_varlen", False,
                                           True])
     te = w.add("DownloadAndLoadHyVideoTextEncoder", ["Kijai/llava-llama-3-8b-text-encoder-tokenizer",
                                                      "openai/clip-vit-large-patch14", "fp16", False, 2, "disabled",
@@ -90,8 +90,18 @@ def test_a_cfg_other_than_its_pipelines_and_the_encodes_noise_are_said_not_taken
             f"{TITLE} guides by true CFG 6 (its pipeline's) wherever a negative prompt is given") in text
     assert "no window" not in text  # (its cfg on every step)
     assert ("'HyVideoEncode' (HyVideoEncode, #6)'s noise_aug_strength 0.04 (noise added to the start image before it "
-            "is encoded) and latent_strength 0.8 (the start image's latents multiplied) and latent_dist 'mode' (the "
-            "VAE's mode: Studio's SkyReels V1 samples it): not applied") in text
+            "is encoded) and latent_strength 0.8 (the start image's latents multiplied) and latent_dist 'mode' (Studio's "
+            "SkyReels V1 samples the VAE's distribution): not applied") in text
+
+
+def test_hunyuan_videos_own_image_to_video_file_stays_hunyuan_video_its_encodes_sampling_said():
+    conv = convert(_skyreels(cfg=None, encode=(False, 64, 256, True, 0, 1, "sample"),
+                             model="hyvideo\\hunyuan_video_I2V_720_fixed_fp8_e4m3fn.safetensors"), "hy_i2v")
+    assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.image_to_video", "HunyuanVideo")]
+    text = notes(conv)
+    assert ("'HyVideoEncode' (HyVideoEncode, #6)'s latent_dist 'sample' (Studio's HunyuanVideo I2V takes the VAE's "
+            "mode): not applied") in text
+    assert "SkyReels" not in text
 
 
 def test_with_no_classifier_free_guidance_the_negative_is_left_out_said():

@@ -218,8 +218,8 @@ class _Translation(PackTranslation):
 
     def encode_said(self, enc: CNode, skyreels: bool) -> None:
         """HyVideoEncode's settings that change the start image's latents, where not the pipeline's: its noise
-        augmentation and latent multiplier (neither pipeline has one), and SkyReels V1's latent_dist 'mode' (its
-        pipeline samples the VAE's latent distribution)."""
+        augmentation and latent multiplier (neither pipeline has one), and its latent_dist where the pipeline reads
+        the VAE the other way (SkyReels V1's samples its latent distribution, HunyuanVideo I2V's takes the mode)."""
         w = self.named(enc)
         aug, strength, dist = w.get("noise_aug_strength"), w.get("latent_strength"), w.get("latent_dist")
         gone = []
@@ -227,8 +227,10 @@ class _Translation(PackTranslation):
             gone.append(f"noise_aug_strength {aug:g} (noise added to the start image before it is encoded)")
         if finite(strength) and strength != 1:
             gone.append(f"latent_strength {strength:g} (the start image's latents multiplied)")
-        if skyreels and dist == "mode":
-            gone.append(f"latent_dist '{dist}' (the VAE's mode: Studio's SkyReels V1 samples it)")
+        if dist == ("mode" if skyreels else "sample"):  # (diffusers' SkyReels V1 pipeline samples the VAE's latent
+            # distribution, its HunyuanVideo I2V one takes the mode: retrieve_latents' 'argmax')
+            way = "SkyReels V1 samples the VAE's distribution" if skyreels else "HunyuanVideo I2V takes the VAE's mode"
+            gone.append(f"latent_dist '{dist}' (Studio's {way})")
         if gone:
             self.said.append(f"{CNode.named(enc)}'s {' and '.join(gone)}: not applied, the start image is encoded as "
                              "Image to Video's pipeline encodes it")
