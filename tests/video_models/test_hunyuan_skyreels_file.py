@@ -127,3 +127,53 @@ def test_an_fp8_file_over_hunyuan_videos_folder_runs_its_weights_as_stored(tiny,
                generator=torch.Generator().manual_seed(calls[0]["generator"].initial_seed())).frames[0]
     assert calls[0]["negative_prompt"] is None  # (no negative: no true CFG)
     assert np.isfinite(out).all() and np.array_equal(clip.frames, out)
+
+
+def test_a_gguf_file_over_hunyuan_videos_folder_is_the_pipeline_called_directly(tiny, tmp_path, monkeypatch):
+    """A GGUF file of it (city96's / kijai's layout: Tencent's names) over HunyuanVideo's folder: diffusers' GGUF loader
+    given the folder's transformer config made the file's (its channels in, a temporary folder) and the single blocks
+    split by the file's width first; the tiny model's rows are no whole quantisation blocks, so F32 (equal take)."""
+    import torch
+    from diffusers import HunyuanSkyreelsImageToVideoPipeline as SR
+    from PIL import Image
+    from safetensors.torch import load_file
+
+    from .tiny_formats import write_gguf
+    from .tiny_hunyuan import hunyuan_original_names
+    folder = tiny("hunyuan-skyreels")
+    weights = os.path.join(folder, "transformer", "diffusion_pytorch_model.safetensors")
+    state = hunyuan_original_names(load_file(weights))
+    path = write_gguf(state, str(tmp_path / "skyreels_hunyuan_i2v-Q8_0.gguf"), "Q8_0")
+    calls, orig = spy_call(monkeypatch, SR, dict)
+    params = {"width": 16, "height": 16, "frames": 5, "steps": 2, "guidance": 1.0, "prompt": "a hat tipped",
+              "negative_prompt": "static", "previews": False, "preview_size": "off", "seed": 4}
+    clip = Executor().run(_graph(path, tiny("hunyuan"), params), targets=["gen"], device="cpu",
+                          use_cache=False).value("gen")
+    image = Image.fromarray(np.round(_still() * 255).astype(np.uint8))
+    out = orig(SR.from_pretrained(folder), image=image, prompt="a hat tipped", negative_prompt="static", height=16,
+               width=16, num_inference_steps=2, num_frames=5, guidance_scale=1.0, output_type="np",
+               generator=torch.Generator().manual_seed(calls[0]["generator"].initial_seed())).frames[0]
+    assert np.isfinite(out).all() and np.array_equal(clip.frames, out)
+
+
+def test_a_quantised_single_blocks_rows_split_by_their_width_not_their_bytes():
+    """HunyuanVideo's single blocks' fused linear1 in GGUF Q8_0 (34 bytes a block of 32): split at the width its
+    quant_shape gives (q, k, v, then the MLP's rows), each part the same rows dequantised."""
+    import gguf
+    import torch
+    from diffusers.quantizers.gguf.utils import GGUFParameter, dequantize_gguf_tensor
+
+    from nodes.video_models.families.hunyuan.layouts import split_single_blocks
+    width, mlp = 64, 256
+    rows = torch.randn(3 * width + mlp, width).numpy()
+    q = torch.from_numpy(gguf.quants.quantize(rows, gguf.GGMLQuantizationType.Q8_0))
+    w = GGUFParameter(q, quant_type=gguf.GGMLQuantizationType.Q8_0)
+    assert tuple(w.shape) != (3 * width + mlp, width) and tuple(w.quant_shape) == (3 * width + mlp, width)
+    out = split_single_blocks({"single_blocks.0.linear1.weight": w})
+    whole = dequantize_gguf_tensor(w)
+    start = 0
+    for part, n in (("attn.to_q", width), ("attn.to_k", width), ("attn.to_v", width), ("proj_mlp", mlp)):
+        t = out[f"single_transformer_blocks.0.{part}.weight"]
+        assert tuple(t.quant_shape) == (n, width)
+        assert torch.equal(dequantize_gguf_tensor(t), whole[start:start + n])
+        start += n

@@ -21,6 +21,7 @@ from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DR
                                   ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
 from ...base.family import Family
 from ..hunyuan.family import VAE_TILES
+from ..hunyuan.family import split_13b  # (HunyuanVideo's single blocks split by the file's width)
 from . import recognise
 
 PIPELINE = "HunyuanSkyreelsImageToVideoPipeline"
@@ -29,7 +30,7 @@ FAMILY = Family(
     "hunyuan_skyreels", "SkyReels V1 (HunyuanVideo)", (PIPELINE,), i2v=PIPELINE, frames=97, frame_multiple=(4, 1),
     size_multiple=16, fps=24.0, key_rank=2, recogniser=recognise.recognise,  # (before HunyuanVideo's)
     part_titles=(("Llama 3 8B", "Llama 3 8B (SkyReels V1)"), ("CLIP-L text", "CLIP-L text (SkyReels V1)")),
-    has=(SingleFile(bases=("hunyuan",), base_config=recognise.base_config), VAE_TILES, PreviewLayout(),
+    has=(SingleFile(bases=("hunyuan",), base_config=recognise.base_config, gguf=split_13b), VAE_TILES, PreviewLayout(),
          Cost(layer_keys=("num_layers", "num_single_layers"))),  # double- and single-stream blocks
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "a SkyReels V1 transformer file is read with a diffusers folder as 'base' (SkyReels V1's or "
