@@ -83,7 +83,9 @@ def test_heldout78_09_is_skyreels_image_to_video_with_its_settings():
 
 
 def test_a_cfg_other_than_its_pipelines_and_the_encodes_noise_are_said_not_taken():
-    conv = convert(_skyreels(cfg=(4.5, 0, 1), encode=(False, 64, 256, True, 0.04, 0.8, "mode")), "cfg")
+    conv = convert(_skyreels(cfg=(4.5, 0, 1), encode=(False, 64, 256, True, 0.04, 0.8, "mode"),
+                             sampler=[512, 320, 97, 10, 1, 7, 14, "fixed", 1, 1, "FlowMatchDiscreteScheduler", 0,
+                                      "stability"]), "cfg")
     assert _gen(conv).params["negative_prompt"] == NEGATIVE
     text = notes(conv)
     assert ("the sampler's cfg 4.5 (classifier-free guidance with the negative prompt) is not taken: Studio's "
@@ -92,15 +94,20 @@ def test_a_cfg_other_than_its_pipelines_and_the_encodes_noise_are_said_not_taken
     assert ("'HyVideoEncode' (HyVideoEncode, #6)'s noise_aug_strength 0.04 (noise added to the start image before it "
             "is encoded) and latent_strength 0.8 (the start image's latents multiplied) and latent_dist 'mode' (Studio's "
             "SkyReels V1 samples the VAE's distribution): not applied") in text
+    assert ("'HyVideoSampler' (HyVideoSampler, #9)'s i2v_mode 'stability' (a thousandth of the start image's latents "
+            "mixed into the first noise) is not applied: Studio's SkyReels V1 starts from the noise alone") in text
 
 
 def test_hunyuan_videos_own_image_to_video_file_stays_hunyuan_video_its_encodes_sampling_said():
     conv = convert(_skyreels(cfg=None, encode=(False, 64, 256, True, 0, 1, "sample"),
-                             model="hyvideo\\hunyuan_video_I2V_720_fixed_fp8_e4m3fn.safetensors"), "hy_i2v")
+                             model="hyvideo\\hunyuan_video_I2V_720_fixed_fp8_e4m3fn.safetensors",
+                             sampler=[512, 320, 97, 10, 6, 7, 14, "fixed", 1, 1, "FlowMatchDiscreteScheduler", 0,
+                                      "dynamic"]), "hy_i2v")
     assert [(t["generator"], t["family"]) for t in conv.tasks] == [("video_models.image_to_video", "HunyuanVideo")]
     text = notes(conv)
     assert ("'HyVideoEncode' (HyVideoEncode, #6)'s latent_dist 'sample' (Studio's HunyuanVideo I2V takes the VAE's "
             "mode): not applied") in text
+    assert "'HyVideoSampler' (HyVideoSampler, #8)'s i2v_mode 'dynamic' (the first noise alone) is not applied" in text
     assert "SkyReels" not in text
 
 

@@ -44,3 +44,17 @@ def cfg_window(cfg_node: str, cfg, start, end) -> str:
         return ""
     return (f"{cfg_node}'s classifier-free guidance (cfg {cfg:g} with the negative prompt) from {start:g} to {end:g} of "
             "the steps only is applied at every step: Studio's SkyReels V1 guides by true CFG with no window")
+
+
+def i2v_mode_said(sampler, mode, skyreels: bool) -> list[str]:
+    """HyVideoSampler's i2v_mode where the pipeline Studio runs starts the other way: 'stability' mixes a thousandth
+    of the start image's latents into the first noise (the wrapper's prepare_latents, t = 0.999), as diffusers'
+    HunyuanVideo I2V pipeline always does and its SkyReels V1 pipeline never does; 'dynamic' starts from the noise."""
+    if mode not in ("stability", "dynamic") or (mode == "stability") != skyreels:
+        return []
+    name = f"'{sampler.title or sampler.cls}' ({sampler.cls}, #{sampler.id})"
+    if skyreels:
+        return [f"{name}'s i2v_mode 'stability' (a thousandth of the start image's latents mixed into the first noise) "
+                "is not applied: Studio's SkyReels V1 starts from the noise alone"]
+    return [f"{name}'s i2v_mode 'dynamic' (the first noise alone) is not applied: Studio's HunyuanVideo I2V mixes a "
+            "thousandth of the start image's latents into it (diffusers' pipeline, as the wrapper's 'stability')"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite, node_type
 
 from .comfy_hand_wired import hand_wired
-from .comfy_skyreels import cfg_window, is_skyreels
+from .comfy_skyreels import cfg_window, i2v_mode_said, is_skyreels
 
 PACK = "ComfyUI-HunyuanVideoWrapper"
 PREFIXES = ("HyVideo", "DownloadAndLoadHyVideo")
@@ -181,6 +181,7 @@ class _Translation(PackTranslation):
             else:  # HunyuanVideo I2V (or SkyReels V1's, told by its file: comfy_skyreels): the start image through its
                 # task node, as the core workflow wires it
                 self.encode_said(enc_c, is_skyreels(name))
+                self.said += i2v_mode_said(n, w.get("i2v_mode"), is_skyreels(name))
                 task = self.core(enc_c, "HunyuanImageToVideo", size,
                                  {k: v for k, v in (("positive", pos), ("vae", enc_c.links.get("vae")),
                                                     ("start_image", enc_c.links.get("image"))) if v}, nid=f"{enc_c.id}:i2v")
