@@ -13,8 +13,8 @@ def _texts(conv) -> dict[str, str]:
 
 
 def test_a_held_hunyuan_wrapper_task_keeps_its_prompts_and_passes_its_encoders_and_loaders():
-    w = UI()  # SkyReels V1's start image from a file: held
-    loader, te, vae = _common(w, model="hyvideo\\skyreels_hunyuan_i2v_bf16.safetensors")
+    w = UI()  # HunyuanCustom's reference image: held (SkyReels V1's start image, held here before, is made now)
+    loader, te, vae = _common(w, model="hyvideo\\hunyuan_video_custom_720p_bf16.safetensors")
     img = w.add("LoadImage", ["man.png", "image"])
     enc = w.add("HyVideoEncode", [False, 64, 256, True, 0.04, 1], vae=(vae, 0), image=(img, 0))
     text = w.add("HyVideoTextEncode", [PROMPT, NEGATIVE, "video"], text_encoders=(te, 0))

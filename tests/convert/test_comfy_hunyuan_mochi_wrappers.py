@@ -1,8 +1,8 @@
 """Workflows of kijai's ComfyUI-HunyuanVideoWrapper (and, last, ComfyUI-MochiWrapper) convert as their task
 (text, image and video to video, with the sampler's size, length, embedded guidance, shift and scheduler, the
-LoRAs and both prompts); what Studio's HunyuanVideo has no counterpart for (SkyReels V1's image to video from a
-single file, leapfusion's still latents, keyframes, HunyuanCustom) is held in one sentence, never made into
-text to video. Written in the layout the wrapper's UI files have (widgets in INPUT_TYPES order, unnamed), and
+LoRAs and both prompts); what Studio's HunyuanVideo has no counterpart for (leapfusion's still latents, keyframes,
+HunyuanCustom) is held in one sentence, never made into text to video (SkyReels V1's image to video from its file:
+test_comfy_skyreels_v1). Written in the layout the wrapper's UI files have (widgets in INPUT_TYPES order, unnamed), and
 its API files (named)."""
 from __future__ import annotations
 
@@ -82,15 +82,8 @@ def test_image_to_video_and_video_to_video():
     assert "no Video to Video in Studio" not in " ".join(conv.log)
 
 
-def test_skyreels_from_a_file_leapfusion_and_keyframes_are_held_in_words_never_another_task():
-    cases = []
-    w = UI()
-    loader, te, vae = _common(w, model="hyvideo\\skyreels_hunyuan_i2v_bf16.safetensors")
-    img = w.add("LoadImage", ["man.png", "image"])
-    enc = w.add("HyVideoEncode", [False, 64, 256, True, 0.04, 1], vae=(vae, 0), image=(img, 0))
-    _finish(w, loader, w.add("HyVideoTextEncode", [PROMPT, True, "video"], text_encoders=(te, 0)), vae,
-            image_cond_latents=(enc, 0))
-    cases.append((w.doc(), "SkyReels V1"))
+def test_leapfusion_and_keyframes_are_held_in_words_never_another_task():
+    cases = []  # (SkyReels V1's image to video from its file, held here before, is made: test_comfy_skyreels_v1)
     w = UI()  # leapfusion: a still's latents denoised whole with its LoRA
     loader, te, vae = _common(w, loras=[("hyvid\\img2vid.safetensors", 1.0)])
     enc = w.add("HyVideoEncode", [False, 64, 256, True], vae=(vae, 0), image=(w.add("LoadImage", ["mai.png", "image"]), 0))

@@ -425,7 +425,9 @@ class SingleFile(Capability):
     its files may hold that diffusers' class has not, read by a node of its own (set aside at load and out of
     the config checks), ``own_names(names)`` where they depend on the file; ``refusal``, why a single file of
     it is not read, ``refused_with(given)`` with the part files given beside it; ``tensors(wf)``, the
-    denoiser's own tensors of an all-in-one checkpoint. A family lacking the kind gets ``AS_IS``."""
+    denoiser's own tensors of an all-in-one checkpoint; ``bases``, the keys of other families whose diffusers
+    folder may be a file's 'base' (the same architecture, components and scheduler), with ``base_config(cfg,
+    shapes)``, that folder's denoiser config made the file's. A family lacking the kind gets ``AS_IS``."""
     what: ClassVar[str] = "its own steps on a single denoiser file (files/single_file.py, loading/)"
     converters: Callable | None = None
     carry_scales: bool = False
@@ -436,6 +438,11 @@ class SingleFile(Capability):
     refusal: str = ""
     refused_with: Callable | None = None
     tensors: Callable | None = None
+    bases: tuple[str, ...] = ()
+    base_config: Callable | None = None
+
+    def config_for(self, cfg: dict, shapes: dict) -> dict:
+        return self.base_config(cfg, shapes) if self.base_config is not None else cfg
 
     def converter_table(self) -> dict:
         return self.converters() if self.converters is not None else {}

@@ -374,8 +374,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     cls = getattr(diffusers, cls_name)
     wf = without_own(wf, sf.own_in(wf.tensors))
     cfg_path = os.path.join(base, fam.denoiser, "config.json")
-    cfg = read_json(cfg_path)
     shapes = {k: v.shape for k, v in wf.tensors.items()}
+    cfg = sf.config_for(read_json(cfg_path), shapes)  # (a base of another family's: its config made the file's)
     value_bytes = max((SAFETENSORS_DTYPES.get(v.dtype, ("", 2))[1] for v in wf.tensors.values()), default=2)
     fmt = wf.fmt
     if wf.kind == "gguf":
@@ -394,9 +394,8 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
         return _studio_gguf(cls, cfg, cfg_path, wf, torch_dtype, value_bytes, native), fmt, \
             f"{fmt}{layout}, dequantised on the fly to {compute}"
     if wf.kind == "gguf":
-        return _from_single_file(cls, wf.path, base, fam, torch_dtype,
-                                 state=sf.gguf_state(cls_name, gguf_state(wf))), fmt, \
-            f"{fmt}, dequantised on the fly to {compute}"
+        return _from_single_file(cls, wf.path, base, fam, torch_dtype, state=sf.gguf_state(cls_name, gguf_state(wf)),
+                                 cfg=cfg), fmt, f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else \
         f"stored in 8 bits, dequantised per layer to {compute}" if fmt.startswith("int8") else f"loaded as {compute}"
@@ -433,13 +432,33 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
     if has_merged(wf):  # diffusers' own loader reads the model's file alone: the module would be lost
         raise ModelError(f"'{wf.path}' with its module file: diffusers' converter for the {cls_name} does more than "
                          "rename this layout, and a module merged beside a model file is read renamed only")
-    return _from_single_file(cls, wf.path, base, fam, torch_dtype), fmt, \
+    return _from_single_file(cls, wf.path, base, fam, torch_dtype, cfg=cfg), fmt, \
         f"{fmt}, converted from the original layout by diffusers, loaded as {compute}"
 
 
-def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, state: dict | None = None):
+def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, state: dict | None = None,
+                      cfg: dict | None = None):
     """diffusers' single-file loader with the base's config (``state``: GGUF tensors read already,
-    loaded through diffusers' GGUF quantizer)."""
+    loaded through diffusers' GGUF quantizer; ``cfg``: the config the base's was made for the file, by the family's
+    SingleFile base_config, written in a temporary folder where it differs: SkyReels V1's over HunyuanVideo's)."""
+    import shutil
+    import tempfile
+    folder = base
+    if cfg is not None and cfg != read_json(os.path.join(base, fam.denoiser, "config.json")):
+        import json
+        folder = tempfile.mkdtemp(prefix="studio-config-")
+        os.makedirs(os.path.join(folder, fam.denoiser))
+        with open(os.path.join(folder, fam.denoiser, "config.json"), "w") as f:
+            json.dump({"_class_name": cls.__name__, **cfg}, f)
+    try:
+        return _diffusers_single_file(cls, file, base, folder, fam, torch_dtype, state)
+    finally:
+        if folder != base:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _diffusers_single_file(cls, file: str, base: str, folder: str, fam: Family, torch_dtype, state: dict | None):
+    """diffusers' single-file loader with ``folder``'s config (the base's, or the one made of it)."""
     if not hasattr(cls, "from_single_file"):
         raise ModelError(f"'{file}' is not in the diffusers layout of a {cls.__name__}, and diffusers cannot convert "
                          "this layout")
@@ -448,7 +467,7 @@ def _from_single_file(cls, file: str, base: str, fam: Family, torch_dtype, state
         from diffusers import GGUFQuantizationConfig
         kwargs["quantization_config"] = GGUFQuantizationConfig(compute_dtype=torch_dtype)
     try:
-        return cls.from_single_file(state if state is not None else file, config=base, subfolder=fam.denoiser,
+        return cls.from_single_file(state if state is not None else file, config=folder, subfolder=fam.denoiser,
                                     torch_dtype=torch_dtype, local_files_only=True, **kwargs)
     except Exception as e:  # noqa: BLE001 - diffusers' converter has many ways to refuse
         raise ModelError(f"'{file}' could not be loaded as a {cls.__name__} with the config of '{base}': "

@@ -237,7 +237,7 @@ class VideoModelRef(ModelRef):
             if missing:
                 raise ModelError(f"model '{self.path}' has no {', '.join(missing)} component, which "
                                  f"{TASKS[task]} with {fam.title} ({cls_name}) needs")
-            pipe = cls.from_pipe(base, **own_parts(base, cls))
+            pipe = from_pipe(cls, base)
         if hasattr(pipe, "set_progress_bar_config"):
             pipe.set_progress_bar_config(disable=True)
         from .clip_text_compat import give_text_model
@@ -262,7 +262,7 @@ class VideoModelRef(ModelRef):
         pipe = pipes.get(key)
         if pipe is None:
             base = self.pipeline(base_task)
-            pipe = cls.from_pipe(base, **own_parts(base, cls))
+            pipe = from_pipe(cls, base)
             pipe.set_progress_bar_config(disable=True)
             pipes[key] = pipe
         elif self.shared.text_loader is not None:
@@ -333,7 +333,7 @@ def _checked_source(path: str, base: str | None, given: dict):
         fam, wf = check_single_file(path)
         _refused_file(fam, path)
         bfam, index, files = check_folder(base)
-        if bfam.key != fam.key:
+        if bfam.key != fam.key and bfam.key not in single_file(fam).bases:  # (SkyReels V1's over HunyuanVideo's)
             raise ModelError(f"'{path}' is a {fam.title} file but the base '{base}' is a {bfam.title} model")
         from .family_parts import denoiser_tensors
         single, path = denoiser_tensors(fam, wf), base  # an LTX-2 checkpoint: its transformer's tensors only
@@ -621,6 +621,18 @@ def lora_check(path: str) -> None:
     if not path.lower().endswith(".safetensors"):
         raise ModelError(f"'{path}' is not a .safetensors LoRA")
     safetensors_keys(path)
+
+
+def from_pipe(cls, base):
+    """A pipeline of ``cls`` sharing ``base``'s components: diffusers' from_pipe (Studio's own parts kept: own_parts);
+    with a quantised component (a GGUF denoiser), the class built on the components it takes, as from_pipe builds it
+    but for its last step, which casts every component to a dtype and which a quantised model refuses (SkyReels V1's
+    GGUF file over HunyuanVideo's folder: its image-to-video pipeline made from the folder's)."""
+    if not any(getattr(m, "is_quantized", False) for m in base.components.values()):
+        return cls.from_pipe(base, **own_parts(base, cls))
+    import inspect
+    takes = inspect.signature(cls.__init__).parameters
+    return cls(**{k: v for k, v in base.components.items() if k in takes})
 
 
 def own_parts(pipe, cls) -> dict:

@@ -145,6 +145,10 @@ HOOKS: dict[str, HookPoint] = {
                                    "where no FluxGuidance sets one (FLUX.1 dev's 3.5, ComfyUI's): its generator's "
                                    "guidance is that embedded one, never a sampler's cfg, which is said not taken "
                                    "(mapping/settings)"),
+    "true_cfg": HookPoint("own", None, False, "the true CFG its pipeline guides by wherever a negative prompt is "
+                          "given, beside its embedded guidance (SkyReels V1's 6: diffusers' true_cfg_scale default): a "
+                          "sampler's other cfg said not taken, and no negative prompt given where the sampler runs "
+                          "without classifier-free guidance (mapping/embedded_guidance)"),
     "still_first_only": HookPoint("own", False, False, "True: its still is made only first, for a video Studio reads "
                                   "(FLUX.1's): an output saving it otherwise is held, said (tracing/stills.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "

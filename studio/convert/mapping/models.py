@@ -254,6 +254,8 @@ class ModelReading:
         if own is not None and own.folder_only:  # a family read from a folder: its files in one sentence
             files = [str(model_file(wf, n)) for n in loaders] + [str(wf.value(n, file_loaders[n.cls][0])) for n in up
                                                                  if n.cls in file_loaders]
+            files += [str(v) for n in up if n.cls in file_loaders and (v := wf.value(n, "clip_name2"))]  # (a dual
+            # loader's second text encoder: the Llama of HunyuanVideo's, heldout78 09)
             self.used.update(n.id for n in up if n.cls in file_loaders)
             said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
             if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:

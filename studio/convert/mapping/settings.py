@@ -11,7 +11,7 @@ from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: sa
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_of, modality_scales
-from .embedded_guidance import embedded_guidance
+from .embedded_guidance import embedded_guidance, true_cfg_negative
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -110,8 +110,8 @@ class SettingsReading:
                                            ("frames", latent), ("guidance_2", low.at.get("cfg") or low.node
                                                                 if guidance_2 is not None else None)) if n is not None}
         self.param_at.update(getattr(self, "patch_at", {}))
-        return {"prompt": pos, "negative_prompt": neg, "steps": main.steps, "guidance": guidance,
-                "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
+        return {"prompt": pos, "negative_prompt": true_cfg_negative(self, main, neg, said), "steps": main.steps,
+                "guidance": guidance, "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
                 "fps": own_rate(self, up, main.node, self.rate_said), "sampler": sampler_taken.param(self, main, self._flow()),
                 "shift": shift, **getattr(self, "patch_params", {})}  # (a family's model patch's: models._patches)
 

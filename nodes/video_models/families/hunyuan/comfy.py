@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from studio.convert.api import I2V, ComfyMapping, Task, held_task
 
+from . import comfy_skyreels as skyreels
 from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, translate
 from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import WIDGETS as WRAPPER_WIDGETS
@@ -28,7 +29,7 @@ DECLARED = {"EmptyHunyuanLatentVideo": ({
 MAPPING = ComfyMapping(
     key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
     tasks={"HunyuanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo",
-                                       needs="start_image"),
+                                       needs="start_image", read=skyreels.read),  # (SkyReels V1's by its file)
            HELD: Task("a video", None, family="HunyuanVideo", read=held_task("HunyuanVideo"))},
     files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS,
     # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames

@@ -7,10 +7,11 @@ clip's latents to denoise part way ('samples'). ``translate`` rewrites them, in 
 (UNETLoader with its LoRAs, VAELoader, DualCLIPLoader, CLIPTextEncode, TextEncodeHunyuanVideo_ImageToVideo,
 FluxGuidance, ModelSamplingSD3, EmptyHunyuanLatentVideo, HunyuanImageToVideo, VAEEncode, KSampler,
 VAEDecode), so the converter reads the workflow as it reads a core one. What Studio's HunyuanVideo has no
-counterpart for is held in one sentence (comfy.py's HELD task), never made into another task: SkyReels V1's
-image to video from a single file (Studio reads SkyReels V1 from a diffusers folder), leapfusion's image
-latents denoised whole (its image-to-video LoRA's trick), the sampler's loop, mask or negative image
-latents; the wrapper's speed and memory nodes are said as not taken.
+counterpart for is held in one sentence (comfy.py's HELD task), never made into another task: HunyuanCustom's
+reference image, leapfusion's image latents denoised whole (its image-to-video LoRA's trick), the sampler's loop,
+mask or negative image latents; the wrapper's speed and memory nodes are said as not taken. SkyReels V1's image to
+video (its file named by the loader) is read as HunyuanImageToVideo, which its file makes SkyReels V1's task
+(comfy_skyreels.py), with what of HyVideoCFG's guidance its pipeline does not apply said.
 
 The settings' names and order are those of the wrapper's nodes.py (INPUT_TYPES, read for meaning; github
 kijai/ComfyUI-HunyuanVideoWrapper at 3ce9640; its first text node held the negative prompt second). Plain
@@ -20,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite, node_type
 
 from .comfy_hand_wired import hand_wired
+from .comfy_skyreels import cfg_window, i2v_mode_said, is_skyreels
 
 PACK = "ComfyUI-HunyuanVideoWrapper"
 PREFIXES = ("HyVideo", "DownloadAndLoadHyVideo")
@@ -68,6 +70,7 @@ class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "HunyuanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
     def steps(self) -> None:
+        self.true_cfg: dict = {}  # a text node's id -> its HyVideoCFG's cfg, where it guides SkyReels V1 (texts())
         self.loaders()
         self.texts()
         self.decoders("HyVideoDecode")
@@ -106,7 +109,11 @@ class _Translation(PackTranslation):
             if cfg is not None:
                 cw = self.named(cfg)
                 negative = cw.get("negative_prompt", negative)
-                if finite(cw.get("cfg")) and cw["cfg"] != 1:
+                if self.for_skyreels(n):  # its cfg the sampler's: SkyReels V1 guides by true CFG (comfy_skyreels)
+                    self.true_cfg[n.id] = cw.get("cfg")
+                    words = cfg_window(CNode.named(cfg), cw.get("cfg"), cw.get("start_percent"), cw.get("end_percent"))
+                    self.said += [words] if words else []
+                elif finite(cw.get("cfg")) and cw["cfg"] != 1:
                     self.said.append(f"HyVideoCFG's true cfg {cw['cfg']:g} (with the negative prompt, from "
                                      f"{cw.get('start_percent', 0)} to {cw.get('end_percent', 1)} of the steps) is not "
                                      "taken: Studio's HunyuanVideo guides by its embedded guidance")
@@ -119,6 +126,11 @@ class _Translation(PackTranslation):
                 self.core(n, "CLIPTextEncode", {} if wired else {"text": prompt}, {**clip, **({"text": wired} if wired else {})})
             self.core(n, "CLIPTextEncode", {"text": negative if isinstance(negative, str) else ""}, dict(clip),
                       nid=f"{n.id}:neg")
+
+    def for_skyreels(self, text: CNode) -> bool:
+        """Whether a sampler given ``text``'s embeddings runs SkyReels V1's image-to-video file (comfy_skyreels)."""
+        return any(m.cls == "HyVideoSampler" and (m.links.get("hyvid_embeds") or ("",))[0] == text.id and
+                   is_skyreels(self.model_name(m.links.get("model"))) for m in self.wf.nodes.values())
 
     def own_negative(self, n: CNode) -> None:
         """The negative of another text node of the wrapper's giving its embeddings (HYVIDEMBEDS) and declaring its
@@ -164,11 +176,12 @@ class _Translation(PackTranslation):
             latent = self.held(n, "image_cond_latents", "the conditioning latents")
         elif enc_c is not None:
             name = str(self.model_name(model) or "").lower()
-            if "skyreels" in name:  # SkyReels V1: a folder of its own family
-                latent = self.held(n, "image_cond_latents", "SkyReels V1's start image from a single file")
-            elif "custom" in name:  # HunyuanCustom: a subject's reference image, another model
+            if "custom" in name and not is_skyreels(name):  # HunyuanCustom: a subject's reference image, another model
                 latent = self.held(n, "image_cond_latents", "HunyuanCustom's reference image")
-            else:  # HunyuanVideo I2V: the start image through its task node, as the core workflow wires it
+            else:  # HunyuanVideo I2V (or SkyReels V1's, told by its file: comfy_skyreels): the start image through its
+                # task node, as the core workflow wires it
+                self.encode_said(enc_c, is_skyreels(name))
+                self.said += i2v_mode_said(n, w.get("i2v_mode"), is_skyreels(name))
                 task = self.core(enc_c, "HunyuanImageToVideo", size,
                                  {k: v for k, v in (("positive", pos), ("vae", enc_c.links.get("vae")),
                                                     ("start_image", enc_c.links.get("image"))) if v}, nid=f"{enc_c.id}:i2v")
@@ -198,10 +211,30 @@ class _Translation(PackTranslation):
         links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
                  if v is not None}
         sched = str(w.get("scheduler") or "FlowMatchDiscreteScheduler")  # the first layout's: flow matching's Euler
-        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": 1.0,
+        cfg = self.true_cfg.get(emb[0]) if emb else None  # (SkyReels V1's HyVideoCFG: texts())
+        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": cfg if finite(cfg) else 1.0,
                                   "sampler_name": SCHEDULERS.get(sched, sched),
                                   "scheduler": "simple",
                                   "denoise": denoise if samples is not None and finite(denoise) else None}, links)
+
+    def encode_said(self, enc: CNode, skyreels: bool) -> None:
+        """HyVideoEncode's settings that change the start image's latents, where not the pipeline's: its noise
+        augmentation and latent multiplier (neither pipeline has one), and its latent_dist where the pipeline reads
+        the VAE the other way (SkyReels V1's samples its latent distribution, HunyuanVideo I2V's takes the mode)."""
+        w = self.named(enc)
+        aug, strength, dist = w.get("noise_aug_strength"), w.get("latent_strength"), w.get("latent_dist")
+        gone = []
+        if finite(aug) and aug > 0:
+            gone.append(f"noise_aug_strength {aug:g} (noise added to the start image before it is encoded)")
+        if finite(strength) and strength != 1:
+            gone.append(f"latent_strength {strength:g} (the start image's latents multiplied)")
+        if dist == ("mode" if skyreels else "sample"):  # (diffusers' SkyReels V1 pipeline samples the VAE's latent
+            # distribution, its HunyuanVideo I2V one takes the mode: retrieve_latents' 'argmax')
+            way = "SkyReels V1 samples the VAE's distribution" if skyreels else "HunyuanVideo I2V takes the VAE's mode"
+            gone.append(f"latent_dist '{dist}' (Studio's {way})")
+        if gone:
+            self.said.append(f"{CNode.named(enc)}'s {' and '.join(gone)}: not applied, the start image is encoded as "
+                             "Image to Video's pipeline encodes it")
 
     def from_video(self, enc: CNode) -> bool:
         """Whether an encode's pixels come from a video file (through the nodes between), not a still."""

@@ -11,8 +11,9 @@ from ...base.family import Family
 from . import recognise
 
 
-def _prepare(cls_name: str, state: dict) -> dict:
-    """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's)."""
+def split_13b(cls_name: str, state: dict) -> dict:
+    """The 13B's single blocks split by the file's width (diffusers' converter assumes the 13B's): a safetensors
+    file's before Studio converts it, a GGUF file's before diffusers' GGUF loader does (the 'gguf' step)."""
     from . import layouts as hunyuan_layouts
     return hunyuan_layouts.prepare(state) if cls_name == hunyuan_layouts.CLASS else state
 
@@ -49,7 +50,7 @@ FAMILY = HunyuanVideo(
     # text to video: Llama's templated states, CLIP's pooled output, the Llama mask; the negative encoded only under
     # true CFG (true_cfg_scale above 1 with a negative). Its image to video reads the image in the text encoder.
     # Image to video's 'latent_concat' image: 4 leading frames dropped after decoding
-    has=(SingleFile(prepare=_prepare), LoraNames("HunyuanVideo", recognise.lora_names),
+    has=(SingleFile(prepare=split_13b, gguf=split_13b), LoraNames("HunyuanVideo", recognise.lora_names),
          PromptRecipe(("HunyuanVideoPipeline",),
                       each=Each(("prompt_embeds", "pooled_prompt_embeds", "prompt_attention_mask"), dtype=False,
                                 length=True, negative="true_cfg")),

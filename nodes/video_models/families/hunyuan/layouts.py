@@ -11,7 +11,7 @@ makes ``torch.split`` fail. The converter cannot be told the width (it takes no 
 splits ``single_blocks.N.linear1`` itself by the file's own shapes (the width is the weight's input
 size) into the diffusers names the converter would give, which it then passes through untouched,
 and leaves every other renaming, the qkv chunks and the final layer's scale / shift swap to the
-library (``prepare``).
+library (``prepare``; a GGUF file's quantised rows split the same way, each block of a row kept whole).
 
 **HunyuanVideo 1.5.** diffusers 0.42.1 has no single-file converter for
 ``HunyuanVideo15Transformer3DModel`` nor ``AutoencoderKLHunyuanVideo15`` (neither is in
@@ -50,8 +50,8 @@ def split_single_blocks(state: dict) -> dict:
     widths = {}
     for k, v in state.items():
         m = _LINEAR1.match(k)
-        if m and m[3] == "weight":
-            widths[(m[1], m[2])] = int(v.shape[1])
+        if m and m[3] == "weight":  # (a GGUF row's width: its quant_shape's, not its bytes')
+            widths[(m[1], m[2])] = int(getattr(v, "quant_shape", v.shape)[1])
     if not widths:
         return state
     out = {}
