@@ -22,7 +22,8 @@ from __future__ import annotations
 from studio.convert.api import CNode, PackTranslation, finite
 
 from .comfy_motion_start import OFFSET, OFFSET_IDLE, TRIMS, applied, constant, motion_start, single_pictures, trims
-from .comfy_pass_prompts import place
+from ...takes.continued_starts import continued_starts
+from .comfy_pass_prompts import place, wan_window
 from .comfy_svi_motion import advanced_svi, first_is_svi, motion_latents
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
@@ -368,23 +369,26 @@ class _Frames(PackTranslation):
                if scheduled else f"pass's prompt, samplers and settings; the later passes' own prompts "
                f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers ")
             + f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
-        self.svi_said(chain, svi, read, lead, int(lengths[0]))
+        self.svi_said(chain, svi, read, lead, int(lengths[0]), total)
         if any(overlaps):
             shared = "one frame" if lead == 1 else f"{lead} frames, the earlier window's kept (not blended)"
             self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
                              f"blended frames: Studio's windows share {shared}, the colour of each held to the one "
                              "before")
 
-    def svi_said(self, chain: list[CNode], svi: int, read: str, lead: int, window: int) -> None:
+    def svi_said(self, chain: list[CNode], svi: int, read: str, lead: int, window: int, total: int) -> None:
         """Stable Video Infinity's conditioning of the chain said: made ('svi_motion_latents'), or why not."""
         if lead > 1:
+            made = len(continued_starts(total, wan_window(window), lead))
             self.said.append(f"Stable Video Infinity 2.0 Pro's conditioning is made ('svi_motion_latents' {svi}, read "
                              f"from {read}): each window after the first conditioned on the anchor (the first pass's "
                              f"start image) and the last {svi} latent frame{'s' if svi > 1 else ''} of the window "
                              "before, zeros after them, only the anchor's frame marked as given"
                              + ("" if first_is_svi(self, chain[0]) else f"; the first window too is conditioned so "
                                 f"(the anchor, zeros after it), where ComfyUI's first pass {self.name(chain[0])} is a "
-                                "plain image to video"))
+                                "plain image to video")
+                             + (f"; the {total} frames are made in {made} windows of {wan_window(window)} sharing "
+                                f"{lead} frames, where ComfyUI makes {len(chain)} passes" if made != len(chain) else ""))
             return
         if svi or read or any(p.origin == "WanSVIProAdvancedI2V" or svi_twin(p.origin or "") or "SVI" in self.saved(p)
                               for p in chain):
