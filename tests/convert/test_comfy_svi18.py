@@ -76,7 +76,8 @@ def test_passes_of_different_motion_latent_counts_are_said_not_made():
     assert ("Stable Video Infinity conditions each pass on the anchor image with the last latent frames of the pass "
             "before (its SVI LoRA trained for that): not made here (the later passes' motion latent counts are not "
             f"one number read ('WanImageToVideoSVIPro' (WanImageToVideoSVIPro, #{nodes[1]})'s motion_latent_count 1, "
-            f"'WanImageToVideoSVIPro' (WanImageToVideoSVIPro, #{nodes[2]})'s motion_latent_count 2))") in said
+            f"'WanImageToVideoSVIPro' (WanImageToVideoSVIPro, #{nodes[2]})'s motion_latent_count 2)); Studio's windows "
+            "start from the last frame alone") in said
     assert _schedule(conv, gen).params["prompts"].splitlines()[1] == "81: a dolphin comes"  # lead 1: 80 + 1
 
 

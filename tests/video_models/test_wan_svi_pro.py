@@ -147,3 +147,44 @@ def test_not_applied_is_said():
     assert usable(ctx, s, p, "continue", 33, 9, None) == 0 and "leaves the window of 9 frames none" in warned[3]
     assert usable(ctx, s, p, "continue", 33, 17, None) == 2 and len(warned) == 4
     assert usable(ctx, s, SimpleNamespace(svi_motion_latents=0), "continue", 33, 17, None) == 0 and len(warned) == 4
+
+
+def test_a_window_before_not_sampled_here_has_its_shared_frames_encoded(i2v_dir):
+    """A window kept from an earlier run decodes nothing here: the next window's motion latents are the VAE's
+    latents of the frames it shares with it (said); a window before sampled here gives its decoded latents."""
+    from types import SimpleNamespace
+
+    from studio.engine.executor import Executor
+
+    from nodes.video_models.families.wan.svi_pro import svi_applied
+
+    from .graphs import pipeline_of
+    pipe = pipeline_of(Executor(), _graph(i2v_dir), "i2v")
+    said = []
+    block = svi_applied(pipe, 1, SimpleNamespace(info=said.append))
+    cfg = pipe.vae.config
+    c = len(cfg.latents_mean)
+    mean = torch.tensor(cfg.latents_mean).view(1, -1, 1, 1, 1)
+    std = torch.tensor(cfg.latents_std).view(1, -1, 1, 1, 1)
+    cond = torch.randn(1, 4 + c, 3, 4, 4, generator=torch.Generator().manual_seed(0))
+    prep = block._prepare_latents(lambda *a, **k: (None, cond))
+    block.window(None)
+    first = prep()[1]
+    assert torch.equal(first[:, :4], cond[:, :4]) and torch.equal(first[:, 4:, :1], cond[:, 4:, :1])
+    assert torch.count_nonzero(first[:, 4:, 1:]) == 0 and said == []
+    lead = np.random.default_rng(0).random((5, 32, 32, 3), dtype=np.float32)
+    block.window(lead)  # (no decode since: the window before was not sampled here)
+    got = prep()[1]
+    x = torch.from_numpy(lead).permute(3, 0, 1, 2)[None] * 2 - 1
+    with torch.no_grad():
+        z = pipe.vae.encode(x.to(pipe.vae.dtype)).latent_dist.mode()
+    want = (z.float() - mean) / std
+    assert want.shape[2] == 2  # 5 frames: the first alone, then 4 a latent frame
+    assert torch.allclose(got[:, 4:, 1:2], want[:, :, -1:], atol=1e-5)
+    assert torch.count_nonzero(got[:, 4:, 2:]) == 0
+    assert block.encoded == 1 and said == ["SVI: window 2's motion latents encoded from the last 5 frames of the "
+                                           "window before (kept from an earlier run, not sampled here)"]
+    block.kept, block.kept_for = torch.full_like(want, 0.5), block.asked  # sampled here: its decoded latents
+    block.window(lead)
+    again = prep()[1]
+    assert torch.all(again[:, 4:, 1] == 0.5) and block.encoded == 1

@@ -51,3 +51,10 @@ def applied(ctx, s, m: int):
     if m == 0:
         return nullcontext()
     return s.fam.capability(AnchorMotion).applied(ctx, s.pipe, m)
+
+
+def window(block, lead) -> None:
+    """A window's arguments are made: the block told the frames it shares with the window before (None: the first)."""
+    told = getattr(block, "window", None)
+    if told is not None:
+        told(lead)

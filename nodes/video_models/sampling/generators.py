@@ -406,8 +406,12 @@ class ImageToVideo(GeneratorNode):
         base = filter_kwargs(s.pipe, base, ctx.warn)
         sched = self._schedule(ctx, s, schedule, prompt_of(ctx, prompt), p.negative_prompt, n, win)
 
+        svi_block = anchor_motion.applied(ctx, s, svi)
+
         def make(start, still):
             kw = dict(base, **sched.window(start)) if sched is not None else base  # (a schedule: its window's prompt)
+            if svi:  # SVI: the frames this window shares with the one before, told the block (svi_pro.py)
+                anchor_motion.window(svi_block, None if start == 0 else still)
             if keyed:  # one call: the image at frame 0 and the keyframes (keyframes_at.py)
                 from ..takes.keyframes_at import ltx_conditions
                 return dict(kw, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
@@ -419,7 +423,7 @@ class ImageToVideo(GeneratorNode):
             return dict(kw, image=to_pil(img if svi else still))  # (SVI: every window's image the anchor)
         with self._tracks(ctx, s, tracks, (w, h), n, window, p), \
                 time_to_move.applied(ctx, s, motion_reference, motion_mask, (w, h), n, window, self.steps, p), \
-                condition_amplitude.applied(ctx, s, p, last), anchor_motion.applied(ctx, s, svi):
+                condition_amplitude.applied(ctx, s, p, last), svi_block:
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                               steps=self.steps, blend=self.blend, hold=self.hold, lead=self.lead)
         return self._made(ctx, clip, w, h)

@@ -395,7 +395,7 @@ class _Frames(PackTranslation):
             why = read or (f"its {svi} motion latents span {4 * svi} frames of a window of {window}" if svi else "")
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
                              "of the pass before (its SVI LoRA trained for that): not made here"
-                             + (f" ({why})" if why else "") + ": Studio's windows start from the last frame alone, the "
+                             + (f" ({why})" if why else "") + "; Studio's windows start from the last frame alone, the "
                              "anchor being the first window's start image only")
 
     def parts(self, p: CNode, own: list[CNode], riders: list[CNode]) -> None:

@@ -13,7 +13,9 @@ Here: a block around a continued take's calls of diffusers' ``WanImageToVideoPip
 I2V: its condition is the 4 mask channels then the image latent, Wan-normalised). Every call is given the anchor as
 its image, so the condition's first latent frame is the anchor's and its mask diffusers' own (frame 0 given); the
 block wraps ``prepare_latents`` to put the motion latents after it and zeros in the rest, and wraps the VAE's
-``decode`` to keep the latents each call decodes (the pipeline's ``latents * std + mean``: normalised again here)."""
+``decode`` to keep the latents each call decodes (the pipeline's ``latents * std + mean``: normalised again here).
+A window before that was not sampled in this run (its frames kept from an earlier run: resume/windows.py) decoded
+nothing: its last frames the next window shares (``window``'s ``lead``) are encoded instead, said."""
 from __future__ import annotations
 
 MASK_CHANNELS = 4  # the VAE's temporal stride: the mask channels before the image latent in the condition
@@ -46,11 +48,43 @@ class svi_applied:
     latents the call before decoded. After it: ``conditions`` (per call, the motion latent frames placed: 0 for the
     first), ``kept`` (the last latents decoded, normalised)."""
 
-    def __init__(self, pipe, count: int):
-        self.pipe, self.count = pipe, int(count)
+    def __init__(self, pipe, count: int, ctx=None):
+        self.pipe, self.count, self.ctx = pipe, int(count), ctx
         self.kept = None
         self.conditions: list[int] = []
         self._saved: list = []
+        self.asked, self.kept_for, self.lead, self.encoded = 0, -1, None, 0
+
+    def window(self, lead) -> None:
+        """The next window's arguments are made: ``lead`` the frames it shares with the window before ([k, H, W, C]
+        in [0, 1]; None for the first window)."""
+        self.asked += 1
+        self.lead = lead
+
+    def _motion(self, cond):
+        """The normalised latents whose last ``count`` frames the call conditions on (None: the first window)."""
+        if self.asked == 0:  # (no window told: the latents the call before decoded)
+            return self.kept
+        if self.asked == 1 or self.lead is None:
+            return None
+        if self.kept is not None and self.kept_for == self.asked - 1:
+            return self.kept
+        self.encoded += 1  # the window before was not sampled here: its shared frames encoded
+        if self.ctx is not None:
+            self.ctx.info(f"SVI: window {self.asked}'s motion latents encoded from the last {len(self.lead)} frames "
+                          "of the window before (kept from an earlier run, not sampled here)")
+        return self._encode(self.lead, cond)
+
+    def _encode(self, frames, like):
+        import numpy as np
+        import torch
+        vae = self.pipe.vae
+        x = torch.from_numpy(np.ascontiguousarray(np.asarray(frames, np.float32)[..., :3]))
+        x = (x.permute(3, 0, 1, 2)[None] * 2 - 1).to(getattr(vae, "device", like.device), vae.dtype)
+        with torch.no_grad():
+            z = vae.encode(x).latent_dist.mode()
+        mean, std = self._stats(z)
+        return ((z.float() - mean.float()) / std.float()).to(like.device)
 
     def _stats(self, like):
         import torch
@@ -65,7 +99,8 @@ class svi_applied:
             out = orig(*args, **kwargs)
             cond = out[1]
             k = cond.shape[1] - len(self.pipe.vae.config.latents_mean)  # the mask channels before the latent
-            motion = None if self.kept is None else self.kept[:, :, -self.count:].to(cond.device)
+            got = self._motion(cond)
+            motion = None if got is None else got[:, :, -self.count:].to(cond.device)
             self.conditions.append(0 if motion is None else min(self.count, cond.shape[2] - 1))
             edited = torch.cat([cond[:, :k], svi_condition(cond[:, k:], motion)], dim=1)
             return (out[0], edited) + tuple(out[2:])
@@ -79,6 +114,7 @@ class svi_applied:
             if getattr(z, "ndim", 0) == 5:  # the call's latents (raw scale): kept normalised for the next call
                 mean, std = self._stats(z)
                 self.kept = ((z.float() - mean.float()) / std.float()).detach()
+                self.kept_for = self.asked
             return orig(z, *args, **kwargs)
         return decode
 
@@ -109,4 +145,4 @@ def svi_on(ctx, pipe, count: int):
     ctx.info(f"SVI 2.0 Pro: each window conditioned on the start picture (the anchor, at latent frame 0) and the last "
              f"{count} latent frame{'s' if count > 1 else ''} the window before made, zeros after them; only the "
              "anchor's frame marked as given (as KJNodes' WanImageToVideoSVIPro)")
-    return svi_applied(pipe, count)
+    return svi_applied(pipe, count, ctx)
