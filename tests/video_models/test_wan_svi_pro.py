@@ -65,6 +65,7 @@ def test_each_window_is_conditioned_on_the_anchor_and_the_last_latents_of_the_wi
     assert made.n_frames == 13, made.n_frames
     assert any(t.startswith("SVI 2.0 Pro: each window conditioned on the start picture") for t in said), said
     assert any(t.startswith("SVI: each window shares its first 5 frames") for t in said), said
+    assert not any("starts from the last frame" in t for t in said), said  # (the plan's line: as SVI asks)
     assert len(seen) == 2 and len(decoded) == 2  # two windows: starts 0 and 4 (9 frames, 5 shared)
     a0, a1 = (np.asarray(im, np.float32) for im in seen)
     assert np.array_equal(a0, a1)  # every window is given the anchor (the start picture), not the last frame
@@ -141,7 +142,8 @@ def test_not_applied_is_said():
     assert usable(ctx, s, p, "continue", 33, 17, last_image=object()) == 0
     assert "svi_motion_latents 2 not applied" in warned[0] and "last frame" in warned[0], warned
     assert usable(ctx, s, p, "continue", 33, 17, last_image=None) == 0
-    assert warned[1] == "svi_motion_latents 2 not applied: Fam: its reason", warned
+    assert warned[1] == ("svi_motion_latents 2 not applied: Fam: its reason; each window starts from the last frame "
+                         "of the one before, its image"), warned
     fam.capability = lambda k: object()
     assert usable(ctx, s, p, "separate shots", 33, 17, None) == 0 and "'separate shots'" in warned[2]
     assert usable(ctx, s, p, "continue", 33, 9, None) == 0 and "leaves the window of 9 frames none" in warned[3]

@@ -36,7 +36,9 @@ def usable(ctx, s, p, take: str, n: int, win: int, last_image) -> int:
     if not why and 4 * m + 1 >= win:
         why = f"{m} motion latents span {4 * m} frames, which leaves the window of {win} frames none to make"
     if why:
-        ctx.warn(f"svi_motion_latents {m} not applied: {why}")
+        ctx.warn(f"svi_motion_latents {m} not applied: {why}"
+                 + ("; each window starts from the last frame of the one before, its image"
+                    if n > win and take == CONTINUE and s.context is None else ""))
         return 0
     return m
 
