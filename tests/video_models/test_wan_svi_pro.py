@@ -63,7 +63,9 @@ def test_each_window_is_conditioned_on_the_anchor_and_the_last_latents_of_the_wi
     monkeypatch.setattr(pipe.vae, "decode", kept_decode)
     made, said = render(ex, g)
     assert made.n_frames == 13, made.n_frames
-    assert any(t.startswith("SVI 2.0 Pro: each window conditioned on the start picture") for t in said), said
+    assert any(t.startswith("SVI 2.0 Pro: the first window conditioned on the start picture (the anchor, at latent "
+                                 "frame 0) with zeros after it, each later window on the anchor and the last 1 latent "
+                                 "frame the window before made") for t in said), said
     assert any(t.startswith("SVI: each window shares its first 5 frames") for t in said), said
     assert not any("starts from the last frame" in t for t in said), said  # (the plan's line: as SVI asks)
     assert len(seen) == 2 and len(decoded) == 2  # two windows: starts 0 and 4 (9 frames, 5 shared)

@@ -142,7 +142,8 @@ def svi_on(ctx, pipe, count: int):
         ctx.warn(f"svi_motion_latents {count} not applied: SVI 2.0 Pro conditions a Wan image-to-video model (Wan 2.1 "
                  "I2V, Wan 2.2 A14B I2V: the picture's latent beside the noise), which this Wan model reads none of")
         return nullcontext()
-    ctx.info(f"SVI 2.0 Pro: each window conditioned on the start picture (the anchor, at latent frame 0) and the last "
-             f"{count} latent frame{'s' if count > 1 else ''} the window before made, zeros after them; only the "
-             "anchor's frame marked as given (as KJNodes' WanImageToVideoSVIPro)")
+    ctx.info(f"SVI 2.0 Pro: the first window conditioned on the start picture (the anchor, at latent frame 0) with "
+             f"zeros after it, each later window on the anchor and the last {count} latent "
+             f"frame{'s' if count > 1 else ''} the window before made, zeros after them; only the anchor's frame "
+             "marked as given (as KJNodes' WanImageToVideoSVIPro)")
     return svi_applied(pipe, count, ctx)
