@@ -5,6 +5,7 @@ first frame), the windows chained and sharing 1 + 4m frames."""
 from __future__ import annotations
 
 import functools
+import os
 
 import numpy as np
 import pytest
@@ -192,3 +193,26 @@ def test_a_window_before_not_sampled_here_has_its_shared_frames_encoded(i2v_dir)
     block.window(lead)
     again = prep()[1]
     assert torch.all(again[:, 4:, 1] == 0.5) and block.encoded == 1
+
+
+def test_a_take_going_to_a_streaming_output_is_made_whole_inside_the_block(i2v_dir, monkeypatch, tmp_path):
+    """A take whose frames go only to an output writing them in order would be made window by window as the output
+    pulls (resume/windows.py StreamedClip), after the node's blocks closed: SVI's take is made whole first, every
+    window's condition SVI's."""
+    g = _graph(i2v_dir, svi_motion_latents=1)
+    g.base_dir = str(tmp_path)
+    g.add_node("footage.save_sequence", {"path": "render/frame.####.png", "depth": "8"}, node_id="save")
+    g.connect("gen", "video", "save", "video")
+    ex, pipe, _, _ = spied(monkeypatch, g, "i2v")
+    tr, cond_in = pipe.transformer, []
+    fwd = tr.forward
+
+    def seen_forward(hidden_states, *a, **k):
+        cond_in.append(hidden_states[:, tr.config.out_channels:].clone())
+        return fwd(hidden_states, *a, **k)
+    monkeypatch.setattr(tr, "forward", seen_forward)
+    ex.run(g, targets=["save"], device="cpu", use_cache=False)
+    assert len(os.listdir(tmp_path / "render")) == 13
+    assert len(cond_in) == 2  # one step a window, guidance 1: one call each
+    k = 4  # the mask channels
+    assert torch.count_nonzero(cond_in[1][:, k:, 2:]) == 0 and torch.count_nonzero(cond_in[1][:, k:, 1]) > 0

@@ -384,6 +384,7 @@ class ImageToVideo(GeneratorNode):
         svi = anchor_motion.usable(ctx, s, p, self.take, n, win, last)  # SVI 2.0 Pro: windows share its frames
         if svi and n > win:
             self.lead = self.overlap = anchor_motion.lead(svi)
+            ctx.stream_to = None  # (every window made inside the SVI block: none left to the outputs' pulls)
             ctx.info(f"SVI: each window shares its first {self.lead} frames with the one before (the anchor frame's "
                      "place and the motion latents'): the earlier window's are kept")
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
