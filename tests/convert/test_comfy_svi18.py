@@ -97,5 +97,5 @@ def test_an_advanced_i2v_in_svi_mode_continuing_nothing_is_said_not_applied():
     assert gen.params.get("svi_motion_latents", 0) == 0
     said = _said(conv)
     assert (f"'WanAdvancedI2V' (WanAdvancedI2V, #{node})'s long_video_mode 'SVI' (Stable Video Infinity 2.0 Pro's "
-            "anchor and motion latents) is not applied: it continues no pass Studio folds into a continued take") in said
+            "anchor and motion latents) is not applied: Studio makes its take without that conditioning") in said
     assert "'SVI'," not in said.split("is read as ComfyUI's WanImageToVideo")[1].split("\n")[0]  # not listed twice

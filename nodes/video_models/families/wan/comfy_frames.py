@@ -78,7 +78,7 @@ class _Frames(PackTranslation):
 
     def steps(self) -> None:
         passes, self.ways, self.refined, self.shown = [], {}, {}, set()
-        self.svi_modes, self.svi_made = {}, set()  # WanAdvancedI2V in 'SVI' mode (comfy_svi_motion), those made so
+        self.svi_modes, self.svi_made = {}, set()  # WanAdvancedI2V in 'SVI' mode (comfy_svi_motion), those said
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
@@ -99,8 +99,8 @@ class _Frames(PackTranslation):
         for nid, n in self.svi_modes.items():  # its SVI settings read away from the node's sentence: said here
             if nid not in self.svi_made:
                 self.said.append(f"{self.name(n)}'s long_video_mode 'SVI' (Stable Video Infinity 2.0 Pro's anchor "
-                                 "and motion latents) is not applied: it continues no pass Studio folds into a "
-                                 "continued take, so its take is made as plain image to video")
+                                 "and motion latents) is not applied: Studio makes its take without that "
+                                 "conditioning")
 
     # -- one node --------------------------------------------------------------------------------------------
     def images(self, n: CNode) -> tuple[tuple | None, list[tuple[str, tuple]], tuple | None]:
@@ -358,7 +358,6 @@ class _Frames(PackTranslation):
         if lead > 1:
             for s in firsts:
                 self.wf.carried.setdefault(s.id, {})["svi_motion_latents"] = svi
-            self.svi_made.update(p.id for p in chain)
         scheduled = place(self, chain, firsts[0], total, int(lengths[0]), lead)  # each pass's prompt
         self.said.append(
             f"the {len(chain)} passes ({names}) each continue the take of the one before: Studio makes "
@@ -378,6 +377,7 @@ class _Frames(PackTranslation):
 
     def svi_said(self, chain: list[CNode], svi: int, read: str, lead: int, window: int, total: int) -> None:
         """Stable Video Infinity's conditioning of the chain said: made ('svi_motion_latents'), or why not."""
+        self.svi_made.update(p.id for p in chain)  # (its passes' 'SVI' modes said here, made or not)
         if lead > 1:
             made = len(continued_starts(total, wan_window(window), lead))
             self.said.append(f"Stable Video Infinity 2.0 Pro's conditioning is made ('svi_motion_latents' {svi}, read "
