@@ -53,9 +53,11 @@ def test_each_pass_keeps_its_own_prompt_from_the_first_frame_of_its_window():
     assert gen.params["prompt"] == texts[0] and gen.params["negative_prompt"] == "blurry"
     sched = _schedule_of(conv, gen)
     assert sched is not None and sched.type_id == "video_models.prompt_schedule"
-    # Studio's windows start at 0, 80, 160 (each from the last frame of the one before): their own frames at 0, 81, 161
+    # SVI 2.0 Pro's 4 motion latents (svi18): Studio's windows share 1 + 4 x 4 = 17 frames, starting at 0, 64, 128:
+    # their own frames at 0, 81, 145
+    assert gen.params["svi_motion_latents"] == 4
     assert sched.params["prompts"] == ("0: she walks to the shop\n81: she looks in the window\n"
-                                       "161: she opens the door and goes in")
+                                       "145: she opens the door and goes in")
     assert sched.params["frames"] == 233
     said = _said(conv)
     assert "own prompts" not in said
@@ -63,7 +65,7 @@ def test_each_pass_keeps_its_own_prompt_from_the_first_frame_of_its_window():
             f"pass makes (from frame 0: #{ids[0][0]} 'she walks to the shop'; from frame 81: #{ids[1][0]}") in said
     assert "its line breaks written as spaces" in said
     assert f"the later passes' own negative prompts (#{ids[2][1]} 'static, dark') are not taken" in said
-    assert "Stable Video Infinity conditions each pass on the anchor image" in said  # still said: not taken
+    assert "Stable Video Infinity 2.0 Pro's conditioning is made ('svi_motion_latents' 4" in said  # (svi18)
 
 
 def test_passes_with_one_prompt_make_no_schedule_and_say_so():

@@ -104,8 +104,11 @@ def test_svi_passes_are_one_continued_take_of_the_joined_length():
     said = _said(conv)
     assert "the 3 passes" in said and "one continued take of 233 frames" in said
     assert f"#{lows[1]}" in said and f"#{lows[2]}" in said  # the later passes' samplers: not taken, said
-    assert "Stable Video Infinity conditions each pass on the anchor image" in said
-    assert "over 5, 5 blended frames" in said
+    # (svi18) SVI 2.0 Pro's 4 motion latents made: windows of 81 sharing 17 frames, 4 of them for 233 frames
+    assert gen.params["svi_motion_latents"] == 4
+    assert "Stable Video Infinity 2.0 Pro's conditioning is made ('svi_motion_latents' 4" in said
+    assert "the 233 frames are made in 4 windows of 81 sharing 17 frames, where ComfyUI makes 3 passes" in said
+    assert "over 5, 5 blended frames: Studio's windows share 17 frames, the earlier window's kept" in said
 
 
 def test_a_pass_continuing_a_clip_the_workflow_loads_says_the_clip_is_not_taken():

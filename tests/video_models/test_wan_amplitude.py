@@ -108,3 +108,25 @@ def test_a_wan_model_whose_condition_replaces_the_first_frame_is_said_not_given_
                       "2.2 A14B I2V: the start picture's latent beside the noise), which this Wan model reads none "
                       "of"], warned
     assert ti2v.prepare_latents is print  # left as it was
+
+
+def test_a_take_going_to_a_streaming_output_is_amplified_in_every_window(i2v_dir, monkeypatch, tmp_path):
+    """A take of several windows whose frames go only to an output writing them in order is made whole inside the
+    amplitude's block (streamed, its later windows had been made after the block closed, not amplified)."""
+    import os
+    g = _graph(i2v_dir, motion_amplitude=1.5, frames=13, window=9, long_take="continue")
+    g.base_dir = str(tmp_path)
+    g.add_node("footage.save_sequence", {"path": "render/frame.####.png", "depth": "8"}, node_id="save")
+    g.connect("gen", "video", "save", "video")
+    ex, pipe, seeds, _ = spied(monkeypatch, g, "i2v")
+    edited = []
+    from nodes.video_models.families.wan import amplitude as amp
+    orig = amp.amplified
+
+    def counted(*a, **k):
+        edited.append(1)
+        return orig(*a, **k)
+    monkeypatch.setattr(amp, "amplified", counted)
+    ex.run(g, targets=["save"], device="cpu", use_cache=False)
+    assert len(os.listdir(tmp_path / "render")) == 13
+    assert len(seeds) == 2 and len(edited) == 2  # both windows' conditions amplified

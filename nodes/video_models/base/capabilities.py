@@ -296,6 +296,18 @@ class ConditionAmplitude(Capability):
     applied: Callable
 
 
+# -- SVI 2.0 Pro's anchor-and-motion conditioning of a continued take (sampling/anchor_motion.py) ----------------------
+@dataclass(frozen=True)
+class AnchorMotion(Capability):
+    """Each window of a continued image-to-video take conditioned on the take's first picture (the anchor) and the
+    last latent frames the window before made (Stable Video Infinity 2.0 Pro's): ``applied(ctx, pipe, count)``, a
+    context manager inside which the take's calls make their condition so (families/wan/svi_pro.py)."""
+    what: ClassVar[str] = "SVI 2.0 Pro's anchor-and-motion-latent conditioning of a continued image-to-video take"
+    without: ClassVar[str] = ("SVI 2.0 Pro's conditioning was read for Wan image to video only (the picture's latent "
+                              "beside the noise, its SVI LoRAs trained for it)")
+    applied: Callable
+
+
 # -- guidance on a take's first steps only (sampling/guidance_steps.py) -----------------------------------------------
 @dataclass(frozen=True)
 class GuidanceSteps(Capability):
@@ -687,7 +699,7 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
-                           ConditionAmplitude, GuidanceSteps)
+                           ConditionAmplitude, GuidanceSteps, AnchorMotion)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

@@ -28,4 +28,5 @@ def applied(ctx, s, p, last_image):
     if cap is None:
         ctx.warn(f"motion_amplitude {amplitude:g} not applied: {s.fam.title}: {s.fam.why_without(ConditionAmplitude)}")
         return nullcontext()
+    ctx.stream_to = None  # (every window made inside the block: none left to the outputs' pulls after it closed)
     return cap.applied(ctx, s.pipe, amplitude)

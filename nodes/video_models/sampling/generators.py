@@ -25,7 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
-from . import condition_amplitude, guidance_steps
+from . import anchor_motion, condition_amplitude, guidance_steps
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
@@ -352,7 +352,7 @@ class ImageToVideo(GeneratorNode):
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
               Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
-        + time_to_move.PARAMS + condition_amplitude.PARAMS + guidance_steps.PARAMS + KEY_PARAMS
+        + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS + KEY_PARAMS
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, schedule=None, motion_reference=None,
             motion_mask=None, **keys):
@@ -381,6 +381,12 @@ class ImageToVideo(GeneratorNode):
         last = last_frame(ctx, s, last_image)
         win = self._long_take(ctx, s, n, win, schedule is not None)
         p = ctx.params
+        svi = anchor_motion.usable(ctx, s, p, self.take, n, win, last)  # SVI 2.0 Pro: windows share its frames
+        if svi and n > win:
+            self.lead = self.overlap = anchor_motion.lead(svi)
+            ctx.stream_to = None  # (every window made inside the SVI block: none left to the outputs' pulls)
+            ctx.info(f"SVI: each window shares its first {self.lead} frames with the one before (the anchor frame's "
+                     "place and the motion latents'): the earlier window's are kept")
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
         s.fam.refuse_call(self.task, win, h, w)  # what its pipeline cannot make, in its words, before the call
@@ -401,8 +407,12 @@ class ImageToVideo(GeneratorNode):
         base = filter_kwargs(s.pipe, base, ctx.warn)
         sched = self._schedule(ctx, s, schedule, prompt_of(ctx, prompt), p.negative_prompt, n, win)
 
+        svi_block = anchor_motion.applied(ctx, s, svi)
+
         def make(start, still):
             kw = dict(base, **sched.window(start)) if sched is not None else base  # (a schedule: its window's prompt)
+            if svi:  # SVI: the frames this window shares with the one before, told the block (svi_pro.py)
+                anchor_motion.window(svi_block, None if start == 0 else still)
             if keyed:  # one call: the image at frame 0 and the keyframes (keyframes_at.py)
                 from ..takes.keyframes_at import ltx_conditions
                 return dict(kw, conditions=ltx_conditions(ctx, s, keyed, p.keyframe_strength, first=still))
@@ -411,12 +421,12 @@ class ImageToVideo(GeneratorNode):
                 if ready is not None:
                     ready.ready(ctx, s.pipe)
                 return dict(kw, image=to_pil(still), last_image=to_pil(last))
-            return dict(kw, image=to_pil(still))
+            return dict(kw, image=to_pil(img if svi else still))  # (SVI: every window's image the anchor)
         with self._tracks(ctx, s, tracks, (w, h), n, window, p), \
                 time_to_move.applied(ctx, s, motion_reference, motion_mask, (w, h), n, window, self.steps, p), \
-                condition_amplitude.applied(ctx, s, p, last):
+                condition_amplitude.applied(ctx, s, p, last), svi_block:
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
-                              steps=self.steps, blend=self.blend, hold=self.hold)
+                              steps=self.steps, blend=self.blend, hold=self.hold, lead=self.lead)
         return self._made(ctx, clip, w, h)
 
     def _schedule(self, ctx, s, schedule, text: str, neg: str, n: int, win: int):

@@ -31,7 +31,7 @@ def _refuse_inputs(fam, features, schedule, keys: dict, keyframes: str) -> None:
 # the generator's settings a modular pipeline's one call does not take (said when set)
 # ('quality' is applied: a draft recipe sets the steps before the call, generators.py)
 NOT_APPLIED = ("window", "long_take", "context_schedule", "hold_colour", "sampler", "shift", "compile", "attention",
-               "step_cache", "motion", "noise_aug", "min_guidance")
+               "step_cache", "motion", "noise_aug", "min_guidance", "svi_motion_latents")
 
 
 def refuse_and_say(ctx, ref, params) -> None:

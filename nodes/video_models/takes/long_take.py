@@ -157,6 +157,11 @@ def plan_take(ctx, sampler, task: str, n: int, win: int, scheduled: bool) -> Tak
             task, f"a condition at frame 0 ({type(s.pipe).__name__})")
         used = ("not used" if task == "i2v" else "raised to one" if p.overlap < 1
                 else "rounded to what the model encodes whole")
+        if task == "i2v" and int(getattr(p, "svi_motion_latents", 0) or 0) > 0:  # (said by sampling/anchor_motion.py)
+            ctx.info(f"long take: continue{auto}: each window continues the one before as SVI 2.0 Pro's motion "
+                     "latents ask (or, where they are not applied, from its last frame, its image)"
+                     + (", its colour held to the frames they share" if hold else ""))
+            return Take(take, win, lead, False, hold, lead)
         ctx.info(f"long take: continue{auto}: each window starts from the last {what} of the one before, {how}"
                  + (f" (they share {'it' if lead == 1 else 'them'}: 'overlap' {p.overlap} is {used})"
                     if p.overlap != lead else "")

@@ -22,7 +22,9 @@ from __future__ import annotations
 from studio.convert.api import CNode, PackTranslation, finite
 
 from .comfy_motion_start import OFFSET, OFFSET_IDLE, TRIMS, applied, constant, motion_start, single_pictures, trims
-from .comfy_pass_prompts import place
+from ...takes.continued_starts import continued_starts
+from .comfy_pass_prompts import place, wan_window
+from .comfy_svi_motion import advanced_svi, first_is_svi, motion_latents
 from .comfy_svi_twins import end_latent, pack_of, svi_twin
 from .comfy_svi_ways import refine_of, sampler_behind
 
@@ -76,6 +78,7 @@ class _Frames(PackTranslation):
 
     def steps(self) -> None:
         passes, self.ways, self.refined, self.shown = [], {}, {}, set()
+        self.svi_modes, self.svi_made = {}, set()  # WanAdvancedI2V in 'SVI' mode (comfy_svi_motion), those said
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
@@ -93,6 +96,11 @@ class _Frames(PackTranslation):
                                  "image")  # (a loop's carried latent: the node may not be made at all, heldout18 04)
         if passes:
             self.chains(passes)
+        for nid, n in self.svi_modes.items():  # its SVI settings read away from the node's sentence: said here
+            if nid not in self.svi_made:
+                self.said.append(f"{self.name(n)}'s long_video_mode 'SVI' (Stable Video Infinity 2.0 Pro's anchor "
+                                 "and motion latents) is not applied: Studio makes its take without that "
+                                 "conditioning")
 
     # -- one node --------------------------------------------------------------------------------------------
     def images(self, n: CNode) -> tuple[tuple | None, list[tuple[str, tuple]], tuple | None]:
@@ -180,6 +188,10 @@ class _Frames(PackTranslation):
             self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: Wan's first-and-last-frame "
                              "video takes its first and last frames only")
         names, places = applied(n, motion) if n.cls == MOTION else (set(), set())  # (its continuing: made)
+        svi, _, at = advanced_svi(n) if n.cls == MOTION else (False, None, set())
+        if svi:  # (made where its chain is folded with SVI's conditioning, else said: steps)
+            names, places = names | {"long_video_mode", "continue_frames_count"}, places | at
+            self.svi_modes[n.id] = n
         rest = [f"{k} {v!r}" for k, v in (n.widgets or {}).items() if k not in SIZE and v is not None
                 and k not in n.links and k not in names] or ([repr(v) for i, v in enumerate(n.raw) if i >= len(SIZE)
                                                               and i not in places] if isinstance(n.raw, list) else [])
@@ -341,23 +353,50 @@ class _Frames(PackTranslation):
             self.wf.carried.setdefault(s.id, {}).update({"long_take": "continue", "window": int(lengths[0]),
                                                          "frames": total})
         self.made["passes"] = "one continued take ('long take: continue')"
-        scheduled = place(self, chain, firsts[0], total, int(lengths[0]))  # each pass's prompt (comfy_pass_prompts)
+        svi, read = motion_latents(self, chain)  # SVI 2.0 Pro's anchor and motion latents (comfy_svi_motion)
+        lead = 1 + 4 * svi if svi and 1 + 4 * svi < int(lengths[0]) else 1
+        if lead > 1:
+            for s in firsts:
+                self.wf.carried.setdefault(s.id, {})["svi_motion_latents"] = svi
+        scheduled = place(self, chain, firsts[0], total, int(lengths[0]), lead)  # each pass's prompt
         self.said.append(
             f"the {len(chain)} passes ({names}) each continue the take of the one before: Studio makes "
             f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
-            "window after the first starting from the last frame of the one before (its start image), with the first "
+            + ("window after the first starting from the last frame of the one before (its start image)" if lead == 1
+               else f"window after the first sharing the last {lead} frames of the one before") + ", with the first "
             + (f"pass's samplers and settings; the later passes' samplers "
                if scheduled else f"pass's prompt, samplers and settings; the later passes' own prompts "
                f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers ")
             + f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
-        if any(p.origin == "WanSVIProAdvancedI2V" or svi_twin(p.origin or "") or "SVI" in self.saved(p) for p in chain):
-            self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
-                             "of the pass before (its SVI LoRA trained for that): Studio's windows start from the last "
-                             "frame alone, the anchor being the first window's start image only")
+        self.svi_said(chain, svi, read, lead, int(lengths[0]), total)
         if any(overlaps):
+            shared = "one frame" if lead == 1 else f"{lead} frames, the earlier window's kept (not blended)"
             self.said.append(f"the passes' frames are joined in ComfyUI over {', '.join(str(o) for o in overlaps)} "
-                             "blended frames: Studio's windows share one frame, the colour of each held to the one "
+                             f"blended frames: Studio's windows share {shared}, the colour of each held to the one "
                              "before")
+
+    def svi_said(self, chain: list[CNode], svi: int, read: str, lead: int, window: int, total: int) -> None:
+        """Stable Video Infinity's conditioning of the chain said: made ('svi_motion_latents'), or why not."""
+        self.svi_made.update(p.id for p in chain)  # (its passes' 'SVI' modes said here, made or not)
+        if lead > 1:
+            made = len(continued_starts(total, wan_window(window), lead))
+            self.said.append(f"Stable Video Infinity 2.0 Pro's conditioning is made ('svi_motion_latents' {svi}, read "
+                             f"from {read}): each window after the first conditioned on the anchor (the first pass's "
+                             f"start image) and the last {svi} latent frame{'s' if svi > 1 else ''} of the window "
+                             "before, zeros after them, only the anchor's frame marked as given"
+                             + ("" if first_is_svi(self, chain[0]) else f"; the first window too is conditioned so "
+                                f"(the anchor, zeros after it), where ComfyUI's first pass {self.name(chain[0])} is a "
+                                "plain image to video")
+                             + (f"; the {total} frames are made in {made} windows of {wan_window(window)} sharing "
+                                f"{lead} frames, where ComfyUI makes {len(chain)} passes" if made != len(chain) else ""))
+            return
+        if svi or read or any(p.origin == "WanSVIProAdvancedI2V" or svi_twin(p.origin or "") or "SVI" in self.saved(p)
+                              for p in chain):
+            why = read or (f"its {svi} motion latents span {4 * svi} frames of a window of {window}" if svi else "")
+            self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
+                             "of the pass before (its SVI LoRA trained for that): not made here"
+                             + (f" ({why})" if why else "") + "; Studio's windows start from the last frame alone, the "
+                             "anchor being the first window's start image only")
 
     def parts(self, p: CNode, own: list[CNode], riders: list[CNode]) -> None:
         """Later pass ``p``'s own nodes taken (its samplers, the SVI nodes conditioning its refine, the steps on its

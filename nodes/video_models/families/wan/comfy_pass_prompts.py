@@ -25,11 +25,12 @@ def wan_window(length: int) -> int:
     return length if (length - 1) % 4 == 0 else ((length - 1) // 4 + 1) * 4 + 1
 
 
-def first_frames(total: int, window: int, passes: int) -> list[int]:
+def first_frames(total: int, window: int, passes: int, lead: int = 1) -> list[int]:
     """The first frame each of Studio's windows makes, for the first ``passes`` windows of a continued take of
-    ``total`` frames in windows of ``window`` (each sharing one frame with the one before)."""
-    starts = continued_starts(total, wan_window(window), 1)
-    return [0] + [s + 1 for s in starts[1:passes]]
+    ``total`` frames in windows of ``window`` (each sharing ``lead`` frames with the one before: one, or SVI's
+    1 + 4m: comfy_svi_motion)."""
+    starts = continued_starts(total, wan_window(window), lead)
+    return [0] + [s + lead for s in starts[1:passes]]
 
 
 def text_of(wf, p: CNode, which: str, used: set | None = None) -> str | None:
@@ -42,7 +43,7 @@ def shown(nid: str, text: str) -> str:
     return f"#{nid} '{text[:SHOWN]}'" + ("..." if len(text) > SHOWN else "")
 
 
-def place(t, chain: list[CNode], sampler: CNode, total: int, window: int) -> bool:
+def place(t, chain: list[CNode], sampler: CNode, total: int, window: int, lead: int = 1) -> bool:
     """The chain's prompts as keyframes on a PROMPTS node on ``sampler``'s latent way (where the later passes' prompts
     differ from the first's, each is readable and writable as a keyframe line, and each pass has a window of its
     own); False where not placed (the fold then says the prompts are not taken)."""
@@ -51,7 +52,7 @@ def place(t, chain: list[CNode], sampler: CNode, total: int, window: int) -> boo
     texts = [text_of(wf, p, "positive", r) for p, r in zip(chain, read)]
     if any(x is None or not x.strip() or any(c in x for c in UNWRITABLE) for x in texts) or len(set(texts)) < 2:
         return False
-    at = first_frames(total, window, len(chain))
+    at = first_frames(total, window, len(chain), lead)
     if len(at) < len(chain):
         return False
     keys = "\n".join(f"{f}: {' '.join(x.split())}" for f, x in zip(at, texts))  # (line breaks: spaces)

@@ -1,7 +1,8 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import AttentionGuidance, ConditionAmplitude, Cost, GuidanceSteps, MotionReference, OwnNodes
+from ...base.capabilities import (AnchorMotion, AttentionGuidance, ConditionAmplitude, Cost, GuidanceSteps,
+                                  MotionReference, OwnNodes)
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -86,6 +87,12 @@ def _amplitude(ctx, pipe, amplitude):
     """PainterI2V's motion amplitude on one image-to-video call (amplitude.py, imported when a take uses it)."""
     from .amplitude import amplitude_on
     return amplitude_on(ctx, pipe, amplitude)
+
+
+def _svi(ctx, pipe, count):
+    """SVI 2.0 Pro's anchor-and-motion conditioning of a continued take (svi_pro.py, imported when a take uses it)."""
+    from .svi_pro import svi_on
+    return svi_on(ctx, pipe, count)
 
 
 def _guidance_steps(ctx, pipe, steps, of):
@@ -189,6 +196,7 @@ FAMILY = Wan(
          Tracks(tracks_applied), AttentionGuidance(_nag), FirstLast(ready_for_last_image), memory_counts.COUNTS,
          MotionReference(_time_to_move),  # Time-to-Move (ttm.py)
          ConditionAmplitude(_amplitude),  # PainterI2V's motion amplitude (amplitude.py)
+         AnchorMotion(_svi),  # SVI 2.0 Pro's anchor and motion latents (svi_pro.py)
          GuidanceSteps(_guidance_steps),  # guidance on the first steps only (guidance_steps.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
