@@ -54,3 +54,9 @@ def test_latin1_text_that_is_not_utf8_is_still_read_as_latin1(tmp_path):
     words = "café crème"
     path = _png(tmp_path / "latin.png", json.dumps(_ui(words), ensure_ascii=False).encode("latin-1"))
     assert json.dumps({"text": words}, ensure_ascii=False) in _said(convert_file(path))
+
+
+def test_the_sentence_checks_read_a_workflow_a_png_carries_as_convert_file_does(tmp_path):
+    from benchmarks.sentence_checks import check_file
+    path = _png(tmp_path / "carried.png", json.dumps(_ui(PROMPT), ensure_ascii=False).encode())
+    assert check_file(path) == []  # checked (a list of violations), not passed over as no workflow (None)
