@@ -174,10 +174,10 @@ def _pairs(text: str, keys) -> list[tuple[str, str]]:
 
 class Checker:
     def __init__(self, path: str):
-        from studio.convert.mapping.file import convert_file, read_json
+        from studio.convert.mapping.file import convert_file, read_document
         from studio.convert.reading.workflow import Workflow, is_workflow
         self.path = path
-        self.doc = read_json(path)
+        self.doc = read_document(path)  # (a .json file's, or the workflow a PNG / WebP / clip carries, as convert_file)
         self.raw, self.kind = raw_nodes(self.doc)
         doc = self.doc
         if isinstance(doc, dict) and isinstance(doc.get("prompt"), dict) and is_workflow(doc["prompt"]) == "api":

@@ -80,15 +80,25 @@ def _text_chunk(kind: bytes, data: bytes) -> tuple[str, str]:
     key, _, rest = data.partition(b"\0")
     try:
         if kind == b"tEXt":
-            return key.decode("latin-1"), rest.decode("latin-1")
+            return key.decode("latin-1"), _text(rest)
         if kind == b"zTXt":  # a compression method byte, then zlib data
-            return key.decode("latin-1"), _inflate(rest[1:]).decode("latin-1")
+            return key.decode("latin-1"), _text(_inflate(rest[1:]))
         flag, rest = rest[0], rest[2:]  # iTXt: compressed?, its method, language\0, translated key\0, text
         _lang, _, rest = rest.partition(b"\0")
         _translated, _, text = rest.partition(b"\0")
         return key.decode("latin-1"), (_inflate(text) if flag else text).decode("utf-8")
     except (IndexError, UnicodeDecodeError, zlib.error):
         return "", ""
+
+
+def _text(raw: bytes) -> str:
+    """A tEXt / zTXt chunk's text as ComfyUI's page reads it: UTF-8 (its PNG reader decodes every text chunk with a
+    UTF-8 TextDecoder, and its workflow export writes UTF-8 there: a Chinese prompt is bytes no Latin-1 reading keeps);
+    Latin-1, as the PNG standard has it, only where the bytes are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _inflate(data: bytes) -> bytes:
