@@ -284,6 +284,8 @@ class IntentReading:
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
+        for k in scaled:  # (every input a resize is on the way of: one Scale for Wan Animate's pose and face crops)
+            self.__dict__.setdefault("scaled_into", {}).setdefault(k, set()).add(into)
         if loader_size.params(self.wf, loader):  # (a loader giving another size: its Scale, mapping/load_size)
             self.scaled_for.setdefault(loader.id, into)
         elif not scaled:  # its picture given the input as it is, whatever steps Studio passes over (folded_sizes)
