@@ -10,7 +10,10 @@ types, values and links and fails without its mend.
    worked out is said taken from the pose when it runs, the length wording kept (81/09 said "the generator's own size
    is used" where its width 0 takes the pose clip's size).
 3. A value node (an 'Int' whose value is wired) between a resize's width and the wrapper's Wan Animate embeds is read
-   through (82/10: "the value saved in the file (832) is used")."""
+   through (82/10: "the value saved in the file (832) is used").
+4. A pose drawn (DrawViTPose) from a detection (PoseAndFaceDetection) Studio's pose nodes make keeps the clip's frame
+   count: Wan Animate's length counted of the clip is said taken from its 'pose' (82/10: "the generator's own is
+   used")."""
 from __future__ import annotations
 
 import copy
@@ -133,3 +136,17 @@ def test_a_value_node_between_a_resizes_width_and_the_wrappers_embeds_is_read_th
     embeds = CNode("4", "WanVideoAnimateEmbeds", widgets={"width": 832}, links={"width": ("2", 0), "height": ("3", 0)})
     assert measured(wf, embeds, "width") and not measured(wf, embeds, "height")  # (the saved 832 not what runs)
     assert kind(wf, relayed(wf, embeds.links["width"])) == "width"
+
+
+def test_the_length_counted_of_the_clip_is_the_drawn_poses_through_a_pose_detection_and_its_drawing():
+    """Wan Animate's length the clip loader's frame count, its pose drawn (DrawViTPose) from a detection
+    (PoseAndFaceDetection) Studio's pose nodes make, one a frame: its 'frames' 0 said to take its 'pose''s length
+    (82/10 said "not read, the generator's own is used")."""
+    wf = _animate_scaled()
+    wf["7"]["inputs"]["length"] = ["5", 1]
+    conv = convert(wf, "aspect_counted")
+    gen = nodes_of(conv, "video_models.wan_animate")[0]
+    assert gen.params["frames"] == 0
+    text = said(conv)
+    assert "the generator's own is used" not in text
+    assert "its 'pose''s length" in text

@@ -379,7 +379,9 @@ class IntentReading:
         self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
-        clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
+        posed = [n for n in walked if n not in steps and node_kind(self.wf, n) in ("pose", "face")]  # (a pose or face
+        # step Studio's pose nodes make, one a frame: heldout82 10's PoseAndFaceDetection before DrawViTPose)
+        clip_range.record(self, into, loader, walked, steps + posed)  # (a count of the frames it is given: its length)
         loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 
