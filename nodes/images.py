@@ -110,7 +110,8 @@ class Scale(Node):
               Int("multiple", 1, min=1, max=512, help="each side rounded to a multiple of this (1: as it is)"),
               Choice("rounding", "down", choices=scale_round.ROUNDINGS,
                      help="how each side is rounded to the multiple: down; nearest (a half up) or nearest, even (a "
-                          "half to the even multiple), from the exact size the fit gives"),
+                          "half to the even multiple), from the exact size the fit gives; up: that size cut to a "
+                          "whole pixel, then up to the multiple"),
               Choice("crop", "disabled", choices=("disabled", "center"),
                      help="center: cut the frame to the new aspect first (its middle kept)"),
               Choice("condition", "always", choices=CONDITIONS,

@@ -1,13 +1,15 @@
 """Scale's (nodes/images.py) sizes rounded to the nearest multiple from the exact size its fit gives, and its 'area'
 fit: what VideoHelperSuite's Load Video (its target_size: each side int(x / d + 0.5) * d, the side a 0 leaves
 worked out as h * (w' / w) first) and a size node working an 'ideal resolution' out by area (each side
-round(x / m) * m, Python's round: a half to the even) give; its 'buckets' and 'patch buckets' fits (scale_buckets). Plain Python."""
+round(x / m) * m, Python's round: a half to the even) give, or 'up' (LayerStyle's ImageScaleByAspectRatio V2: each
+side cut to a whole pixel, then up to the multiple); its 'buckets' and 'patch buckets' fits (scale_buckets). Plain
+Python."""
 from __future__ import annotations
 
 from . import scale_buckets
 from .scale_condition import applies
 
-ROUNDINGS = ("down", "nearest", "nearest, even")
+ROUNDINGS = ("down", "nearest", "nearest, even", "up")
 
 
 def _exact(w: int, h: int, p) -> tuple[float, float]:
@@ -41,6 +43,8 @@ def _to(x: float, m: int, how: str) -> int:
         k = int(x / m + 0.5)
     elif how == "nearest, even":
         k = round(x / m)
+    elif how == "up":  # (a whole pixel first, as int() cuts it; a float's last bit kept from cutting a whole one)
+        k = -(-int(x + 1e-9) // m)
     else:
         k = int(x // m)
     return max(m, k * m)

@@ -29,9 +29,10 @@ from .errors import StudioError
 from .params import Bool, CameraKeys, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 8  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
+FORMAT = 9  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
 # 6: and the records of the models each node reads; 7: and whether it estimates its time (Node.estimate);
-# 8: and a generator's clip ports (NodeSpec.clip_ports: the converter reads them without importing a node module)
+# 8: and a generator's clip ports (NodeSpec.clip_ports: the converter reads them without importing a node module);
+# 9: and their 'like' kind (the clip whose size a generator's width and height 0 always take)
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames, CameraKeys)}
 
 

@@ -66,7 +66,7 @@ class Out:
         get_type(self.type)
 
 
-PORT_KINDS = ("source", "length", "rate", "size")  # a generator's declared clip ports (NodeSpec.clip_ports)
+PORT_KINDS = ("source", "length", "rate", "size", "like")  # a generator's declared clip ports (NodeSpec.clip_ports)
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,8 @@ class GeneratorNode(Node):
     # node with no 'fps' setting, the clip whose rate its take has (SteadyDancer's 'pose': the converter's unset_rate)
     size_ports: tuple[str, ...] = ()  # clip inputs whose size 'width' and 'height' 0 make where no other picture input
     # is wired ('image' and the like size the take first: output_size's 'like'; LTX-2's IC-LoRA 'control')
+    like_ports: tuple[str, ...] = ()  # the clip input whose size 'width' and 'height' 0 make whatever else is wired
+    # (output_size's 'like' always that clip: Wan Animate's 'pose')
     # windows of frames its pipeline VAE-encodes a window whatever is wired, where the node says so; 0: its family's
     # declared Cost for its task (VACE's 2: the video's inactive and reactive halves), else the frames wired in
     encoded_windows: float = 0.0

@@ -83,6 +83,14 @@ def _it(wf: Workflow, src: CNode, seen: CNode | None) -> str:
     return "the size of the picture " + ("it makes" if seen is None else f"it measures of what {_named(seen)} makes")
 
 
+def sizing_input(scaled_for: dict[str, str], scaled_into: dict[str, set[str]], sized_by) -> dict[str, str]:
+    """``scaled_for`` with a resize on the way of several inputs given the one of them whose size the generator's 0
+    width and height take (``sized_by``), where one is (intent.scaled_into: one Scale of a clip for Wan Animate's
+    'pose' and its 'face', heldout82 10, was read as the face's alone: the size "not read")."""
+    return {k: next((p for p in sorted(scaled_into.get(k, ())) if p in sized_by and p != v), v) if v not in sized_by
+            else v for k, v in scaled_for.items()}
+
+
 def _measured_resize(wf: Workflow, src: CNode, scaled_for: dict[str, str]) -> tuple[str | None, CNode | None]:
     """(the input, the picture measured) where ``src`` is a resize Studio makes on an input's way, or measures the
     picture one makes (GetImageSize; or a measure passing its picture on, by its declared types: heldout78 13,

@@ -284,6 +284,8 @@ class IntentReading:
         if sizing is not None:
             scaled, walked, via = {sizing.id: resizes.scale_params(self.wf, sizing)}, [sizing, *walked], [sizing, *via]
         self.scaled_for.update(dict.fromkeys(scaled, into))
+        for k in scaled:  # (every input a resize is on the way of: one Scale for Wan Animate's pose and face crops)
+            self.__dict__.setdefault("scaled_into", {}).setdefault(k, set()).add(into)
         if loader_size.params(self.wf, loader):  # (a loader giving another size: its Scale, mapping/load_size)
             self.scaled_for.setdefault(loader.id, into)
         elif not scaled:  # its picture given the input as it is, whatever steps Studio passes over (folded_sizes)
@@ -377,7 +379,9 @@ class IntentReading:
         self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
-        clip_range.record(self, into, loader, walked, steps)  # (a count of the frames it is given: its length)
+        posed = [n for n in walked if n not in steps and node_kind(self.wf, n) in ("pose", "face")]  # (a pose or face
+        # step Studio's pose nodes make, one a frame: heldout82 10's PoseAndFaceDetection before DrawViTPose)
+        clip_range.record(self, into, loader, walked, steps + posed)  # (a count of the frames it is given: its length)
         loaded_count.record(self, into, loader, [*via, *walked], [*steps, *absorbed])  # (its loader's count: the same)
         inputs[into] = (loader, slot, tuple(reversed(steps)))
 

@@ -88,7 +88,7 @@ class OutputStage:
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
         self.pad_made, self.unmade_at = None, {}
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
-        self.wired_without, self.way_said, self.loaded_for = {}, {}, {}
+        self.wired_without, self.way_said, self.loaded_for, self.scaled_into = {}, {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
         self.steps_read = []
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)

@@ -20,7 +20,7 @@ from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
 from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
-from .folded_sizes import SIZED_BY, kept_words, unread_sizes
+from .folded_sizes import SIZED_BY, kept_words, sizing_input, unread_sizes
 from .sized_by_clip import length_port, sized_ports
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
@@ -122,13 +122,15 @@ class SettingsReading:
         kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)
         by, others = sized_ports(self)  # (LTX-2's 'control' where no picture input is given: ltxic10)
         clips, claimed = self._clips_counted(), set()
-        if line := unread_sizes(wf, latent, sizes, self.scaled_for, self.loaded_for if self._input_sized() else None,
+        scaled = sizing_input(self.scaled_for, getattr(self, "scaled_into", {}), by)  # (one Scale for the pose and
+        # the face: the pose's, which sizes the take: heldout82 10)
+        if line := unread_sizes(wf, latent, sizes, scaled, self.loaded_for if self._input_sized() else None,
                                 kept_by, clips, by, length_port(self, clips), claimed):
             said.append(line)
             self.out.log.append(f"{self.name}: {line}")
             plain_scaled = {k: v for k, v in self.scaled_for.items() if not v.startswith("keyframe_")}  # (a keyframe's
             self.size_claim = (line, unread_sizes(wf, latent, sizes, plain_scaled, None),  # size: checked once wired)
-                               {v for v in (*self.scaled_for.values(), *self.loaded_for.values()) if v in by},
+                               {v for v in (*scaled.values(), *self.loaded_for.values()) if v in by},
                                kept_by, others)
             if kept_by and self.stage is not None:  # the first stage's size kept by a Scale (folded_sizes): said so
                 self.stage.update(size_kept=True, sized_by=kept_words(kept_by))

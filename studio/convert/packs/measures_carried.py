@@ -13,8 +13,10 @@ What a measure gives is told by its declared outputs (the catalogue's, else the 
 'frame_count', 'batch_size', 'image_count') is a length. The core input taking it is the one of that name (width,
 height) or of a length ('length', 'num_frames') the core type declares as an INT, and only where the translation
 made it without a value (its key given, None); carried from the pack's setting of that name (a length from its
-'num_frames', 'length', 'frames' or 'video_length'), never from another (a window's size wired to a count). Plain
-data and stdlib."""
+'num_frames', 'length', 'frames' or 'video_length'), never from another (a window's size wired to a count).
+
+A value node between them (reading/value_relay: an 'Int' whose one number setting is wired) gives what it is given:
+the measure is read through it (heldout82 10). Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any

@@ -15,6 +15,7 @@ from .. import catalogue
 from ..reading import by_types
 from ..reading import fewer_values, places
 from ..reading.core_nodes import is_core
+from ..reading.value_relay import relayed
 from ..reading.subgraphs import CONTROL
 from ..values.shown import shown
 from ..reading.workflow import CNode, Workflow
@@ -51,7 +52,7 @@ def measured(wf, n: CNode, name: str) -> bool:
     loader's frame count, a resize's width and height: its declared outputs, else the UI file's): a measure of
     those pictures when the workflow runs, which a UI file's saved widget value is not (heldout14: a frame count
     saved as 1 made a one-frame take where the API file leaves it to the clip)."""
-    link = n.links.get(name)
+    link = relayed(wf, n.links.get(name))  # (through an Int given it: heldout82 10)
     src = wf.nodes.get(link[0]) if link else None
     if src is None:
         return False
@@ -276,8 +277,9 @@ class PackTranslation:
                 + (f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})" if src is not None else "a node")
                 + ", whose value Studio cannot work out: " + tail)
         self.say(n, line)
-        if unset and src is not None and measures_carried.kind(self.wf, n.links[k]) is not None:
-            self.measures.setdefault(n.id, {})[k] = (n.links[k], line)
+        link = relayed(self.wf, n.links[k])  # (read through a value node given it)
+        if unset and src is not None and measures_carried.kind(self.wf, link) is not None:
+            self.measures.setdefault(n.id, {})[k] = (link, line)
 
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""

@@ -15,7 +15,7 @@ from typing import Any
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..values.overrides import overridden
-from . import conditioned_resize as conditioned, worked_sizes
+from . import aspect_scale, conditioned_resize as conditioned, worked_sizes
 
 BUCKET_SCALE = "AspectBucketScale"  # a pack translation's stand-in for a sampler that scales its picture to the
 # aspect bucket at its base_resolution when it runs (VideoX-Fun's: nodes/edit/scale_buckets.py), read as Scale's 'buckets'
@@ -96,6 +96,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         return {**p, "fit": "within"} if p else None
     if (c := conditioned.params(v, n.shown_cls)) is not None:  # ImageResize+ and its likes, by types
         return c
+    if (a := aspect_scale.params(v, n)) is not None:  # LayerStyle's ImageScaleByAspectRatio V2, by its settings
+        return a
     if n.cls in (BUCKET_SCALE, BUCKET_LIKE):
         return _bucket(v, n)
     if n.cls == "ResizeImagesByLongerEdge":  # the longer side to 'longer_edge', the other rounded down, by Lanczos
@@ -228,9 +230,12 @@ def said(n: CNode, params: dict, port: str, node: CNode, sizes: bool = False) ->
     else:
         size = f"to {w}x{h}"
     crop = " (cut to that aspect, its middle kept)" if params.get("crop") == "center" else ""
-    many = f", each side rounded {'down to a' if params.get('rounding', 'down') == 'down' else 'to the nearest'} " \
-        f"multiple of {params['multiple']}" if params.get("multiple", 1) > 1 else ""
+    rounding = params.get("rounding", "down")
+    many = (f", each side rounded {'down to a' if rounding == 'down' else 'up to a' if rounding == 'up' else 'to the nearest'}"
+            f" multiple of {params['multiple']}" if params.get("multiple", 1) > 1 else
+            ", each side cut to a whole pixel" if rounding == "up" else "")
     as_ = (f"as '{node.title or node.shown_cls}' (#{node.id}) scales it to the size "
            f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) gives" if sizes else
            f"as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) scales it")
-    return f"{node.of(port)} is scaled {size}{crop}{conditioned.condition_said(params)}{many} by Studio's Scale, {as_}"
+    return (f"{node.of(port)} is scaled {size}{crop}{conditioned.condition_said(params)}{many} by Studio's Scale, "
+            f"{as_}{aspect_scale.padding_said(n, params)}")

@@ -58,6 +58,7 @@ class WanAnimate(GeneratorNode):
     streams_output = False  # one pipeline call makes every segment: nothing to hand on before it ends
     length_ports = ("pose",)  # 'frames' 0: the driving pose video's length
     rate_ports = ("pose",)  # 'fps' 0: the driving pose video's rate
+    like_ports = ("pose",)  # 'width' and 'height' 0: the driving pose video's size (run's output_size)
     inputs = (In("model", "Video Model", help=f"a Wan Animate model (WanAnimatePipeline), e.g. {MODEL}"),
               In("reference", "Image", help="the character to animate (a still; a clip's first frame)"),
               In("pose", "Video", help="the driving pose video (Draw Pose): its length is the clip's"),
