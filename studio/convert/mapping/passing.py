@@ -269,7 +269,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                     valued.add(n.id)
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
             line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n), wf.kind)  # value is not read (a caption
-                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
+                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n))  # joined into a prompt): its
+                    or _step_behind(wf, n, rs, valued | off, read))
             if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
                 said[n.id] = line
                 behind.add(n.id)
@@ -279,6 +280,16 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _step_behind(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], off: set[str], read: set[str]) -> str | None:
+    """A step on a picture's way (by its declared types) whose every reader is passed over, not made (``off``: a
+    captioner whose caption is not made, blocked18: ImageFromBatch+ picking the frame Florence2Run captions): not
+    applied either, as nothing it gives is read. None otherwise."""
+    if not rs or not all(r.id in off for r, _, _ in rs) or _kind(wf, n, rs) != "step":
+        return None
+    line = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs), read=read)
+    return line.replace(": not applied", ", passed over: not applied either", 1) if line else None
 
 
 def _measures_made(wf: Workflow, n: CNode, read: set[str], readers: dict) -> bool:
