@@ -26,8 +26,9 @@ def _picture_step(r: CNode) -> bool:
     t = node_type(r)
     if t is None or t.inputs is None or len(t.output_types) < 1:
         return False
-    def typed(declared: str, saved: str | None) -> str:
-        return (saved or "") if declared.startswith("COMFY_") else declared
+    def typed(declared: str, saved: str | None) -> str:  # (a match-type template an API file saves no type of: the
+        return (saved or ("IMAGE" if "MATCHTYPE" in declared else "")) if declared.startswith("COMFY_") else declared
+    # drawer's pictures it is given, out as they came in)
     out = typed(t.output_types[0], r.out_types[0] if r.out_types else None)
     kinds = []
     for name in r.links:
@@ -69,9 +70,10 @@ def _stepped(wf, drawer: CNode) -> list[tuple[CNode, CNode | None, CNode | None]
     return out
 
 
-def saved(b, drawer: CNode, nid: str, tracks: list[str]) -> list[str]:
+def saved(b, drawer: CNode, nid: str, tracks: list[str], scaled: tuple[str, str] | None = None) -> list[str]:
     """Studio's saves for the saves reading the drawer's pictures themselves (VideoX-Fun's 'Trajectory Outputs'), at
-    the save's frame rate (the tracks' own), said."""
+    the save's frame rate (the tracks' own), said; past a step, from ``scaled`` (the Scale it is made as) where Studio
+    made it, else from Track Shapes with the step said not applied."""
     lines = []
     for r, via, step in _stepped(b.wf, drawer):
         if r.id in b.used:
@@ -80,11 +82,14 @@ def saved(b, drawer: CNode, nid: str, tracks: list[str]) -> list[str]:
         if isinstance(rate, (int, float)) and not isinstance(rate, bool) and 1 <= rate <= 240:
             for t in tracks:  # (the clip drawn is as fast as its tracks)
                 b.g.nodes[t].params["fps"] = float(rate)
+        made = step is not None and step.id in b.used and scaled is not None  # (the step Studio's Scale: drawn_tracks)
         sv = save_node(b, r)
-        b.g.connect(nid, "video", sv, "video")
+        b.g.connect(*(scaled if made else (nid, "video")), sv, "video")
         b.used |= {r.id, *([via.id] if via else [])}
         lines.append(f"{r.named()} writes the control clip {drawer.named()} draws"
                      + (f" (made a video by {via.named()})" if via else "")
-                     + (f", past {step.named()}, a step Studio does not apply there either" if step else "")
-                     + f": Studio's {b.g.registry.get(b.g.nodes[sv].type_id).title} of Track Shapes")
+                     + (f", past {step.named()}, a step Studio does not apply there either" if step and not made
+                        else f", scaled by {step.named()}" if step else "")
+                     + f": Studio's {b.g.registry.get(b.g.nodes[sv].type_id).title} of Track Shapes"
+                     + (" after that Scale" if made else ""))
     return lines
