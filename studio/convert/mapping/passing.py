@@ -286,8 +286,10 @@ def _step_behind(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], off: 
     """A step on a picture's way (by its declared types) whose every reader is passed over, not made (``off``: a
     captioner whose caption is not made, blocked18: ImageFromBatch+ picking the frame Florence2Run captions): not
     applied either, as nothing it gives is read. None otherwise."""
-    if not rs or not all(r.id in off for r, _, _ in rs) or _kind(wf, n, rs) != "step":
-        return None
+    t = catalogue.node_type(n.shown_cls)
+    if not rs or not all(r.id in off for r, _, _ in rs) or _kind(wf, n, rs) != "step" or t is None or any(
+            i.optional for i in t.inputs or () if i.name in n.links and i.is_socket):
+        return None  # (a picture declared optional is only shown behind what the node draws: SplineEditor's)
     line = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs), read=read)
     return line.replace(": not applied", ", passed over: not applied either", 1) if line else None
 
