@@ -269,10 +269,9 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                     valued.add(n.id)
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
             line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n), wf.kind)  # value is not read (a caption
-                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n))  # joined into a prompt): its
-                    or _step_behind(wf, n, rs, valued | off, read))
-            if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
-                said[n.id] = line
+                    or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
+            if (line := line or _step_behind(wf, n, rs, valued | off, read)) is not None:  # loader, an estimator or
+                said[n.id] = line  # a picture step (_step_behind): not applied either
                 behind.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
