@@ -111,3 +111,14 @@ def test_a_language_model_given_no_picture_is_not_said_a_text_of_pictures():
     del wf["50"]["inputs"]["images"]
     wf["2"]["inputs"]["text"] = ["51", 0]
     assert "writes a text of what its" not in said(convert(wf, "gemini_text"))
+
+
+def test_the_uni3c_render_not_taken_names_its_loader_and_encode_not_made_either():
+    from tests.convert.test_comfy_heldout80_mends import _in_windows
+    conv = convert(_in_windows(), "talk_uni3c")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.infinitetalk"]
+    assert ("a Uni3C camera render) is not taken: Studio's InfiniteTalk has no camera input, so the take's camera is "
+            "not steered by it; 'WanVideoUni3C_ControlnetLoader' (WanVideoUni3C_ControlnetLoader, #21), 'WanVideoEncode' "
+            "(WanVideoEncode, #22), making that render alone, are not made either") in said(conv)
+    assert "'LoadImage'" not in said(conv).split("making that render alone")[0].split("uni3c_embeds")[-1]  # (the
+    # start picture, read by the take too, is not said unmade)
