@@ -61,6 +61,12 @@ def said_captions(b) -> None:
     for n in wf.nodes.values():
         slot = _caption_slot(n) if n.enabled and n.id not in b.used else None
         found = _reach(wf, readers, (n.id, slot), b.used) if slot is not None else None
+        if found is None and slot is None and n.enabled and n.id not in b.used:  # a text written of pictures
+            texts = [(k, got) for k in _text_slots(n) if (got := _reach(wf, readers, (n.id, k), b.used))]
+            for k, got in texts:  # (an LLM's prompt: GeminiNode, VideoPromptNode)
+                path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)  # (the way itself, not
+                _said_text(b, n, k, ([m for m, _ in path[:-1]] if path else [], *got[1:]))  # all _reach looked at)
+            continue
         if found is None:
             continue
         way, reader, name = found
@@ -88,6 +94,33 @@ def said_captions(b) -> None:
             b.over[loader.id] = (f"{_name(loader)} loads the model{f' {file!r}' if isinstance(file, str) else ''} of "
                                  f"the captioner {_name(n)} alone: not made, as that captioner is not (its caption "
                                  "is said in a note)")
+
+
+def _text_slots(n: CNode) -> list[int]:
+    """The STRING outputs of a node its pack declares with one, wired a picture, a clip or a sound (a text written of
+    them when the workflow runs: a language model's description or prompt; blocked18: GeminiNode, VideoPromptNode)."""
+    t = catalogue.node_type(n.shown_cls)
+    if t is None or not t.outputs or t.inputs is None:
+        return []
+    media = any(i.type in ("IMAGE", "VIDEO", "AUDIO") and i.name in n.links for i in t.inputs)
+    return [k for k, o in enumerate(t.outputs) if o.type == "STRING"] if media else []
+
+
+def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str]) -> None:
+    """One sentence (the Log and a note) for a text written of pictures reaching a prompt: not made, its text known
+    only when the workflow runs, so not in the converted prompt (the generator is kept, its prompt said elsewhere)."""
+    way, reader, name = found
+    t = catalogue.node_type(n.shown_cls)
+    given = "', '".join(i.name for i in t.inputs if i.name in n.links and not i.widget)
+    out = t.outputs[slot].name
+    cloud = " (one of ComfyUI's API nodes: a paid cloud service writes it)" if t.category.startswith("api node") else ""
+    through = f" through {', '.join(_name(m) for m in way)}" if way else ""
+    where = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'"
+    b.note(f"{_name(n)} writes a text{f' ({out!r})' if out else ''} of what its '{given}' {'is' if ',' not in given else 'are'} "
+           f"given{cloud}, that reaches {where}{through} when the workflow runs: Studio does not make it (the text is "
+           "known only when the workflow runs), so it is not in the converted prompt: write it there")
+    b.out.log.append(f"{b.name}: {_name(n)}'s text{f' ({out!r})' if out else ''} reaches {where} when the workflow "
+                     "runs: not made, so it is not in the converted prompt")
 
 
 def _unsay(b, nodes: list[CNode], reader: CNode) -> None:

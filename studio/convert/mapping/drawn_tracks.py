@@ -103,7 +103,8 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
                 + (" (one for each editor), Merge Tracks" if len(found) > 1 else "")
                 + f" and Track Shapes, wired to the generator's '{into}'")
     said += lines
-    said += drawn_saves.saved(b, drawer, nid, [e[0] for e in ends if b.g.nodes[e[0]].type_id in (SPLINE, COORDS)])
+    said += drawn_saves.saved(b, drawer, nid, [e[0] for e in ends if b.g.nodes[e[0]].type_id in (SPLINE, COORDS)],
+                              made if made[0] != nid else None)
     return made
 
 

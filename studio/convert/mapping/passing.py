@@ -270,8 +270,8 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
         elif rs and all(r.id in out or r.id in valued for r, _, _ in rs):  # feeding only nodes passed over whose
             line = (neighbours.behind_passed(n, rs, out | said, _settings(wf, n), wf.kind)  # value is not read (a caption
                     or detectors.behind_passed(wf, n, rs, valued | off, _settings(wf, n)))  # joined into a prompt): its
-            if line is not None:  # model's loader, a pose estimator (keypoints made into tracks): not applied either
-                said[n.id] = line
+            if (line := line or _step_behind(wf, n, rs, valued | off, read)) is not None:  # loader, an estimator or
+                said[n.id] = line  # a picture step (_step_behind): not applied either
                 behind.add(n.id)
         for src, _ in n.links.values():
             if src in pending:
@@ -279,6 +279,18 @@ def _beside_unconverted(wf: Workflow, read: set[str], out: dict[str, str],
                 if pending[src] == 0:
                     todo.append(src)
     return said
+
+
+def _step_behind(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], off: set[str], read: set[str]) -> str | None:
+    """A step on a picture's way (by its declared types) whose every reader is passed over, not made (``off``: a
+    captioner whose caption is not made, blocked18: ImageFromBatch+ picking the frame Florence2Run captions): not
+    applied either, as nothing it gives is read. None otherwise."""
+    t = catalogue.node_type(n.shown_cls)
+    if not rs or not all(r.id in off for r, _, _ in rs) or _kind(wf, n, rs) != "step" or t is None or any(
+            i.optional for i in t.inputs or () if i.name in n.links and i.is_socket):
+        return None  # (a picture declared optional is only shown behind what the node draws: SplineEditor's)
+    line = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs), read=read)
+    return line.replace(": not applied", ", passed over: not applied either", 1) if line else None
 
 
 def _measures_made(wf: Workflow, n: CNode, read: set[str], readers: dict) -> bool:

@@ -73,7 +73,28 @@ def in_windows(t, enc: CNode, pos, neg, sampler: CNode):
         t.made.setdefault(CONTEXT, "InfiniteTalk's windows (MultiTalk's, continued)")
     for k in [k for k in sampler.links if in_type(sampler, k) == CAMERA] if made is not None else []:
         cam = t.wf.nodes.get(sampler.links[k][0])  # a camera render steering the take (the examples' still camera):
+        only = _feeding_only(t.wf, cam) if cam is not None else []  # (blocked18: its controlnet loader, its encode)
         t.said.append(f"{_name(sampler)}'s {k!r} ({_name(cam) if cam is not None else 'a node'}: a Uni3C camera "
                       "render) is not taken: Studio's InfiniteTalk has no camera input, so the take's camera is not "
-                      "steered by it")  # Studio's InfiniteTalk has none: said, never lost unsaid
+                      "steered by it" + (f"; {', '.join(_name(x) for x in only)}, making that render alone, "
+                                         f"{'is' if len(only) == 1 else 'are'} not made either" if only else ""))
     return made
+
+
+def _feeding_only(wf, cam: CNode, most: int = 8) -> list[CNode]:
+    """The enabled nodes whose every enabled reader is ``cam`` or one of them (a render's loader and encode), walked
+    up from ``cam``, at most ``most``."""
+    readers: dict[str, list[str]] = {}
+    for m in wf.nodes.values():
+        for src, _ in m.links.values() if m.enabled else ():
+            readers.setdefault(src, []).append(m.id)
+    found: dict[str, CNode] = {}
+    todo, inside = [cam], {cam.id}
+    while todo and len(found) < most:
+        for src, _ in todo.pop().links.values():
+            n = wf.nodes.get(src)
+            if n is not None and n.enabled and src not in inside and all(r in inside for r in readers.get(src, [])):
+                inside.add(src)
+                found[src] = n
+                todo.append(n)
+    return list(found.values())
