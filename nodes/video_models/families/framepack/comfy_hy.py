@@ -108,6 +108,7 @@ def _bucket(t, n: CNode, size: dict) -> tuple | None:
 
 class HYTranslation(WrapperTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY = "FramePack-HY", tuple(WIDGETS_HY), WIDGETS_HY, ()
+    START = "start_latent_out"
 
     @classmethod
     def is_pack(cls, n: CNode) -> bool:
@@ -129,14 +130,14 @@ def read_hy(t, n: CNode) -> None:
     size: dict = {}
     start = _bucket(t, n, size)
     w = t.named(n)
+    if start is not None:  # (the size the bucket node gives, not the values the file saves for them)
+        w = {k: v for k, v in w.items() if k not in ("width", "height")}
     if "fp_pipeline" in n.links:
         n.links["model"] = n.links.pop("fp_pipeline")
-    lat = n.links.pop("start_latent_out", None)
+    lat = n.links.get(t.START)
     if keys is not None and lat is not None and lat[0] == keys.id and "keyframe_1" in keys.links:
-        lat = keys.links["keyframe_1"]
+        n.links[t.START] = keys.links["keyframe_1"]  # (its latent as it is given: the start frame's)
         t.wf.taken.add(keys.id)
-    if lat is not None:
-        n.links["start_latent"] = lat
     if "clip_vision" in n.links:
         n.links["start_image_embeds"] = n.links.pop("clip_vision")
     secs, fps, window = got.get("video_length_seconds"), got.get("fps"), got.get("window_size")

@@ -39,6 +39,7 @@ PACK_NODES = {"FramePackSingleFrameSampler": ("sampler", "one frame from a refer
 
 class WrapperTranslation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "FramePackWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
+    START = "start_latent"  # the sampler's start latent input (FramePack-HY's: 'start_latent_out')
 
     def steps(self) -> None:
         for n in list(self.wf.nodes.values()):
@@ -86,11 +87,11 @@ class WrapperTranslation(PackTranslation):
                      "generator samples every step (its step_cache setting is Studio's own)")
         pos, neg = n.links.get("positive"), n.links.get("negative")
         given, end = start, self.pixels(n.links.get("end_latent"))
-        start = given or self.pixels(n.links.get("start_latent"))
+        start = given or self.pixels(n.links.get(self.START))
         if "initial_samples" in n.links:
             latent = self.held(n, "initial_samples", "a clip's latents to restyle")
         elif start is None:
-            port = "start_latent" if "start_latent" in n.links else None
+            port = self.START if self.START in n.links else None
             latent = self.held(n, port, "a start latent not encoded from an image") if port else None
         else:
             secs = w.get("total_second_length")
@@ -99,9 +100,9 @@ class WrapperTranslation(PackTranslation):
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
             size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
-            size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height") if k in w})  # (f1, hy)
+            size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height", "bucket") if k in w})  # (f1, hy)
             pos = n.links.get("positive")
-            fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))} | keys_fine
+            fine = {src[0] for k in (self.START, "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
             if given is None and (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
                 start, end, line, res, way = bucketed
@@ -111,10 +112,10 @@ class WrapperTranslation(PackTranslation):
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             links.update(keyed)
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
-            task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
+            task.ports.update(start_image=(n, self.START), end_image=(n, "end_latent"))  # (said as the sampler's)
             self.made[n.cls] = "KSampler on FramePack's image to video"
             latent, pos = (task.id, 2), (task.id, 0)
-            for k in ("start_latent", "end_latent"):  # their VAEEncode: read as the images themselves
+            for k in (self.START, "end_latent"):  # their VAEEncode: read as the images themselves
                 src = n.links.get(k)
                 if src:
                     self.wf.taken.add(src[0])
