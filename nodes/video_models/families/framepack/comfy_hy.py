@@ -73,21 +73,21 @@ def _bucket(t, n: CNode, size: dict) -> tuple | None:
     """The start picture before FramePackBucketResize_HY where the sampler's width and height are its, the size made
     (the Framepack node's width and height where the picture's size is known, its 'bucket' 640 else), said."""
     wl, hl = n.links.get("width"), n.links.get("height")
-    b = t.wf.nodes.get(wl[0]) if wl else None
-    if b is None or b.cls != BUCKET_HY or hl is None or hl[0] != b.id or (wl[1], hl[1]) != (1, 2) \
-            or "image" not in b.links:
+    node = t.wf.nodes.get(wl[0]) if wl else None
+    if node is None or node.cls != BUCKET_HY or hl is None or hl[0] != node.id or (wl[1], hl[1]) != (1, 2) \
+            or "image" not in node.links:
         return None
     for k in ("width", "height"):
         n.links.pop(k)
-    bw = t.named(b)
+    bw = t.named(node)
     res = int(bw["base_resolution"]) if str(bw.get("base_resolution", "")).isdigit() else 640
     res = res if res in HY_BUCKETS else 640
-    src = t.wf.nodes.get(b.links["image"][0])
+    src = t.wf.nodes.get(node.links["image"][0])
     fixed = (src is not None and src.cls in SIZED and all(isinstance(t.wf.value(src, k), int) and t.wf.value(src, k) > 0
                                                            for k in ("width", "height")))
-    name = f"'{b.title or b.cls}' ({b.cls}, #{b.id})"
+    name = f"'{node.title or node.cls}' ({node.cls}, #{node.id})"
     mode = bw.get("resize_mode")
-    way = f" (its own resampling, not the node's '{mode}')" if isinstance(mode, str) and mode != "bicubic" else ""
+    way = f" (its own resampling, not the node's '{mode}')" if isinstance(mode, str) else ""
     if fixed:
         pw, ph = t.wf.value(src, "width"), t.wf.value(src, "height")
         bh_, bw_ = nearest_hy(ph, pw, res)
@@ -102,8 +102,8 @@ def _bucket(t, n: CNode, size: dict) -> tuple | None:
     else:
         t.say(n, f"{name}'s bucket at {res} is picked from the picture when it runs, which the Framepack node does "
                  "at 640 only: not applied, the take is made at the picture's own size (in multiples of 16)")
-    t.wf.taken.add(b.id)
-    return b.links["image"]
+    t.wf.taken.add(node.id)
+    return node.links["image"]
 
 
 class HYTranslation(WrapperTranslation):
