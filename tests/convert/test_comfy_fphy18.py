@@ -69,3 +69,33 @@ def test_a_bucket_of_a_picture_of_unknown_size_is_the_node_s_640_bucket_or_said(
     assert (p["frames"], p["fps"]) == ((3 * 9 - 1) * 4 + 1, 30.0)  # ceil(90 / 33) = 3 sections
     assert any("bucket at 1024 is picked from the picture when it runs" in line and "not applied" in line
                for line in conv.log)
+
+
+NAMES = {"LoadFramePackDiffusersPipeline_HY": ("model_path", "precision"), "CLIPTextEncode": ("text",),
+         "DualCLIPLoader": ("clip_name1", "clip_name2", "type", "device"), "VAELoader": ("vae_name",),
+         "LoadImage": ("image", "upload"), "ImageScale": ("upscale_method", "width", "height", "crop"),
+         "FramePackBucketResize_HY": ("base_resolution", "resize_mode", "alignment"), "VAEEncode": (),
+         "CreateKeyframes_HY": ("video_length_seconds", "fps", "window_size"), "CLIPVisionLoader": ("clip_name",),
+         "CLIPVisionEncode": ("crop",), "VAEDecodeTiled": ("tile_size", "overlap", "temporal_size", "temporal_overlap"),
+         "FramePackDiffusersSampler_HY": ("steps", "cfg", "guidance_scale", "seed", None, "width", "height",
+                                          "gpu_memory_preservation", "sampler", "shift", "use_teacache",
+                                          "teacache_thresh", "denoise_strength")}
+
+
+def _api(ui: dict) -> dict:
+    """The same workflow as API JSON (settings by name, links as [node id, slot])."""
+    links = {lk[0]: lk for lk in ui["links"]}
+    out = {}
+    for n in ui["nodes"]:
+        w = n["widgets_values"]
+        inputs = dict(w) if isinstance(w, dict) else {k: v for k, v in zip(NAMES[n["type"]], w) if k}
+        wired = {i["name"]: [str(links[i["link"]][1]), links[i["link"]][2]] for i in n["inputs"]}
+        inputs = {k: v for k, v in inputs.items() if k not in wired} | wired
+        out[str(n["id"])] = {"class_type": n["type"], "inputs": inputs}
+    return out
+
+
+def test_the_api_file_of_it_is_read_the_same():
+    p = _nodes(convert(_api(_workflow()), "hy_api"), "video_models.framepack")[0].params
+    assert (p["frames"], p["fps"], p["width"], p["height"], p["steps"], p["guidance"], p["seed"]) == \
+        (141, 24.0, 640, 896, 30, 10.0, 4242)

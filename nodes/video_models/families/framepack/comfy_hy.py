@@ -158,10 +158,10 @@ def read_hy(t, n: CNode) -> None:
               + "), which reuses work between steps to go faster and changes the video a little: not applied, the "
                 "generator samples every step")
     if finite(d := _raw(n, "denoise_strength")) and d != 1:
-        t.say(n, f"its denoise_strength {d:g} changes nothing: the pack's sampler gives its sampling no latent to "
+        t.say(n, f"{name}'s denoise_strength {d:g} changes nothing: the pack's sampler gives its sampling no latent to "
                  "denoise part way")
     if finite(g := _raw(n, "gpu_memory_preservation")):
-        t.say(n, f"its gpu_memory_preservation {g:g} (GB kept free) is not applied: Studio plans memory itself")
+        t.say(n, f"{name}'s gpu_memory_preservation {g:g} (GB kept free) is not applied: Studio plans memory itself")
     t.sampler(n, w, start=start)
 
 
