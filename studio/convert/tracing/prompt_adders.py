@@ -10,7 +10,8 @@ from ..reading.workflow import CNode
 
 
 def _uncatalogued(x: CNode) -> bool:
-    return x.cls != "ComfySwitchNode" and catalogue.node_type(x.origin or x.cls) is None
+    """(a core node a pack translation made in an uncatalogued node's place, FramePack-HY's FluxGuidance: held)"""
+    return x.cls != "ComfySwitchNode" and catalogue.node_type(x.origin or x.cls) is None and catalogue.node_type(x.cls) is None
 
 
 def _walked_on(x: CNode, names: tuple[str, ...]) -> str | None:

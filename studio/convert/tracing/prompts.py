@@ -67,7 +67,7 @@ ENCODERS = ("CLIPTextEncode", "ConditioningZeroOut")  # and the families' nodes 
 def _passes_conditioning(wf: Workflow, x: CNode, seen: list) -> str | None:
     """The input an uncatalogued node taking nothing but one conditioning passes the prompt on through (an unload or
     VRAM node on its way, by the declared type of what feeds it: reading/model_way), noted in ``seen``; None else."""
-    if catalogue.node_type(x.origin or x.cls) is not None or len(x.links) != 1:
+    if catalogue.node_type(x.origin or x.cls) is not None or catalogue.node_type(x.cls) is not None or len(x.links) != 1:
         return None
     k = carrier(wf, x, "CONDITIONING")
     if k is not None:

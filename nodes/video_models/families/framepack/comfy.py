@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping, Generator, Task, held_task
 
-from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, TASK, WIDGETS, translate
+from .comfy_hy import WIDGETS_HY, translate
+from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, TASK, WIDGETS
 from .comfy_timed import MOST
 from .comfy_wrapper import TRANSLATED
+
+TRANSLATED_ALL = {**TRANSLATED, **WIDGETS_HY}
 
 TITLE = "HunyuanVideo Framepack"
 # a fork's keyframes (comfy_timed): the task's key_i pictures and their seconds, the node's key_i / key_i_at
@@ -25,11 +28,11 @@ MAPPING = ComfyMapping(
     tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image"))
                       + KEY_PORTS, TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
                                                     ("sampling", "sampling", ""), ("bucket", "bucket", ""),
-                                                    ("prompts", "prompts", "")) + KEY_SETTINGS),
+                                                    ("prompts", "prompts", ""), ("fps", "fps", "")) + KEY_SETTINGS),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
-    widgets={**WIDGETS, TASK: ("length", "latent_window_size", "true_cfg", "sampling", "bucket", "prompts")
+    widgets={**WIDGETS, **WIDGETS_HY, TASK: ("length", "width", "height", "fps", "latent_window_size", "true_cfg", "sampling", "bucket", "prompts")
              + tuple(k for k, _, _ in KEY_SETTINGS), HELD: ("input", "from", "carries")},
-    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED, pack_nodes=PACK_NODES)
+    packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED_ALL, pack_nodes=PACK_NODES)

@@ -37,8 +37,9 @@ TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
 PACK_NODES = {"FramePackSingleFrameSampler": ("sampler", "one frame from a reference (kisekaeichi)")}
 
 
-class _Translation(PackTranslation):
+class WrapperTranslation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "FramePackWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
+    START = "start_latent"  # the sampler's start latent input (FramePack-HY's: 'start_latent_out')
 
     def steps(self) -> None:
         for n in list(self.wf.nodes.values()):
@@ -75,7 +76,9 @@ class _Translation(PackTranslation):
         enc = self.wf.nodes.get(latent[0]) if latent else None
         return enc.links.get("pixels") if enc is not None and enc.cls == "VAEEncode" else None
 
-    def sampler(self, n: CNode, w: dict) -> None:
+    def sampler(self, n: CNode, w: dict, start=None) -> None:
+        """Sampler ``n`` with settings ``w`` (``start``: its start picture where another reading found it, FramePack-HY's
+        bucket node: comfy_hy) as the task node and a KSampler."""
         if w.get("use_teacache") is True:  # a speed setting that changes the video: said, never dropped unsaid
             thresh = w.get("teacache_rel_l1_thresh")
             self.say(n, f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples with TeaCache (use_teacache"
@@ -83,24 +86,25 @@ class _Translation(PackTranslation):
                      "work between steps to go faster and changes the video a little: not applied, the "
                      "generator samples every step (its step_cache setting is Studio's own)")
         pos, neg = n.links.get("positive"), n.links.get("negative")
-        start, end = self.pixels(n.links.get("start_latent")), self.pixels(n.links.get("end_latent"))
+        given, end = start, self.pixels(n.links.get("end_latent"))
+        start = given or self.pixels(n.links.get(self.START))
         if "initial_samples" in n.links:
             latent = self.held(n, "initial_samples", "a clip's latents to restyle")
         elif start is None:
-            port = "start_latent" if "start_latent" in n.links else None
+            port = self.START if self.START in n.links else None
             latent = self.held(n, port, "a start latent not encoded from an image") if port else None
         else:
             secs = w.get("total_second_length")
-            size = {"length": _made_length(self, n, secs, w.get("latent_window_size")),
+            size = {"length": w.get("frames") or _made_length(self, n, secs, w.get("latent_window_size")),
                     "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
             size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
-            size.update({k: w[k] for k in ("prompts", "timed_fps") if k in w})  # (comfy_wrapper_f1)
+            size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height", "bucket") if k in w})  # (f1, hy)
             pos = n.links.get("positive")
-            fine = {src[0] for k in ("start_latent", "end_latent") if (src := n.links.get(k))} | keys_fine
+            fine = {src[0] for k in (self.START, "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
-            if (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
+            if given is None and (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
                 start, end, line, res, way = bucketed
                 size["bucket"] = str(res)
                 self.wf.taken.update(x.id for x in way)
@@ -108,10 +112,10 @@ class _Translation(PackTranslation):
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             links.update(keyed)
             task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
-            task.ports.update(start_image=(n, "start_latent"), end_image=(n, "end_latent"))  # (said as the sampler's)
+            task.ports.update(start_image=(n, self.START), end_image=(n, "end_latent"))  # (said as the sampler's)
             self.made[n.cls] = "KSampler on FramePack's image to video"
             latent, pos = (task.id, 2), (task.id, 0)
-            for k in ("start_latent", "end_latent"):  # their VAEEncode: read as the images themselves
+            for k in (self.START, "end_latent"):  # their VAEEncode: read as the images themselves
                 src = n.links.get(k)
                 if src:
                     self.wf.taken.add(src[0])
@@ -157,4 +161,4 @@ def _made_length(t, n, secs, window) -> int | None:
 def translate(wf: Workflow) -> list[str]:
     """Rewrites ``wf``'s FramePackWrapper nodes into the core nodes that mean the same, in place; the sentences that
     say what was read as what, and what was not taken (none when the workflow has no wrapper node)."""
-    return _Translation.translate(wf)
+    return WrapperTranslation.translate(wf)
