@@ -205,6 +205,8 @@ ANY_FAMILY: dict[str, str] = {n: "the generators' 'sampler' choices (base/schedu
                                  "family may be given, no family's own"
                               for n in ("FlowMatchEulerDiscreteScheduler", "UniPCMultistepScheduler",
                                         "DPMSolverMultistepScheduler")}
+ANY_FAMILY["LCMScheduler"] = ("the generators' 'lcm' sampler (base/lcm.py): a scheduler any model sampling on discrete "
+                              "betas may be given (AnimateLCM's motion module, an LCM LoRA), no family's own")
 
 
 def diffusers_literals(path: str, diffusers) -> list[str]:

@@ -202,6 +202,8 @@ FAMILY = Wan(
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
                           Maker("audio", "video_models.wan_humo", ("features", "reference", "prompt")),
+                          # FlowEdit: a clip edited from a source prompt toward a target (flowedit/node.py)
+                          Maker("edit", "video_models.wan_flow_edit", ("video", "prompt", "source_prompt")),
                           # subjects from pictures: Wan VACE's references (the generic maker, kept) and Phantom-Wan's
                           # own node (phantom/node.py: a Wan 2.1 T2V fine-tune, weights as T2V's)
                           GENERIC["reference"],
