@@ -58,6 +58,8 @@ def test_the_pack_s_sampler_is_the_framepack_node_at_its_frames_rate_and_bucket(
     assert "gpu_memory_preservation 6" in log and "shift 2 (FramePackDiffusersSampler_HY's own, #" in notes
     assert "its bucket at 768 nearest that aspect, 640x896" in log
     assert "a type Studio's catalogue does not hold" not in log  # (the guidance made in the sampler's place)
+    # the pack's own sampler named as it is, no scheduler it lacks (not the translation's 'uni_pc' / 'simple')
+    assert "sampler 'unipc', no scheduler named" in notes and "'uni_pc'" not in notes and "'simple'" not in notes
 
 
 def test_a_bucket_of_a_picture_of_unknown_size_is_the_node_s_640_bucket_or_said():

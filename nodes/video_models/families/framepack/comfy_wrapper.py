@@ -134,8 +134,10 @@ class WrapperTranslation(PackTranslation):
             model = (self.core(n, "ModelSamplingSD3", {"shift": w["shift"]}, {"model": model}, nid=f"{n.id}:shift").id, 0)
         links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
                  if v is not None}
-        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": 1.0, "sampler_name": "uni_pc",
-                                  "scheduler": "simple"}, links)
+        own = w.get("sampler")  # the pack's own sampler name, said as it is (its schedule is the pipeline's: none named)
+        self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": 1.0,
+                                  "sampler_name": own if isinstance(own, str) and own else "uni_pc", "scheduler": None},
+                  links)
 
 
 def _made_length(t, n, secs, window) -> int | None:
