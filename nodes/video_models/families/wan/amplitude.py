@@ -14,6 +14,8 @@ condition is the 4 mask channels then the image latent) wrapping its ``prepare_l
 is edited once, as the node edits the one it gives the sampler."""
 from __future__ import annotations
 
+from ...base.wrapped import Wrapped
+
 MASK_CHANNELS = 4  # the VAE's temporal stride: the mask channels before the image latent in the condition
 HELD = 6.0  # the amplified latents held within [-HELD, HELD] (the node's clamp), in the VAE's own scale
 
@@ -45,14 +47,14 @@ def takes_amplitude(pipe) -> bool:
     return int(cfg.in_channels) == 2 * int(cfg.out_channels) + MASK_CHANNELS
 
 
-class amplitude_applied:
+class amplitude_applied(Wrapped):
     """Inside the block ``pipe``'s calls make their image condition with ``amplitude`` (:func:`amplified`);
     ``edited``: the calls whose condition was edited (after the block)."""
 
     def __init__(self, pipe, amplitude: float):
+        super().__init__()
         self.pipe, self.amplitude = pipe, float(amplitude)
         self.edited = 0
-        self._saved = None
 
     def _prepare_latents(self, orig):
         def prepare_latents(*args, **kwargs):
@@ -68,19 +70,8 @@ class amplitude_applied:
             return (out[0], edited) + tuple(out[2:])
         return prepare_latents
 
-    def __enter__(self):
-        own = "prepare_latents" in vars(self.pipe)
-        self._saved = (own, vars(self.pipe).get("prepare_latents"))
-        self.pipe.prepare_latents = self._prepare_latents(self.pipe.prepare_latents)
-        return self
-
-    def __exit__(self, *exc):
-        own, value = self._saved
-        if own:
-            self.pipe.prepare_latents = value
-        else:
-            del self.pipe.prepare_latents
-        return False
+    def wraps(self):
+        return ((self.pipe, "prepare_latents", self._prepare_latents),)
 
 
 def amplitude_on(ctx, pipe, amplitude: float):

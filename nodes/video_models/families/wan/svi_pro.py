@@ -18,6 +18,8 @@ A window before that was not sampled in this run (its frames kept from an earlie
 nothing: its last frames the next window shares (``window``'s ``lead``) are encoded instead, said."""
 from __future__ import annotations
 
+from ...base.wrapped import Wrapped
+
 MASK_CHANNELS = 4  # the VAE's temporal stride: the mask channels before the image latent in the condition
 
 
@@ -43,16 +45,16 @@ def takes_svi(pipe) -> bool:
     return int(cfg.in_channels) == 2 * int(cfg.out_channels) + MASK_CHANNELS
 
 
-class svi_applied:
+class svi_applied(Wrapped):
     """Inside the block ``pipe``'s calls make their condition as SVI 2.0 Pro's with ``count`` motion latents from the
     latents the call before decoded. After it: ``conditions`` (per call, the motion latent frames placed: 0 for the
     first), ``kept`` (the last latents decoded, normalised)."""
 
     def __init__(self, pipe, count: int, ctx=None):
+        super().__init__()
         self.pipe, self.count, self.ctx = pipe, int(count), ctx
         self.kept = None
         self.conditions: list[int] = []
-        self._saved: list = []
         self.asked, self.kept_for, self.lead, self.encoded = 0, -1, None, 0
 
     def window(self, lead) -> None:
@@ -118,21 +120,8 @@ class svi_applied:
             return orig(z, *args, **kwargs)
         return decode
 
-    def __enter__(self):
-        for obj, name, wrap in ((self.pipe, "prepare_latents", self._prepare_latents),
-                                (self.pipe.vae, "decode", self._decode)):
-            self._saved.append((obj, name, name in vars(obj), vars(obj).get(name)))
-            setattr(obj, name, wrap(getattr(obj, name)))
-        return self
-
-    def __exit__(self, *exc):
-        for obj, name, own, value in reversed(self._saved):
-            if own:
-                setattr(obj, name, value)
-            else:
-                delattr(obj, name)
-        self._saved = []
-        return False
+    def wraps(self):
+        return ((self.pipe, "prepare_latents", self._prepare_latents), (self.pipe.vae, "decode", self._decode))
 
 
 def svi_on(ctx, pipe, count: int):

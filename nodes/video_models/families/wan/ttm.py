@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...base.wrapped import Wrapped
+
 HOOK = "studio_time_to_move"
 
 
@@ -72,20 +74,20 @@ def noised(clean, noise, sigma):
     return (1.0 - sigma) * clean + sigma * noise
 
 
-class time_to_move:
+class time_to_move(Wrapped):
     """Inside the block, ``pipe``'s calls sample by Time-to-Move (the module's docstring): ``reference`` the
     reference's latents [1, z, T', h, w], ``mask`` [1, 1, T', h, w] (1: the motion region), ``start`` the weak step
     (-1: the pipeline's own start), ``end`` the strong step, ``generator`` draws the one noise. ``replaced``: the
     steps whose masked latents were replaced (after the call)."""
 
     def __init__(self, pipe, reference, mask, start: int, end: int, generator):
+        super().__init__()
         self.pipe, self.reference, self.mask = pipe, reference, mask
         self.start, self.end, self.generator = int(start), int(end), generator
         self.sigmas = None  # the whole schedule's sigmas (set_timesteps)
         self.noise = None
         self.done = 0  # scheduler steps taken in this call
         self.replaced = 0
-        self._saved: list = []
 
     # -- the three calls wrapped ----------------------------------------------------------------------------------
     def _set_timesteps(self, orig):
@@ -144,26 +146,10 @@ class time_to_move:
         return step
 
     # -- the block ---------------------------------------------------------------------------------------------------
-    def _wrap(self, obj, name: str, make) -> None:
-        own = name in vars(obj)
-        self._saved.append((obj, name, own, vars(obj).get(name)))
-        setattr(obj, name, make(getattr(obj, name)))
-
-    def __enter__(self):
+    def wraps(self):
         sched = self.pipe.scheduler
-        self._wrap(sched, "set_timesteps", self._set_timesteps)
-        self._wrap(sched, "step", self._step)
-        self._wrap(self.pipe, "prepare_latents", self._prepare_latents)
-        return self
-
-    def __exit__(self, *exc):
-        for obj, name, own, value in reversed(self._saved):
-            if own:
-                setattr(obj, name, value)
-            else:
-                delattr(obj, name)
-        self._saved.clear()
-        return False
+        return ((sched, "set_timesteps", self._set_timesteps), (sched, "step", self._step),
+                (self.pipe, "prepare_latents", self._prepare_latents))
 
 
 def ttm_applied(ctx, pipe, reference, mask, size: tuple[int, int], n_frames: int, start: int, end: int, generator):
