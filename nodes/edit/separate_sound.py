@@ -6,7 +6,7 @@ https://download.pytorch.org/torchaudio/models/hdemucs_high_trained.pt into the 
 ~/.cache/torch/hub/); Studio reads it from the user's models folders (their audio_separation/) or a path, as data
 (studio.engine.torch_zip: never unpickled), and never downloads it.
 
-As the pack does: the sound at 44.1 kHz stereo (a mono one doubled; resampled with a polyphase filter where its
+As the pack does: the sound at 44.1 kHz stereo (a mono one doubled, one of more channels the mean of its first two doubled; resampled with a polyphase filter where its
 rate differs, the pack uses torchaudio's Resample), normalised by its channels' mean's mean and deviation, cut into
 chunks of chunk_seconds * (1 + overlap) samples-per-second (the pack's formula) that overlap by 'overlap' seconds,
 each chunk's stems faded in and out over the overlap and added (the first chunk not faded in, the last not out, but
@@ -112,7 +112,8 @@ def separate(model, mix, sources: int, segment: float = 10.0, overlap: float = 0
 
 
 def to_model_rate(audio: Audio) -> np.ndarray:
-    """[2, n] float32 at 44.1 kHz (a polyphase filter where the rate differs; mono doubled, past two channels cut)."""
+    """[2, n] float32 at 44.1 kHz (a polyphase filter where the rate differs; mono doubled; more than two channels:
+    the mean of the first two, doubled, as the pack's ensure_stereo makes it)."""
     x = audio.samples
     if audio.rate != RATE:
         from math import gcd
@@ -120,7 +121,9 @@ def to_model_rate(audio: Audio) -> np.ndarray:
         from scipy.signal import resample_poly
         g = gcd(audio.rate, RATE)
         x = resample_poly(x, RATE // g, audio.rate // g, axis=0).astype(np.float32)
-    x = np.repeat(x, 2, axis=1) if x.shape[1] == 1 else x[:, :2]
+    if x.shape[1] > 2:
+        x = x[:, :2].mean(axis=1, keepdims=True)
+    x = np.repeat(x, 2, axis=1) if x.shape[1] == 1 else x
     return np.ascontiguousarray(x.T, dtype=np.float32)
 
 

@@ -122,3 +122,25 @@ def test_refusals_say_what_is_wrong_in_words(tmp_path):
 def test_its_sounds_are_foreseen_as_long_as_the_one_given():
     assert SS.SeparateSound.foresee({}, None, {"audio": {"seconds": 7.5}}) == {s: {"seconds": 7.5}
                                                                                for s in SS.STEMS}
+
+
+def test_more_than_two_channels_are_the_mean_of_the_first_two_doubled():
+    x = np.stack([np.full(100, 0.2), np.full(100, 0.4), np.full(100, 0.9)], axis=1).astype(np.float32)
+    got = SS.to_model_rate(Audio(x, 44100))
+    assert got.shape == (2, 100)
+    np.testing.assert_allclose(got, 0.3, atol=1e-6)
+
+
+def test_the_lstm_runs_in_half_overlapping_windows_past_200_steps():
+    """Past 200 steps the LSTM sees windows of 200 stepping 100, each giving its middle (the first its start): the
+    first 150 steps are the first window's alone, and the whole is not the LSTM over all 450 steps at once."""
+    torch.manual_seed(0)
+    lstm = DN.BLSTM(4).eval()
+    x = torch.randn(1, 4, 450)
+    with torch.no_grad():
+        framed = lstm(x)
+        first = lstm(x[..., :200])
+        once = x + lstm._run(x)
+    assert framed.shape == x.shape
+    np.testing.assert_allclose(framed[..., :150].numpy(), first[..., :150].numpy(), atol=1e-6)
+    assert (framed - once).abs().max() > 1e-4
