@@ -4,7 +4,7 @@ torchaudio's HDEMUCS_HIGH_MUSDB_PLUS bundle: lip-sync workflows take its vocals 
 weights are the bundle's file 'hdemucs_high_trained.pt' (torchaudio downloads it from
 https://download.pytorch.org/torchaudio/models/hdemucs_high_trained.pt into the torch hub cache,
 ~/.cache/torch/hub/); Studio reads it from the user's models folders (their audio_separation/) or a path, as data
-(studio.engine.torch_zip: never unpickled), and never downloads it.
+(studio.engine.torch_zip: never unpickled; a .safetensors copy of it is read too), and never downloads it.
 
 As the pack does: the sound at 44.1 kHz stereo (a mono one doubled, one of more channels the mean of its first two doubled; resampled with a polyphase filter where its
 rate differs, the pack uses torchaudio's Resample), normalised by its channels' mean's mean and deviation, cut into
@@ -43,20 +43,40 @@ def find_model(name: str, base_dir: str | None = None, dirs: list[str] | None = 
     path = model_paths.model_file(name, base_dir, dirs, FOLDER, SeparateSoundError, "Hybrid Demucs file",
                                   ".pt file (torchaudio's HDEMUCS_HIGH_MUSDB_PLUS weights, downloaded by torchaudio "
                                   "into ~/.cache/torch/hub/)", FILE, prefix="Separate Sound: ")
-    if not path.lower().endswith((".pt", ".pth", ".ckpt")):
-        raise SeparateSoundError(f"Separate Sound: '{path}' is not a torch .pt / .pth file (the kind it reads)")
+    if not path.lower().endswith((".pt", ".pth", ".ckpt", ".safetensors")):
+        raise SeparateSoundError(f"Separate Sound: '{path}' is not a torch .pt / .pth file (the kind it reads) nor "
+                                 "a .safetensors one")
     return path
 
 
+def _safetensors(path: str) -> dict:
+    from studio.core.checked_open import ReadRefused, library_path
+    from studio.core.errors import ModelError
+    from studio.core.safetensors_header import read_safetensors_header
+    try:
+        read_safetensors_header(path)
+        from safetensors.torch import load_file
+        with library_path(path, "Hybrid Demucs file") as opened:
+            return load_file(opened, device="cpu")
+    except (ModelError, ReadRefused) as e:
+        raise SeparateSoundError(f"Separate Sound: {e}") from None
+    except Exception as e:  # noqa: BLE001 - safetensors' own errors, said with the file
+        raise SeparateSoundError(f"Separate Sound: '{path}': safetensors cannot read it ({e})") from None
+
+
 def read_model(path: str):
-    """Hybrid Demucs from the torch zip file ``path``, read as data only, loaded strictly."""
+    """Hybrid Demucs from the torch zip file ``path`` (read as data only, never unpickled) or a .safetensors copy of
+    it, loaded strictly."""
     from studio.engine.torch_zip import TorchFileError, read_torch_file
 
     from . import demucs_net
-    try:
-        sd = read_torch_file(path, "Separate Sound: Hybrid Demucs file")
-    except TorchFileError as e:
-        raise SeparateSoundError(str(e)) from None
+    if path.lower().endswith(".safetensors"):
+        sd = _safetensors(path)
+    else:
+        try:
+            sd = read_torch_file(path, "Separate Sound: Hybrid Demucs file")
+        except TorchFileError as e:
+            raise SeparateSoundError(str(e)) from None
     if not isinstance(sd, dict) or not all(hasattr(v, "float") for v in sd.values()):
         raise SeparateSoundError(f"Separate Sound: '{path}' is not a table of tensors (a state dict)")
     try:
@@ -152,7 +172,7 @@ class SeparateSound(Node):
     inputs = (In("audio", "Audio"),)
     outputs = tuple(Out(s, "Audio", help=f"the {s}" if s != "other" else "the rest (neither vocals, drums nor bass)")
                     for s in STEMS)
-    params = (Path("model", FILE, lookup=True, filters="Hybrid Demucs (*.pt *.pth)",
+    params = (Path("model", FILE, lookup=True, filters="Hybrid Demucs (*.pt *.pth *.safetensors)",
                    help=f"torchaudio's HDEMUCS_HIGH_MUSDB_PLUS weights ({FILE}; torchaudio downloads it into "
                         f"~/.cache/torch/hub/), or its name in a models folder's {FOLDER}/; never downloaded"),
               Float("chunk_seconds", 10.0, min=1.0, max=60.0, help="seconds of each chunk (the pack's 10)"),

@@ -112,7 +112,7 @@ def test_refusals_say_what_is_wrong_in_words(tmp_path):
     pickle.write_bytes(b"\x80\x04" + b"\x00" * 100)  # a legacy pickle: refused, never unpickled
     with pytest.raises(SS.SeparateSoundError, match="old \\(non-zip\\) format"):
         run_node(SS.SeparateSound, {"model": str(pickle)}, audio=src)
-    with pytest.raises(SS.SeparateSoundError, match="not a torch .pt / .pth file"):
+    with pytest.raises(SS.SeparateSoundError, match="not a torch .pt / .pth file .* nor a .safetensors one"):
         (tmp_path / "m.bin").write_bytes(b"\x00" * 10)
         run_node(SS.SeparateSound, {"model": str(tmp_path / "m.bin")}, audio=src)
     with pytest.raises(SS.SeparateSoundError, match="not longer than the chunks' overlap"):
@@ -144,3 +144,18 @@ def test_the_lstm_runs_in_half_overlapping_windows_past_200_steps():
     assert framed.shape == x.shape
     np.testing.assert_allclose(framed[..., :150].numpy(), first[..., :150].numpy(), atol=1e-6)
     assert (framed - once).abs().max() > 1e-4
+
+
+def test_a_safetensors_copy_gives_what_the_torch_file_gives(tmp_path):
+    from safetensors.torch import save_file
+    path, m = _tiny(tmp_path)
+    st = tmp_path / "hdemucs_high_trained.safetensors"
+    save_file({k: v.detach().clone().contiguous() for k, v in m.state_dict().items()}, str(st))
+    src = _sound(0.4, 44100, ch=2)
+    a = run_node(SS.SeparateSound, {"model": path}, audio=src)["vocals"]
+    b = run_node(SS.SeparateSound, {"model": str(st)}, audio=src)["vocals"]
+    np.testing.assert_array_equal(a.samples, b.samples)
+    cut = tmp_path / "cut.safetensors"
+    cut.write_bytes(st.read_bytes()[:-100])
+    with pytest.raises(SS.SeparateSoundError, match="^Separate Sound: "):
+        run_node(SS.SeparateSound, {"model": str(cut)}, audio=src)
