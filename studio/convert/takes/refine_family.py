@@ -140,8 +140,7 @@ def _sound_steps(wf: Workflow, enc: CNode, sound: list[CNode], used: set) -> lis
             used.add(model.id)
         if voice_steps.is_step(wf, x):  # made by Isolate Voice (here, or on the workflow's own voice's way)
             lines.append(f"{_name(x)} separates the voice from the music of the sound for {_name(enc)}'s 'audio': "
-                         f"Studio's Isolate Voice does it with the Mel-Band RoFormer file "
-                         f"'{voice_steps.studio_file(voice_steps.model_of(wf, x)[0])}'")
+                         + voice_steps.made_by(wf, x))
         elif x.cls == "MelBandRoFormerSampler":
             lines.append(f"{_name(x)} separates the vocals from the music of the sound (with the model of "
                          f"{_name(model) if model is not None else 'its loader'}) for {_name(enc)}'s 'audio': "

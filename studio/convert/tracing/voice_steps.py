@@ -6,9 +6,12 @@ voice ('vocals', 'voice', 'vocal') and one for the rest ('instruments', 'instrum
 widget its pack declares as a file of a folder; a pack not in the catalogue: the types its UI file saves, a file
 told by its extension). What the file holds cannot be known from any declaration: a
 Mel-Band RoFormer is told by its file's name ('melband' and 'roformer' in it; a .safetensors, .ckpt or .pth file,
-the kinds Isolate Voice reads). Another separator (Demucs, UVR's other models) is not made: the sentences saying it
-is not applied stay. A separator whose two outputs are both read on the workflow's ways is not made either (one
-Isolate Voice gives either; both would need its two outputs wired apart). Plain data and stdlib."""
+the kinds Isolate Voice reads). A separator declaring one AUDIO input and four AUDIO outputs named bass, drums,
+other and vocals with no model file named on it or its loader is torchaudio's Hybrid Demucs bundle (ComfyUI's
+'AudioSeparation' loads HDEMUCS_HIGH_MUSDB_PLUS itself): Studio's Separate Sound makes it (its chunk length,
+overlap and fade), the stem read wired on. Another separator (a Demucs or UVR file of a models folder) is not made:
+the sentences saying it is not applied stay. A separator of which two outputs are read on the workflow's ways is
+not made either (one Studio node's output per way). Plain data and stdlib."""
 from __future__ import annotations
 
 import re
@@ -22,6 +25,9 @@ REST_NAMES = ("instruments", "instrumental", "instrumentals", "accompaniment", "
 OUTS = ("voice", "rest")  # Isolate Voice's outputs, for the voice and for the rest
 MAX_HOPS = 4  # a model loader through reroutes at most
 FILES = (".safetensors", ".sft", ".ckpt", ".pth", ".pt")  # what Isolate Voice reads (a torch file never unpickled)
+STEMS = ("bass", "drums", "other", "vocals")  # Hybrid Demucs' four stems (Separate Sound's outputs)
+DEMUCS_FILE = "hdemucs_high_trained.pt"  # torchaudio's HDEMUCS_HIGH_MUSDB_PLUS weights (Separate Sound's default)
+FADES = ("linear", "half_sine", "logarithmic", "exponential")  # Separate Sound's fades (the pack's)
 
 
 def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
@@ -34,6 +40,21 @@ def _declared(n: CNode) -> tuple[list[tuple[str, str, bool]], list[tuple[str, st
         return ins, [(o.type, (o.name or "").lower()) for o in t.outputs]
     return [(k, v, False) for k, v in n.in_types.items()], \
         [(kind, (name or "").lower()) for kind, name in zip(n.out_types, n.out_names)]
+
+
+def _stems(n: CNode) -> dict[int, str] | None:
+    """Output slot -> stem where ``n`` declares one AUDIO input and four AUDIO outputs named for Hybrid Demucs'
+    stems; None otherwise."""
+    ins, outs = _declared(n)
+    if sum(1 for _, kind, _ in ins if kind == "AUDIO") != 1:
+        return None
+    audio = {slot: name for slot, (kind, name) in enumerate(outs) if kind == "AUDIO"}
+    return audio if sorted(audio.values()) == list(STEMS) else None
+
+
+def is_demucs(wf, n: CNode) -> bool:
+    """``n`` separates torchaudio's four stems with the bundle it loads itself (no model file named)."""
+    return _stems(n) is not None and model_of(wf, n) is None
 
 
 def _roles(n: CNode) -> dict[int, str] | None:
@@ -96,6 +117,8 @@ def is_step(wf, n: CNode) -> bool:
     """``n`` is a vocal separator Isolate Voice makes (see the module's docstring)."""
     if not n.enabled:
         return False
+    if is_demucs(wf, n):
+        return len(read_slots(wf, n)) == 1
     roles = _roles(n)
     if roles is None:
         return False
@@ -106,7 +129,10 @@ def is_step(wf, n: CNode) -> bool:
 
 
 def out(wf, n: CNode) -> str:
-    """Isolate Voice's output for what the workflow reads of ``n``: 'voice' or 'rest'."""
+    """Isolate Voice's output for what the workflow reads of ``n``: 'voice' or 'rest' (Separate Sound's: the stem
+    read)."""
+    if is_demucs(wf, n):
+        return (_stems(n) or {}).get(min(read_slots(wf, n) or {0}), "vocals")
     roles = _roles(n) or {}
     read = {roles.get(s) for s in read_slots(wf, n)}
     return "rest" if read == {"rest"} else "voice"
@@ -118,7 +144,13 @@ def studio_file(name: str) -> str:
 
 
 def make(b, n: CNode, src: tuple[str, str]) -> str:
-    """Studio's Isolate Voice for the separator ``n``, wired from ``src``; its model loader read with it."""
+    """Studio's Isolate Voice for the separator ``n``, wired from ``src``; its model loader read with it (Hybrid
+    Demucs' four stems: Separate Sound, with the separator's chunks)."""
+    if is_demucs(b.wf, n):
+        nid = b.add("edit.separate_sound", demucs_params(n), n)
+        b.g.connect(*src, nid, "audio")
+        b.used |= {n.id}
+        return nid
     name, loader = model_of(b.wf, n)
     nid = b.add("edit.isolate_voice", {"model": studio_file(name)}, n)
     b.g.connect(*src, nid, "audio")
@@ -126,8 +158,44 @@ def make(b, n: CNode, src: tuple[str, str]) -> str:
     return nid
 
 
+def demucs_params(n: CNode) -> dict:
+    """Separate Sound's settings from the separator's chunk length, overlap and fade (where it sets them)."""
+    w = n.widgets
+    length, overlap, fade = w.get("chunk_length"), w.get("chunk_overlap"), w.get("chunk_fade_shape")
+    p = {"model": DEMUCS_FILE}
+    if isinstance(length, (int, float)) and not isinstance(length, bool) and 1 <= length <= 60:
+        p["chunk_seconds"] = float(length)
+    if isinstance(overlap, (int, float)) and not isinstance(overlap, bool) and 0 <= overlap <= 0.9:
+        p["overlap"] = float(overlap)
+    if fade in FADES:
+        p["fade"] = fade
+    return p
+
+
+def made_by(wf, n: CNode) -> str:
+    """How Studio makes the separator ``n`` (a clause: "Studio's ... does it with ...")."""
+    if is_demucs(wf, n):
+        return (f"Studio's Separate Sound does it with Hybrid Demucs (torchaudio's HDEMUCS_HIGH_MUSDB_PLUS weights, "
+                f"'{DEMUCS_FILE}', in a models folder's audio_separation/: torchaudio downloads it into "
+                "~/.cache/torch/hub/, Studio never does)")
+    name, loader = model_of(wf, n)
+    return (f"Studio's Isolate Voice does it with the Mel-Band RoFormer file '{studio_file(name)}'"
+            + (f" (the one {loader.named()} loads)" if loader else ""))
+
+
+def _said_demucs(wf, n: CNode, into: str) -> str:
+    p, w = demucs_params(n), n.widgets
+    unset = [f"{k} {w[k]!r}" for k, q in (("chunk_length", "chunk_seconds"), ("chunk_overlap", "overlap"),
+                                          ("chunk_fade_shape", "fade")) if k in w and q not in p]
+    return (f"{n.named()} separates the sound's vocals, drums, bass and the rest on its way to the generator's "
+            f"'{into}': {made_by(wf, n)}, and '{into}' is made from its '{out(wf, n)}' output"
+            + (f"; its {', '.join(unset)}: not applied (Separate Sound's own settings)" if unset else ""))
+
+
 def said(wf, n: CNode, into: str) -> str:
     """The sentence for the separator ``n`` made on the way to the generator's ``into``."""
+    if is_demucs(wf, n):
+        return _said_demucs(wf, n, into)
     name, loader = model_of(wf, n)
     part = out(wf, n)
     what = "the voice" if part == "voice" else "the rest of the sound"
