@@ -49,7 +49,8 @@ def read(n: CNode) -> tuple[dict, set[int]] | None:
     long = [k for k, v in enumerate(raw) if isinstance(v, str) and v in LONG]
     if len(at) != 1 or len(long) != 1 or long[0] != at[0] + 3 or not _number(raw[at[0] + 1]):
         return None
-    got = {"mode": raw[at[0]], "middle_frame_ratio": raw[at[0] + 1], "long_video_mode": raw[long[0]]}
+    got = {"mode": raw[at[0]], "middle_frame_ratio": raw[at[0] + 1], "long_video_mode": raw[long[0]],
+           "_long_at": long[0]}
     floats = long[0] + 2
     end = floats
     while end < len(raw) and _number(raw[end]):
@@ -120,4 +121,7 @@ def taken(t, n: CNode, link: tuple, length) -> tuple[dict, set[str], set[int], s
     names = {"middle_frame_ratio", "high_noise_mid_strength", "low_noise_mid_strength", "enable_middle_frame",
              "mode", "low_noise_start_strength", "low_noise_end_strength", "high_noise_start_strength",
              "structural_repulsion_boost"}
+    if s["long_video_mode"] == "DISABLED" and "motion_frames" not in n.links:  # (the pack's three pictures alone:
+        names |= {"long_video_mode", "continue_frames_count"}  # the condition Studio makes)
+        places |= {s["_long_at"], s["_long_at"] + 1} if "_long_at" in s else set()
     return {"middle_frame": at, "middle_strength": hi, "middle_strength_2": lo}, names, places, words
