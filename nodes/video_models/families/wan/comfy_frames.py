@@ -190,7 +190,8 @@ class _Frames(PackTranslation):
         for port, link in between:
             mid = middle.taken(self, n, link, self.wf.value(n, "length")) if port == "middle_image" else None
             if isinstance(mid, tuple):  # Image to Video's middle picture (comfy_middle)
-                c.links["middle_image"], self.middles[c.id] = link, n
+                c.links[middle.PORT], self.middles[c.id] = link, n
+                c.ports.setdefault(middle.PORT, (n, "middle_image"))  # (sentences name the pack's input)
                 c.widgets.update(mid[0])
                 names, places = names | mid[1], places | mid[2]
                 self.said.append(mid[3])
@@ -331,11 +332,11 @@ class _Frames(PackTranslation):
                              "pass only in ComfyUI: it is not taken (Studio's last image would end the whole take)")
             first.cls = "WanImageToVideo"
             first.links = {k: v for k, v in first.links.items() if k not in ("end_image", "clip_vision_end_image")}
-        if "middle_image" in first.links:  # (Image to Video's middle picture conditions one call: comfy_middle)
-            self.said.append(f"{self.name(first)}'s middle picture {self.picture(first.links['middle_image'])} is not "
+        if middle.PORT in first.links:  # (Image to Video's middle picture conditions one call: comfy_middle)
+            self.said.append(f"{self.name(first)}'s middle picture {self.picture(first.links[middle.PORT])} is not "
                              "taken after all: the pass is made one window of a continued take, and a middle picture "
                              "conditions one call")
-            del first.links["middle_image"]
+            del first.links[middle.PORT]
             for k in ("middle_frame", "middle_strength", "middle_strength_2"):
                 first.widgets.pop(k, None)
         later, prompts = [], []
@@ -347,8 +348,8 @@ class _Frames(PackTranslation):
             if "end_image" in p.links:
                 self.said.append(f"{self.name(p)}'s end image {self.picture(p.links['end_image'])} (the end of its "
                                  "pass) is not taken: the pass is folded into the continued take")
-            if "middle_image" in p.links and p.id in self.middles.values() or p.id in self.middles:
-                self.said.append(f"{self.name(p)}'s middle picture {self.picture(p.links['middle_image'])} is not "
+            if middle.PORT in p.links:
+                self.said.append(f"{self.name(p)}'s middle picture {self.picture(p.links[middle.PORT])} is not "
                                  "taken after all: the pass is folded into the continued take")
             own = self.samplers(p)
             later += own

@@ -19,6 +19,9 @@ from __future__ import annotations
 from studio.convert.api import CNode, finite
 
 ADVANCED = "WanAdvancedI2V"
+# the translated node's input for it: a name no ComfyUI node has, so that only the pictures read here reach Image to
+# Video's middle_image (another pack's middle picture on a node read as WanFirstLastFrameToVideo stays said)
+PORT = "wan22fmlf_middle_image"
 MODES = ("NORMAL", "SINGLE_PERSON")  # its 'mode' choices: the middle frame ratio follows it in every version
 LONG = ("DISABLED", "AUTO_CONTINUE", "SVI_SHOT", "SVI", "LATENT_CONTINUE")
 # its strengths after continue_frames_count, by how many a version has
