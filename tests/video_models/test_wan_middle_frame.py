@@ -158,6 +158,10 @@ def test_image_to_video_takes_it_and_it_changes_the_take(i2v22):
     assert any(t.startswith("middle picture at frame 8: held with strength 1.0 for the high-noise expert and 0.0 "
                             "for the low-noise one") for t in said), said
     assert not np.allclose(made.frames, plain, atol=1e-4)
+    moved, said = render(ex, _graph(i2v22, middle_frame=6))  # (frame 6 is in latent frame 2: laid at its last, 8)
+    assert "middle_frame 6: the picture is laid at frame 8, the last frame of the latent frame holding 6 (as the " \
+        "Wan22FMLF pack aligns it)" in said, said
+    assert np.allclose(moved.frames, render(ex, _graph(i2v22, middle_frame=8))[0].frames, atol=1e-6)
 
 
 def test_what_cannot_be_done_is_refused_in_words(i2v22, tiny):

@@ -54,7 +54,11 @@ def applied(ctx, s, p, picture, n: int, win: int, svi: int):
     if why:
         raise StudioError(f"Image to Video: the middle picture cannot be applied ({why}): leave 'middle_image' "
                           "unconnected")
+    laid = 4 * max(1, min((at + 3) // 4, (n - 1) // 4 - 1))  # the last frame of its latent frame (Wan's grouping)
+    if laid != at:
+        ctx.info(f"middle_frame {at}: the picture is laid at frame {laid}, the last frame of the latent frame holding "
+                 f"{at} (as the Wan22FMLF pack aligns it)")
     img = picture.frame(0) if hasattr(picture, "frame") else picture
     ctx.stream_to = None  # (the call made inside the block)
-    return s.fam.capability(MiddleFrame).applied(ctx, s.pipe, img, at, float(p.middle_strength),
+    return s.fam.capability(MiddleFrame).applied(ctx, s.pipe, img, laid, float(p.middle_strength),
                                                  float(p.middle_strength_2))
