@@ -54,10 +54,10 @@ def test_the_middle_picture_is_image_to_videos_with_its_frame_and_strengths_per_
     assert up.params.get("path", "").endswith("middle.png") or "middle.png" in str(up.params)
     assert g.input_link(gen.id, "last_image") is not None
     text = said(conv)
-    assert ("'WanAdvancedI2V' (WanAdvancedI2V, #52)'s middle_image 'LoadImage' (LoadImage, #56: 'middle.png') is Image "
-            "to Video's middle picture at frame 24 (middle_frame_ratio 0.3 of 81 frames, as the pack aligns it), held "
-            "with strength 0.6 by the high-noise expert and 0 by the low-noise one (its condition encoded without the "
-            "picture, as the pack's)") in text
+    assert ("'WanAdvancedI2V' (WanAdvancedI2V, #52)'s middle_image 'LoadImage' (LoadImage, #56: 'middle.png') is read "
+            "as Image to Video's middle picture at frame 24 (middle_frame_ratio 0.3 of 81 frames, as the pack aligns "
+            "it), held with strength 0.6 by the high-noise expert and 0 by the low-noise one (its condition encoded "
+            "without the picture, as the pack's)") in text
     assert "is not taken: Wan's first-and-last-frame" not in text
     assert "other settings" not in text  # (every setting read: none said left)
 
@@ -88,3 +88,29 @@ def test_the_ui_values_are_read_by_place_for_each_layout():
                                                                                                              False)
     assert comfy_middle.read(CNode("1", "WanAdvancedI2V", raw=[832, 480, 81, 1, "NORMAL"])) is None
     assert comfy_middle.frame(0.5, 81) == 40 and comfy_middle.frame(0.99, 81) == 76 and comfy_middle.frame(0, 33) == 4
+
+
+def test_first_middle_last_frame_to_video_ui_values_by_place():
+    """The pack's WanFirstMiddleLastFrameToVideo (its Nov 2025 layout: mode, ratio, 4 strengths), UI values."""
+    from studio.convert.reading.workflow import CNode
+    got, places = comfy_middle.read(CNode("1", comfy_middle.FMLF,
+                                          raw=[832, 480, 81, 1, "NORMAL", 0.34, 0.8, 1, 0.2, 1]))
+    assert (got["middle_frame_ratio"], got["high_noise_mid_strength"], got["low_noise_mid_strength"]) == (0.34, 0.8,
+                                                                                                            0.2)
+    assert comfy_middle.why_not(got) == "" and places == set(range(4, 10))
+    single, _ = comfy_middle.read(CNode("1", comfy_middle.FMLF, raw=[704, 1280, 81, 1, "SINGLE_PERSON", 0.5, 0.6, 1,
+                                                                      0.16, 1]))
+    assert "SINGLE_PERSON" in comfy_middle.why_not(single)
+    assert comfy_middle.read(CNode("1", comfy_middle.FMLF, raw=[480, 832, 81, 1, 0.47, 0.6, 0.18])) is None  # (Oct)
+
+
+def test_first_middle_last_frame_to_video_api_takes_its_middle_too():
+    d = _take()
+    d["52"]["class_type"] = comfy_middle.FMLF
+    for k in ("long_video_mode",):
+        del d["52"]["inputs"][k]
+    conv = convert(d, "fmlf")
+    gen = _gen(conv)
+    assert conv.graph.input_link(gen.id, "middle_image") is not None
+    assert (gen.params["middle_frame"], gen.params["middle_strength"], gen.params["middle_strength_2"]) == (24, 0.6,
+                                                                                                            0.0)

@@ -170,9 +170,12 @@ class _Frames(PackTranslation):
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
         low = self.outputs(n, trims(n, motion) if n.cls == MOTION else None)
         own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
+        mids = {p: middle.taken(self, n, link, self.wf.value(n, "length")) for p, link in between
+                if p == "middle_image"}  # (its middle picture made as Image to Video's: comfy_middle)
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
             {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
-                {"motion_frames"} if motion is not None else set())
+                {"motion_frames"} if motion is not None else set()) | (
+                {"middle_frame_ratio"} if any(isinstance(m, tuple) for m in mids.values()) else set())
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
             self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} " + (
                 OFFSET_IDLE if n.cls == MOTION and k == OFFSET and single_pictures(self.wf, n) else
@@ -188,7 +191,7 @@ class _Frames(PackTranslation):
                              "reference at frame 0 and its last at the take's last frame")
         names, places = applied(n, motion) if n.cls == MOTION else (set(), set())  # (its continuing: made)
         for port, link in between:
-            mid = middle.taken(self, n, link, self.wf.value(n, "length")) if port == "middle_image" else None
+            mid = mids.get(port)
             if isinstance(mid, tuple):  # Image to Video's middle picture (comfy_middle)
                 c.links[middle.PORT], self.middles[c.id] = link, n
                 c.ports.setdefault(middle.PORT, (n, "middle_image"))  # (sentences name the pack's input)
@@ -211,8 +214,8 @@ class _Frames(PackTranslation):
         if low and c.id in self.middles:  # (every other strength 1: comfy_middle.why_not)
             self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes) feeds "
                              f"{', '.join(low)}: read as its positive_high, its prompt the same; the middle picture's "
-                             "low-noise strength, where the two differ, is made by Image to Video for Wan 2.2's "
-                             "low-noise expert")
+                             "low-noise strength, by which the two differ, read as Image to Video's middle_strength_2 "
+                             "(Wan 2.2's low-noise expert's)")
         elif low:
             self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes, its images "
                              f"held at the low-noise strengths) feeds {', '.join(low)}: read as its positive_high, the "

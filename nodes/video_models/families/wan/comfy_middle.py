@@ -19,6 +19,7 @@ from __future__ import annotations
 from studio.convert.api import CNode, finite
 
 ADVANCED = "WanAdvancedI2V"
+FMLF = "WanFirstMiddleLastFrameToVideo"  # the pack's first node: the same strengths, no long video modes
 # the translated node's input for it: a name no ComfyUI node has, so that only the pictures read here reach Image to
 # Video's middle_image (another pack's middle picture on a node read as WanFirstLastFrameToVideo stays said)
 PORT = "wan22fmlf_middle_image"
@@ -42,12 +43,25 @@ def _number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and finite(v)
 
 
+def _fmlf(raw: list) -> tuple[dict, set[int]] | None:
+    """WanFirstMiddleLastFrameToVideo's UI values (its Nov 2025 on layout: width, height, length, batch_size, mode,
+    middle_frame_ratio, then 4 strengths (high mid, low start, low mid, low end) or 5 (and structural_repulsion_boost))
+    by place; None for another layout (its Oct 2025 ones: no mode)."""
+    if len(raw) not in (10, 11) or raw[4] not in MODES or not all(_number(v) for v in raw[5:]):
+        return None
+    got = {"mode": raw[4], "middle_frame_ratio": raw[5]}
+    got.update(zip(STRENGTHS[len(raw) - 6] if len(raw) - 6 == 5 else STRENGTHS[4], raw[6:]))
+    return {**DEFAULTS, **got}, set(range(4, len(raw)))
+
+
 def read(n: CNode) -> tuple[dict, set[int]] | None:
-    """(its middle settings by name, the UI places read) of WanAdvancedI2V ``n``; None where not read (a layout of no
-    version named above)."""
+    """(its middle settings by name, the UI places read) of WanAdvancedI2V or WanFirstMiddleLastFrameToVideo ``n``;
+    None where not read (a layout of no version named above)."""
     if n.widgets:
         return {k: n.widgets.get(k, v) for k, v in DEFAULTS.items()}, set()
     raw = n.raw if isinstance(n.raw, list) else []
+    if n.cls == FMLF:
+        return _fmlf(raw)
     at = [k for k, v in enumerate(raw) if isinstance(v, str) and v in MODES]
     long = [k for k, v in enumerate(raw) if isinstance(v, str) and v in LONG]
     if len(at) != 1 or len(long) != 1 or long[0] != at[0] + 3 or not _number(raw[at[0] + 1]):
@@ -105,20 +119,23 @@ def taken(t, n: CNode, link: tuple, length) -> tuple[dict, set[str], set[int], s
     """(the translated node's middle settings, the names and UI places read, its sentence) where WanAdvancedI2V
     ``n``'s middle picture ``link`` is made as Image to Video's; why not, in words, where it cannot be; None where
     its settings are not read."""
-    if n.cls != ADVANCED:
+    if n.cls not in (ADVANCED, FMLF):
         return None
     got = read(n)
     if got is None:
         return None
     s, places = got
+    if "middle_frame_ratio" in n.links:  # (given by another node: its value where known here)
+        s = {**s, "middle_frame_ratio": t.wf.value(n, "middle_frame_ratio")}
     if why_not(s):
         return why_not(s)
     at = frame(s["middle_frame_ratio"], length)
     if at is None:
         return f"its length {length!r} is not read as a number of frames here"
     hi, lo = float(s["high_noise_mid_strength"]), float(s["low_noise_mid_strength"])
-    words = (f"{t.name(n)}'s middle_image {t.picture(link)} is Image to Video's middle picture at frame {at} "
-             f"(middle_frame_ratio {s['middle_frame_ratio']!r} of {length} frames, as the pack aligns it), held with "
+    words = (f"{t.name(n)}'s middle_image {t.picture(link)} is read as Image to Video's middle picture at frame {at} "
+             f"(middle_frame_ratio {s['middle_frame_ratio']!r}{' (wired)' if 'middle_frame_ratio' in n.links else ''} "
+             f"of {length} frames, as the pack aligns it), held with "
              f"strength {hi:g} by the high-noise expert and {lo:g} by the low-noise one"
              + (" (its condition encoded without the picture, as the pack's)" if lo <= 0 else ""))
     names = {"middle_frame_ratio", "high_noise_mid_strength", "low_noise_mid_strength", "enable_middle_frame",
