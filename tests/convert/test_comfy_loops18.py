@@ -88,8 +88,9 @@ def test_each_pass_takes_its_end_picture_from_the_folder_by_the_loops_index():
             "the first number in their names (its sort_method 'Numerical (ASC)')") in text
     assert ("'last_image' is picture 2 of the folder 'ends' (the Trim after Load Image Sequence keeps it): Frame Hold "
             "gives it") in text
-    assert "(WanAdvancedI2V, #52@3)'s middle_image 'LoadImagesFromDir //Inspire'" in text  # said not taken
-    assert "takes its first and last frames only" in text
+    assert ("(WanAdvancedI2V, #52@3)'s middle_image 'LoadImagesFromDir //Inspire' (LoadImagesFromDir //Inspire, "
+            "#56@3) is read as Image to Video's middle picture at frame 16") in text  # made (wanmid18: test_comfy_wanmid18)
+    assert "takes its first and last frames only" not in text
     assert "a frame of the clip 'ends'" not in text  # (never the folder's first picture said given)
 
 

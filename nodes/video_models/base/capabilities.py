@@ -308,6 +308,18 @@ class AnchorMotion(Capability):
     applied: Callable
 
 
+# -- a middle picture held with a strength per expert (sampling/middle_frame.py) ---------------------------------------
+@dataclass(frozen=True)
+class MiddleFrame(Capability):
+    """Image to video given a picture at a frame between its first and last, held with a strength for each expert
+    (the ComfyUI-Wan22FMLF pack's first / middle / last frames): ``applied(ctx, pipe, picture, frame, strength,
+    strength_2)``, a context manager inside which its image-to-video call conditions so (families/wan/middle_frame.py)."""
+    what: ClassVar[str] = "a middle picture held with a strength per expert (Image to Video's 'middle_image')"
+    without: ClassVar[str] = ("a middle picture was read for Wan image to video only (the pictures' latent beside the "
+                              "noise, its mask a strength per expert)")
+    applied: Callable
+
+
 # -- guidance on a take's first steps only (sampling/guidance_steps.py) -----------------------------------------------
 @dataclass(frozen=True)
 class GuidanceSteps(Capability):
@@ -699,7 +711,7 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
-                           ConditionAmplitude, GuidanceSteps, AnchorMotion)
+                           ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

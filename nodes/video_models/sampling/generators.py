@@ -25,7 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
-from . import anchor_motion, condition_amplitude, guidance_steps
+from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
@@ -341,7 +341,7 @@ class ImageToVideo(GeneratorNode):
                                                             "Coordinates...), over the take's frames ('tracks_as')"),
               In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window "
                                                             "(a continued take's windows each their own)")) \
-        + time_to_move.INPUTS + KEY_INPUTS
+        + time_to_move.INPUTS + middle_frame.INPUTS + KEY_INPUTS
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
               Text("negative_prompt", ""),) + COMMON + (
@@ -354,10 +354,11 @@ class ImageToVideo(GeneratorNode):
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
               Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
-        + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS + KEY_PARAMS
+        + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS \
+        + middle_frame.PARAMS + KEY_PARAMS
 
     def run(self, ctx, model, image, prompt=None, last_image=None, tracks=None, schedule=None, motion_reference=None,
-            motion_mask=None, **keys):
+            motion_mask=None, middle_image=None, **keys):
         from ..takes.keyframes import last_frame
         fam = _video_model(model).fam
         if schedule is not None and fam.modular:  # refused before its parts are loaded
@@ -372,6 +373,9 @@ class ImageToVideo(GeneratorNode):
             if motion_reference is not None or motion_mask is not None:
                 raise StudioError(f"{_video_model(model).fam.title} takes no motion reference: leave "
                                   "'motion_reference' and 'motion_mask' unconnected")
+            if middle_image is not None:
+                raise StudioError(f"{_video_model(model).fam.title} takes no middle picture: leave 'middle_image' "
+                                  "unconnected")
             first = image.frame(0) if hasattr(image, "frame") else image
             last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
             return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
@@ -410,6 +414,7 @@ class ImageToVideo(GeneratorNode):
         sched = self._schedule(ctx, s, schedule, prompt_of(ctx, prompt), p.negative_prompt, n, win)
 
         svi_block = anchor_motion.applied(ctx, s, svi)
+        middle = middle_frame.applied(ctx, s, p, middle_image, n, win, svi)  # the pack's middle picture
 
         def make(start, still):
             kw = dict(base, **sched.window(start)) if sched is not None else base  # (a schedule: its window's prompt)
@@ -426,7 +431,7 @@ class ImageToVideo(GeneratorNode):
             return dict(kw, image=to_pil(img if svi else still))  # (SVI: every window's image the anchor)
         with self._tracks(ctx, s, tracks, (w, h), n, window, p), \
                 time_to_move.applied(ctx, s, motion_reference, motion_mask, (w, h), n, window, self.steps, p), \
-                condition_amplitude.applied(ctx, s, p, last), svi_block:
+                condition_amplitude.applied(ctx, s, p, last), svi_block, middle:
             clip = s.generate(n, win, self.overlap, make, fps, image=img, previews=p.previews, size=(w, h),
                               steps=self.steps, blend=self.blend, hold=self.hold, lead=self.lead)
         return self._made(ctx, clip, w, h)

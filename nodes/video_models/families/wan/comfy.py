@@ -100,13 +100,17 @@ def _fun_control_22(b, node, up, spec, inputs, said):
                     "that reads a separate reference (ref_conv) is refused by the node, in words")
 
 
+MIDDLE_PORT = "wan22fmlf_middle_image"  # comfy_middle.PORT: the pack's middle picture alone (comfy_middle)
+MIDDLE = tuple((k, k, "") for k in ("middle_frame", "middle_strength", "middle_strength_2"))
 TASKS = {
     # (a pack's variant read as it by its types, reading/variants.py, may hold a 'motion_amplitude': PainterI2V's
     # and its copies', whose meaning no declaration tells: carried to Image to Video's own, amplitude.py)
-    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "Wan",
-                            settings=(("motion_amplitude", "motion_amplitude", "", 1.0),)),
+    # (a middle picture and its strengths: the Wan22FMLF pack's WanAdvancedI2V read as them, comfy_middle)
+    "WanImageToVideo": Task("image to video", I2V, (("start_image", "image"), (MIDDLE_PORT, "middle_image")), "Wan",
+                            settings=(("motion_amplitude", "motion_amplitude", "", 1.0),) + MIDDLE),
     "WanFirstLastFrameToVideo": Task("first-and-last-frame video", I2V,
-                                     (("start_image", "image"), ("end_image", "last_image")), "Wan"),
+                                     (("start_image", "image"), ("end_image", "last_image"),
+                                      (MIDDLE_PORT, "middle_image")), "Wan", settings=MIDDLE),
     "Wan22ImageToVideoLatent": Task("image to video", I2V, (("start_image", "image"),), "Wan 2.2 TI2V 5B",
                                     needs="start_image"),
     "WanVaceToVideo": Task("VACE video (control, reference, masks)", VACE,

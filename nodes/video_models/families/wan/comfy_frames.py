@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, PackTranslation, finite
 
+from . import comfy_middle as middle
 from .comfy_motion_start import OFFSET, OFFSET_IDLE, TRIMS, applied, constant, motion_start, single_pictures, trims
 from ...takes.continued_starts import continued_starts
 from .comfy_pass_prompts import place, wan_window
@@ -79,6 +80,7 @@ class _Frames(PackTranslation):
     def steps(self) -> None:
         passes, self.ways, self.refined, self.shown = [], {}, {}, set()
         self.svi_modes, self.svi_made = {}, set()  # WanAdvancedI2V in 'SVI' mode (comfy_svi_motion), those said
+        self.middles = {}  # translated node id -> the pack node whose middle picture it takes (comfy_middle)
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
         for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
@@ -168,9 +170,12 @@ class _Frames(PackTranslation):
             links["clip_vision_output"] = n.links.get("clip_vision_start_image") or n.links["clip_vision_output"]
         low = self.outputs(n, trims(n, motion) if n.cls == MOTION else None)
         own = FRAMES.get(n.cls, ("", (), ""))  # its own names of the start and end inputs, taken as Wan's (heldout45
+        mids = {p: middle.taken(self, n, link, self.wf.value(n, "length")) for p, link in between
+                if p == "middle_image"}  # (its middle picture made as Image to Video's: comfy_middle)
         known = set(links) | {k for k, _ in between} | set(PREV) | {"anchor_samples", "ref_images"} | \
             {"clip_vision_start_image", "clip_vision_end_image", "clip_vision_output", own[0], own[2]} | (  # 05: said not)
-                {"motion_frames"} if motion is not None else set())
+                {"motion_frames"} if motion is not None else set()) | (
+                {"middle_frame_ratio"} if any(isinstance(m, tuple) for m in mids.values()) else set())
         for k in [k for k in n.links if k not in known]:  # (a pack's motion frames, a mask...)
             self.said.append(f"{self.name(n)}'s '{k}' {self.picture(n.links[k])} " + (
                 OFFSET_IDLE if n.cls == MOTION and k == OFFSET and single_pictures(self.wf, n) else
@@ -184,10 +189,18 @@ class _Frames(PackTranslation):
         if n.cls == REFS and isinstance(at, str) and at.strip() and end is not None:
             self.said.append(f"{self.name(n)}'s ref_positions {at.strip()!r} are not taken: Studio places its first "
                              "reference at frame 0 and its last at the take's last frame")
-        for port, link in between:
-            self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: Wan's first-and-last-frame "
-                             "video takes its first and last frames only")
         names, places = applied(n, motion) if n.cls == MOTION else (set(), set())  # (its continuing: made)
+        for port, link in between:
+            mid = mids.get(port)
+            if isinstance(mid, tuple):  # Image to Video's middle picture (comfy_middle)
+                c.links[middle.PORT], self.middles[c.id] = link, n
+                c.ports.setdefault(middle.PORT, (n, "middle_image"))  # (sentences name the pack's input)
+                c.widgets.update(mid[0])
+                names, places = names | mid[1], places | mid[2]
+                self.said.append(mid[3])
+                continue
+            self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: " + (
+                mid or "Wan's first-and-last-frame video takes its first and last frames only"))
         svi, _, at = advanced_svi(n) if n.cls == MOTION else (False, None, set())
         if svi:  # (made where its chain is folded with SVI's conditioning, else said: steps)
             names, places = names | {"long_video_mode", "continue_frames_count"}, places | at
@@ -198,7 +211,12 @@ class _Frames(PackTranslation):
         self.said.append(f"{self.name(n)} is read as ComfyUI's {cls} ({what})"
                          + (f"; its other settings ({', '.join(rest)[:300]}) are not applied (Studio's Wan holds its "
                             "images whole)" if rest else ""))
-        if low:
+        if low and c.id in self.middles:  # (every other strength 1: comfy_middle.why_not)
+            self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes) feeds "
+                             f"{', '.join(low)}: read as its positive_high, its prompt the same; the middle picture's "
+                             "low-noise strength, by which the two differ, read as Image to Video's middle_strength_2 "
+                             "(Wan 2.2's low-noise expert's)")
+        elif low:
             self.said.append(f"{self.name(n)}'s positive_low (the conditioning its low-noise sampler takes, its images "
                              f"held at the low-noise strengths) feeds {', '.join(low)}: read as its positive_high, the "
                              "same for both of Wan 2.2's experts")
@@ -317,6 +335,13 @@ class _Frames(PackTranslation):
                              "pass only in ComfyUI: it is not taken (Studio's last image would end the whole take)")
             first.cls = "WanImageToVideo"
             first.links = {k: v for k, v in first.links.items() if k not in ("end_image", "clip_vision_end_image")}
+        if middle.PORT in first.links:  # (Image to Video's middle picture conditions one call: comfy_middle)
+            self.said.append(f"{self.name(first)}'s middle picture {self.picture(first.links[middle.PORT])} is not "
+                             "taken after all: the pass is made one window of a continued take, and a middle picture "
+                             "conditions one call")
+            del first.links[middle.PORT]
+            for k in ("middle_frame", "middle_strength", "middle_strength_2"):
+                first.widgets.pop(k, None)
         later, prompts = [], []
         mine = {first.links[k][0] for k in ("positive", "negative") if k in first.links}
         before = firsts
@@ -326,6 +351,9 @@ class _Frames(PackTranslation):
             if "end_image" in p.links:
                 self.said.append(f"{self.name(p)}'s end image {self.picture(p.links['end_image'])} (the end of its "
                                  "pass) is not taken: the pass is folded into the continued take")
+            if middle.PORT in p.links:
+                self.said.append(f"{self.name(p)}'s middle picture {self.picture(p.links[middle.PORT])} is not "
+                                 "taken after all: the pass is folded into the continued take")
             own = self.samplers(p)
             later += own
             riders = [r for s in before for r in self.riders.get(s.id, ()) if self.conditions(r, own)]

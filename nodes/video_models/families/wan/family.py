@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...base.capabilities import (AnchorMotion, AttentionGuidance, ConditionAmplitude, Cost, GuidanceSteps,
-                                  MotionReference, OwnNodes)
+                                  MiddleFrame, MotionReference, OwnNodes)
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
                                   SingleFile, TimeTiles, Tracks, TwoExperts, VaeTiles)
@@ -93,6 +93,12 @@ def _svi(ctx, pipe, count):
     """SVI 2.0 Pro's anchor-and-motion conditioning of a continued take (svi_pro.py, imported when a take uses it)."""
     from .svi_pro import svi_on
     return svi_on(ctx, pipe, count)
+
+
+def _middle(ctx, pipe, picture, frame, strength, strength_2):
+    """A middle picture held with a strength per expert on one image-to-video call (middle_frame.py)."""
+    from .middle_frame import middle_on
+    return middle_on(ctx, pipe, picture, frame, strength, strength_2)
 
 
 def _guidance_steps(ctx, pipe, steps, of):
@@ -197,6 +203,7 @@ FAMILY = Wan(
          MotionReference(_time_to_move),  # Time-to-Move (ttm.py)
          ConditionAmplitude(_amplitude),  # PainterI2V's motion amplitude (amplitude.py)
          AnchorMotion(_svi),  # SVI 2.0 Pro's anchor and motion latents (svi_pro.py)
+         MiddleFrame(_middle),  # the Wan22FMLF pack's middle picture, a strength per expert (middle_frame.py)
          GuidanceSteps(_guidance_steps),  # guidance on the first steps only (guidance_steps.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
