@@ -392,7 +392,7 @@ class _Frames(PackTranslation):
             f"them one continued take of {total} frames ('long take: continue', 'window' {int(lengths[0])}), each "
             + ("window after the first starting from the last frame of the one before (its start image)" if lead == 1
                else f"window after the first sharing the last {lead} frames of the one before") + ", with the first "
-            + (f"pass's samplers and settings; the later passes' samplers "
+            + ("pass's samplers and settings; the later passes' samplers "
                if scheduled else f"pass's prompt, samplers and settings; the later passes' own prompts "
                f"({', '.join(self.prompt_words(i) for i in prompts[:8]) or 'the same'}) and samplers ")
             + f"({', '.join(f'#{s.id}' for s in later[:8])}) are not taken")
