@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .state_fit import loaded_strictly
+
 SOURCES = ("drums", "bass", "other", "vocals")  # the bundle's stems, in its order
 
 
@@ -359,15 +361,4 @@ def config_from_state_dict(sd: dict) -> DemucsConfig:
 
 def load(sd: dict) -> HDemucs:
     """Hybrid Demucs with ``sd`` loaded strictly (every tensor named and shaped as the layout needs)."""
-    model = HDemucs(config_from_state_dict(sd))
-    own = model.state_dict()
-    missing = [k for k in own if k not in sd]
-    extra = [k for k in sd if k not in own]
-    if missing or extra:
-        raise ValueError(f"its tensors do not fit Hybrid Demucs: {len(missing)} missing ({', '.join(missing[:3])}), "
-                         f"{len(extra)} unknown ({', '.join(extra[:3])})")
-    for k, v in sd.items():
-        if tuple(v.shape) != tuple(own[k].shape):
-            raise ValueError(f"'{k}' is {tuple(v.shape)}, the layout needs {tuple(own[k].shape)}")
-    model.load_state_dict(sd)
-    return model.eval()
+    return loaded_strictly(HDemucs(config_from_state_dict(sd)), sd, "Hybrid Demucs")

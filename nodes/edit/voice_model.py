@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .state_fit import loaded_strictly
+
 RATE = 44100
 N_FFT = 2048
 HOP = 441
@@ -128,15 +130,5 @@ def config_from_state_dict(sd: dict) -> VoiceConfig:
 
 def load(sd: dict):
     """The network with ``sd`` loaded strictly (rotary frequencies may be absent: they are computed)."""
-    model = build(config_from_state_dict(sd))
-    own = model.state_dict()
-    missing = [k for k in own if k not in sd and not k.endswith("rotary_embed.freqs")]
-    extra = [k for k in sd if k not in own]
-    if missing or extra:
-        raise ValueError(f"its tensors do not fit a Mel-Band RoFormer: {len(missing)} missing "
-                         f"({', '.join(missing[:3])}), {len(extra)} unknown ({', '.join(extra[:3])})")
-    for k, v in sd.items():
-        if tuple(v.shape) != tuple(own[k].shape):
-            raise ValueError(f"'{k}' is {tuple(v.shape)}, the layout needs {tuple(own[k].shape)}")
-    model.load_state_dict(sd, strict=False)
-    return model.eval()
+    return loaded_strictly(build(config_from_state_dict(sd)), sd, "a Mel-Band RoFormer",
+                           computed=lambda k: k.endswith("rotary_embed.freqs"))
