@@ -9,7 +9,8 @@ from studio.core.spec import CLIP, FRAME, In, Node, Out
 from studio.engine.clip import Clip
 
 INTERP = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC,
-          "nearest": cv2.INTER_NEAREST, "lanczos": cv2.INTER_LANCZOS4}
+          "nearest": cv2.INTER_NEAREST, "lanczos": cv2.INTER_LANCZOS4,
+          "nearest-exact": cv2.INTER_NEAREST_EXACT}  # (pixel centres: torch's and ComfyUI's 'nearest-exact')
 
 
 class Resize(Node):

@@ -13,7 +13,8 @@ from nodes.procedural import drive_signal
 
 _INTERP = {"linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC, "nearest": cv2.INTER_NEAREST}
 _TARGET_INTERP = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC,
-                  "nearest": cv2.INTER_NEAREST, "lanczos": cv2.INTER_LANCZOS4}  # (Scale's names: transform.INTERP)
+                  "nearest": cv2.INTER_NEAREST, "lanczos": cv2.INTER_LANCZOS4,
+                  "nearest-exact": cv2.INTER_NEAREST_EXACT}  # (Scale's names: transform.INTERP)
 
 
 def fill_value(color: str, channels: int) -> np.ndarray:

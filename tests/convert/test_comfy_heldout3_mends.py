@@ -25,7 +25,7 @@ def _resized(resize: dict) -> tuple[dict, str]:
 @pytest.mark.parametrize("resize, fit, interp, words", [
     ({"class_type": "ImageScale", "inputs": {"upscale_method": "nearest-exact", "width": 1920, "height": 1080,
                                              "crop": "center"}},
-     "fill", "nearest", "resized to 1920x1080 (cut to that aspect, its middle kept) (ImageScale, #27)"),
+     "fill", "nearest-exact", "resized to 1920x1080 (cut to that aspect, its middle kept) (ImageScale, #27)"),
     ({"class_type": "ImageScale", "inputs": {"upscale_method": "bicubic", "width": 1920, "height": 1080,
                                              "crop": "disabled"}},
      "stretch", "cubic", "resized to 1920x1080 (ImageScale, #27)"),

@@ -80,3 +80,17 @@ def test_scale_condition_scales_only_a_frame_bigger_or_smaller_than_the_size():
     assert run_node(Scale, {"width": 50, "height": 20, "condition": "if smaller area"},
                     video=clip).frame(0).shape == (30, 40, 3)
     assert run_node(Scale, {**box, "multiple": 16}, video=clip).frame(0).shape == (16, 32, 3)  # own size, rounded
+
+
+def test_scale_nearest_exact_picks_pixel_centres_as_torch_does():
+    """'nearest-exact' (ComfyUI's ImageScale default, torch's interpolate mode): a halving keeps pixels 1, 3, 5...
+    (the centres), where 'nearest' keeps 0, 2, 4..."""
+    import torch
+    clip = ramp_clip(n=1, w=12, h=6)
+    frame = clip.frame(0)
+    exact = run_node(Scale, {"width": 6, "height": 3, "interpolation": "nearest-exact"}, video=clip).frame(0)
+    ref = torch.nn.functional.interpolate(torch.from_numpy(frame).permute(2, 0, 1)[None].float(), size=(3, 6),
+                                          mode="nearest-exact")[0].permute(1, 2, 0).numpy()
+    assert np.array_equal(exact.astype(np.float32), ref)
+    plain = run_node(Scale, {"width": 6, "height": 3, "interpolation": "nearest"}, video=clip).frame(0)
+    assert not np.array_equal(plain, exact)

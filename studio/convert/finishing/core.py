@@ -27,7 +27,7 @@ from .effects import effect
 from .save_paths import own_path
 from .soundless import writes_none
 
-METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
+METHODS = {"nearest-exact": "nearest-exact", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 # ImageBlend's modes as Composite's (its 'difference' is image1 - image2, clipped: Composite's subtract, clipped)
 BLENDS = {"normal": "over", "multiply": "multiply", "screen": "screen", "overlay": "overlay",
           "soft_light": "soft light", "difference": "subtract"}

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from .. import catalogue
 
 CONDITIONS = ("always", "downscale if bigger", "upscale if smaller", "if bigger area", "if smaller area")  # Scale's
-FILTERS = {"nearest": "nearest", "nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic",
+FILTERS = {"nearest": "nearest", "nearest-exact": "nearest-exact", "bilinear": "linear", "area": "area", "bicubic": "cubic",
            "lanczos": "lanczos"}  # the pack's torch filters -> Scale's (cv2's nearest takes the same floor pixel)
 FITS = {"stretch": ("exact", "disabled"), "keep proportion": ("within", "disabled"), "fill / crop": ("exact", "center")}
 MAX_SIDE = 16384

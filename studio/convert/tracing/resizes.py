@@ -21,7 +21,7 @@ BUCKET_SCALE = "AspectBucketScale"  # a pack translation's stand-in for a sample
 # aspect bucket at its base_resolution when it runs (VideoX-Fun's: nodes/edit/scale_buckets.py), read as Scale's 'buckets'
 BUCKET_LIKE = "AspectBucketScaleLike"  # its stand-in for a control clip the sampler scales to the bucket of another
 # picture it measures (its 'like': a start, reference or subject image), read as Scale's 'like' (mapping/bucket_like.py)
-METHODS = {"nearest-exact": "nearest", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
+METHODS = {"nearest-exact": "nearest-exact", "bilinear": "linear", "area": "area", "bicubic": "cubic", "lanczos": "lanczos"}
 MAX_SIDE = 16384  # Scale's (ComfyUI's MAX_RESOLUTION)
 
 
