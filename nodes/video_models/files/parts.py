@@ -76,6 +76,16 @@ def no_part_files(files: dict[str, str], title: str, held: str) -> None:
                          "checkpoint: leave the part files empty")
 
 
+def parts_given(path: str, model: str, given, needed: tuple[str, ...], files: str, loaders: str) -> None:
+    """ModelError where the denoiser file ``path`` (``model`` in words: "a Z-Image DiT") comes without one of the
+    ``needed`` part files (components) among ``given``: which to set, the files meant and ComfyUI's loaders of them
+    (the still families read from ComfyUI's separate files: FLUX.1, Qwen-Image, Z-Image)."""
+    missing = [PART_TITLES[c] for c in needed if c not in given]
+    if missing:
+        raise ModelError(f"'{path}' is {model} alone: set the {' and the '.join(missing)} file"
+                         f"{'s' if len(missing) > 1 else ''} ({files}, as ComfyUI's {loaders} take them)")
+
+
 def looks(wf: WeightFile, n: int = 4) -> str:
     items = sorted(wf.tensors.items())[:n]
     if not items:

@@ -17,7 +17,8 @@ import os
 from ...base.errors import ModelError
 from ...base.family import Family
 from ...files import part_configs as pc
-from ...files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part, strip_prefix
+from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
+                            strip_prefix)
 from ...files.qwen_parts import renamed as by_names
 from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
 from ..animatediff.parts import fitted, tokenizer_for
@@ -233,11 +234,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     den = _own(wf)
     fitted(_skeleton(diffusers.FluxTransformer2DModel, cfg), _converted_shapes(den), "transformer", wf.path)
     parts = check_parts(fam, cfg, wf.path, files, diffusers, checkpoint=wf)
-    missing = [PART_TITLES[c] for c in (*TEXTS, "vae") if c not in parts]
-    if missing:
-        raise ModelError(f"'{wf.path}' is FLUX.1's diffusion model alone: set the {' and the '.join(missing)} file"
-                         f"{'s' if len(missing) > 1 else ''} ({FILES}, as ComfyUI's DualCLIPLoader and VAELoader "
-                         "take them)")
+    parts_given(wf.path, "FLUX.1's diffusion model", parts, (*TEXTS, "vae"), FILES, "DualCLIPLoader and VAELoader")
     clip, t5 = parts["text_encoder"], parts["text_encoder_2"]
     tok = tokenizer_for(clip.wf.path)
     tok.model_max_length = min(tok.model_max_length, clip.cfg["max_position_embeddings"])

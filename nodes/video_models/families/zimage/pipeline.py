@@ -15,7 +15,8 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, read_part, strip_prefix
+from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
+                            strip_prefix)
 from ...files.qwen_parts import qwen_names, renamed
 from ...files.weight_formats import WeightFile, describe
 from . import configs
@@ -107,10 +108,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     """(ZImagePipeline, weights in words, model_index-like dict, parts) from the DiT and its two part files: every
     config read and every tensor checked on the meta device before the first weight is read."""
     from ...files.single_file import converted_load, load_with_config
-    missing = [PART_TITLES[c] for c in ("text_encoder", "vae") if c not in files]
-    if missing:
-        raise ModelError(f"'{wf.path}' is a Z-Image DiT alone: set the {' and the '.join(missing)} file(s) ({FILES}, "
-                         "as ComfyUI's CLIPLoader and VAELoader take them)")
+    parts_given(wf.path, "a Z-Image DiT", files, ("text_encoder", "vae"), FILES, "CLIPLoader and VAELoader")
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
