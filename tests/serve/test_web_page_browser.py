@@ -181,6 +181,16 @@ def test_a_graph_of_studios_nodes_runs_from_the_run_button_and_shows_its_video(p
         driver.save_screenshot(os.environ["STUDIO_DOCS_SHOT"])
 
 
+def _settled(driver, css: str):
+    """The element ``css`` finds once its place on the page is the same on two reads 0.3 s apart (a grid the page is
+    still filtering moves its cards under a click); None before."""
+    from selenium.webdriver.common.by import By
+    el = driver.find_element(By.CSS_SELECTOR, css)
+    before = el.rect
+    time.sleep(0.3)
+    return el if el.rect == before and driver.find_element(By.CSS_SELECTOR, css) == el else None
+
+
 def _wait(fn, timeout: float = 30.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -315,7 +325,9 @@ def _open_and_run_the_wan_template(driver, url: str, model: str) -> None:
     driver.execute_script("window.app.extensionManager.command.execute('Comfy.BrowseTemplates')")
     _wait(lambda: driver.find_element(By.CSS_SELECTOR, "input[placeholder^='Search']")).send_keys(
         "Wan 2.1 Text to Video")
-    _wait(lambda: driver.find_element(By.CSS_SELECTOR, "[data-testid='template-workflow-text_to_video_wan']")).click()
+    card = "[data-testid='template-workflow-text_to_video_wan']"
+    _wait(lambda: _settled(driver, card)).click()  # (clicked while the search still moved the grid, the click once
+    # landed on the Z-Image card that had slid under it: a loaded machine's CI-like run)
     types = _wait(lambda: driver.execute_script(
         "const t = window.app.graph.nodes.map(n => n.type); return t.includes('UNETLoader') && t.sort().join(',')"))
     assert types == ("CLIPLoader,CLIPTextEncode,CLIPTextEncode,CreateVideo,EmptyHunyuanLatentVideo,KSampler,"
