@@ -47,7 +47,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import no_output, sound_saves, unknown_types, whole_texts
+from . import no_output, sound_saves, split_parts, unknown_types, whole_texts
 from .settings import SettingsReading
 
 
@@ -89,6 +89,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         self._held_tasks()
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
+        split_parts.settle(self)  # a sound file split into parts: each part's window, from the takes it drives
         save_quality.apply(self)  # a save's own crf set on Save Video, else said
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)

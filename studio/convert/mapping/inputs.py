@@ -11,7 +11,7 @@ from ..reading.wired_names import given_when_run, media_file_wired
 from ..reading import loader_picks, sequence_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
-from . import load_size, load_trim
+from . import load_size, load_trim, split_parts
 from ..reading.load_settings import unapplied
 from .mixed_voices import mixed_voices
 from studio.core.errors import StudioError
@@ -73,8 +73,8 @@ class InputMaking:
                                  + load_size.taken(size))
                 if line:
                     self.say(line)
-        if kind == "io.load_audio":
-            return self.loaded[f"{loader.id}~"]
+        if kind == "io.load_audio":  # (a file split into parts: the part on ``slot``, split_parts)
+            return split_parts.part(self, loader, slot) if loader.parts else self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]

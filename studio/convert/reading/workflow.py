@@ -22,7 +22,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
 from . import alike_given, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
-from . import link_rows, list_trips, text_numbers
+from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets
 from ..values import switches
 from ..values import wiring as frontend
@@ -179,6 +179,8 @@ class CNode:
     # to its length (LTX-Video 0.9's configurator: its translation sets it; mapping/whole_clip.py reads it)
     carried: tuple[str, ...] = ()  # a variant's own wired inputs its task carries to the generator, said where the
     # task is read (reading/variants.py sets them; mapping/intent.py says them)
+    parts: tuple = ()  # a sound file split into parts read as its Load Audio (reading/audio_split.py): (offset in
+    # seconds, the number of parts, the output slot of part 1)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -443,7 +445,8 @@ class Workflow:
                 if n.cls in ALIASES:
                     n.origin, n.cls = n.cls, ALIASES[n.cls]
                 elif not by_types.as_loader(n, LOADER_NODES, said) and not text_pictures.as_loader(n, pictures, said) \
-                        and not folders.as_folder(n):
+                        and not folders.as_folder(n) and not audio_split.as_split(n) \
+                        and not sound_path.as_loader(n, nodes, said):
                     _pack_loader(n)  # (a pack's loader, read by its declared types, of a picture given as text, a folder)
             if kind == "api":  # a pack's picture loader with an upload button, its types unsaved (heldout18)
                 upload_loaders.read(nodes, said)

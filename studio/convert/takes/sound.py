@@ -11,6 +11,7 @@ from typing import Any
 
 from ..tracing.walks import find_loader
 from ..reading.workflow import LOADER_NODES, CNode
+from ..reading.audio_split import part_words
 from ..families import registry as families
 from ..tracing.roles import role
 
@@ -131,7 +132,7 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     b.used.add(node.id)
     what = f"{'sound of the video' if kind == 'video' else 'sound'} '{b.file_of(loader)}'"
     steps = [n for n in via if n.cls not in CARRIERS and n.id != node.id]
-    said.append(f"the {what} ({loader.shown_cls}, #{loader.id}) is written with the video, as "
+    said.append(f"the {what} ({loader.shown_cls}, #{loader.id}){part_words(loader, slot)} is written with the video, as "
                 f"'{save.title or save.shown_cls}' (#{save.id}) muxes it: Save Video's 'audio'"
                 + (f", without ComfyUI's {', '.join(sorted({n.shown_cls for n in steps}))} on its way" if steps else ""))
 

@@ -56,7 +56,9 @@ def humo(t, n: CNode, pos, neg, sampler: CNode):
     enc_links = {"audio": n.links[audio]}
     src = t.wf.nodes.get(n.links[whisper][0])
     model = t.named(src).get("model") if src is not None else None
-    if isinstance(model, str) and model:  # the Whisper file as ComfyUI's AudioEncoderLoader of it
+    if src is not None and src.cls == "AudioEncoderLoader":  # one Whisper loader read so for another HuMo's embeds
+        enc_links["audio_encoder"] = (src.id, 0)  # (left19: heldout82 05's 16 segments, 15 said 'no file named')
+    elif isinstance(model, str) and model:  # the Whisper file as ComfyUI's AudioEncoderLoader of it
         loader = t.core(src, "AudioEncoderLoader", {"audio_encoder_name": model}, {})
         enc_links["audio_encoder"] = (loader.id, 0)
     enc = t.core(n, "AudioEncoderEncode", {}, enc_links, nid=f"{n.id}:voice")
