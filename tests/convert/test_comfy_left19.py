@@ -108,8 +108,8 @@ def test_a_split_path_wired_from_a_text_box_and_a_song_loader_by_a_wired_path_ar
     whole = next(sv for sv in nodes_of(conv, "io.save_video") if "whole" in sv.params["path"])
     assert source_of(conv, whole.id, "audio").params["path"] == "F:/songs/full mix.mp3"
     text = said(conv)
-    assert ("is read as ComfyUI's LoadAudio of the file its 'path' names: 'duration_seconds' (wired from "
-            "'SongSplitByCount'") in text
+    assert ("is read as ComfyUI's LoadAudio of the file its 'path' names: 'duration_seconds' (wired from the output "
+            "'total_duration' of 'SongSplitByCount'") in text
     assert "its other saved values (0, 0, 0, 0, True) are not applied (Studio's Load Audio reads the whole file" in text
 
 

@@ -27,35 +27,37 @@ def part(b: Any, loader: Any, slot: int) -> tuple[str, str]:
     return b.loaded[key], "audio"
 
 
-def _voice_seconds(b: Any, start: str) -> set[float]:
+def _voice_seconds(b: Any, start: str, after: dict) -> set[float]:
     """The seconds of the voice each Studio generator the sound on ``start`` reaches reads (its class's
-    ``voice_seconds``; through Speech Features and any other node on the way)."""
+    ``voice_seconds``; through Speech Features and any other node on the way); ``after``: each node's readers."""
     found, seen, todo = set(), {start}, [start]
     while todo:
-        nid = todo.pop()
-        for link in b.g.links:
-            if link.src != nid or link.dst in seen:
+        for dst in after.get(todo.pop(), ()):
+            if dst in seen:
                 continue
-            seen.add(link.dst)
-            spec = b.g.nodes[link.dst].spec
-            says = getattr(getattr(spec, "cls", None), "voice_seconds", None)
-            secs = says(b.g.nodes[link.dst].params) if callable(says) else None
+            seen.add(dst)
+            says = getattr(getattr(b.g.nodes[dst].spec, "cls", None), "voice_seconds", None)
+            secs = says(b.g.nodes[dst].params) if callable(says) else None
             if secs:
                 found.add(round(float(secs), 6))
             else:
-                todo.append(link.dst)
+                todo.append(dst)
     return found
 
 
 def settle(b: Any) -> None:
     """Each split's parts cut, one after another from its offset, each as long as the take it drives; said."""
-    for loader in (n for n in b.wf.nodes.values() if n.parts and f"{n.id}~" in b.loaded):
+    splits = [n for n in b.wf.nodes.values() if n.parts and f"{n.id}~" in b.loaded]
+    after: dict = {}
+    for link in b.g.links if splits else ():
+        after.setdefault(link.src, []).append(link.dst)
+    for loader in splits:
         offset, count, _ = loader.parts
         made = {k: b.loaded[f"{loader.id}{KEY}{k}"] for k in range(1, count + 1)
                 if f"{loader.id}{KEY}{k}" in b.loaded}
         if not made:
             continue
-        lengths = set().union(*(_voice_seconds(b, nid) for nid in made.values()))
+        lengths = set().union(*(_voice_seconds(b, nid, after) for nid in made.values()))
         what = f"{loader.named()} splits '{b.file_of(loader)}' into {count} parts one after another from {offset:g} s"
         if len(lengths) != 1:
             why = "no part drives a take whose voice's length is known" if not lengths else \

@@ -28,7 +28,8 @@ def _others(n: Any, key: str, wf_nodes: dict) -> list[str]:
             continue
         s = wf_nodes.get(src)
         name = s.out_names[slot] if s is not None and slot < len(s.out_names) else f"output {slot}"
-        out.append(f"'{k}' (wired from '{(s.title or s.shown_cls) if s is not None else src}' (#{src})'s '{name}')")
+        out.append(f"'{k}' (wired from the output '{name}' of '{(s.title or s.shown_cls) if s is not None else src}' "
+                   f"(#{src}))")
     out += [f"{k} {v!r}" for k, v in n.widgets.items() if k != key]
     if not n.widgets and isinstance(n.raw, list):
         rest = [v for v in n.raw if not isinstance(v, str)]  # (the path's value saved in place: a text)
