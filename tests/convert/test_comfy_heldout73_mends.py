@@ -170,4 +170,4 @@ def test_framepacks_seconds_are_made_in_whole_sections_said():
     conv = convert(_workflow(), "framepack")
     assert nodes_of(conv, "video_models.framepack")[0].params["frames"] == 145
     assert "its 5 s at latent_window_size 9 make 4 sections of 9 latent frames after the start's, 145 frames (not " \
-           "150, the seconds at 30 fps): the Framepack node's frames 145" in said(conv)
+           "150, the seconds at 30 fps): the Framepack node's frames 145 and sections 4" in said(conv)

@@ -140,3 +140,23 @@ def test_only_a_file_split_into_numbered_parts_is_read_as_one():
                   widgets={"path": "a.mp3", "offset_seconds": 2.0})
     assert audio_split.as_split(split) and split.cls == "LoadAudio" and split.parts == (2.0, 3, 1)
     assert split.widgets == {"audio": "a.mp3"} and audio_split.part_words(split, 2) == "'s part 2"
+
+
+def test_framepack_hy_s_own_count_of_sections_is_the_framepack_node_s_sections():
+    """fphy18's leftover: the pack samples 4 sections of 9 latent frames for 5 s at 24 fps (141 frames), where the
+    Framepack node's own count from 141 frames made 5 sections of 33 and cut: now its 'sections' 4, said."""
+    from tests.convert.test_comfy_fphy18 import _workflow
+    conv = convert(_workflow(), "framepack_hy")
+    p = nodes_of(conv, "video_models.framepack")[0].params
+    assert (p["frames"], p["window"], p["sections"]) == (141, 9, 4)
+    assert ("the Framepack node's sections 4 and frames 141 at fps 24, its sampling 'vanilla' (forward); Studio's "
+            "pipeline decodes the start image's latent before the sections (145 frames, its first frame the start "
+            "image) and keeps the first 141, where the pack decodes the sections alone") in said(conv)
+
+
+def test_framepack_wrapper_s_count_of_sections_is_the_framepack_node_s_sections():
+    """The wrapper's 5 s at window 9 make round(150 / 36) = 4 sections, 145 frames: the node's sections 4 (its own
+    count from 145 frames was 5 sections, 165 frames, cut)."""
+    from tests.convert.test_comfy_framepack_wrapper import _workflow
+    p = nodes_of(convert(_workflow(), "framepack"), "video_models.framepack")[0].params
+    assert (p["frames"], p["window"], p["sections"]) == (145, 9, 4)

@@ -61,6 +61,35 @@ def test_the_long_take_is_the_framepack_pipeline_called_directly(tiny, fp_direct
     assert np.array_equal(clip.frames, np.clip(out[:6], 0, 1)) and clip.fps == 30.0
 
 
+@pytest.mark.parametrize("sampling", ["inverted_anti_drifting", "vanilla"])
+def test_sections_set_make_that_many_whole_sections_and_keep_the_frames_asked(tiny, fp_direct, monkeypatch, sampling):
+    """left19 (fphy18's leftover): a ComfyUI FramePack sampler's own count of sections (FramePack-HY: 4 of 9 latent
+    frames for 141 frames, where the pipeline's own count from 141 frames is 5) is the node's 'sections': the pipeline
+    is asked for frames its count makes exactly that many sections of, the take is window x 4 x sections + 1 frames
+    (the start's latent and the sections'), the first 'frames' kept: here 1 section of 2 latent frames, 9 frames,
+    6 kept, where 'frames' 6 alone makes 2 sections. Fewer frames made than 'frames' is refused in words."""
+    import torch
+    from diffusers import HunyuanVideoFramepackPipeline as FP
+    from PIL import Image
+
+    from studio.core.errors import StudioError
+    calls, orig = spy_call(monkeypatch, FP, dict)
+    params = {**PARAMS, "sections": 1, "sampling": sampling}
+    clip = Executor().run(model_graph(tiny("framepack"), "video_models.framepack", params, image=(FIRST, "image")),
+                          targets=["gen"], device="cpu", use_cache=False).value("gen")
+    kw = calls[0]
+    assert kw["num_frames"] == 5  # (one section by the pipeline's count: (2 - 1) x 4 + 1 frames)
+    pil = Image.fromarray(np.round(_still(6) * 255).astype(np.uint8))
+    out = orig(fp_direct, image=pil, prompt="a red fox running", height=32, width=32, num_frames=5,
+               latent_window_size=2, num_inference_steps=2, guidance_scale=6.0, output_type="np", sampling_type=sampling,
+               generator=torch.Generator().manual_seed(kw["generator"].initial_seed())).frames[0]
+    assert len(out) == 9 and clip.n_frames == 6  # (2 x 4 x 1 + 1 made: the node's count of them)
+    assert np.array_equal(clip.frames, np.clip(out[:6], 0, 1))
+    with pytest.raises(StudioError, match="'sections' 1 of 2 latent frames make 9 frames, fewer than 'frames' 12"):
+        Executor().run(model_graph(tiny("framepack"), "video_models.framepack", {**params, "frames": 12},
+                                   image=(FIRST, "image")), targets=["gen"], device="cpu", use_cache=False)
+
+
 def test_the_long_take_template_renders_on_the_tiny_model(tiny, tmp_path, monkeypatch, capfd, render_on_one_thread):
     """framepack_long_take by `main.py render` on the CPU, its model the tiny one under the name it gives,
     its still as shipped; small and one step a section (--set) so it takes seconds: the frames asked, no

@@ -26,13 +26,13 @@ FOLDER_ONLY = ("of FramePack's ComfyUI files ({files}) Studio reads the DiT file
 MAPPING = ComfyMapping(
     key="framepack", title=TITLE,
     tasks={TASK: Task("image to video (FramePack)", NODE, (("start_image", "image"), ("end_image", "last_image"))
-                      + KEY_PORTS, TITLE, settings=(("latent_window_size", "window", ""), ("true_cfg", "true_cfg", ""),
+                      + KEY_PORTS, TITLE, settings=(("latent_window_size", "window", ""), ("sections", "sections", ""), ("true_cfg", "true_cfg", ""),
                                                     ("sampling", "sampling", ""), ("bucket", "bucket", ""),
                                                     ("prompts", "prompts", ""), ("fps", "fps", "")) + KEY_SETTINGS),
            HELD: Task("a video", None, family=TITLE, read=held_task(TITLE))},
     generators=(Generator(NODE, describe=lambda inputs, params: "a long take from a still (FramePack)"
                           + (" to a last image" if "last_image" in inputs else "")),),
     files=(("framepack", TITLE),), folder_only=FOLDER_ONLY,
-    widgets={**WIDGETS, **WIDGETS_HY, TASK: ("length", "width", "height", "fps", "latent_window_size", "true_cfg", "sampling", "bucket", "prompts")
+    widgets={**WIDGETS, **WIDGETS_HY, TASK: ("length", "width", "height", "fps", "latent_window_size", "sections", "true_cfg", "sampling", "bucket", "prompts")
              + tuple(k for k, _, _ in KEY_SETTINGS), HELD: ("input", "from", "carries")},
     packs=tuple((p, PACK, TITLE) for p in PREFIXES), translate=translate, translated=TRANSLATED_ALL, pack_nodes=PACK_NODES)

@@ -146,11 +146,13 @@ def read_hy(t, n: CNode) -> None:
     if finite(secs) and secs > 0 and finite(fps) and fps > 0 and isinstance(window, int) and window > 0:
         sections = max(1, math.ceil(secs * fps / (window * 4 - 3)))
         made = (sections * window - 1) * 4 + 1
-        w.update(frames=made, fps=float(fps))
+        w.update(frames=made, fps=float(fps), sections=sections)
         t.say(n, f"{name} samples {sections} section{'s' if sections > 1 else ''} forward from the start image "
                  f"({secs:g} s at {fps:g} fps over window_size {window} x 4 - 3 frames, rounded up), {window} latent "
-                 f"frames each, decoded as {made} frames: the Framepack node's frames {made} at fps {fps:g}, its "
-                 "sampling 'vanilla' (forward)")
+                 f"frames each, decoded as {made} frames: the Framepack node's sections {sections} and frames {made} "
+                 f"at fps {fps:g}, its sampling 'vanilla' (forward); Studio's pipeline decodes the start image's latent "
+                 f"before the sections ({made + 4} frames, its first frame the start image) and keeps the first "
+                 f"{made}, where the pack decodes the sections alone")
     if _raw(n, "use_teacache") is True:
         thresh = _raw(n, "teacache_thresh")
         t.say(n, f"{name} samples with TeaCache (use_teacache" + (f", teacache_thresh {thresh:g}" if finite(thresh)

@@ -95,12 +95,16 @@ class WrapperTranslation(PackTranslation):
             latent = self.held(n, port, "a start latent not encoded from an image") if port else None
         else:
             secs = w.get("total_second_length")
-            size = {"length": w.get("frames") or _made_length(self, n, secs, w.get("latent_window_size")),
-                    "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
+            made, count = (w.get("frames"), None) if w.get("frames") else \
+                _made_length(self, n, secs, w.get("latent_window_size"))
+            size = {"length": made, "latent_window_size": w.get("latent_window_size"), "true_cfg": w.get("cfg"),
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
+            if count:  # its own count of sections, each 'window' latent frames after the start's (left19)
+                size["sections"] = count
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
             size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
-            size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height", "bucket") if k in w})  # (f1, hy)
+            size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height", "bucket", "sections")
+                         if k in w})  # (f1, hy: its own count of sections)
             pos = n.links.get("positive")
             fine = {src[0] for k in (self.START, "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
@@ -140,24 +144,25 @@ class WrapperTranslation(PackTranslation):
                   links)
 
 
-def _made_length(t, n, secs, window) -> int | None:
-    """The frames the sampler makes of ``secs`` seconds: the wrapper's whole sections, round(secs x 30 / (window x
+def _made_length(t, n, secs, window) -> tuple[int | None, int | None]:
+    """(the frames the sampler makes of ``secs`` seconds, its sections: None where not counted here): the wrapper's
+    whole sections, round(secs x 30 / (window x
     4)) (Python's round, at least one), each 'window' latent frames after the start's, decoded 4 frames a latent
     frame (its nodes.py, read for its arithmetic only); said where that is not the seconds at 30 fps (heldout73 05:
     5 s at window 9 make 4 sections, 145 frames, read as 150 unsaid). Its behaviour is not in its declaration, so the
     sampler's own settings are read by name."""
     if not (finite(secs) and secs > 0):
-        return None
+        return None, None
     asked = int(round(secs * FPS))
     if not (isinstance(window, int) and not isinstance(window, bool) and window > 0):
-        return asked
+        return asked, None
     sections = max(int(round(secs * FPS / (window * 4))), 1)
     made = sections * window * 4 + 1
     if made != asked:
         t.say(n, f"its {secs:g} s at latent_window_size {window} make {sections} section{'s' if sections > 1 else ''} "
                  f"of {window} latent frames after the start's, {made} frames (not {asked}, the seconds at {FPS} fps): "
-                 f"the Framepack node's frames {made}")
-    return made
+                 f"the Framepack node's frames {made} and sections {sections}")
+    return made, sections
 
 
 def translate(wf: Workflow) -> list[str]:

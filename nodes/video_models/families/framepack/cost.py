@@ -21,5 +21,6 @@ def take_shape(params) -> tuple[int, int, int, int]:
     denoising steps, in one call of whole sections (the estimate before F5; the VAE's 4x in time, as the
     release's)."""
     window = int(params.get("window") or 9)
-    n = sections(int(params.get("frames") or 129), window)
-    return n * ((window - 1) * 4 + 1), 1, n, decoded(n, window)
+    n = int(params.get("sections") or 0) or sections(int(params.get("frames") or 129), window)
+    made = n * window * 4 + 1 if params.get("sections") else n * ((window - 1) * 4 + 1)  # (node.py's _count)
+    return made, 1, n, decoded(n, window)

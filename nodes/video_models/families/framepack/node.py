@@ -61,7 +61,11 @@ class FramepackVideo(OneCallNode):
         (Choice("bucket", BUCKET_CHOICES[0], choices=BUCKET_CHOICES, help="640: where width and height are 0, the "
                 "size among FramePack's 640 buckets nearest the image's aspect (its release's table), the image "
                 "stretched to it; off: the image's own size"),
-         Int("window", 9, min=2, max=33, help="latent frames a section (latent_window_size; the release: 9)"),) + \
+         Int("window", 9, min=2, max=33, help="latent frames a section (latent_window_size; the release: 9)"),
+         Int("sections", 0, min=0, max=1000, help="whole sections to make, each 'window' latent frames, with the "
+             "start's: window x 4 x sections + 1 frames, the first 'frames' kept (0: as many as 'frames' needs, "
+             "each section counted as (window - 1) x 4 + 1 frames: the pipeline's own count; a ComfyUI FramePack "
+             "sampler's own count of sections is set here)"),) + \
         shared("steps", "guidance", steps={"default": 25, "help": "denoising steps a section"},
                guidance={"default": 10.0, "help": "the embedded (distilled) guidance"}) + \
         (Float("true_cfg", 1.0, min=1.0, max=30.0, help="classifier-free guidance with the negative prompt "
@@ -115,12 +119,27 @@ class FramepackVideo(OneCallNode):
             last = last_image.frame(0) if hasattr(last_image, "frame") else last_image
             call["last_image"] = to_pil(np.asarray(last, np.float32))
         temporal = s.pipe.vae_scale_factor_temporal
-        n = sections(p.frames, p.window, temporal)
+        n, made = self._count(p, temporal)
+        if p.sections:  # (the pipeline counts a section (window - 1) x 4 + 1 frames: it makes these n)
+            call["num_frames"] = n * ((p.window - 1) * temporal + 1)
         self._sections(ctx, s, text, n, (w, h), keys)
-        made = n * ((p.window - 1) * temporal + 1)
         return Call(call, p.frames, p.fps, (w, h), self.steps, made=made, loops=n, decoded=decoded(n, p.window, temporal),
                     cut="Framepack made {made} frames in whole sections of " + f"{p.window} latent frames: the first "
                         f"{p.frames} kept")
+
+    @staticmethod
+    def _count(p, temporal: int) -> tuple[int, int]:
+        """(the sections the call makes, the frames they make): 'sections' where set (each 'window' latent frames
+        after the start's: window x 4 x n + 1 frames, refused in words where fewer than 'frames'), else as many as
+        'frames' needs by the pipeline's own count (cost.sections)."""
+        if not p.sections:
+            n = sections(p.frames, p.window, temporal)
+            return n, n * ((p.window - 1) * temporal + 1)
+        made = p.sections * p.window * temporal + 1
+        if made < p.frames:
+            raise StudioError(f"'sections' {p.sections} of {p.window} latent frames make {made} frames, fewer than "
+                              f"'frames' {p.frames}: raise 'sections', or set it to 0 (as many as 'frames' needs)")
+        return p.sections, made
 
     def _sections(self, ctx, s, text, n, size, keys) -> None:
         """The timed prompts' and keyframes' conditioning of the ``n`` sections, hooked on the pipeline for this call
