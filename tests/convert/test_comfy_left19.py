@@ -160,3 +160,40 @@ def test_framepack_wrapper_s_count_of_sections_is_the_framepack_node_s_sections(
     from tests.convert.test_comfy_framepack_wrapper import _workflow
     p = nodes_of(convert(_workflow(), "framepack"), "video_models.framepack")[0].params
     assert (p["frames"], p["window"], p["sections"]) == (145, 9, 4)
+
+
+def _fmlf_qq(**over) -> dict:
+    """siraxe's WanFMLF (#52: start 'start.png', middle 'middle.png', end 'end.png', 81 frames, ratio 0.3,
+    strengths 0.6 / 0.1) into one KSampler, decoded and saved."""
+    from tests.convert.test_comfy_wanmid18 import _take
+    d = _take()
+    d["52"] = {"class_type": "WanFMLF", "inputs": {
+        "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "start_image": ["5", 0], "middle_image": ["56", 0],
+        "end_image": ["55", 0], "width": 832, "height": 480, "length": 81, "batch_size": 1, "middle_frame_ratio": 0.3,
+        "high_noise_strength": 0.6, "low_noise_strength": 0.1, "motion_amplitude": 1.0, **over}}
+    return d
+
+
+def test_the_qq_wrapper_s_wanfmlf_middle_picture_is_image_to_video_s_with_what_differs_said():
+    """The Wan22FMLF pack's middle rule, in siraxe's WanFMLF under other names: Image to Video's middle picture at
+    the pack's frame, its strengths per expert; its negative passed on without pictures, said."""
+    conv = convert(_fmlf_qq(), "qq")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert (gen.params["middle_frame"], gen.params["middle_strength"], gen.params["middle_strength_2"]) == (24, 0.6,
+                                                                                                            0.1)
+    assert conv.graph.input_link(gen.id, "middle_image") is not None
+    text = said(conv)
+    assert ("'WanFMLF' (WanFMLF, #52)'s middle_image 'LoadImage' (LoadImage, #56: 'middle.png') is read as Image to "
+            "Video's middle picture at frame 24 (middle_frame_ratio 0.3 of 81 frames, as the pack aligns it), held "
+            "with strength 0.6 by the high-noise expert and 0.1 by the low-noise one; its negative is passed on as "
+            "given in ComfyUI (no picture in it), where Studio's negative pass sees the same pictures as the positive "
+            "one (alike where cfg is 1)") in text
+    assert "other settings" not in text
+
+
+def test_the_qq_wrapper_s_wanfmlf_with_motion_amplitude_keeps_its_middle_said_not_taken():
+    conv = convert(_fmlf_qq(motion_amplitude=1.15), "qq")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert conv.graph.input_link(gen.id, "middle_image") is None
+    assert ("#56: 'middle.png') is not taken: its motion_amplitude 1.15 pushes the condition's later latent frames "
+            "away from the first (not made with a middle picture)") in said(conv)

@@ -20,6 +20,15 @@ from studio.convert.api import CNode, finite
 
 ADVANCED = "WanAdvancedI2V"
 FMLF = "WanFirstMiddleLastFrameToVideo"  # the pack's first node: the same strengths, no long video modes
+# siraxe's ComfyUI-WanVideoWrapper_QQ's WanFMLF (nodes/wan_first_middle_last.py, read for facts: its UI values
+# width, height, length, batch_size, middle_frame_ratio, high_noise_strength, low_noise_strength, motion_amplitude):
+# the same rule (the middle at frame max(4, min(int(length x ratio) // 4 x 4, length - 5)), held 1 - mask =
+# high_noise_strength by positive_high and low_noise_strength by positive_low, the low one encoded without the
+# picture at 0); not the same: its negative is passed on as given (no picture), and motion_amplitude above 1
+# pushes the condition's later latent frames away from the first (left19)
+QQ = "WanFMLF"
+QQ_NAMES = {"middle_frame_ratio": "middle_frame_ratio", "high_noise_strength": "high_noise_mid_strength",
+            "low_noise_strength": "low_noise_mid_strength", "motion_amplitude": "motion_amplitude"}
 # the translated node's input for it: a name no ComfyUI node has, so that only the pictures read here reach Image to
 # Video's middle_image (another pack's middle picture on a node read as WanFirstLastFrameToVideo stays said)
 PORT = "wan22fmlf_middle_image"
@@ -54,9 +63,22 @@ def _fmlf(raw: list) -> tuple[dict, set[int]] | None:
     return {**DEFAULTS, **got}, set(range(4, len(raw)))
 
 
+def _qq(n: CNode) -> tuple[dict, set[int]] | None:
+    """WanFMLF's middle settings under the pack's names (its own by name, else its 8 UI values by place)."""
+    raw = n.raw if isinstance(n.raw, list) else []
+    if n.widgets:  # (its UI values named: the places they were saved at read too)
+        got = {QQ_NAMES[k]: v for k, v in n.widgets.items() if k in QQ_NAMES}
+        return {**DEFAULTS, "motion_amplitude": 1.15, **got}, set(range(4, len(raw)))  # (1.15: its declared default)
+    if len(raw) != 8 or not all(_number(v) for v in raw):
+        return None
+    return {**DEFAULTS, **dict(zip(QQ_NAMES.values(), raw[4:]))}, set(range(4, 8))
+
+
 def read(n: CNode) -> tuple[dict, set[int]] | None:
-    """(its middle settings by name, the UI places read) of WanAdvancedI2V or WanFirstMiddleLastFrameToVideo ``n``;
-    None where not read (a layout of no version named above)."""
+    """(its middle settings by name, the UI places read) of WanAdvancedI2V, WanFirstMiddleLastFrameToVideo or WanFMLF
+    ``n``; None where not read (a layout of no version named above)."""
+    if n.cls == QQ:
+        return _qq(n)
     if n.widgets:
         return {k: n.widgets.get(k, v) for k, v in DEFAULTS.items()}, set()
     raw = n.raw if isinstance(n.raw, list) else []
@@ -99,6 +121,9 @@ def why_not(s: dict) -> str:
         return f"its {', '.join(off)} (Studio holds the first and last pictures whole)"
     if s.get("structural_repulsion_boost", 1.0) > 1.001:
         return f"its structural_repulsion_boost {s['structural_repulsion_boost']!r} (not made)"
+    if _number(s.get("motion_amplitude", 1.0)) and s.get("motion_amplitude", 1.0) > 1.001:
+        return (f"its motion_amplitude {s['motion_amplitude']!r} pushes the condition's later latent frames away from "
+                "the first (not made with a middle picture)")
     if s.get("start_or_end_disabled"):
         return "its start or end frame is disabled"
     for k in ("high_noise_mid_strength", "low_noise_mid_strength", "middle_frame_ratio"):
@@ -119,7 +144,7 @@ def taken(t, n: CNode, link: tuple, length) -> tuple[dict, set[str], set[int], s
     """(the translated node's middle settings, the names and UI places read, its sentence) where WanAdvancedI2V
     ``n``'s middle picture ``link`` is made as Image to Video's; why not, in words, where it cannot be; None where
     its settings are not read."""
-    if n.cls not in (ADVANCED, FMLF):
+    if n.cls not in (ADVANCED, FMLF, QQ):
         return None
     got = read(n)
     if got is None:
@@ -137,10 +162,12 @@ def taken(t, n: CNode, link: tuple, length) -> tuple[dict, set[str], set[int], s
              f"(middle_frame_ratio {s['middle_frame_ratio']!r}{' (wired)' if 'middle_frame_ratio' in n.links else ''} "
              f"of {length} frames, as the pack aligns it), held with "
              f"strength {hi:g} by the high-noise expert and {lo:g} by the low-noise one"
-             + (" (its condition encoded without the picture, as the pack's)" if lo <= 0 else ""))
+             + (" (its condition encoded without the picture, as the pack's)" if lo <= 0 else "")
+             + ("; its negative is passed on as given in ComfyUI (no picture in it), where Studio's negative pass "
+                "sees the same pictures as the positive one (alike where cfg is 1)" if n.cls == QQ else ""))
     names = {"middle_frame_ratio", "high_noise_mid_strength", "low_noise_mid_strength", "enable_middle_frame",
              "mode", "low_noise_start_strength", "low_noise_end_strength", "high_noise_start_strength",
-             "structural_repulsion_boost"}
+             "structural_repulsion_boost"} | (set(QQ_NAMES) if n.cls == QQ else set())
     if s["long_video_mode"] == "DISABLED" and "motion_frames" not in n.links:  # (the pack's three pictures alone:
         names |= {"long_video_mode", "continue_frames_count"}  # the condition Studio makes)
         places |= {s["_long_at"], s["_long_at"] + 1} if "_long_at" in s else set()
