@@ -197,3 +197,47 @@ def test_the_qq_wrapper_s_wanfmlf_with_motion_amplitude_keeps_its_middle_said_no
     assert conv.graph.input_link(gen.id, "middle_image") is None
     assert ("#56: 'middle.png') is not taken: its motion_amplitude 1.15 pushes the condition's later latent frames "
             "away from the first (not made with a middle picture)") in said(conv)
+
+
+def _svi_advanced_chain(passes: int = 2):
+    """The Wan22FMLF pack's WanSVIProAdvancedI2V per pass (its start image the picture, each later pass's prev_latent
+    the low-noise sampler's latent before), two experts, frames joined over 5 (the svi18 KJ chain's shape)."""
+    from tests.convert.test_comfy_svi18 import COND, IMG, LAT
+    from tests.convert.test_comfy_wan_frames import _head, _prompt
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    hi, lo, clip, vae = _head(w)
+    neg = _prompt(w, clip, "blurry")
+    image = w.add("LoadImage", ["swimmer.png", "image"], [IMG, "MASK"])
+    prev, frames = None, None
+    for k in range(passes):
+        ins = {"positive": (_prompt(w, clip, f"pass {k}"), 0, COND), "negative": (neg, 0, COND),
+               "vae": (vae, 0, "VAE"), "start_image": (image, 0, IMG)}
+        if prev is not None:
+            ins["prev_latent"] = (prev, 0, LAT)
+        node = w.add("WanSVIProAdvancedI2V", [832, 480, 81, 1, 1.0, 4, 1.5, 1.4, True, 0.5, 0.5, True, 0.5, 0.8, 0.2,
+                                              True, 1.0, 0], [COND, COND, COND, LAT, "INT", "INT", "INT"], ins)
+        a = w.add("KSamplerAdvanced", ["enable", 67, "fixed", 6, 1, "euler", "simple", 0, 3, "enable"], [LAT],
+                  {"model": (hi, 0, "MODEL"), "positive": (node, 0, COND), "negative": (node, 2, COND),
+                   "latent_image": (node, 3, LAT)})
+        prev = w.add("KSamplerAdvanced", ["disable", 67, "fixed", 6, 1, "euler", "simple", 3, 10000, "disable"],
+                     [LAT], {"model": (lo, 0, "MODEL"), "positive": (node, 1, COND), "negative": (node, 2, COND),
+                             "latent_image": (a, 0, LAT)})
+        dec = w.add("VAEDecode", [], [IMG], {"samples": (prev, 0, LAT), "vae": (vae, 0, "VAE")})
+        frames = dec if frames is None else w.add(
+            "ImageBatchExtendWithOverlap", [5, "source", "linear_blend"], [IMG, IMG, IMG],
+            {"source_images": (frames, 2 if k > 1 else 0, IMG), "new_images": (dec, 0, IMG)})
+    w.add("VHS_VideoCombine", [16, 0, "svi", "video/h264-mp4"], [], {"images": (frames, 2, IMG)})
+    return w.doc()
+
+
+def test_svi_pro_advanced_s_condition_is_said_for_what_differs_from_svi_2_pro_s():
+    conv = convert(_svi_advanced_chain(), "svi_adv")
+    text = said(conv)
+    assert ("not made here (WanSVIProAdvancedI2V's condition is not the one Studio makes: it marks its motion latent "
+            "frames as given, at strengths falling from its start strengths frame by frame (detail_boost sets the "
+            "fall and, with overlap_frames, how many frames), scaled by motion_influence and their differences spread "
+            "by motion_boost, where SVI 2.0 Pro's condition Studio makes marks the anchor's frame alone as given)") \
+        in text
+    gen = nodes_of(conv, "video_models.image_to_video")[0]
+    assert gen.params.get("svi_motion_latents", 0) == 0

@@ -41,6 +41,14 @@ MOTION = "WanAdvancedI2V"  # its motion frames may take its start image's place 
 REFS = "WanMultiFrameRefToVideo"  # its 'ref_images' a batch: the first the start, the last the end
 SVI_PRO = "WanImageToVideoSVIPro"  # KJNodes': its anchor latent encoded from the start image
 PREV = ("prev_latent", "prev_samples")  # the latent of the pass before (a continued take)
+# the Wan22FMLF pack's WanSVIProAdvancedI2V (wallen0322/ComfyUI-Wan22FMLF wan_svi_pro_advanced.py at 7140cd2, read
+# for facts only): the anchor and the pass before's last latent frames beside the noise as SVI 2.0 Pro's, but not
+# its condition (left19: what is not the same, said)
+SVI_ADVANCED_WHY = ("WanSVIProAdvancedI2V's condition is not the one Studio makes: it marks its motion latent frames "
+                    "as given, at strengths falling from its start strengths frame by frame (detail_boost sets the "
+                    "fall and, with overlap_frames, how many frames), scaled by motion_influence and their differences "
+                    "spread by motion_boost, where SVI 2.0 Pro's condition Studio makes marks the anchor's frame alone "
+                    "as given")
 SIZE = ("width", "height", "length", "batch_size")  # each of these nodes' first four settings
 BATCHES = {"ImageBatchMulti": "image_", "ImageBatch": "image"}  # a batch of references taken apart, in order
 JOINS = {"ImageBatchExtendWithOverlap": ("source_images", "new_images"), "ImageBatch": ("image1", "image2")}
@@ -420,7 +428,8 @@ class _Frames(PackTranslation):
             return
         if svi or read or any(p.origin == "WanSVIProAdvancedI2V" or svi_twin(p.origin or "") or "SVI" in self.saved(p)
                               for p in chain):
-            why = read or (f"its {svi} motion latents span {4 * svi} frames of a window of {window}" if svi else "")
+            why = read or (f"its {svi} motion latents span {4 * svi} frames of a window of {window}" if svi else "") \
+                or (SVI_ADVANCED_WHY if any(p.origin == "WanSVIProAdvancedI2V" for p in chain) else "")
             self.said.append("Stable Video Infinity conditions each pass on the anchor image with the last latent frames "
                              "of the pass before (its SVI LoRA trained for that): not made here"
                              + (f" ({why})" if why else "") + "; Studio's windows start from the last frame alone, the "
