@@ -241,3 +241,23 @@ def test_svi_pro_advanced_s_condition_is_said_for_what_differs_from_svi_2_pro_s(
         in text
     gen = nodes_of(conv, "video_models.image_to_video")[0]
     assert gen.params.get("svi_motion_latents", 0) == 0
+
+
+def test_four_frame_reference_s_two_middle_pictures_are_said_not_taken_for_why():
+    """WanFourFrameReferenceUltimate's frame 2 and frame 3 pictures were 'not taken: Wan's first-and-last-frame video
+    takes its first and last frames only', though Image to Video takes a middle picture: now the reason."""
+    from tests.convert.test_comfy_wanmid18 import _take
+    d = _take()
+    d["57"] = {"class_type": "LoadImage", "inputs": {"image": "third.png"}}
+    d["52"] = {"class_type": "WanFourFrameReferenceUltimate", "inputs": {
+        "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "frame_1_image": ["5", 0],
+        "frame_2_image": ["56", 0], "frame_3_image": ["57", 0], "frame_4_image": ["55", 0], "width": 832,
+        "height": 480, "length": 81, "batch_size": 1, "mode": "NORMAL"}}
+    text = said(convert(d, "four"))
+    assert ("'WanFourFrameReferenceUltimate' (WanFourFrameReferenceUltimate, #52)'s frame_2_image 'LoadImage' "
+            "(LoadImage, #56: 'middle.png') is not taken: Image to Video holds one middle picture, and this node is "
+            "given 2 (frame_2_image and frame_3_image)") in text
+    del d["52"]["inputs"]["frame_3_image"]
+    assert ("#56: 'middle.png') is not taken: its rule is not Image to Video's middle picture's (its frame only kept "
+            "at least 4 frames after the one before it, where Image to Video's is kept within 4 .. length - 5") \
+        in said(convert(d, "four"))

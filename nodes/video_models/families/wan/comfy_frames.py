@@ -49,6 +49,22 @@ SVI_ADVANCED_WHY = ("WanSVIProAdvancedI2V's condition is not the one Studio make
                     "fall and, with overlap_frames, how many frames), scaled by motion_influence and their differences "
                     "spread by motion_boost, where SVI 2.0 Pro's condition Studio makes marks the anchor's frame alone "
                     "as given")
+FOUR = "WanFourFrameReferenceUltimate"  # (the Wan22FMLF pack's, wan_4_frame_ultimate.py at 7140cd2, read for facts)
+
+
+def _four_why(n: CNode, between: list) -> str:
+    """Why WanFourFrameReferenceUltimate's frame 2 / frame 3 picture is not Image to Video's middle picture ('' for
+    another node): two held (Image to Video holds one), or its rule not the middle picture's (left19)."""
+    if n.cls != FOUR and n.origin != FOUR:
+        return ""
+    if len(between) > 1:
+        return (f"Image to Video holds one middle picture, and this node is given {len(between)} "
+                f"({' and '.join(p for p, _ in between)})")
+    return ("its rule is not Image to Video's middle picture's (its frame only kept at least 4 frames after the one "
+            "before it, where Image to Video's is kept within 4 .. length - 5; its low-noise condition encoded with "
+            "the picture at every strength)")
+
+
 SIZE = ("width", "height", "length", "batch_size")  # each of these nodes' first four settings
 BATCHES = {"ImageBatchMulti": "image_", "ImageBatch": "image"}  # a batch of references taken apart, in order
 JOINS = {"ImageBatchExtendWithOverlap": ("source_images", "new_images"), "ImageBatch": ("image1", "image2")}
@@ -208,7 +224,7 @@ class _Frames(PackTranslation):
                 self.said.append(mid[3])
                 continue
             self.said.append(f"{self.name(n)}'s {port} {self.picture(link)} is not taken: " + (
-                mid or "Wan's first-and-last-frame video takes its first and last frames only"))
+                mid or _four_why(n, between) or "Wan's first-and-last-frame video takes its first and last frames only"))
         svi, _, at = advanced_svi(n) if n.cls == MOTION else (False, None, set())
         if svi:  # (made where its chain is folded with SVI's conditioning, else said: steps)
             names, places = names | {"long_video_mode", "continue_frames_count"}, places | at
