@@ -162,3 +162,4 @@ def test_a_refine_from_the_first_step_is_not_said_a_few_steps_from_noise():
     assert passes._from_noise(_Refine(denoise=0.4)) == ": a few steps from noise"
     assert passes._from_noise(_Refine(start_at_step=12, denoise=1.0)) == ": a few steps from noise"
     assert passes._from_noise(_Refine(denoise="(wired)")) == ""
+    assert passes._from_noise(_Refine(denoise=1.0, start_at_step="(wired)")) == ""

@@ -111,6 +111,8 @@ def _from_noise(refine: CNode) -> str:
     num = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
     if num(denoise) and denoise < 1 or num(start) and start > 0:
         return ": a few steps from noise"
+    if any(k in s and not num(s[k]) for k in ("denoise", "start_at_step")):  # (one wired: not known)
+        return ""
     if num(denoise) or num(start):
         return ": every step from noise, without the main pass's take"
     return ""
