@@ -180,8 +180,12 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
     def _not_converted(self) -> tuple[list[CNode], list[str]]:
         """The ComfyUI nodes not converted (counted by type for the Log) and the texts of the workflow's notes."""
         dropped, texts, folded = [], [], families.lookup("folded")
-        read = self._read = {k for k, n in self.wf.nodes.items() if k in self.used or n.cls in FOLDED or n.cls in
-                             folded or k in self.wf.sized}  # (a resize whose factor gave a size worked out: reading.resized)
+        made_for = set(self.out.origin.values())  # (a folded step a stage passed over in words, made for nothing:
+        # its sentence said, not folded away: heldout87 04's ImageScaleBy to 1080 lines, its factor worked out when the
+        # workflow runs, was dropped unsaid)
+        read = self._read = {k for k, n in self.wf.nodes.items() if k in self.used or (n.cls in FOLDED or n.cls in
+                             folded) and (not self.over.get(k) or k in made_for) or k in self.wf.sized}
+        # (a resize whose factor gave a size worked out: reading.resized)
         read -= folded_steps.unread(self.wf, read, {k for k, n in self.wf.nodes.items() if n.cls in FOLDED or n.cls in
                                                     folded}, self.used | self.wf.sized)  # (folded into nothing)
         made = bool(self.out.pipelines or self.out.tasks)

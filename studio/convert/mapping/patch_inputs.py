@@ -74,12 +74,20 @@ def more_than_lora(wf: Workflow, n: CNode) -> bool:
         in_type(n, k) != "CLIP" for k, _ in own_inputs(wf, n))
 
 
-def _preview(wf: Workflow, n: CNode, readers: dict[str, list[str]]) -> bool:
+def _preview(wf: Workflow, n: CNode, readers: dict[str, list[str]], seen: frozenset = frozenset()) -> bool:
     """``n`` a preview: an output node (its pack declares it one) that gives nothing any node reads and writes no file
     (displays.py's save); what it shows of a patch's input is not made with it (animdiff15: a still made for an
-    IP-Adapter and previewed held the still's whole chain as not converted)."""
+    IP-Adapter and previewed held the still's whole chain as not converted). A step whose every reader is a preview
+    (a MaskToImage before a PreviewImage) only shows it too (heldout87 03: an IP-Adapter's attention mask, also shown
+    through MaskToImage, was said to reach the video "through ComfyUI's 'VAEDecode' ..., which Studio does not
+    convert", false: it is the patch's, not applied with it)."""
     t = catalogue.node_type(n.origin or n.shown_cls)
-    return n.enabled and not readers.get(n.id) and t is not None and t.output_node is True and not is_save(n)
+    if not n.enabled or t is None or is_save(n) or n.id in seen:
+        return False
+    rs = [wf.nodes[r] for r in readers.get(n.id, ()) if r in wf.nodes]
+    if not rs:
+        return t.output_node is True
+    return t.output_node is not True and all(_preview(wf, m, readers, seen | {n.id}) for m in rs)
 
 
 def readers_of(wf: Workflow) -> dict[str, list[str]]:

@@ -1,7 +1,7 @@
 """A saved value of a node no pack in Studio's catalogue declares, named by the places a catalogued node declares
 its settings in (uncatalogued_twins.py, task_twins.py): each of that node's settings in turn takes the next saved value
-of the type (and within the range) it declares, a seed's control value after it skipped; the values passed over are
-kept, to be said. Plain data and stdlib."""
+of the type (and within the range) it declares, a seed's control value after it skipped (a seed is the value saved
+just before a control word, where one fits); the values passed over are kept, to be said. Plain data and stdlib."""
 from __future__ import annotations
 
 import math
@@ -61,6 +61,10 @@ def placed(n: CNode, r) -> tuple[dict[str, Any], list[tuple[int, Any]]] | None:
         k = at
         while k < len(raw) and not (fits(raw[k], i) and (i.type != "COMBO" or names_file(raw[k], i))):
             k += 1
+        if i.control:  # a seed is the value ComfyUI's page saves just before its control word (heldout87 06: the RAVE
+            c = next((j for j in range(at, len(raw)) if raw[j] in SEED_CONTROLS), None)  # sampler's grid size 3,
+            if c is not None and c - 1 >= at and fits(raw[c - 1], i):  # saved first, was said its seed, its
+                k = c - 1  # seed being the 0 before 'fixed')
         if k == len(raw):
             if i.optional:
                 continue

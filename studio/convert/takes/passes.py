@@ -93,13 +93,29 @@ def held(other: CNode, refine: CNode | None, fam: str) -> Task:
     ``refine`` refines its take), which Studio cannot read: held with its sentence."""
     then = (f" in its main pass (#{other.id}), then refined by '{refine.title or refine.shown_cls}' (#{refine.id})"
             if refine is not None else "")
-    also = " (made from the refine alone, it would be another video: a few steps from noise)" if refine else ""
+    also = f" (made from the refine alone, it would be another video{_from_noise(refine)})" if refine else ""
     if subgraph_ids.is_subgraph_id(other.cls):  # (an API file's subgraph: no pack's sampler, heldout28)
         return Task(f"a take sampled inside a subgraph ({other.shown_cls}){then}", None, family=fam,
                     cannot=f"read the nodes of the subgraph {other.shown_cls}, which an API file does not hold{also}")
     what = carries(other) or "a take sampled by a node pack's sampler"
     return Task(f"{what} ({other.shown_cls}){then}", None,
                 family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")
+
+
+def _from_noise(refine: CNode) -> str:
+    """What the refine pass alone would make, by its own settings: a few steps from noise where it starts late (a
+    denoise below 1, a start step past 0), every step from noise where it starts at the first (heldout87 06: RAVE's
+    sampler, from step 0 to the end, was said "a few steps from noise"); nothing more where neither is read."""
+    s = refine.settings()
+    denoise, start = s.get("denoise"), s.get("start_at_step")
+    num = (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+    if num(denoise) and denoise < 1 or num(start) and start > 0:
+        return ": a few steps from noise"
+    if any(k in s and not num(s[k]) for k in ("denoise", "start_at_step")):  # (one wired: not known)
+        return ""
+    if num(denoise) or num(start):
+        return ": every step from noise, without the main pass's take"
+    return ""
 
 
 _name = CNode.named  # the node in a sentence

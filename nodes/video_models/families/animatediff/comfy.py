@@ -201,7 +201,7 @@ def read(b, node, up, spec, inputs, said):
                     "is the betas Studio samples ComfyUI's motion module and checkpoint with" if sched in SAME_BETAS
                     else "is not taken" + (" (ComfyUI's 'linear' spaces the betas' square roots evenly)"
                                            if sched in SQUARE_ROOTS else "")
-                    + ": Studio samples ComfyUI's motion module and checkpoint with") + f" {BETAS}")
+                    + ": Studio samples ComfyUI's motion module and checkpoint with") + f" {_scheduler(wf, first)}")
         if n.cls in CONTEXT:
             b.used.add(n.id)
             if taken is None:
@@ -223,6 +223,16 @@ def read(b, node, up, spec, inputs, said):
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
     return Task("control video (ControlNet)", steered, family=TITLE) if steered else None
+
+
+def _scheduler(wf, sampler) -> str:
+    """The scheduler Studio samples the take with, in words: LCMScheduler on AnimateDiff's betas where the take's
+    sampler asks ComfyUI's 'lcm' (the generator's own 'lcm', declared below as own_samplers), else AnimateDiff's DDIM
+    (heldout87 03: an AnimateLCM take sampled with 'lcm' was said sampled "with AnimateDiff's DDIM")."""
+    name = wf.value(sampler, "sampler_name") if sampler is not None else None
+    if not isinstance(name, str) and sampler is not None and (src := wf.source(sampler, "sampler")) is not None:
+        name = wf.value(src, "sampler_name")  # (a custom sampler's KSamplerSelect)
+    return LCM[1] if name == LCM[0] else BETAS
 
 
 def _motion_lora(n, file) -> str:
