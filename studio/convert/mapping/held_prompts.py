@@ -218,7 +218,8 @@ def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None,
         plural = len(files) > 1
         # (a node taking a text encoder in and giving it on, set: CLIPSetLastLayer's clip skip, loads none)
         set_as = ", ".join(f"{k} {v}" for k, v in src.settings().items())
-        verb, tail = ("loads", "") if not src.links else ("sets", f" (its settings: {set_as})" if set_as else "")
+        verb, tail = ("loads" if not src.links else "sets"), (f" (its settings: {set_as})" if set_as and (
+            src.links or not file) else "")  # (a loader whose file no setting names: its values, heldout86 11)
         b.over[src.id] = (f"{_name(src)} {verb} the text encoder{'s' * plural}{f' {file}' if file else ''} that "
                           f"encode{'' if plural else 's'} "
                           f"{encoders_of(fed, _early(readers & ids, early or {}))}{tail}: not made, as the task has "
