@@ -95,9 +95,9 @@ def _carried(wf: Workflow, n: CNode, had: list[str]) -> list[str]:
     return [", ".join(xs) + f" (given by '{src.title or src.shown_cls}', #{src.id})" for src, xs in by.values()]
 
 
-def said(wf: Workflow, region: list[CNode]) -> str:
+def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
     """' Its settings, as the workflow sets them: ...' for the held task of ``region`` (the nodes upstream of its
-    output); '' where none is read."""
+    output), its writers' rates last (not with ``rates`` False); '' where none is read."""
     samplers = [n for n in region if n.enabled and role(wf, n) == "sampler"]
     if not samplers:
         return ""
@@ -114,7 +114,7 @@ def said(wf: Workflow, region: list[CNode]) -> str:
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
         vals += _carried(wf, n, vals)
         _add(parts, n, vals)
-    for n in _writers(wf, region, way):  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
+    for n in _writers(wf, region, way) if rates else ():  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
         _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
     if not parts:
         return ""
