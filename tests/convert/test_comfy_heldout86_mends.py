@@ -13,11 +13,15 @@ links and fails without its mend.
 4. A held task's rate (CreateVideo's fps, off the samplers' way) was named nowhere: said among the values to set by
    hand (86/03, 86/10, 86/11).
 5. An undeclared text-encoder loader of a held task, whose file no setting names, was said to load "the text
-   encoder" with no file and no values: its settings saved by place are said (86/11)."""
+   encoder" with no file and no values: its settings saved by place are said (86/11).
+6. Motif-Video 2B's own ComfyUI pack (ComfyUI-MotifVideo2B, not in Studio's catalogue) was held as "an unrecognised
+   model" though Studio runs Motif Video: Motif Video's mapping (families/motif_video/comfy.py) reads EmptyMotifLatent
+   as its take and a MotifImageEncode's picture as Image to Video's start image; its files said, to be replaced by a
+   diffusers folder; its guidance said (86/10, 86/11)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import nodes_of, said, ui
+from tests.convert.said import nodes_of, said, source_file, ui
 from tests.convert.test_comfy_wrappers import UI, _common, _sampler, _save
 
 
@@ -117,3 +121,50 @@ def test_an_undeclared_text_encoder_loader_naming_no_file_has_its_values_said():
     text = said(_held())
     assert "'AcmeTextEncoderLoader' (AcmeTextEncoderLoader, #3) loads the text encoder that encodes the held task's " \
            "prompts (#5) (its settings: #0 acme_t5/model.safetensors, #1 bfloat16, #2 default): not made" in text, text
+
+
+def _motif(image: bool = True):
+    """Motif-Video 2B through its pack (heldout86 11's shape, values of our own): text encode, empty latent, KSampler,
+    CreateVideo; with ``image``, MotifImageEncode putting a picture on the conditioning."""
+    nodes = [
+        (1, "LoadImage", [], ["IMAGE", "MASK"], ["beach.png", "image"]),
+        (2, "UNETLoader", [], ["MODEL"], ["motif-video-1.9b-720p.safetensors", "default"]),
+        (3, "MotifTextEncoderLoader", [], ["CLIP"], ["motifvideo_t5gemma2.safetensors", "bfloat16", "default"]),
+        (4, "MotifVAELoader", [], ["VAE"], ["motifvideo_vae.safetensors"]),
+        (5, "MotifTextEncode", [("clip", "CLIP")], ["CONDITIONING", "CONDITIONING"], ["a heron by a lake", "blurry"]),
+        (6, "MotifImageEncode", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                 ("image", "IMAGE")], ["CONDITIONING", "CONDITIONING"], []),
+        (7, "EmptyMotifLatent", [], ["LATENT"], [960, 544, 49, 1]),
+        (8, "ModelSamplingSD3", [("model", "MODEL")], ["MODEL"], [3.0]),
+        (9, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [7, "fixed", 30, 6.0, "euler", "simple", 1.0]),
+        (10, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (11, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [24]),
+        (12, "SaveVideo", [("video", "VIDEO")], [], ["video/motif", "auto", "auto"]),
+    ]
+    cond = [(6, 0, 9, "positive"), (6, 1, 9, "negative")] if image else [(5, 0, 9, "positive"), (5, 1, 9, "negative")]
+    links = [(3, 0, 5, "clip"), (2, 0, 8, "model"), (8, 0, 9, "model"), (7, 0, 9, "latent_image"),
+             (9, 0, 10, "samples"), (4, 0, 10, "vae"), (10, 0, 11, "images"), (11, 0, 12, "video")] + cond
+    if image:
+        links += [(5, 0, 6, "positive"), (5, 1, 6, "negative"), (4, 0, 6, "vae"), (1, 0, 6, "image")]
+    else:
+        nodes = [n for n in nodes if n[0] not in (1, 6)]
+    return convert(ui(nodes, links), "motif")
+
+
+def test_motif_videos_own_pack_is_made_by_studios_motif_video():
+    conv = _motif()
+    text = said(conv)
+    (gen,) = nodes_of(conv, "video_models.image_to_video")
+    p = gen.params
+    assert (p["prompt"], p["negative_prompt"], p["width"], p["height"], p["frames"], p["steps"], p["guidance"],
+            p["shift"], p["seed"], p["fps"]) == ("a heron by a lake", "blurry", 960, 544, 49, 30, 6.0, 3.0, 7, 24.0)
+    assert source_file(conv, gen.id, "image") == "beach.png"
+    assert "of Motif Video's ComfyUI files (motif-video-1.9b-720p.safetensors, motifvideo_vae.safetensors, " \
+           "motifvideo_t5gemma2.safetensors) Studio reads none" in text, text
+    assert "Motif Video's guidance is its diffusers folder's guider's" in text
+    assert "the negative prompt comes from ComfyUI's 'MotifTextEncode' (MotifTextEncode, #5), which Studio does not " \
+           "read: the text it is given is the generator's negative prompt" in text
+    assert [t["family"] for t in conv.tasks] == ["Motif Video"]
+    conv = _motif(image=False)
+    assert nodes_of(conv, "video_models.text_to_video") and not nodes_of(conv, "video_models.image_to_video")

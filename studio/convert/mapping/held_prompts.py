@@ -182,6 +182,7 @@ def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     """A prompt sentence of tracing.prompts said of a held task: 'the text it is given is a Text Prompt' only where
     one is made for that prompt of that node (heldout16: an empty prompt, none made, was said to be one)."""
     line = line.replace(NEGATIVE, f"the prompt in {GENERATOR}")  # (a held task has no generator's input to name)
+    line = line.replace("the generator's negative prompt", GENERATOR)  # (tracing.prompts' words for a negative's)
     m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), (?:which Studio does not read|a prompt "
                  r"schedule, which Studio reads only as a Prompt Schedule on a generator's 'schedule', not as this "
                  r"prompt): the text it is given is ", line)
