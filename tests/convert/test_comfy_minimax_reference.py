@@ -73,7 +73,8 @@ def test_the_fun_controlnet_union_template_is_held_in_one_sentence():
         "(MiniMaxH3ReferenceToVideo, #136))), with no generator. Its settings, as Studio reads them in the workflow "
         "(to set by hand): 'KSamplerSelect' (#123) sampler_name res_multistep; 'BasicScheduler' (#124) steps 20, "
         "scheduler simple, denoise 1; 'RandomNoise' (#129) noise_seed 1086599926715797; 'MiniMaxH3ReferenceToVideo' "
-        "(#136) width 864, height 480, length 124.")  # (its prompt held: heldout12; its settings: held2)
+        "(#136) width 864, height 480, length 124; 'CreateVideo' (#130) fps 24.")  # (its prompt held: heldout12; its
+    # settings: held2; its writer's rate: heldout86)
     assert not any(n.type_id == GEN for n in conv.graph.nodes.values())  # (its control clip held: no silent loss)
 
 

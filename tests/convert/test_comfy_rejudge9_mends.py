@@ -46,4 +46,5 @@ def test_a_cogvideox_fun_take_keeps_its_length_and_strength():
     assert (v2v.params["frames"], v2v.params["strength"]) == (45, 0.7)
     held = said(convert(_held_fun("i2v", "CogVideoX-Fun-V1.1-5b-Pose", "Control"), "rejudge9_cog_pose"))
     assert "without a control clip" in held  # (held, for its reason)
-    assert "'OldFunI2V' (#5) seed 43, steps 50, cfg 6, sampler_name ddim, scheduler simple, length 85." in held
+    assert "'OldFunI2V' (#5) seed 43, steps 50, cfg 6, sampler_name ddim, scheduler simple, length 85; " \
+           "'SaveAnimatedWEBP' (#6) fps 8." in held  # (its writer's rate last: heldout86)

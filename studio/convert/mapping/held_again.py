@@ -1,8 +1,8 @@
 """Another output of a task Studio holds (heldout71 03: LongCat-Video's five segments, each its own sampler and save,
 all one task in words): the task's sentence is said once, for its words, with the first output's settings; each
 further output whose own settings (its sampler's seed, its size...) are not said yet is named with them, so no pass
-of the workflow is held unsaid. An output whose settings were said (a second save of the same pass) is not repeated.
-Plain data."""
+of the workflow is held unsaid. An output whose settings were said (a second save of the same pass) is not repeated,
+its writer's rate aside (each output's own: heldout86, the rate said among a held task's values). Plain data."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode
@@ -14,8 +14,9 @@ def said(b, save: CNode | None, what: str, fam: str, up: list[CNode]) -> None:
     """The sentence of ``save``, another output of the held task ``what`` with ``fam`` (``b``: the conversion)."""
     if save is None:
         return
-    values = held_values.said(b.wf, up or upstream_run(b.wf, save))
-    if not values or any(values.strip() in line for line in b.out.log):
+    region = up or upstream_run(b.wf, save)
+    values, passes = held_values.said(b.wf, region), held_values.said(b.wf, region, rates=False).strip()
+    if not values or passes and any(passes in line or passes[:-1] + "; " in line for line in b.out.log):
         return
     base, _, k = save.id.partition("~")  # (one take of several an output joins, read as its own save: takes.joined)
     joined = b.wf.nodes.get(base) if k else None

@@ -182,6 +182,7 @@ def _held_line(line: str, made: set[tuple[str, str]]) -> str:
     """A prompt sentence of tracing.prompts said of a held task: 'the text it is given is a Text Prompt' only where
     one is made for that prompt of that node (heldout16: an empty prompt, none made, was said to be one)."""
     line = line.replace(NEGATIVE, f"the prompt in {GENERATOR}")  # (a held task has no generator's input to name)
+    line = line.replace("the generator's negative prompt", GENERATOR)  # (tracing.prompts' words for a negative's)
     m = re.match(r"the (positive|negative) prompt comes from .*#([^)]+)\), (?:which Studio does not read|a prompt "
                  r"schedule, which Studio reads only as a Prompt Schedule on a generator's 'schedule', not as this "
                  r"prompt): the text it is given is ", line)
@@ -218,7 +219,8 @@ def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None,
         plural = len(files) > 1
         # (a node taking a text encoder in and giving it on, set: CLIPSetLastLayer's clip skip, loads none)
         set_as = ", ".join(f"{k} {v}" for k, v in src.settings().items())
-        verb, tail = ("loads", "") if not src.links else ("sets", f" (its settings: {set_as})" if set_as else "")
+        verb, tail = ("loads" if not src.links else "sets"), (f" (its settings: {set_as})" if set_as and (
+            src.links or not file) else "")  # (a loader whose file no setting names: its values, heldout86 11)
         b.over[src.id] = (f"{_name(src)} {verb} the text encoder{'s' * plural}{f' {file}' if file else ''} that "
                           f"encode{'' if plural else 's'} "
                           f"{encoders_of(fed, _early(readers & ids, early or {}))}{tail}: not made, as the task has "

@@ -56,6 +56,28 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
     return f"{key} {v}" if isinstance(v, str) and v.strip() and len(v) < 64 else None
 
 
+RATE = ("fps", "frame_rate")  # a writer's rate (CreateVideo's fps, VHS_VideoCombine's frame_rate)
+
+
+def _writers(wf: Workflow, region: list[CNode], way: list[CNode]) -> list[CNode]:
+    """The nodes of the held task's region off its samplers' way that set the rate its frames are written at."""
+    on_way = {n.id for n in way}
+    return [n for n in region if n.enabled and n.id not in on_way and any(k in n.widgets or k in n.links for k in RATE)]
+
+
+def _add(parts: dict, n: CNode, vals: list[str]) -> None:
+    """Node ``n``'s values added to ``parts`` under its entry: a core node made beside a pack node ('69:shift')
+    under the pack node's, a subgraph's node ('outer:inner') its own."""
+    if not vals:
+        return
+    head, _, tail = n.id.rpartition(":")
+    pid = head if head and not tail.isdigit() else n.id
+    label, had = parts.get(pid, (f"'{n.title or n.shown_cls}' (#{pid}", []))
+    if n.origin and n.origin != n.cls and pid == n.id:
+        label += f", read as ComfyUI's {n.cls}"
+    parts[pid] = (label, had + [v for v in vals if v not in had])
+
+
 def _carried(wf: Workflow, n: CNode, had: list[str]) -> list[str]:
     """The values another node gives this sampler where a pack's reading carries them onto it (a wrapper's context
     options: window, overlap; heldout53 01), said once per node they come from: held, they reach no generator."""
@@ -73,9 +95,9 @@ def _carried(wf: Workflow, n: CNode, had: list[str]) -> list[str]:
     return [", ".join(xs) + f" (given by '{src.title or src.shown_cls}', #{src.id})" for src, xs in by.values()]
 
 
-def said(wf: Workflow, region: list[CNode]) -> str:
+def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
     """' Its settings, as the workflow sets them: ...' for the held task of ``region`` (the nodes upstream of its
-    output); '' where none is read."""
+    output), its writers' rates last (not with ``rates`` False); '' where none is read."""
     samplers = [n for n in region if n.enabled and role(wf, n) == "sampler"]
     if not samplers:
         return ""
@@ -91,13 +113,9 @@ def said(wf: Workflow, region: list[CNode]) -> str:
             vals = ["its settings saved by place, unnamed in the file: " + ", ".join(
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
         vals += _carried(wf, n, vals)
-        if vals:
-            head, _, tail = n.id.rpartition(":")  # (a core node made beside a pack node: '69:shift'; a subgraph's
-            pid = head if head and not tail.isdigit() else n.id  # node 'outer:inner' is its own)
-            label, had = parts.get(pid, (f"'{n.title or n.shown_cls}' (#{pid}", []))
-            if n.origin and n.origin != n.cls and pid == n.id:
-                label += f", read as ComfyUI's {n.cls}"
-            parts[pid] = (label, had + [v for v in vals if v not in had])
+        _add(parts, n, vals)
+    for n in _writers(wf, region, way) if rates else ():  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
+        _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
     if not parts:
         return ""
     wired = lambda v: any(" from '" in x or " from a node" in x for x in v)  # noqa: E731

@@ -25,7 +25,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
                flow_target, patch_inputs,
                prompt_schedules)
-from . import latent_frames
+from . import expert_lists, latent_frames
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -254,7 +254,7 @@ class OutputStage:
         params = self._params(o.main, o.rest, o.latent, o.loaders, o.shifts, o.up, said)
         window, lines = window_params(self.wf, o.main, params.get("guidance_2"), o.rest,  # (a guider's window of
                                       lambda name: name in self.spec_params(o.task))  # steps: tracing/guider_window)
-        params.update(window)
+        params.update(window, **expert_lists.steps(self, o, params, said))  # (two experts' own sigma lists)
         said.extend(x for x in lines.split("\n") if x)
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \

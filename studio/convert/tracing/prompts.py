@@ -214,7 +214,8 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
         unread = ("a prompt schedule, which Studio reads only as a Prompt Schedule on a generator's 'schedule', not "
                   "as this prompt" if prompt_schedules.read(end, wf.value) is not None else "which Studio does not read")
         said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
-                    + (f"{unread}: the text it is given is the generator's prompt" if text is not None
+                    + (f"{unread}: the text it is given is the generator's "  # (its negative: heldout86 10)
+                       f"{'negative prompt' if which == 'negative' else 'prompt'}" if text is not None
                        else f"{unread}: write it in the generator's prompt"))
     return text
 

@@ -56,8 +56,8 @@ def read(t, n, w: dict) -> None:
     to the value most of the pass's steps have, the list said in place of 'cannot work out'."""
     src_link = n.links.get("cfg")
     src = t.wf.nodes.get(src_link[0]) if src_link else None
-    if src is None or src.cls != LIST or w.get("cfg") is not None:
-        return
+    if src is None or src.cls != LIST:  # (a UI file saves the sampler's cfg widget beside the wire: that stale value
+        return  # is not what runs, the list is read all the same: heldout86 07, whose API copy 08 read it)
     values = cfg_list(lambda k: t.wf.value(src, k))
     if not values:
         return
