@@ -117,3 +117,13 @@ def test_a_known_sampler_between_undeclared_nodes_is_named_with_them_where_nothi
             "notes made (it is given what it samples by 'MediaConditioning_x' (MediaConditioning_x, #4) and its take "
             "reaches 'MediaExport_x' (MediaExport_x, #12), of types no pack in Studio's catalogue declares") in text
     assert "no video output with a sampler found" not in text and "a sampler or another node" not in text
+
+
+def test_a_known_samplers_take_reaching_an_undeclared_save_alone_is_said_so():
+    w = _sampler_between_unknown_nodes()
+    for n in w["nodes"]:  # the conditioning made by ComfyUI's own node: only the save is undeclared
+        if n["type"] == "MediaConditioning_x":
+            n["type"] = "WanImageToVideo"
+    text = said(convert(w, "unknown_save"))
+    line = next(x for x in text.splitlines() if "no video output Studio reads after the sampler" in x)
+    assert "only notes made (its take reaches 'MediaExport_x' (MediaExport_x, #12), of types" in line

@@ -63,10 +63,10 @@ def sentence(wf: Any) -> str | None:
             continue
         parts = []
         if given:
-            parts.append(f"is given what it samples by {', '.join(g.named() for g in sorted(given, key=_id))}")
+            parts.append(f"it is given what it samples by {', '.join(g.named() for g in sorted(given, key=_id))}")
         if reached:
             parts.append(f"its take reaches {', '.join(r.named() for r in sorted(reached, key=_id))}")
-        return (f"no video output Studio reads after the sampler {n.named()}: only notes made (it "
+        return (f"no video output Studio reads after the sampler {n.named()}: only notes made ("
                 f"{' and '.join(parts)}, of types no pack in Studio's catalogue declares: what they do is not known)")
     return None
 
