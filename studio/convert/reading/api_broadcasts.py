@@ -56,8 +56,9 @@ def read_away(nodes: dict[str, Any], said: list[str]) -> dict[str, int]:
         c, s = nodes[cid], nodes[src[0]]
         said.append(f"{c.named()} broadcasts what {s.named()} gives ({_kind(nodes, src)}) to every input of its type "
                     f"left unwired; this API file leaves {', '.join(where)} unwired, each required by its node's type (ComfyUI "
-                    "refuses the file as saved; its frontend wires them from the broadcast when it queues the "
-                    f"workflow): read as wired from {s.named()}")
+                    "refuses the file as saved; in the UI its frontend wires such inputs from the broadcast when it "
+                    f"queues the workflow, within restrictions an API file does not keep): read as wired from "
+                    f"{s.named()}")
     for kind, where in tied.items():
         said.append(f"{', '.join(where)}, each required by its node's type, left unwired in this API file: "
                     f"{len(by_kind[kind])} broadcasts of {kind} could reach it (an API file keeps none of their "
