@@ -93,7 +93,7 @@ def test_a_packs_sampler_as_the_main_pass_holds_the_output_never_made_from_the_r
     assert _gens(conv) == []
     assert conv.log[0].startswith("This workflow makes a take sampled by a node pack's sampler (PackKSampler) "
                                   "in its main pass (#9), then refined by 'KSampler' (#21) with Wan 2.1; Studio cannot "
-                                  "read ComfyUI's PackKSampler")
+                                  "read PackKSampler, a sampler whose type no pack in its catalogue declares")
     assert conv.tasks[0]["generator"] is None
 
 

@@ -87,7 +87,7 @@ def test_a_preview_a_sender_and_a_save_with_a_mask_are_not_read_as_saves():
     for doc in (_t2v(preview), _t2v(sender), _t2v(masked, [mask], [(21, 0, 20, "mask")])):
         conv = convert(doc, "not_saves.json")
         assert not any(n.type_id == "io.save_video" for n in conv.graph.nodes.values())
-        assert "no video output with a sampler found" in _said(conv)
+        assert "no video output Studio reads after the sampler" in _said(conv)  # (the undeclared node named)
 
 
 def test_a_sound_wired_into_the_save_is_written_with_the_video():

