@@ -179,6 +179,8 @@ class CNode:
     # to its length (LTX-Video 0.9's configurator: its translation sets it; mapping/whole_clip.py reads it)
     carried: tuple[str, ...] = ()  # a variant's own wired inputs its task carries to the generator, said where the
     # task is read (reading/variants.py sets them; mapping/intent.py says them)
+    worded: dict[str, str] = field(default_factory=dict)  # a setting of a node read as another, in the file's own
+    # words where they differ ('sampler': "scheduler 'dpm++_sde' ...", 'scheduler': '' for none): heldout84
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
