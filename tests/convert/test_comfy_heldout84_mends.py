@@ -7,7 +7,9 @@ builds its workflow from node types, values and links and fails without its mend
    (names the file does not have: the KSamplerAdvanced it is read as has them): now said as the wrapper names it
    (84/01-08, 10; rejudge18 saw the same on 78/11).
 3. A cfg list of one value on every step of a pass was said "3.5 for most of its steps 0-7 (none other)": now "3.5 on
-   each of its steps 0-7" (84/07)."""
+   each of its steps 0-7" (84/07).
+4. A split of a clip's frames on a utility's way (Split Images before RIFE and MMAudio) was "not applied", the first
+   frame written too: Studio's Trim of the part read (84/12)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -79,3 +81,32 @@ def test_a_cfg_list_of_one_value_on_every_step_is_said_so():
     assert "(CreateCFGScheduleFloatList, #95): 3.5 on each of its steps 0-7; Studio's generator takes one guidance " \
            "for the pass, 3.5" in said
     assert "most of" not in said and "none other" not in said
+
+
+def _split(part: int, at: int = 1) -> dict:
+    return _api({
+        "8": ("VHS_LoadVideo", {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1,
+                                "format": "AnimateDiff"}),
+        "2": ("VHS_SplitImages", {"split_index": at, "images": ["8", 0]}),
+        "6": ("RIFE VFI", {"ckpt_name": "rife49.pth", "clear_cache_after_n_frames": 10, "multiplier": 2,
+                           "fast_mode": True, "ensemble": True, "scale_factor": 1, "frames": ["2", part]}),
+        "9": ("VHS_VideoCombine", {"frame_rate": 32, "loop_count": 0, "filename_prefix": "x",
+                                   "format": "video/h264-mp4", "save_output": True, "images": ["6", 0]}),
+    })
+
+
+def test_a_split_of_the_frames_on_a_utilitys_way_is_studios_trim_of_the_part_read():
+    """4. VideoHelperSuite's Split Images between a Load Video and RIFE (84/12: the frames from the second on
+    interpolated) was "not applied", the first frame written too: Studio's Trim of the part the way reads, said."""
+    conv = convert(_split(2), "split.json")
+    trim = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.trim")
+    assert (trim.params["start"], trim.params["end"]) == (1, 0)
+    rife = next(n for n in conv.graph.nodes.values() if n.type_id == "motion.interpolate")
+    assert conv.graph.input_link(rife.id, "video").src == trim.id
+    said = _said(conv)
+    assert "'VHS_SplitImages' (VHS_SplitImages, #2) passes on the clip's frames from frame 1 on (its split_index 1): " \
+           "Studio's Trim" in said
+    assert "not applied, Studio makes no node for it" not in said
+    trim = next(n for n in convert(_split(0, 5), "split.json").graph.nodes.values() if n.type_id == "transform.trim")
+    assert (trim.params["start"], trim.params["end"]) == (0, 5)  # (its first part: the first 5 frames)
