@@ -49,6 +49,9 @@ def test_a_wrapper_samplers_scheduler_is_said_as_the_wrapper_names_it():
     line = next(x for x in _notes(convert(wf, "sched.json")).splitlines() if "nearest diffusers scheduler" in x)
     assert line.startswith("- WanVideoSampler's scheduler 'dpm++/beta' (ComfyUI's sampler 'dpmpp_2m', scheduler "
                            "'beta'): nearest")
+    wf["27"]["inputs"]["scheduler"] = "flowmatch_causvid"  # (a scheduler of the wrapper's own: no ComfyUI name)
+    line = next(x for x in _notes(convert(wf, "sched.json")).splitlines() if "nearest diffusers scheduler" in x)
+    assert line.startswith("- WanVideoSampler's scheduler 'flowmatch_causvid': nearest")
 
 
 def test_a_core_samplers_names_are_said_as_before():

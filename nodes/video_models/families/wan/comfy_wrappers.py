@@ -147,9 +147,11 @@ def _by_types(t, emb: CNode, pos, neg, sampler: CNode):
 def _worded(k: CNode, n: CNode, sched: str, name: str | None) -> None:
     """The KSamplerAdvanced ``k`` read from sampler ``n``: its sampler and scheduler said as the wrapper names its one
     setting, 'scheduler' (heldout84: "sampler 'dpmpp_sde', scheduler 'simple'" named settings the file has not)."""
-    if sched:
-        beta = ", scheduler 'beta'" if sched.endswith("/beta") else ""
-        k.worded.update(sampler=f"{n.cls}'s scheduler '{sched}' (ComfyUI's sampler '{name}'{beta})", scheduler="")
+    if not sched:
+        return
+    beta = ", scheduler 'beta'" if sched.endswith("/beta") else ""
+    read = f" (ComfyUI's sampler '{name}'{beta})" if any(sched.startswith(w) for w, _c in SCHEDULERS) else ""
+    k.worded.update(sampler=f"{n.cls}'s scheduler '{sched}'{read}", scheduler="")  # (one ComfyUI has not: bare)
 
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
