@@ -17,7 +17,7 @@ from studio.core.shown import cut, number, rounded
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
-from . import tiled_upscale
+from . import split_way, tiled_upscale
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, rate_pair, utility_by_types
 from .save_paths import own_path
@@ -162,7 +162,7 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
             continue
         found = utility(n, wf)
         if found is None and out == "video" and (made := _way_step(b, n, (cur, out), said)) is not None:
-            cur, out = made  # a pack's step a family makes on this way (SeedVR2's upscale)
+            (cur, out), clip = made, _cut(b, made[0], clip)  # a pack's step a family makes on this way (SeedVR2's)
             spec = b.g.nodes[cur].spec
             steps.append(f"{getattr(spec, 'title', None) or b.g.nodes[cur].type_id} ({n.shown_cls}, #{n.id})")
             continue
@@ -269,11 +269,19 @@ def _segment(b, n: CNode, video: tuple[str, str], said: list[str]) -> str:
                       (b.add("preprocess.load", {"kind": "segment"}, n), "model"))
 
 
+def _cut(b, made: str, clip: str) -> str:
+    """The clip a sound made for it reads: ``made`` where that step cuts the clip's frames (a Trim: heldout84 12, the
+    frames from the second on), else ``clip`` as it was."""
+    return made if b.g.nodes[made].type_id == "transform.trim" else clip
+
+
 def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str, str] | None:
     """Studio's node a family makes for ``n`` on the way (the 'way_steps' hook), or its Scale for a resize, or None."""
     from ..families import registry as families
     if (tiled := tiled_upscale.make(b, n, wire, said, way=True)) is not None:  # a tiled diffusion upscale (by types)
         return tiled
+    if (split := split_way.on_way(b, n, wire, said)) is not None:  # a split of the frames (by types: heldout84)
+        return split
     step = families.lookup("way_steps").get(n.cls) if n.enabled else None  # else ComfyUI's resize of the frames:
     return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
 

@@ -51,6 +51,16 @@ def _named(wf, main: Sampling, what: str, value, given: str = "") -> str:
             f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}))")
 
 
+def _pair(wf, main: Sampling) -> str:
+    """The first sampler's sampler and scheduler in words: as the file's own node has them where it is read as another
+    whose names differ (heldout84: a WanVideoSampler's one 'scheduler' was said "sampler 'dpmpp_sde', scheduler
+    'simple'", names the file does not have), else as ComfyUI names them."""
+    worded = getattr(main.node, "worded", {})
+    parts = [worded[k] if k in worded else _named(wf, main, k, v, _given_by(main) if k == "sampler" else "")
+             for k, v in (("sampler", main.sampler), ("scheduler", main.scheduler))]
+    return ", ".join(p for p in parts if p)
+
+
 class SettingsReading:
     """A generator's settings read from the workflow, and the sampling note."""
 
@@ -278,8 +288,7 @@ class SettingsReading:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
-                 f"- {_named(self.wf, main, 'sampler', main.sampler, _given_by(main))}, "
-                 f"{_named(self.wf, main, 'scheduler', main.scheduler)}: nearest diffusers scheduler "
+                 f"- {_pair(self.wf, main)}: nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; " + self._sampler_taken(main, task, own)]
         if read_sigmas := [f"{k} {v}" for k, v in main.extra.items() if v not in (None, "")]:  # (none: no line)
             lines.append(f"- sigmas: {', '.join(read_sigmas)} (the model's own used)")

@@ -181,6 +181,8 @@ class CNode:
     # task is read (reading/variants.py sets them; mapping/intent.py says them)
     parts: tuple = ()  # a sound file split into parts read as its Load Audio (reading/audio_split.py): (offset in
     # seconds, the number of parts, the output slot of part 1)
+    worded: dict[str, str] = field(default_factory=dict)  # a setting of a node read as another, in the file's own
+    # words where they differ ('sampler': "scheduler 'dpm++_sde' ...", 'scheduler': '' for none): heldout84
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""

@@ -80,8 +80,10 @@ def read(t, n, w: dict) -> None:
         t.wf.taken.add(src.id)
         return
     w["cfg"] = cfg
-    steps = ", ".join(f"{v:g} at step {start + i}" for i, v in enumerate(mine) if v != cfg) or "none other"
+    others = ", ".join(f"{v:g} at step {start + i}" for i, v in enumerate(mine) if v != cfg)
+    span = f"its steps {start}-{start + len(mine) - 1}"  # (one value on them all: said so, heldout84 07)
     t.said.append(f"'{n.title or n.shown_cls}' (#{n.id})'s cfg is a value per step from '{src.title or src.shown_cls}' "
-                  f"({src.shown_cls}, #{src.id}): {cfg:g} for most of its steps {start}-{start + len(mine) - 1} "
-                  f"({steps}); Studio's generator takes one guidance for the pass, {cfg:g}")
+                  f"({src.shown_cls}, #{src.id}): " + (f"{cfg:g} for most of {span} ({others})" if others else
+                                                      f"{cfg:g} on each of {span}") +
+                  f"; Studio's generator takes one guidance for the pass, {cfg:g}")
     t.wf.taken.add(src.id)  # (its value read: not a node left unconverted)

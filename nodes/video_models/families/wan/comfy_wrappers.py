@@ -143,6 +143,16 @@ def _by_types(t, emb: CNode, pos, neg, sampler: CNode):
     return fantasy.fantasy(t, emb, pos, neg, sampler)
 
 
+
+def _worded(k: CNode, n: CNode, sched: str, name: str | None) -> None:
+    """The KSamplerAdvanced ``k`` read from sampler ``n``: its sampler and scheduler said as the wrapper names its one
+    setting, 'scheduler' (heldout84: "sampler 'dpmpp_sde', scheduler 'simple'" named settings the file has not)."""
+    if not sched:
+        return
+    beta = ", scheduler 'beta'" if sched.endswith("/beta") else ""
+    read = f" (ComfyUI's sampler '{name}'{beta})" if any(sched.startswith(w) for w, _c in SCHEDULERS) else ""
+    k.worded.update(sampler=f"{n.cls}'s scheduler '{sched}'{read}", scheduler="")  # (one ComfyUI has not: bare)
+
 class _Translation(PackTranslation):
     PACK, PREFIXES, WIDGETS, SETTINGS_ONLY, HELD = "WanVideoWrapper", PREFIXES, WIDGETS, SETTINGS_ONLY, HELD
 
@@ -443,6 +453,7 @@ class _Translation(PackTranslation):
             "end_at_step": end if finite(end) and end >= 0 else None,
             "denoise": denoise if samples is not None and finite(denoise) else None}, links)
         k.ports.update(latent_image="samples" if samples is not None else "image_embeds")  # (said as the wrapper's)
+        _worded(k, n, sched, name)
 
     def sigmas_given(self, n: CNode, w: dict, links: dict):
         """The sampler's shift, None where its 'sigmas' input is wired: "the sigmas input will override the steps, shift
