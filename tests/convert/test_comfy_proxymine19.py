@@ -1,0 +1,71 @@
+"""Mends found by proxymine19 (benchmarks/results/proxymine19_2026-12-01.md): the proxy's not-kept workflows that
+make a video in ComfyUI, by mechanism. A pack's decode of a latent told by its declared types (LTX-Video's
+LTXVTiledVAEDecode) is read as ComfyUI's VAEDecode, its tile settings said not applied."""
+from __future__ import annotations
+
+import json
+
+from studio.convert.mapping.file import convert_file
+
+
+def _wan_t2v(decode: dict) -> dict:
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_bf16.safetensors",
+                                                      "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a red fox runs through snow", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                   "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
+                                                    "latent_image": ["6", 0], "seed": 7, "steps": 20, "cfg": 6.0,
+                                                    "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1.0}},
+        "8": decode,
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": {"class_type": "SaveVideo", "inputs": {"video": ["9", 0], "filename_prefix": "fox", "format": "auto",
+                                                      "codec": "auto"}},
+    }
+
+
+def _convert(tmp_path, name: str, wf: dict):
+    path = tmp_path / name
+    path.write_text(json.dumps(wf))
+    return convert_file(str(path))
+
+
+def _params(conv) -> list:
+    return sorted(json.dumps(n.params, sort_keys=True, default=str) for n in conv.graph.nodes.values())
+
+
+def test_a_packs_tiled_decode_is_read_as_vaedecode_by_its_declared_types(tmp_path):
+    """Its VAE not wired when read (the corpus file's comes from a loader the workflow bypasses, through Get/Set
+    nodes): ComfyUI's VAEDecode so wired is read (folded into the generator's own decode); the pack's decode was
+    listed as not converted, the take made (yameprogrammer's ltx23I2VWorkflow_v20.json)."""
+    tiled = {"class_type": "LTXVTiledVAEDecode", "inputs": {"latents": ["7", 0], "horizontal_tiles": 2,
+                                                             "vertical_tiles": 2, "overlap": 1,
+                                                             "last_frame_fix": False, "working_device": "auto",
+                                                             "working_dtype": "auto"}}
+    plain = {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0]}}
+    conv = _convert(tmp_path, "tiled.json", _wan_t2v(tiled))
+    core = _convert(tmp_path, "plain.json", _wan_t2v(plain))
+    assert conv.pipelines == 1 and "8" not in conv.dropped, conv.log
+    assert "8" not in core.dropped and _params(conv) == _params(core)  # the graph of ComfyUI's own decode
+    said = "\n".join(conv.log)
+    assert "'LTXVTiledVAEDecode' (LTXVTiledVAEDecode, #8) is read as ComfyUI's VAEDecode" in said, said
+    assert "its 'latents' as 'samples'" in said
+    assert "horizontal_tiles 2, vertical_tiles 2, overlap 1, last_frame_fix False are not applied" in said
+    wired = dict(tiled, inputs=dict(tiled["inputs"], vae=["3", 0]))
+    wired_core = dict(plain, inputs=dict(plain["inputs"], vae=["3", 0]))
+    assert _params(_convert(tmp_path, "wired.json", _wan_t2v(wired))) == \
+        _params(_convert(tmp_path, "wired_core.json", _wan_t2v(wired_core)))
+
+
+def test_a_decode_given_a_model_file_or_an_extra_socket_is_not_read_so():
+    from studio.convert.packs.decode_twins import decode_twin
+    from studio.convert import catalogue
+    assert decode_twin(catalogue.node_type("LTXVTiledVAEDecode")) == ("VAEDecode", {"samples": "latents", "vae": "vae"})
+    assert decode_twin(catalogue.node_type("VAEDecodeTiled")) is None  # ComfyUI's own: read by name
+    assert decode_twin(catalogue.node_type("VAEDecodeAudio")) is None  # a sound out
+    assert decode_twin(catalogue.node_type("VAEEncode")) is None
