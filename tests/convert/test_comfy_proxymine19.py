@@ -69,3 +69,39 @@ def test_a_decode_given_a_model_file_or_an_extra_socket_is_not_read_so():
     assert decode_twin(catalogue.node_type("VAEDecodeTiled")) is None  # ComfyUI's own: read by name
     assert decode_twin(catalogue.node_type("VAEDecodeAudio")) is None  # a sound out
     assert decode_twin(catalogue.node_type("VAEEncode")) is None
+
+
+def _clown(clip_type: str = "wan", vae: str = "wan_2.1_vae.safetensors") -> dict:
+    wf = _wan_t2v({"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["1", 2]}})
+    wf["1"] = {"class_type": "ClownModelLoader", "inputs": {
+        "model_name": "wan2.1_t2v_1.3B_bf16.safetensors", "weight_dtype": "default",
+        "clip_name1_opt": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "clip_name2_opt": ".none",
+        "clip_name3_opt": ".none", "clip_name4_opt": ".none", "clip_type": clip_type, "vae_name": vae}}
+    del wf["2"], wf["3"]
+    wf["4"]["inputs"]["clip"] = wf["5"]["inputs"]["clip"] = ["1", 1]
+    return wf
+
+
+def test_a_loader_of_a_models_three_files_in_one_node_is_read_as_comfyuis_three_loaders(tmp_path):
+    """RES4LYF's ClownModelLoader (a MODEL, a CLIP and a VAE out of file choices, no socket): the model, text
+    encoder and VAE files reach Load Video Model as ComfyUI's UNETLoader, CLIPLoader and VAELoader give them."""
+    conv = _convert(tmp_path, "clown.json", _clown())
+    core = _convert(tmp_path, "core.json", _wan_t2v({"class_type": "VAEDecode",
+                                                      "inputs": {"samples": ["7", 0], "vae": ["3", 0]}}))
+    assert conv.pipelines == 1 and "1" not in conv.dropped, conv.log
+    assert _params(conv) == _params(core)
+    said = "\n".join(conv.log)
+    assert ("'ClownModelLoader' (ClownModelLoader, #1) is read by its declared types as ComfyUI's UNETLoader, "
+            "CLIPLoader, VAELoader: its model 'wan2.1_t2v_1.3B_bf16.safetensors' (weight type 'default'), its text "
+            "encoder 'umt5_xxl_fp8_e4m3fn_scaled.safetensors' (type 'wan'), its VAE 'wan_2.1_vae.safetensors'") in said
+
+
+def test_a_parts_loader_left_to_the_packs_own_guess_or_choice_is_not_read_so(tmp_path):
+    """Its encoder's kind the pack's own guess ('.auto'), or its VAE the checkpoint's: nothing guessed, the loader
+    said not read as one, as before."""
+    for name, wf in (("auto.json", _clown(clip_type=".auto")), ("ckpt_vae.json", _clown(vae=".use_ckpt_vae"))):
+        conv = _convert(tmp_path, name, wf)
+        said = "\n".join(list(conv.log) + [n.get("text", "") for n in conv.graph.ui.get("notes", [])])
+        assert "is read by its declared types as ComfyUI's UNETLoader" not in said
+        assert "'ClownModelLoader' (ClownModelLoader, #1) makes the model 'KSampler' samples with from its settings " \
+               "alone" in said and "Studio does not read it as a model loader" in said, said
