@@ -105,3 +105,35 @@ def test_a_parts_loader_left_to_the_packs_own_guess_or_choice_is_not_read_so(tmp
         assert "is read by its declared types as ComfyUI's UNETLoader" not in said
         assert "'ClownModelLoader' (ClownModelLoader, #1) makes the model 'KSampler' samples with from its settings " \
                "alone" in said and "Studio does not read it as a model loader" in said, said
+
+
+def _with_rgthree_config(values: list) -> dict:
+    from tests.convert.test_comfy_resizes import _wan_i2v
+    doc = _wan_i2v([])
+    ks = next(n for n in doc["nodes"] if n["type"] == "KSampler")
+    outs = [("STEPS", "INT"), ("REFINER_STEP", "INT"), ("CFG", "FLOAT"), ("SAMPLER", "COMBO"), ("SCHEDULER", "COMBO")]
+    cfg = {"id": 98, "type": "KSampler Config (rgthree)", "mode": 0, "pos": [0, 0], "size": [200, 80],
+           "properties": {}, "widgets_values": values,
+           "inputs": [{"name": k, "type": t, "widget": {"name": k}, "link": None} for k, t in
+                      (("steps_total", "INT"), ("refiner_step", "INT"), ("cfg", "FLOAT"), ("sampler_name", "COMBO"),
+                       ("scheduler", "COMBO"))],
+           "outputs": [{"name": k, "type": t, "links": [901] if k == "SAMPLER" else [902] if k == "SCHEDULER" else []}
+                       for k, t in outs]}
+    doc["nodes"].append(cfg)
+    for link, slot, name in ((901, 3, "sampler_name"), (902, 4, "scheduler")):
+        doc["links"].append([link, 98, slot, ks["id"], len(ks["inputs"]), "COMBO"])
+        ks["inputs"].append({"name": name, "type": "COMBO", "link": link, "widget": {"name": name}})
+    return doc
+
+
+def test_rgthree_ksampler_configs_sampler_and_scheduler_are_read_where_wired():
+    """rgthree's KSampler Config gives its sampler_name out as SAMPLER and its scheduler as SCHEDULER (their types
+    the catalogue does not read from its source, 'unknown': the file's COMBO used): the sampler takes them, the node
+    is a value read (Well-Made's SVI2PRO_FLF_Video_Extension.json said 'no sampler named' and listed it)."""
+    from studio.convert.mapping.convert import convert
+    conv = convert(_with_rgthree_config([20, 20, 6.0, "euler_ancestral", "karras"]), "config")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    assert gen.params["sampler"] == "euler"  # (euler_ancestral's nearest; the KSampler's own saved uni_pc not used)
+    notes = "\n".join(n.get("text", "") for n in conv.graph.ui.get("notes", []))
+    assert "sampler 'euler_ancestral', scheduler 'karras'" in notes, notes
+    assert "98" not in conv.dropped
