@@ -137,3 +137,43 @@ def test_rgthree_ksampler_configs_sampler_and_scheduler_are_read_where_wired():
     notes = "\n".join(n.get("text", "") for n in conv.graph.ui.get("notes", []))
     assert "sampler 'euler_ancestral', scheduler 'karras'" in notes, notes
     assert "98" not in conv.dropped
+
+
+def test_a_context_switch_passes_by_a_context_whose_loader_is_bypassed():
+    """rgthree's Context Switch passes on the first context not empty (its context_switch.py: is_context_empty): a
+    context given only a bypassed loader's model carries nothing, so the next one's model runs. Studio took the first
+    wired context, and the GGUF loader of yameprogrammer's ltx23I2VWorkflow_v20.json was said to reach no output
+    ("nothing of it is lost"), the generator given no model file."""
+    from tests.convert.test_comfy_heldout31_mends import CONTEXT, _nodes, _typed_ui
+    from studio.convert.mapping.convert import convert
+    fields = {"base_ctx": (None, None, "RGTHREE_CONTEXT"), "model": (None, None, "MODEL"), "clip": (None, None, "CLIP"),
+              "vae": (None, None, "VAE"), "positive": (None, None, "CONDITIONING"),
+              "negative": (None, None, "CONDITIONING"), "latent": (None, None, "LATENT"),
+              "images": (None, None, "IMAGE"), "seed": (None, None, "INT")}
+    spec = {
+        1: ("UNETLoader", ["wan2.1_t2v_14B_fp16.safetensors", "default"], {}, ["MODEL"], 4),  # bypassed
+        15: ("UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], {}, ["MODEL"]),
+        2: ("CLIPLoader", ["umt5_xxl_fp16.safetensors", "wan", "default"], {}, ["CLIP"]),
+        3: ("VAELoader", ["wan_2.1_vae.safetensors"], {}, ["VAE"]),
+        4: ("Context (rgthree)", [], {**fields, "model": (1, 0, "MODEL")}, CONTEXT),
+        5: ("Context (rgthree)", [], {**fields, "model": (15, 0, "MODEL"), "clip": (2, 0, "CLIP"),
+                                      "vae": (3, 0, "VAE")}, CONTEXT),
+        6: ("Context Switch (rgthree)", [], {f"ctx_0{i}": ((4, 0, "RGTHREE_CONTEXT") if i == 1 else
+                                                         (5, 0, "RGTHREE_CONTEXT") if i == 2 else
+                                                         (None, None, "RGTHREE_CONTEXT")) for i in range(1, 6)},
+            CONTEXT),
+        7: ("CLIPTextEncode", ["a heron lands on a pier"], {"clip": (5, 2, "CLIP")}, ["CONDITIONING"]),
+        8: ("CLIPTextEncode", ["blurry"], {"clip": (5, 2, "CLIP")}, ["CONDITIONING"]),
+        9: ("EmptyHunyuanLatentVideo", [832, 480, 33, 1], {}, ["LATENT"]),
+        10: ("KSampler", [5, "fixed", 20, 6.0, "uni_pc", "simple", 1.0],
+             {"model": (6, 1, "MODEL"), "positive": (7, 0, "CONDITIONING"), "negative": (8, 0, "CONDITIONING"),
+              "latent_image": (9, 0, "LATENT")}, ["LATENT"]),
+        11: ("VAEDecode", [], {"samples": (10, 0, "LATENT"), "vae": (5, 3, "VAE")}, ["IMAGE"]),
+        14: ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "heron",
+                                  "format": "video/h264-mp4", "pingpong": False, "save_output": True},
+             {"images": (11, 0, "IMAGE")}, []),
+    }
+    conv = convert(_typed_ui(spec), "switch.json")
+    load = _nodes(conv, "video_models.load")[0].params
+    assert load["model"] == "wan2.1_t2v_1.3B_fp16.safetensors", conv.log
+    assert "15" not in conv.dropped
