@@ -45,8 +45,9 @@ def _types(n: CNode) -> tuple[dict[str, str], list[str], str] | None:
     t = catalogue.node_type(n.shown_cls)
     if t is not None and t.inputs is not None and t.outputs is not None:  # a V3 template: the type the file saved
         ins = {i.name: n.in_types.get(i.name) or i.type if _template(i.type) else i.type for i in t.sockets}
-        outs = [n.out_types[k] if _template(o) and k < len(n.out_types) and n.out_types[k] else o
-                for k, o in enumerate(t.output_types)]
+        outs = [n.out_types[k] if (_template(o) or o == catalogue.UNKNOWN) and k < len(n.out_types) and n.out_types[k]
+                else o for k, o in enumerate(t.output_types)]  # (a type its source does not write as a literal,
+        # rgthree's KSampler Config's SAMPLER: the type the file saved, proxymine19)
         return ins, outs, t.category
     if n.out_types:
         return dict(n.in_types), list(n.out_types), ""

@@ -16,6 +16,7 @@ from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
 from ..values.shown import shown
+from . import parts_loaders
 from .translation import finite
 
 MADE = ("MODEL", "CLIP", "VAE", "LATENT", "CONDITIONING")  # what it gives that core nodes give the same of
@@ -157,4 +158,4 @@ def translate(wf: Workflow) -> list[str]:
     said: list[str] = []
     for n in [n for n in wf.nodes.values() if n.enabled and not n.origin]:
         _read(wf, n, said)
-    return said
+    return said + parts_loaders.translate(wf)  # (a loader of a model's separate files in one node)

@@ -26,6 +26,7 @@ from ..reading.workflow import ALIASES, WIDGETS, CNode, Workflow
 from ..tracing.guider_window import WINDOW
 from ..tracing.guiders import GUIDERS
 from ..tracing.tasks import tasks
+from .decode_twins import decode_twin
 from .exact_twins import exact_twin
 from .made_types import copied, made_type
 from .originals import original
@@ -136,7 +137,7 @@ def twin_of(cls: str) -> tuple[str, dict[str, str]] | None:
         r = _read_type(same, same in _translated())
         names = [i.name for i in r.inputs] + [k for k in _tables().get(r.name, ()) if k != CONTROL]
         return r.name, {k: k for k in names if t.input(k) is not None}
-    return _one_file(t)
+    return decode_twin(t) or _one_file(t)  # (a pack's decode of a latent: decode_twins.py)
 
 
 @families.derived  # made from the families' mappings: cleared when they change

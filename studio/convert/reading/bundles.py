@@ -5,7 +5,8 @@ file saves: a bundle's first output is of a type its inputs take too (the bundle
 ComfyUI's own; each of its other outputs gives the input of its type and name (MODEL: 'model', IMAGE: 'images'),
 else that output of the bundle given on its bundle input (rgthree's 'base_ctx'); a node whose inputs all take the
 bundle (a switch) gives that output of the first bundle it is given (rgthree's switch: the first context a node
-gives; a muted one gives none, its link already cut as ComfyUI runs the workflow). An API file saves no types: its
+gives; a muted one gives none, its link already cut as ComfyUI runs the workflow; one carrying nothing, all its
+fields' sources bypassed or muted, is passed by as rgthree's switch passes an empty context). An API file saves no types: its
 bundles are read from the declared types around them (api_bundles.py). Plain stdlib."""
 from __future__ import annotations
 
@@ -49,9 +50,9 @@ def _field(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[
         return None  # (the bundle itself, read only through its fields; a slot it does not have: nothing)
     want, name = n.out_types[slot], n.out_names[slot]
     takes = [k for k, t in n.in_types.items() if t == kind]
-    if len(takes) == len(n.in_types):  # a switch: the first bundle it is given
+    if len(takes) == len(n.in_types):  # a switch: the first bundle it is given that carries something
         for k in takes:
-            if k in n.links:
+            if k in n.links and not _empty(nodes, n.links[k][0]):
                 src, out = n.links[k]
                 other = nodes.get(src)
                 if other is None or _bundle(other) is None:
@@ -72,6 +73,18 @@ def _field(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[
             at = _slot(other, name, want) if other is not None and _bundle(other) is not None else None
             return _field(nodes, src, at, depth + 1) if at is not None else None
     return None
+
+
+def _empty(nodes: dict[str, Any], nid: str, depth: int = 0) -> bool:
+    """Bundle node ``nid`` carries nothing: no field of it given (a loader bypassed or muted before it gives none, its
+    link cut as ComfyUI runs the workflow), nor any by a bundle it is given. rgthree's Context Switch passes on the
+    first context not empty so (its context_switch.py: is_context_empty, read at 006885dc), proxymine19: a switch of
+    contexts of a bypassed UNETLoader, a bypassed checkpoint and a GGUF loader gave the generator no model."""
+    n = nodes.get(nid)
+    kind = _bundle(n) if n is not None else None
+    if kind is None or depth > MAX_DEPTH:
+        return n is None
+    return all(n.in_types.get(k) == kind and _empty(nodes, src, depth + 1) for k, (src, _) in n.links.items())
 
 
 def _slot(n: Any, name: str, kind: str) -> int | None:

@@ -1,6 +1,8 @@
 """Values a node gives that its own settings are, read by its declared (UI-saved) types and names, without running
 it: a BOOLEAN output named as one of its BOOLEAN settings gives that setting (ComfyUI-Easy-Use's and
-other packs' 'LoadImageWithEnable' gives its BOOLEAN 'enable' out as 'ENABLE', for switches to read); a logical NOT
+other packs' 'LoadImageWithEnable' gives its BOOLEAN 'enable' out as 'ENABLE', for switches to read), and a COMBO
+output named as one of its COMBO settings, or as that name less its '_name', gives that choice where nothing is
+wired to it (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19); a logical NOT
 (one input, BOOLEAN or of any type, one BOOLEAN out, 'not' a word of its type's name: ComfyUI's ComfyNotNode) gives the other truth.
 Plain data and stdlib."""
 from __future__ import annotations
@@ -9,15 +11,17 @@ import re
 from typing import Any
 
 FLAGS = ("BOOLEAN",)  # a flag is given out as set; a number of the same name may be worked out (a resize's width)
+CHOICES = ("COMBO",)  # a choice too (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19)
 
 
 def own_setting(node, slot: int) -> str | None:
     """The setting output ``slot`` of ``node`` gives as it is (its name and type the setting's), else None."""
-    if not 0 <= slot < len(node.out_types) or slot >= len(node.out_names) or node.out_types[slot] not in FLAGS:
+    if not 0 <= slot < len(node.out_types) or slot >= len(node.out_names) or node.out_types[slot] not in FLAGS + CHOICES:
         return None
     name = node.out_names[slot].strip().lower()
     for k in node.widgets:
-        if k.lower() == name and node.in_types.get(k, node.out_types[slot]) == node.out_types[slot]:
+        named = k.lower() == name or (node.out_types[slot] in CHOICES and k.lower() == f"{name}_name")
+        if named and node.in_types.get(k, node.out_types[slot]) == node.out_types[slot] and k not in node.links:
             return k
     return None
 
