@@ -248,7 +248,10 @@ class Sampler:
                     try:
                         # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed; the
                         # windows' hook before guided_steps' (that one outermost: it sees a step's whole calls)
-                        with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
+                        say = not getattr(self, "call_block_said", False)
+                        self.call_block_said = True  # (the family's block innermost: it sees each window's latents)
+                        with rescue, seeded_noise(gen.initial_seed(), self.ref.device), \
+                                self.fam.call_block(self.ctx, self.pipe, say), self._windows(keeper), \
                                 adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
                                 (decoding or nullcontext()), \
                                 timer.sounds(self.pipe):

@@ -45,6 +45,11 @@ class Wan(Family):
             return title
         return super().part_title(kind, title)
 
+    def call_block(self, ctx, pipe, say):
+        """Its image-to-video denoisers in a call with no picture: ComfyUI's all-zero condition (zero_condition.py)."""
+        from .zero_condition import zero_condition_on
+        return zero_condition_on(ctx, pipe, say)
+
     def refuse_pipeline(self, task, components, config, path):
         from ...base.errors import ModelError
         if task == "i2v" and components.get("image_encoder") is None \
