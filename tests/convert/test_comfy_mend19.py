@@ -73,3 +73,60 @@ def test_text_to_video_on_wan22_i2v_experts_converts_and_runs_with_the_zero_cond
     assert info["frames"] == 5 and info["width"] == 16
     texts = [getattr(e, "text", "") for e in said]
     assert any("its 20 picture-condition channels (mask included) are all zeros" in t for t in texts), texts
+
+
+def _made_and_held() -> dict:
+    """wanmid18's take (WanAdvancedI2V #52 into KSampler #53: Image to Video, made) and beside it the same pack's
+    WanFirstMiddleLastFrameToVideo (#152) conditioning a KSampler (#153) that restyles a loaded clip's encoded
+    frames (#160 -> #161): a video to video Studio holds, with no generator."""
+    from tests.convert.test_comfy_wanmid18 import _take
+    d = _take()
+    d.update({
+        "156": {"class_type": "LoadImage", "inputs": {"image": "middle2.png"}},
+        "152": {"class_type": "WanFirstMiddleLastFrameToVideo", "inputs": {
+            "positive": ["6", 0], "negative": ["7", 0], "vae": ["3", 0], "start_image": ["5", 0],
+            "middle_image": ["156", 0], "end_image": ["55", 0], "width": 832, "height": 480, "length": 81,
+            "batch_size": 1, "mode": "NORMAL", "middle_frame_ratio": 0.5, "high_noise_mid_strength": 0.8,
+            "low_noise_mid_strength": 0.2}},
+        "160": {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 0, "custom_width": 0,
+                                                          "custom_height": 0, "frame_load_cap": 81,
+                                                          "skip_first_frames": 0, "select_every_nth": 1}},
+        "161": {"class_type": "VAEEncode", "inputs": {"pixels": ["160", 0], "vae": ["3", 0]}},
+        "153": {"class_type": "KSampler", "inputs": {
+            "seed": 7, "steps": 6, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 0.6,
+            "model": ["1", 0], "positive": ["152", 0], "negative": ["152", 2], "latent_image": ["161", 0]}},
+        "154": {"class_type": "VAEDecode", "inputs": {"samples": ["153", 0], "vae": ["3", 0]}},
+        "170": {"class_type": "CreateVideo", "inputs": {"fps": 16, "images": ["154", 0]}},
+        "171": {"class_type": "SaveVideo", "inputs": {"filename_prefix": "held", "format": "auto", "codec": "auto",
+                                                      "video": ["170", 0]}}})
+    return d
+
+
+def test_a_held_tasks_translation_sentences_say_what_studio_would_make_the_made_ones_as_they_were():
+    from studio.convert.mapping.held_translations import HELD
+    conv = convert(_made_and_held(), "mid")
+    gens = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video"]
+    assert len(gens) == 1  # the take of #52 made, that of #152 held
+    assert any(line.startswith("This workflow makes video to video from an encoded clip") for line in conv.log) or \
+        any("with no generator" in line for line in conv.log), conv.log
+    made = [x for x in conv.log if "'WanAdvancedI2V' (WanAdvancedI2V, #52)'s middle_image" in x]
+    held = [x for x in conv.log if "(WanFirstMiddleLastFrameToVideo, #152)'s middle_image" in x]
+    assert len(made) == 1 and " is read as Image to Video's middle picture at frame 24" in made[0] and HELD not in made[0]
+    assert len(held) == 1 and held[0].endswith(HELD), held
+    assert " would be read as Image to Video's middle picture at frame 40" in held[0], held
+    notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
+    assert held[0].split(": ", 1)[1] in notes and " is read as Image to Video's middle picture at frame 40" not in notes
+    # its reading as ComfyUI's counterpart stays as said, the held task named
+    as_core = [x for x in conv.log if "(WanFirstMiddleLastFrameToVideo, #152) is read as ComfyUI's" in x]
+    assert as_core and all(x.endswith(HELD) for x in as_core), as_core
+
+
+def test_a_sentence_is_reworded_only_where_its_subject_is_a_held_tasks_node_alone():
+    from studio.convert.mapping.held_translations import HELD, reworded
+    line = "'X' (X, #12)'s picture 'Y' (Y, #3) is read as Image to Video's middle picture"
+    assert reworded(line, {"12"}) == "'X' (X, #12)'s picture 'Y' (Y, #3) would be read as Image to Video's middle " \
+                                     "picture" + HELD
+    assert reworded(line, {"3"}) == line  # (the subject is #12: another node named after it is not what it is about)
+    assert reworded("'X' (X, #12) is read as ComfyUI's KSampler", {"12"}) == \
+        "'X' (X, #12) is read as ComfyUI's KSampler" + HELD
+    assert reworded("no node named here", {"12"}) == "no node named here"
