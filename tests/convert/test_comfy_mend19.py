@@ -6,8 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 
-import pytest
-
 from studio.convert.mapping.convert import convert
 
 HIGH, LOW = "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors"
