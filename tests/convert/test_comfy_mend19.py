@@ -114,9 +114,9 @@ def test_a_held_tasks_translation_sentences_say_what_studio_would_make_the_made_
     assert " would be read as Image to Video's middle picture at frame 40" in held[0], held
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
     assert held[0].split(": ", 1)[1] in notes and " is read as Image to Video's middle picture at frame 40" not in notes
-    # its reading as ComfyUI's counterpart stays as said, the held task named
-    as_core = [x for x in conv.log if "(WanFirstMiddleLastFrameToVideo, #152) is read as ComfyUI's" in x]
-    assert as_core and all(x.endswith(HELD) for x in as_core), as_core
+    # its reading as ComfyUI's counterpart (a fact of the reading), as said
+    assert "mid: 'WanFirstMiddleLastFrameToVideo' (WanFirstMiddleLastFrameToVideo, #152) is read as ComfyUI's " \
+           "WanFirstLastFrameToVideo (its first and last images as Wan's start and end images)" in conv.log
 
 
 def test_a_sentence_is_reworded_only_where_its_subject_is_a_held_tasks_node_alone():
@@ -125,6 +125,11 @@ def test_a_sentence_is_reworded_only_where_its_subject_is_a_held_tasks_node_alon
     assert reworded(line, {"12"}) == "'X' (X, #12)'s picture 'Y' (Y, #3) would be read as Image to Video's middle " \
                                      "picture" + HELD
     assert reworded(line, {"3"}) == line  # (the subject is #12: another node named after it is not what it is about)
-    assert reworded("'X' (X, #12) is read as ComfyUI's KSampler", {"12"}) == \
-        "'X' (X, #12) is read as ComfyUI's KSampler" + HELD
+    assert reworded("'X' (X, #12) is read as ComfyUI's KSampler", {"12"}) == "'X' (X, #12) is read as ComfyUI's KSampler"
+    assert reworded("'X' (#12)'s width comes from 'Y' (Y, #3): the value saved in the file (832) is used", {"12"}) \
+        .endswith("(832) is used" + HELD)
     assert reworded("no node named here", {"12"}) == "no node named here"
+    told = "'X' (X, #12) is read as Studio's Image to Video where its clip is made apart: here not, so the task is held"
+    assert reworded(told, {"12"}) == told  # (a translation telling of the holding itself: as it says)
+    assert reworded("'X' (X, #12)'s memory setting: not applied", {"12"}) == "'X' (X, #12)'s memory setting: not " \
+        "applied"  # (nothing said of what Studio makes)

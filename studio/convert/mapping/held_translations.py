@@ -14,15 +14,18 @@ from ..reading.file_ids import file_id
 from ..tracing.walks import upstream
 from .base import Conversion
 
-HELD = " (as Studio would read it for a generator; the task is held with no generator: none of this is made)"
+HELD = " (as Studio would read it for a generator; the task is held with no generator)"
 SUBJECT = re.compile(r"#([0-9][0-9:]*)")  # a node's id as a sentence names it ('#175', a subgraph's '#72:69')
-# what Studio would make ('is read as Image to Video's middle picture'), not what the converter read a pack node as
-# (its ComfyUI counterpart: 'is read as ComfyUI's WanFirstLastFrameToVideo', true of a held task's node too)
-WOULD = re.compile(r" (?:is|are) (read|made) as (?!ComfyUI's)")
+# a sentence of what Studio makes of the node (a generator's input or setting, a value used): not one of what the
+# converter read a pack node as (its ComfyUI counterpart), of a file's own facts, nor of what is not applied alone
+STUDIO = r"(?:Studio's )?(?:Image to Video|Text to Video|Video to Video|Wan VACE|the generator)"
+MAKES = re.compile(STUDIO + r"|\bis used\b")
+SAID_HELD = re.compile(r"task is held|with no generator")  # (a translation that tells of the holding itself)
+WOULD = re.compile(r" (?:is|are) (read|made) as (?=" + STUDIO + ")")
 
 
 def hold_way(b, nodes) -> None:
-    """The ComfyUI nodes of a held task's way (``nodes``), and the Studio nodes made for it since ``b.held_from``."""
+    """The ComfyUI nodes of a held task's way (``nodes``) kept on the builder (mapping.outputs._hold)."""
     b.held_ways = getattr(b, "held_ways", set()) | {n.id for n in nodes}
 
 
@@ -41,7 +44,8 @@ def held_only(b) -> set[str]:
 def reworded(line: str, held: set[str]) -> str:
     """``line`` said as of a held task where its subject is one of ``held``; as it is otherwise."""
     m = SUBJECT.search(line)
-    if m is None or m.group(1).rstrip(":") not in held or line.endswith(HELD):
+    if m is None or m.group(1).rstrip(":") not in held or not MAKES.search(line) \
+            or SAID_HELD.search(line):
         return line
     return WOULD.sub(r" would be \1 as ", line, count=1) + HELD
 
