@@ -131,5 +131,7 @@ def test_a_sentence_is_reworded_only_where_its_subject_is_a_held_tasks_node_alon
     assert reworded("no node named here", {"12"}) == "no node named here"
     told = "'X' (X, #12) is read as Studio's Image to Video where its clip is made apart: here not, so the task is held"
     assert reworded(told, {"12"}) == told  # (a translation telling of the holding itself: as it says)
+    drawn = "'X' (X, #12) draws tracks: that picture is not made (wire the Keypoints the generator's 'tracks' takes)"
+    assert reworded(drawn, {"12"}) == drawn  # (a made generator's input named, the held picture said not made)
     assert reworded("'X' (X, #12)'s memory setting: not applied", {"12"}) == "'X' (X, #12)'s memory setting: not " \
         "applied"  # (nothing said of what Studio makes)

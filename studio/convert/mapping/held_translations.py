@@ -20,7 +20,7 @@ SUBJECT = re.compile(r"#([0-9][0-9:]*)")  # a node's id as a sentence names it (
 # converter read a pack node as (its ComfyUI counterpart), of a file's own facts, nor of what is not applied alone
 STUDIO = r"(?:Studio's )?(?:Image to Video|Text to Video|Video to Video|Wan VACE|the generator)"
 MAKES = re.compile(STUDIO + r"|\bis used\b")
-SAID_HELD = re.compile(r"task is held|with no generator")  # (a translation that tells of the holding itself)
+SAID_HELD = re.compile(r"task is held|with no generator|\bnot made\b")  # (one telling of the holding itself)
 WOULD = re.compile(r" (?:is|are) (read|made) as (?=" + STUDIO + ")")
 
 
