@@ -109,7 +109,8 @@ def test_a_held_tasks_translation_sentences_say_what_studio_would_make_the_made_
         any("with no generator" in line for line in conv.log), conv.log
     made = [x for x in conv.log if "'WanAdvancedI2V' (WanAdvancedI2V, #52)'s middle_image" in x]
     held = [x for x in conv.log if "(WanFirstMiddleLastFrameToVideo, #152)'s middle_image" in x]
-    assert len(made) == 1 and " is read as Image to Video's middle picture at frame 24" in made[0] and HELD not in made[0]
+    assert len(made) == 1 and HELD not in made[0]
+    assert " is read as Image to Video's middle picture at frame 24" in made[0]
     assert len(held) == 1 and held[0].endswith(HELD), held
     assert " would be read as Image to Video's middle picture at frame 40" in held[0], held
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
@@ -125,7 +126,8 @@ def test_a_sentence_is_reworded_only_where_its_subject_is_a_held_tasks_node_alon
     assert reworded(line, {"12"}) == "'X' (X, #12)'s picture 'Y' (Y, #3) would be read as Image to Video's middle " \
                                      "picture" + HELD
     assert reworded(line, {"3"}) == line  # (the subject is #12: another node named after it is not what it is about)
-    assert reworded("'X' (X, #12) is read as ComfyUI's KSampler", {"12"}) == "'X' (X, #12) is read as ComfyUI's KSampler"
+    core = "'X' (X, #12) is read as ComfyUI's KSampler"
+    assert reworded(core, {"12"}) == core
     assert reworded("'X' (#12)'s width comes from 'Y' (Y, #3): the value saved in the file (832) is used", {"12"}) \
         .endswith("(832) is used" + HELD)
     assert reworded("no node named here", {"12"}) == "no node named here"

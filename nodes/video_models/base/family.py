@@ -98,13 +98,6 @@ class Family:
         the generic arguments do not fit it (EasyAnimate's: families/easyanimate); as given by default."""
         return call
 
-    def call_block(self, ctx, pipe, say: bool):
-        """A block around one generator call that readies ``pipe`` for what its model needs beyond the generic call
-        (Wan's image-to-video denoisers sampled with no picture: families/wan/zero_condition.py), said on the node
-        where ``say``; one that does nothing by default."""
-        from contextlib import nullcontext
-        return nullcontext()
-
     def load_kwargs(self, info) -> dict:
         """Components its pipelines must be given at load that its folder does not hold (Cosmos's guardrail:
         families/cosmos/guardrail.py); none by default."""
