@@ -332,6 +332,17 @@ class GuidanceSteps(Capability):
     applied: Callable
 
 
+# -- a call readied for what the model needs beyond the generic call (sampling/sampler.py) ---------------------------
+@dataclass(frozen=True)
+class CallReady(Capability):
+    """A block around one generator call readying its pipeline for what its model needs beyond the generic call:
+    ``applied(ctx, pipe, say)``, a context manager that does nothing where the pipeline needs nothing, said on the node
+    where ``say`` (Wan's image-to-video denoisers sampled with no picture: families/wan/zero_condition.py)."""
+    what: ClassVar[str] = "a call readied for what its model needs beyond the generic call"
+    without: ClassVar[str] = "its pipelines take the generic call as it is"
+    applied: Callable
+
+
 # -- a first and a last frame (sampling/generators.py) -----------------------------------------------------------
 @dataclass(frozen=True)
 class FirstLast(Capability):
@@ -711,7 +722,7 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
-                           ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame)
+                           ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame, CallReady)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

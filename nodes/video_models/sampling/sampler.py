@@ -221,6 +221,15 @@ class Sampler:
         rescue.finish()  # said, and the kept file deleted: the frames are made
         return made
 
+    def _call_ready(self):
+        """The family's block readying the pipeline for this call (its CallReady), said at the take's first call;
+        entered before the windows' hook, so it is the innermost and sees each window's latents."""
+        from ..base.capabilities import CallReady
+        cap = self.fam.capability(CallReady)
+        say = not getattr(self, "call_ready_said", False)
+        self.call_ready_said = True
+        return cap.applied(self.ctx, self.pipe, say) if cap is not None else nullcontext()
+
     def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """The node's arguments for one call as the pipeline takes them: a diffusion-forcing pipeline's own
         (forcing.py), a draft recipe's sigmas (draft.py), and the frames asked (:func:`frames_asked`)."""
@@ -248,7 +257,8 @@ class Sampler:
                     try:
                         # global noise a pipeline draws (I2VGen-XL's, SkyReels-V2 DF's) from the call's seed; the
                         # windows' hook before guided_steps' (that one outermost: it sees a step's whole calls)
-                        with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._windows(keeper), \
+                        with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._call_ready(), \
+                                self._windows(keeper), \
                                 adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
                                 (decoding or nullcontext()), \
                                 timer.sounds(self.pipe):

@@ -46,7 +46,7 @@ from .making import Making
 from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
-from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
+from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_translations, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
 from . import no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
 from .settings import SettingsReading
 
@@ -323,6 +323,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         conv.log += [f"{name}: {line}" for line in picture_header.said(wf.nodes, wf.files_sized)]
         conv.log += [f"{name}: {line}" for line in loaded_clip.said(wf)]
         unmade_saves.correct(conv, name, saves)
+        held_translations.correct(conv, name, said, b)  # a held task's node's translation sentences, as of it
         unmade_saves.correct(conv, name, wf.url_told)  # a web address's loader nothing made reads (heldout34 04)
         file_ids.say_file_ids(conv, read, wf.nodes)
         return conv

@@ -22,8 +22,8 @@ from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
 from ..tracing.tasks import I2V, T2V, V2V, Task, family, made_task, sentence, sized_by
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_values, inversion_pass,
-               flow_target, patch_inputs,
+from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_translations,
+               held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
 from . import expert_lists, latent_frames
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
@@ -382,6 +382,8 @@ class OutputStage:
         held_prompts.keep_prompts(self, around := up or held_prompts.around(self.wf, node), names)
         held_prompts.pass_encodes(self, around)
         self.bands.append(list(self.g.nodes)[made:])
+        self.held_bands = getattr(self, "held_bands", []) + [self.bands[-1]]  # (held_translations: its way's
+        held_translations.hold_way(self, list(way) + list(up) + list(around))  # sentences said as of a held task)
         if node is not None:
             self.held.add(node.id)
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):

@@ -1,7 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
-from ...base.capabilities import (AnchorMotion, AttentionGuidance, ConditionAmplitude, Cost, GuidanceSteps,
+from ...base.capabilities import (AnchorMotion, AttentionGuidance, CallReady, ConditionAmplitude, Cost, GuidanceSteps,
                                   MiddleFrame, MotionReference, OwnNodes)
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -99,6 +99,12 @@ def _middle(ctx, pipe, picture, frame, strength, strength_2):
     """A middle picture held with a strength per expert on one image-to-video call (middle_frame.py)."""
     from .middle_frame import middle_on
     return middle_on(ctx, pipe, picture, frame, strength, strength_2)
+
+
+def _zero_condition(ctx, pipe, say):
+    """Its image-to-video denoisers in a call with no picture: ComfyUI's all-zero condition (zero_condition.py)."""
+    from .zero_condition import zero_condition_on
+    return zero_condition_on(ctx, pipe, say)
 
 
 def _guidance_steps(ctx, pipe, steps, of):
@@ -205,6 +211,7 @@ FAMILY = Wan(
          AnchorMotion(_svi),  # SVI 2.0 Pro's anchor and motion latents (svi_pro.py)
          MiddleFrame(_middle),  # the Wan22FMLF pack's middle picture, a strength per expert (middle_frame.py)
          GuidanceSteps(_guidance_steps),  # guidance on the first steps only (guidance_steps.py)
+         CallReady(_zero_condition),  # text to video on an image-to-video model: a zero condition (zero_condition.py)
          # its own nodes: fun/camera.py, fun/fun.py, HuMo 17B's humo/
          OwnNodes(makers=(Maker("camera", "video_models.wan_fun_camera", ("camera", "image", "prompt")),
                           Maker("fun_control", "video_models.wan_fun_control", ("control", "image", "prompt")),
