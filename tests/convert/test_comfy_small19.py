@@ -89,3 +89,44 @@ def test_nothing_is_said_where_a_vae_loader_runs(tmp_path):
         conv = _convert(tmp_path, name, wf)
         assert _vae(conv) == "wan_2.1_vae.safetensors", said(conv)
         assert "No VAE reaches" not in said(conv)
+
+
+def _wan_flf_ui(image_mode: int) -> dict:
+    """Wan 2.2 I2V through WanFirstLastFrameToVideo, its start image from LoadImage #6 (mode ``image_mode``), its end
+    image from a second LoadImage #12, muted too (yameprogrammer's Wan 2.2 MoE file: both pictures' nodes muted)."""
+    nodes = [(1, "UNETLoader", [], ["MODEL"], ["wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "default"]),
+             (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+             (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+             (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["giant legs step forward"]),
+             (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], [""]),
+             (6, "LoadImage", [], ["IMAGE", "MASK"], ["start.png", "image"]),
+             (12, "LoadImage", [], ["IMAGE", "MASK"], ["end.png", "image"]),
+             (7, "WanFirstLastFrameToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                              ("start_image", "IMAGE"), ("end_image", "IMAGE")],
+              ["CONDITIONING", "CONDITIONING", "LATENT"], [832, 480, 33, 1]),
+             (8, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                              ("latent_image", "LATENT")], ["LATENT"], [1, "fixed", 4, 1.0, "euler", "simple", 1.0]),
+             (9, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+             (10, "SaveAnimatedWEBP", [("images", "IMAGE")], [], ["x", 16.0, False, 80, "default"])]
+    links = [(2, 0, 4, "clip"), (2, 0, 5, "clip"), (4, 0, 7, "positive"), (5, 0, 7, "negative"), (3, 0, 7, "vae"),
+             (6, 0, 7, "start_image"), (12, 0, 7, "end_image"), (1, 0, 8, "model"), (7, 0, 8, "positive"),
+             (7, 1, 8, "negative"), (7, 2, 8, "latent_image"), (8, 0, 9, "samples"), (3, 0, 9, "vae"),
+             (9, 0, 10, "images")]
+    wf = ui(nodes, links)
+    for n in wf["nodes"]:
+        n["mode"] = {6: image_mode, 12: 2}.get(n["id"], 0)
+    return wf
+
+
+def test_a_start_image_wired_to_a_muted_loader_is_said_given_nothing_not_connected_to_nothing(tmp_path):
+    """The sentence named the input right but said it "connected to nothing", false of a file that wires it; its
+    muted (or bypassed: a LoadImage has no input to pass on) source is named instead."""
+    for mode, word in ((2, "muted"), (4, "bypassed")):
+        conv = _convert(tmp_path, f"flf{mode}.json", _wan_flf_ui(mode))
+        text = said(conv)
+        assert ("'WanFirstLastFrameToVideo' (WanFirstLastFrameToVideo, #7)'s 'start_image' is given nothing: it is "
+                f"wired to 'LoadImage' (LoadImage, #6), {word} in ComfyUI (ComfyUI runs it on the prompt alone)") in text, text
+        assert "connected to nothing" not in text
+        assert not nodes_of(conv, "video_models.image_to_video")
+    made = _convert(tmp_path, "flf_on.json", _wan_flf_ui(0))  # the start image runs: the take is made
+    assert nodes_of(made, "video_models.image_to_video") and "given nothing" not in said(made)
