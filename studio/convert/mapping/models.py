@@ -24,7 +24,7 @@ from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain,
 from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
-from . import checkpoint_parts, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
+from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
 from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -266,6 +266,7 @@ class ModelReading:
             self._second_expert(loaders[1], load, lp, said)
         self._part_files(up, loaders, load, lp, file_loaders, said)
         said += checkpoint_parts.said(self, up, loaders, load, lp)  # an all-in-one checkpoint's CLIP and VAE
+        said += cut_vae.said(wf, up, self.g.nodes[load].params, lp)  # every VAE loader on the way bypassed
 
     def _second_expert(self, loader: CNode, load: str, lp: set[str], said: list[str]) -> None:
         """The low-noise expert's file: Load Video Model's 'model_2' where it has one, else said."""

@@ -209,7 +209,7 @@ class OutputStage:
             origin = self.unmade_from.get("image")  # (tracing.origins: a picture no pass makes, named)
             empty = None if origin else unwired_start(self.wf, o.first)  # no start image wired at all
             cannot = (f"read the start image {origin} gives (a node it does not convert)" if origin else
-                      f"make it without a start image: {empty} is connected to nothing ({how_run(self.wf, o.first)}), "
+                      f"make it without a start image: {empty} ({how_run(self.wf, o.first)}), "
                       "and Studio's image to video starts from a picture" if empty else
                       "make the start image the workflow generates first (with ComfyUI nodes it does not convert)"
                       if self._generated(o) else "make the start image, which ComfyUI nodes it does not convert "

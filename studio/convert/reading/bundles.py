@@ -87,6 +87,23 @@ def _empty(nodes: dict[str, Any], nid: str, depth: int = 0) -> bool:
     return all(n.in_types.get(k) == kind and _empty(nodes, src, depth + 1) for k, (src, _) in n.links.items())
 
 
+def _dead(nodes: dict[str, Any], nid: str, slot: int, depth: int = 0) -> tuple[str, ...]:
+    """The muted or bypassed nodes output ``slot`` of bundle ``nid`` would have carried, had ComfyUI run them (their
+    links cut by the modes: CNode.cut), through the bundles it is given (every one of a switch's)."""
+    n = nodes.get(nid)
+    if n is None or _bundle(n) is None or depth > MAX_DEPTH or not 0 < slot < len(n.out_types):
+        return ()
+    kind, want, name = _bundle(n), n.out_types[slot], n.out_names[slot]
+    out: list[str] = []
+    for k, t in n.in_types.items():
+        if t == want and same_name(k, name):
+            out += getattr(n, "cut", {}).get(k, ())
+        elif t == kind and k in n.links and (other := nodes.get(n.links[k][0])) is not None \
+                and _bundle(other) is not None and (at := _slot(other, name, want)) is not None:
+            out += _dead(nodes, other.id, at, depth + 1)
+    return tuple(dict.fromkeys(out))
+
+
 def _slot(n: Any, name: str, kind: str) -> int | None:
     """The output of bundle ``n`` of that name and type."""
     return next((i for i, (t, o) in enumerate(zip(n.out_types, n.out_names)) if i and t == kind and o == name), None)
@@ -107,6 +124,8 @@ def read_away(nodes: dict[str, Any]) -> dict[str, int]:
                 links[name] = (src, slot)
             elif (got := _field(nodes, src, slot)) is not None:
                 links[name] = got
+            elif dead := _dead(nodes, src, slot):  # (a loader bypassed on its way: mapping/cut_vae.py says it)
+                n.cut[name] = dead
         n.links = links
     read = {src for k, n in nodes.items() if k not in bundles for src, _ in n.links.values()}
     counts: dict[str, int] = {}

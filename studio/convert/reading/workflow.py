@@ -183,6 +183,8 @@ class CNode:
     # seconds, the number of parts, the output slot of part 1)
     worded: dict[str, str] = field(default_factory=dict)  # a setting of a node read as another, in the file's own
     # words where they differ ('sampler': "scheduler 'dpm++_sde' ...", 'scheduler': '' for none): heldout84
+    cut: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an input unwired as ComfyUI runs the modes -> the
+    # muted or bypassed nodes it would have read (through bundles too: reading/bundles.py; mapping/cut_vae.py says them)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -911,14 +913,16 @@ def _mode(n: dict) -> int:
     return m if isinstance(m, int) and not isinstance(m, bool) and m in MODES else 0
 
 
-def _passed(nodes: dict[str, CNode], src: tuple[str, int]) -> tuple[str, int] | None:
+def _passed(nodes: dict[str, CNode], src: tuple[str, int], ends: list[str] | None = None) -> tuple[str, int] | None:
     """Where a link from ``src`` really reads, as ComfyUI runs the workflow: through a bypassed
     node, the input of the output's type (the same slot's input first), unwired when it has none;
-    from a muted (or never-run) node, nothing."""
+    from a muted (or never-run) node, nothing (that node put in ``ends``)."""
     for _ in range(MAX_DEPTH):
         n = nodes.get(src[0])
         if n is None or n.mode in (0, 1):
             return src
+        if ends is not None:
+            ends[:] = [n.id]
         if n.mode != BYPASSED:
             return None
         kind = n.out_types[src[1]] if 0 <= src[1] < len(n.out_types) else None
@@ -949,7 +953,14 @@ def _run_modes(nodes: dict[str, CNode]) -> None:
     one gives nothing (the nodes themselves stay, to be listed with their mode)."""
     for n in nodes.values():
         if any(nodes[s[0]].mode not in (0, 1) for s in n.links.values() if s[0] in nodes):
-            n.links = {k: r for k, v in n.links.items() if (r := _passed(nodes, v)) is not None}
+            links = {}
+            for k, v in n.links.items():
+                ends: list[str] = []
+                if (r := _passed(nodes, v, ends)) is not None:
+                    links[k] = r
+                elif ends:
+                    n.cut[k] = tuple(ends)
+            n.links = links
 
 
 # nodes that give their first input given anything, read away as that link: reroutes (ComfyUI's own, rgthree's and

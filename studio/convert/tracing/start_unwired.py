@@ -5,13 +5,15 @@ made by nodes Studio does not convert. Plain data and stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
-from ..reading.workflow import CNode, Workflow
+from ..reading.workflow import MODES, CNode, Workflow
 from .tasks import task_node, task_of
 
 
 def unwired_start(wf: Workflow, first: CNode) -> str | None:
     """The words naming the task node of sampler ``first`` and its start-image ports where none is connected
-    ("'WanImageToVideo' (WanImageToVideo, #18)'s 'start_image'"); None where one is, or the task has none."""
+    ("'WanImageToVideo' (WanImageToVideo, #18)'s 'start_image' is connected to nothing"), or given nothing as ComfyUI
+    runs the modes (wired to a muted or bypassed node: named, CNode.cut; yameprogrammer's Wan 2.2 MoE file's muted
+    'Load Start Image'); None where one is given, or the task has none."""
     node, _ = task_node(wf, first, [])
     spec = task_of(node)
     if node is None or spec is None:
@@ -20,7 +22,11 @@ def unwired_start(wf: Workflow, first: CNode) -> str | None:
     if not ports or any(p in node.links for p in ports):
         return None
     names = " and ".join(f"'{p}'" for p in ports)
-    return f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})'s {names}"
+    dead = [wf.nodes[d] for p in ports for d in node.cut.get(p, ()) if d in wf.nodes]
+    how = (" is given nothing: it is wired to " + " and ".join(
+        f"'{m.title or m.shown_cls}' ({m.shown_cls}, #{m.id}), {MODES.get(m.mode, 'off')} in ComfyUI" for m in dead)
+           if dead else f" {'is' if len(ports) == 1 else 'are'} connected to nothing")
+    return f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})'s {names}{how}"
 
 
 def how_run(wf: Workflow, first: CNode) -> str:
