@@ -23,7 +23,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
-from . import core_widgets
+from . import core_widgets, preset_size
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -491,6 +491,9 @@ class Workflow:
 
     def value(self, node: CNode, name: str, depth: int = 0) -> Any:
         """A setting's value: its own, or the constant wired into it (None when not constant)."""
+        if name in preset_size.SIDES and (side := preset_size.preset_side(
+                node, name, lambda k: self.value(node, k, depth) if k != name else None)) is not None:
+            return side  # a size preset chosen over the width / height settings (preset_size.py)
         s = node.links.get(name)
         if s is None:
             return node.widgets.get(name)
