@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api
+from tests.convert.said import api, notes, said, ui
 
 
 def _travel(preset: str, swap: str = "Off") -> dict:
@@ -38,3 +38,34 @@ def test_a_latent_makers_chosen_size_preset_is_the_takes_size_over_its_width_and
     assert conv.pipelines == 1
     gen = [n for n in conv.graph.nodes.values() if "width" in n.params and "steps" in n.params][0]
     assert (gen.params["width"], gen.params["height"]) == size
+
+
+def _power_sampler(place_value) -> dict:
+    """AnimateDiff text to video sampled by a node no pack in the catalogue declares, taking KSampler's sockets, its
+    values saved without names: seed, control, steps, cfg, sampler, scheduler, then ``place_value`` where KSampler
+    declares its denoise (a start step in the pack's own order), then more of its own."""
+    return ui([
+        (1, "CheckpointLoaderSimple", [], ["MODEL", "CLIP", "VAE"], ["dreamshaper_8.safetensors"]),
+        (3, "ADE_AnimateDiffLoaderWithContext", [("model", "MODEL")], ["MODEL"],
+         ["mm_sd_v15_v2.safetensors", "autoselect", 1, False]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a kimono in spring"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+        (6, "EmptyLatentImage", [], ["LATENT"], [512, 768, 16]),
+        (7, "PackPowerSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                 ("latent_image", "LATENT")], ["LATENT"],
+         [5, "fixed", 20, 7, "euler", "normal", place_value, 10000, "white"]),
+        (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (9, "VHS_VideoCombine", [("images", "IMAGE")], [],
+         {"frame_rate": 8, "loop_count": 0, "filename_prefix": "out", "format": "video/h264-mp4",
+          "pingpong": False, "save_output": True}),
+    ], [(1, 0, 3, "model"), (1, 1, 4, "clip"), (1, 1, 5, "clip"), (3, 0, 7, "model"), (4, 0, 7, "positive"),
+        (5, 0, 7, "negative"), (6, 0, 7, "latent_image"), (7, 0, 8, "samples"), (1, 2, 8, "vae"), (8, 0, 9, "images")])
+
+
+def test_a_value_at_denoises_place_of_an_undeclared_sampler_is_said_as_what_it_would_be_not_as_its_denoise():
+    conv = convert(_power_sampler(0), "power")
+    text = said(conv) + notes(conv)
+    assert "(its values named by the places KSampler declares its settings in)" in text
+    assert "denoise 0 of 'PackPowerSampler'" not in text  # (the false sentence: ComfyUI samples the whole schedule)
+    assert "'PackPowerSampler' (PackPowerSampler, #7)'s value 0 at the place KSampler declares 'denoise' in (its " \
+           "values named by place): were it its denoise, ComfyUI would sample only the last 0 % of its schedule" in text

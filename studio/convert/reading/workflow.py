@@ -173,6 +173,8 @@ class CNode:
     also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
     unsaved: tuple[str, ...] = ()  # settings of a pack node read as another that its file does not save (an older
     # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
+    placed: tuple[str, ...] = ()  # settings of an undeclared node read as another, named by place only (a guess:
+    # packs/uncatalogued_twins.py; partial_denoise.py says a 'denoise' so named as what it would be; heldout88 04)
     said_as: str = ""  # a node made while reading that the file does not have: how a sentence names it (a pack's
     # motion frames' last one, picked: wan/comfy_motion_start.py)
     fills: str = ""  # the picture input a node read as another encodes whole as its latent, every frame, cut or padded
