@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, notes, said, ui
+from tests.convert.said import api, nodes_of, notes, said, source_of, ui
 
 
 def _travel(preset: str, swap: str = "Off") -> dict:
@@ -69,3 +69,20 @@ def test_a_value_at_denoises_place_of_an_undeclared_sampler_is_said_as_what_it_w
     assert "denoise 0 of 'PackPowerSampler'" not in text  # (the false sentence: ComfyUI samples the whole schedule)
     assert "'PackPowerSampler' (PackPowerSampler, #7)'s value 0 at the place KSampler declares 'denoise' in (its " \
            "values named by place): were it its denoise, ComfyUI would sample only the last 0 % of its schedule" in text
+
+
+def test_the_takes_resize_before_a_side_by_side_is_made_as_studios_scale():
+    """heldout88 02: ImageScaleBy 0.5 of the take before ImageConcatMulti placed it beside a picture; Studio placed
+    the full-size take there and named the step nowhere."""
+    wf = _travel("custom")
+    wf["20"] = {"class_type": "LoadImage", "inputs": {"image": "first.png"}}
+    wf["21"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["7", 0], "upscale_method": "lanczos",
+                                                         "scale_by": 0.5}}
+    wf["22"] = {"class_type": "ImageConcatMulti", "inputs": {"inputcount": 2, "direction": "right",
+                                                             "match_image_size": False, "image_1": ["20", 0],
+                                                             "image_2": ["21", 0]}}
+    wf["8"]["inputs"]["images"] = ["22", 0]
+    conv = convert(wf, "beside")
+    side = nodes_of(conv, "edit.side_by_side")[0]
+    scale = source_of(conv, side.id, "b")
+    assert scale.type_id == "transform.scale" and scale.params["scale"] == 0.5
