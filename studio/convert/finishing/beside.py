@@ -64,7 +64,12 @@ def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said:
         way.append(node)
         name = _first_picture(node)
         node = b.wf.source(node, name) if name else None
-    for n in reversed(way):  # (a pack's effect there too: its grain, said; wins6)
+    scaled = resizes.on_way(b.wf, way)  # its resizes there as Studio's Scale (heldout88 02: ImageScaleBy 0.5 of the
+    for n in reversed(way):  # take, passed unsaid); a pack's effect there too: its grain, said (wins6)
+        if n.id in scaled and n.cls != BUCKET_LIKE and n.id not in b.used:
+            src = (b.step(n, src)[0], "video")
+            b.used.add(n.id)
+            continue
         src = trimmed(b, n, src, out, said) or effects_made(b, n, src, said, out) or src
     return src
 

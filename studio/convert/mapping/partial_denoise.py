@@ -21,6 +21,9 @@ def denoise_line(wf, node, params: dict) -> str | None:
     name = f"'{node.title or node.shown_cls}' ({node.shown_cls}, #{node.id})"
     if (start := _start_step(wf, node)) is not None:  # its start step, not a denoise it has (heldout60 06)
         return f"- {name} starts at step {start[0]} of its {start[1]} steps: ComfyUI samples {share}"
+    if "denoise" in getattr(node, "placed", ()):  # a value at denoise's place of an undeclared node: a guess
+        return f"- {name}'s value {g4(d)} at the place {node.cls} declares 'denoise' in (its values named by " \
+               f"place): were it its denoise, ComfyUI would sample {share}"
     return f"- denoise {g4(d)} of {name}: ComfyUI samples {share}"
 
 

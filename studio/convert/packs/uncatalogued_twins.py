@@ -208,6 +208,7 @@ def translate(wf: Workflow) -> list[str]:
         n.raw = [x for i in r.widgets if i.name in values for x in ((values[i.name], "fixed") if i.control
                                                                      else (values[i.name],))]
         n.in_types = {k: v for k, v in n.in_types.items() if r.input(k) is not None}
+        n.placed = tuple(values) if by_place else ()  # (named by place only: partial_denoise.py)
         said.append(_sentence(n, was, r, extra, by_place)
                     + "".join(f"; its '{k}' {shown(v)} is read as the generator's '{kept[k]}'" for k, v in carried))
         if shot is not None:  # its start image the frames picked from the earlier shot (packs/shot_chains.py)

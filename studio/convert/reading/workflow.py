@@ -23,7 +23,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
-from . import core_widgets
+from . import core_widgets, preset_size
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -173,6 +173,8 @@ class CNode:
     also_run: tuple[str, ...] = ()  # what a switch read away here runs though not passing it on (its inputs not lazy)
     unsaved: tuple[str, ...] = ()  # settings of a pack node read as another that its file does not save (an older
     # version's fewer values read by place, an API file's absent keys: packs/translation.py); heldout51 06
+    placed: tuple[str, ...] = ()  # settings of an undeclared node read as another, named by place only (a guess:
+    # packs/uncatalogued_twins.py; partial_denoise.py says a 'denoise' so named as what it would be; heldout88 04)
     said_as: str = ""  # a node made while reading that the file does not have: how a sentence names it (a pack's
     # motion frames' last one, picked: wan/comfy_motion_start.py)
     fills: str = ""  # the picture input a node read as another encodes whole as its latent, every frame, cut or padded
@@ -493,6 +495,9 @@ class Workflow:
 
     def value(self, node: CNode, name: str, depth: int = 0) -> Any:
         """A setting's value: its own, or the constant wired into it (None when not constant)."""
+        if name in preset_size.SIDES and (side := preset_size.preset_side(
+                node, name, lambda k: self.value(node, k, depth) if k != name else None)) is not None:
+            return side  # a size preset chosen over the width / height settings (preset_size.py)
         s = node.links.get(name)
         if s is None:
             return node.widgets.get(name)
