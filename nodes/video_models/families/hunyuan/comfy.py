@@ -31,7 +31,9 @@ MAPPING = ComfyMapping(
     tasks={"HunyuanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo",
                                        needs="start_image", read=skyreels.read),  # (SkyReels V1's by its file)
            HELD: Task("a video", None, family="HunyuanVideo", read=held_task("HunyuanVideo"))},
-    files=(("hunyuan_video", "HunyuanVideo"),), widgets=WIDGETS,
+    # (its files named with and without the underscore: GGUF quantisations name it 'hunyuanvideo_Q4_K_M.gguf';
+    # HunyuanVideo 1.5's longer keys are met first: the lookup tries the longest key first)
+    files=(("hunyuan_video", "HunyuanVideo"), ("hunyuanvideo", "HunyuanVideo")), widgets=WIDGETS,
     # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames
     hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)},
            "latent_stride": 4},  # ComfyUI's latents hold (length - 1) // 4 + 1 (mapping/latent_frames)
