@@ -23,11 +23,23 @@ def _undeclared(m: CNode, keys: list[str]) -> bool:
     return t is not None and t.inputs is not None and all(t.input(k) is None and k not in m.in_types for k in keys)
 
 
+def _keys(m: CNode, keyed: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """``m``'s linked inputs by the node they read, sorted (made once per node in ``keyed``: a node given thousands
+    of pictures is read once, not once per picture's walk)."""
+    got = keyed.get(m.id)
+    if got is None:
+        got = keyed[m.id] = {}
+        for k in sorted(m.links):
+            got.setdefault(m.links[k][0], []).append(k)
+    return got
+
+
 def dropped_entry(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]],
-                  end: CNode) -> tuple[CNode, str] | None:
+                  end: CNode, keyed: dict[str, dict[str, list[str]]] | None = None) -> tuple[CNode, str] | None:
     """(the node, its input) where what ``src`` gives is wired, on its way to ``end``, only into inputs their types do
     not declare (the first such met); None where some way of it into ``end`` passes declared inputs alone, or none is
-    undeclared."""
+    undeclared. ``keyed``: the nodes' inputs by source, shared by the calls of one output's check (_keys)."""
+    keyed = {} if keyed is None else keyed
     reached: set[str] = set()
     first: tuple[CNode, str] | None = None
     stack = [src]
@@ -36,7 +48,7 @@ def dropped_entry(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
         for m in cons.get(x.id, []):
             if m.id not in within:
                 continue
-            keys = sorted(k for k, (s, _) in m.links.items() if s == x.id)
+            keys = _keys(m, keyed).get(x.id, [])
             if keys and _undeclared(m, keys):
                 first = first or (m, keys[0])
                 continue
