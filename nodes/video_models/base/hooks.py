@@ -43,6 +43,41 @@ class denoiser_hooks:
         return False
 
 
+class latent_noise_hooks(denoiser_hooks):
+    """:class:`denoiser_hooks` whose pipeline also draws its noise with the denoiser's latent (out) channels inside
+    the block, where its own draw would take the denoiser's wider input channels (a condition concatenated after
+    the latents: Wan Fun's, ComfyUI's zero picture condition); the pipeline's ``prepare_latents`` restored however
+    the block ends."""
+
+    def __init__(self, pipe, name: str, make: Callable, attrs: tuple[str, ...] = DENOISERS):
+        super().__init__(pipe, name, make, attrs)
+        self._own = None
+
+    def __enter__(self):
+        import inspect
+        super().__enter__()
+        pipe, orig = self.pipe, self.pipe.prepare_latents
+        tr = pipe.transformer if pipe.transformer is not None else pipe.transformer_2
+        latent = int(tr.config.out_channels)
+        at = list(inspect.signature(orig).parameters).index("num_channels_latents")
+
+        def prepare_latents(*args, **kwargs):
+            if len(args) > at:
+                args = args[:at] + (latent,) + args[at + 1:]
+            else:
+                kwargs["num_channels_latents"] = latent
+            return orig(*args, **kwargs)
+        self._own = pipe.__dict__.get("prepare_latents")  # an instance's own, if it had one
+        pipe.prepare_latents = prepare_latents
+        return self
+
+    def __exit__(self, *exc):
+        super().__exit__(*exc)
+        self.pipe.__dict__.pop("prepare_latents", None)  # the cached model as it was
+        if self._own is not None:
+            self.pipe.prepare_latents = self._own
+        return False
+
 class module_hook:
     """One hook on ``module``'s forward through diffusers' ``HookRegistry``, under ``name`` (unique on
     that module), in torch's hook forms: ``before(module, args)`` may return new positional arguments,

@@ -16,7 +16,7 @@ are given twice, so that diffusers' attention (which takes the tokens before the
 the prompt in both, as ComfyUI's does."""
 from __future__ import annotations
 
-from ...base.hooks import denoiser_hooks
+from ...base.hooks import latent_noise_hooks
 
 HOOK = "studio_wan_zero_condition"
 MASK_CHANNELS = 4  # the mask channels of an image-to-video condition (the VAE's temporal stride)
@@ -64,7 +64,7 @@ def _make_hook(extra: int, doubled: bool):
     return _Zero()
 
 
-class zero_condition_applied(denoiser_hooks):
+class zero_condition_applied(latent_noise_hooks):
     """Inside the block the pipeline's denoisers read an all-zero image condition after the latents (and a Wan 2.1
     I2V denoiser the prompt as its image context), and its noise is drawn with the latent channels; both undone
     however it ends."""
@@ -72,32 +72,6 @@ class zero_condition_applied(denoiser_hooks):
     def __init__(self, pipe):
         super().__init__(pipe, HOOK, lambda mod: _make_hook(extra_channels(mod),
                                                             bool(getattr(mod.config, "image_dim", None))))
-        self._own = None
-
-    def __enter__(self):
-        import inspect
-        super().__enter__()
-        pipe, orig = self.pipe, self.pipe.prepare_latents
-        tr = pipe.transformer if pipe.transformer is not None else pipe.transformer_2
-        latent = int(tr.config.out_channels)
-        at = list(inspect.signature(orig).parameters).index("num_channels_latents")
-
-        def prepare_latents(*args, **kwargs):
-            if len(args) > at:
-                args = args[:at] + (latent,) + args[at + 1:]
-            else:
-                kwargs["num_channels_latents"] = latent
-            return orig(*args, **kwargs)
-        self._own = pipe.__dict__.get("prepare_latents")
-        pipe.prepare_latents = prepare_latents
-        return self
-
-    def __exit__(self, *exc):
-        super().__exit__(*exc)
-        self.pipe.__dict__.pop("prepare_latents", None)  # the cached model as it was
-        if self._own is not None:
-            self.pipe.prepare_latents = self._own
-        return False
 
 
 def zero_condition_on(ctx, pipe, say: bool):

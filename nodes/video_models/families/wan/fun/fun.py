@@ -24,7 +24,7 @@ from studio.core.params import Text
 from studio.core.spec import In, Out
 
 from ....base.errors import ModelError
-from ....base.hooks import denoiser_hooks
+from ....base.hooks import latent_noise_hooks
 from ....loading.inputs import video_model_input
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of, \
     say_frame_rule
@@ -84,35 +84,15 @@ def _make_hook(cond, image_dim: int | None, image_embeds=None):
     return _Fun()
 
 
-class fun_applied(denoiser_hooks):
+class fun_applied(latent_noise_hooks):
     """The Fun condition on the pipeline's denoisers inside the block (base.hooks), and its noise drawn
     with the VAE's channels; both undone however it ends. ``image_embeds``: the CLIP image tokens
-    [1, 257, image_dim] for a denoiser that reads them (zeros when None)."""
+    [1, 257, image_dim] for a denoiser that reads them (zeros when None). WanPipeline draws noise of the
+    denoiser's in_channels (48 here); the reference draws the VAE's latent channels (16): latent_noise_hooks."""
 
     def __init__(self, pipe, cond, image_embeds=None):
         super().__init__(pipe, HOOK, lambda mod: _make_hook(cond, getattr(mod.config, "image_dim", None),
                                                             image_embeds))
-        self._own = None
-
-    def __enter__(self):
-        super().__enter__()
-        # WanPipeline draws noise of the denoiser's in_channels (48 here); the reference draws the VAE's
-        # latent channels (16): the pipeline's own draw, given the right channel count
-        pipe, orig = self.pipe, self.pipe.prepare_latents
-        latent = int(self.pipe.transformer.config.out_channels)
-
-        def prepare_latents(batch_size, num_channels_latents=latent, *args, **kwargs):
-            return orig(batch_size, latent, *args, **kwargs)
-        self._own = pipe.__dict__.get("prepare_latents")  # an instance's own, if it had one
-        pipe.prepare_latents = prepare_latents
-        return self
-
-    def __exit__(self, *exc):
-        super().__exit__(*exc)
-        self.pipe.__dict__.pop("prepare_latents", None)  # the cached model as it was
-        if self._own is not None:
-            self.pipe.prepare_latents = self._own
-        return False
 
 
 def fitted(clip, n: int, w: int, h: int, ctx) -> np.ndarray:
