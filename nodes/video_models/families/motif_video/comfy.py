@@ -10,8 +10,8 @@ from studio.convert.api import I2V, T2V, ComfyMapping, Task
 
 IMAGE_ENCODE = "MotifImageEncode"
 GUIDANCE = ("Motif Video's guidance is its diffusers folder's guider's (guider/config.json: classifier-free or adaptive "
-            "projected guidance), at the sampler's cfg: ComfyUI's sampler guides with plain CFG, a model patch on it "
-            "(APG) aside")
+            "projected guidance), at the sampler's cfg: ComfyUI's sampler guides with plain CFG where no model patch "
+            "(such as APG) is put on the model")
 
 WIDGETS = {
     "EmptyMotifLatent": ("width", "height", "num_frames", "batch_size"),
