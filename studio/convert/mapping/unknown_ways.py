@@ -15,13 +15,13 @@ from .unknown_types import declared
 DEPTH = 12  # declared nodes passed through on a way, at most
 
 
-def _back(wf: Any, n: Any) -> list:
-    """The nodes of undeclared types ``n`` is given something by, back through declared ones."""
+def _undeclared_on(n: Any, step: Any) -> list:
+    """The nodes of undeclared types met from ``n`` going by ``step`` (a node -> the nodes next to it on the way),
+    on through declared ones."""
     found, seen, todo = [], {n.id}, [(n, 0)]
     while todo:
         m, depth = todo.pop()
-        for src, _ in m.links.values():
-            s = wf.nodes.get(src)
+        for s in step(m):
             if s is None or s.id in seen or not s.enabled:
                 continue
             seen.add(s.id)
@@ -32,20 +32,14 @@ def _back(wf: Any, n: Any) -> list:
     return found
 
 
+def _back(wf: Any, n: Any) -> list:
+    """The nodes of undeclared types ``n`` is given something by, back through declared ones."""
+    return _undeclared_on(n, lambda m: (wf.nodes.get(src) for src, _ in m.links.values()))
+
+
 def _on(wf: Any, n: Any, readers: dict) -> list:
     """The nodes of undeclared types ``n``'s take reaches, on through declared ones."""
-    found, seen, todo = [], {n.id}, [(n, 0)]
-    while todo:
-        m, depth = todo.pop()
-        for r in readers.get(m.id, ()):
-            if r.id in seen or not r.enabled:
-                continue
-            seen.add(r.id)
-            if declared(r) is None:
-                found.append(r)
-            elif depth < DEPTH:
-                todo.append((r, depth + 1))
-    return found
+    return _undeclared_on(n, lambda m: readers.get(m.id, ()))
 
 
 def sentence(wf: Any) -> str | None:
