@@ -284,7 +284,7 @@ class PackTranslation:
     def core(self, n: CNode, cls: str, widgets: dict, links: dict, nid: str | None = None) -> CNode:
         """A core node made for pack node ``n`` (in its place, or beside it as ``nid``)."""
         c = CNode(nid or n.id, cls, n.title, n.mode, {k: v for k, v in widgets.items() if v is not None}, links, n.pos,
-                  origin=n.origin or n.cls, ports=file_ports(n, links), unsaved=self.unsaved.get(n.id, ()))
+                  origin=n.origin or n.cls, ports=file_ports(n, links), unsaved=self.unsaved.get(n.id, ()), fork=n.fork)
         if nid is None:  # in its place: what fed the pack node's other inputs still runs (a held task's files there)
             c.let_go = {k: v for k, v in {**n.let_go, **n.links}.items() if k not in links}
         self.wf.nodes[c.id] = c
@@ -371,7 +371,7 @@ class PackTranslation:
         made = []
         for i, (name, strength, _, _) in enumerate(got[:lora_stacks.MAX_STACKED], 1):
             sel = CNode(f"{n.id}:slot{i}", selector, n.title, n.mode, {"lora": name, "strength": strength}, {}, n.pos,
-                        origin=n.origin or n.cls)
+                        origin=n.origin or n.cls, fork=n.fork)
             self.wf.nodes[sel.id] = sel
             made.append(sel)
         return made[::-1]

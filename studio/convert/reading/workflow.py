@@ -23,7 +23,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
-from . import core_widgets, preset_size
+from . import core_widgets, fork_types, preset_size
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -187,6 +187,7 @@ class CNode:
     # words where they differ ('sampler': "scheduler 'dpm++_sde' ...", 'scheduler': '' for none): heldout84
     cut: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an input unwired as ComfyUI runs the modes -> the
     # muted or bypassed nodes it would have read (through bundles too: reading/bundles.py; mapping/cut_vae.py says them)
+    fork: tuple[str, ...] = ()  # (its type in the file, the type it copies, the fork) for a fork's renamed copy (fork_types)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -208,8 +209,9 @@ class CNode:
 
     @property
     def shown_cls(self) -> str:
-        """The node's type as the workflow names it."""
-        return self.origin or self.cls
+        """The node's type as the workflow names it (a fork's renamed copy read as the type it copies: its own)."""
+        shown = self.origin or self.cls
+        return self.fork[0] if self.fork and shown == self.fork[1] else shown
 
     @property
     def enabled(self) -> bool:
@@ -818,6 +820,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
+    fork = (cls, *up) if not origin and (up := fork_types.upstream(n)) is not None else ()  # (heldout85 07)
+    cls = fork[1] if fork else cls
     named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values")) \
         or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
@@ -827,7 +831,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     names = [str(o.get("name") or "") if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
                  pos, n.get("widgets_values"), ins, outs, origin, out_links=linked,
-                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names)
+                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names, fork=fork)
 
 
 class _UiReader:
@@ -893,6 +897,7 @@ class _UiReader:
 
     def read(self, doc: dict) -> tuple[dict[str, CNode], dict[str, int], list[str], set[str]]:
         self.add(doc.get("nodes"), doc.get("links"), "", None, None, 0, groups=doc.get("groups"))
+        self.wiring_said += fork_types.said(self.nodes)  # a fork's renamed copies read as the types they copy
         blueprints.open_ends(doc, self.nodes, self.inst_in, self.inst_out, _end_node, self.wiring_said)
         for n in self.nodes.values():
             n.links = {k: r for k, v in n.links.items() if (r := self.resolve(v)) is not None}

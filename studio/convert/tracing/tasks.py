@@ -94,13 +94,16 @@ def _plain_titles() -> set[str]:
     return {m.title for m in families.mappings() if families.hook(m, "file_names_version")}
 
 
-def pack_task(cls: str) -> Task | None:
-    """A node pack's node a mapping could not read as a core node: a task Studio cannot keep, in words."""
+def pack_task(cls: str, own: str = "") -> Task | None:
+    """A node pack's node a mapping could not read as a core node: a task Studio cannot keep, in words (``own``: the
+    pack the node's properties name; a fork's repository named after the pack, named as its own: heldout85 07)."""
     for m in families.mappings():
         for prefix, pack, title in m.packs:
             if cls.startswith(prefix):
+                repo = own.rsplit("/", 1)[-1]
+                of = repo if repo.lower() != pack.lower() and repo.lower().startswith(pack.lower()) else pack
                 return Task(f"a video (its sampler given what {cls} makes)", None, family=f"{title} ({pack})",
-                            cannot=f"read {pack}'s {cls} as it is wired here: no reading of Studio's takes it as a "
+                            cannot=f"read {of}'s {cls} as it is wired here: no reading of Studio's takes it as a "
                                    "ComfyUI core node", pack=pack)
     return None
 
@@ -149,7 +152,7 @@ def task_of(node: CNode | None) -> Task | None:
     if node is None:
         return None
     spec = tasks().get(node.cls)
-    return spec if spec is not None else pack_task(node.cls)
+    return spec if spec is not None else pack_task(node.cls, node.pack)
 
 
 def made_task(generator: str, inputs: dict, params: dict | None = None) -> str:
