@@ -10,7 +10,7 @@ node types, values and links and fails without its mend.
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import nodes_of, said, ui
+from tests.convert.said import nodes_of, said, source_file, ui
 
 FORK = "jackytop/ComfyUI-WanVideoWrapper_jc"
 MODEL = "WanVideo\\Wan2_1-T2V-1_3B_bf16.safetensors"
@@ -65,3 +65,81 @@ def test_a_renamed_type_saving_other_settings_or_another_suffix_is_not_read_so()
         conv = convert(doc, "not_the_fork")
         assert conv.tasks == [] or all(t["generator"] is None for t in conv.tasks)
         assert "renames each of its types" not in said(conv)
+
+
+# 2. WanVideoWrapper's Wan-Animate-2 embeds (heldout85 08: jackytop's wanvideo_WanAnimate2_example_01, the wrapper's
+#    names): WanVideoAnimate2Embeds (width, height, num_frames, frame_window_size, force_offload, pose_strength,
+#    reference_strength, log_scale, uncond_skip_block, pose_start_percent, pose_end_percent, pose_cache,
+#    pose_cache_dtype, resize_mode, tiled_vae; the reference on 'ref_image', the driving video on 'pose_images', the
+#    pose branch's prompt on 'pose_text_embeds') was held ("Studio cannot read ComfyUI-WanVideoWrapper's
+#    WanVideoAnimate2Embeds as it is wired here"). Now read as ComfyUI's WanAnimate2ToVideo: Studio's Wan Animate 2.
+
+ANIMATE2 = "WanVideo\\Wan2_2-Animate-2-14B_int8_convrot.safetensors"
+SUBJECT = "人物外观描述：穿着一件浅蓝色的校服衬衫。背景描述：明亮的教室。"
+MOTION = "人物动作的参考视频"
+
+
+def _animate2(values: list | None = None, count_wired: bool = True, more: dict | None = None) -> dict:
+    from tests.convert.test_comfy_wrappers import UI
+    w = UI()
+    vision = w.add("CLIPVisionLoader", ["clip_vision_h.safetensors"])
+    ref = w.add("LoadImage", ["reference.png", "image"])
+    clip = w.add("VHS_LoadVideo", {"video": "driving.mp4", "force_rate": 24, "custom_width": 0, "custom_height": 0,
+                                   "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1})
+    enc = w.add("WanVideoClipVisionEncode", [1, 1, "center", "average", True, 0, 0.5], clip_vision=(vision, 0),
+                image_1=(ref, 0))
+    vae = w.add("WanVideoVAELoader", ["wanvideo\\Wan2_1_VAE_bf16.safetensors", "bf16", False, False])
+    text = w.add("WanVideoTextEncodeCached", ["umt5-xxl-enc-bf16.safetensors", "bf16", SUBJECT, "blurry", "disabled",
+                                              True, "gpu"])
+    pose_text = w.add("WanVideoTextEncodeCached", ["umt5-xxl-enc-bf16.safetensors", "bf16", MOTION, "", "disabled",
+                                                   True, "gpu"])
+    model = w.add("WanVideoModelLoader", [ANIMATE2, "bf16", "disabled", "offload_device", "sageattn", "default"])
+    ins = {"vae": (vae, 0), "ref_image": (ref, 0), "pose_images": (clip, 0), "clip_embeds": (enc, 0),
+           "pose_text_embeds": (pose_text, 0), **({"num_frames": (clip, 1)} if count_wired else {}), **(more or {})}
+    emb = w.add("WanVideoAnimate2Embeds", values or [832, 480, 81, 81, True, 1.0, 1.0, 0.0, 9, 0.0, 1.0, "cpu",
+                                                     "default", "crop", False], **ins)
+    s = w.add("WanVideoSampler", [40, 3.0, 5.0, 42, "fixed", True, "unipc", 0, 1.0, False, "comfy", 0, -1, False],
+              model=(model, 0), image_embeds=(emb, 0), text_embeds=(text, 0))
+    dec = w.add("WanVideoDecode", [False, 272, 272, 144, 128, "default"], vae=(vae, 0), samples=(s, 0))
+    w.add("VHS_VideoCombine", {"frame_rate": 24, "filename_prefix": "WanAnimate2", "format": "video/h264-mp4"},
+          images=(dec, 0), audio=(clip, 2))
+    return w.doc()
+
+
+def test_the_wrappers_wan_animate_2_embeds_are_studios_wan_animate_2():
+    conv = convert(_animate2(), "animate2")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.wan_animate_2"]
+    gen = nodes_of(conv, "video_models.wan_animate_2")[0]
+    p = gen.params
+    assert (p["prompt"], p["negative_prompt"], p["prompt_ref"]) == (SUBJECT, "blurry", MOTION)
+    assert (p["steps"], p["guidance"], p["seed"], p["window"], p["frames"], p["width"], p["height"]) == \
+        (40, 3.0, 42, 81, 0, 832, 480)
+    assert nodes_of(conv, "video_models.load")[0].params["model"] == ANIMATE2
+    fits = [n.params for n in nodes_of(conv, "transform.scale") if n.params["width"] == 832]
+    assert len(fits) == 2 and all((f["height"], f["crop"]) == (480, "center") for f in fits)
+    assert source_file(conv, gen.id, "reference") == "reference.png"
+    assert source_file(conv, gen.id, "driving") == "driving.mp4"
+    text = said(conv)
+    assert "WanVideoAnimate2Embeds as WanAnimate2ToVideo" in text
+    assert ("'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)'s num_frames comes from 'VHS_LoadVideo' "
+            "(VHS_LoadVideo, #3), the count of the very frames it gives as the driving video") in text
+    assert "'ref_image' of 'WanVideoAnimate2Embeds' is scaled to 832x480 (cut to that aspect" in text
+    assert ("'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)'s frame_window_size 81: Studio makes the driving "
+            "video in windows of 81") in text
+    assert "ComfyUI's templates repeat" not in text and "cannot read" not in text
+
+
+def test_wan_animate_2_embeds_say_what_studio_makes_otherwise_or_hold_what_it_cannot_take():
+    conv = convert(_animate2([832, 480, 121, 81, True, 0.8, 1.0, -1.3, 5, 0.0, 1.0, "cpu", "default", "pad", False],
+                             count_wired=False), "animate2_distilled")
+    text = said(conv)
+    name = "'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)"
+    assert (f"{name}'s num_frames 121 is not taken: the wrapper makes that many frames, the driving video trimmed or "
+            "ping-pong padded to them") in text
+    assert f"{name}'s resize_mode 'pad' (the reference and the driving video letterboxed into" in text
+    assert f"{name}'s log_scale -1.3 (a bias on the first generated latent frame's attention) is not applied" in text
+    assert f"{name}'s uncond_skip_block 5 is not taken: diffusers' Wan Animate 2 skips block 9" in text
+    assert f"{name}'s pose_strength 0.8 is not applied" in text
+    held = convert(_animate2(more={"continue_motion": (2, 0)}), "animate2_continued")
+    assert [t["generator"] for t in held.tasks] in ([], [None])
+    assert "WanVideoAnimate2Embeds" in said(held)

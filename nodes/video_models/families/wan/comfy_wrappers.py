@@ -21,6 +21,7 @@ from __future__ import annotations
 from studio.convert.api import CONTROL, CNode, PackTranslation, Workflow, finite
 from studio.core.shown import number
 
+from . import comfy_wrapper_animate2 as animate2
 from . import comfy_wrapper_cfg_list as cfg_list
 from . import comfy_wrapper_embeds as more
 from . import comfy_vace_module as vace_module
@@ -83,7 +84,7 @@ WIDGETS: dict[str, tuple[str, ...]] = {
 WIDGETS.update({"WanVideoVACEEncode": more.VACE_WIDGETS, "WanVideoAddWanMoveTracks": more.MOVE_WIDGETS,
                 "WanVideoVACEModelSelect": ("vace_model",), **talk.WIDGETS, **control.WIDGETS, **s2v.WIDGETS,
                 **sampler_v2.WIDGETS, **steady.WIDGETS, **pusa.WIDGETS, **flowedit.WIDGETS, **phantom.WIDGETS, **ttm.WIDGETS,
-                 **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS, **fantasy.WIDGETS})
+                 **standin.WIDGETS, **scail.WIDGETS, **controlnet.WIDGETS, **fantasy.WIDGETS, **animate2.WIDGETS})
 WIDGETS["WanVideoSamplerSettings"] = WIDGETS["WanVideoSampler"]  # its sampler's, for its FromSettings to sample
 # settings nodes whose counterpart is Studio's own memory / speed setting: said, not taken
 SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoTeaCache", "WanVideoMagCache",
@@ -128,6 +129,7 @@ THROUGH = {"WanVideoVACEEncode": more.vace, "WanVideoAddWanMoveTracks": more.wan
            talk.I2V: talk.infinitetalk, s2v.EMBEDS: s2v.s2v, steady.EMBEDS: steady.steady, ttm.EMBEDS: ttm.ttm,
            pusa.NOISE: pusa.pusa, pusa.EXTRA: pusa.pusa,  # Pusa's pictures and multipliers (comfy_wrapper_pusa)
            phantom.EMBEDS: phantom.phantom, scail.POSE: scail.scail, standin.EMBEDS: standin.standin,
+           animate2.EMBEDS: animate2.animate2,  # Wan-Animate-2 (comfy_wrapper_animate2)
            **dict.fromkeys(control.TYPES, control.fun_control)}
 TEXT_TYPES = ("WanVideoTextEncode", "WanVideoTextEncodeSingle", "WanVideoTextEncodeCached")
 

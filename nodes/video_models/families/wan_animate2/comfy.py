@@ -24,6 +24,14 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _setting(node: CNode, k: str) -> str:
+    """Setting ``k`` of ``node`` in words: the core node's, else the node's own input it is read from."""
+    if node.shown_cls == "WanAnimate2ToVideo":
+        return f"WanAnimate2ToVideo's {k}"
+    port = node.ports.get(k, k)
+    return f"{node.named()}'s {port[1] if isinstance(port, tuple) else port}"
+
+
 def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str], continued: bool = False) -> list:
     """Fill ``params`` from WanAnimate2ToVideo ``node`` (``b``: the converter, for its workflow and the
     nodes it used); the LoRAs the Studio graph keeps (all of them)."""
@@ -34,13 +42,16 @@ def animate2_settings(b, node: CNode, params: dict, loras: list, said: list[str]
     length = wf.value(node, "length")
     params["window"] = length if isinstance(length, int) and not isinstance(length, bool) else None
     params["frames"] = 0
-    if params["window"]:
+    if params["window"] and node.shown_cls != "WanAnimate2ToVideo":  # the wrapper's embeds read as it (wan's
+        said.append(f"{node.named()}'s frame_window_size {length}: Studio makes the driving video in windows of "  # comfy_wrapper_animate2)
+                    f"{length}, each continuing from the last frame of the one before, as the wrapper does")
+    elif params["window"]:
         said.append(f"WanAnimate2ToVideo's length {length} is one segment (ComfyUI's templates repeat the segment's "
                     f"subgraph to cover the driving video): Studio makes the whole driving video in windows of {length}")
     for k, default in ANIMATE2_UNTAKEN:
         v = wf.value(node, k)
         if _number(v) and v != default:
-            said.append(f"WanAnimate2ToVideo's {k} {v:g} is not applied: diffusers' Wan Animate 2 pipeline has no such "
+            said.append(f"{_setting(node, k)} {v:g} is not applied: diffusers' Wan Animate 2 pipeline has no such "
                         "setting")
     return loras
 
