@@ -126,7 +126,9 @@ def _load(path: str = DATA) -> tuple[dict, dict]:
 
 @functools.lru_cache(maxsize=4096)
 def node_type(name: str) -> NodeType | None:
-    """The declared type ``name`` (a ComfyUI ``class_type``), or None when no pack in the catalogue has it."""
+    """The declared type ``name`` (a ComfyUI ``class_type``), or None when no pack in the catalogue has it (a fork's
+    renamed copy's name, carrying the type it copies as ``copies``: that type; reading/fork_types.py)."""
+    name = getattr(name, "copies", None) or name
     types, packs = _load()
     d = types.get(name)
     return _node(name, d, packs) if isinstance(d, dict) else None

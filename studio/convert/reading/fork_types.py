@@ -15,6 +15,17 @@ from typing import Any
 from .. import catalogue
 
 SEPARATORS = "_-."
+
+
+class Renamed(str):
+    """A fork's type name as the file has it ('WanVideoSampler_jc'), carrying the type it copies (``copies``): shown as
+    the file's, looked up in the catalogue as the copied one (catalogue.node_type reads ``copies``)."""
+    copies: str = ""
+
+    def __new__(cls, name: str, copies: str) -> "Renamed":
+        out = super().__new__(cls, name)
+        out.copies = copies
+        return out
 CONTROL_VALUES = ("fixed", "increment", "decrement", "randomize")  # the frontend's value after a seed
 
 

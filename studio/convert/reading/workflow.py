@@ -211,7 +211,7 @@ class CNode:
     def shown_cls(self) -> str:
         """The node's type as the workflow names it (a fork's renamed copy read as the type it copies: its own)."""
         shown = self.origin or self.cls
-        return self.fork[0] if self.fork and shown == self.fork[1] else shown
+        return fork_types.Renamed(self.fork[0], shown) if self.fork and shown == self.fork[1] else shown
 
     @property
     def enabled(self) -> bool:
