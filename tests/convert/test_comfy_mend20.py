@@ -122,7 +122,9 @@ def test_the_wrappers_wan_animate_2_embeds_are_studios_wan_animate_2():
     text = said(conv)
     assert "WanVideoAnimate2Embeds as WanAnimate2ToVideo" in text
     assert ("'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)'s num_frames comes from 'VHS_LoadVideo' "
-            "(VHS_LoadVideo, #3), the count of the very frames it gives as the driving video") in text
+            "(VHS_LoadVideo, #3), the count of the very frames it gives as the driving video: Studio's Wan Animate 2 "
+            "makes as many frames as the driving video has (its 'frames' 0); the wrapper makes the most 4k + 1 frames "
+            "within that count") in text
     assert "'ref_image' of 'WanVideoAnimate2Embeds' is scaled to 832x480 (cut to that aspect" in text
     assert ("'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)'s frame_window_size 81: Studio makes the driving "
             "video in windows of 81") in text
@@ -134,8 +136,8 @@ def test_wan_animate_2_embeds_say_what_studio_makes_otherwise_or_hold_what_it_ca
                              count_wired=False), "animate2_distilled")
     text = said(conv)
     name = "'WanVideoAnimate2Embeds' (WanVideoAnimate2Embeds, #9)"
-    assert (f"{name}'s num_frames 121 is not taken: the wrapper makes that many frames, the driving video trimmed or "
-            "ping-pong padded to them") in text
+    assert (f"{name}'s num_frames 121 is not taken: the wrapper makes that many frames (floored to 4k + 1), the "
+            "driving video trimmed or ping-pong padded to them") in text
     assert f"{name}'s resize_mode 'pad' (the reference and the driving video letterboxed into" in text
     assert f"{name}'s log_scale -1.3 (a bias on the first generated latent frame's attention) is not applied" in text
     assert f"{name}'s uncond_skip_block 5 is not taken: diffusers' Wan Animate 2 skips block 9" in text

@@ -87,12 +87,13 @@ def _frames(t, n: CNode, w: dict, pose) -> None:
         withdrawn(t, n, "num_frames")  # the very frames it gives as the driving video (VHS_LoadVideo's frame_count)
         t.say(n, f"{CNode.named(n)}'s num_frames comes from {CNode.named(src)}, the count of the very frames it gives "
                  "as the driving video: Studio's Wan Animate 2 makes as many frames as the driving video has (its "
-                 "'frames' 0), as the wrapper does")
+                 "'frames' 0); the wrapper makes the most 4k + 1 frames within that count (up to 3 fewer)")
         return
     frames = w.get("num_frames")
     what = f"num_frames {frames}" if frames is not None else "num_frames (worked out when the workflow runs)"
-    t.say(n, f"{CNode.named(n)}'s {what} is not taken: the wrapper makes that many frames, the driving video trimmed "
-             "or ping-pong padded to them; Studio's Wan Animate 2 makes as many frames as the driving video has")
+    t.say(n, f"{CNode.named(n)}'s {what} is not taken: the wrapper makes that many frames (floored to 4k + 1), the "
+             "driving video trimmed or ping-pong padded to them; Studio's Wan Animate 2 makes as many frames as the "
+             "driving video has")
 
 
 def _said(t, n: CNode, w: dict) -> None:
