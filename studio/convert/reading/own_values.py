@@ -2,7 +2,8 @@
 it: a BOOLEAN output named as one of its BOOLEAN settings gives that setting (ComfyUI-Easy-Use's and
 other packs' 'LoadImageWithEnable' gives its BOOLEAN 'enable' out as 'ENABLE', for switches to read), and a COMBO
 output named as one of its COMBO settings, or as that name less its '_name', gives that choice where nothing is
-wired to it (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19); a logical NOT
+wired to it (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19), and an INT 'batch_size'
+output a latent maker's batch as set, wired or not (heldout88 04: CR SD1.5 Aspect Ratio's); a logical NOT
 (one input, BOOLEAN or of any type, one BOOLEAN out, 'not' a word of its type's name: ComfyUI's ComfyNotNode) gives the other truth.
 Plain data and stdlib."""
 from __future__ import annotations
@@ -11,11 +12,14 @@ import re
 from typing import Any
 
 FLAGS = ("BOOLEAN",)  # a flag is given out as set; a number of the same name may be worked out (a resize's width)
+COUNTS = ("batch_size",)  # a count given out as set (a latent maker's batch)
 CHOICES = ("COMBO",)  # a choice too (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19)
 
 
 def own_setting(node, slot: int) -> str | None:
     """The setting output ``slot`` of ``node`` gives as it is (its name and type the setting's), else None."""
+    if (count := _count(node, slot)) is not None:
+        return count
     if not 0 <= slot < len(node.out_types) or slot >= len(node.out_names) or node.out_types[slot] not in FLAGS + CHOICES:
         return None
     name = node.out_names[slot].strip().lower()
@@ -23,6 +27,18 @@ def own_setting(node, slot: int) -> str | None:
         named = k.lower() == name or (node.out_types[slot] in CHOICES and k.lower() == f"{name}_name")
         if named and node.in_types.get(k, node.out_types[slot]) == node.out_types[slot] and k not in node.links:
             return k
+    return None
+
+
+def _count(node, slot: int) -> str | None:
+    """A latent maker's batch given out as set, wired or not (CR SD1.5 Aspect Ratio's INT 'batch_size' out: heldout88
+    04's BatchPromptSchedule took its max_frames from it): an INT output named as one of COUNTS, of an INT setting of
+    that name; else None. (Not a width or height: a preset or a ratio may set those, preset_size.py / aspect_size.py.)"""
+    if not 0 <= slot < len(node.out_types) or slot >= len(node.out_names) or node.out_types[slot] != "INT":
+        return None
+    name = node.out_names[slot].strip()
+    if name in COUNTS and (name in node.widgets or name in node.links) and node.in_types.get(name, "INT") == "INT":
+        return name
     return None
 
 

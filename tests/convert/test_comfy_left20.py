@@ -1,0 +1,113 @@
+"""left20's mends (last stop's leftovers that are mechanisms): a prompt schedule's text written by hinablue's Prompt
+Schedule Helper from its settings, a latent maker's batch given out and wired into a schedule's length, AnimateDiff's
+frames read from a pack's latent maker by its types (heldout88 04, 05). Fixtures written here from the nodes'
+declared settings (facts, the helper's rule read from hinablue/comfyUI-workflows@93a9310, MIT), no file copied."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from studio.convert.reading import schedule_helper
+from tests.convert.said import nodes_of, notes, said, ui
+
+SPRING = "(looking away:1.1), cherry blossom,\nspring season"
+FALL = 'orange leaves, "fall" season,,'
+
+
+def _travel(seconds_wired: bool = True, helper_values: list | None = None, max_frames_from: str = "batch") -> dict:
+    """AnimateDiff text to video: CR SD1.5 Aspect Ratio's latent, its batch_size a MathExpression a*b of two
+    integers (16 s x 8 fps) and given out to BatchPromptSchedule's max_frames; the schedule's text from
+    PromptScheduleHelper (a UI file's values: four frames, four texts, the optional text)."""
+    values = helper_values or [0, 24, 96, 128, SPRING, FALL, "", "winter", ""]
+    links = [(1, 0, 3, "model"), (1, 1, 10, "clip"), (1, 1, 5, "clip"), (11, 0, 10, "text"),
+             (3, 0, 7, "model"), (10, 0, 7, "positive"), (5, 0, 7, "negative"), (9, 4, 7, "latent_image"),
+             (7, 0, 8, "samples"), (1, 2, 8, "vae"), (8, 0, 12, "images")]
+    if seconds_wired:
+        links += [(13, 0, 15, "a"), (14, 0, 15, "b"), (15, 0, 9, "batch_size")]
+    if max_frames_from == "batch":
+        links.append((9, 3, 10, "max_frames"))
+    elif max_frames_from == "unknown":
+        links.append((16, 0, 10, "max_frames"))
+    wf = ui([
+        (1, "CheckpointLoaderSimple", [], ["MODEL", "CLIP", "VAE"], ["dreamshaper_8.safetensors"]),
+        (3, "ADE_AnimateDiffLoaderWithContext", [("model", "MODEL")], ["MODEL"],
+         ["mm_sd_v15_v2.safetensors", "autoselect", 1, False]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+        (9, "CR SD1.5 Aspect Ratio", [("batch_size", "INT")], ["INT", "INT", "FLOAT", "INT", "LATENT", "STRING"],
+         [512, 512, "2:3 portrait 512x768", "Off", 1, 1]),
+        (10, "BatchPromptSchedule", [("clip", "CLIP"), ("text", "STRING"), ("max_frames", "INT")],
+         ["CONDITIONING", "CONDITIONING"],
+         ['"0": "a saved prompt",\n"60": "another saved prompt"', 120, False, "1girl, white kimono, ",
+          "outdoors", 0, 0, 0, 0, 0]),
+        (11, "PromptScheduleHelper", [("text_in_opt", "STRING")], ["STRING"], values),
+        (13, "DF_Integer", [], ["INT"], [16]),
+        (14, "DF_Integer", [], ["INT"], [8]),
+        (15, "MathExpression|pysssss", [("a", "INT,FLOAT,IMAGE,LATENT"), ("b", "INT,FLOAT,IMAGE,LATENT")],
+         ["INT", "FLOAT"], ["a*b"]),
+        (16, "VHS_VideoInfo", [("video_info", "VHS_VIDEOINFO")], ["FLOAT", "INT"], []),
+        (7, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [5, "fixed", 20, 7, "euler", "normal", 1]),
+        (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (12, "VHS_VideoCombine", [("images", "IMAGE")], [],
+         {"frame_rate": 8, "loop_count": 0, "filename_prefix": "out", "format": "video/h264-mp4",
+          "pingpong": False, "save_output": True}),
+    ], links)
+    for n in wf["nodes"]:  # (the output names a UI file saves: the batch is read out by its name)
+        if n["id"] == 9:
+            for o, name in zip(n["outputs"], ["width", "height", "upscale_factor", "batch_size", "empty_latent",
+                                              "show_help"]):
+                o["name"] = name
+        if n["id"] == 11:
+            n["inputs"][0]["widget"] = {"name": "text_in_opt"}
+    return wf
+
+
+def _generator(conv):
+    return nodes_of(conv, "video_models.text_to_video")[0]
+
+
+def test_the_helpers_keyframes_and_the_worked_out_batch_are_the_takes_travel_and_frames():
+    """heldout88 04: the helper's four keyframes (0 / 24 / 96 / 128) and the batch 16 x 8 = 128 wired through CR SD1.5
+    Aspect Ratio into the schedule's max_frames; Studio read the schedule's saved text and 120 frames."""
+    conv = convert(_travel(), "travel")
+    gen, sched = _generator(conv), nodes_of(conv, "video_models.prompt_schedule")[0]
+    assert gen.params["frames"] == 128 and (gen.params["width"], gen.params["height"]) == (512, 768)
+    assert sched.params["frames"] == 128
+    lines = sched.params["prompts"].splitlines()
+    assert [line.split(":", 1)[0] for line in lines] == ["0", "24", "128"]  # (text_3 empty: no keyframe)
+    assert lines[0] == "0: 1girl, white kimono, (looking away:1.1), cherry blossom, spring season outdoors"
+    assert lines[1] == '24: 1girl, white kimono, orange leaves, "fall" season, outdoors'
+    text = said(conv) + notes(conv)
+    assert "saved prompt" not in sched.params["prompts"] and "cannot work out" not in text
+    assert "which Studio does not read there" not in text  # (the integers, the math and the batch: all read)
+
+
+def test_a_batch_worked_out_makes_the_frames_where_the_schedules_own_length_is_saved():
+    """heldout88 05: the schedule's max_frames 120 is its own (not wired); the latent's batch 16 x 8 is the take's."""
+    conv = convert(_travel(max_frames_from="own"), "travel")
+    assert _generator(conv).params["frames"] == 128
+    assert nodes_of(conv, "video_models.prompt_schedule")[0].params["frames"] == 120
+
+
+def test_a_schedule_length_wired_from_a_number_not_known_is_the_saved_one_said():
+    conv = convert(_travel(max_frames_from="unknown"), "travel")
+    assert nodes_of(conv, "video_models.prompt_schedule")[0].params["frames"] == 120
+    assert "its 'max_frames' is given by another node whose number Studio cannot work out when converting: the " \
+           "number the file saved for it (120) is read in its place" in said(conv) + notes(conv)
+
+
+class _Node:
+    def __init__(self, widgets=None, raw=None, links=None):
+        self.widgets, self.raw, self.links = widgets or {}, raw, links or {}
+        self.cls, self.origin = schedule_helper.TYPE, ""
+
+
+def test_the_helpers_text_by_its_rule_given_text_first_one_frames_prompts_joined_frames_sorted():
+    named = {"frame_1": 30, "text_1": "b", "frame_2": 10, "text_2": 'say "hi"\nwave', "frame_3": 30, "text_3": "c",
+             "frame_4": -1, "text_4": "skipped", "text_in_opt": '"0": "given",\n"10": "also given"'}
+    node = _Node(named)
+    assert schedule_helper.text(node, 0, named.get) == \
+        '"0": "given",\n"10": "also given, say \\"hi\\", wave",\n"30": "b, c"'
+    assert schedule_helper.text(node, 1, named.get) is None
+    raw = _Node(raw=[0, 12, 24, 36, "a", "b", "", "", ""])
+    assert schedule_helper.text(raw, 0, lambda k: None) == '"0": "a",\n"12": "b"'
+    wired = _Node(raw=[0, 12, 24, 36, "a", "b", "", "", ""], links={"text_in_opt": ("5", 0)})
+    assert schedule_helper.text(wired, 0, lambda k: None) is None  # (the text it is given not known: not written)
