@@ -111,3 +111,48 @@ def test_the_helpers_text_by_its_rule_given_text_first_one_frames_prompts_joined
     assert schedule_helper.text(raw, 0, lambda k: None) == '"0": "a",\n"12": "b"'
     wired = _Node(raw=[0, 12, 24, 36, "a", "b", "", "", ""], links={"text_in_opt": ("5", 0)})
     assert schedule_helper.text(wired, 0, lambda k: None) is None  # (the text it is given not known: not written)
+
+
+def _upscale_to_height(model: str = "RealESRGAN_x4plus.pth", operation: str = "multiply") -> dict:
+    """heldout87 04's upscaler worker, as an API file: Load Video -> a model upscaler -> ImageScaleBy whose factor is
+    target / (VHS_VideoInfo's source_height x multiplier), worked out by easy mathFloat nodes -> Video Combine."""
+    return {
+        "1": {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 0, "custom_width": 0,
+                                                        "custom_height": 0, "frame_load_cap": 0,
+                                                        "skip_first_frames": 0, "select_every_nth": 1,
+                                                        "format": "None"}},
+        "3": {"class_type": "UpscaleModelLoader", "inputs": {"model_name": model}},
+        "2": {"class_type": "ImageUpscaleWithModel", "inputs": {"upscale_model": ["3", 0], "image": ["1", 0]}},
+        "5": {"class_type": "VHS_VideoInfo", "inputs": {"video_info": ["1", 3]}},
+        "25": {"class_type": "IntToFloat", "inputs": {"int_value": ["5", 4]}},
+        "26": {"class_type": "easy mathFloat", "inputs": {"a": ["25", 0], "b": 4.0, "operation": operation}},
+        "27": {"class_type": "easy mathFloat", "inputs": {"a": 1080.0, "b": ["26", 0], "operation": "divide"}},
+        "16": {"class_type": "ImageScaleBy", "inputs": {"upscale_method": "lanczos", "scale_by": ["27", 0],
+                                                        "image": ["2", 0]}},
+        "8": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["16", 0], "frame_rate": 24, "loop_count": 0,
+                                                           "filename_prefix": "up", "format": "video/h264-mp4",
+                                                           "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_factor_worked_out_to_bring_the_upscaled_clip_to_a_height_is_a_scale_to_that_height():
+    """heldout87 04: 1080 / (the clip's height x 4) after a x4 upscaler: the frames come out 1080 lines high; Studio
+    passed the resize over and wrote the frames x4."""
+    conv = convert(_upscale_to_height(), "up")
+    scale = [n for n in nodes_of(conv, "transform.scale") if n.params["height"]]
+    assert len(scale) == 1 and (scale[0].params["width"], scale[0].params["height"]) == (0, 1080)
+    assert scale[0].params["interpolation"] == "lanczos"
+    text = said(conv) + notes(conv)
+    assert "'ImageScaleBy' (ImageScaleBy, #16)'s scale_by is worked out when the workflow runs from 'VHS_VideoInfo' " \
+           "(VHS_VideoInfo, #5)'s 'source_height" in text
+    assert "so the frames come out 1080 lines high whatever the clip" in text
+    assert "cannot work out" not in text and "not applied" not in text
+
+
+def test_a_factor_that_does_not_bring_the_frames_to_one_height_is_not_made_as_one():
+    """1080 / (the height + 4): the frames' height follows the clip's, not one height; a model whose name gives no
+    factor: the frames' height not known. No Scale to a height (the resize said not applied, as before)."""
+    for wf in (_upscale_to_height(operation="add"), _upscale_to_height(model="RealESRGAN_plus.pth")):
+        conv = convert(wf, "up")
+        assert not [n for n in nodes_of(conv, "transform.scale") if n.params["height"]]
+        assert "'ImageScaleBy' (ImageScaleBy, #16), a step on the way" in said(conv) + notes(conv)

@@ -517,6 +517,14 @@ class Workflow:
             self._known.clear()
             self._known.update(kept)
 
+    @contextmanager
+    def supposing(self, node_id: str, slot: int, v: Any):
+        """Values worked out within it as if output ``slot`` of ``node_id`` gave ``v`` (a number known only when the
+        workflow runs, probed: finishing/height_target.py), all forgotten after, as values_aside's ``fresh``."""
+        with self.values_aside(fresh=True):
+            self._known[(node_id, slot)] = v
+            yield self
+
     def worked_out(self, node_id: str, slot: int) -> Any:
         """The value output ``slot`` of node ``node_id`` was worked out to while converting; None when it was not
         asked for or is not a constant."""
