@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.reading import schedule_helper
-from tests.convert.said import nodes_of, notes, said, ui
+from tests.convert.said import nodes_of, notes, said, source_of, ui
 
 SPRING = "(looking away:1.1), cherry blossom,\nspring season"
 FALL = 'orange leaves, "fall" season,,'
@@ -156,3 +156,44 @@ def test_a_factor_that_does_not_bring_the_frames_to_one_height_is_not_made_as_on
         conv = convert(wf, "up")
         assert not [n for n in nodes_of(conv, "transform.scale") if n.params["height"]]
         assert "'ImageScaleBy' (ImageScaleBy, #16), a step on the way" in said(conv) + notes(conv)
+
+
+def _remake(unet: str = "hunyuanvideo_Q3_K_M.gguf", denoise: float = 0.85) -> dict:
+    """heldout89 03: a picture VAE-encoded and re-made by a video model's KSampler part way, saved by Video Combine."""
+    return {
+        "1": {"class_type": "LoadImage", "inputs": {"image": "still.png"}},
+        "2": {"class_type": "UNETLoader", "inputs": {"unet_name": unet, "weight_dtype": "default"}},
+        "4": {"class_type": "CLIPLoader", "inputs": {"clip_name": "llava_llama3_fp8_scaled.safetensors",
+                                                     "type": "hunyuan_video"}},
+        "5": {"class_type": "VAELoader", "inputs": {"vae_name": "hunyuan_video_vae_bf16.safetensors"}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "gentle motion", "clip": ["4", 0]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["4", 0]}},
+        "12": {"class_type": "VAEEncode", "inputs": {"pixels": ["1", 0], "vae": ["5", 0]}},
+        "3": {"class_type": "KSampler", "inputs": {"seed": 7, "steps": 20, "cfg": 6.0, "sampler_name": "euler",
+                                                   "scheduler": "normal", "denoise": denoise, "model": ["2", 0],
+                                                   "positive": ["6", 0], "negative": ["7", 0],
+                                                   "latent_image": ["12", 0]}},
+        "10": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["5", 0]}},
+        "9": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["10", 0], "frame_rate": 24, "loop_count": 0,
+                                                           "filename_prefix": "remake", "format": "video/h264-mp4",
+                                                           "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_picture_remade_part_way_by_hunyuanvideo_is_a_one_frame_video_to_video_of_it():
+    conv = convert(_remake(), "remake")
+    v2v = nodes_of(conv, "video_models.video_to_video")
+    assert conv.pipelines == 1 and len(v2v) == 1 and v2v[0].params["strength"] == 0.85
+    assert source_of(conv, v2v[0].id, "video").params["path"] == "still.png"
+    text = said(conv) + notes(conv)
+    assert "'KSampler' (KSampler, #3) re-makes the picture 'LoadImage' (LoadImage, #1) loads, which 'VAEEncode' " \
+           "(VAEEncode, #12) encodes as a latent of one frame, at denoise 0.85: Studio's Video to Video restyles it " \
+           "with HunyuanVideo as a clip of one frame at strength 0.85" in text
+    assert "cannot restyle" not in text
+
+
+def test_a_picture_remade_by_a_family_whose_video_to_video_takes_no_one_frame_clip_stays_held():
+    for wf in (_remake("wan2.1_t2v_14B_fp16.safetensors"), _remake(denoise=1.0)):
+        conv = convert(wf, "remake")
+        assert not nodes_of(conv, "video_models.video_to_video")
+        assert "re-makes the picture" not in said(conv) + notes(conv)
