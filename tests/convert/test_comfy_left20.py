@@ -144,7 +144,7 @@ def test_a_factor_worked_out_to_bring_the_upscaled_clip_to_a_height_is_a_scale_t
     assert scale[0].params["interpolation"] == "lanczos"
     text = said(conv) + notes(conv)
     assert "'ImageScaleBy' (ImageScaleBy, #16)'s scale_by is worked out when the workflow runs from 'VHS_VideoInfo' " \
-           "(VHS_VideoInfo, #5)'s 'source_height" in text
+           "(VHS_VideoInfo, #5) (its output 'source_height" in text
     assert "so the frames come out 1080 lines high whatever the clip" in text
     assert "cannot work out" not in text and "not applied" not in text
 

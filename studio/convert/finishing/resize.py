@@ -44,8 +44,8 @@ def _height_said(n: CNode, aim: dict) -> str:
     leaf, h = aim["leaf"], aim["height"]
     named = height_target.out_name(leaf, aim["slot"]) or "height"
     files = ", ".join(f"'{f}'" for f in aim["files"])
-    return (f"{n.named()}'s scale_by is worked out when the workflow runs from {leaf.named()}'s '{named}' (the height "
-            f"of the clip {aim['loader'].named()} loads): {h} / (that height x {aim['factor']}), on frames made "
+    return (f"{n.named()}'s scale_by is worked out when the workflow runs from {leaf.named()} (its output '{named}', "
+            f"the height of the clip {aim['loader'].named()} loads): {h} / (that height x {aim['factor']}), on frames made "
             f"x{aim['factor']} by {files} (the factor its name gives), so the frames come out {h} lines high whatever "
             f"the clip; Studio's Scale makes them {h} high, the width kept to their aspect, as ComfyUI's factor does"
             + ("; where the frames loaded differ in height from the clip's file (a loader rounding its size), "
