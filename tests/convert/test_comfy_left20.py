@@ -197,3 +197,31 @@ def test_a_picture_remade_by_a_family_whose_video_to_video_takes_no_one_frame_cl
         conv = convert(wf, "remake")
         assert not nodes_of(conv, "video_models.video_to_video")
         assert "re-makes the picture" not in said(conv) + notes(conv)
+
+
+def _picker(auto_detect: bool, pictured: bool) -> dict:
+    """Azornes' ResolutionMaster (Manual 720 x 1280; its settings as the pack declares them), optionally given a
+    picture to detect its size from."""
+    inputs = {"mode": "Manual", "latent_type": "latent_128x16", "width": 720, "height": 1280, "batch_size": 1,
+              "auto_detect": auto_detect, "auto_detect_source": "backend", "auto_detect_width": 0,
+              "auto_detect_height": 0, "auto_fit_on_change": False, "auto_resize_on_change": False,
+              "auto_snap_on_change": False, "smart_fit": False, "use_custom_calc": False,
+              "preserve_scaling_ratio": False, "selected_category": "", "snap_value": 64, "upscale_value": 1,
+              "target_resolution": 720, "target_megapixels": 2, "auto_detect_presets_json": "{}",
+              "rescale_mode": "resolution", "rescale_value": 1}
+    wf = {"9": {"class_type": "LoadImage", "inputs": {"image": "p.png"}},
+          "166": {"class_type": "ResolutionMaster", "inputs": inputs}}
+    if pictured:
+        inputs["input_image"] = ["9", 0]
+    return wf
+
+
+def test_a_size_pickers_width_and_height_are_its_settings_where_it_detects_no_pictures():
+    """heldout85 11: ResolutionMaster Manual 720 x 1280 (auto_detect off) was said "cannot work out"; its size fed
+    the closing resize to the first stage's size."""
+    from studio.convert.reading.workflow import Workflow
+    for auto, pictured, size in ((False, False, (720, 1280)), (False, True, (720, 1280)), (True, False, (720, 1280)),
+                                 (True, True, (None, None))):
+        wf = Workflow.read(_picker(auto, pictured))
+        node = wf.nodes["166"]
+        assert (wf.output(node, 0), wf.output(node, 1)) == size
