@@ -50,6 +50,7 @@ from .takes.count_kept import keeps_count  # a step giving one picture for each 
 from .tracing.declined import decline  # a reader's reason for declining a node, named by the held task's sentence
 from .takes.frame_way import image_socket, lowest, pick_widgets  # a frame pick by its declared types (first, count)
 from .reading.clip_info_rate import info_rate  # a Video Info node's fps of a loader reading its file at its own rate
+from .tracing.stills import batch_latent  # a node declaring an empty latent of a batch (AnimateDiff's frames)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -58,7 +59,8 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "whole_setting", "any_through", "forced_rate", "node_type", "frames_of", "sampler_behind", "through", "mask_way",
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
-           "schedule_input", "schedule_on", "gathered", "decline", "reword", "image_socket", "lowest", "pick_widgets"]
+           "schedule_input", "schedule_on", "gathered", "decline", "reword", "image_socket", "lowest", "pick_widgets",
+           "batch_latent"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

@@ -151,6 +151,9 @@ HOOKS: dict[str, HookPoint] = {
                           "without classifier-free guidance (mapping/embedded_guidance)"),
     "still_first_only": HookPoint("own", False, False, "True: its still is made only first, for a video Studio reads "
                                   "(FLUX.1's): an output saving it otherwise is held, said (tracing/stills.py)"),
+    "one_frame_restyle": HookPoint("own", False, False, "True: its Video to Video restyles a clip of one frame as "
+                                   "its pipeline makes one (HunyuanVideo's): a picture encoded and re-made part way "
+                                   "is read as Video to Video of that picture (mapping/one_frame.py)"),
     "own_spacing": HookPoint("own", None, False, "the ComfyUI scheduler whose sigma spacing its generator's own "
                              "scheduler uses (Stable Video Diffusion's Euler with Karras sigmas: 'karras'): a sampler "
                              "asking it is said to get it (mapping/settings)"),

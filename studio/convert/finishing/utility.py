@@ -283,7 +283,7 @@ def _way_step(b, n: CNode, wire: tuple[str, str], said: list[str]) -> tuple[str,
     if (split := split_way.on_way(b, n, wire, said)) is not None:  # a split of the frames (by types: heldout84)
         return split
     step = families.lookup("way_steps").get(n.cls) if n.enabled else None  # else ComfyUI's resize of the frames:
-    return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire)  # Studio's Scale (heldout26 06)
+    return step(b, n, wire, said) if step is not None else resize.on_way(b, n, wire, said)  # Studio's Scale (heldout26 06)
 
 
 def _output(b, end: CNode, cur: str, out: str, rate: tuple | None, said: list[str], sound: bool = True,

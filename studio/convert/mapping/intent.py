@@ -30,7 +30,7 @@ from ..tracing.mask_window import window_words
 from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
-from . import continue_wired, split_strength, whole_clip
+from . import continue_wired, one_frame, split_strength, whole_clip
 from .noiseless_restyle import noiseless_sentence
 from ..takes import continued_take, restyle_sound
 
@@ -240,8 +240,7 @@ class IntentReading:
         if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
             kept = window_words(self.wf, mask) or time_words(self.wf, mask) or "a continuation or an inpaint"  # (its
             # window read: mask_window; a mask by time on an audio-and-video latent, nothing padded: mask_by_time)
-            return Task(f"{CONTINUED} '{mask.title or mask.shown_cls}' "
-                        f"({mask.shown_cls}, #{mask.id}) keeps in the latent ({kept})", None,
+            return Task(f"{CONTINUED} {mask.named()} keeps in the latent ({kept})", None,
                         family=None,
                         cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
                                "masked part made anew, after or around them)" + by_hand(  # (continue_by_hand)
@@ -260,7 +259,8 @@ class IntentReading:
                             "reads as a pass on that take (Video to Video takes a clip)"))
         if not taken and (odd := self._made_through_undeclared(found)) is not None:
             return odd
-        if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video"):
+        if not taken and (found is None or LOADER_NODES.get(found[0].cls, ("", ""))[1] != "video") and \
+                not one_frame.restyled(self.wf, first, node, found, d, up, said):  # (but one frame: one_frame.py)
             return Task("video to video from an encoded image", None, family=None,
                         cannot="restyle a latent encoded from a still image or from nodes it does not convert (Video "
                                "to Video takes a clip)")

@@ -146,6 +146,7 @@ def read(n: CNode, value: Callable[[CNode, str], Any] | None = None) -> Schedule
     found = pairs(s[name]) if name else []
     if not found:
         return None
+    unknown += _wired_length(n, s, value)
     length = next((int(v) for k in LENGTHS if isinstance(v := s.get(k), (int, float)) and not isinstance(v, bool)
                    and v > 0), None)
     before = next((v for k in BEFORE if isinstance(v := s.get(k), str)), "")
@@ -172,6 +173,20 @@ def read(n: CNode, value: Callable[[CNode, str], Any] | None = None) -> Schedule
         sched.current = 0 if sched.current_wired else at
     _unhonoured(sched, s, n, found)
     return sched
+
+
+def _wired_length(n: CNode, s: dict, value: Callable[[CNode, str], Any] | None) -> list[str]:
+    """The schedule's length given by another node, set into ``s`` where its number is worked out (heldout88 04: a
+    CR SD1.5 Aspect Ratio's batch_size of a MathExpression 16 x 8, the schedule's saved 120 read for ComfyUI's 128);
+    where it is not, the number the file saved is read in its place, said (the sentence returned)."""
+    for k in [k for k in LENGTHS if k in n.links]:
+        v = value(n, k) if value is not None else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            s[k] = v
+        elif isinstance(s.get(k), (int, float)):
+            return [f"its '{k}' is given by another node whose number Studio cannot work out when converting: the "
+                    f"number the file saved for it ({s[k]}) is read in its place"]
+    return []
 
 
 def _unhonoured(sched: Schedule, s: dict, n: CNode, found: list[tuple[str, str]]) -> None:

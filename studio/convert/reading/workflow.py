@@ -23,7 +23,7 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
-from . import core_widgets, fork_types, preset_size
+from . import core_widgets, fork_types, preset_size, schedule_helper
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -519,6 +519,14 @@ class Workflow:
             self._known.clear()
             self._known.update(kept)
 
+    @contextmanager
+    def supposing(self, node_id: str, slot: int, v: Any):
+        """Values worked out within it as if output ``slot`` of ``node_id`` gave ``v`` (a number known only when the
+        workflow runs, probed: finishing/height_target.py), all forgotten after, as values_aside's ``fresh``."""
+        with self.values_aside(fresh=True):
+            self._known[(node_id, slot)] = v
+            yield self
+
     def worked_out(self, node_id: str, slot: int) -> Any:
         """The value output ``slot`` of node ``node_id`` was worked out to while converting; None when it was not
         asked for or is not a constant."""
@@ -621,6 +629,8 @@ class Workflow:
         value = lambda k: self.value(node, k, depth)  # noqa: E731
         if (made := text_ops.text_made(node, slot, value)) is not None:
             return made
+        if (helped := schedule_helper.text(node, slot, value)) is not None:  # a prompt schedule's text written
+            return helped  # from its settings (schedule_helper.py)
         if (named := named_ops.named_value(node, slot, value)) is not None:
             return named
         sized = named_ops.multiplied_size(node, slot, value)

@@ -32,6 +32,17 @@ def _picture_latent(n: CNode) -> bool:
     return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
 
 
+def batch_latent(n: CNode) -> bool:
+    """``n`` declares an empty latent of a batch among its outputs (width, height and batch_size among its inputs, no
+    length, no socket: CR SD1.5 Aspect Ratio, which gives its size and batch out beside the latent), or is
+    :func:`_picture_latent`'s: AnimateDiff's batch of frames read from it (heldout88 04 / 05)."""
+    t = _declared(n)
+    if t is None or t.inputs is None or t.sockets or "LATENT" not in t.output_types:
+        return False
+    names = {i.name for i in t.inputs}
+    return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
+
+
 def still(wf: Workflow, first: CNode, fam: str, model: str | None, made_first: bool = False) -> Task | None:
     """The held task of sampler ``first`` where it makes one still picture with a model no video family reads, or with
     a still family's model made only first (its 'still_first_only' hook: FLUX.1's) where the output is not that still

@@ -14,7 +14,7 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Generator, Task, model_file, upstream
+from studio.convert.api import ComfyMapping, Generator, Task, batch_latent, model_file, upstream
 
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
@@ -128,9 +128,10 @@ def _size(b, latent, said: list[str]) -> None:
     wf = b.wf
     if latent is not None and latent.cls == "AnimateDiffLoaderV1":  # the first loader passes the latent on
         latent = wf.source(latent, "latents")
-    if latent is None or latent.cls not in EMPTY:
-        return
+    if latent is None or latent.cls not in EMPTY and not batch_latent(latent):  # (a pack's, by its types: CR SD1.5
+        return  # Aspect Ratio's, heldout88 04)
     b.used.add(latent.id)
+    b.wf.settings_read |= {(latent.id, "batch_size")}  # (its batch read here, wired or not)
     for k, param in (("width", "width"), ("height", "height"), ("batch_size", "frames")):
         v = wf.value(latent, k)
         if isinstance(v, int) and not isinstance(v, bool):

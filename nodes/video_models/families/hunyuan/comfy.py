@@ -36,7 +36,10 @@ MAPPING = ComfyMapping(
     files=(("hunyuan_video", "HunyuanVideo"), ("hunyuanvideo", "HunyuanVideo")), widgets=WIDGETS,
     # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames
     hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)},
-           "latent_stride": 4},  # ComfyUI's latents hold (length - 1) // 4 + 1 (mapping/latent_frames)
+           "latent_stride": 4,  # ComfyUI's latents hold (length - 1) // 4 + 1 (mapping/latent_frames)
+           # its Video to Video (v2v.py) takes a clip of one frame: num_frames 1 (4k + 1), its causal VAE
+           # encoding a first frame alone (a picture re-made part way: mapping/one_frame.py)
+           "one_frame_restyle": True},
     # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
     prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"},
