@@ -67,7 +67,8 @@ def test_an_h3_text_encoder_loaded_as_another_type_is_set_and_its_type_said_not_
 def _s2v_loop() -> dict:
     """Wan 2.2 S2V: a first 77-frame chunk, then a continuation given the take through an uncatalogued loop start
     ('AcmeLoopStart', its pass count wired from an uncatalogued planner) and sampled with a seed an uncatalogued
-    expression works out from the pass number; the chunks joined and closed by an uncatalogued loop end."""
+    expression works out from the pass number; the chunks joined and closed by an uncatalogued loop end; the first latent frame doubled before the decode and the
+    frames picked after it by what the planner works out."""
     return {
         "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_s2v_14B_fp8_scaled.safetensors",
                                                      "weight_dtype": "default"}},
@@ -98,8 +99,12 @@ def _s2v_loop() -> dict:
                                                     "denoise": 1}},
         "17": {"class_type": "LatentConcat", "inputs": {"samples1": ["13", 1], "samples2": ["16", 0], "dim": "t"}},
         "18": {"class_type": "AcmeLoopEnd", "inputs": {"value": ["17", 0]}},
-        "19": {"class_type": "VAEDecode", "inputs": {"samples": ["18", 0], "vae": ["3", 0]}},
-        "20": {"class_type": "CreateVideo", "inputs": {"images": ["19", 0], "audio": ["5", 0], "fps": 16}},
+        "22": {"class_type": "LatentCut", "inputs": {"samples": ["18", 0], "dim": "t", "index": 0, "amount": 1}},
+        "23": {"class_type": "LatentConcat", "inputs": {"samples1": ["22", 0], "samples2": ["18", 0], "dim": "t"}},
+        "19": {"class_type": "VAEDecode", "inputs": {"samples": ["23", 0], "vae": ["3", 0]}},
+        "24": {"class_type": "ImageFromBatch", "inputs": {"image": ["19", 0], "batch_index": ["12", 2],
+                                                          "length": ["12", 1]}},
+        "20": {"class_type": "CreateVideo", "inputs": {"images": ["24", 0], "audio": ["5", 0], "fps": 16}},
         "21": {"class_type": "SaveVideo", "inputs": {"video": ["20", 0], "filename_prefix": "song"}},
     }
 
@@ -113,6 +118,9 @@ def test_an_s2v_continuation_given_its_take_by_a_loop_is_never_counted_and_its_w
     assert ("continues it with 77-frame chunks, each given the take through 'AcmeLoopStart' (AcmeLoopStart, #13), as "
             "many times as it works out when the workflow runs (not told by the file)") in said
     assert "its own seed (wired: worked out when the workflow runs) is not used" in said
+    assert "are the take's own" not in said  # (its trim to the song's frames is not made: nothing dropped)
+    assert ("'ImageFromBatch' (ImageFromBatch, #24), the frames it picks wired from a node (worked out when the "
+            "workflow runs), is not made either: the take is written whole") in said
 
 
 def _node(nid, cls, ins=(), outs=(), widgets=()):

@@ -59,13 +59,19 @@ def _doubled_start(b, up: list) -> list[str]:
         if not joins:
             continue
         cat = joins[0]
-        drop = any(n.cls == "ImageFromBatch" for n in up)
+        picks = [n for n in up if n.cls == "ImageFromBatch"]
+        wired = [n for n in picks if any(k in n.links for k in ("batch_index", "length"))]  # (heldout93 05: its
+        # frames picked by what a node works out when the workflow runs: no Trim made, nothing dropped)
+        drop = len(wired) < len(picks)
         out.append(f"'{cut.title or cut.shown_cls}' ({cut.shown_cls}, #{cut.id}) cuts {b.wf.value(cut, 'amount')} "
                    f"latent frame(s) from {b.wf.value(cut, 'index')} of the take and '{cat.title or cat.shown_cls}' "
                    f"({cat.shown_cls}, #{cat.id}) sets them in front of it again before it is decoded"
                    + (" (the template's doubled first frame)" if b.wf.value(cut, "index") == 0 else "")
                    + ": not made, Studio's S2V decodes the take as it makes it"
-                   + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else ""))
+                   + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else "")
+                   + "".join(f"; '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), the frames it picks wired from "
+                             "a node (worked out when the workflow runs), is not made either: the take is written whole"
+                             for n in wired))
     return out
 
 
