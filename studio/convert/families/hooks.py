@@ -111,7 +111,8 @@ HOOKS: dict[str, HookPoint] = {
                             "generic reading (AnimateDiff's motion module on its SD 1.5 checkpoint)"),
     "folder_files": HookPoint("own", None, False, "(b, upstream nodes, the Load node, its settings): a family read "
                               "from a diffusers folder (folder_only) sets the part files Load Video Model takes, "
-                              "after its files are said (MiniMax H3's video VAE and Qwen3-VL file)"),
+                              "after its files are said (MiniMax H3's video VAE and Qwen3-VL file); returns what of "
+                              "their loaders it does not apply, said"),
     "params": HookPoint("own", None, False, "(family title, params, said): its last word on the generator's "
                         "settings read from the sampler, before the task node's (MiniMax H3's shortest clip)"),
     "sampler_params": HookPoint("own", None, False, "(b, sampler node, params, said): its word on the generator's "

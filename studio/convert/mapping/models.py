@@ -259,7 +259,8 @@ class ModelReading:
             self.used.update(n.id for n in up if n.cls in file_loaders)
             said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
             if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:
-                folder_files(self, up, load, lp)  # the part files it takes (MiniMax H3's VAE, text encoder)
+                said += folder_files(self, up, load, lp) or []  # the part files it takes (MiniMax H3's VAE, text
+                # encoder), and what of their loaders is not applied
             return
         set_module(self, loaders, load, lp, said)  # a VACE module the loader merges (module_file.py)
         if len(loaders) > 1:

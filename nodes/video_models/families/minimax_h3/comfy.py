@@ -68,19 +68,27 @@ def _first_frame(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said
         "last frame without a first one (Image to Video takes a start image)")
 
 
-def _folder_files(b, up: list[CNode], load: str, lp: set) -> None:
+def _folder_files(b, up: list[CNode], load: str, lp: set) -> list[str]:
     """Its part files Load Video Model takes beside the DiT file: the video VAE (the audio one beside it is
     read from its folder) and the Qwen3-VL file of a CLIPLoader of type 'minimax' (the tokenizer beside it, or
-    'base')."""
+    'base'); where the one CLIPLoader on its way is of another type (heldout93 07: 'qwen_image'), its file all the
+    same, its type said not applied (the sentence of its files calls it the Qwen3-VL file set as 'text_encoder')."""
     wf = b.wf
     vae = next((v for n in up if n.cls == "VAELoader" and isinstance(v := wf.value(n, "vae_name"), str)
                 and v.strip() and "audio" not in v.lower()), None)
     if vae and "vae" in lp:
         b.g.set_param(load, "vae", vae)
-    te = next((v for n in up if n.cls == "CLIPLoader" and wf.value(n, "type") == "minimax"
-               and isinstance(v := wf.value(n, "clip_name"), str) and v.strip()), None)
-    if te and "text_encoder" in lp:
-        b.g.set_param(load, "text_encoder", te)
+    clips = [n for n in up if n.cls == "CLIPLoader" and isinstance(wf.value(n, "clip_name"), str)
+             and wf.value(n, "clip_name").strip()]
+    typed = [n for n in clips if wf.value(n, "type") == "minimax"]
+    te = (typed or clips)[0] if (typed or len(clips) == 1) and "text_encoder" in lp else None
+    if te is None:
+        return []
+    b.g.set_param(load, "text_encoder", wf.value(te, "clip_name"))
+    return [] if te in typed else [
+        f"'{te.title or te.cls}' ({te.cls}, #{te.id})'s type '{wf.value(te, 'type')}' is not applied: its file "
+        f"'{wf.value(te, 'clip_name')}' is read as MiniMax H3's Qwen3-VL text encoder, the one text encoder the "
+        "workflow loads for it"]
 
 
 def _shortest(fam: str, params: dict, said: list[str]) -> None:

@@ -11,6 +11,8 @@ S2V = "video_models.wan_s2v"  # Speech to Video (S2V): node.py
 S2V_WAV2VEC2, S2V_FEATURE_FPS = "wav2vec2-large-xlsr-53-english", 30.0
 # how ComfyUI's S2V template joins its chunks and drops the doubled first frame: one take in Studio's S2V node
 CHUNK_PLUMBING = ("LatentConcat", "LatentCut", "ImageFromBatch")
+# the samplers whose take an extension chunk continues, as the file gives it on (else a node working out how many)
+SAMPLERS = ("KSampler", "KSamplerAdvanced", "SamplerCustomAdvanced", "SamplerCustom")
 
 
 def _s2v_take(b, node, up: list, inputs: dict, said: list[str]) -> None:
@@ -30,9 +32,19 @@ def _s2v_take(b, node, up: list, inputs: dict, said: list[str]) -> None:
         b.continued.update(n.id for n in extends)  # their samplers sample windows of this take (mapping.settings:
         # heldout82 08's two extend chunks were said "this pass is not made" beside the line saying they are made)
         b.extra["frames"] = sum(lengths)
-        said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each extending "
-                    f"the one before: Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take "
-                    "in windows of 80, each continuing from the model's own last 73 frames (the release's way)")
+        loops = [s for n in extends if (s := b.wf.source(n, "video_latent")) is not None
+                 and s.shown_cls not in (*SAMPLERS, *CHUNK_PLUMBING, "WanSoundImageToVideoExtend")]
+        made = (f"Studio's Speech to Video (S2V) makes the {sum(lengths)} frames as one take in windows of 80, each "
+                "continuing from the model's own last 73 frames (the release's way)")
+        if loops:  # (heldout93 05: a loop node gives the chunk its take, as many times as it works out when it runs)
+            said.append(f"ComfyUI makes a first chunk of {first} frames and continues it with "
+                        f"{' + '.join(map(str, lengths[1:]))}-frame chunks, each given the take through "
+                        f"'{loops[0].title or loops[0].shown_cls}' ({loops[0].shown_cls}, #{loops[0].id}), as many "
+                        f"times as it works out when the workflow runs (not told by the file): {made} (the "
+                        "first chunk and each continuation once)")
+        else:
+            said.append(f"ComfyUI makes {len(lengths)} chunks ({' + '.join(map(str, lengths))} frames), each "
+                        f"extending the one before: {made}")
 
 
 def _doubled_start(b, up: list) -> list[str]:
@@ -47,13 +59,19 @@ def _doubled_start(b, up: list) -> list[str]:
         if not joins:
             continue
         cat = joins[0]
-        drop = any(n.cls == "ImageFromBatch" for n in up)
+        picks = [n for n in up if n.cls == "ImageFromBatch"]
+        wired = [n for n in picks if any(k in n.links for k in ("batch_index", "length"))]  # (heldout93 05: its
+        # frames picked by what a node works out when the workflow runs: no Trim made, nothing dropped)
+        drop = len(wired) < len(picks)
         out.append(f"'{cut.title or cut.shown_cls}' ({cut.shown_cls}, #{cut.id}) cuts {b.wf.value(cut, 'amount')} "
                    f"latent frame(s) from {b.wf.value(cut, 'index')} of the take and '{cat.title or cat.shown_cls}' "
                    f"({cat.shown_cls}, #{cat.id}) sets them in front of it again before it is decoded"
                    + (" (the template's doubled first frame)" if b.wf.value(cut, "index") == 0 else "")
                    + ": not made, Studio's S2V decodes the take as it makes it"
-                   + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else ""))
+                   + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else "")
+                   + "".join(f"; '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), the frames it picks wired from "
+                             "a node (worked out when the workflow runs), is not made either: the take is written whole"
+                             for n in wired))
     return out
 
 
