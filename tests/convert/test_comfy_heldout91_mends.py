@@ -4,10 +4,15 @@ values and links and fails without its mend.
 1. A WanVideoScheduler saved with its 'scheduler' alone (the wrapper's earlier layout, its one output the choice it
    holds) wired into the samplers' 'scheduler': "whose value Studio cannot work out: it is left unset" of a value the
    file holds ('dpm++_sde'), and the note's "scheduler 'simple'" (91/06). Read now; and a scheduler wired from a node
-   Studio really cannot work out is said as not known, never as 'simple'."""
+   Studio really cannot work out is said as not known, never as 'simple'.
+2. A UI node of another pack under a core type's name ('StringConcatenate' of text_a..text_g, a frame after each)
+   had its values named by the core node's declaration: "its settings: string_a , string_b 0, delimiter " (91/02),
+   inputs it has not. A node whose page lists settings none of which Studio's names for its type has is not named
+   by them."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
 from tests.convert.said import api, notes, said
 
 
@@ -40,3 +45,17 @@ def test_a_scheduler_wired_from_a_node_studio_cannot_work_out_is_said_not_known_
     text = said(conv)
     assert "scheduler 'simple'" not in text
     assert "WanVideoSampler's scheduler not known (wired from a node Studio cannot work out)" in notes(conv)
+
+
+def _concatenate(names: list[str], values: list) -> dict:
+    inputs = [{"name": k, "type": "STRING", "widget": {"name": k}, "link": None} for k in names]
+    node = {"id": 7, "type": "StringConcatenate", "mode": 0, "inputs": inputs,
+            "outputs": [{"name": "STRING", "type": "STRING", "links": []}], "widgets_values": values}
+    return {"nodes": [node], "links": [], "last_node_id": 7, "last_link_id": 0, "version": 0.4}
+
+
+def test_a_pack_node_under_a_core_types_name_is_not_named_by_the_core_declaration():
+    wf = Workflow.read(_concatenate(["text_a", "text_b"], ["day", 0, "night", 10]))
+    assert not {"string_a", "string_b", "delimiter"} & set(wf.nodes["7"].widgets)
+    core = Workflow.read(_concatenate(["string_a", "string_b"], ["day", "night", " "]))  # the core node's own
+    assert core.nodes["7"].widgets == {"string_a": "day", "string_b": "night", "delimiter": " "}

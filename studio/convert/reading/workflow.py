@@ -363,6 +363,18 @@ def _named(cls: str, values: Any) -> dict[str, Any]:
     return dict(zip(names, values))
 
 
+def _own_named(cls: str, n: dict) -> dict[str, Any]:
+    """``_named``, unless the node's page lists settings as inputs (marked 'widget') none of which is a name Studio has
+    for its type: another pack's node under that type name, whose values those names do not fit (heldout91 02: a
+    'StringConcatenate' of text_a..text_g and a frame each, its values said as core StringConcatenate's "string_a ,
+    string_b 0, delimiter ", inputs it has not); its values then stay by place or by its own inputs."""
+    named = _named(cls, n.get("widgets_values"))
+    marked = _marked(n)
+    if named and marked and isinstance(n.get("widgets_values"), list) and not marked & set(named):
+        return {}
+    return named
+
+
 def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
     """(id, origin, origin slot, target, target slot) of a UI link, a list or an object."""
     if isinstance(l, dict):
@@ -818,7 +830,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     ins = {str(i.get("name")): str(i.get("type")) for i in n.get("inputs") or [] if isinstance(i, dict)}
     outs = [str(o.get("type")) if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     cls, origin = _saved_as(n)
-    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
+    named = _own_named(cls, n) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values")) \
         or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
