@@ -8,7 +8,8 @@ values and links and fails without its mend.
 2. A UI node of another pack under a core type's name ('StringConcatenate' of text_a..text_g, a frame after each)
    had its values named by the core node's declaration: "its settings: string_a , string_b 0, delimiter " (91/02),
    inputs it has not. A node whose page lists settings none of which Studio's names for its type has is not named
-   by them."""
+   by them.
+3. A MiniMax H3 guide given the frames of a clip was held as "the picture ... pins at frame 0" (91/08)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -59,3 +60,19 @@ def test_a_pack_node_under_a_core_types_name_is_not_named_by_the_core_declaratio
     assert not {"string_a", "string_b", "delimiter"} & set(wf.nodes["7"].widgets)
     core = Workflow.read(_concatenate(["string_a", "string_b"], ["day", "night", " "]))  # the core node's own
     assert core.nodes["7"].widgets == {"string_a": "day", "string_b": "night", "delimiter": " "}
+
+
+def test_a_minimax_guide_given_a_clips_frames_is_said_a_clip_never_a_picture():
+    """3. MiniMaxH3AddGuide given the frames of a clip (GetVideoComponents of a LoadVideo) and its sound was held as
+    "a video through the picture ... pins at frame 0" (91/08): said the frames of the clip that node gives."""
+    from tests.convert.test_comfy_h3more9 import _guide
+    wf = _guide(0, audio=True)
+    wf["60"] = {"class_type": "LoadVideo", "inputs": {"file": "tail.mp4"}}
+    wf["61"] = {"class_type": "GetVideoComponents", "inputs": {"video": ["60", 0]}}
+    wf["16"]["inputs"]["image"] = ["61", 0]
+    text = said(convert(wf, "h3_guide_clip"))
+    assert "pins at frame 0" not in text and "the picture 'MiniMaxH3AddGuide'" not in text, text
+    assert ("a video through the frames of the clip 'GetVideoComponents' (GetVideoComponents, #61) gives, which "
+            "'MiniMaxH3AddGuide' (MiniMaxH3AddGuide, #16) pins from frame 0") in text, text
+    pictured = said(convert(_guide(0, audio=True), "h3_guide_picture"))  # a picture's guide: still a picture
+    assert "a video through the picture 'MiniMaxH3AddGuide' (MiniMaxH3AddGuide, #16) pins at frame 0" in pictured
