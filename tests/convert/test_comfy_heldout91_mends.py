@@ -9,7 +9,8 @@ values and links and fails without its mend.
    had its values named by the core node's declaration: "its settings: string_a , string_b 0, delimiter " (91/02),
    inputs it has not. A node whose page lists settings none of which Studio's names for its type has is not named
    by them.
-3. A MiniMax H3 guide given the frames of a clip was held as "the picture ... pins at frame 0" (91/08)."""
+3. A MiniMax H3 guide given the frames of a clip was held as "the picture ... pins at frame 0" (91/08).
+4. FizzNodes' StringConcatenate's frame-keyed texts worked out (the schedule of 91/02)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -76,3 +77,25 @@ def test_a_minimax_guide_given_a_clips_frames_is_said_a_clip_never_a_picture():
             "'MiniMaxH3AddGuide' (MiniMaxH3AddGuide, #16) pins from frame 0") in text, text
     pictured = said(convert(_guide(0, audio=True), "h3_guide_picture"))  # a picture's guide: still a picture
     assert "a video through the picture 'MiniMaxH3AddGuide' (MiniMaxH3AddGuide, #16) pins at frame 0" in pictured
+
+
+def test_fizznodes_string_concatenate_gives_texts_keyed_by_their_frames():
+    """4. FizzNodes' StringConcatenate (text_a..text_g, a frame after each) feeding a BatchPromptSchedule's text: its
+    keyed texts were not worked out, the schedule the file saved on the BatchPromptSchedule was used (91/02)."""
+    wf = Workflow.read(api({
+        "1": ("PrimitiveStringMultiline", {"value": "bright day,\nriver"}),
+        "2": ("PrimitiveStringMultiline", {"value": "night,river"}),
+        "3": ("StringConcatenate", {"text_a": ["1", 0], "frame_a": 0, "text_b": ["1", 0], "frame_b": 10,
+                                    "text_c": ["2", 0], "frame_c": 20, "frame_d": 36}),
+        "4": ("StringConcatenate", {"string_a": "a", "string_b": "b", "delimiter": "-"}),  # ComfyUI's own
+    }))
+    assert wf.output(wf.nodes["3"], 0) == '"0": "bright day,river","10": "bright day,river","20": "night,river",'
+    assert wf.output(wf.nodes["4"], 0) == "a-b"
+    ui = _concatenate(["text_a", "text_b", "text_c"], ["", 0, "", 10, "", 20])
+    ui["nodes"][0]["inputs"][0]["link"] = 1
+    ui["nodes"][0]["inputs"][1]["link"] = 2
+    ui["nodes"].append({"id": 5, "type": "PrimitiveStringMultiline", "mode": 0, "inputs": [],
+                        "outputs": [{"name": "STRING", "type": "STRING", "links": [1, 2]}], "widgets_values": ["dawn"]})
+    ui["links"] = [[1, 5, 0, 7, 0, "STRING"], [2, 5, 0, 7, 1, "STRING"]]
+    read = Workflow.read(ui)  # (text_c unwired: optional, not given)
+    assert read.output(read.nodes["7"], 0) == '"0": "dawn","10": "dawn",'

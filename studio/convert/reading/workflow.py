@@ -17,7 +17,7 @@ from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
-from ..values import strings
+from ..values import frame_texts, strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
@@ -578,6 +578,8 @@ class Workflow:
         if c == "ResolutionSelector" and slot in (0, 1):
             return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
                               self.value(node, "multiple", depth))[slot]
+        if slot == 0 and (framed := frame_texts.keyed(node, lambda k: self.value(node, k, depth))) is not None:
+            return framed  # texts keyed by frames (FizzNodes' StringConcatenate, told by its inputs: frame_texts.py)
         if strings.is_join(c) and slot == 0:  # texts joined when the workflow runs: known where each is
             names = list(dict.fromkeys([*node.widgets, *node.links]))
             return strings.joined(names, lambda k: self.value(node, k, depth),
