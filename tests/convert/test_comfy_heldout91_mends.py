@@ -10,7 +10,8 @@ values and links and fails without its mend.
    inputs it has not. A node whose page lists settings none of which Studio's names for its type has is not named
    by them.
 3. A MiniMax H3 guide given the frames of a clip was held as "the picture ... pins at frame 0" (91/08).
-4. FizzNodes' StringConcatenate's frame-keyed texts worked out (the schedule of 91/02)."""
+4. FizzNodes' StringConcatenate's frame-keyed texts worked out (the schedule of 91/02).
+5. An AnimateDiff checkpoint in a pickled file said refused when run, as the motion module is (91/01)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -99,3 +100,15 @@ def test_fizznodes_string_concatenate_gives_texts_keyed_by_their_frames():
     ui["links"] = [[1, 5, 0, 7, 0, "STRING"], [2, 5, 0, 7, 1, "STRING"]]
     read = Workflow.read(ui)  # (text_c unwired: optional, not given)
     assert read.output(read.nodes["7"], 0) == '"0": "dawn","10": "dawn",'
+
+
+def test_an_animatediff_checkpoint_in_a_pickled_file_is_said_refused_like_the_motion_module():
+    """5. AnimateDiff on a '.ckpt' SD 1.5 checkpoint: Load Video Model refuses it when run (parts.py reads the
+    checkpoint from a .safetensors file); only a pickled motion module was said (91/01's 'igame_v1.4_mix_vae.ckpt')."""
+    from tests.convert.test_comfy_heldout88_mends import _travel
+    wf = _travel("1:1 square 512x512")
+    wf["1"]["inputs"]["ckpt_name"] = "igame_v1.4_mix_vae.ckpt"
+    text = said(convert(wf, "ad_ckpt"))
+    assert ("the checkpoint 'igame_v1.4_mix_vae.ckpt' is a pickled file, which Studio never opens (loading one can "
+            "run code): give the same SD 1.5 checkpoint as .safetensors") in text, text
+    assert "the checkpoint 'dreamshaper_8.safetensors' is a pickled file" not in said(convert(_travel("1:1 square 512x512"), "ad"))
