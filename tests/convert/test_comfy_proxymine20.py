@@ -105,3 +105,21 @@ def test_a_take_beside_a_camera_path_drawn_names_the_drawer(tmp_path):
            "file (another take, or pictures nodes make: those 'CameraPoseVisualizer' (CameraPoseVisualizer, #31) " \
            "gives it): its Save Video writes one take alone" in said, said
     assert "VAEDecode" not in said.split("places with it")[1].split("\n")[0]  # the take's own decoder not named
+
+
+def test_a_prompt_refiner_given_the_text_and_its_encoding_names_the_encoder(tmp_path):
+    """digital-garbage's FunPackVideoRefiner takes the prompt as text and as a CLIPTextEncode's conditioning of that
+    same text: the generator's prompt is the text (said, as before), and the encoder, listed as not converted, is
+    now named as given it too and not read apart (was: named nowhere, as if a prompt were lost)."""
+    wf = _wan_t2v()
+    wf["11"] = {"class_type": "FunPackVideoRefiner", "inputs": {"positive_conditioning": ["4", 0],
+                                                                 "positive_prompt": "a red fox runs through snow"}}
+    wf["7"]["inputs"]["positive"] = ["11", 0]
+    conv = _convert(tmp_path, "refiner.json", wf)
+    (gen,) = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video"]
+    assert gen.params["prompt"] == "a red fox runs through snow"
+    assert "the positive prompt comes from ComfyUI's 'FunPackVideoRefiner' (FunPackVideoRefiner, #11), which Studio " \
+           "does not read: the text it is given is the generator's prompt (the same text encoded is given to it too, " \
+           "by 'CLIPTextEncode' (CLIPTextEncode, #4) on 'positive_conditioning': not read apart)" in _said(conv)
+    other = dict(wf, **{"4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a grey wolf", "clip": ["2", 0]}}})
+    assert "the same text encoded" not in _said(_convert(tmp_path, "other.json", other))  # another text: not said so
