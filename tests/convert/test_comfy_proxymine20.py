@@ -102,8 +102,8 @@ def test_a_take_beside_a_camera_path_drawn_names_the_drawer(tmp_path):
     said = _said(conv)
     assert conv.pipelines == 1, conv.log
     assert "writes the take beside pictures 'ImageConcatMulti' (ImageConcatMulti, #32) places with it that are no " \
-           "file (another take, or pictures nodes make: those 'CameraPoseVisualizer' (CameraPoseVisualizer, #31) " \
-           "gives it): its Save Video writes one take alone" in said, said
+           "file (another take, or pictures nodes make: here what 'CameraPoseVisualizer' (CameraPoseVisualizer, " \
+           "#31) makes): its Save Video writes one take alone" in said, said
     assert "VAEDecode" not in said.split("places with it")[1].split("\n")[0]  # the take's own decoder not named
 
 

@@ -88,10 +88,20 @@ def _decoded(wf, j: CNode, port: str) -> bool:
 
 def _makers(wf, j: CNode, ports: list[str]) -> str:
     """The nodes giving ``j`` its pictures on ``ports`` that are no take, named (proxymine20: a Fun camera workflow's
-    CameraPoseVisualizer drawing the path beside the take, not written): ': those of ...', or ''."""
+    CameraPoseVisualizer drawing the path beside the take, not written): ': here what ... makes', or ''."""
     makers = [wf.source(j, p) for p in ports if not _decoded(wf, j, p)]
-    named = list(dict.fromkeys(n.named() for n in makers if n is not None))
-    return f": those {', '.join(named)} give{'s' if len(named) == 1 else ''} it" if named else ""
+    named = list(dict.fromkeys(_maker(wf, n) for n in makers if n is not None))
+    return f": here {' and '.join(named)}" if named else ""
+
+
+def _maker(wf, n: CNode, depth: int = 0) -> str:
+    """``n`` named; one placing pictures side by side itself (a concat of a concat: wzxysf's Fun 2.2 camera example,
+    the poses drawn beside the start image, then beside the take), with the nodes giving it its pictures."""
+    if depth > 4 or len(_pictures(n)) < 2 or direction(wf, n) is None:
+        return f"what {n.named()} makes"
+    inner = [m for p in _pictures(n) if (m := wf.source(n, p)) is not None]
+    return f"what {n.named()} places side by side" + (
+        f" ({', '.join(_maker(wf, m, depth + 1) for m in inner)})" if inner else "")
 
 
 def _first_picture(n: CNode) -> str | None:
