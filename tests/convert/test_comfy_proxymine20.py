@@ -123,3 +123,20 @@ def test_a_prompt_refiner_given_the_text_and_its_encoding_names_the_encoder(tmp_
            "by 'CLIPTextEncode' (CLIPTextEncode, #4) on 'positive_conditioning': not read apart)" in _said(conv)
     other = dict(wf, **{"4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a grey wolf", "clip": ["2", 0]}}})
     assert "the same text encoded" not in _said(_convert(tmp_path, "other.json", other))  # another text: not said so
+
+
+def test_a_pack_decode_read_as_vaedecode_is_named_by_its_own_inputs(tmp_path):
+    """A step before LTX-Video's LTXVTiledVAEDecode (read as VAEDecode, its 'latents' as 'samples') was said to feed
+    its 'samples', an input the node does not have (benchmarks.sentence_checks' 'input' rule on FunPack's LTX-2.3
+    example): the sentence names the file's 'latents'."""
+    wf = _wan_t2v()
+    wf["12"] = {"class_type": "FunPackSaveRefinementLatent", "inputs": {"latent": ["7", 0], "refinement_key": "k",
+                                                                         "mode": "ltx2"}}
+    wf["8"] = {"class_type": "LTXVTiledVAEDecode", "inputs": {"vae": ["3", 0], "latents": ["12", 0],
+                                                               "horizontal_tiles": 2, "vertical_tiles": 2,
+                                                               "overlap": 1, "last_frame_fix": False,
+                                                               "working_device": "auto", "working_dtype": "auto"}}
+    said = _said(_convert(tmp_path, "tiled.json", wf))
+    assert "'FunPackSaveRefinementLatent' (FunPackSaveRefinementLatent, #12), a step between its 'latent' and " \
+           "'LTXVTiledVAEDecode' (#8)'s 'latents': not applied" in said, said
+    assert "(#8)'s 'samples'" not in said
