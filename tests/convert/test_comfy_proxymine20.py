@@ -58,10 +58,10 @@ def test_a_preview_of_pictures_that_are_no_take_not_made_is_said_naming_what_onl
     assert conv.pipelines == 1 and "10" not in conv.dropped, conv.log
     assert {"20", "22"} <= set(conv.dropped)  # still listed as not converted (the line art: passed over, said)
     line = next(x for x in conv.log if "(VHS_VideoCombine, #22) is not made" in x)
-    assert "it writes pictures that are no take (nothing on its way samples or decodes one)" in line
-    assert "nothing Studio makes gives them to it" in line
+    assert "it writes no take (no node on its way samples, makes or decodes a latent)" in line
+    assert "nothing Studio makes gives it what it writes" in line
     assert "Studio does not make 'LoadImage' (LoadImage, #20) on its way (nothing Studio makes reads it)" in line
-    assert "Video outputs of pictures that are no take, not made:" in said
+    assert "Video outputs writing no take, not made:" in said
     base = _convert(tmp_path, "base.json", _wan_t2v())
     assert [n.params for n in conv.graph.nodes.values()] == [n.params for n in base.graph.nodes.values()]
 
@@ -79,8 +79,8 @@ def test_an_output_with_the_take_on_its_way_is_not_said_as_no_take(tmp_path):
                "24": {"class_type": "VHS_VideoCombine", "inputs": _combine(["23", 0], "blend")}})
     conv = _convert(tmp_path, "blend.json", wf)
     assert conv.pipelines >= 1, conv.log
-    assert not any("#24) is not made: it writes pictures that are no take" in x for x in conv.log)
-    assert any("#22) is not made: it writes pictures that are no take" in x for x in conv.log)
+    assert not any("#24) is not made: it writes no take" in x for x in conv.log)
+    assert any("#22) is not made: it writes no take" in x for x in conv.log)
 
 
 def test_a_take_beside_a_camera_path_drawn_names_the_drawer(tmp_path):

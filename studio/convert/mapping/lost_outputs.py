@@ -66,16 +66,16 @@ def said(b, dropped: list[CNode], read: set[str]) -> None:
     readers, lines = _readers(wf), []
     for end in sorted((n for n in dropped if n.enabled and n.cls in OUTPUTS), key=lambda n: n.id):
         way = _way(wf, end)
-        if way is None or not way - {end.id}:
-            continue
+        if way is None or not way - {end.id} or end.id in b.held_saves or way & b.held:
+            continue  # (a held task's output or way: said with its task)
         steps = [wf.nodes[k] for k in sorted(way - {end.id}) if k in gone and wf.nodes[k].enabled
                  and _only_lost(k, readers, read)]
         given = any(src in read for name, (src, _) in end.links.items() if in_type(end, name) in PICTURES)
-        lines.append(f"{end.named()} is not made: it writes pictures that are no take (nothing on its way samples or "
-                     "decodes one), and " + ("Studio makes no Save Video of what it is given" if given else
-                                             "nothing Studio makes gives them to it")
+        lines.append(f"{end.named()} is not made: it writes no take (no node on its way samples, makes or decodes a "
+                     "latent), and " + ("Studio makes no Save Video of what it is given" if given else
+                                             "nothing Studio makes gives it what it writes")
                      + (f"; Studio does not make {', '.join(n.named() for n in steps)} on its way (nothing Studio "
                         f"makes reads {'it' if len(steps) == 1 else 'them'})" if steps else "") + "; the takes are written by their own outputs without it")
     if lines:
         b.out.log += [f"{b.name}: {x}" for x in lines]
-        b.note("Video outputs of pictures that are no take, not made:\n" + "\n".join(f"- {x}" for x in lines))
+        b.note("Video outputs writing no take, not made:\n" + "\n".join(f"- {x}" for x in lines))
