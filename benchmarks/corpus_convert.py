@@ -10,11 +10,16 @@ time limit, and measured:
   of nodes not converted and named nowhere else), **off** (muted or bypassed in ComfyUI and not converted: not a
   loss); the workflow's own text notes (Note, MarkdownNote) are not counted; per node pack and per node type, weighted by instances and by the workflows using them;
 - the node types used by at least 1 % of the workflows with their state, and the most frequent types not converted;
-- the workflows whose task is kept, by a proxy: converted without error; at least one generator (a pipeline or a
-  task with a Studio generator); and no enabled node not converted on the way to a video output (the output
-  itself included: an ancestor, through the links, of an enabled output node; where the workflow has no video
-  output, of its enabled save/preview nodes); and the stricter share that counts as passed only what the converter
-  lists in ``Conversion.passed`` (a node a sentence names by '#id' without listing it counts as not converted);
+- the workflows whose task is kept, by a proxy: converted without error; no enabled node not converted on the
+  way to a video output (the output itself included: an ancestor, through the links, of an enabled output node;
+  where the workflow has no video output, of its enabled save/preview nodes); and either at least one generator
+  (a pipeline or a task with a Studio generator: **kept with a generator**) or, for a utility workflow, none asked
+  (**kept utility**: no enabled node of the file samples or generates in ComfyUI, told by its declared or saved
+  types: a MODEL or LATENT socket, a LATENT output, a 'sampling' category, a sampler's or a paid API video node's
+  name; and every task the converter made is a utility's or a core chain's, a loaded clip or pictures upscaled,
+  interpolated, joined, scaled or written again, none held); a workflow with a generator in ComfyUI and none in
+  Studio stays not kept; and the stricter share that counts as passed only what the converter lists in
+  ``Conversion.passed`` (a node a sentence names by '#id' without listing it counts as not converted);
 - conversion CPU time per workflow (max, total), workflows refused with a message (reading.workflow.WorkflowError,
   core.errors.StudioError: clear words, not a crash), crashes (any other exception: its traceback is a bug) and
   workflows over the CPU limit.
@@ -97,6 +102,33 @@ def _ancestors(wf, ends: list) -> set[str]:
     return seen
 
 
+SAMPLES = re.compile(r"(?i)ksampler(?!select)|sampler(?!select|s?$)|sampler$|samplercustom")
+NOT_SAMPLES = re.compile(r"(?i)select|extraargs|options|scheduler|sigmas")
+API_VIDEO = re.compile(r"(?i)^(kling|veo|seedance|runway|minimax|hailuo|pika|luma|vidu|sora|pixverse|moonvalley|"
+                       r"bytedance|wan.*api|google).*video|videonode$|(text|image)tovideonode")
+GENERATING = {"MODEL", "LATENT"}  # a socket of these types: the node samples (or feeds a sampler) in ComfyUI
+UTILITY_FAMILIES = {"utility", "core"}  # the converter's tasks of a loaded clip's utilities / a core chain
+
+
+def comfy_generator(wf) -> str:
+    """The first enabled node type of ``wf`` that samples or generates in ComfyUI, '' where none: by its declared
+    types (the catalogue: a MODEL or LATENT socket, a LATENT output, a 'sampling' category), else its types as the
+    UI file saves them, else its name (a sampler's, a paid API's video node)."""
+    from studio.convert import catalogue
+    for n in sorted(wf.nodes.values(), key=lambda n: n.id):
+        if not n.enabled:
+            continue
+        t = catalogue.node_type(n.origin or n.cls)
+        declared = set()
+        if t is not None and t.inputs is not None:
+            declared = {i.type for i in t.sockets} | set(t.output_types if t.outputs is not None else ())
+        saved = set(n.in_types.values()) | set(n.out_types)
+        named = (SAMPLES.search(n.shown_cls) and not NOT_SAMPLES.search(n.shown_cls)) or API_VIDEO.search(n.shown_cls)
+        if (declared | saved) & GENERATING or named or "sampling" in (t.category.lower() if t is not None else ""):
+            return n.shown_cls
+    return ""
+
+
 def measure(path: str) -> dict:
     """One workflow converted and measured (run inside the forked child)."""
     from studio.convert.mapping.file import convert_file, read_json
@@ -155,9 +187,15 @@ def measure(path: str) -> dict:
     blocking = sorted({c for i, c, s in nodes if s == "not" and i in on_way})
     strict = sorted({c for i, c, s in nodes if (s == "not" or i in unlisted) and i in on_way})
     generator = conv.pipelines > 0 or any(t.get("generator") for t in conv.tasks)
+    families = [t.get("family") for t in conv.tasks]
+    # a utility workflow: nothing samples in ComfyUI, and every task made is a utility's or a core chain's
+    comfy = comfy_generator(wf)
+    utility = bool(not generator and families and set(families) <= UTILITY_FAMILIES and not comfy)
+    made = generator or utility
     rec.update(pipelines=conv.pipelines, tasks=[t.get("task") for t in conv.tasks], generator=generator,
-               blocking=blocking, kept=bool(generator and not blocking and outs), video_outputs=len(outs),
-               kept_strict=bool(generator and not strict and outs))
+               families=families, comfy_generator=comfy, utility=utility,
+               blocking=blocking, kept=bool(made and not blocking and outs), video_outputs=len(outs),
+               kept_utility=bool(utility and not blocking and outs), kept_strict=bool(made and not strict and outs))
     return rec
 
 
@@ -277,6 +315,10 @@ def summarise(records: dict[str, dict], top: int = 40) -> dict:
         # kept counting as passed only the nodes the converter lists as passed (not those a sentence names by '#id')
         "kept_strict": sum(1 for r in records.values() if r.get("kept_strict")),
         "kept_share": round(len(kept) / n_wf, 4) if n_wf else 0.0,
+        # of the kept: those with a generator, and the utility workflows (nothing sampled in ComfyUI nor in Studio)
+        "kept_generator": sum(1 for r in records.values() if r.get("kept") and r.get("generator")),
+        "kept_utility": sum(1 for r in records.values() if r.get("kept_utility")),
+        "utility": sum(1 for r in records.values() if r.get("utility")),
         "repositories": len(repos),
         "kept_share_per_repository": round(sum(sum(v) / len(v) for v in repos.values()) / len(repos), 4) if repos else 0.0,
         "with_generator": sum(1 for r in records.values() if r.get("generator")),
@@ -306,6 +348,8 @@ def report(s: dict, packs: int = 30) -> str:
     out = [f"workflows: {n} ({', '.join(f'{k} {v}' for k, v in sorted(s['status'].items()))})",
            f"task kept (proxy): {s['kept']} of {n} ({100 * s['kept_share']:.1f} %; each of the {s['repositories']} "
            f"folders weighted equally: {100 * s['kept_share_per_repository']:.1f} %); with a generator: {s['with_generator']}",
+           f"of the kept: with a generator {s['kept_generator']}, utility (nothing sampled in ComfyUI: a clip upscaled, "
+           f"interpolated, joined, written again) {s['kept_utility']} (utility workflows: {s['utility']})",
            f"task kept, a node passed only where the converter lists it (Conversion.passed): {s['kept_strict']} of {n}",
            f"node instances: read {nd['read']} ({100 * share['read']:.1f} %), passed with a sentence {nd['passed']} "
            f"({100 * share['passed']:.1f} %), not converted {nd['not']} ({100 * share['not']:.1f} %), off {nd['off']}",

@@ -116,3 +116,38 @@ def test_fetch_fills_the_cache_from_a_mirror_checks_sha256_and_prunes(tmp_path):
     assert not (dest / "someone+pack" / "wf.json").exists()
     assert fetch.fetch([good], str(dest), None, network=False)["missing"] == ["someone/pack:wf.json"]
     assert [os.path.basename(p) for p in fetch.prune([good], str(dest))] == ["stale.json"]
+
+
+def _interpolated(still: bool = False) -> dict:
+    """A loaded clip interpolated by RIFE and written again (a utility workflow); ``still``: with a KSampler making a
+    picture beside it, saved as a still (a generator in ComfyUI that Studio's utility does not make)."""
+    doc = {"1": {"class_type": "VHS_LoadVideo", "inputs": {"video": "clip.mp4", "force_rate": 0, "custom_width": 0,
+                                                           "custom_height": 0, "frame_load_cap": 0,
+                                                           "skip_first_frames": 0, "select_every_nth": 1}},
+           "2": {"class_type": "RIFE VFI", "inputs": {"frames": ["1", 0], "ckpt_name": "rife47.pth", "multiplier": 2,
+                                                      "clear_cache_after_n_frames": 10, "fast_mode": True,
+                                                      "ensemble": True, "scale_factor": 1.0}},
+           "3": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["2", 0], "frame_rate": 32, "loop_count": 0,
+                                                              "filename_prefix": "x", "format": "video/h264-mp4",
+                                                              "pingpong": False, "save_output": True}}}
+    if still:
+        doc.update({k: v for k, v in _t2v().items() if k != "12"})
+        doc["12"] = {"class_type": "SaveImage", "inputs": {"filename_prefix": "still", "images": ["10", 0]}}
+    return doc
+
+
+def test_a_utility_workflow_is_kept_as_one_and_a_generator_lost_is_not(tmp_path):
+    """issue 112 (proxymine20): a workflow with nothing sampled in ComfyUI (a loaded clip interpolated) whose graph
+    makes its output counts as kept utility, not with a generator; the same beside a KSampler's still (a generator
+    in ComfyUI, its picture not made by the utility's graph) is no utility workflow and stays not kept."""
+    (tmp_path / "vfi.json").write_text(json.dumps(_interpolated()))
+    got = corpus_convert.measure(str(tmp_path / "vfi.json"))
+    assert got["status"] == "ok" and got["families"] == ["utility"] and got["comfy_generator"] == ""
+    assert got["utility"] and got["kept_utility"] and got["kept"] and not got["generator"]
+    (tmp_path / "both.json").write_text(json.dumps(_interpolated(still=True)))
+    both = corpus_convert.measure(str(tmp_path / "both.json"))
+    assert both["comfy_generator"] in ("KSampler", "UNETLoader", "VAEDecode", "EmptyHunyuanLatentVideo")
+    assert not both["utility"] and not both["kept_utility"]
+    s = corpus_convert.summarise({"a": got, "b": {"status": "ok", "kept": True, "generator": True}})
+    assert (s["kept"], s["kept_generator"], s["kept_utility"], s["utility"]) == (2, 1, 1, 1)
+    assert "of the kept: with a generator 1, utility" in corpus_convert.report(s)

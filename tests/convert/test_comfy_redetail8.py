@@ -114,7 +114,9 @@ def test_a_flow_edit_guider_gives_the_take_its_target_prompt_and_cfg():
     text = said(conv)
     assert ("'LTXFlowEditCFGGuider' (LTXFlowEditCFGGuider, #18) guides the edit from a source conditioning to a target "
             "one: the take has its 'target_pos' prompt, 'target_neg' negative prompt, 'target_cfg' 6.5 as its "
-            "guidance; the source's 'source_pos' prompt (the clip as it is) and 'source_cfg' are not given") in text
+            "guidance; the source's 'source_pos' prompt (the clip as it is: 'a fox in a snowy forest' of "
+            "'CLIPTextEncode' (CLIPTextEncode, #17); its 'source_neg' 'blurry' of 'CLIPTextEncode' (CLIPTextEncode, #5))"
+            " and 'source_cfg' are not given") in text  # (the source's texts and encoders named: proxymine20)
     assert "which Studio does not read" not in text
 
 

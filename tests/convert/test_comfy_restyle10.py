@@ -134,5 +134,6 @@ def test_a_flowedit_guider_of_one_source_and_one_target_conditioning_gives_the_t
     (gen,) = nodes_of(conv, "video_models.video_to_video")
     assert gen.params["prompt"] == "a rhino walking at the zoo" and gen.params["strength"] == 0.6
     assert ("'HYFlowEditGuider' (HYFlowEditGuider, #6) guides the edit from a source conditioning to a target one: the "
-            "take has its 'target_cond' prompt; the source's 'source_cond' prompt (the clip as it is) is not given")\
+            "take has its 'target_cond' prompt; the source's 'source_cond' prompt (the clip as it is: 'a hippo walking "
+            "at the zoo' of 'CLIPTextEncode' (CLIPTextEncode, #4)) is not given")\
         in said(conv)

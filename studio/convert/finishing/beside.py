@@ -74,6 +74,36 @@ def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said:
     return src
 
 
+def _decoded(wf, j: CNode, port: str) -> bool:
+    """``j``'s ``port`` is given a take: its way back through the first picture inputs reaches a decoder."""
+    node, seen = wf.source(j, port), set()
+    while node is not None and node.id not in seen and len(seen) < 64:
+        if node.cls.startswith("VAEDecode") or role(wf, node) == "decoder":
+            return True
+        seen.add(node.id)
+        name = _first_picture(node)
+        node = wf.source(node, name) if name else None
+    return False
+
+
+def _makers(wf, j: CNode, ports: list[str]) -> str:
+    """The nodes giving ``j`` its pictures on ``ports`` that are no take, named (proxymine20: a Fun camera workflow's
+    CameraPoseVisualizer drawing the path beside the take, not written): ': here what ... makes', or ''."""
+    makers = [wf.source(j, p) for p in ports if not _decoded(wf, j, p)]
+    named = list(dict.fromkeys(_maker(wf, n) for n in makers if n is not None))
+    return f": here {' and '.join(named)}" if named else ""
+
+
+def _maker(wf, n: CNode, depth: int = 0) -> str:
+    """``n`` named; one placing pictures side by side itself (a concat of a concat: wzxysf's Fun 2.2 camera example,
+    the poses drawn beside the start image, then beside the take), with the nodes giving it its pictures."""
+    if depth > 4 or len(_pictures(n)) < 2 or direction(wf, n) is None:
+        return f"what {n.named()} makes"
+    inner = [m for p in _pictures(n) if (m := wf.source(n, p)) is not None]
+    return f"what {n.named()} places side by side" + (
+        f" ({', '.join(_maker(wf, m, depth + 1) for m in inner)})" if inner else "")
+
+
 def _first_picture(n: CNode) -> str | None:
     """The picture input a step on the take's way is given it on (its first wired 'image'/'images'/'frames')."""
     return next((k for k in ("image", "images", "frames", "pixels") if k in n.links), None)
@@ -94,7 +124,7 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
     take = [p for p, (f, _) in found.items() if f is None]
     if len(take) != 1:
         said.append(f"{out} writes the take beside pictures {name} places with it that are no file (another take, "
-                    "or pictures nodes make): its Save Video writes one take alone")
+                    f"or pictures nodes make{_makers(wf, j, take)}): its Save Video writes one take alone")
         return src
     way, parts, unmade, stepped = direction(wf, j), [], [], []
     for port, (f, walked) in found.items():

@@ -47,7 +47,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_translations, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
+from . import lost_outputs, no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
 from .settings import SettingsReading
 
 
@@ -97,6 +97,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         module_file.left(self)  # a pack loader's module no Load Video Model was given: said
         blueprint_prompt.said(self)  # a blueprint's empty prompt carried to a generator: said
         dropped, texts = self._not_converted()
+        lost_outputs.said(self, dropped, self._read)  # a video output of pictures that are no take, not made: said
         self._notes(dropped, texts)
         return self._summary()
 

@@ -7,9 +7,12 @@ sentence. The pair is told by the guider's declared CONDITIONING and FLOAT input
 their names ('target_...'), as the declaration alone cannot tell a source from a target. Plain data."""
 from __future__ import annotations
 
+from studio.core.shown import cut
+
 from .. import catalogue
+from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
-from ..tracing.prompts import prompt_text
+from ..tracing.prompts import prompt_encoder, prompt_text
 from ..tracing.tasks import V2V
 
 
@@ -63,6 +66,24 @@ def apply(b, o, params: dict, said: list[str]) -> None:
     words = {"prompt": f"'{pos}' prompt", "negative_prompt": f"'{neg}' negative prompt",
              "guidance": f"'{cfg}' {took.get('guidance', 0):g} as its guidance"}
     said.append(f"{name} guides the edit from a source conditioning to a target one: the take has its "
-                f"{', '.join(words[k] for k in took)}; the source's '{source}' prompt (the clip as it is)"
-                + (f" and '{source_cfg}' are" if source_cfg else " is") + " not given "
+                f"{', '.join(words[k] for k in took)}; the source's '{source}' prompt (the clip as it is"
+                f"{_sources(wf, guider, source)})" + (f" and '{source_cfg}' are" if source_cfg else " is") + " not given "
                 "(Studio's Video to Video takes one prompt, and noises the clip where FlowEdit does not)")
+
+
+def _sources(wf: Workflow, guider: CNode, source: str | None) -> str:
+    """The source's prompts in words, each with the encoder it is written in (proxymine20: LTXTricks' flow edit named
+    the 'source_pos' input, not the text nor the CLIPTextEncode it comes from): ': "...", of 'CLIPTextEncode' (...)',
+    its negative too where the guider declares one beside it; '' where no encoder is found."""
+    if not source:
+        return ""
+    t = catalogue.node_type(guider.cls)
+    ports = [source] + [i.name for i in (t.inputs or ()) if i.type == "CONDITIONING" and "source" in i.name.lower()
+                        and "neg" in i.name.lower()] if t is not None else [source]
+    words = []
+    for port, which in zip(ports, ("positive", "negative")):
+        enc = prompt_encoder(wf, wf.source(guider, port), which) if port in guider.links else None
+        text = wf.value(enc, families.lookup("prompt_nodes").get(enc.cls, "text")) if enc is not None else None
+        if isinstance(text, str):
+            words.append(f"{'its ' + repr(port) + ' ' if which == 'negative' else ''}{cut(text, 80)!r} of {enc.named()}")
+    return (": " + "; ".join(words)) if words else ""

@@ -259,6 +259,8 @@ def translate(wf: Workflow) -> list[str]:
     for p in plans.values():
         n, r = p.n, p.r
         n.origin, n.cls, n.widgets, n.links = n.cls, r.name, p.widgets, p.links
+        n.ports.update({read: own for own, read in p.renamed if read not in n.ports})  # (its inputs as the file names
+        # them where a sentence names one: FunPack's LTXVTiledVAEDecode 'samples' was said, the file's 'latents')
         said.append(_sentence(n, p))
     return said
 

@@ -215,9 +215,20 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
                   "as this prompt" if prompt_schedules.read(end, wf.value) is not None else "which Studio does not read")
         said.append(f"the {which} prompt comes from ComfyUI's '{end.title or end.cls}' ({end.cls}, #{end.id}), "
                     + (f"{unread}: the text it is given is the generator's "  # (its negative: heldout86 10)
-                       f"{'negative prompt' if which == 'negative' else 'prompt'}" if text is not None
-                       else f"{unread}: write it in the generator's prompt"))
+                       f"{'negative prompt' if which == 'negative' else 'prompt'}{_encoded_too(wf, end, text, which)}"
+                       if text is not None else f"{unread}: write it in the generator's prompt"))
     return text
+
+
+def _encoded_too(wf: Workflow, end: CNode, text: str, which: str) -> str:
+    """The encoders giving ``end`` a conditioning of the very text it is given as its prompt (a pack's prompt refiner
+    taking both: proxymine20, digital-garbage's FunPackVideoRefiner), named as not read apart; '' where none."""
+    found = []
+    for k in sorted(end.links):
+        enc = prompt_encoder(wf, wf.source(end, k), which) if in_type(end, k) == "CONDITIONING" else None
+        if enc is not None and wf.value(enc, families.lookup("prompt_nodes").get(enc.cls, "text")) == text:
+            found.append(f"{enc.named()} on '{k}'")
+    return f" (the same text encoded is given to it too, by {', '.join(found)}: not read apart)" if found else ""
 
 
 def _words_given(wf: Workflow, src: CNode | None) -> str:
