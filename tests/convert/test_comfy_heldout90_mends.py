@@ -6,9 +6,9 @@ values and links and fails without its mend.
    take never made, and named nowhere. Those nodes are now counted unread again (mapping/held_unsaid.py), so the
    passing rules or the note of what is not converted say them, with their settings.
 2. A CLIPVisionEncode's crop 'none' (ComfyUI squashes the whole picture into the image encoder's square) was read
-   nowhere and unsaid (90/03, as heldout87 02), where Wan's and SVD's released image processors, which Studio's
-   encoders use, cut the middle square. A family declares its processor's crop (the 'image_crop' hook); the other
-   crop is said not taken in the generator's note (mapping/image_crop.py)."""
+   nowhere and unsaid (90/03, as heldout87 02), where Wan 2.1's and SVD's released image processors, which Studio's
+   encoders use, cut the middle square. A family declares its models' processor crop by title (the 'image_crop'
+   hook); the other crop is said not taken in the generator's note (mapping/image_crop.py)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -113,3 +113,5 @@ def test_a_clip_vision_encodes_crop_none_is_said_not_taken_where_the_family_cuts
     assert "(CLIPVisionEncode, #13)'s crop 'none'" in text and "cuts the picture's middle square" in text
     # ComfyUI's own default, 'center', is what Studio's encoder does: nothing said
     assert "crop 'none'" not in said(convert(_wan21_i2v("center"), "wan"))
+    # Wan 2.2's files encode no picture with it (ComfyUI's either): nothing said
+    assert "crop 'none'" not in said(convert(_wan21_i2v("none", "wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors"), "w"))

@@ -11,9 +11,10 @@ NAMED = re.compile(r"#([^\s)]+)\)")  # a node as the sentences name it: "'Title'
 
 
 def count_unread(b, o) -> None:
-    """Each node ``o.said`` names, counted read, that no Log line, first note, passed-over sentence or Studio node
-    made for it names: no longer counted read (the passing rules or the note of what is not converted say it)."""
-    told = " ".join([*b.out.log, *b.first_notes, *b.over.values()])
+    """Each node ``o.said`` names, counted read, that no Log line, note (a made pipeline's reading it too), first
+    note, passed-over sentence or Studio node made for it names: no longer counted read (the passing rules or the
+    note of what is not converted say it)."""
+    told = " ".join([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes)])
     made = set(b.out.origin.values())
     for nid in dict.fromkeys(m for line in o.said for m in NAMED.findall(line)):
         node = b.wf.nodes.get(nid)

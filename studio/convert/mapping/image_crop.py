@@ -1,8 +1,9 @@
 """A CLIP vision encode's crop on the way to a made generator's image encoder, against the square its family's image
-processor makes (its mapping's 'image_crop' hook: Wan's and Stable Video Diffusion's released image processors cut the
-picture's middle square): ComfyUI's crop 'none' squashes the whole picture into the encoder's square, which Studio's
-encoder does not do, said in the generator's note (heldout87 02 and heldout90 03 found it read nowhere: a wide
-picture is encoded from less of it). Told by the node's declared setting and the family's declaration; plain stdlib."""
+processor makes (its mapping's 'image_crop' hook, by family title: Wan 2.1's and Stable Video Diffusion's released
+image processors cut the picture's middle square): ComfyUI's crop 'none' squashes the whole picture into the encoder's
+square, which Studio's encoder does not do, said in the generator's note (heldout87 02 and heldout90 03 found it read
+nowhere: a wide picture is encoded from less of it). Told by the node's declared setting and the family's
+declaration; plain stdlib."""
 from __future__ import annotations
 
 from ..families import registry as families
@@ -14,8 +15,9 @@ ENCODES = ("CLIPVisionEncode",)  # ComfyUI's node encoding a picture for a model
 def say(b, gen: str, said: list[str]) -> None:
     """Each CLIP vision encode on generator ``gen``'s way whose crop is 'none' where its family's processor cuts the
     middle square: one sentence each."""
-    m = families.titled(b.gen_family.get(gen))
-    own = families.hook(m, "image_crop") if m is not None else None
+    title = b.gen_family.get(gen)
+    m = families.titled(title)
+    own = (families.hook(m, "image_crop") or {}).get(title) if m is not None else None
     sampler = b.wf.nodes.get(b.out.origin.get(gen, ""))
     if own != "center" or sampler is None or not _encoder(b.g, gen):
         return
