@@ -162,6 +162,10 @@ HOOKS: dict[str, HookPoint] = {
                               "choice making it on a family sampling with its own, non-flow scheduler, that sampler in "
                               "words, {ComfyUI scheduler: words where its spacing is that sampler's own}) (AnimateDiff's "
                               "'lcm': LCMScheduler on its betas; mapping/settings, mapping/sampler_taken)"),
+    "image_crop": HookPoint("own", {}, False, "family title -> how that model's image encoder processor makes the "
+                            "encoder's square of a picture: 'center' (the released image processor's do_center_crop, "
+                            "its middle square: Wan 2.1's I2V, Stable Video Diffusion's): a CLIPVisionEncode's crop "
+                            "'none' (ComfyUI squashing the whole picture) is said not taken (mapping/image_crop.py)"),
     "own_scheduler": HookPoint("own", None, False, "the scheduler its generator samples with, in words, where the "
                                "family has no model folder whose scheduler it uses (SD 1.5's, read from ComfyUI's "
                                "checkpoint alone): said where the generator's sampler is 'auto' (mapping/settings)"),

@@ -47,13 +47,16 @@ def unloaded(line: str, loaded: bool) -> str:
 
 
 def say(b, o) -> None:
-    """Log each of ``lines`` not said before; the patches no longer pending (no pipeline will say them)."""
+    """Log each of ``lines`` not said before; the patches no longer pending (no pipeline will say them); the nodes
+    only the generator's note would have named counted unread (held_unsaid)."""
+    from .held_unsaid import count_unread
     for line in dict.fromkeys(lines(b, o)):
         entry = f"{b.name}: {line}"
         if entry not in b.out.log:
             b.out.log.append(entry)
     _made_with(b)
     b.patch_pending = []
+    count_unread(b, o)
 
 
 def _made_with(b) -> None:

@@ -58,6 +58,7 @@ MAPPING = ComfyMapping(
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate", "=fps")))},
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
+           "image_crop": {"Stable Video Diffusion": "center"},  # configs.IMAGE_PROCESSOR's do_center_crop
            "own_spacing": "karras",  # configs.SCHEDULER's use_karras_sigmas (SVD's scheduler_config.json)
            # (ComfyUI's checkpoint has no model folder: the released scheduler configs.SCHEDULER holds, heldout74)
            "own_scheduler": ("the scheduler Studio gives ComfyUI's SVD checkpoint (the released models' "

@@ -358,6 +358,8 @@ MAPPING = ComfyMapping(
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+           # Wan 2.1 I2V's image encoder: part_configs.CLIP_IMAGE_PROCESSOR's do_center_crop (2.2's files use none)
+           "image_crop": {"Wan 2.1": "center"},
            "task_loras": loose_standin,  # Stand-In's file on the model of another generator: said, not loaded
            "checkpoint_parts": ("text_encoder", "vae"),  # an all-in-one checkpoint's, read by parts.CHECKPOINT_PARTS
            "comfy_shift": 8.0,  # ComfyUI's WAN21_T2V sampling_settings, every Wan model config made from it

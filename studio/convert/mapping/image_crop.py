@@ -1,0 +1,41 @@
+"""A CLIP vision encode's crop on the way to a made generator's image encoder, against the square its family's image
+processor makes (its mapping's 'image_crop' hook, by family title: Wan 2.1's and Stable Video Diffusion's released
+image processors cut the picture's middle square): ComfyUI's crop 'none' squashes the whole picture into the encoder's
+square, which Studio's encoder does not do, said in the generator's note (heldout87 02 and heldout90 03 found it read
+nowhere: a wide picture is encoded from less of it). Told by the node's declared setting and the family's
+declaration; plain stdlib."""
+from __future__ import annotations
+
+from ..families import registry as families
+from ..tracing.walks import upstream
+
+ENCODES = ("CLIPVisionEncode",)  # ComfyUI's node encoding a picture for a model's image encoder ('crop')
+
+
+def say(b, gen: str, said: list[str]) -> None:
+    """Each CLIP vision encode on generator ``gen``'s way whose crop is 'none' where its family's processor cuts the
+    middle square: one sentence each."""
+    title = b.gen_family.get(gen)
+    m = families.titled(title)
+    own = (families.hook(m, "image_crop") or {}).get(title) if m is not None else None
+    sampler = b.wf.nodes.get(b.out.origin.get(gen, ""))
+    if own != "center" or sampler is None or not _encoder(b.g, gen):
+        return
+    for n in sorted(upstream(b.wf, sampler), key=lambda n: n.id):
+        if n.cls not in ENCODES or not n.enabled or b.wf.value(n, "crop") != "none":
+            continue
+        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s crop 'none' (ComfyUI squashes the whole "
+                    "picture into the image encoder's square) is not taken: Studio's image encoder cuts the picture's "
+                    "middle square, as the model's released image processor does")
+
+
+def _encoder(g, gen: str) -> bool:
+    """Whether the Load Video Model giving ``gen`` its model (through Video LoRAs) loads an image encoder."""
+    node, seen = gen, set()
+    while node is not None and node not in seen:
+        seen.add(node)
+        link = g.input_link(node, "model")
+        node = link.src if link is not None else None
+        if node is not None and g.nodes[node].type_id == "video_models.load":
+            return bool(g.nodes[node].params.get("clip_vision"))
+    return False
