@@ -23,7 +23,8 @@ from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate
 from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
-from . import combo_inner, core_widgets, preset_size
+from . import core_widgets, preset_size
+from . import combo_inner
 from ..values import switches
 from ..values import wiring as frontend
 
