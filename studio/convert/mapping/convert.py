@@ -261,10 +261,19 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         return self.out
 
 
+def _wired(wf: Workflow, n: CNode, k: str) -> Any:
+    """A setting wired from another node as the value Studio works out for it, else '(wired)' (heldout92 09: a Flux
+    still's prompt, joined by a StringConcatenate read as a value, was listed '(wired)' and named nowhere)."""
+    v = wf.value(n, k) if n.enabled else None
+    if v is None or isinstance(v, (dict, list, tuple)):
+        return "(wired)"
+    return f"(wired: {rounded(v)!r})" if isinstance(v, str) else f"(wired: {rounded(v)})"
+
+
 def _dropped_line(n: CNode, wf: Workflow) -> str:
     off = "" if n.enabled else f" ({MODES.get(n.mode, 'off')} in ComfyUI)"
     kept, whole = whole_texts.said_whole(wf, n) if n.enabled else ({}, "")  # (a text reaching an encoder: whole)
-    said = {k: "(wired)" if k in n.links else v for k, v in n.settings().items() if k not in kept and k not in
+    said = {k: _wired(wf, n, k) if k in n.links else v for k, v in n.settings().items() if k not in kept and k not in
             n.unsaved}  # (a wired one's saved value: unused; one its file does not save: Studio's, said apart)
     own = {k: v for k, v in n.settings().items() if k in n.unsaved and k not in n.links}  # (heldout76 09: a
     # wrapper encode's picture resize 'lanczos/disabled' listed as saved)

@@ -24,6 +24,7 @@ from . import lora_slots
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets, fork_types, preset_size, schedule_helper
+from . import combo_inner
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -505,6 +506,8 @@ class Workflow:
     # -- values -------------------------------------------------------------------------------
     def source(self, node: CNode, name: str) -> CNode | None:
         s = node.links.get(name)
+        if s is None and (inner := combo_inner.inner_key(node, name)) is not None:
+            s = node.links.get(inner)  # a dynamic combo's input, kept as '<combo>.<name>' (combo_inner.py)
         return self.nodes.get(s[0]) if s else None
 
     def value(self, node: CNode, name: str, depth: int = 0) -> Any:
@@ -512,6 +515,8 @@ class Workflow:
         if name in preset_size.SIDES and (side := preset_size.preset_side(
                 node, name, lambda k: self.value(node, k, depth) if k != name else None)) is not None:
             return side  # a size preset chosen over the width / height settings (preset_size.py)
+        if (inner := combo_inner.inner_key(node, name)) is not None:
+            name = inner  # a dynamic combo's setting, kept as '<combo>.<name>' (combo_inner.py)
         s = node.links.get(name)
         if s is None:
             return node.widgets.get(name)

