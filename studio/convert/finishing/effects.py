@@ -6,12 +6,14 @@ issue 112), not by a list of names:
   with the method named and not made;
 - an unsharp sharpen and a Gaussian blur declared with ComfyUI's kernel widgets (a radius in pixels, a sigma in
   units of it, the sharpen's alpha: ComfyUI's Image Sharpen and Image Blur): Studio's Sharpen (amount 10 x alpha)
-  and Blur, the same kernel;
+  and Blur, the same kernel; a blur declared by its kernel's half-width per axis (radius_x, radius_y: Image-Filters'
+  Blur Image (Fast), OpenCV's sigma for that kernel): Studio's Blur where both are alike;
 - a film grain (LTXVideo's, vrgamedevgirl's: finishing.grain, read by its type's name, as nothing declared tells
   grain): Studio's Grain.
 ``effect(wf, n)``: what Studio makes of ``n`` (an Effect), or None for a node that is none of these. Plain data."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -31,6 +33,7 @@ DYNAMIC = "COMFY_DYNAMICCOMBO_V3"  # a V3 dynamic combo: a setting whose choice 
 PER_FRAME = ("per_frame",)
 STRENGTHS = ("strength", "factor")
 KERNEL = {"sharpen_radius": "sharpen", "blur_radius": "blur"}  # ComfyUI's kernel radius widget -> what it does
+AXES = ("radius_x", "radius_y")  # a blur's kernel half-width on each axis, in whole pixels (_axis_kernel)
 QUIET = ("multithread", "device", "batch_size")  # settings of how a pack computes, not of what it gives
 OUTPUTS = ("image_output", "save_prefix")  # Easy-Use's preview / save of the picture it gives
 
@@ -113,13 +116,35 @@ def _kernel(wf: Workflow, n: CNode, ins: dict, widgets: tuple) -> Effect | None:
     return Effect("edit.blur", {"radius": px, "reach": int(r)}, way, does="blur")
 
 
+def _axis_kernel(wf: Workflow, n: CNode, ins: dict, widgets: tuple, words: str) -> Effect | None:
+    """A blur declared by its kernel's half-width on each axis (whole pixels: 'radius_x', 'radius_y', 'blur' in its
+    words; spacepxl's Image-Filters' Blur Image (Fast), read for meaning: OpenCV's GaussianBlur of a (2 r + 1) kernel
+    per axis, sigma 0): Studio's Blur (the same OpenCV call with a sigma and reach r) where both axes are alike,
+    another radius per axis said as Studio's Blur has one. OpenCV gives sigma 0 the Gaussian of 0.3 (r - 1) + 0.8,
+    except for its fixed small kernels: (1/4, 1/2, 1/4) at r 1, the Gaussian of 1 / sqrt(2 ln 2); its 5- to 9-tap ones
+    (r 2 to 4, 9 taps from OpenCV 5) near the Gaussian of that sigma, which is made and said."""
+    if set(widgets) != set(AXES) or list(ins.values()) != ["IMAGE"] or "blur" not in words.lower():
+        return None
+    rx, ry = (wf.value(n, w) for w in AXES)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (rx, ry)) or rx + ry == 0:
+        return None  # (none: the pictures as they are; a value Studio cannot read: said by the passing stage)
+    sigma = 1 / math.sqrt(2 * math.log(2)) if rx == 1 else 0.3 * (rx - 1) + 0.8
+    fx = Effect("edit.blur", {"radius": round(sigma, 6), "reach": rx}, next(iter(ins)), does="blur")
+    if rx != ry:
+        fx.missing = f"its radius_x {rx} and radius_y {ry} (Studio's Blur has one radius for both axes)"
+    elif 2 <= rx <= 4:
+        fx.unapplied.append(f"OpenCV's fixed {2 * rx + 1}-tap kernel for that radius (the Gaussian made is near it)")
+    return fx
+
+
 def effect(wf: Workflow, n: CNode) -> Effect | None:
     """What Studio makes of the effect ``n`` by its declared types and widgets, or None."""
     declared = _declared(n)
     if declared is None or not n.enabled:
         return None
     ins, widgets, words = declared
-    return _colour_match(wf, n, ins, widgets, words) or _kernel(wf, n, ins, widgets) or _grain(wf, n, ins, widgets)
+    return _colour_match(wf, n, ins, widgets, words) or _kernel(wf, n, ins, widgets) or \
+        _axis_kernel(wf, n, ins, widgets, words) or _grain(wf, n, ins, widgets)
 
 
 def _grain(wf: Workflow, n: CNode, ins: dict, widgets: tuple) -> Effect | None:

@@ -3,8 +3,9 @@ set by numbers alone, giving one value of a pack's own type (no picture, sound, 
 only file loaders (a clip's, a picture's) and output nodes (a Video
 Combine) read, each at an optional socket. It has ComfyUI run the workflow a few frames at a time, the loaders giving
 the next frames each run and the saves joining them: how much is held in memory, not what the loaders give or the
-saves write. Its links are dropped (Studio's loaders and saves take the clip whole), the node is read (taken) and
-said in one sentence. Plain data and stdlib."""
+saves write; read by output nodes alone (no loader given it) it splits nothing, and is said so. Its links are dropped
+(Studio's loaders and saves take the clip whole), the node is read (taken) and said in one sentence. Plain data and
+stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
@@ -53,8 +54,18 @@ def translate(wf: Workflow) -> list[str]:
         settings = ", ".join(f"{k} {shown(v)}" for k, v in n.widgets.items() if not isinstance(v, (dict, list)))
         names = ", ".join(f"'{r.title or r.shown_cls}' (#{r.id})" for r, _ in rs[:4]) + (
             f" and {len(rs) - 4} more" if len(rs) > 4 else "")
-        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) has ComfyUI run the workflow a few frames at a "
-                    f"time{f' ({settings})' if settings else ''}, its loaders giving the next frames each run and its "
-                    f"saves joining them ({names}): how much is held in memory, not applied; Studio's loaders and saves "
-                    "take the clip whole")
+        said.append(_sentence(n, settings, names, any(catalogue.loader_kind(_type(r)) for r, _ in rs)))
     return said
+
+
+def _sentence(n: CNode, settings: str, names: str, loaded: bool) -> str:
+    """What the manager does in this workflow: with a loader reading it, ComfyUI runs the workflow a few frames at a
+    time; read by output nodes alone (no loader given it), it splits nothing (heldout94: a Video Combine's only)."""
+    head = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+    given = f" ({settings})" if settings else ""
+    if not loaded:
+        return (f"{head}{given} is read by no loader of the workflow, only by {names}: it splits no loader's frames "
+                "into runs: not applied; Studio's loaders and saves take the clip whole")
+    return (f"{head} has ComfyUI run the workflow a few frames at a time{given}, its loaders giving the next frames "
+            f"each run and its saves joining them ({names}): how much is held in memory, not applied; Studio's "
+            "loaders and saves take the clip whole")
