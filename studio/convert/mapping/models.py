@@ -24,7 +24,7 @@ from ..tracing.walks import loader_extras, model_file, own_reach, sampler_chain,
 from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
-from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes
+from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
 from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -363,7 +363,8 @@ class ModelReading:
             return
         if separate and param in lp and isinstance(value, str) and value.strip():
             self.g.set_param(load, param, value)
-            said += [x for x in [lora_as_part.said(self.wf, n, what, param, value)] if x]  # (heldout21 07)
+            said += [x for x in [lora_as_part.said(self.wf, n, what, param, value),  # (heldout21 07)
+                                 tiny_vae.said(n, what, param, value)] if x]  # (a preview's tiny VAE: heldout93 08)
         elif separate and param in lp and isinstance(value, str):  # a template's name its app fills (heldout23 05)
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) names no {what} file: set Load Video "
                         f"Model's '{param}'")

@@ -213,7 +213,24 @@ def refine_line(b: Any, r: Sampling, params: dict) -> str:
     if abilities.video_to_video(b.family_now) is False:  # (its family's declared task kinds hold no video to video)
         return f"{head}: the refine is not made, as {b.family_now} does no video to video in Studio"
     return (f"{head}: for the refine, add a Video to Video{strength} after the generator"
-            + (" (and a Resize for the upscale)" if steps and not upscaled else ""))
+            + (" (and a Resize for the upscale)" if not upscaled and any(map(_may_resize, steps)) else ""))
+
+
+SIZE_WORDS = ("width", "height", "scale", "factor", "upscale")  # a declared widget so named sizes the latent
+
+
+def _may_resize(n: CNode) -> bool:
+    """A step on a later pass's latent way that may give the latent another size, by its declared types: one no pack
+    in the catalogue declares, one making a latent of no latent it is given (an encode: its pictures' size), or one
+    declaring a size or scale widget (LatentUpscale's width, LatentUpscaleBy's scale_by); not LTX-2's split and join
+    of picture and sound nor its start image put in place, which take a latent and declare none (heldout92 07: "and a
+    Resize for the upscale" of a middle pass at the first pass's size)."""
+    t = catalogue.node_type(n.origin or n.cls)
+    if t is None:
+        return True
+    ins = t.inputs or ()
+    return not any(i.type == "LATENT" for i in ins) or any(
+        i.widget and any(w in i.name.lower() for w in SIZE_WORDS) for i in ins)
 
 
 def pack_refines(b: Any, save: CNode, key: frozenset, said: list[str]) -> set[str]:
