@@ -108,3 +108,27 @@ def test_still_of_another_aspect_cut_about_its_middle_as_wanimagetovideo_does():
 def test_still_of_the_takes_aspect_given_as_it_is():
     _nid, src, _g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
     assert src.type_id == "video_models.text_to_video"
+
+
+def test_still_cut_so_for_ltx_videos_image_to_video_too():
+    """LTXVImgToVideo puts its picture in the same way (nodes_lt.py): a 1024x1024 FLUX.1 still into a 768x512 take."""
+    wf = {k: v for k, v in _flux_then_wan(1024, 1024).items() if int(k) < 20}
+    wf.update({
+        "20": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-video-2b-v0.9.5.safetensors"}},
+        "21": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}},
+        "23": {"class_type": "CLIPTextEncode", "inputs": {"text": "the lamp turns", "clip": ["21", 0]}},
+        "24": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["21", 0]}},
+        "25": {"class_type": "LTXVImgToVideo", "inputs": {"width": 768, "height": 512, "length": 97, "batch_size": 1,
+                                                          "strength": 1.0, "positive": ["23", 0], "negative": ["24", 0],
+                                                          "vae": ["20", 2], "image": ["11", 0]}},
+        "26": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 30, "cfg": 3, "sampler_name": "euler",
+                                                    "scheduler": "simple", "denoise": 1, "model": ["20", 0],
+                                                    "positive": ["25", 0], "negative": ["25", 1],
+                                                    "latent_image": ["25", 2]}},
+        "27": {"class_type": "VAEDecode", "inputs": {"samples": ["26", 0], "vae": ["20", 2]}},
+        "28": {"class_type": "CreateVideo", "inputs": {"images": ["27", 0], "fps": 24}},
+        "29": {"class_type": "SaveVideo", "inputs": {"video": ["28", 0], "filename_prefix": "lamp", "format": "auto",
+                                                     "codec": "auto"}}})
+    nid, scale, g = _hold_source(convert(wf, "flux_ltx.json"))
+    assert scale.type_id == "transform.scale"
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (768, 512, "center")
