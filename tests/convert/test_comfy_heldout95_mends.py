@@ -1,0 +1,134 @@
+"""Mechanisms a ninety-fifth held-out set (benchmarks/results/heldout95_2026-12-01.md) showed, each on a small
+hand-written API workflow: a pack sampler's scheduler said in the file's own words (kijai's CogVideoXWrapper's one
+'scheduler' setting was said "sampler 'dpmpp_2m', scheduler 'simple'", names the file has not), and a still made first
+at another aspect than the Wan take cut about its middle as WanImageToVideo puts its start picture in (the 720x1280
+Flux still was handed to Image to Video, which stretches it to 704x544)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+
+
+def _cog(scheduler: str) -> dict:
+    """CogVideoX 5B text to video through the wrapper's first layout (its 'pipeline' links), 720x480, 49 frames."""
+    return {
+        "1": {"class_type": "DownloadAndLoadCogVideoModel", "inputs": {"model": "THUDM/CogVideoX-5b",
+                                                                        "precision": "bf16"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "sd3"}},
+        "3": {"class_type": "CogVideoTextEncode", "inputs": {"prompt": "a paper boat drifting on a pond", "strength": 1,
+                                                             "force_offload": True, "clip": ["2", 0]}},
+        "4": {"class_type": "CogVideoTextEncode", "inputs": {"prompt": "", "strength": 1, "force_offload": True,
+                                                             "clip": ["2", 0]}},
+        "5": {"class_type": "CogVideoSampler", "inputs": {
+            "height": 480, "width": 720, "num_frames": 49, "steps": 30, "cfg": 6, "seed": 3, "scheduler": scheduler,
+            "denoise_strength": 1, "pipeline": ["1", 0], "positive": ["3", 0], "negative": ["4", 0]}},
+        "6": {"class_type": "CogVideoDecode", "inputs": {"enable_vae_tiling": False, "pipeline": ["5", 0],
+                                                         "samples": ["5", 1]}},
+        "7": {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 8, "loop_count": 0, "filename_prefix": "boat",
+                                                           "format": "video/h264-mp4", "pingpong": False,
+                                                           "save_output": True, "images": ["6", 0]}},
+    }
+
+
+def _notes(conv) -> str:
+    return "\n".join(n["text"] for n in conv.graph.ui.get("notes", []))
+
+
+def test_wrapper_scheduler_said_in_the_files_words():
+    conv = convert(_cog("CogVideoXDPMScheduler"), "cog.json")
+    notes = _notes(conv)
+    assert "CogVideoSampler's scheduler 'CogVideoXDPMScheduler' (ComfyUI's sampler 'dpmpp_2m')" in notes
+    assert "sampler 'dpmpp_2m', scheduler 'simple'" not in notes  # (names the file does not hold)
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["steps"] == 30 and gen.params["frames"] == 49
+
+
+def test_wrapper_scheduler_of_comfyuis_own_name_unchanged():
+    """A scheduler the table maps to no other name is said as it is (nothing reworded)."""
+    notes = _notes(convert(_cog("SASolverScheduler"), "cog.json"))
+    assert "CogVideoSampler's scheduler" not in notes
+
+
+def _flux_then_wan(still_w: int, still_h: int) -> dict:
+    """A FLUX.1 still (its empty latent still_w x still_h) decoded and given to Wan 2.2's WanImageToVideo at 704x544."""
+    return {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "flux1-dev-fp8.safetensors", "weight_dtype": "default"}},
+        "2": {"class_type": "DualCLIPLoader", "inputs": {"clip_name1": "t5xxl_fp8_e4m3fn.safetensors",
+                                                         "clip_name2": "clip_l.safetensors", "type": "flux"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "ae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a lighthouse at dusk", "clip": ["2", 0]}},
+        "5": {"class_type": "BasicGuider", "inputs": {"model": ["1", 0], "conditioning": ["4", 0]}},
+        "6": {"class_type": "RandomNoise", "inputs": {"noise_seed": 11}},
+        "7": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "8": {"class_type": "BasicScheduler", "inputs": {"scheduler": "simple", "steps": 20, "denoise": 1,
+                                                         "model": ["1", 0]}},
+        "9": {"class_type": "EmptyLatentImage", "inputs": {"width": still_w, "height": still_h, "batch_size": 1}},
+        "10": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["6", 0], "guider": ["5", 0],
+                                                                 "sampler": ["7", 0], "sigmas": ["8", 0],
+                                                                 "latent_image": ["9", 0]}},
+        "11": {"class_type": "VAEDecode", "inputs": {"samples": ["10", 0], "vae": ["3", 0]}},
+        "20": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.2_ti2v_5B_fp16.safetensors",
+                                                      "weight_dtype": "default"}},
+        "21": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "wan"}},
+        "22": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "23": {"class_type": "CLIPTextEncode", "inputs": {"text": "the lamp turns, waves roll in", "clip": ["21", 0]}},
+        "24": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["21", 0]}},
+        "25": {"class_type": "WanImageToVideo", "inputs": {"width": 704, "height": 544, "length": 33, "batch_size": 1,
+                                                           "positive": ["23", 0], "negative": ["24", 0],
+                                                           "vae": ["22", 0], "start_image": ["11", 0]}},
+        "26": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 20, "cfg": 5, "sampler_name": "uni_pc",
+                                                    "scheduler": "simple", "denoise": 1, "model": ["20", 0],
+                                                    "positive": ["25", 0], "negative": ["25", 1],
+                                                    "latent_image": ["25", 2]}},
+        "27": {"class_type": "VAEDecode", "inputs": {"samples": ["26", 0], "vae": ["22", 0]}},
+        "28": {"class_type": "CreateVideo", "inputs": {"images": ["27", 0], "fps": 16}},
+        "29": {"class_type": "SaveVideo", "inputs": {"video": ["28", 0], "filename_prefix": "lighthouse",
+                                                     "format": "auto", "codec": "auto"}},
+    }
+
+
+def _hold_source(conv):
+    """(the id of the Studio node giving the Frame Hold (the Wan take's start picture) its picture, that node, the graph)."""
+    g = conv.graph
+    hold = next(nid for nid, n in g.nodes.items() if n.type_id == "edit.frame_hold")
+    src = g.input_link(hold, "video").src
+    return src, g.nodes[src], g
+
+
+def test_still_of_another_aspect_cut_about_its_middle_as_wanimagetovideo_does():
+    conv = convert(_flux_then_wan(720, 1280), "flux_wan.json")
+    nid, scale, g = _hold_source(conv)
+    assert scale.type_id == "transform.scale"
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (704, 544, "center")
+    assert g.nodes[g.input_link(nid, "video").src].type_id == "video_models.text_to_video"  # the Flux still
+    assert any("puts its 'start_image' in cut to 704x544's aspect about the middle" in line and "720x1280" in line
+               for line in conv.log + [_notes(conv)])
+
+
+def test_still_of_the_takes_aspect_given_as_it_is():
+    _nid, src, _g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
+    assert src.type_id == "video_models.text_to_video"
+
+
+def test_still_cut_so_for_ltx_videos_image_to_video_too():
+    """LTXVImgToVideo puts its picture in the same way (nodes_lt.py): a 1024x1024 FLUX.1 still into a 768x512 take."""
+    wf = {k: v for k, v in _flux_then_wan(1024, 1024).items() if int(k) < 20}
+    wf.update({
+        "20": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-video-2b-v0.9.5.safetensors"}},
+        "21": {"class_type": "CLIPLoader", "inputs": {"clip_name": "t5xxl_fp16.safetensors", "type": "ltxv"}},
+        "23": {"class_type": "CLIPTextEncode", "inputs": {"text": "the lamp turns", "clip": ["21", 0]}},
+        "24": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["21", 0]}},
+        "25": {"class_type": "LTXVImgToVideo", "inputs": {"width": 768, "height": 512, "length": 97, "batch_size": 1,
+                                                          "strength": 1.0, "positive": ["23", 0], "negative": ["24", 0],
+                                                          "vae": ["20", 2], "image": ["11", 0]}},
+        "26": {"class_type": "KSampler", "inputs": {"seed": 5, "steps": 30, "cfg": 3, "sampler_name": "euler",
+                                                    "scheduler": "simple", "denoise": 1, "model": ["20", 0],
+                                                    "positive": ["25", 0], "negative": ["25", 1],
+                                                    "latent_image": ["25", 2]}},
+        "27": {"class_type": "VAEDecode", "inputs": {"samples": ["26", 0], "vae": ["20", 2]}},
+        "28": {"class_type": "CreateVideo", "inputs": {"images": ["27", 0], "fps": 24}},
+        "29": {"class_type": "SaveVideo", "inputs": {"video": ["28", 0], "filename_prefix": "lamp", "format": "auto",
+                                                     "codec": "auto"}}})
+    nid, scale, g = _hold_source(convert(wf, "flux_ltx.json"))
+    assert scale.type_id == "transform.scale"
+    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (768, 512, "center")
