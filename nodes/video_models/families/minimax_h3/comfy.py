@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
 
 from .comfy_after import keyframes, latent_given
+from .comfy_director import translate as director
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
@@ -126,4 +127,5 @@ MAPPING = ComfyMapping(
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
-                            "comfy_ranges": RANGES})  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+                            "comfy_ranges": RANGES},  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+    translate=director)  # an app's MiniMaxH3Director's timeline as native nodes (comfy_director.py)
