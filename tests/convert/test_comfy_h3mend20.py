@@ -96,3 +96,54 @@ def test_dasiwas_director_of_the_same_name_and_other_modes_are_left_as_they_are(
                                                           "model": ["1", 0]})})
     wf = Workflow.read(dasiwa)
     assert translate(wf) == [] and "12" in wf.nodes
+
+
+# heldout93 03: a pack's H3MultishotSampler (jlucasmcrell/ComfyUI-H3-Multishot, h3_multishot_utils.py @cfdea91)
+SCRIPT = "integrated_multimodal_description: [Shot 1] a goat walks up a sunlit hillside toward the lens\n\noverall_soundscape: wind in the grass"
+
+
+def _multishot(shot_count=1, script=SCRIPT, **more) -> dict:
+    nodes = {k: v for k, v in LOADERS.items() if k in "1234"}
+    nodes["2"] = ("H3ClipLoaderAny", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
+                                      "mmproj_name": "(auto)"})  # (the pack's loader, read as CLIPLoader by its types)
+    nodes.update({
+        "5": ("LoadImage", {"image": "start.png"}),
+        "8": ("PrimitiveInt", {"value": 240824100}),
+        "9": ("H3MultishotSampler", {
+            "model": ["1", 0], "clip": ["2", 0], "video_vae": ["3", 0], "audio_vae": ["4", 0], "script": script,
+            "shot_count": shot_count, "width": 608, "height": 352, "frames_per_shot": 124, "seed": ["8", 0],
+            "steps": 6, "seed_per_shot": False, "start_image": ["5", 0], "sampler_name": "res_multistep",
+            "scheduler": "simple", "self_anchor_voice": False, "output_scale": 1, "save_every_shot": False, **more}),
+        "10": ("CreateVideo", {"images": ["9", 0], "audio": ["9", 1], "fps": 24, "bit_depth": 8}),
+        "11": ("SaveVideo", {"video": ["10", 0], "filename_prefix": "video/multishot", "format": "auto",
+                             "codec": "auto"})})
+    return api(nodes)
+
+
+def test_a_one_shot_multishot_sampler_is_minimax_h3_image_to_video_of_its_script():
+    conv = convert(_multishot(), "h3_multishot_one")
+    gens = nodes_of(conv, "video_models.image_to_video")
+    text = said(conv)
+    assert len(gens) == 1, text
+    p = gens[0].params
+    assert p["prompt"] == ("For the target video, at 0.00 seconds into the target video, <Picture 1> (from [Shot 1]) "
+                           "is fully referenced.\n\n" + SCRIPT), p["prompt"]
+    assert (p["frames"], p["width"], p["height"], p["steps"], p["seed"], p["guidance"]) == (
+        124, 608, 352, 6, 240824100, 1.0), p
+    assert conv.graph.nodes[conv.graph.input_link(gens[0].id, "image").src].params["path"] == "start.png"
+    assert "'H3MultishotSampler' (H3MultishotSampler, #9) makes one shot: read as MiniMax H3 image to video" in text
+    assert "Image to Video' makes with the video: its clip carries it, Save Video writes it" in text, text
+    assert "type 'None'" not in text and "(CLIPLoader, #2)'s type" not in text  # (its type said where it is read)
+
+
+def test_a_multishot_sampler_making_more_shots_stays_held():
+    for conv in (convert(_multishot(shot_count=0, script="shot one\n---\nshot two"), "h3_multishot_two"),
+                 convert(_multishot(shot_count=3), "h3_multishot_three")):
+        assert not nodes_of(conv, "video_models.image_to_video"), said(conv)
+        assert "Studio cannot convert 'H3MultishotSampler' (H3MultishotSampler, #9)" in said(conv)
+
+
+def test_the_script_splits_as_the_pack_splits_it():
+    from nodes.video_models.families.minimax_h3.comfy_multishot import shots
+    assert shots("a\n---\nb\n--- \n c ") == ["a", "b", "c"]
+    assert shots('{"prompts": ["x", "y"]}') == ["x", "y"] and shots("[Shot 1] one") is None  # (JSON to the pack)

@@ -17,10 +17,10 @@ import json
 from studio.convert.api import CNode, Workflow
 
 from .comfy_file import part_of
+from .comfy_native import add, rewire, take
 
 DIRECTOR = "MiniMaxH3Director"
 TASKS = ("t2v", "i2v", "fl2v")  # the app's modes read here (DirectorApp.vue's 'modes')
-OWN = ("ImageBatch", "AudioConcat", "VAEDecode", "VAEDecodeAudio")  # made nodes read by their own declared types
 UNREAD = ("ref_max_size", "shift_video", "shift_audio", "clear_vram_between_segments", "export_source_images")
 
 
@@ -56,38 +56,20 @@ class _Reading:
         self.wf, self.d, self.task, self.said = wf, d, task, []
         self.who = f"'{d.title or d.cls}' ({d.cls}, #{d.id})"
 
-    def add(self, nid: str, cls: str, widgets: dict, links: dict, title: str = "") -> tuple[str, int]:
-        """A node the Director stands for; the joins and decoders as their own type (read by their declared
-        sockets), the others named as the Director."""
-        d = self.d
-        own = cls in OWN
-        self.wf.nodes[nid] = CNode(nid, cls, title or d.title or DIRECTOR, d.mode, widgets,
-                                   {k: v for k, v in links.items() if v is not None}, d.pos,
-                                   origin="" if own else d.cls)
-        return nid, 0
-
     def segment(self, i: int, s: dict, prompt: str) -> tuple[tuple, tuple]:
-        """Segment ``i``'s nodes: its pictures, MiniMaxH3ImageToVideo, KSampler, the two decoders."""
-        d, w, base = self.d, self.d.widgets, f"{self.d.id}.seg{i}"
-        links = {"clip": d.links.get("clip"), "vae": d.links.get("video_vae")}
-        start, end = _file(s.get("genImage")), _file(s.get("endImage"))
-        if self.task in ("i2v", "fl2v") and start:
-            links["first_frame"] = self.add(f"{base}.first", "LoadImage", {"image": start}, {},
-                                            f"segment {i} start picture")
-        if self.task == "fl2v" and end:
-            links["last_frame"] = self.add(f"{base}.last", "LoadImage", {"image": end}, {}, f"segment {i} last picture")
+        """Segment ``i``'s nodes: its pictures, MiniMaxH3ImageToVideo, KSampler, the two decoders (comfy_native.py)."""
+        d, w = self.d, self.d.widgets
+        start = _file(s.get("genImage")) if self.task in ("i2v", "fl2v") else ""
+        end = _file(s.get("endImage")) if self.task == "fl2v" else ""
         if self.task != "t2v" and not start:
             self.said.append(f"{self.who}'s segment {i} has no start picture in its timeline: made from its prompt "
-                             "alone" + (" up to its last picture" if "last_frame" in links else ""))
-        i2v = self.add(f"{base}.i2v", "MiniMaxH3ImageToVideo", {"prompt": prompt, "width": w.get("width"),
-                                                                "height": w.get("height"), "length": _frames(s)}, links)
-        k = self.add(f"{base}.sampler", "KSampler", {
-            "seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"), "sampler_name": w.get("sampler"),
-            "scheduler": w.get("scheduler"), "denoise": 1.0}, {"model": d.links.get("model"), "positive": i2v,
-                                                               "negative": i2v, "latent_image": (i2v[0], 1)})
-        pics = self.add(f"{base}.decode", "VAEDecode", {}, {"samples": k, "vae": d.links.get("video_vae")})
-        sound = self.add(f"{base}.sound", "VAEDecodeAudio", {}, {"samples": k, "vae": d.links.get("audio_vae")})
-        return pics, sound
+                             "alone" + (" up to its last picture" if end else ""))
+        sampling = {"seed": w.get("seed"), "steps": w.get("steps"), "cfg": w.get("cfg"),
+                    "sampler_name": w.get("sampler"), "scheduler": w.get("scheduler")}
+        wires = {k: d.links.get(k) for k in ("model", "clip", "video_vae", "audio_vae")}
+        return take(self.wf, d, f"{d.id}.seg{i}", {"prompt": prompt, "width": w.get("width"),
+                                                   "height": w.get("height"), "length": _frames(s)},
+                    sampling, wires, (start, end))
 
     def read(self, t: dict) -> dict:
         """The Director's timeline read: {output slot: what gives it}."""
@@ -103,11 +85,11 @@ class _Reading:
                 self.said.append(f"{self.who}'s segment {i} has no prompt (nor a global one): made from an empty prompt")
         pics, sound = made[0]
         for i, (p, a) in enumerate(made[1:], 2):
-            pics = self.add(f"{self.d.id}.join{i}", "ImageBatch", {}, {"image1": pics, "image2": p})
-            sound = self.add(f"{self.d.id}.joinsound{i}", "AudioConcat", {"direction": "after"},
+            pics = add(self.wf, self.d, f"{self.d.id}.join{i}", "ImageBatch", {}, {"image1": pics, "image2": p})
+            sound = add(self.wf, self.d, f"{self.d.id}.joinsound{i}", "AudioConcat", {"direction": "after"},
                              {"audio1": sound, "audio2": a})
         fps = self.d.widgets.get("frame_rate")
-        rate = self.add(f"{self.d.id}.fps", "PrimitiveFloat", {"value": fps}, {}) if fps else None
+        rate = add(self.wf, self.d, f"{self.d.id}.fps", "PrimitiveFloat", {"value": fps}, {}) if fps else None
         shown = ", ".join(f"{f} frames" if f else "its length not read" for f in frames)
         self.said.insert(0, f"{self.who}'s timeline ({self.task}) is read: {len(segs)} segment(s) ({shown}) as MiniMax "
                             f"H3 image/text to video, each its own take" + (", joined in order" if len(segs) > 1 else ""))
@@ -154,14 +136,6 @@ def translate(wf: Workflow) -> list[str]:
         if t is None or task is None or not any(isinstance(s, dict) for s in t["segments"]):
             continue
         r = _Reading(wf, d, task)
-        outs = r.read(t)
-        for m in list(wf.nodes.values()):
-            for port, (src, slot) in list(m.links.items()):
-                if src == d.id:
-                    if outs.get(slot) is None:
-                        del m.links[port]
-                    else:
-                        m.links[port] = outs[slot]
-        del wf.nodes[d.id]
+        rewire(wf, d.id, r.read(t))
         said += r.said
     return said
