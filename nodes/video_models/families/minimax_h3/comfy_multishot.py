@@ -35,7 +35,7 @@ def shots(script: str) -> list[str] | None:
         got = [str(p) for p in (data.get("prompts", []) if isinstance(data, dict) else data)]
         if got:
             return got
-    return [b.strip().replace('\\"', '"') for b in re.split(r"(?m)^---\s*$", text) if b.strip()] or [text]
+    return [part.strip().replace('\\"', '"') for part in re.split(r"(?m)^---\s*$", text) if part.strip()] or [text]
 
 
 def _one_shot(wf: Workflow, n: CNode) -> str | None:
