@@ -32,9 +32,9 @@ def _segment(i: int, frames: int, start: str = "", end: str = "") -> dict:
             "endImage": {"imageFile": end} if end else None, "refs": []}
 
 
-def _director(task: str, segments: list[dict], model: str = "") -> dict:
+def _director(task: str, segments: list[dict], model: str = "", **more) -> dict:
     timeline = {"version": 5, "segments": segments, "totalFrames": sum(s["length"] for s in segments),
-                "output": {"exportMode": "segments", "continuityEnabled": True, "continuityOverlapFrames": 5}}
+                "output": {"exportMode": "segments", "continuityEnabled": True, "continuityOverlapFrames": 5}, **more}
     nodes = dict(LOADERS)
     if model:
         nodes["1"] = ("UNETLoader", {"unet_name": model, "weight_dtype": "default"})
@@ -78,13 +78,18 @@ def test_an_fl2v_timeline_is_a_take_a_segment_with_its_pictures_joined_with_thei
 
 
 def test_a_segment_with_no_picture_and_a_reference_model_file_are_said():
+    # (the template as shipped: older shots and keyframes left in its timeline beside its one segment)
     conv = convert(_director("i2v — 图生视频(Image to Video)", [_segment(1, 124)],
-                             model="minimax_h3_ref2va_pruned_int8_convrot.safetensors"), "h3_director_i2v")
+                             model="minimax_h3_ref2va_pruned_int8_convrot.safetensors",
+                             shots=[{"id": "a"}, {"id": "b"}], keyframes=[{"id": "a_s", "imageFile": "hl_4.jpeg"}]),
+                   "h3_director_i2v")
     text = said(conv)
     assert len(nodes_of(conv, "video_models.text_to_video")) == 1, text
     assert "segment 1 has no start picture in its timeline: made from its prompt alone" in text
     assert "model file 'minimax_h3_ref2va_pruned_int8_convrot.safetensors' is MiniMax H3's reference to video " \
            "(ref2va) one" in text
+    assert "timeline also holds 2 shot(s) and 1 keyframe(s) with pictures ('hl_4.jpeg') that do not match its 1 " \
+           "segment(s)" in text and "the segments are read, those are not" in text, text
 
 
 def test_dasiwas_director_of_the_same_name_and_other_modes_are_left_as_they_are():

@@ -96,6 +96,22 @@ class _Reading:
         self._unread(t, segs)
         return {0: pics, 1: sound, 2: rate}
 
+    def _stale(self, t: dict, segs: list[dict]) -> None:
+        """The timeline's 'shots' and 'keyframes' where they do not match its segments (the app's page writes them
+        from the segments when it submits: shots in every mode, keyframes in fl2v; a template can hold older ones)."""
+        shots = [x for x in t.get("shots") or () if isinstance(x, dict)]
+        keys = [x for x in t.get("keyframes") or () if isinstance(x, dict) and x.get("imageFile")]
+        ids = [s.get("id") for s in segs]
+        odd = [f"{len(shots)} shot(s)"] if shots and [x.get("id") for x in shots] != ids else []
+        if keys and (self.task != "fl2v" or {str(k.get("id", "")).rsplit("_", 1)[0] for k in keys} - set(ids)):
+            files = sorted({k["imageFile"] for k in keys})
+            odd.append(f"{len(keys)} keyframe(s) with pictures ({', '.join(repr(f) for f in files)})")
+        if odd:
+            self.said.append(f"{self.who}'s timeline also holds {' and '.join(odd)} that do not match its "
+                             f"{len(segs)} segment(s) (the app's page writes its shots from the segments when it submits, "
+                             "its keyframes in fl2v mode only): "
+                             "the segments are read, those are not")
+
     def _dit(self) -> str:
         """The DiT file the Director's model comes from (a loader's 'unet_name', through nodes passing a model)."""
         n, seen = self.wf.source(self.d, "model"), set()
@@ -116,6 +132,7 @@ class _Reading:
         names = [f"{k} {w[k]!r}" for k in UNREAD if k in w] + [
             f"the timeline's {k} {out[k]!r}" for k in ("continuityEnabled", "continuityOverlapFrames", "exportMode",
                                                         "audioMode") if k in out]
+        self._stale(t, segs)
         dit = self._dit()
         if dit and part_of(dit) == "transformer_ref":
             self.said.append(f"{self.who}'s model file '{dit}' is MiniMax H3's reference to video (ref2va) one: Studio's "
