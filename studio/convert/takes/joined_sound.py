@@ -24,6 +24,17 @@ def _audio_inputs(n: CNode) -> list[str]:
     return [i.name for i in t.sockets if i.type == "AUDIO" and i.name in n.links]
 
 
+def _joined(wf: Any, join: CNode, depth: int = 0) -> list[tuple[CNode, str]]:
+    """The sounds ``join`` joins, in order, each as (the join taking it, its input): a sound that is itself such a
+    join's (ComfyUI's AudioConcat takes two: five takes joined two at a time) read as the sounds it joins."""
+    out = []
+    for k in _audio_inputs(join):
+        src = wf.source(join, k)
+        inner = _audio_inputs(src) if src is not None and depth < MAX_STEPS else []
+        out += _joined(wf, src, depth + 1) if len(inner) >= 2 else [(join, k)]
+    return out
+
+
 def _carries(b: Any, video: tuple[str, str]) -> bool:
     """The clip at ``video`` is a generator's that carries the sound it makes (its family's word: sound.keeps_sound,
     or its node's declared ``carries_sound``: LTX-2 Video + Sound)."""
@@ -38,12 +49,13 @@ def said_joined(b: Any, save: CNode, made: list, said: list[str]) -> bool:
     and every take ``made`` (its video, sound, band) is a generator's clip carrying its sound; else False."""
     wf, port = b.wf, sound_port(b.wf, save)
     join = wf.source(*port) if port is not None else None
-    ins = _audio_inputs(join) if join is not None else []
+    ins = _joined(wf, join) if join is not None else []
     if len(ins) < 2 or len(ins) != len(made) or not all(_carries(b, m[0]) for m in made):
         return False
     steps: list[CNode] = []
-    for k in ins:
-        src = wf.source(join, k)
+    decoders: list[str] = []
+    for at, k in ins:
+        src = wf.source(at, k)
         for _ in range(MAX_STEPS):
             if src is None or role(wf, src) == "decoder":
                 break
@@ -54,7 +66,8 @@ def said_joined(b: Any, save: CNode, made: list, said: list[str]) -> bool:
             src = wf.source(src, up[0])
         if src is None or role(wf, src) != "decoder":
             return False
-    b.used.add(join.id)
+        decoders.append(src.id)
+    b.used.update({join.id, *decoders} | {at.id for at, _ in ins})  # (each take's decoded sound: Concatenate's)
     named = CNode.named
     said.append(f"the sound {named(save)} writes is {named(join)} joining the takes' own sounds: Studio's Concatenate "
                 "joins each take's sound with its picture, and Save Video writes it" +

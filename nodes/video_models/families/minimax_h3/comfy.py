@@ -7,6 +7,8 @@ from __future__ import annotations
 from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, find_loader
 
 from .comfy_after import keyframes, latent_given
+from .comfy_director import translate as director
+from .comfy_multishot import translate as multishot
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
@@ -85,8 +87,9 @@ def _folder_files(b, up: list[CNode], load: str, lp: set) -> list[str]:
     if te is None:
         return []
     b.g.set_param(load, "text_encoder", wf.value(te, "clip_name"))
-    return [] if te in typed else [
-        f"'{te.title or te.cls}' ({te.cls}, #{te.id})'s type '{wf.value(te, 'type')}' is not applied: its file "
+    kind = wf.value(te, "type")  # (none: a pack's loader read as CLIPLoader, its type said there; heldout93 03)
+    return [] if te in typed or not isinstance(kind, str) else [
+        f"{te.named()}'s type '{kind}' is not applied: its file "
         f"'{wf.value(te, 'clip_name')}' is read as MiniMax H3's Qwen3-VL text encoder, the one text encoder the "
         "workflow loads for it"]
 
@@ -126,4 +129,7 @@ MAPPING = ComfyMapping(
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
-                            "comfy_ranges": RANGES})  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+                            "comfy_ranges": RANGES},  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+    # an app's MiniMaxH3Director's timeline, a pack's one-shot H3MultishotSampler as native nodes (comfy_director.py,
+    # comfy_multishot.py)
+    translate=lambda wf: director(wf) + multishot(wf))

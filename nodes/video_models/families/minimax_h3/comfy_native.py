@@ -1,0 +1,50 @@
+"""The native ComfyUI nodes of one MiniMax H3 take, made for a pack node that stands for them (an app's
+MiniMaxH3Director's segment: comfy_director.py; a pack's one-shot H3MultishotSampler: comfy_multishot.py): its
+pictures (LoadImage), MiniMaxH3ImageToVideo, a KSampler and the video and sound decoders. Plain data and stdlib."""
+from __future__ import annotations
+
+from studio.convert.api import CNode, Workflow
+
+OWN = ("ImageBatch", "AudioConcat", "VAEDecode", "VAEDecodeAudio")  # made nodes read by their own declared types
+
+
+def add(wf: Workflow, at: CNode, nid: str, cls: str, widgets: dict, links: dict, title: str = "") -> tuple[str, int]:
+    """A node ``at`` stands for: the joins and decoders as their own type (read by their declared sockets), the others
+    named as ``at``."""
+    wf.nodes[nid] = CNode(nid, cls, title or at.title or at.cls, at.mode, widgets,
+                          {k: v for k, v in links.items() if v is not None}, at.pos,
+                          origin="" if cls in OWN else at.cls)
+    return nid, 0
+
+
+def take(wf: Workflow, at: CNode, base: str, task: dict, sampling: dict, wires: dict,
+         pictures: tuple[str, str] = ("", "")) -> tuple[tuple, tuple]:
+    """One take's nodes: ``task`` MiniMaxH3ImageToVideo's prompt, width, height, length; ``sampling`` the KSampler's
+    seed, steps, cfg, sampler_name, scheduler (each a value, or a link in ``wires``); ``wires`` the model, clip,
+    video_vae, audio_vae links (and a start picture's link as 'first_frame'); ``pictures`` files of the start and last
+    picture (LoadImage each). Its (pictures, sound)."""
+    links = {"clip": wires.get("clip"), "vae": wires.get("video_vae"), "first_frame": wires.get("first_frame")}
+    for port, file, what in (("first_frame", pictures[0], "start"), ("last_frame", pictures[1], "last")):
+        if file:
+            links[port] = add(wf, at, f"{base}.{what}", "LoadImage", {"image": file}, {}, f"{at.title or at.cls} "
+                              f"{what} picture")
+    i2v = add(wf, at, f"{base}.i2v", "MiniMaxH3ImageToVideo", dict(task), links)
+    k = add(wf, at, f"{base}.sampler", "KSampler", {**{k: v for k, v in sampling.items() if k not in wires},
+                                                     "denoise": 1.0},
+            {"model": wires.get("model"), "positive": i2v, "negative": i2v, "latent_image": (i2v[0], 1),
+             **{k: v for k, v in wires.items() if k in sampling}})
+    pics = add(wf, at, f"{base}.decode", "VAEDecode", {}, {"samples": k, "vae": wires.get("video_vae")})
+    sound = add(wf, at, f"{base}.sound", "VAEDecodeAudio", {}, {"samples": k, "vae": wires.get("audio_vae")})
+    return pics, sound
+
+
+def rewire(wf: Workflow, old: str, outs: dict) -> None:
+    """Every link from node ``old``'s output slot to ``outs[slot]`` (unwired where None), then ``old`` removed."""
+    for m in list(wf.nodes.values()):
+        for port, (src, slot) in list(m.links.items()):
+            if src == old:
+                if outs.get(slot) is None:
+                    del m.links[port]
+                else:
+                    m.links[port] = outs[slot]
+    del wf.nodes[old]
