@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 
 from . import loops
+from .inherited import inherit
 from .helpers import helper_of, run_helper
 from .values import UNKNOWN, ClassRef, FileList, IOCall, Scope, evaluate
 
@@ -310,6 +311,7 @@ def v1_node(pack: Pack, cls: str) -> dict:
     else:
         rec["inputs"] = UNKNOWN
     rec["outputs"] = output_records(pack.class_attr(cls, "RETURN_TYPES", 0), pack.class_attr(cls, "RETURN_NAMES", 0))
+    inherit(pack, cls, found[1] if found else None, rec)  # a known base's inputs and outputs it takes (KSampler's)
     for key, attr in (("category", "CATEGORY"), ("display", "DISPLAY_NAME"), ("output_node", "OUTPUT_NODE")):
         v = pack.class_attr(cls, attr, 0)
         if isinstance(v, (str, bool)) and v is not UNKNOWN:

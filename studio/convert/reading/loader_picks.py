@@ -37,8 +37,15 @@ def _setting(wf, loader, name: str, default=0):
 
 
 def _names(loader) -> set[str]:
-    t = catalogue.node_type(loader.origin or loader.cls)
-    return {w.name for w in t.widgets} if t is not None and t.inputs is not None else set()
+    """The loader's declared widgets; a node read as another loader whose own type declares no picks, that
+    loader's (artventure20: ArtVentureX's LoadVideo, saved under core's name, read as VideoHelperSuite's)."""
+    names = set()
+    for cls in dict.fromkeys((loader.origin or loader.cls, loader.cls)):
+        t = catalogue.node_type(cls)
+        names = {w.name for w in t.widgets} if t is not None and t.inputs is not None else set()
+        if set(TRIMS) <= names or set(TIMED) <= names:
+            break
+    return names
 
 
 def _kind(loader) -> str | None:

@@ -3,12 +3,15 @@ draws under the settings (KJNodes' ImageResizeKJv2 saves its size read-out, '<tr
 setting the node runs with. Its values are named by the declared widgets where every one of them fits its declared
 type (a number for INT / FLOAT, a choice among the declared ones, a text for STRING), the last one let go; else not
 (heldout25 07: the resize's 1280x720 crop and the size it gives the latent were read 'saved by place' and not applied).
-Plain stdlib."""
+A trailing ComfyUI file address ('/view?filename=...': the preview a pack's page draws, comfyui-animatediff's
+vid_preview.js) lets a choice made at run time (a list of the pack's folder) fit any text (heldout90 06). Plain stdlib."""
 from __future__ import annotations
 
 from typing import Any
 
 from .forced_widgets import fits
+
+PREVIEW = "/view?"  # how ComfyUI's address of a file it serves begins
 
 
 def named(widgets: list, values: list) -> dict[str, Any]:
@@ -16,6 +19,7 @@ def named(widgets: list, values: list) -> dict[str, Any]:
     value is beyond them and every other fits its widget's type; {} otherwise."""
     if not widgets or len(values) != len(widgets) + 1 or not isinstance(values[-1], str):
         return {}
-    if not all(fits(w, v, strict=True) for w, v in zip(widgets, values)):
+    strict = not values[-1].startswith(PREVIEW)  # (a preview's address: no setting, whatever the choices)
+    if not all(fits(w, v, strict=strict) for w, v in zip(widgets, values)):
         return {}
     return {w.name: v for w, v in zip(widgets, values)}

@@ -24,7 +24,7 @@ from ..tracing.tasks import V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 from .unread_entry import unread_entry
-from . import dropped_entry
+from . import dropped_entry, given_files
 
 COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its rate, its count): never its picture
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -367,17 +367,23 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     wf, cons = b.wf, _consumers(b.wf)
     within = _own_inputs(wf, first)  # (not through another pass above it: heldout37 09 named the ControlNet of an
     ids = {n.id for n in lost}  # SDXL pass making the start picture as what gives the Wan sampler its input)
-    vias = list({m.id: m for f, m in blocked(b, first) if f.id in ids}.values())
+    pairs = [(f, m) for f, m in blocked(b, first) if f.id in ids]
+    vias, given = list({m.id: m for f, m in pairs}.values()), [f for f, _ in pairs]
     for n in lost:
         if files_brought(n):  # the node that brings its files in itself
             vias.append(n)
+            given.append(n)
             continue
         v = _via(wf, n, within, set(), cons)
         if not vias and v is not None:
             vias.append(_conditioning(wf, n, within, cons) or v)
+            given.append(n)
     vias = list({v.id: v for v in vias}.values())
+    given = list({f.id: f for f in given}.values()) or lost  # the files those nodes are given (heldout91 03: not the
+    # picture a tagger reads into the prompt beside two ControlNets given folders' frames)
     names = ", ".join(f"{v.shown_cls} ({kind_words(wf, v)})" for v in vias[:4]) or "nodes it does not read"
-    what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in lost}))  # the same words in any process
+    names += given_files.named(given, lost, lambda f: words(b, f), min(len(vias), 4))
+    what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in given}))  # the same words in any process
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
         return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
                     cannot=f"run {fam}: no family of Studio's reads its files or its nodes")

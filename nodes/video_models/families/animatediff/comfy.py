@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping, Generator, Task, batch_latent, model_file, upstream
 
+from . import comfy_artventure as artventure
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
@@ -29,7 +30,8 @@ MOTION_LOADERS = {"ADE_LoadAnimateDiffModel": "model_name", "ADE_AnimateDiffLoad
                   "ADE_AnimateDiffLoaderWithContext": "model_name", "AnimateDiffLoaderV1": "model_name",
                   "ADE_AnimateDiffLoaderV1Advanced": "model_name",
                   "ADE_LoadAnimateDiffModelWithCameraCtrl": "model_name", "ADE_LoadAnimateLCMI2VModel": "model_name",
-                  "ADE_InjectI2VIntoAnimateDiffModel": "model_name", "ADE_InjectPIAIntoAnimateDiffModel": "model_name"}
+                  "ADE_InjectI2VIntoAnimateDiffModel": "model_name", "ADE_InjectPIAIntoAnimateDiffModel": "model_name",
+                  artventure.LOADER: "model_name"}  # (ArtVentureX's 2023 pack: comfy_artventure.py)
 # its nodes that make another task than AnimateDiff's text or video to video -> (the task, why Studio cannot)
 _PIA = ("an image animated with PIA", "PIA's image-conditioned motion module")
 _LCM_I2V = ("image to video with AnimateLCM-I2V", "AnimateLCM-I2V's image encoder")
@@ -40,7 +42,8 @@ HELD = {"ADE_ApplyAnimateDiffModelWithPIA": _PIA, "ADE_InjectPIAIntoAnimateDiffM
         "ADE_ApplyAnimateDiffModelWithCameraCtrl": _CAMERA, "ADE_LoadAnimateDiffModelWithCameraCtrl": _CAMERA}
 EMPTY = ("EmptyLatentImage", "ADE_EmptyLatentImageLarge")  # an image latent: its batch is the clip's frames
 CONTEXT = ("ADE_StandardUniformContextOptions", "ADE_StandardStaticContextOptions", "ADE_LoopedUniformContextOptions",
-           "ADE_AnimateDiffUniformContextOptions", "ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions")
+           "ADE_AnimateDiffUniformContextOptions", "ADE_BatchedContextOptions", "ADE_ViewsOnlyContextOptions",
+           artventure.WINDOWS)
 # its nodes that pass the model on with the motion module (read; their settings below)
 PASSED = ("ADE_ApplyAnimateDiffModelSimple", "ADE_ApplyAnimateDiffModel", "ADE_UseEvolvedSampling")
 # settings that change the result, read where they are not the pack's defaults: node type -> (setting, default, words)
@@ -49,7 +52,9 @@ SETTINGS = {
                                   ("end_percent", 1.0, "the motion module applied until this part of the schedule")),
     "ADE_AnimateDiffLoaderWithContext": (("motion_scale", 1.0, "the motion module's strength"),),
     "ADE_AnimateDiffLoRALoader": (("strength", None, "a motion LoRA"),),
+    artventure.LORA: (("alpha", None, "a motion LoRA"),),
 }
+LORA_FILES = {"ADE_AnimateDiffLoRALoader": "name", artventure.LORA: "lora_name"}  # a motion LoRA loader's file
 BETA = "beta_schedule"  # the loaders' noise schedule: 'autoselect' is the motion module's own
 # its nodes whose effect Studio has no counterpart for -> what they carry into the sampler, in words
 NOT_TAKEN = {
@@ -59,7 +64,8 @@ NOT_TAKEN = {
     "ADE_NoiseLayerAdd": "a noise layer", "ADE_NoiseLayerAddWeighted": "a noise layer",
     "ADE_NoiseLayerReplace": "a noise layer", "ADE_IterationOptsFreeInit": "FreeInit iterations",
     "ADE_IterationOptsDefault": "sampling iterations", "ADE_CustomCFGSimple": "a custom CFG schedule",
-    "ADE_CustomCFG": "a custom CFG schedule", "ADE_AnimateDiffLoRALoader": "a motion LoRA",
+    "ADE_CustomCFG": "a custom CFG schedule", "ADE_AnimateDiffLoRALoader": "a motion LoRA", artventure.LORA:
+    "a motion LoRA",
     "ADE_AdjustPESweetspotStretch": "a positional-encoding stretch", "ADE_AdjustPEFullStretch":
     "a positional-encoding stretch", "ADE_AdjustWeightAllMult": "a motion-module weight adjustment",
 }
@@ -81,6 +87,7 @@ WIDGETS = {
                                              "guarantee_steps"),
     "ADE_AnimateDiffLoRALoader": ("name", "strength"),
     "ADE_EmptyLatentImageLarge": ("width", "height", "batch_size"),
+    **artventure.WIDGETS,
 }
 PICKLED = (".ckpt", ".pt", ".pth", ".bin")  # files Studio never opens (their loading can run code)
 
@@ -126,7 +133,7 @@ def _number(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _size(b, latent, said: list[str]) -> None:
+def _size(b, latent, said: list[str], made=None) -> None:
     """An empty image latent's size and batch (AnimateDiff's frames) set on the generator."""
     wf = b.wf
     if latent is not None and latent.cls == "AnimateDiffLoaderV1":  # the first loader passes the latent on
@@ -139,7 +146,9 @@ def _size(b, latent, said: list[str]) -> None:
         v = wf.value(latent, k)
         if isinstance(v, int) and not isinstance(v, bool):
             b.extra[param] = v
-    if isinstance(b.extra.get("frames"), int) and b.extra["frames"] < 2:
+    if made is not None:  # (ArtVentureX's sampler's frame_number: the take's frames, said there)
+        b.extra["frames"] = made
+    elif isinstance(b.extra.get("frames"), int) and b.extra["frames"] < 2:
         said.append(f"{_name(latent)} makes a batch of {b.extra['frames']}: AnimateDiff makes it as that many frames")
 
 
@@ -187,14 +196,16 @@ def read(b, node, up, spec, inputs, said):
     # inversion's later pass, stays Video to Video's, the ControlNet said not applied): AnimateDiff ControlNet
     restyle = "video" in inputs and getattr(b, "denoise_from", None) is not None and "strength" in b.extra
     steered = steer(b, up, inputs, said) if node is not None and (node.cls in EMPTY or restyle) else None
-    _size(b, node, said)
-    if steered and "frames" not in b.extra and "video" not in inputs:  # (a batch wired from the control clip's loader)
+    first = getattr(b, "take_sampler", None)
+    _size(b, node, said, _frames(b, node, first, said))
+    if steered and b.extra.get("frames") == 0 and "video" not in inputs:
+        pass  # (ArtVentureX's sampler counting the control clip's frames: said in comfy_artventure)
+    elif steered and "frames" not in b.extra and "video" not in inputs:  # (a batch wired from the control clip's loader)
         b.extra["frames"] = 0
         src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
         said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
                     (f": {_name(node)}'s batch_size is wired from {_name(src)}" if src is not None else ""))
     taken = None  # the context options read as the take's windows: those on the take's own sampler's way first
-    first = getattr(b, "take_sampler", None)
     own = {m.id for m in upstream(wf, first)} if first is not None else set()
     for n in sorted(up, key=lambda n: (n.cls in CONTEXT and n.id not in own, n.id)):
         if n.cls in MOTION_LOADERS or n.cls in PASSED:
@@ -219,7 +230,7 @@ def read(b, node, up, spec, inputs, said):
         for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):
-                file = wf.value(n, "name")
+                file = wf.value(n, LORA_FILES.get(n.cls, "name"))
                 what = f"{words} '{file}'" if isinstance(file, str) and file else words
                 said.append(f"{_name(n)}'s {k} {v:g} ({what}) is not taken" + _motion_lora(n, file))
                 b.used.add(n.id)
@@ -227,6 +238,19 @@ def read(b, node, up, spec, inputs, said):
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
     return Task("control video (ControlNet)", steered, family=TITLE) if steered else None
+
+
+def _frames(b, latent, sampler, said: list[str]) -> int | None:
+    """ArtVentureX's sampler's frame_number as the take's frames where more than an empty latent's batch (the pack
+    repeats the latent's last frame up to it: comfy_artventure.frames); None otherwise."""
+    if latent is None or latent.cls not in EMPTY and not batch_latent(latent):
+        return None
+    batch = b.wf.value(latent, "batch_size")
+    b.extra.setdefault("frames", batch) if isinstance(batch, int) and not isinstance(batch, bool) else None
+    made = artventure.frames(b, sampler, said)
+    if b.extra.get("frames") == batch:
+        b.extra.pop("frames", None)  # (set again by _size)
+    return made
 
 
 def _scheduler(wf, sampler) -> str:
@@ -242,11 +266,14 @@ def _scheduler(wf, sampler) -> str:
 def _motion_lora(n, file) -> str:
     """Why a motion LoRA is not taken: a pickled file Studio never opens; else no reading of its motion LoRA node
     (Studio's Video LoRA, given the file as safetensors, goes to AnimateDiffPipeline.load_lora_weights)."""
-    if n.cls != "ADE_AnimateDiffLoRALoader" or not isinstance(file, str):
+    if n.cls not in LORA_FILES or not isinstance(file, str):
         return ""
     if file.lower().endswith(PICKLED):
         return (": Studio never opens a pickled file (its loading can run code); as a .safetensors file it can be "
                 "given to a Video LoRA, which Studio's AnimateDiff loads with diffusers' load_lora_weights")
+    if n.cls == artventure.LORA:  # (its LoRA stack goes into the motion module loader, not on a model: not read)
+        return (": Studio does not read the pack's motion LoRA stack; the file can be given to a Video LoRA, which "
+                "Studio's AnimateDiff puts on the motion modules")
     return (": no node giving the model after it was found to put it on; the file can be given to a Video LoRA, "
             "which Studio's AnimateDiff puts on the motion modules")
 
@@ -267,7 +294,7 @@ MAPPING = ComfyMapping(
            "blending_packs": ("Kosinkadink/ComfyUI-AnimateDiff-Evolved",)},
     # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py); a second pass after a latent
     # upscale as a refine of the take's frames (comfy_refine.py)
-    translate=lambda wf: motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),
+    translate=lambda wf: artventure.translate(wf) + motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},
