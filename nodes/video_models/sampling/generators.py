@@ -26,6 +26,7 @@ from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CA
                             COMPILE_HELP)
 
 from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame
+from .picture_fit import FIT_HELP, FITS, fitted
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
@@ -353,7 +354,8 @@ class ImageToVideo(GeneratorNode):
               Choice("tracks_as", "wan-move", choices=TRACKS_AS, help=TRACKS_AS_HELP),
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
-              Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
+              Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)"),
+              Choice("image_fit", "stretch", choices=FITS, help=FIT_HELP)) \
         + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS \
         + middle_frame.PARAMS + KEY_PARAMS
 
@@ -376,6 +378,9 @@ class ImageToVideo(GeneratorNode):
             if middle_image is not None:
                 raise StudioError(f"{_video_model(model).fam.title} takes no middle picture: leave 'middle_image' "
                                   "unconnected")
+            if ctx.params.image_fit == "crop":
+                ctx.warn(f"image_fit crop is not applied: {_video_model(model).fam.title}'s modular pipeline "
+                         "stretches the pictures onto its canvas itself")
             first = image.frame(0) if hasattr(image, "frame") else image
             last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
             return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
@@ -395,6 +400,8 @@ class ImageToVideo(GeneratorNode):
                      "place and the motion latents'): the earlier window's are kept")
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        img = fitted(ctx, p.image_fit, img, w, h, "start picture")  # 'crop': cut about the middle to the take's aspect
+        last = fitted(ctx, p.image_fit, last, w, h, "last picture")  # (ComfyUI's WanImageToVideo's way)
         s.fam.refuse_call(self.task, win, h, w)  # what its pipeline cannot make, in its words, before the call
         if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
             from ..takes.continuation import shift_fixed
