@@ -95,19 +95,43 @@ def _hold_source(conv):
     return src, g.nodes[src], g
 
 
+def _take(g):
+    """The Image to Video node making the take."""
+    return next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+
+
 def test_still_of_another_aspect_cut_about_its_middle_as_wanimagetovideo_does():
+    """(stillfit20: by Image to Video's image_fit 'crop', no Scale of its own between the still and its Frame Hold)"""
     conv = convert(_flux_then_wan(720, 1280), "flux_wan.json")
-    nid, scale, g = _hold_source(conv)
-    assert scale.type_id == "transform.scale"
-    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (704, 544, "center")
-    assert g.nodes[g.input_link(nid, "video").src].type_id == "video_models.text_to_video"  # the Flux still
-    assert any("puts its 'start_image' in cut to 704x544's aspect about the middle" in line and "720x1280" in line
-               for line in conv.log + [_notes(conv)])
+    _nid, src, g = _hold_source(conv)
+    assert src.type_id == "video_models.text_to_video"  # the Flux still, straight
+    take = _take(g)
+    assert (take.params["width"], take.params["height"], take.params["image_fit"]) == (704, 544, "crop")
+    assert not any(n.type_id == "transform.scale" for n in g.nodes.values())
 
 
-def test_still_of_the_takes_aspect_given_as_it_is():
-    _nid, src, _g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
-    assert src.type_id == "video_models.text_to_video"
+def test_still_of_the_takes_aspect_cut_the_same_way_a_cut_of_nothing():
+    _nid, src, g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
+    assert src.type_id == "video_models.text_to_video" and _take(g).params["image_fit"] == "crop"
+
+
+def test_a_loaded_start_picture_is_cut_so_too():
+    wf = {k: v for k, v in _flux_then_wan(720, 1280).items() if int(k) >= 20}
+    wf["11"] = {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}}
+    conv = convert(wf, "wan_i2v.json")
+    assert _take(conv.graph).params["image_fit"] == "crop"
+
+
+def test_a_task_node_that_does_not_crop_leaves_the_stretch():
+    """Wan22ImageToVideoLatent puts its start picture in without such a cut: no setting."""
+    wf = {k: v for k, v in _flux_then_wan(720, 1280).items() if int(k) >= 20}
+    wf["11"] = {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}}
+    wf["25"] = {"class_type": "Wan22ImageToVideoLatent", "inputs": {"width": 704, "height": 544, "length": 33,
+                                                                     "batch_size": 1, "vae": ["22", 0],
+                                                                     "start_image": ["11", 0]}}
+    wf["26"]["inputs"].update(positive=["23", 0], negative=["24", 0], latent_image=["25", 0])
+    take = _take(convert(wf, "wan_ti2v.json").graph)
+    assert take.params.get("image_fit", "stretch") == "stretch"
 
 
 def test_still_cut_so_for_ltx_videos_image_to_video_too():
@@ -129,6 +153,7 @@ def test_still_cut_so_for_ltx_videos_image_to_video_too():
         "28": {"class_type": "CreateVideo", "inputs": {"images": ["27", 0], "fps": 24}},
         "29": {"class_type": "SaveVideo", "inputs": {"video": ["28", 0], "filename_prefix": "lamp", "format": "auto",
                                                      "codec": "auto"}}})
-    nid, scale, g = _hold_source(convert(wf, "flux_ltx.json"))
-    assert scale.type_id == "transform.scale"
-    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (768, 512, "center")
+    _nid, src, g = _hold_source(convert(wf, "flux_ltx.json"))
+    assert src.type_id == "video_models.text_to_video"
+    take = _take(g)
+    assert (take.params["width"], take.params["height"], take.params["image_fit"]) == (768, 512, "crop")
