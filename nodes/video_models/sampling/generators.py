@@ -259,6 +259,9 @@ class GeneratorNode(Node):
         from .modular_run import modular_video, refuse_and_say
         fam = ref.fam
         refuse_and_say(ctx, ref, self.params)
+        if getattr(ctx.params, "image_fit", "stretch") == "crop":  # (Image to Video's)
+            ctx.warn(f"image_fit crop is not applied: {fam.title}'s modular pipeline stretches the pictures onto its "
+                     "canvas itself")
         from .draft import apply_draft
         ref, _ = apply_draft(ctx, ref, self.task)  # 'quality' draft: FastH3's steps (families/minimax_h3/drafts.py)
         preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
@@ -378,9 +381,6 @@ class ImageToVideo(GeneratorNode):
             if middle_image is not None:
                 raise StudioError(f"{_video_model(model).fam.title} takes no middle picture: leave 'middle_image' "
                                   "unconnected")
-            if ctx.params.image_fit == "crop":
-                ctx.warn(f"image_fit crop is not applied: {_video_model(model).fam.title}'s modular pipeline "
-                         "stretches the pictures onto its canvas itself")
             first = image.frame(0) if hasattr(image, "frame") else image
             last = last_image.frame(last_image.n_frames - 1) if hasattr(last_image, "frame") else last_image
             return self._modular(ctx, _video_model(model), prompt_of(ctx, prompt), ctx.params.negative_prompt, None,
@@ -400,8 +400,7 @@ class ImageToVideo(GeneratorNode):
                      "place and the motion latents'): the earlier window's are kept")
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
-        img = fitted(ctx, p.image_fit, img, w, h, "start picture")  # 'crop': cut about the middle to the take's aspect
-        last = fitted(ctx, p.image_fit, last, w, h, "last picture")  # (ComfyUI's WanImageToVideo's way)
+        img, last = (fitted(ctx, p.image_fit, x, w, h, k) for x, k in ((img, "start picture"), (last, "last picture")))
         s.fam.refuse_call(self.task, win, h, w)  # what its pipeline cannot make, in its words, before the call
         if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
             from ..takes.continuation import shift_fixed
