@@ -2,7 +2,8 @@
 hand-written API workflow: a pack sampler's scheduler said in the file's own words (kijai's CogVideoXWrapper's one
 'scheduler' setting was said "sampler 'dpmpp_2m', scheduler 'simple'", names the file has not), and a still made first
 at another aspect than the Wan take cut about its middle as WanImageToVideo puts its start picture in (the 720x1280
-Flux still was handed to Image to Video, which stretches it to 704x544)."""
+Flux still was handed to Image to Video, which stretches it to 704x544): since stillfit20 by Image to Video's
+image_fit 'crop', for a loaded picture too."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
