@@ -158,3 +158,37 @@ def test_still_cut_so_for_ltx_videos_image_to_video_too():
     assert src.type_id == "video_models.text_to_video"
     take = _take(g)
     assert (take.params["width"], take.params["height"], take.params["image_fit"]) == (768, 512, "crop")
+
+
+def test_kijais_encode_read_as_wanimagetovideo_keeps_the_stretch():
+    """kijai's WanVideoImageToVideoEncode, translated to WanImageToVideo, stretches its pictures to its size
+    (common_upscale 'lanczos', 'disabled'): by the node's type in the file, Image to Video keeps 'stretch'."""
+    wf = {
+        "2": {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}},
+        "10": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {
+            "model_name": "umt5_xxl_fp8.safetensors", "precision": "bf16", "load_device": "offload_device",
+            "quantization": "disabled"}},
+        "11": {"class_type": "WanVideoModelLoader", "inputs": {
+            "model": "Wan2_1-I2V-14B-480P_fp8.safetensors", "base_precision": "bf16", "quantization": "disabled",
+            "load_device": "offload_device", "attention_mode": "sdpa"}},
+        "13": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors",
+                                                             "precision": "bf16"}},
+        "20": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a person waves",
+                                                              "negative_prompt": "blurry", "force_offload": True,
+                                                              "t5": ["10", 0]}},
+        "31": {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+            "width": 832, "height": 480, "num_frames": 81, "noise_aug_strength": 0.0, "start_latent_strength": 1.0,
+            "end_latent_strength": 1.0, "force_offload": True, "vae": ["13", 0], "start_image": ["2", 0]}},
+        "50": {"class_type": "WanVideoSampler", "inputs": {
+            "steps": 20, "cfg": 5.0, "shift": 8.0, "seed": 42, "force_offload": True, "scheduler": "unipc",
+            "riflex_freq_index": 0, "model": ["11", 0], "image_embeds": ["31", 0], "text_embeds": ["20", 0]}},
+        "60": {"class_type": "WanVideoDecode", "inputs": {
+            "enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128,
+            "vae": ["13", 0], "samples": ["50", 0]}},
+        "61": {"class_type": "VHS_VideoCombine", "inputs": {
+            "frame_rate": 16, "loop_count": 0, "filename_prefix": "wave", "format": "video/h264-mp4",
+            "pingpong": False, "save_output": True, "images": ["60", 0]}},
+    }
+    take = _take(convert(wf, "wrapper_i2v.json").graph)
+    assert (take.params["width"], take.params["height"]) == (832, 480)
+    assert take.params.get("image_fit", "stretch") == "stretch"

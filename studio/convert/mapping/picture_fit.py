@@ -16,7 +16,10 @@ from ..tracing.tasks import I2V
 
 def apply(b: Any, node: CNode | None, gen: str) -> None:
     """``b.extra['image_fit']`` 'crop' where ``gen`` is Image to Video and ``node`` (its task node) crops so a picture
-    it is given (wired, or an earlier take's or a still's: ``b.continuing``)."""
-    ports = families.lookup("centre_cropped").get(node.cls, ()) if node is not None and gen == I2V else ()
+    it is given (wired, or an earlier take's or a still's: ``b.continuing``). By the node's type in the file: a pack's
+    node read as one that crops (kijai's WanVideoImageToVideoEncode translated to WanImageToVideo, which stretches its
+    pictures: common_upscale 'lanczos', 'disabled'; a variant read by its types) keeps the stretch."""
+    ports = families.lookup("centre_cropped").get(node.origin or node.cls, ()) if node is not None and gen == I2V \
+        else ()
     if any(p in node.links or (node.id, p) in b.continuing for p in ports):
         b.extra["image_fit"] = "crop"
