@@ -2,7 +2,8 @@
 hand-written API workflow: a pack sampler's scheduler said in the file's own words (kijai's CogVideoXWrapper's one
 'scheduler' setting was said "sampler 'dpmpp_2m', scheduler 'simple'", names the file has not), and a still made first
 at another aspect than the Wan take cut about its middle as WanImageToVideo puts its start picture in (the 720x1280
-Flux still was handed to Image to Video, which stretches it to 704x544)."""
+Flux still was handed to Image to Video, which stretches it to 704x544): since stillfit20 by Image to Video's
+image_fit 'crop', for a loaded picture too."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -95,19 +96,43 @@ def _hold_source(conv):
     return src, g.nodes[src], g
 
 
+def _take(g):
+    """The Image to Video node making the take."""
+    return next(n for n in g.nodes.values() if n.type_id == "video_models.image_to_video")
+
+
 def test_still_of_another_aspect_cut_about_its_middle_as_wanimagetovideo_does():
+    """(stillfit20: by Image to Video's image_fit 'crop', no Scale of its own between the still and its Frame Hold)"""
     conv = convert(_flux_then_wan(720, 1280), "flux_wan.json")
-    nid, scale, g = _hold_source(conv)
-    assert scale.type_id == "transform.scale"
-    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (704, 544, "center")
-    assert g.nodes[g.input_link(nid, "video").src].type_id == "video_models.text_to_video"  # the Flux still
-    assert any("puts its 'start_image' in cut to 704x544's aspect about the middle" in line and "720x1280" in line
-               for line in conv.log + [_notes(conv)])
+    _nid, src, g = _hold_source(conv)
+    assert src.type_id == "video_models.text_to_video"  # the Flux still, straight
+    take = _take(g)
+    assert (take.params["width"], take.params["height"], take.params["image_fit"]) == (704, 544, "crop")
+    assert not any(n.type_id == "transform.scale" for n in g.nodes.values())
 
 
-def test_still_of_the_takes_aspect_given_as_it_is():
-    _nid, src, _g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
-    assert src.type_id == "video_models.text_to_video"
+def test_still_of_the_takes_aspect_cut_the_same_way_a_cut_of_nothing():
+    _nid, src, g = _hold_source(convert(_flux_then_wan(1408, 1088), "flux_wan.json"))  # 704:544 exactly
+    assert src.type_id == "video_models.text_to_video" and _take(g).params["image_fit"] == "crop"
+
+
+def test_a_loaded_start_picture_is_cut_so_too():
+    wf = {k: v for k, v in _flux_then_wan(720, 1280).items() if int(k) >= 20}
+    wf["11"] = {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}}
+    conv = convert(wf, "wan_i2v.json")
+    assert _take(conv.graph).params["image_fit"] == "crop"
+
+
+def test_a_task_node_that_does_not_crop_leaves_the_stretch():
+    """Wan22ImageToVideoLatent puts its start picture in without such a cut: no setting."""
+    wf = {k: v for k, v in _flux_then_wan(720, 1280).items() if int(k) >= 20}
+    wf["11"] = {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}}
+    wf["25"] = {"class_type": "Wan22ImageToVideoLatent", "inputs": {"width": 704, "height": 544, "length": 33,
+                                                                     "batch_size": 1, "vae": ["22", 0],
+                                                                     "start_image": ["11", 0]}}
+    wf["26"]["inputs"].update(positive=["23", 0], negative=["24", 0], latent_image=["25", 0])
+    take = _take(convert(wf, "wan_ti2v.json").graph)
+    assert take.params.get("image_fit", "stretch") == "stretch"
 
 
 def test_still_cut_so_for_ltx_videos_image_to_video_too():
@@ -129,6 +154,41 @@ def test_still_cut_so_for_ltx_videos_image_to_video_too():
         "28": {"class_type": "CreateVideo", "inputs": {"images": ["27", 0], "fps": 24}},
         "29": {"class_type": "SaveVideo", "inputs": {"video": ["28", 0], "filename_prefix": "lamp", "format": "auto",
                                                      "codec": "auto"}}})
-    nid, scale, g = _hold_source(convert(wf, "flux_ltx.json"))
-    assert scale.type_id == "transform.scale"
-    assert (scale.params["width"], scale.params["height"], scale.params["crop"]) == (768, 512, "center")
+    _nid, src, g = _hold_source(convert(wf, "flux_ltx.json"))
+    assert src.type_id == "video_models.text_to_video"
+    take = _take(g)
+    assert (take.params["width"], take.params["height"], take.params["image_fit"]) == (768, 512, "crop")
+
+
+def test_kijais_encode_read_as_wanimagetovideo_keeps_the_stretch():
+    """kijai's WanVideoImageToVideoEncode, translated to WanImageToVideo, stretches its pictures to its size
+    (common_upscale 'lanczos', 'disabled'): by the node's type in the file, Image to Video keeps 'stretch'."""
+    wf = {
+        "2": {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}},
+        "10": {"class_type": "LoadWanVideoT5TextEncoder", "inputs": {
+            "model_name": "umt5_xxl_fp8.safetensors", "precision": "bf16", "load_device": "offload_device",
+            "quantization": "disabled"}},
+        "11": {"class_type": "WanVideoModelLoader", "inputs": {
+            "model": "Wan2_1-I2V-14B-480P_fp8.safetensors", "base_precision": "bf16", "quantization": "disabled",
+            "load_device": "offload_device", "attention_mode": "sdpa"}},
+        "13": {"class_type": "WanVideoVAELoader", "inputs": {"model_name": "wan_2.1_vae.safetensors",
+                                                             "precision": "bf16"}},
+        "20": {"class_type": "WanVideoTextEncode", "inputs": {"positive_prompt": "a person waves",
+                                                              "negative_prompt": "blurry", "force_offload": True,
+                                                              "t5": ["10", 0]}},
+        "31": {"class_type": "WanVideoImageToVideoEncode", "inputs": {
+            "width": 832, "height": 480, "num_frames": 81, "noise_aug_strength": 0.0, "start_latent_strength": 1.0,
+            "end_latent_strength": 1.0, "force_offload": True, "vae": ["13", 0], "start_image": ["2", 0]}},
+        "50": {"class_type": "WanVideoSampler", "inputs": {
+            "steps": 20, "cfg": 5.0, "shift": 8.0, "seed": 42, "force_offload": True, "scheduler": "unipc",
+            "riflex_freq_index": 0, "model": ["11", 0], "image_embeds": ["31", 0], "text_embeds": ["20", 0]}},
+        "60": {"class_type": "WanVideoDecode", "inputs": {
+            "enable_vae_tiling": False, "tile_x": 272, "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128,
+            "vae": ["13", 0], "samples": ["50", 0]}},
+        "61": {"class_type": "VHS_VideoCombine", "inputs": {
+            "frame_rate": 16, "loop_count": 0, "filename_prefix": "wave", "format": "video/h264-mp4",
+            "pingpong": False, "save_output": True, "images": ["60", 0]}},
+    }
+    take = _take(convert(wf, "wrapper_i2v.json").graph)
+    assert (take.params["width"], take.params["height"]) == (832, 480)
+    assert take.params.get("image_fit", "stretch") == "stretch"

@@ -112,3 +112,9 @@ def test_a_modular_family_that_does_not_declare_it_still_says_and_drops_the_soun
     assert clip.audio is None
     assert any(f"MiniMax H3 also made a soundtrack ({_rate(minimax_dir)} Hz stereo) beside the video: the node's "
                "output is the video, the sound is not kept" in m for m in msgs), msgs
+
+
+def test_image_fit_crop_is_said_not_applied_by_a_modular_family(minimax_dir):
+    """(stillfit20) MiniMax H3's modular pipeline stretches its pictures onto the canvas itself: 'crop' said not applied."""
+    _clip, _seen, msgs = _run(minimax_dir, node="video_models.image_to_video", image=STILL, seed=4, image_fit="crop")
+    assert any("image_fit crop is not applied: MiniMax" in m for m in msgs)

@@ -26,6 +26,7 @@ from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CA
                             COMPILE_HELP)
 
 from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame
+from .picture_fit import FIT_HELP, FITS, fitted
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
 from .preview_size import PREVIEW_CHOICES, PREVIEW_SIDE, PREVIEW_STEPS, shrunk  # noqa: F401 - PREVIEW_SIDE: its name here
@@ -258,6 +259,9 @@ class GeneratorNode(Node):
         from .modular_run import modular_video, refuse_and_say
         fam = ref.fam
         refuse_and_say(ctx, ref, self.params)
+        if getattr(ctx.params, "image_fit", "stretch") == "crop":  # (Image to Video's)
+            ctx.warn(f"image_fit crop is not applied: {fam.title}'s modular pipeline stretches the pictures onto its "
+                     "canvas itself")
         from .draft import apply_draft
         ref, _ = apply_draft(ctx, ref, self.task)  # 'quality' draft: FastH3's steps (families/minimax_h3/drafts.py)
         preview, self.steps = preview_and_steps(ctx, getattr(ref.device, "type", str(ref.device)) == "cpu")
@@ -353,7 +357,8 @@ class ImageToVideo(GeneratorNode):
               Choice("tracks_as", "wan-move", choices=TRACKS_AS, help=TRACKS_AS_HELP),
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
-              Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)")) \
+              Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)"),
+              Choice("image_fit", "stretch", choices=FITS, help=FIT_HELP)) \
         + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS \
         + middle_frame.PARAMS + KEY_PARAMS
 
@@ -395,6 +400,7 @@ class ImageToVideo(GeneratorNode):
                      "place and the motion latents'): the earlier window's are kept")
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         w, h = output_size(ctx, s, p.width, p.height, (img.shape[1], img.shape[0]), self.preview)
+        img, last = (fitted(ctx, p.image_fit, x, w, h, k) for x, k in ((img, "start picture"), (last, "last picture")))
         s.fam.refuse_call(self.task, win, h, w)  # what its pipeline cannot make, in its words, before the call
         if keyed:  # LTXConditionPipeline: a size-dependent shift fixed for this size (continuation.py)
             from ..takes.continuation import shift_fixed

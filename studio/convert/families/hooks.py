@@ -31,8 +31,8 @@ HOOKS: dict[str, HookPoint] = {
     "way_steps": HookPoint("by_type", {}, True, "node type -> (b, node, (source, port), said) -> (node, port): a "
                            "pack's step on a utility's way Studio makes (SeedVR2's upscale before an interpolation)"),
     "centre_cropped": HookPoint("by_type", {}, False, "task node type -> its picture ports it puts in cut to the take's "
-                                "aspect about the middle, then scaled (ComfyUI's common_upscale 'bilinear', 'center'): a "
-                                "still made first at another aspect is cut so by Studio's Scale (takes/still_crop.py)"),
+                                "aspect about the middle, then scaled (ComfyUI's common_upscale 'bilinear', 'center'): Image "
+                                "to Video's image_fit set to 'crop' (mapping/picture_fit.py)"),
     "latent_steps": HookPoint("by_type", {}, True, "node type -> (b, node, generator, inputs, said) -> the "
                               "generator: a node on the latent's way up from the sampler (LTX-2's guides)"),
     "track_drawers": HookPoint("by_type", {}, False, "a pack's node drawing tracks from wired coordinates, whose "

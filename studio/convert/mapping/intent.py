@@ -21,7 +21,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import drawn_tracks, pose_steps, solid_start, way_effects
+from . import drawn_tracks, picture_fit, pose_steps, solid_start, way_effects
 from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
@@ -138,6 +138,7 @@ class IntentReading:
         hooks = families.generator(gen)
         if hooks is not None and hooks.intent is not None:  # VACE's task, LTX-2's sound, S2V's take
             hooks.intent(self, node, up, inputs, said)
+        picture_fit.apply(self, node, gen)  # cut about the middle as the task node puts its picture in
         if gen == I2V and "image" not in inputs and "image" not in self.motion:
             said.append("the workflow's start image is made by ComfyUI nodes Studio does not convert: connect an image "
                         "to Image to Video's 'image'")

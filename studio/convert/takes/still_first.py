@@ -24,7 +24,7 @@ from ..tracing.still_checkpoint import named, still_family_of
 from ..tracing.stills import empty_picture, one_picture
 from ..tracing.tasks import task_node, tasks
 from ..tracing.walks import model_file, sampler_chain, upstream
-from . import still_crop, still_way
+from . import still_way
 
 MAX_PATCHES = 16  # model patches (LoRAs) walked through from a sampler to its loader
 
@@ -118,8 +118,7 @@ def make(b: Any, save: CNode) -> int:
     gen = again[0] if again is not None else next(m[0] for m in b.made.values() if m[2] == before)
     hold = b.add("edit.frame_hold", {"frame": 0}, decoder)
     picture, scaled, scales = still_way.made(b, node, port, (gen, "video"))  # the resizes on the way: Studio's Scale
-    if not scales:  # none: the task node's own cut to the take's aspect, where it makes one (still_crop.py)
-        picture, scaled, scales = still_crop.made(b, node, port, sampler, picture)
+    # (the task node's own cut to the take's aspect, where it makes one: Image to Video's image_fit, mapping/picture_fit)
     b.g.connect(*picture, hold, "video")
     line = (f"{node.of(port)} is the still '{sampler.title or sampler.shown_cls}' (#{sampler.id}) samples and "
             f"'{decoder.title or decoder.shown_cls}' (#{decoder.id}) decodes: made first by {title} "

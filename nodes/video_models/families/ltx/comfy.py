@@ -47,7 +47,7 @@ MAPPING = ComfyMapping(
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"fps_nodes": ("LTXVConditioning",), "told_rate": 25.0,
                                            # ComfyUI's nodes_lt.py: LTXVImgToVideo puts its picture in by
-                                           # common_upscale 'bilinear', 'center' (takes/still_crop.py)
+                                           # common_upscale 'bilinear', 'center' (mapping/picture_fit.py)
                                            "centre_cropped": {"LTXVImgToVideo": ("image",)},
                                            "comfy_ranges": RANGES, "comfy_declared": DECLARED,
                                            "load_formats": {"LTXV": (32, 8)},  # VideoHelperSuite's 'LTXV' format

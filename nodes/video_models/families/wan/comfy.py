@@ -378,7 +378,8 @@ MAPPING = ComfyMapping(
            # ComfyUI's WanPhantomSubjectToVideo: what it does is Phantom-Wan's (its pictures read as references
            # appended after the video's latent frames), not told by its inputs; a pack's node with them is not it
            "model_tasks": (phantom.CORE,),
-           # ComfyUI's nodes_wan.py: each picture common_upscale'd 'bilinear', 'center' to the take's size (still_crop)
+           # ComfyUI's nodes_wan.py: each picture common_upscale'd 'bilinear', 'center' to the take's size (Image to
+           # Video's image_fit 'crop': studio/convert/mapping/picture_fit.py)
            "centre_cropped": {"WanImageToVideo": ("start_image",), "WanFirstLastFrameToVideo": ("start_image", "end_image")},
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)
