@@ -154,3 +154,18 @@ def test_a_context_node_setting_its_own_prompt_is_never_read_as_passing_its_inpu
     assert "a girl walks on the beach" in said  # its prompt named with its settings
     carrier = _said(convert(_context_with_own_prompt(""), "carrier"))  # no text of its own: carries the context
     assert "passes on, as ComfyUI runs it: AcmeEdit" in carrier
+
+
+def test_an_s2v_pick_wired_from_a_primitive_is_made_and_never_said_worked_out_when_run():
+    """rejudge20 82/08: the template's ImageFromBatch given its batch_index by a PrimitiveInt (3) is a known pick, made
+    as a Trim from frame 3: never said wired from a node worked out when the workflow runs, nor not made."""
+    doc = _s2v_loop()
+    doc["25"] = {"class_type": "PrimitiveInt", "inputs": {"value": 3}}
+    doc["24"]["inputs"].update(batch_index=["25", 0], length=4096)
+    conv = convert(doc, "s2v primitive pick")
+    said = _said(conv)
+    assert "worked out when the workflow runs), is not made either" not in said
+    assert "the take is written whole" not in said
+    assert "so the frames dropped after it ('ImageFromBatch') are the take's own" in said
+    trims = nodes_of(conv, "transform.trim")
+    assert trims and trims[0].params["start"] == 3

