@@ -73,8 +73,11 @@ def test_an_fl2v_timeline_is_a_take_a_segment_with_its_pictures_joined_with_thei
                    for g in gens for p in ("image", "last_image"))
     assert files == ["a.jpg", "a.jpg", "b.jpg", "b.jpg", "c.jpg", "c.jpg"], files
     assert len(nodes_of(conv, "edit.concatenate")) >= 1
-    assert "joining the takes' own sounds: Studio's Concatenate joins each take's sound with its picture" in text, text
+    assert "the sound 'SaveVideo' (SaveVideo, #7) writes is 'MiniMaxH3Director' (MiniMaxH3Director, #12)'s own, the " \
+        "takes' own sounds joined: Studio's Concatenate joins each take's sound with its picture" in text, text
     assert "without it" not in text and "VAEDecodeAudio" not in text
+    assert "AudioConcat" not in text  # (fix20: the join made for the Director is no node of the file: rejudge20 92/06)
+    assert all(g.params["negative_prompt"] == "" for g in gens)  # (the app does not declare its use: said, not set)
 
 
 def test_a_segment_with_no_picture_and_a_reference_model_file_are_said():
@@ -139,6 +142,26 @@ def test_a_one_shot_multishot_sampler_is_minimax_h3_image_to_video_of_its_script
     assert "'H3MultishotSampler' (H3MultishotSampler, #9) makes one shot: read as MiniMax H3 image to video" in text
     assert "Image to Video' makes with the video: its clip carries it, Save Video writes it" in text, text
     assert "type 'None'" not in text and "(CLIPLoader, #2)'s type" not in text  # (its type said where it is read)
+
+
+def test_a_take_made_for_a_pack_node_names_its_sound_as_that_nodes_own_and_has_no_negative():
+    """fix20 (rejudge20 92/04, 92/05, 93/03): the sound decoder made for a pack node is no node of the file: the sound
+    is said as the node's own (not "'H3MultishotSampler' (VAEDecodeAudio, #9) decodes from 'H3MultishotSampler'
+    (#9)'s latent"); the pack's BasicGuider takes no negative prompt (before: the script itself), the Director's
+    negative prompts are said not applied (before: its prompt set as the negative)."""
+    shot = convert(_multishot(), "h3_multishot_one")
+    text = said(shot)
+    assert "'H3MultishotSampler' (H3MultishotSampler, #9)'s own sound for 'SaveVideo' (#11) is the soundtrack " \
+        "Studio's 'Image to Video' makes with the video" in text, text
+    assert "VAEDecodeAudio" not in text and "decodes from 'H3MultishotSampler'" not in text, text
+    assert nodes_of(shot, "video_models.image_to_video")[0].params["negative_prompt"] == ""
+    t2v = convert(_director("t2v — 文生视频(Text to Video)", [_segment(1, 124)]), "h3_director_t2v")
+    text = said(t2v)
+    assert "'MiniMaxH3Director' (MiniMaxH3Director, #12)'s own sound for 'SaveVideo' (#7) is the soundtrack Studio's " \
+        "'Text to Video' makes with the video" in text, text
+    assert "VAEDecodeAudio" not in text and "decodes from 'MiniMaxH3Director'" not in text, text
+    assert nodes_of(t2v, "video_models.text_to_video")[0].params["negative_prompt"] == ""
+    assert "negative prompt(s) 'bad video' are not applied" in text
 
 
 def test_a_multishot_sampler_making_more_shots_stays_held():

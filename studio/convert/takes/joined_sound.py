@@ -69,7 +69,9 @@ def said_joined(b: Any, save: CNode, made: list, said: list[str]) -> bool:
         decoders.append(src.id)
     b.used.update({join.id, *decoders} | {at.id for at, _ in ins})  # (each take's decoded sound: Concatenate's)
     named = CNode.named
-    said.append(f"the sound {named(save)} writes is {named(join)} joining the takes' own sounds: Studio's Concatenate "
+    joins = f"{join.said_as}'s own, the takes' own sounds joined" if join.said_as else \
+        f"{named(join)} joining the takes' own sounds"  # (a join made for a pack node: the node's own sound)
+    said.append(f"the sound {named(save)} writes is {joins}: Studio's Concatenate "
                 "joins each take's sound with its picture, and Save Video writes it" +
                 (f" (ComfyUI's {', '.join(named(n) for n in steps)} on their way not applied)" if steps else ""))
     return True

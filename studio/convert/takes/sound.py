@@ -176,16 +176,18 @@ def decoded(b: Any, save: CNode, sv: str, maker: CNode, said: list[str]) -> None
         return
     gen = _generator(b, sv)
     what = f"'{maker.title or maker.shown_cls}' ({maker.shown_cls}, #{maker.id})"
+    whose = f"the sound {what} decodes from '{made.title or made.shown_cls}' (#{made.id})'s latent" if \
+        not maker.said_as else f"{maker.said_as}'s own sound"  # (a decoder made for a pack node: the node's own)
     if gen is not None and keeps_sound(b, gen[0]):
         b.used.add(maker.id)
-        said.append(f"the sound {what} decodes from '{made.title or made.shown_cls}' (#{made.id})'s latent for "
-                    f"'{save.title or save.shown_cls}' (#{save.id}) is the soundtrack Studio's "
+        said.append(f"{whose} for '{save.title or save.shown_cls}' (#{save.id}) is the soundtrack Studio's "
                     f"'{b.g.nodes[gen[0]].spec.title}' makes with the video: its clip carries it, Save Video writes it")
         return
     if gen is not None and gen[1] is not None and gen[1].sound:
         return  # (its 'audio' wired into the Save Video above)
     port = sound_port(b.wf, save)
     into = f"'{port[0].title or port[0].shown_cls}' (#{port[0].id})'s '{port[1]}'" if port else "the save"
-    b.over[maker.id] = (f"{what} decodes the sound '{made.title or made.shown_cls}' (#{made.id}) makes with the "
-                        f"video, for {into}: Studio's generator gives the video alone, so the Save Video made for "
+    lead = f"{maker.said_as}'s own sound, for {into}" if maker.said_as else \
+        f"{what} decodes the sound '{made.title or made.shown_cls}' (#{made.id}) makes with the video, for {into}"
+    b.over[maker.id] = (f"{lead}: Studio's generator gives the video alone, so the Save Video made for "
                         f"'{save.title or save.shown_cls}' (#{save.id}) writes it without that sound")

@@ -1,6 +1,7 @@
 """The native ComfyUI nodes of one MiniMax H3 take, made for a pack node that stands for them (an app's
 MiniMaxH3Director's segment: comfy_director.py; a pack's one-shot H3MultishotSampler: comfy_multishot.py): its
-pictures (LoadImage), MiniMaxH3ImageToVideo, a KSampler and the video and sound decoders. Plain data and stdlib."""
+pictures (LoadImage), MiniMaxH3ImageToVideo, a KSampler with no negative prompt (ConditioningZeroOut, as
+ComfyUI's native MiniMax H3 workflows wire it: the pack's BasicGuider takes none) and the video and sound decoders. Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, Workflow
@@ -9,11 +10,12 @@ OWN = ("ImageBatch", "AudioConcat", "VAEDecode", "VAEDecodeAudio")  # made nodes
 
 
 def add(wf: Workflow, at: CNode, nid: str, cls: str, widgets: dict, links: dict, title: str = "") -> tuple[str, int]:
-    """A node ``at`` stands for: the joins and decoders as their own type (read by their declared sockets), the others
-    named as ``at``."""
+    """A node ``at`` stands for: the joins and decoders as their own type (read by their declared sockets; a sentence
+    names them as ``at``, the file's node: its said_as), the others named as ``at``."""
+    own = cls in OWN
     wf.nodes[nid] = CNode(nid, cls, title or at.title or at.cls, at.mode, widgets,
                           {k: v for k, v in links.items() if v is not None}, at.pos,
-                          origin="" if cls in OWN else at.cls)
+                          origin="" if own else at.cls, said_as=at.named() if own else "")
     return nid, 0
 
 
@@ -29,9 +31,10 @@ def take(wf: Workflow, at: CNode, base: str, task: dict, sampling: dict, wires: 
             links[port] = add(wf, at, f"{base}.{what}", "LoadImage", {"image": file}, {}, f"{at.title or at.cls} "
                               f"{what} picture")
     i2v = add(wf, at, f"{base}.i2v", "MiniMaxH3ImageToVideo", dict(task), links)
+    none = add(wf, at, f"{base}.negative", "ConditioningZeroOut", {}, {"conditioning": i2v})  # no negative prompt
     k = add(wf, at, f"{base}.sampler", "KSampler", {**{k: v for k, v in sampling.items() if k not in wires},
                                                      "denoise": 1.0},
-            {"model": wires.get("model"), "positive": i2v, "negative": i2v, "latent_image": (i2v[0], 1),
+            {"model": wires.get("model"), "positive": i2v, "negative": none, "latent_image": (i2v[0], 1),
              **{k: v for k, v in wires.items() if k in sampling}})
     pics = add(wf, at, f"{base}.decode", "VAEDecode", {}, {"samples": k, "vae": wires.get("video_vae")})
     sound = add(wf, at, f"{base}.sound", "VAEDecodeAudio", {}, {"samples": k, "vae": wires.get("audio_vae")})
