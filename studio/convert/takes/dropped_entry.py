@@ -35,27 +35,45 @@ def _keys(m: CNode, keyed: dict[str, dict[str, list[str]]]) -> dict[str, list[st
 
 
 def dropped_entry(wf: Workflow, src: CNode, within: set[str], cons: dict[str, list[CNode]],
-                  end: CNode, keyed: dict[str, dict[str, list[str]]] | None = None) -> tuple[CNode, str] | None:
+                  end: CNode, keyed: dict[str, dict[str, list[str]]] | None = None,
+                  walked: dict[str, tuple[bool, tuple[CNode, str] | None]] | None = None) -> tuple[CNode, str] | None:
     """(the node, its input) where what ``src`` gives is wired, on its way to ``end``, only into inputs their types do
     not declare (the first such met); None where some way of it into ``end`` passes declared inputs alone, or none is
-    undeclared. ``keyed``: the nodes' inputs by source, shared by the calls of one output's check (_keys)."""
+    undeclared. ``keyed``: the nodes' inputs by source, shared by the calls of one output's check (_keys);
+    ``walked``: each node's (reaches ``end`` by declared inputs, first undeclared entry after it), shared the same way,
+    so that a chain of n guides each given a picture is walked once, not once per picture (convert_scale 'guides')."""
     keyed = {} if keyed is None else keyed
-    reached: set[str] = set()
-    first: tuple[CNode, str] | None = None
-    stack = [src]
+    walked = {} if walked is None else walked
+    reach, first = _walk(src, within, cons, end, keyed, walked)
+    return first if first is not None and not reach else None
+
+
+def _walk(src: CNode, within: set[str], cons: dict[str, list[CNode]], end: CNode,
+          keyed: dict[str, dict[str, list[str]]], walked: dict) -> tuple[bool, tuple[CNode, str] | None]:
+    """``walked[src.id]``, worked out for ``src`` and every node after it not yet in ``walked`` (an iterative walk
+    after the readers: a chain of thousands of nodes needs no deep recursion; a loop in a broken file ends as not
+    reaching)."""
+    stack: list[tuple[CNode, bool]] = [(src, False)]
     while stack:
-        x = stack.pop()
+        x, after = stack.pop()
+        if x.id in walked and not after:
+            continue
+        declared, entries = [], []
         for m in cons.get(x.id, []):
             if m.id not in within:
                 continue
             keys = _keys(m, keyed).get(x.id, [])
-            if keys and _undeclared(m, keys):
-                first = first or (m, keys[0])
-                continue
-            if m.id not in reached:
-                reached.add(m.id)
-                stack.append(m)
-    return first if first is not None and end.id not in reached else None
+            (entries if keys and _undeclared(m, keys) else declared).append((m, keys))
+        if not after:
+            walked[x.id] = (False, None)  # (met again before it is done: a loop)
+            stack.append((x, True))
+            stack.extend((m, False) for m, _ in declared if m.id not in walked)
+            continue
+        reach = any(m.id == end.id or walked[m.id][0] for m, _ in declared)
+        first = (entries[0][0], entries[0][1][0]) if entries else \
+            next((walked[m.id][1] for m, _ in reversed(declared) if walked[m.id][1] is not None), None)
+        walked[x.id] = (reach, first)
+    return walked[src.id]
 
 
 def said(words: str, m: CNode, k: str) -> str:

@@ -396,16 +396,16 @@ def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, sa
     """The ledger of one converted output: a sentence in ``said`` for each file, sampler pass, size, length
     or prompt of the workflow's that Studio's graph does not carry."""
     wf, cons = b.wf, _consumers(b.wf)
-    within, told, known, memo, keyed = {n.id for n in up}, _said(b, said), {}, {}, {}
+    within, told, known, memo, keyed, walked, lets = {n.id for n in up}, _said(b, said), {}, {}, {}, {}, {}
     for n in media_sources(wf, up):
         if n.id in b.loaded or n.id in b.patch_made or not _reaches(n, cons, within, memo) or told.names_node(b, n):
             continue  # (a picture a patch said not applied alone is made with: its own sentence, patch_inputs)
-        dropped = dropped_entry.dropped_entry(wf, n, within, cons, save, keyed)
+        dropped = dropped_entry.dropped_entry(wf, n, within, cons, save, keyed, walked)
         if dropped is not None:  # (only into inputs its nodes' types do not declare: dropped in ComfyUI too)
             said.append(dropped_entry.said(words(b, n), *dropped))
             told.add(said[-1])
             continue
-        entry = unread_entry(wf, n, within, b.used, cons)
+        entry = unread_entry(wf, n, within, b.used, cons, lets)
         if entry is not None:  # (let go at a node read as another type, on an input that type does not take)
             m, k = entry
             said.append(f"the {words(b, n)} reaches this output through {m.named()}'s '{k}', which Studio's "

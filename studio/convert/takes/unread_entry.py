@@ -10,23 +10,35 @@ from ..reading.workflow import CNode, Workflow
 
 
 def unread_entry(wf: Workflow, src: CNode, within: set[str], used: set[str],
-                 cons: dict[str, list[CNode]]) -> tuple[CNode, str] | None:
+                 cons: dict[str, list[CNode]], lets: dict | None = None) -> tuple[CNode, str] | None:
     """(the node, its input) where what ``src`` gives first enters a node read as another type on an input that type
-    does not declare, walking ``src``'s readers inside ``within``; None where it enters none such."""
-    seen: set[str] = set()
-    stack = [src]
+    does not declare, walking ``src``'s readers inside ``within`` (its own readers first, then on after the last
+    of them); None where it enters none such. ``lets``: each node's answer, shared by the calls of one output's
+    check, so a chain of thousands of nodes is walked once, not once per picture given into it."""
+    lets = {} if lets is None else lets
+    stack: list[tuple[CNode, bool]] = [(src, False)]
     while stack:
-        x = stack.pop()
-        for m in cons.get(x.id, []):
-            if m.id not in within or m.id in seen:
-                continue
-            seen.add(m.id)
-            if m.id in used and m.origin and m.origin != m.cls:
-                t = catalogue.node_type(m.cls)
-                if t is not None and t.inputs is not None:
-                    lost = sorted(k for k, (s, _) in m.links.items() if s == x.id and t.input(k) is None
-                                  and k not in m.ports)
-                    if lost:
-                        return m, lost[0]
-            stack.append(m)
+        x, after = stack.pop()
+        if x.id in lets and not after:
+            continue
+        readers = [m for m in cons.get(x.id, []) if m.id in within]
+        if not after:
+            lets[x.id] = None  # (met again before it is done: a loop)
+            stack.append((x, True))
+            stack.extend((m, False) for m in readers if m.id not in lets)
+            continue
+        lets[x.id] = next((hit for m in readers if (hit := _let_go(m, x, used)) is not None), None) or \
+            next((lets[m.id] for m in reversed(readers) if lets.get(m.id) is not None), None)
+    return lets[src.id]
+
+
+def _let_go(m: CNode, x: CNode, used: set[str]) -> tuple[CNode, str] | None:
+    """(``m``, the first input of it given by ``x`` that the type ``m`` is read as does not take), where ``m`` is read as
+    another type than its own."""
+    if m.id in used and m.origin and m.origin != m.cls:
+        t = catalogue.node_type(m.cls)
+        if t is not None and t.inputs is not None:
+            lost = sorted(k for k, (s, _) in m.links.items() if s == x.id and t.input(k) is None and k not in m.ports)
+            if lost:
+                return m, lost[0]
     return None
