@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type, role
 from .kinds import OUTPUTS
+from .patch_inputs import readers_of
 
 TAKE_ROLES = ("sampler", "latent maker", "latent step", "decoder")
 VALUES = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")  # a size or a count given to a step: not its pictures
@@ -33,15 +34,6 @@ def _way(wf: Workflow, end: CNode) -> set[str] | None:
     return seen if not todo else None
 
 
-def _readers(wf: Workflow) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for n in wf.nodes.values():
-        if n.enabled:
-            for src, _ in n.links.values():
-                out.setdefault(src, []).append(n.id)
-    return out
-
-
 def _only_lost(start: str, readers: dict[str, list[str]], read: set[str]) -> bool:
     """Nothing Studio makes (``read``) is reached from ``start`` through its readers: what it gives is lost alone."""
     seen, todo = set(), [start]
@@ -63,7 +55,7 @@ def said(b, dropped: list[CNode], read: set[str]) -> None:
         return
     wf, gone = b.wf, {n.id for n in dropped}
     read = set(read) - set(b.out.passed)  # (a step passed over with its sentence makes nothing: walked through)
-    readers, lines = _readers(wf), []
+    readers, lines = readers_of(wf), []
     for end in sorted((n for n in dropped if n.enabled and n.cls in OUTPUTS), key=lambda n: n.id):
         way = _way(wf, end)
         if way is None or not way - {end.id} or end.id in b.held_saves or way & b.held:
