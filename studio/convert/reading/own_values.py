@@ -16,8 +16,8 @@ from .. import catalogue
 from .aspect_size import out_names
 
 FLAGS = ("BOOLEAN",)  # a flag is given out as set; a number of the same name may be worked out (a resize's width)
-COUNTS = ("batch_size",)
-DETECTS = "auto_detect"  # a size picker's setting taking its size from a picture wired in (ResolutionMaster's)  # a count given out as set (a latent maker's batch)
+COUNTS = ("batch_size",)  # a count given out as set (a latent maker's batch)
+DETECTS = "auto_detect"  # a size picker's setting taking its size from a picture wired in (ResolutionMaster's)
 CHOICES = ("COMBO",)  # a choice too (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19)
 
 
