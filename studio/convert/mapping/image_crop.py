@@ -24,7 +24,7 @@ def say(b, gen: str, said: list[str]) -> None:
     for n in sorted(upstream(b.wf, sampler), key=lambda n: n.id):
         if n.cls not in ENCODES or not n.enabled or b.wf.value(n, "crop") != "none":
             continue
-        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s crop 'none' (ComfyUI squashes the whole "
+        said.append(f"{n.named()}'s crop 'none' (ComfyUI squashes the whole "
                     "picture into the image encoder's square) is not taken: Studio's image encoder cuts the picture's "
                     "middle square, as the model's released image processor does")
 

@@ -61,7 +61,7 @@ def translate(wf: Workflow) -> list[str]:
 def _sentence(n: CNode, settings: str, names: str, loaded: bool) -> str:
     """What the manager does in this workflow: with a loader reading it, ComfyUI runs the workflow a few frames at a
     time; read by output nodes alone (no loader given it), it splits nothing (heldout94: a Video Combine's only)."""
-    head = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+    head = n.named()
     given = f" ({settings})" if settings else ""
     if not loaded:
         return (f"{head}{given} is read by no loader of the workflow, only by {names}: it splits no loader's frames "

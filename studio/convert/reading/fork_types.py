@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..values.wiring import SEED_CONTROLS
 
 SEPARATORS = "_-."
 
@@ -26,7 +27,6 @@ class Renamed(str):
         out = super().__new__(cls, name)
         out.copies = copies
         return out
-CONTROL_VALUES = ("fixed", "increment", "decrement", "randomize")  # the frontend's value after a seed
 
 
 def _suffix(pack: str) -> tuple[str, str] | None:
@@ -43,7 +43,7 @@ def _values(values: Any) -> int | None:
     if not isinstance(values, list):
         return None
     return sum(1 for i, v in enumerate(values) if not (
-        i and isinstance(v, str) and v in CONTROL_VALUES and isinstance(values[i - 1], int)
+        i and isinstance(v, str) and v in SEED_CONTROLS and isinstance(values[i - 1], int)
         and not isinstance(values[i - 1], bool)))
 
 

@@ -13,10 +13,11 @@ import re
 from typing import Any
 
 from .. import catalogue
+from .aspect_size import out_names
 
 FLAGS = ("BOOLEAN",)  # a flag is given out as set; a number of the same name may be worked out (a resize's width)
-COUNTS = ("batch_size",)
-DETECTS = "auto_detect"  # a size picker's setting taking its size from a picture wired in (ResolutionMaster's)  # a count given out as set (a latent maker's batch)
+COUNTS = ("batch_size",)  # a count given out as set (a latent maker's batch)
+DETECTS = "auto_detect"  # a size picker's setting taking its size from a picture wired in (ResolutionMaster's)
 CHOICES = ("COMBO",)  # a choice too (rgthree's KSampler Config gives its 'sampler_name' out as SAMPLER: proxymine19)
 
 
@@ -53,7 +54,7 @@ def _picked_side(node, slot: int) -> str | None:
     said "cannot work out"): its outputs are its width and height settings unless its 'auto_detect' is on with a
     picture wired to it (the pack's main(), read for that fact). By its types: an INT output named 'width' or 'height'
     of an INT setting of that name, beside a BOOLEAN 'auto_detect' setting that is off, or no picture wired."""
-    names = node.out_names or _declared_names(node)
+    names = out_names(node)  # (as its type declares them where the file saves none: an API file)
     if not 0 <= slot < len(names) or names[slot] not in ("width", "height") or names[slot] not in node.widgets:
         return None
     detect = node.widgets.get(DETECTS)
@@ -61,12 +62,6 @@ def _picked_side(node, slot: int) -> str | None:
     pictured = any(node.in_types.get(k) == "IMAGE" or t is not None and (i := t.input(k)) is not None and
                    i.type == "IMAGE" for k in node.links)
     return names[slot] if detect is False or (isinstance(detect, bool) and not pictured) else None
-
-
-def _declared_names(node) -> list[str]:
-    """Its outputs' names as its type declares them (an API file saves none)."""
-    t = catalogue.node_type(node.origin or node.cls)
-    return [str(o.name or "") for o in t.outputs] if t is not None and t.outputs is not None else []
 
 
 def is_not(node) -> str | None:

@@ -25,8 +25,15 @@ def _declared(n: CNode):
 
 def _picture_latent(n: CNode) -> bool:
     """``n`` declares an empty picture latent: no socket, LATENT out, width, height and batch_size, no length."""
+    return _empty_latent(n, alone=True)
+
+
+def _empty_latent(n: CNode, alone: bool) -> bool:
+    """``n`` declares an empty latent of a batch: no socket, width, height and batch_size, no length, a LATENT among
+    its outputs (``alone``: its one output)."""
     t = _declared(n)
-    if t is None or t.inputs is None or t.sockets or t.output_types != ("LATENT",):
+    outs = t.output_types if t is not None else ()
+    if t is None or t.inputs is None or t.sockets or "LATENT" not in outs or alone and len(outs) != 1:
         return False
     names = {i.name for i in t.inputs}
     return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
@@ -36,11 +43,7 @@ def batch_latent(n: CNode) -> bool:
     """``n`` declares an empty latent of a batch among its outputs (width, height and batch_size among its inputs, no
     length, no socket: CR SD1.5 Aspect Ratio, which gives its size and batch out beside the latent), or is
     :func:`_picture_latent`'s: AnimateDiff's batch of frames read from it (heldout88 04 / 05)."""
-    t = _declared(n)
-    if t is None or t.inputs is None or t.sockets or "LATENT" not in t.output_types:
-        return False
-    names = {i.name for i in t.inputs}
-    return {"width", "height", "batch_size"} <= names and not names & set(FRAMES)
+    return _empty_latent(n, alone=False)
 
 
 def still(wf: Workflow, first: CNode, fam: str, model: str | None, made_first: bool = False) -> Task | None:

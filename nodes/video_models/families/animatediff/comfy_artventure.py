@@ -41,7 +41,7 @@ def translate(wf) -> list[str]:
             n.origin, n.cls = n.cls, "VHS_LoadVideo"
             n.widgets = {"video": n.widgets.get("file"), "force_rate": 0, "custom_width": 0, "custom_height": 0,
                          "frame_load_cap": limit, "skip_first_frames": start, "select_every_nth": 1}
-            said.append(f"{_name(n)} saves the values of ArtVentureX/comfyui-animatediff's LoadVideo (a file, its "
+            said.append(f"{n.named()} saves the values of ArtVentureX/comfyui-animatediff's LoadVideo (a file, its "
                         f"upload word, frame_start {start}, frame_limit {limit}), not ComfyUI's: read as "
                         f"VideoHelperSuite's Load Video of the same frames (skip_first_frames {start}, "
                         f"frame_load_cap {limit})")
@@ -60,10 +60,6 @@ def _frames_loader(n) -> tuple[int, int] | None:
     return ints[0], ints[1]
 
 
-def _name(n) -> str:
-    return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
-
-
 def frames(b, sampler, said: list[str]) -> int | None:
     """The take's frames where ``sampler`` is the pack's (its 'frame_number', more than the latent's batch: the pack
     repeats the latent's last frame up to it), said; its own inputs marked read. None where it is not the pack's or
@@ -74,7 +70,7 @@ def frames(b, sampler, said: list[str]) -> int | None:
     wf.settings_read |= {(sampler.id, k) for k in OWN}
     method = wf.value(sampler, "inject_method")
     if isinstance(method, str) and method not in ("default", ""):
-        said.append(f"{_name(sampler)}'s inject_method '{method}' (where the motion module is put in the model) is "
+        said.append(f"{sampler.named()}'s inject_method '{method}' (where the motion module is put in the model) is "
                     "not taken: Studio's AnimateDiff puts it where diffusers' AnimateDiff does")
     n = wf.value(sampler, "frame_number")
     if not isinstance(n, int) or isinstance(n, bool):
@@ -82,7 +78,7 @@ def frames(b, sampler, said: list[str]) -> int | None:
     batch = b.extra.get("frames")
     if isinstance(batch, int) and batch >= n:
         return None  # (a latent of as many frames or more: the pack samples them all)
-    said.append(f"{_name(sampler)}'s frame_number {n} is the take's frames (the pack repeats its latent's last frame "
+    said.append(f"{sampler.named()}'s frame_number {n} is the take's frames (the pack repeats its latent's last frame "
                 f"up to that many{f': a batch of {batch} made {n} frames' if isinstance(batch, int) else ''}), "
                 "sampled with ComfyUI's 'sqrt_linear' betas the pack sets, the betas Studio samples AnimateDiff with")
     return n
@@ -100,10 +96,10 @@ def _counted(b, sampler, said: list[str]) -> int | None:
     steers = clip is not None and any(k == "image" and wf.source(c, k) is clip for c in wf.nodes.values()
                                       if c.cls.startswith("ControlNetApply") for k in c.links)
     if steers:
-        said.append(f"{_name(sampler)}'s frame_number is wired from {_name(m)}'s batch_size, the number of frames "
-                    f"{_name(clip)} gives, the clip that steers the take: the take is as long as the control clip "
+        said.append(f"{sampler.named()}'s frame_number is wired from {m.named()}'s batch_size, the number of frames "
+                    f"{clip.named()} gives, the clip that steers the take: the take is as long as the control clip "
                     "(the pack repeats the latent's last frame up to that many)")
         return 0
-    said.append(f"{_name(sampler)}'s frame_number is wired from a node whose value is not known when converting: not "
+    said.append(f"{sampler.named()}'s frame_number is wired from a node whose value is not known when converting: not "
                 "applied (the take as long as its latent's batch)")
     return None

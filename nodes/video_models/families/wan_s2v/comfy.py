@@ -70,7 +70,7 @@ def _doubled_start(b, up: list) -> list[str]:
                    + (" (the template's doubled first frame)" if b.wf.value(cut, "index") == 0 else "")
                    + ": not made, Studio's S2V decodes the take as it makes it"
                    + (", so the frames dropped after it ('ImageFromBatch') are the take's own" if drop else "")
-                   + "".join(f"; '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), the frames it picks wired from "
+                   + "".join(f"; {n.named()}, the frames it picks wired from "
                              "a node (worked out when the workflow runs), is not made either: the take is written whole"
                              for n in wired))
     return out
