@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from .reader_walk import after_readers
 
 
 def _undeclared(m: CNode, keys: list[str]) -> bool:
@@ -50,30 +51,22 @@ def dropped_entry(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
 
 def _walk(src: CNode, within: set[str], cons: dict[str, list[CNode]], end: CNode,
           keyed: dict[str, dict[str, list[str]]], walked: dict) -> tuple[bool, tuple[CNode, str] | None]:
-    """``walked[src.id]``, worked out for ``src`` and every node after it not yet in ``walked`` (an iterative walk
-    after the readers: a chain of thousands of nodes needs no deep recursion; a loop in a broken file ends as not
-    reaching)."""
-    stack: list[tuple[CNode, bool]] = [(src, False)]
-    while stack:
-        x, after = stack.pop()
-        if x.id in walked and not after:
-            continue
+    """``walked[src.id]``: (reaches ``end`` by declared inputs, the first undeclared entry after it) (reader_walk)."""
+    def split(x: CNode):
         declared, entries = [], []
         for m in cons.get(x.id, []):
-            if m.id not in within:
-                continue
-            keys = _keys(m, keyed).get(x.id, [])
-            (entries if keys and _undeclared(m, keys) else declared).append((m, keys))
-        if not after:
-            walked[x.id] = (False, None)  # (met again before it is done: a loop)
-            stack.append((x, True))
-            stack.extend((m, False) for m, _ in declared if m.id not in walked)
-            continue
+            if m.id in within:
+                keys = _keys(m, keyed).get(x.id, [])
+                (entries if keys and _undeclared(m, keys) else declared).append((m, keys))
+        return [m for m, _ in declared], (declared, entries)
+
+    def finish(x: CNode, got) -> tuple[bool, tuple[CNode, str] | None]:
+        declared, entries = got
         reach = any(m.id == end.id or walked[m.id][0] for m, _ in declared)
         first = (entries[0][0], entries[0][1][0]) if entries else \
             next((walked[m.id][1] for m, _ in reversed(declared) if walked[m.id][1] is not None), None)
-        walked[x.id] = (reach, first)
-    return walked[src.id]
+        return reach, first
+    return after_readers(src, split, finish, walked, (False, None))
 
 
 def said(words: str, m: CNode, k: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from .reader_walk import after_readers
 
 
 def unread_entry(wf: Workflow, src: CNode, within: set[str], used: set[str],
@@ -16,20 +17,15 @@ def unread_entry(wf: Workflow, src: CNode, within: set[str], used: set[str],
     of them); None where it enters none such. ``lets``: each node's answer, shared by the calls of one output's
     check, so a chain of thousands of nodes is walked once, not once per picture given into it."""
     lets = {} if lets is None else lets
-    stack: list[tuple[CNode, bool]] = [(src, False)]
-    while stack:
-        x, after = stack.pop()
-        if x.id in lets and not after:
-            continue
+
+    def split(x: CNode):
         readers = [m for m in cons.get(x.id, []) if m.id in within]
-        if not after:
-            lets[x.id] = None  # (met again before it is done: a loop)
-            stack.append((x, True))
-            stack.extend((m, False) for m in readers if m.id not in lets)
-            continue
-        lets[x.id] = next((hit for m in readers if (hit := _let_go(m, x, used)) is not None), None) or \
+        return readers, readers
+
+    def finish(x: CNode, readers: list[CNode]) -> tuple[CNode, str] | None:
+        return next((hit for m in readers if (hit := _let_go(m, x, used)) is not None), None) or \
             next((lets[m.id] for m in reversed(readers) if lets.get(m.id) is not None), None)
-    return lets[src.id]
+    return after_readers(src, split, finish, lets, None)
 
 
 def _let_go(m: CNode, x: CNode, used: set[str]) -> tuple[CNode, str] | None:
