@@ -10,9 +10,8 @@ from __future__ import annotations
 from studio.core.shown import cut
 
 from .. import catalogue
-from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
-from ..tracing.prompts import prompt_encoder, prompt_text
+from ..tracing.prompts import encoder_prompt, prompt_encoder, prompt_text
 from ..tracing.tasks import V2V
 
 
@@ -83,7 +82,7 @@ def _sources(wf: Workflow, guider: CNode, source: str | None) -> str:
     words = []
     for port, which in zip(ports, ("positive", "negative")):
         enc = prompt_encoder(wf, wf.source(guider, port), which) if port in guider.links else None
-        text = wf.value(enc, families.lookup("prompt_nodes").get(enc.cls, "text")) if enc is not None else None
+        text = encoder_prompt(wf, enc) if enc is not None else None
         if isinstance(text, str):
             words.append(f"{'its ' + repr(port) + ' ' if which == 'negative' else ''}{cut(text, 80)!r} of {enc.named()}")
     return (": " + "; ".join(words)) if words else ""

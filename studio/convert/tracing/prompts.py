@@ -221,13 +221,18 @@ def _unread_end(wf: Workflow, start: CNode | None, which: str, used: set, said: 
     return text
 
 
+def encoder_prompt(wf: Workflow, enc: CNode):
+    """The value on the input a prompt encoder's prompt is on (its family's 'prompt_nodes' key, else 'text')."""
+    return wf.value(enc, families.lookup("prompt_nodes").get(enc.cls, "text"))
+
+
 def _encoded_too(wf: Workflow, end: CNode, text: str, which: str) -> str:
     """The encoders giving ``end`` a conditioning of the very text it is given as its prompt (a pack's prompt refiner
     taking both: proxymine20, digital-garbage's FunPackVideoRefiner), named as not read apart; '' where none."""
     found = []
     for k in sorted(end.links):
         enc = prompt_encoder(wf, wf.source(end, k), which) if in_type(end, k) == "CONDITIONING" else None
-        if enc is not None and wf.value(enc, families.lookup("prompt_nodes").get(enc.cls, "text")) == text:
+        if enc is not None and encoder_prompt(wf, enc) == text:
             found.append(f"{enc.named()} on '{k}'")
     return f" (the same text encoded is given to it too, by {', '.join(found)}: not read apart)" if found else ""
 
