@@ -12,7 +12,10 @@ own, so memory stays that of one window; windows meet without blending (said in 
 'refine' runs the second pass of LTX-2's two-pass recipe (ComfyUI's LTX-2 templates: the take at half
 size, LTXVLatentUpsampler, a short denoise at full size with the distilled LoRA): each window's
 upsampled latents are renoised to the first refine sigma and denoised by the LTX-2 model before the
-decode, the clip's sound kept (refine.py)."""
+decode, the clip's sound kept (refine.py).
+
+'scale' x1 runs no upsampler: the take's latents are sampled again at its own size from the given sigmas (LTX-2.3's
+same-size middle pass; same_size.py), the start picture put in place again where 'image' is wired."""
 from __future__ import annotations
 
 import json
@@ -23,7 +26,7 @@ import numpy as np
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
-from studio.core.params import Bool, Float, Int, Path, String, Text
+from studio.core.params import Bool, Choice, Float, Int, Path, String, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import ArrayClip, as_clip
 
@@ -35,6 +38,7 @@ from ...loading.inputs import video_model_input
 from ...loading.node import CATEGORY
 from .refine import TEMPLATE_SEED, TEMPLATE_SIGMAS
 
+SCALES = ("x2", "x1")  # x1: no upsampler, the take sampled again at its size (same_size.py)
 FOLDER = "latent_upscale_models"  # ComfyUI's folder of LTX latent upsamplers
 # the released file's metadata config -> diffusers' LTX2LatentUpsamplerModel arguments
 RELEASED_NAMES = {"in_channels": "in_channels", "mid_channels": "mid_channels",
@@ -131,15 +135,21 @@ class LTX2LatentUpscale(Node):
     id = "video_models.ltx2_latent_upscale"
     title = "LTX-2 Latent Upscale"
     category = CATEGORY
-    keywords = ("upscale", "latent upsampler", "ltx-2", "spatial upscaler", "x2")
+    keywords = ("upscale", "latent upsampler", "ltx-2", "spatial upscaler", "x2", "x1", "middle pass", "same size")
     timing = CLIP
     inputs = (In("model", "Video Model", help="an LTX-2 model: its VAE encodes and decodes the frames"),
               In("video", "Video"),
-              In("prompt", "Text", optional=True, help="the take's prompt, for the refine pass"))
-    outputs = (Out("video", "Video", help="the clip at twice the width and height"),)
+              In("prompt", "Text", optional=True, help="the take's prompt, for the refine pass"),
+              In("image", "Image", optional=True, help="the start picture, put in place again on the first frame "
+                                                        "before the refine pass (ComfyUI's LTXVImgToVideoInplace at "
+                                                        "strength 1)"))
+    outputs = (Out("video", "Video", help="the clip at twice the width and height (x2), or at its size (x1)"),)
     params = (Path("upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
                    help=f"LTX-2's latent_upsampler folder or .safetensors file, or its name in a models folder's "
                         f"{FOLDER}/"),
+              Choice("scale", "x2", choices=SCALES, help="x2: upsampled by the upsampler; x1: no upsampler, the "
+                                                         "take sampled again at its own size from 'sigmas' (LTX-2.3's "
+                                                         "same-size middle pass: the refine pass, always run at x1)"),
               Int("window", 121, min=9, max=1025, help="frames encoded at once (memory); windows meet unblended"),
               Float("adain", 0.0, min=0.0, max=10.0, label="AdaIN",
                     help="blend toward the input latents' statistics (AdaIN); 0: off"),
@@ -163,10 +173,11 @@ class LTX2LatentUpscale(Node):
     # signature files: the upsampler's weights and config (a name found in a models folder, or a folder):
     # replacing them re-runs the node; the 'upsampler' parameter's own fingerprint sees neither
     preflight, signature_files = model_file_checks(
-        lambda cls, params, base_dir: find_upsampler(params.get("upsampler") or "", base_dir), StudioError,
+        lambda cls, params, base_dir: None if params.get("scale") == "x1" else
+        find_upsampler(params.get("upsampler") or "", base_dir), StudioError,
         files=model_files)
 
-    def run(self, ctx, model, video, prompt=None):
+    def run(self, ctx, model, video, prompt=None, image=None):
         from diffusers import LTX2LatentUpsamplePipeline
         ref = video_model_input(model)
         if ref.fam.key != "ltx2":
@@ -179,10 +190,18 @@ class LTX2LatentUpscale(Node):
         if clip.width % space or clip.height % space:
             raise StudioError(f"the clip is {clip.width}x{clip.height}: LTX-2's VAE takes sizes that are multiples of "
                               f"{space}; resize it first (Resize)")
-        second = self._second_pass(ctx, ref, prompt) if p.refine else None
-        path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
-        pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
-        pipe.set_progress_bar_config(disable=True)
+        same = p.scale == "x1"  # no upsampler: the take sampled again at its size (same_size.py)
+        if image is not None and not (p.refine or same):
+            ctx.warn("the start picture ('image') is not used: it is put in place for the refine pass, and 'refine' "
+                     "is off")
+        second = self._second_pass(ctx, ref, prompt, image) if p.refine or same else None
+        if same:
+            from .same_size import SameSizeEncode
+            path, pipe = None, SameSizeEncode(vae)
+        else:
+            path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
+            pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
+            pipe.set_progress_bar_config(disable=True)
         plan = windows(len(clip), p.window, time)
         if len(plan) > 1:
             ctx.info(f"{len(clip)} frames in {len(plan)} windows of up to {p.window}, each encoded on its own "
@@ -191,18 +210,22 @@ class LTX2LatentUpscale(Node):
         # every call made by the chain's road: each window's upsampler call counted as one step, the refine pass's
         # steps with the Sampler's step work (progress, Stop at the next step, a live preview now and then)
         steps = ChainSteps(ctx, ref, len(plan) * (1 + (len(second[1]) if second else 0)))
-        tiled = _tile_if_needed(ctx, ref, vae, max(given for _, _, given in plan), 2 * clip.width, 2 * clip.height)
+        k = 1 if same else 2
+        tiled = _tile_if_needed(ctx, ref, vae, max(given for _, _, given in plan), k * clip.width, k * clip.height)
         try:
             out_frames = steps.run(self._windows, ctx, steps, pipe, clip, plan, second)
         finally:
             if tiled:
                 vae.disable_tiling()  # on for this run only: the cached model is left as it was
-        ctx.info(f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]} with "
-                 f"{os.path.basename(path.rstrip(os.sep))}" + (f", refined in {len(second[1])} steps" if second else ""))
+        size = f"made {len(out_frames)} frames at {out_frames.shape[2]}x{out_frames.shape[1]}"
+        ctx.info(f"{size}, sampled again at the take's size (x1, no upsampler) in {len(second[1])} steps" if same else
+                 f"{size} with {os.path.basename(path.rstrip(os.sep))}"
+                 + (f", refined in {len(second[1])} steps" if second else ""))
         return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
 
     def _windows(self, ctx, steps, pipe, clip, plan: list, second) -> np.ndarray:
-        """The clip's frames [n, 2h, 2w, 3] in 0..1, window by window: upsampled (``pipe``, no denoising steps), and
+        """The clip's frames [n, 2h, 2w, 3] (x1: [n, h, w, 3]) in 0..1, window by window: upsampled (``pipe``, no
+        denoising steps; x1: encoded only), and
         refined where ``second`` is the refine pass; every call through ``steps`` (sampling/chain_steps.py)."""
         import torch
         p = ctx.params
@@ -224,13 +247,15 @@ class LTX2LatentUpscale(Node):
         return out_frames
 
     @staticmethod
-    def _second_pass(ctx, ref, prompt) -> tuple:
-        """(the LTX-2 pipeline, its sigmas, the prompt) of the refine pass, checked before anything loads."""
+    def _second_pass(ctx, ref, prompt, image=None) -> tuple:
+        """(the LTX-2 pipeline, its sigmas, the prompt, the model, the image-to-video pipeline and the start picture
+        where one is given) of the refine pass, checked before anything loads."""
         from .refine import parse_sigmas
         sigmas = parse_sigmas(ctx.params.sigmas)
         text = prompt if isinstance(prompt, str) and prompt.strip() else ctx.params.prompt
         if not text.strip():
-            raise StudioError("'refine' is on but there is no prompt: type the take's prompt, or connect its Text")
+            raise StudioError(("'scale' is x1" if ctx.params.scale == "x1" else "'refine' is on") + " but there is no "
+                              "prompt: type the take's prompt, or connect its Text")
         from types import SimpleNamespace
 
         from ...sampling.prompt_cache import all_cached, text_kwargs
@@ -239,16 +264,23 @@ class LTX2LatentUpscale(Node):
         pipe.set_progress_bar_config(disable=True)
         held = SimpleNamespace(pipe=pipe, ref=ref, task="t2v")  # text_kwargs' sampler: it may load the encoder
         words = text_kwargs(ctx, held, text, "") or {"prompt": text}
-        return held.pipe, sigmas, words, ref
+        return held.pipe, sigmas, words, ref, not cached, image
 
     @staticmethod
     def _refined(ctx, steps, second, latents, clip, start: int, given: int) -> np.ndarray:
         """One window's upsampled latents denoised by the refine pass (its steps through ``steps``): frames
         [1, given, 2h, 2w, 3]."""
         from .refine import refine, refine_kwargs, window_sound
-        pipe, sigmas, words, ref = second
+        pipe, sigmas, words, ref, text, image = second
         size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
                 latents.shape[-2] * pipe.vae_spatial_compression_ratio)
+        if image is not None and start == 0:  # the start picture put in place again (LTXVImgToVideoInplace)
+            from .same_size import SameSizeEncode, placed
+            latents = placed(latents, SameSizeEncode(pipe.vae).picture(image, size[1], size[0]))
+            pipe = ref.pipeline("i2v", text=text)  # (its 5-D latents path keeps the first latent frame clean)
+            pipe.set_progress_bar_config(disable=True)
+        elif image is not None:
+            pipe = ref.pipeline("t2v", text=text)  # (the model's offload hooks back on it after the first window)
         kwargs = refine_kwargs(latents, words, sigmas, ctx.params.seed, size, given, float(clip.fps))
         audio = getattr(clip, "audio", None)
         sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
