@@ -16,6 +16,7 @@ from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 from .comfy_refine_sampler import refine_sampler
 from .comfy_upscale_factor import factor, scaled, words
 from .comfy_redetail import clip_source
+from .comfy_middle import middle_line, middles, placed_picture, wire_picture, with_middles
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
@@ -66,11 +67,15 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     wf = b.wf
     ups = [n for n in up if is_upsampler(n)]  # (a tiled one too, by its declared input: comfy_stage_sound)
     stages = _stages(wf, ups, rest) if 0 < len(ups) <= len(ORDINALS) else None
-    if stages is None:
+    if stages is None and ups:
         return None
     first = None
     ranked = sorted(rest, key=lambda r: len(upstream(wf, r.node)))  # the later passes, in the order they run
-    for k, (node, second) in enumerate(stages):
+    paired = {s.node.id for _, s in stages or () if s is not None}
+    mids = [m for m in middles(b, [r for r in rest if r.node.id not in paired], ups, refine_sigmas)
+            if _place(ranked, m, 0) < len(ORDINALS)]  # (the same-size passes before the upscale: 'scale' x1)
+    x1 = [_middle(b, m, ORDINALS[_place(ranked, m, 0)], said) for m in mids]
+    for k, (node, second) in enumerate(stages or ()):
         lines: list[str] = []
         st = _stage(b, node, second, lines)
         place = _place(ranked, second, k)  # (a pass not refining an upscale may run before it: heldout92 07)
@@ -85,7 +90,24 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
             first = st
         else:
             first["more"].append(st)
+    if first is None:  # x1 passes alone (no upscale after them)
+        return {**x1[0], "more": x1[1:]} if x1 else None
+    if x1:  # under the first upscale's 'more' (its stages), run before it (upscale_stage)
+        first["more"] = x1 + first["more"]
+        first["line"] = lambda s, w, h, own=first["line"]: with_middles(own, s, w, h)
     return first
+
+
+def _middle(b, second: Sampling, place: str, said: list[str]) -> dict:
+    """A same-size later pass (comfy_middle) -> LTX-2 Latent Upscale's settings at 'scale' x1."""
+    lines: list[str] = []
+    image = placed_picture(b, second, lines)
+    st = {"upsampler": None, "at": second.node, "line": middle_line, "more": [], "scale": "x1", "image": image,
+          "place": place, **_pass_settings(b, second, lines)}
+    st["seed_words"] = _seed_said(st)
+    own = set(b.pass_loras.get(second.node.id, ([], []))[1])
+    said[:] = [x for x in said if x not in own] + [x.replace("the second pass", f"the {place} pass") for x in lines]
+    return st
 
 
 def _place(ranked: list[Sampling], second: Sampling | None, k: int) -> int:
@@ -133,8 +155,14 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
                     + (f", made by {made}" if made else "") + ") are not a ManualSigmas list Studio reads: LTX-2 "
                     "Latent Upscale's own schedule is used")
     _second_image(b, second, node, said)
-    refine_sampler(second, said)
     tiling(b, node, said)
+    return {**_pass_settings(b, second, said), "sigmas": sigmas}
+
+
+def _pass_settings(b, second: Sampling, said: list[str]) -> dict:
+    """A later pass's sampler, sound, LoRAs and seed -> LTX-2 Latent Upscale's refine settings (its sigmas as read:
+    None where they are not a ManualSigmas list)."""
+    refine_sampler(second, said)
     held_sound(b, second, said)
     own, lines = b.pass_loras.get(second.node.id, ([], []))
     said[:] = [line for line in said if line not in lines]  # the pass's own LoRAs: on the upscale's model
@@ -144,7 +172,7 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
     # pass's LoRAs (its model the loader's own: heldout9's pose IC-LoRA on the first pass only): from the loader
     chain = chain if own or bare else []
     seed = second.seed % SEED_MAX if isinstance(second.seed, int) else None
-    return {"refine": True, "sigmas": sigmas, "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
+    return {"refine": True, "sigmas": refine_sigmas(second.extra.get("sigmas")), "seed": seed, "cfg": second.cfg, "loras": list(reversed(chain)),
             "pass": second.node.id, "bare": bare, "seed_raw": None if seed is not None else second.seed, "seed_given": second.seed}
 
 
@@ -191,14 +219,16 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
     video, base = clip_source(b, gen) or (gen, "video"), model_out  # (a re-detail: the clip itself, comfy_redetail)
-    for st in [b.stage, *b.stage.get("more", ())]:  # each stage on the one before (a TRIPLE's third pass too)
+    every = [b.stage, *b.stage.get("more", ())]
+    for st in [x for x in every if x.get("scale") == "x1"] + [x for x in every if x.get("scale") != "x1"]:
+        # each stage on the one before (a TRIPLE's third pass too), the same-size x1 passes first (comfy_middle)
         model_out = (load, "model") if st["loras"] or st.get("bare") else base
         for name, strength, at in st["loras"]:  # the pass's own (LTX-2's distilled LoRA), nearest the loader first
             lid = b.add("video_models.lora", {"lora": name, "strength": strength}, at)
             b.g.connect(*model_out, lid, "model")
             model_out = (lid, "model")
         refine = st.get("refine", True)  # (off: an upscale alone, its latents decoded as they are)
-        nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": refine,
+        nid = b.add(UPSCALE, {"upsampler": st["upsampler"], "refine": refine, "scale": st.get("scale"),
                               "prompt": (params.get("prompt") or None) if refine else None,
                               "sigmas": st["sigmas"] if refine else None, "seed": st["seed"] if refine else None,
                               "window": whole_window(params.get("frames"))},
@@ -214,6 +244,8 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
                   "and second sampler pass take the whole take at once: set 'window' to the clip's length")
         b.g.connect(*model_out, nid, "model")
         b.g.connect(*video, nid, "video")
+        if st.get("image") is not None:
+            wire_picture(b, gen, nid, st)
         video = (nid, "video")
     return video
 
