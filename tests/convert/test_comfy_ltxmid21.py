@@ -28,7 +28,7 @@ def _in_place(nodes: dict, k: str, latent: list, strength: float) -> list:
 
 
 def _workflow(upscale: bool = True, middle_strength: float = 1.0, middle_sigmas: str | None = "0.975, 0.725, 0.4219, 0.0",
-              resize: bool = False, middle_lora: bool = False) -> dict:
+              resize: bool = False, middle_lora: bool = False, guide: bool = False) -> dict:
     """heldout92 07's shape, small: a picture put in place on the take's latent (0.8), pass 1; the take's video latent
     separated, the picture put in place again (``middle_strength``), joined to its sound, pass 2 at the same size
     (``resize``: a LatentUpscaleBy between); then (``upscale``) LTXVLatentUpsampler x2, the picture in place at 1, pass
@@ -60,7 +60,12 @@ def _workflow(upscale: bool = True, middle_strength: float = 1.0, middle_sigmas:
                                                "strength_model": 0.7})
         nodes["g2"] = ("CFGGuider", {"model": ["ml", 0], "positive": ["c", 0], "negative": ["c", 1], "cfg": 1})
         guider = "g2"
-    nodes["mc"] = ("LTXVConcatAVLatent", {"video_latent": _in_place(nodes, "ip2", video, middle_strength),
+    video = _in_place(nodes, "ip2", video, middle_strength)
+    if guide:  # a last-frame guide added on the middle pass's way (its conditioning and latent)
+        nodes["gd"] = ("LTXVAddGuide", {"positive": ["c", 0], "negative": ["c", 1], "vae": ["ck", 2], "latent": video,
+                                        "image": ["pre", 0], "frame_idx": -1, "strength": 1.0})
+        video = ["gd", 2]
+    nodes["mc"] = ("LTXVConcatAVLatent", {"video_latent": video,
                                           "audio_latent": ["s1s", 1]})
     _pass(nodes, "s2", ["mc", 0], middle_sigmas, 22, guider)
     last = "s2s"
@@ -130,9 +135,10 @@ def test_the_middle_pass_takes_its_own_lora_and_its_strength_is_said():
            "latent frame clean (strength 1)" in text
 
 
-def test_a_pass_after_a_resize_or_without_manual_sigmas_is_not_read_as_x1():
+def test_a_pass_after_a_resize_a_guide_or_without_manual_sigmas_is_not_read_as_x1():
     for d, name in ((_workflow(upscale=False, resize=True), "resized.json"),
-                    (_workflow(upscale=False, middle_sigmas=None), "scheduler.json")):
+                    (_workflow(upscale=False, middle_sigmas=None), "scheduler.json"),
+                    (_workflow(upscale=False, guide=True), "guided.json")):
         _conv, _g, ups, text = _made(d, name)
         assert not ups, name
         assert "'scale' x1" not in text, name

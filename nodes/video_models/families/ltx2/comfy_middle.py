@@ -4,9 +4,9 @@ heldout92 07/08): a later sampler pass samples the take again at the size it was
 (no upsampler: the take's latents sampled again from those sigmas, its seed, its model's LoRAs, the start picture
 put in place again where the pass's latent way puts it: LTXVImgToVideoInplace).
 
-Read by declared types, never by a node's name: every step between the earlier pass and this one takes a latent and
-declares no size or scale setting (LTX-2's split and join of picture and sound, its start picture put in place), no
-latent upscaler among them; the pass adds noise and its sigmas are a ManualSigmas list Studio reads. Functions on a
+Read by declared types: every step between the earlier pass and this one takes latents only and declares no setting
+(LTX-2's split and join of picture and sound), or puts the start picture in place (LTXVImgToVideoInplace, read); no
+latent upscaler, guide or size among them; the pass adds noise and its sigmas are a ManualSigmas list Studio reads. Functions on a
 builder ``b`` of comfy_map (as comfy_stages'); what is not taken is said in the pipeline's note."""
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from studio.convert.api import LATENT_NAMES, SAMPLERS, CNode, Sampling, Workflow
 from .comfy_stage_sound import is_upsampler
 
 MAX_WALK = 64  # latent nodes walked back from a pass to the pass before it
-SIZE_WORDS = ("width", "height", "scale", "factor", "upscale", "resolution", "size")  # a widget so named sizes it
 IN_PLACE = ("LTXVImgToVideoInplace",)  # ComfyUI's start picture put in place on a latent (strength, bypass)
 
 
@@ -28,14 +27,17 @@ def _name(n: CNode) -> str:
 
 
 def _keeps_size(n: CNode) -> bool:
-    """A step on a pass's latent way that gives the latent at the size it is given, by its declared types: it takes a
-    latent and declares no size or scale widget; not a latent upscaler (a node no pack declares may resize)."""
+    """A step on a pass's latent way that x1 makes as ComfyUI does, by its declared types: one taking latents only and
+    declaring no setting (LTX-2's split and join of picture and sound), or the start picture put in place (read:
+    placed_picture); not a latent upscaler, nor a step declaring a size, a guide, a mask or anything else the x1
+    pass would not apply (a node no pack declares may do any of them)."""
+    if n.cls in IN_PLACE:
+        return True
     t = node_type(n.origin or n.cls)
     if t is None or is_upsampler(n):
         return False
     ins = t.inputs or ()
-    return any(i.type == "LATENT" for i in ins) and not any(
-        i.widget and any(w in i.name.lower() for w in SIZE_WORDS) for i in ins)
+    return bool(ins) and all(i.type == "LATENT" and not i.widget for i in ins)
 
 
 def way_back(wf: Workflow, later: CNode) -> tuple[CNode | None, list[CNode]]:
