@@ -47,7 +47,7 @@ def _graph(model, picture: bool = False, **p):
 def _direct(model_dir, sigmas, picture=None):
     """diffusers called by hand: the frames encoded by the VAE (the latent distribution sampled with seed 0, as
     LTX2LatentUpsamplePipeline does), the scheduler without dynamic shift, noise_scale the first sigma; with a
-    picture, its latent (stretched to 64x64, the mode) on the first latent frame and LTX2ImageToVideoPipeline."""
+    picture, its latent (its centre cut square, resized to 64x64, the mode) on the first latent frame and LTX2ImageToVideoPipeline."""
     import cv2
     import torch
     from diffusers import FlowMatchEulerDiscreteScheduler, LTX2ImageToVideoPipeline, LTX2Pipeline
@@ -58,7 +58,7 @@ def _direct(model_dir, sigmas, picture=None):
     video = proc.preprocess_video(list(frames), height=64, width=64)
     latents = pipe.vae.encode(video).latent_dist.sample(torch.Generator().manual_seed(0)).float()
     if picture is not None:
-        pic = cv2.resize(picture, (64, 64), interpolation=cv2.INTER_LINEAR)
+        pic = cv2.resize(picture[:, 16:64], (64, 64), interpolation=cv2.INTER_LINEAR)  # (48x80: its centre 48x48)
         latents[:, :, :1] = pipe.vae.encode(proc.preprocess_video([pic], height=64, width=64)).latent_dist.mode()
         pipe = LTX2ImageToVideoPipeline(**pipe.components)
     pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config, use_dynamic_shifting=False,

@@ -7,8 +7,9 @@ with the window's generator, left unnormalised) and given to the refine pass (re
 are at x2: renoised to the first sigma and denoised at the take's size.
 
 The start picture (the node's 'image'), where given, is put in place again on the first window's first latent
-frame before the pass, as ComfyUI's LTXVImgToVideoInplace does (the picture stretched to the latent's size, encoded
-by the VAE, the latent's first frame replaced): the pass then runs in diffusers' LTX2ImageToVideoPipeline, whose
+frame before the pass, as ComfyUI's LTXVImgToVideoInplace does (the picture brought to the latent's size, encoded
+by the VAE, the latent's first frame replaced; a picture of another shape cut to the latent's shape about its centre
+first, as its bilinear 'center' upscale does): the pass then runs in diffusers' LTX2ImageToVideoPipeline, whose
 5-D latents path keeps that first latent frame clean (its conditioning mask, "two stages generation"), which is
 ComfyUI's noise mask at strength 1. The picture is not compressed (LTXVPreprocess's CRF is not applied here)."""
 from __future__ import annotations
@@ -34,18 +35,29 @@ class SameSizeEncode:
         return (latents.to(torch.float32),)
 
     def picture(self, image, height: int, width: int):
-        """The start picture's latent ``[1, C, 1, h, w]`` (unnormalised): stretched to ``width`` x ``height``, encoded,
-        the distribution's mode (diffusers' image-to-video pipeline's 'argmax')."""
+        """The start picture's latent ``[1, C, 1, h, w]`` (unnormalised): cut to the shape of ``width`` x ``height`` about
+        its centre and resized to it (LTXVImgToVideoInplace's), encoded, the distribution's mode (diffusers'
+        image-to-video pipeline's 'argmax')."""
         import cv2
         import torch
         from diffusers.pipelines.ltx2.pipeline_ltx2_latent_upsample import retrieve_latents
         img = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
         img = img[..., None].repeat(3, -1) if img.ndim == 2 else img[..., :3]
         if img.shape[:2] != (height, width):
-            img = cv2.resize(img, (width, height), interpolation=cv2.INTER_LINEAR)
+            img = cv2.resize(centre_cut(img, width / height), (width, height), interpolation=cv2.INTER_LINEAR)
         pic = self.processor.preprocess_video([np.ascontiguousarray(np.clip(img, 0, 1))], height=height, width=width)
         pic = pic.to(device=self.vae.device, dtype=self.vae.dtype)
         return retrieve_latents(self.vae.encode(pic), None, "argmax").to(torch.float32)
+
+
+def centre_cut(img: np.ndarray, aspect: float) -> np.ndarray:
+    """``img`` [h, w, c] cut about its centre to width / height ``aspect``."""
+    h, w = img.shape[:2]
+    if w / h > aspect:
+        keep = max(1, round(h * aspect))
+        return img[:, (w - keep) // 2:(w - keep) // 2 + keep]
+    keep = max(1, round(w / aspect))
+    return img[(h - keep) // 2:(h - keep) // 2 + keep]
 
 
 def placed(latents, picture):
