@@ -118,7 +118,8 @@ def test_the_refining_pass_after_a_middle_pass_is_called_the_third():
     said = _said(convert(doc, "three.json"))
     assert "as ComfyUI's LTXVLatentUpsampler and third sampler pass do" in said
     assert "the third pass puts the start image in place again" in said
-    assert "the second pass puts the start image" not in said and "second sampler pass do" not in said
+    assert "the second pass puts the start image" not in said and "LTXVLatentUpsampler and second" not in said
+    assert "at 'scale' x1 samples it again at that size" in said  # (ltxmid21: the second pass made at x1)
 
 
 def _bypassed_save() -> dict:

@@ -42,10 +42,11 @@ def _three_passes() -> dict:
 
 
 def test_a_middle_pass_at_the_first_size_is_not_told_to_add_a_resize():
+    """(ltxmid21: the middle pass is now made, LTX-2 Latent Upscale at 'scale' x1, in both pipelines: no Video to Video
+    nor Resize told to be added.)"""
     said = _said(convert(_three_passes(), "three.json"))
-    line = next(x for x in said.splitlines() if "'SamplerCustomAdvanced' (SamplerCustomAdvanced, #54) refines" in x)
-    assert "for the refine, add a Video to Video at strength 0.975 after the generator" in line
-    assert "Resize" not in line
+    assert "Resize" not in said and "add a Video to Video" not in said
+    assert "2 stages: LTX-2 makes the take at 768x512, LTX-2 Latent Upscale at 'scale' x1 samples it again" in said
     assert "as ComfyUI's LTXVLatentUpsampler and third sampler pass do" in said  # (the upscale's pass: the third)
 
 
