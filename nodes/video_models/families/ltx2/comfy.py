@@ -422,7 +422,7 @@ HOOKS = {
     # the audio VAE through a second VAELoader (LTX-2.5's, LTX-2's and LTX-2.3's split files: comfy_audio_vae.py)
     "roles": ((AUDIO_READERS, audio_vae_words),),  # (LTX-2's audio nodes: comfy_sound_alone)
     # its two stages after a Video to Video of a clip: LTX-2 Latent Upscale after the restyle (comfy_redetail)
-    "restyle_stage": (lambda b, up, rest, said: redetail.restyle_stage(b, second_stage(b, up, rest, said)),
+    "restyle_stage": (lambda b, up, rest, said: redetail.restyle_stage(b, second_stage(b, up, rest, said, False)),
                       lambda b, gen, load, model_out, params: upscale_stage(b, gen, load, model_out, params)),
     "model_patches": {"LTX2_NAG": nag_patch,  # KJNodes' Normalized Attention Guidance (comfy_nag.py)
                       "LTXVAudioOnlyModel": audio_only_patch},  # the audio stream alone (comfy_sound_alone.py)

@@ -59,10 +59,12 @@ def _stages(wf: Workflow, ups: list[CNode], rest: list[Sampling]) -> list[tuple[
     return out
 
 
-def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> dict | None:
+def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str], same_size: bool = True) -> dict | None:
     """The LTXVLatentUpsamplers upstream of the output, each with the later sampler pass that refines its latents
     -> what LTX-2 Latent Upscale takes, the first stage's, with each further one (a third pass after a second
-    upsampler: ckinpdx's TRIPLE workflows) under 'more', chained after it; None when the workflow has not these
+    upsampler: ckinpdx's TRIPLE workflows) under 'more', chained after it; the same-size later passes before the
+    first upsampler (comfy_middle: 'scale' x1) under 'more' too, run before it, or alone where no upsampler follows
+    (``same_size`` False: not read, after a restyle whose line says the clip's); None when the workflow has not these
     stages."""
     wf = b.wf
     ups = [n for n in up if is_upsampler(n)]  # (a tiled one too, by its declared input: comfy_stage_sound)
@@ -73,7 +75,7 @@ def second_stage(b, up: list[CNode], rest: list[Sampling], said: list[str]) -> d
     ranked = sorted(rest, key=lambda r: len(upstream(wf, r.node)))  # the later passes, in the order they run
     paired = {s.node.id for _, s in stages or () if s is not None}
     mids = [m for m in middles(b, [r for r in rest if r.node.id not in paired], ups, refine_sigmas)
-            if _place(ranked, m, 0) < len(ORDINALS)]  # (the same-size passes before the upscale: 'scale' x1)
+            if _place(ranked, m, 0) < len(ORDINALS)] if same_size else []  # (the same-size passes before the upscale: 'scale' x1)
     x1 = [_middle(b, m, ORDINALS[_place(ranked, m, 0)], said) for m in mids]
     for k, (node, second) in enumerate(stages or ()):
         lines: list[str] = []
