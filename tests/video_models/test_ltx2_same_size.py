@@ -93,5 +93,9 @@ def test_x1_needs_no_upsampler_and_puts_the_start_picture_in_place(ltx2_real):
     assert (clip.n_frames, clip.width, clip.height) == (N_FRAMES, 64, 64)
     assert np.array_equal(clip.frames, _direct(ltx2_real, SIGMAS, picture))
     assert not np.allclose(clip.frames, _direct(ltx2_real, SIGMAS))  # (the picture changed the pass)
+    said = []
+    Executor().run(_graph(ltx2_real, upsampler="up.safetensors", adain=0.5), targets=["up"], device="cpu",
+                   on_event=lambda e: said.append(getattr(e, "text", "")))
+    assert any("'upsampler', 'adain' not used: at 'scale' x1 nothing is upsampled" in x for x in said)
     with pytest.raises(Exception, match="'scale' is x1 but there is no prompt"):
         Executor().run(_graph(ltx2_real, prompt=""), targets=["up"], device="cpu")

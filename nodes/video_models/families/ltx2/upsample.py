@@ -198,6 +198,9 @@ class LTX2LatentUpscale(Node):
         if same:
             from .same_size import SameSizeEncode
             path, pipe = None, SameSizeEncode(vae)
+            unused = [k for k in ("upsampler", "adain", "tone_map") if getattr(p, k)]
+            if unused:
+                ctx.warn(f"{', '.join(repr(k) for k in unused)} not used: at 'scale' x1 nothing is upsampled")
         else:
             path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
             pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
