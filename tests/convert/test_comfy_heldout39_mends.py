@@ -88,7 +88,10 @@ def test_a_wrapper_samplers_wired_sigmas_set_its_steps_not_its_steps_widget():
     assert gen["steps"] != 1 and gen["shift"] != 1.0
     text = said(conv)
     assert "gives its 'sigmas', which set its steps and shift: its own steps 1 and shift 1.0 are not read" in text
-    assert "the first pass's steps is made by ComfyUI's 'FancyPackMoESigmas'" in text
+    # (its type declared by no pack, its settings saved by place: said unnamed, not read: heldout96 mend 3)
+    assert ("the first pass's steps is given by ComfyUI's 'FancyPackMoESigmas' (FancyPackMoESigmas, #6), whose type no "
+            "pack in Studio's catalogue declares: its settings, saved by place (#0 simple, #1 10, #2 10, #3 0.875), "
+            "are not named, so its steps is not read") in text
     conv = convert(_wrapper_t2v(("ManualSigmas", ["1.0, 0.9, 0.7, 0.4, 0.0"])), "manual.json")
     assert nodes_of(conv, "video_models.text_to_video")[0].params["steps"] == 4
     conv = convert(_wrapper_t2v(None), "plain.json")  # no sigmas wired: its own steps and shift, as before

@@ -160,6 +160,19 @@ def _fits(type_: str, v) -> bool:
     return of_type(v, type_) and not isinstance(v, (dict, list))
 
 
+def _other_version(n: CNode, kinds: dict, taken: tuple[str, ...]) -> str:
+    """The numbers ``n`` saved where the catalogue's version of its type declares a setting of another type (not a
+    number), in words ('; and 512, saved where ... has 'force_size' (BOOLEAN): another version's setting'); '' where
+    none. A number there is a setting of the version the file was saved with (heldout96 01: DepthCrafter's max_res
+    512, the depth video's size, saved where the pack's later layout has its BOOLEAN force_size, went unsaid); a
+    control word read into the next place is a word, not a number, and is left out."""
+    odd = [f"{rounded(v)} (saved where the catalogue's version of the node has '{k}', a {kinds[k]})"
+           for k, v in n.settings().items() if k not in taken and k in kinds and k not in n.links
+           and isinstance(v, (int, float)) and not isinstance(v, bool) and kinds[k] not in ("INT", "FLOAT")
+           and not _fits(kinds[k], v)]
+    return f"; and {', '.join(odd)}: another version's setting{'s' if len(odd) > 1 else ''}" if odd else ""
+
+
 def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame Interpolation") -> str | None:
     """The sentence of ``n``'s settings Studio's node ``studio`` (the flow-based interpolation; Depth) does not take
     (all but ``taken``), each as saved; None where it has none named."""
@@ -167,7 +180,8 @@ def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame 
     kinds = {i.name: i.type for i in t.widgets} if t is not None and t.inputs is not None else {}
     said = [f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in n.settings().items()
             if k not in taken and not k.startswith("#") and _fits(kinds.get(k, ""), v)]
+    other = _other_version(n, kinds, taken)
     if not said:
-        return None
-    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(said), 200)}: not taken, Studio's {studio} "
-            "has no such settings")
+        return f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {other[2:]}" if other else None
+    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(said), 200)}{other}: not taken, Studio's "
+            f"{studio} has no such settings")

@@ -317,8 +317,25 @@ def unread(b: Any, main: Sampling, params: dict, task: str, said: list[str]) -> 
                         f"{', '.join(repr(x) for x in missing)} (said above): the generator's own "
                         f"{number(defaults[param])} stands; set the workflow's")
             continue
+        if (placed := _placed(maker)) is not None:  # its settings saved by place, its type declared by no pack
+            said.append(f"the first pass's {param} is given by ComfyUI's {_name(maker)}, whose type no pack in "
+                        f"Studio's catalogue declares: its settings, saved by place ({placed}), are not named, so its "
+                        f"{param} is not read; the generator's own {number(defaults[param])} stands; set the "
+                        "workflow's")
+            continue
         said.append(f"the first pass's {param} is made by ComfyUI's {_name(maker)} when the workflow runs: the "
                     f"generator's own {number(defaults[param])} stands; set the workflow's")
+
+
+def _placed(n: CNode) -> str | None:
+    """The values a node of a type no pack in the catalogue declares saved by place, in words ('#0 10'), where the
+    file names none of them (a UI file's): its settings are there, Studio cannot tell which is which (heldout96 11:
+    the LCMScheduler's saved 10 steps were said made "when the workflow runs"); None otherwise."""
+    got = n.settings()
+    if catalogue.node_type(n.origin or n.shown_cls) is not None or not got or not all(k.startswith("#") for k in got):
+        return None
+    return ", ".join(f"{k} {number(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v}"
+                     for k, v in got.items())
 
 
 def _unsaved(main: Sampling, wf: Workflow, names: tuple[str, ...]) -> bool:

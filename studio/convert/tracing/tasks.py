@@ -125,7 +125,28 @@ def task_node(wf: Workflow, first: CNode, up: list[CNode]) -> tuple[CNode | None
         elif name is None:  # its one LATENT input by declared types (a prompt schedule's 'num_latents')
             name = latent_input(node)
         node = wf.source(node, name) if name else None
-    return next((n for n in up if n.cls in known), None), chain
+    behind = behind_other_pass(wf, first)
+    return next((n for n in up if n.cls in known and n.id not in behind), None), chain
+
+
+def behind_other_pass(wf: Workflow, first: CNode) -> set[str]:
+    """The ids of the nodes upstream of sampler ``first`` only through another sampler pass: another take's, whose
+    output reaches ``first`` (decoded into a picture a node gives it), not ``first``'s own task node (heldout96 04:
+    DynamiCrafter's interpolation took the image-to-image VAEEncode of its second still, sampled by another
+    KSampler, as its own latent's, and said "the clip encoded is noised away")."""
+    def walk(stop: bool) -> set[str]:
+        seen, todo = {first.id}, [first]
+        while todo and len(seen) < 10_000:
+            n = todo.pop()
+            if stop and n is not first and (n.cls in SAMPLERS or role(wf, n) == "sampler"):
+                continue  # (another pass: what it is made from is its own)
+            for k in n.links:
+                src = wf.source(n, k)
+                if src is not None and src.id not in seen:
+                    seen.add(src.id)
+                    todo.append(src)
+        return seen
+    return walk(False) - walk(True)
 
 
 def conditioning_task(wf: Workflow, first: CNode) -> CNode | None:

@@ -14,7 +14,7 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Generator, Task, batch_latent, model_file, upstream
+from studio.convert.api import ComfyMapping, Generator, Task, batch_latent, model_file, read_sampling, upstream
 
 from . import comfy_artventure as artventure
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
@@ -258,11 +258,12 @@ def _frames(b, latent, sampler, said: list[str]) -> int | None:
 def _scheduler(wf, sampler) -> str:
     """The scheduler Studio samples the take with, in words: LCMScheduler on AnimateDiff's betas where the take's
     sampler asks ComfyUI's 'lcm' (the generator's own 'lcm', declared below as own_samplers), else AnimateDiff's DDIM
-    (heldout87 03: an AnimateLCM take sampled with 'lcm' was said sampled "with AnimateDiff's DDIM")."""
-    name = wf.value(sampler, "sampler_name") if sampler is not None else None
-    if not isinstance(name, str) and sampler is not None and (src := wf.source(sampler, "sampler")) is not None:
-        name = wf.value(src, "sampler_name")  # (a custom sampler's KSamplerSelect)
-    return LCM[1] if name == LCM[0] else BETAS
+    (heldout87 03: an AnimateLCM take sampled with 'lcm' was said sampled "with AnimateDiff's DDIM"). The sampler's
+    name as the generator's is read (read_sampling: a KSamplerSelect's choice, a node of one sampler named by its type)
+    and matched as own_samplers is, by its start (heldout96 11: SamplerLCMCycle's 'lcmcycle', sampled as 'lcm', was
+    said sampled with AnimateDiff's DDIM)."""
+    name = read_sampling(wf, sampler).sampler if sampler is not None else None
+    return LCM[1] if isinstance(name, str) and name.startswith(LCM[0]) else BETAS
 
 
 def _motion_lora(n, file) -> str:
