@@ -7,7 +7,10 @@ values and links and fails without its mend.
 2. A native WanAnimateToVideo making its take alone (continuing none, continued by none, sampled by ComfyUI's own
    samplers, no context-window patch) samples its whole 'length' as one latent: Studio's Wan Animate made a clip
    longer than its 'window' (77) in segments, unsaid (99/09). A length saved as a number: the window set to it (one
-   segment); a length wired from the clip's count: said, with the 'window' that makes one pass."""
+   segment); a length wired from the clip's count: said, with the 'window' that makes one pass.
+3. An output saving the background drawn for a Wan Animate replacement (a Save Video of Studio's Composite) wrote
+   the loaded clip's sound, which the Composite carries, where ComfyUI's CreateVideo before it was given no 'audio'
+   (99/09's #354): Replace Audio with no sound goes before it, said."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -112,3 +115,57 @@ def test_context_windows_on_the_model_are_not_one_pass():
     conv = convert(_animate(["7", 1], patch=True), "animate_windows.json")
     assert ONE_PASS not in said(conv) and _gen(conv)["window"] == 77
     assert _gen(convert(_animate(121, patch=True), "animate_windows_121.json"))["window"] == 77
+
+
+def _background_saved(with_sound: bool) -> dict:
+    """A replacement take whose background (the clip with the person drawn black by DrawMaskOnImage, its mask the
+    task's) is also written by its own CreateVideo -> SaveVideo, the clip's sound given to it or not."""
+    wf = _animate(81)
+    wf.update({
+        "20": {"class_type": "OnnxDetectionModelLoader", "inputs": {"vitpose_model": "vitpose-l-wholebody.onnx",
+                                                                     "yolo_model": "yolov10m.onnx",
+                                                                     "onnx_device": "CUDAExecutionProvider"}},
+        "21": {"class_type": "PoseAndFaceDetection", "inputs": {"model": ["20", 0], "images": ["7", 0],
+                                                                 "width": 480, "height": 832}},
+        "22": {"class_type": "DownloadAndLoadSAM2Model", "inputs": {"model": "sam2.1_hiera_base_plus.safetensors",
+                                                                     "segmentor": "video", "device": "cuda",
+                                                                     "precision": "fp16"}},
+        "23": {"class_type": "Sam2Segmentation", "inputs": {"sam2_model": ["22", 0], "image": ["7", 0],
+                                                             "bboxes": ["21", 3], "keep_model_loaded": False,
+                                                             "individual_objects": False}},
+        "24": {"class_type": "DrawMaskOnImage", "inputs": {"image": ["7", 0], "mask": ["23", 0],
+                                                            "color": "0, 0, 0", "device": "cpu"}},
+        "30": {"class_type": "CreateVideo", "inputs": {"images": ["24", 0], "fps": 16}},
+        "31": {"class_type": "SaveVideo", "inputs": {"video": ["30", 0], "filename_prefix": "background"}},
+    })
+    wf["9"]["inputs"].update(background_video=["24", 0], character_mask=["23", 0])
+    if with_sound:
+        wf["30"]["inputs"]["audio"] = ["7", 2]
+    return wf
+
+
+def _background_save(conv):
+    comp = nodes_of(conv, "edit.composite")[0]
+    way, out = [], comp.id
+    while True:  # the nodes from the Composite to its Save Video, in order
+        nxt = next((n for n in conv.graph.nodes.values() if any(
+            (link := conv.graph.input_link(n.id, i.name)) is not None and link.src == out for i in n.spec.inputs)
+            and n.type_id != "video_models.wan_animate"), None)
+        if nxt is None:
+            return way
+        way.append(nxt.type_id)
+        out = nxt.id
+
+
+def test_a_drawn_background_saved_with_no_sound_is_written_without_the_clips():
+    conv = convert(_background_saved(False), "animate_background.json")
+    assert _background_save(conv) == ["edit.frame_rate", "edit.replace_audio", "io.save_video"]
+    assert ("the workflow writes that background without sound ('CreateVideo' (CreateVideo, #30) before "
+            "'SaveVideo' (#31) is given no 'audio'): Replace Audio with no sound goes before its Save Video") \
+        in said(conv)
+
+
+def test_a_drawn_background_saved_with_the_clips_sound_keeps_it():
+    conv = convert(_background_saved(True), "animate_background_sound.json")
+    assert _background_save(conv) == ["edit.frame_rate", "io.save_video"]
+    assert "writes that background without sound" not in said(conv)
