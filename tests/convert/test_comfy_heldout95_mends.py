@@ -123,8 +123,9 @@ def test_a_loaded_start_picture_is_cut_so_too():
     assert _take(conv.graph).params["image_fit"] == "crop"
 
 
-def test_a_task_node_that_does_not_crop_leaves_the_stretch():
-    """Wan22ImageToVideoLatent puts its start picture in without such a cut: no setting."""
+def test_wan22_latents_start_picture_is_cut_so_too():
+    """Wan22ImageToVideoLatent puts its start picture in with the same cut (common_upscale 'bilinear', 'center' in
+    its execute; this test said 'stretch' until heldout99 04 read the node's code)."""
     wf = {k: v for k, v in _flux_then_wan(720, 1280).items() if int(k) >= 20}
     wf["11"] = {"class_type": "LoadImage", "inputs": {"image": "portrait.png"}}
     wf["25"] = {"class_type": "Wan22ImageToVideoLatent", "inputs": {"width": 704, "height": 544, "length": 33,
@@ -132,7 +133,7 @@ def test_a_task_node_that_does_not_crop_leaves_the_stretch():
                                                                      "start_image": ["11", 0]}}
     wf["26"]["inputs"].update(positive=["23", 0], negative=["24", 0], latent_image=["25", 0])
     take = _take(convert(wf, "wan_ti2v.json").graph)
-    assert take.params.get("image_fit", "stretch") == "stretch"
+    assert take.params.get("image_fit", "stretch") == "crop"
 
 
 def test_still_cut_so_for_ltx_videos_image_to_video_too():

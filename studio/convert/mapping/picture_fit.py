@@ -1,10 +1,10 @@
 """Image to Video's image_fit 'crop' where the task node giving it its start picture (or its last) puts that picture
 in cut to the take's aspect about the middle, then scaled (ComfyUI's common_upscale 'bilinear', 'center'; a family's
-'centre_cropped' hook names the node types and their picture ports: Wan's WanImageToVideo and
-WanFirstLastFrameToVideo, LTX-Video's LTXVImgToVideo), the picture loaded or made first (takes/still_first.py): Image
-to Video then cuts it so before its pipeline resizes it, where 'stretch' (its default) would squash a picture of
-another aspect (diffusers' video_processor.preprocess, resize_mode 'default'). The same frames where the aspects
-match: nothing to say. Plain data and stdlib."""
+'centre_cropped' hook names the node types and their picture ports: Wan's WanImageToVideo,
+WanFirstLastFrameToVideo and Wan22ImageToVideoLatent, LTX-Video's LTXVImgToVideo), the picture loaded or made first
+(takes/still_first.py): Image to Video then cuts it so before its pipeline resizes it, where 'stretch' (its default)
+would squash a picture of another aspect (diffusers' video_processor.preprocess, resize_mode 'default'). The same
+frames where the aspects match: nothing to say. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any

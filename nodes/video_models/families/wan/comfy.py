@@ -15,6 +15,7 @@ from studio.core.shown import number
 from .dancer.comfy_dancer import dancer_output
 from .comfy_animate_extend import extends as animate_extends, longer_settings as animate_longer
 from .comfy_animate_extend import one_take as animate_one_take
+from . import comfy_animate_one_pass as animate_one_pass
 from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
 from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
@@ -247,6 +248,7 @@ def _animate_mode(b, node, up, inputs: dict, said: list[str]) -> None:
     mode left 'animate' (it does not use either), never a silent change of the task. (A first take and its extensions
     joined: one longer take, comfy_animate_extend.)"""
     animate_longer(b)
+    animate_one_pass.plan(b, node, up, said)  # a lone native take sampled in one pass (heldout99 09)
     if node is None:
         return
     wired = [k for k in ("background_video", "character_mask") if b.wf.source(node, k) is not None]
@@ -379,7 +381,10 @@ MAPPING = ComfyMapping(
            # appended after the video's latent frames), not told by its inputs; a pack's node with them is not it
            "model_tasks": (phantom.CORE,),
            # ComfyUI's nodes_wan.py: each picture common_upscale'd 'bilinear', 'center' to the take's size (Image to
-           # Video's image_fit 'crop': studio/convert/mapping/picture_fit.py)
-           "centre_cropped": {"WanImageToVideo": ("start_image",), "WanFirstLastFrameToVideo": ("start_image", "end_image")},
+           # Video's image_fit 'crop': studio/convert/mapping/picture_fit.py); Wan22ImageToVideoLatent's start image
+           # too (its execute: common_upscale(start_image[:length], width, height, "bilinear", "center"), heldout99 04)
+           "centre_cropped": {"WanImageToVideo": ("start_image",),
+                              "WanFirstLastFrameToVideo": ("start_image", "end_image"),
+                              "Wan22ImageToVideoLatent": ("start_image",)},
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)

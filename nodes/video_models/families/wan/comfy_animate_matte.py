@@ -110,7 +110,32 @@ def _shown(b, n, comp: str) -> None:
             b.g.connect(*out, rate, "video")
             out = (rate, "video")
             b.used.add(maker.id)
+        why = _soundless(end, maker)
+        if why is not None:  # the Composite carries the loaded clip's sound; ComfyUI's output writes none (99/09)
+            mute = b.add("edit.replace_audio", {}, end, title="No sound")
+            b.g.connect(*out, mute, "video")
+            out = (mute, "video")
         b.g.connect(*out, b.add("io.save_video", {"path": path}, end), "video")
         b.used.add(end.id)
         b.log(f"ComfyUI '{end.title or end.shown_cls}' (#{end.id}, {end.shown_cls}) saves the background "
               f"'{n.title or n.shown_cls}' (#{n.id}) draws: a Save Video of its Composite")
+        if why is not None:
+            b.log(f"the workflow writes that background without sound ({why}): Replace Audio with no sound goes "
+                  "before its Save Video, so the loaded clip's own sound is not written")
+
+
+def _soundless(end, maker) -> str | None:
+    """Why the output ``end`` (its pictures made a video by ``maker``, or taken straight) writes no sound, by the
+    declared sockets: an AUDIO one left empty on the maker (CreateVideo's 'audio'), or on ``end`` itself where it
+    takes the pictures (Video Combine's); None where a sound is wired (or no such socket is declared)."""
+    for x in (maker, end) if maker is not None else (end,):
+        t = node_type(x.cls)
+        empty = next((i.name for i in t.sockets if i.type == "AUDIO" and i.name not in x.links), None) \
+            if t is not None else None
+        if empty is not None:
+            return (f"'{x.title or x.shown_cls}' ({x.shown_cls}, #{x.id})"
+                    + (f" before '{end.title or end.shown_cls}' (#{end.id})" if x is not end else "")
+                    + f" is given no '{empty}'")
+        if x is maker:
+            return None  # the maker has its sound wired
+    return None
