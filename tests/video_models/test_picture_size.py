@@ -55,7 +55,7 @@ def test_within_a_box_keeps_each_pictures_aspect(tiny, monkeypatch, picture, siz
 @pytest.mark.parametrize("picture, size", [(_wide, (32, 16)), (_tall, (16, 32))])
 def test_pixels_gives_the_pictures_aspect_at_the_area(tiny, monkeypatch, picture, size):
     w, h, _ = _called_at(tiny, monkeypatch, picture, size_rule="pixels", megapixels=512 / 1024 ** 2,
-                         size_multiple=16, size_rounding="nearest")
+                         size_multiple=16, size_rounding="nearest, even")
     assert (w, h) == size
 
 
@@ -71,7 +71,8 @@ def test_the_rules_as_the_packs_work_them():
     assert worked("within", (480, 270), 960, 960, multiple=8) == (960, 536)  # scaled up: 540 -> 536
     # ComfyUI's ImageScaleToTotalPixels 1 MP of 1920x1080: round(1365.33), round(768); by 64 to the nearest
     assert worked("pixels", (1920, 1080), 0, 0, 1.0) == (1365, 768)
-    assert worked("pixels", (1920, 1080), 0, 0, 1.0, 64, "nearest") == (1344, 768)
-    # KJ 'total_pixels' 832 x 480 of 1080x1920: int() of each side (473.97, 842.6 -> 473, 842), down by 16
-    assert worked("pixels", (1080, 1920), 0, 0, 832 * 480 / 1024 ** 2, 16, "floor") == (464, 832)
+    assert worked("pixels", (1920, 1080), 0, 0, 1.0, 64, "nearest, even") == (1344, 768)
+    # ResizeImagesByLongerEdge 1024 of 300x200: the shorter side (682.67) rounded down, not to the nearest
+    assert worked("within, down", (300, 200), 1024, 1024) == (1024, 682)
+    assert worked("within", (300, 200), 1024, 1024) == (1024, 683)
     assert worked("as set", (1080, 1920), 832, 480) == (832, 480)
