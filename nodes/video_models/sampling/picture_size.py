@@ -1,6 +1,6 @@
 """A generator's 'size_rule': the take's size worked out from its picture when it runs, as the resizes a ComfyUI
 workflow sizes its take by do (a picture loaded, fitted keeping its aspect, measured, the latent given that size),
-by the very rules Studio's Scale fits a picture by (nodes/images.py _scaled_size, nodes/edit/scale_round.py):
+by the very rules Studio's Scale fits a picture by (nodes/images.py scaled_size, nodes/edit/scale_round.py):
 'as set' (the default: 'width' and 'height' as they are, 0 the picture's own size: saved graphs make the same
 frames); 'within': the picture's aspect scaled (up or down) to the largest size inside 'width' x 'height', to the
 nearest pixel (a 0 side follows the other's scale), as KJNodes' ImageResizeKJv2 keep_proportion 'resize', Essentials'
@@ -40,12 +40,12 @@ def worked(rule: str, picture: tuple[int, int], width: int, height: int, megapix
     'as set': ``width`` and ``height``."""
     if rule not in RULES[1:] or min(picture) <= 0:
         return width, height
-    from nodes.images import _scaled_size  # (Scale's own rule: one copy)
+    from nodes.images import scaled_size  # (Scale's own rule: one copy)
     area = rule == "pixels"
     p = SimpleNamespace(fit="area" if area else rule, width=1024 if area else width, height=1024 if area else height,
                         scale=megapixels if area else 1.0, multiple=max(1, multiple), rounding=rounding,
                         condition="always")
-    return _scaled_size(picture[0], picture[1], p)
+    return scaled_size(picture[0], picture[1], p)
 
 
 def size_of(ctx, width: int, height: int, like: tuple[int, int] | None) -> tuple[int, int]:
