@@ -50,6 +50,9 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
     return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
 
 
+scaled_size = _scaled_size  # (Scale's size, public: a generator's size_rule sizes its take by it, picture_size.py)
+
+
 def covered(w: int, h: int, cw: int, ch: int) -> tuple[int, int]:
     """The smallest size keeping a ``w`` x ``h`` frame's aspect that covers ``cw`` x ``ch``, each side to the
     nearest pixel (a half to the even). A square (``cw`` = ``ch``) puts the shorter side at it and the longer at

@@ -25,7 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
-from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame
+from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame, picture_size
 from .picture_fit import FIT_HELP, FITS, fitted
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
@@ -69,10 +69,11 @@ def say_frame_rule(ctx, fam, asked: int, made: int, window: int | None = None, a
 
 def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | None = None,
           preview: bool = False) -> tuple[int, int]:
-    """Width and height for the pipeline: asked, else the input's, else the pipeline's default;
-    at 'preview size' scaled down to PREVIEW_SIDE on the longest side; rounded down to the
-    family's multiple (said when it changes)."""
+    """Width and height for the pipeline: asked (worked out from the input's size where the node's 'size_rule'
+    asks: picture_size.py), else the input's, else the pipeline's default; at 'preview size' scaled down to
+    PREVIEW_SIDE on the longest side; rounded down to the family's multiple (said when it changes)."""
     from .sampler import call_defaults
+    width, height = picture_size.size_of(ctx, width, height, like)
     d = call_defaults(sampler.pipe)
     w = width or (like[0] if like else None) or int(d.get("width") or 512)
     h = height or (like[1] if like else None) or int(d.get("height") or 512)
@@ -358,7 +359,7 @@ class ImageToVideo(GeneratorNode):
               Float("ati_temperature", 220.0, min=0.0, max=100000.0, help="ATI: how sharply a track's feature falls "
                                                                          "off around it (the reference's 220)"),
               Int("ati_topk", 2, min=1, max=64, help="ATI: the tracks each latent cell mixes (the reference's 2)"),
-              Choice("image_fit", "stretch", choices=FITS, help=FIT_HELP)) \
+              Choice("image_fit", "stretch", choices=FITS, help=FIT_HELP)) + picture_size.PARAMS \
         + time_to_move.PARAMS + condition_amplitude.PARAMS + anchor_motion.PARAMS + guidance_steps.PARAMS \
         + middle_frame.PARAMS + KEY_PARAMS
 

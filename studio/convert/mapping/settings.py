@@ -25,7 +25,7 @@ from .sized_by_clip import length_port, sized_ports
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
-from . import sampler_taken
+from . import picture_rule, sampler_taken
 from . import prompt_schedules
 
 
@@ -129,6 +129,8 @@ class SettingsReading:
         """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the
         generator is wired (outputs._size_claim_kept)."""
         wf = self.wf
+        sizes = {**sizes, **picture_rule.read(self, latent, sizes, said)}  # (a proportional resize's size of the
+        # picture the generator is given: its size_rule, picsize21)
         kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)
         by, others = sized_ports(self)  # (LTX-2's 'control' where no picture input is given: ltxic10)
         clips, claimed = self._clips_counted(), set()

@@ -25,6 +25,7 @@ from studio.core.spec import In, Out
 from ....base.errors import ModelError
 from ....base.voice import check_voice, too_short
 from ....loading.inputs import video_model_input
+from ....sampling import picture_size
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
 from .....model_file_checks import model_file_checks
 from ..module_file import kept_for_file
@@ -160,7 +161,7 @@ class InfiniteTalk(GeneratorNode):
                          "at each window's start only; below 1, each window starts from the clip's own frames noised "
                          "part way and runs the last strength x steps steps (the wrapper's start_step on the clip's "
                          "latents: step 2 of 4 is 0.5)")) + \
-        tuple(q for q in COMMON if q.name not in LEFT_OUT)
+        tuple(q for q in COMMON if q.name not in LEFT_OUT) + picture_size.PARAMS  # (the take sized by its picture)
 
     @classmethod
     def model_families(cls) -> list[dict]:
