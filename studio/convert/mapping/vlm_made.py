@@ -38,7 +38,8 @@ def _model(wf, n: CNode, t) -> tuple[str | None, CNode | None] | None:
         if src is None:
             return None
         named = next((v for k, v in src.settings().items() if isinstance(v, str) and v.strip() and (
-            MODEL_SETTING.fullmatch(k) or k.endswith("_name") or FILE.search(v))), None)
+            any(w in k.lower() for w in ("model", "llm", "vlm", "ckpt")) or k.endswith("_name") or FILE.search(v))),
+            None)
         return named, src
     for i in t.inputs:
         if i.widget and MODEL_SETTING.fullmatch(i.name) and i.type in ("COMBO", "STRING"):
@@ -68,7 +69,11 @@ def _asked(wf, n: CNode, t) -> tuple[str, str, str, list[str]] | str:
             empty = f" ('{user[0]}' is empty)" if user else ""
             return (f"it is asked its {presets[0]!r} {wf.value(n, presets[0])!r}, whose words its pack keeps{empty}: "
                     "write them in a Caption's 'instruction'")
-        return "it is given no words to ask the model"
+        if user:
+            return (f"the words it asks the model are on no text input Studio reads (its "
+                    f"{', '.join(repr(k) for k in user)} {'is' if len(user) == 1 else 'are'} empty): write them in a "
+                    "Caption's 'instruction'")
+        return "it takes no text input giving the words it asks the model: write them in a Caption's 'instruction'"
     sys_text = next((values[k] for k in system if isinstance(values[k], str) and values[k].strip()), "")
     return filled[0], values[filled[0]], sys_text, [f"{k} {wf.value(n, k)!r}" for k in presets]
 
@@ -78,12 +83,17 @@ def _why_not_model(model: str | None, loader: CNode | None, t) -> str | None:
     whose = f" from {_name(loader)}" if loader is not None else ""
     if t.category.lower().startswith("api node"):
         return f"it sends the picture to a cloud service (one of ComfyUI's API nodes): no local model; {RUNS}"
+    if model is None and loader is not None and loader.settings():
+        return f"no setting of {_name(loader)} Studio reads names the model it loads; {RUNS}"
     if model is None:
         return f"its model{whose} is not known when converting (the file does not save it); {RUNS}"
-    if loader is not None and any("url" in k.lower() or "host" in k.lower() for k in loader.settings()) or \
-            any(i.name.lower() in ("url", "host") for i in t.inputs):
-        return (f"its model {model!r}{whose} runs on a server it reaches (Ollama, an API): {RUNS}; get the model's "
-                "folder and a Caption can run it")
+    served = [(loader, k) for k in loader.settings() if k.lower() in ("url", "host")] if loader is not None else []
+    served += [(None, i.name) for i in t.inputs if i.name.lower() in ("url", "host")]
+    if served:
+        at = f"{_name(served[0][0])}'s" if served[0][0] is not None else "its"
+        also = "; with the model's folder in transformers' layout a Caption can run it" if QWEN_VL.search(model) \
+            else f"; {model!r} is not a Qwen2.5-VL or Qwen3-VL either"
+        return f"its model {model!r}{whose} runs on the server at {at} '{served[0][1]}': {RUNS}{also}"
     if FILE.search(model):
         return f"its model {model!r}{whose} is one file ({model.rsplit('.', 1)[-1]}), not a folder: {RUNS}"
     if not QWEN_VL.search(model):
@@ -163,5 +173,7 @@ def _said(b, n: CNode, model: tuple, asked: tuple, params: dict, p: caption_made
             f"{caption_made.wired(p)}{around}; Studio's Caption decodes greedily, so its words may differ from those "
             "ComfyUI's node writes" + (f"; its {', '.join(presets)} not applied (it is asked the words on "
                                        f"'{key}')" if presets else "") +
-            (f"; its {', '.join(left)} not applied (Studio loads and runs the model its own way)" if left else ""))
+            (f"; its {', '.join(left)} not applied (Studio loads and runs the model its own way)" if left else "") +
+            (f" (the text {cut(p.stale, 60)!r} the encoder saved is not used: ComfyUI replaces it with the model's)"
+             if p.stale else ""))
     return line, line
