@@ -1,6 +1,7 @@
 """Caption with a vision-language model: tiny random Qwen2.5-VL and Qwen3-VL (built from configs, with a byte-level
 tokenizer, an image processor and a chat template made here, no download) saved where the packs keep them, run on a
-small picture on the CPU: text, the same twice, the instruction and system prompt heard; a folder Caption does not run
+small picture on the CPU: text, the same twice, the instruction and system prompt heard (the chat template the
+tokenizer's, or the processor's chat_template.json as Qwen3-VL's folders keep it); a folder Caption does not run
 refused with one error naming Caption and the file."""
 import json
 
@@ -38,7 +39,10 @@ def _tiny_vlm(folder, kind: str) -> None:
     tok = Qwen2TokenizerFast(vocab=_bytes_vocab(), merges=[], unk_token=None, eos_token=SPECIALS[0],
                              pad_token=SPECIALS[1])
     tok.add_special_tokens({"additional_special_tokens": SPECIALS[2:]})
-    tok.chat_template = TEMPLATE
+    if kind == "qwen2_5_vl":
+        tok.chat_template = TEMPLATE  # (Qwen2.5-VL's folders keep it in tokenizer_config.json too)
+    else:  # (Qwen3-VL's in the processor's chat_template.json alone)
+        (folder / "chat_template.json").write_text(json.dumps({"chat_template": TEMPLATE}))
     ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIALS}
     patch = 14 if kind == "qwen2_5_vl" else 16
     text = dict(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
