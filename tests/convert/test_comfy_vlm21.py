@@ -110,3 +110,27 @@ def test_an_ollama_vision_node_and_a_preset_only_instruction_keep_the_hold():
     assert not _caption(conv)
     assert ("it is asked its 'preset_prompt' '🖼️ Ultra Detailed Description', whose words its pack keeps "
             "('custom_prompt' is empty): write them in a Caption's 'instruction'") in "\n".join(conv.log)
+
+
+def test_the_caption_writes_the_refining_upscales_prompt_too_as_the_takes():
+    """Held-out 92/08's way: the refining passes are guided by the same encoder the vision model writes, so each
+    LTX-2 Latent Upscale's 'prompt' (the take's, which its refine needs) is the Caption's text too, said so."""
+    from tests.convert.test_comfy_ltx2_three_stages import UPSCALE, _three_stages
+    wf = _three_stages()
+    wf["li"] = {"class_type": "LoadImage", "inputs": {"image": "coat.png"}}
+    wf["iv"] = {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["ck", 2], "image": ["li", 0],
+                                                                  "latent": ["v", 0], "strength": 1.0,
+                                                                  "bypass": False}}
+    wf["av"]["inputs"]["video_latent"] = ["iv", 0]
+    wf["31"] = copy.deepcopy(QWEN["31"])
+    wf["31"]["inputs"].update({"image": ["li", 0], "custom_prompt": ASK})
+    wf["p"]["inputs"]["text"] = ["31", 0]
+    conv = convert(wf, "triple_vl.json")
+    [cap] = _caption(conv)
+    g = conv.graph
+    ups = [n for n in g.nodes.values() if n.type_id == UPSCALE]
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    assert len(ups) == 2 and all(g.input_link(n.id, "prompt").src == cap.id for n in [gen, *ups])
+    text = "\n".join(n["text"] for n in g.ui.get("notes", []))
+    assert "the Caption's text is wired into LTX-2 Latent Upscale's 'prompt' too" in text
+    assert "write the take's prompt" not in text

@@ -264,6 +264,7 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
     for band in b.bands:
         if any(g in band for g, _ in gens):
             band.append(cap)
+    _refines(b, cap, gens)
     b.used.update([n.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
     return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale)
@@ -285,6 +286,29 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tup
                 f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI replaces it with the "
                 "caption's)" if stale else ""))
     return line, line
+
+
+REFINE = re.compile(r"; write the take's prompt in (each )?(?P<label>[^;]+?)'s 'prompt' too \(its refine needs it\)")
+
+
+def _refines(b, cap: str, gens: list[tuple[str, CNode]]) -> None:
+    """The Caption's text wired into the 'prompt' of each node after a generator that its note asks the take's prompt
+    be written in too (a refining upscale), where that prompt is empty and not wired; the note says so instead."""
+    for gen_id, sampler in gens:
+        after = b.g.downstream(gen_id)
+        for note in b.notes:
+            head = note["text"].split("\n", 1)[0]
+            if f"(#{sampler.id})" not in head or not (m := REFINE.search(note["text"])):
+                continue
+            label = m.group("label")
+            took = [k for k in sorted(after) if b.g.nodes[k].label == label and "prompt" in b.g.nodes[k].params
+                    and not b.g.nodes[k].params["prompt"] and b.g.input_link(k, "prompt") is None
+                    and any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[k].spec.inputs)]
+            for k in took:
+                b.g.connect(cap, "text", k, "prompt")
+            if took:
+                note["text"] = REFINE.sub(f"; the Caption's text is wired into {label}'s 'prompt' too (its refine "
+                                          "takes the take's prompt)", note["text"], count=1)
 
 
 def wired(p: Placed) -> str:
