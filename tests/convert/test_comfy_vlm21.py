@@ -35,6 +35,32 @@ def _flow(**changes) -> dict:
     return wf
 
 
+def _as_ui(api: dict, wired: dict) -> dict:
+    """``api`` saved as ComfyUI's page saves it: each node's widget values in its pack's declared order (a seed's
+    'fixed' after it), links by slot; ``wired`` {node: {input: (link, the value its widget keeps)}}: a widget given
+    on a wire, its value as saved kept in the widgets."""
+    from studio.convert import catalogue
+    ids = {k: i + 1 for i, k in enumerate(api)}
+    nodes, links = [], []
+    for k, n in api.items():
+        t = catalogue.node_type(n["class_type"])
+        ins = {**n["inputs"], **{name: link for name, (link, _) in wired.get(k, {}).items()}}
+        values, inputs = [], []
+        for i in t.widgets:
+            kept = wired.get(k, {}).get(i.name, (None, ins.get(i.name)))[1]
+            values += [kept, "fixed"] if i.control else [kept]
+        for name, v in ins.items():
+            if isinstance(v, list):
+                kind = catalogue.node_type(api[v[0]]["class_type"]).outputs[v[1]].type
+                links.append([len(links) + 1, ids[v[0]], v[1], ids[k], len(inputs), kind])
+                inputs.append({"name": name, "type": kind, "link": len(links)})
+        outs = [{"name": o.name, "type": o.type, "links": [x[0] for x in links if x[1] == ids[k] and x[2] == j]}
+                for j, o in enumerate(t.outputs)]
+        nodes.append({"id": ids[k], "type": n["class_type"], "mode": 0, "inputs": inputs, "outputs": outs,
+                      "widgets_values": values})
+    return {"nodes": nodes, "links": links}
+
+
 def _caption(conv):
     return [n for n in conv.graph.nodes.values() if n.type_id == "encode.caption"]
 
@@ -134,3 +160,27 @@ def test_the_caption_writes_the_refining_upscales_prompt_too_as_the_takes():
     text = "\n".join(n["text"] for n in g.ui.get("notes", []))
     assert "the Caption's text is wired into LTX-2 Latent Upscale's 'prompt' too" in text
     assert "write the take's prompt" not in text
+    assert "and into the 'prompt' of 'LTX-2 Latent Upscale' after it (the take's prompt its refine takes)" in \
+        "\n".join(conv.log)
+
+
+def test_a_refining_upscale_given_the_encoders_saved_text_is_given_the_captions_instead():
+    """Thinni63's ltx-2.3-i2v-auto: the encoder saved a text ComfyUI replaces by the vision model's; the upscale's
+    refine, given that saved text as the take's prompt, takes the Caption's text instead, as the generator does."""
+    from tests.convert.test_comfy_ltx2_three_stages import UPSCALE, _three_stages
+    wf = _three_stages()
+    wf["li"] = {"class_type": "LoadImage", "inputs": {"image": "coat.png"}}
+    wf["iv"] = {"class_type": "LTXVImgToVideoInplace", "inputs": {"vae": ["ck", 2], "image": ["li", 0],
+                                                                  "latent": ["v", 0], "strength": 1.0,
+                                                                  "bypass": False}}
+    wf["av"]["inputs"]["video_latent"] = ["iv", 0]
+    conv = convert(copy.deepcopy(wf), "saved.json")  # (as saved, the encoder's text is the take's prompt)
+    assert all(n.params["prompt"] == "a lighthouse at dusk" for n in conv.graph.nodes.values()
+               if n.type_id == UPSCALE)
+    wf["31"] = copy.deepcopy(QWEN["31"])
+    wf["31"]["inputs"].update({"image": ["li", 0], "custom_prompt": ASK})
+    conv = convert(_as_ui(wf, {"p": {"text": (["31", 0], "a lighthouse at dusk")}}), "saved_vl.json")
+    [cap] = _caption(conv)
+    ups = [n for n in conv.graph.nodes.values() if n.type_id == UPSCALE]
+    assert ups and all(n.params["prompt"] == "" and conv.graph.input_link(n.id, "prompt").src == cap.id for n in ups)
+    assert "(the text 'a lighthouse at dusk' the encoder saved is not used" in "\n".join(conv.log)

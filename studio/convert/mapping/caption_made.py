@@ -43,6 +43,7 @@ class Placed:
     did: list[str]
     words_around: tuple[str, str]
     stale: str | None
+    refines: list[str]  # the labels of the nodes after a generator whose 'prompt' the Caption writes too
 
 
 def _placed(n: CNode) -> dict:
@@ -255,19 +256,20 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
     cap = b.add("encode.caption", params, n, title=n.title or "Caption")
     made, port, between = pic
     b.g.connect(made, port, cap, "image")
-    stale = None
+    saved = {gen_id: b.g.nodes[gen_id].params.get("prompt") or "" for gen_id, _ in gens}
     for gen_id, _ in gens:
         b.g.connect(cap, "text", gen_id, "prompt")
-        stale = stale or b.g.nodes[gen_id].params.get("prompt")
-        if b.g.nodes[gen_id].params.get("prompt"):  # the encoder's text as saved, which ComfyUI replaces by the
-            b.g.set_param(gen_id, "prompt", "")  # caption's when it runs
+        if saved[gen_id]:  # the encoder's text as saved, which ComfyUI replaces by the caption's when it runs
+            b.g.set_param(gen_id, "prompt", "")
+    stale = next((t for t in saved.values() if t), None)
     for band in b.bands:
         if any(g in band for g, _ in gens):
             band.append(cap)
-    _refines(b, cap, gens)
+    refines = _refines(b, cap, gens, saved)
     b.used.update([n.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
-    return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale)
+    return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale,
+                  list(dict.fromkeys(b.g.nodes[k].label for k in refines)))
 
 
 def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tuple[str, str]:
@@ -291,32 +293,44 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tup
 REFINE = re.compile(r"; write the take's prompt in (each )?(?P<label>[^;]+?)'s 'prompt' too \(its refine needs it\)")
 
 
-def _refines(b, cap: str, gens: list[tuple[str, CNode]]) -> None:
-    """The Caption's text wired into the 'prompt' of each node after a generator that its note asks the take's prompt
-    be written in too (a refining upscale), where that prompt is empty and not wired; the note says so instead."""
+def _refines(b, cap: str, gens: list[tuple[str, CNode]], saved: dict[str, str]) -> list[str]:
+    """The Caption's text wired into the 'prompt' of each node after a generator that takes the take's prompt (a
+    refining upscale): one given the generator's saved text (the encoder's, which ComfyUI replaces by the caption's),
+    or an empty one its note asks the take's prompt be written in (the note then says it is wired): those nodes."""
+    wired_to: list[str] = []
     for gen_id, sampler in gens:
-        after = b.g.downstream(gen_id)
+        after = [k for k in sorted(b.g.downstream(gen_id)) if b.g.input_link(k, "prompt") is None and any(
+            i.name == "prompt" and i.type == "Text" for i in b.g.nodes[k].spec.inputs)]
+        for k in after:
+            if saved[gen_id] and b.g.nodes[k].params.get("prompt") == saved[gen_id]:
+                b.g.set_param(k, "prompt", "")
+                b.g.connect(cap, "text", k, "prompt")
+                wired_to.append(k)
         for note in b.notes:
             head = note["text"].split("\n", 1)[0]
             if f"(#{sampler.id})" not in head or not (m := REFINE.search(note["text"])):
                 continue
             label = m.group("label")
-            took = [k for k in sorted(after) if b.g.nodes[k].label == label and "prompt" in b.g.nodes[k].params
-                    and not b.g.nodes[k].params["prompt"] and b.g.input_link(k, "prompt") is None
-                    and any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[k].spec.inputs)]
+            took = [k for k in after if b.g.nodes[k].label == label and not b.g.nodes[k].params.get("prompt")
+                    and b.g.input_link(k, "prompt") is None]
             for k in took:
                 b.g.connect(cap, "text", k, "prompt")
+            wired_to += took
             if took:
                 note["text"] = REFINE.sub(f"; the Caption's text is wired into {label}'s 'prompt' too (its refine "
                                           "takes the take's prompt)", note["text"], count=1)
+    return wired_to
 
 
 def wired(p: Placed) -> str:
     """Where the Caption's text goes, in words."""
     fors = " and ".join(_name(s) for s in {s.id: s for s in p.samplers}.values())
+    also = f", and into the 'prompt' of {', '.join(repr(x) for x in p.refines)} after it (the take's prompt its " \
+        "refine takes)" if p.refines else ""
     if len(p.samplers) > 1:
-        return f"the prompt of each of the {len(p.samplers)} generators made for {fors} as {_name(p.reader)} writes it"
-    return f"the generator's prompt as {_name(p.reader)} writes it for {fors}"
+        return f"the prompt of each of the {len(p.samplers)} generators made for {fors} as {_name(p.reader)} writes " \
+               f"it{also}"
+    return f"the generator's prompt as {_name(p.reader)} writes it for {fors}{also}"
 
 
 def said_around(b, p: Placed, verb: str) -> tuple[str, str, str]:
