@@ -98,6 +98,9 @@ def _load(folder: str, device, dtype) -> tuple:
         with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
             cfg = json.load(f)
         if qwen_vl.is_vlm(cfg):
+            import torch  # noqa: PLC0415
+            if dtype == torch.float16 and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+                dtype = torch.bfloat16  # (Qwen-VL's own weights and recommended precision; float16 can overflow)
             try:
                 _held[key] = ("vlm", qwen_vl.load(folder, cfg, device, dtype))
             except qwen_vl.LayoutError as e:
