@@ -115,6 +115,13 @@ def test_a_model_caption_does_not_run_keeps_the_hold_saying_why():
         assert f"not made ({why}: Studio's Caption runs Florence-2, Qwen2.5-VL and Qwen3-VL folders in " \
                "transformers' layout), so it is not in the converted prompt" in said, said
     wf = _flow()
+    wf["31"]["class_type"] = "AILab_QwenVL_GGUF"  # (its pack's GGUF runner, told by its declared display name)
+    for k in ("quantization", "attention_mode"):
+        del wf["31"]["inputs"][k]
+    said = "\n".join(convert(wf, "gguf").log)
+    assert "not made (it runs its model 'Qwen3-VL-4B-Instruct' as a GGUF file (llama.cpp's format): Studio's " \
+           "Caption runs" in said and "with the model's folder in transformers' layout a Caption can run it" in said
+    wf = _flow()
     del wf["31"]["inputs"]["model_name"]  # (an API export that lost the node's settings: held-out 92/07)
     said = "\n".join(convert(wf, "qwenvl").log)
     assert "not made (its model is not known when converting (the file does not save it)" in said

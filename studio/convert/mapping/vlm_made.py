@@ -25,6 +25,7 @@ NOT_ASKED = ("url", "api", "key", "path", "file", "model", "format", "stop", "ke
              "device", "image", "video")  # STRING inputs that are not the words the model is asked
 PRESET = re.compile(r"preset|template|caption_type|prompt_type|task", re.I)
 TOKENS = ("max_tokens", "max_new_tokens", "max_length")
+LLAMA_CPP = ("ctx", "n_ctx", "n_batch", "gpu_layers", "n_gpu_layers", "mmproj")  # a GGUF runner's own settings
 RUNS = "Studio's Caption runs Florence-2, Qwen2.5-VL and Qwen3-VL folders in transformers' layout"
 _name = CNode.named
 
@@ -94,6 +95,9 @@ def _why_not_model(model: str | None, loader: CNode | None, t) -> str | None:
         also = "; with the model's folder in transformers' layout a Caption can run it" if QWEN_VL.search(model) \
             else f"; {model!r} is not a Qwen2.5-VL or Qwen3-VL either"
         return f"its model {model!r}{whose} runs on the server at {at} '{served[0][1]}': {RUNS}{also}"
+    if "gguf" in f"{t.name} {t.display}".lower() or any(i.name.lower() in LLAMA_CPP for i in t.inputs):
+        also = "; with the model's folder in transformers' layout a Caption can run it" if QWEN_VL.search(model) else ""
+        return f"it runs its model {model!r}{whose} as a GGUF file (llama.cpp's format): {RUNS}{also}"
     if FILE.search(model):
         return f"its model {model!r}{whose} is one file ({model.rsplit('.', 1)[-1]}), not a folder: {RUNS}"
     if not QWEN_VL.search(model):
