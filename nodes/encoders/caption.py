@@ -1,13 +1,16 @@
-"""Caption: a picture (or some frames of a clip) written as text by Florence-2, run through transformers' own classes
-(AutoProcessor, Florence2ForConditionalGeneration), never its remote code. Its text wires into a generator's prompt
-as a Text Prompt does; 'before' and 'after' keep the words a workflow joins around the caption.
+"""Caption: a picture (or some frames of a clip) written as text by Florence-2, or by a vision-language model
+(Qwen2.5-VL, Qwen3-VL) asked an instruction, run through transformers' own classes (AutoProcessor,
+Florence2ForConditionalGeneration; qwen_vl.py for the Qwen ones), never remote code. Its text wires into a
+generator's prompt as a Text Prompt does; 'before' and 'after' keep the words a workflow joins around the caption.
 
 The model is a Florence-2 folder, found as typed, under a models folder or in its LLM/ kind folder (where ComfyUI's
 Florence-2 pack keeps them: models/LLM/<name>): transformers' native layout (config.json with model_type 'florence2'
 and no 'auto_map', processor_config.json, the tokenizer files, model.safetensors), or Microsoft's original one made
 for remote code (microsoft/Florence-2-*, MiaoshouAI's PromptGen...), read as the native model by florence_layout
 without running its code, from its model.safetensors (a pytorch_model.bin alone is refused: never unpickled).
-Deterministic: beam search (the pack's 3 beams), no sampling.
+A Qwen2.5-VL / Qwen3-VL folder (transformers' layout, model_type 'qwen2_5_vl' / 'qwen3_vl') is found the same way, also
+where the packs keep them: models/LLM/Qwen-VL/ (1038lab's ComfyUI-QwenVL), models/VLM/, models/prompt_generator/.
+Deterministic: Florence-2 by beam search (the pack's 3 beams), a Qwen-VL greedily; no sampling.
 transformers is imported when the node runs, never when Studio starts."""
 from __future__ import annotations
 
@@ -22,12 +25,16 @@ from studio.core.params import Choice, Int, Path, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import StillClip, as_clip
 
-from . import florence_layout
+from . import florence_layout, qwen_vl
 
 FOLDER = "LLM"  # ComfyUI's kind folder for Florence-2 (kijai's ComfyUI-Florence2)
+# and the vision-language models' (1038lab's ComfyUI-QwenVL: LLM/Qwen-VL; other Qwen2.5-VL / Qwen3-VL packs: VLM;
+# prompt-writer packs: prompt_generator)
+FOLDERS = (FOLDER, "LLM/Qwen-VL", "VLM", "prompt_generator")
 TASKS = {"caption": "<CAPTION>", "detailed": "<DETAILED_CAPTION>", "more detailed": "<MORE_DETAILED_CAPTION>"}
 NATIVE = ("transformers' florence-community/Florence-2-base (or -large), or Microsoft's own layout with a "
-          "model.safetensors: microsoft/Florence-2-*, MiaoshouAI's PromptGen")
+          "model.safetensors: microsoft/Florence-2-*, MiaoshouAI's PromptGen; or a Qwen2.5-VL / Qwen3-VL folder in "
+          "transformers' layout: Qwen/Qwen2.5-VL-*-Instruct, Qwen/Qwen3-VL-*-Instruct")
 
 
 class CaptionModelError(StudioError):
@@ -35,33 +42,38 @@ class CaptionModelError(StudioError):
 
 
 def find_captioner(name: str, base_dir: str | None = None) -> str:
-    """The folder of the Florence-2 named ``name`` (a path, or a name under the models folders or their LLM/),
-    checked to be one Studio reads (native, or the original layout with its safetensors); else CaptionModelError
-    saying which file and what to get."""
+    """The folder of the Florence-2 or Qwen-VL named ``name`` (a path, or a name under the models folders or their
+    FOLDERS), checked to be one Studio reads (native, or Florence-2's original layout with its safetensors); else
+    CaptionModelError saying which file and what to get."""
     if not (name or "").strip():
-        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 folder "
+        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 or Qwen-VL folder "
                                 f"({NATIVE}) under a models folder or its {FOLDER}/")
-    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
+    path = model_paths.resolve(name, base_dir, folders=FOLDERS)
     if path is None or not os.path.isdir(path):
         raise CaptionModelError(f"captioning model '{name}' not found: looked in "
-                                f"{', '.join(model_paths.model_dirs()) or 'no models folder'} (and their {FOLDER}/). "
-                                f"Wanted: a Florence-2 folder ({NATIVE}). "
+                                f"{', '.join(model_paths.model_dirs()) or 'no models folder'} (and their "
+                                f"{'/, '.join(FOLDERS)}/). Wanted: a Florence-2 or Qwen-VL folder ({NATIVE}). "
                                 "Studio never downloads.")
     cfg_path = os.path.join(path, "config.json")
     try:
         with open(cfg_path, encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, ValueError):
-        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: the captioning model wants a Florence-2 folder "
-                                f"({NATIVE})") from None
-    if cfg.get("model_type") == "florence2" and florence_layout.is_original(path, cfg):
+        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: Caption's model wants a Florence-2 or Qwen-VL "
+                                f"folder ({NATIVE})") from None
+    if qwen_vl.is_vlm(cfg):
+        try:
+            qwen_vl.check(path, cfg)
+        except qwen_vl.LayoutError as e:
+            raise CaptionModelError(f"Caption's model: {e}") from None
+    elif cfg.get("model_type") == "florence2" and florence_layout.is_original(path, cfg):
         try:
             florence_layout.weights_file(path)
         except florence_layout.LayoutError as e:
             raise CaptionModelError(str(e)) from None
     elif cfg.get("model_type") != "florence2":
-        raise CaptionModelError(f"'{cfg_path}' is a '{cfg.get('model_type')}' model, not Florence-2: the captioning "
-                                f"model wants a Florence-2 folder ({NATIVE})")
+        raise CaptionModelError(f"'{cfg_path}' is a '{cfg.get('model_type')}' model, not Florence-2, Qwen2.5-VL or "
+                                f"Qwen3-VL: Caption's model wants one of those folders ({NATIVE})")
     return path
 
 
@@ -76,7 +88,8 @@ _held: dict[tuple, tuple] = {}  # the last model loaded, by folder, its files' t
 
 
 def _load(folder: str, device, dtype) -> tuple:
-    """(processor, model) of ``folder`` through transformers' own classes, the last one kept loaded."""
+    """(processor, model) of a Florence-2 ``folder``, ('vlm', its parts) of a Qwen-VL one, through transformers'
+    own classes, the last one kept loaded."""
     from transformers import AutoProcessor, Florence2ForConditionalGeneration  # noqa: PLC0415
     stamp = tuple(sorted((f, os.stat(os.path.join(folder, f)).st_mtime_ns) for f in os.listdir(folder)))
     key = (os.path.abspath(folder), stamp, str(device), str(dtype))
@@ -84,6 +97,15 @@ def _load(folder: str, device, dtype) -> tuple:
         _held.clear()
         with open(os.path.join(folder, "config.json"), encoding="utf-8") as f:
             cfg = json.load(f)
+        if qwen_vl.is_vlm(cfg):
+            import torch  # noqa: PLC0415
+            if dtype == torch.float16 and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+                dtype = torch.bfloat16  # (Qwen-VL's own weights and recommended precision; float16 can overflow)
+            try:
+                _held[key] = ("vlm", qwen_vl.load(folder, cfg, device, dtype))
+            except qwen_vl.LayoutError as e:
+                raise CaptionModelError(f"Caption's model: {e}") from None
+            return _held[key]
         if florence_layout.is_original(folder, cfg):
             try:
                 processor, model = florence_layout.load(folder, cfg, dtype)
@@ -106,24 +128,31 @@ def _replaced(text: str, rules: str) -> str:
 
 
 class Caption(Node):
-    """Write a picture as text with Florence-2 (a caption, a detailed one or a paragraph): the first frame, or
-    every Nth frame's caption on its own line. Wire its text into a generator's prompt."""
+    """Write a picture as text with Florence-2 (a caption, a detailed one or a paragraph), or with Qwen2.5-VL /
+    Qwen3-VL as an instruction asks: the first frame, or every Nth frame's text on its own line. Wire its text into a
+    generator's prompt."""
     id = "encode.caption"
     keywords = ("florence", "describe", "prompt", "vlm", "image to text")
     title = "Caption"
     category = "Encode"
     timing = CLIP
-    code_version = 1
+    code_version = 2
     inputs = (In("image", "Video", help="a picture, or a clip (its first frame, or every Nth)"),)
     outputs = (Out("text", "Text", help="the caption, with 'before' and 'after' around it"),)
     params = (Path("model", "Florence-2-base", mode="dir", lookup=True,
-                   help=f"a Florence-2 folder (transformers' or Microsoft's layout), or its name under a models "
-                        f"folder's {FOLDER}/"),
+                   help=f"a Florence-2 folder (transformers' or Microsoft's layout) or a Qwen2.5-VL / Qwen3-VL one "
+                        f"(transformers' layout), or its name under a models folder's {'/, '.join(FOLDERS)}/"),
               Choice("task", "more detailed", choices=tuple(TASKS),
-                     help="a short caption, a detailed one, a paragraph"),
+                     help="Florence-2: a short caption, a detailed one, a paragraph"),
+              Text("instruction", "", help=f"Qwen-VL: what the model is asked of the picture (empty: "
+                                           f"{qwen_vl.DEFAULT_INSTRUCTION!r})"),
+              Text("system", "", help="Qwen-VL: a system prompt before the instruction (empty: the model's own)"),
+              Int("seed", 0, min=0, max=2**32 - 1, help="set before the model writes (its decoding is greedy: the "
+                                                       "same text for any seed)"),
               Int("every", 0, min=0, max=100000, help="0: the first frame; N: frames 0, N, 2N... each on its own line"),
               Int("max_tokens", 1024, min=1, max=4096, help="the most tokens a caption may have"),
-              Int("beams", 3, min=1, max=16, help="beam search width (deterministic: no sampling)"),
+              Int("beams", 3, min=1, max=16, help="Florence-2's beam search width (deterministic: no sampling; a "
+                                                  "Qwen-VL decodes greedily)"),
               Text("replace", "", help="'find -> replace', one a line, applied to each caption in order"),
               Text("before", "", help="words written before the caption (with their separator)"),
               Text("after", "", help="words written after the caption (with their separator)"))
@@ -153,9 +182,14 @@ class Caption(Node):
             for k, i in enumerate(picks):
                 ctx.check_cancelled()
                 rgb = (np.clip(clip.frame(i)[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8)
-                inputs = processor(text=TASKS[p.task], images=rgb, return_tensors="pt").to(ctx.device)
-                inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
-                out = model.generate(**inputs, max_new_tokens=p.max_tokens, num_beams=p.beams, do_sample=False)
-                lines.append(_replaced(processor.batch_decode(out, skip_special_tokens=True)[0].strip(), p.replace))
+                if isinstance(processor, str):  # ('vlm', its parts)
+                    torch.manual_seed(p.seed)
+                    text = qwen_vl.describe(model, rgb, p.instruction, p.system, p.max_tokens, ctx.device)
+                else:
+                    inputs = processor(text=TASKS[p.task], images=rgb, return_tensors="pt").to(ctx.device)
+                    inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
+                    out = model.generate(**inputs, max_new_tokens=p.max_tokens, num_beams=p.beams, do_sample=False)
+                    text = processor.batch_decode(out, skip_special_tokens=True)[0].strip()
+                lines.append(_replaced(text, p.replace))
                 ctx.progress(k + 1, len(picks), frame=i)
         return p.before + "\n".join(lines) + p.after

@@ -89,7 +89,8 @@ def test_a_combos_setting_is_found_only_under_a_saved_choice():
 
 
 def test_a_prompt_given_through_preview_as_text_names_the_node_that_writes_it():
-    """07/08: the QwenVL text reaches the encoder through PreviewAny: the writer named is AILab_QwenVL."""
+    """07/08: the QwenVL text reaches the encoder through PreviewAny: the writer named is AILab_QwenVL (vlm21: made
+    as Studio's Caption, tests/convert/test_comfy_vlm21.py)."""
     doc = _ltx2_two_stages({"strength": 1.0, "bypass": False})
     doc["40"] = _n("AILab_QwenVL", image=["6", 0], model_name="Qwen3-VL-4B-Instruct", quantization="None (FP16)",
                    attention_mode="sdpa", preset_prompt="Ultra Detailed Description", custom_prompt="describe it",
@@ -97,7 +98,8 @@ def test_a_prompt_given_through_preview_as_text_names_the_node_that_writes_it():
     doc["41"] = _n("PreviewAny", source=["40", 0])
     doc["3"]["inputs"]["text"] = ["41", 0]
     said = _said(convert(doc, "vl.json"))
-    assert "the positive prompt is written by ComfyUI's 'AILab_QwenVL' (AILab_QwenVL, #40)" in said
+    assert "'AILab_QwenVL' (AILab_QwenVL, #40) writes a text of the picture of Studio's" in said
+    assert "made as Studio's Caption, model 'Qwen3-VL-4B-Instruct'" in said
     assert "written by ComfyUI's 'PreviewAny'" not in said
 
 

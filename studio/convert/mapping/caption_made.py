@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 
 from studio.core.shown import cut
 
@@ -29,6 +30,20 @@ MAX_BACK = 8  # nodes followed from the captioner's picture back to a loader Stu
 
 
 _name = CNode.named  # the node in a sentence
+
+
+@dataclass
+class Placed:
+    """A Caption made: its picture's Studio loader and the nodes between, the reader, the samplers whose generators
+    it writes the prompt of, what the string nodes on the way do, the words around, the text the encoder saved."""
+    made: str
+    between: list[CNode]
+    reader: CNode
+    samplers: list[CNode]
+    did: list[str]
+    words_around: tuple[str, str]
+    stale: str | None
+    refines: list[str]  # the labels of the nodes after a generator whose 'prompt' the Caption writes too
 
 
 def _placed(n: CNode) -> dict:
@@ -146,25 +161,27 @@ def _text_way(wf, way: list[tuple[CNode, str]]) -> tuple[str, str, list, list[st
     return before, after, pairs, said
 
 
-def _generator(b, reader: CNode) -> tuple[str, CNode] | None:
-    """(the Studio generator, its sampler) whose positive prompt ``reader`` writes; None where none was made."""
-    wf = b.wf
+def generators(b, reader: CNode) -> list[tuple[str, CNode]]:
+    """(the Studio generator, its sampler) of each generator made whose positive prompt ``reader`` writes, once each,
+    in the file's order."""
+    wf, out = b.wf, []
     order = {k: i for i, k in enumerate(wf.nodes)}  # (a frozenset's order changes from run to run: the file's order)
     for samplers, (gen, *_rest) in b.made.items():
         for s in sorted(samplers, key=lambda k: order.get(k, len(order))):
             node = wf.nodes.get(s)
-            if node is None or gen not in b.g.nodes:
+            if node is None or gen not in b.g.nodes or any(g == gen for g, _ in out):
                 continue
             start = next((wf.source(node, k) for k in POSITIVE if k in node.links), None)
             if start is not None and walk(wf, start, POSITIVE, lambda x: x.id == reader.id, set()) is not None:
-                return gen, node
-    return None
+                out.append((gen, node))
+    return out
 
 
-def _picture(b, n: CNode) -> tuple[str, str, list[CNode]] | None:
-    """(the Studio loader, its output, the nodes between) the captioner's picture comes from; None if not made."""
+def _picture(b, n: CNode, given: str = "image") -> tuple[str, str, list[CNode]] | None:
+    """(the Studio loader, its output, the nodes between) the captioner's picture (its input ``given``) comes from;
+    None if not made."""
     wf, between = b.wf, []
-    src = wf.source(n, "image")
+    src = wf.source(n, given)
     for _ in range(MAX_BACK):
         if src is None:
             return None
@@ -201,63 +218,128 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
     if set(loader.links) - {"model"}:  # (a LoRA of the captioner: Studio's Caption takes none)
         return f"{_name(loader)} takes {', '.join(repr(k) for k in sorted(set(loader.links) - {'model'}))} from " \
                "another node, which Studio's Caption does not"
+    folder = posixpath.basename(model.replace("\\", "/").rstrip("/"))
+    beams, tokens = wf.value(n, "num_beams"), wf.value(n, "max_new_tokens")
+    params = {"model": folder, "task": TASKS[task], "every": 0,
+              "beams": beams if isinstance(beams, int) else None,
+              "max_tokens": tokens if isinstance(tokens, int) else None}
+    placed = place(b, n, way, params)
+    if isinstance(placed, str):
+        return placed
+    b.used.add(loader.id)
+    return _said(b, n, loader, model, folder, placed)
+
+
+def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = "image") -> Placed | str:
+    """A Caption of ``params`` made for the node ``n`` writing a text of the picture on its input ``given``, its text
+    wired into the prompt of each generator made whose positive prompt ``way``'s last node (the reader) writes, the
+    words joined around it on the way its 'before' and 'after': what was made; else why not, in words (nothing
+    made). ``n``, the way's nodes and the words read on it are marked read."""
+    wf = b.wf
     reader = way[-1][0]
     if "negative" in way[-1][1]:
         return "it reaches a negative prompt"
-    gen = _generator(b, reader)
-    if gen is None:
+    gens = generators(b, reader)
+    if not gens:
         return "it reaches no generator's positive prompt Studio made"
-    gen_id, sampler = gen
-    if not any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[gen_id].spec.inputs) or \
-            b.g.input_link(gen_id, "prompt") is not None:
+    if any(not any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[g].spec.inputs) or
+           b.g.input_link(g, "prompt") is not None for g, _ in gens):
         return "the generator made takes no prompt on a wire"
-    pic = _picture(b, n)
+    pic = _picture(b, n, given)
     if pic is None:
         return "its picture comes from no loader Studio made"
     texts = _text_way(wf, way)
     if isinstance(texts, str):
         return texts
     before, after, pairs, did = texts
-    folder = posixpath.basename(model.replace("\\", "/").rstrip("/"))
-    beams, tokens = wf.value(n, "num_beams"), wf.value(n, "max_new_tokens")
-    params = {"model": folder, "task": TASKS[task], "every": 0, "before": before, "after": after,
-              "replace": "\n".join(f"{a} -> {c}" for a, c in pairs),
-              "beams": beams if isinstance(beams, int) else None,
-              "max_tokens": tokens if isinstance(tokens, int) else None}
+    params = {**params, "before": before, "after": after, "replace": "\n".join(f"{a} -> {c}" for a, c in pairs)}
     cap = b.add("encode.caption", params, n, title=n.title or "Caption")
     made, port, between = pic
     b.g.connect(made, port, cap, "image")
-    b.g.connect(cap, "text", gen_id, "prompt")
-    stale = b.g.nodes[gen_id].params.get("prompt")
-    if stale:  # the encoder's text as saved, which ComfyUI replaces by the caption's when it runs
-        b.g.set_param(gen_id, "prompt", "")
+    saved = {gen_id: b.g.nodes[gen_id].params.get("prompt") or "" for gen_id, _ in gens}
+    for gen_id, _ in gens:
+        b.g.connect(cap, "text", gen_id, "prompt")
+        if saved[gen_id]:  # the encoder's text as saved, which ComfyUI replaces by the caption's when it runs
+            b.g.set_param(gen_id, "prompt", "")
+    stale = next((t for t in saved.values() if t), None)
     for band in b.bands:
-        if gen_id in band:
+        if any(g in band for g, _ in gens):
             band.append(cap)
-    b.used.update([n.id, loader.id] + [m.id for m, _ in way[:-1]])
+    refines = _refines(b, cap, gens, saved)
+    b.used.update([n.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
-    return _said(b, n, loader, model, folder, (made, between), reader, sampler, did, (before, after), stale)
+    return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale,
+                  list(dict.fromkeys(b.g.nodes[k].label for k in refines)))
 
 
-def _said(b, n: CNode, loader: CNode, model: str, folder: str, pic: tuple, reader: CNode, sampler: CNode,
-          did: list[str], words_around: tuple[str, str], stale) -> tuple[str, str]:
+def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tuple[str, str]:
     """The sentence of a Caption made (the note's, the Log's)."""
-    wf, (made, between), (before, after) = b.wf, pic, words_around
+    wf, made, stale = b.wf, p.made, p.stale
     task = wf.value(n, "task")
     sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
               "may differ)" if wf.value(n, "do_sample") is True else ""
-    after_pic = f" (ComfyUI captions it after {', '.join(_name(m) for m in between)}, not applied to the caption)" \
-        if between else ""
-    words = f"; {'; '.join(did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
-        if did else ""
-    first = " (its first frame: ComfyUI captions each picture it is given)" if any(
-        o.type == "Video" for o in b.g.nodes[made].spec.outputs) else ""
+    after_pic, words, first = said_around(b, p, "captions")
     line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
             f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
             "for under a models folder's LLM/ as ComfyUI's pack keeps it: a Florence-2 folder in transformers' "
             "layout, or in Microsoft's as the pack downloads it, runs from its model.safetensors; one holding only "
             "pytorch_model.bin is refused when it runs, naming the file), "
-            f"its text wired into the generator's prompt as {_name(reader)} writes it for {_name(sampler)}"
-            f"{words}{sampled}" + (f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI "
-                                   "replaces it with the caption's)" if stale else ""))
+            f"its text wired into {wired(p)}{words}{sampled}" + (
+                f" (the text {cut(stale, 60)!r} the encoder saved is not used: ComfyUI replaces it with the "
+                "caption's)" if stale else ""))
     return line, line
+
+
+REFINE = re.compile(r"; write the take's prompt in (each )?(?P<label>[^;]+?)'s 'prompt' too \(its refine needs it\)")
+
+
+def _refines(b, cap: str, gens: list[tuple[str, CNode]], saved: dict[str, str]) -> list[str]:
+    """The Caption's text wired into the 'prompt' of each node after a generator that takes the take's prompt (a
+    refining upscale): one given the generator's saved text (the encoder's, which ComfyUI replaces by the caption's),
+    or an empty one its note asks the take's prompt be written in (the note then says it is wired): those nodes."""
+    wired_to: list[str] = []
+    for gen_id, sampler in gens:
+        after = [k for k in sorted(b.g.downstream(gen_id)) if b.g.input_link(k, "prompt") is None and any(
+            i.name == "prompt" and i.type == "Text" for i in b.g.nodes[k].spec.inputs)]
+        for k in after:
+            if saved[gen_id] and b.g.nodes[k].params.get("prompt") == saved[gen_id]:
+                b.g.set_param(k, "prompt", "")
+                b.g.connect(cap, "text", k, "prompt")
+                wired_to.append(k)
+        for note in b.notes:
+            head = note["text"].split("\n", 1)[0]
+            if f"(#{sampler.id})" not in head or not (m := REFINE.search(note["text"])):
+                continue
+            label = m.group("label")
+            took = [k for k in after if b.g.nodes[k].label == label and not b.g.nodes[k].params.get("prompt")
+                    and b.g.input_link(k, "prompt") is None]
+            for k in took:
+                b.g.connect(cap, "text", k, "prompt")
+            wired_to += took
+            if took:
+                note["text"] = REFINE.sub(f"; the Caption's text is wired into {label}'s 'prompt' too (its refine "
+                                          "takes the take's prompt)", note["text"], count=1)
+    return wired_to
+
+
+def wired(p: Placed) -> str:
+    """Where the Caption's text goes, in words."""
+    fors = " and ".join(_name(s) for s in {s.id: s for s in p.samplers}.values())
+    also = f", and into the 'prompt' of {', '.join(repr(x) for x in p.refines)} after it (the take's prompt its " \
+        "refine takes)" if p.refines else ""
+    if len(p.samplers) > 1:
+        return f"the prompt of each of the {len(p.samplers)} generators made for {fors} as {_name(p.reader)} writes " \
+               f"it{also}"
+    return f"the generator's prompt as {_name(p.reader)} writes it for {fors}{also}"
+
+
+def said_around(b, p: Placed, verb: str) -> tuple[str, str, str]:
+    """(the steps before the picture not applied, the words joined around the text, the first frame) in words."""
+    before, after = p.words_around
+    after_pic = f" (ComfyUI {verb} it after {', '.join(_name(m) for m in p.between)}, not applied to the " \
+        "caption)" if p.between else ""
+    words = f"; {'; '.join(p.did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
+        if p.did else ""
+    first = f" (its first frame: ComfyUI {verb} each picture it is given)" if any(
+        o.type == "Video" for o in b.g.nodes[p.made].spec.outputs) else ""
+    return after_pic, words, first

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
-from . import caption_made
+from . import caption_made, vlm_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
 PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
@@ -63,9 +63,16 @@ def said_captions(b) -> None:
         found = _reach(wf, readers, (n.id, slot), b.used) if slot is not None else None
         if found is None and slot is None and n.enabled and n.id not in b.used:  # a text written of pictures
             texts = [(k, got) for k in _text_slots(n) if (got := _reach(wf, readers, (n.id, k), b.used))]
-            for k, got in texts:  # (an LLM's prompt: GeminiNode, VideoPromptNode)
+            for k, got in texts:  # (an LLM's prompt: GeminiNode, VideoPromptNode; a Qwen-VL's: made as Caption)
                 path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)  # (the way itself, not
-                _said_text(b, n, k, ([m for m, _ in path[:-1]] if path else [], *got[1:]))  # all _reach looked at)
+                way = [m for m, _ in path[:-1]] if path else []  # all _reach looked at)
+                made = vlm_made.make(b, n, k, path)
+                if isinstance(made, tuple):
+                    _unsay(b, [n] + way, got[1])
+                    b.note(made[0])
+                    b.out.log.append(f"{b.name}: {made[1]}")
+                    continue
+                _said_text(b, n, k, (way, *got[1:]), made)
             continue
         if found is None:
             continue
@@ -106,9 +113,10 @@ def _text_slots(n: CNode) -> list[int]:
     return [k for k, o in enumerate(t.outputs) if o.type == "STRING"] if media else []
 
 
-def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str]) -> None:
+def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str], why: str | None = None) -> None:
     """One sentence (the Log and a note) for a text written of pictures reaching a prompt: not made, its text known
-    only when the workflow runs, so not in the converted prompt (the generator is kept, its prompt said elsewhere)."""
+    only when the workflow runs, so not in the converted prompt (the generator is kept, its prompt said elsewhere);
+    ``why`` Studio's Caption is not made for it, where it runs a model of its own (vlm_made)."""
     way, reader, name = found
     t = catalogue.node_type(n.shown_cls)
     given = "', '".join(i.name for i in t.inputs if i.name in n.links and not i.widget)
@@ -117,10 +125,11 @@ def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str]) ->
     through = f" through {', '.join(_name(m) for m in way)}" if way else ""
     where = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'"
     b.note(f"{_name(n)} writes a text{f' ({out!r})' if out else ''} of what its '{given}' {'is' if ',' not in given else 'are'} "
-           f"given{cloud}, that reaches {where}{through} when the workflow runs: Studio does not make it (the text is "
-           "known only when the workflow runs), so it is not in the converted prompt: write it there")
+           f"given{cloud}, that reaches {where}{through} when the workflow runs: Studio does not make it (" +
+           (f"Studio's Caption is not made for it: {why}" if why else "the text is known only when the workflow runs")
+           + "), so it is not in the converted prompt: write it there")
     b.out.log.append(f"{b.name}: {_name(n)}'s text{f' ({out!r})' if out else ''} reaches {where} when the workflow "
-                     "runs: not made, so it is not in the converted prompt")
+                     f"runs: not made{f' ({why})' if why else ''}, so it is not in the converted prompt")
 
 
 def _unsay(b, nodes: list[CNode], reader: CNode) -> None:
