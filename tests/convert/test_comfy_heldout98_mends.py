@@ -9,7 +9,10 @@ values and links and fails without its mend.
    98/10): what it gives is not known from the file, said so, with the text its properties keep, whole.
 3. A held pack task whose sound is saved by a node Studio knows and whose video half ends at nodes of types no pack
    declares (a pack's decode-and-save, a frame-sequence save) was said "This workflow makes a sound", its video not
-   named (98/02, 98/03): those ends are named beside it."""
+   named (98/02, 98/03): those ends are named beside it.
+4. A pack's video save whose UI file names none of its settings (Pixaroma's MP4 save: its values by place alone),
+   the only node ComfyUI could run the workflow from, was not read: nothing was made (98/09, 98/10). It is read as a
+   video output, written at the take's own rate, its settings said not read."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -18,7 +21,7 @@ from tests.convert.said import api, said, ui
 PROMPT = "a red fox runs through the snow at dawn, the camera tracking it low"
 
 
-def _h3(prompt_props: dict | None, saved: str = ""):
+def _h3(prompt_props: dict | None, saved: str = "", save_outs: tuple = ("STRING",), preview: bool = False):
     """MiniMax H3's image to video given its prompt by a pack's prompt widget, its take written by a pack's save."""
     nodes = [
         (1, "UNETLoader", [], ["MODEL"], ["minimax_h3_fl2va_int8_convrot.safetensors", "default"]),
@@ -33,12 +36,12 @@ def _h3(prompt_props: dict | None, saved: str = ""):
                          ("latent_image", "LATENT")], ["LATENT"], [7, "fixed", 20, 1, "res_multistep", "simple", 1]),
         (9, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
         (10, "VAEDecodeAudio", [("samples", "LATENT"), ("vae", "VAE")], ["AUDIO"], []),
-        (11, "AcmeSaveMp4", [("video_frames", "IMAGE"), ("audio", "AUDIO")], [], [24, "Video"]),
-    ]
+        (11, "AcmeSaveMp4", [("video_frames", "IMAGE"), ("audio", "AUDIO")], list(save_outs), [24, "Video"]),
+    ] + ([(12, "PreviewImage", [("images", "IMAGE")], [], [])] if preview else [])
     links = [(2, 0, 6, "clip"), (3, 0, 6, "vae"), (5, 0, 6, "prompt"), (6, 0, 7, "conditioning"), (1, 0, 8, "model"),
              (6, 0, 8, "positive"), (7, 0, 8, "negative"), (6, 1, 8, "latent_image"), (8, 0, 9, "samples"),
              (3, 0, 9, "vae"), (8, 0, 10, "samples"), (4, 0, 10, "vae"), (9, 0, 11, "video_frames"),
-             (10, 0, 11, "audio")]
+             (10, 0, 11, "audio")] + ([(9, 0, 12, "images")] if preview else [])
     doc = ui(nodes, links)
     if prompt_props is not None:
         doc["nodes"][4]["properties"] = prompt_props
@@ -88,3 +91,14 @@ def test_a_held_sound_names_the_unknown_ends_its_makers_video_reaches():
                             "declares, read by nothing: what it does with it is not known")
     alone = next(x for x in said(_pack_av(False)).splitlines() if x.startswith("This workflow makes"))
     assert "what reaches" not in alone  # (a sound alone: as before)
+
+
+def test_a_save_whose_file_names_none_of_its_settings_is_read_where_no_node_is_an_output_by_its_type():
+    conv = _h3({"promptState": {"text": PROMPT}}, save_outs=())
+    assert [(t["family"], t["generator"]) for t in conv.tasks] == [("MiniMax H3", "video_models.text_to_video")]
+    assert ("'AcmeSaveMp4' (AcmeSaveMp4, #11) saves a video, told by its types (a node no pack in Studio's catalogue "
+            "declares, its UI file listing no output and naming none of its settings, given the frames on "
+            "'video_frames' and a sound on 'audio'") in said(conv)
+    assert "its settings, which its file does not name, #0 24, #1 'Video', are not read" in said(conv)
+    # a declared output node beside it (a preview of the frames): ComfyUI may run the workflow from that one alone
+    assert "(AcmeSaveMp4, #11) saves a video" not in said(_h3(None, save_outs=(), preview=True))
