@@ -102,3 +102,43 @@ def test_a_save_whose_file_names_none_of_its_settings_is_read_where_no_node_is_a
     assert "its settings, which its file does not name, #0 24, #1 'Video', are not read" in said(conv)
     # a declared output node beside it (a preview of the frames): ComfyUI may run the workflow from that one alone
     assert "(AcmeSaveMp4, #11) saves a video" not in said(_h3(None, save_outs=(), preview=True))
+
+
+def _animate(retarget_type: str):
+    """Wan Animate (ComfyUI's WanAnimateToVideo) given its pose video by a pack's node of ``retarget_type`` made of
+    the clip and the reference picture."""
+    clip = {"video": "dance.mp4", "force_rate": 16, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+            "skip_first_frames": 0, "select_every_nth": 1, "format": "AnimateDiff"}
+    nodes = [
+        (1, "UNETLoader", [], ["MODEL"], ["Wan2_2-Animate-14B.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5.safetensors", "wan", "default"]),
+        (3, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a dancer"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+        (5, "VAELoader", [], ["VAE"], ["wan_vae.safetensors"]),
+        (6, "LoadImage", [], ["IMAGE", "MASK"], ["me.png", "image"]),
+        (7, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"], clip),
+        (8, retarget_type, [("images", "IMAGE"), ("ref_image", "IMAGE")], ["IMAGE"], []),
+        (9, "WanAnimateToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                  ("reference_image", "IMAGE"), ("pose_video", "IMAGE")],
+         ["CONDITIONING", "CONDITIONING", "LATENT", "INT", "INT", "INT"], [640, 640, 77, 1, 5, 0]),
+        (10, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                          ("latent_image", "LATENT")], ["LATENT"], [3, "fixed", 6, 1.0, "euler", "simple", 1.0]),
+        (11, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (12, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16]),
+        (13, "SaveVideo", [("video", "VIDEO")], [], ["animate", "auto", "auto"]),
+    ]
+    links = [(2, 0, 3, "clip"), (2, 0, 4, "clip"), (7, 0, 8, "images"), (6, 0, 8, "ref_image"), (3, 0, 9, "positive"),
+             (4, 0, 9, "negative"), (5, 0, 9, "vae"), (6, 0, 9, "reference_image"), (8, 0, 9, "pose_video"),
+             (1, 0, 10, "model"), (9, 0, 10, "positive"), (9, 1, 10, "negative"), (9, 2, 10, "latent_image"),
+             (10, 0, 11, "samples"), (5, 0, 11, "vae"), (11, 0, 12, "images"), (12, 0, 13, "video")]
+    return convert(ui(nodes, links), "animate_retarget")
+
+
+def test_an_unknown_node_giving_a_pose_input_pictures_is_made_as_studios_drawn_poses_of_its_clip():
+    conv = _animate("AcmePoseRetarget")
+    g = conv.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.wan_animate")
+    assert g.nodes[g.input_link(gen.id, "pose").src].type_id == "preprocess.draw_pose"  # (not the raw clip)
+    line = next(x for x in said(conv).splitlines() if "'pose' is made by Studio's Detect People" in x)
+    assert "for 'AcmePoseRetarget' (AcmePoseRetarget, #8)" in line
+    assert "the pictures it is given on 'ref_image' are not read (the poses drawn are the clip's own" in line
