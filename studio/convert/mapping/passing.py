@@ -409,7 +409,8 @@ def _shown(v, whole: bool = False) -> str:
 def _kept(n: CNode) -> str:
     """'; its properties keep a text ...' for a node whose UI file keeps a text beside its settings (a pack widget's own
     state: reading/state_texts.py; heldout98 09, 10: a Pixaroma prompt node's prompt, said nowhere else), said whole."""
-    if not n.kept_text:
+    texts = [v for v in n.raw if isinstance(v, str)] if isinstance(n.raw, list) else []
+    if not n.kept_text or texts != [""]:  # (its one text setting empty: a size node's state is no text it gives)
         return ""
     return (f"; the file keeps a text in its properties, maybe what it gives when the workflow runs (its own "
             f"widget's state, which no declaration names): {whole_texts.whole(n.kept_text, 'a text of ')}")
