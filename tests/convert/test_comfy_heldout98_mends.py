@@ -12,7 +12,11 @@ values and links and fails without its mend.
    named (98/02, 98/03): those ends are named beside it.
 4. A pack's video save whose UI file names none of its settings (Pixaroma's MP4 save: its values by place alone),
    the only node ComfyUI could run the workflow from, was not read: nothing was made (98/09, 98/10). It is read as a
-   video output, written at the take's own rate, its settings said not read."""
+   video output, written at the take's own rate, its settings said not read.
+5. An unknown node giving its pictures to an input named a pose (a pose retargeter before Wan Animate): the raw clip
+   was wired as the pose video (98/05); made as Studio's drawn poses of its clip, its other pictures said not read.
+6. A held task's remark "(a value 'from' a node ...)" followed the last value of its node's entry (a length Studio
+   read), not the wired value it explains (98/02, 98/04)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -142,3 +146,16 @@ def test_an_unknown_node_giving_a_pose_input_pictures_is_made_as_studios_drawn_p
     line = next(x for x in said(conv).splitlines() if "'pose' is made by Studio's Detect People" in x)
     assert "for 'AcmePoseRetarget' (AcmePoseRetarget, #8)" in line
     assert "the pictures it is given on 'ref_image' are not read (the poses drawn are the clip's own" in line
+
+
+def test_the_remark_on_a_value_from_a_node_follows_that_value_not_a_later_one_read():
+    """98/02, 98/04: "'EmptyLTXVLatentVideo' (#14) width from 'Get Image Size' (#9), height from ..., length 97 (a
+    value 'from' a node: ...)" put the remark after the length, which Studio read."""
+    from tests.convert.test_comfy_held_values import _held, still_then_svd
+    wf = still_then_svd()
+    wf["90"] = {"class_type": "InventedStepsFromServer", "inputs": {"server": "local"}}
+    wf["3"]["inputs"]["steps"] = ["90", 0]
+    line = _held(convert(wf, "still_then_svd.json"))
+    assert ("steps from 'InventedStepsFromServer' (#90) (a value 'from' a node: one Studio cannot work out when "
+            "converting), cfg 2.5") in line
+    assert line.count("a value 'from' a node") == 1
