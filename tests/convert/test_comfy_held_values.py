@@ -36,8 +36,9 @@ def test_a_value_wired_to_a_node_studio_cannot_work_out_is_said_as_such():
     wf["90"] = {"class_type": "InventedStepsFromServer", "inputs": {"server": "local"}}
     wf["3"]["inputs"]["steps"] = ["90", 0]
     line = _held(convert(wf, "still_then_svd.json"))
-    assert "'KSampler' (#3) seed 2, steps from 'InventedStepsFromServer' (#90), cfg 2.5" in line
-    assert "denoise 1 (a value 'from' a node: one Studio cannot work out when converting); 'SVD_img2vid" in line
+    assert ("'KSampler' (#3) seed 2, steps from 'InventedStepsFromServer' (#90) (a value 'from' a node: one Studio "
+            "cannot work out when converting), cfg 2.5") in line
+    assert "denoise 1; 'SVD_img2vid" in line  # (the remark beside the wired value itself: heldout98 02, 04)
 
 
 def test_an_earlier_passs_values_are_not_said_as_the_held_tasks():

@@ -180,8 +180,9 @@ def test_a_held_notes_remark_on_a_wired_value_follows_that_value_not_the_last_en
     wf["90"] = {"class_type": "InventedStepsFromServer", "inputs": {"server": "local"}}
     wf["3"]["inputs"]["steps"] = ["90", 0]
     line = _held(convert(wf, "still_then_svd.json"))
-    assert "steps from 'InventedStepsFromServer' (#90), cfg 2.5, sampler_name euler, scheduler karras, denoise 1 (a " \
-           "value 'from' a node: one Studio cannot work out when converting); 'SVD_img2vid_Conditioning' (#12)" in line
+    assert "steps from 'InventedStepsFromServer' (#90) (a value 'from' a node: one Studio cannot work out when " \
+           "converting), cfg 2.5, sampler_name euler, scheduler karras, denoise 1; 'SVD_img2vid_Conditioning' (#12)" \
+           in line  # (beside the wired value itself, not after the entry's last: heldout98 02, 04)
     assert line.endswith("augmentation_level 0; 'VHS_VideoCombine' (#10) frame_rate 10.")  # (the writer's rate last:
     assert line.count("a value 'from' a node") == 1  # heldout86)
 

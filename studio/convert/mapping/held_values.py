@@ -118,11 +118,14 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
         _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
     if not parts:
         return ""
-    wired = lambda v: any(" from '" in x or " from a node" in x for x in v)  # noqa: E731
-    first = next((k for k, (_, v) in parts.items() if wired(v)), None)  # (the remark beside the first such value,
-    return (" Its settings, as Studio reads them in the workflow (to set by hand): "  # never after the last entry's:
-            + "; ".join(f"{label}) {', '.join(v)}" + (" (a value 'from' a node: one Studio cannot work out when "
-                                                      "converting)" if k == first else "")  # heldout29 01's seed 69)
-                        for k, (label, v) in parts.items()) + ".")
+    wired = lambda x: " from '" in x or " from a node" in x  # noqa: E731
+    first = next((k for k, (_, v) in parts.items() if any(map(wired, v))), None)  # (the remark beside the first
+    if first is not None:  # such value itself, never after the last entry's (heldout29 01's seed 69) nor after a
+        label, v = parts[first]  # value read beside it (heldout98 02, 04: "..., length 97 (a value 'from' ...)")
+        at = next(i for i, x in enumerate(v) if wired(x))
+        parts[first] = (label, v[:at] + [v[at] + " (a value 'from' a node: one Studio cannot work out when converting)"]
+                        + v[at + 1:])
+    return (" Its settings, as Studio reads them in the workflow (to set by hand): "
+            + "; ".join(f"{label}) {', '.join(v)}" for label, v in parts.values()) + ".")
 
 

@@ -19,6 +19,7 @@ from ..tracing.roles import in_type, out_types, pack_node
 from ..tracing.tasks import Task, tasks
 from ..tracing.walks import upstream
 from .kinds import OUTPUTS
+from .pack_maker_ends import clause as ends_clause
 from .pack_makers_said import hold_texts, settings_said
 
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
@@ -56,7 +57,7 @@ def hold(b) -> None:
         others = sorted(given + _made_with(b, makers + given), key=lambda n: n.id)
         texts: list = []  # (the makers' texts to hold, once the task is held)
         fam = _packs(makers)
-        what = _what(save, up)
+        what = _what(save, up) + ends_clause(wf, makers, {o.id for o in outs})  # (its video's unknown ends too)
         one = len(makers) == 1
         part = "its sound" if what.startswith("a video") and all(  # (a sound made for a clip: MMAudio's)
             out_types(wf, m) & MADE == {"AUDIO"} for m in makers) else "it"

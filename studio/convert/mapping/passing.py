@@ -406,6 +406,16 @@ def _shown(v, whole: bool = False) -> str:
     return whole_texts.whole(v, "a text of ") if whole else repr(cut(v, 80))
 
 
+def _kept(n: CNode) -> str:
+    """'; its properties keep a text ...' for a node whose UI file keeps a text beside its settings (a pack widget's own
+    state: reading/state_texts.py; heldout98 09, 10: a Pixaroma prompt node's prompt, said nowhere else), said whole."""
+    texts = [v for v in n.raw if isinstance(v, str)] if isinstance(n.raw, list) else []
+    if not n.kept_text or texts != [""]:  # (its one text setting empty: a size node's state is no text it gives)
+        return ""
+    return (f"; the file keeps a text in its properties, maybe what it gives when the workflow runs (its own "
+            f"widget's state, which no declaration names): {whole_texts.whole(n.kept_text, 'a text of ')}")
+
+
 def _made_from(n: CNode) -> str:
     """What a value Studio cannot work out is worked out from: its wired inputs; where each is a picture its type
     declares optional (one it may only show), that the node works it out (heldout59 01: KJNodes' PointsEditor gives
@@ -441,7 +451,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
     if kind == "unknown":
         made = _made_from(n)
         return (f"{_name(n)} gives {into} a value Studio cannot work out when converting{made}: not read there"
-                f"{tail}")
+                f"{tail}{_kept(n)}")
     if kind == "step":
         return _step(wf, n, rs, into, passed_over, tail)
     if kind == "task":

@@ -3,7 +3,8 @@ generator's way that gives pictures of skeletons, read from the catalogue's decl
 the UI file's own slots, for a pack the catalogue has not read). Three shapes:
 
 - a detect-and-draw step: it reads pictures (an IMAGE input not itself named a pose) and its first output is IMAGE
-  named a pose ('pose_images': One-to-All's PoseDetectionOneToAllAnimation);
+  named a pose ('pose_images': One-to-All's PoseDetectionOneToAllAnimation), or, of a type no pack declares, given to
+  an input named a pose (heldout98 05: a retargeter's 'cond_images' to Wan Animate's 'pose_images');
 - a drawing step: it reads pose data (an input whose type or name says pose, not a model, not pictures: POSEDATA,
   DWPOSES, NLFPRED 'nlf_poses') and gives IMAGE (DrawViTPose, RenderNLFPoses); the detections it draws from, nodes
   reading pictures and giving pose data (PoseAndFaceDetection, NLFPredict, PoseDetectionVitPoseToDWPose), are part of
@@ -66,7 +67,18 @@ def kind(n: CNode, wf: Workflow | None = None) -> str | None:
     own = outs[0][0].lower()
     if not pictures or any(_says_pose(k, "") for k in pictures) or any(w in own for w in NOT_OWN):
         return None
-    return "detect" if _says_pose(own, "") else None
+    return "detect" if _says_pose(own, "") or _drawn_for(wf, n) else None
+
+
+def _drawn_for(wf: Workflow | None, n: CNode) -> bool:
+    """A node of a type no pack in the catalogue declares whose first output, pictures, is given to an input named a
+    pose (heldout98 05: a pose retargeter's 'cond_images', made of the clip and the reference, given to Wan Animate's
+    'pose_images', beside a collage and a preview of it): what it gives are drawn poses, made as Studio's of the clip
+    (said there)."""
+    if wf is None or catalogue.node_type(n.origin or n.cls) is not None:
+        return False
+    return any(_says_pose(k, "") for m in wf.nodes.values() if m.enabled for k, (src, slot) in m.links.items()
+               if src == n.id and slot == 0)
 
 
 def detector(n: CNode) -> bool:
@@ -130,6 +142,10 @@ def said(wf: Workflow, n: CNode, into: str, models: str) -> str:
     if other:
         line += (f"; what it is given on {', '.join(repr(k) for k in other)} is not read (Studio draws the poses "
                  "of that clip alone)")
+    shown = [k for k, t in ins if t in PICTURES and k in n.links][1:]  # (a picture beside the clip: a reference)
+    if shown:
+        line += (f"; the pictures it is given on {', '.join(repr(k) for k in shown)} are not read (the poses drawn "
+                 "are the clip's own, not fitted to those pictures)")
     rest = _settings(wf, n)
     if rest:
         line += f"; its settings {', '.join(rest)} are not taken"

@@ -12,7 +12,7 @@ from typing import Any
 from ..reading.workflow import MODES
 from ..tracing.roles import role
 from . import unrun
-from .unknown_types import declared
+from .unknown_types import declared, known
 
 DEPTH = 12  # declared nodes passed through on a way, at most
 
@@ -27,7 +27,7 @@ def _undeclared_on(n: Any, step: Any) -> list:
             if s is None or s.id in seen or not s.enabled:
                 continue
             seen.add(s.id)
-            if declared(s) is None:
+            if not known(s):  # (a type Studio reads by its name is passed through, as a declared one)
                 found.append(s)
             elif depth < DEPTH:
                 todo.append((s, depth + 1))

@@ -92,7 +92,7 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     rate = next((k for k in names if RATE.match(k)), None)
     name = next((k for k in names if NAME.match(k)), None)
     if rate is None or name is None:
-        return None  # a preview (no file), a still's save (no rate)
+        return _unnamed(wf, n, outs, pictures[0], sound, settings)  # a preview (no file), a still's save (no rate)
     value = wf.value(n, rate) if rate in n.links else settings.get(rate)
     if rate not in n.links and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
         return None
@@ -110,6 +110,29 @@ def _parts(wf: Workflow, n: CNode) -> dict | None:
     return {"picture": pictures[0], "sound": sound[0] if sound else None, "settings": settings, "rate": rate,
             "value": value, "name": name, "prefix": settings.get(name) if name not in n.links else None,
             "formats": formats, "other": other, "told": f"{told}){placed(by_place, n)}",
+            "where": f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"}
+
+
+def _unnamed(wf: Workflow, n: CNode, outs: list[str], picture: str, sound: list[str], settings: dict) -> dict | None:
+    """The parts of a save its UI file names none of the settings of (heldout98 09, 10: Pixaroma's MP4 save, its
+    values saved by place alone, a MiniMax H3 take and its sound given to it): an uncatalogued node listing no output,
+    given the frames on a frames' input (and a sound), where no node of the workflow is an output node by a declared
+    type, so that ComfyUI, which runs a workflow from its output nodes, runs it from this one: read as a video output,
+    its settings not read (what each is, is not known); None for any other node."""
+    if catalogue.node_type(n.shown_cls) is not None or not n.in_types or outs or not FRAMES.match(picture) \
+            or any(not str(k).startswith("#") for k in settings):
+        return None
+    for m in wf.nodes.values():
+        t = catalogue.node_type(m.shown_cls) if m.enabled and m is not n else None
+        if t is not None and t.output_node:
+            return None  # (another output node: this one may be a display, or another pack's node)
+    other = [f"{k} {shown(v)}" for k, v in settings.items()] or (
+        [f"#{i} {shown(v)}" for i, v in enumerate(n.raw)] if isinstance(n.raw, list) else [])  # (by place, as saved)
+    told = (f"a node no pack in Studio's catalogue declares, its UI file listing no output and naming none of its "
+            f"settings, given the frames on '{picture}'{f' and a sound on {sound[0]!r}' if sound else ''}, where no "
+            "node is an output node by a declared type (ComfyUI runs a workflow from those: it runs this one))")
+    return {"picture": picture, "sound": sound[0] if sound else None, "settings": settings, "rate": None,
+            "value": None, "name": None, "prefix": None, "formats": {}, "other": other, "told": told,
             "where": f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"}
 
 
@@ -141,7 +164,9 @@ def _as_video(n: CNode, p: dict) -> str:
     links, ports = {"images": n.links[p["picture"]]}, {}
     if p["picture"] != "images":
         ports["images"] = p["picture"]
-    if rate in n.links:
+    if rate is None:
+        pass  # (a save whose settings its file does not name: written at the take's own rate, said)
+    elif rate in n.links:
         links["frame_rate"] = n.links[rate]
     else:
         widgets["frame_rate"] = p["value"]
@@ -149,19 +174,23 @@ def _as_video(n: CNode, p: dict) -> str:
         links["audio"] = n.links[sound]
         if sound != "audio":
             ports["audio"] = sound
-    if name in n.links:
+    if name is not None and name in n.links:
         links["filename_prefix"] = n.links[name]
     widgets.update({k: p["settings"][k] for k in KEPT if isinstance(p["settings"].get(k), bool)})
     n.origin, n.cls, n.widgets, n.links = n.shown_cls, "VHS_VideoCombine", widgets, links
     n.ports.update(ports)
-    at = f"its rate {shown(p['value'])}" if rate not in n.links else f"the rate wired into its '{rate}'"
+    at = ("the take's own rate (the generator's)" if rate is None else f"its rate {shown(p['value'])}"
+          if rate not in n.links else f"the rate wired into its '{rate}'")
     line = (f"{p['where']} saves a video, told by its types ({p['told']}: read as a video output, which Studio's Save "
             f"Video writes at {at}")
     lost = {k: v for k, v in p["formats"].items() if not (isinstance(v, str) and v.strip().lower() in H264)}
     if lost:
         line += (f"; as an H.264 MP4 (which keeps no transparency), not with its "
                  f"{', '.join(f'{k} {shown(v)}' for k, v in lost.items())}: Studio writes no other")
-    if p["other"]:
+    if p["other"] and rate is None:
+        line += (f"; its settings, which its file does not name, {', '.join(p['other'])}, are not read (what each is, "
+                 "is not known)")
+    elif p["other"]:
         line += (f"; its {', '.join(p['other'])} {'are' if len(p['other']) > 1 else 'is'} not applied (Studio's Save "
                  "Video has no such setting)")
     return line

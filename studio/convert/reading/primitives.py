@@ -34,6 +34,8 @@ def constant(node: Any, slot: int) -> Any:
     if kind is None or len(values) != 1:
         return None
     v = values[0]
+    if v == "" and kind is str and getattr(node, "kept_text", ""):
+        return None  # an empty setting beside a text its properties keep: what it gives is that state's (state_texts.py)
     if isinstance(v, str) and node.out_types[0] in ("INT", "FLOAT") and _declared_number(node):
         v = _number_text(v, node.out_types[0])  # a number saved as text in a number setting: ComfyUI casts it
     plain = isinstance(v, kind) and (kind is bool or not isinstance(v, bool))

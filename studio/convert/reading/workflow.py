@@ -37,6 +37,7 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
+from .state_texts import state_text
 from .constant_wired import wired_input
 from . import decoded_count, decoded_size, size_kept
 from .downloaded import file_name as downloaded_name
@@ -189,6 +190,7 @@ class CNode:
     cut: dict[str, tuple[str, ...]] = field(default_factory=dict)  # an input unwired as ComfyUI runs the modes -> the
     # muted or bypassed nodes it would have read (through bundles too: reading/bundles.py; mapping/cut_vae.py says them)
     fork: tuple[str, ...] = ()  # (its type in the file, the type it copies, the fork) for a fork's renamed copy (fork_types)
+    kept_text: str = ""  # a text its UI properties keep beside its settings (a pack widget's own state: state_texts.py)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -860,7 +862,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     names = [str(o.get("name") or "") if isinstance(o, dict) else "" for o in n.get("outputs") or []]
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
                  pos, n.get("widgets_values"), ins, outs, origin, out_links=linked,
-                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names, fork=fork)
+                 pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names, fork=fork,
+                 kept_text=state_text(props))
 
 
 class _UiReader:
