@@ -94,7 +94,7 @@ def _read_before(pipes: dict, path: str):
     for pipe in pipes.values():
         cn = getattr(pipe, "controlnet", None)
         for net in getattr(cn, "nets", None) or ([cn] if cn is not None else []):
-            if getattr(net, "_studio_file", None) == path:
+            if getattr(net, "studio_file", None) == path:
                 return net
     return None
 
@@ -116,13 +116,13 @@ def controlnet_pipeline(ref, paths: list[str], title: str, info, restyle: bool =
         return pipes[key]
     nets = []
     for path in paths:
-        cn = _read_before(pipes, path)
-        if cn is not None:
+        cn = next((n for n in nets if n.studio_file == path), None) or _read_before(pipes, path)
+        if cn is not None:  # (the same file twice, or read for another pipeline: one model)
             words = "the ControlNet already read for another AnimateDiff ControlNet pipeline"
         else:
             cn, words = read_controlnet(path, base.unet, base.unet.dtype, title)
             cn = cn.to(base.unet.device)
-            cn._studio_file = path
+            cn.studio_file = path
         nets.append(cn)
         info(f"ControlNet {os.path.basename(path)} ({words}), renamed by diffusers' converter, on the image model's "
              "UNet config (diffusers' ControlNetModel.from_unet)")
