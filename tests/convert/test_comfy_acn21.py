@@ -39,7 +39,11 @@ def _chained(n: int = 3, denoise: float = 1.0, painted: int | None = None) -> di
 
 
 def test_three_chained_controlnets_on_a_clip_noised_whole_steer_one_animatediff_controlnet_take():
-    conv = convert(_chained(3), "three")
+    wf = _chained(3)
+    wf["16"] = {"class_type": "ImageScale", "inputs": {"image": ["13", 0], "upscale_method": "nearest-exact",
+                                                      "width": 520, "height": 768, "crop": "disabled"}}
+    wf["14"]["inputs"]["pixels"] = ["16", 0]  # (the encoded clip scaled, the control clips not: the latent's size)
+    conv = convert(wf, "three")
     assert conv.graph.validate() == []
     assert [(t["generator"], sorted(t["inputs"])) for t in conv.tasks] == [(GEN, ["control", "control_2", "control_3"])]
     gen = _nodes(conv, GEN)[0]
@@ -48,7 +52,7 @@ def test_three_chained_controlnets_on_a_clip_noised_whole_steer_one_animatediff_
     assert (p["controlnet"], p["strength"], p["start"], p["end"]) == (FILES[2], 0.7, 0.0, 0.8)
     assert (p["controlnet_2"], p["strength_2"], p["end_2"]) == (FILES[1], 0.8, 0.9)
     assert (p["controlnet_3"], p["strength_3"], p["end_3"]) == (FILES[0], 0.9, 1.0)
-    assert p["frames"] == 0 and (p["window"], p["overlap"]) == (16, 6)
+    assert (p["frames"], p["width"], p["height"]) == (0, 520, 768) and (p["window"], p["overlap"]) == (16, 6)
     g = conv.graph
     assert g.input_link(gen.id, "video") is None  # (denoise 1: the encoded clip is noised away, not restyled)
     ways = {k: g.nodes[g.input_link(gen.id, k).src].type_id for k in ("control", "control_2", "control_3")}
@@ -63,6 +67,8 @@ def test_three_chained_controlnets_on_a_clip_noised_whole_steer_one_animatediff_
            in said
     assert "denoises its encoded latent whole (denoise 1)" in said
     assert "the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" in said
+    assert "the take is made at 520x768, the size 'ImageScale' (ImageScale, #16) gives the encoded clip (the latent's, " \
+           "as in ComfyUI): the control clips are resized to it" in said
     assert "another ControlNet" not in said and "cannot wire" not in said
 
 
@@ -167,3 +173,19 @@ def test_a_frame_folders_cap_and_skip_wired_from_constants_are_worked_out():
     assert "'VHS_LoadImagesPath' (VHS_LoadImagesPath, #10)'s image_load_cap 10, skip_first_images 0 (wired from " \
            "'INTConstant' (INTConstant, #7), 'SimpleMath+' (SimpleMath+, #9)) are worked out when converting: read " \
            "as Studio's Load Image Sequence of the folder 'D:/frames/lines' with those values" in said
+
+
+def test_a_node_changing_the_conditioning_after_the_controlnets_is_said_not_applied():
+    """(The corpus' logtd fourpeople_workflow: InstanceDiffusion's tracking prompt between the ControlNets and the
+    sampler went unsaid once the take was made.)"""
+    wf = _chained(1)
+    wf["50"] = {"class_type": "InstanceDiffusionTrackingPrompt", "inputs": {
+        "positive": ["32", 0], "negative": ["32", 1], "clip": ["1", 1], "positive_text": "\"1.person\": \"a knight\"",
+        "negative_text": "", "tracking": ["51", 0]}}
+    wf["51"] = {"class_type": "YOLOTrackerNode", "inputs": {"images": ["13", 0], "model_name": "yolov8m-seg.pt"}}
+    wf["9"]["inputs"].update(positive=["50", 0], negative=["50", 1])
+    conv = convert(wf, "tracked")
+    assert [t["generator"] for t in conv.tasks] == [GEN]
+    assert "'InstanceDiffusionTrackingPrompt' (InstanceDiffusionTrackingPrompt, #50), between the ControlNets and " \
+           "'KSampler' (KSampler, #9), is not applied: AnimateDiff ControlNet takes the prompt's text and the " \
+           "ControlNets' clips" in _said(conv)

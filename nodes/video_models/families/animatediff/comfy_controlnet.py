@@ -157,6 +157,26 @@ def _taken(b, cn, k: int, restyle: bool, said: list[str]) -> None:
             _aside(b, n, said)
 
 
+def _between(b, applies: list, said: list[str]) -> None:
+    """The nodes changing the conditioning between the ControlNets and the take's sampler (by their declared types:
+    CONDITIONING in and out: the corpus' logtd fourpeople_workflow's InstanceDiffusion tracking prompt, unsaid once
+    the take was made), each said not applied: AnimateDiff ControlNet takes the prompt's text and the ControlNets'
+    clips."""
+    wf, sampler = b.wf, getattr(b, "take_sampler", None)
+    for port in ("positive", "negative") if sampler is not None else ():
+        n, seen = wf.source(sampler, port), set()
+        while n is not None and n not in applies and n.id not in seen and "CONDITIONING" in _out_types(n):
+            seen.add(n.id)
+            ins = [k for k, v in _in_types(n).items() if v == "CONDITIONING" and k in n.links]
+            if not ins:
+                break
+            if n.id not in b.used:
+                b.used.add(n.id)
+                said.append(f"{_name(n)}, between the ControlNets and {_name(sampler)}, is not applied: AnimateDiff "
+                            "ControlNet takes the prompt's text and the ControlNets' clips")
+            n = wf.source(n, ins[0])
+
+
 def steer(b, up, inputs: dict, said: list[str]):
     """The ControlNets of the pipeline read onto AnimateDiff ControlNet's settings and control clips: the apply node
     nearest the sampler its 'controlnet' and 'control', those its conditioning comes through 'controlnet_2' /
@@ -190,6 +210,7 @@ def steer(b, up, inputs: dict, said: list[str]):
         b.used.add(cn.id)
         said.append(f"{_name(cn)}'s ControlNet is not taken: Studio makes no clip for its 'image' (no loader Studio "
                     "reads gives it); the take is steered by the others")
+    _between(b, applies, said)
     names = ", ".join(_name(n) for n in taken)
     for other in (n for n in applies if n not in taken and n not in unwired):
         b.used.add(other.id)
