@@ -94,7 +94,8 @@ def test_a_controlnet_whose_clip_studio_cannot_make_is_said_beside_the_ones_it_m
     assert p["controlnet"] == FILES[0] and not p["controlnet_2"]
     said = _said(conv)
     assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #35)'s ControlNet is not taken: Studio makes no clip " \
-           "for its 'image' (no loader Studio reads gives it); the take is steered by the others" in said
+           "for its 'image' when converting (what gives it is no loader Studio reads); the take is steered by the others" \
+        in said
     conv = convert(_chained(1, painted=0), "alone")  # (none made: held, as before)
     assert GEN not in [t["generator"] for t in conv.tasks]
 

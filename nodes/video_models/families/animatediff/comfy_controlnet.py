@@ -1,12 +1,14 @@
-"""An AnimateDiff workflow's ControlNet (ComfyUI's ControlNetApply / ControlNetApplyAdvanced, Advanced-ControlNet's
+"""An AnimateDiff workflow's ControlNets (ComfyUI's ControlNetApply / ControlNetApplyAdvanced, Advanced-ControlNet's
 apply nodes, by their declared types: a CONTROL_NET input, an IMAGE 'image', CONDITIONING in and out) read as
-Studio's AnimateDiff ControlNet node (controlnet_node.py): the loader's file as its 'controlnet', the strength and
-the start / end percents as its 'strength', 'start', 'end', and the control clip behind 'image' (its preprocessor
-made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its 'control'; on a
-clip's restyle (a VAEEncode'd clip denoised part way: the generic reading's Video to Video), that clip as its 'video'
-and the sampler's denoise as its 'denoise'. What it
-does not take (a second ControlNet, a mask, Advanced-ControlNet's timestep or latent keyframes and weights) is said,
-one sentence each. Plain data and the catalogue's door."""
+Studio's AnimateDiff ControlNet node (controlnet_node.py): the one nearest the sampler, then those its conditioning
+comes through (up to three), each loader's file as its 'controlnet' ('controlnet_2', 'controlnet_3'), the strength and
+the start / end percents as its 'strength', 'start', 'end' ('strength_2'...), and the control clip behind 'image'
+(its preprocessor made by Studio's Edges / Depth / pose nodes where the reading of intent inputs covers it) as its
+'control' ('control_2'...); on a clip's restyle (a VAEEncode'd clip denoised part way: the generic reading's Video to
+Video), that clip as its 'video' and the sampler's denoise as its 'denoise'. What it does not take (a fourth
+ControlNet, a SparseCtrl, one whose clip Studio cannot make, a mask, Advanced-ControlNet's timestep or latent
+keyframes and weights, a conditioning step after them) is said, one sentence each. Plain data and the catalogue's
+door."""
 from __future__ import annotations
 
 from studio.convert.api import node_type
@@ -208,8 +210,8 @@ def steer(b, up, inputs: dict, said: list[str]):
         _taken(b, cn, k, restyle, said)
     for cn in unwired:
         b.used.add(cn.id)
-        said.append(f"{_name(cn)}'s ControlNet is not taken: Studio makes no clip for its 'image' (no loader Studio "
-                    "reads gives it); the take is steered by the others")
+        said.append(f"{_name(cn)}'s ControlNet is not taken: Studio makes no clip for its 'image' when converting "
+                    "(what gives it is no loader Studio reads); the take is steered by the others")
     _between(b, applies, said)
     names = ", ".join(_name(n) for n in taken)
     for other in (n for n in applies if n not in taken and n not in unwired):

@@ -4,7 +4,10 @@ diffusers' AnimateDiffControlNetPipeline on the loaded AnimateDiff (a motion mod
 diffusers AnimateDiff folder); given a source clip on 'video', that clip restyled (noised by 'denoise' and denoised
 toward the prompt) steered by the control clip, with diffusers' AnimateDiffVideoToVideoControlNetPipeline on the
 same components, as ComfyUI's AnimateDiff workflows restyle a VAEEncode'd clip with a ControlNet on the prompts. Its strength is the pipeline's controlnet_conditioning_scale, its start and end the
-fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them.
+fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them; a
+second and a third ControlNet ('controlnet_2' with its clip on 'control_2', 'controlnet_3' on 'control_3', each with
+its own strength, start and end) steer with it, as ComfyUI's chained apply nodes do (diffusers' MultiControlNetModel:
+their residuals summed).
 The take is made in one call by the one Sampler (sampling/one_call.py)."""
 from __future__ import annotations
 
