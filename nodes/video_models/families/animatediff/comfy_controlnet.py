@@ -166,17 +166,19 @@ def _between(b, applies: list, said: list[str]) -> None:
     clips."""
     wf, sampler = b.wf, getattr(b, "take_sampler", None)
     for port in ("positive", "negative") if sampler is not None else ():
-        n, seen = wf.source(sampler, port), set()
-        while n is not None and n not in applies and n.id not in seen and "CONDITIONING" in _out_types(n):
-            seen.add(n.id)
+        n, way = wf.source(sampler, port), []
+        while n is not None and n not in applies and n not in way and "CONDITIONING" in _out_types(n):
             ins = [k for k, v in _in_types(n).items() if v == "CONDITIONING" and k in n.links]
-            if not ins:
+            ins = [port] if port in ins else ins  # (a node passing each prompt on by its name: that one)
+            if len(ins) != 1:  # (one conditioning passed on: a combine of several is the prompt reading's)
                 break
-            if n.id not in b.used:
-                b.used.add(n.id)
-                said.append(f"{_name(n)}, between the ControlNets and {_name(sampler)}, is not applied: AnimateDiff "
-                            "ControlNet takes the prompt's text and the ControlNets' clips")
+            way.append(n)
             n = wf.source(n, ins[0])
+        for m in way if n in applies else ():  # (only a way that reaches the ControlNets)
+            if m.id not in b.used:
+                b.used.add(m.id)
+                said.append(f"{_name(m)}, between the ControlNets and {_name(sampler)}, is not applied: AnimateDiff "
+                            "ControlNet takes the prompt's text and the ControlNets' clips")
 
 
 def steer(b, up, inputs: dict, said: list[str]):
