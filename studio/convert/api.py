@@ -30,6 +30,7 @@ from .reading.pass_any import any_through  # a node passing anything on: the inp
 from .reading.loader_picks import rate as forced_rate  # the rate a video loader forces on its file (0: its own)
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .reading.by_types import widget_names  # a UI node's saved values named by its type's declared widgets
+from .reading.folders import as_folder  # a pack's folder loader read as Studio's Load Image Sequence (declared types)
 from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .takes.reworded import reword  # a pipeline's generator replaced by another of its nodes: its records and words
@@ -60,7 +61,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
            "schedule_input", "schedule_on", "gathered", "decline", "reword", "image_socket", "lowest", "pick_widgets",
-           "batch_latent"]
+           "batch_latent", "as_folder"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

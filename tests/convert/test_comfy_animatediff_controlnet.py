@@ -73,7 +73,7 @@ def test_the_old_apply_a_line_extractor_and_a_pickled_file_are_read_and_said():
     assert "'control_v11p_sd15_lineart.pth' is a pickled file, which Studio never opens" in said
 
 
-def test_what_advanced_controlnet_adds_and_a_second_controlnet_are_said_not_taken():
+def test_what_advanced_controlnet_adds_is_said_not_taken_and_a_second_controlnet_steers_too():
     wf = _steered("ACN_AdvancedControlNetApply", mask_optional=["31", 0], timestep_kf=["30", 0])
     wf["30"] = {"class_type": "TimestepKeyframe", "inputs": {"start_percent": 0.0, "strength": 1.0}}
     wf["31"] = {"class_type": "LoadImageMask", "inputs": {"image": "mask.png", "channel": "alpha"}}
@@ -88,9 +88,12 @@ def test_what_advanced_controlnet_adds_and_a_second_controlnet_are_said_not_take
     assert [t["generator"] for t in conv.tasks] == [GEN]
     p = _nodes(conv, GEN)[0].params
     assert (p["strength"], p["start"], p["end"]) == (0.5, 0.0, 1.0)  # the one nearest the sampler
+    assert (p["controlnet_2"], p["strength_2"], p["start_2"], p["end_2"]) == (CN, 0.85, 0.1, 0.75)  # (acn21) the next
     assert (p["window"], p["overlap"]) == (16, 4)  # the context options: AnimateDiff ControlNet's context windows
     said = _said(conv)
-    assert "(ACN_AdvancedControlNetApply, #23), another ControlNet on the conditioning, is not taken" in said
+    assert "(ACN_AdvancedControlNetApply, #23)'s ControlNet 'control_v11f1p_sd15_depth.safetensors' (from " \
+           "'ControlNetLoader' (ControlNetLoader, #20)) steers the take too as AnimateDiff ControlNet's 'controlnet_2'" \
+           in said
     assert "(ADE_StandardUniformContextOptions, #5)'s windows of 16 frames overlapping by 4 are the take's context " \
            "windows" in said
     conv = convert(_steered("ACN_AdvancedControlNetApply", mask_optional=["31", 0], timestep_kf=["30", 0]) |

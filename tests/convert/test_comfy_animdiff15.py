@@ -101,12 +101,16 @@ def test_a_restyle_at_a_denoise_not_worked_out_stays_video_to_video_its_controln
            in said(conv)
 
 
-def test_another_controlnets_loader_is_named_with_it_not_listed_not_converted():
+def test_another_controlnet_steers_too_as_controlnet_2_its_loader_named_with_it():
+    """(acn21: a second ControlNet, said not taken before, now steers as AnimateDiff ControlNet's 'controlnet_2'.)"""
     conv = convert(_restyle(second="ControlNetLoaderAdvanced"), "two")
     text = said(conv)
-    assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #21), another ControlNet on the conditioning " \
-           "('control_v11f1p_sd15_depth.safetensors', from 'ControlNetLoaderAdvanced' (ControlNetLoaderAdvanced, " \
-           "#20)), is not taken" in text
+    p = nodes_of(conv, "video_models.animatediff_controlnet")[0].params
+    assert (p["controlnet"], p["controlnet_2"], p["strength_2"]) == (
+        "control_v11p_sd15_openpose.safetensors", "control_v11f1p_sd15_depth.safetensors", 0.5)
+    assert "'ControlNetApplyAdvanced' (ControlNetApplyAdvanced, #21)'s ControlNet 'control_v11f1p_sd15_depth.safetensors' " \
+           "(from 'ControlNetLoaderAdvanced' (ControlNetLoaderAdvanced, #20)) steers the take too as AnimateDiff " \
+           "ControlNet's 'controlnet_2'" in text
     assert "20" not in conv.dropped or "20" in (conv.passed or ())
     assert "ControlNetLoaderAdvanced" not in next(line for line in map(str, conv.log)
                                                   if "ComfyUI nodes not converted" in line or "pipeline(s)" in line)

@@ -156,10 +156,11 @@ def test_the_packs_controlnet_clip_is_as_long_as_its_control_clip_of_its_loaders
     assert "makes a batch of 1: AnimateDiff makes it as that many frames" not in text
 
 
-def test_a_held_takes_sentence_names_the_folders_its_controlnets_are_given_not_the_tagged_picture():
+def test_the_folders_its_controlnets_are_given_are_their_control_clips_not_the_tagged_picture():
     """heldout91 03's shape (a UI file): an AnimateDiff take (Evolved's deprecated loader) steered by two ControlNets
-    given Load Images folders, its prompt a schedule of a tagger's reading of a picture: held, its first sentence said the ControlNets make
-    'a video from image' and the graph holds that picture; they are given the folders' frames."""
+    given Load Images folders, its prompt a schedule of a tagger's reading of a picture: held before acn21, its first
+    sentence naming the folders (the graph held the picture); now made, the folders' frames its two control clips,
+    the picture no input of the take."""
     cond = [("positive", "CONDITIONING"), ("negative", "CONDITIONING")]
     folder = [("IMAGE", "IMAGE"), ("MASK", "MASK"), ("INT", "INT")]
     nodes = [
@@ -195,10 +196,14 @@ def test_a_held_takes_sentence_names_the_folders_its_controlnets_are_given_not_t
              (25, 0, 1, "latent_image"), (1, 0, 21, "samples"), (2, 2, 21, "vae"), (21, 0, 37, "images")]
     wf = ui(nodes, links)
     conv = convert(wf, "imgtovideo")
-    first = conv.log[0]
-    assert conv.tasks[0]["generator"] is None and first.startswith("This workflow makes a video from image given to "
-                                                                   "the sampler by ControlNetApplyAdvanced")
-    head = first.split(" with ", 1)[0]
-    assert "which are given images of the folder 'openpose' (VHS_LoadImages, #16)" in head
-    assert "images of the folder 'lines' (VHS_LoadImages, #20)" in head
-    assert "girl.png" not in head
+    assert [t["generator"] for t in conv.tasks] == ["video_models.animatediff_controlnet"]
+    g = conv.graph
+    gen = nodes_of(conv, "video_models.animatediff_controlnet")[0]
+    folders = {}
+    for port in ("control", "control_2"):
+        n = g.nodes[g.input_link(gen.id, port).src]
+        while n.type_id != "footage.load_sequence":
+            n = g.nodes[next(x.src for x in g.links if x.dst == n.id)]
+        folders[port] = n.params["path"]
+    assert folders == {"control": "lines", "control_2": "openpose"}
+    assert not any(n.params.get("path") == "girl.png" for n in g.nodes.values())

@@ -17,7 +17,11 @@ from tests.convert.said import said
 
 def _animatediff_from_control_folders() -> dict:
     """An API AnimateDiff take (a deprecated loader with context options) steered by a tile ControlNet on a frame
-    folder and a depth ControlNet on a folder whose load cap and skip are wired (the shape of 90/02): held."""
+    folder and a depth ControlNet on a folder whose load cap and skip are wired (the shape of 90/02), each loaded by
+    Advanced-ControlNet's SparseCtrl loader, which Studio's AnimateDiff does not run: held (90/02 itself, two
+    ControlNets, is made since acn21: test_comfy_acn21.py)."""
+    sparse = {"class_type": "ACN_SparseCtrlLoaderAdvanced", "inputs": {
+        "sparsectrl_name": "v3_sd15_sparsectrl_rgb.safetensors", "use_motion": True, "motion_strength": 1.0}}
     return {
         "1": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "dreamshaper_8.safetensors"}},
         "2": {"class_type": "ADE_StandardUniformContextOptions", "inputs": {
@@ -34,13 +38,13 @@ def _animatediff_from_control_folders() -> dict:
         "16": {"class_type": "VHS_LoadImagesPath", "inputs": {"directory": "frames", "image_load_cap": 0,
                                                              "skip_first_images": 0, "select_every_nth": 1}},
         "17": {"class_type": "TilePreprocessor", "inputs": {"pyrUp_iters": 3, "resolution": 512, "image": ["16", 0]}},
-        "18": {"class_type": "ControlNetLoader", "inputs": {"control_net_name": "control_v11f1e_sd15_tile.pth"}},
+        "18": sparse,
         "19": {"class_type": "ACN_AdvancedControlNetApply", "inputs": {
             "strength": 0.4, "start_percent": 0, "end_percent": 0.65, "positive": ["4", 0], "negative": ["5", 0],
             "control_net": ["18", 0], "image": ["17", 0]}},
         "6": {"class_type": "VHS_LoadImagesPath", "inputs": {"directory": "depth", "image_load_cap": ["10", 0],
                                                             "skip_first_images": ["14", 0], "select_every_nth": 1}},
-        "7": {"class_type": "ControlNetLoader", "inputs": {"control_net_name": "control_v11f1p_sd15_depth.pth"}},
+        "7": sparse,
         "8": {"class_type": "ACN_AdvancedControlNetApply", "inputs": {
             "strength": 0.6, "start_percent": 0, "end_percent": 0.8, "positive": ["19", 0], "negative": ["19", 1],
             "control_net": ["7", 0], "image": ["6", 0]}},

@@ -14,10 +14,12 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import ComfyMapping, Generator, Task, batch_latent, model_file, read_sampling, upstream
+from studio.convert.api import (ComfyMapping, Generator, Task, adds_noise, batch_latent, is_resize, model_file,
+                                node_type, read_sampling, sampler_denoise, scale_params, upstream)
 
 from . import comfy_artventure as artventure
 from .comfy_controlnet import NODE as CONTROLNET_NODE, steer
+from .comfy_folders import translate as frame_folders
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 from .comfy_sdxl import sdxl_module, sdxl_said
@@ -197,8 +199,12 @@ def read(b, node, up, spec, inputs, said):
     # frames on the generator's 'video', read by the generic reading of an encoded clip; a denoise not worked out, an
     # inversion's later pass, stays Video to Video's, the ControlNet said not applied): AnimateDiff ControlNet
     restyle = "video" in inputs and getattr(b, "denoise_from", None) is not None and "strength" in b.extra
-    steered = steer(b, up, inputs, said) if node is not None and (node.cls in EMPTY or restyle) else None
     first = getattr(b, "take_sampler", None)
+    drowned = "video" not in inputs and _drowned(wf, node, first)  # an encoded clip denoised from full noise
+    steered = steer(b, up, inputs, said) if node is not None and (node.cls in EMPTY or restyle or drowned) else None
+    if steered and drowned:  # (said by the generic reading: "denoises its encoded latent whole (denoise 1): the clip
+        b.used.add(node.id)  # encoded ... is noised away"); the take as long as the control clip, at the encoded size
+        _encoded_size(b, node, said)
     _size(b, node, said, _frames(b, node, first, said))
     if steered and b.extra.get("frames") == 0 and "video" not in inputs:
         pass  # (ArtVentureX's sampler counting the control clip's frames: said in comfy_artventure)
@@ -240,6 +246,36 @@ def read(b, node, up, spec, inputs, said):
             b.used.add(n.id)
             said.append(f"{_name(n)} ({NOT_TAKEN[n.cls]}) is not taken: Studio's AnimateDiff has no counterpart")
     return Task("control video (ControlNet)", steered, family=TITLE) if steered else None
+
+
+def _drowned(wf, node, sampler) -> bool:
+    """``node`` encodes pictures (its 'pixels' wired) into the latent ``sampler`` noises fully (denoise 1): the clip
+    gives the take its size and length only (heldout91 01: a clip encoded at denoise 1.0, its frames the ControlNets')."""
+    if node is None or sampler is None or "pixels" not in node.links:
+        return False
+    t = node_type(node.cls)  # a plain encode, by its declared types: pictures and a VAE in (no mask: an inpaint's
+    plain = t is not None and t.inputs is not None and {i.type for i in t.inputs} <= {"IMAGE", "VAE"}  # keeps its
+    return plain and sampler_denoise(wf, sampler) == 1.0 and adds_noise(wf, sampler)  # pictures outside the mask)
+
+
+def _encoded_size(b, encode, said: list[str]) -> None:
+    """The size a resize on the encoded clip's way fixes (ImageScale's width and height, by its type's name and
+    settings: scale_params) as the take's: the latent's size is the take's in ComfyUI, its ControlNets' pictures
+    resized to it (the corpus' klinter007 Vid2Vid_4_steps: its clip scaled to 1024x576 before the encode, the depth
+    clip not)."""
+    wf = b.wf
+    n, seen = wf.source(encode, "pixels"), set()
+    while n is not None and n.id not in seen and len(seen) < 16:
+        seen.add(n.id)
+        if is_resize(n):
+            p = scale_params(wf, n) or {}
+            w, h = p.get("width"), p.get("height")
+            if isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0 and p.get("scale", 1.0) == 1.0:
+                b.extra["width"], b.extra["height"] = w, h
+                said.append(f"the take is made at {w}x{h}, the size {_name(n)} gives the encoded clip (the latent's, "
+                            "as in ComfyUI): the control clips are resized to it")
+            return
+        n = next((wf.source(n, k) for k in ("image", "images", "pixels") if k in n.links), None)
 
 
 def _frames(b, latent, sampler, said: list[str]) -> int | None:
@@ -296,8 +332,10 @@ MAPPING = ComfyMapping(
            # AnimateDiff-Evolved's prompt schedules blend the prompts between keyframes (a lerp by default)
            "blending_packs": ("Kosinkadink/ComfyUI-AnimateDiff-Evolved",)},
     # its .safetensors motion LoRAs as LoRA loaders on the model (comfy_loras.py); a second pass after a latent
-    # upscale as a refine of the take's frames (comfy_refine.py)
-    translate=lambda wf: artventure.translate(wf) + motion_loras(wf) + latent_refines(wf, MOTION_LOADERS),
+    # upscale as a refine of the take's frames (comfy_refine.py); the frame folders its ControlNets are given, read
+    # where the generic reading left them (comfy_folders.py)
+    translate=lambda wf: artventure.translate(wf) + motion_loras(wf) + latent_refines(wf, MOTION_LOADERS)
+    + frame_folders(wf, MOTION_LOADERS),
     # every node of the pack read here is declared (a ComfyUI API client's prompt holding one is taken): those
     # whose settings are read with their widgets, the others with none read
     widgets={**WIDGETS, **{cls: () for cls in (*PASSED, *CONTEXT, *NOT_TAKEN, *HELD) if cls not in WIDGETS}},

@@ -88,30 +88,47 @@ def read_controlnet(path: str, unet, torch_dtype, title: str):
     return model.eval(), describe(wf)
 
 
-def controlnet_pipeline(ref, path: str, title: str, info, restyle: bool = False):
+def _read_before(pipes: dict, path: str):
+    """The ControlNet of ``path`` another AnimateDiff ControlNet pipeline already holds (another kind, or another set
+    of ControlNets): not read twice; None where none does."""
+    for pipe in pipes.values():
+        cn = getattr(pipe, "controlnet", None)
+        for net in getattr(cn, "nets", None) or ([cn] if cn is not None else []):
+            if getattr(net, "studio_file", None) == path:
+                return net
+    return None
+
+
+def controlnet_pipeline(ref, paths: list[str], title: str, info, restyle: bool = False):
     """diffusers' AnimateDiffControlNetPipeline (``restyle``: AnimateDiffVideoToVideoControlNetPipeline, a source
-    clip restyled) on the loaded AnimateDiff's components and the ControlNet of ``path`` (made once per file and
-    kind, kept with the model)."""
+    clip restyled) on the loaded AnimateDiff's components and the ControlNets of ``paths`` (one: a ControlNetModel;
+    several: diffusers' MultiControlNetModel, their residuals summed), made once per files and kind, kept with the
+    model; each file read once."""
     import diffusers
     base = ref.pipeline("t2v")
     kind = "AnimateDiffVideoToVideoControlNetPipeline" if restyle else "AnimateDiffControlNetPipeline"
-    key = f"animatediff-controlnet{'-v2v' if restyle else ''}:{os.path.abspath(path)}" if path else ""
+    paths = [os.path.abspath(p) for p in paths]
+    key = f"animatediff-controlnet{'-v2v' if restyle else ''}:{'|'.join(paths)}"
     pipes = ref.shared.pipes
-    if key and key in pipes:
+    if key in pipes:
         if ref.offload:
             ref.move_offload_hooks(key)
         return pipes[key]
-    other = pipes.get(key.replace("-v2v:", ":") if restyle else key.replace(":", "-v2v:", 1))
-    if other is not None:  # (the same file's ControlNet, read for the other kind: not read twice)
-        cn, words = other.controlnet, "the ControlNet already read for the other AnimateDiff ControlNet pipeline"
-    else:
-        cn, words = read_controlnet(path, base.unet, base.unet.dtype, title)
-        cn = cn.to(base.unet.device)
+    nets = []
+    for path in paths:
+        cn = next((n for n in nets if n.studio_file == path), None) or _read_before(pipes, path)
+        if cn is not None:  # (the same file twice, or read for another pipeline: one model)
+            words = "the ControlNet already read for another AnimateDiff ControlNet pipeline"
+        else:
+            cn, words = read_controlnet(path, base.unet, base.unet.dtype, title)
+            cn = cn.to(base.unet.device)
+            cn.studio_file = path
+        nets.append(cn)
+        info(f"ControlNet {os.path.basename(path)} ({words}), renamed by diffusers' converter, on the image model's "
+             "UNet config (diffusers' ControlNetModel.from_unet)")
     comps = {k: v for k, v in base.components.items() if k not in ("controlnet",)}
-    pipe = getattr(diffusers, kind)(**comps, controlnet=cn)
+    pipe = getattr(diffusers, kind)(**comps, controlnet=nets[0] if len(nets) == 1 else nets)
     pipe.set_progress_bar_config(disable=True)
-    info(f"ControlNet {os.path.basename(path)} ({words}), renamed by diffusers' converter, on the image model's UNet "
-         "config (diffusers' ControlNetModel.from_unet)")
     pipes[key] = pipe
     if ref.offload:
         ref.move_offload_hooks(key)

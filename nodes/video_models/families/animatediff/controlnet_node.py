@@ -4,7 +4,10 @@ diffusers' AnimateDiffControlNetPipeline on the loaded AnimateDiff (a motion mod
 diffusers AnimateDiff folder); given a source clip on 'video', that clip restyled (noised by 'denoise' and denoised
 toward the prompt) steered by the control clip, with diffusers' AnimateDiffVideoToVideoControlNetPipeline on the
 same components, as ComfyUI's AnimateDiff workflows restyle a VAEEncode'd clip with a ControlNet on the prompts. Its strength is the pipeline's controlnet_conditioning_scale, its start and end the
-fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them.
+fractions of the steps it acts in (control_guidance_start / end), as ComfyUI's ControlNetApplyAdvanced has them; a
+second and a third ControlNet ('controlnet_2' with its clip on 'control_2', 'controlnet_3' on 'control_3', each with
+its own strength, start and end) steer with it, as ComfyUI's chained apply nodes do (diffusers' MultiControlNetModel:
+their residuals summed).
 The take is made in one call by the one Sampler (sampling/one_call.py)."""
 from __future__ import annotations
 
@@ -18,6 +21,27 @@ from ...sampling.generators import prompt_of
 from ...sampling.one_call import RUN, Call, OneCallNode, clip_take_settings, shared
 
 FPS = 8.0  # AnimateDiff's frame rate
+MORE = ((2, "second"), (3, "third"))  # the further ControlNets: 'control_2' with 'controlnet_2', 'strength_2'...
+
+
+def _more(k: int, w: str) -> tuple:
+    """The settings of the ``k``-th ControlNet (a ``w`` one, on 'control_k'): its file, strength, start and end."""
+    return (Path(f"controlnet_{k}", "", mode="open", lookup=True, filters="ControlNet (*.safetensors)",
+                 help=f"a {w} SD 1.5 ControlNet file, steering with the clip on 'control_{k}'; none: not used"),
+            Float(f"strength_{k}", 1.0, min=0.0, max=10.0, help=f"the {w} ControlNet's weight"),
+            Float(f"start_{k}", 0.0, min=0.0, max=1.0, help=f"the fraction of the steps where the {w} starts"),
+            Float(f"end_{k}", 1.0, min=0.0, max=1.0, help=f"the fraction of the steps where the {w} stops"))
+
+
+def steering(p, wired) -> list[tuple[str, str, float, float, float]]:
+    """The ControlNets that steer the take: (input, file setting, strength, start, end), the first one's and each
+    further one whose file is set or whose control clip is wired (``wired``: the inputs given)."""
+    out = [("control", "controlnet", float(p.strength), float(p.start), float(p.end))]
+    for k, _ in MORE:
+        if (getattr(p, f"controlnet_{k}") or "").strip() or f"control_{k}" in wired:
+            out.append((f"control_{k}", f"controlnet_{k}", *(float(getattr(p, f"{q}_{k}"))
+                                                             for q in ("strength", "start", "end"))))
+    return out
 
 
 class AnimateDiffControlNet(OneCallNode):
@@ -34,7 +58,10 @@ class AnimateDiffControlNet(OneCallNode):
               In("control", "Video", help="the control clip (lineart, pose, depth, edges) the take follows"),
               In("prompt", "Text", optional=True),
               In("video", "Video", optional=True, help="a source clip to restyle (video to video, its frames noised "
-                                                       "by 'denoise'); none: text to video"))
+                                                       "by 'denoise'); none: text to video"),
+              *(In(f"control_{k}", "Video", optional=True, help=f"a {w} control clip, for the ControlNet "
+                                                                 f"'controlnet_{k}' (several ControlNets steer together)")
+                for k, w in MORE))
     outputs = (Out("video", "Video"),)
     params = (Path("controlnet", "", mode="open", lookup=True, filters="ControlNet (*.safetensors)",
                    help="an SD 1.5 ControlNet file, or its name in a models folder's controlnet/ (ComfyUI's "
@@ -42,6 +69,7 @@ class AnimateDiffControlNet(OneCallNode):
               Float("strength", 1.0, min=0.0, max=10.0, help="the ControlNet's weight (controlnet_conditioning_scale)"),
               Float("start", 0.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet starts"),
               Float("end", 1.0, min=0.0, max=1.0, help="the fraction of the steps where the ControlNet stops"),
+              *(q for k, w in MORE for q in _more(k, w)),
               Float("denoise", 0.6, min=0.01, max=1.0, help="with a source clip on 'video': how far from it the "
                                                                "take goes (1: ignore it), the pipeline's strength; "
                                                                "without one it does nothing"),
@@ -60,12 +88,12 @@ class AnimateDiffControlNet(OneCallNode):
                                            "steps, guidance about 1-2)"}) + shared(*RUN)
 
     @staticmethod
-    def _file(name: str, base_dir: str | None, prefix: str) -> str:
+    def _file(name: str, base_dir: str | None, prefix: str, setting: str = "controlnet") -> str:
         """The ControlNet file 'controlnet' names: a path (beside the graph where relative), or a name in a models
         folder or its controlnet/ (ComfyUI's models/controlnet/), as the other model files are found."""
         from studio.core.models import model_file
         if not (name or "").strip():
-            raise ModelError(f"{prefix}no ControlNet chosen: set 'controlnet' to an SD 1.5 ControlNet .safetensors "
+            raise ModelError(f"{prefix}no ControlNet chosen: set '{setting}' to an SD 1.5 ControlNet .safetensors "
                              "file in a models folder's controlnet/, e.g. control_v11p_sd15_openpose.safetensors")
         return model_file(name, base_dir, None, "controlnet", ModelError, "ControlNet",
                           "SD 1.5 ControlNet .safetensors file", "control_v11p_sd15_openpose.safetensors",
@@ -73,40 +101,52 @@ class AnimateDiffControlNet(OneCallNode):
 
     @classmethod
     def preflight(cls, params, base_dir):
-        try:
-            cls._file(params.get("controlnet") or "", base_dir, "")  # (the run names the node)
-        except ModelError as e:
-            return [str(e)]
-        return []
+        said = []
+        for name in ("controlnet", *(f"controlnet_{k}" for k, _ in MORE if (params.get(f"controlnet_{k}") or ""))):
+            try:
+                cls._file(params.get(name) or "", base_dir, "", name)  # (the run names the node)
+            except ModelError as e:
+                said.append(str(e))
+        return said
 
     def pipeline_of(self, ref):
         from .controlnet import controlnet_pipeline
         ctx = self._ctx
-        path = self._file(ctx.params.controlnet, getattr(ctx.options.get("graph"), "base_dir", None), f"{self.title}: ")
-        return controlnet_pipeline(ref, path, self.title, ctx.info, restyle=self._restyle)
+        base = getattr(ctx.options.get("graph"), "base_dir", None)
+        paths = [self._file(getattr(ctx.params, name), base, f"{self.title}: ", name) for _, name, *_ in self._steer]
+        return controlnet_pipeline(ref, paths, self.title, ctx.info, restyle=self._restyle)
 
     def run(self, ctx, model, **inputs):
         p = ctx.params
-        if not p.start < p.end:
-            raise ModelError(f"{self.title}: start {p.start} is not before end {p.end}: the ControlNet would act in "
-                             "no step")
-        self._ctx, self._restyle = ctx, inputs.get("video") is not None
+        steer = steering(p, {k for k, v in inputs.items() if v is not None})
+        for into, name, _, start, end in steer:
+            if not start < end:
+                k = name.removeprefix("controlnet")
+                raise ModelError(f"{self.title}: start{k} {start:g} is not before end{k} {end:g}: the ControlNet "
+                                 f"'{name}' would act in no step")
+            if inputs.get(into) is None:
+                raise ModelError(f"{self.title}: '{name}' is set but nothing is connected to '{into}': connect the "
+                                 f"control clip that ControlNet follows, or clear '{name}'")
+        self._ctx, self._restyle, self._steer = ctx, inputs.get("video") is not None, steer
         return super().run(ctx, model, **inputs)
 
-    def call(self, ctx, s, control, prompt=None, video=None) -> Call:
+    def call(self, ctx, s, control, prompt=None, video=None, **more) -> Call:
         from studio.engine.clip import as_clip
 
         from ...base.calls import clip_take, to_pil
         p = ctx.params
         clip = as_clip(control)
         source = as_clip(video) if video is not None else None
-        # a restyle's take is the source clip's (its length and size); the control clip covers its frames
+        # a restyle's take is the source clip's (its length and size); the control clips cover its frames
         n, w, h = clip_take(self.title, source if source is not None else clip, p.frames, p.width, p.height, 8,
                             ModelError, "the source clip" if source is not None else "the control clip")
-        if source is not None and len(clip) < n:
-            raise ModelError(f"{self.title}: the control clip has {len(clip)} frames but the take restyles {n} of the "
-                             f"source clip: give a control clip of at least {n} frames, or set frames to "
-                             f"{len(clip)} or fewer")
+        clips = [clip if into == "control" else as_clip(more[into]) for into, *_ in self._steer]
+        for (into, *_), c in zip(self._steer, clips):
+            if (source is not None or into != "control") and len(c) < n:
+                what = "the control clip" if into == "control" else f"the control clip on '{into}'"
+                raise ModelError(f"{self.title}: {what} has {len(c)} frames but the take " + (
+                    f"restyles {n} of the source clip" if source is not None else f"makes {n}") + f": give a control "
+                    f"clip of at least {n} frames, or set frames to {len(c)} or fewer")
         most = getattr(s.pipe.unet.config, "motion_max_seq_length", None)
         span = p.window if 0 < p.window < n else n
         if most and span > most:
@@ -116,15 +156,18 @@ class AnimateDiffControlNet(OneCallNode):
             from ...takes.context_windows import plan_for
             s.context = plan_for(span, p.overlap, 1, p.context_schedule)
             ctx.info(f"context windows of {span} frames overlapping by {min(p.overlap, span - 1)}, at every step")
-        frames = [to_pil(np.asarray(clip.frame(i), np.float32)) for i in range(n)]
-        ctx.info(f"{n} frames at {w}x{h}, following the control clip (strength {p.strength:g}, from {p.start:g} "
-                 f"to {p.end:g} of the steps)" + (f", restyling the source clip at denoise {p.denoise:g}"
-                                                  if source is not None else ""))
-        kw = {"conditioning_frames": frames, "prompt": prompt_of(ctx, prompt),
+        frames = [[to_pil(np.asarray(c.frame(i), np.float32)) for i in range(n)] for c in clips]
+        ctx.info(f"{n} frames at {w}x{h}, following " + "; ".join(
+            ("the control clip" if into == "control" else f"the control clip on '{into}'") + f" (strength {k:g}, from {a:g} to {b:g} of the steps)"
+            for into, _, k, a, b in self._steer) + (f", restyling the source clip at denoise {p.denoise:g}"
+                                                    if source is not None else ""))
+        one = len(self._steer) == 1  # (one ControlNet: its values as they are; several: a list each, in order)
+        kw = {"conditioning_frames": frames[0] if one else frames, "prompt": prompt_of(ctx, prompt),
               "negative_prompt": p.negative_prompt or None, "height": h, "width": w,
               "num_inference_steps": self.steps, "guidance_scale": float(p.guidance),
-              "controlnet_conditioning_scale": float(p.strength), "control_guidance_start": float(p.start),
-              "control_guidance_end": float(p.end)}
+              **{key: (vals[0] if one else list(vals)) for key, vals in zip(
+                  ("controlnet_conditioning_scale", "control_guidance_start", "control_guidance_end"),
+                  list(zip(*(t[2:] for t in self._steer))))}}
         if source is None:
             return Call(dict(kw, num_frames=n), n, float(p.fps) or FPS, (w, h), self.steps)
         kw.update(video=[to_pil(np.asarray(source.frame(i), np.float32)) for i in range(n)], strength=float(p.denoise))

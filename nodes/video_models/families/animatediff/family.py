@@ -1,5 +1,5 @@
-"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call (steered by an SD 1.5 ControlNet in its own
-node, controlnet_node.py, from text or restyling a source clip); from a diffusers folder, or from
+"""AnimateDiff: an image model's UNet with motion modules, 16 frames a call (steered by up to three SD 1.5 ControlNets
+in its own node, controlnet_node.py, from text or restyling a source clip); from a diffusers folder, or from
 ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
