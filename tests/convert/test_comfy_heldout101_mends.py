@@ -111,3 +111,59 @@ def test_the_grid_is_ltx2s_own_multiple():
     from nodes.video_models.families.ltx2 import comfy_made_size
     from nodes.video_models.families.ltx2.family import FAMILY
     assert comfy_made_size.MULTIPLE == FAMILY.size_multiple
+
+
+WIDGETS = [("high_noise_seed", "INT"), ("low_noise_seed", "INT"), ("steps", "INT"), ("cfg", "FLOAT"),
+           ("sampler_name", "COMBO"), ("scheduler", "COMBO"), ("start_at_step", "INT"), ("switch_step", "INT"),
+           ("end_at_step", "INT"), ("denoise", "FLOAT"), ("max_slice", "INT")]
+
+
+def _two_expert_vae(vae_out: bool = True) -> dict:
+    """A UI file: Wan 2.2 I2V A14B through a pack's two-model sampler no catalogue declares, which takes a VAE and
+    gives it back (its 'vae' output feeding the decode), its settings named by the file's own widget inputs."""
+    from tests.convert.said import ui
+    sockets = [("high_model", "MODEL"), ("low_model", "MODEL"), ("vae", "VAE"), ("positive", "CONDITIONING"),
+               ("negative", "CONDITIONING"), ("latent_image", "LATENT")]
+    wf = ui([(1, "UNETLoader", [], ["MODEL"], ["wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors", "default"]),
+             (2, "UNETLoader", [], ["MODEL"], ["wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors", "default"]),
+             (3, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+             (4, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+             (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a woman sips coffee"]),
+             (6, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+             (7, "LoadImage", [], ["IMAGE", "MASK"], ["cafe.png", "image"]),
+             (8, "WanImageToVideo", [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("vae", "VAE"),
+                                     ("start_image", "IMAGE")], ["CONDITIONING", "CONDITIONING", "LATENT"],
+              [480, 848, 121, 1]),
+             (9, "Acme_HighLowSampler", sockets, ["LATENT", "VAE"] if vae_out else ["LATENT"],
+              [128, "fixed", 129, "fixed", 4, 1, "euler", "beta", 0, 2, 4, 1, 40]),
+             (10, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+             (11, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [24]),
+             (12, "SaveVideo", [("video", "VIDEO")], [], ["wan/i2v", "auto", "auto"])],
+            [(3, 0, 5, "clip"), (3, 0, 6, "clip"), (5, 0, 8, "positive"), (6, 0, 8, "negative"), (4, 0, 8, "vae"),
+             (7, 0, 8, "start_image"), (1, 0, 9, "high_model"), (2, 0, 9, "low_model"),
+             *([(4, 0, 9, "vae")] if vae_out else []), (8, 0, 9, "positive"), (8, 1, 9, "negative"), (8, 2, 9, "latent_image"), (9, 0, 10, "samples"),
+             ((9, 1, 10, "vae") if vae_out else (4, 0, 10, "vae")), (10, 0, 11, "images"), (11, 0, 12, "video")])
+    node = next(x for x in wf["nodes"] if x["id"] == 9)
+    node["inputs"] += [{"name": k, "type": t, "widget": {"name": k}, "link": None} for k, t in WIDGETS]
+    return wf
+
+
+def test_a_two_model_sampler_giving_its_vae_back_is_read_as_the_experts():
+    """101/07: the SpaceFlower pack's sf_HighLowKSampler2 (a VAE in, a LATENT and a VAE out) held the Wan 2.2 take
+    with no generator. Read as the two experts, the decode given the VAE the sampler is given; its settings naming
+    the whole schedule (start 0, end at the steps, denoise 1) not said as dropped."""
+    conv = convert(_two_expert_vae(), "two_expert_vae.json")
+    take = nodes_of(conv, "video_models.image_to_video")[0]
+    assert (take.params["steps"], take.params["seed"], take.params["width"], take.params["frames"]) == (4, 128, 480, 121)
+    load = nodes_of(conv, "video_models.load")[0]
+    assert load.params["vae"] == "wan_2.1_vae.safetensors" and load.params["model_2"]
+    text = said(conv)
+    assert "its VAE output read as the VAE its 'vae' is given (passed through)" in text
+    assert "the switch at step 2 read" in text and "max_slice 40 is not applied" in text
+    assert "denoise 1" not in text and "start_at_step" not in text and "end_at_step 4" not in text
+
+
+def test_a_two_model_sampler_without_a_vae_is_read_as_before():
+    """Given no VAE and giving none back: the shape read before (the experts); nothing said passed through."""
+    conv = convert(_two_expert_vae(vae_out=False), "two_expert.json")
+    assert nodes_of(conv, "video_models.image_to_video") and "passed through" not in said(conv)
