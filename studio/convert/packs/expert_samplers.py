@@ -19,6 +19,7 @@ from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers
 from ..tracing.sampling import NEAREST, SIGMAS
+from .expert_vae import idle, passed_vae, rewire
 from .shapes import declared_of, placed, settings_of, shown
 
 COMMON = {"seed": ("seed", "noise_seed"), "steps": ("steps",), "cfg": ("cfg",),
@@ -90,14 +91,14 @@ def given_type(wf: Workflow, n: CNode, k: str) -> str:
 def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str], bool] | None:
     ins, outs = declared_of(wf, n)
     sockets = [(k, t or given_type(wf, n, k)) for k, t, w in ins if not w]
-    if outs != ["LATENT"]:
+    if (vae := passed_vae(sockets, outs, n.links)) is None and outs != ["LATENT"]:  # (a VAE given back: expert_vae)
         return None
     models = [k for k, t in sockets if t == "MODEL"]
     latents = [k for k, t in sockets if t == "LATENT"]
     conds = sorted(k for k, t in sockets if t == "CONDITIONING")
     if not 2 <= len(models) <= 3 or len(latents) != 1 or conds != ["negative", "positive"]:
         return None
-    if any(k not in models + latents + conds for k, t in sockets if k in n.links):
+    if any(k not in models + latents + conds + [vae] for k, t in sockets if k in n.links):
         return None  # another wired socket (a guide, sigmas, an image): what it carries would be lost
     if any(k not in n.links for k in models + conds + latents):
         return None
@@ -108,7 +109,7 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
     stages: list[dict] = [{} for _ in models]
     other: list[str] = []
     shifts: list[Any] = []
-    wired = [k for k in n.links if k not in models + latents + conds and k not in settings]
+    wired = [k for k in n.links if k not in models + latents + conds + [vae] and k not in settings]
     unknown: list[str] = []
     staged: list[tuple[str, int, Any]] = []  # (a setting naming a stage's model and 'steps', the stage, its value)
     for k, v in list(settings.items()) + [(k, None) for k in wired]:
@@ -129,7 +130,7 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
             continue
         stage = _stage_of(k, models)
         low = k.lower()
-        base = next((c for c in ("steps", "cfg", "sampler", "scheduler") if c in low), None)
+        base = next((c for c in ("steps", "cfg", "sampler", "scheduler", "seed") if c in low), None)
         if SWITCH_STEP.search(low) and isinstance(v, int) and v >= 0:
             stages[0]["end_at_step"] = v
             continue
@@ -139,13 +140,14 @@ def _read(wf: Workflow, n: CNode) -> tuple[list[str], dict, list[dict], list[str
         if stage is not None and base is not None and not any(w in low for w in RUN_TIME):
             stages[stage][{"sampler": "sampler_name"}.get(base, base)] = v
             continue
-        other.append(f"{k} {shown(v)}")
+        if not idle(k, v, stages[0].get("steps")):
+            other.append(f"{k} {shown(v)}")
     _stage_steps(staged, stages, other)
     if unnamed:
         used = set(map(repr, settings.values())) | set(SEED_CONTROLS)
         other.append("its values saved by place without their names (" + ", ".join(
             shown(v) for v in n.raw if repr(v) not in used and v not in SEED_CONTROLS) + "): not read")
-    return models, {"latent": latents[0], "shifts": shifts, "unknown": unknown}, stages, other, by_place
+    return models, {"latent": latents[0], "shifts": shifts, "unknown": unknown, "vae": vae}, stages, other, by_place
 
 
 def _stage(n: CNode, nid: str, model: str, prev: tuple[str, int], w: dict, i: int, last: bool,
@@ -190,9 +192,10 @@ def translate(wf: Workflow) -> list[str]:
             if i and "start_at_step" in w:
                 wf.nodes[nid].widgets["start_at_step"] = w["start_at_step"]
             prev, ids = (nid, 0), ids + [nid]
-        for m, k in users:
-            m.links[k] = (ids[-1], 0)
+        rewire(wf, n, users, ids[-1], extra["vae"])
         line = _sentence(n, models, stages, other, extra["shifts"], shift, by_place)
+        if extra["vae"]:
+            line += f"; its VAE output read as the VAE its '{extra['vae']}' is given (passed through)"
         if extra["unknown"]:
             line += (f"; its {', '.join(extra['unknown'])} {'are' if len(extra['unknown']) > 1 else 'is'} wired to "
                      "nodes whose values Studio cannot work out when converting: not read (the generator's own stand)")

@@ -37,6 +37,9 @@ MAPPING = ComfyMapping(
     # VideoHelperSuite's load format 'Hunyuan': dim 16, 4n + 1 frames
     hooks={"comfy_declared": DECLARED, "load_formats": {"Hunyuan": (16, 4)},
            "latent_stride": 4,  # ComfyUI's latents hold (length - 1) // 4 + 1 (mapping/latent_frames)
+           # its execute: common_upscale(start_image[:length, :, :, :3], width, height, "bilinear", "center"),
+           # comfy_extras/nodes_hunyuan.py (Image to Video's image_fit 'crop': mapping/picture_fit.py)
+           "centre_cropped": {"HunyuanImageToVideo": ("start_image",)},
            # its Video to Video (v2v.py) takes a clip of one frame: num_frames 1 (4k + 1), its causal VAE
            # encoding a first frame alone (a picture re-made part way: mapping/one_frame.py)
            "one_frame_restyle": True},

@@ -24,4 +24,8 @@ MAPPING = ComfyMapping(
            ("hunyuan_video_1.5", "HunyuanVideo 1.5")),
     dual_types=("hunyuan_video_15",), rank=4,  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
     widgets=WIDGETS, hooks={"comfy_ranges": {"EmptyHunyuanVideo15Latent": SIZE, "HunyuanVideo15ImageToVideo": SIZE},
-                                 "latent_stride": 4})  # ComfyUI's latents hold (length - 1) // 4 + 1
+                                 "latent_stride": 4,  # ComfyUI's latents hold (length - 1) // 4 + 1
+                                 # its execute: common_upscale(start_image[:length], width, height, "bilinear",
+                                 # "center"), comfy_extras/nodes_hunyuan.py (Image to Video's image_fit 'crop':
+                                 # studio/convert/mapping/picture_fit.py; heldout101 07)
+                                 "centre_cropped": {"HunyuanVideo15ImageToVideo": ("start_image",)}})

@@ -15,6 +15,7 @@ from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_typ
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 from .comfy_refine_sampler import refine_sampler
 from .comfy_upscale_factor import factor, scaled, words
+from .comfy_made_size import made
 from .comfy_redetail import clip_source
 from .comfy_middle import middle_line, middles, placed_picture, wire_picture, with_middles
 
@@ -304,7 +305,8 @@ def _later(st: dict, k: int, w: Any, h: Any) -> str:
 
 
 def two_stage_line(st: dict, w: Any, h: Any) -> str:
-    """The pipeline note's line for the stages."""
+    """The pipeline note's line for the stages, at the size LTX-2 makes (comfy_made_size)."""
+    w, h, asked = made(w, h)
     known = isinstance(w, int) and isinstance(h, int)
     more = st.get("more") or []
     f = factor(st.get("upsampler"))
@@ -313,7 +315,7 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
         total *= factor(x.get("upsampler"))
         x["total"] = total
     whose = st.get("sized_by") or "LTX-2's own"  # (a start picture's: the generator takes its size; heldout55 05)
-    size = f"{w}x{h}" if known else whose if st.get("size_kept") else \
+    size = f"{w}x{h}{asked}" if known else whose if st.get("size_kept") else \
         f"{whose} size (the workflow's first-stage size is not read: set it to " + \
         ("half" if total == 2 else f"1/{total:g} of") + " the final size)"  # (kept: a Scale sizes it, folded_sizes)
     stages = "two stages" if not more else f"{len(more) + 2} stages"
