@@ -58,11 +58,11 @@ def _pipeline_picture(comfy, orig, kw: dict, seed: int, negative: str = ""):
     import diffusers
     import torch
 
-    from nodes.video_models.families.flux2.configs import SCHEDULER
+    from nodes.video_models.families.flux2.configs import DYNAMIC_SCHEDULER
     p = comfy["parts"]
     pipe = diffusers.Flux2KleinPipeline(transformer=p["transformer"], text_encoder=p["text_encoder"],
                                         tokenizer=comfy["tokenizer"], vae=p["vae"],
-                                        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**SCHEDULER))
+                                        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**DYNAMIC_SCHEDULER))
     if negative:
         with torch.no_grad():
             kw = dict(kw, negative_prompt_embeds=pipe.encode_prompt(negative, device="cpu")[0])
@@ -91,12 +91,41 @@ def test_the_three_files_make_the_pipelines_picture_as_a_one_frame_take(comfy, m
     assert kw["prompt"] == "the cat" and kw["num_inference_steps"] == 2 and kw["guidance_scale"] == guidance
     assert "num_frames" not in kw and "negative_prompt" not in kw
     assert ("negative_prompt_embeds" in kw) == bool(negative)
+    assert len(kw.pop("sigmas")) == 2  # the family's schedule, worked out for its fixed-shift scheduler
     seed = kw.pop("generator").initial_seed()
     kw.pop("negative_prompt_embeds", None)
     want = _pipeline_picture(comfy, orig, kw, seed, negative)
     assert want.shape == (1, 16, 32, 3) and want.std() > 0 and np.allclose(clip.frames, want, atol=1e-6)
     if negative:  # the negative prompt changes the picture: it is not the empty one's
         assert not np.allclose(want, _pipeline_picture(comfy, orig, kw, seed, ""), atol=1e-4)
+
+
+def test_a_shift_samples_comfys_fixed_schedule(comfy, monkeypatch):
+    """The generator's shift e^2.02 (ComfyUI's KSampler on klein: its model config's shift 2.02 on Flux's exponential
+    scale) samples ComfyUI's sigmas, exp(2.02) / (exp(2.02) + 1 / t - 1) at t = 1, 1/2 (its 'simple' spacing of 2
+    steps), not the family's own size-dependent schedule."""
+    import math
+
+    import diffusers
+    import torch
+
+    from nodes.video_models.families.flux2.configs import COMFY_SHIFT, SCHEDULER
+    calls, orig = spy_call(monkeypatch, diffusers.Flux2KleinPipeline, dict)
+    params = dict(PARAMS, guidance=1.0, shift=math.exp(COMFY_SHIFT), sampler="euler")
+    clip = Executor().run(_graph(comfy, params), targets=["gen"], device="cpu", use_cache=False).value("gen")
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
+    assert "sigmas" not in kw  # (the scheduler shifts the pipeline's own spacing itself)
+    seed = kw.pop("generator").initial_seed()
+    p = comfy["parts"]
+    pipe = diffusers.Flux2KleinPipeline(transformer=p["transformer"], text_encoder=p["text_encoder"],
+                                        tokenizer=comfy["tokenizer"], vae=p["vae"],
+                                        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**SCHEDULER))
+    e = math.exp(COMFY_SHIFT)
+    comfys = [e / (e + 1 / t - 1) for t in (1.0, 0.5)]
+    want = orig(pipe, **dict(kw, output_type="np", sigmas=comfys), generator=torch.Generator().manual_seed(seed)).images
+    assert np.allclose(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1), atol=1e-5)
+    own = _pipeline_picture(comfy, orig, kw, seed)
+    assert not np.allclose(clip.frames, own, atol=1e-4)  # (the family's own schedule makes another picture)
 
 
 def test_comfys_prefixed_file_reads_as_the_bare_one(comfy, tmp_path):

@@ -384,12 +384,13 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     names = ", ".join(f"{v.shown_cls} ({kind_words(wf, v)})" for v in vias[:4]) or "nodes it does not read"
     names += given_files.named(given, lost, lambda f: words(b, f), min(len(vias), 4))
     what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in given}))  # the same words in any process
+    made = "picture" if families.family_hook(fam, "still") else "video"  # (a still family's pass: klein's edit)
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
-        return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+        return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
                     cannot=f"run {fam}: no family of Studio's reads its files or its nodes")
-    return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+    return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
                 cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} into a generator "
-                       "of that task (made from the prompt alone, it would be another video)")
+                       f"of that task (made from the prompt alone, it would be another {made})")
 
 
 def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, said: list[str]) -> None:

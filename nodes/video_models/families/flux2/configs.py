@@ -20,7 +20,9 @@ its widths from the shapes, the norm's eps 1e-4 and momentum 0.1 (AutoencoderKLF
 
 The scheduler: flow-matching Euler with the resolution- and step-dependent shift diffusers' Flux2KleinPipeline
 computes (compute_empirical_mu, an exponential time shift): the schedule ComfyUI's Flux2Scheduler node makes
-(comfy_extras/nodes_flux.py, get_schedule). Plain stdlib."""
+(comfy_extras/nodes_flux.py, get_schedule). ComfyUI's other schedulers ('simple' on a KSampler) sample klein at its
+model config's fixed shift 2.02 on Flux's exponential scale (ModelSamplingFlux: exp(mu) / (exp(mu) + 1 / t - 1)),
+which is diffusers' fixed shift e^2.02 (shift * t / (1 + (shift - 1) * t)). Plain stdlib."""
 from __future__ import annotations
 
 from ...base.errors import ModelError
@@ -33,8 +35,13 @@ QWEN3 = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 
          "rope_parameters": {"rope_theta": 1000000.0, "rope_type": "default"}, "attention_bias": False,
          "use_sliding_window": False}
 BN_EPS, BN_MOMENTUM = 1e-4, 0.1
-SCHEDULER = {"num_train_timesteps": 1000, "shift": 3.0, "use_dynamic_shifting": True, "base_shift": 0.5,
+# flow-matching Euler shifting by a fixed 'shift' (1: none), not dynamically: the family's pipeline hands it the
+# dynamic schedule as sigmas where no shift is set (pipeline._schedule), so that the generator's 'shift' can set
+# ComfyUI's fixed one (its KSampler on klein: e^2.02)
+SCHEDULER = {"num_train_timesteps": 1000, "shift": 1.0, "use_dynamic_shifting": False, "base_shift": 0.5,
              "max_shift": 1.15, "base_image_seq_len": 256, "max_image_seq_len": 4096, "time_shift_type": "exponential"}
+DYNAMIC_SCHEDULER = {**SCHEDULER, "use_dynamic_shifting": True}  # (diffusers' pipeline shifting itself: the tests')
+COMFY_SHIFT = 2.02  # ComfyUI's Flux2 model config's sampling shift (supported_models.py), on Flux's exponential scale
 ASSUMED = ("patches of 1, rotary theta 2000 over four equal axes of a head, Qwen3's states after layers 9, 18 and 27, "
            "the flow-matching Euler schedule Flux2Scheduler makes")
 GIVE_DIT = "give a FLUX.2 [klein] diffusion model as ComfyUI loads it (diffusion_models/flux-2-klein-*.safetensors)"

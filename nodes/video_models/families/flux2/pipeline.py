@@ -164,10 +164,31 @@ def _vae(diffusers, wf: WeightFile, cfg: dict, torch_dtype):
     return lean_load(getattr(diffusers, VAE), cfg, wf, torch_dtype, state=state)
 
 
+def _schedule(pipe, kwargs: dict) -> None:
+    """The family's own schedule, where no shift is set: the resolution- and step-dependent one diffusers'
+    Flux2KleinPipeline makes (compute_empirical_mu, an exponential time shift: ComfyUI's Flux2Scheduler's), worked out
+    here and handed to the scheduler as sigmas, because the family's scheduler shifts by a fixed 'shift' otherwise
+    (configs.SCHEDULER: ComfyUI's KSampler on klein, its model config's shift 2.02 on Flux's exponential scale, is the
+    fixed shift e^2.02). A scheduler set to another shift (the generator's 'shift'), or sigmas given, are left as
+    they are."""
+    import numpy as np
+    from diffusers.pipelines.flux2.pipeline_flux2_klein import compute_empirical_mu
+    cfg = pipe.scheduler.config
+    if kwargs.get("sigmas") is not None or cfg.get("use_dynamic_shifting") or float(cfg.get("shift", 1.0)) != 1.0 \
+            or cfg.get("use_flow_sigmas") or not hasattr(pipe.scheduler, "time_shift"):
+        return
+    steps, side = int(kwargs.get("num_inference_steps", 50)), pipe.vae_scale_factor * 2
+    size = pipe.default_sample_size * pipe.vae_scale_factor
+    tokens = (int(kwargs.get("height") or size) // side) * (int(kwargs.get("width") or size) // side)
+    linear = np.linspace(1.0, 1 / steps, steps).astype(np.float32)
+    mu = compute_empirical_mu(image_seq_len=tokens, num_steps=steps)
+    kwargs["sigmas"] = list(pipe.scheduler.time_shift(mu, 1.0, linear))
+
+
 def _with_negative(diffusers):
-    """Flux2KleinPipeline taking a negative prompt: diffusers' encodes an empty one for its classifier-free guidance
-    (it has no 'negative_prompt'); here the one given is encoded as the prompt is (ComfyUI's negative conditioning
-    under a sampler's cfg above 1). Without one, or at guidance 1, the call is diffusers' own."""
+    """Flux2KleinPipeline taking a negative prompt and keeping the family's schedule (_schedule): diffusers' encodes
+    an empty negative prompt for its classifier-free guidance (it has no 'negative_prompt'); here the one given is
+    encoded as the prompt is (ComfyUI's negative conditioning under a sampler's cfg above 1)."""
     import inspect
 
     import torch
@@ -175,6 +196,7 @@ def _with_negative(diffusers):
 
     class Flux2KleinPipeline(base):
         def __call__(self, *args, negative_prompt=None, **kwargs):
+            _schedule(self, kwargs)
             if negative_prompt and kwargs.get("negative_prompt_embeds") is None and \
                     kwargs.get("guidance_scale", 4.0) > 1:
                 with torch.no_grad():

@@ -1,0 +1,45 @@
+"""FLUX.2 [klein]'s schedule in a ComfyUI workflow (its mapping's 'sampler_params' hook, after the generic reading has
+set ComfyUI's model-config shift where no node on the model's way sets one: the 'comfy_shift' hook, e^2.02). Two ways
+ComfyUI samples klein, each read as Studio's family makes it (configs.py):
+- the sigmas made by Flux2Scheduler (the templates' SamplerCustomAdvanced): the schedule worked out from the size and
+  the steps, which is the family's own (its generator's shift 0); a Flux2Scheduler told another size than the take's
+  is said (ComfyUI works the schedule out for the size it is told);
+- any other scheduler (a KSampler's 'simple'): the model config's shift 2.02 on Flux's exponential scale, which is
+  Studio's fixed shift e^2.02: said in those words (the generic sentence names the number alone).
+Plain stdlib."""
+from __future__ import annotations
+
+import math
+
+COMFY_SHIFT = 2.02  # ComfyUI's Flux2 model config's (supported_models.py), as configs.COMFY_SHIFT
+FIXED = round(math.exp(COMFY_SHIFT), 4)  # the same schedule as Studio's (diffusers') fixed shift
+SCHEDULER = "Flux2Scheduler"
+
+
+def _generic(said: list) -> int | None:
+    """The index of the generic sentence that set the model config's shift, None where none did."""
+    start = f"shift {FIXED:g}: no node on the model's way sets one"
+    return next((i for i, x in enumerate(said) if x.startswith(start)), None)
+
+
+def read_schedule(b, sampler, params: dict, said: list) -> None:
+    i = _generic(said)
+    if i is None:
+        return
+    src = b.wf.source(sampler, "sigmas") if sampler is not None else None
+    if src is None or src.cls != SCHEDULER:
+        said[i] = (f"shift {FIXED:g}: no node on the model's way sets one, so ComfyUI samples FLUX.2 [klein] at its "
+                   f"model config's shift {COMFY_SHIFT:g} on Flux's exponential scale (exp({COMFY_SHIFT:g}) / "
+                   f"(exp({COMFY_SHIFT:g}) + 1 / t - 1)), which is the generator's shift e^{COMFY_SHIFT:g} = {FIXED:g}")
+        return
+    params["shift"] = 0.0
+    name = f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})"
+    w, h = b.wf.value(src, "width"), b.wf.value(src, "height")
+    line = (f"{name} makes FLUX.2's own schedule, its shift worked out from the size and the steps: the generator's "
+            "shift 0 (the family's own schedule, worked out the same way for the take's size)")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (w, h)):
+        line += "; its width and height are wired, not read: Studio works the schedule out for the take's size"
+    elif (w, h) != (params.get("width"), params.get("height")):
+        line += (f"; it is told {w}x{h}, the take is {params.get('width')}x{params.get('height')}: Studio works the "
+                 "schedule out for the take's size, so the shift differs a little from ComfyUI's")
+    said[i] = line
