@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from studio.convert.api import ComfyMapping
 
-from .comfy_schedule import FIXED, read_schedule
+from .comfy_sampler import FIXED, read_sampler
 
 TITLE = "FLUX.2 [klein]"
 # parts of the released klein files' names (lower case): Black Forest Labs' flux-2-klein-4b / -9b (base, fp8, the
@@ -27,5 +27,5 @@ MAPPING = ComfyMapping(key="flux2", title=TITLE, files=tuple((f, TITLE) for f in
                        hooks={"still": True, "params": params,
                               # ComfyUI's Flux2 model config's shift 2.02 (supported_models.py) on Flux's exponential
                               # scale: Studio's fixed shift e^2.02 (configs.py); Flux2Scheduler's sigmas the family's
-                              # own schedule (comfy_schedule.py)
-                              "comfy_shift": FIXED, "sampler_params": read_schedule})
+                              # own schedule; a FluxGuidance not taken (comfy_sampler.py)
+                              "comfy_shift": FIXED, "sampler_params": read_sampler})

@@ -1,6 +1,12 @@
-"""FLUX.2 [klein]'s schedule in a ComfyUI workflow (its mapping's 'sampler_params' hook, after the generic reading has
-set ComfyUI's model-config shift where no node on the model's way sets one: the 'comfy_shift' hook, e^2.02). Two ways
-ComfyUI samples klein, each read as Studio's family makes it (configs.py):
+"""FLUX.2 [klein]'s sampling in a ComfyUI workflow (its mapping's 'sampler_params' hook, after the generic reading).
+
+Its guidance: klein has no embedded guidance (no 'guidance_in'; ComfyUI's Flux2 model passes a FluxGuidance's value
+to a model with none, which ignores it), so a FluxGuidance the generic reading took as the embedded guidance of a
+sampler at cfg 1 is said not taken, and the generator's guidance is the sampler's cfg (1: no classifier-free
+guidance, as ComfyUI runs it).
+
+Its schedule (the generic reading has set ComfyUI's model-config shift where no node on the model's way sets one: the
+'comfy_shift' hook, e^2.02). Two ways ComfyUI samples klein, each read as Studio's family makes it (configs.py):
 - the sigmas made by Flux2Scheduler (the templates' SamplerCustomAdvanced): the schedule worked out from the size and
   the steps, which is the family's own (its generator's shift 0); a Flux2Scheduler told another size than the take's
   is said (ComfyUI works the schedule out for the size it is told);
@@ -22,7 +28,36 @@ def _generic(said: list) -> int | None:
     return next((i for i, x in enumerate(said) if x.startswith(start)), None)
 
 
-def read_schedule(b, sampler, params: dict, said: list) -> None:
+EMBEDDED = ": the generator's guidance (the model's embedded guidance; the sampler runs without classifier-free guidance)"
+
+
+def read_sampler(b, sampler, params: dict, said: list) -> None:
+    """The generator's guidance and shift as ComfyUI samples klein."""
+    _guidance(b, sampler, params, said)
+    _schedule(b, sampler, params, said)
+
+
+def _cfg(b, sampler):
+    """The sampler's cfg: its own or its guider's (None: neither has one, a BasicGuider's)."""
+    if sampler is None:
+        return None
+    guider = b.wf.source(sampler, "guider")
+    v = b.wf.value(guider, "cfg") if guider is not None else b.wf.value(sampler, "cfg")
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _guidance(b, sampler, params: dict, said: list) -> None:
+    i = next((i for i, x in enumerate(said) if x.endswith(EMBEDDED)), None)
+    if i is None:
+        return
+    cfg = _cfg(b, sampler)
+    params["guidance"] = cfg if cfg is not None else 1.0
+    said[i] = (f"{said[i][: -len(EMBEDDED)]} (a FluxGuidance's embedded guidance) is not taken: FLUX.2 [klein] has no "
+               "embedded guidance (ComfyUI's klein ignores it too); the generator's guidance is the sampler's "
+               + (f"cfg {cfg:g}" if cfg is not None else "(none: 1)") + " (no classifier-free guidance)")
+
+
+def _schedule(b, sampler, params: dict, said: list) -> None:
     i = _generic(said)
     if i is None:
         return
