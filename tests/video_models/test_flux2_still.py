@@ -142,11 +142,49 @@ def test_comfys_prefixed_file_reads_as_the_bare_one(comfy, tmp_path):
     wf = read_weight_file(str(path))
     _, cfg, _ = pipeline.denoiser_config(diffusers, None, wf)
     assert cfg["num_single_layers"] == 2 and cfg["joint_attention_dim"] == 48 and cfg["mlp_ratio"] == 3.0
-    from nodes.video_models.files.single_file import converted_load
-    model = converted_load(diffusers.Flux2Transformer2DModel, cfg, pipeline._dit_plan(diffusers, wf, cfg),
-                           torch.float32)
+    model = pipeline._transformer(diffusers, cfg, *pipeline._dit_plan(diffusers, wf, cfg), torch.float32)
     want = comfy["parts"]["transformer"].state_dict()
     assert all(torch.equal(model.state_dict()[k], want[k]) for k in want)
+
+
+def test_comfys_scaled_fp8_file_keeps_each_parts_scale(comfy, tmp_path):
+    """The blocks' weights in ComfyUI's scaled fp8 (a per-tensor 'scale_weight' each): the joined q/k/v split by
+    diffusers' converter, each part with its whole's scale, kept in 8 bits; the transformer's output is the one of
+    the model given the dequantised weights."""
+    import diffusers
+    import torch
+
+    from nodes.video_models.families.flux2 import pipeline
+    from nodes.video_models.files.weight_formats import read_weight_file
+    from tests.video_models.tiny_formats import write_fp8
+
+    def blocks(k, t):
+        return t.dim() == 2 and k.endswith(".weight") and k.startswith(("double_blocks.", "single_blocks."))
+    fp8 = torch.float8_e4m3fn
+    state = files.dit_comfy(comfy["parts"]["transformer"].state_dict())
+    path = write_fp8(state, str(tmp_path / "flux-2-klein-fp8.safetensors"), fp8, scaled=True, pick=blocks)
+    wf = read_weight_file(path)
+    assert wf.scales and any("qkv" in k for k in wf.scales)
+    _, cfg, _ = pipeline.denoiser_config(diffusers, None, wf)
+    model = pipeline._transformer(diffusers, cfg, *pipeline._dit_plan(diffusers, wf, cfg), torch.float32)
+    assert model.transformer_blocks[0].attn.to_q.weight.dtype == fp8
+    top = torch.finfo(fp8).max
+    plain = {}
+    for k, v in state.items():
+        s = (v.abs().max() / top).clamp(min=1e-12).float() if blocks(k, v) else None
+        plain[k] = (v.float() / s).to(fp8).float() * s if s is not None else v.to(torch.bfloat16).float()
+    from diffusers.loaders.single_file_utils import convert_flux2_transformer_checkpoint_to_diffusers
+    want = diffusers.Flux2Transformer2DModel(**files.DIT_CFG)
+    want.load_state_dict(convert_flux2_transformer_checkpoint_to_diffusers(plain))
+    g = torch.Generator().manual_seed(0)
+    x, txt = torch.randn(1, 8, 16, generator=g), torch.randn(1, 5, 48, generator=g)
+    ids = torch.zeros(1, 8, 4)
+    ids[0, :, 2], ids[0, :, 3] = torch.arange(8) // 4, torch.arange(8) % 4
+    args = dict(hidden_states=x, encoder_hidden_states=txt, timestep=torch.tensor([0.5]), img_ids=ids,
+                txt_ids=torch.zeros(1, 5, 4), return_dict=False)
+    with torch.no_grad():
+        got, ref = model(**args)[0], want.eval()(**args)[0]
+    assert got.std() > 0 and torch.allclose(got, ref, atol=1e-4, rtol=1e-3), (got - ref).abs().max()
 
 
 def test_a_wrong_file_is_refused_in_words_before_any_weight_is_read(comfy, monkeypatch):

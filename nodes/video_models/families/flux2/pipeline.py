@@ -2,7 +2,8 @@
 PartReader): the diffusion model (UNETLoader's flux-2-klein-*.safetensors in Black Forest Labs' names, bare or under
 'model.diffusion_model.', renamed by diffusers' own single-file converter for Flux2Transformer2DModel,
 convert_flux2_transformer_checkpoint_to_diffusers in diffusers 0.42.1: joint blocks' q/k/v split, single blocks'
-fused projections renamed, the final modulation's shift and scale swapped), the Qwen3 text encoder (CLIPLoader's
+fused projections renamed, the final modulation's shift and scale swapped; fp8 kept in 8 bits, ComfyUI's scaled
+fp8 scales carried to each part of a split weight), the Qwen3 text encoder (CLIPLoader's
 qwen_3_4b / qwen_3_8b, type 'flux2': the language model under 'model.', read as transformers' Qwen3Model as Z-Image
 reads it: files/qwen_parts.py's names, files/parts.py's checks and lean load) and FLUX.2's VAE (VAELoader's
 flux2-vae.safetensors: its encoder, decoder and quant convs renamed by diffusers' ldm VAE converter, its latents'
@@ -34,12 +35,11 @@ def _bare(wf: WeightFile) -> WeightFile:
     """The diffusion model's tensors without ComfyUI's prefix, refused in words where Studio cannot read them."""
     if wf.kind != "safetensors":
         raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads FLUX.2 [klein]'s diffusion model from a "
-                         ".safetensors file (bf16, fp16 or fp32) so far")
+                         ".safetensors file (bf16, fp16, fp32 or fp8) so far")
     packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
-    if packed is not None or wf.scales:
-        what = f"packed {wf.tensors[packed].dtype} weights ('{packed}')" if packed else "scaled fp8 weights"
-        raise ModelError(f"'{wf.path}' holds ComfyUI's {what}, whose joined q, k and v diffusers' FLUX.2 converter "
-                         "would split without their scales: give its bf16 file")
+    if packed is not None:
+        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
+                         "joined q, k and v diffusers' FLUX.2 converter would split: give its bf16 or fp8 file")
     p = prefix_of(wf.tensors) or ""
     return renamed(wf, {k: k[len(p):] for k in wf.tensors if k.startswith(p)})
 
@@ -55,16 +55,61 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
     return DENOISER, cfg, wf
 
 
-def _dit_plan(diffusers, wf: WeightFile, cfg: dict) -> WeightFile:
-    """The bare file, its tensors renamed by diffusers' converter on shapes alone and checked against the model
-    built on the meta device."""
-    from ...files.single_file import converted_shapes
+def _renames(bare: WeightFile) -> tuple[dict, dict[str, list[str]]]:
+    """(diffusers' shapes, each file tensor's new names) of diffusers' FLUX.2 converter run on meta tensors: a joint
+    block's q/k/v are views of the file's 'qkv', so each part keeps its whole's fp8 scale (a tensor the converter
+    makes anew, the final modulation swapped, is paired with the one file tensor left)."""
+    import torch
+    from diffusers.loaders.single_file_utils import convert_flux2_transformer_checkpoint_to_diffusers as convert
+
+    from ...files.tensor_reads import torch_dtype_of
+    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in bare.tensors.items()}
+    owner = {id(t): k for k, t in metas.items()}
+    try:
+        out = convert(dict(metas))
+    except (KeyError, ValueError, IndexError, RuntimeError) as e:
+        raise ModelError(f"'{bare.path}': diffusers' FLUX.2 converter cannot read its tensors ({e}): "
+                         f"{configs.GIVE_DIT}") from e
+    names: dict[str, list[str]] = {}
+    made = []
+    for new, t in out.items():
+        old = owner.get(id(t)) or (owner.get(id(t._base)) if t._base is not None else None)
+        if old:
+            names.setdefault(old, []).append(new)
+        else:
+            made.append(new)
+    left = [k for k in bare.tensors if k not in names]
+    if len(made) == len(left) == 1:
+        names[left[0]] = made
+    elif any(k in bare.scales for k in left):
+        raise ModelError(f"'{bare.path}': its scaled fp8 weight '{left[0]}' is made anew by diffusers' FLUX.2 "
+                         "converter, so its scale has no place: give its bf16 file")
+    return {k: tuple(v.shape) for k, v in out.items()}, names
+
+
+def _dit_plan(diffusers, wf: WeightFile, cfg: dict) -> tuple[WeightFile, dict[str, list[str]]]:
+    """(the bare file, its tensors' new names): renamed by diffusers' converter on shapes alone and checked against
+    the model built on the meta device."""
     bare = _bare(wf)
-    shapes = converted_shapes(diffusers.Flux2Transformer2DModel, cfg, bare)
-    if not shapes:
-        raise ModelError(f"'{wf.path}': diffusers' FLUX.2 converter could not read it: {configs.GIVE_DIT}")
+    shapes, names = _renames(bare)
     fitted(_skeleton(diffusers.Flux2Transformer2DModel, cfg), shapes, "transformer", wf.path)
-    return bare
+    return bare, names
+
+
+def _transformer(diffusers, cfg: dict, bare: WeightFile, names: dict[str, list[str]], torch_dtype):
+    """The transformer read (scaled fp8's scales with it), renamed by diffusers' converter and loaded lean (fp8
+    weights kept in 8 bits, each part of a split weight with its whole's scale)."""
+    from diffusers.loaders.single_file_utils import convert_flux2_transformer_checkpoint_to_diffusers as convert
+
+    from studio.core.checked_open import checked_file
+
+    from ...files.single_file import lean_load
+    from ...files.tensor_reads import read_tensor
+    with checked_file(bare.path, "model file", buffering=0) as f:
+        state = {k: read_tensor(f, bare, k) for k in sorted(bare.tensors, key=lambda k: bare.tensors[k].start)}
+        scales = {k: float(read_tensor(f, bare, s).float()) for k, s in bare.scales.items()}
+    scales = {new: scales[old] for old, news in names.items() if old in scales for new in news}
+    return lean_load(diffusers.Flux2Transformer2DModel, cfg, bare, torch_dtype, state=convert(state), scales=scales)
 
 
 def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
@@ -214,17 +259,16 @@ def _with_negative(diffusers):
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info, waiting=()):
     """(Flux2KleinPipeline, weights in words, model_index-like dict, parts) from the diffusion model and its two part
     files: every config read and every tensor checked on the meta device before the first weight is read."""
-    from ...files.single_file import converted_load
     parts_given(wf.path, "a FLUX.2 [klein] diffusion model", files, ("text_encoder", "vae"), FILES,
                 "CLIPLoader (type 'flux2') and VAELoader")
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
-    bare = _dit_plan(diffusers, wf, cfg)
+    bare, names = _dit_plan(diffusers, wf, cfg)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
     tok = _tokenizer(text)
     vae_wf, vcfg = _vae_plan(diffusers, files["vae"], cfg, wf.path)
     pipe = _with_negative(diffusers)(
-        transformer=converted_load(diffusers.Flux2Transformer2DModel, cfg, bare, torch_dtype),
+        transformer=_transformer(diffusers, cfg, bare, names, torch_dtype),
         text_encoder=load_part(text, torch_dtype), tokenizer=tok, vae=_vae(diffusers, vae_wf, vcfg, torch_dtype),
         scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**configs.SCHEDULER))
     info(f"weights: the FLUX.2 [klein] transformer {os.path.basename(wf.path)} ({describe(bare)}), renamed by "
