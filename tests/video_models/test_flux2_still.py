@@ -119,13 +119,32 @@ def test_a_shift_samples_comfys_fixed_schedule(comfy, monkeypatch):
     p = comfy["parts"]
     pipe = diffusers.Flux2KleinPipeline(transformer=p["transformer"], text_encoder=p["text_encoder"],
                                         tokenizer=comfy["tokenizer"], vae=p["vae"],
-                                        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**SCHEDULER))
+                                        scheduler=diffusers.FlowMatchEulerDiscreteScheduler.from_config(SCHEDULER))
     e = math.exp(COMFY_SHIFT)
     comfys = [e / (e + 1 / t - 1) for t in (1.0, 0.5)]
     want = orig(pipe, **dict(kw, output_type="np", sigmas=comfys), generator=torch.Generator().manual_seed(seed)).images
     assert np.allclose(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1), atol=1e-5)
     own = _pipeline_picture(comfy, orig, kw, seed)
     assert not np.allclose(clip.frames, own, atol=1e-4)  # (the family's own schedule makes another picture)
+
+
+def test_euler_at_shift_0_keeps_the_familys_schedule_and_says_it(comfy, monkeypatch):
+    """The converter's sampler 'euler' at shift 0 (Flux2Scheduler's sigmas, KSamplerSelect 'euler'): diffusers' Euler
+    swapped in keeps the family's schedule (its hidden '_studio_schedule'), the same picture as 'auto', and the run
+    says so rather than 'shift 1'."""
+    import diffusers
+    calls, orig = spy_call(monkeypatch, diffusers.Flux2KleinPipeline, dict)
+    said = []
+    clip = Executor().run(_graph(comfy, dict(PARAMS, guidance=1.0, sampler="euler")), targets=["gen"], device="cpu",
+                          use_cache=False,
+                          on_event=lambda e: said.append(str(getattr(e, "message", None) or getattr(e, "text", ""))))
+    kw = {k: v for k, v in calls[0].items() if not k.startswith("callback")}
+    assert len(kw.pop("sigmas")) == 2
+    seed = kw.pop("generator").initial_seed()
+    assert np.allclose(clip.value("gen").frames, _pipeline_picture(comfy, orig, kw, seed), atol=1e-6)
+    assert any("sampling with FlowMatchEulerDiscreteScheduler, FLUX.2's schedule worked out from the size and the "
+               "steps" in s for s in said), said
+    assert not any("shift 1" in s for s in said), said
 
 
 def test_comfys_prefixed_file_reads_as_the_bare_one(comfy, tmp_path):

@@ -68,6 +68,7 @@ def _schedule(b, sampler, params: dict, said: list) -> None:
                    f"(exp({COMFY_SHIFT:g}) + 1 / t - 1)), which is the generator's shift e^{COMFY_SHIFT:g} = {FIXED:g}")
         return
     params["shift"] = 0.0
+    _own_sampler(params, said)
     name = f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id})"
     w, h = b.wf.value(src, "width"), b.wf.value(src, "height")
     line = (f"{name} makes FLUX.2's own schedule, its shift worked out from the size and the steps: the generator's "
@@ -78,3 +79,11 @@ def _schedule(b, sampler, params: dict, said: list) -> None:
         line += (f"; it is told {w}x{h}, the take is {params.get('width')}x{params.get('height')}: Studio works the "
                  "schedule out for the take's size, so the shift differs a little from ComfyUI's")
     said[i] = line
+
+
+
+def _own_sampler(params: dict, said: list) -> None:
+    """Flux2Scheduler's sigmas sampled with another sampler than Euler: it samples its own spacing, said."""
+    if params.get("sampler") not in ("euler", "auto", None):
+        said.append(f"the generator's sampler '{params['sampler']}' samples its own spacing, not the schedule "
+                    "Flux2Scheduler makes (FLUX.2 [klein] samples that one with 'euler' or 'auto' at shift 0)")

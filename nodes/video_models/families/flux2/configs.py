@@ -36,11 +36,15 @@ QWEN3 = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 
          "use_sliding_window": False}
 BN_EPS, BN_MOMENTUM = 1e-4, 0.1
 # flow-matching Euler shifting by a fixed 'shift' (1: none), not dynamically: the family's pipeline hands it the
-# dynamic schedule as sigmas where no shift is set (pipeline._schedule), so that the generator's 'shift' can set
+# dynamic schedule as sigmas on its own scheduler (pipeline._schedule: no sampler or shift set), so that the
+# generator's 'shift' can set
 # ComfyUI's fixed one (its KSampler on klein: e^2.02)
+OWN = "FLUX.2's schedule worked out from the size and the steps (ComfyUI's Flux2Scheduler's)"
 SCHEDULER = {"num_train_timesteps": 1000, "shift": 1.0, "use_dynamic_shifting": False, "base_shift": 0.5,
-             "max_shift": 1.15, "base_image_seq_len": 256, "max_image_seq_len": 4096, "time_shift_type": "exponential"}
-DYNAMIC_SCHEDULER = {**SCHEDULER, "use_dynamic_shifting": True}  # (diffusers' pipeline shifting itself: the tests')
+             "max_shift": 1.15, "base_image_seq_len": 256, "max_image_seq_len": 4096, "time_shift_type": "exponential",
+             "_studio_schedule": OWN}  # (a hidden config key: kept by a swap to another shift or sampler, read by
+# pipeline._schedule at shift 1 and said by base/schedulers.py's 'sampling with' line)
+DYNAMIC_SCHEDULER = {**{k: v for k, v in SCHEDULER.items() if not k.startswith("_")}, "use_dynamic_shifting": True}  # (diffusers' pipeline shifting itself: the tests')
 COMFY_SHIFT = 2.02  # ComfyUI's Flux2 model config's sampling shift (supported_models.py), on Flux's exponential scale
 ASSUMED = ("patches of 1, rotary theta 2000 over four equal axes of a head, Qwen3's states after layers 9, 18 and 27, "
            "the flow-matching Euler schedule Flux2Scheduler makes")

@@ -210,17 +210,18 @@ def _vae(diffusers, wf: WeightFile, cfg: dict, torch_dtype):
 
 
 def _schedule(pipe, kwargs: dict) -> None:
-    """The family's own schedule, where no shift is set: the resolution- and step-dependent one diffusers'
-    Flux2KleinPipeline makes (compute_empirical_mu, an exponential time shift: ComfyUI's Flux2Scheduler's), worked out
-    here and handed to the scheduler as sigmas, because the family's scheduler shifts by a fixed 'shift' otherwise
-    (configs.SCHEDULER: ComfyUI's KSampler on klein, its model config's shift 2.02 on Flux's exponential scale, is the
-    fixed shift e^2.02). A scheduler set to another shift (the generator's 'shift'), or sigmas given, are left as
-    they are."""
+    """The family's own schedule where its scheduler is at shift 1 (configs.SCHEDULER, marked by its hidden
+    '_studio_schedule', which a swap to diffusers' Euler at another shift keeps): the resolution- and step-dependent one
+    diffusers' Flux2KleinPipeline makes with a dynamically shifting scheduler (compute_empirical_mu, an exponential
+    time shift: ComfyUI's Flux2Scheduler's), worked out here and handed to the scheduler as sigmas. Another shift (the
+    generator's: ComfyUI's KSampler on klein, its model config's shift 2.02 on Flux's exponential scale, is the fixed
+    shift e^2.02), another sampler's own sigmas, or sigmas given, are left as they are."""
     import numpy as np
     from diffusers.pipelines.flux2.pipeline_flux2_klein import compute_empirical_mu
     cfg = pipe.scheduler.config
-    if kwargs.get("sigmas") is not None or cfg.get("use_dynamic_shifting") or float(cfg.get("shift", 1.0)) != 1.0 \
-            or cfg.get("use_flow_sigmas") or not hasattr(pipe.scheduler, "time_shift"):
+    if kwargs.get("sigmas") is not None or not cfg.get("_studio_schedule") or cfg.get("use_dynamic_shifting") or \
+            cfg.get("use_flow_sigmas") or float(cfg.get("shift", 1.0)) != 1.0 or not hasattr(pipe.scheduler,
+                                                                                          "time_shift"):
         return
     steps, side = int(kwargs.get("num_inference_steps", 50)), pipe.vae_scale_factor * 2
     size = pipe.default_sample_size * pipe.vae_scale_factor
@@ -270,7 +271,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     pipe = _with_negative(diffusers)(
         transformer=_transformer(diffusers, cfg, bare, names, torch_dtype),
         text_encoder=load_part(text, torch_dtype), tokenizer=tok, vae=_vae(diffusers, vae_wf, vcfg, torch_dtype),
-        scheduler=diffusers.FlowMatchEulerDiscreteScheduler(**configs.SCHEDULER))
+        scheduler=diffusers.FlowMatchEulerDiscreteScheduler.from_config(configs.SCHEDULER))
     info(f"weights: the FLUX.2 [klein] transformer {os.path.basename(wf.path)} ({describe(bare)}), renamed by "
          f"diffusers' FLUX.2 converter; config from its shapes ({cfg['num_layers']} joint and "
          f"{cfg['num_single_layers']} single blocks, {cfg['num_attention_heads']} heads; {configs.ASSUMED}); "
