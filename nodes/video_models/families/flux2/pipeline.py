@@ -56,35 +56,30 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
 
 
 def _renames(bare: WeightFile) -> tuple[dict, dict[str, list[str]]]:
-    """(diffusers' shapes, each file tensor's new names) of diffusers' FLUX.2 converter run on meta tensors: a joint
-    block's q/k/v are views of the file's 'qkv', so each part keeps its whole's fp8 scale (a tensor the converter
-    makes anew, the final modulation swapped, is paired with the one file tensor left)."""
+    """(diffusers' shapes, each file tensor's new names) of diffusers' FLUX.2 converter run on probes: each file tensor
+    a column of its own index, as long as its first dimension (the converter splits a joint block's q/k/v and swaps
+    the final modulation's halves along it), so that each new tensor tells the file tensor it is made of and each
+    part of a split weight keeps its whole's fp8 scale. Nothing is read."""
     import torch
     from diffusers.loaders.single_file_utils import convert_flux2_transformer_checkpoint_to_diffusers as convert
-
-    from ...files.tensor_reads import torch_dtype_of
-    metas = {k: torch.empty(v.shape, dtype=torch_dtype_of(v.dtype), device="meta") for k, v in bare.tensors.items()}
-    owner = {id(t): k for k, t in metas.items()}
+    keys = list(bare.tensors)
+    probes = {k: torch.full(tuple(bare.tensors[k].shape[:1]), i, dtype=torch.int64) for i, k in enumerate(keys)}
     try:
-        out = convert(dict(metas))
+        out = convert(dict(probes))
     except (KeyError, ValueError, IndexError, RuntimeError) as e:
         raise ModelError(f"'{bare.path}': diffusers' FLUX.2 converter cannot read its tensors ({e}): "
                          f"{configs.GIVE_DIT}") from e
     names: dict[str, list[str]] = {}
-    made = []
+    shapes = {}
     for new, t in out.items():
-        old = owner.get(id(t)) or (owner.get(id(t._base)) if t._base is not None else None)
-        if old:
-            names.setdefault(old, []).append(new)
-        else:
-            made.append(new)
-    left = [k for k in bare.tensors if k not in names]
-    if len(made) == len(left) == 1:
-        names[left[0]] = made
-    elif any(k in bare.scales for k in left):
-        raise ModelError(f"'{bare.path}': its scaled fp8 weight '{left[0]}' is made anew by diffusers' FLUX.2 "
-                         "converter, so its scale has no place: give its bf16 file")
-    return {k: tuple(v.shape) for k, v in out.items()}, names
+        made_of = {int(v) for v in t.reshape(-1).unique()} if t.numel() else set()
+        if len(made_of) != 1:
+            raise ModelError(f"'{bare.path}': diffusers' FLUX.2 converter joins its tensors into '{new}', which Studio "
+                             f"does not read: {configs.GIVE_DIT}")
+        old = keys[made_of.pop()]
+        names.setdefault(old, []).append(new)
+        shapes[new] = tuple(t.shape) + tuple(bare.tensors[old].shape[1:])
+    return shapes, names
 
 
 def _dit_plan(diffusers, wf: WeightFile, cfg: dict) -> tuple[WeightFile, dict[str, list[str]]]:
