@@ -150,3 +150,18 @@ def test_a_klein_edit_given_a_reference_picture_is_held_as_a_picture():
     assert "This workflow makes a picture from image given to the sampler by ReferenceLatent" in text
     assert "with FLUX.2 [klein]" in text and "it would be another picture)" in text
     assert "makes a video from image given to the sampler by ReferenceLatent" not in text
+
+
+def test_a_gguf_klein_is_said_unread_where_its_still_is_made():
+    """dimitriy7877's and yameprogrammer's klein 9B GGUF (UnetLoaderGGUF, through a LoRA loader): the still is made
+    first as klein's, and the GGUF file its load refuses is said now, naming the loader."""
+    wf = _then_wan(_klein("KSampler"))
+    wf["1"] = {"class_type": "UnetLoaderGGUF", "inputs": {"unet_name": "flux-2-klein-9b-Q8_0.gguf"}}
+    wf["41"] = {"class_type": "LoraLoaderModelOnly", "inputs": {"model": ["1", 0], "lora_name": "head.safetensors",
+                                                                "strength_model": 1.0}}
+    wf["11"]["inputs"]["model"] = ["41", 0]
+    text = said(convert(wf, "klein_gguf.json"))
+    assert ("'UnetLoaderGGUF' (UnetLoaderGGUF, #1) loads 'flux-2-klein-9b-Q8_0.gguf', a GGUF file, which Studio's "
+            "FLUX.2 [klein] does not read yet (its load refuses it in words): set its .safetensors file (bf16 or fp8) "
+            "on the still's Load Video Model") in text
+    assert "GGUF file" not in said(convert(_then_wan(_klein("KSampler")), "klein.json"))

@@ -32,9 +32,30 @@ EMBEDDED = ": the generator's guidance (the model's embedded guidance; the sampl
 
 
 def read_sampler(b, sampler, params: dict, said: list) -> None:
-    """The generator's guidance and shift as ComfyUI samples klein."""
+    """The generator's guidance and shift as ComfyUI samples klein; a GGUF file on its model's way said unread."""
     _guidance(b, sampler, params, said)
     _schedule(b, sampler, params, said)
+    _gguf(b, sampler, said)
+
+
+def _gguf(b, sampler, said: list) -> None:
+    """The loader at the top of the sampler's model way (through its guider and the model patches between), where it
+    loads a GGUF file: Studio's klein reads .safetensors only (its load refuses GGUF in words), said now."""
+    n = b.wf.source(sampler, "guider") if sampler is not None else None
+    n = n if n is not None and "model" in n.links else sampler
+    for _ in range(16):
+        up = b.wf.source(n, "model") if n is not None else None
+        if up is None:
+            break
+        n = up
+    if n is None or n is sampler:
+        return
+    files = [v for v in [*n.widgets.values(), *(n.raw if isinstance(n.raw, list) else [])]
+             if isinstance(v, str) and v.lower().endswith(".gguf")]
+    if files:
+        said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) loads '{files[0]}', a GGUF file, which "
+                    "Studio's FLUX.2 [klein] does not read yet (its load refuses it in words): set its .safetensors "
+                    "file (bf16 or fp8) on the still's Load Video Model")
 
 
 def _cfg(b, sampler):
