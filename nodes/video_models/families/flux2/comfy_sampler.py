@@ -12,7 +12,9 @@ Its schedule (the generic reading has set ComfyUI's model-config shift where no 
   is said (ComfyUI works the schedule out for the size it is told);
 - any other scheduler (a KSampler's 'simple'): the model config's shift 2.02 on Flux's exponential scale, which is
   Studio's fixed shift e^2.02: said in those words (the generic sentence names the number alone).
-Plain stdlib."""
+
+Its file: a GGUF one at the top of the sampler's model way (city96's UnetLoaderGGUF) is said unread now, as its load
+refuses it (pipeline.py). Plain stdlib."""
 from __future__ import annotations
 
 import math
