@@ -179,6 +179,8 @@ ELSEWHERE = {
                  "test_qwenimage_still.py holds the node's picture equal to QwenImagePipeline called directly",
     "flux1": "a still family (one picture, 2026-11-30): no node/direct benchmark yet; tests/video_models/"
              "test_flux1_still.py holds the node's picture equal to FluxPipeline called directly",
+    "flux2": "a still family (one picture, 2026-12-01): no node/direct benchmark yet; tests/video_models/"
+             "test_flux2_still.py holds the node's picture equal to Flux2KleinPipeline called directly",
 }
 
 

@@ -160,16 +160,21 @@ def test_a_node_the_samplers_are_made_with_is_never_the_videos_maker_after_them(
 
 
 def _flux_start_then_ltx() -> dict:
-    """A start image Flux.2 klein makes (KSampler) given to LTX-2.3's image to video (LTXVImgToVideoInplace): two
-    models, the still's pass and the video's, one held task (Studio cannot make the start image first)."""
+    """A start image Flux.2 klein edits from a reference picture (KSampler, ReferenceLatent: UrbanMan2411's) given to
+    LTX-2.3's image to video (LTXVImgToVideoInplace): two models, the still's pass and the video's, one held task
+    (Studio cannot make the start image first: its klein reads no reference picture; flux2k21's family makes a klein
+    still from its prompt alone)."""
     return {
+        "30": {"class_type": "LoadImage", "inputs": {"image": "her.png"}},
+        "31": {"class_type": "VAEEncode", "inputs": {"pixels": ["30", 0], "vae": ["3", 0]}},
+        "32": {"class_type": "ReferenceLatent", "inputs": {"conditioning": ["4", 0], "latent": ["31", 0]}},
         "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "flux-2-klein-9b-kv-fp8.safetensors", "weight_dtype": "default"}},
         "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen_3_8b_fp8mixed.safetensors", "type": "flux2", "device": "default"}},
         "3": {"class_type": "VAELoader", "inputs": {"vae_name": "flux2-vae.safetensors"}},
         "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a dancer in a yellow top", "clip": ["2", 0]}},
         "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}},
         "6": {"class_type": "EmptyFlux2LatentImage", "inputs": {"width": 832, "height": 1216, "batch_size": 1}},
-        "7": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "seed": 3, "steps": 4, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0, "positive": ["4", 0], "negative": ["5", 0], "latent_image": ["6", 0]}},
+        "7": {"class_type": "KSampler", "inputs": {"model": ["1", 0], "seed": 3, "steps": 4, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0, "positive": ["32", 0], "negative": ["5", 0], "latent_image": ["6", 0]}},
         "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
         "10": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "ltx-2.3-22b-distilled-fp8.safetensors"}},
         "11": {"class_type": "LTXAVTextEncoderLoader", "inputs": {"text_encoder": "gemma_3_12B_it.safetensors", "ckpt_name": "ltx-2.3-22b-distilled-fp8.safetensors", "device": "default"}},

@@ -73,7 +73,9 @@ def scheduler_applied(ctx, pipe, params):
     if why := refusal(type(pipe).__name__, sampler, CLASSES):
         raise StudioError(why)
     new = scheduler_for(old, sampler, shift)
-    ctx.info(f"sampling with {type(new).__name__}, shift {own_shift(new):g}")
+    own = dict(new.config).get("_studio_schedule") if own_shift(new) == 1.0 and \
+        type(new).__name__.startswith("FlowMatch") else None  # a family's own schedule at shift 1 (FLUX.2 klein's)
+    ctx.info(f"sampling with {type(new).__name__}, " + (own or f"shift {own_shift(new):g}"))
     with swapped(pipe, new):
         yield
 

@@ -20,7 +20,8 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.reference_inputs import is_reference_picture
 from ..tracing.walks import NUMBERS, upstream
 from ..tracing.roles import MEDIA, SAMPLER_TYPES, carries, consumers, in_type, kind_words, out_types, prompted, role
-from ..tracing.tasks import V2V, Task, tasks
+from ..tracing.stills import batch_latent
+from ..tracing.tasks import LATENT_NAMES, V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 from .unread_entry import unread_entry
@@ -362,6 +363,16 @@ def not_run() -> set[str]:
         t.generator for t in m.tasks.values()) for _, title in m.files}
 
 
+def _one_picture(wf: Workflow, first: CNode, fam: str) -> bool:
+    """Whether sampler ``first`` makes one picture: a still family's model (FLUX.2 klein's edit of a frame, UrbanMan's)
+    on an empty latent of a batch of one (tracing/stills.batch_latent). A still family's sampler given the encoded
+    frames of a clip, or whose picture a step animates after it, is said with the video it is a pass of (blob8's)."""
+    port = next((k for k in LATENT_NAMES if k in first.links), None)
+    latent = wf.source(first, port) if port else None
+    return bool(families.family_hook(fam, "still")) and latent is not None and batch_latent(latent) and \
+        wf.value(latent, "batch_size") == 1
+
+
 def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
     wf, cons = b.wf, _consumers(b.wf)
@@ -384,12 +395,13 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     names = ", ".join(f"{v.shown_cls} ({kind_words(wf, v)})" for v in vias[:4]) or "nodes it does not read"
     names += given_files.named(given, lost, lambda f: words(b, f), min(len(vias), 4))
     what = " and ".join(sorted({words(b, n).split(" ", 1)[0] for n in given}))  # the same words in any process
+    made = "picture" if _one_picture(wf, first, fam) else "video"
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
-        return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+        return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
                     cannot=f"run {fam}: no family of Studio's reads its files or its nodes")
-    return Task(f"a video from {what} given to the sampler by {names}", None, family=fam,
+    return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
                 cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} into a generator "
-                       "of that task (made from the prompt alone, it would be another video)")
+                       f"of that task (made from the prompt alone, it would be another {made})")
 
 
 def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, said: list[str]) -> None:
