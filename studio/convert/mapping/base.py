@@ -108,6 +108,8 @@ class BuilderBase:
         known = {p.name for p in spec.params}
         kept = {}
         for k, v in params.items():
+            if k == "prompt" and v is None and k in known:  # a prompt not read (said where it is read): empty, never
+                v = ""  # the node's own example words (91/01: "a dancer in a red dress" made unsaid)
             if k not in known or v is None:
                 continue
             try:
