@@ -20,6 +20,7 @@ from ..tracing.tasks import Task, tasks
 from ..tracing.walks import upstream
 from .kinds import OUTPUTS
 from .pack_makers_said import hold_texts, settings_said
+from .pack_makers_ways import from_values, pack_objects
 
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
 PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER",
@@ -101,9 +102,11 @@ def _studio_reads(n: CNode, known: dict) -> bool:
     return bool(n.origin) or n.cls in known or pack_node(n.cls) is not None or families.claimed([n]) is not None
 
 
-def _model_inputs(n: CNode) -> list[str]:
-    """The inputs of ``n`` wired a model or an object of a pack's own type."""
-    return [k for k in n.links if in_type(n, k) not in PLAIN and not in_type(n, k).startswith("VHS_")]
+def _model_inputs(n: CNode, wf: Workflow) -> list[str]:
+    """The inputs of ``n`` wired a model or an object of a pack's own type (in an API file, one of no known type
+    wired from another undeclared pack node: pack_makers_ways.pack_objects)."""
+    return [k for k in n.links if in_type(n, k) not in PLAIN and not in_type(n, k).startswith("VHS_")] + \
+        pack_objects(wf, n)
 
 
 def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
@@ -112,13 +115,13 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
     cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
                     and not is_core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
-    by_model = [n for n in cands if _model_inputs(n)]
+    by_model = [n for n in cands if _model_inputs(n, wf)]
     if by_model:
         return by_model
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
-    return synced[:1]
+    return synced[:1] or from_values(cands)  # (else a node made from values alone: pack_makers_ways)
 
 
 def _sound_given(b, makers: list[CNode]) -> tuple[list[CNode], list[CNode]]:
@@ -154,7 +157,7 @@ def _made_with(b, makers: list[CNode]) -> list[CNode]:
     todo = list(makers)
     while todo:
         n = todo.pop()
-        for k in _model_inputs(n):
+        for k in _model_inputs(n, wf):
             src = wf.nodes.get(n.links[k][0])
             if src is None or src.id in seen or src.id in b.used or src.id in b.over or not src.enabled \
                     or src.cls in LOADER_NODES:
