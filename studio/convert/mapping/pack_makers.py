@@ -102,11 +102,9 @@ def _studio_reads(n: CNode, known: dict) -> bool:
     return bool(n.origin) or n.cls in known or pack_node(n.cls) is not None or families.claimed([n]) is not None
 
 
-def _model_inputs(n: CNode, wf: Workflow) -> list[str]:
-    """The inputs of ``n`` wired a model or an object of a pack's own type (in an API file, one of no known type
-    wired from another undeclared pack node: pack_makers_ways.pack_objects)."""
-    return [k for k in n.links if in_type(n, k) not in PLAIN and not in_type(n, k).startswith("VHS_")] + \
-        pack_objects(wf, n)
+def _model_inputs(n: CNode) -> list[str]:
+    """The inputs of ``n`` wired a model or an object of a pack's own type."""
+    return [k for k in n.links if in_type(n, k) not in PLAIN and not in_type(n, k).startswith("VHS_")]
 
 
 def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
@@ -115,7 +113,7 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
     cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
                     and not is_core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
-    by_model = [n for n in cands if _model_inputs(n, wf)]
+    by_model = [n for n in cands if _model_inputs(n) or pack_objects(wf, n)]  # (an API file's: pack_makers_ways)
     if by_model:
         return by_model
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
@@ -157,7 +155,7 @@ def _made_with(b, makers: list[CNode]) -> list[CNode]:
     todo = list(makers)
     while todo:
         n = todo.pop()
-        for k in _model_inputs(n, wf):
+        for k in _model_inputs(n):
             src = wf.nodes.get(n.links[k][0])
             if src is None or src.id in seen or src.id in b.used or src.id in b.over or not src.enabled \
                     or src.cls in LOADER_NODES:

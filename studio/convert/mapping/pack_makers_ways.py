@@ -2,9 +2,11 @@
 pack object of a declared type; a lip-sync) miss, both told by types, never by the packs' names (heldout97):
 
 - an API file names no types, and where no pack in the catalogue declares a pack's nodes their inputs are of no
-  known type: an input wired from another such node (neither ComfyUI's own node nor a file loader) is the pack's own
-  object (a MiniMax H3 pack's DiT, target and conditioning given to its sampler, the sampled latent to its decoder),
-  as a declared one would be (07: the API twin of a UI graph held in words got no sentence of what it makes);
+  known type: a node given such an input from another such node (neither ComfyUI's own node nor a file loader) is
+  made from the pack's own objects (a MiniMax H3 pack's decoder given the sampled latent and the VAE bundle), so a
+  maker, as one given a declared pack object is (07: the API twin of a UI graph held in words got no sentence of
+  what it makes); what the makers are made with is still followed along declared types only (a pack's text node
+  feeding its looper keeps the sentence saying its lines whole: ctxapi6);
 - a node on the output's way made from values alone (no picture, video, sound, mask or latent wired into it) that
   gives what the output writes is where it comes from: an all-in-one pipeline given only a prompt, its model named in
   its settings (10: a pack's LTX pipeline whose frames pass two more of its nodes before the save was held in no
@@ -40,5 +42,6 @@ def pack_objects(wf: Workflow, n: CNode) -> list[str]:
 
 def from_values(cands: list[CNode]) -> list[CNode]:
     """The candidates (a pack's nodes on the output's way giving what it writes) made from values alone: nothing of
-    a picture, a video, a sound, a mask or a latent wired into them (an input of no known type counts as none)."""
-    return [n for n in cands if not {in_type(n, k) for k in n.links} & MEDIA_WAY]
+    a picture, a video, a sound, a mask or a latent wired into them, as a UI file's sockets say (an API file names no
+    types: an undeclared node's inputs are of no known type, so it is never said to be made from values alone)."""
+    return [n for n in cands if n.out_types and not {in_type(n, k) for k in n.links} & MEDIA_WAY]
