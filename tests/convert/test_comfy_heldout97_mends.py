@@ -82,3 +82,19 @@ def test_a_packs_filter_of_a_loaded_clip_is_not_a_maker_from_values():
                 "pingpong": False, "save_output": True})],
              [(1, 0, 2, "frames"), (2, 0, 3, "images")])
     assert "Studio cannot convert 'ZqxUpscale' (ZqxUpscale, #2), which makes it" not in said(convert(doc, "f.json"))
+
+
+def test_a_node_made_from_values_beside_a_loaded_clip_is_not_said_to_make_the_video():
+    """A matting pack's solid-colour background (made from values alone) composited with the loaded clip: the video
+    is made from that file too, so the background is not said to make it (the corpus' MatAnyone example)."""
+    doc = ui([(1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+               {"video": "clip.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                "skip_first_frames": 0, "select_every_nth": 1}),
+              (2, "ZqxSolidColour", [], ["IMAGE"], [512, 512, "#00ff00"]),
+              (3, "ZqxMatte", [("frames", "IMAGE"), ("background", "IMAGE")], ["IMAGE"], [0.5]),
+              (4, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"],
+               {"frame_rate": 25, "loop_count": 0, "filename_prefix": "zqx", "format": "video/h264-mp4",
+                "pingpong": False, "save_output": True})],
+             [(1, 0, 3, "frames"), (2, 0, 3, "background"), (3, 0, 4, "images")])
+    assert "Studio cannot convert 'ZqxSolidColour' (ZqxSolidColour, #2), which makes it" not in said(
+        convert(doc, "matte.json"))

@@ -119,7 +119,7 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
-    return synced[:1] or from_values(cands)  # (else a node made from values alone: pack_makers_ways)
+    return synced[:1] or from_values(cands, up)  # (else a node made from values alone: pack_makers_ways)
 
 
 def _sound_given(b, makers: list[CNode]) -> tuple[list[CNode], list[CNode]]:

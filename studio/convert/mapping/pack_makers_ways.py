@@ -40,8 +40,12 @@ def pack_objects(wf: Workflow, n: CNode) -> list[str]:
     return out
 
 
-def from_values(cands: list[CNode]) -> list[CNode]:
+def from_values(cands: list[CNode], up: list[CNode]) -> list[CNode]:
     """The candidates (a pack's nodes on the output's way giving what it writes) made from values alone: nothing of
     a picture, a video, a sound, a mask or a latent wired into them, as a UI file's sockets say (an API file names no
-    types: an undeclared node's inputs are of no known type, so it is never said to be made from values alone)."""
+    types: an undeclared node's inputs are of no known type, so it is never said to be made from values alone). None
+    where a file loader is on the output's way: what is written is then made from that file too, not by the node
+    made from values (a matting pack's solid-colour background composited with the loaded clip makes no video)."""
+    if any(n.enabled and n.cls in LOADER_NODES for n in up):
+        return []
     return [n for n in cands if n.out_types and not {in_type(n, k) for k in n.links} & MEDIA_WAY]
