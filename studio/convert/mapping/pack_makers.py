@@ -21,6 +21,7 @@ from ..tracing.walks import upstream
 from .kinds import OUTPUTS
 from .pack_maker_ends import clause as ends_clause
 from .pack_makers_said import hold_texts, settings_said
+from .pack_makers_ways import from_values, pack_objects
 
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
 PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER",
@@ -113,13 +114,13 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
     cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
                     and not is_core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
-    by_model = [n for n in cands if _model_inputs(n)]
+    by_model = [n for n in cands if _model_inputs(n) or pack_objects(wf, n)]  # (an API file's: pack_makers_ways)
     if by_model:
         return by_model
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
-    return synced[:1]
+    return synced[:1] or from_values(cands, up)  # (else a node made from values alone: pack_makers_ways)
 
 
 def _sound_given(b, makers: list[CNode]) -> tuple[list[CNode], list[CNode]]:
