@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import role
 from ..tracing.take_length import take_length
-from . import join_said, resize, scaled_only, tiled_upscale
+from . import join_said, resize, scaled_only, take_steps, tiled_upscale
 from .beside import beside
 from . import effects
 from .core import AS_MP4, OPS, combine_unapplied, combined_as
@@ -130,7 +130,8 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             continue
         # an upscale by a method Studio lacks (Scale), a colour match, a sharpen, a blur (effects), a tiled diffusion
         made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or \
-            tiled_upscale.make(b, n, src, said)  # upscale (Tiled Diffusion Upscale, by its declared types)
+            tiled_upscale.make(b, n, src, said) or take_steps.made(b, n, src, said, out)  # upscale (Tiled Diffusion
+        # Upscale, by its declared types); a family's step on a clip's way (FlashVSR's, SeedVR2's: take_steps)
         if made is not None:
             src = made
             continue
