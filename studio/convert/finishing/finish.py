@@ -128,10 +128,9 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
         if (over := drawn(b, n, src, out, said) or merged(b, n, src, out, said)) is not None:  # tracks drawn over
             src = over  # the take: Draw Tracks; merged with the control clip drawn from them: Composite
             continue
-        # an upscale by a method Studio lacks (Scale), a colour match, a sharpen, a blur (effects), a tiled diffusion
+        # an upscale by a method Studio lacks (Scale), an effect (a colour match), a tiled or FlashVSR upscale
         made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or \
-            tiled_upscale.make(b, n, src, said) or take_steps.made(b, n, src, said, out)  # upscale (Tiled Diffusion
-        # Upscale, by its declared types); a family's step on a clip's way (FlashVSR's, SeedVR2's: take_steps)
+            tiled_upscale.make(b, n, src, said) or take_steps.made(b, n, src, said, out)
         if made is not None:
             src = made
             continue
