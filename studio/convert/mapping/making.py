@@ -79,7 +79,8 @@ class Making:
         load = self.add("video_models.load", {"model": files[0]}, loaders[0] if loaders else None)
         if not files[0]:
             said.append(self._no_model(loaders))
-        self.task_made = task  # (a VACE module is set for a VACE task only: module_file.py)
+        self.made_generator = task  # (a VACE module is set for a VACE task only: module_file.py; not 'task_made',
+        # the method a family's way step records its task by: a utility way after a generator crashed on it)
         self.loader_files(up, loaders, load, lp, said)
         model_out = self._lora_chain(load, loras, said)
         gen = self.add(task, params, first, at_of=self.param_at)

@@ -58,7 +58,7 @@ def set_module(b, loaders: list[CNode], load: str, lp: set[str], said: list[str]
     got = _modules(b, loaders, said)
     if not got:
         return
-    made = getattr(b, "task_made", None)
+    made = getattr(b, "made_generator", None)
     spec = b.g.registry.get(made) if made else None
     vace = getattr(getattr(spec, "cls", None), "task", None) == "vace"  # the generator's model task (Wan VACE's)
     slots = dict(zip((n.id for n in loaders), PARAMS)) if len(loaders) <= len(PARAMS) else {}
