@@ -160,6 +160,7 @@ def _kj(v, n: CNode) -> dict | None:
     if not (within or stretched or centred) or (not within and not (w and h)):  # (0 there: the picture's own side)
         return None
     crop = "center" if centred else v("crop") if n.cls == "ImageResizeKJ" else "disabled"
+    crop = "disabled" if crop is None else crop  # (not saved: a version's more optional settings, its default)
     p = _sized(w, h, v("upscale_method"), "center" if crop == 0 else crop)
     if p is None:
         return None
