@@ -2,10 +2,10 @@
 values and links (written here from the facts: the packs' declared inputs), and fails without its mend.
 
 1. KJNodes' ImageResizeKJ saved by a version with two more optional settings (eight values where the catalogue's type
-   declares six) was read with no values, so its width and height outputs, which size WanVideoImageClipEncode, were
-   said "whose value Studio cannot work out ... (the 480 saved in the file is not what runs)": the required widgets are
-   named by place (reading/saved_more.py), and the encode's adjust_resolution size of a picture a resize fixes is two
-   numbers (comfy_wrapper_clip_size.py) (100/01, 02).
+   declares six) was read by place for Studio's Scale but not for its width and height outputs, which size
+   WanVideoImageClipEncode, said "whose value Studio cannot work out ... (the 480 saved in the file is not what runs)":
+   the size it gives is worked out from the same reading by place (reading/kj_places.py), and the encode's
+   adjust_resolution size of a picture a resize fixes is two numbers (comfy_wrapper_clip_size.py) (100/01, 02).
 2. A comparison save (ImageConcatMulti: the start picture beside the FILM-interpolated take, a colour match after the
    decoder taking its reference from the picture) was said to write "beside pictures that are no file" and given the
    generator's frames retimed to its 32 fps, the interpolation on its way lost unsaid: the take's input is told by its
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.unread_formats import layout
-from studio.convert.reading.by_types import widget_names
+from studio.convert.reading.workflow import Workflow
 from tests.convert.builders import DECODE, T5, TEXT, VAE, combine
 from tests.convert.said import api, nodes_of, said, source_of, ui
 
@@ -64,10 +64,8 @@ def _wrapper_i2v(finish: bool = False) -> dict:
 
 
 def test_resize_saved_with_more_optional_values_sizes_the_wrapper_encode():
-    named = widget_names("ImageResizeKJ", RESIZE_8)
-    assert named == {"width": 480, "height": 832, "upscale_method": "nearest-exact", "keep_proportion": False,
-                     "divisible_by": 2}
-    assert widget_names("ImageResizeKJ", ["wide", 832, "nearest-exact", False, 2, 0, 0, "disabled"]) == {}
+    wf = Workflow.read(_wrapper_i2v())
+    assert (wf.output(wf.nodes["9"], 1), wf.output(wf.nodes["9"], 2)) == (480, 832)
     conv = convert(_wrapper_i2v(), "wrapper_i2v.json")
     gen = nodes_of(conv, "video_models.image_to_video")[0]
     assert (gen.params["width"], gen.params["height"]) == (480, 832)

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from .. import catalogue
-from . import dynamic_widgets, forced_widgets, loader_picks, loader_size, saved_more, trailing_display, unsaved_optional
+from . import dynamic_widgets, forced_widgets, loader_picks, loader_size, trailing_display, unsaved_optional
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -82,8 +82,7 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
         return {}  # (one value more than the widgets, a forceInput one's saved among them: not a display's, by place)
     if (earlier := unsaved_optional.named(base, values)) is not None:  # saved before its optional settings
         return earlier
-    return trailing_display.named(base, values) or (  # a display value after them all (heldout25 07)
-        saved_more.named(base, values) or {})  # a version's more optional settings after the required (heldout100)
+    return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
 
 
 def _upload_last(base: list, values: list) -> dict[str, Any] | None:
