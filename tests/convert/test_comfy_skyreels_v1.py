@@ -160,6 +160,9 @@ def test_the_converted_take_renders_on_a_tiny_skyreels_file_over_hunyuan_videos_
     gen, = by_type["video_models.image_to_video"]
     for k, v in (("frames", 5), ("steps", 2), ("preview_size", "off"), ("previews", False)):
         g.set_param(gen, k, v)
+    if g.nodes[gen].params.get("width"):  # the resize's 640x640 read (heldout100: its older layout by place), tiny here
+        g.set_param(gen, "width", 16)
+        g.set_param(gen, "height", 16)
     out = str(tmp_path / "take.mp4")
     g.set_param(by_type["io.save_video"][0], "path", out)
     calls, _ = spy_call(monkeypatch, SR, dict)

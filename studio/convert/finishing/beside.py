@@ -7,6 +7,7 @@ mapping.convert; plain data and stdlib."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode
+from .beside_way import interpolated, next_input, take_port
 from .core_masks import MASK_OPS
 from ..tracing import resizes
 from ..tracing.resizes import BUCKET_LIKE
@@ -62,7 +63,7 @@ def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said:
     while node is not None and len(way) < 64 and not (node.cls.startswith("VAEDecode") or
                                                       role(b.wf, node) == "decoder"):
         way.append(node)
-        name = _first_picture(node)
+        name = next_input(b.wf, node)  # (a colour match's target: heldout100 01)
         node = b.wf.source(node, name) if name else None
     scaled = resizes.on_way(b.wf, way)  # its resizes there as Studio's Scale (heldout88 02: ImageScaleBy 0.5 of the
     for n in reversed(way):  # take, passed unsaid); a pack's effect there too: its grain, said (wins6)
@@ -70,7 +71,8 @@ def _picked_on_way(b, j: CNode, port: str, src: tuple[str, str], out: str, said:
             src = (b.step(n, src)[0], "video")
             b.used.add(n.id)
             continue
-        src = trimmed(b, n, src, out, said) or effects_made(b, n, src, said, out) or src
+        src = trimmed(b, n, src, out, said) or interpolated(b, n, src, out, said) or effects_made(b, n, src, said, out) \
+            or src
     return src
 
 
@@ -122,13 +124,13 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
         walked: list[CNode] = []
         found[port] = (find_loader(wf, j, port, set(), walked), walked)
     take = [p for p, (f, _) in found.items() if f is None]
-    if len(take) != 1:
+    if (take_at := take_port(wf, j, found)) is None:
         said.append(f"{out} writes the take beside pictures {name} places with it that are no file (another take, "
                     f"or pictures nodes make{_makers(wf, j, take)}): its Save Video writes one take alone")
         return src
     way, parts, unmade, stepped = direction(wf, j), [], [], []
     for port, (f, walked) in found.items():
-        if port == take[0]:  # the take, through the frames picked on its way (ImageFromBatch: Trim, said)
+        if port == take_at:  # the take, through the frames picked on its way (ImageFromBatch: Trim, said)
             parts.append(_picked_on_way(b, j, port, src, out, said))
             continue
         loader, slot, via = f
@@ -162,7 +164,7 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
     for part in parts[1:] if settings is None else ():
         acc = (wired_node(b, "edit.side_by_side", {"direction": way}, j, (*acc, "a"), (*part, "b")), "video")
     b.used.add(j.id)
-    files = ", ".join(f"'{b.file_of(f[0])}'" for p, (f, _) in found.items() if p != take[0])
+    files = ", ".join(f"'{b.file_of(f[0])}'" for p, (f, _) in found.items() if p != take_at)
     said.append(f"{out} writes the take beside {files} ({way}), as {name} places them: Studio's {kind}"
                 + (f"; the file through Studio's nodes for {', '.join(stepped)}" if stepped else "")
                 + (f"; the file{'s' if len(found) > 2 else ''} without ComfyUI's {', '.join(sorted(set(unmade)))}"

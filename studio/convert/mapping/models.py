@@ -25,6 +25,7 @@ from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
+from . import unread_formats
 from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
@@ -257,11 +258,13 @@ class ModelReading:
             files += [str(v) for n in up if n.cls in file_loaders and (v := wf.value(n, "clip_name2"))]  # (a dual
             # loader's second text encoder: the Llama of HunyuanVideo's, heldout78 09)
             self.used.update(n.id for n in up if n.cls in file_loaders)
-            said.append(own.folder_only.format(files=", ".join(dict.fromkeys(files))))
+            said.append(unread_formats.folder_sentence(files, own.folder_only.format(files=", ".join(
+                dict.fromkeys(files)))))  # (a file of a layout Studio does not read: said first, heldout100 06)
             if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:
                 said += folder_files(self, up, load, lp) or []  # the part files it takes (MiniMax H3's VAE, text
                 # encoder), and what of their loaders is not applied
             return
+        said += unread_formats.said([str(f) for n in loaders if (f := model_file(wf, n))])  # (heldout100 06)
         set_module(self, loaders, load, lp, said)  # a VACE module the loader merges (module_file.py)
         if len(loaders) > 1:
             self._second_expert(loaders[1], load, lp, said)

@@ -23,7 +23,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
-from . import detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
+from . import cloud_nodes, detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
 from .dead_ends import dead_ends
 from .unknown_steps import unknown_step
 from .unchosen import unchosen
@@ -505,7 +505,7 @@ def _step(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], into: str, p
     if catalogue.node_type(n.shown_cls) is None:  # typed by its file alone: what it does is not known
         return unknown_step(n, ins, _read_types(n, rs[:1]) or _read_types(n, rs), into, passed_over, tail,
                             _sampled(wf, n))
-    if (cat := catalogue.node_type(n.shown_cls).category).startswith("api node"):  # a cloud service's (heldout20 15)
+    if (cat := cloud_nodes.api_category(n.shown_cls)) is not None:  # a cloud service's (heldout20 15; 'partner/'...)
         return (f"{_name(n)}, one of ComfyUI's API nodes (category '{cat}': a paid cloud service makes what it gives), "
                 f"gives {into}: not made, as Studio calls no cloud service{tail}")
     if len(many := gathers.gathered(n)) > 2 or many and gathers.added(n, many):  # several pictures put together

@@ -15,7 +15,7 @@ from studio.core.shown import cut
 
 from .. import catalogue
 from ..reading.workflow import CNode
-from . import caption_made
+from . import caption_made, cloud_nodes
 
 QWEN_VL = re.compile(r"qwen[\W_]*(2[._]?5|3)[\W_]*vl", re.I)  # Qwen2.5-VL, Qwen2_5-VL, qwen3-vl, Qwen3VL
 FILE = re.compile(r"\.(gguf|safetensors|sft|bin|pt|pth|ckpt|onnx)\b", re.I)  # one file, not a folder
@@ -82,7 +82,7 @@ def _asked(wf, n: CNode, t) -> tuple[str, str, str, list[str]] | str:
 def _why_not_model(model: str | None, loader: CNode | None, t) -> str | None:
     """Why Caption cannot run the model named ``model``, in words; None where it can."""
     whose = f" from {_name(loader)}" if loader is not None else ""
-    if t.category.lower().startswith("api node"):
+    if t.category.lower().startswith(cloud_nodes.API_CATEGORIES):  # ('api node/...', later 'partner/...')
         return f"it sends the picture to a cloud service (one of ComfyUI's API nodes): no local model; {RUNS}"
     if model is None and loader is not None and loader.settings():
         return f"no setting of {_name(loader)} Studio reads names the model it loads; {RUNS}"

@@ -12,6 +12,7 @@ from typing import Any, Callable
 from .. import catalogue
 from ..values.overrides import overridden
 from .crops import rect
+from .kj_places import by_place
 
 EXACT_KJ = (False, "stretch", "crop", "pad", "pad_edge")  # KJNodes' keep_proportion giving the asked size
 
@@ -24,7 +25,8 @@ def fixed_size(value: Callable[[str], Any], node: Any) -> tuple[int, int] | None
     """(width, height) resize ``node`` gives by its settings alone (``value``: a setting's value where Studio works
     it out), else None."""
     c = node.cls
-    value = overridden(value, node, {"width", "height"})  # (a wired 'width_input' wins: values/overrides.py)
+    value = overridden(by_place(value, node), node, {"width", "height"})  # (a wired 'width_input' wins:
+    # values/overrides.py; ImageResizeKJ's values by place as an older frontend saved them: kj_places.py, heldout100)
     if c == "ImageScale":
         w, h = value("width"), value("height")
     elif c == "ResizeImageMaskNode":

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import catalogue
+from ..reading.kj_places import by_place
 from ..reading.workflow import CNode, Workflow
 from ..values.overrides import overridden
 from . import aspect_scale, conditioned_resize as conditioned, worked_sizes
@@ -123,23 +124,9 @@ def _worked(wf: Workflow, n: CNode, v) -> dict | None:
     return None
 
 
-# KJNodes' ImageResizeKJ (v1) as a UI file of an older frontend saves it, by place (no names listed): today's six
-# settings, or the eight of the versions with width_input and height_input settings (ttio2tech's v2v, heldout13)
-KJ_V1_PLACES = {6: ("width", "height", "upscale_method", "keep_proportion", "divisible_by", "crop"),
-                8: ("width", "height", "upscale_method", "keep_proportion", "divisible_by", "width_input",
-                    "height_input", "crop")}
-KJ_V1_KINDS = (int, int, str, bool, int)  # (the first five: told apart from another layout by their kinds)
-
-
 def _by_place(v, n: CNode):
-    """``v``, or ImageResizeKJ's settings read by place where the file saved them unnamed in a known layout."""
-    raw = n.raw if isinstance(n.raw, list) else []
-    names = KJ_V1_PLACES.get(len(raw)) if n.cls == "ImageResizeKJ" and not n.widgets else None
-    if not names or not all(isinstance(x, k) and (k is bool or not isinstance(x, bool))
-                            for x, k in zip(raw, KJ_V1_KINDS)):
-        return v
-    placed = dict(zip(names, raw))
-    return lambda k: v(k) if k in n.links else placed.get(k)
+    """``v``, or ImageResizeKJ's settings read by place where the file saved them unnamed (reading/kj_places.py)."""
+    return by_place(v, n)
 
 
 def _kj(v, n: CNode) -> dict | None:

@@ -33,6 +33,7 @@ from .comfy_wrapper_control import given as given_control
 from . import comfy_wrapper_draw as draw
 from . import comfy_wrapper_flf as flf
 from . import comfy_wrapper_clip_encode as clip_encode
+from . import comfy_wrapper_clip_size as clip_size
 from . import comfy_wrapper_scheduler as scheduler
 from . import comfy_wrapper_talk as talk
 from . import comfy_wrapper_context_talk as context_talk
@@ -246,7 +247,8 @@ class _Translation(PackTranslation):
             end = None if old else self.link(n, "end_image")
             vision = self.link(n, "clip_embeds")
             clip = self.link(n, "clip") or self.link(n, "clip_vision")  # (its input's name in later versions)
-            fitted = clip_encode.adjusted(self, n, w, image) if old else None  # its size from the picture's aspect
+            fixed = clip_size.known(self, n, w, image) if old else None  # a resized picture's: two numbers
+            fitted = clip_encode.adjusted(self, n, w, image) if old and not fixed else None  # from its aspect
             if old and clip and image:  # the old node encodes the image itself: a CLIPVisionEncode
                 enc = self.core(n, "CLIPVisionEncode", {"crop": "center"}, {"clip_vision": clip,
                                                                              "image": image}, nid=f"{n.id}:vision")
@@ -257,6 +259,8 @@ class _Translation(PackTranslation):
             size = {"width": w.get("generation_width" if old else "width"),
                     "height": w.get("generation_height" if old else "height"),
                     "length": w.get("num_frames"), "batch_size": 1}
+            if fixed:  # the wrapper's size of a picture a resize fixes (comfy_wrapper_clip_size.py)
+                size.update(width=fixed[0], height=fixed[1])
             if fitted:  # the size the wrapper works out of the picture: wired, not its saved numbers
                 links.update(width=fitted[1], height=fitted[2])
                 size.update(width=None, height=None)
