@@ -165,10 +165,10 @@ def test_the_caption_writes_the_refining_upscales_prompt_too_as_the_takes():
     gen = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
     assert len(ups) == 2 and all(g.input_link(n.id, "prompt").src == cap.id for n in [gen, *ups])
     text = "\n".join(n["text"] for n in g.ui.get("notes", []))
-    assert "the Caption's text is wired into LTX-2 Latent Upscale's 'prompt' too" in text
+    assert "the Caption's text is wired into each LTX-2 Latent Upscale's 'prompt' too" in text  # (both: fixcap21)
     assert "write the take's prompt" not in text
-    assert "and into the 'prompt' of 'LTX-2 Latent Upscale' after it (the take's prompt its refine takes)" in \
-        "\n".join(conv.log)
+    assert "and into the 'prompt' of each of the 2 'LTX-2 Latent Upscale' after it (the take's prompt their refines " \
+        "take)" in "\n".join(conv.log)
 
 
 def test_a_refining_upscale_given_the_encoders_saved_text_is_given_the_captions_instead():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from studio.core.shown import cut
@@ -43,7 +44,7 @@ class Placed:
     did: list[str]
     words_around: tuple[str, str]
     stale: str | None
-    refines: list[str]  # the labels of the nodes after a generator whose 'prompt' the Caption writes too
+    refines: list[str]  # the label of each node after a generator whose 'prompt' the Caption writes too
 
 
 def _placed(n: CNode) -> dict:
@@ -269,7 +270,7 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
     b.used.update([n.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
     return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale,
-                  list(dict.fromkeys(b.g.nodes[k].label for k in refines)))
+                  [b.g.nodes[k].label for k in dict.fromkeys(refines)])
 
 
 def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tuple[str, str]:
@@ -290,7 +291,9 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tup
     return line, line
 
 
-REFINE = re.compile(r"; write the take's prompt in (each )?(?P<label>[^;]+?)'s 'prompt' too \(its refine needs it\)")
+# the pipeline note's ask (an upscale's refine, or LTX-2's same-size x1 pass: comfy_stages, comfy_middle)
+REFINE = re.compile(r"; write the take's prompt in (?P<each>each )?(?P<label>[^;]+?)'s 'prompt' too "
+                    r"\(its (?P<what>refine|pass) needs it\)")
 
 
 def _refines(b, cap: str, gens: list[tuple[str, CNode]], saved: dict[str, str]) -> list[str]:
@@ -306,9 +309,8 @@ def _refines(b, cap: str, gens: list[tuple[str, CNode]], saved: dict[str, str]) 
                 b.g.set_param(k, "prompt", "")
                 b.g.connect(cap, "text", k, "prompt")
                 wired_to.append(k)
-        for note in b.notes:
-            head = note["text"].split("\n", 1)[0]
-            if f"(#{sampler.id})" not in head or not (m := REFINE.search(note["text"])):
+        for note in _notes_of(b, gen_id, sampler):
+            if not (m := REFINE.search(note["text"])):
                 continue
             label = m.group("label")
             took = [k for k in after if b.g.nodes[k].label == label and not b.g.nodes[k].params.get("prompt")
@@ -317,16 +319,27 @@ def _refines(b, cap: str, gens: list[tuple[str, CNode]], saved: dict[str, str]) 
                 b.g.connect(cap, "text", k, "prompt")
             wired_to += took
             if took:
-                note["text"] = REFINE.sub(f"; the Caption's text is wired into {label}'s 'prompt' too (its refine "
-                                          "takes the take's prompt)", note["text"], count=1)
+                each = "each " if m.group("each") and len(took) > 1 else ""
+                note["text"] = REFINE.sub(f"; the Caption's text is wired into {each}{label}'s 'prompt' too (its "
+                                          f"{m.group('what')} takes the take's prompt)", note["text"], count=1)
     return wired_to
+
+
+def _notes_of(b, gen_id: str, sampler: CNode) -> list[dict]:
+    """The notes of the pipeline of generator ``gen_id`` (made for ``sampler``): those whose first line names the
+    sampler, less those about another pipeline (92/08: two pipelines on one first pass, each note naming it)."""
+    return [note for note, band in zip(b.notes, b.note_bands) if f"(#{sampler.id})" in note["text"].split("\n", 1)[0]
+            and (band is None or band >= len(b.bands) or gen_id in b.bands[band])]
 
 
 def wired(p: Placed) -> str:
     """Where the Caption's text goes, in words."""
     fors = " and ".join(_name(s) for s in {s.id: s for s in p.samplers}.values())
-    also = f", and into the 'prompt' of {', '.join(repr(x) for x in p.refines)} after it (the take's prompt its " \
-        "refine takes)" if p.refines else ""
+    counts = Counter(p.refines)  # (in the order wired)
+    names = ", ".join(repr(x) if c == 1 else f"each of the {c} {x!r}" for x, c in counts.items())
+    whose = "its refine takes" if len(p.refines) == 1 else "their refines take"
+    also = f", and into the 'prompt' of {names} after {'them' if len(p.samplers) > 1 else 'it'} (the take's prompt " \
+        f"{whose})" if p.refines else ""
     if len(p.samplers) > 1:
         return f"the prompt of each of the {len(p.samplers)} generators made for {fors} as {_name(p.reader)} writes " \
                f"it{also}"
