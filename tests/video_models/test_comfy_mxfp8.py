@@ -229,3 +229,38 @@ def test_a_wan_denoiser_in_comfys_mxfp8_layout(wide, tmp_path):
     db16 = tf.psnr(want, tf.run_denoiser(bf16, tf.denoiser_input()))
     print(f"MXFP8 mixed, computed in bf16: {db16:.1f} dB against the fp32 model")
     assert db16 >= 25
+
+
+# ---- MiniMax H3's DiT file (heldout100 06's 'minimax_h3_fl2va_mxfp8'), read by the family's own reader ----------
+
+from .test_minimax_h3_curve import _inputs, comfy_layout, pair  # noqa: E402,F401 - the tiny curve pair, its layout
+
+
+def test_a_minimax_h3_pruned_file_in_mxfp8_reads_through_the_familys_reader(pair, tmp_path):  # noqa: F811
+    """The tiny curve model in ComfyUI's pruned layout with each block's qkv_proj, out_proj, fc1 and fc2 in MXFP8:
+    read by families/minimax_h3/comfy_file.py (its [q; k; v] split and [gate; value] swap made on the weights
+    as read), every such weight exactly what the file holds, the output within fp8 rounding of the model's."""
+    from nodes.video_models.families.minimax_h3 import comfy_file
+    _, curve = pair
+    layout = comfy_layout(curve)
+    layers = [k[: -len(".weight")] for k in layout
+              if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight"))]
+    assert len(layers) == 8
+    held = {}
+    for layer in layers:
+        data, blocked, held[layer] = quantise(layout[layer + ".weight"])
+        layout.update({layer + ".weight": data, layer + ".weight_scale": blocked.view(E8M0), layer + ".comfy_quant":
+                       mark()})
+    path = str(tmp_path / "minimax_h3_fl2va_mxfp8.safetensors")
+    save_file(layout, path)
+    assert read_weight_file(path).fmt == "MXFP8 mixed (fp32 elsewhere)"
+    got = comfy_file.load(path, torch.float32).eval()
+    q, k, v = held["blocks.0.attn.qkv_proj"].float().chunk(3)
+    assert torch.equal(got.transformer_blocks[0].attn.to_k.weight, k)  # split as read, each row exactly
+    gate, value = held["blocks.1.mlp.fc1"].float().chunk(2)
+    assert torch.equal(got.transformer_blocks[1].ff.net[0].proj.weight, torch.cat([value, gate]))  # swapped back
+    x = _inputs(0.3, 0.71)
+    with torch.no_grad():
+        a, b = curve(**x)[0], got(**x)[0]
+    assert not torch.equal(a, b)
+    assert float((a - b).abs().max()) < 0.05 * float(a.abs().max())
