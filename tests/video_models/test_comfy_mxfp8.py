@@ -233,15 +233,37 @@ def test_a_wan_denoiser_in_comfys_mxfp8_layout(wide, tmp_path):
 
 # ---- MiniMax H3's DiT file (heldout100 06's 'minimax_h3_fl2va_mxfp8'), read by the family's own reader ----------
 
-from .test_minimax_h3_curve import _inputs, comfy_layout, pair  # noqa: E402,F401 - the tiny curve pair, its layout
+@pytest.fixture(scope="module")
+def curve():
+    """The tiny MiniMax H3 curve model test_minimax_h3_curve.py makes (its ``pair`` fixture's second)."""
+    from diffusers import MiniMaxH3Transformer3DModel
+
+    from nodes.video_models.families.minimax_h3.curve import MiniMaxH3CurveTransformer
+
+    from .test_minimax_h3_curve import DIT, GRID
+    torch.manual_seed(0)
+    full = MiniMaxH3Transformer3DModel(**DIT).eval()
+    with torch.no_grad():
+        for p in full.parameters():
+            p.add_(0.05 * torch.randn_like(p))
+        g = torch.nn.functional.silu(full.time_embedder(full.time_proj(torch.linspace(0, 1, GRID))))
+        v = torch.linalg.svd(g.double(), full_matrices=False).Vh.T.float()
+        model = MiniMaxH3CurveTransformer(**DIT, adaln_curve_grid=GRID).eval()
+        state = {k: t for k, t in full.state_dict().items() if not k.startswith("time_embedder.")}
+        for k in [k for k in state if k.endswith("adaln_proj.linear.weight") or k == "norm_out.linear.weight"]:
+            state[k] = state[k] @ v
+        state["time_embedder.table"] = g @ v
+        model.load_state_dict(state, strict=False)
+    return model
 
 
-def test_a_minimax_h3_pruned_file_in_mxfp8_reads_through_the_familys_reader(pair, tmp_path):  # noqa: F811
+def test_a_minimax_h3_pruned_file_in_mxfp8_reads_through_the_familys_reader(curve, tmp_path):
     """The tiny curve model in ComfyUI's pruned layout with each block's qkv_proj, out_proj, fc1 and fc2 in MXFP8:
     read by families/minimax_h3/comfy_file.py (its [q; k; v] split and [gate; value] swap made on the weights
     as read), every such weight exactly what the file holds, the output within fp8 rounding of the model's."""
     from nodes.video_models.families.minimax_h3 import comfy_file
-    _, curve = pair
+
+    from .test_minimax_h3_curve import _inputs, comfy_layout
     layout = comfy_layout(curve)
     layers = [k[: -len(".weight")] for k in layout
               if k.startswith("blocks.") and k.endswith(("qkv_proj.weight", "out_proj.weight", "fc1.weight", "fc2.weight"))]
@@ -264,3 +286,18 @@ def test_a_minimax_h3_pruned_file_in_mxfp8_reads_through_the_familys_reader(pair
         a, b = curve(**x)[0], got(**x)[0]
     assert not torch.equal(a, b)
     assert float((a - b).abs().max()) < 0.05 * float(a.abs().max())
+
+
+def test_a_layer_comfyui_padded_is_refused_by_the_config_check(wide, tmp_path):
+    """A layer whose rows ComfyUI padded to 32 (here the 64-row head stored as 96 rows, zeros below) is read at the
+    stored shape, which the config check refuses naming the tensor (Studio does not trim the padding)."""
+    from nodes.video_models.loading.load import load_video_model
+    base, _, state, _ = wide
+    f = str(tmp_path / "wan_padded_mxfp8.safetensors")
+    names = tf.wan_original_names(state)
+    names["head.head.weight"] = torch.cat([names["head.head.weight"], torch.zeros(32, names["head.head.weight"].shape[1])])
+    write_mxfp8(names, f, lambda k, v: k == "head.head.weight")
+    assert read_weight_file(f).tensors["head.head.weight"].shape == (96, 256)
+    with pytest.raises(ModelError, match="proj_out.weight") as e:
+        load_video_model(f, base=base, device=CPU, dtype_name="fp32")
+    assert "is [96, 256] there but the config makes it [64, 256]" in str(e.value)
