@@ -147,6 +147,7 @@ def _bad(tmp_path, **edit) -> str:
     ({"blk.q.weight_scale": None}, r"MXFP8 layer 'blk.q': 'blk.q.weight_scale' is missing"),
     ({"blk.q.weight": None, "blk.k.weight": torch.zeros(4, 4)}, r"layer 'blk.q' is marked mxfp8 but has no 'blk.q.weight'"),
     ({"blk.k.weight": torch.ones(4, 4).to(E8M0)}, r"tensor 'blk.k.weight' is stored as F8_E8M0 \(powers of two\)"),
+    ({"blk.q.comfy_quant": None}, r"'blk.q.weight' is fp8 with U8 block scales \[128, 4\] but not marked \(no comfy_quant\)"),
 ])
 def test_misfits_are_refused_from_the_header_naming_the_layer(tmp_path, edit, words):
     with pytest.raises(ModelError, match=words) as e:

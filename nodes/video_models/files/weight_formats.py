@@ -168,6 +168,10 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
         aside[name] = tensors.pop(name)
     for layer in sorted({k.rsplit(".", 1)[0] for k in aside if k.endswith(MIXED_SUFFIXES)} - set(formats)):
         w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
+        s = aside.get(layer + ".weight_scale")
+        if w is not None and w.dtype == "F8_E4M3" and s is not None and s.dtype in ("F8_E8M0", "U8") and len(s.shape) == 2:
+            no(f"'{layer}.weight' is fp8 with {s.dtype} block scales {list(s.shape)} but not marked (no comfy_quant): "
+               "Studio reads MXFP8 layers ComfyUI marks 'mxfp8' only")
         if w is not None and w.dtype in FP8:
             formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
         elif w is not None and w.dtype == "I8" and layer + ".weight_scale" in aside:
