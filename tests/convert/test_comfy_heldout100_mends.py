@@ -11,12 +11,15 @@ values and links (written here from the facts: the packs' declared inputs), and 
    generator's frames retimed to its 32 fps, the interpolation on its way lost unsaid: the take's input is told by its
    decoder, the interpolation made (one node for two saves reading it) (100/01, 02).
 3. A model file of ComfyUI's MXFP8 layout was said read ("Studio reads the DiT file ..."), which Studio's weight reader
-   refuses: said, the family's sentence given as holding for a file Studio reads (100/06).
+   refused: said, the family's sentence given as holding for a file Studio reads (100/06). Since mxfp821 the reader
+   reads MXFP8 (files/comfy_mxfp8.py): the family's sentence is said as it is, and the mechanism stays for a layout a
+   file name names that is not read.
 4. A Seedance cloud call (ComfyUI's partner node, category 'partner/...') was said only "no video output with a sampler
    found": its node is named as one of ComfyUI's API nodes, a paid service's (100/05)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
+from studio.convert.mapping import unread_formats
 from studio.convert.mapping.unread_formats import layout
 from studio.convert.reading.workflow import Workflow
 from tests.convert.builders import DECODE, T5, TEXT, VAE, combine
@@ -87,28 +90,39 @@ def test_comparison_of_the_picture_and_the_interpolated_take_is_made():
     assert not nodes_of(conv, "edit.frame_rate")  # the take is not retimed to 32 fps instead
 
 
-def test_mxfp8_model_file_is_said_unread():
-    assert layout("minimax_h3_fl2va_mxfp8.safetensors") == "MXFP8"
+def _h3(unet: str):
+    return api({"1": ("UNETLoader", {"unet_name": unet, "weight_dtype": "default"}),
+                "2": ("CLIPLoader", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
+                                     "device": "default"}),
+                "3": ("VAELoader", {"vae_name": "minimax_h3_video_vae_fp16.safetensors"}),
+                "4": ("LoadImage", {"image": "start.png"}),
+                "5": ("MiniMaxH3ImageToVideo", {"clip": ["2", 0], "vae": ["3", 0], "first_frame": ["4", 0],
+                                                "prompt": "a boat on a lake", "width": 768, "height": 448, "length": 124}),
+                "6": ("BasicGuider", {"model": ["1", 0], "conditioning": ["5", 0]}),
+                "7": ("RandomNoise", {"noise_seed": 42}),
+                "8": ("KSamplerSelect", {"sampler_name": "res_multistep"}),
+                "9": ("BasicScheduler", {"model": ["1", 0], "scheduler": "simple", "steps": 8, "denoise": 1.0}),
+                "10": ("SamplerCustomAdvanced", {"noise": ["7", 0], "guider": ["6", 0], "sampler": ["8", 0],
+                                                 "sigmas": ["9", 0], "latent_image": ["5", 1]}),
+                "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["3", 0]}),
+                "12": ("CreateVideo", {"images": ["11", 0], "fps": 24}),
+                "13": ("SaveVideo", {"video": ["12", 0], "filename_prefix": "video/h3", "format": "auto",
+                                     "codec": "auto"})})
+
+
+def test_mxfp8_model_file_is_read_now():
+    assert layout("minimax_h3_fl2va_mxfp8.safetensors") is None  # (mxfp821: the weight reader reads MXFP8)
+    text = said(convert(_h3("minimax_h3_fl2va_mxfp8.safetensors"), "h3_mxfp8.json"))
+    assert "holds ComfyUI's MXFP8 layers" not in text and "with such a file" not in text
+    assert "of MiniMax H3's ComfyUI files (minimax_h3_fl2va_mxfp8.safetensors" in text
+
+
+def test_a_model_file_of_a_layout_not_read_is_said_unread(monkeypatch):
+    monkeypatch.setitem(unread_formats.UNREAD, "qfmt", "QFMT")  # a layout the reader would not read
+    assert layout("minimax_h3_fl2va_qfmt.safetensors") == "QFMT"
     assert layout("wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors") is None
-    h3 = api({"1": ("UNETLoader", {"unet_name": "minimax_h3_fl2va_mxfp8.safetensors", "weight_dtype": "default"}),
-              "2": ("CLIPLoader", {"clip_name": "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors", "type": "minimax",
-                                   "device": "default"}),
-              "3": ("VAELoader", {"vae_name": "minimax_h3_video_vae_fp16.safetensors"}),
-              "4": ("LoadImage", {"image": "start.png"}),
-              "5": ("MiniMaxH3ImageToVideo", {"clip": ["2", 0], "vae": ["3", 0], "first_frame": ["4", 0],
-                                              "prompt": "a boat on a lake", "width": 768, "height": 448, "length": 124}),
-              "6": ("BasicGuider", {"model": ["1", 0], "conditioning": ["5", 0]}),
-              "7": ("RandomNoise", {"noise_seed": 42}),
-              "8": ("KSamplerSelect", {"sampler_name": "res_multistep"}),
-              "9": ("BasicScheduler", {"model": ["1", 0], "scheduler": "simple", "steps": 8, "denoise": 1.0}),
-              "10": ("SamplerCustomAdvanced", {"noise": ["7", 0], "guider": ["6", 0], "sampler": ["8", 0],
-                                               "sigmas": ["9", 0], "latent_image": ["5", 1]}),
-              "11": ("VAEDecode", {"samples": ["10", 0], "vae": ["3", 0]}),
-              "12": ("CreateVideo", {"images": ["11", 0], "fps": 24}),
-              "13": ("SaveVideo", {"video": ["12", 0], "filename_prefix": "video/h3", "format": "auto",
-                                   "codec": "auto"})})
-    text = said(convert(h3, "h3_mxfp8.json"))
-    assert "'minimax_h3_fl2va_mxfp8.safetensors' holds ComfyUI's MXFP8 layers" in text
+    text = said(convert(_h3("minimax_h3_fl2va_qfmt.safetensors"), "h3_qfmt.json"))
+    assert "'minimax_h3_fl2va_qfmt.safetensors' holds ComfyUI's QFMT layers" in text
     assert "; with such a file, of MiniMax H3's ComfyUI files" in text
 
 

@@ -18,7 +18,7 @@ from ..files.headers import read_safetensors_header, regular_file
 from ..files.weight_formats import read_weight_file
 DTYPE_NAMES = {"BF16": "bf16", "F16": "fp16", "F32": "fp32", "F64": "fp64", "F8_E4M3": "fp8_e4m3fn",
                "F8_E5M2": "fp8_e5m2", "I8": "int8", "U8": "uint8", "I16": "int16", "I32": "int32", "I64": "int64",
-               "BOOL": "bool", "F8_E8M0": "fp8_e8m0", "F4": "fp4", "NVFP4": "nvfp4"}
+               "BOOL": "bool", "F8_E8M0": "fp8_e8m0", "F4": "fp4", "NVFP4": "nvfp4", "MXFP8": "mxfp8"}
 SCALE_NAMES = ("scaled_fp8", ".scale_weight", ".weight_scale", ".input_scale")  # ComfyUI's scaled fp8
 QUANT_ASIDE = SCALE_NAMES[1:] + (".weight_scale_2", ".scale_input", ".comfy_quant")  # not weights (_nvfp4)
 
@@ -52,8 +52,9 @@ class FileInfo:
         if self.fmt == "gguf":  # the quantisation most numbers are in (the norms stay in fp32)
             quant = [d for d, _ in order if d not in ("fp32", "fp16", "bf16")]
             return f"GGUF {quant[0] if quant else main}"
-        elif "nvfp4" in self.numel_by_dtype:  # ComfyUI's mixed NVFP4 (bf16 or fp8 elsewhere)
-            order = [("nvfp4 mixed", self.numel_by_dtype["nvfp4"])] + [kv for kv in order if kv[0] != "nvfp4"]
+        elif "nvfp4" in self.numel_by_dtype or "mxfp8" in self.numel_by_dtype:  # ComfyUI's mixed NVFP4 / MXFP8
+            q = "nvfp4" if "nvfp4" in self.numel_by_dtype else "mxfp8"  # (bf16 or fp8 elsewhere)
+            order = [(f"{q} mixed", self.numel_by_dtype[q])] + [kv for kv in order if kv[0] != q]
             main = order[0][0]
         elif main.startswith("fp8") and any(s in k for k in self.shapes for s in SCALE_NAMES):
             main += " scaled"
@@ -94,8 +95,8 @@ def read_safetensors(path: str) -> FileInfo:
 
 def _nvfp4(header: dict, shapes: dict, by_dtype: dict) -> None:
     """ComfyUI's NVFP4 weights (uint8 beside a ``weight_scale_2``: two weights a byte) at their
-    logical shape and counted as 'NVFP4' (weight_formats.py reads them the same way); the fp8 / fp4
-    scales and ``comfy_quant`` markers not counted as weights."""
+    logical shape and counted as 'NVFP4' (weight_formats.py reads them the same way), MXFP8 ones (fp8
+    beside 2-D E8M0 block scales) as 'MXFP8'; the fp8 / fp4 / E8M0 scales and ``comfy_quant`` markers not counted as weights."""
     for k in [k for k in shapes if k.endswith(".weight_scale_2")]:
         w = k[: -len("_scale_2")]
         if isinstance(header.get(w), dict) and header[w].get("dtype") == "U8" and len(shapes.get(w, ())) == 2:
@@ -103,6 +104,12 @@ def _nvfp4(header: dict, shapes: dict, by_dtype: dict) -> None:
             shapes[w] = [r, 2 * c]
             by_dtype["U8"] -= r * c
             by_dtype["NVFP4"] = by_dtype.get("NVFP4", 0) + 2 * r * c
+    for k in [k for k in shapes if k.endswith(".weight_scale")]:  # MXFP8 (files/comfy_mxfp8.py): an fp8 weight
+        w = k[: -len("_scale")]  # with 2-D E8M0 block scales (stored as F8_E8M0 or their U8 bytes)
+        if header[k].get("dtype") in ("F8_E8M0", "U8") and len(shapes[k]) == 2 and \
+                isinstance(header.get(w), dict) and header[w].get("dtype") == "F8_E4M3":
+            by_dtype["F8_E4M3"] -= prod(shapes[w])
+            by_dtype["MXFP8"] = by_dtype.get("MXFP8", 0) + prod(shapes[w])
     for k in shapes:
         if k.endswith(QUANT_ASIDE):
             by_dtype[header[k]["dtype"]] -= prod(shapes[k])

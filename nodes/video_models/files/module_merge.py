@@ -12,7 +12,7 @@ import dataclasses
 import os
 
 from ..base.errors import ModelError
-from .weight_formats import INT8, NVFP4, WeightFile, check_single_file, read_weight_file
+from .weight_formats import INT8, MXFP8, NVFP4, WeightFile, check_single_file, read_weight_file
 
 COMFY_PREFIX = "model.diffusion_model."
 KINDS = ("safetensors", "gguf")  # a module is merged beside a model file of its own kind
@@ -40,9 +40,9 @@ def merged(base: WeightFile, module_path: str, what: str = "VACE module") -> Wei
                          f"{base.kind.upper()}: a module is merged beside a model file of its own kind (a GGUF module "
                          "beside a GGUF model, a .safetensors one beside a .safetensors model)")
     mod = read_weight_file(module_path)
-    packed = [k for k, v in mod.tensors.items() if v.dtype in (NVFP4, INT8)]
+    packed = [k for k, v in mod.tensors.items() if v.dtype in (NVFP4, INT8, MXFP8)]
     if packed:
-        raise ModelError(f"{what} '{name}' holds ComfyUI's packed NVFP4 or int8 layers ('{packed[0]}'): Studio merges "
+        raise ModelError(f"{what} '{name}' holds ComfyUI's packed NVFP4, MXFP8 or int8 layers ('{packed[0]}'): Studio merges "
                          "a module of bf16, fp16, fp32 or fp8 tensors only")
     if not mod.tensors:
         raise ModelError(f"{what} '{name}' holds no tensors")

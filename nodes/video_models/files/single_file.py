@@ -9,7 +9,8 @@ each layer's output, the weights still stored in 8 bits); GGUF (diffusers' GGUFQ
 dequantised on the fly; gguf_load.py for a class Studio converts itself); ComfyUI's newer
 mixed-precision files: the per-tensor ``weight_scale`` of their fp8 layers as scaled fp8's, their
 NVFP4 layers kept packed and dequantised per layer as they run (comfy_quant.py), their int8 ones
-('int8_tensorwise', convrot or not) kept in int8 the same way (comfy_int8.py). The original
+('int8_tensorwise', convrot or not) kept in int8 the same way (comfy_int8.py), their MXFP8 ones
+dequantised as read (comfy_mxfp8.py: plain weights from then on). The original
 repositories' layouts go through diffusers' single-file converters, or Studio's for the classes
 diffusers has none for (HunyuanVideo 1.5's, hunyuan_layouts.py: scaled fp8 scales and GGUF rows
 carried through its splits). The reads themselves: tensor_reads.py. Pickles are refused before
@@ -29,7 +30,7 @@ from ..base.registry import all_families
 from .gguf_load import check_quantisations, quantised_load, whole_rows
 from .module_merge import gguf_state
 from .tensor_reads import all_read, read_gguf_state, read_tensor, torch_dtype_of
-from .weight_formats import INT8, NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
+from .weight_formats import INT8, MXFP8, NVFP4, SAFETENSORS_DTYPES, WeightFile, describe
 
 
 def _casting_leaf(model, key: str):
@@ -398,7 +399,9 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
                                  cfg=cfg), fmt, f"{fmt}, dequantised on the fly to {compute}"
     how = f"stored in 8 bits, computed in {compute}" if fmt.startswith("fp8") else \
         f"stored in 4 bits, dequantised per layer to {compute}" if fmt.startswith("NVFP4") else \
-        f"stored in 8 bits, dequantised per layer to {compute}" if fmt.startswith("int8") else f"loaded as {compute}"
+        f"stored in 8 bits, dequantised per layer to {compute}" if fmt.startswith("int8") else \
+        f"stored in 8 bits with a power-of-two scale per 32 weights, dequantised to {compute} as read" \
+        if fmt.startswith("MXFP8") else f"loaded as {compute}"
     if native:
         return lean_load(cls, cfg, wf, torch_dtype), fmt, f"{describe(wf, detail=True)}, {how}"
     converted = renamed(cls, cfg, wf)
@@ -429,6 +432,11 @@ def load_denoiser(diffusers, index: dict, base: str, fam: Family, wf: WeightFile
             raise ModelError(f"'{wf.path}' is a {fam.title} file of another size than the base '{base}' (a base "
                              f"folder of the same {fam.title} model is needed): {e}") from None
     from .module_merge import has_merged
+    if any(t.dtype == MXFP8 for t in wf.tensors.values()):  # diffusers' own loader would take the fp8 values
+        # without their block scales
+        raise ModelError(f"'{wf.path}' is {fmt} in a layout other than diffusers' that diffusers' converter does more "
+                         f"than rename, and diffusers' own loader does not read ComfyUI's MXFP8 block scales: Studio "
+                         f"reads MXFP8 {cls_name} files in diffusers' tensor names or a layout a converter reads")
     if has_merged(wf):  # diffusers' own loader reads the model's file alone: the module would be lost
         raise ModelError(f"'{wf.path}' with its module file: diffusers' converter for the {cls_name} does more than "
                          "rename this layout, and a module merged beside a model file is read renamed only")

@@ -4,7 +4,7 @@ its header's byte range, every tensor of a GGUF file as diffusers' GGUF loader m
 from __future__ import annotations
 
 from ..base.errors import ModelError
-from .weight_formats import INT8, NVFP4, WeightFile
+from .weight_formats import INT8, MXFP8, NVFP4, WeightFile
 
 _CHUNK = 1 << 30  # bytes per read (one read of a multi-GB tensor can come back short)
 
@@ -14,16 +14,20 @@ def torch_dtype_of(name: str):
     return {"BF16": torch.bfloat16, "F16": torch.float16, "F32": torch.float32, "F64": torch.float64,
             "F8_E4M3": torch.float8_e4m3fn, "F8_E5M2": torch.float8_e5m2, "I64": torch.int64, "I32": torch.int32,
             "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8, "BOOL": torch.bool, NVFP4: torch.uint8,
-            INT8: torch.int8}[name]
+            INT8: torch.int8, MXFP8: torch.float8_e4m3fn, "F8_E8M0": torch.uint8}[name]  # (E8M0: its bytes)
 
 
 def read_tensor(f, wf: WeightFile, name: str):
     """One tensor (a weight or one set aside: a scale) of a safetensors file; a ComfyUI NVFP4 weight
-    as comfy_quant.Packed (its codes and both scales), an int8 one as comfy_int8.Int8."""
+    as comfy_quant.Packed (its codes and both scales), an int8 one as comfy_int8.Int8, an MXFP8 one
+    dequantised (comfy_mxfp8.read: the bf16 values it stores, exactly)."""
     info = wf.tensors[name] if name in wf.tensors else (wf.aside or {})[name]
     if info.dtype == INT8:
         from .comfy_int8 import Int8
         return Int8(_read_info(f, wf, info, name), _read_info(f, wf, info.block, name + "_scale").float(), info.group)
+    if info.dtype == MXFP8:
+        from .comfy_mxfp8 import read
+        return read(lambda i, n: _read_info(f, wf, i, n), info, name, info.source[0] if info.source else wf.path)
     if info.dtype == NVFP4:
         from .comfy_quant import read_packed
         return read_packed(lambda i, n: _read_info(f, wf, i, n), info, name)

@@ -12,7 +12,9 @@ fp32 per-tensor scale) are one TensorInfo of storage "NVFP4" carrying its two sc
 comfy_quant.py reads and computes them. int8 layers ({"format": "int8_tensorwise"}, perhaps with
 "convrot": true: ``weight`` int8, ``weight_scale`` float per output row) are one TensorInfo of
 storage "INT8" carrying their scales' place and rotation group; comfy_int8.py reads and computes
-them. The layout as read in ComfyUI's comfy/ops.py
+them. MXFP8 layers ({"format": "mxfp8"}: ``weight`` fp8 e4m3, ``weight_scale`` E8M0 block scales, one
+per 32 weights, swizzled) are one TensorInfo of storage "MXFP8" carrying their scales' place;
+comfy_mxfp8.py checks and dequantises them. The layout as read in ComfyUI's comfy/ops.py
 (mixed_precision_ops, _load_from_state_dict, commit 003124c1f6ca) and comfy-kitchen's
 tensor/nvfp4.py (commit 7d86acf).
 
@@ -31,12 +33,13 @@ from ..files.headers import (check_float_storage, read_safetensors_header, refus
                              unknown_architecture)
 from ..base.family import Family
 from ..base.recognise import family_from_keys
+from .comfy_mxfp8 import FORMAT as MX_FORMAT, MXFP8, check as check_mxfp8
 
 # safetensors dtype names -> (words, bytes per value)
 SAFETENSORS_DTYPES = {"BF16": ("bf16", 2), "F16": ("fp16", 2), "F32": ("fp32", 4), "F64": ("fp64", 8),
                       "F8_E4M3": ("fp8 e4m3", 1), "F8_E5M2": ("fp8 e5m2", 1), "I64": ("int64", 8),
                       "I32": ("int32", 4), "I16": ("int16", 2), "I8": ("int8", 1), "U8": ("uint8", 1),
-                      "BOOL": ("bool", 1)}
+                      "BOOL": ("bool", 1), "F8_E8M0": ("fp8 e8m0", 1)}
 FP8 = ("F8_E4M3", "F8_E5M2")
 SCALE_SUFFIXES = (".scale_weight", ".scale_input")  # ComfyUI's scaled fp8: per-tensor scales beside the weights
 SCALED_MARK = "scaled_fp8"  # ComfyUI's marker tensor of a scaled-fp8 file
@@ -53,7 +56,7 @@ class TensorInfo:
     dtype: str  # safetensors dtype name ('BF16', 'F8_E4M3'...) or GGUF type name ('Q8_0', 'F32'...)
     start: int = 0  # safetensors: byte range of the data, from the end of the header
     end: int = 0
-    block: TensorInfo | None = None  # NVFP4: its block scales (fp8 e4m3, swizzled) and per-tensor scale;
+    block: TensorInfo | None = None  # NVFP4 / MXFP8: its block scales (swizzled) and NVFP4's per-tensor scale;
     glob: TensorInfo | None = None  # INT8: its scales (block) and convrot group (0: not rotated)
     group: int = 0
     source: tuple[str, int] | None = None  # (path, data start) of the file holding it when not the WeightFile's
@@ -116,7 +119,11 @@ def read_weight_file(path: str) -> WeightFile:
     orphans = [w for w in scales if w not in tensors]
     if orphans:
         raise ModelError(f"'{path}': the scale '{scales[orphans[0]]}' has no weight '{orphans[0]}'")
-    check_float_storage(path, {k: t.dtype for k, t in tensors.items()})  # (int8 and NVFP4 layers: INT8, NVFP4)
+    e8m0 = [k for k, t in tensors.items() if t.dtype == "F8_E8M0"]
+    if e8m0:
+        raise ModelError(f"'{path}': tensor '{e8m0[0]}' is stored as F8_E8M0 (powers of two), which Studio reads "
+                         "only as the block scales of ComfyUI's MXFP8 layers")
+    check_float_storage(path, {k: t.dtype for k, t in tensors.items()})  # (int8, NVFP4, MXFP8 layers: their names)
     return WeightFile(path, "safetensors", tensors, scales, 8 + n, aside)
 
 
@@ -161,6 +168,10 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
         aside[name] = tensors.pop(name)
     for layer in sorted({k.rsplit(".", 1)[0] for k in aside if k.endswith(MIXED_SUFFIXES)} - set(formats)):
         w = tensors.get(layer + ".weight")  # a scale with no format: told by the weight's storage
+        s = aside.get(layer + ".weight_scale")
+        if w is not None and w.dtype == "F8_E4M3" and s is not None and s.dtype in ("F8_E8M0", "U8") and len(s.shape) == 2:
+            no(f"'{layer}.weight' is fp8 with {s.dtype} block scales {list(s.shape)} but not marked (no comfy_quant): "
+               "Studio reads MXFP8 layers ComfyUI marks 'mxfp8' only")
         if w is not None and w.dtype in FP8:
             formats[layer] = "float8_e4m3fn" if w.dtype == "F8_E4M3" else "float8_e5m2"
         elif w is not None and w.dtype == "I8" and layer + ".weight_scale" in aside:
@@ -175,12 +186,16 @@ def _mixed(path: str, tensors: dict[str, TensorInfo], scales: dict[str, str], as
     for layer, fmt in sorted(formats.items()):
         wname = layer + ".weight"
         w = tensors.get(wname)
-        if fmt not in FP8_FORMATS and fmt not in ("nvfp4", "int8_tensorwise"):
+        if fmt not in FP8_FORMATS and fmt not in ("nvfp4", "int8_tensorwise", MX_FORMAT):
             no(f"layer '{layer}' is quantised as '{fmt}', which Studio cannot read (it reads float8_e4m3fn, "
-               "float8_e5m2, nvfp4 and int8_tensorwise)")
+               "float8_e5m2, nvfp4, mxfp8 and int8_tensorwise)")
         if w is None:
             no(f"layer '{layer}' is marked {fmt} but has no '{wname}'")
         s = aside.get(layer + ".weight_scale")
+        if fmt == MX_FORMAT:
+            check_mxfp8(path, layer, (w.dtype, w.shape), None if s is None else (s.dtype, s.shape))
+            tensors[wname] = TensorInfo(w.shape, MXFP8, w.start, w.end, s)
+            continue
         if fmt == "int8_tensorwise":
             group = check_int8(path, layer, w.shape, w.dtype, None if s is None else s.shape, None if s is None else s.dtype,
                           confs[layer])
@@ -273,7 +288,7 @@ def dtype_bytes(wf: WeightFile) -> Counter:
 def describe(wf: WeightFile, detail: bool = False) -> str:
     """The file's format in words, from the storage of most of its weights: 'bf16', 'fp16 + fp32',
     'fp8 e4m3', 'fp8 e4m3 (scaled)', 'fp8 e4m3 (per-tensor scales, ComfyUI mixed)', 'NVFP4 mixed
-    (bf16 elsewhere)', 'int8 convrot mixed (bf16 + fp32 elsewhere)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
+    (bf16 elsewhere)', 'MXFP8 mixed (bf16 elsewhere)', 'int8 convrot mixed (bf16 + fp32 elsewhere)', 'GGUF Q8_0', 'GGUF Q4_K (+ Q6_K)'; ``detail``: with how much
     of an fp8 file is fp8 and what the rest is."""
     c = dtype_bytes(wf)
     if wf.kind == "gguf":
@@ -299,6 +314,11 @@ def describe(wf: WeightFile, detail: bool = False) -> str:
         return "NVFP4 mixed (" + "".join(f"{SAFETENSORS_DTYPES[k][0]}, " for k in fp8) + (
             f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + (
             f"; {share} % of the bytes in NVFP4" if detail else "") + ")"
+    if MXFP8 in c:  # ComfyUI's MXFP8: fp8 weights with a power-of-two scale per 32, the rest wider
+        share = c[MXFP8] * 100 // max(1, total)
+        return "MXFP8 mixed (" + "".join(f"{SAFETENSORS_DTYPES[k][0]}, " for k in fp8) + (
+            f"{' + '.join(rest)} elsewhere" if rest else "nothing else") + (
+            f"; {share} % of the bytes in MXFP8" if detail else "") + ")"
     if fp8:  # the blocks' weights in 8 bits; embeddings, norms and biases usually kept wider
         share = sum(c[k] for k in fp8) * 100 // max(1, total)
         kind = " (per-tensor scales, ComfyUI mixed)" if mixed else " (scaled)" if wf.scales else ""
