@@ -67,3 +67,18 @@ def test_an_invented_maker_is_minimax_h3s_task_node_only_where_the_model_files_a
     h3 = convert(doc, "maker")
     assert "'SomePackReferenceToVideo' (SomePackReferenceToVideo, #6), a node no pack in Studio's catalogue declares, " \
            "is read as ComfyUI's 'MiniMaxH3ImageToVideo'" in said(h3)
+
+
+def test_an_output_node_giving_a_size_is_not_said_to_show_the_pictures():
+    """easy-use's imageSize (an output node declaring a width and a height out, none linked) fed the decoded frames in
+    a UI file: given and not made, not 'shows the pictures' (cat21's corpus check: the displays rule read it, and
+    easy cleanGpuUsed, as a picture preview)."""
+    from tests.convert.test_comfy_displays import _ui_with
+
+    extra = [{"id": 910, "type": "easy imageSize", "mode": 0, "pos": [0, 0], "widgets_values": ["Width: 832"],
+              "inputs": [{"name": "image", "type": "IMAGE", "link": 910}],
+              "outputs": [{"name": "width_int", "type": "INT", "links": []},
+                          {"name": "height_int", "type": "INT", "links": []}]}]
+    text = said(convert(_ui_with(extra, [[910, 8, 0, 910, 0, "IMAGE"]]), "cat21.json"))
+    assert "'easy imageSize' (easy imageSize, #910) is given what " in text
+    assert "'easy imageSize' (easy imageSize, #910) shows the pictures" not in text
