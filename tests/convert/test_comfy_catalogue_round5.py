@@ -117,7 +117,9 @@ def test_the_committed_catalogue_holds_the_fifth_rounds_packs():
     assert catalogue.node_type("Divide") is None or catalogue.node_type("Divide").pack != \
         "alt-key-project/comfyui-dream-video-batches"
     assert catalogue.node_type("ComfyUIDeployExternalText").output_types == ("STRING",)
-    assert catalogue.node_type("MiniMaxH3ImageToVideo") is None  # DaSiWa declares it too: read by name, kept out
+    # kept out then (read by name); cat21 added ComfyUI 783545f6's own declaration (DaSiWa's HEAD wraps it, declares
+    # no node of that name): tests/convert/test_comfy_cat21.py
+    assert catalogue.node_type("MiniMaxH3ImageToVideo").pack == "Comfy-Org/ComfyUI"
 
 
 def test_a_newly_catalogued_packs_types_are_read_by_their_declared_types():

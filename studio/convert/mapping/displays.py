@@ -159,9 +159,11 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
         stills = kinds <= {"IMAGE", "MASK"} and all(any(w in i.name.lower() for w in SAVE_WORDS) for i in t.widgets)
         return (f"{_name(n)} saves the pictures {_from(wf, given)} as still files{tail}: this save of stills is not made "
                 f"(Studio's viewer shows any node's pictures){_unmade(given, read, n, wf.made_within, unmade)}") if stills and made else None
-    if t.widgets or outs and output_node is None or any(ins.get(k, "") not in ANY | set(SHOWN) for k in n.links):
-        # settings of its own, outputs of a kind unknown, or an input declared of a pack's own object (heldout41 14:
-        # a loop's end declaring a FOREACH beside its pictures: no display)
+    if t.widgets or outs and (output_node is None or kinds <= FRAMES and not set(outs) & FRAMES) or \
+            any(ins.get(k, "") not in ANY | set(SHOWN) for k in n.links):
+        # settings of its own, outputs of a kind unknown or, given pictures, no pictures (cat21: easy imageSize, an
+        # output node giving a width and a height, shows a size, not the pictures), or an input declared of a pack's
+        # own object (heldout41 14: a loop's end declaring a FOREACH beside its pictures: no display)
         return (f"{_name(n)} is given what {_from(wf, given)} and gives nothing any node reads{tail}: nothing Studio "
                 "makes depends on it, and it is not made")
     verb = "plays" if kinds == {"AUDIO"} else "shows"

@@ -11,7 +11,8 @@ from it beside an image-to-video node's sockets: a later shot, packs/shot_chains
 required inputs, one sharing fewer than 2 sockets with it (settings by place prove nothing: a cache patch is no LoRA
 loader), or fewer than it has of its own, is no twin. Several alike: those holding the most of its inputs, of the
 family the workflow's model files name where any is (task_twins' rule), then the one lacking the fewest of its own;
-none where they still tie. task_twins.py reads a pack's task node giving conditionings in pairs by the places here
+none where they still tie. A family's own task node is no twin where the model files name other families only (a
+Wan file's invented maker is not MiniMax H3's MiniMaxH3ImageToVideo, whose 124-frame floor it would take). task_twins.py reads a pack's task node giving conditionings in pairs by the places here
 (placed_values.py). Plain data and stdlib."""
 from __future__ import annotations
 
@@ -140,6 +141,13 @@ def _by_pack() -> dict[str, tuple]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _kinds(wf: Workflow, memo: dict) -> set[str]:
+    """The first words of the families the workflow's model files name (task_twins.model_families), made once."""
+    if "kinds" not in memo:
+        memo["kinds"] = model_families(wf)
+    return memo["kinds"]
+
+
 def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict):
     ins, outs = _sockets(wf, n, readers)
     if not ins or not outs:
@@ -151,14 +159,14 @@ def _choose(wf: Workflow, n: CNode, readers: dict, packs: list[str], memo: dict)
             if _gives(types, n, outs) and (m := _match(n, r, ins, own, shot)) is not None:
                 missing = sum(i.name not in m[2] for i in r.inputs)  # (task_twins' order: the most held, the
                 found.append(((len(m[2]), -missing), r, m))  # fewest it lacks)
-        if not found:
+        if found and (kinds := _kinds(wf, memo)):  # a family's task node is no twin in a workflow whose model
+            found = [f for f in found if f[1].name not in tasks() or word(tasks()[f[1].name].family) in kinds]
+        if not found:  # files name other families only (cat21: a Wan file's invented maker is no MiniMax H3 one)
             continue
         best = max(f[0][0] for f in found)
         found = [f for f in found if f[0][0] == best]
         if len(found) > 1:  # several holding as many: those of the family the workflow's model files name, where any
-            if "kinds" not in memo:  # is (an API file's Wan node, its outputs read alone, fits Kandinsky 5's too)
-                memo["kinds"] = model_families(wf)
-            kinds = memo["kinds"]
+            kinds = _kinds(wf, memo)  # is (an API file's Wan node, its outputs read alone, fits Kandinsky 5's too)
             found = [f for f in found if f[1].name in tasks() and word(tasks()[f[1].name].family) in kinds] or found
             least = max(f[0][1] for f in found)  # then the one lacking the fewest of its own
             found = [f for f in found if f[0][1] == least]
