@@ -123,6 +123,8 @@ def _vectors(pipe, path: str) -> list[tuple]:
 def load(pipe, embs: list[Embedding], title: str, info=None) -> None:
     """Each embedding on ``pipe``'s text encoder(s) as its token, unless already there."""
     for e in embs:
+        if getattr(pipe, "text_encoder", None) is None:
+            raise ModelError(f"{title}: the embedding '{e.name}' goes on the model's text encoder, which is not loaded")
         for vec, tok, te in _vectors(pipe, e.path):
             if e.token in tok.get_vocab():
                 continue
