@@ -1,6 +1,6 @@
 """embed21: ComfyUI's ``embedding:NAME`` in a prompt (a textual-inversion embedding ComfyUI loads from
-models/embeddings/) kept as written; on AnimateDiff / SD 1.5 / SDXL the generator loads it (nodes' loading/embeddings.py)
-and nothing is said but for a pickled file named ('embedding:badoutV2.pt': a safetensors copy is what the run loads);
+models/embeddings/) kept as written; on AnimateDiff / SD 1.5 / SDXL the generator loads it (nodes'
+loading/embeddings.py) and nothing is said but for a pickled file named ('embedding:badoutV2.pt': a safetensors copy is what the run loads);
 on a family with no CLIP textual inversion (Wan) the words are said read as text, naming the prompt's node
 (heldout91 01-03, heldout90 04/05: the negatives passed unsaid before)."""
 from __future__ import annotations

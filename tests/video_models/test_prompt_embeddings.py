@@ -125,3 +125,52 @@ def test_a_family_with_no_textual_inversion_reads_the_words_said(models):
     assert names_in("embedding:easynegative, embedding:badhandv4, nsfw", "(embedding:x:1.2) embedding:y.") == [
         "easynegative", "badhandv4", "x", "y"]
     assert os.path.basename(str(models)) == "embeddings"
+
+
+@pytest.fixture(scope="module")
+def sdxl(tmp_path_factory):
+    from . import tiny_sdxl_files
+    return tiny_sdxl_files.write(str(tmp_path_factory.mktemp("sdxl-embed")))
+
+
+def test_an_sdxl_embedding_goes_on_both_text_encoders_and_changes_the_picture(sdxl, tmp_path, monkeypatch):
+    """SDXL's embeddings hold a vector for each text encoder ('clip_l', 'clip_g'): each goes on its own."""
+    import torch
+    from safetensors.torch import save_file
+    folder = tmp_path / "embeddings"
+    folder.mkdir()
+    p = sdxl["parts"]
+    wl, wg = p["text_encoder"].config.hidden_size, p["text_encoder_2"].config.hidden_size
+    g = torch.Generator().manual_seed(5)
+    for name in ("xlneg", "xlother"):
+        save_file({"clip_l": torch.randn(2, wl, generator=g), "clip_g": torch.randn(2, wg, generator=g)},
+                  str(folder / f"{name}.safetensors"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path))
+    takes = {}
+    for neg in ("embedding:xlneg, blurry", "embedding:xlneg, blurry", "embedding:xlother, blurry"):
+        said = []
+        gr = model_graph(sdxl["checkpoint"], "video_models.text_to_video", dict(PARAMS, negative_prompt=neg))
+        clip = Executor().run(gr, targets=["gen"], device="cpu", use_cache=False, on_event=lambda e: said.append(
+            str(getattr(e, "message", None) or getattr(e, "text", "")))).value("gen")
+        takes.setdefault(neg, []).append(np.asarray(clip.frames, np.float32))
+        assert any("embedding '" in s and "loaded from" in s for s in said), said
+    a, b = takes["embedding:xlneg, blurry"]
+    assert np.array_equal(a, b) and not np.allclose(a, takes["embedding:xlother, blurry"][0], atol=1e-4)
+    import copy
+
+    import diffusers
+
+    from nodes.video_models.base.registry import family
+    from nodes.video_models.loading.embeddings import applied
+    pipe = diffusers.StableDiffusionXLPipeline(
+        vae=p["vae"], text_encoder=copy.deepcopy(p["text_encoder"]), text_encoder_2=copy.deepcopy(p["text_encoder_2"]),
+        tokenizer=copy.deepcopy(sdxl["tokenizer"]), tokenizer_2=copy.deepcopy(sdxl["tokenizer_2"]), unet=p["unet"],
+        scheduler=diffusers.EulerDiscreteScheduler())
+    n1, n2 = len(pipe.tokenizer), len(pipe.tokenizer_2)
+    s = SimpleNamespace(pipe=pipe, fam=family("sdxl"), ref=None, task="t2v")
+    _, neg = applied(SimpleNamespace(warn=print, info=print), s, "Text to Video", "a cat", "embedding:xlneg")
+    assert (len(pipe.tokenizer), len(pipe.tokenizer_2)) == (n1 + 2, n2 + 2)
+    with torch.no_grad():
+        e = pipe.encode_prompt(neg, device="cpu", do_classifier_free_guidance=False)[0]
+        plain = pipe.encode_prompt("blurry", device="cpu", do_classifier_free_guidance=False)[0]
+    assert not torch.allclose(e, plain)

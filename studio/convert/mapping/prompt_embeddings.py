@@ -16,7 +16,8 @@ from ..tracing.stills import read_as
 from ..tracing.tasks import family
 from ..tracing.walks import model_file, upstream
 
-# ComfyUI's syntax: the word after 'embedding:' up to a space, a comma, a bracket or a weight's ':' (a '.' ending it not its)
+# ComfyUI's syntax: the word after 'embedding:' up to a space, a comma, a bracket or a weight's ':'
+# (a '.' ending it is not its)
 SYNTAX = re.compile(r"(?<![\w:])embedding:([^\s,()\[\]{}:|]*[^\s,()\[\]{}:|.])")
 PICKLED = (".pt", ".bin", ".pth", ".ckpt")
 
