@@ -180,8 +180,13 @@ class TiledDiffusionUpscale(Node):
         out_w, out_h = plan.upscaled_size(clip.width, clip.height, p.factor)
         s = settings(p)
         tiles, seams = plan.count(out_w, out_h, s)
-        pipe = img2img.pipeline(ref)
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
+        from types import SimpleNamespace
+
+        from nodes.video_models.loading.embeddings import applied, check  # ComfyUI's 'embedding:NAME'
+        check(TITLE, ref.fam, (text, p.negative_prompt))
+        pipe = img2img.pipeline(ref)
+        text, negative = applied(ctx, SimpleNamespace(pipe=pipe, fam=ref.fam, ref=None), TITLE, text, p.negative_prompt)
         device = ref.device
         grow = _grower(desc, device, out_w, out_h, ctx)
         ctx.info(f"{len(clip)} frame(s) {clip.width}x{clip.height} -> {out_w}x{out_h} by "
@@ -197,7 +202,7 @@ class TiledDiffusionUpscale(Node):
         def refine_frame(frame: np.ndarray, i: int) -> np.ndarray:
             from .tiled_diffusion.refine import refine
             salt = i if p.frame_seed == "per frame" else 0
-            run = img2img.TileRun(pipe, text, p.negative_prompt, p.steps, p.guidance,
+            run = img2img.TileRun(pipe, text, negative, p.steps, p.guidance,
                                   lambda: ctx.torch_generator(device="cpu", salt=salt))
             return refine(frame, plan.jobs(out_w, out_h, s), run, ctx.check_cancelled)
         return TiledUpscaleClip(clip, out_w, out_h, grow, refine_frame, ctx)

@@ -174,3 +174,31 @@ def test_a_model_that_is_no_image_model_is_refused_in_words(tiny):
                                                 r".*, not an image model .* load an SD 1.5 or SDXL checkpoint"):
         _run(ref, _clip())
     assert "img2img" not in ref.shared.pipes
+
+
+def test_an_embedding_the_prompt_names_is_loaded_on_the_image_model_and_changes_the_tiles(sd15, tmp_path,
+                                                                                          monkeypatch):
+    """ComfyUI's 'embedding:NAME' (loading/embeddings.py): a textual inversion in a models folder's embeddings/ loaded
+    on SD 1.5's text encoder for the tiles' img2img; a pickled one refused before any tile is drawn."""
+    import torch
+    from safetensors.torch import save_file
+
+    from nodes.video_models.base.errors import ModelError
+    _, ref = sd15
+    (tmp_path / "embeddings").mkdir()
+    width = ref.module.text_encoder.config.hidden_size
+    g = torch.Generator().manual_seed(1)
+    for name in ("style", "other"):
+        save_file({"emb_params": torch.randn(2, width, generator=g) * 3},
+                  str(tmp_path / "embeddings" / f"{name}.safetensors"))
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path))
+    clip = _clip()
+    a, _, rec = _run(ref, clip, prompt="a cat, embedding:style")
+    b, _, _ = _run(ref, clip, prompt="a cat, embedding:style")
+    c, _, _ = _run(ref, clip, prompt="a cat, embedding:other")
+    assert any("embedding 'style' loaded from" in m for m in rec.messages()), rec.messages()
+    assert np.array_equal(a, b) and np.abs(a - c).mean() > 1e-4
+    (tmp_path / "embeddings" / "old.pt").write_bytes(b"never read")
+    with pytest.raises(ModelError, match=r"^Tiled Diffusion Upscale: the prompt's 'embedding:old' is .*old\.pt', a "
+                                         r"pickled \.pt file, which Studio never unpickles"):
+        _run(ref, clip, prompt="a cat, embedding:old")

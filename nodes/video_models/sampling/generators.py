@@ -222,8 +222,10 @@ class GeneratorNode(Node):
     def _start(self, ctx, model, text: bool = True):
         from .sampler import Sampler, frames_and_window
         ref = _video_model(model)
-        s = Sampler(ctx, ref, self.task, text)
         p = ctx.params
+        from ..loading.embeddings import check  # an 'embedding:NAME' missing or pickled: said before the model loads
+        check(self.title, ref.fam, (p.get("prompt"), p.get("negative_prompt")))
+        s = Sampler(ctx, ref, self.task, text)
         self.preview, self.steps = preview_and_steps(ctx, s.on_cpu)
         n, win = frames_and_window(s.fam, p.frames, p.window, s.native_frames())
         if self.task != "v2v":  # v2v: the input's frames (its run says the window)
@@ -294,10 +296,14 @@ class GeneratorNode(Node):
         from .prompt_cache import all_cached
         if float(getattr(ctx.params, "nag_scale", 0.0) or 0.0) > 1.0:  # NAG may encode its negative itself (nag.py)
             return False
+        if "embedding:" in f"{prompt} {ctx.params.negative_prompt}":  # its text encoder takes the embedding first
+            return False
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 
     def _text_kwargs(self, ctx, s, prompt, negative, features=None, cache: bool = True) -> dict:
+        from ..loading.embeddings import applied  # ComfyUI's 'embedding:NAME' (a textual inversion)
+        prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
             cached = text_kwargs(ctx, s, prompt, negative) if cache else None

@@ -129,10 +129,16 @@ class OneCallNode(GeneratorNode):
 
     def run(self, ctx, model, **inputs):
         from .sampler import Sampler, filter_kwargs
+        from ..loading.embeddings import applied, check  # ComfyUI's 'embedding:NAME' (a textual inversion)
         ref = self.prepared(ctx, self.model_ref(model), inputs)
+        check(self.title, ref.fam, (ctx.params.get("prompt"), ctx.params.get("negative_prompt")))  # before loading
         s = Sampler(ctx, ref, self.task_for(ref, inputs), draft=not self.own_draft, pipe=self.pipeline_of(ref))
         self.preview, self.steps = self.run_settings(ctx, s)
         c = self.call(ctx, s, **inputs)
+        if isinstance(c.kwargs.get("prompt"), str):  # its words as the call takes them
+            c.kwargs["prompt"], neg = applied(ctx, s, self.title, c.kwargs["prompt"], c.kwargs.get("negative_prompt"))
+            if neg is not None:
+                c.kwargs["negative_prompt"] = neg
         s.segments, s.no_resume, s.decoded = max(1, c.loops), c.no_resume, c.decoded
         base = filter_kwargs(s.pipe, c.kwargs, ctx.warn)
         clip = s.generate(c.frames, c.made or c.frames, 0, lambda start, still: dict(base), c.fps,

@@ -175,6 +175,9 @@ HOOKS: dict[str, HookPoint] = {
     "lora_text": HookPoint("own", False, False, "True: its pipeline puts a LoRA's text-encoder keys on its text "
                            "encoder at the LoRA's one strength (diffusers' Stable Diffusion pipelines): a LoraLoader's "
                            "text-encoder strength equal to its model's is applied (mapping/lora_text.py)"),
+    "embeddings": HookPoint("own", False, False, "True: its generators load ComfyUI's 'embedding:NAME' in a prompt "
+                            "(a CLIP textual inversion, safetensors only) from a models folder's embeddings/; "
+                            "elsewhere the words are said read as text (mapping/prompt_embeddings.py)"),
     "still_checkpoint": HookPoint("own", (), False, "the name parts (lower case) of other image models' checkpoints: "
                                   "given, this family is the one a whole checkpoint's still is read as where its file's "
                                   "name names no family and none of those parts (a loader declaring MODEL, CLIP and "
