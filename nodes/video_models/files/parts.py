@@ -86,6 +86,26 @@ def parts_given(path: str, model: str, given, needed: tuple[str, ...], files: st
                          f"{'s' if len(missing) > 1 else ''} ({files}, as ComfyUI's {loaders} take them)")
 
 
+def text_and_vae(files: dict[str, str], den_cfg: dict, den_path: str, diffusers, text_part, vae_plan,
+                 reads: str) -> dict[str, Part]:
+    """The check_parts of the still families that read a text encoder and a VAE beside their denoiser (FLUX.2
+    [klein], Qwen-Image, Z-Image): the text encoder made by ``text_part(path, den_cfg, den_path)`` (checked against
+    the denoiser's config there) and checked against its model built on the meta device; the VAE checked by
+    ``vae_plan(diffusers, path, den_cfg, den_path)``; another part refused in words (``reads``: "Z-Image reads ...
+    beside its DiT"). Headers only, nothing allocated."""
+    other = [c for c in files if c not in ("text_encoder", "vae")]
+    if other:
+        raise ModelError(f"a {PART_TITLES.get(other[0], other[0])} file '{files[other[0]]}' was given, but {reads}: "
+                         "leave it empty")
+    parts = {}
+    if "text_encoder" in files:
+        parts["text_encoder"] = text_part(files["text_encoder"], den_cfg, den_path)
+        check_shapes(parts["text_encoder"], diffusers)
+    if "vae" in files:
+        vae_plan(diffusers, files["vae"], den_cfg, den_path)
+    return parts
+
+
 def looks(wf: WeightFile, n: int = 4) -> str:
     items = sorted(wf.tensors.items())[:n]
     if not items:
