@@ -262,6 +262,21 @@ def fitting_tokenizer(part: Part, base: str | None, nowhere, folder: str = "toke
     return tok
 
 
+def qwen3_tokenizer(part: Part, model: str, family: str):
+    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (``family``'s
+    pipeline wraps each prompt in it; ``model``: the Qwen3 named in the refusals, 'Qwen3-4B'): Z-Image's and
+    FLUX.2 [klein]'s."""
+    def nowhere(beside: str) -> str:
+        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
+                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put {model}'s "
+                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
+    tok = fitting_tokenizer(part, None, nowhere)
+    if not getattr(tok, "chat_template", None):
+        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which {family} wraps each "
+                         f"prompt in: give {model}'s tokenizer_config.json with it")
+    return tok
+
+
 def load_part(part: Part, torch_dtype):
     """The part (checked by check_parts), lean: its skeleton on the meta device, the file's weights
     read into it."""

@@ -19,7 +19,7 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, Part, fitting_tokenizer, load_part, parts_given, read_part, text_and_vae
+from ...files.parts import PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, text_and_vae
 from ...files.qwen_parts import qwen_names, renamed
 from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
 from ..animatediff.parts import fitted
@@ -164,20 +164,6 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                         f"FLUX.2 [klein] reads {FILES} beside its diffusion model")
 
 
-def _tokenizer(part: Part):
-    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (the
-    pipeline wraps each prompt in it)."""
-    def nowhere(beside: str) -> str:
-        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
-                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put Qwen3's "
-                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
-    tok = fitting_tokenizer(part, None, nowhere)
-    if not getattr(tok, "chat_template", None):
-        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which FLUX.2 [klein] wraps "
-                         "each prompt in: give Qwen3's tokenizer_config.json with it")
-    return tok
-
-
 def _vae(diffusers, wf: WeightFile, cfg: dict, torch_dtype):
     """The VAE read, its ldm tensors renamed by diffusers' converter, its latents' batch norm as it is."""
     import torch
@@ -252,7 +238,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     bare, names = _dit_plan(diffusers, wf, cfg)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
-    tok = _tokenizer(text)
+    tok = qwen3_tokenizer(text, "Qwen3", "FLUX.2 [klein]")
     vae_wf, vcfg = _vae_plan(diffusers, files["vae"], cfg, wf.path)
     pipe = _with_negative(diffusers)(
         transformer=_transformer(diffusers, cfg, bare, names, torch_dtype),

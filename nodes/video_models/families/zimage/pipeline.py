@@ -15,7 +15,7 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import (PART_TITLES, Part, fitting_tokenizer, load_part, parts_given, read_part, strip_prefix,
+from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, strip_prefix,
                             text_and_vae)
 from ...files.qwen_parts import qwen_names, renamed
 from ...files.weight_formats import WeightFile, describe
@@ -81,20 +81,6 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
                         f"Z-Image reads {FILES} beside its DiT")
 
 
-def _tokenizer(part: Part):
-    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (the
-    pipeline wraps each prompt in it)."""
-    def nowhere(beside: str) -> str:
-        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
-                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put Qwen3-4B's "
-                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
-    tok = fitting_tokenizer(part, None, nowhere)
-    if not getattr(tok, "chat_template", None):
-        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which Z-Image wraps each prompt "
-                         "in: give Qwen3-4B's tokenizer_config.json with it")
-    return tok
-
-
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info, waiting=()):
     """(ZImagePipeline, weights in words, model_index-like dict, parts) from the DiT and its two part files: every
     config read and every tensor checked on the meta device before the first weight is read."""
@@ -103,7 +89,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
-    tok = _tokenizer(text)
+    tok = qwen3_tokenizer(text, "Qwen3-4B", "Z-Image")
     vae_wf, vcfg = _vae_plan(diffusers, files["vae"], cfg, wf.path)
     [(den, weights, how)], index = load_with_config(diffusers, fam, PIPELINE, DENOISER, cfg, [wf], torch_dtype)
     vae = converted_load(diffusers.AutoencoderKL, vcfg, vae_wf, torch_dtype)
