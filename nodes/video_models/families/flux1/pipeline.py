@@ -21,7 +21,7 @@ from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, 
                             strip_prefix)
 from ...files.qwen_parts import renamed as by_names
 from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
-from ..animatediff.parts import fitted, tokenizer_for
+from ..animatediff.parts import built_on_meta, fitted, tokenizer_for
 from . import configs, layouts
 from .recognise import PREFIX, VAE_PREFIXES, prefix_of
 
@@ -158,17 +158,8 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
         if shapes is None:
             raise ModelError(f"the VAE '{files['vae']}' is not in the ldm layout diffusers' converter reads: give "
                              "FLUX.1's VAE, ae.safetensors")
-        fitted(_skeleton(diffusers.AutoencoderKL, cfg), shapes, "VAE", files["vae"])
+        fitted(built_on_meta(diffusers.AutoencoderKL, cfg), shapes, "VAE", files["vae"])
     return parts
-
-
-def _skeleton(cls, cfg: dict):
-    from accelerate import init_empty_weights
-
-    from studio.engine.meta_device import skip_init_on_meta
-    skip_init_on_meta()
-    with init_empty_weights():
-        return cls.from_config(cfg)
 
 
 def _converted_shapes(wf: WeightFile) -> dict:
@@ -232,7 +223,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     from ...files.single_file import converted_load
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     den = _own(wf)
-    fitted(_skeleton(diffusers.FluxTransformer2DModel, cfg), _converted_shapes(den), "transformer", wf.path)
+    fitted(built_on_meta(diffusers.FluxTransformer2DModel, cfg), _converted_shapes(den), "transformer", wf.path)
     parts = check_parts(fam, cfg, wf.path, files, diffusers, checkpoint=wf)
     parts_given(wf.path, "FLUX.1's diffusion model", parts, (*TEXTS, "vae"), FILES, "DualCLIPLoader and VAELoader")
     clip, t5 = parts["text_encoder"], parts["text_encoder_2"]

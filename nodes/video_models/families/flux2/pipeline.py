@@ -22,7 +22,7 @@ from ...base.family import Family
 from ...files.parts import PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, text_and_vae
 from ...files.qwen_parts import qwen_names, renamed
 from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
-from ..animatediff.parts import fitted
+from ..animatediff.parts import built_on_meta, fitted
 from . import configs
 from .recognise import prefix_of
 
@@ -87,7 +87,7 @@ def _dit_plan(diffusers, wf: WeightFile, cfg: dict) -> tuple[WeightFile, dict[st
     the model built on the meta device."""
     bare = _bare(wf)
     shapes, names = _renames(bare)
-    fitted(_skeleton(diffusers.Flux2Transformer2DModel, cfg), shapes, "transformer", wf.path)
+    fitted(built_on_meta(diffusers.Flux2Transformer2DModel, cfg), shapes, "transformer", wf.path)
     return bare, names
 
 
@@ -127,15 +127,6 @@ def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
     return Part("text_encoder", named, r.variant, TEXT, cfg)
 
 
-def _skeleton(cls, cfg: dict):
-    from accelerate import init_empty_weights
-
-    from studio.engine.meta_device import skip_init_on_meta
-    skip_init_on_meta()
-    with init_empty_weights():
-        return cls.from_config(cfg)
-
-
 def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[WeightFile, dict]:
     """(the VAE file, its config), its renamed tensors checked against AutoencoderKLFlux2 built on the meta device."""
     from ...files.parts import strip_prefix
@@ -153,7 +144,7 @@ def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[Weigh
     if shapes is None:
         raise ModelError(f"the VAE '{path}' is not in the ldm layout diffusers' converter reads: {configs.GIVE_VAE}")
     shapes.update({k: tuple(wf.tensors[k].shape) for k in BN if k in wf.tensors})
-    fitted(_skeleton(getattr(diffusers, VAE), cfg), shapes, "VAE", path, skip=("num_batches_tracked",))
+    fitted(built_on_meta(getattr(diffusers, VAE), cfg), shapes, "VAE", path, skip=("num_batches_tracked",))
     return wf, cfg
 
 
