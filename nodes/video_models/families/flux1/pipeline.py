@@ -20,7 +20,7 @@ from ...files import part_configs as pc
 from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
                             strip_prefix)
 from ...files.qwen_parts import renamed as by_names
-from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
+from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
 from ..animatediff.parts import built_on_meta, fitted, tokenizer_for
 from . import configs, layouts
 from .recognise import PREFIX, VAE_PREFIXES, prefix_of
@@ -33,16 +33,6 @@ CHECKPOINT_PARTS = ("vae",)  # an all-in-one checkpoint's VAE read where none is
 FILES = "CLIP-L (clip_l), T5-XXL (t5xxl_fp16 or t5xxl_fp8_e4m3fn) and the VAE (ae.safetensors)"
 
 
-def _checked(wf: WeightFile) -> None:
-    if wf.kind != "safetensors":
-        raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads FLUX.1's diffusion model from a .safetensors "
-                         "file (bf16, fp16, fp32 or fp8) so far")
-    packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
-    if packed is not None:
-        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
-                         "joined q, k and v FLUX.1's converter would split: give its bf16, fp16 or fp8 file")
-
-
 def _bare(wf: WeightFile) -> dict:
     """The transformer's shapes without ComfyUI's prefix (an all-in-one checkpoint's other parts left out)."""
     p = prefix_of(wf.tensors) or ""
@@ -52,7 +42,7 @@ def _bare(wf: WeightFile) -> dict:
 
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
     """("FluxTransformer2DModel", its config from the shapes, the file)."""
-    _checked(wf)
+    refuse_unsplittable(wf, "FLUX.1's", "FLUX.1's converter", "bf16, fp16 or fp8")
     return DENOISER, configs.transformer(_bare(wf), wf.path), wf
 
 

@@ -21,7 +21,7 @@ from ...base.errors import ModelError
 from ...base.family import Family
 from ...files.parts import PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, text_and_vae
 from ...files.qwen_parts import qwen_names, renamed
-from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
+from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
 from ..animatediff.parts import built_on_meta, fitted
 from . import configs
 from .recognise import prefix_of
@@ -33,13 +33,7 @@ BN = ("bn.running_mean", "bn.running_var", "bn.num_batches_tracked")
 
 def _bare(wf: WeightFile) -> WeightFile:
     """The diffusion model's tensors without ComfyUI's prefix, refused in words where Studio cannot read them."""
-    if wf.kind != "safetensors":
-        raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads FLUX.2 [klein]'s diffusion model from a "
-                         ".safetensors file (bf16, fp16, fp32 or fp8) so far")
-    packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
-    if packed is not None:
-        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
-                         "joined q, k and v diffusers' FLUX.2 converter would split: give its bf16 or fp8 file")
+    refuse_unsplittable(wf, "FLUX.2 [klein]'s", "diffusers' FLUX.2 converter", "bf16 or fp8")
     p = prefix_of(wf.tensors) or ""
     return renamed(wf, {k: k[len(p):] for k in wf.tensors if k.startswith(p)})
 
