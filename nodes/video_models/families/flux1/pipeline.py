@@ -23,7 +23,7 @@ from ...files.qwen_parts import renamed as by_names
 from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
 from ..animatediff.parts import built_on_meta, fitted, tokenizer_for
 from . import configs, layouts
-from .recognise import PREFIX, VAE_PREFIXES, prefix_of
+from .recognise import VAE_PREFIXES, prefix_of
 
 DENOISER, PIPELINE = "FluxTransformer2DModel", "FluxPipeline"
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
