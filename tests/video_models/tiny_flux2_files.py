@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
+from .tiny_parts import seeded
 from .tiny_zimage_files import tokenizer
 
 TEXT_WIDTH = 16
@@ -54,14 +55,7 @@ def models(tok) -> dict:
     from transformers import Qwen3Model
     makers = {"transformer": lambda: Flux2Transformer2DModel(**DIT_CFG),
               "text_encoder": lambda: Qwen3Model(qwen3_config(tok)), "vae": lambda: AutoencoderKLFlux2(**VAE_CFG)}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
+    out = {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
     with torch.no_grad():
         out["vae"].bn.running_mean.copy_(torch.randn_like(out["vae"].bn.running_mean) * 0.1)
         out["vae"].bn.running_var.copy_(torch.rand_like(out["vae"].bn.running_var) + 0.5)

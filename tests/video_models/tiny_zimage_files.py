@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
+from .tiny_parts import seeded
 
 WORDS = "a red fox cat running in the snow sea sky painting".split()
 DIT_CFG = dict(all_patch_size=(2,), all_f_patch_size=(1,), in_channels=16, dim=32, n_layers=2, n_refiner_layers=1,
@@ -51,20 +52,11 @@ def qwen3_config(tok, width: int = 16):
 
 def models(tok) -> dict:
     """{transformer, text_encoder, vae}: random, their zero-initialised layers made to matter."""
-    import torch
     from diffusers import AutoencoderKL, ZImageTransformer2DModel
     from transformers import Qwen3Model
     makers = {"transformer": lambda: ZImageTransformer2DModel(**DIT_CFG),
               "text_encoder": lambda: Qwen3Model(qwen3_config(tok)), "vae": lambda: AutoencoderKL(**VAE_CFG)}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
-    return out
+    return {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
 
 
 def dit_comfy(state: dict) -> dict:
