@@ -262,6 +262,20 @@ def fitting_tokenizer(part: Part, base: str | None, nowhere, folder: str = "toke
     return tok
 
 
+def qwen3_text(path: str, family: str, give: str) -> tuple[WeightFile, dict, str]:
+    """(the file under transformers' Qwen3Model names, their shapes, what it was recognised as) of the text-encoder
+    file ``path`` (ComfyUI's: the language model under 'model.'), refused in words where it is no Qwen3 (its
+    attention has no q_norm, or has biases: Qwen2.5's), ``family`` reading Qwen3's text states (``give``: what to give
+    instead): Z-Image's and FLUX.2 [klein]'s. Headers only."""
+    from .qwen_parts import qwen_names, renamed
+    wf, r = read_part("text_encoder", path)
+    named = renamed(wf, qwen_names(list(wf.tensors)))
+    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
+    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
+        raise ModelError(f"the text encoder '{path}' is {r.variant}, but {family} reads Qwen3's text states: {give}")
+    return named, shapes, r.variant
+
+
 def qwen3_tokenizer(part: Part, model: str, family: str):
     """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (``family``'s
     pipeline wraps each prompt in it; ``model``: the Qwen3 named in the refusals, 'Qwen3-4B'): Z-Image's and

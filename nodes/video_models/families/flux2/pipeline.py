@@ -19,8 +19,9 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, text_and_vae
-from ...files.qwen_parts import qwen_names, renamed
+from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_text, qwen3_tokenizer, read_part,
+                            text_and_vae)
+from ...files.qwen_parts import renamed
 from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
 from ..animatediff.parts import built_on_meta, fitted
 from . import configs
@@ -102,23 +103,18 @@ def _transformer(diffusers, cfg: dict, bare: WeightFile, names: dict[str, list[s
 
 
 def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
-    wf, r = read_part("text_encoder", path)
-    named = renamed(wf, qwen_names(list(wf.tensors)))
-    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
-        raise ModelError(f"the text encoder '{path}' is {r.variant}, but FLUX.2 [klein] reads Qwen3's text states: "
-                         f"{configs.GIVE_TEXT}")
+    named, shapes, variant = qwen3_text(path, "FLUX.2 [klein]", configs.GIVE_TEXT)
     cfg = configs.qwen3(shapes, path)
     n = len(configs.TEXT_LAYERS)
     if n * cfg["hidden_size"] != den_cfg["joint_attention_dim"]:
-        raise ModelError(f"the text encoder '{path}' ({r.variant}) gives text states {cfg['hidden_size']} wide, "
+        raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, "
                          f"{n} of which side by side are {n * cfg['hidden_size']}, but the diffusion model "
                          f"'{os.path.basename(den_path)}' reads {den_cfg['joint_attention_dim']}: they do not fit "
                          "(klein 4B reads Qwen3 4B, klein 9B Qwen3 8B)")
     if cfg["num_hidden_layers"] < max(configs.TEXT_LAYERS):
         raise ModelError(f"the text encoder '{path}' has {cfg['num_hidden_layers']} layers, but FLUX.2 [klein] reads "
                          f"the states after its layers {', '.join(map(str, configs.TEXT_LAYERS))}: {configs.GIVE_TEXT}")
-    return Part("text_encoder", named, r.variant, TEXT, cfg)
+    return Part("text_encoder", named, variant, TEXT, cfg)
 
 
 def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[WeightFile, dict]:

@@ -15,9 +15,8 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_tokenizer, read_part, strip_prefix,
-                            text_and_vae)
-from ...files.qwen_parts import qwen_names, renamed
+from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_text, qwen3_tokenizer, read_part,
+                            strip_prefix, text_and_vae)
 from ...files.weight_formats import WeightFile, describe
 from . import configs
 
@@ -40,17 +39,12 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
 
 
 def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
-    wf, r = read_part("text_encoder", path)
-    named = renamed(wf, qwen_names(list(wf.tensors)))
-    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
-        raise ModelError(f"the text encoder '{path}' is {r.variant}, but Z-Image reads Qwen3's text states: "
-                         f"{configs.GIVE_TEXT}")
+    named, shapes, variant = qwen3_text(path, "Z-Image", configs.GIVE_TEXT)
     cfg = configs.qwen3(shapes, path)
     if cfg["hidden_size"] != den_cfg["cap_feat_dim"]:
-        raise ModelError(f"the text encoder '{path}' ({r.variant}) gives text states {cfg['hidden_size']} wide, but "
+        raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, but "
                          f"the DiT '{os.path.basename(den_path)}' reads {den_cfg['cap_feat_dim']}: they do not fit")
-    return Part("text_encoder", named, r.variant, TEXT, cfg)
+    return Part("text_encoder", named, variant, TEXT, cfg)
 
 
 def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[WeightFile, dict]:
