@@ -41,8 +41,8 @@ SINGLE = {"attn.to_qkv_mlp_proj": "linear1", "attn.to_out": "linear2", "attn.nor
 def qwen3_config(tok, width: int = TEXT_WIDTH, layers: int = 28):
     from transformers import Qwen3Config
 
-    from nodes.video_models.families.flux2.configs import QWEN3
-    return Qwen3Config(**{**QWEN3, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
+    from nodes.video_models.files.qwen_parts import QWEN3_TEXT
+    return Qwen3Config(**{**QWEN3_TEXT, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
                           "num_hidden_layers": layers, "num_attention_heads": 2, "num_key_value_heads": 1,
                           "head_dim": 8, "pad_token_id": tok.pad_token_id})
 

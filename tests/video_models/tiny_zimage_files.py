@@ -44,8 +44,8 @@ def tokenizer(folder: str):
 def qwen3_config(tok, width: int = 16):
     from transformers import Qwen3Config
 
-    from nodes.video_models.families.zimage.configs import QWEN3
-    return Qwen3Config(**{**QWEN3, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
+    from nodes.video_models.files.qwen_parts import QWEN3_TEXT
+    return Qwen3Config(**{**QWEN3_TEXT, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
                           "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8,
                           "pad_token_id": tok.pad_token_id})
 
