@@ -11,7 +11,7 @@ import os
 
 from .tiny_animatediff_files import vae_ldm
 from .tiny_parts import seeded
-from .tiny_zimage_files import tokenizer
+from .tiny_zimage_files import qwen3_config as zimage_qwen3, tokenizer
 
 TEXT_WIDTH = 16
 DIT_CFG = dict(patch_size=1, in_channels=16, num_layers=1, num_single_layers=2, attention_head_dim=16,
@@ -39,12 +39,8 @@ SINGLE = {"attn.to_qkv_mlp_proj": "linear1", "attn.to_out": "linear2", "attn.nor
 
 
 def qwen3_config(tok, width: int = TEXT_WIDTH, layers: int = 28):
-    from transformers import Qwen3Config
-
-    from nodes.video_models.files.qwen_parts import QWEN3_TEXT
-    return Qwen3Config(**{**QWEN3_TEXT, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
-                          "num_hidden_layers": layers, "num_attention_heads": 2, "num_key_value_heads": 1,
-                          "head_dim": 8, "pad_token_id": tok.pad_token_id})
+    """tiny_zimage_files' Qwen3 with 28 layers (klein reads the states after layers 9, 18 and 27)."""
+    return zimage_qwen3(tok, width, layers)
 
 
 def models(tok) -> dict:

@@ -41,13 +41,13 @@ def tokenizer(folder: str):
     return fast
 
 
-def qwen3_config(tok, width: int = 16):
+def qwen3_config(tok, width: int = 16, layers: int = 2):
     from transformers import Qwen3Config
 
     from nodes.video_models.files.qwen_parts import QWEN3_TEXT
     return Qwen3Config(**{**QWEN3_TEXT, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
-                          "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8,
-                          "pad_token_id": tok.pad_token_id})
+                          "num_hidden_layers": layers, "num_attention_heads": 2, "num_key_value_heads": 1,
+                          "head_dim": 8, "pad_token_id": tok.pad_token_id})
 
 
 def models(tok) -> dict:
