@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
-from .tiny_parts import seeded
+from .tiny_parts import comfy_folders, seeded
 from .tiny_zimage_files import qwen3_config as zimage_qwen3, tokenizer
 
 TEXT_WIDTH = 16
@@ -104,10 +104,7 @@ def vae_comfy(state: dict) -> dict:
 def write(root: str, prefix: str = "") -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "flux-2-klein-tiny.safetensors"),

@@ -175,6 +175,17 @@ def write_parts(folder: str, out: str, prefix: str = "") -> dict[str, str]:
     return files
 
 
+def comfy_folders(root: str) -> dict[str, str]:
+    """ComfyUI's model folders under ``root``, made: {'dit': diffusion_models/, 'text_encoder': text_encoders/,
+    'vae': vae/} (the still families' three files: tiny_flux2/zimage/qwenimage_files)."""
+    import os
+    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
+                                                     ("vae", "vae"))}
+    for d in places.values():
+        os.makedirs(d, exist_ok=True)
+    return places
+
+
 def seeded(make, seed: int = 0):
     """``make()`` seeded ``seed``, its random weights of a trained model's scale (none left at zero: a
     zero-initialised output layer would hide what a test compares), in eval mode."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .tiny_parts import seeded, wan_vae_original_names
+from .tiny_parts import comfy_folders, seeded, wan_vae_original_names
 
 WORDS = "a red fox cat running in the snow sea sky painting".split()
 DIT_CFG = dict(patch_size=2, in_channels=64, out_channels=16, num_layers=2, attention_head_dim=32,
@@ -49,10 +49,7 @@ def models(tok) -> dict:
 def write(root: str) -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "qwen_image_bf16_tiny.safetensors"),

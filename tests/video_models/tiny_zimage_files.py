@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
-from .tiny_parts import seeded
+from .tiny_parts import comfy_folders, seeded
 
 WORDS = "a red fox cat running in the snow sea sky painting".split()
 DIT_CFG = dict(all_patch_size=(2,), all_f_patch_size=(1,), in_channels=16, dim=32, n_layers=2, n_refiner_layers=1,
@@ -78,10 +78,7 @@ def dit_comfy(state: dict) -> dict:
 def write(root: str) -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "z_image_turbo_tiny.safetensors"),
