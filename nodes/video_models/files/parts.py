@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, replace
 
 from ..base.recognise import KIND_TITLES, recognise
-from . import part_configs as pc
 from ..base.errors import ModelError
 from ..files.headers import refuse_pickle
 from .spiece_tokenizers import SPIECE, gemma_from_spiece, t5_from_spiece
