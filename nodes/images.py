@@ -24,7 +24,7 @@ from .transform import INTERP
 MAX_SIDE = 16384  # ComfyUI's MAX_RESOLUTION
 
 
-def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
+def scaled_size(w: int, h: int, p) -> tuple[int, int]:
     """The size Scale makes of a ``w`` x ``h`` frame (never under one pixel): the width and height asked (0 for one:
     from the other and the aspect; both 0: by the scale), or with 'within' the largest size inside them keeping the
     aspect, or with 'area' the size of the frame's aspect whose area is theirs; kept the frame's own where 'condition'
@@ -48,9 +48,6 @@ def _scaled_size(w: int, h: int, p) -> tuple[int, int]:
         tw, th = w, h  # the condition not met: the frame's own size
     m = p.multiple
     return (max(m, tw - tw % m), max(m, th - th % m)) if m > 1 else (tw, th)
-
-
-scaled_size = _scaled_size  # (Scale's size, public: a generator's size_rule sizes its take by it, picture_size.py)
 
 
 def covered(w: int, h: int, cw: int, ch: int) -> tuple[int, int]:
@@ -125,7 +122,7 @@ class Scale(Node):
 
     def run(self, ctx, video, like=None):
         p = ctx.params
-        tw, th = (like.width, like.height) if like is not None else _scaled_size(video.width, video.height, p)
+        tw, th = (like.width, like.height) if like is not None else scaled_size(video.width, video.height, p)
         if tw * th > MAX_SIDE * MAX_SIDE:
             raise ValueError(f"{video.width}x{video.height} scaled is {tw}x{th}: over {MAX_SIDE}x{MAX_SIDE}")
         interp = INTERP[p.interpolation]

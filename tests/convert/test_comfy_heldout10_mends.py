@@ -249,7 +249,7 @@ def test_kjnodes_resize_rounds_its_size_down_and_a_calculators_grown_inputs_are_
     assert (gen.params["width"], gen.params["height"], gen.params["frames"]) == (640, 352, 361)
     scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
     assert (scale.params["width"], scale.params["height"], scale.params["crop"], scale.params["multiple"]) == \
-        (1280, 720, "center", 32)  # (1280x704 made: nodes.images._scaled_size)
+        (1280, 720, "center", 32)  # (1280x704 made: nodes.images.scaled_size)
 
 
 def test_a_cfg_list_per_step_gives_the_pass_the_value_most_of_its_steps_have():
@@ -279,11 +279,11 @@ def test_the_wrappers_cfg_list_as_its_node_makes_it():
 
 def test_scale_fits_within_a_box_and_rounds_down_to_a_multiple():
     from types import SimpleNamespace
-    from nodes.images import _scaled_size
+    from nodes.images import scaled_size
     p = SimpleNamespace(scale=1.0, width=1280, height=720, fit="within", multiple=2)
-    assert _scaled_size(1080, 1920, p) == (404, 720)  # a portrait picture within 1280x720 (405 rounded down to 2)
-    assert _scaled_size(1920, 1080, SimpleNamespace(**{**vars(p), "multiple": 32})) == (1280, 704)
-    assert _scaled_size(1000, 1000, SimpleNamespace(**{**vars(p), "fit": "exact", "multiple": 1})) == (1280, 720)
+    assert scaled_size(1080, 1920, p) == (404, 720)  # a portrait picture within 1280x720 (405 rounded down to 2)
+    assert scaled_size(1920, 1080, SimpleNamespace(**{**vars(p), "multiple": 32})) == (1280, 704)
+    assert scaled_size(1000, 1000, SimpleNamespace(**{**vars(p), "fit": "exact", "multiple": 1})) == (1280, 720)
 
 
 def test_a_kjnodes_resize_fitting_the_start_image_is_studios_scale_fit():

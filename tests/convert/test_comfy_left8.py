@@ -13,7 +13,7 @@ import pytest
 
 from studio.convert.mapping.convert import convert
 
-from nodes.images import _scaled_size
+from nodes.images import scaled_size
 from tests.convert.planted import plant
 from tests.convert.said import api, nodes_of, said
 from tests.convert.test_comfy_heldout49_mends import OLD_I2V, _folder as _five_b
@@ -21,7 +21,7 @@ from tests.convert.test_comfy_videox_fun import CACHE, _folder, _gen, _workflow
 
 
 def _bucket(w, h, base, m):
-    return _scaled_size(w, h, SimpleNamespace(fit="buckets", width=base, height=base, scale=1.0, multiple=m,
+    return scaled_size(w, h, SimpleNamespace(fit="buckets", width=base, height=base, scale=1.0, multiple=m,
                                               rounding="down", condition="always"))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from nodes.edit.scale_buckets import patch_sizes
-from nodes.images import _scaled_size
+from nodes.images import scaled_size
 from studio.convert.mapping.convert import convert
 from tests.convert.said import nodes_of, said
 from tests.convert.test_comfy_fit_resize import _i2v
@@ -35,9 +35,9 @@ def test_scales_patch_buckets_fit_gives_hunyuanvideos_bucket():
     p = dict(scale=1.0, height=960, fit="patch buckets", multiple=32, rounding="down", condition="always")
     for w, h in ((1280, 720), (720, 1280), (1000, 1000), (853, 480), (37, 91), (640, 1536), (4000, 300)):
         for side in (480, 720, 960):
-            got = _scaled_size(w, h, SimpleNamespace(**{**p, "width": side, "height": side}))
+            got = scaled_size(w, h, SimpleNamespace(**{**p, "width": side, "height": side}))
             assert got == _hunyuan_bucket(w, h, side), (w, h, side)
-    assert _scaled_size(1280, 720, SimpleNamespace(**{**p, "width": 960})) == (1248, 704)
+    assert scaled_size(1280, 720, SimpleNamespace(**{**p, "width": 960})) == (1248, 704)
 
 
 def _bucketed() -> dict:

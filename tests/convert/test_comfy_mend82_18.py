@@ -81,13 +81,13 @@ def test_scales_up_rounding_and_the_packs_fixed_ratios():
     1920x1080, longest side 1000 -> 1000 x int(562.5) -> 1008 x 576); a fixed ratio's size worked out as the pack
     does ('16:9' at the width 1000: 1000 x 562 -> 1008 x 576), 'crop' cut about the middle; a letterbox to another
     aspect, a 'hamming' filter and a kilo-pixel side not made."""
-    from nodes.images import _scaled_size
+    from nodes.images import scaled_size
     from studio.convert.tracing import aspect_scale
     p = SimpleNamespace(width=1000, height=1000, fit="within", multiple=16, rounding="up", scale=1.0,
                         condition="always")
-    assert _scaled_size(1920, 1080, p) == (1008, 576)
-    assert _scaled_size(1080, 1920, p) == (576, 1008)
-    assert _scaled_size(1920, 1080, SimpleNamespace(**{**vars(p), "multiple": 1})) == (1000, 562)
+    assert scaled_size(1920, 1080, p) == (1008, 576)
+    assert scaled_size(1080, 1920, p) == (576, 1008)
+    assert scaled_size(1920, 1080, SimpleNamespace(**{**vars(p), "multiple": 1})) == (1000, 562)
 
     def params(**over):
         n = CNode("1", SCALER, widgets={**_scaler(["2", 0], **over)["inputs"]}, links={"image": ("2", 0)})

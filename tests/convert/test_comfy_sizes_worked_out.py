@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from nodes.images import _scaled_size
+from nodes.images import scaled_size
 from studio.convert.mapping.convert import convert
 from tests.convert.test_comfy_fit_resize import _i2v, _scale
 from tests.convert.test_comfy_heldout4_mends import _generator, _said
@@ -55,11 +55,11 @@ def test_scale_gives_the_size_videohelpersuites_rule_gives_on_odd_sizes():
             for cw, ch in ((512, 0), (0, 512), (0, 0), (500, 300), (333, 0), (0, 77)):
                 want = _vhs(w, h, cw, ch, d)
                 if cw and ch:  # (known when converting: the converter rounds them, Scale makes that size)
-                    got = _scaled_size(w, h, _p(width=near(cw, d), height=near(ch, d)))
+                    got = scaled_size(w, h, _p(width=near(cw, d), height=near(ch, d)))
                 else:
-                    got = _scaled_size(w, h, _p(width=cw, height=ch, multiple=d, rounding="nearest"))
+                    got = scaled_size(w, h, _p(width=cw, height=ch, multiple=d, rounding="nearest"))
                 assert got == want, (w, h, cw, ch, d)
-    assert _scaled_size(1000, 333, _p(width=500, rounding="nearest")) == (500, 167)  # 166.5: a half up, not even
+    assert scaled_size(1000, 333, _p(width=500, rounding="nearest")) == (500, 167)  # 166.5: a half up, not even
     from nodes.images import Scale
     from tests.node_run import ramp_clip, run_node
     out = run_node(Scale, {"multiple": 8, "rounding": "nearest", "crop": "center", "interpolation": "lanczos"},
@@ -70,7 +70,7 @@ def test_scale_gives_the_size_videohelpersuites_rule_gives_on_odd_sizes():
 def test_scales_area_fit_gives_the_size_fofrs_ideal_resolution_gives():
     for w, h in ODD + [(2254, 184), (322, 1288)]:  # (the last two: exact halves, rounded to the even multiple)
         for target, m in ((644, 28), (1024, 8), (512, 64)):
-            assert _scaled_size(w, h, _p(width=target, height=target, fit="area", multiple=m,
+            assert scaled_size(w, h, _p(width=target, height=target, fit="area", multiple=m,
                                          rounding="nearest, even")) == _fofr(w, h, target, m), (w, h, target, m)
     assert 2254 * 184 == 644 ** 2 and _fofr(2254, 184, 644, 28)[0] == 80 * 28  # (exactly 644²: 80.5 to even, 80)
 
@@ -232,7 +232,7 @@ def test_image_scale_to_total_pixels_is_scale_by_area_on_its_way():
     for mp, steps in ((0.52, 32), (1.0, 1), (0.25, 16), (2.0, 8)):
         p = total_pixels({"megapixels": mp, "resolution_steps": steps, "upscale_method": "lanczos"}.get, METHODS)
         for w, h in ODD:
-            assert _scaled_size(w, h, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
+            assert scaled_size(w, h, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
                                                                "rounding")})) == _total_pixels(w, h, mp, steps)
     wf = _i2v({"class_type": "GetImageSize", "inputs": {"image": ["44", 0]}}, ["44", 0])
     wf["44"] = {"class_type": "ImageScaleToTotalPixels", "inputs": {
@@ -261,5 +261,5 @@ def test_an_older_image_scale_to_total_pixels_saved_by_place():
     assert (p["fit"], p["multiple"], p["interpolation"], p["scale"] * 1024 * 1024) == ("area", 1, "cubic", 545259)
     for iw, ih in ODD:
         s = math.sqrt(int(0.52 * 1024 * 1024) / (iw * ih))
-        assert _scaled_size(iw, ih, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
+        assert scaled_size(iw, ih, _p(**{k: p[k] for k in ("width", "height", "scale", "fit", "multiple",
                                                              "rounding")})) == (round(iw * s), round(ih * s))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 
-from nodes.images import _scaled_size
+from nodes.images import scaled_size
 from studio.convert.mapping.convert import convert
 from tests.convert.said import nodes_of, said
 from tests.convert.test_comfy_heldout54_mends import _old_wrapper_i2v
@@ -48,7 +48,7 @@ def test_adjust_resolution_is_made_as_a_scale_by_area_the_generator_taking_its_s
     assert "noise_aug_strength 0.03 (noise added to the start picture before it is encoded) is not taken" in text
     for w, h in ((1024, 1024), (1280, 720), (720, 1280), (832, 480), (3000, 2000), (641, 1999), (97, 1203)):
         for gw, gh in ((832, 480), (1280, 720), (512, 512)):  # the Scale made gives the wrapper's size
-            got = _scaled_size(w, h, _p(**{**p, "width": gw, "height": gh}))
+            got = scaled_size(w, h, _p(**{**p, "width": gw, "height": gh}))
             assert got == _wrapper_size(w, h, gw, gh), (w, h, gw, gh)
     off = convert(_old_wrapper_i2v(0.0, False), "oldman.json")  # adjust_resolution off: the saved 832x480
     gen = nodes_of(off, "video_models.image_to_video")[0]

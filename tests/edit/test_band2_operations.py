@@ -44,7 +44,7 @@ def test_mask_tools_picks_a_channel_and_grows_by_a_square_as_a_max_pool_then_a_t
 
 def test_scale_cover_puts_the_shorter_side_at_a_square_as_comfyui_rounds_it():
     def size(w, h, **p):
-        return I._scaled_size(w, h, SimpleNamespace(**I.Scale.spec().coerce_params({"fit": "cover", **p})))
+        return I.scaled_size(w, h, SimpleNamespace(**I.Scale.spec().coerce_params({"fit": "cover", **p})))
     assert size(1920, 1080, width=1024, height=1024) == (1820, 1024)  # round(1920 / 1080 * 1024) = 1820
     assert size(1080, 1920, width=1024, height=1024) == (1024, 1820)
     assert size(1000, 1000, width=1024, height=1024) == (1024, 1024)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
-from .tiny_zimage_files import tokenizer
+from .tiny_parts import comfy_folders, seeded
+from .tiny_zimage_files import qwen3_config as zimage_qwen3, tokenizer
 
 TEXT_WIDTH = 16
 DIT_CFG = dict(patch_size=1, in_channels=16, num_layers=1, num_single_layers=2, attention_head_dim=16,
@@ -38,12 +39,8 @@ SINGLE = {"attn.to_qkv_mlp_proj": "linear1", "attn.to_out": "linear2", "attn.nor
 
 
 def qwen3_config(tok, width: int = TEXT_WIDTH, layers: int = 28):
-    from transformers import Qwen3Config
-
-    from nodes.video_models.families.flux2.configs import QWEN3
-    return Qwen3Config(**{**QWEN3, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
-                          "num_hidden_layers": layers, "num_attention_heads": 2, "num_key_value_heads": 1,
-                          "head_dim": 8, "pad_token_id": tok.pad_token_id})
+    """tiny_zimage_files' Qwen3 with 28 layers (klein reads the states after layers 9, 18 and 27)."""
+    return zimage_qwen3(tok, width, layers)
 
 
 def models(tok) -> dict:
@@ -54,14 +51,7 @@ def models(tok) -> dict:
     from transformers import Qwen3Model
     makers = {"transformer": lambda: Flux2Transformer2DModel(**DIT_CFG),
               "text_encoder": lambda: Qwen3Model(qwen3_config(tok)), "vae": lambda: AutoencoderKLFlux2(**VAE_CFG)}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
+    out = {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
     with torch.no_grad():
         out["vae"].bn.running_mean.copy_(torch.randn_like(out["vae"].bn.running_mean) * 0.1)
         out["vae"].bn.running_var.copy_(torch.rand_like(out["vae"].bn.running_var) + 0.5)
@@ -114,10 +104,7 @@ def vae_comfy(state: dict) -> dict:
 def write(root: str, prefix: str = "") -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "flux-2-klein-tiny.safetensors"),

@@ -175,16 +175,32 @@ def write_parts(folder: str, out: str, prefix: str = "") -> dict[str, str]:
     return files
 
 
-def trained_scale(cls, seed: int = 0, **config):
-    """``cls(**config)`` seeded ``seed``, its random weights of a trained model's scale (none left at
-    zero: a zero-initialised output layer would hide what a test compares), in eval mode."""
+def comfy_folders(root: str) -> dict[str, str]:
+    """ComfyUI's model folders under ``root``, made: {'dit': diffusion_models/, 'text_encoder': text_encoders/,
+    'vae': vae/} (the still families' three files: tiny_flux2/zimage/qwenimage_files)."""
+    import os
+    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
+                                                     ("vae", "vae"))}
+    for d in places.values():
+        os.makedirs(d, exist_ok=True)
+    return places
+
+
+def seeded(make, seed: int = 0):
+    """``make()`` seeded ``seed``, its random weights of a trained model's scale (none left at zero: a
+    zero-initialised output layer would hide what a test compares), in eval mode."""
     import torch
     torch.manual_seed(seed)
-    m = cls(**config)
+    m = make()
     with torch.no_grad():
         for p in m.parameters():
             p.add_(torch.randn_like(p) * 0.02)
     return m.eval()
+
+
+def trained_scale(cls, seed: int = 0, **config):
+    """``cls(**config)`` made by ``seeded``."""
+    return seeded(lambda: cls(**config), seed)
 
 
 def files_with_denoiser(folder: str, out: str, name: str, state: dict) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from .tiny_parts import wan_vae_original_names
+from .tiny_parts import comfy_folders, seeded, wan_vae_original_names
 
 WORDS = "a red fox cat running in the snow sea sky painting".split()
 DIT_CFG = dict(patch_size=2, in_channels=64, out_channels=16, num_layers=2, attention_head_dim=32,
@@ -33,7 +33,6 @@ def tokenizer(folder: str):
 
 def models(tok) -> dict:
     """{transformer, text_encoder, vae}: random, their zero-initialised layers made to matter."""
-    import torch
     from diffusers import AutoencoderKLQwenImage, QwenImageTransformer2DModel
     from transformers import Qwen2_5_VLTextConfig, Qwen2_5_VLTextModel
 
@@ -44,24 +43,13 @@ def models(tok) -> dict:
                   "num_hidden_layers": 2, "num_attention_heads": 1, "num_key_value_heads": 1,
                   "max_window_layers": 2})),
               "vae": lambda: AutoencoderKLQwenImage(**VAE_CFG)}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
-    return out
+    return {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
 
 
 def write(root: str) -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "qwen_image_bf16_tiny.safetensors"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import VAE_CFG, tokenizer_files, unet_ldm, vae_ldm
+from .tiny_parts import seeded
 
 TIME, POOLED, WIDTH_L, WIDTH_G = 8, 32, 32, 32
 UNET_CFG = dict(block_out_channels=(32, 64), layers_per_block=2, sample_size=8, in_channels=4, out_channels=4,
@@ -33,22 +34,13 @@ def _text_cfg(tok, width: int, act: str, **more):
 
 def models(tok, tok_2):
     """{unet, vae, text_encoder, text_encoder_2}: random, their zero-initialised layers made to matter."""
-    import torch
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel, CLIPTextModelWithProjection
     makers = {"unet": lambda: UNet2DConditionModel(**UNET_CFG), "vae": lambda: AutoencoderKL(**SDXL_VAE_CFG),
               "text_encoder": lambda: CLIPTextModel(_text_cfg(tok, WIDTH_L, "quick_gelu")),
               "text_encoder_2": lambda: CLIPTextModelWithProjection(_text_cfg(tok_2, WIDTH_G, "gelu",
                                                                               projection_dim=POOLED))}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
-    return out
+    return {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
 
 
 def open_clip(state: dict) -> dict:

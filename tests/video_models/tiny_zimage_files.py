@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from .tiny_animatediff_files import vae_ldm
+from .tiny_parts import comfy_folders, seeded
 
 WORDS = "a red fox cat running in the snow sea sky painting".split()
 DIT_CFG = dict(all_patch_size=(2,), all_f_patch_size=(1,), in_channels=16, dim=32, n_layers=2, n_refiner_layers=1,
@@ -40,31 +41,22 @@ def tokenizer(folder: str):
     return fast
 
 
-def qwen3_config(tok, width: int = 16):
+def qwen3_config(tok, width: int = 16, layers: int = 2):
     from transformers import Qwen3Config
 
-    from nodes.video_models.families.zimage.configs import QWEN3
-    return Qwen3Config(**{**QWEN3, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
-                          "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 8,
-                          "pad_token_id": tok.pad_token_id})
+    from nodes.video_models.files.qwen_parts import QWEN3_TEXT
+    return Qwen3Config(**{**QWEN3_TEXT, "vocab_size": len(tok), "hidden_size": width, "intermediate_size": 37,
+                          "num_hidden_layers": layers, "num_attention_heads": 2, "num_key_value_heads": 1,
+                          "head_dim": 8, "pad_token_id": tok.pad_token_id})
 
 
 def models(tok) -> dict:
     """{transformer, text_encoder, vae}: random, their zero-initialised layers made to matter."""
-    import torch
     from diffusers import AutoencoderKL, ZImageTransformer2DModel
     from transformers import Qwen3Model
     makers = {"transformer": lambda: ZImageTransformer2DModel(**DIT_CFG),
               "text_encoder": lambda: Qwen3Model(qwen3_config(tok)), "vae": lambda: AutoencoderKL(**VAE_CFG)}
-    out = {}
-    for i, (c, make) in enumerate(makers.items()):
-        torch.manual_seed(i)
-        m = make()
-        with torch.no_grad():
-            for p in m.parameters():
-                p.add_(torch.randn_like(p) * 0.02)
-        out[c] = m.eval()
-    return out
+    return {c: seeded(make, i) for i, (c, make) in enumerate(makers.items())}
 
 
 def dit_comfy(state: dict) -> dict:
@@ -86,10 +78,7 @@ def dit_comfy(state: dict) -> dict:
 def write(root: str) -> dict:
     """The three files under ``root``: {'dit', 'text_encoder', 'vae', 'tokenizer', 'parts'}."""
     from safetensors.torch import save_file
-    places = {k: os.path.join(root, d) for k, d in (("dit", "diffusion_models"), ("text_encoder", "text_encoders"),
-                                                     ("vae", "vae"))}
-    for d in places.values():
-        os.makedirs(d, exist_ok=True)
+    places = comfy_folders(root)
     tok = tokenizer(os.path.join(places["text_encoder"], "tokenizer"))
     parts = models(tok)
     files = {"dit": os.path.join(places["dit"], "z_image_turbo_tiny.safetensors"),

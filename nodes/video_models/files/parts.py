@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, replace
 
 from ..base.recognise import KIND_TITLES, recognise
-from . import part_configs as pc
 from ..base.errors import ModelError
 from ..files.headers import refuse_pickle
 from .spiece_tokenizers import SPIECE, gemma_from_spiece, t5_from_spiece
@@ -84,6 +83,26 @@ def parts_given(path: str, model: str, given, needed: tuple[str, ...], files: st
     if missing:
         raise ModelError(f"'{path}' is {model} alone: set the {' and the '.join(missing)} file"
                          f"{'s' if len(missing) > 1 else ''} ({files}, as ComfyUI's {loaders} take them)")
+
+
+def text_and_vae(files: dict[str, str], den_cfg: dict, den_path: str, diffusers, text_part, vae_plan,
+                 reads: str) -> dict[str, Part]:
+    """The check_parts of the still families that read a text encoder and a VAE beside their denoiser (FLUX.2
+    [klein], Qwen-Image, Z-Image): the text encoder made by ``text_part(path, den_cfg, den_path)`` (checked against
+    the denoiser's config there) and checked against its model built on the meta device; the VAE checked by
+    ``vae_plan(diffusers, path, den_cfg, den_path)``; another part refused in words (``reads``: "Z-Image reads ...
+    beside its DiT"). Headers only, nothing allocated."""
+    other = [c for c in files if c not in ("text_encoder", "vae")]
+    if other:
+        raise ModelError(f"a {PART_TITLES.get(other[0], other[0])} file '{files[other[0]]}' was given, but {reads}: "
+                         "leave it empty")
+    parts = {}
+    if "text_encoder" in files:
+        parts["text_encoder"] = text_part(files["text_encoder"], den_cfg, den_path)
+        check_shapes(parts["text_encoder"], diffusers)
+    if "vae" in files:
+        vae_plan(diffusers, files["vae"], den_cfg, den_path)
+    return parts
 
 
 def looks(wf: WeightFile, n: int = 4) -> str:
@@ -239,6 +258,35 @@ def fitting_tokenizer(part: Part, base: str | None, nowhere, folder: str = "toke
     if tok is not None and len(tok) > part.cfg["vocab_size"]:
         raise ModelError(f"the tokenizer of the text encoder '{part.wf.path}' holds {len(tok)} tokens, but the "
                          f"encoder's embedding has {part.cfg['vocab_size']} rows: they are not one model's")
+    return tok
+
+
+def qwen3_text(path: str, family: str, give: str) -> tuple[WeightFile, dict, str]:
+    """(the file under transformers' Qwen3Model names, their shapes, what it was recognised as) of the text-encoder
+    file ``path`` (ComfyUI's: the language model under 'model.'), refused in words where it is no Qwen3 (its
+    attention has no q_norm, or has biases: Qwen2.5's), ``family`` reading Qwen3's text states (``give``: what to give
+    instead): Z-Image's and FLUX.2 [klein]'s. Headers only."""
+    from .qwen_parts import qwen_names, renamed
+    wf, r = read_part("text_encoder", path)
+    named = renamed(wf, qwen_names(list(wf.tensors)))
+    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
+    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
+        raise ModelError(f"the text encoder '{path}' is {r.variant}, but {family} reads Qwen3's text states: {give}")
+    return named, shapes, r.variant
+
+
+def qwen3_tokenizer(part: Part, model: str, family: str):
+    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (``family``'s
+    pipeline wraps each prompt in it; ``model``: the Qwen3 named in the refusals, 'Qwen3-4B'): Z-Image's and
+    FLUX.2 [klein]'s."""
+    def nowhere(beside: str) -> str:
+        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
+                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put {model}'s "
+                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
+    tok = fitting_tokenizer(part, None, nowhere)
+    if not getattr(tok, "chat_template", None):
+        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which {family} wraps each "
+                         f"prompt in: give {model}'s tokenizer_config.json with it")
     return tok
 
 

@@ -5,7 +5,8 @@ names (the tower and the head left out: the pipelines read the text states only)
 their shapes (its heads of 128 values each and its rotary settings Studio's data for the released
 models, QWEN_ASSUMED), checked against the width of text states the denoiser reads. Shared by the
 families that read it (HunyuanVideo 1.5: families/hunyuan15/parts.py; Kandinsky 5:
-families/kandinsky5/parts.py). Headers only; plain Python."""
+families/kandinsky5/parts.py); and the released Qwen3's text settings no shape tells (QWEN3_TEXT: Z-Image's and
+FLUX.2 [klein]'s text encoder). Headers only; plain Python."""
 from __future__ import annotations
 
 import os
@@ -23,6 +24,10 @@ QWEN_TEXT = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embedding
 QWEN_ASSUMED = (f"Qwen2.5-VL attention heads of {QWEN_HEAD_DIM} values each and its rotary settings "
                 "(mrope sections 16, 24, 24; theta 1e6)")
 QWEN_CLASS = "Qwen2_5_VLTextModel"
+# The released Qwen3 4B / 8B text settings that their shapes do not tell (Z-Image's and FLUX.2 [klein]'s text encoder)
+QWEN3_TEXT = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 40960,
+              "tie_word_embeddings": True, "rope_parameters": {"rope_theta": 1000000.0, "rope_type": "default"},
+              "attention_bias": False, "use_sliding_window": False}
 _QWEN_TOPS = ("embed_tokens.", "layers.", "norm.")
 
 

@@ -329,6 +329,19 @@ def describe(wf: WeightFile, detail: bool = False) -> str:
     return words + "".join(f" + {SAFETENSORS_DTYPES[k][0]}" for k in floats)
 
 
+def refuse_unsplittable(wf: WeightFile, model: str, converter: str, give: str) -> None:
+    """ModelError where the diffusion model ``wf`` (``model``'s, in words: "FLUX.1's") is not a .safetensors file, or
+    holds ComfyUI's packed NVFP4 or int8 weights, whose joined q, k and v ``converter`` (in words) would split
+    (``give``: the formats to give instead, "bf16 or fp8"): FLUX.1's and FLUX.2 [klein]'s."""
+    if wf.kind != "safetensors":
+        raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads {model} diffusion model from a .safetensors "
+                         "file (bf16, fp16, fp32 or fp8) so far")
+    packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
+    if packed is not None:
+        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
+                         f"joined q, k and v {converter} would split: give its {give} file")
+
+
 def is_weight_file(path: str) -> bool:
     return os.path.basename(path).lower().endswith(WEIGHT_EXTS)
 

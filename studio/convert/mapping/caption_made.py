@@ -200,6 +200,12 @@ def _first_widget(n: CNode) -> str | None:
     return t.widgets[0].name if t is not None and t.inputs is not None and t.widgets else None
 
 
+def folder_of(model: str) -> str:
+    """The model folder's name a captioner's setting gives ('LLM\\Florence-2-large/' -> 'Florence-2-large'): what
+    Studio's Caption looks for (Florence-2's here, a vision-language model's in vlm_made)."""
+    return posixpath.basename(model.replace("\\", "/").rstrip("/"))
+
+
 def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tuple[str, str] | str:
     """The Caption made for captioner ``n`` (its model from ``loader``), its text wired into the prompt of the
     generator whose positive prompt the reader (``way``'s last node) writes: (the note's sentence, the Log's); else
@@ -219,7 +225,7 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
     if set(loader.links) - {"model"}:  # (a LoRA of the captioner: Studio's Caption takes none)
         return f"{_name(loader)} takes {', '.join(repr(k) for k in sorted(set(loader.links) - {'model'}))} from " \
                "another node, which Studio's Caption does not"
-    folder = posixpath.basename(model.replace("\\", "/").rstrip("/"))
+    folder = folder_of(model)
     beams, tokens = wf.value(n, "num_beams"), wf.value(n, "max_new_tokens")
     params = {"model": folder, "task": TASKS[task], "every": 0,
               "beams": beams if isinstance(beams, int) else None,

@@ -8,7 +8,6 @@ caption_made.place wires Florence-2's; else why not, in words that name what is 
 mapping/captions.py). None where the node is not one by its types. Plain data; linear in the workflow's size."""
 from __future__ import annotations
 
-import posixpath
 import re
 
 from studio.core.shown import cut
@@ -130,7 +129,7 @@ def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None) -> tuple[s
     key, words, system, presets = asked
     tokens = next((v for k in TOKENS if isinstance(v := wf.value(n, k), int)), None)
     seed = wf.value(n, "seed")
-    folder = posixpath.basename(model.replace("\\", "/").rstrip("/"))
+    folder = caption_made.folder_of(model)
     params = {"model": folder, "every": 0, "instruction": words, "system": system,
               "max_tokens": min(max(tokens, 1), 4096) if tokens is not None else None,
               "seed": seed if isinstance(seed, int) and 0 <= seed < 2 ** 32 else None}

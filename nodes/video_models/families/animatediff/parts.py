@@ -180,6 +180,17 @@ def fitted(model, shapes: dict, what: str, path: str, skip: tuple[str, ...] = ()
         raise ModelError(f"'{path}': its {what} does not fit the model its shapes describe: {first}")
 
 
+def built_on_meta(cls, cfg: dict):
+    """A diffusers model ``cls.from_config(cfg)`` built with its parameters on the meta device (its buffers
+    computed), for ``fitted`` (FLUX.1's and FLUX.2 [klein]'s transformer and VAE)."""
+    from accelerate import init_empty_weights
+
+    from studio.engine.meta_device import skip_init_on_meta
+    skip_init_on_meta()
+    with init_empty_weights():
+        return cls.from_config(cfg)
+
+
 def _skeletons(diffusers, ucfg: dict, vcfg: dict, ccfg: dict, mcfg: dict) -> dict:
     """Each model built with its parameters on the meta device (its buffers computed: positions)."""
     from accelerate import init_empty_weights

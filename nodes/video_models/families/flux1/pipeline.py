@@ -20,10 +20,10 @@ from ...files import part_configs as pc
 from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
                             strip_prefix)
 from ...files.qwen_parts import renamed as by_names
-from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
-from ..animatediff.parts import fitted, tokenizer_for
+from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
+from ..animatediff.parts import built_on_meta, fitted, tokenizer_for
 from . import configs, layouts
-from .recognise import PREFIX, VAE_PREFIXES, prefix_of
+from .recognise import VAE_PREFIXES, prefix_of
 
 DENOISER, PIPELINE = "FluxTransformer2DModel", "FluxPipeline"
 T5_PREFIXES = ("text_encoders.t5xxl.transformer.", "t5xxl.transformer.", "transformer.")
@@ -31,16 +31,6 @@ INSIDE = {"text_encoder": "text_encoders.clip_l.", "text_encoder_2": "text_encod
 TEXTS = ("text_encoder", "text_encoder_2")
 CHECKPOINT_PARTS = ("vae",)  # an all-in-one checkpoint's VAE read where none is given (files/checkpoint_parts.py)
 FILES = "CLIP-L (clip_l), T5-XXL (t5xxl_fp16 or t5xxl_fp8_e4m3fn) and the VAE (ae.safetensors)"
-
-
-def _checked(wf: WeightFile) -> None:
-    if wf.kind != "safetensors":
-        raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads FLUX.1's diffusion model from a .safetensors "
-                         "file (bf16, fp16, fp32 or fp8) so far")
-    packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
-    if packed is not None:
-        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
-                         "joined q, k and v FLUX.1's converter would split: give its bf16, fp16 or fp8 file")
 
 
 def _bare(wf: WeightFile) -> dict:
@@ -52,7 +42,7 @@ def _bare(wf: WeightFile) -> dict:
 
 def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, WeightFile]:
     """("FluxTransformer2DModel", its config from the shapes, the file)."""
-    _checked(wf)
+    refuse_unsplittable(wf, "FLUX.1's", "FLUX.1's converter", "bf16, fp16 or fp8")
     return DENOISER, configs.transformer(_bare(wf), wf.path), wf
 
 
@@ -158,17 +148,8 @@ def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str]
         if shapes is None:
             raise ModelError(f"the VAE '{files['vae']}' is not in the ldm layout diffusers' converter reads: give "
                              "FLUX.1's VAE, ae.safetensors")
-        fitted(_skeleton(diffusers.AutoencoderKL, cfg), shapes, "VAE", files["vae"])
+        fitted(built_on_meta(diffusers.AutoencoderKL, cfg), shapes, "VAE", files["vae"])
     return parts
-
-
-def _skeleton(cls, cfg: dict):
-    from accelerate import init_empty_weights
-
-    from studio.engine.meta_device import skip_init_on_meta
-    skip_init_on_meta()
-    with init_empty_weights():
-        return cls.from_config(cfg)
 
 
 def _converted_shapes(wf: WeightFile) -> dict:
@@ -232,7 +213,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     from ...files.single_file import converted_load
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     den = _own(wf)
-    fitted(_skeleton(diffusers.FluxTransformer2DModel, cfg), _converted_shapes(den), "transformer", wf.path)
+    fitted(built_on_meta(diffusers.FluxTransformer2DModel, cfg), _converted_shapes(den), "transformer", wf.path)
     parts = check_parts(fam, cfg, wf.path, files, diffusers, checkpoint=wf)
     parts_given(wf.path, "FLUX.1's diffusion model", parts, (*TEXTS, "vae"), FILES, "DualCLIPLoader and VAELoader")
     clip, t5 = parts["text_encoder"], parts["text_encoder_2"]

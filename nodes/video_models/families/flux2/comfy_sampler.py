@@ -104,7 +104,6 @@ def _schedule(b, sampler, params: dict, said: list) -> None:
     said[i] = line
 
 
-
 def _own_sampler(params: dict, said: list) -> None:
     """Flux2Scheduler's sigmas sampled with another sampler than Euler: it samples its own spacing, said."""
     if params.get("sampler") not in ("euler", "auto", None):

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...files import part_configs as pc
+from ...files.qwen_parts import QWEN3_TEXT
 
 PATCH_AXES = 4  # four rotary axes, a quarter of a head each (32 of 128)
 ROPE_THETA, EPS = 2000, 1e-6
 TEXT_LAYERS = (9, 18, 27)  # the Qwen3 states klein reads, side by side
-QWEN3 = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 40960, "tie_word_embeddings": True,
-         "rope_parameters": {"rope_theta": 1000000.0, "rope_type": "default"}, "attention_bias": False,
-         "use_sliding_window": False}
 BN_EPS, BN_MOMENTUM = 1e-4, 0.1
 # flow-matching Euler shifting by a fixed 'shift' (1: none), not dynamically: the family's pipeline hands it the
 # dynamic schedule as sigmas on its own scheduler (pipeline._schedule: no sampler or shift set), so that the
@@ -84,7 +82,7 @@ def qwen3(shapes: dict, path: str) -> dict:
     if q % head or k % head:
         raise ModelError(f"'{path}': its queries ({q}) and keys ({k}) are no whole number of its {head}-value heads: "
                          f"{GIVE_TEXT}")
-    return {**QWEN3, "vocab_size": vocab, "hidden_size": hidden, "head_dim": head, "num_attention_heads": q // head,
+    return {**QWEN3_TEXT, "vocab_size": vocab, "hidden_size": hidden, "head_dim": head, "num_attention_heads": q // head,
             "num_key_value_heads": k // head, "num_hidden_layers": pc.count(shapes, "layers.", path),
             "intermediate_size": dim("layers.0.mlp.gate_proj.weight", 0, "feed-forward width")}
 

@@ -19,10 +19,11 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part
-from ...files.qwen_parts import qwen_names, renamed
-from ...files.weight_formats import INT8, NVFP4, WeightFile, describe
-from ..animatediff.parts import fitted
+from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_text, qwen3_tokenizer, read_part,
+                            text_and_vae)
+from ...files.qwen_parts import renamed
+from ...files.weight_formats import WeightFile, describe, refuse_unsplittable
+from ..animatediff.parts import built_on_meta, fitted
 from . import configs
 from .recognise import prefix_of
 
@@ -33,13 +34,7 @@ BN = ("bn.running_mean", "bn.running_var", "bn.num_batches_tracked")
 
 def _bare(wf: WeightFile) -> WeightFile:
     """The diffusion model's tensors without ComfyUI's prefix, refused in words where Studio cannot read them."""
-    if wf.kind != "safetensors":
-        raise ModelError(f"'{wf.path}' is {describe(wf)}: Studio reads FLUX.2 [klein]'s diffusion model from a "
-                         ".safetensors file (bf16, fp16, fp32 or fp8) so far")
-    packed = next((k for k, v in wf.tensors.items() if v.dtype in (NVFP4, INT8)), None)
-    if packed is not None:
-        raise ModelError(f"'{wf.path}' holds ComfyUI's packed {wf.tensors[packed].dtype} weights ('{packed}'), whose "
-                         "joined q, k and v diffusers' FLUX.2 converter would split: give its bf16 or fp8 file")
+    refuse_unsplittable(wf, "FLUX.2 [klein]'s", "diffusers' FLUX.2 converter", "bf16 or fp8")
     p = prefix_of(wf.tensors) or ""
     return renamed(wf, {k: k[len(p):] for k in wf.tensors if k.startswith(p)})
 
@@ -87,7 +82,7 @@ def _dit_plan(diffusers, wf: WeightFile, cfg: dict) -> tuple[WeightFile, dict[st
     the model built on the meta device."""
     bare = _bare(wf)
     shapes, names = _renames(bare)
-    fitted(_skeleton(diffusers.Flux2Transformer2DModel, cfg), shapes, "transformer", wf.path)
+    fitted(built_on_meta(diffusers.Flux2Transformer2DModel, cfg), shapes, "transformer", wf.path)
     return bare, names
 
 
@@ -108,32 +103,18 @@ def _transformer(diffusers, cfg: dict, bare: WeightFile, names: dict[str, list[s
 
 
 def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
-    wf, r = read_part("text_encoder", path)
-    named = renamed(wf, qwen_names(list(wf.tensors)))
-    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
-        raise ModelError(f"the text encoder '{path}' is {r.variant}, but FLUX.2 [klein] reads Qwen3's text states: "
-                         f"{configs.GIVE_TEXT}")
+    named, shapes, variant = qwen3_text(path, "FLUX.2 [klein]", configs.GIVE_TEXT)
     cfg = configs.qwen3(shapes, path)
     n = len(configs.TEXT_LAYERS)
     if n * cfg["hidden_size"] != den_cfg["joint_attention_dim"]:
-        raise ModelError(f"the text encoder '{path}' ({r.variant}) gives text states {cfg['hidden_size']} wide, "
+        raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, "
                          f"{n} of which side by side are {n * cfg['hidden_size']}, but the diffusion model "
                          f"'{os.path.basename(den_path)}' reads {den_cfg['joint_attention_dim']}: they do not fit "
                          "(klein 4B reads Qwen3 4B, klein 9B Qwen3 8B)")
     if cfg["num_hidden_layers"] < max(configs.TEXT_LAYERS):
         raise ModelError(f"the text encoder '{path}' has {cfg['num_hidden_layers']} layers, but FLUX.2 [klein] reads "
                          f"the states after its layers {', '.join(map(str, configs.TEXT_LAYERS))}: {configs.GIVE_TEXT}")
-    return Part("text_encoder", named, r.variant, TEXT, cfg)
-
-
-def _skeleton(cls, cfg: dict):
-    from accelerate import init_empty_weights
-
-    from studio.engine.meta_device import skip_init_on_meta
-    skip_init_on_meta()
-    with init_empty_weights():
-        return cls.from_config(cfg)
+    return Part("text_encoder", named, variant, TEXT, cfg)
 
 
 def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[WeightFile, dict]:
@@ -153,38 +134,15 @@ def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[Weigh
     if shapes is None:
         raise ModelError(f"the VAE '{path}' is not in the ldm layout diffusers' converter reads: {configs.GIVE_VAE}")
     shapes.update({k: tuple(wf.tensors[k].shape) for k in BN if k in wf.tensors})
-    fitted(_skeleton(getattr(diffusers, VAE), cfg), shapes, "VAE", path, skip=("num_batches_tracked",))
+    fitted(built_on_meta(getattr(diffusers, VAE), cfg), shapes, "VAE", path, skip=("num_batches_tracked",))
     return wf, cfg
 
 
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
     """The text encoder checked against the diffusion model's config (its text width) and its model built on the
     meta device; the VAE likewise (its latent channels): headers only, nothing allocated. Another part refused."""
-    other = [c for c in files if c not in ("text_encoder", "vae")]
-    if other:
-        raise ModelError(f"a {PART_TITLES.get(other[0], other[0])} file '{files[other[0]]}' was given, but FLUX.2 "
-                         f"[klein] reads {FILES} beside its diffusion model: leave it empty")
-    parts = {}
-    if "text_encoder" in files:
-        parts["text_encoder"] = _text_part(files["text_encoder"], den_cfg, den_path)
-        check_shapes(parts["text_encoder"], diffusers)
-    if "vae" in files:
-        _vae_plan(diffusers, files["vae"], den_cfg, den_path)
-    return parts
-
-
-def _tokenizer(part: Part):
-    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (the
-    pipeline wraps each prompt in it)."""
-    def nowhere(beside: str) -> str:
-        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
-                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put Qwen3's "
-                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
-    tok = fitting_tokenizer(part, None, nowhere)
-    if not getattr(tok, "chat_template", None):
-        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which FLUX.2 [klein] wraps "
-                         "each prompt in: give Qwen3's tokenizer_config.json with it")
-    return tok
+    return text_and_vae(files, den_cfg, den_path, diffusers, _text_part, _vae_plan,
+                        f"FLUX.2 [klein] reads {FILES} beside its diffusion model")
 
 
 def _vae(diffusers, wf: WeightFile, cfg: dict, torch_dtype):
@@ -261,7 +219,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     bare, names = _dit_plan(diffusers, wf, cfg)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
-    tok = _tokenizer(text)
+    tok = qwen3_tokenizer(text, "Qwen3", "FLUX.2 [klein]")
     vae_wf, vcfg = _vae_plan(diffusers, files["vae"], cfg, wf.path)
     pipe = _with_negative(diffusers)(
         transformer=_transformer(diffusers, cfg, bare, names, torch_dtype),

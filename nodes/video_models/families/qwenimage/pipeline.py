@@ -16,8 +16,8 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
-                            strip_prefix)
+from ...files.parts import (PART_TITLES, Part, fitting_tokenizer, load_part, parts_given, read_part, strip_prefix,
+                            text_and_vae)
 from ...files.qwen_parts import qwen_part
 from ...files.weight_formats import WeightFile, describe
 from . import configs
@@ -74,17 +74,8 @@ def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[Weigh
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
     """The text encoder and the VAE checked against the DiT's config and their models built on the meta device:
     headers only, nothing allocated. Another part refused in words."""
-    other = [c for c in files if c not in ("text_encoder", "vae")]
-    if other:
-        raise ModelError(f"a {PART_TITLES.get(other[0], other[0])} file '{files[other[0]]}' was given, but Qwen-Image "
-                         f"reads {FILES} beside its DiT: leave it empty")
-    parts = {}
-    if "text_encoder" in files:
-        parts["text_encoder"] = _text_part(files["text_encoder"], den_cfg, den_path)
-        check_shapes(parts["text_encoder"], diffusers)
-    if "vae" in files:
-        _vae_plan(diffusers, files["vae"], den_cfg, den_path)
-    return parts
+    return text_and_vae(files, den_cfg, den_path, diffusers, _text_part, _vae_plan,
+                        f"Qwen-Image reads {FILES} beside its DiT")
 
 
 def _tokenizer(part: Part):

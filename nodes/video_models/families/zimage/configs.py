@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from ...base.errors import ModelError
 from ...files.part_configs import count
+from ...files.qwen_parts import QWEN3_TEXT
 
 PATCH, F_PATCH = 2, 1
 DIT = {"norm_eps": 1e-5, "qk_norm": True, "rope_theta": 256.0, "t_scale": 1000.0, "axes_lens": [1536, 512, 512],
        "all_patch_size": [PATCH], "all_f_patch_size": [F_PATCH], "siglip_feat_dim": None}
 SHIFT = 3.0
 SCHEDULER = {"shift": SHIFT, "use_dynamic_shifting": False, "num_train_timesteps": 1000}
-QWEN3 = {"hidden_act": "silu", "rms_norm_eps": 1e-6, "max_position_embeddings": 40960, "tie_word_embeddings": True,
-         "rope_parameters": {"rope_theta": 1000000.0, "rope_type": "default"}, "attention_bias": False,
-         "use_sliding_window": False}
 FLUX_VAE = {"scaling_factor": 0.3611, "shift_factor": 0.1159, "use_quant_conv": False, "use_post_quant_conv": False,
             "norm_num_groups": 32, "sample_size": 1024, "force_upcast": True, "act_fn": "silu"}
 ASSUMED = ("patches of 2 x 2, rotary theta 256 over axes 1/4, 3/8, 3/8 of a head, Qwen3's rotary theta 1e6, Flux's "
@@ -68,7 +66,7 @@ def qwen3(shapes: dict, path: str, tokenizer=None) -> dict:
     if q % head or k % head:
         raise ModelError(f"'{path}': its queries ({q}) and keys ({k}) are no whole number of its {head}-value heads: "
                          f"{GIVE_TEXT}")
-    out = {**QWEN3, "vocab_size": vocab, "hidden_size": hidden, "head_dim": head, "num_attention_heads": q // head,
+    out = {**QWEN3_TEXT, "vocab_size": vocab, "hidden_size": hidden, "head_dim": head, "num_attention_heads": q // head,
            "num_key_value_heads": k // head, "num_hidden_layers": count(shapes, "layers.", path),
            "intermediate_size": _need(shapes, "layers.0.mlp.gate_proj.weight", path, GIVE_TEXT)[0]}
     if tokenizer is not None and tokenizer.pad_token_id is not None:

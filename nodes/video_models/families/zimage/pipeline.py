@@ -15,9 +15,8 @@ import os
 
 from ...base.errors import ModelError
 from ...base.family import Family
-from ...files.parts import (PART_TITLES, Part, check_shapes, fitting_tokenizer, load_part, parts_given, read_part,
-                            strip_prefix)
-from ...files.qwen_parts import qwen_names, renamed
+from ...files.parts import (PART_TITLES, Part, load_part, parts_given, qwen3_text, qwen3_tokenizer, read_part,
+                            strip_prefix, text_and_vae)
 from ...files.weight_formats import WeightFile, describe
 from . import configs
 
@@ -40,17 +39,12 @@ def denoiser_config(diffusers, fam: Family, wf: WeightFile) -> tuple[str, dict, 
 
 
 def _text_part(path: str, den_cfg: dict, den_path: str) -> Part:
-    wf, r = read_part("text_encoder", path)
-    named = renamed(wf, qwen_names(list(wf.tensors)))
-    shapes = {k: tuple(v.shape) for k, v in named.tensors.items()}
-    if "layers.0.self_attn.q_norm.weight" not in shapes or "layers.0.self_attn.k_proj.bias" in shapes:
-        raise ModelError(f"the text encoder '{path}' is {r.variant}, but Z-Image reads Qwen3's text states: "
-                         f"{configs.GIVE_TEXT}")
+    named, shapes, variant = qwen3_text(path, "Z-Image", configs.GIVE_TEXT)
     cfg = configs.qwen3(shapes, path)
     if cfg["hidden_size"] != den_cfg["cap_feat_dim"]:
-        raise ModelError(f"the text encoder '{path}' ({r.variant}) gives text states {cfg['hidden_size']} wide, but "
+        raise ModelError(f"the text encoder '{path}' ({variant}) gives text states {cfg['hidden_size']} wide, but "
                          f"the DiT '{os.path.basename(den_path)}' reads {den_cfg['cap_feat_dim']}: they do not fit")
-    return Part("text_encoder", named, r.variant, TEXT, cfg)
+    return Part("text_encoder", named, variant, TEXT, cfg)
 
 
 def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[WeightFile, dict]:
@@ -77,31 +71,8 @@ def _vae_plan(diffusers, path: str, den_cfg: dict, den_path: str) -> tuple[Weigh
 def check_parts(fam: Family, den_cfg: dict, den_path: str, files: dict[str, str], diffusers) -> dict[str, Part]:
     """The text encoder checked against the DiT's config (its width) and its model built on the meta device; the
     VAE likewise (its latent channels): headers only, nothing allocated. Another part refused in words."""
-    other = [c for c in files if c not in ("text_encoder", "vae")]
-    if other:
-        raise ModelError(f"a {PART_TITLES.get(other[0], other[0])} file '{files[other[0]]}' was given, but Z-Image "
-                         f"reads {FILES} beside its DiT: leave it empty")
-    parts = {}
-    if "text_encoder" in files:
-        parts["text_encoder"] = _text_part(files["text_encoder"], den_cfg, den_path)
-        check_shapes(parts["text_encoder"], diffusers)
-    if "vae" in files:
-        _vae_plan(diffusers, files["vae"], den_cfg, den_path)
-    return parts
-
-
-def _tokenizer(part: Part):
-    """Qwen3's tokenizer from a tokenizer/ folder beside the text-encoder file, with its chat template (the
-    pipeline wraps each prompt in it)."""
-    def nowhere(beside: str) -> str:
-        return (f"the text encoder '{part.wf.path}' (Qwen3) carries no tokenizer (ComfyUI keeps it in its code) and "
-                f"none was found: Studio looked in the file, in '{beside}', and in 'base' (empty). Put Qwen3-4B's "
-                "tokenizer files (tokenizer.json, tokenizer_config.json with its chat template) in that folder")
-    tok = fitting_tokenizer(part, None, nowhere)
-    if not getattr(tok, "chat_template", None):
-        raise ModelError(f"the tokenizer beside '{part.wf.path}' has no chat template, which Z-Image wraps each prompt "
-                         "in: give Qwen3-4B's tokenizer_config.json with it")
-    return tok
+    return text_and_vae(files, den_cfg, den_path, diffusers, _text_part, _vae_plan,
+                        f"Z-Image reads {FILES} beside its DiT")
 
 
 def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str], torch_dtype, info, waiting=()):
@@ -112,7 +83,7 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     _, cfg, _ = denoiser_config(diffusers, fam, wf)
     parts = check_parts(fam, cfg, wf.path, files, diffusers)
     text = parts["text_encoder"]
-    tok = _tokenizer(text)
+    tok = qwen3_tokenizer(text, "Qwen3-4B", "Z-Image")
     vae_wf, vcfg = _vae_plan(diffusers, files["vae"], cfg, wf.path)
     [(den, weights, how)], index = load_with_config(diffusers, fam, PIPELINE, DENOISER, cfg, [wf], torch_dtype)
     vae = converted_load(diffusers.AutoencoderKL, vcfg, vae_wf, torch_dtype)
