@@ -144,3 +144,43 @@ def test_a_loader_nothing_converted_reads_is_still_said_so(tmp_path):
     assert {"42", "43"} <= set(conv.dropped), conv.dropped
     note = next(x for x in _said(conv).split("\n\n") if "ComfyUI nodes not converted (" in x)
     assert "(and the loaders, which Studio has nodes for: not made, as nothing converted reads them" in note
+
+
+def test_the_scail_samplers_extra_args_are_said_with_their_own_settings_not_applied():
+    """WanVideoSamplerv2's extra args (WanVideoSamplerExtraArgs) carrying only the context windows and its own
+    settings (hefeilch's SCAIL pose example): the windows said as before, the node itself said with its settings not
+    applied (was: listed as not converted, the take's way blocked in the proxy); the take is made as without it."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.said import api, nodes_of, said
+    from tests.convert.test_comfy_wrapvar11 import _wrapper_scail
+    wf = _wrapper_scail()
+    wf.update(api({"40": ("WanVideoContextOptions", {"context_schedule": "uniform_standard", "context_frames": 81,
+                                                     "context_stride": 4, "context_overlap": 48, "freenoise": True,
+                                                     "verbose": False, "fuse_method": "linear"}),
+                   "41": ("WanVideoSamplerExtraArgs", {"context_options": ["40", 0], "riflex_freq_index": 0,
+                                                       "rope_function": "comfy"})}))
+    wf["14"]["inputs"].update(extra_args=["41", 0])
+    conv = convert(wf, "scail_extra.json")
+    text = said(conv)
+    assert len(nodes_of(conv, "video_models.scail_preview")) == 1
+    assert "41" not in conv.dropped, conv.dropped
+    assert ("'WanVideoSamplerExtraArgs' (WanVideoSamplerExtraArgs, #41), the extra args 'WanVideoSampler"
+            in text)
+    assert "its own settings (riflex_freq_index 0, rope_function 'comfy') are not applied" in text
+    plain = convert(_wrapper_scail(), "scail_plain.json")
+    assert [n.params for n in nodes_of(conv, "video_models.scail_preview")] == \
+        [n.params for n in nodes_of(plain, "video_models.scail_preview")]
+
+
+def test_extra_args_giving_the_sampler_more_still_hold_the_take():
+    """The extra args also given a camera render (Uni3C) hold the take as before: never said 'not applied' alone."""
+    from studio.convert.mapping.convert import convert
+    from tests.convert.said import api, nodes_of, said
+    from tests.convert.test_comfy_wrapvar11 import _wrapper_scail
+    wf = _wrapper_scail()
+    wf.update(api({"41": ("WanVideoSamplerExtraArgs", {"uni3c_embeds": ["6", 0], "riflex_freq_index": 0,
+                                                       "rope_function": "comfy"})}))
+    wf["14"]["inputs"].update(extra_args=["41", 0])
+    conv = convert(wf, "scail_held.json")
+    assert not nodes_of(conv, "video_models.scail_preview")
+    assert "its own settings (riflex_freq_index 0" not in said(conv)
