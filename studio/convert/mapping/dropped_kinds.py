@@ -14,15 +14,19 @@ from .kinds import OUTPUTS
 
 def kind(n: CNode, fed: frozenset[str] | set[str] = frozenset()) -> str | None:
     """'loaders' / 'constants' / 'prompts' / 'saves' for a node of a kind Studio has nodes for, None for another; a
-    value node a converted node reads (``fed``: the ids converted nodes read) is no constant 'nothing converted reads'
-    (the tenth held-out set: WanVideoWrapper's CFG schedule list, a sampler's cfg)."""
+    node a converted node reads (``fed``: the ids converted nodes read) is none of them, 'nothing converted reads' it
+    being false: a value node (the tenth held-out set: WanVideoWrapper's CFG schedule list, a sampler's cfg), a
+    loader on an input a pack node's reading let go (proxymine21: HunyuanVideo-Nyan's CLIP-L file on
+    HyVideoTextEncode's 'clip_l', that node read as CLIPTextEncode)."""
     if n.cls in OUTPUTS:
         return "saves"
+    if n.id in fed:
+        return None
     if n.cls in LOADER_NODES or by_types.part_loader(n) is not None:
         return "loaders"
     if n.cls in encoders():  # a prompt's text encoder (the seventh held-out set's held IC-LoRA and FlowEdit files)
         return "prompts"
-    return "constants" if n.id not in fed and catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
+    return "constants" if catalogue.is_primitive(catalogue.node_type(n.origin or n.cls)) else None
 
 
 def words(dropped: list[CNode], fed: frozenset[str] | set[str] = frozenset()) -> tuple[int, str]:

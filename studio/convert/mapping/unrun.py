@@ -14,6 +14,7 @@ import weakref
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from ..tracing import walks
 
 # what read each idle node as the file saves it, by workflow (told with idle(), before a pack's translation rewires
 # the links: 'WanVideoSetLoRAs' (#80)'s 'model', not the LoRA select the translation wired in its place)
@@ -41,8 +42,9 @@ def idle(wf: Workflow) -> frozenset[str]:
             continue
         seen.add(i)
         n = wf.nodes[i]  # (and the links a node read as another let go: ComfyUI runs what fed them)
-        todo.extend(src for src, _ in (*n.links.values(), *n.let_go.values()) if src)
+        todo.extend(src for src, _ in (*walks.taken_links(wf, n).values(), *n.let_go.values()) if src)
     out = frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
+    _lazy_sides(wf, seen, out)
     _RAN[wf] = _ran_unused(wf, seen)
     saved: dict[str, list[tuple[CNode, str]]] = {k: [] for k in out}
     for m in wf.nodes.values() if out else ():  # (one pass over the links: linear)
@@ -51,6 +53,24 @@ def idle(wf: Workflow) -> frozenset[str]:
                 saved[src].append((m, name))
     _SAVED[wf] = saved
     return out
+
+
+def _lazy_sides(wf: Workflow, seen: set[str], out: frozenset[str]) -> None:
+    """The nodes fed only to the side ComfyUI's own Switch (ComfySwitchNode) does not pass on, its switch known: both
+    its sides are declared lazy (ComfyUI's comfy_extras/nodes_logic.py, SwitchNode: 'on_false' / 'on_true' with
+    lazy=True, check_lazy_status asking only for the side the switch names), so ComfyUI never runs that side; each
+    such node (not run: in ``out``) is named as that switch's input not passed on (proxymine21: a model loader
+    behind a GGUF switch's unchosen side was listed as not converted)."""
+    for i in seen:
+        n = wf.nodes.get(i)
+        if n is None or n.cls != "ComfySwitchNode" or not n.enabled:
+            continue
+        taken = walks.taken_links(wf, n)
+        for name, (src, _) in n.links.items():
+            m = wf.nodes.get(src)
+            if name not in taken and src in out and m is not None and not m.unpicked:
+                m.unpicked = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{name}'"
+                m.unpicked_lazy = True
 
 
 def _ran_unused(wf: Workflow, seen: set[str]) -> frozenset[str]:

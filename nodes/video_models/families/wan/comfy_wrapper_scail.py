@@ -127,8 +127,17 @@ def _extra(t, sampler: CNode) -> CNode | None:
 def _windows(t, sampler: CNode) -> None:
     """The sampler's context options (the wrapper's overlapping windows; WanVideoSamplerv2's through its extra args),
     said as not taken and let go: Studio's SCAIL-Preview node makes a longer take in segments, each continuing from
-    the last frames of the one before."""
+    the last frames of the one before. The extra args node itself (WanVideoSamplerExtraArgs), given nothing else
+    (its other wired inputs hold the task: scail), is said with its own settings not applied (proxymine21: it was
+    listed as not converted, the take's way blocked, hefeilch's SCAIL pose example)."""
     extra = _extra(t, sampler)
     holder = sampler if "context_options" in sampler.links or extra is None else extra
     windows_not_taken(t, holder, sampler, "Studio's SCAIL-Preview Character makes a take longer than its 'window' (81 "
                       "frames) in segments, each continuing from the last 'overlap' (5) frames of the one before")
+    if extra is not None and extra.enabled and not (set(extra.links) - {"context_options"}):
+        own = {k: v for k, v in t.named(extra).items() if k not in extra.links}  # (its settings; its wired inputs
+        values = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}" for k, v in own.items())  # declined above)
+        t.say(sampler, f"{CNode.named(extra)}, the extra args {CNode.named(sampler)} is given"
+                       + (f": its own settings ({values}) are not applied, Studio's SCAIL-Preview Character having "
+                          "no such setting" if own else ": it sets nothing more (nothing of it is lost)"))
+        t.wf.taken.add(extra.id)
