@@ -42,14 +42,15 @@ def idle(wf: Workflow) -> frozenset[str]:
             continue
         seen.add(i)
         n = wf.nodes[i]  # (and the links a node read as another let go: ComfyUI runs what fed them)
-        todo.extend(src for src, _ in (*walks.taken_links(wf, n).values(), *n.let_go.values()) if src)
+        todo.extend(src for src, slot in (*walks.taken_links(wf, n).values(), *n.let_go.values())
+                    if src and _wired(wf, src, slot))
     out = frozenset(k for k, n in wf.nodes.items() if n.enabled and k not in seen)
     _lazy_sides(wf, seen, out)
     _RAN[wf] = _ran_unused(wf, seen)
     saved: dict[str, list[tuple[CNode, str]]] = {k: [] for k in out}
     for m in wf.nodes.values() if out else ():  # (one pass over the links: linear)
-        for name, (src, _) in m.links.items():
-            if src in saved:
+        for name, (src, slot) in m.links.items():
+            if src in saved and _wired(wf, src, slot):
                 saved[src].append((m, name))
     _SAVED[wf] = saved
     return out
@@ -71,6 +72,15 @@ def _lazy_sides(wf: Workflow, seen: set[str], out: frozenset[str]) -> None:
             if name not in taken and src in out and m is not None and not m.unpicked:
                 m.unpicked = f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{name}'"
                 m.unpicked_lazy = True
+
+
+def _wired(wf: Workflow, src: str, slot: int) -> bool:
+    """Whether a link from output ``slot`` of node ``src`` gives its input anything: not where the node's saved
+    outputs (a UI file's) end before that slot, as ComfyUI reads a link row naming an output past the ones its node has
+    (reading/link_rows.py; mickeylan's video_split_upscale_example, its rows without their origin node: 'VHS_LoadVideo'
+    was said to feed the 'segment_index' a row gave its fourth output, of three). An API file's node: wired."""
+    n = wf.nodes.get(src)
+    return n is None or not n.out_types or not isinstance(slot, int) or 0 <= slot < len(n.out_types)
 
 
 def _ran_unused(wf: Workflow, seen: set[str]) -> frozenset[str]:
@@ -99,7 +109,7 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
             continue
         saved = _SAVED.get(wf, {})
         rs = [(m, name) for m, name in saved[k] if m.enabled] if k in saved else [
-            (m, name) for m, name, _ in readers.get(n.id, ()) if m.enabled]
+            (m, name) for m, name, slot in readers.get(n.id, ()) if m.enabled and _wired(wf, n.id, slot)]
         if n.unpicked:  # (the switch itself, where a reader, is named once: as the switch)
             rs = [(m, name) for m, name in rs if f"#{m.id})" not in n.unpicked]
         parts = ([f"'{rs[0][0].title or rs[0][0].shown_cls}' (#{rs[0][0].id})'s '{rs[0][1]}'"
