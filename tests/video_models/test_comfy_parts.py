@@ -184,7 +184,8 @@ def test_another_familys_denoiser_with_part_files_says_what_to_give(tmp_path, no
                                                                      "transformer_blocks.0.attn1.to_q.weight": (2, 2)})
     vae = layouts.write(str(tmp_path / "ltx_vae.safetensors"), layouts.ltx_vae())
     with pytest.raises(ModelError, match=r"single CogVideoX transformer file: set 'base' to a diffusers CogVideoX "
-                                         r"folder .* separate text-encoder and VAE files are read for Wan.*LTX-Video.* so far"):
+                                         r"folder .* separate text-encoder and VAE files are read so far for "
+                                         r"Wan.*LTX-Video"):
         load_video_model(den, base=None, device=CPU, parts={"vae": vae})
 
 

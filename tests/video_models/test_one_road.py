@@ -52,9 +52,11 @@ def _direct_calls(tree) -> list[int]:
     the road, ``steps.once(pipe, ..., output_type=...)``, hands it the pipeline first). A pipeline's own definition
     (a parameter named so) is none of these."""
     bound = _pipelines_bound(tree) | {"pipe"}
-    lines = []
+    own = {id(c) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "__call__"
+           for c in ast.walk(f) if isinstance(c, ast.Call) and _callee(c) == "__call__"}  # a pipeline subclass's own
+    lines = []  # __call__ handing on to its base's (flux2's negative prompt): the pipeline's definition, no call of it
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or id(node) in own:
             continue
         fn, keys = _callee(node), {k.arg for k in node.keywords}
         if fn in ("fresh_stack", "__call__") or "callback_on_step_end" in keys or fn in bound \

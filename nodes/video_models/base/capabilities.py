@@ -428,6 +428,19 @@ class ContextWindows(Capability):
     schedule_in_one_take: bool = False
 
 
+# -- ComfyUI's `embedding:NAME` in a prompt (loading/embeddings.py) -------------------------------------------------
+@dataclass(frozen=True)
+class TextualInversions(Capability):
+    """Its pipeline takes CLIP textual-inversion embeddings (diffusers' ``load_textual_inversion``): a prompt's
+    ``embedding:NAME`` is loaded into its text encoder(s); other families read the words as text, said."""
+    what: ClassVar[str] = "textual-inversion embeddings named in a prompt (loading/embeddings.py)"
+    without: ClassVar[str] = "a prompt's 'embedding:NAME' is read as words: its text encoders take no CLIP textual " \
+                             "inversion (said on the node)"
+
+
+TAKES_EMBEDDINGS = TextualInversions()
+
+
 # -- distilled recipes for a generator's 'quality' draft (base/drafts.py, sampling/draft.py) -------------------
 @dataclass(frozen=True)
 class Drafts(Capability):
@@ -722,7 +735,8 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            Conditions, Tracks, FirstLast, Modular, TwoExperts, ContextWindows, Drafts, LoraNames,
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
-                           ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame, CallReady)
+                           ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame, CallReady,
+                           TextualInversions)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

@@ -1,8 +1,8 @@
 """ComfyUI's ``embedding:NAME`` in a prompt: a textual-inversion embedding, loaded from a models folder's
 ``embeddings/`` (NAME, NAME.safetensors, then the pickled NAME.pt / .bin / .pth, which are refused, never
 unpickled) into the pipeline's CLIP text encoder(s) with diffusers' ``load_textual_inversion``, and the words
-replaced by the token it was loaded as. The Stable Diffusion families (LOADS) take them; any other family reads
-the words as text, which is said on the node.
+replaced by the token it was loaded as. The families declaring TextualInversions (base/capabilities.py: the
+Stable Diffusion ones) take them; any other family reads the words as text, which is said on the node.
 
 The token is made from the file's name, size and time (``<emb-name-1a2b3c4d>``), so a changed file is loaded
 anew; the tokens stay on the cached pipeline (a prompt that does not name one never meets them)."""
@@ -13,9 +13,9 @@ import os
 import re
 from typing import NamedTuple
 
+from ..base.capabilities import TextualInversions
 from ..base.errors import ModelError
 
-LOADS = ("sd15", "sdxl", "animatediff")  # the families whose pipelines take CLIP textual inversions
 SYNTAX = re.compile(r"(?<![\w:])embedding:([^\s,()\[\]{}:|]*[^\s,()\[\]{}:|.])")  # (a trailing '.' not its)
 PICKLED = (".pt", ".bin", ".pth", ".ckpt")
 FOLDER = "embeddings"
@@ -89,9 +89,15 @@ def found(title: str, texts, dirs: list[str] | None = None) -> list[Embedding]:
     return out
 
 
+def takes(fam) -> bool:
+    """Whether family ``fam`` declares it takes textual-inversion embeddings (TextualInversions)."""
+    cap = getattr(fam, "capability", None)
+    return cap is not None and cap(TextualInversions) is not None
+
+
 def check(title: str, fam, texts, dirs: list[str] | None = None) -> None:
     """Before the model is loaded: the embeddings a Stable Diffusion family's prompts name are there."""
-    if getattr(fam, "key", "") in LOADS:
+    if takes(fam):
         found(title, texts, dirs)
 
 
@@ -145,7 +151,7 @@ def applied(ctx, s, title: str, prompt, negative):
     if not names:
         return prompt, negative
     fam = s.fam
-    if fam.key not in LOADS or not hasattr(s.pipe, "load_textual_inversion"):
+    if not takes(fam) or not hasattr(s.pipe, "load_textual_inversion"):
         ctx.warn(f"{title}: {', '.join(repr('embedding:' + n) for n in names)} read as words: ComfyUI loads a "
                  f"textual-inversion embedding there for Stable Diffusion's CLIP; {fam.title} takes none")
         return prompt, negative

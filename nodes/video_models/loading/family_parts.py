@@ -40,7 +40,8 @@ def denoiser_config(diffusers, fam, wf):
     if _reader(fam) is None:
         raise ModelError(f"'{wf.path}' is a single {fam.title} {fam.denoiser} file: set 'base' to a diffusers "
                          f"{fam.title} folder (its VAE, text encoder and scheduler are used with this file); "
-                         f"separate text-encoder and VAE files are read for {_read_for()} so far")
+                         f"separate text-encoder and VAE files are read so far for {_read_for()}")  # (the list last:
+    # a long message is cut at its end, where the families' list, growing, loses only its tail)
     return _reader(fam).denoiser_config(diffusers, fam, wf)
 
 
