@@ -225,7 +225,8 @@ class CNode:
     def misnamed(self) -> bool:
         """Its UI file's values, named by place, do not fit its catalogued declaration's types (another version's
         order: reading.misnamed); its settings are then said by place."""
-        return bool(self.widgets) and not self.origin and isinstance(self.raw, list) and misnamed(self.cls, self.widgets)
+        return bool(self.widgets) and not self.origin and isinstance(self.raw, list) and misnamed(
+            self.cls, {k: v for k, v in self.widgets.items() if k not in self.links})  # (a wired one's saved value: unused)
 
     def settings(self) -> dict[str, Any]:
         """Its settings as the file has them, named where Studio knows the names (by place, '#0', where the names
