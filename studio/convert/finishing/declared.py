@@ -19,6 +19,7 @@ from studio.core.shown import cut, rounded
 
 from .. import catalogue
 from ..values.value_types import of_type
+from ..reading.misnamed import BY_PLACE
 from ..reading.workflow import CNode, Workflow
 
 INTERPOLATES = re.compile(r"interpolat|\binterp\b|\bvfi\b|vfi[\s_-]|[\s_-]vfi|frame.?tween|in-?betweens?", re.I)
@@ -176,6 +177,12 @@ def _other_version(n: CNode, kinds: dict, taken: tuple[str, ...]) -> str:
 def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame Interpolation") -> str | None:
     """The sentence of ``n``'s settings Studio's node ``studio`` (the flow-based interpolation; Depth) does not take
     (all but ``taken``), each as saved; None where it has none named."""
+    if n.misnamed:  # (values of another version's order, their names not known: said by place, widgetorder21)
+        names = list(n.widgets)  # (named by place: the i-th name read at place i; what Studio took from them left out)
+        got = ", ".join(f"{k} {rounded(v)}" for i, (k, v) in enumerate(n.settings().items())
+                        if not (i < len(names) and (names[i] in taken or names[i] in n.links)))
+        return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s settings {cut(got, 200)}{BY_PLACE}: not taken, "
+                f"Studio's {studio} has no such settings") if got else None
     t = catalogue.node_type(n.shown_cls)
     kinds = {i.name: i.type for i in t.widgets} if t is not None and t.inputs is not None else {}
     said = [f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in n.settings().items()

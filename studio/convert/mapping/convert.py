@@ -29,6 +29,7 @@ from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_t
 from ..packs import float_sigmas, loops_unrolled
 from ..reading import folders, loaded_clip, picture_header
 from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowError
+from ..reading.misnamed import BY_PLACE
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
 from . import take_stills
@@ -283,6 +284,8 @@ def _dropped_line(n: CNode, wf: Workflow) -> str:
         f" ({', '.join(f'{k} {v}' for k, v in own.items())}: not saved in the file, set by Studio's reading of the "
         f"node as {n.cls})" if own else "")
     read_as = f", read as {n.cls}" if n.origin else ""
+    if n.misnamed:  # (values of another version's order: loop21, reading/misnamed.py)
+        settings += BY_PLACE
     return f"- '{n.title or n.shown_cls}' ({n.shown_cls}{read_as}, #{n.id}){off}: {settings}"
 
 

@@ -14,6 +14,7 @@ from studio.core.shown import cut, rounded
 from .. import catalogue
 from ..reading.file_ids import file_id
 from ..reading.workflow import CNode, Workflow
+from ..reading.misnamed import BY_PLACE
 from .kinds import OUTPUTS, TEXT_NOTES
 from . import pose_steps
 
@@ -36,7 +37,7 @@ def settings_words(n: CNode) -> str:
     (heldout46's FunPack example: a lorebook node's 'prompt' fed by a Primitive, its stale saved text not given)."""
     s = n.settings()
     return cut(", ".join(f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in s.items()),
-               SETTINGS_CHARS) if s else ""
+               SETTINGS_CHARS) + (BY_PLACE if n.misnamed else "") if s else ""
 
 
 def _declared(n: CNode) -> tuple[catalogue.NodeType | None, dict[str, str], list[str], bool | None]:

@@ -30,6 +30,7 @@ from ..values import wiring as frontend
 
 from .math_ops import compared_or_operated
 from .given_on import given_on
+from .misnamed import misnamed
 from .line_pick import by_place, line_slots, picked, picker
 from .constants_many import many_constant
 from .dangling import cut_dangling, missing
@@ -221,9 +222,17 @@ class CNode:
     def enabled(self) -> bool:
         return self.mode in (0, 1)
 
+    @property
+    def misnamed(self) -> bool:
+        """Its UI file's values, named by place, do not fit its catalogued declaration's types (another version's
+        order: reading.misnamed); its settings are then said by place."""
+        return bool(self.widgets) and not self.origin and isinstance(self.raw, list) and misnamed(
+            self.cls, {k: v for k, v in self.widgets.items() if k not in self.links})  # (a wired one's saved value: unused)
+
     def settings(self) -> dict[str, Any]:
-        """Its settings as the file has them, named where Studio knows the names."""
-        if self.widgets:
+        """Its settings as the file has them, named where Studio knows the names (by place, '#0', where the names
+        read do not fit the values: misnamed)."""
+        if self.widgets and not self.misnamed:
             return {k: v for k, v in self.widgets.items() if k != CONTROL}
         if isinstance(self.raw, list):
             return {f"#{i}": v for i, v in enumerate(self.raw)}
