@@ -120,20 +120,28 @@ def other_loaders(b, loaders: list, way: list, load: str) -> None:
 
 def _samples(wf, loader, way: list) -> bool:
     """Whether ``loader``'s model (its first output) reaches a sampler on ``way`` (through LoRAs, patches, guiders):
-    a checkpoint read for its VAE or text encoder alone is no model a pass samples with."""
-    from ..tracing.roles import role
+    a checkpoint read for its VAE or text encoder alone is no model a pass samples with, nor one whose model feeds a
+    node that gives no model on (heldout104 05: SAM3's checkpoint, whose detector's mask reaches VOID's sampler):
+    each step is followed where the input it is given on takes a model or a guider (as declared; unknown: taken)."""
+    from ..tracing.roles import in_type, role
     on, seen, front = {n.id: n for n in way}, set(), [(loader.id, 0)]
     while front and len(seen) < 256:
         src = front.pop()
         for m in on.values():
             for k, link in m.links.items():
-                if tuple(link[:2]) != src or m.id in seen:
+                if tuple(link[:2]) != src or m.id in seen or not _carries_model(in_type(m, k)):
                     continue
                 if role(wf, m) == "sampler":  # (given it on 'model', or on a guider's: SamplerCustomAdvanced)
                     return True
                 seen.add(m.id)
                 front.append((m.id, 0))
     return False
+
+
+def _carries_model(kind: str) -> bool:
+    """An input of this type takes a model on its way to a sampler: ComfyUI's MODEL or GUIDER, a video pack's own
+    model type (*VIDEOMODEL), or a type not known ('')."""
+    return kind in ("", "MODEL", "GUIDER") or kind.endswith("VIDEOMODEL")
 
 
 def family_files(b, fam: str, up: list, loaders: list, load: str) -> None:

@@ -234,7 +234,8 @@ class OutputStage:
             # file and what the sampler makes: said so, heldout15)
             found = made_after.maker(self.wf, save, o.first, lost, ledger.media_sources(self.wf, up))
             spec = made_after.task(self, found, fam, ledger.words) if found else (
-                let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or ledger.held_task(self, o.first, lost, fam))
+                let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or
+                ledger.held_task(self, o.first, lost, fam, o.inputs))
             self._hold(save, spec, fam, None, loaders, up)
             return True
         if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator

@@ -124,7 +124,7 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
         elif (inst, slot) in inst_out:
             port = next(p for c, p in SAVES.values() if c == cls)
             nodes[nid] = make(nid, cls, title, {"filename_prefix": "ComfyUI"}, [], {port: (inst, slot)})
-            saved.append(port if port != "images" else "pictures")
+            saved.append((port if port != "images" else "pictures", _out_name(sub, slot)))
         else:
             continue
         made.add(nid)
@@ -133,15 +133,16 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
             & MEDIA]
     what = ", ".join(f"'{k}'" for k in loaded)
     name = sub.get('name') or 'the blueprint'
+    feeds = "outputs feed" if len(sub.get("outputs") or []) > 1 else "output feeds"
     if loaded:
         opened = f"inputs {what} are" if len(loaded) > 1 else f"input {what} is"
-        head = (f"'{name}' is a blueprint: its one node is a subgraph whose {opened} wired to nothing and whose output "
-                "feeds nothing, so ComfyUI runs nothing as saved; read as a workflow it is dropped into gives it: a "
+        head = (f"'{name}' is a blueprint: its one node is a subgraph whose {opened} wired to nothing and whose "
+                f"{feeds} nothing, so ComfyUI runs nothing as saved; read as a workflow it is dropped into gives it: a "
                 "loader for each of those inputs (no file named: set it) and a save of its ")
     else:  # no picture, clip or sound to load: its inputs are values it holds (heldout55 09, Wan 2.2 text to video)
-        head = (f"'{name}' is a blueprint: its one node is a subgraph whose output feeds nothing, so ComfyUI runs "
+        head = (f"'{name}' is a blueprint: its one node is a subgraph whose {feeds} nothing, so ComfyUI runs "
                 "nothing as saved; read as a workflow it is dropped into gives it: a save of its ")
-    said.append(head + f"{' and '.join(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that "
+    said.append(head + f"{_saves(saved) or 'output'}" + (f"; {', '.join(left)} left open (no loader gives that "
                                                                 "type)" if left else "")
                 + (f"; {', '.join(masks)} loaded as a Load Image's mask (ComfyUI's MASK of a picture: 1 - its alpha, "
                    "white where the picture is transparent)" if masks else "")
@@ -151,3 +152,18 @@ def open_ends(doc: dict, nodes: dict, inst_in: dict, inst_out: dict, make: Calla
                    "another picture is put in place on: an IC-LoRA's guide frames, as two pictures at frame 0 make no "
                    "keyframe)" if guides else ""))
     return made
+
+
+def _out_name(sub: dict, slot: int) -> str:
+    """The name of the subgraph's output ``slot`` ('' where it has none)."""
+    outs = sub.get("outputs") or []
+    out = outs[slot] if isinstance(slot, int) and 0 <= slot < len(outs) and isinstance(outs[slot], dict) else {}
+    return str(out.get("name") or "")
+
+
+def _saves(saved: list[tuple[str, str]]) -> str:
+    """What the saves made keep: 'video', 'pictures and sound'; two of one kind named by their outputs ('video
+    'pass_1_video' and video 'final_pass_2_video', heldout104 05: was 'video and video')."""
+    kinds = [k for k, _ in saved]
+    return " and ".join(f"{k} '{n}'" if n and kinds.count(k) > 1 else k for k, n in saved)
+

@@ -25,7 +25,7 @@ from ..tracing.tasks import LATENT_NAMES, V2V, Task, tasks
 from ..reading.pass_any import any_through, passes_on
 from .graph_loops import loops_said
 from .unread_entry import unread_entry
-from . import dropped_entry, given_files
+from . import dropped_entry, given_files, held_besides
 
 COUNTS = ("INT", "FLOAT", "BOOLEAN")  # numbers a file's node gives the way (its rate, its count): never its picture
 SIZE_ONLY = ("GetImageSize",)  # a file read for its size alone: nothing of it reaches the video
@@ -373,8 +373,10 @@ def _one_picture(wf: Workflow, first: CNode, fam: str) -> bool:
         wf.value(latent, "batch_size") == 1
 
 
-def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
-    """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first."""
+def held_task(b: Any, first: CNode, lost: list[CNode], fam: str, inputs: dict | None = None) -> Task:
+    """The task a workflow makes from files Studio cannot wire, in words, for the sentence said first; ``inputs``: the
+    generator's inputs read besides them (held_besides: named, and the take made without those files not said to be
+    made from the prompt alone)."""
     wf, cons = b.wf, _consumers(b.wf)
     within = _own_inputs(wf, first)  # (not through another pass above it: heldout37 09 named the ControlNet of an
     ids = {n.id for n in lost}  # SDXL pass making the start picture as what gives the Wan sampler its input)
@@ -399,9 +401,11 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str) -> Task:
     if fam in not_run():  # a model whose family Studio does not have (yet): said as such
         return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
                     cannot=f"run {fam}: no family of Studio's reads its files or its nodes")
-    return Task(f"a {made} from {what} given to the sampler by {names}", None, family=fam,
-                cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} into a generator "
-                       f"of that task (made from the prompt alone, it would be another {made})")
+    beside = held_besides.words(b, inputs)
+    alone = f"made without {'it' if len(vias) == 1 else 'them'}" if beside else "made from the prompt alone"
+    return Task(f"a {made} from {what} given to the sampler by {names}" + (f", beside {beside}" if beside else ""),
+                None, family=fam, cannot=f"wire what {'that node gives' if len(vias) == 1 else 'those nodes give'} "
+                                         f"into a generator of that task ({alone}, it would be another {made})")
 
 
 def check(b: Any, save: CNode, key: frozenset, up: list[CNode], params: dict, said: list[str]) -> None:
