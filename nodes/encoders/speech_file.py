@@ -35,6 +35,10 @@ from studio.core.errors import StudioError
 from studio.core.limits import regular_file_problem
 
 FOLDER = "audio_encoders"
+# the folders a ComfyUI workflow's speech encoder file lies in: ComfyUI's own (AudioEncoderLoader), and the one
+# ComfyUI-WanVideoWrapper's Wav2VecModelLoader lists (kijai/ComfyUI-WanVideoWrapper multitalk/nodes.py: its 'model'
+# from folder_paths' "wav2vec2"; heldout104 08: its InfiniteTalk file was looked for in audio_encoders/ alone)
+FOLDERS = (FOLDER, "wav2vec2")
 HEAD_DIM = 64
 W2V_KERNELS = (10, 3, 3, 3, 3, 2, 2)
 W2V_STRIDES = (5, 2, 2, 2, 2, 2, 2)
@@ -49,11 +53,11 @@ class SpeechFileError(StudioError):
 
 def find_encoder(name: str, base_dir: str | None, node: str) -> str:
     """The audio-encoder file ``name`` resolves to: absolute, beside the graph, or in a models folder or
-    its ``audio_encoders/``."""
-    path = model_paths.resolve(name, base_dir, folders=(FOLDER,))
+    its ``audio_encoders/`` or ``wav2vec2/`` (FOLDERS)."""
+    path = model_paths.resolve(name, base_dir, folders=FOLDERS)
     if path is None:
         raise SpeechFileError(f"{node}: audio encoder '{name}' not found beside the graph or in the models folders "
-                              f"(and their {FOLDER}/). Studio never downloads.")
+                              f"(and their {'/ and '.join(FOLDERS)}/). Studio never downloads.")
     why = regular_file_problem(path) if not os.path.isdir(path) else "a folder (a Hugging Face folder goes through " \
                                                                       "Load Preprocessor, kind 'speech')"
     if why or not path.lower().endswith((".safetensors", ".sft")):

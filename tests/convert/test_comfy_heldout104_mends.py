@@ -138,3 +138,45 @@ def test_a_blueprints_two_saves_of_one_kind_are_named_by_their_outputs():
            "as saved; read as a workflow it is dropped into gives it: a save of its video 'draft_video' and video " \
            "'final_video'" in text
     assert "video and video" not in text
+
+
+def test_a_packs_speech_encoder_file_is_looked_for_in_its_own_folder_too(tmp_path, monkeypatch):
+    """08 (InfiniteTalk through WanVideoWrapper): "Speech Features reads ComfyUI's
+    'wav2vec2-chinese-base_fp16.safetensors' (audio_encoders/)", while the wrapper's Wav2VecModelLoader lists its
+    files from ComfyUI's wav2vec2/ folder, where Studio did not look. Studio now looks in both, and says so where the
+    file is a pack loader's (ComfyUI's own AudioEncoderLoader: audio_encoders/, as before)."""
+    from nodes.encoders.speech_file import find_encoder
+    name = "wav2vec2-chinese-base_fp16.safetensors"
+    (tmp_path / "models" / "wav2vec2").mkdir(parents=True)
+    (tmp_path / "models" / "wav2vec2" / name).write_bytes(b"weights")
+    monkeypatch.setenv("STUDIO_MODELS", str(tmp_path / "models"))
+    assert find_encoder(name, None, "Speech Features") == str(tmp_path / "models" / "wav2vec2" / name)
+    wf = api({
+        "1": ("Wav2VecModelLoader", {"model": name, "base_precision": "fp16", "load_device": "main_device"}),
+        "2": ("LoadAudio", {"audio": "voice.wav"}),
+        "3": ("MultiTalkWav2VecEmbeds", {"wav2vec_model": ["1", 0], "audio_1": ["2", 0], "num_frames": 81,
+                                         "fps": 25, "audio_scale": 1.0, "normalize_loudness": False,
+                                         "multi_audio_type": "para"}),
+        "4": ("WanVideoVAELoader", {"model_name": "wan_2.1_vae.safetensors", "precision": "bf16"}),
+        "5": ("LoadImage", {"image": "face.png"}),
+        "6": ("MultiTalkModelLoader", {"model": "Wan2_1-InfiniteTalk-Single_fp8_e4m3fn_scaled_KJ.safetensors"}),
+        "7": ("WanVideoModelLoader", {"model": "wan2.1_i2v_480p_14B_fp16.safetensors", "base_precision": "bf16",
+                                      "quantization": "disabled", "load_device": "offload_device",
+                                      "attention_mode": "sdpa", "multitalk_model": ["6", 0]}),
+        "8": ("WanVideoTextEncodeCached", {"model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16",
+                                           "positive_prompt": "a woman talks", "negative_prompt": "blurry",
+                                           "quantization": "disabled", "use_disk_cache": False, "device": "gpu"}),
+        "9": ("WanVideoImageToVideoMultiTalk", {"vae": ["4", 0], "start_image": ["5", 0], "width": 480, "height": 832,
+                                                "frame_window_size": 81, "motion_frame": 9, "force_offload": True,
+                                                "colormatch": "disabled", "mode": "infinitetalk"}),
+        "10": ("WanVideoSampler", {"model": ["7", 0], "image_embeds": ["9", 0], "text_embeds": ["8", 0],
+                                   "multitalk_embeds": ["3", 0], "steps": 6, "cfg": 1.0, "shift": 11.0, "seed": 2,
+                                   "force_offload": True, "scheduler": "unipc", "riflex_freq_index": 0}),
+        "11": ("WanVideoDecode", {"vae": ["4", 0], "samples": ["10", 0], "enable_vae_tiling": False, "tile_x": 272,
+                                  "tile_y": 272, "tile_stride_x": 144, "tile_stride_y": 128}),
+        "12": ("VHS_VideoCombine", {"images": ["11", 0], "audio": ["2", 0], "frame_rate": 25, "loop_count": 0,
+                                    "filename_prefix": "talk", "format": "video/h264-mp4", "save_output": True})})
+    text = said(convert(wf, "talk.json"))
+    assert f"Speech Features reads ComfyUI's '{name}' (the file 'Wav2VecModelLoader' (Wav2VecModelLoader, #1) " \
+           "loads: Studio looks for it in audio_encoders/ and wav2vec2/)" in text
+    assert f"'{name}' (audio_encoders/)" not in text

@@ -261,8 +261,10 @@ class InputMaking:
         params = dict(voice.params)
         nid = self.add("encode.speech", dict(params, encoder=name.replace("\\", "/")) if named else params, n)
         self.g.connect(*src, nid, "audio")
-        if named:
-            line = (f"the voice's features: Speech Features reads ComfyUI's '{name}' (audio_encoders/) into "
+        if named:  # (a pack's loader read as ComfyUI's keeps its file in its own folder: both looked in, said)
+            where = f"(the file '{enc.title or enc.origin}' ({enc.origin}, #{enc.id}) loads: Studio looks for it in " \
+                "audio_encoders/ and wav2vec2/)" if enc is not None and enc.origin else "(audio_encoders/)"
+            line = (f"the voice's features: Speech Features reads ComfyUI's '{name}' {where} into "
                     f"transformers' {voice.what}")
         else:
             prep = self.add("preprocess.load", {"kind": "speech", "model": voice.folder}, enc or n)
