@@ -40,11 +40,16 @@ def _detector_beside_a_held_sampler() -> dict:
 def test_a_detectors_checkpoint_is_not_called_a_model_a_pass_samples_with():
     """05 (VOID): "'CheckpointLoaderSimple' (#...) loads 'sam3.1_multiplex_fp16.safetensors', a model a pass of the held
     task samples with" - its model goes only to the detector, whose mask reaches the sampler through the conditioning.
-    The walk from a loader to a sampler follows inputs that take a model or a guider."""
+    The walk from a loader to a sampler follows inputs that take a model or a guider. And the detector passed over was
+    "a step between its 'model' and" the mask's reader: a step's way is a picture, clip, mask, sound or latent it is
+    given before a model or conditioning."""
     text = said(convert(_detector_beside_a_held_sampler(), "void.json"))
     assert "Studio cannot run VOID" in text
     assert "a model a pass of the held task samples with" not in text
     assert '"ckpt_name": "sam3.1_multiplex_fp16.safetensors"' in text  # (still listed with its file, not dropped)
+    # the detector, passed over, is said to lie on its picture's way (was "a step between its 'model' and ...")
+    assert "'SAM3_Detect' (SAM3_Detect, #10), a step between its 'image' and 'VOIDInpaintConditioning' (#11)'s " \
+           "'quadmask': not applied" in text
     from studio.convert.mapping.held_models import _carries_model
     assert _carries_model("MODEL") and _carries_model("GUIDER") and _carries_model("WANVIDEOMODEL")
     assert _carries_model("")  # (a type not known: followed, as before)

@@ -29,6 +29,7 @@ from .unknown_steps import unknown_step
 from .unchosen import unchosen
 
 WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT", "MODEL", "CONDITIONING"})  # a step's way through
+MEDIA_WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"})  # of those, what a step makes its output of
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
@@ -498,7 +499,10 @@ def _sampled(wf: Workflow, n: CNode) -> frozenset[str]:
 def _step(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], into: str, passed_over: bool, tail: str) -> str:
     """A step's sentence (``passed_over``: its reader is not read, a display passed over: nothing goes there)."""
     ins = _types(n)[0]
-    first = next((k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))), "input")
+    wired = [k for k, t in ins.items() if k in n.links and WAYS & set(t.split(","))]
+    # (a picture, clip, mask, sound or latent in before a model or conditioning: heldout104 05's SAM3_Detect, whose
+    # mask is made from its 'image', was said "a step between its 'model' and" the mask's reader)
+    first = next((k for k in wired if MEDIA_WAYS & set(ins[k].split(","))), wired[0] if wired else "input")
     ways = list(dict.fromkeys(  # the inputs each read output's type comes in by (a MASK out: its mask in, not its image:
         k for read in (_read_types(n, [r]) & WAYS for r in rs) for k, t in ins.items()  # heldout22 07; two alike
         if read and k in n.links and read & set(t.split(",")))) or [first]  # in, one out: both, heldout16 08)
