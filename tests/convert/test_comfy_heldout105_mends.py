@@ -1,0 +1,69 @@
+"""heldout105's mends, each on a small workflow written here from the facts of the set's files (not the files):
+04 MMAudio Suite's sound made for a clip then pitch-shifted (the pack catalogued; a change of the made sound between
+its maker and the output passed over with its sentence, the output made); held pack tasks' output rates named."""
+from __future__ import annotations
+
+from studio.convert.finishing import sound_effects
+from studio.convert.mapping.convert import convert
+from studio.convert.reading.workflow import Workflow
+from tests.convert.said import api, nodes_of, said, source_of
+
+FILES = {"model": "mmaudio_large_44k_v2_fp16.safetensors", "vae": "mmaudio_vae_44k_fp16.safetensors",
+         "synchformer": "mmaudio_synchformer_fp16.safetensors", "clip": "apple_DFN5B-CLIP-ViT-H-14-384_fp16.safetensors"}
+
+
+def _suite(pitch: bool = True) -> dict:
+    """VHS_LoadVideo -> MMAudioSuiteSampler (its loaders) [-> MMAudioSuitePitchMono] -> VHS_VideoCombine's 'audio',
+    the clip's frames its 'images' (heldout105 04's shape, values of this test's own)."""
+    wf = api({
+        "1": ("VHS_LoadVideo", {"video": "park.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0,
+                                "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}),
+        "2": ("MMAudioSuiteModelLoader", {"mmaudio_model": FILES["model"], "base_precision": "fp16"}),
+        "3": ("MMAudioSuiteFeatureUtilsLoader", {"vae_model": FILES["vae"], "synchformer_model": FILES["synchformer"],
+                                                 "clip_model": FILES["clip"], "mode": "44k", "precision": "fp16"}),
+        "4": ("MMAudioSuiteSampler", {"duration": 4.0, "steps": 20, "cfg": 4.0, "seed": 7, "prompt": "swings creaking",
+                                      "negative_prompt": "", "mask_away_clip": False, "force_offload": True,
+                                      "mmaudio_model": ["2", 0], "feature_utils": ["3", 0], "images": ["1", 0]}),
+        "5": ("MMAudioSuitePitchMono", {"audio": ["4", 0], "n_steps": 3, "bins_per_octave": 12, "n_fft": 1024,
+                                        "win_length": -1, "hop_length": -1}),
+        "6": ("VHS_VideoCombine", {"frame_rate": 16, "loop_count": 0, "filename_prefix": "foley",
+                                   "format": "video/h264-mp4", "pix_fmt": "yuv420p", "crf": 19, "save_metadata": True,
+                                   "pingpong": False, "save_output": True, "images": ["1", 0],
+                                   "audio": ["5", 0] if pitch else ["4", 0]}),
+    })
+    if not pitch:
+        del wf["5"]
+    return wf
+
+
+def test_the_suites_sound_is_made_for_the_clip_and_its_pitch_change_said():
+    conv = convert(_suite(), "suite")
+    (mm,) = nodes_of(conv, "video_models.mmaudio")
+    (save,) = nodes_of(conv, "io.save_video")
+    assert {k: mm.params[k] for k in FILES} == FILES
+    assert (mm.params["steps"], mm.params["cfg"], mm.params["seed"], mm.params["prompt"]) == (20, 4.0, 7,
+                                                                                             "swings creaking")
+    assert source_of(conv, save.id, "audio").id == mm.id
+    assert source_of(conv, mm.id, "video").type_id == "io.load_video"
+    text = said(conv)
+    assert ("'MMAudioSuitePitchMono' (MMAudioSuitePitchMono, #5) changes the sound 'MMAudioSuiteSampler' "
+            "(MMAudioSuiteSampler, #4) makes before 'VHS_VideoCombine' (VHS_VideoCombine, #6) writes it (its settings: "
+            "n_steps 3, bins_per_octave 12, n_fft 1024, win_length -1, hop_length -1): not applied") in text
+    assert "Studio cannot convert" not in text
+    assert "5" in conv.passed  # (passed over with its sentence, not listed as not converted)
+
+
+def test_the_suite_without_a_pitch_change_is_made_the_same_and_says_none():
+    conv = convert(_suite(pitch=False), "suite")
+    (mm,) = nodes_of(conv, "video_models.mmaudio")
+    assert source_of(conv, nodes_of(conv, "io.save_video")[0].id, "audio").id == mm.id
+    assert "changes the sound" not in said(conv)
+
+
+def test_a_change_of_a_sound_is_told_by_declared_types_only():
+    wf = Workflow.read(_suite())
+    assert sound_effects.effect_input(wf.nodes["5"]) == "audio"  # one sound in, values, one sound out
+    assert sound_effects.effect_input(wf.nodes["4"]) is None  # (pictures in: a maker, not a change)
+    assert sound_effects.effect_input(wf.nodes["6"]) is None
+    src, fx = sound_effects.past(wf, wf.nodes["5"])
+    assert src.id == "4" and [n.id for n in fx] == ["5"]
