@@ -67,3 +67,29 @@ def test_a_change_of_a_sound_is_told_by_declared_types_only():
     assert sound_effects.effect_input(wf.nodes["6"]) is None
     src, fx = sound_effects.past(wf, wf.nodes["5"])
     assert src.id == "4" and [n.id for n in fx] == ["5"]
+
+
+def _held_pack_upscale(rate=24):
+    """A UI file: VHS_LoadVideo (its frames and sound) -> a pack's own frames node (uncatalogued, its pack named by
+    its properties) -> VHS_VideoCombine at ``rate`` (heldout105 10's shape: FlashVSR Trunk's node passing the sound
+    on, values of this test's own)."""
+    from tests.convert.said import ui
+    doc = ui([(1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+               {"video": "street.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}),
+              (2, "TrunkFrames", [("frames", "IMAGE"), ("audio", "AUDIO")], ["IMAGE", "AUDIO"], ["Balanced", 4, 64]),
+              (3, "VHS_VideoCombine", [("images", "IMAGE"), ("audio", "AUDIO")], ["VHS_FILENAMES"],
+               {"frame_rate": rate, "loop_count": 0, "filename_prefix": "up", "format": "video/h264-mp4",
+                "pix_fmt": "yuv420p", "crf": 19, "save_metadata": False, "pingpong": False, "save_output": True})],
+             [(1, 0, 2, "frames"), (1, 2, 2, "audio"), (2, 0, 3, "images"), (2, 1, 3, "audio")])
+    for n, pack in zip(doc["nodes"], ("comfyui-videohelpersuite", "some-trunk-pack", "comfyui-videohelpersuite")):
+        n["properties"] = {"cnr_id": pack, "ver": "1.0", "Node name for S&R": n["type"]}
+    return doc
+
+
+def test_a_task_a_packs_own_node_makes_says_the_rate_its_frames_are_written_at():
+    conv = convert(_held_pack_upscale(rate=12), "held")
+    text = said(conv)
+    assert "Studio cannot convert 'TrunkFrames' (TrunkFrames, #2), which makes it" in text
+    assert ("with no generator. Its settings, as Studio reads them in the workflow (to set by hand): "
+            "'VHS_VideoCombine' (#3) frame_rate 12.") in text
