@@ -6,7 +6,7 @@ from __future__ import annotations
 from studio.convert.finishing import sound_effects
 from studio.convert.mapping.convert import convert
 from studio.convert.reading.workflow import Workflow
-from tests.convert.said import api, nodes_of, said, source_of
+from tests.convert.said import api, nodes_of, said, source_of, ui
 
 FILES = {"model": "mmaudio_large_44k_v2_fp16.safetensors", "vae": "mmaudio_vae_44k_fp16.safetensors",
          "synchformer": "mmaudio_synchformer_fp16.safetensors", "clip": "apple_DFN5B-CLIP-ViT-H-14-384_fp16.safetensors"}
@@ -73,7 +73,6 @@ def _held_pack_upscale(rate=24):
     """A UI file: VHS_LoadVideo (its frames and sound) -> a pack's own frames node (uncatalogued, its pack named by
     its properties) -> VHS_VideoCombine at ``rate`` (heldout105 10's shape: FlashVSR Trunk's node passing the sound
     on, values of this test's own)."""
-    from tests.convert.said import ui
     doc = ui([(1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
                {"video": "street.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
                 "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}),
@@ -93,3 +92,42 @@ def test_a_task_a_packs_own_node_makes_says_the_rate_its_frames_are_written_at()
     assert "Studio cannot convert 'TrunkFrames' (TrunkFrames, #2), which makes it" in text
     assert ("with no generator. Its settings, as Studio reads them in the workflow (to set by hand): "
             "'VHS_VideoCombine' (#3) frame_rate 12.") in text
+
+
+def _vace_long():
+    """A UI file: three loaders and a picture -> VACEPromptCombine -> VaceLongVideo -> VHS_VideoCombine, a second
+    prompt window chained after the first but read by nothing (heldout105 06's shape: tatookan's pack, values of this
+    test's own)."""
+    neg = "static, blurred"
+    nodes = [
+        (1, "UNETLoader", [], ["MODEL"], ["Wan2.1-VACE-14B.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "LoadImage", [], ["IMAGE", "MASK"], ["robot.png", "image"]),
+        (5, "VACEPromptCombine", [("ref_image", "IMAGE")], ["PROMPTLIST"], ["a robot walks", neg, 81, 0, 0]),
+        (6, "VACEPromptCombine", [("ref_image", "IMAGE"), ("previous_prompt", "PROMPTLIST")], ["PROMPTLIST"],
+         ["a robot runs", neg, 81, 14, 0]),
+        (7, "VaceLongVideo", [("model", "MODEL"), ("clip", "CLIP"), ("vae", "VAE"), ("vace_prompt_list", "PROMPTLIST")],
+         ["IMAGE"], [832, 480, 0, 5, "fixed", 4, 1, "euler", "simple", 1]),
+        (8, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"],
+         {"frame_rate": 16, "loop_count": 0, "filename_prefix": "long", "format": "video/h264-mp4", "pix_fmt": "yuv420p",
+          "crf": 19, "save_metadata": False, "pingpong": False, "save_output": True}),
+    ]
+    links = [(1, 0, 7, "model"), (2, 0, 7, "clip"), (3, 0, 7, "vae"), (4, 0, 5, "ref_image"), (4, 0, 6, "ref_image"),
+             (5, 0, 6, "previous_prompt"), (5, 0, 7, "vace_prompt_list"), (7, 0, 8, "images")]
+    doc = ui(nodes, links)
+    for n in doc["nodes"]:
+        n["properties"] = {"cnr_id": "comfyui-superultimatevacetools" if "VACE" in n["type"] or "Vace" in n["type"]
+                           else "comfy-core", "ver": "1.0", "Node name for S&R": n["type"]}
+    return doc
+
+
+def test_a_catalogued_vace_packs_held_task_names_its_settings_and_a_window_nothing_reads():
+    text = said(convert(_vace_long(), "vace"))
+    assert "Studio cannot convert 'VaceLongVideo' (VaceLongVideo, #7), which makes it" in text
+    assert ("'VaceLongVideo' (VaceLongVideo, #7): makes a video ('VHS_VideoCombine', #8) from an image with the node "
+            "pack 'comfyui-superultimatevacetools'; Studio cannot convert it (said first) (its settings: width 832, "
+            "height 480, loopback_crossfade 0, seed 5, steps 4, cfg 1, sampler_name euler, scheduler simple, denoise 1)"
+            ) in text  # (named by the pack's declaration, not '#0 832, #1 480, ...')
+    assert "(its settings: num_frame 81, init_crossfade_frame 0, refine_init 0)" in text
+    assert "'VACEPromptCombine' (VACEPromptCombine, #6) reaches no output of the workflow" in text
