@@ -131,3 +131,27 @@ def test_a_catalogued_vace_packs_held_task_names_its_settings_and_a_window_nothi
             ) in text  # (named by the pack's declaration, not '#0 832, #1 480, ...')
     assert "(its settings: num_frame 81, init_crossfade_frame 0, refine_init 0)" in text
     assert "'VACEPromptCombine' (VACEPromptCombine, #6) reaches no output of the workflow" in text
+
+
+def test_a_chunked_flashvsr_node_declaring_ailabs_inputs_and_more_is_read_as_its_twin():
+    """heldout105 10's shape: FlashVSR Trunk's FlashVSR_Trunk_Frames declares 1038lab's AILab_FlashVSR inputs (frames,
+    preset, scale, unload_model, seed, audio) and its time chunks (chunk_size, overlap): read as that node by the
+    types both declare (packs/twins.py), the chunks said not applied; values of this test's own."""
+    doc = ui([(1, "VHS_LoadVideo", [], ["IMAGE", "INT", "AUDIO", "VHS_VIDEOINFO"],
+               {"video": "street.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+                "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}),
+              (2, "FlashVSR_Trunk_Frames", [("frames", "IMAGE"), ("audio", "AUDIO")], ["IMAGE", "AUDIO"],
+               ["Fast (2x Speed)", 2, 96, 8, True, 3]),
+              (3, "VHS_VideoCombine", [("images", "IMAGE"), ("audio", "AUDIO")], ["VHS_FILENAMES"],
+               {"frame_rate": 30, "loop_count": 0, "filename_prefix": "up", "format": "video/h264-mp4",
+                "pix_fmt": "yuv420p", "crf": 19, "save_metadata": False, "pingpong": False, "save_output": True})],
+             [(1, 0, 2, "frames"), (1, 2, 2, "audio"), (2, 0, 3, "images"), (2, 1, 3, "audio")])
+    conv = convert(doc, "trunk")
+    (up,) = nodes_of(conv, "finishing.flashvsr")
+    assert (up.params["scale"], up.params["sparse_ratio"], up.params["kv_ratio"], up.params["local_range"],
+            up.params["seed"]) == (2.0, 1.5, 1.0, 9, 3)  # ('Fast (2x Speed)': 1038lab's preset)
+    assert source_of(conv, up.id, "video").type_id in ("io.load_video", "transform.scale")
+    text = said(conv)
+    assert ("'FlashVSR_Trunk_Frames' (FlashVSR_Trunk_Frames, #2) is read as ComfyUI-FlashVSR's AILab_FlashVSR, whose "
+            "inputs and outputs it declares alike; its chunk_size 96, overlap 8 are not applied") in text
+    assert "without sound" not in text  # (the clip's sound passed on by the node: written, as ComfyUI writes it)
