@@ -55,7 +55,9 @@ def test_a_pack_sampler_output_is_held_with_its_inputs_and_one_sentence():
                             "(Talk_Sampler, #5), which makes it; ")
     assert "'Talk_LoadModel' (Talk_LoadModel, #3), 'Talk_Prepare' (Talk_Prepare, #4), which it is made with" in first
     assert first.endswith("the graph instead holds its inputs (image 'face.png', audio 'voice.wav'), with no "
-                          "generator.")
+                          "generator. Its settings, as Studio reads them in the workflow (to set by hand): "
+                          "'VHS_VideoCombine' (#6) frame_rate from 'Talk_Sampler' (#5) (a value 'from' a node: one "
+                          "Studio cannot work out when converting).")  # (its writer's rate: heldout105)
     assert sorted(conv.passed) == ["3", "4", "5"]
     assert conv.dropped == []
     assert conv.tasks == [{"task": "a video ('VHS_VideoCombine', #6) from an image and a sound",

@@ -13,6 +13,7 @@ from studio.core.shown import cut, rounded
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
+from . import sound_effects
 
 FOLDER = "mmaudio"  # the models folder the loaders' files are declared in
 NODE = "video_models.mmaudio"
@@ -82,8 +83,8 @@ def maker(wf: Workflow, end: CNode, path: list[CNode]) -> CNode | None:
     on_way = {m.id for m in path}
     for node in path[:3]:
         for name, (sid, _) in node.links.items():
-            src = through(wf, wf.nodes.get(sid))
-            if src is None or parts(wf, src) is None:
+            src = through(wf, sound_effects.past(wf, through(wf, wf.nodes.get(sid)))[0])  # (past a change of its
+            if src is None or parts(wf, src) is None:  # sound: sound_effects, said where it is made)
                 continue
             t = _type(src)
             image = next(i.name for i in t.inputs if i.type == "IMAGE")

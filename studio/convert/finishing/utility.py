@@ -17,7 +17,7 @@ from studio.core.shown import cut, number, rounded
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
-from . import split_way, tiled_upscale
+from . import sound_effects, split_way, tiled_upscale
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, rate_pair, utility_by_types
 from .save_paths import own_path
@@ -221,6 +221,7 @@ def _saved(b, end: CNode, path: list[CNode], made: tuple[str, str, str], rate: t
     if save is None or stills or (maker := made_sound.maker(b.wf, end, path)) is None:
         return None
     said += made_sound.make(b, maker, path[-1], (clip, "video"), save)  # the clip's sound made for it (MMAudio)
+    sound_effects.said(b, end, maker)  # (a change of that sound before the output: not applied, said)
     steps.append("sound (MMAudio)")
     return made_sound.NODE
 

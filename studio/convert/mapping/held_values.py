@@ -99,8 +99,11 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
     """' Its settings, as the workflow sets them: ...' for the held task of ``region`` (the nodes upstream of its
     output), its writers' rates last (not with ``rates`` False); '' where none is read."""
     samplers = [n for n in region if n.enabled and role(wf, n) == "sampler"]
-    if not samplers:
-        return ""
+    if not samplers:  # (a pack's own node making the take, its type uncatalogued: the rate its frames are written
+        rated: dict[str, tuple[str, list[str]]] = {}  # at still said, named nowhere else: heldout105 05, 06, 10)
+        for n in _writers(wf, region, []) if rates else ():
+            _add(rated, n, [x for k in RATE if (x := _value(wf, n, k))])
+        return _words(rated)
     earlier = set(earlier_passes(wf, samplers))
     way = _way(wf, [s for s in samplers if s.id not in earlier], earlier)
     parts: dict[str, tuple[str, list[str]]] = {}  # node id -> its name, its values (a pack node read as
@@ -116,6 +119,11 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
         _add(parts, n, vals)
     for n in _writers(wf, region, way) if rates else ():  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
         _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
+    return _words(parts)
+
+
+def _words(parts: dict[str, tuple[str, list[str]]]) -> str:
+    """' Its settings, as Studio reads them in the workflow (to set by hand): ...' of ``parts``; '' for none."""
     if not parts:
         return ""
     wired = lambda x: " from '" in x or " from a node" in x  # noqa: E731
