@@ -149,12 +149,13 @@ def with_middles(line, st: dict, w: Any, h: Any) -> str:
 
 
 def wire_picture(b, gen: str, nid: str, st: dict) -> None:
-    """The x1 pass's start picture: the one the generator ``gen`` is given on 'image' (the same picture, after its
+    """The x1 pass's or the refine's start picture: the one the generator ``gen`` is given on 'image' (the same picture, after its
     steps), wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
     link = b.g.input_link(gen, "image")
     if link is None:
-        b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st['place']} sampler pass: the "
-              "generator is given no start picture, so LTX-2 Latent Upscale's x1 pass is given none either (connect "
-              "one to its 'image')")
+        what = "x1 pass" if st.get("scale") == "x1" else "refine"
+        b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st.get('place') or 'second'} sampler "
+              f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none either "
+              "(connect one to its 'image')")
         return
     b.g.connect(link.src, link.src_port, nid, "image")
