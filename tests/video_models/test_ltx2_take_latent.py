@@ -13,8 +13,6 @@ from studio.engine.clip import ArrayClip
 from studio.engine.executor import Executor
 from tests.sources import source
 
-from .test_ltx2_upsample import upsampler  # noqa: F401 - the tiny latent upsampler (a fixture)
-
 pytest.importorskip("diffusers")
 PROMPT = "a red ball rolls across a table"
 SIGMAS = [0.975, 0.725, 0.4219]
@@ -29,6 +27,19 @@ PICTURE = source("test.ltx2_latent_picture", "image", "Image",
 @pytest.fixture(scope="session")
 def ltx2_real(tiny):  # read only: the session's tiny LTX-2 with LTX-2's own compression
     return tiny("ltx2")
+
+
+@pytest.fixture(scope="module")
+def upsampler(tmp_path_factory) -> str:
+    """A tiny random LTX-2 latent upsampler (diffusers' folder), as test_ltx2_upsample.py builds it."""
+    import torch
+    from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
+    torch.manual_seed(0)
+    model = LTX2LatentUpsamplerModel(in_channels=4, mid_channels=32, num_blocks_per_stage=1, dims=3,
+                                     spatial_upsample=True, temporal_upsample=False, use_rational_resampler=False)
+    folder = str(tmp_path_factory.mktemp("up") / "latent_upsampler")
+    model.save_pretrained(folder, safe_serialization=True)
+    return folder
 
 
 def _graph(model, latent: bool = True, take: dict | None = None, clip=None, picture: bool = False, **p):
@@ -113,6 +124,11 @@ def test_latents_of_another_size_are_said_and_the_frames_encoded(ltx2_real):
                "frames on 'video' are encoded again" in s for s in said)
     plain = Executor().run(_graph(ltx2_real, latent=False, clip=OTHER), targets=["up"], device="cpu").value("up")
     assert np.array_equal(clip.frames, plain.frames)
+    said.clear()
+    Executor().run(_graph(ltx2_real, take={"frames": 17}, window=9), targets=["up"], device="cpu",
+                   on_event=lambda e: said.append(getattr(e, "text", "")))
+    assert any("'latent' not used: the take's 17 frames are more than 'window' (9), so its frames are encoded again "
+               "window by window" in s for s in said)
 
 
 def test_the_x2_refine_upsamples_the_takes_latents_and_puts_the_picture_in_place_at_its_size(ltx2_real, upsampler):
@@ -120,7 +136,7 @@ def test_the_x2_refine_upsamples_the_takes_latents_and_puts_the_picture_in_place
     import torch
     from diffusers import LTX2ImageToVideoPipeline, LTX2LatentUpsamplePipeline
     from diffusers.pipelines.ltx2.latent_upsampler import LTX2LatentUpsamplerModel
-    folder, _single = upsampler
+    folder = upsampler
     r = Executor().run(_graph(ltx2_real, picture=True, scale="x2", upsampler=folder, refine=True),
                        targets=["gen", "up"], device="cpu")
     z, clip = r.value("gen", "latent"), r.value("up", "video")

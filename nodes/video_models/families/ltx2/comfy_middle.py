@@ -107,7 +107,7 @@ def placed_picture(b, r: Sampling, said: list[str]) -> CNode | None:
 def middle_words(st: dict) -> str:
     """One x1 pass in words (a clause of the stages line)."""
     pic = st.get("image")
-    return (f"LTX-2 Latent Upscale at 'scale' x1 samples it again at that size (its frames encoded anew by the VAE) "
+    return (f"LTX-2 Latent Upscale at 'scale' x1 samples the take's latents again at that size "
             f"with sigmas {st['sigmas']} "
             f"({st['seed_words']}), as ComfyUI's {st['place']} sampler pass does"
             + (f", the start picture put in place again first, as {_name(pic)} does" if pic is not None else "")
@@ -149,13 +149,25 @@ def with_middles(line, st: dict, w: Any, h: Any) -> str:
 
 
 def wire_picture(b, gen: str, nid: str, st: dict) -> None:
-    """The x1 pass's or the refine's start picture: the one the generator ``gen`` is given on 'image' (the same picture, after its
-    steps), wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
-    link = b.g.input_link(gen, "image")
+    """The x1 pass's or the refine's start picture: the one the generator ``gen`` is given on 'image' (the same
+    picture, after its steps), else its first keyframe where that sits at frame 0 (a first-and-last-frame take),
+    wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
+    link = b.g.input_link(gen, "image") or _first_key(b, gen)
     if link is None:
         what = "x1 pass" if st.get("scale") == "x1" else "refine"
         b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st.get('place') or 'second'} sampler "
-              f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none either "
-              "(connect one to its 'image')")
+              f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none and puts "
+              "none in place (connect one to its 'image')")
         return
     b.g.connect(link.src, link.src_port, nid, "image")
+
+
+def _first_key(b, gen: str):
+    """The link into the generator's 'keyframe_1' where its 'keyframes' puts it at frame 0 and a picture (an Image
+    output) comes in on it, else None."""
+    link = b.g.input_link(gen, "keyframe_1")
+    first = str(b.g.nodes[gen].params.get("keyframes") or "").split(",")[0].split("=")[0].strip()
+    if link is None or first != "0":
+        return None
+    outs = b.g.registry.get(b.g.nodes[link.src].type_id).outputs
+    return link if any(o.name == link.src_port and o.type == "Image" for o in outs) else None

@@ -194,6 +194,7 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
     video, base = clip_source(b, gen) or (gen, "video"), model_out  # (a re-detail: the clip itself, comfy_redetail)
+    latent = _latent_out(b, gen) if video == (gen, "video") else None  # the take's latents, as ComfyUI's passes take
     every = [b.stage, *b.stage.get("more", ())]
     for st in [x for x in every if x.get("scale") == "x1"] + [x for x in every if x.get("scale") != "x1"]:
         # each stage on the one before (a TRIPLE's third pass too), the same-size x1 passes first (comfy_middle)
@@ -219,10 +220,19 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
                   "and second sampler pass take the whole take at once: set 'window' to the clip's length")
         b.g.connect(*model_out, nid, "model")
         b.g.connect(*video, nid, "video")
+        if latent is not None:  # sampled again / upsampled as made: no VAE round trip (take_latent.py)
+            b.g.connect(*latent, nid, "latent")
         if st.get("image") is not None:
             wire_picture(b, gen, nid, st)
-        video = (nid, "video")
+        video, latent = (nid, "video"), (nid, "latent") if refine else None
     return video
+
+
+def _latent_out(b, gen: str) -> tuple[str, str] | None:
+    """The generator's 'latent' output (LTX-2 Video + Sound's: the latents its frames were decoded from), where it
+    has one."""
+    outs = b.g.registry.get(b.g.nodes[gen].type_id).outputs
+    return (gen, "latent") if any(o.name == "latent" for o in outs) else None
 
 
 WINDOW, MAX_WINDOW = 121, 1025  # LTX-2 Latent Upscale's 'window': its default and its largest (upsample.py)

@@ -236,9 +236,13 @@ class LTX2LatentUpscale(Node):
 
     @staticmethod
     def _plan(ctx, clip, latent, space: int, time: int) -> tuple[list, object]:
-        """The windows, and the take's latents where they are used: given and the clip's (its length and size), the
-        whole take in one window (ComfyUI's pass takes them at once); said either way."""
+        """The windows, and the take's latents where they are used: given, the clip's (its length and size) and
+        within 'window', the whole take in one window (ComfyUI's pass takes them at once); said either way."""
         from .take_latent import fits, misfit
+        if latent is not None and len(clip) > ctx.params.window:
+            ctx.warn(f"'latent' not used: the take's {len(clip)} frames are more than 'window' ({ctx.params.window}), "
+                     "so its frames are encoded again window by window")
+            latent = None
         if latent is not None and fits(latent, clip, space, time):
             ctx.info(f"the take's latents on 'latent' {'sampled again' if ctx.params.scale == 'x1' else 'upsampled'} "
                      f"as made (its {len(clip)} frames at once; the frames on 'video' not encoded again)")
