@@ -228,6 +228,4 @@ class LTX2Video(GeneratorNode):
             ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")
         elif made is not None:
             ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
-        vae = s.pipe.vae
-        return {"video": out, "audio": out.audio,
-                "latent": kept.for_clip(out, vae.spatial_compression_ratio, vae.temporal_compression_ratio)}
+        return {"video": out, "audio": out.audio, "latent": kept.for_clip(out, s.pipe.vae)}

@@ -15,10 +15,11 @@ class Kept:
     """The last 5-D latents a pipeline un-normalised during a call."""
     latent = None
 
-    def for_clip(self, clip, spatial: int, temporal: int):
-        """The latents on the CPU (float32) where they are those of ``clip`` (its length and size), else None."""
+    def for_clip(self, clip, vae):
+        """The latents on the CPU (float32) where they are those of ``clip`` (its length and size, by ``vae``'s
+        compression), else None."""
         z = self.latent
-        if z is None or not fits(z, clip, spatial, temporal):
+        if z is None or not fits(z, clip, vae.spatial_compression_ratio, vae.temporal_compression_ratio):
             return None
         return z.detach().to("cpu", copy=True).float()
 

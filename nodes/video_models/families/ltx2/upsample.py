@@ -232,7 +232,7 @@ class LTX2LatentUpscale(Node):
                  f"{size} with {os.path.basename(path.rstrip(os.sep))}"
                  + (f", refined in {len(second[1])} steps" if second else ""))
         out = ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
-        return {"video": out, "latent": made.for_clip(out, space, time) if made is not None else None}
+        return {"video": out, "latent": made.for_clip(out, vae) if made is not None else None}
 
     @staticmethod
     def _plan(ctx, clip, latent, space: int, time: int) -> tuple[list, object]:
