@@ -72,3 +72,37 @@ def test_the_takes_latents_are_handed_on_pass_to_pass():
     assert "encoded anew" not in text
     _conv, g, ups, _text = _made(_two_stage(), "two_stage.json")
     assert g.input_link(ups[0].id, "latent").src == g.input_link(ups[0].id, "video").src
+
+
+def _half_of_picture(d: dict) -> dict:
+    """The first stage sized at half the loaded picture (EmptyImage of its size, ImageScaleBy 0.5, GetImageSize), the
+    picture going on to the take through ResizeImagesByLongerEdge (axces2000's LTX2_I2V shape)."""
+    d["rz"] = {"class_type": "ResizeImagesByLongerEdge", "inputs": {"images": ["img", 0], "longer_edge": 1536}}
+    d["pre"]["inputs"]["image"] = ["rz", 0]
+    d["gs0"] = {"class_type": "GetImageSize", "inputs": {"image": ["img", 0]}}
+    d["ei"] = {"class_type": "EmptyImage", "inputs": {"width": ["gs0", 0], "height": ["gs0", 1], "batch_size": 1,
+                                                      "color": 0}}
+    d["sb"] = {"class_type": "ImageScaleBy", "inputs": {"image": ["ei", 0], "upscale_method": "area", "scale_by": 0.5}}
+    d["gs"] = {"class_type": "GetImageSize", "inputs": {"image": ["sb", 0]}}
+    d["v"]["inputs"].update(width=["gs", 0], height=["gs", 1])
+    return d
+
+
+def test_a_first_stage_at_half_the_loaded_picture_is_made_at_that_size():
+    conv, g, ups, text = _made(_half_of_picture(_two_stage()), "half.json")
+    gen = g.nodes[g.input_link(ups[0].id, "video").src]
+    assert (gen.params["width"], gen.params["height"]) == (0, 0)  # (its picture's size)
+    way, node = [], gen.id
+    while (link := g.input_link(node, "image" if node == gen.id else "video")) is not None:
+        way.append(g.nodes[link.src])
+        node = link.src
+    scale = next(n for n in way if n.type_id == "transform.scale")
+    assert (scale.params["scale"], scale.params["width"], scale.params["height"]) == (0.5, 0, 0)
+    assert way[-1].type_id == "io.load_image"
+    pic = g.input_link(ups[0].id, "image")  # the refine's picture: the one loaded, not the half-size one
+    assert g.nodes[pic.src].type_id == "io.load_image"
+    assert "0.5 times the size of the picture 'LoadImage' (LoadImage, #img) loads" in text
+    assert "through Studio's Scale x0.5 (made of 'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #rz)'s " \
+           "resize, which keeps the picture's aspect: the picture is brought to the take's size either way)" in text
+    assert "LTX-2 makes the take at the size of its 'image' scaled x0.5, as ComfyUI's first stage is sized" in text
+    assert "first-stage size is not read" not in text

@@ -14,7 +14,7 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
-from studio.convert.api import LATENT_NAMES, SAMPLERS, CNode, Sampling, Workflow, adds_noise, node_type, upstream
+from studio.convert.api import LATENT_NAMES, unfactored, SAMPLERS, CNode, Sampling, Workflow, adds_noise, node_type, upstream
 
 from .comfy_stage_sound import is_upsampler
 
@@ -159,7 +159,7 @@ def wire_picture(b, gen: str, nid: str, st: dict) -> None:
               f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none and puts "
               "none in place (connect one to its 'image')")
         return
-    b.g.connect(link.src, link.src_port, nid, "image")
+    b.g.connect(*unfactored(b, link), nid, "image")  # (before a Scale made only to size the take: resized_relation)
 
 
 def _first_key(b, gen: str):

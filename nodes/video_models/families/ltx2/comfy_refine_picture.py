@@ -67,6 +67,11 @@ def refine_picture(b, second: Sampling, upsampler: CNode, said: list[str]) -> CN
                             f"{_shown(v)}) that the take is not made from: LTX-2 Latent Upscale's refine starts "
                             "from the upsampled take only (connect that picture to its 'image')")
                 return None
+            src = wf.source(node, "image")
+            if src is not None and src.id not in {n.id for n in upstream(wf, b.take_sampler)}:  # (another resize of it)
+                said.append(f"{_name(node)} puts in place what {_name(src)} makes of the take's start picture for the "
+                            "second pass: LTX-2 Latent Upscale's refine is given the generator's start picture, brought "
+                            "to the refine's size")
             if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v) != 1.0:
                 said.append(f"{_name(node)} puts the start picture in place at strength {number(v)} for the second "
                             "pass: LTX-2 Latent Upscale's refine holds the picture's latent frame clean (strength 1)")
