@@ -106,3 +106,26 @@ def test_a_first_stage_at_half_the_loaded_picture_is_made_at_that_size():
            "resize, which keeps the picture's aspect: the picture is brought to the take's size either way)" in text
     assert "LTX-2 makes the take at the size of its 'image' scaled x0.5, as ComfyUI's first stage is sized" in text
     assert "first-stage size is not read" not in text
+
+
+def test_a_first_and_last_frame_takes_picture_at_frame_0_is_the_refines():
+    """The take's pictures given as guides (LTXVAddGuide at the last frame and at frame 0): the keyframe at frame 0
+    is what the refine puts in place again."""
+    d = _two_stage()
+    d["img2"] = {"class_type": "LoadImage", "inputs": {"image": "last.png"}}
+    d["g1"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["c", 0], "negative": ["c", 1], "vae": ["ck", 2],
+                                                        "latent": ["v", 0], "image": ["pre", 0], "frame_idx": 0,
+                                                        "strength": 1.0}}
+    d["g2"] = {"class_type": "LTXVAddGuide", "inputs": {"positive": ["g1", 0], "negative": ["g1", 1], "vae": ["ck", 2],
+                                                        "latent": ["g1", 2], "image": ["img2", 0], "frame_idx": -1,
+                                                        "strength": 1.0}}
+    d.pop("ip1")
+    d["av"]["inputs"]["video_latent"] = ["g2", 2]
+    d["g"]["inputs"].update(positive=["g2", 0], negative=["g2", 1])
+    _conv, g, ups, text = _made(d, "flf.json")
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.ltx2")
+    at = [x.strip() for x in gen.params["keyframes"].split(",")].index("0")
+    key = g.input_link(gen.id, f"keyframe_{at + 1}")
+    assert g.input_link(gen.id, "image") is None and key is not None
+    assert (g.input_link(ups[0].id, "image").src, g.input_link(ups[0].id, "image").src_port) == (key.src, key.src_port)
+    assert "is given none and puts none in place" not in text

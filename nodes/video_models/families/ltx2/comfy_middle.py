@@ -150,24 +150,34 @@ def with_middles(line, st: dict, w: Any, h: Any) -> str:
 
 def wire_picture(b, gen: str, nid: str, st: dict) -> None:
     """The x1 pass's or the refine's start picture: the one the generator ``gen`` is given on 'image' (the same
-    picture, after its steps), else its first keyframe where that sits at frame 0 (a first-and-last-frame take),
-    wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
-    link = b.g.input_link(gen, "image") or _first_key(b, gen)
-    if link is None:
+    picture, after its steps), else its first keyframe where that sits at frame 0 (a first-and-last-frame take; a clip
+    there: its frame held), wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
+    link = b.g.input_link(gen, "image")
+    src = unfactored(b, link) if link is not None else _first_key(b, gen, st)  # (before a Scale made only to size
+    if src is None:  # the take: resized_relation)
         what = "x1 pass" if st.get("scale") == "x1" else "refine"
         b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st.get('place') or 'second'} sampler "
               f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none and puts "
               "none in place (connect one to its 'image')")
         return
-    b.g.connect(*unfactored(b, link), nid, "image")  # (before a Scale made only to size the take: resized_relation)
+    b.g.connect(*src, nid, "image")
 
 
-def _first_key(b, gen: str):
-    """The link into the generator's 'keyframe_1' where its 'keyframes' puts it at frame 0 and a picture (an Image
-    output) comes in on it, else None."""
-    link = b.g.input_link(gen, "keyframe_1")
-    first = str(b.g.nodes[gen].params.get("keyframes") or "").split(",")[0].split("=")[0].strip()
-    if link is None or first != "0":
+def _first_key(b, gen: str, st: dict) -> tuple[str, str] | None:
+    """(node, port) of the picture on the generator's keyframe input its 'keyframes' puts at frame 0: the picture
+    itself, or the frame of the clip there it takes (a Frame Hold); else None."""
+    marks = [x.partition("=") for x in str(b.g.nodes[gen].params.get("keyframes") or "").split(",")]
+    k = next((i for i, (at, _, _) in enumerate(marks) if at.strip() == "0"), None)
+    link = b.g.input_link(gen, f"keyframe_{k + 1}") if k is not None else None
+    frame = marks[k][2] if k is not None else ""
+    if link is None or not (frame.strip() or "0").lstrip("-").isdigit():
         return None
     outs = b.g.registry.get(b.g.nodes[link.src].type_id).outputs
-    return link if any(o.name == link.src_port and o.type == "Image" for o in outs) else None
+    kind = next((o.type for o in outs if o.name == link.src_port), None)
+    if kind == "Image":
+        return link.src, link.src_port
+    if kind != "Video":
+        return None
+    held = b.add("edit.frame_hold", {"frame": int(frame.strip() or 0)}, st["image"])
+    b.g.connect(link.src, link.src_port, held, "video")
+    return held, "image"
