@@ -355,6 +355,9 @@ def cycles(graph) -> list[list[str]]:
 # own privates (``self._x``, ``cls._x``, names it defines or assigns) are its business; a private
 # reached on another object, imported from another module or read with getattr is a reach-in.
 PRIVATE_ALLOWED = {
+    ("nodes/video_models/families/ltx2/take_latent.py", "_denormalize_latents"): "diffusers: LTX-2's pipelines "
+        "un-normalise their final latents there, before the decode or for output_type 'latent' (no public hook): the "
+        "take's latents are kept for a later pass, the method put back after the call",
     ("nodes/video_models/families/kandinsky6/sr_node.py", "_tile_positions"): "diffusers: Kandinsky6SRPipeline's own "
         "tile grid (no public one); the Sampler's progress counts the tiles its call refines exactly as it cuts them",
     ("nodes/video_models/base/work.py", "_device_constructors"): "torch: the functions ``torch.device(...)`` as a "

@@ -42,6 +42,7 @@ from .tracing.worked_sizes import AREA_SIZE  # a size-from-aspect node a transla
 from .reading.module_select import what as module_named  # how a sentence names a wrapper's module file (its select)
 from .takes.schedule_wire import schedule_input, schedule_on  # prompts per pass or tile as a Prompt Schedule
 from .reading.measured import passes_picture  # a node measuring the picture it gives on as it is (by its declared types)
+from .takes.resized_relation import unfactored  # a picture before the Scale made only to size a take (ltx2x22)
 from .reading.gathers import gathered  # a node putting pictures together: its numbered inputs (by declared types)
 from .reading.picture_header import picture_size  # a picture file's size beside the workflow, or given as base64 text
 from .finishing.effects import effect as picture_effect  # a frame filter Studio makes, read by its declared types

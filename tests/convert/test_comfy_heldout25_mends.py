@@ -143,7 +143,7 @@ def test_a_refines_start_image_and_a_loaders_weight_dtype_name_their_nodes():
     LoRA file Studio reads", said twice of one node, is now said once: checked on that file by hand.)"""
     from tests.convert.test_comfy_heldout17_mends import _ltx2_two_stages
     said = _said(convert(_ltx2_two_stages({"bypass": False}), "two.json"))
-    line = next(x for x in said.splitlines() if "puts the start image in place again" in x)
+    line = next(x for x in said.splitlines() if "put in place again first at that size, as" in x)  # (ltx2x22: wired)
     assert "(LTXVImgToVideoInplace, #" in line
     doc = _wan_t2v()
     doc["1"]["inputs"]["weight_dtype"] = "fp8_e4m3fn_fast"

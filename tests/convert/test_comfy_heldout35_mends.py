@@ -140,9 +140,12 @@ def test_a_latent_size_not_worked_out_says_the_generator_takes_its_pictures_size
     doc["12"]["inputs"]["image"] = ["31", 0]
     conv = convert(doc, "half.json")
     assert (_generator(conv)["width"], _generator(conv)["height"]) == (0, 0)
-    said = _said(conv)
-    assert "whose value Studio cannot work out when converting: not read, the generator takes its 'image''s size " \
-           "when it runs (its 'width' and 'height' 0) (set its 'width', 'height' to the workflow's)" in said, said
+    said = _said(conv)  # (ltx2x22: half the picture loaded, kept: the longer-edge resize made Scale x0.5)
+    assert "0.5 times the size of the picture 'LoadImage' (LoadImage, #10) loads, which Studio gives the generator's " \
+           "'image' through Studio's Scale x0.5 (made of 'ResizeImagesByLongerEdge' (ResizeImagesByLongerEdge, #31)'s " \
+           "resize" in said, said
+    scale = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.scale")
+    assert (scale.params["scale"], scale.params["width"], scale.params["height"]) == (0.5, 0, 0)
 
 
 def _vfi_way(force_rate: int = 0, info_slot: int = 0) -> dict:

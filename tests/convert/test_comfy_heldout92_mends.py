@@ -119,9 +119,9 @@ def test_the_refining_pass_after_a_middle_pass_is_called_the_third():
     doc["34"]["inputs"]["audio_latent"] = ["55", 1]
     said = _said(convert(doc, "three.json"))
     assert "as ComfyUI's LTXVLatentUpsampler and third sampler pass do" in said
-    assert "the third pass puts the start image in place again" in said
+    assert "third sampler pass do, the generator's start picture put in place again first at that size" in said
     assert "the second pass puts the start image" not in said and "LTXVLatentUpsampler and second" not in said
-    assert "at 'scale' x1 samples it again at that size" in said  # (ltxmid21: the second pass made at x1)
+    assert "at 'scale' x1 samples the take's latents again at that size" in said  # (ltxmid21: the second pass made at x1)
 
 
 def _bypassed_save() -> dict:

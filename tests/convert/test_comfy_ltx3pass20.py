@@ -46,7 +46,7 @@ def test_a_middle_pass_at_the_first_size_is_not_told_to_add_a_resize():
     nor Resize told to be added.)"""
     said = _said(convert(_three_passes(), "three.json"))
     assert "Resize" not in said and "add a Video to Video" not in said
-    assert "2 stages: LTX-2 makes the take at 768x512, LTX-2 Latent Upscale at 'scale' x1 samples it again" in said
+    assert "2 stages: LTX-2 makes the take at 768x512, LTX-2 Latent Upscale at 'scale' x1 samples the take's" in said
     assert "as ComfyUI's LTXVLatentUpsampler and third sampler pass do" in said  # (the upscale's pass: the third)
 
 

@@ -102,7 +102,7 @@ def test_three_passes_make_the_middle_pass_at_x1_before_the_upscale():
     pic = g.input_link(gen.id, "image")
     assert pic is not None and (g.input_link(mid.id, "image").src, g.input_link(mid.id, "image").src_port) == \
         (pic.src, pic.src_port)  # the start picture put in place again: the generator's own
-    assert "3 stages: LTX-2 makes the take at 320x448, LTX-2 Latent Upscale at 'scale' x1 samples it again" in text
+    assert "3 stages: LTX-2 makes the take at 320x448, LTX-2 Latent Upscale at 'scale' x1 samples the take's" in text
     assert "with sigmas 0.975, 0.725, 0.4219 (seed 22), as ComfyUI's second sampler pass does, the start picture " \
            "put in place again first, as 'LTXVImgToVideoInplace' (LTXVImgToVideoInplace, #ip2) does" in text
     assert "(its cfg 1.2 not taken: the pass runs at cfg 1), then LTX-2 Latent Upscale upscales it x2 (640x896)" in text

@@ -17,6 +17,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
 from . import counted_math, loaded_count, sized_like
+from ..takes import resized_relation
 from .latent_named import whose as _whose
 
 PARAMS = (("width", "width"), ("height", "height"), ("length", "frames"))  # the latent's setting -> the generator's
@@ -121,8 +122,9 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     as it is (heldout35 03: half the picture, through EmptyImage of its size, ImageScaleBy 0.5, GetImageSize); the
     last the picture input the generator's size is taken from where ``input`` is not one (sized_like: a control
     clip's frames, heldout64 06); else None."""
-    if name == "length" or not loaded_for:
+    if name == "length" or not (loaded_for or scaled_for):
         return None
+    loaded_for = loaded_for or {}
     slot = latent.links[name][1]
     at = (slot if slot < 2 else None) if src.cls == "GetImageSize" else measured.axis(src, slot)
     if at != ("width", "height").index(name):
@@ -130,16 +132,19 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     got = measured_file.scaled_of(wf, wf.source(src, "image" if src.cls == "GetImageSize" else measured.image_input(src)),
                                   bases=sized_like.CLIP_LOADERS)
     given = {**(scaled_for or {}), **loaded_for}  # (a loader whose own resize Studio makes: its frames as made)
-    if got is None or got[1] is None or (into := given.get(got[0].id)) is None:
+    if got is None or got[1] is None:
         return None
+    if (into := given.get(got[0].id)) is None:  # (its picture given through a resize keeping its aspect: that
+        via = resized_relation.through_resize(wf, got[0], scaled_for, sized_by)  # resize made the factor, ltx2x22)
+        return (via[0], got[0], got[1], got[2], None, via[1]) if via is not None else None
     if into in sized_by:
-        return (into, got[0], got[1], got[2], None) if got[0].id in loaded_for else None
+        return (into, got[0], got[1], got[2], None, None) if got[0].id in loaded_for else None
     sized = sized_like.sized_input(given, SIZED_BY)  # (a control clip's size: the picture input sized to it)
-    return (into, got[0], got[1], got[2], sized) if sized is not None else None
+    return (into, got[0], got[1], got[2], sized, None) if sized is not None else None
 
 
 def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode, k: float,
-               sized: str | None = None) -> str:
+               sized: str | None = None, via: CNode | None = None) -> str:
     if sized is not None:
         return sized_like.said(latent, src, into, loader, k, sized, measured_file.words(wf, loader))
     of = "the size" if k == 1 else f"{k:g} times the size"
@@ -147,6 +152,10 @@ def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode
             f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
     if k == 1:
         return f"{head} as it is: the generator takes that size when it runs (its 'width' and 'height' 0)"
+    if via is not None:
+        return (f"{head} through Studio's Scale x{k:g}{resized_relation.said(via)}, as ComfyUI's latent is made at "
+                f"{k:g} times the picture's size: the generator takes that size when it runs (its 'width' and "
+                "'height' 0)")
     return (f"{head} through Studio's Scale x{k:g}, made on that way to keep the relation (ComfyUI's latent is made at "
             f"{k:g} times the picture's size): the generator takes that size when it runs (its 'width' and 'height' 0)")
 
@@ -155,16 +164,16 @@ def _kept(wf: Workflow, latent: CNode, related: dict, lost: list[str], sources: 
     """The sentences of the relations ``unread_sizes`` found kept, where both sides come from one measure (the Scale
     each needs put in ``kept_by``: loader id -> (input, factor, the scaling nodes)); the others back among the sides
     lost (clipheader6)."""
-    for src, into, loader, k, steps, sized, names in list(related.values()):
+    for src, into, loader, k, steps, sized, via, names in list(related.values()):
         if sorted(names) != ["height", "width"]:
             del related[src.id]
             lost += names
             sources.setdefault(src.id, src)
     lost.sort(key=[n for n, _ in PARAMS].index)
-    for src, into, loader, k, steps, sized, names in related.values():
-        if k != 1 or sized is not None:
-            kept_by[loader.id] = (into, k, steps, sized)
-    return [_kept_said(wf, latent, src, into, loader, k, sized) for src, into, loader, k, _, sized, _ in
+    for src, into, loader, k, steps, sized, via, names in related.values():
+        if k != 1 or sized is not None or via is not None:
+            kept_by[loader.id] = (into, k, steps, sized, via)
+    return [_kept_said(wf, latent, src, into, loader, k, sized, via) for src, into, loader, k, _, sized, via, _ in
             related.values()]
 
 
@@ -296,19 +305,23 @@ def kept_words(kept_by: dict) -> str:
     """The size a generator given no width and height makes its take at, in words, where a relation is kept
     (``kept_by`` of unread_sizes): "the size of its 'image', scaled to 0.5 times the size of what its 'control' is
     given, as ComfyUI's first stage is sized" (the family's stage line: LTX-2's comfy_stages)."""
-    into, k, _, sized = next(iter(kept_by.values()))
+    into, k, _, sized, _via = next(iter(kept_by.values()))
     if sized is None:
         return f"the size of its '{into}' scaled x{k:g}, as ComfyUI's first stage is sized"
     to = "the size" if k == 1 else f"{k:g} times the size"
     return f"the size of its '{sized}', scaled to {to} of what its '{into}' is given, as ComfyUI's first stage is sized"
 
 
-def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized: str | None = None) -> None:
+def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized: str | None = None,
+               via: CNode | None = None) -> None:
     """Studio's Scale x``k`` put on the wire into the generator's ``into`` (the relation ``unread_sizes`` said kept:
     ``steps``, the workflow's scaling nodes, give its filter, the last one's); through the picture input ``sized``
     where ``into`` does not size the take (sized_like)."""
     if sized is not None:
         return sized_like.kept(b, gen, into, k, steps, sized)
+    if via is not None:  # the Scale of the picture's own resize made the factor (resized_relation)
+        resized_relation.factor_scale(b, gen, into, k)
+        return None
     link = b.g.input_link(gen, into)
     if link is None:
         return

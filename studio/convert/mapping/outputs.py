@@ -149,8 +149,8 @@ class OutputStage:
         wired = {e.dst_port for e in self.g.links if e.dst == gen}
         if into <= wired and not others & wired and first_keyframe(self.g.node(gen), line):  # (a size port's claim: no
             # other picture sizes the take, sized_by_clip; a keyframe's: the earliest, folded_sizes)
-            for into_, k, steps, sized in kept_by.values():  # a size a factor of the picture given: Studio's Scale on
-                kept_scale(self, gen, into_, k, steps, sized)  # the way keeps it (folded_sizes, clipheader6; sized_like)
+            for into_, k, steps, sized, via in kept_by.values():  # a size a factor of the picture given: Studio's
+                kept_scale(self, gen, into_, k, steps, sized, via)  # Scale on the way keeps it (folded_sizes, sized_like)
             return
         for where, old in ((said, line), (self.out.log, f"{self.name}: {line}")):
             if old in where:

@@ -149,6 +149,9 @@ class SettingsReading:
             elif (port := next((p for p in by if p in claimed and p not in SIZED_BY), None)) and self.stage is not None:
                 self.stage.update(size_kept=True, sized_by=f"the size of its '{port}', as ComfyUI's first stage is "
                                                            "sized")  # (a control clip's, measured: ltxic10)
+            elif (port := next((p for p in by if p in claimed), None)) and self.stage is not None:
+                self.stage.update(size_kept=True, sized_by=f"the size of the picture its '{port}' is given, as "
+                                                           "ComfyUI's first stage is sized")  # (a measure of it: ltx2x22)
 
     def _clips_counted(self) -> dict[str, str]:
         """The nodes whose frames the generator being made is given on an input whose length its 'frames' 0 takes

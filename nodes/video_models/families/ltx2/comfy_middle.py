@@ -14,7 +14,7 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
-from studio.convert.api import LATENT_NAMES, SAMPLERS, CNode, Sampling, Workflow, adds_noise, node_type, upstream
+from studio.convert.api import LATENT_NAMES, unfactored, SAMPLERS, CNode, Sampling, Workflow, adds_noise, node_type, upstream
 
 from .comfy_stage_sound import is_upsampler
 
@@ -107,7 +107,7 @@ def placed_picture(b, r: Sampling, said: list[str]) -> CNode | None:
 def middle_words(st: dict) -> str:
     """One x1 pass in words (a clause of the stages line)."""
     pic = st.get("image")
-    return (f"LTX-2 Latent Upscale at 'scale' x1 samples it again at that size (its frames encoded anew by the VAE) "
+    return (f"LTX-2 Latent Upscale at 'scale' x1 samples the take's latents again at that size "
             f"with sigmas {st['sigmas']} "
             f"({st['seed_words']}), as ComfyUI's {st['place']} sampler pass does"
             + (f", the start picture put in place again first, as {_name(pic)} does" if pic is not None else "")
@@ -149,12 +149,35 @@ def with_middles(line, st: dict, w: Any, h: Any) -> str:
 
 
 def wire_picture(b, gen: str, nid: str, st: dict) -> None:
-    """The x1 pass's start picture: the one the generator ``gen`` is given on 'image' (the same picture, after its
-    steps), wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
+    """The x1 pass's or the refine's start picture: the one the generator ``gen`` is given on 'image' (the same
+    picture, after its steps), else its first keyframe where that sits at frame 0 (a first-and-last-frame take; a clip
+    there: its frame held), wired to LTX-2 Latent Upscale ``nid``'s 'image'; said where the generator is given none."""
     link = b.g.input_link(gen, "image")
-    if link is None:
-        b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st['place']} sampler pass: the "
-              "generator is given no start picture, so LTX-2 Latent Upscale's x1 pass is given none either (connect "
-              "one to its 'image')")
+    src = unfactored(b, link) if link is not None else _first_key(b, gen, st)  # (before a Scale made only to size
+    if src is None:  # the take: resized_relation)
+        what = "x1 pass" if st.get("scale") == "x1" else "refine"
+        b.say(f"{_name(st['image'])} puts a start picture in place for ComfyUI's {st.get('place') or 'second'} sampler "
+              f"pass: the generator is given no start picture, so LTX-2 Latent Upscale's {what} is given none and puts "
+              "none in place (connect one to its 'image')")
         return
-    b.g.connect(link.src, link.src_port, nid, "image")
+    b.g.connect(*src, nid, "image")
+
+
+def _first_key(b, gen: str, st: dict) -> tuple[str, str] | None:
+    """(node, port) of the picture on the generator's keyframe input its 'keyframes' puts at frame 0: the picture
+    itself, or the frame of the clip there it takes (a Frame Hold); else None."""
+    marks = [x.partition("=") for x in str(b.g.nodes[gen].params.get("keyframes") or "").split(",")]
+    k = next((i for i, (at, _, _) in enumerate(marks) if at.strip() == "0"), None)
+    link = b.g.input_link(gen, f"keyframe_{k + 1}") if k is not None else None
+    frame = marks[k][2] if k is not None else ""
+    if link is None or not (frame.strip() or "0").lstrip("-").isdigit():
+        return None
+    outs = b.g.registry.get(b.g.nodes[link.src].type_id).outputs
+    kind = next((o.type for o in outs if o.name == link.src_port), None)
+    if kind == "Image":
+        return link.src, link.src_port
+    if kind != "Video":
+        return None
+    held = b.add("edit.frame_hold", {"frame": int(frame.strip() or 0)}, st["image"])
+    b.g.connect(link.src, link.src_port, held, "video")
+    return held, "image"

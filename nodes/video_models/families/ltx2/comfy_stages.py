@@ -10,7 +10,7 @@ from typing import Any
 
 from studio.core.shown import cut, number
 
-from studio.convert.api import LATENT_NAMES, CNode, Sampling, Workflow, node_type, upstream
+from studio.convert.api import CNode, Sampling, Workflow, upstream
 
 from .comfy_stage_sound import held_sound, is_upsampler, sigma_makers, tiling
 from .comfy_refine_sampler import refine_sampler
@@ -18,10 +18,10 @@ from .comfy_upscale_factor import factor, scaled, words
 from .comfy_made_size import made
 from .comfy_redetail import clip_source
 from .comfy_middle import middle_line, middles, placed_picture, wire_picture, with_middles
+from .comfy_refine_picture import picture_words, refine_picture
 
 UPSCALE = "video_models.ltx2_latent_upscale"
 SEED_MAX = 2**31
-MAX_WALK = 64  # latent nodes walked between the second sampler and the upsampler
 
 
 def _shown(v: Any) -> str:
@@ -157,9 +157,9 @@ def _refined(b, node: CNode, second: Sampling, said: list[str]) -> dict:
         said.append(f"the second pass's sigmas ({_shown(second.extra.get('sigmas') or 'its scheduler')}"
                     + (f", made by {made}" if made else "") + ") are not a ManualSigmas list Studio reads: LTX-2 "
                     "Latent Upscale's own schedule is used")
-    _second_image(b, second, node, said)
+    image = refine_picture(b, second, node, said)  # the start picture put in place again (comfy_refine_picture)
     tiling(b, node, said)
-    return {**_pass_settings(b, second, said), "sigmas": sigmas}
+    return {**_pass_settings(b, second, said), "sigmas": sigmas, "image": image}
 
 
 def _pass_settings(b, second: Sampling, said: list[str]) -> dict:
@@ -190,38 +190,11 @@ def _upscale_loader(n: CNode) -> bool:
     return not n.out_types and "lora" not in n.cls.lower() and "clip" not in n.cls.lower()  # (an API file: no types)
 
 
-def _strength(wf: Workflow, node: CNode) -> Any:
-    """An in-place node's strength: its own or the constant wired in, else (an API file leaving it out, nothing
-    wired) the default its type declares, as ComfyUI runs it (never shown as None)."""
-    v = wf.value(node, "strength")
-    if v is None and "strength" not in node.links:
-        t = node_type(node.cls)
-        v = next((i.default for i in (t.inputs or ()) if i.name == "strength"), None) if t is not None else None
-    return v
-
-
-def _second_image(b, second: Sampling, upsampler: CNode, said: list[str]) -> None:
-    """The second pass's in-place image (an LTXVImgToVideoInplace between the upsampler and its
-    sampler): nothing to say when bypassed; else said (the refine starts from the upsampled take)."""
-    wf = b.wf
-    node = latent_source(wf, second.node)
-    for _ in range(MAX_WALK):
-        if node is None or node is upsampler:
-            return
-        if node.cls in ("LTXVImgToVideoInplace", "LTXVImgToVideoConditionOnly"):
-            b.used.add(node.id)
-            if not wf.value(node, "bypass"):
-                said.append(f"the second pass puts the start image in place again ('{node.title or node.shown_cls}' "
-                            f"({node.shown_cls}, #{node.id}), strength "
-                            f"{_shown(_strength(wf, node))}): LTX-2 Latent Upscale's refine starts from the "
-                            "upsampled take only")
-        node = latent_source(wf, node)
-
-
 def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: dict) -> tuple[str, str]:
     """LTX-2 Latent Upscale after the generator, on the generator's model, or on the loader's through
     the second pass's own LoRA chain when it has one: its video output."""
     video, base = clip_source(b, gen) or (gen, "video"), model_out  # (a re-detail: the clip itself, comfy_redetail)
+    latent = _latent_out(b, gen) if video == (gen, "video") else None  # the take's latents, as ComfyUI's passes take
     every = [b.stage, *b.stage.get("more", ())]
     for st in [x for x in every if x.get("scale") == "x1"] + [x for x in every if x.get("scale") != "x1"]:
         # each stage on the one before (a TRIPLE's third pass too), the same-size x1 passes first (comfy_middle)
@@ -247,10 +220,19 @@ def upscale_stage(b, gen: str, load: str, model_out: tuple[str, str], params: di
                   "and second sampler pass take the whole take at once: set 'window' to the clip's length")
         b.g.connect(*model_out, nid, "model")
         b.g.connect(*video, nid, "video")
+        if latent is not None:  # sampled again / upsampled as made: no VAE round trip (take_latent.py)
+            b.g.connect(*latent, nid, "latent")
         if st.get("image") is not None:
             wire_picture(b, gen, nid, st)
-        video = (nid, "video")
+        video, latent = (nid, "video"), (nid, "latent") if refine else None
     return video
+
+
+def _latent_out(b, gen: str) -> tuple[str, str] | None:
+    """The generator's 'latent' output (LTX-2 Video + Sound's: the latents its frames were decoded from), where it
+    has one."""
+    outs = b.g.registry.get(b.g.nodes[gen].type_id).outputs
+    return (gen, "latent") if any(o.name == "latent" for o in outs) else None
 
 
 WINDOW, MAX_WINDOW = 121, 1025  # LTX-2 Latent Upscale's 'window': its default and its largest (upsample.py)
@@ -281,12 +263,6 @@ def refine_sigmas(text: Any) -> str | None:
     return ", ".join(parts)
 
 
-def latent_source(wf: Workflow, node: CNode) -> CNode | None:
-    """The node feeding ``node``'s latent (a sampler's latent_image, else its first latent input)."""
-    name = next((k for k in LATENT_NAMES if k in node.links), None)
-    return wf.source(node, name) if name else None
-
-
 def _later(st: dict, k: int, w: Any, h: Any) -> str:
     """A further stage (the ``k``-th upscale after the first) in words."""
     f = factor(st.get("upsampler"))
@@ -298,7 +274,7 @@ def _later(st: dict, k: int, w: Any, h: Any) -> str:
                 "latents decoded as they are)")
     return (f"; then a further LTX-2 Latent Upscale upscales that {words(f)} again{size} with '{st['upsampler'] or '(not named)'}'"
             f" and refines it with sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's "
-            f"{ORDINALS[k + 1]} LTXVLatentUpsampler and sampler pass do"
+            f"{ORDINALS[k + 1]} LTXVLatentUpsampler and sampler pass do{picture_words(st)}"
             + (f", on Load Video Model through {', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}"
                if st.get("loras") else "")
             + ("" if st["cfg"] in (None, 1) else f" (its cfg {_shown(st['cfg'])} not taken: the refine runs at cfg 1)"))
@@ -328,7 +304,7 @@ def two_stage_line(st: dict, w: Any, h: Any) -> str:
     return (f"{stages}: LTX-2 makes the take at {size}, LTX-2 Latent Upscale upscales it {words(f)}"
             f"{f' ({scaled(w, h, f)})' if known else ''} with '{st['upsampler'] or '(not named)'}' and refines it with "
             f"sigmas {st['sigmas'] or '(its own)'} ({_seed_said(st)}), as ComfyUI's LTXVLatentUpsampler and "
-            f"{p} sampler pass do"
+            f"{p} sampler pass do{picture_words(st)}"
             + (f"; LTX-2 Latent Upscale's model is the {p} pass's own: Load Video Model through "
                f"{', '.join(f'{n!r} ({_shown(v)})' for n, v, _ in st['loras'])}" if st.get("loras") else
                f"; LTX-2 Latent Upscale's model is the {p} pass's own: Load Video Model without the first pass's "

@@ -80,7 +80,10 @@ class LTX2Video(GeneratorNode):
                                                          "rounded down as LTX-2 needs) and rate"),
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video", help="the picture, with the sound (continued from a clip: its last frames "
-                                          "first)"), Out("audio", "Audio"))
+                                          "first)"), Out("audio", "Audio"),
+               Out("latent", "Latent", help="the latents the picture was decoded from, for LTX-2 Latent Upscale's "
+                                            "'latent' (a later pass samples them as made: no VAE round trip); none "
+                                            "where the frames are not all of them (a continued clip cut)"))
     params = (Text("prompt", "a singer on a stage sings into the camera, close up, cinematic"),
               Text("negative_prompt", ""),
               Choice("sound", "generated", choices=SOUNDS, help="generated: LTX-2's own sound; input: the track "
@@ -212,7 +215,8 @@ class LTX2Video(GeneratorNode):
         elif voice is not None:  # the take's speech in the reference voice (ID-LoRA: ref_voice.py)
             from .ref_voice import voice_held
             held = voice_held(ctx, s, voice, p.identity_guidance, p.identity_start, p.identity_end)
-        with held:
+        from .take_latent import latent_kept
+        with held, latent_kept(s.pipe) as kept:  # the take's latents, handed on beside its frames (take_latent.py)
             clip = s.generate(n, n, 0, lambda start, still: dict(base), fps, previews=p.previews, steps=self.steps,
                               size=(w, h))
         made = s.sound()  # the family's declared Outputs: the sound made with the picture
@@ -224,4 +228,4 @@ class LTX2Video(GeneratorNode):
             ctx.info(f"sound: the given {sound.duration:.2f} s at {sound.rate} Hz drove the picture and is kept")
         elif made is not None:
             ctx.info(f"sound: {made.duration:.2f} s at {made.rate} Hz ({p.sound} kept)")
-        return {"video": out, "audio": out.audio}
+        return {"video": out, "audio": out.audio, "latent": kept.for_clip(out, s.pipe.vae)}

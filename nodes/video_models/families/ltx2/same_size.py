@@ -26,8 +26,10 @@ class SameSizeEncode:
         self.vae = vae
         self.processor = VideoProcessor(vae_scale_factor=vae.spatial_compression_ratio)
 
-    def __call__(self, video, height: int, width: int, generator=None, **_unused):
+    def __call__(self, video, height: int, width: int, generator=None, latents=None, **_unused):
         import torch
+        if latents is not None:  # the take's own latents (take_latent.py): nothing encoded
+            return (latents.to(torch.float32),)
         from diffusers.pipelines.ltx2.pipeline_ltx2_latent_upsample import retrieve_latents
         clip = self.processor.preprocess_video(video, height=height, width=width)
         clip = clip.to(device=self.vae.device, dtype=self.vae.dtype)

@@ -142,8 +142,15 @@ class LTX2LatentUpscale(Node):
               In("prompt", "Text", optional=True, help="the take's prompt, for the refine pass"),
               In("image", "Image", optional=True, help="the start picture, put in place again on the first frame "
                                                         "before the refine pass (ComfyUI's LTXVImgToVideoInplace at "
-                                                        "strength 1)"))
-    outputs = (Out("video", "Video", help="the clip at twice the width and height (x2), or at its size (x1)"),)
+                                                        "strength 1)"),
+              In("latent", "Latent", optional=True, help="the take's latents (LTX-2 Video + Sound's or an earlier "
+                                                          "LTX-2 Latent Upscale's 'latent', wired with its 'video'): "
+                                                          "upsampled or sampled again as made, the frames on 'video' "
+                                                          "not encoded again (no VAE round trip)"))
+    outputs = (Out("video", "Video", help="the clip at twice the width and height (x2), or at its size (x1)"),
+               Out("latent", "Latent", help="the refined latents the clip was decoded from, for a later LTX-2 Latent "
+                                            "Upscale's 'latent' (none where 'refine' is off or the clip went in "
+                                            "windows)"))
     params = (Path("upsampler", "", lookup=True, filters="Latent upsamplers (*.safetensors)",
                    help=f"LTX-2's latent_upsampler folder or .safetensors file, or its name in a models folder's "
                         f"{FOLDER}/"),
@@ -177,7 +184,7 @@ class LTX2LatentUpscale(Node):
         find_upsampler(params.get("upsampler") or "", base_dir), StudioError,
         files=model_files)
 
-    def run(self, ctx, model, video, prompt=None, image=None):
+    def run(self, ctx, model, video, prompt=None, image=None, latent=None):
         from diffusers import LTX2LatentUpsamplePipeline
         ref = video_model_input(model)
         if ref.fam.key != "ltx2":
@@ -205,7 +212,7 @@ class LTX2LatentUpscale(Node):
             path = find_upsampler(p.upsampler, getattr(ctx.options.get("graph"), "base_dir", None))
             pipe = LTX2LatentUpsamplePipeline(vae=vae, latent_upsampler=load_upsampler(path, vae.dtype).to(vae.device))
             pipe.set_progress_bar_config(disable=True)
-        plan = windows(len(clip), p.window, time)
+        plan, latent = self._plan(ctx, clip, latent, space, time)
         if len(plan) > 1:
             ctx.info(f"{len(clip)} frames in {len(plan)} windows of up to {p.window}, each encoded on its own "
                      "(they meet unblended)")
@@ -216,7 +223,7 @@ class LTX2LatentUpscale(Node):
         k = 1 if same else 2
         tiled = _tile_if_needed(ctx, ref, vae, max(given for _, _, given in plan), k * clip.width, k * clip.height)
         try:
-            out_frames = steps.run(self._windows, ctx, steps, pipe, clip, plan, second)
+            out_frames, made = steps.run(self._windows, ctx, steps, pipe, clip, plan, second, latent)
         finally:
             if tiled:
                 vae.disable_tiling()  # on for this run only: the cached model is left as it was
@@ -224,30 +231,55 @@ class LTX2LatentUpscale(Node):
         ctx.info(f"{size}, sampled again at the take's size (x1, no upsampler) in {len(second[1])} steps" if same else
                  f"{size} with {os.path.basename(path.rstrip(os.sep))}"
                  + (f", refined in {len(second[1])} steps" if second else ""))
-        return ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
+        out = ArrayClip(out_frames, clip.fps, getattr(clip, "audio", None))
+        return {"video": out, "latent": made.for_clip(out, vae) if made is not None else None}
 
-    def _windows(self, ctx, steps, pipe, clip, plan: list, second) -> np.ndarray:
+    @staticmethod
+    def _plan(ctx, clip, latent, space: int, time: int) -> tuple[list, object]:
+        """The windows, and the take's latents where they are used: given, the clip's (its length and size) and
+        within 'window', the whole take in one window (ComfyUI's pass takes them at once); said either way."""
+        from .take_latent import fits, misfit
+        if latent is not None and len(clip) > ctx.params.window:
+            ctx.warn(f"'latent' not used: the take's {len(clip)} frames are more than 'window' ({ctx.params.window}), "
+                     "so its frames are encoded again window by window")
+            latent = None
+        if latent is not None and fits(latent, clip, space, time):
+            ctx.info(f"the take's latents on 'latent' {'sampled again' if ctx.params.scale == 'x1' else 'upsampled'} "
+                     f"as made (its {len(clip)} frames at once; the frames on 'video' not encoded again)")
+            return [(0, len(clip), len(clip))], latent
+        if latent is not None:
+            ctx.warn(f"'latent' not used: {misfit(latent, clip, space, time)}; the frames on 'video' are encoded again")
+        return windows(len(clip), ctx.params.window, time), None
+
+    def _windows(self, ctx, steps, pipe, clip, plan: list, second, latent=None) -> tuple[np.ndarray, object]:
         """The clip's frames [n, 2h, 2w, 3] (x1: [n, h, w, 3]) in 0..1, window by window: upsampled (``pipe``, no
         denoising steps; x1: encoded only), and
-        refined where ``second`` is the refine pass; every call through ``steps`` (sampling/chain_steps.py)."""
+        refined where ``second`` is the refine pass; every call through ``steps`` (sampling/chain_steps.py); ``latent``:
+        the take's latents, upsampled (x1: taken) in place of the frames encoded (one window). With the refined
+        latents where the clip is one window (take_latent.Kept), else None."""
         import torch
         p = ctx.params
-        out_frames = None  # [n, 2h, 2w, 3], filled window by window (clipped in place: one pass)
+        out_frames, kept = None, None  # [n, 2h, 2w, 3], filled window by window (clipped in place: one pass)
         for start, made, given in plan:
-            frames = clip.chunk(start, start + made)
-            if given > made:  # padded with the last frame to the VAE's 8k+1, dropped after
-                frames = np.concatenate([frames, np.repeat(frames[-1:], given - made, 0)])
-            out = steps.once(pipe, video=[np.ascontiguousarray(f[..., :3]) for f in frames], height=clip.height,
-                             width=clip.width, adain_factor=p.adain, tone_map_compression_ratio=p.tone_map,
+            if latent is not None:  # the take's latents as made, not its frames encoded again (take_latent.py)
+                source = {"video": None, "latents": latent}
+            else:
+                frames = clip.chunk(start, start + made)
+                if given > made:  # padded with the last frame to the VAE's 8k+1, dropped after
+                    frames = np.concatenate([frames, np.repeat(frames[-1:], given - made, 0)])
+                source = {"video": [np.ascontiguousarray(f[..., :3]) for f in frames]}
+            out = steps.once(pipe, **source, height=clip.height, width=clip.width, adain_factor=p.adain,
+                             tone_map_compression_ratio=p.tone_map,
                              generator=torch.Generator().manual_seed(0),  # the VAE's decode noise, if it has any
                              output_type="latent" if second else "np", return_dict=False)[0]
             if second:
-                out = self._refined(ctx, steps, second, out, clip, start, given)
+                out, kept = self._refined(ctx, steps, second, out, clip, start, given)
+                kept = kept if len(plan) == 1 else None
             part = np.asarray(out[0])[:made]
             if out_frames is None:
                 out_frames = np.empty((len(clip),) + part.shape[1:], np.float32)
             np.clip(part, 0, 1, out=out_frames[start:start + made])
-        return out_frames
+        return out_frames, kept
 
     @staticmethod
     def _second_pass(ctx, ref, prompt, image=None) -> tuple:
@@ -270,9 +302,9 @@ class LTX2LatentUpscale(Node):
         return held.pipe, sigmas, words, ref, not cached, image
 
     @staticmethod
-    def _refined(ctx, steps, second, latents, clip, start: int, given: int) -> np.ndarray:
+    def _refined(ctx, steps, second, latents, clip, start: int, given: int) -> tuple[np.ndarray, object]:
         """One window's upsampled latents denoised by the refine pass (its steps through ``steps``): frames
-        [1, given, 2h, 2w, 3]."""
+        [1, given, 2h, 2w, 3], with the refined latents they were decoded from (take_latent.Kept)."""
         from .refine import refine, refine_kwargs, window_sound
         pipe, sigmas, words, ref, text, image = second
         size = (latents.shape[-1] * pipe.vae_spatial_compression_ratio,
@@ -287,4 +319,6 @@ class LTX2LatentUpscale(Node):
         kwargs = refine_kwargs(latents, words, sigmas, ctx.params.seed, size, given, float(clip.fps))
         audio = getattr(clip, "audio", None)
         sound = window_sound(audio, start, given, float(clip.fps)) if audio is not None else None
-        return refine(ctx, steps, pipe, kwargs, sound, ref)[None]
+        from .take_latent import latent_kept
+        with latent_kept(pipe) as kept:
+            return refine(ctx, steps, pipe, kwargs, sound, ref)[None], kept
