@@ -166,3 +166,45 @@ def test_text_to_video_on_comfyuis_full_file_equals_the_pipeline_called_directly
     assert clip.frames.std() > 0.01
     assert np.allclose(clip.frames, np.clip(np.asarray(want, np.float32), 0, 1), atol=1e-4)
 
+
+
+def _per_head(layout: dict, heads: int) -> dict:
+    """ComfyUI's layout with every fused q/k/v weight's rows stored per head ([head: q k v] ...), the MiniMaxAI shards'
+    order the RunningHub pack's converted files keep."""
+    out = dict(layout)
+    for k, v in layout.items():
+        if k.endswith(".attn.qkv_proj.weight"):
+            q, kk, vv = (x.unflatten(0, (heads, -1)) for x in v.chunk(3))
+            out[k] = torch.stack([q, kk, vv], dim=1).flatten(0, 2).contiguous()
+    return out
+
+
+def test_the_runninghub_packs_dit_file_is_read_with_its_qkv_rows_per_head(full, tmp_path):
+    """A DiT file named by the RunningHub MiniMax H3 pack's rule (MiniMax-H3-FL2VA-int8_convrot) keeps the release's
+    per-head q/k/v rows (the pack's loader reorders every DiT file's rows so): read per head it is the model exactly
+    (plain and int8 alike, its rows' scales following them); the same rows under ComfyUI's own name are read stacked,
+    another model (the order cannot be told from the tensors: diffusers' converter says so)."""
+    from safetensors.torch import save_file
+
+    from nodes.video_models.families.minimax_h3 import comfy_file
+    from nodes.video_models.files.comfy_int8 import Int8Linear, dequantise, marker, quantise
+    layout = _per_head(comfy_layout(full), DIT["num_attention_heads"])
+    rh = str(tmp_path / "MiniMax-H3-FL2VA-bf16.safetensors")
+    save_file(layout, rh)
+    assert comfy_file.interleaved(rh) and not comfy_file.interleaved("/m/minimax_h3_fl2va_bf16.safetensors")
+    got = comfy_file.load(rh, torch.float32).state_dict()
+    assert all(torch.equal(got[k], v) for k, v in full.state_dict().items())
+    comfy = str(tmp_path / "minimax_h3_fl2va_bf16.safetensors")
+    save_file(layout, comfy)
+    other = comfy_file.load(comfy, torch.float32).state_dict()
+    assert not torch.equal(other["transformer_blocks.0.attn.to_q.weight"], full.transformer_blocks[0].attn.to_q.weight)
+    for k in [k for k in layout if k.startswith("blocks.") and k.endswith("qkv_proj.weight")]:
+        q = quantise(layout[k], 16)
+        layout.update({k: q.data, k[:-7] + ".weight_scale": q.scale.float(), k[:-7] + ".comfy_quant": marker(16)})
+    int8 = str(tmp_path / "MiniMax-H3-FL2VA-int8_convrot.safetensors")
+    save_file(layout, int8)
+    model = comfy_file.load(int8, torch.float32)
+    to_k = model.transformer_blocks[1].attn.to_k
+    assert isinstance(to_k, Int8Linear)
+    err = (dequantise(to_k.int8(), torch.float32) - full.transformer_blocks[1].attn.to_k.weight).abs()
+    assert bool((err <= to_k.int8().scale * 0.51 * 4 + 1e-6).all())  # each row with its own scale

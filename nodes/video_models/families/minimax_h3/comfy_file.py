@@ -98,6 +98,31 @@ def _rows(t, pieces):
     return list(t.chunk(pieces))
 
 
+def _heads(t, heads: int):
+    """``t``'s fused q/k/v rows stored per head ([head 0: q k v, head 1: q k v, ...], the MiniMaxAI shards' order:
+    diffusers' converter's qkv_layout 'interleaved') cut into [q], [k], [v] (comfy_int8.Int8: data and per-row scales
+    alike)."""
+    from ...files.comfy_int8 import Int8
+
+    def cut(x):
+        if not x.dim() or x.shape[0] == 1:
+            return (x,) * 3
+        return [p.flatten(0, 1).contiguous() for p in x.unflatten(0, (heads, 3, -1)).unbind(1)]
+    if isinstance(t, Int8):
+        return [Int8(d, s, t.group) for d, s in zip(cut(t.data), cut(t.scale))]
+    return cut(t)
+
+
+def interleaved(path: str) -> bool:
+    """Whether the file at ``path`` stores its fused q/k/v rows per head: a DiT file named by the RunningHub MiniMax H3
+    pack's rule (``MiniMax-H3-<FL2VA|Ref2VA>-<format>.safetensors``, its own conversion of the sharded release, whose
+    loader reads every DiT file's qkv rows as grouped per head: ComfyUI_RH_MinMaxH3 runtime/attention.py
+    ``reorder_grouped_qkv_to_qkv``, exportAnything/ComfyUI_RH_MinMaxH3 445fccb8, Apache-2.0; read for meaning).
+    The two orders cannot be told from the tensors (diffusers' converter says so): ComfyUI's own files are stacked."""
+    import os
+    return re.match(r"MiniMax-H3-(FL2VA|Ref2VA)-", os.path.basename(path)) is not None
+
+
 def _swapped(t):
     """``t``'s two row halves swapped in place ([gate; value] -> [value; gate]; comfy_int8.Int8: its data and
     per-row scales alike), half of it copied at a time, not the whole."""
@@ -158,9 +183,9 @@ def refuse_misfits(got: dict, want: dict, path: str, title: str) -> None:
                          f"them: {', '.join(lacking[:3])}{', …' if len(lacking) > 3 else ''})")
 
 
-def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
-    """ComfyUI's tensors under the curve transformer's names (data converted with its per-row scales),
-    and the names dropped."""
+def convert(state: dict, cfg: dict, per_head: bool = False) -> tuple[dict, list[str]]:
+    """ComfyUI's tensors under the transformer's names (data converted with its per-row scales), and the names
+    dropped; ``per_head``: the fused q/k/v rows stored per head (interleaved)."""
     out, dropped = {}, []
     for name in list(state):
         t = state.pop(name)
@@ -173,7 +198,8 @@ def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
         shape = t.data.shape if hasattr(t, "group") else t.shape
         new = diffusers_names(name, shape, cfg)
         if name.endswith(".attn.qkv_proj.weight"):
-            out.update(zip(new, _rows(t, 3)))  # diffusers' order: to_q, to_k, to_v
+            parts = _heads(t, cfg["num_attention_heads"]) if per_head else _rows(t, 3)
+            out.update(zip(new, parts))  # diffusers' order: to_q, to_k, to_v
         elif name.endswith(".mlp.fc1.weight"):
             out[new[0]] = _swapped(t)
         else:
@@ -195,7 +221,9 @@ def reader(wf, torch_dtype, device, info):
     """MiniMaxH3Modular.single_file_reader's function: (the part the file fills, the model, its weights in words)."""
     from ...files.weight_formats import describe
     model = read(wf, torch_dtype, info)
-    how = f"int8 layers kept in 8 bits, dequantised per layer to {str(torch_dtype).replace('torch.', '')}"
+    how = f"int8 layers kept in 8 bits, dequantised per layer to {str(torch_dtype).replace('torch.', '')}" + (
+        "; its fused q/k/v rows read per head, as the RunningHub MiniMax H3 pack's loader reads its own MiniMax-H3-* "
+        "files" if interleaved(wf.path) else "")
     if TABLE not in wf.tensors:
         return part_of(wf.path), model, f"{describe(wf, detail=True)}, ComfyUI's full (unpruned) form read into " \
             f"diffusers' MiniMax H3 transformer by diffusers' converter ({how})"
@@ -232,7 +260,7 @@ def read(wf, torch_dtype, info=print):
                          "MXFP8 layers")
     with open(path, "rb", buffering=0) as f:
         state = {name: read_tensor(f, wf, name) for name in wf.tensors}
-    state, dropped = convert(state, cfg)
+    state, dropped = convert(state, cfg, interleaved(path))
     if dropped and any(d in n for n in dropped for d in DROPPED):
         info(f"'{path}': FastH3's attention gates (to_gate_compress, for sparse attention) are not used by the "
              "dense forward: not read")
