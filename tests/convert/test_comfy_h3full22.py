@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
 
-from .said import api, nodes_of, said
+from .said import api, nodes_of, said, ui
 
 PROMPT = "A paper boat glides through a rain-lit gutter at night, rain and wheel noise in sync."
 LOADERS = {
@@ -128,3 +128,42 @@ def test_minimax_h3s_files_sentence_says_the_full_form_is_read():
     assert "Studio reads the DiT file, in ComfyUI's 'pruned' curve form" in text
     assert "or its full, unpruned form (read into diffusers' MiniMax H3 transformer by diffusers' converter)" in text
     assert "refused when loaded" not in text
+
+
+def test_a_ui_file_of_an_older_version_with_undeclared_loaders_is_read_by_its_saved_types():
+    """heldout97 06's shape: the pack's older RHMiniMaxH3ModelLoader / TextEncoderLoader / VAELoader (no source here
+    declares them: their outputs' types as the UI file saves them, their files by their values), the sampler's 13
+    saved values (a control value after the seed) named by its declaration."""
+    m, t, v = "MINIMAX_H3_DIRECT_MODEL", "MINIMAX_H3_TEXT_ENCODER", "MINIMAX_H3_VAE_BUNDLE"
+    nodes = [
+        (1, "RHMiniMaxH3TextEncoderLoader", [], [t], ["MiniMax-H3", "auto", "qwen3-vl-32b-int8_convrot.safetensors"]),
+        (2, "RHMiniMaxH3ModelLoader", [], [m], ["FL2VA", "MiniMax-H3", "auto", "MiniMax-H3-FL2VA-int8_convrot.safetensors"]),
+        (3, "RHMiniMaxH3VAELoader", [], [v], ["MiniMax-H3", "MiniMax-H3-video_vae.safetensors",
+                                              "MiniMax-H3-audio_vae.safetensors"]),
+        (4, "LoadImage", [], ["IMAGE", "MASK"], ["first.png", "image"]),
+        (5, "RHMiniMaxH3FL2VAFirstFrameCondition", [("first_frame", "IMAGE"), ("last_frame", "IMAGE")],
+         ["MINIMAX_H3_FL_KEYFRAMES"], []),
+        (6, "RHMiniMaxH3FL2VATarget", [("keyframes", "MINIMAX_H3_FL_KEYFRAMES")], ["MINIMAX_H3_TARGET", "STRING"],
+         ["16:9", 5.0, 864, 480]),
+        (7, "RHMiniMaxH3FL2VAEncode", [("h3_text_encoder", t), ("h3_vae_bundle", v), ("target", "MINIMAX_H3_TARGET"),
+                                       ("keyframes", "MINIMAX_H3_FL_KEYFRAMES")], ["MINIMAX_H3_CONDITIONING"], [PROMPT]),
+        (8, "RHMiniMaxH3EmptyAVLatent", [("target", "MINIMAX_H3_TARGET")], ["MINIMAX_H3_AV_LATENT"], []),
+        (9, "RHMiniMaxH3DualSigmaSampler", [("h3_model", m), ("conditioning", "MINIMAX_H3_CONDITIONING"),
+                                            ("av_latent", "MINIMAX_H3_AV_LATENT")], ["MINIMAX_H3_AV_LATENT"],
+         [7, "fixed", 21, 12.0, 3.0, "off", True, 0.12, 2, 4, 4, "res_multistep", False]),
+        (10, "RHMiniMaxH3DecodeAV", [("h3_vae_bundle", v), ("sampled_av_latent", "MINIMAX_H3_AV_LATENT")],
+         ["IMAGE", "AUDIO"], []),
+        (11, "CreateVideo", [("images", "IMAGE"), ("audio", "AUDIO")], ["VIDEO"], [24, 8]),
+        (12, "SaveVideo", [("video", "VIDEO")], [], ["h3_studio/advanced_fl2va", "mp4", "h264"]),
+    ]
+    links = [(4, 0, 5, "first_frame"), (5, 0, 6, "keyframes"), (1, 0, 7, "h3_text_encoder"), (3, 0, 7, "h3_vae_bundle"),
+             (6, 0, 7, "target"), (5, 0, 7, "keyframes"), (6, 0, 8, "target"), (2, 0, 9, "h3_model"),
+             (7, 0, 9, "conditioning"), (8, 0, 9, "av_latent"), (3, 0, 10, "h3_vae_bundle"),
+             (9, 0, 10, "sampled_av_latent"), (10, 0, 11, "images"), (10, 1, 11, "audio"), (11, 0, 12, "video")]
+    conv = convert(ui(nodes, links), "fl2va_ui")
+    gen, = nodes_of(conv, "video_models.image_to_video")
+    assert (gen.params["prompt"], gen.params["frames"], gen.params["seed"], gen.params["steps"]) == (PROMPT, 124, 7, 20)
+    load, = nodes_of(conv, "video_models.load")
+    assert load.params["model"] == "MiniMax-H3-FL2VA-int8_convrot.safetensors"
+    assert load.params["text_encoder"] == "qwen3-vl-32b-int8_convrot.safetensors"
+    assert "is read as MiniMax H3 image to video" in said(conv)

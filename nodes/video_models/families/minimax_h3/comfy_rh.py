@@ -144,12 +144,12 @@ def _loaders(wf: Workflow, p: dict) -> dict:
     vaes = _files(p["vaes"])
     audio = next((f for f in vaes if "audio" in f.lower()), None)
     video = next((f for f in vaes if f != audio), None)
-    m, t, b = p["model"], p["text"], p["vaes"]
+    m, t, bundle = p["model"], p["text"], p["vaes"]
     return {"model": add(wf, m, f"{m.id}.rh", "UNETLoader", {"unet_name": _files(m)[0], "weight_dtype": "default"}, {}),
             "clip": add(wf, t, f"{t.id}.rh", "CLIPLoader", {"clip_name": _files(t)[0], "type": "minimax",
                                                              "device": "default"}, {}),
-            "video_vae": add(wf, b, f"{b.id}.rh_video", "VAELoader", {"vae_name": video}, {}) if video else None,
-            "audio_vae": add(wf, b, f"{b.id}.rh_audio", "VAELoader", {"vae_name": audio}, {}) if audio else None}
+            "video_vae": add(wf, bundle, f"{bundle.id}.rh_video", "VAELoader", {"vae_name": video}, {}) if video else None,
+            "audio_vae": add(wf, bundle, f"{bundle.id}.rh_audio", "VAELoader", {"vae_name": audio}, {}) if audio else None}
 
 
 def _drop(wf: Workflow, nodes: list[CNode]) -> None:

@@ -9,7 +9,8 @@ image and / or the last image) and its reference one ('ref2va', MiniMax H3 Refer
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack each makes beside the video goes with its clip (Modular's keeps_sound:
 Save Video writes it). ComfyUI's DiT files, pruned (curve form: curve.py, comfy_file.py) or full
-(diffusers' own transformer, by diffusers' converter: comfy_file.py), are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref; with
+(diffusers' own transformer, by diffusers' converter: comfy_file.py), are read with such a folder as 'base': an
+fl2va file as transformer, a ref2va file as transformer_ref; with
 ComfyUI's VAE files ('vae': the video VAE, the audio VAE beside it: comfy_vae.py) in place of the folder's
 VAEs, and ComfyUI's Qwen3-VL file ('text_encoder': text_file.py) in place of its text encoder. With no
 folder at all the DiT, VAE and Qwen3-VL files are read alone (parts.py: the tokenizer from a tokenizer/ folder
