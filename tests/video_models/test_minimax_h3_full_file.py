@@ -2,8 +2,9 @@
 the full *_int8_convrot files; comfy_file.py): its config told from the shapes (the time embedder's two layers
 where a pruned file has adaln_t_table), read into diffusers' own MiniMaxH3Transformer3DModel by diffusers'
 converter's names, to the same weights diffusers' ``from_single_file`` reads from it; its int8 convrot and fp8
-variants kept in 8 bits; with a MiniMax H3 folder as 'base' Load Video Model reads it and Text to Video runs on
-it. Tiny random models built from configs (test_minimax_h3_curve.DIT); ComfyUI's names written by hand from
+variants kept in 8 bits; with a MiniMax H3 folder as 'base', or ComfyUI's VAE and Qwen3-VL files and no folder,
+Load Video Model reads it and Text to Video runs on it; the other partition's full file beside it read when its task
+runs; a DiT file named by the RunningHub MiniMax H3 pack's rule read with its q/k/v rows per head. Tiny random models built from configs (test_minimax_h3_curve.DIT); ComfyUI's names written by hand from
 comfy/ldm/minimax/model.py (test_minimax_h3_curve.comfy_layout)."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 import torch
 
 from .test_minimax_h3_curve import DIT, _inputs, comfy_layout
+from .test_minimax_h3_vae_files import vaes  # noqa: F401  (tiny VAEs and ComfyUI's files of them)
 
 pytest.importorskip("diffusers")
 
@@ -208,3 +210,44 @@ def test_the_runninghub_packs_dit_file_is_read_with_its_qkv_rows_per_head(full, 
     assert isinstance(to_k, Int8Linear)
     err = (dequantise(to_k.int8(), torch.float32) - full.transformer_blocks[1].attn.to_k.weight).abs()
     assert bool((err <= to_k.int8().scale * 0.51 * 4 + 1e-6).all())  # each row with its own scale
+
+
+def test_a_full_file_with_comfyuis_vae_and_qwen3vl_files_and_no_base_runs(full, vaes, tmp_path):  # noqa: F811
+    """No folder at all: the full DiT file with ComfyUI's video VAE file (its audio VAE beside) and Qwen3-VL file
+    (NVFP4, tokenizer beside) as Load Video Model's parts: the pipeline's transformer is diffusers' own read from the
+    file, and Text to Video makes its clip."""
+    from diffusers import MiniMaxH3Transformer3DModel
+
+    from nodes.video_models.loading.load import load_video_model
+    from .tiny_minimax_h3 import run_t2v
+    from .tiny_minimax_h3_text import tiny_conditioner, tokenizer_and_processor, write_text_encoder
+    tok, _ = tokenizer_and_processor(str(tmp_path / "t"))
+    te = write_text_encoder(str(tmp_path / "te"), tiny_conditioner(tok), tok, nvfp4=True, vision=False)
+    vae_files = vaes[2]
+    dit = _save(full, str(tmp_path / "minimax_h3_fl2va_bf16.safetensors"))
+    said = []
+    ref = load_video_model(dit, base="", device="cpu", dtype_name="fp32", info=said.append,
+                           parts={"vae": vae_files["video"], "text_encoder": te})
+    assert type(ref.module.transformer) is MiniMaxH3Transformer3DModel
+    assert any(m.startswith("transformer: ") and "full (unpruned) form" in m for m in said), said
+    clip, _ = run_t2v({"model": dit, "base": "", "vae": vae_files["video"], "text_encoder": te})
+    assert (clip.n_frames, clip.width, clip.height) == (124, 32, 32) and clip.frames.std() > 0.01
+
+
+def test_the_other_partitions_full_file_beside_it_is_read_when_its_task_runs(full, full_and_base):
+    """Readied for reference to video, the full fl2va file's ref2va file beside it (full too) is read as
+    transformer_ref (diffusers' own class), said."""
+    import os
+    import types
+
+    from diffusers import MiniMaxH3Transformer3DModel
+
+    from nodes.video_models.families.minimax_h3.partitions import use_partition
+    from nodes.video_models.loading.load import load_video_model
+    folder, path = full_and_base
+    ref2va = _save(full, os.path.join(os.path.dirname(path), "minimax_h3_ref2va_bf16.safetensors"))
+    ref = load_video_model(path, base=folder, device="cpu", dtype_name="fp32")
+    said = []
+    use_partition(types.SimpleNamespace(info=said.append), ref, "r2v")
+    assert said[-1] == f"MiniMax H3's transformer_ref (reference to video) read from ComfyUI's file '{ref2va}'"
+    assert type(ref.module.transformer_ref) is MiniMaxH3Transformer3DModel
