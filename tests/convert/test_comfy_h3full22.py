@@ -67,6 +67,8 @@ def test_the_packs_text_to_video_is_minimax_h3_text_to_video_with_its_files_and_
     assert "'RHMiniMaxH3DualSigmaSampler' (RHMiniMaxH3DualSigmaSampler, #7) is read as MiniMax H3 text to video" in text
     assert "5 s as 124 frames at 24 fps, the pack's 17n + 5 rounding up, and 864 x 480" in text
     assert "its 21 sigma points as 20 steps" in text and "sampler res_multistep" in text
+    assert "RHMiniMaxH3DualSigmaSampler's sampler_mode 'res_multistep': nearest diffusers scheduler" in text
+    assert "scheduler 'simple'" not in text  # the pack names no scheduler
     assert "the pack's own model files (MiniMax-H3-FL2VA-int8_convrot.safetensors, qwen3-vl-32b-int8_convrot" in text
     assert "is the soundtrack Studio's 'Text to Video' makes with the video" in text  # the decoder's sound kept
     assert "RHMiniMaxH3" not in "\n".join(line for line in text.splitlines() if "not converted" in line), text

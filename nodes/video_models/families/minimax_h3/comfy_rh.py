@@ -176,6 +176,8 @@ def translate(wf: Workflow) -> list[str]:
         pics = _pictures(wf, p["keys"])
         wires = {**_loaders(wf, p), **pics}
         frames_out, sound = take(wf, s, f"{s.id}.rh", task, sampling, wires)
+        wf.nodes[f"{s.id}.rh.sampler"].worded.update(  # said in the pack's words: it names no scheduler
+            sampler=f"{s.cls}'s sampler_mode '{sampling['sampler_name']}'", scheduler="")
         said += _words(wf, s, p, task, sampling, pics)
         rewire(wf, p["dec"].id, {0: frames_out, 1: sound})
         del wf.nodes[s.id]
