@@ -21,7 +21,7 @@ files: ``time_embedder.proj_in`` / ``proj_out`` where a pruned one has ``adaln_t
 operations by that converter, into diffusers' own ``MiniMaxH3Transformer3DModel`` (not the curve form), its
 config told from the shapes the same way (``freq_dim``, ``time_embed_hidden_dim`` and ``time_embed_dim`` from the
 time embedder's two layers). ``MiniMaxH3Transformer3DModel.from_single_file`` reads such a file in bf16 / fp32
-to the same weights (tests/convert/test_comfy_h3full22.py); Studio reads it itself so that its int8 layers stay
+to the same weights (tests/video_models/test_minimax_h3_full_file.py); Studio reads it itself so that its int8 layers stay
 in 8 bits and its fp8 ones in fp8, as it reads the pruned files."""
 from __future__ import annotations
 
