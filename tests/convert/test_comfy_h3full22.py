@@ -97,11 +97,24 @@ def test_what_the_pack_does_that_studio_does_not_is_said():
         in text
 
 
+def test_a_size_left_to_the_packs_canvas_rule_is_worked_out_by_it():
+    """0 x 0: the pack's adapt_shape_v1 canvas for the aspect ratio (16:9 -> 1344 x 768, 'auto' of a text take too;
+    9:16 -> 768 x 1344), said."""
+    for aspect, size in (("16:9", (1344, 768)), ("auto", (1344, 768)), ("9:16", (768, 1344)), ("4:3", (1024, 768))):
+        conv = convert(_t2va({"width": 0, "height": 0, "aspect_ratio": aspect}), "canvas")
+        gen, = nodes_of(conv, "video_models.text_to_video")
+        assert (gen.params["width"], gen.params["height"]) == size, aspect
+        assert f"{size[0]} x {size[1]} by the pack's canvas rule for '{aspect}' (768 on the short edge" in said(conv)
+
+
 def test_a_take_not_read_here_stays_held():
-    """The target's size left to the pack's aspect rule (0 x 0), or the sound denoised alone: not translated."""
-    for wf in (_t2va({"width": 0, "height": 0}), _t2va(denoise_video=False)):
+    """An image take's 'auto' size (the first picture's shape, known when it runs), or the sound denoised alone: not
+    translated."""
+    fl2va = _fl2va(last=False)
+    fl2va["4"]["inputs"].update(aspect_ratio="auto", width=0, height=0)
+    for wf in (fl2va, _t2va(denoise_video=False)):
         conv = convert(wf, "held")
-        assert not nodes_of(conv, "video_models.text_to_video")
+        assert not nodes_of(conv, "video_models.text_to_video") and not nodes_of(conv, "video_models.image_to_video")
         assert "RHMiniMaxH3DualSigmaSampler" in said(conv)
         assert "is read as MiniMax H3" not in said(conv)
 

@@ -8,12 +8,14 @@ picture), the empty latent made from a MINIMAX_H3_TARGET (its duration_seconds, 
 taking a MINIMAX_H3_VAE_BUNDLE and the sampled latent (its IMAGE and AUDIO outputs: the take's pictures and sound).
 
 What the pack declares of them: the target's frames are round(duration x 24) rounded up to 17n + 5 (5 s: 124); its
-size is its width x height where both are set (0: the pack's aspect-ratio canvas rule, not read here: held); the
+size is its width x height where both are set, else its canvas rule for the aspect ratio (contracts/_impl.py
+``resolve_spatial_shape``: 768 on the short edge, at most 768 x 1344 pixels, sides to multiples of 32; a text take's
+'auto' is 16:9, an image or reference take's 'auto' the first picture's shape, not known here: held); the
 sampler's ``sigma_points`` N run N - 1 model calls ("50 sigma points produce 49 DiT forwards"), its ``sampler_mode``
 'euler' or 'res_multistep' (ComfyUI's samplers of those names), its video / audio shifts 12 / 3 by default (MiniMax H3's
 own), no negative prompt and no guidance. Held as before (not read): a reference-to-video encode, a sampler denoising
 the sound only (``denoise_video`` off), a model wired through another node (a frame-rate or attention patch), a
-latent made another way (encoded frames, split or joined streams), a target with its size left to the aspect rule.
+latent made another way (encoded frames, split or joined streams), an 'auto' size taken from a picture.
 The loaders' files are the pack's own conversions of the sharded release (``MiniMax-H3-FL2VA-int8_convrot``,
 ``qwen3-vl-32b-int8_convrot``, ``MiniMax-H3-video_vae`` / ``-audio_vae``): set on Load Video Model as they are, each
 checked when it loads (comfy_file.interleaved: the DiT's q/k/v rows read per head, as the pack's loader reads them).
@@ -28,12 +30,44 @@ MODEL, TEXT, VAES = "MINIMAX_H3_DIRECT_MODEL", "MINIMAX_H3_TEXT_ENCODER", "MINIM
 TARGET, COND, AV = "MINIMAX_H3_TARGET", "MINIMAX_H3_CONDITIONING", "MINIMAX_H3_AV_LATENT"
 KEYS, REFS = "MINIMAX_H3_FL_KEYFRAMES", "MINIMAX_H3_REFERENCES"
 FPS, SHIFTS, MODES = 24, (12.0, 3.0), ("euler", "res_multistep")
+SHORT, MOST, MULTIPLE = 768, 768 * 1344, 32  # the pack's canvas rule: short edge, pixels at most, multiple
 
 
 def frames(seconds: float) -> int:
     """The pack's frame count of a duration: round(seconds x 24), rounded up to 17n + 5."""
     n = max(1, int(round(seconds * FPS)))
     return n + (5 - n) % 17
+
+
+def canvas(aspect: str) -> tuple[int, int] | None:
+    """The pack's size for an aspect ratio 'W:H' (its adapt_shape_v1 rule): the short edge 768, the long one by the
+    ratio; scaled down to 768 x 1344 pixels where more; each side to its nearest multiple of 32. None: no W:H."""
+    try:
+        w, h = (float(x) for x in aspect.split(":"))
+    except (AttributeError, ValueError):
+        return None
+    if w <= 0 or h <= 0 or not 0.25 <= w / h <= 4.0:
+        return None
+    nw, nh = (SHORT * w / h, SHORT) if w >= h else (SHORT, SHORT * h / w)
+    if nw * nh > MOST:
+        k = (MOST / (nw * nh)) ** 0.5
+        nw, nh = nw * k, nh * k
+    return tuple(max(MULTIPLE, int(round(x / MULTIPLE)) * MULTIPLE) for x in (nw, nh))
+
+
+def _size(wf: Workflow, t: CNode) -> tuple[int, int, str] | None:
+    """The target's width x height and how it was told ('' set; else the aspect rule's words); None where the pack
+    takes it from a picture (an 'auto' target fed keyframes or references) or it is not a constant."""
+    w, h, aspect = wf.value(t, "width"), wf.value(t, "height"), wf.value(t, "aspect_ratio")
+    if isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0:
+        return w, h, ""
+    if w not in (0, None) or h not in (0, None) or not isinstance(aspect, str):
+        return None
+    if aspect == "auto" and (KEYS in _takes(t).values() or REFS in _takes(t).values()):
+        return None  # the first picture's own shape: known only when it runs
+    got = canvas("16:9" if aspect == "auto" else aspect)
+    return None if got is None else (*got, f" by the pack's canvas rule for '{aspect}' (768 on the short edge, at most "
+                                            "768 x 1344 pixels, sides to multiples of 32)")
 
 
 def _takes(n: CNode) -> dict[str, str]:
@@ -95,10 +129,11 @@ def _parts(wf: Workflow, s: CNode) -> dict | None:
 def _settings(wf: Workflow, s: CNode, p: dict) -> tuple[dict, dict] | None:
     """(MiniMaxH3ImageToVideo's prompt / width / height / length, the KSampler's settings); None where not read."""
     t, v = p["target"], (lambda n, k: wf.value(n, k))
-    seconds, w, h, prompt = v(t, "duration_seconds"), v(t, "width"), v(t, "height"), v(p["enc"], "prompt")
+    seconds, size, prompt = v(t, "duration_seconds"), _size(wf, t), v(p["enc"], "prompt")
     points, mode, seed = v(s, "sigma_points"), v(s, "sampler_mode") or "euler", v(s, "seed")
-    if not (isinstance(seconds, (int, float)) and isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0):
+    if not isinstance(seconds, (int, float)) or size is None:
         return None
+    w, h, p["size_said"] = size
     if not isinstance(prompt, str) or not isinstance(points, int) or points < 2 or mode not in MODES:
         return None
     if v(s, "denoise_video") is False or not isinstance(seed, int):
@@ -112,7 +147,8 @@ def _words(wf: Workflow, s: CNode, p: dict, task: dict, sampling: dict, pics: di
     kind = "image" if "first_frame" in pics else "text"
     said = [f"{who} is read as MiniMax H3 {kind} to video (its nodes' declared types: the loaders, "
             f"{p['enc'].named()}'s prompt, {p['target'].named()}'s {wf.value(p['target'], 'duration_seconds'):g} s as "
-            f"{task['length']} frames at 24 fps, the pack's 17n + 5 rounding up, and {task['width']} x {task['height']}, "
+            f"{task['length']} frames at 24 fps, the pack's 17n + 5 rounding up, and {task['width']} x {task['height']}"
+            f"{p['size_said']}, "
             f"{p['dec'].named()}'s pictures and sound): its {sampling['steps'] + 1} sigma points as {sampling['steps']} "
             f"steps (the pack runs one model call fewer than its points), sampler {sampling['sampler_name']}, no negative "
             "prompt and cfg 1, as the pack samples"]
