@@ -244,14 +244,14 @@ def test_minimax_h3_text_to_video_reads_its_prompt_and_its_dit_file_with_a_base(
     notes = "\n".join(n["text"] for n in conv.graph.ui["notes"])
     assert ("of MiniMax H3's ComfyUI files (minimax_h3_fl2va_pruned_int8_convrot.safetensors, "
             "minimax_h3_audio_vae_fp32.safetensors, minimax_h3_video_vae_int8_convrot.safetensors, "
-            "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) Studio reads the DiT file where it is in ComfyUI's 'pruned' curve "
+            "qwen3vl_32b_minimax_h3_nvfp4_awq.safetensors) Studio reads the DiT file, in ComfyUI's 'pruned' curve "
             "form (") \
         in notes
     assert "and the Qwen3-VL file (set as 'text_encoder', any NVFP4 layers kept packed) with no diffusers folder: put " \
         "Qwen3-VL's tokenizer files, which ComfyUI keeps in its code, in a tokenizer/ folder beside the Qwen3-VL " \
         "file, or set Load Video Model's 'base' to a MiniMax H3 diffusers folder" in notes
     assert "the audio VAE read from beside it" in notes
-    assert "a full, unpruned DiT file is refused when loaded" in notes  # (a name alone does not say it is pruned)
+    assert "or its full, unpruned form (read into diffusers' MiniMax H3 transformer by diffusers' converter)" in notes
     load = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.load")
     assert load.params["model"] == "minimax_h3_fl2va_pruned_int8_convrot.safetensors"
     assert load.params["vae"] == "minimax_h3_video_vae_int8_convrot.safetensors"

@@ -49,7 +49,8 @@ def test_families_json_has_every_family_with_tasks_inputs_and_formats(capsys):
     mm = video["minimax_h3"]
     assert (mm["name"], mm["tasks"], mm["variants"]) == ("MiniMax H3", ["text", "image", "reference"], ["MiniMax H3"])
     assert "modular pipeline (modular_model_index.json)" in mm["formats"] and (mm["frames"], mm["fps"]) == (124, 24.0)
-    assert "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base" in mm["formats"]
+    assert "ComfyUI's DiT file, pruned (curve form) or full, bf16 / fp16 / fp8 / int8 convrot / MXFP8, with a " \
+        "folder as base" in mm["formats"]
     wa2 = video["wan_animate2"]  # issue 56: its own node (Wan Animate 2), a reference moved by a driving video
     assert (wa2["name"], wa2["tasks"], wa2["inputs"]["drive"]) == ("Wan Animate 2", ["drive"],
                                                                    ["reference", "driving", "prompt"])

@@ -96,17 +96,20 @@ def test_the_curve_model_equals_the_full_one_on_the_tables_grid(pair):
 
 
 def comfy_layout(curve) -> dict:
-    """The curve model's weights in ComfyUI's pruned file layout, written by hand from ComfyUI's module names
+    """The curve model's weights in ComfyUI's pruned file layout (a full model's in its full layout), written by hand from ComfyUI's module names
     (comfy/ldm/minimax/model.py): blocks / token_refiner.blocks, attn.qkv_proj [q; k; v], q_norm / k_norm,
     out_proj, mlp.fc1 [gate; value] / fc2, adaln_proj.linear, video_patch_proj / audio_patch_proj /
-    condition_proj, final_layer.{norm, adaln_proj.linear, video_out, audio_out}, adaln_t_table, rope.inv_freq."""
+    condition_proj, final_layer.{norm, adaln_proj.linear, video_out, audio_out}, adaln_t_table (a full model:
+    time_embedder.proj_in / proj_out), rope.inv_freq."""
     names = [("transformer_blocks.", "blocks."), ("token_refiner.refiner_blocks.", "token_refiner.blocks."),
              ("audio_proj_in.", "audio_patch_proj."), ("audio_proj_out.", "final_layer.audio_out."),
              ("proj_in.", "video_patch_proj."), ("proj_out.", "final_layer.video_out."),
              ("context_embedder.", "condition_proj."), ("norm_out.norm.", "final_layer.norm."),
              ("norm_out.linear.", "final_layer.adaln_proj.linear."), ("attn.norm_q.", "attn.q_norm."),
              ("attn.norm_k.", "attn.k_norm."), ("attn.to_out.0.", "attn.out_proj."), ("ff.net.0.proj.", "mlp.fc1."),
-             ("ff.net.2.", "mlp.fc2."), ("time_embedder.table", "adaln_t_table")]
+             ("ff.net.2.", "mlp.fc2."), ("time_embedder.table", "adaln_t_table"),
+             ("time_embedder.linear_1.", "time_embedder.proj_in."),  # a full model's (ComfyUI's TimeEmbedder)
+             ("time_embedder.linear_2.", "time_embedder.proj_out.")]
     sd = {k: v.clone().contiguous() for k, v in curve.state_dict().items()}
     out = {}
     for k, v in sd.items():
@@ -145,7 +148,9 @@ def test_comfyuis_pruned_file_reads_as_the_curve_model(pair, tmp_path):
         assert all(torch.allclose(a, b, atol=1e-5) for a, b in zip(curve(**x), got(**x)))
 
 
-def test_a_full_file_or_a_head_bank_is_refused_in_words(pair, tmp_path):
+def test_a_file_with_neither_time_path_or_a_head_bank_is_refused_in_words(pair, tmp_path):
+    """No adaln_t_table and no time embedder: no MiniMax H3 file of either form; a PDD head bank: refused (a full
+    file itself is read: test_minimax_h3_full_file.py)."""
     from safetensors.torch import save_file
 
     from nodes.video_models.base.errors import ModelError
@@ -153,7 +158,7 @@ def test_a_full_file_or_a_head_bank_is_refused_in_words(pair, tmp_path):
     _, curve = pair
     layout = comfy_layout(curve)
     shapes = {k: tuple(v.shape) for k, v in layout.items()}
-    with pytest.raises(ModelError, match="full \\(unpruned\\)"):
+    with pytest.raises(ModelError, match="neither the pruned file's 'adaln_t_table' nor the full file's"):
         comfy_file.config_from_shapes({k: v for k, v in shapes.items() if k != "adaln_t_table"}, "f.safetensors")
     layout["final_layer.video_out.weight"] = layout["final_layer.video_out.weight"].repeat(4, 1)
     path = str(tmp_path / "fasth3_pdd.safetensors")

@@ -9,6 +9,7 @@ from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, f
 from .comfy_after import keyframes, latent_given
 from .comfy_director import translate as director
 from .comfy_multishot import translate as multishot
+from .comfy_rh import translate as runninghub
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
@@ -18,11 +19,11 @@ MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="Min
                        cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
                               "control branch (alibaba-pai/MiniMax-H3-Fun-Controlnet-Union, a VideoX-Fun checkpoint "
                               "loaded by ComfyUI's ModelPatchLoader)")
-FOLDER_ONLY = ("of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file where it is in ComfyUI's "
-               "'pruned' curve form (its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 "
-               "transformer, any int8 'convrot' layers kept in int8, MXFP8 ones dequantised; a full, unpruned DiT "
-               "file is refused when loaded; an fl2va file as the text and image "
-               "to video transformer, a ref2va file as the reference one), the VAE files (the video VAE "
+FOLDER_ONLY = ("of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT file, in ComfyUI's 'pruned' "
+               "curve form (its adaln_t_table and rank-8 AdaLN read into diffusers' MiniMax H3 transformer with "
+               "that time path) or its full, unpruned form (read into diffusers' MiniMax H3 transformer by "
+               "diffusers' converter), any int8 'convrot' layers kept in int8, MXFP8 ones dequantised (an fl2va "
+               "file as the text and image to video transformer, a ref2va file as the reference one), the VAE files (the video VAE "
                "set as Load Video Model's 'vae', any int8 'convrot' decoder layers kept in int8; the audio "
                "VAE read from beside it: keep both in one folder) and the Qwen3-VL file (set as "
                "'text_encoder', any NVFP4 layers kept packed) with no diffusers folder: put Qwen3-VL's "
@@ -131,6 +132,6 @@ MAPPING = ComfyMapping(
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
                             "comfy_ranges": RANGES},  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
-    # an app's MiniMaxH3Director's timeline, a pack's one-shot H3MultishotSampler as native nodes (comfy_director.py,
-    # comfy_multishot.py)
-    translate=lambda wf: director(wf) + multishot(wf))
+    # an app's MiniMaxH3Director's timeline, a pack's one-shot H3MultishotSampler, the RunningHub pack's take by its
+    # declared types as native nodes (comfy_director.py, comfy_multishot.py, comfy_rh.py)
+    translate=lambda wf: director(wf) + multishot(wf) + runninghub(wf))

@@ -13,8 +13,16 @@ on int8 data and per-row scales alike: ``attn.qkv_proj`` split in three row bloc
 ``attn.to_gate_compress`` of FastH3's files is unused by the dense forward (ComfyUI's
 comfy/ldm/minimax/model.py, Comfy-Org/ComfyUI 01a56b76bba3: "unused by the dense forward"), so dropped,
 said. A file with a PDD head bank (``final_layer.video_out`` a multiple of the patch width: several
-output heads blended by the sampler's step) is refused, as is a full (unpruned) file: Studio reads
-those from the diffusers folder."""
+output heads blended by the sampler's step) is refused.
+
+A full (unpruned) file (Comfy-Org's minimax_h3_fl2va / ref2va_bf16, the full ``*_int8_convrot`` and fp8 / MXFP8
+files: ``time_embedder.proj_in`` / ``proj_out`` where a pruned one has ``adaln_t_table``, ComfyUI's
+``TimeEmbedder``) is the model diffusers' converter was written for: it is read the same way, names and row
+operations by that converter, into diffusers' own ``MiniMaxH3Transformer3DModel`` (not the curve form), its
+config told from the shapes the same way (``freq_dim``, ``time_embed_hidden_dim`` and ``time_embed_dim`` from the
+time embedder's two layers). ``MiniMaxH3Transformer3DModel.from_single_file`` reads such a file in bf16 / fp32
+to the same weights (tests/video_models/test_minimax_h3_full_file.py); Studio reads it itself so that its int8 layers stay
+in 8 bits and its fp8 ones in fp8, as it reads the pruned files."""
 from __future__ import annotations
 
 import re
@@ -22,6 +30,7 @@ import re
 from ...base.errors import ModelError
 
 TABLE = "adaln_t_table"
+FULL = "time_embedder.proj_in.weight"  # a full (unpruned) file's time embedder (ComfyUI's TimeEmbedder.proj_in)
 DROPPED = (".attn.to_gate_compress.",)  # FastH3's VSA gate: not used by the dense forward
 
 
@@ -38,12 +47,10 @@ def config_from_shapes(shapes: dict, path: str, inv_freq=None) -> dict:
         if name not in shapes:
             raise ModelError(f"'{path}' is no MiniMax H3 DiT file in ComfyUI's layout: it has no '{name}'")
         return tuple(shapes[name])
-    if TABLE not in shapes:
-        raise ModelError(f"'{path}' is a full (unpruned) MiniMax H3 file: Studio reads that model from its diffusers "
-                         "folder (modular_model_index.json); ComfyUI's single files it reads are the pruned ones "
-                         "(adaln_t_table)")
+    if TABLE not in shapes and FULL not in shapes:
+        raise ModelError(f"'{path}' is no MiniMax H3 DiT file in ComfyUI's layout: it has neither the pruned file's "
+                         f"'{TABLE}' nor the full file's '{FULL}'")
     hidden, patch_dim = need("video_patch_proj.weight")
-    grid, rank = need(TABLE)
     head_dim = need("blocks.0.attn.q_norm.weight")[0]
     out_rows = need("final_layer.video_out.weight")[0]
     if out_rows != patch_dim:
@@ -52,13 +59,34 @@ def config_from_shapes(shapes: dict, path: str, inv_freq=None) -> dict:
                          "of: Studio reads MiniMax H3 files with one output head")
     rope = need("rope.inv_freq")[0] if "rope.inv_freq" in shapes else 16
     theta = 10000.0 if inv_freq is None or rope < 2 else round(float(inv_freq[1]) ** (-rope), 3)
+    if TABLE in shapes:  # the curve form: its table's rows and rank
+        grid, rank = need(TABLE)
+        time = dict(time_embed_dim=rank, adaln_curve_grid=grid)
+    else:  # the full form: its time embedder's two layers (freq -> hidden -> out)
+        hidden_t, freq = need(FULL)
+        time = dict(freq_dim=freq, time_embed_hidden_dim=hidden_t,
+                    time_embed_dim=need("time_embedder.proj_out.weight")[0])
     return dict(num_attention_heads=need("blocks.0.attn.qkv_proj.weight")[0] // 3 // head_dim,
                 attention_head_dim=head_dim, hidden_size=hidden, num_layers=_count(shapes, r"blocks\.(\d+)\."),
                 num_refiner_layers=_count(shapes, r"token_refiner\.blocks\.(\d+)\."),
                 ffn_dim=need("blocks.0.mlp.fc2.weight")[1], in_channels=patch_dim // 4,
                 audio_in_channels=need("audio_patch_proj.weight")[1], patch_size=(1, 2, 2),
-                text_dim=need("condition_proj.weight")[1], time_embed_dim=rank, rope_freq_dim=rope, rope_theta=theta,
-                adaln_curve_grid=grid)
+                text_dim=need("condition_proj.weight")[1], rope_freq_dim=rope, rope_theta=theta, **time)
+
+
+def is_full(cfg: dict) -> bool:
+    """Whether ``cfg`` (config_from_shapes') is a full (unpruned) file's: diffusers' own transformer."""
+    return "adaln_curve_grid" not in cfg
+
+
+def model_class(cfg: dict):
+    """The class a file of ``cfg`` is read into: diffusers' MiniMaxH3Transformer3DModel for a full file, the
+    curve form (curve.py) for a pruned one."""
+    if is_full(cfg):
+        from diffusers import MiniMaxH3Transformer3DModel
+        return MiniMaxH3Transformer3DModel
+    from .curve import MiniMaxH3CurveTransformer
+    return MiniMaxH3CurveTransformer
 
 
 def _rows(t, pieces):
@@ -68,6 +96,31 @@ def _rows(t, pieces):
         scales = t.scale.chunk(pieces) if t.scale.dim() and t.scale.shape[0] > 1 else (t.scale,) * pieces
         return [Int8(d, s, t.group) for d, s in zip(t.data.chunk(pieces), scales)]
     return list(t.chunk(pieces))
+
+
+def _heads(t, heads: int):
+    """``t``'s fused q/k/v rows stored per head ([head 0: q k v, head 1: q k v, ...], the MiniMaxAI shards' order:
+    diffusers' converter's qkv_layout 'interleaved') cut into [q], [k], [v] (comfy_int8.Int8: data and per-row scales
+    alike)."""
+    from ...files.comfy_int8 import Int8
+
+    def cut(x):
+        if not x.dim() or x.shape[0] == 1:
+            return (x,) * 3
+        return [p.flatten(0, 1).contiguous() for p in x.unflatten(0, (heads, 3, -1)).unbind(1)]
+    if isinstance(t, Int8):
+        return [Int8(d, s, t.group) for d, s in zip(cut(t.data), cut(t.scale))]
+    return cut(t)
+
+
+def interleaved(path: str) -> bool:
+    """Whether the file at ``path`` stores its fused q/k/v rows per head: a DiT file named by the RunningHub MiniMax H3
+    pack's rule (``MiniMax-H3-<FL2VA|Ref2VA>-<format>.safetensors``, its own conversion of the sharded release, whose
+    loader reads every DiT file's qkv rows as grouped per head: ComfyUI_RH_MinMaxH3 runtime/attention.py
+    ``reorder_grouped_qkv_to_qkv``, exportAnything/ComfyUI_RH_MinMaxH3 445fccb8, Apache-2.0; read for meaning).
+    The two orders cannot be told from the tensors (diffusers' converter says so): ComfyUI's own files are stacked."""
+    import os
+    return re.match(r"MiniMax-H3-(FL2VA|Ref2VA)-", os.path.basename(path)) is not None
 
 
 def _swapped(t):
@@ -92,11 +145,10 @@ def diffusers_names(name: str, shape, cfg: dict) -> list[str]:
 
 
 def check(shapes: dict, cfg: dict, path: str) -> None:
-    """Every tensor of the file, under its converted name and shape, against the curve model of ``cfg``
+    """Every tensor of the file, under its converted name and shape, against the model of ``cfg`` (model_class)
     built on the meta device (nothing allocated): a tensor of no place or another shape, or a part the
     file lacks, refused naming it."""
-    from .curve import MiniMaxH3CurveTransformer
-    want = skeleton_shapes(MiniMaxH3CurveTransformer, cfg)
+    want = skeleton_shapes(model_class(cfg), cfg)
     got = {}
     for name, shape in shapes.items():
         if name == TABLE:
@@ -131,9 +183,9 @@ def refuse_misfits(got: dict, want: dict, path: str, title: str) -> None:
                          f"them: {', '.join(lacking[:3])}{', …' if len(lacking) > 3 else ''})")
 
 
-def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
-    """ComfyUI's tensors under the curve transformer's names (data converted with its per-row scales),
-    and the names dropped."""
+def convert(state: dict, cfg: dict, per_head: bool = False) -> tuple[dict, list[str]]:
+    """ComfyUI's tensors under the transformer's names (data converted with its per-row scales), and the names
+    dropped; ``per_head``: the fused q/k/v rows stored per head (interleaved)."""
     out, dropped = {}, []
     for name in list(state):
         t = state.pop(name)
@@ -146,7 +198,8 @@ def convert(state: dict, cfg: dict) -> tuple[dict, list[str]]:
         shape = t.data.shape if hasattr(t, "group") else t.shape
         new = diffusers_names(name, shape, cfg)
         if name.endswith(".attn.qkv_proj.weight"):
-            out.update(zip(new, _rows(t, 3)))  # diffusers' order: to_q, to_k, to_v
+            parts = _heads(t, cfg["num_attention_heads"]) if per_head else _rows(t, 3)
+            out.update(zip(new, parts))  # diffusers' order: to_q, to_k, to_v
         elif name.endswith(".mlp.fc1.weight"):
             out[new[0]] = _swapped(t)
         else:
@@ -168,23 +221,29 @@ def reader(wf, torch_dtype, device, info):
     """MiniMaxH3Modular.single_file_reader's function: (the part the file fills, the model, its weights in words)."""
     from ...files.weight_formats import describe
     model = read(wf, torch_dtype, info)
+    how = f"int8 layers kept in 8 bits, dequantised per layer to {str(torch_dtype).replace('torch.', '')}" + (
+        "; its fused q/k/v rows read per head, as the RunningHub MiniMax H3 pack's loader reads its own MiniMax-H3-* "
+        "files" if interleaved(wf.path) else "")
+    if TABLE not in wf.tensors:
+        return part_of(wf.path), model, f"{describe(wf, detail=True)}, ComfyUI's full (unpruned) form read into " \
+            f"diffusers' MiniMax H3 transformer by diffusers' converter ({how})"
     return part_of(wf.path), model, f"{describe(wf, detail=True)}, ComfyUI's curve form (adaln_t_table " \
         f"{list(wf.tensors[TABLE].shape)}) read into diffusers' MiniMax H3 transformer with its time path swapped " \
-        f"(int8 layers kept in 8 bits, dequantised per layer to {str(torch_dtype).replace('torch.', '')})"
+        f"({how})"
 
 
 def load(path: str, torch_dtype, info=print):
-    """The curve-form transformer of ComfyUI's file at ``path`` (read)."""
+    """The transformer of ComfyUI's file at ``path`` (read): read()'s."""
     from ...files.weight_formats import read_weight_file
     return read(read_weight_file(path), torch_dtype, info)
 
 
 def read(wf, torch_dtype, info=print):
-    """The curve-form transformer of ComfyUI's file ``wf`` (its header read): checked from its shapes
-    (config) before anything is read, then read, converted and assigned lean (int8 layers kept int8)."""
+    """The transformer of ComfyUI's file ``wf`` (its header read; model_class: the curve form for a pruned file,
+    diffusers' own for a full one): checked from its shapes (config) before anything is read, then read, converted
+    and assigned lean (int8 layers kept int8)."""
     from ...files.single_file import lean_load
     from ...files.tensor_reads import read_tensor
-    from .curve import MiniMaxH3CurveTransformer
     path = wf.path
     shapes = {k: tuple(v.shape) for k, v in wf.tensors.items()}
     inv_freq = None
@@ -197,11 +256,12 @@ def read(wf, torch_dtype, info=print):
     odd = next(iter(wf.scales), None) or next((k for k, v in wf.tensors.items() if v.dtype == NVFP4), None)
     if odd:
         raise ModelError(f"'{path}' holds {'NVFP4' if odd not in wf.scales else 'scaled fp8'} layers ('{odd}'): Studio "
-                         "reads ComfyUI's pruned MiniMax H3 files in bf16 / fp16 / fp32 with int8 ('convrot') layers")
+                         "reads ComfyUI's MiniMax H3 DiT files in bf16 / fp16 / fp32 / unscaled fp8, with int8 ('convrot') or "
+                         "MXFP8 layers")
     with open(path, "rb", buffering=0) as f:
         state = {name: read_tensor(f, wf, name) for name in wf.tensors}
-    state, dropped = convert(state, cfg)
+    state, dropped = convert(state, cfg, interleaved(path))
     if dropped and any(d in n for n in dropped for d in DROPPED):
         info(f"'{path}': FastH3's attention gates (to_gate_compress, for sparse attention) are not used by the "
              "dense forward: not read")
-    return lean_load(MiniMaxH3CurveTransformer, cfg, wf, torch_dtype, state=state)
+    return lean_load(model_class(cfg), cfg, wf, torch_dtype, state=state)

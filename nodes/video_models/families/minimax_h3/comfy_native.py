@@ -23,9 +23,10 @@ def take(wf: Workflow, at: CNode, base: str, task: dict, sampling: dict, wires: 
          pictures: tuple[str, str] = ("", "")) -> tuple[tuple, tuple]:
     """One take's nodes: ``task`` MiniMaxH3ImageToVideo's prompt, width, height, length; ``sampling`` the KSampler's
     seed, steps, cfg, sampler_name, scheduler (each a value, or a link in ``wires``); ``wires`` the model, clip,
-    video_vae, audio_vae links (and a start picture's link as 'first_frame'); ``pictures`` files of the start and last
+    video_vae, audio_vae links (and a start and a last picture's links as 'first_frame' and 'last_frame'); ``pictures`` files of the start and last
     picture (LoadImage each). Its (pictures, sound)."""
-    links = {"clip": wires.get("clip"), "vae": wires.get("video_vae"), "first_frame": wires.get("first_frame")}
+    links = {"clip": wires.get("clip"), "vae": wires.get("video_vae"), "first_frame": wires.get("first_frame"),
+             "last_frame": wires.get("last_frame")}
     for port, file, what in (("first_frame", pictures[0], "start"), ("last_frame", pictures[1], "last")):
         if file:
             links[port] = add(wf, at, f"{base}.{what}", "LoadImage", {"image": file}, {}, f"{at.title or at.cls} "

@@ -8,8 +8,9 @@ workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image t
 image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
 reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack each makes beside the video goes with its clip (Modular's keeps_sound:
-Save Video writes it). ComfyUI's pruned DiT files (curve form: curve.py, comfy_file.py)
-are read with such a folder as 'base': an fl2va file as transformer, a ref2va file as transformer_ref; with
+Save Video writes it). ComfyUI's DiT files, pruned (curve form: curve.py, comfy_file.py) or full
+(diffusers' own transformer, by diffusers' converter: comfy_file.py), are read with such a folder as 'base': an
+fl2va file as transformer, a ref2va file as transformer_ref; with
 ComfyUI's VAE files ('vae': the video VAE, the audio VAE beside it: comfy_vae.py) in place of the folder's
 VAEs, and ComfyUI's Qwen3-VL file ('text_encoder': text_file.py) in place of its text encoder. With no
 folder at all the DiT, VAE and Qwen3-VL files are read alone (parts.py: the tokenizer from a tokenizer/ folder
@@ -96,10 +97,10 @@ class MiniMaxH3Modular(Modular):
         return modular_files(given, base, single)
 
     def single_file_reader(self, wf):
-        """ComfyUI's pruned (curve-form) DiT file read by comfy_file.py into the part its name says
-        (fl2va: transformer, ref2va: transformer_ref); a full one goes to diffusers' converter's refusal."""
-        from .comfy_file import TABLE, reader
-        return reader if TABLE in wf.tensors else None
+        """ComfyUI's DiT file, pruned (curve form) or full, read by comfy_file.py into the part its name says
+        (fl2va: transformer, ref2va: transformer_ref); another file: None (the family's refusal)."""
+        from .comfy_file import FULL, TABLE, reader
+        return reader if TABLE in wf.tensors or FULL in wf.tensors else None
 
 
 def _refusal_with(given: dict) -> str:
@@ -115,7 +116,8 @@ ONE_CALL = "its modular pipeline runs the whole take in one call (sampling/modul
 class MiniMaxH3Family(Family):
     def formats(self) -> list[str]:
         return ["diffusers folder", "modular pipeline (modular_model_index.json)", "diffusers layout",
-                "ComfyUI's pruned DiT file (curve form, int8 convrot) with a folder as base",
+                "ComfyUI's DiT file, pruned (curve form) or full, bf16 / fp16 / fp8 / int8 convrot / MXFP8, with a folder "
+                "as base",
                 "ComfyUI's video VAE (int8 convrot or fp16) and audio VAE files with it",
                 "ComfyUI's Qwen3-VL 32B NVFP4-AWQ text encoder with them (no folder needed: its tokenizer in a "
                 "tokenizer/ folder beside it)"]
@@ -138,8 +140,7 @@ SINGLE_FILE = ("a MiniMax H3 DiT single file (ComfyUI's) is not a whole model: i
                "VAE files (minimax_h3_video_vae_int8_convrot as 'vae', minimax_h3_audio_vae_fp32 beside it) "
                "and its Qwen3-VL file (qwen3vl_32b_minimax_h3_nvfp4_awq as 'text_encoder', Qwen3-VL's "
                "tokenizer in a tokenizer/ folder beside it), or with a MiniMax H3 diffusers folder as "
-               "'base' (modular_model_index.json); a full (unpruned) single file is not read (diffusers' "
-               "folder holds the same model)")
+               "'base' (modular_model_index.json)")
 
 FAMILY = MiniMaxH3Family(
     "minimax_h3", "MiniMax H3", ("MiniMaxH3ModularPipeline",), t2v="MiniMaxH3ModularPipeline",

@@ -135,9 +135,9 @@ def plan(shapes: dict, transformer, path: str) -> Plan:
     table = next((k for k in shapes if split_key(k)[0] == TABLE), None)
     if table is not None and "time_embedder.table" not in params:
         raise ModelError(f"the LoRA '{name}' is for ComfyUI's pruned MiniMax H3 (its adaln_t_table and rank-"
-                         f"{shapes[table][-1]} AdaLN values), but this model is the full one read from its diffusers "
-                         "folder: load ComfyUI's pruned DiT file (minimax_h3_fl2va / ref2va_pruned) with the folder "
-                         "as 'base'")
+                         f"{shapes[table][-1]} AdaLN values), but this model is the full one (read from its diffusers "
+                         "folder or a full DiT file): load ComfyUI's pruned DiT file (minimax_h3_fl2va / ref2va_pruned) "
+                         "with the folder as 'base'")
     modules = dict(transformer.named_modules())
     out, unknown = Plan(path), []
     grouped: dict[str, dict] = {}

@@ -19,12 +19,12 @@ WHAT = {"transformer": "text and image to video", "transformer_ref": "reference 
 
 
 def partition_file(ref, name: str) -> str | None:
-    """ComfyUI's pruned file of partition ``name`` beside the single file ``ref`` was loaded from (headers
+    """ComfyUI's file (pruned or full) of partition ``name`` beside the single file ``ref`` was loaded from (headers
     read only), the one whose name shares the longest start with it; None: none, or not loaded so."""
     if not ((ref.config or {}).get("base") or (ref.config or {}).get("parts")):
         return None  # a folder loaded as it is
     from ...files.headers import read_safetensors_header
-    from .comfy_file import TABLE, part_of
+    from .comfy_file import FULL, TABLE, part_of
     from .recognise import KEY
     here, mine = os.path.split(os.path.abspath(ref.path))
     found = []
@@ -36,7 +36,7 @@ def partition_file(ref, name: str) -> str | None:
             header = read_safetensors_header(path)[0]
         except Exception:  # noqa: BLE001 - not a readable file: not the partition
             continue
-        if TABLE in header and KEY in header:
+        if (TABLE in header or FULL in header) and KEY in header:  # pruned or full
             found.append((-len(os.path.commonprefix([f, mine])), f, path))
     return min(found)[2] if found else None
 

@@ -8,8 +8,9 @@ function: ``adaln_t_table`` [1025, 8] (the SiLU'd time embedding sampled on t in
 8 leading singular vectors), each ``adaln_proj.linear.weight`` [out, 8] (W times those vectors, bias
 kept), evaluated as lerp(table, t) then the linear, no SiLU (ComfyUI's comfy/ldm/minimax/model.py,
 Comfy-Org/ComfyUI commit 01a56b76bba3: curve.py). diffusers' converter
-refuses it; Studio reads a pruned one (curve.py, comfy_file.py) with a MiniMax H3 folder as its base, and
-refuses a full one (the family's SingleFile refusal says why)."""
+refuses it; Studio reads a pruned one (curve.py, comfy_file.py), and a full one (its ``time_embedder``: diffusers'
+own transformer, by diffusers' converter: comfy_file.py), with ComfyUI's VAE and Qwen3-VL files or a MiniMax H3
+folder as its base."""
 from __future__ import annotations
 
 from ...base.recognise import Recognised
@@ -23,10 +24,9 @@ def recognise(t, filename: str = "") -> Recognised | None:
         return None
     pruned = PRUNED in t.shapes
     return Recognised("denoiser", "minimax_h3", "MiniMax H3" + (" (pruned)" if pruned else ""),
-                      note="ComfyUI's single file (pruned: adaln_t_table): read with ComfyUI's VAE and Qwen3-VL files "
-                           "(Load Video Model's 'vae' and 'text_encoder') or a MiniMax H3 diffusers folder as its base"
-                      if pruned else
-                      "ComfyUI's single file: Studio reads the full MiniMax H3 from its diffusers folder")
+                      note=f"ComfyUI's single file ({'pruned: adaln_t_table' if pruned else 'full, unpruned'}): read "
+                           "with ComfyUI's VAE and Qwen3-VL files (Load Video Model's 'vae' and 'text_encoder') or a "
+                           "MiniMax H3 diffusers folder as its base")
 
 
 def lora_names(names: list[str]) -> bool:
