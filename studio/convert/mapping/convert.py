@@ -24,7 +24,7 @@ from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
 from ..finishing import sound_for_clip
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
-from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
+from ..packs import batch_managers, bundle_loaders, custom_samplers, decode_saves, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
 from ..reading import folders, loaded_clip, picture_header
@@ -313,6 +313,8 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + float_sigmas.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
+        said += custom_samplers.translate(wf)  # a pack's sampler of SamplerCustomAdvanced's sockets (clss22)
+        said += decode_saves.translate(wf)  # a pack's decode-and-save of a latent (packs/decode_saves.py)
         saves = save_shapes.said(wf)  # (said again where nothing is made for one: unmade_saves.py)
         said += shapes.translate(wf) + [line for _, line, _ in saves]  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)
