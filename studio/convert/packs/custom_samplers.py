@@ -34,12 +34,55 @@ _name = CNode.named
 
 
 @functools.lru_cache(maxsize=1)
-def _data() -> dict:
+def _all() -> dict:
     try:
         with open(DATA, encoding="utf-8") as fh:
-            return json.load(fh).get("samplers", {})
+            return json.load(fh)
     except (OSError, ValueError):
         return {}
+
+
+def _data() -> dict:
+    return _all().get("samplers", {})
+
+
+def _prompt_node(wf: Workflow, guider: CNode | None) -> tuple[CNode, dict] | None:
+    """The pack's prompt node (data 'prompts') on the way up from a guider's positive, with what its source says."""
+    known, seen = _all().get("prompts", {}), set()
+    todo = [wf.source(guider, "positive")] if guider is not None else []
+    while todo and len(seen) < 32:
+        node = todo.pop(0)
+        if node is None or node.id in seen:
+            continue
+        seen.add(node.id)
+        if node.shown_cls in known:
+            return node, known[node.shown_cls]
+        todo += [wf.nodes.get(src) for src, _ in node.links.values()]
+    return None
+
+
+def _prompts(wf: Workflow, n: CNode, chunked: bool) -> str:
+    """What the pack's prompt node giving ``n``'s guider its positive does that Studio's reading does not: scenes, one
+    guiding each chunk in turn; each scene rewritten by the text model before it is encoded. '' where none."""
+    found = _prompt_node(wf, wf.source(n, "guider"))
+    if found is None:
+        return ""
+    node, facts = found
+    text = wf.value(node, facts.get("text", ""))
+    parts = []
+    scenes = [x for x in text.split(facts["scenes"]) if x.strip()] if isinstance(text, str) and "scenes" in facts \
+        else []
+    if chunked and len(scenes) > 1:
+        parts.append(f"its prompt, {_name(node)}'s, is {len(scenes)} scenes (split at each line of "
+                     f"{facts['scenes'].strip()!r}), each guiding its share of the chunks in turn: Studio's one pass is "
+                     "guided by the whole text at once")
+    if facts.get("rewrites"):
+        key = facts.get("limit", "")
+        limit = f", its {key} {wf.value(node, key)} tokens" if key and wf.value(node, key) is not None else ""
+        parts.append(f"{_name(node)} has its text model rewrite each scene before encoding it (LTX-2's prompt "
+                     f"enhancement{limit}), which the converted graph does not do: it encodes the text as written (Studio's Enhance "
+                     "Prompt, LTX-2's, can be put before the generator's prompt by hand)")
+    return "; ".join(parts)
 
 
 def family_of(wf: Workflow, n: CNode) -> str | None:
@@ -141,11 +184,15 @@ def _read(wf: Workflow, n: CNode) -> str | None:
     n.own_ways = tuple(pack.get("own_ways", ()))
     if pack.get("chunks") in settings and "latent_image" in n.links:
         parts.append(_chunks(wf, n, pack["chunks"], fam))
+    prompts = _prompts(wf, n, bool(pack.get("chunks")))
+    if prompts:
+        parts.append(prompts)
     unset = [k for k, _ in other if k in extra and k not in read]
     rest = [f"{k} {_shown(wf.value(n, k))}" for k in settings if k != pack.get("chunks") and
             wf.value(n, k) is not None]
     if unset:
-        parts.append(f"its {', '.join(repr(k) for k in unset)} {'are' if len(unset) > 1 else 'is'} not read")
+        named = [f"'{k}'" + (f" ({_name(m)})" if (m := wf.nodes.get(extra[k][0])) is not None else "") for k in unset]
+        parts.append(f"its {', '.join(named)} {'are' if len(unset) > 1 else 'is'} not read")
     if rest:
         parts.append(f"its {', '.join(rest)} {'are' if len(rest) > 1 else 'is'} not applied (SamplerCustomAdvanced "
                      "has no such setting)")
