@@ -76,7 +76,7 @@ def _prompts(wf: Workflow, n: CNode, chunked: bool) -> str:
         parts.append(f"its prompt, {_name(node)}'s, is {len(scenes)} scenes (split at each line of "
                      f"{facts['scenes'].strip()!r}), each guiding its share of the chunks in turn: Studio's one pass is "
                      "guided by the whole text at once")
-    if facts.get("rewrites"):
+    if facts.get("rewrites") and chunked:  # (said once: on the first pass, the one its chunks are sampled by)
         key = facts.get("limit", "")
         limit = f", its {key} {wf.value(node, key)} tokens" if key and wf.value(node, key) is not None else ""
         parts.append(f"{_name(node)} has its text model rewrite each scene before encoding it (LTX-2's prompt "
@@ -128,7 +128,7 @@ def _first_frame(wf: Workflow, n: CNode, other: list, fam: str | None, guide: bo
     if not guide or how is None or len(images) != 1 or len(vaes) != 1:
         return "", set()
     cls, ports, settings = how
-    node = CNode(id=f"{n.id}:first", cls=cls, title=f"{n.title or n.shown_cls}'s '{images[0]}'", pos=n.pos,
+    node = CNode(id=f"{n.id}:first", cls=cls, title=n.title, origin=n.shown_cls, pos=n.pos,  # (named as the sampler)
                  widgets=dict(settings), links={ports[0]: n.links[images[0]], ports[1]: n.links[vaes[0]],
                                                 ports[2]: n.links["latent_image"]})
     node.said_as = f"the picture on {_name(n)}'s '{images[0]}'"
@@ -139,10 +139,10 @@ def _first_frame(wf: Workflow, n: CNode, other: list, fam: str | None, guide: bo
             f"{cls} ({said})", {images[0], vaes[0]})
 
 
-def _chunks(wf: Workflow, n: CNode, count: str, fam: str | None) -> str:
+def _chunks(wf: Workflow, n: CNode, count: str, fam: str | None, values: dict) -> str:
     """The take of ``n``'s latent, a template each of ``count`` chunks is sampled from: its length set to that many
     times the template's latent frames, on the node the latent's length is read from; the words."""
-    chunks = wf.value(n, count)
+    chunks = values.get(count)
     stride = families.family_hook(fam, "latent_stride")
     node, _ = task_node(wf, n, [])
     key = next((k for k in LENGTHS if node is not None and wf.value(node, k) is not None), None)
@@ -158,7 +158,17 @@ def _chunks(wf: Workflow, n: CNode, count: str, fam: str | None) -> str:
     return (f"it samples its latent, a template of one chunk of {length} frames ({latents} latent frames), "
             f"{chunks} times ({count} {chunks}), each chunk after the one before: the take is {chunks} x {latents} "
             f"latent frames, {total} frames, which Studio makes in one pass ({_name(node)}'s {key} read as {total}); "
-            "its chunks, their overlaps re-noised and its drift corrections and anchors are not made")
+            "its chunks, their overlaps re-noised and its drift corrections and anchors are not made" + _wall(values, total))
+
+
+def _wall(values: dict, total: int) -> str:
+    """Where the one pass runs past the 20 s its pack's source keeps each window under (LTX-2.3's positions, in
+    seconds, trained up to 20: the CLSS pack's 'RoPE wall'), said; '' else."""
+    fps = values.get("fps")
+    if not isinstance(fps, (int, float)) or isinstance(fps, bool) or fps <= 0 or total / fps <= 20:
+        return ""
+    return (f" (at its fps {fps:g} the pass lasts {total / fps:.1f} s, where its pack keeps each window it samples under "
+            "20 s, the length its source says the model's positions were trained to)")
 
 
 def _read(wf: Workflow, n: CNode) -> str | None:
@@ -168,6 +178,7 @@ def _read(wf: Workflow, n: CNode) -> str | None:
     mine, other, settings = shape
     pack = _data().get(n.shown_cls, {})
     fam = family_of(wf, n) if mine["guider"] in n.links else None
+    values = {k: wf.value(n, k) for k in settings}  # (read before its links are let go: a wired fps)
     links = {port: n.links[k] for port, k in mine.items() if k in n.links}
     extra = {k: n.links[k] for k, _ in other if k in n.links}
     n.origin, n.cls, n.links = n.shown_cls, "SamplerCustomAdvanced", links
@@ -183,13 +194,12 @@ def _read(wf: Workflow, n: CNode) -> str | None:
         parts.append(guide)
     n.own_ways = tuple(pack.get("own_ways", ()))
     if pack.get("chunks") in settings and "latent_image" in n.links:
-        parts.append(_chunks(wf, n, pack["chunks"], fam))
+        parts.append(_chunks(wf, n, pack["chunks"], fam, values))
     prompts = _prompts(wf, n, bool(pack.get("chunks")))
     if prompts:
         parts.append(prompts)
     unset = [k for k, _ in other if k in extra and k not in read]
-    rest = [f"{k} {_shown(wf.value(n, k))}" for k in settings if k != pack.get("chunks") and
-            wf.value(n, k) is not None]
+    rest = [f"{k} {_shown(values[k])}" for k in settings if k != pack.get("chunks") and values[k] is not None]
     if unset:
         named = [f"'{k}'" + (f" ({_name(m)})" if (m := wf.nodes.get(extra[k][0])) is not None else "") for k in unset]
         parts.append(f"its {', '.join(named)} {'are' if len(unset) > 1 else 'is'} not read")

@@ -55,7 +55,7 @@ def _read(wf: Workflow, n: CNode) -> str | None:
         head = (f"{_name(n)} saves its '{sockets['IMAGE']}' as pictures under {name} {_shown(prefix)}, told by its "
                 "types (an output node, pictures in, a file name): read as ComfyUI's SaveImage")
     else:
-        decoder = CNode(id=f"{n.id}:decode", cls="VAEDecode", title=f"{n.title or n.shown_cls}'s decode", pos=n.pos,
+        decoder = CNode(id=f"{n.id}:decode", cls="VAEDecode", title=n.title, origin=n.shown_cls, pos=n.pos,
                         links={"samples": n.links[sockets["LATENT"]], "vae": n.links[sockets["VAE"]]})
         decoder.said_as = f"the decode of {_name(n)}"
         wf.nodes[decoder.id] = decoder
