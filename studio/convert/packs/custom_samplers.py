@@ -19,6 +19,7 @@ import json
 import os
 from typing import Any
 
+from .. import catalogue
 from ..families import registry as families
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, role
@@ -100,9 +101,20 @@ def _shown(v: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
+CORE = "Comfy-Org/ComfyUI"  # ComfyUI's own types: read by their names, never as a pack's
+
+
+def _pack_node(n: CNode) -> bool:
+    """A node of a pack's type, its catalogued declaration not ComfyUI's own."""
+    t = catalogue.node_type(n.shown_cls)
+    return t is not None and t.pack != CORE
+
+
 def _shape(wf: Workflow, n: CNode) -> tuple[dict[str, str], list, list] | None:
     """({SamplerCustomAdvanced's input: the node's socket}, its other sockets [(name, type)], its settings [name]) of
-    a node of that shape; None else."""
+    a node of that shape (a pack's, catalogued); None else."""
+    if not _pack_node(n):
+        return None
     ins, outs = declared_of(wf, n)
     if not outs or any(o != "LATENT" for o in outs):
         return None
@@ -214,6 +226,8 @@ def _read(wf: Workflow, n: CNode) -> str | None:
 def _patch(wf: Workflow, n: CNode) -> str | None:
     """A guider patch (one GUIDER socket, wired, and settings in; GUIDER out): its readers given the guider it is
     given; the sentence saying so and naming its settings."""
+    if not _pack_node(n):
+        return None
     ins, outs = declared_of(wf, n)
     sockets = [(k, t) for k, t, w in ins if not w]
     if outs != ["GUIDER"] or len(sockets) != 1 or sockets[0][1] != "GUIDER" or sockets[0][0] not in n.links:

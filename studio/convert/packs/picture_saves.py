@@ -17,6 +17,7 @@ from .save_shapes import FORMAT, NAME, RATE, SENDS
 from .shapes import declared_of, unread
 
 _name = CNode.named
+CORE = "Comfy-Org/ComfyUI"  # ComfyUI's own saves: read by their names, never as a pack's
 
 
 def _shown(v: Any) -> str:
@@ -28,7 +29,7 @@ def _parts(wf: Workflow, n: CNode) -> tuple[dict[str, str], str, list[str]] | No
     """({'IMAGE' or 'VAE' and 'LATENT': its socket}, its file name setting, its other settings) of a node of a picture
     save's shape; None else."""
     t = catalogue.node_type(n.shown_cls)
-    if t is None or t.inputs is None or not t.output_node or t.output_types:
+    if t is None or t.pack == CORE or t.inputs is None or not t.output_node or t.output_types:
         return None
     ins, _ = declared_of(wf, n)
     sockets = {ty: k for k, ty, w in ins if not w}
