@@ -173,7 +173,8 @@ def test_a_guider_patch_is_read_as_the_guider_it_is_given_and_an_stg_block_is_no
     conv = _clss(guider="patch")
     assert _gen(conv).params["guidance"] == 4.0
     assert ("'CLSSAVGuider' (CLSSAVGuider, #15) patches the guider it is given ('CFGGuider' (CFGGuider, #30)), which "
-            "is read in its place; its audio_cfg 7, rescale 0.7 are not applied") in said(conv)
+            "is read in its place; its audio_cfg 7, rescale 0.7 are not applied (the guidance is that guider's alone, for "
+            "the picture and any sound alike)") in said(conv)
     text = said(_clss())
     line = next(x for x in text.splitlines() if "(CLSSAVGuiderV2, #15) is read as" in x)
     assert "stg_block 28" in line and "set the machine it runs on" not in line

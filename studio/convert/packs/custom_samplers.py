@@ -243,7 +243,7 @@ def _patch(wf: Workflow, n: CNode) -> str | None:
             "place")
     if rest:
         line += (f"; its {', '.join(rest)} {'are' if len(rest) > 1 else 'is'} not applied (the guidance is that "
-                 "guider's)")
+                 "guider's alone, for the picture and any sound alike)")
     return line
 
 
