@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from typing import Any
 
 from .. import catalogue
@@ -29,6 +30,7 @@ from .shapes import declared_of, unread
 
 SOCKETS = {"NOISE": "noise", "GUIDER": "guider", "SAMPLER": "sampler", "SIGMAS": "sigmas", "LATENT": "latent_image"}
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "pack_samplers.json")
+SOUND_CFG = re.compile(r"^audio_?cfg$|^cfg_?audio$")  # a guider patch's sound scale, by its declared name (CLSS's)
 LENGTHS = ("length", "video_frames", "num_frames", "frames")  # a latent's frames, by ComfyUI's usual names
 
 _name = CNode.named
@@ -81,8 +83,8 @@ def _prompts(wf: Workflow, n: CNode, chunked: bool) -> str:
         key = facts.get("limit", "")
         limit = f", its {key} {wf.value(node, key)} tokens" if key and wf.value(node, key) is not None else ""
         parts.append(f"{_name(node)} has its text model rewrite each scene before encoding it (LTX-2's prompt "
-                     f"enhancement{limit}), which the converted graph does not do: it encodes the text as written (Studio's Enhance "
-                     "Prompt, LTX-2's, can be put before the generator's prompt by hand)")
+                     f"enhancement{limit}), which the converted graph does not do: it encodes the text as written "
+                     "(Studio's Enhance Prompt, LTX-2's, can be put before the generator's prompt by hand)")
     return "; ".join(parts)
 
 
@@ -170,7 +172,8 @@ def _chunks(wf: Workflow, n: CNode, count: str, fam: str | None, values: dict) -
     return (f"it samples its latent, a template of one chunk of {length} frames ({latents} latent frames), "
             f"{chunks} times ({count} {chunks}), each chunk after the one before: the take is {chunks} x {latents} "
             f"latent frames, {total} frames, which Studio makes in one pass ({_name(node)}'s {key} read as {total}); "
-            "its chunks, their overlaps re-noised and its drift corrections and anchors are not made" + _wall(values, total))
+            "its chunks, their overlaps re-noised and its drift corrections and anchors are not made"
+            + _wall(values, total))
 
 
 def _wall(values: dict, total: int) -> str:
@@ -225,7 +228,8 @@ def _read(wf: Workflow, n: CNode) -> str | None:
 
 def _patch(wf: Workflow, n: CNode) -> str | None:
     """A guider patch (one GUIDER socket, wired, and settings in; GUIDER out): its readers given the guider it is
-    given; the sentence saying so and naming its settings."""
+    given, the patch read away; the sentence saying so and naming its settings (its sound's scale, by its declared
+    name, set on that guider where the patch alone reads it)."""
     if not _pack_node(n):
         return None
     ins, outs = declared_of(wf, n)
@@ -233,17 +237,27 @@ def _patch(wf: Workflow, n: CNode) -> str | None:
     if outs != ["GUIDER"] or len(sockets) != 1 or sockets[0][1] != "GUIDER" or sockets[0][0] not in n.links:
         return None
     given = n.links[sockets[0][0]]
+    inner = wf.nodes.get(given[0])
+    alone = inner is not None and [m.id for m, _ in consumers(wf).get(inner.id, ())] == [n.id]
     readers = [(m, k) for m, k in consumers(wf).get(n.id, ())]
     for m, k in readers:
         m.links[k] = given
+    wf.nodes.pop(n.id)  # (read away: its sentence says what it was and what of it is read)
     wf.__dict__.pop("_consumers", None)
-    rest = [f"{k} {_shown(wf.value(n, k))}" for k, _, w in ins if w and wf.value(n, k) is not None]
-    inner = wf.nodes.get(given[0])
+    sound = [k for k, t, w in ins if w and t == "FLOAT" and SOUND_CFG.search(k) and
+             isinstance(wf.value(n, k), (int, float))]
     line = (f"{_name(n)} patches the guider it is given ({_name(inner) if inner else given[0]}), which is read in its "
             "place")
+    if len(sound) == 1 and alone:  # (a guider read by this patch alone: its sound's scale is this one's)
+        inner.sound_cfg = (float(wf.value(n, sound[0])), n.id)
+        line += (f"; its {sound[0]} {_shown(wf.value(n, sound[0]))} is the sound's own guidance (the generator's "
+                 "'audio_guidance')")
+    rest = [f"{k} {_shown(wf.value(n, k))}" for k, _, w in ins if w and wf.value(n, k) is not None and
+            not (inner is not None and inner.sound_cfg and k == sound[0])]
     if rest:
+        alike = "" if inner is not None and inner.sound_cfg else " alone, for the picture and any sound alike"
         line += (f"; its {', '.join(rest)} {'are' if len(rest) > 1 else 'is'} not applied (the guidance is that "
-                 "guider's alone, for the picture and any sound alike)")
+                 f"guider's{alike})")
     return line
 
 
