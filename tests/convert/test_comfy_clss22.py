@@ -12,8 +12,9 @@ test fails without its mend.
    pictures with a subfolder setting as SaveImage.
 4. The take's sound saved alone beside its pictures (SaveAudio, SaveAudioAdvanced) is written by Save Audio.
 5. The pack's scene prompts (scenes split at '---', one per chunk; each rewritten by Gemma) are said.
-6. A guider patch (GUIDER in, GUIDER out) is read as the guider it is given, its 'audio_cfg' as the sound's own
-   guidance; a guider's STG block is not said to be a machine setting.
+6. A guider patch (GUIDER in, GUIDER out) is read as the guider it is given (its settings said, never mapped: the
+   CLSS pack's own source says its v1 patch is inert on a ComfyUI packing the sound with the picture); a guider's
+   STG block is not said to be a machine setting.
 7. A second pass of the pack treating the sound its own way is not said to resample it."""
 from __future__ import annotations
 
@@ -171,10 +172,11 @@ def test_the_pack_scene_prompts_are_said():
 
 def test_a_guider_patch_is_read_as_the_guider_it_is_given_and_an_stg_block_is_no_machine_setting():
     conv = _clss(guider="patch")
-    assert _gen(conv).params["guidance"] == 4.0 and _gen(conv).params["audio_guidance"] == 7.0
+    assert _gen(conv).params["guidance"] == 4.0 and _gen(conv).params["audio_guidance"] == 0.0
     assert ("'CLSSAVGuider' (CLSSAVGuider, #15) patches the guider it is given ('CFGGuider' (CFGGuider, #30)), which "
-            "is read in its place; its audio_cfg 7 is the sound's own guidance (the generator's 'audio_guidance'); its "
-            "rescale 0.7 is not applied (the guidance is that guider's)") in said(conv)
+            "is read in its place; its audio_cfg 7, rescale 0.7 are not applied (the guidance is that guider's alone, "
+            "for the picture and any sound alike)") in said(conv)
+    assert "CLSSAVGuider x" not in said(conv) and "- 'CLSSAVGuider' (CLSSAVGuider, #15): {" not in said(conv)
     text = said(_clss())
     line = next(x for x in text.splitlines() if "(CLSSAVGuiderV2, #15) is read as" in x)
     assert "stg_block 28" in line and "set the machine it runs on" not in line

@@ -192,9 +192,6 @@ class SettingsReading:
             a = self.wf.value(guider, known.sound)
             if isinstance(a, (int, float)) and a != self.wf.value(guider, known.scale):
                 self.extra["audio_guidance"] = float(a)
-        patched = guider.sound_cfg if guider is not None and known is not None and known.sound is None else None
-        if patched is not None and patched[0] != main.cfg:  # a pack's guider patch's sound scale (custom_samplers)
-            self.extra["audio_guidance"] = patched[0]
         if known is not None and known.modalities is not None:  # per modality (guiders.modality_scales)
             a, v = (modality_scales(self.wf, guider).get(k) for k in ("AUDIO", "VIDEO"))
             if isinstance(a, (int, float)) and not isinstance(a, bool) and a != v:

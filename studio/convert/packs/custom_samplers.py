@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 from typing import Any
 
 from .. import catalogue
@@ -30,7 +29,6 @@ from .shapes import declared_of, unread
 
 SOCKETS = {"NOISE": "noise", "GUIDER": "guider", "SAMPLER": "sampler", "SIGMAS": "sigmas", "LATENT": "latent_image"}
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "pack_samplers.json")
-SOUND_CFG = re.compile(r"^audio_?cfg$|^cfg_?audio$")  # a guider patch's sound scale, by its declared name (CLSS's)
 LENGTHS = ("length", "video_frames", "num_frames", "frames")  # a latent's frames, by ComfyUI's usual names
 
 _name = CNode.named
@@ -228,8 +226,7 @@ def _read(wf: Workflow, n: CNode) -> str | None:
 
 def _patch(wf: Workflow, n: CNode) -> str | None:
     """A guider patch (one GUIDER socket, wired, and settings in; GUIDER out): its readers given the guider it is
-    given, the patch read away; the sentence saying so and naming its settings (its sound's scale, by its declared
-    name, set on that guider where the patch alone reads it)."""
+    given, the patch read away; the sentence saying so and naming its settings, none applied."""
     if not _pack_node(n):
         return None
     ins, outs = declared_of(wf, n)
@@ -238,26 +235,18 @@ def _patch(wf: Workflow, n: CNode) -> str | None:
         return None
     given = n.links[sockets[0][0]]
     inner = wf.nodes.get(given[0])
-    alone = inner is not None and [m.id for m, _ in consumers(wf).get(inner.id, ())] == [n.id]
     readers = [(m, k) for m, k in consumers(wf).get(n.id, ())]
     for m, k in readers:
         m.links[k] = given
     wf.nodes.pop(n.id)  # (read away: its sentence says what it was and what of it is read)
     wf.__dict__.pop("_consumers", None)
-    sound = [k for k, t, w in ins if w and t == "FLOAT" and SOUND_CFG.search(k) and
-             isinstance(wf.value(n, k), (int, float))]
+    rest = [f"{k} {_shown(wf.value(n, k))}" for k, _, w in ins if w and wf.value(n, k) is not None]
     line = (f"{_name(n)} patches the guider it is given ({_name(inner) if inner else given[0]}), which is read in its "
             "place")
-    if len(sound) == 1 and alone:  # (a guider read by this patch alone: its sound's scale is this one's)
-        inner.sound_cfg = (float(wf.value(n, sound[0])), n.id)
-        line += (f"; its {sound[0]} {_shown(wf.value(n, sound[0]))} is the sound's own guidance (the generator's "
-                 "'audio_guidance')")
-    rest = [f"{k} {_shown(wf.value(n, k))}" for k, _, w in ins if w and wf.value(n, k) is not None and
-            not (inner is not None and inner.sound_cfg and k == sound[0])]
-    if rest:
-        alike = "" if inner is not None and inner.sound_cfg else " alone, for the picture and any sound alike"
+    if rest:  # (never mapped: a patch's sound scale may not act at all: CLSS's v1 patch is inert on a ComfyUI that
+        # packs the sound with the picture, its pack's own source says)
         line += (f"; its {', '.join(rest)} {'are' if len(rest) > 1 else 'is'} not applied (the guidance is that "
-                 f"guider's{alike})")
+                 "guider's alone, for the picture and any sound alike)")
     return line
 
 

@@ -196,8 +196,6 @@ class CNode:
     own_ways: tuple[str, ...] = ()  # what a pack's node read as another does its own way, as its pack's source says,
     # not as the node it is read as does: 'sound' (a pack's second-pass sampler's handling of the first pass's sound:
     # packs/custom_samplers.py; said by the family's reading of that pass)
-    sound_cfg: Any = None  # (the sound's own guidance scale, the id of the pack's guider patch setting it) on a guider
-    # that patch alone reads (packs/custom_samplers.py: CLSS's CLSSAVGuider): read as the generator's 'audio_guidance'
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""
