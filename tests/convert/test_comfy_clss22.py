@@ -49,7 +49,8 @@ def _clss(image: bool = False, save: str = "video", prompt: str = PROMPT, stage2
         "13": ("LTXVScheduler", {"steps": 20, "max_shift": 2.05, "base_shift": 0.95, "stretch": True,
                                  "terminal": 0.1, "latent": ["10", 0]}),
         "14": ("CLSSConfig", {"tau_c": 0.05, "beta": 0.4, "overlap": 8, "noise_temporal_corr": 0.0}),
-        "16": ("CLSSStreamingSampler", {"num_chunks": chunks, "fps": 24.0, "detail_anchor": "on", "guider": ["15", 0],
+        "16": ("CLSSStreamingSampler", {"num_chunks": chunks, "fps": 24.0, "detail_anchor": "on",
+                                        "overlap_jitter": "on", "guider": ["15", 0],  # (another version's setting)
                                         "sampler": ["12", 0], "sigmas": ["13", 0], "noise": ["11", 0],
                                         "latent": ["10", 0], "clss_config": ["14", 0]}),
         "17": ("LTXVSeparateAVLatent", {"av_latent": ["16", 0]}),
@@ -120,6 +121,7 @@ def test_a_pack_sampler_of_sampler_custom_advanced_sockets_makes_the_family_take
     assert "its chunks, their overlaps re-noised and its drift corrections and anchors are not made" in line
     assert "its 'clss_config' ('CLSSConfig' (CLSSConfig, #14)) is not read" in line
     assert "detail_anchor 'on'" in line and "not applied" in line
+    assert "overlap_jitter 'on'" in line  # (a setting its catalogued version does not declare: said all the same)
     # one chunk: the template is the take, no more said of chunks
     one = _clss(chunks=1)
     assert _gen(one).params["frames"] == 97

@@ -126,7 +126,14 @@ def _shape(wf: Workflow, n: CNode) -> tuple[dict[str, str], list, list] | None:
             return None
         mine[port] = found[0]
     other = [(k, t) for k, t in sockets if k not in mine.values()]
-    return mine, other, [k for k, _, w in ins if w]
+    return mine, other, _settings(n, ins)
+
+
+def _settings(n: CNode, ins: list) -> list[str]:
+    """Its declared settings, then those its file gives that its declaration (another version's) does not."""
+    declared = [k for k, _, w in ins if w]
+    known = {k for k, _, _ in ins}
+    return declared + [k for k in n.widgets if k not in known and k not in n.links]
 
 
 def _first_frame(wf: Workflow, n: CNode, other: list, fam: str | None, guide: bool) -> tuple[str, set]:
@@ -240,7 +247,7 @@ def _patch(wf: Workflow, n: CNode) -> str | None:
         m.links[k] = given
     wf.nodes.pop(n.id)  # (read away: its sentence says what it was and what of it is read)
     wf.__dict__.pop("_consumers", None)
-    rest = [f"{k} {_shown(wf.value(n, k))}" for k, _, w in ins if w and wf.value(n, k) is not None]
+    rest = [f"{k} {_shown(wf.value(n, k))}" for k in _settings(n, ins) if wf.value(n, k) is not None]
     line = (f"{_name(n)} patches the guider it is given ({_name(inner) if inner else given[0]}), which is read in its "
             "place")
     if rest:  # (never mapped: a patch's sound scale may not act at all: CLSS's v1 patch is inert on a ComfyUI that

@@ -40,7 +40,8 @@ def _parts(wf: Workflow, n: CNode) -> tuple[dict[str, str], str, list[str]] | No
     wanted = ("IMAGE",) if "IMAGE" in sockets else ("VAE", "LATENT")
     if len(sockets) != len(wanted) or set(sockets) != set(wanted) or not all(sockets[k] in n.links for k in wanted):
         return None
-    return sockets, names[0], [k for k in settings if k != names[0]]
+    known = {k for k, _, _ in ins}  # (and the settings its file gives that its declaration does not: said too)
+    return sockets, names[0], [k for k in settings if k != names[0]] + [k for k in n.widgets if k not in known]
 
 
 def _read(wf: Workflow, n: CNode) -> str | None:
