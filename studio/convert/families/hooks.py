@@ -128,6 +128,10 @@ HOOKS: dict[str, HookPoint] = {
     "restyle_stage": HookPoint("own", None, False, "(stage, video): its later stage after a Video to Video of its "
                                "family, read and made as its own generator's Generator.stage and Generator.video are "
                                "(LTX-2's latent upsampler and refining pass after a restyle of a clip)"),
+    "first_frame": HookPoint("own", None, False, "(its node type putting a picture as a latent's first frame, (its "
+                             "picture, VAE and latent inputs), {its settings}): made where a pack's sampler is given "
+                             "a guide picture its source says is the first frame (packs/custom_samplers; LTX-2's "
+                             "LTXVImgToVideoInplace at strength 1)"),
     "latent_stride": HookPoint("own", None, False, "the pixel frames a latent frame of ComfyUI's latents of the "
                                "family holds after the first (its VAE's time stride: Wan's 4, LTX-2's 8): a length "
                                "not stride * k + 1 is made as that latent holds it, rounded down, said "

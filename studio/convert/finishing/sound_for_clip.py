@@ -21,7 +21,8 @@ def sound_output(n: CNode) -> bool:
     if t is None or not getattr(t, "output_node", False):
         return False
     linked = [i.type for i in (t.inputs or ()) if i.type.isupper() and i.type not in ("STRING", "INT", "FLOAT",
-                                                                                     "BOOLEAN", "COMBO")]
+                                                                                     "BOOLEAN", "COMBO")
+              and not i.type.startswith("COMFY_")]  # (a V3 dynamic choice: a setting, SaveAudioAdvanced's 'format')
     return bool(linked) and set(linked) == {"AUDIO"}
 
 

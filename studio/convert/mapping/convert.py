@@ -24,7 +24,7 @@ from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
 from ..finishing import sound_for_clip
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
-from ..packs import batch_managers, bundle_loaders, easy_use, expert_samplers, pass_samplers, pipes, prompt_loras, shapes, task_twins, twins
+from ..packs import batch_managers, bundle_loaders, custom_samplers, easy_use, expert_samplers, pass_samplers, picture_saves, pipes, prompt_loras, shapes, task_twins, twins
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
 from ..reading import folders, loaded_clip, picture_header
@@ -32,7 +32,7 @@ from ..reading.workflow import LOADER_NODES, MODES, CNode, Workflow, WorkflowErr
 from ..reading.misnamed import BY_PLACE
 from ..takes import continued_take, latent_refine, refine, restyle, segments, still_first
 from ..takes.frames import frame_saves
-from . import take_stills
+from . import take_sounds, take_stills
 from ..tracing.roles import PASS_ON
 from ..tracing.tasks import family, tasks
 from ..values import switches
@@ -149,6 +149,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
             if s.id not in self.used and self.pipeline(s):
                 self.out.pipelines += 1
         take_stills.make(self)  # a frame of a made take saved as a picture beside it (heldout32 01)
+        take_sounds.make(self)  # a take's sound saved alone beside its pictures (clss22: CLSS's FLAC)
 
     def _held_tasks(self) -> None:
         """A task Studio cannot do, with no sampler Studio reads (a model it does not run): held with its sentence."""
@@ -313,6 +314,8 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         said += batch_managers.translate(wf) + pipes.translate(wf) + twins.translate(wf) + uncatalogued_twins.translate(wf) + easy_use.translate(wf) + bundle_loaders.translate(wf) + float_sigmas.translate(wf) + [x for m in families.mappings() if m.translate for x in m.translate(wf)]
         said += expert_samplers.translate(wf) + task_twins.translate(wf) + prompt_loras.translate(wf)
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
+        said += custom_samplers.translate(wf)  # a pack's sampler of SamplerCustomAdvanced's sockets (clss22)
+        said += picture_saves.translate(wf)  # a pack's save of pictures, or of a latent decoded (packs/picture_saves.py)
         saves = save_shapes.said(wf)  # (said again where nothing is made for one: unmade_saves.py)
         said += shapes.translate(wf) + [line for _, line, _ in saves]  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)

@@ -168,8 +168,14 @@ def _one_file(t) -> tuple[str, dict[str, str]] | None:
     return core, {setting: first.name}
 
 
+GUIDING = ("stg", "cfg", "guid", "skip")  # a setting naming guidance: its block is the one guidance skips (STG's
+# stg_block, a transformer block's index), never the machine's (clss22: CLSS's guider said "set the machine")
+
+
 def _machine(name: str, kind: str = "") -> bool:
     words = _data()["machine_words"]
+    if any(w in name.lower() for w in GUIDING):
+        return False
     return any(w in name.lower() for w in words) or any(w.upper() in kind.upper() for w in _data()["machine_types"])
 
 

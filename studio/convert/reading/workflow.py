@@ -193,6 +193,9 @@ class CNode:
     fork: tuple[str, ...] = ()  # (its type in the file, the type it copies, the fork) for a fork's renamed copy (fork_types)
     kept_text: str = ""  # a text its UI properties keep beside its settings (a pack widget's own state: state_texts.py)
     kept_state: bool = False  # a state its UI properties keep beside its settings (state_texts.keeps_state)
+    own_ways: tuple[str, ...] = ()  # what a pack's node read as another does its own way, as its pack's source says,
+    # not as the node it is read as does: 'sound' (a pack's second-pass sampler's handling of the first pass's sound:
+    # packs/custom_samplers.py; said by the family's reading of that pass)
 
     def where(self, name: str) -> str:
         """Input ``name`` in words, as the workflow's node has it (a node read as another: that node's own input)."""

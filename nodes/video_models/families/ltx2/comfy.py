@@ -415,6 +415,9 @@ HOOKS = {
     "grains": {"LTXVFilmGrain": ("grain_intensity", "saturation")},  # ComfyUI-LTXVideo's grain: Studio's Grain
     "values": VALUES,  # LTX's calculators' outputs worked out (comfy_values)
     "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its core nodes (comfy_ranges.py)
+    # a pack sampler's guide picture (packs/custom_samplers: CLSS's), as ComfyUI's own first frame: encoded into the
+    # first latent frame, held clean (strength 1)
+    "first_frame": ("LTXVImgToVideoInplace", ("image", "vae", "latent"), {"strength": 1.0, "bypass": False}),
     "latent_stride": 8,  # a length not 8k + 1 made as ComfyUI's latent holds it, rounded down (latent_frames)
     "schedulers": {"LTXVScheduler": ("max_shift", "base_shift", "stretch", "terminal")},
     # LTX-2.5's templates load two more files than Studio's Load Video Model sets: Gemma 4 E2B for

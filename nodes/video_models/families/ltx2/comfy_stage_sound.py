@@ -77,6 +77,10 @@ def held_sound(b, second: Sampling, said: list[str]) -> None:
     """The second pass's audio latent: the first pass's held by a noise mask of 0 (read: the refine holds the take's
     sound), or resampled (said: not done)."""
     wf = b.wf
+    if "sound" in second.node.own_ways:  # a pack's sampler treating the sound its own way (packs/custom_samplers.py)
+        said.append(f"{second.node.named()} treats the first pass's sound its own way (its pack's, which Studio does "
+                    "not read): LTX-2 Latent Upscale's refine holds the take's sound as the first pass made it")
+        return
     concat = wf.source(second.node, "latent_image")
     for _ in range(MAX_WALK):  # to the node putting the picture's and the sound's latents together
         if concat is None or "audio_latent" in concat.links:
