@@ -429,6 +429,10 @@ HOOKS = {
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
+    # LTXAVTextEncoderLoader reads Gemma from 'text_encoder' and the text projection (with or without the connectors)
+    # from its 'ckpt_name' (ComfyUI 4bce570 comfy/text_encoders/lt.py, read for meaning: split23.py): a file other
+    # than the model's is Load Video Model's 'text_encoder_2' (heldout102 04 and 06: a transformer alone holds none)
+    "second_files": {"LTXAVTextEncoderLoader": ("ckpt_name", "text_encoder_2", "text projection")},
 }
 
 CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's audio latent nodes: a pipeline's family
