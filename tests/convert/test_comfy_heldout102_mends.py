@@ -10,11 +10,17 @@ values and links (written here from the facts: the nodes' declared inputs), and 
    read: Load Video Model takes its 'text_encoder' file as the part and the rest from the model file" (102/04, 06):
    a transformer alone holds no projection, so the loading refused. The family declares the setting as the file
    ComfyUI reads the projection from ('second_files'), set as Load Video Model's 'text_encoder_2' where it is not the
-   model's own file (mapping/dual_text.second_part)."""
+   model's own file (mapping/dual_text.second_part).
+3. ComfyUI-LTXVideo's LTXAddVideoICLoRAGuide given one still (a first/last-frame workflow's 'Last Frame Guide' at
+   frame_idx -1) was made LTX-2's control clip from frame 0 ("the IC-LoRA guide starts at frame -1 in ComfyUI: LTX-2's
+   control runs from frame 0"): the take never ended on the last picture, and a one-frame control is refused when
+   the take is made (102/09). A still given to the guide is read as LTXVAddGuide's still: a keyframe at its frame
+   (ltx2/comfy_ic_still.py). And the start picture's CRF is the take's 'image_crf' over a keyframe's met first on the
+   way up from the sampler, which was said "'image_crf' 0 (the take's first picture's)" (ltx2/comfy_preprocess.py)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said
+from tests.convert.said import api, nodes_of, said, source_file, source_of
 
 
 def _two_speakers() -> dict:
@@ -100,3 +106,46 @@ def test_text_projection_file_is_load_video_models_second_text_encoder():
     whole = ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev-fp8.safetensors"})
     conv = convert(_ltx23_i2v(whole, "ltx-2.3-22b-dev-fp8.safetensors"), "ltx23_whole.json")
     assert nodes_of(conv, "video_models.load")[0].params["text_encoder_2"] == ""  # the checkpoint's own projection
+
+
+def _ic_first_last() -> dict:
+    """LTX-2.3: the first picture (#7) preprocessed at CRF 18 and put in place at strength 0.7 (#9), then an IC-LoRA
+    guide (#10) of the last picture (#8, no preprocessing) at frame -1."""
+    return api({
+        "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
+        "2": ("LTXAVTextEncoderLoader", {"text_encoder": "gemma_3_12B_it.safetensors",
+                                         "ckpt_name": "ltx-2.3-22b-dev.safetensors", "device": "default"}),
+        "3": ("CLIPTextEncode", {"text": "a slow zoom on a girl", "clip": ["2", 0]}),
+        "4": ("CLIPTextEncode", {"text": "cartoon", "clip": ["2", 0]}),
+        "5": ("LTXVConditioning", {"positive": ["3", 0], "negative": ["4", 0], "frame_rate": 24.0}),
+        "6": ("EmptyLTXVLatentVideo", {"width": 960, "height": 544, "length": 121, "batch_size": 1}),
+        "7": ("LoadImage", {"image": "first.png"}),
+        "8": ("LoadImage", {"image": "last.png"}),
+        "11": ("LTXVPreprocess", {"image": ["7", 0], "img_compression": 18}),
+        "9": ("LTXVImgToVideoInplace", {"vae": ["1", 2], "image": ["11", 0], "latent": ["6", 0], "strength": 0.7,
+                                        "bypass": False}),
+        "10": ("LTXAddVideoICLoRAGuide", {"positive": ["5", 0], "negative": ["5", 1], "vae": ["1", 2],
+                                          "latent": ["9", 0], "image": ["8", 0], "frame_idx": -1, "strength": 1.0,
+                                          "latent_downscale_factor": 1.0, "crop": "disabled",
+                                          "use_tiled_encode": False, "tile_size": 256, "tile_overlap": 64}),
+        "12": ("KSampler", {"seed": 42, "steps": 8, "cfg": 1, "sampler_name": "euler", "scheduler": "simple",
+                            "denoise": 1, "model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
+                            "latent_image": ["10", 2]}),
+        "13": ("LTXVCropGuides", {"positive": ["10", 0], "negative": ["10", 1], "latent": ["12", 0]}),
+        "14": ("VAEDecode", {"samples": ["13", 2], "vae": ["1", 2]}),
+        "15": ("CreateVideo", {"images": ["14", 0], "fps": 24.0}),
+        "16": ("SaveVideo", {"video": ["15", 0], "filename_prefix": "flf", "format": "auto", "codec": "auto"}),
+    })
+
+
+def test_ic_lora_guide_of_one_still_is_a_keyframe_at_its_frame():
+    conv = convert(_ic_first_last(), "ic_first_last.json")
+    gen = nodes_of(conv, "video_models.ltx2")[0]
+    assert gen.params["keyframes"] == "last"
+    assert source_of(conv, gen.id, "control") is None
+    assert source_file(conv, gen.id, "keyframe_1") == "last.png"
+    assert source_file(conv, gen.id, "image") == "first.png"
+    assert gen.params["image_crf"] == 18  # the start picture's, not the keyframe's 0 met first
+    text = said(conv)
+    assert "control runs from frame 0" not in text and "made LTX-2's keyframe there" in text
+    assert "'image_crf' 18 (the start picture's)" in text
