@@ -16,7 +16,9 @@ values and links (written here from the facts: the nodes' declared inputs), and 
    control runs from frame 0"): the take never ended on the last picture, and a one-frame control is refused when
    the take is made (102/09). A still given to the guide is read as LTXVAddGuide's still: a keyframe at its frame
    (ltx2/comfy_ic_still.py). And the start picture's CRF is the take's 'image_crf' over a keyframe's met first on the
-   way up from the sampler, which was said "'image_crf' 0 (the take's first picture's)" (ltx2/comfy_preprocess.py)."""
+   way up from the sampler, which was said "'image_crf' 0 (the take's first picture's)" (ltx2/comfy_preprocess.py);
+   a latent sized by the measure of the start picture's resize is said taken from the generator's 'image' at 0, not
+   from a keyframe's, which then gave "the generator's own are used" (mapping/folded_sizes._lost_said)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -108,10 +110,12 @@ def test_text_projection_file_is_load_video_models_second_text_encoder():
     assert nodes_of(conv, "video_models.load")[0].params["text_encoder_2"] == ""  # the checkpoint's own projection
 
 
-def _ic_first_last() -> dict:
+def _ic_first_last(measured: bool = False) -> dict:
     """LTX-2.3: the first picture (#7) preprocessed at CRF 18 and put in place at strength 0.7 (#9), then an IC-LoRA
-    guide (#10) of the last picture (#8, no preprocessing) at frame -1."""
-    return api({
+    guide (#10) of the last picture (#8, no preprocessing) at frame -1; ``measured``: both pictures scaled within 1536
+    on their ways (#17, #18), the latent sized by GetImageSize (#20) of the first one scaled to a multiple of 64
+    (#19)."""
+    nodes = {
         "1": ("CheckpointLoaderSimple", {"ckpt_name": "ltx-2.3-22b-dev.safetensors"}),
         "2": ("LTXAVTextEncoderLoader", {"text_encoder": "gemma_3_12B_it.safetensors",
                                          "ckpt_name": "ltx-2.3-22b-dev.safetensors", "device": "default"}),
@@ -135,7 +139,18 @@ def _ic_first_last() -> dict:
         "14": ("VAEDecode", {"samples": ["13", 2], "vae": ["1", 2]}),
         "15": ("CreateVideo", {"images": ["14", 0], "fps": 24.0}),
         "16": ("SaveVideo", {"video": ["15", 0], "filename_prefix": "flf", "format": "auto", "codec": "auto"}),
-    })
+    }
+    if measured:
+        longer = {"resize_type": "scale longer dimension", "resize_type.longer_size": 1536, "scale_method": "lanczos"}
+        nodes["17"] = ("ResizeImageMaskNode", {**longer, "input": ["7", 0]})
+        nodes["18"] = ("ResizeImageMaskNode", {**longer, "input": ["8", 0]})
+        nodes["19"] = ("ResizeImageMaskNode", {"resize_type": "scale to multiple", "resize_type.multiple": 64,
+                                               "scale_method": "lanczos", "input": ["17", 0]})
+        nodes["20"] = ("GetImageSize", {"image": ["19", 0]})
+        nodes["11"][1]["image"] = ["17", 0]
+        nodes["10"][1]["image"] = ["18", 0]
+        nodes["6"][1].update(width=["20", 0], height=["20", 1])
+    return api(nodes)
 
 
 def test_ic_lora_guide_of_one_still_is_a_keyframe_at_its_frame():
@@ -149,3 +164,12 @@ def test_ic_lora_guide_of_one_still_is_a_keyframe_at_its_frame():
     text = said(conv)
     assert "control runs from frame 0" not in text and "made LTX-2's keyframe there" in text
     assert "'image_crf' 18 (the start picture's)" in text
+
+
+def test_size_measured_of_the_start_picture_is_said_its_size_beside_a_keyframe():
+    conv = convert(_ic_first_last(measured=True), "ic_first_last_measured.json")
+    gen = nodes_of(conv, "video_models.ltx2")[0]
+    assert gen.params["keyframes"] == "last" and (gen.params["width"], gen.params["height"]) == (0, 0)
+    text = said(conv)
+    assert "the generator takes its 'image''s size when it runs" in text
+    assert "the generator's own are used" not in text
