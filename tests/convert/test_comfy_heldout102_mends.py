@@ -18,11 +18,14 @@ values and links (written here from the facts: the nodes' declared inputs), and 
    (ltx2/comfy_ic_still.py). And the start picture's CRF is the take's 'image_crf' over a keyframe's met first on the
    way up from the sampler, which was said "'image_crf' 0 (the take's first picture's)" (ltx2/comfy_preprocess.py);
    a latent sized by the measure of the start picture's resize is said taken from the generator's 'image' at 0, not
-   from a keyframe's, which then gave "the generator's own are used" (mapping/folded_sizes._lost_said)."""
+   from a keyframe's, which then gave "the generator's own are used" (mapping/folded_sizes._lost_said).
+4. A UI node of a pack the catalogue does not hold, saved with a 'widgets_values_named' map beside its values (102/08:
+   the MiniMax H3 extend pack's node), was said by place ("its settings: #0 1, #1 124, ..."): named by that map where
+   it names every value in order (reading/named_map.py)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said, source_file, source_of
+from tests.convert.said import api, nodes_of, said, source_file, source_of, ui
 
 
 def _two_speakers() -> dict:
@@ -173,3 +176,15 @@ def test_size_measured_of_the_start_picture_is_said_its_size_beside_a_keyframe()
     text = said(conv)
     assert "the generator takes its 'image''s size when it runs" in text
     assert "the generator's own are used" not in text
+
+
+def test_uncatalogued_node_named_by_its_saved_map():
+    doc = ui([(1, "LoadImage", [], ["IMAGE", "MASK"], ["ref.png", "image"]),
+              (2, "PackOnlyVideoMaker", [("image", "IMAGE")], ["IMAGE"], [1, 124, "match"]),
+              (3, "SaveImage", [("images", "IMAGE")], [], ["out"])],
+             [(1, 0, 2, "image"), (2, 0, 3, "images")])
+    doc["nodes"][1]["widgets_values_named"] = {"cfg": 1, "length": 124, "ref_image_size": "match"}
+    text = said(convert(doc, "named_map.json"))
+    assert "cfg 1, length 124, ref_image_size match" in text and "#0" not in text
+    doc["nodes"][1]["widgets_values_named"] = {"cfg": 2, "length": 124, "ref_image_size": "match"}  # (not the values)
+    assert "#0 1" in said(convert(doc, "named_map.json"))
