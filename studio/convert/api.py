@@ -84,6 +84,7 @@ class Builder(Protocol):
     pad_made: dict | None  # its pixels, where Studio's Pad makes it before Wan VACE (wan/comfy_vace_pad.py)
     painted_pad: Any  # an IC-LoRA outpaint band's pad, made as Studio's Pad on 'control' (ltx2/comfy_outpaint_pad.py)
     painted_band: Any  # an IC-LoRA in/outpaint band's painting, blend and words, made on 'control' (ltx2/comfy_painted_band.py)
+    crf_seen: Any  # LTX-2's pictures whose CRF a take's settings read, with that take's 'extra' (ltx2/comfy_preprocess.py)
     matte: Any  # a mask drawn on Wan Animate's background, made once its inputs are wired (wan/comfy_animate_matte.py)
     control_step: Any  # a filter on a control LoRA's clip, made once its inputs are wired (wan/comfy_wrapper_ctrl_lora.py)
     wired_without: dict  # a generator input -> the sentence saying its file is wired without the steps on its way

@@ -113,10 +113,12 @@ def test_the_still_reaches_ltx2s_in_place_image_through_the_step_its_family_pass
     assert video.params["image_crf"] == 35 and "(LTXVPreprocess, #56)" not in text  # (samplers18: its CRF read)
     loads = _loads(conv)
     assert loads[g.input_link(video.id, "model").src]["text_encoder_2"] != "t5xxl_fp16.safetensors"
-    # the text encoder loader's second file, a projection beside a model file: said, never dropped unsaid
+    # the text encoder loader's second file, a projection beside a model file: its 'text_encoder_2' (heldout102's
+    # mend: where the model is a transformer alone it holds none), said, never dropped unsaid
+    assert loads[g.input_link(video.id, "model").src]["text_encoder_2"] == "ltx-2.3_text_projection_bf16.safetensors"
     assert ("'LTXAVTextEncoderLoader' (LTXAVTextEncoderLoader, #51)'s 'ckpt_name' "
-            "'ltx-2.3_text_projection_bf16.safetensors' is not read: Load Video Model takes its 'text_encoder' file as "
-            "the part and the rest from the model file ('ltx-2-19b-dev.safetensors')") in text
+            "'ltx-2.3_text_projection_bf16.safetensors', the file ComfyUI reads the text projection from, is set as "
+            "Load Video Model's 'text_encoder_2'") in text
 
 
 def test_a_samplers_cfg_is_never_flux_guidance_and_is_said_not_taken():

@@ -43,6 +43,9 @@ HOOKS: dict[str, HookPoint] = {
                                "(LTX's sparse track editor; mapping/track_editors.py)"),
     "file_loaders": HookPoint("by_type", {}, True, "loader type -> (its file input, the part in words): a "
                               "loader of a part file of its own, as ComfyUI's (LTX-2's audio VAE loader)"),
+    "second_files": HookPoint("by_type", {}, False, "a part file loader of 'file_loaders' -> (its setting naming "
+                              "a second file, Load Video Model's parameter for it, that file's part in words): the "
+                              "file ComfyUI reads another part from (LTX-2's text projection beside Gemma)"),
     "schedulers": HookPoint("by_type", {}, True, "sampler scheduler type -> its own settings (said, not taken), "
                             "read where BasicScheduler is (LTX-2's LTXVScheduler)"),
     "steps": HookPoint("by_type", {}, True, "a pack's preprocessing step between a file and an input -> what "

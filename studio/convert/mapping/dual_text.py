@@ -44,7 +44,36 @@ def second_clip(wf: Workflow, n: CNode, set_first: object) -> list[str]:
 MODEL_ENDS = (".safetensors", ".gguf", ".sft", ".ckpt", ".pt", ".pth", ".bin")  # a setting's value naming a model file
 
 
-def other_files(wf: Workflow, n: CNode, key: str, model: object) -> list[str]:
+def second_part(wf: Workflow, n: CNode, model: object, lp: set[str]) -> tuple[str, str, str] | None:
+    """(its setting, Load Video Model's parameter, the sentence) for a part loader's second file its family declares
+    ('second_files': LTXAVTextEncoderLoader's 'ckpt_name', the file ComfyUI reads LTX-2's text projection from),
+    where that file is not the model's and Load Video Model has the parameter; None else."""
+    spec = families.lookup("second_files").get(n.cls)
+    if spec is None:
+        return None
+    key, param, what = spec
+    v = wf.value(n, key)
+    if param not in lp or not isinstance(v, str) or not v.lower().endswith(MODEL_ENDS) or v == model or \
+            _other_kind(wf, n, key, v):
+        return None
+    return key, param, (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s '{key}' '{v}', the file ComfyUI reads "
+                        f"the {what} from, is set as Load Video Model's '{param}'")
+
+
+def _other_kind(wf: Workflow, n: CNode, key: str, v: str) -> bool:
+    """File ``v`` of ``n``'s ``key`` is given to another node's setting declaring another model folder (a latent
+    upscaler's file where the loader's setting is of 'checkpoints': a blueprint's misplaced value), so it is no part of
+    ``n``'s kind."""
+    t = catalogue.node_type(n.cls)
+    own = t.input(key).files if t is not None and t.input(key) is not None else None
+    for m in wf.nodes.values():
+        tm = catalogue.node_type(m.cls) if m.id != n.id else None
+        if tm is not None and any(i.files and i.files != own and wf.value(m, i.name) == v for i in tm.inputs or ()):
+            return True
+    return False
+
+
+def other_files(wf: Workflow, n: CNode, key: str, model: object, skip: tuple = ()) -> list[str]:
     """The other model files a family's part loader names beside its ``key`` file (its declared COMBO / STRING
     settings whose value is a model file's name: LTXAVTextEncoderLoader's 'ckpt_name', a text projection where the
     model is a transformer alone), said not read where that file is not the model's: Load Video Model takes the
@@ -53,7 +82,7 @@ def other_files(wf: Workflow, n: CNode, key: str, model: object) -> list[str]:
     out = []
     for i in (t.inputs or ()) if t is not None else ():
         v = wf.value(n, i.name)
-        if i.name == key or i.type not in ("COMBO", "STRING") or not isinstance(v, str) or \
+        if i.name == key or i.name in skip or i.type not in ("COMBO", "STRING") or not isinstance(v, str) or \
                 not v.lower().endswith(MODEL_ENDS) or v == model:
             continue
         whose = f" ('{model}')" if isinstance(model, str) else " (its 'model', which the workflow gives no file)"

@@ -282,8 +282,10 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
     made = ", ".join(f"'{p}'" for n, p in PARAMS if n in lost)
     one = len(lost) == 1
     sized = [n for n in lost if n != "length"]  # with its picture input fed, its 0 width and height take that size
-    into = next((v for v in (*(scaled_for or {}).values(), *loaded_for.values()) if v in sized_by), None) \
-        if loaded_for is not None else None  # (None: a generator not sized by its input at 0)
+    into = min((v for v in (*(scaled_for or {}).values(), *loaded_for.values()) if v in sized_by),
+               key=lambda v: v.startswith("keyframe_"), default=None) \
+        if loaded_for is not None else None  # (None: a generator not sized by its input at 0; its picture input
+    # before a keyframe's, which sizes the take only where no picture is given: heldout102 09 said 'keyframe_1')
     zero = ' and '.join(repr(n) for n in sized)
     if clip_in and "length" in lost:  # (ltxic10: a control clip's length, "its own 'frames' used" before)
         length = f"its '{clip_in}''s length (its 'frames' 0)"

@@ -27,7 +27,8 @@ from ..values.shown import listed, shown
 from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
 from . import prompt_embeddings
 from . import unread_formats
-from .dual_text import dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file
+from .dual_text import (dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file,
+                        second_part)
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
 from .module_file import set_module
 from .one_model import other_models
@@ -333,7 +334,11 @@ class ModelReading:
                 if n.cls == "DualCLIPLoader" and n is not lone:  # its second file, never named nowhere (heldout13 01)
                     said += second_clip(wf, n, self.g.nodes[load].params.get("text_encoder"))
                 elif n.cls in families.lookup("file_loaders"):
-                    said += other_files(wf, n, kind[0], model)  # (LTXAVTextEncoderLoader's text projection file)
+                    second = second_part(wf, n, model, lp)  # (LTXAVTextEncoderLoader's text projection file)
+                    if second is not None:
+                        self.g.set_param(load, second[1], wf.value(n, second[0]))
+                        said.append(second[2])
+                    said += other_files(wf, n, kind[0], model, (second[0],) if second else ())
 
     def _part_file(self, n: CNode, up, model, separate: bool, load: str, lp: set[str], kind: tuple[str, str],
                    said: list[str]) -> None:

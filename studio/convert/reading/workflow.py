@@ -25,6 +25,7 @@ from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints,
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets, fork_types, preset_size, schedule_helper
 from . import combo_inner
+from . import named_map
 from ..values import switches
 from ..values import wiring as frontend
 
@@ -866,7 +867,8 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     cls, origin = _saved_as(n)
     fork = (cls, *up) if not origin and (up := fork_types.upstream(n)) is not None else ()  # (heldout85 07)
     cls = fork[1] if fork else cls
-    named = _own_named(cls, n) or _by_inputs(n) or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
+    named = _own_named(cls, n) or _by_inputs(n) or named_map.named(n) \
+        or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values")) \
         or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]

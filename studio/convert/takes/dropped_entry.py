@@ -5,8 +5,9 @@ linked input is passed whether its type declares it or not; a widget value it do
 node whose code takes no such setting stops the run with an unexpected keyword argument (kijai/ComfyUI-KJNodes#579:
 LTXVImgToVideoInplaceKJ given 'image_1'), and one taking any setting ignores it: either way no output carries the
 picture. The ledger then names that node and input, not a node further on (the decoder after the sampler, which
-Studio does convert). Told by the catalogue's declared inputs: a type it does not know, an input a UI file lists on
-the node (its pack's version having it), or a node read as another type, is never taken as undeclared; and only where
+Studio does convert). Told by the catalogue's declared inputs (a dynamic combo's choices' inputs too, named '<combo>.<input>'): a type it does
+not know, an input a UI file lists on the node (its pack's version having it), or a node read as another type, is
+never taken as undeclared; and only where
 no way of the picture into the output passes declared inputs alone. Plain data and stdlib."""
 from __future__ import annotations
 
@@ -21,7 +22,16 @@ def _undeclared(m: CNode, keys: list[str]) -> bool:
     if m.origin and m.origin != m.cls:
         return False
     t = catalogue.node_type(m.cls)
-    return t is not None and t.inputs is not None and all(t.input(k) is None and k not in m.in_types for k in keys)
+    return t is not None and t.inputs is not None and \
+        all(t.input(k) is None and not _chosen(t, k) and k not in m.in_types for k in keys)
+
+
+def _chosen(t, key: str) -> bool:
+    """``key`` is '<combo>.<input>', an input of a choice of the type's dynamic combo ``<combo>`` (an API file's name
+    for it: WanInfiniteTalkToVideo's 'mode.mask_2' under its 'mode' choice 'two_speakers', heldout102 02)."""
+    head, dot, tail = key.partition(".")
+    combo = t.input(head) if dot else None
+    return combo is not None and any(i.name == tail for _, inner in combo.dynamic or () for i in inner)
 
 
 def _keys(m: CNode, keyed: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:

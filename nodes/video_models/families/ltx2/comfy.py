@@ -20,6 +20,7 @@ from .comfy_strengths import keyframe_strength
 from .comfy_preprocess import crf_read  # (LTXVPreprocess's CRF: 'image_crf')
 from .comfy_first_last import NAME as FIRST_LAST, first_last
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
+from . import comfy_ic_still as ic_still  # an IC-LoRA guide's one still at a later frame: a keyframe
 from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
@@ -226,7 +227,7 @@ def _inplace(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         said.append(f"the start image{image} of '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is bypassed in "
                     "the workflow (its 'bypass' on): the video is made from the prompt, as ComfyUI makes it")
         return gen
-    crf_read(b, n, "image", I2V if gen == T2V else gen, said)
+    crf_read(b, n, "image", I2V if gen == T2V else gen, said, start=True)
     b.intent(n, "image", "image", inputs, said)
     start_strength(b, n, b.wf.value(n, "strength"), I2V if gen == T2V else gen, said)
     return I2V if gen == T2V else gen
@@ -266,7 +267,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
                 for k in ports}
     index = ports[0].replace(".image_", ".index_") if ports else ""
     if len(ports) == 1 and (at[ports[0]] == 0 or (at[ports[0]] is None and index not in n.links)):  # (not set: 0)
-        crf_read(b, n, ports[0], I2V if gen == T2V else gen, said)
+        crf_read(b, n, ports[0], I2V if gen == T2V else gen, said, start=True)
         b.intent(n, ports[0], "image", inputs, said)
         start_strength(b, n, strength[ports[0]], I2V if gen == T2V else gen, said)
         return I2V if gen == T2V else gen
@@ -293,6 +294,15 @@ def _ic_guide(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
     wf = b.wf
     if "control" in inputs:
         said.append(f"a second IC-LoRA guide ({n.shown_cls}, #{n.id}) is not taken: LTX-2 takes one control clip")
+        return gen
+    if ic_still.later(b, n):  # one still at a later frame: a keyframe there, as LTXVAddGuide's (comfy_ic_still)
+        had = len(b.keyframes)
+        _guide(b, n, gen, inputs, said)
+        if len(b.keyframes) > had:
+            said.append(ic_still.said(n, number(wf.value(n, "frame_idx"))))
+        return gen
+    if (again := ic_still.over_start(b, n)) is not None:  # the start picture at frame 0 once more: not taken
+        said.append(again)
         return gen
     step = hdr_step(wf, n)  # its take decoded into linear HDR: Studio's LTX-2 HDR (comfy_hdr)
     if step is not None:
@@ -432,6 +442,10 @@ HOOKS = {
     "file_loaders": {"LTXAVTextEncoderLoader": ("text_encoder", "text encoder"),
                      "LTXVAudioVAELoader": ("ckpt_name", "audio VAE"),
                      "LTXVGemmaCLIPModelLoader": ("gemma_path", "text encoder")},
+    # LTXAVTextEncoderLoader reads Gemma from 'text_encoder' and the text projection (with or without the connectors)
+    # from its 'ckpt_name' (ComfyUI 4bce570 comfy/text_encoders/lt.py, read for meaning: split23.py): a file other
+    # than the model's is Load Video Model's 'text_encoder_2' (heldout102 04 and 06: a transformer alone holds none)
+    "second_files": {"LTXAVTextEncoderLoader": ("ckpt_name", "text_encoder_2", "text projection")},
 }
 
 CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's audio latent nodes: a pipeline's family

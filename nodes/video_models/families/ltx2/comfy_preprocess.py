@@ -32,10 +32,21 @@ def _found(b, n: CNode, port: str) -> CNode | None:
     return None
 
 
-def crf_read(b, n: CNode, port: str, gen: str, said: list[str]) -> None:
+def _seen(b) -> list:
+    """The pictures whose CRF this take's settings read so far: [(node, port, its LTXVPreprocess, CRF, is the start
+    picture)], the first the one taken (reset with the take's settings: the same dict)."""
+    got = getattr(b, "crf_seen", None)
+    if got is None or got[0] is not b.extra:
+        got = b.crf_seen = (b.extra, [])
+    return got[1]
+
+
+def crf_read(b, n: CNode, port: str, gen: str, said: list[str], start: bool = False) -> None:
     """The CRF ComfyUI gives the picture on ``n``'s ``port`` (its LTXVPreprocess's img_compression, else 0) as the
     generator's 'image_crf' where ``gen`` has one (the step read: not said again; else left to be said as before);
-    one differing from the take's first picture's said not taken."""
+    one differing from the one taken said not taken. ``start``: the take's start picture, whose CRF is the one taken
+    over the keyframes' read before it (a guide after the in-place node is met first on the way up from the sampler:
+    heldout102 09 took the last frame's 0 and said it "the take's first picture's")."""
     if "image_crf" not in b.spec_params(gen):
         return
     m = _found(b, n, port)
@@ -44,11 +55,26 @@ def crf_read(b, n: CNode, port: str, gen: str, said: list[str]) -> None:
         return  # (a value Studio cannot read: the step said as before, the model's own CRF)
     if m is not None:
         b.used.add(m.id)
-    have = b.extra.get("image_crf")
-    if have is None:
-        b.extra["image_crf"] = int(v)
+    seen, v = _seen(b), int(v)
+    if start and seen and not seen[0][4] and seen[0][3] != v:  # the start picture's over the keyframes' read first
+        seen.insert(0, (n, port, m, v, True))
+        b.extra["image_crf"] = v
+        for k in seen[1:]:
+            _differs(b, k, said)
         return
-    if have != int(v):
-        how = f"compressed at CRF {int(v)} by {m.named()}" if m is not None else "given uncompressed (no LTXVPreprocess)"
-        said.append(f"{n.named()}'s '{port}' is {how}: not so in Studio, where LTX-2 compresses every picture it is "
-                    f"given at one CRF, 'image_crf' {have} (the take's first picture's)")
+    seen.append((n, port, m, v, start))
+    if len(seen) == 1:
+        b.extra["image_crf"] = v
+    elif v != seen[0][3]:
+        _differs(b, seen[-1], said)
+
+
+def _differs(b, k: tuple, said: list[str]) -> None:
+    n, port, m, v, _ = k
+    first = _seen(b)[0]
+    if v == first[3]:
+        return
+    how = f"compressed at CRF {v} by {m.named()}" if m is not None else "given uncompressed (no LTXVPreprocess)"
+    whose = "the start picture's" if first[4] else "the picture read first's"
+    said.append(f"{n.named()}'s '{port}' is {how}: not so in Studio, where LTX-2 compresses every picture it is "
+                f"given at one CRF, 'image_crf' {first[3]} ({whose})")
