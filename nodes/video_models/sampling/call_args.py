@@ -3,6 +3,7 @@ silently; the frame count under the pipeline's own name and handed to one that t
 pipeline's steps shared over its stages."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from ..base.calls import call_defaults
@@ -13,6 +14,7 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
     """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
     from .call_adapters import guided_by_guider, sized_by_buckets
     accepted = call_defaults(pipe)
+    kwargs = _weights_said(pipe, kwargs, warn)
     out = {}
     for need in SETTING_NEEDS:  # a setting the model cannot take: said, and not passed (issue 116)
         why = need.refused(pipe, kwargs.get(need.arg)) if need.arg in kwargs else None
@@ -32,6 +34,20 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
+
+
+def _weights_said(pipe, kwargs: dict, warn) -> dict:
+    """A prompt or negative still holding ComfyUI's weight syntax '(word:1.3)' here came from a node that gives the
+    call its text (sampling/prompt_weighting.py weighs only in the generators' own prompt path): the syntax
+    removed and the weights said not applied."""
+    from .prompt_weighting import cleaned, needed
+    texts = (kwargs.get("prompt"), kwargs.get("negative_prompt"))
+    if not needed(*texts):
+        return kwargs
+    p, n = cleaned(SimpleNamespace(warn=warn), f"{type(pipe).__name__}'s call",
+                   "this node gives its pipeline the words, not weighted embeddings", *texts)
+    return {**kwargs, **({"prompt": p} if "prompt" in kwargs else {}),
+            **({"negative_prompt": n} if "negative_prompt" in kwargs else {})}
 
 
 FRAMES_AS = ("video_length", "frames")  # other pipelines' names for the frame count (Latte's; Sana Video's)

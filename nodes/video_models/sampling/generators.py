@@ -298,6 +298,9 @@ class GeneratorNode(Node):
             return False
         if "embedding:" in f"{prompt} {ctx.params.negative_prompt}":  # its text encoder takes the embedding first
             return False
+        from .prompt_weighting import needed
+        if needed(prompt, ctx.params.negative_prompt):  # weighted prompts are encoded by prompt_weighting.py
+            return False
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 
@@ -305,6 +308,11 @@ class GeneratorNode(Node):
         from ..loading.embeddings import applied  # ComfyUI's 'embedding:NAME' (a textual inversion)
         prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
+            from .prompt_weighting import kwargs as weighted, needed  # ComfyUI's '(word:1.3)'
+            if needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all)
+                got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)
+                if got is not None:
+                    return got
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
             cached = text_kwargs(ctx, s, prompt, negative) if cache else None
             return cached or {"prompt": prompt, "negative_prompt": negative or None}

@@ -1,0 +1,155 @@
+"""ComfyUI's prompt weights ``(word:1.3)`` (read by base/prompt_weights.py) applied where a generator encodes its
+prompt. A pipeline whose family declares PromptWeights (base/capabilities.py: Stable Diffusion 1.5, SDXL and
+AnimateDiff's CLIP, Wan's, SkyReels-V2's and Lucy's UMT5, LTX-Video's and CogVideoX's T5) gets its prompt as
+embeddings: the clean text (the syntax removed) encoded by the pipeline's own ``encode_prompt``, the empty prompt's
+too, and each weighted token's row moved as ComfyUI moves it, ``row = (row - empty_row) * weight + empty_row``
+(the empty prompt's row at the same place; a weight of 1.0 leaves a row as it is; the pooled embedding is the
+clean text's, unweighted). The tokens are found in the clean text by the pipeline's tokenizer (its offsets, or
+its token counts of each chunk's end), laid out as ``encode_prompt`` lays them (its specials, its padding); rows
+past the encoding's length (a CLIP prompt over 77 tokens is cut) have no weight to take. A negative prompt with
+weights is weighted alike; one without is given to the call as text, as before.
+
+A prompt with no weight syntax (base/prompt_weights.plain) is not touched: encoded as before, to the bit, at no
+cost, with the prompt cache's key as before. Any other pipeline gets the clean text and one sentence on the node
+saying its weights were not applied (``cleaned``); a call's prompt text that reaches the call's arguments still
+holding the syntax (a family node passing text) is cleaned and said there too (sampling/call_args.py)."""
+from __future__ import annotations
+
+import inspect
+
+from ..base.prompt_weights import Read, plain, read, shown
+
+NOT_APPLIED = ("ComfyUI weighs those tokens' embeddings; {what}: the words are encoded without the weight syntax, "
+               "unweighted")
+
+
+def capability(pipe):
+    from ..base.capabilities import PromptWeights
+    from ..base.registry import capability_for
+    return capability_for(PromptWeights, type(pipe).__name__)
+
+
+def needed(*texts) -> bool:
+    """Whether any of ``texts`` holds weight syntax (then the prompt cache is not asked: see ``kwargs``)."""
+    return not all(plain(t) for t in texts)
+
+
+def said(title: str, texts: dict, what: str) -> str:
+    """The sentence for prompts whose weights are not applied: ``texts`` {'prompt': text, 'negative prompt': ...}."""
+    parts = []
+    for which, text in texts.items():
+        if not plain(text):
+            got = shown(text)
+            parts.append(f"the {which}'s weights ({got})" if got else f"the {which}'s weight syntax (all x1)")
+    return f"{title}: {' and '.join(parts)} not applied: " + NOT_APPLIED.format(what=what)
+
+
+def cleaned(ctx, title: str, why: str, prompt, negative):
+    """(prompt, negative) with the syntax removed, said once on the node (``why``: why no weight is applied)."""
+    if not needed(prompt, negative):
+        return prompt, negative
+    ctx.warn(said(title, {"prompt": prompt, "negative prompt": negative}, why))
+    return (read(prompt).text if isinstance(prompt, str) else prompt,
+            read(negative).text if isinstance(negative, str) else negative)
+
+
+def _encode(pipe, names, text: str, device) -> dict:
+    """{name: tensor} of ``encode_prompt`` for one prompt without guidance, at the call's own length."""
+    import torch
+
+    from ..base.prompt_recipes import max_length
+    takes = inspect.signature(pipe.encode_prompt).parameters
+    kw = {"prompt": text, "device": device, "do_classifier_free_guidance": False}
+    kw.update({k: 1 for k in ("num_images_per_prompt", "num_videos_per_prompt") if k in takes})
+    length = max_length(type(pipe))
+    if length and "max_sequence_length" in takes:
+        kw["max_sequence_length"] = length
+    with torch.no_grad():
+        out = pipe.encode_prompt(**kw)
+    return {n: t for n, t in zip(names, out) if n}
+
+
+def row_weights(tokenizer, r: Read, rows: int) -> list[float]:
+    """The weight of each of the ``rows`` rows the tokenizer lays the clean text out in (1.0 for its specials
+    and padding)."""
+    weight_at = [1.0] * len(r.text)
+    for s in r.spans:
+        weight_at[s.start:s.end] = [s.weight] * (s.end - s.start)
+    ids = tokenizer(r.text, padding="max_length", max_length=rows, truncation=True)["input_ids"]
+    specials = set(getattr(tokenizer, "all_special_ids", ()) or ())
+    starts = _starts(tokenizer, r)  # the character each of the text's own tokens starts at
+    out, lead = [], _lead(tokenizer, r.text)
+    for i, t in enumerate(ids[:rows]):
+        j = i - lead
+        out.append(weight_at[starts[j]] if t not in specials and 0 <= j < len(starts) else 1.0)
+    return out + [1.0] * (rows - len(out))
+
+
+def _lead(tokenizer, text: str) -> int:
+    """How many specials the tokenizer puts before the text's tokens (CLIP's start token: 1; T5's: 0)."""
+    full = tokenizer(text)["input_ids"]
+    own = tokenizer(text, add_special_tokens=False)["input_ids"]
+    for k in range(min(4, len(full))):
+        if full[k:k + len(own)] == own:
+            return k
+    return 0
+
+
+def _starts(tokenizer, r: Read) -> list[int]:
+    """The character of the clean text each of its tokens starts at (its first non-space one): the fast
+    tokenizer's offsets, else each chunk's end counted in tokens (a chunk's tokens start in it)."""
+    text = r.text
+    if getattr(tokenizer, "is_fast", False):
+        got = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        out = []
+        for a, b in got:
+            while a < b - 1 and text[a].isspace():
+                a += 1
+            out.append(min(a, max(len(text) - 1, 0)))
+        return out
+    out: list[int] = []
+    for s in r.spans:
+        n = len(tokenizer(text[:s.end], add_special_tokens=False)["input_ids"])
+        out += [s.start] * max(n - len(out), 0)
+    return out
+
+
+def _weighted(pipe, cap, text: str, device) -> dict:
+    """The prompt's embeddings by ``encode_prompt`` of its clean text, each weighted token's row moved."""
+    import torch
+    r = read(text)
+    got = _encode(pipe, cap.names, r.text, device)
+    if not r.weighted:  # (only 'x1' groups or escapes: the clean text as it is)
+        return got
+    z = got["prompt_embeds"]
+    empty = _encode(pipe, cap.names, "", device)["prompt_embeds"]
+    w = torch.tensor(row_weights(pipe.tokenizer, r, z.shape[1]), dtype=z.dtype, device=z.device)
+    moved = w != 1.0
+    z = z.clone()
+    z[:, moved] = (z[:, moved] - empty[:, moved]) * w[moved][:, None] + empty[:, moved]
+    return {**got, "prompt_embeds": z}
+
+
+def kwargs(ctx, s, title: str, prompt: str, negative):
+    """The call's text arguments for a prompt (or negative) with weights: embeddings where the pipeline's family
+    weighs (the negative as text where it has none), else None with the prompts to give as text, cleaned and
+    said: (kwargs or None, prompt, negative)."""
+    pipe = s.pipe
+    cap = capability(pipe)
+    if cap is None or not hasattr(pipe, "encode_prompt") or getattr(pipe, "tokenizer", None) is None:
+        fam = getattr(s.fam, "title", None) or type(pipe).__name__
+        p, n = cleaned(ctx, title, f"Studio weighs none for {fam}'s text encoder", prompt, negative)
+        return None, p, n
+    if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):
+        s.ref.load_text_encoder()  # it waited (loading/deferred_text.py): the weighted prompt needs it
+        s.pipe = pipe = s.ref.pipeline(s.task)
+    device = s.ref.execution_device(pipe)
+    out = _weighted(pipe, cap, prompt or "", device)
+    if negative and not plain(negative):
+        out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
+    else:
+        out["negative_prompt"] = negative or None
+    ctx.info(f"prompt weights applied: {shown(prompt or '') or 'none'} (prompt)"
+             + (f"; {shown(negative)} (negative)" if negative and not plain(negative) else ""))
+    from .prompt_cache import with_prompt_slot
+    return with_prompt_slot(pipe, out), prompt, negative
