@@ -1,9 +1,10 @@
-"""ComfyUI's prompt weights '(word:1.3)' (base/prompt_weights.py read, sampling/prompt_weighting.py applied) on tiny
-random text encoders built from configs: Stable Diffusion 1.5's CLIP (a slow BPE tokenizer), SDXL's two CLIPs, Wan's
-UMT5 (a sentencepiece tokenizer) and LTX-Video's T5 (a fast tokenizer). Weights of 1.0 give the unweighted prompt's
+"""ComfyUI's prompt weights '(word:1.3)' (studio/core/prompt_weights.py read, sampling/prompt_weighting.py applied) on
+tiny random text encoders built from configs: Stable Diffusion 1.5's CLIP (a slow BPE tokenizer), SDXL's two CLIPs,
+Wan's UMT5 (a sentencepiece tokenizer) and LTX-Video's T5 (a fast tokenizer). Weights of 1.0 give the unweighted prompt's
 embeddings to the bit; '(cat:1.5)' moves only the cat tokens' rows, by ComfyUI's interpolation from the empty
 prompt's; a pipeline whose family weighs none gets the clean text and one sentence; a call given weighted text by
-its node cleans and says it; a prompt without syntax is not touched."""
+its node cleans and says it; where ComfyUI's encoder reads no weights (Qwen-Image, LTX-2, ...) the prompt goes as
+written; a prompt without syntax is not touched."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from nodes.video_models.base.prompt_weights import plain, read
+from studio.core.prompt_weights import plain, read
 from nodes.video_models.sampling import prompt_weighting as pw
 
 pytest.importorskip("diffusers")
@@ -189,9 +190,19 @@ def test_a_family_without_weighting_gets_the_clean_text_said(tmp_path):
         tokenizer, encode_prompt = pipe.tokenizer, None
     kw, p, n, said = _run(MochiPipeline(), "a (cat:1.5)", "(ugly)", family("mochi"))
     assert kw is None and (p, n) == ("a cat", "ugly")
-    assert len(said) == 1 and said[0].startswith("Text to Video: the prompt's weights ('cat' x1.5) and the negative "
-                                                 "prompt's weights ('ugly' x1.1) not applied")
-    assert "Studio weighs none for Mochi" in said[0]
+    assert said == ["Text to Video: the prompt's weights ('cat' x1.5) and the negative prompt's weights ('ugly' x1.1) "
+                    "not applied (Studio weighs no token for Mochi 1's text encoder): the words are encoded without "
+                    "the weight syntax"]
+
+
+@pytest.mark.parametrize("name", ["QwenImagePipeline", "LTX2Pipeline", "HunyuanVideo15Pipeline"])
+def test_where_comfyuis_encoder_reads_no_weights_the_prompt_goes_as_written(name):
+    from nodes.video_models.sampling.call_args import filter_kwargs
+    pipe = type(name, (), {"tokenizer": None, "encode_prompt": None, "__call__": lambda self, prompt=None: None})()
+    kw, p, n, said = _run(pipe, "a (cat:1.5)", "(ugly)")
+    assert kw is None and (p, n) == ("a (cat:1.5)", "(ugly)") and not said
+    got = []
+    assert filter_kwargs(pipe, {"prompt": "a (cat:1.5)"}, got.append)["prompt"] == "a (cat:1.5)" and not got
 
 
 def test_a_call_given_weighted_text_cleans_and_says_it(tmp_path):
@@ -200,7 +211,8 @@ def test_a_call_given_weighted_text_cleans_and_says_it(tmp_path):
     said = []
     out = filter_kwargs(pipe, {"prompt": "a (cat:1.5)", "negative_prompt": "blurry"}, said.append)
     assert out["prompt"] == "a cat" and out["negative_prompt"] == "blurry"
-    assert len(said) == 1 and "WanPipeline's call: the prompt's weights ('cat' x1.5) not applied" in said[0]
+    assert said == ["WanPipeline's call: the prompt's weights ('cat' x1.5) not applied (this node gives its pipeline "
+                    "the words, not weighted embeddings): the words are encoded without the weight syntax"]
     said.clear()
     assert filter_kwargs(pipe, {"prompt": "a cat"}, said.append)["prompt"] == "a cat" and not said
 

@@ -40,9 +40,9 @@ def _weights_said(pipe, kwargs: dict, warn) -> dict:
     """A prompt or negative still holding ComfyUI's weight syntax '(word:1.3)' here came from a node that gives the
     call its text (sampling/prompt_weighting.py weighs only in the generators' own prompt path): the syntax
     removed and the weights said not applied."""
-    from .prompt_weighting import cleaned, needed
+    from .prompt_weighting import capability, cleaned, needed
     texts = (kwargs.get("prompt"), kwargs.get("negative_prompt"))
-    if not needed(*texts):
+    if not needed(*texts) or getattr(capability(pipe), "literal", False):  # (read as text there, as in ComfyUI)
         return kwargs
     p, n = cleaned(SimpleNamespace(warn=warn), f"{type(pipe).__name__}'s call",
                    "this node gives its pipeline the words, not weighted embeddings", *texts)

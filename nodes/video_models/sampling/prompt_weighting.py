@@ -1,26 +1,29 @@
-"""ComfyUI's prompt weights ``(word:1.3)`` (read by base/prompt_weights.py) applied where a generator encodes its
-prompt. A pipeline whose family declares PromptWeights (base/capabilities.py: Stable Diffusion 1.5, SDXL and
-AnimateDiff's CLIP, Wan's, SkyReels-V2's and Lucy's UMT5, LTX-Video's and CogVideoX's T5) gets its prompt as
-embeddings: the clean text (the syntax removed) encoded by the pipeline's own ``encode_prompt``, the empty prompt's
-too, and each weighted token's row moved as ComfyUI moves it, ``row = (row - empty_row) * weight + empty_row``
-(the empty prompt's row at the same place; a weight of 1.0 leaves a row as it is; the pooled embedding is the
-clean text's, unweighted). The tokens are found in the clean text by the pipeline's tokenizer (its offsets, or
-its token counts of each chunk's end), laid out as ``encode_prompt`` lays them (its specials, its padding); rows
+"""ComfyUI's prompt weights ``(word:1.3)`` (read by studio/core/prompt_weights.py) applied where a generator
+encodes its prompt. A pipeline whose family declares PromptWeights (base/capabilities.py: Stable Diffusion 1.5,
+SDXL and AnimateDiff's CLIP, Wan's, SkyReels-V2's and Lucy's UMT5, LTX-Video's and CogVideoX's T5) gets its prompt
+as embeddings: the clean text (the syntax removed) encoded by the pipeline's own ``encode_prompt``, the empty
+prompt's too, and each weighted token's row moved as ComfyUI moves it, ``row = (row - empty_row) * weight +
+empty_row`` (the empty prompt's row at the same place; a weight of 1.0 leaves a row as it is; the pooled embedding
+is the clean text's, unweighted). The tokens are found in the clean text by the pipeline's tokenizer (its offsets,
+or its token counts of each chunk's end), laid out as ``encode_prompt`` lays them (its specials, its padding); rows
 past the encoding's length (a CLIP prompt over 77 tokens is cut) have no weight to take. A negative prompt with
-weights is weighted alike; one without is given to the call as text, as before.
+weights is weighted alike; one without is given to the call as text, as before. Weighted prompts are not kept in
+the prompt-embedding cache (prompt_cache.py): encoded each run.
 
-A prompt with no weight syntax (base/prompt_weights.plain) is not touched: encoded as before, to the bit, at no
-cost, with the prompt cache's key as before. Any other pipeline gets the clean text and one sentence on the node
-saying its weights were not applied (``cleaned``); a call's prompt text that reaches the call's arguments still
-holding the syntax (a family node passing text) is cleaned and said there too (sampling/call_args.py)."""
+A prompt with no weight syntax (studio/core/prompt_weights.plain) is not touched: encoded as before, to the bit, at
+no cost, with the prompt cache's key as before. Any other pipeline gets the clean text and one sentence on the node
+saying its weights were not applied (``cleaned``; escapes and x1 groups only: nothing lost, nothing said), but for a
+pipeline whose ComfyUI text encoder reads no weights (PromptWeights ``literal``: Qwen-Image, Z-Image, FLUX.2,
+LTX-2, HunyuanVideo 1.5, Kandinsky 5), which gets the prompt as written, as ComfyUI's does, nothing said; a call's
+prompt text that reaches the call's arguments still holding the syntax (a family node passing text) is cleaned and
+said there too (sampling/call_args.py)."""
 from __future__ import annotations
 
 import inspect
 
-from ..base.prompt_weights import Read, plain, read, shown
+from studio.core.prompt_weights import Read, plain, read, shown
 
-NOT_APPLIED = ("ComfyUI weighs those tokens' embeddings; {what}: the words are encoded without the weight syntax, "
-               "unweighted")
+NOT_APPLIED = " not applied ({what}): the words are encoded without the weight syntax"
 
 
 def capability(pipe):
@@ -36,19 +39,18 @@ def needed(*texts) -> bool:
 
 def said(title: str, texts: dict, what: str) -> str:
     """The sentence for prompts whose weights are not applied: ``texts`` {'prompt': text, 'negative prompt': ...}."""
-    parts = []
-    for which, text in texts.items():
-        if not plain(text):
-            got = shown(text)
-            parts.append(f"the {which}'s weights ({got})" if got else f"the {which}'s weight syntax (all x1)")
-    return f"{title}: {' and '.join(parts)} not applied: " + NOT_APPLIED.format(what=what)
+    parts = [f"the {which}'s weights ({shown(text)})" for which, text in texts.items()
+             if isinstance(text, str) and not plain(text) and shown(text)]
+    return f"{title}: {' and '.join(parts)}" + NOT_APPLIED.format(what=what) if parts else ""
 
 
 def cleaned(ctx, title: str, why: str, prompt, negative):
     """(prompt, negative) with the syntax removed, said once on the node (``why``: why no weight is applied)."""
     if not needed(prompt, negative):
         return prompt, negative
-    ctx.warn(said(title, {"prompt": prompt, "negative prompt": negative}, why))
+    line = said(title, {"prompt": prompt, "negative prompt": negative}, why)
+    if line:  # (escapes and x1 groups only: the syntax removed, nothing lost, nothing to say)
+        ctx.warn(line)
     return (read(prompt).text if isinstance(prompt, str) else prompt,
             read(negative).text if isinstance(negative, str) else negative)
 
@@ -136,9 +138,11 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
     said: (kwargs or None, prompt, negative)."""
     pipe = s.pipe
     cap = capability(pipe)
+    if cap is not None and cap.literal:  # ComfyUI reads the syntax as text there: given as written
+        return None, prompt, negative
     if cap is None or not hasattr(pipe, "encode_prompt") or getattr(pipe, "tokenizer", None) is None:
         fam = getattr(s.fam, "title", None) or type(pipe).__name__
-        p, n = cleaned(ctx, title, f"Studio weighs none for {fam}'s text encoder", prompt, negative)
+        p, n = cleaned(ctx, title, f"Studio weighs no token for {fam}'s text encoder", prompt, negative)
         return None, p, n
     if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):
         s.ref.load_text_encoder()  # it waited (loading/deferred_text.py): the weighted prompt needs it

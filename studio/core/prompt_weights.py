@@ -2,13 +2,15 @@
 the weight around it (parentheses inside parentheses multiply), a number after the last ':' of a group replaces
 the weight (``((a:1.5))`` is 1.5), ``\\(`` and ``\\)`` are the characters themselves. Read as ComfyUI reads them
 (comfy/sd1_clip.py's parsing, its facts only; written here): a ')' with no '(' open is kept as a character and
-lowers the count (the next '(' is then a character too), a '(' never closed is kept as a character, a group whose text after its last ':' is no number is a
-1.1 group with its ':' kept. ``embedding:NAME`` words pass untouched (loading/embeddings.py reads them).
+lowers the count (the next '(' is then a character too), a '(' never closed is kept as a character, a group whose
+text after its last ':' is no number is a 1.1 group with its ':' kept. ``embedding:NAME`` words pass untouched
+(nodes' loading/embeddings.py reads them).
 
 ``read(text)`` gives the text the tokenizer gets, the syntax removed (two chunks that would join two words keep a
 space between them: ComfyUI tokenizes each chunk's words on their own), and each chunk's characters with its
 weight; ``plain(text)`` is True when nothing is to be done (the text is encoded as before, to the bit). Plain
-Python: the encoders' side is sampling/prompt_weighting.py."""
+Python, read by the generators (nodes/video_models/sampling/prompt_weighting.py applies the weights) and by the
+converter (studio/convert/mapping/prompt_weights.py says where a family does not)."""
 from __future__ import annotations
 
 from typing import NamedTuple
