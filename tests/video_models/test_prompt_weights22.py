@@ -256,3 +256,38 @@ def test_the_generator_node_weighs_its_prompt(comfy, tmp_path, monkeypatch):
     assert not np.allclose(plain_, more, atol=1e-4)
     assert any("prompt weights applied: 'the' x1.8 (prompt); 'blurry' x1.1 (negative)" in s for s in said), said
     assert not any("prompt weights" in s or "not applied" in s for s in said_plain), said_plain
+
+
+def test_a_scheduled_prompt_is_weighted_and_one_without_weights_is_as_before(tmp_path):
+    from nodes.video_models.base.registry import family
+    from nodes.video_models.sampling.schedule import ScheduledPrompts
+    pipe = _sd15(tmp_path)
+    sampler = SimpleNamespace(pipe=pipe, fam=family("sd15"),
+                              ref=SimpleNamespace(execution_device=lambda p: torch.device("cpu")))
+    said = []
+    embeds, masks = ScheduledPrompts._encode(sampler, ["the (cat:1.5)", "the cat"], said.append)
+    z, e = _plain(pipe, "the cat")["prompt_embeds"], _plain(pipe, "")["prompt_embeds"]
+    rows = _rows(pipe.tokenizer, "the", "cat")
+    w = torch.ones(z.shape[1])
+    w[rows] = 1.5
+    assert torch.allclose(embeds[0], (z - e) * w[None, :, None] + e) and torch.equal(embeds[1], z)
+    assert masks is None and not said
+
+
+def test_a_one_call_nodes_prompt_is_weighted_or_cleaned_and_said(tmp_path):
+    from nodes.video_models.base.registry import family
+    from nodes.video_models.sampling.one_call import _weighed
+    pipe = _sd15(tmp_path)
+    said = []
+    ctx = SimpleNamespace(warn=said.append, info=said.append)
+    s = SimpleNamespace(pipe=pipe, fam=family("sd15"), task="t2v",
+                        ref=SimpleNamespace(execution_device=lambda p: torch.device("cpu")))
+    kw = {"prompt": "a (cat:1.2)", "negative_prompt": "blurry", "height": 16}
+    _weighed(ctx, s, "AnimateDiff ControlNet", kw)
+    assert set(kw) == {"prompt_embeds", "negative_prompt", "height"} and kw["negative_prompt"] == "blurry"
+    wrapped = type("HumoPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None})()
+    kw = {"prompt": "a (cat:1.2)", "negative_prompt": None}
+    _weighed(ctx, SimpleNamespace(pipe=wrapped, fam=family("wan"), task="t2v", ref=None), "HuMo", kw)
+    assert kw == {"prompt": "a cat", "negative_prompt": None}
+    assert said[-1] == ("HuMo: the prompt's weights ('cat' x1.2) not applied (Studio weighs no token for "
+                        "HumoPipeline's text encoder): the words are encoded without the weight syntax")

@@ -108,6 +108,11 @@ def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
+WEIGHTS_HELP = ("ComfyUI's prompt weights are read: '(words:1.3)', '(words)' x1.1 (nested: multiplied), '\\(' a "
+                "parenthesis. Applied to the words' token embeddings on SD 1.5, SDXL, AnimateDiff, Wan, SkyReels-V2, "
+                "Lucy Edit, LTX-Video and CogVideoX; given as written to Qwen-Image, Z-Image, FLUX.2, LTX-2, "
+                "HunyuanVideo 1.5 and Kandinsky 5 (as ComfyUI gives them); elsewhere the syntax is removed and the "
+                "weights said not applied (sampling/prompt_weighting.py)")
 SEED_AS = ("studio", "diffusers")
 SEED_HELP = ("the noise's seed. As Studio seeds (seed_as 'studio'): the generator's seed is this number, the graph's "
              "seed and this node's id hashed (copies of a node differ), times 1,000,003, plus the window's number: "
@@ -309,7 +314,8 @@ class GeneratorNode(Node):
         prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
             from .prompt_weighting import kwargs as weighted, needed  # ComfyUI's '(word:1.3)'
-            if needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all)
+            if cache and needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all;
+                # with a Prompt Schedule the text goes on to the call's arguments, cleaned and said there)
                 got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)
                 if got is not None:
                     return got
@@ -362,7 +368,7 @@ class ImageToVideo(GeneratorNode):
                                                             "(a continued take's windows each their own)")) \
         + time_to_move.INPUTS + middle_frame.INPUTS + KEY_INPUTS
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
+    params = (Text("prompt", "", help="families that take a prompt (not SVD). " + WEIGHTS_HELP),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"),
@@ -506,7 +512,8 @@ class TextToVideo(GeneratorNode):
               In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"),
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
+    params = (Text("prompt", "a red fox running through snow, cinematic", help=WEIGHTS_HELP),
+              Text("negative_prompt", "", help="what the picture should not show; " + WEIGHTS_HELP)) + COMMON + \
         guidance_steps.PARAMS + \
         KEY_PARAMS + CONTINUE_PARAMS
 
@@ -583,7 +590,7 @@ class VideoToVideo(GeneratorNode):
     source_ports = rate_ports = ("video",)
     inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
+    params = (Text("prompt", "a watercolour painting", help=WEIGHTS_HELP), Text("negative_prompt", ""),
               Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON + \
         guidance_steps.PARAMS
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 
-from studio.core.prompt_weights import Read, plain, read, shown
+from studio.core.prompt_weights import Read, Span, plain, read, shown
 
 NOT_APPLIED = " not applied ({what}): the words are encoded without the weight syntax"
 
@@ -53,6 +53,26 @@ def cleaned(ctx, title: str, why: str, prompt, negative):
         ctx.warn(line)
     return (read(prompt).text if isinstance(prompt, str) else prompt,
             read(negative).text if isinstance(negative, str) else negative)
+
+
+def weighs(pipe) -> bool:
+    """Whether the pipeline's family applies weights to its prompt embeddings (PromptWeights, not literal)."""
+    cap = capability(pipe)
+    return cap is not None and not cap.literal and getattr(pipe, "tokenizer", None) is not None
+
+
+def literal(pipe) -> bool:
+    """Whether ComfyUI's text encoder for the pipeline's model reads the syntax as text (PromptWeights literal)."""
+    return bool(getattr(capability(pipe), "literal", False))
+
+
+def cleaned_said(warn, title: str, fam_title: str, text: str) -> Read:
+    """One prompt's reading, its weights said not applied (``warn``) where it has any."""
+    line = said(title, {"prompt": text}, f"Studio weighs no token for {fam_title}'s text encoder")
+    if line and warn is not None:
+        warn(line)
+    r = read(text)
+    return Read(r.text, tuple(Span(s.start, s.end, 1.0) for s in r.spans))
 
 
 def _encode(pipe, names, text: str, device) -> dict:
@@ -118,18 +138,23 @@ def _starts(tokenizer, r: Read) -> list[int]:
 
 def _weighted(pipe, cap, text: str, device) -> dict:
     """The prompt's embeddings by ``encode_prompt`` of its clean text, each weighted token's row moved."""
-    import torch
     r = read(text)
     got = _encode(pipe, cap.names, r.text, device)
     if not r.weighted:  # (only 'x1' groups or escapes: the clean text as it is)
         return got
-    z = got["prompt_embeds"]
     empty = _encode(pipe, cap.names, "", device)["prompt_embeds"]
-    w = torch.tensor(row_weights(pipe.tokenizer, r, z.shape[1]), dtype=z.dtype, device=z.device)
-    moved = w != 1.0
+    return {**got, "prompt_embeds": moved(pipe.tokenizer, r, got["prompt_embeds"], empty)}
+
+
+def moved(tokenizer, r: Read, z, empty):
+    """``z`` (the clean text's embeddings, [batch, rows, width]) with each weighted token's row moved from the
+    empty prompt's (``empty``, encoded alike): ``(row - empty_row) * weight + empty_row``, as ComfyUI moves it."""
+    import torch
+    w = torch.tensor(row_weights(tokenizer, r, z.shape[1]), dtype=z.dtype, device=z.device)
+    on = w != 1.0
     z = z.clone()
-    z[:, moved] = (z[:, moved] - empty[:, moved]) * w[moved][:, None] + empty[:, moved]
-    return {**got, "prompt_embeds": z}
+    z[:, on] = (z[:, on] - empty[:, on]) * w[on][:, None] + empty[:, on]
+    return z
 
 
 def kwargs(ctx, s, title: str, prompt: str, negative):
@@ -141,7 +166,10 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
     if cap is not None and cap.literal:  # ComfyUI reads the syntax as text there: given as written
         return None, prompt, negative
     if cap is None or not hasattr(pipe, "encode_prompt") or getattr(pipe, "tokenizer", None) is None:
-        fam = getattr(s.fam, "title", None) or type(pipe).__name__
+        from ..base.capabilities import PromptWeights
+        fam = getattr(s.fam, "title", None)
+        if not fam or (hasattr(s.fam, "capability") and s.fam.capability(PromptWeights) is not None):
+            fam = type(pipe).__name__  # (its family weighs in its other pipelines: this one is named)
         p, n = cleaned(ctx, title, f"Studio weighs no token for {fam}'s text encoder", prompt, negative)
         return None, p, n
     if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):

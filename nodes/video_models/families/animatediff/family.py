@@ -56,7 +56,8 @@ IMAGE_VAE = "its VAE is an image model's (frames decoded one by one in chunks, d
 FAMILY = Family(
     "animatediff", "AnimateDiff", PIPELINES,
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
-    has=(TAKES_EMBEDDINGS, PromptWeights(PIPELINES),
+    has=(TAKES_EMBEDDINGS,
+         PromptWeights(PIPELINES + ("AnimateDiffControlNetPipeline", "AnimateDiffVideoToVideoControlNetPipeline")),
          SingleFile(refusal=REFUSAL, refused_with=lambda given: "" if given.get("image_model") else REFUSAL),
          PartReader(_parts, files="the SD 1.5 checkpoint ('image_model')", image_model=True),
          ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),

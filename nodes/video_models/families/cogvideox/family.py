@@ -88,7 +88,8 @@ FAMILY = CogVideoX(
                 "features that diffusers leaves to the caller (insightface, facexlib and EVA-CLIP models, with their "
                 "own weights): not built yet"),),
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
-    has=(PromptRecipe(PIPELINES, PLAIN), PromptWeights(PIPELINES), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
+    has=(PromptRecipe(PIPELINES, PLAIN), PromptWeights(PIPELINES + (FUN_CONTROL,)),
+         ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction"),
          # Fun Control's control clip: the CogVideoX Fun Control node
