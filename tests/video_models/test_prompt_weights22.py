@@ -1,7 +1,7 @@
 """ComfyUI's prompt weights '(word:1.3)' (studio/core/prompt_weights.py read, sampling/prompt_weighting.py applied) on
 tiny random text encoders built from configs: Stable Diffusion 1.5's CLIP (a slow BPE tokenizer), SDXL's two CLIPs,
-Wan's UMT5 (a sentencepiece tokenizer) and LTX-Video's T5 (a fast tokenizer). Weights of 1.0 give the unweighted prompt's
-embeddings to the bit; '(cat:1.5)' moves only the cat tokens' rows, by ComfyUI's interpolation from the empty
+Wan's UMT5 (a sentencepiece tokenizer) and LTX-Video's T5 (a fast tokenizer). Weights of 1.0 give the unweighted
+prompt's embeddings to the bit; '(cat:1.5)' moves only the cat tokens' rows, by ComfyUI's interpolation from the empty
 prompt's; a pipeline whose family weighs none gets the clean text and one sentence; a call given weighted text by
 its node cleans and says it; where ComfyUI's encoder reads no weights (Qwen-Image, LTX-2, ...) the prompt goes as
 written; a prompt without syntax is not touched."""
@@ -217,10 +217,30 @@ def test_a_call_given_weighted_text_cleans_and_says_it(tmp_path):
     assert filter_kwargs(pipe, {"prompt": "a cat"}, said.append)["prompt"] == "a cat" and not said
 
 
-def test_a_weighted_prompt_is_not_read_from_the_prompt_cache():
-    from nodes.video_models.sampling.generators import GeneratorNode
-    ctx = SimpleNamespace(params=SimpleNamespace(nag_scale=0.0, negative_prompt=""))
-    assert GeneratorNode._prompts_cached(None, ctx, None, "a (cat:1.5)") is False
+def test_a_weighted_prompt_is_kept_in_the_prompt_cache_under_a_key_of_its_own(tmp_path, monkeypatch):
+    import json
+
+    from nodes.video_models.sampling.prompt_cache import prompt_key
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")  # (the tests' default: off)
+    pipe = _wan(tmp_path)
+    pipe.text_encoder.save_pretrained(str(tmp_path / "wan" / "text_encoder"))  # the encoder's files (the key's)
+    ref = SimpleNamespace(config={}, path=str(tmp_path / "wan"), family="wan", dtype="float32",
+                          execution_device=lambda p: torch.device("cpu"))
+    said = []
+    ctx = SimpleNamespace(warn=said.append, info=said.append)
+    s = SimpleNamespace(pipe=pipe, fam=None, ref=ref, task="t2v")
+    assert not pw.cached(ref, "WanPipeline", "a (cat:1.5)", "blurry")
+    first, *_ = pw.kwargs(ctx, s, "Text to Video", "a (cat:1.5)", "blurry")
+    assert pw.cached(ref, "WanPipeline", "a (cat:1.5)", "blurry") and not said[-1].endswith("cache")
+    again, *_ = pw.kwargs(ctx, s, "Text to Video", "a (cat:1.5)", "blurry")
+    assert said[-1].endswith("from the prompt-embedding cache")
+    assert torch.equal(first["prompt_embeds"], again["prompt_embeds"]) and "negative_prompt" not in again
+    assert torch.equal(first["negative_prompt_embeds"], again["negative_prompt_embeds"])
+    key = pw.cache_key(ref, "WanPipeline", "a (cat:1.5)", "blurry")
+    assert json.loads(key)["weights"] and key != prompt_key(ref, "WanPipeline", "a (cat:1.5)", "blurry", True)
+    assert key != pw.cache_key(ref, "WanPipeline", "a (cat:1.2)", "blurry")
+    assert not pw.cached(ref, "WanPipeline", "a (cat:1.2)", "blurry")
     assert pw.needed("a (cat:1.5)", "") and not pw.needed("a cat", "blurry")
 
 
@@ -284,10 +304,49 @@ def test_a_one_call_nodes_prompt_is_weighted_or_cleaned_and_said(tmp_path):
                         ref=SimpleNamespace(execution_device=lambda p: torch.device("cpu")))
     kw = {"prompt": "a (cat:1.2)", "negative_prompt": "blurry", "height": 16}
     _weighed(ctx, s, "AnimateDiff ControlNet", kw)
-    assert set(kw) == {"prompt_embeds", "negative_prompt", "height"} and kw["negative_prompt"] == "blurry"
+    assert set(kw) == {"prompt_embeds", "negative_prompt_embeds", "height"}
+    assert torch.equal(kw["negative_prompt_embeds"], _plain(pipe, "blurry")["prompt_embeds"])
     wrapped = type("HumoPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None})()
     kw = {"prompt": "a (cat:1.2)", "negative_prompt": None}
     _weighed(ctx, SimpleNamespace(pipe=wrapped, fam=family("wan"), task="t2v", ref=None), "HuMo", kw)
     assert kw == {"prompt": "a cat", "negative_prompt": None}
     assert said[-1] == ("HuMo: the prompt's weights ('cat' x1.2) not applied (Studio weighs no token for "
                         "HumoPipeline's text encoder): the words are encoded without the weight syntax")
+
+
+@pytest.mark.fresh_models
+def test_a_weighted_wan_prompt_is_encoded_once_then_read_from_the_cache(wan_dir, tmp_path, monkeypatch):
+    """Tiny random Wan through Load Video Model and Text to Video: the weighted prompt's second render runs no T5 and
+    makes the same frames; weights of 1.0 make the unweighted prompt's frames."""
+    import numpy as np
+    from transformers import T5EncoderModel
+
+    from studio.core.graph import Graph
+    from studio.engine.events import NodeMessage
+    from studio.engine.executor import Executor
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("STUDIO_PROMPT_CACHE_GB", "1")
+    runs, real = [], T5EncoderModel.forward
+    monkeypatch.setattr(T5EncoderModel, "forward", lambda self, *a, **k: runs.append(1) or real(self, *a, **k))
+
+    def render(prompt):
+        g = Graph()
+        g.add_node("video_models.load", {"model": wan_dir}, node_id="load")
+        g.add_node("video_models.text_to_video", {"frames": 5, "width": 16, "height": 16, "steps": 2, "guidance": 3.0,
+                                                  "prompt": prompt, "negative_prompt": "blurry", "seed": 3,
+                                                  "previews": False, "preview_size": "off"}, node_id="gen")
+        g.connect("load", "model", "gen", "model")
+        g.settings["device"] = "cpu"
+        msgs = []
+        clip = Executor().run(g, targets=["gen"], on_event=lambda e: msgs.append(e.text) if isinstance(
+            e, NodeMessage) else None).value("gen")
+        return np.asarray(clip.chunk(0, clip.n_frames)), msgs
+    first, said = render("a (fox:1.4) in snow")
+    assert runs and any("prompt weights applied: 'fox' x1.4 (prompt)" == m for m in said), said
+    runs.clear()
+    again, said = render("a (fox:1.4) in snow")
+    assert runs == [] and any(m.endswith("from the prompt-embedding cache") for m in said), said
+    assert np.array_equal(first, again)
+    plain_, _ = render("a fox in snow")
+    one, _ = render("a (fox:1.0) in snow")
+    assert np.array_equal(plain_, one) and not np.array_equal(plain_, first)  # (a tiny model: a small change)

@@ -303,9 +303,10 @@ class GeneratorNode(Node):
             return False
         if "embedding:" in f"{prompt} {ctx.params.negative_prompt}":  # its text encoder takes the embedding first
             return False
-        from .prompt_weighting import needed
-        if needed(prompt, ctx.params.negative_prompt):  # weighted prompts are encoded by prompt_weighting.py
-            return False
+        from .prompt_weighting import cached, literal_family, needed
+        ref = _video_model(model)
+        if needed(prompt, ctx.params.negative_prompt) and not literal_family(ref.fam):  # prompt_weighting.py's
+            return cached(ref, getattr(ref.fam, self.task, None) or "", prompt, ctx.params.negative_prompt)
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 

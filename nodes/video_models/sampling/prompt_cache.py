@@ -16,9 +16,10 @@ not read and checked a second time.
 
 The pipelines cached, what their ``encode_prompt`` returns and how they encode: base/prompt_recipes.py;
 the length is the call's own ``max_sequence_length`` unless the node sets it; others encode as before. A prompt
-or negative holding ComfyUI's weight syntax '(word:1.3)' is never looked up nor kept here: where its family weighs,
-sampling/prompt_weighting.py encodes it each run (its key would be its text, which an earlier, unweighted
-encoding of the same characters could hold); where not, its clean text is (the key of what is encoded).
+or negative holding ComfyUI's weight syntax '(word:1.3)' is not looked up under this key (an earlier encoding of the
+same characters as words could hold it): where its family weighs, sampling/prompt_weighting.py keeps its weighted
+embeddings under this key with the weights' reading named in it; where not, its clean text is what is encoded and
+keyed.
 """
 from __future__ import annotations
 

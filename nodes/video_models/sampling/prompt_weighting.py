@@ -7,8 +7,9 @@ empty_row`` (the empty prompt's row at the same place; a weight of 1.0 leaves a 
 is the clean text's, unweighted). The tokens are found in the clean text by the pipeline's tokenizer (its offsets,
 or its token counts of each chunk's end), laid out as ``encode_prompt`` lays them (its specials, its padding); rows
 past the encoding's length (a CLIP prompt over 77 tokens is cut) have no weight to take. A negative prompt with
-weights is weighted alike; one without is given to the call as text, as before. Weighted prompts are not kept in
-the prompt-embedding cache (prompt_cache.py): encoded each run.
+weights is weighted alike, one without encoded as the call would (an empty one is left to the call, as before).
+Weighted prompts are kept in the prompt-embedding cache (prompt_cache.py) under their own key: the cache's key of
+the texts as written with the weights' reading named in it (``cache_key``).
 
 A prompt with no weight syntax (studio/core/prompt_weights.plain) is not touched: encoded as before, to the bit, at
 no cost, with the prompt cache's key as before. Any other pipeline gets the clean text and one sentence on the node
@@ -64,6 +65,13 @@ def weighs(pipe) -> bool:
 def literal(pipe) -> bool:
     """Whether ComfyUI's text encoder for the pipeline's model reads the syntax as text (PromptWeights literal)."""
     return bool(getattr(capability(pipe), "literal", False))
+
+
+def literal_family(fam) -> bool:
+    """Whether a family's pipelines read the syntax as text (its PromptWeights is literal)."""
+    from ..base.capabilities import PromptWeights
+    cap = fam.capability(PromptWeights) if hasattr(fam, "capability") else None
+    return bool(getattr(cap, "literal", False))
 
 
 def cleaned_said(warn, title: str, fam_title: str, text: str) -> Read:
@@ -172,16 +180,63 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
             fam = type(pipe).__name__  # (its family weighs in its other pipelines: this one is named)
         p, n = cleaned(ctx, title, f"Studio weighs no token for {fam}'s text encoder", prompt, negative)
         return None, p, n
-    if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):
-        s.ref.load_text_encoder()  # it waited (loading/deferred_text.py): the weighted prompt needs it
-        s.pipe = pipe = s.ref.pipeline(s.task)
-    device = s.ref.execution_device(pipe)
-    out = _weighted(pipe, cap, prompt or "", device)
-    if negative and not plain(negative):
-        out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
+    key = cache_key(s.ref, type(pipe).__name__, prompt, negative)
+    out = _kept(key)
+    hit = out is not None
+    if not hit:
+        if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):
+            s.ref.load_text_encoder()  # it waited (loading/deferred_text.py): the weighted prompt needs it
+            s.pipe = pipe = s.ref.pipeline(s.task)
+        device = s.ref.execution_device(pipe)
+        out = _weighted(pipe, cap, prompt or "", device)
+        if isinstance(negative, str) and negative.strip():  # (as the call would encode it: kept with the prompt)
+            out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
+        _keep(ctx, key, out)
     else:
+        device = s.ref.execution_device(pipe)
+        out = {k: v.to(device) for k, v in out.items()}
+    if not any(k.startswith("negative_") for k in out):
         out["negative_prompt"] = negative or None
     ctx.info(f"prompt weights applied: {shown(prompt or '') or 'none'} (prompt)"
-             + (f"; {shown(negative)} (negative)" if negative and not plain(negative) else ""))
+             + (f"; {shown(negative)} (negative)" if negative and not plain(negative) else "")
+             + (", from the prompt-embedding cache" if hit else ""))
     from .prompt_cache import with_prompt_slot
     return with_prompt_slot(pipe, out), prompt, negative
+
+
+# -- weighted prompts in the prompt-embedding cache (prompt_cache.py) -------------------------------------------
+WEIGHTS_KEY = "comfyui-token-weights-1"  # in a weighted prompt's key: never the entry of the same text read as words
+
+
+def cache_key(ref, pipeline: str, prompt, negative) -> str:
+    """The cache key of a weighted prompt (and negative) of a pipeline the prompt cache serves ('' : none): the
+    prompt cache's key of the texts as written, with the weights' reading named in it."""
+    import json
+
+    from .prompt_cache import cache_from_env, prompt_key
+    if ref is None or cache_from_env() is None:
+        return ""
+    key = prompt_key(ref, pipeline, prompt or "", negative or "", True)
+    return json.dumps({**json.loads(key), "weights": WEIGHTS_KEY}, sort_keys=True) if key else ""
+
+
+def _kept(key: str):
+    """{name: tensor} of a whole entry for ``key``, else None (a damaged one is removed by the cache)."""
+    from .prompt_cache import cache_from_env
+    cache = cache_from_env() if key else None
+    outs = cache.get(key)[0] if cache is not None else None
+    return dict(outs) if outs and "prompt_embeds" in outs else None
+
+
+def _keep(ctx, key: str, out: dict) -> None:
+    from .prompt_cache import cache_from_env
+    cache = cache_from_env() if key else None
+    if cache is not None:
+        _n, why = cache.put(key, {k: v.detach().cpu() for k, v in out.items()}, "prompt-embeddings")
+        if why:
+            ctx.warn(f"weighted prompt embeddings not kept in the cache: {why}")
+
+
+def cached(ref, pipeline: str, prompt, negative) -> bool:
+    """Whether a weighted prompt's embeddings are in the cache, whole (then the text encoder may stay on disk)."""
+    return _kept(cache_key(ref, pipeline, prompt, negative)) is not None
