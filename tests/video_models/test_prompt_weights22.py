@@ -205,13 +205,21 @@ def test_where_comfyuis_encoder_reads_no_weights_the_prompt_goes_as_written(name
     assert filter_kwargs(pipe, {"prompt": "a (cat:1.5)"}, got.append)["prompt"] == "a (cat:1.5)" and not got
 
 
-def test_a_call_given_weighted_text_cleans_and_says_it(tmp_path):
+def test_a_call_given_weighted_text_weighs_it_or_cleans_and_says_it(tmp_path):
     from nodes.video_models.sampling.call_args import filter_kwargs
     pipe = _wan(tmp_path)
     said = []
     out = filter_kwargs(pipe, {"prompt": "a (cat:1.5)", "negative_prompt": "blurry"}, said.append)
+    assert "prompt" not in out and not said  # a pipeline that weighs: its embeddings
+    assert torch.equal(out["prompt_embeds"], _run(pipe, "a (cat:1.5)")[0]["prompt_embeds"])
+    assert torch.equal(out["negative_prompt_embeds"], _plain(pipe, "blurry")["prompt_embeds"])
+
+    def call(self, prompt=None, negative_prompt=None, height=None):
+        return None
+    wrapped = type("HumoPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None, "__call__": call})()
+    out = filter_kwargs(wrapped, {"prompt": "a (cat:1.5)", "negative_prompt": "blurry"}, said.append)
     assert out["prompt"] == "a cat" and out["negative_prompt"] == "blurry"
-    assert said == ["WanPipeline's call: the prompt's weights ('cat' x1.5) not applied (this node gives its pipeline "
+    assert said == ["HumoPipeline's call: the prompt's weights ('cat' x1.5) not applied (this node gives its pipeline "
                     "the words, not weighted embeddings): the words are encoded without the weight syntax"]
     said.clear()
     assert filter_kwargs(pipe, {"prompt": "a cat"}, said.append)["prompt"] == "a cat" and not said
@@ -350,3 +358,14 @@ def test_a_weighted_wan_prompt_is_encoded_once_then_read_from_the_cache(wan_dir,
     plain_, _ = render("a fox in snow")
     one, _ = render("a (fox:1.0) in snow")
     assert np.array_equal(plain_, one) and not np.array_equal(plain_, first)  # (a tiny model: a small change)
+
+
+def test_a_scheduled_takes_negative_goes_as_words_said_unless_comfyui_reads_it_so():
+    said = []
+    ctx = SimpleNamespace(warn=said.append)
+    wan = type("WanPipeline", (), {"tokenizer": None})()
+    assert pw.as_words(ctx, wan, "Prompt Schedule", "(blurry:1.3), ugly") == "blurry, ugly"
+    assert said == ["Prompt Schedule: the negative prompt's weights ('blurry' x1.3) not applied (a scheduled take's "
+                    "windows give the call the negative as words): the words are encoded without the weight syntax"]
+    ltx2 = type("LTX2Pipeline", (), {})()
+    assert pw.as_words(ctx, ltx2, "Prompt Schedule", "(blurry:1.3)") == "(blurry:1.3)" and len(said) == 1

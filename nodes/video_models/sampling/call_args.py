@@ -38,16 +38,22 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
 
 def _weights_said(pipe, kwargs: dict, warn) -> dict:
     """A prompt or negative still holding ComfyUI's weight syntax '(word:1.3)' here came from a node that gives the
-    call its text (sampling/prompt_weighting.py weighs only in the generators' own prompt path): the syntax
-    removed and the weights said not applied."""
-    from .prompt_weighting import capability, cleaned, needed
+    call its text: weighted embeddings instead where the pipeline's family weighs (sampling/prompt_weighting.py),
+    else the syntax removed and the weights said not applied (where ComfyUI reads them: not a literal family)."""
+    from . import prompt_weighting as pw
     texts = (kwargs.get("prompt"), kwargs.get("negative_prompt"))
-    if not needed(*texts) or getattr(capability(pipe), "literal", False):  # (read as text there, as in ComfyUI)
+    if not pw.needed(*texts) or pw.literal(pipe) or not isinstance(texts[0], str):
         return kwargs
-    p, n = cleaned(SimpleNamespace(warn=warn), f"{type(pipe).__name__}'s call",
-                   "this node gives its pipeline the words, not weighted embeddings", *texts)
-    return {**kwargs, **({"prompt": p} if "prompt" in kwargs else {}),
-            **({"negative_prompt": n} if "negative_prompt" in kwargs else {})}
+    if pw.weighs(pipe) and hasattr(pipe, "encode_prompt"):
+        from diffusers.utils.torch_utils import get_module_execution_device  # (its text encoder's, offload hooks too)
+        te = getattr(pipe, "text_encoder", None)
+        got = pw.embeddings(pipe, texts[0], texts[1], get_module_execution_device(te) if te is not None else "cpu")
+        rest = {k: v for k, v in kwargs.items() if k not in ("prompt", "negative_prompt")}
+        neg = {} if any(k.startswith("negative_") for k in got) else {"negative_prompt": texts[1] or None}
+        return pw.with_slot(pipe, {**rest, **got, **neg})
+    p, n = pw.cleaned(SimpleNamespace(warn=warn), f"{type(pipe).__name__}'s call",
+                      "this node gives its pipeline the words, not weighted embeddings", *texts)
+    return {**kwargs, "prompt": p, **({"negative_prompt": n} if "negative_prompt" in kwargs else {})}
 
 
 FRAMES_AS = ("video_length", "frames")  # other pipelines' names for the frame count (Latte's; Sana Video's)

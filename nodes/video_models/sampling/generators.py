@@ -314,9 +314,10 @@ class GeneratorNode(Node):
         from ..loading.embeddings import applied  # ComfyUI's 'embedding:NAME' (a textual inversion)
         prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
-            from .prompt_weighting import kwargs as weighted, needed  # ComfyUI's '(word:1.3)'
-            if cache and needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all;
-                # with a Prompt Schedule the text goes on to the call's arguments, cleaned and said there)
+            from .prompt_weighting import kwargs as weighted, needed, read  # ComfyUI's '(word:1.3)'
+            if not cache and needed(prompt, negative):  # a Prompt Schedule's windows give both (schedule.py weighs
+                prompt, negative = (read(t).text if isinstance(t, str) else t for t in (prompt, negative))  # / says)
+            elif needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all)
                 got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)
                 if got is not None:
                     return got

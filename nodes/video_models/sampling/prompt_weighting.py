@@ -16,8 +16,9 @@ no cost, with the prompt cache's key as before. Any other pipeline gets the clea
 saying its weights were not applied (``cleaned``; escapes and x1 groups only: nothing lost, nothing said), but for a
 pipeline whose ComfyUI text encoder reads no weights (PromptWeights ``literal``: Qwen-Image, Z-Image, FLUX.2,
 LTX-2, HunyuanVideo 1.5, Kandinsky 5), which gets the prompt as written, as ComfyUI's does, nothing said; a call's
-prompt text that reaches the call's arguments still holding the syntax (a family node passing text) is cleaned and
-said there too (sampling/call_args.py)."""
+prompt text that reaches the call's arguments still holding the syntax (a family node passing text) is weighted
+there where its pipeline weighs, else cleaned and said (sampling/call_args.py); a Prompt Schedule's prompts are
+weighted alike (schedule.py), its take's negative given as words, said (``as_words``)."""
 from __future__ import annotations
 
 import inspect
@@ -34,7 +35,7 @@ def capability(pipe):
 
 
 def needed(*texts) -> bool:
-    """Whether any of ``texts`` holds weight syntax (then the prompt cache is not asked: see ``kwargs``)."""
+    """Whether any of ``texts`` holds weight syntax (then ``kwargs`` encodes it, under a cache key of its own)."""
     return not all(plain(t) for t in texts)
 
 
@@ -72,6 +73,14 @@ def literal_family(fam) -> bool:
     from ..base.capabilities import PromptWeights
     cap = fam.capability(PromptWeights) if hasattr(fam, "capability") else None
     return bool(getattr(cap, "literal", False))
+
+
+def as_words(ctx, pipe, title: str, negative):
+    """A negative given to the call as words (a Prompt Schedule's windows): as written where ComfyUI reads no
+    weights (literal), else without the syntax, its weights said not applied."""
+    if plain(negative) or literal(pipe):
+        return negative
+    return cleaned(ctx, title, "a scheduled take's windows give the call the negative as words", None, negative)[1]
 
 
 def cleaned_said(warn, title: str, fam_title: str, text: str) -> Read:
@@ -165,6 +174,16 @@ def moved(tokenizer, r: Read, z, empty):
     return z
 
 
+def embeddings(pipe, prompt, negative, device) -> dict:
+    """{name: tensor}: the weighted prompt's, and a non-empty negative's (``negative_*``: weighted where it has
+    weights, else as the call would encode it) of a pipeline that weighs."""
+    cap = capability(pipe)
+    out = _weighted(pipe, cap, prompt or "", device)
+    if isinstance(negative, str) and negative.strip():
+        out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
+    return out
+
+
 def kwargs(ctx, s, title: str, prompt: str, negative):
     """The call's text arguments for a prompt (or negative) with weights: embeddings where the pipeline's family
     weighs (the negative as text where it has none), else None with the prompts to give as text, cleaned and
@@ -187,10 +206,7 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
         if getattr(pipe, "text_encoder", None) is None and hasattr(s.ref, "load_text_encoder"):
             s.ref.load_text_encoder()  # it waited (loading/deferred_text.py): the weighted prompt needs it
             s.pipe = pipe = s.ref.pipeline(s.task)
-        device = s.ref.execution_device(pipe)
-        out = _weighted(pipe, cap, prompt or "", device)
-        if isinstance(negative, str) and negative.strip():  # (as the call would encode it: kept with the prompt)
-            out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
+        out = embeddings(pipe, prompt, negative, s.ref.execution_device(pipe))
         _keep(ctx, key, out)
     else:
         device = s.ref.execution_device(pipe)
@@ -240,3 +256,9 @@ def _keep(ctx, key: str, out: dict) -> None:
 def cached(ref, pipeline: str, prompt, negative) -> bool:
     """Whether a weighted prompt's embeddings are in the cache, whole (then the text encoder may stay on disk)."""
     return _kept(cache_key(ref, pipeline, prompt, negative)) is not None
+
+
+def with_slot(pipe, kw: dict) -> dict:
+    """``kw`` with ``prompt=None`` where the call requires a prompt argument (prompt_cache.with_prompt_slot)."""
+    from .prompt_cache import with_prompt_slot
+    return with_prompt_slot(pipe, kw)

@@ -207,6 +207,9 @@ class ScheduledPrompts:
                  guidance: float | None = None, starts: list[int] | None = None):
         self.text, self.negative = text, negative
         self.schedule, self.sampler = schedule, sampler
+        if schedule is not None:  # its windows give the call the negative as words (prompt_weighting.py)
+            from .prompt_weighting import as_words
+            self.negative = as_words(ctx, sampler.pipe, "Prompt Schedule", negative)
         if schedule is None:
             if not text.strip():
                 raise StudioError("no prompt: type one, or connect a Text input or a Prompt Schedule")
