@@ -216,11 +216,11 @@ def test_a_call_given_weighted_text_weighs_it_or_cleans_and_says_it(tmp_path):
 
     def call(self, prompt=None, negative_prompt=None, height=None):
         return None
-    wrapped = type("HumoPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None, "__call__": call})()
+    wrapped = type("StandinPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None, "__call__": call})()
     out = filter_kwargs(wrapped, {"prompt": "a (cat:1.5)", "negative_prompt": "blurry"}, said.append)
     assert out["prompt"] == "a cat" and out["negative_prompt"] == "blurry"
-    assert said == ["HumoPipeline's call: the prompt's weights ('cat' x1.5) not applied (this node gives its pipeline "
-                    "the words, not weighted embeddings): the words are encoded without the weight syntax"]
+    assert said == ["StandinPipeline's call: the prompt's weights ('cat' x1.5) not applied (this node gives its "
+                    "pipeline the words, not weighted embeddings): the words are encoded without the weight syntax"]
     said.clear()
     assert filter_kwargs(pipe, {"prompt": "a cat"}, said.append)["prompt"] == "a cat" and not said
 
@@ -314,12 +314,12 @@ def test_a_one_call_nodes_prompt_is_weighted_or_cleaned_and_said(tmp_path):
     _weighed(ctx, s, "AnimateDiff ControlNet", kw)
     assert set(kw) == {"prompt_embeds", "negative_prompt_embeds", "height"}
     assert torch.equal(kw["negative_prompt_embeds"], _plain(pipe, "blurry")["prompt_embeds"])
-    wrapped = type("HumoPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None})()
+    wrapped = type("StandinPipeline", (), {"tokenizer": pipe.tokenizer, "encode_prompt": None})()
     kw = {"prompt": "a (cat:1.2)", "negative_prompt": None}
-    _weighed(ctx, SimpleNamespace(pipe=wrapped, fam=family("wan"), task="t2v", ref=None), "HuMo", kw)
+    _weighed(ctx, SimpleNamespace(pipe=wrapped, fam=family("wan"), task="t2v", ref=None), "Stand-In", kw)
     assert kw == {"prompt": "a cat", "negative_prompt": None}
-    assert said[-1] == ("HuMo: the prompt's weights ('cat' x1.2) not applied (Studio weighs no token for "
-                        "HumoPipeline's text encoder): the words are encoded without the weight syntax")
+    assert said[-1] == ("Stand-In: the prompt's weights ('cat' x1.2) not applied (Studio weighs no token for "
+                        "StandinPipeline's text encoder): the words are encoded without the weight syntax")
 
 
 @pytest.mark.fresh_models
@@ -369,3 +369,15 @@ def test_a_scheduled_takes_negative_goes_as_words_said_unless_comfyui_reads_it_s
                     "windows give the call the negative as words): the words are encoded without the weight syntax"]
     ltx2 = type("LTX2Pipeline", (), {})()
     assert pw.as_words(ctx, ltx2, "Prompt Schedule", "(blurry:1.3)") == "(blurry:1.3)" and len(said) == 1
+
+
+def test_wan_humo_weighs_through_its_calls_arguments(tmp_path):
+    """Wan HuMo's pipeline wraps a WanPipeline (its encode_prompt, its tokenizer): the text its node gives the call
+    becomes the WanPipeline's weighted embeddings."""
+    from nodes.video_models.families.wan.humo.humo_pipeline import HumoPipeline
+    from nodes.video_models.sampling.call_args import filter_kwargs
+    wan = _wan(tmp_path)
+    said = []
+    out = filter_kwargs(HumoPipeline(wan), {"prompt": "a (cat:1.5)", "negative_prompt": None}, said.append)
+    assert torch.equal(out["prompt_embeds"], _run(wan, "a (cat:1.5)")[0]["prompt_embeds"]) and not said
+

@@ -203,7 +203,7 @@ FAMILY = Wan(
          PromptRecipe(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
                        "WanAnimatePipeline"), PLAIN),
          PromptWeights(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
-                        "WanAnimatePipeline")),
+                        "WanAnimatePipeline", "HumoPipeline", "DancerPipeline")),  # (those two: WanPipeline's encoding)
          ResumeKeeps(tuple((name, 0) for name in ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline",
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),
