@@ -187,6 +187,9 @@ class TiledDiffusionUpscale(Node):
         check(TITLE, ref.fam, (text, p.negative_prompt))
         pipe = img2img.pipeline(ref)
         text, negative = applied(ctx, SimpleNamespace(pipe=pipe, fam=ref.fam, ref=None), TITLE, text, p.negative_prompt)
+        from nodes.video_models.sampling.prompt_weighting import cleaned  # ComfyUI's '(word:1.3)': not weighed here
+        text, negative = cleaned(ctx, TITLE, "the tiles' img2img is given the words, not weighted embeddings", text,
+                                 negative)
         device = ref.device
         grow = _grower(desc, device, out_w, out_h, ctx)
         ctx.info(f"{len(clip)} frame(s) {clip.width}x{clip.height} -> {out_w}x{out_h} by "

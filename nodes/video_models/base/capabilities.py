@@ -441,6 +441,29 @@ class TextualInversions(Capability):
 TAKES_EMBEDDINGS = TextualInversions()
 
 
+# -- ComfyUI's prompt weights '(word:1.3)' (studio/core/prompt_weights.py, sampling/prompt_weighting.py) ------
+@dataclass(frozen=True)
+class PromptWeights(Capability):
+    """ComfyUI's prompt weights applied to these ``pipelines``' prompt embeddings: each row of ``prompt_embeds``
+    is a token of the prompt as ``pipe.tokenizer`` lays it out (its specials, its padding), so a weighted token's
+    row is moved away from the empty prompt's by its weight; ``names``: what ``encode_prompt`` returns for one
+    prompt without guidance, in order ('' for what is not taken), also the names the call takes. ``literal``:
+    ComfyUI's text encoder for this model reads no weights (its tokenizer's weights turned off: Qwen-Image's,
+    Z-Image's, FLUX.2's, LTX-2's Gemma, HunyuanVideo 1.5's and Kandinsky 5's Qwen): the prompt is
+    given as written, its parentheses and numbers as text, as ComfyUI gives them."""
+    what: ClassVar[str] = "ComfyUI's prompt weights '(word:1.3)' applied to the prompt's embeddings " \
+                          "(sampling/prompt_weighting.py)"
+    without: ClassVar[str] = "a prompt's weights '(word:1.3)' are not applied: the words are encoded without the " \
+                             "syntax (said on the node)"
+    pipelines: tuple[str, ...]
+    names: tuple[str, ...] = ("prompt_embeds",)
+    literal: bool = False
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.pipelines
+
+
 # -- distilled recipes for a generator's 'quality' draft (base/drafts.py, sampling/draft.py) -------------------
 @dataclass(frozen=True)
 class Drafts(Capability):
@@ -736,7 +759,7 @@ KINDS: tuple[type, ...] = (PartReader, PromptRecipe, ResumeKeeps, VaeTiles, Time
                            SingleFile, MemoryCounts, Outputs, DirectCalls, Cost, OwnNodes, Requires,
                            KeepsNoSteps, Limits, RestyleCall, AttentionGuidance, MotionReference,
                            ConditionAmplitude, GuidanceSteps, AnchorMotion, MiddleFrame, CallReady,
-                           TextualInversions)
+                           TextualInversions, PromptWeights)
 
 
 def folder_image_vae_lacks(folder: str, prompt: str, image_vae: str) -> dict:

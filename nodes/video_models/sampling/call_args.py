@@ -3,6 +3,7 @@ silently; the frame count under the pipeline's own name and handed to one that t
 pipeline's steps shared over its stages."""
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from ..base.calls import call_defaults
@@ -13,6 +14,7 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
     """The kwargs this pipeline takes; a set value it does not take is reported, not dropped silently."""
     from .call_adapters import guided_by_guider, sized_by_buckets
     accepted = call_defaults(pipe)
+    kwargs = _weights_said(pipe, kwargs, warn)
     out = {}
     for need in SETTING_NEEDS:  # a setting the model cannot take: said, and not passed (issue 116)
         why = need.refused(pipe, kwargs.get(need.arg)) if need.arg in kwargs else None
@@ -32,6 +34,26 @@ def filter_kwargs(pipe, kwargs: dict[str, Any], warn: Callable[[str], None]) -> 
         elif _is_set(v):
             warn(f"{type(pipe).__name__} has no '{k}': ignored")
     return out
+
+
+def _weights_said(pipe, kwargs: dict, warn) -> dict:
+    """A prompt or negative still holding ComfyUI's weight syntax '(word:1.3)' here came from a node that gives the
+    call its text: weighted embeddings instead where the pipeline's family weighs (sampling/prompt_weighting.py),
+    else the syntax removed and the weights said not applied (where ComfyUI reads them: not a literal family)."""
+    from . import prompt_weighting as pw
+    texts = (kwargs.get("prompt"), kwargs.get("negative_prompt"))
+    if not pw.needed(*texts) or pw.literal(pipe) or not isinstance(texts[0], str):
+        return kwargs
+    if pw.weighs(pipe) and hasattr(pipe, "encode_prompt"):
+        from diffusers.utils.torch_utils import get_module_execution_device  # (its text encoder's, offload hooks too)
+        te = getattr(pipe, "text_encoder", None)
+        got = pw.embeddings(pipe, texts[0], texts[1], get_module_execution_device(te) if te is not None else "cpu")
+        rest = {k: v for k, v in kwargs.items() if k not in ("prompt", "negative_prompt")}
+        neg = {} if any(k.startswith("negative_") for k in got) else {"negative_prompt": texts[1] or None}
+        return pw.with_slot(pipe, {**rest, **got, **neg})
+    p, n = pw.cleaned(SimpleNamespace(warn=warn), f"{type(pipe).__name__}'s call",
+                      "this node gives its pipeline the words, not weighted embeddings", *texts)
+    return {**kwargs, "prompt": p, **({"negative_prompt": n} if "negative_prompt" in kwargs else {})}
 
 
 FRAMES_AS = ("video_length", "frames")  # other pipelines' names for the frame count (Latte's; Sana Video's)

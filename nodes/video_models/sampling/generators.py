@@ -108,6 +108,11 @@ def prompt_of(ctx, wired) -> str:
     return wired if isinstance(wired, str) and wired.strip() else ctx.params.prompt
 
 
+WEIGHTS_HELP = ("ComfyUI's prompt weights are read: '(words:1.3)', '(words)' x1.1 (nested: multiplied), '\\(' a "
+                "parenthesis. Applied to the words' token embeddings on SD 1.5, SDXL, AnimateDiff, Wan, SkyReels-V2, "
+                "Lucy Edit, LTX-Video and CogVideoX; given as written to Qwen-Image, Z-Image, FLUX.2, LTX-2, "
+                "HunyuanVideo 1.5 and Kandinsky 5 (as ComfyUI gives them); elsewhere the syntax is removed and the "
+                "weights said not applied (sampling/prompt_weighting.py)")
 SEED_AS = ("studio", "diffusers")
 SEED_HELP = ("the noise's seed. As Studio seeds (seed_as 'studio'): the generator's seed is this number, the graph's "
              "seed and this node's id hashed (copies of a node differ), times 1,000,003, plus the window's number: "
@@ -298,6 +303,10 @@ class GeneratorNode(Node):
             return False
         if "embedding:" in f"{prompt} {ctx.params.negative_prompt}":  # its text encoder takes the embedding first
             return False
+        from .prompt_weighting import cached, literal_family, needed
+        ref = _video_model(model)
+        if needed(prompt, ctx.params.negative_prompt) and not literal_family(ref.fam):  # prompt_weighting.py's
+            return cached(ref, getattr(ref.fam, self.task, None) or "", prompt, ctx.params.negative_prompt)
         return bool(prompt.strip()) and all_cached(ctx, _video_model(model), self.task, prompt,
                                                    ctx.params.negative_prompt)
 
@@ -305,6 +314,13 @@ class GeneratorNode(Node):
         from ..loading.embeddings import applied  # ComfyUI's 'embedding:NAME' (a textual inversion)
         prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
+            from .prompt_weighting import kwargs as weighted, needed, read  # ComfyUI's '(word:1.3)'
+            if not cache and needed(prompt, negative):  # a Prompt Schedule's windows give both (schedule.py weighs
+                prompt, negative = (read(t).text if isinstance(t, str) else t for t in (prompt, negative))  # / says)
+            elif needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all)
+                got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)
+                if got is not None:
+                    return got
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
             cached = text_kwargs(ctx, s, prompt, negative) if cache else None
             return cached or {"prompt": prompt, "negative_prompt": negative or None}
@@ -354,7 +370,7 @@ class ImageToVideo(GeneratorNode):
                                                             "(a continued take's windows each their own)")) \
         + time_to_move.INPUTS + middle_frame.INPUTS + KEY_INPUTS
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "", help="families that take a prompt (not SVD)"),
+    params = (Text("prompt", "", help="families that take a prompt (not SVD). " + WEIGHTS_HELP),
               Text("negative_prompt", ""),) + COMMON + (
               Int("motion", 127, min=1, max=255, help="SVD: motion bucket (more = more motion)"),
               Float("noise_aug", 0.02, min=0.0, max=1.0, help="SVD: noise added to the still (more = freer)"),
@@ -498,7 +514,8 @@ class TextToVideo(GeneratorNode):
               In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"),
               CONTINUE_FROM) + KEY_INPUTS
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "a red fox running through snow, cinematic"), Text("negative_prompt", "")) + COMMON + \
+    params = (Text("prompt", "a red fox running through snow, cinematic", help=WEIGHTS_HELP),
+              Text("negative_prompt", "", help="what the picture should not show; " + WEIGHTS_HELP)) + COMMON + \
         guidance_steps.PARAMS + \
         KEY_PARAMS + CONTINUE_PARAMS
 
@@ -575,7 +592,7 @@ class VideoToVideo(GeneratorNode):
     source_ports = rate_ports = ("video",)
     inputs = (In("model", "Video Model"), In("video", "Video"), In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video"),)
-    params = (Text("prompt", "a watercolour painting"), Text("negative_prompt", ""),
+    params = (Text("prompt", "a watercolour painting", help=WEIGHTS_HELP), Text("negative_prompt", ""),
               Float("strength", 0.6, min=0.01, max=1.0, help="how far from the input (1: ignore it)")) + COMMON + \
         guidance_steps.PARAMS
 

@@ -139,6 +139,7 @@ class OneCallNode(GeneratorNode):
             c.kwargs["prompt"], neg = applied(ctx, s, self.title, c.kwargs["prompt"], c.kwargs.get("negative_prompt"))
             if neg is not None:
                 c.kwargs["negative_prompt"] = neg
+            _weighed(ctx, s, self.title, c.kwargs)  # ComfyUI's '(word:1.3)'
         s.segments, s.no_resume, s.decoded = max(1, c.loops), c.no_resume, c.decoded
         base = filter_kwargs(s.pipe, c.kwargs, ctx.warn)
         clip = s.generate(c.frames, c.made or c.frames, 0, lambda start, still: dict(base), c.fps,
@@ -146,3 +147,20 @@ class OneCallNode(GeneratorNode):
         if c.cut and s.made_frames > c.frames:
             ctx.info(c.cut.format(made=s.made_frames))
         return self.finish(ctx, s, self._made(ctx, clip, *c.size), c, **inputs)
+
+
+def _weighed(ctx, s, title: str, kw: dict) -> None:
+    """A call's prompt (and negative) holding ComfyUI's weights, in ``kw``: as weighted embeddings where the
+    pipeline's family weighs (sampling/prompt_weighting.py), else the words without the syntax, said there."""
+    from .prompt_weighting import kwargs as weighted, needed
+    if not needed(kw.get("prompt"), kw.get("negative_prompt")):
+        return
+    got, prompt, negative = weighted(ctx, s, title, kw["prompt"], kw.get("negative_prompt"))
+    if got is not None:
+        kw.pop("prompt", None)
+        kw.pop("negative_prompt", None)
+        kw.update(got)
+        return
+    kw["prompt"] = prompt
+    if "negative_prompt" in kw:
+        kw["negative_prompt"] = negative

@@ -15,7 +15,11 @@ loads it. The entry a run's check found whole (``all_cached``) is handed to its 
 not read and checked a second time.
 
 The pipelines cached, what their ``encode_prompt`` returns and how they encode: base/prompt_recipes.py;
-the length is the call's own ``max_sequence_length`` unless the node sets it; others encode as before.
+the length is the call's own ``max_sequence_length`` unless the node sets it; others encode as before. A prompt
+or negative holding ComfyUI's weight syntax '(word:1.3)' is not looked up under this key (an earlier encoding of the
+same characters as words could hold it): where its family weighs, sampling/prompt_weighting.py keeps its weighted
+embeddings under this key with the weights' reading named in it; where not, its clean text is what is encoded and
+keyed.
 """
 from __future__ import annotations
 
@@ -224,7 +228,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
         if side and getattr(pipe, "tokenizer", None) is not None:
             pipe.tokenizer.padding_side = side
         _met(ctx, prompt, negative if cfg else "", True, _text_loaded(ref))
-        return _with_prompt_slot(pipe, {n: t.to(device) for n, t in got.items()})
+        return with_prompt_slot(pipe, {n: t.to(device) for n, t in got.items()})
     if getattr(pipe, "text_encoder", None) is None and hasattr(ref, "load_text_encoder"):
         ref.load_text_encoder()  # it waited (loading/deferred_text.py): this prompt needs it
         s.pipe = pipe = ref.pipeline(s.task)
@@ -235,7 +239,7 @@ def text_kwargs(ctx, s, prompt: str, negative: str, length: int | None = None) -
     if why_not:
         ctx.warn(f"prompt embeddings not kept in the cache: {why_not}")
     _met(ctx, prompt, negative if cfg else "", False, time.perf_counter() - t0 + _text_loaded(ref))
-    return _with_prompt_slot(pipe, out)
+    return with_prompt_slot(pipe, out)
 
 
 def _text_loaded(ref) -> float:
@@ -282,7 +286,7 @@ def _encoded(pipe, name: str, prompt: str, negative: str, cfg: bool, length: int
         return made
 
 
-def _with_prompt_slot(pipe, kwargs: dict) -> dict:
+def with_prompt_slot(pipe, kwargs: dict) -> dict:
     """The embeddings, with ``prompt=None`` where the call requires a prompt argument (SkyReels-V2's
     diffusion forcing): given the embeddings, the call takes no prompt text beside them."""
     import inspect

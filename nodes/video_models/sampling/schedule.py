@@ -207,6 +207,9 @@ class ScheduledPrompts:
                  guidance: float | None = None, starts: list[int] | None = None):
         self.text, self.negative = text, negative
         self.schedule, self.sampler = schedule, sampler
+        if schedule is not None:  # its windows give the call the negative as words (prompt_weighting.py)
+            from .prompt_weighting import as_words
+            self.negative = as_words(ctx, sampler.pipe, "Prompt Schedule", negative)
         if schedule is None:
             if not text.strip():
                 raise StudioError("no prompt: type one, or connect a Text input or a Prompt Schedule")
@@ -226,12 +229,13 @@ class ScheduledPrompts:
         self.weights, self.strength = w[:n], strength
         self.guidance = ctx.params.guidance if guidance is None else guidance
         self.own = own_frames(n, window, overlap, starts)
-        self.embeds, self.masks = self._encode(sampler, schedule.extras["prompts"])
+        self.embeds, self.masks = self._encode(sampler, schedule.extras["prompts"], ctx.warn)
 
     @staticmethod
-    def _encode(sampler, prompts: list[str]):
+    def _encode(sampler, prompts: list[str], warn=None):
         """([P, 1, tokens, D] each prompt's embeddings, [P, 1, tokens] their attention masks or None
-        for a family whose pipeline takes none)."""
+        for a family whose pipeline takes none); a prompt's ComfyUI weights applied where the family weighs, else
+        the words without the syntax, said (``warn``)."""
         pipe = sampler.pipe
         if not hasattr(pipe, "encode_prompt"):
             raise StudioError(f"{type(pipe).__name__} cannot follow a Prompt Schedule (no encode_prompt)")
@@ -246,9 +250,17 @@ class ScheduledPrompts:
         one = {"num_images_per_prompt": 1} if "num_images_per_prompt" in signature(pipe.encode_prompt).parameters \
             else {}
         out, masks = [], []
+        from . import prompt_weighting as pw  # ComfyUI's '(word:1.3)' in a scheduled prompt
         with torch.inference_mode():
             for q in prompts:
-                got = pipe.encode_prompt(prompt=q, do_classifier_free_guidance=False, device=device, **one)
+                r = pw.read(q) if pw.needed(q) else None
+                if r is not None and not pw.weighs(pipe):
+                    r = None if pw.literal(pipe) else pw.cleaned_said(warn, "Prompt Schedule", sampler.fam.title, q)
+                got = pipe.encode_prompt(prompt=r.text if r is not None else q, do_classifier_free_guidance=False,
+                                         device=device, **one)
+                if r is not None and r.weighted and pw.weighs(pipe):  # the empty prompt's rows, encoded alike
+                    empty = pipe.encode_prompt(prompt="", do_classifier_free_guidance=False, device=device, **one)
+                    got = (pw.moved(pipe.tokenizer, r, got[0], empty[0]),) + tuple(got[1:])
                 out.append(got[0])
                 if takes_mask:  # LTX-Video, LTX-2: (embeds, mask, negative embeds, negative mask)
                     mask = got[1] if len(got) > 2 else None

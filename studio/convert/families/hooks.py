@@ -185,6 +185,10 @@ HOOKS: dict[str, HookPoint] = {
     "embeddings": HookPoint("own", False, False, "True: its generators load ComfyUI's 'embedding:NAME' in a prompt "
                             "(a CLIP textual inversion, safetensors only) from a models folder's embeddings/; "
                             "elsewhere the words are said read as text (mapping/prompt_embeddings.py)"),
+    "prompt_weights": HookPoint("own", "", False, "'weighs': its generators apply ComfyUI's prompt weights "
+                                "'(word:1.3)' to the prompt's token embeddings; 'literal': ComfyUI's text encoder for "
+                                "it reads none (the syntax is text there and in Studio); elsewhere a prompt's weights "
+                                "are said not applied (mapping/prompt_weights.py)"),
     "still_checkpoint": HookPoint("own", (), False, "the name parts (lower case) of other image models' checkpoints: "
                                   "given, this family is the one a whole checkpoint's still is read as where its file's "
                                   "name names no family and none of those parts (a loader declaring MODEL, CLIP and "

@@ -25,7 +25,7 @@ from ..takes.own_takes import own_takes
 from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
-from . import prompt_embeddings
+from . import prompt_embeddings, prompt_weights
 from . import unread_formats
 from .dual_text import (dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file,
                         second_part)
@@ -122,6 +122,7 @@ class ModelReading:
                           through=model_input)
         lora_text.say(self, s.node, loader, text, said)
         prompt_embeddings.say(self, s, loader, said)  # ComfyUI's 'embedding:NAME' in its prompts
+        prompt_weights.say(self, s, loader, said)  # ComfyUI's '(word:1.3)' where its family weighs none
         self._patches(s, passed - used - {s.node.id, s.inputs(wf).id}, said, loader)
         for n in (wf.nodes.get(nid) for nid in sorted(passed & used)):  # a family's patch read for an earlier output
             own = families.lookup("model_patches").get(n.cls) if n is not None else None  # (said there, once):

@@ -4,7 +4,7 @@ beside it at most one VAE, one CLIP, one LATENT and two CONDITIONING (the positi
 ComfyUI's own nodes: a CheckpointLoaderSimple, its LoRA setting as a LoraLoader after it, its VAE file as a
 VAELoader, its two prompts as CLIPTextEncode (a prompt wired into it: that encoder given the wire) and its latent size and batch as an EmptyLatentImage; each output's
 readers moved to the node that gives the same. A node whose other outputs (a pipe, its dependencies) some node
-reads is left as it is. What it does that Studio has no counterpart for (clip skip, prompt weighting, a stack wired
+reads is left as it is. What it does that Studio has no counterpart for (clip skip, prompt weighting but ComfyUI's, a stack wired
 in) is said, one sentence each. Found by the seventh held-out set: an AnimateDiff workflow's Efficient Loader was
 said to give a checkpoint 'None', its size and length 'not read'. Plain data and stdlib."""
 from __future__ import annotations
@@ -146,7 +146,8 @@ def _unread(n: CNode, t, s: dict, carried: set[str] = frozenset()) -> list[str]:
         out.append(f"{_name(n)}'s clip_skip {shown(skip)} is not taken (the text encoder's last layer is used)")
     for k in ("token_normalization", "weight_interpretation"):
         if isinstance(s.get(k), str) and s[k] != DEFAULTS[k]:
-            out.append(f"{_name(n)}'s {k} '{s[k]}' is not taken: Studio's generator reads the prompt as plain text")
+            out.append(f"{_name(n)}'s {k} '{s[k]}' is not taken: Studio reads a prompt's weights as ComfyUI's own "
+                       "text encoder does ('comfy', no normalisation)")
     for k in [k for k in n.links if k not in carried][:MAX_LISTED]:
         out.append(f"{_name(n)}'s '{k}' input is not read: Studio loads what its settings name")
     return out

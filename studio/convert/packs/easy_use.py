@@ -164,7 +164,7 @@ class _EasyUse(PackTranslation):
         if n.cls == A1111 or weights or s.get("a1111_prompt_style") is True:
             self.said.append(f"{where} weighs its prompts' (word:1.2) emphasis the A1111 way"
                              + (f" ({', '.join(sorted(map(str, weights)))})" if weights else "")
-                             + ": Studio's generator reads the prompt as plain text")
+                             + ": Studio reads a prompt's weights as ComfyUI's own text encoder does ('comfy')")
         skip = s.get("clip_skip")
         if finite(skip) and skip not in (0, -1):
             self.said.append(f"{where}'s clip_skip {shown(skip)} is not taken (the text encoder's last layer is used)")

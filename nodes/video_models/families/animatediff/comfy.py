@@ -322,7 +322,8 @@ MAPPING = ComfyMapping(
     claims=tuple(MOTION_LOADERS), claimed=Task("text or video to video", None, family=TITLE, read=read),
     empty=("ADE_EmptyLatentImageLarge",),
     files=(("animatediff", TITLE),),
-    hooks={"load_files": load_files, "embeddings": True,  # ComfyUI's 'embedding:NAME' loaded (loading/embeddings.py)
+    hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+           "load_files": load_files, "embeddings": True,  # ComfyUI's 'embedding:NAME' loaded (loading/embeddings.py)
            # (no model folder: the scheduler Studio gives ComfyUI's files, in words, for the sampling note)
            "own_scheduler": SCHEDULER_WORDS,
            # ComfyUI's 'lcm' sampler (AnimateLCM's) as the generators' 'lcm': LCMScheduler on the same betas

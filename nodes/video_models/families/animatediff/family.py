@@ -3,7 +3,7 @@ in its own node, controlnet_node.py, from text or restyling a source clip); from
 ComfyUI's motion module file on its SD 1.5 checkpoint (parts.py)."""
 from __future__ import annotations
 
-from ...base.capabilities import TAKES_EMBEDDINGS, Cost, OwnNodes
+from ...base.capabilities import TAKES_EMBEDDINGS, Cost, OwnNodes, PromptWeights
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
                                   LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe, ResumeKeeps,
@@ -57,6 +57,7 @@ FAMILY = Family(
     "animatediff", "AnimateDiff", PIPELINES,
     t2v="AnimateDiffPipeline", v2v="AnimateDiffVideoToVideoPipeline", denoiser="unet",
     has=(TAKES_EMBEDDINGS,
+         PromptWeights(PIPELINES + ("AnimateDiffControlNetPipeline", "AnimateDiffVideoToVideoControlNetPipeline")),
          SingleFile(refusal=REFUSAL, refused_with=lambda given: "" if given.get("image_model") else REFUSAL),
          PartReader(_parts, files="the SD 1.5 checkpoint ('image_model')", image_model=True),
          ResumeKeeps(tuple((name, 0) for name in PIPELINES)), PreviewLayout(video_vae=False),

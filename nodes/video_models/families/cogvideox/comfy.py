@@ -60,7 +60,7 @@ def translate(wf):
 
 
 MAPPING = ComfyMapping(
-    key="cogvideox", title=TITLE,
+    key="cogvideox", title=TITLE, hooks={"prompt_weights": "weighs"},
     tasks={IMAGE_TASK: Task("image to video", I2V, (("start_image", "image"),), TITLE, read=_read_encode),
            EMPTY: Task("text to video", T2V, (), TITLE),
            FUN_CONTROL_TASK: Task("control video (Fun Control)", FUN_CONTROL, (("start_image", "control"),), TITLE),

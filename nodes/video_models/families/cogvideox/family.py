@@ -4,7 +4,7 @@ inpaint models: text, first-and-last-frame and video to video) by its own node (
 Studio's (fun_inp_pipeline.py: diffusers has none)."""
 from __future__ import annotations
 
-from ...base.capabilities import OwnNodes
+from ...base.capabilities import OwnNodes, PromptWeights
 from ...base.capabilities import (CONV_CACHE, NOT_MODULAR, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows,
                                   Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader, PreviewLayout,
@@ -88,7 +88,8 @@ FAMILY = CogVideoX(
                 "features that diffusers leaves to the caller (insightface, facexlib and EVA-CLIP models, with their "
                 "own weights): not built yet"),),
     latent_layout="BTCHW", frames=49, fixed_frames=49, frame_multiple=(4, 1), size_multiple=16, fps=8.0, key_rank=7, recogniser=recognise,
-    has=(PromptRecipe(PIPELINES, PLAIN), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
+    has=(PromptRecipe(PIPELINES, PLAIN), PromptWeights(PIPELINES + (FUN_CONTROL,)),
+         ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles("AutoencoderKLCogVideoX", CONV_CACHE), PreviewLayout(),
          LoraTraining(("to_q", "to_k", "to_v", "to_out.0"), "ddim_v_prediction"),
          # Fun Control's control clip: the CogVideoX Fun Control node

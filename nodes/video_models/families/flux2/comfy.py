@@ -24,7 +24,8 @@ def params(title: str, params: dict, said: list) -> None:
 
 MAPPING = ComfyMapping(key="flux2", title=TITLE, files=tuple((f, TITLE) for f in FILES),
                        text_types=("flux2",),  # CLIPLoader's type for klein's Qwen3 file
-                       hooks={"still": True, "params": params,
+                       hooks={"prompt_weights": "literal",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                              "still": True, "params": params,
                               # ComfyUI's Flux2 model config's shift 2.02 (supported_models.py) on Flux's exponential
                               # scale: Studio's fixed shift e^2.02 (configs.py); Flux2Scheduler's sigmas the family's
                               # own schedule; a FluxGuidance not taken (comfy_sampler.py)

@@ -5,7 +5,7 @@ Its call returns pictures (``images``), one a call: a take of one frame. Its gui
 with the negative prompt (ComfyUI's sampler cfg; 1: none, as the distilled klein runs)."""
 from __future__ import annotations
 
-from ...base.capabilities import Cost, Outputs, PartReader, PreviewLayout
+from ...base.capabilities import Cost, Outputs, PartReader, PreviewLayout, PromptWeights
 from ...base.still_family import StillFamily, still_lacks
 from . import recognise
 
@@ -24,7 +24,8 @@ FAMILY = StillFamily(
     key_rank=2,  # told before HunyuanVideo (3), whose block names it shares
     layouts=("Black Forest Labs' (ComfyUI's diffusion_models file)",),
     part_titles=(("Qwen3 8B", "Qwen3 8B (FLUX.2 klein 9B)"),),
-    has=(PartReader(_parts, files="diffusion model, Qwen3 text encoder and FLUX.2 VAE; no diffusers folder needed"),
+    has=(PromptWeights((PIPELINE,), literal=True),  # ComfyUI's text encoder reads no weights
+         PartReader(_parts, files="diffusion model, Qwen3 text encoder and FLUX.2 VAE; no diffusers folder needed"),
          PreviewLayout(video_vae=False),
          # a batch of pictures in ``images`` ([1, C, H, W] for output_type 'pt'): one picture, a one-frame take
          Outputs(frames="images", batched=False),

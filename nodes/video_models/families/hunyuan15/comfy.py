@@ -23,7 +23,8 @@ MAPPING = ComfyMapping(
     files=(("hunyuanvideo1.5", "HunyuanVideo 1.5"), ("hunyuanvideo15", "HunyuanVideo 1.5"),
            ("hunyuan_video_1.5", "HunyuanVideo 1.5")),
     dual_types=("hunyuan_video_15",), rank=4,  # Qwen2.5-VL and byT5: Load Video Model's text_encoder, text_encoder_2
-    widgets=WIDGETS, hooks={"comfy_ranges": {"EmptyHunyuanVideo15Latent": SIZE, "HunyuanVideo15ImageToVideo": SIZE},
+    widgets=WIDGETS, hooks={"prompt_weights": "literal",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                            "comfy_ranges": {"EmptyHunyuanVideo15Latent": SIZE, "HunyuanVideo15ImageToVideo": SIZE},
                                  "latent_stride": 4,  # ComfyUI's latents hold (length - 1) // 4 + 1
                                  # its execute: common_upscale(start_image[:length], width, height, "bilinear",
                                  # "center"), comfy_extras/nodes_hunyuan.py (Image to Video's image_fit 'crop':

@@ -1,6 +1,7 @@
 """HunyuanVideo 1.5: text and image to video, read from a folder or ComfyUI's part files."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
                                   NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -32,7 +33,8 @@ FAMILY = Family(
     frames=121, frame_multiple=(4, 1), size_multiple=16, fps=24.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Tencent, ComfyUI)"),
     # its two encoders' states and masks, the negative always kept (its guider decides at the call whether it is used)
-    has=(SingleFile(_converters, carry_scales=True), Drafts(drafts.RECIPES),
+    has=(PromptWeights(PIPELINES, literal=True),  # ComfyUI's text encoder reads no weights
+         SingleFile(_converters, carry_scales=True), Drafts(drafts.RECIPES),
          PartReader(_parts),
          PromptRecipe(PIPELINES, each=Each(("prompt_embeds", "prompt_embeds_mask", "prompt_embeds_2",
                                             "prompt_embeds_mask_2"), dtype=True, length=False, negative="always")),

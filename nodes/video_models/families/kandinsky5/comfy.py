@@ -32,7 +32,8 @@ MAPPING = ComfyMapping(
                                           needs="start_image"),
            comfy_pack.HELD: Task("a video", None, family="Kandinsky 5", read=held_task("Kandinsky 5"))},
     files=(("kandinsky", "Kandinsky 5"),), dual_types=("kandinsky5",), rank=5, widgets=WIDGETS,
-    translate=translate, hooks={"comfy_ranges": {"Kandinsky5ImageToVideo": SIZE},
+    translate=translate, hooks={"prompt_weights": "literal",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                                "comfy_ranges": {"Kandinsky5ImageToVideo": SIZE},
                                          "latent_stride": 4,  # ComfyUI's latents hold (length - 1) // 4 + 1
                                          # its execute: common_upscale(start_image[:length], width, height,
                                          # "bilinear", "center"), comfy_extras/nodes_kandinsky5.py (image_fit 'crop')

@@ -6,6 +6,7 @@ height and width multiples of 16; image to video normalises its first four laten
 frames after them, so it needs five latent frames (17 frames or more)."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import Cost
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, Each,
@@ -55,7 +56,8 @@ FAMILY = Kandinsky5(
     part_titles=(("Qwen2.5-VL 7B", "Qwen2.5-VL 7B (Kandinsky 5)"), ("CLIP-L text", "CLIP-L text (Kandinsky 5)")),
     # Qwen2.5-VL's states and their cumulative lengths, CLIP's pooled output, in the transformer's dtype; the
     # negative with guidance above 1, its own default negative when none is given
-    has=(SingleFile(_converters), PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder "
+    has=(PromptWeights(PIPELINES, literal=True),  # ComfyUI's text encoder reads no weights
+         SingleFile(_converters), PartReader(_parts, files="DiT, Qwen2.5-VL and CLIP-L text encoders, HunyuanVideo VAE; no diffusers folder "
                                   "needed"),
          PromptRecipe(PIPELINES, each=Each(("prompt_embeds_qwen", "prompt_embeds_clip", "prompt_cu_seqlens"),
                                            dtype=True, length=True, negative="guidance", default_negative=NEGATIVE)),

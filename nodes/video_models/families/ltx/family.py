@@ -2,6 +2,7 @@
 clip's latents partly noised by its ``denoise_strength``, v2v.py)."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES, NO_TRACKS,
                                   ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -59,7 +60,8 @@ FAMILY = LTXVideo(
     key_patterns=(("adaln_single.", "caption_projection.", "scale_shift_table"),
                   ("time_embed.", "caption_projection.", "scale_shift_table")),
     has=(ContextWindows("packed"),
-         PartReader(_parts), PromptRecipe(PIPELINES, MASKED), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
+         PartReader(_parts), PromptRecipe(PIPELINES, MASKED),
+         PromptWeights(PIPELINES, ("prompt_embeds", "prompt_attention_mask")), ResumeKeeps(tuple((name, 0) for name in PIPELINES)),
          VaeTiles(VAE, BLENDED, "last"),
          # the pipelines whose decode decode_ready repeats (its condition pipeline's differs: decoded by it)
          TimeTiles(VAE, _decode_ready, ("LTXPipeline", "LTXImageToVideoPipeline")),

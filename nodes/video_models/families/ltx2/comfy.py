@@ -403,7 +403,7 @@ PACK_NODES = {
 }
 
 # what LTX-2 alone reads (studio/convert/comfy_hooks.py: the hook points)
-HOOKS = {
+HOOKS = {"prompt_weights": "literal",  # ComfyUI's Gemma reads no prompt weights (mapping/prompt_weights.py)
     # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,

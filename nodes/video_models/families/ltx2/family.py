@@ -5,6 +5,7 @@ render (dfr.py: LTX2DFRPipeline and LTX2DFRTemporalRefinePipeline, the LTX-2.5 D
 generic Video to Video node (v2v.py: LTX2ConditionPipeline's latents, sigmas and noise_scale)."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import OwnNodes
 from ...base.capabilities import (BLENDED, NOT_MODULAR, NOT_TRAINED, NO_LAST_FRAME, NO_TRACKS, NO_WINDOWS, ONE_DENOISER,
                                   Conditions, ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular,
@@ -95,7 +96,8 @@ FAMILY = LTX2(
     # its prompts cached with their masks: Gemma's states before its connectors, which the call applies (its
     # image CRF, which the call reads from Gemma's config, is given by the node); diffusers' pipeline_ltx2.py
     # sets the tokenizer's padding side to "left" while encoding, which the call reads back
-    has=(Limits(latent_side=2),  # its VAE pads by reflection: a latent of one pixel a side fails
+    has=(PromptWeights(PIPELINES, literal=True),  # ComfyUI's text encoder reads no weights
+         Limits(latent_side=2),  # its VAE pads by reflection: a latent of one pixel a side fails
          SingleFile(gguf=_gguf_state, tensors=_transformer_file), Drafts(drafts.RECIPES), LoraNames("LTX-2", recognise.lora_names),
          PartReader(_parts),
          PromptRecipe(PIPELINES, MASKED, tokenizer_side="left"), VaeTiles("AutoencoderKLLTX2Video", BLENDED, "last"),

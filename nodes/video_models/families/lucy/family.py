@@ -6,6 +6,7 @@ whole clip is regenerated under it). Read as a diffusers folder (its transformer
 single file would be taken for a Wan denoiser)."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_LORA_NAMES,
                                   NO_TRACKS, NO_WINDOWS, ONE_DENOISER, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -20,7 +21,7 @@ FAMILY = Family(
     size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=200,
     part_titles=(("UMT5-XXL", "UMT5-XXL (Lucy Edit)"),),
     has=(SingleFile(refusal="Lucy Edit is read as a diffusers folder (its transformer's names are Wan's)"),
-         PromptRecipe(("LucyEditPipeline",), PLAIN), PreviewLayout()),
+         PromptRecipe(("LucyEditPipeline",), PLAIN), PromptWeights(("LucyEditPipeline",)), PreviewLayout()),
     lacks={TwoExperts: ONE_DENOISER, ContextWindows: NO_WINDOWS, Drafts: NO_DRAFTS, LoraNames: NO_LORA_NAMES,
            PartReader: "read as a diffusers folder (its transformer's names are Wan's: a single file would be taken "
                        "for Wan's)",

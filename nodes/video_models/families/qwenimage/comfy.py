@@ -19,4 +19,5 @@ def params(title: str, params: dict, said: list) -> None:
 
 MAPPING = ComfyMapping(key="qwenimage", title=TITLE, files=tuple((f, TITLE) for f in FILES),
                        text_types=("qwen_image",),  # CLIPLoader's type for its Qwen2.5-VL file
-                       hooks={"still": True, "params": params})
+                       hooks={"prompt_weights": "literal",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                              "still": True, "params": params})

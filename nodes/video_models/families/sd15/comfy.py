@@ -27,7 +27,8 @@ def params(title: str, params: dict, said: list) -> None:
 
 
 MAPPING = ComfyMapping(key="sd15", title=TITLE, files=tuple((f, TITLE) for f in FILES),
-                       hooks={"still": True, "lora_text": True, "embeddings": True,
+                       hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                              "still": True, "lora_text": True, "embeddings": True,
                               "own_scheduler": "the scheduler Studio gives its checkpoint (Euler on SD 1.5's betas)",
                               "still_checkpoint": OTHERS, "params": params},
                        flow=False)  # Euler on SD 1.5's betas: the generators' flow-matching samplers do not apply

@@ -3,7 +3,7 @@ make before an image-to-video model animates it), diffusers' StableDiffusionPipe
 (pipeline.py). Its call returns pictures (``images``), one a call: a take of one frame."""
 from __future__ import annotations
 
-from ...base.capabilities import TAKES_EMBEDDINGS, Cost, Outputs, PartReader, PreviewLayout
+from ...base.capabilities import TAKES_EMBEDDINGS, Cost, Outputs, PartReader, PreviewLayout, PromptWeights
 from ...base.still_family import StillFamily, still_lacks
 from . import recognise
 
@@ -21,7 +21,7 @@ FAMILY = StillFamily(
     fixed_frames=1, size_multiple=8, fps=8.0,
     key_rank=-1,  # before AnimateDiff's (0), which tells any Stable Diffusion checkpoint as an image model
     recogniser=recognise.recognise, layouts=("Stability's ldm checkpoint (ComfyUI's)",),
-    has=(TAKES_EMBEDDINGS,
+    has=(TAKES_EMBEDDINGS, PromptWeights((PIPELINE,)),
          PartReader(_parts, files="one checkpoint: UNet, VAE and CLIP ViT-L text encoder", one_checkpoint=True),
          PreviewLayout(video_vae=False),
          # a batch of pictures in ``images`` ([1, C, H, W] for output_type 'pt'): one picture, a one-frame take

@@ -23,7 +23,8 @@ def params(title: str, params: dict, said: list) -> None:
 
 MAPPING = ComfyMapping(key="sdxl", title=TITLE, files=tuple((f, TITLE) for f in FILES),
                        prompt_nodes={NODE: "text_g"},  # its bigG prompt; what is not taken said (comfy_prompt.py)
-                       hooks={"still": True, "lora_text": True,
+                       hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                              "still": True, "lora_text": True,
                               "embeddings": True,  # ComfyUI's 'embedding:NAME' loaded (loading/embeddings.py)
                               "still_names": FINE_TUNES, "params": params, "prompt": read_sdxl_prompt,
                               # (read from ComfyUI's checkpoint alone, no model folder: configs.SCHEDULER, heldout74)

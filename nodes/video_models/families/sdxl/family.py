@@ -3,7 +3,7 @@ make before an image-to-video model animates it), diffusers' StableDiffusionXLPi
 (pipeline.py) or a diffusers SDXL folder. Its call returns pictures (``images``), one a call: a take of one frame."""
 from __future__ import annotations
 
-from ...base.capabilities import TAKES_EMBEDDINGS, Cost, Outputs, PartReader, PreviewLayout
+from ...base.capabilities import TAKES_EMBEDDINGS, Cost, Outputs, PartReader, PreviewLayout, PromptWeights
 from ...base.still_family import StillFamily, still_lacks
 from . import recognise
 
@@ -20,7 +20,7 @@ FAMILY = StillFamily(
     "sdxl", "Stable Diffusion XL", (PIPELINE,), t2v=PIPELINE, denoiser="unet", latent_layout="BCTHW", frames=1,
     fixed_frames=1, size_multiple=8, fps=8.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("diffusers", "Stability's sgm checkpoint (ComfyUI's)"),
-    has=(TAKES_EMBEDDINGS,
+    has=(TAKES_EMBEDDINGS, PromptWeights((PIPELINE,), ("prompt_embeds", "", "pooled_prompt_embeds")),
          PartReader(_parts, files="one checkpoint: UNet, VAE, CLIP ViT-L and OpenCLIP bigG text encoders",
                     one_checkpoint=True),
          PreviewLayout(video_vae=False),

@@ -16,6 +16,6 @@ FOLDER_ONLY = ("of SkyReels-V2's ComfyUI files ({files}) Studio reads the denois
                "'base' to one")
 
 MAPPING = ComfyMapping(
-    key="skyreels", title=TITLE,
+    key="skyreels", title=TITLE, hooks={"prompt_weights": "weighs"},
     files=(("skyreels-v2", TITLE), ("skyreels_v2", TITLE)), folder_only=FOLDER_ONLY,
     widgets={DF: DF_WIDGETS}, translate=translate, translated={DF: DF_WIDGETS})

@@ -2,7 +2,7 @@
 ones, one family; a DF folder's tasks are made by its DF pipelines (``FORCING``, base.registry.family_of)."""
 from __future__ import annotations
 
-from ...base.capabilities import KeepsNoSteps
+from ...base.capabilities import KeepsNoSteps, PromptWeights
 from ...base.capabilities import (NOT_MODULAR, NOT_TRAINED, NO_CONDITIONS, NO_DRAFTS, NO_LAST_FRAME, NO_TRACKS,
                                   ONE_DENOISER, SINGLE_FILE_AS_IS, Conditions, ContextWindows, Drafts, FirstLast,
                                   LoraNames, LoraTraining, Modular, PartReader, PreviewLayout, PromptRecipe,
@@ -20,7 +20,7 @@ WAN_VAE = "its VAE is Wan's (AutoencoderKLWan): the Wan family's declaration ser
 _SKYREELS = dict(frames=97, fixed_frames=97, frame_multiple=(4, 1), size_multiple=16, fps=24.0,
                  scale_attr="latents_std",
                  # its LoRAs have Wan's names (told as Wan's, which is asked first), its original layout Wan's too
-                 has=(PromptRecipe(PIPELINES, PLAIN), PreviewLayout(), ContextWindows("BCTHW"),
+                 has=(PromptRecipe(PIPELINES, PLAIN), PromptWeights(PIPELINES), PreviewLayout(), ContextWindows("BCTHW"),
                       LoraNames("Wan", wan_recognise.lora_names, wan_lora_names.ORIGINAL),
                       # as the Sampler says it at a Stop (sampling/sampler.py FORCING_NO_RESUME)
                       KeepsNoSteps("its diffusion-forcing (DF) models' takes: the call makes the take in overlapping "

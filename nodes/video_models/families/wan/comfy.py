@@ -359,7 +359,8 @@ MAPPING = ComfyMapping(
     text_types=("wan",), rank=1, passing={"WanDancerEncodeAudio": ()},  # the music's encoding: the Wan Dancer node's own
     packs=tuple((p, "ComfyUI-WanVideoWrapper", "Wan") for p in PREFIXES), translate=translate, translated=TRANSLATED,
     widgets=WIDGETS, pack_nodes=PACK_NODES,
-    hooks={"file_names_version": True, "experts": "Wan 2.2 A14B",
+    hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+           "file_names_version": True, "experts": "Wan 2.2 A14B",
            # Wan 2.1 I2V's image encoder: part_configs.CLIP_IMAGE_PROCESSOR's do_center_crop (2.2's files use none)
            "image_crop": {"Wan 2.1": "center"},
            "task_loras": loose_standin,  # Stand-In's file on the model of another generator: said, not loaded

@@ -1,6 +1,7 @@
 """Wan (2.1, 2.2 A14B with two experts, 2.2 TI2V-5B, VACE, Animate, HuMo)."""
 from __future__ import annotations
 
+from ...base.capabilities import PromptWeights
 from ...base.capabilities import (AnchorMotion, AttentionGuidance, CallReady, ConditionAmplitude, Cost, GuidanceSteps,
                                   MiddleFrame, MotionReference, OwnNodes)
 from ...base.capabilities import (FRAME_CACHE, NOT_MODULAR, Conditions, ContextWindows, Drafts, FirstLast, LoraNames,
@@ -201,6 +202,8 @@ FAMILY = Wan(
          PartReader(_parts),
          PromptRecipe(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
                        "WanAnimatePipeline"), PLAIN),
+         PromptWeights(("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline", "WanVACEPipeline",
+                        "WanAnimatePipeline", "HumoPipeline", "DancerPipeline")),  # (those two: WanPipeline's encoding)
          ResumeKeeps(tuple((name, 0) for name in ("WanPipeline", "WanImageToVideoPipeline", "WanVideoToVideoPipeline",
                                                   "WanVACEPipeline"))),
          VaeTiles(VAE, FRAME_CACHE), TimeTiles(VAE, decode_ready, vae_dtype=True), PreviewLayout(),

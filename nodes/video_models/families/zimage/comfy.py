@@ -19,4 +19,5 @@ def params(title: str, params: dict, said: list) -> None:
 
 MAPPING = ComfyMapping(key="zimage", title=TITLE, files=tuple((f, TITLE) for f in FILES),
                        text_types=("lumina2",),  # CLIPLoader's type for its Qwen3 file (ComfyUI reads Z-Image so)
-                       hooks={"still": True, "params": params})
+                       hooks={"prompt_weights": "literal",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+                              "still": True, "params": params})

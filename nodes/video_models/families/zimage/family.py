@@ -4,7 +4,7 @@ ZImagePipeline on ComfyUI's three files (pipeline.py: the DiT, the Qwen3 text en
 returns pictures (``images``), one a call: a take of one frame."""
 from __future__ import annotations
 
-from ...base.capabilities import Cost, Outputs, PartReader, PreviewLayout
+from ...base.capabilities import Cost, Outputs, PartReader, PreviewLayout, PromptWeights
 from ...base.still_family import StillFamily, still_lacks
 from . import recognise
 
@@ -22,7 +22,8 @@ FAMILY = StillFamily(
     fixed_frames=1, size_multiple=16, fps=8.0, key_rank=2, recogniser=recognise.recognise,
     layouts=("Tongyi-MAI's (ComfyUI's diffusion_models file)",),
     part_titles=(("Qwen3 4B", "Qwen3 4B (Z-Image)"),),
-    has=(PartReader(_parts, files="DiT, Qwen3 text encoder and Flux VAE; no diffusers folder needed"),
+    has=(PromptWeights((PIPELINE,), literal=True),  # ComfyUI's text encoder reads no weights
+         PartReader(_parts, files="DiT, Qwen3 text encoder and Flux VAE; no diffusers folder needed"),
          PreviewLayout(video_vae=False),
          # a batch of pictures in ``images`` ([1, C, H, W] for output_type 'pt'): one picture, a one-frame take
          Outputs(frames="images", batched=False),
