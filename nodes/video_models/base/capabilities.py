@@ -449,7 +449,7 @@ class PromptWeights(Capability):
     row is moved away from the empty prompt's by its weight; ``names``: what ``encode_prompt`` returns for one
     prompt without guidance, in order ('' for what is not taken), also the names the call takes. ``literal``:
     ComfyUI's text encoder for this model reads no weights (its tokenizer's weights turned off: Qwen-Image's,
-    Z-Image's, FLUX.2's, LTX-2's Gemma, HunyuanVideo 1.5's and Kandinsky 5's Qwen): the prompt is
+    Z-Image's, FLUX.2's, LTX-2's Gemma, HunyuanVideo 1.5's, Kandinsky 5's and MiniMax H3's Qwen): the prompt is
     given as written, its parentheses and numbers as text, as ComfyUI gives them."""
     what: ClassVar[str] = "ComfyUI's prompt weights '(word:1.3)' applied to the prompt's embeddings " \
                           "(sampling/prompt_weighting.py)"

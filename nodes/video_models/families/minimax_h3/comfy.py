@@ -131,7 +131,8 @@ MAPPING = ComfyMapping(
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
-                            "comfy_ranges": RANGES},  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+                            "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
+                            "prompt_weights": "literal"},  # ComfyUI's Qwen3-VL encoder reads no prompt weights
     # an app's MiniMaxH3Director's timeline, a pack's one-shot H3MultishotSampler, the RunningHub pack's take by its
     # declared types as native nodes (comfy_director.py, comfy_multishot.py, comfy_rh.py)
     translate=lambda wf: director(wf) + multishot(wf) + runninghub(wf))

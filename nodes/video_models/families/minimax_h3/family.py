@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from ...base.capabilities import OwnNodes
 from ...base.capabilities import (NOT_TRAINED, NO_CONDITIONS, NO_LAST_FRAME, NO_TRACKS, ONE_DENOISER, Conditions,
                                   ContextWindows, Drafts, FirstLast, LoraNames, LoraTraining, Modular, PartReader,
-                                  PreviewLayout, PromptRecipe, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
+                                  PreviewLayout, PromptRecipe, PromptWeights, ResumeKeeps, SingleFile, TimeTiles, Tracks, TwoExperts,
                                   VaeTiles)
 from ...base.family import Family
 from ...base.tasks import Maker
@@ -147,6 +147,7 @@ FAMILY = MiniMaxH3Family(
     i2v="MiniMaxH3ModularPipeline", frames=124, frame_multiple=(17, 5), size_multiple=32, fps=FPS, key_rank=200,
     recogniser=recognise.recognise,
     has=(SingleFile(refusal=SINGLE_FILE, refused_with=_refusal_with),
+         PromptWeights(("MiniMaxH3ModularPipeline",), literal=True),  # ComfyUI's Qwen3-VL encoder reads no weights
          Drafts(drafts.RECIPES), LoraNames("MiniMax H3", recognise.lora_names),
          PartReader(_parts, files="text encoder (qwen3vl_32b_minimax_h3_nvfp4_awq), VAE (video; audio beside it)"),
          MiniMaxH3Modular(), PreviewLayout(),
