@@ -17,6 +17,7 @@ from ..tracing.shared_negative import shared_negative  # (heldout44 14: one enco
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
 # uncatalogued latent's own 'frames' (heldout34 06: EmptyWanVideoLatent's 81, read with its width and height)
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
+from ..tracing.cfg_split import cfg_number  # (a cfg read as a finite number: heldout106)
 from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
@@ -379,9 +380,9 @@ def _high_cfg(r: Sampling, first: Sampling | None) -> str:
     """A later pass on the high-noise expert at another cfg than the first pass's (a three-sampler split: steps 0-1 at
     cfg 4, then a lightning pass at cfg 1, heldout106 01): Studio's high-noise expert makes all its steps at the
     generator's 'guidance', the first pass's, so that cfg is said not taken."""
-    nums = [v for v in (getattr(r, "cfg", None), getattr(first, "cfg", None))
-            if isinstance(v, (int, float)) and not isinstance(v, bool)]  # (a misplaced value: 'euler' as a cfg)
-    if len(nums) < 2 or float(nums[0]) == float(nums[1]):
+    nums = [x for v in (getattr(r, "cfg", None), getattr(first, "cfg", None))
+            if (x := cfg_number(v)) is not None]  # (a misplaced value: 'euler' as a cfg; an int past a float)
+    if len(nums) < 2 or nums[0] == nums[1]:
         return ""
     return (f": its cfg {shown(r.cfg)} is not taken, Studio's high-noise expert makes all its steps at the first "
             f"pass's guidance {shown(first.cfg)}")

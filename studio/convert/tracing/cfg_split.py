@@ -5,26 +5,34 @@ first pass's steps alone; Studio's generators do so with 'guidance_steps' (their
 the rest sampled with the prompt alone): the first pass's last step is that setting, said. Plain data and stdlib."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..values.shown import shown
 
 
-def _cfg(v: Any) -> float | None:
-    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+def cfg_number(v: Any) -> float | None:
+    """A cfg as a finite number; None for anything else (a misplaced 'euler', an int past a float, inf)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
 
 
 def guided_first(main, rest, takes=lambda name: True) -> tuple[dict, str]:
     """({'guidance_steps': k}, its sentence) where ``main`` (the take's first pass, a tracing.sampling.Sampling) guides
     steps 0 .. k-1 of its schedule at a cfg above 1 and every pass of ``rest`` samples at cfg 1 on the same schedule;
     ({}, '') otherwise (or where the generator has no 'guidance_steps')."""
-    cfg, steps, end = _cfg(main.cfg), main.steps, main.end
+    cfg, steps, end = cfg_number(main.cfg), main.steps, main.end
     if cfg is None or cfg <= 1 + 1e-6 or not rest or not isinstance(steps, int) or not isinstance(end, int):
         return {}, ""
     if main.start not in (None, 0) or not 0 < end < steps or not takes("guidance_steps"):
         return {}, ""
     for r in rest:
-        c = _cfg(r.cfg)
+        c = cfg_number(r.cfg)
         if c is None or c > 1 + 1e-6 or (isinstance(r.steps, int) and r.steps != steps):
             return {}, ""
     name = f"'{main.node.title or main.node.shown_cls}' (#{main.node.id})"
