@@ -307,7 +307,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         deployed = deploy_inputs.translate(wf)  # a deploy service's input nodes as their values (packs/deploy_inputs.py)
         for k, v in (switches.read_away_worked_out(wf.nodes, wf.value, wf.taken) if deployed else {}).items():
             wf.wiring[k] = wf.wiring.get(k, 0) + v  # a switch those values choose (what it does not take: not run)
-        idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
+        idle = wf.idle = unrun.idle(wf)  # what ComfyUI does not run of the workflow as saved (before a translation rewires it)
         said = deployed + front_end_inputs.translate(wf)  # a front-end's parameter nodes as their values (packs/front_end_inputs.py)
         said += loops_unrolled.translate(wf)  # a loop continuing one take: its segments (packs/loops_unrolled.py)
         folders.picked(wf)  # a folder's picture picked by its place (a loop's pass number): Load Image Sequence's

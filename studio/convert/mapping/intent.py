@@ -21,7 +21,7 @@ from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import drawn_tracks, picture_fit, pose_steps, solid_start, way_effects
+from . import drawn_tracks, picture_fit, pose_steps, solid_start, take_frames_input, way_effects
 from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
@@ -395,7 +395,8 @@ class IntentReading:
         if (solid := solid_start.picture(self, node, port, into, said)) is not None:  # an EmptyImage's colour
             self.motion[into] = solid
             return
-        said.append(f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
+        said.append(take_frames_input.line(self.wf, node, port, into)  # another take's frames (heldout106 03)
+                    or f"{node.of(port)} is made by ComfyUI nodes Studio does not convert (see "
                     f"their note): connect one to the generator's '{into}'")
         self.unmade.add(into)
         self.unmade_from.setdefault(into, unread_origin(self.wf, node, port))

@@ -270,7 +270,8 @@ class OutputStage:
         # latent holds rounded down (Wan's 4k + 1)
         if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
             last_word(o.fam, params, said)
-        if (by_sampler := families.family_hook(o.fam, "sampler_params")) is not None:  # SVD's guidance
+        if (by_sampler := families.hook(m, "sampler_params") if (m := families.titled(o.fam)) is not None
+                else None) is not None:  # SVD's guidance; Wan's (by a model file's title too: 'Wan 2.1')
             by_sampler(self, o.main.node, params, said)
         if hooks is not None and hooks.settings is not None:  # the settings its task node holds
             o.loras = hooks.settings(self, o.latent, params, o.loras, said, bool(o.rest))

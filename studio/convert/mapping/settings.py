@@ -17,6 +17,7 @@ from ..tracing.shared_negative import shared_negative  # (heldout44 14: one enco
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
 # uncatalogued latent's own 'frames' (heldout34 06: EmptyWanVideoLatent's 81, read with its width and height)
 from ..tracing.sampling import Sampling, nearest_scheduler, studio_sampler
+from ..tracing.cfg_split import cfg_number  # (a cfg read as a finite number: heldout106)
 from ..tracing.sigma_steps import level_said  # (heldout59: a pass of sigmas split at a noise level)
 from ..takes import renoised
 from ..values.shown import as_float, g4, pass_range, shown
@@ -268,11 +269,12 @@ class SettingsReading:
             return f"{words}; the '{main.scheduler}' spacing: {declared[2][main.scheduler]}"
         return words + _spacing(self.family_now, main.scheduler)
 
-    def _pass_line(self, r: Sampling, loaders: int, rest: int) -> str:
+    def _pass_line(self, r: Sampling, loaders: int, rest: int, first: Sampling | None = None) -> str:
         """A later pass no other rule reads, in one line: an expert's pass (two model loaders), else one not made."""
         again = loaders > 1 and passes.reencoded(self.wf, r.node, set(self.pass_key))  # (a refine of its frames)
-        what = ("the low-noise expert" if r.node.id in getattr(self, "low_passes", {r.node.id}) else "a later pass "
-                "on the high-noise expert") if loaders > 1 else "a second pass" if rest == 1 else "a later pass"
+        high = loaders > 1 and r.node.id not in getattr(self, "low_passes", {r.node.id})
+        what = ("a later pass on the high-noise expert" if high else "the low-noise expert") if loaders > 1 \
+            else "a second pass" if rest == 1 else "a later pass"
         what = f"{what} sampling the take's decoded frames again, encoded anew" if again else what
         read = [f"{k} {shown(v)}" for k, v in (("steps", r.steps), ("cfg", r.cfg)) if v is not None]
         return (f"{what}: '{r.node.title or r.node.shown_cls}' (#{r.node.id}), "
@@ -280,7 +282,8 @@ class SettingsReading:
                 + (f", {pass_range(r.start, r.end)}" if r.start is not None else "") + level_said(self.wf, r.node)
                 + (" (diffusers switches experts at the model's boundary_ratio)" if loaders > 1 and not again else
                    "" if r.node.id in self._stage_passes() else ": this pass is not made (Studio's generator makes "
-                   "the take without it)"))  # (heldout38 05: a pass listed, its not being made said only apart)
+                   "the take without it)")  # (heldout38 05: a pass listed, its not being made said only apart)
+                + (_high_cfg(r, first) if high and not again else ""))
 
     def _stage_passes(self) -> set[str]:
         """The passes a family's later stages make (LTX-2 Latent Upscale's refine: each stage's own sampler); a pass
@@ -326,7 +329,8 @@ class SettingsReading:
                 lines.append(f"- '{r.node.title or r.node.shown_cls}' (#{r.node.id}) samples on from the take of "
                              f"'{src.title or src.shown_cls}' (#{src.id}) (its second pass): not made either")
                 continue
-            lines.append(f"- {self._pass_line(r, len(loaders), len(rest))}"
+            first = None if params.get("guidance_steps") else main  # (a split of the cfg made: cfg_split.py)
+            lines.append(f"- {self._pass_line(r, len(loaders), len(rest), first)}"
                          + ("" if r.node.id in self._stage_passes() else _own_seed(r, main)))  # (a stage: its own)
         idle = getattr(self, "idle", None) or frozenset()  # (what ComfyUI does not run: a builder made without it)
         lines += unfinished.range_lines(self.wf, main, rest, idle)  # the steps it runs; a progress preview's save
@@ -373,3 +377,15 @@ def _own_scheduler(title: str | None) -> str:
     """The scheduler a family sampling with its own (not a flow-matching one) uses, in words: its 'own_scheduler'
     hook's (SD 1.5's, read from ComfyUI's checkpoint alone, has no model folder), else its model folder's."""
     return families.family_hook(title, "own_scheduler") or "its model folder's own scheduler"
+
+
+def _high_cfg(r: Sampling, first: Sampling | None) -> str:
+    """A later pass on the high-noise expert at another cfg than the first pass's (a three-sampler split: steps 0-1 at
+    cfg 4, then a lightning pass at cfg 1, heldout106 01): Studio's high-noise expert makes all its steps at the
+    generator's 'guidance', the first pass's, so that cfg is said not taken."""
+    nums = [x for v in (getattr(r, "cfg", None), getattr(first, "cfg", None))
+            if (x := cfg_number(v)) is not None]  # (a misplaced value: 'euler' as a cfg; an int past a float)
+    if len(nums) < 2 or nums[0] == nums[1]:
+        return ""
+    return (f": its cfg {shown(r.cfg)} is not taken, Studio's high-noise expert makes all its steps at the first "
+            f"pass's guidance {shown(first.cfg)}")

@@ -448,6 +448,9 @@ class Workflow:
         # nodes read into a setting of another Studio node, what they give made only inside it (a composite Wan VACE's
         # 'fill' makes: comfy_vace_fill.py): id -> that node in words (a display of them says it is not shown)
         self.made_within: dict[str, str] = {}
+        # the enabled nodes ComfyUI does not run, told on the workflow as saved (mapping/unrun.idle; set before the
+        # packs' translations, which leave them as they are: a pass no output reads is not made one, heldout106 01)
+        self.idle: frozenset[str] = frozenset()
 
     # -- reading ------------------------------------------------------------------------------
     @classmethod

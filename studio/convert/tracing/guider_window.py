@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..values.shown import shown
+from .cfg_split import guided_first
 
 WINDOW = ("start_percent", "end_percent")
 
@@ -42,6 +43,8 @@ def window_params(wf, main, guidance_2, rest, takes=lambda name: True) -> tuple[
              "applied, Studio guides a take's first steps only: every step of that pass is guided"
              for p in rest if (g := _window_of(p)) is not None and _partial(wf, g, p)]
     params, line = _first(wf, main, guidance_2, takes)
+    if not params and not line:  # no guider's window: a split of the cfg over the take's passes (cfg_split)
+        params, line = guided_first(main, rest, takes)
     return params, "\n".join(x for x in (line, *later) if x)
 
 

@@ -116,8 +116,9 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
     who = f"the Gemma 4 E2B file '{e.file}' (Enhance Prompt's 'enhancer')" if e.file else "LTX-2's Gemma 3"
     if e.on:
         said.append(f"the positive prompt is written by Enhance Prompt (ComfyUI's {name}, #{e.node.id}"
-                    f"{', on in the template' if name == ENHANCER else ''}) from {cut(str(short or ''), 80)!r}: {who} writes it when the graph runs"
-                    f"{lora} (Studio's own system prompt; Lightricks' is under their licence)")
+                    f"{', on in the template' if name == ENHANCER else ''}) from {_given(wf, e, short)}: {who} "
+                    f"writes it when the graph runs{lora} (Studio's own system prompt; Lightricks' is under their "
+                    "licence)")
     elif e.switch is not None:  # its switch is set by nodes Studio does not work out: not said to be off
         said.append(f"the prompt enhancer (ComfyUI's {name}, #{e.node.id}{f', {who}' if e.file else ''}) is chosen "
                     f"by '{e.switch.title or e.switch.shown_cls}' (#{e.switch.id}), whose switch is worked out when the "
@@ -134,6 +135,18 @@ def read_enhancer(b, start: CNode | None, pos: str | None, said: list[str]) -> s
         said.append(f"Enhance Prompt takes one LoRA: '{e.loras[-1][0]}' kept, "
                     f"{', '.join(repr(x[0]) for x in e.loras[:-1])} on its Gemma not applied")
     return short if e.on else pos
+
+
+def _given(wf: Workflow, e: Enhancer, short: str | None) -> str:
+    """The short prompt the enhancer is given, in words: its text, or, where a node gives it a text Studio cannot work
+    out when converting (a pack's prompt builder: heldout106 07), that node named and the prompt said not read (the
+    enhancer is made with the prompt it has, to be written by hand)."""
+    src = wf.source(e.node, "prompt") if e.prompt is None and "prompt" in e.node.links else None
+    if src is None:
+        return repr(cut(str(short or ""), 80))
+    return (f"the text {src.named()} gives its 'prompt', which Studio cannot work out when converting (it is made "
+            f"when the workflow runs): not read, Enhance Prompt is given {cut(str(short or ''), 80)!r} (write the "
+            "short prompt in its 'prompt')")
 
 
 def _unused(b, said: list[str]) -> None:

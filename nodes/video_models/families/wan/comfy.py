@@ -20,6 +20,7 @@ from . import comfy_animate_matte as matte
 from .comfy_frames import translate as frames_translate
 from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
 from .comfy_triple import translate as triple_translate
+from .comfy_unread_conditioning import said_unread
 from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
@@ -388,4 +389,5 @@ MAPPING = ComfyMapping(
                               "WanFirstLastFrameToVideo": ("start_image", "end_image"),
                               "Wan22ImageToVideoLatent": ("start_image",)},
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
-           "model_patches": {"WanVideoNAG": nag_patch}})  # Normalized Attention Guidance (comfy_nag.py)
+           "model_patches": {"WanVideoNAG": nag_patch},  # Normalized Attention Guidance (comfy_nag.py)
+           "sampler_params": said_unread})  # pictures on a conditioning its sampler does not read (heldout106 03)

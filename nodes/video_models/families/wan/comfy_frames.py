@@ -106,7 +106,7 @@ class _Frames(PackTranslation):
         self.svi_modes, self.svi_made = {}, set()  # WanAdvancedI2V in 'SVI' mode (comfy_svi_motion), those said
         self.middles = {}  # translated node id -> the pack node whose middle picture it takes (comfy_middle)
         self.original = {n.id: n for n in self.wf.nodes.values() if self.is_pack(n)}  # as the file saved them
-        for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled]:
+        for n in [n for n in self.wf.nodes.values() if self.is_pack(n) and n.enabled and n.id not in self.wf.idle]:
             prev = next((n.links[k] for k in PREV if k in n.links), None)
             made = self.svi_pro(n) if svi_twin(n.cls) else self.frames(n)
             if made is None or prev is None:
@@ -541,7 +541,8 @@ class _Frames(PackTranslation):
         Studio's take is made without them."""
         for j in self.wf.nodes.values():
             ports = JOINS.get(j.cls)
-            if ports is None or j.id in self.wf.taken or not j.enabled or not all(k in j.links for k in ports):
+            if ports is None or j.id in self.wf.taken or not j.enabled or j.id in self.wf.idle or \
+                    not all(k in j.links for k in ports):  # (a join no output reads: said so, mapping/unrun.py)
                 continue
             sides = [self.decoded(j.links[k]) for k in ports]
             if any(x is not None and x[0] == head.id for x in sides) and \
