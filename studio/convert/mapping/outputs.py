@@ -391,7 +391,8 @@ class OutputStage:
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
             region = up or (upstream_run(self.wf, save) if save is not None else way)
             spec = with_reason(self.wf, spec, region)  # a reader's own reason for declining a node of it, if any
-            self.say_first(sentence(spec, fam, names, bool(loaders), beside) + held_values.said(self.wf, region))
+            self.say_first(sentence(spec, fam, names, bool(loaders), beside, bool(self.bands[-1]))
+                           + held_values.said(self.wf, region))
         else:  # another output of the task said: its own settings (another segment's pass), heldout71 03
             held_again.said(self, save, spec.what, fam, up)
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})
