@@ -70,3 +70,29 @@ def test_a_requests_picture_as_base64_is_written_beside_the_graph_under_its_name
     conv = convert(_request("data:image/png;base64," + base64.b64encode(raw).decode()), "request")
     assert conv.pictures.get("input.png") == raw
     assert "as base64 text: decoded (PNG" in said(conv)
+
+
+def test_a_held_task_whose_file_another_output_loaded_still_holds_it():
+    """Two outputs of a pack's inpainting sampler Studio cannot convert, made from one loaded clip: the second's loader
+    is the first's Studio node (nothing new made for it), and its sentence still says the graph holds its input (the
+    corpus's DiffuEraser example, which a first version of the mend said held none)."""
+    clip = {"video": "street.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+            "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}
+    sampler = {"model": ["7", 0], "conditioning": ["6", 0], "fps": 24.0, "video_length": 10, "mask_dilation_iter": 8,
+               "neighbor_length": 10, "subvideo_length": 50}
+    save = {"format": "auto", "codec": "auto"}
+    conv = convert(api({
+        "18": ("VHS_LoadVideo", clip),
+        "6": ("DiffuEraser_PreData", {"seg_repo": "briaai/RMBG-2.0", "images": ["18", 0]}),
+        "7": ("Propainter_Loader", {"propainter": "ProPainter.pth", "flow": "recurrent_flow_completion.pth",
+                                    "fix_raft": "raft-things.pth", "device": "cpu"}),
+        "9": ("Propainter_Sampler", {**sampler, "ref_stride": 10}),
+        "16": ("CreateVideo", {"fps": 24, "images": ["9", 1]}),
+        "17": ("SaveVideo", {**save, "filename_prefix": "video/a", "video": ["16", 0]}),
+        "29": ("Propainter_Sampler", {**sampler, "ref_stride": 5}),
+        "26": ("CreateVideo", {"fps": 24, "images": ["29", 1]}),
+        "27": ("SaveVideo", {**save, "filename_prefix": "video/b", "video": ["26", 0]}),
+    }), "two")
+    text = said(conv)
+    assert "holds none of its inputs" not in text
+    assert "holds its inputs (video 'street.mp4')" in text
