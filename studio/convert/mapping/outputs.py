@@ -382,6 +382,7 @@ class OutputStage:
                 self.studio_loader(n)
                 names.append(f"{LOADER_NODES[n.cls][1]} '{self.file_of(n)}'")
         # its prompts as Text Prompt nodes, named in the sentence; its VAE encode of a loaded picture said
+        files_held = bool(names)  # (its files, held by Studio's loaders: a sentence saying it holds none is false)
         held_prompts.keep_prompts(self, around := up or held_prompts.around(self.wf, node), names)
         held_prompts.pass_encodes(self, around)
         self.bands.append(list(self.g.nodes)[made:])
@@ -392,7 +393,8 @@ class OutputStage:
         if not any(line.startswith(f"This workflow makes {spec.what} with {fam};") for line in self.first_notes):
             region = up or (upstream_run(self.wf, save) if save is not None else way)
             spec = with_reason(self.wf, spec, region)  # a reader's own reason for declining a node of it, if any
-            self.say_first(sentence(spec, fam, names, bool(loaders), beside) + held_values.said(self.wf, region))
+            self.say_first(sentence(spec, fam, names, bool(loaders), beside, files_held or bool(self.bands[-1]))
+                           + held_values.said(self.wf, region))
         else:  # another output of the task said: its own settings (another segment's pass), heldout71 03
             held_again.said(self, save, spec.what, fam, up)
         self.out.tasks.append({"task": spec.what, "family": fam, "generator": None, "inputs": []})

@@ -20,7 +20,7 @@ from ..families import registry as families
 from ..values import frame_texts, strings
 from . import by_types, casts, folders, picture_header, loaded_clip, loaded_rate, measured, named_ops, older_values, own_values, places, resized, scale_calculator, sliders, \
     subgraphs, text_ops, text_pictures, to_text, variants
-from . import lora_slots
+from . import lora_slots, request_images
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets, fork_types, preset_size, schedule_helper
@@ -455,7 +455,7 @@ class Workflow:
     # -- reading ------------------------------------------------------------------------------
     @classmethod
     def read(cls, doc: Any) -> "Workflow":
-        doc, inside = enveloped(doc)  # a workflow saved inside another object: an API client's body, a history entry
+        doc, inside = enveloped(whole := doc)  # a workflow inside another object: an API client's body, a history entry
         kind = is_workflow(doc)
         if kind in ("api", "ui"):
             nodes, wiring, said, chose = (_read_api(doc), {}, [], set()) if kind == "api" else _read_ui(doc)
@@ -493,6 +493,7 @@ class Workflow:
             if kind == "api":  # a pack's picture loader with an upload button, its types unsaved (heldout18)
                 upload_loaders.read(nodes, said)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
+            said += request_images.read(whole, doc, nodes, pictures) if inside else []  # a request's (heldout107 03)
             wf = cls(nodes, kind)
             wf.pictures = pictures
             for k, v in switches.read_away_worked_out(nodes, wf.value, chose).items():  # a choice its values work

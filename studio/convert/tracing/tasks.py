@@ -212,9 +212,14 @@ def sized_by(inputs: Any, size_ports: tuple[str, ...] = ()) -> str | None:
     return next((f"its '{p}''s" for p in size_ports if p in names), None)
 
 
-def sentence(task: Task, fam: str, held: list[str], loader: bool = True, beside: bool = False) -> str:
+def sentence(task: Task, fam: str, held: list[str], loader: bool = True, beside: bool = False,
+             made: bool = True) -> str:
     """The one sentence said first where Studio cannot do a workflow's task (``beside``: one output of several, the
-    graph making others)."""
+    graph making others; ``made``: False where no Studio node was made for it, its inputs each named as not read:
+    heldout107 05's app template, whose two prompts an LLM node writes, was said to be held with nothing made)."""
+    if held and not loader and not made:
+        return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
+                f"the graph holds none of its inputs ({', '.join(held)}) and no generator" + " for it" * beside + ".")
     what = ["its model loader"] * loader + [f"its inputs ({', '.join(held)})"] * bool(held)
     instead = (f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes") if not beside else (
         f"holds {' and '.join(what)} for it, with no generator of its own" if what else "holds nothing for it")
