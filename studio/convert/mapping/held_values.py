@@ -56,6 +56,31 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
     return f"{key} {v}" if isinstance(v, str) and v.strip() and len(v) < 64 else None
 
 
+def listed_wired(wf: Workflow, n: CNode, vals: list[str]) -> None:
+    """Node ``n``'s settings listed in ``vals`` with the value wired to them (a primitive's, a constant's) marked read
+    there (``Workflow.settings_read``), so the node giving it is not said to give a value "which Studio does not read
+    there" beside the held note that reads it (heldout103 10: LTX-2.5 MSR's Width / Height / FPS constants)."""
+    for k in n.links:
+        v = wf.value(n, k) if k in KEYS else None
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            continue
+        if (f"{k} {number(v)}" if isinstance(v, (int, float)) else f"{k} {v}") in vals:
+            wf.settings_read.add((n.id, k))
+            _chain_read(wf, n.links[k][0], 8)
+
+
+def _chain_read(wf: Workflow, nid: str, depth: int) -> None:
+    """The wired inputs of the nodes a listed value was worked out through (a math node given constants: heldout103
+    10's length 24 * 15 + 1) marked read too: the constants feeding it are read where the held note reads them."""
+    n = wf.nodes.get(nid)
+    if n is None or depth <= 0:
+        return
+    for k, (src, _) in n.links.items():
+        if (n.id, k) not in wf.settings_read:
+            wf.settings_read.add((n.id, k))
+            _chain_read(wf, src, depth - 1)
+
+
 RATE = ("fps", "frame_rate")  # a writer's rate (CreateVideo's fps, VHS_VideoCombine's frame_rate)
 
 
@@ -114,8 +139,10 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
         vals += _carried(wf, n, vals)
         _add(parts, n, vals)
+        listed_wired(wf, n, vals)
     for n in _writers(wf, region, way) if rates else ():  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
-        _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
+        _add(parts, n, vals := [x for k in RATE if (x := _value(wf, n, k))])
+        listed_wired(wf, n, vals)
     if not parts:
         return ""
     wired = lambda x: " from '" in x or " from a node" in x  # noqa: E731
