@@ -20,7 +20,8 @@ KEYS = ("seed", "noise_seed", "steps", "cfg", "guidance", "sampler_name", "sched
         "start_at_step", "end_at_step", "shift", "width", "height", "length", "num_frames", "frames", "video_frames",
         "batch_size", "fps", "frame_rate", "motion_bucket_id", "augmentation_level")
 GIVES = {"LATENT", "SAMPLER", "SIGMAS", "NOISE", "GUIDER"}  # what a sampler takes besides its model and prompts
-SIZE = ("width", "height", "length", "num_frames", "frames", "video_frames")  # a node on the way setting the take's size
+SIZE = ("width", "height", "length", "num_frames", "frames", "video_frames")
+VALUE_OUTS = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}  # a constant's or a math node's outputs  # a node on the way setting the take's size
 
 
 def _way(wf: Workflow, samplers: list[CNode], earlier: set[str]) -> list[CNode]:
@@ -54,6 +55,40 @@ def _value(wf: Workflow, n: CNode, key: str) -> str | None:
     if isinstance(v, (int, float)):
         return f"{key} {number(v)}"
     return f"{key} {v}" if isinstance(v, str) and v.strip() and len(v) < 64 else None
+
+
+def listed_wired(wf: Workflow, n: CNode, vals: list[str]) -> None:
+    """Node ``n``'s settings listed in ``vals`` with the value wired to them (a primitive's, a constant's) marked read
+    there (``held_listed``: (node id, input) pairs, read by mapping.passing), so the node giving it is not said to give
+    a value "which Studio does not read there" beside the held note that reads it (heldout103 10: LTX-2.5 MSR's Width /
+    Height / FPS constants). The node's own sentences (a step not applied, its settings) are left as they are."""
+    listed = held_listed(wf)
+    for k in n.links:
+        v = wf.value(n, k) if k in KEYS else None
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            continue
+        if (f"{k} {number(v)}" if isinstance(v, (int, float)) else f"{k} {v}") in vals:
+            listed.add((n.id, k))
+            _chain_read(wf, listed, n.links[k][0], 8)
+
+
+def held_listed(wf: Workflow) -> set[tuple[str, str]]:
+    """The (node id, input) pairs whose wired value a held task's note lists as read (listed_wired)."""
+    if not isinstance(getattr(wf, "held_listed", None), set):
+        wf.held_listed = set()
+    return wf.held_listed
+
+
+def _chain_read(wf: Workflow, listed: set, nid: str, depth: int) -> None:
+    """The wired inputs of the nodes a listed value was worked out through (a math node given constants: heldout103
+    10's length 24 * 15 + 1) marked read too: the constants feeding it are read where the held note reads them."""
+    n = wf.nodes.get(nid)
+    if n is None or depth <= 0 or not (given := out_types(wf, n)) or not given <= VALUE_OUTS:
+        return  # (only nodes giving plain values: a resize's picture and its settings are no constant)
+    for k, (src, _) in n.links.items():
+        if (n.id, k) not in listed:
+            listed.add((n.id, k))
+            _chain_read(wf, listed, src, depth - 1)
 
 
 RATE = ("fps", "frame_rate")  # a writer's rate (CreateVideo's fps, VHS_VideoCombine's frame_rate)
@@ -117,8 +152,10 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
         vals += _carried(wf, n, vals)
         _add(parts, n, vals)
+        listed_wired(wf, n, vals)
     for n in _writers(wf, region, way) if rates else ():  # the rate its frames are written at (heldout86 03, 10, 11: named nowhere)
-        _add(parts, n, [x for k in RATE if (x := _value(wf, n, k))])
+        _add(parts, n, vals := [x for k in RATE if (x := _value(wf, n, k))])
+        listed_wired(wf, n, vals)
     return _words(parts)
 
 

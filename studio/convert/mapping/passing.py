@@ -25,6 +25,7 @@ from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
 from . import cloud_nodes, detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
 from .dead_ends import dead_ends
+from .held_values import held_listed
 from .unknown_steps import unknown_step
 from .unchosen import unchosen
 
@@ -380,7 +381,8 @@ def _sentence(wf: Workflow, n: CNode, rs: list[tuple[CNode, str, int]], lost: fr
         return None  # (a pack's model or settings for a node not converted: listed with it)
     if beside and kind == "source" and not _drawn(n):
         return None  # (a file's loader, a text: listed with the node not converted)
-    left = [r for r in rs if (r[0].id, r[1]) not in wf.settings_read]  # (a setting a reading took of a node it does
+    taken = wf.settings_read | held_listed(wf)  # (a value a held task's note lists as read: heldout103 10)
+    left = [r for r in rs if (r[0].id, r[1]) not in taken]  # (a setting a reading took of a node it does
     if kind == "value" and unread and left and all(r.id in unread for r, _, _ in left):  # not make is read there:
         rs = left  # heldout71 02, a Phantom take's size; read where one reader reads it)
         kind = "unread" if all(wf.output(n, s) is not None for _, _, s in rs) else "unknown"

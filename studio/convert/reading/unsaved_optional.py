@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .subgraphs import CONTROL, SEED_CONTROLS
+
+SEEDS = ("seed", "noise_seed")  # INT widgets the frontend saves a control word after (by_types.SEEDS)
+
 
 def _fits(i: Any, v: Any) -> bool:
     kind = i.type
@@ -38,5 +42,28 @@ def named(base: list, values: Any) -> dict[str, Any] | None:
         return None
     if any(i.optional for i in base[:len(values)]) or not all(i.optional for i in base[len(values):]) \
             or not all(_fits(i, v) for i, v in zip(base, values)):
-        return None  # (its required widgets alone saved: a setting added among the optional ones cannot be placed)
-    return {i.name: v for i, v in zip(base, values)}
+        return _with_controls(base, values)  # (its required widgets alone saved: a setting added among the optional
+    return {i.name: v for i, v in zip(base, values)}  # ones cannot be placed)
+
+
+def _with_controls(base: list, values: list) -> dict[str, Any] | None:
+    """``values`` as its required widgets alone with the frontend's control word after each seed (heldout103 04, 05:
+    Inspire's KSampler of 2024 saved seed, 'fixed', steps... variation_strength, before its optional variation_method
+    and internal_seed; its steps, cfg and seed were not read), each value fitting, a choice whose options the
+    catalogue could not list taking any word; None else."""
+    required = [i for i in base if not i.optional]
+    if len(required) == len(base) or any(i.optional for i in base[:len(required)]):
+        return None
+    names: list[tuple[Any, str]] = []
+    for i in required:
+        names.append((i, i.name))
+        if i.type == "INT" and (i.name in SEEDS or i.control):
+            names.append((None, CONTROL))
+    if len(names) != len(values) or CONTROL not in {n for _, n in names}:
+        return None
+    for (i, name), v in zip(names, values):
+        ok = v in SEED_CONTROLS if i is None else (isinstance(v, str) if i.type == "COMBO" and not isinstance(
+            i.options, tuple) else _fits(i, v))
+        if not ok:
+            return None
+    return {name: v for (_, name), v in zip(names, values)}

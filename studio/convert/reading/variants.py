@@ -17,6 +17,7 @@ from typing import Any
 from .. import catalogue
 from ..families import registry as families
 from ..values.shown import shown
+from .subgraphs import CONTROLS
 
 # the core nodes on a take's way a pack's variant may stand for, besides the families' task nodes and latent steps
 CORE_BASES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced", "VAEEncode")
@@ -165,7 +166,8 @@ def _extras(n, base, skip=()) -> list[str]:
     own = catalogue.node_type(n.cls)
     names = [i.name for i in own.inputs] if own is not None and own.inputs else list(n.in_types) or [
         *n.widgets, *(k for k in n.links if k not in n.widgets)]  # (an API file's node: its inputs by name)
-    names += [k for k in (*n.widgets, *n.links) if k not in names]  # saved, not declared (a newer pack's input)
+    names += [k for k in (*n.widgets, *n.links) if k not in names and k not in CONTROLS]  # saved, not declared (a
+    # newer pack's input; never the frontend's control word after a seed: no input, heldout103 04)
     out = []
     for name in names:
         if base.input(name) is not None or name in skip:

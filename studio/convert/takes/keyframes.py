@@ -35,7 +35,8 @@ def mark(at: int) -> str:
 def frame_mark(wf: Workflow, n: CNode, key: str, value: Any = None, default: int = 0) -> tuple[str, str | None]:
     """(the mark of node ``n``'s frame index ``key``, the sentence said where it could not be read, else None):
     ``value`` where the caller read it another way (a dynamic node's saved values), else the node's own; an index
-    not set at all is the node's ``default`` (ComfyUI's default: 0)."""
+    not set at all is the node's ``default`` (ComfyUI's default: 0), said (an API file's export may leave an optional
+    index out: KJNodes' LTXVImgToVideoInplaceKJ then inserts no image at all)."""
     v = value if value is not None else wf.value(n, key)
     at = whole(v)
     if at is not None:
@@ -45,8 +46,11 @@ def frame_mark(wf: Workflow, n: CNode, key: str, value: Any = None, default: int
         src = wf.source(n, key)
         why = (f"comes from '{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}), whose value Studio cannot "
                "work out" if src is not None else "comes from a node Studio cannot read")
-    elif v is None:
-        return mark(default), None
+    elif v is None:  # (not saved at all: an API file's export that left the optional index out, heldout103 02)
+        shown = n.ports.get(key, key) if isinstance(n.ports.get(key, key), str) else key
+        return mark(default), (f"the file saves no frame for {who} ('{shown}'): its image is placed at frame "
+                               f"{mark(default)}, the node's default; set the generator's 'keyframes' if another "
+                               "frame is meant")
     else:
         why = f"({number(v) if isinstance(v, (int, float)) else repr(str(v)[:40])}) is not a frame number"
     shown = n.ports.get(key, key) if isinstance(n.ports.get(key, key), str) else key  # (the file's own input name)

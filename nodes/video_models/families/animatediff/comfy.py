@@ -102,6 +102,9 @@ def load_files(b, up, loaders, load, lp, said) -> None:
     name = wf.value(motion, MOTION_LOADERS[motion.cls]) if motion is not None else None
     image = next((f for n in loaders if isinstance(f := model_file(wf, n), str) and f.strip()), None)
     b.used.update(n.id for n in up if n.cls in MOTION_LOADERS)
+    for other in (n for n in sorted(up, key=lambda n: n.id) if n.cls in MOTION_LOADERS and n is not motion):
+        said.append(f"{_name(other)}'s motion module '{wf.value(other, MOTION_LOADERS[other.cls])}' is not taken: "
+                    f"Studio's AnimateDiff samples the take with one motion module, '{name}' ({_name(motion)})")
     if isinstance(name, str) and name.strip():
         b.set_param(load, "model", name, motion)
         wf.settings_read.add((motion.id, MOTION_LOADERS[motion.cls]))  # (its file taken: not said "not applied" by a
@@ -235,7 +238,8 @@ def read(b, node, up, spec, inputs, said):
                 sizes = f" (windows of {length:g} frames overlapping by {overlap or 0:g})" if length is not None else ""
                 said.append(f"{_name(n)}'s context options{sizes} are not taken: the take has one set of context "
                             f"windows, {_name(taken)}'s")
-        for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used else ():  # (a motion LoRA read: used)
+        for k, default, words in SETTINGS.get(n.cls, ()) if n.id not in b.used or n.cls in PASSED else ():  # (a motion
+            # LoRA read: used; a node passing the model on is used as it is read: its schedule part still said, heldout103 04)
             v = wf.value(n, k)
             if _number(v) is not None and (default is None or _number(v) != default):
                 file = wf.value(n, LORA_FILES.get(n.cls, "name"))

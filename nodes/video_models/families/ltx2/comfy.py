@@ -17,6 +17,7 @@ from .comfy_loops import KEYS, TILES, loop_keys, loop_prompts, translate
 from .comfy_stages import second_stage, upscale_stage
 from . import comfy_redetail as redetail  # a clip re-detailed by the second stage alone (the first pass gives it back)
 from .comfy_strengths import keyframe_strength
+from .comfy_unsaved import unsaved_strength
 from .comfy_preprocess import crf_read  # (LTXVPreprocess's CRF: 'image_crf')
 from .comfy_first_last import NAME as FIRST_LAST, first_last
 from .comfy_hdr import HDR, hdr_step, hdr_take, hdr_video
@@ -285,6 +286,7 @@ def _inplace_kj(b, n: CNode, gen: str, inputs: dict, said: list[str]) -> str:
         if line:
             said.append(line)
         keyframe_strength(b, n, at[port], strength[port], said)
+        unsaved_strength(n, port, strength[port], said)  # (an export that left it out: said, heldout103 02)
     return LTX2 if ports else gen
 
 
