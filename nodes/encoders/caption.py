@@ -12,7 +12,8 @@ for remote code (microsoft/Florence-2-*, MiaoshouAI's PromptGen...), read as the
 without running its code, from its model.safetensors (a pytorch_model.bin alone is refused: never unpickled).
 A vision-language model's folder (transformers' layout, model_type 'qwen2_5_vl', 'qwen3_vl', 'llava', 'mllama' or
 'idefics3') is found the same way, also where the packs keep them: models/LLM/Qwen-VL/ (1038lab's ComfyUI-QwenVL),
-models/VLM/, models/prompt_generator/. Deterministic: Florence-2 by beam search (the pack's 3 beams), a
+models/VLM/, models/prompt_generator/, models/LLavacheckpoints/ and models/smol/ (chflame163's LayerStyle_Advance's
+JoyCaption Beta One and SmolVLM). Deterministic: Florence-2 by beam search (the pack's 3 beams), a
 vision-language model greedily; no sampling.
 transformers is imported when the node runs, never when Studio starts."""
 from __future__ import annotations
@@ -32,8 +33,9 @@ from . import florence_layout, vlm_native
 
 FOLDER = "LLM"  # ComfyUI's kind folder for Florence-2 (kijai's ComfyUI-Florence2)
 # and the vision-language models' (1038lab's ComfyUI-QwenVL: LLM/Qwen-VL; other Qwen2.5-VL / Qwen3-VL packs: VLM;
-# prompt-writer packs: prompt_generator)
-FOLDERS = (FOLDER, "LLM/Qwen-VL", "VLM", "prompt_generator")
+# prompt-writer packs: prompt_generator; chflame163's LayerStyle_Advance: LLavacheckpoints for JoyCaption Beta One,
+# smol for SmolVLM, py/joycaption_beta_1.py and py/smol.py)
+FOLDERS = (FOLDER, "LLM/Qwen-VL", "VLM", "prompt_generator", "LLavacheckpoints", "smol")
 TASKS = {"caption": "<CAPTION>", "detailed": "<DETAILED_CAPTION>", "more detailed": "<MORE_DETAILED_CAPTION>"}
 NATIVE = ("transformers' florence-community/Florence-2-base (or -large), or Microsoft's own layout with a "
           "model.safetensors: microsoft/Florence-2-*, MiaoshouAI's PromptGen; or a vision-language model folder in "
@@ -47,24 +49,25 @@ class CaptionModelError(StudioError):
 
 
 def find_captioner(name: str, base_dir: str | None = None) -> str:
-    """The folder of the Florence-2 or vision-language model named ``name`` (a path, or a name under the models folders or their
-    FOLDERS), checked to be one Studio reads (native, or Florence-2's original layout with its safetensors); else
+    """The folder of the Florence-2 or vision-language model named ``name`` (a path, or a name under the models
+    folders or their FOLDERS), checked to be one Studio reads (native, or Florence-2's original layout with its safetensors); else
     CaptionModelError saying which file and what to get."""
     if not (name or "").strip():
-        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 or vision-language model folder "
-                                f"({NATIVE}) under a models folder or its {FOLDER}/")
+        raise CaptionModelError(f"no captioning model chosen: set 'model' to a Florence-2 or vision-language model "
+                                f"folder ({NATIVE}) under a models folder or its {FOLDER}/")
     path = model_paths.resolve(name, base_dir, folders=FOLDERS)
     if path is None or not os.path.isdir(path):
         raise CaptionModelError(f"captioning model '{name}' not found: looked in "
                                 f"{', '.join(model_paths.model_dirs()) or 'no models folder'} (and their "
-                                f"{'/, '.join(FOLDERS)}/). Wanted: a Florence-2 or vision-language model folder ({NATIVE}). "
-                                "Studio never downloads.")
+                                f"{'/, '.join(FOLDERS)}/). Wanted: a Florence-2 or vision-language model folder "
+                                f"({NATIVE}). Studio never downloads.")
     cfg_path = os.path.join(path, "config.json")
     try:
         with open(cfg_path, encoding="utf-8") as f:
             cfg = json.load(f)
     except (OSError, ValueError):
-        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: Caption's model wants a Florence-2 or vision-language model "
+        raise CaptionModelError(f"'{cfg_path}' is missing or not JSON: Caption's model wants a Florence-2 or "
+                                f"vision-language model "
                                 f"folder ({NATIVE})") from None
     if vlm_native.is_vlm(cfg):
         try:
@@ -90,11 +93,14 @@ def _frames(clip, every: int) -> list[int]:
 
 
 def _spread(clip, n: int) -> list[int]:
-    """``n`` frames of ``clip`` sampled evenly, first to last (its frames all where it has fewer; a still's one)."""
+    """``n`` frames of ``clip`` sampled evenly, first to last, as np.linspace(0, count - 1, n, dtype=int) picks them
+    (1038lab's ComfyUI-QwenVL AILab_QwenVL.py does so for its frame_count); its frames all where it has fewer."""
     count = 1 if isinstance(clip, StillClip) else clip.n_frames
     if n <= 1 or count <= 1:
         return [0]
-    return sorted({round(k * (count - 1) / (min(n, count) - 1)) for k in range(min(n, count))})
+    if n >= count:
+        return list(range(count))
+    return [int(v) for v in np.linspace(0, count - 1, n)]
 
 
 def _rgb(clip, i: int):
@@ -105,7 +111,8 @@ _held: dict[tuple, tuple] = {}  # the last model loaded, by folder, its files' t
 
 
 def _load(folder: str, device, dtype) -> tuple:
-    """(processor, model) of a Florence-2 ``folder``, ('vlm', its parts) of a vision-language model's, through transformers'
+    """(processor, model) of a Florence-2 ``folder``, ('vlm', its parts) of a vision-language model's, through
+    transformers'
     own classes, the last one kept loaded."""
     from transformers import AutoProcessor, Florence2ForConditionalGeneration  # noqa: PLC0415
     stamp = tuple(sorted((f, os.stat(os.path.join(folder, f)).st_mtime_ns) for f in os.listdir(folder)))
@@ -147,7 +154,8 @@ def _replaced(text: str, rules: str) -> str:
 class Caption(Node):
     """Write a picture as text with Florence-2 (a caption, a detailed one or a paragraph), or with a vision-language
     model (Qwen2.5-VL, Qwen3-VL, JoyCaption's LLaVA, Llama 3.2 Vision, Idefics3 / SmolVLM) as an instruction asks: the
-    first frame, every Nth frame's text on its own line, or (a vision-language model) N frames read together. Wire its text into a
+    first frame, every Nth frame's text on its own line, or (a vision-language model) N frames read together. Wire
+    its text into a
     generator's prompt."""
     id = "encode.caption"
     keywords = ("florence", "describe", "prompt", "vlm", "image to text")
@@ -160,7 +168,8 @@ class Caption(Node):
     outputs = (Out("text", "Text", help="the caption, with 'before' and 'after' around it"),)
     params = (Path("model", "Florence-2-base", mode="dir", lookup=True,
                    help=f"a Florence-2 folder (transformers' or Microsoft's layout) or a vision-language "
-                        f"model's ({vlm_native.NAMES}; transformers' layout), or its name under a models folder's {'/, '.join(FOLDERS)}/"),
+                        f"model's ({vlm_native.NAMES}; transformers' layout), or its name under a models "
+                        f"folder's {'/, '.join(FOLDERS)}/"),
               Choice("task", "more detailed", choices=tuple(TASKS),
                      help="Florence-2: a short caption, a detailed one, a paragraph"),
               Text("instruction", "", help=f"a vision-language model: what it is asked of the picture (empty: "

@@ -10,7 +10,8 @@ transformers' Qwen2_5_VLProcessor / Qwen3VLProcessor do (replace_image_token: on
 image_grid_thw.prod() // merge_size**2, the Nth <|image_pad|> of the text for the Nth picture; mm_token_type_ids 1 on
 those tokens; transformers 5.23, src/transformers/models/qwen2_5_vl/processing_qwen2_5_vl.py and
 qwen3_vl/processing_qwen3_vl.py, Apache-2.0). A clip is given as several pictures, not as the video input (its
-<|video_pad|> tokens are made by the video processor, which wants torchvision). transformers is imported when it runs."""
+<|video_pad|> tokens are made by the video processor, which wants torchvision).
+transformers is imported when it runs."""
 from __future__ import annotations
 
 import json

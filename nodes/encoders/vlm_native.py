@@ -69,6 +69,25 @@ def load(folder: str, cfg: dict, device, dtype) -> tuple:
     return how, (processor, model.to(device).eval())
 
 
+def _chat(processor, n: int, words: str, system: str) -> str:
+    """The conversation as the processor's chat template writes it: the pictures and the words in one user turn;
+    where the template writes no picture mark for them, the words alone as one string (JoyCaption's folders are given
+    their words so: chflame163's LayerStyle_Advance py/joycaption_beta_1.py, the template setting the picture); else
+    LayoutError."""
+    mark = getattr(processor, "image_token", None)
+    for content in ([*({"type": "image"} for _ in range(n)), {"type": "text", "text": words}], words):
+        said = system if isinstance(content, str) else [{"type": "text", "text": system}]
+        conv = [{"role": "system", "content": said}] if system else []
+        conv.append({"role": "user", "content": content})
+        try:
+            chat = processor.apply_chat_template(conv, add_generation_prompt=True, tokenize=False)
+        except Exception:  # noqa: BLE001 (a template that takes the other form of content: tried next)
+            continue
+        if mark is None or chat.count(mark) == n:
+            return chat
+    raise LayoutError(f"the processor's chat template writes no {mark} for each of {n} picture(s)")
+
+
 def describe(loaded: tuple, pictures: list, instruction: str, system: str, max_tokens: int, device) -> str:
     """The text the model writes of ``pictures`` (H x W x 3 uint8 each, a clip's frames in order) asked
     ``instruction`` (after ``system`` where given), greedy: the same text each time."""
@@ -76,10 +95,7 @@ def describe(loaded: tuple, pictures: list, instruction: str, system: str, max_t
     if how == "qwen":
         return qwen_vl.describe(parts, pictures, instruction, system, max_tokens, device)
     processor, model = parts
-    conv = [{"role": "system", "content": [{"type": "text", "text": system}]}] if system.strip() else []
-    conv.append({"role": "user", "content": [*({"type": "image"} for _ in pictures),
-                                             {"type": "text", "text": instruction.strip() or DEFAULT_INSTRUCTION}]})
-    chat = processor.apply_chat_template(conv, add_generation_prompt=True, tokenize=False)
+    chat = _chat(processor, len(pictures), instruction.strip() or DEFAULT_INSTRUCTION, system.strip())
     enc = processor(text=[chat], images=[list(pictures)], return_tensors="pt").to(device)
     if "pixel_values" in enc:
         enc["pixel_values"] = enc["pixel_values"].to(model.dtype)

@@ -12,7 +12,7 @@ import torch
 
 from nodes.encoders import vlm_native
 from nodes.encoders.caption import Caption, CaptionModelError, _spread, find_captioner
-from studio.engine.clip import ArrayClip, as_clip
+from studio.engine.clip import ArrayClip
 from tests.encoders.test_caption_vlm import _bytes_vocab, _tiny_vlm
 from tests.node_run import run_node
 
@@ -159,3 +159,9 @@ def test_a_wrong_folder_of_a_kind_is_refused_naming_caption_and_the_file(models,
     (folder / "config.json").write_text(json.dumps({"model_type": "smolvlm"}))
     (problem,) = Caption.preflight({"model": "some-vlm"}, None)
     assert "is a 'smolvlm' model, not Florence-2 nor one of" in problem and "Idefics3 / SmolVLM" in problem
+
+
+def test_frames_are_picked_as_the_pack_picks_them():
+    clip = ArrayClip(np.zeros((10, 4, 4, 3), np.float32))
+    assert _spread(clip, 4) == [int(v) for v in np.linspace(0, 9, 4, dtype=int)] == [0, 3, 6, 9]
+    assert _spread(ArrayClip(np.zeros((8, 4, 4, 3), np.float32)), 3) == [0, 3, 7]  # (3.5 taken down, as the pack)
