@@ -12,7 +12,7 @@ import torch
 
 from nodes.encoders import vlm_native
 from nodes.encoders.caption import Caption, CaptionModelError, _spread, find_captioner
-from studio.engine.clip import ArrayClip
+from studio.engine.clip import ArrayClip, as_clip
 from tests.encoders.test_caption_vlm import _bytes_vocab, _tiny_vlm
 from tests.node_run import run_node
 
