@@ -196,8 +196,8 @@ def _said(b, n: CNode, model: tuple, asked: tuple, params: dict, placed: tuple) 
         first = (f" ({frames} frames of the clip sampled evenly, first to last (each where it has fewer), read "
                  "together as pictures" +
                  (f": its '{count_key}' {over} kept at {MAX_FRAMES}, the most Caption reads" if over else
-                  f" (its '{count_key}')" if count_key else ", as many as ComfyUI's node reads when the file saves "
-                  "no frame count") + "; ComfyUI's node gives them to the model as a video)")
+                  f" (its '{count_key}')" if count_key else ", the most Caption reads: the file saves no frame count "
+                  "for ComfyUI's node") + "; ComfyUI's node gives them to the model as a video)")
     whose = f" from {_name(loader)}" if loader is not None else ""
     given = f" (from {_name(src)})" if (src := wf.source(n, key)) is not None else ""
     sys_said = f", its system prompt {cut(system, 60)!r}" if system else ""
