@@ -203,7 +203,7 @@ def _said(b, n: CNode, model: tuple, asked: tuple, params: dict, placed: tuple) 
     sys_said = f", its system prompt {cut(system, 60)!r}" if system else ""
     told = ", ".join(f"{k} {params[k]}" for k in ("max_tokens", "seed") if params.get(k) is not None)
     t = catalogue.node_type(n.origin or n.cls)
-    used = {key, *TOKENS, *FRAME_COUNT, "seed", "control_after_generate", *n.links,
+    used = {key, *TOKENS, *([count_key] if count_key else ()), "seed", "control_after_generate", *n.links,
             *(k.split(" ")[0] for k in presets)}
     used |= {i.name for i in t.inputs if "system" in i.name.lower()} if system else set()
     left = [f"{k} {v!r}" for k, v in n.settings().items() if k not in used and not MODEL_SETTING.fullmatch(k)]
