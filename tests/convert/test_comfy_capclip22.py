@@ -44,14 +44,14 @@ def test_a_qwen_vl_given_a_clip_reads_its_frame_count_sampled_evenly():
         "Video" in [o.type for o in conv.graph.nodes[conv.graph.input_link(cap.id, "image")[0]].spec.outputs]
     said = _said(conv)
     assert "writes a text of the clip of Studio's 'Load Video' (16 frames of the clip sampled evenly, first to " \
-           "last (each where it has fewer), read together as pictures: its 'frame_count' 24 kept at 16, the most " \
+           "last (all of them where it has fewer), read together as pictures: its 'frame_count' 24 kept at 16, the most " \
            "Caption reads; ComfyUI's node gives them to the model as a video)" in said, said
     assert "not made" not in said.split("#31)")[1].split("\n")[0]
     assert "frame_count" not in said.split("not applied (Studio loads")[0].split("; its quantization")[-1]
     cap8 = _caption(convert(_clip_flow(frame_count=8), "clip8"))[0]
     assert cap8.params["frames"] == 8
     said = _said(convert(_clip_flow(frame_count=8), "clip8"))
-    assert "(8 frames of the clip sampled evenly, first to last (each where it has fewer), read together as " \
+    assert "(8 frames of the clip sampled evenly, first to last (all of them where it has fewer), read together as " \
            "pictures (its 'frame_count'); ComfyUI's node gives them to the model as a video)" in said
     said = _said(convert(_clip_flow(frame_count=1), "clip1"))
     assert "(the clip's first frame: its 'frame_count' 1; ComfyUI's node gives it to the model as a video)" in said
@@ -61,7 +61,7 @@ def test_the_plain_node_saving_no_frame_count_reads_sixteen_said():
     conv = convert(_clip_flow("AILab_QwenVL"), "plain")
     [cap] = _caption(conv)
     assert cap.params["frames"] == 16
-    assert "(16 frames of the clip sampled evenly, first to last (each where it has fewer), read together as " \
+    assert "(16 frames of the clip sampled evenly, first to last (all of them where it has fewer), read together as " \
            "pictures, the most Caption reads: the file saves no frame count for ComfyUI's node; ComfyUI's node " \
            "gives them to the model as a video)" in _said(conv)
 
@@ -145,3 +145,14 @@ def test_kinds_by_name_and_an_ollama_llama_vision_held():
     conv = convert(wf, "ollama")
     assert not _caption(conv)
     assert "its model 'llama3.2-vision:11b' runs on the server at its 'url'" in _said(conv)
+
+
+def test_a_still_given_on_video_is_said_as_a_picture():
+    wf = _clip_flow()
+    wf["31"]["inputs"]["video"] = ["4", 0]
+    wf["4"] = {"class_type": "LoadImage", "inputs": {"image": "cat.png"}}
+    del wf["40"]
+    conv = convert(wf, "still")
+    [cap] = _caption(conv)
+    said = _said(conv)
+    assert "writes a text of the picture of Studio's" in said and "frames of the clip" not in said

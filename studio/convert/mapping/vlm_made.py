@@ -161,7 +161,7 @@ def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None) -> tuple[s
     return _said(b, n, (model, loader, folder), (key, words, system, presets), params, (placed, frames))
 
 
-def _frames(wf, n: CNode, t, given: str) -> tuple[int, str | None, str | None]:
+def _frames(wf, n: CNode, t, given: str) -> tuple[int, str | None, int | None]:
     """(the frames Caption reads together, the frame-count setting read, its value where over MAX_FRAMES) of the
     picture or clip on ``given``: 1 for a picture (ComfyUI's packs read a batch's first: AILab_QwenVL.py's
     tensor_to_pil), else the node's frame count (its setting; where it saves none, MAX_FRAMES)."""
@@ -190,11 +190,13 @@ def _said(b, n: CNode, model: tuple, asked: tuple, params: dict, placed: tuple) 
     wf, (name, loader, folder), (key, words, system, presets) = b.wf, model, asked
     p, (frames, count_key, over) = placed
     after_pic, around, first = caption_made.said_around(b, p, "reads")
+    if not any(o.type == "Video" for o in b.g.nodes[p.made].spec.outputs):  # (a still given as the clip)
+        frames, count_key = 1, None
     if frames == 1 and count_key is not None:
         first = f" (the clip's first frame: its '{count_key}' 1; ComfyUI's node gives it to the model as a video)"
     elif frames > 1:
-        first = (f" ({frames} frames of the clip sampled evenly, first to last (each where it has fewer), read "
-                 "together as pictures" +
+        first = (f" ({frames} frames of the clip sampled evenly, first to last (all of them where it has fewer), "
+                 "read together as pictures" +
                  (f": its '{count_key}' {over} kept at {MAX_FRAMES}, the most Caption reads" if over else
                   f" (its '{count_key}')" if count_key else ", the most Caption reads: the file saves no frame count "
                   "for ComfyUI's node") + "; ComfyUI's node gives them to the model as a video)")
