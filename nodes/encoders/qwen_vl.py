@@ -1,13 +1,17 @@
 """A Qwen2.5-VL or Qwen3-VL folder (transformers' layout: config.json with model_type 'qwen2_5_vl' or 'qwen3_vl' and
-no 'auto_map', the tokenizer files, preprocessor_config.json, model.safetensors or its index) run by Studio's Caption:
-one picture and an instruction (a system prompt too where given) written as text, greedy (deterministic).
+no 'auto_map', the tokenizer files, preprocessor_config.json, model.safetensors or its index) run by Studio's Caption
+(through vlm_native.py's door): one picture, or a clip's frames as several pictures in one user turn, and an
+instruction (a system prompt too where given) written as text, greedy (deterministic).
 
 Only transformers' own classes: AutoTokenizer, AutoImageProcessor and Qwen2_5_VLForConditionalGeneration /
 Qwen3VLForConditionalGeneration, never remote code, never a pickle. The processor class (AutoProcessor) is not built:
 it wants torchvision for its video half, which Studio does not install; the picture's tokens are set out as
 transformers' Qwen2_5_VLProcessor / Qwen3VLProcessor do (replace_image_token: one <|image_pad|> per merged patch,
-image_grid_thw.prod() // merge_size**2; mm_token_type_ids 1 on those tokens; transformers 5.23,
-src/transformers/models/qwen2_5_vl/processing_qwen2_5_vl.py, Apache-2.0). transformers is imported when it runs."""
+image_grid_thw.prod() // merge_size**2, the Nth <|image_pad|> of the text for the Nth picture; mm_token_type_ids 1 on
+those tokens; transformers 5.23, src/transformers/models/qwen2_5_vl/processing_qwen2_5_vl.py and
+qwen3_vl/processing_qwen3_vl.py, Apache-2.0). A clip is given as several pictures, not as the video input (its
+<|video_pad|> tokens are made by the video processor, which wants torchvision).
+transformers is imported when it runs."""
 from __future__ import annotations
 
 import json
@@ -75,19 +79,22 @@ def load(folder: str, cfg: dict, device, dtype) -> tuple:
     return tok, images, model.to(device).eval(), template
 
 
-def describe(parts: tuple, rgb, instruction: str, system: str, max_tokens: int, device) -> str:
-    """The text the model writes of picture ``rgb`` (H x W x 3 uint8) asked ``instruction`` (after ``system`` where
-    given), greedy: the same text each time."""
+def describe(parts: tuple, pictures: list, instruction: str, system: str, max_tokens: int, device) -> str:
+    """The text the model writes of ``pictures`` (H x W x 3 uint8 each: one picture, or a clip's frames in order)
+    asked ``instruction`` (after ``system`` where given), greedy: the same text each time."""
     tok, images, model, template = parts
     conv = [{"role": "system", "content": [{"type": "text", "text": system}]}] if system.strip() else []
-    conv.append({"role": "user", "content": [{"type": "image"},
+    conv.append({"role": "user", "content": [*({"type": "image"} for _ in pictures),
                                              {"type": "text", "text": instruction.strip() or DEFAULT_INSTRUCTION}]})
     chat = tok.apply_chat_template(conv, chat_template=template, tokenize=False, add_generation_prompt=True)
-    if chat.count(IMAGE_TOKEN) != 1:
-        raise LayoutError(f"the chat template writes {chat.count(IMAGE_TOKEN)} {IMAGE_TOKEN} for one picture")
-    pix = images(images=[rgb], return_tensors="pt")
-    n = int(pix["image_grid_thw"][0].prod()) // images.merge_size ** 2
-    enc = tok([chat.replace(IMAGE_TOKEN, IMAGE_TOKEN * n)], return_tensors="pt")
+    if chat.count(IMAGE_TOKEN) != len(pictures):
+        raise LayoutError(f"the chat template writes {chat.count(IMAGE_TOKEN)} {IMAGE_TOKEN} for {len(pictures)} "
+                          "picture(s)")
+    pix = images(images=list(pictures), return_tensors="pt")
+    counts = [int(g.prod()) // images.merge_size ** 2 for g in pix["image_grid_thw"]]
+    pieces = chat.split(IMAGE_TOKEN)  # (the Nth picture's tokens where the Nth <|image_pad|> stands)
+    chat = pieces[0] + "".join(IMAGE_TOKEN * k + rest for k, rest in zip(counts, pieces[1:]))
+    enc = tok([chat], return_tensors="pt")
     kinds = (enc["input_ids"] == model.config.image_token_id).int()
     pixel_values = pix["pixel_values"].to(device=device, dtype=model.dtype)
     out = model.generate(input_ids=enc["input_ids"].to(device), attention_mask=enc["attention_mask"].to(device),

@@ -101,8 +101,8 @@ def test_a_prompt_a_language_model_writes_of_the_picture_is_said_not_made_and_th
             "(StringConcatenate, #51) when the workflow runs: Studio does not make it") in text
     assert "'GeminiNode' (GeminiNode, #50)'s text reaches 'CLIPTextEncode' (#2)'s 'text' when the workflow runs: not " \
            "made (it sends the picture to a cloud service (one of ComfyUI's API nodes): no local model; Studio's " \
-           "Caption runs Florence-2, Qwen2.5-VL and Qwen3-VL folders in transformers' layout), so it is not in the " \
-           "converted prompt" in text  # (vlm21: why Caption is not made for it)
+           "Caption runs Florence-2, Qwen2.5-VL, Qwen3-VL, JoyCaption's LLaVA layout, Llama 3.2 Vision and " \
+           "Idefics3 / SmolVLM folders in transformers' layout), so it is not in the converted prompt" in text  # (vlm21: why Caption is not made for it)
 
 
 def test_a_language_model_given_no_picture_is_not_said_a_text_of_pictures():

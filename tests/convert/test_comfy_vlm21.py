@@ -106,14 +106,14 @@ def test_a_model_caption_does_not_run_keeps_the_hold_saying_why():
     cases = {
         "Qwen3-VL-4B-Instruct-Q4_K_M.gguf": "its model 'Qwen3-VL-4B-Instruct-Q4_K_M.gguf' is one file (gguf), "
                                             "not a folder",
-        "llava-v1.6-7b": "its model 'llava-v1.6-7b' is not a Qwen2.5-VL or Qwen3-VL",
+        "llava-v1.6-7b": "its model 'llava-v1.6-7b' is not one of the kinds Caption runs, by its name",
     }
     for model, why in cases.items():
         conv = convert(_flow(model_name=model), "qwenvl")
         assert not _caption(conv)
         said = "\n".join(conv.log)
-        assert f"not made ({why}: Studio's Caption runs Florence-2, Qwen2.5-VL and Qwen3-VL folders in " \
-               "transformers' layout), so it is not in the converted prompt" in said, said
+        assert f"not made ({why}: Studio's Caption runs Florence-2, Qwen2.5-VL, Qwen3-VL, " \
+               "JoyCaption's LLaVA layout, Llama 3.2 Vision and Idefics3 / SmolVLM folders in transformers' layout), so it is not in the converted prompt" in said, said
     wf = _flow()
     wf["31"]["class_type"] = "AILab_QwenVL_GGUF"  # (its pack's GGUF runner, told by its declared display name)
     for k in ("quantization", "attention_mode"):
@@ -134,8 +134,9 @@ def test_an_ollama_vision_node_and_a_preset_only_instruction_keep_the_hold():
         "model": "qwen2.5vl:7b", "keep_alive": 5, "format": "text", "seed": 1}}
     conv = convert(wf, "ollama")
     assert not _caption(conv)
-    assert ("its model 'qwen2.5vl:7b' runs on the server at its 'url': Studio's Caption runs Florence-2, Qwen2.5-VL "
-            "and Qwen3-VL folders in transformers' layout; with the model's folder in transformers' layout a Caption "
+    assert ("its model 'qwen2.5vl:7b' runs on the server at its 'url': Studio's Caption runs Florence-2, Qwen2.5-VL, "
+            "Qwen3-VL, JoyCaption's LLaVA layout, Llama 3.2 Vision and Idefics3 / SmolVLM folders in transformers' "
+            "layout; with the model's folder in transformers' layout a Caption "
             "can run it") in "\n".join(conv.log)
     wf = _flow()
     wf["31"]["inputs"]["custom_prompt"] = ""

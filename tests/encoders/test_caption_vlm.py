@@ -106,7 +106,7 @@ def test_a_folder_caption_does_not_run_is_refused_naming_caption_and_the_file(mo
     assert f"'{folder}' holds no model.safetensors" in str(e.value) and "never unpickled" in str(e.value)
     (folder / "config.json").write_text(json.dumps({"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"]}))
     (problem,) = Caption.preflight({"model": "Qwen2.5-VL-3B-Instruct"}, None)
-    assert f"'{folder / 'config.json'}' is a 'qwen2' model, not Florence-2, Qwen2.5-VL or Qwen3-VL" in problem
+    assert f"'{folder / 'config.json'}' is a 'qwen2' model, not Florence-2 nor one of Qwen2.5-VL, Qwen3-VL" in problem
     assert "Caption's model wants" in problem
     (folder / "config.json").write_text(json.dumps({"model_type": "qwen3_vl", "auto_map": {"AutoModel": "x.Y"}}))
     (problem,) = Caption.preflight({"model": "Qwen2.5-VL-3B-Instruct"}, None)
