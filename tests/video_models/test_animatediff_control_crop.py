@@ -5,13 +5,15 @@ AnimateDiffControlNetPipeline for a 16x16 control clip and a 16x8 take."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from nodes.video_models.base.calls import centre_cropped
 from studio.engine.executor import Executor
 
 from .graphs import spy_call
-from .test_animatediff_controlnet_files import _control, _graph, comfy  # noqa: F401 (the module fixture)
+from . import test_animatediff_controlnet_files as one
+from .test_animatediff_controlnet_files import _control, _graph
+
+comfy = one.comfy  # (its module fixture: the tiny AnimateDiff files and one ControlNet)
 
 
 def test_the_cut_keeps_the_middle_of_the_wider_side():
@@ -25,7 +27,7 @@ def test_the_cut_keeps_the_middle_of_the_wider_side():
     # ComfyUI narrows (Python's round; the resize after makes it square)
 
 
-def test_a_square_control_clip_is_cut_not_stretched_for_a_wide_take(comfy, monkeypatch):  # noqa: F811
+def test_a_square_control_clip_is_cut_not_stretched_for_a_wide_take(comfy, monkeypatch):
     import diffusers
     calls, _ = spy_call(monkeypatch, diffusers.AnimateDiffControlNetPipeline, dict)
     said: list[str] = []

@@ -144,8 +144,9 @@ class InputMaking:
         kind = node_kind(wf, n)
         if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
-            params, line = pose_parts.draw_params(n) if step_kind(n.cls) else \
-                (pose_steps.draw_params(wf, n), None)  # the parts it draws (pose_parts); a typed step's size
+            params, line = pose_parts.draw_params(n) if step_kind(n.cls) else ({}, None) if control_steps.aio(wf, n) \
+                else (pose_steps.draw_params(wf, n), None)  # the parts it draws (pose_parts); the all-in-one node's
+            # preprocessor at its defaults (every part); a typed step's size
             nid = self.add("preprocess.draw_pose", params, n)
             if line:
                 self.say(line)
@@ -161,6 +162,10 @@ class InputMaking:
             return nid
         if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
+        if kind == "tile":  # the Tile preprocessor's pyramid blur (control_steps.tile_params)
+            nid = self.add("control.tile", control_steps.tile_params(wf, n), n)
+            self.g.connect(*src, nid, "video")
+            return nid
         if n.cls == "Canny" or kind == "edges":  # thresholds in grey levels (control_steps)
             nid = self.add("control.edges", control_steps.edges_params(wf, n), n)
             self.g.connect(*src, nid, "video")
