@@ -25,7 +25,7 @@ from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
 from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
 from ..finishing.effects_made import file_effect
-from . import way_effects
+from . import folder_order, way_effects
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -51,10 +51,9 @@ class InputMaking:
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
                 picks = loader_picks if kind == "io.load_video" else None
                 fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
-                if kind == "footage.load_sequence" and (trim := sequence_picks.params(self.wf, loader)):
-                    self.g.set_param(self.loaded[loader.id], "gaps", "close")  # a folder's picks: by its files, in
-                    # order (the packs count files, not frame numbers)
-                last = self.loaded[loader.id]
+                if kind == "footage.load_sequence":  # a folder's pictures: by its files, in its pack's order
+                    trim = folder_order.ordered(self, loader)  # (the packs count files, not frame numbers)
+                last = self.loaded.get(f"{loader.id}#", self.loaded[loader.id])  # (a folder sorted last first: reversed)
                 keep = loader_picks.rule(loader)
                 for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": keep}),
                                     (trim, "transform.trim", trim and sequence_picks.trim_params(trim))):
@@ -62,7 +61,7 @@ class InputMaking:
                         self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
                         self.loaded[f"{loader.id}#"] = last = nid
                 seq = kind == "footage.load_sequence"
-                if seq and trim:
+                if seq:  # (its picks, or the whole folder: its order said)
                     self.say(sequence_picks.said(loader, self.file_of(loader), trim, self.wf.value(loader, sequence_picks.SORT)))
                 elif fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
