@@ -161,12 +161,10 @@ class InputMaking:
             return nid
         if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
-        if kind == "tile":  # the Tile preprocessor's pyramid blur (control_steps.tile_params)
-            nid = self.add("control.tile", control_steps.tile_params(wf, n), n)
-            self.g.connect(*src, nid, "video")
-            return nid
-        if n.cls == "Canny" or kind == "edges":  # thresholds in grey levels (control_steps)
-            nid = self.add("control.edges", control_steps.edges_params(wf, n), n)
+        if n.cls == "Canny" or kind in ("edges", "tile"):  # thresholds in grey levels; a tile's levels (control_steps)
+            made = ("control.tile", control_steps.tile_params) if kind == "tile" else \
+                ("control.edges", control_steps.edges_params)
+            nid = self.add(made[0], made[1](wf, n), n)
             self.g.connect(*src, nid, "video")
             return nid
         prep = self.add("preprocess.load", {"kind": "segment"}, n)
