@@ -71,7 +71,7 @@ def test_a_whole_folder_is_read_by_its_files_and_its_order_said():
     seq = [n for n in conv.graph.nodes.values() if n.type_id == "footage.load_sequence"]
     assert len(seq) == 1 and seq[0].params["gaps"] == "close"  # (the pack counts files, not frame numbers)
     assert "loads every picture of the folder 'D:/frames/lines': Studio's Load Image Sequence reads its numbered " \
-           "pictures in frame-number order (missing numbers closed up), where VideoHelperSuite takes the files in " \
+           "pictures in frame-number order (missing numbers closed up) where VideoHelperSuite takes the files in " \
            "name order (the same where the numbers are zero-padded)" in _said(conv)
 
 

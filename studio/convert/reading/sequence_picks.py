@@ -18,6 +18,8 @@ from .. import catalogue
 PICKS = ("skip_first_images", "select_every_nth", "image_load_cap")
 INDEXED = ("start_index", "image_load_cap")  # a pick by a start index (Inspire's LoadImagesFromDir)
 SORT = "sort_method"
+NAME_ORDER = "Kosinkadink/ComfyUI-VideoHelperSuite"  # its folder loaders take sorted(os.listdir(...)): name order
+SORTS = "ltdrdata/ComfyUI-Inspire-Pack"  # its folder loaders sort by their sort_method (no sort_method: by name)
 DESC = ("Alphabetical (DESC)", "Numerical (DESC)", "Datetime (DESC)")  # Inspire's sorts last first (image_util.sort_by)
 
 
@@ -71,6 +73,21 @@ def backwards(wf, loader) -> bool:
     return _declares(loader, (SORT,)) and wf.value(loader, SORT) in DESC
 
 
+def _pack(loader) -> str:
+    t = catalogue.node_type(loader.origin or loader.cls)
+    return t.pack if t is not None else ""
+
+
+def _theirs(loader, sort: object) -> str:
+    """' where <the pack> <orders them so>' for a pack whose order was read (VideoHelperSuite's, Inspire's or a
+    loader declaring a sort_method); '' for another (its order not known here)."""
+    if _pack(loader) == NAME_ORDER:
+        return " where VideoHelperSuite takes the files in name order"
+    if _pack(loader) == SORTS or _declares(loader, (SORT,)):
+        return f" where the pack {_order(sort)}"
+    return ""
+
+
 def _order(sort: object) -> str:
     """How a pack picking by index orders its pictures, by its sort_method ``sort``."""
     if sort == "Numerical (ASC)":
@@ -86,24 +103,20 @@ def said(loader, folder: str, trim: dict | None, sort: object = None) -> str:
     sort_method, where it picks by index); a sort last first played backwards said."""
     back = (f"; its sort_method {sort!r} takes them last first: Studio's Time (reverse) plays the sequence backwards"
             + (" before the Trim" if trim else "")) if sort in DESC else ""
-    if trim is None and _declares(loader, INDEXED) and not _declares(loader):
-        return (f"{loader.named()} loads every picture of the folder '{folder}': Studio's Load Image Sequence reads "
-                f"its numbered pictures in the order of their numbers (missing numbers closed up), where the pack "
-                f"{_order(sort)}" + back)
     if trim is None:
+        theirs = _theirs(loader, sort)
         return (f"{loader.named()} loads every picture of the folder '{folder}': Studio's Load Image Sequence reads "
-                "its numbered pictures in frame-number order (missing numbers closed up)" + (
-                    ", where VideoHelperSuite takes the files in name order (the same where the numbers are "
-                    "zero-padded)" if _declares(loader) else ""))
+                "its numbered pictures in frame-number order (missing numbers closed up)" + theirs
+                + (" (the same where the numbers are zero-padded)" if theirs.endswith("name order") else "") + back)
     start, end, step = trim["start"], trim["end"], trim["step"]
     if trim.get("indexed"):
         what = f"picture {start}" if end == start + 1 else f"pictures {start} to {end - 1}" if end else \
             f"pictures from {start} on"
         return (f"{loader.named()} loads {what} of the folder '{folder}' (counted from 0: start_index, "
                 "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places of its pictures, "
-                f"which Studio orders by the number in their names where the pack {_order(sort)}" + back)
+                "which Studio orders by the number in their names" + _theirs(loader, sort) + back)
     what = (f"pictures {start} to {end - 1}" if end else f"pictures from {start} on") + \
         (f", one in every {step}" if step > 1 else "")
     return (f"{loader.named()} loads {what} of the folder '{folder}' (skip_first_images, select_every_nth, "
             "image_load_cap): Studio's Trim after Load Image Sequence keeps the same places of the sequence, which "
-            "Studio orders by frame number where VideoHelperSuite takes the files in name order")
+            "Studio orders by frame number" + _theirs(loader, sort))
