@@ -18,6 +18,18 @@ def to_pil(img: np.ndarray):
     return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
 
 
+def centre_cropped(img: np.ndarray, width: int, height: int) -> np.ndarray:
+    """``img`` (h, w, c) cut to the aspect of ``width`` x ``height`` about its centre, as ComfyUI fits a ControlNet's
+    picture to the latent before resizing it (comfy/controlnet.py get_control: comfy.utils.common_upscale(..., "center"),
+    which narrows the wider side by round((old - old * (new aspect / old aspect)) / 2) on each edge); the picture itself
+    where the aspects agree. A stretch would squeeze it instead."""
+    h0, w0 = img.shape[:2]
+    old, new = w0 / h0, width / height
+    x = round((w0 - w0 * (new / old)) / 2) if old > new else 0
+    y = round((h0 - h0 * (old / new)) / 2) if old < new else 0
+    return img[y:h0 - y, x:w0 - x]
+
+
 def clip_take(title: str, clip, frames: int, width: int, height: int, multiple: int, error: type[Exception],
               what: str = "the control clip") -> tuple[int, int, int]:
     """(frames, width, height) of a take made from ``clip`` (a control or source clip): ``frames`` of it from

@@ -2,7 +2,8 @@
 (the catalogue's, read from its source): a line extractor (lineart, HED, PiDiNet, scribble, M-LSD, Canny...) ->
 Studio's Edges, a depth estimator -> Depth, a human pose estimator -> the pose nodes. Edges is OpenCV's Canny: a
 Canny node's thresholds are taken; another extractor's own network is not run, its lines differ from Canny's edges
-(said). Normal maps, segmentors, face meshes and animal poses have no Studio node: left to the other rules. Plain
+(said); the Tile preprocessor -> Studio's Control Tile (the same pyramid blur, its levels taken); the all-in-one node
+(AIO) -> the node of the preprocessor its combo names. Normal maps, segmentors, face meshes and animal poses have no Studio node: left to the other rules. Plain
 data; the catalogue's door only."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 
 PACK_CATEGORY = "ControlNet Preprocessors/"
 NOT_DEPTH = ("normal", "meshgraphormer")  # filed with the depth estimators, not depth maps
+NOT_TILE = ("ttplanet",)  # filed with the tile preprocessor, a guided filter and a blur of their own
 NOT_PEOPLE = ("animal", "densepose", "facemesh", "face mesh")  # filed with the pose estimators, not people's poses
 
 
@@ -42,6 +44,8 @@ def kind(cls: str) -> str | None:
     sub, name = t.category[len(PACK_CATEGORY):], f"{cls} {t.display}".lower()
     if sub == "Line Extractors":
         return "edges"
+    if sub == "tile" and not any(w in name for w in NOT_TILE):  # (TileDetector: nodes/control/pictures.py)
+        return "tile"
     if sub == "Normal and Depth Estimators" and "depth" in name and not any(w in name for w in NOT_DEPTH):
         return "depth"
     if sub == "Faces and Poses Estimators" and "pose" in name and not any(w in name for w in NOT_PEOPLE):
@@ -56,6 +60,39 @@ def _value(wf: Workflow, n: CNode, name: str, at: int):
         return wf.value(n, name)
     raw = n.raw if isinstance(n.raw, list) else []
     return raw[at] if at < len(raw) else None
+
+
+def aio(wf: Workflow, n: CNode) -> str | None:
+    """The preprocessor comfyui_controlnet_aux's all-in-one node runs (its category's top, 'AIO' in its name; its
+    'preprocessor' combo, its first value, names the pack's node, run with that node's defaults); None for another
+    node, or for 'none' (the picture passed on) or a name the catalogue does not know."""
+    t = catalogue.node_type(n.cls)
+    if t is None or t.category != PACK_CATEGORY.rstrip("/") or "aio" not in f"{n.cls} {t.display}".lower():
+        return None
+    v = _value(wf, n, "preprocessor", 0)
+    return v if isinstance(v, str) and v != "none" and catalogue.node_type(v) is not None else None
+
+
+def aio_said(wf: Workflow, n: CNode, into: str, made: str) -> str:
+    """The sentence for an all-in-one node made as Studio's ``made`` (its resolution not taken)."""
+    r = _value(wf, n, "resolution", 1)
+    return (f"'{into}': '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) runs {aio(wf, n)}, made by Studio's "
+            f"{made}" + (f"; its 'resolution' {r} is not taken" if isinstance(r, int) else ""))
+
+
+def tile_params(wf: Workflow, n: CNode) -> dict:
+    """Control Tile's levels: the Tile preprocessor's pyrUp_iters (its first value; 3, the pack's default, for the
+    all-in-one node)."""
+    v = _value(wf, n, "pyrUp_iters", 0) if aio(wf, n) is None else 3
+    return {"levels": v} if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 10 else {}
+
+
+def tile_said(wf: Workflow, n: CNode, into: str) -> str:
+    """The sentence for a Tile preprocessor made as Control Tile: its size rounded to a multiple of 64."""
+    lv = tile_params(wf, n).get("levels", 3)
+    return (f"'{into}' is made by Studio's Control Tile for {n.shown_cls} (#{n.id}), {lv} levels (its pyrUp_iters): "
+            "the clip blurred by a pyramid, its sides rounded to a multiple of 64 as the pack's tile rounds them (its "
+            "'resolution' is not read by the pack's tile either)")
 
 
 def canny(cls: str) -> bool:
@@ -74,12 +111,14 @@ def edges_params(wf: Workflow, n: CNode) -> dict:
             if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= top}
 
 
-def edges_said(n: CNode, into: str) -> str | None:
-    """The sentence for an extractor other than Canny made as Edges (None for a Canny: the same edges)."""
-    if canny(n.cls):
+def edges_said(n: CNode, into: str, runs: str | None = None) -> str | None:
+    """The sentence for an extractor other than Canny made as Edges (None for a Canny: the same edges); ``runs``: the
+    extractor an all-in-one node runs."""
+    if canny(runs or n.cls):
         return None
-    return (f"'{into}' is made by Studio's Edges (OpenCV's Canny) for {n.shown_cls} (#{n.id}): its own network's "
-            "lines are not made, so the control clip differs from ComfyUI's")
+    return (f"'{into}' is made by Studio's Edges (OpenCV's Canny) for {n.shown_cls} (#{n.id})"
+            + (f"'s {runs}" if runs else "") + ": its own network's lines are not made, so the control clip differs "
+            "from ComfyUI's")
 
 
 FACE_MASKS = ("FaceMaskFromPoseKeypoints",)  # a face's mask drawn from a pose estimator's keypoints

@@ -25,7 +25,7 @@ from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
 from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
 from ..finishing.effects_made import file_effect
-from . import way_effects
+from . import folder_order, way_effects
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -51,10 +51,9 @@ class InputMaking:
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said
                 picks = loader_picks if kind == "io.load_video" else None
                 fps, trim = (picks.rate(self.wf, loader), picks.params(self.wf, loader)) if picks else (0, None)
-                if kind == "footage.load_sequence" and (trim := sequence_picks.params(self.wf, loader)):
-                    self.g.set_param(self.loaded[loader.id], "gaps", "close")  # a folder's picks: by its files, in
-                    # order (the packs count files, not frame numbers)
-                last = self.loaded[loader.id]
+                if kind == "footage.load_sequence":  # a folder's pictures: by its files, in its pack's order
+                    trim = folder_order.ordered(self, loader)  # (the packs count files, not frame numbers)
+                last = self.loaded.get(f"{loader.id}#", self.loaded[loader.id])  # (a folder sorted last first: reversed)
                 keep = loader_picks.rule(loader)
                 for on, node, p in ((fps, "edit.frame_rate", {"fps": fps, "keep": keep}),
                                     (trim, "transform.trim", trim and sequence_picks.trim_params(trim))):
@@ -62,7 +61,7 @@ class InputMaking:
                         self.g.connect(last, "video", nid := self.add(node, p, loader), "video")
                         self.loaded[f"{loader.id}#"] = last = nid
                 seq = kind == "footage.load_sequence"
-                if seq and trim:
+                if seq:  # (its picks, or the whole folder: its order said)
                     self.say(sequence_picks.said(loader, self.file_of(loader), trim, self.wf.value(loader, sequence_picks.SORT)))
                 elif fps or trim:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
@@ -144,8 +143,9 @@ class InputMaking:
         kind = node_kind(wf, n)
         if kind == "pose":  # people, their poses, drawn over the clip's size: what a pose ControlNet reads
             pose = self._poses(n, src)
-            params, line = pose_parts.draw_params(n) if step_kind(n.cls) else \
-                (pose_steps.draw_params(wf, n), None)  # the parts it draws (pose_parts); a typed step's size
+            params, line = pose_parts.draw_params(n) if step_kind(n.cls) else ({}, None) if control_steps.aio(wf, n) \
+                else (pose_steps.draw_params(wf, n), None)  # the parts it draws (pose_parts); the all-in-one node's
+            # preprocessor at its defaults (every part); a typed step's size
             nid = self.add("preprocess.draw_pose", params, n)
             if line:
                 self.say(line)
@@ -161,8 +161,10 @@ class InputMaking:
             return nid
         if n.cls == "LotusConditioning" or kind == "depth":
             return depth_node(self, n, src)
-        if n.cls == "Canny" or kind == "edges":  # thresholds in grey levels (control_steps)
-            nid = self.add("control.edges", control_steps.edges_params(wf, n), n)
+        if n.cls == "Canny" or kind in ("edges", "tile"):  # thresholds in grey levels; a tile's levels (control_steps)
+            made = ("control.tile", control_steps.tile_params) if kind == "tile" else \
+                ("control.edges", control_steps.edges_params)
+            nid = self.add(made[0], made[1](wf, n), n)
             self.g.connect(*src, nid, "video")
             return nid
         prep = self.add("preprocess.load", {"kind": "segment"}, n)

@@ -44,7 +44,9 @@ STEPS = ("Canny", "SAM3_Detect", "SAM3_VideoTrack", "AudioEncoderEncode") + POSE
 STEP_OUT = {"Canny": "video", "SAM3_Detect": "mask", "SAM3_VideoTrack": "mask", "LotusConditioning": "depth",
             "AudioEncoderEncode": "features", **{k: audio_steps.OUT for k in (*audio_steps.TRIMS, *audio_steps.CROPS)},
             **{k: "video" for k in POSE_STEPS}, **{k: "depth" for k in DEPTH_STEPS}}
-FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video"}
+MADE_AS = {"edges": "Edges", "depth": "Depth (its model on Load Preprocessor's 'depth')", "tile": "Control Tile",
+           "pose": "pose nodes (their models on Load Preprocessor's 'people' and 'pose')"}
+FAMILY_STEP_OUT = {"pose": "video", "face": "face", "depth": "depth", "edges": "video", "tile": "video"}
 
 
 def _step_like(wf, n: CNode) -> bool:
@@ -54,11 +56,13 @@ def _step_like(wf, n: CNode) -> bool:
 
 
 def node_kind(wf, n: CNode) -> str | None:
-    """step_kind of ``n``, 'face' for a crop to the face a pose estimator found (control_steps.face_crop), or 'pose'
-    for a pack's pose-drawing step told by its declared types (pose_steps)."""
+    """step_kind of ``n``, 'face' for a crop to the face a pose estimator found (control_steps.face_crop), 'pose'
+    for a pack's pose-drawing step told by its declared types (pose_steps), or the step_kind of the preprocessor an
+    all-in-one node runs (control_steps.aio)."""
     typed = pose_steps.kind(n, wf) if step_kind(n.cls) is None else None
     return step_kind(n.cls) or ("face" if control_steps.face_crop(wf, n) else None) or \
-        (("face" if typed == "face" else "pose") if typed else None)
+        (("face" if typed == "face" else "pose") if typed else None) or \
+        (step_kind(runs) if (runs := control_steps.aio(wf, n)) else None)  # (the all-in-one node: what it runs)
 
 
 def step_kind(cls: str) -> str | None:
@@ -425,6 +429,11 @@ class IntentReading:
         """The sentences of the edges, face-crop, pose and depth steps Studio's nodes make on ``into``'s way (``what``:
         the input and its file in words)."""
         said += [x for n in steps if step_kind(n.cls) == "edges" and (x := control_steps.edges_said(n, into))]
+        said += [control_steps.aio_said(self.wf, n, into, MADE_AS[k]) for n in steps if control_steps.aio(self.wf, n)
+                 and (k := node_kind(self.wf, n)) in MADE_AS]  # (the all-in-one node: what it runs, its resolution)
+        said += [x for n in steps if (runs := control_steps.aio(self.wf, n)) and step_kind(runs) == "edges"
+                 and (x := control_steps.edges_said(n, into, runs))]
+        said += [control_steps.tile_said(self.wf, n, into) for n in steps if step_kind(n.cls) == "tile"]
         said += [voice_steps.said(self.wf, n, into) for n in steps if voice_steps.is_step(self.wf, n)]
         said += [way_effects.said(self, n, into, what) for n in steps if way_effects.is_step(self.wf, n)]
         for n, (m, kps) in ((n, x) for n in steps if (x := control_steps.face_crop(self.wf, n))):

@@ -133,7 +133,7 @@ class AnimateDiffControlNet(OneCallNode):
     def call(self, ctx, s, control, prompt=None, video=None, **more) -> Call:
         from studio.engine.clip import as_clip
 
-        from ...base.calls import clip_take, to_pil
+        from ...base.calls import centre_cropped, clip_take, to_pil
         p = ctx.params
         clip = as_clip(control)
         source = as_clip(video) if video is not None else None
@@ -156,7 +156,13 @@ class AnimateDiffControlNet(OneCallNode):
             from ...takes.context_windows import plan_for
             s.context = plan_for(span, p.overlap, 1, p.context_schedule)
             ctx.info(f"context windows of {span} frames overlapping by {min(p.overlap, span - 1)}, at every step")
-        frames = [[to_pil(np.asarray(c.frame(i), np.float32)) for i in range(n)] for c in clips]
+        # each control picture cut about its centre to the take's aspect, as ComfyUI's ControlNet fits its picture to
+        # the latent (the pipeline then resizes it to the take's size: a stretch, were it another aspect)
+        frames = [[to_pil(centre_cropped(np.asarray(c.frame(i), np.float32), w, h)) for i in range(n)] for c in clips]
+        cut = sorted({f"{c.width}x{c.height}" for c in clips if c.width * h != c.height * w})
+        if cut:
+            ctx.info(f"control clips of {', '.join(cut)} cut about their centre to the take's {w}x{h} aspect, as "
+                     "ComfyUI's ControlNet fits its picture (not stretched)")
         ctx.info(f"{n} frames at {w}x{h}, following " + "; ".join(
             ("the control clip" if into == "control" else f"the control clip on '{into}'") + f" (strength {k:g}, from {a:g} to {b:g} of the steps)"
             for into, _, k, a, b in self._steer) + (f", restyling the source clip at denoise {p.denoise:g}"
