@@ -34,7 +34,13 @@ def is_vlm(cfg: dict) -> bool:
 def check(folder: str, cfg: dict) -> None:
     """The folder's files checked without reading a weight: no remote code, safetensors weights, a tokenizer and an
     image processor; else LayoutError naming the file."""
-    name = KINDS[cfg["model_type"]][0]
+    check_files(folder, cfg, KINDS[cfg["model_type"]][0], (("the tokenizer", ("tokenizer.json", "vocab.json")),
+                                                           ("the image processor", ("preprocessor_config.json",))))
+
+
+def check_files(folder: str, cfg: dict, name: str, needs: tuple) -> None:
+    """A vision-language folder's files checked for the kind ``name`` (also vlm_native's kinds): no remote code,
+    safetensors weights, and each of ``needs`` ((what, any of these file names), ...); else LayoutError naming it."""
     if cfg.get("auto_map"):
         raise LayoutError(f"'{os.path.join(folder, 'config.json')}' asks for remote code ('auto_map'): Caption runs "
                           f"{name} through transformers' own classes only; get the folder in transformers' layout")
@@ -43,8 +49,7 @@ def check(folder: str, cfg: dict) -> None:
         extra = " (its pytorch_model.bin is never unpickled)" if any(f.endswith(".bin") for f in files) else ""
         raise LayoutError(f"'{folder}' holds no model.safetensors (nor model.safetensors.index.json){extra}: "
                           f"Caption runs {name} from safetensors only")
-    for wanted, any_of in (("the tokenizer", ("tokenizer.json", "vocab.json")),
-                           ("the image processor", ("preprocessor_config.json",))):
+    for wanted, any_of in needs:
         if not files & set(any_of):
             raise LayoutError(f"'{folder}' holds no {' or '.join(any_of)} ({wanted} of {name})")
 

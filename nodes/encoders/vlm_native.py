@@ -12,7 +12,6 @@ Several pictures (a clip's frames sampled evenly) go in one user turn, one image
 them out. Decoding is greedy: the same text each time. transformers is imported when it runs."""
 from __future__ import annotations
 
-import os
 
 from . import qwen_vl
 
@@ -39,18 +38,8 @@ def check(folder: str, cfg: dict) -> None:
     name, _, how = KINDS[cfg["model_type"]]
     if how == "qwen":
         return qwen_vl.check(folder, cfg)
-    if cfg.get("auto_map"):
-        raise LayoutError(f"'{os.path.join(folder, 'config.json')}' asks for remote code ('auto_map'): Caption runs "
-                          f"{name} through transformers' own classes only; get the folder in transformers' layout")
-    files = set(os.listdir(folder))
-    if not files & {"model.safetensors", "model.safetensors.index.json"}:
-        extra = " (its pytorch_model.bin is never unpickled)" if any(f.endswith(".bin") for f in files) else ""
-        raise LayoutError(f"'{folder}' holds no model.safetensors (nor model.safetensors.index.json){extra}: "
-                          f"Caption runs {name} from safetensors only")
-    for wanted, any_of in (("the tokenizer", ("tokenizer.json", "tokenizer.model", "vocab.json")),
-                           ("the processor", ("processor_config.json", "preprocessor_config.json"))):
-        if not files & set(any_of):
-            raise LayoutError(f"'{folder}' holds no {' or '.join(any_of)} ({wanted} of {name})")
+    qwen_vl.check_files(folder, cfg, name, (("the tokenizer", ("tokenizer.json", "tokenizer.model", "vocab.json")),
+                                            ("the processor", ("processor_config.json", "preprocessor_config.json"))))
 
 
 def load(folder: str, cfg: dict, device, dtype) -> tuple:
