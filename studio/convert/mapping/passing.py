@@ -12,7 +12,7 @@ from __future__ import annotations
 from studio.core.shown import cut, rounded
 
 from .. import catalogue
-from ..packs import lora_stacks
+from ..packs import lora_stacks, prompt_loras
 from ..reading.given_nothing import given_nothing
 from ..reading import by_types
 from ..reading.pass_any import any_through
@@ -184,6 +184,11 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
     for m in wf.nodes.values():
         for name, (src, slot) in m.links.items():
             readers.setdefault(src, []).append((m, name, slot))
+    late = prompt_loras.seeds(wf)  # a wildcard seed a prompt node's rewrite let go (its text holds no wildcard)
+    for mid, links in late.items():
+        for name, (src, slot) in links.items():
+            if mid in wf.nodes:
+                readers.setdefault(src, []).append((wf.nodes[mid], name, slot))
     neighbours.infer(wf, readers)  # an API file's node the catalogue does not hold: typed by its neighbours
     type_templates(wf)  # a V3 node's template sockets an API file saves no type of: typed by what is wired in
     out: dict[str, str] = displays.passed(wf, read, readers, made, over)
@@ -194,7 +199,7 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
     seen: set[str] = set()
     while todo:  # from what was read up through its sources: each node looked at once its readers are settled
         m = todo.pop()
-        for src, _ in m.links.values():
+        for src, _ in (*m.links.values(), *late.get(m.id, {}).values()):
             n = wf.nodes.get(src)
             if n is None or n.id in read or n.id in out or n.id in seen or not n.enabled:
                 continue
@@ -203,8 +208,8 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
             if not all(r.id in read or r.id in out for r, _, _ in rs):
                 continue  # another reader not settled yet (it may be, later, through another way)
             seen.add(n.id)
-            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, _, _ in rs if r.id in off or r.id in over),
-                             read=read)  # (a reader a stage passed over, not made: nothing goes there either)
+            said = _sentence(wf, n, rs, unread=frozenset(r.id for r, k, _ in rs if r.id in off or r.id in over
+                                                          or k in late.get(r.id, ())), read=read)  # (a reader a stage passed over, not made: nothing goes there either)
             if said is None:  # feeding only nodes passed over (an upsampler's model file): not applied either
                 said = neighbours.behind_passed(n, rs, out, _settings(wf, n), wf.kind)
             if said is None:  # an estimator of pictures (a pose's keypoints) read only by nodes not applied

@@ -6,10 +6,14 @@ CONDITIONING and the text (a STRING) out; its text settings holding '<lora:name:
 ComfyUI's LoraLoader per tag on its model and CLIP (the file looked up by the tag's name), a text node giving the
 text without tags on its STRING output and a CLIPTextEncode of it on its CONDITIONING output, said in one sentence.
 A text holding a wildcard, or two text settings that differ, is left as it was (said there as a prompt written at
-run time). Plain data and stdlib."""
+run time). The seed such a node is wired with picks its wildcards alone: its text holding none, that seed changes
+nothing ComfyUI makes; the rewrite keeps that link where the passing over finds it (``seeds``), so what gives it is
+said not read there, not listed as not converted (proxymine22: Zuntan03's HunyuanVideo workflow, rgthree's Seed of
+-1 wired to ImpactWildcardEncode's 'seed'). Plain data and stdlib."""
 from __future__ import annotations
 
 import re
+import weakref
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
@@ -19,6 +23,29 @@ from .shapes import declared_of, settings_of, shown
 TAG = re.compile(r"<lora:([^:>]+):([-+]?\d*\.?\d+)(?::([-+]?\d*\.?\d+))?>", re.I)
 WILDCARD = re.compile(r"\{[^{}]*\|[^{}]*\}|__[\w/\\.-]+__")
 SHAPE_IN, SHAPE_OUT = {"MODEL", "CLIP"}, {"MODEL", "CLIP", "CONDITIONING", "STRING"}
+_SEEDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # by workflow: {node id: {its seed input: link}}
+
+
+def seeds(wf: Workflow) -> dict[str, dict[str, tuple[str, int]]]:
+    """{id of a node rewritten here: {its wired seed input: (source, slot)}}: a wildcard seed its text gives nothing
+    to pick, so ComfyUI runs what gives it to no effect on what it makes."""
+    return _SEEDS.get(wf, {})
+
+
+def _seed_inputs(wf: Workflow, n: CNode) -> dict[str, tuple[str, int]]:
+    """Its wired whole-number inputs its pack declares as a seed (by name: Impact's and Inspire's 'seed')."""
+    ins, _ = declared_of(wf, n)
+    return {k: n.links[k] for k, t, w in ins if k in n.links and t == "INT" and "seed" in k.lower()}
+
+
+def _seed_said(wf: Workflow, wired: dict[str, tuple[str, int]]) -> str:
+    """'; its 'seed', wired from ..., picks its wildcards: ...' for the seeds the rewrite lets go; '' for none."""
+    if not wired:
+        return ""
+    froms = ", ".join(f"'{k}' (wired from {wf.nodes[s].named() if s in wf.nodes else '#' + s})"
+                      for k, (s, _) in wired.items())
+    return (f"; its {froms} picks the wildcards of its text, which holds none: it changes nothing ComfyUI makes, "
+            "so it is not read")
 
 
 def _plan(wf: Workflow, n: CNode):
@@ -58,6 +85,9 @@ def translate(wf: Workflow) -> list[str]:
         tags = [(m.group(1).strip(), float(m.group(2)), float(m.group(3) or m.group(2))) for m in TAG.finditer(text)]
         clean = re.sub(r"[ \t]+", " ", TAG.sub("", text)).strip()
         users = list(consumers(wf).get(n.id, ()))
+        wired = _seed_inputs(wf, n)
+        if wired:
+            _SEEDS.setdefault(wf, {})[n.id] = wired
         model, clip, made = n.links["model"], n.links["clip"], []
         for i, (name, wm, wc) in enumerate(tags):
             nid = n.id if i == len(tags) - 1 else f"{n.id}~lora{i + 1}"
@@ -84,7 +114,7 @@ def translate(wf: Workflow) -> list[str]:
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes its prompt and loads the LoRAs "
                         "its text names when the workflow runs (told by its declared types): its text holds no "
                         f"wildcard and no LoRA tag, so it is read as the prompt {shown(clean)}, the model and text "
-                        "encoder it is given passed on as they are")
+                        "encoder it is given passed on as they are" + _seed_said(wf, wired))
             continue
         said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) writes its prompt and loads the LoRAs its "
                     "text names when the workflow runs (told by its declared types: a model and a text encoder in, "
@@ -92,5 +122,5 @@ def translate(wf: Workflow) -> list[str]:
                     f"read as the prompt {shown(clean)} without its tags, and "
                     + ", ".join(f"'<lora:{a}:…>' as LoRA '{a}' (model {b:g}, text encoder {c:g})" for a, b, c in tags)
                     + " on the model and text encoder it passes on (each file looked up by that name, as the pack "
-                    "does)")
+                    "does)" + _seed_said(wf, wired))
     return said
