@@ -147,3 +147,57 @@ def test_a_long_scheduled_prompt_is_said_cut(tmp_path):
     line = ps.scheduled(pipe, ["a b c", _long(pipe.tokenizer, 80)])
     assert line.startswith("Prompt Schedule: prompt 2 (80 tokens)") and "past the 75th token are not read" in line
     assert ps.scheduled(pipe, ["a b c", _long(pipe.tokenizer, 75)]) == ""
+
+
+def test_animatediff_reads_the_words_past_the_75th_token(tmp_path, monkeypatch):
+    import numpy as np
+
+    from studio.engine.executor import Executor
+
+    from . import tiny_animatediff_files as files
+    from .graphs import model_graph
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    made = files.write(str(tmp_path / "ad"))
+    text = _long(made["tokenizer"], 120)
+
+    def take(prompt):
+        params = {"width": 16, "height": 16, "frames": 8, "steps": 2, "guidance": 4.0, "prompt": prompt,
+                  "negative_prompt": "", "previews": False, "preview_size": "off", "seed": 5}
+        g = model_graph(made["motion"], "video_models.text_to_video", params)
+        g.nodes["load"].params.update(image_model=made["checkpoint"])
+        said = []
+        clip = Executor().run(g, targets=["gen"], device="cpu", use_cache=False, on_event=lambda e: said.append(
+            str(getattr(e, "message", None) or getattr(e, "text", "")))).value("gen")
+        return np.asarray(clip.frames, np.float32), said
+    cut, _ = take(_first(made["tokenizer"], text))
+    whole, said = take(text)
+    assert cut.shape == whole.shape and cut.shape[0] == 8
+    assert not np.allclose(cut, whole, atol=1e-4)
+    assert any("2 section(s) of 75 tokens" in s for s in said), said
+
+
+def test_animatediffs_controlnet_take_reads_the_long_prompt(tmp_path, monkeypatch):
+    import numpy as np
+
+    from studio.engine.executor import Executor
+
+    from .test_animatediff_controlnet_files import _graph, controlnet_original, tiny_controlnet
+    from . import tiny_animatediff_files as files
+    from safetensors.torch import save_file
+    monkeypatch.setenv("STUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    made = files.write(str(tmp_path / "ad"))
+    path = str(tmp_path / "control_v11p_sd15_tiny.safetensors")
+    save_file(controlnet_original(tiny_controlnet(made["parts"]["unet"]).state_dict()), path)
+    made["controlnet"] = path
+    text = _long(made["tokenizer"], 100)
+
+    def take(prompt):
+        said = []
+        clip = Executor().run(_graph(made, prompt=prompt), targets=["gen"], device="cpu", use_cache=False,
+                              on_event=lambda e: said.append(
+            str(getattr(e, "message", None) or getattr(e, "text", "")))).value("gen")
+        return np.asarray(clip.frames, np.float32), said
+    cut, _ = take(_first(made["tokenizer"], text))
+    whole, said = take(text)
+    assert not np.allclose(cut, whole, atol=1e-4)
+    assert any("2 section(s) of 75 tokens" in s for s in said), said
