@@ -136,7 +136,7 @@ def encoded(pipe, r, device) -> dict:
     """{prompt_embeds[, pooled_prompt_embeds]} of the clean text ``r`` read in sections (module docstring)."""
     import torch
     pairs = _pairs(pipe)
-    xl = len(pairs) > 1
+    xl = any(name == "text_encoder_2" for _, name in pairs)  # SDXL's layout (its penultimate layer, pooled)
     widths, pooled = [], None
     with torch.no_grad():
         for tok, name in pairs:
