@@ -42,7 +42,7 @@ def _weights_said(pipe, kwargs: dict, warn) -> dict:
     else the syntax removed and the weights said not applied (where ComfyUI reads them: not a literal family)."""
     from . import prompt_weighting as pw
     texts = (kwargs.get("prompt"), kwargs.get("negative_prompt"))
-    if not pw.needed(*texts) or pw.literal(pipe) or not isinstance(texts[0], str):
+    if not pw.needed_by(pipe, *texts) or pw.literal(pipe) or not isinstance(texts[0], str):
         return kwargs
     if pw.weighs(pipe) and hasattr(pipe, "encode_prompt"):
         from diffusers.utils.torch_utils import get_module_execution_device  # (its text encoder's, offload hooks too)

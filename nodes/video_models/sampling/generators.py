@@ -112,7 +112,9 @@ WEIGHTS_HELP = ("ComfyUI's prompt weights are read: '(words:1.3)', '(words)' x1.
                 "parenthesis. Applied to the words' token embeddings on SD 1.5, SDXL, AnimateDiff, Wan, SkyReels-V2, "
                 "Lucy Edit, LTX-Video and CogVideoX; given as written to Qwen-Image, Z-Image, FLUX.2, LTX-2, "
                 "HunyuanVideo 1.5 and Kandinsky 5 (as ComfyUI gives them); elsewhere the syntax is removed and the "
-                "weights said not applied (sampling/prompt_weighting.py)")
+                "weights said not applied (sampling/prompt_weighting.py). A prompt over 75 CLIP tokens on SD 1.5, "
+                "SDXL and AnimateDiff is read whole, as ComfyUI reads it: in sections of 75 tokens encoded apart "
+                "and joined (sampling/prompt_sections.py); another CLIP-only model reads 77 and says so")
 SEED_AS = ("studio", "diffusers")
 SEED_HELP = ("the noise's seed. As Studio seeds (seed_as 'studio'): the generator's seed is this number, the graph's "
              "seed and this node's id hashed (copies of a node differ), times 1,000,003, plus the window's number: "
@@ -314,13 +316,17 @@ class GeneratorNode(Node):
         from ..loading.embeddings import applied  # ComfyUI's 'embedding:NAME' (a textual inversion)
         prompt, negative = applied(ctx, s, self.title, prompt, negative)
         if features is None:
-            from .prompt_weighting import kwargs as weighted, needed, read  # ComfyUI's '(word:1.3)'
+            from .prompt_weighting import kwargs as weighted, needed, needed_by, read  # ComfyUI's '(word:1.3)'
             if not cache and needed(prompt, negative):  # a Prompt Schedule's windows give both (schedule.py weighs
                 prompt, negative = (read(t).text if isinstance(t, str) else t for t in (prompt, negative))  # / says)
-            elif needed(prompt, negative):  # (a prompt without weights goes on as before, cache and all)
-                got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)
-                if got is not None:
+            elif needed(prompt, negative) or (cache and needed_by(s.pipe, prompt, negative)):  # a long CLIP one
+                got, prompt, negative = weighted(ctx, s, self.title, prompt, negative)  # too; a short plain one goes
+                if got is not None:  # on as before, cache and all
                     return got
+            from .prompt_sections import unread
+            texts = (prompt, negative) if cache else (None, negative)
+            if line := unread(s.pipe, self.title, *texts, words=not cache):
+                ctx.warn(line)  # a CLIP-only encoder Studio does not section; a schedule's windows' negative as words
             from .prompt_cache import text_kwargs  # the prompt-embedding cache (issue 60)
             cached = text_kwargs(ctx, s, prompt, negative) if cache else None
             return cached or {"prompt": prompt, "negative_prompt": negative or None}

@@ -152,8 +152,11 @@ class OneCallNode(GeneratorNode):
 def _weighed(ctx, s, title: str, kw: dict) -> None:
     """A call's prompt (and negative) holding ComfyUI's weights, in ``kw``: as weighted embeddings where the
     pipeline's family weighs (sampling/prompt_weighting.py), else the words without the syntax, said there."""
-    from .prompt_weighting import kwargs as weighted, needed
-    if not needed(kw.get("prompt"), kw.get("negative_prompt")):
+    from .prompt_weighting import kwargs as weighted, needed_by
+    if not needed_by(s.pipe, kw.get("prompt"), kw.get("negative_prompt")):
+        from .prompt_sections import unread
+        if line := unread(s.pipe, title, kw.get("prompt"), kw.get("negative_prompt")):
+            ctx.warn(line)
         return
     got, prompt, negative = weighted(ctx, s, title, kw["prompt"], kw.get("negative_prompt"))
     if got is not None:

@@ -6,7 +6,8 @@ prompt's too, and each weighted token's row moved as ComfyUI moves it, ``row = (
 empty_row`` (the empty prompt's row at the same place; a weight of 1.0 leaves a row as it is; the pooled embedding
 is the clean text's, unweighted). The tokens are found in the clean text by the pipeline's tokenizer (its offsets,
 or its token counts of each chunk's end), laid out as ``encode_prompt`` lays them (its specials, its padding); rows
-past the encoding's length (a CLIP prompt over 77 tokens is cut) have no weight to take. A negative prompt with
+past the encoding's length have no weight to take; a CLIP prompt over 75 tokens (weighted or not) is read whole
+in ComfyUI's sections (prompt_sections.py), the negative's sections repeated to the prompt's. A negative prompt with
 weights is weighted alike, one without encoded as the call would (an empty one is left to the call, as before).
 Weighted prompts are kept in the prompt-embedding cache (prompt_cache.py) under their own key: the cache's key of
 the texts as written with the weights' reading named in it (``cache_key``).
@@ -25,6 +26,8 @@ import inspect
 
 from studio.core.prompt_weights import Read, Span, plain, read, shown
 
+from .prompt_sections import token_starts
+
 NOT_APPLIED = " not applied ({what}): the words are encoded without the weight syntax"
 
 
@@ -37,6 +40,12 @@ def capability(pipe):
 def needed(*texts) -> bool:
     """Whether any of ``texts`` holds weight syntax (then ``kwargs`` encodes it, under a cache key of its own)."""
     return not all(plain(t) for t in texts)
+
+
+def needed_by(pipe, *texts) -> bool:
+    """``needed``, or a CLIP prompt over 75 tokens that ``pipe`` reads in sections (prompt_sections.py)."""
+    from .prompt_sections import longer
+    return needed(*texts) or longer(pipe, *texts)
 
 
 def said(title: str, texts: dict, what: str) -> str:
@@ -116,7 +125,7 @@ def row_weights(tokenizer, r: Read, rows: int) -> list[float]:
         weight_at[s.start:s.end] = [s.weight] * (s.end - s.start)
     ids = tokenizer(r.text, padding="max_length", max_length=rows, truncation=True)["input_ids"]
     specials = set(getattr(tokenizer, "all_special_ids", ()) or ())
-    starts = _starts(tokenizer, r)  # the character each of the text's own tokens starts at
+    starts = token_starts(tokenizer, r)  # the character each of the text's own tokens starts at
     out, lead = [], _lead(tokenizer, r.text)
     for i, t in enumerate(ids[:rows]):
         j = i - lead
@@ -134,28 +143,12 @@ def _lead(tokenizer, text: str) -> int:
     return 0
 
 
-def _starts(tokenizer, r: Read) -> list[int]:
-    """The character of the clean text each of its tokens starts at (its first non-space one): the fast
-    tokenizer's offsets, else each chunk's end counted in tokens (a chunk's tokens start in it)."""
-    text = r.text
-    if getattr(tokenizer, "is_fast", False):
-        got = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-        out = []
-        for a, b in got:
-            while a < b - 1 and text[a].isspace():
-                a += 1
-            out.append(min(a, max(len(text) - 1, 0)))
-        return out
-    out: list[int] = []
-    for s in r.spans:
-        n = len(tokenizer(text[:s.end], add_special_tokens=False)["input_ids"])
-        out += [s.start] * max(n - len(out), 0)
-    return out
-
-
 def _weighted(pipe, cap, text: str, device) -> dict:
     """The prompt's embeddings by ``encode_prompt`` of its clean text, each weighted token's row moved."""
     r = read(text)
+    from .prompt_sections import SECTION, encoded, sectioned, tokens
+    if sectioned(pipe) and tokens(pipe, r.text) > SECTION:  # read whole, in ComfyUI's sections
+        return encoded(pipe, r, device)
     got = _encode(pipe, cap.names, r.text, device)
     if not r.weighted:  # (only 'x1' groups or escapes: the clean text as it is)
         return got
@@ -181,7 +174,12 @@ def embeddings(pipe, prompt, negative, device) -> dict:
     out = _weighted(pipe, cap, prompt or "", device)
     if isinstance(negative, str) and negative.strip():
         out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, negative, device).items()})
-    return out
+    from .prompt_sections import CLIP_LENGTH, matched, sectioned
+    if sectioned(pipe) and "negative_prompt_embeds" not in out and out["prompt_embeds"].shape[1] > CLIP_LENGTH \
+            and not getattr(getattr(pipe, "config", None), "force_zeros_for_empty_prompt", False):
+        # the call would encode the empty negative at the prompt's length: it is one section, as in ComfyUI
+        out.update({"negative_" + k: v for k, v in _weighted(pipe, cap, "", device).items()})
+    return matched(out)
 
 
 def kwargs(ctx, s, title: str, prompt: str, negative):
@@ -199,7 +197,9 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
             fam = type(pipe).__name__  # (its family weighs in its other pipelines: this one is named)
         p, n = cleaned(ctx, title, f"Studio weighs no token for {fam}'s text encoder", prompt, negative)
         return None, p, n
-    key = cache_key(s.ref, type(pipe).__name__, prompt, negative)
+    from .prompt_sections import longer, sections
+    long = longer(pipe, prompt, negative)
+    key = cache_key(s.ref, type(pipe).__name__, prompt, negative, long)
     out = _kept(key)
     hit = out is not None
     if not hit:
@@ -213,27 +213,35 @@ def kwargs(ctx, s, title: str, prompt: str, negative):
         out = {k: v.to(device) for k, v in out.items()}
     if not any(k.startswith("negative_") for k in out):
         out["negative_prompt"] = negative or None
-    ctx.info(f"prompt weights applied: {shown(prompt or '') or 'none'} (prompt)"
-             + (f"; {shown(negative)} (negative)" if negative and not plain(negative) else "")
-             + (", from the prompt-embedding cache" if hit else ""))
+    if needed(prompt, negative):
+        ctx.info(f"prompt weights applied: {shown(prompt or '') or 'none'} (prompt)"
+                 + (f"; {shown(negative)} (negative)" if negative and not plain(negative) else "")
+                 + (", from the prompt-embedding cache" if hit else ""))
+    if long:
+        n = [sections(pipe, t) for t in (prompt, negative)]
+        ctx.info(f"long prompt read whole, as ComfyUI reads it: {n[0]} section(s) of 75 tokens (prompt), {n[1]} "
+                 "(negative), concatenated" + (", from the prompt-embedding cache" if hit else ""))
     from .prompt_cache import with_prompt_slot
     return with_prompt_slot(pipe, out), prompt, negative
 
 
 # -- weighted prompts in the prompt-embedding cache (prompt_cache.py) -------------------------------------------
 WEIGHTS_KEY = "comfyui-token-weights-1"  # in a weighted prompt's key: never the entry of the same text read as words
+SECTIONS_KEY = "comfyui-clip-sections-75"  # a long CLIP prompt read whole (never the entry cut at 77 tokens)
 
 
-def cache_key(ref, pipeline: str, prompt, negative) -> str:
+def cache_key(ref, pipeline: str, prompt, negative, long: bool = False) -> str:
     """The cache key of a weighted prompt (and negative) of a pipeline the prompt cache serves ('' : none): the
-    prompt cache's key of the texts as written, with the weights' reading named in it."""
+    prompt cache's key of the texts as written, with the weights' reading named in it (and the sections', for a
+    long CLIP prompt: ``long``)."""
     import json
 
     from .prompt_cache import cache_from_env, prompt_key
     if ref is None or cache_from_env() is None:
         return ""
     key = prompt_key(ref, pipeline, prompt or "", negative or "", True)
-    return json.dumps({**json.loads(key), "weights": WEIGHTS_KEY}, sort_keys=True) if key else ""
+    more = {"weights": WEIGHTS_KEY, **({"sections": SECTIONS_KEY} if long else {})}
+    return json.dumps({**json.loads(key), **more}, sort_keys=True) if key else ""
 
 
 def _kept(key: str):

@@ -251,6 +251,9 @@ class ScheduledPrompts:
             else {}
         out, masks = [], []
         from . import prompt_weighting as pw  # ComfyUI's '(word:1.3)' in a scheduled prompt
+        from .prompt_sections import scheduled
+        if warn is not None and (line := scheduled(pipe, prompts)):  # (cut at 77, said: prompt_sections.py)
+            warn(line)
         with torch.inference_mode():
             for q in prompts:
                 r = pw.read(q) if pw.needed(q) else None
