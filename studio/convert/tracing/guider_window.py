@@ -43,8 +43,9 @@ def window_params(wf, main, guidance_2, rest, takes=lambda name: True) -> tuple[
              "applied, Studio guides a take's first steps only: every step of that pass is guided"
              for p in rest if (g := _window_of(p)) is not None and _partial(wf, g, p)]
     params, line = _first(wf, main, guidance_2, takes)
-    if not params and not line:  # no guider's window: a split of the cfg over the take's passes (cfg_split)
-        params, line = guided_first(main, rest, takes)
+    if not params and not line and "guidance_steps" not in wf.carried.get(main.node.id, {}):  # no guider's window
+        params, line = guided_first(main, rest, takes)  # a split of the cfg over the take's passes (cfg_split); not
+        # where a reading carried the setting (a wrapper's per-step cfg list, heldout84 05): that reading owns it
     return params, "\n".join(x for x in (line, *later) if x)
 
 

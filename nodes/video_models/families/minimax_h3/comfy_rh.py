@@ -198,6 +198,7 @@ def _drop(wf: Workflow, nodes: list[CNode]) -> None:
             return
         for n in gone:
             del wf.nodes[n.id]
+        wf.__dict__.pop("_consumers", None)  # (the table of who reads whom made again: comfy_native.rewire)
 
 
 def translate(wf: Workflow) -> list[str]:
