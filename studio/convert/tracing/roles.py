@@ -68,14 +68,17 @@ def is_latent_input(n: CNode, name: str) -> bool:
 
 
 def consumers(wf: Workflow) -> dict[str, list[tuple[CNode, str]]]:
-    """Each node's consumers (the node, its input), made once per workflow read."""
+    """Each node's consumers (the node, its input), made once per workflow read and again when its nodes change: the
+    key is their count and the last one added (a translation removing as many nodes as it adds still changes the
+    last: fix22's RH MiniMax H3 file; a rewrite that only moves links drops the table itself, as the packs do)."""
+    key = (len(wf.nodes), next(reversed(wf.nodes), None))
     got = wf.__dict__.get("_consumers")
-    if got is None or got[0] != len(wf.nodes):
+    if got is None or got[0] != key:
         table: dict[str, list[tuple[CNode, str]]] = {}
         for m in wf.nodes.values():
             for k, (src, _) in m.links.items():
                 table.setdefault(src, []).append((m, k))
-        got = wf.__dict__["_consumers"] = (len(wf.nodes), table)
+        got = wf.__dict__["_consumers"] = (key, table)
     return got[1]
 
 
