@@ -42,6 +42,7 @@ class _SizedBy:
 
 
 SIZED_BY = _SizedBy()
+LOADS = ("LoadImage", "VHS_LoadImagePath", *sized_like.CLIP_LOADERS)  # (a file's picture or frames, not a resize's)
 PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change
 
 
@@ -134,8 +135,8 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     given = {**(scaled_for or {}), **loaded_for}  # (a loader whose own resize Studio makes: its frames as made)
     if got is None or got[1] is None:
         return None
-    if got[0].id in (scaled_for or {}) and got[0].id not in loaded_for:  # (a factor of what the last resize Studio
-        into = scaled_for[got[0].id]  # makes on the way gives the generator: sizes22)
+    if got[0].id in (scaled_for or {}) and got[0].id not in loaded_for and got[0].cls not in LOADS:  # (a factor of
+        into = scaled_for[got[0].id]  # what the last resize Studio makes on the way gives the generator: sizes22)
         return (into, got[0], got[1], got[2], None, None) if into in sized_by else None
     if (into := given.get(got[0].id)) is None:  # (its picture given through a resize keeping its aspect: that
         via = resized_relation.through_resize(wf, got[0], scaled_for, sized_by)  # resize made the factor, ltx2x22)
@@ -149,7 +150,7 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
 def _last_resizes(wf: Workflow, scaled_for: dict[str, str]) -> set[str]:
     """The resizes Studio makes on an input's way that no other one it makes on that way follows (their picture is
     the one the input is given, through nodes passing it on): a size measured of a factor of it keeps the relation."""
-    return {rid for rid, into in scaled_for.items() if rid in wf.nodes and not any(
+    return {rid for rid, into in scaled_for.items() if rid in wf.nodes and wf.nodes[rid].cls not in LOADS and not any(
         o != rid and i == into and o in wf.nodes and resized_relation.follows(wf, wf.nodes[o], wf.nodes[rid])
         for o, i in scaled_for.items())}
 
@@ -159,7 +160,7 @@ def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode
     if sized is not None:
         return sized_like.said(latent, src, into, loader, k, sized, measured_file.words(wf, loader))
     of = "the size" if k == 1 else f"{k:g} times the size"
-    verb = "loads" if loader.cls in ("LoadImage", "VHS_LoadImagePath", *sized_like.CLIP_LOADERS) else "makes"
+    verb = "loads" if loader.cls in LOADS else "makes"
     head = (f"{_whose(latent, ['width', 'height'])} come from {_named(src)}, {of} of the picture {_named(loader)} {verb}"
             f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
     if k == 1:
