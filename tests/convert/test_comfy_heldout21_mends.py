@@ -124,7 +124,12 @@ def test_a_resize_by_its_longer_side_is_made_and_a_size_measured_of_a_resize_not
     said = _said(longer)
     assert "which Studio's Scale makes on the way to the generator's 'image'" in said and "as it is" not in said
     pixels = convert(_wan_i2v_resized({"resize_type": "scale total pixels", "resize_type.megapixels": 0.5,
-                                       "scale_method": "area"}), "pixels.json")
+                                       "scale_method": "area"}), "pixels.json")  # (made since sizes22: Scale by area)
+    scale = _gen(pixels, "transform.scale").params
+    assert (scale["fit"], scale["scale"], scale["rounding"]) == ("area", 0.5, "nearest, even")
+    assert "which Studio's Scale makes on the way to the generator's 'image'" in _said(pixels)
+    pixels = convert(_wan_i2v_resized({"resize_type": "scale total pixels", "resize_type.megapixels": 12,
+                                       "scale_method": "area"}), "pixels.json")  # (past Scale's factor 8: not made)
     said = _said(pixels)
     assert "as it is" not in said
     assert "'WanImageToVideo' (WanImageToVideo, #9)'s width and height come from 'GetImageSize' (GetImageSize, #8) " \

@@ -87,11 +87,19 @@ def test_the_two_stage_band_is_made_from_its_own_steps_and_its_second_pass_is_sa
 
 
 def test_a_step_studio_does_not_make_holds_the_band_and_is_named():
-    conv = convert(_two_stage(first="scale total pixels"), "t")
+    doc = _two_stage(first="scale total pixels")  # (1 MP is Studio's Scale by area since sizes22; 12 MP is past
+    doc["40"]["inputs"]["resize_type.megapixels"] = 12.0  # Scale's factor 8: not made)
+    conv = convert(doc, "t")
     assert _nodes(conv, "video_models.ltx2") == []
     line = next(x for x in conv.log if x.startswith("This workflow makes a video inpainted"))
     assert "but not 'ResizeImageMaskNode' (ResizeImageMaskNode, #40) as this workflow sets it" in line
     assert "with 'grow_shape' square as 'LTXVDilateVideoMask' (#33) grows it" in line
+
+
+def test_a_step_by_total_pixels_is_made_and_keeps_the_band():
+    conv = convert(_two_stage(first="scale total pixels"), "t")
+    assert len(_nodes(conv, "video_models.ltx2")) == 1
+    assert any(n.params.get("fit") == "area" and n.params.get("scale") == 1.0 for n in _nodes(conv, "transform.scale"))
 
 
 def test_the_painting_made_runs_green_where_the_grown_mask_is_and_the_clip_elsewhere(tmp_path):

@@ -42,6 +42,7 @@ class _SizedBy:
 
 
 SIZED_BY = _SizedBy()
+LOADS = ("LoadImage", "VHS_LoadImagePath", *sized_like.CLIP_LOADERS)  # (a file's picture or frames, not a resize's)
 PLAIN = ("STRING", "INT", "FLOAT", "BOOLEAN", "COMBO")  # inputs a loader may have wired: no picture to change
 
 
@@ -130,10 +131,13 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     if at != ("width", "height").index(name):
         return None
     got = measured_file.scaled_of(wf, wf.source(src, "image" if src.cls == "GetImageSize" else measured.image_input(src)),
-                                  bases=sized_like.CLIP_LOADERS)
+                                  bases=sized_like.CLIP_LOADERS, stops=_last_resizes(wf, scaled_for or {}))
     given = {**(scaled_for or {}), **loaded_for}  # (a loader whose own resize Studio makes: its frames as made)
     if got is None or got[1] is None:
         return None
+    if got[0].id in (scaled_for or {}) and got[0].id not in loaded_for and got[0].cls not in LOADS:  # (a factor of
+        into = scaled_for[got[0].id]  # what the last resize Studio makes on the way gives the generator: sizes22)
+        return (into, got[0], got[1], got[2], None, None) if into in sized_by else None
     if (into := given.get(got[0].id)) is None:  # (its picture given through a resize keeping its aspect: that
         via = resized_relation.through_resize(wf, got[0], scaled_for, sized_by)  # resize made the factor, ltx2x22)
         return (via[0], got[0], got[1], got[2], None, via[1]) if via is not None else None
@@ -143,12 +147,21 @@ def _relation(wf: Workflow, latent: CNode, name: str, src: CNode, loaded_for: di
     return (into, got[0], got[1], got[2], sized, None) if sized is not None else None
 
 
+def _last_resizes(wf: Workflow, scaled_for: dict[str, str]) -> set[str]:
+    """The resizes Studio makes on an input's way that no other one it makes on that way follows (their picture is
+    the one the input is given, through nodes passing it on): a size measured of a factor of it keeps the relation."""
+    return {rid for rid, into in scaled_for.items() if rid in wf.nodes and wf.nodes[rid].cls not in LOADS and not any(
+        o != rid and i == into and o in wf.nodes and resized_relation.follows(wf, wf.nodes[o], wf.nodes[rid])
+        for o, i in scaled_for.items())}
+
+
 def _kept_said(wf: Workflow, latent: CNode, src: CNode, into: str, loader: CNode, k: float,
                sized: str | None = None, via: CNode | None = None) -> str:
     if sized is not None:
         return sized_like.said(latent, src, into, loader, k, sized, measured_file.words(wf, loader))
     of = "the size" if k == 1 else f"{k:g} times the size"
-    head = (f"{_whose(latent, ['width', 'height'])} come from {_named(src)}, {of} of the picture {_named(loader)} loads"
+    verb = "loads" if loader.cls in LOADS else "makes"
+    head = (f"{_whose(latent, ['width', 'height'])} come from {_named(src)}, {of} of the picture {_named(loader)} {verb}"
             f"{measured_file.words(wf, loader)}, which Studio gives the generator's '{into}'")
     if k == 1:
         return f"{head} as it is: the generator takes that size when it runs (its 'width' and 'height' 0)"
@@ -319,6 +332,8 @@ def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized:
     """Studio's Scale x``k`` put on the wire into the generator's ``into`` (the relation ``unread_sizes`` said kept:
     ``steps``, the workflow's scaling nodes, give its filter, the last one's); through the picture input ``sized``
     where ``into`` does not size the take (sized_like)."""
+    b.used.update(s.id for s in steps if s.cls not in ("ImageScaleBy", "EmptyImage"))  # (a resize making the factor,
+    # kept by this Scale: read, not "not applied"; sizes22. Folded steps stay as kinds.FOLDED reads them)
     if sized is not None:
         return sized_like.kept(b, gen, into, k, steps, sized)
     if via is not None:  # the Scale of the picture's own resize made the factor (resized_relation)
@@ -327,7 +342,8 @@ def kept_scale(b: Any, gen: str, into: str, k: float, steps: list[CNode], sized:
     link = b.g.input_link(gen, into)
     if link is None:
         return
-    method = METHODS.get(str(b.wf.value(steps[-1], "upscale_method"))) if steps else None
+    method = METHODS.get(str(b.wf.value(steps[-1], "upscale_method" if steps[-1].cls != "ResizeImageMaskNode" else
+                                        "scale_method"))) if steps else None
     nid = b.add("transform.scale", {"scale": k, **({"interpolation": method} if method else {})},
                 steps[-1] if steps else None)
     b.g.disconnect(gen, into)

@@ -18,30 +18,32 @@ def loader_of(wf, node, steps: int = 0):
     return got[0] if got is not None else None
 
 
-def scaled_of(wf, node, steps: int = 0, bases: tuple[str, ...] = ()) -> tuple[Any, float | None, list] | None:
+def scaled_of(wf, node, steps: int = 0, bases: tuple[str, ...] = (), stops: Any = ()) -> tuple[Any, float | None, list] | None:
     """(the picture loader, the factor, the ImageScaleBy-like nodes on the way) where the size of ``node``'s picture
     follows the size of the loader's file: that factor times it (1.0: its own size; None: a factor Studio cannot work
     out when converting); None where it follows no loaded file's. ``bases``: more loader classes whose frames count
-    as a file's picture (a clip's loaders, for a size measured of a control clip: heldout64 06)."""
+    as a file's picture (a clip's loaders, for a size measured of a control clip: heldout64 06); ``stops``: ids of
+    resizes whose picture counts as one (a resize Studio's Scale makes on a generator's way: sizes22, a latent at
+    half of what ComfyUI's 'scale total pixels' and 'scale to multiple' steps give the generator)."""
     if node is None or steps > MAX_STEPS:
         return None
-    if node.cls in ("LoadImage", "VHS_LoadImagePath") or node.cls in bases:
+    if node.cls in ("LoadImage", "VHS_LoadImagePath") or node.cls in bases or node.id in stops:
         return node, 1.0, []
     if node.cls == "EmptyImage":  # made at a size measured of another picture (both sides of one measure)
         w, h = wf.source(node, "width"), wf.source(node, "height")
         if w is None or w is not h or not (w.cls == "GetImageSize" or measured.image_input(w)):
             return None
         return scaled_of(wf, wf.source(w, "image" if w.cls == "GetImageSize" else measured.image_input(w)), steps + 1,
-                         bases)
+                         bases, stops)
     if resized.fixed_size(lambda k: wf.value(node, k), node) is not None:
         return None
     if measured.passes_picture(node):
-        return scaled_of(wf, wf.source(node, measured.image_input(node)), steps + 1, bases)
+        return scaled_of(wf, wf.source(node, measured.image_input(node)), steps + 1, bases, stops)
     if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:
-        return scaled_of(wf, wf.source(node, kept), steps + 1, bases)
+        return scaled_of(wf, wf.source(node, kept), steps + 1, bases, stops)
     by = resized.multiplier(lambda k: wf.value(node, k), node)
     if node.cls == "ImageScaleBy" or by:
-        got = scaled_of(wf, wf.source(node, "image" if node.cls == "ImageScaleBy" else "input"), steps + 1, bases)
+        got = scaled_of(wf, wf.source(node, "image" if node.cls == "ImageScaleBy" else "input"), steps + 1, bases, stops)
         k = by or wf.value(node, "scale_by")
         if got is None:
             return None

@@ -7,6 +7,7 @@ template sizes its latent by GetImageSize of a ResizeImageMaskNode whose 720x128
 yet the size was said not read. Plain data and stdlib."""
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from .. import catalogue
@@ -124,3 +125,50 @@ def within(value: Callable[[str], Any], node: Any, size: Callable[[str], tuple[i
     if w >= h:  # the longer side to the side, the other in proportion (multiplied first: no float's 863.99)
         return side, max(1, rule[2](h * side / w))
     return max(1, rule[2](w * side / h)), side
+
+
+def _mask_setting(value: Callable[[str], Any], node: Any) -> tuple[Any, Any]:
+    """(the mode, the mode's one setting MASK_MODES names) of a ResizeImageMaskNode: by name (API JSON), else in the
+    order a UI file saves them (the mode, its settings, then 'scale_method')."""
+    raw = node.raw if isinstance(node.raw, list) and not node.widgets else []
+    kind = value("resize_type") if not raw else raw[0]
+    key = "resize_type." + MASK_MODES.get(kind, "") if isinstance(kind, str) else ""
+    return kind, (value(key) if key in node.links or len(raw) <= 1 else raw[1])
+
+
+MASK_MODES = {"scale longer dimension": "longer_size", "scale shorter dimension": "shorter_size",
+              "scale width": "width", "scale height": "height", "scale total pixels": "megapixels",
+              "scale to multiple": "multiple"}  # ResizeImageMaskNode's modes whose size its picture's decides
+
+
+def by_picture(value: Callable[[str], Any], node: Any, size: Callable[[str], tuple[int, int] | None]) \
+        -> tuple[int, int] | None:
+    """(width, height) ComfyUI's Resize Image/Mask gives in a mode whose size its picture's decides, that picture's
+    size known (``size``: of the picture on an input), worked out as the node does (comfy_extras/
+    nodes_post_processing.py, yzkee/ComfyUI@783545f6, facts only): the longer or shorter side to a size, the other
+    round(other / this x it); a width or a height, the other max(1, round(other x it / this)); int(megapixels x 1024²)
+    pixels, each side round(side x sqrt(total / area)); each side down to a multiple (kept where one would be 0).
+    None for another node or mode, or a setting not known. Found by the hundred-and-seventh held-out set (01, 03:
+    LTX-2 sized by 'scale total pixels', 'scale to multiple' and 'scale by multiplier' steps of the loaded picture)."""
+    if node.cls != "ResizeImageMaskNode":
+        return None
+    kind, s = _mask_setting(value, node)
+    got = size("input") if kind in MASK_MODES and isinstance(s, (int, float)) and not isinstance(s, bool) else None
+    if not got or min(got) <= 0 or s <= 0:
+        return None
+    w, h = got
+    if kind == "scale total pixels":
+        k = math.sqrt(int(s * 1024 * 1024) / (w * h))
+        return round(w * k), round(h * k)
+    if kind == "scale to multiple":
+        m = int(s)
+        tw, th = w // m * m, h // m * m
+        return (w, h) if m <= 1 or not tw or not th else (tw, th)
+    s = int(s)
+    if kind == "scale width":
+        return s, max(1, round(h * s / w))
+    if kind == "scale height":
+        return max(1, round(w * s / h)), s
+    if (w > h) == (kind == "scale longer dimension") and w != h:  # the width is the side set
+        return s, round(h / w * s)
+    return (round(w / h * s), s) if w != h else (s, s)

@@ -723,6 +723,10 @@ class Workflow:
         if (fit := resized.within(lambda k: self.value(node, k, depth), node,  # fitted within a square
                                   lambda k: self.image_size(self.source(node, k), depth + 1))) is not None:
             return fit
+        if (got := resized.by_picture(lambda k: self.value(node, k, depth), node,  # Resize Image/Mask's picture-
+                                      lambda k: self.image_size(self.source(node, k), depth + 1))) is not None:
+            self.sized.add(node.id)  # (sized modes, worked out of its picture's: sizes22)
+            return got
         if measured.passes_picture(node):  # a measuring node passing its picture on (measured.py)
             return self.image_size(self.source(node, measured.image_input(node)), depth + 1)
         if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:  # a step keeping

@@ -39,6 +39,27 @@ def _from(wf: Workflow, resize: CNode, loader: CNode) -> bool:
     return False
 
 
+def _matched_in(n: CNode) -> str | None:
+    """The one input wired of a type matched to what is given (a V3 node's MatchType template: Resize Image/Mask's
+    'input', an image or a mask), else None."""
+    ins = [k for k in n.links if in_type(n, k) == "COMFY_MATCHTYPE_V3"]
+    return ins[0] if len(ins) == 1 else None
+
+
+def follows(wf: Workflow, later: CNode, earlier: CNode) -> bool:
+    """Whether ``later`` is given the picture ``earlier`` gives, through nodes passing a picture on or changing it
+    (a resize, a preprocess: their one picture input), within MAX_WALK nodes."""
+    node = later
+    for _ in range(MAX_WALK):
+        k = _picture_in(node) or _matched_in(node)
+        node = wf.source(node, k) if k is not None else None
+        if node is None:
+            return False
+        if node.id == earlier.id:
+            return True
+    return False
+
+
 def through_resize(wf: Workflow, loader: CNode, scaled_for: dict[str, str] | None, sized_by) -> tuple | None:
     """(the input, the resize) where ``loader``'s picture reaches a generator input that sizes the take through one
     resize Studio makes on that way (``scaled_for``: resize id -> input) keeping the picture's aspect; else None."""

@@ -59,30 +59,7 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         ok = isinstance(s, (int, float)) and not isinstance(s, bool) and 0.01 <= s <= 8 and v("upscale_method") in METHODS
         return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[v("upscale_method")]} if ok else None
     if n.cls == "ResizeImageMaskNode":  # its settings by name (API JSON), else in the order a UI file saves them
-        raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
-        kind = v("resize_type") if not raw else raw[0]
-        # (a setting wired, its saved value is stale: the wired value where Studio works it out, else not fixed)
-        at = lambda i, k: v(k) if k in n.links or len(raw) <= i else raw[i]  # noqa: E731
-        if kind == "scale dimensions":
-            return _sized(at(1, "resize_type.width"), at(2, "resize_type.height"), at(4, "scale_method"),
-                          at(3, "resize_type.crop"))
-        s, method = at(1, "resize_type.multiplier"), at(2, "scale_method")
-        if kind == "scale by multiplier" and isinstance(s, (int, float)) and 0.01 <= s <= 8 and method in METHODS:
-            return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
-        if kind == "scale longer dimension":  # the longer side to it, the other in proportion, rounded (up or down)
-            side = _int(at(1, "resize_type.longer_size"))
-            p = _sized(side, side, method) if side else None
-            return {**p, "fit": "within"} if p else None
-        if kind == "scale shorter dimension":  # the shorter side to it, the other round(longer / shorter x it)
-            side = _int(at(1, "resize_type.shorter_size"))
-            p = _sized(side, side, method) if side else None
-            return {**p, "fit": "cover"} if p else None
-        m = at(1, "resize_type.multiple")  # each side down to a multiple, the frame scaled over it and cut about its
-        # middle (Scale: cut to that aspect about the middle, then scaled: the same where one side is kept)
-        if kind == "scale to multiple" and _int(m) and m <= 512 and method in METHODS:
-            return {"scale": 1.0, "width": 0, "height": 0, "multiple": m, "crop": "center",
-                    "interpolation": METHODS[method]}
-        return None
+        return _resize_mask(v, n)
     if n.cls in ("ImageResizeKJ", "ImageResizeKJv2"):
         return _kj(v, n)
     if n.cls == "ImageScaleToTotalPixels":  # the picture's aspect at megapixels x 1024² pixels (worked_sizes.area)
@@ -105,6 +82,45 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
         side = _int(v("longer_edge"))
         return {"width": side, "height": side, "crop": "disabled", "interpolation": "lanczos",
                 "fit": "within, down"} if side else None
+    return None
+
+
+def _resize_mask(v, n: CNode) -> dict | None:
+    """Scale's settings for ComfyUI's Resize Image/Mask (ResizeImageMaskNode), by the mode its DynamicCombo
+    'resize_type' picks (comfy_extras/nodes_post_processing.py, yzkee/ComfyUI@783545f6, facts only): its settings by
+    name ('resize_type.width'...: API JSON), else in the order a UI file saves them (the mode, its own settings,
+    then 'scale_method'); None where the size is not fixed by its settings ('match size': another picture's)."""
+    raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
+    kind = v("resize_type") if not raw else raw[0]
+    # (a setting wired, its saved value is stale: the wired value where Studio works it out, else not fixed)
+    at = lambda i, k: v(k) if k in n.links or len(raw) <= i else raw[i]  # noqa: E731
+    if kind == "scale dimensions":
+        return _sized(at(1, "resize_type.width"), at(2, "resize_type.height"), at(4, "scale_method"),
+                      at(3, "resize_type.crop"))
+    s, method = at(1, "resize_type.multiplier"), at(2, "scale_method")
+    if kind == "scale by multiplier" and isinstance(s, (int, float)) and 0.01 <= s <= 8 and method in METHODS:
+        return {"scale": float(s), "width": 0, "height": 0, "interpolation": METHODS[method]}
+    if kind in ("scale width", "scale height"):  # that side, the other round(other x side / this one), at least 1
+        side = _int(at(1, "resize_type." + kind.split()[1]))
+        return (_sized(side, 0, method) if kind == "scale width" else _sized(0, side, method)) if side else None
+    if kind == "scale total pixels":  # int(megapixels x 1024²) pixels at the picture's aspect, each side round()ed
+        # (Python's: a half to the even), as ImageScaleToTotalPixels' version before resolution_steps works it
+        mp = at(1, "resize_type.megapixels")
+        return worked_sizes.total_pixels(lambda k: mp if k == "megapixels" else method if k == "upscale_method"
+                                         else None, METHODS, older=True)
+    if kind == "scale longer dimension":  # the longer side to it, the other in proportion, rounded (up or down)
+        side = _int(at(1, "resize_type.longer_size"))
+        p = _sized(side, side, method) if side else None
+        return {**p, "fit": "within"} if p else None
+    if kind == "scale shorter dimension":  # the shorter side to it, the other round(longer / shorter x it)
+        side = _int(at(1, "resize_type.shorter_size"))
+        p = _sized(side, side, method) if side else None
+        return {**p, "fit": "cover"} if p else None
+    m = at(1, "resize_type.multiple")  # each side down to a multiple, the frame scaled over it and cut about its
+    # middle (Scale: cut to that aspect about the middle, then scaled: the same where one side is kept)
+    if kind == "scale to multiple" and _int(m) and m <= 512 and method in METHODS:
+        return {"scale": 1.0, "width": 0, "height": 0, "multiple": m, "crop": "center",
+                "interpolation": METHODS[method]}
     return None
 
 
