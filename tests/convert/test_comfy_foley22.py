@@ -64,7 +64,7 @@ def test_heldout102_03_makes_the_clips_sound_with_ltx2_sound_for_clip():
     assert lora.type_id == "video_models.lora" and lora.params["lora"] == "ltx-2.3-foley-400-steps.safetensors"
     [save] = nodes_of(conv, "io.save_video")
     assert source_of(conv, save.id, "video") is gen and source_of(conv, save.id, "audio") is gen  # the new sound
-    assert "cannot wire" not in text and "not a sound the model makes" not in text
+    assert "cannot wire" not in text and "not a sound the model makes" not in text and "take without it" not in text
     assert "'LTXFoleyWindowSelect' (LTXFoleyWindowSelect, #12) gives 'LTXFoleyVideoToAudioLatent' " \
            "(LTXFoleyVideoToAudioLatent, #13) the clip in windows" in text and "the windows are not made" in text
     assert "(LTXFoleyAudioStitch, #26) joins the windows' sounds decoded by" in text

@@ -18,12 +18,21 @@ FOLEY_TASK = Task("sound for a clip (video to audio)", FOLEY, (("images", "video
                   settings=(("width", None, SIZE), ("height", None, SIZE),
                             ("frames", None, "the frames of one window: LTX-2 Sound for Clip scores the whole clip "
                                              "in one call (its first 8n+1 frames)"),
-                            ("frame_rate", None, "the clip's rate, which LTX-2 Sound for Clip reads from the clip")))
+                            ("frame_rate", None, "the clip's rate, which LTX-2 Sound for Clip reads from the clip")),
+                  read=lambda b, node, up, spec, inputs, said: _clip_used(b, node))
 TASKS = {LATENT: FOLEY_TASK}
 
 
 def _what(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _clip_used(b, node: CNode | None) -> None:
+    """The node giving the latent maker its 'images' (the loaded clip's frames: GetVideoComponents) counted used: the
+    generator's video is those frames, so a save writing them does not write 'the take without it'."""
+    src = b.wf.source(node, "images") if node is not None and "images" in node.links else None
+    if src is not None:
+        b.used.add(src.id)
 
 
 def translate(wf) -> list[str]:
