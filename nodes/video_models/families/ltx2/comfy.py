@@ -26,6 +26,7 @@ from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
 from .comfy_low_vram import low_vram
+from .comfy_foley import FOLEY, TASKS as FOLEY_TASKS, translate as foley
 from .comfy_sound_alone import AUDIO_READERS, SOUND, TASKS as SOUND_ALONE, audio_only_patch, claimed as sound_alone
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
@@ -470,7 +471,8 @@ MAPPING = ComfyMapping(
                           made=redetail.made, one_take=lambda b, made, key: False),  # (its 'made' hook rewires a
                 # re-detail, it never makes segments: a take joined with others is said as before)
                 Generator(HDR, video=hdr_video, describe=lambda inputs, params: "a clip lifted to linear HDR (IC-LoRA)"),  # an IC-LoRA take decoded into linear HDR (comfy_hdr)
-                Generator(SOUND, describe=lambda inputs, params: "a sound alone (text to audio)")),  # (comfy_sound_alone)
+                Generator(SOUND, describe=lambda inputs, params: "a sound alone (text to audio)"),  # (comfy_sound_alone)
+                Generator(FOLEY, sound=True, describe=lambda inputs, params: "the sound for a clip (video to audio)")),  # comfy_foley
     files=(("ltx-2", "LTX-2"), ("ltx2", "LTX-2")),
     dual_types=("ltxv",),  # Gemma 3 and the text projection (or connectors): text_encoder, text_encoder_2 (split23.py)
     folded=("LTXVConcatAVLatent", "LTXVSeparateAVLatent", "LTXVEmptyLatentAudio", "LTXVAudioVAEDecode",
@@ -481,6 +483,6 @@ MAPPING = ComfyMapping(
     # audio_guidance; their STG, rescale and skip settings said, not taken)
     guiders={"LTXVDualCFGGuider": Guider("video_cfg", sound="audio_cfg"),
              "MultimodalGuider": Guider(None, modalities="parameters")},
-    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks=SOUND_ALONE,  # sound alone: LTX-2 Sound (comfy_sound_alone)
+    widgets=WIDGETS, pack_nodes=PACK_NODES, hooks=HOOKS, tasks={**SOUND_ALONE, **FOLEY_TASKS},  # sound alone: LTX-2 Sound (comfy_sound_alone)
     # its low-memory loaders as ComfyUI's (comfy_low_vram), LTX Director's timeline as guides (comfy_director)
-    translate=lambda wf: low_vram(wf) + director(wf) + translate(wf))
+    translate=lambda wf: low_vram(wf) + director(wf) + foley(wf) + translate(wf))
