@@ -442,7 +442,8 @@ class ImageToVideo(GeneratorNode):
                 ctx.warn(f"{s.fam.title} takes no prompt: the prompt is ignored")
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, **told_rate(s.pipe, s.fam, fps, ctx.info),
+                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                    **told_rate(s.pipe, s.fam, fps, ctx.info),
                     **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt, None, schedule is None)}
 
         from .sampler import filter_kwargs
@@ -624,7 +625,8 @@ class VideoToVideo(GeneratorNode):
         from ..takes.continuation import shift_fixed  # a condition pipeline's (LTX-Video's): its shift fixed
         shift_fixed(ctx, s, win, w, h)
         asked = {"height": h, "width": w, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
-                 "guidance_scale_2": p.guidance_2 or None, "strength": p.strength, **told_rate(s.pipe, s.fam, fps, ctx.info),
+                 "guidance_scale_2": p.guidance_2 or None, "strength": p.strength,
+                 **told_rate(s.pipe, s.fam, fps, ctx.info),
                  **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
         from ..base.capabilities import RestyleCall  # a call its family's pipeline_call adapts (LTX-2's)
         restyle = s.fam.capability(RestyleCall) or RestyleCall()
