@@ -223,14 +223,17 @@ def _ltxv_t2v(told: float, fps: float) -> dict:
     return {k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}
 
 
-def test_ltx_video_told_rate_is_its_pipelines_own():
-    """LTX-Video's pipeline is always told 25 (its generator passes no rate): the model told 25 beside a 24 fps
-    video is no change (nothing said, never "takes one rate for both"); told 24 is a change, said."""
-    same = convert(_ltxv_t2v(25, 24), "same")
-    assert not any("the rate the model is told" in line for line in same.log)
-    other = convert(_ltxv_t2v(24, 24), "other")
-    assert any("'LTXVConditioning' (LTXVConditioning, #5)'s frame_rate 24 (the rate the model is told the clip has) "
-               "is not taken: Studio's LTX-Video pipeline is always told 25" in line for line in other.log)
+def test_ltx_video_told_rate_is_the_takes():
+    """LTX-Video's generator tells its pipeline the take's rate (its 'fps', fps22; the pipelines' own 25 before): the
+    model told 24 beside a 24 fps video is the take's rate (nothing said); told 25 beside 24 is said, as one rate
+    taken for both."""
+    same = convert(_ltxv_t2v(24, 24), "same")
+    assert not any("the rate the model is told" in line or "always told" in line for line in same.log)
+    other = convert(_ltxv_t2v(25, 24), "other")
+    assert any("'LTXVConditioning' (LTXVConditioning, #5)'s frame_rate 25 (the rate the model is told the clip has) "
+               "is not the video's 24.0" in line and "takes one rate, 24.0, for both" in line for line in other.log)
+    gen = next(n for n in other.graph.nodes.values() if n.type_id.startswith("video_models.") and "fps" in n.params)
+    assert gen.params["fps"] == 24
 
 
 def test_the_words_a_prompt_writer_is_given_are_named():

@@ -71,10 +71,12 @@ def test_ltx_keyframes_give_the_frames_of_the_condition_pipeline_called_directly
     conds = calls[0]["conditions"]
     assert [(c.frame_index, c.strength) for c in conds] == [(0, 0.8), (8, 0.8)]
     seed = calls[0]["generator"].initial_seed()
+    assert calls[0]["frame_rate"] == 24  # the take's rate (the family's 24), not the pipeline's own 25 (fps22)
     pipe = LTXConditionPipeline.from_pretrained(ltx_dir)
     direct = [LTXVideoCondition(image=to_pil(_image(s, 16)), frame_index=f, strength=0.8) for s, f in ((1, 0), (2, 8))]
     out = pipe(conditions=direct, prompt="a red fox", height=32, width=32, num_frames=9, num_inference_steps=1,
-               guidance_scale=1.0, generator=torch.Generator().manual_seed(seed), output_type="pt").frames[0]
+               guidance_scale=1.0, frame_rate=24, generator=torch.Generator().manual_seed(seed),
+               output_type="pt").frames[0]
     assert np.allclose(clip.frames, out.permute(0, 2, 3, 1).numpy(), atol=1e-6)
     # the keyframes reach the model: another image at frame 8 makes other frames
     other = ex.run(_graph(ltx_dir, keys=(1, 3), keyframes="0, last", keyframe_strength=0.8), targets=["gen"],

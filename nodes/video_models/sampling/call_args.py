@@ -56,6 +56,19 @@ def _weights_said(pipe, kwargs: dict, warn) -> dict:
     return {**kwargs, "prompt": p, **({"negative_prompt": n} if "negative_prompt" in kwargs else {})}
 
 
+def told_rate(pipe, fam, fps: float, say: Callable[[str], None]) -> dict[str, Any]:
+    """The family's frame-rate condition (``fam.rate_args``: LTX-Video's and LTX-2's 'frame_rate', I2VGen-XL's
+    'target_fps') set to the take's rate ``fps``, said where the pipeline's own default differs (diffusers' LTX-Video
+    pipelines default to 25: a 24 take's rope is scaled for 24, heldout104 06)."""
+    args = fam.rate_args(fps)
+    own = call_defaults(pipe)
+    for k, v in args.items():
+        d = own.get(k)
+        if isinstance(d, (int, float)) and not isinstance(d, bool) and abs(float(d) - float(v)) > 1e-6:
+            say(f"{type(pipe).__name__} is told '{k}' {v:g}, the take's rate (its own default: {d:g})")
+    return args
+
+
 FRAMES_AS = ("video_length", "frames")  # other pipelines' names for the frame count (Latte's; Sana Video's)
 
 

@@ -26,6 +26,7 @@ from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CA
                             COMPILE_HELP)
 
 from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame, picture_size
+from .call_args import told_rate
 from .picture_fit import FIT_HELP, FITS, fitted
 from . import motion_reference as time_to_move
 from .nag_call import NAG_HELP
@@ -441,7 +442,8 @@ class ImageToVideo(GeneratorNode):
                 ctx.warn(f"{s.fam.title} takes no prompt: the prompt is ignored")
         else:
             base = {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
-                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None, **s.fam.rate_args(fps),
+                    "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
+                    **told_rate(s.pipe, s.fam, fps, ctx.info),
                     **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt, None, schedule is None)}
 
         from .sampler import filter_kwargs
@@ -555,7 +557,7 @@ class TextToVideo(GeneratorNode):
         from .sampler import filter_kwargs, to_pil
         base = filter_kwargs(s.pipe, {"height": h, "width": w, "num_frames": win, "num_inference_steps": self.steps,
                                       "guidance_scale": p.guidance, "guidance_scale_2": p.guidance_2 or None,
-                                      **s.fam.rate_args(fps),
+                                      **told_rate(s.pipe, s.fam, fps, ctx.info),
                                       **self._text_kwargs(ctx, s, text, neg, features, schedule is None)}, ctx.warn)
         conds = None
         if keyed:  # one call (keyframes_at.py)
@@ -623,7 +625,8 @@ class VideoToVideo(GeneratorNode):
         from ..takes.continuation import shift_fixed  # a condition pipeline's (LTX-Video's): its shift fixed
         shift_fixed(ctx, s, win, w, h)
         asked = {"height": h, "width": w, "num_inference_steps": self.steps, "guidance_scale": p.guidance,
-                 "guidance_scale_2": p.guidance_2 or None, "strength": p.strength, **s.fam.rate_args(fps),
+                 "guidance_scale_2": p.guidance_2 or None, "strength": p.strength,
+                 **told_rate(s.pipe, s.fam, fps, ctx.info),
                  **self._text_kwargs(ctx, s, prompt_of(ctx, prompt), p.negative_prompt)}
         from ..base.capabilities import RestyleCall  # a call its family's pipeline_call adapts (LTX-2's)
         restyle = s.fam.capability(RestyleCall) or RestyleCall()

@@ -110,8 +110,6 @@ HOOKS: dict[str, HookPoint] = {
                              "what its 'frames' 0 makes where that is not its own default length (LTX-2 with 'sound: "
                              "drive': the sound's length), None else: said where the workflow's length is not read "
                              "(mapping/folded_sizes.zero_frames_said)"),
-    "told_rate": HookPoint("own", None, False, "the frame rate its generator's pipeline is always told, where the "
-                           "generator tells it none (LTX-Video's diffusers pipelines: 25)"),
     "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "
                             "said): Load Video Model's files set from the workflow's loaders, in place of the "
                             "generic reading (AnimateDiff's motion module on its SD 1.5 checkpoint)"),

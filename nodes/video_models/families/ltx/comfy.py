@@ -46,7 +46,7 @@ MAPPING = ComfyMapping(
     empty=("EmptyLTXVLatentVideo",), files=(("ltxv", "LTX-Video"), ("ltx-video", "LTX-Video")), text_types=("ltxv",),
     rank=2, passing={"LTXVPreprocess": ()}, folded=("LTXVConditioning",),
     widgets=WIDGETS, guiders=GUIDERS, hooks={"prompt_weights": "weighs",  # (mapping/prompt_weights.py)
-                                             "fps_nodes": ("LTXVConditioning",), "told_rate": 25.0,
+                                             "fps_nodes": ("LTXVConditioning",),
                                            # ComfyUI's nodes_lt.py: LTXVImgToVideo puts its picture in by
                                            # common_upscale 'bilinear', 'center' (mapping/picture_fit.py)
                                            "centre_cropped": {"LTXVImgToVideo": ("image",)},

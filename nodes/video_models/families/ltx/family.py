@@ -48,7 +48,7 @@ def _parts():
 FAMILY = LTXVideo(
     "ltx", "LTX-Video", PIPELINES,
     i2v="LTXImageToVideoPipeline", t2v="LTXPipeline", cond="LTXConditionPipeline", v2v="LTXConditionPipeline",
-    latent_layout="packed",
+    latent_layout="packed", fps_arg="frame_rate",  # its pipelines' rope time scale, told the take's rate
     frames=49, frame_multiple=(8, 1), size_multiple=32, fps=24.0, scale_attr="latents_std", key_rank=6, recogniser=recognise.recognise,
     layouts=("diffusers", "original (Lightricks)"),
     not_built=(("long image to video with a prompt a stretch (LTXI2VLongMultiPromptPipeline)", "not built yet: a long "
