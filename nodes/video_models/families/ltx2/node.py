@@ -203,8 +203,7 @@ class LTX2Video(GeneratorNode):
         base = filter_kwargs(s.pipe, {**words, "height": h, "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "audio_guidance_scale": p.audio_guidance or p.guidance,
-                                      "guidance_rescale": p.guidance_rescale,
-                                      "audio_guidance_rescale": p.guidance_rescale,
+                                      "guidance_rescale": (r := p.guidance_rescale), "audio_guidance_rescale": r,
                                       "max_sequence_length": tokens}, ctx.warn)
         base = with_start(ctx, s, base, img, keyed, p.keyframe_strength, strength)
         base = with_lead(s, base, lead)  # its last frames at frame 0 (continue_from.py)
