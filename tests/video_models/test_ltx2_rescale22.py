@@ -38,3 +38,23 @@ def test_the_setting_defaults_to_the_pipelines_own():
     from nodes.video_models.families.ltx2.node import LTX2Video
     own = {p.name: p.default for p in LTX2Video.params}["guidance_rescale"]
     assert own == inspect.signature(LTX2Pipeline.__call__).parameters["guidance_rescale"].default == 0.7
+
+
+@pytest.fixture(scope="module")
+def foley_dir(tiny):
+    """The tiny LTX-2 of test_ltx2_foley (its VAE compressing as LTX-2's)."""
+    return tiny("ltx2", "tiny-ltx2-v2v", real_compression=True, audio_encoder=False)
+
+
+def test_sound_for_clip_gives_its_rescale_to_the_call_and_it_changes_the_sound(foley_dir, monkeypatch):
+    from diffusers import LTX2ConditionPipeline
+
+    from .graphs import render
+    from .test_ltx2_foley import _graph
+    seen, _ = spy_call(monkeypatch, LTX2ConditionPipeline, lambda k: (k.get("guidance_rescale"),
+                                                                      k.get("audio_guidance_rescale")))
+    default = render(Executor(), _graph(foley_dir))[0].audio.samples
+    none = render(Executor(), _graph(foley_dir, guidance_rescale=0.0))[0].audio.samples
+    again = render(Executor(), _graph(foley_dir, guidance_rescale=0.7))[0].audio.samples
+    assert seen == [(0.7, 0.7), (0.0, 0.0), (0.7, 0.7)]
+    assert np.array_equal(default, again) and not np.array_equal(default, none)  # guided at 3
