@@ -60,3 +60,16 @@ def test_ltx_video_still_says_the_rescale_not_taken():
     assert "guidance_rescale" not in gen.params
     assert "'STGGuider' (STGGuider, #7): its stg 1.0, rescale 0.75 not taken (the generators take one guidance " \
            "scale: its cfg)" in _said(conv)
+
+
+
+def test_heldout102_03_sound_for_clip_takes_the_rescale_and_says_the_stg():
+    """Held-out 102/03 (abork75's LTX-2.3 Foley, as test_comfy_foley22 writes it: STGGuiderNode cfg 4, stg 1,
+    rescale 0.7 / 0.4): LTX-2 Sound for Clip takes the rescale; only the stg is said not taken."""
+    from tests.convert.test_comfy_foley22 import _doc
+    for rescale in (0.7, 0.4):
+        conv = convert(_doc(**{"16": {"rescale": rescale}}), "_LTX23_Foley.json")
+        assert _generator(conv, "video_models.ltx2_foley").params["guidance_rescale"] == rescale
+        said = _said(conv)
+        assert "(STGGuiderNode, #16): its stg 1 not taken (the generators take one guidance scale: its cfg)" in said
+        assert not [line for line in said.splitlines() if "rescale" in line and "not taken" in line]
