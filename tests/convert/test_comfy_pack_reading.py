@@ -108,7 +108,7 @@ def _ltx_old(image: dict | None = None, **configurator) -> dict:
         "5": image or {"class_type": "LoadImage", "inputs": {"image": "start.png"}},
         "6": {"class_type": "LTXVModelConfigurator", "inputs": conf},
         "7": {"class_type": "STGGuider", "inputs": {"model": ["6", 0], "positive": ["3", 0], "negative": ["4", 0],
-                                                    "cfg": 3.0, "stg_scale": 1.0, "rescale": 0.75}},
+                                                    "cfg": 3.0, "stg": 1.0, "rescale": 0.75}},
         "8": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
         "9": {"class_type": "BasicScheduler", "inputs": {"model": ["6", 0], "scheduler": "normal", "steps": 30,
                                                          "denoise": 1.0}},

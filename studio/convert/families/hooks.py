@@ -154,6 +154,9 @@ HOOKS: dict[str, HookPoint] = {
                                    "where no FluxGuidance sets one (FLUX.1 dev's 3.5, ComfyUI's): its generator's "
                                    "guidance is that embedded one, never a sampler's cfg, which is said not taken "
                                    "(mapping/settings)"),
+    "guidance_rescale": HookPoint("own", None, False, "its generator's setting a guider's rescale (api.Guider's "
+                                  "'rescale': the STG guider's) is read into (LTX-2's 'guidance_rescale', its "
+                                  "pipeline's own 0.7 by default); None: the rescale said not taken (mapping/settings)"),
     "true_cfg": HookPoint("own", None, False, "the true CFG its pipeline guides by wherever a negative prompt is "
                           "given, beside its embedded guidance (SkyReels V1's 6: diffusers' true_cfg_scale default): a "
                           "sampler's other cfg said not taken, and no negative prompt given where the sampler runs "

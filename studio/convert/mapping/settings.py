@@ -10,7 +10,7 @@ from ..finishing.own_rate import own_rate
 from ..reading.undeclared import lacks  # (ManualSigmas not given its sigmas: said where read)
 from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
-from ..tracing.guiders import distilled_guidance, guider_of, modality_scales
+from ..tracing.guiders import distilled_guidance, guider_cfg, guider_of, modality_scales
 from .embedded_guidance import embedded_guidance, true_cfg_negative
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
@@ -186,12 +186,26 @@ class SettingsReading:
         own = families.lookup("by_title").get(self.family_now)
         return own is None or own.flow
 
+    def _rescaled(self, main: Sampling, guider: CNode | None, known) -> list[str]:
+        """The sampling's sentences, its guider's rescale taken where the generator being made has a setting for it
+        (the family's hook 'guidance_rescale': LTX-2's): then no longer said not taken."""
+        own = families.family_hook(self.family_now, "guidance_rescale")
+        if guider is None or known is None or known.rescale is None or own is None or \
+                own not in (self.spec_params(self.task_now) if self.task_now else ()):
+            return main.said
+        value = self.wf.value(guider, known.rescale)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return main.said
+        self.extra[own] = float(value)  # (out of the setting's range: said where the node is made)
+        old, new = guider_cfg(self.wf, guider)[1], guider_cfg(self.wf, guider, (known.rescale,))[1]
+        return [line for line in main.said if line not in old] + new
+
     def _guidance(self, main: Sampling, positive: CNode | None, said: list[str]) -> Any:
         """The generator's guidance: the sampler's (or its guider's) cfg; a guidance-distilled model's embedded
         guidance (FluxGuidance on the prompt's way) where the sampler runs without classifier-free guidance."""
-        said += main.said
         guider = self.wf.source(main.node, "guider")
         known = guider_of(guider.cls) if guider is not None else None
+        said += self._rescaled(main, guider, known)
         if known is not None and known.sound is not None:  # the sound's own scale (LTX-2's audio_guidance)
             a = self.wf.value(guider, known.sound)
             if isinstance(a, (int, float)) and a != self.wf.value(guider, known.scale):

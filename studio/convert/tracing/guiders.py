@@ -22,11 +22,14 @@ class Guider:
     step by step (said, not taken) rather than running without classifier-free guidance (scale 1);
     ``sound``: the setting that is the sound's own scale (the generator's 'audio_guidance'); ``modalities``: the
     input wired to a chain of per-modality parameter nodes (modality_chain: each a 'modality' and its 'cfg'), whose
-    VIDEO cfg is the generator's guidance and AUDIO cfg its 'audio_guidance'."""
+    VIDEO cfg is the generator's guidance and AUDIO cfg its 'audio_guidance'; ``rescale``: the setting that is the
+    generator's guidance rescale where the family being made has one (its hook 'guidance_rescale': LTX-2's),
+    said not taken elsewhere."""
     scale: str | None
     per_step: bool = False
     sound: str | None = None
     modalities: str | None = None
+    rescale: str | None = None
 
 
 # ComfyUI's own guider node types (a family's, its node pack's included: its mapping's ``guiders``); their
@@ -60,9 +63,10 @@ def guider_of(cls: str) -> Guider | None:
     return GUIDERS.get(cls) or families.lookup("guiders").get(cls)
 
 
-def guider_cfg(wf: Workflow, guider: CNode) -> tuple[Any, list[str]]:
+def guider_cfg(wf: Workflow, guider: CNode, taken: tuple[str, ...] = ()) -> tuple[Any, list[str]]:
     """The guidance scale a guider gives the sampler (1.0 for a guider without classifier-free guidance;
-    None when the guider is one Studio does not know) and the sentences of what else it sets."""
+    None when the guider is one Studio does not know) and the sentences of what else it sets (its settings in
+    ``taken`` not among them: taken by the generator being made)."""
     known = guider_of(guider.cls)
     name = f"'{guider.title or guider.shown_cls}' ({guider.shown_cls}, #{guider.id})"
     if known is None:
@@ -83,7 +87,8 @@ def guider_cfg(wf: Workflow, guider: CNode) -> tuple[Any, list[str]]:
                         "'audio_guidance'")
     else:
         names = WIDGETS.get(guider.cls) or families.lookup("widgets").get(guider.cls, ())
-        rest = {k: wf.value(guider, k) for k in names if k != known.scale and wf.value(guider, k) is not None}
+        rest = {k: wf.value(guider, k) for k in names
+                if k != known.scale and k not in taken and wf.value(guider, k) is not None}
         if rest:
             said.append(f"{name}: its {', '.join(f'{k} {v}' for k, v in rest.items())} not taken (the generators take "
                         f"one guidance scale: its {known.scale})")

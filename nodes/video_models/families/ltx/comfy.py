@@ -13,11 +13,12 @@ WIDGETS = {
     "EmptyLTXVLatentVideo": ("width", "height", "length", "batch_size"),
     "LTXVImgToVideo": ("width", "height", "length", "batch_size", "strength"),
     "LTXVConditioning": ("frame_rate",),
-    "STGGuider": ("cfg", "stg_scale", "rescale"),
+    "STGGuider": ("cfg", "stg", "rescale"),  # (the pack declares "stg": stg.py)
 }
 # ComfyUI-LTXVideo's guiders (LTX-Video and LTX-2 alike): spatio-temporal guidance beside the cfg; the
-# advanced one and APG set their scales per sigma (said, not taken)
-GUIDERS = {"STGGuider": Guider("cfg"), "STGGuiderAdvanced": Guider(None, per_step=True),
+# advanced one and APG set their scales per sigma (said, not taken); the STG guider's rescale is LTX-2's
+# guidance_rescale (its hook 'guidance_rescale'; LTX-Video's generator has none: said not taken)
+GUIDERS = {"STGGuider": Guider("cfg", rescale="rescale"), "STGGuiderAdvanced": Guider(None, per_step=True),
            "APGGuider": Guider(None, per_step=True)}
 
 # ComfyUI's declarations of its core nodes (comfy_extras/nodes_lt.py; MAX_RESOLUTION ComfyUI's 16384): the ranges

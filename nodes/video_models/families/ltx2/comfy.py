@@ -407,6 +407,7 @@ PACK_NODES = {
 
 # what LTX-2 alone reads (studio/convert/comfy_hooks.py: the hook points)
 HOOKS = {"prompt_weights": "literal",  # ComfyUI's Gemma reads no prompt weights (mapping/prompt_weights.py)
+    "guidance_rescale": "guidance_rescale",  # an STG guider's rescale: LTX-2 Video + Sound's (its pipeline's 0.7)
     # ComfyUI-LTXVideo's LTXVImgToVideoConditionOnly does what the core LTXVImgToVideoInplace does (its image encoded
     # into the first latent frames, a noise mask of 1 - strength: latents.py, read for meaning)
     "latent_steps": {"LTXVImgToVideoInplace": _inplace, "LTXVImgToVideoConditionOnly": _inplace,

@@ -15,7 +15,7 @@ frames, where LTX-2's 8n+1 frame rule shortened it) with the new sound on it."""
 from __future__ import annotations
 
 from studio.core.errors import StudioError
-from studio.core.params import Text
+from studio.core.params import Float, Text
 from studio.core.spec import In, Out
 from studio.core.values import Audio
 from studio.engine.clip import ArrayClip
@@ -60,7 +60,10 @@ class LTX2Foley(OneCallNode):
                    "synchronized with the video", help="what the sound is"),
               Text("negative_prompt", "music, singing, hiss, distorted"),
               *shared("steps", "guidance", steps={"default": 30, "help": "denoising steps"},
-                      guidance={"default": 4.0, "help": "classifier-free guidance of the sound (1: none)"})) + \
+                      guidance={"default": 4.0, "help": "classifier-free guidance of the sound (1: none)"}),
+              Float("guidance_rescale", 0.7, min=0.0, max=1.0, help="how far each guided step is scaled back to "
+                    "the spread of the prompted prediction (0: none; 0.7: LTX-2's pipelines' own; ComfyUI-LTXVideo's "
+                    "STG guider 'rescale')")) + \
         shared(*(q for q in RUN if q != "previews"))  # (the picture is the clip: nothing to preview)
 
     @classmethod
@@ -106,6 +109,7 @@ class LTX2Foley(OneCallNode):
         g = float(p.guidance)
         kwargs = dict(prompt=text, negative_prompt=p.negative_prompt or None, height=h, width=w, num_frames=n,
                       frame_rate=fps, num_inference_steps=self.steps, guidance_scale=g, audio_guidance_scale=g,
+                      guidance_rescale=p.guidance_rescale, audio_guidance_rescale=p.guidance_rescale,
                       conditions=[LTX2VideoCondition(frames=frames, index=0, strength=1.0)],
                       max_sequence_length=tokens)
         return Call(kwargs, n, fps, (w, h), self.steps)

@@ -107,6 +107,10 @@ class LTX2Video(GeneratorNode):
               Float("audio_guidance", 0.0, min=0.0, max=20.0, help="how closely the sound follows the prompt; 0: "
                     "the picture's guidance (one guidance for both, as ComfyUI's CFGGuider runs LTX-2); LTX-2's "
                     "release guides its sound at 7"),
+              Float("guidance_rescale", 0.7, min=0.0, max=1.0, help="how far each guided step is scaled back "
+                    "to the spread of the prompted prediction, against over-bright, burnt frames at high guidance "
+                    "(the picture's and the sound's; 0: none; 0.7: LTX-2's pipelines' own; ComfyUI-LTXVideo's STG "
+                    "guider 'rescale')"),
               Float("identity_guidance", 3.0, min=0.0, max=100.0, help="with a reference voice: how strongly the "
                     "sound is pushed toward that voice (one more model call a step: the sound with the reference "
                     "minus without it, times this; 0: no extra call, the voice is still read)"),
@@ -199,6 +203,7 @@ class LTX2Video(GeneratorNode):
         base = filter_kwargs(s.pipe, {**words, "height": h, "width": w, "num_frames": n, "frame_rate": fps,
                                       "num_inference_steps": self.steps, "guidance_scale": p.guidance,
                                       "audio_guidance_scale": p.audio_guidance or p.guidance,
+                                      "guidance_rescale": (r := p.guidance_rescale), "audio_guidance_rescale": r,
                                       "max_sequence_length": tokens}, ctx.warn)
         base = with_start(ctx, s, base, img, keyed, p.keyframe_strength, strength)
         base = with_lead(s, base, lead)  # its last frames at frame 0 (continue_from.py)
