@@ -53,6 +53,7 @@ def timesteps(monkeypatch):
     return seen
 
 
+@pytest.mark.fresh_models  # its spy patches the transformer class: a model the module loaded before is not spied on
 def test_the_clip_is_held_whole_and_comes_out_unchanged_with_a_new_sound(ltx2_dir, monkeypatch, timesteps):
     from diffusers import LTX2ConditionPipeline
     calls, _ = spy_call(monkeypatch, LTX2ConditionPipeline, _note)
