@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 _CLOSE, _OPEN = "\ue000", "\ue001"  # an escaped ')' and '(' while the groups are read (private-use characters)
 STEP = 1.1  # the weight a group without a number multiplies by
+DEEPEST = 64  # groups inside groups read so deep; deeper parentheses are kept as characters (a hostile prompt's
+# thousands would otherwise exhaust the recursion: 1.1 ** 64 is already 445)
 
 
 class Span(NamedTuple):
@@ -63,11 +65,11 @@ def _number(s: str) -> float | None:
         return None
 
 
-def chunks(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
+def chunks(text: str, weight: float = 1.0, depth: int = 0) -> list[tuple[str, float]]:
     """[(characters, weight)] in order, the escapes still in (``_CLOSE`` / ``_OPEN``)."""
     out: list[tuple[str, float]] = []
     for piece in _groups(text):
-        if len(piece) < 2 or piece[0] != "(" or piece[-1] != ")":
+        if len(piece) < 2 or piece[0] != "(" or piece[-1] != ")" or depth >= DEEPEST:
             out.append((piece, weight))
             continue
         inner, w = piece[1:-1], weight * STEP
@@ -75,7 +77,7 @@ def chunks(text: str, weight: float = 1.0) -> list[tuple[str, float]]:
         number = _number(inner[colon + 1:]) if colon > 0 else None
         if number is not None:
             inner, w = inner[:colon], number
-        out += chunks(inner, w)
+        out += chunks(inner, w, depth + 1)
     return out
 
 

@@ -46,6 +46,13 @@ def test_a_prompt_without_syntax_is_plain_and_one_with_is_not():
     assert not plain("a (cat:1.0)") and not plain("a \\(cat\\)") and not plain("(cat)")
 
 
+
+def test_parentheses_nested_thousands_deep_are_read_without_exhausting_the_recursion():
+    got = read("(" * 3000 + "cat" + ")" * 3000)  # a hostile prompt: the groups past the 64th kept as characters
+    assert "cat" in got.text and got.text.count("(") == 3000 - 64
+    assert max(s.weight for s in got.spans) == pytest.approx(1.1 ** 64)
+    assert read("((a:1.5))").spans[0].weight == 1.5  # shallow nesting unchanged
+
 # -- tiny pipelines -----------------------------------------------------------------------------------------------
 def _sd15(tmp):
     import diffusers
