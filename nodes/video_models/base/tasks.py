@@ -39,6 +39,7 @@ TASK_KINDS: dict[str, TaskKind] = {t.key: t for t in (
     TaskKind("upscale", "video upscale"),
     TaskKind("hdr", "SDR to HDR video"),  # LTX-2's HDR IC-LoRA (families/ltx2/hdr.py)
     TaskKind("inbetween", "in-between frames"),
+    TaskKind("sound", "sound for a video (video to audio)"),  # LTX-2 Sound for Clip (families/ltx2/foley.py)
 )}
 
 

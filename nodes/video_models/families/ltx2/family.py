@@ -112,7 +112,8 @@ FAMILY = LTX2(
                           Maker("control", "video_models.ltx2", ("control", "prompt")),
                           Maker("audio", "video_models.ltx2", ("image", "prompt", "audio")),
                           Maker("hdr", "video_models.ltx2_hdr", ("video", "prompt")),
-                          Maker("inbetween", "video_models.ltx2", ("prompt",) + KEYS)),
+                          Maker("inbetween", "video_models.ltx2", ("prompt",) + KEYS),
+                          Maker("sound", "video_models.ltx2_foley", ("video", "prompt"))),
                   # other pipelines its own nodes run: hdr.py, dfr.py, upsample.py, diffusion_vae.py
                   pipelines=("LTX2HDRPipeline", "LTX2DFRPipeline", "LTX2DFRTemporalRefinePipeline",
                              "LTX2LatentUpsamplePipeline", "LTX2VideoDiffusionDecodePipeline"))),
