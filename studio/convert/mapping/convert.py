@@ -16,7 +16,7 @@ from typing import Any
 
 from studio.core.shown import cut, rounded
 
-from . import talk_rate
+from . import held_settings, talk_rate
 from ..families import registry as families
 from ..finishing import save_metadata, save_quality
 from ..finishing.core import core_chain, make_chain
@@ -99,6 +99,7 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         blueprint_prompt.said(self)  # a blueprint's empty prompt carried to a generator: said
         dropped, texts = self._not_converted()
         lost_outputs.said(self, dropped, self._read)  # a video output of pictures that are no take, not made: said
+        held_settings.say(self, [_dropped_line(n, self.wf) for n in dropped[:MAX_LISTED]])  # (held23)
         self._notes(dropped, texts)
         return self._summary()
 
@@ -302,6 +303,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         raise WorkflowError(f"'{name}' looks like a ComfyUI workflow but could not be read "
                             f"({type(e).__name__}: {str(e)[:200]})") from None
     read = frozenset(wf.nodes)  # (the file's nodes: those a translation adds are said by these: file_ids.py)
+    held_settings.keep(wf)  # its nodes as saved, before a translation rewrites them (a held task's settings)
     wf.folder = folder
     try:
         deployed = deploy_inputs.translate(wf)  # a deploy service's input nodes as their values (packs/deploy_inputs.py)

@@ -1,0 +1,178 @@
+"""Every setting of the nodes a held task read, as the workflow saves them (held23). A task Studio holds (no generator
+made) keeps its model loader, its inputs and its prompts; the settings of the nodes on its way that no Studio node
+takes (a wrapper loader's base_precision and attention_mode, a decoder's tiling, a sampler settings node's
+riflex_freq_index, start_step, guidance_mode ...) were said only where a sentence happened to name them: read as
+ComfyUI's own nodes by a pack's translation, those nodes' own values were lost silently (scail22: 104/07). Here each
+node on a held task's way (mapping.held_translations.hold_way) and on no made generator's way has every setting its
+type declares (the catalogue's declared widgets; an undeclared type: the settings the file names) said once, in one
+sentence naming the node and the input, with the value as the file saves it (snapshot taken before any translation
+rewrites the node: ``keep``), whole (a file name is never cut); a value a Studio node made from that node holds, or
+one a sentence about that node already says, is not repeated. Told by the declared types, never by a node's name.
+Plain stdlib."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from studio.core.shown import number
+
+from .. import catalogue
+from ..reading import fewer_values
+from ..reading.file_ids import file_id
+from ..reading.subgraphs import CONTROL
+from ..tracing.roles import out_types
+from ..tracing.walks import upstream
+
+NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sentence names it
+CLAUSES = re.compile(r"; |\n")
+# a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
+# 07's Int 300, the clip's length its loader's Trim takes: never said 'not applied')
+VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
+
+
+def keep(wf) -> None:
+    """Each node's type, settings (as the file names them, else by place) and links as the file has them, kept on
+    ``wf`` before a translation rewrites them (``wf.as_saved``: node id -> (its type as shown, settings, links, a UI
+    file's values as saved, its type as read, whether ComfyUI runs it, its title))."""
+    wf.as_saved = {k: (str(n.shown_cls), dict(n.settings()), dict(n.links), list(n.raw) if isinstance(n.raw, list)
+                       else None, n.origin or n.cls, n.enabled, n.title) for k, n in wf.nodes.items()}
+
+
+def _order(t) -> list[str]:
+    """The declared widgets in the order a UI file saves them (a seed's control value after it)."""
+    out = []
+    for i in t.widgets:
+        out += [i.name, CONTROL] if i.control else [i.name]
+    return out
+
+
+def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None:
+    """The node's settings by their declared names; a UI file's values saved by place named by the declared order
+    (fewer values: by their declared types, reading.fewer_values); None where they cannot be named (said by place)."""
+    if t is None or t.inputs is None:
+        return {k: v for k, v in settings.items() if not k.startswith("#")} or (None if settings else {})
+    names = [i.name for i in t.widgets]
+    if not settings or not all(k.startswith("#") for k in settings) or raw is None:  # (named: declared first)
+        first = {k: settings[k] for k in names if k in settings}
+        return {**first, **{k: v for k, v in settings.items() if k not in first and not k.startswith("#")}}
+    order = _order(t)
+    if len(raw) > len(order):
+        return None  # (more values than the type declares: a later version's layout, not guessed)
+    typed = fewer_values.named(order, raw, {i.name: i for i in t.widgets}) if len(raw) < len(order) else None
+    got = typed[0] if typed is not None else dict(zip(order, raw))
+    return {k: v for k, v in got.items() if k != CONTROL}
+
+
+def shown(v: Any) -> str:
+    """A value as the sentence writes it: words quoted whole, numbers as Studio shows them, flags as they are."""
+    if isinstance(v, str):
+        return f"'{v}'"
+    if isinstance(v, (bool, int, float)):
+        return number(v)
+    return json.dumps(v, ensure_ascii=False, default=str)
+
+
+def _told(texts) -> dict[str, list[str]]:
+    """Each node id -> the clauses of ``texts`` naming it."""
+    out: dict[str, list[str]] = {}
+    for text in texts:
+        for clause in CLAUSES.split(text):
+            for m in NAMED.finditer(clause):
+                out.setdefault(m.group(1) or m.group(2), []).append(clause)
+    return out
+
+
+def _said(clauses: list[str], k: str, v: Any) -> bool:
+    """Whether a clause naming the node says its setting ``k`` of value ``v`` (or names the words ``v`` quoted)."""
+    forms = [f"{k} {shown(v)}", f"{k} {v}", f"'{k}' {shown(v)}", f"'{k}' {v}", f'"{k}": ']
+    if isinstance(v, str) and len(v) >= 6:
+        forms.append(f"'{v}'")
+    return any(f in c for c in clauses for f in forms)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return isinstance(a, str) and isinstance(b, str) and a == b
+
+
+def _ways(b, saved: dict) -> list[str]:
+    """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
+    held task's) was made from; with them, up the file's own links, the nodes a translation took away (a wrapper's
+    SetLoRAs, folded into the loader's LoRAs) that fed them."""
+    held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
+    made: set[str] = set()
+    for nid, cid in b.out.origin.items():
+        if nid in held_band or cid in made or cid not in b.wf.nodes:
+            continue
+        made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
+    made = {file_id(k) for k in made}
+    ways = {file_id(k) for k in getattr(b, "held_ways", set())} - made
+    todo, alive = list(ways), {file_id(k) for k in b.wf.nodes}
+    while todo:
+        for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
+            if src not in ways and src not in alive and src not in made and src in saved:
+                ways.add(src)
+                todo.append(src)
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
+                                                                                  for p in k.split(":")])
+
+
+def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[str]:
+    """Node ``nid``'s settings not held by a Studio node made from it nor said by a clause naming it, in words."""
+    settings, links, raw, cls = saved[1:5]
+    named = _named(catalogue.node_type(cls), settings, raw)
+    if named is None:  # (its values by place: said so)
+        return ["its values saved by place, unnamed: " + ", ".join(f"#{i} {shown(v)}" for i, v in enumerate(raw or ()))]
+    out = []
+    for k, v in named.items():
+        if k in links:
+            src = b.wf.nodes.get(links[k][0])
+            v = b.wf.output(src, links[k][1]) if src is not None else None
+            if v is None or isinstance(v, (list, dict)):
+                if src is not None and not any(f"'{k}'" in c or f"{k} " in c for c in clauses):
+                    out.append(f"{k} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
+                               "workflow runs")
+                continue
+        if v is None or any(_same(v, x) for x in held.get(nid, ())) or _said(clauses, k, v):
+            continue
+        out.append(f"{_key(k)} {shown(v)}")
+    return out
+
+
+def _key(k: str) -> str:
+    """A setting's name as the sentence writes it (quoted where it is more than one word: 'by wuwukasi（bilibili）')."""
+    return k if k.isidentifier() or k.replace(".", "_").isidentifier() else f"'{k}'"
+
+
+def _gives(wf, nid: str, cls: str) -> set[str]:
+    """The types node ``nid`` gives: as its type declares them, else as the file or its readers say."""
+    t = catalogue.node_type(cls)
+    if t is not None and t.outputs:
+        return set(t.output_types)
+    return out_types(wf, wf.nodes[nid]) if nid in wf.nodes else set()
+
+
+def say(b, listed: list[str]) -> None:
+    """One sentence in the Log and a note on the canvas: the settings of each node on a held task's way that no
+    Studio node made for it takes and no sentence (``listed``: the note of what is not converted, as it will list
+    them) names, as the workflow saves them."""
+    saved = getattr(b.wf, "as_saved", {})
+    readers = {src for x in saved.values() for src, _ in x[2].values()}  # (a constant read: said as its readers')
+    ways = [k for k in _ways(b, saved) if not (k in readers and (given := _gives(b.wf, k, saved[k][4])) and
+                                               given <= VALUES)]
+    held: dict[str, list] = {}  # the values the Studio nodes made from each file node hold
+    for nid, cid in b.out.origin.items():
+        if nid in b.g.nodes:
+            held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
+    told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes), *listed])
+    parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
+             if (vals := _values(b, k, saved[k], told.get(k, []), held))]
+    if parts:
+        line = ("Settings of the held task's nodes that no Studio node made for it takes (not applied; to set by "
+                "hand), as the workflow saves them: " + "; ".join(parts) + ".")
+        b.out.log.append(f"{b.name}: {line}")
+        b.note(line)
