@@ -25,9 +25,11 @@ def test_a_held_talking_heads_sampler_and_size_are_said_once_in_its_sentence():
     assert not any(t["generator"] for t in conv.tasks)
     line = _held(conv)
     part = line.split(" Its settings, as Studio reads them in the workflow (to set by hand): ", 1)[1]
-    assert "'WanVideoSampler' (#69, read as ComfyUI's KSamplerAdvanced) noise_seed 42, steps 30, cfg 5" in part
+    # (the settings as the file's node names them: its seed, never the noise_seed of the type it is read as: held23)
+    assert "'WanVideoSampler' (#69, read as ComfyUI's KSamplerAdvanced) seed 42, steps 30, cfg 5" in part
+    assert "noise_seed" not in part
     assert "shift 5" in part and "'WanVideoImageToVideoEncode' (#63" in part and "width 512, height 512" in part
-    assert "length 81" in part
+    assert "num_frames 81" in part and "length 81" not in part
     assert sum(x.count("Its settings, as Studio reads") for x in conv.log) == 1
 
 

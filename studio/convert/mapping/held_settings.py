@@ -20,7 +20,8 @@ from studio.core.shown import number
 from .. import catalogue
 from ..reading import fewer_values
 from ..reading.file_ids import file_id
-from ..reading.subgraphs import CONTROL
+from ..reading.by_types import SEEDS
+from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..tracing.roles import out_types
 from ..tracing.walks import upstream
 
@@ -39,11 +40,13 @@ def keep(wf) -> None:
                        else None, n.origin or n.cls, n.enabled, n.title) for k, n in wf.nodes.items()}
 
 
-def _order(t) -> list[str]:
-    """The declared widgets in the order a UI file saves them (a seed's control value after it)."""
+def _order(t, raw: list) -> list[str]:
+    """The declared widgets in the order the frontend saves them (the required, then the optional; a seed's control
+    word after it where the file saves one: reading.by_types.widget_names_of's order)."""
+    controls = any(isinstance(v, str) and v in SEED_CONTROLS for v in raw)
     out = []
-    for i in t.widgets:
-        out += [i.name, CONTROL] if i.control else [i.name]
+    for i in sorted(t.widgets, key=lambda i: i.optional):
+        out += [i.name, CONTROL] if controls and i.type == "INT" and (i.name in SEEDS or i.control) else [i.name]
     return out
 
 
@@ -56,7 +59,7 @@ def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None:
     if not settings or not all(k.startswith("#") for k in settings) or raw is None:  # (named: declared first)
         first = {k: settings[k] for k in names if k in settings}
         return {**first, **{k: v for k, v in settings.items() if k not in first and not k.startswith("#")}}
-    order = _order(t)
+    order = _order(t, raw)
     if len(raw) > len(order):
         return None  # (more values than the type declares: a later version's layout, not guessed)
     typed = fewer_values.named(order, raw, {i.name: i for i in t.widgets}) if len(raw) < len(order) else None

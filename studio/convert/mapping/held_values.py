@@ -159,7 +159,9 @@ def said(wf: Workflow, region: list[CNode], rates: bool = True) -> str:
         if not n.enabled or not (role(wf, n) == "sampler" or out_types(wf, n) & GIVES or "shift" in n.widgets or
                                  any(k in n.widgets or k in n.links for k in SIZE)):  # (a pack's embeds sized so, a
             continue  # resize of its picture: heldout33 11's WanVideoEmptyEmbeds and ImageResizeKJv2, named nowhere)
-        vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go) and (x := _value(wf, n, k))]
+        own = _own(wf, n) or {}  # (read as another: its own settings' names, its seed where read as a noise_seed)
+        vals = [x for k in KEYS if (k in n.widgets or k in n.links or k in n.let_go or k in own) and
+                (x := _value(wf, n, k))]
         if not n.widgets and isinstance(n.raw, list) and n.raw and role(wf, n) == "sampler":  # (no names saved)
             vals = ["its settings saved by place, unnamed in the file: " + ", ".join(
                 f"#{i} {v}" for i, v in enumerate(n.raw) if isinstance(v, (int, float, str)) and len(str(v)) < 64)]
