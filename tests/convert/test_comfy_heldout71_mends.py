@@ -81,9 +81,9 @@ def test_each_held_segment_is_said_with_its_own_settings():
     assert conv.tasks and all(t["generator"] is None for t in conv.tasks)  # (held)
     text = said(conv)
     first = next(line for line in conv.log if line.startswith("This workflow makes"))
-    assert "'WanVideoSampler' (#104, read as ComfyUI's KSamplerAdvanced) noise_seed 0" in first
+    assert "'WanVideoSampler' (#104, read as ComfyUI's KSamplerAdvanced) seed 0" in first  # (its own name: held23)
     assert "'VHS_VideoCombine' (VHS_VideoCombine, #206) is another output of that task" in text
-    assert "'WanVideoSampler' (#204, read as ComfyUI's KSamplerAdvanced) noise_seed 1" in text
+    assert "'WanVideoSampler' (#204, read as ComfyUI's KSamplerAdvanced) seed 1" in text
     assert "#107) is another output" not in text  # (its pass's settings said: not repeated)
 
 

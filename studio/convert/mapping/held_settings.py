@@ -20,7 +20,7 @@ from studio.core.shown import number
 from .. import catalogue
 from ..reading import fewer_values
 from ..reading.file_ids import file_id
-from ..reading.by_types import SEEDS
+from ..reading.by_types import SEEDS, UPLOAD
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..tracing.roles import out_types
 from ..tracing.walks import upstream
@@ -64,7 +64,7 @@ def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None:
         return None  # (more values than the type declares: a later version's layout, not guessed)
     typed = fewer_values.named(order, raw, {i.name: i for i in t.widgets}) if len(raw) < len(order) else None
     got = typed[0] if typed is not None else dict(zip(order, raw))
-    return {k: v for k, v in got.items() if k != CONTROL}
+    return {k: v for k, v in got.items() if k not in (CONTROL, UPLOAD)}
 
 
 def shown(v: Any) -> str:
@@ -140,7 +140,7 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
                     out.append(f"{k} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
                                "workflow runs")
                 continue
-        if v is None or any(_same(v, x) for x in held.get(nid, ())) or _said(clauses, k, v):
+        if v is None or k == UPLOAD or any(_same(v, x) for x in held.get(nid, ())) or _said(clauses, k, v):
             continue
         out.append(f"{_key(k)} {shown(v)}")
     return out
