@@ -22,9 +22,12 @@ CORE = "Comfy-Org/ComfyUI"
 
 def _copied(t, r) -> bool:
     """``t`` declares exactly what ``r`` does, in its category: every input (name, type, range, default, choices), in
-    order, every output (type and name) - a pack registering another's classes under names of its own
-    (wuwukaka/ComfyUI-WanAnimatePlus's 'WanAnimatePlus VAELoader', kijai's WanVideoVAELoader: held-out 104/07)."""
-    return bool(r.category) and t.category == r.category and t.inputs == r.inputs and t.outputs == r.outputs
+    order, every output (type and name) - a pack registering another pack's classes under names of its own
+    (wuwukaka/ComfyUI-WanAnimatePlus's 'WanAnimatePlus VAELoader', kijai's WanVideoVAELoader: held-out 104/07). Never
+    a copy of ComfyUI's core: a subclass of a core loader declares it alike and loads otherwise (ComfyUI-FLATTEN's
+    FlattenCheckpointLoaderNode, CheckpointLoaderSimple's declaration, loads its own UNet)."""
+    return r.pack != CORE and bool(r.category) and t.category == r.category and t.inputs == r.inputs and \
+        t.outputs == r.outputs
 
 
 def _alike(t, r) -> bool:
