@@ -4,8 +4,9 @@ setting, type: catalogue.declares_inputs), whose outputs it gives alike (the sam
 and which declares every socket it requires (none Studio's reading would drop: a wired extra socket keeps it unread,
 packs/twins.py) is read as that type (packs/twins.py rewrites it and says so; its own settings beyond are said
 there, not applied). A candidate must require 3 inputs or more and share 2 sockets with the node: a picture in and a
-picture out is any filter's shape, names and all. Never a type of the node's own pack (one alike among several: none), nor any for a node of
-ComfyUI's core: a pack declaring two types alike made two nodes (ComfyUI's HunyuanRefinerLatent takes and gives what
+picture out is any filter's shape, names and all (not so a copy declaring all of it alike in its category: a pack
+registering another's classes under its own names). Never a type of the node's own pack (one alike among several:
+none), nor any for a node of ComfyUI's core: a pack declaring two types alike made two nodes (ComfyUI's HunyuanRefinerLatent takes and gives what
 its LTXVCropGuides does and does another task; WanVideoWrapper's SkyReels-V3 audio encoder takes and gives its
 MultiTalk's), nor for an output node (read by what it saves: packs/save_shapes.py). Several such types, or none: None (nothing read, nothing said).
 Adaptive Window Size's AdaptiveWanVideoAnimateEmbeds reads as WanVideoWrapper's WanVideoAnimateEmbeds, the Director
@@ -19,11 +20,24 @@ MIN_SHARED = 2  # sockets shared by name and type
 CORE = "Comfy-Org/ComfyUI"
 
 
+def _copied(t, r) -> bool:
+    """``t`` declares exactly what ``r`` does, in its category: every input (name, type, range, default, choices), in
+    order, every output (type and name) - a pack registering another pack's classes under names of its own
+    (wuwukaka/ComfyUI-WanAnimatePlus's 'WanAnimatePlus VAELoader', kijai's WanVideoVAELoader: held-out 104/07). Never
+    a copy of ComfyUI's core: a subclass of a core loader declares it alike and loads otherwise (ComfyUI-FLATTEN's
+    FlattenCheckpointLoaderNode, CheckpointLoaderSimple's declaration, loads its own UNet)."""
+    return r.pack != CORE and bool(r.category) and t.category == r.category and t.inputs == r.inputs and \
+        t.outputs == r.outputs
+
+
 def _alike(t, r) -> bool:
     """``t`` declares ``r``'s inputs and outputs: every input of ``r`` (an optional one may be missing), ``r``'s
-    output types exactly, every socket ``t`` requires on ``r`` too (of the same type); enough in common to tell."""
+    output types exactly, every socket ``t`` requires on ``r`` too (of the same type); enough in common to tell (or
+    all of it: a copy, _copied)."""
     if r.inputs is None or not r.outputs or catalogue.is_primitive(r) or t.output_types != r.output_types:
         return False
+    if _copied(t, r):
+        return True
     if sum(not i.optional for i in r.inputs) < MIN_REQUIRED or not catalogue.declares_inputs(t, r):
         return False
     for i in t.sockets:

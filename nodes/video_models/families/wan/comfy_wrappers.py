@@ -92,7 +92,8 @@ SETTINGS_ONLY = ("WanVideoBlockSwap", "WanVideoTorchCompileSettings", "WanVideoT
                  "WanVideoEasyCache", "WanVideoEnhanceAVideo", "WanVideoVRAMManagement", "WanVideoSLG",
                  "WanVideoExperimentalArgs", "WanVideoSetBlockSwap")
 # what the translation reads by name -> the settings it reads (settings-only nodes: none), declared to the converter
-TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS}
+TRANSLATED = {**dict.fromkeys(SETTINGS_ONLY, ()), **WIDGETS,
+              "WanVideoSamplerFromSettings": ()}  # (no settings: samples its WanVideoSamplerSettings, split_samplers)
 # WanVideoContextOptions: one take sampled on overlapping windows, as Studio's 'context windows' long take
 CONTEXT = ("context_schedule", "context_frames", "context_stride", "context_overlap", "freenoise", "verbose",
            "fuse_method")
