@@ -14,6 +14,7 @@ from ..reading.model_way import model_input
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import in_type
 from .displays import is_save
+from .sampled_by import BRACKETED, on_model
 
 
 _name = CNode.named  # the node in a sentence
@@ -122,7 +123,7 @@ def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within
         more = len(readers.get(n.id, ())) - 1
         more = f" (and {more} more input{'s' * (more > 1)})" if more > 0 else ""
         out[n.id] = (f"{_name(n)} gives {reader.where(k)}{more}: one of what {_name(patch)} is made with, {patch_words(patch)} "
-                     f"(on the model '{sampler.title or sampler.shown_cls}', #{sampler.id}, samples with) Studio does not "
+                     f"(on the model {on_model(wf, sampler)}) Studio does not "
                      "apply: not applied either")
         for k2, (src, _) in n.links.items():
             if src in wf.nodes:
@@ -131,10 +132,10 @@ def made_with(wf: Workflow, patch: CNode, sampler: CNode, skip: set[str], within
     return out
 
 
-def patch_line(patch: CNode, sampler: CNode) -> str:
+def patch_line(patch: CNode, sampler: CNode, wf: Workflow | None = None) -> str:
     """The patch passed over: the sentence of the list of nodes passed over (its generator's note says it too)."""
-    return (f"{_name(patch)}, {patch_words(patch)} on the model '{sampler.title or sampler.shown_cls}' (#{sampler.id}) "
-            "samples with: not applied, Studio loads the model without it (said in that generator's note)")
+    return (f"{_name(patch)}, {patch_words(patch)} on the model {on_model(wf, sampler, BRACKETED)}"
+            ": not applied, Studio loads the model without it (said in that generator's note)")
 
 
 def commit(b, said: list[str]) -> None:
@@ -146,7 +147,7 @@ def commit(b, said: list[str]) -> None:
         if line not in said or not patch.enabled or patch.id in b.over or patch.id not in b.used:
             continue
         b.used.discard(patch.id)
-        b.over[patch.id] = patch_line(patch, sampler)
+        b.over[patch.id] = patch_line(patch, sampler, b.wf)
         b.over.update(made_with(b.wf, patch, sampler, b.used | set(b.over) - b.patched, b.patched, readers))
     b.patch_pending = []
     family_inputs(b, said)
