@@ -26,7 +26,6 @@ from ..tracing.roles import out_types
 from ..tracing.walks import upstream
 
 NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sentence names it
-CLAUSES = re.compile(r"; |\n")
 # a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
 # 07's Int 300, the clip's length its loader's Trim takes: never said 'not applied')
 VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
@@ -77,12 +76,15 @@ def shown(v: Any) -> str:
 
 
 def _told(texts) -> dict[str, list[str]]:
-    """Each node id -> the clauses of ``texts`` naming it."""
+    """Each node id -> the clauses of ``texts`` naming it (a clause naming none goes on about the nodes the clause
+    before it names: "... makes it; Studio cannot convert it (said first) (its settings: ...)")."""
     out: dict[str, list[str]] = {}
-    for text in texts:
-        for clause in CLAUSES.split(text):
-            for m in NAMED.finditer(clause):
-                out.setdefault(m.group(1) or m.group(2), []).append(clause)
+    for line in (x for text in texts for x in text.split("\n")):
+        last: list[str] = []
+        for clause in line.split("; "):
+            last = [m.group(1) or m.group(2) for m in NAMED.finditer(clause)] or last
+            for k in dict.fromkeys(last):
+                out.setdefault(k, []).append(clause)
     return out
 
 
@@ -105,7 +107,7 @@ def _same(a: Any, b: Any) -> bool:
 def _ways(b, saved: dict) -> list[str]:
     """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
     held task's) was made from; with them, up the file's own links, the nodes a translation took away (a wrapper's
-    SetLoRAs, folded into the loader's LoRAs) that fed them."""
+    SetLoRAs, folded into the loader's LoRAs) that fed them, none read away as the links it stands for."""
     held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
     made: set[str] = set()
     for nid, cid in b.out.origin.items():
@@ -117,7 +119,9 @@ def _ways(b, saved: dict) -> list[str]:
     todo, alive = list(ways), {file_id(k) for k in b.wf.nodes}
     while todo:
         for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
-            if src not in ways and src not in alive and src not in made and src in saved:
+            if src not in ways and src not in alive and src not in made and src in saved and not \
+                    {saved[src][0], saved[src][4]} & set(b.wf.wiring):  # (a switch, a primitive read away: its value
+                # is the input it passes on, read where that is)
                 ways.add(src)
                 todo.append(src)
     return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
@@ -127,23 +131,33 @@ def _ways(b, saved: dict) -> list[str]:
 def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[str]:
     """Node ``nid``'s settings not held by a Studio node made from it nor said by a clause naming it, in words."""
     settings, links, raw, cls = saved[1:5]
-    named = _named(catalogue.node_type(cls), settings, raw)
-    if named is None:  # (its values by place: said so)
-        return ["its values saved by place, unnamed: " + ", ".join(f"#{i} {shown(v)}" for i, v in enumerate(raw or ()))]
+    t = catalogue.node_type(cls)
+    named = _named(t, settings, raw)
+    if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
+        rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
+                not any(_same(v, x) for x in held.get(nid, ())) and not _said(clauses, f"#{i}", v)]
+        return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
+    wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     out = []
-    for k, v in named.items():
-        if k in links:
+    for k, v in [*named.items(), *((k, None) for k in wired)]:
+        if k in links:  # (a setting wired from another node: the value worked out, else the node named)
             src = b.wf.nodes.get(links[k][0])
             v = b.wf.output(src, links[k][1]) if src is not None else None
             if v is None or isinstance(v, (list, dict)):
                 if src is not None and not any(f"'{k}'" in c or f"{k} " in c for c in clauses):
-                    out.append(f"{k} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
+                    out.append(f"{_key(k)} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
                                "workflow runs")
                 continue
-        if v is None or k == UPLOAD or any(_same(v, x) for x in held.get(nid, ())) or _said(clauses, k, v):
-            continue
+        if v is None or isinstance(v, dict) or _button(k, t) or any(_same(v, x) for x in held.get(nid, ())) or \
+                _said(clauses, k, v) or v == "" and any("empty" in c for c in clauses):
+            continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
     return out
+
+
+def _button(k: str, t) -> bool:
+    """The frontend's upload button, saved beside the settings ('upload', VHS's 'choose video to upload'): none."""
+    return k == UPLOAD or "upload" in k.lower() and (t is None or t.input(k) is None)
 
 
 def _key(k: str) -> str:

@@ -38,19 +38,20 @@ def _way(wf: Workflow, samplers: list[CNode], earlier: set[str]) -> list[CNode]:
 
 
 def _own(wf: Workflow, n: CNode) -> dict | None:
-    """The settings the file saves, by name, for a node read as another type (mapping.held_settings.keep); None for
-    one read as its own type, or whose values the file saves by place."""
+    """The settings the file saves, by name, for a node read as another type (mapping.held_settings.keep), a wired
+    one as its link; None for one read as its own type, or whose values the file saves by place."""
     saved = getattr(wf, "as_saved", {}).get(n.id) if n.origin else None
     if saved is None or not saved[1] or any(k.startswith("#") for k in saved[1]):
         return None
-    return saved[1] | dict.fromkeys(saved[2])
+    return saved[1] | saved[2]
 
 
 def _value(wf: Workflow, n: CNode, key: str) -> str | None:
     if (own := _own(wf, n)) is not None and key not in n.links:  # (read as another: the file's own setting of that
         if key not in own:  # name, never one of the type it is read as: heldout104 07's 'scheduler simple' of a
             return None  # WanVideoSamplerSettings saving scheduler 'euler', its noise_seed; the rest: held_settings)
-        n = replace(n, widgets={key: own[key]}) if own[key] is not None else n
+        v = own[key]  # (wired in the file: what that link gives, heldout105's WanVideoSamplerv2 'scheduler')
+        n = replace(n, links={key: v}) if isinstance(v, tuple) else replace(n, widgets={key: v})
     if key not in n.links and key in n.let_go:  # (wired into a pack node read as another, which let it go)
         n = replace(n, links={key: n.let_go[key]})
     if key in n.links:
