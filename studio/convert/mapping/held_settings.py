@@ -29,6 +29,7 @@ NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sent
 # a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
 # 07's Int 300, the clip's length its loader's Trim takes: never said 'not applied')
 VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
+WORDS = 8  # a text this long a Studio node holds (a prompt, a file's name) is held, whichever node it was read from
 
 
 def keep(wf) -> None:
@@ -129,13 +130,16 @@ def _ways(b, saved: dict) -> list[str]:
 
 
 def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[str]:
-    """Node ``nid``'s settings not held by a Studio node made from it nor said by a clause naming it, in words."""
+    """Node ``nid``'s settings not held by a Studio node made from it (``held``: file node id -> the values its Studio
+    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words."""
     settings, links, raw, cls = saved[1:5]
+    own, texts = held.get(nid, ()), held.get("", set())
+    is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)
     named = _named(t, settings, raw)
     if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
         rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
-                not any(_same(v, x) for x in held.get(nid, ())) and not _said(clauses, f"#{i}", v)]
+                not is_held(v) and not _said(clauses, f"#{i}", v)]
         return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     out = []
@@ -148,7 +152,7 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
                     out.append(f"{_key(k)} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
                                "workflow runs")
                 continue
-        if v is None or isinstance(v, dict) or _button(k, t) or any(_same(v, x) for x in held.get(nid, ())) or \
+        if v is None or isinstance(v, dict) or _button(k, t) or is_held(v) or \
                 _said(clauses, k, v) or v == "" and any("empty" in c for c in clauses):
             continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
@@ -181,10 +185,11 @@ def say(b, listed: list[str]) -> None:
     readers = {src for x in saved.values() for src, _ in x[2].values()}  # (a constant read: said as its readers')
     ways = [k for k in _ways(b, saved) if not (k in readers and (given := _gives(b.wf, k, saved[k][4])) and
                                                given <= VALUES)]
-    held: dict[str, list] = {}  # the values the Studio nodes made from each file node hold
+    held: dict[str, Any] = {}  # the values the Studio nodes made from each file node hold
     for nid, cid in b.out.origin.items():
         if nid in b.g.nodes:
             held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
+    held[""] = {v for n in b.g.nodes.values() for v in n.params.values() if isinstance(v, str) and len(v) >= WORDS}
     told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes), *listed])
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
              if (vals := _values(b, k, saved[k], told.get(k, []), held))]
