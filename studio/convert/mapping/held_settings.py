@@ -107,8 +107,8 @@ def _same(a: Any, b: Any) -> bool:
 
 def _ways(b, saved: dict) -> list[str]:
     """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
-    held task's) was made from; with them, up the file's own links, the nodes a translation took away (a wrapper's
-    SetLoRAs, folded into the loader's LoRAs) that fed them, none read away as the links it stands for."""
+    held task's) was made from; with them, up the file's own links, the nodes that fed them there (a wrapper's SetLoRAs a
+    translation took away, its compile settings let go), none read away as the links it stands for."""
     held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
     made: set[str] = set()
     for nid, cid in b.out.origin.items():
@@ -117,10 +117,10 @@ def _ways(b, saved: dict) -> list[str]:
         made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
     made = {file_id(k) for k in made}
     ways = {file_id(k) for k in getattr(b, "held_ways", set())} - made
-    todo, alive = list(ways), {file_id(k) for k in b.wf.nodes}
+    todo, idle = list(ways), getattr(b.wf, "idle", frozenset())  # (what ComfyUI does not run: said so)
     while todo:
         for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
-            if src not in ways and src not in alive and src not in made and src in saved and not \
+            if src not in ways and src not in made and src in saved and src not in idle and not \
                     {saved[src][0], saved[src][4]} & set(b.wf.wiring):  # (a switch, a primitive read away: its value
                 # is the input it passes on, read where that is)
                 ways.add(src)
@@ -194,7 +194,10 @@ def say(b, listed: list[str]) -> None:
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
              if (vals := _values(b, k, saved[k], told.get(k, []), held))]
     if parts:
-        line = ("Settings of the held task's nodes that no Studio node made for it takes (not applied; to set by "
-                "hand), as the workflow saves them: " + "; ".join(parts) + ".")
+        many = len(getattr(b, "held_bands", ())) > 1  # (several tasks held: one sentence for them all)
+        whose, them = ("tasks'", "them") if many else ("task's", "it")
+        line = (f"Settings of the held {whose} nodes that no Studio node made for {them} takes (not applied; to set by "
+                "hand), as the workflow saves them: "
+                + "; ".join(parts) + ".")
         b.out.log.append(f"{b.name}: {line}")
         b.note(line)
