@@ -139,7 +139,7 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
     named = _named(t, settings, raw)
     if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
         rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
-                not is_held(v) and not _said(clauses, f"#{i}", v)]
+                not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
         return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     out = []
@@ -157,6 +157,11 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
             continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
     return out
+
+
+def _control(raw: list, i: int) -> bool:
+    """Whether value ``i`` is the frontend's control word after a seed ('randomize' after an integer): no setting."""
+    return isinstance(raw[i], str) and raw[i] in SEED_CONTROLS and i > 0 and type(raw[i - 1]) is int
 
 
 def _button(k: str, t) -> bool:
