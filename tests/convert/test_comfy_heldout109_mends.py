@@ -8,7 +8,11 @@ values and links and fails without its mend.
    before.
 2. A held task's text encoder loader said "(its prompts are kept as Text Prompt nodes)" where one of its prompts holds
    text (kept) and the other is written by another node when the workflow runs (not kept, said above it): false for
-   that one (109/07, 08). Now both are said."""
+   that one (109/07, 08). Now both are said.
+3. Wan 2.2 S2V's Speech to Video had no 'shift' or 'sampler': a ModelSamplingSD3 on its model (4 in 109/06; the
+   ComfyUI template's 8) was said not applied, the take sampled at the release's 3. The node now declares the
+   generators' shared 'sampler' and 'shift' (base/schedulers.py swaps the scheduler for the run; its run tested in
+   tests/video_models/test_wan_s2v.py), so the workflow's are taken."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -117,3 +121,12 @@ def test_held_loader_with_both_prompts_kept_as_before():
     conv = convert(_held(False), "held_kept.json")
     assert len(nodes_of(conv, "io.text")) == 2
     assert "(its prompts are kept as Text Prompt nodes)" in said(conv)
+
+
+def test_s2v_takes_the_workflows_shift_and_sampler():
+    wf = _wan(True)
+    wf["7"]["inputs"]["shift"] = 4.0
+    conv = convert(wf, "s2v_shift.json")
+    take = nodes_of(conv, "video_models.wan_s2v")[0]
+    assert (take.params["shift"], take.params["sampler"]) == (4.0, "euler")
+    assert "shift 4 (ModelSamplingSD3, #7): the generator's shift" in said(conv)
