@@ -12,7 +12,11 @@ values and links and fails without its mend.
 3. Wan 2.2 S2V's Speech to Video had no 'shift' or 'sampler': a ModelSamplingSD3 on its model (4 in 109/06; the
    ComfyUI template's 8) was said not applied, the take sampled at the release's 3. The node now declares the
    generators' shared 'sampler' and 'shift' (base/schedulers.py swaps the scheduler for the run; its run tested in
-   tests/video_models/test_wan_s2v.py), so the workflow's are taken."""
+   tests/video_models/test_wan_s2v.py), so the workflow's are taken.
+4. LTX-Video 0.9.7's LTXVBaseSampler given its picture by a node Studio cannot read (a DJZ folder loader) was held as
+   "Studio cannot read ComfyUI's LTXVBaseSampler, a sampler it has no counterpart for" (109/07): false, Studio reads it
+   (comfy_base_sampler) given loaded pictures or none. A pack translation declining a node now records why
+   (CNode.declined), and the held sentence names it."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -130,3 +134,11 @@ def test_s2v_takes_the_workflows_shift_and_sampler():
     take = nodes_of(conv, "video_models.wan_s2v")[0]
     assert (take.params["shift"], take.params["sampler"]) == (4.0, "euler")
     assert "shift 4 (ModelSamplingSD3, #7): the generator's shift" in said(conv)
+
+
+def test_a_held_pack_sampler_that_studio_reads_otherwise_says_why_here():
+    text = said(convert(_held(False), "held_declined.json"))
+    assert "Studio cannot read ComfyUI's LTXVBaseSampler as it is wired here (its pictures on 'optional_cond_images' " \
+           "are not one loaded picture for each frame on its 'optional_cond_indices': Studio reads it given such " \
+           "pictures, or none)" in text
+    assert "a sampler it has no counterpart for" not in text
