@@ -178,6 +178,33 @@ def test_node_frames_equal_the_pipeline_fed_the_same_conditioning(model):
     assert any("5 frames at 64x64 in 1 window of 8" in t for t in rec.messages())
 
 
+def test_the_shift_and_sampler_set_are_the_ones_the_take_is_sampled_with(model):
+    """'shift' (ComfyUI's ModelSamplingSD3 on an S2V take, heldout109 06: shift 4 was said not applied) swaps the
+    pipeline's scheduler for the run: the node's frames equal the pipeline's given UniPC at that flow shift, and
+    differ from the release's shift 3; the cached pipeline's own scheduler is put back."""
+    from diffusers import UniPCMultistepScheduler
+    from nodes.video_models.families.wan_s2v.node import covered
+    from studio.engine.context import Context
+    speech = _speech(frames=12)
+    params = {"prompt": "a red fox", "frames": 5, "window": 8, "steps": 2, "guidance": 2.0, "width": 64,
+              "height": 64, "seed": 3}
+    own = model.module.scheduler
+    plain = run_node(SpeechToVideo, params, model=model, image=_image(), speech=speech)["video"].frames
+    shifted = run_node(SpeechToVideo, dict(params, shift=7.0), model=model, image=_image(), speech=speech)["video"]
+    assert model.module.scheduler is own and float(own.config["flow_shift"]) == 3.0
+    assert not np.array_equal(shifted.frames, plain)
+    ref = torch.from_numpy(covered(_image(), 64, 64)).permute(2, 0, 1)[None] * 2 - 1
+    gen = Context("n1", "t", {}, 1234, CPU, Recorder()).torch_generator(device="cpu")
+    model.module.scheduler = UniPCMultistepScheduler.from_config(own.config, flow_shift=7.0)
+    try:
+        want = model.module(ref, audio_buckets(speech.data.reshape(12, 3, 32), 16.0, 8), prompt="a red fox",
+                            num_frames=5, window=8, num_inference_steps=2, guidance_scale=2.0, generator=gen)
+    finally:
+        model.module.scheduler = own
+    want = ((want[0].permute(1, 2, 3, 0).numpy() + 1) / 2).clip(0, 1)
+    assert np.array_equal(shifted.frames, want.astype(np.float32))
+
+
 def test_a_long_take_continues_from_its_own_motion_frames():
     """Two windows (a tiny pipeline with 5 motion frames, so the CPU test stays short): the second window
     reads the first's last frames, so its frames change when the first window's speech does."""

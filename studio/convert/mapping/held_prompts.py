@@ -225,7 +225,9 @@ def _loaders(b, encs: list[CNode], kept: bool = True, early: dict | None = None,
                           f"encode{'' if plural else 's'} "
                           f"{encoders_of(fed, _early(readers & ids, early or {}))}{tail}: not made, as the task has "
                           "no generator to encode them (its "
-                          + ("prompts are kept as Text Prompt nodes)" if kept else
+                          + ("prompts holding text are kept as Text Prompt nodes; one written by another node when "
+                             "the workflow runs is not, said above)" if kept and written else
+                             "prompts are kept as Text Prompt nodes)" if kept else
                              "prompts are made as no Text Prompt: one is written by another node when the workflow "
                              "runs, said above)" if written else "prompts are empty: none is made)"))
 

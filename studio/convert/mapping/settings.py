@@ -12,6 +12,7 @@ from ..reading.workflow import CNode
 from ..takes import passes, split_passes, unfinished
 from ..tracing.guiders import distilled_guidance, guider_cfg, guider_of, modality_scales
 from .embedded_guidance import embedded_guidance, true_cfg_negative
+from . import patch_taken  # (a family's model patch whose settings the generator made declares none of)
 from ..tracing.prompts import prompt_text
 from ..tracing.shared_negative import shared_negative  # (heldout44 14: one encoder, an enhanced text)
 from ..tracing.take_length import LENGTHS  # a latent's frames by ComfyUI's usual names (SVD's 'video_frames'; an
@@ -309,6 +310,7 @@ class SettingsReading:
     def _sampling_note(self, main: Sampling, rest: list[Sampling], shifts, loaders, said, at: CNode, params) -> None:
         task = self.made[max(self.made, key=lambda k: self.made[k][2])][1]
         own = {"sampler", "shift"} & self.spec_params(task)
+        patch_taken.untaken(self, task, said)  # (a family's model patch the generator made has no setting for)
         lines = [f"Converted from ComfyUI ({self.name}), sampler '{at.title or at.shown_cls}' (#{at.id}):",
                  f"- {_pair(self.wf, main)}: nearest diffusers scheduler "
                  f"{nearest_scheduler(main.sampler, main.scheduler)}; " + self._sampler_taken(main, task, own)]

@@ -194,6 +194,8 @@ class CNode:
     fork: tuple[str, ...] = ()  # (its type in the file, the type it copies, the fork) for a fork's renamed copy (fork_types)
     kept_text: str = ""  # a text its UI properties keep beside its settings (a pack widget's own state: state_texts.py)
     kept_state: bool = False  # a state its UI properties keep beside its settings (state_texts.keeps_state)
+    declined: str = ""  # why a pack translation that reads this node type left it as it was, in words (its reading
+    # for meaning does not fit how it is wired: ltx/comfy_base_sampler.py); a held task names it (takes/passes.held)
     own_ways: tuple[str, ...] = ()  # what a pack's node read as another does its own way, as its pack's source says,
     # not as the node it is read as does: 'sound' (a pack's second-pass sampler's handling of the first pass's sound:
     # packs/custom_samplers.py; said by the family's reading of that pass)

@@ -101,6 +101,9 @@ def held(other: CNode, refine: CNode | None, fam: str) -> Task:
     if catalogue.node_type(other.shown_cls) is None:  # (a fork's renamed sampler: heldout85 07)
         return Task(f"{what} ({other.shown_cls}){then}", None, family=fam,
                     cannot=f"read {other.shown_cls}, a sampler whose type no pack in its catalogue declares{also}")
+    if other.declined:  # (a pack translation reads the type, not as it is wired here: heldout109 07)
+        return Task(f"{what} ({other.shown_cls}){then}", None, family=fam,
+                    cannot=f"read ComfyUI's {other.shown_cls} as it is wired here ({other.declined}){also}")
     return Task(f"{what} ({other.shown_cls}){then}", None,
                 family=fam, cannot=f"read ComfyUI's {other.shown_cls}, a sampler it has no counterpart for{also}")
 

@@ -44,7 +44,9 @@ class _BaseSampler(PackTranslation):
                 self.said.append(f"{n.named()}'s pictures on 'optional_cond_images' are not read as one loaded picture "
                                  "for each frame on its 'optional_cond_indices' "
                                  f"({w.get('optional_cond_indices')!r}): it is not read as ComfyUI's own nodes")
-                continue  # or not one per index: held as before
+                n.declined = ("its pictures on 'optional_cond_images' are not one loaded picture for each frame on "
+                              "its 'optional_cond_indices': Studio reads it given such pictures, or none")
+                continue  # or not one per index: held as before (said so: passes.held names n.declined)
             size = {"width": w.get("width", 768), "height": w.get("height", 512), "length": w.get("num_frames", 97),
                     "batch_size": 1}
             wired = {k: n.links[k] for k in ("width", "height") if k in n.links and k not in w}

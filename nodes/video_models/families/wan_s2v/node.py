@@ -98,6 +98,7 @@ class SpeechToVideo(OneCallNode):
               *shared("steps", "guidance",
                       steps={"default": 40, "help": "denoising steps per window (the release's 40)"},
                       guidance={"default": 4.5, "help": "classifier-free guidance (the release's 4.5)"}),
+              *shared("sampler", "shift"),  # (0 / auto: the release's UniPC at shift 3; base/schedulers.py swaps them)
               Int("width", 0, min=0, max=4096, special="from the image",
                   help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
               Int("height", 0, min=0, max=4096, special="from the image")) + shared(*RUN)
