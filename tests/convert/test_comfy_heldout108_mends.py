@@ -6,8 +6,11 @@ values and links (written here from the facts, no file copied) and fails without
    (108/05). Now the file's way to a comparison makes the pick as Studio's Trim, said in the comparison's sentence."""
 from __future__ import annotations
 
+import copy
+
 from studio.convert.mapping.convert import convert
 from tests.convert.said import api, nodes_of, said, source_of
+from tests.convert.test_comfy_animate_extend import BASE
 
 
 def _restyle_beside(pick: tuple[str, dict]) -> dict:
@@ -54,3 +57,41 @@ def test_a_picked_run_of_the_clip_beside_the_take_is_trimmed_and_said():
 def test_a_pick_with_a_count_not_fixed_leaves_the_clip_as_it_was():
     conv = convert(_restyle_beside(("ImageFromBatch", {"batch_index": 0, "length": 1})), "beside_one")
     assert _stitch_left(conv).type_id != "transform.trim"  # (one frame is a still: no run to trim)
+
+
+def _segments_saved_each(joined: bool) -> dict:
+    """ComfyUI's Wan 2.2 Animate extend (tests/convert/test_comfy_animate_extend.BASE: take 1 of 77 frames, an
+    extension continuing it from its last 5) with the extension's frames written by a Save Video of their own before
+    any joined output (108/06: each segment saved, then both joined); the joined output kept or left out."""
+    wf = copy.deepcopy(BASE)
+    order = {k: wf.pop(k) for k in ("23", "24", "25", "26")}
+    wf["30"] = {"class_type": "CreateVideo", "inputs": {"images": ["22", 0], "fps": 16}}
+    wf["31"] = {"class_type": "SaveVideo", "inputs": {"video": ["30", 0], "filename_prefix": "second"}}
+    if joined:
+        wf.update(order)
+    return wf
+
+
+def test_an_extension_saved_alone_is_the_whole_takes_last_frames_made_once():
+    conv = convert(_segments_saved_each(joined=True), "segments")
+    g = conv.graph
+    gens = nodes_of(conv, "video_models.wan_animate")
+    assert len(gens) == 1, [n.type_id for n in g.nodes.values()]
+    gen = gens[0]
+    assert (gen.params["frames"], gen.params["window"], gen.params["overlap"]) == (149, 77, "5")
+    cut = {(t.params["start"], t.params["length"]) for t in nodes_of(conv, "edit.time")}
+    assert cut == {(0, 77), (72, 77)}
+    for t in nodes_of(conv, "edit.time"):
+        assert g.input_link(t.id, "video").src == gen.id
+    fed = sorted(g.input_link(s.id, "video").src for s in nodes_of(conv, "io.save_video"))
+    assert fed.count(gen.id) == 1 and len(fed) == 3  # (the joined output: the whole take)
+    text = said(conv)
+    assert "writes the last 77 frames of that Wan Animate take (frames 72 to 148), cut by a Time node (trim)" in text
+    assert "writes the first take alone" not in text and "a segment of its own" not in text
+
+
+def test_an_extension_saved_alone_without_a_joined_output_is_still_not_a_copy_of_the_first_take():
+    conv = convert(_segments_saved_each(joined=False), "segments_only")
+    gens = nodes_of(conv, "video_models.wan_animate")
+    assert len(gens) == 1 and gens[0].params["frames"] == 149
+    assert {(t.params["start"], t.params["length"]) for t in nodes_of(conv, "edit.time")} == {(0, 77), (72, 77)}
