@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said, source_of
+from tests.convert.said import api, nodes_of, said, source_of, ui
 from tests.convert.test_comfy_animate_extend import BASE
 
 
@@ -95,3 +95,54 @@ def test_an_extension_saved_alone_without_a_joined_output_is_still_not_a_copy_of
     gens = nodes_of(conv, "video_models.wan_animate")
     assert len(gens) == 1 and gens[0].params["frames"] == 149
     assert {(t.params["start"], t.params["length"]) for t in nodes_of(conv, "edit.time")} == {(0, 77), (72, 77)}
+
+
+def _own_method_sampler(sockets: list[tuple[str, str]]) -> dict:
+    """Wan 2.1 1.3B text to video sampled by an uncatalogued pack's sampler with ``sockets`` (a UI file: its inputs'
+    types listed), three settings saved by place."""
+    nodes = [
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.1_t2v_1.3B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a fox running through snow"]),
+        (5, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 33, 1]),
+        (6, "RandomNoise", [], ["NOISE"], [7, "fixed"]),
+        (7, "BasicGuider", [("model", "MODEL"), ("conditioning", "CONDITIONING")], ["GUIDER"], []),
+        (8, "BasicScheduler", [("model", "MODEL")], ["SIGMAS"], ["simple", 20, 1.0]),
+        (9, "ProgressiveResolutionSampler", sockets, ["LATENT", "LATENT"], [2, "coarse_first", 0.5]),
+        (10, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (11, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16]),
+        (12, "SaveVideo", [("video", "VIDEO")], [], ["video/fox", "auto", "auto"]),
+        (13, "KSamplerSelect", [], ["SAMPLER"], ["euler"]),
+    ]
+    links = [(1, 0, 7, "model"), (1, 0, 8, "model"), (2, 0, 4, "clip"), (4, 0, 7, "conditioning"),
+             (6, 0, 9, "noise"), (7, 0, 9, "guider"), (8, 0, 9, "sigmas"), (5, 0, 9, "latent_image"),
+             (9, 0, 10, "samples"), (3, 0, 10, "vae"), (10, 0, 11, "images"), (11, 0, 12, "video")]
+    if any(t == "SAMPLER" for _k, t in sockets):
+        links.append((13, 0, 9, "sampler"))
+    return ui(nodes, links)
+
+
+SPEED_LIKE = [("noise", "NOISE"), ("guider", "GUIDER"), ("sigmas", "SIGMAS"), ("latent_image", "LATENT")]
+
+
+def test_a_pack_sampler_with_no_sampler_socket_is_read_as_sampler_custom_advanced_its_own_method_said():
+    conv = convert(_own_method_sampler(SPEED_LIKE), "own_method")
+    gens = nodes_of(conv, "video_models.text_to_video")
+    assert len(gens) == 1, [n.type_id for n in conv.graph.nodes.values()]
+    p = gens[0].params
+    assert (p["steps"], p["frames"], p["width"], p["height"], p["seed"]) == (20, 33, 832, 480, 7)
+    assert p["prompt"] == "a fox running through snow"
+    text = said(conv)
+    assert ("'ProgressiveResolutionSampler' (ProgressiveResolutionSampler, #9) is read as ComfyUI's "
+            "SamplerCustomAdvanced by its declared types (a noise, a guider, sigmas and a latent in, a latent out: as "
+            "its file lists them); it has no sampler input, sampling by a method of its own pack's, which is not made"
+            in text)
+    assert "its #0 2, #1 'coarse_first', #2 0.5 are not applied" in text
+
+
+def test_an_uncatalogued_pack_sampler_with_a_sampler_socket_takes_its_sampler():
+    conv = convert(_own_method_sampler(SPEED_LIKE + [("sampler", "SAMPLER")]), "own_sampler")
+    gens = nodes_of(conv, "video_models.text_to_video")
+    assert len(gens) == 1 and gens[0].params["sampler"] == "euler"
+    assert "it has no sampler input" not in said(conv)
