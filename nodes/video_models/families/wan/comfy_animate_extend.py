@@ -107,7 +107,7 @@ def _continued(b, key: frozenset) -> None:
         if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
             return
         gen, _t, band, save = b.made[key]
-        own = [s for s in first_saves(b, key) if b.out.origin.get(s) == save.id]
+        own = first_saves(b, key)  # (its own output's: made with the pipeline, before any other output joins it)
         _longer(b, key, ext, frames)
         total, length = _int(g.nodes[gen].params.get("frames")), ext[-1][1]
         trim_first(b, other, key, frames, saves, "First take")
