@@ -14,6 +14,7 @@ from ..tracing.resizes import BUCKET_LIKE
 from ..tracing.roles import role
 from ..tracing.walks import find_loader
 from .effects_made import effects_made, file_effect
+from .file_picks import file_trim
 from .picked_frames import trimmed
 from .utility import back_along, wired_node
 
@@ -128,32 +129,14 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
         said.append(f"{out} writes the take beside pictures {name} places with it that are no file (another take, "
                     f"or pictures nodes make{_makers(wf, j, take)}): its Save Video writes one take alone")
         return src
-    way, parts, unmade, stepped = direction(wf, j), [], [], []
+    way, parts, unmade, stepped, trims = direction(wf, j), [], [], [], []
     for port, (f, walked) in found.items():
         if port == take_at:  # the take, through the frames picked on its way (ImageFromBatch: Trim, said)
             parts.append(_picked_on_way(b, j, port, src, out, said))
             continue
-        loader, slot, via = f
-        b.used.add(loader.id)
-        scaled = resizes.on_way(wf, walked)
-        part = b.studio_loader(loader, slot)
-        made = set()
-        for n in reversed(walked):  # from the file on: its resizes as Scale, a pose / depth / Canny as Studio's
-            if n.id in scaled:  # (through the builder's steps: one Scale for a resize the generator's input reads too)
-                part = (b.step(n, part)[0] if n.cls != BUCKET_LIKE else
-                        wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
-            elif n in via and b.file_step(n):
-                part = b.step(n, part)
-                stepped.append(f"{n.shown_cls} (#{n.id})")
-            elif n in via and (fx := file_effect(b, n, part)) is not None:  # (67/08: the tile LoRA's blurred clip)
-                part = fx
-                stepped.append(f"{n.shown_cls} (#{n.id})")
-            else:
-                continue
-            made.add(n.id)
-            b.used.add(n.id)
+        part, made = _file_part(b, f, walked, stepped, trims)
         unmade += [f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in walked
-                   if n.id not in made and (n in via or resizes.is_resize(n))]
+                   if n.id not in made and (n in f[2] or resizes.is_resize(n))]
         parts.append(part)
     acc, kind = parts[0], "Side by Side"
     own = MASK_OPS.get(j.cls)  # a core node Studio has its own of (ImageStitch: Stitch, its spacing and sizing kept)
@@ -167,6 +150,36 @@ def beside(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[str, 
     files = ", ".join(f"'{b.file_of(f[0])}'" for p, (f, _) in found.items() if p != take_at)
     said.append(f"{out} writes the take beside {files} ({way}), as {name} places them: Studio's {kind}"
                 + (f"; the file through Studio's nodes for {', '.join(stepped)}" if stepped else "")
+                + "".join(f"; the file's {t}" for t in trims)
                 + (f"; the file{'s' if len(found) > 2 else ''} without ComfyUI's {', '.join(sorted(set(unmade)))}"
                    if unmade else ""))
     return acc
+
+
+def _file_part(b, f: tuple, walked: list, stepped: list, trims: list) -> tuple[tuple[str, str], set]:
+    """The file ``f`` (its loader, slot, the counted steps on its way) through what Studio makes of the nodes
+    ``walked`` between it and the comparison, from the file on: its resizes as Scale, a pose / depth / Canny as
+    Studio's, a pack's effect, a run of its frames picked as Trim (heldout108 05); (its last node and output, the ids
+    made). What is made is added to ``stepped`` / ``trims`` for the sentence."""
+    loader, slot, via = f
+    b.used.add(loader.id)
+    scaled = resizes.on_way(b.wf, walked)
+    part, made = b.studio_loader(loader, slot), set()
+    for n in reversed(walked):
+        if n.id in scaled:  # (through the builder's steps: one Scale for a resize the generator's input reads too)
+            part = (b.step(n, part)[0] if n.cls != BUCKET_LIKE else
+                    wired_node(b, "transform.scale", scaled[n.id], n, (*part, "video")), "video")
+        elif n in via and b.file_step(n):
+            part = b.step(n, part)
+            stepped.append(f"{n.shown_cls} (#{n.id})")
+        elif n in via and (fx := file_effect(b, n, part)) is not None:  # (67/08: the tile LoRA's blurred clip)
+            part = fx
+            stepped.append(f"{n.shown_cls} (#{n.id})")
+        elif (picked := file_trim(b, n, part)) is not None:
+            part, words = picked
+            trims.append(words)
+        else:
+            continue
+        made.add(n.id)
+        b.used.add(n.id)
+    return part, made

@@ -50,3 +50,11 @@ def trimmed(b: Any, n: Any, src: tuple[str, str], out: str, said: list[str]) -> 
                 f"take's end) as '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) picks them: Studio's Trim after "
                 "the generator")
     return trim, "video"
+
+
+def run_picked(wf: Any, n: Any) -> tuple[int, int] | None:
+    """(the first frame, how many) the pick of a run of frames ``n`` takes, where both are fixed numbers and it takes
+    more than one frame (finishing/file_picks.py: the same pick on a file's way); None else."""
+    names = _names(n)
+    start, length = (_fixed(wf, n, k) for k in names) if names is not None else (None, None)
+    return (start, length) if start is not None and length is not None and length >= 2 else None

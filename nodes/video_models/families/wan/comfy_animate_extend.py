@@ -64,9 +64,66 @@ def extension_of(b, first: frozenset, whole: frozenset) -> list[tuple[CNode, int
 
 
 def extends(b, first: frozenset, whole: frozenset) -> bool:
-    """True where output ``whole``'s samplers are take ``first``'s and extensions of it read as one take (else the
-    joined output is said as writing the first take alone: takes.joined)."""
-    return extension_of(b, first, whole) is not None
+    """True where output ``whole``'s samplers are take ``first``'s and extensions of it read as one take, or ``first``
+    is the extensions of the rest's take (a pipeline made for an output of the extension alone, which makes the whole
+    take: _continued); else the joined output is said as writing the first take alone (takes.joined)."""
+    return extension_of(b, first, whole) is not None or (
+        bool(whole - first) and _continues(b, whole - first, first) is not None)
+
+
+def _continues(b, other: frozenset, key: frozenset) -> list | None:
+    """The extensions the samplers ``key`` sample, where they are all of them and each continues the take of the
+    samplers ``other`` (extension_of); None else."""
+    ext = extension_of(b, other, other | key)
+    return ext if ext is not None and {n.id for n, _l, _c in ext} == {n.id for n in _animate_nodes(b, key)} else None
+
+
+def _last_take(b, key: frozenset, whole: frozenset, ext: list) -> None:
+    """The output of the extension samplers ``key`` made after the joined output ``whole`` made the whole take: its
+    generator removed, its Save Videos given the whole take's last frames through a Time node (trim); said."""
+    total, length = _int(b.g.nodes[b.made[whole][0]].params.get("frames")), ext[-1][1]
+    saves, save = first_saves(b, key), b.made[key][3]
+    if not total or not saves or total <= length:
+        return
+    tm = trim_first(b, key, whole, length, saves, "Last take")
+    b.g.nodes[tm].params["start"] = total - length
+    line = (f"'{save.title or save.cls}' (#{save.id}) writes the last {length} frames of that Wan Animate take (frames "
+            f"{total - length} to {total - 1}), cut by a Time node (trim), as ComfyUI's {_named(ext[-1][0])} samples "
+            "them after the take before: made once")
+    b.note(line, b.made[whole][2])
+    b.log(line)
+
+
+def _continued(b, key: frozenset) -> None:
+    """Where the pipeline of samplers ``key`` samples only the extensions of another Wan Animate pipeline's take (each
+    segment written by a Save Video of its own: heldout108 06, its second segment made from the driving clips' start
+    as a copy of the first): its generator makes the whole take, its own output the last segment's frames and the
+    other's output the first take's, each cut by a Time node (trim); said."""
+    g = b.g
+    for other, (gen0, task, _band, _save) in list(b.made.items()):
+        if other == key or task != ANIMATE or other & key or (ext := _continues(b, other, key)) is None:
+            continue
+        frames, saves = _int(g.nodes[gen0].params.get("frames")), first_saves(b, other)
+        if not frames or not saves or len({c for _n, _l, c in ext}) != 1:
+            return
+        gen, _t, band, save = b.made[key]
+        own = first_saves(b, key)  # (its own output's: made with the pipeline, before any other output joins it)
+        _longer(b, key, ext, frames)
+        total, length = _int(g.nodes[gen].params.get("frames")), ext[-1][1]
+        trim_first(b, other, key, frames, saves, "First take")
+        tm = b.add("edit.time", {"mode": "trim", "start": total - length, "length": length}, save, title="Last take")
+        g.connect(gen, "video", tm, "video")
+        for sv in own:
+            g.connect(tm, "video", sv, "video")
+        b.bands[band].append(tm)
+        b.made[other | key] = b.made[key]  # (an output writing them joined: one more Save Video on this pipeline)
+        line = (f"'{save.title or save.cls}' (#{save.id}) writes the last {length} frames of that Wan Animate take (frames "
+                f"{total - length} to {total - 1}), cut by a Time node (trim), as ComfyUI's {_named(ext[-1][0])} "
+                f"samples them after the take before; '{b.made[other][3].title or b.made[other][3].cls}' "
+                f"(#{b.made[other][3].id}) its first {frames} frames, the same way: the take made once")
+        b.note(line, band)
+        b.log(line)
+        return
 
 
 def one_take(b, key: frozenset) -> None:
@@ -82,11 +139,15 @@ def one_take(b, key: frozenset) -> None:
         ext = extension_of(b, first, whole)
         if ext is not None:
             _whole_take(b, first, whole, ext)
+        elif key < other and (ext := _continues(b, other - key, key)) is not None:
+            _last_take(b, key, other, ext)  # (the extension's own output, after the joined one made the whole take)
         return
     first = _first_take(b, key)
     ext = extension_of(b, first, key) if first and first < key else None
     if ext is not None:  # the joined output alone: its pipeline, made of the first take's task node, makes them all
         _longer(b, key, ext)
+    elif not first:
+        _continued(b, key)
 
 
 def _first_take(b, key: frozenset) -> frozenset:
