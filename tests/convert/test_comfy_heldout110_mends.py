@@ -8,14 +8,22 @@ values and links and fails without its mend.
    prompts).
 2. ComfyUI's own loader of a web address (VHS_LoadVideoPath) whose address setting is wired from another node (a
    cloud node's video URL) was said to load the address its widget still saves, "save the clip as output.mp4": that
-   saved value is stale, ComfyUI runs what the link gives; now only the link is said (110/06)."""
+   saved value is stale, ComfyUI runs what the link gives; now only the link is said (110/06).
+3. The sentence checks (benchmarks/sentence_checks.py) ended a setting's value at its own '; ' where a sentence shows a
+   long text cut short ("... source video; it… (706 more characters)"), and called the true sentence false (110/01's
+   TextGenerate prompt and StringReplace template)."""
 from __future__ import annotations
 
+from benchmarks.sentence_checks import clause_value
 from studio.convert.mapping.convert import convert
 from tests.convert.said import api, nodes_of, said, ui
 
 ENCODER = "gemma4-12b-with-proj-ltx-2.5-comfy-int8-convrot.safetensors"
 WRITER = "gemma4_e2b_it_bf16.safetensors"
+
+
+INSTRUCTION = ("You write prompts for a video model that adds water to a video; the attached image is its first frame. "
+               "Write exactly one paragraph in English and output nothing else.")
 
 
 def _ltx_with_a_prompt_writer(writer_reads_the_encoder: bool = False):
@@ -27,7 +35,7 @@ def _ltx_with_a_prompt_writer(writer_reads_the_encoder: bool = False):
                              "weight_dtype": "default"}),
         "2": ("CLIPLoader", {"clip_name": ENCODER, "type": "ltxv", "device": "default"}),
         "3": ("CLIPLoader", {"clip_name": WRITER, "type": "ltxv", "device": "default"}),
-        "5": ("TextGenerate", {"clip": [writer_clip, 0], "prompt": "Write a prompt for a fox running through snow.",
+        "5": ("TextGenerate", {"clip": [writer_clip, 0], "prompt": INSTRUCTION,
                                "max_length": 400, "sampling_mode": "off", "thinking": False}),
         "6": ("CLIPTextEncode", {"clip": ["2", 0], "text": ["5", 0]}),
         "7": ("CLIPTextEncode", {"clip": ["2", 0], "text": ""}),
@@ -80,3 +88,10 @@ def test_a_wired_loaders_saved_web_address_is_not_said_as_its_file():
     assert "'VHS_LoadVideoPath' (VHS_LoadVideoPath, #2)'s video is given by 'MyCloudClipMaker'" in text
     conv, address = _cloud_clip(wired=False)  # (the address alone: still read as the file to save)
     assert f"'VHS_LoadVideoPath' (VHS_LoadVideoPath, #2)'s 'video' is the web address {address}" in said(conv)
+
+
+def test_a_text_cut_short_after_its_own_semicolon_is_checked_as_cut():
+    cut = "You write prompts for a video model that adds water to a video; it… (706 more characters)"
+    assert clause_value(cut) == "You write prompts for a video model that adds water to a video…"
+    assert clause_value("image_url wired; saved by place: #0 , #1 wanx2.1-i2v-plus") == "image_url wired"
+    assert clause_value("lanczos") == "lanczos"
