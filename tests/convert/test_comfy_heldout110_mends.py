@@ -86,6 +86,8 @@ def test_a_wired_loaders_saved_web_address_is_not_said_as_its_file():
     text = said(conv)
     assert "is the web address" not in text and address not in text.split("VHS_LoadVideoPath")[1][:200]
     assert "'VHS_LoadVideoPath' (VHS_LoadVideoPath, #2)'s video is given by 'MyCloudClipMaker'" in text
+    assert ("when the workflow runs, a path or web address Studio cannot work out when converting: set Load Video's "
+            "'path' to it (Studio reads files only: a web address's file saved first)") in text  # (its text: an address)
     conv, address = _cloud_clip(wired=False)  # (the address alone: still read as the file to save)
     assert f"'VHS_LoadVideoPath' (VHS_LoadVideoPath, #2)'s 'video' is the web address {address}" in said(conv)
 
