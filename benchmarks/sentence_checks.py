@@ -135,6 +135,13 @@ def _declared(types: set[str]) -> tuple[set[str], set[str]]:
     return names, shown
 
 
+def clause_value(v: str) -> str:
+    """A setting's value as a sentence shows it, up to the clause after it ('; '), or cut short ('…') where the value's
+    own text holds a '; ' before the cut ("... source video; it… (706 more characters)": heldout110 01's prompt)."""
+    first, _, rest = v.partition("; ")
+    return first + "…" if re.match(r"[^;]*?(?:…|\.\.\.) \(\d[\d,]* more characters?\)", rest) else first
+
+
 def _same(said: str, saved: Any) -> bool:
     """The value a sentence shows is the saved one (numbers to the digits shown, texts as cut)."""
     said = said.strip()
@@ -363,7 +370,7 @@ class Checker:
         for k, v in _pairs(text, set(saved) | self.declared(r)[0] | (set(cn.in_types) if cn is not None else set())):
             if k not in saved:
                 continue
-            v = re.sub(r"(?:^| )\(?wired\)?$", "", v.split("; ")[0].strip())  # ('text_c wired': no value said)
+            v = re.sub(r"(?:^| )\(?wired\)?$", "", clause_value(v).strip())  # ('text_c wired': no value said)
             if not v:
                 continue
             v = re.sub(r",?(?:…|\.\.\.)(?: \(\d[\d,]* more characters?\))?", "…", v)

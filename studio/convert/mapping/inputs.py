@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..families import registry as families
 from ..finishing.utility import depth_node, phrase_of, pose_nodes
 from ..reading.unnamed_file import names_none
-from ..reading.wired_names import given_when_run, media_file_wired
+from ..reading.wired_names import given_when_run, media_file_wired, media_given
 from ..reading import loader_picks, sequence_picks
 from ..reading.by_types import declared_outputs
 from ..reading.workflow import LOADER_NODES, CNode
@@ -45,7 +45,9 @@ class InputMaking:
             if not self.file_of(loader).strip() and names_none(self.wf, loader):  # a template's, its app fills in
                 self.say(f"{loader.named()} names no file: set {self.g.registry.get(kind).title}'s 'path'")
             elif blank and (given := media_file_wired(self.wf, loader)):  # a file named by a node when it runs
-                self.say(given_when_run(loader, *given) + f": set {self.g.registry.get(kind).title}'s 'path' to it")
+                what = media_given(self.wf, loader, given[0])  # (a text may be a web address: saved first)
+                self.say(given_when_run(loader, *given, what) + f": set {self.g.registry.get(kind).title}'s 'path' to it"
+                         + (" (Studio reads files only: a web address's file saved first)" if "web" in what else ""))
             if kind == "io.load_audio":  # a loader cutting its sound: that window (audio_steps)
                 self.loaded[f"{loader.id}~"] = audio_steps.loader_window(self, loader, (self.loaded[loader.id], "audio"))
             else:  # a VideoHelperSuite loader's rate and frame picks: a Frame Rate and a Trim (load_trim); size said

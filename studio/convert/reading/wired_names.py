@@ -20,10 +20,11 @@ def unknown_source(wf: Any, n: Any, keys: tuple[str, ...] = NAME_KEYS) -> tuple[
     return None
 
 
-def given_when_run(n: Any, key: str, src: Any) -> str:
-    """The sentence: ``n``'s ``key`` is given by ``src`` when the workflow runs."""
+def given_when_run(n: Any, key: str, src: Any, what: str = "a file name") -> str:
+    """The sentence: ``n``'s ``key`` is given by ``src`` when the workflow runs (``what``: a file name, or a media
+    loader's path text, which may be a web address: media_given)."""
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s {key} is given by "
-            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs, a file name Studio "
+            f"'{src.title or src.shown_cls}' ({src.shown_cls}, #{src.id}) when the workflow runs, {what} Studio "
             "cannot work out when converting")
 
 
@@ -35,3 +36,13 @@ def media_file_wired(wf: Any, n: Any) -> tuple[str, Any] | None:
     t = catalogue.node_type(n.origin or n.cls)
     f = catalogue.file_input(t) if t is not None and t.inputs is not None else None
     return unknown_source(wf, n, (f.name,)) if f is not None else None
+
+
+def media_given(wf: Any, n: Any, key: str) -> str:
+    """What media loader ``n``'s wired ``key`` names, by its declared type: a text (VHS_LoadVideoPath's 'video', which
+    ComfyUI also reads as a web address: a cloud node's clip URL, heldout110 06) is a path or web address, a choice
+    of the input folder's files a file name."""
+    from .. import catalogue
+    t = catalogue.node_type(n.origin or n.cls)
+    i = next((i for i in (t.inputs or ()) if i.name == key), None) if t is not None else None
+    return "a path or web address" if i is not None and i.type == "STRING" else "a file name"
