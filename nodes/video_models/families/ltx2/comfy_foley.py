@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Task
 
+from . import comfy_foley_core as core
+
 FOLEY = "video_models.ltx2_foley"
 LATENT = "LTXFoleyVideoToAudioLatent"
 DECODE, STITCH = "LTXFoleyAudioVAEDecode", "LTXFoleyAudioStitch"  # a window's sound decoded; the windows' joined
+RATE = "LTXVConditioning"  # its 'frame_rate': the rate LTX-2 is conditioned on (Sound for Clip's: the clip's)
 SELECT = "LTXFoleyWindowSelect"  # its 'images': the clip given to the window loop; its IMAGE out: one window of it
 SIZE = "LTX-2 Sound for Clip reads the clip at its own size (each side rounded to a multiple of 32)"
 FOLEY_TASK = Task("sound for a clip (video to audio)", FOLEY, (("images", "video"),), family="LTX-2",
@@ -19,12 +22,31 @@ FOLEY_TASK = Task("sound for a clip (video to audio)", FOLEY, (("images", "video
                             ("frames", None, "the frames of one window: LTX-2 Sound for Clip scores the whole clip "
                                              "in one call (its first 8n+1 frames)"),
                             ("frame_rate", None, "the clip's rate, which LTX-2 Sound for Clip reads from the clip")),
-                  read=lambda b, node, up, spec, inputs, said: _clip_used(b, node))
-TASKS = {LATENT: FOLEY_TASK}
+                  read=lambda b, node, up, spec, inputs, said: _read(b, node, up, said))
+# ComfyUI core's own chain (a clip's latent held by a noise mask of 0 beside an empty sound latent): comfy_foley_core
+CORE_TASK = Task("sound for a clip (video to audio)", FOLEY, (("images", "video"),), family="LTX-2",
+                 read=lambda b, node, up, spec, inputs, said: (_read(b, node, up, said), core.read(b, node, said))[0])
+TASKS = {LATENT: FOLEY_TASK, core.HELD: CORE_TASK}
+
+
+def claimed(node: CNode | None) -> Task | None:
+    """Sound for Clip's task where ``node`` is core's held join (LTX-2's claimed reading: its audio nodes upstream
+    claim the pipeline for LTX-2 Video + Sound; this task's own reading has read it)."""
+    return CORE_TASK if node is not None and node.cls == core.HELD else None
 
 
 def _what(n: CNode) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
+
+
+def _read(b, node: CNode | None, up: list[CNode], said: list[str]) -> None:
+    """The clip's frames node counted used; a rate the take is conditioned on other than the clip's said not taken."""
+    _clip_used(b, node)
+    for n in up:
+        v = b.wf.value(n, "frame_rate") if n.enabled and n.cls == RATE else None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            said.append(f"{_what(n)}'s frame_rate {v:g} is not taken: LTX-2 Sound for Clip conditions the take on the "
+                        "clip's own rate (its frames kept as given, the sound as long as they last at it)")
 
 
 def _clip_used(b, node: CNode | None) -> None:
@@ -51,7 +73,7 @@ def translate(wf) -> list[str]:
                     "clip in one call")
     if said:
         said += _stitched(wf)
-    return said
+    return said + core.translate(wf)
 
 
 def _stitched(wf) -> list[str]:

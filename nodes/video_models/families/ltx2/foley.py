@@ -48,6 +48,7 @@ class LTX2Foley(OneCallNode):
     title = "LTX-2 Sound for Clip"
     keywords = ("ltx", "ltx-2", "foley", "video to audio", "v2a", "sound effects", "score", "audio")
     task = "t2v"  # the run switches to the family's condition pipeline (LTX2ConditionPipeline) before its call
+    rate_ports = ("video",)  # (no 'fps' setting: its take has the clip's rate; the converter's unset_rate)
     family_key, error = "ltx2", ModelError
     wanted, how = "LTX-2", "load an LTX-2 model (it makes the sound with its own audio VAE and vocoder)"
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
