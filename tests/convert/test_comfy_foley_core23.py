@@ -64,7 +64,7 @@ def _sound_for_clip(conv):
 
 def test_a_clip_held_by_a_noise_mask_of_0_beside_an_empty_sound_is_made_by_sound_for_clip():
     gen, text = _sound_for_clip(convert(_doc(), "v2a.json"))
-    # (window_frames: see the windows commit)
+    assert gen.params["window_frames"] == 0  # (the workflow samples the whole clip at once: no windows)
     assert "'LTXVConcatAVLatent' (LTXVConcatAVLatent, #13) joins the clip's frames encoded by 'VAEEncode' (VAEEncode, " \
            "#9) and held whole by 'SetLatentNoiseMask' (SetLatentNoiseMask, #11)'s noise mask of 0 ('SolidMask' " \
            "(SolidMask, #10): value 0) with 'LTXVEmptyLatentAudio' (LTXVEmptyLatentAudio, #12)'s empty sound latent, " \

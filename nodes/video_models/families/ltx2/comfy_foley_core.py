@@ -118,6 +118,7 @@ def read(b, node: CNode | None, said: list[str]) -> None:
         return
     _, nodes, words = found
     b.used |= {m.id for m in (*nodes, sound)}
+    b.extra["window_frames"] = 0  # (the workflow samples the whole clip at once: one call, no windows)
     lines = [f"{_what(node)} joins the clip's frames {words} with {_what(sound)}'s empty sound latent, which alone "
              f"is sampled: read as {SOUND_FOR_CLIP} making the sound for the clip (its frames kept as given)"]
     frames, rate = (_number(wf.value(sound, k)) for k in ("frames_number", "frame_rate"))
