@@ -101,3 +101,30 @@ def test_a_mask_letting_the_video_change_or_a_take_making_both_stays_as_it_was()
     conv = convert(doc, "t2v.json")
     [gen] = nodes_of(conv, LTX2)
     assert not nodes_of(conv, FOLEY) and gen.params["frames"] == 121
+
+
+def _ui(api: dict) -> dict:
+    """The API chain as a UI file (nodes with typed inputs and outputs, links, widgets by the declared order)."""
+    from studio.convert.catalogue import node_type
+    outs = {k: [{"name": f"o{i}", "type": t, "links": []} for i, t in enumerate(node_type(v["class_type"]).output_types)]
+            for k, v in api.items()}
+    nodes, links = [], []
+    for k, v in api.items():
+        inputs, widgets = [], []
+        for i in node_type(v["class_type"]).inputs:
+            val, widget = v["inputs"].get(i.name), i.type in ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")
+            if isinstance(val, list):
+                links.append([len(links) + 1, int(val[0]), val[1], int(k), len(inputs), outs[val[0]][val[1]]["type"]])
+                outs[val[0]][val[1]]["links"].append(len(links))
+                inputs.append({"name": i.name, "type": i.type, "link": len(links),
+                               **({"widget": {"name": i.name}} if widget else {})})
+            if widget:
+                widgets += [0 if isinstance(val, list) else val] + (["fixed"] if i.name == "noise_seed" else [])
+        nodes.append({"id": int(k), "type": v["class_type"], "pos": [0, 0], "mode": 0, "inputs": inputs,
+                      "outputs": outs[k], "widgets_values": widgets})
+    return {"last_node_id": 30, "last_link_id": len(links), "nodes": nodes, "links": links, "version": 0.4}
+
+
+def test_the_chain_saved_as_a_ui_file_is_read_the_same():
+    gen, text = _sound_for_clip(convert(_ui(_doc()), "v2a_ui.json"))
+    assert gen.params["window_frames"] == 0 and "which alone is sampled: read as LTX-2 Sound for Clip" in text
