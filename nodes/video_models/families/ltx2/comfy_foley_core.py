@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from studio.convert.api import CNode, Workflow, node_type
 
-FOLEY = "video_models.ltx2_foley"
 HELD = "LTXVConcatAVLatent (its video held, its sound sampled)"  # the join read as a task node: no pack's type
 SOUND_FOR_CLIP = "LTX-2 Sound for Clip"
 
