@@ -57,8 +57,9 @@ class LTX2Foley(OneCallNode):
     family_key, error = "ltx2", ModelError
     wanted, how = "LTX-2", "load an LTX-2 model (it makes the sound with its own audio VAE and vocoder)"
     inputs = (In("model", "Video Model", help="an LTX-2 model (LTX2Pipeline)"),
-              In("video", "Video", help="the clip to make the sound for; its frames are kept as given (the first "
-                                        "8n+1 of them: LTX-2's frame rule), its rate is the take's"),
+              In("video", "Video", help="the clip to make the sound for; its frames are kept as given (all of them "
+                                        "where it is scored in windows, else its first 8n+1: LTX-2's frame rule), "
+                                        "its rate is the take's"),
               In("prompt", "Text", optional=True))
     outputs = (Out("video", "Video", help="the clip given, unchanged, with the new sound"),
                Out("audio", "Audio", help="the sound, at the vocoder's rate, as long as the frames kept"))
