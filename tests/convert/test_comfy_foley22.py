@@ -65,10 +65,15 @@ def test_heldout102_03_makes_the_clips_sound_with_ltx2_sound_for_clip():
     [save] = nodes_of(conv, "io.save_video")
     assert source_of(conv, save.id, "video") is gen and source_of(conv, save.id, "audio") is gen  # the new sound
     assert "cannot wire" not in text and "not a sound the model makes" not in text and "take without it" not in text
+    # the pack's windows made (foleywin23): its plan's length and overlap, every window, the windows' files said
+    assert (p["window_frames"], p["overlap"]) == (145, 0.5)
     assert "'LTXFoleyWindowSelect' (LTXFoleyWindowSelect, #12) gives 'LTXFoleyVideoToAudioLatent' " \
-           "(LTXFoleyVideoToAudioLatent, #13) the clip in windows" in text and "the windows are not made" in text
+           "(LTXFoleyVideoToAudioLatent, #13) the clip in windows (the pack's window plan and loop, its sound " \
+           "stitched): read as LTX-2 Sound for Clip's windows of 145 frames sharing at least 0.5 s" in text
+    assert "(LTXFoleyWindowPlan, #9)'s max_windows 16 is not taken: LTX-2 Sound for Clip scores every window" in text
+    assert "(LTXFoleyWindowAudioSave, #23) writes each window's sound to a WAV file of its own" in text
     assert "(LTXFoleyAudioStitch, #26) joins the windows' sounds decoded by" in text
-    assert "LTXFoleyVideoToAudioLatent's frames 145 (the frames of one window" in text
+    assert "s frames 145" not in text and "nodes not converted (listed" not in text  # (the same length: read)
     assert "LTXFoleyVideoToAudioLatent's width 576 (LTX-2 Sound for Clip reads the clip at its own size" in text
 
 
@@ -82,4 +87,7 @@ def test_the_latent_maker_given_the_clip_itself_is_read_the_same():
     assert source_of(conv, gen.id, "video").type_id == "io.load_video"
     [save] = nodes_of(conv, "io.save_video")
     assert source_of(conv, save.id, "audio") is gen
-    assert "in windows" not in text and "cannot wire" not in text
+    assert "the clip in windows" not in text and "cannot wire" not in text
+    assert gen.params["window_frames"] == 145  # (its one call's length: a longer clip in windows of it, said)
+    assert "'LTXFoleyVideoToAudioLatent' (LTXFoleyVideoToAudioLatent, #13)'s frames 145 (the clip's first frames it " \
+           "scores, in one call, padded where the clip is shorter) is read as LTX-2 Sound for Clip's window_frames" in text

@@ -213,6 +213,8 @@ class BuilderBase:
                 said: list[str] = []  # a rate that is none ([1, 2, 3], 864, one wired from itself) is said, not 0
                 if self.wf.value(n, k) is None and (line := clip_rate.said(self, n, k)) is not None:
                     self.say(line)  # the rate of a clip the generator is given, which its 'fps' 0 takes (count9)
+                    if clip_rate.clip_made(self):  # (its take has that clip's rate: no other node's is written)
+                        return None
                     continue
                 rate = rate_setting(n, k, self.wf.value(n, k), said, "the video's rate is not taken from it")
                 for line in said:

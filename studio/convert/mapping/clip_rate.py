@@ -44,12 +44,24 @@ def said(b: Any, n: CNode, k: str) -> str | None:
         spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
     except Exception:  # (a type the registry lacks)
         return None
-    ports = spec.ports("rate") if spec is not None and spec.param("fps") is not None else ()  # (declared: no node
-    # module imported; a generator with no 'fps' setting takes no rate: takes.unset_rate)
+    ports = spec.ports("rate") if spec is not None else ()  # (declared: no node module imported; a generator with
+    # no 'fps' setting whose take has its rate port's clip's rate: takes.unset_rate, clip_made below)
     into = next((i for i, (_, ld) in getattr(b, "clips_given", {}).items() if i in ports and ld.id == loader.id), None)
     if into is None:
         return None
     src = b.wf.source(n, k)
+    made = (f"{spec.title}'s 'fps' 0 takes the rate of its '{into}', that clip," if spec.param("fps") is not None else
+            f"{spec.title}, which has no rate setting, makes its take at the rate of its '{into}', that clip,")
     return (f"'{n.title or n.shown_cls}' (#{n.id})'s {k} is the rate of the clip {loader.named()} loads "
-            f"({src.named()} gives it), not known when converting: {spec.title}'s 'fps' 0 takes the rate of its "
-            f"'{into}', that clip, when it runs")
+            f"({src.named()} gives it), not known when converting: {made} when it runs")
+
+
+def clip_made(b: Any) -> bool:
+    """Whether the generator being made has no 'fps' setting and declares the clip whose rate its take has (its rate
+    port: LTX-2 Sound for Clip's 'video'): a written rate said to be that clip's is its take's (base.fps_of reads no
+    other node's rate for it)."""
+    try:
+        spec = b.g.registry.get(b.task_now) if getattr(b, "task_now", None) else None
+    except Exception:  # (a type the registry lacks)
+        return False
+    return spec is not None and spec.param("fps") is None and bool(spec.ports("rate"))

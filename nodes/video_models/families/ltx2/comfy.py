@@ -26,7 +26,7 @@ from .comfy_inpaint import painted_guide
 from .comfy_outpaint_pad import painted  # an outpaint's pad by pixels: Studio's Pad filled #66FF00
 from .comfy_painted_band import painted_made  # an in/outpaint band's painting and blend by Studio's operations
 from .comfy_low_vram import low_vram
-from .comfy_foley import FOLEY, TASKS as FOLEY_TASKS, translate as foley
+from .comfy_foley import FOLEY, TASKS as FOLEY_TASKS, claimed as foley_claimed, translate as foley
 from .comfy_sound_alone import AUDIO_READERS, SOUND, TASKS as SOUND_ALONE, audio_only_patch, claimed as sound_alone
 from .comfy_mask_time import WIDGETS as TIMED
 from .comfy_own_sound import own_sound
@@ -457,7 +457,8 @@ CLAIMS = ("LTXAV*", "LTXVEmptyLatentAudio", "LTXVConcatAVLatent")  # LTX-2's aud
 MAPPING = ComfyMapping(
     key="ltx2", title="LTX-2",
     claims=CLAIMS, claimed=Task("video and sound", LTX2, family="LTX-2", read=lambda b, node, up, claim, inputs, said: (
-        sound_alone(node) or painted_guide(b, node, up, claim, inputs, said))),  # (a sound alone: LTX-2 Sound)
+        sound_alone(node) or foley_claimed(node) or painted_guide(b, node, up, claim, inputs, said))),  # (a sound
+    # alone: LTX-2 Sound; core's video held beside an empty sound: LTX-2 Sound for Clip, comfy_foley)
     generators=(Generator(LTX2, sound=True, stage=lambda b, up, rest, said: redetail.stage(
                               b, second_stage(b, up, rest, said)), finish=_sound,
                           intent=lambda b, node, up, inputs, said: (
