@@ -34,6 +34,8 @@ MEDIA_WAYS = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO", "LATENT"})  # of thos
 DENOISING = frozenset({"MODEL", "GUIDER", "SIGMAS", "NOISE", "SAMPLER"})  # what a sampler takes beside its latent
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
 PLAIN = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "*", ""})
+NUMBERS_TEXT = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"})  # a value's types (NUMBER: WAS Suite's int
+# or float, proxymine23: its Image Aspect Ratio's, measured from a picture when the workflow runs)
 SETTINGS_CHARS = 160
 PLAIN_WIDGETS = ("INT", "FLOAT", "STRING", "BOOLEAN", "COMBO")  # an input a setting could be wired into
 VALUES = ("value", "unread", "unknown")  # the kinds of a node giving numbers or text
@@ -106,10 +108,11 @@ def _kind(wf: Workflow, n: CNode, readers: list[tuple[CNode, str, int]]) -> str 
     if any(not 0 <= s < len(outs) for s in used_slots):
         return None
     read_types = {x for s in used_slots for x in outs[s].split(",")}  # ('IMAGE,MASK': a V3 template as saved)
-    if read_types & {"*", "COMBO"} and used_slots and all(wf.worked_out(n.id, s) is not None for s in used_slots):
+    if read_types & {"*", "COMBO", catalogue.UNKNOWN} and used_slots and all(wf.worked_out(n.id, s) is not None
+                                                                         for s in used_slots):
         return "value"  # an output of any type or a choice worked out to a constant where it is wired (a pack's
-        # slider, Image Saver's Sampler Selector)
-    if read_types and read_types <= {"INT", "FLOAT", "STRING", "BOOLEAN"}:  # a value: read where worked out
+        # slider, Image Saver's Sampler Selector; its list-typed output in an API file: reading/combo_given.py)
+    if read_types and read_types <= NUMBERS_TEXT:  # a value: read where worked out (WAS Suite's NUMBER too)
         if all(wf.worked_out(n.id, s) is not None for s in used_slots):
             return "value"
         return "unread" if all(wf.output(n, s) is not None for s in used_slots) else "unknown"

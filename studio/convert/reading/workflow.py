@@ -37,6 +37,7 @@ from .constants_many import many_constant
 from .dangling import cut_dangling, missing
 from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
+from .combo_given import pick_given
 from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .state_texts import keeps_state, state_text
@@ -543,7 +544,10 @@ class Workflow:
         if s is None:
             return node.widgets.get(name)
         src = self.nodes.get(s[0])
-        return None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
+        v = None if src is None or depth > MAX_DEPTH else self.output(src, s[1], depth + 1)
+        if v is None and src is not None and (v := pick_given(src, s[1], node, name)) is not None:
+            self._known[(src.id, s[1])] = v  # a pick given into a pick: worked out (combo_given.py)
+        return v
 
     @contextmanager
     def values_aside(self, fresh: bool = False):
