@@ -19,6 +19,7 @@ from .. import catalogue
 from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
+from ..tracing import mask_round_trip
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
 from . import drawn_tracks, picture_fit, pose_steps, solid_start, take_frames_input, way_effects
@@ -346,6 +347,9 @@ class IntentReading:
         if found is None:
             return self._unfound(node, port, into, said)
         loader, slot, via = found
+        if (same := mask_round_trip.carried(self.wf, walked)):  # a MASK made a picture and taken back: the same mask
+            via = [n for n in via if n.id not in same]
+            self.used |= same
         made = next((n for n in via if generates(self.wf, n)), None)
         if made is not None:  # a picture another node makes from the file (an API image model): not the file
             said.append(f"{node.of(port)} is made by ComfyUI's '{made.title or made.shown_cls}' "

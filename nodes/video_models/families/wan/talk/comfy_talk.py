@@ -11,10 +11,11 @@ ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfinit
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Voice
+from studio.convert.api import CNode, Voice, mask_carried as carried
 
 from .comfy_mask_boxes import said as masks_said
 from .comfy_windows import joined_windows
+from . import comfy_turn_passes as turn_passes
 from .talk_rate import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
@@ -37,6 +38,17 @@ def _other_rate(b, up: list[CNode], said: list[str]) -> None:
                                 f"Studio's InfiniteTalk makes it at {SPEECH_FPS:g} fps, the rate its voice features "
                                 f"are made at (at {v:g} fps the lips would not keep time with the voice)")
                 return
+
+
+def _mask_way(wf, node: CNode, port: str, find_loader):
+    """find_loader's (loader, slot, steps) for a face mask, a MASK made a picture and taken back by a colour channel
+    (MaskToImage, ImageToMask) not counted as a step: the same mask (mask_round_trip, as the builder's reading)."""
+    walked: list[CNode] = []
+    found = find_loader(wf, node, port, set(), walked)
+    if found is None:
+        return None
+    same = carried(wf, walked)
+    return found[0], found[1], [n for n in found[2] if n.id not in same]
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
@@ -62,7 +74,7 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
     ports: list[tuple[str, str]] = []
     b.wf.talk_masks = None  # the wrapper's drawn face masks, made on the node once it is (comfy_mask_boxes.wired)
     if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
-        masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]
+        masks = [_mask_way(wf, node, f"mode.mask_{i}", find_loader) for i in (1, 2)]
         laid = getattr(wf, "talk_layouts", {}).get(node.id)  # the wrapper's two voices with no masks
         if laid and not any(f"mode.mask_{i}" in node.links for i in (1, 2)):
             ports = [("mode.audio_encoder_output_2", "speech_2")]
@@ -90,6 +102,9 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
                     "InfiniteTalk starts from the start image")
     later = [n for n in up if n.cls == node.cls and n.id != node.id and n.enabled and "previous_frames" in n.links]
     length = wf.value(node, "length")
+    if later and not isinstance(length, int) and any(into == "speech_2" for _, into in ports) and \
+            turn_passes.read(b, node, later, up, said, find_loader):  # both turns made in passes (comfy_turn_passes)
+        return ports
     if later and isinstance(length, int) and length > 1:  # the template's 'Video Extend' groups on this output
         motion = wf.value(later[0], "motion_frame_count")
         motion = motion if isinstance(motion, int) and 0 < motion < length else 9
