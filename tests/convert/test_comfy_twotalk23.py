@@ -151,3 +151,34 @@ def test_a_tail_pass_timed_by_another_sound_is_another_take():
     text = said(conv)
     assert "for the next speaker's turn" not in text
     assert "another take: 'KSampler' (KSampler, #41)" in text
+
+
+def _other_masks(masks: dict) -> dict:
+    """The one-pass workflow with each face mask (#17, #20) made otherwise: ``masks`` replaces those nodes."""
+    doc = _one_pass()
+    for k in ("15", "16", "18", "19"):
+        doc.pop(k)
+    doc.update(api(masks))
+    return doc
+
+
+def test_a_pictures_colour_channel_is_mask_tools_on_the_loaded_picture():
+    conv = convert(_other_masks({"17": ("ImageToMask", {"image": ["10", 0], "channel": "red"}),
+                                 "20": ("ImageToMask", {"image": ["11", 0], "channel": "green"})}), "painted.json")
+    [gen] = nodes_of(conv, TALK)
+    for port, file, channel in (("mask_1", "people_face1.png", "red"), ("mask_2", "people_face2.png", "green")):
+        pick = source_of(conv, gen.id, port)
+        assert pick.type_id == "edit.mask_tools" and pick.params["channel"] == channel and not pick.params["invert"]
+        link = conv.graph.input_link(pick.id, "mask")
+        assert link.src_port == "image" and conv.graph.nodes[link.src].params["path"] == file
+    assert source_of(conv, gen.id, "speech_2") is not None
+    assert "second speaker is not taken" not in said(conv) and "wired without" not in said(conv)
+
+
+def test_a_mask_loaded_by_a_node_studio_does_not_read_is_named():
+    conv = convert(_other_masks({"17": ("LoadImageMask", {"image": "face1.png", "channel": "alpha"}),
+                                 "20": ("LoadImageMask", {"image": "face2.png", "channel": "alpha"})}), "loaded.json")
+    [gen] = nodes_of(conv, TALK)
+    assert source_of(conv, gen.id, "mask_1") is None and source_of(conv, gen.id, "speech_2") is None
+    assert "the workflow's second speaker is not taken: its face masks are made by ComfyUI's LoadImageMask, so " \
+        "InfiniteTalk makes the first voice" in notes(conv)

@@ -15,9 +15,9 @@ def _gives_mask(g, nid: str, port: str) -> bool:
 def as_mask(b, nid: str, out: str, want: str) -> tuple[str, str]:
     """(nid, out), or a Mask Tools after it where ``want`` (the input's type) is a Mask and ``nid`` is a Scale of a
     mask."""
-    node = b.g.nodes[nid]
-    link = b.g.input_link(nid, "video") if node.type_id == "transform.scale" else None
-    if want != "Mask" or link is None or not _gives_mask(b.g, link.src, link.src_port):
+    node = b.g.nodes.get(nid) if want == "Mask" else None  # (a node of another graph: not in this one)
+    link = b.g.input_link(nid, "video") if node is not None and node.type_id == "transform.scale" else None
+    if link is None or link.src not in b.g.nodes or not _gives_mask(b.g, link.src, link.src_port):
         return nid, out
     back = b.add("edit.mask_tools", {}, None, title=TITLE)
     b.g.connect(nid, out, back, "mask")

@@ -24,15 +24,16 @@ def _to_picture(n: CNode) -> bool:
     return t is not None and t.sockets[0].type == "MASK" and t.output_types[0] == "IMAGE" and not t.widgets
 
 
-def _to_mask(wf: Workflow, n: CNode) -> str | None:
-    """The input of ``n`` (a picture to a MASK by a colour channel) its picture comes on; None for any other node."""
+def picked(wf: Workflow, n: CNode) -> str | None:
+    """The colour channel ``n`` takes a picture's MASK from (ImageToMask 'red', told by its declared types: one IMAGE
+    in, one MASK out, a 'channel' its only setting); None for any other node or channel."""
     t = _typed(n)
     if t is None or t.sockets[0].type != "IMAGE" or t.output_types[0] != "MASK" or \
             {i.name for i in t.widgets} != {"channel"}:
         return None
     ch = wf.value(n, "channel")
     ch = ch if ch is not None else (t.input("channel").default if t.input("channel") is not None else None)
-    return t.sockets[0].name if ch in COLOURS else None
+    return ch if ch in COLOURS else None
 
 
 def _between(n: CNode) -> bool:
@@ -48,7 +49,7 @@ def carried(wf: Workflow, walked: list[CNode]) -> set[str]:
     it back by a colour channel: each such pair, with resizes and repeats alone between them."""
     out: set[str] = set()
     for i, n in enumerate(walked):
-        if _to_mask(wf, n) is None:
+        if picked(wf, n) is None:
             continue
         for m in walked[i + 1:]:
             if _to_picture(m):

@@ -3,15 +3,17 @@ builder): the patch file of its ModelPatchLoader and its audio scale as the node
 voice's AudioEncoderEncode (with its AudioEncoderLoader) as Speech Features (layers 'all', align
 'encoder input') from the Load Audio, reading the loader's audio_encoders/ file (encoder_step, shared
 with S2V's and HuMo's voices); a second speaker's voice and
-face masks when they come from files; 'Video Extend' groups (later WanInfiniteTalkToVideo fed
-previous_frames) as one continued take of their frames; what Studio's node does not take said: masks
+face masks when they come from files (core's dynamic combo 'mode' two_speakers; a mask made a picture and taken
+back, or a picture's colour channel, read as the builder makes them); 'Video Extend' groups (later
+WanInfiniteTalkToVideo fed previous_frames) as one continued take of their frames, and a later pass over the next
+speaker's turn as the take of both turns (comfy_turn_passes); what Studio's node does not take said: masks
 drawn by ComfyUI nodes.
 
 ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Voice, mask_carried as carried
+from studio.convert.api import CNode, Voice, mask_carried as carried, mask_picked
 
 from .comfy_mask_boxes import said as masks_said
 from .comfy_windows import joined_windows
@@ -41,14 +43,15 @@ def _other_rate(b, up: list[CNode], said: list[str]) -> None:
 
 
 def _mask_way(wf, node: CNode, port: str, find_loader):
-    """find_loader's (loader, slot, steps) for a face mask, a MASK made a picture and taken back by a colour channel
-    (MaskToImage, ImageToMask) not counted as a step: the same mask (mask_round_trip, as the builder's reading)."""
+    """find_loader's (loader, slot, steps) for a face mask, less what the builder makes of it: a MASK made a picture
+    and taken back by a colour channel (MaskToImage, ImageToMask: the same mask, mask_round_trip) and a picture's
+    colour channel taken as the mask (ImageToMask of a Load Image's picture: Mask Tools, mapping/picture_mask)."""
     walked: list[CNode] = []
     found = find_loader(wf, node, port, set(), walked)
     if found is None:
         return None
     same = carried(wf, walked)
-    return found[0], found[1], [n for n in found[2] if n.id not in same]
+    return found[0], found[1], [n for n in found[2] if n.id not in same and mask_picked(wf, n) is None]
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
@@ -90,7 +93,10 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
         elif "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
             ports = [("mode.audio_encoder_output_2", "speech_2"), ("mode.mask_1", "mask_1"), ("mode.mask_2", "mask_2")]
         else:
-            how = sorted({n.cls for m in masks if m is not None for n in m[2]}) or ["nodes Studio does not convert"]
+            how = sorted({n.cls for m in masks if m is not None for n in m[2]}
+                         | {s.shown_cls for i, m in enumerate(masks, 1)  # (no file behind it: LoadImageMask's)
+                            if m is None and (s := wf.source(node, f"mode.mask_{i}")) is not None}) \
+                or ["nodes Studio does not convert"]
             said.append("the workflow's second speaker is not taken: its face masks are made by ComfyUI's "
                         f"{', '.join(how)}, so InfiniteTalk makes the first voice (audio_encoder_output_1) over "
                         "the whole image; for the dialogue, connect the second voice's Speech Features to its "
