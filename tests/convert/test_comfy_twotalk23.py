@@ -182,3 +182,29 @@ def test_a_mask_loaded_by_a_node_studio_does_not_read_is_named():
     assert source_of(conv, gen.id, "mask_1") is None and source_of(conv, gen.id, "speech_2") is None
     assert "the workflow's second speaker is not taken: its face masks are made by ComfyUI's LoadImageMask, so " \
         "InfiniteTalk makes the first voice" in notes(conv)
+
+
+def test_a_clips_colour_channel_on_a_vace_mask_is_mask_tools_never_segment():
+    """The same step on Wan VACE's Mask input (a mask clip's red through a pack's node Studio does not know): Mask
+    Tools 'red' on the clip, never said "made by Studio's Segment" (the words for SAM 3's steps on a mask's way)."""
+    from tests.convert.test_comfy_loops_ways import _triple
+    d = _triple()
+    d["20"] = {"class_type": "WanVaceToVideo", "inputs": {
+        "width": 832, "height": 480, "length": 33, "batch_size": 1, "strength": 1.0, "positive": ["6", 0],
+        "negative": ["7", 0], "vae": ["3", 0], "control_video": ["41", 0], "control_masks": ["43", 0]}}
+    for k, f in (("40", "mask.mp4"), ("41", "clip.mp4")):
+        d[k] = {"class_type": "VHS_LoadVideo", "inputs": {"video": f, "force_rate": 0, "custom_width": 0,
+                                                          "custom_height": 0, "frame_load_cap": 0,
+                                                          "skip_first_frames": 0, "select_every_nth": 1}}
+    d["42"] = {"class_type": "SomePackMaskSmoother", "inputs": {"images": ["40", 0], "amount": 3}}
+    d["43"] = {"class_type": "ImageToMask", "inputs": {"image": ["42", 0], "channel": "red"}}
+    for k in ("positive", "negative", "latent_image"):
+        d["30"]["inputs"][k] = ["20", {"positive": 0, "negative": 1, "latent_image": 2}[k]]
+    conv = convert(d, "mask")
+    [gen] = nodes_of(conv, "video_models.wan_vace")
+    pick = source_of(conv, gen.id, "mask")
+    assert pick.type_id == "edit.mask_tools" and pick.params["channel"] == "red"
+    assert source_of(conv, pick.id, "mask").params["path"] == "mask.mp4"
+    text = said(conv)
+    assert "Segment" not in text and "is not wired" not in text
+    assert "through ComfyUI's 'SomePackMaskSmoother' (SomePackMaskSmoother, #42): the file is wired without" in text

@@ -389,8 +389,8 @@ class IntentReading:
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
-        said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
-                                scaled if masking else None)
+        said += mask_steps.said(self, [n for n in steps if n not in trimmed and not picture_mask.is_step(self.wf, n)],
+                                via, into, node.of(port), scaled if masking else None)
         self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])
