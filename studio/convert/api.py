@@ -53,6 +53,8 @@ from .tracing.declined import decline  # a reader's reason for declining a node,
 from .takes.frame_way import image_socket, lowest, pick_widgets  # a frame pick by its declared types (first, count)
 from .reading.clip_info_rate import info_rate  # a Video Info node's fps of a loader reading its file at its own rate
 from .tracing.stills import batch_latent  # a node declaring an empty latent of a batch (AnimateDiff's frames)
+from .tracing.mask_round_trip import carried as mask_carried  # a MASK made a picture and taken back (the same)
+from .tracing.mask_round_trip import picked as mask_picked  # a picture's colour channel taken as a MASK (its channel)
 
 # the walks and readers a family's hooks share with the converter
 __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTranslation", "Task", "Voice", "Workflow",
@@ -62,7 +64,7 @@ __all__ = ["Builder", "CNode", "ComfyMapping", "Generator", "Guider", "PackTrans
            "other_settings", "pads", "plain", "in_type", "out_types", "LOADER_NODES", "scale_params",
            "module_named", "adds_noise", "sampler_denoise",
            "schedule_input", "schedule_on", "gathered", "decline", "reword", "image_socket", "lowest", "pick_widgets",
-           "batch_latent", "as_folder"]
+           "batch_latent", "as_folder", "mask_carried", "mask_picked"]
 Inputs = dict  # the generator's input -> (ComfyUI loader, its output slot, the steps on the way)
 
 

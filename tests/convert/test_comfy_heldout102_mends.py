@@ -30,8 +30,8 @@ from tests.convert.said import api, nodes_of, said, source_file, source_of, ui
 
 def _two_speakers() -> dict:
     """Native InfiniteTalk, two speakers: each face's mask from its Load Image (#10, #11), passed through
-    MaskToImage / ImageToMask (which Studio does not make), on the dynamic combo's 'mode.mask_1' / 'mode.mask_2', the
-    second voice on 'mode.audio_encoder_output_2'."""
+    MaskToImage / ImageToMask (the same mask: tracing/mask_round_trip.py, twotalk23), on the dynamic combo's
+    'mode.mask_1' / 'mode.mask_2', the second voice on 'mode.audio_encoder_output_2'."""
     return api({
         "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
         "2": ("ModelPatchLoader", {"name": "wan2.1_infiniteTalk_multi_fp16.safetensors"}),

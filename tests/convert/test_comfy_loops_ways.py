@@ -267,7 +267,9 @@ def test_the_advanced_triple_samplers_own_steps_switch_and_lightning_sampler_are
 
 def test_a_file_that_cannot_be_wired_is_never_also_said_wired_without_its_steps():
     """A VACE control mask made from a video file through steps Studio does not make (the crop-uncrop held-out
-    workflow's shape, now made since its TripleKSampler is read): said not wired, never 'wired without those steps'."""
+    workflow's shape, now made since its TripleKSampler is read): said not wired, never 'wired without those steps'.
+    (Its ImageToMask takes 'alpha', which Studio does not make of a picture; a colour channel is Mask Tools since
+    twotalk23: mapping/picture_mask.py.)"""
     d = _triple()
     d["20"] = {"class_type": "WanVaceToVideo", "inputs": {
         "width": 832, "height": 480, "length": 33, "batch_size": 1, "strength": 1.0, "positive": ["6", 0],
@@ -279,7 +281,7 @@ def test_a_file_that_cannot_be_wired_is_never_also_said_wired_without_its_steps(
                                                          "custom_height": 0, "frame_load_cap": 0,
                                                          "skip_first_frames": 0, "select_every_nth": 1}}
     d["42"] = {"class_type": "SomePackMaskSmoother", "inputs": {"images": ["40", 0], "amount": 3}}
-    d["43"] = {"class_type": "ImageToMask", "inputs": {"image": ["42", 0], "channel": "red"}}
+    d["43"] = {"class_type": "ImageToMask", "inputs": {"image": ["42", 0], "channel": "alpha"}}
     for k in ("positive", "negative", "latent_image"):
         d["30"]["inputs"][k] = ["20", {"positive": 0, "negative": 1, "latent_image": 2}[k]]
     said = _said(convert(d, "mask"))

@@ -25,7 +25,7 @@ from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
 from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
 from ..finishing.effects_made import file_effect
-from . import folder_order, way_effects
+from . import folder_order, picture_mask, way_effects
 from ..takes.sound import sound_port
 from ..tracing.resizes import BUCKET_LIKE, scale_params
 from ..reading.crops import rect
@@ -98,12 +98,14 @@ class InputMaking:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with
         its thresholds in grey levels; SAM 3 -> Segment with its phrase), wired from ``src``."""
         key, out = f"{n.id}<{src[0]}.{src[1]}", STEP_OUT.get(n.cls) or mask_steps.out(n) or \
+            (picture_mask.OUT if picture_mask.is_step(self.wf, n) else None) or \
             (audio_steps.OUT if audio_steps.is_step(self.wf, n) else None) or \
             FAMILY_STEP_OUT.get(node_kind(self.wf, n), "video")
         if voice_steps.is_step(self.wf, n):  # a voice separated from its music: Isolate Voice's 'voice' or 'rest'
             out = voice_steps.out(self.wf, n)
         if key not in self.loaded:  # one Studio node for a step read twice (SAM 3's mask for two inputs)
-            self.loaded[key] = self._step(n, src)
+            self.loaded[key] = picture_mask.make(self, n, src) if picture_mask.is_step(self.wf, n) else \
+                self._step(n, src)  # (a picture's channel as a mask, ImageToMask: Mask Tools, picture_mask)
         return self.loaded[key], out
 
     def _poses(self, n: CNode, src: tuple[str, str]) -> str:

@@ -19,9 +19,10 @@ from .. import catalogue
 from ..tracing import resizes, worked_sizes
 from ..tracing.origins import unread_origin
 from ..tracing.mask_models import model_mask
+from ..tracing import mask_round_trip
 from ..tracing.crops_on_way import way_said, with_cuts
 from . import audio_steps, clip_frames, clip_last, clip_range, loaded_count, control_steps, held_steps, mask_steps
-from . import drawn_tracks, picture_fit, pose_steps, solid_start, take_frames_input, way_effects
+from . import drawn_tracks, picture_fit, picture_mask, pose_steps, solid_start, take_frames_input, way_effects
 from .latent_guides import guide_words
 from ..tracing import voice_steps
 from ..takes.extension_encoded import EXTENSION, picked_frames
@@ -332,6 +333,13 @@ class IntentReading:
             self.unmade.add(into)
         return mm is not None
 
+    def _round_trips(self, walked: list[CNode], via: list[CNode]) -> list[CNode]:
+        """``via`` less the nodes making a MASK a picture and taking it back by a colour channel (mask_round_trip),
+        which are read (nothing of them lost)."""
+        same = mask_round_trip.carried(self.wf, walked)
+        self.used |= same
+        return [n for n in via if n.id not in same]
+
     def intent(self, node: CNode, port: str, into: str, inputs: dict, said: list[str]) -> None:
         """The Load Image / Load Video / Load Audio behind ``node``'s ``port``, for the generator's
         ``into``; what makes it otherwise is said."""
@@ -346,6 +354,7 @@ class IntentReading:
         if found is None:
             return self._unfound(node, port, into, said)
         loader, slot, via = found
+        via = self._round_trips(walked, via)  # a MASK made a picture and taken back: the same mask, no step
         made = next((n for n in via if generates(self.wf, n)), None)
         if made is not None:  # a picture another node makes from the file (an API image model): not the file
             said.append(f"{node.of(port)} is made by ComfyUI's '{made.title or made.shown_cls}' "
@@ -359,7 +368,8 @@ class IntentReading:
         trimmed = self._trimmed(loader, walked, into, said)  # a range of a clip's frames picked: Studio's Trim
         steps = [n for n in walked if n in via and _step_like(self.wf, n)
                  and ((n.cls.startswith("SAM3") or mask_steps.is_step(n)) == masking) or n.id in scaled
-                 or n in trimmed]
+                 or n in trimmed or n in via and picture_mask.is_step(self.wf, n) and self._input_type(into) == "Mask"]
+        # (a picture's channel taken as the Mask input's mask: Mask Tools, picture_mask.py)
         theirs, absorbed = families.lookup("steps"), []
         if any(theirs.get(n.cls) == "pose" for n in steps):  # a family's pose drawing: its detection is part of it
             absorbed = [n for n in steps if theirs.get(n.cls) == "face"]
@@ -379,8 +389,8 @@ class IntentReading:
         if other:
             said.append(self.wired_said(into, f"{node.of(port)} is {loader.shown_cls}'s file", other))
         clip_last.record(self, into, loader, [*via, *walked], node.of(port), other)  # a clip's last frame picked
-        said += mask_steps.said(self, [n for n in steps if n not in trimmed], via, into, node.of(port),
-                                scaled if masking else None)
+        said += mask_steps.said(self, [n for n in steps if n not in trimmed and not picture_mask.is_step(self.wf, n)],
+                                via, into, node.of(port), scaled if masking else None)
         self._steps_said(steps, absorbed, into, said, f"{node.of(port)} is {loader.shown_cls}'s file")
         self.used |= {n.id for n in steps if not voice_steps.is_step(self.wf, n)}  # (a separator: once made)
         self.clip_frames[into] = clip_frames.frames_given(self.wf, loader, [*via, *walked])

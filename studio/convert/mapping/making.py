@@ -18,7 +18,7 @@ from ..takes.unset_rate import kept as rate_kept
 from ..tracing.tasks import V2V
 from ..tracing.walks import model_file
 from . import clip_last, solid_start, sound_saves
-from . import track_canvas, track_editors
+from . import scaled_mask, track_canvas, track_editors
 
 
 
@@ -94,6 +94,7 @@ class Making:
             for step in steps:  # Canny -> Edges, SAM 3 -> Segment
                 nid, out = self.step(step, (nid, out))
             want = next(i.type for i in self.g.registry.get(task).inputs if i.name == into)
+            nid, out = scaled_mask.as_mask(self, nid, out, want)  # a mask resized: taken back as a Mask
             if self._gives_clip(nid, out) and want == "Image":  # a frame of a clip (ComfyUI's GetVideoComponents /
                 # ImageFromBatch; a step giving a clip by another name: Face Crops' 'face' of a picture)
                 held = clip_last.hold(self, into, loader, said)  # its first frame, or its last one picked (-1)

@@ -131,6 +131,8 @@ class SettingsReading:
         """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the
         generator is wired (outputs._size_claim_kept)."""
         wf = self.wf
+        if sizes.get("frames") is None and isinstance(self.extra.get("frames"), int):  # a length the family read (a
+            sizes = {**sizes, "frames": self.extra["frames"]}  # take continued in passes: comfy_turn_passes), not lost
         sizes = {**sizes, **picture_rule.read(self, latent, sizes, said)}  # (a proportional resize's size of the
         # picture the generator is given: its size_rule, picsize21)
         kept_by: dict = {}  # (a size a factor of the picture given: the Scale keeping it, made once wired: outputs)

@@ -3,18 +3,21 @@ builder): the patch file of its ModelPatchLoader and its audio scale as the node
 voice's AudioEncoderEncode (with its AudioEncoderLoader) as Speech Features (layers 'all', align
 'encoder input') from the Load Audio, reading the loader's audio_encoders/ file (encoder_step, shared
 with S2V's and HuMo's voices); a second speaker's voice and
-face masks when they come from files; 'Video Extend' groups (later WanInfiniteTalkToVideo fed
-previous_frames) as one continued take of their frames; what Studio's node does not take said: masks
+face masks when they come from files (core's dynamic combo 'mode' two_speakers; a mask made a picture and taken
+back, or a picture's colour channel, read as the builder makes them); 'Video Extend' groups (later
+WanInfiniteTalkToVideo fed previous_frames) as one continued take of their frames, and a later pass over the next
+speaker's turn as the take of both turns (comfy_turn_passes); what Studio's node does not take said: masks
 drawn by ComfyUI nodes.
 
 ComfyUI is read for its node meanings only (comfy_extras/nodes_wan.py WanInfiniteTalkToVideo,
 nodes_model_patch.py ModelPatchLoader, nodes_audio_encoder.py); nothing of it is imported or run."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, Voice
+from studio.convert.api import CNode, Voice, mask_carried as carried, mask_picked
 
 from .comfy_mask_boxes import said as masks_said
 from .comfy_windows import joined_windows
+from . import comfy_turn_passes as turn_passes
 from .talk_rate import FPS as SPEECH_FPS  # InfiniteTalk's frame rate: the features are made at it
 
 WAV2VEC2 = "TencentGameMate/chinese-wav2vec2-base"  # InfiniteTalk's speech encoder (its README's wav2vec_dir)
@@ -37,6 +40,18 @@ def _other_rate(b, up: list[CNode], said: list[str]) -> None:
                                 f"Studio's InfiniteTalk makes it at {SPEECH_FPS:g} fps, the rate its voice features "
                                 f"are made at (at {v:g} fps the lips would not keep time with the voice)")
                 return
+
+
+def _mask_way(wf, node: CNode, port: str, find_loader):
+    """find_loader's (loader, slot, steps) for a face mask, less what the builder makes of it: a MASK made a picture
+    and taken back by a colour channel (MaskToImage, ImageToMask: the same mask, mask_round_trip) and a picture's
+    colour channel taken as the mask (ImageToMask of a Load Image's picture: Mask Tools, mapping/picture_mask)."""
+    walked: list[CNode] = []
+    found = find_loader(wf, node, port, set(), walked)
+    if found is None:
+        return None
+    same = carried(wf, walked)
+    return found[0], found[1], [n for n in found[2] if n.id not in same and mask_picked(wf, n) is None]
 
 
 def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode]) -> list[tuple[str, str]]:
@@ -62,7 +77,7 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
     ports: list[tuple[str, str]] = []
     b.wf.talk_masks = None  # the wrapper's drawn face masks, made on the node once it is (comfy_mask_boxes.wired)
     if wf.value(node, "mode") == "two_speakers" or "mode.audio_encoder_output_2" in node.links:
-        masks = [find_loader(wf, node, f"mode.mask_{i}", set()) for i in (1, 2)]
+        masks = [_mask_way(wf, node, f"mode.mask_{i}", find_loader) for i in (1, 2)]
         laid = getattr(wf, "talk_layouts", {}).get(node.id)  # the wrapper's two voices with no masks
         if laid and not any(f"mode.mask_{i}" in node.links for i in (1, 2)):
             ports = [("mode.audio_encoder_output_2", "speech_2")]
@@ -78,7 +93,10 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
         elif "mode.audio_encoder_output_2" in node.links and all(m is not None and not m[2] for m in masks):
             ports = [("mode.audio_encoder_output_2", "speech_2"), ("mode.mask_1", "mask_1"), ("mode.mask_2", "mask_2")]
         else:
-            how = sorted({n.cls for m in masks if m is not None for n in m[2]}) or ["nodes Studio does not convert"]
+            how = sorted({n.cls for m in masks if m is not None for n in m[2]}
+                         | {s.shown_cls for i, m in enumerate(masks, 1)  # (no file behind it: LoadImageMask's)
+                            if m is None and (s := wf.source(node, f"mode.mask_{i}")) is not None}) \
+                or ["nodes Studio does not convert"]
             said.append("the workflow's second speaker is not taken: its face masks are made by ComfyUI's "
                         f"{', '.join(how)}, so InfiniteTalk makes the first voice (audio_encoder_output_1) over "
                         "the whole image; for the dialogue, connect the second voice's Speech Features to its "
@@ -90,6 +108,9 @@ def talk_settings(b, node: CNode, said: list[str], find_loader, up: list[CNode])
                     "InfiniteTalk starts from the start image")
     later = [n for n in up if n.cls == node.cls and n.id != node.id and n.enabled and "previous_frames" in n.links]
     length = wf.value(node, "length")
+    if later and not isinstance(length, int) and any(into == "speech_2" for _, into in ports) and \
+            turn_passes.read(b, node, later, up, said, find_loader):  # both turns made in passes (comfy_turn_passes)
+        return ports
     if later and isinstance(length, int) and length > 1:  # the template's 'Video Extend' groups on this output
         motion = wf.value(later[0], "motion_frame_count")
         motion = motion if isinstance(motion, int) and 0 < motion < length else 9

@@ -12,7 +12,8 @@ negative prompt and silence (the features zeroed), ``uncond + g (cond - uncond)`
 (drop_text - uncond)``, or at guidance 1 ``drop_audio + a (cond - drop_audio)``), given through the
 pipeline's two (talk_applied._guided). Each window draws its own noise (seeded by the window), where
 the reference's global generator runs on. Two voices are spoken together (the wrapper's 'para'): the take lasts
-as long as the longer, the shorter's features padded with silence (zeros) to its length, as the wrapper pads them.
+as long as the longer, the shorter's features padded with silence (zeros) to its length, as the wrapper pads them;
+one of them may be silent (a speaker listening: ComfyUI's two_speakers given a silent track), not both.
 Dubbing a clip below 'strength' 1: each window starts from the clip's own frames noised part way down the
 schedule and runs the steps from there (talk_dub.py, the wrapper's start_step on the clip's latents)."""
 from __future__ import annotations
@@ -23,7 +24,7 @@ from studio.core.params import Choice, Float, Int, Path, Text
 from studio.core.spec import In, Out
 
 from ....base.errors import ModelError
-from ....base.voice import check_voice, too_short
+from ....base.voice import check_voice, too_short, voice_frames
 from ....loading.inputs import video_model_input
 from ....sampling import picture_size
 from ....sampling.generators import COMMON, TAKE_PARAMS, GeneratorNode, output_size, preview_and_steps, prompt_of
@@ -241,10 +242,10 @@ class InfiniteTalk(GeneratorNode):
         rate = getattr(clip, "fps", None) if clip is not None else getattr(speech, "fps", None)
         return float(rate) if rate else float(FPS)
 
-    def _voice(self, ctx, speech) -> int:
+    def _voice(self, ctx, speech, port: str = "speech", quiet_ok: bool = False) -> int:
         """Frames of voice the features hold (before any silence Speech Features padded them with);
-        silence and another frame rate refused."""
-        p, ex = ctx.params, speech.extras or {}
+        silence (but a dialogue's one listening speaker's: ``quiet_ok``) and another frame rate refused."""
+        ex = speech.extras or {}
         if speech.fps and abs(float(speech.fps) - self.fps) > 1e-6:
             raise TalkError(f"{self.title}: the speech features are at {speech.fps:g} fps, the clip at {self.fps:g}: "
                             f"set Speech Features' fps to {self.fps:g}, or give them the clip on their 'video' "
@@ -252,6 +253,9 @@ class InfiniteTalk(GeneratorNode):
         if ex.get("align", "encoder input") != "encoder input":
             ctx.info("the speech features were interpolated after wav2vec2's layers; InfiniteTalk was trained on "
                      "features interpolated before them (Speech Features' align 'encoder input')")
+        if quiet_ok and ex.get("silent"):  # (ComfyUI's two_speakers takes a silent track: 102/02's listener)
+            ctx.info(f"'{port}' is silent: that speaker listens while the other speaks (its face region hears silence)")
+            return voice_frames(speech)
         return check_voice(speech, self.title, 0, error=TalkError)  # silent refused; the voice's frames only
 
     def _speakers(self, ctx, speech, speech_2, mask_1, mask_2) -> int:
@@ -268,7 +272,8 @@ class InfiniteTalk(GeneratorNode):
         if mask_1 is None:  # the reference's regions where no bbox is given (talk_frames.halves)
             ctx.info("two speakers with no face regions: speaker 1 on the picture's left half, speaker 2 on its "
                      "right (the reference's boxes where no bbox is given)")
-        first, second = self._voice(ctx, speech), self._voice(ctx, speech_2)
+        quiet = [bool((v.extras or {}).get("silent")) for v in (speech, speech_2)]  # one may listen, not both
+        first, second = (self._voice(ctx, v, k, not all(quiet)) for v, k in ((speech, "speech"), (speech_2, "speech_2")))
         if first != second:
             short, long_ = ("speech", "speech_2") if first < second else ("speech_2", "speech")
             ctx.info(f"the two voices speak together: the take lasts as long as the longer ('{long_}', "
