@@ -105,17 +105,23 @@ def _same(a: Any, b: Any) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a == b
 
 
-def _ways(b, saved: dict) -> list[str]:
-    """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
-    held task's) was made from; with them, up the file's own links, the nodes that fed them there (a wrapper's SetLoRAs a
-    translation took away, its compile settings let go), none read away as the links it stands for."""
+def _made(b) -> set[str]:
+    """The file's nodes (ids as the file has them) a made Studio node (not a held task's) was made from, with the
+    nodes upstream of them as the converter reads the file."""
     held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
     made: set[str] = set()
     for nid, cid in b.out.origin.items():
         if nid in held_band or cid in made or cid not in b.wf.nodes:
             continue
         made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
-    made = {file_id(k) for k in made}
+    return {file_id(k) for k in made}
+
+
+def _ways(b, saved: dict) -> list[str]:
+    """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
+    held task's) was made from; with them, up the file's own links, the nodes that fed them there (a wrapper's SetLoRAs a
+    translation took away, its compile settings let go), none read away as the links it stands for."""
+    made = _made(b)
     ways = {file_id(k) for k in getattr(b, "held_ways", set())} - made
     todo, idle = list(ways), getattr(b.wf, "idle", frozenset())  # (what ComfyUI does not run: said so)
     while todo:
@@ -129,9 +135,10 @@ def _ways(b, saved: dict) -> list[str]:
                                                                                   for p in k.split(":")])
 
 
-def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[str]:
+def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, defaults: bool = False) -> list[str]:
     """Node ``nid``'s settings not held by a Studio node made from it (``held``: file node id -> the values its Studio
-    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words."""
+    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words; ``defaults``:
+    one at its declared default left out too (a converted task's: it changes nothing ComfyUI would run)."""
     settings, links, raw, cls = saved[1:5]
     own, texts = held.get(nid, ()), held.get("", set())
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
@@ -152,11 +159,22 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
                     out.append(f"{_key(k)} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
                                "workflow runs")
                 continue
-        if v is None or isinstance(v, dict) or _button(k, t) or is_held(v) or \
+        if v is None or isinstance(v, dict) or _button(k, t) or is_held(v) or defaults and _default(t, k, v) or \
                 _said(clauses, k, v) or v == "" and any("empty" in c for c in clauses):
             continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
     return out
+
+
+def _default(t, k: str, v: Any) -> bool:
+    """Whether ``v`` is setting ``k``'s declared default (a list declaring none: its first choice, the one ComfyUI
+    takes): left as it is, it changes nothing."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    if i is None:
+        return False
+    if i.default is None:  # (a list's first choice: the one the frontend shows first)
+        return isinstance(i.options, tuple) and bool(i.options) and _same(v, i.options[0])
+    return _same(v, i.default)
 
 
 def _control(raw: list, i: int) -> bool:
@@ -182,6 +200,65 @@ def _gives(wf, nid: str, cls: str) -> set[str]:
     return out_types(wf, wf.nodes[nid]) if nid in wf.nodes else set()
 
 
+def _read_ways(b, saved: dict) -> list[str]:
+    """The file's nodes a made task was made from that a pack's translation read as another type (and, up the file's
+    own links from them, the nodes it took away: a settings node a sampler read), none ComfyUI does not run, nor a
+    switch or a primitive read away (settings23)."""
+    nodes = {file_id(k): n for k, n in b.wf.nodes.items()}
+    ways = {k for k in _made(b) if k in nodes and nodes[k].origin}
+    todo, idle = list(ways), getattr(b.wf, "idle", frozenset())
+    while todo:
+        for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
+            if src not in ways and src not in nodes and src in saved and src not in idle and not \
+                    {saved[src][0], saved[src][4]} & set(b.wf.wiring):
+                ways.add(src)
+                todo.append(src)
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
+                                                                                  for p in k.split(":")])
+
+
+def _instead(b, saved: tuple, vals: list[str]) -> list[str]:
+    """A machine setting Studio sets its own way, said with Studio's value beside it, by the declared choices: an
+    attention kernel's ('sdpa' a choice: the generator's attention), a precision's ('fp16' and 'bf16': the loader's
+    dtype)."""
+    t = catalogue.node_type(saved[4])
+    made = {k: v for n in b.g.nodes.values() for k, v in n.params.items() if k in ("attention", "dtype")}
+    out = []
+    for text in vals:
+        i = t.input(text.split(" ", 1)[0]) if t is not None and t.inputs is not None else None
+        opts = set(i.options) if i is not None and isinstance(i.options, tuple) else set()
+        if "sdpa" in opts and "attention" in made:
+            text += f" (Studio's own attention {shown(made['attention'])} instead)"
+        elif {"fp16", "bf16"} <= opts and "dtype" in made:
+            text += f" (Studio's loader's own dtype {shown(made['dtype'])} instead)"
+        out.append(text)
+    return out
+
+
+def _read_said(b, saved: dict, told: dict, readers: set) -> None:
+    """One sentence for the made tasks: the settings of the pack's nodes read as ComfyUI's own for them that no
+    Studio node holds, no sentence says and that are not their declared defaults, as the workflow saves them."""
+    ways = [k for k in _read_ways(b, saved) if not (k in readers and (given := _gives(b.wf, k, saved[k][4])) and
+                                                    given <= VALUES)]
+    held: dict[str, Any] = {k: [] for k in ways}  # what a node's values went on as: the settings of the ComfyUI
+    for nid, n in b.wf.nodes.items():  # nodes it was read as (read there, or said), the params of the Studio nodes
+        if file_id(nid) in held:  # made from it
+            held[file_id(nid)] += list(n.settings().values())
+    for nid, cid in b.out.origin.items():
+        if nid in b.g.nodes and file_id(cid) in held:
+            held[file_id(cid)] += [v for v in b.g.nodes[nid].params.values() if not isinstance(v, bool)]  # (a
+            # flag of a Studio node's own, the generator's previews True, holds no sampler's batched_cfg True)
+    every = [v for n in b.g.nodes.values() for v in n.params.values()]
+    held[""] = {v for v in every if isinstance(v, str) and len(v) >= WORDS}
+    parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(_instead(b, saved[k], vals))
+             for k in ways if (vals := _values(b, k, saved[k], told.get(k, []), held, defaults=True))]
+    if parts:
+        line = ("Settings of the pack's nodes read as ComfyUI's own for the converted task that no Studio node made "
+                "for it holds (not applied), as the workflow saves them: " + "; ".join(parts) + ".")
+        b.out.log.append(f"{b.name}: {line}")
+        b.note(line)
+
+
 def say(b, listed: list[str]) -> None:
     """One sentence in the Log and a note on the canvas: the settings of each node on a held task's way that no
     Studio node made for it takes and no sentence (``listed``: the note of what is not converted, as it will list
@@ -196,6 +273,7 @@ def say(b, listed: list[str]) -> None:
             held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
     held[""] = {v for n in b.g.nodes.values() for v in n.params.values() if isinstance(v, str) and len(v) >= WORDS}
     told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes), *listed])
+    _read_said(b, saved, told, readers)
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
              if (vals := _values(b, k, saved[k], told.get(k, []), held))]
     if parts:
