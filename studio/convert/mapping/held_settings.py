@@ -78,15 +78,24 @@ def shown(v: Any) -> str:
 
 def _told(texts) -> dict[str, list[str]]:
     """Each node id -> the clauses of ``texts`` naming it (a clause naming none goes on about the nodes the clause
-    before it names: "... makes it; Studio cannot convert it (said first) (its settings: ...)")."""
+    before it names: "... makes it; Studio cannot convert it (said first) (its settings: ...)"; a note's line naming
+    none about the nodes its first line names: a pipeline's note, "sampler 'WanVideoSampler' (#128):")."""
     out: dict[str, list[str]] = {}
-    for line in (x for text in texts for x in text.split("\n")):
-        last: list[str] = []
-        for clause in line.split("; "):
-            last = [m.group(1) or m.group(2) for m in NAMED.finditer(clause)] or last
-            for k in dict.fromkeys(last):
-                out.setdefault(k, []).append(clause)
+    for text in texts:
+        lines = text.split("\n")
+        head = [m.group(1) or m.group(2) for m in NAMED.finditer(lines[0])]  # (a note's heading: "sampler 'X' (#5):")
+        for line in lines:
+            _clauses(out, line, head)
     return out
+
+
+def _clauses(out: dict, line: str, head: list[str]) -> None:
+    """``line``'s clauses, each under the nodes it names (none: those the clause before names, else the heading's)."""
+    last = head
+    for clause in line.split("; "):
+        last = [m.group(1) or m.group(2) for m in NAMED.finditer(clause)] or last
+        for k in dict.fromkeys(last):
+            out.setdefault(k, []).append(clause)
 
 
 def _said(clauses: list[str], k: str, v: Any) -> bool:
@@ -135,15 +144,18 @@ def _ways(b, saved: dict) -> list[str]:
                                                                                   for p in k.split(":")])
 
 
-def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, defaults: bool = False) -> list[str]:
+def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: bool = False) -> list[str]:
     """Node ``nid``'s settings not held by a Studio node made from it (``held``: file node id -> the values its Studio
-    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words; ``defaults``:
-    one at its declared default left out too (a converted task's: it changes nothing ComfyUI would run)."""
+    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words; ``strict`` (a
+    converted task's): only declared settings whose value fits their declared type and is not its default (a value
+    by place not named, one wired in (its reader reads it), another version's layout: left to what says them)."""
     settings, links, raw, cls = saved[1:5]
     own, texts = held.get(nid, ()), held.get("", set())
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)
     named = _named(t, settings, raw)
+    if named is None and strict:
+        return []
     if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
         rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
                 not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
@@ -151,6 +163,8 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, defaults:
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     out = []
     for k, v in [*named.items(), *((k, None) for k in wired)]:
+        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v)):
+            continue
         if k in links:  # (a setting wired from another node: the value worked out, else the node named)
             src = b.wf.nodes.get(links[k][0])
             v = b.wf.output(src, links[k][1]) if src is not None else None
@@ -159,11 +173,26 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, defaults:
                     out.append(f"{_key(k)} wired from '{src.title or src.shown_cls}' (#{src.id}), worked out when the "
                                "workflow runs")
                 continue
-        if v is None or isinstance(v, dict) or _button(k, t) or is_held(v) or defaults and _default(t, k, v) or \
+        if v is None or isinstance(v, dict) or _button(k, t) or is_held(v) or \
                 _said(clauses, k, v) or v == "" and any("empty" in c for c in clauses):
             continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
     return out
+
+
+def _fits(t, k: str, v: Any) -> bool:
+    """Whether ``v`` is a value of setting ``k``'s declared type (a flag for a BOOLEAN, a number for an INT or FLOAT,
+    one of a list's choices): else it was named by a layout not the declared one."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    if i is None:
+        return False
+    if i.type == "BOOLEAN":
+        return isinstance(v, bool)
+    if i.type in ("INT", "FLOAT"):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if isinstance(i.options, tuple) and i.options:
+        return any(_same(v, o) for o in i.options)
+    return isinstance(v, str) if i.type in ("STRING", "COMBO") else True
 
 
 def _default(t, k: str, v: Any) -> bool:
@@ -202,15 +231,14 @@ def _gives(wf, nid: str, cls: str) -> set[str]:
 
 def _read_ways(b, saved: dict) -> list[str]:
     """The file's nodes a made task was made from that a pack's translation read as another type (and, up the file's
-    own links from them, the nodes it took away: a settings node a sampler read), none ComfyUI does not run, nor a
-    switch or a primitive read away (settings23)."""
-    nodes = {file_id(k): n for k, n in b.wf.nodes.items()}
-    ways = {k for k in _made(b) if k in nodes and nodes[k].origin}
+    own links from them, the pack's nodes it took away: a settings node a sampler read), none ComfyUI does not run
+    (settings23; a file loader, a loop, a variant read as a core type: not these, their readers say what they take)."""
+    nodes, pack = {file_id(k) for k in b.wf.nodes}, {file_id(k) for k in getattr(b.wf, "translated", ())}
+    ways = _made(b) & pack & nodes
     todo, idle = list(ways), getattr(b.wf, "idle", frozenset())
     while todo:
         for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
-            if src not in ways and src not in nodes and src in saved and src not in idle and not \
-                    {saved[src][0], saved[src][4]} & set(b.wf.wiring):
+            if src not in ways and src not in nodes and src in pack and src in saved and src not in idle:
                 ways.add(src)
                 todo.append(src)
     return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
@@ -246,12 +274,14 @@ def _read_said(b, saved: dict, told: dict, readers: set) -> None:
             held[file_id(nid)] += list(n.settings().values())
     for nid, cid in b.out.origin.items():
         if nid in b.g.nodes and file_id(cid) in held:
-            held[file_id(cid)] += [v for v in b.g.nodes[nid].params.values() if not isinstance(v, bool)]  # (a
-            # flag of a Studio node's own, the generator's previews True, holds no sampler's batched_cfg True)
+            held[file_id(cid)] += [v for v in b.g.nodes[nid].params.values() if not isinstance(v, bool)]
     every = [v for n in b.g.nodes.values() for v in n.params.values()]
+    for k in held:  # (a task's numbers and words land on any of its nodes: the generator's most_frames 725 from an
+        held[k] += [v for v in every if not isinstance(v, bool)]  # encode's num_frames; a flag only as the ComfyUI
+        # node it was read as carries it: the generator's own previews True holds no sampler's batched_cfg True)
     held[""] = {v for v in every if isinstance(v, str) and len(v) >= WORDS}
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(_instead(b, saved[k], vals))
-             for k in ways if (vals := _values(b, k, saved[k], told.get(k, []), held, defaults=True))]
+             for k in ways if (vals := _values(b, k, saved[k], told.get(k, []), held, strict=True))]
     if parts:
         line = ("Settings of the pack's nodes read as ComfyUI's own for the converted task that no Studio node made "
                 "for it holds (not applied), as the workflow saves them: " + "; ".join(parts) + ".")
