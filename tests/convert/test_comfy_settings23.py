@@ -27,7 +27,7 @@ def _t2v() -> dict:
             "lora": ["11", 0]}},
         "2": {"class_type": "WanVideoTextEncodeCached", "inputs": {
             "model_name": "umt5-xxl-enc-bf16.safetensors", "precision": "bf16", "positive_prompt": "a dancer",
-            "negative_prompt": "blurry", "quantization": "disabled", "use_disk_cache": False, "device": "gpu"}},
+            "negative_prompt": "blurry", "quantization": "disabled", "use_disk_cache": False, "device": "cpu"}},
         "4": {"class_type": "WanVideoEmptyEmbeds", "inputs": {"width": 1280, "height": 720, "num_frames": 61}},
         "5": {"class_type": "WanVideoSamplerSettings", "inputs": {
             "model": ["1", 0], "text_embeds": ["2", 0], "image_embeds": ["4", 0], "steps": 4, "cfg": 1.0,
@@ -62,13 +62,14 @@ def test_a_converted_wrapper_task_says_the_settings_no_studio_node_holds_naming_
             "'auto' instead), attention_mode 'sageattn' (Studio's own attention 'native' instead)") in listed
     assert "'WanVideoDecode' (WanVideoDecode, #8) enable_vae_tiling True, tile_stride_y 216" in listed
     sampler = next(x for x in listed.split("; ") if x.startswith("'WanVideoSamplerSettings' (WanVideoSamplerSettings,"))
-    assert sampler.rstrip(".") == ("'WanVideoSamplerSettings' (WanVideoSamplerSettings, #5) force_offload False, "
-                                   "riflex_freq_index 6, batched_cfg True")
-    assert "'WanVideoTextEncodeCached' (WanVideoTextEncodeCached, #2) use_disk_cache False" in listed
+    assert sampler.rstrip(".") == ("'WanVideoSamplerSettings' (WanVideoSamplerSettings, #5) riflex_freq_index 6, "
+                                   "batched_cfg True")
+    assert "'WanVideoTextEncodeCached' (WanVideoTextEncodeCached, #2) device 'cpu'" in listed
     # what Studio applies (steps, cfg, shift, size, frames, seed, the LoRA and its strength, the prompts) and what
     # changes nothing (a declared default: quantization 'disabled', end_step -1, rms_norm_function) never said
     for never in ("steps 4", " cfg 1", "shift 8", "1280", "num_frames", "777", "strength_0", "a dancer", "quantization",
-                  "end_step", "rms_norm_function", "tile_x", "merge_loras", "WanVideoVAELoader", "strength_1"):
+                  "end_step", "rms_norm_function", "tile_x", "merge_loras", "WanVideoVAELoader", "strength_1",
+                  "force_offload", "use_disk_cache"):  # (a flag turned off: ComfyUI not doing what Studio does not)
         assert never not in listed, never
     gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
     assert (gen.params["width"], gen.params["frames"], gen.params["shift"]) == (1280, 61, 8.0)
@@ -77,8 +78,8 @@ def test_a_converted_wrapper_task_says_the_settings_no_studio_node_holds_naming_
 
 def test_a_setting_studio_applies_is_left_out_and_a_wrapper_chain_of_defaults_gains_no_sentence():
     wf = _t2v()
-    wf["1"]["inputs"].update(base_precision="bf16", attention_mode="sdpa")
-    wf["2"]["inputs"]["use_disk_cache"] = True
+    wf["1"]["inputs"].update(base_precision="bf16", attention_mode="comfy")  # (ComfyUI's attention: SDPA, as Studio's)
+    wf["2"]["inputs"].update(use_disk_cache=True, device="gpu")
     wf["5"]["inputs"].update(force_offload=True, riflex_freq_index=0, batched_cfg=False)
     wf["8"]["inputs"].update(enable_vae_tiling=False, tile_stride_y=128)
     said = _said(convert(wf, "defaults23.json"))

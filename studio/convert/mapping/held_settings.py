@@ -154,8 +154,8 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)
     named = _named(t, settings, raw)
-    if named is None and strict:
-        return []
+    if strict and (named is None or any("settings" in c and ("not applied" in c or "not taken" in c) for c in clauses)):
+        return []  # (by place, not named; or its settings said as a whole: "its other settings ... not applied")
     if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
         rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
                 not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
@@ -163,8 +163,8 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     out = []
     for k, v in [*named.items(), *((k, None) for k in wired)]:
-        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v)):
-            continue
+        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v) or v is False or _native(b, t, k, v)):
+            continue  # (a flag turned off: ComfyUI not doing what Studio does not do either, an offload, a disk cache)
         if k in links:  # (a setting wired from another node: the value worked out, else the node named)
             src = b.wf.nodes.get(links[k][0])
             v = b.wf.output(src, links[k][1]) if src is not None else None
@@ -193,6 +193,14 @@ def _fits(t, k: str, v: Any) -> bool:
     if isinstance(i.options, tuple) and i.options:
         return any(_same(v, o) for o in i.options)
     return isinstance(v, str) if i.type in ("STRING", "COMBO") else True
+
+
+def _native(b, t, k: str, v: Any) -> bool:
+    """Whether ``v`` is an attention kernel (a choice beside 'sdpa') Studio runs as it is: torch's SDPA ('sdpa', and
+    ComfyUI's own attention, 'comfy', SDPA as ComfyUI runs by default) where Studio's attention is 'native' (SDPA)."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    return i is not None and isinstance(i.options, tuple) and "sdpa" in i.options and v in ("sdpa", "comfy") and \
+        any(n.params.get("attention") == "native" for n in b.g.nodes.values())
 
 
 def _default(t, k: str, v: Any) -> bool:
