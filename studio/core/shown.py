@@ -62,3 +62,9 @@ def whole_json(values: dict) -> str:
     dumped = {k: json.dumps(v, ensure_ascii=False, default=str) for k, v in values.items()}
     order = [k for k in values if len(dumped[k]) <= LONG] + [k for k in values if len(dumped[k]) > LONG]
     return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {dumped[k]}" for k in order) + "}"
+
+
+def one_line(v: Any) -> Any:
+    """A listed value on one line: a text of several lines written as Python writes it (its line breaks as '\\n',
+    whole); anything else ``rounded``."""
+    return repr(v) if isinstance(v, str) and "\n" in v else rounded(v)

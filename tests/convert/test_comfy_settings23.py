@@ -8,7 +8,7 @@ names and inputs the catalogue declares (kijai/ComfyUI-WanVideoWrapper and Comfy
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from studio.core.shown import listed_whole, whole_json
+from studio.core.shown import listed_whole, one_line, whole_json
 
 LONG_LORA = "Wan21_T2V_14B_lightx2v_cfg_step_distill_lora_rank64_" + "very_long_name_" * 12 + "bf16.safetensors"
 HEAD = ("Settings of the pack's nodes read as ComfyUI's own for the converted task that no Studio node made for it "
@@ -136,3 +136,4 @@ def test_a_listing_is_whole_with_its_long_values_last():
     parts = ["a 1", f"lora {LONG_LORA}", "b 'x'"]
     assert listed_whole(parts) == f"a 1, b 'x', lora {LONG_LORA}"
     assert whole_json({"lora": LONG_LORA, "s": 0.5}) == '{"s": 0.5, "lora": "' + LONG_LORA + '"}'
+    assert one_line("first\nsecond") == "'first\\nsecond'" and one_line(0.30000000000000004) == 0.3
