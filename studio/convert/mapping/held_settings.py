@@ -7,8 +7,11 @@ node on a held task's way (mapping.held_translations.hold_way) and on no made ge
 type declares (the catalogue's declared widgets; an undeclared type: the settings the file names) said once, in one
 sentence naming the node and the input, with the value as the file saves it (snapshot taken before any translation
 rewrites the node: ``keep``), whole (a file name is never cut); a value a Studio node made from that node holds, or
-one a sentence about that node already says, is not repeated. Told by the declared types, never by a node's name.
-Plain stdlib."""
+one a sentence about that node already says, is not repeated. A converted task (settings23) says the same of the
+pack's nodes a translation read as ComfyUI's own for it, in one sentence of its own: only a declared setting fitting its
+declared type, not its default, not a flag turned off, not wired, no value any of the task's Studio nodes holds (a kijai
+T2V chain's base_precision, attention_mode, riflex_freq_index, tiling were lost unsaid). Told by the declared types,
+never by a node's name. Plain stdlib."""
 from __future__ import annotations
 
 import json
