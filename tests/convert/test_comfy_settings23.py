@@ -137,3 +137,15 @@ def test_a_listing_is_whole_with_its_long_values_last():
     assert listed_whole(parts) == f"a 1, b 'x', lora {LONG_LORA}"
     assert whole_json({"lora": LONG_LORA, "s": 0.5}) == '{"s": 0.5, "lora": "' + LONG_LORA + '"}'
     assert one_line("first\nsecond") == "'first\\nsecond'" and one_line(0.30000000000000004) == 0.3
+
+
+def test_the_settings_of_what_a_flag_turns_off_are_unused_and_not_said():
+    wf = _t2v()
+    wf["8"]["inputs"].update(enable_vae_tiling=False, tile_x=512, tile_y=512, tile_stride_x=256, tile_stride_y=256)
+    wf["1"]["inputs"]["quantization"] = "fp8_e4m3fn"
+    wf["5"]["inputs"]["rope_function"] = "default"
+    listed = next(x for x in convert(wf, "off23.json").log if HEAD in x)
+    assert "WanVideoDecode" not in listed and "tile_x" not in listed  # (no tiling in ComfyUI: its tile sizes unused)
+    assert "riflex_freq_index 6" in listed and "rope_function" not in listed  # ('default': the implementation's own)
+    assert "quantization 'fp8_e4m3fn' (Studio's loader's memory 'auto' picks fp8 weights itself where the card's " \
+           "memory asks for them)" in listed

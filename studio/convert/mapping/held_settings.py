@@ -164,10 +164,14 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
                 not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
         return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
+    off = {x for k, v in (named or {}).items() if v is False for x in _stems(k)}
     out = []
     for k, v in [*named.items(), *((k, None) for k in wired)]:
-        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v) or v is False or _native(b, t, k, v)):
-            continue  # (a flag turned off: ComfyUI not doing what Studio does not do either, an offload, a disk cache)
+        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v) or v is False or v == "default" or
+                       _native(b, t, k, v) or _stems(k) & off):
+            continue  # (a flag turned off: ComfyUI not doing what Studio does not do either, an offload, a disk cache;
+            # a setting of what it turns off: tile_x beside enable_vae_tiling False, unused; a 'default' choice: the
+            # implementation's own, as Studio's is: rope_function 'default')
         if k in links:  # (a setting wired from another node: the value worked out, else the node named)
             src = b.wf.nodes.get(links[k][0])
             v = b.wf.output(src, links[k][1]) if src is not None else None
@@ -196,6 +200,12 @@ def _fits(t, k: str, v: Any) -> bool:
     if isinstance(i.options, tuple) and i.options:
         return any(_same(v, o) for o in i.options)
     return isinstance(v, str) if i.type in ("STRING", "COMBO") else True
+
+
+def _stems(k: str) -> set[str]:
+    """A setting's words by their first three letters ('enable_vae_tiling' -> vae, til), the words that turn a thing on
+    or off aside: what a flag and the settings of the thing it turns on share ('tile_x': til)."""
+    return {w[:3] for w in k.lower().split("_") if len(w) >= 3 and w[:3] not in ("ena", "use", "for", "aut", "dis")}
 
 
 def _native(b, t, k: str, v: Any) -> bool:
@@ -259,9 +269,9 @@ def _read_ways(b, saved: dict) -> list[str]:
 def _instead(b, saved: tuple, vals: list[str]) -> list[str]:
     """A machine setting Studio sets its own way, said with Studio's value beside it, by the declared choices: an
     attention kernel's ('sdpa' a choice: the generator's attention), a precision's ('fp16' and 'bf16': the loader's
-    dtype)."""
+    dtype), an fp8 quantization's (the loader's memory 'auto' picks fp8 weights itself)."""
     t = catalogue.node_type(saved[4])
-    made = {k: v for n in b.g.nodes.values() for k, v in n.params.items() if k in ("attention", "dtype")}
+    made = {k: v for n in b.g.nodes.values() for k, v in n.params.items() if k in ("attention", "dtype", "memory")}
     out = []
     for text in vals:
         i = t.input(text.split(" ", 1)[0]) if t is not None and t.inputs is not None else None
@@ -270,6 +280,8 @@ def _instead(b, saved: tuple, vals: list[str]) -> list[str]:
             text += f" (Studio's own attention {shown(made['attention'])} instead)"
         elif {"fp16", "bf16"} <= opts and "dtype" in made:
             text += f" (Studio's loader's own dtype {shown(made['dtype'])} instead)"
+        elif any(str(o).startswith("fp8") for o in opts) and made.get("memory") == "auto" and "fp8" in text:
+            text += " (Studio's loader's memory 'auto' picks fp8 weights itself where the card's memory asks for them)"
         out.append(text)
     return out
 
