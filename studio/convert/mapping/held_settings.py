@@ -15,6 +15,7 @@ never by a node's name. Plain stdlib."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -32,6 +33,8 @@ NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sent
 # a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
 # 07's Int 300, the clip's length its loader's Trim takes: never said 'not applied')
 VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
+DENOISE = "denoise"  # a sampler's denoise, read where its schedule starts (the translation's sampler, denoise_steps;
+# said there where it skips steps, heldout32 03; one skipping none changes nothing): never in a converted task's list
 WORDS = 8  # a text this long a Studio node holds (a prompt, a file's name) is held, whichever node it was read from
 
 
@@ -113,7 +116,7 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)  # (1.0000000000000002, a drag's 1)
     return isinstance(a, str) and isinstance(b, str) and a == b
 
 
@@ -168,7 +171,7 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
     out = []
     for k, v in [*named.items(), *((k, None) for k in wired)]:
         if strict and (k in links or not _fits(t, k, v) or _default(t, k, v) or v is False or v == "default" or
-                       _native(b, t, k, v) or _stems(k) & off):
+                       _native(b, t, k, v) or _stems(k) & off or k.startswith(DENOISE)):
             continue  # (a flag turned off: ComfyUI not doing what Studio does not do either, an offload, a disk cache;
             # a setting of what it turns off: tile_x beside enable_vae_tiling False, unused; a 'default' choice: the
             # implementation's own, as Studio's is: rope_function 'default')
@@ -210,10 +213,13 @@ def _stems(k: str) -> set[str]:
 
 def _native(b, t, k: str, v: Any) -> bool:
     """Whether ``v`` is an attention kernel (a choice beside 'sdpa') Studio runs as it is: torch's SDPA ('sdpa', and
-    ComfyUI's own attention, 'comfy', SDPA as ComfyUI runs by default) where Studio's attention is 'native' (SDPA)."""
+    ComfyUI's own attention, 'comfy', SDPA as ComfyUI runs by default) where Studio's attention is 'native' (SDPA); or
+    a precision 'bf16' where Studio's loader's dtype is 'auto' (bf16 on CUDA)."""
     i = t.input(k) if t is not None and t.inputs is not None else None
-    return i is not None and isinstance(i.options, tuple) and "sdpa" in i.options and v in ("sdpa", "comfy") and \
-        any(n.params.get("attention") == "native" for n in b.g.nodes.values())
+    opts = i.options if i is not None and isinstance(i.options, tuple) else ()
+    params = {(x, n.params.get(x)) for n in b.g.nodes.values() for x in ("attention", "dtype")}
+    return "sdpa" in opts and v in ("sdpa", "comfy") and ("attention", "native") in params or \
+        {"fp16", "bf16"} <= set(opts) and v == "bf16" and ("dtype", "auto") in params  # (auto: bf16 on CUDA)
 
 
 def _default(t, k: str, v: Any) -> bool:
@@ -294,7 +300,8 @@ def _read_said(b, saved: dict, told: dict, readers: set) -> None:
     held: dict[str, Any] = {k: [] for k in ways}  # what a node's values went on as: the settings of the ComfyUI
     for nid, n in b.wf.nodes.items():  # nodes it was read as (read there, or said), the params of the Studio nodes
         if file_id(nid) in held:  # made from it
-            held[file_id(nid)] += list(n.settings().values())
+            held[file_id(nid)] += [*n.settings().values(), *n.widgets.values()]  # (and what it keeps beside them: a
+            # wrapper sampler's denoise_strength, read by its reading there)
     for nid, cid in b.out.origin.items():
         if nid in b.g.nodes and file_id(cid) in held:
             held[file_id(cid)] += [v for v in b.g.nodes[nid].params.values() if not isinstance(v, bool)]
