@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import listed_whole, rounded
 
 from .. import catalogue
 from ..values.value_types import of_type
@@ -179,9 +179,9 @@ def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame 
     (all but ``taken``), each as saved; None where it has none named."""
     if n.misnamed:  # (values of another version's order, their names not known: said by place, widgetorder21)
         names = list(n.widgets)  # (named by place: the i-th name read at place i; what Studio took from them left out)
-        got = ", ".join(f"{k} {rounded(v)}" for i, (k, v) in enumerate(n.settings().items())
-                        if not (i < len(names) and (names[i] in taken or names[i] in n.links)))
-        return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s settings {cut(got, 200)}{BY_PLACE}: not taken, "
+        got = listed_whole([f"{k} {rounded(v)}" for i, (k, v) in enumerate(n.settings().items())
+                     if not (i < len(names) and (names[i] in taken or names[i] in n.links))])
+        return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s settings {got}{BY_PLACE}: not taken, "
                 f"Studio's {studio} has no such settings") if got else None
     t = catalogue.node_type(n.shown_cls)
     kinds = {i.name: i.type for i in t.widgets} if t is not None and t.inputs is not None else {}
@@ -190,5 +190,5 @@ def not_taken(n: CNode, what: str, taken: tuple[str, ...], studio: str = "Frame 
     other = _other_version(n, kinds, taken)
     if not said:
         return f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {other[2:]}" if other else None
-    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(said), 200)}{other}: not taken, Studio's "
+    return (f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {listed_whole(said)}{other}: not taken, Studio's "
             f"{studio} has no such settings")

@@ -6,7 +6,7 @@ a factor of its input where it declares one (Upscale Video's 'scale': 0 is the m
 said not taken. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import listed_whole, rounded
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
@@ -40,7 +40,7 @@ def own_upscale(wf: Workflow, n: CNode, what: str) -> tuple[dict, list[str]]:
     rest = [f"{k} {rounded(x)}" for k, x in n.settings().items() if k not in (named, factor) and not k.startswith("#")
             and k in kinds]
     if rest:
-        said.append(f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {cut(', '.join(rest), 200)}: not taken (Upscale "
+        said.append(f"{what}: '{n.title or n.shown_cls}' (#{n.id})'s {listed_whole(rest)}: not taken (Upscale "
                     "Video resizes the model's output by area or cubic filtering and runs on the graph's device)")
     return params, said
 

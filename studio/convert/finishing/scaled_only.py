@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import listed_whole, rounded
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
@@ -134,7 +134,7 @@ def sentence(wf: Workflow, n: CNode, size: dict) -> str:
     keys = set(size["keys"])
     rest = [f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in n.settings().items()
             if k not in keys and not k.startswith("#")]
-    tail = f"; its {cut(', '.join(rest), 160)}: not taken (Scale is given only the size above)" if rest else ""
+    tail = f"; its {listed_whole(rest)}: not taken (Scale is given only the size above)" if rest else ""
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) is made as Studio's Scale to {to} (lanczos): "
             f"{why}; the frames are scaled, not super-resolved{tail}")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from studio.core.shown import cut, number, rounded
+from studio.core.shown import cut, listed_whole, number, rounded
 
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
@@ -379,10 +379,10 @@ def _step(wf: Workflow, n: CNode, loader: CNode, end: CNode) -> str:
     wired in where Studio works it out (the sentence checks found a saved 512 said where 480 is wired)."""
     said = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
             for k, v in n.settings().items()}
-    settings = ", ".join(f"{k} {rounded(v)}" for k, v in said.items())
+    settings = listed_whole([f"{k} {rounded(v)}" for k, v in said.items()])
     return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}), a step on the way from '{loader.title or loader.cls}'"
             f" (#{loader.id}) to '{end.title or end.shown_cls}' (#{end.id}): not applied, Studio makes no node for it on this "
-            "way" + (f" (its settings: {cut(settings, 200)})" if settings else ""))
+            "way" + (f" (its settings: {settings})" if settings else ""))
 
 
 def multiplier(wf: Workflow, n: CNode):

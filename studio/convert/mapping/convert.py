@@ -11,10 +11,9 @@ task nodes, how its generator's settings are read, what its Save Video hears...)
 (api.ComfyMapping in its folder, found by families.registry): the builder calls its declared hooks."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import rounded, whole_json
 
 from . import held_settings, talk_rate
 from ..families import registry as families
@@ -281,7 +280,7 @@ def _dropped_line(n: CNode, wf: Workflow) -> str:
             n.unsaved}  # (a wired one's saved value: unused; one its file does not save: Studio's, said apart)
     own = {k: v for k, v in n.settings().items() if k in n.unsaved and k not in n.links}  # (heldout76 09: a
     # wrapper encode's picture resize 'lanczos/disabled' listed as saved)
-    settings = (cut(json.dumps(rounded(said), ensure_ascii=False, default=str), SETTINGS_CHARS) if said or not own
+    settings = (whole_json(rounded(said)) if said or not own
                 else "no settings saved in the file") + whole + (
         f" ({', '.join(f'{k} {v}' for k, v in own.items())}: not saved in the file, set by Studio's reading of the "
         f"node as {n.cls})" if own else "")

@@ -9,7 +9,7 @@ pictures or a latent where Studio made no output (it may be the workflow's only 
 step a generator reads are made in previews.py; a core chain's in finishing/core.py. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import listed_whole, one_line
 
 from .. import catalogue
 from ..reading.file_ids import file_id
@@ -36,8 +36,8 @@ def settings_words(n: CNode) -> str:
     """Its saved settings; one wired from another node said '(wired)', not the value the file keeps beside the link
     (heldout46's FunPack example: a lorebook node's 'prompt' fed by a Primitive, its stale saved text not given)."""
     s = n.settings()
-    return cut(", ".join(f"{k} {'(wired)' if k in n.links else rounded(v)}" for k, v in s.items()),
-               SETTINGS_CHARS) + (BY_PLACE if n.misnamed else "") if s else ""
+    return listed_whole([f"{k} {'(wired)' if k in n.links else one_line(v)}" for k, v in s.items()]) + (
+        BY_PLACE if n.misnamed else "") if s else ""  # (whole, never cut: settings23)
 
 
 def _declared(n: CNode) -> tuple[catalogue.NodeType | None, dict[str, str], list[str], bool | None]:

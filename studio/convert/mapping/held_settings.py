@@ -7,11 +7,15 @@ node on a held task's way (mapping.held_translations.hold_way) and on no made ge
 type declares (the catalogue's declared widgets; an undeclared type: the settings the file names) said once, in one
 sentence naming the node and the input, with the value as the file saves it (snapshot taken before any translation
 rewrites the node: ``keep``), whole (a file name is never cut); a value a Studio node made from that node holds, or
-one a sentence about that node already says, is not repeated. Told by the declared types, never by a node's name.
-Plain stdlib."""
+one a sentence about that node already says, is not repeated. A converted task (settings23) says the same of the
+pack's nodes a translation read as ComfyUI's own for it, in one sentence of its own: only a declared setting fitting its
+declared type, not its default, not a flag turned off, not wired, no value any of the task's Studio nodes holds (a kijai
+T2V chain's base_precision, attention_mode, riflex_freq_index, tiling were lost unsaid). Told by the declared types,
+never by a node's name. Plain stdlib."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -29,6 +33,8 @@ NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sent
 # a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
 # 07's Int 300, the clip's length its loader's Trim takes: never said 'not applied')
 VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
+DENOISE = "denoise"  # a sampler's denoise, read where its schedule starts (the translation's sampler, denoise_steps;
+# said there where it skips steps, heldout32 03; one skipping none changes nothing): never in a converted task's list
 WORDS = 8  # a text this long a Studio node holds (a prompt, a file's name) is held, whichever node it was read from
 
 
@@ -78,15 +84,24 @@ def shown(v: Any) -> str:
 
 def _told(texts) -> dict[str, list[str]]:
     """Each node id -> the clauses of ``texts`` naming it (a clause naming none goes on about the nodes the clause
-    before it names: "... makes it; Studio cannot convert it (said first) (its settings: ...)")."""
+    before it names: "... makes it; Studio cannot convert it (said first) (its settings: ...)"; a note's line naming
+    none about the nodes its first line names: a pipeline's note, "sampler 'WanVideoSampler' (#128):")."""
     out: dict[str, list[str]] = {}
-    for line in (x for text in texts for x in text.split("\n")):
-        last: list[str] = []
-        for clause in line.split("; "):
-            last = [m.group(1) or m.group(2) for m in NAMED.finditer(clause)] or last
-            for k in dict.fromkeys(last):
-                out.setdefault(k, []).append(clause)
+    for text in texts:
+        lines = text.split("\n")
+        head = [m.group(1) or m.group(2) for m in NAMED.finditer(lines[0])]  # (a note's heading: "sampler 'X' (#5):")
+        for line in lines:
+            _clauses(out, line, head)
     return out
+
+
+def _clauses(out: dict, line: str, head: list[str]) -> None:
+    """``line``'s clauses, each under the nodes it names (none: those the clause before names, else the heading's)."""
+    last = head
+    for clause in line.split("; "):
+        last = [m.group(1) or m.group(2) for m in NAMED.finditer(clause)] or last
+        for k in dict.fromkeys(last):
+            out.setdefault(k, []).append(clause)
 
 
 def _said(clauses: list[str], k: str, v: Any) -> bool:
@@ -101,21 +116,27 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return float(a) == float(b)
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)  # (1.0000000000000002, a drag's 1)
     return isinstance(a, str) and isinstance(b, str) and a == b
 
 
-def _ways(b, saved: dict) -> list[str]:
-    """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
-    held task's) was made from; with them, up the file's own links, the nodes that fed them there (a wrapper's SetLoRAs a
-    translation took away, its compile settings let go), none read away as the links it stands for."""
+def _made(b) -> set[str]:
+    """The file's nodes (ids as the file has them) a made Studio node (not a held task's) was made from, with the
+    nodes upstream of them as the converter reads the file."""
     held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
     made: set[str] = set()
     for nid, cid in b.out.origin.items():
         if nid in held_band or cid in made or cid not in b.wf.nodes:
             continue
         made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
-    made = {file_id(k) for k in made}
+    return {file_id(k) for k in made}
+
+
+def _ways(b, saved: dict) -> list[str]:
+    """The file's nodes (their ids as the file has them) of the held tasks' ways on no way a made Studio node (not a
+    held task's) was made from; with them, up the file's own links, the nodes that fed them there (a wrapper's SetLoRAs a
+    translation took away, its compile settings let go), none read away as the links it stands for."""
+    made = _made(b)
     ways = {file_id(k) for k in getattr(b, "held_ways", set())} - made
     todo, idle = list(ways), getattr(b.wf, "idle", frozenset())  # (what ComfyUI does not run: said so)
     while todo:
@@ -129,21 +150,31 @@ def _ways(b, saved: dict) -> list[str]:
                                                                                   for p in k.split(":")])
 
 
-def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[str]:
+def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: bool = False) -> list[str]:
     """Node ``nid``'s settings not held by a Studio node made from it (``held``: file node id -> the values its Studio
-    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words."""
+    nodes hold; '' -> the long texts any Studio node holds) nor said by a clause naming it, in words; ``strict`` (a
+    converted task's): only declared settings whose value fits their declared type and is not its default (a value
+    by place not named, one wired in (its reader reads it), another version's layout: left to what says them)."""
     settings, links, raw, cls = saved[1:5]
     own, texts = held.get(nid, ()), held.get("", set())
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)
     named = _named(t, settings, raw)
+    if strict and (named is None or any("settings" in c and ("not applied" in c or "not taken" in c) for c in clauses)):
+        return []  # (by place, not named; or its settings said as a whole: "its other settings ... not applied")
     if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
         rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
                 not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
         return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
+    off = {x for k, v in (named or {}).items() if v is False for x in _stems(k)}
     out = []
     for k, v in [*named.items(), *((k, None) for k in wired)]:
+        if strict and (k in links or not _fits(t, k, v) or _default(t, k, v) or v is False or v == "default" or
+                       _native(b, t, k, v) or _stems(k) & off or k.startswith(DENOISE)):
+            continue  # (a flag turned off: ComfyUI not doing what Studio does not do either, an offload, a disk cache;
+            # a setting of what it turns off: tile_x beside enable_vae_tiling False, unused; a 'default' choice: the
+            # implementation's own, as Studio's is: rope_function 'default')
         if k in links:  # (a setting wired from another node: the value worked out, else the node named)
             src = b.wf.nodes.get(links[k][0])
             v = b.wf.output(src, links[k][1]) if src is not None else None
@@ -157,6 +188,49 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict) -> list[s
             continue  # (a dict: the page's own state, a preview's; an empty text said as an empty prompt)
         out.append(f"{_key(k)} {shown(v)}")
     return out
+
+
+def _fits(t, k: str, v: Any) -> bool:
+    """Whether ``v`` is a value of setting ``k``'s declared type (a flag for a BOOLEAN, a number for an INT or FLOAT,
+    one of a list's choices): else it was named by a layout not the declared one."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    if i is None:
+        return False
+    if i.type == "BOOLEAN":
+        return isinstance(v, bool)
+    if i.type in ("INT", "FLOAT"):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if isinstance(i.options, tuple) and i.options:
+        return any(_same(v, o) for o in i.options)
+    return isinstance(v, str) if i.type in ("STRING", "COMBO") else True
+
+
+def _stems(k: str) -> set[str]:
+    """A setting's words by their first three letters ('enable_vae_tiling' -> vae, til), the words that turn a thing on
+    or off aside: what a flag and the settings of the thing it turns on share ('tile_x': til)."""
+    return {w[:3] for w in k.lower().split("_") if len(w) >= 3 and w[:3] not in ("ena", "use", "for", "aut", "dis")}
+
+
+def _native(b, t, k: str, v: Any) -> bool:
+    """Whether ``v`` is an attention kernel (a choice beside 'sdpa') Studio runs as it is: torch's SDPA ('sdpa', and
+    ComfyUI's own attention, 'comfy', SDPA as ComfyUI runs by default) where Studio's attention is 'native' (SDPA); or
+    a precision 'bf16' where Studio's loader's dtype is 'auto' (bf16 on CUDA)."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    opts = i.options if i is not None and isinstance(i.options, tuple) else ()
+    params = {(x, n.params.get(x)) for n in b.g.nodes.values() for x in ("attention", "dtype")}
+    return "sdpa" in opts and v in ("sdpa", "comfy") and ("attention", "native") in params or \
+        {"fp16", "bf16"} <= set(opts) and v == "bf16" and ("dtype", "auto") in params  # (auto: bf16 on CUDA)
+
+
+def _default(t, k: str, v: Any) -> bool:
+    """Whether ``v`` is setting ``k``'s declared default (a list declaring none: its first choice, the one ComfyUI
+    takes): left as it is, it changes nothing."""
+    i = t.input(k) if t is not None and t.inputs is not None else None
+    if i is None:
+        return False
+    if i.default is None:  # (a list's first choice: the one the frontend shows first)
+        return isinstance(i.options, tuple) and bool(i.options) and _same(v, i.options[0])
+    return _same(v, i.default)
 
 
 def _control(raw: list, i: int) -> bool:
@@ -182,6 +256,69 @@ def _gives(wf, nid: str, cls: str) -> set[str]:
     return out_types(wf, wf.nodes[nid]) if nid in wf.nodes else set()
 
 
+def _read_ways(b, saved: dict) -> list[str]:
+    """The file's nodes a made task was made from that a pack's translation read as another type (and, up the file's
+    own links from them, the pack's nodes it took away: a settings node a sampler read), none ComfyUI does not run
+    (settings23; a file loader, a loop, a variant read as a core type: not these, their readers say what they take)."""
+    nodes, pack = {file_id(k) for k in b.wf.nodes}, {file_id(k) for k in getattr(b.wf, "translated", ())}
+    ways = _made(b) & pack & nodes
+    todo, idle = list(ways), getattr(b.wf, "idle", frozenset())
+    while todo:
+        for src, _ in saved[k][2].values() if (k := todo.pop()) in saved else ():
+            if src not in ways and src not in nodes and src in pack and src in saved and src not in idle:
+                ways.add(src)
+                todo.append(src)
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
+                                                                                  for p in k.split(":")])
+
+
+def _instead(b, saved: tuple, vals: list[str]) -> list[str]:
+    """A machine setting Studio sets its own way, said with Studio's value beside it, by the declared choices: an
+    attention kernel's ('sdpa' a choice: the generator's attention), a precision's ('fp16' and 'bf16': the loader's
+    dtype), an fp8 quantization's (the loader's memory 'auto' picks fp8 weights itself)."""
+    t = catalogue.node_type(saved[4])
+    made = {k: v for n in b.g.nodes.values() for k, v in n.params.items() if k in ("attention", "dtype", "memory")}
+    out = []
+    for text in vals:
+        i = t.input(text.split(" ", 1)[0]) if t is not None and t.inputs is not None else None
+        opts = set(i.options) if i is not None and isinstance(i.options, tuple) else set()
+        if "sdpa" in opts and "attention" in made:
+            text += f" (Studio's own attention {shown(made['attention'])} instead)"
+        elif {"fp16", "bf16"} <= opts and "dtype" in made:
+            text += f" (Studio's loader's own dtype {shown(made['dtype'])} instead)"
+        elif any(str(o).startswith("fp8") for o in opts) and made.get("memory") == "auto" and "fp8" in text:
+            text += " (Studio's loader's memory 'auto' picks fp8 weights itself where the card's memory asks for them)"
+        out.append(text)
+    return out
+
+
+def _read_said(b, saved: dict, told: dict, readers: set) -> None:
+    """One sentence for the made tasks: the settings of the pack's nodes read as ComfyUI's own for them that no
+    Studio node holds, no sentence says and that are not their declared defaults, as the workflow saves them."""
+    ways = [k for k in _read_ways(b, saved) if not (k in readers and (given := _gives(b.wf, k, saved[k][4])) and
+                                                    given <= VALUES)]
+    held: dict[str, Any] = {k: [] for k in ways}  # what a node's values went on as: the settings of the ComfyUI
+    for nid, n in b.wf.nodes.items():  # nodes it was read as (read there, or said), the params of the Studio nodes
+        if file_id(nid) in held:  # made from it
+            held[file_id(nid)] += [*n.settings().values(), *n.widgets.values()]  # (and what it keeps beside them: a
+            # wrapper sampler's denoise_strength, read by its reading there)
+    for nid, cid in b.out.origin.items():
+        if nid in b.g.nodes and file_id(cid) in held:
+            held[file_id(cid)] += [v for v in b.g.nodes[nid].params.values() if not isinstance(v, bool)]
+    every = [v for n in b.g.nodes.values() for v in n.params.values()]
+    for k in held:  # (a task's numbers and words land on any of its nodes: the generator's most_frames 725 from an
+        held[k] += [v for v in every if not isinstance(v, bool)]  # encode's num_frames; a flag only as the ComfyUI
+        # node it was read as carries it: the generator's own previews True holds no sampler's batched_cfg True)
+    held[""] = {v for v in every if isinstance(v, str) and len(v) >= WORDS}
+    parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(_instead(b, saved[k], vals))
+             for k in ways if (vals := _values(b, k, saved[k], told.get(k, []), held, strict=True))]
+    if parts:
+        line = ("Settings of the pack's nodes read as ComfyUI's own for the converted task that no Studio node made "
+                "for it holds (not applied), as the workflow saves them: " + "; ".join(parts) + ".")
+        b.out.log.append(f"{b.name}: {line}")
+        b.note(line)
+
+
 def say(b, listed: list[str]) -> None:
     """One sentence in the Log and a note on the canvas: the settings of each node on a held task's way that no
     Studio node made for it takes and no sentence (``listed``: the note of what is not converted, as it will list
@@ -196,6 +333,7 @@ def say(b, listed: list[str]) -> None:
             held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
     held[""] = {v for n in b.g.nodes.values() for v in n.params.values() if isinstance(v, str) and len(v) >= WORDS}
     told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes), *listed])
+    _read_said(b, saved, told, readers)
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
              if (vals := _values(b, k, saved[k], told.get(k, []), held))]
     if parts:

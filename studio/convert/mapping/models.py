@@ -3,9 +3,8 @@ sampler's LoRAs (rgthree's stacks too) and model loader, the patches on the mode
 shifts, and the text encoder, VAE, image encoder and second expert files set on Load Video Model (else said)."""
 from __future__ import annotations
 
-import json
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import rounded, whole_json
 
 from ..families import registry as families
 from ..families.hooks import hook
@@ -160,7 +159,7 @@ class ModelReading:
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) on the model's way passes on what "
                             f"its '{port}' gives (read by its types and settings)")
                 continue
-            settings = cut(json.dumps(rounded(n.settings()), ensure_ascii=False, default=str), 120)
+            settings = whole_json(rounded(n.settings()))  # (whole, never cut: settings23)
             if not n.links:  # nothing before it: the model's own source, a node Studio does not read as a loader
                 said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
                             f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "

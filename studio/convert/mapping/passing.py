@@ -9,7 +9,7 @@ it); a value given only to steps not applied is said not read, not taken for rea
 so (unrun.py). Linear in the workflow's size. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.core.shown import cut, rounded
+from studio.core.shown import cut, listed_whole, one_line, rounded
 
 from .. import catalogue
 from ..packs import lora_stacks, prompt_loras
@@ -76,13 +76,13 @@ def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
     every = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
              for k, v in n.settings().items()}
     s = {k: v for k, v in every.items() if k not in skip}  # (``skip``: said whole after, by whole_texts)
-    text = ", ".join(f"{k} {rounded(v)}" for k, v in s.items())
+    text = listed_whole([f"{k} {one_line(v)}" for k, v in s.items()])  # (never cut: settings23)
     if every and all(k.startswith("#") for k in every):  # saved by place (no names): a value wired over one is said
         wired = [(k, wf.value(n, k)) for k in n.links if k not in every and n.in_types.get(k) in PLAIN_WIDGETS]
         if wired:
-            return cut(", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
-                       + " wired; saved by place" + (f": {text}" if text else ""), SETTINGS_CHARS)
-    return cut(text, SETTINGS_CHARS) if s else ""
+            return (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
+                    + " wired; saved by place" + (f": {text}" if text else ""))
+    return text if s else ""
 
 
 _name = CNode.named  # the node in a sentence

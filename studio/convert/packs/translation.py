@@ -196,10 +196,13 @@ class PackTranslation:
             return []
         t = cls(wf)
         before = list(wf.nodes.values())  # the nodes as the file has them (the read_as sentence tells whose they are)
+        kinds = {n.id: n.cls for n in before if cls.is_pack(n)}
         t.steps()
         t.settings_only(wf.fed or None)  # (what the file wires, before any translation rewires it)
         if not t.made:
             return t.said
+        wf.translated = getattr(wf, "translated", set()) | {k for k, c in kinds.items() if c in t.made}  # (the pack's
+        # nodes read as another type: their own settings said where no Studio node holds them, mapping.held_settings)
         return [read_as.sentence(cls.PACK, t.made, before, cls.is_pack)] + t.said
 
     def steps(self) -> None:
