@@ -21,5 +21,9 @@ def again(b, o) -> bool:
         return False
     b.used.add(o.save.id)
     b.held_saves.add(o.save.id)
+    before = len(b.out.log)
     held_again.said(b, o.save, was[0], was[1], o.up)
+    if len(b.out.log) == before:  # (its passes' settings said with the first output: the save itself named)
+        b.say(f"{o.save.named()} is another output of that task ({was[0]} with {was[1]}), held the same way, with "
+              "no generator of its own.")
     return True
