@@ -6,9 +6,10 @@ from studio.convert.mapping.convert import convert
 from tests.convert.said import nodes_of, said
 
 
-def _restore(second: bool) -> dict:
+def _restore(second: bool, sized: bool = False) -> dict:
     """MiniMax H3 restoring a clip: the clip pinned on the prompt at frame 0 (MiniMaxH3AddGuide), the take saved
-    alone and, with ``second``, a second time beside the clip for comparison (heldout113 03's two saves)."""
+    alone and, with ``second``, a second time beside the clip for comparison (heldout113 03's two saves); with
+    ``sized``, the latent's size measured from the clip (GetImageSize)."""
     wf = {
         "1": {"class_type": "CLIPLoader", "inputs": {"clip_name": "qwen3vl_32b_minimax_h3_int8_convrot.safetensors",
                                                      "type": "minimax", "device": "default"}},
@@ -38,6 +39,9 @@ def _restore(second: bool) -> dict:
                                                             "pingpong": False, "save_output": True,
                                                             "images": ["14", 0]}},
     }
+    if sized:
+        wf["18"] = {"class_type": "GetImageSize", "inputs": {"image": ["4", 0]}}
+        wf["6"]["inputs"].update(width=["18", 0], height=["18", 1])
     if second:
         wf["16"] = {"class_type": "ImageConcatMulti", "inputs": {"inputcount": 2, "direction": "right",
                                                                  "match_image_size": True, "image_1": ["4", 0],
@@ -63,3 +67,10 @@ def test_one_output_of_that_take_held_as_before():
     conv = convert(_restore(False), "restore_once.json")
     assert [t["generator"] for t in conv.tasks] == [None]
     assert not nodes_of(conv, "video_models.text_to_video")
+
+
+def test_held_take_names_the_node_giving_the_clip_not_one_sized_by_it():
+    conv = convert(_restore(False, sized=True), "restore_sized.json")
+    [task] = conv.tasks
+    assert task["generator"] is None
+    assert "given to the sampler by MiniMaxH3AddGuide" in task["task"]  # (not EmptyMiniMaxH3LatentAV: its size alone)
