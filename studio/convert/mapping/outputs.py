@@ -22,7 +22,7 @@ from ..tracing.start_unwired import how_run, unwired_start
 from ..tracing.declined import with_reason
 from ..tracing.tasks import I2V, T2V, V2V, Task, family, made_task, sentence, sized_by
 from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
-from . import (denoise_steps, held_again, held_models, held_prompts, held_restyle, held_steps, held_translations,
+from . import (denoise_steps, held_again, held_takes, held_models, held_prompts, held_restyle, held_steps, held_translations,
                held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
 from . import expert_lists, image_crop, latent_frames
@@ -172,6 +172,8 @@ class OutputStage:
                                   "the video itself (a paid service's node or a model it does not run)"),
                        f"ComfyUI's {maker.shown_cls}", None, [], up)
             return True
+        if held_takes.again(self, o):  # another output of a take held for its files: held the same way
+            return True
         if o.key in self.made:  # another output of a pipeline already made: one more Save Video on it
             return self._one_more_save(save, o.key, [])
         first = joined.made_first_take(self, o.key)
@@ -237,6 +239,7 @@ class OutputStage:
                 let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or
                 ledger.held_task(self, o.first, lost, fam, o.inputs))
             self._hold(save, spec, fam, None, loaders, up)
+            held_takes.record(self, o.key, spec.what, fam)
             return True
         if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
             self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,

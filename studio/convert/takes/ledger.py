@@ -194,10 +194,20 @@ def _conditioning(wf: Workflow, src: CNode, within: set[str], cons: dict[str, li
     """The first node on ``src``'s way into the sampler that is conditioning or makes the latent, by its types (what
     the file becomes there), preferring a node pack's: the node to name where what it gives is lost."""
     declared = families.declared()  # a node a family reads (its frame-rate conditioning) is not where it is lost
-    found = [m for m in _downstream(src, within, cons)
-             if role(wf, m) in ("conditioning", "latent step", "latent maker") and m.cls not in SAMPLER_TYPES]
+    down = list(_downstream(src, within, cons))
+    way = {src.id} | {m.id for m in down}
+    found = [m for m in down if role(wf, m) in ("conditioning", "latent step", "latent maker")
+             and m.cls not in SAMPLER_TYPES and _given_media(m, way)]
     unread = [m for m in found if m.cls not in declared]
     return next((m for m in found if carries(m)), (unread or found or [None])[0])
+
+
+def _given_media(m: CNode, way: set[str]) -> bool:
+    """Whether ``m`` takes from the file's way (``way``: the file and the nodes it feeds) something other than a number
+    (a picture, a clip, a sound, a latent, or what its types do not tell): a latent maker given only the clip's size
+    and length (heldout113 03: EmptyMiniMaxH3LatentAV sized by the clip it restores) is not what gives the sampler
+    the clip."""
+    return any(src in way and in_type(m, k) not in NUMBERS for k, (src, _) in m.links.items())
 
 
 def _reaches(src: CNode, cons: dict[str, list[CNode]], within: set[str], memo: dict[str, bool]) -> bool:
