@@ -79,3 +79,19 @@ def test_a_sounds_frame_count_is_no_file_the_sampler_is_given():
     gen = [n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video"]
     assert gen and gen[0].params["prompt"] == "a lighthouse at dusk"
     assert "the take's length is not worked out when converting" in said  # (its 16 frames said, not the sound's)
+
+
+def _schedule(text: str, clip: list) -> dict:
+    return {"class_type": "BatchPromptSchedule", "inputs": {"text": text, "max_frames": 32, "print_output": False,
+            "pre_text": "", "app_text": "", "start_frame": 0, "end_frame": 0, "pw_a": 0, "pw_b": 0, "pw_c": 0,
+            "pw_d": 0, "clip": clip}}
+
+
+def test_a_schedule_given_as_the_negative_on_its_first_output_is_the_negative_prompt_said():
+    api = _animatediff({"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15.safetensors"}}, 16)
+    api["3"] = _schedule('"0": "a lighthouse at dusk", "16": "a lighthouse at night"', ["1", 1])
+    api["4"] = _schedule('"0": "blurry, low quality", "16": "blurry, low quality"', ["1", 1])
+    conv = convert(api, "negative_schedule")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["negative_prompt"].startswith("blurry, low quality")
+    assert "give the sampler its negative" in _said(conv)
