@@ -37,18 +37,36 @@ def found(b: Any, start: CNode | None, which: str) -> Schedule | None:
     return read(end, b.wf.value) if end is not None and end.cls not in known else None
 
 
-def prompt(b: Any, start: CNode | None, which: str) -> str | None:
+def prompt(b: Any, start: CNode | None, which: str, said: list[str] | None = None,
+           sampler: CNode | None = None) -> str | None:
     """The generator's ``which`` prompt where a prompt schedule makes it (the first keyframe's; the negative: what
-    the schedule gives on its negative output), the schedule kept for :func:`wire`; None where none does."""
+    the schedule gives on its negative output, or its keyframed prompts where ``sampler``'s negative is its first
+    output, said in ``said``), the schedule kept for :func:`wire`; None where none does."""
+    slot = sampler.links.get(which, ("", 1))[1] if sampler is not None else 1
     sched = found(b, start, which)
     if which == "positive":
         b.scheduled = sched
     if sched is None:
         return relayed_prompts.prompt(b, start, which)  # a prompt relay's (its timing wired or said in wire)
     b.used.add(sched.node.id)
+    if which != "positive" and slot == 0 and start is sched.node:  # (heldout112 02: a second schedule's prompts given
+        return _negative_keys(sched, said)  # as the negative, on its first output; they had been dropped unsaid)
     if which != "positive":
         return sched.negative
     return prompt_at(sched, sched.current) if sched.current is not None else sched.keys[0][1]
+
+
+def _negative_keys(sched: Schedule, said: list[str] | None) -> str:
+    """A schedule's keyframed prompts given as the negative prompt: the first keyframe's, the rest said."""
+    texts = [p for _, p in sched.keys]
+    if said is not None:
+        said.append(f"{_name(sched.node)}'s {len(texts)} keyframed prompt{'s' if len(texts) > 1 else ''} "
+                    f"('{sched.text_input}') give the sampler its negative: the generator's negative prompt is the "
+                    "first keyframe's" + ("" if len(set(texts)) < 2 else "; the others are not taken (Studio's "
+                                          "negative prompt is one text)"))
+        said += [f"{_name(sched.node)}'s '{sched.text_input}': {line}" for line in sched.unread
+                 if "'max_frames'" not in line]  # (its length: the positive schedule's makes the take's)
+    return texts[0] if texts else ""
 
 
 def wire(b: Any, task: str, said: list[str]) -> None:

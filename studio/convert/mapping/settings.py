@@ -78,7 +78,7 @@ class SettingsReading:
         pos = prompt_text(wf, start, "positive", used, said, at) if pos is None else pos
         for enhanced in families.lookup("prompt"):  # a family's prompt enhancer (LTX-2's)
             pos = enhanced(self, start, pos, said)
-        neg = prompt_schedules.prompt(self, wf.source(cond, "negative"), "negative")
+        neg = prompt_schedules.prompt(self, wf.source(cond, "negative"), "negative", said, cond)
         neg = shared_negative(self, start, wf.source(cond, "negative"), said) if neg is None else neg
         neg = prompt_text(wf, wf.source(cond, "negative"), "negative", used, said,
                           cond.links.get("negative", ("", 0))[1]) if neg is None else neg

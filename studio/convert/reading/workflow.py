@@ -24,6 +24,7 @@ from . import lora_slots, request_images
 from . import alike_given, api_broadcasts, api_bundles, bad_choices, blueprints, bundles, open_outputs, pass_away, subgraph_ids, undeclared, unset_settings, upload_loaders, url_loaders
 from . import audio_split, link_rows, list_trips, sound_path, text_numbers
 from . import core_widgets, fork_types, preset_size, schedule_helper
+from . import older_model_values
 from . import combo_inner
 from . import named_map
 from ..values import switches
@@ -884,6 +885,7 @@ def _ui_node(n: dict, nid: str, links: dict, mode: int) -> CNode:
     named = _own_named(cls, n) or _by_inputs(n) or named_map.named(n) \
         or by_types.widget_names(cls, n.get("widgets_values"), _marked(n)) \
         or older_values.loader_prefix(cls, n.get("widgets_values")) \
+        or older_model_values.model_prefix(cls, n.get("widgets_values")) \
         or lora_slots.named(n.get("widgets_values"))  # (a loader's values of another version of its pack; LoRA slots)
     saved = [o.get("links") for o in n.get("outputs") or [] if isinstance(o, dict)]
     linked = sum(len(x) for x in saved if isinstance(x, list))

@@ -83,6 +83,13 @@ def _consumers(wf: Workflow) -> dict[str, list[CNode]]:
     return {k: [m for m, _ in v] for k, v in consumers(wf).items()}
 
 
+def _carrying(wf: Workflow) -> dict[str, list[CNode]]:
+    """Each node's consumers through an input that is no number (COUNTS): a count, a rate or a weight a node gives
+    the way carries none of its file (heldout112 01: AudioToFFTs gives EmptyLatentImage only its batch_size, the
+    frame count, and a prompt schedule its weights; the sound was said to be what the sampler is given)."""
+    return {k: list({m.id: m for m, at in v if in_type(m, at) not in COUNTS}.values()) for k, v in consumers(wf).items()}
+
+
 def media_sources(wf: Workflow, nodes: list[CNode]) -> list[CNode]:
     """The nodes among ``nodes`` that bring a file (or something drawn by hand) into the workflow: ComfyUI's
     and VideoHelperSuite's loaders, and any node whose types say it gives a picture, a sound or a mask
@@ -304,7 +311,7 @@ def uncarried(b: Any, first: CNode, inputs: dict, said: list[str]) -> list[CNode
     into the generator's inputs nor read already."""
     wf = b.wf
     within = {n.id for n in upstream(wf, first)}
-    cons = _consumers(wf)
+    cons = _carrying(wf)  # (not through a number a node gives the way: heldout112 01, a sound's frame count)
     wired = {v[0].id for v in inputs.values()} | set(b.loaded)
     told = _said(b, said)
     memo: dict[str, bool] = {k: False for k, v in consumers(wf).items() if (on := [(m, at) for m, at in v if m.id in

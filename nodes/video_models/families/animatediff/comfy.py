@@ -216,6 +216,11 @@ def read(b, node, up, spec, inputs, said):
         src = wf.source(node, "batch_size") if node is not None and node.cls in EMPTY else None
         said.append("the take is as long as the control clip (AnimateDiff ControlNet's 'frames' 0)" +
                     (f": {_name(node)}'s batch_size is wired from {_name(src)}" if src is not None else ""))
+    elif "frames" not in b.extra and "video" not in inputs and node is not None and node.cls in EMPTY \
+            and (src := wf.source(node, "batch_size")) is not None:  # (heldout112 01: a sound's frame count)
+        said.append(f"the take's length is not worked out when converting: {_name(node)}'s batch_size is wired from "
+                    f"{_name(src)}, a number worked out when the workflow runs: the generator's 'frames' 0 makes "
+                    "AnimateDiff's own 16 frames (set 'frames' by hand)")
     taken = None  # the context options read as the take's windows: those on the take's own sampler's way first
     own = {m.id for m in upstream(wf, first)} if first is not None else set()
     for n in sorted(up, key=lambda n: (n.cls in CONTEXT and n.id not in own, n.id)):
