@@ -9,6 +9,8 @@ values and links and fails without its mend.
    reading gives no stand-in for, was said to "take nothing from another node when the workflow runs": the reading
    keeps the display's link (let_go) and the Director (Workflow.read_away), and the display is said given that output,
    which Studio does not make (mapping/read_away.py; 111/02).
+3. A MiniMax H3 file named with hyphens ('MiniMax-H3_Ref2VA-NVFP4.safetensors') was said "an unrecognised model": the
+   family declares its files' name both ways, as other families do (111/03).
 """
 from __future__ import annotations
 
@@ -145,3 +147,9 @@ def test_a_ui_files_output_name_is_the_one_its_display_is_said_given():
     assert display_sentence(wf, shown).startswith(
         "'run report' (PreviewAny, #8) shows what 'MiniMaxH3Director' (MiniMaxH3Director, node 5) gives it on 'source' "
         "(its output 'report')")
+
+
+def test_a_minimax_h3_file_named_with_a_hyphen_is_told_minimax_h3():
+    from studio.convert.tracing.tasks import family
+    assert family("MiniMax-H3_Ref2VA-NVFP4.safetensors", None, []) == "MiniMax H3"
+    assert family("minimax_h3_ref2va_pruned_fp8_scaled.safetensors", None, []) == "MiniMax H3"
