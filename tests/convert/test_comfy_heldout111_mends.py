@@ -11,6 +11,9 @@ values and links and fails without its mend.
    which Studio does not make (mapping/read_away.py; 111/02).
 3. A MiniMax H3 file named with hyphens ('MiniMax-H3_Ref2VA-NVFP4.safetensors') was said "an unrecognised model": the
    family declares its files' name both ways, as other families do (111/03).
+4. A core step on the take's way to its save that Studio makes on a loaded clip's way (finishing/core.py's table:
+   ImageCrop as Crop) was said "which Studio does not convert: its Save Video writes the take without it" after a
+   generator: made there too (finishing/core_steps.py; 111/04, 111/05: 1920x1088 cut to 1920x1080).
 """
 from __future__ import annotations
 
@@ -153,3 +156,19 @@ def test_a_minimax_h3_file_named_with_a_hyphen_is_told_minimax_h3():
     from studio.convert.tracing.tasks import family
     assert family("MiniMax-H3_Ref2VA-NVFP4.safetensors", None, []) == "MiniMax H3"
     assert family("minimax_h3_ref2va_pruned_fp8_scaled.safetensors", None, []) == "MiniMax H3"
+
+
+def test_a_crop_of_the_take_before_its_save_is_made_after_the_generator():
+    between = {**{k: v for k, v in UPSCALED.items() if k != "90"},
+               "20": ("ImageScale", {"image": ["19", 0], "upscale_method": "lanczos", "width": 1920, "height": 1088,
+                                     "crop": "disabled"}),
+               "90": ("ImageCrop", {"image": ["20", 0], "width": 1920, "height": 1080, "x": 0, "y": 4})}
+    conv = convert(_h3_upscaled(between), "h3_cropped")
+    text = said(conv)
+    crop = nodes_of(conv, "edit.crop")
+    assert len(crop) == 1 and crop[0].params == {"x": 0, "y": 4, "width": 1920, "height": 1080}, text
+    save = nodes_of(conv, "io.save_video")[0]
+    assert conv.graph.input_link(save.id, "video").src == crop[0].id
+    assert "'SaveVideo' (#23) writes the take after 'ImageCrop' (ImageCrop, #90): Studio's Crop after the generator, " \
+        "with its settings" in text and "which Studio does not convert" not in text
+    assert "its clip carries it, Save Video writes it" in text  # (Crop, a per-frame node, carries the sound too)
