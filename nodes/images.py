@@ -87,6 +87,7 @@ class Scale(Node):
     middle. 'condition' scales only a frame bigger or smaller than that size (Essentials' ImageResize+'s
     'downscale if bigger'...)."""
     id = "transform.scale"
+    carries_sound = True  # (its MapClip keeps the source's sound)
     keywords = ("upscale", "downscale", "rescale", "scale by", "resize")
     title = "Scale"
     category = "Transform"

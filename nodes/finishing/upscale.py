@@ -134,6 +134,7 @@ class UpscaleVideo(Node):
     tiles with overlap on the graph's device, streamed a batch at a time; fp16 on a GPU.
     .safetensors is read as it is; a .pth only through torch's weights-only loader."""
     id = "finishing.upscale"
+    carries_sound = True  # (UpscaleClip: audio_from its source)
     title = "Upscale Video"
     category = "Finishing"
     keywords = ("upscale", "super resolution", "esrgan", "realesrgan", "swinir", "upres", "enhance", "4x")

@@ -95,6 +95,7 @@ class InterpolateFrames(Node):
     warped by optical flow and blended where each is visible; the original frames are kept
     exactly. Output frame j shows source time j / factor."""
     id = "motion.interpolate"
+    carries_sound = True  # (its clip keeps the source's sound, but in slow motion)
     keywords = ("retime", "slow motion", "optical flow retime", "kronos", "frame rate", "speed warp")
     title = "Frame Interpolation"
     category = "Motion"

@@ -226,6 +226,7 @@ class InterpolateFramesRife(Node):
     nothing blended across it. Streams pair by pair on the graph's device. Reads .safetensors only
     (rife_v4.26.safetensors, rife_v4.25_lite.safetensors, film_net_fp16.safetensors, ...)."""
     id = "motion.interpolate_rife"
+    carries_sound = True  # (its clip: audio_from its source)
     title = NODE
     category = "Motion"
     keywords = ("rife", "film", "frame interpolation", "vfi", "slow motion", "frame rate", "retime", "in-between", "fps")

@@ -29,10 +29,11 @@ from .errors import StudioError
 from .params import Bool, CameraKeys, Choice, Color, Float, Frames, Int, Path, Seed, String
 from .spec import In, Node, NodeSpec, Out
 
-FORMAT = 9  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
+FORMAT = 10  # 2: specs say disk_cache; 3: and shows_first_frame; 4: and lists_models; 5: and keywords;
 # 6: and the records of the models each node reads; 7: and whether it estimates its time (Node.estimate);
 # 8: and a generator's clip ports (NodeSpec.clip_ports: the converter reads them without importing a node module);
-# 9: and their 'like' kind (the clip whose size a generator's width and height 0 always take)
+# 9: and their 'like' kind (the clip whose size a generator's width and height 0 always take);
+# 10: and whether its clip carries its first clip input's sound (NodeSpec.carries_sound: read by the converter)
 PARAM_CLASSES = {c.__name__: c for c in (Int, Float, Bool, Choice, String, Path, Color, Seed, Frames, CameraKeys)}
 
 
@@ -132,6 +133,7 @@ def spec_to_json(spec: NodeSpec) -> dict:
             "estimates": spec.estimates,
             "keywords": list(spec.keywords),
             "clip_ports": [[k, list(p)] for k, p in spec.clip_ports],
+            "carries_sound": spec.carries_sound,
             # the kinds of model it reads (Node.model_families), so main.py families and Help >
             # Model families import no node module (the text encoder's imports torch)
             "models": spec.model_records()}
@@ -151,6 +153,7 @@ def spec_from_json(d: dict, module: str) -> "LazyNodeSpec":
                         estimates=bool(d.get("estimates", False)),
                         keywords=tuple(str(k) for k in d.get("keywords") or () if isinstance(k, str)),
                         clip_ports=tuple((str(k), tuple(str(x) for x in p)) for k, p in d.get("clip_ports") or ()),
+                        carries_sound=bool(d.get("carries_sound", False)),
                         models=_records(d.get("models", [])))
 
 

@@ -95,6 +95,9 @@ class NodeSpec:
     # ('rate') or size ('size': where no other picture input sizes the take) its 'frames' / 'fps' / 'width' and
     # 'height' 0 take (GeneratorNode's source_ports, ...), known without importing the class
     clip_ports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # the clip on its first output carries the sound of its first clip input: a FRAME / WINDOW node's default run
+    # (engine.frame_clip: audio_from its first clip), or a node declaring it (Node.carries_sound)
+    carries_sound: bool = False
     cls: type | None = field(default=None, compare=False, repr=False)
 
     def ports(self, kind: str) -> tuple[str, ...]:
@@ -187,6 +190,9 @@ class Node:
     # a CLIP node whose run only wraps its input in a lazy clip indexed by frame: a chunked render
     # may run it per chunk (studio.distributed.planner.is_chunk_safe)
     chunk_safe: ClassVar[bool] = False
+    # the clip it gives carries its first clip input's sound (a CLIP node wrapping its input: Scale, Upscale, an
+    # interpolation keeping the time); a FRAME / WINDOW node's default run does without saying (NodeSpec.carries_sound)
+    carries_sound: ClassVar[bool] = False
 
     _spec: ClassVar[NodeSpec | None] = None
 
@@ -217,7 +223,9 @@ class Node:
                          estimates=cls.estimate.__func__ is not Node.estimate.__func__,
                          keywords=tuple(str(k).lower() for k in cls.keywords),
                          clip_ports=tuple((k, tuple(getattr(cls, f"{k}_ports", ()))) for k in PORT_KINDS
-                                          if getattr(cls, f"{k}_ports", ())), cls=cls)
+                                          if getattr(cls, f"{k}_ports", ())),
+                         carries_sound=bool(cls.carries_sound) or (cls.timing in (FRAME, WINDOW)
+                                                                   and cls.run is Node.run), cls=cls)
             cls._spec = s
         return s
 

@@ -16,7 +16,7 @@ from ..reading.file_ids import file_id
 from ..reading.workflow import CNode, Workflow
 from ..reading.misnamed import BY_PLACE
 from .kinds import OUTPUTS, TEXT_NOTES
-from . import pose_steps
+from . import pose_steps, read_away
 
 SAVE_WORDS = ("filename", "prefix", "save", "path", "folder", "directory")  # a widget naming where a file is written
 SHOWN = {"IMAGE": "the pictures", "MASK": "the mask", "AUDIO": "the sound", "STRING": "the text", "INT": "the value",
@@ -142,6 +142,8 @@ def _sentence(wf: Workflow, n: CNode, made: bool, read: set[str], saved: bool = 
     if not n.links and not given:
         if t is not None and _saver(t):
             return None
+        if (gone := read_away.display_sentence(wf, n, tail)) is not None:
+            return gone
         page = f"; {MODES_SAVED}" if t is None else ""
         return (f"{_name(n)} takes nothing from another node when the workflow runs and gives nothing any node reads: "
                 f"nothing Studio makes depends on it, and it is not made{tail}{page}")

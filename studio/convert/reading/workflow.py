@@ -452,6 +452,9 @@ class Workflow:
         # nodes read into a setting of another Studio node, what they give made only inside it (a composite Wan VACE's
         # 'fill' makes: comfy_vace_fill.py): id -> that node in words (a display of them says it is not shown)
         self.made_within: dict[str, str] = {}
+        # nodes a reading replaced by others and removed (a pack app's Director read as native nodes: the outputs it
+        # gives no stand-in for are unwired, their readers' links kept in let_go): id -> the node as the file has it
+        self.read_away: dict[str, CNode] = {}
         # the enabled nodes ComfyUI does not run, told on the workflow as saved (mapping/unrun.idle; set before the
         # packs' translations, which leave them as they are: a pass no output reads is not made one, heldout106 01)
         self.idle: frozenset[str] = frozenset()

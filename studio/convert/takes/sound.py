@@ -14,14 +14,12 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..reading.audio_split import part_words
 from ..families import registry as families
 from ..tracing.roles import role
+from .sound_carriers import carried_from
 
 MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a save (ComfyUI's VIDEO)
 CARRIERS = MUXERS + ("SaveVideo",)  # nodes a clip's sound passes through as it is (a save gives its video on)
 
 
-# Studio's nodes whose clip carries the sound of the clip they are given: a Scale, a frame interpolation raising the
-# rate (the clip's length kept: its sound kept, nodes/motion/interpolate.py, rife.py), not one made a slow motion
-CARRY_SOUND = ("transform.scale", "motion.interpolate", "motion.interpolate_rife")
 
 def sound_port(wf, save: CNode) -> tuple[CNode, str] | None:
     """(the node, its input) that gives ``save`` its sound: its own 'audio' (Video Combine), else the 'audio' of the
@@ -139,13 +137,12 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
 
 def _generator(b: Any, sv: str) -> tuple[str, Any] | None:
     """(the Studio generator whose take Save Video ``sv`` writes, its family's hooks) where the take reaches the save
-    as it is made (no node between them but Studio's Scale, whose clip carries its source's sound: rtx10's Scale for
-    an upscale Studio lacks, finishing.scaled_only; or a frame interpolation raising its rate, heldout81 05); None
-    otherwise."""
+    as it is made (no node between them but nodes whose clip carries its source's sound, as their types declare:
+    sound_carriers; rtx10's Scale for an upscale Studio lacks, heldout81 05's frame interpolation raising its rate,
+    heldout111 04's Upscale and Resize); None otherwise."""
     link = b.g.input_link(sv, "video")
-    while link is not None and link.src in b.g.nodes and b.g.nodes[link.src].type_id in CARRY_SOUND and \
-            not (b.g.nodes[link.src].params or {}).get("slow_motion"):
-        link = b.g.input_link(link.src, "video")
+    while link is not None and link.src in b.g.nodes and (port := carried_from(b.g.nodes[link.src])) is not None:
+        link = b.g.input_link(link.src, port)
     if link is None or link.src not in b.g.nodes:
         return None
     return link.src, families.generator(b.g.nodes[link.src].type_id)

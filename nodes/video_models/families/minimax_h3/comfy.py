@@ -127,7 +127,8 @@ MAPPING = ComfyMapping(
                                           "MiniMax H3", read=_minimax_reference),
     },
     generators=(Generator(MINIMAX_REF, keeps_sound=True, describe=lambda inputs, params: "reference to video"),),
-    files=(("minimax_h3", "MiniMax H3"),), folder_only=FOLDER_ONLY,
+    # (its files named with either separator: 'MiniMax-H3_Ref2VA-NVFP4.safetensors', heldout111 03)
+    files=(("minimax_h3", "MiniMax H3"), ("minimax-h3", "MiniMax H3")), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),

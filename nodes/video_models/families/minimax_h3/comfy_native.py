@@ -43,14 +43,16 @@ def take(wf: Workflow, at: CNode, base: str, task: dict, sampling: dict, wires: 
 
 
 def rewire(wf: Workflow, old: str, outs: dict) -> None:
-    """Every link from node ``old``'s output slot to ``outs[slot]`` (unwired where None), then ``old`` removed."""
+    """Every link from node ``old``'s output slot to ``outs[slot]`` (unwired where None: the reader's link kept in its
+    let_go, ``old`` in wf.read_away, so a display of that output is said given an output Studio does not make:
+    mapping/read_away.py; heldout111 02), then ``old`` removed."""
     for m in list(wf.nodes.values()):
         for port, (src, slot) in list(m.links.items()):
             if src == old:
                 if outs.get(slot) is None:
-                    del m.links[port]
+                    m.let_go = {**m.let_go, port: m.links.pop(port)}
                 else:
                     m.links[port] = outs[slot]
-    del wf.nodes[old]
+    wf.read_away[old] = wf.nodes.pop(old)
     wf.__dict__.pop("_consumers", None)  # (who reads whom made again: tracing.roles keeps its table while the count
     # of nodes stays, and a take's nodes made for as many dropped left it so: heldout97 07's sound read as no decoder)
