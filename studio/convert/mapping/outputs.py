@@ -30,7 +30,7 @@ from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
 from .kinds import LOADERS
-from . import unread_loader
+from . import own_shifts, unread_loader
 from .picture_inputs import picture_inputs
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -259,6 +259,7 @@ class OutputStage:
                                       lambda name: name in self.spec_params(o.task))  # steps: tracing/guider_window)
         params.update(window, **expert_lists.steps(self, o, params, said))  # (two experts' own sigma lists)
         said.extend(x for x in lines.split("\n") if x)
+        own_shifts.say_applied(self, o)  # a shift patch of the family's own values: sampled at already
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
