@@ -3,13 +3,18 @@ values and links (facts, no file copied) and fails without its mend.
 
 1. A shift patch whose values are those the family's schedulers sample at already (108/07: MiniMaxH3SigmaShift 12 / 3
    on MiniMax H3, whose Studio schedulers use 12 / 3) was said "not applied"; now said as sampled at already, told by
-   the family's declared 'schedule_shifts', not by the node's name. Other values stay "not applied"."""
+   the family's declared 'schedule_shifts', not by the node's name. Other values stay "not applied".
+2. A Wan Animate extension's take made once (108/06): the Log true (the replaced generator's line gone, the kept one's
+   frames the whole take's) and the joined output's picks read as that take."""
 from __future__ import annotations
+
+import copy
 
 from studio.convert.mapping.convert import convert
 from studio.convert.mapping.own_shifts import matches
 
-from .said import said
+from .said import nodes_of, said
+from .test_comfy_animate_extend import BASE
 from .test_comfy_minimax_sound import _workflow
 
 
@@ -43,3 +48,48 @@ def test_only_settings_named_as_shifts_match():
     assert not matches({"#0": 12, "#1": 3}, (12.0, 3.0))
     assert not matches({"shift": 12}, (12.0, 3.0))
     assert not matches({"shift": 12}, ())
+
+
+# 2. heldout108 06: a Wan Animate extension saved alone, its take made once (comfy_animate_extend._continued): the
+# replaced first generator's Log line stayed ("-> video_models.wan_animate (... frames 77 ...)") and the kept one said
+# frames 77 for 149; the joined output's picks and join were listed as steps "not applied".
+
+def _segments_joined_by_picks() -> dict:
+    """heldout108 06's shape: each segment saved alone, then the first take's frames before the 5 it carries
+    (GetImageRangeFromBatch 0 / 72) and the extension's 77 joined by ImageBatchMulti, written by a Save Video."""
+    wf = copy.deepcopy(BASE)
+    for k in ("23", "24", "25", "26"):
+        wf.pop(k)
+    wf.update({
+        "30": {"class_type": "CreateVideo", "inputs": {"images": ["22", 0], "fps": 16}},
+        "31": {"class_type": "SaveVideo", "inputs": {"video": ["30", 0], "filename_prefix": "second"}},
+        "40": {"class_type": "GetImageRangeFromBatch", "inputs": {"images": ["9", 0], "start_index": 0,
+                                                                  "num_frames": 72}},
+        "41": {"class_type": "GetImageRangeFromBatch", "inputs": {"images": ["22", 0], "start_index": 0,
+                                                                  "num_frames": 77}},
+        "42": {"class_type": "ImageBatchMulti", "inputs": {"inputcount": 2, "image_1": ["40", 0],
+                                                           "image_2": ["41", 0]}},
+        "43": {"class_type": "CreateVideo", "inputs": {"images": ["42", 0], "fps": 16}},
+        "44": {"class_type": "SaveVideo", "inputs": {"video": ["43", 0], "filename_prefix": "joined"}},
+    })
+    return wf
+
+
+def test_the_replaced_first_generators_log_line_goes_and_the_kept_one_says_the_whole_take():
+    conv = convert(_segments_joined_by_picks(), "segments_picked")
+    assert len(nodes_of(conv, "video_models.wan_animate")) == 1
+    made = [x for x in conv.log if "-> video_models.wan_animate" in x]
+    assert len(made) == 1 and "frames 149" in made[0], made
+
+
+def test_the_joined_outputs_picks_are_read_as_the_whole_take_not_steps_not_applied():
+    conv = convert(_segments_joined_by_picks(), "segments_picked")
+    text = said(conv)
+    assert "'GetImageRangeFromBatch' (GetImageRangeFromBatch, #40), 'GetImageRangeFromBatch' (GetImageRangeFromBatch, " \
+           "#41), 'ImageBatchMulti' (ImageBatchMulti, #42) pick and join the frames of the first take and of its " \
+           "extension, the frames carried over counted once: read as the whole Wan Animate take Studio makes once " \
+           "(149 frames)" in text, text
+    assert "not applied (its settings: start_index 0" not in text
+    saves = nodes_of(conv, "io.save_video")
+    gen = nodes_of(conv, "video_models.wan_animate")[0]
+    assert sum(conv.graph.input_link(s.id, "video").src == gen.id for s in saves) == 1  # (the joined: the whole take)

@@ -318,8 +318,10 @@ class OutputStage:
         ledger.check(self, save, key | refined, o.up, params, said)
         self._sampling_note(o.main, o.rest, o.shifts, o.loaders, said, o.first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> {task} "
-                            f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+        keys = [k for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held]
+        head = f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> {task}"
+        self.out.log.append(f"{head} ({', '.join(f'{k} {number(held[k])}' for k in keys)})")
+        self.gen_lines[gen] = (self.out.log[-1], head, keys)  # (restated if a family's made hook changes it)
         if o.hooks is not None and o.hooks.made is not None:
             o.hooks.made(self, key)
 
