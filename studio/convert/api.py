@@ -31,7 +31,7 @@ from .reading.loader_picks import rate as forced_rate  # the rate a video loader
 from .catalogue import node_type  # a node type's declared inputs and outputs (a family's by-types walks)
 from .reading.by_types import widget_names  # a UI node's saved values named by its type's declared widgets
 from .reading.folders import as_folder  # a pack's folder loader read as Studio's Load Image Sequence (declared types)
-from .takes.first_trim import first_saves, trim_first  # a longer take's first take made once (a 'made' hook)
+from .takes.first_trim import first_saves, restate, trim_first  # a longer take's first take made once (a 'made' hook)
 from .takes.one_take_said import withdraw  # a segment's 'another take' words withdrawn once a family makes it
 from .takes.reworded import reword  # a pipeline's generator replaced by another of its nodes: its records and words
 from .tracing.latent_ways import frames_of, sampler_behind, through  # a take's latent on its way to a continuing node

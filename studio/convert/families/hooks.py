@@ -139,6 +139,9 @@ HOOKS: dict[str, HookPoint] = {
                                "(mapping/latent_frames)"),
     "comfy_shift": HookPoint("own", None, False, "the shift ComfyUI's model config samples its models at where no "
                              "node on the model's way sets one (Wan's 8): the generator's, said (mapping/comfy_shift)"),
+    "schedule_shifts": HookPoint("own", (), False, "the shifts the family's generator always samples at, its "
+                                 "schedulers' (MiniMax H3's video 12, audio 3): a patch whose settings are shifts of "
+                                 "those values alone is said as sampled at already (mapping/own_shifts.py)"),
     "checkpoint_parts": HookPoint("own", (), False, "the parts ('text_encoder', 'vae') Load Video Model reads from "
                                   "its 'model' file where its own inputs are empty, that file an all-in-one checkpoint "
                                   "(its part reader's CHECKPOINT_PARTS: Wan's text encoder and VAE): said where a "

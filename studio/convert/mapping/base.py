@@ -82,7 +82,7 @@ class BuilderBase:
         self.pass_loras: dict[str, tuple[list, list[str]]] = {}  # a later sampler -> its own LoRAs, what was said
         self.enhancer = None  # a family's prompt enhancer of the pipeline being made (LTX-2's), its loader its own
         self.family_now: str | None = None  # the family title of the pipeline being made
-        self.gen_family: dict[str, str] = {}  # a generator made -> its family's title (takes.sound.keeps_sound)
+        self.gen_family, self.gen_lines = {}, {}  # a generator -> its family (takes.sound), its Log line (first_trim)
         self.task_now: str | None = None  # its generator's node type
         self.pass_key: frozenset = frozenset()  # the samplers of the output being made
         self.rate_said: list[tuple[float, str]] = []  # an interpolated take's rate and its sentence (finishing.own_rate)

@@ -16,6 +16,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..tracing.prompt_shapes import shaped
 from ..tracing.prompts import PROMPT_INPUTS, encoders, prompt_text
 from ..tracing.roles import out_types, role
+from ..tracing.tasks import Unheld
 from ..tracing.sampling import SAMPLERS
 from ..tracing.picture_way import picture_upstream
 from ..tracing.walks import upstream
@@ -148,7 +149,7 @@ def _hold(b, found: list[tuple[str, CNode, str]], names: list[str], made: set, p
             names.append(f"{'prompt' if which == 'positive' else 'negative prompt'} '{cut(text, SHOWN_CHARS)}' as a "
                          f"Text Prompt (from {_named(b, enc)}{of_pass(s, later, True)})")
         else:
-            names.append(_unheld(b, which, enc) + of_pass(s, later, False))
+            names.append(Unheld(_unheld(b, which, enc) + of_pass(s, later, False)))  # (not among those held)
     written = any(not text and "text" in e.links and b.wf.value(e, "text") is None for _, e, text in found)
     _loaders(b, [enc for _, enc, _ in found], bool(made),
              {e.id: passes[e.id][0] for _, e, _ in found if passes.get(e.id, (None, None))[1] is not None}, written)

@@ -30,7 +30,7 @@ from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
 from .kinds import LOADERS
-from . import unread_loader
+from . import own_shifts, unread_loader
 from .picture_inputs import picture_inputs
 
 # the shift ComfyUI samples a family's model with where no node sets one (its supported_models' sampling_settings: a
@@ -262,6 +262,7 @@ class OutputStage:
                                       lambda name: name in self.spec_params(o.task))  # steps: tracing/guider_window)
         params.update(window, **expert_lists.steps(self, o, params, said))  # (two experts' own sigma lists)
         said.extend(x for x in lines.split("\n") if x)
+        own_shifts.say_applied(self, o)  # a shift patch of the family's own values: sampled at already
         if params.get("shift") is None and not o.shifts and not hand_sigmas(o.main) and \
                 comfy_model_sampler(o.main.node) and (own := comfy_shift(o.fam)) is not None and \
                 "shift" in self.spec_params(o.task):  # no node on the model's way sets it: ComfyUI's model config's
@@ -320,8 +321,10 @@ class OutputStage:
         ledger.check(self, save, key | refined, o.up, params, said)
         self._sampling_note(o.main, o.rest, o.shifts, o.loaders, said, o.first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
-        self.out.log.append(f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> {task} "
-                            f"({', '.join(f'{k} {number(held[k])}' for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held)})")
+        keys = [k for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held]
+        head = f"{self.name}: ComfyUI '{save.title or save.shown_cls}' -> {task}"
+        self.out.log.append(f"{head} ({', '.join(f'{k} {number(held[k])}' for k in keys)})")
+        self.gen_lines[gen] = (self.out.log[-1], head, keys)  # (restated if a family's made hook changes it)
         if o.hooks is not None and o.hooks.made is not None:
             o.hooks.made(self, key)
 

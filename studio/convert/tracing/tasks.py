@@ -23,6 +23,12 @@ from .sampling import SAMPLERS
 T2V, I2V, V2V = "video_models.text_to_video", "video_models.image_to_video", "video_models.video_to_video"
 
 
+class Unheld(str):
+    """An input a held task's sentence names that the graph does not hold (an empty prompt, one written by another
+    node when the workflow runs): said apart from the inputs it holds (heldout109 01 counted two empty prompts among
+    them)."""
+
+
 @dataclass(frozen=True)
 class Task:
     """What a ComfyUI task node means (api.Task: a family's mapping declares them)."""
@@ -220,8 +226,10 @@ def sentence(task: Task, fam: str, held: list[str], loader: bool = True, beside:
     if held and not loader and not made:
         return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
                 f"the graph holds none of its inputs ({', '.join(held)}) and no generator" + " for it" * beside + ".")
+    unheld = [h for h in held if isinstance(h, Unheld)]
+    held = [h for h in held if not isinstance(h, Unheld)]
     what = ["its model loader"] * loader + [f"its inputs ({', '.join(held)})"] * bool(held)
     instead = (f"holds {' and '.join(what)}, with no generator" if what else "holds only its notes") if not beside else (
         f"holds {' and '.join(what)} for it, with no generator of its own" if what else "holds nothing for it")
     return (f"This workflow makes {task.what} with {fam}; Studio cannot {task.cannot or 'do that task'}; "
-            f"the graph instead {instead}.")
+            f"the graph instead {instead}" + (f"; not held: {', '.join(unheld)}" if unheld else "") + ".")

@@ -9,7 +9,7 @@ from studio.convert.api import I2V, T2V, CNode, ComfyMapping, Generator, Task, f
 from .comfy_after import keyframes, latent_given
 from .comfy_director import translate as director
 from .comfy_multishot import translate as multishot
-from .comfy_rh import translate as runninghub
+from .comfy_rh import SHIFTS, translate as runninghub
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
@@ -133,7 +133,8 @@ MAPPING = ComfyMapping(
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
     widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
                             "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
-                            "prompt_weights": "literal"},  # ComfyUI's Qwen3-VL encoder reads no prompt weights
+                            "prompt_weights": "literal",  # ComfyUI's Qwen3-VL encoder reads no prompt weights
+                            "schedule_shifts": SHIFTS},  # its video / audio schedulers' (parts.SCHEDULERS)
     # an app's MiniMaxH3Director's timeline, a pack's one-shot H3MultishotSampler, the RunningHub pack's take by its
     # declared types as native nodes (comfy_director.py, comfy_multishot.py, comfy_rh.py)
     translate=lambda wf: director(wf) + multishot(wf) + runninghub(wf))

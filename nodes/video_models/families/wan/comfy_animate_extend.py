@@ -8,7 +8,9 @@ cut by a Time node (trim): made once. ComfyUI's node types and outputs (comfy_ex
 only): output 5 of WanAnimateToVideo is its 'video_frame_offset'. Plain data and stdlib."""
 from __future__ import annotations
 
-from studio.convert.api import CNode, first_saves, trim_first, upstream, withdraw
+from studio.convert.api import CNode, first_saves, restate, trim_first, upstream, withdraw
+
+from .comfy_animate_joined import say_joined
 
 ANIMATE = "video_models.wan_animate"
 NODE = "WanAnimateToVideo"
@@ -117,6 +119,7 @@ def _continued(b, key: frozenset) -> None:
             g.connect(tm, "video", sv, "video")
         b.bands[band].append(tm)
         b.made[other | key] = b.made[key]  # (an output writing them joined: one more Save Video on this pipeline)
+        say_joined(b, other, key, {n.id for n, _l, _c in ext}, total, band)  # (its picks and joins: that take, read)
         line = (f"'{save.title or save.cls}' (#{save.id}) writes the last {length} frames of that Wan Animate take (frames "
                 f"{total - length} to {total - 1}), cut by a Time node (trim), as ComfyUI's {_named(ext[-1][0])} "
                 f"samples them after the take before; '{b.made[other][3].title or b.made[other][3].cls}' "
@@ -216,6 +219,7 @@ def _longer(b, key: frozenset, ext: list, frames: int | None = None) -> None:
     carry = carries.pop()
     total = frames + sum(length - c for _n, length, c in ext)
     g.nodes[gen].params.update(frames=total, window=frames, overlap=str(carry))
+    restate(b, gen)  # (its Log line made with the first take's frames)
     joins = _joins(b, save, [n for n, _l, _c in ext])
     b.used |= {n.id for n, _l, _c in ext} | {j.id for j in joins}
     how = f" ({', '.join(_named(j) for j in joins)}: the carried frames dropped and the new ones joined after, " \
