@@ -1,7 +1,8 @@
 """An output (a video, pictures or a sound saved or played) that nothing of Studio's made, made by a node pack's nodes
 Studio has no node for (a talking-head pack's sampler fed its own model, a drag-to-move pack's run...): held as a task
 Studio cannot do (outputs.OutputStage.hold: the workflow's file loaders on its way made as Studio's loaders) with one
-sentence naming the pack, each node that makes it and what those are made with (their '#id'), what the workflow makes
+sentence naming the pack, each node that makes it (one it is made with that is itself given media too) and what
+those are made with (their '#id'), what the workflow makes
 and the inputs the graph holds; each node named is passed over with it (Conversion.passed).
 
 Told by declared types (the UI file's sockets, else the catalogue's), never by a list of the packs' names: a maker is
@@ -21,7 +22,7 @@ from ..tracing.walks import upstream
 from .kinds import OUTPUTS
 from .pack_maker_ends import clause as ends_clause
 from .pack_makers_said import hold_texts, settings_said
-from .pack_makers_ways import from_values, pack_objects
+from .pack_makers_ways import from_values, given_media, pack_objects
 
 # the types a node passes on or is set with: anything else an input takes is a model or a pack's own object
 PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", "STRING", "BOOLEAN", "COMBO", "NUMBER",
@@ -55,7 +56,9 @@ def hold(b) -> None:
                                f"{', '.join(_name(m) for m in makers)} make{'s' * (len(makers) == 1)}, which Studio "
                                "cannot convert (said first)")
             continue
-        others = sorted(given + _made_with(b, makers + given), key=lambda n: n.id)
+        made = _made_with(b, makers + given)  # (one of them itself given media makes it with them: given_media)
+        makers += [n for n in made if given_media(wf, n)]
+        others = sorted(given + [n for n in made if n not in makers], key=lambda n: n.id)
         texts: list = []  # (the makers' texts to hold, once the task is held)
         fam = _packs(makers)
         what = _what(save, up) + ends_clause(wf, makers, {o.id for o in outs})  # (its video's unknown ends too)

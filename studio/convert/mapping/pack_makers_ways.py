@@ -10,7 +10,11 @@ pack object of a declared type; a lip-sync) miss, both told by types, never by t
 - a node on the output's way made from values alone (no picture, video, sound, mask or latent wired into it) that
   gives what the output writes is where it comes from: an all-in-one pipeline given only a prompt, its model named in
   its settings (10: a pack's LTX pipeline whose frames pass two more of its nodes before the save was held in no
-  sentence). Stdlib and data."""
+  sentence);
+- a node the makers are made with that is itself given a picture, a video or a sound (its own links, typed by what
+  gives them where the file names no types) makes it with them: LivePortrait's node given the picture and the
+  driving clip, whose pack object a scene picker then gives the save (heldout113 02: the picker was said to make the
+  video and LivePortrait to be what it is made with). Stdlib and data."""
 from __future__ import annotations
 
 from .. import catalogue
@@ -49,3 +53,23 @@ def from_values(cands: list[CNode], up: list[CNode]) -> list[CNode]:
     if any(n.enabled and n.cls in LOADER_NODES for n in up):
         return []
     return [n for n in cands if n.out_types and not {in_type(n, k) for k in n.links} & MEDIA_WAY]
+
+
+GIVEN = frozenset({"IMAGE", "VIDEO", "AUDIO"})
+
+
+def given_media(wf: Workflow, n: CNode) -> bool:
+    """``n`` is given a picture, a video or a sound: an input of that declared type, or one of no known type wired
+    from a node declaring that type at that output (a sampler's decoded pictures), or from a media file loader."""
+    for k, (src_id, slot) in n.links.items():
+        kind = in_type(n, k)
+        if kind in GIVEN:
+            return True
+        src = wf.nodes.get(src_id)
+        if kind or src is None or not src.enabled:
+            continue
+        t = catalogue.node_type(src.origin or src.cls)
+        outs = src.out_types or (t.output_types if t is not None else ())
+        if (isinstance(slot, int) and 0 <= slot < len(outs) and outs[slot] in GIVEN) or src.cls in LOADER_NODES:
+            return True
+    return False
