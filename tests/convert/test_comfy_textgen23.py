@@ -54,7 +54,14 @@ def test_textgenerate_on_a_gemma4_file_is_made_as_generate_text_wired_into_the_p
             "'gemma4_e2b_it_int8_convrot.safetensors' from 'CLIPLoader' (CLIPLoader, #40)") in said, said
     assert "'StringReplace' (StringReplace, #32) puts it in the place of '{llm}' in a text of its own" in said
     assert "the 'image' it is given is not read" in said and "its presence_penalty 0.5 is not applied" in said
-    assert "not in the converted prompt" not in said
+    assert "not in the converted prompt" not in said and "not known when converting" not in said
+    flow = _flow()
+    flow["41"] = {"class_type": "PrimitiveInt", "inputs": {"value": ["99", 0]}}
+    flow["31"]["inputs"]["sampling_mode.seed"] = ["41", 0]
+    conv = convert(flow, "textgen")
+    [t] = _made(conv)
+    assert t.params["seed"] == 0 and "its 'sampling_mode.seed', wired, is not known when converting (Generate " \
+        "Text's own value is used)" in "\n".join(conv.log)
 
 
 def test_textgenerate_on_another_model_keeps_its_hold_said():

@@ -112,6 +112,10 @@ def _said(b, n: CNode, file: str, loader: CNode, params: dict, s: dict, p) -> tu
         given = "', '".join(k for k in ("image", "video", "audio") if k in n.links)
         left.append(f"the '{given}' it is given is not read (Studio loads the file's language model only; its words "
                     "are written without seeing it)")
+    unknown = [k for k in n.links if k.split(".")[-1] in ON + ("max_length",) and params.get(k.split(".")[-1]) is None]
+    if unknown and params["sampling"] or any(k.endswith("max_length") for k in unknown):
+        left.append(f"its {', '.join(repr(k) for k in unknown)}, wired, {'is' if len(unknown) == 1 else 'are'} not "
+                    "known when converting (Generate Text's own value is used)")
     if s.get("presence_penalty"):
         left.append(f"its presence_penalty {s['presence_penalty']} is not applied (Generate Text has none)")
     line = (f"{_name(n)} writes a text with the Gemma 4 file {file!r} from {_name(loader)}, asked "
