@@ -45,6 +45,7 @@ class Placed:
     words_around: tuple[str, str]
     stale: str | None
     refines: list[str]  # the label of each node after a generator whose 'prompt' the Caption writes too
+    node: str = ""  # the node made (Caption, or Generate Text: textgen_made.py)
 
 
 def _placed(n: CNode) -> dict:
@@ -90,6 +91,21 @@ def _appended(wf, n: CNode, carried: str, text: str) -> str | None:
     names = names or sorted((k for k in {*n.widgets, *n.links, *_placed(n)} if k.startswith("text_")), key=_natural)
     texts = [text if k == carried else _value(wf, n, k) for k in names]
     return "".join(t for t in texts if t) if all(isinstance(t, str) for t in texts) else None
+
+
+def _put_in(wf, n: CNode, carried: str, text: str) -> str | None:
+    """The text a find-and-replace node gives where the text carried is its replacement (ComfyUI's StringReplace
+    given it on 'replace': heldout110 01 puts a written sentence in the '{llm}' of a template): its 'string' (or
+    'text') with the one place its 'find' stands replaced by it; None where it is not one, a text is not known or
+    'find' does not stand there once."""
+    if carried != "replace":
+        return None
+    whole = next((k for k in ("string", "text") if k in {*n.widgets, *n.links, *_placed(n)}), None)
+    find = _value(wf, n, "find")
+    base = _value(wf, n, whole) if whole else None
+    if not isinstance(find, str) or not find or not isinstance(base, str) or base.count(find) != 1:
+        return None
+    return base.replace(find, text)
 
 
 def _pairs(wf, n: CNode, carried: str) -> list[tuple[str, str]] | None:
@@ -154,6 +170,9 @@ def _text_way(wf, way: list[tuple[CNode, str]]) -> tuple[str, str, list, list[st
         elif (joined := _appended(wf, n, carried, text)) is not None and joined.count(MARK) == 1:
             said.append(f"{_name(n)} appends the words around it")
             text = joined
+        elif (put := _put_in(wf, n, carried, text)) is not None:
+            said.append(f"{_name(n)} puts it in the place of {_value(wf, n, 'find')!r} in a text of its own")
+            text = put
         elif _shows(n, carried):
             continue
         else:
@@ -237,11 +256,13 @@ def make(b, n: CNode, loader: CNode | None, way: list[tuple[CNode, str]]) -> tup
     return _said(b, n, loader, model, folder, placed)
 
 
-def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = "image") -> Placed | str:
-    """A Caption of ``params`` made for the node ``n`` writing a text of the picture on its input ``given``, its text
-    wired into the prompt of each generator made whose positive prompt ``way``'s last node (the reader) writes, the
-    words joined around it on the way its 'before' and 'after': what was made; else why not, in words (nothing
-    made). ``n``, the way's nodes and the words read on it are marked read."""
+def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str | None = "image",
+          type_id: str = "encode.caption") -> Placed | str:
+    """A Caption of ``params`` (or a ``type_id`` node taking the same 'before', 'after' and 'replace': Generate Text,
+    given no picture: ``given`` None) made for the node ``n`` writing a text of the picture on its input ``given``,
+    its text wired into the prompt of each generator made whose positive prompt ``way``'s last node (the reader)
+    writes, the words joined around it on the way its 'before' and 'after': what was made; else why not, in words
+    (nothing made). ``n``, the way's nodes and the words read on it are marked read."""
     wf = b.wf
     reader = way[-1][0]
     if "negative" in way[-1][1]:
@@ -252,7 +273,7 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
     if any(not any(i.name == "prompt" and i.type == "Text" for i in b.g.nodes[g].spec.inputs) or
            b.g.input_link(g, "prompt") is not None for g, _ in gens):
         return "the generator made takes no prompt on a wire"
-    pic = _picture(b, n, given)
+    pic = _picture(b, n, given) if given is not None else ("", "", [])
     if pic is None:
         return "its picture comes from no loader Studio made"
     texts = _text_way(wf, way)
@@ -260,9 +281,10 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
         return texts
     before, after, pairs, did = texts
     params = {**params, "before": before, "after": after, "replace": "\n".join(f"{a} -> {c}" for a, c in pairs)}
-    cap = b.add("encode.caption", params, n, title=n.title or "Caption")
+    cap = b.add(type_id, params, n, title=n.title or ("Caption" if type_id == "encode.caption" else "Generate Text"))
     made, port, between = pic
-    b.g.connect(made, port, cap, "image")
+    if made:
+        b.g.connect(made, port, cap, "image")
     saved = {gen_id: b.g.nodes[gen_id].params.get("prompt") or "" for gen_id, _ in gens}
     for gen_id, _ in gens:
         b.g.connect(cap, "text", gen_id, "prompt")
@@ -276,7 +298,7 @@ def place(b, n: CNode, way: list[tuple[CNode, str]], params: dict, given: str = 
     b.used.update([n.id] + [m.id for m, _ in way[:-1]])
     b.used.update(src for m, k in way[:-1] for name, (src, _) in m.links.items() if name != k)  # the words read
     return Placed(made, between, reader, [s for _, s in gens], did, (before, after), stale,
-                  [b.g.nodes[k].label for k in dict.fromkeys(refines)])
+                  [b.g.nodes[k].label for k in dict.fromkeys(refines)], cap)
 
 
 def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tuple[str, str]:
@@ -352,13 +374,13 @@ def wired(p: Placed) -> str:
     return f"the generator's prompt as {_name(p.reader)} writes it for {fors}{also}"
 
 
-def said_around(b, p: Placed, verb: str) -> tuple[str, str, str]:
+def said_around(b, p: Placed, verb: str, who: str = "Caption") -> tuple[str, str, str]:
     """(the steps before the picture not applied, the words joined around the text, the first frame) in words."""
     before, after = p.words_around
     after_pic = f" (ComfyUI {verb} it after {', '.join(_name(m) for m in p.between)}, not applied to the " \
         "caption)" if p.between else ""
-    words = f"; {'; '.join(p.did)}: written by the Caption's 'replace', 'before' {before!r} and 'after' {after!r}" \
+    words = f"; {'; '.join(p.did)}: written by the {who}'s 'replace', 'before' {before!r} and 'after' {after!r}" \
         if p.did else ""
-    first = f" (its first frame: ComfyUI {verb} each picture it is given)" if any(
+    first = f" (its first frame: ComfyUI {verb} each picture it is given)" if p.made and any(
         o.type == "Video" for o in b.g.nodes[p.made].spec.outputs) else ""
     return after_pic, words, first

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
-from . import caption_made, cloud_nodes, vlm_made
+from . import caption_made, cloud_nodes, textgen_made, vlm_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
 PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
@@ -62,17 +62,7 @@ def said_captions(b) -> None:
         slot = _caption_slot(n) if n.enabled and n.id not in b.used else None
         found = _reach(wf, readers, (n.id, slot), b.used) if slot is not None else None
         if found is None and slot is None and n.enabled and n.id not in b.used:  # a text written of pictures
-            texts = [(k, got) for k in _text_slots(n) if (got := _reach(wf, readers, (n.id, k), b.used))]
-            for k, got in texts:  # (an LLM's prompt: GeminiNode, VideoPromptNode; a Qwen-VL's: made as Caption)
-                path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)  # (the way itself, not
-                way = [m for m, _ in path[:-1]] if path else []  # all _reach looked at)
-                made = vlm_made.make(b, n, k, path)
-                if isinstance(made, tuple):
-                    _unsay(b, [n] + way, got[1])
-                    b.note(made[0])
-                    b.out.log.append(f"{b.name}: {made[1]}")
-                    continue
-                _said_text(b, n, k, (way, *got[1:]), made)
+            _written(b, n, readers)
             continue
         if found is None:
             continue
@@ -103,6 +93,28 @@ def said_captions(b) -> None:
                                  "is said in a note)")
 
 
+def _written(b, n: CNode, readers: dict) -> None:
+    """A text written of pictures (an LLM's prompt: GeminiNode, VideoPromptNode; a Qwen-VL's: made as Caption), or by
+    core's TextGenerate on a Gemma 4 file (made as Generate Text: textgen_made.py), reaching a prompt: made, else said
+    why not (a TextGenerate given no picture, clip or sound whose Generate Text is not made: left to the other rules,
+    as before)."""
+    wf = b.wf
+    media = _text_slots(n)
+    slots = media or ([0] if textgen_made.gemma4_file(wf, n) else [])
+    for k, got in [(k, got) for k in slots if (got := _reach(wf, readers, (n.id, k), b.used))]:
+        path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)  # (the way itself, not
+        way = [m for m, _ in path[:-1]] if path else []  # all _reach looked at)
+        made = textgen_made.make(b, n, path)
+        own = made is not None  # (Generate Text's to make)
+        made = vlm_made.make(b, n, k, path) if made is None else made
+        if isinstance(made, tuple):
+            _unsay(b, [n] + way, got[1])
+            b.note(made[0])
+            b.out.log.append(f"{b.name}: {made[1]}")
+        elif media:
+            _said_text(b, n, k, (way, *got[1:]), made, "Generate Text" if own else "Caption")
+
+
 def _text_slots(n: CNode) -> list[int]:
     """The STRING outputs of a node its pack declares with one, wired a picture, a clip or a sound (a text written of
     them when the workflow runs: a language model's description or prompt; blocked18: GeminiNode, VideoPromptNode)."""
@@ -113,7 +125,8 @@ def _text_slots(n: CNode) -> list[int]:
     return [k for k, o in enumerate(t.outputs) if o.type == "STRING"] if media else []
 
 
-def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str], why: str | None = None) -> None:
+def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str], why: str | None = None,
+               own: str = "Caption") -> None:
     """One sentence (the Log and a note) for a text written of pictures reaching a prompt: not made, its text known
     only when the workflow runs, so not in the converted prompt (the generator is kept, its prompt said elsewhere);
     ``why`` Studio's Caption is not made for it, where it runs a model of its own (vlm_made)."""
@@ -127,7 +140,7 @@ def _said_text(b, n: CNode, slot: int, found: tuple[list[CNode], CNode, str], wh
     where = f"'{reader.title or reader.shown_cls}' (#{reader.id})'s '{name}'"
     b.note(f"{_name(n)} writes a text{f' ({out!r})' if out else ''} of what its '{given}' {'is' if ',' not in given else 'are'} "
            f"given{cloud}, that reaches {where}{through} when the workflow runs: Studio does not make it (" +
-           (f"Studio's Caption is not made for it: {why}" if why else "the text is known only when the workflow runs")
+           (f"Studio's {own} is not made for it: {why}" if why else "the text is known only when the workflow runs")
            + "), so it is not in the converted prompt: write it there")
     b.out.log.append(f"{b.name}: {_name(n)}'s text{f' ({out!r})' if out else ''} reaches {where} when the workflow "
                      f"runs: not made{f' ({why})' if why else ''}, so it is not in the converted prompt")
