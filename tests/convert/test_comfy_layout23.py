@@ -88,3 +88,14 @@ def test_the_canvas_list_of_nodes_not_converted_does_not_stand_for_the_log_sente
     assert ("'FSamplerAdvanced' (FSamplerAdvanced, #25) sampler 'lms', protect_first_steps 2, adaptive_mode "
             "'learning', smoothing_beta 0.999.") in line
     assert "seed" not in line.split("#25)", 2)[-1]  # (said in the Log's sentence already: not repeated)
+
+
+def test_a_choice_a_later_comfyui_added_keeps_its_name():
+    t = catalogue.node_type("CLIPLoader")
+    assert "minimax" not in t.input("type").options  # (the catalogue's ComfyUI predates MiniMax H3's encoder)
+    raw = ["qwen3vl_32b_minimax_h3.safetensors", "minimax", "default"]
+    named = held_settings._named(t, {f"#{i}": v for i, v in enumerate(raw)}, raw)
+    assert named == {"clip_name": raw[0], "type": "minimax", "device": "default"}
+    # a word another of the node's settings offers, on a combo that lacks it: a neighbour's value, one place off
+    off = ["qwen3vl_32b_minimax_h3.safetensors", "default", "ltxv"]
+    assert held_settings._named(t, {f"#{i}": v for i, v in enumerate(off)}, off) is held_settings.MISFIT
