@@ -22,7 +22,7 @@ from typing import Any
 from studio.core.shown import number
 
 from .. import catalogue
-from ..reading import fewer_values
+from ..reading import fewer_values, layout_fit
 from ..reading.file_ids import file_id
 from ..reading.by_types import SEEDS, UPLOAD
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
@@ -35,6 +35,7 @@ NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sent
 VALUES = {"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"}
 DENOISE = "denoise"  # a sampler's denoise, read where its schedule starts (the translation's sampler, denoise_steps;
 # said there where it skips steps, heldout32 03; one skipping none changes nothing): never in a converted task's list
+MISFIT = False  # _named's answer for values saved by place that do not fit the declared layout
 WORDS = 8  # a text this long a Studio node holds (a prompt, a file's name) is held, whichever node it was read from
 
 
@@ -56,19 +57,23 @@ def _order(t, raw: list) -> list[str]:
     return out
 
 
-def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None:
+def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None | bool:
     """The node's settings by their declared names; a UI file's values saved by place named by the declared order
-    (fewer values: by their declared types, reading.fewer_values); None where they cannot be named (said by place)."""
+    (fewer values: by their declared types, reading.fewer_values); None where they cannot be named (said by place);
+    MISFIT where the values saved by place do not fit the declared layout (reading.layout_fit: said so, unnamed)."""
     if t is None or t.inputs is None:
         return {k: v for k, v in settings.items() if not k.startswith("#")} or (None if settings else {})
-    names = [i.name for i in t.widgets]
+    names, declared = [i.name for i in t.widgets], {i.name: i for i in t.widgets}
     if not settings or not all(k.startswith("#") for k in settings) or raw is None:  # (named: declared first)
         first = {k: settings[k] for k in names if k in settings}
-        return {**first, **{k: v for k, v in settings.items() if k not in first and not k.startswith("#")}}
+        got = {**first, **{k: v for k, v in settings.items() if k not in first and not k.startswith("#")}}
+        return got if raw is None or layout_fit.named_fit(got, declared) else MISFIT
     order = _order(t, raw)
     if len(raw) > len(order):
         return None  # (more values than the type declares: a later version's layout, not guessed)
-    typed = fewer_values.named(order, raw, {i.name: i for i in t.widgets}) if len(raw) < len(order) else None
+    typed = fewer_values.named(order, raw, declared) if len(raw) < len(order) else None
+    if typed is None and not layout_fit.order_fits(order, raw, declared):
+        return MISFIT  # (another version's order: its values said unnamed, never by a wrong name: layout23)
     got = typed[0] if typed is not None else dict(zip(order, raw))
     return {k: v for k, v in got.items() if k not in (CONTROL, UPLOAD)}
 
@@ -160,12 +165,14 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)
     named = _named(t, settings, raw)
-    if strict and (named is None or any("settings" in c and ("not applied" in c or "not taken" in c) for c in clauses)):
+    if strict and (named is None or named is MISFIT or
+                   any("settings" in c and ("not applied" in c or "not taken" in c) for c in clauses)):
         return []  # (by place, not named; or its settings said as a whole: "its other settings ... not applied")
-    if named is None:  # (its values by place: said so, those a Studio node holds or a sentence says aside)
-        rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not isinstance(v, dict) and
-                not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
-        return ["its values saved by place, unnamed: " + ", ".join(rest)] if rest else []
+    if named is None or named is MISFIT:  # (its values by place: said so, those a Studio node holds or a sentence
+        rest = [f"#{i} {shown(v)}" for i, v in enumerate(raw or ()) if v is not None and not  # says aside)
+                isinstance(v, dict) and not is_held(v) and not _said(clauses, f"#{i}", v) and not _control(raw, i)]
+        how = layout_fit.DIFFERS if named is MISFIT else "saved by place, unnamed"
+        return [f"its values {how}: " + ", ".join(rest)] if rest else []
     wired = [i.name for i in t.widgets if i.name in links and i.name not in named] if t and t.inputs else []
     off = {x for k, v in (named or {}).items() if v is False for x in _stems(k)}
     out = []
@@ -321,8 +328,8 @@ def _read_said(b, saved: dict, told: dict, readers: set) -> None:
 
 def say(b, listed: list[str]) -> None:
     """One sentence in the Log and a note on the canvas: the settings of each node on a held task's way that no
-    Studio node made for it takes and no sentence (``listed``: the note of what is not converted, as it will list
-    them) names, as the workflow saves them."""
+    Studio node made for it takes and no Log sentence or note names, as the workflow saves them (``listed``, the
+    canvas's note of what is not converted, its settings cut short and in no Log line, is not counted: layout23)."""
     saved = getattr(b.wf, "as_saved", {})
     readers = {src for x in saved.values() for src, _ in x[2].values()}  # (a constant read: said as its readers')
     ways = [k for k in _ways(b, saved) if not (k in readers and (given := _gives(b.wf, k, saved[k][4])) and
@@ -332,7 +339,8 @@ def say(b, listed: list[str]) -> None:
         if nid in b.g.nodes:
             held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
     held[""] = {v for n in b.g.nodes.values() for v in n.params.values() if isinstance(v, str) and len(v) >= WORDS}
-    told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes), *listed])
+    told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes)])  # (not
+    # ``listed``: the canvas's list of nodes not converted, their settings cut short there, in no Log line: layout23)
     _read_said(b, saved, told, readers)
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
              if (vals := _values(b, k, saved[k], told.get(k, []), held))]
