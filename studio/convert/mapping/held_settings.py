@@ -339,7 +339,9 @@ def say(b, listed: list[str]) -> None:
         if nid in b.g.nodes:
             held.setdefault(file_id(cid), []).extend(b.g.nodes[nid].params.values())
     held[""] = {v for n in b.g.nodes.values() for v in n.params.values() if isinstance(v, str) and len(v) >= WORDS}
-    told = _told([*b.out.log, *b.first_notes, *b.over.values(), *(n.get("text", "") for n in b.notes)])  # (not
+    shown_over = [t for k, t in b.over.items() if k not in b.used]  # (a passing-over line of a node Studio made a
+    # node from is never shown: heldout111 06's picture-to-video node, its prompt a Text Prompt, its size said nowhere)
+    told = _told([*b.out.log, *b.first_notes, *shown_over, *(n.get("text", "") for n in b.notes)])  # (not
     # ``listed``: the canvas's list of nodes not converted, their settings cut short there, in no Log line: layout23)
     _read_said(b, saved, told, readers)
     parts = [f"'{saved[k][6] or saved[k][0]}' ({saved[k][0]}, #{k}) " + ", ".join(vals) for k in ways
