@@ -166,7 +166,14 @@ def _same(said: str, saved: Any) -> bool:
     if cut:  # (a value, or the list it ends, cut short)
         head = cut.group(1).rstrip("'").strip()
         return text.startswith(head[:40]) or head.startswith(text)
-    return said.strip() in (text, repr(text)) or said.replace("\\\\", "\\").strip() == text
+    said = said.strip()
+    shown = (text, repr(text), repr(text)[1:-1], repr(str(saved)), repr(str(saved))[1:-1])  # (a text of several lines listed whole on one line, as Python
+    # writes it: its line breaks '\\n', its backslashes doubled - settings23's listings)
+    if said in shown or said.replace("\\\\", "\\") == text:
+        return True
+    # (a whole value holding its own '; ', where clause_value ended the clause: the said part is the value's start)
+    head = said[1:] if said.startswith("'") else said  # (the clause ended inside the quotes)
+    return any(len(head) >= 8 and t.startswith(head) and t[len(head):].startswith("; ") for t in shown)
 
 
 def _pairs(text: str, keys) -> list[tuple[str, str]]:

@@ -97,3 +97,13 @@ def test_a_loops_pass_copy_is_checked_as_its_node():
     assert c.violations == []
     c.sentence("x.json: 'KSampler' (KSamplerAdvanced, #9@3) samples", None)
     assert [v[0] for v in c.violations] == ["type"]
+
+
+def test_a_listed_value_of_several_lines_or_holding_a_clause_mark_is_read_whole():
+    """A settings listing writes a text of several lines on one line as Python writes it, and a whole value may hold
+    its own '; ' (settings23): both are the saved value, never a contradiction; another value still is."""
+    from benchmarks.sentence_checks import _same, clause_value
+    assert _same("'A/B\\n'", "A/B\n") and _same("'line one\\nline two'", "line one\nline two")
+    said = clause_value("'a rainy street; neon signs, a car passes'; 'Save' (#7) fps 24")
+    assert _same(said, "a rainy street; neon signs, a car passes")
+    assert not _same("'A/C\\n'", "A/B\n") and not _same(clause_value("'a rainy road; x'"), "a rainy street; x")
