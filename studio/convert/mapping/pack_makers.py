@@ -56,8 +56,8 @@ def hold(b) -> None:
                                f"{', '.join(_name(m) for m in makers)} make{'s' * (len(makers) == 1)}, which Studio "
                                "cannot convert (said first)")
             continue
-        made = _made_with(b, makers + given)  # (one of them itself given media makes it with them: given_media)
-        makers += [n for n in made if given_media(wf, n)]
+        made = _made_with(b, makers + given)
+        makers += _co_makers(wf, makers, made)
         others = sorted(given + [n for n in made if n not in makers], key=lambda n: n.id)
         texts: list = []  # (the makers' texts to hold, once the task is held)
         fam = _packs(makers)
@@ -124,6 +124,20 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
     return synced[:1] or from_values(cands, up)  # (else a node made from values alone: pack_makers_ways)
+
+
+def _co_makers(wf: Workflow, makers: list[CNode], made: list[CNode]) -> list[CNode]:
+    """The nodes a maker is made with that make it with the maker: where every model or pack object a maker is given
+    comes from such nodes, each itself given a picture, a video or a sound (heldout113 02: LivePortrait given the
+    portrait and the driving clip, a scene picker given only its output, was said to be what the picker is made
+    with); a maker also given a model a loader gives keeps what it is made with (a talking-head sampler's prepared
+    embeddings and its model)."""
+    ids, out = {n.id: n for n in made}, []
+    for m in makers:
+        srcs = {m.links[k][0] for k in _model_inputs(m) + pack_objects(wf, m) if k in m.links}
+        if srcs and all(s in ids and given_media(wf, ids[s]) for s in srcs):
+            out += [ids[s] for s in sorted(srcs) if ids[s] not in out]
+    return out
 
 
 def _sound_given(b, makers: list[CNode]) -> tuple[list[CNode], list[CNode]]:
