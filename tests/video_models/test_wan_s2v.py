@@ -493,3 +493,8 @@ def test_nag_guides_the_take_off_at_its_default_and_leaves_nothing_behind(model)
         assert type(block.attn2.processor) is WanAttnProcessor
         assert "forward" not in vars(block.attn2.to_out[0])
     assert "forward" not in vars(model.module.transformer.condition_embedder)
+    # guidance 1 (109/06's lightx2v take: no unconditional pass): NAG encodes its negative itself and still guides
+    one = dict(params, guidance=1.0)
+    plain1 = run_node(SpeechToVideo, one, model=model, image=_image(), speech=speech)["video"].frames
+    on1 = run_node(SpeechToVideo, dict(one, nag_scale=5.0), model=model, image=_image(), speech=speech)["video"].frames
+    assert not np.array_equal(on1, plain1)
