@@ -4,8 +4,8 @@ values and links and fails without its mend.
 1. A family's model patch read into the generator's settings (WanVideoNAG's nag_scale, nag_tau, nag_alpha) was said
    "applies Normalized Attention Guidance: the generator's nag_scale 5, ..." where the generator made declares none of
    them (Wan 2.2 S2V's Speech to Video: 109/06): false, and the values went nowhere. Now, told by the generator's
-   declared params, the patch is said not applied; a generator declaring them (Wan's Image to Video) takes them as
-   before.
+   declared params, the patch is said not applied (a generator without NAG: Wan's ControlNet node); a generator
+   declaring them (Wan's Image to Video; Speech to Video since nags2v23, which applies NAG as Wan's) takes them.
 2. A held task's text encoder loader said "(its prompts are kept as Text Prompt nodes)" where one of its prompts holds
    text (kept) and the other is written by another node when the workflow runs (not kept, said above it): false for
    that one (109/07, 08). Now both are said.
@@ -64,14 +64,40 @@ def _wan(s2v: bool) -> dict:
     return wf
 
 
-def test_nag_patch_on_a_generator_without_nag_is_said_not_applied():
+def test_nag_patch_on_wan_s2v_is_the_speech_to_video_generators():
+    """nags2v23: Speech to Video declares Wan's NAG settings (families/wan_s2v): WanVideoNAG's values are its own,
+    and the patch is said applied, not 'not applied'."""
     conv = convert(_wan(True), "s2v_nag.json")
     take = nodes_of(conv, "video_models.wan_s2v")[0]
-    assert not any(k.startswith("nag_") for k in take.params)
+    assert (take.params["nag_scale"], take.params["nag_tau"], take.params["nag_alpha"]) == (5.0, 2.5, 0.25)
+    assert take.params["negative_prompt"] == "blurry"  # (the NAG negative: the generator's negative prompt)
     text = said(conv)
-    assert "'WanVideoNAG' (WanVideoNAG, #6), a model patch (nag_scale 5, nag_tau 2.5, nag_alpha 0.25): not " \
-           "applied, Studio's Speech to Video (S2V) has no setting for it" in text
-    assert "the generator's nag_scale" not in text
+    assert "'WanVideoNAG' (WanVideoNAG, #6) applies Normalized Attention Guidance: the generator's nag_scale 5, " \
+           "nag_tau 2.5, nag_alpha 0.25" in text
+    assert "not applied, Studio's Speech to Video (S2V) has no setting for it" not in text
+
+
+def test_nag_patch_on_a_generator_without_nag_is_said_not_applied():
+    """The rule itself (patch_taken.untaken), on a generator that declares no NAG (Wan's ControlNet node), with the
+    converter's own builder state: the patch's sentence is replaced by one saying it is not applied."""
+    from types import SimpleNamespace
+
+    from studio.convert.mapping.patch_taken import untaken
+    from studio.core.graph import Graph
+    g = Graph()
+    task = "video_models.wan_controlnet"
+    assert not {"nag_scale", "nag_tau", "nag_alpha"} & {p.name for p in g.registry.get(task).params}
+    n = SimpleNamespace(title="", shown_cls="WanVideoNAG", id="6")
+    line = "'WanVideoNAG' (WanVideoNAG, #6) applies Normalized Attention Guidance: the generator's nag_scale 5"
+    b = SimpleNamespace(g=g, spec_params=lambda t: {p.name for p in g.registry.get(t).params},
+                        patch_at={"nag_scale": n, "nag_tau": n, "nag_alpha": n},
+                        patch_params={"nag_scale": 5.0, "nag_tau": 2.5, "nag_alpha": 0.25}, patch_family=[(n, line, ())])
+    said_lines = ["before", line]
+    untaken(b, task, said_lines)
+    title = g.registry.get(task).title
+    assert said_lines == ["before", "'WanVideoNAG' (WanVideoNAG, #6), a model patch (nag_scale 5, nag_tau 2.5, "
+                          f"nag_alpha 0.25): not applied, Studio's {title} has no setting for it (the take is made "
+                          "without it)"]
 
 
 def test_nag_patch_on_wan_image_to_video_is_still_the_generators():

@@ -465,3 +465,36 @@ def test_the_take_counts_only_the_voice_not_the_silence_speech_features_padded(m
     with pytest.raises(S2VError, match=r"the voice covers 5 frames \(0.31 s at 16 fps\) but the take is 6: set "
                                        r"'frames' to 5 or fewer"):
         run_node(SpeechToVideo, dict(p, frames=6), model=model, image=_image(), speech=a)
+
+
+def test_nag_guides_the_take_off_at_its_default_and_leaves_nothing_behind(model):
+    """NAG (heldout109 06: WanVideoNAG on an S2V take went nowhere): nag_scale 0 makes the plain take, above 1 another
+    one, the same again on the same seed; said with the layers guided; each block's own processor put back."""
+    from diffusers.models.transformers.transformer_wan import WanAttnProcessor
+    speech = _speech(frames=12)
+    params = {"prompt": "a red fox", "negative_prompt": "blurry", "frames": 5, "window": 8, "steps": 2,
+              "guidance": 2.0, "width": 64, "height": 64, "seed": 3}
+    plain = run_node(SpeechToVideo, params, model=model, image=_image(), speech=speech)["video"].frames
+    rec = Recorder()
+    off = run_node(SpeechToVideo, dict(params, nag_scale=0.0), runtime=rec, model=model, image=_image(),
+                   speech=speech)["video"].frames
+    assert np.array_equal(off, plain)
+    assert not any("Normalized Attention Guidance" in t for t in rec.messages())
+    rec = Recorder()
+    nag = dict(params, nag_scale=5.0, nag_tau=2.5, nag_alpha=0.5)
+    on = run_node(SpeechToVideo, nag, runtime=rec, model=model, image=_image(), speech=speech)["video"].frames
+    assert not np.array_equal(on, plain)
+    n = len(model.module.transformer.blocks)
+    assert any(f"Normalized Attention Guidance on {n} cross-attention layers (scale 5, tau 2.5, alpha 0.5), away "
+               "from the negative prompt 'blurry'" in t for t in rec.messages())
+    again = run_node(SpeechToVideo, nag, model=model, image=_image(), speech=speech)["video"].frames
+    assert np.array_equal(on, again)
+    for block in model.module.transformer.blocks:
+        assert type(block.attn2.processor) is WanAttnProcessor
+        assert "forward" not in vars(block.attn2.to_out[0])
+    assert "forward" not in vars(model.module.transformer.condition_embedder)
+    # guidance 1 (109/06's lightx2v take: no unconditional pass): NAG encodes its negative itself and still guides
+    one = dict(params, guidance=1.0)
+    plain1 = run_node(SpeechToVideo, one, model=model, image=_image(), speech=speech)["video"].frames
+    on1 = run_node(SpeechToVideo, dict(one, nag_scale=5.0), model=model, image=_image(), speech=speech)["video"].frames
+    assert not np.array_equal(on1, plain1)

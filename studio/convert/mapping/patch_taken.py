@@ -1,9 +1,10 @@
 """A family's model patch read into its generator's settings (models._patches: a patch the family's generators apply
 themselves, WanVideoNAG's nag_scale / nag_tau / nag_alpha) checked against the generator actually made: where that
-generator declares none of the settings the patch gives (Wan S2V's Speech to Video has no NAG), the patch's sentence
+generator declares none of the settings the patch gives (Wan's ControlNet node has no NAG), the patch's sentence
 ("applies ...: the generator's nag_scale 5, ...") would be false and its values would go nowhere (the builder keeps
 only a spec's declared params): its sentence is replaced by one saying the patch is not applied; where it declares
-some, those it lacks are said not taken. Told by the spec's declared params only (heldout109 06). Plain Python."""
+some, those it lacks are said not taken. Told by the spec's declared params only (heldout109 06, where
+Wan S2V then had no NAG; it has now). Plain Python."""
 from __future__ import annotations
 
 

@@ -73,7 +73,8 @@ class SpeechToVideo(OneCallNode):
     Video Model (the S2V file with umt5_xxl and wan_2.1_vae), the image, Speech Features (a wav2vec2
     model, layers 'all') and the voice on 'audio' to hear it in the take. A pose clip (Draw Pose) moves
     the body. Load LoRA nodes before it put their LoRAs on S2V's Wan blocks for the take. Takes longer
-    than 'window' frames continue window by window from the model's own last frames. The call is made by
+    than 'window' frames continue window by window from the model's own last frames; nag_scale above 1 guides its
+    text cross-attention away from the negative prompt (NAG, as Wan's). The call is made by
     the one Sampler (sampling/one_call.py): previews, kept steps and windows, resume after a Stop."""
     id = "video_models.wan_s2v"
     title = "Speech to Video (S2V)"
@@ -99,6 +100,7 @@ class SpeechToVideo(OneCallNode):
                       steps={"default": 40, "help": "denoising steps per window (the release's 40)"},
                       guidance={"default": 4.5, "help": "classifier-free guidance (the release's 4.5)"}),
               *shared("sampler", "shift"),  # (0 / auto: the release's UniPC at shift 3; base/schedulers.py swaps them)
+              *shared("nag_scale", "nag_tau", "nag_alpha"),  # (Wan's NAG on its blocks: sampling/nag_call.py)
               Int("width", 0, min=0, max=4096, special="from the image",
                   help="0: the image's aspect in the release's 832x480 area, sides multiples of 64"),
               Int("height", 0, min=0, max=4096, special="from the image")) + shared(*RUN)
