@@ -88,11 +88,13 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
 
 def _by_count(base: list, names: list[str], values: list) -> dict[str, Any]:
     """``values`` named by the first reading of their count, as a hand-written file may save a control place's True;
-    {} where the required widgets' values do not fit the declared layout by the catalogue's types and choices
-    (reading.layout_fit; ranges and a word on a switch aside):
+    {} where two or more of the required widgets' values do not fit the declared layout by the catalogue's types and
+    choices (reading.layout_fit; ranges and a word on a switch aside), the values shifted:
     another version of the pack saved them in its order (fit23, after layout23: heldout109 07's LTXVTiledSampler of
     May 2025, [1, 1, 3, 0.9, 0.15, True, 'center'], named by the later layout as boost_latent_similarity 0.15,
     crop True). Unnamed, its values are said by place, as an uncatalogued node's are."""
+    if (controlled := unsaved_optional.with_controls(base, values)) is not None:  # (saved before its optional
+        return controlled  # settings, a control word after its seed: heldout95's GIMMVFI_interpolate)
     named = dict(zip(names, values))
     words = {i.name for i in base if i.type == "BOOLEAN" and isinstance(named.get(i.name), str)}
     flags = {k: True if k in words else v for k, v in named.items()}  # (a word on a switch left to reading.misnamed:
@@ -100,11 +102,13 @@ def _by_count(base: list, names: list[str], values: list) -> dict[str, Any]:
     # Impact's ImpactWildcardProcessor mode 'populate', its other names right)
     required = {i.name: dataclasses.replace(i, min=None, max=None) for i in base if not i.optional}  # (a number past
     # its declared range not judged: a later version's bounds, LTXVEmptyLatentAudio's frames_number 1441 over 1000)
-    if layout_fit.named_fit(flags, required):  # (a control place's value aside;
+    off = [k for k, v in flags.items() if k in required and not layout_fit.named_fit({k: v}, required)]
+    if len(off) < 2:  # (one setting whose kind a later version changed at its place, the rest fitting, keeps the names:
+        # heldout96's DepthCrafter max_res 512 where force_size is now, said by place by reading.misnamed; a control
+        # place's value aside;
         return named  # a misfit among the optional ones alone left to the readers of another layout's tail: the pack
         # translation's layout_break, reading.misnamed's by place; heldout107's WanVideoSampler '' at batched_cfg)
-    return unsaved_optional.with_controls(base, values) or {}  # (saved before its optional settings, a control
-    # word after its seed: heldout95's GIMMVFI_interpolate)
+    return {}
 
 
 def _upload_last(base: list, values: list) -> dict[str, Any] | None:
