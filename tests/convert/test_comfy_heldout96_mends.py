@@ -132,8 +132,9 @@ def _depthcrafter(values: list):
 
 def test_a_number_saved_where_the_catalogues_layout_has_a_boolean_is_said_another_versions_setting():
     text, depth = _depthcrafter([512, 10, 1.2, 110, 25])  # (the pack's Oct 2024 layout: max_res first)
-    assert (f"'DepthCrafter' (#{depth})'s num_inference_steps 10, guidance_scale 1.2, window_size 110, overlap 25; "
-            "and 512 (saved where the catalogue's version of the node has 'force_size', a BOOLEAN): another "
-            "version's setting: not taken") in text
+    # (fit23: a number on a BOOLEAN is another version's layout, reading.misnamed: every value said by place)
+    assert (f"'DepthCrafter' (#{depth})'s settings #0 512, #1 10, #2 1.2, #3 110, #4 25 (by place: they do not fit "
+            "its catalogued version's settings in that order, another version's): not taken") in text
+    assert "force_size 512" not in text
     text, _ = _depthcrafter([True, 10, 1.2, 110, 25])  # (the layout the catalogue declares: nothing of another's)
     assert "another version's setting" not in text

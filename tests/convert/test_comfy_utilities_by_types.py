@@ -62,8 +62,9 @@ def test_gimm_vfi_is_a_frame_interpolation_by_its_declared_types_its_loader_read
     assert ("frame interpolation (GIMM-VFI Interpolate): Studio interpolates by optical flow, not with ComfyUI's "
             "network ('gimmvfi_f_arb_lpips_fp32.safetensors'): 'DownloadAndLoadGIMMVFIModel' (DownloadAndLoadGIMMVFIModel, "
             "#2), which loads it for 'GIMMVFI_interpolate' (#1)'s 'gimmvfi_model', is not loaded") in said  # its file
-    assert "'GIMMVFI_interpolate' (#1)'s settings #0 1, #2 42, #3 fixed (by place" in said  # (an older version's
-    # order: its seed's control value where the catalogue's version has a switch; widgetorder21)
+    assert "'GIMMVFI_interpolate' (#1)'s ds_factor 1, seed 42: not taken" in said  # (an older version's order, saved
+    # before its optional output_flows, its seed's control value after the seed: named so, fit23)
+    assert "by place" not in said
     assert ("'VHS_LoadVideo' (VHS_LoadVideo, #3) picks the frames from 0 on, every 3 of 'clip.mp4': Studio's Trim "
             "after its Load Video keeps the same frames") in said  # the loader's every 3rd frame, as an input's
     trim = next(n for n in conv.graph.nodes.values() if n.type_id == "transform.trim")

