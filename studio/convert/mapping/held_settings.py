@@ -27,7 +27,7 @@ from ..reading.file_ids import file_id
 from ..reading.by_types import SEEDS, UPLOAD
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..tracing.roles import out_types
-from ..tracing.walks import upstream
+from .held_translations import made_from
 
 NAMED = re.compile(r"#([0-9][0-9:]*)|\bnode ([0-9][0-9:]*)")  # a node as a sentence names it
 # a constant's outputs (a number's math too): said as the settings of the nodes reading it, worked out there (heldout104
@@ -128,13 +128,7 @@ def _same(a: Any, b: Any) -> bool:
 def _made(b) -> set[str]:
     """The file's nodes (ids as the file has them) a made Studio node (not a held task's) was made from, with the
     nodes upstream of them as the converter reads the file."""
-    held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
-    made: set[str] = set()
-    for nid, cid in b.out.origin.items():
-        if nid in held_band or cid in made or cid not in b.wf.nodes:
-            continue
-        made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
-    return {file_id(k) for k in made}
+    return {file_id(k) for k in made_from(b)}
 
 
 def _ways(b, saved: dict) -> list[str]:

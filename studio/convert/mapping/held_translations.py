@@ -29,16 +29,22 @@ def hold_way(b, nodes) -> None:
     b.held_ways = getattr(b, "held_ways", set()) | {n.id for n in nodes}
 
 
-def held_only(b) -> set[str]:
-    """The file ids of the nodes on a held task's way and on no way a made Studio node (not one of a held task's
-    band) was made from."""
+def made_from(b) -> set[str]:
+    """The ComfyUI nodes a made Studio node (not one of a held task's band) was made from, with the nodes upstream of
+    them as the converter reads the file."""
     held_band = {nid for band in getattr(b, "held_bands", ()) for nid in band}
     made: set[str] = set()
     for nid, cid in b.out.origin.items():
         if nid in held_band or cid in made or cid not in b.wf.nodes:
             continue
         made |= {n.id for n in upstream(b.wf, b.wf.nodes[cid])} | {cid}
-    return {file_id(k) for k in getattr(b, "held_ways", set()) - made}
+    return made
+
+
+def held_only(b) -> set[str]:
+    """The file ids of the nodes on a held task's way and on no way a made Studio node (not one of a held task's
+    band) was made from."""
+    return {file_id(k) for k in getattr(b, "held_ways", set()) - made_from(b)}
 
 
 def reworded(line: str, held: set[str]) -> str:

@@ -12,23 +12,10 @@ import re
 from typing import Any
 
 from .. import catalogue
+from .older_values import fitting_prefix
 
 MODEL_OUTPUTS = frozenset({"MODEL", "CLIP", "VAE"})
-NUMBERS = ("INT", "FLOAT")
 MODEL_FILE = re.compile(r"\.(safetensors|sft|gguf|ckpt|pt|pth|bin)$", re.IGNORECASE)
-
-
-def _fits(w, v: Any) -> bool:
-    """Whether saved value ``v`` fits declared widget ``w``'s type (a flag a flag, a number a number, a text a text
-    or one of a choice's options)."""
-    if isinstance(v, bool):
-        return w.type == "BOOLEAN"
-    if isinstance(v, (int, float)):
-        return w.type in NUMBERS
-    if isinstance(v, str):
-        return w.type == "STRING" or w.type == "COMBO" and (not isinstance(w.options, tuple) or not w.options
-                                                            or v in w.options)
-    return False
 
 
 def model_prefix(cls: str, values: Any) -> dict[str, Any]:
@@ -42,9 +29,4 @@ def model_prefix(cls: str, values: Any) -> dict[str, Any]:
     if len(values) >= len(widgets) or not widgets or widgets[0].type != "COMBO" \
             or not (isinstance(values[0], str) and MODEL_FILE.search(values[0])):
         return {}  # (as many values as widgets: the usual reading's, not another version's)
-    out: dict[str, Any] = {}
-    for w, v in zip(widgets, values):
-        if not _fits(w, v):
-            break
-        out[w.name] = v
-    return out | {f"#{i}": values[i] for i in range(len(out), len(values))}
+    return fitting_prefix(widgets, values)

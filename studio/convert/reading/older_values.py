@@ -31,11 +31,15 @@ def loader_prefix(cls: str, values: Any) -> dict[str, Any]:
     named = catalogue.file_input(t) if t is not None and t.inputs is not None else None
     if named is None or not isinstance(values, list):
         return {}
+    out = fitting_prefix(sorted(t.widgets, key=lambda i: i.optional), values)
+    return out if named.name in out else {}
+
+
+def fitting_prefix(widgets: list, values: list) -> dict[str, Any]:
+    """``values`` named by ``widgets`` in order while each fits its widget's type, the rest by place ('#2', ...)."""
     out: dict[str, Any] = {}
-    for w, v in zip(sorted(t.widgets, key=lambda i: i.optional), values):
+    for w, v in zip(widgets, values):
         if not _fits(w, v):
             break
         out[w.name] = v
-    if named.name not in out:
-        return {}
     return out | {f"#{i}": values[i] for i in range(len(out), len(values))}
