@@ -13,6 +13,7 @@ from studio.core.shown import cut
 
 from ..reading.workflow import CNode
 from . import caption_made
+from .vlm_made import feeding
 
 CLS = "TextGenerate"
 GEMMA4 = re.compile(r"gemma[\W_]*4[\W_]*(e2b|e4b)", re.I)  # the sizes Studio's Gemma 4 door builds
@@ -81,25 +82,12 @@ def make(b, n: CNode, way: list[tuple[CNode, str]] | None) -> tuple[str, str] | 
     if isinstance(placed, str):
         return placed
     b.used.add(loader.id)
-    b.used.update(_feeding(wf, n))
+    b.used.update(feeding(wf, n, ["prompt"]))
     return _said(b, n, file, loader, params, s, placed)
 
 
 def _int(v):
     return v if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else None
-
-
-def _feeding(wf, n: CNode) -> set[str]:
-    """The nodes whose texts make the words on its 'prompt' (a text node, a find-and-replace), ``n`` not included."""
-    out: set[str] = set()
-    todo = [s for k, (s, _) in n.links.items() if k == "prompt"]
-    while todo and len(out) < 64:
-        k = todo.pop()
-        if k in out or (m := wf.nodes.get(k)) is None:
-            continue
-        out.add(k)
-        todo += [s for s, _ in m.links.values()]
-    return out
 
 
 def _said(b, n: CNode, file: str, loader: CNode, params: dict, s: dict, p) -> tuple[str, str]:

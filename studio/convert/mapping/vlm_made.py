@@ -157,7 +157,7 @@ def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None) -> tuple[s
         return placed
     if loader is not None:
         b.used.add(loader.id)
-    b.used.update(_feeding(wf, n, [key] + [k for k in n.links if "system" in k.lower()]))
+    b.used.update(feeding(wf, n, [key] + [k for k in n.links if "system" in k.lower()]))
     return _said(b, n, (model, loader, folder), (key, words, system, presets), params, (placed, frames))
 
 
@@ -172,7 +172,7 @@ def _frames(wf, n: CNode, t, given: str) -> tuple[int, str | None, int | None]:
     return min(max(count, 1), MAX_FRAMES), key, (count if count > MAX_FRAMES else None)
 
 
-def _feeding(wf, n: CNode, names: list[str]) -> set[str]:
+def feeding(wf, n: CNode, names: list[str]) -> set[str]:
     """The nodes whose texts make the words given on ``names`` (read: a text node, a join), ``n`` not included."""
     out: set[str] = set()
     todo = [s for k, (s, _) in n.links.items() if k in names]
