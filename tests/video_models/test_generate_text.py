@@ -73,5 +73,5 @@ def test_a_file_that_is_not_gemma4_is_refused_in_its_words(tmp_path):
     assert why.startswith(f"Generate Text: the model file '{bad}' is not Gemma 4"), why
     with pytest.raises(StudioError, match="Generate Text: the model file '.*gemma3.safetensors' is not Gemma 4"):
         _run(bad)
-    assert GenerateText.preflight({"model": ""}, str(tmp_path)) == ["Generate Text: no model file: set 'model' to a "
-                                                                     "Gemma 4 file"]
+    assert GenerateText.preflight({"model": ""}, str(tmp_path)) == ["Generate Text: no model: set 'model' to a "
+                                                                     "language model's folder or a Gemma 4 file"]
