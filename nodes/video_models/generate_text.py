@@ -41,7 +41,7 @@ def chat(prompt: str, template: bool, thinking: bool, system: str = "") -> str:
 
 def find(name: str, base_dir: str | None) -> str:
     """The model folder or file ``name`` names: as typed, beside the graph, in a models folder or its LLM/,
-    prompt_generator/ or text_encoders/; else ModelError naming where it looked."""
+    prompt_generator/, text_encoders/ or smol/; else ModelError naming where it looked."""
     from studio.core import models as model_paths
 
     from .text_model_folder import FOLDERS
@@ -88,7 +88,7 @@ class GenerateText(Node):
                    help="a language model's folder in transformers' layout (config.json, tokenizer, *.safetensors: "
                         "Qwen, Llama, Gemma, Phi...), or a Gemma 4 file (E2B / E4B; int8 convrot, bf16 or fp16) as "
                         "ComfyUI's CLIPLoader reads it. A relative path is next to the graph file, in a models "
-                        "folder or its LLM/, prompt_generator/ or text_encoders/"),
+                        "folder or its LLM/, prompt_generator/, text_encoders/ or smol/"),
               Text("system", "", help="the system text (the model's instructions), its system turn in the chat "
                                       "template"),
               Int("max_new_tokens", 512, min=1, max=32768, help="the most tokens written (ComfyUI's max_length)"),

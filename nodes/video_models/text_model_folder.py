@@ -1,7 +1,7 @@
 """A local language model's folder for Generate Text: any causal language model transformers' own classes load
 (AutoModelForCausalLM: Qwen2 / Qwen3, Llama, Gemma, Phi, Mistral...), in transformers' layout (config.json, a tokenizer,
 *.safetensors), as the prompt-writer packs keep them: models/LLM/<name>, models/prompt_generator/<name>,
-models/text_encoders/<name>. Checked from its files alone before any weight is read (``check``): a config.json whose
+models/text_encoders/<name>, models/smol/<name>. Checked from its files alone before any weight is read (``check``): a config.json whose
 model_type transformers' AutoModelForCausalLM knows, safetensors weights (pickles are never unpickled, a GGUF is not
 read), a tokenizer; refused otherwise in one sentence naming the node and the cause. Loaded (``load``) with
 ``local_files_only`` and ``trust_remote_code`` off (never a download, never the folder's own code). The prompt is put
@@ -16,7 +16,8 @@ import os
 from .base.errors import ModelError
 
 NODE = "Generate Text"
-FOLDERS = ("LLM", "prompt_generator", "LLM/prompt_generator", "text_encoders")  # where the packs keep them
+# where the packs keep them (chflame163's LayerStyle_Advance: LLM/ for Phi, smol/ for SmolLM2)
+FOLDERS = ("LLM", "prompt_generator", "LLM/prompt_generator", "text_encoders", "smol")
 TOKENIZER = ("tokenizer.json", "tokenizer.model", "vocab.json")
 PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 

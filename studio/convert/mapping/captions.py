@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
-from . import caption_made, cloud_nodes, textgen_made, vlm_made
+from . import caption_made, cloud_nodes, textgen_made, textllm_made, vlm_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
-PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
+PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")
+TAKEN = "writes its text from the words it is given on "  # tracing/prompt_writers.said's words for a writer  # a video pack's own encoded prompt (tracing.roles reads them so)
 
 
 def _caption_slot(n: CNode) -> int | None:
@@ -64,6 +65,9 @@ def said_captions(b) -> None:
         if found is None and slot is None and n.enabled and n.id not in b.used:  # a text written of pictures
             _written(b, n, readers)
             continue
+        if found is None and slot is None and n.enabled:  # a prompt writer whose words the prompt took
+            _taken(b, n, readers)
+            continue
         if found is None:
             continue
         way, reader, name = found
@@ -95,16 +99,17 @@ def said_captions(b) -> None:
 
 def _written(b, n: CNode, readers: dict) -> None:
     """A text written of pictures (an LLM's prompt: GeminiNode, VideoPromptNode; a Qwen-VL's: made as Caption), or by
-    core's TextGenerate on a Gemma 4 file (made as Generate Text: textgen_made.py), reaching a prompt: made, else said
-    why not (a TextGenerate given no picture, clip or sound whose Generate Text is not made: left to the other rules,
-    as before)."""
+    core's TextGenerate on a Gemma 4 file or a pack's prompt writer on a local language model, by its types (made as
+    Generate Text: textgen_made.py, textllm_made.py), reaching a prompt: made, else said why not (a node given no
+    picture, clip or sound whose Generate Text is not made: left to the other rules, as before)."""
     wf = b.wf
     media = _text_slots(n)
-    slots = media or ([0] if textgen_made.gemma4_file(wf, n) else [])
+    slots = media or ([0] if textgen_made.gemma4_file(wf, n) else textllm_made.slots(wf, n))
     for k, got in [(k, got) for k in slots if (got := _reach(wf, readers, (n.id, k), b.used))]:
         path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)  # (the way itself, not
         way = [m for m, _ in path[:-1]] if path else []  # all _reach looked at)
         made = textgen_made.make(b, n, path)
+        made = textllm_made.make(b, n, k, path) if made is None else made
         own = made is not None  # (Generate Text's to make)
         made = vlm_made.make(b, n, k, path) if made is None else made
         if isinstance(made, tuple):
@@ -113,6 +118,26 @@ def _written(b, n: CNode, readers: dict) -> None:
             b.out.log.append(f"{b.name}: {made[1]}")
         elif media:
             _said_text(b, n, k, (way, *got[1:]), made, "Generate Text" if own else "Caption")
+
+
+def _taken(b, n: CNode, readers: dict) -> None:
+    """A pack's prompt writer whose words the generator's prompt took (tracing/prompt_writers.py: a model Studio did
+    not run), made as Generate Text where textllm_made makes it, the sentence saying its words were taken taken back
+    (only where that sentence names this writer alone)."""
+    mark = f"{_name(n)} {TAKEN}"
+    lines = [x for x in b.out.log if mark in x and x.count(TAKEN) == 1]
+    slots = textllm_made.slots(b.wf, n) if lines else []
+    for k, got in [(k, got) for k in slots if (got := _reach(b.wf, readers, (n.id, k), b.used))]:
+        path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)
+        made = textllm_made.make(b, n, k, path, taken=True)
+        if isinstance(made, tuple):
+            b.out.log[:] = [x for x in b.out.log if x not in lines]
+            said = {x.split(": ", 1)[-1] for x in lines}
+            for note in b.notes:
+                note["text"] = "\n".join(x for x in note["text"].split("\n") if x.removeprefix("- ") not in said)
+            b.note(made[0])
+            b.out.log.append(f"{b.name}: {made[1]}")
+            return
 
 
 def _text_slots(n: CNode) -> list[int]:

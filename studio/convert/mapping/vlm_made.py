@@ -42,7 +42,7 @@ RUNS = ("Studio's Caption runs Florence-2, Qwen2.5-VL, Qwen3-VL, JoyCaption's LL
 _name = CNode.named
 
 
-def _model(wf, n: CNode, t) -> tuple[str | None, CNode | None] | None:
+def model_of(wf, n: CNode, t) -> tuple[str | None, CNode | None] | None:
     """(the model's name or file, the loader it comes from) ``n`` runs, by its types; None where it runs none."""
     for i in t.inputs:
         if i.widget or i.name not in n.links or not MODEL_TYPE.search(i.type) or i.type in ("IMAGE", "MASK"):
@@ -61,7 +61,7 @@ def _model(wf, n: CNode, t) -> tuple[str | None, CNode | None] | None:
     return None
 
 
-def _asked(wf, n: CNode, t) -> tuple[str, str, str, list[str]] | str:
+def asked(wf, n: CNode, t) -> tuple[str, str, str, list[str]] | str:
     """(the input holding the words the model is asked, those words, the system prompt, the presets not applied)
     by the inputs' names; else why not, in words."""
     texts = [i for i in t.inputs if i.type == "STRING"]
@@ -130,7 +130,7 @@ def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None) -> tuple[s
     if t is None or t.inputs is None or not t.outputs or t.outputs[slot].type != "STRING":
         return None
     pics = [i.name for i in t.inputs if i.type in ("IMAGE", "VIDEO") and i.name in n.links]
-    got = _model(wf, n, t)
+    got = model_of(wf, n, t)
     if not pics or got is None:
         return None
     model, loader = got
@@ -140,12 +140,12 @@ def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None) -> tuple[s
     if len(pics) > 1:
         return f"it reads {' and '.join(repr(k) for k in pics)} together, and Studio's Caption one picture or one clip"
     frames = _frames(wf, n, t, pics[0])
-    asked = _asked(wf, n, t)
-    if isinstance(asked, str):
-        return asked
+    words_of = asked(wf, n, t)
+    if isinstance(words_of, str):
+        return words_of
     if way is None:
         return "its way to the prompt is not one"
-    key, words, system, presets = asked
+    key, words, system, presets = words_of
     tokens = next((v for k in TOKENS if isinstance(v := wf.value(n, k), int)), None)
     seed = wf.value(n, "seed")
     folder = caption_made.folder_of(model)
