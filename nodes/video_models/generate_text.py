@@ -12,8 +12,9 @@ template with the 'system' text as the system turn; or a Gemma 4 file as ComfyUI
 ``gemma4_e2b_it_int8_convrot.safetensors``), read by the same door LTX-2.5's Enhance Prompt reads its enhancer file
 with (families/ltx2/enhancer_file.py: transformers' Gemma4ForCausalLM, its language model only). A folder it cannot
 read (no weights, pickles only, a model type transformers' AutoModelForCausalLM does not know) is refused before any
-weight is read. The image a workflow gives is said and not read (no vision part is loaded). 'replace', 'before' and 'after' keep the find-and-replace
-and the words a workflow puts around the text (as Caption's do). The same seed gives the same text."""
+weight is read. The image a workflow gives is said and not read (no vision part is loaded). 'replace', 'before' and
+'after' keep the find-and-replace and the words a workflow puts around the text (as Caption's do). The same seed
+gives the same text."""
 from __future__ import annotations
 
 import os

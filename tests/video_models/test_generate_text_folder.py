@@ -40,7 +40,7 @@ def _run(model, **p):
     return r.value("t"), said
 
 
-def _direct(folder, prompt="a red fox", system="", seed=3, sampled=True, thinking=False, template=True):
+def _direct(folder, prompt="a red fox", system="", seed=3, sampled=True, thinking=False, template=True, **sampling):
     from transformers import AutoModelForCausalLM, AutoTokenizer
     tok = AutoTokenizer.from_pretrained(folder)
     lm = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
@@ -54,7 +54,7 @@ def _direct(folder, prompt="a red fox", system="", seed=3, sampled=True, thinkin
     with torch.no_grad():
         out = lm.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=8,
                           eos_token_id=[tok.eos_token_id], pad_token_id=tok.pad_token_id,
-                          **(SAMPLED if sampled else {"do_sample": False}))
+                          **({**SAMPLED, **sampling} if sampled else {"do_sample": False}))
     return tok.decode(out[0, ids.shape[1]:].tolist(), skip_special_tokens=True).strip()
 
 
@@ -103,3 +103,30 @@ def test_folders_it_cannot_read_are_refused_naming_the_node_and_the_cause(models
     assert "holds a model of type 'not_a_transformers_model', which transformers' AutoModelForCausalLM does not " \
         "know" in _refused("odd")
     assert _refused("nowhere").startswith("Generate Text: the model 'nowhere' is not found")
+
+
+def test_a_converted_packs_prompt_enhancer_runs_on_a_tiny_folder_into_the_prompt(models):
+    """End to end as a user would: a ComfyUI workflow whose prompt 1038lab's QwenVL Prompt Enhancer writes (a Qwen3
+    text model, its system text, seed and limits), a StringConcatenate adding words after it, converted; the
+    Generate Text made runs on the model's folder in models/LLM/ and its text, with the words after it, is what
+    the generator's prompt is wired to."""
+    import copy
+
+    from studio.convert.mapping.convert import convert
+    from tests.convert.test_comfy_textllm24 import ENHANCER, SYSTEM, _flow
+    folder = tl.write(str(models / "LLM" / "Qwen3-4B-Instruct-2507"), "qwen3")
+    flow = _flow(ENHANCER)
+    flow["32"] = {"class_type": "StringConcatenate", "inputs": {"string_a": ["31", 0], "string_b": "slow camera",
+                                                                "delimiter": ", "}}
+    flow["2"]["inputs"]["text"] = ["32", 0]
+    flow["31"]["inputs"]["prompt_text"] = "a red fox"
+    flow["31"]["inputs"]["max_tokens"] = 8
+    conv = convert(copy.deepcopy(flow), "llm")
+    [t] = [n for n in conv.graph.nodes.values() if n.type_id == "encode.generate_text"]
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.image_to_video")
+    link = conv.graph.input_link(gen.id, "prompt")
+    assert link is not None and link.src == t.id
+    EX[:] = EX or [Executor()]
+    text = EX[0].run(conv.graph, targets=[t.id], device="cpu", use_cache=False).value(t.id)
+    want = _direct(folder, system=SYSTEM, seed=42, temperature=0.6, top_p=0.85, repetition_penalty=1.1)
+    assert text == want + ", slow camera", (text, want)

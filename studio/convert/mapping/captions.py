@@ -6,13 +6,15 @@ is not in the converted prompt, instead of being listed as not converted. A capt
 on the canvas, a file name) is left to the other rules. Plain data; linear in the workflow's size."""
 from __future__ import annotations
 
+import re
+
 from .. import catalogue
 from ..reading.workflow import CNode, Workflow
 from . import caption_made, cloud_nodes, textgen_made, textllm_made, vlm_made
 
 MAX_WAY = 8  # string nodes followed from the caption to a node Studio read
-PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")
-TAKEN = "writes its text from the words it is given on "  # tracing/prompt_writers.said's words for a writer  # a video pack's own encoded prompt (tracing.roles reads them so)
+PROMPT_EMBEDS = ("TEXTEMBEDS", "HYVIDEMBEDS")  # a video pack's own encoded prompt (tracing.roles reads them so)
+TAKEN = "writes its text from the words it is given on "  # tracing/prompt_writers.said's words for a writer
 
 
 def _caption_slot(n: CNode) -> int | None:
@@ -125,9 +127,10 @@ def _taken(b, n: CNode, readers: dict) -> None:
     not run), made as Generate Text where textllm_made makes it, the sentence saying its words were taken taken back
     (only where that sentence names this writer alone)."""
     mark = f"{_name(n)} {TAKEN}"
-    lines = [x for x in b.out.log if mark in x and x.count(TAKEN) == 1]
+    lines = [x for x in b.out.log if mark in x and x.count(TAKEN) == 1 and "which Studio does not read" not in x]
     slots = textllm_made.slots(b.wf, n) if lines else []
-    for k, got in [(k, got) for k in slots if (got := _reach(b.wf, readers, (n.id, k), b.used))]:
+    named = {k for x in lines for k in re.findall(r"#([^\s),]+)\)", x)}  # the writer and the joins it names
+    for k, got in [(k, got) for k in slots if (got := _reach(b.wf, readers, (n.id, k), b.used - named))]:
         path = caption_made.text_path(readers, (n.id, k), got[1].id, MAX_WAY)
         made = textllm_made.make(b, n, k, path, taken=True)
         if isinstance(made, tuple):

@@ -5,9 +5,9 @@ its pack declares with a STRING out reaching a prompt, no picture, clip or sound
 setting or by the loader wired to a model socket: vlm_made.model_of), the words it is asked and its system text
 (vlm_made.asked), and one of a seed, a token limit or a temperature. Where its model is a folder a name finds (a
 language model's, looked for under the models folders' LLM/, prompt_generator/, text_encoders/ or smol/ as
-Generate Text looks) or a Gemma 4 E2B / E4B file, it is made as Studio's Generate Text (nodes/video_models/generate_text.py): those
-words, that system text, its token limit, seed, sampling on or off, temperature, top_k, top_p, min_p,
-repetition_penalty and thinking, its text wired into the generator's prompt as caption_made.place wires a caption; a
+Generate Text looks) or a Gemma 4 E2B / E4B file, it is made as Studio's Generate Text
+(nodes/video_models/generate_text.py): those words, that system text, its token limit, seed, sampling on or off,
+temperature, top_k, top_p, min_p, repetition_penalty and thinking, its text wired into the generator's prompt as caption_made.place wires a caption; a
 system choice whose words its pack keeps, and settings Studio's node does not take, said not applied. A model run
 on a server (a url or host setting, an Ollama or API connection), a GGUF file (llama.cpp's), another single file or a
 vision-language model's name: None (the caller keeps what it did: the prompt said written by ComfyUI's node).
@@ -79,7 +79,8 @@ def _number(v, kind):
     return v if isinstance(v, kind) and not isinstance(v, bool) else None
 
 
-def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None, taken: bool = False) -> tuple[str, str] | str | None:
+def make(b, n: CNode, slot: int, way: list[tuple[CNode, str]] | None,
+         taken: bool = False) -> tuple[str, str] | str | None:
     """Generate Text made for the prompt writer ``n`` (its text on ``slot`` reaching the prompt the way ``way`` goes):
     (the note's sentence, the Log's); else why not, in words; None where ``n`` is not one Generate Text runs.
     ``taken``: the generator's prompt had taken its words (tracing/prompt_writers.py), not an encoder's own text."""
@@ -143,13 +144,14 @@ def _said(b, n: CNode, model: tuple, key: str, params: dict, p, t) -> tuple[str,
     line = (f"{_name(n)} writes a text with its language model {name!r}{whose}, asked the words on '{key}'{given} "
             f"({cut(params['prompt'], 80)!r}){sys_said}: made as Studio's Generate Text, model {params['model']!r} "
             f"(a {what}" + (", looked for as typed, beside the graph, under a models folder or its LLM/, "
-                            "prompt_generator/, text_encoders/ or smol/: a language model's folder in transformers' layout; "
-                            "one it cannot read is refused when it runs, naming the cause" if what == "folder" else "")
+                            "prompt_generator/, text_encoders/ or smol/: a language model's folder in transformers' "
+                            "layout; one it cannot read is refused when it runs, naming the cause"
+                            if what == "folder" else "")
             + f"){', ' + told if told else ''}, sampling {'on' if params['sampling'] else 'off: greedy'}"
             + (f" (Generate Text's own {', '.join(own)}, which it does not set)" if own else "")
             + f", its text wired into {caption_made.wired(p)}{around}; "
-            + ("its text is sampled anew, so its words differ from those ComfyUI's node writes" if params["sampling"]
-               else "its words may differ from those ComfyUI's node writes")
+            + ("its text is sampled anew, so its words may differ from those ComfyUI's node writes"
+               if params["sampling"] else "its words may differ from those ComfyUI's node writes")
             + (f"; its {', '.join(f'{k!r} {wf.value(n, k)!r}' for k in presets)} not applied (a choice whose words "
                "its pack keeps" + ("; Generate Text's system text is the node's own" if params["system"] else
                                    ": write them in Generate Text's 'system'") + ")" if presets else "")
