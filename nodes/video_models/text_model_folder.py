@@ -1,13 +1,13 @@
 """A local language model's folder for Generate Text: any causal language model transformers' own classes load
-(AutoModelForCausalLM: Qwen2 / Qwen3, Llama, Gemma, Phi, Mistral...), in transformers' layout (config.json, a tokenizer,
-*.safetensors), as the prompt-writer packs keep them: models/LLM/<name>, models/prompt_generator/<name>,
-models/text_encoders/<name>, models/smol/<name>. Checked from its files alone before any weight is read (``check``):
-a config.json whose model_type transformers' AutoModelForCausalLM knows, safetensors weights (pickles are never
-unpickled, a GGUF is not read), a tokenizer; refused otherwise in one sentence naming the node and the cause. Loaded (``load``) with
-``local_files_only`` and ``trust_remote_code`` off (never a download, never the folder's own code). The prompt is put
-in the tokenizer's own chat template (``chat_ids``: apply_chat_template, the system text as the system turn, Qwen3's
-'enable_thinking' from 'thinking'); a folder with no template is given the words as they are. transformers is
-imported when it runs, never when Studio starts."""
+(AutoModelForCausalLM: Qwen2 / Qwen3, Llama, Gemma, Phi, Mistral...), in transformers' layout (config.json, a
+tokenizer, *.safetensors), as the prompt-writer packs keep them: models/LLM/<name>, models/prompt_generator/<name>,
+models/text_encoders/<name>, models/smol/<name>. Checked from its files alone before any weight is read (``check``): a
+config.json whose model_type transformers' AutoModelForCausalLM knows, safetensors weights (pickles are never
+unpickled, a GGUF is not read), a tokenizer; refused otherwise in one sentence naming the node and the cause. Loaded
+(``load``) with ``local_files_only`` and ``trust_remote_code`` off (never a download, never the folder's own code).
+The prompt is put in the tokenizer's own chat template (``chat_ids``: apply_chat_template, the system text as the
+system turn, Qwen3's 'enable_thinking' from 'thinking'); a folder with no template is given the words as they are.
+transformers is imported when it runs, never when Studio starts."""
 from __future__ import annotations
 
 import json

@@ -1,17 +1,18 @@
 """A pack's prompt writer: a local language model writing a text from words and a system text when the workflow runs
-(1038lab's AILab_QwenVL_PromptEnhancer on a Qwen3 text model, digital-garbage's FunPackPromptEnhancer, chflame163's
-PhiPrompt or SmolLM2, kijai's WanVideoPromptExtender and the like), told by its declared types, not its name: a node
-its pack declares with a STRING out reaching a prompt, no picture, clip or sound wired, a model (named by its own
-setting or by the loader wired to a model socket: vlm_made.model_of), the words it is asked and its system text
-(vlm_made.asked), and one of a seed, a token limit or a temperature. Where its model is a folder a name finds (a
-language model's, looked for under the models folders' LLM/, prompt_generator/, text_encoders/ or smol/ as
-Generate Text looks) or a Gemma 4 E2B / E4B file, it is made as Studio's Generate Text
+(1038lab's AILab_QwenVL_PromptEnhancer on a Qwen3 text model, chflame163's PhiPrompt or SmolLM2 and the like), told by
+its declared types, not its name: a node its pack declares with a STRING out reaching a prompt, no picture, clip or
+sound wired, a model (named by its own setting or by the loader wired to a model socket: vlm_made.model_of), the words
+it is asked and its system text (vlm_made.asked), and one of a seed, a token limit or a temperature. Where its model
+is a folder a name finds (a language model's, looked for under the models folders' LLM/, prompt_generator/,
+text_encoders/ or smol/ as Generate Text looks) or a Gemma 4 E2B / E4B file, it is made as Studio's Generate Text
 (nodes/video_models/generate_text.py): those words, that system text, its token limit, seed, sampling on or off,
-temperature, top_k, top_p, min_p, repetition_penalty and thinking, its text wired into the generator's prompt as caption_made.place wires a caption; a
-system choice whose words its pack keeps, and settings Studio's node does not take, said not applied. A model run
-on a server (a url or host setting, an Ollama or API connection), a GGUF file (llama.cpp's), another single file or a
-vision-language model's name: None (the caller keeps what it did: the prompt said written by ComfyUI's node).
-Plain data; linear in the node's settings."""
+temperature, top_k, top_p, min_p, repetition_penalty and thinking, its text wired into the generator's prompt as
+caption_made.place wires a caption; a system choice whose words its pack keeps, and settings Studio's node does not
+take, said not applied. A model run on a server (a url or host setting, an Ollama or API connection), a GGUF file
+(llama.cpp's), another single file (kijai's QwenLoader's Qwen2.5 file for WanVideoPromptExtender), a model the pack
+picks itself ('auto'), a node naming a model's file in another setting too, or a vision-language model's name: None
+(the caller keeps what it did: the prompt said written by ComfyUI's node). Plain data; linear in the node's
+settings."""
 from __future__ import annotations
 
 import re
