@@ -137,6 +137,7 @@ class GenerateText(Node):
 
         from .families.ltx2.enhance import generate
         from .families.ltx2.enhance_lm import on_device, torch_device
+        from .text_model_folder import answer
         p = ctx.params
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         if not text.strip():
@@ -157,6 +158,7 @@ class GenerateText(Node):
         inputs = {"input_ids": ids, "attention_mask": torch.ones_like(ids)}
         with on_device(lm, device):
             out, n = generate(lm, tok, inputs, kw, p.seed, ctx)
+        out = answer(out) if os.path.isdir(path) else out  # (a thinking model's thoughts left out)
         ctx.info(f"{NODE}: {n} tokens written by '{os.path.basename(path)}', {what} (seed {p.seed})")
         return {"text": p.before + replaced(out, p.replace) + p.after}
 

@@ -86,6 +86,12 @@ def chat_ids(tok, prompt: str, system: str, template: bool, thinking: bool) -> t
     return tok(text)["input_ids"], False
 
 
+def answer(text: str) -> str:
+    """The text a thinking model wrote after its thoughts (Qwen3's '<think> ... </think>', kept as words by the
+    tokenizer): what follows the last '</think>'; the text as it is without one."""
+    return text.rsplit("</think>", 1)[-1].strip() if "</think>" in text else text
+
+
 def stops(lm, tok) -> list[int]:
     """The ids that end the text: the tokenizer's end and the model's generation config's (a chat model's turn end)."""
     out = [tok.eos_token_id] if tok.eos_token_id is not None else []

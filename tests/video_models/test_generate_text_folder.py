@@ -130,3 +130,9 @@ def test_a_converted_packs_prompt_enhancer_runs_on_a_tiny_folder_into_the_prompt
     text = EX[0].run(conv.graph, targets=[t.id], device="cpu", use_cache=False).value(t.id)
     want = _direct(folder, system=SYSTEM, seed=42, temperature=0.6, top_p=0.85, repetition_penalty=1.1)
     assert text == want + ", slow camera", (text, want)
+
+
+def test_a_thinking_models_thoughts_are_left_out():
+    from nodes.video_models.text_model_folder import answer
+    assert answer("<think>\nthe fox, the snow\n</think>\n\nA red fox runs.") == "A red fox runs."
+    assert answer("A red fox runs.") == "A red fox runs."
