@@ -149,3 +149,16 @@ def test_the_settings_of_what_a_flag_turns_off_are_unused_and_not_said():
     assert "riflex_freq_index 6" in listed and "rope_function" not in listed  # ('default': the implementation's own)
     assert "quantization 'fp8_e4m3fn' (Studio's loader's memory 'auto' picks fp8 weights itself where the card's " \
            "memory asks for them)" in listed
+
+
+def test_the_listing_follows_the_files_node_numbers_whatever_their_form():
+    """Ids a subgraph's export writes as '526_28' were ordered by hash (one file's sentence differed between runs):
+    now by their numbers, '526_28' before '526_392' before '526_445'."""
+    new = {"1": "526_1", "2": "526_445", "4": "526_4", "5": "526_392", "6": "526_6", "7": "526_7", "8": "526_28",
+           "9": "526_9", "10": "526_10", "11": "526_11", "12": "526_12"}
+    wf = {new[k]: {"class_type": n["class_type"],
+                   "inputs": {i: [new[v[0]], v[1]] if isinstance(v, list) else v for i, v in n["inputs"].items()}}
+          for k, n in _t2v().items()}
+    listed = next(x for x in convert(wf, "ids24.json").log if HEAD in x).split(HEAD, 1)[1]
+    at = [listed.index(f"#{i})") for i in ("526_1", "526_28", "526_392", "526_445")]
+    assert at == sorted(at), listed

@@ -23,7 +23,7 @@ from studio.core.shown import number
 
 from .. import catalogue
 from ..reading import fewer_values, layout_fit
-from ..reading.file_ids import file_id
+from ..reading.file_ids import file_id, id_order
 from ..reading.by_types import SEEDS, UPLOAD
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..tracing.roles import out_types
@@ -145,8 +145,7 @@ def _ways(b, saved: dict) -> list[str]:
                 # is the input it passes on, read where that is)
                 ways.add(src)
                 todo.append(src)
-    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
-                                                                                  for p in k.split(":")])
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=id_order)
 
 
 def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: bool = False) -> list[str]:
@@ -269,8 +268,7 @@ def _read_ways(b, saved: dict) -> list[str]:
             if src not in ways and src not in nodes and src in pack and src in saved and src not in idle:
                 ways.add(src)
                 todo.append(src)
-    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
-                                                                                  for p in k.split(":")])
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=id_order)
 
 
 def _instead(b, saved: tuple, vals: list[str]) -> list[str]:

@@ -4,6 +4,8 @@ its file node's id; a subgraph's node keeps its whole path ('256:246', '256:253:
 '#256', their subgraph's instance). Plain stdlib."""
 from __future__ import annotations
 
+import re
+
 
 def file_id(node_id: str) -> str:
     """``node_id`` without the parts the converter added (those after the last numbered part)."""
@@ -11,3 +13,9 @@ def file_id(node_id: str) -> str:
     while len(parts) > 1 and not parts[-1].isdigit():
         parts.pop()
     return ":".join(parts)
+
+
+def id_order(node_id: str) -> tuple:
+    """A key that orders node ids as the file numbers them ('9' before '10', '526_28' before '526_392', '256:246'
+    before '256:253:579'), whatever their form: never set or hash order (the same file, the same sentences)."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", str(node_id)))
