@@ -69,3 +69,14 @@ def test_an_unwired_node_on_an_outputs_way_is_still_said_refused():
     text = said(convert(api(nodes), "used"))
     line = next(x for x in text.splitlines() if "(ImageScaleToTotalPixels, #20) is given nothing" in x)
     assert "(left unwired: ComfyUI refuses to run it as saved)" in line
+
+
+def test_the_held_settings_sentence_lists_ids_not_made_of_numbers_in_one_order():
+    """3. The held-settings sentence listed node ids whose parts are not all numbers ('143:video', '567_551') in the
+    order of a set, which changes between runs (3 cached files differed between two runs of the same code): now by
+    their numbers, then by the id."""
+    from studio.convert.mapping.held_settings import file_order
+    ids = ["143:video", "143:image_2", "567_559", "567_551", "143:12", "143:9", "20"]
+    assert sorted(ids, key=file_order) == ["567_551", "567_559", "20", "143:image_2", "143:video", "143:9",
+                                              "143:12"]
+    assert sorted(reversed(ids), key=file_order) == sorted(ids, key=file_order)

@@ -39,6 +39,13 @@ MISFIT = False  # _named's answer for values saved by place that do not fit the 
 WORDS = 8  # a text this long a Studio node holds (a prompt, a file's name) is held, whichever node it was read from
 
 
+def file_order(k: str) -> tuple[list[int], str]:
+    """The order a node id of the file is listed in: by its numbers ('143:12' after '143:9'), then by the id itself,
+    so that ids whose parts are not numbers ('143:video', '567_551') are listed the same way on every run (heldout115:
+    the held-settings sentence listed them in the order of a set, which changes between runs)."""
+    return [int(p) if p.isdigit() else 0 for p in k.split(":")], k
+
+
 def keep(wf) -> None:
     """Each node's type, settings (as the file names them, else by place) and links as the file has them, kept on
     ``wf`` before a translation rewrites them (``wf.as_saved``: node id -> (its type as shown, settings, links, a UI
@@ -145,8 +152,7 @@ def _ways(b, saved: dict) -> list[str]:
                 # is the input it passes on, read where that is)
                 ways.add(src)
                 todo.append(src)
-    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
-                                                                                  for p in k.split(":")])
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=file_order)
 
 
 def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: bool = False) -> list[str]:
@@ -269,8 +275,7 @@ def _read_ways(b, saved: dict) -> list[str]:
             if src not in ways and src not in nodes and src in pack and src in saved and src not in idle:
                 ways.add(src)
                 todo.append(src)
-    return sorted((k for k in ways if k in saved and saved[k][5]), key=lambda k: [int(p) if p.isdigit() else 0
-                                                                                  for p in k.split(":")])
+    return sorted((k for k in ways if k in saved and saved[k][5]), key=file_order)
 
 
 def _instead(b, saved: tuple, vals: list[str]) -> list[str]:
