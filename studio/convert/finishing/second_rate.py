@@ -68,6 +68,36 @@ def _rate_at(b, take: tuple[str, str], src: tuple[str, str], made: float) -> flo
     return float(made) * factor
 
 
+def _interpolated(b, take: tuple[str, str], src: tuple[str, str]) -> bool:
+    """True where a frame interpolation is on the take's own way to ``src`` (each node walked back through the inputs
+    that are the take or come from it; a clip set beside it, a loaded one retimed, is not the take's way)."""
+    seen, todo = set(), [src[0]]
+    while todo:
+        nid = todo.pop()
+        node = b.g.nodes.get(nid)
+        if nid == take[0] or nid in seen or node is None:
+            continue
+        seen.add(nid)
+        if node.type_id.startswith("motion.interpolate"):
+            return True
+        todo += [link.src for link in b.g.links if link.dst == nid
+                 and (link.src == take[0] or take[0] in b.g.upstream(link.src))]
+    return False
+
+
+def _retimed_said(save, mine: float, has: float, made: float, interpolated: bool) -> str:
+    """The sentence of a Frame Rate set before ``save``: its frames written at ``mine`` where Studio's video has
+    ``has`` there. Of interpolated frames only where an interpolation is on the take's way (heldout115 03: a take
+    beside its loaded clip written at 15 fps was said "interpolated", with no interpolation in the workflow)."""
+    what = "its interpolated frames" if interpolated else "the take"
+    why = (f"Studio's interpolation of the generator's {made:g} fps gives" if interpolated else
+           "Studio's video has there" + (f" (the generator makes it at {made:g})" if abs(has - made) > 1e-6 else
+                                         ", the generator's own"))
+    return (f"'{save.title or save.shown_cls}' (#{save.id}) writes {what} at {mine:g} fps, not the {has:g} fps {why}: "
+            "Studio's Frame Rate before its Save Video plays the same frames at its rate, as ComfyUI does (every frame "
+            f"kept, the clip {'longer' if mine < has else 'shorter'})")
+
+
 def line_rate(b, nid: str) -> float | None:
     """The rate a Frame Rate sets on the clip at ``nid``, walked back along the one video each node is given (a
     Scale, a Trim keep it); None where none is found on one line back, or an interpolation is on the way."""
@@ -122,10 +152,7 @@ def retimed(b, save, gen: str, take: tuple[str, str], src: tuple[str, str], said
             return src
         fr = b.add("edit.frame_rate", {"fps": float(mine)}, save)
         b.g.connect(*src, fr, "video")
-        said.append(f"'{save.title or save.shown_cls}' (#{save.id}) writes its interpolated frames at {float(mine):g} "
-                    f"fps, not the {has:g} fps Studio's interpolation of the generator's {float(made):g} fps gives: "
-                    "Studio's Frame Rate before its Save Video plays the same frames at its rate, as ComfyUI does "
-                    f"(every frame kept, the clip {'longer' if mine < has else 'shorter'})")
+        said.append(_retimed_said(save, float(mine), has, float(made), _interpolated(b, take, src)))
         return fr, "video"
     if abs(float(mine) - float(made)) < 1e-6:
         return src

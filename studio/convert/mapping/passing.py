@@ -484,7 +484,7 @@ def _said_of_kind(wf: Workflow, n: CNode, kind: str, rs: list[tuple[CNode, str, 
         return f"{_name(n)} makes {into} {made_of}: not made by Studio{tail}"
     if kind == "open":
         left = "', '".join(_open(n))
-        return (f"{_name(n)} is given nothing at its '{left}' (left unwired: ComfyUI refuses to run it as saved), so "
+        return (f"{_name(n)} is given nothing at its '{left}' ({unrun.unwired(wf, n)}), so "
                 f"nothing reaches {into} from it: not made by Studio{tail}")
     if kind == "no loras":
         return f"{_name(n)} applies no LoRA (each of its slots off or empty): it passes {into} its model as it is"

