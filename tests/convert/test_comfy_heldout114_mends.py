@@ -13,7 +13,9 @@ values and links (no fetched file) and fails without its mend.
 4. A WEBP or GIF made as Studio's Load Image whose frames the workflow counts and a generator takes as a clip (Wan Fun
    Control's pose clip from an animated WEBP: 114/01) was one still with no word: said.
 5. A caption of a VideoHelperSuite loader's frames read the Load Video before its own Trim (the file's frame 0, where
-   ComfyUI captions the first frame it loads after skip_first_frames: 114/03): now the loader's own Trim's frames."""
+   ComfyUI captions the first frame it loads after skip_first_frames: 114/03): now the loader's own Trim's frames.
+6. A model patch with no setting (CFGZeroStar) was said "... Studio loads the model without it ({})": the empty
+   settings are left out (114/01, cosmetic)."""
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
@@ -127,10 +129,10 @@ def test_another_packs_lora_list_read_by_its_shape_is_not_named_the_translating_
     assert nodes_of(conv, "video_models.lora")[0].params["lora"] == "x\\style.safetensors"
 
 
-def _fun_control(control_file: str, counted: bool = True):
+def _fun_control_nodes(control_file: str, counted: bool = True) -> dict:
     """Wan Fun Control whose control clip is LoadImage ``control_file`` through a resize, its length the count of
-    those frames (GetImageSizeAndCount) where ``counted``; the start picture a still."""
-    nodes = {
+    those frames (GetImageSizeAndCount) where ``counted``; the start picture a still ({id: (class_type, inputs)})."""
+    return {
         "1": ("UNETLoader", {"unet_name": "Wan2.1-Fun-1.3B-Control.safetensors", "weight_dtype": "default"}),
         "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
         "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
@@ -151,7 +153,10 @@ def _fun_control(control_file: str, counted: bool = True):
         "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["3", 0]}),
         "13": ("CreateVideo", {"images": ["12", 0], "fps": 16}),
         "14": ("SaveVideo", {"video": ["13", 0], "filename_prefix": "video/x", "format": "auto", "codec": "auto"})}
-    return convert(api(nodes), "fun_control")
+
+
+def _fun_control(control_file: str, counted: bool = True):
+    return convert(api(_fun_control_nodes(control_file, counted)), "fun_control")
 
 
 def test_an_animated_picture_the_workflow_counts_as_a_clip_is_said_read_as_one_still():
@@ -197,3 +202,13 @@ def test_a_caption_of_a_loaders_frames_reads_them_after_the_loaders_own_trim():
     src = source_of(conv, cap[0].id, "image")
     assert src.type_id == "transform.trim" and src.params["start"] == 100, src
     assert "captions the picture of Studio's 'Load Video' after its own Trim" in said(conv)
+
+
+def test_a_model_patch_with_no_setting_is_said_without_an_empty_pair_of_braces():
+    nodes = _fun_control_nodes("poses.png")
+    nodes["20"] = ("CFGZeroStar", {"model": ["1", 0]})  # (between the model and the sampler)
+    nodes["11"][1]["model"] = ["20", 0]
+    conv = convert(api(nodes), "patched")
+    line = next(x for x in said(conv).splitlines() if "'CFGZeroStar' (CFGZeroStar, #20" in x and "between the model "
+                "loader and" in x)
+    assert "({})" not in line and line.rstrip().endswith("Studio loads the model without it"), line
