@@ -207,11 +207,30 @@ def _picture(b, n: CNode, given: str = "image") -> tuple[str, str, list[CNode]] 
             return None
         made = b.loaded.get(src.id)
         if made is not None and made in b.g.nodes:
+            if b.loaded.get(f"{src.id}#") in b.g.nodes:  # the loader's own picks and size (Frame Rate, Trim, Scale
+                return b.loaded[f"{src.id}#"], "video", between  # after it): the frames ComfyUI's loader gives
             port = next((o.name for o in b.g.nodes[made].spec.outputs if o.type in ("Image", "Video")), None)
             return (made, port, between) if port else None
         between.append(src)
         src = next((wf.source(src, k) for k in PICTURE if k in src.links), None)
     return None
+
+
+def _source(b, made: str) -> str:
+    """The Studio node a Caption's picture comes from, in words: a loader's own picks and size after it (Trim, Scale)
+    named with the loader they follow."""
+    steps, nid = [], made
+    for _ in range(MAX_BACK):
+        link = b.g.input_link(nid, "video")
+        if link is None or b.g.nodes[nid].type_id.startswith("io."):
+            break
+        steps.append(b.g.nodes[nid].label)
+        nid = link.src
+    if not steps or not b.g.nodes[nid].type_id.startswith("io."):
+        return repr(b.g.nodes[made].label)
+    steps.reverse()
+    joined = steps[0] if len(steps) == 1 else f"{', '.join(steps[:-1])} and {steps[-1]}"
+    return f"{b.g.nodes[nid].label!r} after its own {joined} (the frames the loader gives)"
 
 
 def _first_widget(n: CNode) -> str | None:
@@ -308,7 +327,7 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tup
     sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
               "may differ)" if wf.value(n, "do_sample") is True else ""
     after_pic, words, first = said_around(b, p, "captions")
-    line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
+    line = (f"{_name(n)} captions the picture of Studio's {_source(b, made)}{first}{after_pic} with "
             f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
             "for under a models folder's LLM/ as ComfyUI's pack keeps it: a Florence-2 folder in transformers' "
             "layout, or in Microsoft's as the pack downloads it, runs from its model.safetensors; one holding only "

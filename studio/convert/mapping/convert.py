@@ -47,7 +47,7 @@ from .models import ModelReading
 from .outputs import OutputStage
 from .previews import step_previews
 from . import blueprint_prompt, dropped_kinds, file_ids, folded_steps, held_translations, held_ways, module_file, pack_makers, passing, unmade_saves, unrun
-from . import cloud_nodes, lost_outputs, no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
+from . import animated_stills, cloud_nodes, lost_outputs, no_output, sound_saves, split_parts, unknown_types, unknown_ways, whole_texts
 from .settings import SettingsReading
 
 
@@ -340,6 +340,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         conv = b.build()
         conv.log += [f"{name}: {line}" for line in picture_header.said(wf.nodes, wf.files_sized)]
         conv.log += [f"{name}: {line}" for line in loaded_clip.said(wf)]
+        conv.log += [f"{name}: {line}" for line in animated_stills.said(conv, wf)]  # an animated file as a still
         unmade_saves.correct(conv, name, saves)
         held_translations.correct(conv, name, said, b)  # a held task's node's translation sentences, as of it
         unmade_saves.correct(conv, name, wf.url_told)  # a web address's loader nothing made reads (heldout34 04)

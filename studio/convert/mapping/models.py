@@ -182,7 +182,8 @@ class ModelReading:
             what = "a prompt relay's attention patch" if relay else carries(n) or patch_inputs.patch_words(n)
             said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}: {what}) between the model loader and "
                         f"'{s.node.title or s.node.shown_cls}' (#{s.node.id}) is not applied"
-                        f"{'' if relay else patch_inputs.given(wf, n)}: Studio loads the model without it ({settings})")
+                        f"{'' if relay else patch_inputs.given(wf, n)}: Studio loads the model without it"
+                        + (f" ({settings})" if n.settings() else ""))  # (a patch with no setting: no '{}', heldout114 01)
             self.patch_pending.append((n, s.node, said[-1]))
 
     def _models(self, main: Sampling, rest: list[Sampling], said: list[str]) -> tuple[list, list, list[CNode]]:

@@ -239,7 +239,7 @@ class OutputStage:
                 let_go_files.held_task(self, o.first, o.inputs, lost, fam, o.said) or
                 ledger.held_task(self, o.first, lost, fam, o.inputs))
             self._hold(save, spec, fam, None, loaders, up)
-            held_takes.record(self, o.key, spec.what, fam)
+            held_takes.record(self, o.key, spec.what, fam, found[0] if found else None)
             return True
         if fam in ledger.not_run():  # a model no family of Studio's runs (Cosmos today): never another's generator
             self._hold(save, Task(task.rsplit(".", 1)[-1].replace("_", " "), None, family=fam,

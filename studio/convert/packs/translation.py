@@ -183,6 +183,7 @@ class PackTranslation:
         self.made: dict[str, str] = {}  # pack node type -> what it was read as
         self.unsaved: dict[str, tuple[str, ...]] = {}  # a pack node's settings its file does not save (named)
         self.measures: dict[str, dict] = {}  # a pack node's settings wired from a measure of pictures (named)
+        self.by_shape: set[str] = set()  # another pack's LoRA lists read by their shape (_slotted): not the pack's own
 
     @classmethod
     def is_pack(cls, n: CNode) -> bool:
@@ -203,7 +204,7 @@ class PackTranslation:
             return t.said
         wf.translated = getattr(wf, "translated", set()) | {k for k, c in kinds.items() if c in t.made}  # (the pack's
         # nodes read as another type: their own settings said where no Studio node holds them, mapping.held_settings)
-        return [read_as.sentence(cls.PACK, t.made, before, cls.is_pack)] + t.said
+        return [read_as.sentence(cls.PACK, t.made, before, cls.is_pack, t.by_shape)] + t.said
 
     def steps(self) -> None:
         raise NotImplementedError
@@ -375,6 +376,7 @@ class PackTranslation:
         self.said += [f"{n.named()}: {'; '.join(wrong[:lora_stacks.MAX_SAID])}: not applied (a LoRA's file, its "
                       "strength a number, its switch on or off); set what was meant in Video LoRA"] if wrong else []
         self.wf.taken.add(n.id)
+        self.by_shape.add(n.origin or n.cls)
         made = []
         for i, (name, strength, _, _) in enumerate(got[:lora_stacks.MAX_STACKED], 1):
             sel = CNode(f"{n.id}:slot{i}", selector, n.title, n.mode, {"lora": name, "strength": strength}, {}, n.pos,

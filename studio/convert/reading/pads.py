@@ -29,8 +29,8 @@ def pads(wf: Workflow, n: CNode) -> dict[str, int | None]:  # (by name: a UI fil
     out: dict[str, int | None] = {}
     for i, k in enumerate((*SIDES, "feathering")):
         v = wf.value(n, k) if k in n.links or k in n.widgets else None
-        if v is None and n.cls == "ImagePadForOutpaint" and i < len(raw):  # a UI file's values by place
-            v = raw[i]
+        if v is None and k not in n.links and n.cls == "ImagePadForOutpaint" and i < len(raw):  # a UI file's values
+            v = raw[i]  # by place (never for a side wired: the number kept under its link is stale, heldout114 03)
         if v is None and k == "feathering":
             v = 0
         out[k] = v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else None

@@ -25,6 +25,7 @@ from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
 from .comfy_vace_pad import padded, read_pad
+from . import comfy_vace_outpaint_sides as outpaint_sides
 from .comfy_vace_fill import read as vace_fill
 from .comfy_motion import ati_tracks, camera_from, tracks_from
 from .comfy_wrapper_standin import STANDIN, loose_standin, standin_file
@@ -176,13 +177,10 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
     if b.pad is not None and read_pad(b, node, inputs, said):  # pixels straight into control_video: Studio's Pad
         pass
     elif b.pad is not None and b.pad.cls == "ImagePadForOutpaint":  # (a pack's pad not read so: said passed over)
-        pads = [wf.value(b.pad, k) if k in b.pad.links or k in b.pad.widgets else None
-                for k in ("left", "top", "right", "bottom")]
-        raw = b.pad.raw if isinstance(b.pad.raw, list) else []
-        pads = [p if p is not None else (raw[i] if i < len(raw) else None) for i, p in enumerate(pads)]
+        words, fixed = outpaint_sides.read(b, b.pad)  # (a side wired to a value worked out when it runs: named so)
         b.extra["task"] = "outpaint"
-        said.append(f"outpaint: ComfyUI pads the clip by {', '.join(f'{k} {number(v)}' for k, v in zip(('left', 'top', 'right', 'bottom'), pads))} px; "
-                    "Wan VACE's pad_* are fractions of the clip's width and height: set them for your clip")
+        b.extra.update(fixed)
+        said.append(outpaint_sides.sentence(words, fixed))
     elif "mask" in inputs and any(s.cls in ("SAM3_Detect", "SAM3_VideoTrack") for s in inputs["mask"][2]):
         b.extra["task"] = "inpaint"
     else:  # the clip's masked area filled by a picture of that mask before WanVaceToVideo (comfy_vace_fill)
