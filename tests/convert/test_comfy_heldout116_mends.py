@@ -159,3 +159,28 @@ def test_an_uncatalogued_variants_values_saved_by_place_are_said_beside_its_wire
     line = next(x for x in wf.wiring_said if "is read as SamplerCustomAdvanced" in x)
     assert "its values saved by place, their names unknown, #0 5, #1 7.5, #2 0.25, #3 'Image First', are not " \
            "applied" in line
+
+
+def test_a_variant_whose_values_its_inputs_all_name_has_none_said_by_place():
+    """(The guard: a newer page lists every setting as an input marked 'widget'; the control word after its seed is
+    saved beside them, no setting: nothing is left unnamed, nothing said by place.)"""
+    names = [("seed", "INT"), ("tiling", "INT"), ("steps", "INT"), ("cfg", "FLOAT"), ("sampler_name", "COMBO"), ("scheduler", "COMBO"),
+             ("denoise", "FLOAT")]
+    srcs = [("CheckpointLoaderSimple", ["MODEL", "CLIP", "VAE"], ["sd15.safetensors"]),
+            ("CLIPTextEncode", ["CONDITIONING"], ["a cat"]), ("EmptyLatentImage", ["LATENT"], [512, 512, 1])]
+    nodes = [{"id": i, "type": c, "mode": 0, "inputs": [],
+              "outputs": [{"name": t, "type": t, "links": []} for t in outs], "widgets_values": v}
+             for i, (c, outs, v) in enumerate(srcs, 1)]
+    ins = [{"name": "model", "type": "MODEL", "link": 1}, {"name": "positive", "type": "CONDITIONING", "link": 2},
+           {"name": "negative", "type": "CONDITIONING", "link": 3}, {"name": "latent_image", "type": "LATENT", "link": 4}]
+    ins += [{"name": k, "type": t, "widget": {"name": k}, "link": None} for k, t in names]
+    nodes.append({"id": 9, "type": "ThinkPack KSampler", "mode": 0, "inputs": ins,
+                  "outputs": [{"name": "LATENT", "type": "LATENT", "links": []}],
+                  "widgets_values": [42, "randomize", 1, 20, 6.5, "euler", "normal", 1.0]})
+    links = [[1, 1, 0, 9, 0, "MODEL"], [2, 2, 0, 9, 1, "CONDITIONING"], [3, 2, 0, 9, 2, "CONDITIONING"],
+             [4, 3, 0, 9, 3, "LATENT"]]
+    wf = Workflow.read({"nodes": nodes, "links": links, "version": 0.4})
+    n = wf.nodes["9"]
+    assert (n.cls, n.widgets["steps"], n.widgets["cfg"]) == ("KSampler", 20, 6.5)
+    line = next(x for x in wf.wiring_said if "is read as KSampler" in x)
+    assert "its own input tiling 1 is not applied" in line and "saved by place" not in line
