@@ -91,7 +91,7 @@ def test_keyframes_past_the_saved_length_read_in_place_are_said_not_used():
     sched = _schedule_node(30, KEYS)
     assert sched.length == 30
     assert any("read in its place" in u for u in sched.unread)
-    assert "its keyframe at frame 40 lies at or past that saved 30: the Prompt Schedule made does not use them" in \
+    assert "its keyframe at frame 40 lies at or past that saved 30: the Prompt Schedule made does not use it" in \
         "\n".join(sched.unread)
     sched = _schedule_node(60, KEYS)  # (every key within it: nothing more said)
     assert not any("past that saved" in u for u in sched.unread)

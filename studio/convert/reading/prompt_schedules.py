@@ -196,7 +196,8 @@ def _past(frames: list[int], length: int) -> str:
     at = ", ".join(str(f) for f in frames[:3]) + (" ..." if len(frames) > 3 else "")
     return (f"its keyframe{'s' if len(frames) > 1 else ''} at frame{'s' if len(frames) > 1 else ''} {at} "
             f"{'lie' if len(frames) > 1 else 'lies'} at or past that saved {length}: the Prompt Schedule made does not "
-            "use them (the length ComfyUI works out when it runs may reach them)")
+            f"use {'them' if len(frames) > 1 else 'it'} (the length ComfyUI works out when it runs may reach "
+            f"{'them' if len(frames) > 1 else 'it'})")
 
 
 def _unhonoured(sched: Schedule, s: dict, n: CNode, found: list[tuple[str, str]]) -> None:
