@@ -184,3 +184,32 @@ def test_a_variant_whose_values_its_inputs_all_name_has_none_said_by_place():
     assert (n.cls, n.widgets["steps"], n.widgets["cfg"]) == ("KSampler", 20, 6.5)
     line = next(x for x in wf.wiring_said if "is read as KSampler" in x)
     assert "its own input tiling 1 is not applied" in line and "saved by place" not in line
+
+
+def test_a_held_tasks_sound_loader_window_its_audio_trim_keeps_is_not_listed_as_not_applied():
+    """(The same for a sound loader's window: VideoHelperSuite's Load Audio start_time 2, duration 5 made as an Audio
+    Trim of 2-7 s; its duration was listed 'not applied; to set by hand'.)"""
+    doc = api({
+        "1": ("UNETLoader", {"unet_name": "wan2.2_s2v_14B_fp8_scaled.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan", "device": "default"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a man singing", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("VHS_LoadAudioUpload", {"audio": "song.wav", "start_time": 2, "duration": 5}),
+        "7": ("AudioEncoderLoader", {"audio_encoder_name": "wav2vec2_large_english_fp16.safetensors"}),
+        "8": ("AudioEncoderEncode", {"audio_encoder": ["7", 0], "audio": ["6", 0]}),
+        "9": ("LoadImage", {"image": "man.png"}),
+        "10": ("WanSoundImageToVideo", {"positive": ["4", 0], "negative": ["5", 0], "vae": ["3", 0],
+                                        "audio_encoder_output": ["8", 0], "ref_image": ["9", 0], "width": 640,
+                                        "height": 640, "length": 77, "batch_size": 1}),
+        "11": ("SomePackDualSampler", {"model": ["1", 0], "positive": ["10", 0], "negative": ["10", 1],
+                                       "latent_image": ["10", 2], "seed": 3, "cfg": 4.5}),
+        "12": ("VAEDecode", {"samples": ["11", 0], "vae": ["3", 0]}),
+        "13": ("CreateVideo", {"images": ["12", 0], "audio": ["6", 0], "fps": 16}),
+        "14": ("SaveVideo", {"video": ["13", 0], "filename_prefix": "s2v", "format": "auto", "codec": "auto"}),
+    })
+    conv = convert(doc, "held_s2v")
+    trim = nodes_of(conv, "edit.audio_trim")[0].params
+    assert (trim["start"], trim["end"]) == (2.0, 7.0)
+    held = [x for x in said(conv).splitlines() if "Settings of the held task's nodes" in x]
+    assert held and not any("duration" in x or "start_time" in x for x in held), held
