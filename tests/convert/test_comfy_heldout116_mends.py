@@ -213,3 +213,13 @@ def test_a_held_tasks_sound_loader_window_its_audio_trim_keeps_is_not_listed_as_
     assert (trim["start"], trim["end"]) == (2.0, 7.0)
     held = [x for x in said(conv).splitlines() if "Settings of the held task's nodes" in x]
     assert held and not any("duration" in x or "start_time" in x for x in held), held
+
+
+def test_a_held_tasks_loader_picking_nothing_is_not_listed_as_not_applied():
+    """(Its picks at the values that pick nothing, no rate forced: Studio's Load Video alone keeps every frame at the
+    file's own rate; 'frame_load_cap 0, skip_first_frames 0 ... (not applied; to set by hand)' said otherwise.)"""
+    conv = convert(_held_control(0, 0), "held_control")
+    assert not nodes_of(conv, "transform.trim") and not nodes_of(conv, "edit.frame_rate")
+    held = [x for x in said(conv).splitlines() if "Settings of the held task's nodes" in x]
+    assert held and not any(k in x for x in held for k in ("frame_load_cap", "skip_first_frames", "select_every_nth",
+                                                           "force_rate")), held

@@ -69,8 +69,8 @@ class InputMaking:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
                 size = load_size.made(self, loader, last) if not seq else None  # its size: a Scale (load_size)
-                self._taken(loader, kind, (sequence_picks.taken(trim) if seq else loader_picks.taken(loader, trim, fps))
-                            + load_size.taken(size))
+                self._taken(loader, kind, (sequence_picks.taken(trim) if seq else loader_picks.taken(loader, trim, fps)
+                                           + loader_picks.whole(self.wf, loader)) + load_size.taken(size))
         if kind == "io.load_audio":  # (a file split into parts: the part on ``slot``, split_parts)
             return split_parts.part(self, loader, slot) if loader.parts else self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
