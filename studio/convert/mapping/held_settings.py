@@ -154,6 +154,8 @@ def _values(b, nid: str, saved: tuple, clauses: list[str], held: dict, strict: b
     converted task's): only declared settings whose value fits their declared type and is not its default (a value
     by place not named, one wired in (its reader reads it), another version's layout: left to what says them)."""
     settings, links, raw, cls = saved[1:5]
+    took = getattr(getattr(b, "wf", None), "settings_read", ())  # (a setting a reading took: a loader's frame_load_cap
+    settings = {k: v for k, v in settings.items() if (nid, k) not in took}  # its Trim keeps, heldout116 01)
     own, texts = held.get(nid, ()), held.get("", set())
     is_held = lambda v: any(_same(v, x) for x in own) or isinstance(v, str) and v in texts  # noqa: E731
     t = catalogue.node_type(cls)

@@ -69,11 +69,8 @@ class InputMaking:
                     start = self.wf.value(loader, "start_time") if keep != "duration" else None
                     self.say(load_trim.said(loader, self.file_of(loader), trim, fps or 0.0, keep, start))
                 size = load_size.made(self, loader, last) if not seq else None  # its size: a Scale (load_size)
-                line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]),
-                                 (sequence_picks.taken(trim) if seq else loader_picks.taken(loader, trim, fps))
-                                 + load_size.taken(size))
-                if line:
-                    self.say(line)
+                self._taken(loader, kind, (sequence_picks.taken(trim) if seq else loader_picks.taken(loader, trim, fps)
+                                           + loader_picks.whole(self.wf, loader)) + load_size.taken(size))
         if kind == "io.load_audio":  # (a file split into parts: the part on ``slot``, split_parts)
             return split_parts.part(self, loader, slot) if loader.parts else self.loaded[f"{loader.id}~"]
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
@@ -93,6 +90,15 @@ class InputMaking:
                 self.loaded[f"{loader.id}~a"] = load_trim.sound(self, loader, (self.loaded[loader.id], port))
             return self.loaded[f"{loader.id}~a"]
         return self.loaded[loader.id], port
+
+    def _taken(self, loader: CNode, kind: str, taken: tuple[str, ...]) -> None:
+        """The loader's settings its Frame Rate, Trim and Scale keep, recorded as read (a held task's note of the
+        settings no Studio node takes leaves them out: held_settings; heldout116 01's frame_load_cap, kept by its Trim,
+        was listed 'not applied'); the others said not applied."""
+        self.wf.settings_read |= {(loader.id, k) for k in taken}
+        line = unapplied(self.wf, loader, self.file_of(loader), SHOWN.get(kind, kind.rpartition("_")[2]), taken)
+        if line:
+            self.say(line)
 
     def step(self, n: CNode, src: tuple[str, str], at: str | None = None) -> tuple[str, str]:
         """Studio's node for a ComfyUI step between a file and an intent input (Canny -> Edges with

@@ -114,6 +114,17 @@ def params(wf, loader) -> dict | None:
     return {"start": skip, "end": skip + cap * nth if cap else 0, "step": nth}
 
 
+def whole(wf, loader) -> tuple[str, ...]:
+    """The pick and rate settings of ``loader`` at the values that pick nothing (skip 0, every 1st, no cap, start 0,
+    no forced rate): Studio's Load Video alone keeps them, every frame at the file's own rate (a held task's list of
+    settings no Studio node takes never says them 'not applied; to set by hand', heldout116)."""
+    kind = _kind(loader)
+    picks = TRIMS if kind == "frames" else TIMED if kind == "seconds" else ()
+    none = {"skip_first_frames": 0, "select_every_nth": 1, "frame_load_cap": 0, "start_time": 0}
+    out = tuple(k for k in picks if _num(_setting(wf, loader, k, none[k])) == none[k])
+    return out + ((RATE,) if picks and RATE in _names(loader) and rate(wf, loader) == 0 else ())
+
+
 def taken(loader, trim: dict | None, fps: float | None) -> tuple[str, ...]:
     """The settings of ``loader`` that Studio's Frame Rate and Trim after its Load Video keep."""
     picks = (TIMED if _kind(loader) == "seconds" else TRIMS) if trim else ()

@@ -166,6 +166,8 @@ def read(n: CNode, value: Callable[[CNode, str], Any] | None = None) -> Schedule
     keys.sort(key=lambda k: k[0])
     if not keys:
         return None
+    if length and (past := [f for f, _ in keys if f >= length]) and any("read in its place" in u for u in unknown):
+        unknown.append(_past(past, length))  # (the saved length read for one not known: keys past it, heldout116 03)
     sched = Schedule(n, name, keys, negatives[0] if negatives else "", length, before, after, unknown + unread)
     if any(k == "current_frame" for k, _, _ in ins):  # one frame's prompt, not the take's schedule
         at = s.get("current_frame")
@@ -187,6 +189,15 @@ def _wired_length(n: CNode, s: dict, value: Callable[[CNode, str], Any] | None) 
             return [f"its '{k}' is given by another node whose number Studio cannot work out when converting: the "
                     f"number the file saved for it ({s[k]}) is read in its place"]
     return []
+
+
+def _past(frames: list[int], length: int) -> str:
+    """The sentence of keyframes at or past the saved length read in place of one worked out when the workflow runs."""
+    at = ", ".join(str(f) for f in frames[:3]) + (" ..." if len(frames) > 3 else "")
+    return (f"its keyframe{'s' if len(frames) > 1 else ''} at frame{'s' if len(frames) > 1 else ''} {at} "
+            f"{'lie' if len(frames) > 1 else 'lies'} at or past that saved {length}: the Prompt Schedule made does not "
+            f"use {'them' if len(frames) > 1 else 'it'} (the length ComfyUI works out when it runs may reach "
+            f"{'them' if len(frames) > 1 else 'it'})")
 
 
 def _unhonoured(sched: Schedule, s: dict, n: CNode, found: list[tuple[str, str]]) -> None:

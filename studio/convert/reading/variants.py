@@ -17,7 +17,7 @@ from typing import Any
 from .. import catalogue
 from ..families import registry as families
 from ..values.shown import shown
-from .subgraphs import CONTROLS
+from .subgraphs import CONTROLS, SEED_CONTROLS
 
 # the core nodes on a take's way a pack's variant may stand for, besides the families' task nodes and latent steps
 CORE_BASES = ("KSampler", "KSamplerAdvanced", "SamplerCustom", "SamplerCustomAdvanced", "VAEEncode")
@@ -149,8 +149,13 @@ def _family(name: str) -> str | None:
 
 
 def _by_place(n) -> list:
-    """The values a UI file saves by place for a node whose type is not catalogued (its settings' names unknown)."""
-    return list(n.raw) if not n.widgets and isinstance(n.raw, list) and catalogue.node_type(n.cls) is None else []
+    """The values a UI file saves by place for a node whose type is not catalogued (its settings' names unknown): all
+    of them where fewer are named than saved (one setting wired, named by its input, the others by place: heldout116
+    04's LanPaint sampler, its Lambda, StepSize and PromptMode said nowhere)."""
+    if not isinstance(n.raw, list) or catalogue.node_type(n.cls) is not None:
+        return []
+    saved = [v for v in n.raw if not (isinstance(v, str) and v in SEED_CONTROLS)]  # (the page's control word
+    return list(n.raw) if len(n.widgets) < len(saved) else []  # after a seed: no setting; heldout116's regressions)
 
 
 def _carried(base) -> dict[str, str]:
@@ -194,12 +199,13 @@ def read_variants(nodes: dict, said: list[str]) -> None:
         own_base = _carried(base)  # (one wired: its value is worked out, and said, where the task is read: intent)
         carried = {k: v for k, v in own_base.items() if n.widgets.get(k) is not None and k not in n.links}
         lost = _extras(n, base, own_base)
+        placed, lost = [x for x in lost if x.startswith("#")], [x for x in lost if not x.startswith("#")]
         n.carried = tuple(k for k in own_base if k in n.links)
         lacks, defaults = _lacks(n, base)
         n.origin, n.cls = n.cls, base.name
         for i in defaults:
             n.widgets[i.name] = i.default
-        if lost or lacks or defaults or carried:
+        if lost or placed or lacks or defaults or carried:
             many = len(lost) > 1
             has = "inputs and outputs" if n.in_types or catalogue.node_type(n.origin) is not None else "inputs (by name)"
             but = []
@@ -217,6 +223,8 @@ def read_variants(nodes: dict, said: list[str]) -> None:
             if lost:
                 but.append(f"its own {'inputs' if many else 'input'} {', '.join(lost)} "
                            f"{'are' if many else 'is'} not applied")
+            if placed:  # (an uncatalogued type's values, saved by place: their names not known here)
+                but.append(f"its values saved by place, their names unknown, {', '.join(placed)}, are not applied")
             whose = f"whose {has} it has" if not (lacks or defaults) else f"whose {has} it has, but for those it lacks"
             said.append(f"'{n.title or n.origin}' ({n.origin}, #{n.id}) is read as {base.name} ({base.pack}), "
                         f"{whose}: {'; '.join(but)}")

@@ -43,7 +43,7 @@ from .number_outputs import number_out
 from .primitives import constant, evaluate, resolution
 from .state_texts import keeps_state, state_text
 from .constant_wired import wired_input
-from . import decoded_count, decoded_size, size_kept
+from . import decoded_count, decoded_size, latent_count, size_kept
 from .downloaded import file_name as downloaded_name
 from .subgraphs import CONTROL, CONTROLS  # noqa: F401 (CONTROLS: studio.serve reads it here)
 
@@ -640,6 +640,8 @@ class Workflow:
             return clip  # a count, rate or size of a clip read beside the workflow (loaded_clip.py)
         if (taken := decoded_count.count(self, node, slot, depth)) is not None:
             return taken  # the frames counted of a decoded take of a length known (decoded_count.py)
+        if (batch := latent_count.count(self, node, slot, depth)) is not None:
+            return batch  # a latent counted whose batch an empty latent's setting gives (latent_count.py)
         if (size := self._measured(node, slot, depth)) is not NOT_READ:
             return size  # a picture's size measured, or worked out by DaSiWa's calculator (_measured)
         if (sized := resized.sized_output(lambda k: self.value(node, k, depth), node, slot)) is not None:
