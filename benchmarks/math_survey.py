@@ -14,7 +14,7 @@ import sys
 
 from studio.convert import catalogue
 from studio.convert.mapping.file import convert_file, read_document
-from studio.convert.reading import by_types, math_ops, measured, named_ops
+from studio.convert.reading import by_types, measured, named_ops
 from studio.convert.reading.workflow import Workflow, is_workflow
 
 MATH = {"ComfyMathExpression", "MathExpression|pysssss", "SimpleMath+", "SimpleMathFloat+", "SimpleMathInt+",
