@@ -149,3 +149,28 @@ def test_a_long_side_of_a_video_files_own_size_is_made_after_load_videos_roundin
     assert round(1920 * 480 / 854 / 32) * 32 == 1088 and scaled_size(
         *scaled_size(854, 480, _p(multiple=32, rounding="nearest")),
         _p(width=1920, height=1920, fit="within", multiple=32, rounding="nearest, even")) == (1920, 1056)
+
+
+def test_load_image_mask_is_its_load_image_and_its_channel():
+    """ComfyUI's LoadImageMask (nodes.py: the file as RGBA, 'channel' taken as the mask, 'alpha' as 1 - alpha): two
+    speakers' masks read as Studio's Load Image and Mask Tools taking 'red', and Load Image's alpha inverted (before,
+    the node was no loader: the masks were not wired)."""
+    from tests.convert.said import api, nodes_of, source_of
+    from tests.convert.test_comfy_twotalk23 import TALK, _sampled, _shared, _talk
+    nodes = {**_shared(), **_talk("30", 81), **_sampled("31", "30"),
+             "50": ("CreateVideo", {"fps": 25, "images": ["31d", 0], "audio": ["8", 0]}),
+             "51": ("SaveVideo", {"filename_prefix": "video/two", "format": "auto", "codec": "auto",
+                                  "video": ["50", 0]})}
+    for k in ("15", "16", "18", "19"):  # (the masks' own loaders instead of the pictures' round trip)
+        del nodes[k]
+    nodes["17"] = ("LoadImageMask", {"image": "face1_mask.png", "channel": "red"})
+    nodes["20"] = ("LoadImageMask", {"image": "face2_mask.png", "channel": "alpha"})
+    conv = convert(api(nodes), "masks.json")
+    [gen] = nodes_of(conv, TALK)
+    red, alpha = source_of(conv, gen.id, "mask_1"), source_of(conv, gen.id, "mask_2")
+    assert (red.type_id, red.params["channel"], red.params["invert"]) == ("edit.mask_tools", "red", False)
+    link = conv.graph.input_link(red.id, "mask")
+    assert (conv.graph.nodes[link.src].params["path"], link.src_port) == ("face1_mask.png", "image")
+    assert (alpha.type_id, alpha.params["invert"]) == ("edit.mask_tools", True)
+    link = conv.graph.input_link(alpha.id, "mask")
+    assert (conv.graph.nodes[link.src].params["path"], link.src_port) == ("face2_mask.png", "alpha")

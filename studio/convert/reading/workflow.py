@@ -40,6 +40,7 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .combo_given import pick_given
 from .number_outputs import number_out
+from . import mask_loaders
 from .primitives import constant, evaluate, resolution
 from .state_texts import keeps_state, state_text
 from .constant_wired import wired_input
@@ -499,6 +500,7 @@ class Workflow:
                     _pack_loader(n)  # (a pack's loader, read by its declared types, of a picture given as text, a folder)
             if kind == "api":  # a pack's picture loader with an upload button, its types unsaved (heldout18)
                 upload_loaders.read(nodes, said)
+            mask_loaders.read(nodes)  # core's LoadImageMask: its Load Image and its channel (mask_loaders.py)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             said += request_images.read(whole, doc, nodes, pictures) if inside else []  # a request's (heldout107 03)
             wf = cls(nodes, kind)
