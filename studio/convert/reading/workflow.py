@@ -40,7 +40,6 @@ from .aspect_size import aspect_size, out_names
 from .setting_out import setting_out
 from .combo_given import pick_given
 from .number_outputs import number_out
-from . import mask_loaders
 from .primitives import constant, evaluate, resolution
 from .state_texts import keeps_state, state_text
 from .constant_wired import wired_input
@@ -500,7 +499,6 @@ class Workflow:
                     _pack_loader(n)  # (a pack's loader, read by its declared types, of a picture given as text, a folder)
             if kind == "api":  # a pack's picture loader with an upload button, its types unsaved (heldout18)
                 upload_loaders.read(nodes, said)
-            mask_loaders.read(nodes)  # core's LoadImageMask: its Load Image and its channel (mask_loaders.py)
             variants.read_variants(nodes, said)  # a pack's variant of a node Studio reads, by its declared types
             said += request_images.read(whole, doc, nodes, pictures) if inside else []  # a request's (heldout107 03)
             wf = cls(nodes, kind)
@@ -780,6 +778,7 @@ LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_
                 "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
                 "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
                 "VHS_LoadImagePath": ("io.load_image", "image"),
+                "LoadImageMask": ("io.load_image", "mask"),  # (a picture's channel as a mask: reading.mask_loaders)
                 folders.FOLDER: ("footage.load_sequence", "folder of pictures")}  # (reading.folders)
 
 
