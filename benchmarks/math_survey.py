@@ -101,6 +101,13 @@ def survey(path: str):
                          value=value, known=all(v is not None for v in value),
                          to=";".join(sorted({f"{u.cls}.{k}({t})" for u, k, t in reached}))[:160],
                          kinds="+".join(sorted({t for _, _, t in reached})), users={u.id for u, _, _ in reached}))
+    try:  # (a resize sized by math nodes of its own picture: made as Scale's rule, tracing/math_sizes)
+        from studio.convert.tracing.resizes import math_sized
+    except ImportError:
+        math_sized = None
+    for r in rows:
+        if not r["known"] and math_sized is not None and any(math_sized(wf, wf.nodes[u]) for u in r["users"]):
+            r["known"], r["said"] = True, "rule"
     if any(not r["known"] for r in rows):
         try:
             conv = convert_file(path)
@@ -108,7 +115,7 @@ def survey(path: str):
         except Exception as e:  # noqa: BLE001
             text = f"CRASH {e}"
         for r in rows:
-            r["said"] = "" if r["known"] else ("said" if f"#{r['id']})" in text else "said (its user)" if any(
+            r["said"] = r.get("said", "") if r["known"] else ("said" if f"#{r['id']})" in text else "said (its user)" if any(
                 f"#{u})" in text for u in r["users"]) else "not said")
     return rows
 
@@ -122,7 +129,7 @@ def main(argv):
     count = collections.Counter()
     for f in sorted(files):
         for r in survey(f):
-            verdict = "value" if r["known"] else r["said"]
+            verdict = r.get("said") or "value" if r["known"] else r["said"]
             count[(r["ins"], verdict)] += 1
             print("\t".join((r["file"], r["id"], r["cls"], r["ins"], r["expr"], str(r["value"]), r["to"], r["kinds"],
                              verdict)), flush=True)
