@@ -174,3 +174,13 @@ def test_load_image_mask_is_its_load_image_and_its_channel():
     assert (alpha.type_id, alpha.params["invert"]) == ("edit.mask_tools", True)
     link = conv.graph.input_link(alpha.id, "mask")
     assert (conv.graph.nodes[link.src].params["path"], link.src_port) == ("face2_mask.png", "alpha")
+
+
+def test_pysssss_math_expression_gives_its_int_towards_zero():
+    """pysssss' Math Expression gives (int(r), float(r)) in every version (py/math_expression.py, read for facts): a
+    fraction's INT is worked out (before: 'a value Studio cannot work out')."""
+    wf = Workflow.read({"1": {"class_type": "PrimitiveFloat", "inputs": {"value": 5.0}},
+                        "2": {"class_type": "MathExpression|pysssss", "inputs": {"expression": "a / 2", "a": ["1", 0]}},
+                        "3": {"class_type": "MathExpression|pysssss", "inputs": {"expression": "0 - a / 2",
+                                                                                 "a": ["1", 0]}}})
+    assert (wf.output(wf.nodes["2"], 0), wf.output(wf.nodes["2"], 1), wf.output(wf.nodes["3"], 0)) == (2, 2.5, -2)
