@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import math
+from functools import lru_cache
 from typing import Any
 
 from .subgraphs import SEED_CONTROLS
@@ -153,7 +154,17 @@ def evaluate(expr: str, names: dict[str, Any], comfy: bool = False) -> float | N
         return None
     if len(expr) > 200:
         return None
+    tree = _parsed(expr)
     try:
-        return ev(ast.parse(expr, mode="eval"))
-    except (SyntaxError, ValueError, TypeError):
+        return ev(tree) if tree is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def _parsed(expr: str) -> ast.Expression | None:
+    """``expr`` parsed once (an expression tried over many values: counted_math, math_sizes); None where not Python."""
+    try:
+        return ast.parse(expr, mode="eval")
+    except (SyntaxError, ValueError):
         return None

@@ -150,6 +150,14 @@ def _candidates(consts: list[float]):
 
 
 def rule(wf: Workflow, n: CNode, keys: tuple[str, str], image: str) -> tuple[dict, list[CNode], tuple | None] | None:
+    """_rule's answer, worked out once a workflow and resize (a resize is asked of on every way it is on)."""
+    done = wf.__dict__.setdefault("math_sizes", {})
+    if (n.id, keys, image) not in done:
+        done[(n.id, keys, image)] = _rule(wf, n, keys, image)
+    return done[(n.id, keys, image)]
+
+
+def _rule(wf: Workflow, n: CNode, keys: tuple[str, str], image: str) -> tuple[dict, list[CNode], tuple | None] | None:
     """(Scale's settings giving resize ``n`` the width and height its ``keys`` are given, the math nodes, None) where
     each is a math node's rule of the picture on ``image`` (and constants) and one of Scale's rules gives the same size
     for every size tried; where the rule is of a video loader's file's own size and Studio's Scale after its Load Video
