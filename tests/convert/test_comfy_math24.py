@@ -184,3 +184,15 @@ def test_pysssss_math_expression_gives_its_int_towards_zero():
                         "3": {"class_type": "MathExpression|pysssss", "inputs": {"expression": "0 - a / 2",
                                                                                  "a": ["1", 0]}}})
     assert (wf.output(wf.nodes["2"], 0), wf.output(wf.nodes["2"], 1), wf.output(wf.nodes["3"], 0)) == (2, 2.5, -2)
+
+
+def test_sides_measured_of_another_picture_are_no_rule_of_the_one_resized():
+    """endlessblink's wrapper workflows: ImageScale of an upscaled picture to 'a*b' of the size measured BEFORE the
+    upscale: not the resized picture's own size, so no rule of it is read (the resize stays said not applied)."""
+    wf = _long_side({"class_type": "ImageScale", "inputs": {"image": ["48", 0], "width": ["45", 1],
+                                                            "height": ["46", 1], "upscale_method": "lanczos",
+                                                            "crop": "disabled"}})
+    wf["48"] = {"class_type": "ImageInvert", "inputs": {"image": ["40", 0]}}  # (another picture than #44 measures)
+    conv = convert(wf, "other")
+    assert not any(p.get("fit") == "within" for p in _scales(conv))
+    assert "not applied" in _said(conv)

@@ -75,10 +75,10 @@ def _expression(wf: Workflow, m: CNode, slot: int) -> tuple[str, dict[str, str],
     return None
 
 
-def _info_side(wf: Workflow, src: CNode, slot: int, pic: CNode) -> tuple[str, int] | None:
+def _info_side(wf: Workflow, src: CNode, slot: int, pic: tuple[str, int]) -> tuple[str, int] | None:
     """('loaded' / 'source', 0 width / 1 height) where output ``slot`` of ``src`` is a Video Info value of the
-    video loader ``pic`` (its 'video_info' wired from it): its frames' or its file's size."""
-    if "video_info" not in src.links or wf.source(src, "video_info") is not pic:
+    video loader whose frames are ``pic`` (its 'video_info' wired from it): its frames' or its file's size."""
+    if src.links.get("video_info", ("",))[0] != pic[0]:
         return None
     from .. import catalogue  # (the pack's declared output names)
     t = catalogue.node_type(src.origin or src.cls)
@@ -90,19 +90,19 @@ def _info_side(wf: Workflow, src: CNode, slot: int, pic: CNode) -> tuple[str, in
     return (side, ("width", "height").index(what)) if side and what in ("width", "height") else None
 
 
-def _given(wf: Workflow, m: CNode, key: str, pic: CNode) -> tuple[str, Any] | None:
-    """What input ``key`` of math node ``m`` is: ('loaded', axis) a side of the picture ``pic`` (measured of it, or
-    its loader's frames'), ('source', axis) its loader's file's, ('constant', value); None else."""
+def _given(wf: Workflow, m: CNode, key: str, pic: tuple[str, int]) -> tuple[str, Any] | None:
+    """What input ``key`` of math node ``m`` is: ('loaded', axis) a side of the picture output ``pic`` gives
+    (measured of it, or its loader's frames'), ('source', axis) its loader's file's, ('constant', value); None else."""
     if key not in m.links:
         v = wf.value(m, key)
         return ("constant", v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
     src, slot = wf.source(m, key), m.links[key][1]
     if src is None:
         return None
-    if src.cls == "GetImageSize" and slot in (0, 1) and wf.source(src, "image") is pic:
+    if src.cls == "GetImageSize" and slot in (0, 1) and src.links.get("image") == pic:  # (that very output)
         return "loaded", slot
     at = measured.axis(src, slot)
-    if at is not None and wf.source(src, measured.image_input(src)) is pic:
+    if at is not None and src.links.get(measured.image_input(src) or "") == pic:
         return "loaded", at
     if (info := _info_side(wf, src, slot, pic)) is not None:
         return info
@@ -110,7 +110,7 @@ def _given(wf: Workflow, m: CNode, key: str, pic: CNode) -> tuple[str, Any] | No
     return ("constant", v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
 
 
-def _side_rule(wf: Workflow, n: CNode, key: str, pic: CNode) -> tuple | None:
+def _side_rule(wf: Workflow, n: CNode, key: str, pic: tuple[str, int]) -> tuple | None:
     """(expression, names -> what each is given, result -> output, ComfyUI's own) of resize ``n``'s side ``key``."""
     m = wf.source(n, key)
     e = _expression(wf, m, n.links[key][1]) if m is not None else None
@@ -167,7 +167,7 @@ def _rule(wf: Workflow, n: CNode, keys: tuple[str, str], image: str) -> tuple[di
     pic = wf.source(n, image)
     if pic is None or any(k not in n.links for k in keys):
         return None
-    rules = [_side_rule(wf, n, k, pic) for k in keys]
+    rules = [_side_rule(wf, n, k, n.links[image]) for k in keys]
     if any(r is None for r in rules):
         return None
     sources = {g[0] for r in rules for g in r[1].values()} - {"constant"}
