@@ -175,13 +175,18 @@ def test_a_pictures_colour_channel_is_mask_tools_on_the_loaded_picture():
     assert "second speaker is not taken" not in said(conv) and "wired without" not in said(conv)
 
 
-def test_a_mask_loaded_by_a_node_studio_does_not_read_is_named():
+def test_a_mask_loaded_by_load_image_mask_is_its_files_alpha_inverted():
+    """core's LoadImageMask 'alpha' (1 - the file's alpha: nodes.py) read as its Load Image's alpha inverted (math24:
+    mapping/loaded_masks.py; before, no loader: the second speaker was said not taken)."""
     conv = convert(_other_masks({"17": ("LoadImageMask", {"image": "face1.png", "channel": "alpha"}),
                                  "20": ("LoadImageMask", {"image": "face2.png", "channel": "alpha"})}), "loaded.json")
     [gen] = nodes_of(conv, TALK)
-    assert source_of(conv, gen.id, "mask_1") is None and source_of(conv, gen.id, "speech_2") is None
-    assert "the workflow's second speaker is not taken: its face masks are made by ComfyUI's LoadImageMask, so " \
-        "InfiniteTalk makes the first voice" in notes(conv)
+    inv = source_of(conv, gen.id, "mask_1")
+    assert inv.type_id == "edit.mask_tools" and inv.params["invert"] is True
+    link = conv.graph.input_link(inv.id, "mask")
+    assert (conv.graph.nodes[link.src].params["path"], link.src_port) == ("face1.png", "alpha")
+    assert source_of(conv, gen.id, "speech_2") is not None
+    assert "second speaker is not taken" not in notes(conv)
 
 
 def test_a_clips_colour_channel_on_a_vace_mask_is_mask_tools_never_segment():

@@ -30,12 +30,17 @@ def test_the_wrappers_vace_encode_is_studios_wan_vace_with_its_clip_mask_and_ref
     conv = convert(w.doc(), "wrapper_vace")
     assert conv.graph.validate() == []
     assert [t["generator"] for t in conv.tasks] == ["video_models.wan_vace"]
-    assert sorted(conv.tasks[0]["inputs"]) == ["reference", "video"]  # (a LoadImageMask Studio does not read: said)
+    assert sorted(conv.tasks[0]["inputs"]) == ["mask", "reference", "video"]  # (LoadImageMask 'alpha': its file's
+    # alpha inverted, math24's mapping/loaded_masks.py; before, not read: said)
+    [vace] = _nodes(conv, "video_models.wan_vace")
+    inv = conv.graph.nodes[conv.graph.input_link(vace.id, "mask").src]
+    assert inv.type_id == "edit.mask_tools" and inv.params["invert"] is True
+    assert conv.graph.nodes[conv.graph.input_link(inv.id, "mask").src].params["path"] == "hole.png"
     gen = _nodes(conv, "video_models.wan_vace")[0].params
     assert (gen["prompt"], gen["width"], gen["height"], gen["frames"]) == (PROMPT, 640, 352, 49)
     assert gen["conditioning_scale"] == 0.7
     said = _said(conv)
-    assert "'input_masks' of 'WanVideoVACEEncode' is made by ComfyUI nodes Studio does not convert" in said
+    assert "'input_masks' of 'WanVideoVACEEncode' is made by ComfyUI nodes Studio does not convert" not in said
     assert f"(WanVideoVACEEncode, #{emb}) steers only from 0.2 to 1.0 of the steps" in said
     assert f"(WanVideoVACEModelSelect, #{sel}) adds the VACE module 'Wan2_1-VACE_module_14B_bf16.safetensors' to " \
            "'WanVideoModelLoader' (#1)'s model" in said  # set on Load Video Model (test_comfy_vace_module)

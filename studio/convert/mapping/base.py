@@ -195,7 +195,7 @@ class BuilderBase:
     def file_of(self, node: CNode | None) -> str:
         if node is None:
             return ""
-        v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath") else (
+        v = self.wf.value(node, "image") if node.cls in ("LoadImage", "VHS_LoadImagePath", "LoadImageMask") else (
             self.wf.value(node, "file") or self.wf.value(node, "video") or self.wf.value(node, "audio")
             or self.wf.value(node, "audio_file") or self.wf.value(node, "directory"))
         return posix_name(unquoted(annotated.plain(self, node, str(v or ""))))  # (a pasted path's quotes: heldout75 08)

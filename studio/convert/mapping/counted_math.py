@@ -21,7 +21,7 @@ def through(wf: Workflow, src: CNode) -> tuple[CNode, int, str] | None:
     name, (up, slot) = next(iter(src.links.items()))
     var = name.rsplit(".", 1)[-1]  # ('values.a': the expression's 'a')
     for n in range(1, MAX_COUNT + 1):
-        v = evaluate(expr, {var: n})
+        v = evaluate(expr, {var: n}, comfy=src.cls == "ComfyMathExpression")
         if v is None or v != int(v) or not n - MAX_DOWN < v <= n or v < 1:
             return None
     node = wf.nodes.get(up)

@@ -18,11 +18,10 @@ from studio.core.errors import StudioError
 from studio.core.graph import check_title
 
 from .given_back import given_back
-from .mask_of_alpha import mask_of_alpha
 
 SHOWN = {"footage.load_sequence": "image sequence"}  # how a loader's sentence names Studio's loader (its kind word)
 from .intent import FAMILY_STEP_OUT, STEP_OUT, node_kind, step_kind
-from . import audio_joins, audio_steps, bucket_like, clip_range, control_steps, mask_steps, pose_parts, pose_steps
+from . import audio_joins, audio_steps, bucket_like, loaded_masks, clip_range, control_steps, mask_steps, pose_parts, pose_steps
 from ..tracing import voice_steps
 from ..finishing.effects_made import file_effect
 from . import folder_order, picture_mask, way_effects
@@ -73,11 +72,11 @@ class InputMaking:
                                            + loader_picks.whole(self.wf, loader)) + load_size.taken(size))
         if kind == "io.load_audio":  # (a file split into parts: the part on ``slot``, split_parts)
             return split_parts.part(self, loader, slot) if loader.parts else self.loaded[f"{loader.id}~"]
+        if (got := loaded_masks.made(self, loader, self.loaded[loader.id], slot)) is not None:
+            return got  # (a Load Image's MASK: 1 - its alpha; core's LoadImageMask: a channel; loaded_masks)
         out = {"io.load_image": ("image", "alpha"), "io.load_video": ("video", "video", "video", "audio"),
                "footage.load_sequence": ("video", "alpha")}[kind]
         port = out[slot] if 0 <= slot < len(out) else out[0]
-        if port == "alpha" and loader.cls == "LoadImage":  # its MASK: 1 - the picture's alpha (mask_of_alpha)
-            return mask_of_alpha(self, loader, (self.loaded[loader.id], port))
         declared = declared_outputs(loader)  # a video loader's sound where its type declares it (VHS's output 2)
         if kind == "io.load_video" and 0 <= slot < len(declared) and declared[slot] in ("AUDIO", "IMAGE"):
             port = "audio" if declared[slot] == "AUDIO" else "video"

@@ -296,7 +296,7 @@ class IntentReading:
             self.scaled_for.setdefault(loader.id, into)
         elif not scaled:  # its picture given the input as it is, whatever steps Studio passes over (folded_sizes)
             self.loaded_for.setdefault(loader.id, into)
-        self.used |= {s.id for n in walked if n.id in scaled and (s := worked_sizes.sizer(self.wf, n)) is not None}
+        self.used |= {s.id for n in walked if n.id in scaled for s in resizes.size_makers(self.wf, n)}
         lines = [(resizes.said(n, scaled[n.id], port, node, True) if n is sizing else
                   way_said(n, scaled[n.id], port, node)) + _sizer_said(self.wf, n)
                  for n in reversed(walked) if n.id in scaled]
@@ -478,5 +478,7 @@ def _sizer_said(wf, n: CNode) -> str:
     """Words naming the node whose size (worked out of the very picture) resize ``n`` stretches it to: '' for none, or
     for a translation's stand-in beside the node it stands for ('#17:size' beside '#17:scale': that node itself)."""
     s = worked_sizes.sizer(wf, n)
+    if s is None and (m := resizes.math_said(wf, n)):  # (two math nodes' sides: math_sizes)
+        return m
     return f" to the size {CNode.named(s)} works out of that picture" if s is not None and \
         str(s.id).split(":")[0] != str(n.id).split(":")[0] else ""

@@ -30,8 +30,9 @@ PLAIN = frozenset({"IMAGE", "VIDEO", "AUDIO", "MASK", "LATENT", "INT", "FLOAT", 
 MADE = frozenset({"IMAGE", "VIDEO", "AUDIO", "LATENT"})
 MEDIA_WAY = MADE | {"MASK"}
 VALUES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "NUMBER"})
-KINDS = {"image": "an image", "video": "a video", "audio": "a sound", "folder of pictures": "a folder of pictures"}
-MANY = {"image": "images", "video": "videos", "audio": "sounds", "folder of pictures": "folders of pictures"}
+KINDS = {"image": "an image", "video": "a video", "audio": "a sound", "folder of pictures": "a folder of pictures",
+         "mask": "a mask"}
+MANY = {"image": "images", "video": "videos", "audio": "sounds", "folder of pictures": "folders of pictures", "mask": "masks"}
 
 
 def hold(b) -> None:

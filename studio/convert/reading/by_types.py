@@ -329,7 +329,9 @@ def expression_output(n, slot: int, result: Any) -> Any:
 # a pack whose expression node gives its INT as the result rounded, by its own rule: how is said only by its source,
 # not by its declared types, so its type is named (essentials' SimpleMath+: Python's round, a half to the even whole
 # number; values5: wan2.2-vace-endless-extension's 'a / 2' of 61, said 'a value Studio cannot work out')
-ROUNDS = {"SimpleMath+": round}
+ROUNDS = {"SimpleMath+": round,
+          "MathExpression|pysssss": int}  # (pysssss' Math Expression: int() of the result, towards 0, in its every
+# version: py/math_expression.py at pythongosssss/ComfyUI-Custom-Scripts@13e190bb and @67e30181, read for facts)
 
 SPEED = ("SWAP", "COMPILE", "OFFLOAD", "VRAM", "CACHE", "ATTENTION", "MEMORY", "DEVICE")  # words of machine settings
 

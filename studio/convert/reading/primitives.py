@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import math
+from functools import lru_cache
 from typing import Any
 
 from .subgraphs import SEED_CONTROLS
@@ -92,14 +93,33 @@ def _power(a, b):
     return None if isinstance(r, complex) else r
 
 
-def evaluate(expr: str, names: dict[str, Any]) -> float | None:
-    """A ComfyMathExpression's value, or None (anything beyond numbers, a b c..., arithmetic and
-    floor/ceil/round/min/max/abs/int/float is refused)."""
+def _whole(f):
+    """``f`` of whole numbers only (a bitwise operation: ComfyUI raises on a float there), else None."""
+    return lambda *xs: f(*xs) if all(isinstance(x, int) and not isinstance(x, bool) for x in xs) else None
+
+
+def _shift(a, b):
+    return a << b if 0 <= b <= 64 else None  # (a shift's size known before it is made)
+
+
+# ComfyUI's ComfyMathExpression (comfy_extras/nodes_math.py, Comfy-Org/ComfyUI@56712e0c, read for facts): simpleeval's
+# operators (its 1.0.8 DEFAULT_OPERATORS: the bitwise ones too) and the functions it names (sum, pow, sqrt, log...)
+COMFY_OPS = {ast.BitAnd: _whole(lambda a, b: a & b), ast.BitOr: _whole(lambda a, b: a | b),
+             ast.BitXor: _whole(lambda a, b: a ^ b), ast.LShift: _whole(_shift),
+             ast.RShift: _whole(lambda a, b: a >> b if b >= 0 else None)}
+COMFY_FUNCS = {"sqrt": math.sqrt, "pow": _power, "sum": lambda *xs: sum(xs), "log": math.log, "log2": math.log2,
+               "log10": math.log10}
+
+
+def evaluate(expr: str, names: dict[str, Any], comfy: bool = False) -> float | None:
+    """A math node's expression's value, or None (anything beyond numbers, a b c..., arithmetic and
+    floor/ceil/round/min/max/abs/int/float is refused); ``comfy``: ComfyUI's own ComfyMathExpression, which also takes
+    bitwise operations of whole numbers (a & ~1) and sqrt, pow, sum, log, log2, log10 (COMFY_OPS, COMFY_FUNCS)."""
     funcs = {"floor": math.floor, "ceil": math.ceil, "round": round, "min": min, "max": max, "abs": abs,
-             "int": int, "float": float}
+             "int": int, "float": float, **(COMFY_FUNCS if comfy else {})}
     ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
            ast.Div: lambda a, b: a / b, ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b,
-           ast.Pow: _power}
+           ast.Pow: _power, **(COMFY_OPS if comfy else {})}
 
     def ev(n):
         if isinstance(n, ast.Expression):
@@ -112,11 +132,14 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
             v = ev(n.operand)
             return None if v is None else (-v if isinstance(n.op, ast.USub) else v)
+        if comfy and isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Invert):
+            v = ev(n.operand)
+            return ~v if isinstance(v, int) and not isinstance(v, bool) else None
         if isinstance(n, ast.BinOp) and type(n.op) in ops:
             a, b = ev(n.left), ev(n.right)
             try:
                 return None if a is None or b is None else _bounded(ops[type(n.op)](a, b))
-            except (ZeroDivisionError, OverflowError, ValueError):
+            except (ZeroDivisionError, OverflowError, ValueError, TypeError):
                 return None
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
             args = [ev(a) for a in n.args]
@@ -131,7 +154,17 @@ def evaluate(expr: str, names: dict[str, Any]) -> float | None:
         return None
     if len(expr) > 200:
         return None
+    tree = _parsed(expr)
     try:
-        return ev(ast.parse(expr, mode="eval"))
-    except (SyntaxError, ValueError, TypeError):
+        return ev(tree) if tree is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def _parsed(expr: str) -> ast.Expression | None:
+    """``expr`` parsed once (an expression tried over many values: counted_math, math_sizes); None where not Python."""
+    try:
+        return ast.parse(expr, mode="eval")
+    except (SyntaxError, ValueError):
         return None

@@ -596,13 +596,15 @@ class Workflow:
         return v
 
     def _math_expression(self, node: CNode, slot: int, depth: int) -> Any:
-        """ComfyMathExpression's FLOAT (slot 0) or INT (slot 1): its expression over its growing 'values.*' inputs,
+        """ComfyMathExpression's FLOAT (slot 0) or INT (slot 1: int() of the result, towards 0, as its node gives it:
+        comfy_extras/nodes_math.py, Comfy-Org/ComfyUI@56712e0c): its expression over its growing 'values.*' inputs,
         each wired or given in the file (an API file keeps an unwired one's number: 'values.a': 81)."""
         names = {k.split(".", 1)[1]: self.value(node, k, depth)
                  for k in dict.fromkeys([*node.widgets, *node.links]) if k.startswith("values.")}
-        r = evaluate(str(node.widgets.get("expression", "")), names)
+        r = evaluate(str(node.widgets.get("expression", "")), names, comfy=True)
         try:
-            return None if r is None or not math.isfinite(r) else (int(math.floor(r)) if slot == 1 else float(r))
+            return None if r is None or isinstance(r, bool) or not math.isfinite(r) or slot > 1 else (
+                int(r) if slot == 1 else float(r))  # (a later version's BOOL output: how it is made not read)
         except (OverflowError, ValueError, TypeError):
             return None
 
@@ -778,6 +780,7 @@ LOADER_NODES = {"LoadImage": ("io.load_image", "image"), "LoadVideo": ("io.load_
                 "VHS_LoadAudio": ("io.load_audio", "audio"),  # VideoHelperSuite's, by path or upload:
                 "VHS_LoadVideoPath": ("io.load_video", "video"), "VHS_LoadAudioUpload": ("io.load_audio", "audio"),
                 "VHS_LoadImagePath": ("io.load_image", "image"),
+                "LoadImageMask": ("io.load_image", "mask"),  # (a picture's channel as a mask: reading.mask_loaders)
                 folders.FOLDER: ("footage.load_sequence", "folder of pictures")}  # (reading.folders)
 
 

@@ -14,9 +14,8 @@ from ..families import registry as families
 from ..reading.by_types import passed_input
 from ..reading.pass_any import any_through
 from ..reading.workflow import CNode, Workflow
-from ..tracing import worked_sizes
 from ..tracing.crops_on_way import way_said
-from ..tracing.resizes import on_way
+from ..tracing.resizes import on_way, size_makers
 from ..tracing.roles import role
 from ..tracing.tasks import LATENT_NAMES
 
@@ -91,8 +90,7 @@ def made(b: Any, node: CNode, port: str, src: tuple[str, str]) -> tuple[tuple[st
         src = (nid, "video")
         nids.append(nid)
         b.used.add(n.id)
-        if (s := worked_sizes.sizer(b.wf, n)) is not None:  # (a size worked out of the picture: read with it)
-            b.used.add(s.id)
+        b.used.update(s.id for s in size_makers(b.wf, n))  # (a size worked out of the picture: read with it)
         lines.append(way_said(n, scaled[n.id], port, node))
     return src, lines, nids
 
@@ -104,6 +102,5 @@ def unmade(b: Any, nids: list[str], node: CNode, port: str) -> None:
     found = way(b.wf, node, port)
     for n in found[1] if found is not None else ():
         b.used.discard(n.id)
-        if (s := worked_sizes.sizer(b.wf, n)) is not None:
-            b.used.discard(s.id)
+        b.used.difference_update(s.id for s in size_makers(b.wf, n))
 

@@ -16,7 +16,7 @@ from .. import catalogue
 from ..reading.kj_places import by_place
 from ..reading.workflow import CNode, Workflow
 from ..values.overrides import overridden
-from . import aspect_scale, conditioned_resize as conditioned, worked_sizes
+from . import aspect_scale, conditioned_resize as conditioned, math_sizes, worked_sizes
 
 BUCKET_SCALE = "AspectBucketScale"  # a pack translation's stand-in for a sampler that scales its picture to the
 # aspect bucket at its base_resolution when it runs (VideoX-Fun's: nodes/edit/scale_buckets.py), read as Scale's 'buckets'
@@ -52,6 +52,8 @@ def scale_params(wf: Workflow, n: CNode) -> dict | None:
     v = lambda k: wf.value(n, k)  # noqa: E731 - a wired setting's value where Studio works it out
     if (w := _worked(wf, n, v)) is not None:  # stretched to a size worked out of its picture (worked_sizes)
         return w
+    if (m := math_sized(wf, n, v)) is not None:  # sides math nodes work out of its own picture (math_sizes)
+        return m[0]
     if n.cls == "ImageScale":
         return _sized(v("width"), v("height"), v("upscale_method"), v("crop"))
     if n.cls == "ImageScaleBy":
@@ -138,6 +140,58 @@ def _worked(wf: Workflow, n: CNode, v) -> dict | None:
             and v("divisible_by") in (0, 1) and "mask" not in n.links and v("upscale_method") in METHODS:
         return worked_sizes.stretched(wf, n, METHODS[v("upscale_method")])
     return None
+
+
+def math_sized(wf: Workflow, n: CNode, v=None) -> tuple[dict, list[CNode]] | None:
+    """(Scale's settings, the math nodes) for a resize stretching its picture to a width and a height math nodes work
+    out of that very picture (math_sizes: a long side of 1920 by ComfyMathExpression), or None."""
+    v = v or (lambda k: wf.value(n, k))
+    if n.cls == "ImageScale" and v("upscale_method") in METHODS and v("crop") in ("disabled", "center"):
+        how, keys, image = (METHODS[v("upscale_method")], v("crop")), ("width", "height"), "image"
+    elif n.cls in ("ImageResizeKJ", "ImageResizeKJv2") and v("keep_proportion") in (False, "stretch") \
+            and v("divisible_by") in (0, 1) and "mask" not in n.links and v("upscale_method") in METHODS:
+        how, keys, image = (METHODS[v("upscale_method")], "disabled"), ("width", "height"), "image"
+    elif n.cls == "ResizeImageMaskNode":
+        raw = n.raw if isinstance(n.raw, list) and not n.widgets else []
+        at = lambda i, k: v(k) if k in n.links or len(raw) <= i else raw[i]  # noqa: E731 - as _resize_mask
+        kind, method, crop = (raw[0] if raw else v("resize_type")), at(4, "scale_method"), at(3, "resize_type.crop")
+        if kind != "scale dimensions" or method not in METHODS or crop not in ("disabled", "center"):
+            return None
+        how, keys, image = (METHODS[method], crop), ("resize_type.width", "resize_type.height"), "input"
+    else:
+        return None
+    got = math_sizes.rule(wf, n, keys, image)
+    return ({**got[0], "crop": how[1], "interpolation": how[0]}, *got[1:]) if got is not None else None
+
+
+def math_said(wf: Workflow, n: CNode) -> str:
+    """Words naming the math nodes whose width and height resize ``n`` stretches its picture to (math_sized), and
+    where Studio's Scale gives another size (a rule of the file's own size, applied after Load Video's own resize):
+    an example; '' for another resize."""
+    got = math_sized(wf, n)
+    if got is None:
+        return ""
+    said = f" to the width and height {' and '.join(CNode.named(x) for x in got[1])} work out of that picture"
+    if got[2] is None:
+        return said
+    (fw, fh), (cw, ch), (sw, sh) = got[2]
+    return (f"{said} (of its file's own size: Studio's Scale works it out of the frames its Load Video gives, their "
+            f"size already rounded by the loader's settings, which gives another size for some files: a {fw}x{fh} "
+            f"file, {cw}x{ch} in ComfyUI, {sw}x{sh} here)")
+
+
+def size_makers(wf: Workflow, n: CNode) -> list[CNode]:
+    """The nodes working out the size resize ``n`` stretches its very picture to, read with it where its Scale is
+    made: a size node's (worked_sizes.sizer), or the math nodes and what they measure (math_sized); [] for none."""
+    if (s := worked_sizes.sizer(wf, n)) is not None:
+        return [s]
+    got = math_sized(wf, n)
+    if got is None:
+        return []
+    pic = wf.source(n, "input" if n.cls == "ResizeImageMaskNode" else "image")
+    measures = [src for m in got[1] for k in m.links if (src := wf.source(m, k)) is not None
+                and all(wf.source(src, j) is pic for j in src.links)]  # (GetImageSize of it, its Video Info; constants)
+    return list({x.id: x for x in (*got[1], *measures)}.values())
 
 
 def _by_place(v, n: CNode):
