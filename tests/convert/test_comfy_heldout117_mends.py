@@ -9,11 +9,15 @@ values and links (no file of the set) and fails without its mend.
    wired setting as its link alone): TrimAudioDuration's 'duration' 3 from a PrimitiveFloat was left out of "(its
    settings: start_index 0)". Now each setting its type declares a widget is listed with the value wired in, where
    Studio works it out, as a UI file's are.
+3. A save's way through a step whose one picture input has a name the way's walk did not know (ssitu's
+   UltimateSDUpscaleNoUpscale 'upscaled_image', heldout117 05) stopped there: the model upscale and the resize before
+   it were said "not applied" and the second save wrote the take at its own size. The walk now follows a step's one
+   wired input typed IMAGE where the step gives pictures: the steps Studio has are made, the step it lacks said.
 """
 from __future__ import annotations
 
 from studio.convert.mapping.convert import convert
-from tests.convert.said import api, nodes_of, said, source_of
+from tests.convert.said import api, nodes_of, said, source_of, ui
 
 
 def _wan_t2v_with_voice(start) -> dict:
@@ -60,3 +64,43 @@ def test_an_api_nodes_settings_wired_from_another_node_are_listed_with_its_own()
     assert source_of(conv, save.id, "audio").type_id == "io.load_audio"
     line = next(x for x in said(conv).splitlines() if "(TrimAudioDuration, #11), a step" in x)
     assert line.endswith("not applied (its settings: start_index -2.0, duration 3.0)")
+
+
+def _t2v_with_a_refine_after_an_upscale() -> dict:
+    """A UI Wan 2.1 T2V whose save's way runs: a 4x model upscale, ImageScale to 1664x960, then a pack's tile refine
+    (invented here: one picture input named 'upscaled_image', a model, pictures out) Studio has no node for."""
+    return ui([
+        (1, "UNETLoader", [], ["MODEL"], ["wan2.1_t2v_1.3B_fp16.safetensors", "default"]),
+        (2, "CLIPLoader", [], ["CLIP"], ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"]),
+        (3, "VAELoader", [], ["VAE"], ["wan_2.1_vae.safetensors"]),
+        (4, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["a red kite over dunes"]),
+        (5, "CLIPTextEncode", [("clip", "CLIP")], ["CONDITIONING"], ["blurry"]),
+        (6, "EmptyHunyuanLatentVideo", [], ["LATENT"], [832, 480, 33, 1]),
+        (7, "KSampler", [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                         ("latent_image", "LATENT")], ["LATENT"], [11, "fixed", 20, 6.0, "uni_pc", "simple", 1.0]),
+        (8, "VAEDecode", [("samples", "LATENT"), ("vae", "VAE")], ["IMAGE"], []),
+        (9, "UpscaleModelLoader", [], ["UPSCALE_MODEL"], ["4x-UltraSharp.pth"]),
+        (10, "ImageUpscaleWithModel", [("upscale_model", "UPSCALE_MODEL"), ("image", "IMAGE")], ["IMAGE"], []),
+        (11, "ImageScale", [("image", "IMAGE")], ["IMAGE"], ["lanczos", 1664, 960, "disabled"]),
+        (12, "AcmeTileRefine", [("upscaled_image", "IMAGE"), ("model", "MODEL")], ["IMAGE"], [0.15, 512]),
+        (13, "CreateVideo", [("images", "IMAGE")], ["VIDEO"], [16]),
+        (14, "SaveVideo", [("video", "VIDEO")], [], ["video/kite", "auto", "auto"]),
+    ], [(1, 0, 7, "model"), (2, 0, 4, "clip"), (2, 0, 5, "clip"), (4, 0, 7, "positive"), (5, 0, 7, "negative"),
+        (6, 0, 7, "latent_image"), (7, 0, 8, "samples"), (3, 0, 8, "vae"), (9, 0, 10, "upscale_model"),
+        (8, 0, 10, "image"), (10, 0, 11, "image"), (11, 0, 12, "upscaled_image"), (1, 0, 12, "model"),
+        (12, 0, 13, "images"), (13, 0, 14, "video")])
+
+
+def test_a_saves_way_goes_on_through_a_steps_one_picture_input_of_another_name():
+    conv = convert(_t2v_with_a_refine_after_an_upscale(), "refine_after_upscale")
+    save = nodes_of(conv, "io.save_video")[0]
+    resize = source_of(conv, save.id, "video")
+    assert resize.type_id == "transform.resize" and (resize.params["width"], resize.params["height"]) == (1664, 960)
+    up = source_of(conv, resize.id, "video")
+    assert up.type_id == "finishing.upscale" and up.params["model"] == "4x-UltraSharp.pth"
+    assert source_of(conv, up.id, "video").type_id == "video_models.text_to_video"
+    text = said(conv)
+    assert ("'SaveVideo' (#14) writes the take after ComfyUI's 'AcmeTileRefine' (AcmeTileRefine, #12), which Studio "
+            "does not convert: its Save Video writes the take without it") in text
+    assert "(ImageScale, #11), a step" not in text and "(ImageUpscaleWithModel, #10), a step" not in text
+    assert conv.graph.validate() == []
