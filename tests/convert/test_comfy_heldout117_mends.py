@@ -12,7 +12,9 @@ values and links (no file of the set) and fails without its mend.
 3. A save's way through a step whose one picture input has a name the way's walk did not know (ssitu's
    UltimateSDUpscaleNoUpscale 'upscaled_image', heldout117 05) stopped there: the model upscale and the resize before
    it were said "not applied" and the second save wrote the take at its own size. The walk now follows a step's one
-   wired input typed IMAGE where the step gives pictures: the steps Studio has are made, the step it lacks said.
+   wired input typed IMAGE where the step gives pictures: the steps Studio has are made, the step it lacks said. In an
+   API file (no types saved) of a pack the catalogue holds no inputs of, the input's type is the one the node wired
+   into it declares for that output (ImageScale's IMAGE).
 """
 from __future__ import annotations
 
@@ -104,3 +106,27 @@ def test_a_saves_way_goes_on_through_a_steps_one_picture_input_of_another_name()
             "does not convert: its Save Video writes the take without it") in text
     assert "(ImageScale, #11), a step" not in text and "(ImageUpscaleWithModel, #10), a step" not in text
     assert conv.graph.validate() == []
+
+
+def test_in_an_api_file_the_step_inputs_type_is_the_one_its_source_declares():
+    wf = api({
+        "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
+        "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
+        "4": ("CLIPTextEncode", {"text": "a red kite over dunes", "clip": ["2", 0]}),
+        "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),
+        "6": ("EmptyHunyuanLatentVideo", {"width": 832, "height": 480, "length": 33, "batch_size": 1}),
+        "7": ("KSampler", {"seed": 11, "steps": 20, "cfg": 6.0, "sampler_name": "uni_pc", "scheduler": "simple",
+                           "denoise": 1.0, "model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
+                           "latent_image": ["6", 0]}),
+        "8": ("VAEDecode", {"samples": ["7", 0], "vae": ["3", 0]}),
+        "11": ("ImageScale", {"image": ["8", 0], "upscale_method": "lanczos", "width": 1664, "height": 960,
+                              "crop": "disabled"}),
+        "12": ("AcmeTileRefine", {"upscaled_image": ["11", 0], "model": ["1", 0], "denoise": 0.15}),
+        "13": ("CreateVideo", {"images": ["12", 0], "fps": 16}),
+        "14": ("SaveVideo", {"video": ["13", 0], "filename_prefix": "video/kite", "format": "auto", "codec": "auto"}),
+    })
+    conv = convert(wf, "refine_after_resize_api")
+    resize = source_of(conv, nodes_of(conv, "io.save_video")[0].id, "video")
+    assert resize.type_id == "transform.resize" and (resize.params["width"], resize.params["height"]) == (1664, 960)
+    assert "(ImageScale, #11), a step" not in said(conv)

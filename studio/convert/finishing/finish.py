@@ -64,11 +64,24 @@ def _one_picture(wf, n: CNode) -> str | None:
     """The one wired input of ``n`` whose type is pictures (IMAGE: as the file or its pack declares it) where ``n``
     gives pictures: the take's way through a step whose input has another name than the ones FOLLOW knows (ssitu's
     UltimateSDUpscaleNoUpscale 'upscaled_image', heldout117 05: the way stopped there, so the model upscale and the
-    resize before it were not made, said "not applied"); None otherwise (two pictures wired: a join, not followed)."""
+    resize before it were not made, said "not applied"); None otherwise (two pictures wired, or an input whose type is
+    not known, which may be pictures: a join such as Easy-Use's batchAnything, not followed)."""
     if "IMAGE" not in out_types(wf, n):
         return None
-    pictures = [k for k in n.links if in_type(n, k) == "IMAGE"]
-    return pictures[0] if len(pictures) == 1 else None
+    kinds = {k: in_type(n, k) or _given_type(wf, n, k) for k in n.links}
+    pictures = [k for k, v in kinds.items() if v == "IMAGE"]
+    known = all(v and v != "*" for v in kinds.values())  # (an input of unknown type may be pictures too: a join)
+    return pictures[0] if len(pictures) == 1 and known else None
+
+
+def _given_type(wf, n: CNode, name: str) -> str:
+    """The type the node wired into ``n``'s ``name`` declares for that output (an API file names no types, and a pack
+    whose inputs the catalogue does not hold declares none: its input is what it is given); '' where not known."""
+    src_id, slot = n.links[name]
+    src = wf.nodes.get(src_id)
+    t = catalogue.node_type(src.shown_cls) if src is not None else None
+    kinds = t.output_types if t is not None and t.outputs else ()
+    return kinds[slot] if 0 <= slot < len(kinds) else ""
 
 
 def _pictures_beside(n: CNode) -> bool:
