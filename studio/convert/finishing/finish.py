@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import catalogue
 from ..reading.workflow import CNode
-from ..tracing.roles import role
+from ..tracing.roles import in_type, out_types, role
 from ..tracing.take_length import take_length
 from . import core_steps, join_said, resize, scaled_only, take_steps, tiled_upscale
 from .beside import beside
@@ -46,7 +46,7 @@ def _path(b, save: CNode) -> list[CNode]:
     wf, path, node, seen = b.wf, [], save, {save.id}
     while len(path) < 64:
         name = effects.way(wf, node) if node is not save else None  # (a colour match: its target's way)
-        name = name or next((k for k in FOLLOW if k in node.links), None) or take_side(b, node)
+        name = name or next((k for k in FOLLOW if k in node.links), None) or take_side(b, node) or _one_picture(wf, node)
         if name == "mask" and _pictures_beside(node):  # a composite's mask: not the take's way (its pictures are;
             name = None  # ImageCompositeMasked's destination/source: the way stops there, said as a join)
         node = wf.source(node, name) if name else None
@@ -58,6 +58,30 @@ def _path(b, save: CNode) -> list[CNode]:
         if node.enabled:
             path.append(node)
     return path
+
+
+def _one_picture(wf, n: CNode) -> str | None:
+    """The one wired input of ``n`` whose type is pictures (IMAGE: as the file or its pack declares it) where ``n``
+    gives pictures: the take's way through a step whose input has another name than the ones FOLLOW knows (ssitu's
+    UltimateSDUpscaleNoUpscale 'upscaled_image', heldout117 05: the way stopped there, so the model upscale and the
+    resize before it were not made, said "not applied"); None otherwise (two pictures wired, or an input whose type is
+    not known, which may be pictures: a join such as Easy-Use's batchAnything, not followed)."""
+    if "IMAGE" not in out_types(wf, n):
+        return None
+    kinds = {k: in_type(n, k) or _given_type(wf, n, k) for k in n.links}
+    pictures = [k for k, v in kinds.items() if v == "IMAGE"]
+    known = all(v and v != "*" for v in kinds.values())  # (an input of unknown type may be pictures too: a join)
+    return pictures[0] if len(pictures) == 1 and known else None
+
+
+def _given_type(wf, n: CNode, name: str) -> str:
+    """The type the node wired into ``n``'s ``name`` declares for that output (an API file names no types, and a pack
+    whose inputs the catalogue does not hold declares none: its input is what it is given); '' where not known."""
+    src_id, slot = n.links[name]
+    src = wf.nodes.get(src_id)
+    t = catalogue.node_type(src.shown_cls) if src is not None else None
+    kinds = t.output_types if t is not None and t.outputs else ()
+    return kinds[slot] if 0 <= slot < len(kinds) else ""
 
 
 def _pictures_beside(n: CNode) -> bool:

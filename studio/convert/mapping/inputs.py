@@ -234,6 +234,12 @@ class InputMaking:
         (audio_joins), else None (takes.sound asks it of every save)."""
         return audio_joins.built(self, node, port)
 
+    def cut_sound(self, node: CNode, port: str) -> tuple[tuple[str, str], str] | None:
+        """(Studio's audio, its sentence) for the sound ``node``'s ``port`` takes where its way from the file is
+        windows alone (audio_joins.cut: a trim, a crop, a loudness step), else None (takes.sound asks it of a save
+        writing a file's sound)."""
+        return audio_joins.cut(self, node, port)
+
     def _heard_as(self, gen: str | None, port: str, loaded: tuple[str, str]) -> tuple[str, str]:
         """The sound the voice features on ``gen``'s ``port`` are made of where a family laid it in time there (Audio
         Concat: two speakers' turns), else ``loaded`` (the voice's Load Audio)."""

@@ -75,6 +75,7 @@ def _settings(wf: Workflow, n: CNode) -> str:
 def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
     every = {k: (v if k not in n.links else w if (w := wf.value(n, k)) is not None else "(wired)")
              for k, v in n.settings().items()}
+    every.update(_api_wired(wf, n, every))
     s = {k: v for k, v in every.items() if k not in skip}  # (``skip``: said whole after, by whole_texts)
     text = listed_whole([f"{k} {one_line(v)}" for k, v in s.items()])  # (never cut: settings23)
     if every and all(k.startswith("#") for k in every):  # saved by place (no names): a value wired over one is said
@@ -83,6 +84,24 @@ def _settings_cut(wf: Workflow, n: CNode, skip: set[str]) -> str:
             return (", ".join(f"{k} {rounded(v)}" if v not in (None, "") else k for k, v in wired)
                     + " wired; saved by place" + (f": {text}" if text else ""))
     return text if s else ""
+
+
+def _api_wired(wf: Workflow, n: CNode, every: dict) -> dict:
+    """An API file's settings its node's type declares as widgets that are wired from another node (an API file keeps
+    a wired setting as its link alone, so the file's settings lack it), where Studio works out the value wired in.
+    Found by the 117th held-out set: a TrimAudioDuration's 'duration' of 3 s wired from a PrimitiveFloat was left
+    out of "(its settings: start_index 0)"."""
+    t = catalogue.node_type(n.shown_cls) if wf.kind == "api" else None
+    if t is None or t.inputs is None:
+        return {}
+    out = {}
+    with wf.values_aside():  # (worked out for these words alone: the nodes giving them keep their own sentences)
+        for k in n.links:
+            i = t.input(k)
+            if k not in every and i is not None and i.widget and i.type in PLAIN_WIDGETS and \
+                    (w := wf.value(n, k)) is not None:  # (one not worked out is left unlisted, as before)
+                out[k] = w
+    return out
 
 
 _name = CNode.named  # the node in a sentence

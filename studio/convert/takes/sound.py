@@ -123,6 +123,12 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
                             f"the soundtrack Studio's '{b.g.nodes[gen[0]].spec.title}' makes with the video in its "
                             "place" if kept else "the video without it"))
         return
+    window = b.cut_sound(node, name)  # windows alone on the file's way (a trim, a crop, a loudness step):
+    if window is not None:  # made with Studio's Audio Trim / Audio Loudness (heldout117 01: a TTS voice cut to 3 s
+        b.g.connect(*window[0], sv, "audio")  # by TrimAudioDuration, its length wired from a primitive, was written
+        b.used.add(node.id)  # whole, "without ComfyUI's TrimAudioDuration on its way")
+        said.append(window[1])
+        return
     loader, slot, via = found
     kind = LOADER_NODES[loader.cls][1]
     src = b.studio_loader(loader, 3 if kind == "video" else slot)  # a clip's sound: Load Video's 'audio'
