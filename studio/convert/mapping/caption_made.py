@@ -205,13 +205,29 @@ def _picture(b, n: CNode, given: str = "image") -> tuple[str, str, list[CNode]] 
     for _ in range(MAX_BACK):
         if src is None:
             return None
-        made = b.loaded.get(src.id)
+        made = b.loaded.get(f"{src.id}#", b.loaded.get(src.id))  # the loader's frames as it gives them: after its
+        # own Frame Rate, Trim and Scale (mapping/inputs; heldout119 01: VHS_LoadVideo's skip_first_frames 52, the
+        # caption read off the file's frame 0 instead of the first frame ComfyUI loads)
         if made is not None and made in b.g.nodes:
             port = next((o.name for o in b.g.nodes[made].spec.outputs if o.type in ("Image", "Video")), None)
             return (made, port, between) if port else None
         between.append(src)
         src = next((wf.source(src, k) for k in PICTURE if k in src.links), None)
     return None
+
+
+def shown(b, made: str) -> str:
+    """The Studio node ``made`` named for a caption's picture: its label, or its loader's followed by the steps made
+    for that loader's own settings ('Load Video' after its Frame Rate, Trim, Scale), the chain ``_picture`` ends on."""
+    steps, cur = [], made
+    for _ in range(MAX_BACK):
+        link = b.g.input_link(cur, "video")
+        if link is None or b.out.origin.get(link.src) != b.out.origin.get(cur):
+            break
+        steps.append(b.g.nodes[cur].label)
+        cur = link.src
+    head = repr(b.g.nodes[cur].label)
+    return f"{head} (after its {', '.join(reversed(steps))})" if steps else head
 
 
 def _first_widget(n: CNode) -> str | None:
@@ -308,7 +324,7 @@ def _said(b, n: CNode, loader: CNode, model: str, folder: str, p: Placed) -> tup
     sampled = " (sampled with do_sample in ComfyUI: Studio's caption is beam search, deterministic, so its words " \
               "may differ)" if wf.value(n, "do_sample") is True else ""
     after_pic, words, first = said_around(b, p, "captions")
-    line = (f"{_name(n)} captions the picture of Studio's {b.g.nodes[made].label!r}{first}{after_pic} with "
+    line = (f"{_name(n)} captions the picture of Studio's {shown(b, made)}{first}{after_pic} with "
             f"{_name(loader)}'s model {model!r} (task {task!r}): made as Studio's Caption, model {folder!r} (looked "
             "for under a models folder's LLM/ as ComfyUI's pack keeps it: a Florence-2 folder in transformers' "
             "layout, or in Microsoft's as the pack downloads it, runs from its model.safetensors; one holding only "
