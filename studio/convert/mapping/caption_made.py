@@ -205,10 +205,10 @@ def _picture(b, n: CNode, given: str = "image") -> tuple[str, str, list[CNode]] 
     for _ in range(MAX_BACK):
         if src is None:
             return None
-        made = b.loaded.get(src.id)
+        made = b.loaded.get(f"{src.id}#", b.loaded.get(src.id))  # the loader's frames as it gives them: after its
+        # own Frame Rate, Trim and Scale (mapping/inputs; heldout119 01: VHS_LoadVideo's skip_first_frames 52, the
+        # caption read off the file's frame 0 instead of the first frame ComfyUI loads)
         if made is not None and made in b.g.nodes:
-            if b.loaded.get(f"{src.id}#") in b.g.nodes:  # the loader's own picks and size (Frame Rate, Trim, Scale
-                return b.loaded[f"{src.id}#"], "video", between  # after it): the frames ComfyUI's loader gives
             port = next((o.name for o in b.g.nodes[made].spec.outputs if o.type in ("Image", "Video")), None)
             return (made, port, between) if port else None
         between.append(src)

@@ -48,12 +48,36 @@ def _one(wf: Workflow, n: CNode) -> tuple[int, str, Any] | None:
     return i, (f"{at[0].name} {v!r}" if isinstance(v, str) else f"{at[0].name} {i}"), at[0]
 
 
+def _picks(wf: Workflow, via: list[CNode]) -> list[CNode]:
+    """The nodes on the way ``via`` picking frames (by name or by their declared types), once each."""
+    return list({n.id: n for n in via if pick_of(n) is not None or _one(wf, n) is not None}.values())
+
+
+def _from_first(wf: Workflow, n: CNode) -> bool:
+    """Whether pick ``n`` starts at the frames' first (its first frame index 0, whatever its count)."""
+    got = _one(wf, n)
+    if got is not None:
+        return got[0] == 0
+    way = pick_of(n)  # (its setting naming the first frame: a range picked)
+    return way is not None and _whole(wf.value(n, way[0])) == 0
+
+
 def first_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
     """(the node on the way ``via`` picking the clip's first frame, 0, its setting in words) where it is the only
-    node on the way picking frames (another pick before it would move which frame is first); else None."""
-    picks = list({n.id: n for n in via if pick_of(n) is not None or _one(wf, n) is not None}.values())  # (once each)
-    got = _one(wf, picks[0]) if len(picks) == 1 else None
-    return (picks[0], 0, got[1]) if got is not None and got[0] == 0 else None
+    node on the way picking frames, or where every pick on the way starts at the frames' first (a range from 0, then
+    one frame at 0: still the clip's first frame; heldout119 01's GetImageRangeFromBatch 0 of 15 then 0 of 1); None
+    where a pick starting elsewhere would move which frame is first."""
+    picks = _picks(wf, via)
+    ones = [(n, got) for n in picks if (got := _one(wf, n)) is not None and got[0] == 0]
+    if not ones or not all(_from_first(wf, n) for n in picks):
+        return None
+    n, got = ones[0]
+    return n, 0, got[1]
+
+
+def firsts(wf: Workflow, via: list[CNode]) -> list[CNode]:
+    """The picks on the way ``via`` that first_pick reads together (each starting at the frames' first)."""
+    return [n for n in _picks(wf, via) if _from_first(wf, n)] if first_pick(wf, via) is not None else []
 
 
 def last_pick(wf: Workflow, via: list[CNode]) -> tuple[CNode, int, str] | None:
@@ -79,12 +103,16 @@ def held(b: Any, into: str, file: str, said: list[str]) -> int | None:
     found = b.last_picks.get(into)
     if found is None:
         return None
-    pick, frame, words, what, other = found
-    b.used.add(pick.id)
+    pick, frame, words, what, other, *also = found
+    also = [n for n in (also[0] if also else []) if n is not pick] if frame == 0 else []  # (picks from 0 before it)
+    b.used |= {pick.id, *(n.id for n in also)}
     named = f"'{pick.title or pick.shown_cls}' ({pick.shown_cls}, #{pick.id})"
+    covered = {named, *(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})" for n in also)}
+    if also:  # (the range it picks within, named: its first frame is the clip's)
+        words += "".join(f", within '{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})'s frames from 0" for n in also)
     old = b.wired_without.get(into)
     if old in said:
-        rest = [x for x in other if x != named]
+        rest = [x for x in other if x not in covered]
         at = said.index(old)
         if rest:
             said[at] = b.wired_said(into, what, rest)
@@ -107,7 +135,8 @@ def record(b: Any, into: str, loader: CNode, way: list[CNode], given: str, other
     without (``other``)."""
     if LOADER_NODES.get(loader.cls, ("", ""))[1] == "video" and (
             last := last_pick(b.wf, way) or first_pick(b.wf, way)):
-        b.last_picks[into] = (*last, f"{given} is {loader.shown_cls}'s file", other)
+        b.last_picks[into] = (*last, f"{given} is {loader.shown_cls}'s file", other,
+                              firsts(b.wf, way) if last[1] == 0 else [])
 
 
 def hold(b: Any, into: str, loader: CNode, said: list[str]) -> str:

@@ -16,6 +16,7 @@ from ..reading.decoded_count import count_input as _count_input, kept_input as _
 from ..reading.workflow import CNode, Workflow
 from ..tracing import worked_sizes
 from ..tracing.roles import in_type, out_types
+from ..tracing.take_length import LENGTHS
 from . import counted_math, loaded_count, sized_like
 from ..takes import resized_relation
 from .latent_named import whose as _whose
@@ -237,8 +238,12 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     ``length_from``: the input whose clip's length its 'frames' 0 takes (else the first of ``clips``'); ``claimed``:
     filled with the inputs whose size the width and height are said taken from when it runs."""
     lost, sources, taken, own, given, related, counted = [], {}, {}, {}, {}, {}, []
+    # (the length by the latent's own name for it: SVD_img2vid_Conditioning's 'video_frames'; heldout119 04's, wired
+    # from a pack node that asks a server, was left to the generator unsaid)
+    length_in = next((k for k in LENGTHS if k in latent.links), "length")
     for name, param in PARAMS:
-        src = wf.source(latent, name) if name in latent.links else None
+        key = length_in if name == "length" else name
+        src = wf.source(latent, key) if key in latent.links else None
         if name == "length" and values.get(param) is None and src is not None and clips and \
                 (line := _length_counted(wf, latent, src, clips)):
             counted.append(line)
@@ -278,14 +283,17 @@ def unread_sizes(wf: Workflow, latent: CNode, values: dict[str, Any], scaled_for
     if claimed is not None:
         claimed.update(into for _, into, names, _ in (*taken.values(), *given.values()) if "length" not in names)
     return "; ".join(said + ([_lost_said(wf, latent, lost, sources, scaled_for, loaded_for, sized_by,
-                                                    length_from or next(iter((clips or {}).values()), None))]
+                                                    length_from or next(iter((clips or {}).values()), None),
+                                                    length_in)]
                             if lost else []))
 
 
 def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scaled_for: dict[str, str] | None,
-               loaded_for: dict[str, str] | None, sized_by: tuple[str, ...] = SIZED_BY, clip_in: str | None = None) -> str:
+               loaded_for: dict[str, str] | None, sized_by: tuple[str, ...] = SIZED_BY, clip_in: str | None = None,
+               length_in: str = "length") -> str:
     """The sentence for the latent's sides ``lost`` (wired from ``sources``), not worked out (unread_sizes);
-    ``clip_in``: the generator input whose clip's length its 'frames' 0 takes, where one is given (_counted's)."""
+    ``clip_in``: the generator input whose clip's length its 'frames' 0 takes, where one is given (_counted's);
+    ``length_in``: the latent's own name for its length (SVD's 'video_frames')."""
     words = []
     for src in sources.values():
         image = wf.source(src, "image") if "image" in src.links else None
@@ -311,7 +319,7 @@ def _lost_said(wf: Workflow, latent: CNode, lost: list[str], sources: dict, scal
                      f"the generator takes its '{into}''s size when it runs (its {zero} 0)"
                      + (", its own 'frames' used" if "length" in lost else ""))  # (heldout35 03 / 06: "the generator's
     # own are used")
-    return (f"{_whose(latent, lost)} come{'s' if one else ''} from "
+    return (f"{_whose(latent, [length_in if n == 'length' else n for n in lost])} come{'s' if one else ''} from "
             f"{', '.join(words)}, whose value{'s' if len(words) > 1 else ''} Studio cannot work out when "
             f"converting: not read, {own_words} (set its {made} to the workflow's)")
 

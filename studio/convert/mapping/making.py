@@ -38,10 +38,16 @@ class Making:
 
     def _unwired_taken_back(self, inputs: dict, said: list[str]) -> None:
         """An input said wired without its steps that a family's reading then gives the generator no file at all
-        (VACE's ends with control frames) is not wired: that sentence is taken back (its own says why)."""
+        (VACE's ends with control frames) is not wired: that sentence is taken back (its own says why), and so is
+        what was said of its way (its Scale: heldout119 01's 'input_frames' said scaled by a Scale that only the
+        reference goes through, the control clip not made)."""
         for into, line in self.wired_without.items():
             if into not in inputs and line in said:
                 said.remove(line)
+        for into, lines in self.way_said.items():
+            for line in lines if into not in inputs else ():
+                if line in said and not any(line in self.way_said.get(k, ()) for k in inputs):
+                    said.remove(line)
 
     def _no_such_input(self, task: str, into: str, loader: CNode, said: list[str]) -> None:
         """A file for an input the generator does not have: said so, and what was said of its way (its Scale, the
