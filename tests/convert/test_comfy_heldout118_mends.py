@@ -1,0 +1,89 @@
+"""Mechanisms a hundred-and-eighteenth held-out set (benchmarks/results/heldout118_2026-12-01.md: MiniMax H3 templates,
+a 2023 AnimateDiff first/last interpolation, a folder-of-frames utility, an InfiniteTalk deployment) showed, each on a
+small hand-written API workflow."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said as _said, source_of
+
+
+def _frames_folder(vfi: str = "RIFE VFI") -> dict:
+    """VideoHelperSuite's Load Images (a folder of frames) -> a frame interpolation x2 -> Video Combine at 8 fps, no
+    sound (C0nsumption's frames_to_video, heldout118 05)."""
+    return {
+        "1": {"class_type": "VHS_LoadImages", "inputs": {"directory": "video_frames", "image_load_cap": 0,
+                                                         "skip_first_images": 0, "select_every_nth": 1}},
+        "4": {"class_type": vfi, "inputs": {"ckpt_name": "rife47.pth", "clear_cache_after_n_frames": 10,
+                                            "multiplier": 2, "frames": ["1", 0]}},
+        "2": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["4", 0], "frame_rate": 8, "loop_count": 0,
+                                                          "filename_prefix": "_frames", "format": "video/h264-mp4",
+                                                          "pingpong": False, "save_output": True}},
+    }
+
+
+def test_a_folder_of_frames_starts_a_utility_s_way():
+    """A folder loader read as Load Image Sequence -> an interpolation -> a save is made as that chain (it made no
+    node: "no video output with a sampler found: only notes made"), written at the save's 8 fps, with no loaded
+    clip's sound spoken of (a folder of pictures has none)."""
+    conv = convert(_frames_folder(), "frames.json")
+    seq, = nodes_of(conv, "footage.load_sequence")
+    assert seq.params["path"] == "video_frames"
+    interp, = nodes_of(conv, "motion.interpolate")
+    assert source_of(conv, interp.id, "video").id == seq.id and interp.params["factor"] == 2.0
+    rate, = nodes_of(conv, "edit.frame_rate")
+    assert rate.params["fps"] == 8.0 and source_of(conv, rate.id, "video").id == interp.id
+    save, = nodes_of(conv, "io.save_video")
+    assert source_of(conv, save.id, "video").id == rate.id
+    assert not nodes_of(conv, "edit.replace_audio")
+    said = _said(conv)
+    assert "-> Load Image Sequence -> frame interpolation (RIFE)" in said
+    assert "only notes made" not in said and "loaded clip's own sound" not in said
+
+
+def _animatediff(beta: str, motion: bool = True) -> dict:
+    """AnimateDiff-Evolved's checkpoint loader with its own beta_schedule -> (its motion loader) -> KSampler -> Video
+    Combine (C0nsumption's first/last interpolation's loaders, heldout118 04)."""
+    wf = {
+        "52": {"class_type": "CheckpointLoaderSimpleWithNoiseSelect",
+               "inputs": {"ckpt_name": "sd15/counterfeit.safetensors", "beta_schedule": beta}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a girl looking up", "clip": ["52", 1]}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "worst quality", "clip": ["52", 1]}},
+        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 512, "height": 512, "batch_size": 16}},
+        "197": {"class_type": "ADE_AnimateDiffLoaderWithContext",
+                "inputs": {"model_name": "mm_sd_v15_v2.safetensors", "beta_schedule": "sqrt_linear (AnimateDiff)",
+                           "motion_scale": 1.0, "apply_v2_models_properly": True, "model": ["52", 0]}},
+        "49": {"class_type": "KSampler", "inputs": {"seed": 88888, "steps": 20, "cfg": 7.0, "sampler_name": "euler",
+                                                    "scheduler": "normal", "denoise": 1.0, "model": ["197", 0],
+                                                    "positive": ["6", 0], "negative": ["7", 0],
+                                                    "latent_image": ["5", 0]}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["49", 0], "vae": ["52", 2]}},
+        "9": {"class_type": "VHS_VideoCombine", "inputs": {"images": ["8", 0], "frame_rate": 8, "loop_count": 0,
+                                                           "filename_prefix": "ad", "format": "video/h264-mp4",
+                                                           "pingpong": False, "save_output": True}},
+    }
+    if not motion:  # a plain still of SD 1.5 from the same loader
+        del wf["197"], wf["9"]
+        wf["49"]["inputs"]["model"] = ["52", 0]
+        wf["5"]["inputs"]["batch_size"] = 1
+        wf["9"] = {"class_type": "SaveImage", "inputs": {"images": ["8", 0], "filename_prefix": "still"}}
+    return wf
+
+
+def test_a_checkpoint_loader_s_beta_schedule_is_the_betas_animatediff_samples_with():
+    """Its 'sqrt_linear (AnimateDiff)' was said "not applied ... its result may differ from the pack's" while Studio's
+    AnimateDiff samples the model with exactly those betas (false): now said as the betas it samples with."""
+    said = _said(convert(_animatediff("sqrt_linear (AnimateDiff)"), "ad.json"))
+    assert ("its beta_schedule 'sqrt_linear (AnimateDiff)' is the betas Studio's AnimateDiff samples the model it "
+            "loads with (ComfyUI's 'sqrt_linear': linear betas 0.00085-0.012") in said
+    assert "beta_schedule 'sqrt_linear (AnimateDiff)' is not applied" not in said
+
+
+def test_another_beta_schedule_is_said_not_taken_and_a_still_keeps_the_twin_s_words():
+    """ComfyUI's 'linear' (square roots spaced evenly) is not AnimateDiff's betas: said not taken, with what is used;
+    the same loader feeding no motion module keeps the twin's own sentence (no family speaks of it)."""
+    said = _said(convert(_animatediff("linear (HotshotXL/default)"), "ad.json"))
+    assert ("its beta_schedule 'linear (HotshotXL/default)' is not taken (ComfyUI's 'linear' spaces the betas' square "
+            "roots evenly): Studio's AnimateDiff samples the model it loads with linear betas 0.00085-0.012") in said
+    still = _said(convert(_animatediff("sqrt_linear (AnimateDiff)", motion=False), "still.json"))
+    assert "its beta_schedule 'sqrt_linear (AnimateDiff)' is not applied" in still
+    assert "Studio's AnimateDiff samples" not in still
