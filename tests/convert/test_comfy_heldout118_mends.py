@@ -40,6 +40,19 @@ def test_a_folder_of_frames_starts_a_utility_s_way():
     assert "only notes made" not in said and "loaded clip's own sound" not in said
 
 
+def test_a_folder_whose_rate_is_not_known_keeps_the_sequence_s_own_said():
+    """Where nothing on the way sets a rate known when converting (the save's frame_rate wired from a node giving
+    none), the folder's frames keep Load Image Sequence's own 24 fps, said (never a loaded clip's rate)."""
+    wf = _frames_folder()
+    wf["2"]["inputs"]["frame_rate"] = ["7", 0]
+    wf["7"] = {"class_type": "PrimitiveNode", "inputs": {}}
+    conv = convert(wf, "frames.json")
+    assert [n.type_id for n in conv.graph.nodes.values()] == ["footage.load_sequence", "motion.interpolate",
+                                                              "io.save_video"]
+    assert ("the folder's pictures are a clip at 24 fps (Load Image Sequence's own rate), the frames written at the "
+            "rate they reach Save Video with") in _said(conv)
+
+
 def _animatediff(beta: str, motion: bool = True) -> dict:
     """AnimateDiff-Evolved's checkpoint loader with its own beta_schedule -> (its motion loader) -> KSampler -> Video
     Combine (C0nsumption's first/last interpolation's loaders, heldout118 04)."""
