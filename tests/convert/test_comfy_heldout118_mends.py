@@ -100,3 +100,25 @@ def test_another_beta_schedule_is_said_not_taken_and_a_still_keeps_the_twin_s_wo
     still = _said(convert(_animatediff("sqrt_linear (AnimateDiff)", motion=False), "still.json"))
     assert "its beta_schedule 'sqrt_linear (AnimateDiff)' is not applied" in still
     assert "Studio's AnimateDiff samples" not in still
+
+
+def test_a_second_pass_at_denoise_1_over_an_upscaled_latent_is_a_take_of_its_own():
+    """KSampler 512x512 x16 -> LatentUpscaleBy 1.5 -> KSampler at denoise 1 with its own save (heldout118 04): it was
+    said "a second pass ... this pass is not made" and the save given the first pass's 512x512 take; at denoise 1 the
+    pass starts from full noise, so it is a take of its own at 768x768 from its own settings, said."""
+    wf = _animatediff("sqrt_linear (AnimateDiff)")
+    wf["189"] = {"class_type": "LatentUpscaleBy", "inputs": {"upscale_method": "nearest-exact", "scale_by": 1.5,
+                                                              "samples": ["49", 0]}}
+    wf["188"] = {"class_type": "KSampler", "inputs": {**wf["49"]["inputs"], "seed": 7, "latent_image": ["189", 0]}}
+    wf["187"] = {"class_type": "VAEDecode", "inputs": {"samples": ["188", 0], "vae": ["52", 2]}}
+    wf["192"] = {"class_type": "VHS_VideoCombine", "inputs": {**wf["9"]["inputs"], "images": ["187", 0],
+                                                               "filename_prefix": "ad_hires"}}
+    conv = convert(wf, "ad.json")
+    takes = sorted((n.params["width"], n.params["height"], n.params["frames"], n.params["seed"])
+                   for n in nodes_of(conv, "video_models.text_to_video"))
+    assert takes == [(512, 512, 16, 88888), (768, 768, 16, 7)]
+    said = _said(conv)
+    assert ("'KSampler' (KSampler, #188) samples 'LatentUpscaleBy' (LatentUpscaleBy, #189)'s upscale of 'KSampler' "
+            "(KSampler, #49)'s latent at denoise 1, from full noise with that latent only added beneath it: read as a "
+            "take of its own at the upscaled size (768x768, 16 frames)") in said
+    assert "this pass is not made" not in said
