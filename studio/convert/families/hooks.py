@@ -99,6 +99,11 @@ HOOKS: dict[str, HookPoint] = {
                                  "generator's 'sampler') -> why the pipeline that generator runs cannot run that "
                                  "sampler, in words, or None: the generator given its default instead, said "
                                  "(mapping/sampler_taken.py; nodes/video_models/base/comfy_samplers.py, every family)"),
+    "twin_settings": HookPoint("each", None, False, "(wf, a pack's node read as the ComfyUI node it is a twin of, "
+                               "a setting of its own that node lacks, its value) -> the sentence of what that setting "
+                               "is to the family's generator the node's output reaches (AnimateDiff: a checkpoint "
+                               "loader's beta_schedule, the betas it samples with), or None: the twin's 'not applied' "
+                               "stays (packs/twin_family_settings.py; heldout118 04)"),
     "experts": HookPoint("each", "", False, "its model of two experts, named where Load Video Model takes one "
                          "of two model loaders' files (the family's own first, else the first family's: Wan)"),
     "file_names_version": HookPoint("own", False, False, "True: its model file names the version more closely "

@@ -17,7 +17,7 @@ from studio.core.shown import cut, listed_whole, number, rounded
 from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
-from . import sound_effects, split_way, tiled_upscale
+from . import folder_way, sound_effects, split_way, tiled_upscale
 from .core import AS_MP4, combined_as
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, rate_pair, utility_by_types
 from .save_paths import own_path
@@ -119,7 +119,8 @@ def utility_path(wf: Workflow, end: CNode) -> list[CNode] | None:
         if samples(wf, node):  # (a generator on the way: the output is its take, not a utility's of the clip)
             return None
         path.append(node)
-        if node.cls in VIDEO_FILES or stills_clip.parts(wf, node):  # (loaded pictures joined: heldout68 07)
+        if node.cls in VIDEO_FILES or stills_clip.parts(wf, node) or folder_way.starts(node):  # (loaded pictures
+            # joined: heldout68 07; a folder of pictures: heldout118 05)
             return path if any(utility(n, wf) or clips_join.joined_files(wf, n) or clips_transition.made(wf, n)
                                or _family_step(n) or tiled_upscale.reads(wf, n) for n in path) \
                 or made_sound.maker(wf, end, path) else None
@@ -207,8 +208,8 @@ def make_utility(b, end: CNode, path: list[CNode]) -> None:
     b.note("\n".join([f"Converted from ComfyUI ({b.name}), output '{end.title or end.shown_cls}' (#{end.id}): "
                       + " -> ".join(steps)] + [f"- {s}" for s in said]), len(b.bands) - 1)
     b.out.tasks.append({"task": " + ".join(steps), "family": "utility", "generator": generator,
-                        "inputs": ["images" if stills else "video"]})
-    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> {stills_clip.started(stills)} -> "
+                        "inputs": ["images" if stills or folder_way.starts(loader) else "video"]})
+    b.out.log.append(f"{b.name}: ComfyUI '{end.title or end.shown_cls}' -> {folder_way.started(stills, loader, stills_clip.started(stills))} -> "
                      + " -> ".join(steps))
 
 
@@ -217,7 +218,7 @@ def _saved(b, end: CNode, path: list[CNode], made: tuple[str, str, str], rate: t
     """The way's output (_output) of ``made`` (the node, its output, the loaded clip's node), with the clip's sound made
     for it where a sound maker's is written there (made_sound: MMAudio); that generator's Studio type, or None."""
     cur, out, clip = made
-    save = _output(b, end, cur, out, rate, said, sound=not stills)
+    save = _output(b, end, cur, out, rate, said, sound=not stills and not folder_way.starts(path[-1]))
     if save is None or stills or (maker := made_sound.maker(b.wf, end, path)) is None:
         return None
     said += made_sound.make(b, maker, path[-1], (clip, "video"), save)  # the clip's sound made for it (MMAudio)
@@ -231,6 +232,8 @@ def _own_rate(b, end: CNode, loader: CNode, stills: list | None, first: int) -> 
     loaded clip's own (clip_own_rate)."""
     if stills:
         return stills_clip.rate_lines()
+    if folder_way.starts(loader):  # (a folder of pictures: Load Image Sequence's own rate, heldout118 05)
+        return folder_way.rate_lines()
     return clip_own_rate.kept(b, end, RATES.get(end.cls), loader, list(b.g.nodes)[first:]) or _clips_rate(b.wf, end)
 
 

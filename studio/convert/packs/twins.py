@@ -30,6 +30,7 @@ from .decode_twins import decode_twin
 from .exact_twins import exact_twin
 from .made_types import copied, made_type
 from .originals import original
+from .twin_family_settings import family_said
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "twins.json")
 MEDIA = frozenset({"IMAGE", "MASK", "VIDEO", "AUDIO"})
@@ -184,6 +185,7 @@ class _Plan:
                  renamed: tuple = ()):
         self.n, self.r, self.widgets, self.links, self.kept = n, r, widgets, links, kept
         self.machine, self.other, self.renamed = machine, other, renamed  # (its input, the read type's) named otherwise
+        self.family: list[str] = []  # its settings a family's generator reads, in that family's words
 
 
 def _plan(n: CNode) -> _Plan | None:
@@ -264,6 +266,8 @@ def translate(wf: Workflow) -> list[str]:
     said = []
     for p in plans.values():
         n, r = p.n, p.r
+        named = dict(n.widgets) if n.widgets else by_types.widget_names_of(declared(n.cls), n.raw)
+        p.other, p.family = family_said(wf, n, p.other, named or {})  # (a family's generator reading one: heldout118)
         n.origin, n.cls, n.widgets, n.links = n.cls, r.name, p.widgets, p.links
         n.ports.update({read: own for own, read in p.renamed if read not in n.ports})  # (its inputs as the file names
         # them where a sentence names one: FunPack's LTXVTiledVAEDecode 'samples' was said, the file's 'latents')
@@ -286,4 +290,4 @@ def _sentence(n: CNode, p: _Plan) -> str:
         line += (f"; its {', '.join(p.other)} {'are' if many else 'is'} not applied, Studio's reading of {n.cls} "
                  f"has no such setting: where {'they change' if many else 'it changes'} what the node makes, its "
                  "result may differ from the pack's")
-    return line
+    return line + "".join(f"; {words}" for words in p.family)

