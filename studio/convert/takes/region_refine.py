@@ -1,0 +1,51 @@
+"""A later pass that refines regions cut out of the take, not the take (heldout115 03: a face-fix pass encodes what
+'Cut By Mask' makes of the take's decoded frames with a mask of the faces, a 512 crop, and refines that): its sentence
+names the step that cuts them and never says the pass "refines the take" nor that a Video to Video after the generator
+would make it (that would refine the whole frame).
+
+Told by links and declared types, never by a node's name: from the pass's encoder (a node on its latent's way taking
+pictures) the picture's way is followed back, past any input whose name or declared type is a mask, to a decoder of a
+latent; a node on that way given a mask (an input declared MASK, or named 'mask') besides the picture is the step
+that cuts the regions. Bounded (MAX_NODES); linear in the nodes looked at. Plain data."""
+from __future__ import annotations
+
+from ..reading.workflow import CNode, Workflow
+from ..tracing.roles import in_type
+
+MAX_NODES = 64  # the picture's way followed back from the encoder, at most
+
+
+def _mask_input(n: CNode, k: str) -> bool:
+    return k.lower() == "mask" or in_type(n, k) == "MASK"
+
+
+def _picture_way(wf: Workflow, enc: CNode) -> CNode | None:
+    """The node on ``enc``'s picture way, back to a latent's decoder, that is also given a mask; None where none is
+    or the way reaches no decoder."""
+    cut, seen, todo, decoded = None, {enc.id}, [enc], False
+    while todo and len(seen) < MAX_NODES:
+        n = todo.pop()
+        masked = [k for k in n.links if _mask_input(n, k)]
+        if masked and n is not enc:
+            cut = cut or n
+        for k, (src, _) in n.links.items():
+            s = wf.nodes.get(src)
+            if s is None or s.id in seen or k in masked or in_type(n, k) in ("VAE", "LATENT"):
+                continue
+            seen.add(s.id)
+            if any(in_type(s, j) == "LATENT" for j in s.links):  # (a decoder: the latent's frames)
+                decoded = True
+                continue
+            todo.append(s)
+    return cut if decoded else None
+
+
+def cutter(wf: Workflow, passed: list[CNode]) -> CNode | None:
+    """The step cutting the regions of the take that a later pass refines, else None (it refines the take);
+    ``passed``: the nodes on that pass's latent's way back to the pass before it (passes.latent_back)."""
+    for n in passed:
+        if n.enabled and any(in_type(n, k) == "IMAGE" for k in n.links):  # (its encoder: pictures in, a latent out)
+            cut = _picture_way(wf, n)
+            if cut is not None:
+                return cut
+    return None
