@@ -14,7 +14,7 @@ from studio.convert.takes import passes, region_refine
 from tests.convert.said import api, said
 
 
-def _wan(extra: dict | None = None, model=("1", 0), refine_from=None) -> dict:
+def _wan(extra: dict | None = None, model=("1", 0), refine_from=None, raw_save: bool = False) -> dict:
     nodes = {
         "1": ("UNETLoader", {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors", "weight_dtype": "default"}),
         "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan"}),
@@ -29,14 +29,17 @@ def _wan(extra: dict | None = None, model=("1", 0), refine_from=None) -> dict:
         "9": ("CreateVideo", {"images": ["8", 0], "fps": 16}),
         "10": ("SaveVideo", {"video": ["9", 0], "filename_prefix": "video/x", "format": "auto", "codec": "auto"})}
     if refine_from is not None:  # a second pass on what the take's frames become there, its output the only one
-        del nodes["9"], nodes["10"]
+        if not raw_save:
+            del nodes["9"], nodes["10"]
         nodes |= {
             "20": ("VAEEncode", {"pixels": list(refine_from), "vae": ["3", 0]}),
-            "21": ("KSampler", {"seed": 2, "steps": 16, "cfg": 2.0, "sampler_name": "euler", "scheduler": "simple",
-                                "denoise": 0.25, "model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
-                                "latent_image": ["20", 0]}),
+            "21": ("KSamplerAdvanced", {"add_noise": "enable", "noise_seed": 2, "steps": 16, "cfg": 2.0,
+                                        "sampler_name": "euler", "scheduler": "simple", "start_at_step": 12,
+                                        "end_at_step": 10000, "return_with_leftover_noise": "disable",
+                                        "model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
+                                        "latent_image": ["20", 0]}),
             "22": ("VAEDecode", {"samples": ["21", 0], "vae": ["3", 0]}),
-            "23": ("CreateVideo", {"images": ["22", 0], "fps": 16}),
+            "23": ("CreateVideo", {"images": ["22", 0] if not raw_save else ["43", 0], "fps": 16}),
             "24": ("SaveVideo", {"video": ["23", 0], "filename_prefix": "video/y", "format": "auto", "codec": "auto"})}
     return api(nodes | (extra or {}))
 
@@ -88,3 +91,23 @@ def test_a_pass_refining_regions_cut_out_of_the_take_is_never_said_to_refine_the
                            "take by 'Cut By Mask' (Cut By Mask, #41), given a mask ("), line
     assert "the refine of those regions is not made (a Video to Video after the generator would refine the whole " \
            "frame)" in line and "refines the take" not in line and "add a Video to Video" not in line
+
+
+def test_a_take_and_its_face_fixed_output_are_one_generator():
+    """heldout115 03: the raw take's Save and a Save of the take with regions cut out of it refined and pasted back
+    (a refine Studio does not make) were two generator pipelines of the same first sampler: the take made twice."""
+    fix = {"40": ("LoadImage", {"image": "faces_mask.png"}),
+           "41": ("Cut By Mask", {"image": ["8", 0], "mask": ["40", 0], "force_resize_width": 0,
+                                  "force_resize_height": 0}),
+           "42": ("ImageScale", {"image": ["41", 0], "upscale_method": "lanczos", "width": 512, "height": 512,
+                                 "crop": "disabled"}),
+           "43": ("Paste By Mask", {"image_base": ["8", 0], "image_to_paste": ["22", 0], "mask": ["40", 0],
+                                    "resize_behavior": "resize"})}
+    conv = convert(_wan(fix, refine_from=("42", 0), raw_save=True), "face_fix")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"], conv.tasks
+    assert len([n for n in conv.graph.nodes.values() if n.type_id == "io.save_video"]) == 2
+    text = said(conv)
+    assert "'SaveVideo' (SaveVideo, #24) writes the take 'KSampler' (KSampler, #7) makes, then a later pass: " \
+           "'KSamplerAdvanced' (KSamplerAdvanced, #21) refines regions cut out of the take by 'Cut By Mask' " \
+           "(Cut By Mask, #41), given a mask (denoise 0.25, 16 steps" in text, text
+    assert "so it is one more Save Video of that take, generated once" in text

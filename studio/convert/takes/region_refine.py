@@ -49,3 +49,27 @@ def cutter(wf: Workflow, passed: list[CNode]) -> CNode | None:
             if cut is not None:
                 return cut
     return None
+
+
+def shared(wf: Workflow, main: str, key: frozenset, made, latent_way) -> tuple[frozenset, list[CNode]] | None:
+    """The samplers of a pipeline already made (a key of ``made``) that make the same take as the output of samplers
+    ``key`` (its first ``main``): they differ only by later passes refining regions cut out of the take, which Studio
+    makes in neither (heldout115 03: a raw preview and a face-fixed output of one first sampler were two pipelines,
+    the take generated twice); with those passes of ``key``'s own. None where no made pipeline is so. ``latent_way``:
+    a pass -> the nodes on its latent's way back to the pass before it (passes.latent_back's second)."""
+    for other in made:
+        apart = [wf.nodes.get(s) for s in key ^ other]
+        if main not in other or not apart or any(n is None or cutter(wf, latent_way(n)) is None for n in apart):
+            continue
+        return other, [n for n in apart if n.id in key]
+    return None
+
+
+def shared_line(save: CNode, main: CNode, refines: list[str]) -> str:
+    """The sentence of output ``save`` written as one more Save Video of the take ``main`` makes; ``refines``: the
+    sentences of the passes on its way refining regions cut out of that take (passes.refine_line), not made."""
+    head = f"{save.named()} writes the take {main.named()} makes"
+    if not refines:
+        return f"{head}: one more Save Video of it, the take generated once"
+    return f"{head}, then {'; then '.join(refines)}; so it is one more Save Video of that take, generated once"
+
