@@ -5,8 +5,9 @@ would make it (that would refine the whole frame).
 
 Told by links and declared types, never by a node's name: from the pass's encoder (a node on its latent's way taking
 pictures) the picture's way is followed back, past any input whose name or declared type is a mask, to a decoder of a
-latent; a node on that way given a mask (an input declared MASK, or named 'mask') besides the picture is the step
-that cuts the regions. Bounded (MAX_NODES); linear in the nodes looked at. Plain data."""
+latent; a node on that way given a mask (an input declared MASK, or named 'mask') besides one picture is the step
+that cuts the regions (one given two pictures and a mask lays one over the other: a whole frame, heldout ic_bands2's
+LTXVLaplacianPyramidBlend). Bounded (MAX_NODES); linear in the nodes looked at. Plain data."""
 from __future__ import annotations
 
 from ..reading.workflow import CNode, Workflow
@@ -19,25 +20,33 @@ def _mask_input(n: CNode, k: str) -> bool:
     return k.lower() == "mask" or in_type(n, k) == "MASK"
 
 
+def _cuts(n: CNode) -> bool:
+    """``n`` is given a mask besides one picture (two pictures and a mask lay one over the other: a whole frame)."""
+    masked = [k for k in n.links if _mask_input(n, k)]
+    return bool(masked) and len([k for k in n.links if k not in masked and in_type(n, k) == "IMAGE"]) == 1
+
+
 def _picture_way(wf: Workflow, enc: CNode) -> CNode | None:
-    """The node on ``enc``'s picture way, back to a latent's decoder, that is also given a mask; None where none is
-    or the way reaches no decoder."""
-    cut, seen, todo, decoded = None, {enc.id}, [enc], False
-    while todo and len(seen) < MAX_NODES:
+    """The node on ``enc``'s picture way back to a latent's decoder (the way itself: each node's picture inputs, not
+    its masks) that is given a mask besides that one picture; None where none is or the way reaches no decoder."""
+    came: dict[str, CNode | None] = {enc.id: None}  # a node -> the node it was reached from (nearer the encoder)
+    todo = [enc]
+    while todo and len(came) < MAX_NODES:
         n = todo.pop()
-        masked = [k for k in n.links if _mask_input(n, k)]
-        if masked and n is not enc:
-            cut = cut or n
         for k, (src, _) in n.links.items():
             s = wf.nodes.get(src)
-            if s is None or s.id in seen or k in masked or in_type(n, k) in ("VAE", "LATENT"):
+            if s is None or s.id in came or _mask_input(n, k) or in_type(n, k) in ("VAE", "LATENT"):
                 continue
-            seen.add(s.id)
+            came[s.id] = n
             if any(in_type(s, j) == "LATENT" for j in s.links):  # (a decoder: the latent's frames)
-                decoded = True
+                step = n
+                while step is not None and step is not enc:  # (the way from that decoder to the encoder)
+                    if _cuts(step):
+                        return step
+                    step = came[step.id]
                 continue
             todo.append(s)
-    return cut if decoded else None
+    return None
 
 
 def cutter(wf: Workflow, passed: list[CNode]) -> CNode | None:
