@@ -9,7 +9,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from studio.convert.mapping.convert import convert
-from studio.convert.reading.workflow import Workflow
+from studio.convert.mapping import patch_inputs
+from studio.convert.reading.workflow import CNode, Workflow
 from studio.convert.takes import passes, region_refine
 from tests.convert.said import api, said
 
@@ -51,6 +52,10 @@ def test_a_text_encoding_node_passing_the_model_on_is_no_model_patch():
     assert "'Power Prompt (rgthree)' (Power Prompt (rgthree), #30: a node encoding its text, passing the model on " \
            "(declared to give STRING and CONDITIONING besides it: no model patch" in text, text
     assert "#30: a model patch" not in text and "#30), a model patch" not in text
+    lora_listed = CNode("9", "SomePackLoraListWithSummary", out_types=["MODEL", "MODEL", "STRING"])  # (VRGDG's)
+    assert patch_inputs.patch_words(lora_listed) == "a model patch"  # (a LoRA loader saying what it loaded: a patch)
+    encoder = CNode("9", "SomePackPromptWithModel", out_types=["CONDITIONING", "MODEL", "CLIP", "STRING"])
+    assert patch_inputs.patch_words(encoder).startswith("a node encoding its text, passing the model on")
     freeu = {"31": ("FreeU_V2", {"b1": 1.3, "b2": 1.4, "s1": 0.9, "s2": 0.2, "model": ["1", 0]})}
     assert "(FreeU_V2, #31: a model patch)" in said(convert(_wan(freeu, model=("31", 0)), "freeu"))
 
