@@ -11,6 +11,7 @@ from studio.core.limits import MAX_FRAME_PIXELS, check_frame_size, regular_file_
 from studio.core.params import Bool, Choice, Int, Path, String, Text
 from studio.core.spec import CLIP, SOURCE, In, Node, Out
 from studio.core.fileformat import graph_to_json
+from studio.engine.animated_picture import AnimatedPictureClip, frame_count, is_animated_picture
 from studio.engine.clip import Clip
 from studio.engine import sequence as S
 from studio.engine.media import FILE_TAGS, VideoFileClip, write_video
@@ -18,7 +19,7 @@ from studio.engine.png_text import write_png
 from studio.engine.sound_spans import FileSound, open_sound
 from studio.engine.video_encode import aac_rate
 
-VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif)"
+VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.avi *.webm *.m4v *.gif *.webp)"
 IMAGE_FILTER = "Image (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.exr)"
 AUDIO_FILTER = "Audio (*.wav *.mp3 *.flac *.ogg *.m4a *.aac *.opus)"
 
@@ -27,7 +28,8 @@ class LoadVideo(Node):
     """A video file, decoded lazily frame by frame, with its sound. Rotation tags are applied,
     a variable frame rate is made constant (the rule is reported), colour follows the file's
     tags, 10-bit sources keep their precision, and an alpha channel (ProRes 4444, FFV1) comes
-    out as a Mask."""
+    out as a Mask. An animated WEBP or GIF is read frame by frame with Pillow (every frame once, its rate from
+    the frames' durations), as ComfyUI's LoadImage reads one."""
     id = "io.load_video"
     keywords = ("read", "plate", "footage", "clip", "import")
     title = "Load Video"
@@ -41,7 +43,7 @@ class LoadVideo(Node):
     def first_frame(cls, params, base_dir):
         if not params.get("path"):
             return None
-        clip = VideoFileClip(params["path"])
+        clip = _open_video(params["path"])
         try:
             return clip.frame(0)
         finally:
@@ -50,17 +52,18 @@ class LoadVideo(Node):
     @classmethod
     def open_clip(cls, params, base_dir):
         """The file opened, its frames decoded as they are pulled (a plate scrubbed before a run)."""
-        return VideoFileClip(params["path"]) if params.get("path") else None
+        return _open_video(params["path"]) if params.get("path") else None
 
     @classmethod
     def foresee(cls, params, base_dir, inputs):
         """The frames its container declares (validation tells a generator's frames against them)."""
         from studio.engine.media import declared_frames
-        n = declared_frames(params["path"]) if params.get("path") else 0
+        path = params.get("path")
+        n = (frame_count(path) if is_animated_picture(path) else declared_frames(path)) if path else 0
         return {"video": {"frames": n}, "alpha": {"frames": n}} if n else {}
 
     def run(self, ctx, **_):
-        clip = VideoFileClip(ctx.params.path)
+        clip = _open_video(ctx.params.path)
         declared = clip.declared_frames
         if declared and declared > clip.n_frames:
             ctx.warn(f"'{ctx.params.path}' declares {declared} frames but only {clip.n_frames} can be read "
@@ -68,6 +71,11 @@ class LoadVideo(Node):
         for note in clip.notes():
             ctx.info(note)
         return {"video": clip, "audio": clip.audio, "alpha": clip.alpha_clip()}
+
+
+def _open_video(path: str):
+    """The file as a lazy clip: an animated picture (WEBP, GIF) through Pillow, any other through FFmpeg."""
+    return AnimatedPictureClip(path) if is_animated_picture(path) else VideoFileClip(path)
 
 
 def image_size(path: str) -> tuple[int, int] | None:

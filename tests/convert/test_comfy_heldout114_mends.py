@@ -160,14 +160,15 @@ def _fun_control(control_file: str, counted: bool = True):
 
 
 def test_an_animated_picture_the_workflow_counts_as_a_clip_is_said_read_as_one_still():
+    """(fix24: now made as Load Video, the assumption said: tests/convert/test_comfy_fix24.py.)"""
     conv = _fun_control("poses.webp")
     assert nodes_of(conv, "video_models.wan_fun_control"), conv.tasks
     line = next((x for x in conv.log if "ComfyUI's LoadImage reads every frame" in x), None)
     assert line is not None, "\n".join(conv.log)
-    assert "(LoadImage, #6) gives 'poses.webp' to the 'control' of" in line and "make it a video file" in line
+    assert "(LoadImage, #6) gives 'poses.webp' to the 'control' of" in line and "Studio assumes the file" in line
     assert "start.png" not in line
     gif = next(x for x in _fun_control("poses.gif").log if "ComfyUI's LoadImage reads every frame" in x)
-    assert "Studio's Load Video reads a GIF's frames" in gif
+    assert "made as Studio's Load Video" in gif
     for quiet in (_fun_control("poses.png"), _fun_control("poses.webp", counted=False)):  # (no count: a still)
         assert not any("ComfyUI's LoadImage reads every frame" in x for x in quiet.log)
 

@@ -13,6 +13,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..takes import (carried_control, joined, ledger, let_go_files, made_after, noiseless, passes, restyle_sound, sound,
                      upsampled_clip)
 from ..takes.keyframes import capped
+from ..takes import region_refine
 from ..tracing.guider_window import carried_steps, window_params
 from ..tracing.roles import role
 from ..tracing.masked_encodes import CONTINUED, own_way
@@ -176,6 +177,11 @@ class OutputStage:
             return True
         if o.key in self.made:  # another output of a pipeline already made: one more Save Video on it
             return self._one_more_save(save, o.key, [])
+        same = region_refine.shared(self.wf, o.main.node.id, o.key, self.made,
+                                    lambda n: passes.latent_back(self.wf, n)[1])
+        if same is not None:  # the same take, a refine of regions cut out of it made in neither (heldout115 03)
+            own = [passes.refine_line(self, r, {}) for r in o.rest if r.node in same[1]]
+            return self._one_more_save(save, same[0], [region_refine.shared_line(save, o.first, own)])
         first = joined.made_first_take(self, o.key)
         if first is not None:  # that take joined with takes of their own: one more Save Video on it, said
             return self._one_more_save(save, first, [joined.line(self, save, first, o.key)])

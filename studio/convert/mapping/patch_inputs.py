@@ -18,6 +18,7 @@ from .sampled_by import BRACKETED, on_model
 
 
 _name = CNode.named  # the node in a sentence
+PROMPT_MADE = ("STRING", "CONDITIONING")  # a node giving both besides the model encodes its text: no model patch
 
 
 def model_way(wf: Workflow, n: CNode) -> str | None:
@@ -40,8 +41,15 @@ def patch_words(n: CNode) -> str:
     what it gives (a model of the way's type: MODEL, WanVideoWrapper's WANVIDEOMODEL), and where no catalogued pack
     declares it and the file saves no types (an API file: the patch a node on the model's way most often is); not said
     to be one where its pack declares it but builds its outputs in a way the catalogue does not follow (heldout37 07:
-    rgthree's Context in an API file passes the loader's model on unchanged; it was called a model patch)."""
+    rgthree's Context in an API file passes the loader's model on unchanged; it was called a model patch); a node
+    declared to give a text (STRING) and CONDITIONING besides it encodes its text and passes the model on (heldout115
+    03: rgthree's Power Prompt, its CONDITIONING and TEXT made from its prompt, was called a model patch)."""
     t = catalogue.node_type(n.origin or n.cls)
+    made = [x for x in PROMPT_MADE if x in _gives(n)]
+    if len(made) == 2:  # (its text encoded, the model passed on: rgthree's Power Prompt, heldout115 03; a LoRA
+        # loader giving a STRING of what it loaded, VRGDG's Multi LoRA, stays a model patch)
+        return (f"a node encoding its text, passing the model on (declared to give {' and '.join(made)} besides it: no model "
+                "patch; what it may do to the model from its text, a LoRA it names, not read)")
     if t is None or t.outputs is not None or any(n.out_types):  # (a wrapper's patch gives its WANVIDEOMODEL)
         return "a model patch"
     return "a node not declared to give a model (a model patch, or a node passing it on)"

@@ -21,6 +21,7 @@ from studio.core.shown import number
 from ..families import abilities, registry as families
 from .extend import continued
 from .extension_encoded import picked_frames
+from . import region_refine
 from ..tracing.roles import SAMPLER_TYPES
 from ..tracing.walks import sampler_denoise, upstream
 from .. import catalogue
@@ -211,6 +212,12 @@ def refine_line(b: Any, r: Sampling, params: dict) -> str:
     size = f" at {w}x{h}" if isinstance(w, int) and isinstance(h, int) else ""
     strength = f" at strength {number(d)}" if d is not None and d < 1 else ""
     upscaled = any(n.cls in families.lookup("upscalers") for n in steps)  # the size made is the upscaled one
+    cut = region_refine.cutter(wf, latent_back(wf, r.node)[1])
+    if cut is not None:  # (regions cut out of the take: a Video to Video would refine the whole frame)
+        return (f"a later pass: {_name(r.node)} refines regions cut out of the take by {_name(cut)}, given a mask "
+                f"({', '.join(x for x in what if x)}){via}; Studio's graph makes the first pass alone{size}: the "
+                "refine of those regions is not made (a Video to Video after the generator would refine the whole "
+                "frame)")
     head = (f"a later pass: {_name(r.node)} refines the take ({', '.join(x for x in what if x)}){via}; Studio's graph "
             f"makes the first pass alone{size}{' directly' if upscaled else ''}")
     if abilities.video_to_video(b.family_now) is False:  # (its family's declared task kinds hold no video to video)
