@@ -1,6 +1,6 @@
 """WanVideoVACEStartToEndFrame given runs of a clip's frames (vacerange24; heldout119 01, a VACE loop bridge: KJNodes'
 GetImageRangeFromBatch picks a clip's last 15 frames as START and its first 15 as END, num_frames 61) read as
-Studio's Wan VACE keeping those runs: keyframes '0=-15..last' and '-15=0..last' on the clip (the pick from frame 0 as
+Studio's Wan VACE keeping those runs: keyframes '0=-15..last' and '-15=0..14' on the clip (the pick from frame 0 as
 Studio's Trim), 'frames' 61, no control 'video' or 'mask'; the picks never said "not applied". Runs that do not fit
 the take, or a run with the node's inpaint_mask wired, stay as before: said not made."""
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_a_loop_bridge_from_runs_of_a_clip_is_wan_vace_keeping_them():
     conv = convert(_bridge(), "loop")
     g, gen = conv.graph, _vace(conv)
     assert g.validate() == []
-    assert gen.params["keyframes"] == "0=-15..last, -15=0..last" and gen.params["frames"] == 61
+    assert gen.params["keyframes"] == "0=-15..last, -15=0..14" and gen.params["frames"] == 61
     assert g.input_link(gen.id, "video") is None and g.input_link(gen.id, "mask") is None
     assert _behind(g, gen.id, "keyframe_1") == ["io.load_video"]  # the whole clip: its last 15 by the mark
     assert _behind(g, gen.id, "keyframe_2") == ["transform.trim", "io.load_video"]
@@ -66,7 +66,7 @@ def test_a_loop_bridge_from_runs_of_a_clip_is_wan_vace_keeping_them():
     said = _said(conv)
     assert ("makes Wan VACE's control clip of num_frames 61 from the last 15 frames of the clip on its start_image "
             "and frames 0 to 14 of the clip on its end_image, grey frames between and masks keeping the given "
-            "frames: read as Studio's Wan VACE keeping them (its 'keyframes' '0=-15..last, -15=0..last'") in said
+            "frames: read as Studio's Wan VACE keeping them (its 'keyframes' '0=-15..last, -15=0..14'") in said
     assert "not applied (its settings: start_index" not in said and "wired without that step" not in said
     assert "Studio does not make that clip" not in said
 
@@ -83,7 +83,7 @@ def test_runs_longer_than_the_take_or_an_inpaint_mask_stay_said_not_made():
 def test_a_run_picked_from_a_fixed_frame_is_studios_trim_kept_whole():
     conv = convert(_bridge(start=(2, 10)), "loop_fixed")
     g, gen = conv.graph, _vace(conv)
-    assert gen.params["keyframes"] == "0=0..last, -15=0..last" and gen.params["frames"] == 61
+    assert gen.params["keyframes"] == "0=0..last, -15=0..14" and gen.params["frames"] == 61
     trims = [g.nodes[g.input_link(gen.id, k).src] for k in ("keyframe_1", "keyframe_2")]
     assert [(t.type_id, t.params["start"], t.params["end"]) for t in trims] == [
         ("transform.trim", 2, 12), ("transform.trim", 0, 15)]

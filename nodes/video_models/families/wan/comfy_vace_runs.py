@@ -55,7 +55,8 @@ def read_runs(b, node, src, name: str, settings: dict, inputs: dict, said: list[
             return False
         if run is not None and run[0] == -1:  # its pick of the last frames: the run's own mark, not a step left out
             said[before:] = [x for x in said[before:] if "wired without that step" not in x]
-        lo = f"{-run[1]}..last" if run is not None and run[0] == -1 else "0..last" if run is not None else "0"
+        lo = (f"{-run[1]}..last" if run[0] == -1 else "0..last" if k == "start_image" else f"0..{run[1] - 1}") \
+            if run is not None else "0"  # (an end run's count named: a shorter clip refused, never put off the end)
         at = "0" if k == "start_image" else f"-{run[1]}" if run is not None else "last"
         marks.append(f"{at}={lo}")
     b.keyframes += marks
