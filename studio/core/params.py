@@ -228,7 +228,14 @@ def frame_marks(text: str, name: str = "frames") -> list[tuple[int, int]]:
     """The frames a :class:`Frames` value names: ``(at, source)`` pairs in order. ``at`` is a frame of
     the clip made (negative: from its end, -1 the last); ``source`` a frame of the clip on the
     matching input (``'96=-1'``: that clip's last frame at 96; 0 when not given: an Image, or a clip's
-    first frame). ``last`` stands for -1 on either side. Raises :class:`ParamRangeError` naming ``name``."""
+    first frame; a run ``'0=-15..last'``: its first frame). ``last`` stands for -1 on either side. Raises
+    :class:`ParamRangeError` naming ``name``."""
+    return [(at, src) for at, src, _ in frame_runs(text, name)]
+
+
+def frame_runs(text: str, name: str = "frames") -> list[tuple[int, int, int | None]]:
+    """:func:`frame_marks` with each entry's run: ``(at, first, last)``, ``last`` None for one frame; ``'0=-15..last'``
+    puts the clip's frames -15 to -1 (its last 15) at 0, 1, ... 14 (``(0, -15, -1)``)."""
     out = []
     for entry in text.replace(";", ",").replace("\n", ",").split(","):
         entry = entry.strip()
@@ -236,14 +243,15 @@ def frame_marks(text: str, name: str = "frames") -> list[tuple[int, int]]:
             continue
         parts = [x.strip().lower() for x in entry.split("=")]
         try:
-            if len(parts) > 2:
+            if len(parts) > 2 or parts[0].count("..") or parts[-1].count("..") > 1:
                 raise ValueError
-            at, src = (int(-1 if x == "last" else x) for x in (parts + ["0"])[:2])
+            ends = (parts[1] if len(parts) == 2 else "0").split("..")
+            at, src, *run = (int(-1 if x.strip() == "last" else x) for x in [parts[0], *ends])
         except ValueError:
             raise ParamRangeError(name, f"'{entry}' is not a frame number: write frame numbers like '0, 48, last' "
                                         "(negative: from the end), each optionally '=F' to take frame F of a clip "
-                                        "('96=last')") from None
-        out.append((at, src))
+                                        "('96=last') or '=F..G' its frames F to G ('0=-15..last')") from None
+        out.append((at, src, run[0] if run else None))
     return out
 
 

@@ -4,7 +4,7 @@ chosen frames.
 Declared once (:data:`KEY_INPUTS`, :data:`KEY_PARAMS`) on the generators that can take them: four
 optional 'keyframe' inputs (an Image, or a Video whose frame is chosen) and one 'keyframes' setting,
 the frame each connected input sits at, in order ('0, 48, last'; ``96=-1``: the clip's last frame at
-96). Where the family gives them to the model:
+96; Wan VACE keeps a run of a clip's frames too, ``0=-15..last``: its last 15 at frames 0 to 14). Where the family gives them to the model:
 
 * LTX-Video: ``LTXConditionPipeline``'s ``conditions`` (an image at any frame index);
 * LTX-2: ``LTX2ConditionPipeline``'s ``conditions`` (placed on its latent frames: every
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from studio.core.errors import ParamRangeError, StudioError
-from studio.core.params import Float, Frames, frame_marks
+from studio.core.params import Float, Frames, frame_marks, frame_runs
 from studio.core.spec import In
 
 MAX_KEYS = 4
@@ -31,8 +31,9 @@ KEY_INPUTS = tuple(In(name, "Video", optional=True,
                            "chosen there, e.g. '96=last')")
                    for i, name in enumerate(KEY_NAMES, start=1))
 KEYFRAMES_HELP = ("the frame each connected keyframe input sits at, in order: '0, 48, last' (negative: from the "
-                  "end); 'AT=F' takes frame F of a clip on that input ('96=last': its last frame). LTX-Video, "
-                  "LTX-2 and Wan VACE take keyframes at any frame; the timeline marks them")
+                  "end); 'AT=F' takes frame F of a clip on that input ('96=last': its last frame); Wan VACE: 'AT=F..G' "
+                  "its frames F to G from AT on ('0=-15..last'). LTX-Video, LTX-2 and Wan VACE take keyframes at any "
+                  "frame; the timeline marks them")
 KEY_PARAMS = (Frames("keyframes", "", help=KEYFRAMES_HELP),
               Float("keyframe_strength", 1.0, min=0.0, max=1.0,
                     help="LTX-Video / LTX-2: how strongly a keyframe holds (1: fully); Wan VACE keeps them whole"))
@@ -78,11 +79,12 @@ def _rgb(img) -> np.ndarray:
     return np.repeat(a[..., :1], 3, -1) if a.shape[2] < 3 else a[..., :3]
 
 
-def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
+def keyframes_of(ctx, n: int, inputs: dict, runs: bool = False) -> list[Keyframe]:
     """The keyframes the 'keyframes' setting and the connected inputs ask for, in frame order, each
-    at a frame of the clip of ``n`` frames; anything else refused in words (before any sampling)."""
+    at a frame of the clip of ``n`` frames; anything else refused in words (before any sampling). ``runs``: a node
+    that keeps a run of a clip's frames ('0=-15..last': its last 15 at frames 0 to 14; Wan VACE), else refused."""
     text = ctx.params.keyframes
-    marks = frame_marks(text, "keyframes")
+    marks = frame_runs(text, "keyframes")
     wired = [(k, inputs[k]) for k in KEY_NAMES if inputs.get(k) is not None]
     if not marks and not wired:
         return []
@@ -91,26 +93,36 @@ def keyframes_of(ctx, n: int, inputs: dict) -> list[Keyframe]:
         raise StudioError(f"'keyframes' lists {len(marks)} frame(s) ('{text}') but {len(wired)} keyframe input(s) "
                           f"are connected ({names}): give one frame number per connected input, in order")
     out, seen = [], {}
-    for (at, src), (port, value) in zip(marks, wired):
-        a = at + n if at < 0 else at
-        if not 0 <= a < n:
-            raise StudioError(_outside(at, n))
-        if a in seen:
-            raise StudioError(f"two keyframes at frame {a} ('{seen[a]}' and '{port}'): one image a frame")
-        seen[a] = port
-        if hasattr(value, "frame"):
-            m = len(value)
-            s = src + m if src < 0 else src
-            if not 0 <= s < m:
-                raise StudioError(f"'{port}': frame {src} of its clip is asked but the clip has {m} frames "
-                                  f"(0 to {m - 1}, or -1 to -{m} from the end)")
-            img = value.frame(s)
-        else:
-            if src not in (0, -1):
-                raise StudioError(f"'{port}' is one image: '{at}={src}' takes a frame of a clip (connect a Video)")
-            img = value
-        out.append(Keyframe(a, _rgb(img), port))
+    for (at, src, last), (port, value) in zip(marks, wired):
+        if last is not None and not runs:
+            raise StudioError(f"'{port}': a run of a clip's frames ('{at}={src}..{last}') is kept by Wan VACE alone: "
+                              "give one frame of it here")
+        for k, img in enumerate(_frames_of(port, value, at, src, last)):
+            a = (at + n if at < 0 else at) + k
+            if not 0 <= a < n:  # (a run's later frame: by its place in the take)
+                raise StudioError(_outside(at if k == 0 else a, n))
+            if a in seen:
+                raise StudioError(f"two keyframes at frame {a} ('{seen[a]}' and '{port}'): one image a frame")
+            seen[a] = port
+            out.append(Keyframe(a, _rgb(img), port))
     return sorted(out, key=lambda k: k.at)
+
+
+def _frames_of(port: str, value, at: int, src: int, last: int | None) -> list:
+    """The pictures an input gives a keyframe entry: frame ``src`` of a clip (to ``last`` with a run), or the image."""
+    if not hasattr(value, "frame"):
+        if src not in (0, -1) or last is not None:
+            raise StudioError(f"'{port}' is one image: '{at}={src}' takes a frame of a clip (connect a Video)")
+        return [value]
+    m = len(value)
+    first, end = (x + m if x < 0 else x for x in (src, src if last is None else last))
+    for x, s in ((src, first), (last, end)):
+        if x is not None and not 0 <= s < m:
+            raise StudioError(f"'{port}': frame {x} of its clip is asked but the clip has {m} frames "
+                              f"(0 to {m - 1}, or -1 to -{m} from the end)")
+    if end < first:
+        raise StudioError(f"'{port}': its run '{src}..{last}' ends before it starts (the clip has {m} frames)")
+    return [value.frame(i) for i in range(first, end + 1)]
 
 
 def refusal(fam, node_title: str) -> StudioError:

@@ -5,13 +5,16 @@ first, the end picture last and frames of one grey level (empty_frame_level) bet
 pictures: kept; 1 between: made). Fed to WanVaceToVideo's control_video and control_masks, that is Studio's Wan VACE
 with keyframes at frame 0 and at the last frame: read so, never the start still given as both the control clip and
 its mask. Given control_images too (the wrapper puts their frames, by index, on the frames no picture takes, masks 1
-there), the same keyframes with that clip as Studio's control 'video' (left56: a start frame and a depth clip). What
+there), the same keyframes with that clip as Studio's control 'video' (left56: a start frame and a depth clip). Given
+runs of a clip's frames (a loop bridge: comfy_vace_runs), Studio's Wan VACE keeping those runs. What
 else it is given (an inpaint mask, other indices, another grey) Studio's keyframes do not make: said, naming the node
 and its input. Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import LOADER_NODES, find_loader, through
 from studio.core.shown import number
+
+from .comfy_vace_runs import read_runs
 
 START_TO_END = "WanVideoVACEStartToEndFrame"
 WIDGETS = ("num_frames", "empty_frame_level", "start_index", "end_index")  # its settings as a UI file saves them
@@ -72,6 +75,8 @@ def read_ends(b, node, inputs: dict, said: list[str]) -> bool:
     extra = [k for k in ("control_images", "inpaint_mask") if k in src.links]
     moved = [f"{k} {number(w[k])}" for k, d in (("start_index", 0), ("end_index", -1))
              if isinstance(w.get(k), (int, float)) and w[k] != d]
+    if not extra and not moved and read_runs(b, node, src, name, w, inputs, said):  # runs of a clip's frames
+        return True  # (comfy_vace_runs: Studio's Wan VACE keeping them at the take's start and end)
     plain = ends and not any(e is None or e[2] for _, e in ends) and not moved  # (only then read: its used marks)
     control = _control_clip(b, src, inputs, said) if plain and extra == ["control_images"] else None
     if control is not None:  # its control frames between the pictures: Studio's control 'video' (read below)

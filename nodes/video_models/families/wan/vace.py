@@ -190,7 +190,7 @@ class WanVACE(GeneratorNode):
         n, win = frames_and_window(s.fam, want, p.window, None)
         say_frame_rule(ctx, s.fam, n, n, win, p.window)
         from ...takes.keyframes_at import asked, keyframes_of, vace_keyed
-        keyed = keyframes_of(ctx, n, keys) if asked(keys) or p.keyframes.strip() else []
+        keyed = keyframes_of(ctx, n, keys, runs=True) if asked(keys) or p.keyframes.strip() else []
         if keyed and p.keyframe_strength != 1.0:
             ctx.warn("Wan VACE keeps its keyframes whole (the mask is 0 there): 'keyframe strength' is LTX's, not used")
         if p.overlap >= win and n > win:
