@@ -65,6 +65,7 @@ def test_opencvs_canny_draws_its_edges_unblurred_kornias_blurred():
                             [49, 512, 7, "fixed", 20, 5.0, 1.0, "Flow", 3] + CACHE,
                             {"control_video": ("dance.mp4", ("VideoToCanny", [51, 102, 49]))}), "fun_canny")
     assert (_edges(fun)["low"], _edges(fun)["high"], _edges(fun)["blur"]) == (51, 102, 0.0)
+    assert "model_type 'Control'" not in said(fun)  # (the Control model's control clip read: not "not applied")
 
 
 def _chunked_control(w):

@@ -214,6 +214,7 @@ class _Translation(PackTranslation):
         pos, neg = n.links.get("prompt"), n.links.get("negative_prompt")
         bucketed = self.bucket(n, w, parts)
         latent, pos, neg, denoise = self.task(n, w, parts, pos, neg)
+        self.model_type_read(n, parts)
         self.said_settings(n, w, "high" in parts, bucketed)
         self.made[n.cls] = "KSampler and VAEDecode" if "high" not in parts else "two KSamplerAdvanced and VAEDecode"
         sched = str(w.get("scheduler") or "")
@@ -240,6 +241,17 @@ class _Translation(PackTranslation):
                       {**conds, **({"model": low} if low else {})}, nid=f"{n.id}:sampler")
         vae = parts.get("vae")
         self.core(n, "VAEDecode", {}, {"samples": (f"{n.id}:sampler", 0), **({"vae": vae} if vae else {})})
+
+    def model_type_read(self, n: CNode, parts: dict) -> None:
+        """The model folder loader's model_type where the task read from the sampler's inputs is the one it names (a
+        Control model's control clip or camera path, an Inpaint model's images or clip): kept on the loader made, so
+        it is not said "not applied" (proxymine24: 'Control' was, beside the Fun Control generator it made)."""
+        if kind(n.cls) not in ("i2v", "inpaint", "v2v") or "high" in parts:
+            return
+        want = "Control" if {"control_video", "camera_conditions"} & set(n.links) else "Inpaint"
+        node = self.wf.nodes.get(parts["model"][0]) if parts.get("model") else None
+        if parts.get("model_type") == want and node is not None and node.cls == "CheckpointLoaderSimple":
+            node.widgets["model_type"] = want
 
     def bucket(self, n: CNode, w: dict, parts: dict) -> bool:
         """The picture or clip the sampler picks its size from when it runs (the aspect bucket nearest its own at
