@@ -110,3 +110,54 @@ def test_two_experts_pass_where_the_packs_boundary_falls_on_its_flow_schedule():
     text = said(conv)
     assert "first sampler runs steps 0-32 of 50" in text and "steps 32 to the end" in text
     assert "pads its subject images" not in text  # (no subject picture wired: nothing padded)
+
+
+def _ui(nodes: list, links: list) -> dict:
+    """A UI file of ``nodes`` (id, type, widgets, [(input name, type)], [(output name, type)]) and ``links`` (from id,
+    slot, to id, input name); a COMBO, BOOLEAN or upload input saved as its widget's socket, as the frontend does."""
+    out, rows = [], []
+    for i, (src, slot, dst, name) in enumerate(links, 1):
+        rows.append([i, src, slot, dst, name])
+    for nid, cls, widgets, ins, outs in nodes:
+        inputs = [{"name": k, "type": t, "link": next((r[0] for r in rows if r[3] == nid and r[4] == k), None),
+                   **({"widget": {"name": k}} if t in ("COMBO", "BOOLEAN", "IMAGEUPLOAD") else {})} for k, t in ins]
+        outputs = [{"name": k, "type": t, "links": [r[0] for r in rows if r[1] == nid and r[2] == j]}
+                   for j, (k, t) in enumerate(outs)]
+        out.append({"id": nid, "type": cls, "mode": 0, "inputs": inputs, "outputs": outputs, "widgets_values": widgets})
+    slots = {(n["id"], k["name"]): j for n in out for j, k in enumerate(n["inputs"])}
+    return {"nodes": out, "links": [[i, s, sl, d, slots[(d, k)], "*"] for i, s, sl, d, k in rows]}
+
+
+def test_a_loader_giving_only_its_enable_to_a_switch_and_its_picture_to_what_never_runs_is_passed_over():
+    """LoadImageWithEnable (off) gives its ENABLE to ComfyUI's Switch, which passes the empty latent on; its picture
+    goes only to the image-to-video latent on the side not picked (never run): said, not listed as not converted."""
+    doc = _ui([
+        (1, "UNETLoader", ["wan2.1_t2v_1.3B_fp16.safetensors", "default"], [], [("MODEL", "MODEL")]),
+        (2, "CLIPLoader", ["umt5_xxl_fp16.safetensors", "wan", "default"], [], [("CLIP", "CLIP")]),
+        (3, "VAELoader", ["wan_2.1_vae.safetensors"], [], [("VAE", "VAE")]),
+        (4, "CLIPTextEncode", ["a fox in the snow"], [("clip", "CLIP")], [("CONDITIONING", "CONDITIONING")]),
+        (5, "CLIPTextEncode", ["blurry"], [("clip", "CLIP")], [("CONDITIONING", "CONDITIONING")]),
+        (6, "LoadImageWithEnable", ["mid.png", False, "image"], [("image", "COMBO"), ("enable", "BOOLEAN"),
+                                                                ("upload", "IMAGEUPLOAD")],
+         [("IMAGE", "IMAGE"), ("MASK", "MASK"), ("ENABLE", "BOOLEAN")]),
+        (7, "EmptyHunyuanLatentVideo", [832, 480, 33, 1], [], [("LATENT", "LATENT")]),
+        (8, "WanImageToVideo", [832, 480, 33, 1], [("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
+                                                   ("vae", "VAE"), ("start_image", "IMAGE")],
+         [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("latent", "LATENT")]),
+        (9, "ComfySwitchNode", [False], [("switch", "BOOLEAN"), ("on_false", "*"), ("on_true", "*")], [("output", "*")]),
+        (10, "KSampler", [7, "fixed", 20, 5.0, "euler", "simple", 1.0],
+         [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("latent_image", "LATENT")],
+         [("LATENT", "LATENT")]),
+        (11, "VAEDecode", [], [("samples", "LATENT"), ("vae", "VAE")], [("IMAGE", "IMAGE")]),
+        (12, "CreateVideo", [16], [("images", "IMAGE")], [("VIDEO", "VIDEO")]),
+        (13, "SaveVideo", ["fox", "auto", "auto"], [("video", "VIDEO")], [])],
+        [(2, 0, 4, "clip"), (2, 0, 5, "clip"), (4, 0, 8, "positive"), (5, 0, 8, "negative"), (3, 0, 8, "vae"),
+         (6, 0, 8, "start_image"), (6, 2, 9, "switch"), (7, 0, 9, "on_false"), (8, 2, 9, "on_true"),
+         (1, 0, 10, "model"), (4, 0, 10, "positive"), (5, 0, 10, "negative"), (9, 0, 10, "latent_image"),
+         (10, 0, 11, "samples"), (3, 0, 11, "vae"), (11, 0, 12, "images"), (12, 0, 13, "video")])
+    conv = convert(doc, "enable")
+    text = said(conv)
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"]
+    assert "'LoadImageWithEnable' (LoadImageWithEnable, #6) gives 'ComfySwitchNode' (#9)'s 'switch' False, read " \
+        "there; what else it gives goes only to 'WanImageToVideo' (#8)'s 'start_image', which ComfyUI does not run" in text
+    assert not any("not converted" in x and "LoadImageWithEnable" in x for x in conv.log)
