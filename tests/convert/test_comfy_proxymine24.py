@@ -26,7 +26,8 @@ def _framepack(values: list) -> dict:
     w = UI()
     model, pos, neg, vae = loaders(w)
     start = w.add("VAEEncode", [], pixels=(w.add("LoadImage", ["first.png", "image"]), 0), vae=(vae, 0))
-    s = w.add("FramePackSampler", values, model=(model, 0), positive=(pos, 0), negative=(neg, 0), start_latent=(start, 0))
+    s = w.add("FramePackSampler", values, model=(model, 0), positive=(pos, 0), negative=(neg, 0),
+              start_latent=(start, 0))
     dec = w.add("VAEDecodeTiled", [256, 64, 64, 8], samples=(s, 0), vae=(vae, 0))
     w.add("VHS_VideoCombine", {"frame_rate": 30, "filename_prefix": "fp"}, images=(dec, 0))
     return w.doc()
@@ -144,7 +145,8 @@ def test_a_loader_giving_only_its_enable_to_a_switch_and_its_picture_to_what_nev
         (8, "WanImageToVideo", [832, 480, 33, 1], [("positive", "CONDITIONING"), ("negative", "CONDITIONING"),
                                                    ("vae", "VAE"), ("start_image", "IMAGE")],
          [("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("latent", "LATENT")]),
-        (9, "ComfySwitchNode", [False], [("switch", "BOOLEAN"), ("on_false", "*"), ("on_true", "*")], [("output", "*")]),
+        (9, "ComfySwitchNode", [False], [("switch", "BOOLEAN"), ("on_false", "*"), ("on_true", "*")],
+         [("output", "*")]),
         (10, "KSampler", [7, "fixed", 20, 5.0, "euler", "simple", 1.0],
          [("model", "MODEL"), ("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("latent_image", "LATENT")],
          [("LATENT", "LATENT")]),
@@ -159,5 +161,40 @@ def test_a_loader_giving_only_its_enable_to_a_switch_and_its_picture_to_what_nev
     text = said(conv)
     assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"]
     assert "'LoadImageWithEnable' (LoadImageWithEnable, #6) gives 'ComfySwitchNode' (#9)'s 'switch' False, read " \
-        "there; what else it gives goes only to 'WanImageToVideo' (#8)'s 'start_image', which ComfyUI does not run" in text
+        "there; what else it gives goes only to 'WanImageToVideo' (#8)'s 'start_image', which ComfyUI does not " \
+        "run" in text
     assert not any("not converted" in x and "LoadImageWithEnable" in x for x in conv.log)
+
+
+def test_a_model_loaded_only_for_a_schedule_is_passed_over():
+    """A second UNETLoader giving only BasicScheduler its model (the sampler's own model loaded apart): its model
+    samples nothing, said; not listed as not converted."""
+    doc = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp16.safetensors", "type": "wan"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a fox in the snow", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp8.safetensors",
+                                                     "weight_dtype": "default"}},
+        "7": {"class_type": "BasicScheduler", "inputs": {"model": ["6", 0], "scheduler": "simple", "steps": 20,
+                                                         "denoise": 1.0}},
+        "8": {"class_type": "CFGGuider", "inputs": {"model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0],
+                                                    "cfg": 5.0}},
+        "9": {"class_type": "KSamplerSelect", "inputs": {"sampler_name": "euler"}},
+        "10": {"class_type": "RandomNoise", "inputs": {"noise_seed": 7}},
+        "11": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                   "batch_size": 1}},
+        "12": {"class_type": "SamplerCustomAdvanced", "inputs": {"noise": ["10", 0], "guider": ["8", 0],
+                                                                 "sampler": ["9", 0], "sigmas": ["7", 0],
+                                                                 "latent_image": ["11", 0]}},
+        "13": {"class_type": "VAEDecode", "inputs": {"samples": ["12", 0], "vae": ["3", 0]}},
+        "14": {"class_type": "CreateVideo", "inputs": {"images": ["13", 0], "fps": 16}},
+        "15": {"class_type": "SaveVideo", "inputs": {"video": ["14", 0], "filename_prefix": "fox", "format": "auto",
+                                                     "codec": "auto"}}}
+    conv = convert(doc, "schedule")
+    assert [t["generator"] for t in conv.tasks] == ["video_models.text_to_video"]
+    assert "'UNETLoader' (UNETLoader, #6) gives 'BasicScheduler' (#7)'s 'model', which makes only a schedule" \
+        in said(conv)
+    assert not any("not converted" in x and "UNETLoader" in x for x in conv.log)
