@@ -198,3 +198,10 @@ def test_a_model_loaded_only_for_a_schedule_is_passed_over():
     assert "'UNETLoader' (UNETLoader, #6) gives 'BasicScheduler' (#7)'s 'model', which makes only a schedule" \
         in said(conv)
     assert not any("not converted" in x and "UNETLoader" in x for x in conv.log)
+
+
+def test_a_spacing_the_nearest_scheduler_has_no_option_for_is_not_named_as_one():
+    from studio.convert.tracing.sampling import nearest_scheduler
+    assert nearest_scheduler("lcm", "karras") == "LCMScheduler, which has no 'karras' sigma spacing (its own used)"
+    assert nearest_scheduler("dpmpp_2m", "karras") == "DPMSolverMultistepScheduler, use_karras_sigmas=True"
+    assert nearest_scheduler("lcm", "sgm_uniform") == "LCMScheduler, timestep_spacing='trailing'"
