@@ -61,6 +61,9 @@ def test_opencvs_canny_draws_its_edges_unblurred_kornias_blurred():
     core = _edges(convert(_canny({"class_type": "Canny", "inputs": {
         "image": ["5", 0], "low_threshold": 0.4, "high_threshold": 0.8}}), "core"))
     assert (aux["low"], aux["high"], aux["blur"]) == (60, 150, 0.0)
+    aio = _edges(convert(_canny({"class_type": "AIO_Preprocessor", "inputs": {
+        "image": ["5", 0], "preprocessor": "CannyEdgePreprocessor", "resolution": 512}}), "aio"))
+    assert aio["blur"] == 0.0  # (the all-in-one node running the same CannyDetector)
     assert (core["low"], core["high"], core.get("blur", 1.0)) == (102, 204, 1.0)
     fun = convert(_workflow(_folder("Wan2.1-Fun-1.3B-Control", "Control"), "WanFunV2VSampler",
                             [49, 512, 7, "fixed", 20, 5.0, 1.0, "Flow", 3] + CACHE,
