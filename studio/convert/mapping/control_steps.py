@@ -99,16 +99,37 @@ def canny(cls: str) -> bool:
     return "canny" in cls.lower()
 
 
+def kornia(n: CNode) -> bool:
+    """Whether Canny node ``n`` is ComfyUI's core Canny as the file has it (kornia's canny: the picture blurred by a
+    5x5 Gaussian of sigma 1 before its edges, comfy_extras/nodes_canny.py), not a pack's node a translation read as it
+    (VideoX-Fun's VideoToCanny: its origin)."""
+    return n.cls == "Canny" and (n.origin or "Canny") == "Canny"
+
+
 def edges_params(wf: Workflow, n: CNode) -> dict:
-    """Edges' thresholds (grey levels) for a Canny: ComfyUI's core Canny's in 0..1, the pack's Canny Edge's in
-    0..255; {} (Edges' own) for another extractor."""
+    """Edges' thresholds (grey levels) and blur for a Canny: ComfyUI's core Canny's in 0..1, the pack's Canny Edge's in
+    0..255; {} (Edges' own) for another extractor. Edges' blur (its default 1: kornia's sigma) is 0 for a Canny that
+    runs OpenCV's cv2.Canny on the picture as it is, with no blur first: comfyui_controlnet_aux's CannyDetector (its
+    CannyEdgePreprocessor, alone or run by the all-in-one node; src/custom_controlnet_aux/canny/__init__.py at
+    e8b689a5) and VideoX-Fun's VideoToCanny (comfyui/annotator/nodes.py at 804a4258), whose thresholds are grey levels
+    (proxymine24: their edges were drawn blurred, unsaid)."""
     if not canny(n.cls):
-        return {}
+        return {"blur": 0.0} if canny(aio(wf, n) or "") else {}
     lo, hi = (_value(wf, n, k, i) for i, k in enumerate(("low_threshold", "high_threshold")))
-    scale = 255 if n.cls == "Canny" else 1
-    top = 1 if n.cls == "Canny" else 255
-    return {k: int(round(v * scale)) for k, v in (("low", lo), ("high", hi))
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= top}
+    frac = fractions(n.cls)  # (as read: VideoToCanny's grey levels are made the core Canny's fractions)
+    scale, top = (255, 1) if frac else (1, 255)
+    out = {k: int(round(v * scale)) for k, v in (("low", lo), ("high", hi))
+           if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= top}
+    return out if kornia(n) or fractions(n.origin or n.cls) else {**out, "blur": 0.0}
+
+
+def fractions(cls: str) -> bool:
+    """Whether ``cls``'s pack declares its Canny thresholds as fractions of 1 (a FLOAT of at most 1: ComfyUI's core
+    Canny, GJJ's CannyEdge), not grey levels (VideoToCanny's INT to 255; controlnet_aux's, undeclared: its code's
+    INT to 255)."""
+    t = catalogue.node_type(cls)
+    i = t.input("low_threshold") if t is not None and t.inputs is not None else None
+    return i is not None and i.type == "FLOAT" and isinstance(i.max, (int, float)) and i.max <= 1
 
 
 def edges_said(n: CNode, into: str, runs: str | None = None) -> str | None:

@@ -23,7 +23,7 @@ from ..reading.workflow import CNode, Workflow
 from ..tracing.sampling import SAMPLERS
 from ..tracing.tasks import tasks
 from ..tracing.walks import upstream
-from . import cloud_nodes, detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, whole_texts
+from . import cloud_nodes, detectors, displays, dropped_kinds, loops, neighbours, placeholders, unrun, value_only, whole_texts
 from .dead_ends import dead_ends
 from .held_values import held_listed
 from .unknown_steps import unknown_step
@@ -242,7 +242,9 @@ def passed_over(wf: Workflow, read: set[str], made: bool = False,
                     off.add(n.id)
                 todo.append(n)
     out |= neighbours.folded(wf, read, out, readers)
-    out |= unrun.never_run(wf, read, out, readers, unrun.idle(wf) if idle is None else idle)  # (reaching no output)
+    idle = unrun.idle(wf) if idle is None else idle
+    out |= unrun.never_run(wf, read, out, readers, idle)  # (reaching no output)
+    out |= value_only.passed(wf, read, out, readers, idle)  # (a value read, the rest unrun: proxymine24)
     out |= placeholders.passed(wf, read, out, readers)  # (a dummy filling a pipe's field read through)
     out |= _beside_unconverted(wf, read, out, readers, off | set(over))  # (a reader a stage passed over: nothing goes
     # there, heldout31 05: "the clip its 'video' is given goes there instead" of a layer passed over with its composite)

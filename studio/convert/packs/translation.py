@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from . import lora_stacks, measures_carried, read_as
+from . import lora_stacks, measures_carried, more_values, read_as
 from ..values.value_types import of_type as _of_type
 from .. import catalogue
 from ..reading import by_types
@@ -252,6 +252,8 @@ class PackTranslation:
                         f"its {len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the "
                         "file's values from there on are not in the places Studio knows (another version of the "
                         f"pack), so {', '.join(left)} {'is' if len(left) == 1 else 'are'} not read from them")
+        elif more_values.extra(n.raw, order) and _all_fit(n, order, n.raw):  # values past the order (a fork's)
+            self.say(n, more_values.line(n, order))
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
             src = self.wf.source(n, k)

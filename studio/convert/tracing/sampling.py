@@ -47,10 +47,17 @@ def studio_sampler(sampler: str | None) -> str:
     return next((c for k, c in CHOICES if (sampler or "").startswith(k)), "auto")
 
 
+# the nearest schedulers taking no use_karras / use_exponential / use_beta sigmas (their __init__ in diffusers
+# 0.42.1): 'LCMScheduler, use_karras_sigmas=True' named an option it lacks (proxymine24)
+NO_SIGMA_SPACING = ("LCMScheduler", "DDIMScheduler", "DDPMScheduler")
+
+
 def nearest_scheduler(sampler: str | None, scheduler: str | None) -> str:
     """'uni_pc' + 'simple' -> 'UniPCMultistepScheduler (its own spacing)'."""
     name = next((d for k, d in NEAREST if (sampler or "").startswith(k)), "the model's own scheduler")
     spacing = SIGMAS.get(scheduler or "", "")
+    if spacing.startswith("use_") and name.startswith(NO_SIGMA_SPACING):
+        spacing = f"which has no '{scheduler}' sigma spacing (its own used)"
     return f"{name}{f', {spacing}' if spacing else ''}"
 
 

@@ -101,6 +101,8 @@ class WrapperTranslation(PackTranslation):
                     "sampling": w.get("sampling")}  # (F1's forward order: comfy_wrapper_f1)
             if count:  # its own count of sections, each 'window' latent frames after the start's (left19)
                 size["sections"] = count
+            if not w.get("frames") and finite(secs):  # the seconds the length was read from, kept beside it (not
+                size["total_second_length"] = secs  # said "not applied": proxymine24), read by no Studio setting
             timed, keyed, keys_fine = comfy_timed.read(self, n, w.get("latent_window_size"))  # a fork's timed prompts,
             size.update(timed)  # keyframes (pos: the timed prompt's first, where given); F1's timed prompts:
             size.update({k: w[k] for k in ("prompts", "timed_fps", "fps", "width", "height", "bucket", "sections")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from studio.convert.api import BUCKET_LIKE, BUCKET_SCALE, CNode, find_loader, PackTranslation, Workflow, finite
 
+from .comfy_videox_fun_experts import high_steps
 from .comfy_videox_fun_shift import unsaved_shift
 from .comfy_videox_fun_data import (ANNOTATORS, CAMERA_NODES, CAMERA_POSES, FOLDER_LOADERS, LORAS, PASS_THROUGH, SCHEDULERS,
                                     TEXT, VACE_TASK, WIDGETS, kind)
@@ -213,6 +214,7 @@ class _Translation(PackTranslation):
         pos, neg = n.links.get("prompt"), n.links.get("negative_prompt")
         bucketed = self.bucket(n, w, parts)
         latent, pos, neg, denoise = self.task(n, w, parts, pos, neg)
+        self.model_type_read(n, parts)
         self.said_settings(n, w, "high" in parts, bucketed)
         self.made[n.cls] = "KSampler and VAEDecode" if "high" not in parts else "two KSamplerAdvanced and VAEDecode"
         sched = str(w.get("scheduler") or "")
@@ -222,7 +224,8 @@ class _Translation(PackTranslation):
         if "high" in parts:  # Wan 2.2 A14B: the high-noise expert first, then the low-noise one
             high = self.shifted(n, self.lora_chain(parts["high"], loras, "lora_high_name"), w, "high")
             steps = w.get("steps")
-            half = steps // 2 if isinstance(steps, int) and steps > 1 else None
+            half = high_steps(steps, w.get("shift"), w.get("boundary"), w.get("scheduler"))  # (the pack's own switch)
+            half = steps // 2 if half is None and isinstance(steps, int) and steps > 1 else half
             self.core(n, "KSamplerAdvanced", {**common, "noise_seed": w.get("seed"), "steps": steps, "add_noise": "enable",
                                               "start_at_step": 0, "end_at_step": half,
                                               "return_with_leftover_noise": "enable"},
@@ -238,6 +241,17 @@ class _Translation(PackTranslation):
                       {**conds, **({"model": low} if low else {})}, nid=f"{n.id}:sampler")
         vae = parts.get("vae")
         self.core(n, "VAEDecode", {}, {"samples": (f"{n.id}:sampler", 0), **({"vae": vae} if vae else {})})
+
+    def model_type_read(self, n: CNode, parts: dict) -> None:
+        """The model folder loader's model_type where the task read from the sampler's inputs is the one it names (a
+        Control model's control clip or camera path, an Inpaint model's images or clip): kept on the loader made, so
+        it is not said "not applied" (proxymine24: 'Control' was, beside the Fun Control generator it made)."""
+        if kind(n.cls) not in ("i2v", "inpaint", "v2v") or "high" in parts:
+            return
+        want = "Control" if {"control_video", "camera_conditions"} & set(n.links) else "Inpaint"
+        node = self.wf.nodes.get(parts["model"][0]) if parts.get("model") else None
+        if parts.get("model_type") == want and node is not None and node.cls == "CheckpointLoaderSimple":
+            node.widgets["model_type"] = want
 
     def bucket(self, n: CNode, w: dict, parts: dict) -> bool:
         """The picture or clip the sampler picks its size from when it runs (the aspect bucket nearest its own at
@@ -395,15 +409,39 @@ class _Translation(PackTranslation):
         if "vision" not in parts:
             return None
         image = next((n.links[k] for k in ("start_img", "start_image") if k in n.links), None)
+        if self.ref_encoded(n, parts, image):
+            return None if image is None else self.encode(n, parts, image)
         if image is None:
             loader = self.wf.nodes[parts["vision"][0]]
             self.wf.taken.add(loader.id)
             self.said.append(f"'{loader.title or loader.shown_cls}' (#{loader.id}, {loader.shown_cls}) is not used: "
                              f"{self.where(n)} has no start image for it to encode")
             return None
+        return self.encode(n, parts, image)
+
+    def encode(self, n: CNode, parts: dict, image) -> tuple[str, int]:
         c = self.core(n, "CLIPVisionEncode", {"crop": "none"}, {"clip_vision": parts["vision"], "image": image},
                       nid=f"{n.id}:vision")
         return (c.id, 0)
+
+    def ref_encoded(self, n: CNode, parts: dict, start) -> bool:
+        """Whether the sampler's CLIP image encoder encodes its ref_image, which Studio does not read (said): a V2V
+        sampler on a control clip gives the encoder its reference image where one is wired, else its start image
+        (VideoX-Fun's WanFunV2VSampler / Wan2_2FunV2VSampler.process, comfyui/wan2_1_fun and wan2_2_fun nodes.py at
+        804a4258: 'clip_image = ref_image' first); it was said "not used: no start image for it to encode"
+        (proxymine24)."""
+        links = n.links
+        if kind(n.cls) != "v2v" or "camera_conditions" in links or not {"control_video", "ref_image"} <= set(links):
+            return False
+        loader = self.wf.nodes[parts["vision"][0]]
+        if start is None:
+            self.wf.taken.add(loader.id)
+        self.said.append(f"'{loader.title or loader.shown_cls}' (#{loader.id}, {loader.shown_cls}) encodes "
+                         f"{self.src(n, 'ref_image')}, {self.where(n)}'s ref_image, for the take (the sampler gives "
+                         "its image encoder the reference image where one is wired, else its start image): "
+                         "not applied, Studio's Wan Fun Control does not read the reference image"
+                         + (", and its image encoder reads the start image instead" if start is not None else ""))
+        return True
 
     def model_file(self, parts: dict) -> str | None:
         m = parts.get("model")
@@ -445,7 +483,7 @@ class _Translation(PackTranslation):
                              "its low-noise expert) is not taken: " + ("Studio switches at the model's own boundary_ratio"
                                                                        if experts or self.two(n) else
                                                                        "its model is loaded as one denoiser"))
-        if w.get("padding_in_subject_ref_images") is True:
+        if w.get("padding_in_subject_ref_images") is True and "subject_ref_images" in n.links:  # (none: no padding)
             self.said.append(f"{where} pads its subject images to the take's size (padding_in_subject_ref_images): "
                              "not taken, Wan VACE reads each reference as it is")
 

@@ -1,0 +1,38 @@
+"""A UI file's values of a pack node past those its translation reads by place (proxymine24). A translation names a
+node's saved values by the order of the pack's version Studio knows (its WIDGETS, the catalogue's); a fork or a later
+version saving more settings after those (nirvash's FramePackWrapper and its forks: FramePackSampler's
+section_start_idx and num_sections after denoise_strength, maybe-dog's t2v_width and t2v_height before them) had
+them dropped unsaid, though they change what the node makes (num_sections 2 samples 2 of the take's 7 sections).
+Where every value read by place is of the type the pack declares there (the order holds), the ones after it are said,
+as saved, not read. Plain stdlib and the catalogue's door."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import catalogue
+from ..reading.subgraphs import CONTROL
+from ..values.shown import shown
+
+
+def extra(raw: Any, order: tuple[str, ...]) -> list:
+    """The values a UI file saves past the ``order`` read by place (a frontend's preview dict left out: no setting)."""
+    if not isinstance(raw, list) or not order or len(raw) <= len(order):
+        return []
+    return [v for v in raw[len(order):] if not isinstance(v, dict)]
+
+
+def line(n, order: tuple[str, ...]) -> str | None:
+    """The sentence for pack node ``n`` whose file saves values past ``order`` (the caller checked the values in order
+    fit their declared types), else None."""
+    more = extra(n.raw, order)
+    if not more:
+        return None
+    t = catalogue.node_type(n.origin or n.cls)
+    whose = f" ({t.pack} at {t.commit[:7]})" if t is not None and t.pack and t.commit else ""
+    last = [k for k in order if k != CONTROL][-1]
+    many = len(more) > 1
+    return (f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) saves {len(n.raw)} values, {len(more)} past the "
+            f"{len(order)} of the pack's version Studio reads{whose}, whose last is '{last}': "
+            f"{', '.join(shown(v) for v in more)} {'are settings' if many else 'is a setting'} of another version or "
+            f"fork of the pack, which Studio does not know: not read, so what {'they do' if many else 'it does'} "
+            "when the workflow runs is not done")
