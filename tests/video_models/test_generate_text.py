@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from studio.core.graph import Graph
-from studio.engine.executor import Executor
 
+from .generate_text_run import run_text
 from . import tiny_gemma4_e2b as tg
 
 SETTINGS = dict(do_sample=True, temperature=0.7, top_k=64, top_p=0.95, min_p=0.05, repetition_penalty=1.05)
@@ -24,14 +23,7 @@ def path(tmp_path_factory):
 
 
 def _run(model, **p):
-    g = Graph()
-    g.add_node("encode.generate_text", dict({"prompt": "a red fox", "max_new_tokens": 10, "seed": 3,
-                                             "model": model}, **p), node_id="t")
-    said = []
-    EX[:] = EX or [Executor()]
-    r = EX[0].run(g, targets=["t"], device="cpu", use_cache=False,
-                  on_event=lambda e: said.append(getattr(e, "text", "") or ""))
-    return r.value("t"), said
+    return run_text(EX, model, 10, **p)
 
 
 def _direct(text, seed=3, sampled=True):
