@@ -208,3 +208,23 @@ def test_a_spacing_the_nearest_scheduler_has_no_option_for_is_not_named_as_one()
     assert nearest_scheduler("lcm", "karras") == "LCMScheduler, which has no 'karras' sigma spacing (its own used)"
     assert nearest_scheduler("dpmpp_2m", "karras") == "DPMSolverMultistepScheduler, use_karras_sigmas=True"
     assert nearest_scheduler("lcm", "sgm_uniform") == "LCMScheduler, timestep_spacing='trailing'"
+
+
+def test_values_of_the_catalogued_versions_own_settings_are_never_called_another_versions():
+    """rejudge24c: a translation reading fewer settings than the catalogued version declares (kijai's
+    WanVideoVAELoader read by model_name and precision) had the version's own use_cpu_cache and verbose called "settings
+    of another version or fork" (72 false sentences in 21 held-out files): "past" counts from the catalogue's own
+    settings; a frontend extension's display text saved among the values (a LoRA's metadata) is no setting."""
+    from types import SimpleNamespace
+
+    from studio.convert.packs import more_values
+    vae = SimpleNamespace(cls="WanVideoVAELoader", origin=None, raw=["Wan2_1_VAE_bf16.safetensors", "bf16", False,
+                                                                     False])
+    assert more_values.known(vae, ("model_name", "precision"))[:4] == ("model_name", "precision", "use_cpu_cache",
+                                                                      "verbose")
+    assert more_values.past(vae, ("model_name", "precision")) == []
+    assert more_values.past(SimpleNamespace(cls="WanVideoVAELoader", origin=None, raw=[*vae.raw, 7]),
+                            ("model_name", "precision")) == [7]  # (truly past the version's own: still said)
+    lora = SimpleNamespace(cls="WanVideoLoraSelect", origin=None, raw=[
+        "detail.safetensors", 1.0, False, False, "<details><summary><b>Metadata</b></summary>rank 32</details>"])
+    assert more_values.past(lora, ("lora", "strength")) == []

@@ -252,7 +252,7 @@ class PackTranslation:
                         f"its {len(n.raw)} values, where Studio reads its '{cut}', a setting of another kind: the "
                         "file's values from there on are not in the places Studio knows (another version of the "
                         f"pack), so {', '.join(left)} {'is' if len(left) == 1 else 'are'} not read from them")
-        elif more_values.extra(n.raw, order) and _all_fit(n, order, n.raw):  # values past the order (a fork's)
+        elif more_values.past(n, order) and _all_fit(n, order, n.raw):  # values past the order (a fork's)
             self.say(n, more_values.line(n, order))
         for k in [k for k in list(out) + [k for k in order if k not in out] if k in n.links]:  # an API file's too
             v = self.wf.value(n, k)
