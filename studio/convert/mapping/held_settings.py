@@ -24,7 +24,7 @@ from studio.core.shown import number
 from .. import catalogue
 from ..reading import fewer_values, layout_fit
 from ..reading.file_ids import file_id, id_order
-from ..reading.by_types import SEEDS, UPLOAD
+from ..reading.by_types import UPLOAD, frontend_order
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..tracing.roles import out_types
 from .held_translations import made_from
@@ -47,16 +47,6 @@ def keep(wf) -> None:
                        else None, n.origin or n.cls, n.enabled, n.title) for k, n in wf.nodes.items()}
 
 
-def _order(t, raw: list) -> list[str]:
-    """The declared widgets in the order the frontend saves them (the required, then the optional; a seed's control
-    word after it where the file saves one: reading.by_types.widget_names_of's order)."""
-    controls = any(isinstance(v, str) and v in SEED_CONTROLS for v in raw)
-    out = []
-    for i in sorted(t.widgets, key=lambda i: i.optional):
-        out += [i.name, CONTROL] if controls and i.type == "INT" and (i.name in SEEDS or i.control) else [i.name]
-    return out
-
-
 def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None | bool:
     """The node's settings by their declared names; a UI file's values saved by place named by the declared order
     (fewer values: by their declared types, reading.fewer_values); None where they cannot be named (said by place);
@@ -68,7 +58,7 @@ def _named(t, settings: dict, raw: list | None) -> dict[str, Any] | None | bool:
         first = {k: settings[k] for k in names if k in settings}
         got = {**first, **{k: v for k, v in settings.items() if k not in first and not k.startswith("#")}}
         return got if raw is None or layout_fit.named_fit(got, declared) else MISFIT
-    order = _order(t, raw)
+    order = frontend_order(t, raw)
     if len(raw) > len(order):
         return None  # (more values than the type declares: a later version's layout, not guessed)
     typed = fewer_values.named(order, raw, declared) if len(raw) < len(order) else None

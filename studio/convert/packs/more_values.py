@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from .. import catalogue
-from ..reading.by_types import SEEDS, UPLOAD
-from ..reading.subgraphs import CONTROL, SEED_CONTROLS
+from ..reading.by_types import UPLOAD, frontend_order
+from ..reading.subgraphs import CONTROL
 from ..values.shown import shown
 
 
@@ -26,11 +26,7 @@ def known(n, order: tuple[str, ...]) -> tuple[str, ...]:
     t = catalogue.node_type(n.origin or n.cls)
     if t is None or t.inputs is None or not isinstance(n.raw, list):
         return order
-    controls = any(isinstance(v, str) and v in SEED_CONTROLS for v in n.raw)
-    out: list[str] = []
-    for i in sorted(t.widgets, key=lambda i: i.optional):
-        out += [i.name, CONTROL] if controls and i.type == "INT" and (i.name in SEEDS or i.control) else [i.name]
-    out += [UPLOAD] if any(i.upload for i in t.widgets) else []
+    out = frontend_order(t, n.raw, upload=True)
     return tuple(out) if len(out) > len(order) else order
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import catalogue
 from . import dynamic_widgets, forced_widgets, layout_fit, loader_picks, loader_size, trailing_display, unsaved_optional
-from .subgraphs import CONTROL
+from .subgraphs import CONTROL, SEED_CONTROLS
 
 # a file of each kind read as ComfyUI's own loader of it: (its type, the setting naming the file)
 CORE_LOADERS = {"image": ("LoadImage", "image"), "video": ("VHS_LoadVideoPath", "video"),
@@ -45,6 +45,16 @@ def widget_names(cls: str, values: Any, marked: frozenset = frozenset()) -> dict
     declared forceInput that the file marks a widget, ``marked``, at its place: forced_widgets); {} when
     the type is not catalogued or the count agrees with no reading."""
     return widget_names_of(catalogue.node_type(cls), values, marked)
+
+
+def frontend_order(t, raw: list, upload: bool = False) -> list[str]:
+    """Declared type ``t``'s widgets in the order the frontend saves them (the required, then the optional; a seed's
+    control word after it where ``raw`` saves one; with ``upload``, an upload button's word last)."""
+    controls = any(isinstance(v, str) and v in SEED_CONTROLS for v in raw)
+    out: list[str] = []
+    for i in sorted(t.widgets, key=lambda i: i.optional):
+        out += [i.name, CONTROL] if controls and i.type == "INT" and (i.name in SEEDS or i.control) else [i.name]
+    return out + [UPLOAD] if upload and any(i.upload for i in t.widgets) else out
 
 
 def widget_names_of(t, values: Any, marked: frozenset = frozenset()) -> dict[str, Any]:
