@@ -25,6 +25,7 @@ import numpy as np
 
 from studio.core import models as model_paths
 from studio.core.errors import StudioError
+from studio.core.find_replace import replaced
 from studio.core.params import Choice, Int, Path, Text
 from studio.core.spec import CLIP, In, Node, Out
 from studio.engine.clip import StillClip, as_clip
@@ -142,15 +143,6 @@ def _load(folder: str, device, dtype) -> tuple:
     return _held[key]
 
 
-def _replaced(text: str, rules: str) -> str:
-    """``text`` with each 'find -> replace' line of ``rules`` applied in order (a workflow's find-and-replace)."""
-    for line in rules.splitlines():
-        find, sep, by = line.partition(" -> ")
-        if sep and find:
-            text = text.replace(find, by)
-    return text
-
-
 class Caption(Node):
     """Write a picture as text with Florence-2 (a caption, a detailed one or a paragraph), or with a vision-language
     model (Qwen2.5-VL, Qwen3-VL, JoyCaption's LLaVA, Llama 3.2 Vision, Idefics3 / SmolVLM) as an instruction asks: the
@@ -223,6 +215,6 @@ class Caption(Node):
                     inputs["pixel_values"] = inputs["pixel_values"].to(dtype)
                     out = model.generate(**inputs, max_new_tokens=p.max_tokens, num_beams=p.beams, do_sample=False)
                     text = processor.batch_decode(out, skip_special_tokens=True)[0].strip()
-                lines.append(_replaced(text, p.replace))
+                lines.append(replaced(text, p.replace))
                 ctx.progress(k + 1, len(groups), frame=picked[0])
         return p.before + "\n".join(lines) + p.after

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 
 from studio.core.errors import StudioError
+from studio.core.find_replace import replaced
 from studio.core.params import Bool, Float, Int, Path, Text
 from studio.core.spec import CLIP, In, Node, Out
 
@@ -52,15 +53,6 @@ def find(name: str, base_dir: str | None) -> str:
                          f"{', '.join(model_paths.model_dirs()) or 'no models folder'} (and their "
                          f"{'/, '.join(FOLDERS)}/; give a full path, or a name under a models folder)")
     return path
-
-
-def replaced(text: str, rules: str) -> str:
-    """``text`` with each 'find -> replace' line of ``rules`` applied in order."""
-    for line in rules.splitlines():
-        find, sep, by = line.partition(" -> ")
-        if sep and find:
-            text = text.replace(find, by)
-    return text
 
 
 def _reworded(e: ModelError) -> ModelError:
