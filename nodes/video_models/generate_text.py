@@ -128,7 +128,7 @@ class GenerateText(Node):
         import torch
 
         from .families.ltx2.enhance import generate
-        from .families.ltx2.enhance_lm import on_device, torch_device
+        from .families.ltx2.enhance_lm import device_and_dtype, on_device
         from .text_model_folder import answer
         p = ctx.params
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
@@ -137,8 +137,7 @@ class GenerateText(Node):
         if not p.model.strip():
             raise StudioError(f"{NODE}: no model: set 'model' to a language model's folder or a Gemma 4 file")
         path = find(p.model, graph_base_dir(ctx))
-        device = torch_device(ctx.device)
-        dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
+        device, dtype = device_and_dtype(ctx.device)
         try:  # read for this run and let go after it, as Enhance Prompt's file is (the text is disk-cached)
             lm, tok, ids, kw, what = (self._folder if os.path.isdir(path) else self._file)(path, dtype, text, p)
         except ModelError as e:

@@ -129,3 +129,12 @@ def test_a_thinking_models_thoughts_are_left_out():
     from nodes.video_models.text_model_folder import answer
     assert answer("<think>\nthe fox, the snow\n</think>\n\nA red fox runs.") == "A red fox runs."
     assert answer("A red fox runs.") == "A red fox runs."
+
+
+def test_a_language_model_runs_in_bfloat16_on_a_gpu_and_float32_on_the_cpu():
+    """The dtype Generate Text and Enhance Prompt load a model in, chosen without starting CUDA (a GPU run itself has
+    not been made here: no device lent)."""
+    from nodes.video_models.families.ltx2.enhance_lm import device_and_dtype
+    assert device_and_dtype("cpu") == (torch.device("cpu"), torch.float32)
+    assert device_and_dtype("cuda:0") == (torch.device("cuda:0"), torch.bfloat16)
+    assert device_and_dtype(torch.device("cuda")) == (torch.device("cuda"), torch.bfloat16)

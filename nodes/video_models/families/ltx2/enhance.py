@@ -258,18 +258,15 @@ class EnhancePrompt(Node):
 
     def _run_file(self, ctx, model, prompt, image):
         """The prompt written by the Gemma 4 file in 'enhancer' (enhancer_file.py), text only."""
-        import torch
-
         from ...loading.node import find_part
-        from .enhance_lm import lora_on, on_device, torch_device
+        from .enhance_lm import device_and_dtype, lora_on, on_device
         from .enhancer_file import TURN_END, load, model_inputs
         p = ctx.params
         text = prompt if isinstance(prompt, str) and prompt.strip() else p.prompt
         if not text.strip():
             raise StudioError("Enhance Prompt: no prompt: type one, or connect a Text input")
         path = find_part("enhancer", p.enhancer, graph_base_dir(ctx))
-        device = torch_device(ctx.device)
-        dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
+        device, dtype = device_and_dtype(ctx.device)
         # read for this run and let go after it, as SeedVR2's and RIFE's files are: a model held here, outside the
         # engine's model cache, would be neither budgeted nor unloaded by Run > Pause (the text is disk-cached)
         lm, tok, what = load(path, dtype)

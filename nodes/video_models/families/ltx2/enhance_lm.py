@@ -52,7 +52,6 @@ def check_gemma3(cfg, path: str) -> None:
 
 def causal_lm(te):
     """(a model with ``generate()``, whether it sees images) for the loaded text encoder."""
-    import torch
     if hasattr(te, "lm_head") and hasattr(te, "generate"):
         return te, getattr(te.config, "vision_config", None) is not None and hasattr(te, "get_image_features")
     tm = text_model(te)
@@ -156,6 +155,14 @@ def lora_on(tm, layers: dict, strength: float):
 def torch_device(device):
     import torch
     return device if isinstance(device, torch.device) else torch.device(str(device))
+
+
+def device_and_dtype(device) -> tuple:
+    """The run's torch device and the dtype a language model runs in there: float32 on the CPU, bfloat16 on a GPU
+    (Enhance Prompt's and Generate Text's rule)."""
+    import torch
+    d = torch_device(device)
+    return d, torch.float32 if d.type == "cpu" else torch.bfloat16
 
 
 @contextmanager
