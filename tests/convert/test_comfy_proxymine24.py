@@ -98,7 +98,7 @@ def test_the_v2v_samplers_image_encoder_encodes_its_reference_image():
 def test_two_experts_pass_where_the_packs_boundary_falls_on_its_flow_schedule():
     assert high_steps(50, 12, 0.875, "Flow") == 32  # (diffusers' FlowMatchEulerDiscreteScheduler: 32 timesteps >= 875)
     assert high_steps(50, 5, 0.9, "Flow") == 18
-    assert high_steps(50, 5, 0.9, "Flow_Unipc") is None and high_steps(1, 5, 0.9, "Flow") is None
+    assert high_steps(50, 5, 0.9, "Flow_Other") is None and high_steps(1, 5, 0.9, "Flow") is None  # (UniPC, DPM++: left25)
 
     def vace(w):  # the chunked files of the release's wan2.2_vace_fun example: two experts, their VAE and T5
         low, high = (w.add("LoadVaceWanTransformer3DModel", [f"Wan2.2-VACE-Fun-A14B-{x}_bf16.safetensors", "bf16"],
