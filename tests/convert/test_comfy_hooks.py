@@ -69,18 +69,17 @@ def test_a_hook_point_reads_as_the_mappings_attribute():
     assert set(comfy_hooks.HOOKS) >= {"latent_steps", "whole", "folder_files", "params"}
 
 
-def test_minimax_h3s_shortest_clip_is_read_by_its_own_hook():
-    """Its r2v template at 2 seconds (56 frames by its ComfyMathExpression): made as 124, said; at 5 s, as
-    given and not said."""
+def test_minimax_h3s_shortest_clip_is_comfyuis():
+    """Its r2v template at 2 seconds (56 frames by its ComfyMathExpression): 56 frames, as ComfyUI makes them
+    (left25: its 17k + 5 grid from 5 frames; once made as 124, said); at 5 s, 124."""
     templates = pytest.importorskip("comfyui_workflow_templates_json")
     with open(os.path.join(os.path.dirname(templates.__file__), "templates", "video_minimax_h3_r2v.json"),
               encoding="utf-8") as f:
         doc = json.load(f)
-    for seconds, frames, said in ((2, 124, True), (5, 124, False)):
+    for seconds, frames in ((2, 56), (5, 124)):
         next(n for n in doc["nodes"] if n["type"] == "PrimitiveFloat")["widgets_values"][0] = seconds
         g = convert(doc, "r2v").graph
         gen = next(n for n in g.nodes.values() if n.type_id == "video_models.minimax_h3_reference")
         notes = "\n".join(n["text"] for n in g.ui["notes"])
         assert gen.params["frames"] == frames
-        assert ("MiniMax H3 makes 5 to 15 seconds in diffusers: the workflow's 56 frames are made as 124 "
-                "(the shortest)" in notes) is said
+        assert "frames are made as 124" not in notes and "5 to 15 seconds" not in notes

@@ -278,7 +278,7 @@ class OutputStage:
         prompt_schedules.wire(self, o.task, said)  # a pack's keyframed prompts: Studio's Prompt Schedule
         rounded = latent_frames.apply(o.fam, params, said, _most(self, o.task, "frames"))  # a length ComfyUI's
         # latent holds rounded down (Wan's 4k + 1)
-        if (last_word := families.family_hook(o.fam, "params")) is not None:  # MiniMax H3's shortest clip
+        if (last_word := families.family_hook(o.fam, "params")) is not None:  # a family's last word (the stills')
             last_word(o.fam, params, said)
         if (by_sampler := families.hook(m, "sampler_params") if (m := families.titled(o.fam)) is not None
                 else None) is not None:  # SVD's guidance; Wan's (by a model file's title too: 'Wan 2.1')

@@ -1,6 +1,7 @@
 """MiniMax H3's ComfyUI mapping (api.ComfyMapping): its image-to-video and reference-to-video nodes (its
 ComfyUI DiT file read with a diffusers folder as 'base', modular_model_index.json, or its own files), its
-part files in one sentence, what Load Video Model reads of them, and its shortest clip. Plain data and
+part files in one sentence and what Load Video Model reads of them (its shortest clip is ComfyUI's: the
+generator makes the frames asked from 5, family.py / shortest.py). Plain data and
 stdlib: nothing of ComfyUI is imported or run."""
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from .comfy_rh import SHIFTS, translate as runninghub
 from .comfy_ranges import RANGES
 
 MINIMAX_REF = "video_models.minimax_h3_reference"
-SHORTEST = (120, 124)  # frames it makes at least (diffusers: 5 s at 24 fps) -> the shortest it makes
 # MiniMaxH3FunControlNetApply (a model patch on the model the sampler uses): held with this sentence
 MINIMAX_CONTROL = Task("control video (Fun ControlNet-Union)", None, family="MiniMax H3",
                        cannot="run MiniMax H3's Fun ControlNet-Union: diffusers 0.42.1 has no model class for its "
@@ -96,16 +96,6 @@ def _folder_files(b, up: list[CNode], load: str, lp: set) -> list[str]:
         "workflow loads for it"]
 
 
-def _shortest(fam: str, params: dict, said: list[str]) -> None:
-    """A clip shorter than it makes (diffusers: 5 s at 24 fps, 120 frames at least), made as its shortest, 124
-    frames (said)."""
-    frames = params.get("frames")
-    if isinstance(frames, int) and frames < SHORTEST[0]:
-        said.append(f"{fam} makes 5 to 15 seconds in diffusers: the workflow's {frames} frames are made as "
-                    f"{SHORTEST[1]} (the shortest)")
-        params["frames"] = SHORTEST[1]
-
-
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order)
 WIDGETS = {
     "MiniMaxH3ImageToVideo": ("prompt", "width", "height", "length"),
@@ -131,7 +121,7 @@ MAPPING = ComfyMapping(
     files=(("minimax_h3", "MiniMax H3"), ("minimax-h3", "MiniMax H3")), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
-    widgets=WIDGETS, hooks={"folder_files": _folder_files, "params": _shortest, "keeps_sound": (T2V, I2V),
+    widgets=WIDGETS, hooks={"folder_files": _folder_files, "keeps_sound": (T2V, I2V),
                             "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
                             "prompt_weights": "literal",  # ComfyUI's Qwen3-VL encoder reads no prompt weights
                             "schedule_shifts": SHIFTS},  # its video / audio schedulers' (parts.SCHEDULERS)

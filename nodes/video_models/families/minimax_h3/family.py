@@ -3,10 +3,10 @@
 DiffusionPipeline). A folder is read by its modular_model_index.json: a 'MiniMaxH3Blocks' pipeline
 whose components (transformer, vae, audio_vae, Qwen3-VL text_encoder, tokenizer, processor, two
 MiniMaxH3Schedulers) sit in their folders. Guidance-distilled (no negative prompt, no guidance), 24 fps,
-17k + 5 frames between 5 and 15 seconds, sizes in multiples of 32. Studio runs its text-to-video
-workflow ('t2va', Text to Video), its first-and-last-frame one ('fl2va', Image to Video: the start
-image and / or the last image) and its reference one ('ref2va', MiniMax H3 Reference to Video:
-reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
+17k + 5 frames from 5 (ComfyUI's shortest; diffusers' own floor, 5 s, lifted: shortest.py) to 15
+seconds, sizes in multiples of 32. Studio runs its text-to-video workflow ('t2va', Text to Video), its
+first-and-last-frame one ('fl2va', Image to Video: the start image and / or the last image) and its
+reference one ('ref2va', MiniMax H3 Reference to Video: reference.py, on the folder's transformer_ref/: one of its two transformers in memory at a time,
 partitions.py); the soundtrack each makes beside the video goes with its clip (Modular's keeps_sound:
 Save Video writes it). ComfyUI's DiT files, pruned (curve form: curve.py, comfy_file.py) or full
 (diffusers' own transformer, by diffusers' converter: comfy_file.py), are read with such a folder as 'base': an
@@ -30,7 +30,7 @@ from ...base.tasks import Maker
 from . import drafts, recognise
 
 FPS = 24.0
-SHORTEST, LONGEST = 5.0, 15.0  # seconds (MiniMaxH3ModularPipeline.min_duration / max_duration)
+LONGEST = 15.0  # seconds (MiniMaxH3ModularPipeline.max_duration; its min_duration, 5 s, is ComfyUI's 5 frames: shortest.py)
 # every component the text-to-video workflow reads, as the folder names them
 T2V_COMPONENTS = ("transformer", "vae", "audio_vae", "text_encoder", "tokenizer", "processor", "scheduler",
                   "audio_scheduler")
@@ -59,7 +59,9 @@ class MiniMaxH3Modular(Modular):
     def ready(self, ctx, ref, task: str) -> None:
         from .parts import refuse_without_vision
         from .partitions import use_partition
+        from .shortest import comfy_floor
         refuse_without_vision(ref, task)  # a Qwen3-VL file with no vision tower: text to video only
+        comfy_floor(ref.module)  # ComfyUI's shortest take (5 frames), not diffusers' 5 s
         use_partition(ctx, ref, task)
 
     def step_latents(self, pipe, sample, height: int, width: int):
@@ -124,9 +126,10 @@ class MiniMaxH3Family(Family):
 
     def refuse_call(self, task: str, frames: int, height: int, width: int) -> None:
         from ...base.errors import ModelError
-        if not SHORTEST * FPS <= frames <= LONGEST * FPS:
-            raise ModelError(f"MiniMax H3 makes {SHORTEST:g} to {LONGEST:g} seconds at {FPS:g} fps: "
-                             f"{int(SHORTEST * FPS)} to {int(LONGEST * FPS)} frames (17k + 5: 124 to 345), "
+        from .shortest import FEWEST
+        if not FEWEST <= frames <= LONGEST * FPS:
+            raise ModelError(f"MiniMax H3 makes {FEWEST} frames to {LONGEST:g} seconds at {FPS:g} fps: "
+                             f"{FEWEST} to {int(LONGEST * FPS)} frames (17k + 5: {FEWEST}, ComfyUI's shortest, to 345), "
                              f"not {frames}")
 
 

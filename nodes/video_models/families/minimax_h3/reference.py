@@ -162,7 +162,7 @@ class MiniMaxH3ReferenceToVideo(GeneratorNode):
                               "folder (modular_model_index.json)")
         from ...base.registry import valid_frames
         n = valid_frames(ref.fam, ctx.params.frames or ref.fam.frames)
-        ref.fam.refuse_call(self.task, n, 0, 0)  # 5 to 15 seconds, before anything is read
+        ref.fam.refuse_call(self.task, n, 0, 0)  # 5 frames (ComfyUI's shortest) to 15 seconds, before anything is read
         references = gather_references(ctx, ref.module, refs, n)  # every refusal before the transformer is read
         from .partitions import partition_folder
         partition_folder(ref, "transformer_ref")  # a folder without it refused before anything runs
