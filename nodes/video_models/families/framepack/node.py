@@ -4,7 +4,9 @@ under way, Stop inside a step, progress over every section's steps, estimates). 
 sections of ``latent_window_size`` latent frames, each conditioned on the still and on the sections made before
 (its anti-drifting order: the last section first, so the end stays on the still's look); it makes whole
 sections, so a few more frames than asked: the first frames asked are kept (said). Timed prompts ('prompts':
-'seconds: prompt' lines) and up to three keyframe images at seconds condition the sections they fall in (timed.py)."""
+'seconds: prompt' lines) and up to three keyframe images at seconds condition the sections they fall in (timed.py).
+With no image it makes text to video as FramePack's T2V nodes do: from a start latent of zeros and no image
+embedding (blank.py), at 'width' x 'height'."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,7 +44,8 @@ class FramepackVideo(OneCallNode):
     family_key, pipelines = "framepack", (PIPELINE,)
     needs = f"a HunyuanVideo Framepack model ({PIPELINE})"
     inputs = (In("model", "Video Model", help="a HunyuanVideo Framepack model (HunyuanVideoFramepackPipeline)"),
-              In("image", "Image", help="the first frame"),
+              In("image", "Image", optional=True, help="the first frame (none: text to video, from a start latent of "
+                 "zeros and no image embedding, as FramePack's T2V nodes make it)"),
               In("last_image", "Image", optional=True, help="the last frame (a move between two stills)"),
               In("prompt", "Text", optional=True)) + \
         tuple(In(f"key_{i}", "Image", optional=True, help=f"a keyframe: conditions the section holding second "
@@ -88,30 +91,33 @@ class FramepackVideo(OneCallNode):
         self.text_needed = not (text.strip() and all(all_cached(ctx, self.model_ref(model), self.task, t,
                                                                 ctx.params.negative_prompt, pipeline=PIPELINE)
                                                      for t in texts))
-        self._hook = None
+        self._undo = []
         try:
             return super().run(ctx, model, **inputs)
         finally:
-            if self._hook is not None:  # the pipeline as loaded again (it is kept between runs)
-                self._hook.remove()
-                self._hook = None
+            while self._undo:  # the pipeline as loaded again (it is kept between runs)
+                self._undo.pop()()
 
     def pipeline_of(self, ref):
         return ref.own_pipeline(text=getattr(self, "text_needed", True))
 
-    def call(self, ctx, s, image, last_image=None, prompt=None, **keys) -> Call:
+    def call(self, ctx, s, image=None, last_image=None, prompt=None, **keys) -> Call:
         from ...sampling.sampler import to_pil
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if not text.strip():
             raise StudioError("no prompt: type one, or connect a Text input")
-        first = np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
-        like = (first.shape[1], first.shape[0])
-        if p.bucket != BUCKET_CHOICES[0] and not p.width and not p.height:  # FramePack's bucket nearest the image's aspect (buckets.py)
+        if image is None and last_image is not None:
+            raise StudioError("a last image without a first one: connect 'image' (or neither, for text to video)")
+        first = None if image is None else np.asarray(image.frame(0) if hasattr(image, "frame") else image, np.float32)
+        like = None if first is None else (first.shape[1], first.shape[0])
+        if first is not None and p.bucket != BUCKET_CHOICES[0] and not p.width and not p.height:  # FramePack's bucket nearest the image's aspect (buckets.py)
             bh, bw = nearest(first.shape[0], first.shape[1], int(p.bucket))
             like = (bw, bh)
         w, h = output_size(ctx, s, p.width, p.height, like, self.preview)
         words = self._text_kwargs(ctx, s, text, p.negative_prompt)  # the prompt cache's embeddings, else the words
+        if first is None:  # text to video: a start latent of zeros, no image embedding (blank.py)
+            first = np.zeros((h, w, 3), np.float32)  # (read by nothing: the call's image stands for none)
         call = {"image": to_pil(first), **words, "height": h,
                 "width": w, "num_frames": p.frames, "latent_window_size": p.window, "num_inference_steps": self.steps,
                 "guidance_scale": p.guidance, "true_cfg_scale": p.true_cfg, "sampling_type": p.sampling}
@@ -122,6 +128,9 @@ class FramepackVideo(OneCallNode):
         n, made = self._count(p, temporal)
         if p.sections:  # (the pipeline counts a section (window - 1) x 4 + 1 frames: it makes these n)
             call["num_frames"] = n * ((p.window - 1) * temporal + 1)
+        if image is None:  # (before the timed sections' hook, which wraps its start latent in turn)
+            from . import blank
+            self._undo.append(blank.install(s.pipe))
         self._sections(ctx, s, text, n, (w, h), keys)
         return Call(call, p.frames, p.fps, (w, h), self.steps, made=made, loops=n, decoded=decoded(n, p.window, temporal),
                     cut="Framepack made {made} frames in whole sections of " + f"{p.window} latent frames: the first "
@@ -187,8 +196,9 @@ class FramepackVideo(OneCallNode):
                 held[j] = (i, self._key(s, to_pil(first), size))
         keys_of = [k[1] if k is not None else None for k in held]
         if any(q is not None for q in prompts) or any(k is not None for k in keys_of):
-            self._hook = SectionHook(n, forward=p.sampling == "vanilla", prompts=prompts, keys=keys_of)
-            self._hook.install(s.pipe)
+            hook = SectionHook(n, forward=p.sampling == "vanilla", prompts=prompts, keys=keys_of)
+            hook.install(s.pipe)
+            self._undo.append(hook.remove)
 
     @staticmethod
     def _key(s, pil, size):
@@ -198,4 +208,5 @@ class FramepackVideo(OneCallNode):
         device = s.ref.execution_device(pipe)
         x = pipe.video_processor.preprocess(pil, size[1], size[0])
         latent = pipe.vae.encode(x.unsqueeze(2).to(device, pipe.vae.dtype)).latent_dist.mode()
-        return latent * pipe.vae.config.scaling_factor, pipe.encode_image(x, device=device)
+        return latent * pipe.vae.config.scaling_factor, type(pipe).encode_image(pipe, x, device=device)  # (its class's:
+        # text to video answers the call's own with none, blank.py)
