@@ -31,3 +31,68 @@ def test_unipc_and_dpm_experts_pass_where_the_packs_own_schedulers_put_the_bound
     text = said(conv)
     assert "first sampler runs steps 0-21 of 50" in text and "steps 21 to the end" in text
     assert "steps 0-25 of 50" not in text  # (half the steps, as read before)
+
+
+def _t2v(prompt: str, seconds: float, settings: bool = True) -> dict:
+    """dorpxam's ComfyUI-FramePack-F1-T2V example as its UI file saves it (its nodes' INPUT_TYPES, 8d563da): kijai's
+    loader, its user settings, sampler settings and timed prompt encoder into its sampler, VAEDecodeTiled, VHS."""
+    from tests.convert.test_comfy_proxymine24 import _ui
+    nodes = [
+        (4, "LoadFramePackModel", ["FramePackI2V_HY_bf16.safetensors", "bf16", "disabled", "offload_device", "sdpa"],
+         [], [("model", "FramePackMODEL")]),
+        (6, "DualCLIPLoader", ["clip_l.safetensors", "llava_llama3_fp16.safetensors", "hunyuan_video", "default"],
+         [], [("CLIP", "CLIP")]),
+        (8, "VAELoader", ["hunyuan_video_vae_bf16.safetensors"], [], [("VAE", "VAE")]),
+        (14, "FramePackF1T2VUserSettings", [512, 768, 25, 7, "fixed"], [], [("settings", "UserSettings")]),
+        (15, "FramePackF1T2VTextEncode", [prompt, "", seconds, 9, 0], [("clip", "CLIP")],
+         [("positive", "Timestamped_Conditioning"), ("negative", "Conditioning")]),
+        (20, "FramePackF1T2VSampler", [False, 0.15], [("model", "FramePackMODEL"), ("user_settings", "UserSettings"),
+                                                       ("positive", "Timestamped_Conditioning"),
+                                                       ("negative", "Conditioning"), ("sampler_settings", "SamplerSettings")],
+         [("samples", "LATENT")]),
+        (7, "VAEDecodeTiled", [256, 64, 64, 8], [("samples", "LATENT"), ("vae", "VAE")], [("IMAGE", "IMAGE")]),
+        (9, "VHS_VideoCombine", {"frame_rate": 30, "loop_count": 0, "filename_prefix": "FramePack",
+                                 "format": "video/h264-mp4", "pingpong": False, "save_output": True},
+         [("images", "IMAGE")], []),
+    ]
+    links = [(4, 0, 20, "model"), (14, 0, 20, "user_settings"), (15, 0, 20, "positive"), (15, 1, 20, "negative"),
+             (6, 0, 15, "clip"), (20, 0, 7, "samples"), (8, 0, 7, "vae"), (7, 0, 9, "images")]
+    if settings:
+        nodes.append((18, "FramePackF1T2VSamplerSettings", [1, 7.0, 3.0, 6, "unipc_bh1", 1], [],
+                      [("settings", "SamplerSettings")]))
+        links.append((18, 0, 20, "sampler_settings"))
+    return _ui(nodes, links)
+
+
+def test_framepack_f1_text_to_video_is_the_framepack_node_with_no_image():
+    """heldout114 04's pack: its sampler read as the Framepack node with no image (text to video from a start latent
+    of zeros, blank.py), its sections counted as the pack counts them (12 s over sections of 9 x 4 - 3 = 33 frames at
+    30 fps: 11), frames 11 x 9 x 4 + 1 = 397, forward; width, height, steps, seed, guidance and the prompt its
+    settings nodes'."""
+    from tests.convert.said import nodes_of
+    conv = convert(_t2v("a red fox running in the snow", 12), "t2v")
+    gen, = nodes_of(conv, "video_models.framepack")
+    p = gen.params
+    assert (p["frames"], p["sections"], p["window"], p["sampling"]) == (397, 11, 9, "vanilla")
+    assert (p["width"], p["height"], p["steps"], p["seed"], p["guidance"]) == (512, 768, 25, 7, 7.0)
+    assert p["prompt"] == "a red fox running in the snow" and p["prompts"] == ""
+    assert conv.graph.input_link(gen.id, "image") is None  # text to video: no start picture
+    text = said(conv)
+    assert "makes text to video: 11 sections forward from a start latent of zeros" in text
+    assert "shift 3" in text and "cannot convert" not in text and "catalogue does not hold" not in text
+    assert "a node pack the file does not name" not in text
+
+
+def test_framepack_f1_text_to_video_timed_prompts_fall_in_the_packs_sections():
+    """Its '[Xs: ...]' spans aligned to its sections of 33 frames (1.1 s): '[2.2s: ...]' starts the third section,
+    which the Framepack node's timed prompt at the third section's start (2 x 36 frames at 30 fps: 2.4 s) gives; no
+    sampler settings node: the sampler's own values (cfg 1, guidance 10)."""
+    from tests.convert.said import nodes_of
+    conv = convert(_t2v("[0s: a cat sits on a wall] [2.2s: the cat jumps down]", 5, settings=False), "timed")
+    gen, = nodes_of(conv, "video_models.framepack")
+    assert gen.params["sections"] == 5 and gen.params["frames"] == 5 * 36 + 1  # (ceil(5 / 1.1))
+    assert gen.params["prompt"] == "a cat sits on a wall" and gen.params["guidance"] == 10.0
+    assert gen.params["prompts"] == "2.4: the cat jumps down" and gen.params["timed_fps"] == 30.0
+    from nodes.video_models.families.framepack.timed import parse_timed, prompt_per_section
+    per = prompt_per_section(gen.params["prompt"], parse_timed(gen.params["prompts"]), 5, 9, 30.0)
+    assert per == ["a cat sits on a wall"] * 2 + ["the cat jumps down"] * 3

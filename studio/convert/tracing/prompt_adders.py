@@ -6,12 +6,15 @@ said as passing it on as it is. Plain stdlib."""
 from __future__ import annotations
 
 from .. import catalogue
+from ..families import registry as families
 from ..reading.workflow import CNode
 
 
 def _uncatalogued(x: CNode) -> bool:
-    """(a core node a pack translation made in an uncatalogued node's place, FramePack-HY's FluxGuidance: held)"""
-    return x.cls != "ComfySwitchNode" and catalogue.node_type(x.origin or x.cls) is None and catalogue.node_type(x.cls) is None
+    """(a core node a pack translation made in an uncatalogued node's place, FramePack-HY's FluxGuidance: held; a
+    family's task node it made is read as its task: FramePack's text to video, its prompt alone)"""
+    return x.cls != "ComfySwitchNode" and catalogue.node_type(x.origin or x.cls) is None and \
+        catalogue.node_type(x.cls) is None and x.cls not in families.lookup("tasks")
 
 
 def _walked_on(x: CNode, names: tuple[str, ...]) -> str | None:

@@ -70,8 +70,8 @@ def _passes_conditioning(wf: Workflow, x: CNode, seen: list) -> str | None:
     if catalogue.node_type(x.origin or x.cls) is not None or catalogue.node_type(x.cls) is not None or len(x.links) != 1:
         return None
     k = carrier(wf, x, "CONDITIONING")
-    if k is not None:
-        seen.append((x, k))
+    if k is not None and x.cls not in families.lookup("tasks"):  # (a family's task node a translation made, taking
+        seen.append((x, k))  # the prompt alone: FramePack's text to video, read as its task, not said passed through)
     return k
 
 

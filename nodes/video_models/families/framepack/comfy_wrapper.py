@@ -20,6 +20,7 @@ from .comfy_wrapper_f1 import SAMPLER_F1, WIDGETS_F1, read_f1
 PACK = "ComfyUI-FramePackWrapper"
 PREFIXES = ("FramePack", "LoadFramePack", "DownloadAndLoadFramePack")
 TASK = "FramePackToVideo"  # the sampler's start (and end) image, as this family's task node (comfy.py)
+TASK_T2V = "FramePackTextToVideo"  # no start image: text to video (a start latent of zeros: comfy_t2v, blank.py)
 HELD = "FramePackHeldInput"  # a sampler input Studio cannot carry: the task held, said (comfy.py declares it)
 FPS = 30  # FramePack's frames a second: the sampler's seconds in frames
 WIDGETS: dict[str, tuple[str, ...]] = {
@@ -90,7 +91,7 @@ class WrapperTranslation(PackTranslation):
         start = given or self.pixels(n.links.get(self.START))
         if "initial_samples" in n.links:
             latent = self.held(n, "initial_samples", "a clip's latents to restyle")
-        elif start is None:
+        elif start is None and not w.get("text_to_video"):
             port = self.START if self.START in n.links else None
             latent = self.held(n, port, "a start latent not encoded from an image") if port else None
         else:
@@ -110,16 +111,17 @@ class WrapperTranslation(PackTranslation):
             pos = n.links.get("positive")
             fine = {src[0] for k in (self.START, "end_latent") if (src := n.links.get(k))} | keys_fine
             fine |= {src[0] for k in n.links if k.endswith("image_embeds") and (src := n.links.get(k))}
-            if given is None and (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
+            if given is None and start is not None and \
+                    (bucketed := comfy_bucket.read(self.wf, start, end, fine)) is not None:  # a still stretched to a bucket
                 start, end, line, res, way = bucketed
                 size["bucket"] = str(res)
                 self.wf.taken.update(x.id for x in way)
                 self.said.append(line)
             links = {k: v for k, v in (("positive", pos), ("start_image", start), ("end_image", end)) if v}
             links.update(keyed)
-            task = self.core(n, TASK, size, links, nid=f"{n.id}:task")
+            task = self.core(n, TASK if start is not None else TASK_T2V, size, links, nid=f"{n.id}:task")
             task.ports.update(start_image=(n, self.START), end_image=(n, "end_latent"))  # (said as the sampler's)
-            self.made[n.cls] = "KSampler on FramePack's image to video"
+            self.made[n.cls] = f"KSampler on FramePack's {'image' if start is not None else 'text'} to video"
             latent, pos = (task.id, 2), (task.id, 0)
             for k in (self.START, "end_latent"):  # their VAEEncode: read as the images themselves
                 src = n.links.get(k)

@@ -27,12 +27,13 @@ WIDGETS_F1: dict[str, tuple[str, ...]] = {
 _SECTION = re.compile(r"\[\s*(\d+(?:\.\d+)?)s(?:\s*-\s*(\d+(?:\.\d+)?)s)?\s*:\s*([^\]]*)\]")
 
 
-def timed(text: str, total: float, window: int) -> list[str]:
-    """Each section's prompt (a section: window x 4 frames at 30 fps), as the fork times them: '[Xs: a]' from X s to
+def timed(text: str, total: float, window: int, frames: int | None = None) -> list[str]:
+    """Each section's prompt (a section: window x 4 frames at 30 fps; ``frames`` where another pack counts a
+    section otherwise, dorpxam's F1 T2V window x 4 - 3), as the fork times them: '[Xs: a]' from X s to
     the next span, '[Xs-Ys: a]' from X to Y, each aligned to the nearest section boundary (at least one section),
     text outside brackets before the first span (from 0) or after the last (to the end); a section no span holds
     keeps the prompt before it. Text with no span: one prompt."""
-    sd = window * 4 / 30
+    sd = (frames or window * 4) / 30
     found = list(_SECTION.finditer(text))
     n = max(1, math.ceil((total if total and total > 0 else sd) / sd - 1e-6))
     if not found:
