@@ -96,3 +96,65 @@ def test_framepack_f1_text_to_video_timed_prompts_fall_in_the_packs_sections():
     from nodes.video_models.families.framepack.timed import parse_timed, prompt_per_section
     per = prompt_per_section(gen.params["prompt"], parse_timed(gen.params["prompts"]), 5, 9, 30.0)
     assert per == ["a cat sits on a wall"] * 2 + ["the cat jumps down"] * 3
+
+
+def _extension(grey=0x7F7F7F, kept=16, made=65, length=81) -> dict:
+    """Core ComfyUI's native VACE extension, written from its nodes' declared types (nodes.py ImageBatch, EmptyImage;
+    comfy_extras SolidMask, MaskToImage, RepeatImageBatch, ImageToMask; WanVaceToVideo): a clip's last 16 frames
+    (KJNodes' GetImageRangeFromBatch -1, 16) batched before 65 grey frames, masks 0 over them and 1 after."""
+    from tests.convert.test_comfy_vacerange24 import IMG, LOAD_VIDEO
+    from tests.convert.test_comfy_wiring import UI
+    w = UI()
+    unet = w.add("UNETLoader", ["wan2.1_vace_14B_fp16.safetensors", "default"], ["MODEL"])
+    clip = w.add("CLIPLoader", ["umt5_xxl_fp8_e4m3fn_scaled.safetensors", "wan", "default"], ["CLIP"])
+    vae = w.add("VAELoader", ["wan_2.1_vae.safetensors"], ["VAE"])
+    video = w.add("VHS_LoadVideo", dict(LOAD_VIDEO), (IMG, "INT", "AUDIO", "VHS_VIDEOINFO"))
+    last = w.add("GetImageRangeFromBatch", [-1, 16], [IMG, "MASK"], {"images": (video, 0, IMG), "masks": "MASK"})
+    empty = w.add("EmptyImage", [832, 480, 65, grey], [IMG])
+    control = w.add("ImageBatch", [], [IMG], {"image1": (last, 0, IMG), "image2": (empty, 0, IMG)})
+    rows = []
+    for value, amount in ((0.0, kept), (1.0, made)):
+        solid = w.add("SolidMask", [value, 832, 480], ["MASK"])
+        pic = w.add("MaskToImage", [], [IMG], {"mask": (solid, 0, "MASK")})
+        rows.append(w.add("RepeatImageBatch", [amount], [IMG], {"image": (pic, 0, IMG)}))
+    both = w.add("ImageBatch", [], [IMG], {"image1": (rows[0], 0, IMG), "image2": (rows[1], 0, IMG)})
+    masks = w.add("ImageToMask", ["red"], ["MASK"], {"image": (both, 0, IMG)})
+    pos = w.add("CLIPTextEncode", ["the dancer keeps turning"], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    neg = w.add("CLIPTextEncode", [""], ["CONDITIONING"], {"clip": (clip, 0, "CLIP")})
+    vace = w.add("WanVaceToVideo", [832, 480, length, 1, 1.0], ["CONDITIONING", "CONDITIONING", "LATENT", "INT"],
+                 {"positive": (pos, 0, "CONDITIONING"), "negative": (neg, 0, "CONDITIONING"), "vae": (vae, 0, "VAE"),
+                  "control_video": (control, 0, IMG), "control_masks": (masks, 0, "MASK")})
+    ks = w.add("KSampler", [1, "fixed", 20, 6.0, "uni_pc", "simple", 1.0], ["LATENT"],
+               {"model": (unet, 0, "MODEL"), "positive": (vace, 0, "CONDITIONING"),
+                "negative": (vace, 1, "CONDITIONING"), "latent_image": (vace, 2, "LATENT")})
+    dec = w.add("VAEDecode", [], [IMG], {"samples": (ks, 0, "LATENT"), "vae": (vae, 0, "VAE")})
+    cv = w.add("CreateVideo", [16], ["VIDEO"], {"images": (dec, 0, IMG)})
+    w.add("SaveVideo", ["extended", "auto", "auto"], [], {"video": (cv, 0, "VIDEO")})
+    return w.doc()
+
+
+def test_cores_native_vace_extension_is_wan_vace_continuing_the_clip():
+    """The batch of the clip's last 16 frames and grey frames, masks keeping those 16: Studio's Wan VACE with the clip
+    on keyframe_1 at '0=-16..last' (its last 16 frames at frames 0-15), 81 frames, no control video or mask; the
+    batches, EmptyImage and the solid masks never listed as not converted."""
+    from tests.convert.said import nodes_of
+    conv = convert(_extension(), "extend")
+    g = conv.graph
+    gen, = nodes_of(conv, "video_models.wan_vace")
+    assert g.validate() == []
+    assert gen.params["keyframes"] == "0=-16..last" and gen.params["frames"] == 81
+    assert g.input_link(gen.id, "video") is None and g.input_link(gen.id, "mask") is None
+    assert g.nodes[g.input_link(gen.id, "keyframe_1").src].type_id == "io.load_video"
+    text = said(conv)
+    assert ("batches the last 16 frames of the clip before 'EmptyImage' (EmptyImage, #6)'s grey frames, and the masks "
+            "of WanVaceToVideo") in text and "'keyframes' '0=-16..last'; 'frames' 81" in text
+    assert "ComfyUI nodes not converted (" not in text and "a step between" not in text  # (the batches, EmptyImage,
+    assert "not made by Studio" not in text and "'control_" not in text  # the solid masks: read, not listed or said)
+
+
+def test_an_extension_whose_masks_or_colour_do_not_keep_the_clip_is_not_read_so():
+    from tests.convert.said import nodes_of
+    for doc in (_extension(kept=8), _extension(grey=0), _extension(length=12)):
+        conv = convert(doc, "extend_not")
+        gen = nodes_of(conv, "video_models.wan_vace")
+        assert not gen or "-16..last" not in str(gen[0].params.get("keyframes"))

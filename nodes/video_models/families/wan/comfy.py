@@ -24,6 +24,7 @@ from .comfy_unread_conditioning import said_unread
 from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
+from .comfy_vace_extension import read_extension
 from .comfy_vace_pad import padded, read_pad
 from . import comfy_vace_outpaint_sides as outpaint_sides
 from .comfy_vace_fill import read as vace_fill
@@ -189,6 +190,8 @@ def _vace_task(b, node, up, inputs: dict, said: list[str]) -> None:
     if read_ends(b, node, inputs, said):  # WanVideoVACEStartToEndFrame's first/last-frame clip: keyframes
         pass
     elif read_prep(b, node, inputs, said):  # a pack's join / extend / outpaint prep node, read by its shape
+        pass
+    elif read_extension(b, node, inputs, said):  # core ComfyUI's extension: a clip's last frames, grey, solid masks
         pass
     elif src is not None and src.cls == "BatchImagesNode":
         ends = [find_loader(wf, src, k, b.used) for k in sorted(k for k in src.links if k.startswith("images."))]

@@ -15,7 +15,7 @@ from studio.core.shown import number
 ENDS = ("start_image", "end_image")
 
 
-def _run(wf, src, port: str) -> tuple[int, int, object] | None:
+def frame_run(wf, src, port: str) -> tuple[int, int, object] | None:
     """(first frame, count, the pick) of the one pick of a run of frames on the way from a video file to ``src``'s ``port``;
     first -1: the clip's last ``count`` frames (the pick's declared lowest first frame); None for anything else."""
     walked: list = []
@@ -38,7 +38,7 @@ def read_runs(b, node, src, name: str, settings: dict, inputs: dict, said: list[
     keyframes as runs, 'frames' its num_frames (True); False (nothing changed) for any other."""
     wf = b.wf
     ends = [k for k in ENDS if k in src.links]
-    runs = {k: _run(wf, src, k) for k in ends}
+    runs = {k: frame_run(wf, src, k) for k in ends}
     count = settings.get("num_frames")
     if not any(runs.values()) or not isinstance(count, int) or isinstance(count, bool) or \
             sum(r[1] if r else 1 for r in runs.values()) > count:  # (the runs fit the take: else not read so)
