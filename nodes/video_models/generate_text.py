@@ -100,6 +100,13 @@ class GenerateText(Node):
               Text("before", "", help="words written before the text (with their separator)"),
               Text("after", "", help="words written after the text (with their separator)"))
 
+    @staticmethod
+    def model_choices(kinds, refresh: bool = False) -> dict:
+        """The window's picker for 'model': the text-encoder files and the language model folders (LLM/,
+        prompt_generator/, text_encoders/, smol/) of the models folders (text_model_choices.py)."""
+        from .text_model_choices import choices
+        return choices(kinds, refresh)
+
     @classmethod
     def preflight(cls, params, base_dir):
         """The model found where the run would look, and a folder or file this node runs."""
