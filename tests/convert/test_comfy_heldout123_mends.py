@@ -23,7 +23,8 @@ def test_context_windows_of_another_size_are_said_from_the_context_node_and_made
     text = said(conv)
     assert "frame_window_size" not in text  # (the encode makes no windows)
     assert ("(WanVideoContextOptions, #20)'s context windows of 126 frames overlapping by 32, all denoised together at "
-            f"each step: Studio's InfiniteTalk makes it with its method 'multitalk', in windows of {talk.TRAINED_FRAMES} "
+            "each step: Studio's InfiniteTalk makes it with its method 'multitalk', in windows of "
+            f"{talk.TRAINED_FRAMES} "
             "frames (the length InfiniteTalk was trained on; the context's 126 not taken), each later one conditioned "
             "on the last 32 frames of the one before") in text
     assert "in windows of 126 frames" not in text
@@ -34,7 +35,8 @@ def _start_end(node: str, settings: dict) -> dict:
     ``settings`` beside its six sockets: the same picture at both ends (a seamless loop)."""
     return api({
         "1": ("UNETLoader", {"unet_name": "wan2.1_i2v_480p_14B_fp16.safetensors", "weight_dtype": "default"}),
-        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan", "device": "default"}),
+        "2": ("CLIPLoader", {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors", "type": "wan",
+                             "device": "default"}),
         "3": ("VAELoader", {"vae_name": "wan_2.1_vae.safetensors"}),
         "4": ("CLIPTextEncode", {"text": "a knight idles, breathing", "clip": ["2", 0]}),
         "5": ("CLIPTextEncode", {"text": "blurry", "clip": ["2", 0]}),

@@ -116,10 +116,11 @@ def _defaulted_by_name(n, ins: dict[str, str], placed: list, bases: dict[str, An
     """The bases an API file's node fits by its inputs' names (MIN_BY_NAME of a base's) where the base declares every
     input the node has (its types unknown: a name the base lacks may be any other job's) and the node lacks at most
     MAX_DEFAULTED of the base's settings that declare a default (read as that default, said) and none of its required
-    sockets, as a UI file's node is read."""
-    return [t for t in bases.values() if sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME and _close(t, set(ins))
-            and all(t.input(k) is not None for k in ins) and all(i.name in ins or _may_lack(i, placed)
-                                                                 for i in t.inputs)]
+    sockets, as a UI file's node is read. A family's task node or latent step only: a pack's sampler of a core
+    sampler's shape is read by its own rule (packs/, said there: heldout74)."""
+    return [t for t in bases.values() if t.name not in CORE_BASES and _close(t, set(ins))
+            and sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME and all(t.input(k) is not None for k in ins)
+            and all(i.name in ins or _may_lack(i, placed) for i in t.inputs)]
 
 
 def _defaulted(t):

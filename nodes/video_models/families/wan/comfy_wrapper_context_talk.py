@@ -5,9 +5,10 @@ WanVideoImageToVideoMultiTalk, its model patched by MultiTalkModelLoader and its
 windows of WanVideoContextOptions. Studio's InfiniteTalk makes the same take (the picture, the voice, its length at
 most the encode's frames) with MultiTalk's own way of long takes: windows of the 81 frames it was trained on (the
 context's size, where it differs, said not taken), each later one continued from the last frames of the one before (as
-many as the context windows overlap), not every window denoised together at each step: said. Held as before where any of it is not so (two voices, no patch, a clip on 'samples', an
-end picture or a control on the encode). Told by the types wired (the voice input's declared type, the encode's start
-image); the wrapper read for meaning only (multitalk/, nodes_sampler.py, Apache-2.0). Plain data and stdlib."""
+many as the context windows overlap), not every window denoised together at each step: said. Held as before where
+any of it is not so (two voices, no patch, a clip on 'samples', an end picture or a control on the encode). Told by
+the types wired (the voice input's declared type, the encode's start image); the wrapper read for meaning only
+(multitalk/, nodes_sampler.py, Apache-2.0). Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, finite, in_type
