@@ -99,12 +99,28 @@ def base_of(n, bases: dict[str, Any]) -> Any:
             and (0 < len(outs) <= len(t.outputs) and tuple(outs) == t.output_types[:len(outs)] if outs is not None
                  else sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME)
 ]
+    if outs is None and not fits:  # an API file's node lacking a setting with a default, as a UI file's may
+        fits = _defaulted_by_name(n, ins, placed, bases)  # (heldout123 04: WanImageToVideo_F2, no batch_size)
+        if len({_family(t.name) for t in fits}) == 1:
+            return max(fits, key=lambda t: _rank(n, ins, t))
+        return None
     if outs is None and len({_family(t.name) for t in fits}) > 1:
         return None  # its inputs' names alone fit the nodes of several families (Wan's and Kandinsky 5's image to
         # video): which model's it is, its names do not tell
     if outs is None:
         return max(fits, key=lambda t: (len(t.inputs), t.name)) if fits else None
     return max(fits, key=lambda t: _rank(n, ins, t)) if fits else None
+
+
+def _defaulted_by_name(n, ins: dict[str, str], placed: list, bases: dict[str, Any]) -> list:
+    """The bases an API file's node fits by its inputs' names (MIN_BY_NAME of a base's) where the base declares every
+    input the node has (its types unknown: a name the base lacks may be any other job's) and the node lacks at most
+    MAX_DEFAULTED of the base's settings that declare a default (read as that default, said) and none of its required
+    sockets, as a UI file's node is read. A family's task node or latent step only: a pack's sampler of a core
+    sampler's shape is read by its own rule (packs/, said there: heldout74)."""
+    return [t for t in bases.values() if t.name not in CORE_BASES and _close(t, set(ins))
+            and sum(i.name in ins for i in t.inputs) >= MIN_BY_NAME and all(t.input(k) is not None for k in ins)
+            and all(i.name in ins or _may_lack(i, placed) for i in t.inputs)]
 
 
 def _defaulted(t):
@@ -247,14 +263,16 @@ def _words(inputs) -> str:
 
 def _lacks(n, base) -> tuple[list, list]:
     """``base``'s inputs ``n`` does not declare: its optional sockets (left unwired), its settings read as their
-    defaults; none for an API file's node (whose unwired sockets and unsaved settings are not written)."""
+    defaults; of an API file's node (whose unwired sockets are not written) only the settings: it writes every one it
+    has (heldout123 04: WanImageToVideo_F2's missing batch_size, read as its default, said)."""
     own = catalogue.node_type(n.origin or n.cls)
     if own is not None and own.inputs is not None:
         names = {i.name for i in own.inputs}
     elif n.in_types:
         names = set(n.in_types)
     else:
-        return [], []
+        given = set(n.widgets) | set(n.links)
+        return [], [i for i in base.inputs if i.widget and i.default is not None and i.name not in given]
     names |= set(n.widgets) | set(n.links)
     missing = [i for i in base.inputs if i.name not in names]
     return [i for i in missing if not i.widget], [i for i in missing if i.widget and i.default is not None]

@@ -3,11 +3,12 @@ the wrapper's sampler given the voice (MultiTalkWav2VecEmbeds on its voice input
 image-to-video encode of the start picture (WanVideoImageToVideoEncode: its size and length) instead of
 WanVideoImageToVideoMultiTalk, its model patched by MultiTalkModelLoader and its take denoised in the overlapping
 windows of WanVideoContextOptions. Studio's InfiniteTalk makes the same take (the picture, the voice, its length at
-most the encode's frames) with MultiTalk's own way of long takes: windows of the context's size, each later one
-continued from the last frames of the one before (as many as the context windows overlap), not every window denoised
-together at each step: said. Held as before where any of it is not so (two voices, no patch, a clip on 'samples', an
-end picture or a control on the encode). Told by the types wired (the voice input's declared type, the encode's start
-image); the wrapper read for meaning only (multitalk/, nodes_sampler.py, Apache-2.0). Plain data and stdlib."""
+most the encode's frames) with MultiTalk's own way of long takes: windows of the 81 frames it was trained on (the
+context's size, where it differs, said not taken), each later one continued from the last frames of the one before (as
+many as the context windows overlap), not every window denoised together at each step: said. Held as before where
+any of it is not so (two voices, no patch, a clip on 'samples', an end picture or a control on the encode). Told by
+the types wired (the voice input's declared type, the encode's start image); the wrapper read for meaning only
+(multitalk/, nodes_sampler.py, Apache-2.0). Plain data and stdlib."""
 from __future__ import annotations
 
 from studio.convert.api import CNode, finite, in_type
@@ -54,8 +55,9 @@ def in_windows(t, enc: CNode, pos, neg, sampler: CNode):
     e, w = t.named(emb), t.named(enc)
     frames = int(ctx[1]["context_frames"]) if ctx and finite(ctx[1].get("context_frames")) else 81
     overlap = int(ctx[1]["context_overlap"]) if ctx and finite(ctx[1].get("context_overlap")) else 25
-    given = {"width": w.get("width"), "height": w.get("height"), "frame_window_size": frames,
-             "motion_frame": overlap, "mode": "auto"}
+    given = {"width": w.get("width"), "height": w.get("height"), "frame_window_size": talk.WINDOW,
+             "motion_frame": overlap, "mode": "auto"}  # (Studio's windows: the context's size is said below, from
+    # the context node it is read from, not as the encode's frame_window_size: heldout123 01)
     if not finite(e.get("num_frames")) and finite(w.get("num_frames")):  # the take's length: the encode's
         t.wf.carried.setdefault(sampler.id, {})["most_frames"] = int(w["num_frames"])
 
@@ -64,8 +66,10 @@ def in_windows(t, enc: CNode, pos, neg, sampler: CNode):
                "together at each step" if ctx else "in one window")
         return (f"{_name(sampler)} makes MultiTalk (the patch {patch[1]!r} on its model) of {_name(enc)}'s start "
                 f"image and the voice {how}: Studio's InfiniteTalk makes it with its method 'multitalk', in windows "
-                f"of {frames} frames, each later one conditioned on the last {motion} frames of the one before, not on "
-                "the picture (MultiTalk's release's long takes)")
+                f"of {talk.WINDOW} frames{other}, each later one conditioned on the last {motion} frames of the one "
+                "before, not on the picture (MultiTalk's release's long takes)")
+    other = (f" (the length InfiniteTalk was trained on; the context's {frames} not taken)"
+             if ctx and frames != talk.WINDOW else "")
     made = talk.infinitetalk(t, enc, pos, neg, sampler, given, said)
     if made is not None and ctx:  # its windows said with the take: not carried as the generator's context windows
         del sampler.links["context_options"]
