@@ -173,3 +173,34 @@ def test_an_animate_extension_on_another_shift_is_said_against_the_takes():
     assert "which samples another take" not in said
     assert ("shift 5 on the model of 'KSampler' (#21), which samples a later segment of this take: not applied, the "
             "take is sampled with the generator's shift (8) throughout") in said
+
+
+def test_two_experts_of_an_unversioned_wan_file_take_no_image_encoding_nothing_said():
+    wf = copy.deepcopy(WAN)
+    wf["20"] = {"class_type": "UNETLoader", "inputs": {"unet_name": "SmoothMix_Low.safetensors", "weight_dtype": "default"}}
+    wf["1"]["inputs"]["unet_name"] = "SmoothMix_High.safetensors"
+    wf["10"] = {"class_type": "KSamplerAdvanced", "inputs": {
+        "model": ["1", 0], "positive": ["9", 0], "negative": ["9", 1], "latent_image": ["9", 2], "add_noise": "enable",
+        "noise_seed": 5, "steps": 8, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "start_at_step": 0,
+        "end_at_step": 4, "return_with_leftover_noise": "enable"}}
+    wf["21"] = {"class_type": "KSamplerAdvanced", "inputs": {
+        "model": ["20", 0], "positive": ["9", 0], "negative": ["9", 1], "latent_image": ["10", 0], "add_noise": "disable",
+        "noise_seed": 5, "steps": 8, "cfg": 1.0, "sampler_name": "euler", "scheduler": "simple", "start_at_step": 4,
+        "end_at_step": 10000, "return_with_leftover_noise": "disable"}}
+    wf["11"]["inputs"]["samples"] = ["21", 0]
+    conv = convert(wf, "two-experts")
+    gens = _gens(conv)
+    assert len(gens) == 1
+    loader = conv.graph.nodes[conv.graph.input_link(gens[0].id, "model").src]
+    while loader.type_id != "video_models.load":
+        loader = conv.graph.nodes[conv.graph.input_link(loader.id, "model").src]
+    assert loader.params["model_2"] == "SmoothMix_Low.safetensors"
+    assert "crop 'none'" not in _said(conv)
+
+
+def test_hunyuan_i2v_saved_before_guidance_type_reads_as_concat_and_its_interleave_2_is_studios():
+    wf = copy.deepcopy(HUNYUAN)
+    del wf["8"]["inputs"]["guidance_type"]  # an early-2025 file: the node had no guidance_type (its concat)
+    wf["6"]["inputs"]["image_interleave"] = 2
+    said = _said(convert(wf, "hunyuan-v1-old"))
+    assert "image_interleave" not in said and "guidance_type" not in said

@@ -40,11 +40,15 @@ def _is_shift(line: str) -> bool:
 
 
 def _take_shift(b: Any, band: int) -> Any:
-    """The 'shift' of the generator pipeline ``band`` makes (None where none is known)."""
+    """The 'shift' of the generator pipeline ``band`` makes (None where none is known; NONE where it has no such
+    setting: SCAIL-2's, sampling with its scheduler's own)."""
     for made in getattr(b, "made", {}).values():
         if len(made) > 2 and made[2] == band and made[0] in b.g.nodes:
-            return b.g.nodes[made[0]].params.get("shift")
+            return b.g.nodes[made[0]].params.get("shift", NONE)
     return None
+
+
+NONE = "none"  # a generator with no 'shift' setting
 
 
 def _shift(line: str, ids: set[str], shift: Any) -> str | None:
@@ -59,6 +63,8 @@ def _shift(line: str, ids: set[str], shift: Any) -> str | None:
         values = []
     if values and isinstance(shift, (int, float)) and all(abs(v - float(shift)) < 1e-9 for v in values):
         return None
-    took = f"{float(shift):g}" if isinstance(shift, (int, float)) else "its own"
+    took = (f"with the generator's shift ({float(shift):g}) throughout" if isinstance(shift, (int, float)) else
+            "by the generator with its scheduler's own shift (it has no shift setting)" if shift == NONE else
+            "with the generator's shift throughout")
     return (f"{_SHIFT[0]}{head[0]} on the model of {head[1].split(', which samples ', 1)[0]}, which samples a later "
-            f"segment of this take: not applied, the take is sampled with the generator's shift ({took}) throughout")
+            f"segment of this take: not applied, the take is sampled {took}")
