@@ -203,4 +203,4 @@ def test_hunyuan_i2v_saved_before_guidance_type_reads_as_concat_and_its_interlea
     del wf["8"]["inputs"]["guidance_type"]  # an early-2025 file: the node had no guidance_type (its concat)
     wf["6"]["inputs"]["image_interleave"] = 2
     said = _said(convert(wf, "hunyuan-v1-old"))
-    assert "image_interleave" not in said and "guidance_type" not in said
+    assert "image_interleave" not in said and "HunyuanImageToVideo's guidance_type" not in said
