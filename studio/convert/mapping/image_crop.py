@@ -30,12 +30,17 @@ def say(b, gen: str, said: list[str]) -> None:
 
 
 def _encoder(g, gen: str) -> bool:
-    """Whether the Load Video Model giving ``gen`` its model (through Video LoRAs) loads an image encoder."""
+    """Whether the Load Video Model giving ``gen`` its model (through Video LoRAs) loads an image encoder its pipeline
+    uses: not with a second expert ('model_2': Wan 2.2 A14B's, whose transformer takes no image embedding, diffusers'
+    WanImageToVideoPipeline encoding the picture only for a transformer with an image_dim, Wan 2.1 I2V's;
+    heldout121's regression dumps: two-expert files whose names give no version were told of a crop no encoder
+    makes)."""
     node, seen = gen, set()
     while node is not None and node not in seen:
         seen.add(node)
         link = g.input_link(node, "model")
         node = link.src if link is not None else None
         if node is not None and g.nodes[node].type_id == "video_models.load":
-            return bool(g.nodes[node].params.get("clip_vision"))
+            p = g.nodes[node].params
+            return bool(p.get("clip_vision")) and not p.get("model_2")
     return False

@@ -27,4 +27,9 @@ MAPPING = ComfyMapping(
     files=(("cosmos-1", "Cosmos 1.0"), ("cosmos_1", "Cosmos 1.0"), ("cosmos-predict2", "Cosmos Predict2"),
            ("cosmos_predict2", "Cosmos Predict2"), ("cosmos", "Cosmos 1.0")),
     folder_only=FOLDER_ONLY, widgets=WIDGETS,
-    hooks={"load_formats": {"Cosmos": (16, 8)}})  # VideoHelperSuite's load format 'Cosmos': dim 16, 8n + 1 frames
+    hooks={"load_formats": {"Cosmos": (16, 8)},  # VideoHelperSuite's load format 'Cosmos': dim 16, 8n + 1 frames
+           # both encode their start image through vae_encode_with_padding: common_upscale(image, width, height,
+           # "bilinear", "center"), comfy_extras/nodes_cosmos.py (Image to Video's image_fit 'crop':
+           # studio/convert/mapping/picture_fit.py)
+           "centre_cropped": {"CosmosImageToVideoLatent": ("start_image",),
+                              "CosmosPredict2ImageToVideoLatent": ("start_image",)}})

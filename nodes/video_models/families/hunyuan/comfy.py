@@ -7,6 +7,7 @@ from __future__ import annotations
 from studio.convert.api import I2V, ComfyMapping, Task, held_task
 
 from . import comfy_skyreels as skyreels
+from .comfy_interleave import say_interleave
 from .comfy_wrapper import HELD, PACK, PACK_NODES, PREFIXES, translate
 from .comfy_wrapper import TRANSLATED
 from .comfy_wrapper import WIDGETS as WRAPPER_WIDGETS
@@ -26,10 +27,19 @@ DECLARED = {"EmptyHunyuanLatentVideo": ({
     "length": ["INT", {"default": 25, "min": 1, "max": 16384, "step": 4}],
     "batch_size": ["INT", {"default": 1, "min": 1, "max": 4096}]}, ["LATENT"], "latent/video", ())}
 
+# HunyuanImageToVideo's guidance_type: how its start picture conditions the take (comfy_extras/nodes_hunyuan.py:
+# 'v1 (concat)' joins its latent and a mask to the noise's channels, 'v2 (replace)' gives it as the first latent
+# frame, 'custom' as a reference latent only); Studio's pipeline conditions as its model's config says (diffusers'
+# image_condition_type), so the setting is said, never dropped (heldout121 06)
+GUIDANCE_TYPE = (("guidance_type", None, "how the start picture conditions the take: 'v1 (concat)' joins it to the "
+                  "noise's channels, 'v2 (replace)' gives it as the first latent frame; Studio's HunyuanVideo I2V "
+                  "conditions as its model's own config says (diffusers' image_condition_type)"),)
+
 MAPPING = ComfyMapping(
     key="hunyuan", title="HunyuanVideo", empty=("EmptyHunyuanLatentVideo",),
     tasks={"HunyuanImageToVideo": Task("image to video", I2V, (("start_image", "image"),), "HunyuanVideo",
-                                       needs="start_image", read=skyreels.read),  # (SkyReels V1's by its file)
+                                       needs="start_image", read=skyreels.read,  # (SkyReels V1's by its file)
+                                       settings=GUIDANCE_TYPE),
            HELD: Task("a video", None, family="HunyuanVideo", read=held_task("HunyuanVideo"))},
     # (its files named with and without the underscore: GGUF quantisations name it 'hunyuanvideo_Q4_K_M.gguf';
     # HunyuanVideo 1.5's longer keys are met first: the lookup tries the longest key first)
@@ -42,7 +52,8 @@ MAPPING = ComfyMapping(
            "centre_cropped": {"HunyuanImageToVideo": ("start_image",)},
            # its Video to Video (v2v.py) takes a clip of one frame: num_frames 1 (4k + 1), its causal VAE
            # encoding a first frame alone (a picture re-made part way: mapping/one_frame.py)
-           "one_frame_restyle": True},
+           "one_frame_restyle": True,
+           "prompt": say_interleave},  # its I2V text encode's image_interleave, said where not Studio's (comfy_interleave)
     # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
     prompt_nodes={"TextEncodeHunyuanVideo_ImageToVideo": "prompt"},

@@ -59,6 +59,10 @@ MAPPING = ComfyMapping(
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
            "image_crop": {"Stable Video Diffusion": "center"},  # configs.IMAGE_PROCESSOR's do_center_crop
+           # its encode: common_upscale(init_image, width, height, "bilinear", "center"), comfy_extras/
+           # nodes_video_model.py (Image to Video's image_fit 'crop': mapping/picture_fit.py; heldout121 02 was
+           # squashed to the take's square, unsaid)
+           "centre_cropped": {"SVD_img2vid_Conditioning": ("init_image",)},
            "own_spacing": "karras",  # configs.SCHEDULER's use_karras_sigmas (SVD's scheduler_config.json)
            # (ComfyUI's checkpoint has no model folder: the released scheduler configs.SCHEDULER holds, heldout74)
            "own_scheduler": ("the scheduler Studio gives ComfyUI's SVD checkpoint (the released models' "

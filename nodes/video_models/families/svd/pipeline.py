@@ -17,7 +17,7 @@ from ...files.tensor_reads import read_tensor
 from ...files.weight_formats import WeightFile, describe
 from ...base.errors import ModelError
 from ...base.family import Family
-from . import configs, convert
+from . import configs, convert, image_decoder
 
 DENOISER = "UNetSpatioTemporalConditionModel"
 GIVE = ("give the whole checkpoint (ComfyUI's checkpoints/svd.safetensors or svd_xt.safetensors, as "
@@ -89,6 +89,7 @@ def _checked_parts(wf: WeightFile) -> tuple[dict, dict]:
         made = ("quant_conv.weight", "quant_conv.bias") if c == "vae" and "quant_conv.weight" not in vae.wf.tensors \
             else ()
         model = configs.skeleton(c, cfgs[c])
+        made += image_decoder.made_names(model, shapes[c]) if c == "vae" else ()  # (an image decoder's first stage)
         source = {**conv.source, "visual_projection.weight": f"{convert.CLIP}proj"}
         configs.misfit(model, shapes[c], source, made, {"vae": "temporal VAE", "image_encoder": "image encoder"}[c],
                        wf.path)
@@ -135,6 +136,9 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     vae_wf = converted["vae"].wf
     identity = "quant_conv.weight" not in vae_wf.tensors
     extra = _identity_quant(2 * cfgs["vae"]["latent_channels"], torch_dtype) if identity else {}
+    skeleton = configs.skeleton("vae", cfgs["vae"])
+    framewise = image_decoder.made_names(skeleton, vae_wf.tensors)  # (the image decoder's checkpoint: each frame alone)
+    extra.update(image_decoder.pass_through(skeleton, framewise, torch_dtype))
     comps = {"unet": unet}
     cls, conf = configs.model_class("vae", cfgs["vae"])
     comps["vae"] = lean_load(cls, conf, vae_wf, torch_dtype, extra=extra)
@@ -152,6 +156,8 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
                                    cls_name="CLIPVisionModelWithProjection", cfg=cfgs["image_encoder"])}
     for c, part in parts.items():
         info(f"{PART_TITLES[c]}: {name}: {part.what}, {describe(part.wf)}"
-             + (", its quant_conv the identity (the file's first stage has none)" if c == "vae" and identity else ""))
+             + (", its quant_conv the identity (the file's first stage has none)" if c == "vae" and identity else "")
+             + (", an image decoder (no temporal layers): each frame decoded alone, as ComfyUI decodes it, the temporal "
+                "VAE's own layers set to pass the frames through" if c == "vae" and framewise else ""))
     index = {"_class_name": "StableVideoDiffusionPipeline", fam.denoiser: ["diffusers", DENOISER]}
     return pipe, weights, index, parts

@@ -363,8 +363,10 @@ MAPPING = ComfyMapping(
     widgets=WIDGETS, pack_nodes=PACK_NODES,
     hooks={"prompt_weights": "weighs",  # ComfyUI's prompt weights (mapping/prompt_weights.py)
            "file_names_version": True, "experts": "Wan 2.2 A14B",
-           # Wan 2.1 I2V's image encoder: part_configs.CLIP_IMAGE_PROCESSOR's do_center_crop (2.2's files use none)
-           "image_crop": {"Wan 2.1": "center"},
+           # Wan 2.1 I2V's image encoder: part_configs.CLIP_IMAGE_PROCESSOR's do_center_crop (2.2's files use none);
+           # a file naming no version given an image encoder ('Wan'): parts.py gives it the same processor
+           # (heldout121 07: a FusionX merge's crop 'none' was said nowhere)
+           "image_crop": {"Wan 2.1": "center", "Wan": "center"},
            "task_loras": loose_standin,  # Stand-In's file on the model of another generator: said, not loaded
            "checkpoint_parts": ("text_encoder", "vae"),  # an all-in-one checkpoint's, read by parts.CHECKPOINT_PARTS
            "comfy_shift": 8.0,  # ComfyUI's WAN21_T2V sampling_settings, every Wan model config made from it
