@@ -5,7 +5,7 @@ its model files carry. Its families are read from diffusers folders (family.py: 
 workflow's files are named, the denoiser file set on Load Video Model with 'base' to be given. Plain data."""
 from __future__ import annotations
 
-from studio.convert.api import I2V, T2V, ComfyMapping, Task
+from studio.convert.api import I2V, ComfyMapping, Task
 
 # its nodes' settings in the order a UI file saves them (ComfyUI's INPUT_TYPES order: comfy_extras/nodes_cosmos.py)
 WIDGETS = {
