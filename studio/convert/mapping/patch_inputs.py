@@ -36,6 +36,9 @@ def _gives(n: CNode) -> set[str]:
     return set(t.output_types) if t is not None and t.outputs else {x for x in n.out_types if x}
 
 
+gives = _gives  # (model_makers: a node giving a model and taking none)
+
+
 def patch_words(n: CNode) -> str:
     """What node ``n`` on the model's way is, in words: 'a model patch' where its pack declares (or the file saves)
     what it gives (a model of the way's type: MODEL, WanVideoWrapper's WANVIDEOMODEL), and where no catalogued pack

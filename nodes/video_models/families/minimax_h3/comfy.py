@@ -32,6 +32,11 @@ FOLDER_ONLY = ("of MiniMax H3's ComfyUI files ({files}) Studio reads the DiT fil
                "(modular_model_index.json) for its tokenizer")
 
 
+# the parts Load Video Model reads from ComfyUI's .safetensors files only: its Qwen3-VL (parts.text_part: "is not a
+# .safetensors file") and its VAEs (comfy_vae.header: "is not a .safetensors file"); a GGUF one is said (heldout120 01)
+PART_FORMS = {"text encoder": (".safetensors",), "VAE": (".safetensors",)}
+
+
 def _minimax_reference(b, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task:
     """MiniMax H3's MiniMaxH3ReferenceToVideo: its ref_image_size as 'reference_size'; a sound wired
     beside a reference video and its MiniMaxH3AddGuide stills pinned in time said; held in one
@@ -121,7 +126,7 @@ MAPPING = ComfyMapping(
     files=(("minimax_h3", "MiniMax H3"), ("minimax-h3", "MiniMax H3")), folder_only=FOLDER_ONLY,
     prompt_nodes={"MiniMaxH3ImageToVideo": "prompt", "MiniMaxH3ReferenceToVideo": "prompt"},  # their own prompt
     # the soundtrack its text and image to video make goes with their clip (family.py: its Modular's keeps_sound)
-    widgets=WIDGETS, hooks={"folder_files": _folder_files, "keeps_sound": (T2V, I2V),
+    widgets=WIDGETS, hooks={"folder_files": _folder_files, "part_forms": PART_FORMS, "keeps_sound": (T2V, I2V),
                             "comfy_ranges": RANGES,  # ComfyUI's declared ranges of its nodes (comfy_ranges.py)
                             "prompt_weights": "literal",  # ComfyUI's Qwen3-VL encoder reads no prompt weights
                             "schedule_shifts": SHIFTS},  # its video / audio schedulers' (parts.SCHEDULERS)
