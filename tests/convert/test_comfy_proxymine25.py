@@ -1,0 +1,49 @@
+"""Mends found by proxymine25 (benchmarks/results/proxymine25_2026-12-01.md), reading the proxy's not-kept workflows
+that name no generator and 15 of its kept ones as an outside tester would. A resolution picker naming a video
+resolution by its lines ('2160p') and a ratio ('16:9'): its width and height worked out (mickmumpitz's
+ResolutionPicker: the short side the lines, the long side the lines times the ratio, where both are whole multiples
+of the step the node declares for its own size settings; its LTX picker rounds '720p' to 1280 x 736, a step of 32
+that 720 is not: not worked out). Fixtures in the layout of ComfyUI's API files (settings by name)."""
+from __future__ import annotations
+
+from studio.convert.mapping.convert import convert
+from tests.convert.said import nodes_of, said
+
+
+def _upscale(picker: str, resolution: str, ratio: str, custom=(1920, 1080)) -> dict:
+    """A loaded clip scaled by RTX Video Super Resolution to the size a picker gives, written as a video."""
+    return {
+        "1": {"class_type": "VHS_LoadVideo", "inputs": {
+            "video": "dance.mp4", "force_rate": 0, "custom_width": 0, "custom_height": 0, "frame_load_cap": 0,
+            "skip_first_frames": 0, "select_every_nth": 1, "format": "None"}},
+        "2": {"class_type": picker, "inputs": {"resolution": resolution, "aspect_ratio": ratio,
+                                               "custom_width": custom[0], "custom_height": custom[1]}},
+        "3": {"class_type": "RTXVideoSuperResolution", "inputs": {
+            "images": ["1", 0], "resize_type": "target dimensions", "resize_type.width": ["2", 0],
+            "resize_type.height": ["2", 1], "quality": "ULTRA"}},
+        "4": {"class_type": "VHS_VideoCombine", "inputs": {
+            "images": ["3", 0], "frame_rate": 24, "loop_count": 0, "filename_prefix": "up", "format": "video/h264-mp4",
+            "pingpong": False, "save_output": True}},
+    }
+
+
+def _size(conv) -> tuple[int, int] | None:
+    scales = [n.params for n in nodes_of(conv, "transform.scale") if n.params.get("width")]
+    return (scales[-1]["width"], scales[-1]["height"]) if scales else None
+
+
+def test_a_resolution_named_by_its_lines_and_a_ratio_gives_its_size():
+    conv = convert(_upscale("ResolutionPicker", "2160p", "16:9"), "picker")
+    assert _size(conv) == (3840, 2160)
+    assert [t["family"] for t in conv.tasks] == ["utility"]
+    assert "cannot work out" not in said(conv)
+    assert _size(convert(_upscale("ResolutionPicker", "1080p", "9:16 (Vertical)"), "tall")) == (1080, 1920)
+    assert _size(convert(_upscale("WanResolutionPicker", "576p", "1:1 (Square)"), "square")) == (576, 576)
+    assert _size(convert(_upscale("ResolutionPicker", "Custom", "16:9", (1280, 704)), "custom")) == (1280, 704)
+
+
+def test_a_size_the_pack_rounds_to_its_step_is_not_guessed():
+    conv = convert(_upscale("LtxResolutionPicker", "720p", "16:9"), "ltx")  # (the pack gives 1280 x 736)
+    assert _size(conv) is None
+    assert "cannot work out" in said(conv)
+    assert _size(convert(_upscale("LtxResolutionPicker", "576p", "16:9"), "ltx576")) == (1024, 576)  # its own too
