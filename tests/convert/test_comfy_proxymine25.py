@@ -47,3 +47,40 @@ def test_a_size_the_pack_rounds_to_its_step_is_not_guessed():
     assert _size(conv) is None
     assert "cannot work out" in said(conv)
     assert _size(convert(_upscale("LtxResolutionPicker", "576p", "16:9"), "ltx576")) == (1024, 576)  # its own too
+
+
+def _wan_t2v(model: str, vae: str) -> dict:
+    """ComfyUI's Wan text to video template with an empty latent of 768x512 made by EmptyHunyuanLatentVideo."""
+    return {
+        "37": {"class_type": "UNETLoader", "inputs": {"unet_name": model, "weight_dtype": "default"}},
+        "38": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                      "type": "wan", "device": "default"}},
+        "39": {"class_type": "VAELoader", "inputs": {"vae_name": vae}},
+        "48": {"class_type": "ModelSamplingSD3", "inputs": {"model": ["37", 0], "shift": 8}},
+        "6": {"class_type": "CLIPTextEncode", "inputs": {"clip": ["38", 0], "text": "a fox running in the snow"}},
+        "7": {"class_type": "CLIPTextEncode", "inputs": {"clip": ["38", 0], "text": "blurry"}},
+        "40": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 768, "height": 512, "length": 33,
+                                                                  "batch_size": 1}},
+        "3": {"class_type": "KSampler", "inputs": {
+            "model": ["48", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["40", 0], "seed": 7,
+            "steps": 10, "cfg": 6, "sampler_name": "uni_pc", "scheduler": "simple", "denoise": 1}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["39", 0]}},
+        "49": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "50": {"class_type": "SaveVideo", "inputs": {"video": ["49", 0], "filename_prefix": "video/ComfyUI",
+                                                    "format": "auto", "codec": "auto"}},
+    }
+
+
+def _made(conv) -> tuple:
+    gen = nodes_of(conv, "video_models.text_to_video")[0].params
+    return gen["width"], gen["height"], gen["frames"]
+
+
+def test_ti2v_5b_from_an_eighth_size_empty_latent_is_made_at_the_size_comfyui_writes():
+    conv = convert(_wan_t2v("wan2.2_ti2v_5B_fp16.safetensors", "wan2.2_vae.safetensors"), "ti2v")
+    assert _made(conv) == (1536, 1024, 33)  # ComfyUI: the 96x64 latent decoded 16 pixels a latent pixel
+    assert ("makes an empty latent of 768x512 at an eighth of each side (96x64), for a VAE of 8 pixels a latent "
+            "pixel; Wan 2.2 TI2V 5B ('wan2.2_ti2v_5b_fp16.safetensors') samples it as it is and its VAE decodes 16 "
+            "pixels of each: ComfyUI writes 1536x1024") in said(conv)
+    other = convert(_wan_t2v("wan2.1_t2v_1.3B_fp16.safetensors", "wan_2.1_vae.safetensors"), "t2v")  # Wan 2.1's VAE
+    assert _made(other) == (768, 512, 33) and "an eighth of each side" not in said(other)
