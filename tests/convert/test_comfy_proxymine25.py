@@ -84,3 +84,32 @@ def test_ti2v_5b_from_an_eighth_size_empty_latent_is_made_at_the_size_comfyui_wr
             "pixels of each: ComfyUI writes 1536x1024") in said(conv)
     other = convert(_wan_t2v("wan2.1_t2v_1.3B_fp16.safetensors", "wan_2.1_vae.safetensors"), "t2v")  # Wan 2.1's VAE
     assert _made(other) == (768, 512, 33) and "an eighth of each side" not in said(other)
+
+
+def _nag(cfg: float, negative: str | None) -> dict:
+    """Wan text to video whose model is patched by KJNodes' WanVideoNAG, its conditioning a prompt of its own; the
+    sampler's negative an empty prompt (or, with None, the positive zeroed out)."""
+    doc = _wan_t2v("wan2.1_t2v_1.3B_fp16.safetensors", "wan_2.1_vae.safetensors")
+    doc["9"] = {"class_type": "CLIPTextEncode", "inputs": {"clip": ["38", 0], "text": "static, blurred, subtitles"}}
+    doc["10"] = {"class_type": "WanVideoNAG", "inputs": {"model": ["48", 0], "conditioning": ["9", 0],
+                                                         "nag_scale": 11, "nag_alpha": 0.25, "nag_tau": 2.5,
+                                                         "input_type": "default"}}
+    if negative is None:
+        doc["7"] = {"class_type": "ConditioningZeroOut", "inputs": {"conditioning": ["6", 0]}}
+    else:
+        doc["7"]["inputs"]["text"] = negative
+    doc["3"]["inputs"].update(model=["10", 0], cfg=cfg)
+    return doc
+
+
+def test_a_nag_patchs_prompt_is_the_negative_where_the_sampler_guides_by_none():
+    for negative in ("", None):
+        conv = convert(_nag(1, negative), "nag")
+        gen = nodes_of(conv, "video_models.text_to_video")[0].params
+        assert (gen["negative_prompt"], gen["nag_scale"]) == ("static, blurred, subtitles", 11.0)
+        assert "steers its Normalized Attention Guidance away from the prompt on its 'conditioning'" in said(conv)
+    kept = nodes_of(convert(_nag(5, "blurry"), "cfg"), "video_models.text_to_video")[0].params
+    assert kept["negative_prompt"] == "blurry"  # (cfg 5: the sampler's negative guides the take too)
+    own = convert(_nag(1, "ugly"), "own")  # (ComfyUI does not use the sampler's negative at cfg 1)
+    assert nodes_of(own, "video_models.text_to_video")[0].params["negative_prompt"] == "static, blurred, subtitles"
+    assert "(its own negative, 'ugly', is not used at cfg 1)" in said(own)
