@@ -113,3 +113,25 @@ def test_a_nag_patchs_prompt_is_the_negative_where_the_sampler_guides_by_none():
     own = convert(_nag(1, "ugly"), "own")  # (ComfyUI does not use the sampler's negative at cfg 1)
     assert nodes_of(own, "video_models.text_to_video")[0].params["negative_prompt"] == "static, blurred, subtitles"
     assert "(its own negative, 'ugly', is not used at cfg 1)" in said(own)
+
+
+def test_a_directors_size_is_not_said_unread_where_the_take_samples_another_latent():
+    import json
+
+    from nodes.video_models.families.ltx2.comfy_director import translate
+    from studio.convert.reading.workflow import CNode
+    from tests.convert.test_comfy_ltx2_director import TIMELINE, _wf
+    raw = ["", 96, 4, json.dumps(TIMELINE), "", "", 0.001, "", False, 24, "seconds", 704, 480, "crop", 32, 18]
+    wf = _wf(raw)
+    wf.nodes["20"] = CNode("20", "EmptyLTXVLatentVideo", widgets={"width": 704, "height": 1280, "length": 49,
+                                                                   "batch_size": 1})
+    wf.nodes["20"].out_types = ["LATENT"]
+    wf.nodes["11"].links["latent"] = ("20", 0)  # (the guide given a latent of the workflow's own)
+    wf.nodes["10"].links["custom_width"] = ("21", 0)  # (a size Studio cannot work out)
+    said = translate(wf)
+    assert not any("the take's size is not read" in x for x in said)
+    assert "its own empty latent is read by no node: the take's size and length are those of the latent its sampler " \
+           "is given" in said[0] and "97 frames" not in said[0]
+    wf = _wf(raw)
+    wf.nodes["10"].links["custom_width"] = ("21", 0)
+    assert any("the take's size is not read" in x for x in translate(wf))  # (its own latent sampled: said as before)
