@@ -135,3 +135,16 @@ def test_a_directors_size_is_not_said_unread_where_the_take_samples_another_late
     wf = _wf(raw)
     wf.nodes["10"].links["custom_width"] = ("21", 0)
     assert any("the take's size is not read" in x for x in translate(wf))  # (its own latent sampled: said as before)
+
+
+def test_an_audio_vae_read_by_an_id_loras_reference_voice_is_the_sound_vae_not_the_video_vae():
+    # (ckinpdx's LTX-2.3 ID-LoRA + Wan 2.2 workflows: Load Video Model's 'vae' was set to LTX23_audio_vae_bf16, the
+    # video VAE replaced, as LTXVReferenceAudio's 'audio_vae' made its loader no audio-only one)
+    from studio.convert.mapping.models import _role
+    from studio.convert.reading.workflow import CNode
+    loader = CNode("493", "VAELoaderKJ", widgets={"vae_name": "LTX23_audio_vae_bf16.safetensors"})
+    up = [CNode("1396", "LTXVEmptyLatentAudio", links={"audio_vae": ("493", 0)}),
+          CNode("1413", "LTXVReferenceAudio", links={"audio_vae": ("493", 0), "model": ("789", 0)})]
+    words = _role(loader, up)
+    assert callable(words) and "beside the VAE file" in words("LTX23_audio_vae_bf16.safetensors")
+    assert _role(loader, up + [CNode("1399", "VAEDecode", links={"vae": ("493", 0)})]) == ""  # (a video reader too)
