@@ -84,6 +84,11 @@ def test_ti2v_5b_from_an_eighth_size_empty_latent_is_made_at_the_size_comfyui_wr
             "pixels of each: ComfyUI writes 1536x1024") in said(conv)
     other = convert(_wan_t2v("wan2.1_t2v_1.3B_fp16.safetensors", "wan_2.1_vae.safetensors"), "t2v")  # Wan 2.1's VAE
     assert _made(other) == (768, 512, 33) and "an eighth of each side" not in said(other)
+    from studio.convert.reading.workflow import Workflow  # a picture measured of the decoded take: ComfyUI's size
+    wf = Workflow.read(_wan_t2v("wan2.2_ti2v_5B_fp16.safetensors", "wan2.2_vae.safetensors"))
+    assert wf.image_size(wf.nodes["8"]) == (1536, 1024)
+    wf = Workflow.read(_wan_t2v("wan2.1_t2v_1.3B_fp16.safetensors", "wan_2.1_vae.safetensors"))
+    assert wf.image_size(wf.nodes["8"]) == (768, 512)
 
 
 def _nag(cfg: float, negative: str | None) -> dict:

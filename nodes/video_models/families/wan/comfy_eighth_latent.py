@@ -55,3 +55,14 @@ def doubled(b, s, params, said) -> None:
                 f"TI2V 5B ('{name}') samples it as it is and its VAE decodes 16 pixels of each: ComfyUI writes "
                 f"{2 * w}x{2 * h}, which Studio makes (Wan22ImageToVideoLatent's latent, a sixteenth of each side, "
                 "gives the size asked)")
+
+
+def decoded_scale(wf, maker, decode) -> int | None:
+    """The 'decoded_scale' hook: 2 where ``decode`` decodes a TI2V 5B sampler's take of an eighth-size empty latent
+    (the size a picture measured of it has, as ComfyUI decodes it: endlessblink's 1.5x upscale of GetImageSize of the
+    decoded take), else None."""
+    if maker is None or maker.cls != EIGHTH:
+        return None
+    s = wf.source(decode, "samples") or wf.source(decode, "latents")
+    name = _model_name(wf, s) if s is not None and s.cls in SAMPLERS else ""
+    return 2 if "ti2v" in name and "wan" in name else None
