@@ -8,7 +8,8 @@ prompt" true of an empty one). That prompt becomes the generator's negative prom
 where it has one, named as not used at cfg 1); with cfg above 1 the sampler's negative guides the take too and is kept.
 
 Told by the patch the family reads (its 'model_patches' hook giving the generator a 'nag_scale') and that node's
-declared CONDITIONING inputs, its first wired one whose prompt is read. Plain data and stdlib."""
+declared CONDITIONING inputs, its first wired one whose prompt is read (a sound's, 'nag_cond_audio', never). Plain data
+and stdlib."""
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,9 @@ def filled(b: Any, params: dict, said: list[str]) -> dict:
     n = getattr(b, "patch_at", {}).get("nag_scale")
     if n is None or not _number(scale) or scale <= 0 or not _number(cfg) or cfg > 1:
         return params
-    for port in (k for k in n.links if in_type(n, k) == "CONDITIONING"):
+    for port in sorted((k for k in n.links if in_type(n, k) == "CONDITIONING"), key=lambda k: "audio" in k):
+        if "audio" in port:  # (LTX2_NAG's 'nag_cond_audio' guides the sound: said not applied by its reader)
+            break
         text = prompt_text(b.wf, b.wf.source(n, port), port, set())
         if isinstance(text, str) and text.strip() and text != negative:
             own = (f" (its own negative, {cut(str(negative), 60)!r}, is not used at cfg {cfg:g})"
