@@ -89,6 +89,9 @@ HOOKS: dict[str, HookPoint] = {
                        "node types has the words said instead of its file set (words: '{value}' formatted, or a "
                        "callable of the file's name: LTX-2's audio VAE)"),
     # -- callables and values asked at fixed stages --
+    "decoded_scale": HookPoint("each", None, False, "(wf, the sampler's latent maker, the decode) -> the factor "
+                               "its decode gives each side of the size the latent was asked at, None where it says "
+                               "nothing (Wan 2.2 TI2V 5B's 16-pixel VAE on an eighth-size empty latent: x2)"),
     "whole": HookPoint("each", None, False, "(b, an output node) -> made: a whole output it converts itself "
                        "before the pipelines (SeedVR2's upscale)"),
     "prompt": HookPoint("each", None, False, "(b, the prompt's node, the prompt read, said) -> the positive "

@@ -27,7 +27,7 @@ from .sized_by_clip import length_port, sized_ports
 from .shift_nodes import shift_nodes
 from .kinds import SEED_MAX
 from .partial_denoise import denoise_line
-from . import picture_rule, sampler_taken
+from . import nag_negative, picture_rule, sampler_taken
 from . import prompt_schedules
 
 
@@ -122,10 +122,10 @@ class SettingsReading:
                                            ("frames", latent), ("guidance_2", low.at.get("cfg") or low.node
                                                                 if guidance_2 is not None else None)) if n is not None}
         self.param_at.update(getattr(self, "patch_at", {}))
-        return {"prompt": pos, "negative_prompt": true_cfg_negative(self, main, neg, said), "steps": main.steps,
-                "guidance": guidance, "guidance_2": guidance_2, "seed": seed, "width": w, "height": h, "frames": frames,
-                "fps": own_rate(self, up, main.node, self.rate_said), "sampler": sampler_taken.param(self, main, self._flow()),
-                "shift": shift, **getattr(self, "patch_params", {})}  # (a family's model patch's: models._patches)
+        return nag_negative.filled(self, {"prompt": pos, "negative_prompt": true_cfg_negative(self, main, neg, said),
+                "steps": main.steps, "guidance": guidance, "guidance_2": guidance_2, "seed": seed, "width": w, "height": h,
+                "frames": frames, "fps": own_rate(self, up, main.node, self.rate_said), "sampler": sampler_taken.param(
+                    self, main, self._flow()), "shift": shift, **getattr(self, "patch_params", {})}, said)  # (nag_negative)
 
     def _unread_sizes(self, latent: CNode, sizes: dict, said: list[str]) -> None:
         """The latent's sizes not worked out, said (folded_sizes); its input's size claimed is checked once the

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from .named_resolution import named_resolution
+
 SETTINGS = ("aspect_ratio", "scale_to_side", "scale_to_length", "round_to_multiple")
 DIRECTED = ("width", "height", "aspect_ratio", "direction")
 SIZE_TEXT = re.compile(r"\s*(\d{2,5})\s*[x×X]\s*(\d{2,5})(\s.*)?")  # '1056x1408', '832 x 480 (16:9)'
@@ -65,7 +67,8 @@ def aspect_size(n: Any, slot: int, value: Callable[[str], Any], out_names: list[
     if not 0 <= slot < len(out_names) or out_names[slot] not in ("width", "height"):
         return None
     if not all(k in n.widgets or k in n.links for k in SETTINGS):
-        return _size_text(n, slot, out_names)
+        found = named_resolution(n, slot, value, out_names)  # ('2160p' and '16:9': named_resolution.py)
+        return found if found is not None else _size_text(n, slot, out_names)
     ratio, side, length, multiple = (value(k) for k in SETTINGS)
     try:
         w, h = (float(x) for x in str(ratio).split(":", 1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import catalogue
+from ..families import registry as families
 
 PICKS = re.compile(r"(?i)^(start|start_index|length|batch_index|index|num_frames|count|frames?|skip_first_frames|"
                    r"select_every_nth)$")  # a frame picker's settings: which frames, never a size
@@ -64,9 +65,11 @@ def _sampled(node) -> str | None:
     return latents[0]
 
 
-def latent_size(wf, node, depth: int = 0) -> tuple[int, int] | None:
+def latent_size(wf, node, depth: int = 0, decode=None) -> tuple[int, int] | None:
     """The width and height (pixels) of the latent ``node`` gives: its own settings' where it has a width and a
-    height and gives a LATENT (a latent maker), else up through the sampler it is."""
+    height and gives a LATENT (a latent maker), else up through the sampler it is; times the factor a family's
+    'decoded_scale' hook gives for ``decode`` (the VAE decode asked of: Wan 2.2 TI2V 5B's VAE on an eighth-size
+    latent, x2)."""
     for _ in range(MAX_WAY):
         if node is None:
             return None
@@ -74,7 +77,9 @@ def latent_size(wf, node, depth: int = 0) -> tuple[int, int] | None:
         if t is not None and "LATENT" in t.output_types and _sampled(node) is None:
             w, h = wf.value(node, "width", depth), wf.value(node, "height", depth)
             ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (w, h))
-            return (int(w), int(h)) if ok else None
+            k = next((f for scale in families.lookup("decoded_scale") if decode is not None
+                      and (f := scale(wf, node, decode))), 1)
+            return (int(w) * k, int(h) * k) if ok else None
         into = _sampled(node)
         if into is None or into not in node.links:
             return None

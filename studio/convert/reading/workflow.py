@@ -746,7 +746,7 @@ class Workflow:
         if (kept := size_kept.image_input(node) or decoded_size.picked_input(node)) is not None:  # a step keeping
             return self.image_size(self.source(node, kept), depth + 1)  # the size (size_kept.py; a frame picker)
         if (latent := decoded_size.latent_input(node)) is not None:  # a decode: its latent's size (decoded_size.py)
-            return decoded_size.latent_size(self, self.source(node, latent), depth + 1)
+            return decoded_size.latent_size(self, self.source(node, latent), depth + 1, node)
         by = resized.multiplier(lambda k: self.value(node, k, depth), node)  # (ResizeImageMaskNode's factor)
         if node.cls == "ImageScaleBy" or by:
             k = by or self.value(node, "scale_by", depth)

@@ -177,6 +177,13 @@ class _Reading:
                     else:
                         m.links[port] = new
 
+    def _latent_read(self, d: CNode) -> bool:
+        """Whether a node reads the Director's video latent (its empty latent the take's, as the pack wires it); a
+        workflow may sample another latent, the Director's left unread (proxymine25: yameprogrammer's LatentHeart
+        preset, an EmptyLTXVLatentVideo of its own to the guide, the Director's wired size said "not read")."""
+        return any(src == d.id and _kind(d, slot, port) == "latent" for m in self.wf.nodes.values()
+                   for port, (src, slot) in m.links.items())
+
     def _wired_size(self, d: CNode, v: dict) -> str | None:
         """The sentence of the Director's size wired from a node Studio cannot work out (heldout31 09: a calculator's
         size was said "the pack's size where no image or size is given", 768x512), else None."""
@@ -221,14 +228,14 @@ class _Reading:
         said += _joined(who, given, segs)
         # the size: fixed where both are set and the method gives that size (or no image sets it)
         w, h, div = v["width"] or 0, v["height"] or 0, int(v["divisible"] or 32)
-        size = None
-        if (line := self._wired_size(d, v)) is not None:
+        size, taken = None, self._latent_read(d)  # (no node reading its latent: the take's size is another's)
+        if taken and (line := self._wired_size(d, v)) is not None:
             said.append(line)
-        elif w > 0 and h > 0 and (v["method"] in EXACT or not images):
+        elif taken and w > 0 and h > 0 and (v["method"] in EXACT or not images):
             size = (max(div, int(w) // div * div) // 32 * 32, max(div, int(h) // div * div) // 32 * 32)
-        elif not images and w <= 0 and h <= 0:
+        elif taken and not images and w <= 0 and h <= 0:
             size = (768, 512)  # the pack's own size when no image and no size is given
-        elif images:
+        elif taken and images:
             size, line = _first_image(self.wf, who, images[0], w, h, v["method"], div)
             said.append(line)
         if t.get("audioSegments"):
@@ -254,11 +261,14 @@ class _Reading:
             if fps else None
         shown = "" if not size else f", {size[0]}x{size[1]}" + (" (the pack's size where no image or size is given)"
                                                                  if w <= 0 and h <= 0 and not images else "")
-        if not frames:
+        if not frames and taken:
             said.append(f"{who}'s length is not saved in a form Studio reads: set the generator's frames")
         self.said.append(f"{who}'s timeline is read: " + (f"{frames + 1} frames" if frames else "its length not read")
                          + (f" at {fps:g} fps" if fps else "") + shown
-                         + f", {len(segs)} segment(s), {len(images)} image(s) as guides at their frames")
+                         + f", {len(segs)} segment(s), {len(images)} image(s) as guides at their frames" if taken else
+                         f"{who}'s timeline is read: {len(segs)} segment(s), {len(images)} image(s) as guides at their "
+                         "frames" + (f", {fps:g} fps" if fps else "") + "; its own empty latent is read by no node: "
+                         "the take's size and length are those of the latent its sampler is given")
         self.said += said
         self.rewire(d.id, lambda slot, port: made.get(_kind(d, slot, port)))
         del self.wf.nodes[d.id]

@@ -73,7 +73,8 @@ def read(b, node: CNode | None, up: list[CNode], inputs: dict, said: list[str]) 
     return SOUND_ALONE
 
 
-AUDIO_READERS = ("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode", "LTXAudioOnlyLatent")
+AUDIO_READERS = ("LTXVAudioVAEDecode", "LTXVEmptyLatentAudio", "LTXVAudioVAEEncode", "LTXAudioOnlyLatent",
+                 "LTXVReferenceAudio")  # (an ID-LoRA's reference voice encoded by its audio_vae: proxymine25)
 NO_VIDEO_VAE = ("the workflow loads no video VAE (its VAE loaders give only the sound's): Load Video Model reads "
                 "LTX-2's and LTX-2.3's transformer-only files with the video VAE file on its 'vae' (LTX23_video_vae_bf16, "
                 "LTX2_video_vae_bf16), and LTX-2 Sound decodes its one-frame placeholder picture with it: set 'vae' "

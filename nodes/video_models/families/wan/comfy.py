@@ -21,6 +21,7 @@ from .comfy_frames import translate as frames_translate
 from .comfy_pass_prompts import PROMPTS as PASS_PROMPTS, wire as pass_prompts
 from .comfy_triple import translate as triple_translate
 from .comfy_unread_conditioning import said_unread
+from .comfy_eighth_latent import decoded_scale as eighth_decoded, doubled as eighth_doubled
 from .comfy_wrapper_resize_closest import translate as resize_closest
 from .comfy_vace_ends import read_ends
 from .comfy_vace_prep import read_prep
@@ -355,6 +356,13 @@ def translate(wf):
 
 from .comfy_nag import nag_patch  # noqa: E402
 
+def _by_sampler(b, s, params, said) -> None:
+    """The 'sampler_params' hook: the pictures on an unread conditioning; a TI2V 5B take's size from an eighth-size
+    empty latent."""
+    said_unread(b, s, params, said)
+    eighth_doubled(b, s, params, said)
+
+
 MAPPING = ComfyMapping(
     key="wan", title="Wan", tasks=TASKS, generators=GENERATORS, voices=VOICES,
     files=(("wan2.2", "Wan 2.2"), ("wan2_2", "Wan 2.2"), ("wan2.1", "Wan 2.1"), ("wan2_1", "Wan 2.1"), ("wan", "Wan")),
@@ -393,4 +401,6 @@ MAPPING = ComfyMapping(
                               "Wan22ImageToVideoLatent": ("start_image",)},
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch},  # Normalized Attention Guidance (comfy_nag.py)
-           "sampler_params": said_unread})  # pictures on a conditioning its sampler does not read (heldout106 03)
+           "decoded_scale": eighth_decoded,  # its picture measured after the decode, twice the asked size too
+           "sampler_params": _by_sampler})  # pictures on a conditioning its sampler does not read (heldout106 03);
+    # a TI2V 5B take from an eighth-size empty latent made at the size ComfyUI writes (comfy_eighth_latent)
