@@ -77,3 +77,16 @@ def test_a_one_node_generator_naming_its_weight_files_is_held_with_its_picture()
     # the same node naming no weight file: Studio cannot tell it makes the pictures (no sentence says it does)
     plain = said(convert(_one_node(["a dancer", 81, 4, 42]), "plain.json"))
     assert "which makes it" not in plain
+
+
+def test_a_step_naming_weights_after_a_packs_generator_is_not_held_as_its_maker():
+    """A face swap naming its restorer's .pth, given what another pack's node makes, does not make the video
+    (heldout96's AnimateAnyone -> ReActorFaceSwap: the swap would have been said to make it from an image)."""
+    wf = ui([(1, "LoadImage", [], ["IMAGE", "MASK"], ["start.png", "image"]),
+             (2, "PackAnimator", [("image", "IMAGE")], ["IMAGE"], [704, 896, 25]),
+             (3, "PackFaceSwap", [("input_image", "IMAGE"), ("source_image", "IMAGE")], ["IMAGE"],
+              [True, "codeformer-v0.1.0.pth", 0.5]),
+             (4, "VHS_VideoCombine", [("images", "IMAGE")], ["VHS_FILENAMES"], COMBINE)],
+            [(1, 0, 2, "image"), (2, 0, 3, "input_image"), (1, 0, 3, "source_image"), (3, 0, 4, "images")])
+    text = said(convert(wf, "swap.json"))
+    assert "Studio cannot convert 'PackFaceSwap'" not in text

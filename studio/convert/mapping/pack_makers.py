@@ -131,7 +131,9 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     by_model = [n for n in cands if _model_inputs(n) or pack_objects(wf, n)]  # (an API file's: pack_makers_ways)
     if by_model:
         return by_model
-    own = [n for n in cands if weight_files(n) and given_media(wf, n)]  # (loading its own models by name: heldout124 07)
+    ids = {n.id for n in cands}  # (loading its own models by name, given no other candidate's media: heldout124 07;
+    own = [n for n in cands if weight_files(n) and given_media(wf, n)  # a face swap after a pack's generator is not it)
+           and not {u.id for u in upstream(wf, n)[1:]} & ids]
     if own:
         return own[:1]
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
