@@ -22,6 +22,7 @@ from ..reading.folders import FOLDER
 from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
+from ..tracing.written_files import writer
 from .core_masks import MASK_OPS
 from .effects import effect
 from .save_paths import own_path
@@ -229,6 +230,8 @@ def core_chain(wf: Workflow, end: CNode) -> list[CNode] | None:
             if name not in op.inputs and wf.value(n, name) is not None:  # a setting a constant gives (a Primitive)
                 continue
             if n.cls in PACK_LOADERS and name == _file_setting(n):  # its file named by a node when the workflow
+                if writer(wf, n) is not None:  # (the file a pack's maker writes: its take, held by pack_makers)
+                    return None
                 continue  # runs: its loader made naming none, said (mapping.inputs.studio_loader; the node passed)
             if name not in op.inputs or src.cls not in OPS or slot not in _outputs(src):
                 return None

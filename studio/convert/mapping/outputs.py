@@ -384,7 +384,8 @@ class OutputStage:
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
         if save is not None:  # and those feeding inputs a pack node read as another let go (its audio embeds)
             way = way + [n for n in upstream_run(self.wf, save) if n.cls in LOADER_NODES and n.enabled and
-                         n.id not in self.used and n not in way]
+                         n.id not in self.used and n not in way and n.id not in getattr(self, "read_back", ())]
+            # (not a loader reading back the file a held pack maker writes: tracing.written_files, heldout124 01)
         for n in sorted(way, key=lambda n: n.id):
             if n.cls in LOADER_NODES and n.id not in seen:
                 seen.add(n.id)

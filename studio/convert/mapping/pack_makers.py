@@ -19,6 +19,8 @@ from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.roles import in_type, out_types, pack_node
 from ..tracing.tasks import Task, tasks
 from ..tracing.walks import upstream
+from ..tracing.named_weights import weight_files
+from ..tracing.written_files import writer, written
 from .kinds import OUTPUTS
 from .pack_maker_ends import clause as ends_clause
 from .pack_makers_said import hold_texts, settings_said
@@ -51,6 +53,8 @@ def hold(b) -> None:
         makers = [m for m in _makers(b, save, up) if m.id not in covered]
         if not makers:
             continue
+        reads = {k: w for k, w in written(wf, up).items() if w in makers}  # (a loader reading back a maker's file)
+        up = [n for n in up if n.id not in reads]  # (not one of the files the take is made from: heldout124 01)
         makers, given = _sound_given(b, makers)  # a sound a maker is given (a vocal separation): what it is made with
         if all(m.id in held for m in makers):  # another output of makers already held: said with them
             b.over[save.id] = (f"{_name(save)} {_verb(wf, save)} what "
@@ -75,6 +79,10 @@ def hold(b) -> None:
         for m in others:
             b.over[m.id] = (f"{_name(m)}: one of what {_names(makers)} {'is' if one else 'are'} made with; not "
                             f"converted, as {'that is' if one else 'those are'} not (said first){settings_said(b, m, texts)}")
+        b.read_back = getattr(b, "read_back", set()) | set(reads)
+        for k, w in reads.items():
+            b.over[k] = (f"{_name(wf.nodes[k])} reads back the file {_name(w)} writes when the workflow runs: not "
+                         "made, as that is not (said first)")
         held |= {m.id for m in makers}
         b.hold(save, Task(what, None, family=fam, cannot=cannot), fam, None, [], up, beside=bool(b.out.pipelines))
         hold_texts(b, texts)
@@ -116,11 +124,18 @@ def _makers(b, save: CNode, up: list[CNode]) -> list[CNode]:
     """The pack's nodes on ``save``'s way that make what it writes (nearest first)."""
     wf, known = b.wf, tasks()
     far = _distances(wf, save)  # (along what it is given as pictures, a video, a sound or a latent)
+    files = {w.id for w in written(wf, up).values()}  # (a maker whose written file a loader on the way reads)
     cands = sorted((n for n in up[1:] if n.id in far and n.enabled and n.id not in b.used and n.cls not in LOADER_NODES
-                    and not is_core(n) and not _studio_reads(n, known) and out_types(wf, n) & MADE), key=lambda n: far[n.id])
+                    and not is_core(n) and not _studio_reads(n, known) and (out_types(wf, n) & MADE or n.id in files)),
+                   key=lambda n: far[n.id])
     by_model = [n for n in cands if _model_inputs(n) or pack_objects(wf, n)]  # (an API file's: pack_makers_ways)
     if by_model:
         return by_model
+    ids = {n.id for n in cands}  # (loading its own models by name, given no other candidate's media: heldout124 07;
+    own = [n for n in cands if weight_files(n) and given_media(wf, n)  # a face swap after a pack's generator is not it)
+           and not {u.id for u in upstream(wf, n)[1:]} & ids]
+    if own:
+        return own[:1]
     ins = lambda n: {in_type(n, k) for k in n.links}  # noqa: E731
     synced = [n for n in cands if ins(n) & {"IMAGE", "VIDEO"} and "AUDIO" in ins(n)
               and out_types(wf, n) & {"IMAGE", "VIDEO"}]
@@ -160,8 +175,8 @@ def _distances(wf: Workflow, save: CNode) -> dict[str, int]:
         nxt = []
         for n in todo:
             for k, (src, _) in n.links.items():
-                if src in wf.nodes and src not in far and in_type(n, k) in MEDIA_WAY:
-                    far[src] = far[n.id] + 1
+                if src in wf.nodes and src not in far and (in_type(n, k) in MEDIA_WAY or writer(wf, n) is wf.nodes[src]):
+                    far[src] = far[n.id] + 1  # (a loader's file a maker writes: the way goes on to it, written_files)
                     nxt.append(wf.nodes[src])
         todo = nxt
     return far

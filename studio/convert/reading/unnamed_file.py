@@ -12,8 +12,8 @@ def names_none(wf: Workflow, n: CNode) -> bool:
     """Whether loader ``n``'s declared file setting holds an empty name."""
     t = catalogue.node_type(n.shown_cls)
     fi = catalogue.file_input(t) if t is not None else None
-    if fi is None:
-        return False
+    if fi is None or fi.name in n.links:  # (wired: its file is the one a node gives when the workflow runs, not the
+        return False  # name saved and never read - heldout124 01: "names no file" of FastVideo's written mp4)
     v = wf.value(n, fi.name)
     if v is None and n.origin is not None:  # a pack's loader read as a core one: its file under the core's setting
         v = next((n.widgets[k] for core, k in by_types.CORE_LOADERS.values() if core == n.cls and k in n.widgets), None)
