@@ -136,3 +136,15 @@ def test_a_node_given_the_model_stays_a_model_patch():
     text = said(convert(_maker_workflow("MODEL"), "patch"))
     assert "'PackModelMaker' (PackModelMaker, #2: a model patch) between the model loader and 'KSampler'" in text
     assert "makes the model" not in text
+
+
+def test_a_pack_loaders_gguf_file_is_not_said_loaded_where_its_family_may_refuse_it():
+    """rejudge25 (120/01): the H3-Turbo cached text encoder read as CLIPLoader of a Q2_K GGUF ended "its release 'auto',
+    cache True are not applied (Studio chooses how it loads the file)", where the same note says Load Video Model stops
+    at that file (MiniMax H3 reads its text encoder from .safetensors only): a GGUF is read for some parts only, so the
+    sentence sends the reader to where the model's files are said."""
+    from studio.convert.packs.shapes import _how_loaded
+    assert _how_loaded("qwen3vl-32B-MiniMax-H3-Q2_K.gguf") == (
+        "loads the files it reads; whether it reads this GGUF file is said where the model's files are)")
+    assert _how_loaded("dit.h3t").startswith("loads the files it reads; a .h3t file is not one of them")
+    assert _how_loaded("umt5_xxl_fp8_e4m3fn_scaled.safetensors") == "loads the file)"

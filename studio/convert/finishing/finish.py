@@ -2,7 +2,7 @@
 upscale, a resize, a frame interpolation) made as Studio's nodes between the generator's video and that
 output's own Save Video, in the workflow's order, for each save, also when two saves share one sampler (one
 writes the take as it is, the other upscaled). A step Studio has no node for (a sharpen, a colour match) is
-said for that save, naming it: the Save Video writes the take without it.
+said for that save, naming it: the Save Video (or Save Image Sequence) writes the take without it.
 
 Functions on a builder ``b`` of mapping.convert; plain data and stdlib."""
 from __future__ import annotations
@@ -169,7 +169,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
                 why = ("whose size Studio cannot work out when converting (wired)" if n.cls in RESIZES else
                        "which Studio does not convert")  # (a resize Studio has: its size not known, heldout28 13)
                 said.append(f"{out} writes the take after ComfyUI's '{n.title or n.shown_cls}' ({n.shown_cls}, "
-                            f"#{n.id}), {why}: its Save Video writes the take without it")
+                            f"#{n.id}), {why}: its {_save_title(b, save)} writes the take without it")
             continue
         b.used.add(n.id)
         what, _ = found or ("upscale (learned upscaler)", None)
@@ -186,6 +186,13 @@ def _own_path(b, save: CNode) -> str:
     """The path of ``save``'s Save Video: its prefix's, numbered where another output's Save Video writes that name
     (ComfyUI numbers the files of one prefix: neither overwrites the other), said (save_paths)."""
     return own_path(b, save)
+
+
+def _save_title(b, save: CNode) -> str:
+    """The title of the Studio save :func:`save_node` makes for ``save`` (rejudge25: a SaveImage's said 'Save Video')."""
+    if save.cls not in FRAME_SAVES:
+        return "Save Video"
+    return "Save Image" if take_length(b.wf, save) == 1 else "Save Image Sequence"
 
 
 def save_node(b, save: CNode, path: str | None = None) -> str:

@@ -150,9 +150,19 @@ def _loader(n: CNode, ins, outs) -> str | None:
             f"{outs[0]} out){_placed(by_place, n)}")
     if other:
         line += (f"; its {', '.join(other)} {'are' if len(other) > 1 else 'is'} not applied (Studio chooses how it "
-                 + ("loads the file)" if (ext := unread_form(file)) is None else  # (heldout120 01's '.h3t' DiT)
-                    f"loads the files it reads; a {ext} file is not one of them: said where the model's files are)"))
+                 + _how_loaded(file))
     return line
+
+
+def _how_loaded(file: str) -> str:
+    """The end of a pack loader's "not applied" sentence: a file of a form Studio does not read (heldout120 01's '.h3t'
+    DiT) or a GGUF (read for some models' parts, not others: MiniMax H3's text encoder, rejudge25) sends the reader to
+    where the model's files are said, never claiming the file is loaded."""
+    if (ext := unread_form(file)) is not None:
+        return f"loads the files it reads; a {ext} file is not one of them: said where the model's files are)"
+    if file.lower().endswith(".gguf"):
+        return "loads the files it reads; whether it reads this GGUF file is said where the model's files are)"
+    return "loads the file)"
 
 
 def _folder_picture(n: CNode, ins, outs) -> str | None:

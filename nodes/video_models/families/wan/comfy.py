@@ -398,7 +398,12 @@ MAPPING = ComfyMapping(
            # too (its execute: common_upscale(start_image[:length], width, height, "bilinear", "center"), heldout99 04)
            "centre_cropped": {"WanImageToVideo": ("start_image",),
                               "WanFirstLastFrameToVideo": ("start_image", "end_image"),
-                              "Wan22ImageToVideoLatent": ("start_image",)},
+                              "Wan22ImageToVideoLatent": ("start_image",),
+                              # WanFunInpaintToVideo runs WanFirstLastFrameToVideo's execute (nodes_wan.py); Flow-two's
+                              # WanImageToVideo_F2 (ComfyUI-WanStartEndFramesNative nodes/nodes.py: common_upscale
+                              # 'bilinear', 'center' of both) is looked up by its own type (its origin; rejudge25)
+                              "WanFunInpaintToVideo": ("start_image", "end_image"),
+                              "WanImageToVideo_F2": ("start_image", "end_image")},
            "load_formats": {"Wan": (8, 4)},  # VideoHelperSuite's load format 'Wan': dim 8, 4n + 1 frames
            "model_patches": {"WanVideoNAG": nag_patch},  # Normalized Attention Guidance (comfy_nag.py)
            "decoded_scale": eighth_decoded,  # its picture measured after the decode, twice the asked size too
