@@ -26,7 +26,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_takes, held_models, held_prompts, held_restyle, held_steps, held_translations,
                held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
-from . import expert_lists, image_crop, latent_frames
+from . import expert_lists, held_inputs, image_crop, latent_frames
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -223,7 +223,8 @@ class OutputStage:
                       "make the start image the workflow generates first (with ComfyUI nodes it does not convert)"
                       if self._generated(o) else "make the start image, which ComfyUI nodes it does not convert "
                       "give (none of them samples it)")  # (heldout20 07: a clip's frame)
-            self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up)
+            self._hold(save, Task("image to video", None, family=fam, cannot=cannot), fam, o.latent, loaders, up,
+                       found=held_inputs.found(o.inputs))  # (the files its reading found: its sound too)
             return True
         if held_restyle.held(self, o):  # a clip restyled by a family with no video to video in Studio (its Video to
             return True  # Video would raise at run)
@@ -359,9 +360,10 @@ class OutputStage:
         self._hold(save, spec, fam, None, loaders, up)
 
     def _hold(self, save: CNode | None, spec: Task, fam: str, node: CNode | None, loaders: list[CNode], up: list[CNode],
-              beside: bool = False) -> None:
+              beside: bool = False, found: tuple = ()) -> None:
         """A task Studio cannot do: the model loader and the workflow's inputs, no generator, and one
-        sentence first in the Log and as the first note (``beside``: the graph makes other pipelines too)."""
+        sentence first in the Log and as the first note (``beside``: the graph makes other pipelines too; ``found``:
+        the file loaders its reading found for the task's inputs, held too: held_inputs)."""
         if save is not None:
             self.used.add(save.id)
             self.held_saves.add(save.id)
@@ -382,6 +384,7 @@ class OutputStage:
                 self.held_loads = {**getattr(self, "held_loads", {}), node.id: (load, loaders)}
         if node is not None:  # the output's own file inputs beside its latent's (a sound it is saved with) too
             way = way + [n for n in up if n.cls in LOADER_NODES and n.enabled and n.id not in self.used]
+        way = way + [n for n in found if n not in way]
         if save is not None:  # and those feeding inputs a pack node read as another let go (its audio embeds)
             way = way + [n for n in upstream_run(self.wf, save) if n.cls in LOADER_NODES and n.enabled and
                          n.id not in self.used and n not in way and n.id not in getattr(self, "read_back", ())]

@@ -4,8 +4,9 @@ from (a picture held in the workflow as text, a pack's loader Studio does not re
 from __future__ import annotations
 
 from ..reading import measured
+from . import origin_meet
 from ..reading.workflow import CNode, Workflow
-from .roles import generates, role
+from .roles import generates
 from .walks import upstream
 
 
@@ -20,8 +21,10 @@ def unread_origin(wf: Workflow, node: CNode, port: str) -> str | None:
     ups = upstream(wf, start)
     if any(generates(wf, n) for n in ups):
         return None
-    roots = [n for n in ups if not n.links and role(wf, n) == "media loader"]
-    at = roots[0] if len(roots) == 1 else _maker(wf, start)
+    found = origin_meet.loaders(wf, ups)
+    met = origin_meet.meeting(wf, start, found) if len(found) > 1 else None  # (two loaders' ways meeting there)
+    roots = [n for n in found if not n.links]
+    at = met if met is not None else roots[0] if len(roots) == 1 else _maker(wf, start)
     return f"ComfyUI's '{at.title or at.shown_cls}' ({at.shown_cls}, #{at.id})"
 
 
