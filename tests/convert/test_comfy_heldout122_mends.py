@@ -97,3 +97,53 @@ def test_the_packs_kilo_pixel_size_with_a_fixed_ratio():
     p = params(scale_to_length=500, round_to_multiple="32")
     assert (p["width"], p["height"]) == (960, 544)
     assert params(scale_to_length=9000) is None  # (past Scale's factor of 8 x 1024x1024 pixels: not made)
+
+
+def _t2v_sent(**extra) -> dict:
+    """Wan 2.1 T2V whose take CreateVideo makes a VIDEO of, given to a node no pack declares (a bot's websocket
+    sender) and to nothing else."""
+    wf = {
+        "1": {"class_type": "UNETLoader", "inputs": {"unet_name": "wan2.1_t2v_1.3B_fp16.safetensors",
+                                                     "weight_dtype": "default"}},
+        "2": {"class_type": "CLIPLoader", "inputs": {"clip_name": "umt5_xxl_fp8_e4m3fn_scaled.safetensors",
+                                                     "type": "wan", "device": "default"}},
+        "3": {"class_type": "VAELoader", "inputs": {"vae_name": "wan_2.1_vae.safetensors"}},
+        "4": {"class_type": "CLIPTextEncode", "inputs": {"text": "a train through fields", "clip": ["2", 0]}},
+        "5": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry", "clip": ["2", 0]}},
+        "6": {"class_type": "EmptyHunyuanLatentVideo", "inputs": {"width": 832, "height": 480, "length": 33,
+                                                                  "batch_size": 1}},
+        "7": {"class_type": "KSampler", "inputs": {
+            "model": ["1", 0], "positive": ["4", 0], "negative": ["5", 0], "latent_image": ["6", 0], "seed": 3,
+            "steps": 20, "cfg": 5.0, "sampler_name": "euler", "scheduler": "simple", "denoise": 1.0}},
+        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["3", 0]}},
+        "9": {"class_type": "CreateVideo", "inputs": {"images": ["8", 0], "fps": 16}},
+        "10": {"class_type": "SaveVideoWebsocketX", "inputs": {"video": ["9", 0], "format": "mp4", "codec": "h264"}},
+    }
+    wf.update(extra)
+    return wf
+
+
+def test_an_undeclared_node_given_the_video_with_no_output_node_is_the_workflows_output():
+    """2. heldout122 01: an API template's only output an undeclared websocket sender of CreateVideo's VIDEO: nothing
+    was read after the sampler and nothing made. Now read as SaveVideo of that video, its sending said not done."""
+    conv = convert(_t2v_sent(), "sent")
+    gen = nodes_of(conv, "video_models.text_to_video")
+    assert len(gen) == 1 and (gen[0].params["width"], gen[0].params["height"], gen[0].params["frames"]) == \
+        (832, 480, 33)
+    saves = nodes_of(conv, "io.save_video")
+    assert len(saves) == 1 and saves[0].params["path"] == "out/video/ComfyUI.mp4"
+    text = said(conv)
+    assert "'SaveVideoWebsocketX' (SaveVideoWebsocketX, #10), a node no pack in Studio's catalogue declares, is given " \
+           "the video 'CreateVideo' (CreateVideo, #9) makes on its 'video' and nothing reads what it gives" in text
+    assert "('Websocket': sends it on, to the app that queued the workflow or elsewhere) is not done" in text
+    assert "its format 'mp4', codec 'h264' are not read" in text
+    assert conv.graph.validate() == []
+
+
+def test_such_a_node_beside_a_declared_output_node_is_not_read_as_one():
+    """Where a node is an output node by a declared type (SaveVideo here), ComfyUI runs the workflow for it: the
+    undeclared node given the video may be a display, and is not read as a save."""
+    conv = convert(_t2v_sent(**{"11": {"class_type": "SaveVideo", "inputs": {
+        "video": ["9", 0], "filename_prefix": "video/train", "format": "auto", "codec": "auto"}}}), "sent_saved")
+    assert [n.params["path"] for n in nodes_of(conv, "io.save_video")] == ["out/video/train.mp4"]
+    assert "is given the video" not in said(conv)
