@@ -3,7 +3,9 @@ node by a declared type, read as the workflow's video output (heldout122 01: a D
 MiniMax H3 take, CreateVideo's VIDEO, in 'SaveVideoWebsocket', which sends the video to the bot that queued it; no
 output was read and nothing was made). ComfyUI runs a workflow from its output nodes: where no node is one by a
 declared type, this node, given the video, is the one it runs the workflow for. Told by declared types: the input's
-source declares a VIDEO at that slot (CreateVideo's), its other inputs settings, nothing linked from it. Read as
+source declares a VIDEO at that slot (CreateVideo's), its other inputs settings, nothing linked from it, and (in a UI
+file) no output of its own listed: a node giving something of its own stays what it was (heldout85 06's worker export,
+named where nothing is made). Read as
 ComfyUI's SaveVideo of that video (Studio's Save Video writes it into out/, under Studio's name: the node names no
 file), said in one sentence: what its type's name says it does with the video (sends it: a websocket, an upload) is
 not done, and its settings are not read. Plain data and stdlib."""
@@ -42,8 +44,8 @@ def _output_elsewhere(wf: Workflow, n: CNode) -> bool:
 
 def _video_in(wf: Workflow, n: CNode) -> str | None:
     """The one input of ``n`` given a VIDEO (by its source's declared type), all its inputs wired being that one."""
-    if catalogue.node_type(n.shown_cls) is not None or not n.enabled or n.origin or len(n.links) != 1:
-        return None
+    if catalogue.node_type(n.shown_cls) is not None or not n.enabled or n.origin or len(n.links) != 1 or n.out_types:
+        return None  # (a UI file listing an output of its own for it: heldout85 06's export node, named, not read)
     k = next(iter(n.links))
     return k if _source_type(wf, n, k) == "VIDEO" else None
 
