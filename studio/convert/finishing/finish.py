@@ -11,7 +11,7 @@ from .. import catalogue
 from ..reading.workflow import CNode
 from ..tracing.roles import in_type, out_types, role
 from ..tracing.take_length import take_length
-from . import core_steps, join_said, resize, scaled_only, take_steps, tiled_upscale
+from . import core_steps, declared_resize, join_said, resize, take_steps, tiled_upscale
 from .beside import beside
 from . import effects
 from .core import AS_MP4, OPS, combine_unapplied, combined_as
@@ -153,7 +153,7 @@ def after_take(b, save: CNode, src: tuple[str, str], said: list[str]) -> tuple[s
             src = over  # the take: Draw Tracks; merged with the control clip drawn from them: Composite
             continue
         # an upscale Studio lacks (Scale), an effect, a tiled / FlashVSR upscale, a core step (ImageCrop: core_steps)
-        made = scaled_only.on_way(b, n, src, said) or effects_made(b, n, src, said, out) or tiled_upscale.make(
+        made = declared_resize.scaled(b, n, src, said, out) or effects_made(b, n, src, said, out) or tiled_upscale.make(
             b, n, src, said) or take_steps.made(b, n, src, said, out) or core_steps.made(b, n, src, said, out)
         if made is not None:
             src = made

@@ -23,7 +23,7 @@ from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
 from ..finishing import sound_for_clip
 from ..finishing.utility import ENDS, make_utility, utility, utility_path
-from ..packs import batch_managers, bundle_loaders, custom_samplers, easy_use, expert_samplers, pass_samplers, picture_saves, pipes, prompt_loras, shapes, task_twins, twins
+from ..packs import batch_managers, bundle_loaders, custom_samplers, easy_use, expert_samplers, pass_samplers, picture_saves, pipes, prompt_loras, shapes, task_twins, twins, video_senders
 from ..packs import deploy_inputs, front_end_inputs, save_shapes, uncatalogued_twins
 from ..packs import float_sigmas, loops_unrolled
 from ..reading import folders, loaded_clip, picture_header
@@ -317,6 +317,7 @@ def convert(doc: Any, name: str = "workflow", registry=None, folder: str | None 
         said += pass_samplers.translate(wf)  # a sampler giving more than its latent (packs/pass_samplers.py)
         said += custom_samplers.translate(wf)  # a pack's sampler of SamplerCustomAdvanced's sockets (clss22)
         said += picture_saves.translate(wf)  # a pack's save of pictures, or of a latent decoded (packs/picture_saves.py)
+        said += video_senders.translate(wf)  # an undeclared node given a video, no output node: the output (heldout122)
         saves = save_shapes.said(wf)  # (said again where nothing is made for one: unmade_saves.py)
         said += shapes.translate(wf) + [line for _, line, _ in saves]  # told by their shapes (packs/shapes.py, save_shapes.py)
         said += wf.wiring_said  # an input two broadcasts reach at one priority (left unwired, as in ComfyUI)

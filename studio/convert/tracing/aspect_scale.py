@@ -14,7 +14,11 @@ Made: with 'original', Scale's 'within' a square of the length (longest), 'cover
 or its own size ('None'), each side cut to a whole pixel and up to the multiple (Scale's 'up' rounding), 'crop' cut
 about the middle, 'fill' and 'letterbox' stretched over the rounding (letterbox's padding of at most the multiple
 less one pixel: said); with a fixed ratio, its size worked out as the pack does, 'crop' and 'fill' only (a letterbox
-to another aspect: not made). 'total_pixel(kilo pixel)' and a mask with it: not made. Plain data and stdlib."""
+to another aspect: not made). 'total_pixel(kilo pixel)' (the pack: width sqrt(ratio x length x 1000), height that
+over the ratio, each cut to a whole pixel, then up to the multiple; heldout122 03's picture sized so before Wan 2.2
+I2V and its take so upscaled before RIFE were "not applied"): with 'original', Scale's 'area' fit at length x 1000
+pixels (length x 1000 / 1024² of its 1024x1024 'scale': the same size, Scale's 'up' rounding); with a fixed ratio, its
+size worked out as the pack does. A mask with it: not made. Plain data and stdlib."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -24,8 +28,10 @@ from .. import catalogue
 SETTINGS = ("aspect_ratio", "fit", "method", "round_to_multiple", "scale_to_side", "scale_to_length")
 FILTERS = {"lanczos": "lanczos", "bicubic": "cubic", "bilinear": "linear", "nearest": "nearest"}  # (its
 # 'box' and 'hamming': Studio has neither, not made)
-SIDES = ("longest", "shortest", "width", "height", "None")
+PIXELS = "total_pixel(kilo pixel)"  # (its side of a total in thousands of pixels)
+SIDES = ("longest", "shortest", "width", "height", "None", PIXELS)
 MAX_SIDE = 16384
+KILO_RANGE = (11, 8388)  # (Scale's 'scale' 0.01 to 8 of 1024x1024 pixels, in thousands of pixels)
 
 
 def declares(cls: str) -> bool:
@@ -53,7 +59,10 @@ def _ratio(v: Callable[[str], Any]) -> float | None:
 def _fixed(ratio: float, side: str, length: int, multiple: int) -> tuple[int, int] | None:
     """The size the pack works out for a fixed ratio (its sides cut, then up to the multiple); None for 'None'."""
     wide = ratio > 1
-    if side == "width" or side == "longest" and wide or side == "shortest" and not wide:
+    if side == PIXELS:  # (the pack: width sqrt(ratio x length x 1000), height that over the ratio, each cut)
+        fw = (ratio * length * 1000) ** 0.5
+        w, h = int(fw), int(fw / ratio)
+    elif side == "width" or side == "longest" and wide or side == "shortest" and not wide:
         w, h = length, int(length / ratio)
     elif side in ("height", "longest", "shortest"):
         w, h = int(length * ratio), length
@@ -69,8 +78,10 @@ def params(v: Callable[[str], Any], n: Any) -> dict | None:
         return None
     side, length, fit, method, m = v("scale_to_side"), v("scale_to_length"), v("fit"), v("method"), v("round_to_multiple")
     multiple = 1 if m == "None" else int(m) if str(m).isdigit() and 0 < int(m) <= 512 else None
+    bounds = KILO_RANGE if side == PIXELS else (1, MAX_SIDE)
     if side not in SIDES or fit not in ("letterbox", "crop", "fill") or method not in FILTERS or multiple is None or \
-            not (side == "None" or isinstance(length, int) and not isinstance(length, bool) and 0 < length <= MAX_SIDE):
+            not (side == "None" or isinstance(length, int) and not isinstance(length, bool)
+                 and bounds[0] <= length <= bounds[1]):
         return None
     crop = "center" if fit == "crop" else "disabled"
     if v("aspect_ratio") != "original":
@@ -80,7 +91,8 @@ def params(v: Callable[[str], Any], n: Any) -> dict | None:
     box = {"longest": {"width": length, "height": length, "fit": "within"},
            "shortest": {"width": length, "height": length, "fit": "cover"},
            "width": {"width": length, "height": 0}, "height": {"width": 0, "height": length},
-           "None": {"width": 0, "height": 0, "scale": 1.0}}[side]
+           "None": {"width": 0, "height": 0, "scale": 1.0},
+           PIXELS: {"width": 1024, "height": 1024, "scale": length * 1000 / 1024 ** 2, "fit": "area"}}[side]
     return {**box, "multiple": multiple, "rounding": "up", "crop": crop, "interpolation": FILTERS[method]}
 
 
