@@ -325,7 +325,11 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
 
 
 def read_graph_json(path: str) -> str | None:
-    """The graph a clip was rendered from, or None when it carries none."""
+    """The graph a clip was rendered from, or None when it carries none (an animated WEBP, GIF or PNG written by
+    Save Animation: read from its metadata by animation_write)."""
+    from .animation_write import format_of, read_graph
+    if format_of(path) is not None:
+        return read_graph(path)
     av = _av()
     try:  # a file the user opens in the window: checked as every read is (a FIFO there would hang the window)
         with library_path(path, "video", named=True) as opened, av.open(opened) as c:

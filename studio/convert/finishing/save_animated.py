@@ -1,0 +1,81 @@
+"""ComfyUI's saves of an animated picture written as one (task anim25): SaveAnimatedWEBP, SaveAnimatedPNG and
+VideoHelperSuite's Video Combine at 'image/gif' or 'image/webp' were made Studio's Save Video, an MP4, said; now the
+Save Video made for such a save (after the build: every way of the converter makes Save Video, its rate by a Frame
+Rate before it) becomes Studio's Save Animation (nodes/save_animation.py) of that format, with the save's settings:
+ComfyUI's lossless / quality / method and compress_level, VideoHelperSuite's loop_count and lossless (its defaults
+where it declares them: nodes.py, a WEBP lossless unless told). A picture holds no sound: a sound wired into the save
+(Video Combine's 'audio', a generator's sound muxed by Save Video) is said not written, as ComfyUI writes none. Plain
+data and stdlib."""
+from __future__ import annotations
+
+from typing import Any
+
+KIND = "io.save_animation"
+CORE = {"SaveAnimatedWEBP": ".webp", "SaveAnimatedPNG": ".png"}
+COMBINE = "VHS_VideoCombine"
+COMBINE_FORMATS = {"image/gif": ".gif", "image/webp": ".webp"}
+NAMES = {".webp": "an animated WEBP", ".png": "an animated PNG", ".gif": "an animated GIF"}
+
+
+def extension(wf: Any, n: Any) -> str | None:
+    """The extension of the animated picture ComfyUI's save ``n`` writes; None for a save of another kind."""
+    if n.cls in CORE:
+        return CORE[n.cls]
+    if n.cls == COMBINE:
+        fmt = wf.value(n, "format")
+        return COMBINE_FORMATS.get(fmt) if isinstance(fmt, str) else None
+    return None
+
+
+def _value(wf: Any, n: Any, key: str, default: Any, kind: type) -> Any:
+    v = wf.value(n, key) if key in n.widgets or key in n.links else default
+    if kind is int and isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return v if isinstance(v, kind) and not (kind is int and isinstance(v, bool)) else default
+
+
+def settings(wf: Any, n: Any, ext: str) -> dict:
+    """Save Animation's settings for ``n`` (ComfyUI's and VideoHelperSuite's defaults where a value is not given)."""
+    if n.cls == COMBINE:
+        p: dict = {"loop": max(0, _value(wf, n, "loop_count", 0, int))}
+        if ext == ".webp":
+            p["lossless"] = _value(wf, n, "lossless", True, bool)
+        return p
+    if n.cls == "SaveAnimatedPNG":
+        return {"compress_level": min(9, max(0, _value(wf, n, "compress_level", 4, int)))}
+    method = wf.value(n, "method") if "method" in n.widgets else "default"
+    return {"lossless": _value(wf, n, "lossless", True, bool), "quality": min(100, max(0, _value(wf, n, "quality", 80, int))),
+            "method": method if method in ("default", "fastest", "slowest") else "default"}
+
+
+def apply(b: Any) -> None:
+    """Each Save Video made for an animated picture's save: made Save Animation in its place (its id, title, wires),
+    a sound it was given said not written."""
+    g = b.g
+    for nid, node in list(g.nodes.items()):
+        n = b.wf.nodes.get(b.out.origin.get(nid, ""))
+        if node.type_id != "io.save_video" or n is None or (ext := extension(b.wf, n)) is None:
+            continue
+        _retype(b, nid, node, n, ext)
+
+
+def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
+    g = b.g
+    src = g.input_link(nid, "video")
+    sound = g.input_link(nid, "audio")
+    after = [(l.dst, l.dst_port) for l in g.links if l.src == nid]
+    path = str(node.params.get("path") or "out/ComfyUI.mp4")
+    stem = path[:-4] if path.lower().endswith(".mp4") else path
+    params = {"path": stem + ext, "embed_graph": node.params.get("embed_graph", True), **settings(b.wf, n, ext)}
+    title, mode = node.title, node.mode
+    g.remove_node(nid)
+    g.add_node(KIND, params, node_id=nid, title=title, mode=mode)
+    if src is not None:
+        g.connect(src.src, src.src_port, nid, "video")
+    for dst, port in after:
+        g.connect(nid, "video", dst, port)
+    if sound is not None or (n.cls == COMBINE and "audio" in n.links):
+        line = (f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes the "
+                "frames alone, as ComfyUI writes them")
+        b.note(line)
+        b.out.log.append(f"{b.name}: {line}")
