@@ -74,8 +74,19 @@ def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
         g.connect(src.src, src.src_port, nid, "video")
     for dst, port in after:
         g.connect(nid, "video", dst, port)
+    _renamed(b, path, params["path"])
     if sound is not None or (n.cls == COMBINE and "audio" in n.links):
         line = (f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes the "
                 "frames alone, as ComfyUI writes them")
         b.note(line)
         b.out.log.append(f"{b.name}: {line}")
+
+
+def _renamed(b: Any, old: str, new: str) -> None:
+    """The lines and notes already naming the save's file as Save Video's ('another Save Video (out/x.mp4)') made to
+    name Save Animation's file."""
+    def mend(text: str) -> str:
+        return text.replace(f"Save Video ({old}", f"Save Animation ({new}").replace(old, new) if old in text else text
+    b.out.log[:] = [mend(t) for t in b.out.log]
+    for note in b.notes:
+        note["text"] = mend(note["text"])
