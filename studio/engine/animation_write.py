@@ -8,7 +8,8 @@ Memory: the clip's float frames are pulled 8 at a time and each kept only as an 
 take every frame before they write (its WEBP saver counts them first, its PNG and GIF savers compare each with the
 last), so the whole animation is held as 8-bit pictures (3 bytes a pixel a frame: 81 frames of 832 x 480 about
 97 MB) until the file is written; past MAX_HELD_BYTES it is refused before any frame is made, with words saying so.
-The file is written beside its place and renamed over it at the end (a failed write leaves the old file)."""
+The file is written beside its place and renamed over it at the end (a failed write leaves the old file). A frame the
+same as the one before it is merged into it by Pillow (one frame shown for both durations), as in ComfyUI's files."""
 from __future__ import annotations
 
 import json

@@ -58,7 +58,8 @@ def test_a_core_chain_to_webp_sets_its_rate_and_writes_a_webp():
     assert save.params["path"].endswith("anim/x.webp") and save.params["lossless"] is True
     rates = [n.params.get("fps") for n in conv.graph.nodes.values() if "fps" in n.params and n is not save]
     assert 12.0 in rates  # the save's rate, set before it (Frame Rate, or the Solid Colour's own)
-    assert "MP4" not in _log(conv)
+    assert "MP4" not in _log(conv) and "Save Video" not in _log(conv)
+    assert any(line.endswith("-> Save Animation") for line in conv.log)
 
 
 def test_a_gif_combine_keeps_its_loop_count_and_says_its_sound_is_not_written():

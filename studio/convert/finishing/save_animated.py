@@ -75,6 +75,7 @@ def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
     for dst, port in after:
         g.connect(nid, "video", dst, port)
     _renamed(b, path, params["path"])
+    _chain_line(b, n)
     if sound is not None or (n.cls == COMBINE and "audio" in n.links):
         line = (f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes the "
                 "frames alone, as ComfyUI writes them")
@@ -90,3 +91,11 @@ def _renamed(b: Any, old: str, new: str) -> None:
     b.out.log[:] = [mend(t) for t in b.out.log]
     for note in b.notes:
         note["text"] = mend(note["text"])
+
+
+def _chain_line(b: Any, n: Any) -> None:
+    """The line of a chain of core nodes ending in the save ('ComfyUI 'X' -> ... -> Save Video': finishing.core) made
+    to end in Save Animation."""
+    head = f"{b.name}: ComfyUI '{n.title or n.shown_cls}' -> "
+    b.out.log[:] = [t[:-len(" -> Save Video")] + " -> Save Animation" if t.startswith(head) and
+                    t.endswith(" -> Save Video") else t for t in b.out.log]
