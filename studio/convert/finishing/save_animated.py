@@ -8,6 +8,7 @@ where it declares them: nodes.py, a WEBP lossless unless told). A picture holds 
 data and stdlib."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 KIND = "io.save_animation"
@@ -76,6 +77,7 @@ def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
         g.connect(nid, "video", dst, port)
     _renamed(b, path, params["path"])
     _chain_line(b, n)
+    _named(b, n)
     if sound is not None or (n.cls == COMBINE and "audio" in n.links):
         line = (f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes the "
                 "frames alone, as ComfyUI writes them")
@@ -87,7 +89,22 @@ def _renamed(b: Any, old: str, new: str) -> None:
     """The lines and notes already naming the save's file as Save Video's ('another Save Video (out/x.mp4)') made to
     name Save Animation's file."""
     def mend(text: str) -> str:
-        return text.replace(f"Save Video ({old}", f"Save Animation ({new}").replace(old, new) if old in text else text
+        text = text.replace(f"Save Video ({old}", f"Save Animation ({new}").replace(
+            f"Save Video writes '{old}'", f"Save Animation writes '{new}'")
+        return re.sub(rf"(?<![\w/.-]){re.escape(old)}(?![\w/.-])", new, text)
+    b.out.log[:] = [mend(t) for t in b.out.log]
+    for note in b.notes:
+        note["text"] = mend(note["text"])
+
+
+def _named(b: Any, n: Any) -> None:
+    """The lines and notes naming the save by its id ('#12') and its Studio node as Save Video ('Studio's Frame Rate
+    before Save Video', 'its Save Video writes the take without it') made to name Save Animation (another output's
+    Save Video named by its file left as it is)."""
+    mark = re.compile(rf"#{re.escape(str(n.id))}[),]")
+
+    def mend(text: str) -> str:
+        return re.sub(r"Save Video(?! writes ')", "Save Animation", text) if mark.search(text) else text
     b.out.log[:] = [mend(t) for t in b.out.log]
     for note in b.notes:
         note["text"] = mend(note["text"])

@@ -90,9 +90,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
         split_parts.settle(self)  # a sound file split into parts: each part's window, from the takes it drives
-        save_quality.apply(self)  # a save's own crf set on Save Video, else said
-        save_metadata.apply(self)  # a save's save_metadata off: Save Video's embed_graph off
         save_animated.apply(self)  # an animated WEBP / PNG / GIF's save: Save Animation for its Save Video
+        save_quality.apply(self)  # a save's own crf set on Save Video, else said
+        save_metadata.apply(self)  # a save's save_metadata off: Save Video's (Save Animation's) embed_graph off
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         module_file.left(self)  # a pack loader's module no Load Video Model was given: said
