@@ -260,6 +260,7 @@ def test_an_animated_webp_or_png_is_written_as_comfyui_names_it_and_viewed(serve
     h = run(url, prompt)  # a frame the same as the one before into it, as in ComfyUI's files: these differ)
     (item,) = h["outputs"]["3"]["images"]
     assert item["subfolder"] == "anim" and item["filename"] == f"{ext}_00001_.{ext}" and item["type"] == "output"
+    assert h["outputs"]["3"]["animated"] == [True]  # as ComfyUI answers an animation
     path = folder / "output" / "anim" / item["filename"]
     with Image.open(path) as im:
         assert (im.format, im.n_frames, im.size) == (ext.upper(), 4, (16, 16))
