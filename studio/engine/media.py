@@ -293,7 +293,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     W, H = encoder_size(clip, pix_fmt)
     try:
         ext = os.path.splitext(path)[1].lower()
-        fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi"}.get(ext, "mp4")
+        fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi", ".webm": "webm"}.get(ext, "mp4")
         opts = {"movflags": "use_metadata_tags+faststart"} if fmt in ("mp4", "mov") else {}
         c = av.open(tmp, "w", format=fmt, options=opts)
         try:
@@ -336,7 +336,7 @@ def read_graph_json(path: str) -> str | None:
             meta = dict(c.metadata)
     except (av.error.FFmpegError, OSError, ReadRefused):
         return None
-    text = meta.get(GRAPH_META_KEY)
+    text = meta.get(GRAPH_META_KEY) or meta.get(GRAPH_META_KEY.upper())  # (Matroska, WEBM: tags upper-cased)
     if not text:
         return None
     try:

@@ -87,3 +87,15 @@ def test_a_bad_fps_or_format_is_one_clear_message(tmp_path):
 def test_durations_follow_the_rate_clock():
     assert durations_ms(10, 24.0, 10) == [40, 40, 40, 50, 40, 40, 40, 40, 50, 40]
     assert sum(durations_ms(30, 30.0)) == 1000
+
+
+def test_a_webm_is_vp9_at_the_rate_asked_without_sound_and_carries_the_graph(tmp_path):
+    from studio.engine.media import probe
+    path = str(tmp_path / "clip.webm")
+    g, sid = _graph(path, frames=6, fps=24.0, crf=40)
+    g.set_param(sid, "fps", 12.0)
+    Executor().run(g, targets=[sid], options={"graph": g})
+    info = probe(path)
+    assert (info["codec"], info["frames"], info["width"], info["height"]) == ("vp9", 6, 48, 32)
+    assert info["fps"] == pytest.approx(12.0) and "audio_codec" not in info
+    assert '"io.save_animation"' in (read_graph_json(path) or "")
