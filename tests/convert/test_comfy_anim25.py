@@ -1,6 +1,6 @@
 """Task anim25: ComfyUI's SaveAnimatedWEBP / SaveAnimatedPNG and VideoHelperSuite's Video Combine at image/gif or
 image/webp converted to Studio's Save Animation of that format with their settings (no more 'written as an MP4'),
-a sound given to a GIF said not written; SaveWEBM still an MP4, said."""
+a sound given to a GIF said not written; SaveWEBM a WEBM (VP9) at its crf."""
 from __future__ import annotations
 
 import json
@@ -73,7 +73,7 @@ def test_a_gif_combine_keeps_its_loop_count_and_says_its_sound_is_not_written():
     assert "an animated GIF cannot hold" in said and "MP4" not in said
 
 
-def test_a_webp_combine_is_lossless_unless_told_and_webm_stays_an_mp4_said():
+def test_a_webp_combine_is_lossless_unless_told_and_a_webm_is_a_webm():
     conv = convert(_wan({"class_type": "VHS_VideoCombine", "inputs": {
         "images": ["11", 0], "frame_rate": 16, "loop_count": 0, "filename_prefix": "fox", "format": "image/webp",
         "pingpong": False, "save_output": True}}), "webp combine")
@@ -81,5 +81,16 @@ def test_a_webp_combine_is_lossless_unless_told_and_webm_stays_an_mp4_said():
     assert save.params["path"].endswith(".webp") and save.params["lossless"] is True
     conv = convert(_wan({"class_type": "SaveWEBM", "inputs": {
         "images": ["11", 0], "filename_prefix": "fox", "codec": "vp9", "fps": 16, "crf": 32}}), "webm")
-    assert not _saves(conv) and _saves(conv, "io.save_video")
-    assert "is written as an MP4 video, not as a WEBM" in _log(conv)
+    (save,) = _saves(conv)
+    assert save.params["path"].endswith("fox.webm") and save.params["crf"] == 32
+    assert not _saves(conv, "io.save_video") and "MP4" not in _log(conv) and "crf" not in _log(conv)
+
+
+def test_a_webm_asking_av1_or_a_crf_not_whole_is_said():
+    conv = convert(_wan({"class_type": "SaveWEBM", "inputs": {
+        "images": ["11", 0], "filename_prefix": "fox", "codec": "av1", "fps": 16, "crf": 13.3334}}), "webm")
+    (save,) = _saves(conv)
+    assert save.params["crf"] == 13
+    said_ = _log(conv)
+    assert "'SaveWEBM' (SaveWEBM, #12)'s codec 'av1' is not taken: Studio's Save Animation writes a WEBM as VP9" in said_
+    assert "'SaveWEBM' (SaveWEBM, #12)'s crf 13.3334 is written as 13" in said_

@@ -1,21 +1,22 @@
-"""ComfyUI's saves of an animated picture written as one (task anim25): SaveAnimatedWEBP, SaveAnimatedPNG and
-VideoHelperSuite's Video Combine at 'image/gif' or 'image/webp' were made Studio's Save Video, an MP4, said; now the
-Save Video made for such a save (after the build: every way of the converter makes Save Video, its rate by a Frame
-Rate before it) becomes Studio's Save Animation (nodes/save_animation.py) of that format, with the save's settings:
-ComfyUI's lossless / quality / method and compress_level, VideoHelperSuite's loop_count and lossless (its defaults
-where it declares them: nodes.py, a WEBP lossless unless told). A picture holds no sound: a sound wired into the save
-(Video Combine's 'audio', a generator's sound muxed by Save Video) is said not written, as ComfyUI writes none. Plain
-data and stdlib."""
+"""ComfyUI's saves of an animated picture or a WEBM written as one (task anim25): SaveAnimatedWEBP, SaveAnimatedPNG,
+SaveWEBM and VideoHelperSuite's Video Combine at 'image/gif', 'image/webp' or 'video/webm' were made Studio's Save
+Video, an MP4, said; now the Save Video made for such a save (after the build: every way of the converter makes Save
+Video, its rate by a Frame Rate before it) becomes Studio's Save Animation (nodes/save_animation.py) of that format,
+with the save's settings: ComfyUI's lossless / quality / method and compress_level, VideoHelperSuite's loop_count and
+lossless (its defaults where it declares them: nodes.py, a WEBP lossless unless told), a WEBM's crf (VP9's scale,
+0-63). A picture holds no sound and Save Animation writes a WEBM without one: a sound wired into the save (Video
+Combine's 'audio', a generator's sound muxed by Save Video) is said not written. Plain data and stdlib."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
 KIND = "io.save_animation"
-CORE = {"SaveAnimatedWEBP": ".webp", "SaveAnimatedPNG": ".png"}
+CORE = {"SaveAnimatedWEBP": ".webp", "SaveAnimatedPNG": ".png", "SaveWEBM": ".webm"}
 COMBINE = "VHS_VideoCombine"
-COMBINE_FORMATS = {"image/gif": ".gif", "image/webp": ".webp"}
+COMBINE_FORMATS = {"image/gif": ".gif", "image/webp": ".webp", "video/webm": ".webm"}
 NAMES = {".webp": "an animated WEBP", ".png": "an animated PNG", ".gif": "an animated GIF"}
+VP9_CRF = (0, 63)
 
 
 def extension(wf: Any, n: Any) -> str | None:
@@ -37,6 +38,10 @@ def _value(wf: Any, n: Any, key: str, default: Any, kind: type) -> Any:
 
 def settings(wf: Any, n: Any, ext: str) -> dict:
     """Save Animation's settings for ``n`` (ComfyUI's and VideoHelperSuite's defaults where a value is not given)."""
+    if ext == ".webm":  # (a crf of another scale or not whole, an AV1 asked: said by _webm_said)
+        crf = wf.value(n, "crf") if "crf" in n.widgets or "crf" in n.links else None
+        ok = isinstance(crf, (int, float)) and not isinstance(crf, bool) and crf == crf
+        return {"crf": min(VP9_CRF[1], max(VP9_CRF[0], int(round(crf))))} if ok else {}
     if n.cls == COMBINE:
         p: dict = {"loop": max(0, _value(wf, n, "loop_count", 0, int))}
         if ext == ".webp":
@@ -78,11 +83,33 @@ def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
     _renamed(b, path, params["path"])
     _chain_line(b, n)
     _named(b, n)
-    if sound is not None or (n.cls == COMBINE and "audio" in n.links):
-        line = (f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes the "
-                "frames alone, as ComfyUI writes them")
+    lines = _webm_said(b.wf, n, params) if ext == ".webm" else []
+    if (sound is not None or (n.cls == COMBINE and "audio" in n.links)) and ext == ".webm":
+        lines.append(f"{n.named()} is given a sound: Studio's Save Animation writes the WEBM without it (Save Video "
+                     "writes sound, into an MP4)")
+    elif sound is not None or (n.cls == COMBINE and "audio" in n.links):
+        lines.append(f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes "
+                     "the frames alone, as ComfyUI writes them")
+    for line in lines:
         b.note(line)
         b.out.log.append(f"{b.name}: {line}")
+
+
+def _webm_said(wf: Any, n: Any, params: dict) -> list[str]:
+    """What a WEBM's save asks that Save Animation's VP9 does not take: an AV1 codec, a crf not whole (rounded)."""
+    out = []
+    codec = wf.value(n, "codec") if "codec" in n.widgets or "codec" in n.links else None
+    if isinstance(codec, str) and codec.lower() != "vp9":
+        out.append(f"{n.named()}'s codec '{codec}' is not taken: Studio's Save Animation writes a WEBM as VP9")
+    crf = wf.value(n, "crf") if "crf" in n.widgets or "crf" in n.links else None
+    fmt = wf.value(n, "pix_fmt") if "pix_fmt" in n.widgets or "pix_fmt" in n.links else None
+    if isinstance(fmt, str) and fmt.strip() and fmt.strip() != "yuv420p":
+        out.append(f"{n.named()}'s pix_fmt '{fmt.strip()}' is not taken: Studio's Save Animation writes a WEBM in "
+                   "8-bit yuv420p")
+    if isinstance(crf, float) and "crf" in params and crf != params["crf"]:
+        out.append(f"{n.named()}'s crf {crf:g} is written as {params['crf']}: VP9 takes a whole crf from "
+                   f"{VP9_CRF[0]} to {VP9_CRF[1]}")
+    return out
 
 
 def _renamed(b: Any, old: str, new: str) -> None:
