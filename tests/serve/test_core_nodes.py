@@ -271,3 +271,19 @@ def test_an_animated_webp_or_png_is_written_as_comfyui_names_it_and_viewed(serve
     assert cls in meta  # the client's prompt, where ComfyUI keeps it ('prompt' text, a WEBP's EXIF Model)
     status, body = call(url, f"/view?filename={item['filename']}&subfolder=anim&type=output")
     assert status == 200 and body == path.read_bytes()
+
+
+def test_a_webm_is_written_as_vp9_and_viewed(served):
+    """Task anim25: SaveWEBM through /prompt writes a VP9 WEBM named as ComfyUI names it, listed as animated."""
+    from studio.engine.media import probe
+    url, folder = served
+    prompt = {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 16, "batch_size": 3, "color": 0}},
+              "3": {"class_type": "SaveWEBM", "inputs": {"images": ["1", 0], "filename_prefix": "anim/w",
+                                                         "codec": "vp9", "fps": 8.0, "crf": 30.0}}}
+    h = run(url, prompt)
+    (item,) = h["outputs"]["3"]["images"]
+    assert item["filename"] == "w_00001_.webm" and h["outputs"]["3"]["animated"] == [True]
+    info = probe(str(folder / "output" / "anim" / item["filename"]))
+    assert (info["codec"], info["frames"], round(info["fps"])) == ("vp9", 3, 8)
+    status, body = call(url, f"/view?filename={item['filename']}&subfolder=anim&type=output")
+    assert status == 200 and len(body) > 0
