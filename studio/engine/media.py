@@ -293,7 +293,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
     W, H = encoder_size(clip, pix_fmt)
     try:
         ext = os.path.splitext(path)[1].lower()
-        fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi"}.get(ext, "mp4")
+        fmt = {".mkv": "matroska", ".mov": "mov", ".avi": "avi", ".webm": "webm"}.get(ext, "mp4")
         opts = {"movflags": "use_metadata_tags+faststart"} if fmt in ("mp4", "mov") else {}
         c = av.open(tmp, "w", format=fmt, options=opts)
         try:
@@ -325,14 +325,18 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
 
 
 def read_graph_json(path: str) -> str | None:
-    """The graph a clip was rendered from, or None when it carries none."""
+    """The graph a clip was rendered from, or None when it carries none (an animated WEBP, GIF or PNG written by
+    Save Animation: read from its metadata by animation_write)."""
+    from .animation_write import format_of, read_graph
+    if format_of(path) is not None:
+        return read_graph(path)
     av = _av()
     try:  # a file the user opens in the window: checked as every read is (a FIFO there would hang the window)
         with library_path(path, "video", named=True) as opened, av.open(opened) as c:
             meta = dict(c.metadata)
     except (av.error.FFmpegError, OSError, ReadRefused):
         return None
-    text = meta.get(GRAPH_META_KEY)
+    text = meta.get(GRAPH_META_KEY) or meta.get(GRAPH_META_KEY.upper())  # (Matroska, WEBM: tags upper-cased)
     if not text:
         return None
     try:

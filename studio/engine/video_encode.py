@@ -46,9 +46,9 @@ def mended_dts(pts, dts, last):
 def pick_format(vf, path: str, clip: Clip, codec: str, alpha: Clip | None, bits: int):
     """(codec spec, encoder, deep, pixel format) for the render, or a clear error for a codec,
     container, alpha or channel count that cannot be written."""
-    if codec not in vf.CODECS:
+    if codec not in vf.CODECS and codec != vf.VP9.key:
         raise MediaError(f"unknown video codec '{codec}' (known: {', '.join(vf.CODECS)})")
-    spec = vf.CODECS[codec]
+    spec = vf.CODECS.get(codec) or vf.VP9
     if codec != "h264" or os.path.splitext(path)[1].lower() not in (".mp4", ".m4v", ""):
         vf.check_container(spec, path)
     encoder = vf.pick_encoder(spec, clip.width)
@@ -96,6 +96,8 @@ def add_video_stream(c, vf, spec, encoder: str, fmt: str, fps: Fraction, size: t
     from .device import encoder_threads
     if encoder in ("libx264", "libx265"):
         vs.options = vf.encoder_options(encoder, {"crf": str(crf), "preset": preset, **dict(spec.options)})
+    elif encoder == "libvpx-vp9":  # constant quality (b 0), as ComfyUI's SaveWEBM asks libvpx-vp9
+        vs.options = {"crf": str(crf), "b": "0", "row-mt": "1", **dict(spec.options)}
     else:
         vs.options = vf.encoder_options(encoder, dict(spec.options))
     if encoder == "libx265" and fmt in ("mp4", "mov"):

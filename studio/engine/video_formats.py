@@ -46,6 +46,11 @@ CODECS: dict[str, VideoCodec] = {c.key: c for c in (
 )}
 
 
+# a WEBM's picture, as ComfyUI's SaveWEBM writes one (Save Animation's .webm, without sound: kept out of CODECS,
+# whose every codec Write Video offers with AAC sound, which a WEBM does not hold)
+VP9 = VideoCodec("vp9", "VP9", ("libvpx-vp9",), (".webm",), "yuv420p", "yuv420p10le")
+
+
 def encoder_options(encoder: str, base: dict[str, str]) -> dict[str, str]:
     """``base`` plus what makes the same frames give the same bytes on this machine (issue 28).
 

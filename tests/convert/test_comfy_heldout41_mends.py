@@ -65,7 +65,7 @@ def test_a_director_comfyui_does_not_run_is_not_read():
     assert translate(wf) and "10" not in wf.nodes
 
 
-def test_an_interpolated_clips_gif_preview_is_said_written_as_an_mp4():
+def test_an_interpolated_clips_gif_preview_is_written_as_a_gif():
     wf = api({"1": ("VHS_LoadVideo", {"video": "a.gif", "force_rate": 0, "frame_load_cap": 0, "skip_first_frames": 0,
                                       "select_every_nth": 1}),
               "2": ("RIFE VFI", {"frames": ["1", 0], "ckpt_name": "rife47.pth", "multiplier": 2}),
@@ -73,9 +73,11 @@ def test_an_interpolated_clips_gif_preview_is_said_written_as_an_mp4():
                                          "save_output": False, "filename_prefix": "clip"})})
     conv = convert(wf, "gif.json")
     text = said(conv)
-    assert nodes_of(conv, "io.save_video") and nodes_of(conv, "motion.interpolate")
-    assert "'VHS_VideoCombine' (#3) is written as an MP4 video, not as an animated GIF: Studio writes none" in text
+    (gif,) = nodes_of(conv, "io.save_animation")  # (anim25: was an MP4, said)
+    assert gif.params["path"].endswith(".gif") and nodes_of(conv, "motion.interpolate")
+    assert "MP4" not in text and not nodes_of(conv, "io.save_video")
     assert "'VHS_VideoCombine' (#3) only previews its video in ComfyUI (its save_output off" in text
+    assert "Studio's Save Animation writes it into out/" in text
 
 
 def _loop(init: str, run: str, pipe: str) -> str:

@@ -34,12 +34,12 @@ def test_a_mask_a_composite_places_its_pictures_with_is_not_the_way_its_preview_
     text = said(conv)
     assert "output 'VHS_VideoCombine' (#7): depth" not in text
     assert "output 'VHS_VideoCombine' (#8): depth (Depth Anything)" in text
-    (save,) = nodes_of(conv, "io.save_video")
-    assert save.params["path"] == "out/Depth.mp4"
+    (save,) = nodes_of(conv, "io.save_animation")  # (anim25: an animated WEBP, as the preview writes; was an MP4)
+    assert save.params["path"] == "out/Depth.webp"
     (rate,) = nodes_of(conv, "edit.frame_rate")
     assert rate.params["fps"] == 8.0 and nodes_of(conv, "edit.replace_audio")
     assert "'VHS_VideoCombine' (#8) writes the frames at 8 fps" in text
-    assert "'VHS_VideoCombine' (#8) is written as an MP4 video, not as an animated WEBP" in text
+    assert "Studio's Frame Rate before Save Animation" in text and "MP4" not in text
 
 
 def test_makers_of_a_video_from_two_packs_are_each_said_with_their_own_pack():

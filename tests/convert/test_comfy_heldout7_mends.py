@@ -107,14 +107,18 @@ def _hunyuan_t2v(save: dict, noise: tuple = ("RandomNoise", {"noise_seed": 5})) 
     return {k: {"class_type": c, "inputs": i} for k, (c, i) in n.items()}
 
 
-def test_an_animated_webp_or_gif_save_of_a_generator_is_said_written_as_an_mp4():
+def test_an_animated_webp_or_gif_save_of_a_generator_is_written_in_its_format():
+    """(anim25: was written as an MP4, said; now Save Animation writes the WEBP / GIF, nothing said of an MP4)"""
     webp = {"class_type": "SaveAnimatedWEBP", "inputs": {"filename_prefix": "x", "fps": 24, "lossless": False,
                                                          "quality": 80, "method": "default"}}
     conv = convert(_hunyuan_t2v(webp), "t.json")
-    assert "'SaveAnimatedWEBP' (#13) is written as an MP4 video, not as an animated WEBP" in _said(conv)
+    assert "MP4" not in _said(conv)
+    assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.save_animation"] == ["out/x.webp"]
     gif = {"class_type": "VHS_VideoCombine", "inputs": {"frame_rate": 8, "format": "image/gif", "loop_count": 0,
                                                         "filename_prefix": "x", "pingpong": False, "save_output": True}}
-    assert "not as an animated GIF" in _said(convert(_hunyuan_t2v(gif), "t.json"))
+    conv = convert(_hunyuan_t2v(gif), "t.json")
+    assert "MP4" not in _said(conv)
+    assert [n.params["path"] for n in conv.graph.nodes.values() if n.type_id == "io.save_animation"] == ["out/x.gif"]
     mp4 = {**gif, "inputs": {**gif["inputs"], "format": "video/h264-mp4"}}
     assert "is written as an MP4 video" not in _said(convert(_hunyuan_t2v(mp4), "t.json"))
 

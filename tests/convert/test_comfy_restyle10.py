@@ -101,7 +101,8 @@ def test_a_pass_on_a_hunyuanvideo_take_is_made_and_a_step_the_takes_own_save_rea
     assert g.input_link(restyle.id, "video").src == take.id and restyle.params["strength"] == 0.4
     (sharpen,) = nodes_of(conv, "edit.sharpen")
     assert g.input_link(sharpen.id, "video").src == take.id  # on the take's own save's way
-    assert any(sharpen.id in _upstream(g, s.id) for s in nodes_of(conv, "io.save_video"))  # (Frame Rate... between)
+    assert any(sharpen.id in _upstream(g, s.id) for s in nodes_of(conv, "io.save_video") +
+               nodes_of(conv, "io.save_animation"))  # (Frame Rate... between; anim25: a WEBP's save)
     text = said(conv)
     assert f"'ImageSharpen' (ImageSharpen, #{sharp}) on the frames' way is not applied" in text
     assert f"'ImageSharpen' (ImageSharpen, #{sharp})'s sharpen of the take" in text

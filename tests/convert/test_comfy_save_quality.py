@@ -22,7 +22,15 @@ def test_an_x264_crf_is_set_on_save_video():
 
 
 def test_another_encoders_crf_is_said_not_taken():
-    conv = convert(_doc("video/webm", 30), "vp9")
+    conv = convert(_doc("video/h265-mp4", 30), "h265")
     assert [s.params["crf"] for s in _saves(conv)] == [18]
     said = [l for l in conv.log if "crf 30 is not taken" in l]
-    assert len(said) == 1 and "#3" in said[0] and "'video/webm'" in said[0] and "crf 18" in said[0]
+    assert len(said) == 1 and "#3" in said[0] and "'video/h265-mp4'" in said[0] and "crf 18" in said[0]
+
+
+def test_a_webms_crf_is_taken_by_save_animations_vp9():
+    """(anim25: a WEBM is written as one, VP9 at the save's crf; was an MP4 at crf 18, said)"""
+    conv = convert(_doc("video/webm", 30), "vp9")
+    (save,) = [n for n in conv.graph.nodes.values() if n.type_id == "io.save_animation"]
+    assert save.params["crf"] == 30 and save.params["path"].endswith(".webm")
+    assert not [l for l in conv.log if "crf" in l and "not taken" in l]

@@ -55,7 +55,8 @@ def test_an_sdxl_still_is_made_first_and_given_as_the_start_image():
     (hold,) = _nodes(conv, "edit.frame_hold")
     assert g.input_link(hold.id, "video").src == still.id and g.input_link(i2v.id, "image").src == hold.id
     assert hold.params.get("frame", 0) == 0
-    assert len(_nodes(conv, "io.save_video")) == 1  # the still is not saved as a video of its own
+    assert len(_nodes(conv, "io.save_video") + _nodes(conv, "io.save_animation")) == 1  # the still is not saved as a
+    # video of its own (anim25: the take's WEBP a Save Animation)
     assert [t["family"] for t in conv.tasks] == ["Stable Diffusion XL", "Stable Video Diffusion"]
     assert HELD not in said
     assert ("'init_image' of 'SVD_img2vid_Conditioning' is the still 'KSampler' (#17) samples and 'VAEDecode' (#20) "

@@ -103,7 +103,7 @@ def test_two_outputs_of_one_sampler_make_one_pipeline():
     conv = convert(doc)
     g = conv.graph
     gens = [n for n in g.nodes.values() if n.type_id == "video_models.wan_vace"]
-    saves = [n for n in g.nodes.values() if n.type_id == "io.save_video"]
+    saves = [n for n in g.nodes.values() if n.type_id in ("io.save_video", "io.save_animation")]  # (anim25: the WEBP's)
     assert conv.pipelines == 1 and len(gens) == 1 and len(saves) == 2
     # each save given the one take (the WEBP's own 6 fps through a Frame Rate: heldout10's second_rate)
     src = {s.id: g.input_link(s.id, "video").src for s in saves}

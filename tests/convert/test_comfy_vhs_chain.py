@@ -31,25 +31,24 @@ def test_a_clip_loaded_and_combined_again_is_load_video_frame_rate_save_video(tm
     _clip(tmp_path / "clip.mp4")
     c = convert(_wf(), "vhs")
     types = sorted(n.type_id for n in c.graph.nodes.values())
-    assert types == ["edit.audio_trim", "edit.frame_rate", "edit.frame_rate", "io.load_video", "io.save_video",
-                     "transform.trim"]
+    assert types == ["edit.audio_trim", "edit.frame_rate", "edit.frame_rate", "io.load_video", "io.save_animation",
+                     "transform.trim"]  # (anim25: the combine's GIF written as a GIF; was an MP4)
     assert not c.dropped
     by_type = {n.type_id: (nid, n) for nid, n in c.graph.nodes.items()}
     assert by_type["io.load_video"][1].params["path"] == "clip.mp4"
     forced, combined = sorted((n for n in c.graph.nodes.values() if n.type_id == "edit.frame_rate"),
                               key=lambda n: n.params["keep"])
     assert (forced.params["fps"], forced.params["keep"], combined.params["fps"]) == (8, "duration", 12)
-    assert by_type["io.save_video"][1].params["path"] == "out/again.mp4"
-    save = by_type["io.save_video"][0]
-    assert {(lk.src, lk.src_port) for lk in c.graph.links if lk.dst == save and lk.dst_port == "audio"} == {
-        (by_type["edit.audio_trim"][0], "audio")}  # the combine's sound: the loader's, its 4 frames at 8 fps
+    assert by_type["io.save_animation"][1].params["path"] == "out/again.gif"
+    save = by_type["io.save_animation"][0]
+    assert not [lk for lk in c.graph.links if lk.dst == save and lk.dst_port == "audio"]  # a GIF holds no sound
     assert by_type["edit.audio_trim"][1].params == {"start": 0.0, "end": 0.5, "unit": "seconds"}
     log = "\n".join(c.log)
     assert "reads 'clip.mp4' at 8 fps over the file's own duration" in log and "picks frames 0 to 3 of those" in log
     assert "not applied" not in log.replace("pingpong not applied", "")  # the loader's rate and cap both made
     assert ("the sound of 'VHS_LoadVideoPath' (VHS_LoadVideoPath, #1) is seconds 0 to 0.5 of its file, the time of "
             "the frames it picks: Studio's Audio Trim after its Load Video keeps the same seconds") in log
-    assert "not as an animated GIF" in log and "pingpong not applied" in log  # the combine's
+    assert "is given a sound, which an animated GIF cannot hold" in log and "pingpong not applied" in log
     c.graph.base_dir = str(tmp_path)
     out = Executor().run(c.graph, targets=[combined.id], device="cpu", use_cache=False)
     clip = out.value(combined.id, "video")

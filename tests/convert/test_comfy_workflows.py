@@ -167,8 +167,8 @@ def test_api_json_with_a_lora_and_a_node_studio_lacks():
         "writes it: Studio's Sharpen after the generator" in notes  # read by its declared widgets (fx2)
     assert "UniPCMultistepScheduler" in notes and "shift 8 " in notes
     assert (p["sampler"], p["shift"]) == ("unipc", 8.0)
-    save = next(n for n in g.nodes.values() if n.type_id == "io.save_video")
-    assert save.params["path"] == "out/fox.mp4"
+    save = next(n for n in g.nodes.values() if n.type_id == "io.save_animation")  # (anim25: its WEBP; was an MP4)
+    assert save.params["path"] == "out/fox.webp" and save.params["lossless"] is False and save.params["quality"] == 90
 
 
 def test_kjnodes_diffusion_model_loader_reads_its_file_and_says_what_it_adds():

@@ -241,3 +241,49 @@ def test_the_namer_gives_a_batch_its_numbers_and_never_a_name_twice(tmp_path):
     for bad in ("../x", "/etc/x", "a/../../x", ""):
         with pytest.raises(ValueError):
             namer.name(bad, ".png")
+
+
+@pytest.mark.parametrize("cls, extra, ext", [
+    ("SaveAnimatedWEBP", {"fps": 8.0, "lossless": False, "quality": 70, "method": "default"}, "webp"),
+    ("SaveAnimatedPNG", {"fps": 8.0, "compress_level": 4}, "png")])
+def test_an_animated_webp_or_png_is_written_as_comfyui_names_it_and_viewed(served, cls, extra, ext):
+    """Task anim25: SaveAnimatedWEBP / SaveAnimatedPNG through /prompt write their format (not an MP4), named as
+    ComfyUI names them, listed in /history as animated pictures and given by /view; the client's workflow is kept in
+    the file where ComfyUI keeps it."""
+    from PIL import Image
+    url, folder = served
+    prompt = {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 16, "batch_size": 1, "color": 0}},
+              "2": {"class_type": "ImageInvert", "inputs": {"image": ["1", 0]}},
+              "4": {"class_type": "ImageBatch", "inputs": {"image1": ["1", 0], "image2": ["2", 0]}},  # black, white
+              "5": {"class_type": "ImageBatch", "inputs": {"image1": ["4", 0], "image2": ["4", 0]}},  # (Pillow merges
+              "3": {"class_type": cls, "inputs": {"images": ["5", 0], "filename_prefix": f"anim/{ext}", **extra}}}
+    h = run(url, prompt)  # a frame the same as the one before into it, as in ComfyUI's files: these differ)
+    (item,) = h["outputs"]["3"]["images"]
+    assert item["subfolder"] == "anim" and item["filename"] == f"{ext}_00001_.{ext}" and item["type"] == "output"
+    assert h["outputs"]["3"]["animated"] == [True]  # as ComfyUI answers an animation
+    path = folder / "output" / "anim" / item["filename"]
+    with Image.open(path) as im:
+        assert (im.format, im.n_frames, im.size) == (ext.upper(), 4, (16, 16))
+        im.seek(1)
+        im.load()
+        assert im.info["duration"] == 125 and im.convert("RGB").getpixel((3, 3)) == (255, 255, 255)
+        meta = im.text.get("prompt", "") if ext == "png" else str(im.getexif().get(0x0110, ""))
+    assert cls in meta  # the client's prompt, where ComfyUI keeps it ('prompt' text, a WEBP's EXIF Model)
+    status, body = call(url, f"/view?filename={item['filename']}&subfolder=anim&type=output")
+    assert status == 200 and body == path.read_bytes()
+
+
+def test_a_webm_is_written_as_vp9_and_viewed(served):
+    """Task anim25: SaveWEBM through /prompt writes a VP9 WEBM named as ComfyUI names it, listed as animated."""
+    from studio.engine.media import probe
+    url, folder = served
+    prompt = {"1": {"class_type": "EmptyImage", "inputs": {"width": 16, "height": 16, "batch_size": 3, "color": 0}},
+              "3": {"class_type": "SaveWEBM", "inputs": {"images": ["1", 0], "filename_prefix": "anim/w",
+                                                         "codec": "vp9", "fps": 8.0, "crf": 30.0}}}
+    h = run(url, prompt)
+    (item,) = h["outputs"]["3"]["images"]
+    assert item["filename"] == "w_00001_.webm" and h["outputs"]["3"]["animated"] == [True]
+    info = probe(str(folder / "output" / "anim" / item["filename"]))
+    assert (info["codec"], info["frames"], round(info["fps"])) == ("vp9", 3, 8)
+    status, body = call(url, f"/view?filename={item['filename']}&subfolder=anim&type=output")
+    assert status == 200 and len(body) > 0

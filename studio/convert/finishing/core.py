@@ -23,6 +23,7 @@ from ..reading.loader_picks import file_rate_kept
 from ..reading.workflow import LOADER_NODES, CNode, Workflow
 from ..tracing.walks import upstream
 from ..tracing.written_files import writer
+from . import save_animated
 from .core_masks import MASK_OPS
 from .effects import effect
 from .save_paths import own_path
@@ -162,7 +163,8 @@ OPS: dict[str, Op] = {
     "PreviewImage": Op("io.save_image", {"images": "video"}),  # ComfyUI writes its previews into temp/ too
 }
 OPS.update({cls: Op(*made) for cls, made in MASK_OPS.items()})  # the core mask nodes and ImageStitch (core_masks)
-# ComfyUI's saves of an animation in a format Studio does not write: an MP4 at their frame rate, said
+# ComfyUI's saves of an animation: Save Video at their frame rate (an animated WEBP or PNG made Save Animation after
+# the build: save_animated), a WEBM written as an MP4, said
 AS_MP4 = {"SaveAnimatedWEBP": "an animated WEBP", "SaveAnimatedPNG": "an animated PNG", "SaveWEBM": "a WEBM"}
 OPS.update({cls: Op("io.save_video", {"images": "video"}) for cls in AS_MP4})
 # VideoHelperSuite's file loaders (read as the converter reads them anywhere: mapping.inputs.studio_loader, the
@@ -354,7 +356,7 @@ def _before(b, n: CNode, refs: dict) -> None:
             rate = b.add("edit.frame_rate", {"fps": fps}, n, title=f"{n.cls} fps")
             b.g.connect(*refs["images"], rate, "video")
             refs["images"] = (rate, "video")
-        kind = AS_MP4.get(n.cls) or combined_as(wf, n)
+        kind = as_mp4(wf, n)
         if kind:
             b.out.log.append(f"{b.name}: '{n.title or n.shown_cls}' (#{n.id}) is written as an MP4 video, not as "
                              f"{kind}: Studio writes none")
@@ -385,6 +387,15 @@ def _combine_written(b, n: CNode, refs: dict) -> None:
     if b.wf.value(n, "save_output") is False:
         b.out.log.append(f"{b.name}: '{n.title or n.shown_cls}' (#{n.id}) only previews its video in ComfyUI (its save_output "
                          "off: a file in ComfyUI's temp folder): Studio's Save Video writes it into out/")
+
+
+def as_mp4(wf: Workflow, n: CNode) -> str | None:
+    """What the save ``n`` writes that Studio writes as an MP4 instead (SaveWEBM's WEBM, a Video Combine's other
+    codec); None where Studio writes what it writes (an H.264 MP4; an animated WEBP, PNG or GIF: Save Animation,
+    finishing.save_animated)."""
+    if save_animated.extension(wf, n) is not None:
+        return None
+    return AS_MP4.get(n.cls) or (combined_as(wf, n) if n.cls == "VHS_VideoCombine" else None)
 
 
 def combined_as(wf: Workflow, n: CNode) -> str | None:

@@ -14,7 +14,7 @@ from ..tracing.take_length import take_length
 from . import core_steps, declared_resize, join_said, resize, take_steps, tiled_upscale
 from .beside import beside
 from . import effects
-from .core import AS_MP4, OPS, combine_unapplied, combined_as
+from .core import OPS, as_mp4, combine_unapplied
 from .effects_made import effects_made
 from .clip_extended import made as extended
 from .picked_frames import trimmed
@@ -205,7 +205,7 @@ def save_node(b, save: CNode, path: str | None = None) -> str:
             return b.add("io.save_image", {"path": f"out/{prefix}_00001_.png"}, save)
         return b.add("io.save_images", {"folder": f"out/{prefix}"}, save)
     sv = b.add("io.save_video", {"path": path or _own_path(b, save)}, save)
-    kind = AS_MP4.get(save.cls) or (combined_as(b.wf, save) if save.cls == "VHS_VideoCombine" else None)
+    kind = as_mp4(b.wf, save)
     if kind:  # (as a chain of core nodes says it: finishing.core)
         b.out.log.append(f"{b.name}: '{save.title or save.shown_cls}' (#{save.id}) is written as an MP4 video, not as "
                          f"{kind}: Studio writes none")

@@ -15,7 +15,7 @@ def apply(b) -> None:
     wf, g = b.wf, b.g
     for nid, node in list(g.nodes.items()):
         n = wf.nodes.get(b.out.origin.get(nid, ""))
-        if node.type_id != "io.save_video" or n is None or (METADATA not in n.widgets and METADATA not in n.links):
+        if node.type_id not in ("io.save_video", "io.save_animation") or n is None or (METADATA not in n.widgets and METADATA not in n.links):
             continue
         if wf.value(n, METADATA) is False and node.params.get(EMBED, True) is not False:
             g.set_param(nid, EMBED, False)

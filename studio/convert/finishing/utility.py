@@ -18,7 +18,7 @@ from ..reading import loaded_clip
 from ..reading.workflow import CNode, Workflow
 from . import clip_own_rate, clips_join, clips_transition, made_sound, pose_found, resize, scaled_only, stills_clip
 from . import folder_way, sound_effects, split_way, tiled_upscale
-from .core import AS_MP4, combined_as
+from .core import as_mp4
 from .declared import BETWEEN, Sockets, factor_setting, not_taken, phrase_setting, rate_pair, utility_by_types
 from .save_paths import own_path
 from .soundless import writes_none
@@ -340,7 +340,7 @@ def _written(wf: Workflow, end: CNode) -> list[str]:
     """What the way's save writes that Studio's Save Video (an H.264 MP4 into out/) does not, said as a generator's
     save says it (finishing.finish; heldout41 02: a GIF preview of an interpolated clip written as an MP4 unsaid)."""
     who, said = f"'{end.title or end.shown_cls}' (#{end.id})", []
-    kind = AS_MP4.get(end.cls) or (combined_as(wf, end) if end.cls == "VHS_VideoCombine" else None)
+    kind = as_mp4(wf, end)
     if kind:
         said.append(f"{who} is written as an MP4 video, not as {kind}: Studio writes none")
     if end.cls == "VHS_VideoCombine" and wf.value(end, "save_output") is False:

@@ -17,7 +17,7 @@ from studio.core.shown import rounded, whole_json
 
 from . import held_settings, talk_rate
 from ..families import registry as families
-from ..finishing import save_metadata, save_quality
+from ..finishing import save_animated, save_metadata, save_quality
 from ..finishing.core import core_chain, make_chain
 from ..finishing.layout import lay_out
 from ..finishing.clips_transition import said_unmade
@@ -90,8 +90,9 @@ class _Builder(OutputStage, Making, ModelReading, SettingsReading, IntentReading
         step_previews(self)  # an output of a step a generator's input reads: that step's Studio node saved
         self._utilities()
         split_parts.settle(self)  # a sound file split into parts: each part's window, from the takes it drives
+        save_animated.apply(self)  # an animated WEBP / PNG / GIF's save: Save Animation for its Save Video
         save_quality.apply(self)  # a save's own crf set on Save Video, else said
-        save_metadata.apply(self)  # a save's save_metadata off: Save Video's embed_graph off
+        save_metadata.apply(self)  # a save's save_metadata off: Save Video's (Save Animation's) embed_graph off
         pack_makers.hold(self)  # an output a pack's nodes make that Studio has none for: held with its inputs
         said_captions(self)  # a captioner's text on a prompt's way: said (Studio has no captioner)
         module_file.left(self)  # a pack loader's module no Load Video Model was given: said

@@ -43,6 +43,17 @@ def queue_item(job: Job, extra: dict | None = None) -> list:
             outputs_to_execute(job)]
 
 
+def _animated_png(path: str) -> bool:
+    """Whether the PNG at ``path`` is an animation (Save Animation's, as ComfyUI's SaveAnimatedPNG answers
+    ``animated``): its acTL chunk, read from the header by Pillow (no frame decoded)."""
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            return int(getattr(im, "n_frames", 1) or 1) > 1
+    except Exception:  # noqa: BLE001 - not readable as a picture: a still, as before
+        return False
+
+
 def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
     """What ComfyUI's save node answers in 'executed' and /history: a video as ``images`` with
     ``animated: [true]`` (clients depend on it), audio as ``audio``."""
@@ -57,7 +68,7 @@ def node_output(job: Job, files: list[str], folders: Folders) -> dict[str, Any]:
             audio.append(item)
         else:
             images.append(item)
-            animated = animated or ext in VIDEO_EXTS
+            animated = animated or ext in VIDEO_EXTS or (ext == ".png" and _animated_png(f))
     out: dict[str, Any] = {}
     if images:
         out["images"] = images
