@@ -26,7 +26,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_takes, held_models, held_prompts, held_restyle, held_steps, held_translations,
                held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
-from . import expert_lists, image_crop, latent_frames
+from . import expert_lists, image_crop, latent_frames, own_placing
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -139,6 +139,7 @@ class OutputStage:
         self._size_claim_kept(gen, said)
         zero_frames_said(self, gen, said)
         image_crop.say(self, gen, said)  # (the picture's square its image encoder is given: heldout90 03)
+        own_placing.say(self, gen, said)  # (a core tiled decode's tiles, a loader's device 'cpu': heldout121 06, 07)
 
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
