@@ -65,3 +65,16 @@ def test_hunyuan_i2v_llava_crop_none_is_said_with_what_studios_pipeline_does():
             "image encoder's square) is not taken: Studio's pipeline gives the start picture to the image processor "
             "of its 'base' folder") in said
     assert "crop 'none'" not in _said(convert(copy.deepcopy(HUNYUAN), "hunyuan-center"))  # its crop 'center'
+
+
+def test_a_restyles_tiled_decode_keeps_the_line_on_its_size_and_length():
+    """The tiles' sentence (its words 'tile_size', 'temporal_size') is said after the ledger, which says a
+    restyle's size and length are the encoded clip's only where nothing said names a size (fix25's first dumps: a
+    Phantom restyle's line was lost)."""
+    from tests.convert.test_comfy_v2vhold8 import _restyle
+    wf = _restyle("wan2.1_t2v_1.3B_fp16.safetensors", "wan", "wan_2.1_vae.safetensors")
+    wf["9"] = {"class_type": "VAEDecodeTiled", "inputs": {"samples": ["8", 0], "vae": ["3", 0], "tile_size": 512,
+                                                          "overlap": 64, "temporal_size": 64, "temporal_overlap": 8}}
+    said = _said(convert(wf, "wan_v2v_tiled.json"))
+    assert "(VAEDecodeTiled, #9)'s tile_size 512, overlap 64, temporal_size 64, temporal_overlap 8 (" in said
+    assert "the take's width, height, frames are those of the encoded video its sampler is given" in said

@@ -139,7 +139,6 @@ class OutputStage:
         self._size_claim_kept(gen, said)
         zero_frames_said(self, gen, said)
         image_crop.say(self, gen, said)  # (the picture's square its image encoder is given: heldout90 03)
-        own_placing.say(self, gen, said)  # (a core tiled decode's tiles, a loader's device 'cpu': heldout121 06, 07)
 
     def _size_claim_kept(self, gen: str, said: list[str]) -> None:
         """The size said taken from the generator's picture input, where that input was not wired in the end (taken
@@ -326,6 +325,8 @@ class OutputStage:
                                "inputs": sorted(wired)})
         refined = passes.pack_refines(self, save, key, said)  # a pack's refine after the converted passes: said
         ledger.check(self, save, key | refined, o.up, params, said)
+        own_placing.say(self, gen, said)  # (a core tiled decode's tiles, a loader's device 'cpu': heldout121 06, 07;
+        # after the ledger, whose size / frames words it holds: fix25's dumps)
         self._sampling_note(o.main, o.rest, o.shifts, o.loaders, said, o.first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         keys = [k for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held]
