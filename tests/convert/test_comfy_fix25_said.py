@@ -30,7 +30,7 @@ def test_a_core_tiled_decodes_tiles_are_said_not_taken():
     said = _said(convert(_tiled(WAN, "11"), "wan-tiled"))
     assert ("'VAEDecodeTiled' (VAEDecodeTiled, #11)'s tile_size 192, overlap 64, temporal_size 64, temporal_overlap 8 "
             "(ComfyUI decodes the take in tiles of those sizes, to spare memory) are not taken: Studio's generator "
-            "decodes the take with its VAE's own settings") in said
+            "decodes the take by its own rule, not in these tiles") in said
     assert said.count("(VAEDecodeTiled, #11)") == 1  # once, and not also listed as not converted
     assert "tile_size" not in _said(convert(copy.deepcopy(WAN), "wan-plain"))  # a plain VAEDecode: nothing to say
 

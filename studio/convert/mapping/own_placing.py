@@ -3,10 +3,10 @@ generator's note (heldout121 06 and 07: VAEDecodeTiled's tile_size / overlap / t
 CLIPLoader's device 'cpu' were read nowhere and said nowhere, where a pack's tiled decode's settings are said:
 packs/decode_twins.py). Told by the nodes' declared types: a ComfyUI core decode (a LATENT and a VAE in, an IMAGE out)
 with settings of its own decodes in tiles; a core node's choice 'device' offering 'cpu', set to it, keeps what it
-loads on the CPU. Studio's generator decodes with its VAE's own settings (nodes/video_models/sampling/sampler.py's
-_tile_if_needed: diffusers' tiles only where Load Video Model's vae_tiling is on, the family's VAE always tiles, or
-decoding the clip at once is predicted not to fit the GPU) and places every part of its model on Load Video Model's
-device, as its memory setting says. Plain stdlib."""
+loads on the CPU. Studio's generator decodes by its own rule (nodes/video_models/sampling/sampler.py: whole, in
+time tiles of its own (takes/time_tiles.py), in the VAE's tiles where Load Video Model's vae_tiling is on or decoding
+the clip at once is predicted not to fit the GPU, lighter again after running out of memory) and places every part
+of its model on Load Video Model's device, as its memory setting says. Plain stdlib."""
 from __future__ import annotations
 
 from ..catalogue import node_type
@@ -36,9 +36,8 @@ def say(b, gen: str, said: list[str]) -> None:
         done.add(n.id)
         shown = ", ".join(f"{k} {v}" for k, v in tiles)
         said.append(f"{n.named()}'s {shown} (ComfyUI decodes the take in tiles of those sizes, to spare memory) "
-                    "are not taken: Studio's generator decodes the take with its VAE's own settings, in diffusers' "
-                    "tiles only where Load Video Model's vae_tiling is on, the model's VAE always tiles, or decoding "
-                    "it at once would not fit the GPU")
+                    "are not taken: Studio's generator decodes the take by its own rule, not in these tiles (whole, or "
+                    "in tiles of its own where Load Video Model's vae_tiling is on or the GPU's memory asks for them)")
 
 
 def _tiles(wf, n) -> list[tuple[str, object]]:
