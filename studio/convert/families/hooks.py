@@ -189,7 +189,8 @@ HOOKS: dict[str, HookPoint] = {
                               "'lcm': LCMScheduler on its betas; mapping/settings, mapping/sampler_taken)"),
     "image_crop": HookPoint("own", {}, False, "family title -> how that model's image encoder processor makes the "
                             "encoder's square of a picture: 'center' (the released image processor's do_center_crop, "
-                            "its middle square: Wan 2.1's I2V, Stable Video Diffusion's): a CLIPVisionEncode's crop "
+                            "its middle square: Wan 2.1's I2V, Stable Video Diffusion's; 'center, base': the image processor of the "
+                            "model's 'base' folder, HunyuanVideo I2V's Llava): a CLIPVisionEncode's crop "
                             "'none' (ComfyUI squashing the whole picture) is said not taken (mapping/image_crop.py)"),
     "own_scheduler": HookPoint("own", None, False, "the scheduler its generator samples with, in words, where the "
                                "family has no model folder whose scheduler it uses (SD 1.5's, read from ComfyUI's "

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from ..families import registry as families
 from ..tracing.walks import upstream
+from .own_placing import load_of
 
+BASE = "center, base"  # the hook's value for a family whose image encoder and its processor come from 'base'
+I2V_NODE = "video_models.image_to_video"
 ENCODES = ("CLIPVisionEncode",)  # ComfyUI's node encoding a picture for a model's image encoder ('crop')
 
 
@@ -19,14 +22,27 @@ def say(b, gen: str, said: list[str]) -> None:
     m = families.titled(title)
     own = (families.hook(m, "image_crop") or {}).get(title) if m is not None else None
     sampler = b.wf.nodes.get(b.out.origin.get(gen, ""))
-    if own != "center" or sampler is None or not _encoder(b.g, gen):
+    if sampler is None or not (own == "center" and _encoder(b.g, gen) or own == BASE and _from_base(b.g, gen)):
         return
     for n in sorted(upstream(b.wf, sampler), key=lambda n: n.id):
         if n.cls not in ENCODES or not n.enabled or b.wf.value(n, "crop") != "none":
             continue
-        said.append(f"{n.named()}'s crop 'none' (ComfyUI squashes the whole "
-                    "picture into the image encoder's square) is not taken: Studio's image encoder cuts the picture's "
-                    "middle square, as the model's released image processor does")
+        said.append(f"{n.named()}'s crop 'none' (ComfyUI squashes the whole picture into the image encoder's "
+                    f"square) is not taken: {_instead(own)}")
+
+
+def _instead(own: str) -> str:
+    if own == BASE:  # diffusers' HunyuanVideoImageToVideoPipeline: self.image_processor(image) before its Llava
+        return ("Studio's pipeline gives the start picture to the image processor of its 'base' folder (its "
+                "image_processor, a CLIPImageProcessor), which scales its short side and cuts its middle square where "
+                "that folder's preprocessor config says so (do_center_crop, as the released model's does)")
+    return "Studio's image encoder cuts the picture's middle square, as the model's released image processor does"
+
+
+def _from_base(g, gen: str) -> bool:
+    """Whether generator ``gen`` makes a picture's take (Image to Video) on a model whose image encoder comes with
+    its 'base' folder (HunyuanVideo I2V's Llava: Load Video Model reads no separate file of it)."""
+    return g.nodes[gen].type_id == I2V_NODE and load_of(g, gen) is not None
 
 
 def _encoder(g, gen: str) -> bool:
@@ -35,12 +51,5 @@ def _encoder(g, gen: str) -> bool:
     WanImageToVideoPipeline encoding the picture only for a transformer with an image_dim, Wan 2.1 I2V's;
     heldout121's regression dumps: two-expert files whose names give no version were told of a crop no encoder
     makes)."""
-    node, seen = gen, set()
-    while node is not None and node not in seen:
-        seen.add(node)
-        link = g.input_link(node, "model")
-        node = link.src if link is not None else None
-        if node is not None and g.nodes[node].type_id == "video_models.load":
-            p = g.nodes[node].params
-            return bool(p.get("clip_vision")) and not p.get("model_2")
-    return False
+    load = load_of(g, gen)
+    return load is not None and bool(load.params.get("clip_vision")) and not load.params.get("model_2")

@@ -26,7 +26,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_takes, held_models, held_prompts, held_restyle, held_steps, held_translations,
                held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
-from . import expert_lists, held_inputs, image_crop, latent_frames
+from . import expert_lists, held_inputs, image_crop, latent_frames, own_placing
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -326,6 +326,8 @@ class OutputStage:
                                "inputs": sorted(wired)})
         refined = passes.pack_refines(self, save, key, said)  # a pack's refine after the converted passes: said
         ledger.check(self, save, key | refined, o.up, params, said)
+        own_placing.say(self, gen, said)  # (a core tiled decode's tiles, a loader's device 'cpu': heldout121 06, 07;
+        # after the ledger, whose size / frames words it holds: fix25's dumps)
         self._sampling_note(o.main, o.rest, o.shifts, o.loaders, said, o.first, params)
         held = self.g.nodes[gen].params  # as the node holds them: a value it could not take is said above
         keys = [k for k, v in params.items() if k not in ('prompt', 'negative_prompt') and v is not None and k in held]

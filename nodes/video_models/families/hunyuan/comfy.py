@@ -53,6 +53,9 @@ MAPPING = ComfyMapping(
            # its Video to Video (v2v.py) takes a clip of one frame: num_frames 1 (4k + 1), its causal VAE
            # encoding a first frame alone (a picture re-made part way: mapping/one_frame.py)
            "one_frame_restyle": True,
+           # its I2V Llava's picture: diffusers' pipeline gives it to base's image_processor (a CLIPImageProcessor,
+           # do_center_crop): a CLIPVisionEncode's crop 'none' said not taken (mapping/image_crop.py; heldout121 06)
+           "image_crop": {"HunyuanVideo": "center, base"},
            "prompt": say_interleave},  # its I2V text encode's image_interleave, said where not Studio's (comfy_interleave)
     # its image-to-video text encode: the prompt, with the start image the I2V pipeline's own Llava encoder reads
     # from the image given to Image to Video (as ComfyUI's CLIP-vision output interleaves it)
