@@ -1,0 +1,154 @@
+"""Inpaint / outpaint / continue by a noise mask, made by the Sampler (sampling/kept_region.py): Text to Video given a
+clip and a mask on a tiny random Wan 2.1 T2V pipeline built from configs. After each step the kept region is the
+encoded clip noised to the next step's level, after the last step the encoded clip itself; the masked region is made
+anew; the same seed makes the same take; a bad mask is refused in words, naming the node, before the pipeline is made."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from studio.core.errors import StudioError
+from studio.engine.clip import ArrayClip
+from studio.engine.executor import Executor
+from tests.sources import source
+
+from nodes.video_models.sampling import kept_region
+
+from .graphs import model_graph, render
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("diffusers")
+
+N, SIZE, STEPS = 9, 32, 3
+
+
+def test_the_mask_comes_to_the_latent_grid_as_the_vae_groups_frames():
+    m = np.zeros((N, 16, 16), np.float32)
+    m[0, :8, :8] = 1.0  # frame 0: its own latent frame
+    m[1:5, 8:, 8:] = 1.0  # frames 1-4: latent frame 1, bottom-right cell
+    m[5, 8:, :8] = 1.0  # one of latent frame 2's four frames
+    got = kept_region.latent_mask(m, 4, 8, 16, 16)
+    assert got.shape == (1, 1, 3, 2, 2)
+    assert got[0, 0, 0].tolist() == [[1, 0], [0, 0]]
+    assert got[0, 0, 1].tolist() == [[0, 0], [0, 1]]
+    assert got[0, 0, 2].tolist() == [[0, 0], [0.25, 0]]
+
+
+def _clip(seed: int, n: int = N, size: int = SIZE):
+    def make(q):
+        rng = np.random.default_rng(seed)
+        return ArrayClip(rng.uniform(0, 1, (n, size, size, 3)).astype(np.float32), fps=16.0)
+    return source(f"test.inpaint_clip_{seed}_{n}_{size}", "video", "Video", make)
+
+
+def _mask(n: int = N, size: int = SIZE):
+    def make(q):
+        m = np.zeros((n, size, size, 1), np.float32)
+        m[:, :, size // 2:] = 1.0  # the right half of every frame made anew (an outpaint of the left half's clip)
+        return ArrayClip(m, fps=16.0)
+    return source(f"test.inpaint_mask_{n}_{size}", "video", "Video", make)
+
+
+def _graph(model_dir, video=None, mask=None, **p):
+    feeds = {}
+    if video is not None:
+        feeds["inpaint_video"] = (video, "video")
+    if mask is not None:
+        feeds["inpaint_mask"] = (mask, "video")
+    return model_graph(model_dir, "video_models.text_to_video", {
+        "width": 0, "height": 0, "frames": 0, "steps": STEPS, "guidance": 1.0, "prompt": "a dot",
+        "previews": False, "preview_size": "off", "seed": 5, **p}, **feeds)
+
+
+def _spied(monkeypatch) -> list:
+    seen = []
+    orig = kept_region.KeptRegion.step
+
+    def step(self, pipe, i, kw):
+        out = orig(self, pipe, i, kw)
+        seen.append((self, i, out["latents"].clone()))
+        return out
+    monkeypatch.setattr(kept_region.KeptRegion, "step", step)
+    return seen
+
+
+def test_the_kept_region_ends_as_encoded_and_the_masked_region_is_made_anew(wan_dir, monkeypatch):
+    seen = _spied(monkeypatch)
+    made, said = render(Executor(), _graph(wan_dir, _clip(1), _mask()))
+    assert made.n_frames == N and made.frames.shape[1:3] == (SIZE, SIZE)  # the clip's length and size (0: its own)
+    assert [i for _, i, _ in seen] == list(range(STEPS))
+    region = seen[-1][0]
+    keep = region.keep.expand_as(region.clean).bool()
+    assert 0 < float(region.keep.mean()) < 1
+    last = seen[-1][2]
+    assert torch.equal(last[keep], region.clean[keep])  # the kept region: the clip as encoded, exactly
+    assert not torch.allclose(last[~keep], region.clean[~keep], atol=1e-2)  # the masked region: made anew
+    mid = seen[0][2]  # after the first step: the kept region at the next step's level, not clean
+    s1 = region._levels[1]
+    assert 0 < s1 < 1
+    assert torch.allclose(mid[keep], ((1 - s1) * region.clean + s1 * region.noise)[keep], atol=1e-6)
+    assert any(t.startswith("inpaint: the clip is encoded by AutoencoderKLWan and kept outside the mask; inside it "
+                            "(50% of the latent cells)") for t in said), said
+
+
+def test_the_same_seed_makes_the_same_take_and_the_clip_matters(wan_dir):
+    ex = Executor()
+    a = render(ex, _graph(wan_dir, _clip(1), _mask()))[0].frames
+    b = render(ex, _graph(wan_dir, _clip(1), _mask()))[0].frames
+    assert np.array_equal(a, b)
+    other = render(ex, _graph(wan_dir, _clip(2), _mask()))[0].frames
+    assert not np.allclose(a, other, atol=1e-3)
+    plain = render(ex, _graph(wan_dir, frames=N, width=SIZE, height=SIZE))[0].frames
+    assert not np.allclose(a, plain, atol=1e-3)
+
+
+def test_a_bad_mask_is_refused_in_words_before_the_pipeline_is_made(wan_dir, monkeypatch):
+    from nodes.video_models.sampling import sampler
+
+    def no(*a, **k):
+        raise AssertionError("the Sampler was made before the mask was checked")
+    monkeypatch.setattr(sampler.Sampler, "__init__", no)
+    ex = Executor()
+
+    def run(g):
+        ex.run(g, targets=["gen"], device="cpu", use_cache=False)
+    with pytest.raises(StudioError, match="Text to Video: 'inpaint_mask' is 16x16, 'inpaint_video' 32x32: give a "
+                                          "mask of the clip's size"):
+        run(_graph(wan_dir, _clip(1), _mask(size=16)))
+    with pytest.raises(StudioError, match="Text to Video: 'inpaint_mask' has 5 frames, 'inpaint_video' 9"):
+        run(_graph(wan_dir, _clip(1), _mask(n=5)))
+    with pytest.raises(StudioError, match="Text to Video: inpainting takes a clip and its mask together: connect "
+                                          "'inpaint_video' too"):
+        run(_graph(wan_dir, None, _mask()))
+    with pytest.raises(StudioError, match="13 frames asked, 'inpaint_video' has 9"):
+        run(_graph(wan_dir, _clip(1), _mask(), frames=13))
+
+
+def test_a_still_mask_holds_every_frame(wan_dir, monkeypatch):
+    seen = _spied(monkeypatch)
+    made, _ = render(Executor(), _graph(wan_dir, _clip(1), _mask(n=1)))
+    region = seen[-1][0]
+    assert made.n_frames == N and region.keep.shape[2] == 3
+    assert torch.equal(region.keep[:, :, 0], region.keep[:, :, 2])
+
+
+@pytest.fixture(scope="module")
+def ti2v(tmp_path_factory):
+    from . import tiny_wan22 as tw
+    return tw.build_ti2v(str(tmp_path_factory.mktemp("inpaint-ti2v") / "wan22-ti2v"))
+
+
+def test_wan22_ti2v_5b_keeps_its_region_on_its_16_pixel_grid(ti2v, monkeypatch):
+    seen = _spied(monkeypatch)
+    made, _ = render(Executor(), _graph(ti2v, _clip(1), _mask()))
+    region = seen[-1][0]
+    assert region.keep.shape[-2:] == (2, 2) and made.n_frames == N
+    keep = region.keep.expand_as(region.clean).bool()
+    assert torch.equal(seen[-1][2][keep], region.clean[keep])
+    assert not torch.allclose(seen[-1][2][~keep], region.clean[~keep], atol=1e-2)
+
+
+def test_a_family_whose_latents_are_not_wans_is_refused_in_one_sentence(tiny):
+    with pytest.raises(StudioError, match="inpainting by a noise mask is made on 5-D latents encoded as Wan's VAE "
+                                          "encodes them .*LTX-Video's pipeline \\(LTXPipeline\\) is not read so"):
+        Executor().run(_graph(tiny("ltx"), _clip(1), _mask()), targets=["gen"], device="cpu", use_cache=False)
