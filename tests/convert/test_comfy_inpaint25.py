@@ -99,6 +99,20 @@ def test_an_outpaint_pad_and_its_thresholded_mask_are_studios_pad_and_mask_tools
            "#22): Studio's Pad with the same pixels" in text and "thresholded at 0.01 (Studio's Mask Tools)" in text
 
 
+def test_a_one_frame_mask_repeated_over_the_clip_is_said_held_on_every_frame():
+    d = _workflow()
+    d["27"] = {"class_type": "MaskToImage", "inputs": {"mask": ["23", 1]}}
+    d["28"] = {"class_type": "RepeatImageBatch", "inputs": {"image": ["27", 0], "amount": 9}}
+    d["29"] = {"class_type": "ImageToMask", "inputs": {"image": ["28", 0], "channel": "green"}}
+    d["24"]["inputs"]["mask"] = ["29", 0]
+    conv = convert(d, "repeat")
+    assert ("edit.mask_tools", "mask", "video_models.text_to_video", "inpaint_mask") in _links(conv.graph)
+    text = _notes(conv)
+    assert "'mask' of 'SetLatentNoiseMask' is a mask 'RepeatImageBatch' (RepeatImageBatch, #28) repeats over the " \
+           "clip's frames: Studio's Text to Video holds a one-frame 'inpaint_mask' on every frame" in text, text
+    assert "wired without" not in text
+
+
 def test_a_denoise_below_1_is_still_held_and_said_so():
     conv = convert(_workflow(denoise=0.6), "part")
     assert not any(n.type_id == "video_models.text_to_video" for n in conv.graph.nodes.values())

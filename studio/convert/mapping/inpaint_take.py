@@ -53,12 +53,33 @@ def read(b, first: CNode, node: CNode, mask: CNode, found, d: float | None, up: 
         made = _padded(b, node, mask, port, pad) if pad is not None else None
         if made is None:
             b.intent(mask, port, "inpaint_mask", inputs, said)
+            _repeats_said(b, mask, port, said)
         said.append(f"{mask.named()} keeps the encoded clip outside its mask in the latent {first.named()} denoises "
                     "whole: Text to Video makes the take with that clip on 'inpaint_video' and the mask on "
                     "'inpaint_mask' (after every step the kept region is put back noised to the next step's level, "
                     "the clip as encoded after the last, as ComfyUI's noise mask keeps it)" + (made or ""))
         return None
     return Task(INPAINT, T2V, (("pixels", "inpaint_video"),), read=with_mask)
+
+
+def _repeats_said(b, mask: CNode, port: str, said: list[str]) -> None:
+    """Where the mask's way from its file only carries it on (MaskToImage, ImageToMask) and repeats it to a batch
+    (RepeatImageBatch's 'amount'), the sentence saying it wired without those steps made true to what Studio does: a
+    one-frame 'inpaint_mask' holds every frame of the take."""
+    line = b.wired_without.get("inpaint_mask")
+    if line not in said:
+        return
+    link, repeats = mask.links.get(port), []
+    while link is not None and link[0] in b.wf.nodes and (n := b.wf.nodes[link[0]]).cls not in LOADER_NODES:
+        if not pad_reading.carries(n):
+            return
+        repeats += [n] if "amount" in n.links or "amount" in n.widgets else []
+        link = next(iter(n.links.values()), None)
+    if link is None or not repeats:
+        return
+    b.used |= {n.id for n in repeats}
+    said[said.index(line)] = (f"{mask.of(port)} is a mask {', '.join(n.named() for n in repeats)} repeats over the "
+                              "clip's frames: Studio's Text to Video holds a one-frame 'inpaint_mask' on every frame")
 
 
 def held_words(b, first: CNode, mask: CNode, d: float | None, up: list) -> str | None:
