@@ -41,12 +41,15 @@ def _clip(seed: int, n: int = N, size: int = SIZE):
     return source(f"test.inpaint_clip_{seed}_{n}_{size}", "video", "Video", make)
 
 
-def _mask(n: int = N, size: int = SIZE):
+def _mask(n: int = N, size: int = SIZE, after: int = 0):
     def make(q):
         m = np.zeros((n, size, size, 1), np.float32)
-        m[:, :, size // 2:] = 1.0  # the right half of every frame made anew (an outpaint of the left half's clip)
+        if after:  # a continuation: the frames from 'after' on made anew, the first kept
+            m[after:] = 1.0
+        else:  # the right half of every frame made anew (an outpaint of the left half's clip)
+            m[:, :, size // 2:] = 1.0
         return ArrayClip(m, fps=16.0)
-    return source(f"test.inpaint_mask_{n}_{size}", "video", "Video", make)
+    return source(f"test.inpaint_mask_{n}_{size}_{after}", "video", "Video", make)
 
 
 def _graph(model_dir, video=None, mask=None, **p):
@@ -138,14 +141,38 @@ def ti2v(tmp_path_factory):
     return tw.build_ti2v(str(tmp_path_factory.mktemp("inpaint-ti2v") / "wan22-ti2v"))
 
 
-def test_wan22_ti2v_5b_keeps_its_region_on_its_16_pixel_grid(ti2v, monkeypatch):
+def test_wan22_ti2v_5b_holds_its_kept_frames_clean_at_timestep_0_as_comfyui_does(ti2v, monkeypatch):
+    """The 5B's denoiser takes a timestep a token (expand_timesteps): a continuation's kept latent frames are held
+    clean from the first step and given timestep 0, the frame made anew the step's timestep (ComfyUI's WAN22)."""
+    from studio.engine.executor import Executor as Ex
     seen = _spied(monkeypatch)
-    made, _ = render(Executor(), _graph(ti2v, _clip(1), _mask()))
+    ex = Ex()
+    g = _graph(ti2v, _clip(1), _mask(after=5))
+    from .graphs import pipeline_of
+    pipe = pipeline_of(ex, g, "t2v")
+    assert pipe.config.expand_timesteps
+    calls, orig = [], kept_region.KeptRegion._denoiser_input
+
+    def given(self, module, args, kwargs):  # what the denoiser is given, inside the block's hook
+        out = orig(self, module, args, kwargs)
+        calls.append((out[1]["timestep"].clone(), out[1]["hidden_states"].clone()))
+        return out
+    monkeypatch.setattr(kept_region.KeptRegion, "_denoiser_input", given)
+    made, said = render(ex, g)
     region = seen[-1][0]
-    assert region.keep.shape[-2:] == (2, 2) and made.n_frames == N
+    assert region.keep.shape[2:] == (3, 2, 2) and made.n_frames == N
+    assert region.keep[0, 0, :, 0, 0].tolist() == [1.0, 1.0, 0.0]  # frames 0-4 kept: latent frames 0 and 1
     keep = region.keep.expand_as(region.clean).bool()
-    assert torch.equal(seen[-1][2][keep], region.clean[keep])
+    for _, _, lat in seen:  # after every step: the kept frames clean
+        assert torch.equal(lat[keep], region.clean[keep])
     assert not torch.allclose(seen[-1][2][~keep], region.clean[~keep], atol=1e-2)
+    ts, hs = calls[0]  # the first denoiser call: its input's kept frames clean, their tokens at timestep 0
+    per = ts.shape[1] // 3
+    assert torch.all(ts[:, :2 * per] == 0) and torch.all(ts[:, 2 * per:] > 0)
+    assert torch.equal(hs[keep], region.clean.to(hs.dtype)[keep])
+    assert any(t.startswith("inpaint: the kept region is held clean and each latent frame's timestep") for t in said)
+    from diffusers.hooks import HookRegistry  # the cached pipeline left as it was
+    assert HookRegistry.check_if_exists_or_initialize(pipe.transformer).get_hook("studio_kept_region") is None
 
 
 def test_a_family_whose_latents_are_not_wans_is_refused_in_one_sentence(tiny):

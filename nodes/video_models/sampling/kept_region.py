@@ -15,7 +15,10 @@ How (written here, following diffusers' own inpainting, the Apache-2.0 StableDif
   the latent's frames, height and width; a soft mask blends as in ComfyUI);
 - one noise is drawn once from the node's seed; after step i the kept region is ``(1 - s) x0 + s n`` with ``s`` the
   scheduler's next sigma (flow matching, Wan's schedulers), or the scheduler's own ``add_noise`` at its next timestep
-  where it is not a flow schedule; after the last step ``x0`` itself.
+  where it is not a flow schedule; after the last step ``x0`` itself. A denoiser taking a timestep a token (Wan 2.2
+  TI2V 5B's ``expand_timesteps``) is given its kept region clean at every step and each latent frame's tokens the
+  step's timestep times the frame's share made anew, as ComfyUI's Wan 2.2 5B model takes a noise mask
+  (:class:`KeptRegion`'s ``per_frame``).
 The blend runs in the Sampler's step callback (sampler.py), on the device, with no host sync.
 
 Made on pipelines whose latents in the step callback are 5-D [batch, channels, frames, height, width] and whose VAE
@@ -124,14 +127,64 @@ def encoded_clip(pipe, frames: np.ndarray, height: int, width: int):
 class KeptRegion:
     """The kept region of one call: ``clean`` the encoded clip [1, z, T', h, w], ``keep`` [1, 1, T', h, w] (1: kept,
     0: made anew), one ``noise`` drawn at the first step from ``generator``. :meth:`step` is the Sampler's per-step
-    blend; ``last`` the latents after the last step (a test reads them)."""
+    blend; ``last`` the latents after the last step (a test reads them).
 
-    def __init__(self, clean, keep, generator):
+    ``per_frame`` (a pipeline whose denoiser takes a timestep a token: Wan 2.2 TI2V 5B's ``expand_timesteps``): as
+    ComfyUI's WAN22 model does with a noise mask (comfy/model_base.py, its process_timestep and scale_latent_inpaint;
+    read for the facts), the kept region is put back clean, not noised, and each latent frame's tokens are given the
+    step's timestep times the share of that frame made anew (a frame kept whole: timestep 0, as the model's own first
+    frame in image to video); inside the block the denoiser's input holds the clean kept region from the first step."""
+
+    def __init__(self, clean, keep, generator, pipe=None, per_frame: bool = False):
         self.clean, self.keep, self.generator = clean, keep, generator
+        self.pipe, self.per_frame = pipe, per_frame
         self.noise = None
         self.blended = 0
         self.last = None
         self._levels: list[float] | None = None
+        self._hooks: list = []
+        self._factor = None  # per_frame: each token's share of its frame made anew ([seq])
+
+    def __enter__(self):
+        if self.per_frame:  # the denoisers' input through diffusers' HookRegistry (base/hooks.py), for the call
+            from diffusers.hooks import ModelHook
+
+            from ..base.hooks import denoiser_hooks
+            region = self
+
+            class _Frames(ModelHook):
+                def pre_forward(self, module, *args, **kwargs):
+                    return region._denoiser_input(module, args, kwargs)
+            self._hooks.append(denoiser_hooks(self.pipe, "studio_kept_region", lambda mod: _Frames()).__enter__())
+        return self
+
+    def __exit__(self, *exc):
+        for h in self._hooks:
+            h.__exit__(*exc)
+        self._hooks = []
+        return False
+
+    def _denoiser_input(self, module, args, kwargs):
+        """per_frame: the denoiser's tokens' timesteps scaled by their frame's share made anew, its input's kept
+        region clean."""
+        ts, hs = kwargs.get("timestep"), kwargs.get("hidden_states")
+        if hs is not None and tuple(hs.shape) == tuple(self.clean.shape):
+            keep, clean = self.keep.to(hs.device, hs.dtype), self.clean.to(hs.device, hs.dtype)
+            kwargs["hidden_states"] = hs * (1 - keep) + clean * keep
+        if ts is not None and ts.ndim == 2:
+            if self._factor is None or self._factor.shape[0] != ts.shape[1]:
+                self._factor = self._token_factor(ts.shape[1]).to(ts.device)
+            kwargs["timestep"] = ts * self._factor.to(ts.dtype)
+        return args, kwargs
+
+    def _token_factor(self, seq: int):
+        """Each of the denoiser's ``seq`` tokens (frame-major) given its latent frame's share made anew."""
+        share = (1.0 - self.keep.float()).mean(dim=(0, 1, 3, 4))  # [T']
+        per = seq // share.shape[0]
+        if per * share.shape[0] != seq:
+            from ..base.errors import ModelError
+            raise ModelError(f"the denoiser's {seq} tokens are not {share.shape[0]} latent frames' alike")
+        return share.repeat_interleave(per)
 
     def _ready(self, latents, sched) -> None:
         import torch
@@ -153,7 +206,7 @@ class KeptRegion:
         """The kept region's latents at the level after step ``i`` (the clean latents after the last step)."""
         ts = getattr(sched, "timesteps", None)
         steps = len(ts) if ts is not None else 0
-        if i + 1 >= steps:
+        if i + 1 >= steps or self.per_frame:  # (per_frame: clean at every step, its frames' timesteps told)
             return self.clean
         if self._levels is not None and i + 1 < len(self._levels):
             s = self._levels[i + 1]
@@ -191,4 +244,8 @@ def prepared(ctx, s, title: str, video, mask, win: int, width: int, height: int)
              f"({share:.0%} of the latent cells) the take is made anew, the kept region put back after every step "
              "noised to the next step's level")
     s.no_resume = "the kept region is put back at each step"  # a Stop keeps nothing: made again from the start
-    return KeptRegion(clean, 1.0 - made, ctx.torch_generator(device="cpu", salt=11))
+    per_frame = bool(getattr(getattr(s.pipe, "config", None), "expand_timesteps", False))
+    if per_frame:
+        ctx.info("inpaint: the kept region is held clean and each latent frame's timestep is the step's times its "
+                 "share made anew (its denoiser takes a timestep a token, as ComfyUI's Wan 2.2 5B with a noise mask)")
+    return KeptRegion(clean, 1.0 - made, ctx.torch_generator(device="cpu", salt=11), s.pipe, per_frame)

@@ -263,7 +263,7 @@ class Sampler:
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._call_ready(), \
                                 self._windows(keeper), \
                                 adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
-                                (decoding or nullcontext()), \
+                                (decoding or nullcontext()), (self.kept_region or nullcontext()), \
                                 timer.sounds(self.pipe):
                             timer.call()
                             out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge
