@@ -113,6 +113,50 @@ def test_a_one_frame_mask_repeated_over_the_clip_is_said_held_on_every_frame():
     assert "wired without" not in text
 
 
+def _own_encode(cls: str, **kw) -> dict:
+    """The fixture with VAEEncodeForInpaint (or InpaintModelConditioning) masking its own latent instead of
+    VAEEncode + SetLatentNoiseMask."""
+    d = _workflow(**{k: v for k, v in kw.items() if k != "noise_mask"})
+    del d["24"]
+    if cls == "VAEEncodeForInpaint":
+        d["22"] = {"class_type": cls, "inputs": {"pixels": ["21", 0], "vae": ["4", 0], "mask": ["23", 1],
+                                                 "grow_mask_by": 6}}
+        d["10"]["inputs"]["latent_image"] = ["22", 0]
+    else:
+        d["22"] = {"class_type": cls, "inputs": {"positive": ["5", 0], "negative": ["6", 0], "vae": ["4", 0],
+                                                 "pixels": ["21", 0], "mask": ["23", 1],
+                                                 "noise_mask": kw.get("noise_mask", True)}}
+        d["10"]["inputs"].update({"latent_image": ["22", 2], "positive": ["22", 0], "negative": ["22", 1]})
+    return d
+
+
+def test_vae_encode_for_inpaint_is_the_same_take_its_grow_made_by_mask_tools():
+    conv = convert(_own_encode("VAEEncodeForInpaint"), "vefi")
+    g = conv.graph
+    gen = next(n for n in g.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert gen.params["prompt"] == "a red fox in the snow"
+    grow = next(n for n in g.nodes.values() if n.type_id == "edit.mask_tools" and n.params["grow"])
+    assert (grow.params["grow"], grow.params["grow_shape"], grow.params["threshold"]) == (3, "square", 0.5)
+    links = _links(g)
+    assert ("io.load_video", "video", "video_models.text_to_video", "inpaint_video") in links
+    assert ("edit.mask_tools", "mask", "edit.mask_tools", "mask") in links  # (alpha inverted, then grown)
+    text = _notes(conv)
+    assert "its grow_mask_by 6: Studio's Mask Tools rounds the mask and grows it by 3 px a side (a 7-pixel square; " \
+           "ComfyUI's is 6 pixels)" in text, text
+
+
+def test_inpaint_model_conditioning_with_its_noise_mask_is_the_same_take_else_held():
+    conv = convert(_own_encode("InpaintModelConditioning"), "imc")
+    gen = next(n for n in conv.graph.nodes.values() if n.type_id == "video_models.text_to_video")
+    assert (gen.params["prompt"], gen.params["negative_prompt"]) == ("a red fox in the snow", "blur")
+    assert "the masked clip it adds to the conditioning, which a model with inpainting channels reads, is not given" \
+        in _notes(conv)
+    for kw, why in (({"noise_mask": False}, "its 'noise_mask' is off"), ({"denoise": 0.6}, "denoise 0.6")):
+        held = convert(_own_encode("InpaintModelConditioning", **kw), "imc_held")
+        assert not any(n.type_id == "video_models.text_to_video" for n in held.graph.nodes.values())
+        assert why in held.log[0], held.log[0]
+
+
 def test_a_denoise_below_1_is_still_held_and_said_so():
     conv = convert(_workflow(denoise=0.6), "part")
     assert not any(n.type_id == "video_models.text_to_video" for n in conv.graph.nodes.values())

@@ -19,6 +19,7 @@ from ..tracing.mask_by_time import time_words
 from ..tracing.mask_window import window_words
 from ..tracing.tasks import T2V, Task, family
 from ..tracing.walks import adds_noise, model_file
+from . import held_takes, split_strength
 
 INPAINT = "a clip inpainted, outpainted or continued by a noise mask"
 GREY = "#808080"  # ComfyUI's ImagePadForOutpaint fills its borders with 0.5 grey
@@ -93,6 +94,49 @@ def held_words(b, first: CNode, mask: CNode, d: float | None, up: list) -> str |
             "and 'inpaint_mask' make the masked part from noise, at denoise 1)")
 
 
+def encoded(b, node: CNode, up: list, spec: Task, inputs: dict, said: list[str]) -> Task | None:
+    """An encode masking its own latent (tracing/tasks.INPAINT_ENCODED: VAEEncodeForInpaint, InpaintModelConditioning
+    with its 'noise_mask' on) read for Text to Video's 'inpaint_video' and 'inpaint_mask' (its ports, read): None where
+    the take's sampler denoises it whole with a family that inpaints (said; VAEEncodeForInpaint's grow made by Mask
+    Tools once the generator is: ``wired``), else the task held, said why."""
+    wf, first = b.wf, b.take_sampler
+    d, loaders = split_strength.denoise(wf, first), getattr(b, "take_loaders", None) or []
+    masked = node.cls != "InpaintModelConditioning" or wf.value(node, "noise_mask") is not False
+    fam = family(model_file(wf, loaders[0]) if loaders else None, None, up)
+    inpaints = abilities.inpaints(fam)
+    if not (d is not None and d >= 1 and adds_noise(wf, first) and masked and inpaints
+            and {"inpaint_video", "inpaint_mask"} <= set(inputs)):
+        why = ("its 'noise_mask' is off: the whole clip is noised away, its masked clip a condition only models with "
+               "inpainting channels read" if not masked else f"{first.named()} denoises it part way (denoise "
+               f"{number(d)}): Text to Video's 'inpaint_video' and 'inpaint_mask' make the masked part from noise, at "
+               "denoise 1" if d is not None and d < 1 else "the model's family does not inpaint in Studio (Text to "
+               "Video's 'inpaint_video' takes the models on Wan's VAE)" if not inpaints else "its clip or its mask is "
+               "not a file Studio loads, or its sampler adds no noise")
+        held = Task(f"a video from the clip and the mask {node.named()} encodes", None, family=None,
+                    cannot=f"inpaint the clip {node.named()} encodes with its mask here: {why}")
+        held_takes.record(b, b.pass_key, held.what, fam, None)  # (another output of it: held the same way)
+        return held
+    grow = wf.value(node, "grow_mask_by") if node.cls == "VAEEncodeForInpaint" else None
+    b.inpaint_grow = int(grow) if isinstance(grow, (int, float)) and grow >= 2 else None
+    said.append(f"{node.named()} encodes the clip and gives the latent its mask, which {first.named()} denoises whole: "
+                "Text to Video makes the take with that clip on 'inpaint_video' and the mask on 'inpaint_mask' (after "
+                "every step the kept region is put back noised to the next step's level, as ComfyUI's noise mask keeps "
+                "it)" + _encode_words(node, b.inpaint_grow))
+    return None
+
+
+def _encode_words(node: CNode, grow: int | None) -> str:
+    """What Studio makes of the encode's own steps, in words."""
+    if node.cls == "InpaintModelConditioning":
+        return ("; the masked clip it adds to the conditioning, which a model with inpainting channels reads, is not "
+                "given (Text to Video gives such a model none)")
+    out = "; the grey it fills the masked pixels with before encoding is not applied (those are made anew)"
+    if grow:
+        out += (f"; its grow_mask_by {grow}: Studio's Mask Tools rounds the mask and grows it by {grow // 2} px a side "
+                f"(a {2 * (grow // 2) + 1}-pixel square; ComfyUI's is {grow} pixels)")
+    return out
+
+
 def _on_way(wf, node: CNode, pad: CNode) -> bool:
     """``pad`` gives its padded pictures to ``node``'s 'pixels' (through any nodes)."""
     todo, seen = [node.links.get("pixels")], set()
@@ -153,6 +197,7 @@ def _padded(b, node: CNode, mask: CNode, port: str, pad: CNode) -> str | None:
 def wired(b, gen: str) -> None:
     """Studio's Pad between the clip on the generator's 'inpaint_video' and it, its mask (through Mask Tools'
     threshold) on 'inpaint_mask', where ``read`` read the workflow's pad for it."""
+    _grown(b, gen)
     got = getattr(b, "inpaint_pad", None)
     b.inpaint_pad = None
     src = b.g.input_link(gen, "inpaint_video") if got is not None else None
@@ -169,3 +214,15 @@ def wired(b, gen: str) -> None:
         b.g.connect(*out, tid, "mask")
         out = (tid, "mask")
     b.g.connect(*out, gen, "inpaint_mask")
+
+
+def _grown(b, gen: str) -> None:
+    """VAEEncodeForInpaint's grow_mask_by as Mask Tools (rounded, grown by a square) before 'inpaint_mask'."""
+    grow = getattr(b, "inpaint_grow", None)
+    b.inpaint_grow = None
+    src = b.g.input_link(gen, "inpaint_mask") if grow else None
+    if src is None:
+        return
+    nid = b.add("edit.mask_tools", {"threshold": 0.5, "grow": grow // 2, "grow_shape": "square"}, None)
+    b.g.connect(src.src, src.src_port, nid, "mask")
+    b.g.connect(nid, "mask", gen, "inpaint_mask")

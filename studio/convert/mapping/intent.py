@@ -289,6 +289,10 @@ class IntentReading:
                         "made anew, after or around them)" + by_hand(  # (continue_by_hand)
                             self.wf, mask, found[0] if found else None, self.file_of(found[0]) if found else "")))
 
+    def inpaint_encoded(self, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task | None:
+        """An encode masking its own latent read for Text to Video's inpaint inputs, or held (inpaint_take.encoded)."""
+        return inpaint_take.encoded(self, node, up, spec, inputs, said)
+
     def _scaled(self, node: CNode, port: str, into: str, loader: CNode, walked: list[CNode], via: list[CNode],
                 masking: bool, said: list[str]) -> tuple[dict, list[CNode], list[CNode]]:
         """The resizes on the way to ``into`` Studio's Scale makes (tracing/resizes.py), said; with the resize

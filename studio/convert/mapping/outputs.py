@@ -88,7 +88,7 @@ class OutputStage:
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
-        self.pad_made, self.unmade_at, self.inpaint_pad = None, {}, None
+        self.pad_made, self.unmade_at, self.inpaint_pad, self.inpaint_grow = None, {}, None, None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
         self.wired_without, self.way_said, self.loaded_for, self.scaled_into = {}, {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
