@@ -179,3 +179,23 @@ def test_a_family_whose_latents_are_not_wans_is_refused_in_one_sentence(tiny):
     with pytest.raises(StudioError, match="inpainting by a noise mask is made on 5-D latents encoded as Wan's VAE "
                                           "encodes them .*LTX-Video's pipeline \\(LTXPipeline\\) is not read so"):
         Executor().run(_graph(tiny("ltx"), _clip(1), _mask()), targets=["gen"], device="cpu", use_cache=False)
+
+
+def test_a_scheduler_that_is_no_flow_schedule_noises_the_kept_region_by_its_own_add_noise():
+    from types import SimpleNamespace
+
+    from diffusers import DDIMScheduler
+    sched = DDIMScheduler()
+    sched.set_timesteps(4)
+    clean = torch.randn(1, 2, 3, 2, 2, generator=torch.Generator().manual_seed(0))
+    keep = torch.zeros(1, 1, 3, 2, 2)
+    keep[:, :, 0] = 1.0  # the first latent frame kept
+    region = kept_region.KeptRegion(clean, keep, torch.Generator().manual_seed(1))
+    pipe = SimpleNamespace(scheduler=sched)
+    lat = torch.randn(1, 2, 3, 2, 2, generator=torch.Generator().manual_seed(2))
+    out = region.step(pipe, 0, {"latents": lat})["latents"]
+    want = sched.add_noise(clean, region.noise, sched.timesteps[1:2])
+    assert region._levels is None  # (no flow schedule: its add_noise at the next timestep)
+    assert torch.allclose(out[:, :, 0], want[:, :, 0]) and torch.equal(out[:, :, 1:], lat[:, :, 1:])
+    last = region.step(pipe, 3, {"latents": lat})["latents"]
+    assert torch.equal(last[:, :, 0], clean[:, :, 0])
