@@ -170,7 +170,9 @@ def test_wan22_ti2v_5b_holds_its_kept_frames_clean_at_timestep_0_as_comfyui_does
     per = ts.shape[1] // 3
     assert torch.all(ts[:, :2 * per] == 0) and torch.all(ts[:, 2 * per:] > 0)
     assert torch.equal(hs[keep], region.clean.to(hs.dtype)[keep])
-    assert any(t.startswith("inpaint: the kept region is held clean and each latent frame's timestep") for t in said)
+    assert any(t.startswith("inpaint: the clip is encoded by AutoencoderKLWan and kept outside the mask; inside it "
+                            "(33% of the latent cells) the take is made anew, the kept region held clean at every step "
+                            "and each latent frame's timestep") for t in said), said
     from diffusers.hooks import HookRegistry  # the cached pipeline left as it was
     assert HookRegistry.check_if_exists_or_initialize(pipe.transformer).get_hook("studio_kept_region") is None
 

@@ -240,12 +240,11 @@ def prepared(ctx, s, title: str, video, mask, win: int, width: int, height: int)
     made = latent_mask(m, kt, ks, height, width)
     clean = encoded_clip(s.pipe, _frames(video, win), height, width)
     share = float(made.mean())
-    ctx.info(f"inpaint: the clip is encoded by {type(s.pipe.vae).__name__} and kept outside the mask; inside it "
-             f"({share:.0%} of the latent cells) the take is made anew, the kept region put back after every step "
-             "noised to the next step's level")
-    s.no_resume = "the kept region is put back at each step"  # a Stop keeps nothing: made again from the start
     per_frame = bool(getattr(getattr(s.pipe, "config", None), "expand_timesteps", False))
-    if per_frame:
-        ctx.info("inpaint: the kept region is held clean and each latent frame's timestep is the step's times its "
-                 "share made anew (its denoiser takes a timestep a token, as ComfyUI's Wan 2.2 5B with a noise mask)")
+    ctx.info(f"inpaint: the clip is encoded by {type(s.pipe.vae).__name__} and kept outside the mask; inside it "
+             f"({share:.0%} of the latent cells) the take is made anew, " + (
+                 "the kept region held clean at every step and each latent frame's timestep the step's times its "
+                 "share made anew (its denoiser takes a timestep a token, as ComfyUI's Wan 2.2 5B with a noise mask)"
+                 if per_frame else "the kept region put back after every step noised to the next step's level"))
+    s.no_resume = "the kept region is put back at each step"  # a Stop keeps nothing: made again from the start
     return KeptRegion(clean, 1.0 - made, ctx.torch_generator(device="cpu", salt=11), s.pipe, per_frame)
