@@ -201,3 +201,18 @@ def test_a_scheduler_that_is_no_flow_schedule_noises_the_kept_region_by_its_own_
     assert torch.allclose(out[:, :, 0], want[:, :, 0]) and torch.equal(out[:, :, 1:], lat[:, :, 1:])
     last = region.step(pipe, 3, {"latents": lat})["latents"]
     assert torch.equal(last[:, :, 0], clean[:, :, 0])
+
+
+def test_an_outpaint_is_the_clip_through_pad_its_mask_the_borders(wan_dir, monkeypatch):
+    seen = _spied(monkeypatch)
+    g = _graph(wan_dir)
+    g.add_node(_clip(4, size=16), {}, node_id="narrow")
+    g.add_node("edit.pad", {"left": 8, "right": 8, "top": 8, "bottom": 8}, node_id="pad")
+    g.connect("narrow", "video", "pad", "video")
+    g.connect("pad", "video", "gen", "inpaint_video")
+    g.connect("pad", "mask", "gen", "inpaint_mask")
+    made, _ = render(Executor(), g)
+    assert made.frames.shape[:3] == (N, SIZE, SIZE)  # the padded clip's size and length
+    region = seen[-1][0]
+    assert region.keep[0, 0, 0].tolist() == [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0],
+                                               [0.0, 0.0, 0.0, 0.0]]  # the clip's 16 px kept, the 8 px borders made
