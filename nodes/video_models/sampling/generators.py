@@ -25,7 +25,7 @@ from ..base.schedulers import SAMPLER_CHOICES, SAMPLER_HELP, SHIFT_HELP
 from ..memory.speed import (ATTENTION_CHOICES, ATTENTION_HELP, CACHE_CHOICES, CACHE_HELP, COMPILE_CHOICES,
                             COMPILE_HELP)
 
-from . import anchor_motion, condition_amplitude, guidance_steps, middle_frame, picture_size
+from . import anchor_motion, condition_amplitude, guidance_steps, kept_region, middle_frame, picture_size
 from .call_args import told_rate
 from .picture_fit import FIT_HELP, FITS, fitted
 from . import motion_reference as time_to_move
@@ -520,19 +520,22 @@ class TextToVideo(GeneratorNode):
                                                             "text encoder's width"),
               In("negative", "Text", optional=True),
               In("schedule", "Features", optional=True, help="a Prompt Schedule: the prompt changes window by window"),
-              CONTINUE_FROM) + KEY_INPUTS
+              CONTINUE_FROM) + KEY_INPUTS + kept_region.INPUTS
+    size_ports = length_ports = ("inpaint_video",)  # 'frames', 'width', 'height' 0: the inpainted clip's
     outputs = (Out("video", "Video"),)
     params = (Text("prompt", "a red fox running through snow, cinematic", help=WEIGHTS_HELP),
               Text("negative_prompt", "", help="what the picture should not show; " + WEIGHTS_HELP)) + COMMON + \
         guidance_steps.PARAMS + \
         KEY_PARAMS + CONTINUE_PARAMS
 
-    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, continue_from=None, **keys):
+    def run(self, ctx, model, prompt=None, features=None, negative=None, schedule=None, continue_from=None,
+            inpaint_video=None, inpaint_mask=None, **keys):
         p = ctx.params
         text = prompt_of(ctx, prompt)
         if features is None and schedule is None and not text.strip():
             raise StudioError("no prompt: type one, or connect a Text or Features input")
         neg = negative if isinstance(negative, str) else p.negative_prompt
+        inpaint = self._inpaint(ctx, model, inpaint_video, inpaint_mask, continue_from, keys)
         if _video_model(model).fam.modular:  # MiniMax H3: one call of its modular pipeline (modular_run.py)
             return self._modular(ctx, _video_model(model), text, neg, features, schedule, keys)
         from .prompt_cache import all_cached  # every prompt cached: the text encoder is not loaded
@@ -544,8 +547,14 @@ class TextToVideo(GeneratorNode):
             p["long_take"] = CONTINUE
         win = self._long_take(ctx, s, n, win, schedule is not None)
         like = (continue_from.width, continue_from.height) if continue_from is not None else first_size(keyed)
+        like = (inpaint[0].width, inpaint[0].height) if inpaint is not None else like
         w, h = output_size(ctx, s, p.width, p.height, like, preview=self.preview)
         s.fam.refuse_call(self.task, win, h, w)
+        if inpaint is not None:  # the clip encoded, the mask on the latent grid (kept_region.py)
+            if n > win or s.one_take:
+                raise StudioError(f"{self.title}: an inpainted take is made in one model call of at most {win} frames "
+                                  f"here, {n} asked: set 'frames' to {win} or fewer")
+            s.kept_region = kept_region.prepared(ctx, s, self.title, *inpaint, win, w, h)
         from ..takes.continuation import frames_condition, shift_fixed, still_frames
         lead = None
         if continue_from is not None:  # its last frames start the first window (continue_from.py)
@@ -587,6 +596,26 @@ class TextToVideo(GeneratorNode):
         return self._made(ctx, cut_lead(ctx, s.generate(n, win, self.overlap, make, fps, previews=p.previews,
                                                         steps=self.steps, size=(w, h), blend=self.blend,
                                                         hold=self.hold, lead=self.lead), lead), w, h)
+
+
+    def _inpaint(self, ctx, model, video, mask, continue_from, keys: dict):
+        """(clip, mask) of an inpainted take (kept_region.py), checked in words before the model's parts load, with
+        'frames' 0 set to the clip's length; None where neither is wired."""
+        if video is None and mask is None:
+            return None
+        got = kept_region.checked(self.title, video, mask)
+        fam, p = _video_model(model).fam, ctx.params
+        if fam.modular or continue_from is not None or any(v is not None for v in keys.values()):
+            what = f"{fam.title}'s modular pipeline" if fam.modular else "'continue_from'" \
+                if continue_from is not None else "keyframes"
+            raise StudioError(f"{self.title}: an inpainted take is not made with {what}: leave 'inpaint_video' and "
+                              "'inpaint_mask' unconnected, or that")
+        if not p.frames:
+            p["frames"] = got[0].n_frames
+        elif p.frames > got[0].n_frames:
+            raise StudioError(f"{self.title}: {p.frames} frames asked, 'inpaint_video' has {got[0].n_frames}: set "
+                              f"'frames' to {got[0].n_frames} or fewer (0: the clip's)")
+        return got
 
 
 class VideoToVideo(GeneratorNode):

@@ -104,6 +104,7 @@ class Sampler:
         self.no_resume = ""  # why a Stop keeps nothing of the call, whatever the pipeline (Call.no_resume)
         self.audio = None  # the raw sound the last call made beside its frames (the family's Outputs)
         self.made_frames = 0  # the frames the last call made (a pipeline making whole sections: more than kept)
+        self.kept_region = None  # a kept_region.KeptRegion: a clip's unmasked region put back after each step
         if self.on_cpu:
             # a report, not a warning of the run: nothing asked for is skipped (issue 35: every CPU run
             # ended "with 1 warning"); an estimate past LONG_RUN_S is one (guard.py)
@@ -133,6 +134,8 @@ class Sampler:
         done = [0]  # steps of this call, over all its denoising loops
 
         def on_step(p, i, t, kw):
+            if self.kept_region is not None:  # inpaint: the kept region put back at the next step's level
+                kw = self.kept_region.step(p, i, kw)
             if keeper is not None:
                 kw = keeper.step(p, i, kw)
             timer.step()
@@ -260,7 +263,7 @@ class Sampler:
                         with rescue, seeded_noise(gen.initial_seed(), self.ref.device), self._call_ready(), \
                                 self._windows(keeper), \
                                 adapted_call(self.pipe, call) as fit, nag_guided(self, fit), guided_steps(self, fit), \
-                                (decoding or nullcontext()), \
+                                (decoding or nullcontext()), (self.kept_region or nullcontext()), \
                                 timer.sounds(self.pipe):
                             timer.call()
                             out = fresh_stack(self.pipe, **fit)  # a loop of calls across a stack chunk's edge

@@ -15,6 +15,10 @@ from . import registry
 VIDEO_TO_VIDEO = frozenset({"animatediff", "cogvideox", "cosmos", "easyanimate", "helios", "hunyuan", "ltx", "ltx2",
                             "wan"})
 
+# the mappings (by key) whose families' Text to Video inpaints a clip by a mask (its 'inpaint_video' and 'inpaint_mask':
+# nodes/video_models/sampling/kept_region.py takes the pipelines whose latents are Wan's VAE's)
+INPAINTS = frozenset({"wan"})
+
 
 @registry.derived
 @functools.lru_cache(maxsize=1)
@@ -34,3 +38,9 @@ def video_to_video(title: str | None) -> bool | None:
     """Whether the family titled ``title`` does video to video in Studio; None where the title names no family."""
     key = _keys().get(title) if title else None
     return None if key is None else key in VIDEO_TO_VIDEO
+
+
+def inpaints(title: str | None) -> bool:
+    """Whether the family titled ``title`` inpaints a clip by a mask in Studio (Text to Video's 'inpaint_video')."""
+    key = _keys().get(title) if title else None
+    return key in INPAINTS

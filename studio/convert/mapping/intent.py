@@ -31,7 +31,7 @@ from ..tracing.mask_window import window_words
 from ..tracing.mask_by_time import time_words
 from ..tracing.masked_encodes import CONTINUED, latent_mask
 from .continue_by_hand import by_hand
-from . import continue_wired, one_frame, split_strength, whole_clip
+from . import continue_wired, inpaint_take, one_frame, split_strength, whole_clip
 from .noiseless_restyle import noiseless_sentence
 from ..takes import continued_take, restyle_sound
 
@@ -243,14 +243,8 @@ class IntentReading:
                                                                             said, cont[4] if len(cont) > 4 else None,
                                                                             own)):
             return made  # its last frames, kept by the window, continued by Studio's 'continue_from' (continue_wired)
-        if mask is not None:  # the frames its noise mask keeps are not noised away: a continuation (masked_encodes)
-            kept = window_words(self.wf, mask) or time_words(self.wf, mask) or "a continuation or an inpaint"  # (its
-            # window read: mask_window; a mask by time on an audio-and-video latent, nothing padded: mask_by_time)
-            return Task(f"{CONTINUED} {mask.named()} keeps in the latent ({kept})", None,
-                        family=None,
-                        cannot="continue or inpaint encoded frames a noise mask keeps in the latent (only the "
-                               "masked part made anew, after or around them)" + by_hand(  # (continue_by_hand)
-                                   self.wf, mask, found[0] if found else None, self.file_of(found[0]) if found else ""))
+        if mask is not None:  # the frames its noise mask keeps are not noised away (masked_encodes)
+            return self._masked(first, node, mask, found, d, up)
         if d is not None and d >= 1:
             clip = f" ({LOADER_NODES[found[0].cls][1]} '{self.file_of(found[0])}')" if found is not None else ""
             said.append(f"{first.named()} denoises its encoded latent whole (denoise 1): the clip encoded"
@@ -280,6 +274,24 @@ class IntentReading:
         self.extra["strength"], self.denoise_from = round(float(d), 4), first  # (its steps run: denoise_steps)
         said += split_strength.said(self.wf, first)  # (a strength its part of a split schedule gives: said)
         return spec
+
+    def _masked(self, first: CNode, node: CNode, mask: CNode, found, d: float | None, up: list[CNode]) -> Task:
+        """The task of a clip's latent kept by noise mask ``mask``: a loaded clip inpainted at denoise 1 by a family
+        that inpaints (Text to Video's 'inpaint_video' and 'inpaint_mask': inpaint_take), else a continuation or an
+        inpaint held (its window or time read: mask_window, mask_by_time; nothing padded)."""
+        made = inpaint_take.read(self, first, node, mask, found, d, up)
+        if made is not None:
+            return made
+        kept = window_words(self.wf, mask) or time_words(self.wf, mask) or "a continuation or an inpaint"
+        return Task(f"{CONTINUED} {mask.named()} keeps in the latent ({kept})", None, family=None,
+                    cannot=inpaint_take.held_words(self, first, mask, d, up) or (  # (at a denoise below 1)
+                        "continue or inpaint encoded frames a noise mask keeps in the latent (only the masked part "
+                        "made anew, after or around them)" + by_hand(  # (continue_by_hand)
+                            self.wf, mask, found[0] if found else None, self.file_of(found[0]) if found else "")))
+
+    def inpaint_encoded(self, node: CNode, up: list[CNode], spec: Task, inputs: dict, said: list[str]) -> Task | None:
+        """An encode masking its own latent read for Text to Video's inpaint inputs, or held (inpaint_take.encoded)."""
+        return inpaint_take.encoded(self, node, up, spec, inputs, said)
 
     def _scaled(self, node: CNode, port: str, into: str, loader: CNode, walked: list[CNode], via: list[CNode],
                 masking: bool, said: list[str]) -> tuple[dict, list[CNode], list[CNode]]:

@@ -26,7 +26,7 @@ from ..tracing.walks import model_file, sampler_chain, upstream, upstream_run
 from . import (denoise_steps, held_again, held_takes, held_models, held_prompts, held_restyle, held_steps, held_translations,
                held_values, inversion_pass, flow_target, patch_inputs,
                prompt_schedules)
-from . import expert_lists, held_inputs, image_crop, latent_frames, own_placing
+from . import expert_lists, held_inputs, image_crop, inpaint_take, latent_frames, own_placing
 from .comfy_shift import comfy_model_sampler, comfy_shift, hand_sigmas
 from .folded_sizes import first_keyframe, kept_scale, zero_frames_said
 from .sized_by_clip import size_ports
@@ -88,11 +88,11 @@ class OutputStage:
         self.pass_key = o.key  # this output's samplers (a file read by another pass alone is not its model's)
         self.keyframes, self.keyframe_strength, self.pad, self.extra, self.motion = [], None, None, {}, {}
         self.denoise_from = None  # the sampler whose denoise is the Video to Video's strength (intent)
-        self.pad_made, self.unmade_at = None, {}
+        self.pad_made, self.unmade_at, self.inpaint_pad, self.inpaint_grow = None, {}, None, None
         self.unmade, self.unmade_from, self.guide_strengths, self.scaled_for, self.keyframes_capped = set(), {}, [], {}, {}
         self.wired_without, self.way_said, self.loaded_for, self.scaled_into = {}, {}, {}, {}
         o.loras, o.shifts, o.loaders = self._models(o.main, o.rest, o.said)
-        self.steps_read = []
+        self.steps_read, self.take_loaders = [], o.loaders  # (the take's model: whether its family inpaints)
         o.task, o.latent, o.inputs, spec = self._task(o.first, up, o.said)
         o.fam = stills.read_as(family(model_file(self.wf, o.loaders[0]) if o.loaders else None, spec, up), self.still_as)
         if spec is not None and spec.generator is None:  # (an encoded clip's task: every input of the output held,
@@ -125,13 +125,20 @@ class OutputStage:
         params = self._settings(o)
         gen = self._make(save, o.first, o.task, params, o.loaders, o.loras, o.inputs, up, o.said)
         self.gen_family[gen] = o.fam
-        restyle_sound.wire(self, gen, o.said)  # a clip's sound its restyle holds: Save Video writes it (said)
-        upsampled_clip.make(self, gen, upscaled)
+        self._wired_around(gen, upscaled, o.said)
         self._sizes_said(gen, o.said)
         self.patch_made = patch_inputs.pending_made_with(self, o.said)
         self._made(o, gen, params, made)
         patch_inputs.commit(self, o.said)  # the patches said in its note, passed over with what they are made with
         return True
+
+    def _wired_around(self, gen: str, upscaled, said: list[str]) -> None:
+        """What the generator's take is wired with around it once made: a clip's sound its restyle holds (Save Video
+        writes it, said), a clip's latent upscaled before it is sampled again (Scale), an outpaint's pad before
+        'inpaint_video' (Studio's Pad and its mask: inpaint_take)."""
+        restyle_sound.wire(self, gen, said)
+        upsampled_clip.make(self, gen, upscaled)
+        inpaint_take.wired(self, gen)
 
     def _sizes_said(self, gen: str, said: list[str]) -> None:
         """The latent's sizes said as the generator wired takes them: its input's size claimed, kept or taken back;

@@ -61,6 +61,11 @@ def other_settings(n: CNode) -> dict:
     return {k: v for k, v in n.settings().items() if k not in (*SIDES, "feathering")}
 
 
+def carries(n: CNode) -> bool:
+    """``n`` only carries a mask on (``_carries``)."""
+    return _carries(n)
+
+
 def _carries(n: CNode) -> bool:
     """``n`` only carries a mask on: MASK -> picture or picture -> MASK (MaskToImage, ImageToMask), or one picture
     or mask repeated ('amount': RepeatImageBatch), by its declared types."""

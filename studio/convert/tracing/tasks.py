@@ -57,10 +57,24 @@ ENCODED = {"VAEEncode": Task("video to video", V2V, (("pixels", "video"),)),
 LATENT_NAMES = ("latent_image", "samples", "latent", "video_latent", "av_latent")
 
 
+def _inpaint_read(b, node, up, spec, inputs, said):
+    """The builder's reading of an encode that masks its latent for inpainting (mapping/inpaint_take.encoded)."""
+    return b.inpaint_encoded(node, up, spec, inputs, said)
+
+
+# ComfyUI's encodes giving the latent a noise mask of their own (VAEEncodeForInpaint: the clip's masked pixels greyed,
+# the mask grown; InpaintModelConditioning: its 'noise_mask' on, the conditioning given the masked clip): the clip and
+# its mask for Text to Video's 'inpaint_video' and 'inpaint_mask' where the sampler denoises whole a family that inpaints
+# (else held, said: mapping/inpaint_take.py)
+INPAINT_ENCODED = {cls: Task("a clip inpainted by its mask", T2V, (("pixels", "inpaint_video"), ("mask", "inpaint_mask")),
+                             read=_inpaint_read)
+                   for cls in ("VAEEncodeForInpaint", "InpaintModelConditioning")}
+
+
 def tasks() -> dict[str, Task]:
     """Every task node type Studio knows: the mappings' (the families', the models' Studio does not run) and
     the generic ones."""
-    return {**families.lookup("tasks"), **ENCODED}
+    return {**families.lookup("tasks"), **ENCODED, **INPAINT_ENCODED}
 
 
 def family(model_file: Any, task: Task | None, up: list[CNode]) -> str:
