@@ -79,6 +79,9 @@ def test_a_noise_masked_clip_at_denoise_1_is_text_to_video_with_the_clip_and_its
            in text, text
     assert "cannot continue or inpaint" not in text and "SetLatentNoiseMask' (SetLatentNoiseMask, #24), a step" \
         not in text
+    # the take's length: ComfyUI's Wan encode keeps 1 + 4k frames of the clip, Studio every frame (said)
+    assert "the take is as long as the clip: where that is not 1 + 4k frames ComfyUI's encode keeps its first 1 + 4k " \
+           "(40 frames give 37), Studio makes every frame of the clip" in text
 
 
 def test_an_outpaint_pad_and_its_thresholded_mask_are_studios_pad_and_mask_tools():

@@ -58,7 +58,7 @@ def read(b, first: CNode, node: CNode, mask: CNode, found, d: float | None, up: 
         said.append(f"{mask.named()} keeps the encoded clip outside its mask in the latent {first.named()} denoises "
                     "whole: Text to Video makes the take with that clip on 'inpaint_video' and the mask on "
                     "'inpaint_mask' (after every step the kept region is put back noised to the next step's level, "
-                    "the clip as encoded after the last, as ComfyUI's noise mask keeps it)" + (made or ""))
+                    "the clip as encoded after the last, as ComfyUI's noise mask keeps it)" + (made or "") + LENGTH)
         return None
     return Task(INPAINT, T2V, (("pixels", "inpaint_video"),), read=with_mask)
 
@@ -94,6 +94,12 @@ def held_words(b, first: CNode, mask: CNode, d: float | None, up: list) -> str |
             "and 'inpaint_mask' make the masked part from noise, at denoise 1)")
 
 
+# the take's length (its frames 0: the clip's own): Wan's VAE encodes 1 + 4k frames (ComfyUI's wan/vae.py encode:
+# 1 + (t - 1) // 4 latent frames, the frames past them dropped); Studio's inpaint repeats the clip's last frame up to
+# the next 1 + 4k for the encode and gives back every frame of the clip (nodes/video_models/sampling/kept_region.py)
+LENGTH = ("; the take is as long as the clip: where that is not 1 + 4k frames ComfyUI's encode keeps its first 1 + 4k "
+          "(40 frames give 37), Studio makes every frame of the clip")
+
 def encoded(b, node: CNode, up: list, spec: Task, inputs: dict, said: list[str]) -> Task | None:
     """An encode masking its own latent (tracing/tasks.INPAINT_ENCODED: VAEEncodeForInpaint, InpaintModelConditioning
     with its 'noise_mask' on) read for Text to Video's 'inpaint_video' and 'inpaint_mask' (its ports, read): None where
@@ -121,7 +127,7 @@ def encoded(b, node: CNode, up: list, spec: Task, inputs: dict, said: list[str])
     said.append(f"{node.named()} encodes the clip and gives the latent its mask, which {first.named()} denoises whole: "
                 "Text to Video makes the take with that clip on 'inpaint_video' and the mask on 'inpaint_mask' (after "
                 "every step the kept region is put back noised to the next step's level, as ComfyUI's noise mask keeps "
-                "it)" + _encode_words(node, b.inpaint_grow))
+                "it)" + _encode_words(node, b.inpaint_grow) + LENGTH)
     return None
 
 
