@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Callable
 
 import numpy as np
 
-from studio.core.errors import DiskError, MediaError, disk_problem
-from studio.core.paths import finish_atomic, output_problem
+from studio.core.errors import MediaError
+from studio.core.paths import atomic_path, output_problem
 
 FORMATS = {".webp": "WEBP", ".gif": "GIF", ".png": "PNG", ".apng": "PNG"}
 WEBP_METHODS = {"default": 4, "fastest": 0, "slowest": 6}  # ComfyUI's SaveAnimatedWEBP choices and their values
@@ -72,22 +71,8 @@ def write_animation(path: str, clip, frames: range, fps: float, *, loop: int = 0
         raise MediaError(f"cannot write the animation: {why}")
     pictures = _pictures(clip, frames, on_chunk, check)
     options = _options(fmt, n, fps, loop, lossless, quality, method, compress_level, graph_json, tags or {})
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".render-", suffix=os.path.splitext(path)[1], dir=folder)
-    os.close(fd)
-    try:
+    with atomic_path(path, prefix=".render-") as tmp:  # (the house's atomic write: a full disk named, tmp removed)
         pictures[0].save(tmp, format=fmt, save_all=True, append_images=pictures[1:], **options)
-        finish_atomic(tmp, path)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        why = disk_problem(e, path) if isinstance(e, OSError) else None
-        if why:
-            raise DiskError(why) from None
-        raise
     return n
 
 
