@@ -13,17 +13,10 @@ from __future__ import annotations
 
 from studio.convert.api import SAMPLERS, model_file
 
+from .comfy_unread_conditioning import latent_task
+
 EIGHTH = "EmptyHunyuanLatentVideo"  # ComfyUI's core empty video latent at an eighth of each side, Wan's 4k + 1 frames
 MAX_STEPS = 32
-
-
-def _latent(wf, s):
-    n = wf.source(s, "latent_image")
-    for _ in range(16):
-        if n is None or n.cls not in SAMPLERS:
-            return n
-        n = wf.source(n, "latent_image")
-    return None
 
 
 def _model_name(wf, s) -> str:
@@ -42,7 +35,7 @@ def _model_name(wf, s) -> str:
 def doubled(b, s, params, said) -> None:
     """The 'sampler_params' hook: a TI2V 5B take from an eighth-size empty latent made at twice its asked size."""
     wf = b.wf
-    latent = _latent(wf, s)
+    latent = latent_task(wf, s)
     name = _model_name(wf, s)
     if latent is None or latent.cls != EIGHTH or not ("ti2v" in name and "wan" in name):
         return

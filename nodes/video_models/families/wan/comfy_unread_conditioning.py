@@ -18,7 +18,7 @@ def _named(n) -> str:
     return f"'{n.title or n.shown_cls}' ({n.shown_cls}, #{n.id})"
 
 
-def _latent_task(wf, s):
+def latent_task(wf, s):
     """The node the sampler's latent comes from, through the samplers before it (the take's earlier passes)."""
     n = wf.source(s, "latent_image")
     for _ in range(16):
@@ -45,7 +45,7 @@ def _reaches(wf, start, target) -> bool:
 def said_unread(b, s, params, said) -> None:
     """The 'sampler_params' hook: the pictures a Wan task node rides on the conditioning its sampler does not read."""
     wf = b.wf
-    task = _latent_task(wf, s)
+    task = latent_task(wf, s)
     t = node_type(task.shown_cls) if task is not None else None
     if t is None or not t.outputs or not any(getattr(o, "type", None) == "CONDITIONING" for o in t.outputs):
         return
