@@ -24,3 +24,23 @@ def test_framepack_f1_t2v_without_a_settings_node_names_its_sampler():
     text = said(convert(_t2v("a cat", 5, settings=False), "bare"))
     assert "'FramePackF1T2VSampler' (FramePackF1T2VSampler, #20) 10: the generator's guidance" in text
     assert "#18" not in text
+
+
+def test_an_ltx_editors_tracks_with_no_frame_of_their_own_are_read_on_the_drawers_frame():
+    """heldout125 04: LTXVSparseTrackEditor gives no frame (no mask size) and is drawn on a picture Studio cannot
+    follow; LTXVDrawTracks draws its tracks as pixels on 320x192: Spline Tracks reads them on that frame, said, not on
+    its own 832x480."""
+    from tests.convert.said import nodes_of, source_of
+    from tests.convert.test_drawn_tracks import _ltx_tracks
+    conv = convert(_ltx_tracks("other.png", 320, 192), "ltx_tracks_320")
+    (gen,) = nodes_of(conv, "video_models.ltx2")
+    shapes = source_of(conv, gen.id, "control")
+    tracks = source_of(conv, shapes.id, "keypoints")
+    assert tracks.type_id == "motion.spline_tracks" and source_of(conv, tracks.id, "plate") is None
+    assert (tracks.params["width"], tracks.params["height"]) == (320, 192) == \
+        (shapes.params["width"], shapes.params["height"])
+    text = said(conv)
+    assert "'LTXVSparseTrackEditor' (LTXVSparseTrackEditor, #31)'s tracks are pixels of the picture it is drawn on " \
+           "(its 'image'), which is not known here: Spline Tracks reads them on the 320x192 frame 'LTXVDrawTracks' " \
+           "(LTXVDrawTracks, #32) draws them on; wire that picture into its 'plate'" in text
+    assert "832x480" not in text
