@@ -105,6 +105,28 @@ def test_image_to_video_renders_the_checkpoint_as_the_folder(svd, folder_frames)
     assert "in Stability's layout (renamed by Studio's converter)" in notes
 
 
+def test_the_image_encoder_sees_the_centre_square_of_a_picture_that_is_not_square(svd):
+    """ComfyUI's SVD_img2vid_Conditioning gives CLIP vision its picture cut to the centre square (clip_preprocess's
+    crop); diffusers' own pipeline squashes the whole picture to 224 x 224: the checkpoint's pipeline cuts first."""
+    from diffusers import StableVideoDiffusionPipeline
+    from PIL import Image
+    pipe = load_video_model(svd[1], base=None, device=CPU, dtype_name="fp32").pipeline("i2v")
+    rng = np.random.default_rng(0)
+    wide = Image.fromarray((rng.random((32, 80, 3)) * 255).astype(np.uint8))  # 80 x 32: its square x 24..56
+    square = wide.crop((24, 0, 56, 32))
+
+    def diffusers_embeds(img):
+        return StableVideoDiffusionPipeline._encode_image(pipe, img, CPU, 1, False)
+
+    with torch.no_grad():
+        got = pipe._encode_image(wide, CPU, 1, False)
+        assert torch.equal(got, diffusers_embeds(square))
+        assert not torch.allclose(got, diffusers_embeds(wide), atol=1e-3)  # the whole picture squashed: another
+        tall = Image.fromarray(np.asarray(wide).transpose(1, 0, 2).copy())  # 32 x 80: its square y 24..56
+        assert torch.equal(pipe._encode_image(tall, CPU, 1, False), diffusers_embeds(tall.crop((0, 24, 32, 56))))
+        assert torch.equal(pipe._encode_image(square, CPU, 1, False), diffusers_embeds(square))  # square: as given
+
+
 def test_an_fp16_checkpoint_renders_within_40_db(svd, tmp_path, folder_frames):
     folder, _ = svd
     f16 = tiny_svd.write_checkpoint(folder, str(tmp_path / "svd_xt_tiny_fp16.safetensors"), dtype=torch.float16)

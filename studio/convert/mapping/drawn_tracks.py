@@ -77,7 +77,8 @@ def control(b, node: CNode, port: str, into: str, said: list[str]) -> tuple[str,
     params, lines = _shape_params(wf, drawer, kind[1], found)
     if params is None:
         return None
-    ends = [tracks_node(b, ed, said) for ed in found]
+    frame = (drawer, params["width"], params["height"]) if params.get("width") and params.get("height") else None
+    ends = [tracks_node(b, ed, said, frame) for ed in found]  # (an editor giving no frame: the drawer's)
     out = ends[0]
     for other in ends[1:]:
         m = b.add(MERGE, {}, drawer)

@@ -123,15 +123,18 @@ def integer(v) -> int | None:
     return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
 
 
-def tracks_node(b, ed: CNode, said: list[str]) -> tuple[str, str]:
+def tracks_node(b, ed: CNode, said: list[str], frame: tuple | None = None) -> tuple[str, str]:
     """Spline Tracks for editor ``ed`` (one however often read), or Tracks from Coordinates of its saved points where
-    its points sampled again are not those it saved."""
+    its points sampled again are not those it saved; ``frame``: (the drawer, width, height) the tracks are drawn on as
+    pixels, their frame where the editor's settings give none (heldout125 04: not Spline Tracks' own 832x480)."""
     key = f"{ed.id}<tracks"
     if key in b.loaded:
         return b.loaded[key], "keypoints"
     w = settings(ed)
     saved = _tracks(w.get("coordinates")) or []
     width, height = integer(w.get("mask_width")), integer(w.get("mask_height"))
+    drawn = frame if frame is not None and not (width and height) else None
+    width, height = (drawn[1], drawn[2]) if drawn else (width, height)
     named = _sampled_by_name(ed)
     count = b.wf.value(ed, "points_to_sample") if "points_to_sample" in ed.links else w.get("points_to_sample")
     params = {"splines": w.get("points_store"), "points": integer(count),
@@ -153,21 +156,23 @@ def tracks_node(b, ed: CNode, said: list[str]) -> tuple[str, str]:
                     "it gives them)")
     b.loaded[key] = nid
     b.used.add(ed.id)
-    if not width or not height:
-        _plate_pending(b, nid if b.g.nodes[nid].type_id == SPLINE else None, ed, said)
+    if not width or not height or drawn:
+        _plate_pending(b, nid if b.g.nodes[nid].type_id == SPLINE else None, ed, said, drawn)
     return nid, "keypoints"
 
 
-def _plate_pending(b, nid: str | None, ed: CNode, said: list[str]) -> None:
+def _plate_pending(b, nid: str | None, ed: CNode, said: list[str], drawn: tuple | None = None) -> None:
     """An editor whose settings give no frame: its tracks are pixels of the picture it is drawn on (its one picture
-    input), given to Spline Tracks' 'plate' once the generator's inputs are made (``plates``); said until then."""
+    input), given to Spline Tracks' 'plate' once the generator's inputs are made (``plates``); said until then, with
+    the frame read meanwhile (``drawn``: the drawer's, else Spline Tracks' own 832x480)."""
     t = node_type(ed)
     port = next((i.name for i in ((t.inputs or ()) if t else ()) if i.type == "IMAGE" and i.name in ed.links), None)
     title = "Spline Tracks" if nid else "Tracks from Coordinates"
+    on = f"the {drawn[1]}x{drawn[2]} frame {drawn[0].named()} draws them on" if drawn else "its own 832x480 frame"
     line = (f"{ed.named()}'s tracks are pixels of the picture it is drawn on"
-            + (f" (its '{port}')" if port else "") + f", which is not known here: {title} reads them on its own "
-            "832x480 frame; " + ("wire that picture into its 'plate' (or set its 'width' and 'height')" if nid else
-                                 "set its 'width' and 'height' to that picture's"))
+            + (f" (its '{port}')" if port else "") + f", which is not known here: {title} reads them on {on}; "
+            + ("wire that picture into its 'plate' (or set its 'width' and 'height')" if nid else
+               "set its 'width' and 'height' to that picture's"))
     said.append(line)
     if port and nid:
         b.__dict__.setdefault("track_plates", []).append((nid, ed, port, line))

@@ -116,13 +116,13 @@ def read_t2v(t, n: CNode) -> None:
                  f"latent of zeros with no image embedding ({secs:g} s over sections of {window} x 4 - 3 frames at "
                  f"{FPS} fps, rounded up), {window} latent frames each, decoded with the start's as {made} frames: the "
                  f"Framepack node with no image, its sections {sections}, frames {made}, sampling 'vanilla' (forward)")
-    g = settings.get("gpu_memory_preservation")
-    if wired is not None and finite(g):
-        t.say(n, f"{name}'s gpu_memory_preservation {g:g} (GB kept free) is not applied: Studio plans memory itself")
+    g, held = settings.get("gpu_memory_preservation"), wired and wired.named()
+    if wired is not None and finite(g):  # (the settings node's values named as its own: rejudge25)
+        t.say(n, f"{held}'s gpu_memory_preservation {g:g} (GB kept free) is not applied: Studio plans memory itself")
     if finite(d := settings.get("denoise_strength")) and d != 1:
-        t.say(n, f"{name}'s denoise_strength {d:g} changes nothing: the pack's text to video gives its sampling no "
-                 "latent to denoise part way")
-    t.sampler(n, w)
+        t.say(n, f"{held or name}'s denoise_strength {d:g} changes nothing: the pack's text to video gives its "
+                 "sampling no latent to denoise part way")
+    t.sampler(n, w, held=wired)  # its guidance and shift said as the settings node's
 
 
 def translate(wf: Workflow) -> list[str]:

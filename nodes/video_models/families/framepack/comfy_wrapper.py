@@ -77,9 +77,10 @@ class WrapperTranslation(PackTranslation):
         enc = self.wf.nodes.get(latent[0]) if latent else None
         return enc.links.get("pixels") if enc is not None and enc.cls == "VAEEncode" else None
 
-    def sampler(self, n: CNode, w: dict, start=None) -> None:
+    def sampler(self, n: CNode, w: dict, start=None, held: CNode | None = None) -> None:
         """Sampler ``n`` with settings ``w`` (``start``: its start picture where another reading found it, FramePack-HY's
-        bucket node: comfy_hy) as the task node and a KSampler."""
+        bucket node: comfy_hy; ``held``: the settings node holding its guidance and shift, named for them) as the task
+        node and a KSampler."""
         if w.get("use_teacache") is True:  # a speed setting that changes the video: said, never dropped unsaid
             thresh = w.get("teacache_rel_l1_thresh")
             self.say(n, f"'{n.title or n.cls}' ({n.cls}, #{n.id}) samples with TeaCache (use_teacache"
@@ -135,11 +136,12 @@ class WrapperTranslation(PackTranslation):
                          + (f", nor its start_embed_strength {weight:g}" if finite(weight) else "")
                          + ": the pipeline reads both images' SigLIP embeddings its own way")
         if pos is not None and finite(w.get("guidance_scale")):
-            pos = (self.core(n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
-                             nid=f"{n.id}:guidance").id, 0)
+            pos = (self.core(held or n, "FluxGuidance", {"guidance": w["guidance_scale"]}, {"conditioning": pos},
+                             nid=f"{(held or n).id}:guidance").id, 0)
         model = n.links.get("model")
         if model is not None and finite(w.get("shift")) and w["shift"] > 0:
-            model = (self.core(n, "ModelSamplingSD3", {"shift": w["shift"]}, {"model": model}, nid=f"{n.id}:shift").id, 0)
+            model = (self.core(held or n, "ModelSamplingSD3", {"shift": w["shift"]}, {"model": model},
+                               nid=f"{(held or n).id}:shift").id, 0)
         links = {k: v for k, v in (("model", model), ("positive", pos), ("negative", neg), ("latent_image", latent))
                  if v is not None}
         own = w.get("sampler")  # the pack's own sampler name, said as it is (its schedule is the pipeline's: none named)

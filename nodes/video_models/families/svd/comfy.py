@@ -58,7 +58,7 @@ MAPPING = ComfyMapping(
         ("fps", None, "the rate SVD is told the clip has; Studio tells it the video's own frame rate", "=fps")))},
     widgets=WIDGETS, translate=translate, flow=False,
     hooks={"model_patches": {"VideoLinearCFGGuidance": _linear_cfg},
-           "image_crop": {"Stable Video Diffusion": "center"},  # configs.IMAGE_PROCESSOR's do_center_crop
+           "image_crop": {"Stable Video Diffusion": "center"},  # the centre square its encoder sees (clip_square.py)
            # its encode: common_upscale(init_image, width, height, "bilinear", "center"), comfy_extras/
            # nodes_video_model.py (Image to Video's image_fit 'crop': mapping/picture_fit.py; heldout121 02 was
            # squashed to the take's square, unsaid)

@@ -4,7 +4,9 @@ the UNet, the temporal VAE and the OpenCLIP image encoder read from Stability's 
 checked against its model built on the meta device before the first is loaded, then each loaded
 lean (a meta skeleton, the weights read straight into it, in the format the file stores: bf16 /
 fp16 / fp32, fp8 and scaled fp8 as single_file.lean_load reads them). The scheduler and image
-processor are Studio's data for the released models; nothing is downloaded.
+processor are Studio's data for the released models; nothing is downloaded. Its image encoder sees the centre
+square of the picture, as ComfyUI's SVD_img2vid_Conditioning gives it (clip_square.py; a diffusers folder is run as
+diffusers runs it: the whole picture squashed).
 
 SVD takes no separate part files (its checkpoint holds them): given ones are refused, saying so."""
 from __future__ import annotations
@@ -145,7 +147,8 @@ def build_pipeline(diffusers, fam: Family, wf: WeightFile, files: dict[str, str]
     cls, conf = configs.model_class("image_encoder", cfgs["image_encoder"])
     comps["image_encoder"] = lean_load(cls, conf, converted["image_encoder"].wf, torch_dtype, extra=_projection(wf))
     from transformers import CLIPImageProcessor
-    pipe = diffusers.StableVideoDiffusionPipeline(
+    from .clip_square import pipeline_class  # its image encoder given the centre square, as ComfyUI gives it
+    pipe = pipeline_class()(
         **comps, scheduler=diffusers.EulerDiscreteScheduler.from_config(configs.SCHEDULER),
         feature_extractor=CLIPImageProcessor(**configs.IMAGE_PROCESSOR))
     name = os.path.basename(wf.path)
