@@ -216,3 +216,14 @@ def test_an_outpaint_is_the_clip_through_pad_its_mask_the_borders(wan_dir, monke
     region = seen[-1][0]
     assert region.keep[0, 0, 0].tolist() == [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0],
                                                [0.0, 0.0, 0.0, 0.0]]  # the clip's 16 px kept, the 8 px borders made
+
+
+def test_wan22_ti2v_5b_makes_a_clip_of_another_multiple_at_its_own_32_grid(ti2v, monkeypatch):
+    """rejudge25b (LanPaint Example_17, an 880x480 clip): the 5B's sides come in multiples of 32 (its 16x VAE times
+    its 2x2 patches); at the family's 16 the clip was encoded at 48 (3 latent cells) while diffusers made the take at
+    32 (2 cells) and the run stopped. Now the take and the encoded clip share the pipeline's grid, the rounding said."""
+    seen = _spied(monkeypatch)
+    made, said = render(Executor(), _graph(ti2v, _clip(1, size=48), _mask(size=48)))
+    assert (made.width, made.height) == (32, 32)
+    assert seen[-1][0].keep.shape[3:] == (2, 2)
+    assert any("makes sizes in multiples of 32: the input's 48x48 made as 32x32" in t for t in said), said

@@ -78,7 +78,7 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     d = call_defaults(sampler.pipe)
     w = width or (like[0] if like else None) or int(d.get("width") or 512)
     h = height or (like[1] if like else None) or int(d.get("height") or 512)
-    m = sampler.fam.size_multiple
+    m = size_multiple(sampler)
     if preview and max(w, h) > PREVIEW_SIDE:
         pw, ph = shrunk(w, h, m, PREVIEW_SIDE)  # this module's side (tests set it smaller)
         ctx.info(f"preview size: {pw}x{ph} instead of {w}x{h}, every frame kept (set 'preview size' to off for "
@@ -90,8 +90,24 @@ def output_size(ctx, sampler, width: int, height: int, like: tuple[int, int] | N
     w2, h2 = max(m, w // m * m), max(m, h // m * m)
     if (w2, h2) != (w, h) and (width or height):
         ctx.warn(f"{sampler.fam.title} needs sizes in multiples of {m}: {w}x{h} asked, making {w2}x{h2}")
+    elif (w2, h2) != (w, h):  # the input's own size (none asked): an expected rounding, said as information
+        ctx.info(f"{sampler.fam.title} makes sizes in multiples of {m}: the input's {w}x{h} made as {w2}x{h2}")
     refuse_past_limits(sampler, width=w2, height=h2)
     return w2, h2
+
+
+def size_multiple(sampler) -> int:
+    """The multiple the loaded pipeline's sides come in: the family's, or the VAE's spatial factor times the
+    denoiser's patch where that is larger (Wan 2.2 TI2V 5B: a 16x VAE and 2x2 patches, 32: diffusers' WanPipeline
+    makes an 880-wide take 864 wide, so a clip kept outside a mask would encode to another grid; rejudge25b)."""
+    m = int(sampler.fam.size_multiple)
+    pipe = getattr(sampler, "pipe", None)
+    vae = getattr(pipe, "vae_scale_factor_spatial", None)
+    patch = getattr(getattr(getattr(pipe, "transformer", None), "config", None), "patch_size", None)
+    patch = patch[-1] if isinstance(patch, (tuple, list)) and patch else patch
+    if isinstance(vae, int) and isinstance(patch, int) and vae * patch > m and (vae * patch) % m == 0:
+        return vae * patch
+    return m
 
 
 def refuse_past_limits(sampler, width: int = 0, height: int = 0, frames: int = 0) -> None:
