@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..families import registry as families
 from .guiders import guider_cfg, modality_chain
 from .sampler_nodes import sampler_of_type
+from . import sampler_wraps
 from .expert_sigmas import expert_part
 from .sigma_steps import sigma_steps, split
 from ..reading.workflow import CNode, Workflow
@@ -96,6 +97,20 @@ def _num(v, kind):
         return v
 
 
+def _sampler(wf: Workflow, s: CNode, out: Sampling) -> None:
+    """The sampler ``s`` is given by a node (KSamplerSelect's name, a node of one sampler's type), read into ``out``;
+    through a node changing the sampler it is given, said (sampler_wraps: heldout126 01, Detail Daemon's)."""
+    wraps, sel = sampler_wraps.through(wf, wf.source(s, "sampler"))
+    if sel is not None:
+        out.sampler = _str(wf.value(sel, "sampler_name"))
+        if out.sampler is None and (named := sampler_of_type(sel)) is not None:
+            out.sampler, out.at["sampler"] = named, sel  # a node of one sampler (SamplerEulerAncestral): named
+        out.used.add(sel.id)
+    out.used.update(w.id for w in wraps)
+    out.said += [sampler_wraps.said(w, wraps[i + 1] if i + 1 < len(wraps) else sel, out.sampler)
+                 for i, w in enumerate(wraps)]
+
+
 def read_sampling(wf: Workflow, s: CNode) -> Sampling:
     out = Sampling(s)
     val = wf.value
@@ -123,12 +138,7 @@ def read_sampling(wf: Workflow, s: CNode) -> Sampling:
             out.used.add(guider.id)
             out.used.update(x.id for x in modality_chain(wf, guider))  # its parameters, read (and their rest said)
             out.at["cfg"] = guider
-    sel = wf.source(s, "sampler")
-    if sel is not None:
-        out.sampler = _str(val(sel, "sampler_name"))
-        if out.sampler is None and (named := sampler_of_type(sel)) is not None:
-            out.sampler, out.at["sampler"] = named, sel  # a node of one sampler (SamplerEulerAncestral): named
-        out.used.add(sel.id)
+    _sampler(wf, s, out)
     given, first, last, splitters = split(wf, s)  # (one part of ComfyUI's SplitSigmas: the pass's steps of the whole)
     sig, steps_of = sigma_steps(wf, given)
     if splitters:
