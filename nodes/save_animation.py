@@ -81,8 +81,8 @@ class SaveAnimation(Node):
                          "writes a sound)")
         ctx.info(f"wrote {n} frames at {fps:g} fps")
         if webm and audio is not None and audio is not video.audio:
-            from nodes.io import _WithSound
-            video = _WithSound(video, audio)  # the output is what the file holds: its picture and sound
+            from nodes.io import WithSound
+            video = WithSound(video, audio)  # the output is what the file holds: its picture and sound
         if marks and not video.preview:
             video.preview = "; ".join(marks)
         return video
