@@ -46,3 +46,17 @@ def test_a_gif_combine_given_a_sound_makes_no_sound_and_says_so():
     text = said(conv)
     assert "'VHS_VideoCombine' (VHS_VideoCombine, #12) is given a sound, which an animated GIF cannot hold" in text
     assert "muxes it" not in text and "Save Animation's 'audio'" not in text
+
+
+def test_a_core_savewebm_after_a_take_with_sound_writes_none_as_comfyui():
+    from tests.convert.test_comfy_heldout7_mends import _ltx2_two_pass
+    doc = _ltx2_two_pass(False)
+    doc["30"] = {"class_type": "SaveWEBM", "inputs": {"images": ["27", 0], "filename_prefix": "ltx2", "codec": "vp9",
+                                                      "fps": 25, "crf": 32}}
+    doc.pop("29")  # (no CreateVideo: SaveWEBM takes the pictures alone, no sound)
+    conv = convert(doc, "t.json")
+    save, mute = _one(conv, "io.save_animation"), _one(conv, "edit.replace_audio")
+    assert conv.graph.input_link(save.id, "video").src == mute.id and conv.graph.input_link(save.id, "audio") is None
+    assert conv.graph.input_link(mute.id, "audio") is None  # no sound: the take's is taken off
+    text = said(conv)
+    assert "'SaveWEBM' (SaveWEBM, #30) takes no sound): Replace Audio with no sound goes before Save Animation" in text
