@@ -274,13 +274,13 @@ class SaveVideo(Node):
                     crf=p.crf, preset=p.preset, on_chunk=on_chunk, check=ctx.check_cancelled,
                     producer=producer, tags=ctx.options.get(FILE_TAGS))
         if audio is not None and audio is not video.audio:
-            video = _WithSound(video, audio)  # the output is what the file holds: its picture and sound
+            video = WithSound(video, audio)  # the output is what the file holds: its picture and sound
         if marks and not video.preview:
             video.preview = "; ".join(marks)
         return video
 
 
-class _WithSound(Clip):
+class WithSound(Clip):
     """A clip's frames (pulled lazily from it) with the sound that was muxed beside them: Save
     Video's output plays in the viewer with the audio its file has (issue 15: the music
     visualiser showed 'no sound' because the sound came in on the separate audio input)."""

@@ -274,7 +274,7 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
                 check: Callable[[], None] | None = None, producer: str = "",
                 codec: str = "h264", alpha: Clip | None = None, matrix: str = "bt709",
                 color_range: str = "limited", bits: int = 8, tags: dict[str, str] | None = None) -> int:
-    """Encode ``clip`` (frames ``frames``, default all) with AAC sound: H.264 (default), H.265,
+    """Encode ``clip`` (frames ``frames``, default all) with AAC sound (a .webm: Opus at 48 kHz): H.264 (default), H.265,
     ProRes 422 HQ / 4444 (with ``alpha``), or FFV1 lossless (see :mod:`.video_formats`).
     ``matrix`` ('bt709'/'bt601') and ``color_range`` ('limited'/'full') set both the RGB->YUV
     conversion and the file's colour tags; ``bits`` 10 writes 10-bit H.264/H.265 (16-bit FFV1).
@@ -303,7 +303,8 @@ def write_video(path: str, clip: Clip, frames: Iterable[int] | range | None = No
             c.metadata["encoder_app"] = "Studio"
             vs = add_video_stream(c, vf, spec, encoder, fmt, fps, (W, H), pix_fmt, crf=crf,
                                   preset=preset, matrix=matrix, color_range=color_range)
-            sound = SoundFeed(av, c, audio, clip.fps, rng[0], rng[-1] + 1)
+            sound = SoundFeed(av, c, audio, clip.fps, rng[0], rng[-1] + 1,
+                              codec="libopus" if fmt == "webm" else "aac")
             n_written = encode_frames(
                 vf, clip, rng, vs, video_muxer(c), sound,
                 frame_maker(av, vf, clip, (W, H), pix_fmt, deep, alpha, producer),

@@ -120,25 +120,35 @@ def aac_rate(rate: int) -> int:
     return rate if rate in AAC_RATES else next((r for r in AAC_RATES if r > rate), AAC_RATES[-1])
 
 
+OPUS_RATE = 48000  # a WEBM's sound: Opus (libopus), written at 48 kHz whatever the sound's rate (resampled)
+
+
+def sound_rate(codec: str, rate: int) -> int:
+    """The rate a sound of ``rate`` Hz is written at by ``codec`` ('aac' or 'libopus')."""
+    return OPUS_RATE if codec == "libopus" else aac_rate(rate)
+
+
 class SoundFeed:
     """The sound under the frames written, pulled a second at a time (a lazy track is computed
     only where it is written). ``stream`` is None when there is no sound to write; ``n`` is the
-    samples to write, ``done`` those encoded so far, ``rate`` the track's sample rate."""
+    samples to write, ``done`` those encoded so far, ``rate`` the sound's sample rate. ``codec``: 'aac' (an MP4's,
+    a MOV's) or 'libopus' (a WEBM's, at 48 kHz)."""
 
-    def __init__(self, av, c, audio: Audio | None, clip_fps: float, a0: int, a1: int):
+    def __init__(self, av, c, audio: Audio | None, clip_fps: float, a0: int, a1: int, codec: str = "aac"):
         self._av, self._c, self._aud = av, c, audio
         self.stream = None
         self.n = 0  # samples to write
         self.done = 0  # samples encoded so far
         self._s0 = self._nch = self.rate = 0
-        self._resampler, self._out = None, 0  # a sound at a rate AAC does not hold: resampled as written
+        self._resampler, self._out = None, 0  # a sound at a rate the codec does not take: resampled as written
         if audio is not None and audio.n_samples > 0:
             self.rate = audio.rate
-            self.stream = c.add_stream("aac", rate=aac_rate(audio.rate))
+            out_rate = sound_rate(codec, audio.rate)
+            self.stream = c.add_stream(codec, rate=out_rate)
             self.stream.layout = "stereo" if audio.channels >= 2 else "mono"
-            if aac_rate(audio.rate) != audio.rate:
-                self._resampler = av.AudioResampler(format="fltp", layout=self.stream.layout.name,
-                                                    rate=aac_rate(audio.rate))
+            if out_rate != audio.rate:
+                self._resampler = av.AudioResampler(format=self.stream.format.name, layout=self.stream.layout.name,
+                                                    rate=out_rate)
             self._s0 = max(0, int(round(a0 / clip_fps * audio.rate)))
             self.n = max(0, min(audio.n_samples, int(round(a1 / clip_fps * audio.rate))) - self._s0)
             self._nch = 2 if self.stream.layout.name == "stereo" else 1

@@ -175,7 +175,7 @@ def test_a_final_clip_cached_now_reads_back_as_final(tmp_path, monkeypatch):
 
 
 class WritesWithSound(Node):
-    """An output that returns a lazy clip of its own, as Save Video fed a separate voice does (_WithSound)."""
+    """An output that returns a lazy clip of its own, as Save Video fed a separate voice does (WithSound)."""
     id, title = "test.writes_with_sound", "Writer With Sound"
     inputs, outputs = (In("video", "Video"),), (Out("video", "Video"),)
     is_output, cacheable = True, False

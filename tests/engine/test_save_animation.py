@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -13,8 +14,9 @@ from studio.core.errors import MediaError, ParamRangeError
 from studio.core.graph import Graph
 from studio.engine.animation_write import durations_ms, write_animation
 from studio.engine.clip import ArrayClip
+from studio.engine.events import NodeMessage
 from studio.engine.executor import Executor
-from studio.engine.media import read_graph_json
+from studio.engine.media import probe, read_graph_json
 
 
 def _graph(path: str, frames: int = 10, fps: float = 24.0, **params) -> tuple[Graph, str]:
@@ -89,7 +91,7 @@ def test_durations_follow_the_rate_clock():
     assert sum(durations_ms(30, 30.0)) == 1000
 
 
-def test_a_webm_is_vp9_at_the_rate_asked_without_sound_and_carries_the_graph(tmp_path):
+def test_a_webm_is_vp9_at_the_rate_asked_with_the_clips_own_sound_and_carries_the_graph(tmp_path):
     from studio.engine.media import probe
     path = str(tmp_path / "clip.webm")
     g, sid = _graph(path, frames=6, fps=24.0, crf=40)
@@ -97,5 +99,51 @@ def test_a_webm_is_vp9_at_the_rate_asked_without_sound_and_carries_the_graph(tmp
     Executor().run(g, targets=[sid], options={"graph": g})
     info = probe(path)
     assert (info["codec"], info["frames"], info["width"], info["height"]) == ("vp9", 6, 48, 32)
-    assert info["fps"] == pytest.approx(12.0) and "audio_codec" not in info
+    assert info["fps"] == pytest.approx(12.0)
+    assert (info["audio_codec"], info["audio_rate"]) == ("opus", 48000)  # the shapes clip's own sound
     assert '"io.save_animation"' in (read_graph_json(path) or "")
+
+
+def _sine_wav(path, rate: int, seconds: float) -> None:
+    import wave
+    t = np.arange(int(rate * seconds)) / rate
+    pcm = (0.5 * np.sin(2 * np.pi * 440.0 * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_a_webm_writes_the_sound_given_as_opus_at_48_khz_as_long_as_the_clip(tmp_path, rate):
+    import av
+    wav, path = tmp_path / "sine.wav", str(tmp_path / "clip.webm")
+    _sine_wav(wav, rate, 3.0)
+    g, sid = _graph(path, frames=24, fps=12.0)
+    snd = g.add_node("io.load_audio", {"path": str(wav)})
+    g.connect(snd.id, "audio", sid, "audio")
+    Executor().run(g, targets=[sid], options={"graph": g})
+    with av.open(path) as c:
+        (a,) = c.streams.audio
+        assert (a.codec_context.name, a.codec_context.sample_rate) == ("opus", 48000)
+        decoded = np.concatenate([f.to_ndarray().reshape(-1) for f in c.decode(a)])
+    assert len(decoded) / 48000 == pytest.approx(2.0, abs=0.03)  # the clip's 24 frames at 12 fps, not the 3 s given
+    assert np.abs(decoded).max() == pytest.approx(0.5, abs=0.08)  # the sine, not silence
+    info = probe(path)
+    assert (info["codec"], info["frames"], info["audio_codec"]) == ("vp9", 24, "opus")
+    assert info["duration"] == pytest.approx(2.0, abs=0.05)
+
+
+def test_a_picture_given_a_sound_writes_the_frames_and_says_so(tmp_path):
+    wav, path = tmp_path / "sine.wav", str(tmp_path / "anim.gif")
+    _sine_wav(wav, 48000, 1.0)
+    g, sid = _graph(path, frames=4, fps=8.0)
+    snd = g.add_node("io.load_audio", {"path": str(wav)})
+    g.connect(snd.id, "audio", sid, "audio")
+    events = []
+    Executor().run(g, targets=[sid], options={"graph": g}, on_event=events.append)
+    assert _read(path)[0] == 4
+    said = [(m.level, m.text) for m in events if isinstance(m, NodeMessage)]
+    assert ("info", "the sound given is not in anim.gif: an animated picture holds none (a WEBM or Save Video's "
+            "MP4 writes a sound)") in said

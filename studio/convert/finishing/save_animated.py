@@ -4,8 +4,9 @@ Video, an MP4, said; now the Save Video made for such a save (after the build: e
 Video, its rate by a Frame Rate before it) becomes Studio's Save Animation (nodes/save_animation.py) of that format,
 with the save's settings: ComfyUI's lossless / quality / method and compress_level, VideoHelperSuite's loop_count and
 lossless (its defaults where it declares them: nodes.py, a WEBP lossless unless told), a WEBM's crf (VP9's scale,
-0-63). A picture holds no sound and Save Animation writes a WEBM without one: a sound wired into the save (Video
-Combine's 'audio', a generator's sound muxed by Save Video) is said not written. Plain data and stdlib."""
+0-63). A WEBM's sound (wired into the Save Video: Video Combine's 'audio', a file's sound muxed) is wired into Save
+Animation's 'audio' (Opus); a picture holds no sound: its save's sound is not wired (holds_no_sound, read by
+takes.sound) and said not written (a clip's own sound said by the node when it runs). Plain data and stdlib."""
 from __future__ import annotations
 
 import re
@@ -27,6 +28,12 @@ def extension(wf: Any, n: Any) -> str | None:
         fmt = wf.value(n, "format")
         return COMBINE_FORMATS.get(fmt) if isinstance(fmt, str) else None
     return None
+
+
+def holds_no_sound(wf: Any, n: Any) -> bool:
+    """ComfyUI's save ``n`` writes an animated picture (GIF, WEBP, PNG), which holds no sound: a sound given to it is
+    not wired (said by _retype); a WEBM holds one (Opus)."""
+    return extension(wf, n) in NAMES
 
 
 def _value(wf: Any, n: Any, key: str, default: Any, kind: type) -> Any:
@@ -84,9 +91,9 @@ def _retype(b: Any, nid: str, node: Any, n: Any, ext: str) -> None:
     _chain_line(b, n)
     _named(b, n)
     lines = _webm_said(b.wf, n, params) if ext == ".webm" else []
-    if (sound is not None or (n.cls == COMBINE and "audio" in n.links)) and ext == ".webm":
-        lines.append(f"{n.named()} is given a sound: Studio's Save Animation writes the WEBM without it (Save Video "
-                     "writes sound, into an MP4)")
+    if ext == ".webm":
+        if sound is not None:  # (wired as Save Video's, said there: its sound is Save Animation's, as Opus)
+            g.connect(sound.src, sound.src_port, nid, "audio")
     elif sound is not None or (n.cls == COMBINE and "audio" in n.links):
         lines.append(f"{n.named()} is given a sound, which {NAMES[ext]} cannot hold: Studio's Save Animation writes "
                      "the frames alone, as ComfyUI writes them")

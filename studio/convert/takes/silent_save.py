@@ -1,6 +1,6 @@
 """A save that writes no sound of a generator making one (found by the seventh held-out set): LTX-2 makes its
 sound with the picture, but a workflow whose output muxes none (CreateVideo given no 'audio' before SaveVideo,
-Video Combine with no 'audio', an animated WEBP or PNG) writes a silent video; Studio's generator gives its clip
+Video Combine with no 'audio', an animated WEBP or PNG, core SaveWEBM) writes a silent video; Studio's generator gives its clip
 with the sound on it, so Replace Audio with no sound goes before the Save Video, said. Told by the save's wiring
 alone; a save of a VIDEO some other node makes is taken to write its sound. Functions on a builder ``b`` of
 mapping.convert; plain data and stdlib."""
@@ -18,6 +18,8 @@ def writes_no_sound(wf: Any, save: CNode) -> str | None:
     """Why ``save`` writes no sound, in words; None where it writes one (or may: a VIDEO made by another node)."""
     if save.cls in SOUNDLESS:
         return f"'{save.title or save.shown_cls}' ({save.shown_cls}, #{save.id}) holds no sound"
+    if save.cls == "SaveWEBM":  # (a WEBM holds one, as Video Combine's; ComfyUI's SaveWEBM takes pictures alone)
+        return f"'{save.title or save.shown_cls}' ({save.shown_cls}, #{save.id}) takes no sound"
     if "audio" in save.links:
         return None
     if save.cls == "VHS_VideoCombine":

@@ -14,6 +14,7 @@ from ..reading.workflow import LOADER_NODES, CNode
 from ..reading.audio_split import part_words
 from ..families import registry as families
 from ..tracing.roles import role
+from ..finishing.save_animated import holds_no_sound
 from .sound_carriers import carried_from
 
 MUXERS = ("CreateVideo",)  # nodes that put a sound beside the frames before a save (ComfyUI's VIDEO)
@@ -65,7 +66,7 @@ def own_sound_replaced(b: Any, save: CNode, gen: str, said: list[str]) -> bool:
     file's sound is wired into the Save Video (remux) in place of the generator's (found by the thirty-eighth
     held-out set: the generator's own sound went into the save, unsaid)."""
     loader = file_sound(b.wf, save)
-    if loader is None:
+    if loader is None or holds_no_sound(b.wf, save):  # an animated picture: no sound written (save_animated)
         return False
     if str(b.g.nodes[gen].params.get("sound", "generated")) != "generated":  # a track the generator keeps or is
         return _another_file(b, save, gen, loader, said)  # made to ('input', 'drive', 'voice'): its 'audio' is it
@@ -99,6 +100,8 @@ def remux(b: Any, save: CNode, sv: str, said: list[str]) -> None:
     said where it is made by nodes Studio does not convert."""
     if not hears(b, sv) or b.g.input_link(sv, "audio") is not None:
         return  # the generator's own sound, or a voice the family hears (Generator.sound, heard)
+    if holds_no_sound(b.wf, save):  # an animated picture (GIF, WEBP, PNG): its sound not made, said not written
+        return  # (finishing.save_animated; a WEBM's is wired, its Opus)
     port = sound_port(b.wf, save)
     if port is None:
         return
