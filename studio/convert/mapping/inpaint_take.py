@@ -157,41 +157,31 @@ def _on_way(wf, node: CNode, pad: CNode) -> bool:
     return False
 
 
-def _mask_of_pad(wf, mask: CNode, port: str, pad: CNode) -> list[float] | None:
-    """The thresholds (ThresholdMask's values, nearest the pad first) between ``pad``'s MASK and ``mask``'s ``port``
-    where that mask is the pad's, carried on (reading/pads: MaskToImage, RepeatImageBatch...) or thresholded; None
-    where it is another."""
-    cur, name, found = mask, port, []
-    for _ in range(16):
-        link = cur.links.get(name)
-        src = wf.nodes.get(link[0]) if link else None
-        if src is None:
-            return None
-        if src.id == pad.id:
-            return list(reversed(found)) if link[1] == 1 else None
-        if src.cls == "ThresholdMask" and isinstance(v := wf.value(src, "value"), (int, float)):
-            found.append(float(v))
-        elif not pad_reading.carries(src):
-            return None
-        cur, name = src, next(iter(src.links), "")
-    return None
+def _threshold(wf, n: CNode) -> float | None:
+    """A ThresholdMask's value (a number), else None."""
+    v = wf.value(n, "value") if n.cls == "ThresholdMask" else None
+    return float(v) if isinstance(v, (int, float)) else None
+
+
+def _mask_of_pad(wf, mask: CNode, port: str, pad: CNode) -> list[CNode] | None:
+    """The nodes between ``pad``'s MASK and ``mask``'s ``port`` (nearest ``mask`` first) where that mask is the pad's,
+    carried on (reading/pads: MaskToImage, RepeatImageBatch...) or thresholded (ThresholdMask of a number); None where
+    it is another (pads.mask_way, ThresholdMask let through)."""
+    return pad_reading.mask_way(wf, mask, port, pad,
+                                step=lambda n: _threshold(wf, n) is not None or pad_reading.carries(n))
 
 
 def _padded(b, node: CNode, mask: CNode, port: str, pad: CNode) -> str | None:
     """The pad read as Studio's Pad before 'inpaint_video', its mask (thresholded as the workflow does) on
     'inpaint_mask' (made once the generator is: ``wired``): the words said; None where it cannot be so read."""
     px = pad_reading.pads(b.wf, pad)
-    cuts = _mask_of_pad(b.wf, mask, port, pad)
-    if None in px.values() or not pad_reading.plain(pad) or cuts is None:
+    way = _mask_of_pad(b.wf, mask, port, pad)
+    if None in px.values() or not pad_reading.plain(pad) or way is None:
         return None
+    cuts = [c for n in reversed(way) if (c := _threshold(b.wf, n)) is not None]  # (nearest the pad first)
     b.inpaint_pad = (pad, px, cuts)
     b.used.add(pad.id)
-    way = {mask.links[port][0]}
-    cur = b.wf.nodes[mask.links[port][0]]
-    while cur.id != pad.id:  # (the carriers and thresholds between: made by the Pad's mask and Mask Tools)
-        way.add(cur.id)
-        cur = b.wf.nodes[next(iter(cur.links.values()))[0]]
-    b.used |= way - {pad.id}
+    b.used |= {n.id for n in way}  # (the carriers and thresholds between: made by the Pad's mask and Mask Tools)
     sides = ", ".join(f"{k} {number(px[k])}" for k in ("left", "top", "right", "bottom"))
     feather = f", feathering {number(px['feathering'])} px" if px["feathering"] else ""
     cut = f", thresholded at {', '.join(number(c) for c in cuts)} (Studio's Mask Tools)" if cuts else ""

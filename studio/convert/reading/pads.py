@@ -62,11 +62,6 @@ def other_settings(n: CNode) -> dict:
 
 
 def carries(n: CNode) -> bool:
-    """``n`` only carries a mask on (``_carries``)."""
-    return _carries(n)
-
-
-def _carries(n: CNode) -> bool:
     """``n`` only carries a mask on: MASK -> picture or picture -> MASK (MaskToImage, ImageToMask), or one picture
     or mask repeated ('amount': RepeatImageBatch), by its declared types."""
     t = catalogue.node_type(n.shown_cls) or catalogue.node_type(n.cls)
@@ -79,9 +74,11 @@ def _carries(n: CNode) -> bool:
     return widgets <= {"channel"} if into != out else widgets == {"amount"}
 
 
-def mask_way(wf: Workflow, node: CNode, port: str, pad: CNode) -> list[CNode] | None:
+def mask_way(wf: Workflow, node: CNode, port: str, pad: CNode, step=None) -> list[CNode] | None:
     """The nodes between ``pad``'s MASK and ``node``'s input ``port`` that only carry it on (nearest ``node``
-    first); None where that input is not the pad's mask so carried."""
+    first); None where that input is not the pad's mask so carried. ``step``: which nodes may stand on that way
+    (default :func:`carries`; an inpaint's also lets ThresholdMask through: mapping/inpaint_take.py)."""
+    step = step or carries
     way, cur, name = [], node, port
     for _ in range(16):
         link = cur.links.get(name)
@@ -90,7 +87,7 @@ def mask_way(wf: Workflow, node: CNode, port: str, pad: CNode) -> list[CNode] | 
             return None
         if src.id == pad.id:
             return way if link[1] == 1 else None
-        if not _carries(src):
+        if not step(src):
             return None
         way.append(src)
         cur, name = src, (catalogue.node_type(src.shown_cls) or catalogue.node_type(src.cls)).sockets[0].name
